@@ -1,0 +1,54 @@
+/**
+ * The declaration: the organization's processing as one validated document.
+ * This domain imports nothing from the rest of Pledge.
+ */
+export {
+  DeclarationSchema,
+  declarationJsonSchema,
+  LEGAL_BASES,
+  RIGHTS,
+  TRANSFER_MECHANISMS,
+  MASKING_STRATEGIES,
+  SPECIAL_CATEGORIES,
+  ART9_CONDITIONS,
+  type Declaration,
+  type DeclarationInput,
+  type Purpose,
+  type System,
+  type Dataset,
+  type Field,
+  type Recipient,
+  type RetentionRule,
+  type TransferInfo,
+  type LegalBasisName,
+  type RightName,
+  type MaskingStrategy,
+  type ConnectorConfig,
+} from "./schema.js";
+export {
+  parseDeclaration,
+  loadDeclaration,
+  formatIssue,
+  formatPath,
+  DeclarationError,
+  DeclarationFileError,
+  type LoadedDeclaration,
+  type DeclarationIssue,
+  type SourceLocation,
+  type DocPath,
+} from "./load.js";
+export {
+  BUILTIN_CATEGORIES,
+  BUILTIN_SUBJECTS,
+  categoriesOf,
+  subjectsOf,
+  categoryName,
+  categoryWithin,
+  isKnownCategory,
+  type CategoryInfo,
+} from "./taxonomy.js";
+export * from "./law.js";
+export { parseDuration, addDuration, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
+export { suggest, didYouMean } from "./suggest.js";
+export { buildDatasetGraph, reachableDatasets, type DatasetGraph, type DatasetNode, type DatasetEdge } from "./graph.js";
+export { lintDeclaration, LINT_RULES, type Finding, type Severity, type LintRule, type LintRuleId } from "./lint.js";

@@ -1,0 +1,94 @@
+/**
+ * Cross-references inside a declaration: a purpose naming a category, subject,
+ * recipient, system or retention rule that does not exist is an error, located
+ * at the reference, with a did-you-mean.
+ */
+import type { z } from "zod";
+import type { Declaration } from "./schema.js";
+import { categoriesOf, isKnownCategory, subjectsOf } from "./taxonomy.js";
+import { didYouMean } from "./suggest.js";
+
+type Path = (string | number)[];
+
+/** Adds an issue for every dangling reference. Used as the schema's superRefine. */
+export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
+  const report = (path: Path, message: string) => ctx.addIssue({ code: "custom", message, path });
+  const categories = categoriesOf(decl);
+  const subjects = subjectsOf(decl);
+
+  const ref = (kind: string, value: string, known: Record<string, unknown>, path: Path) => {
+    if (!(value in known)) report(path, `unknown ${kind} '${value}'${didYouMean(value, Object.keys(known))}`);
+  };
+  const categoryRef = (value: string, path: Path) => {
+    if (!isKnownCategory(value, categories)) {
+      report(path, `unknown data category '${value}'${didYouMean(value, Object.keys(categories))} (define it under taxonomy.dataCategories)`);
+    }
+  };
+
+  const { organization } = decl;
+  if (organization.defaultJurisdiction && !organization.jurisdictions.includes(organization.defaultJurisdiction)) {
+    report(["organization", "defaultJurisdiction"], `'${organization.defaultJurisdiction}' is not one of organization.jurisdictions`);
+  }
+  if (!organization.contact.email && !organization.contact.url && !organization.contact.address && !organization.contact.phone) {
+    report(["organization", "contact"], "give at least one of email, url, address or phone (GDPR Art 13(1)(a))");
+  }
+
+  for (const [pid, p] of Object.entries(decl.purposes)) {
+    p.dataCategories.forEach((cat, i) => categoryRef(cat, ["purposes", pid, "dataCategories", i]));
+    p.dataSubjects.forEach((s, i) => ref("data subject", s, subjects, ["purposes", pid, "dataSubjects", i]));
+    p.recipients.forEach((r, i) => ref("recipient", r, decl.recipients, ["purposes", pid, "recipients", i]));
+    p.systems.forEach((s, i) => ref("system", s, decl.systems, ["purposes", pid, "systems", i]));
+    if (p.retention) ref("retention rule", p.retention, decl.retention, ["purposes", pid, "retention"]);
+  }
+
+  for (const [sid, sys] of Object.entries(decl.systems)) {
+    if (sys.location?.hostedBy) ref("recipient", sys.location.hostedBy, decl.recipients, ["systems", sid, "location", "hostedBy"]);
+    const engine = sys.connector?.engine;
+    for (const [did, ds] of Object.entries(sys.datasets)) {
+      const base: Path = ["systems", sid, "datasets", did];
+      if (ds.retention) ref("retention rule", ds.retention, decl.retention, [...base, "retention"]);
+      if (engine === "files" && (!ds.path || !ds.format)) {
+        report(base, "a dataset of a files connector needs path and format (jsonl or csv)");
+      }
+      if (engine === "redis" && !ds.keyPattern) report(base, "a dataset of a redis connector needs keyPattern");
+      for (const [fname, f] of Object.entries(ds.fields)) {
+        const fpath: Path = [...base, "fields", fname];
+        if (f.category) categoryRef(f.category, [...fpath, "category"]);
+        if (f.masking === "fixed" && f.maskValue === undefined) report([...fpath, "maskValue"], "fixed masking needs maskValue");
+        if (f.references) {
+          const parts = f.references.split(".");
+          const [rs, rd, rf] = parts.length === 3 ? parts : [sid, parts[0], parts[1]];
+          const target = decl.systems[rs]?.datasets[rd];
+          if (!decl.systems[rs]) ref("system", rs, decl.systems, [...fpath, "references"]);
+          else if (!target) ref("dataset", rd, decl.systems[rs].datasets, [...fpath, "references"]);
+          else if (!(rf in target.fields)) ref(`field of ${rs}.${rd}`, rf, target.fields, [...fpath, "references"]);
+        }
+      }
+    }
+  }
+
+  for (const [rid, r] of Object.entries(decl.recipients)) {
+    r.dataCategories.forEach((cat, i) => categoryRef(cat, ["recipients", rid, "dataCategories", i]));
+  }
+  for (const [rid, rule] of Object.entries(decl.retention)) {
+    rule.dataCategories.forEach((cat, i) => categoryRef(cat, ["retention", rid, "dataCategories", i]));
+    rule.exceptions.forEach((ex, j) =>
+      ex.dataCategories.forEach((cat, i) => categoryRef(cat, ["retention", rid, "exceptions", j, "dataCategories", i])),
+    );
+  }
+  if (decl.consent) {
+    for (const [cid, cat] of Object.entries(decl.consent.categories)) {
+      cat.purposes.forEach((p, i) => ref("purpose", p, decl.purposes, ["consent", "categories", cid, "purposes", i]));
+      cat.services.forEach((s, i) => {
+        if (s.recipient) ref("recipient", s.recipient, decl.recipients, ["consent", "categories", cid, "services", i, "recipient"]);
+      });
+    }
+    for (const [nid, n] of Object.entries(decl.consent.newsletters)) {
+      ref("purpose", n.purpose, decl.purposes, ["consent", "newsletters", nid, "purpose"]);
+    }
+  }
+  for (const [aid, a] of Object.entries(decl.processorActivities)) {
+    a.dataCategories.forEach((cat, i) => categoryRef(cat, ["processorActivities", aid, "dataCategories", i]));
+    a.dataSubjects.forEach((s, i) => ref("data subject", s, subjects, ["processorActivities", aid, "dataSubjects", i]));
+  }
+}

@@ -1,0 +1,488 @@
+/**
+ * The declaration schema: one zod schema from which the TypeScript types, the
+ * published JSON Schema (`pledge schema`) and the loader's validation all derive.
+ *
+ * Conventions: ids are snake_case; data categories are dotted keys
+ * (`user.contact.email`); durations are written as people write them
+ * (`14 months`, `180 days`, `24 hours`).
+ */
+import { z } from "zod";
+import { checkReferences } from "./references.js";
+
+export const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
+export const CATEGORY_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+export const DURATION_PATTERN = /^([1-9][0-9]*)\s*(hour|day|week|month|year)s?$/;
+
+const text = z.string().trim().min(1, "must not be empty");
+const id = z.string().regex(ID_PATTERN, "expected an id of lowercase letters, digits and _ (e.g. web_analytics)");
+const categoryKey = z
+  .string()
+  .regex(CATEGORY_PATTERN, "expected a dotted data category key (e.g. user.contact.email)");
+const url = z.url({ message: "expected a URL" });
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
+  .meta({ format: "date" });
+/** ISO 3166-1 alpha-2 country code, upper case. */
+const country = z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 country code (e.g. US, FR)");
+/** A jurisdiction: a country (`BR`), a region (`EU`, `EEA`) or a subdivision (`US-CA`). */
+const jurisdiction = z
+  .string()
+  .regex(/^(EU|EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "expected a jurisdiction such as EU, UK, US-CA, BR or CA");
+/** A human duration: `14 months`, `180 days`, `6 weeks`, `1 year`, `24 hours`. */
+export const Duration = z
+  .string()
+  .regex(DURATION_PATTERN, "expected a duration such as 14 months, 180 days, 6 weeks, 1 year or 24 hours");
+/** A secret or connection string never written in the file: the name of an environment variable. */
+const EnvRef = z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name") });
+
+export const LEGAL_BASES = [
+  "consent",
+  "contract",
+  "legal_obligation",
+  "vital_interests",
+  "public_task",
+  "legitimate_interests",
+] as const;
+export const LegalBasis = z.enum(LEGAL_BASES);
+
+/** GDPR Art 9(2) (a)–(j): the conditions that lift the ban on special-category data. */
+export const ART9_CONDITIONS = [
+  "explicit_consent",
+  "employment_social_security",
+  "vital_interests",
+  "not_for_profit_body",
+  "made_public_by_subject",
+  "legal_claims",
+  "substantial_public_interest",
+  "health_or_social_care",
+  "public_health",
+  "archiving_research_statistics",
+] as const;
+
+/** GDPR Art 9(1) special categories. */
+export const SPECIAL_CATEGORIES = [
+  "racial_ethnic_origin",
+  "political_opinions",
+  "religious_beliefs",
+  "trade_union_membership",
+  "genetic",
+  "biometric",
+  "health",
+  "sex_life_orientation",
+] as const;
+
+export const TRANSFER_MECHANISMS = [
+  "adequacy",
+  "dpf",
+  "scc_2021",
+  "bcr",
+  "art49_explicit_consent",
+  "art49_contract",
+  "art49_public_interest",
+  "art49_legal_claims",
+  "art49_vital_interests",
+  "art49_public_register",
+  "art49_compelling_interest",
+  "safe_harbor",
+  "privacy_shield",
+  "scc_pre2021",
+] as const;
+export const TransferMechanism = z.enum(TRANSFER_MECHANISMS);
+
+export const RIGHTS = [
+  "access",
+  "rectification",
+  "erasure",
+  "restriction",
+  "portability",
+  "objection",
+  "automated_decision",
+  "withdraw_consent",
+  "complaint",
+  "opt_out_marketing",
+  "opt_out_sale",
+  "limit_sensitive",
+] as const;
+export const Right = z.enum(RIGHTS);
+
+export const MASKING_STRATEGIES = ["delete_row", "null", "fixed", "random", "hmac", "deidentify", "keep"] as const;
+
+const Contact = z.strictObject({
+  name: text.optional(),
+  email: z.email({ message: "expected an email address" }).optional(),
+  phone: text.optional(),
+  fax: text.optional(),
+  url: url.optional(),
+  address: text.optional(),
+});
+
+const Party = Contact.extend({ country: country.optional() });
+
+const Transfer = z.strictObject({
+  mechanisms: z.array(TransferMechanism).min(1),
+  note: text.optional(),
+  transferImpactAssessment: z.boolean().optional(),
+});
+
+const Organization = z.strictObject({
+  name: text,
+  shortName: text.optional(),
+  roles: z.array(z.enum(["controller", "processor", "joint_controller"])).min(1),
+  country,
+  contact: Contact,
+  dpo: Party.optional(),
+  euRepresentative: Party.optional(),
+  ukRepresentative: Party.optional(),
+  supervisoryAuthority: Party.optional(),
+  disputeResolution: Party.extend({ free: z.boolean().optional() }).optional(),
+  officers: z
+    .array(
+      z.strictObject({
+        role: text,
+        name: text.optional(),
+        contact: Contact.optional(),
+        responsibilities: z.array(text).default([]),
+      }),
+    )
+    .default([]),
+  jurisdictions: z.array(jurisdiction).min(1),
+  defaultJurisdiction: jurisdiction.optional(),
+  /** How data from the EEA reaches the organization itself when it is established outside it. */
+  transfer: Transfer.optional(),
+  certifications: z.array(text).default([]),
+});
+
+const CategoryDef = z.strictObject({
+  name: text,
+  description: text.optional(),
+  dpv: url.optional(),
+  special: z.enum(SPECIAL_CATEGORIES).optional(),
+  /** CCPA "sensitive personal information". */
+  sensitive: z.boolean().optional(),
+});
+
+const SubjectDef = z.strictObject({ name: text, description: text.optional() });
+
+const Taxonomy = z.strictObject({
+  dataCategories: z.record(categoryKey, CategoryDef).default({}),
+  dataSubjects: z.record(id, SubjectDef).default({}),
+});
+
+const Purpose = z.strictObject({
+  name: text,
+  description: text.optional(),
+  legalBasis: LegalBasis.optional(),
+  /** Art 13(1)(d): the interest pursued, required when the basis is legitimate_interests. */
+  legitimateInterest: text.optional(),
+  specialCategoryCondition: z.enum(ART9_CONDITIONS).optional(),
+  dataCategories: z.array(categoryKey).min(1),
+  dataSubjects: z.array(id).min(1),
+  /** Where the data comes from: the person, observation of the person, a third party, public sources. */
+  sources: z.array(z.enum(["subject", "observed", "third_party", "public"])).default(["subject"]),
+  sourceDescription: text.optional(),
+  /** Art 13(2)(e): whether providing the data is required, and what follows if not. */
+  requirement: z
+    .strictObject({
+      type: z.enum(["statutory", "contractual", "contract_prerequisite", "voluntary"]),
+      consequence: text.optional(),
+    })
+    .optional(),
+  recipients: z.array(id).default([]),
+  systems: z.array(id).default([]),
+  retention: id.optional(),
+  /** Where this purpose applies: e.g. phone marketing to US and Canadian contacts only. */
+  jurisdictions: z
+    .strictObject({ only: z.array(jurisdiction).optional(), except: z.array(jurisdiction).optional() })
+    .optional(),
+  /** Art 13(2)(f), Art 22. */
+  automatedDecision: z
+    .strictObject({ used: z.boolean(), logic: text.optional(), significance: text.optional() })
+    .optional(),
+  /** Art 7(3): how consent is withdrawn (an unsubscribe link, the cookie preferences, an email address). */
+  withdrawal: z.array(text).default([]),
+  /** The W3C DPV purpose IRI. */
+  dpv: url.optional(),
+  /** CCPA: whether the data is sold or shared for cross-context behavioural advertising. */
+  sold: z.boolean().default(false),
+  shared: z.boolean().default(false),
+  /** Channels used, for marketing purposes (email, phone, post, sms). */
+  channels: z.array(z.enum(["email", "phone", "post", "sms", "web"])).default([]),
+});
+
+const Field = z.strictObject({
+  category: categoryKey.optional(),
+  /** The field holds an identity of the person (email, phone, account_id, device_id, job_number, …). */
+  identity: id.optional(),
+  primaryKey: z.boolean().optional(),
+  /** A foreign key: `dataset.field` in the same system, or `system.dataset.field`. */
+  references: z
+    .string()
+    .regex(/^[a-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$/, "expected dataset.field or system.dataset.field")
+    .optional(),
+  masking: z.enum(MASKING_STRATEGIES).optional(),
+  /** The replacement for `fixed` masking. */
+  maskValue: z.string().optional(),
+  description: text.optional(),
+});
+
+const Dataset = z.strictObject({
+  /** The name in the engine (table, key pattern, file); defaults to the dataset's key. */
+  name: text.optional(),
+  description: text.optional(),
+  retention: id.optional(),
+  /** Files: path of a JSON-lines or CSV log; `{id}`-style globs are not supported. */
+  path: text.optional(),
+  format: z.enum(["jsonl", "csv"]).optional(),
+  /** Redis: the key pattern, with `{field}` placeholders (`session:{email}`) and the value type. */
+  keyPattern: text.optional(),
+  type: z.enum(["hash", "string", "json"]).optional(),
+  /** A temporary copy that must be purged after use (Data Intensity). */
+  temporary: z.boolean().optional(),
+  fields: z.record(z.string().min(1), Field),
+});
+
+const Connector = z.discriminatedUnion("engine", [
+  z.strictObject({ engine: z.literal("postgres"), url: EnvRef, schema: text.optional() }),
+  z.strictObject({ engine: z.literal("mysql"), url: EnvRef }),
+  z.strictObject({ engine: z.literal("sqlite"), path: z.union([text, EnvRef]) }),
+  z.strictObject({ engine: z.literal("redis"), url: EnvRef }),
+  z.strictObject({ engine: z.literal("files"), directory: z.union([text, EnvRef]).optional() }),
+  z.strictObject({ engine: z.literal("manual"), instructions: text, contact: text.optional() }),
+]);
+
+const System = z.strictObject({
+  name: text,
+  description: text.optional(),
+  /** Where it runs: a country, and the recipient hosting it if any. */
+  location: z.strictObject({ country, hostedBy: id.optional() }).optional(),
+  connector: Connector.optional(),
+  datasets: z.record(id, Dataset).default({}),
+});
+
+const Recipient = z.strictObject({
+  name: text,
+  description: text.optional(),
+  role: z.enum(["processor", "sub_processor", "controller", "joint_controller", "public_authority", "third_party", "group_company"]),
+  country,
+  dataCategories: z.array(categoryKey).default([]),
+  /** Art 28(3): a data processing agreement is in place. */
+  dpa: z.boolean().optional(),
+  transfer: Transfer.optional(),
+  privacyPolicy: url.optional(),
+  certifications: z.array(text).default([]),
+  /** How the recipient is told of rectification, erasure and restriction (Art 19). */
+  notify: z
+    .strictObject({
+      webhook: z.strictObject({ url: z.union([url, EnvRef]), secret: EnvRef }).optional(),
+      email: z.email().optional(),
+    })
+    .optional(),
+});
+
+const RetentionRule = z.strictObject({
+  description: text.optional(),
+  period: z.union([Duration, z.literal("indefinite")]),
+  from: z.enum([
+    "collection",
+    "last_activity",
+    "account_closure",
+    "end_of_contract",
+    "system_obsolescence",
+    "unconfirmed_signup",
+    "loss_of_interest",
+    "session_end",
+    "use_completed",
+  ]),
+  action: z.enum(["delete", "deidentify", "block"]),
+  /** Required when the period is indefinite. */
+  reason: text.optional(),
+  dataCategories: z.array(categoryKey).default([]),
+  jurisdictions: z.array(jurisdiction).optional(),
+  exceptions: z
+    .array(
+      z.strictObject({
+        reason: text,
+        basis: z.enum(["legal_obligation", "legal_claims", "security", "statistics", "contract_enforcement", "request_records", "consent"]),
+        period: Duration.optional(),
+        dataCategories: z.array(categoryKey).default([]),
+      }),
+    )
+    .default([]),
+});
+
+const CookieService = z.strictObject({
+  id,
+  name: text,
+  description: text.optional(),
+  recipient: id.optional(),
+  cookies: z
+    .array(z.strictObject({ name: text, duration: text.optional(), domain: text.optional(), description: text.optional() }))
+    .default([]),
+});
+
+const ConsentCategory = z.strictObject({
+  name: text,
+  description: text,
+  purposes: z.array(id).default([]),
+  /** Only essential categories may be on by default (ePrivacy Art 5(3)). */
+  default: z.boolean().default(false),
+  essential: z.boolean().default(false),
+  services: z.array(CookieService).default([]),
+});
+
+const Newsletter = z.strictObject({
+  name: text,
+  description: text.optional(),
+  purpose: id,
+  doubleOptIn: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      confirmWithin: Duration.default("24 hours"),
+      deleteUnconfirmedAfter: Duration.default("1 month"),
+    })
+    .default({ enabled: true, confirmWithin: "24 hours", deleteUnconfirmedAfter: "1 month" }),
+  requiredFields: z.array(text).default(["email"]),
+  optionalFields: z.array(text).default([]),
+  unsubscribe: z.array(text).default(["a link in every email"]),
+});
+
+const Consent = z.strictObject({
+  /** How long a choice stays valid before it is asked again. */
+  validity: Duration.default("1 year"),
+  signals: z
+    .strictObject({ gpc: z.boolean().default(true), dnt: z.boolean().default(false) })
+    .default({ gpc: true, dnt: false }),
+  categories: z.record(id, ConsentCategory).default({}),
+  /** Overrides of the banner's texts, per language (`en`, `de`, `fr`). */
+  texts: z.record(z.string().regex(/^[a-z]{2}$/), z.record(z.string(), z.string())).default({}),
+  newsletters: z.record(id, Newsletter).default({}),
+});
+
+const Rights = z.strictObject({
+  offered: z.array(Right).min(1),
+  /** The jurisdictions whose residents the rights are offered to; all when absent. */
+  appliesTo: z.array(jurisdiction).optional(),
+  channels: z
+    .array(
+      z.strictObject({
+        type: z.enum(["web", "email", "phone", "post", "in_app", "support_ticket", "account"]),
+        address: text,
+      }),
+    )
+    .min(1),
+  identities: z.array(id).default(["email"]),
+  verification: z
+    .strictObject({
+      method: z.enum(["email_code", "account", "signed_form", "id_document", "none"]),
+      description: text.optional(),
+    })
+    .default({ method: "email_code" }),
+  authorizedAgents: z
+    .strictObject({ allowed: z.boolean(), requireSignedAuthorization: z.boolean().default(true), description: text.optional() })
+    .optional(),
+  fee: z.enum(["free", "reasonable"]).default("free"),
+  /** A response time the organization promises, tighter than the law's. */
+  responseTime: Duration.optional(),
+  notifyRecipients: z.array(z.enum(["rectification", "erasure", "restriction"])).default([]),
+  manualApproval: z.boolean().default(false),
+  exportFormats: z.array(z.enum(["json", "csv", "html"])).default(["json", "csv", "html"]),
+});
+
+const Governance = z.strictObject({
+  staffAccess: z
+    .strictObject({
+      policy: text,
+      protectedClasses: z
+        .array(z.strictObject({ id, name: text, description: text.optional(), excludes: text.optional() }))
+        .default([]),
+      exceptions: z.array(z.strictObject({ id, description: text })).default([]),
+      leastPrivilege: z.boolean().optional(),
+    })
+    .optional(),
+  legalRequests: z
+    .strictObject({ policy: text, verificationRequired: z.boolean(), notifySubject: z.boolean().default(false) })
+    .optional(),
+  agreements: z
+    .array(
+      z.strictObject({
+        id,
+        name: text,
+        type: z.enum(["dpa", "baa", "msa", "scc", "nda", "other"]),
+        automatic: z.boolean().default(false),
+        description: text.optional(),
+        url: url.optional(),
+      }),
+    )
+    .default([]),
+  breach: z
+    .strictObject({ procedure: text, regimes: z.array(z.enum(["gdpr", "hipaa", "ccpa", "lgpd", "pipeda"])).default([]) })
+    .optional(),
+  assessments: z.strictObject({ frequency: Duration, owner: text.optional(), description: text.optional() }).optional(),
+  businessTransfers: z.strictObject({ notify: z.array(text).min(1) }).optional(),
+});
+
+const ProcessorActivity = z.strictObject({
+  name: text,
+  /** Art 30(2)(a): the controllers served (a category of customers, or named controllers). */
+  controllers: z.array(text).min(1),
+  description: text.optional(),
+  /** Art 30(2)(b): the categories of processing carried out for them. */
+  processing: z.array(text).min(1),
+  dataCategories: z.array(categoryKey).default([]),
+  dataSubjects: z.array(id).default([]),
+  locations: z.array(country).default([]),
+  transfer: Transfer.optional(),
+});
+
+const NoticeSettings = z.strictObject({
+  url: url.optional(),
+  /** How people are told of material changes (email, a notice on the site, a blog post, the portal). */
+  changeNotification: z.array(text).default([]),
+  changeNotice: text.optional(),
+});
+
+const DeclarationBase = z.strictObject({
+  version: text.describe("The version of the declaration, as published in the notice."),
+  effectiveDate: isoDate,
+  organization: Organization,
+  taxonomy: Taxonomy.default({ dataCategories: {}, dataSubjects: {} }),
+  purposes: z.record(id, Purpose),
+  systems: z.record(id, System).default({}),
+  recipients: z.record(id, Recipient).default({}),
+  retention: z.record(id, RetentionRule).default({}),
+  consent: Consent.optional(),
+  rights: Rights,
+  security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
+  governance: Governance.optional(),
+  processorActivities: z.record(id, ProcessorActivity).default({}),
+  notice: NoticeSettings.default({ changeNotification: [] }),
+});
+
+/** The one schema of a declaration. References between its parts are checked here too. */
+export const DeclarationSchema = DeclarationBase.superRefine(checkReferences);
+
+export type Declaration = z.output<typeof DeclarationBase>;
+export type DeclarationInput = z.input<typeof DeclarationBase>;
+export type Purpose = Declaration["purposes"][string];
+export type System = Declaration["systems"][string];
+export type Dataset = System["datasets"][string];
+export type Field = Dataset["fields"][string];
+export type Recipient = Declaration["recipients"][string];
+export type RetentionRule = Declaration["retention"][string];
+export type TransferInfo = z.output<typeof Transfer>;
+export type LegalBasisName = (typeof LEGAL_BASES)[number];
+export type RightName = (typeof RIGHTS)[number];
+export type MaskingStrategy = (typeof MASKING_STRATEGIES)[number];
+export type ConnectorConfig = NonNullable<System["connector"]>;
+
+/** The JSON Schema of a declaration, for editors (`pledge schema > pledge.schema.json`). */
+export function declarationJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(DeclarationBase, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: "https://pledge.dev/schema/declaration.json",
+    title: "Pledge declaration",
+    description: "An organization's processing of personal data, as Pledge executes it.",
+  };
+}

@@ -1,0 +1,82 @@
+/** The notice as HTML, rendered with Hono JSX (which escapes all text). */
+import type { FC } from "hono/jsx";
+import type { Block, Inline, NoticeDoc } from "./model.js";
+
+const InlineText: FC<{ content: Inline[] }> = ({ content }) => (
+  <>{content.map((c) => (typeof c === "string" ? c : <a href={safeHref(c.href)}>{c.text}</a>))}</>
+);
+
+/** Only http(s), mailto and site-relative links survive; anything else becomes inert. */
+function safeHref(href: string): string {
+  return /^(https?:|mailto:|\/)/i.test(href) ? href : "#";
+}
+
+const BlockView: FC<{ block: Block }> = ({ block }) => {
+  switch (block.kind) {
+    case "p":
+      return <p><InlineText content={block.content} /></p>;
+    case "h3":
+      return <h3 id={block.id}>{block.text}</h3>;
+    case "list":
+      return <ul>{block.items.map((i) => <li><InlineText content={i} /></li>)}</ul>;
+    case "fields":
+      return (
+        <dl>
+          {block.rows.map(([k, v]) => (
+            <>
+              <dt>{k}</dt>
+              <dd><InlineText content={v} /></dd>
+            </>
+          ))}
+        </dl>
+      );
+    case "table":
+      return (
+        <table>
+          <thead><tr>{block.head.map((h) => <th scope="col">{h}</th>)}</tr></thead>
+          <tbody>{block.rows.map((r) => <tr>{r.map((cell) => <td><InlineText content={cell} /></td>)}</tr>)}</tbody>
+        </table>
+      );
+  }
+};
+
+/** The notice's body: a table of contents and one section per item, each with an anchor. */
+export const NoticeArticle: FC<{ doc: NoticeDoc }> = ({ doc }) => (
+  <article class="notice">
+    <h1>{doc.title}</h1>
+    <p class="meta">Version {doc.version}, effective {doc.effectiveDate}</p>
+    <nav aria-label="Sections of this notice">
+      <ol>{doc.sections.map((s) => <li><a href={`#${s.id}`}>{s.title}</a></li>)}</ol>
+    </nav>
+    {doc.sections.map((s) => (
+      <section id={s.id} aria-labelledby={`${s.id}-title`}>
+        <h2 id={`${s.id}-title`}>{s.title}</h2>
+        {s.blocks.map((b) => <BlockView block={b} />)}
+      </section>
+    ))}
+  </article>
+);
+
+export const NOTICE_CSS = `body{font:16px/1.55 system-ui,sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d1d1f}
+h1{font-size:1.8rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}h3{margin-top:1.5rem}
+.meta{color:#555}nav ol{columns:2}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+a{color:#0b57d0}`;
+
+/** A complete HTML document for the notice. */
+export function renderNoticeHtml(doc: NoticeDoc): string {
+  const page = (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{doc.title}</title>
+        <style>{NOTICE_CSS}</style>
+      </head>
+      <body>
+        <main><NoticeArticle doc={doc} /></main>
+      </body>
+    </html>
+  );
+  return "<!doctype html>\n" + page.toString();
+}

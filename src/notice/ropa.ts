@@ -1,0 +1,236 @@
+/**
+ * The record of processing activities (GDPR Art 30): 30(1) for a controller,
+ * 30(2) for a processor, as JSON, CSV or JSON-LD with W3C DPV terms.
+ */
+import {
+  EEA_COUNTRIES,
+  LEGAL_BASIS_INFO,
+  TRANSFER_MECHANISM_INFO,
+  categoriesOf,
+  categoryName,
+  subjectsOf,
+  type Declaration,
+  type TransferInfo,
+} from "../declaration/index.js";
+import { countryName, describeRetention } from "./model.js";
+
+export interface RopaParty {
+  name: string;
+  contact: string;
+}
+
+export interface RopaTransfer {
+  to: string;
+  country: string;
+  safeguards: string[];
+}
+
+export interface ControllerActivity {
+  id: string;
+  /** 30(1)(b) */
+  purpose: string;
+  legalBasis?: string;
+  /** 30(1)(c) */
+  dataSubjects: string[];
+  dataCategories: { key: string; name: string; dpv?: string }[];
+  /** 30(1)(d) */
+  recipients: { name: string; role: string; country: string }[];
+  /** 30(1)(e) */
+  transfers: RopaTransfer[];
+  /** 30(1)(f) */
+  erasureTimeLimit?: string;
+  dpvPurpose?: string;
+}
+
+export interface ProcessorActivityRecord {
+  id: string;
+  name: string;
+  /** 30(2)(a) */
+  controllers: string[];
+  /** 30(2)(b) */
+  categoriesOfProcessing: string[];
+  dataCategories: { key: string; name: string; dpv?: string }[];
+  /** 30(2)(c) */
+  transfers: RopaTransfer[];
+}
+
+export interface ControllerRecord {
+  kind: "controller";
+  article: "GDPR Art 30(1)";
+  /** 30(1)(a) */
+  controller: RopaParty;
+  representative?: RopaParty;
+  dpo?: RopaParty;
+  activities: ControllerActivity[];
+  /** 30(1)(g) */
+  securityMeasures: string[];
+}
+
+export interface ProcessorRecord {
+  kind: "processor";
+  article: "GDPR Art 30(2)";
+  /** 30(2)(a) */
+  processor: RopaParty;
+  representative?: RopaParty;
+  dpo?: RopaParty;
+  activities: ProcessorActivityRecord[];
+  /** 30(2)(d) */
+  securityMeasures: string[];
+}
+
+export interface Ropa {
+  organization: string;
+  version: string;
+  effectiveDate: string;
+  records: (ControllerRecord | ProcessorRecord)[];
+}
+
+const party = (p: { name?: string; email?: string; phone?: string; address?: string; url?: string } | undefined, fallback = ""): RopaParty | undefined =>
+  p ? { name: p.name ?? fallback, contact: [p.address, p.email, p.phone, p.url].filter(Boolean).join("; ") } : undefined;
+
+function transfersOf(who: string, country: string, t: TransferInfo | undefined): RopaTransfer[] {
+  if (EEA_COUNTRIES.has(country)) return [];
+  return [{ to: who, country: countryName(country), safeguards: t ? t.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name) : ["none stated"] }];
+}
+
+/** Builds the record of processing: a controller record, a processor record, or both, by the organization's roles. */
+export function buildRopa(decl: Declaration): Ropa {
+  const org = decl.organization;
+  const cats = categoriesOf(decl);
+  const subjects = subjectsOf(decl);
+  const catList = (keys: string[]) => keys.map((k) => ({ key: k, name: categoryName(k, cats), ...(cats[k]?.dpv ? { dpv: cats[k].dpv } : {}) }));
+  const records: Ropa["records"] = [];
+  const measures = decl.security?.measures ?? [];
+  const rep = party(org.euRepresentative, "EU representative");
+  const dpo = party(org.dpo, "Data protection officer");
+  const self = party({ ...org.contact, name: org.name })!;
+
+  if (org.roles.includes("controller") || org.roles.includes("joint_controller")) {
+    records.push({
+      kind: "controller",
+      article: "GDPR Art 30(1)",
+      controller: self,
+      ...(rep ? { representative: rep } : {}),
+      ...(dpo ? { dpo } : {}),
+      activities: Object.entries(decl.purposes).map(([id, p]) => ({
+        id,
+        purpose: p.name + (p.description ? `: ${p.description}` : ""),
+        ...(p.legalBasis ? { legalBasis: `${LEGAL_BASIS_INFO[p.legalBasis].name} (${LEGAL_BASIS_INFO[p.legalBasis].article})` } : {}),
+        dataSubjects: p.dataSubjects.map((s) => subjects[s]?.name ?? s),
+        dataCategories: catList(p.dataCategories),
+        recipients: p.recipients.map((r) => decl.recipients[r]).filter(Boolean).map((r) => ({ name: r.name, role: r.role, country: countryName(r.country) })),
+        transfers: [
+          ...(org.transfer ? transfersOf(org.name, org.country, org.transfer) : []),
+          ...p.recipients.flatMap((rid) => {
+            const r = decl.recipients[rid];
+            return r ? transfersOf(r.name, r.country, r.transfer) : [];
+          }),
+        ],
+        ...(p.retention && decl.retention[p.retention] ? { erasureTimeLimit: describeRetention(decl.retention[p.retention]) } : {}),
+        ...(p.dpv ? { dpvPurpose: p.dpv } : {}),
+      })),
+      securityMeasures: measures,
+    });
+  }
+  if (org.roles.includes("processor")) {
+    records.push({
+      kind: "processor",
+      article: "GDPR Art 30(2)",
+      processor: self,
+      ...(rep ? { representative: rep } : {}),
+      ...(dpo ? { dpo } : {}),
+      activities: Object.entries(decl.processorActivities).map(([id, a]) => ({
+        id,
+        name: a.name,
+        controllers: a.controllers,
+        categoriesOfProcessing: a.processing,
+        dataCategories: catList(a.dataCategories),
+        transfers: [
+          ...a.locations.filter((c) => !EEA_COUNTRIES.has(c)).flatMap((c) => transfersOf(org.name, c, a.transfer ?? org.transfer)),
+        ],
+      })),
+      securityMeasures: measures,
+    });
+  }
+  return { organization: org.name, version: decl.version, effectiveDate: decl.effectiveDate, records };
+}
+
+/** One CSV cell: quoted, and defused against spreadsheet formula injection. */
+function cell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+/** The record as CSV: one row per activity, one column per Art 30 letter. */
+export function ropaToCsv(ropa: Ropa): string {
+  const header = ["record", "organization", "contact", "representative", "dpo", "activity", "purpose_or_processing", "controllers", "legal_basis", "data_subjects", "data_categories", "recipients", "transfers", "erasure_time_limit", "security_measures"];
+  const rows: string[][] = [];
+  const tr = (t: RopaTransfer[]) => t.map((x) => `${x.to} (${x.country}): ${x.safeguards.join(", ")}`).join("; ");
+  for (const r of ropa.records) {
+    const who = r.kind === "controller" ? r.controller : r.processor;
+    const common = [r.article, who.name, who.contact, r.representative ? `${r.representative.name}: ${r.representative.contact}` : "", r.dpo ? `${r.dpo.name}: ${r.dpo.contact}` : ""];
+    for (const a of r.activities) {
+      if (r.kind === "controller") {
+        const ca = a as ControllerActivity;
+        rows.push([...common, ca.id, ca.purpose, "", ca.legalBasis ?? "", ca.dataSubjects.join("; "), ca.dataCategories.map((c) => c.name).join("; "), ca.recipients.map((x) => `${x.name} (${x.role}, ${x.country})`).join("; "), tr(ca.transfers), ca.erasureTimeLimit ?? "", r.securityMeasures.join("; ")]);
+      } else {
+        const pa = a as ProcessorActivityRecord;
+        rows.push([...common, pa.id, `${pa.name}: ${pa.categoriesOfProcessing.join("; ")}`, pa.controllers.join("; "), "", "", pa.dataCategories.map((c) => c.name).join("; "), "", tr(pa.transfers), "", r.securityMeasures.join("; ")]);
+      }
+    }
+  }
+  return [header.join(","), ...rows.map((r) => r.map(cell).join(","))].join("\r\n") + "\r\n";
+}
+
+/** The record as JSON-LD, using W3C DPV terms. */
+export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unknown> {
+  const slug = decl.organization.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const base = `urn:pledge:${slug}:${encodeURIComponent(ropa.version)}`;
+  const category = (c: { key: string; name: string; dpv?: string }) => ({ "@id": `${base}:category:${c.key}`, "@type": c.dpv ?? "dpv:PersonalData", "rdfs:label": c.name });
+  const transfer = (t: RopaTransfer) => ({ "@type": "dpv:DataTransfer", "dpv:hasRecipient": t.to, "dpv:hasCountry": t.country, "dpv:hasTechnicalOrganisationalMeasure": t.safeguards });
+  const graph = ropa.records.flatMap((r): Record<string, unknown>[] =>
+    r.kind === "controller"
+      ? r.activities.map((a) => {
+          const p = decl.purposes[a.id];
+          return {
+            "@id": `${base}:activity:${a.id}`,
+            "@type": "dpv:PersonalDataHandling",
+            "dcterms:source": r.article,
+            "dpv:hasDataController": { "@id": `${base}:controller`, "@type": "dpv:DataController", "rdfs:label": r.controller.name },
+            "dpv:hasPurpose": { "@type": a.dpvPurpose ?? "dpv:Purpose", "rdfs:label": a.purpose },
+            ...(p?.legalBasis ? { "dpv:hasLegalBasis": [{ "@id": LEGAL_BASIS_INFO[p.legalBasis].dpv }, { "@id": LEGAL_BASIS_INFO[p.legalBasis].gdpr }] } : {}),
+            "dpv:hasDataSubject": a.dataSubjects.map((s) => ({ "@type": "dpv:DataSubject", "rdfs:label": s })),
+            "dpv:hasPersonalData": a.dataCategories.map(category),
+            "dpv:hasRecipient": a.recipients.map((x) => ({ "@type": x.role === "processor" ? "dpv:DataProcessor" : "dpv:Recipient", "rdfs:label": x.name, "dpv:hasCountry": x.country })),
+            ...(a.transfers.length ? { "dpv:hasDataTransfer": a.transfers.map(transfer) } : {}),
+            ...(a.erasureTimeLimit ? { "dpv:hasStorageCondition": { "@type": "dpv:StorageDuration", "rdfs:label": a.erasureTimeLimit } } : {}),
+            "dpv:hasTechnicalOrganisationalMeasure": r.securityMeasures,
+          };
+        })
+      : r.activities.map((a) => ({
+          "@id": `${base}:processing:${a.id}`,
+          "@type": "dpv:PersonalDataHandling",
+          "dcterms:source": r.article,
+          "dpv:hasDataProcessor": { "@id": `${base}:processor`, "@type": "dpv:DataProcessor", "rdfs:label": r.processor.name },
+          "dpv:hasDataController": a.controllers.map((c) => ({ "@type": "dpv:DataController", "rdfs:label": c })),
+          "dpv:hasProcessing": a.categoriesOfProcessing.map((c) => ({ "@type": "dpv:Processing", "rdfs:label": c })),
+          "dpv:hasPersonalData": a.dataCategories.map(category),
+          ...(a.transfers.length ? { "dpv:hasDataTransfer": a.transfers.map(transfer) } : {}),
+          "dpv:hasTechnicalOrganisationalMeasure": r.securityMeasures,
+        })),
+  );
+  return {
+    "@context": {
+      dpv: "https://w3id.org/dpv#",
+      pd: "https://w3id.org/dpv/pd#",
+      "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
+      rdfs: "http://www.w3.org/2000/01/rdf-schema#",
+      dcterms: "http://purl.org/dc/terms/",
+    },
+    "@id": `${base}:ropa`,
+    "dcterms:title": `Record of processing activities — ${ropa.organization}`,
+    "dcterms:hasVersion": ropa.version,
+    "dcterms:valid": ropa.effectiveDate,
+    "@graph": graph,
+  };
+}
