@@ -9,6 +9,7 @@ import {
   TRANSFER_MECHANISM_INFO,
   categoriesOf,
   categoryName,
+  categoryWithin,
   durationDays,
   parseDuration,
   type Declaration,
@@ -16,7 +17,7 @@ import {
 } from "../declaration/index.js";
 import { countryName, describeRetention } from "./model.js";
 
-export type ChangeArea = "organization" | "purposes" | "categories" | "recipients" | "transfers" | "retention" | "rights" | "consent";
+export type ChangeArea = "organization" | "purposes" | "categories" | "recipients" | "transfers" | "retention" | "rights" | "consent" | "governance";
 
 export interface Change {
   area: ChangeArea;
@@ -43,6 +44,12 @@ function retentionDays(r: RetentionRule): number {
 const setDiff = <T>(a: Iterable<T>, b: Iterable<T>) => {
   const sb = new Set(b);
   return [...new Set(a)].filter((x) => !sb.has(x));
+};
+
+/** Categories in `a` that no category in `b` covers (`user.contact` covers `user.contact.email`). */
+const uncovered = (a: Iterable<string>, b: Iterable<string>) => {
+  const bs = [...b];
+  return [...new Set(a)].filter((x) => !bs.some((y) => categoryWithin(x, y)));
 };
 
 /**
@@ -83,8 +90,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
     }
     if (old.legalBasis !== p.legalBasis) add("purposes", "changed", id, `'${p.name}': legal basis ${old.legalBasis ?? "not stated"} → ${p.legalBasis ?? "not stated"}`, true);
     if (old.name !== p.name) add("purposes", "changed", id, `renamed '${old.name}' → '${p.name}'`, false);
-    for (const c of setDiff(p.dataCategories, old.dataCategories)) add("purposes", "changed", id, `'${p.name}' now uses ${cn(c)}`, true);
-    for (const c of setDiff(old.dataCategories, p.dataCategories)) add("purposes", "changed", id, `'${p.name}' no longer uses ${cn(c)}`, false);
+    for (const c of uncovered(p.dataCategories, old.dataCategories)) add("purposes", "changed", id, `'${p.name}' now uses ${cn(c)}`, true);
+    for (const c of setDiff(old.dataCategories, p.dataCategories).filter((c) => !p.dataCategories.some((n) => categoryWithin(n, c)))) add("purposes", "changed", id, `'${p.name}' no longer uses ${cn(c)}`, false);
     for (const r of setDiff(p.recipients, old.recipients)) add("purposes", "changed", id, `'${p.name}' now shares with ${b.recipients[r]?.name ?? r}`, true);
     for (const r of setDiff(old.recipients, p.recipients)) add("purposes", "changed", id, `'${p.name}' no longer shares with ${a.recipients[r]?.name ?? r}`, false);
     if (!old.sold && p.sold) add("purposes", "changed", id, `'${p.name}' now sells data`, true);
@@ -95,8 +102,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
 
   // categories collected
   const collected = (d: Declaration) => new Set(Object.values(d.purposes).flatMap((p) => p.dataCategories));
-  for (const c of setDiff(collected(b), collected(a))) add("categories", "added", c, `now collects ${cn(c)}`, true);
-  for (const c of setDiff(collected(a), collected(b))) add("categories", "removed", c, `no longer collects ${cn(c)}`, false);
+  for (const c of uncovered(collected(b), collected(a))) add("categories", "added", c, `now collects ${cn(c)}`, true);
+  for (const c of setDiff(collected(a), collected(b)).filter((c) => ![...collected(b)].some((n) => categoryWithin(n, c)))) add("categories", "removed", c, `no longer collects ${cn(c)}`, false);
 
   // recipients and transfers
   const mech = (ms: readonly string[] | undefined) => (ms?.length ? ms.map((m) => TRANSFER_MECHANISM_INFO[m].name).join(", ") : "none");
@@ -150,6 +157,25 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
   for (const [id, c] of Object.entries(ca)) if (!cb[id]) add("consent", "removed", id, `consent category '${c.name}' dropped`, false);
   for (const [id, n] of Object.entries(b.consent?.newsletters ?? {})) if (!a.consent?.newsletters[id]) add("consent", "added", `newsletter:${id}`, `new newsletter '${n.name}'`, false);
 
+  // governance: staff access, legal requests, agreements, breaches
+  const ga = a.governance;
+  const gb = b.governance;
+  const classes = (g: typeof ga) => g?.staffAccess?.protectedClasses.map((c) => c.id) ?? [];
+  for (const c of setDiff(classes(gb), classes(ga))) add("governance", "added", `staff:${c}`, `staff may no longer examine ${gb?.staffAccess?.protectedClasses.find((x) => x.id === c)?.name ?? c} content without consent`, false);
+  for (const c of setDiff(classes(ga), classes(gb))) add("governance", "removed", `staff:${c}`, `${ga?.staffAccess?.protectedClasses.find((x) => x.id === c)?.name ?? c} content is no longer protected from staff access`, true);
+  const exceptions = (g: typeof ga) => g?.staffAccess?.exceptions.map((e) => e.id) ?? [];
+  for (const e of setDiff(exceptions(gb), exceptions(ga))) add("governance", "added", `exception:${e}`, `new exception to staff confidentiality: ${gb?.staffAccess?.exceptions.find((x) => x.id === e)?.description ?? e}`, true);
+  if (ga?.legalRequests && gb?.legalRequests && ga.legalRequests.verificationRequired !== gb.legalRequests.verificationRequired) {
+    add("governance", "changed", "legalRequests", gb.legalRequests.verificationRequired ? "law enforcement requests are now verified before disclosure" : "law enforcement requests are no longer verified before disclosure", !gb.legalRequests.verificationRequired);
+  }
+  const agreements = new Map((ga?.agreements ?? []).map((x) => [x.id, x]));
+  for (const x of gb?.agreements ?? []) {
+    const old = agreements.get(x.id);
+    if (!old) add("governance", "added", `agreement:${x.id}`, `new agreement: ${x.name}${x.automatic ? " (included automatically)" : ""}`, false);
+    else if (old.automatic !== x.automatic) add("governance", "changed", `agreement:${x.id}`, `${x.name} is ${x.automatic ? "now included automatically" : "no longer included automatically; it must be signed and accepted"}`, !x.automatic);
+  }
+  if (!ga?.breach && gb?.breach) add("governance", "added", "breach", "breach procedures described", false);
+
   return {
     from: { version: a.version, effectiveDate: a.effectiveDate },
     to: { version: b.version, effectiveDate: b.effectiveDate },
@@ -161,7 +187,7 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
 /** The diff as text for a terminal: one line a change, material ones marked. */
 export function formatDiff(d: DeclarationDiff): string {
   const lines = [`${d.from.version} (${d.from.effectiveDate}) → ${d.to.version} (${d.to.effectiveDate})`];
-  const areas: ChangeArea[] = ["organization", "purposes", "categories", "recipients", "transfers", "retention", "rights", "consent"];
+  const areas: ChangeArea[] = ["organization", "purposes", "categories", "recipients", "transfers", "retention", "rights", "consent", "governance"];
   for (const area of areas) {
     const cs = d.changes.filter((c) => c.area === area);
     if (!cs.length) continue;

@@ -94,7 +94,7 @@ const ACTION_TEXT: Record<RetentionRule["action"], string> = { delete: "then del
 export function describeRetention(rule: RetentionRule): string {
   const base =
     rule.period === "indefinite"
-      ? `Kept indefinitely${rule.reason ? `: ${rule.reason}` : ""}`
+      ? `Kept indefinitely${rule.reason ? `: ${rule.reason.replace(/\.$/, "")}` : ""}`
       : `${rule.period} ${FROM_TEXT[rule.from]}, ${ACTION_TEXT[rule.action]}`;
   const scope = rule.jurisdictions?.length ? ` (applies to ${rule.jurisdictions.join(", ")})` : "";
   const ex = rule.exceptions.length ? `. Exceptions: ${rule.exceptions.map((e) => e.reason + (e.period ? ` (up to ${e.period})` : "")).join("; ")}` : "";

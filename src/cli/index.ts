@@ -1,0 +1,261 @@
+/**
+ * The `pledge` command: a thin translator from flags to the functions the
+ * library exports. Exit codes: 0 ok, 1 findings or failure, 2 usage error.
+ */
+import { writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { z } from "zod";
+import { verifyAudit, listAudit } from "../audit/index.js";
+import {
+  DeclarationError,
+  DeclarationFileError,
+  declarationJsonSchema,
+  formatIssue,
+  formatPath,
+  lintDeclaration,
+  loadDeclaration,
+  type LoadedDeclaration,
+} from "../declaration/index.js";
+import {
+  buildNotice,
+  buildRopa,
+  diffDeclarations,
+  formatDiff,
+  renderNoticeHtml,
+  renderNoticeMarkdown,
+  ropaToCsv,
+  ropaToJsonLd,
+} from "../notice/index.js";
+import { openStore, StoreError } from "../store/index.js";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith("\n") ? t : t + "\n"),
+  err: (t) => process.stderr.write(t.endsWith("\n") ? t : t + "\n"),
+  env: process.env,
+};
+
+/** A usage error: wrong flags or arguments. Exit code 2. */
+export class UsageError extends Error {
+  readonly code = "USAGE";
+}
+
+/** The bundled demo declaration. */
+export const DEMO_DECLARATION = fileURLToPath(new URL("../../demo/pledge.yaml", import.meta.url));
+
+const HELP = `pledge — privacy operations from one declaration
+
+Usage:
+  pledge check [pledge.yaml] [--format text|json]     validate and lint; exit 1 on errors
+  pledge notice [pledge.yaml] [--format html|md] [--out FILE]
+  pledge ropa [pledge.yaml] [--format csv|json|jsonld] [--out FILE]
+  pledge diff OLD.yaml NEW.yaml [--format text|json]  what changed, material changes marked
+  pledge schema                                        the declaration's JSON Schema
+  pledge serve [pledge.yaml] [--port N] [--host H] [--demo]
+  pledge audit verify                                  check the audit log's hash chain; exit 1 if broken
+  pledge audit log [--subject S] [--limit N]
+
+The declaration defaults to $PLEDGE_DECLARATION, then ./pledge.yaml.
+The store is ./.pledge/pledge.db (SQLite), or PostgreSQL when PLEDGE_DATABASE_URL is set.`;
+
+function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function pick<T extends z.ZodType>(schema: T, value: unknown, flag: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const detail = r.error.issues[0];
+    const allowed = detail && "values" in detail ? ` (expected one of ${(detail.values as unknown[]).join(", ")})` : "";
+    throw new UsageError(`--${flag}: invalid value '${String(value)}'${allowed}`);
+  }
+  return r.data;
+}
+
+function declarationPath(positional: string | undefined, io: Io): string {
+  return positional ?? io.env.PLEDGE_DECLARATION ?? "pledge.yaml";
+}
+
+async function emit(io: Io, text: string, out: string | undefined): Promise<void> {
+  if (out) await writeFile(out, text);
+  else io.out(text);
+}
+
+function storeOptions(io: Io) {
+  return { databaseUrl: io.env.PLEDGE_DATABASE_URL || undefined, sqlitePath: io.env.PLEDGE_SQLITE_PATH || undefined };
+}
+
+async function cmdCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" } });
+  const format = pick(z.enum(["text", "json"]), values.format, "format");
+  const path = declarationPath(positionals[0], io);
+  let loaded: LoadedDeclaration;
+  try {
+    loaded = await loadDeclaration(path);
+  } catch (err) {
+    if (err instanceof DeclarationError && format === "json") {
+      io.out(JSON.stringify({ file: path, valid: false, issues: err.issues.map((i) => ({ ...i, pathText: formatPath(i.path) })) }, null, 2));
+      return 1;
+    }
+    throw err;
+  }
+  const findings = lintDeclaration(loaded.declaration).map((f) => ({ ...f, location: loaded.locate(f.path) }));
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.filter((f) => f.severity === "warning").length;
+  if (format === "json") {
+    io.out(JSON.stringify({ file: path, valid: true, version: loaded.declaration.version, errors, warnings, findings }, null, 2));
+  } else {
+    for (const f of findings) {
+      io.out(`${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`);
+    }
+    io.out(`${loaded.file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${findings.length - errors - warnings} info`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+async function cmdNotice(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string", default: "html" }, out: { type: "string" } });
+  const format = pick(z.enum(["html", "md"]), values.format, "format");
+  const { declaration } = await loadDeclaration(declarationPath(positionals[0], io));
+  const doc = buildNotice(declaration);
+  await emit(io, format === "md" ? renderNoticeMarkdown(doc) : renderNoticeHtml(doc), values.out);
+  return 0;
+}
+
+async function cmdRopa(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string", default: "json" }, out: { type: "string" } });
+  const format = pick(z.enum(["csv", "json", "jsonld"]), values.format, "format");
+  const { declaration } = await loadDeclaration(declarationPath(positionals[0], io));
+  const ropa = buildRopa(declaration);
+  const text = format === "csv" ? ropaToCsv(ropa) : JSON.stringify(format === "jsonld" ? ropaToJsonLd(ropa, declaration) : ropa, null, 2);
+  await emit(io, text, values.out);
+  return 0;
+}
+
+async function cmdDiff(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" } });
+  const format = pick(z.enum(["text", "json"]), values.format, "format");
+  if (positionals.length !== 2) throw new UsageError("diff takes two declarations: pledge diff OLD.yaml NEW.yaml");
+  const [a, b] = await Promise.all(positionals.map((p) => loadDeclaration(p)));
+  const d = diffDeclarations(a.declaration, b.declaration);
+  io.out(format === "json" ? JSON.stringify(d, null, 2) : formatDiff(d));
+  return 0;
+}
+
+async function cmdServe(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { port: { type: "string" }, host: { type: "string" }, demo: { type: "boolean", default: false } });
+  const port = pick(z.coerce.number().int().min(0).max(65535), values.port ?? io.env.PORT ?? "3000", "port");
+  const host = values.host ?? io.env.PLEDGE_HOST ?? "127.0.0.1";
+  const path = values.demo ? DEMO_DECLARATION : declarationPath(positionals[0], io);
+  const declaration = await loadDeclaration(path);
+  const { startServer } = await import("../server/index.js");
+  const server = await startServer({ declaration, port, host, ...storeOptions(io) });
+  io.err(`Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolveStop();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await server.close();
+  return 0;
+}
+
+async function cmdAudit(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const store = await openStore(storeOptions(io));
+  try {
+    if (sub === "verify") {
+      parse(rest, {});
+      const tty = process.stderr.isTTY;
+      const r = await verifyAudit(store, (n) => {
+        if (tty) process.stderr.write(`\rchecked ${n} entries`);
+      });
+      if (tty) process.stderr.write("\n");
+      if (r.ok) {
+        io.out(`audit log intact: ${r.entries} entries, head ${r.headSeq} ${r.headHash}`);
+        return 0;
+      }
+      for (const p of r.problems) io.out(`audit entry ${p.seq}: ${p.kind}: ${p.message}`);
+      io.out(`audit log BROKEN: ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} in ${r.entries} entries`);
+      return 1;
+    }
+    if (sub === "log") {
+      const { values } = parse(rest, { subject: { type: "string" }, limit: { type: "string", default: "50" } });
+      const limit = pick(z.coerce.number().int().min(1).max(10000), values.limit, "limit");
+      for (const e of await listAudit(store, { subject: values.subject, limit })) {
+        io.out(`${e.seq}\t${e.at}\t${e.actor}\t${e.action}\t${e.subject ?? ""}\t${JSON.stringify(e.data)}`);
+      }
+      return 0;
+    }
+    throw new UsageError(`unknown audit command '${sub ?? ""}' (verify, log)`);
+  } finally {
+    await store.close();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  check: cmdCheck,
+  notice: cmdNotice,
+  ropa: cmdRopa,
+  diff: cmdDiff,
+  serve: cmdServe,
+  audit: cmdAudit,
+  schema: async (args, io) => {
+    parse(args, {});
+    io.out(JSON.stringify(declarationJsonSchema(), null, 2));
+    return 0;
+  },
+};
+
+/**
+ * Runs the CLI and returns its exit code; errors are printed, never thrown.
+ *
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2));
+ * ```
+ */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    io.out(HELP);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`pledge: unknown command '${name}'\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command(args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`pledge ${name}: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof DeclarationError) {
+      for (const issue of err.issues) io.err(formatIssue(issue));
+      io.err(`${err.issues.length} problem${err.issues.length === 1 ? "" : "s"}: the declaration is invalid`);
+      return 1;
+    }
+    if (err instanceof DeclarationFileError || err instanceof StoreError) {
+      io.err(`pledge ${name}: ${err.message}`);
+      return 1;
+    }
+    io.err(`pledge ${name}: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+    return 1;
+  }
+}

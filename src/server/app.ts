@@ -1,0 +1,132 @@
+/**
+ * The HTTP application: a Hono app over the store and the current declaration.
+ * Routes are declared in the route table (validation and OpenAPI from the same
+ * zod schemas); every error leaves in one JSON shape.
+ */
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import { z } from "zod";
+import type { LoadedDeclaration } from "../declaration/index.js";
+import { buildNotice, getPublishedDeclaration, listPublishedVersions, renderNoticeMarkdown } from "../notice/index.js";
+import { pingStore, type Store } from "../store/index.js";
+import { noticePageHtml, versionsPageHtml } from "../web/index.js";
+import { HttpError, toErrorResponse } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
+import { ErrorSchema, RouteTable, openApiDocument } from "./routes.js";
+
+export interface AppContext {
+  store: Store;
+  /** The declaration being served now (a function, so it can be reloaded). */
+  declaration: () => LoadedDeclaration;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+export interface PledgeApp {
+  app: Hono;
+  routes: RouteTable;
+  metrics: Metrics;
+}
+
+const PKG_VERSION = "0.1.0";
+
+function wantsHtml(accept: string | undefined): boolean {
+  return !!accept && accept.includes("text/html") && !accept.startsWith("application/json");
+}
+
+/**
+ * Builds the application.
+ *
+ * ```ts
+ * const { app } = createApp({ store, declaration: () => loaded, logger });
+ * const res = await app.request("/healthz");
+ * ```
+ */
+export function createApp(ctx: AppContext): PledgeApp {
+  const app = new Hono();
+  const metrics = ctx.metrics ?? new Metrics();
+  const routes = new RouteTable(app);
+
+  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] } }));
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const route = c.req.routePath && c.req.routePath !== "*" && c.req.routePath !== "/*" ? c.req.routePath : "unmatched";
+      const seconds = (performance.now() - started) / 1000;
+      metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+      metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+      ctx.logger.info({ method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, "request");
+    }
+  });
+
+  app.onError((err, c) => {
+    const { status, body, exposed } = toErrorResponse(err);
+    if (!exposed) ctx.logger.error({ err, path: c.req.path }, "unhandled error");
+    if (wantsHtml(c.req.header("accept"))) {
+      return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><main><h1>${status}</h1><p>${escapeHtml(body.error.message)}</p></main></body></html>`, status);
+    }
+    return c.json(body, status);
+  });
+  app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  // --- operations -----------------------------------------------------------
+  routes.add(
+    { method: "get", path: "/healthz", summary: "Liveness and store health", tags: ["operations"], access: "public", responses: { 200: { description: "Healthy", schema: z.object({ status: z.literal("ok"), store: z.string(), declaration: z.string() }) }, 503: { description: "The store does not answer", schema: ErrorSchema } } },
+    async (c) => {
+      if (!(await pingStore(ctx.store))) throw new HttpError(503, "store_unavailable", "the store does not answer");
+      return c.json({ status: "ok" as const, store: ctx.store.engine, declaration: ctx.declaration().declaration.version });
+    },
+  );
+  routes.add(
+    { method: "get", path: "/metrics", summary: "Prometheus metrics", tags: ["operations"], access: "public", responses: { 200: { description: "Metrics in the Prometheus text format", contentType: "text/plain; version=0.0.4" } } },
+    async (c) => {
+      metrics.declaration.set({ version: ctx.declaration().declaration.version }, 1);
+      const head = await ctx.store.db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
+      metrics.auditEntries.set({}, head?.seq ?? 0);
+      return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+    },
+  );
+  routes.add(
+    { method: "get", path: "/openapi.json", summary: "This API's OpenAPI document", tags: ["operations"], access: "public", responses: { 200: { description: "OpenAPI 3.1" } } },
+    (c) => c.json(openApiDocument(routes.routes, { title: "Pledge", version: PKG_VERSION })),
+  );
+
+  // --- the notice -------------------------------------------------------------
+  const Format = z.object({ format: z.enum(["html", "md", "json"]).default("html") });
+  const renderNotice = async (c: Parameters<Parameters<RouteTable["add"]>[1]>[0], loaded: LoadedDeclaration, format: "html" | "md" | "json", archived: boolean) => {
+    const doc = buildNotice(loaded.declaration);
+    if (format === "md") return c.body(renderNoticeMarkdown(doc), 200, { "content-type": "text/markdown; charset=utf-8" });
+    if (format === "json") return c.json(doc);
+    return c.html(await noticePageHtml({ doc, archived }));
+  };
+  routes.add(
+    { method: "get", path: "/privacy", summary: "The current privacy notice", tags: ["notice"], access: "public", query: Format, responses: { 200: { description: "The notice as HTML, Markdown or JSON", contentType: "text/html" } } },
+    (c, { query }) => renderNotice(c, ctx.declaration(), query.format, false),
+  );
+  routes.add(
+    { method: "get", path: "/privacy/versions", summary: "Published versions of the notice", tags: ["notice"], access: "public", query: z.object({ format: z.enum(["html", "json"]).default("html") }), responses: { 200: { description: "The versions, newest first" } } },
+    async (c, { query }) => {
+      const versions = await listPublishedVersions(ctx.store);
+      if (query.format === "json") return c.json({ versions });
+      const d = ctx.declaration().declaration;
+      return c.html(await versionsPageHtml({ organization: d.organization.name, versions, current: d.version }));
+    },
+  );
+  routes.add(
+    { method: "get", path: "/privacy/versions/:version", summary: "An earlier version of the notice", tags: ["notice"], access: "public", params: z.object({ version: z.string().min(1).max(200) }), query: Format, responses: { 200: { description: "The notice of that version" }, 404: { description: "No such version", schema: ErrorSchema } } },
+    async (c, { params, query }) => {
+      const loaded = await getPublishedDeclaration(ctx.store, params.version);
+      if (!loaded) throw new HttpError(404, "not_found", `no published version '${params.version}'`);
+      return renderNotice(c, loaded, query.format, loaded.declaration.version !== ctx.declaration().declaration.version);
+    },
+  );
+
+  return { app, routes, metrics };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+}

@@ -1,0 +1,21 @@
+/** Migrations, numbered and shipped with the code; the store runs them at open. */
+import type { Migration, MigrationProvider } from "kysely";
+import { initial } from "./0001-initial.js";
+
+export interface MigrationContext {
+  /** The column type of an auto-incrementing integer key on this engine. */
+  autoIncrementType: "integer" | "serial";
+}
+
+const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
+  "0001-initial": initial,
+};
+
+/** A Kysely migration provider over the migrations above. */
+export function migrationProvider(ctx: MigrationContext): MigrationProvider {
+  return {
+    async getMigrations() {
+      return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]) => [name, m(ctx)]));
+    },
+  };
+}

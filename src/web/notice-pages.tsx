@@ -1,0 +1,48 @@
+/** Pages of the published notice: the current one, the list of versions, an earlier version. */
+import type { FC } from "hono/jsx";
+import { NoticeArticle, type NoticeDoc, type PublishedVersion } from "../notice/index.js";
+import { Page, renderPage } from "./layout.js";
+
+export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean }> = ({ doc, archived }) => (
+  <Page title={doc.title} organization={doc.organization}>
+    {archived ? (
+      <p role="note">
+        <strong>This is an earlier version of the notice.</strong> <a href="/privacy">Read the current notice</a>.
+      </p>
+    ) : null}
+    <NoticeArticle doc={doc} />
+  </Page>
+);
+
+export const VersionsPage: FC<{ organization: string; versions: PublishedVersion[]; current: string }> = ({ organization, versions, current }) => (
+  <Page title={`Versions of the privacy notice — ${organization}`} organization={organization}>
+    <h1>Versions of the privacy notice</h1>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Effective</th>
+          <th scope="col">Published</th>
+        </tr>
+      </thead>
+      <tbody>
+        {versions.map((v) => (
+          <tr>
+            <td>
+              <a href={v.version === current ? "/privacy" : `/privacy/versions/${encodeURIComponent(v.version)}`}>{v.version}</a>
+              {v.version === current ? " (current)" : ""}
+            </td>
+            <td>{v.effectiveDate}</td>
+            <td>{v.publishedAt.slice(0, 10)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </Page>
+);
+
+/** The notice page as an HTML document. */
+export const noticePageHtml = (props: { doc: NoticeDoc; archived?: boolean }) => renderPage(<NoticePage {...props} />);
+
+/** The versions page as an HTML document. */
+export const versionsPageHtml = (props: { organization: string; versions: PublishedVersion[]; current: string }) => renderPage(<VersionsPage {...props} />);

@@ -1,0 +1,42 @@
+/** Small valid declarations for tests, built as YAML text. */
+import { readFileSync } from "node:fs";
+import { parseDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
+import { EXAMPLES } from "./cli.js";
+
+/** A minimal valid declaration; `extra` is appended at the top level. */
+export function minimalYaml(extra = ""): string {
+  return `version: "1"
+effectiveDate: 2025-01-01
+organization:
+  name: Acme GmbH
+  roles: [controller]
+  country: DE
+  contact: { email: privacy@acme.example }
+  jurisdictions: [EU]
+purposes:
+  orders:
+    name: Orders
+    legalBasis: contract
+    dataCategories: [user.contact.email]
+    dataSubjects: [customer]
+    retention: two_years
+retention:
+  two_years: { period: 2 years, from: collection, action: delete }
+rights:
+  offered: [access, rectification, erasure, restriction, portability, objection, complaint]
+  channels: [{ type: email, address: privacy@acme.example }]
+${extra}`;
+}
+
+/** Loads one of the seed declarations under examples/. */
+export function example(name: string): LoadedDeclaration {
+  return parseDeclaration(readFileSync(EXAMPLES + name, "utf8"), name);
+}
+
+export const SEED_FILES = {
+  luxsci2018: "luxsci-2018.yaml",
+  luxsci2009: "luxsci-2009.yaml",
+  lutron: "lutron-remote-service-2021.yaml",
+  dataIntensity: "data-intensity-safe-harbor.yaml",
+  numfocus: "numfocus-2020.yaml",
+} as const;
