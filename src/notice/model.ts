@@ -117,12 +117,17 @@ export function retentionForCategory(decl: Declaration, cat: string): { id: stri
   for (const [id, r] of Object.entries(decl.retention)) {
     if (r.dataCategories.some((c) => categoryWithin(cat, c))) ids.add(id);
   }
+  for (const sys of Object.values(decl.systems)) {
+    for (const ds of Object.values(sys.datasets)) {
+      if (ds.retention && Object.values(ds.fields).some((f) => f.category && categoryWithin(f.category, cat))) ids.add(ds.retention);
+    }
+  }
   return [...ids].filter((id) => decl.retention[id]).map((id) => ({ id, rule: decl.retention[id] }));
 }
 
-/** Every data category the purposes name, in first-use order. */
+/** Every data category the purposes and processor activities name, in first-use order. */
 export function collectedCategories(decl: Declaration): string[] {
-  return [...new Set(Object.values(decl.purposes).flatMap((p) => p.dataCategories))];
+  return [...new Set([...Object.values(decl.purposes).flatMap((p) => p.dataCategories), ...Object.values(decl.processorActivities).flatMap((a) => a.dataCategories)])];
 }
 
 function purposeBlocks(decl: Declaration, id: string, p: Purpose): Block[] {

@@ -14,7 +14,7 @@ export interface CliResult {
 /** `pledge …args` with extra environment, from the repository root. */
 export function runCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)), ...args], {
+    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)), ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, PLEDGE_LOG_LEVEL: "silent", ...env },
     });
