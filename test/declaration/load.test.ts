@@ -103,3 +103,11 @@ describe("loading a declaration", () => {
     assert.ok(schema.properties.organization.properties?.jurisdictions);
   });
 });
+
+describe("the published JSON Schema", () => {
+  it("pledge.schema.json is the schema derived from the code (regenerate with `pledge schema > pledge.schema.json`)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const committed = JSON.parse(readFileSync(new URL("../../pledge.schema.json", import.meta.url), "utf8")) as unknown;
+    assert.deepEqual(committed, declarationJsonSchema());
+  });
+});
