@@ -59,7 +59,7 @@ export const NoticeArticle: FC<{ doc: NoticeDoc }> = ({ doc }) => (
 
 export const NOTICE_CSS = `body{font:16px/1.55 system-ui,sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d1d1f}
 h1{font-size:1.8rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}h3{margin-top:1.5rem}
-.meta{color:#555}nav ol{columns:2}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
+.meta{color:#555}nav ol{columns:2;column-gap:2.5rem}nav li{break-inside:avoid}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 a{color:#0b57d0}`;
 

@@ -46,13 +46,14 @@ export interface NoticeDoc {
   sections: NoticeSection[];
 }
 
-const COUNTRY_NAMES: Record<string, string> = {
-  US: "United States", IN: "India", ES: "Spain", FR: "France", DE: "Germany", GB: "United Kingdom", IE: "Ireland",
-  NL: "Netherlands", CA: "Canada", BR: "Brazil", CH: "Switzerland", JP: "Japan",
-};
-/** A country's name for display, falling back to its code. */
+const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+/** A country's English name for display (`SE` → Sweden), falling back to its code. */
 export function countryName(code: string): string {
-  return COUNTRY_NAMES[code] ?? code;
+  try {
+    return regionNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
 }
 
 const mail = (email: string): Inline => ({ text: email, href: `mailto:${email}` });
@@ -61,7 +62,10 @@ const link = (url: string): Inline => ({ text: url, href: url });
 function contactLines(c: { name?: string; email?: string; phone?: string; fax?: string; url?: string; address?: string; country?: string }): Inline[][] {
   const lines: Inline[][] = [];
   if (c.name) lines.push([c.name]);
-  if (c.address) lines.push([`Address: ${c.address}${c.country ? ` (${countryName(c.country)})` : ""}`]);
+  if (c.address) {
+    const country = c.country ? countryName(c.country) : undefined;
+    lines.push([`Address: ${c.address}${country && !c.address.includes(country) ? ` (${country})` : ""}`]);
+  }
   if (c.email) lines.push(["Email: ", mail(c.email)]);
   if (c.phone) lines.push([`Phone: ${c.phone}`]);
   if (c.fax) lines.push([`Fax: ${c.fax}`]);

@@ -31,10 +31,6 @@ export interface PledgeApp {
 
 const PKG_VERSION = "0.1.0";
 
-function wantsHtml(accept: string | undefined): boolean {
-  return !!accept && accept.includes("text/html") && !accept.startsWith("application/json");
-}
-
 /**
  * Builds the application.
  *
@@ -65,9 +61,6 @@ export function createApp(ctx: AppContext): PledgeApp {
   app.onError((err, c) => {
     const { status, body, exposed } = toErrorResponse(err);
     if (!exposed) ctx.logger.error({ err, path: c.req.path }, "unhandled error");
-    if (wantsHtml(c.req.header("accept"))) {
-      return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><main><h1>${status}</h1><p>${escapeHtml(body.error.message)}</p></main></body></html>`, status);
-    }
     return c.json(body, status);
   });
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
@@ -125,8 +118,4 @@ export function createApp(ctx: AppContext): PledgeApp {
   );
 
   return { app, routes, metrics };
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 }
