@@ -27,6 +27,7 @@ import {
   ropaToCsv,
   ropaToJsonLd,
 } from "../notice/index.js";
+import { AuthError, createApiToken, createUser, ROLES } from "../auth/index.js";
 import { openStore, StoreError } from "../store/index.js";
 
 export interface Io {
@@ -58,6 +59,9 @@ Usage:
   pledge diff OLD.yaml NEW.yaml [--format text|json]  what changed, material changes marked
   pledge schema                                        the declaration's JSON Schema
   pledge serve [pledge.yaml] [--port N] [--host H] [--demo]
+  pledge worker [pledge.yaml]                          run request tasks (for servers started with PLEDGE_WORKER=off)
+  pledge users add EMAIL --role owner|officer|approver|viewer [--name N] [--password-stdin]
+  pledge tokens create NAME --role ROLE                an API token for machines, shown once
   pledge audit verify                                  check the audit log's hash chain; exit 1 if broken
   pledge audit log [--subject S] [--limit N]
 
@@ -159,8 +163,21 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   const path = values.demo ? DEMO_DECLARATION : declarationPath(positionals[0], io);
   const declaration = await loadDeclaration(path);
   const { startServer } = await import("../server/index.js");
+  if (values.demo) {
+    const { ensureDemoData, DEMO_PERSON } = await import("../demo/index.js");
+    if (ensureDemoData(".pledge/demo")) io.err(`Created the demo data stores in .pledge/demo (try a request for ${DEMO_PERSON.email})`);
+  }
   const server = await startServer({ declaration, port, host, ...storeOptions(io) });
-  io.err(`Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy`);
+  if (values.demo) {
+    const users = await server.store.db.selectFrom("users").select("id").limit(1).execute();
+    if (!users.length) {
+      const { randomBytes } = await import("node:crypto");
+      const password = randomBytes(12).toString("base64url");
+      await createUser(server.store, { email: "demo@pledge.local", name: "Demo owner", role: "owner", password }, "demo");
+      io.err(`Admin console: ${server.url}/admin — sign in as demo@pledge.local with password ${password} (shown once)`);
+    }
+  }
+  io.err(`Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy — privacy center at ${server.url}/privacy-center`);
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -207,7 +224,87 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
   }
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+async function cmdUsers(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "add") throw new UsageError(`unknown users command '${sub ?? ""}' (add)`);
+  const { values, positionals } = parse(rest, { role: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean", default: false } });
+  const email = pick(z.email(), positionals[0], "email");
+  const role = pick(z.enum(ROLES), values.role, "role");
+  const { randomBytes } = await import("node:crypto");
+  const password = values["password-stdin"] ? await readStdin() : randomBytes(15).toString("base64url");
+  const store = await openStore(storeOptions(io));
+  try {
+    await createUser(store, { email, name: values.name ?? email, role, password });
+  } catch (err) {
+    if (err instanceof AuthError) {
+      io.err(`pledge users: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+  io.out(values["password-stdin"] ? `created ${role} ${email}` : `created ${role} ${email} with password ${password} (shown once; change it by creating a new user)`);
+  return 0;
+}
+
+async function cmdTokens(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "create") throw new UsageError(`unknown tokens command '${sub ?? ""}' (create)`);
+  const { values, positionals } = parse(rest, { role: { type: "string" } });
+  if (!positionals[0]) throw new UsageError("tokens create needs a name");
+  const role = pick(z.enum(ROLES), values.role, "role");
+  const store = await openStore(storeOptions(io));
+  try {
+    io.out(await createApiToken(store, positionals[0], role));
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function cmdWorker(args: string[], io: Io): Promise<number> {
+  const { positionals } = parse(args, {});
+  const declaration = await loadDeclaration(declarationPath(positionals[0], io));
+  const { startWorker } = await import("../requests/index.js");
+  const { createMailer } = await import("../mail/index.js");
+  const { settingsFromEnv } = await import("../server/index.js");
+  const store = await openStore(storeOptions(io));
+  const d = declaration.declaration;
+  const worker = startWorker(
+    {
+      store,
+      declaration: () => d,
+      mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: io.env.PLEDGE_MAIL_FROM, outboxDir: ".pledge/outbox" }),
+      publicUrl: io.env.PLEDGE_PUBLIC_URL ?? "",
+      env: io.env,
+      cwd: process.cwd(),
+      clock: () => new Date(),
+      console: (l) => io.err(l),
+      settings: settingsFromEnv(io.env),
+    },
+    { onError: (err) => io.err(`worker: ${(err as Error).message}`) },
+  );
+  io.err(`pledge worker running tasks for ${d.organization.name}; stop with Ctrl-C`);
+  await new Promise<void>((resolveStop) => {
+    process.once("SIGINT", resolveStop);
+    process.once("SIGTERM", resolveStop);
+  });
+  await worker.stop();
+  await store.close();
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  users: cmdUsers,
+  tokens: cmdTokens,
+  worker: cmdWorker,
   check: cmdCheck,
   notice: cmdNotice,
   ropa: cmdRopa,

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /** The notice as HTML, rendered with Hono JSX (which escapes all text). */
 import type { FC } from "hono/jsx";
 import type { Block, Inline, NoticeDoc } from "./model.js";

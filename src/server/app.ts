@@ -8,7 +8,10 @@ import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { LoadedDeclaration } from "../declaration/index.js";
 import { buildNotice, getPublishedDeclaration, listPublishedVersions, renderNoticeMarkdown } from "../notice/index.js";
+import type { RequestsContext } from "../requests/index.js";
 import { pingStore, type Store } from "../store/index.js";
+import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
+import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { noticePageHtml, versionsPageHtml } from "../web/index.js";
 import { HttpError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -21,6 +24,12 @@ export interface AppContext {
   declaration: () => LoadedDeclaration;
   logger: Logger;
   metrics?: Metrics;
+  /** Rights requests: the privacy center, the admin console and the staff API. */
+  requests?: RequestsContext;
+  /** Trust the first X-Forwarded-For hop as the client's address (behind a proxy). */
+  trustProxy?: boolean;
+  /** Mark the session cookie Secure (served over HTTPS). */
+  secureCookies?: boolean;
 }
 
 export interface PledgeApp {
@@ -42,7 +51,7 @@ const PKG_VERSION = "0.1.0";
 export function createApp(ctx: AppContext): PledgeApp {
   const app = new Hono();
   const metrics = ctx.metrics ?? new Metrics();
-  const routes = new RouteTable(app);
+  const routes = new RouteTable(app, staffAuthenticator(ctx.store));
 
   app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] } }));
   app.use("*", async (c, next) => {
@@ -116,6 +125,11 @@ export function createApp(ctx: AppContext): PledgeApp {
       return renderNotice(c, loaded, query.format, loaded.declaration.version !== ctx.declaration().declaration.version);
     },
   );
+
+  if (ctx.requests) {
+    registerPrivacyCenter(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
+    registerAdmin(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
+  }
 
   return { app, routes, metrics };
 }

@@ -22,6 +22,10 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   DECLARATION_INVALID: 422,
   NOT_FOUND: 404,
   STORE_UNAVAILABLE: 503,
+  REQUEST_CONFLICT: 409,
+  REQUEST_INVALID: 422,
+  RATE_LIMITED: 429,
+  AUTH_INVALID: 422,
 };
 
 /** The status and body for any thrown value; `exposed` is false when the message must not leave the server. */

@@ -5,6 +5,7 @@
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { hasRole, safeEqual, type Principal, type Role } from "../auth/index.js";
 import { HttpError } from "./errors.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -24,6 +25,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType 
   summary: string;
   tags: string[];
   access: Access;
+  /** For admin routes: the weakest role allowed (viewer when absent). */
+  role?: Role;
   query?: Q;
   params?: P;
   /** JSON or form body. */
@@ -35,6 +38,8 @@ export interface RouteInput<Q, P, B> {
   query: Q;
   params: P;
   body: B;
+  /** The authenticated staff member, on admin routes. */
+  principal: Principal;
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -72,7 +77,10 @@ async function readBody(c: Context): Promise<unknown> {
 export class RouteTable {
   readonly routes: RouteSpec[] = [];
 
-  constructor(private app: Hono) {}
+  constructor(
+    private app: Hono,
+    private authenticate: (c: Context) => Promise<Principal | undefined> = async () => undefined,
+  ) {}
 
   /**
    * Declares and mounts a route.
@@ -88,10 +96,22 @@ export class RouteTable {
   ): void {
     this.routes.push(spec as unknown as RouteSpec);
     this.app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+      let principal: Principal | undefined;
+      if (spec.access === "admin") {
+        principal = await this.authenticate(c);
+        if (!principal) throw new HttpError(401, "unauthenticated", "sign in at /admin/login, or send an API token as a Bearer token");
+      }
       const query = spec.query ? parseInput(spec.query, c.req.query(), "query") : undefined;
       const params = spec.params ? parseInput(spec.params, c.req.param(), "params") : undefined;
-      const body = spec.body ? parseInput(spec.body, await readBody(c), "body") : undefined;
-      return handler(c, { query, params, body } as RouteInput<Out<Q>, Out<P>, Out<B>>);
+      const raw = spec.body ? await readBody(c) : undefined;
+      if (principal?.via === "session" && spec.method !== "get") {
+        // CSRF: a cookie session must echo its token in the form or a header.
+        const sent = c.req.header("x-csrf-token") ?? (raw && typeof raw === "object" ? (raw as Record<string, unknown>)._csrf : undefined);
+        if (typeof sent !== "string" || !principal.csrf || !safeEqual(sent, principal.csrf)) throw new HttpError(403, "csrf", "missing or wrong CSRF token; reload the page and try again");
+      }
+      if (principal && !hasRole(principal.user.role, spec.role ?? "viewer")) throw new HttpError(403, "forbidden", `this needs the ${spec.role} role`);
+      const body = spec.body ? parseInput(spec.body, raw, "body") : undefined;
+      return handler(c, { query, params, body, principal } as RouteInput<Out<Q>, Out<P>, Out<B>>);
     });
   }
 }

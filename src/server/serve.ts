@@ -1,8 +1,11 @@
-/** Starting the server: open the store, publish the declaration, listen, and stop cleanly on SIGTERM/SIGINT. */
+/** Starting the server: open the store, publish the declaration, start the worker, listen, and stop cleanly. */
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import type { LoadedDeclaration } from "../declaration/index.js";
+import { createMailer, type Mailer } from "../mail/index.js";
 import { publishDeclaration } from "../notice/index.js";
+import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
 import { openStore, type Store, type StoreOptions } from "../store/index.js";
 import { createApp, type PledgeApp } from "./app.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -12,6 +15,18 @@ export interface ServerOptions extends StoreOptions {
   port?: number;
   host?: string;
   logger?: Logger;
+  /** Where Pledge keeps local files (the outbox); `.pledge` by default. */
+  dataDir?: string;
+  /** Environment for connector secrets and settings; `process.env` by default. */
+  env?: Record<string, string | undefined>;
+  /** Directory that relative connector paths resolve against; the working directory by default. */
+  cwd?: string;
+  /** Run the task worker in this process (default true). */
+  worker?: boolean;
+  settings?: Partial<RequestSettings>;
+  mailer?: Mailer;
+  /** Where operator lines (verification codes in outbox mode) go; stderr by default. */
+  console?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -19,11 +34,25 @@ export interface RunningServer {
   port: number;
   store: Store;
   pledge: PledgeApp;
+  requests: RequestsContext;
   close(): Promise<void>;
 }
 
+const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+
+/** Request settings, with overrides from the environment (PLEDGE_THROTTLE_MS, PLEDGE_LEASE_MS, PLEDGE_BACKOFF_BASE_MS, PLEDGE_MAX_ATTEMPTS, PLEDGE_EXPORT_TTL_DAYS). */
+export function settingsFromEnv(env: Record<string, string | undefined>, overrides: Partial<RequestSettings> = {}): RequestSettings {
+  const s = { ...DEFAULT_SETTINGS };
+  s.throttleMs = num(env.PLEDGE_THROTTLE_MS) ?? s.throttleMs;
+  s.leaseMs = num(env.PLEDGE_LEASE_MS) ?? s.leaseMs;
+  s.backoffBaseMs = num(env.PLEDGE_BACKOFF_BASE_MS) ?? s.backoffBaseMs;
+  s.maxAttempts = num(env.PLEDGE_MAX_ATTEMPTS) ?? s.maxAttempts;
+  s.exportTtlDays = num(env.PLEDGE_EXPORT_TTL_DAYS) ?? s.exportTtlDays;
+  return { ...s, ...overrides };
+}
+
 /**
- * Starts Pledge's HTTP server.
+ * Starts Pledge's HTTP server and its task worker.
  *
  * ```ts
  * const server = await startServer({ declaration: await loadDeclaration("pledge.yaml"), port: 3000 });
@@ -31,10 +60,25 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
-  const store = await openStore(options);
+  const env = options.env ?? process.env;
+  const dataDir = options.dataDir ?? env.PLEDGE_DATA_DIR ?? ".pledge";
+  const store = await openStore({ ...options, sqlitePath: options.sqlitePath ?? join(dataDir, "pledge.db") });
   const { published } = await publishDeclaration(store, options.declaration);
   logger.info({ version: options.declaration.declaration.version, published, store: store.describe }, "declaration loaded");
-  const pledge = createApp({ store, declaration: () => options.declaration, logger });
+  const decl = options.declaration.declaration;
+  const mailer = options.mailer ?? createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: env.PLEDGE_MAIL_FROM ?? `${decl.organization.shortName ?? decl.organization.name} <${decl.organization.contact.email ?? "privacy@localhost"}>`, outboxDir: join(dataDir, "outbox") });
+  const requests: RequestsContext = {
+    store,
+    declaration: () => options.declaration.declaration,
+    mailer,
+    publicUrl: env.PLEDGE_PUBLIC_URL ?? "",
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    clock: () => new Date(),
+    console: options.console ?? ((line) => process.stderr.write(line + "\n")),
+    settings: settingsFromEnv(env, options.settings),
+  };
+  const pledge = createApp({ store, declaration: () => options.declaration, logger, requests, trustProxy: env.PLEDGE_TRUST_PROXY === "1", secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://") });
   const host = options.host ?? "127.0.0.1";
   const server: ServerType = await new Promise((resolvePromise, reject) => {
     const s = serve({ fetch: pledge.app.fetch, port: options.port ?? 3000, hostname: host }, () => resolvePromise(s));
@@ -42,13 +86,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  logger.info({ url }, "listening");
+  requests.publicUrl ||= url;
+  const worker: Worker | undefined = options.worker === false || env.PLEDGE_WORKER === "off" ? undefined : startWorker(requests, { onError: (err) => logger.error({ err }, "worker error") });
+  logger.info({ url, worker: !!worker, mail: mailer.mode }, "listening");
   return {
     url,
     port,
     store,
     pledge,
+    requests,
     close: async () => {
+      await worker?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await store.close();
     },

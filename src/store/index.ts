@@ -114,7 +114,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 async function migrate(store: Store): Promise<void> {
   const migrator = new Migrator({
     db: store.db,
-    provider: migrationProvider({ autoIncrementType: store.engine === "postgres" ? "serial" : "integer" }),
+    provider: migrationProvider(store.engine === "postgres" ? { autoIncrementType: "serial", blobType: "bytea" } : { autoIncrementType: "integer", blobType: "blob" }),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -131,4 +131,22 @@ export async function pingStore(store: Store): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * A secret kept in the store (created at first use), unless `override` is given
+ * (e.g. from PLEDGE_SECRET). Used for HMAC masking and identity hashes.
+ */
+export async function getSecret(store: Store, name: string, override?: string): Promise<string> {
+  if (override) return override;
+  const existing = await store.db.selectFrom("settings").select("value").where("key", "=", `secret:${name}`).executeTakeFirst();
+  if (existing) return existing.value;
+  const { randomBytes } = await import("node:crypto");
+  await store.db
+    .insertInto("settings")
+    .values({ key: `secret:${name}`, value: randomBytes(32).toString("hex") })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+  const row = await store.db.selectFrom("settings").select("value").where("key", "=", `secret:${name}`).executeTakeFirstOrThrow();
+  return row.value;
 }

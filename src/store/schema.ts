@@ -28,8 +28,147 @@ export interface DeclarationVersionTable {
   published_at: string;
 }
 
+export interface RequestTable {
+  id: string;
+  right: string;
+  status: string;
+  identity_type: string;
+  identity_value: string;
+  contact_email: string;
+  name: string | null;
+  jurisdiction: string;
+  regime: string;
+  received_at: string;
+  verified_at: string | null;
+  due_at: string;
+  extended_due_at: string | null;
+  extension_reason: string | null;
+  completed_at: string | null;
+  status_token_hash: string;
+  agent_name: string | null;
+  agent_email: string | null;
+  details: string;
+  identities: string;
+  report: string | null;
+  denial_reason: string | null;
+  declaration_version: string;
+}
+
+export interface RequestEventTable {
+  id: Generated<number>;
+  request_id: string;
+  at: string;
+  actor: string;
+  kind: string;
+  message: string;
+}
+
+export interface RequestTaskTable {
+  id: Generated<number>;
+  request_id: string;
+  kind: string;
+  target: string;
+  status: string;
+  attempts: number;
+  next_run_at: string;
+  lease_until: string | null;
+  lease_owner: string | null;
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VerificationTable {
+  request_id: string;
+  code_hash: string;
+  expires_at: string;
+  attempts: number;
+  sent_at: string;
+  consumed_at: string | null;
+}
+
+export interface RateEventTable {
+  id: Generated<number>;
+  key: string;
+  at: string;
+}
+
+export interface ExportTable {
+  request_id: string;
+  filename: string;
+  data: Uint8Array;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface RequestDocumentTable {
+  id: Generated<number>;
+  request_id: string;
+  kind: string;
+  filename: string;
+  content_type: string;
+  data: Uint8Array;
+  uploaded_at: string;
+}
+
+export interface SubjectFlagTable {
+  id: Generated<number>;
+  identity_hash: string;
+  kind: string;
+  purpose: string | null;
+  request_id: string;
+  created_at: string;
+  lifted_at: string | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  disabled: Generated<number>;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  role: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked: Generated<number>;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   declaration_versions: DeclarationVersionTable;
+  requests: RequestTable;
+  request_events: RequestEventTable;
+  request_tasks: RequestTaskTable;
+  verifications: VerificationTable;
+  rate_events: RateEventTable;
+  exports: ExportTable;
+  request_documents: RequestDocumentTable;
+  subject_flags: SubjectFlagTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  settings: SettingTable;
 }

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /** The page shell every server-rendered page shares. */
 import type { Child, FC } from "hono/jsx";
 import { NOTICE_CSS } from "../notice/index.js";
@@ -5,7 +7,8 @@ import { NOTICE_CSS } from "../notice/index.js";
 export const SITE_CSS = `${NOTICE_CSS}
 header.site{display:flex;gap:1rem;align-items:baseline;border-bottom:1px solid #ddd;padding-bottom:.5rem;margin-bottom:1rem}
 header.site a{text-decoration:none}.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
-footer{margin-top:3rem;color:#555;font-size:.9rem}`;
+footer{margin-top:3rem;color:#555;font-size:.9rem}.error{color:#b00020}.errors{border:2px solid #b00020;padding:.5rem 1rem}
+fieldset{margin:1rem 0;border:1px solid #ccc}input[type=text],input[type=email],input[type=password],select{padding:.4rem;min-width:18rem;font:inherit}button{font:inherit;padding:.4rem .9rem}`;
 
 /** A full HTML page with a skip link, a site header and a main landmark. */
 export const Page: FC<{ title: string; organization: string; children?: Child }> = ({ title, organization, children }) => (
@@ -21,7 +24,7 @@ export const Page: FC<{ title: string; organization: string; children?: Child }>
       <header class="site">
         <strong>{organization}</strong>
         <nav aria-label="Site">
-          <a href="/privacy">Privacy notice</a>
+          <a href="/privacy">Privacy notice</a> · <a href="/privacy-center">Privacy center</a>
         </nav>
       </header>
       <main id="main">{children}</main>

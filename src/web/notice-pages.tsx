@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /** Pages of the published notice: the current one, the list of versions, an earlier version. */
 import type { FC } from "hono/jsx";
 import { NoticeArticle, type NoticeDoc, type PublishedVersion } from "../notice/index.js";

@@ -1,14 +1,18 @@
 /** Migrations, numbered and shipped with the code; the store runs them at open. */
 import type { Migration, MigrationProvider } from "kysely";
 import { initial } from "./0001-initial.js";
+import { requests } from "./0002-requests.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
   autoIncrementType: "integer" | "serial";
+  /** The column type of binary data on this engine. */
+  blobType: "blob" | "bytea";
 }
 
 const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0001-initial": initial,
+  "0002-requests": requests,
 };
 
 /** A Kysely migration provider over the migrations above. */

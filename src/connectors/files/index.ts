@@ -1,0 +1,121 @@
+/**
+ * Files: JSON-lines and CSV logs (web access logs and the like). Access streams
+ * the file and returns matching lines; erasure rewrites it to a temporary file
+ * beside it and renames it into place, so a crash leaves the old or the new
+ * file, never half of one.
+ */
+import { createReadStream, existsSync } from "node:fs";
+import { open, rename, rm, stat } from "node:fs/promises";
+import { dirname, basename, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+import { ConnectorError, rowMatches, type Connector, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
+import { formatCsvLine, parseCsvLine } from "./csv.js";
+
+interface Parsed {
+  raw: string;
+  row?: Row;
+}
+
+async function* lines(path: string, format: "jsonl" | "csv"): AsyncGenerator<Parsed & { header?: string[] }> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  let header: string[] | undefined;
+  for await (const raw of rl) {
+    if (format === "csv") {
+      if (!header) {
+        header = parseCsvLine(raw);
+        yield { raw, header };
+        continue;
+      }
+      const cells = parseCsvLine(raw);
+      yield { raw, row: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ""])) };
+    } else {
+      if (!raw.trim()) {
+        yield { raw };
+        continue;
+      }
+      try {
+        const v = JSON.parse(raw) as unknown;
+        yield { raw, row: v && typeof v === "object" && !Array.isArray(v) ? (v as Row) : undefined };
+      } catch {
+        yield { raw };
+      }
+    }
+  }
+}
+
+export function createFilesConnector(system: string, directory: string): Connector {
+  const base = resolve(directory);
+  const pathOf = (ds: DatasetTarget) => {
+    const p = resolve(base, ds.path ?? ds.name);
+    if (!p.startsWith(base + "/") && p !== base) throw new ConnectorError(system, `dataset path ${ds.path} leaves the connector's directory`);
+    return p;
+  };
+  const fail = (what: string, err: unknown) => (err instanceof ConnectorError ? err : new ConnectorError(system, `${what} failed: ${(err as Error).message}`, { cause: err }));
+
+  return {
+    engine: "files",
+    capabilities: { atomic: true, tabular: false },
+    async ping() {
+      if (!existsSync(base)) throw new ConnectorError(system, `directory ${base} does not exist`);
+    },
+    async find(ds, sel) {
+      const path = pathOf(ds);
+      if (!existsSync(path)) return [];
+      const out: Row[] = [];
+      try {
+        for await (const l of lines(path, ds.format ?? "jsonl")) if (l.row && rowMatches(l.row, sel)) out.push(l.row);
+      } catch (err) {
+        throw fail(`reading ${path}`, err);
+      }
+      return out;
+    },
+    async apply(mutations: readonly Mutation[]): Promise<MutationResult[]> {
+      const results: MutationResult[] = mutations.map(() => ({ affected: 0 }));
+      const byFile = new Map<string, number[]>();
+      mutations.forEach((m, i) => {
+        const p = pathOf(m.dataset);
+        byFile.set(p, [...(byFile.get(p) ?? []), i]);
+      });
+      for (const [path, indexes] of byFile) {
+        if (!existsSync(path)) continue;
+        const format = mutations[indexes[0]].dataset.format ?? "jsonl";
+        const tmp = join(dirname(path), `.${basename(path)}.pledge-${randomBytes(6).toString("hex")}`);
+        const out = await open(tmp, "w", (await stat(path)).mode);
+        try {
+          let header: string[] | undefined;
+          for await (const l of lines(path, format)) {
+            if (l.header) header = l.header;
+            let text: string | undefined = l.raw;
+            if (l.row) {
+              let row = l.row;
+              let changed = false;
+              for (const i of indexes) {
+                const m = mutations[i];
+                if (!rowMatches(row, m.where)) continue;
+                results[i].affected++;
+                if (m.kind === "delete") {
+                  text = undefined;
+                  break;
+                }
+                row = { ...row, ...m.set };
+                changed = true;
+              }
+              if (text !== undefined && changed) text = format === "csv" ? formatCsvLine((header ?? Object.keys(row)).map((h) => row[h])) : JSON.stringify(row);
+            }
+            if (text !== undefined) await out.write(text + "\n");
+          }
+          await out.sync();
+          await out.close();
+          await rename(tmp, path);
+        } catch (err) {
+          await out.close().catch(() => {});
+          await rm(tmp, { force: true });
+          throw fail(`rewriting ${path}`, err);
+        }
+      }
+      return results;
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The demo's data stores, created on first start under `.pledge/demo/`: a shop
+ * database (customers, orders, order items, invoices), a support database
+ * (tickets, messages) and a JSON-lines web access log, for a few thousand
+ * fictional people. Ada Lovelace (ada@example.net) has rows in all of them.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+
+export const DEMO_PERSON = { email: "ada@example.net", name: "Ada Lovelace", phone: "+44 20 7946 0001" };
+
+/** A small deterministic PRNG (mulberry32), so every demo is the same. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ["Alva", "Björn", "Clara", "Dag", "Ebba", "Frans", "Greta", "Hugo", "Ines", "Jon", "Karin", "Leo", "Maja", "Nils", "Olga", "Per", "Rut", "Sven", "Tove", "Ulf", "Vera", "Wilma", "Axel", "Elsa"];
+const LAST = ["Andersson", "Berg", "Carlsson", "Dahl", "Ek", "Falk", "Gran", "Holm", "Isaksson", "Johansson", "Karlsson", "Lund", "Moberg", "Nyberg", "Olsson", "Persson", "Rask", "Sandberg", "Torn", "Wallin"];
+const CITIES = ["Stockholm", "Göteborg", "Malmö", "Uppsala", "Umeå", "Lund", "Berlin", "Oslo", "Helsinki", "Copenhagen"];
+const SKUS = ["TENT-2P", "BAG-40L", "STOVE-MINI", "JACKET-SHELL", "BOOTS-HIKE", "LAMP-HEAD", "MAT-SLEEP", "POLES-TREK"];
+const PATHS = ["/", "/tents", "/packs", "/jackets", "/boots", "/cart", "/checkout", "/account", "/blog/trail-notes"];
+
+export interface DemoSize {
+  customers: number;
+  tickets: number;
+  logLines: number;
+}
+
+/**
+ * Creates the demo data stores if they do not exist yet; returns whether it created them.
+ *
+ * ```ts
+ * ensureDemoData(".pledge/demo");
+ * ```
+ */
+export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, tickets: 1200, logLines: 20000 }): boolean {
+  const shopPath = join(dir, "shop.db");
+  if (existsSync(shopPath)) return false;
+  mkdirSync(join(dir, "logs"), { recursive: true });
+  const r = rng(20260115);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+  const day = (offset: number) => new Date(Date.UTC(2025, 0, 1) + offset * 86_400_000).toISOString();
+
+  const people = Array.from({ length: size.customers }, (_, i) => {
+    if (i === 0) return { ...DEMO_PERSON, address: "12 St James's Square, London" };
+    const f = pick(FIRST);
+    const l = pick(LAST);
+    return { email: `${f.toLowerCase()}.${l.toLowerCase()}.${i}@example.net`, name: `${f} ${l}`, phone: `+46 70 ${String(1000000 + i).slice(1)}`, address: `${1 + Math.floor(r() * 90)} Storgatan, ${pick(CITIES)}` };
+  });
+
+  const shop = new BetterSqlite3(shopPath);
+  shop.pragma("journal_mode = WAL");
+  shop.exec(`
+    CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, address TEXT, birthday TEXT, loyalty_points INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), placed_at TEXT NOT NULL, total_cents INTEGER NOT NULL, shipping_address TEXT);
+    CREATE INDEX orders_customer ON orders(customer_id);
+    CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), sku TEXT NOT NULL, quantity INTEGER NOT NULL, price_cents INTEGER NOT NULL);
+    CREATE INDEX order_items_order ON order_items(order_id);
+    CREATE TABLE invoices (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), billing_name TEXT NOT NULL, billing_address TEXT NOT NULL, amount_cents INTEGER NOT NULL, issued_at TEXT NOT NULL);
+    CREATE INDEX invoices_order ON invoices(order_id);
+  `);
+  const insC = shop.prepare("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  const insO = shop.prepare("INSERT INTO orders VALUES (?, ?, ?, ?, ?)");
+  const insI = shop.prepare("INSERT INTO order_items VALUES (?, ?, ?, ?, ?)");
+  const insV = shop.prepare("INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?)");
+  let orderId = 0;
+  let itemId = 0;
+  shop.transaction(() => {
+    people.forEach((p, i) => {
+      const id = i + 1;
+      insC.run(id, p.email, p.name, p.phone, p.address, `19${50 + Math.floor(r() * 50)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`, Math.floor(r() * 500), day(Math.floor(r() * 300)));
+      const orders = i === 0 ? 3 : Math.floor(r() * 5);
+      for (let o = 0; o < orders; o++) {
+        orderId++;
+        let total = 0;
+        const items = 1 + Math.floor(r() * 3);
+        const rows: [number, number, string, number, number][] = [];
+        for (let k = 0; k < items; k++) {
+          const price = 1000 + Math.floor(r() * 20000);
+          const qty = 1 + Math.floor(r() * 2);
+          total += price * qty;
+          rows.push([++itemId, orderId, pick(SKUS), qty, price]);
+        }
+        const at = day(Math.floor(r() * 320));
+        insO.run(orderId, id, at, total, p.address);
+        rows.forEach((row) => insI.run(...row));
+        insV.run(orderId, orderId, p.name, p.address, total, at);
+      }
+    });
+  })();
+  shop.close();
+
+  const support = new BetterSqlite3(join(dir, "support.db"));
+  support.pragma("journal_mode = WAL");
+  support.exec(`
+    CREATE TABLE tickets (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, subject TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX tickets_email ON tickets(email);
+    CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), body TEXT NOT NULL);
+    CREATE INDEX messages_ticket ON messages(ticket_id);
+  `);
+  const insT = support.prepare("INSERT INTO tickets VALUES (?, ?, ?, ?, ?)");
+  const insM = support.prepare("INSERT INTO messages VALUES (?, ?, ?)");
+  let msgId = 0;
+  support.transaction(() => {
+    for (let t = 1; t <= size.tickets; t++) {
+      const p = t <= 2 ? people[0] : pick(people);
+      insT.run(t, p.email, p.name, t === 1 ? "Where is my tent?" : t === 2 ? "Boots too small" : `Question about ${pick(SKUS)}`, day(Math.floor(r() * 320)));
+      const n = 1 + Math.floor(r() * 3);
+      for (let k = 0; k < n; k++) insM.run(++msgId, t, k === 0 ? `Hello, this is ${p.name}. I have a question.` : "Thanks for your help!");
+    }
+  })();
+  support.close();
+
+  const lines: string[] = [];
+  for (let i = 0; i < size.logLines; i++) {
+    const who = i < 30 ? 0 : Math.floor(r() * people.length);
+    const loggedIn = i < 20 || r() < 0.4;
+    lines.push(
+      JSON.stringify({
+        time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        ip: `10.${who % 250}.${Math.floor(who / 250) % 250}.${1 + (who % 200)}`,
+        user_email: loggedIn ? people[who].email : null,
+        visitor_id: `v-${who.toString(36)}-${(who * 7919).toString(36)}`,
+        path: pick(PATHS),
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+      }),
+    );
+  }
+  writeFileSync(join(dir, "logs", "access.jsonl"), lines.join("\n") + "\n");
+  return true;
+}

@@ -1,0 +1,163 @@
+/** Rights requests: what a person submits, and how a request looks once stored. */
+import { z } from "zod";
+import type { Declaration, RegimeId } from "../declaration/index.js";
+import type { Mailer } from "../mail/index.js";
+import type { Store } from "../store/index.js";
+
+/** The rights the privacy center takes. */
+export const REQUEST_RIGHTS = ["access", "portability", "erasure", "rectification", "restriction", "objection", "withdraw_consent"] as const;
+export type RequestRight = (typeof REQUEST_RIGHTS)[number];
+
+/** Categories a person may correct from the privacy center, with their labels. */
+export const RECTIFIABLE: Readonly<Record<string, string>> = {
+  "user.name": "Name",
+  "user.contact.phone_number": "Phone number",
+  "user.contact.address": "Postal address",
+  "user.contact.email": "Email address",
+};
+
+const optionalText = z
+  .string()
+  .trim()
+  .max(500)
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+/** What a person (or their agent) submits. Validated at every edge (form, API). */
+export const RequestInputSchema = z
+  .object({
+    right: z.enum(REQUEST_RIGHTS),
+    identityType: z.string().regex(/^[a-z][a-z0-9_]*$/).default("email"),
+    identity: z.string().trim().min(1, "give the email address (or other identity) we know you by").max(320),
+    /** Where mail about the request goes; defaults to the identity when it is an email. */
+    contactEmail: z.email({ message: "expected an email address" }).optional().or(z.literal("").transform(() => undefined)),
+    name: optionalText,
+    jurisdiction: z.string().regex(/^(EU|EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "choose where you live").optional().or(z.literal("").transform(() => undefined)),
+    /** Rectification: corrected values by data category. */
+    corrections: z.record(z.string(), z.string().trim().max(500)).default({}),
+    /** Objection and withdrawal of consent: the purposes concerned (all when empty). */
+    purposes: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]),
+    agent: z
+      .object({ name: z.string().trim().min(1).max(200), email: z.email() })
+      .optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.identityType === "email" && !z.email().safeParse(v.identity).success) ctx.addIssue({ code: "custom", path: ["identity"], message: "expected an email address" });
+    if (v.identityType !== "email" && !v.contactEmail && !v.agent) ctx.addIssue({ code: "custom", path: ["contactEmail"], message: "give an email address for the verification code" });
+    if (v.right === "rectification" && !Object.values(v.corrections).some((x) => x)) ctx.addIssue({ code: "custom", path: ["corrections"], message: "give at least one corrected value" });
+  });
+
+export type RequestInput = z.output<typeof RequestInputSchema>;
+
+export type RequestStatus = "unverified" | "pending_approval" | "in_progress" | "completed" | "denied" | "needs_attention";
+export type TaskStatus = "pending" | "running" | "done" | "failed" | "manual" | "waiting" | "skipped";
+export type TaskKind = "collect" | "erase" | "rectify" | "export" | "flag" | "notify" | "manual";
+
+export interface RequestView {
+  id: string;
+  right: RequestRight;
+  status: RequestStatus;
+  identityType: string;
+  identity: string;
+  contactEmail: string;
+  name?: string;
+  jurisdiction: string;
+  regime: RegimeId;
+  receivedAt: string;
+  verifiedAt?: string;
+  dueAt: string;
+  /** The deadline in force: the extended one when extended. */
+  effectiveDueAt: string;
+  extendedDueAt?: string;
+  extensionReason?: string;
+  completedAt?: string;
+  agent?: { name: string; email: string };
+  details: { corrections: Record<string, string>; purposes: string[] };
+  report?: RequestReport;
+  denialReason?: string;
+  declarationVersion: string;
+}
+
+export interface TaskView {
+  id: number;
+  kind: TaskKind;
+  target: string;
+  status: TaskStatus;
+  attempts: number;
+  nextRunAt: string;
+  error?: string;
+  result?: unknown;
+  updatedAt: string;
+}
+
+export interface RequestEvent {
+  at: string;
+  actor: string;
+  kind: string;
+  message: string;
+}
+
+export interface SystemReport {
+  system: string;
+  status: "done" | "failed" | "manual" | "skipped";
+  datasets: { dataset: string; rows?: number; deleted?: number; masked?: number; keptBecause?: string[] }[];
+  verified?: boolean;
+  note?: string;
+}
+
+export interface RequestReport {
+  systems: SystemReport[];
+  recipientsNotified: string[];
+  flags: string[];
+}
+
+/** What the requests domain needs from its surroundings. */
+export interface RequestsContext {
+  store: Store;
+  declaration: () => Declaration;
+  mailer: Mailer;
+  /** Base URL for links in mail, e.g. `https://privacy.example.com`. */
+  publicUrl: string;
+  /** Environment for connector secrets. */
+  env: Record<string, string | undefined>;
+  /** Directory that relative connector paths resolve against. */
+  cwd: string;
+  clock: () => Date;
+  /** Writes a line for an operator (verification codes when mail goes to the outbox). */
+  console?: (line: string) => void;
+  settings: RequestSettings;
+}
+
+export interface RequestSettings {
+  exportTtlDays: number;
+  leaseMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  maxAttempts: number;
+  /** A pause after each task, to spare production systems. */
+  throttleMs: number;
+  codeLimitPerAddress: { max: number; windowMs: number };
+  codeLimitPerIp: { max: number; windowMs: number };
+}
+
+export const DEFAULT_SETTINGS: RequestSettings = {
+  exportTtlDays: 7,
+  leaseMs: 60_000,
+  backoffBaseMs: 5_000,
+  backoffMaxMs: 10 * 60_000,
+  maxAttempts: 8,
+  throttleMs: 0,
+  codeLimitPerAddress: { max: 5, windowMs: 15 * 60_000 },
+  codeLimitPerIp: { max: 20, windowMs: 60 * 60_000 },
+};
+
+/** A request that cannot be found, or may not be acted on as asked. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "REQUEST_CONFLICT" | "RATE_LIMITED" | "REQUEST_INVALID",
+    message: string,
+  ) {
+    super(message);
+    this.name = "RequestError";
+  }
+}

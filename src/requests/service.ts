@@ -1,0 +1,367 @@
+/**
+ * The life of a rights request: submitted, verified by a code, approved where
+ * needed, executed by durable tasks (runner.ts), completed — with every step on
+ * its timeline and in the audit log.
+ */
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { appendAudit } from "../audit/index.js";
+import type { Principal } from "../auth/index.js";
+import { REGIMES } from "../declaration/index.js";
+import { getSecret } from "../store/index.js";
+import { dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
+import {
+  RequestError,
+  type RequestEvent,
+  type RequestInput,
+  type RequestReport,
+  type RequestRight,
+  type RequestStatus,
+  type RequestView,
+  type RequestsContext,
+  type TaskView,
+} from "./model.js";
+import { CODE_TTL_MS, checkCode, hitRateLimits, issueCode, type CodeCheck } from "./verification.js";
+import { planTasks } from "./runner.js";
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** `a***@example.com` */
+export function maskEmail(email: string): string {
+  const [local, domain] = email.split("@");
+  return `${local.slice(0, 1)}***@${domain ?? ""}`;
+}
+
+/** The HMAC of an identity under the organization's key: how flags find a person without storing who they are. */
+export async function identityHash(ctx: Pick<RequestsContext, "store" | "env">, type: string, value: string): Promise<string> {
+  const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
+  return createHmac("sha256", key).update(`${type}:${value.trim().toLowerCase()}`).digest("hex");
+}
+
+type Row = Awaited<ReturnType<typeof loadRow>>;
+async function loadRow(ctx: RequestsContext, id: string) {
+  return ctx.store.db.selectFrom("requests").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+function toView(r: NonNullable<Row>): RequestView {
+  const details = JSON.parse(r.details) as RequestView["details"];
+  return {
+    id: r.id,
+    right: r.right as RequestRight,
+    status: r.status as RequestStatus,
+    identityType: r.identity_type,
+    identity: r.identity_value,
+    contactEmail: r.contact_email,
+    ...(r.name ? { name: r.name } : {}),
+    jurisdiction: r.jurisdiction,
+    regime: r.regime as RequestView["regime"],
+    receivedAt: r.received_at,
+    ...(r.verified_at ? { verifiedAt: r.verified_at } : {}),
+    dueAt: r.due_at,
+    effectiveDueAt: r.extended_due_at ?? r.due_at,
+    ...(r.extended_due_at ? { extendedDueAt: r.extended_due_at, extensionReason: r.extension_reason ?? "" } : {}),
+    ...(r.completed_at ? { completedAt: r.completed_at } : {}),
+    ...(r.agent_name && r.agent_email ? { agent: { name: r.agent_name, email: r.agent_email } } : {}),
+    details,
+    ...(r.report ? { report: JSON.parse(r.report) as RequestReport } : {}),
+    ...(r.denial_reason ? { denialReason: r.denial_reason } : {}),
+    declarationVersion: r.declaration_version,
+  };
+}
+
+/** Adds an event to the request's timeline and to the audit log. */
+export async function recordEvent(ctx: RequestsContext, requestId: string, actor: string, kind: string, message: string, data: Record<string, unknown> = {}): Promise<void> {
+  const at = ctx.clock().toISOString();
+  await ctx.store.db.insertInto("request_events").values({ request_id: requestId, at, actor, kind, message }).execute();
+  await appendAudit(ctx.store, { actor, action: `request.${kind}`, subject: requestId, data: { message, ...data } }, ctx.clock());
+}
+
+export interface SubmitResult {
+  requestId: string;
+  /** Where the code went, masked for display. */
+  sentTo: string;
+}
+
+/**
+ * Takes a request from the privacy center or the API: stores it unverified,
+ * and mails a one-time code to the requester (or their agent).
+ *
+ * @throws RequestError RATE_LIMITED, REQUEST_INVALID
+ */
+export async function submitRequest(ctx: RequestsContext, input: RequestInput, meta: { ip?: string; authorization?: { filename: string; contentType: string; data: Uint8Array } }): Promise<SubmitResult> {
+  const decl = ctx.declaration();
+  const offered = new Set<string>(decl.rights.offered);
+  const rightOffered = input.right === "withdraw_consent" ? offered.has("withdraw_consent") : offered.has(input.right);
+  if (!rightOffered) throw new RequestError("REQUEST_INVALID", `right: ${input.right} is not offered by ${decl.organization.name}`);
+  if (!decl.rights.identities.includes(input.identityType)) throw new RequestError("REQUEST_INVALID", `identityType: expected one of ${decl.rights.identities.join(", ")}`);
+  if (input.agent && !decl.rights.authorizedAgents?.allowed) throw new RequestError("REQUEST_INVALID", "agent: requests by authorized agents are not accepted");
+  if (input.agent && decl.rights.authorizedAgents?.requireSignedAuthorization !== false && !meta.authorization) {
+    throw new RequestError("REQUEST_INVALID", "authorization: an authorized agent must upload the signed authorization");
+  }
+  const validPurposes = Object.keys(decl.purposes);
+  const unknown = input.purposes.filter((p) => !validPurposes.includes(p));
+  if (unknown.length) throw new RequestError("REQUEST_INVALID", `purposes: unknown purpose ${unknown.join(", ")}`);
+
+  const codeTo = input.agent?.email ?? input.contactEmail ?? input.identity;
+  const now = ctx.clock();
+  const limited = await hitRateLimits(
+    ctx.store,
+    [
+      { key: `code:address:${sha256(codeTo.toLowerCase())}`, ...ctx.settings.codeLimitPerAddress },
+      ...(meta.ip ? [{ key: `code:ip:${meta.ip}`, ...ctx.settings.codeLimitPerIp }] : []),
+    ],
+    now,
+  );
+  if (limited) throw new RequestError("RATE_LIMITED", `too many codes requested ${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`);
+
+  const jurisdiction = input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0];
+  const regime = regimeOf(jurisdiction, decl.organization.defaultJurisdiction);
+  const id = `req_${randomBytes(9).toString("base64url")}`;
+  const identity = input.identityType === "email" ? input.identity.toLowerCase() : input.identity;
+  await ctx.store.db
+    .insertInto("requests")
+    .values({
+      id,
+      right: input.right,
+      status: "unverified",
+      identity_type: input.identityType,
+      identity_value: identity,
+      contact_email: (input.contactEmail ?? (input.identityType === "email" ? identity : codeTo)).toLowerCase(),
+      name: input.name ?? null,
+      jurisdiction,
+      regime,
+      received_at: now.toISOString(),
+      verified_at: null,
+      due_at: dueDate(regime, now).toISOString(),
+      extended_due_at: null,
+      extension_reason: null,
+      completed_at: null,
+      status_token_hash: sha256(randomBytes(32).toString("hex")),
+      agent_name: input.agent?.name ?? null,
+      agent_email: input.agent?.email.toLowerCase() ?? null,
+      details: JSON.stringify({ corrections: input.corrections, purposes: input.purposes }),
+      identities: JSON.stringify({ [input.identityType]: [identity] }),
+      report: null,
+      denial_reason: null,
+      declaration_version: decl.version,
+    })
+    .execute();
+  if (meta.authorization) {
+    await ctx.store.db
+      .insertInto("request_documents")
+      .values({ request_id: id, kind: "authorization", filename: meta.authorization.filename, content_type: meta.authorization.contentType, data: meta.authorization.data, uploaded_at: now.toISOString() })
+      .execute();
+  }
+  await recordEvent(ctx, id, input.agent ? `agent:${input.agent.email}` : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
+  await sendCode(ctx, id, codeTo);
+  return { requestId: id, sentTo: maskEmail(codeTo) };
+}
+
+async function sendCode(ctx: RequestsContext, requestId: string, to: string): Promise<void> {
+  const code = await issueCode(ctx.store, requestId, ctx.clock());
+  const org = ctx.declaration().organization;
+  await ctx.mailer.send({
+    to,
+    subject: `Your verification code for ${org.shortName ?? org.name}`,
+    text: `Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`,
+  });
+  if (ctx.mailer.mode === "outbox") ctx.console?.(`Verification code for ${to} (request ${requestId}): ${code}`);
+  await recordEvent(ctx, requestId, "system", "code_sent", `verification code sent to ${maskEmail(to)}`);
+}
+
+/** Sends a new code (rate-limited like the first). */
+export async function resendCode(ctx: RequestsContext, requestId: string, meta: { ip?: string }): Promise<SubmitResult> {
+  const r = await loadRow(ctx, requestId);
+  if (!r || r.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
+  const to = r.agent_email ?? r.contact_email;
+  const limited = await hitRateLimits(ctx.store, [{ key: `code:address:${sha256(to)}`, ...ctx.settings.codeLimitPerAddress }, ...(meta.ip ? [{ key: `code:ip:${meta.ip}`, ...ctx.settings.codeLimitPerIp }] : [])], ctx.clock());
+  if (limited) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
+  await sendCode(ctx, requestId, to);
+  return { requestId, sentTo: maskEmail(to) };
+}
+
+export type VerifyResult = { ok: true; statusToken: string } | ({ ok: false } & Exclude<CodeCheck, { ok: true }>);
+
+/**
+ * Checks the code; on success the request gets its secret status token and
+ * either waits for approval or starts.
+ */
+export async function verifyRequest(ctx: RequestsContext, requestId: string, code: string): Promise<VerifyResult> {
+  const r = await loadRow(ctx, requestId);
+  if (!r || r.status !== "unverified") return { ok: false, reason: "no_code", triesLeft: 0 };
+  const check = await checkCode(ctx.store, requestId, code.trim(), ctx.clock());
+  if (!check.ok) {
+    await recordEvent(ctx, requestId, "requester", "code_rejected", `verification failed: ${check.reason}`);
+    return check;
+  }
+  const token = randomBytes(32).toString("base64url");
+  const now = ctx.clock();
+  const decl = ctx.declaration();
+  const needsApproval = !!r.agent_name || decl.rights.manualApproval;
+  // UK GDPR: the clock starts when identity is confirmed.
+  const due = r.regime === "uk_gdpr" ? dueDate("uk_gdpr", now).toISOString() : r.due_at;
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ status: needsApproval ? "pending_approval" : "in_progress", verified_at: now.toISOString(), status_token_hash: sha256(token), due_at: due })
+    .where("id", "=", requestId)
+    .where("status", "=", "unverified")
+    .execute();
+  await recordEvent(ctx, requestId, "requester", "verified", "identity verified by a one-time code");
+  if (needsApproval) await recordEvent(ctx, requestId, "system", "awaiting_approval", r.agent_name ? "filed by an authorized agent: held until an officer approves the signed authorization" : "held for manual approval");
+  else await planTasks(ctx, requestId);
+  return { ok: true, statusToken: token };
+}
+
+/** The request behind a status token, or undefined. The token is the only key a requester holds. */
+export async function findRequestByToken(ctx: RequestsContext, token: string): Promise<RequestView | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const r = await ctx.store.db.selectFrom("requests").selectAll().where("status_token_hash", "=", sha256(token)).executeTakeFirst();
+  return r ? toView(r) : undefined;
+}
+
+export async function getRequest(ctx: RequestsContext, id: string): Promise<RequestView> {
+  const r = await loadRow(ctx, id);
+  if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
+  return toView(r);
+}
+
+/** Open and closed requests, open ones first by the deadline in force. */
+export async function listRequests(ctx: RequestsContext, options: { status?: RequestStatus; limit?: number } = {}): Promise<RequestView[]> {
+  let q = ctx.store.db.selectFrom("requests").selectAll().limit(options.limit ?? 500);
+  if (options.status) q = q.where("status", "=", options.status);
+  const rows = (await q.execute()).map(toView);
+  const open = (v: RequestView) => !["completed", "denied"].includes(v.status);
+  return rows.sort((a, b) => Number(open(b)) - Number(open(a)) || a.effectiveDueAt.localeCompare(b.effectiveDueAt));
+}
+
+export async function requestTimeline(ctx: RequestsContext, id: string): Promise<RequestEvent[]> {
+  return ctx.store.db.selectFrom("request_events").select(["at", "actor", "kind", "message"]).where("request_id", "=", id).orderBy("id").execute();
+}
+
+export async function requestTasks(ctx: RequestsContext, id: string): Promise<TaskView[]> {
+  const rows = await ctx.store.db.selectFrom("request_tasks").selectAll().where("request_id", "=", id).orderBy("id").execute();
+  return rows.map((t) => ({
+    id: Number(t.id),
+    kind: t.kind as TaskView["kind"],
+    target: t.target,
+    status: t.status as TaskView["status"],
+    attempts: t.attempts,
+    nextRunAt: t.next_run_at,
+    ...(t.error ? { error: t.error } : {}),
+    ...(t.result ? { result: JSON.parse(t.result) as unknown } : {}),
+    updatedAt: t.updated_at,
+  }));
+}
+
+const actorOf = (p: Principal) => `user:${p.user.email}`;
+
+/** Approves a request held for approval (an agent's, or under manual approval), and starts it. */
+export async function approveRequest(ctx: RequestsContext, id: string, by: Principal): Promise<void> {
+  const res = await ctx.store.db.updateTable("requests").set({ status: "in_progress" }).where("id", "=", id).where("status", "=", "pending_approval").executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a request waiting for approval can be approved");
+  await recordEvent(ctx, id, actorOf(by), "approved", `approved by ${by.user.name}`);
+  await planTasks(ctx, id);
+}
+
+/** Denies a request, with the reason the requester is told (GDPR Art 12(4)). */
+export async function denyRequest(ctx: RequestsContext, id: string, reason: string, by: Principal): Promise<void> {
+  const res = await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "denied", denial_reason: reason, completed_at: ctx.clock().toISOString() })
+    .where("id", "=", id)
+    .where("status", "in", ["unverified", "pending_approval", "in_progress", "needs_attention"])
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request is already closed");
+  await ctx.store.db.updateTable("request_tasks").set({ status: "skipped", updated_at: ctx.clock().toISOString() }).where("request_id", "=", id).where("status", "in", ["pending", "waiting", "manual", "failed"]).execute();
+  await recordEvent(ctx, id, actorOf(by), "denied", `denied: ${reason}`);
+  const r = (await loadRow(ctx, id))!;
+  await ctx.mailer.send({
+    to: r.agent_email ?? r.contact_email,
+    subject: "Your privacy request",
+    text: `${r.name ? `Dear ${r.name},\n\n` : ""}We cannot act on your request. The reason: ${reason}\n\nYou may complain to a supervisory authority.\n`,
+  });
+}
+
+/**
+ * Extends the deadline once, as far as the law allows, with the reason the
+ * requester must be given (GDPR Art 12(3): complexity or number of requests).
+ */
+export async function extendDeadline(ctx: RequestsContext, id: string, reason: string, by: Principal): Promise<string> {
+  const r = await loadRow(ctx, id);
+  if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
+  if (r.extended_due_at) throw new RequestError("REQUEST_CONFLICT", "the deadline was already extended");
+  if (["completed", "denied"].includes(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
+  const ext = extendedDueDate(r.regime as RequestView["regime"], new Date(r.due_at));
+  if (!ext) throw new RequestError("REQUEST_CONFLICT", `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension`);
+  if (ctx.clock().toISOString() > r.due_at) throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");
+  await ctx.store.db.updateTable("requests").set({ extended_due_at: ext.toISOString(), extension_reason: reason }).where("id", "=", id).execute();
+  await recordEvent(ctx, id, actorOf(by), "extended", `deadline extended to ${ext.toISOString().slice(0, 10)}: ${reason}`);
+  await ctx.mailer.send({
+    to: r.agent_email ?? r.contact_email,
+    subject: "Your privacy request needs more time",
+    text: `${r.name ? `Dear ${r.name},\n\n` : ""}We need more time to answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. The reason: ${reason}\n`,
+  });
+  return ext.toISOString();
+}
+
+export async function addNote(ctx: RequestsContext, id: string, note: string, by: Principal): Promise<void> {
+  await getRequest(ctx, id);
+  await recordEvent(ctx, id, actorOf(by), "note", note);
+}
+
+/** Puts a failed (or waiting) task back in the queue now. */
+export async function retryTask(ctx: RequestsContext, id: string, taskId: number, by: Principal): Promise<void> {
+  const now = ctx.clock().toISOString();
+  const res = await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status: "pending", attempts: 0, next_run_at: now, error: null, updated_at: now })
+    .where("id", "=", taskId)
+    .where("request_id", "=", id)
+    .where("status", "in", ["failed", "pending"])
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a failed or waiting task can be retried");
+  await ctx.store.db.updateTable("requests").set({ status: "in_progress" }).where("id", "=", id).where("status", "=", "needs_attention").execute();
+  await recordEvent(ctx, id, actorOf(by), "retried", `task ${taskId} retried by ${by.user.name}`);
+}
+
+/** Marks a manual task (a system without a connector) done, with what staff did. */
+export async function completeManualTask(ctx: RequestsContext, id: string, taskId: number, note: string, by: Principal): Promise<void> {
+  const now = ctx.clock().toISOString();
+  const res = await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status: "done", result: JSON.stringify({ note, by: by.user.email }), updated_at: now })
+    .where("id", "=", taskId)
+    .where("request_id", "=", id)
+    .where("status", "=", "manual")
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
+  await recordEvent(ctx, id, actorOf(by), "manual_done", `manual task ${taskId} done: ${note}`);
+  const { advanceRequest } = await import("./runner.js");
+  await advanceRequest(ctx, id);
+}
+
+/** The export ZIP of a request, if it exists and has not expired. */
+export async function getExport(ctx: RequestsContext, requestId: string): Promise<{ filename: string; data: Uint8Array; expiresAt: string } | { expired: true } | undefined> {
+  const e = await ctx.store.db.selectFrom("exports").selectAll().where("request_id", "=", requestId).executeTakeFirst();
+  if (!e) return undefined;
+  if (e.expires_at <= ctx.clock().toISOString()) return { expired: true };
+  return { filename: e.filename, data: e.data instanceof Uint8Array ? e.data : new Uint8Array(e.data as ArrayBuffer), expiresAt: e.expires_at };
+}
+
+export async function getExportExpiry(ctx: RequestsContext, requestId: string): Promise<string | undefined> {
+  const e = await ctx.store.db.selectFrom("exports").select("expires_at").where("request_id", "=", requestId).executeTakeFirst();
+  return e?.expires_at;
+}
+
+export async function getDocument(ctx: RequestsContext, requestId: string, docId: number) {
+  return ctx.store.db.selectFrom("request_documents").selectAll().where("request_id", "=", requestId).where("id", "=", docId).executeTakeFirst();
+}
+
+export async function listDocuments(ctx: RequestsContext, requestId: string) {
+  return ctx.store.db.selectFrom("request_documents").select(["id", "kind", "filename", "content_type", "uploaded_at"]).where("request_id", "=", requestId).execute();
+}
+
+/** Whether a person is restricted (GDPR Art 18), by any identity: later processing and consent decisions must say no. */
+export async function subjectFlags(ctx: Pick<RequestsContext, "store" | "env">, type: string, value: string): Promise<{ kind: string; purpose: string | null }[]> {
+  const h = await identityHash(ctx, type, value);
+  return ctx.store.db.selectFrom("subject_flags").select(["kind", "purpose"]).where("identity_hash", "=", h).where("lifted_at", "is", null).execute();
+}

@@ -1,0 +1,155 @@
+/** Routes of the admin console and the staff API: sign-in, requests, and the actions on them. */
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import { authenticate, createSession, deleteSession, hasRole, sessionPrincipal, tokenPrincipal, type Principal } from "../auth/index.js";
+import {
+  addNote,
+  approveRequest,
+  completeManualTask,
+  denyRequest,
+  extendDeadline,
+  getDocument,
+  getRequest,
+  listDocuments,
+  listRequests,
+  requestTasks,
+  requestTimeline,
+  retryTask,
+  type RequestsContext,
+} from "../requests/index.js";
+import type { Store } from "../store/index.js";
+import { hitRateLimits } from "../requests/verification.js";
+import { loginPageHtml, requestDetailHtml, requestListHtml } from "../web/index.js";
+import { HttpError } from "./errors.js";
+import { clientIp } from "./privacy-center-routes.js";
+import type { RouteTable } from "./routes.js";
+
+export const SESSION_COOKIE = "pledge_session";
+
+/** The staff member behind a request: a Bearer API token, or the session cookie. */
+export function staffAuthenticator(store: Store) {
+  return async (c: Context): Promise<Principal | undefined> => {
+    const auth = c.req.header("authorization");
+    if (auth?.startsWith("Bearer ")) return tokenPrincipal(store, auth.slice(7).trim());
+    const cookie = getCookie(c, SESSION_COOKIE);
+    return cookie ? sessionPrincipal(store, cookie) : undefined;
+  };
+}
+
+const isApi = (c: Context) => (c.req.header("content-type") ?? "").includes("application/json") || c.req.header("authorization")?.startsWith("Bearer ") === true;
+const done = (c: Context, id: string, extra: Record<string, unknown> = {}) => (isApi(c) ? c.json({ ok: true, ...extra }) : c.redirect(`/admin/requests/${id}`, 303));
+
+export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options: { secureCookies: boolean; trustProxy: boolean }): void {
+  const decl = () => ctx.declaration();
+  const Id = z.object({ id: z.string().regex(/^req_[A-Za-z0-9_-]{8,40}$/, "not a request id") });
+  const IdTask = Id.extend({ taskId: z.coerce.number().int().positive() });
+  const Reason = z.object({ reason: z.string().trim().min(3, "give a reason").max(2000) });
+  const Note = z.object({ note: z.string().trim().min(1, "write a note").max(4000) });
+
+  routes.add(
+    { method: "get", path: "/admin/login", summary: "Sign-in form", tags: ["admin"], access: "public", responses: { 200: { description: "HTML" } } },
+    async (c) => c.html(await loginPageHtml({ organization: decl().organization.name })),
+  );
+  routes.add(
+    { method: "post", path: "/admin/login", summary: "Sign in; sets the session cookie", tags: ["admin"], access: "public", body: z.object({ email: z.string().max(320), password: z.string().max(1000) }), responses: { 303: { description: "Signed in" }, 401: { description: "Wrong email or password" }, 429: { description: "Too many tries" } } },
+    async (c, { body }) => {
+      const ip = clientIp(c, options.trustProxy);
+      const limited = await hitRateLimits(ctx.store, [{ key: `login:email:${body.email.toLowerCase()}`, max: 10, windowMs: 15 * 60_000 }, ...(ip ? [{ key: `login:ip:${ip}`, max: 30, windowMs: 15 * 60_000 }] : [])], ctx.clock());
+      if (limited) return c.html(await loginPageHtml({ organization: decl().organization.name, error: "Too many tries. Wait 15 minutes.", email: body.email }), 429);
+      const user = await authenticate(ctx.store, body.email, body.password);
+      if (!user) return c.html(await loginPageHtml({ organization: decl().organization.name, error: "Wrong email or password.", email: body.email }), 401);
+      const { token } = await createSession(ctx.store, user);
+      setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure: options.secureCookies, path: "/", maxAge: 12 * 3600 });
+      return c.redirect("/admin", 303);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/logout", summary: "Sign out", tags: ["admin"], access: "admin", body: z.object({}), responses: { 303: { description: "Signed out" } } },
+    async (c) => {
+      const cookie = getCookie(c, SESSION_COOKIE);
+      if (cookie) await deleteSession(ctx.store, cookie);
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      return c.redirect("/admin/login", 303);
+    },
+  );
+
+  routes.add(
+    { method: "get", path: "/admin", summary: "Requests, open ones by deadline", tags: ["admin"], access: "admin", responses: { 200: { description: "HTML" } } },
+    async (c, { principal }) => c.html(await requestListHtml({ decl: decl(), requests: await listRequests(ctx), now: ctx.clock(), csrf: principal.csrf, user: principal.user.name })),
+  );
+  routes.add(
+    { method: "get", path: "/admin/requests/:id", summary: "A request: identity, systems, timeline, actions", tags: ["admin"], access: "admin", params: Id, responses: { 200: { description: "HTML" }, 404: { description: "No such request" } } },
+    async (c, { params, principal }) =>
+      c.html(
+        await requestDetailHtml({
+          decl: decl(),
+          request: await getRequest(ctx, params.id),
+          tasks: await requestTasks(ctx, params.id),
+          events: await requestTimeline(ctx, params.id),
+          documents: (await listDocuments(ctx, params.id)).map((d) => ({ id: Number(d.id), filename: d.filename, kind: d.kind })),
+          now: ctx.clock(),
+          csrf: principal.csrf,
+          user: principal.user.name,
+          canApprove: hasRole(principal.user.role, "approver"),
+          canAct: hasRole(principal.user.role, "officer"),
+        }),
+      ),
+  );
+  routes.add(
+    { method: "get", path: "/admin/requests/:id/documents/:docId", summary: "An uploaded document (an agent's signed authorization)", tags: ["admin"], access: "admin", role: "approver", params: Id.extend({ docId: z.coerce.number().int().positive() }), responses: { 200: { description: "The file" } } },
+    async (c, { params }) => {
+      const d = await getDocument(ctx, params.id, params.docId);
+      if (!d) throw new HttpError(404, "not_found", "no such document");
+      return c.body(d.data as Uint8Array<ArrayBuffer>, 200, { "content-type": d.content_type, "content-disposition": `attachment; filename="${d.filename}"`, "x-content-type-options": "nosniff" });
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/approve", summary: "Approve a request held for approval", tags: ["admin"], access: "admin", role: "approver", params: Id, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back to the request" }, 409: { description: "Not waiting for approval" } } },
+    async (c, { params, principal }) => {
+      await approveRequest(ctx, params.id, principal);
+      return done(c, params.id);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/deny", summary: "Deny a request, with a reason", tags: ["admin"], access: "admin", role: "approver", params: Id, body: Reason, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    async (c, { params, body, principal }) => {
+      await denyRequest(ctx, params.id, body.reason, principal);
+      return done(c, params.id);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/extend", summary: "Extend the deadline as the law allows, with the reason", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Reason, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not allowed" } } },
+    async (c, { params, body, principal }) => done(c, params.id, { extendedDueAt: await extendDeadline(ctx, params.id, body.reason, principal) }),
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/notes", summary: "Add a note to the timeline", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    async (c, { params, body, principal }) => {
+      await addNote(ctx, params.id, body.note, principal);
+      return done(c, params.id);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/tasks/:taskId/retry", summary: "Retry a failed system now", tags: ["admin"], access: "admin", role: "officer", params: IdTask, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    async (c, { params, principal }) => {
+      await retryTask(ctx, params.id, params.taskId, principal);
+      return done(c, params.id);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/tasks/:taskId/done", summary: "Mark a manual task done", tags: ["admin"], access: "admin", role: "officer", params: IdTask, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    async (c, { params, body, principal }) => {
+      await completeManualTask(ctx, params.id, params.taskId, body.note, principal);
+      return done(c, params.id);
+    },
+  );
+
+  routes.add(
+    { method: "get", path: "/api/v1/requests", summary: "Requests as JSON, open ones by deadline", tags: ["api"], access: "admin", query: z.object({ status: z.enum(["unverified", "pending_approval", "in_progress", "completed", "denied", "needs_attention"]).optional() }), responses: { 200: { description: "{ requests }" } } },
+    async (c, { query }) => c.json({ requests: await listRequests(ctx, { status: query.status }) }),
+  );
+  routes.add(
+    { method: "get", path: "/api/v1/requests/:id", summary: "A request with its tasks and timeline", tags: ["api"], access: "admin", params: Id, responses: { 200: { description: "{ request, tasks, timeline }" }, 404: { description: "No such request" } } },
+    async (c, { params }) => c.json({ request: await getRequest(ctx, params.id), tasks: await requestTasks(ctx, params.id), timeline: await requestTimeline(ctx, params.id) }),
+  );
+}

@@ -1,0 +1,268 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+/** The admin console: login, requests by deadline (drawn), and a request with its actions. */
+import type { FC } from "hono/jsx";
+import type { Declaration } from "../declaration/index.js";
+import { daysLeft, urgencyOf, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
+import { Page, renderPage } from "./layout.js";
+import { RIGHT_LABELS } from "./privacy-center.js";
+
+export const ADMIN_CSS = `.overdue{color:#b00020;font-weight:600}.due_soon{color:#a15c00;font-weight:600}.on_time{color:#176b2c}
+.bar{height:.9rem;border-radius:2px;display:inline-block;vertical-align:middle}.bar.overdue{background:#b00020}.bar.due_soon{background:#e08a00}.bar.on_time{background:#3a9a55}
+form.inline{display:inline}.error{color:#b00020}`;
+
+export const LoginPage: FC<{ organization: string; error?: string; email?: string }> = ({ organization, error, email }) => (
+  <Page title="Sign in — Pledge" organization={organization}>
+    <h1>Sign in</h1>
+    {error ? <p role="alert" class="error">{error}</p> : null}
+    <form method="post" action="/admin/login">
+      <p>
+        <label for="email">Email</label>
+        <br />
+        <input type="email" name="email" id="email" value={email ?? ""} required autocomplete="username" />
+      </p>
+      <p>
+        <label for="password">Password</label>
+        <br />
+        <input type="password" name="password" id="password" required autocomplete="current-password" />
+      </p>
+      <p>
+        <button type="submit">Sign in</button>
+      </p>
+    </form>
+  </Page>
+);
+
+const Csrf: FC<{ token?: string }> = ({ token }) => (token ? <input type="hidden" name="_csrf" value={token} /> : null);
+
+const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
+  <nav aria-label="Console">
+    <a href="/admin">Requests</a> · signed in as {user}{" "}
+    <form class="inline" method="post" action="/admin/logout">
+      <Csrf token={csrf} />
+      <button type="submit">Sign out</button>
+    </form>
+  </nav>
+);
+
+export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; now: Date; csrf?: string; user: string }> = ({ decl, requests, now, csrf, user }) => {
+  const open = requests.filter((r) => !["completed", "denied"].includes(r.status));
+  const maxDays = Math.max(30, ...open.map((r) => Math.abs(daysLeft(new Date(r.effectiveDueAt), now))));
+  return (
+    <Page title="Requests — Pledge" organization={decl.organization.name}>
+      <style>{ADMIN_CSS}</style>
+      <AdminNav csrf={csrf} user={user} />
+      <h1>Requests</h1>
+      <p>
+        {open.length} open; {open.filter((r) => urgencyOf(new Date(r.effectiveDueAt), now) === "overdue").length} overdue;{" "}
+        {open.filter((r) => urgencyOf(new Date(r.effectiveDueAt), now) === "due_soon").length} due within a week.
+      </p>
+      <table>
+        <caption>Open requests first, by deadline. The bar shows the days left.</caption>
+        <thead>
+          <tr>
+            <th scope="col">Request</th>
+            <th scope="col">Right</th>
+            <th scope="col">Status</th>
+            <th scope="col">Law</th>
+            <th scope="col">Due</th>
+            <th scope="col">Days left</th>
+          </tr>
+        </thead>
+        <tbody>
+          {requests.map((r) => {
+            const isOpen = !["completed", "denied"].includes(r.status);
+            const due = new Date(r.effectiveDueAt);
+            const left = daysLeft(due, now);
+            const urgency = urgencyOf(due, now);
+            return (
+              <tr>
+                <td><a href={`/admin/requests/${r.id}`}>{r.id}</a></td>
+                <td>{r.right}</td>
+                <td>{r.status.replace(/_/g, " ")}</td>
+                <td>{r.regime.toUpperCase()}</td>
+                <td>{r.effectiveDueAt.slice(0, 10)}</td>
+                <td>
+                  {isOpen ? (
+                    <>
+                      <span class={`bar ${urgency}`} style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`} aria-hidden="true"></span>{" "}
+                      <span class={urgency}>{left < 0 ? `${-left} days overdue` : `${left} days`}</span>
+                    </>
+                  ) : (
+                    "closed"
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Page>
+  );
+};
+
+export const RequestDetailPage: FC<{
+  decl: Declaration;
+  request: RequestView;
+  tasks: TaskView[];
+  events: RequestEvent[];
+  documents: { id: number; filename: string; kind: string }[];
+  now: Date;
+  csrf?: string;
+  user: string;
+  canApprove: boolean;
+  canAct: boolean;
+}> = ({ decl, request: r, tasks, events, documents, now, csrf, user, canApprove, canAct }) => {
+  const due = new Date(r.effectiveDueAt);
+  const left = daysLeft(due, now);
+  const open = !["completed", "denied"].includes(r.status);
+  const action = (path: string) => `/admin/requests/${r.id}/${path}`;
+  return (
+    <Page title={`Request ${r.id} — Pledge`} organization={decl.organization.name}>
+      <style>{ADMIN_CSS}</style>
+      <AdminNav csrf={csrf} user={user} />
+      <h1>
+        {RIGHT_LABELS[r.right]?.title ?? r.right} — {r.id}
+      </h1>
+      <dl>
+        <dt>Status</dt>
+        <dd>{r.status.replace(/_/g, " ")}</dd>
+        <dt>Identity</dt>
+        <dd>
+          {r.identityType}: {r.identity} — {r.verifiedAt ? `verified by one-time code at ${r.verifiedAt.slice(0, 16).replace("T", " ")}` : "not verified"}
+        </dd>
+        <dt>Contact</dt>
+        <dd>{r.name ? `${r.name}, ` : ""}{r.contactEmail}</dd>
+        {r.agent ? (
+          <>
+            <dt>Authorized agent</dt>
+            <dd>
+              {r.agent.name} ({r.agent.email})
+              {documents.map((d) => (
+                <>
+                  {" "}— <a href={action(`documents/${d.id}`)}>{d.filename}</a>
+                </>
+              ))}
+            </dd>
+          </>
+        ) : null}
+        <dt>Jurisdiction</dt>
+        <dd>{r.jurisdiction} ({r.regime.toUpperCase()})</dd>
+        <dt>Received</dt>
+        <dd>{r.receivedAt.slice(0, 16).replace("T", " ")}</dd>
+        <dt>Due</dt>
+        <dd class={open ? urgencyOf(due, now) : undefined}>
+          {r.effectiveDueAt.slice(0, 10)}
+          {open ? ` (${left < 0 ? `${-left} days overdue` : `${left} days left`})` : ""}
+          {r.extensionReason ? ` — extended: ${r.extensionReason}` : ""}
+        </dd>
+        {Object.keys(r.details.corrections).length ? (
+          <>
+            <dt>Corrections</dt>
+            <dd>{Object.entries(r.details.corrections).map(([k, v]) => `${k} → ${v}`).join("; ")}</dd>
+          </>
+        ) : null}
+        {r.details.purposes.length ? (
+          <>
+            <dt>Purposes</dt>
+            <dd>{r.details.purposes.join(", ")}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h2>Systems</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Step</th>
+            <th scope="col">System or recipient</th>
+            <th scope="col">Status</th>
+            <th scope="col">Tries</th>
+            <th scope="col">Detail</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((t) => {
+            const res = (t.result ?? {}) as { counts?: Record<string, number>; report?: { dataset: string; deleted: number; masked: number }[]; note?: string };
+            const instructions = t.kind === "manual" ? (decl.systems[t.target]?.connector as { instructions?: string } | undefined)?.instructions : undefined;
+            return (
+              <tr>
+                <td>{t.kind}</td>
+                <td>{decl.systems[t.target]?.name ?? decl.recipients[t.target]?.name ?? t.target}</td>
+                <td>{t.status}</td>
+                <td>{t.attempts}</td>
+                <td>
+                  {t.error ? <span class="error">{t.error}</span> : null}
+                  {res.counts ? Object.entries(res.counts).map(([d, n]) => `${d}: ${n}`).join(", ") : null}
+                  {res.report ? res.report.map((d) => `${d.dataset}: ${d.deleted} deleted, ${d.masked} masked`).join("; ") : null}
+                  {res.note ? res.note : null}
+                  {instructions && t.status === "manual" ? `Instructions: ${instructions}` : null}
+                  {t.status === "pending" && t.attempts > 0 ? ` next try ${t.nextRunAt.slice(11, 19)} UTC` : null}
+                </td>
+                <td>
+                  {canAct && (t.status === "failed" || (t.status === "pending" && t.attempts > 0)) ? (
+                    <form class="inline" method="post" action={action(`tasks/${t.id}/retry`)}>
+                      <Csrf token={csrf} />
+                      <button type="submit">Retry now</button>
+                    </form>
+                  ) : null}
+                  {canAct && t.status === "manual" ? (
+                    <form class="inline" method="post" action={action(`tasks/${t.id}/done`)}>
+                      <Csrf token={csrf} />
+                      <label for={`note-${t.id}`}>What was done</label> <input type="text" name="note" id={`note-${t.id}`} required />
+                      <button type="submit">Mark done</button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      {open ? (
+        <section aria-labelledby="actions-title">
+          <h2 id="actions-title">Actions</h2>
+          {canApprove && r.status === "pending_approval" ? (
+            <form method="post" action={action("approve")}>
+              <Csrf token={csrf} />
+              <button type="submit">Approve</button>
+            </form>
+          ) : null}
+          {canApprove ? (
+            <form method="post" action={action("deny")}>
+              <Csrf token={csrf} />
+              <label for="deny-reason">Deny, with the reason the requester is told</label>
+              <br />
+              <input type="text" name="reason" id="deny-reason" required /> <button type="submit">Deny</button>
+            </form>
+          ) : null}
+          {canAct && !r.extendedDueAt ? (
+            <form method="post" action={action("extend")}>
+              <Csrf token={csrf} />
+              <label for="extend-reason">Extend the deadline, with the reason the law requires (complexity or number of requests)</label>
+              <br />
+              <input type="text" name="reason" id="extend-reason" required /> <button type="submit">Extend</button>
+            </form>
+          ) : null}
+        </section>
+      ) : null}
+      {canAct ? (
+        <form method="post" action={action("notes")}>
+          <Csrf token={csrf} />
+          <label for="note">Add a note</label>
+          <br />
+          <input type="text" name="note" id="note" required /> <button type="submit">Add</button>
+        </form>
+      ) : null}
+
+      <h2>Timeline</h2>
+      <ol>{events.map((e) => <li>{e.at.slice(0, 19).replace("T", " ")} — {e.actor}: {e.message}</li>)}</ol>
+    </Page>
+  );
+};
+
+export const loginPageHtml = (p: { organization: string; error?: string; email?: string }) => renderPage(<LoginPage {...p} />);
+export const requestListHtml = (p: Parameters<typeof RequestListPage>[0]) => renderPage(<RequestListPage {...p} />);
+export const requestDetailHtml = (p: Parameters<typeof RequestDetailPage>[0]) => renderPage(<RequestDetailPage {...p} />);

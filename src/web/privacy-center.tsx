@@ -1,0 +1,263 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+/** The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript needed. */
+import type { FC } from "hono/jsx";
+import type { Declaration } from "../declaration/index.js";
+import type { RequestEvent, RequestView } from "../requests/index.js";
+import { RECTIFIABLE } from "../requests/index.js";
+import { Page, renderPage } from "./layout.js";
+
+export const RIGHT_LABELS: Record<string, { title: string; help: string }> = {
+  access: { title: "Get a copy of my data", help: "We send you everything we hold about you, with what we do with it (GDPR Art 15)." },
+  portability: { title: "Take my data elsewhere", help: "The data you gave us, in machine-readable files (GDPR Art 20)." },
+  erasure: { title: "Delete my data", help: "We erase your data everywhere we can, and tell you what the law makes us keep (GDPR Art 17)." },
+  rectification: { title: "Correct my data", help: "Give the corrected values below (GDPR Art 16)." },
+  restriction: { title: "Restrict the use of my data", help: "We keep your data but stop using it (GDPR Art 18)." },
+  objection: { title: "Object to a use of my data", help: "Choose the purposes below; we stop unless we have compelling grounds (GDPR Art 21)." },
+  withdraw_consent: { title: "Withdraw my consent", help: "Choose the purposes below; this does not affect what was done before (GDPR Art 7(3))." },
+};
+
+const IDENTITY_LABELS: Record<string, string> = { email: "Email address", phone: "Phone number", account_id: "Account number", job_number: "Job number", device_id: "Device id" };
+
+export const JURISDICTIONS: [string, string][] = [
+  ["EU", "European Union / EEA"],
+  ["UK", "United Kingdom"],
+  ["US-CA", "United States: California"],
+  ["US-VA", "United States: Virginia"],
+  ["US-CO", "United States: Colorado"],
+  ["US", "United States: another state"],
+  ["CA", "Canada"],
+  ["BR", "Brazil"],
+];
+
+export interface FormState {
+  values: Record<string, string | string[]>;
+  errors: Record<string, string>;
+}
+
+function offeredRights(decl: Declaration): string[] {
+  return Object.keys(RIGHT_LABELS).filter((r) => (decl.rights.offered as string[]).includes(r));
+}
+
+const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) => (error ? <p class="error" id={`${id}-error`}>{error}</p> : null);
+
+export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ decl, state }) => {
+  const v = (k: string) => (typeof state.values[k] === "string" ? (state.values[k] as string) : "");
+  const purposes = Object.entries(decl.purposes);
+  const errors = Object.entries(state.errors);
+  const chosen = v("right") || "access";
+  return (
+    <Page title={`Privacy center — ${decl.organization.name}`} organization={decl.organization.name}>
+      <h1>Privacy center</h1>
+      <p>Ask {decl.organization.shortName ?? decl.organization.name} about your personal data. It is free. We will email you a code to confirm it is you.</p>
+      {errors.length ? (
+        <div role="alert" class="errors">
+          <h2>Please fix {errors.length === 1 ? "this" : "these"}:</h2>
+          <ul>{errors.map(([k, msg]) => <li><a href={`#${k}`}>{msg}</a></li>)}</ul>
+        </div>
+      ) : null}
+      <form method="post" action="/privacy-center/requests" enctype="multipart/form-data">
+        <fieldset>
+          <legend>What would you like to do?</legend>
+          {offeredRights(decl).map((r) => (
+            <p>
+              <input type="radio" name="right" id={`right-${r}`} value={r} checked={chosen === r} aria-describedby={`right-${r}-help`} />{" "}
+              <label for={`right-${r}`}>{RIGHT_LABELS[r].title}</label>
+              <br />
+              <small id={`right-${r}-help`}>{RIGHT_LABELS[r].help}</small>
+            </p>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Who are you?</legend>
+          {decl.rights.identities.length > 1 ? (
+            <p>
+              <label for="identityType">We know you by your</label>{" "}
+              <select name="identityType" id="identityType">
+                {decl.rights.identities.map((t) => <option value={t} selected={v("identityType") === t}>{IDENTITY_LABELS[t] ?? t}</option>)}
+              </select>
+            </p>
+          ) : (
+            <input type="hidden" name="identityType" value={decl.rights.identities[0]} />
+          )}
+          <p>
+            <label for="identity">Your {IDENTITY_LABELS[decl.rights.identities[0]]?.toLowerCase() ?? "identity"} (or the identity chosen above)</label>
+            <br />
+            <input type="text" name="identity" id="identity" value={v("identity")} required autocomplete="email" aria-invalid={state.errors.identity ? "true" : undefined} aria-describedby={state.errors.identity ? "identity-error" : undefined} />
+            <FieldError id="identity" error={state.errors.identity} />
+          </p>
+          <p>
+            <label for="contactEmail">Email for the code, if the identity above is not an email address</label>
+            <br />
+            <input type="email" name="contactEmail" id="contactEmail" value={v("contactEmail")} aria-describedby={state.errors.contactEmail ? "contactEmail-error" : undefined} />
+            <FieldError id="contactEmail" error={state.errors.contactEmail} />
+          </p>
+          <p>
+            <label for="name">Your name (optional; we use it only to greet you)</label>
+            <br />
+            <input type="text" name="name" id="name" value={v("name")} autocomplete="name" />
+          </p>
+          <p>
+            <label for="jurisdiction">Where do you live?</label>
+            <br />
+            <select name="jurisdiction" id="jurisdiction">
+              <option value="">Choose…</option>
+              {JURISDICTIONS.map(([code, label]) => <option value={code} selected={v("jurisdiction") === code}>{label}</option>)}
+            </select>
+            <FieldError id="jurisdiction" error={state.errors.jurisdiction} />
+          </p>
+        </fieldset>
+        <fieldset>
+          <legend>Corrections (only if you chose “Correct my data”)</legend>
+          {Object.entries(RECTIFIABLE).map(([cat, label]) => {
+            const id = `correct-${cat.replace(/\./g, "-")}`;
+            return (
+              <p>
+                <label for={id}>Correct {label.toLowerCase()}</label>
+                <br />
+                <input type="text" name={`correct:${cat}`} id={id} value={v(`correct:${cat}`)} />
+              </p>
+            );
+          })}
+          <FieldError id="corrections" error={state.errors.corrections} />
+        </fieldset>
+        <fieldset>
+          <legend>Purposes (only for an objection or withdrawing consent; none chosen means all)</legend>
+          {purposes.map(([id, p]) => (
+            <p>
+              <input type="checkbox" name="purposes" id={`purpose-${id}`} value={id} checked={Array.isArray(state.values.purposes) ? state.values.purposes.includes(id) : state.values.purposes === id} />{" "}
+              <label for={`purpose-${id}`}>{p.name}</label>
+            </p>
+          ))}
+        </fieldset>
+        {decl.rights.authorizedAgents?.allowed ? (
+          <fieldset>
+            <legend>Asking for someone else?</legend>
+            <p>
+              <input type="checkbox" name="isAgent" id="isAgent" value="yes" checked={v("isAgent") === "yes"} /> <label for="isAgent">I am an authorized agent acting for the person above</label>
+            </p>
+            <p>
+              <label for="agentName">Your name</label>
+              <br />
+              <input type="text" name="agentName" id="agentName" value={v("agentName")} />
+            </p>
+            <p>
+              <label for="agentEmail">Your email (the code goes to you)</label>
+              <br />
+              <input type="email" name="agentEmail" id="agentEmail" value={v("agentEmail")} />
+            </p>
+            <p>
+              <label for="authorization">The signed authorization (PDF or image, up to 5 MB)</label>
+              <br />
+              <input type="file" name="authorization" id="authorization" accept="application/pdf,image/*" />
+              <FieldError id="authorization" error={state.errors.authorization} />
+            </p>
+          </fieldset>
+        ) : null}
+        <p>
+          <button type="submit">Send my request</button>
+        </p>
+      </form>
+      <p>
+        <a href="/privacy">Read our privacy notice</a>
+      </p>
+    </Page>
+  );
+};
+
+export const VerifyPage: FC<{ decl: Declaration; requestId: string; sentTo: string; error?: string }> = ({ decl, requestId, sentTo, error }) => (
+  <Page title="Confirm it is you" organization={decl.organization.name}>
+    <h1>Confirm it is you</h1>
+    <p>We sent a 6-digit code to {sentTo}. It is valid for 10 minutes.</p>
+    {error ? <p role="alert" class="error">{error}</p> : null}
+    <form method="post" action={`/privacy-center/verify/${requestId}`}>
+      <p>
+        <label for="code">Code</label>
+        <br />
+        <input type="text" name="code" id="code" inputmode="numeric" pattern="[0-9]{6}" maxlength={6} autocomplete="one-time-code" required autofocus />
+      </p>
+      <p>
+        <button type="submit">Confirm</button>
+      </p>
+    </form>
+    <form method="post" action={`/privacy-center/verify/${requestId}/resend`}>
+      <p>
+        <button type="submit">Send a new code</button>
+      </p>
+    </form>
+  </Page>
+);
+
+const STATUS_TEXT: Record<string, string> = {
+  unverified: "Waiting for your code",
+  pending_approval: "Waiting for our privacy team to approve it",
+  in_progress: "In progress",
+  needs_attention: "In progress — our team is handling part of it by hand",
+  completed: "Done",
+  denied: "Declined",
+};
+
+export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean }> = ({ decl, request, token, events, exportExpiresAt, exportExpired }) => {
+  const open = !["completed", "denied"].includes(request.status);
+  return (
+    <Page title="Your request" organization={decl.organization.name}>
+      {open ? <meta http-equiv="refresh" content="5" /> : null}
+      <h1>Your request: {RIGHT_LABELS[request.right]?.title ?? request.right}</h1>
+      <p role="status">
+        Status: <strong id="status">{STATUS_TEXT[request.status] ?? request.status}</strong>
+      </p>
+      <dl>
+        <dt>Received</dt>
+        <dd>{request.receivedAt.slice(0, 10)}</dd>
+        <dt>We answer by</dt>
+        <dd>{request.effectiveDueAt.slice(0, 10)}{request.extensionReason ? ` (extended: ${request.extensionReason})` : ""}</dd>
+      </dl>
+      {request.status === "completed" && (request.right === "access" || request.right === "portability") ? (
+        exportExpired ? (
+          <p>Your download has expired. Ask again if you need it.</p>
+        ) : (
+          <p>
+            <a href={`/privacy-center/requests/${token}/export`} download id="download">Download your data (ZIP)</a> — available until {exportExpiresAt?.slice(0, 10)}.
+          </p>
+        )
+      ) : null}
+      {request.status === "completed" && request.report && request.right !== "access" && request.right !== "portability" ? (
+        <section aria-labelledby="report-title">
+          <h2 id="report-title">What we did</h2>
+          <ul id="report">
+            {request.report.systems.map((s) => (
+              <li>
+                {decl.systems[s.system]?.name ?? s.system}:{" "}
+                {s.datasets.length
+                  ? s.datasets.map((d) => `${d.dataset}: ${d.deleted ?? 0} deleted${d.masked ? `, ${d.masked} ${request.right === "rectification" ? "corrected" : "masked and kept"}` : ""}${d.keptBecause?.length ? ` (${d.keptBecause.join("; ")})` : ""}`).join("; ")
+                  : s.note || "nothing found"}
+                {s.verified ? " — verified" : ""}
+              </li>
+            ))}
+            {request.report.flags.map((f) => <li>Recorded: {f.replace(/_/g, " ")}</li>)}
+            {request.report.recipientsNotified.map((r) => <li>Told {decl.recipients[r]?.name ?? r}</li>)}
+          </ul>
+        </section>
+      ) : null}
+      {request.status === "denied" ? <p>Reason: {request.denialReason}</p> : null}
+      <h2>Timeline</h2>
+      <ol>{events.map((e) => <li>{e.at.slice(0, 16).replace("T", " ")} — {e.message}</li>)}</ol>
+      <p>Keep this page's address private: it is the key to your request.</p>
+    </Page>
+  );
+};
+
+export const MessagePage: FC<{ decl: Declaration; title: string; message: string }> = ({ decl, title, message }) => (
+  <Page title={title} organization={decl.organization.name}>
+    <h1>{title}</h1>
+    <p role="alert">{message}</p>
+    <p>
+      <a href="/privacy-center">Back to the privacy center</a>
+    </p>
+  </Page>
+);
+
+export const requestFormHtml = (p: { decl: Declaration; state: FormState }) => renderPage(<RequestFormPage {...p} />);
+export const verifyPageHtml = (p: { decl: Declaration; requestId: string; sentTo: string; error?: string }) => renderPage(<VerifyPage {...p} />);
+export const statusPageHtml = (p: { decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean }) => renderPage(<StatusPage {...p} />);
+export const messagePageHtml = (p: { decl: Declaration; title: string; message: string }) => renderPage(<MessagePage {...p} />);
