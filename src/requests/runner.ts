@@ -103,7 +103,9 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
       }
     }
   }
-  if ((req.right === "access" || req.right === "portability") && allCollected && !byKey.has("export:zip")) await insertTask(ctx, requestId, "export", "zip");
+  // The export waits for staff too, so that it says what they found in systems without a connector.
+  const manualDone = tasks.filter((t) => t.kind === "manual").every((t) => t.status === "done" || t.status === "skipped");
+  if ((req.right === "access" || req.right === "portability") && allCollected && manualDone && !byKey.has("export:zip")) await insertTask(ctx, requestId, "export", "zip");
 
   // Recipients are told once every system is done.
   const fresh = (await db.selectFrom("request_tasks").select(["id", "kind", "target", "status"]).where("request_id", "=", requestId).execute()) as TaskRow[];
