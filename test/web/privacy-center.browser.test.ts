@@ -1,0 +1,108 @@
+/** In Chromium: a request goes through the privacy center from the form to the downloaded ZIP. */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { strFromU8, unzipSync } from "fflate";
+import type { Browser } from "playwright-core";
+import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+describe("the privacy center in Chromium", () => {
+  let child: ChildProcess;
+  let browser: Browser;
+  let url = "";
+  let stderr = "";
+  let dir = "";
+  let skip: string | undefined;
+
+  before(async () => {
+    skip = chromiumUnavailable();
+    if (skip) {
+      if (process.env.CI === "true") throw new Error(skip);
+      return;
+    }
+    dir = mkdtempSync(join(tmpdir(), "pledge-browser-"));
+    child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"], {
+      cwd: dir,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"), PLEDGE_LOG_LEVEL: "silent" },
+    });
+    child.stderr!.on("data", (d) => (stderr += d));
+    url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no server: ${stderr}`)), 30_000);
+      child.stderr!.on("data", () => {
+        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/privacy /.exec(stderr);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]);
+        }
+      });
+    });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    child?.kill("SIGTERM");
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("from the form to the downloaded ZIP, which holds the person's rows", async (t) => {
+    if (skip) return t.skip(skip);
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${url}/privacy-center`);
+    assert.equal(await page.title(), "Privacy center — Fjord Outfitters AB");
+    await page.getByLabel("Get a copy of my data").check();
+    await page.getByLabel(/^Your email address/).fill("ada@example.net");
+    await page.getByLabel("Your name (optional; we use it only to greet you)").fill("Ada");
+    await page.getByLabel("Where do you live?").selectOption("EU");
+    await page.getByRole("button", { name: "Send my request" }).click();
+
+    await page.waitForURL(/\/privacy-center\/verify\/req_/);
+    assert.match(await page.textContent("main") ?? "", /We sent a 6-digit code to a\*\*\*@example\.net/);
+    const requestId = page.url().split("/").pop()!;
+    // No SMTP is configured: the code is printed on the console and the mail is in the outbox.
+    const code = new RegExp(`\\(request ${requestId}\\): (\\d{6})`).exec(stderr)?.[1];
+    assert.ok(code, "the code was printed");
+    await page.getByLabel("Code").fill(code);
+    await page.getByRole("button", { name: "Confirm" }).click();
+
+    await page.waitForURL(/\/privacy-center\/requests\/[A-Za-z0-9_-]{40,}$/);
+    // The page refreshes itself (no JavaScript) until the export is ready.
+    await page.waitForSelector("#download", { timeout: 30_000 });
+    assert.equal(await page.textContent("#status"), "Done");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const file = join(dir, "export.zip");
+    await download.saveAs(file);
+    const zip = unzipSync(new Uint8Array(readFileSync(file)));
+    const customers = JSON.parse(strFromU8(zip["shop/customers.json"])) as { email: string; name: string }[];
+    assert.deepEqual(customers.map((c) => [c.email, c.name]), [["ada@example.net", "Ada Lovelace"]]);
+    assert.equal((JSON.parse(strFromU8(zip["shop/orders.json"])) as unknown[]).length, 3);
+    assert.ok((JSON.parse(strFromU8(zip["support/tickets.json"])) as unknown[]).length >= 2);
+    assert.ok((JSON.parse(strFromU8(zip["web_logs/access_log.json"])) as unknown[]).length >= 30);
+    assert.match(strFromU8(zip["summary.html"]), /Your data at Fjord Outfitters/);
+    await context.close();
+  });
+
+  it("works with the keyboard alone and has labelled controls", async (t) => {
+    if (skip) return t.skip(skip);
+    const page = await browser.newPage();
+    await page.goto(`${url}/privacy-center`);
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("input:not([type=hidden]), select")].filter((el) => !(el.id && document.querySelector(`label[for="${el.id}"]`))).map((el) => el.outerHTML),
+    );
+    assert.deepEqual(unlabelled, []);
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+    // submitting an empty form by keyboard shows the browser's own required-field check, so send a bad email instead
+    await page.getByLabel(/^Your email address/).fill("not-an-email");
+    await page.getByLabel(/^Your email address/).press("Enter");
+    await page.waitForSelector("[role=alert]");
+    assert.match(await page.textContent("[role=alert]") ?? "", /expected an email address/);
+    await page.close();
+  });
+});
