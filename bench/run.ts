@@ -1,0 +1,14 @@
+/**
+ * Benchmarks: `npm run bench -- <name>`. Each prints its figures and a ratio
+ * against a baseline measured in the same run.
+ */
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  requests: () => import("./requests.js").then((m) => m.run()),
+};
+
+const name = process.argv[2];
+if (!name || !BENCHES[name]) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}>`);
+  process.exit(2);
+}
+await BENCHES[name]();
