@@ -12,17 +12,18 @@ export interface CliResult {
 }
 
 /** `pledge …args` with extra environment, from the repository root. */
-export function runCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)), ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, PLEDGE_LOG_LEVEL: "silent", ...env },
+      env: { ...process.env, PLEDGE_LOG_LEVEL: "silent", TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.json", import.meta.url)), ...env },
     });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
+    child.stdin.end(options.input ?? "");
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, it } from "node:test";
+import { hashPassword, hasRole, verifyPassword } from "../../src/auth/index.js";
+import { parseDeclaration } from "../../src/declaration/index.js";
+import { createLogger, startServer } from "../../src/server/index.js";
+import { runCli } from "../helpers/cli.js";
+import { minimalYaml } from "../helpers/declarations.js";
+
+const dir = mkdtempSync(join(tmpdir(), "pledge-auth-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+it("passwords are scrypt hashes that verify only the right password", async () => {
+  const h = await hashPassword("a long enough password");
+  assert.match(h, /^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+  assert.equal(await verifyPassword("a long enough password", h), true);
+  assert.equal(await verifyPassword("a long enough passworD", h), false);
+  assert.ok(hasRole("owner", "officer") && hasRole("officer", "approver") && !hasRole("viewer", "approver"));
+});
+
+it("`pledge users add` creates the first owner, who signs in over HTTP; tokens are created for machines", async () => {
+  const env = { PLEDGE_SQLITE_PATH: join(dir, "p.db") };
+  const weak = await runCli(["users", "add", "owner@acme.example", "--role", "owner", "--password-stdin"], env);
+  assert.equal(weak.code, 1, "an empty password from stdin is refused");
+  assert.match(weak.stderr, /at least 12 characters/);
+  const add = await runCli(["users", "add", "owner@acme.example", "--role", "owner", "--name", "Olive"], env);
+  assert.equal(add.code, 0, add.stderr);
+  const password = /with password (\S+) \(shown once/.exec(add.stdout)![1];
+  const dup = await runCli(["users", "add", "owner@acme.example", "--role", "viewer"], env);
+  assert.equal(dup.code, 1);
+  assert.match(dup.stderr, /already exists/);
+  const badRole = await runCli(["users", "add", "x@acme.example", "--role", "admin"], env);
+  assert.equal(badRole.code, 2);
+  assert.match(badRole.stderr, /--role: invalid value 'admin' \(expected one of viewer, approver, officer, owner\)/);
+  const token = await runCli(["tokens", "create", "ci", "--role", "viewer"], env);
+  assert.equal(token.code, 0);
+  assert.match(token.stdout.trim(), /^plg_[A-Za-z0-9_-]{40}$/);
+
+  const server = await startServer({ declaration: parseDeclaration(minimalYaml()), port: 0, sqlitePath: env.PLEDGE_SQLITE_PATH, dataDir: dir, logger: createLogger({ level: "silent" }), worker: false, console: () => {} });
+  try {
+    const wrong = await fetch(`${server.url}/admin/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=owner@acme.example&password=nope" });
+    assert.equal(wrong.status, 401);
+    assert.match(await wrong.text(), /Wrong email or password/);
+    const ok = await fetch(`${server.url}/admin/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=owner@acme.example&password=${encodeURIComponent(password)}` });
+    assert.equal(ok.status, 303);
+    const cookie = ok.headers.get("set-cookie")!;
+    assert.match(cookie, /^pledge_session=[A-Za-z0-9_-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax$/);
+    const page = await fetch(`${server.url}/admin`, { headers: { cookie: cookie.split(";")[0] } });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /signed in as Olive/);
+    const api = await fetch(`${server.url}/api/v1/requests`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
+    assert.equal(api.status, 200);
+  } finally {
+    await server.close();
+  }
+});
