@@ -27,6 +27,9 @@ export {
   subjectFlags,
   identityHash,
   maskEmail,
+  placeLegalHold,
+  liftLegalHold,
+  legalHoldsOn,
   type SubmitResult,
   type VerifyResult,
 } from "./service.js";

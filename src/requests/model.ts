@@ -100,7 +100,7 @@ export interface RequestEvent {
 export interface SystemReport {
   system: string;
   status: "done" | "failed" | "manual" | "skipped";
-  datasets: { dataset: string; rows?: number; deleted?: number; masked?: number; keptBecause?: string[] }[];
+  datasets: { dataset: string; rows?: number; deleted?: number; masked?: number; kept?: number; keptBecause?: string[] }[];
   verified?: boolean;
   note?: string;
 }

@@ -13,7 +13,7 @@ import { getSecret } from "../store/index.js";
 import { buildExport } from "./export.js";
 import type { RequestReport, RequestsContext, SystemReport, TaskKind, TaskStatus } from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
-import { identityHash, recordEvent } from "./service.js";
+import { identityHash, legalHoldsOn, recordEvent } from "./service.js";
 
 const hashOf = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 16);
 
@@ -221,6 +221,13 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Record<string,
     }
     case "erase": {
       const { collection, hash } = await collectionOf(t.target);
+      const holds = await legalHoldsOn(ctx, identities);
+      if (holds.length) {
+        // A legal hold preserves the person's data as it is: nothing is deleted or masked.
+        const report = Object.entries(collection.datasets).map(([dataset, rows]) => ({ dataset, deleted: 0, masked: 0, kept: rows.length, keptBecause: holds.map((h) => `legal hold: ${h}`) }));
+        await recordEvent(ctx, t.request_id, "system", "held", `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`);
+        return { collectHash: hash, report, verified: false, held: true };
+      }
       const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
       const plan = planErasure(decl, collection, { key });
       return withConnector(ctx, t.target, async (c) => {

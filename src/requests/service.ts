@@ -365,3 +365,40 @@ export async function subjectFlags(ctx: Pick<RequestsContext, "store" | "env">, 
   const h = await identityHash(ctx, type, value);
   return ctx.store.db.selectFrom("subject_flags").select(["kind", "purpose"]).where("identity_hash", "=", h).where("lifted_at", "is", null).execute();
 }
+
+/**
+ * Places a legal hold on the person of a request (every identity it knows):
+ * their data is preserved as it is, and erasures report it kept, until lifted.
+ */
+export async function placeLegalHold(ctx: RequestsContext, id: string, reason: string, by: Principal): Promise<number> {
+  const r = await loadRow(ctx, id);
+  if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
+  const identities = JSON.parse(r.identities) as Record<string, string[]>;
+  let n = 0;
+  for (const [type, values] of Object.entries(identities)) {
+    for (const v of values) {
+      await ctx.store.db.insertInto("legal_holds").values({ identity_hash: await identityHash(ctx, type, v), reason, placed_by: by.user.email, placed_at: ctx.clock().toISOString(), lifted_at: null }).execute();
+      n++;
+    }
+  }
+  await recordEvent(ctx, id, actorOf(by), "legal_hold", `legal hold placed on ${n} identit${n === 1 ? "y" : "ies"}: ${reason}`);
+  return n;
+}
+
+/** Lifts every legal hold on the person of a request. */
+export async function liftLegalHold(ctx: RequestsContext, id: string, by: Principal): Promise<void> {
+  const r = await loadRow(ctx, id);
+  if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
+  const identities = JSON.parse(r.identities) as Record<string, string[]>;
+  const hashes = await Promise.all(Object.entries(identities).flatMap(([type, values]) => values.map((v) => identityHash(ctx, type, v))));
+  await ctx.store.db.updateTable("legal_holds").set({ lifted_at: ctx.clock().toISOString() }).where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
+  await recordEvent(ctx, id, actorOf(by), "legal_hold_lifted", "legal hold lifted");
+}
+
+/** The reasons of the live legal holds on any of these identities. */
+export async function legalHoldsOn(ctx: Pick<RequestsContext, "store" | "env">, identities: Record<string, string[]>): Promise<string[]> {
+  const hashes = await Promise.all(Object.entries(identities).flatMap(([type, values]) => values.map((v) => identityHash(ctx, type, v))));
+  if (!hashes.length) return [];
+  const rows = await ctx.store.db.selectFrom("legal_holds").select("reason").where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
+  return [...new Set(rows.map((r) => r.reason))];
+}

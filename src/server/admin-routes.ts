@@ -13,6 +13,8 @@ import {
   getRequest,
   listDocuments,
   listRequests,
+  liftLegalHold,
+  placeLegalHold,
   requestTasks,
   requestTimeline,
   retryTask,
@@ -140,6 +142,18 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     { method: "post", path: "/admin/requests/:id/tasks/:taskId/done", summary: "Mark a manual task done", tags: ["admin"], access: "admin", role: "officer", params: IdTask, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
     async (c, { params, body, principal }) => {
       await completeManualTask(ctx, params.id, params.taskId, body.note, principal);
+      return done(c, params.id);
+    },
+  );
+
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/hold", summary: "Place a legal hold on the person: their data is preserved until lifted", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Reason, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    async (c, { params, body, principal }) => done(c, params.id, { identities: await placeLegalHold(ctx, params.id, body.reason, principal) }),
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/hold/lift", summary: "Lift the legal holds on the person", tags: ["admin"], access: "admin", role: "officer", params: Id, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    async (c, { params, principal }) => {
+      await liftLegalHold(ctx, params.id, principal);
       return done(c, params.id);
     },
   );

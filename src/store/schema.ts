@@ -150,6 +150,15 @@ export interface ApiTokenTable {
   revoked: Generated<number>;
 }
 
+export interface LegalHoldTable {
+  id: Generated<number>;
+  identity_hash: string;
+  reason: string;
+  placed_by: string;
+  placed_at: string;
+  lifted_at: string | null;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -171,4 +180,5 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   settings: SettingTable;
+  legal_holds: LegalHoldTable;
 }

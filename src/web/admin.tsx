@@ -249,6 +249,20 @@ export const RequestDetailPage: FC<{
         </section>
       ) : null}
       {canAct ? (
+        <form method="post" action={action("hold")}>
+          <Csrf token={csrf} />
+          <label for="hold-reason">Place a legal hold on this person (their data is preserved until lifted)</label>
+          <br />
+          <input type="text" name="reason" id="hold-reason" required /> <button type="submit">Place hold</button>
+        </form>
+      ) : null}
+      {canAct ? (
+        <form method="post" action={action("hold/lift")}>
+          <Csrf token={csrf} />
+          <button type="submit">Lift legal holds</button>
+        </form>
+      ) : null}
+      {canAct ? (
         <form method="post" action={action("notes")}>
           <Csrf token={csrf} />
           <label for="note">Add a note</label>

@@ -229,7 +229,7 @@ export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: st
               <li>
                 {decl.systems[s.system]?.name ?? s.system}:{" "}
                 {s.datasets.length
-                  ? s.datasets.map((d) => `${d.dataset}: ${d.deleted ?? 0} deleted${d.masked ? `, ${d.masked} ${request.right === "rectification" ? "corrected" : "masked and kept"}` : ""}${d.keptBecause?.length ? ` (${d.keptBecause.join("; ")})` : ""}`).join("; ")
+                  ? s.datasets.map((d) => `${d.dataset}: ${d.deleted ?? 0} deleted${d.masked ? `, ${d.masked} ${request.right === "rectification" ? "corrected" : "masked and kept"}` : ""}${d.kept ? `, ${d.kept} kept` : ""}${d.keptBecause?.length ? ` (${d.keptBecause.join("; ")})` : ""}`).join("; ")
                   : s.note || "nothing found"}
                 {s.verified ? " — verified" : ""}
               </li>

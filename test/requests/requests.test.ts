@@ -27,6 +27,8 @@ import {
   urgencyOf,
   verifyRequest,
   signWebhook,
+  placeLegalHold,
+  liftLegalHold,
 } from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
@@ -35,13 +37,14 @@ import { forEachStore } from "../helpers/stores.js";
 
 const PERSON = "ann@example.org";
 const OTHER = "bob@example.org";
+const HELD = "cat@example.org";
 
 function makeShop(dir: string): void {
   const db = new BetterSqlite3(join(dir, "shop.db"));
   db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, phone TEXT);
     CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), total INTEGER);
-    INSERT INTO customers VALUES (1, '${PERSON}', 'Ann', '+100'), (2, '${OTHER}', 'Bob', '+200');
-    INSERT INTO orders VALUES (10, 1, 100), (11, 1, 200), (20, 2, 300);`);
+    INSERT INTO customers VALUES (1, '${PERSON}', 'Ann', '+100'), (2, '${OTHER}', 'Bob', '+200'), (3, '${HELD}', 'Cat', '+300');
+    INSERT INTO orders VALUES (10, 1, 100), (11, 1, 200), (20, 2, 300), (30, 3, 400);`);
   db.close();
 }
 
@@ -267,6 +270,37 @@ forEachStore("rights requests", (target) => {
       assert.ok(flags.some((f) => f.kind === "objection" && f.purpose === "profiling"));
       assert.deepEqual(await subjectFlags(ctx, "email", "nobody@example.org"), []);
       await assert.rejects(() => submit({ right: "objection", identity: OTHER, purposes: ["nope"] }), /unknown purpose nope/);
+    });
+
+    it("a legal hold preserves the person's data through an erasure, and says why; once lifted, erasure proceeds", async () => {
+      const finishManual = async (id: string) => {
+        for (const m of (await requestTasks(ctx, id)).filter((t) => t.kind === "manual" && t.status === "manual")) await completeManualTask(ctx, id, m.id, "none", officer);
+      };
+      const first = await submit({ right: "access", identity: HELD });
+      await verifyRequest(ctx, first.requestId, ctx.mailer.codeFor(HELD));
+      await runUntilSettled(ctx, first.requestId, 2000);
+      assert.equal(await placeLegalHold(ctx, first.requestId, "Litigation 2026-17", officer), 2, "the email, and the phone found in the shop");
+      const erase = await submit({ right: "erasure", identity: HELD });
+      await verifyRequest(ctx, erase.requestId, ctx.mailer.codeFor(HELD));
+      await runUntilSettled(ctx, erase.requestId, 2000);
+      await finishManual(erase.requestId);
+      assert.equal(await runUntilSettled(ctx, erase.requestId), "completed");
+      const shop = (await getRequest(ctx, erase.requestId)).report!.systems.find((x) => x.system === "shop")!;
+      assert.ok(shop.datasets.every((d) => d.deleted === 0 && d.keptBecause?.[0] === "legal hold: Litigation 2026-17"), JSON.stringify(shop));
+      const count = () => {
+        const db = new BetterSqlite3(join(dir, "shop.db"), { readonly: true });
+        const n = (db.prepare("SELECT count(*) AS n FROM orders WHERE customer_id = 3").get() as { n: number }).n;
+        db.close();
+        return n;
+      };
+      assert.equal(count(), 1);
+      await liftLegalHold(ctx, first.requestId, officer);
+      const again = await submit({ right: "erasure", identity: HELD });
+      await verifyRequest(ctx, again.requestId, ctx.mailer.codeFor(HELD));
+      await runUntilSettled(ctx, again.requestId, 2000);
+      await finishManual(again.requestId);
+      assert.equal(await runUntilSettled(ctx, again.requestId), "completed");
+      assert.equal(count(), 0);
     });
 
     it("an authorized agent's request is held until an officer approves it; deny needs a reason", async () => {

@@ -2,6 +2,7 @@
 import type { Migration, MigrationProvider } from "kysely";
 import { initial } from "./0001-initial.js";
 import { requests } from "./0002-requests.js";
+import { legalHolds } from "./0003-legal-holds.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -13,6 +14,7 @@ export interface MigrationContext {
 const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0001-initial": initial,
   "0002-requests": requests,
+  "0003-legal-holds": legalHolds,
 };
 
 /** A Kysely migration provider over the migrations above. */
