@@ -345,6 +345,8 @@ const Newsletter = z.strictObject({
   requiredFields: z.array(text).default(["email"]),
   optionalFields: z.array(text).default([]),
   unsubscribe: z.array(text).default(["a link in every email"]),
+  /** A signed webhook told of every subscription change (the sending tool keeps its list in step). */
+  webhook: z.strictObject({ url: z.union([url, EnvRef]), secret: EnvRef }).optional(),
 });
 
 const Consent = z.strictObject({

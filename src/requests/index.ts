@@ -34,5 +34,5 @@ export {
   type VerifyResult,
 } from "./service.js";
 export { runDueTasks, startWorker, advanceRequest, planTasks, backoffMs, type Worker } from "./runner.js";
-export { signWebhook, recipientsToNotify } from "./notify.js";
+export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";

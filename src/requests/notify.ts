@@ -3,8 +3,8 @@
  * restriction (GDPR Art 19): by a webhook signed with HMAC-SHA256, or by email.
  * A failure throws, so the task is retried with backoff.
  */
-import { createHmac } from "node:crypto";
 import type { Declaration } from "../declaration/index.js";
+import { postWebhook, resolveWebhook } from "../webhooks/index.js";
 import type { Identities } from "../execution/index.js";
 import type { RequestsContext } from "./model.js";
 
@@ -13,14 +13,6 @@ export function recipientsToNotify(decl: Declaration): string[] {
   return Object.entries(decl.recipients)
     .filter(([, r]) => r.notify?.webhook || r.notify?.email)
     .map(([id]) => id);
-}
-
-/**
- * The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
- * A receiver recomputes it with the shared secret and rejects old timestamps.
- */
-export function signWebhook(secret: string, body: string, timestamp: number): string {
-  return `t=${timestamp},v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
 export async function notifyRecipient(
@@ -39,20 +31,9 @@ export async function notifyRecipient(
     at: ctx.clock().toISOString(),
   };
   if (r.notify.webhook) {
-    const wh = r.notify.webhook;
-    const url = typeof wh.url === "string" ? wh.url : ctx.env[wh.url.env];
-    const secret = ctx.env[wh.secret.env];
-    if (!url) throw new Error(`the webhook URL of ${recipientId} is not set`);
-    if (!secret) throw new Error(`environment variable ${wh.secret.env} (the webhook secret of ${recipientId}) is not set`);
-    const body = JSON.stringify(payload);
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "pledge-signature": signWebhook(secret, body, Math.floor(ctx.clock().getTime() / 1000)) },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) throw new Error(`webhook of ${recipientId} answered ${res.status}`);
-    return { channel: "webhook", status: res.status };
+    const wh = resolveWebhook(r.notify.webhook, ctx.env);
+    if ("error" in wh) throw new Error(`${recipientId}: ${wh.error}`);
+    return { channel: "webhook", status: await postWebhook(wh.url, wh.secret, payload, ctx.clock()) };
   }
   await ctx.mailer.send({
     to: r.notify.email!,

@@ -22,7 +22,8 @@ import {
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { hitRateLimits } from "../requests/verification.js";
-import { loginPageHtml, requestDetailHtml, requestListHtml } from "../web/index.js";
+import { consentRates, recentSubscriptions } from "../consent/index.js";
+import { consentConsoleHtml, loginPageHtml, requestDetailHtml, requestListHtml } from "../web/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
 import type { RouteTable } from "./routes.js";
@@ -30,10 +31,20 @@ import type { RouteTable } from "./routes.js";
 export const SESSION_COOKIE = "pledge_session";
 
 /** The staff member behind a request: a Bearer API token, or the session cookie. */
-export function staffAuthenticator(store: Store) {
+export function staffAuthenticator(store: Store, tokenCacheMs = 30_000) {
+  // Back ends call the decision API on hot paths: a token is looked up once, then cached briefly.
+  const tokens = new Map<string, { principal: Principal | undefined; until: number }>();
   return async (c: Context): Promise<Principal | undefined> => {
     const auth = c.req.header("authorization");
-    if (auth?.startsWith("Bearer ")) return tokenPrincipal(store, auth.slice(7).trim());
+    if (auth?.startsWith("Bearer ")) {
+      const token = auth.slice(7).trim();
+      const hit = tokens.get(token);
+      if (hit && hit.until > Date.now()) return hit.principal;
+      const principal = await tokenPrincipal(store, token);
+      if (tokens.size > 10_000) tokens.clear();
+      if (principal) tokens.set(token, { principal, until: Date.now() + tokenCacheMs });
+      return principal;
+    }
     const cookie = getCookie(c, SESSION_COOKIE);
     return cookie ? sessionPrincipal(store, cookie) : undefined;
   };
@@ -156,6 +167,12 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
       await liftLegalHold(ctx, params.id, principal);
       return done(c, params.id);
     },
+  );
+
+  routes.add(
+    { method: "get", path: "/admin/consent", summary: "Consent rates per category over time, and subscriptions with their proof", tags: ["admin"], access: "admin", responses: { 200: { description: "HTML" } } },
+    async (c, { principal }) =>
+      c.html(await consentConsoleHtml({ decl: decl(), rates: await consentRates(ctx.store, new Date(ctx.clock().getTime() - 90 * 86_400_000)), subscriptions: await recentSubscriptions(ctx.store), user: principal.user.name })),
   );
 
   routes.add(

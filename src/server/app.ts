@@ -12,6 +12,8 @@ import type { RequestsContext } from "../requests/index.js";
 import { pingStore, type Store } from "../store/index.js";
 import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
 import { registerPrivacyCenter } from "./privacy-center-routes.js";
+import { registerConsent } from "./consent-routes.js";
+import { DecisionCache, type NewsletterContext } from "../consent/index.js";
 import { noticePageHtml, versionsPageHtml } from "../web/index.js";
 import { HttpError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -30,6 +32,8 @@ export interface AppContext {
   trustProxy?: boolean;
   /** Mark the session cookie Secure (served over HTTPS). */
   secureCookies?: boolean;
+  /** Consent and newsletters (needs `requests` for mail and settings). */
+  consent?: { newsletters: NewsletterContext; cache?: DecisionCache; allowedOrigins?: string[] };
 }
 
 export interface PledgeApp {
@@ -52,8 +56,14 @@ export function createApp(ctx: AppContext): PledgeApp {
   const app = new Hono();
   const metrics = ctx.metrics ?? new Metrics();
   const routes = new RouteTable(app, staffAuthenticator(ctx.store));
+  const quiet = new Set<string>();
 
-  app.use("*", secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] } }));
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] } }));
+  // The banner and its endpoints are loaded by the organization's own site, on another origin.
+  app.use("*", async (c, next) => {
+    await next();
+    c.res.headers.set("cross-origin-resource-policy", c.req.path.startsWith("/consent/") ? "cross-origin" : "same-origin");
+  });
   app.use("*", async (c, next) => {
     const started = performance.now();
     try {
@@ -63,7 +73,9 @@ export function createApp(ctx: AppContext): PledgeApp {
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
       metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
-      ctx.logger.info({ method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) }, "request");
+      const line = { method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) };
+      if (quiet.has(route) && c.res.status < 400) ctx.logger.debug(line, "request");
+      else ctx.logger.info(line, "request");
     }
   });
 
@@ -130,6 +142,18 @@ export function createApp(ctx: AppContext): PledgeApp {
     registerPrivacyCenter(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
     registerAdmin(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
   }
+  if (ctx.consent && ctx.requests) {
+    const r = ctx.requests;
+    registerConsent(app, routes, {
+      store: ctx.store,
+      declaration: () => ctx.declaration().declaration,
+      decisions: { store: ctx.store, declaration: () => ctx.declaration().declaration, env: r.env, cache: ctx.consent.cache ?? new DecisionCache(), clock: r.clock },
+      newsletters: ctx.consent.newsletters,
+      trustProxy: !!ctx.trustProxy,
+      allowedOrigins: ctx.consent.allowedOrigins ?? ["*"],
+    });
+  }
+  for (const r of routes.routes) if (r.quiet) quiet.add(r.path);
 
   return { app, routes, metrics };
 }

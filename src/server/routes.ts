@@ -27,6 +27,8 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType 
   access: Access;
   /** For admin routes: the weakest role allowed (viewer when absent). */
   role?: Role;
+  /** Hot paths logged at debug rather than info. */
+  quiet?: boolean;
   query?: Q;
   params?: P;
   /** JSON or form body. */

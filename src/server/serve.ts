@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { LoadedDeclaration } from "../declaration/index.js";
 import { createMailer, type Mailer } from "../mail/index.js";
 import { publishDeclaration } from "../notice/index.js";
+import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
 import { openStore, type Store, type StoreOptions } from "../store/index.js";
 import { createApp, type PledgeApp } from "./app.js";
@@ -78,7 +79,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     console: options.console ?? ((line) => process.stderr.write(line + "\n")),
     settings: settingsFromEnv(env, options.settings),
   };
-  const pledge = createApp({ store, declaration: () => options.declaration, logger, requests, trustProxy: env.PLEDGE_TRUST_PROXY === "1", secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://") });
+  const newsletters: NewsletterContext = {
+    store,
+    declaration: () => options.declaration.declaration,
+    mailer,
+    get publicUrl() {
+      return requests.publicUrl;
+    },
+    env,
+    clock: requests.clock,
+    onWebhookError: (err) => logger.warn({ err: (err as Error).message }, "newsletter webhook not delivered"),
+  };
+  const pledge = createApp({
+    store,
+    declaration: () => options.declaration,
+    logger,
+    requests,
+    trustProxy: env.PLEDGE_TRUST_PROXY === "1",
+    secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://"),
+    consent: { newsletters, allowedOrigins: (env.PLEDGE_CONSENT_ORIGINS ?? "*").split(",").map((o) => o.trim()) },
+  });
   const host = options.host ?? "127.0.0.1";
   const server: ServerType = await new Promise((resolvePromise, reject) => {
     const s = serve({ fetch: pledge.app.fetch, port: options.port ?? 3000, hostname: host }, () => resolvePromise(s));
@@ -88,6 +108,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;
   const worker: Worker | undefined = options.worker === false || env.PLEDGE_WORKER === "off" ? undefined : startWorker(requests, { onError: (err) => logger.error({ err }, "worker error") });
+  // The scheduled sweep of unconfirmed newsletter sign-ups (blocked after the window, deleted after a month).
+  const sweep = async () => {
+    try {
+      const r = await sweepNewsletters(newsletters);
+      if (r.blocked || r.deleted) logger.info(r, "newsletter sweep");
+    } catch (err) {
+      logger.error({ err }, "newsletter sweep failed");
+    }
+  };
+  const sweeper = worker ? setInterval(sweep, 10 * 60_000) : undefined;
+  sweeper?.unref();
+  if (worker) void sweep();
   logger.info({ url, worker: !!worker, mail: mailer.mode }, "listening");
   return {
     url,
@@ -96,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     pledge,
     requests,
     close: async () => {
+      if (sweeper) clearInterval(sweeper);
       await worker?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await store.close();

@@ -159,6 +159,51 @@ export interface LegalHoldTable {
   lifted_at: string | null;
 }
 
+export interface ConsentEventTable {
+  id: Generated<number>;
+  record_id: string;
+  device_id: string | null;
+  subject_id: string | null;
+  categories: string;
+  purposes: string;
+  services: string;
+  declaration_version: string;
+  material_key: string;
+  text_hash: string;
+  language: string;
+  jurisdiction: string;
+  method: string;
+  at: string;
+  valid_until: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ConsentLinkTable {
+  device_id: string;
+  subject_id: string;
+  linked_at: string;
+}
+
+export interface NewsletterSubscriptionTable {
+  id: Generated<number>;
+  list: string;
+  email: string;
+  name: string | null;
+  status: string;
+  confirm_token_hash: string | null;
+  manage_token_hash: string;
+  signup_at: string;
+  signup_ip: string | null;
+  mail_sent_at: string | null;
+  mail_text: string | null;
+  confirmed_at: string | null;
+  confirm_ip: string | null;
+  unsubscribed_at: string | null;
+  declaration_version: string;
+  consent_text: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -181,4 +226,7 @@ export interface Database {
   api_tokens: ApiTokenTable;
   settings: SettingTable;
   legal_holds: LegalHoldTable;
+  consent_events: ConsentEventTable;
+  consent_links: ConsentLinkTable;
+  newsletter_subscriptions: NewsletterSubscriptionTable;
 }

@@ -37,7 +37,7 @@ const Csrf: FC<{ token?: string }> = ({ token }) => (token ? <input type="hidden
 
 const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
   <nav aria-label="Console">
-    <a href="/admin">Requests</a> · signed in as {user}{" "}
+    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · signed in as {user}{" "}
     <form class="inline" method="post" action="/admin/logout">
       <Csrf token={csrf} />
       <button type="submit">Sign out</button>

@@ -26,11 +26,11 @@ import {
   subjectFlags,
   urgencyOf,
   verifyRequest,
-  signWebhook,
   placeLegalHold,
   liftLegalHold,
 } from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
+import { signWebhook } from "../../src/webhooks/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";

@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import { initial } from "./0001-initial.js";
 import { requests } from "./0002-requests.js";
 import { legalHolds } from "./0003-legal-holds.js";
+import { consent } from "./0004-consent.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0001-initial": initial,
   "0002-requests": requests,
   "0003-legal-holds": legalHolds,
+  "0004-consent": consent,
 };
 
 /** A Kysely migration provider over the migrations above. */

@@ -1,0 +1,322 @@
+/**
+ * The consent banner: one <script> tag on the organization's site. It takes its
+ * categories, services and texts from the declaration (inlined by the server
+ * as `PledgeConsentConfig`), blocks `<script type="text/plain" data-category>`
+ * and `<iframe data-src data-category>` until allowed, sets Google Consent
+ * Mode v2, honours Global Privacy Control (and Do Not Track where declared),
+ * asks again when the declaration changes materially or the choice expires,
+ * and stores every choice on the server as a consent record.
+ */
+
+interface Category {
+  id: string;
+  name: string;
+  description: string;
+  essential: boolean;
+  services: { id: string; name: string }[];
+}
+interface Config {
+  version: string;
+  materialKey: string;
+  language: string;
+  validityDays: number;
+  honourGpc: boolean;
+  honourDnt: boolean;
+  serverGpc: boolean;
+  texts: Record<string, string>;
+  categories: Category[];
+  endpoint: string;
+  noticeUrl: string;
+}
+interface Choice {
+  k: string; // material key
+  x: number; // expiry (ms)
+  d: string; // device id
+  c: Record<string, 0 | 1>;
+  s: Record<string, 0 | 1>;
+}
+
+declare global {
+  interface Window {
+    PledgeConsentConfig: Config;
+    dataLayer: unknown[];
+    gtag?: (...a: unknown[]) => void;
+    PledgeConsent: { open(): void; get(): Choice | null };
+  }
+  interface Navigator {
+    globalPrivacyControl?: boolean;
+  }
+}
+
+const W = window;
+const D = document;
+const C = W.PledgeConsentConfig;
+const T = C.texts;
+const COOKIE = "pledge_consent";
+const ns = "pledge-";
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
+  const e = D.createElement(tag);
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  if (text) e.textContent = text;
+  return e;
+};
+
+function readChoice(): Choice | null {
+  const m = D.cookie.match(/(?:^|; )pledge_consent=([^;]*)/);
+  if (!m) return null;
+  try {
+    return JSON.parse(decodeURIComponent(m[1])) as Choice;
+  } catch {
+    return null;
+  }
+}
+
+function writeChoice(ch: Choice): void {
+  D.cookie = `${COOKIE}=${encodeURIComponent(JSON.stringify(ch))}; max-age=${C.validityDays * 86400}; path=/; samesite=lax`;
+}
+
+const gpc = C.honourGpc && (navigator.globalPrivacyControl === true || C.serverGpc);
+const dnt = C.honourDnt && (navigator.doNotTrack === "1" || (W as unknown as { doNotTrack?: string }).doNotTrack === "1");
+const isMarketing = (id: string) => /market|advert|ads/i.test(id);
+
+// Google Consent Mode v2: everything denied by default, before any tag runs.
+W.dataLayer = W.dataLayer || [];
+const gtag: (...a: unknown[]) => void =
+  W.gtag ||
+  function () {
+    // eslint-disable-next-line prefer-rest-params
+    W.dataLayer.push(arguments);
+  };
+W.gtag = gtag;
+const consentMode = (c: Record<string, 0 | 1>) => {
+  const v = (ok: boolean | undefined) => (ok ? "granted" : "denied");
+  const any = (re: RegExp) => Object.keys(c).some((k) => re.test(k) && c[k] === 1);
+  return {
+    ad_storage: v(any(/market|advert|ads/i)),
+    ad_user_data: v(any(/market|advert|ads/i)),
+    ad_personalization: v(any(/market|advert|ads/i)),
+    analytics_storage: v(any(/analytic|statistic/i)),
+    functionality_storage: v(any(/prefer|function/i)),
+    personalization_storage: v(any(/prefer|personal/i)),
+    security_storage: "granted",
+  };
+};
+gtag("consent", "default", { ...consentMode({}), wait_for_update: 500 });
+
+let choice = readChoice();
+const device = choice?.d || crypto.randomUUID();
+
+function allowed(cat: string, service: string | null): boolean {
+  const category = C.categories.find((c) => c.id === cat);
+  if (category?.essential) return true;
+  if (!choice || choice.c[cat] !== 1) return false;
+  return !service || choice.s[service] !== 0;
+}
+
+/** Runs the blocked scripts and iframes that are now allowed. */
+function apply(): void {
+  D.querySelectorAll<HTMLScriptElement>('script[type="text/plain"][data-category]').forEach((s) => {
+    if (!allowed(s.dataset.category!, s.dataset.service ?? null)) return;
+    const n = el("script");
+    for (const a of Array.from(s.attributes)) if (a.name !== "type") n.setAttribute(a.name, a.value);
+    n.type = s.dataset.type || "text/javascript";
+    n.text = s.text;
+    s.replaceWith(n);
+  });
+  D.querySelectorAll<HTMLIFrameElement>("iframe[data-src][data-category]").forEach((f) => {
+    if (allowed(f.dataset.category!, f.dataset.service ?? null)) {
+      f.src = f.dataset.src!;
+      f.removeAttribute("data-src");
+    }
+  });
+  if (choice) gtag("consent", "update", consentMode(choice.c));
+}
+
+function send(ch: Choice, method: string): void {
+  const categories: Record<string, string> = {};
+  for (const k in ch.c) categories[k] = ch.c[k] ? "given" : "refused";
+  const services: Record<string, string> = {};
+  for (const k in ch.s) services[k] = ch.s[k] ? "given" : "refused";
+  void fetch(C.endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ deviceId: ch.d, categories, services, language: C.language, materialKey: C.materialKey, method }),
+    keepalive: true,
+    credentials: "omit",
+  }).catch(() => undefined);
+}
+
+function save(c: Record<string, 0 | 1>, s: Record<string, 0 | 1>, method = "banner"): void {
+  if (gpc) for (const k in c) if (isMarketing(k)) c[k] = 0;
+  choice = { k: C.materialKey, x: Date.now() + C.validityDays * 864e5, d: device, c, s };
+  writeChoice(choice);
+  send(choice, gpc && method === "banner" ? "gpc" : method);
+  apply();
+  close();
+  showButton();
+}
+
+const all = (v: 0 | 1) => {
+  const c: Record<string, 0 | 1> = {};
+  const s: Record<string, 0 | 1> = {};
+  for (const cat of C.categories) {
+    c[cat.id] = cat.essential ? 1 : v;
+    for (const sv of cat.services) s[sv.id] = cat.essential ? 1 : v;
+  }
+  return { c, s };
+};
+
+let root: HTMLDivElement | null = null;
+let lastFocus: Element | null = null;
+
+function close(): void {
+  root?.remove();
+  root = null;
+  (lastFocus as HTMLElement | null)?.focus?.();
+}
+
+function button(label: string, onClick: () => void, cls = ""): HTMLButtonElement {
+  const b = el("button", { type: "button", class: `${ns}btn ${cls}` }, label);
+  b.onclick = onClick;
+  return b;
+}
+
+/** A dialog with the focus kept inside it. */
+function dialog(labelId: string): HTMLDivElement {
+  close();
+  lastFocus = D.activeElement;
+  const d = el("div", { role: "dialog", "aria-modal": "true", "aria-labelledby": labelId, class: `${ns}dialog`, id: `${ns}dialog` });
+  d.addEventListener("keydown", (e) => {
+    if (e.key === "Tab") {
+      const f = Array.from(d.querySelectorAll<HTMLElement>("button, input:not([disabled]), a[href]"));
+      const first = f[0];
+      const last = f[f.length - 1];
+      if (e.shiftKey && D.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && D.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  });
+  D.body.appendChild(d);
+  root = d;
+  return d;
+}
+
+function signals(d: HTMLElement): void {
+  if (gpc) d.appendChild(el("p", { class: `${ns}signal`, role: "status" }, T.gpc));
+  if (dnt) d.appendChild(el("p", { class: `${ns}signal`, role: "status" }, T.dnt));
+}
+
+function firstLayer(): void {
+  const d = dialog(`${ns}title`);
+  d.appendChild(el("h2", { id: `${ns}title` }, T.title));
+  d.appendChild(el("p", {}, T.body));
+  signals(d);
+  const row = el("div", { class: `${ns}row` });
+  row.append(
+    button(T.acceptAll, () => {
+      const a = all(1);
+      save(a.c, a.s);
+    }),
+    button(T.rejectAll, () => {
+      const a = all(0);
+      save(a.c, a.s);
+    }),
+    button(T.preferences, preferences),
+  );
+  d.appendChild(row);
+  d.appendChild(el("a", { href: C.noticeUrl }, T.notice));
+  (row.firstChild as HTMLElement).focus();
+}
+
+function toggle(id: string, label: string, checked: boolean, disabled: boolean, cls: string): HTMLLabelElement {
+  const l = el("label", { class: cls });
+  const i = el("input", { type: "checkbox", id, name: id });
+  i.checked = checked;
+  i.disabled = disabled;
+  l.append(i, " " + label);
+  return l;
+}
+
+function preferences(): void {
+  const d = dialog(`${ns}ptitle`);
+  d.appendChild(el("h2", { id: `${ns}ptitle` }, T.preferences));
+  signals(d);
+  const current = choice ?? all(0);
+  for (const cat of C.categories) {
+    const locked = cat.essential || (gpc && isMarketing(cat.id));
+    const f = el("fieldset");
+    f.appendChild(toggle(`${ns}c-${cat.id}`, cat.name + (cat.essential ? ` (${T.essential})` : ""), cat.essential || (!locked && current.c[cat.id] === 1), locked, `${ns}cat`));
+    f.appendChild(el("p", {}, cat.description));
+    for (const s of cat.services) f.appendChild(toggle(`${ns}s-${s.id}`, s.name, cat.essential || (!locked && current.s[s.id] !== 0 && current.c[cat.id] === 1), locked, `${ns}svc`));
+    d.appendChild(f);
+  }
+  const row = el("div", { class: `${ns}row` });
+  row.append(
+    button(T.save, () => {
+      const c: Record<string, 0 | 1> = {};
+      const s: Record<string, 0 | 1> = {};
+      for (const cat of C.categories) {
+        c[cat.id] = (D.getElementById(`${ns}c-${cat.id}`) as HTMLInputElement).checked ? 1 : 0;
+        for (const sv of cat.services) s[sv.id] = (D.getElementById(`${ns}s-${sv.id}`) as HTMLInputElement).checked ? 1 : 0;
+      }
+      save(c, s);
+    }),
+    button(T.close, () => (choice ? close() : firstLayer())),
+  );
+  d.appendChild(row);
+  d.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      if (choice) close();
+      else firstLayer();
+    }
+  });
+  (d.querySelector("input:not([disabled]), button") as HTMLElement).focus();
+}
+
+function showButton(): void {
+  if (D.getElementById(`${ns}open`)) return;
+  const b = button(T.settings, preferences, `${ns}open`);
+  b.id = `${ns}open`;
+  D.body.appendChild(b);
+}
+
+const css = `.${ns}dialog{position:fixed;z-index:2147483647;left:1rem;right:1rem;bottom:1rem;max-width:36rem;margin:auto;max-height:90vh;overflow:auto;background:#fff;color:#111;border:1px solid #888;border-radius:8px;padding:1rem 1.25rem;font:15px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.25)}
+.${ns}dialog h2{font-size:1.15rem;margin:0 0 .5rem}.${ns}row{display:flex;flex-wrap:wrap;gap:.5rem;margin:.75rem 0}
+.${ns}btn{font:inherit;padding:.5rem 1rem;border:2px solid #1a1a1a;border-radius:6px;background:#fff;color:#111;cursor:pointer}.${ns}btn:focus{outline:3px solid #0b57d0;outline-offset:2px}
+.${ns}dialog fieldset{border:1px solid #ccc;border-radius:6px;margin:.5rem 0}.${ns}svc{display:block;margin-left:1.5rem}.${ns}signal{background:#eef6ee;padding:.4rem .6rem;border-radius:4px}
+.${ns}open{position:fixed;left:1rem;bottom:1rem;z-index:2147483646}`;
+
+function start(): void {
+  D.head.appendChild(el("style", {}, css));
+  W.PledgeConsent = { open: preferences, get: () => choice };
+  if (choice && choice.k === C.materialKey && choice.x > Date.now()) {
+    apply();
+    showButton();
+    return;
+  }
+  choice = null;
+  if (dnt) {
+    // Do Not Track, where the declaration honours it: a refusal of everything optional, which the person may still change.
+    const a = all(0);
+    save(a.c, a.s);
+    return;
+  }
+  if (gpc) {
+    // Global Privacy Control is a choice already: marketing is refused at once, recorded as such; the rest is asked.
+    const c: Record<string, 0 | 1> = {};
+    for (const cat of C.categories) if (cat.essential || isMarketing(cat.id)) c[cat.id] = cat.essential ? 1 : 0;
+    send({ k: C.materialKey, x: 0, d: device, c, s: {} }, "gpc");
+  }
+  firstLayer();
+}
+
+if (D.readyState === "loading") D.addEventListener("DOMContentLoaded", start);
+else start();
+
+export {};

@@ -1,0 +1,44 @@
+/**
+ * Consent: the banner's configuration, consent records as events with proof,
+ * the decision API's logic, newsletters with double opt-in, and the GPC stance.
+ */
+export { LANGUAGES, DEFAULT_TEXTS, pickLanguage, type Language } from "./texts.js";
+export {
+  bannerConfig,
+  materialKey,
+  recordConsent,
+  currentState,
+  consentReceipt,
+  linkDevice,
+  consentRates,
+  truncateIp,
+  ConsentError,
+  CONSENT_METHODS,
+  type BannerConfig,
+  type ConsentRecord,
+  type ConsentState,
+  type ConsentMethod,
+  type RecordInput,
+  type PurposeState,
+} from "./records.js";
+export { decide, DecisionCache, type Decision, type DecisionContext } from "./decisions.js";
+export {
+  signUp,
+  confirmSubscription,
+  unsubscribe,
+  subscriptionsOf,
+  sweepNewsletters,
+  confirmedSubscribers,
+  recentSubscriptions,
+  unsubscribeHeaders,
+  NewsletterError,
+  type NewsletterContext,
+} from "./newsletter.js";
+
+import type { Declaration } from "../declaration/index.js";
+
+/** `/.well-known/gpc.json` from the declaration's stance. */
+export function gpcStance(decl: Declaration): { gpc: boolean; lastUpdate: string } {
+  return { gpc: decl.consent?.signals.gpc ?? false, lastUpdate: decl.effectiveDate };
+}
+export { bannerBundle } from "./bundle.js";

@@ -1,0 +1,187 @@
+/**
+ * Newsletters with double opt-in: a sign-up is pending until the person
+ * follows the single-use link mailed to them within the window (24 hours by
+ * default); after it, the sign-up is blocked, and a scheduled sweep deletes it
+ * after a month. Proof kept: sign-up time and IP, when the confirmation mail
+ * went out and its exact text, confirmation time and IP, and the declaration
+ * version. Unsubscribing takes one click, with RFC 8058 headers in every mail.
+ */
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { appendAudit } from "../audit/index.js";
+import { addDuration, parseDuration, type Declaration } from "../declaration/index.js";
+import type { Mailer } from "../mail/index.js";
+import { getSecret, type Store } from "../store/index.js";
+import { postWebhook, resolveWebhook } from "../webhooks/index.js";
+import { truncateIp } from "./records.js";
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+const token = () => randomBytes(24).toString("base64url");
+
+/** A person's manage token (unsubscribe and preferences): derived from the organization's key, so it can be exported but is never stored. */
+async function manageToken(ctx: Pick<NewsletterContext, "store" | "env">, email: string): Promise<string> {
+  const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
+  return createHmac("sha256", key).update(`newsletter:${email}`).digest("base64url");
+}
+
+export interface NewsletterContext {
+  store: Store;
+  declaration: () => Declaration;
+  mailer: Mailer;
+  publicUrl: string;
+  env: Record<string, string | undefined>;
+  clock: () => Date;
+  /** Reports a webhook that could not be delivered (it is logged, not retried). */
+  onWebhookError?: (err: unknown) => void;
+}
+
+/** A newsletter that does not exist, a link that is not valid. */
+export class NewsletterError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "REQUEST_INVALID" | "LINK_EXPIRED" | "LINK_USED",
+    message: string,
+  ) {
+    super(message);
+    this.name = "NewsletterError";
+  }
+}
+
+function listOf(ctx: NewsletterContext, list: string) {
+  const n = ctx.declaration().consent?.newsletters[list];
+  if (!n) throw new NewsletterError("NOT_FOUND", `no newsletter '${list}'`);
+  return n;
+}
+
+async function notify(ctx: NewsletterContext, list: string, event: string, email: string): Promise<void> {
+  const wh = listOf(ctx, list).webhook;
+  if (!wh) return;
+  const r = resolveWebhook(wh, ctx.env);
+  if ("error" in r) return ctx.onWebhookError?.(new Error(r.error));
+  await postWebhook(r.url, r.secret, { type: `pledge.newsletter.${event}`, list, email, at: ctx.clock().toISOString() }, ctx.clock()).catch((err) => ctx.onWebhookError?.(err));
+}
+
+/** The one-click unsubscribe headers of RFC 8058, and the link for the mail body. */
+export function unsubscribeHeaders(publicUrl: string, manageToken: string): Record<string, string> {
+  return { "List-Unsubscribe": `<${publicUrl}/newsletter/unsubscribe/${manageToken}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+}
+
+/** Signs a person up: stores the pending sign-up with its proof and mails the confirmation link. */
+export async function signUp(ctx: NewsletterContext, list: string, input: { email: string; name?: string; ip?: string }): Promise<{ status: "pending" | "confirmed" }> {
+  const n = listOf(ctx, list);
+  const email = input.email.trim().toLowerCase();
+  const now = ctx.clock();
+  const decl = ctx.declaration();
+  const existing = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["id", "status"]).where("list", "=", list).where("email", "=", email).where("status", "=", "confirmed").executeTakeFirst();
+  if (existing) return { status: "confirmed" };
+  const confirm = token();
+  const manage = await manageToken(ctx, email);
+  const consentText = `I want to receive ${n.name}${n.description ? ` (${n.description})` : ""} from ${decl.organization.name}. I can unsubscribe at any time.`;
+  const window = n.doubleOptIn.confirmWithin;
+  const text = `Please confirm that you want to receive ${n.name}.\n\nConfirm: ${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and expires in ${window}. If you did not sign up, ignore this email; nothing more will be sent.\n`;
+  const row = await ctx.store.db
+    .insertInto("newsletter_subscriptions")
+    .values({
+      list,
+      email,
+      name: input.name ?? null,
+      status: n.doubleOptIn.enabled ? "pending" : "confirmed",
+      confirm_token_hash: n.doubleOptIn.enabled ? sha256(confirm) : null,
+      manage_token_hash: sha256(manage),
+      signup_at: now.toISOString(),
+      signup_ip: truncateIp(input.ip),
+      mail_sent_at: null,
+      mail_text: null,
+      confirmed_at: n.doubleOptIn.enabled ? null : now.toISOString(),
+      confirm_ip: null,
+      unsubscribed_at: null,
+      declaration_version: decl.version,
+      consent_text: consentText,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.signed_up", subject: `${list}:${row.id}`, data: { list } }, now);
+  if (n.doubleOptIn.enabled) {
+    await ctx.mailer.send({ to: email, subject: `Confirm your subscription to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
+    await ctx.store.db.updateTable("newsletter_subscriptions").set({ mail_sent_at: ctx.clock().toISOString(), mail_text: text }).where("id", "=", row.id).execute();
+    return { status: "pending" };
+  }
+  await notify(ctx, list, "confirmed", email);
+  return { status: "confirmed" };
+}
+
+/** Confirms a sign-up from its single-use link, within the window; returns the manage token's page path. */
+export async function confirmSubscription(ctx: NewsletterContext, confirmToken: string, ip?: string): Promise<{ list: string; email: string }> {
+  const now = ctx.clock();
+  const s = await ctx.store.db.selectFrom("newsletter_subscriptions").selectAll().where("confirm_token_hash", "=", sha256(confirmToken)).executeTakeFirst();
+  if (!s) throw new NewsletterError("LINK_USED", "this link is not valid, or was used already");
+  const n = listOf(ctx, s.list);
+  const deadline = addDuration(new Date(s.signup_at), parseDuration(n.doubleOptIn.confirmWithin)!);
+  if (s.status !== "pending" || now > deadline) {
+    if (s.status === "pending") await ctx.store.db.updateTable("newsletter_subscriptions").set({ status: "blocked" }).where("id", "=", s.id).execute();
+    throw new NewsletterError("LINK_EXPIRED", `this link expired: sign-ups must be confirmed within ${n.doubleOptIn.confirmWithin}`);
+  }
+  const res = await ctx.store.db
+    .updateTable("newsletter_subscriptions")
+    .set({ status: "confirmed", confirmed_at: now.toISOString(), confirm_ip: truncateIp(ip), confirm_token_hash: null })
+    .where("id", "=", s.id)
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new NewsletterError("LINK_USED", "this link was used already");
+  await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.confirmed", subject: `${s.list}:${s.id}`, data: {} }, now);
+  await notify(ctx, s.list, "confirmed", s.email);
+  return { list: s.list, email: s.email };
+}
+
+/** Unsubscribes with the manage token from any mail (one click, no login). */
+export async function unsubscribe(ctx: NewsletterContext, manageToken: string, list?: string): Promise<number> {
+  const now = ctx.clock();
+  const s = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["email"]).where("manage_token_hash", "=", sha256(manageToken)).executeTakeFirst();
+  if (!s) throw new NewsletterError("NOT_FOUND", "this link is not valid");
+  let q = ctx.store.db.updateTable("newsletter_subscriptions").set({ status: "unsubscribed", unsubscribed_at: now.toISOString() }).where("email", "=", s.email).where("status", "in", ["pending", "confirmed"]);
+  if (list) q = q.where("list", "=", list);
+  const res = await q.executeTakeFirst();
+  const n = Number(res.numUpdatedRows);
+  await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.unsubscribed", subject: list ?? "all", data: { count: n } }, now);
+  for (const l of list ? [list] : Object.keys(ctx.declaration().consent?.newsletters ?? {})) await notify(ctx, l, "unsubscribed", s.email);
+  return n;
+}
+
+/** Every subscription of the person behind a manage token: the preference page. */
+export async function subscriptionsOf(ctx: NewsletterContext, manageToken: string) {
+  const s = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["email"]).where("manage_token_hash", "=", sha256(manageToken)).executeTakeFirst();
+  if (!s) return undefined;
+  const rows = await ctx.store.db.selectFrom("newsletter_subscriptions").selectAll().where("email", "=", s.email).orderBy("id").execute();
+  return { email: s.email, subscriptions: rows };
+}
+
+/**
+ * The scheduled sweep: pending sign-ups past the window are blocked; blocked or
+ * pending ones past `deleteUnconfirmedAfter` are deleted. Returns the counts.
+ */
+export async function sweepNewsletters(ctx: Pick<NewsletterContext, "store" | "declaration" | "clock">): Promise<{ blocked: number; deleted: number }> {
+  const now = ctx.clock();
+  let blocked = 0;
+  let deleted = 0;
+  for (const [list, n] of Object.entries(ctx.declaration().consent?.newsletters ?? {})) {
+    const window = parseDuration(n.doubleOptIn.confirmWithin)!;
+    const keep = parseDuration(n.doubleOptIn.deleteUnconfirmedAfter)!;
+    const blockBefore = new Date(now.getTime() - (addDuration(now, window).getTime() - now.getTime())).toISOString();
+    const deleteBefore = new Date(now.getTime() - (addDuration(now, keep).getTime() - now.getTime())).toISOString();
+    const d = await ctx.store.db.deleteFrom("newsletter_subscriptions").where("list", "=", list).where("status", "in", ["pending", "blocked"]).where("signup_at", "<", deleteBefore).executeTakeFirst();
+    const b = await ctx.store.db.updateTable("newsletter_subscriptions").set({ status: "blocked" }).where("list", "=", list).where("status", "=", "pending").where("signup_at", "<", blockBefore).executeTakeFirst();
+    deleted += Number(d.numDeletedRows);
+    blocked += Number(b.numUpdatedRows);
+  }
+  if (blocked || deleted) await appendAudit(ctx.store, { actor: "system", action: "newsletter.swept", data: { blocked, deleted } }, now);
+  return { blocked, deleted };
+}
+
+/** The confirmed subscribers of a list, for the sending tool, each with the one-click unsubscribe URL its mails must carry (RFC 8058). */
+export async function confirmedSubscribers(ctx: Pick<NewsletterContext, "store" | "env" | "publicUrl">, list: string) {
+  const rows = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["email", "name", "confirmed_at"]).where("list", "=", list).where("status", "=", "confirmed").orderBy("id").execute();
+  return Promise.all(rows.map(async (r) => ({ ...r, unsubscribeUrl: `${ctx.publicUrl}/newsletter/unsubscribe/${await manageToken(ctx, r.email)}` })));
+}
+
+/** Recent subscriptions with their proof, for the console. */
+export async function recentSubscriptions(store: Store, limit = 200) {
+  return store.db.selectFrom("newsletter_subscriptions").selectAll().orderBy("id", "desc").limit(limit).execute();
+}

@@ -1,0 +1,303 @@
+/**
+ * Consent records, following ISO/IEC TS 27560: every choice is an event that
+ * is never rewritten; the current state of a device or person is derived from
+ * the events. The banner's configuration carries a material key (a hash of
+ * what people consent to) and the hash of the exact text shown.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { appendAudit } from "../audit/index.js";
+import { addDuration, parseDuration, type Declaration } from "../declaration/index.js";
+import type { Store } from "../store/index.js";
+import { DEFAULT_TEXTS, type Language } from "./texts.js";
+
+export type ConsentState = "given" | "refused" | "withdrawn" | "expired";
+export const CONSENT_METHODS = ["banner", "form", "api", "gpc", "import"] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+const sha = (v: unknown) => createHash("sha256").update(typeof v === "string" ? v : JSON.stringify(v)).digest("hex");
+
+/**
+ * The material key of the consent a declaration asks for: it changes when
+ * categories, services, or the purposes behind them change in substance (not
+ * when only the version number or wording elsewhere changes). A stored choice
+ * made under another key is asked again.
+ */
+export function materialKey(decl: Declaration): string {
+  const c = decl.consent;
+  if (!c) return "none";
+  const cats = Object.entries(c.categories).map(([id, cat]) => ({
+    id,
+    essential: cat.essential,
+    services: cat.services.map((s) => [s.id, s.recipient ?? null]),
+    purposes: cat.purposes.map((p) => {
+      const pu = decl.purposes[p];
+      return [p, pu?.legalBasis ?? null, [...(pu?.dataCategories ?? [])].sort(), [...(pu?.recipients ?? [])].sort(), pu?.sold ?? false, pu?.shared ?? false];
+    }),
+  }));
+  return sha(cats).slice(0, 16);
+}
+
+export interface BannerCategory {
+  id: string;
+  name: string;
+  description: string;
+  essential: boolean;
+  services: { id: string; name: string }[];
+}
+
+export interface BannerConfig {
+  version: string;
+  materialKey: string;
+  /** SHA-256 of the texts and categories as shown in this language. */
+  textHash: string;
+  language: Language;
+  validityDays: number;
+  honourGpc: boolean;
+  honourDnt: boolean;
+  texts: Record<string, string>;
+  categories: BannerCategory[];
+  noticeUrl: string;
+}
+
+/** What the banner shows, in one language, from the declaration. */
+export function bannerConfig(decl: Declaration, language: Language): BannerConfig {
+  const c = decl.consent;
+  const texts = { ...DEFAULT_TEXTS[language], ...(c?.texts[language] ?? {}) };
+  const categories: BannerCategory[] = Object.entries(c?.categories ?? {}).map(([id, cat]) => ({
+    id,
+    name: cat.name,
+    description: cat.description,
+    essential: cat.essential,
+    services: cat.services.map((s) => ({ id: s.id, name: s.name })),
+  }));
+  const validity = parseDuration(c?.validity ?? "1 year");
+  const validityDays = validity ? Math.round((addDuration(new Date(0), validity).getTime() - 0) / 86_400_000) : 365;
+  return {
+    version: decl.version,
+    materialKey: materialKey(decl),
+    textHash: sha({ texts, categories }),
+    language,
+    validityDays,
+    honourGpc: c?.signals.gpc ?? true,
+    honourDnt: c?.signals.dnt ?? false,
+    texts,
+    categories,
+    noticeUrl: "/privacy#cookies",
+  };
+}
+
+export interface RecordInput {
+  deviceId?: string;
+  subjectId?: string;
+  /** Category id → given | refused | withdrawn. */
+  categories: Record<string, "given" | "refused" | "withdrawn">;
+  services?: Record<string, "given" | "refused">;
+  language: Language;
+  jurisdiction?: string;
+  method: ConsentMethod;
+  ip?: string;
+  userAgent?: string;
+  /** Direct purpose-level choices (forms and the API), purpose id → state. */
+  purposes?: Record<string, "given" | "refused" | "withdrawn">;
+}
+
+export interface ConsentRecord {
+  recordId: string;
+  deviceId: string | null;
+  subjectId: string | null;
+  categories: Record<string, ConsentState>;
+  purposes: Record<string, ConsentState>;
+  services: Record<string, string>;
+  declarationVersion: string;
+  materialKey: string;
+  textHash: string;
+  language: string;
+  jurisdiction: string;
+  method: ConsentMethod;
+  at: string;
+  validUntil: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Truncates an IP address: the last octet of IPv4, the last 80 bits of IPv6. */
+export function truncateIp(ip: string | undefined): string | null {
+  if (!ip) return null;
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+)\.\d+$/.exec(ip);
+  if (v4) return `${v4[1]}.0`;
+  if (ip.includes(":")) return ip.split(":").slice(0, 3).join(":") + "::";
+  return null;
+}
+
+/** The consent input is invalid (an unknown category, no subject). */
+export class ConsentError extends Error {
+  readonly code = "REQUEST_INVALID";
+}
+
+/**
+ * Stores a choice as a new event (and in the audit log) and returns it.
+ * Essential categories are always given; purposes follow their categories.
+ */
+export async function recordConsent(store: Store, decl: Declaration, input: RecordInput, now: Date = new Date()): Promise<ConsentRecord> {
+  if (!input.deviceId && !input.subjectId) throw new ConsentError("give a deviceId or a subjectId");
+  const cats = decl.consent?.categories ?? {};
+  for (const id of Object.keys(input.categories)) if (!cats[id]) throw new ConsentError(`categories.${id}: unknown consent category (expected one of ${Object.keys(cats).join(", ")})`);
+  for (const id of Object.keys(input.purposes ?? {})) if (!decl.purposes[id]) throw new ConsentError(`purposes.${id}: unknown purpose`);
+  const categories: Record<string, ConsentState> = {};
+  for (const [id, cat] of Object.entries(cats)) {
+    if (cat.essential) categories[id] = "given";
+    else if (input.categories[id]) categories[id] = input.categories[id];
+  }
+  const purposes: Record<string, ConsentState> = {};
+  for (const [id, state] of Object.entries(categories)) for (const p of cats[id].purposes) purposes[p] = state;
+  Object.assign(purposes, input.purposes ?? {});
+  const lang = input.language;
+  const config = bannerConfig(decl, lang);
+  const validity = parseDuration(decl.consent?.validity ?? "1 year") ?? { amount: 1, unit: "year" as const };
+  const rec: ConsentRecord = {
+    recordId: `cr_${randomBytes(12).toString("base64url")}`,
+    deviceId: input.deviceId ?? null,
+    subjectId: input.subjectId ?? null,
+    categories,
+    purposes,
+    services: input.services ?? {},
+    declarationVersion: decl.version,
+    materialKey: config.materialKey,
+    textHash: config.textHash,
+    language: lang,
+    jurisdiction: input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0],
+    method: input.method,
+    at: now.toISOString(),
+    validUntil: addDuration(now, validity).toISOString(),
+    ip: truncateIp(input.ip),
+    userAgent: input.userAgent?.slice(0, 400) ?? null,
+  };
+  await store.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("consent_events")
+      .values({
+        record_id: rec.recordId,
+        device_id: rec.deviceId,
+        subject_id: rec.subjectId,
+        categories: JSON.stringify(rec.categories),
+        purposes: JSON.stringify(rec.purposes),
+        services: JSON.stringify(rec.services),
+        declaration_version: rec.declarationVersion,
+        material_key: rec.materialKey,
+        text_hash: rec.textHash,
+        language: rec.language,
+        jurisdiction: rec.jurisdiction,
+        method: rec.method,
+        at: rec.at,
+        valid_until: rec.validUntil,
+        ip: rec.ip,
+        user_agent: rec.userAgent,
+      })
+      .execute();
+  });
+  await appendAudit(store, { actor: rec.subjectId ? `subject:${sha(rec.subjectId).slice(0, 12)}` : "device", action: "consent.recorded", subject: rec.recordId, data: { method: rec.method, categories: rec.categories, version: rec.declarationVersion } }, now);
+  return rec;
+}
+
+type EventRow = Awaited<ReturnType<typeof eventsOf>>[number];
+async function eventsOf(store: Store, who: { deviceId?: string; subjectId?: string }) {
+  let devices: string[] = who.deviceId ? [who.deviceId] : [];
+  if (who.subjectId) devices = [...devices, ...(await store.db.selectFrom("consent_links").select("device_id").where("subject_id", "=", who.subjectId).execute()).map((r) => r.device_id)];
+  return store.db
+    .selectFrom("consent_events")
+    .selectAll()
+    .where((eb) => eb.or([...(devices.length ? [eb("device_id", "in", devices)] : []), ...(who.subjectId ? [eb("subject_id", "=", who.subjectId)] : []), eb("record_id", "=", "\u0000")]))
+    .orderBy("at")
+    .orderBy("id")
+    .execute();
+}
+
+function toRecord(r: EventRow): ConsentRecord {
+  return {
+    recordId: r.record_id,
+    deviceId: r.device_id,
+    subjectId: r.subject_id,
+    categories: JSON.parse(r.categories) as Record<string, ConsentState>,
+    purposes: JSON.parse(r.purposes) as Record<string, ConsentState>,
+    services: JSON.parse(r.services) as Record<string, string>,
+    declarationVersion: r.declaration_version,
+    materialKey: r.material_key,
+    textHash: r.text_hash,
+    language: r.language,
+    jurisdiction: r.jurisdiction,
+    method: r.method as ConsentMethod,
+    at: r.at,
+    validUntil: r.valid_until,
+    ip: r.ip,
+    userAgent: r.user_agent,
+  };
+}
+
+export interface PurposeState {
+  state: ConsentState;
+  recordId: string;
+  at: string;
+  validUntil: string;
+  method: ConsentMethod;
+}
+
+/**
+ * The current state per purpose, derived from every event of the device or
+ * person (and the devices linked to them). The merge rule: per purpose, the
+ * latest event wins; at the same instant, a refusal wins over a consent; a
+ * refusal made by Global Privacy Control is never overridden by a later banner
+ * consent to the same purpose (a later absence of the signal is not an opt-in).
+ * Past its validity, a given state is `expired`.
+ */
+export async function currentState(store: Store, who: { deviceId?: string; subjectId?: string }, now: Date = new Date()): Promise<Record<string, PurposeState>> {
+  const out: Record<string, PurposeState> = {};
+  for (const e of (await eventsOf(store, who)).map(toRecord)) {
+    for (const [p, state] of Object.entries(e.purposes)) {
+      const prev = out[p];
+      if (prev && prev.method === "gpc" && prev.state === "refused" && state === "given" && e.method === "banner") continue;
+      if (prev && prev.at === e.at && prev.state !== "given" && state === "given") continue;
+      out[p] = { state, recordId: e.recordId, at: e.at, validUntil: e.validUntil, method: e.method };
+    }
+  }
+  for (const s of Object.values(out)) if (s.state === "given" && s.validUntil <= now.toISOString()) s.state = "expired";
+  return out;
+}
+
+/** Every event of a device or person: the receipt a person can download. */
+export async function consentReceipt(store: Store, decl: Declaration, who: { deviceId?: string; subjectId?: string }, now: Date = new Date()) {
+  return {
+    controller: { name: decl.organization.name, contact: decl.organization.contact.email ?? decl.organization.contact.url ?? "" },
+    schema: "ISO/IEC TS 27560 (subset)",
+    generatedAt: now.toISOString(),
+    records: (await eventsOf(store, who)).map(toRecord),
+    current: await currentState(store, who, now),
+    withdraw: "Open the privacy settings on the site and change your choices, or ask through the privacy center.",
+  };
+}
+
+/** Links a device's choices to a person at login; afterwards the person's state includes the device's events. */
+export async function linkDevice(store: Store, deviceId: string, subjectId: string, now: Date = new Date()): Promise<void> {
+  await store.db
+    .insertInto("consent_links")
+    .values({ device_id: deviceId, subject_id: subjectId, linked_at: now.toISOString() })
+    .onConflict((oc) => oc.column("device_id").doUpdateSet({ subject_id: subjectId, linked_at: now.toISOString() }))
+    .execute();
+  await appendAudit(store, { actor: "api", action: "consent.linked", subject: deviceId, data: {} }, now);
+}
+
+/** Consent given per category per day, for the console's chart. */
+export async function consentRates(store: Store, since: Date): Promise<{ day: string; category: string; given: number; total: number }[]> {
+  const rows = await store.db.selectFrom("consent_events").select(["at", "categories"]).where("at", ">=", since.toISOString()).where("method", "in", ["banner", "gpc"]).execute();
+  const acc = new Map<string, { given: number; total: number }>();
+  for (const r of rows) {
+    const day = r.at.slice(0, 10);
+    for (const [cat, state] of Object.entries(JSON.parse(r.categories) as Record<string, string>)) {
+      const k = `${day}|${cat}`;
+      const a = acc.get(k) ?? { given: 0, total: 0 };
+      a.total++;
+      if (state === "given") a.given++;
+      acc.set(k, a);
+    }
+  }
+  return [...acc].map(([k, v]) => ({ day: k.split("|")[0], category: k.split("|")[1], ...v })).sort((a, b) => a.day.localeCompare(b.day));
+}

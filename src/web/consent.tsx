@@ -1,0 +1,213 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+/** Newsletter pages (sign-up, confirm, unsubscribe, preferences) and the consent console. */
+import type { FC } from "hono/jsx";
+import type { Declaration } from "../declaration/index.js";
+import { Page, renderPage } from "./layout.js";
+
+export const NewsletterForm: FC<{ decl: Declaration; list: string }> = ({ decl, list }) => {
+  const n = decl.consent!.newsletters[list];
+  return (
+    <Page title={`${n.name} — ${decl.organization.name}`} organization={decl.organization.name}>
+      <h1>{n.name}</h1>
+      {n.description ? <p>{n.description}</p> : null}
+      <form method="post" action={`/newsletter/${list}`}>
+        <p>
+          <label for="email">Email address (required)</label>
+          <br />
+          <input type="email" name="email" id="email" required autocomplete="email" />
+        </p>
+        {n.optionalFields.includes("name") ? (
+          <p>
+            <label for="name">Name (optional, to address you personally)</label>
+            <br />
+            <input type="text" name="name" id="name" autocomplete="name" />
+          </p>
+        ) : null}
+        <p>
+          {n.doubleOptIn.enabled ? `We will email you a link to confirm; it is valid for ${n.doubleOptIn.confirmWithin}. ` : ""}You can unsubscribe at any time. <a href="/privacy#newsletters">How we handle your data</a>.
+        </p>
+        <p>
+          <button type="submit">Subscribe</button>
+        </p>
+      </form>
+    </Page>
+  );
+};
+
+const Message: FC<{ decl: Declaration; title: string; message: string }> = ({ decl, title, message }) => (
+  <Page title={title} organization={decl.organization.name}>
+    <h1>{title}</h1>
+    <p role="status">{message}</p>
+  </Page>
+);
+
+const Confirm: FC<{ decl: Declaration; token: string }> = ({ decl, token }) => (
+  <Page title="Confirm your subscription" organization={decl.organization.name}>
+    <h1>Confirm your subscription</h1>
+    <form method="post" action={`/newsletter/confirm/${token}`}>
+      <button type="submit">Yes, subscribe me</button>
+    </form>
+  </Page>
+);
+
+const Unsubscribe: FC<{ decl: Declaration; token: string }> = ({ decl, token }) => (
+  <Page title="Unsubscribe" organization={decl.organization.name}>
+    <h1>Unsubscribe</h1>
+    <form method="post" action={`/newsletter/unsubscribe/${token}`}>
+      <button type="submit">Unsubscribe from everything</button>
+    </form>
+    <p>
+      <a href={`/newsletter/preferences/${token}`}>See all your subscriptions</a>
+    </p>
+  </Page>
+);
+
+const Preferences: FC<{ decl: Declaration; token: string; email: string; subscriptions: { list: string; status: string; signupAt: string; confirmedAt: string | null }[] }> = ({ decl, token, email, subscriptions }) => (
+  <Page title="Your subscriptions" organization={decl.organization.name}>
+    <h1>Your subscriptions</h1>
+    <p>For {email}</p>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Newsletter</th>
+          <th scope="col">Status</th>
+          <th scope="col">Signed up</th>
+          <th scope="col"></th>
+        </tr>
+      </thead>
+      <tbody>
+        {subscriptions.map((s) => (
+          <tr>
+            <td>{decl.consent?.newsletters[s.list]?.name ?? s.list}</td>
+            <td>{s.status}</td>
+            <td>{s.signupAt.slice(0, 10)}</td>
+            <td>
+              {s.status === "confirmed" || s.status === "pending" ? (
+                <form method="post" action={`/newsletter/unsubscribe/${token}?list=${encodeURIComponent(s.list)}`}>
+                  <button type="submit">Unsubscribe</button>
+                </form>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </Page>
+);
+
+const COLORS = ["#0b57d0", "#b3261e", "#146c2e", "#8e4ec6", "#a15c00", "#006874"];
+
+/** Consent rates per category over time, as a line chart in SVG. */
+export const RatesChart: FC<{ rates: { day: string; category: string; given: number; total: number }[] }> = ({ rates }) => {
+  const days = [...new Set(rates.map((r) => r.day))].sort();
+  const cats = [...new Set(rates.map((r) => r.category))];
+  const w = 640;
+  const h = 220;
+  const pad = 36;
+  const x = (i: number) => pad + (days.length < 2 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (days.length - 1));
+  const y = (v: number) => h - pad - v * (h - 2 * pad);
+  if (!days.length) return <p>No consent choices recorded yet.</p>;
+  return (
+    <figure>
+      <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="rates-title">
+        <title id="rates-title">Share of choices that gave consent, per category and day</title>
+        {[0, 0.5, 1].map((v) => (
+          <>
+            <line x1={pad} x2={w - pad} y1={y(v)} y2={y(v)} stroke="#ddd" />
+            <text x={4} y={y(v) + 4} font-size="11">{`${v * 100}%`}</text>
+          </>
+        ))}
+        {cats.map((cat, ci) => {
+          const pts = days.map((d, i) => {
+            const r = rates.find((x) => x.day === d && x.category === cat);
+            return r ? `${x(i)},${y(r.given / r.total)}` : "";
+          }).filter(Boolean);
+          return <polyline points={pts.join(" ")} fill="none" stroke={COLORS[ci % COLORS.length]} stroke-width="2" />;
+        })}
+        <text x={pad} y={h - 8} font-size="11">{days[0]}</text>
+        <text x={w - pad - 70} y={h - 8} font-size="11">{days[days.length - 1]}</text>
+      </svg>
+      <figcaption>
+        {cats.map((cat, ci) => {
+          const r = rates.filter((x) => x.category === cat);
+          const given = r.reduce((a, b) => a + b.given, 0);
+          const total = r.reduce((a, b) => a + b.total, 0);
+          return (
+            <span style={`color:${COLORS[ci % COLORS.length]};margin-right:1rem`}>
+              ■ {cat}: {Math.round((100 * given) / total)}% of {total}
+            </span>
+          );
+        })}
+      </figcaption>
+    </figure>
+  );
+};
+
+export interface SubscriptionRow {
+  list: string;
+  email: string;
+  status: string;
+  signup_at: string;
+  signup_ip: string | null;
+  mail_sent_at: string | null;
+  mail_text: string | null;
+  confirmed_at: string | null;
+  confirm_ip: string | null;
+  declaration_version: string;
+  unsubscribed_at: string | null;
+}
+
+const ConsentConsole: FC<{ decl: Declaration; rates: { day: string; category: string; given: number; total: number }[]; subscriptions: SubscriptionRow[]; user: string }> = ({ decl, rates, subscriptions, user }) => (
+  <Page title="Consent — Pledge" organization={decl.organization.name}>
+    <nav aria-label="Console">
+      <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · signed in as {user}
+    </nav>
+    <h1>Consent</h1>
+    <h2>Consent rates per category (last 90 days)</h2>
+    <RatesChart rates={rates} />
+    <h2>Newsletter subscriptions, with their proof</h2>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">List</th>
+          <th scope="col">Email</th>
+          <th scope="col">Status</th>
+          <th scope="col">Signed up (IP)</th>
+          <th scope="col">Mail sent</th>
+          <th scope="col">Confirmed (IP)</th>
+          <th scope="col">Notice version</th>
+        </tr>
+      </thead>
+      <tbody>
+        {subscriptions.map((s) => (
+          <tr>
+            <td>{s.list}</td>
+            <td>{s.email}</td>
+            <td>{s.status}{s.unsubscribed_at ? ` ${s.unsubscribed_at.slice(0, 10)}` : ""}</td>
+            <td>{s.signup_at.slice(0, 16).replace("T", " ")} ({s.signup_ip ?? "?"})</td>
+            <td>
+              {s.mail_sent_at ? (
+                <details>
+                  <summary>{s.mail_sent_at.slice(0, 16).replace("T", " ")}</summary>
+                  <pre>{s.mail_text}</pre>
+                </details>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td>{s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}</td>
+            <td>{s.declaration_version}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </Page>
+);
+
+export const newsletterFormHtml = (p: { decl: Declaration; list: string }) => renderPage(<NewsletterForm {...p} />);
+export const newsletterMessageHtml = (p: { decl: Declaration; title: string; message: string }) => renderPage(<Message {...p} />);
+export const newsletterConfirmHtml = (p: { decl: Declaration; token: string }) => renderPage(<Confirm {...p} />);
+export const unsubscribePageHtml = (p: { decl: Declaration; token: string }) => renderPage(<Unsubscribe {...p} />);
+export const newsletterPreferencesHtml = (p: Parameters<typeof Preferences>[0]) => renderPage(<Preferences {...p} />);
+export const consentConsoleHtml = (p: Parameters<typeof ConsentConsole>[0]) => renderPage(<ConsentConsole {...p} />);

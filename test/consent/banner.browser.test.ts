@@ -1,0 +1,204 @@
+/** The banner in Chromium, on a site of its own origin, against a real Pledge server. */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { after, before, describe, it } from "node:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { bannerBundle } from "../../src/consent/index.js";
+import { parseDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
+import { createLogger, startServer, type RunningServer, type ServerOptions } from "../../src/server/index.js";
+import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
+
+const DEMO = readFileSync(new URL("../../demo/pledge.yaml", import.meta.url), "utf8");
+
+describe("the consent banner", () => {
+  it("is at most 10 KB gzipped, JavaScript and CSS together", async () => {
+    const js = await bannerBundle();
+    const size = gzipSync(js, { level: 9 }).length;
+    assert.ok(size <= 10 * 1024, `${size} bytes gzipped`);
+    assert.ok(js.includes("position:fixed"), "the CSS is inside the bundle");
+  });
+
+  describe("in Chromium", () => {
+    let browser: Browser;
+    let server: RunningServer;
+    let site: Server;
+    let siteUrl = "";
+    let dir = "";
+    let skip: string | undefined;
+    const options: ServerOptions = { declaration: parseDeclaration(DEMO, "pledge.yaml") as LoadedDeclaration, port: 0 };
+
+    before(async () => {
+      skip = chromiumUnavailable();
+      if (skip) {
+        if (process.env.CI === "true") throw new Error(skip);
+        return;
+      }
+      dir = mkdtempSync(join(tmpdir(), "pledge-banner-"));
+      Object.assign(options, { sqlitePath: join(dir, "p.db"), dataDir: dir, logger: createLogger({ level: "silent" }), worker: false, console: () => {} });
+      server = await startServer(options);
+      site = createServer((req, res) => {
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end(`<!doctype html><html lang="en"><head><title>Shop</title><script src="${server.url}/consent/banner.js"></script></head><body>
+<h1>Fjord Outfitters</h1><a href="#top">Top</a>
+<script type="text/plain" data-category="analytics">window.analyticsRan = (window.analyticsRan || 0) + 1;</script>
+<script type="text/plain" data-category="marketing" data-service="meta_pixel">window.marketingRan = true;</script>
+<iframe data-src="about:blank#video" data-category="marketing" title="video"></iframe>
+</body></html>`);
+      });
+      await new Promise<void>((r) => site.listen(0, "127.0.0.1", () => r()));
+      siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.close();
+      site?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    const fresh = async (gpc = false): Promise<{ ctx: BrowserContext; page: Page }> => {
+      const ctx = await browser.newContext(gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
+      if (gpc) await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+      const page = await ctx.newPage();
+      await page.goto(siteUrl);
+      await page.waitForSelector("#pledge-dialog");
+      return { ctx, page };
+    };
+    const lastRecord = async () => server.store.db.selectFrom("consent_events").selectAll().orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
+    const waitForRecords = async (n: number) => {
+      for (let i = 0; i < 100; i++) {
+        const c = await server.store.db.selectFrom("consent_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+        if (Number(c.n) >= n) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`fewer than ${n} consent records`);
+    };
+    const count = async () => Number((await server.store.db.selectFrom("consent_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+
+    it("runs no analytics script before consent, and runs it after 'accept analytics'", async (t) => {
+      if (skip) return t.skip(skip);
+      const { ctx, page } = await fresh();
+      assert.equal(await page.evaluate(() => (window as unknown as { analyticsRan?: number }).analyticsRan), undefined);
+      assert.equal(await page.getAttribute("iframe", "src"), null);
+      const before = await count();
+      await page.getByRole("button", { name: "Preferences" }).click();
+      await page.getByLabel("Analytics").check();
+      await page.getByRole("button", { name: "Save my choices" }).click();
+      await page.waitForFunction(() => (window as unknown as { analyticsRan?: number }).analyticsRan === 1);
+      assert.equal(await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan), undefined);
+      await waitForRecords(before + 1);
+      const rec = await lastRecord();
+      assert.deepEqual(JSON.parse(rec.categories), { essential: "given", preferences: "refused", analytics: "given", marketing: "refused" });
+      assert.equal(rec.method, "banner");
+      assert.equal(rec.declaration_version, "2026.1");
+      assert.match(rec.text_hash, /^[0-9a-f]{64}$/);
+      assert.match(rec.ip ?? "", /\.0$/, "the IP is truncated");
+      // Google Consent Mode v2 was updated
+      const consent = await page.evaluate(() => (window as unknown as { dataLayer: unknown[][] }).dataLayer.map((a) => Array.from(a as unknown as unknown[])));
+      assert.deepEqual(consent[0].slice(0, 2), ["consent", "default"]);
+      assert.equal((consent.at(-1)![2] as Record<string, string>).analytics_storage, "granted");
+      assert.equal((consent.at(-1)![2] as Record<string, string>).ad_storage, "denied");
+      // the choice is remembered: no banner on the next page, the script runs again
+      await page.reload();
+      await page.waitForFunction(() => (window as unknown as { analyticsRan?: number }).analyticsRan === 1);
+      assert.equal(await page.$("#pledge-dialog"), null);
+      await ctx.close();
+    });
+
+    it("runs nothing after 'reject all'", async (t) => {
+      if (skip) return t.skip(skip);
+      const { ctx, page } = await fresh();
+      const before = await count();
+      await page.getByRole("button", { name: "Reject all" }).click();
+      await waitForRecords(before + 1);
+      assert.deepEqual(JSON.parse((await lastRecord()).categories), { essential: "given", preferences: "refused", analytics: "refused", marketing: "refused" });
+      await page.reload();
+      await page.waitForLoadState("load");
+      assert.equal(await page.evaluate(() => (window as unknown as { analyticsRan?: number }).analyticsRan), undefined);
+      assert.equal(await page.$("#pledge-dialog"), null);
+      assert.ok(await page.$("#pledge-open"), "choices can be changed at any time");
+      await ctx.close();
+    });
+
+    it("with Sec-GPC: 1, marketing is off, the visitor is told, and the record says method gpc", async (t) => {
+      if (skip) return t.skip(skip);
+      const before = await count();
+      const { ctx, page } = await fresh(true);
+      assert.match((await page.textContent("#pledge-dialog")) ?? "", /Global Privacy Control signal was honoured/);
+      await waitForRecords(before + 1);
+      const signal = await lastRecord();
+      assert.equal(signal.method, "gpc");
+      assert.equal(JSON.parse(signal.categories).marketing, "refused");
+      await page.getByRole("button", { name: "Accept all" }).click();
+      await page.waitForFunction(() => (window as unknown as { analyticsRan?: number }).analyticsRan === 1);
+      assert.equal(await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan), undefined);
+      await waitForRecords(before + 2);
+      const accepted = await lastRecord();
+      assert.equal(accepted.method, "gpc");
+      assert.equal(JSON.parse(accepted.categories).marketing, "refused");
+      assert.equal(JSON.parse(accepted.categories).analytics, "given");
+      await ctx.close();
+    });
+
+    it("asks again after a material change of the declaration, not after a mere version bump", async (t) => {
+      if (skip) return t.skip(skip);
+      const { ctx, page } = await fresh();
+      await page.getByRole("button", { name: "Accept all" }).click();
+      await page.reload();
+      await page.waitForLoadState("load");
+      assert.equal(await page.$("#pledge-dialog"), null);
+      const original = options.declaration;
+      try {
+        options.declaration = parseDeclaration(DEMO.replace('version: "2026.1"', 'version: "2026.2"'), "pledge.yaml");
+        await page.reload();
+        await page.waitForLoadState("load");
+        assert.equal(await page.$("#pledge-dialog"), null, "only the version changed");
+        options.declaration = parseDeclaration(DEMO.replace('version: "2026.1"', 'version: "2026.3"').replace("        - { id: matomo, name: Matomo (self-hosted),", "        - { id: hotjar, name: Hotjar }\n        - { id: matomo, name: Matomo (self-hosted),"), "pledge.yaml");
+        await page.reload();
+        await page.waitForSelector("#pledge-dialog");
+      } finally {
+        options.declaration = original;
+      }
+      await ctx.close();
+    });
+
+    it("works by keyboard: Tab stays inside the dialog, Escape closes the preferences", async (t) => {
+      if (skip) return t.skip(skip);
+      const { ctx, page } = await fresh();
+      assert.equal(await page.getAttribute("#pledge-dialog", "role"), "dialog");
+      assert.equal(await page.getAttribute("#pledge-dialog", "aria-modal"), "true");
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Accept all");
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press(i % 3 === 2 ? "Shift+Tab" : "Tab");
+        assert.ok(await page.evaluate(() => !!document.activeElement?.closest("#pledge-dialog")), `focus left the dialog after ${i + 1} presses`);
+      }
+      // reach "Preferences" by keyboard and open it
+      await page.evaluate(() => (document.querySelector("#pledge-dialog button:nth-of-type(3)") as HTMLElement).focus());
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#pledge-ptitle");
+      for (let i = 0; i < 15; i++) {
+        await page.keyboard.press("Tab");
+        assert.ok(await page.evaluate(() => !!document.activeElement?.closest("#pledge-dialog")), "focus left the preferences");
+      }
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("#pledge-title");
+      assert.equal(await page.$("#pledge-ptitle"), null);
+      await ctx.close();
+    });
+
+    it("speaks German to a German browser", async (t) => {
+      if (skip) return t.skip(skip);
+      const ctx = await browser.newContext({ locale: "de-DE" });
+      const page = await ctx.newPage();
+      await page.goto(siteUrl);
+      await page.waitForSelector("#pledge-dialog");
+      assert.ok(await page.getByRole("button", { name: "Alle ablehnen" }).isVisible());
+      await ctx.close();
+    });
+  });
+});
