@@ -203,10 +203,11 @@ type EventRow = Awaited<ReturnType<typeof eventsOf>>[number];
 async function eventsOf(store: Store, who: { deviceId?: string; subjectId?: string }) {
   let devices: string[] = who.deviceId ? [who.deviceId] : [];
   if (who.subjectId) devices = [...devices, ...(await store.db.selectFrom("consent_links").select("device_id").where("subject_id", "=", who.subjectId).execute()).map((r) => r.device_id)];
+  if (!devices.length && !who.subjectId) return [];
   return store.db
     .selectFrom("consent_events")
     .selectAll()
-    .where((eb) => eb.or([...(devices.length ? [eb("device_id", "in", devices)] : []), ...(who.subjectId ? [eb("subject_id", "=", who.subjectId)] : []), eb("record_id", "=", "\u0000")]))
+    .where((eb) => eb.or([...(devices.length ? [eb("device_id", "in", devices)] : []), ...(who.subjectId ? [eb("subject_id", "=", who.subjectId)] : [])]))
     .orderBy("at")
     .orderBy("id")
     .execute();
