@@ -2,9 +2,17 @@
  * The audit log: append-only, each entry hash-chained to the one before, with
  * the chain's head kept apart. `verifyAudit` finds an edited, inserted or
  * deleted entry and names it. Every domain writes here.
+ *
+ * Writers never wait for the chain: an entry is inserted into `audit_pending`
+ * (in the writer's own transaction, so it commits with the record it is
+ * about), and `chainPending` links pending entries into the chain in batches,
+ * under the head's lock. Servers chain every 200 ms; verifying and listing
+ * chain first. So many writers on many servers commit in parallel, and an
+ * entry is part of the tamper-evident chain within a fraction of a second.
  */
 import { createHash } from "node:crypto";
-import type { Store } from "../store/index.js";
+import type { Kysely, Transaction } from "kysely";
+import type { Database, Store } from "../store/index.js";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -50,24 +58,72 @@ export function hashEntry(prevHash: string, e: { seq: number; at: string; actor:
 }
 
 /**
- * Appends an entry, chained to the current head, in one transaction.
+ * Appends an entry. It is committed at once and chained within moments.
  *
  * ```ts
  * await appendAudit(store, { actor: "system", action: "declaration.published", subject: "2018.05.22" });
  * ```
  */
-export async function appendAudit(store: Store, input: AuditInput, now: Date = new Date()): Promise<AuditEntry> {
-  const data = JSON.stringify(redactSecrets(input.data ?? {}));
+export async function appendAudit(store: Store, input: AuditInput, now: Date = new Date()): Promise<void> {
+  await appendAuditIn(store.db, input, now);
+}
+
+/**
+ * Appends an entry inside a transaction the caller holds, so that a record and
+ * its audit entry commit together (never one without the other).
+ */
+export async function appendAuditIn(db: Kysely<Database> | Transaction<Database>, input: AuditInput, now: Date = new Date()): Promise<void> {
+  await db
+    .insertInto("audit_pending")
+    .values({ at: now.toISOString(), actor: input.actor, action: input.action, subject: input.subject ?? null, data: JSON.stringify(redactSecrets(input.data ?? {})) })
+    .execute();
+}
+
+/** Links pending entries into the chain, oldest first, in one transaction; returns how many. */
+export async function chainPending(store: Store, batch = 2000): Promise<number> {
   return store.db.transaction().execute(async (trx) => {
     let q = trx.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1);
     if (store.capabilities.rowLocks) q = q.forUpdate();
     const head = await q.executeTakeFirstOrThrow();
-    const row = { seq: head.seq + 1, at: now.toISOString(), actor: input.actor, action: input.action, subject: input.subject ?? null, data };
-    const hash = hashEntry(head.hash, row);
-    await trx.insertInto("audit_log").values({ ...row, prev_hash: head.hash, hash }).execute();
-    await trx.updateTable("audit_head").set({ seq: row.seq, hash }).where("id", "=", 1).execute();
-    return { ...row, data: JSON.parse(data) as Record<string, unknown>, prevHash: head.hash, hash };
+    const pending = await trx.selectFrom("audit_pending").selectAll().orderBy("id").limit(batch).execute();
+    if (!pending.length) return 0;
+    let { seq, hash } = head;
+    const rows = pending.map((p) => {
+      const row = { seq: ++seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, data: p.data };
+      const prev = hash;
+      hash = hashEntry(prev, row);
+      return { ...row, prev_hash: prev, hash };
+    });
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto("audit_log").values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < pending.length; i += 500) await trx.deleteFrom("audit_pending").where("id", "in", pending.slice(i, i + 500).map((p) => p.id)).execute();
+    await trx.updateTable("audit_head").set({ seq, hash }).where("id", "=", 1).execute();
+    return rows.length;
   });
+}
+
+/** Chains until nothing is pending. */
+export async function chainAll(store: Store): Promise<number> {
+  let total = 0;
+  for (let n = await chainPending(store); n > 0; n = await chainPending(store)) total += n;
+  return total;
+}
+
+/** Chains pending entries every `intervalMs` in the background. */
+export function startAuditChainer(store: Store, options: { intervalMs?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => (stopped ? 0 : chainAll(store).catch((err) => options.onError?.(err))));
+  }, options.intervalMs ?? 200);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      await chainAll(store).catch((err) => options.onError?.(err));
+    },
+  };
 }
 
 export interface AuditProblem {
@@ -86,6 +142,7 @@ export interface AuditVerification {
 
 /** Walks the whole chain and reports every break, naming the entry. */
 export async function verifyAudit(store: Store, onProgress?: (checked: number) => void): Promise<AuditVerification> {
+  await chainAll(store);
   const problems: AuditProblem[] = [];
   let prevHash = GENESIS_HASH;
   let expected = 1;
@@ -131,6 +188,7 @@ export async function verifyAudit(store: Store, onProgress?: (checked: number) =
 
 /** Entries, newest first, optionally for one subject. */
 export async function listAudit(store: Store, options: { subject?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+  await chainAll(store);
   let q = store.db.selectFrom("audit_log").selectAll().orderBy("seq", "desc").limit(options.limit ?? 100);
   if (options.subject) q = q.where("subject", "=", options.subject);
   const rows = await q.execute();

@@ -5,7 +5,7 @@
  * what people consent to) and the hash of the exact text shown.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { appendAudit } from "../audit/index.js";
+import { appendAudit, appendAuditIn } from "../audit/index.js";
 import { addDuration, parseDuration, type Declaration } from "../declaration/index.js";
 import type { Store } from "../store/index.js";
 import { DEFAULT_TEXTS, type Language } from "./texts.js";
@@ -59,8 +59,18 @@ export interface BannerConfig {
   noticeUrl: string;
 }
 
-/** What the banner shows, in one language, from the declaration. */
+const configs = new WeakMap<Declaration, Map<Language, BannerConfig>>();
+
+/** What the banner shows, in one language, from the declaration (computed once per declaration and language). */
 export function bannerConfig(decl: Declaration, language: Language): BannerConfig {
+  let byLang = configs.get(decl);
+  if (!byLang) configs.set(decl, (byLang = new Map()));
+  let config = byLang.get(language);
+  if (!config) byLang.set(language, (config = computeBannerConfig(decl, language)));
+  return config;
+}
+
+function computeBannerConfig(decl: Declaration, language: Language): BannerConfig {
   const c = decl.consent;
   const texts = { ...DEFAULT_TEXTS[language], ...(c?.texts[language] ?? {}) };
   const categories: BannerCategory[] = Object.entries(c?.categories ?? {}).map(([id, cat]) => ({
@@ -194,8 +204,8 @@ export async function recordConsent(store: Store, decl: Declaration, input: Reco
         user_agent: rec.userAgent,
       })
       .execute();
+    await appendAuditIn(trx, { actor: rec.subjectId ? `subject:${sha(rec.subjectId).slice(0, 12)}` : "device", action: "consent.recorded", subject: rec.recordId, data: { method: rec.method, categories: rec.categories, version: rec.declarationVersion } }, now);
   });
-  await appendAudit(store, { actor: rec.subjectId ? `subject:${sha(rec.subjectId).slice(0, 12)}` : "device", action: "consent.recorded", subject: rec.recordId, data: { method: rec.method, categories: rec.categories, version: rec.declarationVersion } }, now);
   return rec;
 }
 

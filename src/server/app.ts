@@ -58,18 +58,28 @@ export function createApp(ctx: AppContext): PledgeApp {
   const routes = new RouteTable(app, staffAuthenticator(ctx.store));
   const quiet = new Set<string>();
 
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] } }));
-  // The banner and its endpoints are loaded by the organization's own site, on another origin.
+  // Documents get the full set of security headers; machine APIs (JSON for back ends, on hot
+  // paths) get the ones that matter to them, which keeps every response small.
+  const pageHeaders = secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] } });
+  const isApi = (path: string) => path.startsWith("/v1/") || path.startsWith("/api/");
   app.use("*", async (c, next) => {
+    if (!isApi(c.req.path)) return pageHeaders(c, next);
     await next();
-    c.res.headers.set("cross-origin-resource-policy", c.req.path.startsWith("/consent/") ? "cross-origin" : "same-origin");
+    c.res.headers.set("x-content-type-options", "nosniff");
+    c.res.headers.set("cache-control", "no-store");
+  });
+  // The banner and its endpoints are loaded by the organization's own site, on another origin.
+  app.use("/consent/*", async (c, next) => {
+    await next();
+    c.res.headers.set("cross-origin-resource-policy", "cross-origin");
   });
   app.use("*", async (c, next) => {
     const started = performance.now();
     try {
       await next();
     } finally {
-      const route = c.req.routePath && c.req.routePath !== "*" && c.req.routePath !== "/*" ? c.req.routePath : "unmatched";
+      const rp = c.req.routePath;
+      const route = rp && rp !== "*" && rp !== "/*" && rp !== "/consent/*" ? rp : "unmatched";
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
       metrics.httpDuration.observe({ method: c.req.method, route }, seconds);

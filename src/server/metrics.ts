@@ -2,7 +2,20 @@
 
 type Labels = Record<string, string>;
 
-const key = (labels: Labels) =>
+// Label sets repeat (a route, a method, a status): their rendered keys are kept.
+const keyCache = new Map<string, string>();
+const key = (labels: Labels) => {
+  let id = "";
+  for (const k in labels) id += `${k}\u0000${labels[k]}\u0001`;
+  let out = keyCache.get(id);
+  if (out === undefined) {
+    out = renderKey(labels);
+    if (keyCache.size < 10_000) keyCache.set(id, out);
+  }
+  return out;
+};
+
+const renderKey = (labels: Labels) =>
   Object.entries(labels)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
@@ -49,9 +62,7 @@ export class Histogram implements Metric {
     const k = key(labels);
     let s = this.series.get(k);
     if (!s) this.series.set(k, (s = { buckets: this.bounds.map(() => 0), sum: 0, count: 0 }));
-    this.bounds.forEach((b, i) => {
-      if (value <= b) s!.buckets[i]++;
-    });
+    for (let i = 0; i < this.bounds.length; i++) if (value <= this.bounds[i]) s.buckets[i]++;
     s.sum += value;
     s.count++;
   }

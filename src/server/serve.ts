@@ -3,6 +3,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { LoadedDeclaration } from "../declaration/index.js";
+import { startAuditChainer } from "../audit/index.js";
 import { createMailer, type Mailer } from "../mail/index.js";
 import { publishDeclaration } from "../notice/index.js";
 import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
@@ -107,6 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;
+  const chainer = startAuditChainer(store, { onError: (err) => logger.error({ err }, "audit chaining failed") });
   const worker: Worker | undefined = options.worker === false || env.PLEDGE_WORKER === "off" ? undefined : startWorker(requests, { onError: (err) => logger.error({ err }, "worker error") });
   // The scheduled sweep of unconfirmed newsletter sign-ups (blocked after the window, deleted after a month).
   const sweep = async () => {
@@ -131,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (sweeper) clearInterval(sweeper);
       await worker?.stop();
       await new Promise<void>((r) => server.close(() => r()));
+      await chainer.stop();
       await store.close();
     },
   };

@@ -12,6 +12,15 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface AuditPendingTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string | null;
+  data: string;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -212,6 +221,7 @@ export interface SettingTable {
 export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_pending: AuditPendingTable;
   declaration_versions: DeclarationVersionTable;
   requests: RequestTable;
   request_events: RequestEventTable;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, it } from "node:test";
 import { sql } from "kysely";
-import { appendAudit, GENESIS_HASH, listAudit, verifyAudit } from "../../src/audit/index.js";
+import { appendAudit, chainAll, GENESIS_HASH, listAudit, verifyAudit } from "../../src/audit/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runCli } from "../helpers/cli.js";
 import { forEachStore } from "../helpers/stores.js";
@@ -16,11 +16,13 @@ forEachStore("audit log", (target) => {
   });
   beforeEach(async () => {
     await store.db.deleteFrom("audit_log").execute();
+    await store.db.deleteFrom("audit_pending").execute();
     await store.db.updateTable("audit_head").set({ seq: 0, hash: GENESIS_HASH }).where("id", "=", 1).execute();
   });
 
   const fill = async (n: number) => {
     for (let i = 1; i <= n; i++) await appendAudit(store, { actor: "test", action: "thing.done", subject: `s${i}`, data: { i } });
+    await chainAll(store);
   };
 
   it("chains entries and verifies an untouched log", async () => {
@@ -90,6 +92,9 @@ forEachStore("audit log", (target) => {
 
   it("never stores secrets", async () => {
     await appendAudit(store, { actor: "test", action: "login", data: { user: "ann", password: "hunter2", nested: { apiToken: "abc" } } });
+    const pending = await store.db.selectFrom("audit_pending").select("data").executeTakeFirstOrThrow();
+    assert.ok(!pending.data.includes("hunter2"), "not even while pending");
+    await chainAll(store);
     const raw = await store.db.selectFrom("audit_log").select("data").executeTakeFirstOrThrow();
     assert.ok(!raw.data.includes("hunter2") && !raw.data.includes("abc"), raw.data);
     assert.match(raw.data, /"password":"\[redacted\]"/);

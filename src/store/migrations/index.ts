@@ -4,6 +4,7 @@ import { initial } from "./0001-initial.js";
 import { requests } from "./0002-requests.js";
 import { legalHolds } from "./0003-legal-holds.js";
 import { consent } from "./0004-consent.js";
+import { auditPending } from "./0005-audit-pending.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0002-requests": requests,
   "0003-legal-holds": legalHolds,
   "0004-consent": consent,
+  "0005-audit-pending": auditPending,
 };
 
 /** A Kysely migration provider over the migrations above. */
