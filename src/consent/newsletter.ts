@@ -102,6 +102,7 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
   if (n.doubleOptIn.enabled) {
     await ctx.mailer.send({ to: email, subject: `Confirm your subscription to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
     await ctx.store.db.updateTable("newsletter_subscriptions").set({ mail_sent_at: ctx.clock().toISOString(), mail_text: text }).where("id", "=", row.id).execute();
+    await notify(ctx, list, "pending", email);
     return { status: "pending" };
   }
   await notify(ctx, list, "confirmed", email);

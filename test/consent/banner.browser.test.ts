@@ -61,9 +61,10 @@ describe("the consent banner", () => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    const fresh = async (gpc = false): Promise<{ ctx: BrowserContext; page: Page }> => {
-      const ctx = await browser.newContext(gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
-      if (gpc) await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+    const fresh = async (gpc: false | "header" | "navigator" = false): Promise<{ ctx: BrowserContext; page: Page }> => {
+      const ctx = await browser.newContext(gpc === "header" ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
+      // A plain string: a function would be serialized with the test runner's helpers.
+      if (gpc === "navigator") await ctx.addInitScript({ content: "Object.defineProperty(navigator, 'globalPrivacyControl', { get() { return true; }, configurable: true });" });
       const page = await ctx.newPage();
       await page.goto(siteUrl);
       await page.waitForSelector("#pledge-dialog");
@@ -125,10 +126,25 @@ describe("the consent banner", () => {
       await ctx.close();
     });
 
+    it("with navigator.globalPrivacyControl alone, the banner turns marketing off itself", async (t) => {
+      if (skip) return t.skip(skip);
+      const before = await count();
+      const { ctx, page } = await fresh("navigator");
+      assert.match((await page.textContent("#pledge-dialog")) ?? "", /Global Privacy Control signal was honoured/);
+      await waitForRecords(before + 1);
+      assert.equal((await lastRecord()).method, "gpc");
+      await page.getByRole("button", { name: "Accept all" }).click();
+      await page.waitForFunction(() => (window as unknown as { analyticsRan?: number }).analyticsRan === 1);
+      assert.equal(await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan), undefined);
+      await waitForRecords(before + 2);
+      assert.equal(JSON.parse((await lastRecord()).categories).marketing, "refused");
+      await ctx.close();
+    });
+
     it("with Sec-GPC: 1, marketing is off, the visitor is told, and the record says method gpc", async (t) => {
       if (skip) return t.skip(skip);
       const before = await count();
-      const { ctx, page } = await fresh(true);
+      const { ctx, page } = await fresh("header");
       assert.match((await page.textContent("#pledge-dialog")) ?? "", /Global Privacy Control signal was honoured/);
       await waitForRecords(before + 1);
       const signal = await lastRecord();
@@ -188,6 +204,36 @@ describe("the consent banner", () => {
       await page.keyboard.press("Escape");
       await page.waitForSelector("#pledge-title");
       assert.equal(await page.$("#pledge-ptitle"), null);
+      await ctx.close();
+    });
+
+    it("honours Do Not Track where the declaration says so: everything optional refused, and the visitor may still opt in", async (t) => {
+      if (skip) return t.skip(skip);
+      const before = await count();
+      const ctx = await browser.newContext();
+      await ctx.addInitScript({ content: "Object.defineProperty(navigator, 'doNotTrack', { get() { return '1'; }, configurable: true });" });
+      const page = await ctx.newPage();
+      await page.goto(siteUrl);
+      await page.waitForSelector("#pledge-open");
+      assert.equal(await page.$("#pledge-dialog"), null, "no banner: the signal is the answer");
+      await waitForRecords(before + 1);
+      assert.deepEqual(JSON.parse((await lastRecord()).categories), { essential: "given", preferences: "refused", analytics: "refused", marketing: "refused" });
+      await page.click("#pledge-open");
+      assert.match((await page.textContent("#pledge-dialog")) ?? "", /Do Not Track setting was honoured/);
+      await ctx.close();
+    });
+
+    it("asks again when the stored choice has expired", async (t) => {
+      if (skip) return t.skip(skip);
+      const { ctx, page } = await fresh();
+      await page.getByRole("button", { name: "Accept all" }).click();
+      const cookie = (await ctx.cookies()).find((c) => c.name === "pledge_consent")!;
+      const choice = JSON.parse(decodeURIComponent(cookie.value)) as { x: number };
+      choice.x = Date.now() - 1000;
+      await ctx.addCookies([{ ...cookie, value: encodeURIComponent(JSON.stringify(choice)) }]);
+      await page.reload();
+      await page.waitForSelector("#pledge-dialog");
+      assert.equal(await page.evaluate(() => (window as unknown as { analyticsRan?: number }).analyticsRan), undefined);
       await ctx.close();
     });
 

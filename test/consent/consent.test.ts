@@ -213,7 +213,8 @@ forEachStore("consent", (target) => {
       assert.ok(row.mail_sent_at && row.mail_text === mail.text, "when the mail went out, and its exact text");
       assert.equal(row.declaration_version, "1");
       assert.ok(row.confirmed_at! >= row.signup_at);
-      assert.ok(hooks.some((h) => h.type === "pledge.newsletter.confirmed" && h.email === who), "a signed webhook told the sending tool");
+      assert.ok(hooks.some((h) => h.type === "pledge.newsletter.pending" && h.email === who), "a signed webhook tells of the sign-up");
+      assert.ok(hooks.some((h) => h.type === "pledge.newsletter.confirmed" && h.email === who), "and of the confirmation");
       assert.equal((await decide({ ...decisions, cache: new DecisionCache(0) }, who, "news")).decision, "allow");
       const list = await confirmedSubscribers(news, "weekly");
       assert.ok(list.some((s) => s.email === who && /\/newsletter\/unsubscribe\//.test(s.unsubscribeUrl)));
