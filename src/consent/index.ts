@@ -33,6 +33,7 @@ export {
   unsubscribeHeaders,
   NewsletterError,
   type NewsletterContext,
+  type SubscriptionRecord,
 } from "./newsletter.js";
 
 import type { Declaration } from "../declaration/index.js";

@@ -182,6 +182,9 @@ export async function confirmedSubscribers(ctx: Pick<NewsletterContext, "store" 
   return Promise.all(rows.map(async (r) => ({ ...r, unsubscribeUrl: `${ctx.publicUrl}/newsletter/unsubscribe/${await manageToken(ctx, r.email)}` })));
 }
 
+/** A subscription with its proof, as the console shows it. */
+export type SubscriptionRecord = Awaited<ReturnType<typeof recentSubscriptions>>[number];
+
 /** Recent subscriptions with their proof, for the console. */
 export async function recentSubscriptions(store: Store, limit = 200) {
   return store.db.selectFrom("newsletter_subscriptions").selectAll().orderBy("id", "desc").limit(limit).execute();

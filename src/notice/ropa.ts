@@ -12,6 +12,7 @@ import {
   type Declaration,
   type TransferInfo,
 } from "../declaration/index.js";
+import { toCsv } from "../csv/index.js";
 import { countryName, describeRetention } from "./model.js";
 
 export interface RopaParty {
@@ -155,12 +156,6 @@ export function buildRopa(decl: Declaration): Ropa {
   return { organization: org.name, version: decl.version, effectiveDate: decl.effectiveDate, records };
 }
 
-/** One CSV cell: quoted, and defused against spreadsheet formula injection. */
-function cell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 /** The record as CSV: one row per activity, one column per Art 30 letter. */
 export function ropaToCsv(ropa: Ropa): string {
   const header = ["record", "organization", "contact", "representative", "dpo", "activity", "purpose_or_processing", "controllers", "legal_basis", "data_subjects", "data_categories", "recipients", "transfers", "erasure_time_limit", "security_measures"];
@@ -179,7 +174,7 @@ export function ropaToCsv(ropa: Ropa): string {
       }
     }
   }
-  return [header.join(","), ...rows.map((r) => r.map(cell).join(","))].join("\r\n") + "\r\n";
+  return toCsv(header, rows);
 }
 
 /** The record as JSON-LD, using W3C DPV terms. */

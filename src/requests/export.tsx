@@ -10,15 +10,11 @@ import { LEGAL_BASIS_INFO, type Declaration } from "../declaration/index.js";
 import { accessView, type SystemCollection } from "../execution/index.js";
 import { buildNotice, NOTICE_CSS, NoticeArticle } from "../notice/index.js";
 import type { Row } from "../connectors/index.js";
+import { toCsv } from "../csv/index.js";
 
 function csv(rows: Row[]): string {
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  return [cols.map(cell).join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\r\n") + "\r\n";
+  return toCsv(cols, rows.map((r) => cols.map((c) => r[c])));
 }
 
 /** Categories a portability export covers: data the person provided, processed on consent or contract (GDPR Art 20(1)). */

@@ -22,6 +22,7 @@ import {
   type DecisionContext,
   type NewsletterContext,
 } from "../consent/index.js";
+import { toCsv } from "../csv/index.js";
 import type { Declaration } from "../declaration/index.js";
 import type { Store } from "../store/index.js";
 import { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, newsletterPreferencesHtml, unsubscribePageHtml } from "../web/index.js";
@@ -40,11 +41,6 @@ export interface ConsentDeps {
 }
 
 const gpcHeader = (c: Context) => c.req.header("sec-gpc") === "1";
-const csv = (v: unknown) => {
-  const s = v === null || v === undefined ? "" : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps): void {
   const decl = () => deps.declaration();
@@ -223,7 +219,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     async (c, { params, query }) => {
       if (!decl().consent?.newsletters[params.list]) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
       const rows = await confirmedSubscribers(deps.newsletters, params.list);
-      if (query.format === "csv") return c.body(["email,name,confirmed_at,unsubscribe_url", ...rows.map((r) => [r.email, r.name, r.confirmed_at, r.unsubscribeUrl].map(csv).join(","))].join("\r\n") + "\r\n", 200, { "content-type": "text/csv; charset=utf-8" });
+      if (query.format === "csv") return c.body(toCsv(["email", "name", "confirmed_at", "unsubscribe_url"], rows.map((r) => [r.email, r.name, r.confirmed_at, r.unsubscribeUrl])), 200, { "content-type": "text/csv; charset=utf-8" });
       return c.json({ list: params.list, subscribers: rows });
     },
   );

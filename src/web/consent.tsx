@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 /** Newsletter pages (sign-up, confirm, unsubscribe, preferences) and the consent console. */
 import type { FC } from "hono/jsx";
+import type { SubscriptionRecord } from "../consent/index.js";
 import type { Declaration } from "../declaration/index.js";
 import { Page, renderPage } from "./layout.js";
 
@@ -144,21 +145,7 @@ export const RatesChart: FC<{ rates: { day: string; category: string; given: num
   );
 };
 
-export interface SubscriptionRow {
-  list: string;
-  email: string;
-  status: string;
-  signup_at: string;
-  signup_ip: string | null;
-  mail_sent_at: string | null;
-  mail_text: string | null;
-  confirmed_at: string | null;
-  confirm_ip: string | null;
-  declaration_version: string;
-  unsubscribed_at: string | null;
-}
-
-const ConsentConsole: FC<{ decl: Declaration; rates: { day: string; category: string; given: number; total: number }[]; subscriptions: SubscriptionRow[]; user: string }> = ({ decl, rates, subscriptions, user }) => (
+const ConsentConsole: FC<{ decl: Declaration; rates: { day: string; category: string; given: number; total: number }[]; subscriptions: SubscriptionRecord[]; user: string }> = ({ decl, rates, subscriptions, user }) => (
   <Page title="Consent — Pledge" organization={decl.organization.name}>
     <nav aria-label="Console">
       <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · signed in as {user}
