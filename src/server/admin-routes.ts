@@ -172,7 +172,15 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   routes.add(
     { method: "get", path: "/admin/consent", summary: "Consent rates per category over time, and subscriptions with their proof", tags: ["admin"], access: "admin", responses: { 200: { description: "HTML" } } },
     async (c, { principal }) =>
-      c.html(await consentConsoleHtml({ decl: decl(), rates: await consentRates(ctx.store, new Date(ctx.clock().getTime() - 90 * 86_400_000)), subscriptions: await recentSubscriptions(ctx.store), user: principal.user.name })),
+      c.html(
+        await consentConsoleHtml({
+          decl: decl(),
+          // essential categories are always on: their rate says nothing
+          rates: (await consentRates(ctx.store, new Date(ctx.clock().getTime() - 90 * 86_400_000))).filter((r) => !decl().consent?.categories[r.category]?.essential),
+          subscriptions: await recentSubscriptions(ctx.store),
+          user: principal.user.name,
+        }),
+      ),
   );
 
   routes.add(

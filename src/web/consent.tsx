@@ -124,7 +124,14 @@ export const RatesChart: FC<{ rates: { day: string; category: string; given: num
             const r = rates.find((x) => x.day === d && x.category === cat);
             return r ? `${x(i)},${y(r.given / r.total)}` : "";
           }).filter(Boolean);
-          return <polyline points={pts.join(" ")} fill="none" stroke={COLORS[ci % COLORS.length]} stroke-width="2" />;
+          return (
+            <>
+              <polyline points={pts.join(" ")} fill="none" stroke={COLORS[ci % COLORS.length]} stroke-width="2" />
+              {pts.map((p) => (
+                <circle cx={p.split(",")[0]} cy={p.split(",")[1]} r="4" fill={COLORS[ci % COLORS.length]} />
+              ))}
+            </>
+          );
         })}
         <text x={pad} y={h - 8} font-size="11">{days[0]}</text>
         <text x={w - pad - 70} y={h - 8} font-size="11">{days[days.length - 1]}</text>
