@@ -252,6 +252,24 @@ forEachStore("consent", (target) => {
       }
     });
 
+    it("the console draws consent rates per category and lists subscriptions with their proof", async () => {
+      const { createSession, createUser } = await import("../../src/auth/index.js");
+      const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
+      const { app } = createApp({ store, declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: ctx, consent: { newsletters: news } });
+      const u = await createUser(store, { email: `console-${target.name}@acme.example`, name: "Cleo", role: "viewer", password: "correct horse battery" });
+      const { token } = await createSession(store, u);
+      const res = await app.request("/admin/consent", { headers: { cookie: `pledge_session=${token}` } });
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.match(html, /<svg[^>]*role="img"/);
+      assert.match(html, /<polyline points="[\d., ]+"/);
+      assert.match(html, /analytics: \d+% of \d+/);
+      assert.ok(!/essential: \d+%/.test(html), "essential categories are left out");
+      assert.ok(html.includes(email("once")), "subscriptions are listed");
+      assert.match(html, /Please confirm that you want to receive Weekly/, "with the exact text of the confirmation mail");
+      assert.equal((await app.request("/admin/consent")).status, 401);
+    });
+
     it("the RFC 8058 one-click POST unsubscribes, with no login", async () => {
       const who = email("leaver");
       const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
