@@ -76,7 +76,7 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
   const manage = await manageToken(ctx, email);
   const consentText = `I want to receive ${n.name}${n.description ? ` (${n.description})` : ""} from ${decl.organization.name}. I can unsubscribe at any time.`;
   const window = n.doubleOptIn.confirmWithin;
-  const text = `Please confirm that you want to receive ${n.name}.\n\nConfirm: ${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and expires in ${window}. If you did not sign up, ignore this email; nothing more will be sent.\n`;
+  const text = `Please confirm that you want to receive ${n.name}.\n\nConfirm: ${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and expires in ${window}. If you did not sign up, ignore this email; nothing more will be sent.\n\nUnsubscribe at any time: ${ctx.publicUrl}/newsletter/unsubscribe/${manage}\n`;
   const row = await ctx.store.db
     .insertInto("newsletter_subscriptions")
     .values({

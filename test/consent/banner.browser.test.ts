@@ -123,6 +123,10 @@ describe("the consent banner", () => {
       assert.equal(await page.evaluate(() => (window as unknown as { analyticsRan?: number }).analyticsRan), undefined);
       assert.equal(await page.$("#pledge-dialog"), null);
       assert.ok(await page.$("#pledge-open"), "choices can be changed at any time");
+      await page.click("#pledge-open");
+      const receipt = await page.getAttribute("#pledge-dialog a[download]", "href");
+      const body = (await (await fetch(receipt!)).json()) as { records: { categories: Record<string, string> }[] };
+      assert.equal(body.records.at(-1)!.categories.analytics, "refused", "the receipt holds the choice");
       await ctx.close();
     });
 

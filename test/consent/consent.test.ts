@@ -138,6 +138,17 @@ forEachStore("consent", (target) => {
       }
     });
 
+    it("the banner's texts come in English, German and French, and the declaration can override them", async () => {
+      const { bannerConfig } = await import("../../src/consent/index.js");
+      assert.equal(bannerConfig(decl, "fr").texts.rejectAll, "Tout refuser");
+      const custom = parseDeclaration(yaml("http://x.example/").replace("consent:\n  validity: 1 year", 'consent:\n  validity: 1 year\n  texts: { de: { title: "Ihre Wahl bei Acme" } }')).declaration;
+      const de = bannerConfig(custom, "de");
+      assert.equal(de.texts.title, "Ihre Wahl bei Acme");
+      assert.equal(de.texts.acceptAll, "Alle akzeptieren");
+      assert.notEqual(de.textHash, bannerConfig(decl, "de").textHash, "changed text, changed hash");
+      assert.equal(de.materialKey, bannerConfig(decl, "de").materialKey, "wording is not a material change");
+    });
+
     it("reject unknown categories", async () => {
       await assert.rejects(() => recordConsent(store, decl, { deviceId: "x".repeat(20), categories: { tracking: "given" }, language: "en", method: "banner" }), /categories\.tracking: unknown consent category/);
     });
@@ -203,6 +214,7 @@ forEachStore("consent", (target) => {
       const mail = mailer.sent.at(-1)!;
       assert.match(mail.headers!["List-Unsubscribe"], /^<http:\/\/pledge\.test\/newsletter\/unsubscribe\/[A-Za-z0-9_-]+>$/);
       assert.equal(mail.headers!["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click");
+      assert.ok(mail.text.includes(`Unsubscribe at any time: ${/<([^>]+)>/.exec(mail.headers!["List-Unsubscribe"])![1]}`), "and a link in the body");
       const token = linkOf(who);
       await confirmSubscription(news, token, "198.51.100.99");
       await assert.rejects(() => confirmSubscription(news, token), (e: Error & { code?: string }) => e.code === "LINK_USED");

@@ -269,6 +269,7 @@ function preferences(): void {
     button(T.close, () => (choice ? close() : firstLayer())),
   );
   d.appendChild(row);
+  if (choice) d.appendChild(el("a", { href: `${C.endpoint.replace(/records$/, "receipt")}?device=${encodeURIComponent(device)}`, download: "consent-receipt.json" }, T.receipt));
   d.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
       e.preventDefault();
