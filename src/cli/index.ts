@@ -167,7 +167,7 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
     const { ensureDemoData, DEMO_PERSON } = await import("../demo/index.js");
     if (ensureDemoData(".pledge/demo")) io.err(`Created the demo data stores in .pledge/demo (try a request for ${DEMO_PERSON.email})`);
   }
-  const server = await startServer({ declaration, port, host, ...storeOptions(io) });
+  const server = await startServer({ declaration, port, host, demo: values.demo, ...storeOptions(io) });
   if (values.demo) {
     const users = await server.store.db.selectFrom("users").select("id").limit(1).execute();
     if (!users.length) {
@@ -177,7 +177,7 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
       io.err(`Admin console: ${server.url}/admin — sign in as demo@pledge.local with password ${password} (shown once)`);
     }
   }
-  io.err(`Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy — privacy center at ${server.url}/privacy-center`);
+  io.err(`Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy — privacy center at ${server.url}/privacy-center${values.demo ? ` — consent banner demo at ${server.url}/consent/demo` : ""}`);
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       process.off("SIGINT", stop);

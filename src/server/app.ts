@@ -33,7 +33,7 @@ export interface AppContext {
   /** Mark the session cookie Secure (served over HTTPS). */
   secureCookies?: boolean;
   /** Consent and newsletters (needs `requests` for mail and settings). */
-  consent?: { newsletters: NewsletterContext; cache?: DecisionCache; allowedOrigins?: string[] };
+  consent?: { newsletters: NewsletterContext; cache?: DecisionCache; allowedOrigins?: string[]; demoPage?: boolean };
 }
 
 export interface PledgeApp {
@@ -161,6 +161,7 @@ export function createApp(ctx: AppContext): PledgeApp {
       newsletters: ctx.consent.newsletters,
       trustProxy: !!ctx.trustProxy,
       allowedOrigins: ctx.consent.allowedOrigins ?? ["*"],
+      demoPage: ctx.consent.demoPage,
     });
   }
   for (const r of routes.routes) if (r.quiet) quiet.add(r.path);

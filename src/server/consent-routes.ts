@@ -38,6 +38,8 @@ export interface ConsentDeps {
   trustProxy: boolean;
   /** Origins allowed to post consent records from the organization's site (`*` by default). */
   allowedOrigins: string[];
+  /** Serve `/consent/demo`, a sample page with the banner (the demo only). */
+  demoPage?: boolean;
 }
 
 const gpcHeader = (c: Context) => c.req.header("sec-gpc") === "1";
@@ -106,6 +108,25 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       return c.json(await consentReceipt(deps.store, decl(), { deviceId: query.device }));
     },
   );
+
+  if (deps.demoPage) {
+    routes.add(
+      { method: "get", path: "/consent/demo", summary: "A sample shop page with the banner and blocked scripts (demo only)", tags: ["consent"], access: "public", responses: { 200: { description: "HTML" } } },
+      (c) =>
+        c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fjord Outfitters — demo shop</title>
+<script src="/consent/banner.js"></script>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.tag{padding:.5rem;border:1px dashed #999;margin:.5rem 0}</style></head>
+<body><h1>Fjord Outfitters</h1><p>A demo page of the organization's site. The scripts below only run once their category is allowed.</p>
+<div class="tag" id="analytics-status">Analytics: blocked</div><div class="tag" id="marketing-status">Marketing: blocked</div>
+<script type="text/plain" data-category="analytics" src="/consent/demo-tag.js?category=analytics"></script>
+<script type="text/plain" data-category="marketing" data-service="meta_pixel" src="/consent/demo-tag.js?category=marketing"></script>
+<p><a href="/privacy#cookies">Cookies in the privacy notice</a></p></body></html>`),
+    );
+    routes.add(
+      { method: "get", path: "/consent/demo-tag.js", summary: "A stand-in for a third-party tag (demo only)", tags: ["consent"], access: "public", query: z.object({ category: z.enum(["analytics", "marketing"]) }), responses: { 200: { description: "JavaScript" } } },
+      (c, { query }) => c.body(`document.getElementById(${JSON.stringify(`${query.category}-status`)}).textContent = ${JSON.stringify(`${query.category[0].toUpperCase()}${query.category.slice(1)}: running (consent given)`)};`, 200, { "content-type": "application/javascript" }),
+    );
+  }
 
   // --- decisions: called by back ends on hot paths --------------------------------
   const DecisionQuery = z.object({ subject: z.string().min(1).max(320), purpose: z.string().regex(/^[a-z][a-z0-9_]*$/), subjectType: z.string().regex(/^[a-z][a-z0-9_]*$/).default("email") });

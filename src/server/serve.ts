@@ -29,6 +29,8 @@ export interface ServerOptions extends StoreOptions {
   mailer?: Mailer;
   /** Where operator lines (verification codes in outbox mode) go; stderr by default. */
   console?: (line: string) => void;
+  /** Serve the demo's extra pages (`/consent/demo`). */
+  demo?: boolean;
 }
 
 export interface RunningServer {
@@ -98,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     requests,
     trustProxy: env.PLEDGE_TRUST_PROXY === "1",
     secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://"),
-    consent: { newsletters, allowedOrigins: (env.PLEDGE_CONSENT_ORIGINS ?? "*").split(",").map((o) => o.trim()) },
+    consent: { newsletters, allowedOrigins: (env.PLEDGE_CONSENT_ORIGINS ?? "*").split(",").map((o) => o.trim()), demoPage: options.demo },
   });
   const host = options.host ?? "127.0.0.1";
   const server: ServerType = await new Promise((resolvePromise, reject) => {

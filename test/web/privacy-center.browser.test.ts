@@ -88,6 +88,20 @@ describe("the privacy center in Chromium", () => {
     await context.close();
   });
 
+  it("the demo shop page shows the banner; its analytics tag runs only once allowed", async (t) => {
+    if (skip) return t.skip(skip);
+    const page = await browser.newPage();
+    await page.goto(`${url}/consent/demo`);
+    await page.waitForSelector("#pledge-dialog");
+    assert.equal(await page.textContent("#analytics-status"), "Analytics: blocked");
+    await page.getByRole("button", { name: "Preferences" }).click();
+    await page.getByLabel("Analytics").check();
+    await page.getByRole("button", { name: "Save my choices" }).click();
+    await page.waitForFunction(() => document.getElementById("analytics-status")?.textContent === "Analytics: running (consent given)");
+    assert.equal(await page.textContent("#marketing-status"), "Marketing: blocked");
+    await page.close();
+  });
+
   it("works with the keyboard alone and has labelled controls", async (t) => {
     if (skip) return t.skip(skip);
     const page = await browser.newPage();
