@@ -12,6 +12,7 @@ export {
   linkDevice,
   consentRates,
   truncateIp,
+  isMarketingCategory,
   ConsentError,
   CONSENT_METHODS,
   type BannerConfig,

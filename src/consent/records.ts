@@ -42,6 +42,8 @@ export interface BannerCategory {
   name: string;
   description: string;
   essential: boolean;
+  /** Turned off by Global Privacy Control. */
+  marketing: boolean;
   services: { id: string; name: string }[];
 }
 
@@ -78,6 +80,7 @@ function computeBannerConfig(decl: Declaration, language: Language): BannerConfi
     name: cat.name,
     description: cat.description,
     essential: cat.essential,
+    marketing: isMarketingCategory(id),
     services: cat.services.map((s) => ({ id: s.id, name: s.name })),
   }));
   const validity = parseDuration(c?.validity ?? "1 year");
@@ -109,6 +112,13 @@ export interface RecordInput {
   userAgent?: string;
   /** Direct purpose-level choices (forms and the API), purpose id → state. */
   purposes?: Record<string, "given" | "refused" | "withdrawn">;
+  /** The browser sent Global Privacy Control (`Sec-GPC: 1`). */
+  gpcSignal?: boolean;
+}
+
+/** Marketing categories: the ones Global Privacy Control turns off (sale, sharing, cross-site advertising). */
+export function isMarketingCategory(id: string): boolean {
+  return /market|advert|ads/i.test(id);
 }
 
 export interface ConsentRecord {
@@ -153,9 +163,12 @@ export async function recordConsent(store: Store, decl: Declaration, input: Reco
   const cats = decl.consent?.categories ?? {};
   for (const id of Object.keys(input.categories)) if (!cats[id]) throw new ConsentError(`categories.${id}: unknown consent category (expected one of ${Object.keys(cats).join(", ")})`);
   for (const id of Object.keys(input.purposes ?? {})) if (!decl.purposes[id]) throw new ConsentError(`purposes.${id}: unknown purpose`);
+  // California 11 CCR 7025, Colorado: a GPC signal is an opt-out of sale and sharing that a banner click does not undo.
+  const gpc = !!input.gpcSignal && (decl.consent?.signals.gpc ?? false);
   const categories: Record<string, ConsentState> = {};
   for (const [id, cat] of Object.entries(cats)) {
     if (cat.essential) categories[id] = "given";
+    else if (gpc && isMarketingCategory(id)) categories[id] = "refused";
     else if (input.categories[id]) categories[id] = input.categories[id];
   }
   const purposes: Record<string, ConsentState> = {};
@@ -176,7 +189,7 @@ export async function recordConsent(store: Store, decl: Declaration, input: Reco
     textHash: config.textHash,
     language: lang,
     jurisdiction: input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0],
-    method: input.method,
+    method: gpc ? "gpc" : input.method,
     at: now.toISOString(),
     validUntil: addDuration(now, validity).toISOString(),
     ip: truncateIp(input.ip),

@@ -83,16 +83,13 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       responses: { 201: { description: "{ recordId, validUntil, method }" } },
     },
     async (c, { body }) => {
-      const d = decl();
-      const gpc = gpcHeader(c) && (d.consent?.signals.gpc ?? false);
-      const categories = { ...body.categories };
-      if (gpc) for (const id of Object.keys(d.consent?.categories ?? {})) if (/market|advert|ads/i.test(id)) categories[id] = "refused";
-      const rec = await recordConsent(deps.store, d, {
+      const rec = await recordConsent(deps.store, decl(), {
         deviceId: body.deviceId,
-        categories,
+        categories: body.categories,
         services: body.services,
         language: body.language,
-        method: gpc ? "gpc" : body.method,
+        method: body.method,
+        gpcSignal: gpcHeader(c),
         ip: clientIp(c, deps.trustProxy),
         userAgent: c.req.header("user-agent"),
       });

@@ -149,6 +149,12 @@ forEachStore("consent", (target) => {
       assert.equal(de.materialKey, bannerConfig(decl, "de").materialKey, "wording is not a material change");
     });
 
+    it("a Global Privacy Control signal refuses marketing whatever the click, and says so", async () => {
+      const rec = await recordConsent(store, decl, { deviceId: `dev-${target.name}-gggggggggggg`, categories: { analytics: "given", marketing: "given" }, language: "en", method: "banner", gpcSignal: true });
+      assert.equal(rec.method, "gpc");
+      assert.deepEqual(rec.categories, { essential: "given", analytics: "given", marketing: "refused" });
+    });
+
     it("reject unknown categories", async () => {
       await assert.rejects(() => recordConsent(store, decl, { deviceId: "x".repeat(20), categories: { tracking: "given" }, language: "en", method: "banner" }), /categories\.tracking: unknown consent category/);
     });

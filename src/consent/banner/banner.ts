@@ -13,6 +13,7 @@ interface Category {
   name: string;
   description: string;
   essential: boolean;
+  marketing: boolean;
   services: { id: string; name: string }[];
 }
 interface Config {
@@ -78,7 +79,7 @@ function writeChoice(ch: Choice): void {
 
 const gpc = C.honourGpc && (navigator.globalPrivacyControl === true || C.serverGpc);
 const dnt = C.honourDnt && (navigator.doNotTrack === "1" || (W as unknown as { doNotTrack?: string }).doNotTrack === "1");
-const isMarketing = (id: string) => /market|advert|ads/i.test(id);
+const isMarketing = (id: string) => !!C.categories.find((c) => c.id === id)?.marketing;
 
 // Google Consent Mode v2: everything denied by default, before any tag runs.
 W.dataLayer = W.dataLayer || [];
