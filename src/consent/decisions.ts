@@ -78,6 +78,7 @@ async function decideUncached(ctx: DecisionContext, subject: string, purpose: st
   if (flags.some((f) => f.kind === "restricted")) return out("deny", "processing is restricted at the person's request (GDPR Art 18)");
   if (flags.some((f) => f.kind === "objection" && (f.purpose === null || f.purpose === purpose))) return out("deny", "the person objected to this purpose (GDPR Art 21)");
   if (flags.some((f) => f.kind === "consent_withdrawn" && (f.purpose === null || f.purpose === purpose))) return out("deny", "the person withdrew consent through a rights request (GDPR Art 7(3))");
+  if ((p.sold || p.shared) && flags.some((f) => f.kind === "opt_out_sale")) return out("deny", "the person opted out of the sale or sharing of their data (Cal. Civ. Code 1798.120)");
   const state = (await currentState(ctx.store, device ? { deviceId: device } : { subjectId: subject }, now))[purpose];
   if (state && state.state !== "given" && MARKETING.test(`${purpose} ${p.name} ${p.dpv ?? ""}`) && p.legalBasis !== "consent") {
     return out("deny", `marketing opt-out (${state.state} ${state.at.slice(0, 10)}, ${state.method})`);

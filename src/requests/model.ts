@@ -5,7 +5,10 @@ import type { Mailer } from "../mail/index.js";
 import type { Store } from "../store/index.js";
 
 /** The rights the privacy center takes. */
-export const REQUEST_RIGHTS = ["access", "portability", "erasure", "rectification", "restriction", "objection", "withdraw_consent"] as const;
+export const REQUEST_RIGHTS = ["access", "portability", "erasure", "rectification", "restriction", "objection", "withdraw_consent", "opt_out_sale"] as const;
+
+/** Rights acted on without a code: an opt-out of sale or sharing needs no verification (Cal. Code Regs. tit. 11, 7026(d)). */
+export const UNVERIFIED_RIGHTS: ReadonlySet<RequestRight> = new Set(["opt_out_sale"]);
 export type RequestRight = (typeof REQUEST_RIGHTS)[number];
 
 /** Categories a person may correct from the privacy center, with their labels. */

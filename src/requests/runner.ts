@@ -135,7 +135,7 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   await ctx.mailer.send({
     to: req.agent_email ?? req.contact_email,
     subject: "Your privacy request is complete",
-    text: `${req.name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete. Open the status page we gave you when you confirmed it (${statusLink}…) to see the result${req.right === "access" || req.right === "portability" ? ` and download your data; the download expires after ${ctx.settings.exportTtlDays} days` : ""}.\n`,
+    text: `${req.name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete. Open it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${req.right === "access" || req.right === "portability" ? ` and download your data; the download expires after ${ctx.settings.exportTtlDays} days` : ""}.\n`,
   });
 }
 
@@ -272,8 +272,10 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Record<string,
       const details = JSON.parse(req.details) as { purposes: string[] };
       const flags: string[] = [];
       const now = ctx.clock().toISOString();
-      const kind = req.right === "restriction" ? "restricted" : req.right === "objection" ? "objection" : "consent_withdrawn";
-      const purposes = req.right === "restriction" ? [null] : details.purposes.length ? details.purposes : [null];
+      const KINDS: Record<string, string> = { restriction: "restricted", objection: "objection", withdraw_consent: "consent_withdrawn", opt_out_sale: "opt_out_sale" };
+      const kind = KINDS[req.right];
+      // Restriction and an opt-out of sale cover the person as a whole; objections and withdrawals name purposes (all when none).
+      const purposes = req.right === "restriction" || req.right === "opt_out_sale" ? [null] : details.purposes.length ? details.purposes : [null];
       for (const [type, values] of Object.entries(identities)) {
         for (const v of values) {
           const h = await identityHash(ctx, type, v);

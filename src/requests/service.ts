@@ -19,6 +19,7 @@ import {
   type RequestView,
   type RequestsContext,
   type TaskView,
+  UNVERIFIED_RIGHTS,
 } from "./model.js";
 import { CODE_TTL_MS, checkCode, hitRateLimits, issueCode, type CodeCheck } from "./verification.js";
 import { planTasks } from "./runner.js";
@@ -79,6 +80,8 @@ export interface SubmitResult {
   requestId: string;
   /** Where the code went, masked for display. */
   sentTo: string;
+  /** For rights that need no verification (an opt-out of sale): the status token, at once. */
+  statusToken?: string;
 }
 
 /**
@@ -152,6 +155,10 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       .execute();
   }
   await recordEvent(ctx, id, input.agent ? `agent:${input.agent.email}` : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
+  if (UNVERIFIED_RIGHTS.has(input.right) && !input.agent) {
+    const statusToken = await startVerified(ctx, id, "no verification is needed for this right");
+    return { requestId: id, sentTo: maskEmail(codeTo), statusToken };
+  }
   await sendCode(ctx, id, codeTo);
   return { requestId: id, sentTo: maskEmail(codeTo) };
 }
@@ -193,6 +200,15 @@ export async function verifyRequest(ctx: RequestsContext, requestId: string, cod
     await recordEvent(ctx, requestId, "requester", "code_rejected", `verification failed: ${check.reason}`);
     return check;
   }
+  return { ok: true, statusToken: await startVerified(ctx, requestId, "identity verified by a one-time code") };
+}
+
+/**
+ * A verified request: it gets its secret status token (mailed as a receipt, so
+ * the person can come back to it), then waits for approval or starts.
+ */
+async function startVerified(ctx: RequestsContext, requestId: string, how: string): Promise<string> {
+  const r = (await loadRow(ctx, requestId))!;
   const token = randomBytes(32).toString("base64url");
   const now = ctx.clock();
   const decl = ctx.declaration();
@@ -205,10 +221,17 @@ export async function verifyRequest(ctx: RequestsContext, requestId: string, cod
     .where("id", "=", requestId)
     .where("status", "=", "unverified")
     .execute();
-  await recordEvent(ctx, requestId, "requester", "verified", "identity verified by a one-time code");
+  await recordEvent(ctx, requestId, "requester", "verified", how);
+  // The receipt (CCPA: confirm receipt within 10 business days): the link, the deadline, and nothing personal.
+  const org = decl.organization;
+  await ctx.mailer.send({
+    to: r.agent_email ?? r.contact_email,
+    subject: `We received your privacy request`,
+    text: `${r.name ? `Dear ${r.name},` : "Hello,"}\n\nWe received your request and will answer by ${due.slice(0, 10)}. Follow it, and download the result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\nKeep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
+  });
   if (needsApproval) await recordEvent(ctx, requestId, "system", "awaiting_approval", r.agent_name ? "filed by an authorized agent: held until an officer approves the signed authorization" : "held for manual approval");
   else await planTasks(ctx, requestId);
-  return { ok: true, statusToken: token };
+  return token;
 }
 
 /** The request behind a status token, or undefined. The token is the only key a requester holds. */

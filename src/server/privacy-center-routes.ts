@@ -99,7 +99,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
         if (state.errors.authorization) throw new RequestError("REQUEST_INVALID", `authorization: ${state.errors.authorization}`);
         const res = await submitRequest(ctx, parsed.data, { ip: clientIp(c, options.trustProxy), authorization });
         if (json) return c.json(res, 201);
-        return c.redirect(`/privacy-center/verify/${res.requestId}`, 303);
+        return c.redirect(res.statusToken ? `/privacy-center/requests/${res.statusToken}` : `/privacy-center/verify/${res.requestId}`, 303);
       } catch (err) {
         if (!(err instanceof RequestError) || json) throw err;
         const field = /^(\w+):/.exec(err.message)?.[1] ?? "form";

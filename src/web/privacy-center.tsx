@@ -15,6 +15,7 @@ export const RIGHT_LABELS: Record<string, { title: string; help: string }> = {
   restriction: { title: "Restrict the use of my data", help: "We keep your data but stop using it (GDPR Art 18)." },
   objection: { title: "Object to a use of my data", help: "Choose the purposes below; we stop unless we have compelling grounds (GDPR Art 21)." },
   withdraw_consent: { title: "Withdraw my consent", help: "Choose the purposes below; this does not affect what was done before (GDPR Art 7(3))." },
+  opt_out_sale: { title: "Do not sell or share my personal information", help: "We stop selling or sharing your data (CCPA). No code is needed." },
 };
 
 const IDENTITY_LABELS: Record<string, string> = { email: "Email address", phone: "Phone number", account_id: "Account number", job_number: "Job number", device_id: "Device id" };

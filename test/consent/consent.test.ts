@@ -34,6 +34,7 @@ purposes:
   orders: { name: Orders, legalBasis: contract, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r, systems: [shop] }
   analytics: { name: Analytics, legalBasis: consent, dataCategories: [user.device.cookie_id], dataSubjects: [visitor], retention: r }
   ads: { name: Advertising, legalBasis: consent, dataCategories: [user.device.cookie_id], dataSubjects: [visitor], retention: r }
+  partners: { name: Partner offers, legalBasis: legitimate_interests, legitimateInterest: Joint offers, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r, shared: true }
   profiling: { name: Profiling, legalBasis: legitimate_interests, legitimateInterest: Better offers, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
   news: { name: Newsletter, legalBasis: consent, dataCategories: [user.contact.email], dataSubjects: [newsletter_subscriber], retention: r }
 retention: { r: { period: 1 year, from: collection, action: delete } }
@@ -184,6 +185,21 @@ forEachStore("consent", (target) => {
       await verifyRequest(ctx, r.requestId, ctx.mailer.codeFor(who));
       assert.equal(await runUntilSettled(ctx, r.requestId), "completed");
       assert.deepEqual(await decide(d, who, "orders"), { subject: who, purpose: "orders", decision: "deny", reason: "processing is restricted at the person's request (GDPR Art 18)" });
+    });
+
+    it("an opt-out of sale or sharing needs no code, and denies every purpose that sells or shares", async () => {
+      const who = `sam-${target.name}@example.org`;
+      const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
+      const d: DecisionContext = { ...decisions, cache: new DecisionCache(0) };
+      assert.equal((await decide(d, who, "partners")).decision, "allow");
+      const before = ctx.mailer.sent.length;
+      const res = await submitRequest(ctx, RequestInputSchema.parse({ right: "opt_out_sale", identity: who, jurisdiction: "US-CA" }), {});
+      assert.ok(res.statusToken, "no code: the status page at once");
+      assert.ok(!ctx.mailer.sent.slice(before).some((m) => /verification code/.test(m.text)));
+      const receipt = ctx.mailer.sent.slice(before).find((m) => /We received your privacy request/.test(m.subject))!;
+      assert.ok(receipt.text.includes(`/privacy-center/requests/${res.statusToken}`), "the receipt mail carries the status link");
+      assert.equal(await runUntilSettled(ctx, res.requestId), "completed");
+      assert.deepEqual(await decide(d, who, "partners"), { subject: who, purpose: "partners", decision: "deny", reason: "the person opted out of the sale or sharing of their data (Cal. Civ. Code 1798.120)" });
     });
 
     it("are served over HTTP to API tokens, singly and in a batch; writes invalidate the cache", async () => {

@@ -88,6 +88,21 @@ describe("the privacy center in Chromium", () => {
     await context.close();
   });
 
+  it("the notice's 'Do Not Sell or Share' link takes a Californian to an opt-out that needs no code", async (t) => {
+    if (skip) return t.skip(skip);
+    const page = await browser.newPage();
+    await page.goto(`${url}/privacy`);
+    await page.getByRole("link", { name: "Do Not Sell or Share My Personal Information" }).click();
+    assert.equal(await page.isChecked("#right-opt_out_sale"), true);
+    await page.getByLabel(/^Your email address/).fill("clara.berg.42@example.net");
+    await page.getByLabel("Where do you live?").selectOption("US-CA");
+    await page.getByRole("button", { name: "Send my request" }).click();
+    await page.waitForURL(/\/privacy-center\/requests\//);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "Done", undefined, { timeout: 30_000 });
+    assert.match((await page.textContent("#report")) ?? "", /Recorded: opt out sale/);
+    await page.close();
+  });
+
   it("the demo shop page shows the banner; its analytics tag runs only once allowed", async (t) => {
     if (skip) return t.skip(skip);
     const page = await browser.newPage();
