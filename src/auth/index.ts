@@ -136,3 +136,40 @@ export function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+export interface RateLimit {
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * Counts an event against each limit (in the store, so every server shares the
+ * count); returns the first limit exceeded, recording nothing then. Used for
+ * sending verification codes and for signing in.
+ */
+export async function hitRateLimits(store: Store, limits: RateLimit[], now: Date): Promise<RateLimit | undefined> {
+  for (const l of limits) {
+    const since = new Date(now.getTime() - l.windowMs).toISOString();
+    const row = await store.db.selectFrom("rate_events").select((eb) => eb.fn.countAll<number>().as("n")).where("key", "=", l.key).where("at", ">", since).executeTakeFirst();
+    if (Number(row?.n ?? 0) >= l.max) return l;
+  }
+  for (const l of limits) await store.db.insertInto("rate_events").values({ key: l.key, at: now.toISOString() }).execute();
+  return undefined;
+}
+
+export type SignInResult = { ok: true; user: StaffUser; token: string } | { ok: false; reason: "rate_limited" | "wrong" };
+
+/**
+ * Signs a staff member in: at most 10 tries per address and 30 per network
+ * address in 15 minutes; on success, a new session whose cookie value is returned.
+ */
+export async function signIn(store: Store, input: { email: string; password: string; ip?: string }, now: Date = new Date()): Promise<SignInResult> {
+  const window = 15 * 60_000;
+  const limited = await hitRateLimits(store, [{ key: `login:email:${input.email.trim().toLowerCase()}`, max: 10, windowMs: window }, ...(input.ip ? [{ key: `login:ip:${input.ip}`, max: 30, windowMs: window }] : [])], now);
+  if (limited) return { ok: false, reason: "rate_limited" };
+  const user = await authenticate(store, input.email, input.password);
+  if (!user) return { ok: false, reason: "wrong" };
+  const { token } = await createSession(store, user);
+  return { ok: true, user, token };
+}

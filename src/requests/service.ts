@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/index.js";
-import type { Principal } from "../auth/index.js";
+import { hitRateLimits, type Principal } from "../auth/index.js";
 import { REGIMES } from "../declaration/index.js";
 import { getSecret } from "../store/index.js";
 import { dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
@@ -21,7 +21,7 @@ import {
   type TaskView,
   UNVERIFIED_RIGHTS,
 } from "./model.js";
-import { CODE_TTL_MS, checkCode, hitRateLimits, issueCode, type CodeCheck } from "./verification.js";
+import { CODE_TTL_MS, checkCode, issueCode, type CodeCheck } from "./verification.js";
 import { planTasks } from "./runner.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");

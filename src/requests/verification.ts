@@ -46,20 +46,3 @@ export async function checkCode(store: Store, requestId: string, code: string, n
     return { ok: true } as const;
   });
 }
-
-export interface RateLimit {
-  key: string;
-  max: number;
-  windowMs: number;
-}
-
-/** Counts an event against each limit; returns the first limit exceeded, recording nothing then. */
-export async function hitRateLimits(store: Store, limits: RateLimit[], now: Date): Promise<RateLimit | undefined> {
-  for (const l of limits) {
-    const since = new Date(now.getTime() - l.windowMs).toISOString();
-    const row = await store.db.selectFrom("rate_events").select((eb) => eb.fn.countAll<number>().as("n")).where("key", "=", l.key).where("at", ">", since).executeTakeFirst();
-    if (Number(row?.n ?? 0) >= l.max) return l;
-  }
-  for (const l of limits) await store.db.insertInto("rate_events").values({ key: l.key, at: now.toISOString() }).execute();
-  return undefined;
-}

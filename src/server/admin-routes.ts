@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { authenticate, createSession, deleteSession, hasRole, sessionPrincipal, tokenPrincipal, type Principal } from "../auth/index.js";
+import { deleteSession, hasRole, sessionPrincipal, signIn, tokenPrincipal, type Principal } from "../auth/index.js";
 import {
   addNote,
   approveRequest,
@@ -21,7 +21,6 @@ import {
   type RequestsContext,
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
-import { hitRateLimits } from "../requests/verification.js";
 import { consentRates, recentSubscriptions } from "../consent/index.js";
 import { consentConsoleHtml, loginPageHtml, requestDetailHtml, requestListHtml } from "../web/index.js";
 import { HttpError } from "./errors.js";
@@ -67,13 +66,12 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   routes.add(
     { method: "post", path: "/admin/login", summary: "Sign in; sets the session cookie", tags: ["admin"], access: "public", body: z.object({ email: z.string().max(320), password: z.string().max(1000) }), responses: { 303: { description: "Signed in" }, 401: { description: "Wrong email or password" }, 429: { description: "Too many tries" } } },
     async (c, { body }) => {
-      const ip = clientIp(c, options.trustProxy);
-      const limited = await hitRateLimits(ctx.store, [{ key: `login:email:${body.email.toLowerCase()}`, max: 10, windowMs: 15 * 60_000 }, ...(ip ? [{ key: `login:ip:${ip}`, max: 30, windowMs: 15 * 60_000 }] : [])], ctx.clock());
-      if (limited) return c.html(await loginPageHtml({ organization: decl().organization.name, error: "Too many tries. Wait 15 minutes.", email: body.email }), 429);
-      const user = await authenticate(ctx.store, body.email, body.password);
-      if (!user) return c.html(await loginPageHtml({ organization: decl().organization.name, error: "Wrong email or password.", email: body.email }), 401);
-      const { token } = await createSession(ctx.store, user);
-      setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure: options.secureCookies, path: "/", maxAge: 12 * 3600 });
+      const res = await signIn(ctx.store, { email: body.email, password: body.password, ip: clientIp(c, options.trustProxy) }, ctx.clock());
+      if (!res.ok) {
+        const error = res.reason === "rate_limited" ? "Too many tries. Wait 15 minutes." : "Wrong email or password.";
+        return c.html(await loginPageHtml({ organization: decl().organization.name, error, email: body.email }), res.reason === "rate_limited" ? 429 : 401);
+      }
+      setCookie(c, SESSION_COOKIE, res.token, { httpOnly: true, sameSite: "Lax", secure: options.secureCookies, path: "/", maxAge: 12 * 3600 });
       return c.redirect("/admin", 303);
     },
   );
