@@ -309,13 +309,15 @@ export async function linkDevice(store: Store, deviceId: string, subjectId: stri
   await appendAudit(store, { actor: "api", action: "consent.linked", subject: deviceId, data: {} }, now);
 }
 
-/** Consent given per category per day, for the console's chart. */
-export async function consentRates(store: Store, since: Date): Promise<{ day: string; category: string; given: number; total: number }[]> {
+/** Consent given per non-essential category per day, for the console's chart (essential ones are always on). */
+export async function consentRates(store: Store, decl: Declaration, since: Date): Promise<{ day: string; category: string; given: number; total: number }[]> {
+  const essential = new Set(Object.entries(decl.consent?.categories ?? {}).filter(([, c]) => c.essential).map(([id]) => id));
   const rows = await store.db.selectFrom("consent_events").select(["at", "categories"]).where("at", ">=", since.toISOString()).where("method", "in", ["banner", "gpc"]).execute();
   const acc = new Map<string, { given: number; total: number }>();
   for (const r of rows) {
     const day = r.at.slice(0, 10);
     for (const [cat, state] of Object.entries(JSON.parse(r.categories) as Record<string, string>)) {
+      if (essential.has(cat)) continue;
       const k = `${day}|${cat}`;
       const a = acc.get(k) ?? { given: 0, total: 0 };
       a.total++;

@@ -13,6 +13,7 @@ export {
   getRequest,
   listRequests,
   requestTimeline,
+  requesterTimeline,
   requestTasks,
   approveRequest,
   denyRequest,

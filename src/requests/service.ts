@@ -260,6 +260,14 @@ export async function requestTimeline(ctx: RequestsContext, id: string): Promise
   return ctx.store.db.selectFrom("request_events").select(["at", "actor", "kind", "message"]).where("request_id", "=", id).orderBy("id").execute();
 }
 
+/** Staff decisions a requester is told of; notes and task details stay internal. */
+const REQUESTER_VISIBLE = new Set(["approved", "extended", "denied"]);
+
+/** The timeline as the requester sees it on their status page. */
+export async function requesterTimeline(ctx: RequestsContext, id: string): Promise<RequestEvent[]> {
+  return (await requestTimeline(ctx, id)).filter((e) => e.actor === "system" || e.actor === "requester" || REQUESTER_VISIBLE.has(e.kind));
+}
+
 export async function requestTasks(ctx: RequestsContext, id: string): Promise<TaskView[]> {
   const rows = await ctx.store.db.selectFrom("request_tasks").selectAll().where("request_id", "=", id).orderBy("id").execute();
   return rows.map((t) => ({

@@ -173,8 +173,7 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
       c.html(
         await consentConsoleHtml({
           decl: decl(),
-          // essential categories are always on: their rate says nothing
-          rates: (await consentRates(ctx.store, new Date(ctx.clock().getTime() - 90 * 86_400_000))).filter((r) => !decl().consent?.categories[r.category]?.essential),
+          rates: await consentRates(ctx.store, decl(), new Date(ctx.clock().getTime() - 90 * 86_400_000)),
           subscriptions: await recentSubscriptions(ctx.store),
           user: principal.user.name,
         }),

@@ -11,7 +11,7 @@ import {
   getExportExpiry,
   getRequest,
   maskEmail,
-  requestTimeline,
+  requesterTimeline,
   resendCode,
   submitRequest,
   verifyRequest,
@@ -166,7 +166,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       const r = await findRequestByToken(ctx, params.token);
       if (!r) return c.html(await messagePageHtml({ decl: decl(), title: "Request not found", message: "No request has this address. Check the link in your email." }), 404);
       const exp = await getExportExpiry(ctx, r.id);
-      return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: (await requestTimeline(ctx, r.id)).filter((e) => e.actor === "system" || e.actor === "requester" || e.kind === "approved" || e.kind === "extended" || e.kind === "denied"), exportExpiresAt: exp, exportExpired: !!exp && exp <= ctx.clock().toISOString() }));
+      return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: await requesterTimeline(ctx, r.id), exportExpiresAt: exp, exportExpired: !!exp && exp <= ctx.clock().toISOString() }));
     },
   );
 

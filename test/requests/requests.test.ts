@@ -22,6 +22,7 @@ import {
   getRequest,
   requestTasks,
   requestTimeline,
+  requesterTimeline,
   submitRequest,
   subjectFlags,
   urgencyOf,
@@ -318,6 +319,9 @@ forEachStore("rights requests", (target) => {
       assert.equal(r.status, "denied");
       const timeline = (await requestTimeline(ctx, requestId)).map((e) => e.kind);
       for (const k of ["received", "code_sent", "verified", "awaiting_approval", "approved", "started", "note", "denied"]) assert.ok(timeline.includes(k), k);
+      const seen = (await requesterTimeline(ctx, requestId)).map((e) => e.kind);
+      assert.ok(seen.includes("approved") && seen.includes("denied"), "the requester sees staff decisions");
+      assert.ok(!seen.includes("note"), "but not staff notes");
       assert.match(ctx.mailer.sent.at(-1)!.text, /The authorization was revoked/);
     });
   });
