@@ -133,15 +133,31 @@ export async function pingStore(store: Store): Promise<boolean> {
   }
 }
 
+const secrets = new WeakMap<Store, Map<string, Promise<string>>>();
+
 /**
  * A secret kept in the store (created at first use), unless `override` is given
- * (e.g. from PLEDGE_SECRET). Used for HMAC masking and identity hashes.
+ * (e.g. from PLEDGE_SECRET). Used for HMAC masking and identity hashes. Read
+ * once per store and kept in memory: decisions hash identities on hot paths.
  */
-export async function getSecret(store: Store, name: string, override?: string): Promise<string> {
-  if (override) return override;
+export function getSecret(store: Store, name: string, override?: string): Promise<string> {
+  if (override) return Promise.resolve(override);
+  let byName = secrets.get(store);
+  if (!byName) secrets.set(store, (byName = new Map()));
+  let secret = byName.get(name);
+  if (!secret) {
+    secret = readOrCreateSecret(store, name);
+    secret.catch(() => byName!.delete(name));
+    byName.set(name, secret);
+  }
+  return secret;
+}
+
+async function readOrCreateSecret(store: Store, name: string): Promise<string> {
   const existing = await store.db.selectFrom("settings").select("value").where("key", "=", `secret:${name}`).executeTakeFirst();
   if (existing) return existing.value;
   const { randomBytes } = await import("node:crypto");
+  // Another server may create it at the same moment: the first insert wins and everyone reads it back.
   await store.db
     .insertInto("settings")
     .values({ key: `secret:${name}`, value: randomBytes(32).toString("hex") })

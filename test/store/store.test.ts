@@ -3,7 +3,7 @@ import { after, before, it } from "node:test";
 import { listAudit } from "../../src/audit/index.js";
 import { parseDeclaration } from "../../src/declaration/index.js";
 import { getPublishedDeclaration, listPublishedVersions, publishDeclaration } from "../../src/notice/index.js";
-import { openStore, pingStore, StoreError, type Store } from "../../src/store/index.js";
+import { getSecret, openStore, pingStore, StoreError, type Store } from "../../src/store/index.js";
 import { minimalYaml } from "../helpers/declarations.js";
 import { forEachStore } from "../helpers/stores.js";
 
@@ -22,6 +22,16 @@ forEachStore("store", (target) => {
     assert.equal(again.engine, target.name);
     await again.close();
     assert.equal(await pingStore(store), true);
+  });
+
+  it("creates the organization's key once and returns the same key after reopening", async () => {
+    const [a, b] = await Promise.all([getSecret(store, "org_key"), getSecret(store, "org_key")]);
+    assert.match(a, /^[0-9a-f]{64}$/);
+    assert.equal(a, b);
+    const again = await target.open();
+    assert.equal(await getSecret(again, "org_key"), a);
+    await again.close();
+    assert.equal(await getSecret(store, "org_key", "from-env"), "from-env");
   });
 
   it("keeps each distinct published declaration once, newest first, and audits it", async () => {
