@@ -22,7 +22,7 @@ import {
   UNVERIFIED_RIGHTS,
 } from "./model.js";
 import { CODE_TTL_MS, checkCode, issueCode, type CodeCheck } from "./verification.js";
-import { planTasks } from "./runner.js";
+import { advanceRequest, planTasks } from "./runner.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -366,7 +366,6 @@ export async function completeManualTask(ctx: RequestsContext, id: string, taskI
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
   await recordEvent(ctx, id, actorOf(by), "manual_done", `manual task ${taskId} done: ${note}`);
-  const { advanceRequest } = await import("./runner.js");
   await advanceRequest(ctx, id);
 }
 

@@ -7,28 +7,11 @@
  * asks again when the declaration changes materially or the choice expires,
  * and stores every choice on the server as a consent record.
  */
+import type { BannerConfig } from "../records.js";
 
-interface Category {
-  id: string;
-  name: string;
-  description: string;
-  essential: boolean;
-  marketing: boolean;
-  services: { id: string; name: string }[];
-}
-interface Config {
-  version: string;
-  materialKey: string;
-  language: string;
-  validityDays: number;
-  honourGpc: boolean;
-  honourDnt: boolean;
-  serverGpc: boolean;
-  texts: Record<string, string>;
-  categories: Category[];
-  endpoint: string;
-  noticeUrl: string;
-}
+/** The config the server inlines: the banner's configuration plus where to post and what the request said. */
+type Config = BannerConfig & { serverGpc: boolean; endpoint: string };
+
 interface Choice {
   k: string; // material key
   x: number; // expiry (ms)
