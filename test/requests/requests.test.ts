@@ -327,14 +327,26 @@ forEachStore("rights requests", (target) => {
   });
 
   describe("the HTTP edge", () => {
-    const app = () => createApp({ store, declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: ctx });
+    // Every route Pledge serves: requests, the admin console, and consent.
+    const app = () =>
+      createApp({
+        store,
+        declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }),
+        logger: createLogger({ level: "silent" }),
+        requests: ctx,
+        consent: { newsletters: { store, declaration: () => decl, mailer: ctx.mailer, publicUrl: ctx.publicUrl, env: ctx.env, clock: ctx.clock } },
+      });
 
     it("every admin route answers 401 without a session (walking the route table)", async () => {
       const { app: a, routes } = app();
-      const admin = routes.routes.filter((r) => r.access === "admin");
-      assert.ok(admin.length >= 10, `${admin.length} admin routes`);
+      // Every route under /admin, /api and /v1 is for staff and machines, but for signing in.
+      const PUBLIC = new Set(["get /admin/login", "post /admin/login"]);
+      const admin = routes.routes.filter((r) => /^\/(admin|api|v1)(\/|$)/.test(r.path) && !PUBLIC.has(`${r.method} ${r.path}`));
+      assert.ok(admin.length >= 20, `${admin.length} staff routes`);
+      for (const r of admin) assert.equal(r.access, "admin", `${r.method.toUpperCase()} ${r.path} is declared public`);
+      assert.ok(routes.routes.filter((r) => r.access === "admin").every((r) => admin.includes(r)), "every admin route is walked");
       for (const r of admin) {
-        const path = r.path.replace(":id", "req_AAAAAAAAAAAA").replace(":taskId", "1").replace(":docId", "1");
+        const path = r.path.replace(":id", "req_AAAAAAAAAAAA").replace(":taskId", "1").replace(":docId", "1").replace(":list", "news");
         const res = await a.request(path, { method: r.method.toUpperCase(), headers: { "content-type": "application/json" }, body: r.method === "get" ? undefined : "{}" });
         assert.equal(res.status, 401, `${r.method.toUpperCase()} ${r.path}`);
         assert.equal(((await res.json()) as { error: { code: string } }).error.code, "unauthenticated");
