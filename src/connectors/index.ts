@@ -10,9 +10,19 @@ import { createMysqlConnector } from "./mysql/index.js";
 import { createPostgresConnector } from "./postgres/index.js";
 import { createRedisConnector } from "./redis/index.js";
 import { createSqliteConnector } from "./sqlite/index.js";
-import { ConnectorConfigError, type Connector } from "./types.js";
+import { ConnectorConfigError, type Connector, type ConnectorOptions } from "./types.js";
+import { mysqlAdapter } from "./mysql/index.js";
+import { postgresAdapter } from "./postgres/index.js";
+import { sqliteAdapter } from "./sqlite/index.js";
+import type { SqlAdapter } from "./sql.js";
 
 export * from "./types.js";
+export * from "./schema.js";
+export { indexServes, comparedExpression, type SqlAdapter } from "./sql.js";
+export { PG_TYPES } from "./postgres/index.js";
+
+/** The SQL engines' adapters, by engine name: how each strips a column to digits and reads its schema. */
+export const SQL_ADAPTERS: Readonly<Record<string, SqlAdapter>> = { postgres: postgresAdapter, mysql: mysqlAdapter, sqlite: sqliteAdapter };
 
 type Env = Record<string, string | undefined>;
 
@@ -23,15 +33,15 @@ function fromEnv(system: string, ref: { env: string } | string, env: Env, what: 
   return v;
 }
 
-type Factory = (system: string, config: ConnectorConfig, env: Env, cwd: string) => Connector;
+type Factory = (system: string, config: ConnectorConfig, env: Env, cwd: string, options: ConnectorOptions) => Connector;
 
 /** One factory per engine; adding an engine adds a row here, never a branch elsewhere. */
 const FACTORIES: Record<Exclude<ConnectorConfig["engine"], "manual">, Factory> = {
-  postgres: (system, c, env) => createPostgresConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), (c as { schema?: string }).schema),
-  mysql: (system, c, env) => createMysqlConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL")),
-  sqlite: (system, c, env, cwd) => createSqliteConnector(system, resolve(cwd, fromEnv(system, (c as { path: string | { env: string } }).path, env, "database path"))),
-  redis: (system, c, env) => createRedisConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL")),
-  files: (system, c, env, cwd) => createFilesConnector(system, resolve(cwd, fromEnv(system, (c as { directory?: string | { env: string } }).directory ?? ".", env, "directory"))),
+  postgres: (system, c, env, _cwd, o) => createPostgresConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), (c as { schema?: string }).schema, o),
+  mysql: (system, c, env, _cwd, o) => createMysqlConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), o),
+  sqlite: (system, c, env, cwd, o) => createSqliteConnector(system, resolve(cwd, fromEnv(system, (c as { path: string | { env: string } }).path, env, "database path")), o),
+  redis: (system, c, env, _cwd, o) => createRedisConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), o),
+  files: (system, c, env, cwd, o) => createFilesConnector(system, resolve(cwd, fromEnv(system, (c as { directory?: string | { env: string } }).directory ?? ".", env, "directory")), o),
 };
 
 /**
@@ -41,7 +51,7 @@ const FACTORIES: Record<Exclude<ConnectorConfig["engine"], "manual">, Factory> =
  * const shop = createConnector("shop", decl.systems.shop.connector, process.env);
  * ```
  */
-export function createConnector(system: string, config: ConnectorConfig | undefined, env: Env = process.env, cwd = process.cwd()): Connector | undefined {
+export function createConnector(system: string, config: ConnectorConfig | undefined, env: Env = process.env, cwd = process.cwd(), options: ConnectorOptions = {}): Connector | undefined {
   if (!config || config.engine === "manual") return undefined;
-  return FACTORIES[config.engine](system, config, env, cwd);
+  return FACTORIES[config.engine](system, config, env, cwd, options);
 }

@@ -2,33 +2,102 @@
  * The SQL connector, shared by PostgreSQL, MySQL/MariaDB and SQLite: Kysely
  * builds every statement, so table and column names from the declaration are
  * quoted by the engine's own rules and values are always bound parameters.
+ * What differs between the engines lives in each engine's `SqlAdapter`: the
+ * expression of a column's digits, and how the schema is read.
  */
-import { Kysely, type Dialect } from "kysely";
-import { chunks, ConnectorError, normalizeRow, type Connector, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "./types.js";
+import { Kysely, sql, type Dialect, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import { chunks, ConnectorError, isKeySelector, normalizeRow, type Comparison, type Connector, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector, type Value } from "./types.js";
+import { findColumn, findTable, normalizeExpression, type SchemaSnapshot, type TableInfo } from "./schema.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDb = Kysely<any>;
+export type AnyDb = Kysely<any>;
+
+/** What one SQL engine does its own way. */
+export interface SqlAdapter {
+  /** The text around a column that strips its separators, leaving digits: `[before, after]`. */
+  digits: readonly [string, string];
+  /** Reads the tables of the connected schema (all, or those named). */
+  introspect(db: AnyDb, schema: string | undefined, tables?: readonly string[]): Promise<TableInfo[]>;
+}
 
 export interface SqlConnectorOptions {
   system: string;
   engine: string;
   dialect: Dialect;
+  adapter: SqlAdapter;
   schema?: string;
   /** Describes the target without secrets, for errors. */
   describe: string;
+  readOnly?: boolean;
+}
+
+/** The SQL text of an expression over a column, as the index check and DDL suggestions write it. */
+export function comparedExpression(adapter: SqlAdapter, column: string, compare: Comparison): string {
+  if (compare === "fold") return `lower(${column})`;
+  if (compare === "digits") return `${adapter.digits[0]}${column}${adapter.digits[1]}`;
+  return column;
+}
+
+/**
+ * Whether an index of the table lets the engine find rows by a comparison on
+ * a column without reading the whole table: the index's first part is the
+ * column (exact, or case-folding by the column's own collation), or exactly
+ * the expression compared.
+ */
+export function indexServes(adapter: SqlAdapter, table: TableInfo, column: string, compare: Comparison): boolean {
+  const col = findColumn(table, column);
+  const want = normalizeExpression(comparedExpression(adapter, col?.name ?? column, compare));
+  const plain = normalizeExpression(col?.name ?? column);
+  const firsts = [...table.indexes.map((i) => i.parts[0]), table.primaryKey[0]].filter((p): p is string => !!p).map(normalizeExpression);
+  if (compare === "exact" || (compare === "fold" && col?.foldsCase)) return firsts.includes(plain);
+  return firsts.includes(want);
 }
 
 /** Creates a connector over any Kysely dialect. */
 export function createSqlConnector(options: SqlConnectorOptions): Connector {
   const root: AnyDb = new Kysely({ dialect: options.dialect });
   const db: AnyDb = options.schema ? root.withSchema(options.schema) : root;
+  const { adapter } = options;
   const fail = (what: string, err: unknown) => new ConnectorError(options.system, `${what} on ${options.describe} failed: ${(err as Error).message}`, { cause: err });
+  const tableInfo = new Map<string, Promise<TableInfo | undefined>>();
+  const describeTable = (name: string) => {
+    let t = tableInfo.get(name);
+    if (!t) tableInfo.set(name, (t = adapter.introspect(root, options.schema, [name]).then((ts) => findTable({ engine: options.engine, tables: ts }, name))));
+    return t;
+  };
 
-  const whereIn = <Q extends { where: (...a: never[]) => Q }>(q: Q, sel: Selector): Q => {
-    type W = { where: (f: string, op: string, v: unknown) => W };
-    let out = (q as unknown as W).where(sel.field, "in", sel.values as unknown[]);
-    for (const [k, v] of Object.entries(sel.equals ?? {})) out = v === null || v === undefined ? out.where(k, "is", null) : out.where(k, "=", v);
-    return out as unknown as Q;
+  /** The condition of a selector, with case folding done by the column's collation where it can be (so an index serves). */
+  const condition = async (table: string, sel: Selector): Promise<(eb: ExpressionBuilder<any, any>) => Expression<SqlBool>> => {
+    if (isKeySelector(sel)) {
+      const keys = sel.keys;
+      return (eb) =>
+        eb.or(
+          keys.map((k) =>
+            eb.and(sel.fields.map((f, i) => (k[i] === null || k[i] === undefined ? eb(eb.ref(f), "is", null) : eb(eb.ref(f), "=", k[i])))),
+          ),
+        );
+    }
+    const values = sel.values as Value[];
+    if (sel.compare === "digits") return (eb) => eb(sql`${sql.raw(adapter.digits[0])}${sql.ref(sel.field)}${sql.raw(adapter.digits[1])}`, "in", values);
+    if (sel.compare === "fold") {
+      const col = findColumn((await describeTable(table)) ?? { name: table, columns: [], primaryKey: [], foreignKeys: [], indexes: [] }, sel.field);
+      if (!col?.foldsCase) return (eb) => eb(eb.fn("lower", [eb.ref(sel.field)]), "in", values);
+    }
+    return (eb) => eb(eb.ref(sel.field), "in", values);
+  };
+
+  /** A selector in pieces small enough for one statement. */
+  const parts = (sel: Selector): Selector[] => {
+    if (isKeySelector(sel)) {
+      // A single-field key without nulls is an `IN` list, which engines plan best.
+      if (sel.fields.length === 1 && sel.keys.every((k) => k[0] !== null && k[0] !== undefined)) return chunks(sel.keys.map((k) => k[0])).map((values) => ({ field: sel.fields[0], values }));
+      return chunks(sel.keys, 200).map((keys) => ({ fields: sel.fields, keys }));
+    }
+    return chunks(sel.values).map((values) => ({ ...sel, values }));
+  };
+  const empty = (sel: Selector) => (isKeySelector(sel) ? sel.keys.length === 0 : sel.values.length === 0);
+  const refuse = () => {
+    if (options.readOnly) throw new ConnectorError(options.system, "opened read-only: no writes");
   };
 
   return {
@@ -42,11 +111,11 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
       }
     },
     async find(dataset: DatasetTarget, where: Selector): Promise<Row[]> {
-      if (where.values.length === 0) return [];
+      if (empty(where)) return [];
       const out: Row[] = [];
       try {
-        for (const part of chunks(where.values)) {
-          const rows = await whereIn(db.selectFrom(dataset.name).selectAll(), { field: where.field, values: part }).execute();
+        for (const part of parts(where)) {
+          const rows = await db.selectFrom(dataset.name).selectAll().where(await condition(dataset.name, part)).execute();
           for (const r of rows) out.push(normalizeRow(r as Row));
         }
       } catch (err) {
@@ -54,20 +123,37 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
       }
       return out;
     },
+    async count(dataset: DatasetTarget, field: string, values: readonly Value[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      try {
+        for (const part of chunks(values)) {
+          const rows = await db
+            .selectFrom(dataset.name)
+            .select((eb) => [eb.ref(field).as("v"), eb.fn.countAll().as("n")])
+            .where(field, "in", part)
+            .groupBy(field)
+            .execute();
+          for (const r of rows as { v: unknown; n: unknown }[]) out.set(String(r.v), Number(r.n));
+        }
+      } catch (err) {
+        throw fail(`counting ${dataset.name}`, err);
+      }
+      return out;
+    },
     async apply(mutations: readonly Mutation[]): Promise<MutationResult[]> {
+      refuse();
       try {
         return await root.transaction().execute(async (trx) => {
           const t: AnyDb = options.schema ? trx.withSchema(options.schema) : trx;
           const results: MutationResult[] = [];
           for (const m of mutations) {
             let affected = 0;
-            for (const part of chunks(m.where.values)) {
-              const sel = { field: m.where.field, values: part, equals: m.where.equals };
-              const r =
-                m.kind === "delete"
-                  ? await whereIn(t.deleteFrom(m.dataset.name), sel).executeTakeFirst()
-                  : await whereIn(t.updateTable(m.dataset.name).set(m.set), sel).executeTakeFirst();
-              affected += Number((r as { numDeletedRows?: bigint; numUpdatedRows?: bigint }).numDeletedRows ?? (r as { numUpdatedRows?: bigint }).numUpdatedRows ?? 0);
+            if (!empty(m.where)) {
+              for (const part of parts(m.where)) {
+                const where = await condition(m.dataset.name, part);
+                const r = m.kind === "delete" ? await t.deleteFrom(m.dataset.name).where(where).executeTakeFirst() : await t.updateTable(m.dataset.name).set(m.set).where(where).executeTakeFirst();
+                affected += Number((r as { numDeletedRows?: bigint }).numDeletedRows ?? (r as { numUpdatedRows?: bigint }).numUpdatedRows ?? 0);
+              }
             }
             results.push({ affected });
           }
@@ -75,6 +161,13 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
         });
       } catch (err) {
         throw fail("writing", err);
+      }
+    },
+    async introspect(tables?: readonly string[]): Promise<SchemaSnapshot> {
+      try {
+        return { engine: options.engine, tables: await adapter.introspect(root, options.schema, tables) };
+      } catch (err) {
+        throw fail("reading the schema", err);
       }
     },
     async close() {

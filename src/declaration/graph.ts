@@ -1,10 +1,21 @@
 /**
  * The dataset graph: every dataset of every system is a node; datasets holding
- * an identity field are entry points; foreign-key references are edges.
- * Rights requests traverse it; the linter checks that every personal dataset
- * is reachable from an identity.
+ * an identity field are entry points; foreign-key references are edges, each
+ * with what it says about the person (`relation`).
+ *
+ * Collection and the linter walk the graph with the same rule
+ * (`followedEdges`), so what `pledge check` calls reachable is exactly what a
+ * request reaches:
+ * - an `owner` reference is followed from the person's row down to the rows
+ *   that belong to it (a customer's orders);
+ * - a `detail` reference is followed up, from the person's row to the detail
+ *   it points at (the customer's address row);
+ * - `actor` and `lookup` references are never followed: they name someone
+ *   else, or something that is not personal.
+ * A reference into another system is followed only when the referenced field
+ * is an identity: the child is then searched by that identity's values.
  */
-import type { Declaration, Dataset } from "./schema.js";
+import type { Dataset, Declaration, Relation } from "./schema.js";
 
 export interface DatasetNode {
   /** `system.dataset` */
@@ -14,6 +25,8 @@ export interface DatasetNode {
   def: Dataset;
   /** Field name → identity type, for fields that hold an identity. */
   identities: Record<string, string>;
+  /** The primary key's fields, in declaration order (several for a composite key). */
+  primaryKey: string[];
   /** Whether any field holds personal data. */
   personal: boolean;
 }
@@ -25,11 +38,27 @@ export interface DatasetEdge {
   /** `system.dataset` referenced. */
   to: string;
   toField: string;
+  relation: Relation;
+  /** The reference leaves its system. */
+  crossSystem: boolean;
 }
 
 export interface DatasetGraph {
   nodes: Map<string, DatasetNode>;
   edges: DatasetEdge[];
+}
+
+/** `dataset.field` or `system.dataset.field` as [system, dataset, field]. */
+export function parseReference(system: string, ref: string): [string, string, string] {
+  const parts = ref.split(".");
+  return parts.length === 3 ? [parts[0], parts[1], parts[2]] : [system, parts[0], parts[1]];
+}
+
+/** The primary key of a dataset: its `primaryKey` fields in declaration order. */
+export function primaryKeyOf(ds: Dataset): string[] {
+  return Object.entries(ds.fields)
+    .filter(([, f]) => f.primaryKey)
+    .map(([name]) => name);
 }
 
 /** Builds the dataset graph of a declaration. */
@@ -44,31 +73,84 @@ export function buildDatasetGraph(decl: Declaration): DatasetGraph {
         if (f.identity) identities[fname] = f.identity;
         if (f.category) personal = true;
         if (f.references) {
-          const parts = f.references.split(".");
-          const [rs, rd, rf] = parts.length === 3 ? parts : [sid, parts[0], parts[1]];
-          edges.push({ from: `${sid}.${did}`, fromField: fname, to: `${rs}.${rd}`, toField: rf });
+          const [rs, rd, rf] = parseReference(sid, f.references);
+          edges.push({ from: `${sid}.${did}`, fromField: fname, to: `${rs}.${rd}`, toField: rf, relation: f.relation ?? "owner", crossSystem: rs !== sid });
         }
       }
-      nodes.set(`${sid}.${did}`, { key: `${sid}.${did}`, system: sid, dataset: did, def: ds, identities, personal });
+      nodes.set(`${sid}.${did}`, { key: `${sid}.${did}`, system: sid, dataset: did, def: ds, identities, primaryKey: primaryKeyOf(ds), personal });
     }
   }
   return { nodes, edges };
 }
 
-/** The datasets reachable from an identity, following references in both directions. */
+/** A reference into another system whose referenced field is an identity: the child is searched by that identity. */
+export function identityReference(graph: DatasetGraph, e: DatasetEdge): string | undefined {
+  if (!e.crossSystem || e.relation !== "owner") return undefined;
+  return graph.nodes.get(e.to)?.identities[e.toField];
+}
+
+/**
+ * The datasets where collection starts: those with an identity field, and
+ * those referencing another system's identity field.
+ */
+export function entryDatasets(graph: DatasetGraph): Set<string> {
+  const out = new Set<string>();
+  for (const n of graph.nodes.values()) if (Object.keys(n.identities).length) out.add(n.key);
+  for (const e of graph.edges) if (identityReference(graph, e) && graph.nodes.has(e.from)) out.add(e.from);
+  return out;
+}
+
+export interface FollowedEdge {
+  edge: DatasetEdge;
+  /** `down`: from a parent to the rows referencing it (owner); `up`: from a row to the detail it references. */
+  direction: "down" | "up";
+  /** The dataset reached. */
+  next: string;
+}
+
+/** The references collection follows from rows of `key` that are the person's. Self-references are never followed. */
+export function followedEdges(graph: DatasetGraph, key: string): FollowedEdge[] {
+  const out: FollowedEdge[] = [];
+  for (const e of graph.edges) {
+    if (e.crossSystem || e.from === e.to) continue;
+    if (e.relation === "owner" && e.to === key) out.push({ edge: e, direction: "down", next: e.from });
+    if (e.relation === "detail" && e.from === key) out.push({ edge: e, direction: "up", next: e.to });
+  }
+  return out;
+}
+
+/** The datasets a request can reach: from every entry dataset, along the references collection follows. */
 export function reachableDatasets(graph: DatasetGraph): Set<string> {
-  const seen = new Set<string>();
-  const queue = [...graph.nodes.values()].filter((n) => Object.keys(n.identities).length > 0).map((n) => n.key);
-  for (const k of queue) seen.add(k);
+  const seen = entryDatasets(graph);
+  const queue = [...seen];
   while (queue.length) {
-    const cur = queue.shift()!;
-    for (const e of graph.edges) {
-      const next = e.from === cur ? e.to : e.to === cur ? e.from : undefined;
-      if (next && !seen.has(next) && graph.nodes.has(next)) {
-        seen.add(next);
-        queue.push(next);
+    for (const f of followedEdges(graph, queue.shift()!)) {
+      if (!seen.has(f.next) && graph.nodes.has(f.next)) {
+        seen.add(f.next);
+        queue.push(f.next);
       }
     }
   }
   return seen;
+}
+
+/**
+ * The paths by which collection, starting at `start`, reaches a dataset whose
+ * rows are people (`subject`): each is a way to collect someone else.
+ */
+export function pathsToOtherPeople(graph: DatasetGraph, start: string): { target: string; via: DatasetEdge[] }[] {
+  const out: { target: string; via: DatasetEdge[] }[] = [];
+  const seen = new Set([start]);
+  const queue: { key: string; via: DatasetEdge[] }[] = [{ key: start, via: [] }];
+  while (queue.length) {
+    const cur = queue.shift()!;
+    for (const f of followedEdges(graph, cur.key)) {
+      if (seen.has(f.next)) continue;
+      seen.add(f.next);
+      const via = [...cur.via, f.edge];
+      if (graph.nodes.get(f.next)?.def.subject) out.push({ target: f.next, via });
+      queue.push({ key: f.next, via });
+    }
+  }
+  return out;
 }

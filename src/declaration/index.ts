@@ -24,6 +24,10 @@ export {
   type RightName,
   type MaskingStrategy,
   type ConnectorConfig,
+  type Relation,
+  type MatchMode,
+  RELATIONS,
+  MATCH_MODES,
 } from "./schema.js";
 export {
   parseDeclaration,
@@ -50,5 +54,19 @@ export {
 export * from "./law.js";
 export { parseDuration, addDuration, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
 export { suggest, didYouMean } from "./suggest.js";
-export { buildDatasetGraph, reachableDatasets, type DatasetGraph, type DatasetNode, type DatasetEdge } from "./graph.js";
+export {
+  buildDatasetGraph,
+  reachableDatasets,
+  entryDatasets,
+  followedEdges,
+  identityReference,
+  parseReference,
+  primaryKeyOf,
+  pathsToOtherPeople,
+  type DatasetGraph,
+  type DatasetNode,
+  type DatasetEdge,
+  type FollowedEdge,
+} from "./graph.js";
+export { DEFAULT_MATCH, identityMatch, fieldMatch, parsePhone, normalizeIdentity, identityEquals, type PhoneNumber } from "./identity.js";
 export { lintDeclaration, LINT_RULES, type Finding, type Severity, type LintRule, type LintRuleId } from "./lint.js";

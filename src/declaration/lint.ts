@@ -13,7 +13,7 @@ import {
   servesEu,
 } from "./law.js";
 import { categoriesOf, categoryWithin } from "./taxonomy.js";
-import { buildDatasetGraph, reachableDatasets } from "./graph.js";
+import { buildDatasetGraph, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
 import { durationDays, parseDuration } from "./duration.js";
 import type { DocPath } from "./load.js";
 
@@ -58,6 +58,10 @@ export const LINT_RULES = {
   "sale-no-opt-out": { severity: "error", article: "Cal. Civ. Code 1798.120, 1798.135", summary: "Data is sold or shared without a right to opt out." },
   "recipient-unused": { severity: "info", article: "GDPR Art 13(1)(e)", summary: "A recipient no purpose, system or service names." },
   "manual-system": { severity: "info", article: "GDPR Art 12(3)", summary: "A system without a connector: rights requests need staff." },
+  "reference-shared-owner": { severity: "error", article: "GDPR Art 17(1)", summary: "A row is declared to belong to two different people (two owner references to datasets of people)." },
+  "reference-reaches-person": { severity: "error", article: "GDPR Art 17(1)", summary: "Following owner or detail references from one person's rows reaches rows that are other people." },
+  "contact-channel-missing": { severity: "warning", article: "GDPR Art 12(6); 11 CCR 7060", summary: "An identity a person may give has no contact field beside it, so its code cannot be sent: requests wait for staff to verify by hand." },
+  "subject-undeclared": { severity: "info", article: "GDPR Art 17(1)", summary: "No dataset says that its rows are people (subject), so a request cannot notice when it matches several people." },
 } as const satisfies Record<string, Omit<LintRule, "id">>;
 
 export type LintRuleId = keyof typeof LINT_RULES;
@@ -201,8 +205,46 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     const reachable = reachableDatasets(graph);
     for (const node of graph.nodes.values()) {
       if (node.personal && !reachable.has(node.key)) {
-        add("dataset-unreachable", ["systems", node.system, "datasets", node.dataset], `dataset ${node.key} holds personal data but no identity field or reference leads to it, so erasure cannot reach it`);
+        add("dataset-unreachable", ["systems", node.system, "datasets", node.dataset], `dataset ${node.key} holds personal data but no identity field, owner reference or detail reference leads to it, so erasure cannot reach it`);
       }
+    }
+    // A foreign key does not mean "the same person": say which references name someone else.
+    const entries = entryDatasets(graph);
+    const people = new Set([...graph.nodes.values()].filter((n) => n.def.subject || entries.has(n.key)).map((n) => n.key));
+    for (const node of graph.nodes.values()) {
+      const owners = graph.edges.filter((e) => e.from === node.key && e.relation === "owner" && !e.crossSystem && e.to !== e.from && people.has(e.to));
+      const targets = [...new Set(owners.map((e) => e.to))];
+      if (targets.length > 1) {
+        add("reference-shared-owner", ["systems", node.system, "datasets", node.dataset], `rows of ${node.key} are declared to belong to ${targets.join(" and ")} (${owners.map((e) => e.fromField).join(", ")}): a row belongs to one person; mark a reference that names someone else relation: actor, or relation: detail`);
+      }
+    }
+    const reported = new Set<string>();
+    for (const start of entries) {
+      for (const p of pathsToOtherPeople(graph, start)) {
+        const last = p.via[p.via.length - 1];
+        const id = `${last.from}.${last.fromField}`;
+        if (reported.has(id)) continue;
+        reported.add(id);
+        const [sys, ds] = last.from.split(".");
+        const subject = graph.nodes.get(p.target)!.def.subject;
+        add("reference-reaches-person", ["systems", sys, "datasets", ds, "fields", last.fromField, "references"], `a request that matches rows of ${start} would collect rows of ${p.target}, which are people (subject: ${subject}), through ${p.via.map((e) => `${e.from}.${e.fromField}`).join(" → ")}: mark the reference that names another person relation: actor or relation: lookup`);
+      }
+    }
+    // A code for an identity that is not an email goes to a contact field of the matched row, or of the row it belongs to, in a system Pledge can search.
+    const contactOf = new Set<string>();
+    const hasContact = (key: string) => Object.values(graph.nodes.get(key)?.def.fields ?? {}).some((f) => f.contact === "email");
+    for (const node of graph.nodes.values()) {
+      const connector = decl.systems[node.system].connector;
+      if (!connector || connector.engine === "manual") continue;
+      if (hasContact(node.key) || graph.edges.some((e) => e.from === node.key && e.relation === "owner" && !e.crossSystem && hasContact(e.to))) Object.values(node.identities).forEach((t) => contactOf.add(t));
+    }
+    decl.rights.identities.forEach((t, i) => {
+      if (t !== "email" && !contactOf.has(t)) {
+        add("contact-channel-missing", ["rights", "identities", i], `requests by ${t} cannot be verified by code: no system with a connector holds a field with contact: email beside a ${t} identity (or in the row it belongs to), so they wait for staff to verify the person by hand`);
+      }
+    });
+    if (entries.size && ![...graph.nodes.values()].some((n) => n.def.subject)) {
+      add("subject-undeclared", ["systems"], "no dataset says its rows are people (subject: customer, …): a request cannot stop when its identities match several people's rows");
     }
   }
 

@@ -51,10 +51,18 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
         report(base, "a dataset of a files connector needs path and format (jsonl or csv)");
       }
       if (engine === "redis" && !ds.keyPattern) report(base, "a dataset of a redis connector needs keyPattern");
+      if (ds.subject) ref("data subject", ds.subject, subjects, [...base, "subject"]);
+      const hasIdentity = Object.values(ds.fields).some((f) => f.identity);
       for (const [fname, f] of Object.entries(ds.fields)) {
         const fpath: Path = [...base, "fields", fname];
         if (f.category) categoryRef(f.category, [...fpath, "category"]);
         if (f.masking === "fixed" && f.maskValue === undefined) report([...fpath, "maskValue"], "fixed masking needs maskValue");
+        if (f.match && !f.identity) report([...fpath, "match"], "match applies to an identity field: add identity, or remove match");
+        if (f.contact && !hasIdentity) report([...fpath, "contact"], "a contact field is found through an identity of the same dataset, and this dataset holds none");
+        if (f.personal === false && f.category) report([...fpath, "personal"], `a field with the data category '${f.category}' is personal; remove personal: false or the category`);
+        if (f.personal === false && f.identity) report([...fpath, "personal"], "an identity field is personal; remove personal: false");
+        if (!f.references && f.relation) report([...fpath, "relation"], "relation describes a reference: add references, or remove relation");
+        if (f.show && f.relation !== "lookup") report([...fpath, "show"], "show applies to a lookup reference (relation: lookup)");
         if (f.references) {
           const parts = f.references.split(".");
           const [rs, rd, rf] = parts.length === 3 ? parts : [sid, parts[0], parts[1]];
@@ -62,6 +70,8 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
           if (!decl.systems[rs]) ref("system", rs, decl.systems, [...fpath, "references"]);
           else if (!target) ref("dataset", rd, decl.systems[rs].datasets, [...fpath, "references"]);
           else if (!(rf in target.fields)) ref(`field of ${rs}.${rd}`, rf, target.fields, [...fpath, "references"]);
+          else if (f.show && !(f.show in target.fields)) ref(`field of ${rs}.${rd}`, f.show, target.fields, [...fpath, "show"]);
+          if (rs !== sid && f.relation === "detail") report([...fpath, "relation"], "a detail reference must stay within one system: the detail row is erased with the person's row");
         }
       }
     }

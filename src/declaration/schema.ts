@@ -210,16 +210,39 @@ const Purpose = z.strictObject({
   channels: z.array(z.enum(["email", "phone", "post", "sms", "web"])).default([]),
 });
 
+/**
+ * What a reference says about the person (GDPR Art 17 reaches only the person's own rows):
+ * - `owner`: the row belongs to the person of the referenced row (`orders.customer_id`);
+ * - `detail`: the person's row points at a detail of theirs (`customer.address_id → address`);
+ *   it is erased only when no other row still points at it;
+ * - `actor`: the row names someone else acting on it (`rental.staff_id`); never followed;
+ * - `lookup`: the referenced row is not personal (`film_id`, `city_id`); never erased.
+ */
+export const RELATIONS = ["owner", "detail", "actor", "lookup"] as const;
+
+/** How an identity field is compared with the value a person gives. */
+export const MATCH_MODES = ["exact", "case_insensitive", "phone"] as const;
+
 const Field = z.strictObject({
   category: categoryKey.optional(),
   /** The field holds an identity of the person (email, phone, account_id, device_id, job_number, …). */
   identity: id.optional(),
+  /** How the identity is matched; by default emails case-insensitively, phones across formats, others exactly. */
+  match: z.enum(MATCH_MODES).optional(),
+  /** The field holds the person's own contact address: verification codes for other identities go here. */
+  contact: z.enum(["email"]).optional(),
   primaryKey: z.boolean().optional(),
   /** A foreign key: `dataset.field` in the same system, or `system.dataset.field`. */
   references: z
     .string()
     .regex(/^[a-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$/, "expected dataset.field or system.dataset.field")
     .optional(),
+  /** What the reference means; `owner` when absent. */
+  relation: z.enum(RELATIONS).optional(),
+  /** For a `lookup` reference: the referenced field that exports show beside the key (a film's title). */
+  show: z.string().min(1).optional(),
+  /** `false` marks a field that is not personal data (a surrogate key, a lookup id, a flag). */
+  personal: z.boolean().optional(),
   masking: z.enum(MASKING_STRATEGIES).optional(),
   /** The replacement for `fixed` masking. */
   maskValue: z.string().optional(),
@@ -239,6 +262,8 @@ const Dataset = z.strictObject({
   type: z.enum(["hash", "string", "json"]).optional(),
   /** A temporary copy that must be purged after use (Data Intensity). */
   temporary: z.boolean().optional(),
+  /** Each row is one person of this kind (a data subject id): a request expects to match one row, never several. */
+  subject: id.optional(),
   fields: z.record(z.string().min(1), Field),
 });
 
@@ -387,6 +412,12 @@ const Rights = z.strictObject({
   /** A response time the organization promises, tighter than the law's. */
   responseTime: Duration.optional(),
   notifyRecipients: z.array(z.enum(["rectification", "erasure", "restriction"])).default([]),
+  /** Corrections of these categories wait for staff review before they are applied (names and contact fields by default). */
+  rectification: z
+    .strictObject({ review: z.array(categoryKey).default(["user.name", "user.contact"]) })
+    .default({ review: ["user.name", "user.contact"] }),
+  /** How long request records are kept as proof after a request closes (11 CCR § 7101: 24 months). */
+  requestRecords: Duration.default("24 months"),
   manualApproval: z.boolean().default(false),
   exportFormats: z.array(z.enum(["json", "csv", "html"])).default(["json", "csv", "html"]),
 });
@@ -476,6 +507,8 @@ export type TransferInfo = z.output<typeof Transfer>;
 export type LegalBasisName = (typeof LEGAL_BASES)[number];
 export type RightName = (typeof RIGHTS)[number];
 export type MaskingStrategy = (typeof MASKING_STRATEGIES)[number];
+export type Relation = (typeof RELATIONS)[number];
+export type MatchMode = (typeof MATCH_MODES)[number];
 export type ConnectorConfig = NonNullable<System["connector"]>;
 
 /** The JSON Schema of a declaration, for editors (`pledge schema > pledge.schema.json`). */

@@ -3,12 +3,34 @@
  * database (customers, orders, order items, invoices), a support database
  * (tickets, messages) and a JSON-lines web access log, for a few thousand
  * fictional people. Ada Lovelace (ada@example.net) has rows in all of them.
+ * The data is as untidy as real data: some emails are stored in mixed or upper
+ * case (Grace Hopper is `Grace.Hopper@Example.NET` in the shop), and phone
+ * numbers are written in five formats.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 
 export const DEMO_PERSON = { email: "ada@example.net", name: "Ada Lovelace", phone: "+44 20 7946 0001" };
+/** Stored in mixed case in the shop and in upper case in the support desk. */
+export const DEMO_MIXED_CASE_PERSON = { email: "Grace.Hopper@Example.NET", name: "Grace Hopper", phone: "+1 (212) 555-0100" };
+
+/** A Swedish mobile number (national 70 1dd dd dd) in one of the five ways people write it. */
+function swedishPhone(i: number): string {
+  const n = `701${String(i % 1_000_000).padStart(6, "0")}`;
+  switch (i % 5) {
+    case 0:
+      return `+46 ${n.slice(0, 2)} ${n.slice(2, 5)} ${n.slice(5, 7)} ${n.slice(7)}`;
+    case 1:
+      return `0${n.slice(0, 2)}-${n.slice(2, 5)} ${n.slice(5, 7)} ${n.slice(7)}`;
+    case 2:
+      return `0${n}`;
+    case 3:
+      return `+46${n}`;
+    default:
+      return `(0${n.slice(0, 2)}) ${n.slice(2, 5)} ${n.slice(5)}`;
+  }
+}
 
 /** A small deterministic PRNG (mulberry32), so every demo is the same. */
 function rng(seed: number) {
@@ -51,9 +73,12 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
 
   const people = Array.from({ length: size.customers }, (_, i) => {
     if (i === 0) return { ...DEMO_PERSON, address: "12 St James's Square, London" };
+    if (i === 1) return { ...DEMO_MIXED_CASE_PERSON, address: "1 Navy Yard, Arlington" };
     const f = pick(FIRST);
     const l = pick(LAST);
-    return { email: `${f.toLowerCase()}.${l.toLowerCase()}.${i}@example.net`, name: `${f} ${l}`, phone: `+46 70 ${String(1000000 + i).slice(1)}`, address: `${1 + Math.floor(r() * 90)} Storgatan, ${pick(CITIES)}` };
+    // One in seven people typed their email with capitals, as real sign-up forms keep it.
+    const email = `${f.toLowerCase()}.${l.toLowerCase()}.${i}@example.net`;
+    return { email: i % 7 === 3 ? `${f}.${l}.${i}@Example.net` : email, name: `${f} ${l}`, phone: swedishPhone(i), address: `${1 + Math.floor(r() * 90)} Storgatan, ${pick(CITIES)}` };
   });
 
   const shop = new BetterSqlite3(shopPath);
@@ -111,8 +136,10 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
   let msgId = 0;
   support.transaction(() => {
     for (let t = 1; t <= size.tickets; t++) {
-      const p = t <= 2 ? people[0] : pick(people);
-      insT.run(t, p.email, p.name, t === 1 ? "Where is my tent?" : t === 2 ? "Boots too small" : `Question about ${pick(SKUS)}`, day(Math.floor(r() * 320)));
+      const p = t <= 2 ? people[0] : t === 3 ? people[1] : pick(people);
+      // The support desk upper-cases the addresses of tickets that came in by mail.
+      const email = t === 3 || t % 11 === 0 ? p.email.toUpperCase() : p.email;
+      insT.run(t, email, p.name, t === 1 ? "Where is my tent?" : t === 2 ? "Boots too small" : t === 3 ? "Compass keeps pointing at the bug" : `Question about ${pick(SKUS)}`, day(Math.floor(r() * 320)));
       const n = 1 + Math.floor(r() * 3);
       for (let k = 0; k < n; k++) insM.run(++msgId, t, k === 0 ? `Hello, this is ${p.name}. I have a question.` : "Thanks for your help!");
     }
@@ -121,13 +148,13 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
 
   const lines: string[] = [];
   for (let i = 0; i < size.logLines; i++) {
-    const who = i < 30 ? 0 : Math.floor(r() * people.length);
-    const loggedIn = i < 20 || r() < 0.4;
+    const who = i < 30 ? 0 : i < 40 ? 1 : Math.floor(r() * people.length);
+    const loggedIn = i < 20 || (i >= 30 && i < 35) || r() < 0.4;
     lines.push(
       JSON.stringify({
         time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
         ip: `10.${who % 250}.${Math.floor(who / 250) % 250}.${1 + (who % 200)}`,
-        user_email: loggedIn ? people[who].email : null,
+        user_email: loggedIn ? people[who].email.toLowerCase() : null,
         visitor_id: `v-${who.toString(36)}-${(who * 7919).toString(36)}`,
         path: pick(PATHS),
         user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",

@@ -1,14 +1,39 @@
 /**
- * Collecting a person's rows in one system: start from the datasets holding an
- * identity the request knows, then follow references from each found row to
- * the rows that point at it (an order's items, a ticket's messages). Strong
- * identities found on the way (a phone number, an account id) are returned so
- * that other systems can be searched with them too.
+ * Collecting a person's rows in one system.
+ *
+ * 1. Entry: datasets holding an identity the request knows are searched by it,
+ *    matched the way the data stores it (emails in any case, phones in any
+ *    format). Rows found so are *matched*: they are the person's.
+ * 2. References are followed by what they mean (declaration/graph.ts): down an
+ *    `owner` reference to the rows that belong to a row of the person's, up a
+ *    `detail` reference to the detail the person's row points at. `actor` and
+ *    `lookup` references are never followed; rows naming the person as an
+ *    actor are only counted.
+ * 3. A row of a dataset that holds identities, reached only through a
+ *    reference, is not the person's until an identity matches it: it is
+ *    reported, never expanded, exported or changed.
+ *
+ * Identities seen in matched rows (a phone on the customer row) are returned
+ * so that every system is searched with them too.
  */
-import type { Declaration, Dataset } from "../declaration/index.js";
-import type { Connector, DatasetTarget, Row, Value } from "../connectors/index.js";
+import {
+  buildDatasetGraph,
+  entryDatasets,
+  fieldMatch,
+  followedEdges,
+  identityEquals,
+  identityReference,
+  normalizeIdentity,
+  parsePhone,
+  primaryKeyOf,
+  type Dataset,
+  type DatasetGraph,
+  type Declaration,
+  type MatchMode,
+} from "../declaration/index.js";
+import type { Connector, DatasetTarget, FieldSelector, Row, Value } from "../connectors/index.js";
 
-/** Identity type → values, e.g. `{ email: ["ada@example.com"] }`. */
+/** Identity type → canonical values, e.g. `{ email: ["ada@example.com"], phone: ["+442079460001"] }`. */
 export type Identities = Record<string, string[]>;
 
 /** Identity types that many people may share: searched only when the requester gives them. */
@@ -16,24 +41,57 @@ export const WEAK_IDENTITIES: ReadonlySet<string> = new Set(["ip_address"]);
 
 export interface FoundRow {
   row: Row;
-  /** The field and value that led to the row: the selector that reaches it again. */
-  via: { field: string; value: string };
+  /** The identity fields whose values matched one of the person's identities; empty when reached only through references. */
+  matchedBy: string[];
+  /** The row is the person's: matched, or reached from the person's rows through a dataset without identities. */
+  own: boolean;
+}
+
+export interface DatasetSearch {
+  /** How the dataset was searched: `email (email)`, `customer_id → customers.id`. Empty when it never was. */
+  by: string[];
+  /** Why it was not searched. */
+  notReached?: string;
+}
+
+/** Rows that name the person as someone acting on them (`rental.staff_id`): counted, never collected. */
+export interface ActorMention {
+  dataset: string;
+  field: string;
+  /** The dataset of the person's rows they point at. */
+  of: string;
+  rows: number;
 }
 
 export interface SystemCollection {
   system: string;
   datasets: Record<string, FoundRow[]>;
-  /** Strong identities seen in the rows. */
+  /** Strong identities seen in the person's matched rows, canonical. */
   discovered: Identities;
+  /** Identity type → canonical value → rows it matched here. */
+  matched: Record<string, Record<string, number>>;
+  searched: Record<string, DatasetSearch>;
+  actors: ActorMention[];
+  /** Datasets of people (`subject`) where the identities matched more than one row: someone must confirm before anything is done. */
+  ambiguous: { dataset: string; rows: number; keys: string[] }[];
+  /** For exports: dataset → lookup field → key → the value shown for it (a film's title). */
+  lookups: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+const graphs = new WeakMap<Declaration, DatasetGraph>();
+/** The declaration's dataset graph, built once per declaration. */
+export function graphOf(decl: Declaration): DatasetGraph {
+  let g = graphs.get(decl);
+  if (!g) graphs.set(decl, (g = buildDatasetGraph(decl)));
+  return g;
 }
 
 /** The connector's view of a declared dataset. */
 export function datasetTarget(id: string, ds: Dataset): DatasetTarget {
-  const pk = Object.entries(ds.fields).find(([, f]) => f.primaryKey)?.[0];
   return {
     name: ds.name ?? ds.keyPattern ?? ds.path ?? id,
     fields: Object.keys(ds.fields),
-    ...(pk ? { primaryKey: pk } : {}),
+    primaryKey: primaryKeyOf(ds),
     ...(ds.keyPattern ? { keyPattern: ds.keyPattern } : {}),
     ...(ds.type ? { type: ds.type } : {}),
     ...(ds.path ? { path: ds.path } : {}),
@@ -41,33 +99,22 @@ export function datasetTarget(id: string, ds: Dataset): DatasetTarget {
   };
 }
 
-/** A stable key for a row: its primary key, or its whole content. */
+/** The fields that pick exactly one row: the primary key, or every declared field where there is none. */
+export function rowKeyFields(ds: Dataset, row: Row): string[] {
+  const pk = primaryKeyOf(ds);
+  return pk.length ? pk : Object.keys(ds.fields).filter((f) => f in row);
+}
+
+/** A stable key for a row: its primary key (composite keys whole), or its declared content. */
 export function rowKey(ds: Dataset, row: Row): string {
-  const pk = Object.entries(ds.fields).find(([, f]) => f.primaryKey)?.[0];
-  return pk ? `pk:${String(row[pk])}` : `row:${JSON.stringify(Object.keys(ds.fields).map((f) => row[f] ?? null))}`;
+  return JSON.stringify(rowKeyFields(ds, row).map((f) => row[f] ?? null));
 }
 
-interface Edge {
-  child: string;
-  fk: string;
-  parentSystem: string;
-  parent: string;
-  pk: string;
-}
-
-/** References of one system's datasets, excluding self-references (a row pointing at another row of its kind is not the same person's). */
-export function systemEdges(decl: Declaration, system: string): Edge[] {
-  const edges: Edge[] = [];
-  for (const [did, ds] of Object.entries(decl.systems[system]?.datasets ?? {})) {
-    for (const [fname, f] of Object.entries(ds.fields)) {
-      if (!f.references) continue;
-      const parts = f.references.split(".");
-      const [ps, pd, pf] = parts.length === 3 ? parts : [system, parts[0], parts[1]];
-      if (ps === system && pd === did) continue;
-      edges.push({ child: did, fk: fname, parentSystem: ps, parent: pd, pk: pf });
-    }
-  }
-  return edges;
+/** The selector for a field that holds an identity, under the field's matching. */
+function identitySelector(field: string, mode: MatchMode, values: string[], region: string): FieldSelector {
+  if (mode === "case_insensitive") return { field, values: values.map((v) => v.toLowerCase()), compare: "fold" };
+  if (mode === "phone") return { field, values: [...new Set(values.flatMap((v) => parsePhone(v, region)?.candidates ?? [v.replace(/\D/g, "")]))], compare: "digits" };
+  return { field, values };
 }
 
 /**
@@ -79,70 +126,163 @@ export function systemEdges(decl: Declaration, system: string): Edge[] {
  */
 export async function collectSystem(decl: Declaration, system: string, connector: Connector, identities: Identities): Promise<SystemCollection> {
   const sys = decl.systems[system];
+  const graph = graphOf(decl);
+  const entries = entryDatasets(graph);
+  const region = decl.organization.country;
+  const isEntry = (did: string) => entries.has(`${system}.${did}`);
   const found = new Map<string, Map<string, FoundRow>>();
-  const add = (did: string, rows: Row[], field: string) => {
+  const searched: Record<string, DatasetSearch> = Object.fromEntries(Object.keys(sys.datasets).map((d) => [d, { by: [] }]));
+  const matched: Record<string, Record<string, number>> = {};
+  const fresh: string[] = [];
+
+  const add = (did: string, rows: Row[], matchedBy?: string) => {
+    const ds = sys.datasets[did];
     let m = found.get(did);
     if (!m) found.set(did, (m = new Map()));
-    let added = 0;
     for (const row of rows) {
-      const k = rowKey(sys.datasets[did], row);
-      if (!m.has(k)) {
-        m.set(k, { row, via: { field, value: String(row[field]) } });
-        added++;
-      }
+      const k = rowKey(ds, row);
+      const prev = m.get(k);
+      if (prev && (!matchedBy || prev.matchedBy.includes(matchedBy))) continue;
+      const by = matchedBy ? [...(prev?.matchedBy ?? []), matchedBy] : (prev?.matchedBy ?? []);
+      const own = by.length > 0 || !isEntry(did);
+      m.set(k, { row, matchedBy: by, own });
+      if (own && !prev?.own) fresh.push(did);
     }
-    return added;
+  };
+  const count = (type: string, value: string) => {
+    const t = (matched[type] ??= {});
+    t[value] = (t[value] ?? 0) + 1;
   };
 
-  // 1. entry points: datasets holding an identity the request knows
+  // 1. entry points: identity fields, matched the way the data holds them
   for (const [did, ds] of Object.entries(sys.datasets)) {
     for (const [fname, f] of Object.entries(ds.fields)) {
-      const values = f.identity ? identities[f.identity] : undefined;
-      if (values?.length) add(did, await connector.find(datasetTarget(did, ds), { field: fname, values }), fname);
+      if (!f.identity) continue;
+      const values = identities[f.identity] ?? [];
+      if (!values.length) continue;
+      const mode = fieldMatch(f);
+      searched[did].by.push(`${fname} (${f.identity})`);
+      const rows = await connector.find(datasetTarget(did, ds), identitySelector(fname, mode, values, region));
+      const hits = rows.filter((row) => {
+        const v = values.find((x) => identityEquals(mode, row[fname], x, region));
+        if (v !== undefined) count(f.identity!, v);
+        return v !== undefined;
+      });
+      add(did, hits, fname);
     }
   }
-  // 2. references into other systems whose key is an identity: search by that identity's values
-  const edges = systemEdges(decl, system);
-  for (const e of edges.filter((x) => x.parentSystem !== system)) {
-    const parentField = decl.systems[e.parentSystem]?.datasets[e.parent]?.fields[e.pk];
-    const values = parentField?.identity ? identities[parentField.identity] : undefined;
-    if (values?.length) add(e.child, await connector.find(datasetTarget(e.child, sys.datasets[e.child]), { field: e.fk, values }), e.fk);
+  // 2. references into another system's identity: the child is searched by that identity's values
+  for (const e of graph.edges.filter((x) => x.from.startsWith(`${system}.`))) {
+    const type = identityReference(graph, e);
+    const values = type ? identities[type] ?? [] : [];
+    if (!type || !values.length) continue;
+    const did = e.from.slice(system.length + 1);
+    searched[did].by.push(`${e.fromField} → ${e.to}.${e.toField} (${type})`);
+    const rows = await connector.find(datasetTarget(did, sys.datasets[did]), identitySelector(e.fromField, fieldMatch({ identity: type }), values, region));
+    const hits = rows.filter((row) => values.some((x) => identityEquals(fieldMatch({ identity: type }), row[e.fromField], x, region)));
+    hits.forEach((row) => count(type, values.find((x) => identityEquals(fieldMatch({ identity: type }), row[e.fromField], x, region))!));
+    add(did, hits, e.fromField);
   }
-  // 3. follow references from found parents to their children, until nothing new turns up
+  // 3. references from the person's rows: owner references down, detail references up
   const asked = new Map<string, Set<string>>();
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const e of edges.filter((x) => x.parentSystem === system)) {
-      const parents = found.get(e.parent);
-      if (!parents?.size) continue;
-      const seen = asked.get(`${e.child}.${e.fk}`) ?? new Set<string>();
-      asked.set(`${e.child}.${e.fk}`, seen);
+  while (fresh.length) {
+    const did = fresh.shift()!;
+    const own = [...(found.get(did)?.values() ?? [])].filter((r) => r.own);
+    for (const f of followedEdges(graph, `${system}.${did}`)) {
+      const next = f.next.slice(system.length + 1);
+      // down: children whose key points at our rows; up: the detail rows our key points at
+      const [fromField, toField] = f.direction === "down" ? [f.edge.toField, f.edge.fromField] : [f.edge.fromField, f.edge.toField];
+      const seen = asked.get(`${f.edge.from}.${f.edge.fromField}`) ?? new Set<string>();
+      asked.set(`${f.edge.from}.${f.edge.fromField}`, seen);
       const values: Value[] = [];
-      for (const p of parents.values()) {
-        const v = p.row[e.pk];
-        if (v !== null && v !== undefined && !seen.has(String(v))) {
-          seen.add(String(v));
-          values.push(v as Value);
-        }
+      for (const r of own) {
+        const v = r.row[fromField];
+        if (v === null || v === undefined || seen.has(String(v))) continue;
+        seen.add(String(v));
+        values.push(v as Value);
       }
-      if (!values.length) continue;
-      if (add(e.child, await connector.find(datasetTarget(e.child, sys.datasets[e.child]), { field: e.fk, values }), e.fk) > 0) changed = true;
+      const how = f.direction === "down" ? `${f.edge.fromField} → ${did}.${f.edge.toField}` : `${did}.${f.edge.fromField} → ${f.edge.toField}`;
+      if (!searched[next].by.includes(how)) searched[next].by.push(how);
+      if (values.length) add(next, await connector.find(datasetTarget(next, sys.datasets[next]), { field: toField, values }));
     }
   }
 
+  const datasets = Object.fromEntries([...found].map(([d, m]) => [d, [...m.values()]]));
+
+  // Strong identities of the person's matched rows seed further searches.
   const discovered: Identities = {};
-  for (const [did, rows] of found) {
+  for (const [did, rows] of Object.entries(datasets)) {
     for (const [fname, f] of Object.entries(sys.datasets[did].fields)) {
       if (!f.identity || WEAK_IDENTITIES.has(f.identity)) continue;
-      for (const { row } of rows.values()) {
+      for (const { row, matchedBy } of rows) {
         const v = row[fname];
-        if (v === null || v === undefined || v === "") continue;
+        if (!matchedBy.length || v === null || v === undefined || String(v).trim() === "") continue;
+        if (f.identity === "phone" && !parsePhone(String(v), region)) continue;
+        const canonical = normalizeIdentity(f.identity, String(v), region);
         const list = (discovered[f.identity] ??= []);
-        if (!list.includes(String(v))) list.push(String(v));
+        if (!list.includes(canonical)) list.push(canonical);
       }
     }
   }
-  return { system, datasets: Object.fromEntries([...found].map(([d, m]) => [d, [...m.values()]])), discovered };
+
+  // A dataset of people where several rows matched: someone must confirm they are one person.
+  const ambiguous: SystemCollection["ambiguous"] = [];
+  for (const [did, rows] of Object.entries(datasets)) {
+    const ds = sys.datasets[did];
+    const mine = rows.filter((r) => r.matchedBy.length);
+    if (ds.subject && mine.length > 1) ambiguous.push({ dataset: did, rows: mine.length, keys: mine.map((r) => rowKey(ds, r.row)).sort() });
+  }
+
+  // Rows naming the person as an actor (staff on a rental) are counted, never collected.
+  const actors: ActorMention[] = [];
+  for (const e of graph.edges) {
+    if (e.relation !== "actor" || e.crossSystem || !e.to.startsWith(`${system}.`)) continue;
+    const of = e.to.slice(system.length + 1);
+    const child = e.from.slice(system.length + 1);
+    const values = [...new Set((datasets[of] ?? []).filter((r) => r.own).map((r) => r.row[e.toField]).filter((v) => v !== null && v !== undefined))] as Value[];
+    if (!values.length) continue;
+    const counts = await connector.count(datasetTarget(child, sys.datasets[child]), e.fromField, values);
+    const rows = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (rows) actors.push({ dataset: child, field: e.fromField, of, rows });
+  }
+
+  // Lookups an export shows beside their keys (a film's title beside film_id).
+  const lookups: SystemCollection["lookups"] = {};
+  for (const [did, rows] of Object.entries(datasets)) {
+    for (const [fname, f] of Object.entries(sys.datasets[did].fields)) {
+      if (f.relation !== "lookup" || !f.show || !f.references) continue;
+      const e = graph.edges.find((x) => x.from === `${system}.${did}` && x.fromField === fname);
+      if (!e || e.crossSystem) continue;
+      const target = e.to.slice(system.length + 1);
+      const values = [...new Set(rows.filter((r) => r.own).map((r) => r.row[fname]).filter((v) => v !== null && v !== undefined))] as Value[];
+      if (!values.length) continue;
+      const shown: Record<string, unknown> = {};
+      for (const r of await connector.find(datasetTarget(target, sys.datasets[target]), { field: e.toField, values })) shown[String(r[e.toField])] = r[f.show] ?? null;
+      (lookups[did] ??= {})[fname] = shown;
+    }
+  }
+
+  for (const [did, s] of Object.entries(searched)) {
+    if (s.by.length) continue;
+    s.notReached = notReachedReason(graph, system, did, identities);
+  }
+  return { system, datasets, discovered, matched, searched, actors, ambiguous, lookups };
+}
+
+/** Why a dataset was never searched for this request. */
+function notReachedReason(graph: DatasetGraph, system: string, did: string, identities: Identities): string {
+  const node = graph.nodes.get(`${system}.${did}`)!;
+  const types = [...new Set(Object.values(node.identities))];
+  if (types.length) {
+    const weak = types.filter((t) => WEAK_IDENTITIES.has(t));
+    return `searched only by ${types.join(", ")}, which this request does not know${weak.length ? ` (${weak.join(", ")} is used only when the person gives it)` : ""}`;
+  }
+  const from = [
+    ...graph.edges.filter((e) => e.from === node.key && e.relation === "owner" && !e.crossSystem).map((e) => e.to),
+    ...graph.edges.filter((e) => e.to === node.key && e.relation === "detail").map((e) => e.from),
+  ];
+  if (from.length) return `reached only from ${[...new Set(from)].join(", ")}, where none of the person's rows was found`;
+  return "no identity field, owner reference or detail reference leads here";
 }
 
 /** Merges identity sets; returns the merged set and whether anything was new. */

@@ -1,29 +1,79 @@
 /**
  * Erasure, rectification and access views over a system's collected rows.
  *
- * Erasure deletes a person's rows children first, so foreign keys hold. A row
- * must stay when its dataset's retention rule has a legal-obligation exception
- * (invoices kept for tax law), or when a row that stays references it; such a
- * row is masked field by field instead (amounts kept, contact fields masked).
+ * Erasure deletes the person's rows children first, so foreign keys hold. A
+ * row of theirs stays when:
+ * - its dataset's retention rule has a legal exception (invoices kept for tax
+ *   law): it is masked field by field;
+ * - rows outside the person's name it as an actor (a staff row on other
+ *   people's rentals), or refer to it in their own right: it is masked;
+ * - it is a detail other rows point at too (an address shared with the
+ *   store): it is shared, and left as it is;
+ * - a row that stays references it: it is masked.
+ * Rows of datasets of people that no identity matched are never changed.
  * Keys are never masked, so references stay intact.
  */
-import type { Declaration, Dataset } from "../declaration/index.js";
-import type { Mutation, Row, Selector } from "../connectors/index.js";
-import { datasetTarget, rowKey, systemEdges, type SystemCollection } from "./collect.js";
-import { maskValue } from "./mask.js";
+import { type Dataset, type Declaration, type MaskingStrategy, type Relation } from "../declaration/index.js";
+import type { ColumnInfo, Connector, Mutation, Row, Selector, Value } from "../connectors/index.js";
+import { datasetTarget, graphOf, rowKey, rowKeyFields, type FoundRow, type SystemCollection } from "./collect.js";
+import { maskFits, maskValue } from "./mask.js";
+
+export type KeepKind = "legal_hold" | "retention" | "shared" | "referenced" | "kept_row_references";
+
+export interface KeepReason {
+  kind: KeepKind;
+  why: string;
+  rows: number;
+}
 
 export interface DatasetErasureReport {
   dataset: string;
+  /** The person's rows found. */
+  found: number;
   deleted: number;
+  /** Rows kept with their personal fields masked. */
   masked: number;
-  /** Why rows were masked rather than deleted. */
-  keptBecause: string[];
+  /** Rows kept as they are. */
+  unchanged: number;
+  kept: KeepReason[];
+  /** Fields left as they are in masked rows (`masking: keep`). */
+  keptFields: string[];
+  /** Rows of people reached through a reference that no identity of the person matched: never changed. */
+  notMatched: number;
 }
 
 export interface ErasurePlan {
   system: string;
   mutations: Mutation[];
   report: DatasetErasureReport[];
+}
+
+/** A row outside the collection that points at a collected row. */
+export interface Referrer {
+  dataset: string;
+  field: string;
+  relation: Relation;
+  rows: number;
+}
+
+/** Dataset → row key → the rows outside the collection that point at that row. */
+export type Referrers = Record<string, Record<string, Referrer[]>>;
+
+export interface ErasureContext {
+  /** The organization's key, for HMAC masking. */
+  key: string;
+  referrers?: Referrers;
+  /** Dataset → column name → column, where the engine has a schema: masks then fit the column. */
+  columns?: Record<string, Map<string, ColumnInfo>>;
+}
+
+/** A mask that cannot fit its column: nothing is written. */
+export class ErasurePlanError extends Error {
+  readonly code = "ERASURE_PLAN";
+  constructor(message: string) {
+    super(message);
+    this.name = "ErasurePlanError";
+  }
 }
 
 /** Why rows of a dataset must stay, if they must: a retention rule's legal exception. */
@@ -33,24 +83,37 @@ export function legalHoldOf(decl: Declaration, ds: Dataset): string | undefined 
   return ex ? `${ex.reason}${ex.period ? ` (kept ${ex.period})` : rule?.period && rule.period !== "indefinite" ? ` (kept ${rule.period})` : ""}` : undefined;
 }
 
-/** The selector that reaches exactly this row again: its primary key, or the whole row. */
-function selectorOf(ds: Dataset, row: Row, via: { field: string; value: string }): Selector {
-  const pk = Object.entries(ds.fields).find(([, f]) => f.primaryKey)?.[0];
-  if (pk && row[pk] !== undefined) return { field: pk, values: [row[pk] as string] };
-  const equals = Object.fromEntries(Object.keys(ds.fields).filter((f) => f in row).map((f) => [f, row[f] as unknown]));
-  return { field: via.field, values: [via.value], equals };
+/** The selector that reaches exactly these rows again: by primary key (composite keys whole), or by every declared field. */
+function selectorOf(ds: Dataset, rows: Row[]): Selector[] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const fields = rowKeyFields(ds, r);
+    const k = fields.join("\u0000");
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()].map((rs) => {
+    const fields = rowKeyFields(ds, rs[0]);
+    return { fields, keys: rs.map((r) => fields.map((f) => (r[f] ?? null) as Value)) };
+  });
+}
+
+/** Same-system references between datasets (every relation: foreign keys hold whatever a reference means). */
+function systemReferences(decl: Declaration, system: string) {
+  return graphOf(decl)
+    .edges.filter((e) => !e.crossSystem && e.from.startsWith(`${system}.`))
+    .map((e) => ({ child: e.from.slice(system.length + 1), fk: e.fromField, parent: e.to.slice(system.length + 1), pk: e.toField, relation: e.relation }));
 }
 
 /** The dataset order for deletion: children before the parents they reference. */
 export function deletionOrder(decl: Declaration, system: string): string[] {
   const datasets = Object.keys(decl.systems[system]?.datasets ?? {});
-  const edges = systemEdges(decl, system).filter((e) => e.parentSystem === system);
+  const refs = systemReferences(decl, system).filter((r) => r.child !== r.parent);
   const order: string[] = [];
   const visiting = new Set<string>();
   const visit = (d: string) => {
     if (order.includes(d) || visiting.has(d)) return;
     visiting.add(d);
-    for (const e of edges.filter((x) => x.parent === d)) visit(e.child);
+    for (const r of refs.filter((x) => x.parent === d)) visit(r.child);
     visiting.delete(d);
     order.push(d);
   };
@@ -59,137 +122,236 @@ export function deletionOrder(decl: Declaration, system: string): string[] {
 }
 
 /**
+ * Counts the rows outside the collection that point at collected rows through
+ * references collection does not follow (a detail shared with the store, a
+ * staff row named on other people's rentals, a self-reference): those rows
+ * must stay for the references to hold.
+ */
+export async function countReferrers(decl: Declaration, collection: SystemCollection, connector: Connector): Promise<Referrers> {
+  const sys = decl.systems[collection.system];
+  const out: Referrers = {};
+  for (const r of systemReferences(decl, collection.system)) {
+    // Owner references are followed down, so every row pointing at a row of the person's is collected already.
+    if (r.relation === "owner" && r.child !== r.parent) continue;
+    const parents = (collection.datasets[r.parent] ?? []).filter((p) => p.own);
+    const values = [...new Set(parents.map((p) => p.row[r.pk]).filter((v) => v !== null && v !== undefined).map(String))];
+    if (!values.length) continue;
+    const counts = await connector.count(datasetTarget(r.child, sys.datasets[r.child]), r.fk, values);
+    const inCollection = new Map<string, number>();
+    for (const c of collection.datasets[r.child] ?? []) {
+      const v = c.row[r.fk];
+      if (v !== null && v !== undefined) inCollection.set(String(v), (inCollection.get(String(v)) ?? 0) + 1);
+    }
+    for (const p of parents) {
+      const v = String(p.row[r.pk]);
+      const others = (counts.get(v) ?? 0) - (inCollection.get(v) ?? 0);
+      if (others <= 0) continue;
+      const byKey = (out[r.parent] ??= {});
+      (byKey[rowKey(sys.datasets[r.parent], p.row)] ??= []).push({ dataset: r.child, field: r.fk, relation: r.relation, rows: others });
+    }
+  }
+  return out;
+}
+
+interface Stay {
+  /** Masked (true) or left as it is (false). */
+  mask: boolean;
+  reasons: Map<KeepKind, string>;
+}
+
+/**
  * Plans the erasure of a person's collected rows in one system.
  *
  * ```ts
- * const plan = planErasure(decl, collection, { key: orgKey });
+ * const plan = planErasure(decl, collection, { key: orgKey, referrers: await countReferrers(decl, collection, c) });
  * await connector.apply(plan.mutations);
  * ```
+ *
+ * @throws ErasurePlanError when a mask cannot fit its column
  */
-export function planErasure(decl: Declaration, collection: SystemCollection, ctx: { key: string }): ErasurePlan {
+export function planErasure(decl: Declaration, collection: SystemCollection, ctx: ErasureContext): ErasurePlan {
   const system = collection.system;
   const sys = decl.systems[system];
-  const edges = systemEdges(decl, system).filter((e) => e.parentSystem === system);
-
-  // Rows that must stay: held by law, or referenced by a row that stays.
-  const stays = new Map<string, Set<string>>();
-  const reasons = new Map<string, Set<string>>();
-  const keep = (did: string, key: string, reason: string) => {
-    const s = stays.get(did) ?? new Set();
-    stays.set(did, s);
-    const r = reasons.get(did) ?? new Set();
-    reasons.set(did, r);
-    r.add(reason);
-    if (s.has(key)) return false;
-    s.add(key);
+  const refs = systemReferences(decl, system);
+  const stays = new Map<string, Map<string, Stay>>();
+  const stay = (did: string, key: string, mask: boolean, kind: KeepKind, why: string): boolean => {
+    const m = stays.get(did) ?? new Map<string, Stay>();
+    stays.set(did, m);
+    const s = m.get(key);
+    if (s) {
+      if (!s.reasons.has(kind)) s.reasons.set(kind, why);
+      return false;
+    }
+    m.set(key, { mask, reasons: new Map([[kind, why]]) });
     return true;
   };
-  for (const [did, rows] of Object.entries(collection.datasets)) {
-    const hold = legalHoldOf(decl, sys.datasets[did]);
-    if (hold) for (const r of rows) keep(did, rowKey(sys.datasets[did], r.row), hold);
+  const own = (did: string) => (collection.datasets[did] ?? []).filter((r) => r.own);
+  const notMatched = (did: string) => (collection.datasets[did] ?? []).filter((r) => !r.own);
+
+  for (const did of Object.keys(collection.datasets)) {
+    const ds = sys.datasets[did];
+    const hold = legalHoldOf(decl, ds);
+    for (const r of own(did)) {
+      const key = rowKey(ds, r.row);
+      if (hold) stay(did, key, true, "retention", hold);
+      for (const ref of ctx.referrers?.[did]?.[key] ?? []) {
+        const shared = ref.relation === "detail" || ref.relation === "lookup";
+        stay(did, key, !shared, shared ? "shared" : "referenced", shared ? `shared with other rows (${ref.dataset}.${ref.field})` : `named by rows that are not the person's (${ref.dataset}.${ref.field}${ref.relation === "actor" ? ", as actor" : ""})`);
+      }
+    }
   }
+  // A row that stays keeps what it references: those rows stay too, masked (rows nobody matched included: they are someone else's).
+  const staying = (did: string): FoundRow[] => (collection.datasets[did] ?? []).filter((r) => !r.own || stays.get(did)?.has(rowKey(sys.datasets[did], r.row)));
   for (let changed = true; changed; ) {
     changed = false;
-    for (const e of edges) {
-      const children = collection.datasets[e.child] ?? [];
-      const kept = stays.get(e.child);
-      if (!kept?.size) continue;
-      for (const c of children) {
-        if (!kept.has(rowKey(sys.datasets[e.child], c.row))) continue;
-        for (const p of collection.datasets[e.parent] ?? []) {
-          if (String(p.row[e.pk]) === String(c.row[e.fk]) && keep(e.parent, rowKey(sys.datasets[e.parent], p.row), `referenced by ${e.child} rows that must stay`)) changed = true;
-        }
+    for (const r of refs) {
+      const children = staying(r.child);
+      if (!children.length) continue;
+      const wanted = new Set(children.map((c) => c.row[r.fk]).filter((v) => v !== null && v !== undefined).map(String));
+      for (const p of own(r.parent)) {
+        if (!wanted.has(String(p.row[r.pk]))) continue;
+        if (stay(r.parent, rowKey(sys.datasets[r.parent], p.row), true, "kept_row_references", `referenced by rows of ${r.child} that stay`)) changed = true;
       }
     }
   }
 
-  const mutations: Mutation[] = [];
-  const report: DatasetErasureReport[] = [];
+  const deletions: Mutation[] = [];
   const masks: Mutation[] = [];
+  const report: DatasetErasureReport[] = [];
   for (const did of deletionOrder(decl, system)) {
     const rows = collection.datasets[did];
     if (!rows?.length) continue;
     const ds = sys.datasets[did];
     const target = datasetTarget(did, ds);
-    const kept = stays.get(did) ?? new Set<string>();
-    const toDelete = rows.filter((r) => !kept.has(rowKey(ds, r.row)));
-    const toMask = rows.filter((r) => kept.has(rowKey(ds, r.row)));
-    const pk = target.primaryKey;
-    if (toDelete.length) {
-      if (pk) mutations.push({ kind: "delete", dataset: target, where: { field: pk, values: toDelete.map((r) => r.row[pk] as string) } });
-      else for (const r of toDelete) mutations.push({ kind: "delete", dataset: target, where: selectorOf(ds, r.row, r.via) });
-    }
+    const kept = stays.get(did) ?? new Map<string, Stay>();
+    const mine = own(did);
+    const toDelete = mine.filter((r) => !kept.has(rowKey(ds, r.row)));
+    const toMask = mine.filter((r) => kept.get(rowKey(ds, r.row))?.mask);
+    if (toDelete.length) for (const where of selectorOf(ds, toDelete.map((r) => r.row))) deletions.push({ kind: "delete", dataset: target, where });
+    const keptFields = new Set<string>();
     let masked = 0;
     for (const r of toMask) {
       const set: Row = {};
       for (const [fname, f] of Object.entries(ds.fields)) {
         if (!f.category || f.primaryKey || f.references || !(fname in r.row)) continue;
-        const strategy = f.masking && f.masking !== "delete_row" ? f.masking : "null";
-        if (strategy === "keep") continue;
-        set[fname] = maskValue(strategy, r.row[fname], { key: ctx.key, fixed: f.maskValue });
+        const strategy: Exclude<MaskingStrategy, "delete_row"> = f.masking && f.masking !== "delete_row" ? f.masking : "null";
+        if (strategy === "keep") {
+          keptFields.add(fname);
+          continue;
+        }
+        const column = ctx.columns?.[did]?.get(fname);
+        const misfit = column && maskFits(strategy, column, f.maskValue);
+        if (misfit) throw new ErasurePlanError(`${system}.${did}.${fname}: ${misfit}; nothing was changed (set the field's masking, and run pledge check --live)`);
+        set[fname] = maskValue(strategy, r.row[fname], { key: ctx.key, fixed: f.maskValue, column });
       }
       if (Object.keys(set).length) {
-        masks.push({ kind: "update", dataset: target, where: selectorOf(ds, r.row, r.via), set });
+        for (const where of selectorOf(ds, [r.row])) masks.push({ kind: "update", dataset: target, where, set });
         masked++;
       }
     }
-    report.push({ dataset: did, deleted: toDelete.length, masked, keptBecause: [...(reasons.get(did) ?? [])] });
+    const reasons = new Map<string, KeepReason>();
+    for (const s of kept.values()) {
+      for (const [kind, why] of s.reasons) {
+        const k = `${kind}\u0000${why}`;
+        reasons.set(k, { kind, why, rows: (reasons.get(k)?.rows ?? 0) + 1 });
+      }
+    }
+    report.push({ dataset: did, found: mine.length, deleted: toDelete.length, masked, unchanged: mine.length - toDelete.length - masked, kept: [...reasons.values()], keptFields: [...keptFields], notMatched: notMatched(did).length });
   }
-  // Masks first (rows that stay), then deletions children-first.
-  return { system, mutations: [...masks, ...mutations], report };
+  // Masks first (rows that stay), then deletions children first.
+  return { system, mutations: [...masks, ...deletions], report };
 }
 
-/** The values of identity fields in rows that remain after an erasure: empty when erasure is verified. */
+/**
+ * The person's rows that an erasure should have removed and a new search
+ * still finds: rows matched by an identity that is not their key. Empty when
+ * the erasure is verified.
+ */
 export function remainingIdentities(decl: Declaration, recheck: SystemCollection): { dataset: string; field: string; count: number }[] {
   const out: { dataset: string; field: string; count: number }[] = [];
   for (const [did, rows] of Object.entries(recheck.datasets)) {
     const ds = decl.systems[recheck.system].datasets[did];
     for (const [fname, f] of Object.entries(ds.fields)) {
       if (!f.identity || f.primaryKey) continue;
-      const count = rows.filter((r) => r.via.field === fname).length;
+      const count = rows.filter((r) => r.matchedBy.includes(fname)).length;
       if (count) out.push({ dataset: did, field: fname, count });
     }
   }
   return out;
 }
 
+export interface RectificationReport {
+  dataset: string;
+  found: number;
+  corrected: number;
+  /** Why rows were left as they are. */
+  kept: KeepReason[];
+}
+
 /**
  * Plans a rectification: every field of the person's rows whose category has a
- * corrected value is updated.
+ * corrected value is updated, except in records kept for a legal obligation
+ * (an issued invoice stays as issued).
  */
-export function planRectification(decl: Declaration, collection: SystemCollection, corrections: Record<string, string>): ErasurePlan {
+export function planRectification(decl: Declaration, collection: SystemCollection, corrections: Record<string, string>): { system: string; mutations: Mutation[]; report: RectificationReport[] } {
   const sys = decl.systems[collection.system];
   const mutations: Mutation[] = [];
-  const report: DatasetErasureReport[] = [];
-  for (const [did, rows] of Object.entries(collection.datasets)) {
+  const report: RectificationReport[] = [];
+  for (const [did, all] of Object.entries(collection.datasets)) {
     const ds = sys.datasets[did];
-    const fields = Object.entries(ds.fields).filter(([fname, f]) => f.category && corrections[f.category] !== undefined && !f.primaryKey && !f.references && fname);
-    if (!fields.length) continue;
-    let changed = 0;
+    const rows = all.filter((r) => r.own);
+    const fields = Object.entries(ds.fields).filter(([, f]) => f.category && corrections[f.category] !== undefined && !f.primaryKey && !f.references);
+    if (!fields.length || !rows.length) continue;
+    const hold = legalHoldOf(decl, ds);
+    if (hold) {
+      report.push({ dataset: did, found: rows.length, corrected: 0, kept: [{ kind: "retention", why: `kept as issued: ${hold}`, rows: rows.length }] });
+      continue;
+    }
+    let corrected = 0;
     for (const r of rows) {
       const set = Object.fromEntries(fields.filter(([fname, f]) => fname in r.row && r.row[fname] !== corrections[f.category!]).map(([fname, f]) => [fname, corrections[f.category!]]));
-      if (Object.keys(set).length) {
-        mutations.push({ kind: "update", dataset: datasetTarget(did, ds), where: selectorOf(ds, r.row, r.via), set });
-        changed++;
-      }
+      if (!Object.keys(set).length) continue;
+      for (const where of selectorOf(ds, [r.row])) mutations.push({ kind: "update", dataset: datasetTarget(did, ds), where, set });
+      corrected++;
     }
-    report.push({ dataset: did, deleted: 0, masked: changed, keptBecause: [] });
+    report.push({ dataset: did, found: rows.length, corrected, kept: [] });
   }
   return { system: collection.system, mutations, report };
 }
 
 /**
- * The fields of the person's rows that an access (or portability) request returns:
- * fields with a data category the request covers, and the keys that tie rows together.
+ * The person's rows as an access (or portability) export gives them: every
+ * column of each row, with lookups shown beside their keys (`film_id.title`).
+ * A portability export keeps the columns of the categories it covers and the
+ * keys that tie rows together.
  */
-export function accessView(decl: Declaration, collection: SystemCollection, covers: (category: string) => boolean): Record<string, Row[]> {
+export function accessView(decl: Declaration, collection: SystemCollection, covers?: (category: string) => boolean): Record<string, Row[]> {
   const sys = decl.systems[collection.system];
   const out: Record<string, Row[]> = {};
-  for (const [did, rows] of Object.entries(collection.datasets)) {
+  for (const [did, all] of Object.entries(collection.datasets)) {
     const ds = sys.datasets[did];
-    const fields = Object.entries(ds.fields).filter(([, f]) => (f.category && covers(f.category)) || f.primaryKey || f.references);
-    if (!fields.some(([, f]) => f.category && covers(f.category))) continue;
-    out[did] = rows.map((r) => Object.fromEntries(fields.map(([fname]) => [fname, r.row[fname] ?? null])));
+    const rows = all.filter((r) => r.own);
+    if (!rows.length) continue;
+    let keep: ((col: string) => boolean) | undefined;
+    if (covers) {
+      const fields = Object.entries(ds.fields).filter(([, f]) => (f.category && covers(f.category)) || f.primaryKey || f.references);
+      if (!fields.some(([, f]) => f.category && covers(f.category))) continue;
+      const names = new Set(fields.map(([n]) => n));
+      keep = (c) => names.has(c);
+    }
+    const lookups = collection.lookups[did] ?? {};
+    out[did] = rows.map(({ row }) => {
+      const o: Row = {};
+      for (const [k, v] of Object.entries(row)) {
+        if (keep && !keep(k)) continue;
+        o[k] = v ?? null;
+        const shown = lookups[k];
+        const f = ds.fields[k];
+        if (shown && f?.show && v !== null && v !== undefined) o[`${k}.${f.show}`] = shown[String(v)] ?? null;
+      }
+      return o;
+    });
   }
   return out;
 }
+

@@ -3,6 +3,36 @@
  * collect a person's rows through the dataset graph, then erase, mask, rectify
  * or export them. The durable orchestration lives in `requests`.
  */
-export { collectSystem, mergeIdentities, datasetTarget, rowKey, systemEdges, WEAK_IDENTITIES, type Identities, type SystemCollection, type FoundRow } from "./collect.js";
-export { planErasure, planRectification, remainingIdentities, accessView, deletionOrder, legalHoldOf, type ErasurePlan, type DatasetErasureReport } from "./erase.js";
-export { maskValue, deidentify, type MaskContext } from "./mask.js";
+export {
+  collectSystem,
+  mergeIdentities,
+  datasetTarget,
+  rowKey,
+  graphOf,
+  WEAK_IDENTITIES,
+  type Identities,
+  type SystemCollection,
+  type FoundRow,
+  type DatasetSearch,
+  type ActorMention,
+} from "./collect.js";
+export {
+  planErasure,
+  planRectification,
+  remainingIdentities,
+  accessView,
+  deletionOrder,
+  legalHoldOf,
+  countReferrers,
+  ErasurePlanError,
+  type ErasurePlan,
+  type ErasureContext,
+  type DatasetErasureReport,
+  type RectificationReport,
+  type KeepReason,
+  type KeepKind,
+  type Referrer,
+  type Referrers,
+} from "./erase.js";
+export { maskValue, maskFits, deidentify, type MaskContext } from "./mask.js";
+export { findContactChannels, type ContactChannel } from "./contact.js";

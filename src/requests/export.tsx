@@ -2,8 +2,11 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The export of an access or portability request: a ZIP holding, per dataset,
- * one JSON and one CSV file, and an HTML summary a person can read, with the
- * GDPR Art 15(1)(a)–(h) information taken from the declaration.
+ * one JSON and one CSV file with every column of the person's rows, and an
+ * HTML summary a person can read: their data, where they appear acting for the
+ * organization, where it looked and found nothing, and the GDPR Art 15(1)(a)–(h)
+ * information taken from the declaration. It is built in memory and sealed
+ * before it is stored (export-seal.ts).
  */
 import { strToU8, zipSync } from "fflate";
 import { LEGAL_BASIS_INFO, type Declaration } from "../declaration/index.js";
@@ -32,13 +35,15 @@ export interface ExportInput {
   name?: string;
   generatedAt: Date;
   collections: SystemCollection[];
+  /** Per system, the datasets never searched and why. */
+  notReached: { system: string; datasets: { dataset: string; why: string }[] }[];
   manual: { system: string; note: string }[];
 }
 
 /** Builds the ZIP. */
 export async function buildExport(decl: Declaration, input: ExportInput): Promise<{ filename: string; data: Uint8Array }> {
   const portable = portableCategories(decl);
-  const covers = input.right === "portability" ? (c: string) => [...portable].some((p) => c === p || c.startsWith(p + ".")) : () => true;
+  const covers = input.right === "portability" ? (c: string) => [...portable].some((p) => c === p || c.startsWith(p + ".")) : undefined;
   const files: Record<string, Uint8Array> = {};
   const tables: { system: string; dataset: string; rows: Row[] }[] = [];
   for (const col of input.collections) {
@@ -85,6 +90,40 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
               {t.rows.length > 200 ? <p>The first 200 rows are shown; all are in the JSON and CSV files.</p> : null}
             </section>
           ))}
+          {input.collections.some((c) => c.actors.length) ? (
+            <>
+              <h2>Where you appear acting for us</h2>
+              <p>These records name you as the person who handled them (for instance as staff). They are about other people, so they are not copied here.</p>
+              <ul>
+                {input.collections.flatMap((c) =>
+                  c.actors.map((a) => (
+                    <li>
+                      {decl.systems[c.system]?.name ?? c.system}: {a.rows} row{a.rows === 1 ? "" : "s"} of {a.dataset} ({a.field})
+                    </li>
+                  )),
+                )}
+              </ul>
+            </>
+          ) : null}
+          <h2>Where we looked</h2>
+          <ul>
+            {input.collections.flatMap((c) =>
+              Object.entries(c.searched)
+                .filter(([d, s]) => s.by.length && !(c.datasets[d] ?? []).some((r) => r.own))
+                .map(([d, s]) => (
+                  <li>
+                    {decl.systems[c.system]?.name ?? c.system}: {d} — searched by {s.by.join(", ")}; nothing found
+                  </li>
+                )),
+            )}
+            {input.notReached.flatMap((n) =>
+              n.datasets.map((d) => (
+                <li>
+                  {decl.systems[n.system]?.name ?? n.system}: {d.dataset} — not searched: {d.why}
+                </li>
+              )),
+            )}
+          </ul>
           {input.manual.length ? (
             <>
               <h2>Systems searched by staff</h2>

@@ -1,6 +1,7 @@
 /**
  * Rights requests end to end: submission and verification, deadlines, staff
- * actions, and durable execution across the organization's systems.
+ * actions, durable execution across the organization's systems, and what is
+ * kept as proof afterwards.
  */
 export * from "./model.js";
 export { dueDate, extendedDueDate, daysLeft, urgencyOf, regimeOf, type Urgency } from "./deadlines.js";
@@ -9,6 +10,8 @@ export {
   submitRequest,
   resendCode,
   verifyRequest,
+  verifyByStaff,
+  describeVerification,
   findRequestByToken,
   getRequest,
   listRequests,
@@ -16,6 +19,7 @@ export {
   requesterTimeline,
   requestTasks,
   approveRequest,
+  confirmReview,
   denyRequest,
   extendDeadline,
   addNote,
@@ -26,14 +30,15 @@ export {
   getDocument,
   listDocuments,
   subjectFlags,
-  identityHash,
-  maskEmail,
   placeLegalHold,
   liftLegalHold,
   legalHoldsOn,
   type SubmitResult,
   type VerifyResult,
 } from "./service.js";
-export { runDueTasks, startWorker, advanceRequest, planTasks, backoffMs, type Worker } from "./runner.js";
+export { identityHash, hashIdentities, maskEmail, maskIdentity, type HashContext } from "./identities.js";
+export { runDueTasks, startWorker, advanceRequest, planTasks, backoffMs, TASKS_CHANNEL, type Worker } from "./runner.js";
+export { redactRequest, sweepRequests, type SweepResult } from "./records.js";
 export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";
+export { exportPublicKey, sealExport, openExport } from "./export-seal.js";

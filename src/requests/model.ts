@@ -1,6 +1,7 @@
 /** Rights requests: what a person submits, and how a request looks once stored. */
 import { z } from "zod";
 import type { Declaration, RegimeId } from "../declaration/index.js";
+import type { ActorMention, KeepReason } from "../execution/index.js";
 import type { Mailer } from "../mail/index.js";
 import type { Store } from "../store/index.js";
 
@@ -32,7 +33,7 @@ export const RequestInputSchema = z
     right: z.enum(REQUEST_RIGHTS),
     identityType: z.string().regex(/^[a-z][a-z0-9_]*$/).default("email"),
     identity: z.string().trim().min(1, "give the email address (or other identity) we know you by").max(320),
-    /** Where mail about the request goes; defaults to the identity when it is an email. */
+    /** Where status mail goes once the person is verified; defaults to the identity when it is an email. Never the code. */
     contactEmail: z.email({ message: "expected an email address" }).optional().or(z.literal("").transform(() => undefined)),
     name: optionalText,
     jurisdiction: z.string().regex(/^(EU|EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "choose where you live").optional().or(z.literal("").transform(() => undefined)),
@@ -46,15 +47,34 @@ export const RequestInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.identityType === "email" && !z.email().safeParse(v.identity).success) ctx.addIssue({ code: "custom", path: ["identity"], message: "expected an email address" });
-    if (v.identityType !== "email" && !v.contactEmail && !v.agent) ctx.addIssue({ code: "custom", path: ["contactEmail"], message: "give an email address for the verification code" });
+    if (v.identityType !== "email" && !v.contactEmail && !v.agent) ctx.addIssue({ code: "custom", path: ["contactEmail"], message: "give an email address where we can write to you once you are verified" });
     if (v.right === "rectification" && !Object.values(v.corrections).some((x) => x)) ctx.addIssue({ code: "custom", path: ["corrections"], message: "give at least one corrected value" });
   });
 
 export type RequestInput = z.output<typeof RequestInputSchema>;
 
-export type RequestStatus = "unverified" | "pending_approval" | "in_progress" | "completed" | "denied" | "needs_attention";
-export type TaskStatus = "pending" | "running" | "done" | "failed" | "manual" | "waiting" | "skipped";
-export type TaskKind = "collect" | "erase" | "rectify" | "export" | "flag" | "notify" | "manual";
+/** `expired`: never verified within the time a code may be asked for, and redacted. */
+export type RequestStatus = "unverified" | "pending_approval" | "in_progress" | "completed" | "denied" | "needs_attention" | "expired";
+/** `review`: waits for staff to confirm what a task found (identities matching several people). */
+export type TaskStatus = "pending" | "running" | "done" | "failed" | "manual" | "waiting" | "skipped" | "review";
+/** `contact`: finds, in the organization's own data, where to send the code for an identity that is not an email. */
+export type TaskKind = "contact" | "collect" | "erase" | "rectify" | "export" | "flag" | "notify" | "manual";
+
+/** Who proved who they are, and how. An authorized agent is never what a code verifies: the person confirms with their own. */
+export interface Verification {
+  /** `person`: the person themself; `none`: a right that needs no verification (an opt-out of sale). */
+  subject: "person" | "none";
+  /** `code`: a one-time code sent to the person; `staff`: checked by hand by a member of staff. */
+  method: "code" | "staff" | "none";
+  /** Where the code went, masked. */
+  to?: string;
+  /** Where that address came from: the email given, or the field of the organization's data that holds it. */
+  source?: string;
+  /** Staff who verified by hand, and how. */
+  by?: string;
+  note?: string;
+  at?: string;
+}
 
 export interface RequestView {
   id: string;
@@ -79,6 +99,11 @@ export interface RequestView {
   report?: RequestReport;
   denialReason?: string;
   declarationVersion: string;
+  verification?: Verification;
+  /** Staff should look: `nothing_found` (an erasure that found nothing anywhere), `review`, `manual_verification`. */
+  attention?: string;
+  /** The identity values were replaced by masked forms and hashes when the request closed. */
+  redacted: boolean;
 }
 
 export interface TaskView {
@@ -100,15 +125,41 @@ export interface RequestEvent {
   message: string;
 }
 
+/** What a request found and did in one dataset. */
+export interface DatasetReport {
+  dataset: string;
+  /** The person's rows found. */
+  found: number;
+  /** Rows of people that references reached and no identity of the person matched: left alone. */
+  notMatched?: number;
+  deleted?: number;
+  masked?: number;
+  /** Rows kept as they are. */
+  unchanged?: number;
+  corrected?: number;
+  kept?: KeepReason[];
+  /** Fields left as they are in masked rows. */
+  keptFields?: string[];
+}
+
 export interface SystemReport {
   system: string;
-  status: "done" | "failed" | "manual" | "skipped";
-  datasets: { dataset: string; rows?: number; deleted?: number; masked?: number; kept?: number; keptBecause?: string[] }[];
+  status: "done" | "failed" | "manual" | "skipped" | "held";
+  datasets: DatasetReport[];
+  /** Datasets of the system that were never searched for this person, and why. */
+  notReached: { dataset: string; why: string }[];
+  /** Rows that name the person as someone acting on them: counted, not the person's data. */
+  actors: ActorMention[];
+  /** An erasure that found the person's rows, and a new search by every identity finds none. */
   verified?: boolean;
   note?: string;
 }
 
 export interface RequestReport {
+  /** `nothing_found`: no system holds a row of the person's (never reported as verified). */
+  outcome: "done" | "nothing_found";
+  /** Each identity searched, masked, and whether any row matched it. */
+  identities: { type: string; shown: string; found: boolean }[];
   systems: SystemReport[];
   recipientsNotified: string[];
   flags: string[];
@@ -141,6 +192,10 @@ export interface RequestSettings {
   throttleMs: number;
   codeLimitPerAddress: { max: number; windowMs: number };
   codeLimitPerIp: { max: number; windowMs: number };
+  /** How often the worker sweeps expired exports and old request records. */
+  sweepIntervalMs: number;
+  /** How long a request may wait for its code before it is dropped and redacted. */
+  unverifiedTtlMs: number;
 }
 
 export const DEFAULT_SETTINGS: RequestSettings = {
@@ -152,6 +207,8 @@ export const DEFAULT_SETTINGS: RequestSettings = {
   throttleMs: 0,
   codeLimitPerAddress: { max: 5, windowMs: 15 * 60_000 },
   codeLimitPerIp: { max: 20, windowMs: 60 * 60_000 },
+  sweepIntervalMs: 10 * 60_000,
+  unverifiedTtlMs: 30 * 86_400_000,
 };
 
 /** A request that cannot be found, or may not be acted on as asked. */

@@ -4,18 +4,44 @@
  * crash: a task whose worker died is claimed again when its lease runs out.
  * A failing system is retried with exponential backoff, then left for a
  * person, without blocking the other systems.
+ *
+ * Rows never enter the store. A `collect` task keeps counts, the hashes of
+ * the person's identities and an HMAC of what it found, as proof; an `erase`,
+ * `rectify` or `export` task collects again, in memory, and acts on what is
+ * there now. When the person's identities match several rows of a dataset of
+ * people, the collection stops for review and nothing is erased or exported
+ * until staff confirm exactly those rows.
+ *
+ * A task starts as soon as it is queued: `insertTask` signals the store, which
+ * wakes every worker (LISTEN/NOTIFY on PostgreSQL, in-process on SQLite);
+ * polling is only the fallback.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { createConnector, type Connector } from "../connectors/index.js";
-import { collectSystem, mergeIdentities, planErasure, planRectification, remainingIdentities, type Identities, type SystemCollection } from "../execution/index.js";
+import { createConnector, type ColumnInfo, type Connector } from "../connectors/index.js";
+import {
+  collectSystem,
+  countReferrers,
+  findContactChannels,
+  mergeIdentities,
+  planErasure,
+  planRectification,
+  remainingIdentities,
+  type ContactChannel,
+  type Identities,
+  type SystemCollection,
+} from "../execution/index.js";
 import { getSecret } from "../store/index.js";
 import { buildExport } from "./export.js";
-import type { RequestReport, RequestsContext, SystemReport, TaskKind, TaskStatus } from "./model.js";
+import { sealExport } from "./export-seal.js";
+import { hashIdentities, identityHash, maskEmail, maskIdentity } from "./identities.js";
+import type { RequestsContext, RequestReport, SystemReport, TaskKind, TaskStatus, DatasetReport } from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
-import { identityHash, legalHoldsOn, recordEvent } from "./service.js";
+import { redactRequest, sweepRequests } from "./records.js";
+import { legalHoldsOn, recordEvent, sendCode } from "./service.js";
 
-const hashOf = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 16);
+/** The channel that wakes workers when a task is queued. */
+export const TASKS_CHANNEL = "tasks";
 
 /** Systems with a connector and datasets, and systems that need a person. */
 function systemsOf(ctx: RequestsContext) {
@@ -29,13 +55,15 @@ function systemsOf(ctx: RequestsContext) {
   return { automated, manual };
 }
 
-async function insertTask(ctx: RequestsContext, requestId: string, kind: TaskKind, target: string, status: TaskStatus = "pending"): Promise<void> {
+/** Queues a task (once per request, kind and target) and wakes the workers. */
+export async function insertTask(ctx: RequestsContext, requestId: string, kind: TaskKind, target: string, status: TaskStatus = "pending"): Promise<void> {
   const now = ctx.clock().toISOString();
   await ctx.store.db
     .insertInto("request_tasks")
     .values({ request_id: requestId, kind, target, status, attempts: 0, next_run_at: now, lease_until: null, lease_owner: null, result: null, error: null, created_at: now, updated_at: now })
     .onConflict((oc) => oc.columns(["request_id", "kind", "target"]).doNothing())
     .execute();
+  if (status === "pending") ctx.store.signal(TASKS_CHANNEL);
 }
 
 const DATA_RIGHTS = new Set(["access", "portability", "erasure", "rectification"]);
@@ -62,7 +90,25 @@ interface TaskRow {
   status: string;
   attempts: number;
   result: string | null;
+  error?: string | null;
 }
+
+/** What a collection keeps as proof: counts, identity hashes, an HMAC of the rows. Never a row. */
+interface CollectResult {
+  identitiesKey: string;
+  proof: string;
+  datasets: { dataset: string; found: number; notMatched: number }[];
+  notReached: { dataset: string; why: string }[];
+  actors: SystemCollection["actors"];
+  /** Identity hash → rows it matched. */
+  matched: Record<string, number>;
+  ambiguous: { dataset: string; rows: number }[];
+  ambiguityKey?: string;
+  /** The ambiguity staff confirmed as one person. */
+  confirmed?: string;
+}
+
+const resultOf = <T>(t: { result: string | null } | undefined): T | undefined => (t?.result ? (JSON.parse(t.result) as T) : undefined);
 
 /**
  * Moves a request forward after a task changed: creates the next tasks,
@@ -73,39 +119,51 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   const req = await db.selectFrom("requests").selectAll().where("id", "=", requestId).executeTakeFirst();
   if (!req || !["in_progress", "needs_attention"].includes(req.status)) return;
   const now = ctx.clock().toISOString();
-  const tasks = (await db.selectFrom("request_tasks").select(["id", "request_id", "kind", "target", "status", "attempts", "result"]).where("request_id", "=", requestId).execute()) as TaskRow[];
-  const identitiesKey = hashOf(JSON.parse(req.identities));
+  const tasks = (await db.selectFrom("request_tasks").select(["id", "request_id", "kind", "target", "status", "attempts", "result", "error"]).where("request_id", "=", requestId).execute()) as TaskRow[];
+  const key = await identitiesKey(ctx, JSON.parse(req.identities) as Identities);
   const byKey = new Map(tasks.map((t) => [`${t.kind}:${t.target}`, t]));
-  const resultOf = (t: TaskRow | undefined) => (t?.result ? (JSON.parse(t.result) as { identitiesKey?: string; hash?: string; collectHash?: string }) : undefined);
+  const requeue = async (t: TaskRow) => {
+    await db.updateTable("request_tasks").set({ status: "pending", next_run_at: now, updated_at: now }).where("id", "=", t.id).execute();
+    t.status = "pending";
+    ctx.store.signal(TASKS_CHANNEL);
+  };
 
-  // A collection made with fewer identities than the request now knows is collected again.
-  for (const t of tasks.filter((x) => x.kind === "collect" && x.status === "done")) {
-    if (resultOf(t)?.identitiesKey !== identitiesKey) {
-      await db.updateTable("request_tasks").set({ status: "pending", next_run_at: now, updated_at: now }).where("id", "=", t.id).execute();
-      t.status = "pending";
-    }
+  // Work done with fewer identities than the request now knows is done again.
+  for (const t of tasks.filter((x) => ["collect", "erase", "rectify"].includes(x.kind) && x.status === "done")) {
+    const r = resultOf<{ identitiesKey?: string }>(t);
+    if (r?.identitiesKey && r.identitiesKey !== key) await requeue(t);
   }
   const collects = tasks.filter((t) => t.kind === "collect");
+  const inReview = tasks.filter((t) => t.status === "review");
   const allCollected = collects.every((t) => t.status === "done");
+  // Erasure waits until every system has been searched once, so that nothing is erased before a search that may stop for review;
+  // a system that cannot be reached (its collection failing) does not hold the others back.
+  const searchedOnce = collects.every((t) => t.status === "done" || t.error);
 
-  if (req.right === "erasure" || req.right === "rectification") {
+  if (inReview.length) {
+    // Identities matched several rows of a dataset of people: nothing is erased or exported until staff confirm.
+    if (req.status !== "needs_attention") {
+      await db.updateTable("requests").set({ status: "needs_attention", attention: "review" }).where("id", "=", requestId).execute();
+      await recordEvent(ctx, requestId, "system", "review", `stopped before any change: ${inReview.map((t) => (resultOf<CollectResult>(t)?.ambiguous ?? []).map((a) => `${a.rows} rows of ${t.target}.${a.dataset} matched, where one person is expected`).join("; ")).join("; ")}; confirm they are one person's, or deny the request`);
+    }
+    return;
+  }
+
+  if ((req.right === "erasure" || req.right === "rectification") && searchedOnce) {
     const kind = req.right === "erasure" ? "erase" : "rectify";
-    for (const c of collects) {
+    for (const c of collects.filter((x) => x.status === "done")) {
       const step = byKey.get(`${kind}:${c.target}`);
-      if (c.status !== "done") {
-        if (step && step.status === "pending") await db.updateTable("request_tasks").set({ status: "waiting", updated_at: now }).where("id", "=", step.id).execute();
-        continue;
-      }
-      const collectHash = resultOf(c)?.hash;
       if (!step) await insertTask(ctx, requestId, kind, c.target);
-      else if ((step.status === "waiting" || step.status === "done") && resultOf(step)?.collectHash !== collectHash) {
-        await db.updateTable("request_tasks").set({ status: "pending", next_run_at: now, updated_at: now }).where("id", "=", step.id).execute();
-      }
+      else if (step.status === "waiting") await requeue(step);
     }
   }
   // The export waits for staff too, so that it says what they found in systems without a connector.
   const manualDone = tasks.filter((t) => t.kind === "manual").every((t) => t.status === "done" || t.status === "skipped");
-  if ((req.right === "access" || req.right === "portability") && allCollected && manualDone && !byKey.has("export:zip")) await insertTask(ctx, requestId, "export", "zip");
+  if ((req.right === "access" || req.right === "portability") && allCollected && manualDone) {
+    const exp = byKey.get("export:zip");
+    if (!exp) await insertTask(ctx, requestId, "export", "zip");
+    else if (exp.status === "waiting") await requeue(exp);
+  }
 
   // Recipients are told once every system is done.
   const fresh = (await db.selectFrom("request_tasks").select(["id", "kind", "target", "status"]).where("request_id", "=", requestId).execute()) as TaskRow[];
@@ -116,47 +174,66 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
     for (const rid of recipientsToNotify(decl)) await insertTask(ctx, requestId, "notify", rid);
   }
 
-  const final = (await db.selectFrom("request_tasks").select(["id", "kind", "target", "status", "result"]).where("request_id", "=", requestId).execute()) as TaskRow[];
+  const final = (await db.selectFrom("request_tasks").select(["id", "request_id", "kind", "target", "status", "attempts", "result"]).where("request_id", "=", requestId).execute()) as TaskRow[];
   if (final.some((t) => t.status === "failed")) {
     await db.updateTable("requests").set({ status: "needs_attention" }).where("id", "=", requestId).where("status", "=", "in_progress").execute();
     return;
   }
   if (final.length === 0 || !final.every((t) => t.status === "done" || t.status === "skipped")) return;
-  const report = buildReport(final, req.right);
-  const done = await db
+  const report = await buildReport(ctx, final, req.right, JSON.parse(req.identities) as Identities);
+  const nothing = report.outcome === "nothing_found";
+  const completed = await db
     .updateTable("requests")
-    .set({ status: "completed", completed_at: now, report: JSON.stringify(report) })
+    .set({ status: "completed", completed_at: now, report: JSON.stringify(report), attention: nothing && req.right === "erasure" ? "nothing_found" : null })
     .where("id", "=", requestId)
     .where("status", "in", ["in_progress", "needs_attention"])
     .executeTakeFirst();
-  if (Number(done.numUpdatedRows) === 0) return;
-  await recordEvent(ctx, requestId, "system", "completed", `${req.right} request completed`);
+  if (Number(completed.numUpdatedRows) === 0) return;
+  const missing = report.identities.filter((i) => !i.found);
+  if (missing.length) await recordEvent(ctx, requestId, "system", "nothing_found", `nothing found for ${missing.map((i) => `${i.type} ${i.shown}`).join(", ")}${nothing ? " — no system holds a row of this person's" : ""}`);
+  await recordEvent(ctx, requestId, "system", "completed", `${req.right} request completed${nothing ? ": nothing found" : ""}`);
   const statusLink = `${ctx.publicUrl}/privacy-center/requests/`;
+  const data = req.right === "access" || req.right === "portability";
+  const foundNothing = missing.length ? `\nWe found no data under ${missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}${nothing && req.right === "erasure" ? ", so there was nothing to erase. If you have used other details with us, send a new request with them" : ""}.\n` : "";
   await ctx.mailer.send({
-    to: req.agent_email ?? req.contact_email,
-    subject: "Your privacy request is complete",
-    text: `${req.name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete. Open it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${req.right === "access" || req.right === "portability" ? ` and download your data; the download expires after ${ctx.settings.exportTtlDays} days` : ""}.\n`,
+    to: req.agent_email ?? (req.contact_email || req.code_to || ""),
+    subject: nothing ? "Your privacy request: we found no data" : "Your privacy request is complete",
+    text: `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete.${foundNothing}\nOpen it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${data ? ` and download your data; the download expires after ${ctx.settings.exportTtlDays} days` : ""}.\n`,
   });
+  await redactRequest(ctx, requestId);
 }
 
-function buildReport(tasks: TaskRow[], right: string): RequestReport {
+/** The report of a completed request: per system what was found, changed, kept and not reached, and which identities found nothing. */
+async function buildReport(ctx: RequestsContext, tasks: TaskRow[], right: string, identities: Identities): Promise<RequestReport> {
   const systems: SystemReport[] = [];
-  const parse = (t: TaskRow) => (t.result ? (JSON.parse(t.result) as Record<string, unknown>) : {});
+  const matched = new Map<string, number>();
+  let found = 0;
   for (const t of tasks) {
-    if (t.kind === "manual") systems.push({ system: t.target, status: t.status === "done" ? "done" : "skipped", datasets: [], note: String(parse(t).note ?? "") });
-    if (t.kind === "collect" && (right === "access" || right === "portability")) {
-      const counts = (parse(t).counts ?? {}) as Record<string, number>;
-      systems.push({ system: t.target, status: "done", datasets: Object.entries(counts).map(([dataset, rows]) => ({ dataset, rows })) });
-    }
-    if (t.kind === "erase" || t.kind === "rectify") {
-      const res = parse(t) as { report?: SystemReport["datasets"]; verified?: boolean };
-      systems.push({ system: t.target, status: "done", datasets: res.report ?? [], verified: res.verified });
+    const res = resultOf<Record<string, unknown>>(t) ?? {};
+    if (t.kind === "manual") systems.push({ system: t.target, status: t.status === "done" ? "done" : "skipped", datasets: [], notReached: [], actors: [], note: String(res.note ?? "") });
+    if (t.kind !== "collect") continue;
+    const c = res as unknown as CollectResult;
+    for (const [h, n] of Object.entries(c.matched ?? {})) matched.set(h, (matched.get(h) ?? 0) + n);
+    found += (c.datasets ?? []).reduce((a, d) => a + d.found, 0);
+    const step = tasks.find((x) => x.target === t.target && (x.kind === "erase" || x.kind === "rectify"));
+    const acted = resultOf<{ report?: DatasetReport[]; verified?: boolean; held?: boolean; notReached?: CollectResult["notReached"]; actors?: CollectResult["actors"] }>(step);
+    if (acted?.report) {
+      systems.push({ system: t.target, status: acted.held ? "held" : "done", datasets: acted.report, notReached: acted.notReached ?? c.notReached, actors: acted.actors ?? c.actors, ...(right === "erasure" ? { verified: !!acted.verified } : {}) });
+    } else {
+      systems.push({ system: t.target, status: "done", datasets: (c.datasets ?? []).filter((d) => d.found || d.notMatched).map((d) => ({ dataset: d.dataset, found: d.found, ...(d.notMatched ? { notMatched: d.notMatched } : {}) })), notReached: c.notReached ?? [], actors: c.actors ?? [] });
     }
   }
+  const shown: RequestReport["identities"] = [];
+  for (const [type, values] of Object.entries(identities)) {
+    for (const v of values) shown.push({ type, shown: maskIdentity(type, v), found: (matched.get(await identityHash({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, type, v)) ?? 0) > 0 });
+  }
+  const dataRight = DATA_RIGHTS.has(right);
   return {
+    outcome: dataRight && found === 0 ? "nothing_found" : "done",
+    identities: dataRight ? shown : [],
     systems,
     recipientsNotified: tasks.filter((t) => t.kind === "notify" && t.status === "done").map((t) => t.target),
-    flags: tasks.filter((t) => t.kind === "flag").flatMap((t) => (parse(t).flags as string[]) ?? []),
+    flags: tasks.filter((t) => t.kind === "flag").flatMap((t) => (resultOf<{ flags?: string[] }>(t)?.flags ?? [])),
   };
 }
 
@@ -193,64 +270,151 @@ async function withConnector<T>(ctx: RequestsContext, system: string, fn: (c: Co
   }
 }
 
-/** Runs one claimed task; returns its result, or throws to retry. */
-async function execute(ctx: RequestsContext, t: TaskRow): Promise<Record<string, unknown>> {
+const orgKey = (ctx: RequestsContext) => getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
+const hmac = (key: string, v: unknown) => createHmac("sha256", key).update(JSON.stringify(v)).digest("hex").slice(0, 32);
+
+/** A key of the identities a step used: if more are found later, the step runs again with them. */
+async function identitiesKey(ctx: RequestsContext, identities: Identities): Promise<string> {
+  return hmac(await orgKey(ctx), Object.entries(identities).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()]));
+}
+
+interface Outcome {
+  result: object;
+  /** The task's status when it is not simply done. */
+  status?: TaskStatus;
+}
+
+/** Runs one claimed task; returns its outcome, or throws to retry. */
+async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
   const db = ctx.store.db;
   const decl = ctx.declaration();
   const req = await db.selectFrom("requests").selectAll().where("id", "=", t.request_id).executeTakeFirstOrThrow();
-  const identities = JSON.parse(req.identities) as Identities;
-  const collectionOf = async (system: string): Promise<{ collection: SystemCollection; hash: string }> => {
-    const c = await db.selectFrom("request_tasks").select(["status", "result"]).where("request_id", "=", t.request_id).where("kind", "=", "collect").where("target", "=", system).executeTakeFirst();
-    if (c?.status !== "done" || !c.result) throw new Error(`the collection of ${system} is not done`);
-    const r = JSON.parse(c.result) as { collection: SystemCollection; hash: string };
-    return r;
+  const hashCtx = { store: ctx.store, env: ctx.env, declaration: ctx.declaration };
+
+  /** Collects a system now, merging the identities found into the request's. */
+  const collect = async (system: string, c: Connector): Promise<{ collection: SystemCollection; key: string }> => {
+    const current = JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities;
+    const collection = await collectSystem(decl, system, c, current);
+    const { merged, grew } = mergeIdentities(current, collection.discovered);
+    if (grew) {
+      await db.updateTable("requests").set({ identities: JSON.stringify(merged), identity_hashes: JSON.stringify(await hashIdentities(hashCtx, merged)) }).where("id", "=", t.request_id).execute();
+      const fresh = Object.keys(collection.discovered).filter((k) => collection.discovered[k].some((v) => !(current[k] ?? []).includes(v)));
+      await recordEvent(ctx, t.request_id, "system", "identities", `more identities found in ${system}: ${fresh.join(", ")}`);
+    }
+    return { collection, key: await identitiesKey(ctx, current) };
+  };
+  const ambiguityKeyOf = async (collection: SystemCollection) => (collection.ambiguous.length ? hmac(await orgKey(ctx), collection.ambiguous) : undefined);
+  /**
+   * Whether a fresh collection matches what staff confirmed. If several rows of
+   * people match and staff have not confirmed exactly these, the system's
+   * collection goes back to review and this task waits.
+   */
+  const confirmedOrReview = async (system: string, collection: SystemCollection): Promise<boolean> => {
+    const key = await ambiguityKeyOf(collection);
+    if (!key) return true;
+    const c = await db.selectFrom("request_tasks").selectAll().where("request_id", "=", t.request_id).where("kind", "=", "collect").where("target", "=", system).executeTakeFirst();
+    const prior = resultOf<CollectResult>(c);
+    if (prior?.confirmed === key) return true;
+    if (c) {
+      const result = { ...(prior ?? {}), ambiguous: collection.ambiguous.map(({ dataset, rows }) => ({ dataset, rows })), ambiguityKey: key };
+      await db.updateTable("request_tasks").set({ status: "review", result: JSON.stringify(result), updated_at: ctx.clock().toISOString() }).where("id", "=", c.id).execute();
+    }
+    return false;
+  };
+  const summary = async (collection: SystemCollection, key: string): Promise<CollectResult> => {
+    const k = await orgKey(ctx);
+    const matched: Record<string, number> = {};
+    for (const [type, byValue] of Object.entries(collection.matched)) for (const [v, n] of Object.entries(byValue)) matched[await identityHash(hashCtx, type, v)] = n;
+    const sys = decl.systems[collection.system];
+    return {
+      identitiesKey: key,
+      proof: hmac(k, Object.entries(collection.datasets).map(([d, rows]) => [d, rows.map((r) => r.row)])),
+      datasets: Object.keys(sys.datasets).filter((d) => collection.searched[d]?.by.length).map((d) => ({ dataset: d, found: (collection.datasets[d] ?? []).filter((r) => r.own).length, notMatched: (collection.datasets[d] ?? []).filter((r) => !r.own).length })),
+      notReached: Object.entries(collection.searched).filter(([d, s]) => s.notReached && Object.values(sys.datasets[d].fields).some((f) => f.category || f.identity)).map(([dataset, s]) => ({ dataset, why: s.notReached! })),
+      actors: collection.actors,
+      matched,
+      ambiguous: collection.ambiguous.map(({ dataset, rows }) => ({ dataset, rows })),
+      ...(collection.ambiguous.length ? { ambiguityKey: await ambiguityKeyOf(collection) } : {}),
+    };
   };
 
   switch (t.kind as TaskKind) {
-    case "collect": {
-      const collection = await withConnector(ctx, t.target, (c) => collectSystem(decl, t.target, c, identities));
-      const { merged, grew } = mergeIdentities(identities, collection.discovered);
-      if (grew) {
-        await db.updateTable("requests").set({ identities: JSON.stringify(merged) }).where("id", "=", t.request_id).execute();
-        const fresh = Object.keys(collection.discovered).filter((k) => collection.discovered[k].some((v) => !(identities[k] ?? []).includes(v)));
-        await recordEvent(ctx, t.request_id, "system", "identities", `more identities found in ${t.target}: ${fresh.join(", ")}`);
+    case "contact": {
+      if (req.status !== "unverified") return { result: { skipped: "the request is no longer waiting for verification" } };
+      const channels: ContactChannel[] = [];
+      for (const s of systemsOf(ctx).automated) {
+        for (const ch of await withConnector(ctx, s, (c) => findContactChannels(decl, s, c, req.identity_type, req.identity_value))) if (!channels.some((x) => x.address === ch.address)) channels.push(ch);
       }
-      const counts = Object.fromEntries(Object.entries(collection.datasets).map(([d, rows]) => [d, rows.length]));
-      // The key of the identities this collection used: if it found new ones, it runs again with them too.
-      return { identitiesKey: hashOf(identities), hash: hashOf(collection.datasets), counts, collection };
+      if (channels.length === 1) {
+        const [ch] = channels;
+        await db.updateTable("requests").set({ code_to: ch.address, verification: JSON.stringify({ subject: "person", method: "code", to: maskEmail(ch.address), source: `the address on file in ${ch.source}` }) }).where("id", "=", req.id).execute();
+        await sendCode(ctx, req.id);
+        return { result: { channels: 1, source: ch.source } };
+      }
+      await db.updateTable("requests").set({ attention: "manual_verification" }).where("id", "=", req.id).execute();
+      await recordEvent(ctx, req.id, "system", "manual_verification", `${channels.length ? `${channels.length} different contact addresses are` : "no contact address is"} held for this ${req.identity_type.replace(/_/g, " ")}: no code was sent; verify the person by other means`);
+      return { result: { channels: channels.length } };
+    }
+    case "collect": {
+      const { collection, key } = await withConnector(ctx, t.target, (c) => collect(t.target, c));
+      const result = await summary(collection, key);
+      const prior = resultOf<CollectResult>(t);
+      if (!result.ambiguityKey) return { result };
+      if (prior?.confirmed === result.ambiguityKey) return { result: { ...result, confirmed: prior.confirmed } };
+      return { result, status: "review" };
     }
     case "erase": {
-      const { collection, hash } = await collectionOf(t.target);
-      const holds = await legalHoldsOn(ctx, identities);
-      if (holds.length) {
-        // A legal hold preserves the person's data as it is: nothing is deleted or masked.
-        const report = Object.entries(collection.datasets).map(([dataset, rows]) => ({ dataset, deleted: 0, masked: 0, kept: rows.length, keptBecause: holds.map((h) => `legal hold: ${h}`) }));
-        await recordEvent(ctx, t.request_id, "system", "held", `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`);
-        return { collectHash: hash, report, verified: false, held: true };
-      }
-      const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
-      const plan = planErasure(decl, collection, { key });
+      const holds = await legalHoldsOn(hashCtx, JSON.parse(req.identities) as Identities);
       return withConnector(ctx, t.target, async (c) => {
+        const { collection, key } = await collect(t.target, c);
+        if (!(await confirmedOrReview(t.target, collection))) return { result: {}, status: "waiting" };
+        const base = await summary(collection, key);
+        if (holds.length) {
+          // A legal hold preserves the person's data as it is: nothing is deleted or masked.
+          const report: DatasetReport[] = base.datasets.filter((d) => d.found).map((d) => ({ dataset: d.dataset, found: d.found, deleted: 0, masked: 0, unchanged: d.found, kept: [{ kind: "legal_hold", why: `legal hold: ${holds.join("; ")}`, rows: d.found }] }));
+          await recordEvent(ctx, t.request_id, "system", "held", `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`);
+          return { result: { identitiesKey: key, report, verified: false, held: true, notReached: base.notReached, actors: base.actors } };
+        }
+        const referrers = await countReferrers(decl, collection, c);
+        const masked = Object.keys(collection.datasets).map((d) => decl.systems[t.target].datasets[d].name ?? d);
+        const columns: Record<string, Map<string, ColumnInfo>> = {};
+        if (c.capabilities.tabular && masked.length) {
+          const snapshot = await c.introspect(masked);
+          for (const d of Object.keys(collection.datasets)) {
+            const table = snapshot.tables.find((x) => x.name === (decl.systems[t.target].datasets[d].name ?? d));
+            if (table) columns[d] = new Map(table.columns.map((col) => [col.name, col]));
+          }
+        }
+        const plan = planErasure(decl, collection, { key: await orgKey(ctx), referrers, columns });
         if (plan.mutations.length) await c.apply(plan.mutations);
         // Verify: search again with every identity the request knows.
-        const recheck = await collectSystem(decl, t.target, c, JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities);
-        const remaining = remainingIdentities(decl, recheck);
+        const identities = JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities;
+        const remaining = remainingIdentities(decl, await collectSystem(decl, t.target, c, identities));
         if (remaining.length) throw new Error(`erasure not verified: ${remaining.map((r) => `${r.count} row(s) of ${r.dataset} still found by ${r.field}`).join("; ")}`);
-        await recordEvent(ctx, t.request_id, "system", "erased", `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}`).join("; ")}`);
-        return { collectHash: hash, report: plan.report, verified: true };
+        const found = plan.report.reduce((a, d) => a + d.found, 0);
+        await recordEvent(ctx, t.request_id, "system", "erased", `${t.target}: ${plan.report.filter((d) => d.found || d.notMatched).map((d) => `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}${d.unchanged ? `, ${d.unchanged} kept` : ""}${d.notMatched ? `, ${d.notMatched} not the person's` : ""}`).join("; ") || "nothing found"}`);
+        return { result: { identitiesKey: key, report: plan.report, verified: found > 0, notReached: base.notReached, actors: base.actors } };
       });
     }
     case "rectify": {
-      const { collection, hash } = await collectionOf(t.target);
       const details = JSON.parse(req.details) as { corrections: Record<string, string> };
-      const plan = planRectification(decl, collection, details.corrections);
-      await withConnector(ctx, t.target, async (c) => {
+      return withConnector(ctx, t.target, async (c) => {
+        const { collection, key } = await collect(t.target, c);
+        if (!(await confirmedOrReview(t.target, collection))) return { result: {}, status: "waiting" };
+        const plan = planRectification(decl, collection, details.corrections);
         if (plan.mutations.length) await c.apply(plan.mutations);
+        const base = await summary(collection, key);
+        await recordEvent(ctx, t.request_id, "system", "rectified", `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.corrected} row(s) corrected${d.kept.length ? ` (${d.kept.map((k) => k.why).join("; ")})` : ""}`).join("; ") || "nothing to correct"}`);
+        return { result: { identitiesKey: key, report: plan.report, notReached: base.notReached, actors: base.actors } };
       });
-      await recordEvent(ctx, t.request_id, "system", "rectified", `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.masked} row(s) corrected`).join("; ") || "nothing to correct"}`);
-      return { collectHash: hash, report: plan.report, verified: true };
     }
     case "export": {
+      const collections: SystemCollection[] = [];
+      for (const system of systemsOf(ctx).automated) {
+        const { collection } = await withConnector(ctx, system, (c) => collect(system, c));
+        if (!(await confirmedOrReview(system, collection))) return { result: {}, status: "waiting" };
+        collections.push(collection);
+      }
       const collects = await db.selectFrom("request_tasks").select(["target", "result"]).where("request_id", "=", t.request_id).where("kind", "=", "collect").execute();
       const manual = await db.selectFrom("request_tasks").select(["target", "result"]).where("request_id", "=", t.request_id).where("kind", "=", "manual").execute();
       const { filename, data } = await buildExport(decl, {
@@ -258,17 +422,21 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Record<string,
         right: req.right as "access" | "portability",
         name: req.name ?? undefined,
         generatedAt: ctx.clock(),
-        collections: collects.map((c) => (JSON.parse(c.result!) as { collection: SystemCollection }).collection),
+        collections,
+        notReached: collects.map((c) => ({ system: c.target, datasets: resultOf<CollectResult>(c)?.notReached ?? [] })),
         manual: manual.map((m) => ({ system: m.target, note: m.result ? String((JSON.parse(m.result) as { note?: string }).note ?? "") : "" })),
       });
+      if (!req.export_key) throw new Error("the request has no export key: it was not verified");
+      const sealed = sealExport(req.export_key, data);
       const now = ctx.clock();
       const expires = new Date(now.getTime() + ctx.settings.exportTtlDays * 86_400_000).toISOString();
       await db.deleteFrom("exports").where("request_id", "=", req.id).execute();
-      await db.insertInto("exports").values({ request_id: req.id, filename, data, created_at: now.toISOString(), expires_at: expires }).execute();
-      await recordEvent(ctx, t.request_id, "system", "export_ready", `export ready (${data.length} bytes), available until ${expires.slice(0, 10)}`);
-      return { bytes: data.length, expiresAt: expires };
+      await db.insertInto("exports").values({ request_id: req.id, filename, data: sealed, created_at: now.toISOString(), expires_at: expires }).execute();
+      await recordEvent(ctx, t.request_id, "system", "export_ready", `export ready (${data.length} bytes, sealed to the status link), available until ${expires.slice(0, 10)}`);
+      return { result: { bytes: data.length, expiresAt: expires } };
     }
     case "flag": {
+      const identities = JSON.parse(req.identities) as Identities;
       const details = JSON.parse(req.details) as { purposes: string[] };
       const flags: string[] = [];
       const now = ctx.clock().toISOString();
@@ -276,23 +444,20 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Record<string,
       const kind = KINDS[req.right];
       // Restriction and an opt-out of sale cover the person as a whole; objections and withdrawals name purposes (all when none).
       const purposes = req.right === "restriction" || req.right === "opt_out_sale" ? [null] : details.purposes.length ? details.purposes : [null];
-      for (const [type, values] of Object.entries(identities)) {
-        for (const v of values) {
-          const h = await identityHash(ctx, type, v);
-          for (const p of purposes) {
-            const exists = await db.selectFrom("subject_flags").select("id").where("identity_hash", "=", h).where("kind", "=", kind).where("request_id", "=", req.id).where("purpose", p === null ? "is" : "=", p).executeTakeFirst();
-            if (!exists) await db.insertInto("subject_flags").values({ identity_hash: h, kind, purpose: p, request_id: req.id, created_at: now, lifted_at: null }).execute();
-          }
+      for (const h of await hashIdentities(hashCtx, identities)) {
+        for (const p of purposes) {
+          const exists = await db.selectFrom("subject_flags").select("id").where("identity_hash", "=", h).where("kind", "=", kind).where("request_id", "=", req.id).where("purpose", p === null ? "is" : "=", p).executeTakeFirst();
+          if (!exists) await db.insertInto("subject_flags").values({ identity_hash: h, kind, purpose: p, request_id: req.id, created_at: now, lifted_at: null }).execute();
         }
       }
       flags.push(...purposes.map((p) => (p ? `${kind}:${p}` : kind)));
       await recordEvent(ctx, t.request_id, "system", "flagged", `recorded ${flags.join(", ")}`);
-      return { flags };
+      return { result: { flags } };
     }
     case "notify": {
-      const res = await notifyRecipient(ctx, t.target, { requestId: req.id, right: req.right, identities, corrections: (JSON.parse(req.details) as { corrections: Record<string, string> }).corrections });
+      const res = await notifyRecipient(ctx, t.target, { requestId: req.id, right: req.right, identities: JSON.parse(req.identities) as Identities, corrections: (JSON.parse(req.details) as { corrections: Record<string, string> }).corrections });
       await recordEvent(ctx, t.request_id, "system", "notified", `${decl.recipients[t.target]?.name ?? t.target} told by ${res.channel}`);
-      return res;
+      return { result: res };
     }
     case "manual":
       throw new Error("manual tasks are done by staff");
@@ -329,9 +494,9 @@ export async function runDueTasks(ctx: RequestsContext, options: { owner?: strin
         .catch(() => {});
     }, Math.max(250, ctx.settings.leaseMs / 3));
     try {
-      const result = await execute(ctx, t);
+      const { result, status } = await execute(ctx, t);
       const now = ctx.clock().toISOString();
-      await ctx.store.db.updateTable("request_tasks").set({ status: "done", result: JSON.stringify(result), error: null, lease_until: null, lease_owner: null, updated_at: now }).where("id", "=", t.id).execute();
+      await ctx.store.db.updateTable("request_tasks").set({ status: status ?? "done", result: JSON.stringify(result), error: null, lease_until: null, lease_owner: null, updated_at: now }).where("id", "=", t.id).execute();
     } catch (err) {
       const message = (err as Error).message;
       const exhausted = t.attempts >= ctx.settings.maxAttempts;
@@ -342,6 +507,8 @@ export async function runDueTasks(ctx: RequestsContext, options: { owner?: strin
         .where("id", "=", t.id)
         .execute();
       await recordEvent(ctx, t.request_id, "system", exhausted ? "task_failed" : "task_retry", `${t.kind} ${t.target} ${exhausted ? `failed after ${t.attempts} tries; left for a person` : `failed (try ${t.attempts}), retrying`}: ${message}`);
+      // A request still waiting for its code cannot move on by itself: staff verify the person by hand, or retry.
+      if (exhausted && t.kind === "contact") await ctx.store.db.updateTable("requests").set({ attention: "manual_verification" }).where("id", "=", t.request_id).execute();
     } finally {
       clearInterval(heartbeat);
     }
@@ -355,26 +522,49 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Runs due tasks in the background, polling every `intervalMs`. */
+/**
+ * Runs due tasks in the background: at once when a task is queued anywhere
+ * on the store, and every `intervalMs` as a fallback (a retry's backoff
+ * ending, a signal missed while a database connection was down). Expired
+ * exports and old request records are swept every `settings.sweepIntervalMs`.
+ */
 export function startWorker(ctx: RequestsContext, options: { intervalMs?: number; onError?: (err: unknown) => void } = {}): Worker {
   let stopped = false;
-  let current: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | undefined;
+  let again = false;
   let timer: NodeJS.Timeout | undefined;
   const owner = `worker-${process.pid}-${randomBytes(3).toString("hex")}`;
   const tick = () => {
     if (stopped) return;
-    current = runDueTasks(ctx, { owner })
+    if (running) {
+      again = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    running = runDueTasks(ctx, { owner })
       .catch((err) => options.onError?.(err))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 500);
+        running = undefined;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          setImmediate(tick);
+        } else timer = setTimeout(tick, options.intervalMs ?? 1000);
       });
   };
+  const unlisten = ctx.store.listen(TASKS_CHANNEL, tick);
+  const sweep = () => void sweepRequests(ctx).catch((err) => options.onError?.(err));
+  const sweeper = setInterval(sweep, ctx.settings.sweepIntervalMs);
+  sweeper.unref();
+  sweep();
   tick();
   return {
     async stop() {
       stopped = true;
+      unlisten();
+      clearInterval(sweeper);
       if (timer) clearTimeout(timer);
-      await current;
+      await running;
     },
   };
 }

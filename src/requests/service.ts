@@ -1,14 +1,22 @@
 /**
- * The life of a rights request: submitted, verified by a code, approved where
- * needed, executed by durable tasks (runner.ts), completed — with every step on
- * its timeline and in the audit log.
+ * The life of a rights request: submitted, verified (by a code that only the
+ * person receives, or by staff), approved where needed, executed by durable
+ * tasks (runner.ts), completed and redacted — with every step on its timeline
+ * and in the audit log.
+ *
+ * Where the code goes: for an email identity, to that email and nowhere else;
+ * for any other identity, to the contact address the organization's own data
+ * holds for it (a `contact` task finds it). An address the requester types
+ * receives status mail only once the person is verified. The privacy center
+ * answers alike whether or not an identity exists.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/index.js";
 import { hitRateLimits, type Principal } from "../auth/index.js";
-import { REGIMES } from "../declaration/index.js";
-import { getSecret } from "../store/index.js";
+import { REGIMES, categoryWithin, normalizeIdentity, parsePhone } from "../declaration/index.js";
 import { dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
+import { exportPublicKey, openExport } from "./export-seal.js";
+import { hashIdentities, identityHash, maskEmail, maskIdentity, type HashContext } from "./identities.js";
 import {
   RequestError,
   type RequestEvent,
@@ -19,24 +27,14 @@ import {
   type RequestView,
   type RequestsContext,
   type TaskView,
+  type Verification,
   UNVERIFIED_RIGHTS,
 } from "./model.js";
+import { redactRequest } from "./records.js";
 import { CODE_TTL_MS, checkCode, issueCode, type CodeCheck } from "./verification.js";
-import { advanceRequest, planTasks } from "./runner.js";
+import { advanceRequest, insertTask, planTasks } from "./runner.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-
-/** `a***@example.com` */
-export function maskEmail(email: string): string {
-  const [local, domain] = email.split("@");
-  return `${local.slice(0, 1)}***@${domain ?? ""}`;
-}
-
-/** The HMAC of an identity under the organization's key: how flags find a person without storing who they are. */
-export async function identityHash(ctx: Pick<RequestsContext, "store" | "env">, type: string, value: string): Promise<string> {
-  const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
-  return createHmac("sha256", key).update(`${type}:${value.trim().toLowerCase()}`).digest("hex");
-}
 
 type Row = Awaited<ReturnType<typeof loadRow>>;
 async function loadRow(ctx: RequestsContext, id: string) {
@@ -66,10 +64,13 @@ function toView(r: NonNullable<Row>): RequestView {
     ...(r.report ? { report: JSON.parse(r.report) as RequestReport } : {}),
     ...(r.denial_reason ? { denialReason: r.denial_reason } : {}),
     declarationVersion: r.declaration_version,
+    ...(r.verification ? { verification: JSON.parse(r.verification) as Verification } : {}),
+    ...(r.attention ? { attention: r.attention } : {}),
+    redacted: !!r.redacted_at,
   };
 }
 
-/** Adds an event to the request's timeline and to the audit log. */
+/** Adds an event to the request's timeline and to the audit log. Messages never hold an identity's value. */
 export async function recordEvent(ctx: RequestsContext, requestId: string, actor: string, kind: string, message: string, data: Record<string, unknown> = {}): Promise<void> {
   const at = ctx.clock().toISOString();
   await ctx.store.db.insertInto("request_events").values({ request_id: requestId, at, actor, kind, message }).execute();
@@ -78,38 +79,42 @@ export async function recordEvent(ctx: RequestsContext, requestId: string, actor
 
 export interface SubmitResult {
   requestId: string;
-  /** Where the code went, masked for display. */
-  sentTo: string;
+  /** For an email identity: where the code went, masked. For any other identity nothing is said, so that no answer tells whether it exists. */
+  sentTo?: string;
   /** For rights that need no verification (an opt-out of sale): the status token, at once. */
   statusToken?: string;
 }
 
+const hashCtx = (ctx: RequestsContext): HashContext => ({ store: ctx.store, env: ctx.env, declaration: ctx.declaration });
+
 /**
  * Takes a request from the privacy center or the API: stores it unverified,
- * and mails a one-time code to the requester (or their agent).
+ * and sends the person a one-time code — to the email given, or, for another
+ * identity, to the address the organization's data holds for it.
  *
  * @throws RequestError RATE_LIMITED, REQUEST_INVALID
  */
 export async function submitRequest(ctx: RequestsContext, input: RequestInput, meta: { ip?: string; authorization?: { filename: string; contentType: string; data: Uint8Array } }): Promise<SubmitResult> {
   const decl = ctx.declaration();
   const offered = new Set<string>(decl.rights.offered);
-  const rightOffered = input.right === "withdraw_consent" ? offered.has("withdraw_consent") : offered.has(input.right);
-  if (!rightOffered) throw new RequestError("REQUEST_INVALID", `right: ${input.right} is not offered by ${decl.organization.name}`);
+  if (!offered.has(input.right)) throw new RequestError("REQUEST_INVALID", `right: ${input.right} is not offered by ${decl.organization.name}`);
   if (!decl.rights.identities.includes(input.identityType)) throw new RequestError("REQUEST_INVALID", `identityType: expected one of ${decl.rights.identities.join(", ")}`);
   if (input.agent && !decl.rights.authorizedAgents?.allowed) throw new RequestError("REQUEST_INVALID", "agent: requests by authorized agents are not accepted");
   if (input.agent && decl.rights.authorizedAgents?.requireSignedAuthorization !== false && !meta.authorization) {
     throw new RequestError("REQUEST_INVALID", "authorization: an authorized agent must upload the signed authorization");
   }
-  const validPurposes = Object.keys(decl.purposes);
-  const unknown = input.purposes.filter((p) => !validPurposes.includes(p));
+  const unknown = input.purposes.filter((p) => !Object.hasOwn(decl.purposes, p));
   if (unknown.length) throw new RequestError("REQUEST_INVALID", `purposes: unknown purpose ${unknown.join(", ")}`);
+  const region = decl.organization.country;
+  if (input.identityType === "phone" && !parsePhone(input.identity, region)) throw new RequestError("REQUEST_INVALID", "identity: expected a phone number, with its country code (+…) if it is not from the organization's country");
+  const identity = normalizeIdentity(input.identityType, input.identity, region);
+  const codeTo = input.identityType === "email" ? identity : undefined;
 
-  const codeTo = input.agent?.email ?? input.contactEmail ?? input.identity;
   const now = ctx.clock();
   const limited = await hitRateLimits(
     ctx.store,
     [
-      { key: `code:address:${sha256(codeTo.toLowerCase())}`, ...ctx.settings.codeLimitPerAddress },
+      { key: `code:identity:${sha256(`${input.identityType}:${identity.toLowerCase()}`)}`, ...ctx.settings.codeLimitPerAddress },
       ...(meta.ip ? [{ key: `code:ip:${meta.ip}`, ...ctx.settings.codeLimitPerIp }] : []),
     ],
     now,
@@ -119,7 +124,8 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   const jurisdiction = input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0];
   const regime = regimeOf(jurisdiction, decl.organization.defaultJurisdiction);
   const id = `req_${randomBytes(9).toString("base64url")}`;
-  const identity = input.identityType === "email" ? input.identity.toLowerCase() : input.identity;
+  const identities = { [input.identityType]: [identity] };
+  const verification: Verification | undefined = codeTo ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" } : undefined;
   await ctx.store.db
     .insertInto("requests")
     .values({
@@ -128,7 +134,7 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       status: "unverified",
       identity_type: input.identityType,
       identity_value: identity,
-      contact_email: (input.contactEmail ?? (input.identityType === "email" ? identity : codeTo)).toLowerCase(),
+      contact_email: (input.contactEmail ?? codeTo ?? input.agent?.email ?? "").toLowerCase(),
       name: input.name ?? null,
       jurisdiction,
       regime,
@@ -142,10 +148,16 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       agent_name: input.agent?.name ?? null,
       agent_email: input.agent?.email.toLowerCase() ?? null,
       details: JSON.stringify({ corrections: input.corrections, purposes: input.purposes }),
-      identities: JSON.stringify({ [input.identityType]: [identity] }),
+      identities: JSON.stringify(identities),
       report: null,
       denial_reason: null,
       declaration_version: decl.version,
+      code_to: codeTo ?? null,
+      verification: verification ? JSON.stringify(verification) : null,
+      identity_hashes: JSON.stringify(await hashIdentities(hashCtx(ctx), identities)),
+      export_key: null,
+      attention: null,
+      redacted_at: null,
     })
     .execute();
   if (meta.authorization) {
@@ -154,36 +166,49 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       .values({ request_id: id, kind: "authorization", filename: meta.authorization.filename, content_type: meta.authorization.contentType, data: meta.authorization.data, uploaded_at: now.toISOString() })
       .execute();
   }
-  await recordEvent(ctx, id, input.agent ? `agent:${input.agent.email}` : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
+  await recordEvent(ctx, id, input.agent ? "agent" : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
   if (UNVERIFIED_RIGHTS.has(input.right) && !input.agent) {
-    const statusToken = await startVerified(ctx, id, "no verification is needed for this right");
-    return { requestId: id, sentTo: maskEmail(codeTo), statusToken };
+    const statusToken = await startVerified(ctx, id, { subject: "none", method: "none", note: "no verification is needed for this right" });
+    return { requestId: id, ...(codeTo ? { sentTo: maskEmail(codeTo) } : {}), statusToken };
   }
-  await sendCode(ctx, id, codeTo);
-  return { requestId: id, sentTo: maskEmail(codeTo) };
+  if (codeTo) {
+    await sendCode(ctx, id);
+    return { requestId: id, sentTo: maskEmail(codeTo) };
+  }
+  // Another identity: a code nobody has stands until the contact address is found, so that the code form behaves alike either way.
+  await issueCode(ctx.store, id, now);
+  await insertTask(ctx, id, "contact", input.identityType);
+  return { requestId: id };
 }
 
-async function sendCode(ctx: RequestsContext, requestId: string, to: string): Promise<void> {
+/** Mails a new code to the request's code address. The code never goes anywhere else. */
+export async function sendCode(ctx: RequestsContext, requestId: string): Promise<void> {
+  const r = (await loadRow(ctx, requestId))!;
+  const to = r.code_to;
   const code = await issueCode(ctx.store, requestId, ctx.clock());
+  if (!to) return;
   const org = ctx.declaration().organization;
-  await ctx.mailer.send({
-    to,
-    subject: `Your verification code for ${org.shortName ?? org.name}`,
-    text: `Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`,
-  });
+  const confirm = `${ctx.publicUrl}/privacy-center/verify/${requestId}`;
+  const text = r.agent_name
+    ? `${r.agent_name}, who says they are your authorized agent, asked ${org.shortName ?? org.name} on your behalf to act on your personal data (${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. Your verification code is ${code}. Enter it at ${confirm}, or give it to them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give permission, ignore this email: nothing happens without the code.\n`
+    : `Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`;
+  await ctx.mailer.send({ to, subject: `Your verification code for ${org.shortName ?? org.name}`, text });
   if (ctx.mailer.mode === "outbox") ctx.console?.(`Verification code for ${to} (request ${requestId}): ${code}`);
   await recordEvent(ctx, requestId, "system", "code_sent", `verification code sent to ${maskEmail(to)}`);
 }
 
-/** Sends a new code (rate-limited like the first). */
+/** Sends a new code (rate-limited like the first). The answer is the same whether or not a contact address was found. */
 export async function resendCode(ctx: RequestsContext, requestId: string, meta: { ip?: string }): Promise<SubmitResult> {
   const r = await loadRow(ctx, requestId);
   if (!r || r.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
-  const to = r.agent_email ?? r.contact_email;
-  const limited = await hitRateLimits(ctx.store, [{ key: `code:address:${sha256(to)}`, ...ctx.settings.codeLimitPerAddress }, ...(meta.ip ? [{ key: `code:ip:${meta.ip}`, ...ctx.settings.codeLimitPerIp }] : [])], ctx.clock());
+  const limited = await hitRateLimits(
+    ctx.store,
+    [{ key: `code:identity:${sha256(`${r.identity_type}:${r.identity_value.toLowerCase()}`)}`, ...ctx.settings.codeLimitPerAddress }, ...(meta.ip ? [{ key: `code:ip:${meta.ip}`, ...ctx.settings.codeLimitPerIp }] : [])],
+    ctx.clock(),
+  );
   if (limited) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
-  await sendCode(ctx, requestId, to);
-  return { requestId, sentTo: maskEmail(to) };
+  await sendCode(ctx, requestId);
+  return { requestId, ...(r.identity_type === "email" && r.code_to ? { sentTo: maskEmail(r.code_to) } : {}) };
 }
 
 export type VerifyResult = { ok: true; statusToken: string } | ({ ok: false } & Exclude<CodeCheck, { ok: true }>);
@@ -200,38 +225,84 @@ export async function verifyRequest(ctx: RequestsContext, requestId: string, cod
     await recordEvent(ctx, requestId, "requester", "code_rejected", `verification failed: ${check.reason}`);
     return check;
   }
-  return { ok: true, statusToken: await startVerified(ctx, requestId, "identity verified by a one-time code") };
+  // A code that nobody was sent cannot be right; should it be, refuse it all the same.
+  if (!r.code_to || !r.verification) return { ok: false, reason: "wrong", triesLeft: 0 };
+  return { ok: true, statusToken: await startVerified(ctx, requestId, JSON.parse(r.verification) as Verification) };
 }
 
 /**
- * A verified request: it gets its secret status token (mailed as a receipt, so
- * the person can come back to it), then waits for approval or starts.
+ * Staff verify the person by other means (an ID checked, a call to the number
+ * on file), for a request whose code could not be sent to an address of the
+ * person's own. Status mail then goes to the address they gave.
  */
-async function startVerified(ctx: RequestsContext, requestId: string, how: string): Promise<string> {
+export async function verifyByStaff(ctx: RequestsContext, id: string, note: string, by: Principal): Promise<void> {
+  const r = await loadRow(ctx, id);
+  if (!r || r.status !== "unverified") throw new RequestError("REQUEST_CONFLICT", "only a request waiting for verification can be verified");
+  await startVerified(ctx, id, { subject: "person", method: "staff", by: by.user.name, note }, actorOf(by));
+}
+
+/** Whether a rectification corrects a category the declaration wants staff to review first (names and contact fields by default). */
+function needsReview(ctx: RequestsContext, right: string, corrections: Record<string, string>): string[] {
+  if (right !== "rectification") return [];
+  const review = ctx.declaration().rights.rectification.review;
+  return Object.keys(corrections).filter((c) => review.some((r) => categoryWithin(c, r)));
+}
+
+/**
+ * A verified request: it gets its secret status token (mailed as a receipt to
+ * the person, or to their agent), then waits for approval or starts.
+ */
+async function startVerified(ctx: RequestsContext, requestId: string, verification: Verification, actor = "requester"): Promise<string> {
   const r = (await loadRow(ctx, requestId))!;
   const token = randomBytes(32).toString("base64url");
   const now = ctx.clock();
   const decl = ctx.declaration();
-  const needsApproval = !!r.agent_name || decl.rights.manualApproval;
+  const reviewed = needsReview(ctx, r.right, (JSON.parse(r.details) as RequestView["details"]).corrections);
+  const needsApproval = !!r.agent_name || decl.rights.manualApproval || reviewed.length > 0;
   // UK GDPR: the clock starts when identity is confirmed.
   const due = r.regime === "uk_gdpr" ? dueDate("uk_gdpr", now).toISOString() : r.due_at;
-  await ctx.store.db
+  const done = await ctx.store.db
     .updateTable("requests")
-    .set({ status: needsApproval ? "pending_approval" : "in_progress", verified_at: now.toISOString(), status_token_hash: sha256(token), due_at: due })
+    .set({
+      status: needsApproval ? "pending_approval" : "in_progress",
+      verified_at: now.toISOString(),
+      status_token_hash: sha256(token),
+      due_at: due,
+      verification: JSON.stringify({ ...verification, at: now.toISOString() }),
+      export_key: exportPublicKey(token, requestId),
+      attention: null,
+    })
     .where("id", "=", requestId)
     .where("status", "=", "unverified")
-    .execute();
-  await recordEvent(ctx, requestId, "requester", "verified", how);
-  // The receipt (CCPA: confirm receipt within 10 business days): the link, the deadline, and nothing personal.
+    .executeTakeFirst();
+  if (Number(done.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request was verified already");
+  await ctx.store.db.deleteFrom("verifications").where("request_id", "=", requestId).execute();
+  await recordEvent(ctx, requestId, actor, "verified", describeVerification(verification, !!r.agent_name));
+  // The receipt: the link, the deadline, and nothing personal. An agent's request is followed by the agent.
   const org = decl.organization;
-  await ctx.mailer.send({
-    to: r.agent_email ?? r.contact_email,
-    subject: `We received your privacy request`,
-    text: `${r.name ? `Dear ${r.name},` : "Hello,"}\n\nWe received your request and will answer by ${due.slice(0, 10)}. Follow it, and download the result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\nKeep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
-  });
-  if (needsApproval) await recordEvent(ctx, requestId, "system", "awaiting_approval", r.agent_name ? "filed by an authorized agent: held until an officer approves the signed authorization" : "held for manual approval");
-  else await planTasks(ctx, requestId);
+  const to = r.agent_email ?? (r.contact_email || r.code_to);
+  if (to) {
+    await ctx.mailer.send({
+      to,
+      subject: `We received your privacy request`,
+      text: `${r.name && !r.agent_name ? `Dear ${r.name},` : "Hello,"}\n\nWe received your request and will answer by ${due.slice(0, 10)}. Follow it, and download the result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\nKeep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
+    });
+  }
+  if (needsApproval) {
+    const why = reviewed.length
+      ? `held for staff review: the correction of ${reviewed.join(", ")} is applied only once reviewed`
+      : r.agent_name
+        ? "filed by an authorized agent: held until an approver checks the signed authorization"
+        : "held for manual approval";
+    await recordEvent(ctx, requestId, "system", "awaiting_approval", why);
+  } else await planTasks(ctx, requestId);
   return token;
+}
+
+/** How a request was verified, in words for the timeline and the console. */
+export function describeVerification(v: Verification, agent: boolean): string {
+  const by = v.method === "code" ? `the person, by a one-time code sent to ${v.to}${v.source ? ` (${v.source})` : ""}` : v.method === "staff" ? `the person, checked by hand by ${v.by}: ${v.note}` : v.note ?? "not verified: this right needs no verification";
+  return `${v.method === "none" ? by : `verified ${by}`}${agent ? "; the authorized agent who filed it was not verified by the code" : ""}`;
 }
 
 /** The request behind a status token, or undefined. The token is the only key a requester holds. */
@@ -252,7 +323,7 @@ export async function listRequests(ctx: RequestsContext, options: { status?: Req
   let q = ctx.store.db.selectFrom("requests").selectAll().limit(options.limit ?? 500);
   if (options.status) q = q.where("status", "=", options.status);
   const rows = (await q.execute()).map(toView);
-  const open = (v: RequestView) => !["completed", "denied"].includes(v.status);
+  const open = (v: RequestView) => !["completed", "denied", "expired"].includes(v.status);
   return rows.sort((a, b) => Number(open(b)) - Number(open(a)) || a.effectiveDueAt.localeCompare(b.effectiveDueAt));
 }
 
@@ -261,11 +332,13 @@ export async function requestTimeline(ctx: RequestsContext, id: string): Promise
 }
 
 /** Staff decisions a requester is told of; notes and task details stay internal. */
-const REQUESTER_VISIBLE = new Set(["approved", "extended", "denied"]);
+const REQUESTER_VISIBLE = new Set(["approved", "extended", "denied", "verified"]);
+/** System events that say something about the organization's systems or staff work, not the request's progress. */
+const STAFF_ONLY = new Set(["task_retry", "task_failed", "review", "manual_verification", "identities"]);
 
 /** The timeline as the requester sees it on their status page. */
 export async function requesterTimeline(ctx: RequestsContext, id: string): Promise<RequestEvent[]> {
-  return (await requestTimeline(ctx, id)).filter((e) => e.actor === "system" || e.actor === "requester" || REQUESTER_VISIBLE.has(e.kind));
+  return (await requestTimeline(ctx, id)).filter((e) => (e.actor === "system" && !STAFF_ONLY.has(e.kind)) || e.actor === "requester" || e.actor === "agent" || REQUESTER_VISIBLE.has(e.kind));
 }
 
 export async function requestTasks(ctx: RequestsContext, id: string): Promise<TaskView[]> {
@@ -285,12 +358,34 @@ export async function requestTasks(ctx: RequestsContext, id: string): Promise<Ta
 
 const actorOf = (p: Principal) => `user:${p.user.email}`;
 
-/** Approves a request held for approval (an agent's, or under manual approval), and starts it. */
+/** Approves a request held for approval (an agent's, a correction to review, or under manual approval), and starts it. */
 export async function approveRequest(ctx: RequestsContext, id: string, by: Principal): Promise<void> {
   const res = await ctx.store.db.updateTable("requests").set({ status: "in_progress" }).where("id", "=", id).where("status", "=", "pending_approval").executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a request waiting for approval can be approved");
   await recordEvent(ctx, id, actorOf(by), "approved", `approved by ${by.user.name}`);
   await planTasks(ctx, id);
+}
+
+/**
+ * Confirms what a task stopped on: the person's identities matched several
+ * rows of a dataset of people, and a member of staff checked they are all the
+ * one person. The task goes on with exactly those rows; if they change, it
+ * stops again.
+ */
+export async function confirmReview(ctx: RequestsContext, id: string, taskId: number, by: Principal): Promise<void> {
+  const t = await ctx.store.db.selectFrom("request_tasks").selectAll().where("id", "=", taskId).where("request_id", "=", id).executeTakeFirst();
+  if (!t || t.status !== "review") throw new RequestError("REQUEST_CONFLICT", "only a task waiting for review can be confirmed");
+  const result = JSON.parse(t.result ?? "{}") as { ambiguityKey?: string; ambiguous?: { dataset: string; rows: number }[] };
+  const now = ctx.clock().toISOString();
+  await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status: t.kind === "collect" ? "done" : "pending", next_run_at: now, attempts: 0, result: JSON.stringify({ ...result, confirmed: result.ambiguityKey }), updated_at: now })
+    .where("id", "=", taskId)
+    .execute();
+  await ctx.store.db.updateTable("requests").set({ status: "in_progress", attention: null }).where("id", "=", id).where("status", "=", "needs_attention").execute();
+  await recordEvent(ctx, id, actorOf(by), "confirmed", `${by.user.name} confirmed that the ${(result.ambiguous ?? []).map((a) => `${a.rows} rows of ${a.dataset}`).join(" and ")} in ${t.target} are one person's`);
+  ctx.store.signal("tasks");
+  await advanceRequest(ctx, id);
 }
 
 /** Denies a request, with the reason the requester is told (GDPR Art 12(4)). */
@@ -302,14 +397,19 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
     .where("status", "in", ["unverified", "pending_approval", "in_progress", "needs_attention"])
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request is already closed");
-  await ctx.store.db.updateTable("request_tasks").set({ status: "skipped", updated_at: ctx.clock().toISOString() }).where("request_id", "=", id).where("status", "in", ["pending", "waiting", "manual", "failed"]).execute();
+  await ctx.store.db.updateTable("request_tasks").set({ status: "skipped", updated_at: ctx.clock().toISOString() }).where("request_id", "=", id).where("status", "in", ["pending", "waiting", "manual", "failed", "review"]).execute();
   await recordEvent(ctx, id, actorOf(by), "denied", `denied: ${reason}`);
   const r = (await loadRow(ctx, id))!;
-  await ctx.mailer.send({
-    to: r.agent_email ?? r.contact_email,
-    subject: "Your privacy request",
-    text: `${r.name ? `Dear ${r.name},\n\n` : ""}We cannot act on your request. The reason: ${reason}\n\nYou may complain to a supervisory authority.\n`,
-  });
+  // An unverified request is answered only at the address the person's identity leads to.
+  const to = r.verified_at ? (r.agent_email ?? (r.contact_email || r.code_to)) : r.code_to;
+  if (to) {
+    await ctx.mailer.send({
+      to,
+      subject: "Your privacy request",
+      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We cannot act on your request. The reason: ${reason}\n\nYou may complain to a supervisory authority.\n`,
+    });
+  }
+  await redactRequest(ctx, id);
 }
 
 /**
@@ -320,17 +420,20 @@ export async function extendDeadline(ctx: RequestsContext, id: string, reason: s
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   if (r.extended_due_at) throw new RequestError("REQUEST_CONFLICT", "the deadline was already extended");
-  if (["completed", "denied"].includes(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
+  if (["completed", "denied", "expired"].includes(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
   const ext = extendedDueDate(r.regime as RequestView["regime"], new Date(r.due_at));
   if (!ext) throw new RequestError("REQUEST_CONFLICT", `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension`);
   if (ctx.clock().toISOString() > r.due_at) throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");
   await ctx.store.db.updateTable("requests").set({ extended_due_at: ext.toISOString(), extension_reason: reason }).where("id", "=", id).execute();
   await recordEvent(ctx, id, actorOf(by), "extended", `deadline extended to ${ext.toISOString().slice(0, 10)}: ${reason}`);
-  await ctx.mailer.send({
-    to: r.agent_email ?? r.contact_email,
-    subject: "Your privacy request needs more time",
-    text: `${r.name ? `Dear ${r.name},\n\n` : ""}We need more time to answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. The reason: ${reason}\n`,
-  });
+  const to = r.verified_at ? (r.agent_email ?? (r.contact_email || r.code_to)) : r.code_to;
+  if (to) {
+    await ctx.mailer.send({
+      to,
+      subject: "Your privacy request needs more time",
+      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We need more time to answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. The reason: ${reason}\n`,
+    });
+  }
   return ext.toISOString();
 }
 
@@ -352,6 +455,7 @@ export async function retryTask(ctx: RequestsContext, id: string, taskId: number
   if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a failed or waiting task can be retried");
   await ctx.store.db.updateTable("requests").set({ status: "in_progress" }).where("id", "=", id).where("status", "=", "needs_attention").execute();
   await recordEvent(ctx, id, actorOf(by), "retried", `task ${taskId} retried by ${by.user.name}`);
+  ctx.store.signal("tasks");
 }
 
 /** Marks a manual task (a system without a connector) done, with what staff did. */
@@ -369,14 +473,22 @@ export async function completeManualTask(ctx: RequestsContext, id: string, taskI
   await advanceRequest(ctx, id);
 }
 
-/** The export ZIP of a request, if it exists and has not expired. */
-export async function getExport(ctx: RequestsContext, requestId: string): Promise<{ filename: string; data: Uint8Array; expiresAt: string } | { expired: true } | undefined> {
+/**
+ * The export ZIP of a request, opened with the status token (the only key to
+ * it), if it exists and has not expired. An expired export is deleted.
+ */
+export async function getExport(ctx: RequestsContext, requestId: string, token: string): Promise<{ filename: string; data: Uint8Array; expiresAt: string } | { expired: true } | undefined> {
   const e = await ctx.store.db.selectFrom("exports").selectAll().where("request_id", "=", requestId).executeTakeFirst();
   if (!e) return undefined;
-  if (e.expires_at <= ctx.clock().toISOString()) return { expired: true };
-  return { filename: e.filename, data: e.data instanceof Uint8Array ? e.data : new Uint8Array(e.data as ArrayBuffer), expiresAt: e.expires_at };
+  if (e.expires_at <= ctx.clock().toISOString()) {
+    await ctx.store.db.deleteFrom("exports").where("request_id", "=", requestId).execute();
+    return { expired: true };
+  }
+  const data = openExport(token, requestId, e.data instanceof Uint8Array ? e.data : new Uint8Array(e.data as ArrayBuffer));
+  return data ? { filename: e.filename, data, expiresAt: e.expires_at } : undefined;
 }
 
+/** When the export expires, or undefined when there is none. */
 export async function getExportExpiry(ctx: RequestsContext, requestId: string): Promise<string | undefined> {
   const e = await ctx.store.db.selectFrom("exports").select("expires_at").where("request_id", "=", requestId).executeTakeFirst();
   return e?.expires_at;
@@ -391,44 +503,42 @@ export async function listDocuments(ctx: RequestsContext, requestId: string) {
 }
 
 /** Whether a person is restricted (GDPR Art 18), by any identity: later processing and consent decisions must say no. */
-export async function subjectFlags(ctx: Pick<RequestsContext, "store" | "env">, type: string, value: string): Promise<{ kind: string; purpose: string | null }[]> {
+export async function subjectFlags(ctx: HashContext, type: string, value: string): Promise<{ kind: string; purpose: string | null }[]> {
   const h = await identityHash(ctx, type, value);
   return ctx.store.db.selectFrom("subject_flags").select(["kind", "purpose"]).where("identity_hash", "=", h).where("lifted_at", "is", null).execute();
 }
 
+const hashesOf = (r: NonNullable<Row>) => JSON.parse(r.identity_hashes ?? "[]") as string[];
+
 /**
- * Places a legal hold on the person of a request (every identity it knows):
- * their data is preserved as it is, and erasures report it kept, until lifted.
+ * Places a legal hold on the person of a request (every identity it knows, by
+ * hash, so a closed and redacted request serves as well): their data is
+ * preserved as it is, and erasures report it kept, until lifted.
  */
 export async function placeLegalHold(ctx: RequestsContext, id: string, reason: string, by: Principal): Promise<number> {
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
-  const identities = JSON.parse(r.identities) as Record<string, string[]>;
-  let n = 0;
-  for (const [type, values] of Object.entries(identities)) {
-    for (const v of values) {
-      await ctx.store.db.insertInto("legal_holds").values({ identity_hash: await identityHash(ctx, type, v), reason, placed_by: by.user.email, placed_at: ctx.clock().toISOString(), lifted_at: null }).execute();
-      n++;
-    }
-  }
-  await recordEvent(ctx, id, actorOf(by), "legal_hold", `legal hold placed on ${n} identit${n === 1 ? "y" : "ies"}: ${reason}`);
-  return n;
+  const hashes = hashesOf(r);
+  for (const h of hashes) await ctx.store.db.insertInto("legal_holds").values({ identity_hash: h, reason, placed_by: by.user.email, placed_at: ctx.clock().toISOString(), lifted_at: null }).execute();
+  await recordEvent(ctx, id, actorOf(by), "legal_hold", `legal hold placed on ${hashes.length} identit${hashes.length === 1 ? "y" : "ies"}: ${reason}`);
+  return hashes.length;
 }
 
 /** Lifts every legal hold on the person of a request. */
 export async function liftLegalHold(ctx: RequestsContext, id: string, by: Principal): Promise<void> {
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
-  const identities = JSON.parse(r.identities) as Record<string, string[]>;
-  const hashes = await Promise.all(Object.entries(identities).flatMap(([type, values]) => values.map((v) => identityHash(ctx, type, v))));
-  await ctx.store.db.updateTable("legal_holds").set({ lifted_at: ctx.clock().toISOString() }).where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
+  const hashes = hashesOf(r);
+  if (hashes.length) await ctx.store.db.updateTable("legal_holds").set({ lifted_at: ctx.clock().toISOString() }).where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
   await recordEvent(ctx, id, actorOf(by), "legal_hold_lifted", "legal hold lifted");
 }
 
 /** The reasons of the live legal holds on any of these identities. */
-export async function legalHoldsOn(ctx: Pick<RequestsContext, "store" | "env">, identities: Record<string, string[]>): Promise<string[]> {
-  const hashes = await Promise.all(Object.entries(identities).flatMap(([type, values]) => values.map((v) => identityHash(ctx, type, v))));
+export async function legalHoldsOn(ctx: HashContext, identities: Record<string, string[]>): Promise<string[]> {
+  const hashes = await hashIdentities(ctx, identities);
   if (!hashes.length) return [];
   const rows = await ctx.store.db.selectFrom("legal_holds").select("reason").where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
   return [...new Set(rows.map((r) => r.reason))];
 }
+
+export { maskEmail, maskIdentity, identityHash };

@@ -7,6 +7,8 @@ import {
   addNote,
   approveRequest,
   completeManualTask,
+  confirmReview,
+  verifyByStaff,
   denyRequest,
   extendDeadline,
   getDocument,
@@ -119,6 +121,20 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     { method: "post", path: "/admin/requests/:id/approve", summary: "Approve a request held for approval", tags: ["admin"], access: "admin", role: "approver", params: Id, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back to the request" }, 409: { description: "Not waiting for approval" } } },
     async (c, { params, principal }) => {
       await approveRequest(ctx, params.id, principal);
+      return done(c, params.id);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/verify", summary: "Verify the person by hand (no code could reach an address of theirs), saying how", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not waiting for verification" } } },
+    async (c, { params, body, principal }) => {
+      await verifyByStaff(ctx, params.id, body.note, principal);
+      return done(c, params.id);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/requests/:id/tasks/:taskId/confirm", summary: "Confirm that the rows a collection stopped on (several rows of people matched) are one person's", tags: ["admin"], access: "admin", role: "officer", params: IdTask, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not waiting for review" } } },
+    async (c, { params, principal }) => {
+      await confirmReview(ctx, params.id, params.taskId, principal);
       return done(c, params.id);
     },
   );

@@ -17,7 +17,7 @@ import {
   verifyRequest,
   type RequestsContext,
 } from "../requests/index.js";
-import { messagePageHtml, requestFormHtml, statusPageHtml, verifyPageHtml, type FormState } from "../web/index.js";
+import { IDENTITY_LABELS, messagePageHtml, requestFormHtml, statusPageHtml, verifyPageHtml, type FormState } from "../web/index.js";
 import type { RouteTable } from "./routes.js";
 
 const MAX_UPLOAD = 5 * 1024 * 1024;
@@ -112,7 +112,9 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
   const verifyPage = async (c: Context, id: string, error?: string, status: 200 | 422 | 429 = 200) => {
     const r = await getRequest(ctx, id).catch(() => undefined);
     if (!r || r.status !== "unverified") return c.html(await messagePageHtml({ decl: decl(), title: "Nothing to confirm", message: "This request is not waiting for a code. If you confirmed it already, use the link to its status page." }), 404);
-    return c.html(await verifyPageHtml({ decl: decl(), requestId: id, sentTo: maskEmail(r.agent?.email ?? r.contactEmail), error }), status);
+    // For an email the code went to that email; for any other identity the page says nothing of whether one was found.
+    const sentTo = r.identityType === "email" ? maskEmail(r.identity) : undefined;
+    return c.html(await verifyPageHtml({ decl: decl(), requestId: id, sentTo, identityLabel: (IDENTITY_LABELS[r.identityType] ?? r.identityType.replace(/_/g, " ")).toLowerCase(), agent: !!r.agent, error }), status);
   };
 
   routes.add(
@@ -136,7 +138,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       if (wantsJson(c)) return res.ok ? c.json({ statusToken: res.statusToken, statusUrl: `/privacy-center/requests/${res.statusToken}` }, 201) : c.json({ error: { code: `code_${res.reason}`, message: `verification failed: ${res.reason}`, triesLeft: res.triesLeft } }, 422);
       if (res.ok) return c.redirect(`/privacy-center/requests/${res.statusToken}`, 303);
       const messages: Record<string, string> = {
-        wrong: `That code is not right. ${res.triesLeft} ${res.triesLeft === 1 ? "try" : "tries"} left.`,
+        wrong: res.triesLeft ? `That code is not right. ${res.triesLeft} ${res.triesLeft === 1 ? "try" : "tries"} left.` : "That code is not right. Send a new code.",
         expired: "That code has expired. Send a new code.",
         exhausted: "Too many wrong tries. Send a new code.",
         used: "This code was already used.",
@@ -174,7 +176,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
     { method: "get", path: "/privacy-center/requests/:token/export", summary: "Download the export (ZIP) of an access or portability request", tags: ["privacy center"], access: "public", params: Token, responses: { 200: { description: "ZIP", contentType: "application/zip" }, 404: { description: "No export" }, 410: { description: "Expired" } } },
     async (c, { params }) => {
       const r = await findRequestByToken(ctx, params.token);
-      const e = r ? await getExport(ctx, r.id) : undefined;
+      const e = r ? await getExport(ctx, r.id, params.token) : undefined;
       if (!r || !e) return c.json({ error: { code: "not_found", message: "no export for this request" } }, 404);
       if ("expired" in e) return c.json({ error: { code: "expired", message: "the download has expired; ask again" } }, 410);
       return c.body(e.data as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/zip", "content-disposition": `attachment; filename="${e.filename}"`, "cache-control": "no-store" });

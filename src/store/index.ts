@@ -2,6 +2,7 @@
  * Pledge's own store: Kysely over an embedded SQLite file (the default, zero
  * set-up) or PostgreSQL (set PLEDGE_DATABASE_URL), migrated at open.
  */
+import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -16,6 +17,8 @@ export type { Database } from "./schema.js";
 export interface StoreCapabilities {
   /** `SELECT … FOR UPDATE` serializes writers across processes. */
   rowLocks: boolean;
+  /** A signal reaches every process on the store (PostgreSQL LISTEN/NOTIFY), not only this one. */
+  sharedSignals: boolean;
 }
 
 export interface Store {
@@ -24,6 +27,13 @@ export interface Store {
   capabilities: StoreCapabilities;
   /** Where it lives, without credentials. */
   describe: string;
+  /**
+   * Wakes whoever listens on `channel`: in this process at once, and, where
+   * `capabilities.sharedSignals`, in every process on the same database.
+   */
+  signal(channel: string): void;
+  /** Calls `fn` whenever `channel` is signalled; returns the function that stops listening. */
+  listen(channel: string, fn: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -63,20 +73,41 @@ export function redactUrl(url: string): string {
  */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   let store: Store;
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  const checkChannel = (channel: string) => {
+    if (!/^[a-z_]{1,40}$/.test(channel)) throw new Error(`invalid signal channel '${channel}'`);
+  };
   if (options.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
       throw new StoreError(`PLEDGE_DATABASE_URL must be a postgres:// URL, got ${redactUrl(options.databaseUrl)}`);
     }
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const url = options.databaseUrl;
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
     pool.on("error", () => {
       /* idle client errors surface on the next query */
     });
+    const listener = createPgListener(url, local);
     store = {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
       engine: "postgres",
-      capabilities: { rowLocks: true },
-      describe: redactUrl(options.databaseUrl),
+      capabilities: { rowLocks: true, sharedSignals: true },
+      describe: redactUrl(url),
+      signal(channel) {
+        checkChannel(channel);
+        local.emit(channel);
+        sql`SELECT pg_notify(${`pledge_${channel}`}, '')`.execute(store.db).catch(() => {
+          /* the other servers' polling is the fallback */
+        });
+      },
+      listen(channel, fn) {
+        checkChannel(channel);
+        listener.add(channel);
+        local.on(channel, fn);
+        return () => local.off(channel, fn);
+      },
       close: async () => {
+        await listener.close();
         await store.db.destroy();
       },
     };
@@ -92,11 +123,22 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     database.pragma("journal_mode = WAL");
     database.pragma("busy_timeout = 5000");
     database.pragma("foreign_keys = ON");
+    // Deleted rows (a person's identity, an expired export) are overwritten, not left in free pages.
+    database.pragma("secure_delete = ON");
     store = {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
       engine: "sqlite",
-      capabilities: { rowLocks: false },
+      capabilities: { rowLocks: false, sharedSignals: false },
       describe: `sqlite:${path}`,
+      signal(channel) {
+        checkChannel(channel);
+        local.emit(channel);
+      },
+      listen(channel, fn) {
+        checkChannel(channel);
+        local.on(channel, fn);
+        return () => local.off(channel, fn);
+      },
       close: async () => {
         await store.db.destroy();
       },
@@ -105,10 +147,66 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   try {
     await migrate(store);
   } catch (err) {
-    await store.db.destroy().catch(() => {});
+    await store.close().catch(() => {});
     throw new StoreError(`cannot open the store at ${store.describe}: ${(err as Error).message}`, { cause: err });
   }
   return store;
+}
+
+/**
+ * One connection per store that LISTENs on the channels asked for and passes
+ * notifications on to this process's listeners. It reconnects after a failure;
+ * while it is down, polling is the fallback.
+ */
+function createPgListener(url: string, local: EventEmitter) {
+  const channels = new Set<string>();
+  let client: pg.Client | undefined;
+  let connecting: Promise<void> | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = () => {
+    if (closed || connecting || client) return;
+    const c = new pg.Client({ connectionString: url });
+    c.on("notification", (n) => local.emit(n.channel.replace(/^pledge_/, "")));
+    c.on("error", () => {
+      client = undefined;
+      c.end().catch(() => {});
+      later();
+    });
+    connecting = c
+      .connect()
+      .then(async () => {
+        client = c;
+        for (const ch of channels) await c.query(`LISTEN "pledge_${ch}"`);
+      })
+      .catch(() => {
+        client = undefined;
+        later();
+      })
+      .finally(() => {
+        connecting = undefined;
+      });
+  };
+  const later = () => {
+    if (closed) return;
+    retry = setTimeout(connect, 1000);
+    retry.unref();
+  };
+  return {
+    add(channel: string) {
+      if (channels.has(channel)) return;
+      channels.add(channel);
+      if (client) client.query(`LISTEN "pledge_${channel}"`).catch(() => {});
+      else connect();
+    },
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await connecting;
+      await client?.end().catch(() => {});
+      client = undefined;
+    },
+  };
 }
 
 async function migrate(store: Store): Promise<void> {

@@ -61,6 +61,17 @@ export interface RequestTable {
   report: string | null;
   denial_reason: string | null;
   declaration_version: string;
+  /** Where the verification code goes: the email given, or the contact address found for another identity. */
+  code_to: string | null;
+  /** Who was verified and how (JSON). */
+  verification: string | null;
+  /** HMACs of every identity of the person (JSON list): what holds and flags match, kept after the values are redacted. */
+  identity_hashes: string | null;
+  /** The X25519 public key the export is sealed to; its private key is derived from the status token. */
+  export_key: string | null;
+  /** Something staff should look at (`nothing_found`). */
+  attention: string | null;
+  redacted_at: string | null;
 }
 
 export interface RequestEventTable {

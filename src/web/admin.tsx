@@ -3,13 +3,20 @@
 /** The admin console: login, requests by deadline (drawn), and a request with its actions. */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
-import { daysLeft, urgencyOf, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
+import { daysLeft, describeVerification, urgencyOf, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
-import { RIGHT_LABELS } from "./privacy-center.js";
+import { ReportView, RIGHT_LABELS } from "./privacy-center.js";
+
+/** What a request's `attention` flag asks of staff. */
+const ATTENTION: Record<string, string> = {
+  nothing_found: "nothing found: check the identities and the systems",
+  review: "stopped: the identities match several people's rows; confirm or deny",
+  manual_verification: "verify the person by hand: no code could be sent to an address of theirs",
+};
 
 export const ADMIN_CSS = `.overdue{color:#b00020;font-weight:600}.due_soon{color:#a15c00;font-weight:600}.on_time{color:#176b2c}
 .bar{height:.9rem;border-radius:2px;display:inline-block;vertical-align:middle}.bar.overdue{background:#b00020}.bar.due_soon{background:#e08a00}.bar.on_time{background:#3a9a55}
-form.inline{display:inline}.error{color:#b00020}`;
+form.inline{display:inline}.error{color:#b00020}.flag{background:#fff3cd;border:1px solid #a15c00;border-radius:3px;padding:0 .3rem;color:#5c3500}`;
 
 export const LoginPage: FC<{ organization: string; error?: string; email?: string }> = ({ organization, error, email }) => (
   <Page title="Sign in — Pledge" organization={organization}>
@@ -64,6 +71,7 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; n
             <th scope="col">Request</th>
             <th scope="col">Right</th>
             <th scope="col">Status</th>
+            <th scope="col">Flag</th>
             <th scope="col">Law</th>
             <th scope="col">Due</th>
             <th scope="col">Days left</th>
@@ -80,6 +88,7 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; n
                 <td><a href={`/admin/requests/${r.id}`}>{r.id}</a></td>
                 <td>{r.right}</td>
                 <td>{r.status.replace(/_/g, " ")}</td>
+                <td>{r.attention ? <span class="flag">{ATTENTION[r.attention] ?? r.attention.replace(/_/g, " ")}</span> : null}</td>
                 <td>{r.regime.toUpperCase()}</td>
                 <td>{r.effectiveDueAt.slice(0, 10)}</td>
                 <td>
@@ -115,7 +124,7 @@ export const RequestDetailPage: FC<{
 }> = ({ decl, request: r, tasks, events, documents, now, csrf, user, canApprove, canAct }) => {
   const due = new Date(r.effectiveDueAt);
   const left = daysLeft(due, now);
-  const open = !["completed", "denied"].includes(r.status);
+  const open = !["completed", "denied", "expired"].includes(r.status);
   const action = (path: string) => `/admin/requests/${r.id}/${path}`;
   return (
     <Page title={`Request ${r.id} — Pledge`} organization={decl.organization.name}>
@@ -124,12 +133,26 @@ export const RequestDetailPage: FC<{
       <h1>
         {RIGHT_LABELS[r.right]?.title ?? r.right} — {r.id}
       </h1>
+      {r.attention ? (
+        <p role="status" id="attention">
+          <span class="flag">{ATTENTION[r.attention] ?? r.attention.replace(/_/g, " ")}</span>
+        </p>
+      ) : null}
       <dl>
         <dt>Status</dt>
         <dd>{r.status.replace(/_/g, " ")}</dd>
         <dt>Identity</dt>
         <dd>
-          {r.identityType}: {r.identity} — {r.verifiedAt ? `verified by one-time code at ${r.verifiedAt.slice(0, 16).replace("T", " ")}` : "not verified"}
+          {r.identityType}: {r.identity}
+          {r.redacted ? " (redacted when the request closed; only its hash is kept)" : ""}
+        </dd>
+        <dt>Verification</dt>
+        <dd id="verification">
+          {r.verifiedAt && r.verification
+            ? `${describeVerification(r.verification, !!r.agent)} — ${r.verifiedAt.slice(0, 16).replace("T", " ")}`
+            : r.verification?.to
+              ? `not verified yet: a code was sent to ${r.verification.to} (${r.verification.source})`
+              : "not verified yet"}
         </dd>
         <dt>Contact</dt>
         <dd>{r.name ? `${r.name}, ` : ""}{r.contactEmail}</dd>
@@ -137,7 +160,7 @@ export const RequestDetailPage: FC<{
           <>
             <dt>Authorized agent</dt>
             <dd>
-              {r.agent.name} ({r.agent.email})
+              {r.agent.name} ({r.agent.email}) — the agent gets the status mail; the person confirms with their own code
               {documents.map((d) => (
                 <>
                   {" "}— <a href={action(`documents/${d.id}`)}>{d.filename}</a>
@@ -184,7 +207,15 @@ export const RequestDetailPage: FC<{
         </thead>
         <tbody>
           {tasks.map((t) => {
-            const res = (t.result ?? {}) as { counts?: Record<string, number>; report?: { dataset: string; deleted: number; masked: number }[]; note?: string };
+            const res = (t.result ?? {}) as {
+              datasets?: { dataset: string; found: number; notMatched: number }[];
+              report?: { dataset: string; found: number; deleted?: number; masked?: number; unchanged?: number; corrected?: number }[];
+              ambiguous?: { dataset: string; rows: number }[];
+              channels?: number;
+              source?: string;
+              note?: string;
+              verified?: boolean;
+            };
             const instructions = t.kind === "manual" ? (decl.systems[t.target]?.connector as { instructions?: string } | undefined)?.instructions : undefined;
             return (
               <tr>
@@ -194,8 +225,11 @@ export const RequestDetailPage: FC<{
                 <td>{t.attempts}</td>
                 <td>
                   {t.error ? <span class="error">{t.error}</span> : null}
-                  {res.counts ? Object.entries(res.counts).map(([d, n]) => `${d}: ${n}`).join(", ") : null}
-                  {res.report ? res.report.map((d) => `${d.dataset}: ${d.deleted} deleted, ${d.masked} masked`).join("; ") : null}
+                  {res.datasets && !res.report ? res.datasets.filter((d) => d.found || d.notMatched).map((d) => `${d.dataset}: ${d.found} found${d.notMatched ? `, ${d.notMatched} of other people not matched` : ""}`).join(", ") || "nothing found" : null}
+                  {res.report ? res.report.map((d) => `${d.dataset}: ${d.found} found${d.deleted !== undefined ? `, ${d.deleted} deleted, ${d.masked ?? 0} masked, ${d.unchanged ?? 0} kept` : ""}${d.corrected !== undefined ? `, ${d.corrected} corrected` : ""}`).join("; ") || "nothing found" : null}
+                  {t.kind === "erase" && t.status === "done" ? (res.verified ? " — verified" : " — not verified") : null}
+                  {t.status === "review" && res.ambiguous ? <strong>{res.ambiguous.map((a) => `${a.rows} rows of ${a.dataset} matched, where one person is expected`).join("; ")}</strong> : null}
+                  {t.kind === "contact" && t.status === "done" ? (res.channels === 1 ? `code sent to the address on file (${res.source})` : res.channels === undefined ? "" : `${res.channels ? "several addresses on file" : "no address on file"}: verify the person by hand`) : null}
                   {res.note ? res.note : null}
                   {instructions && t.status === "manual" ? `Instructions: ${instructions}` : null}
                   {t.status === "pending" && t.attempts > 0 ? ` next try ${t.nextRunAt.slice(11, 19)} UTC` : null}
@@ -205,6 +239,12 @@ export const RequestDetailPage: FC<{
                     <form class="inline" method="post" action={action(`tasks/${t.id}/retry`)}>
                       <Csrf token={csrf} />
                       <button type="submit">Retry now</button>
+                    </form>
+                  ) : null}
+                  {canAct && t.status === "review" ? (
+                    <form class="inline" method="post" action={action(`tasks/${t.id}/confirm`)}>
+                      <Csrf token={csrf} />
+                      <button type="submit">Confirm they are one person</button>
                     </form>
                   ) : null}
                   {canAct && t.status === "manual" ? (
@@ -221,9 +261,18 @@ export const RequestDetailPage: FC<{
         </tbody>
       </table>
 
+      {r.report ? <ReportView decl={decl} right={r.right} report={r.report} /> : null}
       {open ? (
         <section aria-labelledby="actions-title">
           <h2 id="actions-title">Actions</h2>
+          {canAct && r.status === "unverified" ? (
+            <form method="post" action={action("verify")}>
+              <Csrf token={csrf} />
+              <label for="verify-note">Verify the person by hand, saying how (an ID checked, a call to the number on file)</label>
+              <br />
+              <input type="text" name="note" id="verify-note" required /> <button type="submit">Verified</button>
+            </form>
+          ) : null}
           {canApprove && r.status === "pending_approval" ? (
             <form method="post" action={action("approve")}>
               <Csrf token={csrf} />

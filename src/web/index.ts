@@ -1,6 +1,6 @@
 /** Server-rendered pages (Hono JSX). Routes in `server` render these; no logic lives here. */
 export { Page, renderPage, SITE_CSS } from "./layout.js";
 export { NoticePage, VersionsPage, noticePageHtml, versionsPageHtml } from "./notice-pages.js";
-export { requestFormHtml, verifyPageHtml, statusPageHtml, messagePageHtml, RIGHT_LABELS, JURISDICTIONS, type FormState } from "./privacy-center.js";
+export { requestFormHtml, verifyPageHtml, statusPageHtml, messagePageHtml, RIGHT_LABELS, IDENTITY_LABELS, JURISDICTIONS, type FormState } from "./privacy-center.js";
 export { loginPageHtml, requestListHtml, requestDetailHtml } from "./admin.js";
 export { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, unsubscribePageHtml, newsletterPreferencesHtml, consentConsoleHtml } from "./consent.js";

@@ -3,7 +3,7 @@
 /** The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript needed. */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
-import type { RequestEvent, RequestView } from "../requests/index.js";
+import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { RECTIFIABLE } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
 
@@ -18,7 +18,7 @@ export const RIGHT_LABELS: Record<string, { title: string; help: string }> = {
   opt_out_sale: { title: "Do not sell or share my personal information", help: "We stop selling or sharing your data (CCPA). No code is needed." },
 };
 
-const IDENTITY_LABELS: Record<string, string> = { email: "Email address", phone: "Phone number", account_id: "Account number", job_number: "Job number", device_id: "Device id" };
+export const IDENTITY_LABELS: Record<string, string> = { email: "Email address", phone: "Phone number", account_id: "Account number", job_number: "Job number", device_id: "Device id" };
 
 export const JURISDICTIONS: [string, string][] = [
   ["EU", "European Union / EEA"],
@@ -50,7 +50,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
   return (
     <Page title={`Privacy center — ${decl.organization.name}`} organization={decl.organization.name}>
       <h1>Privacy center</h1>
-      <p>Ask {decl.organization.shortName ?? decl.organization.name} about your personal data. It is free. We will email you a code to confirm it is you.</p>
+      <p>Ask {decl.organization.shortName ?? decl.organization.name} about your personal data. We will email you a code to confirm it is you: to the email address you give, or, if you give another identity, to the email address we already hold for it.</p>
       {errors.length ? (
         <div role="alert" class="errors">
           <h2>Please fix {errors.length === 1 ? "this" : "these"}:</h2>
@@ -88,7 +88,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
             <FieldError id="identity" error={state.errors.identity} />
           </p>
           <p>
-            <label for="contactEmail">Email for the code, if the identity above is not an email address</label>
+            <label for="contactEmail">Email for updates, if the identity above is not an email address (we write to it only once you are verified; the code goes to the address we already hold for you)</label>
             <br />
             <input type="email" name="contactEmail" id="contactEmail" value={v("contactEmail")} aria-describedby={state.errors.contactEmail ? "contactEmail-error" : undefined} />
             <FieldError id="contactEmail" error={state.errors.contactEmail} />
@@ -166,10 +166,19 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
   );
 };
 
-export const VerifyPage: FC<{ decl: Declaration; requestId: string; sentTo: string; error?: string }> = ({ decl, requestId, sentTo, error }) => (
+export const VerifyPage: FC<{ decl: Declaration; requestId: string; sentTo?: string; identityLabel: string; agent: boolean; error?: string }> = ({ decl, requestId, sentTo, identityLabel, agent, error }) => (
   <Page title="Confirm it is you" organization={decl.organization.name}>
     <h1>Confirm it is you</h1>
-    <p>We sent a 6-digit code to {sentTo}. It is valid for 10 minutes.</p>
+    {sentTo ? (
+      <p id="sent">
+        We sent a 6-digit code to {sentTo}. It is valid for 10 minutes.
+      </p>
+    ) : (
+      <p id="sent">
+        If we hold an email address for this {identityLabel}, we have sent a 6-digit code to it; it is valid for 10 minutes. If no code arrives, our privacy team will verify your identity another way and write to you at the address you gave.
+      </p>
+    )}
+    {agent ? <p>The code goes to the person you act for, never to you: they confirm the request by entering it here, or at the link in their email, or by giving it to you.</p> : null}
     {error ? <p role="alert" class="error">{error}</p> : null}
     <form method="post" action={`/privacy-center/verify/${requestId}`}>
       <p>
@@ -196,6 +205,68 @@ const STATUS_TEXT: Record<string, string> = {
   needs_attention: "In progress — our team is handling part of it by hand",
   completed: "Done",
   denied: "Declined",
+  expired: "Not confirmed in time",
+};
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** One system's part of a report, in words: what was found, changed, kept and why, and what was not searched. */
+export function systemLines(decl: Declaration, right: string, s: SystemReport): string[] {
+  const name = decl.systems[s.system]?.name ?? s.system;
+  if (s.status === "manual" || s.status === "skipped" || (s.note && !s.datasets.length)) return [`${name}: ${s.note || "handled by our staff"}`];
+  const lines: string[] = [];
+  const found = s.datasets.reduce((a, d) => a + d.found, 0);
+  const head = s.status === "held" ? "nothing erased: under a legal hold" : found === 0 ? "nothing found" : right === "erasure" ? (s.verified ? "erased where the law allows — verified: a new search by every identity finds nothing" : "not verified") : `${plural(found, "row")} found`;
+  lines.push(`${name}: ${head}`);
+  for (const d of s.datasets) {
+    if (!d.found && !d.notMatched) continue;
+    const parts = [`${plural(d.found, "row")} found`];
+    if (d.deleted !== undefined) parts.push(`${d.deleted} deleted`);
+    if (d.masked) parts.push(`${d.masked} masked and kept`);
+    if (d.unchanged) parts.push(`${d.unchanged} kept as ${d.unchanged === 1 ? "it is" : "they are"}`);
+    if (d.corrected !== undefined) parts.push(`${d.corrected} corrected`);
+    let line = `${d.dataset}: ${parts.join(", ")}`;
+    if (d.kept?.length) line += ` — kept because: ${d.kept.map((k) => `${k.why} (${plural(k.rows, "row")})`).join("; ")}`;
+    if (d.keptFields?.length) line += ` — fields kept: ${d.keptFields.join(", ")}`;
+    if (d.notMatched) line += ` — ${plural(d.notMatched, "row")} of other people reached through a reference were left alone`;
+    lines.push(line);
+  }
+  for (const a of s.actors) lines.push(`${a.dataset}: you appear as the person handling ${plural(a.rows, "row")} (${a.field}); they are about other people and were not touched`);
+  for (const n of s.notReached) lines.push(`${n.dataset}: not searched — ${n.why}`);
+  return lines;
+}
+
+/** The report of a completed request: which identities found nothing, then each system. */
+export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport }> = ({ decl, right, report }) => {
+  const missing = report.identities.filter((i) => !i.found);
+  return (
+    <section aria-labelledby="report-title">
+      <h2 id="report-title">{right === "access" || right === "portability" ? "What we found" : "What we did"}</h2>
+      {report.outcome === "nothing_found" ? (
+        <p id="nothing-found" role="status">
+          <strong>We found no data about you</strong> in the systems we searched automatically{right === "erasure" ? ", so there was nothing to erase" : ""}. If you have used other details with us, send a new request with them.
+        </p>
+      ) : null}
+      {missing.length ? (
+        <p id="identities-not-found">
+          Nothing was found for: {missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}.
+        </p>
+      ) : null}
+      <ul id="report">
+        {report.systems.flatMap((s) => {
+          const [first, ...rest] = systemLines(decl, right, s);
+          return [
+            <li>
+              {first}
+              {rest.length ? <ul>{rest.map((l) => <li>{l}</li>)}</ul> : null}
+            </li>,
+          ];
+        })}
+        {report.flags.map((f) => <li>Recorded: {f.replace(/_/g, " ")}</li>)}
+        {report.recipientsNotified.map((r) => <li>Told {decl.recipients[r]?.name ?? r}</li>)}
+      </ul>
+    </section>
+  );
 };
 
 export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean }> = ({ decl, request, token, events, exportExpiresAt, exportExpired }) => {
@@ -222,24 +293,7 @@ export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: st
           </p>
         )
       ) : null}
-      {request.status === "completed" && request.report && request.right !== "access" && request.right !== "portability" ? (
-        <section aria-labelledby="report-title">
-          <h2 id="report-title">What we did</h2>
-          <ul id="report">
-            {request.report.systems.map((s) => (
-              <li>
-                {decl.systems[s.system]?.name ?? s.system}:{" "}
-                {s.datasets.length
-                  ? s.datasets.map((d) => `${d.dataset}: ${d.deleted ?? 0} deleted${d.masked ? `, ${d.masked} ${request.right === "rectification" ? "corrected" : "masked and kept"}` : ""}${d.kept ? `, ${d.kept} kept` : ""}${d.keptBecause?.length ? ` (${d.keptBecause.join("; ")})` : ""}`).join("; ")
-                  : s.note || "nothing found"}
-                {s.verified ? " — verified" : ""}
-              </li>
-            ))}
-            {request.report.flags.map((f) => <li>Recorded: {f.replace(/_/g, " ")}</li>)}
-            {request.report.recipientsNotified.map((r) => <li>Told {decl.recipients[r]?.name ?? r}</li>)}
-          </ul>
-        </section>
-      ) : null}
+      {request.status === "completed" && request.report ? <ReportView decl={decl} right={request.right} report={request.report} /> : null}
       {request.status === "denied" ? <p>Reason: {request.denialReason}</p> : null}
       <h2>Timeline</h2>
       <ol>{events.map((e) => <li>{e.at.slice(0, 16).replace("T", " ")} — {e.message}</li>)}</ol>
@@ -259,6 +313,6 @@ export const MessagePage: FC<{ decl: Declaration; title: string; message: string
 );
 
 export const requestFormHtml = (p: { decl: Declaration; state: FormState }) => renderPage(<RequestFormPage {...p} />);
-export const verifyPageHtml = (p: { decl: Declaration; requestId: string; sentTo: string; error?: string }) => renderPage(<VerifyPage {...p} />);
+export const verifyPageHtml = (p: Parameters<typeof VerifyPage>[0]) => renderPage(<VerifyPage {...p} />);
 export const statusPageHtml = (p: { decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean }) => renderPage(<StatusPage {...p} />);
 export const messagePageHtml = (p: { decl: Declaration; title: string; message: string }) => renderPage(<MessagePage {...p} />);

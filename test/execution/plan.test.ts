@@ -40,7 +40,9 @@ systems:
           name: { category: user.name }
 `).declaration;
 
-const found = (row: Record<string, unknown>, field = "id") => ({ row, via: { field, value: String(row[field]) } });
+/** A row of the person's: matched by `matchedBy` (an identity field), or reached through a reference. */
+const empty: SystemCollection = { system: "shop", datasets: {}, discovered: {}, matched: {}, searched: {}, actors: [], ambiguous: [], lookups: {} };
+const found = (row: Record<string, unknown>, matchedBy?: string) => ({ row, matchedBy: matchedBy ? [matchedBy] : [], own: true });
 
 describe("planning an erasure", () => {
   it("deletes children before parents", () => {
@@ -52,8 +54,7 @@ describe("planning an erasure", () => {
 
   it("keeps invoices under a legal obligation, masks their contact fields and keeps the amounts; what they reference stays, masked", () => {
     const col: SystemCollection = {
-      system: "shop",
-      discovered: {},
+      ...empty,
       datasets: {
         customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")],
         orders: [found({ id: 10, customer_id: 1, note: "Ann's gift" }, "customer_id"), found({ id: 11, customer_id: 1, note: "x" }, "customer_id")],
@@ -64,7 +65,7 @@ describe("planning an erasure", () => {
     const plan = planErasure(decl, col, { key: "k" });
     const byDataset = Object.fromEntries(plan.report.map((r) => [r.dataset, r]));
     assert.deepEqual([byDataset.invoices.deleted, byDataset.invoices.masked], [0, 1]);
-    assert.match(byDataset.invoices.keptBecause[0], /^Tax law/);
+    assert.match(byDataset.invoices.kept[0].why, /^Tax law/);
     assert.deepEqual([byDataset.orders.deleted, byDataset.orders.masked], [1, 1], "order 10 stays (an invoice references it), order 11 goes");
     assert.deepEqual([byDataset.customers.deleted, byDataset.customers.masked], [0, 1]);
     assert.deepEqual([byDataset.items.deleted, byDataset.items.masked], [2, 0]);
@@ -79,9 +80,9 @@ describe("planning an erasure", () => {
   });
 
   it("rectification updates only fields of the corrected categories", () => {
-    const col: SystemCollection = { system: "shop", discovered: {}, datasets: { customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")] } };
+    const col: SystemCollection = { ...empty, datasets: { customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")] } };
     const plan = planRectification(decl, col, { "user.name": "Anna" });
-    assert.deepEqual(plan.mutations, [{ kind: "update", dataset: { name: "customers", fields: ["id", "email", "name"], primaryKey: "id" }, where: { field: "id", values: [1] }, set: { name: "Anna" } }]);
+    assert.deepEqual(plan.mutations, [{ kind: "update", dataset: { name: "customers", fields: ["id", "email", "name"], primaryKey: ["id"] }, where: { fields: ["id"], keys: [[1]] }, set: { name: "Anna" } }]);
   });
 });
 
@@ -124,7 +125,7 @@ systems:
       assert.deepEqual(col.datasets.log.map((r) => r.row.note), ["hello, world", "plain"]);
       await c.apply(planErasure(d, col, { key: "k" }).mutations);
       assert.equal(readFileSync(join(dir, "log.csv"), "utf8"), 'email,note\nbob@x.example,"said ""hi"""\n');
-      await assert.rejects(() => c.find({ name: "x", fields: [], path: "../../etc/passwd", format: "csv" }, { field: "a", values: ["b"] }), /leaves the connector's directory/);
+      await assert.rejects(() => c.find({ name: "x", fields: [], primaryKey: [], path: "../../etc/passwd", format: "csv" }, { field: "a", values: ["b"] }), /leaves the connector's directory/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,7 +15,7 @@ export { createPgDatabase, postgresUnavailable };
 
 export async function mysqlUnavailable(): Promise<string | undefined> {
   try {
-    const c = await createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 3000 });
+    const c = await createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 10000 });
     await c.end();
     return undefined;
   } catch (err) {

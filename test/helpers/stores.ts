@@ -18,7 +18,7 @@ let pgReachable: Promise<string | undefined> | undefined;
 /** Undefined when PostgreSQL answers, else why not. */
 export function postgresUnavailable(): Promise<string | undefined> {
   pgReachable ??= (async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 10000 });
     try {
       await c.connect();
       await c.query("select 1");

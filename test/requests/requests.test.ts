@@ -44,7 +44,7 @@ function makeShop(dir: string): void {
   const db = new BetterSqlite3(join(dir, "shop.db"));
   db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, phone TEXT);
     CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), total INTEGER);
-    INSERT INTO customers VALUES (1, '${PERSON}', 'Ann', '+100'), (2, '${OTHER}', 'Bob', '+200'), (3, '${HELD}', 'Cat', '+300');
+    INSERT INTO customers VALUES (1, '${PERSON}', 'Ann', '+49 30 901820'), (2, '${OTHER}', 'Bob', '+49 30 901821'), (3, '${HELD}', 'Cat', '+49 30 901822');
     INSERT INTO orders VALUES (10, 1, 100), (11, 1, 200), (20, 2, 300), (30, 3, 400);`);
   db.close();
 }
@@ -119,7 +119,8 @@ forEachStore("rights requests", (target) => {
     });
     await new Promise<void>((r) => webhook.listen(0, "127.0.0.1", () => r()));
     decl = parseDeclaration(declarationYaml(`http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`)).declaration;
-    ctx = testContext(store, decl, { cwd: dir, env: { PARTNER_SECRET: "whsec" } });
+    // Several tests ask for the same people: more codes per identity than the default five.
+    ctx = testContext(store, decl, { cwd: dir, env: { PARTNER_SECRET: "whsec" }, settings: { codeLimitPerAddress: { max: 20, windowMs: 15 * 60_000 } } });
     const o = await createUser(store, { email: `officer-${target.name}@acme.example`, name: "Olga", role: "officer", password: "correct horse battery" });
     officer = { user: o, via: "session" };
     const v = await createUser(store, { email: `viewer-${target.name}@acme.example`, name: "Vic", role: "viewer", password: "correct horse battery" });
@@ -213,7 +214,8 @@ forEachStore("rights requests", (target) => {
   describe("execution", () => {
     it("access: the export holds the person's rows in JSON and CSV and the Art 15 summary", async () => {
       const { requestId } = await submit({ right: "access", identity: PERSON, name: "Ann" });
-      await verifyRequest(ctx, requestId, ctx.mailer.codeFor(PERSON));
+      const verified = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(PERSON));
+      assert.ok(verified.ok);
       // the paper archive is manual: the request waits for staff
       assert.equal(await runUntilSettled(ctx, requestId, 3000), "in_progress");
       const manual = (await requestTasks(ctx, requestId)).find((t) => t.kind === "manual")!;
@@ -221,7 +223,7 @@ forEachStore("rights requests", (target) => {
       await completeManualTask(ctx, requestId, manual.id, "No paper forms found", officer);
       assert.equal(await runUntilSettled(ctx, requestId), "completed");
       const { getExport } = await import("../../src/requests/index.js");
-      const exp = await getExport(ctx, requestId);
+      const exp = await getExport(ctx, requestId, verified.statusToken);
       assert.ok(exp && !("expired" in exp));
       const files = unzipSync(exp.data);
       const customers = JSON.parse(strFromU8(files["shop/customers.json"])) as { email: string }[];
@@ -237,10 +239,14 @@ forEachStore("rights requests", (target) => {
       assert.match(done.text, /^Dear Ann,/);
     });
 
-    it("rectification updates the named fields and tells recipients by a signed webhook", async () => {
+    it("rectification waits for staff review of names and contact fields, then updates them and tells recipients by a signed webhook", async () => {
       const before = received.length;
       const { requestId } = await submit({ right: "rectification", identity: OTHER, corrections: { "user.name": "Robert", "user.contact.phone_number": "+299" } });
       await verifyRequest(ctx, requestId, ctx.mailer.codeFor(OTHER));
+      assert.equal((await getRequest(ctx, requestId)).status, "pending_approval", "a correction of a name waits for review");
+      assert.deepEqual(await requestTasks(ctx, requestId), [], "nothing runs before the review");
+      assert.match((await requestTimeline(ctx, requestId)).at(-1)!.message, /held for staff review: the correction of user.name, user.contact.phone_number/);
+      await approveRequest(ctx, requestId, officer);
       const manual = async () => {
         const m = (await requestTasks(ctx, requestId)).find((t) => t.kind === "manual" && t.status === "manual");
         if (m) await completeManualTask(ctx, requestId, m.id, "nothing on paper", officer);
@@ -287,7 +293,7 @@ forEachStore("rights requests", (target) => {
       await finishManual(erase.requestId);
       assert.equal(await runUntilSettled(ctx, erase.requestId), "completed");
       const shop = (await getRequest(ctx, erase.requestId)).report!.systems.find((x) => x.system === "shop")!;
-      assert.ok(shop.datasets.every((d) => d.deleted === 0 && d.keptBecause?.[0] === "legal hold: Litigation 2026-17"), JSON.stringify(shop));
+      assert.ok(shop.datasets.every((d) => d.deleted === 0 && d.kept?.[0]?.why === "legal hold: Litigation 2026-17"), JSON.stringify(shop));
       const count = () => {
         const db = new BetterSqlite3(join(dir, "shop.db"), { readonly: true });
         const n = (db.prepare("SELECT count(*) AS n FROM orders WHERE customer_id = 3").get() as { n: number }).n;
@@ -304,11 +310,18 @@ forEachStore("rights requests", (target) => {
       assert.equal(count(), 0);
     });
 
-    it("an authorized agent's request is held until an officer approves it; deny needs a reason", async () => {
+    it("an authorized agent's request is confirmed by the person's own code, then held until an officer approves it; deny needs a reason", async () => {
       await assert.rejects(() => submit({ right: "access", identity: PERSON, agent: { name: "Agent Smith", email: "agent@example.org" } }), /must upload the signed authorization/);
+      const sent = ctx.mailer.sent.length;
       const { requestId } = await submit({ right: "access", identity: PERSON, agent: { name: "Agent Smith", email: "agent@example.org" } }, { authorization: { filename: "auth.pdf", contentType: "application/pdf", data: new TextEncoder().encode("%PDF-1.4") } });
-      const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor("agent@example.org"));
+      // The code goes to the person, who confirms; the agent receives nothing until then.
+      assert.deepEqual(ctx.mailer.sent.slice(sent).map((m) => m.to), [PERSON]);
+      assert.match(ctx.mailer.sent.at(-1)!.text, /Agent Smith, who says they are your authorized agent/);
+      assert.throws(() => ctx.mailer.codeFor("agent@example.org"));
+      const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(PERSON));
       assert.equal(v.ok, true);
+      assert.equal(ctx.mailer.sent.at(-1)!.to, "agent@example.org", "the agent gets the status link");
+      assert.match((await requestTimeline(ctx, requestId)).find((e) => e.kind === "verified")!.message, /verified the person, by a one-time code .*; the authorized agent who filed it was not verified by the code/);
       assert.equal((await getRequest(ctx, requestId)).status, "pending_approval");
       assert.deepEqual(await requestTasks(ctx, requestId), []);
       await approveRequest(ctx, requestId, officer);

@@ -5,11 +5,12 @@
  * file, never half of one.
  */
 import { createReadStream, existsSync } from "node:fs";
-import { open, rename, rm, stat } from "node:fs/promises";
-import { dirname, basename, join, resolve } from "node:path";
+import { open, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, basename, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { ConnectorError, rowMatches, type Connector, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
+import { ConnectorError, countValues, rowMatches, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
+import type { SchemaSnapshot, TableInfo } from "../schema.js";
 import { formatCsvLine, parseCsvLine } from "./csv.js";
 
 interface Parsed {
@@ -44,7 +45,19 @@ async function* lines(path: string, format: "jsonl" | "csv"): AsyncGenerator<Par
   }
 }
 
-export function createFilesConnector(system: string, directory: string): Connector {
+/** Every file under a directory, as paths relative to it; Pledge's own temporary files are left out. */
+async function walk(base: string, dir = base): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.name.startsWith(".")) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(base, p)));
+    else if (e.isFile()) out.push(relative(base, p));
+  }
+  return out;
+}
+
+export function createFilesConnector(system: string, directory: string, options: ConnectorOptions = {}): Connector {
   const base = resolve(directory);
   const pathOf = (ds: DatasetTarget) => {
     const p = resolve(base, ds.path ?? ds.name);
@@ -70,7 +83,33 @@ export function createFilesConnector(system: string, directory: string): Connect
       }
       return out;
     },
+    async count(ds, field, values) {
+      return countValues(await this.find(ds, { field, values }), field, values);
+    },
+    async introspect(paths?: readonly string[]): Promise<SchemaSnapshot> {
+      // A file is a table: a CSV's header, or the keys of a JSON-lines file's first hundred records, are its columns.
+      const tables: TableInfo[] = [];
+      try {
+        for (const rel of paths ?? (existsSync(base) ? await walk(base) : [])) {
+          const path = pathOf({ name: rel, path: rel, fields: [], primaryKey: [] });
+          if (!existsSync(path)) continue;
+          const format = /\.csv$/i.test(rel) ? "csv" : "jsonl";
+          const columns = new Set<string>();
+          let n = 0;
+          for await (const l of lines(path, format)) {
+            if (l.header) l.header.forEach((h) => columns.add(h));
+            else if (l.row) Object.keys(l.row).forEach((k) => columns.add(k));
+            if (format === "csv" || ++n >= 100) break;
+          }
+          tables.push({ name: rel, columns: [...columns].map((name) => ({ name, type: "text", dbType: format, nullable: true })), primaryKey: [], foreignKeys: [], indexes: [] });
+        }
+      } catch (err) {
+        throw fail(`reading ${base}`, err);
+      }
+      return { engine: "files", tables };
+    },
     async apply(mutations: readonly Mutation[]): Promise<MutationResult[]> {
+      if (options.readOnly) throw new ConnectorError(system, "opened read-only: no writes");
       const results: MutationResult[] = mutations.map(() => ({ affected: 0 }));
       const byFile = new Map<string, number[]>();
       mutations.forEach((m, i) => {

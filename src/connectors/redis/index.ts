@@ -4,10 +4,13 @@
  * reads the key directly; any other field is matched by scanning the pattern.
  */
 import { Redis } from "ioredis";
-import { ConnectorError, rowMatches, type Connector, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "../types.js";
+import { ConnectorError, countValues, isKeySelector, rowMatches, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "../types.js";
+import type { SchemaSnapshot, TableInfo } from "../schema.js";
 
 const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+/** A glob matching a value in any case: `[aA][dD][aA]@…`. */
+const globFold = (s: string) => [...s].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : globEscape(c))).join("");
 
 function placeholders(pattern: string): string[] {
   return [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
@@ -24,7 +27,7 @@ function parseKey(pattern: string, key: string): Row | undefined {
   return Object.fromEntries(names.map((n, i) => [n, m[i + 1]]));
 }
 
-export function createRedisConnector(system: string, url: string): Connector {
+export function createRedisConnector(system: string, url: string, options: ConnectorOptions = {}): Connector {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000, retryStrategy: (times) => (times > 3 ? null : 200 * times) });
   client.on("error", () => {
     /* surfaced by the next command */
@@ -38,10 +41,19 @@ export function createRedisConnector(system: string, url: string): Connector {
   async function keysFor(ds: DatasetTarget, sel: Selector): Promise<string[]> {
     const pattern = ds.keyPattern ?? ds.name;
     const names = placeholders(pattern);
-    if (names.length === 1 && names[0] === sel.field) {
-      return sel.values.map((v) => pattern.replace(PLACEHOLDER, String(v)));
+    const field = isKeySelector(sel) ? undefined : sel;
+    if (field && (field.compare ?? "exact") === "exact" && names.length === 1 && names[0] === field.field) {
+      return field.values.map((v) => pattern.replace(PLACEHOLDER, String(v)));
     }
-    const globs = names.includes(sel.field) ? sel.values.map((v) => pattern.replace(PLACEHOLDER, (_, n: string) => (n === sel.field ? globEscape(String(v)) : "*"))) : [pattern.replace(PLACEHOLDER, "*")];
+    // A placeholder compared exactly or by case is matched by the glob; digits and other fields are filtered after a scan.
+    const globbed = field && names.includes(field.field) && field.compare !== "digits";
+    const globs = globbed
+      ? field.values.map((v) => pattern.replace(PLACEHOLDER, (_, n: string) => (n === field.field ? (field.compare === "fold" ? globFold(String(v)) : globEscape(String(v))) : "*")))
+      : [pattern.replace(PLACEHOLDER, "*")];
+    return scan(globs);
+  }
+
+  async function scan(globs: string[], limit = Infinity): Promise<string[]> {
     const keys = new Set<string>();
     for (const match of globs) {
       let cursor = "0";
@@ -49,7 +61,7 @@ export function createRedisConnector(system: string, url: string): Connector {
         const [next, batch] = await client.scan(cursor, "MATCH", match, "COUNT", 1000);
         batch.forEach((k) => keys.add(k));
         cursor = next;
-      } while (cursor !== "0");
+      } while (cursor !== "0" && keys.size < limit);
     }
     return [...keys];
   }
@@ -101,7 +113,36 @@ export function createRedisConnector(system: string, url: string): Connector {
         throw fail(`reading ${ds.keyPattern ?? ds.name}`, err);
       }
     },
+    async count(ds, field, values) {
+      try {
+        await ready();
+        return countValues((await matching(ds, { field, values })).map(([, row]) => row), field, values);
+      } catch (err) {
+        throw fail(`counting ${ds.keyPattern ?? ds.name}`, err);
+      }
+    },
+    async introspect(patterns?: readonly string[]): Promise<SchemaSnapshot> {
+      // Key patterns have no schema: each named pattern is described by the fields of a sample of its keys.
+      const tables: TableInfo[] = [];
+      try {
+        await ready();
+        for (const pattern of patterns ?? []) {
+          const keys = await scan([pattern.replace(PLACEHOLDER, "*")], 1000);
+          if (!keys.length) continue;
+          const fields = new Set<string>(placeholders(pattern));
+          for (const key of keys.slice(0, 20)) {
+            const type = (await client.type(key)) === "hash" ? "hash" : "json";
+            Object.keys((await load({ name: pattern, keyPattern: pattern, fields: [], primaryKey: [], type }, key)) ?? {}).forEach((f) => fields.add(f));
+          }
+          tables.push({ name: pattern, columns: [...fields].map((name) => ({ name, type: "text", dbType: "string", nullable: true })), primaryKey: placeholders(pattern), foreignKeys: [], indexes: [] });
+        }
+      } catch (err) {
+        throw fail("sampling keys", err);
+      }
+      return { engine: "redis", tables };
+    },
     async apply(mutations: readonly Mutation[]): Promise<MutationResult[]> {
+      if (options.readOnly) throw new ConnectorError(system, "opened read-only: no writes");
       const results: MutationResult[] = [];
       try {
         await ready();

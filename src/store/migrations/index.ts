@@ -5,6 +5,7 @@ import { requests } from "./0002-requests.js";
 import { legalHolds } from "./0003-legal-holds.js";
 import { consent } from "./0004-consent.js";
 import { auditPending } from "./0005-audit-pending.js";
+import { requestProof } from "./0006-request-proof.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0003-legal-holds": legalHolds,
   "0004-consent": consent,
   "0005-audit-pending": auditPending,
+  "0006-request-proof": requestProof,
 };
 
 /** A Kysely migration provider over the migrations above. */

@@ -1,0 +1,83 @@
+/**
+ * What Pledge keeps of a request, and for how long.
+ *
+ * While a request runs it holds the person's identities, to search with.
+ * When it closes, they are redacted: the values become masked forms, and only
+ * their HMACs stay (what legal holds and flags match). The request record —
+ * right, dates, deadline, how the person was verified, counts of what was
+ * found and done, the timeline — is the proof of the request, kept for
+ * `rights.requestRecords` (24 months by default, 11 CCR § 7101), then deleted.
+ * Exports are deleted when they expire; a request never verified is dropped
+ * and redacted after `settings.unverifiedTtlMs`.
+ */
+import { addDuration, parseDuration } from "../declaration/index.js";
+import { maskEmail, maskIdentity } from "./identities.js";
+import type { RequestsContext } from "./model.js";
+
+/**
+ * Replaces the person's identity values on a closed request by masked forms,
+ * and forgets the identities found on the way; their hashes stay.
+ */
+export async function redactRequest(ctx: RequestsContext, id: string): Promise<void> {
+  const r = await ctx.store.db.selectFrom("requests").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!r || r.redacted_at) return;
+  await ctx.store.db
+    .updateTable("requests")
+    .set({
+      identity_value: maskIdentity(r.identity_type, r.identity_value),
+      contact_email: r.contact_email ? maskEmail(r.contact_email) : "",
+      code_to: r.code_to ? maskEmail(r.code_to) : null,
+      agent_email: r.agent_email ? maskEmail(r.agent_email) : null,
+      name: null,
+      identities: "{}",
+      redacted_at: ctx.clock().toISOString(),
+    })
+    .where("id", "=", id)
+    .execute();
+  await ctx.store.db.deleteFrom("verifications").where("request_id", "=", id).execute();
+}
+
+export interface SweepResult {
+  exportsDeleted: number;
+  expired: number;
+  recordsDeleted: number;
+}
+
+/**
+ * Deletes expired exports, drops requests never verified, and deletes request
+ * records older than the declaration's `rights.requestRecords`. Every server's
+ * worker runs it; it is idempotent.
+ */
+export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> {
+  const now = ctx.clock();
+  const db = ctx.store.db;
+  const exportsDeleted = Number((await db.deleteFrom("exports").where("expires_at", "<=", now.toISOString()).executeTakeFirst()).numDeletedRows ?? 0);
+
+  const stale = await db
+    .selectFrom("requests")
+    .select("id")
+    .where("status", "=", "unverified")
+    .where("received_at", "<", new Date(now.getTime() - ctx.settings.unverifiedTtlMs).toISOString())
+    .execute();
+  for (const { id } of stale) {
+    await db.updateTable("requests").set({ status: "expired", completed_at: now.toISOString() }).where("id", "=", id).where("status", "=", "unverified").execute();
+    await db.updateTable("request_tasks").set({ status: "skipped", updated_at: now.toISOString() }).where("request_id", "=", id).where("status", "in", ["pending", "failed"]).execute();
+    await redactRequest(ctx, id);
+  }
+
+  const keep = parseDuration(ctx.declaration().rights.requestRecords);
+  let recordsDeleted = 0;
+  if (keep) {
+    // Records closed before `cutoff` have been kept as long as the declaration says.
+    const cutoff = addDuration(now, { amount: -keep.amount, unit: keep.unit }).toISOString();
+    const old = await db.selectFrom("requests").select("id").where("completed_at", "is not", null).where("completed_at", "<", cutoff).execute();
+    for (const { id } of old) {
+      await db.transaction().execute(async (trx) => {
+        for (const table of ["request_events", "request_tasks", "request_documents", "verifications", "exports"] as const) await trx.deleteFrom(table).where("request_id", "=", id).execute();
+        await trx.deleteFrom("requests").where("id", "=", id).execute();
+      });
+      recordsDeleted++;
+    }
+  }
+  return { exportsDeleted, expired: stale.length, recordsDeleted };
+}
