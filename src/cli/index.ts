@@ -53,7 +53,9 @@ export const DEMO_DECLARATION = fileURLToPath(new URL("../../demo/pledge.yaml", 
 const HELP = `pledge — privacy operations from one declaration
 
 Usage:
-  pledge check [pledge.yaml] [--format text|json]     validate and lint; exit 1 on errors
+  pledge check [pledge.yaml] [--live] [--format text|json]
+                                                       validate and lint; --live also compares every system's
+                                                       real schema (read-only); exit 1 on errors
   pledge notice [pledge.yaml] [--format html|md] [--out FILE]
   pledge ropa [pledge.yaml] [--format csv|json|jsonld] [--out FILE]
   pledge diff OLD.yaml NEW.yaml [--format text|json]  what changed, material changes marked
@@ -100,7 +102,7 @@ function storeOptions(io: Io) {
 }
 
 async function cmdCheck(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" } });
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, live: { type: "boolean", default: false } });
   const format = pick(z.enum(["text", "json"]), values.format, "format");
   const path = declarationPath(positionals[0], io);
   let loaded: LoadedDeclaration;
@@ -113,7 +115,14 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     }
     throw err;
   }
-  const findings = lintDeclaration(loaded.declaration).map((f) => ({ ...f, location: loaded.locate(f.path) }));
+  const lint = lintDeclaration(loaded.declaration);
+  if (values.live) {
+    const { checkLive } = await import("../discovery/index.js");
+    const live = await checkLive(loaded.declaration, { env: io.env, cwd: process.cwd(), onSystem: (s, engine, n) => io.err(`checking ${s} (${engine}, ${n} dataset${n === 1 ? "" : "s"}) read-only…`) });
+    lint.push(...live);
+  }
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  const findings = lint.sort((a, b) => order[a.severity] - order[b.severity]).map((f) => ({ ...f, location: loaded.locate(f.path) }));
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.filter((f) => f.severity === "warning").length;
   if (format === "json") {

@@ -10,6 +10,9 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import { SQL_ADAPTERS } from "../connectors/index.js";
+
+const sqliteAdapter = SQL_ADAPTERS.sqlite;
 
 export const DEMO_PERSON = { email: "ada@example.net", name: "Ada Lovelace", phone: "+44 20 7946 0001" };
 /** Stored in mixed case in the shop and in upper case in the support desk. */
@@ -31,6 +34,9 @@ function swedishPhone(i: number): string {
       return `(0${n.slice(0, 2)}) ${n.slice(2, 5)} ${n.slice(5)}`;
   }
 }
+
+/** The phone column stripped to its digits, as the SQLite connector compares it. */
+const PHONE_DIGITS = `${sqliteAdapter.digits[0]}phone${sqliteAdapter.digits[1]}`;
 
 /** A small deterministic PRNG (mulberry32), so every demo is the same. */
 function rng(seed: number) {
@@ -85,6 +91,9 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
   shop.pragma("journal_mode = WAL");
   shop.exec(`
     CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, address TEXT, birthday TEXT, loyalty_points INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    -- The indexes \`pledge check --live\` asks for: emails match in any case, phones by their digits.
+    CREATE INDEX customers_email_lower ON customers(lower(email));
+    CREATE INDEX customers_phone_digits ON customers(${PHONE_DIGITS});
     CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), placed_at TEXT NOT NULL, total_cents INTEGER NOT NULL, shipping_address TEXT);
     CREATE INDEX orders_customer ON orders(customer_id);
     CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), sku TEXT NOT NULL, quantity INTEGER NOT NULL, price_cents INTEGER NOT NULL);
@@ -127,7 +136,7 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
   support.pragma("journal_mode = WAL");
   support.exec(`
     CREATE TABLE tickets (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, subject TEXT NOT NULL, created_at TEXT NOT NULL);
-    CREATE INDEX tickets_email ON tickets(email);
+    CREATE INDEX tickets_email ON tickets(lower(email));
     CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), body TEXT NOT NULL);
     CREATE INDEX messages_ticket ON messages(ticket_id);
   `);
