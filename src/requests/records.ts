@@ -3,7 +3,8 @@
  *
  * While a request runs it holds the person's identities, to search with.
  * When it closes, they are redacted: the values become masked forms, and only
- * their HMACs stay (what legal holds and flags match). The request record —
+ * their HMACs stay (what legal holds and flags match); a correction keeps the
+ * categories it corrected, not the new values. The request record —
  * right, dates, deadline, how the person was verified, counts of what was
  * found and done, the timeline — is the proof of the request, kept for
  * `rights.requestRecords` (24 months by default, 11 CCR § 7101), then deleted.
@@ -21,6 +22,9 @@ import type { RequestsContext } from "./model.js";
 export async function redactRequest(ctx: RequestsContext, id: string): Promise<void> {
   const r = await ctx.store.db.selectFrom("requests").selectAll().where("id", "=", id).executeTakeFirst();
   if (!r || r.redacted_at) return;
+  // Corrections are the person's new values: the record keeps which categories were corrected, not to what.
+  const details = JSON.parse(r.details) as { corrections: Record<string, string>; purposes: string[] };
+  const corrections = Object.fromEntries(Object.keys(details.corrections).map((k) => [k, "[redacted]"]));
   await ctx.store.db
     .updateTable("requests")
     .set({
@@ -30,6 +34,7 @@ export async function redactRequest(ctx: RequestsContext, id: string): Promise<v
       agent_email: r.agent_email ? maskEmail(r.agent_email) : null,
       name: null,
       identities: "{}",
+      details: JSON.stringify({ ...details, corrections }),
       redacted_at: ctx.clock().toISOString(),
     })
     .where("id", "=", id)

@@ -171,7 +171,9 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   const notifies = new Set<string>(decl.rights.notifyRecipients);
   const mainDone = fresh.filter((t) => t.kind !== "notify").every((t) => t.status === "done" || t.status === "skipped");
   if (mainDone && notifies.has(req.right as "erasure")) {
-    for (const rid of recipientsToNotify(decl)) await insertTask(ctx, requestId, "notify", rid);
+    // Recipients hear only of a person whose data was found: telling them of anyone else would disclose that they asked.
+    const found = tasks.some((t) => t.kind === "collect" && (resultOf<CollectResult>(t)?.datasets ?? []).some((d) => d.found > 0));
+    if (found) for (const rid of recipientsToNotify(decl)) await insertTask(ctx, requestId, "notify", rid);
   }
 
   const final = (await db.selectFrom("request_tasks").select(["id", "request_id", "kind", "target", "status", "attempts", "result"]).where("request_id", "=", requestId).execute()) as TaskRow[];
