@@ -212,9 +212,11 @@ forEachStore("rights requests on a real schema", (target) => {
       const sys = report.systems.find((s) => s.system === e)!;
       assert.equal(sys.verified, true);
       const ds = Object.fromEntries(sys.datasets.map((d) => [d.dataset, d]));
-      assert.deepEqual([ds.payment.found, ds.payment.deleted, ds.payment.unchanged], [3, 0, 3]);
+      assert.deepEqual([ds.payment.found, ds.payment.deleted, ds.payment.masked], [3, 0, 3], "payments are masked through their composite key");
       assert.match(ds.payment.kept![0].why, /Payments are kept for tax law/);
       assert.deepEqual(ds.payment.keptFields, ["amount"]);
+      const payments = await sql[e].query("SELECT * FROM payment WHERE customer_id = 1");
+      assert.ok(payments.length === 3 && payments.every((p) => p.card_last4 === null && p.amount !== null));
       assert.deepEqual([ds.rental.found, ds.rental.deleted, ds.rental.masked], [4, 1, 3], "the free rental goes; the paid ones stay for their payments");
       assert.deepEqual([ds.customer.deleted, ds.customer.masked], [0, 1]);
       const [c] = await sql[e].query("SELECT * FROM customer WHERE customer_id = 1");
@@ -281,6 +283,27 @@ forEachStore("rights requests on a real schema", (target) => {
     const afterSnap = await snapshot();
     othersUnchanged(before, afterSnap, mine);
     for (const e of ENGINES) for (const table of ["customer", "rental", "payment", "store", "inventory"]) assert.deepEqual([...afterSnap[e][table]], [...before[e][table]], `${e} ${table}`);
+  });
+
+  it("without a reason to keep them, payments go by their composite key (through the partitions on PostgreSQL), before the rentals their NOT NULL key points at", async (t) => {
+    if (skip) return t.skip(skip);
+    const free = testContext(store, parseDeclaration(shopDeclaration(ENGINES, { keepPayments: false })).declaration, { env });
+    const PATRICIA = "patricia.johnson@sakila.example";
+    const before = await snapshot();
+    const mine = Object.fromEntries(await Promise.all(ENGINES.map(async (e) => [e, await personRows(e, PATRICIA)] as const))) as Record<Engine, PersonRows>;
+    const { requestId } = await submitRequest(free, RequestInputSchema.parse({ right: "erasure", identity: PATRICIA }), {});
+    assert.ok((await verifyRequest(free, requestId, free.mailer.codeFor(PATRICIA))).ok);
+    assert.equal(await runUntilSettled(free, requestId), "completed");
+    await nothingFindable(PATRICIA, "(412) 555-0142");
+    const afterSnap = await snapshot();
+    othersUnchanged(before, afterSnap, mine);
+    for (const e of ENGINES) {
+      for (const table of ["customer", "address", "rental", "payment"]) {
+        assert.ok(mine[e][table].length > 0, `${e} ${table}`);
+        for (const r of mine[e][table]) assert.ok(!afterSnap[e][table].has(keyOf(table, r)), `${e} ${table} ${keyOf(table, r)} deleted`);
+      }
+    }
+    if (ENGINES.includes("postgres")) assert.equal(Number((await sql.postgres.query("SELECT count(*) AS n FROM payment_p2026_01 WHERE customer_id = 2"))[0].n), 0);
   });
 
   it("identities that match two customers stop the erasure before any change, until staff confirm they are one person", async (t) => {

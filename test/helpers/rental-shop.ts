@@ -34,7 +34,7 @@ function ddl(engine: Engine): string[] {
   const bool = engine === "sqlite" ? "BOOLEAN" : "boolean";
   const ts = engine === "mysql" ? "datetime" : "timestamp";
   const payment = `CREATE TABLE payment (payment_id int NOT NULL, customer_id int NOT NULL REFERENCES customer(customer_id), staff_id int NOT NULL REFERENCES staff(staff_id),
-      rental_id int NOT NULL REFERENCES rental(rental_id), amount numeric(5,2) NOT NULL, payment_date date NOT NULL, PRIMARY KEY (payment_id, payment_date)`;
+      rental_id int NOT NULL REFERENCES rental(rental_id), amount numeric(5,2) NOT NULL, card_last4 varchar(4), payment_date date NOT NULL, PRIMARY KEY (payment_id, payment_date)`;
   const fk = (col: string, ref: string) => (engine === "mysql" ? `, FOREIGN KEY (${col}) REFERENCES ${ref}` : "");
   const statements = [
     `CREATE TABLE country (country_id int PRIMARY KEY, country varchar(50) NOT NULL)`,
@@ -133,7 +133,7 @@ export function shopRows(): Record<string, Row[]> {
       const staffId = rid % 3 === 0 ? 2 : 1;
       rental.push({ rental_id: rid, rental_date: `2026-0${month}-${String(10 + k).padStart(2, "0")} 10:00:00`, inventory_id: ((rid * 7) % 20) + 1, customer_id: c.customer_id, return_date: k === 0 ? null : `2026-0${month}-${String(12 + k).padStart(2, "0")} 18:00:00`, staff_id: staffId });
       // One rental in four was free, so it has no payment.
-      if (k !== 1) payment.push({ payment_id: ++pid, customer_id: c.customer_id, staff_id: staffId, rental_id: rid, amount: k % 2 ? "4.99" : "2.99", payment_date: `2026-0${month}-${String(10 + k).padStart(2, "0")}` });
+      if (k !== 1) payment.push({ payment_id: ++pid, customer_id: c.customer_id, staff_id: staffId, rental_id: rid, amount: k % 2 ? "4.99" : "2.99", card_last4: String(4200 + pid), payment_date: `2026-0${month}-${String(10 + k).padStart(2, "0")}` });
     }
   }
   return { country, city, address, staff, store, customer, film, inventory, rental, payment };
@@ -257,10 +257,12 @@ const DATASETS = `
           customer_id: { references: customer.customer_id }
           staff_id: { references: staff.staff_id, relation: actor }
           rental_id: { references: rental.rental_id }
-          amount: { category: user.financial.billing_history, masking: keep }`;
+          amount: { category: user.financial.billing_history, masking: keep }
+          card_last4: { category: user.financial.card_number, masking: "null" }`;
 
-/** The shop's declaration: one system per engine, each with the same datasets. */
-export function shopDeclaration(engines: readonly Engine[]): string {
+/** The shop's declaration: one system per engine, each with the same datasets; `keepPayments: false` lets payments be erased. */
+export function shopDeclaration(engines: readonly Engine[], options: { keepPayments?: boolean } = {}): string {
+  const datasets = options.keepPayments === false ? DATASETS.replace("        retention: bookkeeping\n", "") : DATASETS;
   const connector: Record<Engine, string> = {
     postgres: "{ engine: postgres, url: { env: SHOP_PG } }",
     mysql: "{ engine: mysql, url: { env: SHOP_MY } }",
@@ -273,7 +275,7 @@ purposes:
   rentals:
     name: Renting films
     legalBasis: contract
-    dataCategories: [user.name, user.contact.email, user.contact.phone_number, user.contact.address, user.account.id, user.account.username, user.date_of_birth, user.behavior.purchase_history, user.financial.billing_history]
+    dataCategories: [user.name, user.contact.email, user.contact.phone_number, user.contact.address, user.account.id, user.account.username, user.date_of_birth, user.behavior.purchase_history, user.financial.billing_history, user.financial.card_number]
     dataSubjects: [customer, employee]
     retention: customers
 retention:
@@ -284,6 +286,6 @@ rights:
   channels: [{ type: web, address: /privacy-center }]
   identities: [email, phone]
 systems:
-${engines.map((e) => `  ${e}:\n    name: Rental shop on ${e}\n    connector: ${connector[e]}\n    datasets:${DATASETS}`).join("\n")}
+${engines.map((e) => `  ${e}:\n    name: Rental shop on ${e}\n    connector: ${connector[e]}\n    datasets:${datasets}`).join("\n")}
 `;
 }
