@@ -273,7 +273,7 @@ export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: st
   const open = !["completed", "denied"].includes(request.status);
   return (
     <Page title="Your request" organization={decl.organization.name}>
-      {open ? <meta http-equiv="refresh" content="5" /> : null}
+      {open ? <meta http-equiv="refresh" content="3" /> : null}
       <h1>Your request: {RIGHT_LABELS[request.right]?.title ?? request.right}</h1>
       <p role="status">
         Status: <strong id="status">{STATUS_TEXT[request.status] ?? request.status}</strong>
