@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createConnector } from "../../src/connectors/index.js";
 import { parseDeclaration } from "../../src/declaration/index.js";
-import { collectSystem, deidentify, deletionOrder, maskValue, planErasure, planRectification, type SystemCollection } from "../../src/execution/index.js";
+import type { ColumnInfo } from "../../src/connectors/index.js";
+import { collectSystem, deidentify, deletionOrder, ErasurePlanError, maskFits, maskValue, planErasure, planRectification, type SystemCollection } from "../../src/execution/index.js";
 
 const decl = parseDeclaration(`version: "1"
 effectiveDate: 2026-01-01
@@ -98,6 +99,36 @@ describe("masking", () => {
     assert.equal(deidentify("192.168.10.77"), "192.168.10.0");
     assert.equal(deidentify("2001:db8:85a3:8d3:1319:8a2e:370:7348"), "2001:db8:85a3::");
     assert.equal(deidentify("1990-05-17"), "1990-05-01");
+  });
+});
+
+describe("masks that fit their column", () => {
+  const col = (type: ColumnInfo["type"], extra: Partial<ColumnInfo> = {}): ColumnInfo => ({ name: "c", type, dbType: type, nullable: true, ...extra });
+
+  it("write a uuid into a uuid column, numbers into integers, booleans into booleans, and text cut to the column's length", () => {
+    const uuid = maskValue("hmac", "ada@example.com", { key: "k", column: col("uuid") });
+    assert.match(String(uuid), /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(uuid, maskValue("hmac", "ada@example.com", { key: "k", column: col("uuid") }), "HMAC masks are stable");
+    assert.match(String(maskValue("random", "x", { key: "k", column: col("uuid") })), /^[0-9a-f-]{36}$/);
+    assert.equal(typeof maskValue("hmac", 42, { key: "k", column: col("integer") }), "number");
+    assert.equal(maskValue("fixed", "x", { key: "k", fixed: "0", column: col("integer") }), 0);
+    assert.equal(maskValue("fixed", "x", { key: "k", fixed: "false", column: col("boolean") }), false);
+    assert.equal(String(maskValue("hmac", "x", { key: "k", column: col("text", { maxLength: 16 }) })).length, 16);
+    assert.equal(String(maskValue("random", "x", { key: "k", column: col("text", { maxLength: 8 }) })).length, 8);
+    assert.equal(maskValue("deidentify", "1986-02-14", { key: "k", column: col("date") }), "1986-02-01");
+  });
+
+  it("say beforehand when a strategy cannot fit, and planning refuses such a mask before anything is written", () => {
+    assert.match(maskFits("null", col("text", { nullable: false }))!, /NOT NULL/);
+    assert.match(maskFits("fixed", col("integer"), "abc")!, /not a number/);
+    assert.match(maskFits("fixed", col("text", { maxLength: 4 }), "[erased]")!, /longer than c's 4/);
+    assert.match(maskFits("random", col("date"))!, /cannot write/);
+    assert.equal(maskFits("hmac", col("uuid")), undefined);
+    assert.equal(maskFits("fixed", col("boolean"), "true"), undefined);
+    // The customer stays (an invoice kept for tax law points at its order): its name cannot be nulled in a NOT NULL column.
+    const col2 = { customers: new Map([["email", col("text", { name: "email", nullable: false })], ["name", col("text", { name: "name", nullable: false })]]) };
+    const c: SystemCollection = { ...empty, datasets: { customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")], invoices: [found({ id: 100, order_id: 10, billing_name: "Ann", billing_address: "x", amount: 1 })], orders: [found({ id: 10, customer_id: 1, note: "n" })] } };
+    assert.throws(() => planErasure(decl, c, { key: "k", columns: col2 }), (e: Error) => e instanceof ErasurePlanError && /^shop\.customers\.name: null masking writes null into NOT NULL column name; nothing was changed/.test(e.message));
   });
 });
 
