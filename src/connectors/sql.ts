@@ -53,17 +53,23 @@ export function indexServes(adapter: SqlAdapter, table: TableInfo, column: strin
   return firsts.includes(want);
 }
 
+const TABLE_CACHE = new Map<string, { table: Promise<TableInfo | undefined>; until: number }>();
+
 /** Creates a connector over any Kysely dialect. */
 export function createSqlConnector(options: SqlConnectorOptions): Connector {
   const root: AnyDb = new Kysely({ dialect: options.dialect });
   const db: AnyDb = options.schema ? root.withSchema(options.schema) : root;
   const { adapter } = options;
   const fail = (what: string, err: unknown) => new ConnectorError(options.system, `${what} on ${options.describe} failed: ${(err as Error).message}`, { cause: err });
-  const tableInfo = new Map<string, Promise<TableInfo | undefined>>();
+  /** A table's shape, for deciding how to fold case: read once, and kept a few minutes for the next connector on the same database. */
   const describeTable = (name: string) => {
-    let t = tableInfo.get(name);
-    if (!t) tableInfo.set(name, (t = adapter.introspect(root, options.schema, [name]).then((ts) => findTable({ engine: options.engine, tables: ts }, name))));
-    return t;
+    const key = `${options.describe}\u0000${options.schema ?? ""}\u0000${name}`;
+    const hit = TABLE_CACHE.get(key);
+    if (hit && hit.until > Date.now()) return hit.table;
+    const table = adapter.introspect(root, options.schema, [name]).then((ts) => findTable({ engine: options.engine, tables: ts }, name));
+    table.catch(() => TABLE_CACHE.delete(key));
+    TABLE_CACHE.set(key, { table, until: Date.now() + 5 * 60_000 });
+    return table;
   };
 
   /** The condition of a selector, with case folding done by the column's collation where it can be (so an index serves). */

@@ -20,6 +20,9 @@ export const RECTIFIABLE: Readonly<Record<string, string>> = {
   "user.contact.email": "Email address",
 };
 
+/** An email address, international ones included (`björn@example.se`): people are asked for the address they use. */
+const email = (message = "expected an email address") => z.email({ pattern: z.regexes.unicodeEmail, message });
+
 const optionalText = z
   .string()
   .trim()
@@ -34,7 +37,7 @@ export const RequestInputSchema = z
     identityType: z.string().regex(/^[a-z][a-z0-9_]*$/).default("email"),
     identity: z.string().trim().min(1, "give the email address (or other identity) we know you by").max(320),
     /** Where status mail goes once the person is verified; defaults to the identity when it is an email. Never the code. */
-    contactEmail: z.email({ message: "expected an email address" }).optional().or(z.literal("").transform(() => undefined)),
+    contactEmail: email().optional().or(z.literal("").transform(() => undefined)),
     name: optionalText,
     jurisdiction: z.string().regex(/^(EU|EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "choose where you live").optional().or(z.literal("").transform(() => undefined)),
     /** Rectification: corrected values by data category. */
@@ -42,11 +45,11 @@ export const RequestInputSchema = z
     /** Objection and withdrawal of consent: the purposes concerned (all when empty). */
     purposes: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]),
     agent: z
-      .object({ name: z.string().trim().min(1).max(200), email: z.email() })
+      .object({ name: z.string().trim().min(1).max(200), email: email() })
       .optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.identityType === "email" && !z.email().safeParse(v.identity).success) ctx.addIssue({ code: "custom", path: ["identity"], message: "expected an email address" });
+    if (v.identityType === "email" && !email().safeParse(v.identity).success) ctx.addIssue({ code: "custom", path: ["identity"], message: "expected an email address" });
     if (v.identityType !== "email" && !v.contactEmail && !v.agent) ctx.addIssue({ code: "custom", path: ["contactEmail"], message: "give an email address where we can write to you once you are verified" });
     if (v.right === "rectification" && !Object.values(v.corrections).some((x) => x)) ctx.addIssue({ code: "custom", path: ["corrections"], message: "give at least one corrected value" });
   });
