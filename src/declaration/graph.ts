@@ -94,7 +94,10 @@ export function identityReference(graph: DatasetGraph, e: DatasetEdge): string |
  * those referencing another system's identity field.
  */
 export function entryDatasets(graph: DatasetGraph): Set<string> {
+  const known = entries.get(graph);
+  if (known) return known;
   const out = new Set<string>();
+  entries.set(graph, out);
   for (const n of graph.nodes.values()) if (Object.keys(n.identities).length) out.add(n.key);
   for (const e of graph.edges) if (identityReference(graph, e) && graph.nodes.has(e.from)) out.add(e.from);
   return out;
@@ -108,9 +111,17 @@ export interface FollowedEdge {
   next: string;
 }
 
+const entries = new WeakMap<DatasetGraph, Set<string>>();
+const followed = new WeakMap<DatasetGraph, Map<string, FollowedEdge[]>>();
+
 /** The references collection follows from rows of `key` that are the person's. Self-references are never followed. */
 export function followedEdges(graph: DatasetGraph, key: string): FollowedEdge[] {
+  let byKey = followed.get(graph);
+  if (!byKey) followed.set(graph, (byKey = new Map()));
+  const known = byKey.get(key);
+  if (known) return known;
   const out: FollowedEdge[] = [];
+  byKey.set(key, out);
   for (const e of graph.edges) {
     if (e.crossSystem || e.from === e.to) continue;
     if (e.relation === "owner" && e.to === key) out.push({ edge: e, direction: "down", next: e.from });
@@ -121,7 +132,7 @@ export function followedEdges(graph: DatasetGraph, key: string): FollowedEdge[] 
 
 /** The datasets a request can reach: from every entry dataset, along the references collection follows. */
 export function reachableDatasets(graph: DatasetGraph): Set<string> {
-  const seen = entryDatasets(graph);
+  const seen = new Set(entryDatasets(graph));
   const queue = [...seen];
   while (queue.length) {
     for (const f of followedEdges(graph, queue.shift()!)) {

@@ -1,6 +1,7 @@
 /** Rights requests: what a person submits, and how a request looks once stored. */
 import { z } from "zod";
 import type { Declaration, RegimeId } from "../declaration/index.js";
+import type { Connector } from "../connectors/index.js";
 import type { ActorMention, KeepReason } from "../execution/index.js";
 import type { Mailer } from "../mail/index.js";
 import type { Store } from "../store/index.js";
@@ -183,6 +184,20 @@ export interface RequestsContext {
   /** Writes a line for an operator (verification codes when mail goes to the outbox). */
   console?: (line: string) => void;
   settings: RequestSettings;
+  /** Connectors kept open between tasks (a worker's); without it each task opens and closes its own. */
+  connectors?: ConnectorCache;
+}
+
+/**
+ * The connectors a worker keeps open between tasks, one per system, so that a
+ * request's collect, erase and export tasks do not each open a new database
+ * connection. An idle connector is closed after a while, a failing one at once.
+ */
+export interface ConnectorCache {
+  use<T>(system: string, fn: (c: Connector) => Promise<T>): Promise<T>;
+  /** Closes the connectors idle for longer than the cache's idle time. */
+  sweep(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface RequestSettings {

@@ -35,7 +35,7 @@ import { getSecret } from "../store/index.js";
 import { buildExport } from "./export.js";
 import { sealExport } from "./export-seal.js";
 import { hashIdentities, identityHash, maskEmail, maskIdentity } from "./identities.js";
-import type { RequestsContext, RequestReport, SystemReport, TaskKind, TaskStatus, DatasetReport } from "./model.js";
+import type { ConnectorCache, RequestsContext, RequestReport, SystemReport, TaskKind, TaskStatus, DatasetReport } from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
 import { redactRequest, sweepRequests } from "./records.js";
 import { legalHoldsOn, recordEvent, sendCode } from "./service.js";
@@ -262,7 +262,47 @@ async function claimTask(ctx: RequestsContext, owner: string): Promise<TaskRow |
   });
 }
 
+/** A cache of connectors for one worker (see ConnectorCache). */
+export function createConnectorCache(ctx: RequestsContext, idleMs = 30_000): ConnectorCache {
+  const open = new Map<string, { key: string; connector: Connector; usedAt: number }>();
+  const drop = async (system: string) => {
+    const e = open.get(system);
+    open.delete(system);
+    await e?.connector.close().catch(() => {});
+  };
+  return {
+    async use(system, fn) {
+      const config = ctx.declaration().systems[system]?.connector;
+      const key = JSON.stringify(config ?? null);
+      let e = open.get(system);
+      if (e && e.key !== key) await drop(system);
+      e = open.get(system);
+      if (!e) {
+        const connector = createConnector(system, config, ctx.env, ctx.cwd);
+        if (!connector) throw new Error(`${system} has no connector`);
+        open.set(system, (e = { key, connector, usedAt: Date.now() }));
+      }
+      try {
+        return await fn(e.connector);
+      } catch (err) {
+        await drop(system);
+        throw err;
+      } finally {
+        e.usedAt = Date.now();
+      }
+    },
+    async sweep() {
+      for (const [system, e] of [...open]) if (Date.now() - e.usedAt > idleMs) await drop(system);
+    },
+    async close() {
+      for (const system of [...open.keys()]) await drop(system);
+    },
+  };
+}
+
+/** Runs `fn` with a system's connector: the worker's open one, or one opened and closed for this task. */
 async function withConnector<T>(ctx: RequestsContext, system: string, fn: (c: Connector) => Promise<T>): Promise<T> {
+  if (ctx.connectors) return ctx.connectors.use(system, fn);
   const c = createConnector(system, ctx.declaration().systems[system]?.connector, ctx.env, ctx.cwd);
   if (!c) throw new Error(`${system} has no connector`);
   try {
@@ -539,6 +579,8 @@ export function startWorker(ctx: RequestsContext, options: { intervalMs?: number
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   const owner = `worker-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const connectors = ctx.connectors ?? createConnectorCache(ctx);
+  const workCtx: RequestsContext = { ...ctx, connectors };
   const tick = () => {
     if (stopped) return;
     if (running) {
@@ -546,7 +588,7 @@ export function startWorker(ctx: RequestsContext, options: { intervalMs?: number
       return;
     }
     if (timer) clearTimeout(timer);
-    running = runDueTasks(ctx, { owner })
+    running = runDueTasks(workCtx, { owner })
       .catch((err) => options.onError?.(err))
       .finally(() => {
         running = undefined;
@@ -558,7 +600,10 @@ export function startWorker(ctx: RequestsContext, options: { intervalMs?: number
       });
   };
   const unlisten = ctx.store.listen(TASKS_CHANNEL, tick);
-  const sweep = () => void sweepRequests(ctx).catch((err) => options.onError?.(err));
+  const sweep = () => {
+    void sweepRequests(ctx).catch((err) => options.onError?.(err));
+    void connectors.sweep();
+  };
   const sweeper = setInterval(sweep, ctx.settings.sweepIntervalMs);
   sweeper.unref();
   sweep();
@@ -570,6 +615,7 @@ export function startWorker(ctx: RequestsContext, options: { intervalMs?: number
       clearInterval(sweeper);
       if (timer) clearTimeout(timer);
       await running;
+      if (!ctx.connectors) await connectors.close();
     },
   };
 }

@@ -130,6 +130,27 @@ forEachStore("the demo", (target) => {
     assert.match(known, /If we hold an email address for this account number, we have sent a 6-digit code to it/);
   });
 
+  it("with no address on file for the identity, no code is sent anywhere: staff verify the person by hand in the console", async () => {
+    const sent = ctx.mailer.sent.length;
+    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identityType: "account_id", identity: "987654", contactEmail: "claimant@example.org" }), {});
+    await runDueTasks(ctx);
+    assert.equal(ctx.mailer.sent.length, sent, "no mail at all before verification");
+    const r = await getRequest(ctx, requestId);
+    assert.deepEqual([r.status, r.attention], ["unverified", "manual_verification"]);
+    const a = app();
+    const s = await createSession(store, officer.user);
+    const cookie = `pledge_session=${s.token}`;
+    const list = await (await a.request("/admin", { headers: { cookie } })).text();
+    assert.match(list.split("<tr>").find((x) => x.includes(requestId))!, /verify the person by hand/);
+    const res = await a.request(`/admin/requests/${requestId}/verify`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: `note=${encodeURIComponent("Called the customer on the number on file; ID checked")}&_csrf=${s.csrf}` });
+    assert.equal(res.status, 303);
+    const after = await getRequest(ctx, requestId);
+    assert.equal(after.verification?.method, "staff");
+    assert.equal(ctx.mailer.sent.at(-1)!.to, "claimant@example.org", "the receipt goes to the address given, once verified");
+    assert.equal(await runUntilSettled(ctx, requestId), "completed");
+    assert.equal((await getRequest(ctx, requestId)).report!.outcome, "nothing_found");
+  });
+
   it("a name correction waits for staff review, then corrects the customer and leaves the kept invoices as issued", async () => {
     const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "rectification", identity: ADA, corrections: { "user.name": "Ada King" } }), {});
     assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(ADA))).ok);
@@ -163,6 +184,10 @@ forEachStore("the demo", (target) => {
     const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(GRACE));
     assert.ok(v.ok);
     assert.equal((await getRequest(ctx, requestId)).verification?.subject, "person");
+    // The console says who was verified: the person, not the agent.
+    const s = await createSession(store, officer.user);
+    const detail = await (await app().request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })).text();
+    assert.match(detail, /verified the person, by a one-time code sent to g\*\*\*@example\.net \(the email address given\); the authorized agent who filed it was not verified by the code/);
     await approveRequest(ctx, requestId, officer);
     assert.equal(await runUntilSettled(ctx, requestId), "completed");
     assert.ok(await exportOf(requestId, v.statusToken));

@@ -12,7 +12,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { createConnection } from "mysql2/promise";
 import pg from "pg";
 import { runCli } from "../helpers/cli.js";
-import { createMysqlDatabase, createPgDatabase, missingServices } from "../helpers/services.js";
+import { createMysqlDatabase, createPgDatabase, servicesOrSkip } from "../helpers/services.js";
 
 const ENGINES = ["postgres", "mysql", "sqlite"] as const;
 type Engine = (typeof ENGINES)[number];
@@ -89,12 +89,8 @@ describe("pledge check --live", () => {
   let skip: string | undefined;
 
   before(async () => {
-    const missing = await missingServices();
-    if (missing.length) {
-      if (process.env.CI === "true") throw new Error(`CI=true and ${missing.join("; ")}`);
-      skip = missing.join("; ");
-      return;
-    }
+    skip = await servicesOrSkip();
+    if (skip) return;
     const pgDb = await createPgDatabase("pledge_live");
     const myDb = await createMysqlDatabase();
     cleanups.push(pgDb.drop, myDb.drop);

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
 import { createConnection } from "mysql2/promise";
 import pg from "pg";
-import { createMysqlDatabase, createPgDatabase, missingServices } from "../helpers/services.js";
+import { createMysqlDatabase, createPgDatabase, servicesOrSkip } from "../helpers/services.js";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/export-dates.ts", import.meta.url));
 const ROW = "INSERT INTO person (id, email, birth_date, joined_at) VALUES (1, 'Ada@Dates.example', '1986-02-14', '2026-03-01 00:30:00')";
@@ -21,12 +21,8 @@ describe("dates in exports", () => {
   let skip: string | undefined;
 
   before(async () => {
-    const missing = await missingServices();
-    if (missing.length) {
-      if (process.env.CI === "true") throw new Error(`CI=true and ${missing.join("; ")}`);
-      skip = missing.join("; ");
-      return;
-    }
+    skip = await servicesOrSkip();
+    if (skip) return;
     const p = await createPgDatabase("pledge_dates");
     const m = await createMysqlDatabase();
     cleanups.push(p.drop, m.drop);

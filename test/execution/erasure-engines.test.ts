@@ -18,7 +18,7 @@ import { parseDeclaration } from "../../src/declaration/index.js";
 import { RequestInputSchema, submitRequest, verifyRequest, requestTasks, getRequest } from "../../src/requests/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext } from "../helpers/requests.js";
-import { createMysqlDatabase, missingServices, REDIS_URL } from "../helpers/services.js";
+import { createMysqlDatabase, REDIS_URL, servicesOrSkip } from "../helpers/services.js";
 import { createPgDatabase, forEachStore } from "../helpers/stores.js";
 
 const PEOPLE = 30;
@@ -217,12 +217,8 @@ forEachStore("erasure across every engine", (target) => {
   };
 
   before(async () => {
-    const missing = await missingServices();
-    if (missing.length) {
-      if (process.env.CI === "true") throw new Error(`CI=true and ${missing.join("; ")}`);
-      skip = missing.join("; ");
-      return;
-    }
+    skip = await servicesOrSkip();
+    if (skip) return;
     store = await target.open();
     dir = mkdtempSync(join(tmpdir(), "pledge-erase-"));
     const pgDb = await createPgDatabase("pledge_conn");

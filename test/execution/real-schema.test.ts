@@ -18,7 +18,7 @@ import { confirmReview, getExport, getRequest, requestTasks, RequestInputSchema,
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { buildShop, openSql, shopDeclaration, TABLES, type Engine, type Row, type Sql } from "../helpers/rental-shop.js";
-import { createMysqlDatabase, createPgDatabase, missingServices } from "../helpers/services.js";
+import { createMysqlDatabase, createPgDatabase, servicesOrSkip } from "../helpers/services.js";
 import { forEachStore } from "../helpers/stores.js";
 
 const ENGINES: Engine[] = ["postgres", "mysql", "sqlite"];
@@ -47,12 +47,8 @@ forEachStore("rights requests on a real schema", (target) => {
   const sql = {} as Record<Engine, Sql>;
 
   before(async () => {
-    const missing = await missingServices();
-    if (missing.length) {
-      if (process.env.CI === "true") throw new Error(`CI=true and ${missing.join("; ")}`);
-      skip = missing.join("; ");
-      return;
-    }
+    skip = await servicesOrSkip();
+    if (skip) return;
     const pgDb = await createPgDatabase("pledge_shop");
     const myDb = await createMysqlDatabase();
     cleanups.push(pgDb.drop, myDb.drop);

@@ -59,3 +59,14 @@ export async function createMysqlDatabase(): Promise<{ url: string; drop: () => 
 export async function missingServices(): Promise<string[]> {
   return (await Promise.all([postgresUnavailable(), mysqlUnavailable(), redisUnavailable()])).filter((x): x is string => !!x);
 }
+
+/**
+ * For a test's `before`: undefined when PostgreSQL, MariaDB and Redis answer;
+ * otherwise the reason to skip, or, with CI=true, a failure.
+ */
+export async function servicesOrSkip(): Promise<string | undefined> {
+  const missing = await missingServices();
+  if (!missing.length) return undefined;
+  if (process.env.CI === "true") throw new Error(`CI=true and ${missing.join("; ")}`);
+  return missing.join("; ");
+}
