@@ -264,13 +264,13 @@ export async function collectSystem(decl: Declaration, system: string, connector
 
   for (const [did, s] of Object.entries(searched)) {
     if (s.by.length) continue;
-    s.notReached = notReachedReason(graph, system, did, identities);
+    s.notReached = notReachedReason(graph, system, did);
   }
   return { system, datasets, discovered, matched, searched, actors, ambiguous, lookups };
 }
 
 /** Why a dataset was never searched for this request. */
-function notReachedReason(graph: DatasetGraph, system: string, did: string, identities: Identities): string {
+function notReachedReason(graph: DatasetGraph, system: string, did: string): string {
   const node = graph.nodes.get(`${system}.${did}`)!;
   const types = [...new Set(Object.values(node.identities))];
   if (types.length) {

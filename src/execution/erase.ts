@@ -160,6 +160,25 @@ interface Stay {
 }
 
 /**
+ * When every collected row of a dataset goes, the dataset holds no identity,
+ * and its rows belong to the person through one owner reference, they are
+ * deleted by that reference (`order_id IN (…)`, one index probe per parent)
+ * rather than one primary key at a time: the same rows, and any the person's
+ * parent rows gained since they were collected.
+ */
+function ownerKeyDeletion(decl: Declaration, system: string, did: string, rows: FoundRow[], toDelete: FoundRow[]): Selector | undefined {
+  if (toDelete.length !== rows.length || rows.length < 2) return undefined;
+  const ds = decl.systems[system].datasets[did];
+  if (Object.values(ds.fields).some((f) => f.identity)) return undefined;
+  const owners = systemReferences(decl, system).filter((r) => r.child === did && r.relation === "owner" && r.parent !== did);
+  if (owners.length !== 1) return undefined;
+  const fk = owners[0].fk;
+  const values = [...new Set(rows.map((r) => r.row[fk]))];
+  if (values.some((v) => v === null || v === undefined)) return undefined;
+  return { field: fk, values: values as Value[] };
+}
+
+/**
  * Plans the erasure of a person's collected rows in one system.
  *
  * ```ts
@@ -227,7 +246,11 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
     const mine = own(did);
     const toDelete = mine.filter((r) => !kept.has(rowKey(ds, r.row)));
     const toMask = mine.filter((r) => kept.get(rowKey(ds, r.row))?.mask);
-    if (toDelete.length) for (const where of selectorOf(ds, toDelete.map((r) => r.row))) deletions.push({ kind: "delete", dataset: target, where });
+    if (toDelete.length) {
+      const byOwner = ownerKeyDeletion(decl, system, did, rows, toDelete);
+      if (byOwner) deletions.push({ kind: "delete", dataset: target, where: byOwner });
+      else for (const where of selectorOf(ds, toDelete.map((r) => r.row))) deletions.push({ kind: "delete", dataset: target, where });
+    }
     const keptFields = new Set<string>();
     let masked = 0;
     for (const r of toMask) {

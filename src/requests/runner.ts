@@ -436,9 +436,11 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         const identities = JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities;
         const remaining = remainingIdentities(decl, await collectSystem(decl, t.target, c, identities));
         if (remaining.length) throw new Error(`erasure not verified: ${remaining.map((r) => `${r.count} row(s) of ${r.dataset} still found by ${r.field}`).join("; ")}`);
-        const found = plan.report.reduce((a, d) => a + d.found, 0);
+        // A step that runs again (more identities were found) adds to what it did before.
+        const report = mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report);
+        const found = report.reduce((a, d) => a + d.found, 0);
         await recordEvent(ctx, t.request_id, "system", "erased", `${t.target}: ${plan.report.filter((d) => d.found || d.notMatched).map((d) => `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}${d.unchanged ? `, ${d.unchanged} kept` : ""}${d.notMatched ? `, ${d.notMatched} not the person's` : ""}`).join("; ") || "nothing found"}`);
-        return { result: { identitiesKey: key, report: plan.report, verified: found > 0, notReached: base.notReached, actors: base.actors } };
+        return { result: { identitiesKey: key, report, verified: found > 0, notReached: base.notReached, actors: base.actors } };
       });
     }
     case "rectify": {
@@ -450,7 +452,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         if (plan.mutations.length) await c.apply(plan.mutations);
         const base = await summary(collection, key);
         await recordEvent(ctx, t.request_id, "system", "rectified", `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.corrected} row(s) corrected${d.kept.length ? ` (${d.kept.map((k) => k.why).join("; ")})` : ""}`).join("; ") || "nothing to correct"}`);
-        return { result: { identitiesKey: key, report: plan.report, notReached: base.notReached, actors: base.actors } };
+        return { result: { identitiesKey: key, report: mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report), notReached: base.notReached, actors: base.actors } };
       });
     }
     case "export": {
@@ -507,6 +509,31 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
     case "manual":
       throw new Error("manual tasks are done by staff");
   }
+}
+
+/** What a step did over its runs: counts added, reasons joined, per dataset. */
+export function mergeReports(before: DatasetReport[] | undefined, now: DatasetReport[]): DatasetReport[] {
+  if (!before?.length) return now;
+  const out = new Map(before.map((d) => [d.dataset, { ...d, kept: [...(d.kept ?? [])], keptFields: [...(d.keptFields ?? [])] }]));
+  const add = (a?: number, b?: number) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+  for (const d of now) {
+    const p = out.get(d.dataset);
+    if (!p) {
+      out.set(d.dataset, { ...d, kept: [...(d.kept ?? [])], keptFields: [...(d.keptFields ?? [])] });
+      continue;
+    }
+    for (const k of ["found", "notMatched", "deleted", "masked", "unchanged", "corrected"] as const) {
+      const v = add(p[k], d[k]);
+      if (v !== undefined) p[k] = v;
+    }
+    for (const r of d.kept ?? []) {
+      const same = p.kept.find((x) => x.kind === r.kind && x.why === r.why);
+      if (same) same.rows += r.rows;
+      else p.kept.push({ ...r });
+    }
+    p.keptFields = [...new Set([...p.keptFields, ...(d.keptFields ?? [])])];
+  }
+  return [...out.values()];
 }
 
 /** The delay before the next try: exponential with jitter, capped. */

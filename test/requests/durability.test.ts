@@ -204,6 +204,13 @@ describe("durable execution", () => {
       assert.equal(settled, "completed", JSON.stringify((await requestTasks(ctx, requestId)).map((x) => [x.kind, x.target, x.status, x.attempts, x.error])));
       const left = await c.query("SELECT (SELECT count(*) FROM accounts) a, (SELECT count(*) FROM orders) o, (SELECT count(*) FROM lines) l");
       assert.deepEqual(left.rows[0], { a: "1", o: "1", l: "1" });
+      // The report tells what each system did, including those that finished long before.
+      const report = (await getRequest(ctx, requestId)).report!;
+      for (const system of ["remote", "lite", "logs"]) {
+        const s = report.systems.find((x) => x.system === system)!;
+        assert.equal(s.verified, true, system);
+        assert.ok(s.datasets.reduce((a, d) => a + (d.deleted ?? 0), 0) > 0, `${system} says what it deleted`);
+      }
       await c.end();
     } finally {
       await store.close();
