@@ -11,7 +11,9 @@
  * - a `detail` reference is followed up, from the person's row to the detail
  *   it points at (the customer's address row);
  * - `actor` and `lookup` references are never followed: they name someone
- *   else, or something that is not personal.
+ *   else, or something that is not personal;
+ * - from a detail, only further details are followed: rows that hang off an
+ *   address are not the person's because the address is.
  * A reference into another system is followed only when the referenced field
  * is an identity: the child is then searched by that identity's values.
  */
@@ -130,18 +132,37 @@ export function followedEdges(graph: DatasetGraph, key: string): FollowedEdge[] 
   return out;
 }
 
+/** How a dataset is reached: as rows of the person's (`own`), or only as a detail of them. */
+type Reach = "own" | "detail";
+
+/**
+ * Walks the graph as collection does, from `starts`: owner references down from
+ * the person's own rows, detail references up from any of their rows, and
+ * nothing down from a detail. Calls `visit` once per dataset and way it is
+ * reached, with the references that led there.
+ */
+function walk(graph: DatasetGraph, starts: Iterable<string>, visit: (key: string, via: DatasetEdge[]) => void): void {
+  const seen = new Set<string>();
+  const queue: { key: string; reach: Reach; via: DatasetEdge[] }[] = [...starts].map((key) => ({ key, reach: "own" as Reach, via: [] }));
+  for (const q of queue) seen.add(`${q.reach}:${q.key}`);
+  while (queue.length) {
+    const cur = queue.shift()!;
+    for (const f of followedEdges(graph, cur.key)) {
+      if (f.direction === "down" && cur.reach === "detail") continue;
+      const reach: Reach = f.direction === "up" ? "detail" : "own";
+      if (seen.has(`${reach}:${f.next}`) || !graph.nodes.has(f.next)) continue;
+      seen.add(`${reach}:${f.next}`);
+      const via = [...cur.via, f.edge];
+      visit(f.next, via);
+      queue.push({ key: f.next, reach, via });
+    }
+  }
+}
+
 /** The datasets a request can reach: from every entry dataset, along the references collection follows. */
 export function reachableDatasets(graph: DatasetGraph): Set<string> {
   const seen = new Set(entryDatasets(graph));
-  const queue = [...seen];
-  while (queue.length) {
-    for (const f of followedEdges(graph, queue.shift()!)) {
-      if (!seen.has(f.next) && graph.nodes.has(f.next)) {
-        seen.add(f.next);
-        queue.push(f.next);
-      }
-    }
-  }
+  walk(graph, entryDatasets(graph), (key) => seen.add(key));
   return seen;
 }
 
@@ -151,17 +172,8 @@ export function reachableDatasets(graph: DatasetGraph): Set<string> {
  */
 export function pathsToOtherPeople(graph: DatasetGraph, start: string): { target: string; via: DatasetEdge[] }[] {
   const out: { target: string; via: DatasetEdge[] }[] = [];
-  const seen = new Set([start]);
-  const queue: { key: string; via: DatasetEdge[] }[] = [{ key: start, via: [] }];
-  while (queue.length) {
-    const cur = queue.shift()!;
-    for (const f of followedEdges(graph, cur.key)) {
-      if (seen.has(f.next)) continue;
-      seen.add(f.next);
-      const via = [...cur.via, f.edge];
-      if (graph.nodes.get(f.next)?.def.subject) out.push({ target: f.next, via });
-      queue.push({ key: f.next, via });
-    }
-  }
+  walk(graph, [start], (key, via) => {
+    if (key !== start && graph.nodes.get(key)?.def.subject && !out.some((o) => o.target === key)) out.push({ target: key, via });
+  });
   return out;
 }

@@ -45,6 +45,8 @@ export interface FoundRow {
   matchedBy: string[];
   /** The row is the person's: matched, or reached from the person's rows through a dataset without identities. */
   own: boolean;
+  /** Reached only as a detail of the person's rows (their address): rows that hang off it are not followed, since others may share it. */
+  detail?: boolean;
 }
 
 export interface DatasetSearch {
@@ -135,18 +137,21 @@ export async function collectSystem(decl: Declaration, system: string, connector
   const matched: Record<string, Record<string, number>> = {};
   const fresh: string[] = [];
 
-  const add = (did: string, rows: Row[], matchedBy?: string) => {
+  /** Adds rows of a dataset: matched by an identity field, reached down an owner reference, or reached up a detail reference. */
+  const add = (did: string, rows: Row[], how: { matchedBy?: string; detail?: boolean } = {}) => {
     const ds = sys.datasets[did];
     let m = found.get(did);
     if (!m) found.set(did, (m = new Map()));
     for (const row of rows) {
       const k = rowKey(ds, row);
       const prev = m.get(k);
-      if (prev && (!matchedBy || prev.matchedBy.includes(matchedBy))) continue;
-      const by = matchedBy ? [...(prev?.matchedBy ?? []), matchedBy] : (prev?.matchedBy ?? []);
+      const by = how.matchedBy && !prev?.matchedBy.includes(how.matchedBy) ? [...(prev?.matchedBy ?? []), how.matchedBy] : (prev?.matchedBy ?? []);
       const own = by.length > 0 || !isEntry(did);
-      m.set(k, { row, matchedBy: by, own });
-      if (own && !prev?.own) fresh.push(did);
+      // A row is a mere detail only as long as nothing else led to it.
+      const detail = !!how.detail && (!prev || !!prev.detail) && !by.length;
+      if (prev && prev.own === own && !!prev.detail === detail && prev.matchedBy.length === by.length) continue;
+      m.set(k, { row, matchedBy: by, own, ...(detail ? { detail } : {}) });
+      if (own && (!prev?.own || (prev.detail && !detail))) fresh.push(did);
     }
   };
   const count = (type: string, value: string) => {
@@ -168,7 +173,7 @@ export async function collectSystem(decl: Declaration, system: string, connector
         if (v !== undefined) count(f.identity!, v);
         return v !== undefined;
       });
-      add(did, hits, fname);
+      add(did, hits, { matchedBy: fname });
     }
   }
   // 2. references into another system's identity: the child is searched by that identity's values
@@ -181,7 +186,7 @@ export async function collectSystem(decl: Declaration, system: string, connector
     const rows = await connector.find(datasetTarget(did, sys.datasets[did]), identitySelector(e.fromField, fieldMatch({ identity: type }), values, region));
     const hits = rows.filter((row) => values.some((x) => identityEquals(fieldMatch({ identity: type }), row[e.fromField], x, region)));
     hits.forEach((row) => count(type, values.find((x) => identityEquals(fieldMatch({ identity: type }), row[e.fromField], x, region))!));
-    add(did, hits, e.fromField);
+    add(did, hits, { matchedBy: e.fromField });
   }
   // 3. references from the person's rows: owner references down, detail references up
   const asked = new Map<string, Set<string>>();
@@ -190,12 +195,14 @@ export async function collectSystem(decl: Declaration, system: string, connector
     const own = [...(found.get(did)?.values() ?? [])].filter((r) => r.own);
     for (const f of followedEdges(graph, `${system}.${did}`)) {
       const next = f.next.slice(system.length + 1);
+      // Nothing is followed down from a detail: other people's rows may hang off a shared address.
+      const from = f.direction === "down" ? own.filter((r) => !r.detail) : own;
       // down: children whose key points at our rows; up: the detail rows our key points at
       const [fromField, toField] = f.direction === "down" ? [f.edge.toField, f.edge.fromField] : [f.edge.fromField, f.edge.toField];
       const seen = asked.get(`${f.edge.from}.${f.edge.fromField}`) ?? new Set<string>();
       asked.set(`${f.edge.from}.${f.edge.fromField}`, seen);
       const values: Value[] = [];
-      for (const r of own) {
+      for (const r of from) {
         const v = r.row[fromField];
         if (v === null || v === undefined || seen.has(String(v))) continue;
         seen.add(String(v));
@@ -203,7 +210,7 @@ export async function collectSystem(decl: Declaration, system: string, connector
       }
       const how = f.direction === "down" ? `${f.edge.fromField} → ${did}.${f.edge.toField}` : `${did}.${f.edge.fromField} → ${f.edge.toField}`;
       if (!searched[next].by.includes(how)) searched[next].by.push(how);
-      if (values.length) add(next, await connector.find(datasetTarget(next, sys.datasets[next]), { field: toField, values }));
+      if (values.length) add(next, await connector.find(datasetTarget(next, sys.datasets[next]), { field: toField, values }), { detail: f.direction === "up" });
     }
   }
 

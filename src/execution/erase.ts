@@ -131,9 +131,10 @@ export async function countReferrers(decl: Declaration, collection: SystemCollec
   const sys = decl.systems[collection.system];
   const out: Referrers = {};
   for (const r of systemReferences(decl, collection.system)) {
-    // Owner references are followed down, so every row pointing at a row of the person's is collected already.
-    if (r.relation === "owner" && r.child !== r.parent) continue;
-    const parents = (collection.datasets[r.parent] ?? []).filter((p) => p.own);
+    // Owner references are followed down from the person's rows, so the rows pointing at them are collected already;
+    // not from a detail, where they may be anyone's.
+    const followed = r.relation === "owner" && r.child !== r.parent;
+    const parents = (collection.datasets[r.parent] ?? []).filter((p) => p.own && (!followed || p.detail));
     const values = [...new Set(parents.map((p) => p.row[r.pk]).filter((v) => v !== null && v !== undefined).map(String))];
     if (!values.length) continue;
     const counts = await connector.count(datasetTarget(r.child, sys.datasets[r.child]), r.fk, values);
@@ -214,7 +215,8 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       const key = rowKey(ds, r.row);
       if (hold) stay(did, key, true, "retention", hold);
       for (const ref of ctx.referrers?.[did]?.[key] ?? []) {
-        const shared = ref.relation === "detail" || ref.relation === "lookup";
+        // Other rows pointing at a detail (or hanging off it) share it: it stays as it is.
+        const shared = ref.relation === "detail" || ref.relation === "lookup" || (ref.relation === "owner" && !!r.detail);
         stay(did, key, !shared, shared ? "shared" : "referenced", shared ? `shared with other rows (${ref.dataset}.${ref.field})` : `named by rows that are not the person's (${ref.dataset}.${ref.field}${ref.relation === "actor" ? ", as actor" : ""})`);
       }
     }
