@@ -540,5 +540,3 @@ export async function legalHoldsOn(ctx: HashContext, identities: Record<string, 
   const rows = await ctx.store.db.selectFrom("legal_holds").select("reason").where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
   return [...new Set(rows.map((r) => r.reason))];
 }
-
-export { maskEmail, maskIdentity, identityHash };
