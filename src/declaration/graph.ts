@@ -113,6 +113,20 @@ export interface FollowedEdge {
   next: string;
 }
 
+/**
+ * Where a verification code for an identity held in dataset `key` can go: the
+ * dataset's own `contact: email` fields, and those of the datasets its rows
+ * belong to (one owner reference up, within the system: the contact a job's
+ * form belongs to).
+ */
+export function contactSources(graph: DatasetGraph, key: string): { key: string; via?: DatasetEdge }[] {
+  const hasContact = (k: string) => Object.values(graph.nodes.get(k)?.def.fields ?? {}).some((f) => f.contact === "email");
+  return [
+    ...(hasContact(key) ? [{ key }] : []),
+    ...graph.edges.filter((e) => e.from === key && e.relation === "owner" && !e.crossSystem && e.to !== key && hasContact(e.to)).map((e) => ({ key: e.to, via: e })),
+  ];
+}
+
 const entries = new WeakMap<DatasetGraph, Set<string>>();
 const followed = new WeakMap<DatasetGraph, Map<string, FollowedEdge[]>>();
 

@@ -63,6 +63,7 @@ export {
   parseReference,
   primaryKeyOf,
   pathsToOtherPeople,
+  contactSources,
   type DatasetGraph,
   type DatasetNode,
   type DatasetEdge,

@@ -13,7 +13,7 @@ import {
   servesEu,
 } from "./law.js";
 import { categoriesOf, categoryWithin } from "./taxonomy.js";
-import { buildDatasetGraph, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
+import { buildDatasetGraph, contactSources, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
 import { durationDays, parseDuration } from "./duration.js";
 import type { DocPath } from "./load.js";
 
@@ -232,11 +232,10 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     }
     // A code for an identity that is not an email goes to a contact field of the matched row, or of the row it belongs to, in a system Pledge can search.
     const contactOf = new Set<string>();
-    const hasContact = (key: string) => Object.values(graph.nodes.get(key)?.def.fields ?? {}).some((f) => f.contact === "email");
     for (const node of graph.nodes.values()) {
       const connector = decl.systems[node.system].connector;
       if (!connector || connector.engine === "manual") continue;
-      if (hasContact(node.key) || graph.edges.some((e) => e.from === node.key && e.relation === "owner" && !e.crossSystem && hasContact(e.to))) Object.values(node.identities).forEach((t) => contactOf.add(t));
+      if (contactSources(graph, node.key).length) Object.values(node.identities).forEach((t) => contactOf.add(t));
     }
     decl.rights.identities.forEach((t, i) => {
       if (t !== "email" && !contactOf.has(t)) {

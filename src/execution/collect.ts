@@ -120,6 +120,20 @@ function identitySelector(field: string, mode: MatchMode, values: string[], regi
 }
 
 /**
+ * The rows of a dataset whose `field` holds one of the canonical identity
+ * `values`, matched the way the field matches, each with the value it matched.
+ * The engine narrows (by case or digits); each hit is then confirmed exactly.
+ */
+export async function findByIdentity(connector: Connector, did: string, ds: Dataset, field: string, mode: MatchMode, values: string[], region: string): Promise<{ row: Row; value: string }[]> {
+  const out: { row: Row; value: string }[] = [];
+  for (const row of await connector.find(datasetTarget(did, ds), identitySelector(field, mode, values, region))) {
+    const value = values.find((x) => identityEquals(mode, row[field], x, region));
+    if (value !== undefined) out.push({ row, value });
+  }
+  return out;
+}
+
+/**
  * Collects every row of `system` that belongs to the person.
  *
  * ```ts
@@ -165,15 +179,10 @@ export async function collectSystem(decl: Declaration, system: string, connector
       if (!f.identity) continue;
       const values = identities[f.identity] ?? [];
       if (!values.length) continue;
-      const mode = fieldMatch(f);
       searched[did].by.push(`${fname} (${f.identity})`);
-      const rows = await connector.find(datasetTarget(did, ds), identitySelector(fname, mode, values, region));
-      const hits = rows.filter((row) => {
-        const v = values.find((x) => identityEquals(mode, row[fname], x, region));
-        if (v !== undefined) count(f.identity!, v);
-        return v !== undefined;
-      });
-      add(did, hits, { matchedBy: fname });
+      const hits = await findByIdentity(connector, did, ds, fname, fieldMatch(f), values, region);
+      hits.forEach((h) => count(f.identity!, h.value));
+      add(did, hits.map((h) => h.row), { matchedBy: fname });
     }
   }
   // 2. references into another system's identity: the child is searched by that identity's values
@@ -183,10 +192,9 @@ export async function collectSystem(decl: Declaration, system: string, connector
     if (!type || !values.length) continue;
     const did = e.from.slice(system.length + 1);
     searched[did].by.push(`${e.fromField} → ${e.to}.${e.toField} (${type})`);
-    const rows = await connector.find(datasetTarget(did, sys.datasets[did]), identitySelector(e.fromField, fieldMatch({ identity: type }), values, region));
-    const hits = rows.filter((row) => values.some((x) => identityEquals(fieldMatch({ identity: type }), row[e.fromField], x, region)));
-    hits.forEach((row) => count(type, values.find((x) => identityEquals(fieldMatch({ identity: type }), row[e.fromField], x, region))!));
-    add(did, hits, { matchedBy: e.fromField });
+    const hits = await findByIdentity(connector, did, sys.datasets[did], e.fromField, fieldMatch({ identity: type }), values, region);
+    hits.forEach((h) => count(type, h.value));
+    add(did, hits.map((h) => h.row), { matchedBy: e.fromField });
   }
   // 3. references from the person's rows: owner references down, detail references up
   const asked = new Map<string, Set<string>>();

@@ -16,7 +16,7 @@ import { hitRateLimits, type Principal } from "../auth/index.js";
 import { REGIMES, categoryWithin, normalizeIdentity, parsePhone } from "../declaration/index.js";
 import { dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
-import { hashIdentities, identityHash, maskEmail, maskIdentity, type HashContext } from "./identities.js";
+import { hashIdentities, identityHash, maskEmail, type HashContext } from "./identities.js";
 import {
   RequestError,
   type RequestEvent,
