@@ -24,7 +24,7 @@ import { DEMO_DECLARATION } from "../src/cli/index.js";
 import { createConnector } from "../src/connectors/index.js";
 import { loadDeclaration, parseDeclaration } from "../src/declaration/index.js";
 import { ensureDemoData } from "../src/demo/index.js";
-import { accessView, collectSystem, countReferrers, mergeIdentities, planErasure, remainingIdentities, type Identities, type SystemCollection } from "../src/execution/index.js";
+import { accessView, collectSystem, mergeIdentities, prepareErasure, remainingIdentities, type Identities, type SystemCollection } from "../src/execution/index.js";
 import type { Mailer } from "../src/mail/index.js";
 import { buildExport, createConnectorCache, DEFAULT_SETTINGS, exportPublicKey, getRequest, RequestInputSchema, runDueTasks, sealExport, startWorker, submitRequest, verifyRequest, type RequestsContext } from "../src/requests/index.js";
 import { openStore } from "../src/store/index.js";
@@ -148,7 +148,7 @@ async function database(): Promise<void> {
       const identities = { email: [email(people[k++])] };
       const col = await collectSystem(decl, "app", connector, identities);
       accessView(decl, col);
-      const plan = planErasure(decl, col, { key: "bench", referrers: await countReferrers(decl, col, connector) });
+      const plan = await prepareErasure(decl, col, connector, { key: "bench" });
       await connector.apply(plan.mutations);
       if (remainingIdentities(decl, await collectSystem(decl, "app", connector, identities)).length) throw new Error("not erased");
       if (!warm) exec.push(performance.now() - t);

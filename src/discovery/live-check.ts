@@ -8,7 +8,7 @@
  */
 import { createConnector, SQL_ADAPTERS, comparedExpression, findColumn, findTable, indexServes, type Comparison, type Connector, type SchemaSnapshot, type TableInfo } from "../connectors/index.js";
 import { buildDatasetGraph, fieldMatch, parseReference, primaryKeyOf, type Dataset, type Declaration, type Finding, type Severity } from "../declaration/index.js";
-import { legalHoldOf, maskFits } from "../execution/index.js";
+import { datasetTarget, legalHoldOf, maskFits } from "../execution/index.js";
 
 /** Every rule of the live check. */
 export const LIVE_RULES = {
@@ -114,7 +114,7 @@ function datasetsThatMayStay(decl: Declaration): Set<string> {
   return out;
 }
 
-const nameOf = (did: string, ds: Dataset) => ds.name ?? ds.keyPattern ?? ds.path ?? did;
+const nameOf = (did: string, ds: Dataset) => datasetTarget(did, ds).name;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The table and column a declared reference points at, as the engine names them. */

@@ -14,7 +14,7 @@
  * Keys are never masked, so references stay intact.
  */
 import { type Dataset, type Declaration, type MaskingStrategy, type Relation } from "../declaration/index.js";
-import type { ColumnInfo, Connector, Mutation, Row, Selector, Value } from "../connectors/index.js";
+import { findTable, type ColumnInfo, type Connector, type Mutation, type Row, type Selector, type Value } from "../connectors/index.js";
 import { datasetTarget, graphOf, rowKey, rowKeyFields, type FoundRow, type SystemCollection } from "./collect.js";
 import { maskFits, maskValue } from "./mask.js";
 
@@ -285,6 +285,33 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
   }
   // Masks first (rows that stay), then deletions children first.
   return { system, mutations: [...masks, ...deletions], report };
+}
+
+/**
+ * Plans a system's erasure against the live system: counts the rows outside
+ * the collection that point at the person's, plans, and, where rows will be
+ * masked in tables with a schema, reads those tables' columns so that every
+ * mask fits its column.
+ *
+ * ```ts
+ * const plan = await prepareErasure(decl, collection, connector, { key: orgKey });
+ * await connector.apply(plan.mutations);
+ * ```
+ *
+ * @throws ErasurePlanError when a mask cannot fit its column
+ */
+export async function prepareErasure(decl: Declaration, collection: SystemCollection, connector: Connector, ctx: { key: string }): Promise<ErasurePlan> {
+  const referrers = await countReferrers(decl, collection, connector);
+  const plan = planErasure(decl, collection, { key: ctx.key, referrers });
+  const masked = [...new Set(plan.mutations.filter((m) => m.kind === "update").map((m) => m.dataset.name))];
+  if (!connector.capabilities.tabular || !masked.length) return plan;
+  const snapshot = await connector.introspect(masked);
+  const columns: Record<string, Map<string, ColumnInfo>> = {};
+  for (const [did, ds] of Object.entries(decl.systems[collection.system].datasets)) {
+    const table = findTable(snapshot, datasetTarget(did, ds).name);
+    if (table && masked.includes(table.name)) columns[did] = new Map(table.columns.map((c) => [c.name, c]));
+  }
+  return planErasure(decl, collection, { key: ctx.key, referrers, columns });
 }
 
 /**

@@ -24,6 +24,7 @@ export {
   deletionOrder,
   legalHoldOf,
   countReferrers,
+  prepareErasure,
   ErasurePlanError,
   type ErasurePlan,
   type ErasureContext,

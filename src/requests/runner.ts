@@ -18,13 +18,12 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { createConnector, type ColumnInfo, type Connector } from "../connectors/index.js";
+import { createConnector, type Connector } from "../connectors/index.js";
 import {
   collectSystem,
-  countReferrers,
   findContactChannels,
   mergeIdentities,
-  planErasure,
+  prepareErasure,
   planRectification,
   remainingIdentities,
   type ContactChannel,
@@ -417,20 +416,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
           await recordEvent(ctx, t.request_id, "system", "held", `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`);
           return { result: { identitiesKey: key, report, verified: false, held: true, notReached: base.notReached, actors: base.actors } };
         }
-        const referrers = await countReferrers(decl, collection, c);
-        const secret = await orgKey(ctx);
-        let plan = planErasure(decl, collection, { key: secret, referrers });
-        // Rows that stay are masked with values their columns take: read the columns of those tables, and plan again.
-        const masked = [...new Set(plan.mutations.filter((m) => m.kind === "update").map((m) => m.dataset.name))];
-        if (c.capabilities.tabular && masked.length) {
-          const snapshot = await c.introspect(masked);
-          const columns: Record<string, Map<string, ColumnInfo>> = {};
-          for (const d of Object.keys(collection.datasets)) {
-            const table = snapshot.tables.find((x) => x.name === (decl.systems[t.target].datasets[d].name ?? d));
-            if (table) columns[d] = new Map(table.columns.map((col) => [col.name, col]));
-          }
-          plan = planErasure(decl, collection, { key: secret, referrers, columns });
-        }
+        const plan = await prepareErasure(decl, collection, c, { key: await orgKey(ctx) });
         if (plan.mutations.length) await c.apply(plan.mutations);
         // Verify: search again with every identity the request knows.
         const identities = JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities;
