@@ -12,6 +12,8 @@ export {
   verifyRequest,
   verifyByStaff,
   describeVerification,
+  codeSentTo,
+  statusRecipient,
   findRequestByToken,
   getRequest,
   listRequests,

@@ -37,7 +37,7 @@ import { hashIdentities, identityHash, maskEmail, maskIdentity } from "./identit
 import type { ConnectorCache, RequestsContext, RequestReport, SystemReport, TaskKind, TaskStatus, DatasetReport } from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
 import { redactRequest, sweepRequests } from "./records.js";
-import { legalHoldsOn, recordEvent, sendCode } from "./service.js";
+import { legalHoldsOn, recordEvent, sendCode, statusRecipient } from "./service.js";
 
 /** The channel that wakes workers when a task is queued. */
 export const TASKS_CHANNEL = "tasks";
@@ -196,8 +196,9 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   const statusLink = `${ctx.publicUrl}/privacy-center/requests/`;
   const data = req.right === "access" || req.right === "portability";
   const foundNothing = missing.length ? `\nWe found no data under ${missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}${nothing && req.right === "erasure" ? ", so there was nothing to erase. If you have used other details with us, send a new request with them" : ""}.\n` : "";
-  await ctx.mailer.send({
-    to: req.agent_email ?? (req.contact_email || req.code_to || ""),
+  const to = statusRecipient(req);
+  if (to) await ctx.mailer.send({
+    to,
     subject: nothing ? "Your privacy request: we found no data" : "Your privacy request is complete",
     text: `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete.${foundNothing}\nOpen it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${data ? ` and download your data; the download expires after ${ctx.settings.exportTtlDays} days` : ""}.\n`,
   });

@@ -37,6 +37,29 @@ import { advanceRequest, insertTask, planTasks } from "./runner.js";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 type Row = Awaited<ReturnType<typeof loadRow>>;
+
+/**
+ * Where mail about a request goes. Before verification, only the code address
+ * (never an address the requester typed); after it, the agent who filed it, or
+ * the address the person gave for updates, or the code address.
+ */
+export function statusRecipient(r: { verified_at: string | null; agent_email: string | null; contact_email: string; code_to: string | null }): string | undefined {
+  if (!r.verified_at) return r.code_to ?? undefined;
+  return r.agent_email ?? (r.contact_email || r.code_to || undefined);
+}
+
+/** The rate limits on sending codes: per identity (whatever address it leads to) and per network. */
+function codeLimits(ctx: RequestsContext, type: string, identity: string, ip: string | undefined) {
+  return [
+    { key: `code:identity:${sha256(`${type}:${identity.toLowerCase()}`)}`, ...ctx.settings.codeLimitPerAddress },
+    ...(ip ? [{ key: `code:ip:${ip}`, ...ctx.settings.codeLimitPerIp }] : []),
+  ];
+}
+
+/** Where the code went, as the privacy center may say it: for an email identity, that email, masked; for any other, nothing, so that no answer tells whether the identity exists. */
+export function codeSentTo(r: { identityType: string; identity: string }): string | undefined {
+  return r.identityType === "email" ? maskEmail(r.identity) : undefined;
+}
 async function loadRow(ctx: RequestsContext, id: string) {
   return ctx.store.db.selectFrom("requests").selectAll().where("id", "=", id).executeTakeFirst();
 }
@@ -111,14 +134,7 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   const codeTo = input.identityType === "email" ? identity : undefined;
 
   const now = ctx.clock();
-  const limited = await hitRateLimits(
-    ctx.store,
-    [
-      { key: `code:identity:${sha256(`${input.identityType}:${identity.toLowerCase()}`)}`, ...ctx.settings.codeLimitPerAddress },
-      ...(meta.ip ? [{ key: `code:ip:${meta.ip}`, ...ctx.settings.codeLimitPerIp }] : []),
-    ],
-    now,
-  );
+  const limited = await hitRateLimits(ctx.store, codeLimits(ctx, input.identityType, identity, meta.ip), now);
   if (limited) throw new RequestError("RATE_LIMITED", `too many codes requested ${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`);
 
   const jurisdiction = input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0];
@@ -169,11 +185,12 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   await recordEvent(ctx, id, input.agent ? "agent" : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
   if (UNVERIFIED_RIGHTS.has(input.right) && !input.agent) {
     const statusToken = await startVerified(ctx, id, { subject: "none", method: "none", note: "no verification is needed for this right" });
-    return { requestId: id, ...(codeTo ? { sentTo: maskEmail(codeTo) } : {}), statusToken };
+    const sentTo = codeSentTo({ identityType: input.identityType, identity });
+    return { requestId: id, ...(sentTo ? { sentTo } : {}), statusToken };
   }
   if (codeTo) {
     await sendCode(ctx, id);
-    return { requestId: id, sentTo: maskEmail(codeTo) };
+    return { requestId: id, sentTo: codeSentTo({ identityType: input.identityType, identity }) };
   }
   // Another identity: a code nobody has stands until the contact address is found, so that the code form behaves alike either way.
   await issueCode(ctx.store, id, now);
@@ -201,14 +218,11 @@ export async function sendCode(ctx: RequestsContext, requestId: string): Promise
 export async function resendCode(ctx: RequestsContext, requestId: string, meta: { ip?: string }): Promise<SubmitResult> {
   const r = await loadRow(ctx, requestId);
   if (!r || r.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
-  const limited = await hitRateLimits(
-    ctx.store,
-    [{ key: `code:identity:${sha256(`${r.identity_type}:${r.identity_value.toLowerCase()}`)}`, ...ctx.settings.codeLimitPerAddress }, ...(meta.ip ? [{ key: `code:ip:${meta.ip}`, ...ctx.settings.codeLimitPerIp }] : [])],
-    ctx.clock(),
-  );
+  const limited = await hitRateLimits(ctx.store, codeLimits(ctx, r.identity_type, r.identity_value, meta.ip), ctx.clock());
   if (limited) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
   await sendCode(ctx, requestId);
-  return { requestId, ...(r.identity_type === "email" && r.code_to ? { sentTo: maskEmail(r.code_to) } : {}) };
+  const sentTo = codeSentTo({ identityType: r.identity_type, identity: r.identity_value });
+  return { requestId, ...(sentTo ? { sentTo } : {}) };
 }
 
 export type VerifyResult = { ok: true; statusToken: string } | ({ ok: false } & Exclude<CodeCheck, { ok: true }>);
@@ -280,7 +294,8 @@ async function startVerified(ctx: RequestsContext, requestId: string, verificati
   await recordEvent(ctx, requestId, actor, "verified", describeVerification(verification, !!r.agent_name));
   // The receipt: the link, the deadline, and nothing personal. An agent's request is followed by the agent.
   const org = decl.organization;
-  const to = r.agent_email ?? (r.contact_email || r.code_to);
+  // The receipt goes out once the person is verified: this row was read just before.
+  const to = statusRecipient({ ...r, verified_at: now.toISOString() });
   if (to) {
     await ctx.mailer.send({
       to,
@@ -401,7 +416,7 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
   await recordEvent(ctx, id, actorOf(by), "denied", `denied: ${reason}`);
   const r = (await loadRow(ctx, id))!;
   // An unverified request is answered only at the address the person's identity leads to.
-  const to = r.verified_at ? (r.agent_email ?? (r.contact_email || r.code_to)) : r.code_to;
+  const to = statusRecipient(r);
   if (to) {
     await ctx.mailer.send({
       to,
@@ -426,7 +441,7 @@ export async function extendDeadline(ctx: RequestsContext, id: string, reason: s
   if (ctx.clock().toISOString() > r.due_at) throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");
   await ctx.store.db.updateTable("requests").set({ extended_due_at: ext.toISOString(), extension_reason: reason }).where("id", "=", id).execute();
   await recordEvent(ctx, id, actorOf(by), "extended", `deadline extended to ${ext.toISOString().slice(0, 10)}: ${reason}`);
-  const to = r.verified_at ? (r.agent_email ?? (r.contact_email || r.code_to)) : r.code_to;
+  const to = statusRecipient(r);
   if (to) {
     await ctx.mailer.send({
       to,
