@@ -300,6 +300,14 @@ function notReachedReason(graph: DatasetGraph, system: string, did: string): str
   return "no identity field, owner reference or detail reference leads here";
 }
 
+/** The datasets holding personal data (or identities) that a collection never searched, with why: what a report calls "not reached". */
+export function notReached(decl: Declaration, collection: SystemCollection): { dataset: string; why: string }[] {
+  const sys = decl.systems[collection.system];
+  return Object.entries(collection.searched)
+    .filter(([d, s]) => s.notReached && Object.values(sys.datasets[d].fields).some((f) => f.category || f.identity))
+    .map(([dataset, s]) => ({ dataset, why: s.notReached! }));
+}
+
 /** Merges identity sets; returns the merged set and whether anything was new. */
 export function mergeIdentities(a: Identities, b: Identities): { merged: Identities; grew: boolean } {
   const merged: Identities = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, [...v]]));

@@ -6,6 +6,7 @@
 export {
   collectSystem,
   mergeIdentities,
+  notReached,
   datasetTarget,
   rowKey,
   graphOf,

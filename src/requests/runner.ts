@@ -23,6 +23,7 @@ import {
   collectSystem,
   findContactChannels,
   mergeIdentities,
+  notReached,
   prepareErasure,
   planRectification,
   remainingIdentities,
@@ -372,7 +373,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       identitiesKey: key,
       proof: hmac(k, Object.entries(collection.datasets).map(([d, rows]) => [d, rows.map((r) => r.row)])),
       datasets: Object.keys(sys.datasets).filter((d) => collection.searched[d]?.by.length).map((d) => ({ dataset: d, found: (collection.datasets[d] ?? []).filter((r) => r.own).length, notMatched: (collection.datasets[d] ?? []).filter((r) => !r.own).length })),
-      notReached: Object.entries(collection.searched).filter(([d, s]) => s.notReached && Object.values(sys.datasets[d].fields).some((f) => f.category || f.identity)).map(([dataset, s]) => ({ dataset, why: s.notReached! })),
+      notReached: notReached(decl, collection),
       actors: collection.actors,
       matched,
       ambiguous: collection.ambiguous.map(({ dataset, rows }) => ({ dataset, rows })),
@@ -410,12 +411,15 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       return withConnector(ctx, t.target, async (c) => {
         const { collection, key } = await collect(t.target, c);
         if (!(await confirmedOrReview(t.target, collection))) return { result: {}, status: "waiting" };
-        const base = await summary(collection, key);
+        const seen = { notReached: notReached(decl, collection), actors: collection.actors };
         if (holds.length) {
           // A legal hold preserves the person's data as it is: nothing is deleted or masked.
-          const report: DatasetReport[] = base.datasets.filter((d) => d.found).map((d) => ({ dataset: d.dataset, found: d.found, deleted: 0, masked: 0, unchanged: d.found, kept: [{ kind: "legal_hold", why: `legal hold: ${holds.join("; ")}`, rows: d.found }] }));
+          const report: DatasetReport[] = Object.entries(collection.datasets)
+            .map(([dataset, rows]) => ({ dataset, found: rows.filter((r) => r.own).length }))
+            .filter((d) => d.found)
+            .map((d) => ({ ...d, deleted: 0, masked: 0, unchanged: d.found, kept: [{ kind: "legal_hold" as const, why: `legal hold: ${holds.join("; ")}`, rows: d.found }] }));
           await recordEvent(ctx, t.request_id, "system", "held", `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`);
-          return { result: { identitiesKey: key, report, verified: false, held: true, notReached: base.notReached, actors: base.actors } };
+          return { result: { identitiesKey: key, report, verified: false, held: true, ...seen } };
         }
         const plan = await prepareErasure(decl, collection, c, { key: await orgKey(ctx) });
         if (plan.mutations.length) await c.apply(plan.mutations);
@@ -427,7 +431,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         const report = mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report);
         const found = report.reduce((a, d) => a + d.found, 0);
         await recordEvent(ctx, t.request_id, "system", "erased", `${t.target}: ${plan.report.filter((d) => d.found || d.notMatched).map((d) => `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}${d.unchanged ? `, ${d.unchanged} kept` : ""}${d.notMatched ? `, ${d.notMatched} not the person's` : ""}`).join("; ") || "nothing found"}`);
-        return { result: { identitiesKey: key, report, verified: found > 0, notReached: base.notReached, actors: base.actors } };
+        return { result: { identitiesKey: key, report, verified: found > 0, ...seen } };
       });
     }
     case "rectify": {
@@ -437,9 +441,8 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         if (!(await confirmedOrReview(t.target, collection))) return { result: {}, status: "waiting" };
         const plan = planRectification(decl, collection, details.corrections);
         if (plan.mutations.length) await c.apply(plan.mutations);
-        const base = await summary(collection, key);
         await recordEvent(ctx, t.request_id, "system", "rectified", `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.corrected} row(s) corrected${d.kept.length ? ` (${d.kept.map((k) => k.why).join("; ")})` : ""}`).join("; ") || "nothing to correct"}`);
-        return { result: { identitiesKey: key, report: mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report), notReached: base.notReached, actors: base.actors } };
+        return { result: { identitiesKey: key, report: mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report), notReached: notReached(decl, collection), actors: collection.actors } };
       });
     }
     case "export": {
