@@ -122,6 +122,44 @@ export async function createApiToken(store: Store, name: string, role: Role, act
   return token;
 }
 
+/** The channel on which a revocation tells every server to forget the tokens it cached. */
+export const TOKENS_CHANNEL = "tokens";
+
+export interface ApiTokenInfo {
+  id: number;
+  name: string;
+  role: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revoked: boolean;
+}
+
+/** The API tokens, without their secrets. */
+export async function listApiTokens(store: Store): Promise<ApiTokenInfo[]> {
+  const rows = await store.db.selectFrom("api_tokens").select(["id", "name", "role", "created_at", "last_used_at", "revoked"]).orderBy("id").execute();
+  return rows.map((r) => ({ id: Number(r.id), name: r.name, role: r.role, createdAt: r.created_at, lastUsedAt: r.last_used_at, revoked: !!r.revoked }));
+}
+
+/**
+ * Revokes the live API tokens with this id or name; returns how many. The
+ * revoking process forgets them at once, and so does every server on a
+ * PostgreSQL store (a signal); a server on another process of a SQLite store
+ * stops accepting them when its cache entry expires (TOKEN_CACHE_MS).
+ */
+export async function revokeApiToken(store: Store, idOrName: string, actor = "cli"): Promise<number> {
+  let q = store.db.updateTable("api_tokens").set({ revoked: 1 }).where("revoked", "=", 0);
+  q = /^\d+$/.test(idOrName) ? q.where("id", "=", Number(idOrName)) : q.where("name", "=", idOrName);
+  const n = Number((await q.executeTakeFirst()).numUpdatedRows);
+  if (n) {
+    await appendAudit(store, { actor, action: "token.revoked", subject: idOrName, data: { count: n } });
+    await store.signal(TOKENS_CHANNEL);
+  }
+  return n;
+}
+
+/** How long a server trusts a token it looked up: the longest a revocation from another process of a SQLite store takes to bite. */
+export const TOKEN_CACHE_MS = 10_000;
+
 /** The machine behind a bearer token, if it is live. */
 export async function tokenPrincipal(store: Store, token: string): Promise<Principal | undefined> {
   const row = await store.db.selectFrom("api_tokens").selectAll().where("token_hash", "=", sha256(token)).where("revoked", "=", 0).executeTakeFirst();
@@ -144,32 +182,73 @@ export interface RateLimit {
 }
 
 /**
- * Counts an event against each limit (in the store, so every server shares the
- * count); returns the first limit exceeded, recording nothing then. Used for
- * sending verification codes and for signing in.
+ * The first limit that is used up, or undefined (counted in the store, so
+ * every server shares the count). Nothing is recorded: see `recordRateEvents`.
+ */
+export async function rateLimitReached(store: Store, limits: RateLimit[], now: Date): Promise<RateLimit | undefined> {
+  for (const l of limits) if ((await countRateEvents(store, l, now)) >= l.max) return l;
+  return undefined;
+}
+
+/** Counts one event against each limit. */
+export async function recordRateEvents(store: Store, limits: RateLimit[], now: Date): Promise<void> {
+  for (const l of limits) await store.db.insertInto("rate_events").values({ key: l.key, at: now.toISOString() }).execute();
+}
+
+/** Forgets rate events older than `before`: they hold network addresses, and no limit looks back further than an hour. */
+export async function pruneRateEvents(store: Store, before: Date): Promise<number> {
+  const r = await store.db.deleteFrom("rate_events").where("at", "<", before.toISOString()).executeTakeFirst();
+  return Number(r.numDeletedRows ?? 0);
+}
+
+/**
+ * Counts an event against each limit; returns the first limit exceeded,
+ * recording nothing then. Used where the event costs something whether or
+ * not it succeeds (a code try).
  */
 export async function hitRateLimits(store: Store, limits: RateLimit[], now: Date): Promise<RateLimit | undefined> {
-  for (const l of limits) {
-    const since = new Date(now.getTime() - l.windowMs).toISOString();
-    const row = await store.db.selectFrom("rate_events").select((eb) => eb.fn.countAll<number>().as("n")).where("key", "=", l.key).where("at", ">", since).executeTakeFirst();
-    if (Number(row?.n ?? 0) >= l.max) return l;
-  }
-  for (const l of limits) await store.db.insertInto("rate_events").values({ key: l.key, at: now.toISOString() }).execute();
-  return undefined;
+  const reached = await rateLimitReached(store, limits, now);
+  if (!reached) await recordRateEvents(store, limits, now);
+  return reached;
 }
 
 export type SignInResult = { ok: true; user: StaffUser; token: string } | { ok: false; reason: "rate_limited" | "wrong" };
 
+const SIGN_IN_WINDOW = 15 * 60_000;
+/** Failed sign-ins of one address, from every network, beyond which each try waits: it slows a spread-out guesser and never locks the owner out. */
+const SLOW_AFTER = 10;
+const MAX_DELAY_MS = 3000;
+
 /**
- * Signs a staff member in: at most 10 tries per address and 30 per network
- * address in 15 minutes; on success, a new session whose cookie value is returned.
+ * Signs a staff member in. Wrong passwords are limited per network address
+ * (30 in 15 minutes) and per pair of email and network address (10), so
+ * that nobody can lock another person out by failing on their email: the
+ * owner, from their own network, still signs in. Failures for one email from
+ * anywhere beyond 10 slow every further try by up to 3 s. On success, a new
+ * session whose cookie value is returned.
  */
-export async function signIn(store: Store, input: { email: string; password: string; ip?: string }, now: Date = new Date()): Promise<SignInResult> {
-  const window = 15 * 60_000;
-  const limited = await hitRateLimits(store, [{ key: `login:email:${input.email.trim().toLowerCase()}`, max: 10, windowMs: window }, ...(input.ip ? [{ key: `login:ip:${input.ip}`, max: 30, windowMs: window }] : [])], now);
-  if (limited) return { ok: false, reason: "rate_limited" };
-  const user = await authenticate(store, input.email, input.password);
-  if (!user) return { ok: false, reason: "wrong" };
+export async function signIn(store: Store, input: { email: string; password: string; ip?: string }, now: Date = new Date(), sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<SignInResult> {
+  const email = input.email.trim().toLowerCase();
+  const ip = input.ip ?? "unknown";
+  const limits: RateLimit[] = [
+    { key: `login:ip:${ip}`, max: 30, windowMs: SIGN_IN_WINDOW },
+    { key: `login:pair:${sha256(`${email}\u0000${ip}`)}`, max: 10, windowMs: SIGN_IN_WINDOW },
+  ];
+  if (await rateLimitReached(store, limits, now)) return { ok: false, reason: "rate_limited" };
+  const byEmail: RateLimit = { key: `login:email:${sha256(email)}`, max: SLOW_AFTER, windowMs: SIGN_IN_WINDOW };
+  const failures = await countRateEvents(store, byEmail, now);
+  if (failures >= SLOW_AFTER) await sleep(Math.min(MAX_DELAY_MS, 250 * (failures - SLOW_AFTER + 1)));
+  const user = await authenticate(store, email, input.password);
+  if (!user) {
+    await recordRateEvents(store, [...limits, byEmail], now);
+    return { ok: false, reason: "wrong" };
+  }
   const { token } = await createSession(store, user);
   return { ok: true, user, token };
+}
+
+async function countRateEvents(store: Store, l: RateLimit, now: Date): Promise<number> {
+  const since = new Date(now.getTime() - l.windowMs).toISOString();
+  const row = await store.db.selectFrom("rate_events").select((eb) => eb.fn.countAll<number>().as("n")).where("key", "=", l.key).where("at", ">", since).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

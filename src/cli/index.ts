@@ -27,7 +27,7 @@ import {
   ropaToCsv,
   ropaToJsonLd,
 } from "../notice/index.js";
-import { AuthError, createApiToken, createUser, ROLES } from "../auth/index.js";
+import { AuthError, createApiToken, createUser, listApiTokens, revokeApiToken, ROLES, TOKEN_CACHE_MS } from "../auth/index.js";
 import { openStore, StoreError } from "../store/index.js";
 
 export interface Io {
@@ -64,6 +64,8 @@ Usage:
   pledge worker [pledge.yaml]                          run request tasks (for servers started with PLEDGE_WORKER=off)
   pledge users add EMAIL --role owner|officer|approver|viewer [--name N] [--password-stdin]
   pledge tokens create NAME --role ROLE                an API token for machines, shown once
+  pledge tokens list                                   API tokens (never their secrets)
+  pledge tokens revoke ID|NAME                         revoke a token
   pledge audit verify                                  check the audit log's hash chain; exit 1 if broken
   pledge audit log [--subject S] [--limit N]
 
@@ -265,13 +267,23 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
 
 async function cmdTokens(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== "create") throw new UsageError(`unknown tokens command '${sub ?? ""}' (create)`);
-  const { values, positionals } = parse(rest, { role: { type: "string" } });
-  if (!positionals[0]) throw new UsageError("tokens create needs a name");
-  const role = pick(z.enum(ROLES), values.role, "role");
+  if (sub !== "create" && sub !== "revoke" && sub !== "list") throw new UsageError(`unknown tokens command '${sub ?? ""}' (create, list, revoke)`);
+  const { values, positionals } = parse(rest, sub === "create" ? { role: { type: "string" } } : {});
+  if (sub !== "list" && !positionals[0]) throw new UsageError(`tokens ${sub} needs a ${sub === "create" ? "name" : "token's id or name"}`);
+  const role = sub === "create" ? pick(z.enum(ROLES), values.role, "role") : undefined;
   const store = await openStore(storeOptions(io));
   try {
-    io.out(await createApiToken(store, positionals[0], role));
+    if (sub === "create") io.out(await createApiToken(store, positionals[0], role!));
+    else if (sub === "list") {
+      for (const t of await listApiTokens(store)) io.out(`${t.id}\t${t.name}\t${t.role}\t${t.revoked ? "revoked" : "live"}\tcreated ${t.createdAt.slice(0, 10)}\t${t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace("T", " ")}` : "never used"}`);
+    } else {
+      const n = await revokeApiToken(store, positionals[0]);
+      if (!n) {
+        io.err(`pledge tokens: no live token '${positionals[0]}' (see pledge tokens list)`);
+        return 1;
+      }
+      io.out(`revoked ${n} token${n === 1 ? "" : "s"} '${positionals[0]}': refused at once on every server of a PostgreSQL store, within ${TOKEN_CACHE_MS / 1000} s on a SQLite store`);
+    }
   } finally {
     await store.close();
   }
@@ -283,14 +295,14 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
   const declaration = await loadDeclaration(declarationPath(positionals[0], io));
   const { startWorker } = await import("../requests/index.js");
   const { createMailer } = await import("../mail/index.js");
-  const { settingsFromEnv } = await import("../server/index.js");
+  const { settingsFromEnv, mailSender } = await import("../server/index.js");
   const store = await openStore(storeOptions(io));
   const d = declaration.declaration;
   const worker = startWorker(
     {
       store,
       declaration: () => d,
-      mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: io.env.PLEDGE_MAIL_FROM, outboxDir: ".pledge/outbox" }),
+      mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: mailSender(d, io.env), outboxDir: ".pledge/outbox" }),
       publicUrl: io.env.PLEDGE_PUBLIC_URL ?? "",
       env: io.env,
       cwd: process.cwd(),

@@ -5,7 +5,7 @@
  * objection or a marketing opt-out denies. Restrictions and objections made by
  * rights requests count. Answers are cached; writes invalidate them.
  */
-import type { Declaration } from "../declaration/index.js";
+import { own, type Declaration } from "../declaration/index.js";
 import { subjectFlags } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { currentState } from "./records.js";
@@ -70,7 +70,7 @@ export async function decide(ctx: DecisionContext, subject: string, purpose: str
 
 async function decideUncached(ctx: DecisionContext, subject: string, purpose: string, subjectType: string, now: Date): Promise<Decision> {
   const decl = ctx.declaration();
-  const p = decl.purposes[purpose];
+  const p = own(decl.purposes, purpose);
   const out = (decision: "allow" | "deny", reason: string): Decision => ({ subject, purpose, decision, reason });
   if (!p) return out("deny", `unknown purpose '${purpose}'`);
   const device = subject.startsWith("device:") ? subject.slice(7) : undefined;

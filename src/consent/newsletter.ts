@@ -8,7 +8,8 @@
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/index.js";
-import { addDuration, parseDuration, type Declaration } from "../declaration/index.js";
+import { addDuration, own, parseDuration, type Declaration } from "../declaration/index.js";
+import { rateLimitReached, recordRateEvents, type RateLimit } from "../auth/index.js";
 import type { Mailer } from "../mail/index.js";
 import { getSecret, type Store } from "../store/index.js";
 import { postWebhook, resolveWebhook } from "../webhooks/index.js";
@@ -32,12 +33,17 @@ export interface NewsletterContext {
   clock: () => Date;
   /** Reports a webhook that could not be delivered (it is logged, not retried). */
   onWebhookError?: (err: unknown) => void;
+  /** Sign-ups per address and per network address: the limits of verification codes by default. */
+  limits?: { perAddress: { max: number; windowMs: number }; perIp: { max: number; windowMs: number } };
 }
+
+/** The same limits as verification codes: 5 mails per address in 15 minutes, 20 per network address in an hour. */
+export const SIGNUP_LIMITS = { perAddress: { max: 5, windowMs: 15 * 60_000 }, perIp: { max: 20, windowMs: 60 * 60_000 } };
 
 /** A newsletter that does not exist, a link that is not valid. */
 export class NewsletterError extends Error {
   constructor(
-    readonly code: "NOT_FOUND" | "REQUEST_INVALID" | "LINK_EXPIRED" | "LINK_USED",
+    readonly code: "NOT_FOUND" | "REQUEST_INVALID" | "LINK_EXPIRED" | "LINK_USED" | "RATE_LIMITED",
     message: string,
   ) {
     super(message);
@@ -46,7 +52,7 @@ export class NewsletterError extends Error {
 }
 
 function listOf(ctx: NewsletterContext, list: string) {
-  const n = ctx.declaration().consent?.newsletters[list];
+  const n = own(ctx.declaration().consent?.newsletters, list);
   if (!n) throw new NewsletterError("NOT_FOUND", `no newsletter '${list}'`);
   return n;
 }
@@ -64,19 +70,51 @@ export function unsubscribeHeaders(publicUrl: string, manageToken: string): Reco
   return { "List-Unsubscribe": `<${publicUrl}/newsletter/unsubscribe/${manageToken}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
 }
 
-/** Signs a person up: stores the pending sign-up with its proof and mails the confirmation link. */
+/** The text of a mail with its links' tokens replaced, as proof keeps it: the text the person got, and no key anyone could use. */
+export function redactMailTokens(text: string): string {
+  return text.replace(/(\/newsletter\/(?:confirm|unsubscribe|preferences)\/)[A-Za-z0-9_-]{20,100}/g, "$1[redacted]");
+}
+
+/**
+ * Signs a person up: mails the confirmation link, then stores the pending
+ * sign-up with its proof. The answer is the same whether or not the address
+ * is already subscribed (a subscriber gets a mail saying so, with their
+ * manage link), so that the form tells nobody who subscribes. Sign-ups are
+ * limited per address and per network address; a mail that cannot be sent
+ * leaves nothing stored and no limit spent.
+ *
+ * @throws NewsletterError RATE_LIMITED, NOT_FOUND; MailError when mail is down
+ */
 export async function signUp(ctx: NewsletterContext, list: string, input: { email: string; name?: string; ip?: string }): Promise<{ status: "pending" | "confirmed" }> {
   const n = listOf(ctx, list);
   const email = input.email.trim().toLowerCase();
   const now = ctx.clock();
   const decl = ctx.declaration();
-  const existing = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["id", "status"]).where("list", "=", list).where("email", "=", email).where("status", "=", "confirmed").executeTakeFirst();
-  if (existing) return { status: "confirmed" };
-  const confirm = token();
+  const limits = ctx.limits ?? SIGNUP_LIMITS;
+  const rate: RateLimit[] = [
+    { key: `newsletter:address:${sha256(email)}`, ...limits.perAddress },
+    ...(input.ip ? [{ key: `newsletter:ip:${input.ip}`, ...limits.perIp }] : []),
+  ];
+  const reached = await rateLimitReached(ctx.store, rate, now);
+  if (reached) throw new NewsletterError("RATE_LIMITED", `too many sign-ups ${reached.key.startsWith("newsletter:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(reached.windowMs / 60_000)} minutes`);
+  const answer = { status: n.doubleOptIn.enabled ? ("pending" as const) : ("confirmed" as const) };
   const manage = await manageToken(ctx, email);
+  const existing = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["id"]).where("list", "=", list).where("email", "=", email).where("status", "=", "confirmed").executeTakeFirst();
+  if (existing) {
+    if (n.doubleOptIn.enabled) {
+      const text = `You asked to receive ${n.name}, and you are already subscribed: nothing changes.\n\nIf it was not you, ignore this email. Manage or end your subscriptions at any time: ${ctx.publicUrl}/newsletter/preferences/${manage}\n`;
+      await ctx.mailer.send({ to: email, subject: `You are already subscribed to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
+    }
+    await recordRateEvents(ctx.store, rate, now);
+    return answer;
+  }
+  const confirm = token();
   const consentText = `I want to receive ${n.name}${n.description ? ` (${n.description})` : ""} from ${decl.organization.name}. I can unsubscribe at any time.`;
   const window = n.doubleOptIn.confirmWithin;
   const text = `Please confirm that you want to receive ${n.name}.\n\nConfirm: ${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and expires in ${window}. If you did not sign up, ignore this email; nothing more will be sent.\n\nUnsubscribe at any time: ${ctx.publicUrl}/newsletter/unsubscribe/${manage}\n`;
+  // The mail goes first: when it cannot be sent, nothing is stored and no limit is spent.
+  if (n.doubleOptIn.enabled) await ctx.mailer.send({ to: email, subject: `Confirm your subscription to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
+  await recordRateEvents(ctx.store, rate, now);
   const row = await ctx.store.db
     .insertInto("newsletter_subscriptions")
     .values({
@@ -88,8 +126,8 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
       manage_token_hash: sha256(manage),
       signup_at: now.toISOString(),
       signup_ip: truncateIp(input.ip),
-      mail_sent_at: null,
-      mail_text: null,
+      mail_sent_at: n.doubleOptIn.enabled ? ctx.clock().toISOString() : null,
+      mail_text: n.doubleOptIn.enabled ? redactMailTokens(text) : null,
       confirmed_at: n.doubleOptIn.enabled ? null : now.toISOString(),
       confirm_ip: null,
       unsubscribed_at: null,
@@ -99,14 +137,8 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
     .returning("id")
     .executeTakeFirstOrThrow();
   await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.signed_up", subject: `${list}:${row.id}`, data: { list } }, now);
-  if (n.doubleOptIn.enabled) {
-    await ctx.mailer.send({ to: email, subject: `Confirm your subscription to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
-    await ctx.store.db.updateTable("newsletter_subscriptions").set({ mail_sent_at: ctx.clock().toISOString(), mail_text: text }).where("id", "=", row.id).execute();
-    await notify(ctx, list, "pending", email);
-    return { status: "pending" };
-  }
-  await notify(ctx, list, "confirmed", email);
-  return { status: "confirmed" };
+  await notify(ctx, list, n.doubleOptIn.enabled ? "pending" : "confirmed", email);
+  return answer;
 }
 
 /** Confirms a sign-up from its single-use link, within the window; returns the manage token's page path. */

@@ -161,8 +161,10 @@ export class ConsentError extends Error {
 export async function recordConsent(store: Store, decl: Declaration, input: RecordInput, now: Date = new Date()): Promise<ConsentRecord> {
   if (!input.deviceId && !input.subjectId) throw new ConsentError("give a deviceId or a subjectId");
   const cats = decl.consent?.categories ?? {};
-  for (const id of Object.keys(input.categories)) if (!cats[id]) throw new ConsentError(`categories.${id}: unknown consent category (expected one of ${Object.keys(cats).join(", ")})`);
-  for (const id of Object.keys(input.purposes ?? {})) if (!decl.purposes[id]) throw new ConsentError(`purposes.${id}: unknown purpose`);
+  for (const id of Object.keys(input.categories)) if (!Object.hasOwn(cats, id)) throw new ConsentError(`categories.${id}: unknown consent category (expected one of ${Object.keys(cats).join(", ")})`);
+  for (const id of Object.keys(input.purposes ?? {})) if (!Object.hasOwn(decl.purposes, id)) throw new ConsentError(`purposes.${id}: unknown purpose`);
+  const services = new Set(Object.values(cats).flatMap((c) => c.services.map((s) => s.id)));
+  for (const id of Object.keys(input.services ?? {})) if (!services.has(id)) throw new ConsentError(`services.${id}: unknown service${services.size ? ` (expected one of ${[...services].join(", ")})` : ": the declaration names none"}`);
   // California 11 CCR 7025, Colorado: a GPC signal is an opt-out of sale and sharing that a banner click does not undo.
   const gpc = !!input.gpcSignal && (decl.consent?.signals.gpc ?? false);
   const categories: Record<string, ConsentState> = {};

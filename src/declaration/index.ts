@@ -28,6 +28,7 @@ export {
   type MatchMode,
   RELATIONS,
   MATCH_MODES,
+  own,
 } from "./schema.js";
 export {
   parseDeclaration,

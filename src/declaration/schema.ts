@@ -521,3 +521,12 @@ export function declarationJsonSchema(): Record<string, unknown> {
     description: "An organization's processing of personal data, as Pledge executes it.",
   };
 }
+
+/**
+ * The entry of a declaration map under a key that came from outside (a URL,
+ * a form): only the map's own entries, so `constructor` or `__proto__` is no
+ * purpose, category or newsletter.
+ */
+export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return map && Object.hasOwn(map, key) ? map[key] : undefined;
+}

@@ -8,6 +8,21 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import nodemailer from "nodemailer";
 
+/** Mail could not be handed to the mail server. The message says so without the server's details, which stay in `cause`. */
+export class MailError extends Error {
+  readonly code = "MAIL_UNAVAILABLE";
+  constructor(options?: { cause?: unknown }) {
+    super("we could not send email just now; try again in a few minutes", options);
+    this.name = "MailError";
+  }
+}
+
+/** A sender: a display name and an address, quoted by nodemailer as the header needs. */
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
@@ -24,7 +39,8 @@ export interface Mailer {
 
 export interface MailerOptions {
   smtpUrl?: string;
-  from?: string;
+  /** `"Name <addr>"` as an operator writes it (PLEDGE_MAIL_FROM), or a name and an address. */
+  from?: string | MailAddress;
   outboxDir?: string;
 }
 
@@ -36,14 +52,18 @@ export interface MailerOptions {
  * ```
  */
 export function createMailer(options: MailerOptions = {}): Mailer {
-  const from = options.from ?? "Pledge <privacy@localhost>";
+  const from = options.from ?? { name: "Pledge", address: "privacy@localhost" };
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       mode: "smtp",
       async send(m) {
-        const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
-        return { messageId: String(info.messageId) };
+        try {
+          const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+          return { messageId: String(info.messageId) };
+        } catch (err) {
+          throw new MailError({ cause: err });
+        }
       },
     };
   }

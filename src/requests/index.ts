@@ -17,6 +17,8 @@ export {
   findRequestByToken,
   getRequest,
   listRequests,
+  countRequests,
+  type RequestCounts,
   requestTimeline,
   requesterTimeline,
   requestTasks,

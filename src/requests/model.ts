@@ -52,13 +52,15 @@ export const RequestInputSchema = z
   .superRefine((v, ctx) => {
     if (v.identityType === "email" && !email().safeParse(v.identity).success) ctx.addIssue({ code: "custom", path: ["identity"], message: "expected an email address" });
     if (v.identityType !== "email" && !v.contactEmail && !v.agent) ctx.addIssue({ code: "custom", path: ["contactEmail"], message: "give an email address where we can write to you once you are verified" });
+    for (const k of Object.keys(v.corrections)) if (!Object.hasOwn(RECTIFIABLE, k)) ctx.addIssue({ code: "custom", path: ["corrections", k], message: `not a category that can be corrected here (${Object.keys(RECTIFIABLE).join(", ")})` });
     if (v.right === "rectification" && !Object.values(v.corrections).some((x) => x)) ctx.addIssue({ code: "custom", path: ["corrections"], message: "give at least one corrected value" });
   });
 
 export type RequestInput = z.output<typeof RequestInputSchema>;
 
 /** `expired`: never verified within the time a code may be asked for, and redacted. */
-export type RequestStatus = "unverified" | "pending_approval" | "in_progress" | "completed" | "denied" | "needs_attention" | "expired";
+export const REQUEST_STATUSES = ["unverified", "pending_approval", "in_progress", "needs_attention", "completed", "denied", "expired"] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** `review`: waits for staff to confirm what a task found (identities matching several people). */
 export type TaskStatus = "pending" | "running" | "done" | "failed" | "manual" | "waiting" | "skipped" | "review";
 /** `contact`: finds, in the organization's own data, where to send the code for an identity that is not an email. */

@@ -11,6 +11,7 @@
  * answers alike whether or not an identity exists.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { hitRateLimits, type Principal } from "../auth/index.js";
 import { REGIMES, categoryWithin, normalizeIdentity, parsePhone } from "../declaration/index.js";
@@ -333,13 +334,51 @@ export async function getRequest(ctx: RequestsContext, id: string): Promise<Requ
   return toView(r);
 }
 
-/** Open and closed requests, open ones first by the deadline in force. */
-export async function listRequests(ctx: RequestsContext, options: { status?: RequestStatus; limit?: number } = {}): Promise<RequestView[]> {
-  let q = ctx.store.db.selectFrom("requests").selectAll().limit(options.limit ?? 500);
+const CLOSED: RequestStatus[] = ["completed", "denied", "expired"];
+const closedSql = sql`status in (${sql.join(CLOSED)})`;
+const effectiveDue = sql<string>`coalesce(extended_due_at, due_at)`;
+
+/** A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest first. */
+export async function listRequests(ctx: RequestsContext, options: { status?: RequestStatus; limit?: number; offset?: number } = {}): Promise<RequestView[]> {
+  let q = ctx.store.db.selectFrom("requests").selectAll();
   if (options.status) q = q.where("status", "=", options.status);
-  const rows = (await q.execute()).map(toView);
-  const open = (v: RequestView) => !["completed", "denied", "expired"].includes(v.status);
-  return rows.sort((a, b) => Number(open(b)) - Number(open(a)) || a.effectiveDueAt.localeCompare(b.effectiveDueAt));
+  const rows = await q
+    .orderBy(sql`case when ${closedSql} then 1 else 0 end`)
+    .orderBy(sql`case when ${closedSql} then null else ${effectiveDue} end`)
+    .orderBy("completed_at", "desc")
+    .orderBy("id")
+    .limit(options.limit ?? 100)
+    .offset(options.offset ?? 0)
+    .execute();
+  return rows.map(toView);
+}
+
+export interface RequestCounts {
+  /** Requests with the status asked for, or all of them: what the pages go through. */
+  total: number;
+  open: number;
+  overdue: number;
+  /** Open, and due within 7 days. */
+  dueSoon: number;
+}
+
+/** How many requests there are, and how many open ones are late or due within a week (as `urgencyOf` says). */
+export async function countRequests(ctx: RequestsContext, options: { status?: RequestStatus } = {}): Promise<RequestCounts> {
+  const now = ctx.clock().getTime();
+  const overdueBy = new Date(now - 86_400_000).toISOString();
+  const soonBy = new Date(now + 7 * 86_400_000).toISOString();
+  const n = (e: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${e} then 1 else 0 end), 0)`;
+  const open = sql`not ${closedSql}`;
+  const row = await ctx.store.db
+    .selectFrom("requests")
+    .select([
+      n(options.status ? sql`status = ${options.status}` : sql`1 = 1`).as("total"),
+      n(open).as("open"),
+      n(sql`${open} and ${effectiveDue} <= ${overdueBy}`).as("overdue"),
+      n(sql`${open} and ${effectiveDue} > ${overdueBy} and ${effectiveDue} <= ${soonBy}`).as("due_soon"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), open: Number(row.open), overdue: Number(row.overdue), dueSoon: Number(row.due_soon) };
 }
 
 export async function requestTimeline(ctx: RequestsContext, id: string): Promise<RequestEvent[]> {

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { deleteSession, hasRole, sessionPrincipal, signIn, tokenPrincipal, type Principal } from "../auth/index.js";
+import { TOKEN_CACHE_MS, TOKENS_CHANNEL, deleteSession, hasRole, listApiTokens, revokeApiToken, sessionPrincipal, signIn, tokenPrincipal, type Principal } from "../auth/index.js";
 import {
   addNote,
   approveRequest,
@@ -15,6 +15,8 @@ import {
   getRequest,
   listDocuments,
   listRequests,
+  countRequests,
+  REQUEST_STATUSES,
   liftLegalHold,
   placeLegalHold,
   requestTasks,
@@ -31,10 +33,16 @@ import type { RouteTable } from "./routes.js";
 
 export const SESSION_COOKIE = "pledge_session";
 
+/** Requests per page of the console's list and the API's. */
+const PAGE_SIZE = 100;
+const Page = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
+
 /** The staff member behind a request: a Bearer API token, or the session cookie. */
-export function staffAuthenticator(store: Store, tokenCacheMs = 30_000) {
-  // Back ends call the decision API on hot paths: a token is looked up once, then cached briefly.
+export function staffAuthenticator(store: Store, tokenCacheMs = TOKEN_CACHE_MS) {
+  // Back ends call the decision API on hot paths: a token is looked up once, then cached briefly,
+  // and forgotten as soon as any token is revoked on this store.
   const tokens = new Map<string, { principal: Principal | undefined; until: number }>();
+  store.listen(TOKENS_CHANNEL, () => tokens.clear());
   return async (c: Context): Promise<Principal | undefined> => {
     const auth = c.req.header("authorization");
     if (auth?.startsWith("Bearer ")) {
@@ -49,6 +57,21 @@ export function staffAuthenticator(store: Store, tokenCacheMs = 30_000) {
     const cookie = getCookie(c, SESSION_COOKIE);
     return cookie ? sessionPrincipal(store, cookie) : undefined;
   };
+}
+
+/**
+ * Whether a form post comes from another site: the browser says so in
+ * Sec-Fetch-Site, or its Origin is neither this server's nor the public URL's.
+ * A request that sends neither (a script, an old browser) is not a browser
+ * acting for a victim and passes.
+ */
+export function crossSite(c: Context, publicUrl: string): boolean {
+  const site = c.req.header("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = c.req.header("origin");
+  if (origin === undefined) return false;
+  const own = [new URL(c.req.url).origin, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
+  return !own.includes(origin);
 }
 
 const isApi = (c: Context) => (c.req.header("content-type") ?? "").includes("application/json") || c.req.header("authorization")?.startsWith("Bearer ") === true;
@@ -66,8 +89,10 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     async (c) => c.html(await loginPageHtml({ organization: decl().organization.name })),
   );
   routes.add(
-    { method: "post", path: "/admin/login", summary: "Sign in; sets the session cookie", tags: ["admin"], access: "public", body: z.object({ email: z.string().max(320), password: z.string().max(1000) }), responses: { 303: { description: "Signed in" }, 401: { description: "Wrong email or password" }, 429: { description: "Too many tries" } } },
+    { method: "post", path: "/admin/login", summary: "Sign in; sets the session cookie", tags: ["admin"], access: "public", body: z.object({ email: z.string().max(320), password: z.string().max(1000) }), responses: { 303: { description: "Signed in" }, 401: { description: "Wrong email or password" }, 403: { description: "Posted from another site" }, 429: { description: "Too many tries" } } },
     async (c, { body }) => {
+      // Login CSRF: another site must not sign a visitor's browser into an account of its choosing.
+      if (crossSite(c, ctx.publicUrl)) throw new HttpError(403, "cross_site", "sign in from this site's own sign-in page");
       const res = await signIn(ctx.store, { email: body.email, password: body.password, ip: clientIp(c, options.trustProxy) }, ctx.clock());
       if (!res.ok) {
         const error = res.reason === "rate_limited" ? "Too many tries. Wait 15 minutes." : "Wrong email or password.";
@@ -88,8 +113,20 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   );
 
   routes.add(
-    { method: "get", path: "/admin", summary: "Requests, open ones by deadline", tags: ["admin"], access: "admin", responses: { 200: { description: "HTML" } } },
-    async (c, { principal }) => c.html(await requestListHtml({ decl: decl(), requests: await listRequests(ctx), now: ctx.clock(), csrf: principal.csrf, user: principal.user.name })),
+    { method: "get", path: "/admin", summary: "Requests, open ones by deadline, a page at a time", tags: ["admin"], access: "admin", query: Page, responses: { 200: { description: "HTML" } } },
+    async (c, { query, principal }) =>
+      c.html(
+        await requestListHtml({
+          decl: decl(),
+          requests: await listRequests(ctx, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
+          counts: await countRequests(ctx),
+          page: query.page,
+          pageSize: PAGE_SIZE,
+          now: ctx.clock(),
+          csrf: principal.csrf,
+          user: principal.user.name,
+        }),
+      ),
   );
   routes.add(
     { method: "get", path: "/admin/requests/:id", summary: "A request: identity, systems, timeline, actions", tags: ["admin"], access: "admin", params: Id, responses: { 200: { description: "HTML" }, 404: { description: "No such request" } } },
@@ -197,8 +234,28 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   );
 
   routes.add(
-    { method: "get", path: "/api/v1/requests", summary: "Requests as JSON, open ones by deadline", tags: ["api"], access: "admin", query: z.object({ status: z.enum(["unverified", "pending_approval", "in_progress", "completed", "denied", "needs_attention"]).optional() }), responses: { 200: { description: "{ requests }" } } },
-    async (c, { query }) => c.json({ requests: await listRequests(ctx, { status: query.status }) }),
+    {
+      method: "get",
+      path: "/api/v1/requests",
+      summary: "Requests as JSON, open ones first by deadline, then closed ones latest first; a page at a time (`total` counts every page)",
+      tags: ["api"],
+      access: "admin",
+      query: z.object({ status: z.enum(REQUEST_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(PAGE_SIZE), offset: z.coerce.number().int().min(0).default(0) }),
+      responses: { 200: { description: "{ requests, total, limit, offset }" } },
+    },
+    async (c, { query }) => c.json({ requests: await listRequests(ctx, query), total: (await countRequests(ctx, { status: query.status })).total, limit: query.limit, offset: query.offset }),
+  );
+  routes.add(
+    { method: "get", path: "/api/v1/tokens", summary: "API tokens, without their secrets", tags: ["api"], access: "admin", role: "owner", responses: { 200: { description: "{ tokens }" } } },
+    async (c) => c.json({ tokens: await listApiTokens(ctx.store) }),
+  );
+  routes.add(
+    { method: "post", path: "/api/v1/tokens/:id/revoke", summary: "Revoke an API token: refused at once by this server and by every server on a PostgreSQL store", tags: ["api"], access: "admin", role: "owner", params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({}), responses: { 200: { description: "{ revoked }" }, 404: { description: "No live token with this id" } } },
+    async (c, { params, principal }) => {
+      const n = await revokeApiToken(ctx.store, String(params.id), `user:${principal.user.email}`);
+      if (!n) throw new HttpError(404, "not_found", `no live token ${params.id}`);
+      return c.json({ revoked: n });
+    },
   );
   routes.add(
     { method: "get", path: "/api/v1/requests/:id", summary: "A request with its tasks and timeline", tags: ["api"], access: "admin", params: Id, responses: { 200: { description: "{ request, tasks, timeline }" }, 404: { description: "No such request" } } },

@@ -33,7 +33,7 @@ export interface AppContext {
   /** Mark the session cookie Secure (served over HTTPS). */
   secureCookies?: boolean;
   /** Consent and newsletters (needs `requests` for mail and settings). */
-  consent?: { newsletters: NewsletterContext; cache?: DecisionCache; allowedOrigins?: string[]; demoPage?: boolean };
+  consent?: { newsletters: NewsletterContext; cache?: DecisionCache; allowedOrigins?: string[]; demoPage?: boolean; publicUrl?: string };
 }
 
 export interface PledgeApp {
@@ -43,6 +43,9 @@ export interface PledgeApp {
 }
 
 const PKG_VERSION = "0.1.0";
+
+/** The route pattern a request matched (`/privacy-center/requests/:token`), or `unmatched`: what logs and metrics name. */
+const routeOf = (routePath: string | undefined) => (routePath && routePath !== "*" && routePath !== "/*" && routePath !== "/consent/*" ? routePath : "unmatched");
 
 /**
  * Builds the application.
@@ -73,17 +76,18 @@ export function createApp(ctx: AppContext): PledgeApp {
     await next();
     c.res.headers.set("cross-origin-resource-policy", "cross-origin");
   });
+  // The access log names the route's pattern, never the path: paths carry status, export and
+  // newsletter tokens (`/privacy-center/requests/<token>/export`), which are keys to a person's data.
   app.use("*", async (c, next) => {
     const started = performance.now();
     try {
       await next();
     } finally {
-      const rp = c.req.routePath;
-      const route = rp && rp !== "*" && rp !== "/*" && rp !== "/consent/*" ? rp : "unmatched";
+      const route = routeOf(c.req.routePath);
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
       metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
-      const line = { method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) };
+      const line = { method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) };
       if (quiet.has(route) && c.res.status < 400) ctx.logger.debug(line, "request");
       else ctx.logger.info(line, "request");
     }
@@ -91,7 +95,7 @@ export function createApp(ctx: AppContext): PledgeApp {
 
   app.onError((err, c) => {
     const { status, body, exposed } = toErrorResponse(err);
-    if (!exposed) ctx.logger.error({ err, path: c.req.path }, "unhandled error");
+    if (!exposed) ctx.logger.error({ err, method: c.req.method, route: routeOf(c.req.routePath) }, "unhandled error");
     return c.json(body, status);
   });
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
@@ -162,6 +166,7 @@ export function createApp(ctx: AppContext): PledgeApp {
       trustProxy: !!ctx.trustProxy,
       allowedOrigins: ctx.consent.allowedOrigins ?? ["*"],
       demoPage: ctx.consent.demoPage,
+      publicUrl: ctx.consent.publicUrl,
     });
   }
   for (const r of routes.routes) if (r.quiet) quiet.add(r.path);

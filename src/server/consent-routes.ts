@@ -23,7 +23,8 @@ import {
   type NewsletterContext,
 } from "../consent/index.js";
 import { toCsv } from "../csv/index.js";
-import type { Declaration } from "../declaration/index.js";
+import { MailError } from "../mail/index.js";
+import { own, type Declaration } from "../declaration/index.js";
 import type { Store } from "../store/index.js";
 import { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, newsletterPreferencesHtml, unsubscribePageHtml } from "../web/index.js";
 import { HttpError } from "./errors.js";
@@ -40,9 +41,16 @@ export interface ConsentDeps {
   allowedOrigins: string[];
   /** Serve `/consent/demo`, a sample page with the banner (the demo only). */
   demoPage?: boolean;
+  /** PLEDGE_PUBLIC_URL, where set: the banner posts there whatever Host a request names. */
+  publicUrl?: string;
 }
 
 const gpcHeader = (c: Context) => c.req.header("sec-gpc") === "1";
+
+/** A banner's choice is a few hundred bytes; this leaves room for a large declaration and no more. */
+const CONSENT_MAX_BODY = 16 * 1024;
+/** More services than any banner shows; each must also be one the declaration names. */
+const MAX_SERVICES = 200;
 
 export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps): void {
   const decl = () => deps.declaration();
@@ -57,10 +65,12 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     { method: "get", path: "/consent/banner.js", summary: "The consent banner: one script tag on the organization's site", tags: ["consent"], access: "public", query: z.object({ lang: z.enum(LANGUAGES).optional() }), responses: { 200: { description: "JavaScript", contentType: "application/javascript" } } },
     async (c, { query }) => {
       const language = query.lang ?? pickLanguage(c.req.header("accept-language"));
-      const origin = new URL(c.req.url).origin;
-      const config = { ...bannerConfig(decl(), language), serverGpc: gpcHeader(c), endpoint: `${origin}/consent/records`, noticeUrl: `${origin}/privacy#cookies` };
+      // Where the banner posts choices: the configured public URL; without one, the Host asked for,
+      // and a cache in front must then keep one copy per Host (Vary), or one request could poison it for all.
+      const base = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, "") : new URL(c.req.url).origin;
+      const config = { ...bannerConfig(decl(), language), serverGpc: gpcHeader(c), endpoint: `${base}/consent/records`, noticeUrl: `${base}/privacy#cookies` };
       const js = `window.PledgeConsentConfig=${JSON.stringify(config).replace(/</g, "\\u003c")};\n${await bannerBundle()}`;
-      return c.body(js, 200, { "content-type": "application/javascript; charset=utf-8", "cache-control": "no-cache", vary: "Accept-Language, Sec-GPC" });
+      return c.body(js, 200, { "content-type": "application/javascript; charset=utf-8", "cache-control": "no-cache", vary: deps.publicUrl ? "Accept-Language, Sec-GPC" : "Host, Accept-Language, Sec-GPC" });
     },
   );
 
@@ -72,10 +82,14 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       summary: "Store a choice from the banner (201 once it is durable); Sec-GPC: 1 turns marketing off and records method gpc",
       tags: ["consent"],
       access: "public",
+      maxBody: CONSENT_MAX_BODY,
       body: z.strictObject({
         deviceId: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, "expected the device id the banner generated"),
         categories: z.record(z.string().max(64), State),
-        services: z.record(z.string().max(64), z.enum(["given", "refused"])).default({}),
+        services: z
+          .record(z.string().max(64), z.enum(["given", "refused"]))
+          .refine((m) => Object.keys(m).length <= MAX_SERVICES, `at most ${MAX_SERVICES} services`)
+          .default({}),
         language: z.enum(LANGUAGES).default("en"),
         materialKey: z.string().max(64).optional(),
         method: z.enum(["banner", "gpc"]).default("banner"),
@@ -132,7 +146,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     async (c, { query }) => c.json(await decide(deps.decisions, query.subject, query.purpose, query.subjectType)),
   );
   routes.add(
-    { method: "post", path: "/v1/decisions", summary: "Decisions in a batch (up to 500)", tags: ["consent"], access: "admin", quiet: true, body: z.object({ items: z.array(DecisionQuery).min(1).max(500) }), responses: { 200: { description: "{ decisions }" } } },
+    { method: "post", path: "/v1/decisions", summary: "Decisions in a batch (up to 500)", tags: ["consent"], access: "admin", quiet: true, maxBody: 256 * 1024, body: z.object({ items: z.array(DecisionQuery).min(1).max(500) }), responses: { 200: { description: "{ decisions }" } } },
     async (c, { body }) => c.json({ decisions: await Promise.all(body.items.map((i) => decide(deps.decisions, i.subject, i.purpose, i.subjectType))) }),
   );
   routes.add(
@@ -166,16 +180,21 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
   const Token = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) });
   const wantsJson = (c: Context) => (c.req.header("content-type") ?? "").includes("application/json");
   const newsletterError = async (c: Context, err: unknown) => {
+    if (err instanceof MailError) {
+      if (wantsJson(c)) return c.json({ error: { code: "mail_unavailable", message: err.message } }, 503);
+      return c.html(await newsletterMessageHtml({ decl: decl(), title: "Please try again later", message: "We could not send you the email just now, so nothing was saved. Try again in a few minutes." }), 503);
+    }
     if (!(err instanceof NewsletterError)) throw err;
-    const status = err.code === "NOT_FOUND" ? 404 : err.code === "LINK_EXPIRED" ? 410 : err.code === "LINK_USED" ? 409 : 422;
+    const status = err.code === "NOT_FOUND" ? 404 : err.code === "LINK_EXPIRED" ? 410 : err.code === "LINK_USED" ? 409 : err.code === "RATE_LIMITED" ? 429 : 422;
     if (wantsJson(c)) return c.json({ error: { code: err.code.toLowerCase(), message: err.message } }, status);
-    return c.html(await newsletterMessageHtml({ decl: decl(), title: "This link cannot be used", message: err.message }), status);
+    const title = err.code === "RATE_LIMITED" ? "Too many sign-ups" : "This link cannot be used";
+    return c.html(await newsletterMessageHtml({ decl: decl(), title, message: err.message }), status);
   };
 
   routes.add(
     { method: "get", path: "/newsletter/:list", summary: "The sign-up form of a newsletter", tags: ["newsletters"], access: "public", params: List, responses: { 200: { description: "HTML" }, 404: { description: "No such newsletter" } } },
     async (c, { params }) => {
-      const n = decl().consent?.newsletters[params.list];
+      const n = own(decl().consent?.newsletters, params.list);
       if (!n) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
       return c.html(await newsletterFormHtml({ decl: decl(), list: params.list }));
     },
@@ -186,7 +205,8 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       try {
         const r = await signUp(deps.newsletters, params.list, { email: body.email, name: body.name || undefined, ip: clientIp(c, deps.trustProxy) });
         if (wantsJson(c)) return c.json(r, 202);
-        return c.html(await newsletterMessageHtml({ decl: decl(), title: "Check your email", message: r.status === "confirmed" ? "You are subscribed." : "We sent you a link to confirm your subscription. It works once." }), 202);
+        // The same words whether or not the address was subscribed already: the form tells nobody who subscribes.
+        return c.html(await newsletterMessageHtml({ decl: decl(), title: r.status === "confirmed" ? "Thank you" : "Check your email", message: r.status === "confirmed" ? "You are subscribed." : "We sent you an email. To subscribe, follow the link in it; it works once." }), 202);
       } catch (err) {
         return newsletterError(c, err);
       }
@@ -197,7 +217,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     async (c, { params }) => c.html(await newsletterConfirmHtml({ decl: decl(), token: params.token })),
   );
   routes.add(
-    { method: "post", path: "/newsletter/confirm/:token", summary: "Confirm a sign-up (the link works once, within the window)", tags: ["newsletters"], access: "public", params: Token, responses: { 200: { description: "Confirmed" }, 409: { description: "Used" }, 410: { description: "Expired" } } },
+    { method: "post", path: "/newsletter/confirm/:token", summary: "Confirm a sign-up (the link works once, within the window)", tags: ["newsletters"], access: "public", params: Token, body: z.object({}), responses: { 200: { description: "Confirmed" }, 409: { description: "Used" }, 410: { description: "Expired" } } },
     async (c, { params }) => {
       try {
         const r = await confirmSubscription(deps.newsletters, params.token, clientIp(c, deps.trustProxy));
@@ -213,7 +233,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     async (c, { params }) => c.html(await unsubscribePageHtml({ decl: decl(), token: params.token })),
   );
   routes.add(
-    { method: "post", path: "/newsletter/unsubscribe/:token", summary: "Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post), no login", tags: ["newsletters"], access: "public", params: Token, query: z.object({ list: z.string().optional() }), responses: { 200: { description: "Unsubscribed" } } },
+    { method: "post", path: "/newsletter/unsubscribe/:token", summary: "Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post), no login", tags: ["newsletters"], access: "public", params: Token, query: z.object({ list: z.string().optional() }), body: z.object({ "List-Unsubscribe": z.string().max(100).optional() }), responses: { 200: { description: "Unsubscribed" } } },
     async (c, { params, query }) => {
       try {
         const n = await unsubscribe(deps.newsletters, params.token, query.list);
@@ -235,7 +255,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
   routes.add(
     { method: "get", path: "/v1/newsletters/:list/subscribers", summary: "The confirmed list, for the sending tool (JSON or CSV)", tags: ["newsletters"], access: "admin", params: List, query: z.object({ format: z.enum(["json", "csv"]).default("json") }), responses: { 200: { description: "Subscribers" } } },
     async (c, { params, query }) => {
-      if (!decl().consent?.newsletters[params.list]) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
+      if (!own(decl().consent?.newsletters, params.list)) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
       const rows = await confirmedSubscribers(deps.newsletters, params.list);
       if (query.format === "csv") return c.body(toCsv(["email", "name", "confirmed_at", "unsubscribe_url"], rows.map((r) => [r.email, r.name, r.confirmed_at, r.unsubscribeUrl])), 200, { "content-type": "text/csv; charset=utf-8" });
       return c.json({ list: params.list, subscribers: rows });

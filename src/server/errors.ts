@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   REQUEST_INVALID: 422,
   RATE_LIMITED: 429,
   AUTH_INVALID: 422,
+  MAIL_UNAVAILABLE: 503,
 };
 
 /** The status and body for any thrown value; `exposed` is false when the message must not leave the server. */

@@ -1,6 +1,6 @@
 /** The HTTP server: the app, its route table, and starting it. */
 export { createApp, type AppContext, type PledgeApp } from "./app.js";
-export { startServer, settingsFromEnv, type ServerOptions, type RunningServer } from "./serve.js";
+export { startServer, settingsFromEnv, mailSender, type ServerOptions, type RunningServer } from "./serve.js";
 export { RouteTable, openApiDocument, parseInput, type RouteSpec, type Access } from "./routes.js";
 export { HttpError, toErrorResponse } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";

@@ -77,6 +77,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       tags: ["privacy center"],
       access: "public",
       body: z.record(z.string(), z.unknown()),
+      maxBody: MAX_UPLOAD + 256 * 1024,
       responses: { 201: { description: "Created; JSON { requestId, sentTo }" }, 303: { description: "Form: redirect to the code page" }, 422: { description: "Invalid" }, 429: { description: "Too many codes" } },
     },
     async (c, { body }) => {
@@ -147,7 +148,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
   );
 
   routes.add(
-    { method: "post", path: "/privacy-center/verify/:id/resend", summary: "Send a new code", tags: ["privacy center"], access: "public", params: RequestId, responses: { 200: { description: "HTML form" }, 429: { description: "Too many codes" } } },
+    { method: "post", path: "/privacy-center/verify/:id/resend", summary: "Send a new code", tags: ["privacy center"], access: "public", params: RequestId, body: z.object({}), responses: { 200: { description: "HTML form" }, 429: { description: "Too many codes" } } },
     async (c, { params }) => {
       try {
         await resendCode(ctx, params.id, { ip: clientIp(c, options.trustProxy) });

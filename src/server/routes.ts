@@ -31,8 +31,10 @@ export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType 
   quiet?: boolean;
   query?: Q;
   params?: P;
-  /** JSON or form body. */
+  /** JSON or form body. A route without one refuses any body. */
   body?: B;
+  /** The largest body accepted, in bytes (answered with 413 beyond it); 64 KB by default. */
+  maxBody?: number;
   responses: Record<number, RouteResponse>;
 }
 
@@ -60,17 +62,71 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where
   throw new HttpError(400, "invalid_request", msg);
 }
 
-async function readBody(c: Context): Promise<unknown> {
-  const type = c.req.header("content-type") ?? "";
-  if (type.includes("application/json")) {
+/** The body cap of a route that does not name one: enough for any form or JSON call of Pledge's. */
+export const DEFAULT_MAX_BODY = 64 * 1024;
+
+const hasBody = (c: Context) => Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding") !== undefined;
+
+/** Reads the raw body, at most `max` bytes: a longer one is refused with 413 as soon as it passes the cap, before it is all read. */
+async function readCapped(c: Context, max: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(c.req.header("content-length") ?? NaN);
+  if (declared > max) throw new HttpError(413, "body_too_large", `body: larger than ${max} bytes`);
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw new HttpError(413, "body_too_large", `body: larger than ${max} bytes`);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** A form's fields; a field sent more than once becomes an array. */
+function formFields(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    const all = form.getAll(key);
+    out[key] = all.length > 1 ? all : all[0];
+  }
+  return out;
+}
+
+/**
+ * The body of a request as JSON or form fields, within the route's cap. An
+ * empty body is an empty object; anything else is refused with 400 (not JSON,
+ * a malformed form), 413 (too large) or 415 (another media type).
+ */
+async function readBody(c: Context, max: number): Promise<unknown> {
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  const bytes = await readCapped(c, max);
+  if (bytes.byteLength === 0) return {};
+  if (type.startsWith("application/json")) {
     try {
-      return await c.req.json();
+      return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) as unknown;
     } catch {
       throw new HttpError(400, "invalid_json", "body: not valid JSON");
     }
   }
-  if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
-    return await c.req.parseBody({ all: true });
+  if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+    try {
+      return formFields(await new Response(bytes, { headers: { "content-type": type } }).formData());
+    } catch {
+      throw new HttpError(400, "invalid_form", `body: not a well-formed ${type.startsWith("multipart") ? "multipart form (check the boundary)" : "form"}`);
+    }
   }
   throw new HttpError(415, "unsupported_media_type", "body: send application/json or a form");
 }
@@ -105,7 +161,9 @@ export class RouteTable {
       }
       const query = spec.query ? parseInput(spec.query, c.req.query(), "query") : undefined;
       const params = spec.params ? parseInput(spec.params, c.req.param(), "params") : undefined;
-      const raw = spec.body ? await readBody(c) : undefined;
+      let raw: unknown;
+      if (spec.body) raw = await readBody(c, spec.maxBody ?? DEFAULT_MAX_BODY);
+      else if (hasBody(c)) throw new HttpError(400, "unexpected_body", `body: ${spec.method.toUpperCase()} ${spec.path} takes no body`);
       if (principal?.via === "session" && spec.method !== "get") {
         // CSRF: a cookie session must echo its token in the form or a header.
         const sent = c.req.header("x-csrf-token") ?? (raw && typeof raw === "object" ? (raw as Record<string, unknown>)._csrf : undefined);

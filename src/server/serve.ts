@@ -2,9 +2,9 @@
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { LoadedDeclaration } from "../declaration/index.js";
+import type { Declaration, LoadedDeclaration } from "../declaration/index.js";
 import { startAuditChainer } from "../audit/index.js";
-import { createMailer, type Mailer } from "../mail/index.js";
+import { createMailer, type MailAddress, type Mailer } from "../mail/index.js";
 import { publishDeclaration } from "../notice/index.js";
 import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
@@ -42,6 +42,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Who mail comes from: PLEDGE_MAIL_FROM as the operator wrote it, or the organization's short name and privacy address (quoted by the mailer). */
+export function mailSender(decl: Declaration, env: Record<string, string | undefined>): string | MailAddress {
+  return env.PLEDGE_MAIL_FROM || { name: decl.organization.shortName ?? decl.organization.name, address: decl.organization.contact.email ?? "privacy@localhost" };
+}
+
 const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
 /** Request settings, with overrides from the environment (PLEDGE_THROTTLE_MS, PLEDGE_LEASE_MS, PLEDGE_BACKOFF_BASE_MS, PLEDGE_MAX_ATTEMPTS, PLEDGE_EXPORT_TTL_DAYS). */
@@ -70,7 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { published } = await publishDeclaration(store, options.declaration);
   logger.info({ version: options.declaration.declaration.version, published, store: store.describe }, "declaration loaded");
   const decl = options.declaration.declaration;
-  const mailer = options.mailer ?? createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: env.PLEDGE_MAIL_FROM ?? `${decl.organization.shortName ?? decl.organization.name} <${decl.organization.contact.email ?? "privacy@localhost"}>`, outboxDir: join(dataDir, "outbox") });
+  const mailer = options.mailer ?? createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: mailSender(decl, env), outboxDir: join(dataDir, "outbox") });
   const requests: RequestsContext = {
     store,
     declaration: () => options.declaration.declaration,
@@ -91,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     env,
     clock: requests.clock,
+    limits: { perAddress: requests.settings.codeLimitPerAddress, perIp: requests.settings.codeLimitPerIp },
     onWebhookError: (err) => logger.warn({ err: (err as Error).message }, "newsletter webhook not delivered"),
   };
   const pledge = createApp({
@@ -100,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     requests,
     trustProxy: env.PLEDGE_TRUST_PROXY === "1",
     secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://"),
-    consent: { newsletters, allowedOrigins: (env.PLEDGE_CONSENT_ORIGINS ?? "*").split(",").map((o) => o.trim()), demoPage: options.demo },
+    consent: { newsletters, allowedOrigins: (env.PLEDGE_CONSENT_ORIGINS ?? "*").split(",").map((o) => o.trim()), demoPage: options.demo, publicUrl: env.PLEDGE_PUBLIC_URL || undefined },
   });
   const host = options.host ?? "127.0.0.1";
   const server: ServerType = await new Promise((resolvePromise, reject) => {

@@ -29,9 +29,11 @@ export interface Store {
   describe: string;
   /**
    * Wakes whoever listens on `channel`: in this process at once, and, where
-   * `capabilities.sharedSignals`, in every process on the same database.
+   * `capabilities.sharedSignals`, in every process on the same database. The
+   * promise settles once the signal is sent (it never rejects: polling is the
+   * fallback); await it only where the process may exit next.
    */
-  signal(channel: string): void;
+  signal(channel: string): Promise<void>;
   /** Calls `fn` whenever `channel` is signalled; returns the function that stops listening. */
   listen(channel: string, fn: () => void): () => void;
   close(): Promise<void>;
@@ -96,9 +98,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       signal(channel) {
         checkChannel(channel);
         local.emit(channel);
-        sql`SELECT pg_notify(${`pledge_${channel}`}, '')`.execute(store.db).catch(() => {
-          /* the other servers' polling is the fallback */
-        });
+        return sql`SELECT pg_notify(${`pledge_${channel}`}, '')`
+          .execute(store.db)
+          .then(
+            () => undefined,
+            () => undefined, // the other servers' polling is the fallback
+          );
       },
       listen(channel, fn) {
         checkChannel(channel);
@@ -133,6 +138,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       signal(channel) {
         checkChannel(channel);
         local.emit(channel);
+        return Promise.resolve();
       },
       listen(channel, fn) {
         checkChannel(channel);

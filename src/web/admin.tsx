@@ -3,7 +3,7 @@
 /** The admin console: login, requests by deadline (drawn), and a request with its actions. */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
-import { daysLeft, describeVerification, urgencyOf, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
+import { daysLeft, describeVerification, urgencyOf, type RequestCounts, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView, RIGHT_LABELS } from "./privacy-center.js";
 
@@ -52,17 +52,20 @@ const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
   </nav>
 );
 
-export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; now: Date; csrf?: string; user: string }> = ({ decl, requests, now, csrf, user }) => {
-  const open = requests.filter((r) => !["completed", "denied"].includes(r.status));
+export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; counts: RequestCounts; page: number; pageSize: number; now: Date; csrf?: string; user: string }> = ({ decl, requests, counts, page, pageSize, now, csrf, user }) => {
+  const isOpen = (r: RequestView) => !["completed", "denied", "expired"].includes(r.status);
+  const open = requests.filter(isOpen);
   const maxDays = Math.max(30, ...open.map((r) => Math.abs(daysLeft(new Date(r.effectiveDueAt), now))));
+  const first = (page - 1) * pageSize + 1;
+  const last = (page - 1) * pageSize + requests.length;
+  const pages = Math.max(1, Math.ceil(counts.total / pageSize));
   return (
     <Page title="Requests — Pledge" organization={decl.organization.name}>
       <style>{ADMIN_CSS}</style>
       <AdminNav csrf={csrf} user={user} />
       <h1>Requests</h1>
       <p>
-        {open.length} open; {open.filter((r) => urgencyOf(new Date(r.effectiveDueAt), now) === "overdue").length} overdue;{" "}
-        {open.filter((r) => urgencyOf(new Date(r.effectiveDueAt), now) === "due_soon").length} due within a week.
+        {counts.open} open; {counts.overdue} overdue; {counts.dueSoon} due within a week.
       </p>
       <table>
         <caption>Open requests first, by deadline. The bar shows the days left.</caption>
@@ -79,7 +82,6 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; n
         </thead>
         <tbody>
           {requests.map((r) => {
-            const isOpen = !["completed", "denied"].includes(r.status);
             const due = new Date(r.effectiveDueAt);
             const left = daysLeft(due, now);
             const urgency = urgencyOf(due, now);
@@ -92,7 +94,7 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; n
                 <td>{r.regime.toUpperCase()}</td>
                 <td>{r.effectiveDueAt.slice(0, 10)}</td>
                 <td>
-                  {isOpen ? (
+                  {isOpen(r) ? (
                     <>
                       <span class={`bar ${urgency}`} style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`} aria-hidden="true"></span>{" "}
                       <span class={urgency}>{left < 0 ? `${-left} days overdue` : `${left} days`}</span>
@@ -106,6 +108,14 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; n
           })}
         </tbody>
       </table>
+      <nav aria-label="Pages" id="pages">
+        <p>
+          {counts.total ? `Requests ${first}–${last} of ${counts.total}. ` : "No requests yet. "}
+          {page > 1 ? <a href={`/admin?page=${page - 1}`} rel="prev">Previous page</a> : null}
+          {page > 1 && page < pages ? " · " : null}
+          {page < pages ? <a href={`/admin?page=${page + 1}`} rel="next">Next page</a> : null}
+        </p>
+      </nav>
     </Page>
   );
 };

@@ -6,6 +6,7 @@ import { legalHolds } from "./0003-legal-holds.js";
 import { consent } from "./0004-consent.js";
 import { auditPending } from "./0005-audit-pending.js";
 import { requestProof } from "./0006-request-proof.js";
+import { redactMailProof } from "./0007-redact-mail-proof.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0004-consent": consent,
   "0005-audit-pending": auditPending,
   "0006-request-proof": requestProof,
+  "0007-redact-mail-proof": redactMailProof,
 };
 
 /** A Kysely migration provider over the migrations above. */
