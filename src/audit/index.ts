@@ -88,8 +88,15 @@ export async function chainPending(store: Store, batch = 2000): Promise<number> 
     const pending = await trx.selectFrom("audit_pending").selectAll().orderBy("id").limit(batch).execute();
     if (!pending.length) return 0;
     let { seq, hash } = head;
+    // Times never go backwards along the chain: an entry whose writer's clock was behind the entry
+    // before it (another server's, a moment's skew) takes that entry's time, and keeps its own in `data`.
+    let lastAt = head.seq ? ((await trx.selectFrom("audit_log").select("at").where("seq", "=", head.seq).executeTakeFirst())?.at ?? "") : "";
     const rows = pending.map((p) => {
-      const row = { seq: ++seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, data: p.data };
+      const behind = p.at < lastAt;
+      const at = behind ? lastAt : p.at;
+      lastAt = at;
+      const data = behind ? JSON.stringify({ ...(JSON.parse(p.data) as Record<string, unknown>), writerClock: p.at }) : p.data;
+      const row = { seq: ++seq, at, actor: p.actor, action: p.action, subject: p.subject, data };
       const prev = hash;
       hash = hashEntry(prev, row);
       return { ...row, prev_hash: prev, hash };
@@ -128,7 +135,7 @@ export function startAuditChainer(store: Store, options: { intervalMs?: number; 
 
 export interface AuditProblem {
   seq: number;
-  kind: "edited" | "inserted" | "deleted" | "truncated";
+  kind: "edited" | "inserted" | "deleted" | "truncated" | "time";
   message: string;
 }
 
@@ -145,6 +152,7 @@ export async function verifyAudit(store: Store, onProgress?: (checked: number) =
   await chainAll(store);
   const problems: AuditProblem[] = [];
   let prevHash = GENESIS_HASH;
+  let prevAt = "";
   let expected = 1;
   let count = 0;
   let after = 0;
@@ -166,6 +174,8 @@ export async function verifyAudit(store: Store, onProgress?: (checked: number) =
         const before = r.seq - 1;
         problems.push({ seq: r.seq, kind: "inserted", message: `entry ${r.seq} (${r.action}) does not follow entry ${before}: entry ${before} was rewritten, or an entry was inserted or deleted between them` });
       }
+      if (r.at < prevAt) problems.push({ seq: r.seq, kind: "time", message: `entry ${r.seq} (${r.action}) is dated ${r.at}, before the entry ahead of it (${prevAt}): the log's times go backwards` });
+      prevAt = r.at;
       prevHash = r.hash;
       expected = r.seq + 1;
       after = r.seq;

@@ -32,6 +32,8 @@ export {
   confirmedSubscribers,
   recentSubscriptions,
   unsubscribeHeaders,
+  redactMailTokens,
+  SIGNUP_LIMITS,
   NewsletterError,
   type NewsletterContext,
   type SubscriptionRecord,

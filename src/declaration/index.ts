@@ -53,6 +53,7 @@ export {
   type CategoryInfo,
 } from "./taxonomy.js";
 export * from "./law.js";
+export { categoriesReceived, identitiesReceived } from "./recipients.js";
 export { parseDuration, addDuration, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
 export { suggest, didYouMean } from "./suggest.js";
 export {

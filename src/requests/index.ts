@@ -21,6 +21,7 @@ export {
   type RequestCounts,
   requestTimeline,
   requesterTimeline,
+  requestDelayed,
   requestTasks,
   approveRequest,
   confirmReview,

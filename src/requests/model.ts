@@ -188,6 +188,19 @@ export interface RequestsContext {
   settings: RequestSettings;
   /** Connectors kept open between tasks (a worker's); without it each task opens and closes its own. */
   connectors?: ConnectorCache;
+  /** Told of every failed try of a task, for the operator's log and metrics. The error's text is for staff only. */
+  onTaskError?: (failure: TaskFailure) => void;
+}
+
+/** A try of a task that failed: retried later, or, once `exhausted`, left for a person. */
+export interface TaskFailure {
+  requestId: string;
+  taskId: number;
+  kind: TaskKind;
+  target: string;
+  attempt: number;
+  exhausted: boolean;
+  error: string;
 }
 
 /**

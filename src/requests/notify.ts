@@ -3,7 +3,7 @@
  * restriction (GDPR Art 19): by a webhook signed with HMAC-SHA256, or by email.
  * A failure throws, so the task is retried with backoff.
  */
-import type { Declaration } from "../declaration/index.js";
+import { categoriesReceived, categoryWithin, identitiesReceived, type Declaration } from "../declaration/index.js";
 import { postWebhook, resolveWebhook } from "../webhooks/index.js";
 import type { Identities } from "../execution/index.js";
 import type { RequestsContext } from "./model.js";
@@ -15,30 +15,45 @@ export function recipientsToNotify(decl: Declaration): string[] {
     .map(([id]) => id);
 }
 
+/**
+ * Tells a recipient of a person's request, with only what the declaration
+ * says it received: the identifiers of those types, and corrections of those
+ * categories. A recipient that received none of the person's identifiers is
+ * not told (there is nothing it could match), and the task says why.
+ */
 export async function notifyRecipient(
   ctx: RequestsContext,
   recipientId: string,
   event: { requestId: string; right: string; identities: Identities; corrections: Record<string, string> },
-): Promise<{ channel: "webhook" | "email"; status?: number }> {
-  const r = ctx.declaration().recipients[recipientId];
+): Promise<{ channel: "webhook" | "email"; status?: number; identityTypes: string[] } | { skipped: string }> {
+  const decl = ctx.declaration();
+  const r = decl.recipients[recipientId];
   if (!r?.notify) throw new Error(`recipient ${recipientId} has no notify settings`);
+  const types = new Set(identitiesReceived(decl, recipientId));
+  const identities = Object.fromEntries(Object.entries(event.identities).filter(([type, values]) => types.has(type) && values.length));
+  if (!Object.keys(identities).length) {
+    return { skipped: `${r.name} received none of the identifiers found (${Object.keys(event.identities).join(", ") || "none"}), as the declaration says: it was not told` };
+  }
+  const received = categoriesReceived(decl, recipientId);
+  const corrections = Object.fromEntries(Object.entries(event.corrections).filter(([cat]) => received.some((c) => categoryWithin(cat, c))));
   const payload = {
     type: `pledge.request.${event.right}`,
     request: event.requestId,
     right: event.right,
-    identities: event.identities,
-    ...(event.right === "rectification" ? { corrections: event.corrections } : {}),
+    identities,
+    ...(event.right === "rectification" ? { corrections } : {}),
     at: ctx.clock().toISOString(),
   };
+  const identityTypes = Object.keys(identities);
   if (r.notify.webhook) {
     const wh = resolveWebhook(r.notify.webhook, ctx.env);
     if ("error" in wh) throw new Error(`${recipientId}: ${wh.error}`);
-    return { channel: "webhook", status: await postWebhook(wh.url, wh.secret, payload, ctx.clock()) };
+    return { channel: "webhook", status: await postWebhook(wh.url, wh.secret, payload, ctx.clock()), identityTypes };
   }
   await ctx.mailer.send({
     to: r.notify.email!,
     subject: `Data subject request: ${event.right} (${event.requestId})`,
-    text: `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).\n\nIdentities:\n${Object.entries(event.identities).map(([k, v]) => `  ${k}: ${v.join(", ")}`).join("\n")}\n${event.right === "rectification" ? `\nCorrections:\n${Object.entries(event.corrections).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n` : ""}\nPlease apply it to the data you hold. Reference: ${event.requestId}\n`,
+    text: `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).\n\nIdentifiers you received from us:\n${Object.entries(identities).map(([k, v]) => `  ${k}: ${v.join(", ")}`).join("\n")}\n${event.right === "rectification" && Object.keys(corrections).length ? `\nCorrections:\n${Object.entries(corrections).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n` : ""}\nPlease apply it to the data you hold. Reference: ${event.requestId}\n`,
   });
-  return { channel: "email" };
+  return { channel: "email", identityTypes };
 }

@@ -11,6 +11,7 @@
  * Exports are deleted when they expire; a request never verified is dropped
  * and redacted after `settings.unverifiedTtlMs`.
  */
+import { pruneRateEvents } from "../auth/index.js";
 import { addDuration, parseDuration } from "../declaration/index.js";
 import { maskEmail, maskIdentity } from "./identities.js";
 import type { RequestsContext } from "./model.js";
@@ -40,6 +41,16 @@ export async function redactRequest(ctx: RequestsContext, id: string): Promise<v
     .where("id", "=", id)
     .execute();
   await ctx.store.db.deleteFrom("verifications").where("request_id", "=", id).execute();
+  await ctx.store.scrub();
+}
+
+/** Deletes exports — one request's, or every one expired by a time — and scrubs their bytes from the store's files; returns how many. */
+export async function deleteExports(ctx: RequestsContext, which: { requestId: string } | { expiredBy: string }): Promise<number> {
+  let q = ctx.store.db.deleteFrom("exports");
+  q = "requestId" in which ? q.where("request_id", "=", which.requestId) : q.where("expires_at", "<=", which.expiredBy);
+  const n = Number((await q.executeTakeFirst()).numDeletedRows ?? 0);
+  if (n) await ctx.store.scrub();
+  return n;
 }
 
 export interface SweepResult {
@@ -56,7 +67,8 @@ export interface SweepResult {
 export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> {
   const now = ctx.clock();
   const db = ctx.store.db;
-  const exportsDeleted = Number((await db.deleteFrom("exports").where("expires_at", "<=", now.toISOString()).executeTakeFirst()).numDeletedRows ?? 0);
+  const exportsDeleted = await deleteExports(ctx, { expiredBy: now.toISOString() });
+  await pruneRateEvents(ctx.store, new Date(now.getTime() - 86_400_000));
 
   const stale = await db
     .selectFrom("requests")

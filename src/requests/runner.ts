@@ -493,7 +493,11 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
     }
     case "notify": {
       const res = await notifyRecipient(ctx, t.target, { requestId: req.id, right: req.right, identities: JSON.parse(req.identities) as Identities, corrections: (JSON.parse(req.details) as { corrections: Record<string, string> }).corrections });
-      await recordEvent(ctx, t.request_id, "system", "notified", `${decl.recipients[t.target]?.name ?? t.target} told by ${res.channel}`);
+      if ("skipped" in res) {
+        await recordEvent(ctx, t.request_id, "system", "not_notified", res.skipped);
+        return { result: res, status: "skipped" };
+      }
+      await recordEvent(ctx, t.request_id, "system", "notified", `${decl.recipients[t.target]?.name ?? t.target} told by ${res.channel}, of the ${res.identityTypes.join(", ").replace(/_/g, " ")} it received`);
       return { result: res };
     }
     case "manual":
@@ -568,6 +572,7 @@ export async function runDueTasks(ctx: RequestsContext, options: { owner?: strin
         .set({ status: exhausted ? "failed" : "pending", error: message, next_run_at: next, lease_until: null, lease_owner: null, updated_at: ctx.clock().toISOString() })
         .where("id", "=", t.id)
         .execute();
+      ctx.onTaskError?.({ requestId: t.request_id, taskId: Number(t.id), kind: t.kind as TaskKind, target: t.target, attempt: t.attempts, exhausted, error: message });
       await recordEvent(ctx, t.request_id, "system", exhausted ? "task_failed" : "task_retry", `${t.kind} ${t.target} ${exhausted ? `failed after ${t.attempts} tries; left for a person` : `failed (try ${t.attempts}), retrying`}: ${message}`);
       // A request still waiting for its code cannot move on by itself: staff verify the person by hand, or retry.
       if (exhausted && t.kind === "contact") await ctx.store.db.updateTable("requests").set({ attention: "manual_verification" }).where("id", "=", t.request_id).execute();

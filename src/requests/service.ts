@@ -13,7 +13,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
-import { hitRateLimits, type Principal } from "../auth/index.js";
+import { rateLimitReached, recordRateEvents, type Principal } from "../auth/index.js";
+import { MailError, type MailMessage } from "../mail/index.js";
 import { REGIMES, categoryWithin, normalizeIdentity, parsePhone } from "../declaration/index.js";
 import { dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
@@ -31,8 +32,8 @@ import {
   type Verification,
   UNVERIFIED_RIGHTS,
 } from "./model.js";
-import { redactRequest } from "./records.js";
-import { CODE_TTL_MS, checkCode, issueCode, type CodeCheck } from "./verification.js";
+import { deleteExports, redactRequest } from "./records.js";
+import { CODE_TTL_MS, checkCode, newCode, type CodeCheck } from "./verification.js";
 import { advanceRequest, insertTask, planTasks } from "./runner.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -135,7 +136,8 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   const codeTo = input.identityType === "email" ? identity : undefined;
 
   const now = ctx.clock();
-  const limited = await hitRateLimits(ctx.store, codeLimits(ctx, input.identityType, identity, meta.ip), now);
+  const limits = codeLimits(ctx, input.identityType, identity, meta.ip);
+  const limited = await rateLimitReached(ctx.store, limits, now);
   if (limited) throw new RequestError("RATE_LIMITED", `too many codes requested ${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`);
 
   const jurisdiction = input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0];
@@ -143,6 +145,12 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   const id = `req_${randomBytes(9).toString("base64url")}`;
   const identities = { [input.identityType]: [identity] };
   const verification: Verification | undefined = codeTo ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" } : undefined;
+  const needsCode = !UNVERIFIED_RIGHTS.has(input.right) || !!input.agent;
+  const code = needsCode ? newCode(id, now) : undefined;
+  // The code is mailed before anything is stored: when mail is down, the request is not half-made
+  // (no request waiting for a code nobody got) and no limit is spent. The person is told to try again.
+  if (code && codeTo) await ctx.mailer.send(codeMail(ctx, { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right }, code.code));
+  await recordRateEvents(ctx.store, limits, now);
   await ctx.store.db
     .insertInto("requests")
     .values({
@@ -184,44 +192,59 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       .execute();
   }
   await recordEvent(ctx, id, input.agent ? "agent" : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
-  if (UNVERIFIED_RIGHTS.has(input.right) && !input.agent) {
+  if (!code) {
     const statusToken = await startVerified(ctx, id, { subject: "none", method: "none", note: "no verification is needed for this right" });
     const sentTo = codeSentTo({ identityType: input.identityType, identity });
     return { requestId: id, ...(sentTo ? { sentTo } : {}), statusToken };
   }
+  // For another identity, a code nobody has stands until the contact address is found, so that the code form behaves alike either way.
+  await code.save(ctx.store);
   if (codeTo) {
-    await sendCode(ctx, id);
+    await codeSent(ctx, id, codeTo, code.code);
     return { requestId: id, sentTo: codeSentTo({ identityType: input.identityType, identity }) };
   }
-  // Another identity: a code nobody has stands until the contact address is found, so that the code form behaves alike either way.
-  await issueCode(ctx.store, id, now);
   await insertTask(ctx, id, "contact", input.identityType);
   return { requestId: id };
 }
 
-/** Mails a new code to the request's code address. The code never goes anywhere else. */
-export async function sendCode(ctx: RequestsContext, requestId: string): Promise<void> {
-  const r = (await loadRow(ctx, requestId))!;
-  const to = r.code_to;
-  const code = await issueCode(ctx.store, requestId, ctx.clock());
-  if (!to) return;
+/** The mail that carries a code: to the person, or, for an agent's request, to the person to confirm they gave permission. */
+function codeMail(ctx: RequestsContext, r: { id: string; code_to: string; agent_name: string | null; right: string }, code: string): MailMessage {
   const org = ctx.declaration().organization;
-  const confirm = `${ctx.publicUrl}/privacy-center/verify/${requestId}`;
+  const confirm = `${ctx.publicUrl}/privacy-center/verify/${r.id}`;
   const text = r.agent_name
     ? `${r.agent_name}, who says they are your authorized agent, asked ${org.shortName ?? org.name} on your behalf to act on your personal data (${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. Your verification code is ${code}. Enter it at ${confirm}, or give it to them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give permission, ignore this email: nothing happens without the code.\n`
     : `Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`;
-  await ctx.mailer.send({ to, subject: `Your verification code for ${org.shortName ?? org.name}`, text });
+  return { to: r.code_to, subject: `Your verification code for ${org.shortName ?? org.name}`, text };
+}
+
+async function codeSent(ctx: RequestsContext, requestId: string, to: string, code: string): Promise<void> {
   if (ctx.mailer.mode === "outbox") ctx.console?.(`Verification code for ${to} (request ${requestId}): ${code}`);
   await recordEvent(ctx, requestId, "system", "code_sent", `verification code sent to ${maskEmail(to)}`);
+}
+
+/**
+ * Mails a new code to the request's code address (the code never goes
+ * anywhere else), and only then makes it the request's code. Without a code
+ * address, the request gets a code nobody has.
+ *
+ * @throws MailError when mail is down: the earlier code still stands
+ */
+export async function sendCode(ctx: RequestsContext, requestId: string): Promise<void> {
+  const r = (await loadRow(ctx, requestId))!;
+  const code = newCode(requestId, ctx.clock());
+  if (r.code_to) await ctx.mailer.send(codeMail(ctx, { ...r, code_to: r.code_to }, code.code));
+  await code.save(ctx.store);
+  if (r.code_to) await codeSent(ctx, requestId, r.code_to, code.code);
 }
 
 /** Sends a new code (rate-limited like the first). The answer is the same whether or not a contact address was found. */
 export async function resendCode(ctx: RequestsContext, requestId: string, meta: { ip?: string }): Promise<SubmitResult> {
   const r = await loadRow(ctx, requestId);
   if (!r || r.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
-  const limited = await hitRateLimits(ctx.store, codeLimits(ctx, r.identity_type, r.identity_value, meta.ip), ctx.clock());
-  if (limited) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
+  const limits = codeLimits(ctx, r.identity_type, r.identity_value, meta.ip);
+  if (await rateLimitReached(ctx.store, limits, ctx.clock())) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
   await sendCode(ctx, requestId);
+  await recordRateEvents(ctx.store, limits, ctx.clock());
   const sentTo = codeSentTo({ identityType: r.identity_type, identity: r.identity_value });
   return { requestId, ...(sentTo ? { sentTo } : {}) };
 }
@@ -298,11 +321,17 @@ async function startVerified(ctx: RequestsContext, requestId: string, verificati
   // The receipt goes out once the person is verified: this row was read just before.
   const to = statusRecipient({ ...r, verified_at: now.toISOString() });
   if (to) {
-    await ctx.mailer.send({
-      to,
-      subject: `We received your privacy request`,
-      text: `${r.name && !r.agent_name ? `Dear ${r.name},` : "Hello,"}\n\nWe received your request and will answer by ${due.slice(0, 10)}. Follow it, and download the result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\nKeep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
-    });
+    try {
+      await ctx.mailer.send({
+        to,
+        subject: `We received your privacy request`,
+        text: `${r.name && !r.agent_name ? `Dear ${r.name},` : "Hello,"}\n\nWe received your request and will answer by ${due.slice(0, 10)}. Follow it, and download the result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\nKeep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
+      });
+    } catch (err) {
+      // The request stands and the person is on its status page already; staff see that the receipt did not go.
+      if (!(err instanceof MailError)) throw err;
+      await recordEvent(ctx, requestId, "system", "receipt_not_sent", "the receipt with the status link could not be mailed: mail was down");
+    }
   }
   if (needsApproval) {
     const why = reviewed.length
@@ -388,11 +417,25 @@ export async function requestTimeline(ctx: RequestsContext, id: string): Promise
 /** Staff decisions a requester is told of; notes and task details stay internal. */
 const REQUESTER_VISIBLE = new Set(["approved", "extended", "denied", "verified"]);
 /** System events that say something about the organization's systems or staff work, not the request's progress. */
-const STAFF_ONLY = new Set(["task_retry", "task_failed", "review", "manual_verification", "identities"]);
+const STAFF_ONLY = new Set(["task_retry", "task_failed", "review", "manual_verification", "identities", "receipt_not_sent"]);
 
 /** The timeline as the requester sees it on their status page. */
 export async function requesterTimeline(ctx: RequestsContext, id: string): Promise<RequestEvent[]> {
   return (await requestTimeline(ctx, id)).filter((e) => (e.actor === "system" && !STAFF_ONLY.has(e.kind)) || e.actor === "requester" || e.actor === "agent" || REQUESTER_VISIBLE.has(e.kind));
+}
+
+/**
+ * Whether one of the request's tasks is failing (being retried, or left for
+ * staff): the person is told that a system is taking longer, never which or why.
+ */
+export async function requestDelayed(ctx: RequestsContext, id: string): Promise<boolean> {
+  const t = await ctx.store.db
+    .selectFrom("request_tasks")
+    .select("id")
+    .where("request_id", "=", id)
+    .where((eb) => eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("error", "is not", null)])]))
+    .executeTakeFirst();
+  return !!t;
 }
 
 export async function requestTasks(ctx: RequestsContext, id: string): Promise<TaskView[]> {
@@ -532,20 +575,29 @@ export async function completeManualTask(ctx: RequestsContext, id: string, taskI
  * it), if it exists and has not expired. An expired export is deleted.
  */
 export async function getExport(ctx: RequestsContext, requestId: string, token: string): Promise<{ filename: string; data: Uint8Array; expiresAt: string } | { expired: true } | undefined> {
+  const state = await getExportExpiry(ctx, requestId);
+  if (!state) return undefined;
+  if (state.expired) return { expired: true };
   const e = await ctx.store.db.selectFrom("exports").selectAll().where("request_id", "=", requestId).executeTakeFirst();
-  if (!e) return undefined;
-  if (e.expires_at <= ctx.clock().toISOString()) {
-    await ctx.store.db.deleteFrom("exports").where("request_id", "=", requestId).execute();
-    return { expired: true };
-  }
+  if (!e) return { expired: true };
   const data = openExport(token, requestId, e.data instanceof Uint8Array ? e.data : new Uint8Array(e.data as ArrayBuffer));
   return data ? { filename: e.filename, data, expiresAt: e.expires_at } : undefined;
 }
 
-/** When the export expires, or undefined when there is none. */
-export async function getExportExpiry(ctx: RequestsContext, requestId: string): Promise<string | undefined> {
+/**
+ * When the request's export expires, or undefined when there never was one.
+ * An export found expired is deleted there and then, its bytes scrubbed from
+ * the store, whether or not the sweep has come by.
+ */
+export async function getExportExpiry(ctx: RequestsContext, requestId: string): Promise<{ expiresAt: string; expired: boolean } | undefined> {
   const e = await ctx.store.db.selectFrom("exports").select("expires_at").where("request_id", "=", requestId).executeTakeFirst();
-  return e?.expires_at;
+  if (!e) {
+    const ready = await ctx.store.db.selectFrom("request_events").select("id").where("request_id", "=", requestId).where("kind", "=", "export_ready").executeTakeFirst();
+    return ready ? { expiresAt: "", expired: true } : undefined;
+  }
+  const expired = e.expires_at <= ctx.clock().toISOString();
+  if (expired) await deleteExports(ctx, { requestId });
+  return { expiresAt: e.expires_at, expired };
 }
 
 export async function getDocument(ctx: RequestsContext, requestId: string, docId: number) {

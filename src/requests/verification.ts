@@ -12,17 +12,28 @@ export const MAX_CODE_ATTEMPTS = 5;
 
 const hashCode = (requestId: string, code: string, salt: string) => `${salt}:${createHash("sha256").update(`${salt}:${requestId}:${code}`).digest("hex")}`;
 
-/** Creates (or replaces) the code of a request and returns it, to be mailed. */
-export async function issueCode(store: Store, requestId: string, now: Date): Promise<string> {
+export interface NewCode {
+  /** The code, to be mailed; it is stored only as a hash. */
+  code: string;
+  /** Stores it as the request's code, replacing any earlier one: after the mail went out, so that a code nobody received never replaces one somebody did. */
+  save(store: Store): Promise<void>;
+}
+
+/** A new code for a request. */
+export function newCode(requestId: string, now: Date): NewCode {
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const salt = randomBytes(8).toString("hex");
   const row = { code_hash: hashCode(requestId, code, salt), expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(), attempts: 0, sent_at: now.toISOString(), consumed_at: null };
-  await store.db
-    .insertInto("verifications")
-    .values({ request_id: requestId, ...row })
-    .onConflict((oc) => oc.column("request_id").doUpdateSet(row))
-    .execute();
-  return code;
+  return {
+    code,
+    async save(store) {
+      await store.db
+        .insertInto("verifications")
+        .values({ request_id: requestId, ...row })
+        .onConflict((oc) => oc.column("request_id").doUpdateSet(row))
+        .execute();
+    },
+  };
 }
 
 export type CodeCheck = { ok: true } | { ok: false; reason: "no_code" | "expired" | "exhausted" | "wrong" | "used"; triesLeft: number };

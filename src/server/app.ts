@@ -114,6 +114,11 @@ export function createApp(ctx: AppContext): PledgeApp {
       metrics.declaration.set({ version: ctx.declaration().declaration.version }, 1);
       const head = await ctx.store.db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
       metrics.auditEntries.set({}, head?.seq ?? 0);
+      const tasks = await ctx.store.db.selectFrom("request_tasks").select(["kind", "status", (eb) => eb.fn.countAll<number>().as("n")]).where("status", "not in", ["done", "skipped"]).groupBy(["kind", "status"]).execute();
+      metrics.tasks.reset();
+      for (const t of tasks) metrics.tasks.set({ kind: t.kind, state: t.status }, Number(t.n));
+      const due = await ctx.store.db.selectFrom("request_tasks").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "pending").where("next_run_at", "<=", new Date().toISOString()).executeTakeFirst();
+      metrics.tasksDue.set({}, Number(due?.n ?? 0));
       return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     },
   );

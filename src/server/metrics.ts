@@ -48,6 +48,10 @@ export class Gauge implements Metric {
   set(labels: Labels, value: number): void {
     this.values.set(key(labels), value);
   }
+  /** Forgets every label set: for gauges read afresh at each scrape, where a state may have emptied. */
+  reset(): void {
+    this.values.clear();
+  }
   render(): string[] {
     if (this.collect) return [`${this.name} ${this.collect()}`];
     return [...this.values].map(([k, v]) => `${this.name}${k ? `{${k}}` : ""} ${v}`);
@@ -84,6 +88,9 @@ export class Metrics {
   readonly httpDuration = this.register(new Histogram("pledge_http_request_duration_seconds", "HTTP request duration by method and route."));
   readonly declaration = this.register(new Gauge("pledge_declaration_info", "The declaration being served (value 1), by version."));
   readonly auditEntries = this.register(new Gauge("pledge_audit_entries", "Entries in the audit log."));
+  readonly tasks = this.register(new Gauge("pledge_request_tasks", "Unfinished request tasks in the store (every server and worker), by kind and state: pending, running, waiting, review, manual, failed."));
+  readonly tasksDue = this.register(new Gauge("pledge_request_tasks_due", "The backlog: request tasks due to run now and not yet claimed."));
+  readonly taskFailures = this.register(new Counter("pledge_request_task_failures_total", "Failed tries of request tasks in this process's worker, by kind, system and whether they were the last."));
 
   constructor() {
     const start = Date.now() / 1000;

@@ -12,11 +12,13 @@ import {
   codeSentTo,
   getRequest,
   requesterTimeline,
+  requestDelayed,
   resendCode,
   submitRequest,
   verifyRequest,
   type RequestsContext,
 } from "../requests/index.js";
+import { MailError } from "../mail/index.js";
 import { IDENTITY_LABELS, messagePageHtml, requestFormHtml, statusPageHtml, verifyPageHtml, type FormState } from "../web/index.js";
 import type { RouteTable } from "./routes.js";
 
@@ -102,6 +104,10 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
         if (json) return c.json(res, 201);
         return c.redirect(res.statusToken ? `/privacy-center/requests/${res.statusToken}` : `/privacy-center/verify/${res.requestId}`, 303);
       } catch (err) {
+        if (err instanceof MailError && !json) {
+          state.errors.form = "We could not send you the email with your code just now, so nothing was saved. Please try again in a few minutes.";
+          return c.html(await requestFormHtml({ decl: decl(), state }), 503);
+        }
         if (!(err instanceof RequestError) || json) throw err;
         const field = /^(\w+):/.exec(err.message)?.[1] ?? "form";
         state.errors[field] = err.message.replace(/^\w+: /, "");
@@ -110,7 +116,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
     },
   );
 
-  const verifyPage = async (c: Context, id: string, error?: string, status: 200 | 422 | 429 = 200) => {
+  const verifyPage = async (c: Context, id: string, error?: string, status: 200 | 422 | 429 | 503 = 200) => {
     const r = await getRequest(ctx, id).catch(() => undefined);
     if (!r || r.status !== "unverified") return c.html(await messagePageHtml({ decl: decl(), title: "Nothing to confirm", message: "This request is not waiting for a code. If you confirmed it already, use the link to its status page." }), 404);
     return c.html(await verifyPageHtml({ decl: decl(), requestId: id, sentTo: codeSentTo(r), identityLabel: (IDENTITY_LABELS[r.identityType] ?? r.identityType.replace(/_/g, " ")).toLowerCase(), agent: !!r.agent, error }), status);
@@ -155,6 +161,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
         return verifyPage(c, params.id, "We sent a new code.");
       } catch (err) {
         if (err instanceof RequestError && err.code === "RATE_LIMITED") return verifyPage(c, params.id, err.message, 429);
+        if (err instanceof MailError) return verifyPage(c, params.id, "We could not send a new code just now. Your last code still works; or try again in a few minutes.", 503);
         throw err;
       }
     },
@@ -167,7 +174,8 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       const r = await findRequestByToken(ctx, params.token);
       if (!r) return c.html(await messagePageHtml({ decl: decl(), title: "Request not found", message: "No request has this address. Check the link in your email." }), 404);
       const exp = await getExportExpiry(ctx, r.id);
-      return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: await requesterTimeline(ctx, r.id), exportExpiresAt: exp, exportExpired: !!exp && exp <= ctx.clock().toISOString() }));
+      const open = !["completed", "denied", "expired"].includes(r.status);
+      return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: await requesterTimeline(ctx, r.id), exportExpiresAt: exp?.expiresAt, exportExpired: !!exp?.expired, delayed: open && (await requestDelayed(ctx, r.id)) }));
     },
   );
 

@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsConte
 import { openStore, type Store, type StoreOptions } from "../store/index.js";
 import { createApp, type PledgeApp } from "./app.js";
 import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
 
 export interface ServerOptions extends StoreOptions {
   declaration: LoadedDeclaration;
@@ -75,6 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { published } = await publishDeclaration(store, options.declaration);
   logger.info({ version: options.declaration.declaration.version, published, store: store.describe }, "declaration loaded");
   const decl = options.declaration.declaration;
+  const metrics = new Metrics();
   const mailer = options.mailer ?? createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: mailSender(decl, env), outboxDir: join(dataDir, "outbox") });
   const requests: RequestsContext = {
     store,
@@ -86,6 +88,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clock: () => new Date(),
     console: options.console ?? ((line) => process.stderr.write(line + "\n")),
     settings: settingsFromEnv(env, options.settings),
+    // A failing system is staff's business: a warn line and a metric, never the person's status page.
+    onTaskError: (f) => {
+      logger.warn({ request: f.requestId, task: f.taskId, kind: f.kind, system: f.target, attempt: f.attempt, exhausted: f.exhausted, error: f.error }, f.exhausted ? "request task failed; left for staff" : "request task failed; retrying");
+      metrics.taskFailures.inc({ kind: f.kind, system: f.target, exhausted: String(f.exhausted) });
+    },
   };
   const newsletters: NewsletterContext = {
     store,
@@ -101,6 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const pledge = createApp({
     store,
+    metrics,
     declaration: () => options.declaration,
     logger,
     requests,

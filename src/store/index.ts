@@ -36,6 +36,14 @@ export interface Store {
   signal(channel: string): Promise<void>;
   /** Calls `fn` whenever `channel` is signalled; returns the function that stops listening. */
   listen(channel: string, fn: () => void): () => void;
+  /**
+   * After deleting what must not be kept (an expired export): leaves no copy
+   * in the store's files where the engine allows. SQLite zeroes freed pages
+   * (secure_delete) and here empties its write-ahead log, which still holds
+   * the old pages. PostgreSQL reclaims dead rows by autovacuum; what it keeps
+   * meanwhile is sealed exports, unreadable without the person's token.
+   */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,6 +119,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
         local.on(channel, fn);
         return () => local.off(channel, fn);
       },
+      scrub: async () => {},
       close: async () => {
         await listener.close();
         await store.db.destroy();
@@ -144,6 +153,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
         checkChannel(channel);
         local.on(channel, fn);
         return () => local.off(channel, fn);
+      },
+      scrub: async () => {
+        database.pragma("wal_checkpoint(TRUNCATE)");
       },
       close: async () => {
         await store.db.destroy();

@@ -269,7 +269,7 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
   );
 };
 
-export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean }> = ({ decl, request, token, events, exportExpiresAt, exportExpired }) => {
+export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean; delayed?: boolean }> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed }) => {
   const open = !["completed", "denied"].includes(request.status);
   return (
     <Page title="Your request" organization={decl.organization.name}>
@@ -278,6 +278,7 @@ export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: st
       <p role="status">
         Status: <strong id="status">{STATUS_TEXT[request.status] ?? request.status}</strong>
       </p>
+      {delayed ? <p id="delayed">One of our systems is taking longer than usual; we are retrying, and our team is told. You need not do anything.</p> : null}
       <dl>
         <dt>Received</dt>
         <dd>{request.receivedAt.slice(0, 10)}</dd>
@@ -314,5 +315,5 @@ export const MessagePage: FC<{ decl: Declaration; title: string; message: string
 
 export const requestFormHtml = (p: { decl: Declaration; state: FormState }) => renderPage(<RequestFormPage {...p} />);
 export const verifyPageHtml = (p: Parameters<typeof VerifyPage>[0]) => renderPage(<VerifyPage {...p} />);
-export const statusPageHtml = (p: { decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean }) => renderPage(<StatusPage {...p} />);
+export const statusPageHtml = (p: Parameters<typeof StatusPage>[0]) => renderPage(<StatusPage {...p} />);
 export const messagePageHtml = (p: { decl: Declaration; title: string; message: string }) => renderPage(<MessagePage {...p} />);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, it } from "node:test";
 import { sql } from "kysely";
-import { appendAudit, chainAll, GENESIS_HASH, listAudit, verifyAudit } from "../../src/audit/index.js";
+import { appendAudit, chainAll, GENESIS_HASH, hashEntry, listAudit, verifyAudit } from "../../src/audit/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runCli } from "../helpers/cli.js";
 import { forEachStore } from "../helpers/stores.js";
@@ -98,5 +98,35 @@ forEachStore("audit log", (target) => {
     const raw = await store.db.selectFrom("audit_log").select("data").executeTakeFirstOrThrow();
     assert.ok(!raw.data.includes("hunter2") && !raw.data.includes("abc"), raw.data);
     assert.match(raw.data, /"password":"\[redacted\]"/);
+  });
+
+  it("keeps times in order along the chain, and `audit verify` refuses a log whose times go backwards", async () => {
+    // Another server's clock a minute behind: its entry takes the time of the one before, and keeps its own.
+    await appendAudit(store, { actor: "a", action: "first" }, new Date("2026-03-01T10:00:00.000Z"));
+    await appendAudit(store, { actor: "b", action: "second" }, new Date("2026-03-01T09:59:00.000Z"));
+    await appendAudit(store, { actor: "c", action: "third" }, new Date("2026-03-01T10:01:00.000Z"));
+    await chainAll(store);
+    const [third, second, first] = await listAudit(store);
+    assert.deepEqual([first.at, second.at, third.at], ["2026-03-01T10:00:00.000Z", "2026-03-01T10:00:00.000Z", "2026-03-01T10:01:00.000Z"]);
+    assert.equal(second.data.writerClock, "2026-03-01T09:59:00.000Z");
+    assert.equal((await verifyAudit(store)).ok, true);
+
+    // A forger who re-dates an entry and rehashes the whole chain after it still leaves times that go backwards.
+    const rows = await store.db.selectFrom("audit_log").selectAll().orderBy("seq").execute();
+    rows[1].at = "2026-03-01T08:00:00.000Z";
+    let prev = GENESIS_HASH;
+    for (const r of rows) {
+      r.prev_hash = prev;
+      r.hash = hashEntry(prev, r);
+      prev = r.hash;
+      await store.db.updateTable("audit_log").set({ at: r.at, prev_hash: r.prev_hash, hash: r.hash }).where("seq", "=", r.seq).execute();
+    }
+    await store.db.updateTable("audit_head").set({ hash: prev }).where("id", "=", 1).execute();
+    const v = await verifyAudit(store);
+    assert.equal(v.ok, false);
+    assert.deepEqual(v.problems.map((p) => [p.seq, p.kind]), [[2, "time"]]);
+    const cli = await runCli(["audit", "verify"], target.env);
+    assert.equal(cli.code, 1);
+    assert.match(cli.stdout, /audit entry 2: time: entry 2 \(second\) is dated 2026-03-01T08:00:00.000Z, before the entry ahead of it/);
   });
 });

@@ -16,6 +16,7 @@ import {
   linkDevice,
   recordConsent,
   signUp,
+  redactMailTokens,
   sweepNewsletters,
   type DecisionContext,
   type NewsletterContext,
@@ -244,7 +245,8 @@ forEachStore("consent", (target) => {
       assert.equal(row.status, "confirmed");
       assert.equal(row.signup_ip, "198.51.100.0");
       assert.equal(row.confirm_ip, "198.51.100.0");
-      assert.ok(row.mail_sent_at && row.mail_text === mail.text, "when the mail went out, and its exact text");
+      assert.ok(row.mail_sent_at && row.mail_text === redactMailTokens(mail.text), "when the mail went out, and its exact text with its tokens redacted");
+      assert.ok(!row.mail_text!.includes(token) && row.mail_text!.includes("/newsletter/confirm/[redacted]"), "proof holds no live link");
       assert.equal(row.declaration_version, "1");
       assert.ok(row.confirmed_at! >= row.signup_at);
       assert.ok(hooks.some((h) => h.type === "pledge.newsletter.pending" && h.email === who), "a signed webhook tells of the sign-up");

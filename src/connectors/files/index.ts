@@ -45,6 +45,46 @@ async function* lines(path: string, format: "jsonl" | "csv"): AsyncGenerator<Par
   }
 }
 
+/** A rewrite's temporary file: `.<name>.pledge-<pid>-<hex>` (or, from before the pid was in it, `.<name>.pledge-<hex>`). */
+const TEMP_FILE = /^\..+\.pledge-(?:(\d+)-)?[0-9a-f]{12}$/;
+/** The temporary files this process is writing now. */
+const writing = new Set<string>();
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * Removes the temporary files of rewrites that were killed midway: they hold
+ * the old file's lines, other people's among them, and nothing else would
+ * ever delete them. A file of a live process's rewrite is left alone.
+ */
+export async function removeStaleRewrites(base: string, dir = base): Promise<string[]> {
+  const removed: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return removed;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory() && !e.name.startsWith(".")) removed.push(...(await removeStaleRewrites(base, p)));
+    const m = e.isFile() ? TEMP_FILE.exec(e.name) : null;
+    if (!m || writing.has(p)) continue;
+    const pid = m[1] ? Number(m[1]) : undefined;
+    if (pid !== undefined && pid !== process.pid && alive(pid)) continue;
+    await rm(p, { force: true });
+    removed.push(relative(base, p));
+  }
+  return removed;
+}
+
 /** Every file under a directory, as paths relative to it; Pledge's own temporary files are left out. */
 async function walk(base: string, dir = base): Promise<string[]> {
   const out: string[] = [];
@@ -65,14 +105,19 @@ export function createFilesConnector(system: string, directory: string, options:
     return p;
   };
   const fail = (what: string, err: unknown) => (err instanceof ConnectorError ? err : new ConnectorError(system, `${what} failed: ${(err as Error).message}`, { cause: err }));
+  // On start, the leftovers of a rewrite killed midway go, before anything reads the directory.
+  let cleaned: Promise<unknown> | undefined;
+  const started = () => (cleaned ??= existsSync(base) && !options.readOnly ? removeStaleRewrites(base) : Promise.resolve());
 
   return {
     engine: "files",
     capabilities: { atomic: true, tabular: false },
     async ping() {
       if (!existsSync(base)) throw new ConnectorError(system, `directory ${base} does not exist`);
+      await started();
     },
     async find(ds, sel) {
+      await started();
       const path = pathOf(ds);
       if (!existsSync(path)) return [];
       const out: Row[] = [];
@@ -110,6 +155,7 @@ export function createFilesConnector(system: string, directory: string, options:
     },
     async apply(mutations: readonly Mutation[]): Promise<MutationResult[]> {
       if (options.readOnly) throw new ConnectorError(system, "opened read-only: no writes");
+      await started();
       const results: MutationResult[] = mutations.map(() => ({ affected: 0 }));
       const byFile = new Map<string, number[]>();
       mutations.forEach((m, i) => {
@@ -119,8 +165,9 @@ export function createFilesConnector(system: string, directory: string, options:
       for (const [path, indexes] of byFile) {
         if (!existsSync(path)) continue;
         const format = mutations[indexes[0]].dataset.format ?? "jsonl";
-        const tmp = join(dirname(path), `.${basename(path)}.pledge-${randomBytes(6).toString("hex")}`);
+        const tmp = join(dirname(path), `.${basename(path)}.pledge-${process.pid}-${randomBytes(6).toString("hex")}`);
         const out = await open(tmp, "w", (await stat(path)).mode);
+        writing.add(tmp);
         try {
           let header: string[] | undefined;
           for await (const l of lines(path, format)) {
@@ -151,6 +198,8 @@ export function createFilesConnector(system: string, directory: string, options:
           await out.close().catch(() => {});
           await rm(tmp, { force: true });
           throw fail(`rewriting ${path}`, err);
+        } finally {
+          writing.delete(tmp);
         }
       }
       return results;

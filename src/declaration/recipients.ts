@@ -1,0 +1,36 @@
+/**
+ * What a recipient receives, as the declaration says it: the data categories
+ * of its own entry and of every purpose that names it, and so the identity
+ * types whose values it holds. A recipient told of a person's request is
+ * told only those identifiers (GDPR Art 19 asks to pass a request on, not to
+ * disclose more of the person than the recipient already has).
+ */
+import type { Declaration } from "./schema.js";
+import { categoryWithin } from "./taxonomy.js";
+
+/** The data categories a recipient receives: its own `dataCategories`, and those of the purposes that list it. */
+export function categoriesReceived(decl: Declaration, recipientId: string): string[] {
+  const own = Object.hasOwn(decl.recipients, recipientId) ? decl.recipients[recipientId].dataCategories : [];
+  const viaPurposes = Object.values(decl.purposes)
+    .filter((p) => p.recipients.includes(recipientId))
+    .flatMap((p) => p.dataCategories);
+  return [...new Set([...own, ...viaPurposes])];
+}
+
+/**
+ * The identity types a recipient received: those held in a declared field
+ * whose category lies within a category the recipient receives (a device id
+ * stored as `user.device.cookie_id` reaches a recipient of `user.device`).
+ */
+export function identitiesReceived(decl: Declaration, recipientId: string): string[] {
+  const received = categoriesReceived(decl, recipientId);
+  const types = new Set<string>();
+  for (const system of Object.values(decl.systems)) {
+    for (const ds of Object.values(system.datasets)) {
+      for (const f of Object.values(ds.fields)) {
+        if (f.identity && f.category && received.some((r) => categoryWithin(f.category!, r))) types.add(f.identity);
+      }
+    }
+  }
+  return [...types].sort();
+}
