@@ -52,6 +52,20 @@ it("`pledge users add` creates the first owner, who signs in over HTTP; tokens a
     assert.match(await page.text(), /signed in as Olive/);
     const api = await fetch(`${server.url}/api/v1/requests`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
     assert.equal(api.status, 200);
+    // Revoked from the CLI, another process on this SQLite store: refused within the documented window.
+    const revoke = await runCli(["tokens", "revoke", "ci"], env);
+    assert.equal(revoke.code, 0, revoke.stderr);
+    assert.match(revoke.stdout, /revoked 1 token 'ci'.*within 10 s on a SQLite store/);
+    assert.match((await runCli(["tokens", "list"], env)).stdout, /^\d+\tci\tviewer\trevoked\t/m);
+    assert.equal((await runCli(["tokens", "revoke", "ci"], env)).code, 1, "nothing live to revoke");
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 12_000) {
+      status = (await fetch(`${server.url}/api/v1/requests`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(status, 401);
+    assert.ok(Date.now() - started <= 10_500, `refused after ${Date.now() - started} ms`);
     // ten wrong tries per address from one network in 15 minutes; the next from there is refused even with the right password
     const attempt = (pw: string) => fetch(`${server.url}/admin/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=owner@acme.example&password=${encodeURIComponent(pw)}` });
     for (let i = 0; i < 9; i++) assert.equal((await attempt("guess" + i)).status, 401);

@@ -211,7 +211,7 @@ forEachStore("the demo", (target) => {
     assert.match(detail, /nothing found: check the identities and the systems/);
   });
 
-  it("after an access and an erasure complete, no table in Pledge's store holds the person's row values", async () => {
+  it("after an access and an erasure complete, no table in Pledge's store holds the person's row values, and the ad partner is told only the identifier it received", async () => {
     const db = shop();
     const customer = db.prepare("SELECT * FROM customers WHERE id = 1").get() as Record<string, unknown>;
     db.close();
@@ -223,6 +223,12 @@ forEachStore("the demo", (target) => {
     assert.ok(values.length >= 8);
     const { status } = await run("erasure", ADA);
     assert.equal(status, "completed");
+    // Meta, the ad partner, received only a device id and clicks: its Art 19 notice names the device id and nothing else of hers.
+    const meta = ctx.mailer.sent.filter((m) => m.to === "privacy-requests@meta.example").at(-1);
+    assert.ok(meta, "the recipient with a notify address is told");
+    assert.match(meta.text, /^ {2}device_id: v-/m);
+    for (const type of ["email", "phone", "account_id", "ip_address"]) assert.doesNotMatch(meta.text, new RegExp(`^ {2}${type}:`, "m"), `Meta is told the ${type}`);
+    for (const value of [ADA, String(customer.phone), "Lovelace"]) assert.ok(!meta.text.toLowerCase().includes(value.toLowerCase()), `Meta is told ${value}`);
     // Every text and binary value of every table of the store, searched for every value of the person's rows.
     const tables = target.name === "sqlite" ? (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(store.db)).rows.map((r) => r.name) : (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`.execute(store.db)).rows.map((r) => r.name);
     assert.ok(tables.includes("requests") && tables.includes("request_tasks") && tables.includes("audit_log"));
