@@ -111,7 +111,9 @@ function formFields(form: FormData): Record<string, unknown> {
  * a malformed form), 413 (too large) or 415 (another media type).
  */
 async function readBody(c: Context, max: number): Promise<unknown> {
-  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  const header = c.req.header("content-type") ?? "";
+  // Matched in lower case; the multipart boundary is case-sensitive and is passed on as sent.
+  const type = header.toLowerCase();
   const bytes = await readCapped(c, max);
   if (bytes.byteLength === 0) return {};
   if (type.startsWith("application/json")) {
@@ -123,7 +125,7 @@ async function readBody(c: Context, max: number): Promise<unknown> {
   }
   if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
     try {
-      return formFields(await new Response(bytes, { headers: { "content-type": type } }).formData());
+      return formFields(await new Response(bytes, { headers: { "content-type": header } }).formData());
     } catch {
       throw new HttpError(400, "invalid_form", `body: not a well-formed ${type.startsWith("multipart") ? "multipart form (check the boundary)" : "form"}`);
     }
