@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Declaration, LoadedDeclaration } from "../declaration/index.js";
 import { startAuditChainer } from "../audit/index.js";
-import { createMailer, type MailAddress, type Mailer } from "../mail/index.js";
+import { createMailer, MailError, type MailAddress, type Mailer } from "../mail/index.js";
 import { publishDeclaration } from "../notice/index.js";
 import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
@@ -48,6 +48,21 @@ export function mailSender(decl: Declaration, env: Record<string, string | undef
   return env.PLEDGE_MAIL_FROM || { name: decl.organization.shortName ?? decl.organization.name, address: decl.organization.contact.email ?? "privacy@localhost" };
 }
 
+/** The mailer, with a warn line for each mail the server could not hand over: the person is told to try again, the operator why. */
+function logMailFailures(mailer: Mailer, logger: Logger): Mailer {
+  return {
+    mode: mailer.mode,
+    async send(m) {
+      try {
+        return await mailer.send(m);
+      } catch (err) {
+        logger.warn({ err: err instanceof MailError ? (err.cause as Error | undefined)?.message : (err as Error).message, subject: m.subject }, "mail not sent");
+        throw err;
+      }
+    },
+  };
+}
+
 const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
 /** Request settings, with overrides from the environment (PLEDGE_THROTTLE_MS, PLEDGE_LEASE_MS, PLEDGE_BACKOFF_BASE_MS, PLEDGE_MAX_ATTEMPTS, PLEDGE_EXPORT_TTL_DAYS). */
@@ -77,7 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   logger.info({ version: options.declaration.declaration.version, published, store: store.describe }, "declaration loaded");
   const decl = options.declaration.declaration;
   const metrics = new Metrics();
-  const mailer = options.mailer ?? createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: mailSender(decl, env), outboxDir: join(dataDir, "outbox") });
+  const mailer = logMailFailures(options.mailer ?? createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: mailSender(decl, env), outboxDir: join(dataDir, "outbox") }), logger);
   const requests: RequestsContext = {
     store,
     declaration: () => options.declaration.declaration,
