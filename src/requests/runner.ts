@@ -505,6 +505,16 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
   }
 }
 
+/** The text with every identity value of the request replaced by its masked form, in any case. */
+async function maskIdentitiesIn(ctx: RequestsContext, requestId: string, text: string): Promise<string> {
+  const r = await ctx.store.db.selectFrom("requests").select("identities").where("id", "=", requestId).executeTakeFirst();
+  let out = text;
+  for (const [type, values] of Object.entries(JSON.parse(r?.identities ?? "{}") as Identities)) {
+    for (const v of values) if (v.length >= 3) out = out.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), maskIdentity(type, v));
+  }
+  return out;
+}
+
 /** What a step did over its runs: counts added, reasons joined, per dataset. */
 export function mergeReports(before: DatasetReport[] | undefined, now: DatasetReport[]): DatasetReport[] {
   if (!before?.length) return now;
@@ -564,7 +574,9 @@ export async function runDueTasks(ctx: RequestsContext, options: { owner?: strin
       const now = ctx.clock().toISOString();
       await ctx.store.db.updateTable("request_tasks").set({ status: status ?? "done", result: JSON.stringify(result), error: null, lease_until: null, lease_owner: null, updated_at: now }).where("id", "=", t.id).execute();
     } catch (err) {
-      const message = (err as Error).message;
+      // A database may quote the value it choked on ("invalid input syntax for type integer: …"): the
+      // person's identities are masked before the error reaches the task, the timeline and the log.
+      const message = await maskIdentitiesIn(ctx, t.request_id, (err as Error).message);
       const exhausted = t.attempts >= ctx.settings.maxAttempts;
       const next = new Date(ctx.clock().getTime() + backoffMs(t.attempts, ctx.settings.backoffBaseMs, ctx.settings.backoffMaxMs)).toISOString();
       await ctx.store.db

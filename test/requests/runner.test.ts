@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { mergeReports } from "../../src/requests/index.js";
+import { after, before, describe, it } from "node:test";
+import { parseDeclaration } from "../../src/declaration/index.js";
+import { mergeReports, RequestInputSchema, requestTasks, requestTimeline, runDueTasks, submitRequest, verifyRequest, type TaskFailure } from "../../src/requests/index.js";
+import type { Store } from "../../src/store/index.js";
+import { minimalYaml } from "../helpers/declarations.js";
+import { testContext } from "../helpers/requests.js";
+import { forEachStore } from "../helpers/stores.js";
 
 describe("a step that runs again", () => {
   it("adds what it did to what it did before", () => {
@@ -17,3 +22,48 @@ describe("a step that runs again", () => {
   });
 });
 
+
+forEachStore("a failing system's error", (target) => {
+  let store: Store;
+  before(async () => {
+    store = await target.open();
+  });
+  after(async () => {
+    await store.close();
+  });
+
+  it("never carries the person's identity into the task, the timeline or the log, even when the database quotes it", async () => {
+    const decl = parseDeclaration(
+      minimalYaml(`systems:
+  shop:
+    name: Shop
+    connector: { engine: sqlite, path: shop.db }
+    datasets:
+      customers: { fields: { id: { primaryKey: true }, email: { category: user.contact.email, identity: email } } }
+`),
+    ).declaration;
+    const failures: TaskFailure[] = [];
+    const ctx = testContext(store, decl, { settings: { maxAttempts: 1 } });
+    ctx.onTaskError = (f) => failures.push(f);
+    // A database that echoes the value it was given, as PostgreSQL does for a bad cast.
+    ctx.connectors = {
+      async use() {
+        throw new Error(`invalid input syntax for type integer: "Leaky.Person@Example.org"`);
+      },
+      async sweep() {},
+      async close() {},
+    };
+    const who = "leaky.person@example.org";
+    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identity: who }), {});
+    assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(who))).ok);
+    await runDueTasks(ctx);
+    const tasks = await requestTasks(ctx, requestId);
+    const failed = tasks.find((t) => t.status === "failed");
+    assert.ok(failed?.error, "the task failed and says why");
+    assert.match(failed.error, /invalid input syntax for type integer: "l\*+@example\.org"/i);
+    const said = [failed.error, ...(await requestTimeline(ctx, requestId)).map((e) => e.message), ...failures.map((f) => f.error)].join("\n");
+    assert.ok(!said.toLowerCase().includes(who), said);
+    assert.equal(failures.length, 1);
+    assert.equal(failures[0].exhausted, true);
+  });
+});
