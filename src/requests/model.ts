@@ -61,6 +61,10 @@ export type RequestInput = z.output<typeof RequestInputSchema>;
 /** `expired`: never verified within the time a code may be asked for, and redacted. */
 export const REQUEST_STATUSES = ["unverified", "pending_approval", "in_progress", "needs_attention", "completed", "denied", "expired"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+/** The statuses of a request that is over: answered, refused, or never confirmed. */
+export const CLOSED_STATUSES: readonly RequestStatus[] = ["completed", "denied", "expired"];
+/** Whether a request is still open (its clock runs, its page refreshes). */
+export const isOpen = (status: string): boolean => !(CLOSED_STATUSES as readonly string[]).includes(status);
 /** `review`: waits for staff to confirm what a task found (identities matching several people). */
 export type TaskStatus = "pending" | "running" | "done" | "failed" | "manual" | "waiting" | "skipped" | "review";
 /** `contact`: finds, in the organization's own data, where to send the code for an identity that is not an email. */

@@ -31,6 +31,8 @@ import {
   type TaskView,
   type Verification,
   UNVERIFIED_RIGHTS,
+  CLOSED_STATUSES,
+  isOpen,
 } from "./model.js";
 import { deleteExports, redactRequest } from "./records.js";
 import { CODE_TTL_MS, checkCode, newCode, type CodeCheck } from "./verification.js";
@@ -363,8 +365,7 @@ export async function getRequest(ctx: RequestsContext, id: string): Promise<Requ
   return toView(r);
 }
 
-const CLOSED: RequestStatus[] = ["completed", "denied", "expired"];
-const closedSql = sql`status in (${sql.join(CLOSED)})`;
+const closedSql = sql`status in (${sql.join([...CLOSED_STATUSES])})`;
 const effectiveDue = sql<string>`coalesce(extended_due_at, due_at)`;
 
 /** A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest first. */
@@ -517,7 +518,7 @@ export async function extendDeadline(ctx: RequestsContext, id: string, reason: s
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   if (r.extended_due_at) throw new RequestError("REQUEST_CONFLICT", "the deadline was already extended");
-  if (["completed", "denied", "expired"].includes(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
+  if (!isOpen(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
   const ext = extendedDueDate(r.regime as RequestView["regime"], new Date(r.due_at));
   if (!ext) throw new RequestError("REQUEST_CONFLICT", `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension`);
   if (ctx.clock().toISOString() > r.due_at) throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");

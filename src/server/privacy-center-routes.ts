@@ -13,6 +13,7 @@ import {
   getRequest,
   requesterTimeline,
   requestDelayed,
+  isOpen,
   resendCode,
   submitRequest,
   verifyRequest,
@@ -174,8 +175,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       const r = await findRequestByToken(ctx, params.token);
       if (!r) return c.html(await messagePageHtml({ decl: decl(), title: "Request not found", message: "No request has this address. Check the link in your email." }), 404);
       const exp = await getExportExpiry(ctx, r.id);
-      const open = !["completed", "denied", "expired"].includes(r.status);
-      return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: await requesterTimeline(ctx, r.id), exportExpiresAt: exp?.expiresAt, exportExpired: !!exp?.expired, delayed: open && (await requestDelayed(ctx, r.id)) }));
+      return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: await requesterTimeline(ctx, r.id), exportExpiresAt: exp?.expiresAt, exportExpired: !!exp?.expired, delayed: isOpen(r.status) && (await requestDelayed(ctx, r.id)) }));
     },
   );
 

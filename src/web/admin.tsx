@@ -3,7 +3,7 @@
 /** The admin console: login, requests by deadline (drawn), and a request with its actions. */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
-import { daysLeft, describeVerification, urgencyOf, type RequestCounts, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
+import { daysLeft, describeVerification, isOpen, urgencyOf, type RequestCounts, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView, RIGHT_LABELS } from "./privacy-center.js";
 
@@ -53,8 +53,7 @@ const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
 );
 
 export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; counts: RequestCounts; page: number; pageSize: number; now: Date; csrf?: string; user: string }> = ({ decl, requests, counts, page, pageSize, now, csrf, user }) => {
-  const isOpen = (r: RequestView) => !["completed", "denied", "expired"].includes(r.status);
-  const open = requests.filter(isOpen);
+  const open = requests.filter((r) => isOpen(r.status));
   const maxDays = Math.max(30, ...open.map((r) => Math.abs(daysLeft(new Date(r.effectiveDueAt), now))));
   const first = (page - 1) * pageSize + 1;
   const last = (page - 1) * pageSize + requests.length;
@@ -94,7 +93,7 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; c
                 <td>{r.regime.toUpperCase()}</td>
                 <td>{r.effectiveDueAt.slice(0, 10)}</td>
                 <td>
-                  {isOpen(r) ? (
+                  {isOpen(r.status) ? (
                     <>
                       <span class={`bar ${urgency}`} style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`} aria-hidden="true"></span>{" "}
                       <span class={urgency}>{left < 0 ? `${-left} days overdue` : `${left} days`}</span>
@@ -134,7 +133,7 @@ export const RequestDetailPage: FC<{
 }> = ({ decl, request: r, tasks, events, documents, now, csrf, user, canApprove, canAct }) => {
   const due = new Date(r.effectiveDueAt);
   const left = daysLeft(due, now);
-  const open = !["completed", "denied", "expired"].includes(r.status);
+  const open = isOpen(r.status);
   const action = (path: string) => `/admin/requests/${r.id}/${path}`;
   return (
     <Page title={`Request ${r.id} — Pledge`} organization={decl.organization.name}>

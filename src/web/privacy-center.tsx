@@ -4,7 +4,7 @@
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
-import { RECTIFIABLE } from "../requests/index.js";
+import { isOpen, RECTIFIABLE } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
 
 export const RIGHT_LABELS: Record<string, { title: string; help: string }> = {
@@ -270,7 +270,7 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
 };
 
 export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean; delayed?: boolean }> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed }) => {
-  const open = !["completed", "denied"].includes(request.status);
+  const open = isOpen(request.status);
   return (
     <Page title="Your request" organization={decl.organization.name}>
       {open ? <meta http-equiv="refresh" content="3" /> : null}
