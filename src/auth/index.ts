@@ -227,7 +227,7 @@ const MAX_DELAY_MS = 3000;
  * anywhere beyond 10 slow every further try by up to 3 s. On success, a new
  * session whose cookie value is returned.
  */
-export async function signIn(store: Store, input: { email: string; password: string; ip?: string }, now: Date = new Date(), sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<SignInResult> {
+export async function signIn(store: Store, input: { email: string; password: string; ip?: string }, now: Date = new Date()): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const ip = input.ip ?? "unknown";
   const limits: RateLimit[] = [
@@ -237,7 +237,7 @@ export async function signIn(store: Store, input: { email: string; password: str
   if (await rateLimitReached(store, limits, now)) return { ok: false, reason: "rate_limited" };
   const byEmail: RateLimit = { key: `login:email:${sha256(email)}`, max: SLOW_AFTER, windowMs: SIGN_IN_WINDOW };
   const failures = await countRateEvents(store, byEmail, now);
-  if (failures >= SLOW_AFTER) await sleep(Math.min(MAX_DELAY_MS, 250 * (failures - SLOW_AFTER + 1)));
+  if (failures >= SLOW_AFTER) await new Promise((r) => setTimeout(r, Math.min(MAX_DELAY_MS, 250 * (failures - SLOW_AFTER + 1))));
   const user = await authenticate(store, email, input.password);
   if (!user) {
     await recordRateEvents(store, [...limits, byEmail], now);

@@ -33,7 +33,6 @@ export {
   recentSubscriptions,
   unsubscribeHeaders,
   redactMailTokens,
-  SIGNUP_LIMITS,
   NewsletterError,
   type NewsletterContext,
   type SubscriptionRecord,

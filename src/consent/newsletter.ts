@@ -11,6 +11,7 @@ import { appendAudit } from "../audit/index.js";
 import { addDuration, own, parseDuration, type Declaration } from "../declaration/index.js";
 import { rateLimitReached, recordRateEvents, type RateLimit } from "../auth/index.js";
 import type { Mailer } from "../mail/index.js";
+import { DEFAULT_SETTINGS } from "../requests/index.js";
 import { getSecret, type Store } from "../store/index.js";
 import { postWebhook, resolveWebhook } from "../webhooks/index.js";
 import { truncateIp } from "./records.js";
@@ -37,8 +38,8 @@ export interface NewsletterContext {
   limits?: { perAddress: { max: number; windowMs: number }; perIp: { max: number; windowMs: number } };
 }
 
-/** The same limits as verification codes: 5 mails per address in 15 minutes, 20 per network address in an hour. */
-export const SIGNUP_LIMITS = { perAddress: { max: 5, windowMs: 15 * 60_000 }, perIp: { max: 20, windowMs: 60 * 60_000 } };
+/** The same limits as verification codes, by default. */
+const SIGNUP_LIMITS = { perAddress: DEFAULT_SETTINGS.codeLimitPerAddress, perIp: DEFAULT_SETTINGS.codeLimitPerIp };
 
 /** A newsletter that does not exist, a link that is not valid. */
 export class NewsletterError extends Error {

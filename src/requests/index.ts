@@ -42,7 +42,7 @@ export {
   type VerifyResult,
 } from "./service.js";
 export { identityHash, hashIdentities, maskEmail, maskIdentity, type HashContext } from "./identities.js";
-export { runDueTasks, startWorker, advanceRequest, planTasks, backoffMs, createConnectorCache, mergeReports, TASKS_CHANNEL, type Worker } from "./runner.js";
+export { runDueTasks, taskBacklog, startWorker, advanceRequest, planTasks, backoffMs, createConnectorCache, mergeReports, TASKS_CHANNEL, type Worker } from "./runner.js";
 export { redactRequest, sweepRequests, type SweepResult } from "./records.js";
 export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";

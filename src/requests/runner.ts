@@ -31,7 +31,7 @@ import {
   type Identities,
   type SystemCollection,
 } from "../execution/index.js";
-import { getSecret } from "../store/index.js";
+import { getSecret, type Store } from "../store/index.js";
 import { buildExport } from "./export.js";
 import { sealExport } from "./export-seal.js";
 import { hashIdentities, identityHash, maskEmail, maskIdentity } from "./identities.js";
@@ -513,6 +513,22 @@ async function maskIdentitiesIn(ctx: RequestsContext, requestId: string, text: s
     for (const v of values) if (v.length >= 3) out = out.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), maskIdentity(type, v));
   }
   return out;
+}
+
+/**
+ * The work not yet finished, across every worker on the store: unfinished
+ * tasks by kind and status (done and skipped ones are history), and how many
+ * are due to run now and not yet claimed. What `/metrics` reports.
+ */
+export async function taskBacklog(store: Store, now: Date): Promise<{ unfinished: { kind: string; status: string; count: number }[]; due: number }> {
+  const rows = await store.db
+    .selectFrom("request_tasks")
+    .select(["kind", "status", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("status", "not in", ["done", "skipped"])
+    .groupBy(["kind", "status"])
+    .execute();
+  const due = await store.db.selectFrom("request_tasks").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "pending").where("next_run_at", "<=", now.toISOString()).executeTakeFirst();
+  return { unfinished: rows.map((r) => ({ kind: r.kind, status: r.status, count: Number(r.n) })), due: Number(due?.n ?? 0) };
 }
 
 /** What a step did over its runs: counts added, reasons joined, per dataset. */

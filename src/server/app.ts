@@ -8,7 +8,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { LoadedDeclaration } from "../declaration/index.js";
 import { buildNotice, getPublishedDeclaration, listPublishedVersions, renderNoticeMarkdown } from "../notice/index.js";
-import type { RequestsContext } from "../requests/index.js";
+import { taskBacklog, type RequestsContext } from "../requests/index.js";
 import { pingStore, type Store } from "../store/index.js";
 import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
 import { registerPrivacyCenter } from "./privacy-center-routes.js";
@@ -114,11 +114,10 @@ export function createApp(ctx: AppContext): PledgeApp {
       metrics.declaration.set({ version: ctx.declaration().declaration.version }, 1);
       const head = await ctx.store.db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
       metrics.auditEntries.set({}, head?.seq ?? 0);
-      const tasks = await ctx.store.db.selectFrom("request_tasks").select(["kind", "status", (eb) => eb.fn.countAll<number>().as("n")]).where("status", "not in", ["done", "skipped"]).groupBy(["kind", "status"]).execute();
+      const backlog = await taskBacklog(ctx.store, new Date());
       metrics.tasks.reset();
-      for (const t of tasks) metrics.tasks.set({ kind: t.kind, state: t.status }, Number(t.n));
-      const due = await ctx.store.db.selectFrom("request_tasks").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "pending").where("next_run_at", "<=", new Date().toISOString()).executeTakeFirst();
-      metrics.tasksDue.set({}, Number(due?.n ?? 0));
+      for (const t of backlog.unfinished) metrics.tasks.set({ kind: t.kind, state: t.status }, t.count);
+      metrics.tasksDue.set({}, backlog.due);
       return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     },
   );
