@@ -22,6 +22,7 @@ import {
   buildRopa,
   diffDeclarations,
   formatDiff,
+  renderChangeNotice,
   renderNoticeHtml,
   renderNoticeMarkdown,
   ropaToCsv,
@@ -58,7 +59,8 @@ Usage:
                                                        real schema (read-only); exit 1 on errors
   pledge notice [pledge.yaml] [--format html|md] [--out FILE]
   pledge ropa [pledge.yaml] [--format csv|json|jsonld] [--out FILE]
-  pledge diff OLD.yaml NEW.yaml [--format text|json]  what changed, material changes marked
+  pledge diff OLD.yaml NEW.yaml [--format text|json|notice] [--notice-format md|html]
+                                   what changed, material changes marked; notice: the change notice people receive
   pledge schema                                        the declaration's JSON Schema
   pledge serve [pledge.yaml] [--port N] [--host H] [--demo]
   pledge worker [pledge.yaml]                          run request tasks (for servers started with PLEDGE_WORKER=off)
@@ -158,12 +160,14 @@ async function cmdRopa(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdDiff(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" } });
-  const format = pick(z.enum(["text", "json"]), values.format, "format");
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, "notice-format": { type: "string", default: "md" }, out: { type: "string" } });
+  const format = pick(z.enum(["text", "json", "notice"]), values.format, "format");
+  const noticeFormat = pick(z.enum(["md", "html"]), values["notice-format"], "notice-format");
   if (positionals.length !== 2) throw new UsageError("diff takes two declarations: pledge diff OLD.yaml NEW.yaml");
   const [a, b] = await Promise.all(positionals.map((p) => loadDeclaration(p)));
   const d = diffDeclarations(a.declaration, b.declaration);
-  io.out(format === "json" ? JSON.stringify(d, null, 2) : formatDiff(d));
+  if (format === "notice") await emit(io, renderChangeNotice(d, b.declaration, noticeFormat), values.out);
+  else io.out(format === "json" ? JSON.stringify(d, null, 2) : formatDiff(d));
   return 0;
 }
 

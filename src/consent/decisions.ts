@@ -5,7 +5,7 @@
  * objection or a marketing opt-out denies. Restrictions and objections made by
  * rights requests count. Answers are cached; writes invalidate them.
  */
-import { own, type Declaration } from "../declaration/index.js";
+import { basesOf, categoriesOf, categoryWithin, objectionKind, own, type Declaration } from "../declaration/index.js";
 import { subjectFlags } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { currentState } from "./records.js";
@@ -76,9 +76,14 @@ async function decideUncached(ctx: DecisionContext, subject: string, purpose: st
   const device = subject.startsWith("device:") ? subject.slice(7) : undefined;
   const flags = device ? [] : await subjectFlags(ctx, subjectType, subject);
   if (flags.some((f) => f.kind === "restricted")) return out("deny", "processing is restricted at the person's request (GDPR Art 18)");
-  if (flags.some((f) => f.kind === "objection" && (f.purpose === null || f.purpose === purpose))) return out("deny", "the person objected to this purpose (GDPR Art 21)");
+  // An objection reaches only purposes that can be objected to: never invoicing on a legal obligation.
+  if (objectionKind(p) && flags.some((f) => f.kind === "objection" && (f.purpose === null || f.purpose === purpose))) return out("deny", "the person objected to this purpose (GDPR Art 21)");
   if (flags.some((f) => f.kind === "consent_withdrawn" && (f.purpose === null || f.purpose === purpose))) return out("deny", "the person withdrew consent through a rights request (GDPR Art 7(3))");
   if ((p.sold || p.shared) && flags.some((f) => f.kind === "opt_out_sale")) return out("deny", "the person opted out of the sale or sharing of their data (Cal. Civ. Code 1798.120)");
+  // A limit of sensitive data leaves only the uses § 7027(m) allows: providing what the person asked for, security, the law.
+  if (flags.some((f) => f.kind === "limit_sensitive") && usesSensitive(decl, p.dataCategories) && !basesOf(p).some((b) => b.basis === "contract" || b.basis === "legal_obligation" || b.basis === "vital_interests")) {
+    return out("deny", "the person limited the use of their sensitive personal information (Cal. Civ. Code 1798.121)");
+  }
   const state = (await currentState(ctx.store, device ? { deviceId: device } : { subjectId: subject }, now))[purpose];
   if (state && state.state !== "given" && MARKETING.test(`${purpose} ${p.name} ${p.dpv ?? ""}`) && p.legalBasis !== "consent") {
     return out("deny", `marketing opt-out (${state.state} ${state.at.slice(0, 10)}, ${state.method})`);
@@ -106,4 +111,10 @@ async function decideUncached(ctx: DecisionContext, subject: string, purpose: st
     default:
       return out("deny", "the purpose states no legal basis");
   }
+}
+
+/** Whether a purpose's categories include CCPA sensitive personal information. */
+function usesSensitive(decl: Declaration, categories: readonly string[]): boolean {
+  const cats = categoriesOf(decl);
+  return Object.entries(cats).some(([k, v]) => v.sensitive && categories.some((c) => categoryWithin(k, c) || categoryWithin(c, k)));
 }

@@ -38,10 +38,10 @@ export {
   type SubscriptionRecord,
 } from "./newsletter.js";
 
-import type { Declaration } from "../declaration/index.js";
+import { honoursGpc, type Declaration } from "../declaration/index.js";
 
 /** `/.well-known/gpc.json` from the declaration's stance. */
 export function gpcStance(decl: Declaration): { gpc: boolean; lastUpdate: string } {
-  return { gpc: decl.consent?.signals.gpc ?? false, lastUpdate: decl.effectiveDate };
+  return { gpc: honoursGpc(decl), lastUpdate: decl.effectiveDate };
 }
 export { bannerBundle } from "./bundle.js";

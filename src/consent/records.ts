@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { appendAudit, appendAuditIn } from "../audit/index.js";
-import { addDuration, parseDuration, type Declaration } from "../declaration/index.js";
+import { addDuration, honoursGpc, parseDuration, type Declaration } from "../declaration/index.js";
 import type { Store } from "../store/index.js";
 import { DEFAULT_TEXTS, type Language } from "./texts.js";
 
@@ -91,8 +91,8 @@ function computeBannerConfig(decl: Declaration, language: Language): BannerConfi
     textHash: sha({ texts, categories }),
     language,
     validityDays,
-    honourGpc: c?.signals.gpc ?? true,
-    honourDnt: c?.signals.dnt ?? false,
+    honourGpc: honoursGpc(decl),
+    honourDnt: c?.signals?.dnt ?? false,
     texts,
     categories,
     noticeUrl: "/privacy#cookies",
@@ -166,7 +166,7 @@ export async function recordConsent(store: Store, decl: Declaration, input: Reco
   const services = new Set(Object.values(cats).flatMap((c) => c.services.map((s) => s.id)));
   for (const id of Object.keys(input.services ?? {})) if (!services.has(id)) throw new ConsentError(`services.${id}: unknown service${services.size ? ` (expected one of ${[...services].join(", ")})` : ": the declaration names none"}`);
   // California 11 CCR 7025, Colorado: a GPC signal is an opt-out of sale and sharing that a banner click does not undo.
-  const gpc = !!input.gpcSignal && (decl.consent?.signals.gpc ?? false);
+  const gpc = !!input.gpcSignal && honoursGpc(decl);
   const categories: Record<string, ConsentState> = {};
   for (const [id, cat] of Object.entries(cats)) {
     if (cat.essential) categories[id] = "given";
@@ -329,3 +329,4 @@ export async function consentRates(store: Store, decl: Declaration, since: Date)
   }
   return [...acc].map(([k, v]) => ({ day: k.split("|")[0], category: k.split("|")[1], ...v })).sort((a, b) => a.day.localeCompare(b.day));
 }
+

@@ -1,4 +1,5 @@
 import { DURATION_PATTERN } from "./schema.js";
+import type { DeadlineRule } from "./law.js";
 
 export type DurationUnit = "hour" | "day" | "week" | "month" | "year";
 
@@ -50,4 +51,58 @@ export function addDuration(from: Date, d: ParsedDuration): Date {
 export function durationDays(d: ParsedDuration): number {
   const per: Record<DurationUnit, number> = { hour: 1 / 24, day: 1, week: 7, month: 30.44, year: 365.25 };
   return d.amount * per[d.unit];
+}
+
+/** A legal clock in words, singular where it is one (`1 month`, `45 days`, `15 business days`, `72 hours`). */
+export function formatRule(rule: DeadlineRule): string {
+  const unit = { days: "day", months: "month", business_days: "business day", hours: "hour" }[rule.unit];
+  return `${rule.amount} ${unit}${rule.amount === 1 ? "" : "s"}`;
+}
+
+/** Adds business days: weekends are skipped (public holidays are not modelled). */
+export function addBusinessDays(from: Date, amount: number): Date {
+  const d = new Date(from.getTime());
+  let left = amount;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const wd = d.getUTCDay();
+    if (wd !== 0 && wd !== 6) left--;
+  }
+  return d;
+}
+
+/** Adds a legal clock to a date: hours, calendar days, calendar months (EDPB Guidelines 01/2022) or business days. */
+export function addDeadline(from: Date, rule: DeadlineRule): Date {
+  switch (rule.unit) {
+    case "business_days":
+      return addBusinessDays(from, rule.amount);
+    case "hours":
+      return addDuration(from, { amount: rule.amount, unit: "hour" });
+    case "months":
+      return addDuration(from, { amount: rule.amount, unit: "month" });
+    case "days":
+      return addDuration(from, { amount: rule.amount, unit: "day" });
+  }
+}
+
+/**
+ * Whether a promised duration fits within a legal clock, compared on the
+ * calendar: "1 month" fits "1 month" exactly, "30 days" fits "1 month" only
+ * where every month has 30 days or more… so it is compared from the worst
+ * start (February). Business days are compared as the shortest calendar span
+ * they can cover.
+ */
+export function fitsWithin(promised: ParsedDuration, legal: DeadlineRule): boolean {
+  const unitOf: Record<DurationUnit, DeadlineRule["unit"]> = { hour: "hours", day: "days", week: "days", month: "months", year: "months" };
+  const asRule = (d: ParsedDuration): DeadlineRule => ({ amount: d.unit === "week" ? d.amount * 7 : d.unit === "year" ? d.amount * 12 : d.amount, unit: unitOf[d.unit] });
+  const p = asRule(promised);
+  if (p.unit === legal.unit) return p.amount <= legal.amount;
+  // Compare on every start date of a leap and a common year: the promise must never run past the law.
+  for (const year of [2023, 2024]) {
+    for (let day = 0; day < 366; day++) {
+      const start = new Date(Date.UTC(year, 0, 1 + day));
+      if (addDeadline(start, p).getTime() > addDeadline(start, legal).getTime()) return false;
+    }
+  }
+  return true;
 }

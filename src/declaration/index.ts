@@ -29,6 +29,13 @@ export {
   RELATIONS,
   MATCH_MODES,
   own,
+  basesOf,
+  objectionKind,
+  honoursGpc,
+  promisedResponseTime,
+  recipientPlace,
+  type ScopedLegalBasis,
+  type ProcessorActivity,
 } from "./schema.js";
 export {
   parseDeclaration,
@@ -54,7 +61,7 @@ export {
 } from "./taxonomy.js";
 export * from "./law.js";
 export { categoriesReceived, identitiesReceived } from "./recipients.js";
-export { parseDuration, addDuration, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
+export { parseDuration, addDuration, addBusinessDays, addDeadline, fitsWithin, formatRule, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
 export { suggest, didYouMean } from "./suggest.js";
 export {
   buildDatasetGraph,
@@ -72,4 +79,4 @@ export {
   type FollowedEdge,
 } from "./graph.js";
 export { DEFAULT_MATCH, identityMatch, fieldMatch, parsePhone, normalizeIdentity, identityEquals, type PhoneNumber } from "./identity.js";
-export { lintDeclaration, LINT_RULES, type Finding, type Severity, type LintRule, type LintRuleId } from "./lint.js";
+export { lintDeclaration, lawsServed, purposeJurisdictions, LINT_RULES, type LawId, type Finding, type Severity, type LintRule, type LintRuleId } from "./lint.js";

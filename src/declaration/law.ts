@@ -5,98 +5,255 @@
  */
 import type { RightName } from "./schema.js";
 
-export type RegimeId = "gdpr" | "uk_gdpr" | "ccpa" | "lgpd" | "pipeda" | "vcdpa" | "cpa";
+export type RegimeId =
+  | "gdpr"
+  | "uk_gdpr"
+  | "ccpa"
+  | "vcdpa"
+  | "cpa"
+  | "ctdpa"
+  | "tdpsa"
+  | "ocpa"
+  | "ucpa"
+  | "icdpa"
+  | "mtcdpa"
+  | "dpdpa"
+  | "njdpa"
+  | "nhpa"
+  | "mncdpa"
+  | "modpa"
+  | "tipa"
+  | "incdpa"
+  | "kcdpa"
+  | "ndpa"
+  | "ridtppa"
+  | "lgpd"
+  | "pipeda"
+  | "quebec"
+  | "fadp"
+  | "none";
 
 export interface DeadlineRule {
   amount: number;
-  unit: "days" | "months" | "business_days";
+  unit: "days" | "months" | "business_days" | "hours";
 }
+
+/** A clock with its source: when it runs, and the article that sets it. */
+export interface CitedDeadline extends DeadlineRule {
+  cite: string;
+}
+
+/**
+ * The family of a regime decides the wording a person is given: EU-style
+ * (articles, a supervisory authority, a court), US-state (the attorney
+ * general, an appeal), or the law's own.
+ */
+export type RegimeFamily = "gdpr" | "us_state" | "other" | "none";
 
 export interface Regime {
   id: RegimeId;
   name: string;
+  family: RegimeFamily;
+  /** The jurisdiction codes of the declaration that this regime governs. */
+  jurisdictions: readonly string[];
   /** Rights a person has under the regime. */
   rights: RightName[];
   /** Time to answer a request, counted from receipt. */
   deadline: DeadlineRule;
-  /** The longest extension, with notice and reasons. */
+  /** The longest extension, with notice and reasons; none where the law allows none. */
   extension?: DeadlineRule;
+  /** Opt-out of sale or sharing and limiting sensitive data have their own, shorter clock. */
+  optOutDeadline?: CitedDeadline;
+  /** A confirmation of receipt must go out within this time of receipt, before any verification. */
+  receipt?: CitedDeadline;
+  /** A refused request can be appealed; the organization answers the appeal within this time. */
+  appeal?: CitedDeadline & { extension?: DeadlineRule; check?: boolean };
+  /** The law makes universal opt-out signals (Global Privacy Control) binding from this date. */
+  universalOptOut?: { since: string; cite: string; check?: boolean };
   /** Verification required before acting on requests. */
   verificationRequired: boolean;
+  /** Where a person complains, in the words a refusal uses. */
+  complaintTo: string;
   cite: string;
   check?: boolean;
 }
 
-/** Rights request deadlines and rights per regime. */
+const GDPR_RIGHTS: RightName[] = ["access", "rectification", "erasure", "restriction", "portability", "objection", "automated_decision", "withdraw_consent", "complaint"];
+/** The rights the US state laws modelled on Virginia's give: access, correction, deletion, portability, opting out. */
+const US_STATE_RIGHTS: RightName[] = ["access", "rectification", "erasure", "portability", "opt_out_sale"];
+const days = (amount: number): DeadlineRule => ({ amount, unit: "days" });
+
+/**
+ * A US state law of the Virginia model: 45 days to answer, 45 more once with
+ * notice, an appeal answered by the controller (60 days unless noted), and the
+ * attorney general as the complaint route.
+ */
+function usState(
+  id: RegimeId,
+  name: string,
+  state: string,
+  cite: string,
+  o: { deadline?: number; appeal?: { days: number; extension?: number; cite: string } | null; universalOptOut?: { since: string; cite: string }; rights?: RightName[]; check?: boolean },
+): Regime {
+  return {
+    id,
+    name,
+    family: "us_state",
+    jurisdictions: [`US-${state}`],
+    rights: o.rights ?? US_STATE_RIGHTS,
+    deadline: days(o.deadline ?? 45),
+    extension: days(45),
+    ...(o.appeal ? { appeal: { ...days(o.appeal.days), ...(o.appeal.extension ? { extension: days(o.appeal.extension) } : {}), cite: o.appeal.cite, ...(o.check ? { check: true } : {}) } } : {}),
+    ...(o.universalOptOut ? { universalOptOut: { ...o.universalOptOut, ...(o.check ? { check: true } : {}) } } : {}),
+    verificationRequired: true,
+    complaintTo: `the ${stateName(state)} Attorney General`,
+    cite,
+    ...(o.check ? { check: true } : {}),
+  };
+}
+
+function stateName(code: string): string {
+  return US_STATES[code] ?? code;
+}
+
+const US_STATES: Record<string, string> = {
+  CA: "California", VA: "Virginia", CO: "Colorado", CT: "Connecticut", TX: "Texas", OR: "Oregon", UT: "Utah", IA: "Iowa", MT: "Montana", DE: "Delaware",
+  NJ: "New Jersey", NH: "New Hampshire", MN: "Minnesota", MD: "Maryland", TN: "Tennessee", IN: "Indiana", KY: "Kentucky", NE: "Nebraska", RI: "Rhode Island",
+};
+
+/**
+ * Rights request deadlines, extensions, appeals and opt-out signals per regime,
+ * one row per law. Rows marked `check` cite a section that should be read
+ * again against the statute before relying on it (see docs/law.md).
+ */
 export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
-  // GDPR Art 12(3): one month from receipt, extendable by two further months.
+  // GDPR Art 12(3): one month from receipt, +2 months; months are calendar months (EDPB Guidelines 01/2022, para 157-159).
   gdpr: {
     id: "gdpr",
     name: "GDPR",
-    rights: ["access", "rectification", "erasure", "restriction", "portability", "objection", "automated_decision", "withdraw_consent", "complaint"],
+    family: "gdpr",
+    jurisdictions: ["EU", "EEA"],
+    rights: GDPR_RIGHTS,
     deadline: { amount: 1, unit: "months" },
     extension: { amount: 2, unit: "months" },
     verificationRequired: false,
+    complaintTo: "a supervisory authority, in particular in the EU member state where you live, work or where the infringement took place (GDPR Art 77), and to seek a judicial remedy before the courts (GDPR Art 79)",
     cite: "GDPR Art 12(3)",
   },
-  // UK GDPR Art 12(3); the clock starts when identity proof arrives.
+  // UK GDPR Art 12(3); the clock starts when identity proof arrives (Data (Use and Access) Act 2025 s 76, ICO guidance).
   uk_gdpr: {
     id: "uk_gdpr",
     name: "UK GDPR",
-    rights: ["access", "rectification", "erasure", "restriction", "portability", "objection", "automated_decision", "withdraw_consent", "complaint"],
+    family: "gdpr",
+    jurisdictions: ["UK", "GB"],
+    rights: GDPR_RIGHTS,
     deadline: { amount: 1, unit: "months" },
     extension: { amount: 2, unit: "months" },
     verificationRequired: false,
+    complaintTo: "the Information Commissioner's Office (UK GDPR Art 77), and to seek a judicial remedy before the courts (UK GDPR Art 79)",
     cite: "UK GDPR Art 12(3)",
   },
-  // Cal. Civ. Code 1798.130(a)(2): 45 days, +45 with notice.
+  // Cal. Civ. Code 1798.130(a)(2); 11 CCR § 7021(a)-(b): 45 days, +45; receipt confirmed within 10 business days;
+  // opt-out of sale/sharing and limit: at most 15 business days (§ 7026(f), § 7027(g)); GPC binding (§ 7025(b)).
   ccpa: {
     id: "ccpa",
     name: "CCPA/CPRA",
+    family: "us_state",
+    jurisdictions: ["US-CA"],
     rights: ["access", "erasure", "rectification", "opt_out_sale", "limit_sensitive"],
-    deadline: { amount: 45, unit: "days" },
-    extension: { amount: 45, unit: "days" },
+    deadline: days(45),
+    extension: days(45),
+    optOutDeadline: { amount: 15, unit: "business_days", cite: "11 CCR § 7026(f), § 7027(g)" },
+    receipt: { amount: 10, unit: "business_days", cite: "11 CCR § 7021(a)" },
+    universalOptOut: { since: "2020-08-14", cite: "11 CCR § 7025(b)" },
     verificationRequired: true,
-    cite: "Cal. Civ. Code 1798.130(a)(2)",
+    complaintTo: "the California Privacy Protection Agency or the California Attorney General",
+    cite: "Cal. Civ. Code 1798.130(a)(2); 11 CCR § 7021(b)",
   },
-  // LGPD Art 19(II): full statement within 15 days.
+  // Va. Code § 59.1-577(B): 45 + 45; appeal § 59.1-577(C): 60 days.
+  vcdpa: usState("vcdpa", "Virginia VCDPA", "VA", "Va. Code § 59.1-577(B)", { appeal: { days: 60, cite: "Va. Code § 59.1-577(C)" } }),
+  // C.R.S. 6-1-1306(2); appeal 6-1-1306(3): 45 days + 60; universal opt-out 6-1-1306(1)(a)(IV) from 2024-07-01.
+  cpa: usState("cpa", "Colorado CPA", "CO", "C.R.S. 6-1-1306(2)", { appeal: { days: 45, extension: 60, cite: "C.R.S. 6-1-1306(3)" }, universalOptOut: { since: "2024-07-01", cite: "C.R.S. 6-1-1306(1)(a)(IV)" } }),
+  ctdpa: usState("ctdpa", "Connecticut CTDPA", "CT", "Conn. Gen. Stat. § 42-518(b)", { appeal: { days: 60, cite: "Conn. Gen. Stat. § 42-518(d)" }, universalOptOut: { since: "2025-01-01", cite: "Conn. Gen. Stat. § 42-520(a)(1)(A)(ii)" }, check: true }),
+  tdpsa: usState("tdpsa", "Texas TDPSA", "TX", "Tex. Bus. & Com. Code § 541.052(b)", { appeal: { days: 60, cite: "Tex. Bus. & Com. Code § 541.053" }, universalOptOut: { since: "2025-01-01", cite: "Tex. Bus. & Com. Code § 541.055(e)" } }),
+  ocpa: usState("ocpa", "Oregon OCPA", "OR", "ORS 646A.576(2)", { appeal: { days: 45, extension: 45, cite: "ORS 646A.576(5)" }, universalOptOut: { since: "2026-01-01", cite: "ORS 646A.574(1)(b)" }, check: true }),
+  // Utah UCPA § 13-61-203(4): 45 + 45, no appeal, no universal opt-out.
+  ucpa: usState("ucpa", "Utah UCPA", "UT", "Utah Code § 13-61-203(4)", { appeal: null, rights: ["access", "erasure", "portability", "opt_out_sale"] }),
+  // Iowa Code § 715D.4(2): 90 days + 45; appeal § 715D.4(4): 60 days.
+  icdpa: usState("icdpa", "Iowa ICDPA", "IA", "Iowa Code § 715D.4(2)", { deadline: 90, appeal: { days: 60, cite: "Iowa Code § 715D.4(4)" }, rights: ["access", "erasure", "portability", "opt_out_sale"], check: true }),
+  mtcdpa: usState("mtcdpa", "Montana MCDPA", "MT", "Mont. Code Ann. § 30-14-2808(3)", { appeal: { days: 60, cite: "Mont. Code Ann. § 30-14-2808(4)" }, universalOptOut: { since: "2025-01-01", cite: "Mont. Code Ann. § 30-14-2808(1)(b)" }, check: true }),
+  dpdpa: usState("dpdpa", "Delaware DPDPA", "DE", "Del. Code tit. 6, § 12D-104(c)", { appeal: { days: 60, cite: "Del. Code tit. 6, § 12D-104(d)" }, universalOptOut: { since: "2026-01-01", cite: "Del. Code tit. 6, § 12D-104(a)(6)" }, check: true }),
+  njdpa: usState("njdpa", "New Jersey NJDPA", "NJ", "N.J.S.A. 56:8-166.10(d)", { appeal: { days: 45, extension: 60, cite: "N.J.S.A. 56:8-166.10(e)" }, universalOptOut: { since: "2025-07-15", cite: "N.J.S.A. 56:8-166.11(a)" }, check: true }),
+  nhpa: usState("nhpa", "New Hampshire privacy law", "NH", "RSA 507-H:4, II", { appeal: { days: 60, cite: "RSA 507-H:4, III" }, universalOptOut: { since: "2025-01-01", cite: "RSA 507-H:4, I(e)" }, check: true }),
+  mncdpa: usState("mncdpa", "Minnesota MCDPA", "MN", "Minn. Stat. § 325M.14, subd. 1", { appeal: { days: 45, extension: 60, cite: "Minn. Stat. § 325M.14, subd. 4" }, universalOptOut: { since: "2025-07-31", cite: "Minn. Stat. § 325M.12, subd. 1(e)" }, check: true }),
+  modpa: usState("modpa", "Maryland MODPA", "MD", "Md. Code, Com. Law § 14-4605(c)", { appeal: { days: 60, cite: "Md. Code, Com. Law § 14-4605(e)" }, universalOptOut: { since: "2025-10-01", cite: "Md. Code, Com. Law § 14-4605(b)(3)" }, check: true }),
+  tipa: usState("tipa", "Tennessee TIPA", "TN", "Tenn. Code § 47-18-3303(c)", { appeal: { days: 60, cite: "Tenn. Code § 47-18-3303(d)" }, check: true }),
+  incdpa: usState("incdpa", "Indiana ICDPA", "IN", "Ind. Code § 24-15-3-2(c)", { appeal: { days: 60, cite: "Ind. Code § 24-15-3-2(d)" }, check: true }),
+  kcdpa: usState("kcdpa", "Kentucky KCDPA", "KY", "KRS 367.3613(2)", { appeal: { days: 60, cite: "KRS 367.3613(3)" }, check: true }),
+  ndpa: usState("ndpa", "Nebraska NDPA", "NE", "Neb. Rev. Stat. § 87-1108(1)", { appeal: { days: 60, cite: "Neb. Rev. Stat. § 87-1108(3)" }, universalOptOut: { since: "2025-01-01", cite: "Neb. Rev. Stat. § 87-1107(1)(b)" }, check: true }),
+  ridtppa: usState("ridtppa", "Rhode Island DTPPA", "RI", "R.I. Gen. Laws § 6-48.1-5(e)", { appeal: { days: 60, cite: "R.I. Gen. Laws § 6-48.1-5(f)" }, check: true }),
+  // LGPD Art 19: simplified answer at once (I), full statement within 15 days (II); no extension.
   lgpd: {
     id: "lgpd",
     name: "LGPD",
-    rights: ["access", "rectification", "erasure", "portability", "withdraw_consent", "restriction"],
-    deadline: { amount: 15, unit: "days" },
+    family: "other",
+    jurisdictions: ["BR"],
+    rights: ["access", "rectification", "erasure", "portability", "withdraw_consent", "restriction", "objection", "complaint"],
+    deadline: days(15),
     verificationRequired: false,
+    complaintTo: "the National Data Protection Authority (ANPD) (LGPD Art 18 § 1)",
     cite: "LGPD Art 19(II)",
   },
-  // PIPEDA Principle 4.9 / s 8(3): 30 days, +30.
+  // PIPEDA s 8(3)-(4): 30 days, +30 with notice.
   pipeda: {
     id: "pipeda",
     name: "PIPEDA",
-    rights: ["access", "rectification"],
-    deadline: { amount: 30, unit: "days" },
-    extension: { amount: 30, unit: "days" },
+    family: "other",
+    jurisdictions: ["CA"],
+    rights: ["access", "rectification", "withdraw_consent", "complaint"],
+    deadline: days(30),
+    extension: days(30),
     verificationRequired: false,
+    complaintTo: "the Office of the Privacy Commissioner of Canada (PIPEDA s 11)",
     cite: "PIPEDA s 8(3)-(4)",
   },
-  // Va. Code 59.1-577(B): 45 days, +45 once.
-  vcdpa: {
-    id: "vcdpa",
-    name: "Virginia VCDPA",
-    rights: ["access", "rectification", "erasure", "portability", "opt_out_sale"],
-    deadline: { amount: 45, unit: "days" },
-    extension: { amount: 45, unit: "days" },
-    verificationRequired: true,
-    cite: "Va. Code 59.1-577(B)",
+  // Quebec Private Sector Act s 32: 30 days, no extension.
+  quebec: {
+    id: "quebec",
+    name: "Quebec Private Sector Act (Law 25)",
+    family: "other",
+    jurisdictions: ["CA-QC"],
+    rights: ["access", "rectification", "erasure", "portability", "withdraw_consent", "complaint"],
+    deadline: days(30),
+    verificationRequired: false,
+    complaintTo: "the Commission d'accès à l'information du Québec (s 42)",
+    cite: "Act respecting the protection of personal information in the private sector, s 32",
   },
-  // C.R.S. 6-1-1306(2): 45 days, +45 once.
-  cpa: {
-    id: "cpa",
-    name: "Colorado CPA",
-    rights: ["access", "rectification", "erasure", "portability", "opt_out_sale"],
-    deadline: { amount: 45, unit: "days" },
-    extension: { amount: 45, unit: "days" },
+  // Swiss revFADP Art 25(7), FADO Art 18(1): 30 days; an extension is possible only if the person is told within the 30 days.
+  fadp: {
+    id: "fadp",
+    name: "Swiss FADP",
+    family: "other",
+    jurisdictions: ["CH"],
+    rights: ["access", "rectification", "erasure", "portability", "objection", "automated_decision", "complaint"],
+    deadline: days(30),
+    extension: days(30),
+    verificationRequired: false,
+    complaintTo: "the Federal Data Protection and Information Commissioner (FDPIC)",
+    cite: "FADO Art 18(1)",
+    check: true,
+  },
+  // No general privacy statute (US federal level): no legal deadline; Pledge works to 45 days unless the organization promises less.
+  none: {
+    id: "none",
+    name: "no general privacy law",
+    family: "none",
+    jurisdictions: ["US"],
+    rights: [],
+    deadline: days(45),
     verificationRequired: true,
-    cite: "C.R.S. 6-1-1306(2)",
+    complaintTo: "",
+    cite: "no statute: Pledge's working target",
   },
 };
 
@@ -106,28 +263,135 @@ export const EEA_COUNTRIES: ReadonlySet<string> = new Set([
   "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
 ]);
 
-/**
- * Countries with an EU adequacy decision (GDPR Art 45). The US is adequate only
- * for organizations certified under the Data Privacy Framework, so it is not here.
- */
-export const ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set([
-  "AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY", "BR",
-]);
+/** An EU adequacy decision (GDPR Art 45) and what it covers. */
+export interface Adequacy {
+  country: string;
+  /** Whom it covers when not the whole country. */
+  scope?: string;
+  cite: string;
+  check?: boolean;
+}
 
-/** Which regime governs a jurisdiction code used in a declaration. */
+/**
+ * Countries with an EU adequacy decision (GDPR Art 45), with their scope. The
+ * US is adequate only for organizations certified under the Data Privacy
+ * Framework, which is mechanism `dpf`, so it is not here.
+ */
+export const ADEQUACY: Readonly<Record<string, Adequacy>> = {
+  AD: { country: "AD", cite: "Decision 2010/625/EU" },
+  AR: { country: "AR", cite: "Decision 2003/490/EC" },
+  CA: { country: "CA", scope: "commercial organizations subject to PIPEDA", cite: "Decision 2002/2/EC" },
+  FO: { country: "FO", cite: "Decision 2010/146/EU" },
+  GG: { country: "GG", cite: "Decision 2003/821/EC" },
+  IL: { country: "IL", cite: "Decision 2011/61/EU" },
+  IM: { country: "IM", cite: "Decision 2004/411/EC" },
+  JP: { country: "JP", scope: "private-sector organizations subject to the APPI", cite: "Decision (EU) 2019/419" },
+  JE: { country: "JE", cite: "Decision 2008/393/EC" },
+  NZ: { country: "NZ", cite: "Decision 2013/65/EU" },
+  KR: { country: "KR", cite: "Decision (EU) 2022/254" },
+  CH: { country: "CH", cite: "Decision 2000/518/EC" },
+  GB: { country: "GB", cite: "Decision (EU) 2021/1772, renewed 2025" },
+  UY: { country: "UY", cite: "Decision 2012/484/EU" },
+  BR: { country: "BR", cite: "Commission adequacy decision for Brazil, 2026", check: true },
+};
+export const ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set(Object.keys(ADEQUACY));
+
+/**
+ * Where the UK lets data go without another safeguard (UK adequacy
+ * regulations, "data bridges"): the EEA, the EU's earlier adequacy countries,
+ * and Korea. The US only for certified organizations (`uk_us_data_bridge`).
+ */
+export const UK_ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set([...EEA_COUNTRIES, "AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "CH", "UY", "KR", "GI"]);
+
+/** A jurisdiction the declaration may name, with the regime that governs its people's requests. */
+export interface JurisdictionInfo {
+  code: string;
+  name: string;
+  regime: RegimeId;
+}
+
+const JURISDICTIONS: ReadonlyMap<string, JurisdictionInfo> = (() => {
+  const m = new Map<string, JurisdictionInfo>();
+  for (const r of Object.values(REGIMES)) for (const j of r.jurisdictions) m.set(j, { code: j, name: j, regime: r.id });
+  for (const c of EEA_COUNTRIES) m.set(c, { code: c, name: c, regime: "gdpr" });
+  return m;
+})();
+
+const STATE_ORDER = Object.keys(US_STATES).sort((a, b) => US_STATES[a].localeCompare(US_STATES[b]));
+
+/** The places a person may choose, with their names, for forms: from the law table. */
+export function jurisdictionChoices(): [string, string][] {
+  return [
+    ["EU", "European Union / EEA"],
+    ["UK", "United Kingdom"],
+    ["CH", "Switzerland"],
+    ["CA-QC", "Canada: Quebec"],
+    ["CA", "Canada: another province"],
+    ["BR", "Brazil"],
+    ...STATE_ORDER.map((s): [string, string] => [`US-${s}`, `United States: ${US_STATES[s]}`]),
+    ["US", "United States: another state"],
+  ];
+}
+
+/** Every jurisdiction code the law table knows. */
+export const KNOWN_JURISDICTIONS: readonly string[] = [...JURISDICTIONS.keys()];
+
+/** Which regime governs a jurisdiction code used in a declaration; undefined for a code the table does not know. */
 export function regimeFor(jurisdiction: string): RegimeId | undefined {
-  if (jurisdiction === "EU" || jurisdiction === "EEA" || EEA_COUNTRIES.has(jurisdiction)) return "gdpr";
-  const table: Record<string, RegimeId> = { UK: "uk_gdpr", GB: "uk_gdpr", "US-CA": "ccpa", BR: "lgpd", CA: "pipeda", "US-VA": "vcdpa", "US-CO": "cpa" };
-  return table[jurisdiction];
+  return JURISDICTIONS.get(jurisdiction)?.regime;
 }
 
 /** Whether a declaration's jurisdictions bring the GDPR (or UK GDPR) into play. */
 export function servesEu(jurisdictions: readonly string[]): boolean {
-  return jurisdictions.some((j) => {
-    const r = regimeFor(j);
-    return r === "gdpr" || r === "uk_gdpr";
-  });
+  return jurisdictions.some((j) => REGIMES[regimeFor(j) ?? "none"].family === "gdpr");
 }
+
+/** Whether they bring in the UK GDPR. */
+export function servesUk(jurisdictions: readonly string[]): boolean {
+  return jurisdictions.some((j) => regimeFor(j) === "uk_gdpr");
+}
+
+/** The regimes of a list of jurisdictions, each once, in order. */
+export function regimesOf(jurisdictions: readonly string[]): RegimeId[] {
+  return [...new Set(jurisdictions.map((j) => regimeFor(j)).filter((r): r is RegimeId => !!r))];
+}
+
+/** A breach notification clock: who must be told, by when, and the article. */
+export interface BreachClock {
+  regime: "gdpr" | "uk_gdpr" | "hipaa" | "lgpd" | "pipeda" | "ccpa" | "fadp" | "quebec";
+  notify: "authority" | "individuals" | "controller" | "media" | "covered_entity";
+  /** A fixed clock from discovery; absent where the law says "without undue delay" or "as soon as feasible". */
+  within?: DeadlineRule;
+  /** The law's own words for the time allowed. */
+  when: string;
+  /** When the duty arises. */
+  condition?: string;
+  cite: string;
+  check?: boolean;
+}
+
+/** Breach clocks per regime, for the breach register. Counted from awareness (GDPR) or discovery (HIPAA). */
+export const BREACH_CLOCKS: readonly BreachClock[] = [
+  { regime: "gdpr", notify: "authority", within: { amount: 72, unit: "hours" }, when: "without undue delay and, where feasible, within 72 hours of becoming aware; reasons for any delay", condition: "unless unlikely to result in a risk to people", cite: "GDPR Art 33(1)" },
+  { regime: "gdpr", notify: "controller", when: "without undue delay after becoming aware", condition: "a processor tells its controller", cite: "GDPR Art 33(2)" },
+  { regime: "gdpr", notify: "individuals", when: "without undue delay", condition: "where the breach is likely to result in a high risk", cite: "GDPR Art 34(1)" },
+  { regime: "uk_gdpr", notify: "authority", within: { amount: 72, unit: "hours" }, when: "without undue delay and, where feasible, within 72 hours, to the ICO", condition: "unless unlikely to result in a risk to people", cite: "UK GDPR Art 33(1)" },
+  { regime: "uk_gdpr", notify: "individuals", when: "without undue delay", condition: "where the breach is likely to result in a high risk", cite: "UK GDPR Art 34(1)" },
+  { regime: "hipaa", notify: "individuals", within: { amount: 60, unit: "days" }, when: "without unreasonable delay and no later than 60 calendar days after discovery", cite: "45 CFR 164.404(b)" },
+  { regime: "hipaa", notify: "media", within: { amount: 60, unit: "days" }, when: "no later than 60 calendar days after discovery", condition: "more than 500 residents of a state or jurisdiction", cite: "45 CFR 164.406" },
+  { regime: "hipaa", notify: "authority", within: { amount: 60, unit: "days" }, when: "to HHS at the same time as individuals; under 500 people, in the annual log within 60 days of the year's end", condition: "500 or more people", cite: "45 CFR 164.408(b)-(c)" },
+  { regime: "hipaa", notify: "covered_entity", within: { amount: 60, unit: "days" }, when: "a business associate tells the covered entity without unreasonable delay and no later than 60 days after discovery", cite: "45 CFR 164.410(b)" },
+  { regime: "lgpd", notify: "authority", within: { amount: 3, unit: "business_days" }, when: "within 3 business days of becoming aware", condition: "a risk or relevant damage to the people", cite: "ANPD Resolution CD/ANPD 15/2024, Art 6" },
+  { regime: "lgpd", notify: "individuals", within: { amount: 3, unit: "business_days" }, when: "within 3 business days of becoming aware", condition: "a risk or relevant damage to the people", cite: "ANPD Resolution CD/ANPD 15/2024, Art 9" },
+  { regime: "pipeda", notify: "authority", when: "as soon as feasible after determining the breach occurred", condition: "a real risk of significant harm", cite: "PIPEDA s 10.1(1)-(2)" },
+  { regime: "pipeda", notify: "individuals", when: "as soon as feasible", condition: "a real risk of significant harm", cite: "PIPEDA s 10.1(3), (6)" },
+  { regime: "ccpa", notify: "individuals", within: { amount: 30, unit: "days" }, when: "in the most expedient time possible and without unreasonable delay, at most 30 calendar days after discovery", condition: "unencrypted personal information of California residents", cite: "Cal. Civ. Code 1798.82(a)", check: true },
+  { regime: "ccpa", notify: "authority", when: "a sample copy to the Attorney General", condition: "more than 500 California residents", cite: "Cal. Civ. Code 1798.82(f)" },
+  { regime: "fadp", notify: "authority", when: "as soon as possible, to the FDPIC", condition: "a likely high risk to the person's personality or fundamental rights", cite: "FADP Art 24(1)" },
+  { regime: "fadp", notify: "individuals", when: "where necessary for their protection or if the FDPIC requests it", cite: "FADP Art 24(4)" },
+  { regime: "quebec", notify: "authority", when: "promptly, to the Commission d'accès à l'information", condition: "a risk of serious injury", cite: "Private Sector Act s 3.5" },
+  { regime: "quebec", notify: "individuals", when: "promptly", condition: "a risk of serious injury", cite: "Private Sector Act s 3.5" },
+];
 
 export interface MechanismInfo {
   name: string;
@@ -135,28 +399,41 @@ export interface MechanismInfo {
   invalidSince?: string;
   why?: string;
   article: string;
+  /** Which law's transfers it covers: EU, UK or both. */
+  covers: "eu" | "uk" | "both";
+  /** Only for importers in this country (the DPF and the UK–US data bridge: certified US organizations). */
+  importerCountry?: string;
+  /** For the UK, the date from which it no longer supports a transfer. */
+  ukInvalidSince?: string;
 }
 
-/** Transfer mechanisms and their status. */
+/** Transfer mechanisms and their status, under the EU and UK GDPR. */
 export const TRANSFER_MECHANISM_INFO: Readonly<Record<string, MechanismInfo>> = {
-  adequacy: { name: "an adequacy decision", article: "GDPR Art 45" },
-  // Commission Implementing Decision (EU) 2023/1795, from 2023-07-10; only for certified organizations.
-  dpf: { name: "the EU–US Data Privacy Framework", article: "GDPR Art 45; Decision (EU) 2023/1795" },
-  scc_2021: { name: "the 2021 standard contractual clauses", article: "GDPR Art 46(2)(c); Decision (EU) 2021/914" },
-  bcr: { name: "binding corporate rules", article: "GDPR Art 46(2)(b), 47" },
-  art49_explicit_consent: { name: "the person's explicit consent (Art 49 derogation)", article: "GDPR Art 49(1)(a)" },
-  art49_contract: { name: "the performance of a contract (Art 49 derogation)", article: "GDPR Art 49(1)(b)-(c)" },
-  art49_public_interest: { name: "important reasons of public interest (Art 49 derogation)", article: "GDPR Art 49(1)(d)" },
-  art49_legal_claims: { name: "legal claims (Art 49 derogation)", article: "GDPR Art 49(1)(e)" },
-  art49_vital_interests: { name: "vital interests (Art 49 derogation)", article: "GDPR Art 49(1)(f)" },
-  art49_public_register: { name: "a public register (Art 49 derogation)", article: "GDPR Art 49(1)(g)" },
-  art49_compelling_interest: { name: "compelling legitimate interests (Art 49 derogation)", article: "GDPR Art 49(1) second subparagraph" },
+  adequacy: { name: "an adequacy decision", article: "GDPR Art 45", covers: "both" },
+  // Commission Implementing Decision (EU) 2023/1795, from 2023-07-10; only for certified US organizations.
+  dpf: { name: "the EU–US Data Privacy Framework", article: "GDPR Art 45; Decision (EU) 2023/1795", covers: "eu", importerCountry: "US" },
+  // The Data Protection (Adequacy) (United States of America) Regulations 2023, from 2023-10-12: the UK Extension to the DPF.
+  uk_us_data_bridge: { name: "the UK–US data bridge", article: "UK GDPR Art 45; SI 2023/1028", covers: "uk", importerCountry: "US" },
+  scc_2021: { name: "the 2021 standard contractual clauses", article: "GDPR Art 46(2)(c); Decision (EU) 2021/914", covers: "eu" },
+  // The UK's International Data Transfer Agreement and Addendum to the EU SCCs, in force 2022-03-21 (DPA 2018 s 119A).
+  uk_idta: { name: "the UK International Data Transfer Agreement", article: "UK GDPR Art 46(2)(d); DPA 2018 s 119A", covers: "uk" },
+  uk_addendum: { name: "the UK Addendum to the EU standard contractual clauses", article: "UK GDPR Art 46(2)(d); DPA 2018 s 119A", covers: "uk" },
+  bcr: { name: "binding corporate rules", article: "GDPR Art 46(2)(b), 47", covers: "both" },
+  code_of_conduct: { name: "an approved code of conduct with binding commitments of the importer", article: "GDPR Art 46(2)(e), 40", covers: "both" },
+  certification: { name: "an approved certification with binding commitments of the importer", article: "GDPR Art 46(2)(f), 42", covers: "both" },
+  art49_explicit_consent: { name: "the person's explicit consent (Art 49 derogation)", article: "GDPR Art 49(1)(a)", covers: "both" },
+  art49_contract: { name: "the performance of a contract (Art 49 derogation)", article: "GDPR Art 49(1)(b)-(c)", covers: "both" },
+  art49_public_interest: { name: "important reasons of public interest (Art 49 derogation)", article: "GDPR Art 49(1)(d)", covers: "both" },
+  art49_legal_claims: { name: "legal claims (Art 49 derogation)", article: "GDPR Art 49(1)(e)", covers: "both" },
+  art49_vital_interests: { name: "vital interests (Art 49 derogation)", article: "GDPR Art 49(1)(f)", covers: "both" },
+  art49_public_register: { name: "a public register (Art 49 derogation)", article: "GDPR Art 49(1)(g)", covers: "both" },
+  art49_compelling_interest: { name: "compelling legitimate interests (Art 49 derogation)", article: "GDPR Art 49(1) second subparagraph", covers: "both" },
   // CJEU C-362/14 Schrems I, 2015-10-06.
-  safe_harbor: { name: "the US–EU Safe Harbor", invalidSince: "2015-10-06", why: "CJEU C-362/14 (Schrems I)", article: "GDPR Art 44-46" },
+  safe_harbor: { name: "the US–EU Safe Harbor", invalidSince: "2015-10-06", why: "CJEU C-362/14 (Schrems I)", article: "GDPR Art 44-46", covers: "both", ukInvalidSince: "2015-10-06" },
   // CJEU C-311/18 Schrems II, 2020-07-16.
-  privacy_shield: { name: "the EU–US Privacy Shield", invalidSince: "2020-07-16", why: "CJEU C-311/18 (Schrems II)", article: "GDPR Art 44-46" },
-  // Decision (EU) 2021/914 Art 4: contracts on the old clauses were valid until 2022-12-27.
-  scc_pre2021: { name: "the pre-2021 standard contractual clauses", invalidSince: "2022-12-27", why: "Decision (EU) 2021/914 Art 4", article: "GDPR Art 46(2)(c)" },
+  privacy_shield: { name: "the EU–US Privacy Shield", invalidSince: "2020-07-16", why: "CJEU C-311/18 (Schrems II)", article: "GDPR Art 44-46", covers: "both", ukInvalidSince: "2020-07-16" },
+  // Decision (EU) 2021/914 Art 4: contracts on the old clauses were valid until 2022-12-27; for the UK until 2024-03-21.
+  scc_pre2021: { name: "the pre-2021 standard contractual clauses", invalidSince: "2022-12-27", why: "Decision (EU) 2021/914 Art 4", article: "GDPR Art 46(2)(c)", covers: "both", ukInvalidSince: "2024-03-21" },
 };
 
 /** The Art 9(2) conditions, by schema value. */
@@ -212,7 +489,10 @@ export const NOTICE_ITEMS = [
   { id: "automated", article: "Art 13(2)(f)", title: "Automated decision-making" },
   { id: "cookies", article: "ePrivacy Art 5(3)", title: "Cookies and your choices" },
   { id: "newsletters", article: "Art 7", title: "Newsletters" },
-  { id: "ccpa", article: "Cal. Civ. Code 1798.100(a)", title: "Notice at collection for California residents" },
+  { id: "ccpa", article: "Cal. Civ. Code 1798.100(a), 1798.130(a)(5); 11 CCR § 7011-7012", title: "Notice at collection for California residents" },
+  { id: "us_states", article: "US state privacy laws", title: "Residents of other US states" },
+  { id: "other_laws", article: "PIPEDA; Quebec Private Sector Act; LGPD; FADP", title: "Residents of Canada, Quebec, Brazil and Switzerland" },
+  { id: "children", article: "GDPR Art 8; COPPA; Cal. Civ. Code 1798.120(c)", title: "Children" },
   { id: "processing", article: "Art 28, 30(2)", title: "Data we process for our customers" },
   { id: "governance", article: "Art 5(1)(f), 33-34", title: "Confidentiality, legal requests and breaches" },
   { id: "security", article: "Art 32", title: "How we protect your data" },

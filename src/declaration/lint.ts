@@ -1,70 +1,109 @@
 /**
- * The linter: checks a valid declaration against the law. Each rule has a
- * stable id, a severity and the article it comes from; each finding points at
- * the path in the document it is about.
+ * The linter: checks a valid declaration against the law in force where it
+ * applies. Each rule names the laws it comes from; it is evaluated only where
+ * the declaration (or the purpose, or the recipient's purposes) serves people
+ * of those laws, and a finding cites only the articles of those laws. Rules of
+ * Pledge's own practice (erasure coverage, minimization) apply everywhere.
  */
-import type { Declaration } from "./schema.js";
+import { basesOf, honoursGpc, promisedResponseTime, type Declaration, type Purpose } from "./schema.js";
 import {
-  ADEQUATE_COUNTRIES,
+  ADEQUACY,
   EEA_COUNTRIES,
   REGIMES,
   TRANSFER_MECHANISM_INFO,
+  UK_ADEQUATE_COUNTRIES,
   regimeFor,
-  servesEu,
+  regimesOf,
 } from "./law.js";
 import { categoriesOf, categoryWithin } from "./taxonomy.js";
 import { buildDatasetGraph, contactSources, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
-import { durationDays, parseDuration } from "./duration.js";
+import { fitsWithin, parseDuration } from "./duration.js";
 import type { DocPath } from "./load.js";
 
 export type Severity = "error" | "warning" | "info";
 
+/** The bodies of law a rule may come from. `pledge`: Pledge's own practice, which applies anywhere. */
+export type LawId = "gdpr" | "uk" | "eprivacy" | "ccpa" | "us_state" | "coppa" | "pledge";
+
 export interface LintRule {
   id: string;
   severity: Severity;
-  article: string;
   summary: string;
+  /** The article of each law the rule comes from. */
+  cites: Partial<Record<LawId, string>>;
 }
 
 export interface Finding {
   rule: string;
   severity: Severity;
+  /** The articles of the laws in force for what the finding is about, and only those. */
   article: string;
   message: string;
   path: (string | number)[];
 }
 
+const G = (a: string) => ({ gdpr: `GDPR ${a}`, uk: `UK GDPR ${a}` });
+
 /** Every rule the linter knows. */
 export const LINT_RULES = {
-  "transfer-invalid-mechanism": { severity: "error", article: "GDPR Art 44-46", summary: "A transfer relies on Safe Harbor, Privacy Shield or the pre-2021 SCCs, no longer valid." },
-  "transfer-no-safeguard": { severity: "error", article: "GDPR Art 44-46", summary: "A transfer to a country without adequacy has no safeguard." },
-  "transfer-scc-no-tia": { severity: "info", article: "GDPR Art 46; CJEU C-311/18", summary: "A transfer on SCCs without a transfer impact assessment." },
-  "purpose-no-legal-basis": { severity: "error", article: "GDPR Art 6(1), 13(1)(c)", summary: "A purpose has no legal basis." },
-  "legitimate-interest-unstated": { severity: "error", article: "GDPR Art 13(1)(d)", summary: "A purpose relies on legitimate interests without stating the interest." },
-  "consent-no-withdrawal": { severity: "error", article: "GDPR Art 7(3)", summary: "A consent-based purpose offers no way to withdraw." },
-  "special-category-no-condition": { severity: "error", article: "GDPR Art 9(1)-(2)", summary: "Special-category data without an Art 9(2) condition." },
-  "category-unused": { severity: "warning", article: "GDPR Art 5(1)(c)", summary: "A data category held by a system is used by no purpose (minimization)." },
-  "purpose-no-retention": { severity: "error", article: "GDPR Art 5(1)(e), 13(2)(a)", summary: "A purpose has no retention rule." },
-  "retention-indefinite-no-reason": { severity: "error", article: "GDPR Art 5(1)(e), 13(2)(a)", summary: "Retention is indefinite without a stated reason." },
-  "processor-no-dpa": { severity: "error", article: "GDPR Art 28(3)", summary: "A processor without a data processing agreement." },
-  "category-not-held": { severity: "warning", article: "GDPR Art 30(1)(c)", summary: "A data category used by a purpose is held by no system." },
-  "dataset-unreachable": { severity: "error", article: "GDPR Art 17", summary: "A dataset with personal data that erasure cannot reach (no path from any identity)." },
-  "no-systems": { severity: "warning", article: "GDPR Art 30(1)", summary: "The declaration names no systems, so no request can be executed." },
-  "representative-missing": { severity: "warning", article: "GDPR Art 27", summary: "An organization outside the EU serving it names no EU representative." },
-  "rights-missing": { severity: "warning", article: "GDPR Art 13(2)(b)-(d)", summary: "A right the law gives is not offered." },
-  "response-time-exceeds-law": { severity: "error", article: "GDPR Art 12(3)", summary: "The promised response time is longer than a legal deadline." },
-  "consent-default-on": { severity: "error", article: "ePrivacy Art 5(3); CJEU C-673/17", summary: "A non-essential consent category is on by default." },
-  "gpc-not-honoured": { severity: "error", article: "11 CCR 7025; C.R.S. 6-1-1306(1)(a)(IV)", summary: "Global Privacy Control is not honoured where the law requires it." },
-  "sale-no-opt-out": { severity: "error", article: "Cal. Civ. Code 1798.120, 1798.135", summary: "Data is sold or shared without a right to opt out." },
-  "recipient-unused": { severity: "info", article: "GDPR Art 13(1)(e)", summary: "A recipient no purpose, system or service names." },
-  "manual-system": { severity: "info", article: "GDPR Art 12(3)", summary: "A system without a connector: rights requests need staff." },
-  "reference-shared-owner": { severity: "error", article: "GDPR Art 17(1)", summary: "A row is declared to belong to two different people (two owner references to datasets of people)." },
-  "reference-reaches-person": { severity: "error", article: "GDPR Art 17(1)", summary: "Following owner or detail references from one person's rows reaches rows that are other people." },
-  "contact-channel-missing": { severity: "warning", article: "GDPR Art 12(6); 11 CCR 7060", summary: "An identity a person may give has no contact field beside it, so its code cannot be sent: requests wait for staff to verify by hand." },
-  "subject-undeclared": { severity: "info", article: "GDPR Art 17(1)", summary: "No dataset says that its rows are people (subject), so a request cannot notice when it matches several people." },
+  "transfer-invalid-mechanism": { severity: "error", cites: G("Art 44-46"), summary: "A transfer relies on Safe Harbor, Privacy Shield or the pre-2021 SCCs, no longer valid." },
+  "transfer-no-safeguard": { severity: "error", cites: G("Art 44-46"), summary: "A transfer to a country without adequacy has no safeguard." },
+  "transfer-not-adequate": { severity: "error", cites: G("Art 45(1)"), summary: "A transfer claims an adequacy decision for a country that has none (or outside its scope)." },
+  "transfer-mechanism-wrong-country": { severity: "error", cites: { gdpr: "GDPR Art 45; Decision (EU) 2023/1795", uk: "UK GDPR Art 45; SI 2023/1028" }, summary: "The Data Privacy Framework (or the UK–US data bridge) is claimed for an importer outside the US." },
+  "uk-transfer-no-safeguard": { severity: "warning", cites: { uk: "UK GDPR Art 46; DPA 2018 s 119A" }, summary: "A transfer of UK data relies only on EU tools: the UK needs the IDTA, the UK Addendum, the data bridge or another UK safeguard." },
+  "transfer-scc-no-tia": { severity: "info", cites: { gdpr: "GDPR Art 46; CJEU C-311/18" }, summary: "A transfer on SCCs without a transfer impact assessment." },
+  "purpose-no-legal-basis": { severity: "error", cites: G("Art 6(1), 13(1)(c)"), summary: "A purpose has no legal basis." },
+  "legitimate-interest-unstated": { severity: "error", cites: G("Art 13(1)(d)"), summary: "A purpose relies on legitimate interests without stating the interest." },
+  "consent-no-withdrawal": { severity: "error", cites: G("Art 7(3)"), summary: "A consent-based purpose offers no way to withdraw." },
+  "consent-bundled": { severity: "warning", cites: G("Art 7(2), 7(4)"), summary: "Consent is bundled: made a condition of the contract, or one choice covers several purposes." },
+  "special-category-no-condition": { severity: "error", cites: G("Art 9(1)-(2)"), summary: "Special-category data without an Art 9(2) condition." },
+  "category-unused": { severity: "warning", cites: { ...G("Art 5(1)(c)"), ccpa: "Cal. Civ. Code 1798.100(c)", pledge: "data minimization" }, summary: "A data category held by a system is used by no purpose (minimization)." },
+  "purpose-no-retention": { severity: "error", cites: { ...G("Art 5(1)(e), 13(2)(a)"), ccpa: "Cal. Civ. Code 1798.100(a)(3)" }, summary: "A purpose has no retention rule." },
+  "retention-indefinite-no-reason": { severity: "error", cites: { ...G("Art 5(1)(e), 13(2)(a)"), ccpa: "Cal. Civ. Code 1798.100(a)(3)" }, summary: "Retention is indefinite without a stated reason." },
+  "processor-no-dpa": { severity: "error", cites: { ...G("Art 28(3)"), ccpa: "Cal. Civ. Code 1798.100(d); 11 CCR § 7051" }, summary: "A processor without a data processing agreement." },
+  "category-not-held": { severity: "warning", cites: { ...G("Art 30(1)(c)"), pledge: "declaration coverage" }, summary: "A data category used by a purpose is held by no system." },
+  "dataset-unreachable": { severity: "error", cites: { ...G("Art 17"), ccpa: "Cal. Civ. Code 1798.105", pledge: "erasure coverage" }, summary: "A dataset with personal data that erasure cannot reach (no path from any identity)." },
+  "no-systems": { severity: "warning", cites: { ...G("Art 30(1)"), pledge: "declaration coverage" }, summary: "The declaration names no systems, so no request can be executed." },
+  "representative-missing": { severity: "warning", cites: G("Art 27"), summary: "An organization outside the EU (or the UK) serving it names no representative there." },
+  "rights-missing": { severity: "warning", cites: G("Art 13(2)(b)-(d)"), summary: "A right the law gives is not offered." },
+  "ccpa-rights-missing": { severity: "warning", cites: { ccpa: "Cal. Civ. Code 1798.106, 1798.121, 1798.130" }, summary: "A CCPA right is not offered: correction, or limiting sensitive data where it is collected." },
+  "ccpa-non-discrimination": { severity: "info", cites: { ccpa: "Cal. Civ. Code 1798.125; 11 CCR § 7011(e)(1)(H)" }, summary: "The privacy policy must say that people are not discriminated against for exercising their rights (rights.nonDiscrimination)." },
+  "response-time-exceeds-law": { severity: "error", cites: { ...G("Art 12(3)"), ccpa: "Cal. Civ. Code 1798.130(a)(2)", us_state: "the state's response deadline", pledge: "the law's response deadline" }, summary: "The promised response time is longer than a legal deadline." },
+  "consent-default-on": { severity: "error", cites: { eprivacy: "ePrivacy Art 5(3); CJEU C-673/17" }, summary: "A non-essential consent category is on by default." },
+  "gpc-not-honoured": { severity: "error", cites: { ccpa: "11 CCR § 7025(b)", us_state: "the state's universal opt-out requirement" }, summary: "Global Privacy Control is not honoured by a business that sells or shares data where the law requires it." },
+  "sale-no-opt-out": { severity: "error", cites: { ccpa: "Cal. Civ. Code 1798.120, 1798.135", us_state: "the state's right to opt out of sale" }, summary: "Data is sold or shared without a right to opt out." },
+  "children-consent": { severity: "warning", cites: { gdpr: "GDPR Art 8(1)", uk: "UK GDPR Art 8(1)", coppa: "15 U.S.C. 6502; 16 CFR 312.5", ccpa: "Cal. Civ. Code 1798.120(c)" }, summary: "Children below the consent age are served without parental consent (or their data is sold)." },
+  "recipient-unused": { severity: "info", cites: { ...G("Art 13(1)(e)"), pledge: "declaration coverage" }, summary: "A recipient no purpose, system or service names." },
+  "manual-system": { severity: "info", cites: { ...G("Art 12(3)"), pledge: "request execution" }, summary: "A system without a connector: rights requests need staff." },
+  "reference-shared-owner": { severity: "error", cites: { ...G("Art 17(1)"), pledge: "erasure reaches only the person's own rows" }, summary: "A row is declared to belong to two different people (two owner references to datasets of people)." },
+  "reference-reaches-person": { severity: "error", cites: { ...G("Art 17(1)"), pledge: "erasure reaches only the person's own rows" }, summary: "Following owner or detail references from one person's rows reaches rows that are other people." },
+  "contact-channel-missing": { severity: "warning", cites: { ...G("Art 12(6)"), ccpa: "11 CCR § 7060", pledge: "request verification" }, summary: "An identity a person may give has no contact field beside it, so its code cannot be sent: requests wait for staff to verify by hand." },
+  "subject-undeclared": { severity: "info", cites: { ...G("Art 17(1)"), pledge: "erasure reaches only the person's own rows" }, summary: "No dataset says that its rows are people (subject), so a request cannot notice when it matches several people." },
 } as const satisfies Record<string, Omit<LintRule, "id">>;
 
 export type LintRuleId = keyof typeof LINT_RULES;
+
+/** The laws in force for people of these jurisdictions (Pledge's own practice always). */
+export function lawsServed(jurisdictions: readonly string[]): Set<LawId> {
+  const laws = new Set<LawId>(["pledge"]);
+  for (const j of jurisdictions) {
+    const r = regimeFor(j);
+    if (r === "gdpr") laws.add("gdpr").add("eprivacy");
+    if (r === "uk_gdpr") laws.add("uk").add("eprivacy");
+    if (r === "ccpa") laws.add("ccpa");
+    if (r && REGIMES[r].family === "us_state" && r !== "ccpa") laws.add("us_state");
+    if (j === "US" || j.startsWith("US-")) laws.add("coppa");
+  }
+  return laws;
+}
+
+/** Where a purpose applies: its `jurisdictions.only`, or the organization's, less `except` (EU and EEA cover their countries). */
+export function purposeJurisdictions(decl: Declaration, p: Purpose): string[] {
+  const base = p.jurisdictions?.only ?? decl.organization.jurisdictions;
+  const except = p.jurisdictions?.except ?? [];
+  const euExcepted = except.includes("EU") || except.includes("EEA");
+  return base.filter((j) => !except.includes(j) && !(euExcepted && regimeFor(j) === "gdpr"));
+}
 
 /**
  * Lints a declaration.
@@ -76,49 +115,64 @@ export type LintRuleId = keyof typeof LINT_RULES;
  */
 export function lintDeclaration(decl: Declaration): Finding[] {
   const findings: Finding[] = [];
-  const add = (rule: LintRuleId, path: DocPath, message: string) => {
-    const r = LINT_RULES[rule];
-    findings.push({ rule, severity: r.severity, article: r.article, message, path: [...path] });
+  const org = decl.organization;
+  const orgScope = org.jurisdictions;
+  /** Adds a finding if one of the rule's laws is in force for `scope`, citing only those. */
+  const add = (rule: LintRuleId, path: DocPath, message: string, scope: readonly string[] = orgScope, only?: LawId[]) => {
+    const r = LINT_RULES[rule] as LintRule;
+    const served = lawsServed(scope);
+    const laws = (Object.keys(r.cites) as LawId[]).filter((l) => served.has(l) && (!only || only.includes(l)));
+    // Pledge's practice is cited only where no law is.
+    const cited = laws.some((l) => l !== "pledge") ? laws.filter((l) => l !== "pledge") : laws;
+    if (!cited.length) return;
+    findings.push({ rule, severity: r.severity, article: cited.map((l) => r.cites[l]).join("; "), message, path: [...path] });
   };
-  const eu = servesEu(decl.organization.jurisdictions);
+  const serves = (law: LawId, scope: readonly string[] = orgScope) => lawsServed(scope).has(law);
   const categories = categoriesOf(decl);
+  const controller = org.roles.includes("controller") || org.roles.includes("joint_controller");
 
   // --- transfers ----------------------------------------------------------
-  const checkMechanisms = (who: string, mechanisms: readonly string[], path: DocPath) => {
+  /** A recipient's scope: the places of the purposes that name it, or the organization's when none does. */
+  const recipientScope = (rid: string): string[] => {
+    const using = Object.values(decl.purposes).filter((p) => p.recipients.includes(rid));
+    const activities = Object.values(decl.processorActivities).filter((a) => a.subProcessors.includes(rid));
+    if (!using.length || activities.length) return [...orgScope];
+    return [...new Set(using.flatMap((p) => purposeJurisdictions(decl, p)))];
+  };
+  const checkTransfer = (who: string, country: string | undefined, mechanisms: readonly string[], path: DocPath, scope: readonly string[], opts: { tia?: boolean; publicAuthority?: boolean; countryPath?: DocPath } = {}) => {
     mechanisms.forEach((m, i) => {
       const info = TRANSFER_MECHANISM_INFO[m];
-      if (info?.invalidSince) {
-        add("transfer-invalid-mechanism", [...path, "mechanisms", i], `${who}: the transfer relies on ${info.name}, invalid since ${info.invalidSince} (${info.why})`);
+      if (info?.invalidSince) add("transfer-invalid-mechanism", [...path, "mechanisms", i], `${who}: the transfer relies on ${info.name}, invalid since ${info.invalidSince} (${info.why})`, scope);
+      if (info?.importerCountry && country && country !== info.importerCountry) {
+        add("transfer-mechanism-wrong-country", [...path, "mechanisms", i], `${who} (${country}): ${info.name} covers only certified importers in the ${info.importerCountry}`, scope, info.covers === "uk" ? ["uk"] : ["gdpr"]);
       }
     });
+    if (!country || EEA_COUNTRIES.has(country) || opts.publicAuthority) return;
+    const valid = mechanisms.filter((m) => !TRANSFER_MECHANISM_INFO[m]?.invalidSince);
+    const adequate = !!ADEQUACY[country];
+    if (mechanisms.includes("adequacy") && !adequate) {
+      add("transfer-not-adequate", [...path, "mechanisms", mechanisms.indexOf("adequacy")], country === "US" ? `${who} (US): the US is adequate only for organizations certified under the Data Privacy Framework; use mechanism dpf or another safeguard` : `${who} (${country}): ${country} has no EU adequacy decision; name the safeguard the transfer relies on`, scope, ["gdpr"]);
+    } else if (!adequate && mechanisms.length === 0) {
+      add("transfer-no-safeguard", opts.countryPath ?? path, `${who} (${country}): ${country} has no adequacy decision and the transfer states no safeguard`, scope, ["gdpr"]);
+    }
+    if (valid.includes("scc_2021") && !opts.tia) add("transfer-scc-no-tia", [...path], `${who}: SCCs without a recorded transfer impact assessment`, scope);
+    // The UK: its own adequacy list and its own tools.
+    if (country !== "GB" && !UK_ADEQUATE_COUNTRIES.has(country)) {
+      const ukTool = valid.some((m) => ["uk_idta", "uk_addendum", "bcr", "code_of_conduct", "certification"].includes(m) || m.startsWith("art49_") || (m === "uk_us_data_bridge" && country === "US"));
+      if (!ukTool) add("uk-transfer-no-safeguard", [...path], `${who} (${country}): UK data needs the IDTA, the UK Addendum${country === "US" ? ", the UK–US data bridge" : ""} or another UK safeguard${valid.length ? ` (${valid.join(", ")} cover EU transfers only)` : ""}`, scope);
+    }
   };
-  const validMechanisms = (mechanisms: readonly string[]) => mechanisms.filter((m) => !TRANSFER_MECHANISM_INFO[m]?.invalidSince);
 
-  if (decl.organization.transfer) {
-    checkMechanisms(decl.organization.name, decl.organization.transfer.mechanisms, ["organization", "transfer"]);
-  }
+  if (org.transfer && !EEA_COUNTRIES.has(org.country)) checkTransfer(org.name, org.country, org.transfer.mechanisms, ["organization", "transfer"], orgScope);
+  else if (org.transfer) org.transfer.mechanisms.forEach((m, i) => TRANSFER_MECHANISM_INFO[m]?.invalidSince && add("transfer-invalid-mechanism", ["organization", "transfer", "mechanisms", i], `${org.name}: the transfer relies on ${TRANSFER_MECHANISM_INFO[m].name}, invalid since ${TRANSFER_MECHANISM_INFO[m].invalidSince} (${TRANSFER_MECHANISM_INFO[m].why})`));
   for (const [aid, a] of Object.entries(decl.processorActivities)) {
-    if (a.transfer) checkMechanisms(a.name, a.transfer.mechanisms, ["processorActivities", aid, "transfer"]);
+    // Data processed for customers goes where the activity runs: every location outside the EEA needs a safeguard.
+    const outside = a.locations.filter((c) => !EEA_COUNTRIES.has(c) && c !== org.country);
+    const places = outside.length ? outside : [undefined];
+    for (const c of places) checkTransfer(a.name, c, a.transfer?.mechanisms ?? [], ["processorActivities", aid, "transfer"], orgScope, { tia: a.transfer?.transferImpactAssessment, countryPath: ["processorActivities", aid, "locations"] });
   }
   for (const [rid, r] of Object.entries(decl.recipients)) {
-    const mechanisms = r.transfer?.mechanisms ?? [];
-    checkMechanisms(r.name, mechanisms, ["recipients", rid, "transfer"]);
-    // Disclosures to public authorities are governed by Art 48, not by Chapter V safeguards.
-    const thirdCountry = !EEA_COUNTRIES.has(r.country) && r.role !== "public_authority";
-    if (eu && thirdCountry) {
-      const valid = validMechanisms(mechanisms);
-      const adequate = ADEQUATE_COUNTRIES.has(r.country);
-      const usAdequacyClaim = r.country === "US" && valid.length === 1 && valid[0] === "adequacy";
-      if (usAdequacyClaim) {
-        add("transfer-no-safeguard", ["recipients", rid, "transfer"], `${r.name} (US): the US is adequate only for organizations certified under the Data Privacy Framework; use mechanism dpf or another safeguard`);
-      } else if (!adequate && mechanisms.length === 0) {
-        // Invalidated-only mechanisms are already reported by transfer-invalid-mechanism.
-        add("transfer-no-safeguard", ["recipients", rid, "country"], `${r.name} (${r.country}): ${r.country} has no adequacy decision and the transfer states no safeguard`);
-      }
-      if (valid.includes("scc_2021") && !r.transfer?.transferImpactAssessment) {
-        add("transfer-scc-no-tia", ["recipients", rid, "transfer"], `${r.name}: SCCs without a recorded transfer impact assessment`);
-      }
-    }
+    checkTransfer(r.name, r.country, r.transfer?.mechanisms ?? [], ["recipients", rid, "transfer"], recipientScope(rid), { tia: r.transfer?.transferImpactAssessment, publicAuthority: r.role === "public_authority", countryPath: ["recipients", rid, "country"] });
   }
 
   // --- purposes -----------------------------------------------------------
@@ -128,44 +182,56 @@ export function lintDeclaration(decl: Declaration): Finding[] {
 
   for (const [pid, p] of Object.entries(decl.purposes)) {
     const path = ["purposes", pid];
-    if (!p.legalBasis) {
-      if (eu) add("purpose-no-legal-basis", path, `purpose '${p.name}' states no legal basis`);
-    } else if (p.legalBasis === "legitimate_interests" && !p.legitimateInterest) {
-      add("legitimate-interest-unstated", [...path, "legalBasis"], `purpose '${p.name}' relies on legitimate interests without stating them (legitimateInterest)`);
+    const scope = purposeJurisdictions(decl, p);
+    const bases = basesOf(p);
+    if (!bases.length) add("purpose-no-legal-basis", path, `purpose '${p.name}' states no legal basis`, scope);
+    bases.forEach((b) => {
+      if (b.basis === "legitimate_interests" && !b.legitimateInterest && !p.legitimateInterest) {
+        add("legitimate-interest-unstated", [...path, p.legalBasis === b.basis ? "legalBasis" : "legalBases"], `purpose '${p.name}' relies on legitimate interests without stating them (legitimateInterest)`, scope);
+      }
+    });
+    const consentBased = bases.some((b) => b.basis === "consent");
+    if (consentBased && p.withdrawal.length === 0 && !consentWithdrawable.has(pid)) {
+      add("consent-no-withdrawal", [...path, "legalBasis"], `purpose '${p.name}' is based on consent but gives no way to withdraw it (withdrawal, a consent category or a newsletter)`, scope);
     }
-    if (p.legalBasis === "consent" && p.withdrawal.length === 0 && !consentWithdrawable.has(pid)) {
-      add("consent-no-withdrawal", [...path, "legalBasis"], `purpose '${p.name}' is based on consent but gives no way to withdraw it (withdrawal, a consent category or a newsletter)`);
+    if (consentBased && bases.length === 1 && (p.requirement?.type === "contractual" || p.requirement?.type === "contract_prerequisite")) {
+      add("consent-bundled", [...path, "requirement"], `purpose '${p.name}' is based on consent but is a condition of the contract: consent that cannot be refused without losing the service is not freely given`, scope);
     }
     const special = p.dataCategories.filter((c) => categories[c]?.special);
     if (special.length && !p.specialCategoryCondition) {
-      add("special-category-no-condition", [...path, "dataCategories"], `purpose '${p.name}' processes special-category data (${special.join(", ")}) without an Art 9(2) condition (specialCategoryCondition)`);
+      add("special-category-no-condition", [...path, "dataCategories"], `purpose '${p.name}' processes special-category data (${special.join(", ")}) without an Art 9(2) condition (specialCategoryCondition)`, scope);
     }
-    if (!p.retention) add("purpose-no-retention", path, `purpose '${p.name}' has no retention rule`);
-    if (p.sold || p.shared) {
-      const ca = decl.organization.jurisdictions.includes("US-CA");
-      if (ca && !decl.rights.offered.includes("opt_out_sale")) {
-        add("sale-no-opt-out", path, `purpose '${p.name}' sells or shares data but opt_out_sale is not among the rights offered`);
-      }
+    if (!p.retention) add("purpose-no-retention", path, `purpose '${p.name}' has no retention rule`, scope);
+    if ((p.sold || p.shared) && !decl.rights.offered.includes("opt_out_sale")) {
+      add("sale-no-opt-out", path, `purpose '${p.name}' sells or shares data but opt_out_sale is not among the rights offered`, scope);
+    }
+  }
+  for (const [cid, c] of Object.entries(decl.consent?.categories ?? {})) {
+    const consentPurposes = c.purposes.filter((p) => decl.purposes[p] && basesOf(decl.purposes[p]).some((b) => b.basis === "consent"));
+    if (!c.essential && consentPurposes.length > 1) {
+      const scope = [...new Set(consentPurposes.flatMap((p) => purposeJurisdictions(decl, decl.purposes[p])))];
+      add("consent-bundled", ["consent", "categories", cid, "purposes"], `consent category '${c.name}' asks one consent for ${consentPurposes.length} purposes (${consentPurposes.join(", ")}): consent must be given for each purpose distinguishably`, scope);
     }
   }
 
   // --- retention ----------------------------------------------------------
   for (const [rid, r] of Object.entries(decl.retention)) {
     if (r.period === "indefinite" && !r.reason) {
-      add("retention-indefinite-no-reason", ["retention", rid, "period"], `retention rule '${rid}' keeps data indefinitely without a reason`);
+      add("retention-indefinite-no-reason", ["retention", rid, "period"], `retention rule '${rid}' keeps data indefinitely without a reason`, r.jurisdictions ?? orgScope);
     }
   }
 
   // --- recipients ---------------------------------------------------------
   const usedRecipients = new Set<string>();
   for (const p of Object.values(decl.purposes)) p.recipients.forEach((r) => usedRecipients.add(r));
+  for (const a of Object.values(decl.processorActivities)) a.subProcessors.forEach((r) => usedRecipients.add(r));
   for (const s of Object.values(decl.systems)) if (s.location?.hostedBy) usedRecipients.add(s.location.hostedBy);
   for (const c of Object.values(decl.consent?.categories ?? {})) c.services.forEach((s) => s.recipient && usedRecipients.add(s.recipient));
   for (const [rid, r] of Object.entries(decl.recipients)) {
     if ((r.role === "processor" || r.role === "sub_processor") && r.dpa !== true) {
-      add("processor-no-dpa", ["recipients", rid], `processor ${r.name} has no data processing agreement (dpa: true)`);
+      add("processor-no-dpa", ["recipients", rid], `processor ${r.name} has no data processing agreement (dpa: true)`, recipientScope(rid));
     }
-    if (!usedRecipients.has(rid)) add("recipient-unused", ["recipients", rid], `recipient ${r.name} is named by no purpose, system or cookie service`);
+    if (!usedRecipients.has(rid)) add("recipient-unused", ["recipients", rid], `recipient ${r.name} is named by no purpose, system, processor activity or cookie service`);
   }
 
   // --- systems and categories ---------------------------------------------
@@ -248,39 +314,65 @@ export function lintDeclaration(decl: Declaration): Finding[] {
   }
 
   // --- rights -------------------------------------------------------------
-  if (eu) {
+  const rightsScope = decl.rights.appliesTo ?? orgScope;
+  // A processor assists its controllers with their people's requests (Art 28(3)(e)); it offers no rights of its own.
+  if (controller) {
     const needed = ["access", "rectification", "erasure", "restriction", "portability", "objection", "complaint"] as const;
-    const hasConsent = Object.values(decl.purposes).some((p) => p.legalBasis === "consent");
+    const hasConsent = Object.values(decl.purposes).some((p) => basesOf(p).some((b) => b.basis === "consent"));
     const missing: string[] = needed.filter((r) => !decl.rights.offered.includes(r));
     if (hasConsent && !decl.rights.offered.includes("withdraw_consent")) missing.push("withdraw_consent");
-    if (missing.length) add("rights-missing", ["rights", "offered"], `rights the GDPR gives are not offered: ${missing.join(", ")}`);
+    if (missing.length) add("rights-missing", ["rights", "offered"], `rights the GDPR gives are not offered: ${missing.join(", ")}`, orgScope);
+    const ccpaMissing: string[] = [];
+    if (!decl.rights.offered.includes("rectification")) ccpaMissing.push("rectification (the right to correct)");
+    const sensitive = Object.values(decl.purposes).some((p) => purposeJurisdictions(decl, p).includes("US-CA") && p.dataCategories.some((c) => Object.entries(categories).some(([k, v]) => v.sensitive && (categoryWithin(k, c) || categoryWithin(c, k)))));
+    if (sensitive && !decl.rights.offered.includes("limit_sensitive")) ccpaMissing.push("limit_sensitive (sensitive personal information is collected)");
+    if (ccpaMissing.length) add("ccpa-rights-missing", ["rights", "offered"], `CCPA rights not offered: ${ccpaMissing.join("; ")}`, orgScope);
+    if (!decl.rights.nonDiscrimination) add("ccpa-non-discrimination", ["rights"], "the notice must say that people are not discriminated against for exercising their CCPA rights: set rights.nonDiscrimination: true", orgScope);
   }
-  if (decl.rights.responseTime) {
-    const promised = parseDuration(decl.rights.responseTime);
-    for (const j of decl.organization.jurisdictions) {
-      const regime = regimeFor(j);
-      if (!regime || !promised) continue;
-      const d = REGIMES[regime].deadline;
-      const legalDays = d.unit === "months" ? d.amount * 30 : d.amount;
-      if (durationDays(promised) > legalDays) {
-        add("response-time-exceeds-law", ["rights", "responseTime"], `promised response time ${decl.rights.responseTime} is longer than the ${REGIMES[regime].name} deadline (${d.amount} ${d.unit}, ${REGIMES[regime].cite})`);
-      }
+  // A promise is compared with each law's clock on the calendar: "1 month" meets GDPR's one month.
+  for (const j of rightsScope) {
+    const regime = regimeFor(j);
+    const promised = promisedResponseTime(decl, j);
+    if (!regime || regime === "none" || !promised) continue;
+    const parsed = parseDuration(promised);
+    const d = REGIMES[regime].deadline;
+    if (parsed && !fitsWithin(parsed, d)) {
+      const path = typeof decl.rights.responseTime === "object" ? ["rights", "responseTime", j] : ["rights", "responseTime"];
+      add("response-time-exceeds-law", path, `promised response time ${promised} is longer than the ${REGIMES[regime].name} deadline for ${j} (${d.amount} ${d.unit.replace("_", " ")}, ${REGIMES[regime].cite})`, [j]);
     }
   }
-  const org = decl.organization;
-  if (eu && !EEA_COUNTRIES.has(org.country) && !org.euRepresentative) {
-    add("representative-missing", ["organization"], `${org.name} is established in ${org.country}, serves the EU and names no EU representative (euRepresentative)`);
+  if (servesEuOnly(orgScope, "gdpr") && !EEA_COUNTRIES.has(org.country) && !org.euRepresentative) {
+    add("representative-missing", ["organization"], `${org.name} is established in ${org.country}, serves the EU and names no EU representative (euRepresentative)`, orgScope, ["gdpr"]);
+  }
+  if (servesEuOnly(orgScope, "uk_gdpr") && org.country !== "GB" && !org.ukRepresentative) {
+    add("representative-missing", ["organization"], `${org.name} is established in ${org.country}, serves the UK and names no UK representative (ukRepresentative)`, orgScope, ["uk"]);
   }
 
   // --- consent ------------------------------------------------------------
   for (const [cid, c] of Object.entries(decl.consent?.categories ?? {})) {
     if (c.default && !c.essential) add("consent-default-on", ["consent", "categories", cid, "default"], `consent category '${c.name}' is not essential but on by default`);
   }
-  const gpcStates = org.jurisdictions.filter((j) => j === "US-CA" || j === "US-CO" || j === "US-CT");
-  if (gpcStates.length && decl.consent?.signals.gpc === false) {
-    add("gpc-not-honoured", ["consent", "signals", "gpc"], `Global Privacy Control must be honoured in ${gpcStates.join(", ")}`);
+  // GPC binds a business that sells or shares (11 CCR § 7025(b)) and the states with a universal opt-out mechanism.
+  const sellsOrShares = Object.values(decl.purposes).filter((p) => p.sold || p.shared);
+  if (sellsOrShares.length && !honoursGpc(decl)) {
+    const scope = [...new Set(sellsOrShares.flatMap((p) => purposeJurisdictions(decl, p)))];
+    const states = scope.filter((j) => { const r = regimeFor(j); return !!r && !!REGIMES[r].universalOptOut; });
+    if (states.length) add("gpc-not-honoured", decl.consent ? ["consent", "signals", "gpc"] : ["consent"], `data is sold or shared and Global Privacy Control must be honoured in ${states.join(", ")}${decl.consent ? "" : ": declare a consent section so that Pledge honours it"}`, states);
+  }
+  // --- children -----------------------------------------------------------
+  const kids = decl.children;
+  if (kids) {
+    const consentAge = kids.parentalConsentBelow ?? 0;
+    if (kids.minimumAge < 13 && consentAge < 13) add("children-consent", ["children"], `children from ${kids.minimumAge} are served; under 13 a parent must give verifiable consent (parentalConsentBelow: 13)`, orgScope, ["coppa"]);
+    if (kids.minimumAge < 16 && consentAge < 16) add("children-consent", ["children"], `children from ${kids.minimumAge} are served; under 16 (or the member state's lower age, at least 13) consent is given by a parent (parentalConsentBelow)`, orgScope, ["gdpr", "uk"]);
+    if (kids.minimumAge < 16 && sellsOrShares.length && !kids.noSaleUnder16) add("children-consent", ["children"], "data of people under 16 is sold or shared: it needs their opt-in (13-15) or a parent's (under 13); set noSaleUnder16 when it is never sold", orgScope, ["ccpa"]);
   }
 
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity]);
+}
+
+/** Whether one of the jurisdictions falls under the regime. */
+function servesEuOnly(scope: readonly string[], regime: "gdpr" | "uk_gdpr"): boolean {
+  return regimesOf(scope).includes(regime);
 }

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import type { Declaration } from "./schema.js";
 import { categoriesOf, isKnownCategory, subjectsOf } from "./taxonomy.js";
 import { didYouMean } from "./suggest.js";
+import { KNOWN_JURISDICTIONS, regimeFor } from "./law.js";
 
 type Path = (string | number)[];
 
@@ -24,6 +25,22 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
       report(path, `unknown data category '${value}'${didYouMean(value, Object.keys(categories))} (define it under taxonomy.dataCategories)`);
     }
   };
+
+  // A jurisdiction the law table does not know is an error: its people would otherwise get another law's deadlines.
+  const jurisdictionRef = (value: string, path: Path) => {
+    if (!regimeFor(value)) report(path, `unknown jurisdiction '${value}'${didYouMean(value, [...KNOWN_JURISDICTIONS])}: Pledge's law table knows EU, EEA, the EEA countries, UK, CH, CA, CA-QC, BR, US and the US states with a privacy law (US-CA, US-VA, …)`);
+  };
+  decl.organization.jurisdictions.forEach((j, i) => jurisdictionRef(j, ["organization", "jurisdictions", i]));
+  if (decl.organization.defaultJurisdiction) jurisdictionRef(decl.organization.defaultJurisdiction, ["organization", "defaultJurisdiction"]);
+  decl.rights.appliesTo?.forEach((j, i) => jurisdictionRef(j, ["rights", "appliesTo", i]));
+  if (decl.rights.responseTime && typeof decl.rights.responseTime === "object") {
+    for (const j of Object.keys(decl.rights.responseTime)) jurisdictionRef(j, ["rights", "responseTime", j]);
+  }
+  for (const [rid, rule] of Object.entries(decl.retention)) rule.jurisdictions?.forEach((j, i) => jurisdictionRef(j, ["retention", rid, "jurisdictions", i]));
+  for (const [pid, p] of Object.entries(decl.purposes)) {
+    p.jurisdictions?.only?.forEach((j, i) => jurisdictionRef(j, ["purposes", pid, "jurisdictions", "only", i]));
+    p.jurisdictions?.except?.forEach((j, i) => jurisdictionRef(j, ["purposes", pid, "jurisdictions", "except", i]));
+  }
 
   const { organization } = decl;
   if (organization.defaultJurisdiction && !organization.jurisdictions.includes(organization.defaultJurisdiction)) {
@@ -78,6 +95,8 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   }
 
   for (const [rid, r] of Object.entries(decl.recipients)) {
+    if (!r.country && !r.audience) report(["recipients", rid, "country"], "give the recipient's country, or audience: public or other_users for recipients that are not in one country");
+    if (r.country && r.audience) report(["recipients", rid, "audience"], "a recipient is either in a country or an audience (the public, other users), not both");
     r.dataCategories.forEach((cat, i) => categoryRef(cat, ["recipients", rid, "dataCategories", i]));
   }
   for (const [rid, rule] of Object.entries(decl.retention)) {
@@ -100,5 +119,6 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   for (const [aid, a] of Object.entries(decl.processorActivities)) {
     a.dataCategories.forEach((cat, i) => categoryRef(cat, ["processorActivities", aid, "dataCategories", i]));
     a.dataSubjects.forEach((s, i) => ref("data subject", s, subjects, ["processorActivities", aid, "dataSubjects", i]));
+    a.subProcessors.forEach((r, i) => ref("recipient", r, decl.recipients, ["processorActivities", aid, "subProcessors", i]));
   }
 }

@@ -77,6 +77,11 @@ export const TRANSFER_MECHANISMS = [
   "dpf",
   "scc_2021",
   "bcr",
+  "uk_us_data_bridge",
+  "uk_idta",
+  "uk_addendum",
+  "code_of_conduct",
+  "certification",
   "art49_explicit_consent",
   "art49_contract",
   "art49_public_interest",
@@ -125,6 +130,14 @@ const Transfer = z.strictObject({
   transferImpactAssessment: z.boolean().optional(),
 });
 
+/** A legal basis with where it applies: "contract for customers; legitimate interests for prospects". */
+const ScopedBasis = z.strictObject({
+  basis: z.enum(["consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"]),
+  /** To what or whom this basis applies (a part of the purpose, a kind of person). */
+  scope: text.optional(),
+  legitimateInterest: text.optional(),
+});
+
 const Organization = z.strictObject({
   name: text,
   shortName: text.optional(),
@@ -134,6 +147,8 @@ const Organization = z.strictObject({
   dpo: Party.optional(),
   euRepresentative: Party.optional(),
   ukRepresentative: Party.optional(),
+  /** Art 26, 30(1)(a): controllers that determine purposes and means together with the organization. */
+  jointControllers: z.array(Party.extend({ name: text, responsibilities: text.optional() })).default([]),
   supervisoryAuthority: Party.optional(),
   disputeResolution: Party.extend({ free: z.boolean().optional() }).optional(),
   officers: z
@@ -173,11 +188,15 @@ const Purpose = z.strictObject({
   name: text,
   description: text.optional(),
   legalBasis: LegalBasis.optional(),
+  /** More than one basis, each with its scope, as notices state them ("contract for customers, legitimate interests for prospects"). */
+  legalBases: z.array(ScopedBasis).default([]),
   /** Art 13(1)(d): the interest pursued, required when the basis is legitimate_interests. */
   legitimateInterest: text.optional(),
   specialCategoryCondition: z.enum(ART9_CONDITIONS).optional(),
   dataCategories: z.array(categoryKey).min(1),
   dataSubjects: z.array(id).min(1),
+  /** Direct marketing (GDPR Art 21(2)-(3)): an objection stops it at once, without a balancing test. */
+  directMarketing: z.boolean().optional(),
   /** Where the data comes from: the person, observation of the person, a third party, public sources. */
   sources: z.array(z.enum(["subject", "observed", "third_party", "public"])).default(["subject"]),
   sourceDescription: text.optional(),
@@ -289,7 +308,10 @@ const Recipient = z.strictObject({
   name: text,
   description: text.optional(),
   role: z.enum(["processor", "sub_processor", "controller", "joint_controller", "public_authority", "third_party", "group_company"]),
-  country,
+  /** Where the recipient is; absent for recipients that are not in one country (audience). */
+  country: country.optional(),
+  /** Recipients that are not one organization in one country: the public (a public profile), other users of the service. */
+  audience: z.enum(["public", "other_users"]).optional(),
   dataCategories: z.array(categoryKey).default([]),
   /** Art 28(3): a data processing agreement is in place. */
   dpa: z.boolean().optional(),
@@ -318,6 +340,8 @@ const RetentionRule = z.strictObject({
     "loss_of_interest",
     "session_end",
     "use_completed",
+    "membership_end",
+    "subscription_end",
   ]),
   action: z.enum(["delete", "deidentify", "block"]),
   /** Required when the period is indefinite. */
@@ -375,11 +399,10 @@ const Newsletter = z.strictObject({
 });
 
 const Consent = z.strictObject({
-  /** How long a choice stays valid before it is asked again. */
-  validity: Duration.default("1 year"),
-  signals: z
-    .strictObject({ gpc: z.boolean().default(true), dnt: z.boolean().default(false) })
-    .default({ gpc: true, dnt: false }),
+  /** How long a choice stays valid before it is asked again (Pledge asks again after a year when this is not said). */
+  validity: Duration.optional(),
+  /** Browser signals honoured; Pledge honours Global Privacy Control unless `gpc: false`, but the notice says only what is declared. */
+  signals: z.strictObject({ gpc: z.boolean().optional(), dnt: z.boolean().optional() }).optional(),
   categories: z.record(id, ConsentCategory).default({}),
   /** Overrides of the banner's texts, per language (`en`, `de`, `fr`). */
   texts: z.record(z.string().regex(/^[a-z]{2}$/), z.record(z.string(), z.string())).default({}),
@@ -399,18 +422,19 @@ const Rights = z.strictObject({
     )
     .min(1),
   identities: z.array(id).default(["email"]),
+  /** How requesters are verified, as the notice states it (Pledge's privacy center sends one-time codes either way). */
   verification: z
     .strictObject({
       method: z.enum(["email_code", "account", "signed_form", "id_document", "none"]),
       description: text.optional(),
     })
-    .default({ method: "email_code" }),
+    .optional(),
   authorizedAgents: z
     .strictObject({ allowed: z.boolean(), requireSignedAuthorization: z.boolean().default(true), description: text.optional() })
     .optional(),
-  fee: z.enum(["free", "reasonable"]).default("free"),
-  /** A response time the organization promises, tighter than the law's. */
-  responseTime: Duration.optional(),
+  fee: z.enum(["free", "reasonable"]).optional(),
+  /** A response time the organization promises, tighter than the law's: one for all, or one per jurisdiction (`{ EU: 1 month, US-CA: 45 days }`). */
+  responseTime: z.union([Duration, z.record(jurisdiction, Duration)]).optional(),
   notifyRecipients: z.array(z.enum(["rectification", "erasure", "restriction"])).default([]),
   /** Corrections of these categories wait for staff review before they are applied (names and contact fields by default). */
   rectification: z
@@ -419,6 +443,8 @@ const Rights = z.strictObject({
   /** How long request records are kept as proof after a request closes (11 CCR § 7101: 24 months). */
   requestRecords: Duration.default("24 months"),
   manualApproval: z.boolean().default(false),
+  /** CCPA 1798.125: people who exercise their rights are not treated differently (said in the notice when declared). */
+  nonDiscrimination: z.boolean().optional(),
   exportFormats: z.array(z.enum(["json", "csv", "html"])).default(["json", "csv", "html"]),
 });
 
@@ -449,7 +475,7 @@ const Governance = z.strictObject({
     )
     .default([]),
   breach: z
-    .strictObject({ procedure: text, regimes: z.array(z.enum(["gdpr", "hipaa", "ccpa", "lgpd", "pipeda"])).default([]) })
+    .strictObject({ procedure: text, regimes: z.array(z.enum(["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"])).default([]) })
     .optional(),
   assessments: z.strictObject({ frequency: Duration, owner: text.optional(), description: text.optional() }).optional(),
   businessTransfers: z.strictObject({ notify: z.array(text).min(1) }).optional(),
@@ -457,8 +483,10 @@ const Governance = z.strictObject({
 
 const ProcessorActivity = z.strictObject({
   name: text,
-  /** Art 30(2)(a): the controllers served (a category of customers, or named controllers). */
-  controllers: z.array(text).min(1),
+  /** Art 30(2)(a): the controllers served: a category of customers, or named controllers with their contacts. */
+  controllers: z.array(z.union([text, Party.extend({ name: text })])).min(1),
+  /** Art 30(2)(c): the sub-processors (recipients) engaged for this activity; their transfers are the activity's. */
+  subProcessors: z.array(id).default([]),
   description: text.optional(),
   /** Art 30(2)(b): the categories of processing carried out for them. */
   processing: z.array(text).min(1),
@@ -473,6 +501,19 @@ const NoticeSettings = z.strictObject({
   /** How people are told of material changes (email, a notice on the site, a blog post, the portal). */
   changeNotification: z.array(text).default([]),
   changeNotice: text.optional(),
+  /** How long before a material change takes effect people are told. */
+  advanceNotice: Duration.optional(),
+});
+
+/** Children's data: the youngest age served, and consent below the thresholds (GDPR Art 8, COPPA, CCPA § 1798.120(c)). */
+const Children = z.strictObject({
+  /** The service is not directed to people below this age. */
+  minimumAge: z.number().int().min(0).max(21),
+  /** Below this age a parent or guardian consents (GDPR Art 8: 16, or 13-16 by member state; COPPA: 13). */
+  parentalConsentBelow: z.number().int().min(0).max(21).optional(),
+  /** Data of people under 16 is never sold or shared (CCPA: opt-in required, § 1798.120(c)). */
+  noSaleUnder16: z.boolean().optional(),
+  description: text.optional(),
 });
 
 const DeclarationBase = z.strictObject({
@@ -489,6 +530,7 @@ const DeclarationBase = z.strictObject({
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
   governance: Governance.optional(),
   processorActivities: z.record(id, ProcessorActivity).default({}),
+  children: Children.optional(),
   notice: NoticeSettings.default({ changeNotification: [] }),
 });
 
@@ -504,6 +546,8 @@ export type Field = Dataset["fields"][string];
 export type Recipient = Declaration["recipients"][string];
 export type RetentionRule = Declaration["retention"][string];
 export type TransferInfo = z.output<typeof Transfer>;
+export type ScopedLegalBasis = z.output<typeof ScopedBasis>;
+export type ProcessorActivity = Declaration["processorActivities"][string];
 export type LegalBasisName = (typeof LEGAL_BASES)[number];
 export type RightName = (typeof RIGHTS)[number];
 export type MaskingStrategy = (typeof MASKING_STRATEGIES)[number];
@@ -529,4 +573,49 @@ export function declarationJsonSchema(): Record<string, unknown> {
  */
 export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return map && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** Every legal basis a purpose states, each with its scope: `legalBasis` first, then `legalBases`. */
+export function basesOf(p: Purpose): ScopedLegalBasis[] {
+  const out: ScopedLegalBasis[] = p.legalBasis ? [{ basis: p.legalBasis, ...(p.legitimateInterest ? { legitimateInterest: p.legitimateInterest } : {}) }] : [];
+  for (const b of p.legalBases) if (!out.some((o) => o.basis === b.basis && o.scope === b.scope)) out.push(b);
+  return out;
+}
+
+/** The promised response time for a jurisdiction, if any. */
+export function promisedResponseTime(decl: Declaration, jurisdiction: string): string | undefined {
+  const t = decl.rights.responseTime;
+  if (!t) return undefined;
+  if (typeof t === "string") return t;
+  return own(t, jurisdiction) ?? (jurisdiction === "EEA" ? own(t, "EU") : jurisdiction === "EU" ? own(t, "EEA") : undefined);
+}
+
+/** A recipient's place, as a notice says it: a country, the public, or other users. */
+export function recipientPlace(r: Recipient): { country?: string; audience?: "public" | "other_users" } {
+  return { ...(r.country ? { country: r.country } : {}), ...(r.audience ? { audience: r.audience } : {}) };
+}
+
+/**
+ * How an objection to a purpose is handled (GDPR Art 21): direct marketing
+ * stops at once (21(2)-(3)); processing on legitimate interests or a public
+ * task stops unless staff show compelling legitimate grounds (21(1)); any
+ * other basis (contract, legal obligation, consent) gives no right to object.
+ * A purpose is direct marketing when it says so, or when it reaches people by
+ * channels (email, phone, post, sms) on legitimate interests.
+ */
+export function objectionKind(p: Purpose): "direct_marketing" | "balancing" | undefined {
+  const bases = basesOf(p).map((b) => b.basis);
+  const direct = p.directMarketing ?? (p.channels.some((c) => c !== "web") && bases.includes("legitimate_interests"));
+  if (direct) return "direct_marketing";
+  if (bases.includes("legitimate_interests") || bases.includes("public_task")) return "balancing";
+  return undefined;
+}
+
+/**
+ * Whether Global Privacy Control is honoured: always where the declaration has
+ * a consent section, unless it says `gpc: false`. (The notice states it only
+ * when declared.)
+ */
+export function honoursGpc(decl: Declaration): boolean {
+  return !!decl.consent && decl.consent.signals?.gpc !== false;
 }

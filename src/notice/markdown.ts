@@ -1,11 +1,24 @@
-/** The notice as Markdown, with every text escaped. */
+/** The notice as Markdown: text escaped only where Markdown would read it as markup. */
 import type { Block, Inline, NoticeDoc } from "./model.js";
 
-/** Escapes Markdown and inline HTML so that text renders as text. */
+/**
+ * Escapes what Markdown would read as markup, and nothing else, so that the
+ * raw text stays readable (`Datenanfragen.de`, `2020-06-22`, `(GDPR Art 15)`
+ * are left alone): backslashes, code spans, emphasis, links, tables and inline
+ * HTML always; `#`, `-`, `+`, `>` and `1.` only where they would start a block;
+ * `_` only at a word's edge (inside a word it is no emphasis); `&` only where
+ * it would start an entity.
+ */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_{}\[\]()#+\-.!|<>&~]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : "\\" + c))
-    .replace(/\n/g, " ");
+    .replace(/\n/g, " ")
+    .replace(/[\\`*[\]|]/g, (c) => "\\" + c)
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, "&amp;")
+    .replace(/<|>/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
+    .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace("_", "\\_"))
+    .replace(/~~/g, "\\~\\~")
+    .replace(/!(?=\\\[)/g, "\\!")
+    .replace(/^(\s*)([#+\-=]|\d+[.)])(?=\s|$)/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/^(\d+)([.)])$/, "$1\\$2").replace(/^([#+\-=])$/, "\\$1")}`);
 }
 
 function inline(content: Inline[]): string {

@@ -13,7 +13,7 @@ import {
   type TransferInfo,
 } from "../declaration/index.js";
 import { toCsv } from "../csv/index.js";
-import { countryName, describeRetention } from "./model.js";
+import { countryName, describeRetention, placeOf, retentionForCategory } from "./model.js";
 
 export interface RopaParty {
   name: string;
@@ -38,21 +38,24 @@ export interface ControllerActivity {
   recipients: { name: string; role: string; country: string }[];
   /** 30(1)(e) */
   transfers: RopaTransfer[];
-  /** 30(1)(f) */
+  /** 30(1)(f), the purpose's rule */
   erasureTimeLimit?: string;
+  /** 30(1)(f), per data category: the rules that govern each category of the purpose (its own and any naming the category). */
+  erasureTimeLimits: { category: string; limits: string[] }[];
   dpvPurpose?: string;
 }
 
 export interface ProcessorActivityRecord {
   id: string;
   name: string;
-  /** 30(2)(a) */
-  controllers: string[];
+  /** 30(2)(a): each controller served, with contact details where declared. */
+  controllers: RopaParty[];
   /** 30(2)(b) */
   categoriesOfProcessing: string[];
   dataCategories: { key: string; name: string; dpv?: string }[];
-  /** 30(2)(c) */
+  /** 30(2)(c): the processor's own transfers and its sub-processors'. */
   transfers: RopaTransfer[];
+  subProcessors: { name: string; country: string }[];
 }
 
 export interface ControllerRecord {
@@ -60,7 +63,9 @@ export interface ControllerRecord {
   article: "GDPR Art 30(1)";
   /** 30(1)(a) */
   controller: RopaParty;
+  jointControllers: RopaParty[];
   representative?: RopaParty;
+  ukRepresentative?: RopaParty;
   dpo?: RopaParty;
   activities: ControllerActivity[];
   /** 30(1)(g) */
@@ -73,6 +78,7 @@ export interface ProcessorRecord {
   /** 30(2)(a) */
   processor: RopaParty;
   representative?: RopaParty;
+  ukRepresentative?: RopaParty;
   dpo?: RopaParty;
   activities: ProcessorActivityRecord[];
   /** 30(2)(d) */
@@ -89,8 +95,8 @@ export interface Ropa {
 const party = (p: { name?: string; email?: string; phone?: string; address?: string; url?: string } | undefined, fallback = ""): RopaParty | undefined =>
   p ? { name: p.name ?? fallback, contact: [p.address, p.email, p.phone, p.url].filter(Boolean).join("; ") } : undefined;
 
-function transfersOf(who: string, country: string, t: TransferInfo | undefined): RopaTransfer[] {
-  if (EEA_COUNTRIES.has(country)) return [];
+function transfersOf(who: string, country: string | undefined, t: TransferInfo | undefined): RopaTransfer[] {
+  if (!country || EEA_COUNTRIES.has(country)) return [];
   return [{ to: who, country: countryName(country), safeguards: t ? t.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name) : ["none stated"] }];
 }
 
@@ -103,6 +109,8 @@ export function buildRopa(decl: Declaration): Ropa {
   const records: Ropa["records"] = [];
   const measures = decl.security?.measures ?? [];
   const rep = party(org.euRepresentative, "EU representative");
+  const ukRep = party(org.ukRepresentative, "UK representative");
+  const reps = { ...(rep ? { representative: rep } : {}), ...(ukRep ? { ukRepresentative: ukRep } : {}) };
   const dpo = party(org.dpo, "Data protection officer");
   const self = party({ ...org.contact, name: org.name })!;
 
@@ -111,7 +119,8 @@ export function buildRopa(decl: Declaration): Ropa {
       kind: "controller",
       article: "GDPR Art 30(1)",
       controller: self,
-      ...(rep ? { representative: rep } : {}),
+      jointControllers: org.jointControllers.map((j) => party(j)!),
+      ...reps,
       ...(dpo ? { dpo } : {}),
       activities: Object.entries(decl.purposes).map(([id, p]) => ({
         id,
@@ -119,7 +128,7 @@ export function buildRopa(decl: Declaration): Ropa {
         ...(p.legalBasis ? { legalBasis: `${LEGAL_BASIS_INFO[p.legalBasis].name} (${LEGAL_BASIS_INFO[p.legalBasis].article})` } : {}),
         dataSubjects: p.dataSubjects.map((s) => subjects[s]?.name ?? s),
         dataCategories: catList(p.dataCategories),
-        recipients: p.recipients.map((r) => decl.recipients[r]).filter(Boolean).map((r) => ({ name: r.name, role: r.role, country: countryName(r.country) })),
+        recipients: p.recipients.map((r) => decl.recipients[r]).filter(Boolean).map((r) => ({ name: r.name, role: r.role, country: placeOf(r) })),
         transfers: [
           ...(org.transfer ? transfersOf(org.name, org.country, org.transfer) : []),
           ...p.recipients.flatMap((rid) => {
@@ -128,6 +137,10 @@ export function buildRopa(decl: Declaration): Ropa {
           }),
         ],
         ...(p.retention && decl.retention[p.retention] ? { erasureTimeLimit: describeRetention(decl.retention[p.retention]) } : {}),
+        erasureTimeLimits: p.dataCategories.map((c) => {
+          const rules = retentionForCategory(decl, c).filter((r) => r.id === p.retention || r.rule.dataCategories.length > 0);
+          return { category: categoryName(c, cats), limits: rules.map((r) => describeRetention(r.rule, c)) };
+        }),
         ...(p.dpv ? { dpvPurpose: p.dpv } : {}),
       })),
       securityMeasures: measures,
@@ -138,18 +151,24 @@ export function buildRopa(decl: Declaration): Ropa {
       kind: "processor",
       article: "GDPR Art 30(2)",
       processor: self,
-      ...(rep ? { representative: rep } : {}),
+      ...reps,
       ...(dpo ? { dpo } : {}),
-      activities: Object.entries(decl.processorActivities).map(([id, a]) => ({
-        id,
-        name: a.name,
-        controllers: a.controllers,
-        categoriesOfProcessing: a.processing,
-        dataCategories: catList(a.dataCategories),
-        transfers: [
-          ...a.locations.filter((c) => !EEA_COUNTRIES.has(c)).flatMap((c) => transfersOf(org.name, c, a.transfer ?? org.transfer)),
-        ],
-      })),
+      activities: Object.entries(decl.processorActivities).map(([id, a]) => {
+        // The sub-processors the activity names, or, when it names none, every sub-processor of the organization.
+        const subs = (a.subProcessors.length ? a.subProcessors : Object.keys(decl.recipients).filter((r) => decl.recipients[r].role === "sub_processor")).map((r) => decl.recipients[r]).filter(Boolean);
+        return {
+          id,
+          name: a.name,
+          controllers: a.controllers.map((c) => (typeof c === "string" ? { name: c, contact: "" } : party(c)!)),
+          categoriesOfProcessing: a.processing,
+          dataCategories: catList(a.dataCategories),
+          transfers: [
+            ...a.locations.filter((c) => !EEA_COUNTRIES.has(c)).flatMap((c) => transfersOf(org.name, c, a.transfer ?? org.transfer)),
+            ...subs.flatMap((r) => transfersOf(`${r.name} (sub-processor)`, r.country, r.transfer)),
+          ],
+          subProcessors: subs.map((r) => ({ name: r.name, country: placeOf(r) })),
+        };
+      }),
       securityMeasures: measures,
     });
   }
@@ -167,10 +186,10 @@ export function ropaToCsv(ropa: Ropa): string {
     for (const a of r.activities) {
       if (r.kind === "controller") {
         const ca = a as ControllerActivity;
-        rows.push([...common, ca.id, ca.purpose, "", ca.legalBasis ?? "", ca.dataSubjects.join("; "), ca.dataCategories.map((c) => c.name).join("; "), ca.recipients.map((x) => `${x.name} (${x.role}, ${x.country})`).join("; "), tr(ca.transfers), ca.erasureTimeLimit ?? "", r.securityMeasures.join("; ")]);
+        rows.push([...common, ca.id, ca.purpose, r.jointControllers.map((j) => `joint controller ${j.name}: ${j.contact}`).join("; "), ca.legalBasis ?? "", ca.dataSubjects.join("; "), ca.dataCategories.map((c) => c.name).join("; "), ca.recipients.map((x) => `${x.name} (${x.role}, ${x.country})`).join("; "), tr(ca.transfers), ca.erasureTimeLimits.map((l) => `${l.category}: ${l.limits.join("; ") || "not stated"}`).join(" | ") || (ca.erasureTimeLimit ?? ""), r.securityMeasures.join("; ")]);
       } else {
         const pa = a as ProcessorActivityRecord;
-        rows.push([...common, pa.id, `${pa.name}: ${pa.categoriesOfProcessing.join("; ")}`, pa.controllers.join("; "), "", "", pa.dataCategories.map((c) => c.name).join("; "), "", tr(pa.transfers), "", r.securityMeasures.join("; ")]);
+        rows.push([...common, pa.id, `${pa.name}: ${pa.categoriesOfProcessing.join("; ")}`, pa.controllers.map((c) => (c.contact ? `${c.name}: ${c.contact}` : c.name)).join("; "), "", "", pa.dataCategories.map((c) => c.name).join("; "), pa.subProcessors.map((x) => `${x.name} (sub-processor, ${x.country})`).join("; "), tr(pa.transfers), "", r.securityMeasures.join("; ")]);
       }
     }
   }
@@ -207,7 +226,7 @@ export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unkn
           "@type": "dpv:PersonalDataHandling",
           "dcterms:source": r.article,
           "dpv:hasDataProcessor": { "@id": `${base}:processor`, "@type": "dpv:DataProcessor", "rdfs:label": r.processor.name },
-          "dpv:hasDataController": a.controllers.map((c) => ({ "@type": "dpv:DataController", "rdfs:label": c })),
+          "dpv:hasDataController": a.controllers.map((c) => ({ "@type": "dpv:DataController", "rdfs:label": c.name })),
           "dpv:hasProcessing": a.categoriesOfProcessing.map((c) => ({ "@type": "dpv:Processing", "rdfs:label": c })),
           "dpv:hasPersonalData": a.dataCategories.map(category),
           ...(a.transfers.length ? { "dpv:hasDataTransfer": a.transfers.map(transfer) } : {}),

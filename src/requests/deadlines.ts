@@ -1,37 +1,65 @@
 /** Legal deadlines of rights requests, from the one legal table (declaration/law.ts). */
-import { REGIMES, addDuration, regimeFor, type RegimeId } from "../declaration/index.js";
+import { REGIMES, addDeadline, regimeFor, type DeadlineRule, type RegimeId } from "../declaration/index.js";
+import { RequestError } from "./model.js";
 
-function addRule(from: Date, rule: { amount: number; unit: "days" | "months" | "business_days" }): Date {
-  if (rule.unit === "business_days") {
-    const d = new Date(from.getTime());
-    let left = rule.amount;
-    while (left > 0) {
-      d.setUTCDate(d.getUTCDate() + 1);
-      const wd = d.getUTCDay();
-      if (wd !== 0 && wd !== 6) left--;
-    }
-    return d;
-  }
-  return addDuration(from, { amount: rule.amount, unit: rule.unit === "months" ? "month" : "day" });
+/**
+ * The regime of a jurisdiction. A code the law table does not know is refused:
+ * a person's request never silently gets another law's deadline.
+ *
+ * @throws RequestError REQUEST_INVALID
+ */
+export function regimeOf(jurisdiction: string): RegimeId {
+  const r = regimeFor(jurisdiction);
+  if (!r) throw new RequestError("REQUEST_INVALID", `jurisdiction: '${jurisdiction}' is not a place whose law Pledge knows`);
+  return r;
 }
 
-/** The regime of a jurisdiction, falling back to the declaration's default, then the GDPR. */
-export function regimeOf(jurisdiction: string, fallback?: string): RegimeId {
-  return regimeFor(jurisdiction) ?? (fallback ? regimeFor(fallback) : undefined) ?? "gdpr";
+/** Rights with the short clock of an opt-out (11 CCR § 7026(f), § 7027(g)). */
+const OPT_OUT_RIGHTS = new Set(["opt_out_sale", "limit_sensitive"]);
+
+/** The clock of a right under a regime: the opt-out clock for opt-outs where the law has one, else the general one. */
+export function deadlineRule(regime: RegimeId, right?: string): DeadlineRule {
+  const r = REGIMES[regime];
+  return right && OPT_OUT_RIGHTS.has(right) && r.optOutDeadline ? r.optOutDeadline : r.deadline;
 }
 
 /**
- * When a request is due: GDPR Art 12(3) one month, CCPA 45 days, LGPD 15 days,
- * PIPEDA 30 days, VCDPA/CPA 45 days — counted from receipt.
+ * When a request is due, counted from receipt: GDPR one calendar month, CCPA 45
+ * days (opt-outs 15 business days), Iowa 90 days, LGPD 15 days, PIPEDA and
+ * Quebec 30 days; or sooner where the organization promised less.
  */
-export function dueDate(regime: RegimeId, received: Date): Date {
-  return addRule(received, REGIMES[regime].deadline);
+export function dueDate(regime: RegimeId, received: Date, right?: string, promised?: DeadlineRule): Date {
+  const legal = addDeadline(received, deadlineRule(regime, right));
+  if (!promised) return legal;
+  const p = addDeadline(received, promised);
+  return p < legal ? p : legal;
 }
 
-/** The latest the deadline may be extended to, or undefined when the law allows none (LGPD). */
-export function extendedDueDate(regime: RegimeId, due: Date): Date | undefined {
-  const ext = REGIMES[regime].extension;
-  return ext ? addRule(due, ext) : undefined;
+/** When the receipt must be confirmed by, where the law sets a clock (CCPA: 10 business days). */
+export function receiptDueDate(regime: RegimeId, received: Date): Date | undefined {
+  const r = REGIMES[regime].receipt;
+  return r ? addDeadline(received, r) : undefined;
+}
+
+/**
+ * The latest the deadline may be extended to, or undefined when the law allows
+ * none (Quebec, LGPD, opt-outs). `requested` shortens it: staff choose the
+ * length, up to the law's maximum.
+ */
+export function extendedDueDate(regime: RegimeId, due: Date, right?: string, requested?: DeadlineRule): Date | undefined {
+  const r = REGIMES[regime];
+  if (right && OPT_OUT_RIGHTS.has(right) && r.optOutDeadline) return undefined;
+  if (!r.extension) return undefined;
+  const max = addDeadline(due, r.extension);
+  if (!requested) return max;
+  const asked = addDeadline(due, requested);
+  return asked < max ? asked : max;
+}
+
+/** When an appeal must be answered, where the regime provides one. */
+export function appealDueDate(regime: RegimeId, appealed: Date): Date | undefined {
+  const a = REGIMES[regime].appeal;
+  return a ? addDeadline(appealed, a) : undefined;
 }
 
 export type Urgency = "overdue" | "due_soon" | "on_time";

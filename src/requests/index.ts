@@ -4,10 +4,13 @@
  * kept as proof afterwards.
  */
 export * from "./model.js";
-export { dueDate, extendedDueDate, daysLeft, urgencyOf, regimeOf, type Urgency } from "./deadlines.js";
+export { dueDate, extendedDueDate, receiptDueDate, appealDueDate, deadlineRule, daysLeft, urgencyOf, regimeOf, type Urgency } from "./deadlines.js";
+export { refusalRights, requestReference } from "./wording.js";
 export { CODE_TTL_MS, MAX_CODE_ATTEMPTS } from "./verification.js";
 export {
   submitRequest,
+  appealRequest,
+  answerAppeal,
   resendCode,
   verifyRequest,
   verifyByStaff,

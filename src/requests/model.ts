@@ -7,10 +7,10 @@ import type { Mailer } from "../mail/index.js";
 import type { Store } from "../store/index.js";
 
 /** The rights the privacy center takes. */
-export const REQUEST_RIGHTS = ["access", "portability", "erasure", "rectification", "restriction", "objection", "withdraw_consent", "opt_out_sale"] as const;
+export const REQUEST_RIGHTS = ["access", "portability", "erasure", "rectification", "restriction", "objection", "withdraw_consent", "opt_out_sale", "limit_sensitive"] as const;
 
-/** Rights acted on without a code: an opt-out of sale or sharing needs no verification (Cal. Code Regs. tit. 11, 7026(d)). */
-export const UNVERIFIED_RIGHTS: ReadonlySet<RequestRight> = new Set(["opt_out_sale"]);
+/** Rights acted on without a code: an opt-out of sale or sharing and a request to limit sensitive data need no verification (11 CCR § 7026(d), § 7027(e)). */
+export const UNVERIFIED_RIGHTS: ReadonlySet<RequestRight> = new Set(["opt_out_sale", "limit_sensitive"]);
 export type RequestRight = (typeof REQUEST_RIGHTS)[number];
 
 /** Categories a person may correct from the privacy center, with their labels. */
@@ -59,7 +59,8 @@ export const RequestInputSchema = z
 export type RequestInput = z.output<typeof RequestInputSchema>;
 
 /** `expired`: never verified within the time a code may be asked for, and redacted. */
-export const REQUEST_STATUSES = ["unverified", "pending_approval", "in_progress", "needs_attention", "completed", "denied", "expired"] as const;
+/** `appealed`: a denial the person appealed (US state laws); open until staff answer. */
+export const REQUEST_STATUSES = ["unverified", "pending_approval", "in_progress", "needs_attention", "appealed", "completed", "denied", "expired"] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** The statuses of a request that is over: answered, refused, or never confirmed. */
 export const CLOSED_STATUSES: readonly RequestStatus[] = ["completed", "denied", "expired"];
@@ -114,6 +115,9 @@ export interface RequestView {
   attention?: string;
   /** The identity values were replaced by masked forms and hashes when the request closed. */
   redacted: boolean;
+  /** Whether the law of the request lets a denial be appealed, and the appeal if there is one. */
+  appealable: boolean;
+  appeal?: { appealedAt: string; dueAt: string; reason: string; outcome?: "upheld" | "reversed"; answer?: string };
 }
 
 export interface TaskView {

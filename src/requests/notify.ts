@@ -8,10 +8,15 @@ import { postWebhook, resolveWebhook } from "../webhooks/index.js";
 import type { Identities } from "../execution/index.js";
 import type { RequestsContext } from "./model.js";
 
-/** Recipients that have a way to be told. */
-export function recipientsToNotify(decl: Declaration): string[] {
+/**
+ * Recipients that have a way to be told. For an opt-out of sale or sharing,
+ * only those the data was sold or shared with: the recipients of purposes that
+ * sell or share (11 CCR § 7026(f)(2)).
+ */
+export function recipientsToNotify(decl: Declaration, right?: string): string[] {
+  const soldTo = new Set(Object.values(decl.purposes).filter((p) => p.sold || p.shared).flatMap((p) => p.recipients));
   return Object.entries(decl.recipients)
-    .filter(([, r]) => r.notify?.webhook || r.notify?.email)
+    .filter(([id, r]) => (r.notify?.webhook || r.notify?.email) && (right !== "opt_out_sale" || soldTo.has(id)))
     .map(([id]) => id);
 }
 
@@ -53,7 +58,7 @@ export async function notifyRecipient(
   await ctx.mailer.send({
     to: r.notify.email!,
     subject: `Data subject request: ${event.right} (${event.requestId})`,
-    text: `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).\n\nIdentifiers you received from us:\n${Object.entries(identities).map(([k, v]) => `  ${k}: ${v.join(", ")}`).join("\n")}\n${event.right === "rectification" && Object.keys(corrections).length ? `\nCorrections:\n${Object.entries(corrections).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n` : ""}\nPlease apply it to the data you hold. Reference: ${event.requestId}\n`,
+    text: `${event.right === "opt_out_sale" ? "A person whose data we sold or shared with you opted out of its sale and sharing (Cal. Civ. Code 1798.120; 11 CCR § 7026(f)). Stop selling or sharing it." : `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).`}\n\nIdentifiers you received from us:\n${Object.entries(identities).map(([k, v]) => `  ${k}: ${v.join(", ")}`).join("\n")}\n${event.right === "rectification" && Object.keys(corrections).length ? `\nCorrections:\n${Object.entries(corrections).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n` : ""}\nPlease apply it to the data you hold. Reference: ${event.requestId}\n`,
   });
   return { channel: "email", identityTypes };
 }

@@ -64,6 +64,9 @@ export interface SweepResult {
  * records older than the declaration's `rights.requestRecords`. Every server's
  * worker runs it; it is idempotent.
  */
+/** How long a denied request in a state with appeals keeps what it needs to be carried out if appealed. */
+export const APPEAL_WINDOW_DAYS = 60;
+
 export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> {
   const now = ctx.clock();
   const db = ctx.store.db;
@@ -81,6 +84,11 @@ export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> 
     await db.updateTable("request_tasks").set({ status: "skipped", updated_at: now.toISOString() }).where("request_id", "=", id).where("status", "in", ["pending", "failed"]).execute();
     await redactRequest(ctx, id);
   }
+
+  // A denial that could have been appealed keeps its identities for the appeal window, then is redacted.
+  const windowClosed = new Date(now.getTime() - APPEAL_WINDOW_DAYS * 86_400_000).toISOString();
+  const unappealed = await db.selectFrom("requests").select("id").where("status", "=", "denied").where("redacted_at", "is", null).where("completed_at", "<", windowClosed).execute();
+  for (const { id } of unappealed) await redactRequest(ctx, id);
 
   const keep = parseDuration(ctx.declaration().rights.requestRecords);
   let recordsDeleted = 0;

@@ -68,6 +68,26 @@ export async function insertTask(ctx: RequestsContext, requestId: string, kind: 
 
 const DATA_RIGHTS = new Set(["access", "portability", "erasure", "rectification"]);
 
+const FLAG_KINDS: Record<string, string> = { restriction: "restricted", objection: "objection", withdraw_consent: "consent_withdrawn", opt_out_sale: "opt_out_sale", limit_sensitive: "limit_sensitive" };
+
+/**
+ * Records what a request asks the decision API to refuse from now on, for every
+ * identity of the person (by hash), once: `null` purpose for the person as a
+ * whole. Returns the flags as `kind` or `kind:purpose`.
+ */
+export async function recordFlags(ctx: RequestsContext, req: { id: string; right: string; identities: string }, purposes: (string | null)[]): Promise<string[]> {
+  const kind = FLAG_KINDS[req.right];
+  const now = ctx.clock().toISOString();
+  const db = ctx.store.db;
+  for (const h of await hashIdentities({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, JSON.parse(req.identities) as Identities)) {
+    for (const p of purposes) {
+      const exists = await db.selectFrom("subject_flags").select("id").where("identity_hash", "=", h).where("kind", "=", kind).where("request_id", "=", req.id).where("purpose", p === null ? "is" : "=", p).executeTakeFirst();
+      if (!exists) await db.insertInto("subject_flags").values({ identity_hash: h, kind, purpose: p, request_id: req.id, created_at: now, lifted_at: null }).execute();
+    }
+  }
+  return purposes.map((p) => (p ? `${kind}:${p}` : kind));
+}
+
 /** Creates the first tasks of a request that has started. */
 export async function planTasks(ctx: RequestsContext, requestId: string): Promise<void> {
   const r = await ctx.store.db.selectFrom("requests").select(["right"]).where("id", "=", requestId).executeTakeFirstOrThrow();
@@ -175,6 +195,8 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
     const found = tasks.some((t) => t.kind === "collect" && (resultOf<CollectResult>(t)?.datasets ?? []).some((d) => d.found > 0));
     if (found) for (const rid of recipientsToNotify(decl)) await insertTask(ctx, requestId, "notify", rid);
   }
+  // An opt-out of sale or sharing is passed on to the third parties the data was sold or shared with (11 CCR § 7026(f)(2)).
+  if (mainDone && req.right === "opt_out_sale") for (const rid of recipientsToNotify(decl, "opt_out_sale")) await insertTask(ctx, requestId, "notify", rid);
 
   const final = (await db.selectFrom("request_tasks").select(["id", "request_id", "kind", "target", "status", "attempts", "result"]).where("request_id", "=", requestId).execute()) as TaskRow[];
   if (final.some((t) => t.status === "failed")) {
@@ -473,21 +495,10 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       return { result: { bytes: data.length, expiresAt: expires } };
     }
     case "flag": {
-      const identities = JSON.parse(req.identities) as Identities;
       const details = JSON.parse(req.details) as { purposes: string[] };
-      const flags: string[] = [];
-      const now = ctx.clock().toISOString();
-      const KINDS: Record<string, string> = { restriction: "restricted", objection: "objection", withdraw_consent: "consent_withdrawn", opt_out_sale: "opt_out_sale" };
-      const kind = KINDS[req.right];
-      // Restriction and an opt-out of sale cover the person as a whole; objections and withdrawals name purposes (all when none).
-      const purposes = req.right === "restriction" || req.right === "opt_out_sale" ? [null] : details.purposes.length ? details.purposes : [null];
-      for (const h of await hashIdentities(hashCtx, identities)) {
-        for (const p of purposes) {
-          const exists = await db.selectFrom("subject_flags").select("id").where("identity_hash", "=", h).where("kind", "=", kind).where("request_id", "=", req.id).where("purpose", p === null ? "is" : "=", p).executeTakeFirst();
-          if (!exists) await db.insertInto("subject_flags").values({ identity_hash: h, kind, purpose: p, request_id: req.id, created_at: now, lifted_at: null }).execute();
-        }
-      }
-      flags.push(...purposes.map((p) => (p ? `${kind}:${p}` : kind)));
+      // Restriction, an opt-out and a limit cover the person as a whole; objections and withdrawals name purposes (all when none).
+      const purposes = req.right === "restriction" || req.right === "opt_out_sale" || req.right === "limit_sensitive" ? [null] : details.purposes.length ? details.purposes : [null];
+      const flags = await recordFlags(ctx, req, purposes);
       await recordEvent(ctx, t.request_id, "system", "flagged", `recorded ${flags.join(", ")}`);
       return { result: { flags } };
     }

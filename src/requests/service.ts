@@ -15,8 +15,9 @@ import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { rateLimitReached, recordRateEvents, type Principal } from "../auth/index.js";
 import { MailError, type MailMessage } from "../mail/index.js";
-import { REGIMES, categoryWithin, normalizeIdentity, parsePhone } from "../declaration/index.js";
-import { dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
+import { REGIMES, categoryWithin, normalizeIdentity, objectionKind, parseDuration, parsePhone, promisedResponseTime, type DeadlineRule, type Declaration } from "../declaration/index.js";
+import { appealDueDate, dueDate, extendedDueDate, receiptDueDate, regimeOf } from "./deadlines.js";
+import { refusalRights, requestReference } from "./wording.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
 import { hashIdentities, identityHash, maskEmail, type HashContext } from "./identities.js";
 import {
@@ -36,7 +37,7 @@ import {
 } from "./model.js";
 import { deleteExports, redactRequest } from "./records.js";
 import { CODE_TTL_MS, checkCode, newCode, type CodeCheck } from "./verification.js";
-import { advanceRequest, insertTask, planTasks } from "./runner.js";
+import { advanceRequest, insertTask, planTasks, recordFlags } from "./runner.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -70,7 +71,7 @@ async function loadRow(ctx: RequestsContext, id: string) {
 
 function toView(r: NonNullable<Row>): RequestView {
   const details = JSON.parse(r.details) as RequestView["details"];
-  return {
+  const view: RequestView = {
     id: r.id,
     right: r.right as RequestRight,
     status: r.status as RequestStatus,
@@ -94,7 +95,41 @@ function toView(r: NonNullable<Row>): RequestView {
     ...(r.verification ? { verification: JSON.parse(r.verification) as Verification } : {}),
     ...(r.attention ? { attention: r.attention } : {}),
     redacted: !!r.redacted_at,
+    appealable: !!REGIMES[r.regime as RequestView["regime"]]?.appeal,
+    ...(r.appealed_at && r.appeal_due_at
+      ? { appeal: { appealedAt: r.appealed_at, dueAt: r.appeal_due_at, reason: r.appeal_reason ?? "", ...(r.appeal_outcome ? { outcome: r.appeal_outcome as "upheld" | "reversed", answer: r.appeal_answer ?? "" } : {}) } }
+      : {}),
   };
+  if (r.appeal_due_at && r.status === "appealed") view.effectiveDueAt = r.appeal_due_at;
+  return view;
+}
+
+/** The organization's promised response time for a jurisdiction, as a clock (never beyond the law: dueDate takes the sooner). */
+function promisedRule(decl: Declaration, jurisdiction: string): DeadlineRule | undefined {
+  const p = promisedResponseTime(decl, jurisdiction);
+  const d = p ? parseDuration(p) : undefined;
+  if (!d) return undefined;
+  if (d.unit === "hour") return { amount: d.amount, unit: "hours" };
+  if (d.unit === "month" || d.unit === "year") return { amount: d.unit === "year" ? d.amount * 12 : d.amount, unit: "months" };
+  return { amount: d.unit === "week" ? d.amount * 7 : d.amount, unit: "days" };
+}
+
+/**
+ * The purposes an objection covers (GDPR Art 21): those named, or every
+ * purpose that can be objected to; a purpose on contract, legal obligation or
+ * consent cannot be (consent is withdrawn instead).
+ *
+ * @throws RequestError REQUEST_INVALID
+ */
+function objectionPurposes(decl: Declaration, named: string[]): string[] {
+  const objectable = Object.keys(decl.purposes).filter((p) => objectionKind(decl.purposes[p]));
+  if (!named.length) {
+    if (!objectable.length) throw new RequestError("REQUEST_INVALID", "purposes: none of our purposes can be objected to (they rely on a contract, a legal obligation or consent; withdraw consent instead)");
+    return objectable;
+  }
+  const not = named.filter((p) => !objectable.includes(p));
+  if (not.length) throw new RequestError("REQUEST_INVALID", `purposes: ${not.map((p) => decl.purposes[p].name).join(", ")} cannot be objected to: ${not.map((p) => decl.purposes[p].legalBasis?.replace(/_/g, " ") ?? "no basis").join(", ")} is not legitimate interests or a public task (GDPR Art 21)`);
+  return named;
 }
 
 /** Adds an event to the request's timeline and to the audit log. Messages never hold an identity's value. */
@@ -143,7 +178,8 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   if (limited) throw new RequestError("RATE_LIMITED", `too many codes requested ${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`);
 
   const jurisdiction = input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0];
-  const regime = regimeOf(jurisdiction, decl.organization.defaultJurisdiction);
+  const regime = regimeOf(jurisdiction);
+  const purposes = input.right === "objection" ? objectionPurposes(decl, input.purposes) : input.purposes;
   const id = `req_${randomBytes(9).toString("base64url")}`;
   const identities = { [input.identityType]: [identity] };
   const verification: Verification | undefined = codeTo ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" } : undefined;
@@ -151,7 +187,8 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   const code = needsCode ? newCode(id, now) : undefined;
   // The code is mailed before anything is stored: when mail is down, the request is not half-made
   // (no request waiting for a code nobody got) and no limit is spent. The person is told to try again.
-  if (code && codeTo) await ctx.mailer.send(codeMail(ctx, { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right }, code.code));
+  const due = dueDate(regime, now, input.right, promisedRule(decl, jurisdiction));
+  if (code && codeTo) await ctx.mailer.send(codeMail(ctx, { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right, received: now, due }, code.code));
   await recordRateEvents(ctx.store, limits, now);
   await ctx.store.db
     .insertInto("requests")
@@ -167,14 +204,14 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       regime,
       received_at: now.toISOString(),
       verified_at: null,
-      due_at: dueDate(regime, now).toISOString(),
+      due_at: due.toISOString(),
       extended_due_at: null,
       extension_reason: null,
       completed_at: null,
       status_token_hash: sha256(randomBytes(32).toString("hex")),
       agent_name: input.agent?.name ?? null,
       agent_email: input.agent?.email.toLowerCase() ?? null,
-      details: JSON.stringify({ corrections: input.corrections, purposes: input.purposes }),
+      details: JSON.stringify({ corrections: input.corrections, purposes }),
       identities: JSON.stringify(identities),
       report: null,
       denial_reason: null,
@@ -185,6 +222,11 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       export_key: null,
       attention: null,
       redacted_at: null,
+      appealed_at: null,
+      appeal_due_at: null,
+      appeal_reason: null,
+      appeal_outcome: null,
+      appeal_answer: null,
     })
     .execute();
   if (meta.authorization) {
@@ -194,6 +236,7 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       .execute();
   }
   await recordEvent(ctx, id, input.agent ? "agent" : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
+  await confirmReceipt(ctx, id, { regime, now, due, codeTo, contactEmail: input.contactEmail ?? input.agent?.email, needsCode: !!code });
   if (!code) {
     const statusToken = await startVerified(ctx, id, { subject: "none", method: "none", note: "no verification is needed for this right" });
     const sentTo = codeSentTo({ identityType: input.identityType, identity });
@@ -210,13 +253,40 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
 }
 
 /** The mail that carries a code: to the person, or, for an agent's request, to the person to confirm they gave permission. */
-function codeMail(ctx: RequestsContext, r: { id: string; code_to: string; agent_name: string | null; right: string }, code: string): MailMessage {
+function codeMail(ctx: RequestsContext, r: { id: string; code_to: string; agent_name: string | null; right: string; received?: Date; due?: Date }, code: string): MailMessage {
   const org = ctx.declaration().organization;
   const confirm = `${ctx.publicUrl}/privacy-center/verify/${r.id}`;
+  // The first code mail is also the confirmation of receipt (11 CCR § 7021(a)): when it came, and by when it is answered.
+  const receipt = r.received && r.due ? `We received your request (${r.right.replace(/_/g, " ")}, reference ${r.id}) on ${r.received.toISOString().slice(0, 10)}. Once you confirm it, we answer by ${r.due.toISOString().slice(0, 10)}.\n\n` : "";
   const text = r.agent_name
-    ? `${r.agent_name}, who says they are your authorized agent, asked ${org.shortName ?? org.name} on your behalf to act on your personal data (${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. Your verification code is ${code}. Enter it at ${confirm}, or give it to them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give permission, ignore this email: nothing happens without the code.\n`
-    : `Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`;
+    ? `${receipt}${r.agent_name}, who says they are your authorized agent, asked ${org.shortName ?? org.name} on your behalf to act on your personal data (${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. Your verification code is ${code}. Enter it at ${confirm}, or give it to them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give permission, ignore this email: nothing happens without the code.\n`
+    : `${receipt}Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`;
   return { to: r.code_to, subject: `Your verification code for ${org.shortName ?? org.name}`, text };
+}
+
+/**
+ * The confirmation of receipt, at submission (11 CCR § 7021(a): within 10
+ * business days of receipt, not after verification). With an email identity
+ * it is the code mail itself; otherwise, where the law sets a receipt clock, a
+ * bare receipt (no link, nothing personal) goes to the address given. The
+ * event records when, against the clock.
+ */
+async function confirmReceipt(ctx: RequestsContext, id: string, r: { regime: RequestView["regime"]; now: Date; due: Date; codeTo?: string; contactEmail?: string; needsCode: boolean }): Promise<void> {
+  const by = receiptDueDate(r.regime, r.now);
+  const clock = by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[r.regime].receipt!.cite})` : "";
+  if (r.codeTo && r.needsCode) {
+    await recordEvent(ctx, id, "system", "receipt_confirmed", `receipt confirmed with the code mail${clock}`);
+    return;
+  }
+  if (!by || !r.contactEmail || !r.needsCode) return;
+  const org = ctx.declaration().organization;
+  try {
+    await ctx.mailer.send({ to: r.contactEmail, subject: "We received your privacy request", text: `We received a privacy request on ${r.now.toISOString().slice(0, 10)} (reference ${id}). We will write to you once the person it concerns is verified, and answer by ${r.due.toISOString().slice(0, 10)}.\n\n${org.shortName ?? org.name}\n` });
+    await recordEvent(ctx, id, "system", "receipt_confirmed", `receipt confirmed to the address given${clock}`);
+  } catch (err) {
+    if (!(err instanceof MailError)) throw err;
+    await recordEvent(ctx, id, "system", "receipt_not_sent", `the confirmation of receipt could not be mailed${clock}`);
+  }
 }
 
 async function codeSent(ctx: RequestsContext, requestId: string, to: string, code: string): Promise<void> {
@@ -298,9 +368,13 @@ async function startVerified(ctx: RequestsContext, requestId: string, verificati
   const now = ctx.clock();
   const decl = ctx.declaration();
   const reviewed = needsReview(ctx, r.right, (JSON.parse(r.details) as RequestView["details"]).corrections);
-  const needsApproval = !!r.agent_name || decl.rights.manualApproval || reviewed.length > 0;
   // UK GDPR: the clock starts when identity is confirmed.
-  const due = r.regime === "uk_gdpr" ? dueDate("uk_gdpr", now).toISOString() : r.due_at;
+  const due = r.regime === "uk_gdpr" ? dueDate("uk_gdpr", now, r.right, promisedRule(decl, r.jurisdiction)).toISOString() : r.due_at;
+  // An objection to direct marketing applies at once (Art 21(3)); one to processing on legitimate interests waits for staff to weigh compelling grounds (Art 21(1)).
+  const objected = r.right === "objection" ? (JSON.parse(r.details) as RequestView["details"]).purposes : [];
+  const balancing = objected.filter((p) => decl.purposes[p] && objectionKind(decl.purposes[p]) === "balancing");
+  const marketing = objected.filter((p) => decl.purposes[p] && objectionKind(decl.purposes[p]) === "direct_marketing");
+  const needsApproval = !!r.agent_name || decl.rights.manualApproval || reviewed.length > 0 || balancing.length > 0;
   const done = await ctx.store.db
     .updateTable("requests")
     .set({
@@ -335,12 +409,18 @@ async function startVerified(ctx: RequestsContext, requestId: string, verificati
       await recordEvent(ctx, requestId, "system", "receipt_not_sent", "the receipt with the status link could not be mailed: mail was down");
     }
   }
+  if (needsApproval && marketing.length && !r.agent_name) {
+    const flags = await recordFlags(ctx, r, marketing);
+    await recordEvent(ctx, requestId, "system", "flagged", `objection to direct marketing applied at once: recorded ${flags.join(", ")}`);
+  }
   if (needsApproval) {
     const why = reviewed.length
       ? `held for staff review: the correction of ${reviewed.join(", ")} is applied only once reviewed`
       : r.agent_name
         ? "filed by an authorized agent: held until an approver checks the signed authorization"
-        : "held for manual approval";
+        : balancing.length
+          ? `objection to ${balancing.map((p) => decl.purposes[p].name).join(", ")} (legitimate interests or public task): staff stop the processing, or refuse with the compelling legitimate grounds that override it (GDPR Art 21(1))`
+          : "held for manual approval";
     await recordEvent(ctx, requestId, "system", "awaiting_approval", why);
   } else await planTasks(ctx, requestId);
   return token;
@@ -416,7 +496,7 @@ export async function requestTimeline(ctx: RequestsContext, id: string): Promise
 }
 
 /** Staff decisions a requester is told of; notes and task details stay internal. */
-const REQUESTER_VISIBLE = new Set(["approved", "extended", "denied", "verified"]);
+const REQUESTER_VISIBLE = new Set(["approved", "extended", "denied", "verified", "appeal_answered"]);
 /** System events that say something about the organization's systems or staff work, not the request's progress. */
 const STAFF_ONLY = new Set(["task_retry", "task_failed", "review", "manual_verification", "identities", "receipt_not_sent"]);
 
@@ -500,27 +580,93 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
   const r = (await loadRow(ctx, id))!;
   // An unverified request is answered only at the address the person's identity leads to.
   const to = statusRecipient(r);
+  const regime = r.regime as RequestView["regime"];
   if (to) {
     await ctx.mailer.send({
       to,
-      subject: "Your privacy request",
-      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We cannot act on your request. The reason: ${reason}\n\nYou may complain to a supervisory authority.\n`,
+      subject: `Your privacy request ${id}`,
+      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We cannot act on your request. The reason: ${reason}\n\n${refusalRights(ctx.declaration(), regime)}\n\n${requestReference(id, ctx.publicUrl)}\n`,
     });
   }
-  await redactRequest(ctx, id);
+  // Where the law gives an appeal, the request keeps what it needs to be carried out if the appeal succeeds; the sweep redacts it once the appeal window has passed.
+  if (!(REGIMES[regime].appeal && r.verified_at)) await redactRequest(ctx, id);
+}
+
+/**
+ * The person appeals a denial from their status page (US state laws). The
+ * appeal has its own deadline; staff answer it.
+ *
+ * @throws RequestError REQUEST_CONFLICT when the request is not a denial that can be appealed
+ */
+export async function appealRequest(ctx: RequestsContext, id: string, reason: string): Promise<string> {
+  const r = await loadRow(ctx, id);
+  if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
+  const regime = REGIMES[r.regime as RequestView["regime"]];
+  if (!regime.appeal) throw new RequestError("REQUEST_CONFLICT", `${regime.name} gives no appeal`);
+  if (r.status !== "denied" || r.appealed_at) throw new RequestError("REQUEST_CONFLICT", "only a denied request can be appealed, once");
+  const now = ctx.clock();
+  const due = appealDueDate(r.regime as RequestView["regime"], now)!;
+  const res = await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "appealed", appealed_at: now.toISOString(), appeal_due_at: due.toISOString(), appeal_reason: reason, completed_at: null })
+    .where("id", "=", id)
+    .where("status", "=", "denied")
+    .where("appealed_at", "is", null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a denied request can be appealed, once");
+  await recordEvent(ctx, id, "requester", "appealed", `the denial was appealed; the appeal is answered by ${due.toISOString().slice(0, 10)} (${regime.appeal.cite})`);
+  return due.toISOString();
+}
+
+/**
+ * Staff answer an appeal: `reversed` reopens the request and carries it out;
+ * `upheld` keeps the denial, and the person is told how to complain to the
+ * attorney general.
+ */
+export async function answerAppeal(ctx: RequestsContext, id: string, outcome: "upheld" | "reversed", answer: string, by: Principal): Promise<void> {
+  const r = await loadRow(ctx, id);
+  if (!r || r.status !== "appealed") throw new RequestError("REQUEST_CONFLICT", "only an appealed request can be answered");
+  const now = ctx.clock().toISOString();
+  const regime = REGIMES[r.regime as RequestView["regime"]];
+  await ctx.store.db
+    .updateTable("requests")
+    .set(outcome === "reversed" ? { status: "in_progress", appeal_outcome: outcome, appeal_answer: answer, denial_reason: null } : { status: "denied", appeal_outcome: outcome, appeal_answer: answer, completed_at: now })
+    .where("id", "=", id)
+    .where("status", "=", "appealed")
+    .execute();
+  await recordEvent(ctx, id, actorOf(by), "appeal_answered", `appeal ${outcome} by ${by.user.name}: ${answer}`);
+  const to = statusRecipient(r);
+  if (to) {
+    await ctx.mailer.send({
+      to,
+      subject: `Your appeal of privacy request ${id}`,
+      text:
+        outcome === "reversed"
+          ? `We reviewed your appeal and will now act on your request. ${answer}\n\n${requestReference(id, ctx.publicUrl)}\n`
+          : `We reviewed your appeal and our decision stands. ${answer}\n\nIf you disagree, you may contact ${regime.complaintTo}.\n\n${requestReference(id, ctx.publicUrl)}\n`,
+    });
+  }
+  if (outcome === "reversed") {
+    if (r.redacted_at) {
+      await recordEvent(ctx, id, "system", "attention", "the request was redacted before the appeal: ask the person to send it again");
+      await ctx.store.db.updateTable("requests").set({ status: "needs_attention", attention: "redacted" }).where("id", "=", id).execute();
+      return;
+    }
+    await planTasks(ctx, id);
+  } else await redactRequest(ctx, id);
 }
 
 /**
  * Extends the deadline once, as far as the law allows, with the reason the
  * requester must be given (GDPR Art 12(3): complexity or number of requests).
  */
-export async function extendDeadline(ctx: RequestsContext, id: string, reason: string, by: Principal): Promise<string> {
+export async function extendDeadline(ctx: RequestsContext, id: string, reason: string, by: Principal, length?: DeadlineRule): Promise<string> {
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   if (r.extended_due_at) throw new RequestError("REQUEST_CONFLICT", "the deadline was already extended");
   if (!isOpen(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
-  const ext = extendedDueDate(r.regime as RequestView["regime"], new Date(r.due_at));
-  if (!ext) throw new RequestError("REQUEST_CONFLICT", `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension`);
+  const ext = extendedDueDate(r.regime as RequestView["regime"], new Date(r.due_at), r.right, length);
+  if (!ext) throw new RequestError("REQUEST_CONFLICT", `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension${REGIMES[r.regime as RequestView["regime"]].extension ? " of this request" : ""}`);
   if (ctx.clock().toISOString() > r.due_at) throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");
   await ctx.store.db.updateTable("requests").set({ extended_due_at: ext.toISOString(), extension_reason: reason }).where("id", "=", id).execute();
   await recordEvent(ctx, id, actorOf(by), "extended", `deadline extended to ${ext.toISOString().slice(0, 10)}: ${reason}`);
@@ -529,7 +675,7 @@ export async function extendDeadline(ctx: RequestsContext, id: string, reason: s
     await ctx.mailer.send({
       to,
       subject: "Your privacy request needs more time",
-      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We need more time to answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. The reason: ${reason}\n`,
+      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We need more time to answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. The reason: ${reason}\n\n${requestReference(id, ctx.publicUrl)}\n`,
     });
   }
   return ext.toISOString();

@@ -10,6 +10,7 @@ import {
   confirmReview,
   verifyByStaff,
   denyRequest,
+  answerAppeal,
   extendDeadline,
   getDocument,
   getRequest,
@@ -183,8 +184,35 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/extend", summary: "Extend the deadline as the law allows, with the reason", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Reason, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not allowed" } } },
-    async (c, { params, body, principal }) => done(c, params.id, { extendedDueAt: await extendDeadline(ctx, params.id, body.reason, principal) }),
+    {
+      method: "post",
+      path: "/admin/requests/:id/extend",
+      summary: "Extend the deadline, by the days chosen or as far as the law allows, with the reason",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: Id,
+      body: Reason.extend({ days: z.union([z.coerce.number().int().min(1).max(90), z.literal("").transform(() => undefined)]).optional() }),
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not allowed" } },
+    },
+    async (c, { params, body, principal }) => done(c, params.id, { extendedDueAt: await extendDeadline(ctx, params.id, body.reason, principal, body.days ? { amount: body.days, unit: "days" } : undefined) }),
+  );
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/:id/appeal",
+      summary: "Answer an appeal: reverse the denial (the request is carried out) or uphold it",
+      tags: ["admin"],
+      access: "admin",
+      role: "approver",
+      params: Id,
+      body: z.object({ outcome: z.enum(["upheld", "reversed"]), answer: z.string().trim().min(3, "give the answer").max(2000) }),
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not appealed" } },
+    },
+    async (c, { params, body, principal }) => {
+      await answerAppeal(ctx, params.id, body.outcome, body.answer, principal);
+      return done(c, params.id);
+    },
   );
   routes.add(
     { method: "post", path: "/admin/requests/:id/notes", summary: "Add a note to the timeline", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },

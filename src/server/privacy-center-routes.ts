@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   RECTIFIABLE,
   RequestError,
+  appealRequest,
   RequestInputSchema,
   findRequestByToken,
   getExport,
@@ -176,6 +177,30 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       if (!r) return c.html(await messagePageHtml({ decl: decl(), title: "Request not found", message: "No request has this address. Check the link in your email." }), 404);
       const exp = await getExportExpiry(ctx, r.id);
       return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: await requesterTimeline(ctx, r.id), exportExpiresAt: exp?.expiresAt, exportExpired: !!exp?.expired, delayed: isOpen(r.status) && (await requestDelayed(ctx, r.id)) }));
+    },
+  );
+
+  routes.add(
+    {
+      method: "post",
+      path: "/privacy-center/requests/:token/appeal",
+      summary: "Appeal a denied request (US state laws), with the reason",
+      tags: ["privacy center"],
+      access: "public",
+      params: Token,
+      body: z.object({ reason: z.string().trim().min(1, "say why we should reconsider").max(2000) }),
+      responses: { 303: { description: "Back to the status page" }, 404: { description: "Unknown token" }, 409: { description: "Not a denial that can be appealed" } },
+    },
+    async (c, { params, body }) => {
+      const r = await findRequestByToken(ctx, params.token);
+      if (!r) return c.html(await messagePageHtml({ decl: decl(), title: "Request not found", message: "No request has this address. Check the link in your email." }), 404);
+      try {
+        await appealRequest(ctx, r.id, body.reason);
+      } catch (err) {
+        if (err instanceof RequestError && err.code === "REQUEST_CONFLICT") return c.html(await messagePageHtml({ decl: decl(), title: "This request cannot be appealed", message: err.message }), 409);
+        throw err;
+      }
+      return c.redirect(`/privacy-center/requests/${params.token}`, 303);
     },
   );
 

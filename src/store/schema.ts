@@ -72,6 +72,12 @@ export interface RequestTable {
   /** Something staff should look at (`nothing_found`). */
   attention: string | null;
   redacted_at: string | null;
+  /** An appeal of a denial (US state laws): when, its deadline, the person's reason, and staff's answer. */
+  appealed_at: string | null;
+  appeal_due_at: string | null;
+  appeal_reason: string | null;
+  appeal_outcome: string | null;
+  appeal_answer: string | null;
 }
 
 export interface RequestEventTable {

@@ -187,7 +187,17 @@ export const RequestDetailPage: FC<{
           {r.effectiveDueAt.slice(0, 10)}
           {open ? ` (${left < 0 ? `${-left} days overdue` : `${left} days left`})` : ""}
           {r.extensionReason ? ` — extended: ${r.extensionReason}` : ""}
+          {r.status === "appealed" ? " — the appeal's deadline" : ""}
         </dd>
+        {r.appeal ? (
+          <>
+            <dt>Appeal</dt>
+            <dd id="appeal">
+              appealed {r.appeal.appealedAt.slice(0, 10)}: “{r.appeal.reason}”; answer due <strong>{r.appeal.dueAt.slice(0, 10)}</strong>
+              {r.appeal.outcome ? ` — ${r.appeal.outcome}: ${r.appeal.answer ?? ""}` : ""}
+            </dd>
+          </>
+        ) : null}
         {Object.keys(r.details.corrections).length ? (
           <>
             <dt>Corrections</dt>
@@ -288,7 +298,22 @@ export const RequestDetailPage: FC<{
               <button type="submit">Approve</button>
             </form>
           ) : null}
-          {canApprove ? (
+          {canApprove && r.status === "appealed" ? (
+            <form method="post" action={action("appeal")}>
+              <Csrf token={csrf} />
+              <fieldset>
+                <legend>Answer the appeal</legend>
+                <label><input type="radio" name="outcome" value="reversed" required /> Reverse: carry out the request</label>
+                <br />
+                <label><input type="radio" name="outcome" value="upheld" /> Uphold the denial</label>
+                <br />
+                <label for="appeal-answer">The answer the requester is told</label>
+                <br />
+                <input type="text" name="answer" id="appeal-answer" required /> <button type="submit">Answer</button>
+              </fieldset>
+            </form>
+          ) : null}
+          {canApprove && r.status !== "appealed" ? (
             <form method="post" action={action("deny")}>
               <Csrf token={csrf} />
               <label for="deny-reason">Deny, with the reason the requester is told</label>
@@ -296,12 +321,14 @@ export const RequestDetailPage: FC<{
               <input type="text" name="reason" id="deny-reason" required /> <button type="submit">Deny</button>
             </form>
           ) : null}
-          {canAct && !r.extendedDueAt ? (
+          {canAct && !r.extendedDueAt && r.status !== "appealed" ? (
             <form method="post" action={action("extend")}>
               <Csrf token={csrf} />
               <label for="extend-reason">Extend the deadline, with the reason the law requires (complexity or number of requests)</label>
               <br />
-              <input type="text" name="reason" id="extend-reason" required /> <button type="submit">Extend</button>
+              <input type="text" name="reason" id="extend-reason" required />{" "}
+              <label for="extend-days">by</label> <input type="number" name="days" id="extend-days" min={1} max={90} placeholder="the law's maximum" /> days{" "}
+              <button type="submit">Extend</button>
             </form>
           ) : null}
         </section>

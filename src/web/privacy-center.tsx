@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 /** The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript needed. */
 import type { FC } from "hono/jsx";
-import type { Declaration } from "../declaration/index.js";
+import { REGIMES, basesOf, formatRule, jurisdictionChoices, objectionKind, type Declaration } from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
@@ -15,21 +15,14 @@ export const RIGHT_LABELS: Record<string, { title: string; help: string }> = {
   restriction: { title: "Restrict the use of my data", help: "We keep your data but stop using it (GDPR Art 18)." },
   objection: { title: "Object to a use of my data", help: "Choose the purposes below; we stop unless we have compelling grounds (GDPR Art 21)." },
   withdraw_consent: { title: "Withdraw my consent", help: "Choose the purposes below; this does not affect what was done before (GDPR Art 7(3))." },
-  opt_out_sale: { title: "Do not sell or share my personal information", help: "We stop selling or sharing your data (CCPA). No code is needed." },
+  opt_out_sale: { title: "Do not sell or share my personal information", help: "We stop selling or sharing your data, and tell those we sold or shared it with (CCPA). No code is needed." },
+  limit_sensitive: { title: "Limit the use of my sensitive personal information", help: "We use it only as needed to provide what you asked for (CCPA § 1798.121). No code is needed." },
 };
 
 export const IDENTITY_LABELS: Record<string, string> = { email: "Email address", phone: "Phone number", account_id: "Account number", job_number: "Job number", device_id: "Device id" };
 
-export const JURISDICTIONS: [string, string][] = [
-  ["EU", "European Union / EEA"],
-  ["UK", "United Kingdom"],
-  ["US-CA", "United States: California"],
-  ["US-VA", "United States: Virginia"],
-  ["US-CO", "United States: Colorado"],
-  ["US", "United States: another state"],
-  ["CA", "Canada"],
-  ["BR", "Brazil"],
-];
+/** The places a person may say they live: every place of the law table, from the same table. */
+export const JURISDICTIONS: [string, string][] = jurisdictionChoices();
 
 export interface FormState {
   values: Record<string, string | string[]>;
@@ -44,7 +37,13 @@ const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) => (error
 
 export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ decl, state }) => {
   const v = (k: string) => (typeof state.values[k] === "string" ? (state.values[k] as string) : "");
-  const purposes = Object.entries(decl.purposes);
+  // Only purposes that can be objected to (legitimate interests, public task, direct marketing) or whose consent can be withdrawn.
+  const purposes = Object.entries(decl.purposes).filter(([, p]) => objectionKind(p) || basesOf(p).some((b) => b.basis === "consent"));
+  const purposeNote = (p: Declaration["purposes"][string]) => {
+    const kind = objectionKind(p);
+    const consent = basesOf(p).some((b) => b.basis === "consent");
+    return [kind === "direct_marketing" ? "direct marketing: an objection stops it at once" : kind === "balancing" ? "object: we stop unless we have compelling grounds" : "", consent ? "withdraw consent" : ""].filter(Boolean).join("; ");
+  };
   const errors = Object.entries(state.errors);
   const chosen = v("right") || "access";
   return (
@@ -123,11 +122,11 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
           <FieldError id="corrections" error={state.errors.corrections} />
         </fieldset>
         <fieldset>
-          <legend>Purposes (only for an objection or withdrawing consent; none chosen means all)</legend>
+          <legend>Purposes (only for an objection or withdrawing consent; none chosen means all that apply)</legend>
           {purposes.map(([id, p]) => (
             <p>
               <input type="checkbox" name="purposes" id={`purpose-${id}`} value={id} checked={Array.isArray(state.values.purposes) ? state.values.purposes.includes(id) : state.values.purposes === id} />{" "}
-              <label for={`purpose-${id}`}>{p.name}</label>
+              <label for={`purpose-${id}`}>{p.name}</label> <small>({purposeNote(p)})</small>
             </p>
           ))}
         </fieldset>
@@ -205,6 +204,7 @@ const STATUS_TEXT: Record<string, string> = {
   needs_attention: "In progress — our team is handling part of it by hand",
   completed: "Done",
   denied: "Declined",
+  appealed: "Appealed — our privacy team is reviewing the decision",
   expired: "Not confirmed in time",
 };
 
@@ -295,7 +295,26 @@ export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: st
         )
       ) : null}
       {request.status === "completed" && request.report ? <ReportView decl={decl} right={request.right} report={request.report} /> : null}
-      {request.status === "denied" ? <p>Reason: {request.denialReason}</p> : null}
+      {request.status === "denied" || request.status === "appealed" ? <p>Reason: {request.denialReason ?? request.appeal?.answer}</p> : null}
+      {request.appeal ? (
+        <p id="appeal">
+          Appealed on {request.appeal.appealedAt.slice(0, 10)}; we answer by {request.appeal.dueAt.slice(0, 10)}.
+          {request.appeal.outcome ? ` Outcome: ${request.appeal.outcome === "reversed" ? "we will act on your request" : "our decision stands"}. ${request.appeal.answer ?? ""}` : ""}
+          {request.appeal.outcome === "upheld" ? ` You may contact ${REGIMES[request.regime].complaintTo}.` : ""}
+        </p>
+      ) : null}
+      {request.status === "denied" && request.appealable && !request.appeal ? (
+        <form method="post" action={`/privacy-center/requests/${token}/appeal`} id="appeal-form">
+          <h2>Appeal this decision</h2>
+          <p>The law of {request.jurisdiction} lets you appeal. We answer within {REGIMES[request.regime].appeal ? formatRule(REGIMES[request.regime].appeal!) : ""}.</p>
+          <p>
+            <label for="appeal-reason">Why should we reconsider?</label>
+            <br />
+            <textarea name="reason" id="appeal-reason" required maxlength={2000} rows={4} cols={60}></textarea>
+          </p>
+          <button type="submit">Appeal this decision</button>
+        </form>
+      ) : null}
       <h2>Timeline</h2>
       <ol>{events.map((e) => <li>{e.at.slice(0, 16).replace("T", " ")} — {e.message}</li>)}</ol>
       <p>Keep this page's address private: it is the key to your request.</p>

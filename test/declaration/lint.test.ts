@@ -22,11 +22,12 @@ describe("the linter", () => {
     assert.deepEqual(findings.filter((f) => f.severity !== "info"), []);
   });
 
-  it("gives every rule an id, a severity and an article", () => {
+  it("gives every rule an id, a severity and the article of each law it comes from", () => {
     for (const [id, r] of Object.entries(LINT_RULES)) {
       assert.match(id, /^[a-z]+(-[a-z0-9]+)+$/);
       assert.ok(["error", "warning", "info"].includes(r.severity));
-      assert.ok(r.article.length > 3, id);
+      const cites = Object.values(r.cites) as string[];
+      assert.ok(cites.length > 0 && cites.every((c) => c.length > 3), id);
     }
   });
 
@@ -44,7 +45,7 @@ describe("the linter", () => {
     assert.ok(rules(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: IN }`)).includes("transfer-no-safeguard"));
     assert.ok(!rules(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: JP }`)).includes("transfer-no-safeguard"));
     assert.ok(!rules(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: US, transfer: { mechanisms: [dpf] } }`)).includes("transfer-no-safeguard"));
-    const us = lint(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: US, transfer: { mechanisms: [adequacy] } }`)).find((f) => f.rule === "transfer-no-safeguard");
+    const us = lint(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: US, transfer: { mechanisms: [adequacy] } }`)).find((f) => f.rule === "transfer-not-adequate");
     assert.match(us!.message, /Data Privacy Framework/);
   });
 
@@ -107,5 +108,124 @@ describe("the linter", () => {
   it("flags a non-essential cookie category that is on by default", () => {
     const yaml = minimalYaml(`consent:\n  categories:\n    analytics: { name: Analytics, description: Stats, default: true }`);
     assert.ok(rules(yaml).includes("consent-default-on"));
+  });
+
+  describe("cites only the law in force", () => {
+    // A US-only SaaS: the California section, a processor's sub-processors, analytics on by default, no legal bases.
+    const usOnly = minimalYaml(`recipients:
+  analytics: { name: Analytics Inc, role: processor, country: IN }
+consent:
+  categories:
+    analytics: { name: Analytics, description: Usage statistics, default: true }`)
+      .replace("country: DE", "country: US")
+      .replace("jurisdictions: [EU]", "jurisdictions: [US, US-TX]")
+      .replace("    legalBasis: contract\n", "    recipients: [analytics]\n");
+
+    it("reports nothing citing the GDPR or ePrivacy on a US-only declaration", () => {
+      const findings = lint(usOnly);
+      assert.deepEqual(findings.filter((f) => /GDPR|ePrivacy|Art \d/.test(f.article)), []);
+      for (const rule of ["purpose-no-legal-basis", "transfer-no-safeguard", "consent-default-on", "rights-missing", "representative-missing"]) assert.ok(!findings.some((f) => f.rule === rule), rule);
+    });
+
+    it("the same declaration serving the EU gets the GDPR's findings, citing it", () => {
+      const findings = lint(usOnly.replace("jurisdictions: [US, US-TX]", "jurisdictions: [US, EU]"));
+      for (const rule of ["purpose-no-legal-basis", "transfer-no-safeguard", "consent-default-on", "representative-missing"]) {
+        const f = findings.find((x) => x.rule === rule);
+        assert.ok(f, rule);
+        assert.match(f.article, /GDPR|ePrivacy/);
+      }
+    });
+
+    it("evaluates a purpose only where its jurisdictions.only says it applies", () => {
+      const yaml = minimalYaml().replace("    legalBasis: contract\n", "    jurisdictions: { only: [US, CA] }\n").replace("jurisdictions: [EU]", "jurisdictions: [EU, US, CA]");
+      assert.ok(!rules(yaml).includes("purpose-no-legal-basis"));
+      assert.ok(rules(yaml.replace("only: [US, CA]", "only: [EU]")).includes("purpose-no-legal-basis"));
+      assert.ok(rules(yaml.replace("{ only: [US, CA] }", "{ except: [US] }")).includes("purpose-no-legal-basis"));
+    });
+
+    it("leaves out rights-missing for a processor-only organization (Art 28(3)(e))", () => {
+      const partial = minimalYaml().replace("offered: [access, rectification, erasure, restriction, portability, objection, complaint]", "offered: [access]");
+      assert.ok(rules(partial).includes("rights-missing"));
+      assert.ok(!rules(partial.replace("roles: [controller]", "roles: [processor]")).includes("rights-missing"));
+    });
+
+    it("flags dpf for an importer outside the US, and adequacy for a country without it", () => {
+      const india = lint(minimalYaml(`recipients:\n  v: { name: Offshore Ltd, role: controller, country: IN, transfer: { mechanisms: [dpf] } }`)).find((f) => f.rule === "transfer-mechanism-wrong-country");
+      assert.ok(india);
+      assert.match(india.message, /Offshore Ltd \(IN\): the EU–US Data Privacy Framework covers only certified importers in the US/);
+      assert.deepEqual(india.path, ["recipients", "v", "transfer", "mechanisms", 0]);
+      const china = lint(minimalYaml(`recipients:\n  v: { name: Factory, role: controller, country: CN, transfer: { mechanisms: [adequacy] } }`)).find((f) => f.rule === "transfer-not-adequate");
+      assert.ok(china);
+      assert.match(china.message, /CN has no EU adequacy decision/);
+      assert.ok(!rules(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: JP, transfer: { mechanisms: [adequacy] } }`)).includes("transfer-not-adequate"));
+    });
+
+    it("checks the transfers of processor activities and of their sub-processors", () => {
+      const processor = minimalYaml(`recipients:
+  sub: { name: Sub Inc, role: sub_processor, country: US, dpa: true }
+processorActivities:
+  hosting:
+    name: Hosting
+    controllers: [Customers]
+    processing: [storage]
+    locations: [IN]
+    subProcessors: [sub]`).replace("roles: [controller]", "roles: [processor]");
+      const found = lint(processor).filter((f) => f.rule === "transfer-no-safeguard").map((f) => f.path.join("."));
+      assert.deepEqual(found.sort(), ["processorActivities.hosting.locations", "recipients.sub.country"]);
+    });
+
+    it("models the UK's own transfer tools", () => {
+      const uk = (mech: string) => rules(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: US, transfer: { mechanisms: [${mech}], transferImpactAssessment: true } }`).replace("jurisdictions: [EU]", "jurisdictions: [EU, UK]"));
+      assert.ok(uk("scc_2021").includes("uk-transfer-no-safeguard"));
+      assert.ok(!uk("scc_2021, uk_addendum").includes("uk-transfer-no-safeguard"));
+      assert.ok(!uk("dpf, uk_us_data_bridge").includes("uk-transfer-no-safeguard"));
+      assert.ok(!rules(minimalYaml(`recipients:\n  v: { name: V, role: controller, country: US, transfer: { mechanisms: [scc_2021], transferImpactAssessment: true } }`)).includes("uk-transfer-no-safeguard"), "no UK: no UK rule");
+    });
+
+    it("takes responseTime: 1 month under the GDPR, and compares months on the calendar", () => {
+      const promise = (t: string) => lint(minimalYaml().replace("  channels:", `  responseTime: ${t}\n  channels:`)).filter((f) => f.rule === "response-time-exceeds-law");
+      assert.deepEqual(promise("1 month"), []);
+      assert.deepEqual(promise("4 weeks"), []);
+      assert.equal(promise("30 days").length, 1, "30 days runs past one month from 1 February");
+      assert.equal(promise("45 days").length, 1);
+      const perPlace = lint(minimalYaml().replace("  channels:", "  responseTime: { EU: 1 month, US-CA: 45 days }\n  channels:").replace("jurisdictions: [EU]", "jurisdictions: [EU, US-CA]"));
+      assert.deepEqual(perPlace.filter((f) => f.rule === "response-time-exceeds-law"), []);
+    });
+
+    it("asks GPC of a business that sells or shares, in the states that require it, and not of one that neither sells nor shares", () => {
+      const ca = minimalYaml("consent:\n  signals: { gpc: false }\n  categories: {}").replace("jurisdictions: [EU]", "jurisdictions: [US-CA]");
+      assert.ok(!rules(ca).includes("gpc-not-honoured"), "§ 7025(b): only a business that sells or shares");
+      const sells = ca.replace("    retention: two_years", "    retention: two_years\n    shared: true");
+      assert.ok(rules(sells).includes("gpc-not-honoured"));
+      const texas = sells.replace("jurisdictions: [US-CA]", "jurisdictions: [US-TX]");
+      const f = lint(texas).find((x) => x.rule === "gpc-not-honoured");
+      assert.ok(f, "Texas requires universal opt-out signals");
+      assert.match(f.message, /US-TX/);
+      assert.ok(!rules(sells.replace("jurisdictions: [US-CA]", "jurisdictions: [US-UT]")).includes("gpc-not-honoured"), "Utah does not");
+    });
+
+    it("adds the CCPA rights, non-discrimination, bundled consent and the representatives", () => {
+      const ca = minimalYaml().replace("jurisdictions: [EU]", "jurisdictions: [US-CA]").replace("offered: [access, rectification, erasure, restriction, portability, objection, complaint]", "offered: [access, erasure]");
+      const found = lint(ca);
+      assert.match(found.find((f) => f.rule === "ccpa-rights-missing")!.message, /rectification/);
+      assert.ok(found.some((f) => f.rule === "ccpa-non-discrimination"));
+      assert.ok(!rules(ca.replace("  channels:", "  nonDiscrimination: true\n  channels:")).includes("ccpa-non-discrimination"));
+      const bundled = minimalYaml().replace("legalBasis: contract", "legalBasis: consent\n    withdrawal: [email us]\n    requirement: { type: contract_prerequisite }");
+      assert.ok(rules(bundled).includes("consent-bundled"));
+      const uk = lint(minimalYaml().replace("jurisdictions: [EU]", "jurisdictions: [EU, UK]").replace("country: DE", "country: US").replace("contact: {", "euRepresentative: { name: Rep EU }\n  contact: {"));
+      assert.match(uk.find((f) => f.rule === "representative-missing")!.message, /UK representative/);
+    });
+
+    it("an unknown jurisdiction is an error in the declaration, with its location", () => {
+      assert.throws(
+        () => parseDeclaration(minimalYaml().replace("jurisdictions: [EU]", "jurisdictions: [EU, US-ZZ]")),
+        (err: Error & { issues?: { path: (string | number)[]; message: string }[] }) => {
+          const issue = err.issues?.find((i) => i.path.join(".") === "organization.jurisdictions.1");
+          assert.ok(issue, JSON.stringify(err.issues));
+          assert.match(issue.message, /unknown jurisdiction 'US-ZZ'/);
+          return true;
+        },
+      );
+    });
   });
 });

@@ -7,6 +7,7 @@ import { consent } from "./0004-consent.js";
 import { auditPending } from "./0005-audit-pending.js";
 import { requestProof } from "./0006-request-proof.js";
 import { redactMailProof } from "./0007-redact-mail-proof.js";
+import { appeals } from "./0008-appeals.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0005-audit-pending": auditPending,
   "0006-request-proof": requestProof,
   "0007-redact-mail-proof": redactMailProof,
+  "0008-appeals": appeals,
 };
 
 /** A Kysely migration provider over the migrations above. */
