@@ -123,7 +123,7 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
         `data: ${p.dataCategories.map(cn).join(", ")}`,
         `legal basis: ${basisText(p)}`,
         ...(p.recipients.length ? [`shared with ${p.recipients.map((r) => b.recipients[r]?.name ?? r).join(", ")}`] : []),
-        ...(rule ? [`kept: ${describeRetention(rule)}`] : []),
+        ...(rule ? [`kept: ${brief(rule)}`] : []),
       ]);
       continue;
     }
@@ -156,7 +156,7 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
     const rb = p.retention ? b.retention[p.retention] : undefined;
     if ((ra || rb) && (!ra || !rb || describeRetention(ra) !== describeRetention(rb))) {
       // A purpose that moves to a rule keeping data longer (or acting more weakly) is material; a first stated limit is not.
-      note(`kept: ${ra ? describeRetention(ra) : "no period stated"} → ${rb ? describeRetention(rb) : "no period stated"}`, !!ra && (!rb || longer(ra, rb) || ACTION_STRENGTH[rb.action] < ACTION_STRENGTH[ra.action]));
+      note(`kept: ${ra ? brief(ra) : "no period stated"} → ${rb ? brief(rb) : "no period stated"}`, !!ra && (!rb || longer(ra, rb) || ACTION_STRENGTH[rb.action] < ACTION_STRENGTH[ra.action]));
     }
     if (!same(old.jurisdictions, p.jurisdictions)) note(`where it applies: ${old.jurisdictions?.only?.join(", ") ?? "everywhere"} → ${p.jurisdictions?.only?.join(", ") ?? "everywhere"}`, false);
     if (!old.automatedDecision?.used && p.automatedDecision?.used) note("now makes automated decisions", true);
@@ -240,7 +240,7 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
   }
   for (const [id, c] of Object.entries(ca)) if (!cb[id]) add("consent", "removed", id, `consent category '${c.name}' dropped`, false);
   for (const [id, n] of Object.entries(b.consent?.newsletters ?? {})) if (!a.consent?.newsletters[id]) add("consent", "added", `newsletter:${id}`, `new newsletter '${n.name}'`, false);
-  if (!same(a.consent?.signals, b.consent?.signals)) {
+  if (signals(a) !== signals(b)) {
     const gpcDropped = a.consent?.signals?.gpc === true && b.consent?.signals?.gpc !== true;
     const dntDropped = a.consent?.signals?.dnt === true && b.consent?.signals?.dnt !== true;
     add("consent", "changed", "signals", `browser signals honoured: ${signals(a)} → ${signals(b)}`, gpcDropped || dntDropped);
@@ -292,6 +292,11 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
     changes,
     material: changes.some((c) => c.material),
   };
+}
+
+/** A retention rule in a few words: its exceptions are the rule's own change. */
+function brief(r: RetentionRule): string {
+  return describeRetention(r).replace(/\. Exceptions: .*$/, "").replace(/^Kept indefinitely: .*$/, "kept indefinitely");
 }
 
 function basisText(p: Purpose): string {

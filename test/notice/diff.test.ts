@@ -17,48 +17,82 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
     assert.equal(d.material, true);
   });
 
-  it("purposes: new processing is material, dropped processing is not", () => {
-    assert.equal(find("purposes", /^new purpose 'Providing the services ordered'/)?.material, true);
-    assert.equal(find("purposes", /^new purpose 'Tell-a-friend referrals'/)?.material, true);
-    assert.equal(find("purposes", /^new purpose 'Behavioral targeting and social media features' \(consent;/)?.material, true);
+  it("purposes: new processing is material, dropped processing is not; each purpose's changes are one change", () => {
+    assert.equal(find("purposes", "new purpose 'Providing the services ordered'")?.material, true);
+    assert.equal(find("purposes", "new purpose 'Tell-a-friend referrals'")?.material, true);
+    assert.ok(find("purposes", "new purpose 'Behavioral targeting and social media features'")?.details.includes("legal basis: consent"));
     assert.equal(find("purposes", "purpose 'Recording logins and pages visited' dropped")?.material, false);
-    assert.equal(find("purposes", "'Disclosure to law enforcement': legal basis not stated → legal_obligation")?.material, true);
-    assert.equal(find("purposes", "'Website traffic analysis' now shares with Google Analytics")?.material, true);
+    const disclosure = find("purposes", "'Disclosure to law enforcement'")!;
+    assert.equal(disclosure.material, true);
+    assert.ok(disclosure.details.includes("legal basis: not stated → legal obligation"));
+    const traffic = find("purposes", "'Website traffic analysis'")!;
+    assert.ok(traffic.details.includes("now uses IP address, Browser type, Internet service provider, Referring and exit pages, Operating system, Date and time of visits"), traffic.details.join(" | "));
+    assert.equal(d.changes.filter((c) => c.key === "site_analytics").length, 1, "one change for the purpose");
+    assert.ok(!find("purposes", "'Information and sales assistance'")!.details.some((x) => x.includes("Email address")), "user.contact in 2009 already covered the email address");
   });
 
-  it("categories: web analytics now collects IP addresses, browser and ISP; a parent category covers its children", () => {
-    assert.equal(find("categories", "now collects Internet service provider")?.material, true);
-    assert.equal(find("categories", "now collects Browser type")?.material, true);
-    assert.equal(find("purposes", "'Information and sales assistance' now uses Email address"), undefined, "user.contact in 2009 already covered the email address");
+  it("lists each change once: no category or recipient counted twice", () => {
+    const keys = d.changes.map((c) => `${c.area}:${c.key}`);
+    assert.equal(new Set(keys).size, keys.length, "a change reported twice");
+    // Google Analytics is new in 2018: reported under recipients, not again in its purpose.
+    assert.equal(find("recipients", "new recipient Google Analytics (processor, United States)")?.material, true);
+    assert.ok(!find("purposes", "'Website traffic analysis'")!.details.some((x) => x.includes("Google Analytics")));
+    assert.ok(d.changes.length < 80, `${d.changes.length} changes`);
+  });
+
+  it("reports the role change, the change-notification promise and the metadata carve-out", () => {
+    assert.equal(find("organization", /^role: controller → controller and processor/)?.material, true);
+    const promise = find("notice", /^material changes are announced by this policy, email, a notice on the LuxSci FYI Blog \(was this policy, the news section of the members' portal\)$/);
+    assert.ok(promise, d.changes.filter((c) => c.area === "notice").map((c) => c.summary).join(" | "));
+    assert.equal(promise.material, true, "the members' portal is no longer a way people are told");
+    const carve = find("governance", /^staff confidentiality of Email no longer covers message metadata/);
+    assert.equal(carve?.material, true);
+    assert.ok(find("governance", /^if the business changes hands, people are told by email/), "the merger notice");
+    assert.ok(find("organization", "new certifications: TRUSTe Privacy Certification, EU-U.S. Privacy Shield"));
+    assert.ok(find("systems", "Customer portal database is located in US, hosted by RackSpace"));
+    assert.ok(find("rights", "fee: not stated → free"));
+  });
+
+  it("marks the switch from session-long to indefinite retention as material, and a first stated limit as not", () => {
+    const login = find("purposes", "'Login and account security'")!;
+    assert.ok(login.details.includes("kept: 1 day after the session ends, then deleted → kept indefinitely"), login.details.join(" | "));
+    assert.equal(find("purposes", "'Important service announcements'")?.material, false, "no period stated → a stated one is no worse");
+    // The retention switch alone, nothing else changed: material.
+    const onlyRetention = structuredClone(old);
+    onlyRetention.retention.account_records = next.retention.account_records;
+    onlyRetention.purposes.account_security.retention = "account_records";
+    const alone = diffDeclarations(old, onlyRetention).changes.find((c) => c.key === "account_security")!;
+    assert.equal(alone.material, true);
+    // The reverse (indefinite → a day) is not; a dropped rule whose purposes went elsewhere is not reported alone.
+    assert.equal(diffDeclarations(onlyRetention, old).changes.find((c) => c.key === "account_security")?.material, false);
   });
 
   it("recipients and transfers: named vendors and Privacy Shield appear", () => {
-    assert.equal(find("recipients", "new recipient Authorize.net (processor, United States)")?.material, true);
+    const authorize = find("recipients", "new recipient Authorize.net (processor, United States)")!;
+    assert.equal(authorize.material, true);
+    assert.ok(authorize.details.includes("transfer safeguard: the EU–US Privacy Shield"));
     assert.equal(find("recipients", "recipient Card storage provider (PCI-compliant, not named) dropped")?.material, false);
-    assert.equal(find("transfers", "transfer to Authorize.net (United States) under the EU–US Privacy Shield")?.material, true);
     assert.ok(find("transfers", /^transfers to Lux Scientiae, Incorporated: none → the EU–US Privacy Shield$/));
   });
 
-  it("retention: the 14-month web log limit and indefinite account records appear", () => {
-    assert.ok(find("retention", "new retention rule 'web_logs': 14 months from collection, then deleted"));
-    assert.equal(find("retention", /^new retention rule 'account_records': Kept indefinitely/)?.material, true);
-  });
-
   it("rights: the GDPR rights arrive; the consent categories arrive", () => {
-    for (const r of ["Access", "Rectification", "Erasure", "Restriction", "Objection", "Complaint"]) assert.ok(find("rights", `right offered: ${r}`), r);
-    assert.ok(find("rights", "response time legal deadline → 30 days"));
-    for (const c of ["Essential", "Preferences", "Analytics", "Marketing"]) assert.equal(find("consent", `new consent category '${c}'`)?.material, true);
+    const offered = find("rights", /^rights offered: /)!;
+    for (const r of ["Access", "Rectification", "Erasure", "Restriction", "Objection", "Complaint"]) assert.ok(offered.summary.includes(r), r);
+    assert.ok(find("rights", 'response time "the legal deadline" → "30 days"'));
+    for (const c of ["Essential", "Preferences", "Analytics", "Marketing"]) assert.equal(find("consent", new RegExp(`^new consent category '${c}'`))?.material, true);
   });
 
   it("governance: verified law-enforcement requests and a BAA no longer automatic", () => {
     assert.ok(find("governance", "law enforcement requests are now verified before disclosure"));
     assert.equal(find("governance", "HIPAA Business Associate Agreement is no longer included automatically; it must be signed and accepted")?.material, true);
-    assert.ok(find("governance", "staff may no longer examine Databases content without consent"));
+    assert.ok(find("governance", "staff may no longer examine Databases without consent"));
   });
 
   it("going back from 2018 to 2009 removes rights, which is material", () => {
     const back = diffDeclarations(next, old);
-    assert.equal(back.changes.find((c) => c.summary === "right no longer offered: Access")?.material, true);
+    const lost = back.changes.find((c) => c.area === "rights" && c.summary.startsWith("rights no longer offered:"));
+    assert.ok(lost?.summary.includes("Access"));
+    assert.equal(lost?.material, true);
   });
 
   it("a declaration compared with itself has no changes", () => {
@@ -71,10 +105,20 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
     const r = await runCli(["diff", "examples/luxsci-2009.yaml", "examples/luxsci-2018.yaml"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^2009\.08\.21 \(2009-08-21\) → 2018\.05\.22 \(2018-05-22\)$/m);
-    assert.match(r.stdout, /^ {2}\+ transfer to Authorize\.net \(United States\) under the EU–US Privacy Shield {2}\[material\]$/m);
+    assert.match(r.stdout, /^ {2}\+ new recipient Authorize\.net \(processor, United States\) {2}\[material\]$/m);
+    assert.match(r.stdout, /^ {6}transfer safeguard: the EU–US Privacy Shield$/m);
     assert.match(r.stdout, /^\d+ changes, \d+ material: people must be told before they take effect$/m);
     const j = await runCli(["diff", "examples/luxsci-2009.yaml", "examples/luxsci-2018.yaml", "--format", "json"]);
     assert.equal((JSON.parse(j.stdout) as { material: boolean }).material, true);
+    const notice = await runCli(["diff", "examples/luxsci-2009.yaml", "examples/luxsci-2018.yaml", "--format", "notice"]);
+    assert.equal(notice.code, 0, notice.stderr);
+    assert.match(notice.stdout, /^# Changes to our privacy notice — LuxSci$/m);
+    assert.match(notice.stdout, /takes effect on 2018-05-22/);
+    assert.match(notice.stdout, /^- Login and account security: .*kept: 1 day after the session ends, then deleted → kept indefinitely/m);
+    assert.ok(!notice.stdout.includes("[material]"));
+    const html = await runCli(["diff", "examples/luxsci-2009.yaml", "examples/luxsci-2018.yaml", "--format", "notice", "--notice-format", "html"]);
+    assert.match(html.stdout, /^<!doctype html>/);
+    assert.match(html.stdout, /<h2 id="changes-purposes-title">What we use your data for<\/h2>/);
     const usage = await runCli(["diff", "examples/luxsci-2009.yaml"]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /diff takes two declarations/);

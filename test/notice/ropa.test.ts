@@ -18,13 +18,52 @@ describe("the record of processing", () => {
     assert.equal(rec.processor.name, "Data Intensity");
     assert.match(rec.processor.contact, /22 Crosby Drive/);
     const managed = rec.activities.find((a) => a.id === "managed_services")!;
-    assert.deepEqual(managed.controllers, ["Managed Services customers"]);
+    assert.deepEqual(managed.controllers, [{ name: "Managed Services customers", contact: "" }]);
     // (b) categories of processing per controller
     assert.ok(managed.categoriesOfProcessing.some((c) => c.includes("temporary copies are purged")));
     // (c) transfers with countries and safeguards
     assert.deepEqual(managed.transfers, [{ to: "Data Intensity", country: "United States", safeguards: ["the US–EU Safe Harbor"] }]);
     // (d) security measures
     assert.ok(rec.securityMeasures.some((m) => m.includes("access control list")));
+  });
+
+  it("a processor's record lists its sub-processors' transfers under 30(2)(c), and the controllers with their contacts", () => {
+    const yaml = minimalYaml(`recipients:
+  cloud: { name: Cloud Inc, role: sub_processor, country: US, dpa: true, transfer: { mechanisms: [dpf] } }
+  mail: { name: Mail GmbH, role: sub_processor, country: DE, dpa: true }
+  support: { name: Support Pvt, role: sub_processor, country: IN, dpa: true, transfer: { mechanisms: [scc_2021] } }
+processorActivities:
+  hosting:
+    name: Hosting
+    controllers: [{ name: Shop AG, email: dpo@shop.example, country: CH }, Other customers]
+    processing: [storage, backups]
+    locations: [DE]`).replace("roles: [controller]", "roles: [processor]");
+    const rec = buildRopa(parseDeclaration(yaml).declaration).records[0] as ProcessorRecord;
+    const a = rec.activities[0];
+    assert.deepEqual(a.controllers, [{ name: "Shop AG", contact: "dpo@shop.example" }, { name: "Other customers", contact: "" }]);
+    assert.deepEqual(a.transfers, [
+      { to: "Cloud Inc (sub-processor)", country: "United States", safeguards: ["the EU–US Data Privacy Framework"] },
+      { to: "Support Pvt (sub-processor)", country: "India", safeguards: ["the 2021 standard contractual clauses"] },
+    ]);
+    assert.deepEqual(a.subProcessors.map((s) => s.name), ["Cloud Inc", "Mail GmbH", "Support Pvt"]);
+    const csv = ropaToCsv(buildRopa(parseDeclaration(yaml).declaration));
+    assert.match(csv, /Support Pvt \(sub-processor\) \(India\): the 2021 standard contractual clauses/);
+  });
+
+  it("a controller's record names joint controllers and the UK representative, and time limits per data category", () => {
+    const yaml = minimalYaml(`taxonomy:
+  dataCategories:
+    user.financial.invoice: { name: Invoices }
+`)
+      .replace("dataCategories: [user.contact.email]", "dataCategories: [user.contact.email, user.financial.invoice]")
+      .replace("  two_years: { period: 2 years, from: collection, action: delete }", "  two_years: { period: 2 years, from: collection, action: delete }\n  bookkeeping: { period: 10 years, from: collection, action: delete, dataCategories: [user.financial.invoice] }")
+      .replace("  contact: {", "  ukRepresentative: { name: UK Rep Ltd, email: rep@uk.example }\n  jointControllers: [{ name: Partner SA, email: privacy@partner.example, responsibilities: answers access requests }]\n  contact: {");
+    const rec = buildRopa(parseDeclaration(yaml).declaration).records[0] as ControllerRecord;
+    assert.deepEqual(rec.jointControllers, [{ name: "Partner SA", contact: "privacy@partner.example" }]);
+    assert.deepEqual(rec.ukRepresentative, { name: "UK Rep Ltd", contact: "rep@uk.example" });
+    const limits = rec.activities[0].erasureTimeLimits;
+    assert.deepEqual(limits.find((l) => l.category === "Email address")?.limits, ["2 years from collection, then deleted"]);
+    assert.deepEqual(limits.find((l) => l.category === "Invoices")?.limits, ["2 years from collection, then deleted", "10 years from collection, then deleted"]);
   });
 
   it("a controller's record has the Art 30(1) fields for each purpose", () => {
