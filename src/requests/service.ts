@@ -236,7 +236,6 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
       .execute();
   }
   await recordEvent(ctx, id, input.agent ? "agent" : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
-  await confirmReceipt(ctx, id, { regime, now, due, codeTo, contactEmail: input.contactEmail ?? input.agent?.email, needsCode: !!code });
   if (!code) {
     const statusToken = await startVerified(ctx, id, { subject: "none", method: "none", note: "no verification is needed for this right" });
     const sentTo = codeSentTo({ identityType: input.identityType, identity });
@@ -246,6 +245,7 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   await code.save(ctx.store);
   if (codeTo) {
     await codeSent(ctx, id, codeTo, code.code);
+    await receiptConfirmed(ctx, id, { regime, received_at: now.toISOString() });
     return { requestId: id, sentTo: codeSentTo({ identityType: input.identityType, identity }) };
   }
   await insertTask(ctx, id, "contact", input.identityType);
@@ -265,28 +265,18 @@ function codeMail(ctx: RequestsContext, r: { id: string; code_to: string; agent_
 }
 
 /**
- * The confirmation of receipt, at submission (11 CCR § 7021(a): within 10
- * business days of receipt, not after verification). With an email identity
- * it is the code mail itself; otherwise, where the law sets a receipt clock, a
- * bare receipt (no link, nothing personal) goes to the address given. The
- * event records when, against the clock.
+ * The confirmation of receipt (11 CCR § 7021(a): within 10 business days of
+ * receipt, not after verification) is the first code mail: it says when the
+ * request came and by when it is answered. It goes only where a code may go
+ * (the email given, or the address on file for another identity), never to an
+ * address the requester typed. The event records it against the law's clock.
  */
-async function confirmReceipt(ctx: RequestsContext, id: string, r: { regime: RequestView["regime"]; now: Date; due: Date; codeTo?: string; contactEmail?: string; needsCode: boolean }): Promise<void> {
-  const by = receiptDueDate(r.regime, r.now);
-  const clock = by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[r.regime].receipt!.cite})` : "";
-  if (r.codeTo && r.needsCode) {
-    await recordEvent(ctx, id, "system", "receipt_confirmed", `receipt confirmed with the code mail${clock}`);
-    return;
-  }
-  if (!by || !r.contactEmail || !r.needsCode) return;
-  const org = ctx.declaration().organization;
-  try {
-    await ctx.mailer.send({ to: r.contactEmail, subject: "We received your privacy request", text: `We received a privacy request on ${r.now.toISOString().slice(0, 10)} (reference ${id}). We will write to you once the person it concerns is verified, and answer by ${r.due.toISOString().slice(0, 10)}.\n\n${org.shortName ?? org.name}\n` });
-    await recordEvent(ctx, id, "system", "receipt_confirmed", `receipt confirmed to the address given${clock}`);
-  } catch (err) {
-    if (!(err instanceof MailError)) throw err;
-    await recordEvent(ctx, id, "system", "receipt_not_sent", `the confirmation of receipt could not be mailed${clock}`);
-  }
+async function receiptConfirmed(ctx: RequestsContext, id: string, r: { regime: string; received_at: string }): Promise<void> {
+  const done = await ctx.store.db.selectFrom("request_events").select("id").where("request_id", "=", id).where("kind", "=", "receipt_confirmed").executeTakeFirst();
+  if (done) return;
+  const regime = r.regime as RequestView["regime"];
+  const by = receiptDueDate(regime, new Date(r.received_at));
+  await recordEvent(ctx, id, "system", "receipt_confirmed", `receipt confirmed with the code mail${by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[regime].receipt!.cite})` : ""}`);
 }
 
 async function codeSent(ctx: RequestsContext, requestId: string, to: string, code: string): Promise<void> {
@@ -304,9 +294,12 @@ async function codeSent(ctx: RequestsContext, requestId: string, to: string, cod
 export async function sendCode(ctx: RequestsContext, requestId: string): Promise<void> {
   const r = (await loadRow(ctx, requestId))!;
   const code = newCode(requestId, ctx.clock());
-  if (r.code_to) await ctx.mailer.send(codeMail(ctx, { ...r, code_to: r.code_to }, code.code));
+  if (r.code_to) await ctx.mailer.send(codeMail(ctx, { ...r, code_to: r.code_to, received: new Date(r.received_at), due: new Date(r.due_at) }, code.code));
   await code.save(ctx.store);
-  if (r.code_to) await codeSent(ctx, requestId, r.code_to, code.code);
+  if (r.code_to) {
+    await codeSent(ctx, requestId, r.code_to, code.code);
+    await receiptConfirmed(ctx, requestId, r);
+  }
 }
 
 /** Sends a new code (rate-limited like the first). The answer is the same whether or not a contact address was found. */

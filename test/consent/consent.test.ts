@@ -22,7 +22,8 @@ import {
   type NewsletterContext,
 } from "../../src/consent/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
-import { RequestInputSchema, submitRequest, verifyRequest } from "../../src/requests/index.js";
+import { RequestInputSchema, approveRequest, submitRequest, verifyRequest } from "../../src/requests/index.js";
+import { createUser } from "../../src/auth/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, testMailer, type TestMailer } from "../helpers/requests.js";
@@ -179,6 +180,8 @@ forEachStore("consent", (target) => {
       assert.equal((await decide(d, who, "profiling")).decision, "allow");
       const o = await submitRequest(ctx, RequestInputSchema.parse({ right: "objection", identity: who, purposes: ["profiling"] }), {});
       await verifyRequest(ctx, o.requestId, ctx.mailer.codeFor(who));
+      assert.equal((await decide(d, who, "profiling")).decision, "allow", "a legitimate interest stands until staff weigh the objection");
+      await approveRequest(ctx, o.requestId, { user: await createUser(store, { email: `rita-officer-${Date.now()}@acme.example`, name: "Olga", role: "approver", password: "correct horse battery" }), via: "session" });
       assert.equal(await runUntilSettled(ctx, o.requestId), "completed");
       assert.deepEqual(await decide(d, who, "profiling"), { subject: who, purpose: "profiling", decision: "deny", reason: "the person objected to this purpose (GDPR Art 21)" });
       assert.equal((await decide(d, who, "orders")).decision, "allow", "an objection to profiling leaves the contract alone");

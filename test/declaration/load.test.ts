@@ -18,7 +18,8 @@ describe("loading a declaration", () => {
     const { declaration, hash } = parseDeclaration(minimalYaml(), "pledge.yaml");
     assert.equal(declaration.organization.name, "Acme GmbH");
     assert.deepEqual(declaration.purposes.orders.sources, ["subject"]);
-    assert.equal(declaration.rights.verification.method, "email_code");
+    assert.equal(declaration.rights.verification, undefined, "a default is not a promise: the notice says nothing of verification unless declared");
+    assert.equal(declaration.rights.fee, undefined);
     assert.match(hash, /^[0-9a-f]{64}$/);
   });
 

@@ -271,12 +271,16 @@ forEachStore("rights requests", (target) => {
       assert.equal(await runUntilSettled(ctx, r.requestId), "completed");
       const o = await submit({ right: "objection", identity: OTHER, purposes: ["profiling"] });
       await verifyRequest(ctx, o.requestId, ctx.mailer.codeFor(OTHER));
+      // Profiling rests on legitimate interests: staff weigh the objection first (GDPR Art 21(1)).
+      assert.equal((await getRequest(ctx, o.requestId)).status, "pending_approval");
+      await approveRequest(ctx, o.requestId, officer);
       assert.equal(await runUntilSettled(ctx, o.requestId), "completed");
       const flags = await subjectFlags(ctx, "email", OTHER.toUpperCase());
       assert.ok(flags.some((f) => f.kind === "restricted"));
       assert.ok(flags.some((f) => f.kind === "objection" && f.purpose === "profiling"));
       assert.deepEqual(await subjectFlags(ctx, "email", "nobody@example.org"), []);
       await assert.rejects(() => submit({ right: "objection", identity: OTHER, purposes: ["nope"] }), /unknown purpose nope/);
+      await assert.rejects(() => submit({ right: "objection", identity: OTHER, purposes: ["orders"] }), /Orders cannot be objected to/);
     });
 
     it("a legal hold preserves the person's data through an erasure, and says why; once lifted, erasure proceeds", async () => {
