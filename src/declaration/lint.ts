@@ -194,7 +194,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     if (consentBased && p.withdrawal.length === 0 && !consentWithdrawable.has(pid)) {
       add("consent-no-withdrawal", [...path, "legalBasis"], `purpose '${p.name}' is based on consent but gives no way to withdraw it (withdrawal, a consent category or a newsletter)`, scope);
     }
-    if (consentBased && bases.length === 1 && (p.requirement?.type === "contractual" || p.requirement?.type === "contract_prerequisite")) {
+    // Explicit consent that lifts the Art 9 ban for data the service needs (lens specifications for custom lenses) is not consent traded for the service.
+    if (consentBased && bases.length === 1 && p.specialCategoryCondition !== "explicit_consent" && (p.requirement?.type === "contractual" || p.requirement?.type === "contract_prerequisite")) {
       add("consent-bundled", [...path, "requirement"], `purpose '${p.name}' is based on consent but is a condition of the contract: consent that cannot be refused without losing the service is not freely given`, scope);
     }
     const special = p.dataCategories.filter((c) => categories[c]?.special);

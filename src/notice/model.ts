@@ -519,10 +519,11 @@ function answerTimes(decl: Declaration, regimes: RegimeId[], scope: readonly str
     const parsed = promised ? parseDuration(promised) : undefined;
     const legal = formatRule(r.deadline);
     const within = parsed && fitsWithin(parsed, r.deadline) ? singularDuration(promised!) : legal;
-    const ext = r.extension ? `; where a request is complex or we receive many, we may extend this by up to ${formatRule(r.extension)}, and tell you why within the first ${legal}` : "";
+    const first = r.deadline.amount === 1 ? `first ${formatRule(r.deadline).replace(/^1 /, "")}` : `first ${legal}`;
+    const ext = r.extension ? `; where a request is complex or we receive many, we may extend this by up to ${formatRule(r.extension)}, and tell you why within the ${first}` : "";
     const optOut = r.optOutDeadline ? `; opt-outs of sale or sharing and requests to limit sensitive data within ${formatRule(r.optOutDeadline)}` : "";
     const receipt = r.receipt ? `; we confirm receipt within ${formatRule(r.receipt)}` : "";
-    return `${r.name}: within ${within} of receiving your request${optOut}${ext}${receipt}`;
+    return `Under the ${r.name}, we answer within ${within} of receiving your request${optOut}${ext}${receipt}`;
   });
 }
 
@@ -545,7 +546,7 @@ function rightsSection(decl: Declaration, scope: readonly string[]): Block[] {
       if (parts.length) blocks.push({ kind: "h3", text: "Your right to object" }, { kind: "p", content: [parts.join(" ")] });
     }
     blocks.push(...howToAsk(decl));
-    blocks.push({ kind: "p", content: [`We answer ${answerTimes(decl, gdprRegimes, scope).join(". ")}.`] });
+    blocks.push({ kind: "p", content: [`${answerTimes(decl, gdprRegimes, scope).join(". ")}.`] });
     if (rights.notifyRecipients.length) blocks.push({ kind: "p", content: [`We tell the recipients of your data about any ${rights.notifyRecipients.join(", ")} (GDPR Art 19).`] });
     const sa = org.supervisoryAuthority;
     blocks.push({ kind: "p", content: [`You may complain to a supervisory authority${sa?.name ? `: ${sa.name}` : ", in particular in the country where you live or work"}, and you may seek a judicial remedy before the courts (GDPR Art 77, 79).`] });
@@ -597,7 +598,7 @@ function ccpaSection(decl: Declaration): Block[] {
     blocks.push({ kind: "p", content: ["You have the right:"] });
     blocks.push({ kind: "list", items: offered.map((r) => [`${RIGHT_INFO[r].text.replace(/^to /, "To ")} (${CCPA_ARTICLE[r] ?? RIGHT_INFO[r].article}).`]) });
   }
-  blocks.push({ kind: "p", content: [`We answer ${answerTimes(decl, ["ccpa"], ["US-CA"]).join("")}.`] });
+  blocks.push({ kind: "p", content: [`${answerTimes(decl, ["ccpa"], ["US-CA"]).join("")}.`] });
   if (decl.rights.authorizedAgents?.allowed) blocks.push({ kind: "p", content: [`You may use an authorized agent${decl.rights.authorizedAgents.requireSignedAuthorization ? ", who must give us your signed permission" : ""}.`] });
   if (decl.rights.nonDiscrimination) blocks.push({ kind: "p", content: ["We do not discriminate against you for exercising your rights: we do not deny you goods or services, charge different prices or give a different quality of service because you did (Cal. Civ. Code 1798.125)."] });
   if (ca.some((p) => p.sold || p.shared)) {
@@ -624,7 +625,7 @@ function usStatesSection(decl: Declaration, regimes: RegimeId[]): Block[] {
     const r = REGIMES[id];
     const offered = decl.rights.offered.filter((x) => r.rights.includes(x));
     blocks.push({ kind: "h3", text: r.name });
-    if (offered.length) blocks.push({ kind: "p", content: [`If you live there, you may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. We answer ${answerTimes(decl, [id], r.jurisdictions).join("")}.`] });
+    if (offered.length) blocks.push({ kind: "p", content: [`If you live there, you may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}.`] });
     if (r.appeal) blocks.push({ kind: "p", content: [`If we decline to act on your request, you may appeal from the page of your request. We answer an appeal within ${formatRule(r.appeal)}${r.appeal.extension ? ` (extendable by ${formatRule(r.appeal.extension)})` : ""}. If we deny the appeal, you may complain to ${r.complaintTo}.`] });
   }
   return blocks;
@@ -637,7 +638,7 @@ function otherLawsSection(decl: Declaration, regimes: RegimeId[]): Block[] {
     const r = REGIMES[id];
     const offered = decl.rights.offered.filter((x) => r.rights.includes(x) && x !== "complaint");
     blocks.push({ kind: "h3", text: r.name });
-    if (offered.length) blocks.push({ kind: "p", content: [`You may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. We answer ${answerTimes(decl, [id], r.jurisdictions).join("")}${r.extension ? "" : "; this deadline cannot be extended"}.`] });
+    if (offered.length) blocks.push({ kind: "p", content: [`You may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}${r.extension ? "" : "; this deadline cannot be extended"}.`] });
     blocks.push({ kind: "p", content: [`You may complain to ${r.complaintTo}.`] });
   }
   return blocks;

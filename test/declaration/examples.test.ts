@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { SEED_FILES } from "../helpers/declarations.js";
+import { MORE_EXAMPLES, SEED_FILES } from "../helpers/declarations.js";
+import type { ProcessorRecord } from "../../src/notice/index.js";
 
 interface CheckJson {
   valid: boolean;
@@ -16,8 +17,8 @@ async function check(file: string): Promise<{ code: number; json: CheckJson; tex
 }
 
 describe("the seed declarations through `pledge check`", () => {
-  it("all five load", async () => {
-    for (const file of Object.values(SEED_FILES)) {
+  it("all eight load", async () => {
+    for (const file of [...Object.values(SEED_FILES), ...Object.values(MORE_EXAMPLES)]) {
       const { json } = await check(file);
       assert.equal(json.valid, true, file);
     }
@@ -73,6 +74,42 @@ describe("the seed declarations through `pledge check`", () => {
     assert.ok(!json.findings.some((f) => f.rule === "purpose-no-legal-basis" || f.rule === "purpose-no-retention" || f.rule === "rights-missing"));
     // Pledge's own checks still run, and say so.
     assert.ok(json.findings.some((f) => f.rule === "manual-system" && f.article === "request execution"));
+  });
+
+  it("senior-vision e.V. (a German non-profit): three legal bases with their scopes, and no error", async () => {
+    const { code, json } = await check(MORE_EXAMPLES.seniorVision);
+    assert.equal(code, 0, JSON.stringify(json.findings));
+    assert.deepEqual(json.findings.map((f) => f.rule), ["no-systems"]);
+    // The notice prints the tax and SEPA exceptions only beside the records they cover.
+    const md = (await runCli(["notice", `examples/${MORE_EXAMPLES.seniorVision}`, "--format", "md"])).stdout;
+    assert.match(md, /^\| SEPA direct debit mandate \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted\. Exceptions: SEPA mandate data is deleted after the direct debit authorisation ends and civil limitation periods expire \|$/m);
+    assert.match(md, /^\| Email address \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted \|$/m);
+    assert.match(md, /Legitimate interests \(GDPR Art 6\(1\)\(f\)\), for organising the association/);
+  });
+
+  it("Menicon (health data on explicit consent): the consent the order needs is not 'bundled' — a false positive kept as a test", async () => {
+    const { json } = await check(MORE_EXAMPLES.menicon);
+    assert.ok(!json.findings.some((f) => f.rule === "consent-bundled"), "explicit consent for the health data an order needs is not consent traded for the service");
+    assert.ok(!json.findings.some((f) => f.rule === "special-category-no-condition"));
+    assert.ok(!json.findings.some((f) => f.rule === "consent-no-withdrawal"));
+    // What the parts read do not say is reported: no retention period, and rights other than withdrawal.
+    assert.ok(json.findings.some((f) => f.rule === "purpose-no-retention"));
+    assert.ok(json.findings.some((f) => f.rule === "rights-missing"));
+  });
+
+  it("Silktide (a UK processor): the EU clauses alone do not cover UK transfers; no rights are asked of a processor; its ROPA lists the sub-processors' transfers", async () => {
+    const { code, json } = await check(MORE_EXAMPLES.silktide);
+    assert.equal(code, 0);
+    const uk = json.findings.filter((f) => f.rule === "uk-transfer-no-safeguard");
+    assert.deepEqual(uk.map((f) => f.message.split(":")[0]).sort(), ["Amazon Web Services Australia Pty Ltd (AWS) (AU)", "Amazon Web Services, Inc. (AWS) (US)"]);
+    assert.ok(uk.every((f) => f.article.startsWith("UK GDPR")));
+    assert.ok(!json.findings.some((f) => f.rule === "rights-missing" || /^GDPR/.test(f.article)), "a UK-only processor: no EU GDPR, no rights of its own");
+    const ropa = JSON.parse((await runCli(["ropa", `examples/${MORE_EXAMPLES.silktide}`, "--format", "json"])).stdout) as { records: ProcessorRecord[] };
+    const [activity] = ropa.records[0].activities;
+    assert.deepEqual(activity.transfers.map((t) => `${t.to} → ${t.country}: ${t.safeguards.join(", ")}`), [
+      "Amazon Web Services, Inc. (AWS) (sub-processor) → United States: the 2021 standard contractual clauses",
+      "Amazon Web Services Australia Pty Ltd (AWS) (sub-processor) → Australia: the 2021 standard contractual clauses",
+    ]);
   });
 
   it("the demo declaration has no errors", async () => {

@@ -40,3 +40,10 @@ export const SEED_FILES = {
   dataIntensity: "data-intensity-safe-harbor.yaml",
   numfocus: "numfocus-2020.yaml",
 } as const;
+
+/** Published notices of other kinds than the seeds, found with the search tool (examples/README.md). */
+export const MORE_EXAMPLES = {
+  seniorVision: "senior-vision-2025.yaml",
+  menicon: "menicon-consumers.yaml",
+  silktide: "silktide-subprocessors.yaml",
+} as const;
