@@ -439,7 +439,8 @@ export async function getRequest(ctx: RequestsContext, id: string): Promise<Requ
 }
 
 const closedSql = sql`status in (${sql.join([...CLOSED_STATUSES])})`;
-const effectiveDue = sql<string>`coalesce(extended_due_at, due_at)`;
+/** The deadline in force: an appeal's while it is appealed, else the extended one, else the first. */
+const effectiveDue = sql<string>`coalesce(case when status = 'appealed' then appeal_due_at end, extended_due_at, due_at)`;
 
 /** A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest first. */
 export async function listRequests(ctx: RequestsContext, options: { status?: RequestStatus; limit?: number; offset?: number } = {}): Promise<RequestView[]> {

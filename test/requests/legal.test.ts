@@ -16,6 +16,7 @@ import {
   verifyRequest,
   approveRequest,
   appealRequest,
+  sweepRequests,
 } from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
@@ -221,6 +222,29 @@ forEachStore("requests under the law of each place", (target) => {
       assert.match(answer.text, /our decision stands\. The dispute is still open with our bank/);
       assert.match(answer.text, /you may contact the Texas Attorney General/);
       assert.equal((await getRequest(ctx, requestId)).status, "denied");
+      assert.equal((await getRequest(ctx, requestId)).redacted, true, "redacted once the appeal is answered");
+    });
+
+    it("a denial that could be appealed keeps the identities for the appeal window, then the sweep redacts it", async () => {
+      const who = n("winnie");
+      const { requestId } = await verified({ right: "access", identity: who, jurisdiction: "US-VA" });
+      await denyRequest(ctx, requestId, "Not verified", officer);
+      assert.equal((await getRequest(ctx, requestId)).redacted, false);
+      await sweepRequests(ctx);
+      assert.equal((await getRequest(ctx, requestId)).redacted, false, "still within the window");
+      ctx.advance(61 * 86_400_000);
+      try {
+        await sweepRequests(ctx);
+        const r = await getRequest(ctx, requestId);
+        assert.equal(r.redacted, true);
+        assert.notEqual(r.identity, who);
+      } finally {
+        ctx.advance(-61 * 86_400_000);
+      }
+      // A GDPR denial has no appeal: redacted at once.
+      const eu = await verified({ right: "access", identity: n("ulla"), jurisdiction: "EU" });
+      await denyRequest(ctx, eu.requestId, "Not verified", officer);
+      assert.equal((await getRequest(ctx, eu.requestId)).redacted, true);
     });
 
     it("an appeal that succeeds carries the request out", async () => {
