@@ -85,15 +85,18 @@ async function decideUncached(ctx: DecisionContext, subject: string, purpose: st
     return out("deny", "the person limited the use of their sensitive personal information (Cal. Civ. Code 1798.121)");
   }
   const state = (await currentState(ctx.store, device ? { deviceId: device } : { subjectId: subject }, now))[purpose];
-  if (state && state.state !== "given" && MARKETING.test(`${purpose} ${p.name} ${p.dpv ?? ""}`) && p.legalBasis !== "consent") {
+  // With several bases, the one that does not need consent decides (a purpose on contract for customers and consent for prospects cannot tell them apart here).
+  const bases = basesOf(p).map((b) => b.basis);
+  const basis = bases.find((b) => b !== "consent") ?? bases[0];
+  if (state && state.state !== "given" && MARKETING.test(`${purpose} ${p.name} ${p.dpv ?? ""}`) && basis !== "consent") {
     return out("deny", `marketing opt-out (${state.state} ${state.at.slice(0, 10)}, ${state.method})`);
   }
-  switch (p.legalBasis) {
+  switch (basis) {
     case "contract":
     case "legal_obligation":
     case "vital_interests":
     case "public_task":
-      return out("allow", `legal basis: ${p.legalBasis.replace("_", " ")}`);
+      return out("allow", `legal basis: ${basis.replace("_", " ")}`);
     case "legitimate_interests":
       return out("allow", `legal basis: legitimate interests (${p.legitimateInterest ?? "stated"}); no objection recorded`);
     case "consent": {

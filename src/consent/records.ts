@@ -31,7 +31,8 @@ export function materialKey(decl: Declaration): string {
     services: cat.services.map((s) => [s.id, s.recipient ?? null]),
     purposes: cat.purposes.map((p) => {
       const pu = decl.purposes[p];
-      return [p, pu?.legalBasis ?? null, [...(pu?.dataCategories ?? [])].sort(), [...(pu?.recipients ?? [])].sort(), pu?.sold ?? false, pu?.shared ?? false];
+      // Further bases (legalBases) join the key only when declared, so that keys made before them stay the same.
+      return [p, pu?.legalBasis ?? null, [...(pu?.dataCategories ?? [])].sort(), [...(pu?.recipients ?? [])].sort(), pu?.sold ?? false, pu?.shared ?? false, ...(pu?.legalBases.length ? [pu.legalBases.map((b) => b.basis).sort()] : [])];
     }),
   }));
   return sha(cats).slice(0, 16);

@@ -480,7 +480,7 @@ export const RIGHT_INFO: Readonly<Record<RightName, { name: string; article: str
 export const NOTICE_ITEMS = [
   { id: "controller", article: "Art 13(1)(a)", title: "Who we are" },
   { id: "dpo", article: "Art 13(1)(b)", title: "Data protection officer" },
-  { id: "representative", article: "Art 13(1)(a), Art 27", title: "Our representative in the EU" },
+  { id: "representative", article: "Art 13(1)(a), Art 27", title: "Our representatives" },
   { id: "purposes", article: "Art 13(1)(c)-(d), 13(2)(e), 14(1)(d), 14(2)(f)", title: "What we collect, why, and on which legal basis" },
   { id: "recipients", article: "Art 13(1)(e)", title: "Who receives your data" },
   { id: "transfers", article: "Art 13(1)(f)", title: "Transfers outside the EEA" },

@@ -472,7 +472,10 @@ export function buildNotice(decl: Declaration): NoticeDoc {
   changes.push({ kind: "p", content: [{ text: "Earlier versions", href: "/privacy/versions" }] });
   sections.set("changes", changes);
 
-  const titles: Partial<Record<NoticeItemId, string>> = { rights: eu ? "Your rights" : "Your choices and requests" };
+  const titles: Partial<Record<NoticeItemId, string>> = {
+    rights: eu ? "Your rights" : "Your choices and requests",
+    representative: org.euRepresentative && org.ukRepresentative ? "Our representatives in the EU and the UK" : org.ukRepresentative ? "Our representative in the UK" : "Our representative in the EU",
+  };
   return {
     title: `Privacy notice — ${orgName}`,
     organization: org.name,

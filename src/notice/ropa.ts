@@ -4,6 +4,7 @@
  */
 import {
   EEA_COUNTRIES,
+  basesOf,
   LEGAL_BASIS_INFO,
   TRANSFER_MECHANISM_INFO,
   categoriesOf,
@@ -125,7 +126,7 @@ export function buildRopa(decl: Declaration): Ropa {
       activities: Object.entries(decl.purposes).map(([id, p]) => ({
         id,
         purpose: p.name + (p.description ? `: ${p.description}` : ""),
-        ...(p.legalBasis ? { legalBasis: `${LEGAL_BASIS_INFO[p.legalBasis].name} (${LEGAL_BASIS_INFO[p.legalBasis].article})` } : {}),
+        ...(basesOf(p).length ? { legalBasis: basesOf(p).map((b) => `${LEGAL_BASIS_INFO[b.basis].name} (${LEGAL_BASIS_INFO[b.basis].article})${b.scope ? `, for ${b.scope}` : ""}`).join("; ") } : {}),
         dataSubjects: p.dataSubjects.map((s) => subjects[s]?.name ?? s),
         dataCategories: catList(p.dataCategories),
         recipients: p.recipients.map((r) => decl.recipients[r]).filter(Boolean).map((r) => ({ name: r.name, role: r.role, country: placeOf(r) })),
@@ -212,7 +213,7 @@ export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unkn
             "dcterms:source": r.article,
             "dpv:hasDataController": { "@id": `${base}:controller`, "@type": "dpv:DataController", "rdfs:label": r.controller.name },
             "dpv:hasPurpose": { "@type": a.dpvPurpose ?? "dpv:Purpose", "rdfs:label": a.purpose },
-            ...(p?.legalBasis ? { "dpv:hasLegalBasis": [{ "@id": LEGAL_BASIS_INFO[p.legalBasis].dpv }, { "@id": LEGAL_BASIS_INFO[p.legalBasis].gdpr }] } : {}),
+            ...(p && basesOf(p).length ? { "dpv:hasLegalBasis": basesOf(p).flatMap((b) => [{ "@id": LEGAL_BASIS_INFO[b.basis].dpv }, { "@id": LEGAL_BASIS_INFO[b.basis].gdpr }]) } : {}),
             "dpv:hasDataSubject": a.dataSubjects.map((s) => ({ "@type": "dpv:DataSubject", "rdfs:label": s })),
             "dpv:hasPersonalData": a.dataCategories.map(category),
             "dpv:hasRecipient": a.recipients.map((x) => ({ "@type": x.role === "processor" ? "dpv:DataProcessor" : "dpv:Recipient", "rdfs:label": x.name, "dpv:hasCountry": x.country })),

@@ -9,7 +9,7 @@
  * before it is stored (export-seal.ts).
  */
 import { strToU8, zipSync } from "fflate";
-import { LEGAL_BASIS_INFO, type Declaration } from "../declaration/index.js";
+import { LEGAL_BASIS_INFO, basesOf, type Declaration } from "../declaration/index.js";
 import { accessView, type SystemCollection } from "../execution/index.js";
 import { buildNotice, NOTICE_CSS, NoticeArticle } from "../notice/index.js";
 import type { Row } from "../connectors/index.js";
@@ -24,7 +24,7 @@ function csv(rows: Row[]): string {
 function portableCategories(decl: Declaration): Set<string> {
   const out = new Set<string>();
   for (const p of Object.values(decl.purposes)) {
-    if ((p.legalBasis === "consent" || p.legalBasis === "contract") && p.sources.some((s) => s === "subject" || s === "observed")) p.dataCategories.forEach((c) => out.add(c));
+    if (basesOf(p).some((b) => b.basis === "consent" || b.basis === "contract") && p.sources.some((s) => s === "subject" || s === "observed")) p.dataCategories.forEach((c) => out.add(c));
   }
   return out;
 }
@@ -131,7 +131,7 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
             </>
           ) : null}
           <h2>How we use it (GDPR Art 15(1)(a)–(h))</h2>
-          <p>Purposes and legal bases: {Object.values(decl.purposes).map((p) => `${p.name}${p.legalBasis ? ` (${LEGAL_BASIS_INFO[p.legalBasis].name})` : ""}`).join("; ")}.</p>
+          <p>Purposes and legal bases: {Object.values(decl.purposes).map((p) => `${p.name}${basesOf(p).length ? ` (${basesOf(p).map((b) => LEGAL_BASIS_INFO[b.basis].name + (b.scope ? `, for ${b.scope}` : "")).join("; ")})` : ""}`).join("; ")}.</p>
           <NoticeArticle doc={art15} />
         </main>
       </body>

@@ -15,7 +15,7 @@ import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { rateLimitReached, recordRateEvents, type Principal } from "../auth/index.js";
 import { MailError, type MailMessage } from "../mail/index.js";
-import { REGIMES, categoryWithin, normalizeIdentity, objectionKind, parseDuration, parsePhone, promisedResponseTime, type DeadlineRule, type Declaration } from "../declaration/index.js";
+import { REGIMES, basesOf, categoryWithin, normalizeIdentity, objectionKind, parseDuration, parsePhone, promisedResponseTime, type DeadlineRule, type Declaration } from "../declaration/index.js";
 import { appealDueDate, dueDate, extendedDueDate, receiptDueDate, regimeOf } from "./deadlines.js";
 import { refusalRights, requestReference } from "./wording.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
@@ -128,7 +128,7 @@ function objectionPurposes(decl: Declaration, named: string[]): string[] {
     return objectable;
   }
   const not = named.filter((p) => !objectable.includes(p));
-  if (not.length) throw new RequestError("REQUEST_INVALID", `purposes: ${not.map((p) => decl.purposes[p].name).join(", ")} cannot be objected to: ${not.map((p) => decl.purposes[p].legalBasis?.replace(/_/g, " ") ?? "no basis").join(", ")} is not legitimate interests or a public task (GDPR Art 21)`);
+  if (not.length) throw new RequestError("REQUEST_INVALID", `purposes: ${not.map((p) => decl.purposes[p].name).join(", ")} cannot be objected to: ${not.map((p) => basesOf(decl.purposes[p]).map((b) => b.basis.replace(/_/g, " ")).join(" and ") || "no basis").join(", ")} is not legitimate interests or a public task (GDPR Art 21)`);
   return named;
 }
 

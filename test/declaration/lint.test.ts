@@ -216,6 +216,18 @@ processorActivities:
       assert.match(uk.find((f) => f.rule === "representative-missing")!.message, /UK representative/);
     });
 
+    it("checks children's consent by the laws served: COPPA in the US, Art 8 in the EU, the CCPA's opt-in under 16", () => {
+      const kids = (jurisdictions: string, children: string, shared = false) =>
+        lint(minimalYaml(`children: ${children}`).replace("jurisdictions: [EU]", `jurisdictions: [${jurisdictions}]`).replace("    retention: two_years", `    retention: two_years${shared ? "\n    shared: true" : ""}`).replace("offered: [", "offered: [opt_out_sale, ")).filter((f) => f.rule === "children-consent");
+      assert.deepEqual(kids("US", "{ minimumAge: 10 }").map((f) => f.article), ["15 U.S.C. 6502; 16 CFR 312.5"]);
+      assert.deepEqual(kids("US", "{ minimumAge: 10, parentalConsentBelow: 13 }"), []);
+      assert.deepEqual(kids("EU", "{ minimumAge: 13 }").map((f) => f.article), ["GDPR Art 8(1)"]);
+      assert.deepEqual(kids("EU", "{ minimumAge: 13, parentalConsentBelow: 16 }"), []);
+      assert.deepEqual(kids("US-CA", "{ minimumAge: 13, parentalConsentBelow: 13 }", true).map((f) => f.article), ["Cal. Civ. Code 1798.120(c)"]);
+      assert.deepEqual(kids("US-CA", "{ minimumAge: 13, parentalConsentBelow: 13, noSaleUnder16: true }", true), []);
+      assert.deepEqual(kids("US-CA", "{ minimumAge: 16 }", true), []);
+    });
+
     it("an unknown jurisdiction is an error in the declaration, with its location", () => {
       assert.throws(
         () => parseDeclaration(minimalYaml().replace("jurisdictions: [EU]", "jurisdictions: [EU, US-ZZ]")),

@@ -34,7 +34,12 @@ organization:
   jurisdictions: [EU, US-CA, CA-QC, US-TX]
   defaultJurisdiction: EU
   supervisoryAuthority: { name: Berliner Beauftragte für Datenschutz und Informationsfreiheit, url: "https://www.datenschutz-berlin.de" }
+taxonomy:
+  dataCategories:
+    user.location.geo: { name: Precise geolocation, sensitive: true }
 purposes:
+  geo_offers: { name: Offers near you, legalBasis: legitimate_interests, legitimateInterest: Local offers, dataCategories: [user.location.geo], dataSubjects: [customer], retention: r }
+  delivery: { name: Delivery, legalBases: [{ basis: contract, scope: delivering what you ordered }], dataCategories: [user.location.geo, user.contact.email], dataSubjects: [customer], retention: r }
   invoicing: { name: Invoicing, legalBasis: legal_obligation, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
   profiling: { name: Profiling, legalBasis: legitimate_interests, legitimateInterest: Better offers, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
   mailings: { name: Postal offers, legalBasis: legitimate_interests, legitimateInterest: Offers to customers, directMarketing: true, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
@@ -110,6 +115,18 @@ forEachStore("requests under the law of each place", (target) => {
       assert.ok(told, "the third party the data was shared with hears of the opt-out (11 CCR § 7026(f))");
     });
 
+    it("a request to limit sensitive data needs no code and leaves only the uses the law allows", async () => {
+      const who = n("lima");
+      const d: DecisionContext = { store, declaration: () => decl, env: ctx.env, cache: new DecisionCache(0), clock: ctx.clock };
+      assert.equal((await decide(d, who, "geo_offers")).decision, "allow");
+      const { requestId, statusToken } = await submit({ right: "limit_sensitive", identity: who, jurisdiction: "US-CA" });
+      assert.ok(statusToken, "no code: the status link at once");
+      assert.equal(await runUntilSettled(ctx, requestId), "completed");
+      assert.deepEqual(await decide(d, who, "geo_offers"), { subject: who, purpose: "geo_offers", decision: "deny", reason: "the person limited the use of their sensitive personal information (Cal. Civ. Code 1798.121)" });
+      assert.equal((await decide(d, who, "delivery")).decision, "allow", "delivering what was ordered stays allowed (§ 7027(m)); its basis comes from legalBases");
+      assert.equal((await decide(d, who, "profiling")).decision, "allow", "no sensitive data there");
+    });
+
     it("a California request's receipt is confirmed at submission, with its deadline", async () => {
       const who = n("carla");
       const { requestId } = await submit({ right: "access", identity: who, jurisdiction: "US-CA" });
@@ -148,7 +165,7 @@ forEachStore("requests under the law of each place", (target) => {
       // Objection to "all" covers only what can be objected to: invoicing goes on.
       const { requestId } = await verified({ right: "objection", identity: who, purposes: [] });
       const r = await getRequest(ctx, requestId);
-      assert.deepEqual([...r.details.purposes].sort(), ["ads", "mailings", "profiling"]);
+      assert.deepEqual([...r.details.purposes].sort(), ["ads", "geo_offers", "mailings", "profiling"]);
       assert.equal(r.status, "pending_approval", "profiling and ads are weighed by staff (Art 21(1))");
       assert.equal((await decide(d, who, "mailings")).decision, "deny", "direct marketing stops at once (Art 21(3))");
       assert.equal((await decide(d, who, "profiling")).decision, "allow", "until staff decide");
