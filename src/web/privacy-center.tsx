@@ -2,22 +2,31 @@
 /** @jsxImportSource hono/jsx */
 /** The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript needed. */
 import type { FC } from "hono/jsx";
-import { REGIMES, basesOf, formatRule, jurisdictionChoices, objectionKind, type Declaration } from "../declaration/index.js";
+import { REGIMES, basesOf, formatRule, jurisdictionChoices, objectionKind, regimesOf, type Declaration } from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
 
-export const RIGHT_LABELS: Record<string, { title: string; help: string }> = {
-  access: { title: "Get a copy of my data", help: "We send you everything we hold about you, with what we do with it (GDPR Art 15)." },
-  portability: { title: "Take my data elsewhere", help: "The data you gave us, in machine-readable files (GDPR Art 20)." },
-  erasure: { title: "Delete my data", help: "We erase your data everywhere we can, and tell you what the law makes us keep (GDPR Art 17)." },
-  rectification: { title: "Correct my data", help: "Give the corrected values below (GDPR Art 16)." },
-  restriction: { title: "Restrict the use of my data", help: "We keep your data but stop using it (GDPR Art 18)." },
-  objection: { title: "Object to a use of my data", help: "Choose the purposes below; we stop unless we have compelling grounds (GDPR Art 21)." },
-  withdraw_consent: { title: "Withdraw my consent", help: "Choose the purposes below; this does not affect what was done before (GDPR Art 7(3))." },
-  opt_out_sale: { title: "Do not sell or share my personal information", help: "We stop selling or sharing your data, and tell those we sold or shared it with (CCPA). No code is needed." },
-  limit_sensitive: { title: "Limit the use of my sensitive personal information", help: "We use it only as needed to provide what you asked for (CCPA § 1798.121). No code is needed." },
+/** What each right does, in the privacy center's words; `cite` is shown only where the law it names applies. */
+export const RIGHT_LABELS: Record<string, { title: string; help: string; cite?: string }> = {
+  access: { title: "Get a copy of my data", help: "We send you everything we hold about you, with what we do with it.", cite: "GDPR Art 15" },
+  portability: { title: "Take my data elsewhere", help: "The data you gave us, in machine-readable files.", cite: "GDPR Art 20" },
+  erasure: { title: "Delete my data", help: "We erase your data everywhere we can, and tell you what the law makes us keep.", cite: "GDPR Art 17" },
+  rectification: { title: "Correct my data", help: "Give the corrected values below.", cite: "GDPR Art 16" },
+  restriction: { title: "Restrict the use of my data", help: "We keep your data but stop using it.", cite: "GDPR Art 18" },
+  objection: { title: "Object to a use of my data", help: "Choose the purposes below; direct marketing stops at once, other uses unless we have compelling grounds.", cite: "GDPR Art 21" },
+  withdraw_consent: { title: "Withdraw my consent", help: "Choose the purposes below; this does not affect what was done before.", cite: "GDPR Art 7(3)" },
+  opt_out_sale: { title: "Do not sell or share my personal information", help: "We stop selling or sharing your data, and tell those we sold or shared it with. No code is needed.", cite: "CCPA" },
+  limit_sensitive: { title: "Limit the use of my sensitive personal information", help: "We use it only as needed to provide what you asked for. No code is needed.", cite: "CCPA § 1798.121" },
 };
+
+/** The help text of a right, with its article only where the organization serves that law's people. */
+function rightHelp(decl: Declaration, right: string): string {
+  const l = RIGHT_LABELS[right];
+  const laws = regimesOf(decl.organization.jurisdictions);
+  const applies = l.cite?.startsWith("GDPR") ? laws.some((r) => REGIMES[r].family === "gdpr") : l.cite?.startsWith("CCPA") ? laws.includes("ccpa") : false;
+  return applies ? `${l.help.replace(/\.$/, "")} (${l.cite}).` : l.help;
+}
 
 export const IDENTITY_LABELS: Record<string, string> = { email: "Email address", phone: "Phone number", account_id: "Account number", job_number: "Job number", device_id: "Device id" };
 
@@ -64,7 +73,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
               <input type="radio" name="right" id={`right-${r}`} value={r} checked={chosen === r} aria-describedby={`right-${r}-help`} />{" "}
               <label for={`right-${r}`}>{RIGHT_LABELS[r].title}</label>
               <br />
-              <small id={`right-${r}-help`}>{RIGHT_LABELS[r].help}</small>
+              <small id={`right-${r}-help`}>{rightHelp(decl, r)}</small>
             </p>
           ))}
         </fieldset>

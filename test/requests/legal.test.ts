@@ -19,6 +19,7 @@ import {
   sweepRequests,
 } from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
+import { requestFormHtml } from "../../src/web/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
@@ -125,6 +126,16 @@ forEachStore("requests under the law of each place", (target) => {
       assert.deepEqual(await decide(d, who, "geo_offers"), { subject: who, purpose: "geo_offers", decision: "deny", reason: "the person limited the use of their sensitive personal information (Cal. Civ. Code 1798.121)" });
       assert.equal((await decide(d, who, "delivery")).decision, "allow", "delivering what was ordered stays allowed (§ 7027(m)); its basis comes from legalBases");
       assert.equal((await decide(d, who, "profiling")).decision, "allow", "no sensitive data there");
+    });
+
+    it("the privacy center cites the GDPR only where it applies, and offers objection only to purposes that allow it", async () => {
+      const eu = await requestFormHtml({ decl, state: { values: {}, errors: {} } });
+      assert.match(eu, /We send you everything we hold about you, with what we do with it \(GDPR Art 15\)\./);
+      assert.ok(!/id="purpose-invoicing"/.test(eu), "no objection to invoicing (a legal obligation)");
+      assert.match(eu, /id="purpose-mailings"[^>]*\/?>\s*<label for="purpose-mailings">Postal offers<\/label> <small>\(direct marketing: an objection stops it at once\)<\/small>/);
+      const usOnly = parseDeclaration(yaml("http://127.0.0.1:1/hook").replace("jurisdictions: [EU, US-CA, CA-QC, US-TX]", "jurisdictions: [US, US-TX]").replace("  defaultJurisdiction: EU\n", "")).declaration;
+      const us = await requestFormHtml({ decl: usOnly, state: { values: {}, errors: {} } });
+      assert.ok(!/GDPR|CCPA/.test(us), /.{0,60}(GDPR|CCPA).{0,20}/.exec(us)?.[0]);
     });
 
     it("a California request's receipt is confirmed at submission, with its deadline", async () => {
