@@ -524,9 +524,9 @@ function answerTimes(decl: Declaration, regimes: RegimeId[], scope: readonly str
     const within = parsed && fitsWithin(parsed, r.deadline) ? singularDuration(promised!) : legal;
     const first = r.deadline.amount === 1 ? `first ${formatRule(r.deadline).replace(/^1 /, "")}` : `first ${legal}`;
     const ext = r.extension ? `; where a request is complex or we receive many, we may extend this by up to ${formatRule(r.extension)}, and tell you why within the ${first}` : "";
-    const optOut = r.optOutDeadline ? `; opt-outs of sale or sharing and requests to limit sensitive data within ${formatRule(r.optOutDeadline)}` : "";
+    const optOut = r.optOutDeadline ? `; opt-outs of sale or sharing and requests to limit sensitive data within ${formatRule(r.optOutDeadline)}, without extension` : "";
     const receipt = r.receipt ? `; we confirm receipt within ${formatRule(r.receipt)}` : "";
-    return `Under the ${r.name}, we answer within ${within} of receiving your request${optOut}${ext}${receipt}`;
+    return `Under the ${r.name}, we answer within ${within} of receiving your request${ext}${optOut}${receipt}`;
   });
 }
 

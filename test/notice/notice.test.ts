@@ -184,7 +184,7 @@ describe("the notice states only what the declaration states", () => {
     const html = renderNoticeHtml(buildNotice(parseDeclaration(yaml).declaration));
     assert.match(html, /Under the GDPR, we answer within 1 month of receiving your request; where a request is complex or we receive many, we may extend this by up to 2 months, and tell you why within the first month/);
     assert.ok(!/GDPR, we answer within 45 days/.test(html));
-    assert.match(html, /Under the CCPA\/CPRA, we answer within 45 days of receiving your request; opt-outs of sale or sharing and requests to limit sensitive data within 15 business days/);
+    assert.match(html, /Under the CCPA\/CPRA, we answer within 45 days of receiving your request; where a request is complex or we receive many, we may extend this by up to 45 days, and tell you why within the first 45 days; opt-outs of sale or sharing and requests to limit sensitive data within 15 business days, without extension; we confirm receipt within 10 business days/);
     assert.match(html, /Under the Quebec Private Sector Act \(Law 25\), we answer within 30 days of receiving your request; this deadline cannot be extended/);
     assert.match(html, /Texas TDPSA[\s\S]*you may appeal[\s\S]*within 60 days[\s\S]*Texas Attorney General/);
   });
