@@ -143,6 +143,20 @@ function remove(obj: Record<string, unknown>, path: string[]): boolean {
 
 const EXAMPLE_FILES = readdirSync("examples").filter((f) => f.endsWith(".yaml")).sort();
 
+describe("the notice", () => {
+  for (const file of [...EXAMPLE_FILES.map((f) => `examples/${f}`), "demo/pledge.yaml"]) {
+    it(`${file}: contains every Art 13/14 item, and every CCPA item, its declaration has data for`, () => {
+      const declaration = parseDeclaration(readFileSync(file, "utf8"), file).declaration;
+      const html = renderNoticeHtml(buildNotice(declaration));
+      for (const [id, texts] of Object.entries(expectedItems(declaration))) {
+        const body = section(html, id);
+        assert.ok(body, `${file}: section '${id}' is missing`);
+        for (const t of texts) assert.ok(body.includes(esc(t)), `${file}: section '${id}' does not mention ${JSON.stringify(t)}`);
+      }
+    });
+  }
+});
+
 describe("the notice states only what the declaration states", () => {
   for (const file of EXAMPLE_FILES) {
     it(`${file}: each optional fact's sentence is there with it and gone without it`, () => {
