@@ -8,7 +8,7 @@
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/index.js";
-import { addDuration, own, parseDuration, type Declaration } from "../declaration/index.js";
+import { addDuration, doubleOptInOf, own, parseDuration, type Declaration } from "../declaration/index.js";
 import { rateLimitReached, recordRateEvents, type RateLimit } from "../auth/index.js";
 import type { Mailer } from "../mail/index.js";
 import { DEFAULT_SETTINGS } from "../requests/index.js";
@@ -98,11 +98,11 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
   ];
   const reached = await rateLimitReached(ctx.store, rate, now);
   if (reached) throw new NewsletterError("RATE_LIMITED", `too many sign-ups ${reached.key.startsWith("newsletter:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(reached.windowMs / 60_000)} minutes`);
-  const answer = { status: n.doubleOptIn.enabled ? ("pending" as const) : ("confirmed" as const) };
+  const answer = { status: doubleOptInOf(n).enabled ? ("pending" as const) : ("confirmed" as const) };
   const manage = await manageToken(ctx, email);
   const existing = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["id"]).where("list", "=", list).where("email", "=", email).where("status", "=", "confirmed").executeTakeFirst();
   if (existing) {
-    if (n.doubleOptIn.enabled) {
+    if (doubleOptInOf(n).enabled) {
       const text = `You asked to receive ${n.name}, and you are already subscribed: nothing changes.\n\nIf it was not you, ignore this email. Manage or end your subscriptions at any time: ${ctx.publicUrl}/newsletter/preferences/${manage}\n`;
       await ctx.mailer.send({ to: email, subject: `You are already subscribed to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
     }
@@ -111,10 +111,10 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
   }
   const confirm = token();
   const consentText = `I want to receive ${n.name}${n.description ? ` (${n.description})` : ""} from ${decl.organization.name}. I can unsubscribe at any time.`;
-  const window = n.doubleOptIn.confirmWithin;
+  const window = doubleOptInOf(n).confirmWithin;
   const text = `Please confirm that you want to receive ${n.name}.\n\nConfirm: ${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and expires in ${window}. If you did not sign up, ignore this email; nothing more will be sent.\n\nUnsubscribe at any time: ${ctx.publicUrl}/newsletter/unsubscribe/${manage}\n`;
   // The mail goes first: when it cannot be sent, nothing is stored and no limit is spent.
-  if (n.doubleOptIn.enabled) await ctx.mailer.send({ to: email, subject: `Confirm your subscription to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
+  if (doubleOptInOf(n).enabled) await ctx.mailer.send({ to: email, subject: `Confirm your subscription to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
   await recordRateEvents(ctx.store, rate, now);
   const row = await ctx.store.db
     .insertInto("newsletter_subscriptions")
@@ -122,14 +122,14 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
       list,
       email,
       name: input.name ?? null,
-      status: n.doubleOptIn.enabled ? "pending" : "confirmed",
-      confirm_token_hash: n.doubleOptIn.enabled ? sha256(confirm) : null,
+      status: doubleOptInOf(n).enabled ? "pending" : "confirmed",
+      confirm_token_hash: doubleOptInOf(n).enabled ? sha256(confirm) : null,
       manage_token_hash: sha256(manage),
       signup_at: now.toISOString(),
       signup_ip: truncateIp(input.ip),
-      mail_sent_at: n.doubleOptIn.enabled ? ctx.clock().toISOString() : null,
-      mail_text: n.doubleOptIn.enabled ? redactMailTokens(text) : null,
-      confirmed_at: n.doubleOptIn.enabled ? null : now.toISOString(),
+      mail_sent_at: doubleOptInOf(n).enabled ? ctx.clock().toISOString() : null,
+      mail_text: doubleOptInOf(n).enabled ? redactMailTokens(text) : null,
+      confirmed_at: doubleOptInOf(n).enabled ? null : now.toISOString(),
       confirm_ip: null,
       unsubscribed_at: null,
       declaration_version: decl.version,
@@ -138,7 +138,7 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
     .returning("id")
     .executeTakeFirstOrThrow();
   await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.signed_up", subject: `${list}:${row.id}`, data: { list } }, now);
-  await notify(ctx, list, n.doubleOptIn.enabled ? "pending" : "confirmed", email);
+  await notify(ctx, list, doubleOptInOf(n).enabled ? "pending" : "confirmed", email);
   return answer;
 }
 
@@ -148,10 +148,10 @@ export async function confirmSubscription(ctx: NewsletterContext, confirmToken: 
   const s = await ctx.store.db.selectFrom("newsletter_subscriptions").selectAll().where("confirm_token_hash", "=", sha256(confirmToken)).executeTakeFirst();
   if (!s) throw new NewsletterError("LINK_USED", "this link is not valid, or was used already");
   const n = listOf(ctx, s.list);
-  const deadline = addDuration(new Date(s.signup_at), parseDuration(n.doubleOptIn.confirmWithin)!);
+  const deadline = addDuration(new Date(s.signup_at), parseDuration(doubleOptInOf(n).confirmWithin)!);
   if (s.status !== "pending" || now > deadline) {
     if (s.status === "pending") await ctx.store.db.updateTable("newsletter_subscriptions").set({ status: "blocked" }).where("id", "=", s.id).execute();
-    throw new NewsletterError("LINK_EXPIRED", `this link expired: sign-ups must be confirmed within ${n.doubleOptIn.confirmWithin}`);
+    throw new NewsletterError("LINK_EXPIRED", `this link expired: sign-ups must be confirmed within ${doubleOptInOf(n).confirmWithin}`);
   }
   const res = await ctx.store.db
     .updateTable("newsletter_subscriptions")
@@ -196,8 +196,8 @@ export async function sweepNewsletters(ctx: Pick<NewsletterContext, "store" | "d
   let blocked = 0;
   let deleted = 0;
   for (const [list, n] of Object.entries(ctx.declaration().consent?.newsletters ?? {})) {
-    const window = parseDuration(n.doubleOptIn.confirmWithin)!;
-    const keep = parseDuration(n.doubleOptIn.deleteUnconfirmedAfter)!;
+    const window = parseDuration(doubleOptInOf(n).confirmWithin)!;
+    const keep = parseDuration(doubleOptInOf(n).deleteUnconfirmedAfter)!;
     const blockBefore = new Date(now.getTime() - (addDuration(now, window).getTime() - now.getTime())).toISOString();
     const deleteBefore = new Date(now.getTime() - (addDuration(now, keep).getTime() - now.getTime())).toISOString();
     const d = await ctx.store.db.deleteFrom("newsletter_subscriptions").where("list", "=", list).where("status", "in", ["pending", "blocked"]).where("signup_at", "<", deleteBefore).executeTakeFirst();

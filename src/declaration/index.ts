@@ -32,6 +32,7 @@ export {
   basesOf,
   objectionKind,
   honoursGpc,
+  doubleOptInOf,
   promisedResponseTime,
   recipientPlace,
   type ScopedLegalBasis,

@@ -384,16 +384,18 @@ const Newsletter = z.strictObject({
   name: text,
   description: text.optional(),
   purpose: id,
+  /** Pledge runs double opt-in (24 hours to confirm, unconfirmed sign-ups deleted after a month) unless told otherwise; the notice states only what is declared here. */
   doubleOptIn: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      confirmWithin: Duration.default("24 hours"),
-      deleteUnconfirmedAfter: Duration.default("1 month"),
+      enabled: z.boolean().optional(),
+      confirmWithin: Duration.optional(),
+      deleteUnconfirmedAfter: Duration.optional(),
     })
-    .default({ enabled: true, confirmWithin: "24 hours", deleteUnconfirmedAfter: "1 month" }),
-  requiredFields: z.array(text).default(["email"]),
+    .optional(),
+  requiredFields: z.array(text).default([]),
   optionalFields: z.array(text).default([]),
-  unsubscribe: z.array(text).default(["a link in every email"]),
+  /** How people unsubscribe, in the notice's words (every mail Pledge sends carries a one-click link either way). */
+  unsubscribe: z.array(text).default([]),
   /** A signed webhook told of every subscription change (the sending tool keeps its list in step). */
   webhook: z.strictObject({ url: z.union([url, EnvRef]), secret: EnvRef }).optional(),
 });
@@ -618,4 +620,9 @@ export function objectionKind(p: Purpose): "direct_marketing" | "balancing" | un
  */
 export function honoursGpc(decl: Declaration): boolean {
   return !!decl.consent && decl.consent.signals?.gpc !== false;
+}
+
+/** How a newsletter's double opt-in runs: as declared, else Pledge's own practice (on; 24 hours to confirm; unconfirmed sign-ups deleted after a month). */
+export function doubleOptInOf(n: Declaration["consent"] extends infer C ? (C extends { newsletters: Record<string, infer N> } ? N : never) : never): { enabled: boolean; confirmWithin: string; deleteUnconfirmedAfter: string } {
+  return { enabled: n.doubleOptIn?.enabled ?? true, confirmWithin: n.doubleOptIn?.confirmWithin ?? "24 hours", deleteUnconfirmedAfter: n.doubleOptIn?.deleteUnconfirmedAfter ?? "1 month" };
 }

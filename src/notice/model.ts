@@ -387,18 +387,17 @@ export function buildNotice(decl: Declaration): NoticeDoc {
       "newsletters",
       newsletters.flatMap((n): Block[] => {
         const d = n.doubleOptIn;
+        const optIn = !d
+          ? undefined
+          : d.enabled === false
+            ? "Sign-up takes effect at once, without a confirmation email."
+            : `We use double opt-in: after you sign up we email you a link to confirm.${d.confirmWithin ? ` If you do not confirm within ${singularDuration(d.confirmWithin)}, your sign-up is blocked${d.deleteUnconfirmedAfter ? `, and it is deleted after ${singularDuration(d.deleteUnconfirmedAfter)}` : ""}.` : ""} We keep the time and IP address of your sign-up and confirmation, and the text of the confirmation email, as proof.`;
+        const fields = [n.requiredFields.length && `Required: ${n.requiredFields.join(", ")}.`, n.optionalFields.length && `Optional: ${n.optionalFields.join(", ")}.`, n.unsubscribe.length && `Unsubscribe at any time: ${n.unsubscribe.join("; ")}.`].filter(Boolean).join(" ");
         return [
           { kind: "h3", text: n.name },
           ...(n.description ? [{ kind: "p", content: [n.description] } as Block] : []),
-          {
-            kind: "p",
-            content: [
-              d.enabled
-                ? `We use double opt-in: after you sign up we email you a link to confirm. If you do not confirm within ${singularDuration(d.confirmWithin)}, your sign-up is blocked, and it is deleted after ${singularDuration(d.deleteUnconfirmedAfter)}. We keep the time and IP address of your sign-up and confirmation, and the text of the confirmation email, as proof.`
-                : "Sign-up takes effect at once, without a confirmation email.",
-            ],
-          },
-          { kind: "p", content: [`Required: ${n.requiredFields.join(", ")}${n.optionalFields.length ? `; optional: ${n.optionalFields.join(", ")}` : ""}. Unsubscribe at any time: ${n.unsubscribe.join("; ")}.`] },
+          ...(optIn ? [{ kind: "p", content: [optIn] } as Block] : []),
+          ...(fields ? [{ kind: "p", content: [fields] } as Block] : []),
         ];
       }),
     );

@@ -3,7 +3,7 @@
 /** Newsletter pages (sign-up, confirm, unsubscribe, preferences) and the consent console. */
 import type { FC } from "hono/jsx";
 import type { SubscriptionRecord } from "../consent/index.js";
-import type { Declaration } from "../declaration/index.js";
+import { doubleOptInOf, type Declaration } from "../declaration/index.js";
 import { Page, renderPage } from "./layout.js";
 
 export const NewsletterForm: FC<{ decl: Declaration; list: string }> = ({ decl, list }) => {
@@ -26,7 +26,7 @@ export const NewsletterForm: FC<{ decl: Declaration; list: string }> = ({ decl, 
           </p>
         ) : null}
         <p>
-          {n.doubleOptIn.enabled ? `We will email you a link to confirm; it is valid for ${n.doubleOptIn.confirmWithin}. ` : ""}You can unsubscribe at any time. <a href="/privacy#newsletters">How we handle your data</a>.
+          {doubleOptInOf(n).enabled ? `We will email you a link to confirm; it is valid for ${doubleOptInOf(n).confirmWithin}. ` : ""}You can unsubscribe at any time. <a href="/privacy#newsletters">How we handle your data</a>.
         </p>
         <p>
           <button type="submit">Subscribe</button>

@@ -69,7 +69,7 @@ function expectedItems(d: Declaration): Record<string, string[]> {
     if (org.supervisoryAuthority?.name) items.rights.push(org.supervisoryAuthority.name);
   }
   if (d.consent && Object.keys(d.consent.categories).length) items.cookies = Object.values(d.consent.categories).map((c) => c.name);
-  if (d.consent && Object.keys(d.consent.newsletters).length) items.newsletters = Object.values(d.consent.newsletters).map((n) => n.doubleOptIn.confirmWithin.replace(/^1 (\w+)s$/, "1 $1"));
+  if (d.consent && Object.keys(d.consent.newsletters).length) items.newsletters = Object.values(d.consent.newsletters).flatMap((n) => [n.name, ...(n.doubleOptIn?.confirmWithin ? [n.doubleOptIn.confirmWithin.replace(/^1 (\w+)s$/, "1 $1")] : []), ...n.unsubscribe]);
   if (Object.keys(d.processorActivities).length) items.processing = Object.values(d.processorActivities).map((a) => a.name);
   if (d.security) items.security = d.security.measures;
   items.changes = [d.version, d.effectiveDate];
@@ -106,6 +106,9 @@ const OPTIONAL: { path: string[]; sentence: RegExp }[] = [
   { path: ["consent", "validity"], sentence: /Your choices last/ },
   { path: ["consent", "signals"], sentence: /We honour (Global Privacy Control|Do Not Track)/ },
   { path: ["consent", "newsletters"], sentence: /We use double opt-in/ },
+  { path: ["consent", "newsletters", "*", "doubleOptIn"], sentence: /We use double opt-in/ },
+  { path: ["consent", "newsletters", "*", "unsubscribe"], sentence: /Unsubscribe at any time/ },
+  { path: ["consent", "newsletters", "*", "requiredFields"], sentence: /Required: / },
   { path: ["notice", "changeNotification"], sentence: /If we make material changes/ },
   { path: ["notice", "advanceNotice"], sentence: /before they take effect/ },
   { path: ["organization", "dpo"], sentence: /data protection officer at/ },
