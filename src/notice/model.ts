@@ -319,7 +319,7 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     }
     for (const r of Object.values(decl.recipients)) {
       if (!r.country || EEA_COUNTRIES.has(r.country)) continue;
-      const mech = r.transfer?.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name).join("; ") ?? (ADEQUACY[r.country] ? "an adequacy decision" : "None stated");
+      const mech = r.transfer?.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name).join("; ") ?? (ADEQUACY[r.country] ? `an adequacy decision${ADEQUACY[r.country].scope ? ` (for ${ADEQUACY[r.country].scope})` : ""}` : "None stated");
       transferRows.push([[r.name], [countryName(r.country)], [mech], [r.transfer?.note ?? ""]]);
     }
   }
