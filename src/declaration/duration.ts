@@ -53,6 +53,12 @@ export function durationDays(d: ParsedDuration): number {
   return d.amount * per[d.unit];
 }
 
+/** A declared duration as a legal clock: weeks in days, years in months (`1 year` → 12 calendar months). */
+export function durationRule(d: ParsedDuration): DeadlineRule {
+  const unitOf: Record<DurationUnit, DeadlineRule["unit"]> = { hour: "hours", day: "days", week: "days", month: "months", year: "months" };
+  return { amount: d.unit === "week" ? d.amount * 7 : d.unit === "year" ? d.amount * 12 : d.amount, unit: unitOf[d.unit] };
+}
+
 /** A legal clock in words, singular where it is one (`1 month`, `45 days`, `15 business days`, `72 hours`). */
 export function formatRule(rule: DeadlineRule): string {
   const unit = { days: "day", months: "month", business_days: "business day", hours: "hour" }[rule.unit];
@@ -93,9 +99,7 @@ export function addDeadline(from: Date, rule: DeadlineRule): Date {
  * they can cover.
  */
 export function fitsWithin(promised: ParsedDuration, legal: DeadlineRule): boolean {
-  const unitOf: Record<DurationUnit, DeadlineRule["unit"]> = { hour: "hours", day: "days", week: "days", month: "months", year: "months" };
-  const asRule = (d: ParsedDuration): DeadlineRule => ({ amount: d.unit === "week" ? d.amount * 7 : d.unit === "year" ? d.amount * 12 : d.amount, unit: unitOf[d.unit] });
-  const p = asRule(promised);
+  const p = durationRule(promised);
   if (p.unit === legal.unit) return p.amount <= legal.amount;
   // Compare on every start date of a leap and a common year: the promise must never run past the law.
   for (const year of [2023, 2024]) {

@@ -62,7 +62,7 @@ export {
 } from "./taxonomy.js";
 export * from "./law.js";
 export { categoriesReceived, identitiesReceived } from "./recipients.js";
-export { parseDuration, addDuration, addBusinessDays, addDeadline, fitsWithin, formatRule, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
+export { parseDuration, addDuration, addBusinessDays, addDeadline, durationRule, fitsWithin, formatRule, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
 export { suggest, didYouMean } from "./suggest.js";
 export {
   buildDatasetGraph,

@@ -303,19 +303,11 @@ export const ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set(Object.keys(ADEQU
  */
 export const UK_ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set([...EEA_COUNTRIES, "AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "CH", "UY", "KR", "GI"]);
 
-/** A jurisdiction the declaration may name, with the regime that governs its people's requests. */
-export interface JurisdictionInfo {
-  code: string;
-  name: string;
-  regime: RegimeId;
-}
-
-const JURISDICTIONS: ReadonlyMap<string, JurisdictionInfo> = (() => {
-  const m = new Map<string, JurisdictionInfo>();
-  for (const r of Object.values(REGIMES)) for (const j of r.jurisdictions) m.set(j, { code: j, name: j, regime: r.id });
-  for (const c of EEA_COUNTRIES) m.set(c, { code: c, name: c, regime: "gdpr" });
-  return m;
-})();
+/** Every jurisdiction code the declaration may name, with the regime that governs its people's requests. */
+const JURISDICTIONS: ReadonlyMap<string, RegimeId> = new Map<string, RegimeId>([
+  ...Object.values(REGIMES).flatMap((r) => r.jurisdictions.map((j): [string, RegimeId] => [j, r.id])),
+  ...[...EEA_COUNTRIES].map((c): [string, RegimeId] => [c, "gdpr"]),
+]);
 
 const STATE_ORDER = Object.keys(US_STATES).sort((a, b) => US_STATES[a].localeCompare(US_STATES[b]));
 
@@ -338,7 +330,7 @@ export const KNOWN_JURISDICTIONS: readonly string[] = [...JURISDICTIONS.keys()];
 
 /** Which regime governs a jurisdiction code used in a declaration; undefined for a code the table does not know. */
 export function regimeFor(jurisdiction: string): RegimeId | undefined {
-  return JURISDICTIONS.get(jurisdiction)?.regime;
+  return JURISDICTIONS.get(jurisdiction);
 }
 
 /** Whether a declaration's jurisdictions bring the GDPR (or UK GDPR) into play. */

@@ -127,7 +127,6 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     if (!cited.length) return;
     findings.push({ rule, severity: r.severity, article: cited.map((l) => r.cites[l]).join("; "), message, path: [...path] });
   };
-  const serves = (law: LawId, scope: readonly string[] = orgScope) => lawsServed(scope).has(law);
   const categories = categoriesOf(decl);
   const controller = org.roles.includes("controller") || org.roles.includes("joint_controller");
 
@@ -163,8 +162,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     }
   };
 
-  if (org.transfer && !EEA_COUNTRIES.has(org.country)) checkTransfer(org.name, org.country, org.transfer.mechanisms, ["organization", "transfer"], orgScope);
-  else if (org.transfer) org.transfer.mechanisms.forEach((m, i) => TRANSFER_MECHANISM_INFO[m]?.invalidSince && add("transfer-invalid-mechanism", ["organization", "transfer", "mechanisms", i], `${org.name}: the transfer relies on ${TRANSFER_MECHANISM_INFO[m].name}, invalid since ${TRANSFER_MECHANISM_INFO[m].invalidSince} (${TRANSFER_MECHANISM_INFO[m].why})`));
+  if (org.transfer) checkTransfer(org.name, org.country, org.transfer.mechanisms, ["organization", "transfer"], orgScope);
   for (const [aid, a] of Object.entries(decl.processorActivities)) {
     // Data processed for customers goes where the activity runs: every location outside the EEA needs a safeguard.
     const outside = a.locations.filter((c) => !EEA_COUNTRIES.has(c) && c !== org.country);
@@ -342,10 +340,10 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add("response-time-exceeds-law", path, `promised response time ${promised} is longer than the ${REGIMES[regime].name} deadline for ${j} (${d.amount} ${d.unit.replace("_", " ")}, ${REGIMES[regime].cite})`, [j]);
     }
   }
-  if (servesEuOnly(orgScope, "gdpr") && !EEA_COUNTRIES.has(org.country) && !org.euRepresentative) {
+  if (regimesOf(orgScope).includes("gdpr") && !EEA_COUNTRIES.has(org.country) && !org.euRepresentative) {
     add("representative-missing", ["organization"], `${org.name} is established in ${org.country}, serves the EU and names no EU representative (euRepresentative)`, orgScope, ["gdpr"]);
   }
-  if (servesEuOnly(orgScope, "uk_gdpr") && org.country !== "GB" && !org.ukRepresentative) {
+  if (regimesOf(orgScope).includes("uk_gdpr") && org.country !== "GB" && !org.ukRepresentative) {
     add("representative-missing", ["organization"], `${org.name} is established in ${org.country}, serves the UK and names no UK representative (ukRepresentative)`, orgScope, ["uk"]);
   }
 
@@ -371,9 +369,4 @@ export function lintDeclaration(decl: Declaration): Finding[] {
 
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity]);
-}
-
-/** Whether one of the jurisdictions falls under the regime. */
-function servesEuOnly(scope: readonly string[], regime: "gdpr" | "uk_gdpr"): boolean {
-  return regimesOf(scope).includes(regime);
 }

@@ -296,7 +296,7 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
 
 /** A retention rule in a few words: its exceptions are the rule's own change. */
 function brief(r: RetentionRule): string {
-  return describeRetention(r).replace(/\. Exceptions: .*$/, "").replace(/^Kept indefinitely: .*$/, "kept indefinitely");
+  return describeRetention(r, undefined, { brief: true });
 }
 
 function basisText(p: Purpose): string {

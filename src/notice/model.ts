@@ -75,7 +75,6 @@ export function placeOf(r: Recipient): string {
   return r.audience === "public" ? "Public" : r.audience === "other_users" ? "Other users of the service" : countryName(r.country);
 }
 
-export { formatRule };
 
 const mail = (email: string): Inline => ({ text: email, href: `mailto:${email}` });
 const link = (url: string): Inline => ({ text: url, href: url });
@@ -130,8 +129,9 @@ const ACTION_TEXT: Record<RetentionRule["action"], string> = { delete: "then del
  * exceptions that cover that category are given (an exception scoped to SEPA
  * mandates is not printed for contact details).
  */
-export function describeRetention(rule: RetentionRule, category?: string): string {
-  const period = rule.period === "indefinite" ? undefined : singular(rule.period);
+export function describeRetention(rule: RetentionRule, category?: string, options: { brief?: boolean } = {}): string {
+  if (options.brief && rule.period === "indefinite") return "kept indefinitely";
+  const period = rule.period === "indefinite" ? undefined : singularDuration(rule.period);
   const whileText = WHILE_TEXT[rule.from];
   const base =
     period === undefined
@@ -140,14 +140,9 @@ export function describeRetention(rule: RetentionRule, category?: string): strin
         ? `Kept ${whileText}, and ${period} ${FROM_TEXT[rule.from]}; ${ACTION_TEXT[rule.action]}`
         : `${period} ${FROM_TEXT[rule.from]}, ${ACTION_TEXT[rule.action]}`;
   const scope = rule.jurisdictions?.length ? ` (applies to ${rule.jurisdictions.join(", ")})` : "";
-  const exceptions = rule.exceptions.filter((e) => !category || !e.dataCategories.length || e.dataCategories.some((c) => categoryWithin(category, c) || categoryWithin(c, category)));
-  const ex = exceptions.length ? `. Exceptions: ${exceptions.map((e) => e.reason.replace(/\.$/, "") + (e.period ? ` (up to ${singular(e.period)})` : "")).join("; ")}` : "";
+  const exceptions = options.brief ? [] : rule.exceptions.filter((e) => !category || !e.dataCategories.length || e.dataCategories.some((c) => categoryWithin(category, c) || categoryWithin(c, category)));
+  const ex = exceptions.length ? `. Exceptions: ${exceptions.map((e) => e.reason.replace(/\.$/, "") + (e.period ? ` (up to ${singularDuration(e.period)})` : "")).join("; ")}` : "";
   return base + scope + ex;
-}
-
-/** `1 months` → `1 month`: a declaration may write either. */
-function singular(duration: string): string {
-  return duration.replace(/^1\s*(hour|day|week|month|year)s\b/, "1 $1");
 }
 
 const REQUIREMENT_TEXT: Record<string, string> = {
@@ -233,9 +228,6 @@ function retentionRows(decl: Declaration): Inline[][][] {
   }
   return rows;
 }
-
-/** A contact's lines, for a party of the declaration. */
-export { contactLines };
 
 /**
  * Builds the notice of a declaration. Only sections and sentences the
@@ -484,7 +476,7 @@ export function buildNotice(decl: Declaration): NoticeDoc {
   };
 }
 
-/** `1 months` → `1 month`. */
+/** `1 months` → `1 month`: a declaration may write either. */
 function singularDuration(d: string): string {
   return d.replace(/^1\s*(hour|day|week|month|year)s\b/, "1 $1");
 }
@@ -537,7 +529,7 @@ function rightsSection(decl: Declaration, scope: readonly string[]): Block[] {
   const blocks: Block[] = [];
   if (gdprRegimes.length) {
     const listed = rights.offered.filter((r) => RIGHT_INFO[r].article.startsWith("GDPR") && r !== "objection");
-    blocks.push({ kind: "p", content: [`If you are in ${gdprRegimes.map((r) => (r === "gdpr" ? "the European Economic Area" : "the United Kingdom")).join(" or ")}, you have the following rights${rights.appliesTo ? "" : ""}:`] });
+    blocks.push({ kind: "p", content: [`If you are in ${gdprRegimes.map((r) => (r === "gdpr" ? "the European Economic Area" : "the United Kingdom")).join(" or ")}, you have the following rights:`] });
     blocks.push({ kind: "list", items: listed.map((r) => [`${RIGHT_INFO[r].name}: the right ${RIGHT_INFO[r].text} (${RIGHT_INFO[r].article}).`]) });
     if (rights.offered.includes("objection")) {
       const balancing = Object.values(decl.purposes).filter((p) => objectionKind(p) === "balancing").map((p) => p.name);

@@ -15,7 +15,7 @@ import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { rateLimitReached, recordRateEvents, type Principal } from "../auth/index.js";
 import { MailError, type MailMessage } from "../mail/index.js";
-import { REGIMES, basesOf, categoryWithin, normalizeIdentity, objectionKind, parseDuration, parsePhone, promisedResponseTime, type DeadlineRule, type Declaration } from "../declaration/index.js";
+import { REGIMES, basesOf, categoryWithin, durationRule, normalizeIdentity, objectionKind, parseDuration, parsePhone, promisedResponseTime, type DeadlineRule, type Declaration } from "../declaration/index.js";
 import { appealDueDate, dueDate, extendedDueDate, receiptDueDate, regimeOf } from "./deadlines.js";
 import { refusalRights, requestReference } from "./wording.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
@@ -108,10 +108,7 @@ function toView(r: NonNullable<Row>): RequestView {
 function promisedRule(decl: Declaration, jurisdiction: string): DeadlineRule | undefined {
   const p = promisedResponseTime(decl, jurisdiction);
   const d = p ? parseDuration(p) : undefined;
-  if (!d) return undefined;
-  if (d.unit === "hour") return { amount: d.amount, unit: "hours" };
-  if (d.unit === "month" || d.unit === "year") return { amount: d.unit === "year" ? d.amount * 12 : d.amount, unit: "months" };
-  return { amount: d.unit === "week" ? d.amount * 7 : d.amount, unit: "days" };
+  return d ? durationRule(d) : undefined;
 }
 
 /**

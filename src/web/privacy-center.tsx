@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 /** The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript needed. */
 import type { FC } from "hono/jsx";
-import { REGIMES, basesOf, formatRule, jurisdictionChoices, objectionKind, regimesOf, type Declaration } from "../declaration/index.js";
+import { REGIMES, basesOf, formatRule, jurisdictionChoices, lawsServed, objectionKind, type Declaration } from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
@@ -23,8 +23,8 @@ export const RIGHT_LABELS: Record<string, { title: string; help: string; cite?: 
 /** The help text of a right, with its article only where the organization serves that law's people. */
 function rightHelp(decl: Declaration, right: string): string {
   const l = RIGHT_LABELS[right];
-  const laws = regimesOf(decl.organization.jurisdictions);
-  const applies = l.cite?.startsWith("GDPR") ? laws.some((r) => REGIMES[r].family === "gdpr") : l.cite?.startsWith("CCPA") ? laws.includes("ccpa") : false;
+  const laws = lawsServed(decl.organization.jurisdictions);
+  const applies = l.cite?.startsWith("GDPR") ? laws.has("gdpr") || laws.has("uk") : l.cite?.startsWith("CCPA") ? laws.has("ccpa") : false;
   return applies ? `${l.help.replace(/\.$/, "")} (${l.cite}).` : l.help;
 }
 
