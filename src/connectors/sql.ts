@@ -5,8 +5,8 @@
  * What differs between the engines lives in each engine's `SqlAdapter`: the
  * expression of a column's digits, and how the schema is read.
  */
-import { Kysely, sql, type Dialect, type ExpressionBuilder } from "kysely";
-import { chunks, ConnectorError, isKeySelector, normalizeRow, type Comparison, type Connector, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector, type Value } from "./types.js";
+import { Kysely, sql, type Dialect, type ExpressionBuilder, type RawBuilder } from "kysely";
+import { chunks, ConnectorError, isDueSelector, isKeySelector, normalizeRow, type Comparison, type Connector, type DatasetTarget, type DueQuery, type DuePage, type DueRow, type DueSummary, type Mutation, type MutationResult, type Row, type Selector, type Value } from "./types.js";
 import { findColumn, findTable, normalizeExpression, type SchemaSnapshot, type TableInfo } from "./schema.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,6 +18,27 @@ export interface SqlAdapter {
   digits: readonly [string, string];
   /** Reads the tables of the connected schema (all, or those named). */
   introspect(db: AnyDb, schema: string | undefined, tables?: readonly string[]): Promise<TableInfo[]>;
+  /**
+   * Times, for retention clocks: the function taking the latest of several
+   * values, how a column becomes comparable (SQLite's text dates through
+   * julianday), how a cutoff is bound, and how a compared value reads back.
+   */
+  time: {
+    greatest: string;
+    expr(e: RawBuilder<unknown>): RawBuilder<unknown>;
+    param(d: Date): RawBuilder<unknown>;
+    read(v: unknown): string | null;
+  };
+}
+
+/** A retention query's time value read back as ISO text: a Date, the engine's own text, or a number of days (SQLite's julianday). */
+export function readTime(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  const s = String(v).trim();
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
 export interface SqlConnectorOptions {
@@ -83,6 +104,11 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const narrow = <Q extends { where: (...args: any[]) => Q }>(q: Q, table: string, sel: Selector): Q | Promise<Q> => {
+    if (isDueSelector(sel)) {
+      if (sel.due.joins.length) throw new ConnectorError(options.system, "a due selector with joins reaches rows by key");
+      const { clock, conds } = dueParts(sel.due, (_, f) => sql.ref(f));
+      return [sql<boolean>`${clock} < ${adapter.time.param(new Date(sel.before))}`, ...conds].reduce((acc, c) => acc.where(c), q);
+    }
     if (isKeySelector(sel)) {
       const keys = sel.keys;
       return q.where((eb: ExpressionBuilder<any, any>) =>
@@ -101,6 +127,7 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
 
   /** A selector in pieces small enough for one statement. */
   const parts = (sel: Selector): Selector[] => {
+    if (isDueSelector(sel)) return [sel];
     if (isKeySelector(sel)) {
       // A single-field key without nulls is an `IN` list, which engines plan best.
       if (sel.fields.length === 1 && sel.keys.every((k) => k[0] !== null && k[0] !== undefined)) return chunks(sel.keys.map((k) => k[0])).map((values) => ({ field: sel.fields[0], values }));
@@ -108,14 +135,72 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
     }
     return chunks(sel.values).map((values) => ({ ...sel, values }));
   };
-  const empty = (sel: Selector) => (isKeySelector(sel) ? sel.keys.length === 0 : sel.values.length === 0);
+  const empty = (sel: Selector) => (isDueSelector(sel) ? false : isKeySelector(sel) ? sel.keys.length === 0 : sel.values.length === 0);
   const refuse = () => {
     if (options.readOnly) throw new ConnectorError(options.system, "opened read-only: no writes");
   };
 
+  /** A retention query's clock (the latest of its fields that are set) and its conditions, over columns named by `ref`. */
+  const dueParts = (q: DueQuery, ref: (step: number, field: string) => RawBuilder<unknown>) => {
+    const cols = q.clock.map((c) => ref(c.step, c.field));
+    // The latest of the fields that are set: GREATEST over each one coalesced with the others.
+    // No clock fields (a rule from a system's obsolescence date): every covered row started its clock long ago.
+    const clock = !cols.length
+      ? adapter.time.param(new Date(0))
+      : cols.length === 1
+        ? adapter.time.expr(cols[0])
+        : sql`${sql.raw(adapter.time.greatest)}(${sql.join(cols.map((c, i) => adapter.time.expr(sql`COALESCE(${sql.join([c, ...cols.filter((_, j) => j !== i)])})`)))})`;
+    const plain = (v: Value) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
+    const conds: RawBuilder<boolean>[] = q.where.map((w) => sql<boolean>`${ref(w.field.step, w.field.field)} IN (${sql.join(w.values.map(plain))})`);
+    if (q.unmasked?.length) conds.push(sql<boolean>`(${sql.join(q.unmasked.map((u) => (u.masked === null ? sql`${ref(0, u.field)} IS NOT NULL` : sql`(${ref(0, u.field)} IS NULL OR ${ref(0, u.field)} <> ${u.masked})`)), sql` OR `)})`);
+    return { clock, conds };
+  };
+  /** A retention query: the dataset as t0, joined up its owner references as t1, t2, …; its clock and its conditions. */
+  const dueBase = (q: DueQuery) => {
+    let b = db.selectFrom(`${q.dataset.name} as t0`);
+    q.joins.forEach((j, i) => {
+      b = b.innerJoin(`${j.dataset.name} as t${i + 1}`, `t${i}.${j.from}`, `t${i + 1}.${j.to}`);
+    });
+    const ref = (step: number, field: string) => sql.ref(`t${step}.${field}`);
+    const { clock, conds } = dueParts(q, ref);
+    for (const c of conds) b = b.where(c);
+    return { b, clock, ref };
+  };
+
   return {
     engine: options.engine,
-    capabilities: { atomic: true, tabular: true },
+    capabilities: { atomic: true, tabular: true, keyset: true, ttl: false },
+    async due(page: DuePage): Promise<DueRow[]> {
+      const pk = page.dataset.primaryKey;
+      if (!pk.length) throw new ConnectorError(options.system, `${page.dataset.name} has no primary key: a retention sweep pages by key (declare primaryKey)`);
+      try {
+        const { b, clock, ref } = dueBase(page);
+        let q = b.selectAll("t0").select(clock.as("__pledge_clock")).where(clock, "<", adapter.time.param(page.before));
+        if (page.after) {
+          const after = page.after;
+          q = pk.length === 1 ? q.where(ref(0, pk[0]), ">", after[0]) : q.where(sql<boolean>`(${sql.join(pk.map((f) => ref(0, f)))}) > (${sql.join([...after])})`);
+        }
+        for (const f of pk) q = q.orderBy(ref(0, f));
+        const rows = (await q.limit(page.limit).execute()) as Row[];
+        return rows.map((r) => {
+          const { __pledge_clock: c, ...row } = r;
+          return { row: normalizeRow(row), clock: adapter.time.read(c) ?? "" };
+        });
+      } catch (err) {
+        throw err instanceof ConnectorError ? err : fail(`reading due rows of ${page.dataset.name}`, err);
+      }
+    },
+    async dueSummary(query: DueQuery, before: Date): Promise<DueSummary> {
+      try {
+        const { b, clock } = dueBase(query);
+        const r = (await b
+          .select([sql<number>`count(*)`.as("n"), sql<number>`sum(case when ${clock} < ${adapter.time.param(before)} then 1 else 0 end)`.as("due"), sql`min(${clock})`.as("oldest")])
+          .executeTakeFirst()) as { n: unknown; due: unknown; oldest: unknown } | undefined;
+        return { rows: Number(r?.n ?? 0), due: Number(r?.due ?? 0), oldest: adapter.time.read(r?.oldest) };
+      } catch (err) {
+        throw fail(`summarising ${query.dataset.name}`, err);
+      }
+    },
     async ping() {
       try {
         await root.selectNoFrom((eb) => eb.val(1).as("one")).execute();

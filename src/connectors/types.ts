@@ -44,10 +44,20 @@ export interface KeySelector {
   keys: readonly (readonly Value[])[];
 }
 
-export type Selector = FieldSelector | KeySelector;
+/** Rows due under a retention query before a cutoff (their own fields only: engines without joins). */
+export interface DueSelector {
+  due: DueQuery;
+  before: string;
+}
+
+export type Selector = FieldSelector | KeySelector | DueSelector;
 
 export function isKeySelector(sel: Selector): sel is KeySelector {
   return "keys" in sel;
+}
+
+export function isDueSelector(sel: Selector): sel is DueSelector {
+  return "due" in sel;
 }
 
 const blank = (v: unknown) => v === null || v === undefined || v === "";
@@ -60,6 +70,10 @@ export function compared(v: unknown, compare: Comparison = "exact"): string {
 
 /** Whether a row fits a selector (for engines that filter in code). */
 export function rowMatches(row: Row, sel: Selector): boolean {
+  if (isDueSelector(sel)) {
+    const c = clockOfRow(row, sel.due.clock);
+    return !!c && c < new Date(sel.before) && rowCovered(row, sel.due);
+  }
   if (isKeySelector(sel)) {
     return sel.keys.some((key) => sel.fields.every((f, i) => (key[i] === null || key[i] === undefined ? blank(row[f]) : !blank(row[f]) && String(row[f]) === String(key[i]))));
   }
@@ -67,6 +81,56 @@ export function rowMatches(row: Row, sel: Selector): boolean {
   if (v === undefined || v === null) return false;
   const have = compared(v, sel.compare);
   return sel.values.some((x) => String(x) === have);
+}
+
+/** A reference a retention query joins: the row's `from` field points at `to` of `dataset` (one owner reference up). */
+export interface DueJoin {
+  dataset: DatasetTarget;
+  from: string;
+  to: string;
+}
+
+/** A field a retention query reads: of the dataset itself (`step` 0) or of the row `step` joins up. */
+export interface DueField {
+  step: number;
+  field: string;
+}
+
+/**
+ * The rows a retention rule covers, by its clock: the latest of the `clock`
+ * fields that are set. A row whose clock fields are all empty has not started
+ * its clock and is never due.
+ */
+export interface DueQuery {
+  dataset: DatasetTarget;
+  joins: readonly DueJoin[];
+  clock: readonly DueField[];
+  /** Rows covered: each field holds one of the values (compared as text). */
+  where: readonly { field: DueField; values: readonly Value[] }[];
+  /** Rows still to de-identify: at least one field differs from its masked value (null, or a fixed text). */
+  unmasked?: readonly { field: string; masked: string | null }[];
+}
+
+/** One page of due rows: the clock ends before `before`, keys after `after` (primary-key order), at most `limit`. */
+export interface DuePage extends DueQuery {
+  before: Date;
+  after?: readonly Value[];
+  limit: number;
+}
+
+/** A due row: its own fields, and the moment its clock started (ISO). */
+export interface DueRow {
+  row: Row;
+  clock: string;
+}
+
+export interface DueSummary {
+  /** Rows whose clock ends before the cutoff. */
+  due: number;
+  /** The oldest clock among covered rows (ISO), or null when none has started. */
+  oldest: string | null;
+  /** Covered rows. */
+  rows: number;
 }
 
 export type Mutation =
@@ -83,6 +147,10 @@ export interface ConnectorCapabilities {
   atomic: boolean;
   /** Rows have a schema with columns (SQL); otherwise documents, hashes or lines. */
   tabular: boolean;
+  /** Due rows come in primary-key pages and can be joined to the rows they belong to (SQL); otherwise one pass reads them all. */
+  keyset: boolean;
+  /** Keys can carry an expiry the engine enforces itself (Redis TTLs): `expire` sets it. */
+  ttl: boolean;
 }
 
 export interface ConnectorOptions {
@@ -100,6 +168,16 @@ export interface Connector {
   count(dataset: DatasetTarget, field: string, values: readonly Value[]): Promise<Map<string, number>>;
   /** Applies the mutations in order; atomically when `capabilities.atomic`. */
   apply(mutations: readonly Mutation[]): Promise<MutationResult[]>;
+  /** Retention: a page of rows due under a clock, in key order (one page of all of them where `capabilities.keyset` is false). */
+  due(page: DuePage): Promise<DueRow[]>;
+  /** Retention: how many covered rows are due before `before`, and the oldest clock. */
+  dueSummary(query: DueQuery, before: Date): Promise<DueSummary>;
+  /**
+   * Engines with `capabilities.ttl`: gives every key of the dataset an expiry
+   * at its clock plus `periodMs` (or, for keys without a clock field and
+   * without an expiry, `periodMs` from now). Returns how many keys it set.
+   */
+  expire?(query: DueQuery, periodMs: number, now: Date): Promise<number>;
   /**
    * The live schema: tables (or files) with their columns, keys and indexes.
    * Tables are named as the engine names them; `tables` limits the answer.
@@ -128,6 +206,39 @@ export class ConnectorConfigError extends Error {
     super(message);
     this.name = "ConnectorConfigError";
   }
+}
+
+/** Reads a clock value as the engines give it (`2024-05-01`, `2024-05-01 10:00:00`, ISO, epoch seconds or milliseconds); undefined when it is no time. */
+export function parseClock(v: unknown): Date | undefined {
+  if (v === null || v === undefined || v === "") return undefined;
+  if (typeof v === "number" || (typeof v === "string" && /^\d{9,13}$/.test(v))) {
+    const n = Number(v);
+    return new Date(n < 1e11 ? n * 1000 : n);
+  }
+  const s = String(v).trim();
+  // Dates and times without a zone are UTC, as Pledge writes and compares them.
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+/** The latest clock of a row read in code (files, Redis): the latest of the clock fields that hold a time. */
+export function clockOfRow(row: Row, clock: readonly DueField[]): Date | undefined {
+  if (!clock.length) return new Date(0);
+  let latest: Date | undefined;
+  for (const c of clock) {
+    const d = parseClock(row[c.field]);
+    if (d && (!latest || d > latest)) latest = d;
+  }
+  return latest;
+}
+
+/** Whether a row read in code is covered by a query's conditions (its own fields only). */
+export function rowCovered(row: Row, q: DueQuery): boolean {
+  const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
+  if (!q.where.every((w) => w.values.some((v) => text(row[w.field.field]) === String(v)))) return false;
+  if (q.unmasked?.length && !q.unmasked.some((u) => (u.masked === null ? row[u.field] !== null && row[u.field] !== undefined : text(row[u.field]) !== u.masked))) return false;
+  return true;
 }
 
 /** JSON-safe values: bigints and buffers as text. Dates arrive as the engine's own text, never as a JavaScript Date. */

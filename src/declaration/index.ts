@@ -19,6 +19,7 @@ export {
   type Field,
   type Recipient,
   type RetentionRule,
+  type RetentionBinding,
   type TransferInfo,
   type LegalBasisName,
   type RightName,
@@ -81,3 +82,4 @@ export {
 } from "./graph.js";
 export { DEFAULT_MATCH, identityMatch, fieldMatch, parsePhone, normalizeIdentity, identityEquals, type PhoneNumber } from "./identity.js";
 export { lintDeclaration, lawsServed, purposeJurisdictions, LINT_RULES, type LawId, type Finding, type Severity, type LintRule, type LintRuleId } from "./lint.js";
+export { retentionBinding, retentionBindings, retentionRuleOf, resolveBindings, countryCodes, type ResolvedBinding, type BoundField, type BindingProblem } from "./retention.js";

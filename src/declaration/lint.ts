@@ -18,6 +18,7 @@ import {
 import { categoriesOf, categoryWithin } from "./taxonomy.js";
 import { buildDatasetGraph, contactSources, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
 import { fitsWithin, parseDuration } from "./duration.js";
+import { resolveBindings, retentionBindings } from "./retention.js";
 import type { DocPath } from "./load.js";
 
 export type Severity = "error" | "warning" | "info";
@@ -60,6 +61,9 @@ export const LINT_RULES = {
   "category-unused": { severity: "warning", cites: { ...G("Art 5(1)(c)"), ccpa: "Cal. Civ. Code 1798.100(c)", pledge: "data minimization" }, summary: "A data category held by a system is used by no purpose (minimization)." },
   "purpose-no-retention": { severity: "error", cites: { ...G("Art 5(1)(e), 13(2)(a)"), ccpa: "Cal. Civ. Code 1798.100(a)(3)" }, summary: "A purpose has no retention rule." },
   "retention-indefinite-no-reason": { severity: "error", cites: { ...G("Art 5(1)(e), 13(2)(a)"), ccpa: "Cal. Civ. Code 1798.100(a)(3)" }, summary: "Retention is indefinite without a stated reason." },
+  "retention-unbound": { severity: "error", cites: { ...G("Art 5(1)(e), 5(2)"), ccpa: "Cal. Civ. Code 1798.100(a)(3)", pledge: "retention enforcement" }, summary: "A dataset's retention rule cannot be bound to its rows (no clock field, a related row no owner reference reaches, no country field for a rule limited to jurisdictions), so no sweep keeps the limit." },
+  "retention-rule-unused": { severity: "warning", cites: { ...G("Art 5(1)(e), 5(2)"), pledge: "retention enforcement" }, summary: "A retention rule no dataset binds: the notice promises it, and nothing enforces it." },
+  "retention-deidentify-undetectable": { severity: "error", cites: { ...G("Art 5(2)"), pledge: "retention enforcement" }, summary: "A de-identifying rule whose dataset has no field masked to null or a fixed value: a de-identified row cannot be told from one that is not, so it would be masked twice and never proven done." },
   "processor-no-dpa": { severity: "error", cites: { ...G("Art 28(3)"), ccpa: "Cal. Civ. Code 1798.100(d); 11 CCR § 7051" }, summary: "A processor without a data processing agreement." },
   "category-not-held": { severity: "warning", cites: { ...G("Art 30(1)(c)"), pledge: "declaration coverage" }, summary: "A data category used by a purpose is held by no system." },
   "dataset-unreachable": { severity: "error", cites: { ...G("Art 17"), ccpa: "Cal. Civ. Code 1798.105", pledge: "erasure coverage" }, summary: "A dataset with personal data that erasure cannot reach (no path from any identity)." },
@@ -218,6 +222,29 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     if (r.period === "indefinite" && !r.reason) {
       add("retention-indefinite-no-reason", ["retention", rid, "period"], `retention rule '${rid}' keeps data indefinitely without a reason`, r.jurisdictions ?? orgScope);
     }
+  }
+  const { bindings, problems } = resolveBindings(decl);
+  for (const p of problems) add("retention-unbound", p.path, p.message, orgScope);
+  const automated = Object.values(decl.systems).some((s) => s.connector && s.connector.engine !== "manual" && Object.keys(s.datasets).length);
+  if (automated) {
+    const bound = new Set(Object.values(decl.systems).flatMap((s) => Object.values(s.datasets).flatMap((d) => retentionBindings(d).map((b) => b.rule))));
+    for (const n of Object.values(decl.consent?.newsletters ?? {})) {
+      const rid = decl.purposes[n.purpose]?.retention;
+      if (rid && decl.retention[rid]?.from === "unconfirmed_signup") bound.add(rid);
+    }
+    for (const [rid, r] of Object.entries(decl.retention)) {
+      if (!bound.has(rid) && r.period !== "indefinite") add("retention-rule-unused", ["retention", rid], `retention rule '${rid}' (${r.period}) is bound to no dataset: bind it (systems.<system>.datasets.<dataset>.retention) so a sweep keeps it`, r.jurisdictions ?? orgScope);
+    }
+  }
+  for (const b of bindings) {
+    if (b.rule.action !== "deidentify") continue;
+    const ds = decl.systems[b.system].datasets[b.dataset];
+    const marked = Object.values(ds.fields).some((f) => {
+      if (!f.category || f.primaryKey || f.references) return false;
+      const m = Object.entries(b.rule.masking ?? {}).find(([c]) => categoryWithin(f.category!, c))?.[1] ?? f.masking ?? "null";
+      return m === "null" || m === "fixed";
+    });
+    if (!marked) add("retention-deidentify-undetectable", ["systems", b.system, "datasets", b.dataset, "fields"], `rule '${b.ruleId}' de-identifies ${b.id}, but none of its personal fields is masked to null or a fixed value: give one field masking: null or fixed, so a de-identified row can be recognised`, orgScope);
   }
 
   // --- recipients ---------------------------------------------------------

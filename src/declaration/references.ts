@@ -63,7 +63,9 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     const engine = sys.connector?.engine;
     for (const [did, ds] of Object.entries(sys.datasets)) {
       const base: Path = ["systems", sid, "datasets", did];
-      if (ds.retention) ref("retention rule", ds.retention, decl.retention, [...base, "retention"]);
+      if (typeof ds.retention === "string") ref("retention rule", ds.retention, decl.retention, [...base, "retention"]);
+      else if (Array.isArray(ds.retention)) ds.retention.forEach((b, i) => ref("retention rule", b.rule, decl.retention, [...base, "retention", i, "rule"]));
+      else if (ds.retention) ref("retention rule", ds.retention.rule, decl.retention, [...base, "retention", "rule"]);
       if (engine === "files" && (!ds.path || !ds.format)) {
         report(base, "a dataset of a files connector needs path and format (jsonl or csv)");
       }

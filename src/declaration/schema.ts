@@ -268,11 +268,38 @@ const Field = z.strictObject({
   description: text.optional(),
 });
 
+/** A field of the dataset (`created_at`), or of the row it belongs to through owner references (`accounts.closed_at`). */
+const FieldRef = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, "expected a field (created_at) or dataset.field of the row this one belongs to (accounts.closed_at)");
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * How a retention rule binds to a dataset's rows: where the clock starts, and
+ * which rows it covers.
+ */
+const RetentionBinding = z.strictObject({
+  rule: id,
+  /**
+   * Where the clock starts: a timestamp field (`created_at`); the latest of
+   * several (`[last_login_at, last_commission_at]`: inactive means neither
+   * happened within the period); or a field of the row this one belongs to
+   * (`accounts.closed_at`), reached through owner references. Not needed for
+   * rules that run from a system's obsolescence date.
+   */
+  clock: z.union([FieldRef, z.array(FieldRef).min(1)]).optional(),
+  /** Only rows whose fields hold these values (`{ account_type: free }`, a list for any of several); `dataset.field` for the row this one belongs to. */
+  where: z.record(FieldRef, z.union([Scalar, z.array(Scalar).min(1)])).optional(),
+  /** The field holding the person's country (ISO code), for a rule limited to jurisdictions ("EU customers only"). */
+  countryField: FieldRef.optional(),
+});
+
 const Dataset = z.strictObject({
   /** The name in the engine (table, key pattern, file); defaults to the dataset's key. */
   name: text.optional(),
   description: text.optional(),
-  retention: id.optional(),
+  /** The retention rule of the dataset's rows: its id, or the rule with the clock and conditions that bind it to the rows (a list for several: free trials and closed accounts). */
+  retention: z.union([id, RetentionBinding, z.array(RetentionBinding).min(1)]).optional(),
   /** Files: path of a JSON-lines or CSV log; `{id}`-style globs are not supported. */
   path: text.optional(),
   format: z.enum(["jsonl", "csv"]).optional(),
@@ -300,6 +327,8 @@ const System = z.strictObject({
   description: text.optional(),
   /** Where it runs: a country, and the recipient hosting it if any. */
   location: z.strictObject({ country, hostedBy: id.optional() }).optional(),
+  /** When the system goes out of use: the clock of rules that run from system obsolescence (it can also be set from the console). */
+  obsolescence: isoDate.optional(),
   connector: Connector.optional(),
   datasets: z.record(id, Dataset).default({}),
 });
@@ -344,6 +373,10 @@ const RetentionRule = z.strictObject({
     "subscription_end",
   ]),
   action: z.enum(["delete", "deidentify", "block"]),
+  /** When the sweep runs, as a cron expression in UTC (`0 3 * * *`); daily at 03:00 when absent. */
+  schedule: z.string().trim().min(1).optional(),
+  /** De-identification: the masking of fields of these categories, over each field's own. */
+  masking: z.record(categoryKey, z.enum(MASKING_STRATEGIES)).optional(),
   /** Required when the period is indefinite. */
   reason: text.optional(),
   dataCategories: z.array(categoryKey).default([]),
@@ -547,6 +580,7 @@ export type Dataset = System["datasets"][string];
 export type Field = Dataset["fields"][string];
 export type Recipient = Declaration["recipients"][string];
 export type RetentionRule = Declaration["retention"][string];
+export type RetentionBinding = z.output<typeof RetentionBinding>;
 export type TransferInfo = z.output<typeof Transfer>;
 export type ScopedLegalBasis = z.output<typeof ScopedBasis>;
 export type ProcessorActivity = Declaration["processorActivities"][string];

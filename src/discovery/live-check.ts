@@ -8,7 +8,7 @@
  */
 import { createConnector, SQL_ADAPTERS, comparedExpression, findColumn, findTable, indexServes, type Comparison, type Connector, type SchemaSnapshot, type TableInfo } from "../connectors/index.js";
 import { buildDatasetGraph, fieldMatch, parseReference, primaryKeyOf, type Dataset, type Declaration, type Finding, type Severity } from "../declaration/index.js";
-import { datasetTarget, legalHoldOf, maskFits } from "../execution/index.js";
+import { datasetTarget, legalExceptionOf, maskFits } from "../execution/index.js";
 
 /** Every rule of the live check. */
 export const LIVE_RULES = {
@@ -97,7 +97,7 @@ export async function checkLive(decl: Declaration, options: LiveCheckOptions = {
 function datasetsThatMayStay(decl: Declaration): Set<string> {
   const graph = buildDatasetGraph(decl);
   const out = new Set<string>();
-  for (const n of graph.nodes.values()) if (legalHoldOf(decl, n.def)) out.add(n.key);
+  for (const n of graph.nodes.values()) if (legalExceptionOf(decl, n.def)) out.add(n.key);
   for (const e of graph.edges) {
     if (e.relation !== "owner" || e.from === e.to) out.add(e.to);
     if (Object.keys(graph.nodes.get(e.from)?.identities ?? {}).length) out.add(e.to);

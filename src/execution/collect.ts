@@ -36,6 +36,9 @@ import type { Connector, DatasetTarget, FieldSelector, Row, Value } from "../con
 /** Identity type → canonical values, e.g. `{ email: ["ada@example.com"], phone: ["+442079460001"] }`. */
 export type Identities = Record<string, string[]>;
 
+/** What a seed row is matched by: a retention rule's clock, not an identity. */
+export const SEED = "(retention clock)";
+
 /** Identity types that many people may share: searched only when the requester gives them. */
 export const WEAK_IDENTITIES: ReadonlySet<string> = new Set(["ip_address"]);
 
@@ -140,7 +143,15 @@ export async function findByIdentity(connector: Connector, did: string, ds: Data
  * const c = await collectSystem(decl, "shop", connector, { email: ["ada@example.com"] });
  * ```
  */
-export async function collectSystem(decl: Declaration, system: string, connector: Connector, identities: Identities): Promise<SystemCollection> {
+/** Rows a collection starts from besides identities: a retention sweep's due rows, which are the rows of whoever they belong to. */
+export interface CollectionSeeds {
+  dataset: string;
+  rows: Row[];
+  /** Rows reached down owner references from the seeds are theirs even where they hold identities (every row that belongs to a closed account). */
+  ownByReference?: boolean;
+}
+
+export async function collectSystem(decl: Declaration, system: string, connector: Connector, identities: Identities, seeds?: CollectionSeeds): Promise<SystemCollection> {
   const sys = decl.systems[system];
   const graph = graphOf(decl);
   const entries = entryDatasets(graph);
@@ -160,7 +171,7 @@ export async function collectSystem(decl: Declaration, system: string, connector
       const k = rowKey(ds, row);
       const prev = m.get(k);
       const by = how.matchedBy && !prev?.matchedBy.includes(how.matchedBy) ? [...(prev?.matchedBy ?? []), how.matchedBy] : (prev?.matchedBy ?? []);
-      const own = by.length > 0 || !isEntry(did);
+      const own = by.length > 0 || !isEntry(did) || (!!seeds?.ownByReference && !how.detail);
       // A row is a mere detail only as long as nothing else led to it.
       const detail = !!how.detail && (!prev || !!prev.detail) && !by.length;
       if (prev && prev.own === own && !!prev.detail === detail && prev.matchedBy.length === by.length) continue;
@@ -195,6 +206,11 @@ export async function collectSystem(decl: Declaration, system: string, connector
     const hits = await findByIdentity(connector, did, sys.datasets[did], e.fromField, fieldMatch({ identity: type }), values, region);
     hits.forEach((h) => count(type, h.value));
     add(did, hits.map((h) => h.row), { matchedBy: e.fromField });
+  }
+  // Seeds: rows the collection is about, whoever they belong to.
+  if (seeds) {
+    searched[seeds.dataset]?.by.push("retention clock");
+    add(seeds.dataset, seeds.rows, { matchedBy: SEED });
   }
   // 3. references from the person's rows: owner references down, detail references up
   const asked = new Map<string, Set<string>>();

@@ -13,8 +13,8 @@
  * Rows of datasets of people that no identity matched are never changed.
  * Keys are never masked, so references stay intact.
  */
-import { type Dataset, type Declaration, type MaskingStrategy, type Relation } from "../declaration/index.js";
-import { findTable, type ColumnInfo, type Connector, type Mutation, type Row, type Selector, type Value } from "../connectors/index.js";
+import { addDuration, categoryWithin, parseDuration, retentionBinding, type Dataset, type Declaration, type MaskingStrategy, type Relation } from "../declaration/index.js";
+import { findTable, parseClock, type ColumnInfo, type Connector, type Mutation, type Row, type Selector, type Value } from "../connectors/index.js";
 import { datasetTarget, graphOf, rowKey, rowKeyFields, type FoundRow, type SystemCollection } from "./collect.js";
 import { maskFits, maskValue } from "./mask.js";
 
@@ -42,10 +42,25 @@ export interface DatasetErasureReport {
   notMatched: number;
 }
 
+/** A row kept past its time: the fields the law requires stay intact and blocked (no other processing) until `until`. */
+export interface PlannedBlock {
+  dataset: string;
+  /** The row's key (`rowKey`). */
+  key: string;
+  row: Row;
+  /** When the row may go: the end of the legal period; null when kept without an end (a block rule). */
+  until: string | null;
+  reason: string;
+  /** The categories kept intact, whose processing is blocked; empty for a row kept only because kept rows reference it (its personal fields are masked). */
+  categories: string[];
+}
+
 export interface ErasurePlan {
   system: string;
   mutations: Mutation[];
   report: DatasetErasureReport[];
+  /** Rows kept under a legal obligation (and the rows they need), to be recorded as blocked. */
+  blocks: PlannedBlock[];
 }
 
 /** A row outside the collection that points at a collected row. */
@@ -65,6 +80,10 @@ export interface ErasureContext {
   referrers?: Referrers;
   /** Dataset → column name → column, where the engine has a schema: masks then fit the column. */
   columns?: Record<string, Map<string, ColumnInfo>>;
+  /** Now, for the end of legal retention periods (the real clock when absent). */
+  now?: Date;
+  /** Rows to leave exactly as they are, by dataset → row keys: under a legal hold. */
+  held?: Record<string, Set<string>>;
 }
 
 /** A mask that cannot fit its column: nothing is written. */
@@ -76,15 +95,50 @@ export class ErasurePlanError extends Error {
   }
 }
 
-/** Why rows of a dataset must stay, if they must: a retention rule's legal exception. */
-export function legalHoldOf(decl: Declaration, ds: Dataset): string | undefined {
-  const rule = ds.retention ? decl.retention[ds.retention] : undefined;
+/** A retention rule's legal exception on a dataset: what the law requires kept, why, and for how long from the row's clock. */
+export interface LegalException {
+  rule: string;
+  reason: string;
+  /** The categories the law requires; the whole record when empty. */
+  categories: string[];
+  period: string;
+}
+
+/** Why rows of a dataset must stay, if they must: a retention rule's exception for a legal obligation or legal claims. */
+export function legalExceptionOf(decl: Declaration, ds: Dataset): LegalException | undefined {
+  const b = retentionBinding(ds);
+  const rule = b ? decl.retention[b.rule] : undefined;
   const ex = rule?.exceptions.find((e) => e.basis === "legal_obligation" || e.basis === "legal_claims");
-  return ex ? `${ex.reason}${ex.period ? ` (kept ${ex.period})` : rule?.period && rule.period !== "indefinite" ? ` (kept ${rule.period})` : ""}` : undefined;
+  if (!rule || !ex) return undefined;
+  const period = ex.period ?? (rule.period !== "indefinite" ? rule.period : undefined);
+  return period ? { rule: b!.rule, reason: ex.reason, categories: ex.dataCategories, period } : undefined;
+}
+
+/** The latest of a row's own clock fields (the binding's fields of the row itself), if any is set. */
+export function ownClock(ds: Dataset, row: Row): Date | undefined {
+  const b = retentionBinding(ds);
+  const fields = b?.clock === undefined ? [] : (typeof b.clock === "string" ? [b.clock] : b.clock).filter((f) => !f.includes("."));
+  let latest: Date | undefined;
+  for (const f of fields) {
+    const d = parseClock(row[f]);
+    if (d && (!latest || d > latest)) latest = d;
+  }
+  return latest;
+}
+
+/** When a row kept under a legal exception may go: its clock plus the legal period (from now when the row has no clock of its own). */
+export function exceptionEnd(ex: LegalException, ds: Dataset, row: Row, now: Date): Date {
+  const d = parseDuration(ex.period)!;
+  return addDuration(ownClock(ds, row) ?? now, d);
+}
+
+/** Whether a field stays intact under an exception: its category is one the law requires (every personal field when the exception names none). */
+export function requiredByException(ex: LegalException, category: string | undefined): boolean {
+  return !!category && (!ex.categories.length || ex.categories.some((c) => categoryWithin(category, c)));
 }
 
 /** The selector that reaches exactly these rows again: by primary key (composite keys whole), or by every declared field. */
-function selectorOf(ds: Dataset, rows: Row[]): Selector[] {
+export function selectorOf(ds: Dataset, rows: Row[]): Selector[] {
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const fields = rowKeyFields(ds, r);
@@ -208,12 +262,21 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
   const own = (did: string) => (collection.datasets[did] ?? []).filter((r) => r.own);
   const notMatched = (did: string) => (collection.datasets[did] ?? []).filter((r) => !r.own);
 
+  const now = ctx.now ?? new Date();
+  /** Row key → when a row kept under a legal exception may go, per dataset. */
+  const ends = new Map<string, Map<string, Date>>();
   for (const did of Object.keys(collection.datasets)) {
     const ds = sys.datasets[did];
-    const hold = legalHoldOf(decl, ds);
+    const ex = legalExceptionOf(decl, ds);
     for (const r of own(did)) {
       const key = rowKey(ds, r.row);
-      if (hold) stay(did, key, true, "retention", hold);
+      if (ctx.held?.[did]?.has(key)) stay(did, key, false, "legal_hold", "under a legal hold");
+      const end = ex ? exceptionEnd(ex, ds, r.row, now) : undefined;
+      if (ex && end && end > now) {
+        stay(did, key, true, "retention", `kept intact and blocked until ${end.toISOString().slice(0, 10)}, because ${ex.reason}`);
+        const m = ends.get(did) ?? new Map<string, Date>();
+        ends.set(did, m.set(key, end));
+      }
       for (const ref of ctx.referrers?.[did]?.[key] ?? []) {
         // Other rows pointing at a detail (or hanging off it) share it: it stays as it is.
         const shared = ref.relation === "detail" || ref.relation === "lookup" || (ref.relation === "owner" && !!r.detail);
@@ -239,6 +302,8 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
   const deletions: Mutation[] = [];
   const masks: Mutation[] = [];
   const report: DatasetErasureReport[] = [];
+  const blocks: PlannedBlock[] = [];
+  const latestEnd = [...ends.values()].flatMap((m) => [...m.values()]).reduce<Date | undefined>((a, b) => (!a || b > a ? b : a), undefined);
   for (const did of deletionOrder(decl, system)) {
     const rows = collection.datasets[did];
     if (!rows?.length) continue;
@@ -255,11 +320,16 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
     }
     const keptFields = new Set<string>();
     let masked = 0;
+    const ex = legalExceptionOf(decl, ds);
     for (const r of toMask) {
       const set: Row = {};
+      const key = rowKey(ds, r.row);
+      const end = ends.get(did)?.get(key);
+      const intact: string[] = [];
       for (const [fname, f] of Object.entries(ds.fields)) {
         if (!f.category || f.primaryKey || f.references || !(fname in r.row)) continue;
-        const strategy: Exclude<MaskingStrategy, "delete_row"> = f.masking && f.masking !== "delete_row" ? f.masking : "null";
+        const strategy: Exclude<MaskingStrategy, "delete_row"> = end && ex && requiredByException(ex, f.category) ? "keep" : f.masking && f.masking !== "delete_row" ? f.masking : "null";
+        if (end && strategy === "keep") intact.push(f.category);
         if (strategy === "keep") {
           keptFields.add(fname);
           continue;
@@ -273,6 +343,9 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
         for (const where of selectorOf(ds, [r.row])) masks.push({ kind: "update", dataset: target, where, set });
         masked++;
       }
+      // Kept under the law: what it requires is blocked until the period ends; a row kept only for the rows that need it goes with them.
+      if (end && ex) blocks.push({ dataset: did, key, row: r.row, until: end.toISOString(), reason: ex.reason, categories: [...new Set(intact)] });
+      else if (latestEnd && kept.get(key)?.reasons.has("kept_row_references")) blocks.push({ dataset: did, key, row: r.row, until: latestEnd.toISOString(), reason: "referenced by rows kept under a legal obligation", categories: [] });
     }
     const reasons = new Map<string, KeepReason>();
     for (const s of kept.values()) {
@@ -284,7 +357,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
     report.push({ dataset: did, found: mine.length, deleted: toDelete.length, masked, unchanged: mine.length - toDelete.length - masked, kept: [...reasons.values()], keptFields: [...keptFields], notMatched: notMatched(did).length });
   }
   // Masks first (rows that stay), then deletions children first.
-  return { system, mutations: [...masks, ...deletions], report };
+  return { system, mutations: [...masks, ...deletions], report, blocks };
 }
 
 /**
@@ -300,9 +373,9 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
  *
  * @throws ErasurePlanError when a mask cannot fit its column
  */
-export async function prepareErasure(decl: Declaration, collection: SystemCollection, connector: Connector, ctx: { key: string }): Promise<ErasurePlan> {
+export async function prepareErasure(decl: Declaration, collection: SystemCollection, connector: Connector, ctx: Omit<ErasureContext, "referrers" | "columns">): Promise<ErasurePlan> {
   const referrers = await countReferrers(decl, collection, connector);
-  const plan = planErasure(decl, collection, { key: ctx.key, referrers });
+  const plan = planErasure(decl, collection, { ...ctx, referrers });
   const masked = [...new Set(plan.mutations.filter((m) => m.kind === "update").map((m) => m.dataset.name))];
   if (!connector.capabilities.tabular || !masked.length) return plan;
   const snapshot = await connector.introspect(masked);
@@ -311,7 +384,7 @@ export async function prepareErasure(decl: Declaration, collection: SystemCollec
     const table = findTable(snapshot, datasetTarget(did, ds).name);
     if (table && masked.includes(table.name)) columns[did] = new Map(table.columns.map((c) => [c.name, c]));
   }
-  return planErasure(decl, collection, { key: ctx.key, referrers, columns });
+  return planErasure(decl, collection, { ...ctx, referrers, columns });
 }
 
 /**
@@ -354,9 +427,9 @@ export function planRectification(decl: Declaration, collection: SystemCollectio
     const rows = all.filter((r) => r.own);
     const fields = Object.entries(ds.fields).filter(([, f]) => f.category && corrections[f.category] !== undefined && !f.primaryKey && !f.references);
     if (!fields.length || !rows.length) continue;
-    const hold = legalHoldOf(decl, ds);
-    if (hold) {
-      report.push({ dataset: did, found: rows.length, corrected: 0, kept: [{ kind: "retention", why: `kept as issued: ${hold}`, rows: rows.length }] });
+    const ex = legalExceptionOf(decl, ds);
+    if (ex) {
+      report.push({ dataset: did, found: rows.length, corrected: 0, kept: [{ kind: "retention", why: `kept as issued: ${ex.reason} (kept ${ex.period})`, rows: rows.length }] });
       continue;
     }
     let corrected = 0;

@@ -11,6 +11,9 @@ export {
   rowKey,
   graphOf,
   WEAK_IDENTITIES,
+  SEED,
+  rowKeyFields,
+  type CollectionSeeds,
   type Identities,
   type SystemCollection,
   type FoundRow,
@@ -23,7 +26,13 @@ export {
   remainingIdentities,
   accessView,
   deletionOrder,
-  legalHoldOf,
+  legalExceptionOf,
+  exceptionEnd,
+  requiredByException,
+  ownClock,
+  selectorOf,
+  type LegalException,
+  type PlannedBlock,
   countReferrers,
   prepareErasure,
   ErasurePlanError,
@@ -38,3 +47,4 @@ export {
 } from "./erase.js";
 export { maskValue, maskFits, deidentify, type MaskContext } from "./mask.js";
 export { findContactChannels, type ContactChannel } from "./contact.js";
+export { planRetentionAction, retentionMasking, deidentifiedMarkers } from "./retain.js";

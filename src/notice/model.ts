@@ -16,6 +16,7 @@ import {
   fitsWithin,
   objectionKind,
   parseDuration,
+  retentionBindings,
   promisedResponseTime,
   purposeJurisdictions,
   regimesOf,
@@ -163,7 +164,7 @@ export function retentionForCategory(decl: Declaration, cat: string): { id: stri
   }
   for (const sys of Object.values(decl.systems)) {
     for (const ds of Object.values(sys.datasets)) {
-      if (ds.retention && Object.values(ds.fields).some((f) => f.category && categoryWithin(f.category, cat))) ids.add(ds.retention);
+      if (Object.values(ds.fields).some((f) => f.category && categoryWithin(f.category, cat))) retentionBindings(ds).forEach((b) => ids.add(b.rule));
     }
   }
   return [...ids].filter((id) => decl.retention[id]).map((id) => ({ id, rule: decl.retention[id] }));

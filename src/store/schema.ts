@@ -235,7 +235,95 @@ export interface SettingTable {
   value: string;
 }
 
+export interface RetentionHoldTable {
+  id: Generated<number>;
+  /** `system`, `dataset` or `case` (a row and everything that belongs to it). */
+  scope: string;
+  system: string;
+  dataset: string | null;
+  /** For a case: the row's key (JSON of its primary key values). */
+  row_key: string | null;
+  /** Only rows whose clock started before this time. */
+  before: string | null;
+  reason: string;
+  placed_by: string;
+  placed_at: string;
+  ends_at: string | null;
+  lifted_at: string | null;
+  lifted_by: string | null;
+}
+
+export interface RetentionBlockTable {
+  id: Generated<number>;
+  system: string;
+  dataset: string;
+  row_key: string;
+  /** One row per identity of the person the kept row is about (null when none is known). */
+  identity_hash: string | null;
+  rule: string | null;
+  reason: string;
+  /** JSON list of the categories kept intact and blocked. */
+  categories: string;
+  until: string | null;
+  /** `sweep` or `request:<id>`. */
+  source: string;
+  created_at: string;
+}
+
+export interface RetentionRunTable {
+  id: Generated<number>;
+  /** `system.dataset`, or `pledge.<kind>` for Pledge's own data. */
+  binding: string;
+  rule: string;
+  /** running, done, failed */
+  status: string;
+  /** schedule, cli, console */
+  trigger: string;
+  owner: string;
+  cutoff: string;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  /** JSON: the last key done. */
+  cursor: string | null;
+  /** JSON: due, deleted, masked, blocked, held, batches, … */
+  counts: string;
+  error: string | null;
+}
+
+export interface RetentionBatchTable {
+  id: Generated<number>;
+  run_id: number;
+  seq: number;
+  /** applying, applied */
+  status: string;
+  /** JSON: each planned row's dataset, key and fingerprint before the batch. */
+  rows: string;
+  counts: string | null;
+  started_at: string;
+  applied_at: string | null;
+}
+
+export interface RetentionLeaseTable {
+  name: string;
+  owner: string;
+  until: string;
+}
+
+export interface SystemDateTable {
+  system: string;
+  obsolescence: string;
+  set_by: string;
+  set_at: string;
+}
+
 export interface Database {
+  retention_holds: RetentionHoldTable;
+  retention_blocks: RetentionBlockTable;
+  retention_runs: RetentionRunTable;
+  retention_batches: RetentionBatchTable;
+  retention_leases: RetentionLeaseTable;
+  system_dates: SystemDateTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   audit_pending: AuditPendingTable;

@@ -9,7 +9,7 @@ import { open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, basename, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { ConnectorError, countValues, rowMatches, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
+import { clockOfRow, ConnectorError, countValues, rowCovered, rowMatches, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
 import type { SchemaSnapshot, TableInfo } from "../schema.js";
 import { formatCsvLine, parseCsvLine } from "./csv.js";
 
@@ -104,6 +104,23 @@ export function createFilesConnector(system: string, directory: string, options:
     if (!p.startsWith(base + "/") && p !== base) throw new ConnectorError(system, `dataset path ${ds.path} leaves the connector's directory`);
     return p;
   };
+  /** The dataset's file and its rotated copies beside it (`access.jsonl.1`, `access.jsonl-20250101`); compressed copies are not read. */
+  const filesOf = async (ds: DatasetTarget): Promise<string[]> => {
+    const path = pathOf(ds);
+    const dir = dirname(path);
+    const name = basename(path);
+    let names: string[] = [];
+    try {
+      names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && (e.name.startsWith(`${name}.`) || e.name.startsWith(`${name}-`)) && !/\.(gz|bz2|xz|zst|zip)$/i.test(e.name)).map((e) => e.name);
+    } catch {
+      return [];
+    }
+    return [...(existsSync(path) ? [path] : []), ...names.sort().map((n) => join(dir, n))];
+  };
+  /** Every row of every file of the dataset. */
+  async function* rowsOf(ds: DatasetTarget): AsyncGenerator<Row> {
+    for (const path of await filesOf(ds)) for await (const l of lines(path, ds.format ?? "jsonl")) if (l.row) yield l.row;
+  }
   const fail = (what: string, err: unknown) => (err instanceof ConnectorError ? err : new ConnectorError(system, `${what} failed: ${(err as Error).message}`, { cause: err }));
   // On start, the leftovers of a rewrite killed midway go, before anything reads the directory.
   let cleaned: Promise<unknown> | undefined;
@@ -111,22 +128,52 @@ export function createFilesConnector(system: string, directory: string, options:
 
   return {
     engine: "files",
-    capabilities: { atomic: true, tabular: false },
+    capabilities: { atomic: true, tabular: false, keyset: false, ttl: false },
     async ping() {
       if (!existsSync(base)) throw new ConnectorError(system, `directory ${base} does not exist`);
       await started();
     },
     async find(ds, sel) {
       await started();
-      const path = pathOf(ds);
-      if (!existsSync(path)) return [];
       const out: Row[] = [];
       try {
-        for await (const l of lines(path, ds.format ?? "jsonl")) if (l.row && rowMatches(l.row, sel)) out.push(l.row);
+        for await (const row of rowsOf(ds)) if (rowMatches(row, sel)) out.push(row);
       } catch (err) {
-        throw fail(`reading ${path}`, err);
+        throw fail(`reading ${pathOf(ds)}`, err);
       }
       return out;
+    },
+    async due(page: DuePage): Promise<DueRow[]> {
+      await started();
+      const out: DueRow[] = [];
+      try {
+        for await (const row of rowsOf(page.dataset)) {
+          const c = clockOfRow(row, page.clock);
+          if (c && c < page.before && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
+        }
+      } catch (err) {
+        throw fail(`reading ${pathOf(page.dataset)}`, err);
+      }
+      return out;
+    },
+    async dueSummary(query: DueQuery, before: Date): Promise<DueSummary> {
+      await started();
+      let rows = 0;
+      let due = 0;
+      let oldest: Date | undefined;
+      try {
+        for await (const row of rowsOf(query.dataset)) {
+          if (!rowCovered(row, query)) continue;
+          rows++;
+          const c = clockOfRow(row, query.clock);
+          if (!c) continue;
+          if (c < before) due++;
+          if (!oldest || c < oldest) oldest = c;
+        }
+      } catch (err) {
+        throw fail(`reading ${pathOf(query.dataset)}`, err);
+      }
+      return { rows, due, oldest: oldest?.toISOString() ?? null };
     },
     async count(ds, field, values) {
       return countValues(await this.find(ds, { field, values }), field, values);
@@ -158,16 +205,21 @@ export function createFilesConnector(system: string, directory: string, options:
       await started();
       const results: MutationResult[] = mutations.map(() => ({ affected: 0 }));
       const byFile = new Map<string, number[]>();
-      mutations.forEach((m, i) => {
-        const p = pathOf(m.dataset);
-        byFile.set(p, [...(byFile.get(p) ?? []), i]);
-      });
+      const rotated = new Set<string>();
+      for (const [i, m] of mutations.entries()) {
+        const files = await filesOf(m.dataset);
+        files.forEach((p, n) => {
+          byFile.set(p, [...(byFile.get(p) ?? []), i]);
+          if (n > 0 || p !== pathOf(m.dataset)) rotated.add(p);
+        });
+      }
       for (const [path, indexes] of byFile) {
         if (!existsSync(path)) continue;
         const format = mutations[indexes[0]].dataset.format ?? "jsonl";
         const tmp = join(dirname(path), `.${basename(path)}.pledge-${process.pid}-${randomBytes(6).toString("hex")}`);
         const out = await open(tmp, "w", (await stat(path)).mode);
         writing.add(tmp);
+        let kept = 0;
         try {
           let header: string[] | undefined;
           for await (const l of lines(path, format)) {
@@ -190,10 +242,15 @@ export function createFilesConnector(system: string, directory: string, options:
               if (text !== undefined && changed) text = format === "csv" ? formatCsvLine((header ?? Object.keys(row)).map((h) => row[h])) : JSON.stringify(row);
             }
             if (text !== undefined) await out.write(text + "\n");
+            if (text !== undefined && l.row) kept++;
           }
           await out.sync();
           await out.close();
-          await rename(tmp, path);
+          // A rotated copy with nothing left goes altogether.
+          if (!kept && rotated.has(path)) {
+            await rm(tmp, { force: true });
+            await rm(path, { force: true });
+          } else await rename(tmp, path);
         } catch (err) {
           await out.close().catch(() => {});
           await rm(tmp, { force: true });

@@ -1,7 +1,7 @@
 /** MySQL and MariaDB: the shared SQL connector over Kysely's MySQL dialect and a mysql2 pool. */
 import { MysqlDialect, sql } from "kysely";
 import { createPool } from "mysql2";
-import { createSqlConnector, type AnyDb, type SqlAdapter } from "../sql.js";
+import { createSqlConnector, readTime, type AnyDb, type SqlAdapter } from "../sql.js";
 import { classifyType, type TableInfo } from "../schema.js";
 import type { Connector, ConnectorOptions } from "../types.js";
 
@@ -9,6 +9,8 @@ type Rec = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString("utf8") : String(v));
 
 export const mysqlAdapter: SqlAdapter = {
+  // MySQL compares DATETIME with text in its own form: no T, no zone (times are UTC, as the connector's sessions are).
+  time: { greatest: "GREATEST", expr: (e) => e, param: (d) => sql`${d.toISOString().slice(0, 23).replace("T", " ")}`, read: readTime },
   // REGEXP_REPLACE: MySQL 8.0 and MariaDB 10.0.5 and later.
   digits: ["REGEXP_REPLACE(", ", '[^0-9]', '')"],
   async introspect(db: AnyDb, _schema: string | undefined, only?: readonly string[]): Promise<TableInfo[]> {
@@ -69,6 +71,8 @@ export const mysqlAdapter: SqlAdapter = {
 
 export function createMysqlConnector(system: string, url: string, options: ConnectorOptions = {}): Connector {
   const pool = createPool({ uri: url, connectionLimit: 4, connectTimeout: 5000, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  // Sessions in UTC, as Pledge reads and compares times (TIMESTAMP columns read back in it).
+  pool.on("connection", (c) => c.query("SET time_zone = '+00:00'"));
   if (options.readOnly) pool.on("connection", (c) => c.query("SET SESSION TRANSACTION READ ONLY"));
   const u = new URL(url);
   return createSqlConnector({ system, engine: "mysql", dialect: new MysqlDialect({ pool }), adapter: mysqlAdapter, describe: `mysql://${u.host}${u.pathname}`, readOnly: options.readOnly });

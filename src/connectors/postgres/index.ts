@@ -1,7 +1,7 @@
 /** PostgreSQL: the shared SQL connector over Kysely's Postgres dialect and a small pg pool. */
 import { PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { createSqlConnector, type AnyDb, type SqlAdapter } from "../sql.js";
+import { createSqlConnector, readTime, type AnyDb, type SqlAdapter } from "../sql.js";
 import { classifyType, type TableInfo } from "../schema.js";
 import type { Connector, ConnectorOptions } from "../types.js";
 
@@ -15,6 +15,7 @@ export const PG_TYPES = {
 };
 
 export const postgresAdapter: SqlAdapter = {
+  time: { greatest: "GREATEST", expr: (e) => e, param: (d) => sql`${d.toISOString()}`, read: readTime },
   digits: ["regexp_replace(CAST(", " AS text), '[^0-9]', '', 'g')"],
   async introspect(db: AnyDb, schema = "public", only?: readonly string[]): Promise<TableInfo[]> {
     const rels = (

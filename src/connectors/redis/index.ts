@@ -4,7 +4,7 @@
  * reads the key directly; any other field is matched by scanning the pattern.
  */
 import { Redis } from "ioredis";
-import { ConnectorError, countValues, isKeySelector, rowMatches, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "../types.js";
+import { clockOfRow, ConnectorError, countValues, isDueSelector, isKeySelector, rowCovered, rowMatches, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "../types.js";
 import type { SchemaSnapshot, TableInfo } from "../schema.js";
 
 const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
@@ -41,7 +41,7 @@ export function createRedisConnector(system: string, url: string, options: Conne
   async function keysFor(ds: DatasetTarget, sel: Selector): Promise<string[]> {
     const pattern = ds.keyPattern ?? ds.name;
     const names = placeholders(pattern);
-    const field = isKeySelector(sel) ? undefined : sel;
+    const field = isKeySelector(sel) || isDueSelector(sel) ? undefined : sel;
     if (field && (field.compare ?? "exact") === "exact" && names.length === 1 && names[0] === field.field) {
       return field.values.map((v) => pattern.replace(PLACEHOLDER, String(v)));
     }
@@ -94,9 +94,69 @@ export function createRedisConnector(system: string, url: string, options: Conne
     return out;
   }
 
+  /** Every key of a dataset with its row. */
+  async function all(ds: DatasetTarget): Promise<[string, Row][]> {
+    const out: [string, Row][] = [];
+    for (const key of await scan([(ds.keyPattern ?? ds.name).replace(PLACEHOLDER, "*")])) {
+      const row = await load(ds, key);
+      if (row) out.push([key, row]);
+    }
+    return out;
+  }
+
   return {
     engine: "redis",
-    capabilities: { atomic: false, tabular: false },
+    capabilities: { atomic: false, tabular: false, keyset: false, ttl: true },
+    async due(page: DuePage): Promise<DueRow[]> {
+      try {
+        await ready();
+        const out: DueRow[] = [];
+        for (const [, row] of await all(page.dataset)) {
+          const c = clockOfRow(row, page.clock);
+          if (c && c < page.before && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
+        }
+        return out;
+      } catch (err) {
+        throw fail(`reading ${page.dataset.keyPattern ?? page.dataset.name}`, err);
+      }
+    },
+    async dueSummary(query: DueQuery, before: Date): Promise<DueSummary> {
+      try {
+        await ready();
+        let rows = 0;
+        let due = 0;
+        let oldest: Date | undefined;
+        for (const [, row] of await all(query.dataset)) {
+          if (!rowCovered(row, query)) continue;
+          rows++;
+          const c = clockOfRow(row, query.clock);
+          if (!c) continue;
+          if (c < before) due++;
+          if (!oldest || c < oldest) oldest = c;
+        }
+        return { rows, due, oldest: oldest?.toISOString() ?? null };
+      } catch (err) {
+        throw fail(`reading ${query.dataset.keyPattern ?? query.dataset.name}`, err);
+      }
+    },
+    async expire(query: DueQuery, periodMs: number, now: Date): Promise<number> {
+      if (options.readOnly) throw new ConnectorError(system, "opened read-only: no writes");
+      try {
+        await ready();
+        let set = 0;
+        for (const [key, row] of await all(query.dataset)) {
+          if (!rowCovered(row, query)) continue;
+          const c = query.clock.length ? clockOfRow(row, query.clock) : undefined;
+          if (c) {
+            // Redis deletes the key itself when its clock runs out; one already past is the sweep's.
+            if (c.getTime() + periodMs > now.getTime()) set += await client.pexpireat(key, c.getTime() + periodMs);
+          } else if ((await client.pttl(key)) === -1) set += await client.pexpire(key, periodMs);
+        }
+        return set;
+      } catch (err) {
+        throw fail(`setting expiries on ${query.dataset.keyPattern ?? query.dataset.name}`, err);
+      }
+    },
     async ping() {
       try {
         await ready();

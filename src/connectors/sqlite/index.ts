@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
 import { SqliteDialect, sql } from "kysely";
-import { createSqlConnector, type AnyDb, type SqlAdapter } from "../sql.js";
+import { createSqlConnector, readTime, type AnyDb, type SqlAdapter } from "../sql.js";
 import { classifyType, type TableInfo } from "../schema.js";
 import { ConnectorConfigError, type Connector, type ConnectorOptions } from "../types.js";
 
@@ -28,6 +28,13 @@ function indexParts(createSql: string): string[] {
 }
 
 export const sqliteAdapter: SqlAdapter = {
+  time: {
+    greatest: "max",
+    // SQLite keeps dates as text in any of several forms: julianday reads them all as one number.
+    expr: (e) => sql`julianday(${e})`,
+    param: (d) => sql`julianday(${d.toISOString()})`,
+    read: (v) => (v === null || v === undefined ? null : typeof v === "number" ? new Date(Math.round((v - 2440587.5) * 86_400_000)).toISOString() : readTime(v)),
+  },
   // SQLite has no regexp_replace: the separators people write in phone numbers are stripped one by one.
   digits: ["replace(replace(replace(replace(replace(replace(replace(CAST(", " AS TEXT), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', ''), '/', '')"],
   async introspect(db: AnyDb, _schema: string | undefined, only?: readonly string[]): Promise<TableInfo[]> {

@@ -8,6 +8,7 @@ import { auditPending } from "./0005-audit-pending.js";
 import { requestProof } from "./0006-request-proof.js";
 import { redactMailProof } from "./0007-redact-mail-proof.js";
 import { appeals } from "./0008-appeals.js";
+import { retention } from "./0009-retention.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0006-request-proof": requestProof,
   "0007-redact-mail-proof": redactMailProof,
   "0008-appeals": appeals,
+  "0009-retention": retention,
 };
 
 /** A Kysely migration provider over the migrations above. */

@@ -1,0 +1,99 @@
+/**
+ * What a retention rule does to rows past their time, besides deleting them
+ * (which is erasure's plan, `planErasure`, so ownership and order are one
+ * implementation): de-identify them field by field, or keep them blocked.
+ */
+import { categoryWithin, type Declaration, type MaskingStrategy, type RetentionRule } from "../declaration/index.js";
+import type { Mutation, Row } from "../connectors/index.js";
+import { datasetTarget, rowKey, type SystemCollection } from "./collect.js";
+import { exceptionEnd, legalExceptionOf, requiredByException, selectorOf, type ErasureContext, type ErasurePlan, type DatasetErasureReport } from "./erase.js";
+import { maskValue } from "./mask.js";
+
+/** A field's masking under a rule: the rule's override for its category, else its own (`null` when it names none). */
+export function retentionMasking(rule: RetentionRule, f: { category?: string; masking?: MaskingStrategy }): Exclude<MaskingStrategy, "delete_row"> {
+  const override = Object.entries(rule.masking ?? {}).find(([c]) => f.category && categoryWithin(f.category, c))?.[1];
+  const m = override ?? f.masking ?? "null";
+  return m === "delete_row" ? "null" : m;
+}
+
+/** The masked value of each field a de-identified row can be recognised by (null or fixed masking). */
+export function deidentifiedMarkers(decl: Declaration, system: string, dataset: string, rule: RetentionRule): { field: string; masked: string | null }[] {
+  const ds = decl.systems[system].datasets[dataset];
+  const ex = legalExceptionOf(decl, ds);
+  return Object.entries(ds.fields)
+    .filter(([, f]) => f.category && !f.primaryKey && !f.references && !(ex && requiredByException(ex, f.category)))
+    .map(([name, f]) => ({ name, m: retentionMasking(rule, f), f }))
+    .filter((x) => x.m === "null" || x.m === "fixed")
+    .map((x) => ({ field: x.name, masked: x.m === "null" ? null : (x.f.maskValue ?? "") }));
+}
+
+/**
+ * Plans the de-identification (or, with `block`, the blocking) of the rows of
+ * a collection: every row of the seeds and of what belongs to them. Fields
+ * the law requires (a legal exception) stay intact and blocked until its
+ * period ends; held rows are left as they are.
+ */
+export function planRetentionAction(decl: Declaration, collection: SystemCollection, ruleId: string, action: "deidentify" | "block", ctx: ErasureContext): ErasurePlan {
+  const sys = decl.systems[collection.system];
+  const rule = decl.retention[ruleId];
+  const now = ctx.now ?? new Date();
+  const mutations: Mutation[] = [];
+  const report: DatasetErasureReport[] = [];
+  const blocks: ErasurePlan["blocks"] = [];
+  for (const [did, all] of Object.entries(collection.datasets)) {
+    const ds = sys.datasets[did];
+    const rows = all.filter((r) => r.own);
+    if (!rows.length) continue;
+    const ex = legalExceptionOf(decl, ds);
+    const target = datasetTarget(did, ds);
+    let masked = 0;
+    let held = 0;
+    const keptFields = new Set<string>();
+    for (const { row } of rows) {
+      const key = rowKey(ds, row);
+      if (ctx.held?.[did]?.has(key)) {
+        held++;
+        continue;
+      }
+      const end = ex ? exceptionEnd(ex, ds, row, now) : undefined;
+      const within = !!(ex && end && end > now);
+      const categories = Object.values(ds.fields).map((f) => f.category).filter((c): c is string => !!c);
+      if (action === "block") {
+        blocks.push({ dataset: did, key, row, until: within ? end!.toISOString() : null, reason: within ? ex!.reason : (rule.description ?? `retention rule ${ruleId}`), categories: [...new Set(categories)] });
+        continue;
+      }
+      const set: Row = {};
+      const intact: string[] = [];
+      for (const [fname, f] of Object.entries(ds.fields)) {
+        if (!f.category || f.primaryKey || f.references || !(fname in row)) continue;
+        const strategy = within && requiredByException(ex!, f.category) ? "keep" : retentionMasking(rule, f);
+        if (strategy === "keep") {
+          keptFields.add(fname);
+          if (within) intact.push(f.category);
+          continue;
+        }
+        const v = maskValue(strategy, row[fname], { key: ctx.key, fixed: f.maskValue, column: ctx.columns?.[did]?.get(fname) });
+        if (v !== row[fname]) set[fname] = v;
+      }
+      if (Object.keys(set).length) {
+        for (const where of selectorOf(ds, [row])) mutations.push({ kind: "update", dataset: target, where, set });
+        masked++;
+      }
+      if (within) blocks.push({ dataset: did, key, row, until: end!.toISOString(), reason: ex!.reason, categories: [...new Set(intact)] });
+    }
+    report.push({
+      dataset: did,
+      found: rows.length,
+      deleted: 0,
+      masked,
+      unchanged: rows.length - masked,
+      kept: [
+        ...(held ? [{ kind: "legal_hold" as const, why: "under a legal hold", rows: held }] : []),
+        ...(action === "block" ? [{ kind: "retention" as const, why: `kept and blocked: ${rule.description ?? ruleId}`, rows: rows.length - held }] : []),
+      ],
+      keptFields: [...keptFields],
+      notMatched: all.length - rows.length,
+    });
+  }
+  return { system: collection.system, mutations, report, blocks };
+}

@@ -1,0 +1,120 @@
+/**
+ * Legal holds on data, beside those on a person (`requests`): on a whole
+ * system, on a dataset (optionally only rows whose clock started before a
+ * date), or on a case — one row and everything that belongs to it. Each has a
+ * reason, who placed it and an optional end; sweeps skip held rows and count
+ * them.
+ */
+import { z } from "zod";
+import { appendAudit } from "../audit/index.js";
+import { collectSystem, rowKey } from "../execution/index.js";
+import type { Connector, Row, Value } from "../connectors/index.js";
+import { RetentionError, type RetentionContext } from "./model.js";
+
+/** A hold as staff place it (the HTTP body and the CLI flags parse into this). */
+export const HoldInput = z.strictObject({
+  scope: z.enum(["system", "dataset", "case"]),
+  system: z.string().min(1),
+  dataset: z.string().min(1).optional(),
+  /** For a case: the primary key of the row, as text (`42`, or `["a", 1]` for a composite key). */
+  key: z.string().min(1).optional(),
+  /** Only rows whose clock started before this date (YYYY-MM-DD). */
+  before: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD").optional(),
+  reason: z.string().trim().min(3, "give the reason for the hold"),
+  endsAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD").optional(),
+});
+export type HoldInput = z.infer<typeof HoldInput>;
+
+export interface Hold {
+  id: number;
+  scope: "system" | "dataset" | "case";
+  system: string;
+  dataset: string | null;
+  rowKey: string | null;
+  before: string | null;
+  reason: string;
+  placedBy: string;
+  placedAt: string;
+  endsAt: string | null;
+  liftedAt: string | null;
+}
+
+/** A case key as a row key: `42` → `[42]`; a JSON list stays as it is. */
+function caseKey(key: string, pkFields: string[]): string {
+  const t = key.trim();
+  if (t.startsWith("[")) {
+    const parsed = JSON.parse(t) as unknown;
+    if (!Array.isArray(parsed) || parsed.length !== pkFields.length) throw new RetentionError("INVALID", `the key of a row of this dataset has ${pkFields.length} parts (${pkFields.join(", ")})`);
+    return JSON.stringify(parsed);
+  }
+  if (pkFields.length !== 1) throw new RetentionError("INVALID", `the key of a row of this dataset has ${pkFields.length} parts: give them as a JSON list`);
+  return JSON.stringify([/^-?\d+$/.test(t) ? Number(t) : t]);
+}
+
+/** Places a hold; returns its id. */
+export async function placeHold(ctx: RetentionContext, input: HoldInput, by: string): Promise<number> {
+  const decl = ctx.declaration();
+  const sys = decl.systems[input.system];
+  if (!sys) throw new RetentionError("INVALID", `no system '${input.system}'`);
+  if (input.scope !== "system" && !input.dataset) throw new RetentionError("INVALID", `a ${input.scope} hold names a dataset`);
+  const ds = input.dataset ? sys.datasets[input.dataset] : undefined;
+  if (input.dataset && !ds) throw new RetentionError("INVALID", `no dataset '${input.dataset}' in ${input.system}`);
+  if (input.scope === "case" && !input.key) throw new RetentionError("INVALID", "a case hold names the row's key");
+  const pk = ds ? Object.entries(ds.fields).filter(([, f]) => f.primaryKey).map(([n]) => n) : [];
+  const rowKeyText = input.scope === "case" ? caseKey(input.key!, pk) : null;
+  const now = ctx.clock().toISOString();
+  const r = await ctx.store.db
+    .insertInto("retention_holds")
+    .values({ scope: input.scope, system: input.system, dataset: input.dataset ?? null, row_key: rowKeyText, before: input.before ?? null, reason: input.reason, placed_by: by, placed_at: now, ends_at: input.endsAt ?? null, lifted_at: null, lifted_by: null })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await appendAudit(ctx.store, { actor: by, action: "retention.hold_placed", subject: `hold:${r.id}`, data: { ...input } }, ctx.clock());
+  return r.id;
+}
+
+/** Lifts a hold. */
+export async function liftHold(ctx: RetentionContext, id: number, by: string): Promise<void> {
+  const res = await ctx.store.db.updateTable("retention_holds").set({ lifted_at: ctx.clock().toISOString(), lifted_by: by }).where("id", "=", id).where("lifted_at", "is", null).executeTakeFirst();
+  if (!Number(res.numUpdatedRows)) throw new RetentionError("NOT_FOUND", `no hold ${id} in force`);
+  await appendAudit(ctx.store, { actor: by, action: "retention.hold_lifted", subject: `hold:${id}`, data: {} }, ctx.clock());
+}
+
+/** Holds in force now (not lifted, not ended), or every hold with `all`. */
+export async function listHolds(ctx: RetentionContext, options: { all?: boolean } = {}): Promise<Hold[]> {
+  let q = ctx.store.db.selectFrom("retention_holds").selectAll().orderBy("id", "desc");
+  if (!options.all) q = q.where("lifted_at", "is", null);
+  const today = ctx.clock().toISOString().slice(0, 10);
+  return (await q.execute())
+    .filter((h) => options.all || !h.ends_at || h.ends_at > today)
+    .map((h) => ({ id: h.id, scope: h.scope as Hold["scope"], system: h.system, dataset: h.dataset, rowKey: h.row_key, before: h.before, reason: h.reason, placedBy: h.placed_by, placedAt: h.placed_at, endsAt: h.ends_at, liftedAt: h.lifted_at }));
+}
+
+/** What holds keep in one dataset of a system during a sweep: whole-dataset holds, and the rows of held cases. */
+export interface DatasetHolds {
+  /** A hold on the whole dataset (or system), with the date before which its rows are held, if limited. */
+  whole: { reason: string; before: string | null }[];
+  /** Dataset → held row keys → reason: the rows of held cases and everything that belongs to them. */
+  rows: Record<string, Map<string, string>>;
+}
+
+/** The holds that reach a system now, with the rows of held cases collected through the graph. */
+export async function holdsFor(ctx: RetentionContext, system: string, dataset: string, connector: Connector): Promise<DatasetHolds> {
+  const holds = (await listHolds(ctx)).filter((h) => h.system === system);
+  const decl = ctx.declaration();
+  const whole = holds.filter((h) => h.scope === "system" || (h.scope === "dataset" && h.dataset === dataset)).map((h) => ({ reason: h.reason, before: h.before }));
+  const rows: DatasetHolds["rows"] = {};
+  for (const h of holds.filter((x) => x.scope === "case" && x.dataset && x.rowKey)) {
+    const ds = decl.systems[system]?.datasets[h.dataset!];
+    if (!ds) continue;
+    const pk = Object.entries(ds.fields).filter(([, f]) => f.primaryKey).map(([n]) => n);
+    const values = JSON.parse(h.rowKey!) as Value[];
+    const found = await connector.find({ name: ds.name ?? h.dataset!, fields: Object.keys(ds.fields), primaryKey: pk }, { fields: pk, keys: [values] });
+    if (!found.length) continue;
+    const c = await collectSystem(decl, system, connector, {}, { dataset: h.dataset!, rows: found as Row[], ownByReference: true });
+    for (const [did, rs] of Object.entries(c.datasets)) {
+      const m = (rows[did] ??= new Map());
+      for (const r of rs) if (r.own) m.set(rowKey(decl.systems[system].datasets[did], r.row), `legal hold ${h.id}: ${h.reason}`);
+    }
+  }
+  return { whole, rows };
+}

@@ -1,0 +1,350 @@
+/**
+ * The retention sweep: for one rule bound to one dataset, the rows whose clock
+ * ran out are deleted, de-identified or blocked, in batches by primary key,
+ * each batch one short transaction in the organization's database.
+ *
+ * - Deletion is erasure's plan (`prepareErasure`): what belongs to a row goes
+ *   with it, children first; shared details stay; rows the law requires stay
+ *   intact and blocked, with what they need.
+ * - Held rows (a system, a dataset, a case, a person) are skipped and counted;
+ *   rows already kept and blocked are not planned again.
+ * - One sweep of a binding runs at a time across servers (a lease in the store).
+ * - Every batch is journalled with the fingerprints of the rows it plans to
+ *   change before it is applied. A sweep killed midway resumes its run: a
+ *   journalled batch whose rows all still match their fingerprints never ran
+ *   and is planned again; one whose rows changed ran, and is only recorded.
+ *   No batch is applied twice.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { appendAudit } from "../audit/index.js";
+import { followedEdges, type ResolvedBinding } from "../declaration/index.js";
+import type { Connector, DueRow, Mutation, Row, Value } from "../connectors/index.js";
+import { collectSystem, datasetTarget, graphOf, legalExceptionOf, planRetentionAction, prepareErasure, rowKey, rowKeyFields, type ErasurePlan, type PlannedBlock } from "../execution/index.js";
+import { hashIdentities, identityHash } from "../requests/index.js";
+import { getSecret } from "../store/index.js";
+import { blockedKeys, recordBlocks } from "./blocks.js";
+import { holdsFor } from "./holds.js";
+import { bindingsOf, connectorFor, cutoffOf, dueQuery, fingerprint, periodMs, type RetentionContext } from "./model.js";
+
+export interface SweepProgress {
+  binding: string;
+  /** Due rows handled so far (changed, kept or held). */
+  done: number;
+  /** Due rows when the sweep started. */
+  due: number;
+  batches: number;
+  rowsPerSecond: number;
+}
+
+export interface SweepOptions {
+  /** Rows per batch (and per transaction); 2000 by default. */
+  batchSize?: number;
+  trigger?: "schedule" | "cli" | "console";
+  /** Who started it, for the audit log. */
+  actor?: string;
+  onProgress?: (p: SweepProgress) => void;
+  /** For tests: called after each batch is applied and before it is recorded (a crash there is what resuming must survive). */
+  afterApply?: (batch: number) => void | Promise<void>;
+}
+
+export interface SweepReport {
+  binding: string;
+  rule: string;
+  action: "delete" | "deidentify" | "block";
+  /** Rows whose clock started before this were due. */
+  cutoff: string | null;
+  /** Why nothing was due (an obsolescence date not reached), or why the sweep did not run. */
+  note?: string;
+  skipped?: boolean;
+  due: number;
+  /** Rows deleted, masked and newly kept-and-blocked, across the dataset and what belongs to its rows. */
+  deleted: number;
+  masked: number;
+  blocked: number;
+  held: { reason: string; rows: number }[];
+  /** Due rows already kept and blocked by an earlier sweep or request (a legal period not over). */
+  alreadyBlocked: number;
+  batches: number;
+  resumed: boolean;
+  /** Redis: keys given an expiry. */
+  expiriesSet?: number;
+  /** Due rows left after the sweep (held and blocked ones among them). */
+  remaining: number;
+  runId?: number;
+  ms: number;
+}
+
+interface Counts {
+  deleted: number;
+  masked: number;
+  blocked: number;
+  alreadyBlocked: number;
+  held: Record<string, number>;
+  batches: number;
+  done: number;
+}
+
+const LEASE_MS = 5 * 60_000;
+
+/** Takes the lease on a name until `until`, if it is free or ours; false when another holder has it. */
+export async function takeLease(ctx: RetentionContext, name: string, owner: string, now: Date): Promise<boolean> {
+  const until = new Date(now.getTime() + LEASE_MS).toISOString();
+  const db = ctx.store.db;
+  try {
+    await db.insertInto("retention_leases").values({ name, owner, until }).execute();
+    return true;
+  } catch {
+    const r = await db
+      .updateTable("retention_leases")
+      .set({ owner, until })
+      .where("name", "=", name)
+      .where((eb) => eb.or([eb("owner", "=", owner), eb("until", "<", now.toISOString())]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+}
+
+async function releaseLease(ctx: RetentionContext, name: string, owner: string): Promise<void> {
+  await ctx.store.db.deleteFrom("retention_leases").where("name", "=", name).where("owner", "=", owner).execute();
+}
+
+interface JournalRow {
+  dataset: string;
+  fields: string[];
+  values: Value[];
+  fp: string;
+}
+interface Journal {
+  rows: JournalRow[];
+  blocks: (PlannedBlock & { identityHashes: string[] })[];
+  counts: { deleted: number; masked: number; blocked: number };
+  cursorAfter: Value[] | null;
+  /** A whole-dataset deletion by clock (files, Redis): applied when nothing is due any more. */
+  byClock?: boolean;
+}
+
+/**
+ * Sweeps one binding. Returns what it did; `skipped` when another server's
+ * sweep of the same binding holds the lease.
+ *
+ * ```ts
+ * const [b] = bindingsOf(decl, "web_logs");
+ * const report = await sweepBinding(ctx, b, { onProgress: (p) => bar(p) });
+ * ```
+ */
+export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, options: SweepOptions = {}): Promise<SweepReport> {
+  const started = Date.now();
+  const decl = ctx.declaration();
+  const owner = randomUUID();
+  const leaseName = `retention:${b.id}`;
+  const base = { binding: b.id, rule: b.ruleId, action: b.rule.action } as const;
+  const now = ctx.clock();
+  const empty = { due: 0, deleted: 0, masked: 0, blocked: 0, held: [], alreadyBlocked: 0, batches: 0, resumed: false, remaining: 0 };
+  if (!(await takeLease(ctx, leaseName, owner, now))) return { ...base, ...empty, cutoff: null, skipped: true, note: "another sweep of this binding is running", ms: Date.now() - started };
+  const connector = connectorFor(ctx, b.system);
+  try {
+    const db = ctx.store.db;
+    const q = dueQuery(decl, b);
+    const ds = decl.systems[b.system].datasets[b.dataset];
+    let run = await db.selectFrom("retention_runs").selectAll().where("binding", "=", b.id).where("status", "in", ["running", "failed"]).orderBy("id", "desc").executeTakeFirst();
+    let cutoff: Date;
+    if (run) {
+      cutoff = new Date(run.cutoff);
+    } else {
+      const c = await cutoffOf(ctx, b, now);
+      if (!c.cutoff) return { ...base, ...empty, cutoff: null, note: c.note, ms: Date.now() - started };
+      cutoff = c.cutoff;
+      const zero: Counts = { deleted: 0, masked: 0, blocked: 0, alreadyBlocked: 0, held: {}, batches: 0, done: 0 };
+      const id = (
+        await db
+          .insertInto("retention_runs")
+          .values({ binding: b.id, rule: b.ruleId, status: "running", trigger: options.trigger ?? "cli", owner, cutoff: cutoff.toISOString(), started_at: now.toISOString(), heartbeat_at: now.toISOString(), finished_at: null, cursor: null, counts: JSON.stringify(zero), error: null })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+      run = (await db.selectFrom("retention_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+    }
+    const resumed = run.owner !== owner;
+    const runId = run.id;
+    await db.updateTable("retention_runs").set({ owner, status: "running", error: null }).where("id", "=", runId).execute();
+    const counts = JSON.parse(run.counts) as Counts;
+    let cursor = run.cursor ? (JSON.parse(run.cursor) as Value[]) : undefined;
+    let seq = Number((await db.selectFrom("retention_batches").select((eb) => eb.fn.max("seq").as("m")).where("run_id", "=", runId).executeTakeFirst())?.m ?? 0);
+
+    // A batch journalled and not recorded: applied or not, by its rows' fingerprints.
+    for (const batch of await db.selectFrom("retention_batches").selectAll().where("run_id", "=", runId).where("status", "=", "applying").execute()) {
+      const j = JSON.parse(batch.rows) as Journal;
+      const applied = j.byClock ? (await connector.dueSummary(q, cutoff)).due === 0 : await anyChanged(connector, decl, b.system, j.rows);
+      if (!applied) {
+        await db.updateTable("retention_batches").set({ status: "abandoned" }).where("id", "=", batch.id).execute();
+        continue;
+      }
+      await commitBatch(ctx, b, runId, batch.id, j, counts, now);
+      if (j.cursorAfter) cursor = j.cursorAfter;
+    }
+
+    const summary = await connector.dueSummary(q, cutoff);
+    const due = summary.due + counts.done;
+    const holds = await holdsFor(ctx, b.system, b.dataset, connector);
+    const personHolds = Number((await db.selectFrom("legal_holds").select((eb) => eb.fn.countAll().as("n")).where("lifted_at", "is", null).executeTakeFirst())?.n ?? 0) > 0;
+    const anyBlocks = !!(await db.selectFrom("retention_blocks").select("id").where("system", "=", b.system).limit(1).executeTakeFirst());
+    const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
+    const graph = graphOf(decl);
+    const hasChildren = followedEdges(graph, `${b.system}.${b.dataset}`).length > 0;
+    const heldRows: Record<string, Set<string>> = Object.fromEntries(Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())]));
+    const batchSize = options.batchSize ?? 2000;
+    const t0 = Date.now();
+    let handled = 0;
+
+    for (;;) {
+      const page: DueRow[] = await connector.due({ ...q, before: cutoff, after: cursor, limit: batchSize });
+      if (!page.length) break;
+      const last = page[page.length - 1].row;
+      const cursorAfter = connector.capabilities.keyset ? (q.dataset.primaryKey.map((f) => last[f] ?? null) as Value[]) : null;
+      const seeds: Row[] = [];
+      for (const { row, clock } of page) {
+        const whole = holds.whole.find((h) => !h.before || clock < `${h.before}T00:00:00.000Z`);
+        const caseHold = holds.rows[b.dataset]?.get(rowKey(ds, row));
+        const reason = whole ? `legal hold: ${whole.reason}` : caseHold;
+        if (reason) counts.held[reason] = (counts.held[reason] ?? 0) + 1;
+        else seeds.push(row);
+      }
+      let live = seeds;
+      if (anyBlocks && live.length) {
+        const blocked = await blockedKeys(ctx, b.system, b.dataset, live.map((r) => rowKey(ds, r)));
+        counts.alreadyBlocked += blocked.size;
+        live = live.filter((r) => !blocked.has(rowKey(ds, r)));
+      }
+      if (personHolds && live.length) {
+        const heldPeople: Row[] = [];
+        for (const r of live) if (await personHeld(ctx, ds, r)) heldPeople.push(r);
+        if (heldPeople.length) counts.held["legal hold on the person"] = (counts.held["legal hold on the person"] ?? 0) + heldPeople.length;
+        live = live.filter((r) => !heldPeople.includes(r));
+      }
+      const journal: Journal = { rows: [], blocks: [], counts: { deleted: 0, masked: 0, blocked: 0 }, cursorAfter };
+      const mutations: Mutation[] = [];
+      // Files and Redis, nothing held or kept: one pass deletes by the clock itself (a log rewritten once, not line by line).
+      const simple = !connector.capabilities.keyset && b.rule.action === "delete" && live.length === page.length && !hasChildren && !legalExceptionOf(decl, ds);
+      if (simple) {
+        mutations.push({ kind: "delete", dataset: q.dataset, where: { due: q, before: cutoff.toISOString() } });
+        journal.byClock = true;
+        journal.counts.deleted = live.length;
+      } else if (live.length) {
+        const groups = hasChildren ? live.map((r) => [r]) : [live];
+        for (const group of groups) {
+          const collection = await collectSystem(decl, b.system, connector, {}, { dataset: b.dataset, rows: group, ownByReference: true });
+          const ectx = { key, now, held: heldRows };
+          const plan: ErasurePlan = b.rule.action === "delete" ? await prepareErasure(decl, collection, connector, ectx) : planRetentionAction(decl, collection, b.ruleId, b.rule.action, ectx);
+          mutations.push(...plan.mutations);
+          const hashes = plan.blocks.length ? await hashIdentities({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, collection.discovered) : [];
+          journal.blocks.push(...plan.blocks.map((x) => ({ ...x, identityHashes: hashes })));
+          for (const r of plan.report) {
+            journal.counts.deleted += r.deleted;
+            journal.counts.masked += r.masked;
+            for (const k of r.kept) if (k.kind === "legal_hold") counts.held["legal hold"] = (counts.held["legal hold"] ?? 0) + k.rows;
+          }
+          journal.counts.blocked += plan.blocks.length;
+          for (const [did, rows] of Object.entries(collection.datasets)) {
+            const d = decl.systems[b.system].datasets[did];
+            for (const r of rows) {
+              if (!r.own) continue;
+              const fields = rowKeyFields(d, r.row);
+              journal.rows.push({ dataset: did, fields, values: fields.map((f) => (r.row[f] ?? null) as Value), fp: fingerprint(r.row) });
+            }
+          }
+        }
+      }
+      seq++;
+      const batchId = (
+        await db
+          .insertInto("retention_batches")
+          .values({ run_id: runId, seq, status: "applying", rows: JSON.stringify(journal), counts: null, started_at: ctx.clock().toISOString(), applied_at: null })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id;
+      if (mutations.length) await connector.apply(mutations);
+      await options.afterApply?.(seq);
+      await commitBatch(ctx, b, runId, batchId, journal, counts, ctx.clock());
+      counts.done += page.length;
+      handled += page.length;
+      if (cursorAfter) cursor = cursorAfter;
+      await db.updateTable("retention_runs").set({ counts: JSON.stringify(counts), heartbeat_at: ctx.clock().toISOString() }).where("id", "=", runId).execute();
+      await takeLease(ctx, leaseName, owner, ctx.clock());
+      const secs = Math.max((Date.now() - t0) / 1000, 0.001);
+      options.onProgress?.({ binding: b.id, done: counts.done, due, batches: counts.batches, rowsPerSecond: Math.round(handled / secs) });
+      if (!connector.capabilities.keyset) break;
+    }
+
+    let expiriesSet: number | undefined;
+    if (connector.capabilities.ttl && connector.expire && b.rule.period !== "indefinite" && b.rule.action === "delete") expiriesSet = await connector.expire(q, periodMs(b.rule.period), ctx.clock());
+    const remaining = (await connector.dueSummary(q, cutoff)).due;
+    const finished = ctx.clock().toISOString();
+    await db.updateTable("retention_runs").set({ status: "done", finished_at: finished, counts: JSON.stringify(counts), heartbeat_at: finished }).where("id", "=", runId).execute();
+    const held = Object.entries(counts.held).map(([reason, rows]) => ({ reason, rows }));
+    const report: SweepReport = { ...base, cutoff: cutoff.toISOString(), due, deleted: counts.deleted, masked: counts.masked, blocked: counts.blocked, held, alreadyBlocked: counts.alreadyBlocked, batches: counts.batches, resumed, ...(expiriesSet !== undefined ? { expiriesSet } : {}), remaining, runId, ms: Date.now() - started };
+    await appendAudit(ctx.store, { actor: options.actor ?? "retention", action: "retention.swept", subject: b.id, data: { rule: b.ruleId, action: b.rule.action, cutoff: report.cutoff, due, deleted: report.deleted, masked: report.masked, blocked: report.blocked, held, alreadyBlocked: report.alreadyBlocked, batches: report.batches, resumed, remaining, run: runId } }, ctx.clock());
+    return report;
+  } catch (err) {
+    await ctx.store.db.updateTable("retention_runs").set({ status: "failed", error: (err as Error).message.slice(0, 500) }).where("binding", "=", b.id).where("status", "=", "running").where("owner", "=", owner).execute();
+    throw err;
+  } finally {
+    await connector.close().catch(() => {});
+    await releaseLease(ctx, leaseName, owner);
+  }
+}
+
+/** Marks a journalled batch applied: its blocks recorded, the run's counts and cursor moved, in one store transaction. */
+async function commitBatch(ctx: RetentionContext, b: ResolvedBinding, runId: number, batchId: number, j: Journal, counts: Counts, now: Date): Promise<void> {
+  counts.deleted += j.counts.deleted;
+  counts.masked += j.counts.masked;
+  counts.blocked += j.counts.blocked;
+  counts.batches++;
+  await ctx.store.db.transaction().execute(async (trx) => {
+    if (j.blocks.length) await recordBlocks(trx, b.system, j.blocks, { rule: b.ruleId, source: "sweep", now });
+    await trx.updateTable("retention_batches").set({ status: "applied", applied_at: now.toISOString(), counts: JSON.stringify(j.counts) }).where("id", "=", batchId).execute();
+    await trx
+      .updateTable("retention_runs")
+      .set({ cursor: j.cursorAfter ? JSON.stringify(j.cursorAfter) : sql<string | null>`cursor`, counts: JSON.stringify(counts), heartbeat_at: now.toISOString() })
+      .where("id", "=", runId)
+      .execute();
+  });
+}
+
+/** Whether any journalled row no longer holds what it held before the batch: then the batch was applied. */
+async function anyChanged(connector: Connector, decl: ReturnType<RetentionContext["declaration"]>, system: string, rows: JournalRow[]): Promise<boolean> {
+  for (const r of rows) {
+    const ds = decl.systems[system].datasets[r.dataset];
+    const found = await connector.find(datasetTarget(r.dataset, ds), { fields: r.fields, keys: [r.values] });
+    if (found.length !== 1 || fingerprint(found[0]) !== r.fp) return true;
+  }
+  return false;
+}
+
+/** Whether a legal hold on a person covers the identities this row holds. */
+async function personHeld(ctx: RetentionContext, ds: ReturnType<RetentionContext["declaration"]>["systems"][string]["datasets"][string], row: Row): Promise<boolean> {
+  const hashes: string[] = [];
+  for (const [fname, f] of Object.entries(ds.fields)) {
+    const v = row[fname];
+    if (f.identity && v !== null && v !== undefined && String(v).trim()) hashes.push(await identityHash({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, f.identity, String(v)));
+  }
+  if (!hashes.length) return false;
+  return !!(await ctx.store.db.selectFrom("legal_holds").select("id").where("identity_hash", "in", hashes).where("lifted_at", "is", null).executeTakeFirst());
+}
+
+/**
+ * Sweeps every binding (or one rule's), one after another; a binding whose
+ * system cannot be reached is reported and the rest still run.
+ */
+export async function sweepRetention(ctx: RetentionContext, options: SweepOptions & { rule?: string } = {}): Promise<{ reports: SweepReport[]; failures: { binding: string; error: string }[] }> {
+  const reports: SweepReport[] = [];
+  const failures: { binding: string; error: string }[] = [];
+  for (const b of bindingsOf(ctx.declaration(), options.rule)) {
+    try {
+      reports.push(await sweepBinding(ctx, b, options));
+    } catch (err) {
+      failures.push({ binding: b.id, error: (err as Error).message });
+    }
+  }
+  return { reports, failures };
+}
