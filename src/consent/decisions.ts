@@ -6,7 +6,8 @@
  * rights requests count. Answers are cached; writes invalidate them.
  */
 import { basesOf, categoriesOf, categoryWithin, objectionKind, own, type Declaration } from "../declaration/index.js";
-import { subjectFlags } from "../requests/index.js";
+import { identityHash, subjectFlags } from "../requests/index.js";
+import { blocksOn } from "../retention/index.js";
 import type { Store } from "../store/index.js";
 import { currentState } from "./records.js";
 
@@ -76,6 +77,12 @@ async function decideUncached(ctx: DecisionContext, subject: string, purpose: st
   const device = subject.startsWith("device:") ? subject.slice(7) : undefined;
   const flags = device ? [] : await subjectFlags(ctx, subjectType, subject);
   if (flags.some((f) => f.kind === "restricted")) return out("deny", "processing is restricted at the person's request (GDPR Art 18)");
+  // Data kept past its time only because a law requires it is blocked: no processing of it for any other purpose.
+  if (!device) {
+    const blocks = await blocksOn(ctx, await identityHash(ctx, subjectType, subject), now);
+    const hit = blocks.find((b) => b.categories.some((c) => p.dataCategories.some((pc) => categoryWithin(c, pc) || categoryWithin(pc, c))));
+    if (hit) return out("deny", `the person's data this purpose uses is kept only because ${hit.reason}, and blocked${hit.until ? ` until ${hit.until.slice(0, 10)}` : ""} (GDPR Art 17(3)(b), 18)`);
+  }
   // An objection reaches only purposes that can be objected to: never invoicing on a legal obligation.
   if (objectionKind(p) && flags.some((f) => f.kind === "objection" && (f.purpose === null || f.purpose === purpose))) return out("deny", "the person objected to this purpose (GDPR Art 21)");
   if (flags.some((f) => f.kind === "consent_withdrawn" && (f.purpose === null || f.purpose === purpose))) return out("deny", "the person withdrew consent through a rights request (GDPR Art 7(3))");
