@@ -141,7 +141,8 @@ export function resolveBindings(decl: Declaration, graph: DatasetGraph = buildDa
         if (f) clock.push(f);
         else ok = false;
       });
-      if (!clockRefs.length && rule.from !== "system_obsolescence" && rule.period !== "indefinite") {
+      // Redis keys without a clock field still expire: the rule's period becomes each key's TTL.
+      if (!clockRefs.length && rule.from !== "system_obsolescence" && rule.period !== "indefinite" && sys.connector.engine !== "redis") {
         problems.push({ path, message: `rule '${b.rule}' runs from ${rule.from.replace(/_/g, " ")}: say which field holds that moment (retention: { rule: ${b.rule}, clock: <field> })` });
         ok = false;
       }

@@ -112,7 +112,8 @@ export function rowKeyFields(ds: Dataset, row: Row): string[] {
 
 /** A stable key for a row: its primary key (composite keys whole), or its declared content. */
 export function rowKey(ds: Dataset, row: Row): string {
-  return JSON.stringify(rowKeyFields(ds, row).map((f) => row[f] ?? null));
+  // An empty value and a missing one are the same blank (a CSV writes null as nothing), as selectors compare them.
+  return JSON.stringify(rowKeyFields(ds, row).map((f) => (row[f] === "" ? null : (row[f] ?? null))));
 }
 
 /** The selector for a field that holds an identity, under the field's matching. */

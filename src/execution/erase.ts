@@ -344,8 +344,9 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
         masked++;
       }
       // Kept under the law: what it requires is blocked until the period ends; a row kept only for the rows that need it goes with them.
-      if (end && ex) blocks.push({ dataset: did, key, row: r.row, until: end.toISOString(), reason: ex.reason, categories: [...new Set(intact)] });
-      else if (latestEnd && kept.get(key)?.reasons.has("kept_row_references")) blocks.push({ dataset: did, key, row: r.row, until: latestEnd.toISOString(), reason: "referenced by rows kept under a legal obligation", categories: [] });
+      const stayingKey = rowKeyFields(ds, r.row).some((f) => f in set) ? rowKey(ds, { ...r.row, ...set }) : key;
+      if (end && ex) blocks.push({ dataset: did, key: stayingKey, row: r.row, until: end.toISOString(), reason: ex.reason, categories: [...new Set(intact)] });
+      else if (latestEnd && kept.get(key)?.reasons.has("kept_row_references")) blocks.push({ dataset: did, key: stayingKey, row: r.row, until: latestEnd.toISOString(), reason: "referenced by rows kept under a legal obligation", categories: [] });
     }
     const reasons = new Map<string, KeepReason>();
     for (const s of kept.values()) {

@@ -5,7 +5,7 @@
  */
 import { categoryWithin, type Declaration, type MaskingStrategy, type RetentionRule } from "../declaration/index.js";
 import type { Mutation, Row } from "../connectors/index.js";
-import { datasetTarget, rowKey, type SystemCollection } from "./collect.js";
+import { datasetTarget, rowKey, rowKeyFields, type SystemCollection } from "./collect.js";
 import { exceptionEnd, legalExceptionOf, requiredByException, selectorOf, type ErasureContext, type ErasurePlan, type DatasetErasureReport } from "./erase.js";
 import { maskValue } from "./mask.js";
 
@@ -79,7 +79,9 @@ export function planRetentionAction(decl: Declaration, collection: SystemCollect
         for (const where of selectorOf(ds, [row])) mutations.push({ kind: "update", dataset: target, where, set });
         masked++;
       }
-      if (within) blocks.push({ dataset: did, key, row, until: end!.toISOString(), reason: ex!.reason, categories: [...new Set(intact)] });
+      // Rows without a primary key are known by their content: the block names the row as it stays.
+      const stayingKey = rowKeyFields(ds, row).some((f) => f in set) ? rowKey(ds, { ...row, ...set }) : key;
+      if (within) blocks.push({ dataset: did, key: stayingKey, row, until: end!.toISOString(), reason: ex!.reason, categories: [...new Set(intact)] });
     }
     report.push({
       dataset: did,

@@ -13,6 +13,9 @@ import type { RetentionContext } from "./model.js";
 export async function recordBlocks(db: Kysely<Database> | Transaction<Database>, system: string, blocks: readonly (PlannedBlock & { identityHashes?: string[] })[], meta: { rule: string | null; source: string; now: Date }): Promise<number> {
   let n = 0;
   for (const b of blocks) {
+    // A row already kept for the same reason is not recorded again.
+    const known = await db.selectFrom("retention_blocks").select("id").where("system", "=", system).where("dataset", "=", b.dataset).where("row_key", "=", b.key).where("reason", "=", b.reason).executeTakeFirst();
+    if (known) continue;
     const hashes = b.identityHashes?.length ? b.identityHashes : [null];
     for (const h of hashes) {
       await db

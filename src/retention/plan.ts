@@ -92,6 +92,11 @@ export async function planRetention(ctx: RetentionContext, options: { rule?: str
     let c: Connector | undefined;
     try {
       c = connectorFor(ctx, b.system);
+      if (!b.clock.length && b.rule.from !== "system_obsolescence") {
+        entry.note = `no clock field: each key expires ${b.rule.period} after the sweep first sees it (a TTL the engine enforces)`;
+        out.push(entry);
+        continue;
+      }
       const { cutoff, note } = await cutoffOf(ctx, b, now);
       if (note) entry.note = note;
       const q = dueQuery(decl, b);

@@ -184,7 +184,8 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       if (j.cursorAfter) cursor = j.cursorAfter;
     }
 
-    const summary = await connector.dueSummary(q, cutoff);
+    const ttlOnlyBinding = !b.clock.length && b.rule.from !== "system_obsolescence";
+    const summary = ttlOnlyBinding ? { due: 0 } : await connector.dueSummary(q, cutoff);
     const due = summary.due + counts.done;
     const holds = await holdsFor(ctx, b.system, b.dataset, connector);
     const personHolds = Number((await db.selectFrom("legal_holds").select((eb) => eb.fn.countAll().as("n")).where("lifted_at", "is", null).executeTakeFirst())?.n ?? 0) > 0;
@@ -197,7 +198,9 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     const t0 = Date.now();
     let handled = 0;
 
-    for (;;) {
+    // Keys without a clock (Redis) are not swept: their TTL is the limit.
+    const ttlOnly = !b.clock.length && b.rule.from !== "system_obsolescence";
+    for (; !ttlOnly; ) {
       const page: DueRow[] = await connector.due({ ...q, before: cutoff, after: cursor, limit: batchSize });
       if (!page.length) break;
       const last = page[page.length - 1].row;
@@ -278,7 +281,7 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
 
     let expiriesSet: number | undefined;
     if (connector.capabilities.ttl && connector.expire && b.rule.period !== "indefinite" && b.rule.action === "delete") expiriesSet = await connector.expire(q, periodMs(b.rule.period), ctx.clock());
-    const remaining = (await connector.dueSummary(q, cutoff)).due;
+    const remaining = ttlOnly ? 0 : (await connector.dueSummary(q, cutoff)).due;
     const finished = ctx.clock().toISOString();
     await db.updateTable("retention_runs").set({ status: "done", finished_at: finished, counts: JSON.stringify(counts), heartbeat_at: finished }).where("id", "=", runId).execute();
     const held = Object.entries(counts.held).map(([reason, rows]) => ({ reason, rows }));
