@@ -68,6 +68,16 @@ Usage:
   pledge tokens create NAME --role ROLE                an API token for machines, shown once
   pledge tokens list                                   API tokens (never their secrets)
   pledge tokens revoke ID|NAME                         revoke a token
+  pledge retention plan [pledge.yaml] [--rule R] [--format text|json]
+                                   dry run: per rule and dataset, rows due now, held and why, kept and blocked,
+                                   the oldest row's age against the limit
+  pledge retention run [pledge.yaml] [--rule R] [--batch N]
+                                   sweep now, with a progress bar; exit 1 if a system failed
+  pledge retention verify [pledge.yaml] [--rule R]     the promise check: exit 1 when a dataset holds a row older
+                                   than its limit that no hold or exception explains
+  pledge retention hold --system S [--dataset D] [--key K] [--before YYYY-MM-DD] [--until YYYY-MM-DD] --reason R
+                                   a legal hold on a system, a dataset (rows before a date) or a case (--key)
+  pledge retention holds | lift ID                     holds in force; lift one
   pledge audit verify                                  check the audit log's hash chain; exit 1 if broken
   pledge audit log [--subject S] [--limit N]
 
@@ -326,7 +336,141 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** A progress bar on a terminal (`█████░░░░░ 52% 1,040/2,000 rows · 8,311 rows/s`); a line a second elsewhere. */
+function progressBar(io: Io) {
+  const tty = !!process.stderr.isTTY;
+  let last = 0;
+  return {
+    update(label: string, done: number, total: number, rate: number) {
+      const now = Date.now();
+      if (!tty && now - last < 1000) return;
+      last = now;
+      const pct = total ? Math.min(1, done / total) : 1;
+      const bar = "█".repeat(Math.round(pct * 20)).padEnd(20, "░");
+      const line = `${label} ${bar} ${Math.round(pct * 100)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows · ${rate.toLocaleString("en")} rows/s`;
+      if (tty) process.stderr.write(`\r${line}\u001b[K`);
+      else io.err(line);
+    },
+    end() {
+      if (tty) process.stderr.write("\n");
+      last = 0;
+    },
+  };
+}
+
+async function cmdRetention(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const r = await import("../retention/index.js");
+  const { userInfo } = await import("node:os");
+  const actor = `cli:${io.env.USER ?? userInfo().username}`;
+  const open = async (positional: string | undefined) => {
+    const loaded = await loadDeclaration(declarationPath(positional, io));
+    const store = await openStore(storeOptions(io));
+    const ctx = { store, declaration: () => loaded.declaration, env: io.env, cwd: process.cwd(), clock: () => new Date() };
+    return { ctx, store };
+  };
+  const days = (n: number | null) => (n === null ? "—" : `${n.toLocaleString("en")} d`);
+  if (sub === "plan" || sub === "verify") {
+    const { values, positionals } = parse(rest, { rule: { type: "string" }, format: { type: "string", default: "text" } });
+    const format = pick(z.enum(["text", "json"]), values.format, "format");
+    const { ctx, store } = await open(positionals[0]);
+    try {
+      if (sub === "plan") {
+        const entries = await r.planRetention(ctx, { rule: values.rule });
+        if (format === "json") io.out(JSON.stringify(entries, null, 2));
+        else {
+          for (const e of entries) {
+            io.out(`${e.binding}  ${e.action} after ${e.period}${e.error ? `  NOT REACHED: ${e.error}` : ""}`);
+            if (e.note) io.out(`  ${e.note}`);
+            if (!e.error) {
+              io.out(`  due now ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} rows · oldest ${e.oldest?.slice(0, 10) ?? "—"} (${days(e.oldestDays)} against a limit of ${days(e.limitDays)})`);
+              for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
+              if (e.blocked) io.out(`  kept and blocked: ${e.blocked.toLocaleString("en")}`);
+              if (e.unexplained) io.out(`  the sweep will ${e.action === "delete" ? "delete" : e.action === "deidentify" ? "de-identify" : "block"} ${e.unexplained.toLocaleString("en")} (with what belongs to them)`);
+            }
+          }
+        }
+        return entries.some((e) => e.error) ? 1 : 0;
+      }
+      const v = await r.verifyRetention(ctx, { rule: values.rule, actor });
+      if (format === "json") io.out(JSON.stringify(v, null, 2));
+      else if (v.ok) io.out(`retention verified: ${v.entries.length} rule binding${v.entries.length === 1 ? "" : "s"} hold no row older than its limit that no hold or exception explains`);
+      else {
+        for (const f of v.failures) io.out(`FAIL ${f}`);
+        io.out(`retention NOT kept: ${v.failures.length} of ${v.entries.length} rule bindings`);
+      }
+      return v.ok ? 0 : 1;
+    } finally {
+      await store.close();
+    }
+  }
+  if (sub === "run") {
+    const { values, positionals } = parse(rest, { rule: { type: "string" }, batch: { type: "string", default: "2000" } });
+    const batchSize = pick(z.coerce.number().int().min(1).max(100_000), values.batch, "batch");
+    const { ctx, store } = await open(positionals[0]);
+    const bar = progressBar(io);
+    try {
+      const { reports, failures } = await r.sweepRetention(ctx, { rule: values.rule, batchSize, trigger: "cli", actor, onProgress: (p) => bar.update(p.binding, p.done, p.due, p.rowsPerSecond) });
+      bar.end();
+      for (const x of reports) {
+        if (x.skipped || (x.note && !x.due)) {
+          io.out(`${x.binding}: ${x.note ?? "nothing due"}`);
+          continue;
+        }
+        const held = x.held.reduce((a, h) => a + h.rows, 0);
+        io.out(`${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`);
+        for (const h of x.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
+      }
+      for (const f of failures) io.err(`${f.binding}: FAILED: ${f.error}`);
+      return failures.length ? 1 : 0;
+    } finally {
+      await store.close();
+    }
+  }
+  if (sub === "hold") {
+    const { values } = parse(rest, { system: { type: "string" }, dataset: { type: "string" }, key: { type: "string" }, before: { type: "string" }, until: { type: "string" }, reason: { type: "string" } });
+    const scope = values.key ? "case" : values.dataset ? "dataset" : "system";
+    const input = r.HoldInput.safeParse({ scope, system: values.system, dataset: values.dataset, key: values.key, before: values.before, reason: values.reason, endsAt: values.until });
+    if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${String(i.path[0] === "endsAt" ? "until" : i.path[0])}: ${i.message}`).join("; "));
+    const { ctx, store } = await open(undefined);
+    try {
+      const id = await r.placeHold(ctx, input.data, actor);
+      io.out(`hold ${id} placed on ${[values.system, values.dataset, values.key].filter(Boolean).join(".")}${values.before ? ` (rows before ${values.before})` : ""}: ${input.data.reason}`);
+      return 0;
+    } catch (err) {
+      if (err instanceof r.RetentionError) throw new UsageError(err.message);
+      throw err;
+    } finally {
+      await store.close();
+    }
+  }
+  if (sub === "holds" || sub === "lift") {
+    const { positionals } = parse(rest, {});
+    const { ctx, store } = await open(undefined);
+    try {
+      if (sub === "lift") {
+        const id = pick(z.coerce.number().int().min(1), positionals[0], "id");
+        await r.liftHold(ctx, id, actor);
+        io.out(`hold ${id} lifted`);
+        return 0;
+      }
+      for (const h of await r.listHolds(ctx)) io.out(`${h.id}\t${h.scope}\t${[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}${h.before ? ` before ${h.before}` : ""}\t${h.reason}\tby ${h.placedBy} ${h.placedAt.slice(0, 10)}${h.endsAt ? ` until ${h.endsAt}` : ""}`);
+      return 0;
+    } catch (err) {
+      if (err instanceof r.RetentionError) {
+        io.err(`pledge retention ${sub}: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      await store.close();
+    }
+  }
+  throw new UsageError(`unknown retention command '${sub ?? ""}' (plan, run, verify, hold, holds, lift)`);
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  retention: cmdRetention,
   users: cmdUsers,
   tokens: cmdTokens,
   worker: cmdWorker,
@@ -373,7 +517,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`${err.issues.length} problem${err.issues.length === 1 ? "" : "s"}: the declaration is invalid`);
       return 1;
     }
-    if (err instanceof DeclarationFileError || err instanceof StoreError) {
+    if (err instanceof DeclarationFileError || err instanceof StoreError || (err instanceof Error && err.name === "RetentionError") || (err instanceof Error && err.name === "ConnectorError")) {
       io.err(`pledge ${name}: ${err.message}`);
       return 1;
     }
