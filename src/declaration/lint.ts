@@ -232,6 +232,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       const rid = decl.purposes[n.purpose]?.retention;
       if (rid && decl.retention[rid]?.from === "unconfirmed_signup") bound.add(rid);
     }
+    // Cookie choices: Pledge asks again when a choice's validity ends, which keeps a rule of the purposes consented to.
+    for (const c of Object.values(decl.consent?.categories ?? {})) for (const pid of c.purposes) if (decl.purposes[pid]?.retention && !c.essential) bound.add(decl.purposes[pid].retention!);
     for (const [rid, r] of Object.entries(decl.retention)) {
       if (!bound.has(rid) && r.period !== "indefinite") add("retention-rule-unused", ["retention", rid], `retention rule '${rid}' (${r.period}) is bound to no dataset: bind it (systems.<system>.datasets.<dataset>.retention) so a sweep keeps it`, r.jurisdictions ?? orgScope);
     }

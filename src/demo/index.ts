@@ -6,6 +6,12 @@
  * The data is as untidy as real data: some emails are stored in mixed or upper
  * case (Grace Hopper is `Grace.Hopper@Example.NET` in the shop), and phone
  * numbers are written in five formats.
+ *
+ * Rows have many ages, counted back from the day the stores are created, so
+ * that `pledge retention plan` has real work on a fresh start: accounts closed
+ * weeks or years ago, customers inactive for years, invoices older than the
+ * bookkeeping period, support tickets and log lines past their limits, and a
+ * rotated log whose every line has expired. Ada and Grace stay active.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -69,13 +75,18 @@ export interface DemoSize {
  * ensureDemoData(".pledge/demo");
  * ```
  */
-export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, tickets: 1200, logLines: 20000 }): boolean {
+export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, tickets: 1200, logLines: 20000 }, now: Date = new Date()): boolean {
   const shopPath = join(dir, "shop.db");
   if (existsSync(shopPath)) return false;
   mkdirSync(join(dir, "logs"), { recursive: true });
   const r = rng(20260115);
+  // A second stream for what retention needs, so the people, orders and tickets stay those of every earlier demo.
+  const r2 = rng(20261122);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const day = (offset: number) => new Date(Date.UTC(2025, 0, 1) + offset * 86_400_000).toISOString();
+  const DAY = 86_400_000;
+  /** A time `offset` (0–320) spread over the last `years` years. */
+  const ago = (offset: number, years: number) => new Date(now.getTime() - Math.round((offset / 320) * years * 365) * DAY - Math.floor(r2() * DAY)).toISOString();
+  const day = (offset: number) => ago(offset, 6);
 
   const people = Array.from({ length: size.customers }, (_, i) => {
     if (i === 0) return { ...DEMO_PERSON, address: "12 St James's Square, London" };
@@ -90,7 +101,7 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
   const shop = new BetterSqlite3(shopPath);
   shop.pragma("journal_mode = WAL");
   shop.exec(`
-    CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, address TEXT, birthday TEXT, loyalty_points INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, address TEXT, birthday TEXT, loyalty_points INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, last_login_at TEXT, closed_at TEXT);
     -- The indexes \`pledge check --live\` asks for: emails match in any case, phones by their digits.
     CREATE INDEX customers_email_lower ON customers(lower(email));
     CREATE INDEX customers_phone_digits ON customers(${PHONE_DIGITS});
@@ -98,19 +109,26 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
     CREATE INDEX orders_customer ON orders(customer_id);
     CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), sku TEXT NOT NULL, quantity INTEGER NOT NULL, price_cents INTEGER NOT NULL);
     CREATE INDEX order_items_order ON order_items(order_id);
-    CREATE TABLE invoices (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), billing_name TEXT NOT NULL, billing_address TEXT NOT NULL, amount_cents INTEGER NOT NULL, issued_at TEXT NOT NULL);
+    CREATE TABLE invoices (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), billing_name TEXT NOT NULL, billing_address TEXT NOT NULL, buyer_email TEXT, amount_cents INTEGER NOT NULL, issued_at TEXT NOT NULL);
     CREATE INDEX invoices_order ON invoices(order_id);
   `);
-  const insC = shop.prepare("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  const insC = shop.prepare("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   const insO = shop.prepare("INSERT INTO orders VALUES (?, ?, ?, ?, ?)");
   const insI = shop.prepare("INSERT INTO order_items VALUES (?, ?, ?, ?, ?)");
-  const insV = shop.prepare("INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?)");
+  const insV = shop.prepare("INSERT INTO invoices VALUES (?, ?, ?, ?, ?, ?, ?)");
   let orderId = 0;
   let itemId = 0;
   shop.transaction(() => {
     people.forEach((p, i) => {
       const id = i + 1;
-      insC.run(id, p.email, p.name, p.phone, p.address, `19${50 + Math.floor(r() * 50)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`, Math.floor(r() * 500), day(Math.floor(r() * 300)));
+      const birthday = `19${50 + Math.floor(r() * 50)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`;
+      const points = Math.floor(r() * 500);
+      const created = day(Math.floor(r() * 300));
+      // Ada and Grace are active; of the rest, one in twelve closed their account (weeks to years ago), and logins run from yesterday to years back.
+      const active = i < 2;
+      const lastLogin = active ? new Date(now.getTime() - DAY).toISOString() : r2() < 0.1 ? null : new Date(Math.max(Date.parse(created), now.getTime() - Math.floor(r2() * 4 * 365) * DAY)).toISOString();
+      const closed = !active && r2() < 1 / 12 ? new Date(now.getTime() - Math.floor(7 + r2() * 700) * DAY).toISOString() : null;
+      insC.run(id, p.email, p.name, p.phone, p.address, birthday, points, created, lastLogin, closed);
       const orders = i === 0 ? 3 : Math.floor(r() * 5);
       for (let o = 0; o < orders; o++) {
         orderId++;
@@ -123,10 +141,11 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
           total += price * qty;
           rows.push([++itemId, orderId, pick(SKUS), qty, price]);
         }
-        const at = day(Math.floor(r() * 320));
+        // Orders over nine years: the oldest invoices are past the seven years of the bookkeeping law.
+        const at = ago(Math.floor(r() * 320), i < 2 ? 3 : 9);
         insO.run(orderId, id, at, total, p.address);
         rows.forEach((row) => insI.run(...row));
-        insV.run(orderId, orderId, p.name, p.address, total, at);
+        insV.run(orderId, orderId, p.name, p.address, p.email, total, at);
       }
     });
   })();
@@ -148,7 +167,7 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
       const p = t <= 2 ? people[0] : t === 3 ? people[1] : pick(people);
       // The support desk upper-cases the addresses of tickets that came in by mail.
       const email = t === 3 || t % 11 === 0 ? p.email.toUpperCase() : p.email;
-      insT.run(t, email, p.name, t === 1 ? "Where is my tent?" : t === 2 ? "Boots too small" : t === 3 ? "Compass keeps pointing at the bug" : `Question about ${pick(SKUS)}`, day(Math.floor(r() * 320)));
+      insT.run(t, email, p.name, t === 1 ? "Where is my tent?" : t === 2 ? "Boots too small" : t === 3 ? "Compass keeps pointing at the bug" : `Question about ${pick(SKUS)}`, t <= 3 ? ago(Math.floor(r() * 320), 1) : ago(Math.floor(r() * 320), 4));
       const n = 1 + Math.floor(r() * 3);
       for (let k = 0; k < n; k++) insM.run(++msgId, t, k === 0 ? `Hello, this is ${p.name}. I have a question.` : "Thanks for your help!");
     }
@@ -161,7 +180,8 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
     const loggedIn = i < 20 || (i >= 30 && i < 35) || r() < 0.4;
     lines.push(
       JSON.stringify({
-        time: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        // Spread over the last 150 days: those older than 90 are past the log's limit (Ada's and Grace's are recent).
+        time: new Date(now.getTime() - (i < 40 ? i * 60_000 : Math.floor(((i - 40) / Math.max(size.logLines - 40, 1)) * 150 * DAY))).toISOString(),
         ip: `10.${who % 250}.${Math.floor(who / 250) % 250}.${1 + (who % 200)}`,
         user_email: loggedIn ? people[who].email.toLowerCase() : null,
         visitor_id: `v-${who.toString(36)}-${(who * 7919).toString(36)}`,
@@ -171,5 +191,10 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
     );
   }
   writeFileSync(join(dir, "logs", "access.jsonl"), lines.join("\n") + "\n");
+  // Last year's rotated log: every line long past the limit, so the sweep deletes the file.
+  const rotated = Array.from({ length: Math.min(200, size.logLines) }, (_, i) =>
+    JSON.stringify({ time: new Date(now.getTime() - (200 + i) * DAY).toISOString(), ip: `10.200.0.${1 + (i % 200)}`, user_email: null, visitor_id: `v-old-${i}`, path: pick(PATHS), user_agent: "Mozilla/5.0" }),
+  );
+  writeFileSync(join(dir, "logs", "access.jsonl.1"), rotated.join("\n") + "\n");
   return true;
 }

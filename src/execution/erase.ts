@@ -99,7 +99,7 @@ export class ErasurePlanError extends Error {
 export interface LegalException {
   rule: string;
   reason: string;
-  /** The categories the law requires; the whole record when empty. */
+  /** The categories the law requires; when empty, the fields marked `masking: keep`. */
   categories: string[];
   period: string;
 }
@@ -132,9 +132,9 @@ export function exceptionEnd(ex: LegalException, ds: Dataset, row: Row, now: Dat
   return addDuration(ownClock(ds, row) ?? now, d);
 }
 
-/** Whether a field stays intact under an exception: its category is one the law requires (every personal field when the exception names none). */
+/** Whether a field stays intact under an exception: its category is one the law requires. An exception that names no categories keeps only the fields marked `masking: keep`. */
 export function requiredByException(ex: LegalException, category: string | undefined): boolean {
-  return !!category && (!ex.categories.length || ex.categories.some((c) => categoryWithin(category, c)));
+  return !!category && ex.categories.some((c) => categoryWithin(category, c));
 }
 
 /** The selector that reaches exactly these rows again: by primary key (composite keys whole), or by every declared field. */

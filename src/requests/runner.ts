@@ -443,8 +443,18 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
           await recordEvent(ctx, t.request_id, "system", "held", `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`);
           return { result: { identitiesKey: key, report, verified: false, held: true, ...seen } };
         }
-        const plan = await prepareErasure(decl, collection, c, { key: await orgKey(ctx) });
+        const plan = await prepareErasure(decl, collection, c, { key: await orgKey(ctx), now: ctx.clock() });
         if (plan.mutations.length) await c.apply(plan.mutations);
+        // Rows the law requires stay, blocked for the person until their period ends (the decision API denies their use).
+        if (plan.blocks.length) {
+          const hashes = JSON.parse(req.identity_hashes ?? "[]") as string[];
+          const at = ctx.clock().toISOString();
+          for (const b of plan.blocks) {
+            for (const h of hashes.length ? hashes : [null]) {
+              await db.insertInto("retention_blocks").values({ system: t.target, dataset: b.dataset, row_key: b.key, identity_hash: h, rule: null, reason: b.reason, categories: JSON.stringify(b.categories), until: b.until, source: `request:${t.request_id}`, created_at: at }).execute();
+            }
+          }
+        }
         // Verify: search again with every identity the request knows.
         const identities = JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities;
         const remaining = remainingIdentities(decl, await collectSystem(decl, t.target, c, identities));

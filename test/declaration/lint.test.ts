@@ -11,15 +11,37 @@ const withSystem = (fields: string, extraDatasets = "") => `systems:
     connector: { engine: sqlite, path: shop.db }
     datasets:
       customers:
+        retention: { rule: two_years, clock: created_at }
         fields:
 ${fields}
 ${extraDatasets}`;
-const customerFields = "          id: { primaryKey: true }\n          email: { category: user.contact.email, identity: email }";
+const customerFields = "          id: { primaryKey: true }\n          email: { category: user.contact.email, identity: email }\n          created_at: {}";
 
 describe("the linter", () => {
   it("finds nothing wrong in a clean declaration", () => {
     const findings = lint(minimalYaml(withSystem(customerFields)));
     assert.deepEqual(findings.filter((f) => f.severity !== "info"), []);
+  });
+
+  it("retention: what cannot be bound is an error at its place; a rule no dataset binds is a warning", () => {
+    const unbound = (yaml: string) => lint(yaml).filter((f) => f.rule === "retention-unbound" || f.rule === "retention-rule-unused" || f.rule === "retention-deidentify-undetectable");
+    const noClock = unbound(minimalYaml(withSystem(customerFields).replace("retention: { rule: two_years, clock: created_at }", "retention: two_years")));
+    assert.deepEqual(noClock.map((f) => [f.rule, f.path.join("."), f.message]), [["retention-unbound", "systems.db.datasets.customers.retention", "rule 'two_years' runs from collection: say which field holds that moment (retention: { rule: two_years, clock: <field> })"]]);
+    const missing = unbound(minimalYaml(withSystem(customerFields).replace("clock: created_at", "clock: [created_at, last_login]")));
+    assert.deepEqual(missing.map((f) => [f.path.join("."), f.message]), [["systems.db.datasets.customers.retention.clock.1", "customers declares no field 'last_login' (declare it under fields to use it here)"]]);
+    const related = withSystem(customerFields, "      orders:\n        retention: { rule: two_years, clock: accounts.closed_at }\n        fields:\n          id: { primaryKey: true }\n          customer_id: { references: customers.id }");
+    assert.match(unbound(minimalYaml(related))[0].message, /no dataset 'accounts' in system db/);
+    const up = unbound(minimalYaml(related.replace("accounts.closed_at", "customers.created_at")));
+    assert.deepEqual(up, [], "a clock on the row it belongs to, through an owner reference");
+    const noRoute = withSystem(customerFields, "      events:\n        retention: { rule: two_years, clock: customers.created_at }\n        fields:\n          id: { primaryKey: true }");
+    assert.match(unbound(minimalYaml(noRoute))[0].message, /no owner reference leads from events up to customers/);
+    const unused = unbound(minimalYaml(withSystem(customerFields).replace("        retention: { rule: two_years, clock: created_at }\n", "")));
+    assert.deepEqual(unused.map((f) => [f.rule, f.path.join(".")]), [["retention-rule-unused", "retention.two_years"]]);
+    const eu = minimalYaml(withSystem(customerFields)).replace("two_years: { period: 2 years, from: collection, action: delete }", "two_years: { period: 2 years, from: collection, action: delete, jurisdictions: [EU] }");
+    assert.match(unbound(eu)[0].message, /applies only in EU: name the field with the person's country \(countryField\)/);
+    const deid = minimalYaml(withSystem(customerFields)).replace("action: delete", "action: deidentify");
+    assert.equal(unbound(deid.replace("identity: email }", "identity: email, masking: hmac }"))[0].rule, "retention-deidentify-undetectable");
+    assert.deepEqual(unbound(deid), [], "null masking marks a de-identified row");
   });
 
   it("gives every rule an id, a severity and the article of each law it comes from", () => {
