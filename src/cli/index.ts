@@ -326,11 +326,17 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
     },
     { onError: (err) => io.err(`worker: ${(err as Error).message}`) },
   );
-  io.err(`pledge worker running tasks for ${d.organization.name}; stop with Ctrl-C`);
+  const { startRetentionSchedule } = await import("../retention/index.js");
+  const stopRetention = startRetentionSchedule(
+    { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date() },
+    { onReport: (r) => io.err(`retention ${r.binding}: ${r.deleted} deleted, ${r.masked} masked, ${r.blocked} kept and blocked, ${r.remaining} left due`), onError: (b, err) => io.err(`retention ${b}: FAILED: ${(err as Error).message}`) },
+  );
+  io.err(`pledge worker running tasks and retention sweeps for ${d.organization.name}; stop with Ctrl-C`);
   await new Promise<void>((resolveStop) => {
     process.once("SIGINT", resolveStop);
     process.once("SIGTERM", resolveStop);
   });
+  stopRetention();
   await worker.stop();
   await store.close();
   return 0;

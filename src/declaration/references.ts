@@ -3,6 +3,7 @@
  * recipient, system or retention rule that does not exist is an error, located
  * at the reference, with a did-you-mean.
  */
+import { Cron } from "croner";
 import type { z } from "zod";
 import type { Declaration } from "./schema.js";
 import { categoriesOf, isKnownCategory, subjectsOf } from "./taxonomy.js";
@@ -102,6 +103,13 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     r.dataCategories.forEach((cat, i) => categoryRef(cat, ["recipients", rid, "dataCategories", i]));
   }
   for (const [rid, rule] of Object.entries(decl.retention)) {
+    if (rule.schedule) {
+      try {
+        new Cron(rule.schedule, { paused: true, timezone: "UTC" }).stop();
+      } catch (err) {
+        report(["retention", rid, "schedule"], `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 3 * * *" for daily at 03:00 UTC`);
+      }
+    }
     rule.dataCategories.forEach((cat, i) => categoryRef(cat, ["retention", rid, "dataCategories", i]));
     rule.exceptions.forEach((ex, j) =>
       ex.dataCategories.forEach((cat, i) => categoryRef(cat, ["retention", rid, "exceptions", j, "dataCategories", i])),

@@ -8,3 +8,5 @@ export { sweepBinding, sweepRetention, type SweepOptions, type SweepProgress, ty
 export { planRetention, verifyRetention, type PlanEntry, type VerifyResult } from "./plan.js";
 export { placeHold, liftHold, listHolds, HoldInput, type Hold } from "./holds.js";
 export { recordBlocks, blocksOn, blockCounts } from "./blocks.js";
+export { startRetentionSchedule, nextSweeps, checkSchedule, DEFAULT_SCHEDULE } from "./schedule.js";
+export { retentionStats, type RetentionStat } from "./stats.js";

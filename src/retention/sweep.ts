@@ -281,7 +281,9 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
 
     let expiriesSet: number | undefined;
     if (connector.capabilities.ttl && connector.expire && b.rule.period !== "indefinite" && b.rule.action === "delete") expiriesSet = await connector.expire(q, periodMs(b.rule.period), ctx.clock());
-    const remaining = ttlOnly ? 0 : (await connector.dueSummary(q, cutoff)).due;
+    const post = ttlOnly ? undefined : await connector.dueSummary(q, cutoff);
+    const remaining = post?.due ?? 0;
+    Object.assign(counts, { remaining, oldest: post?.oldest ?? null });
     const finished = ctx.clock().toISOString();
     await db.updateTable("retention_runs").set({ status: "done", finished_at: finished, counts: JSON.stringify(counts), heartbeat_at: finished }).where("id", "=", runId).execute();
     const held = Object.entries(counts.held).map(([reason, rows]) => ({ reason, rows }));

@@ -18,6 +18,7 @@ import { noticePageHtml, versionsPageHtml } from "../web/index.js";
 import { HttpError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
+import { retentionStats } from "../retention/index.js";
 import { ErrorSchema, RouteTable, openApiDocument } from "./routes.js";
 
 export interface AppContext {
@@ -118,6 +119,16 @@ export function createApp(ctx: AppContext): PledgeApp {
       metrics.tasks.reset();
       for (const t of backlog.unfinished) metrics.tasks.set({ kind: t.kind, state: t.status }, t.count);
       metrics.tasksDue.set({}, backlog.due);
+      const now = new Date();
+      for (const g of [metrics.retentionOldest, metrics.retentionLimit, metrics.retentionRemaining, metrics.retentionRows, metrics.retentionLastSweep]) g.reset();
+      for (const s of await retentionStats({ store: ctx.store, declaration: () => ctx.declaration().declaration, env: {}, clock: () => now }, { days: 1 })) {
+        const labels = { binding: s.binding, rule: s.rule, dataset: `${s.system}.${s.dataset}` };
+        metrics.retentionLimit.set(labels, s.limitSeconds);
+        if (s.oldest) metrics.retentionOldest.set(labels, Math.max(0, Math.round((now.getTime() - Date.parse(s.oldest)) / 1000)));
+        if (s.remaining !== null) metrics.retentionRemaining.set({ binding: s.binding }, s.remaining);
+        for (const [outcome, n] of Object.entries(s.totals)) metrics.retentionRows.set({ binding: s.binding, outcome }, n);
+        if (s.lastSweep) metrics.retentionLastSweep.set({ binding: s.binding }, Math.round(Date.parse(s.lastSweep) / 1000));
+      }
       return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     },
   );

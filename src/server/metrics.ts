@@ -90,6 +90,11 @@ export class Metrics {
   readonly auditEntries = this.register(new Gauge("pledge_audit_entries", "Entries in the audit log."));
   readonly tasks = this.register(new Gauge("pledge_request_tasks", "Unfinished request tasks in the store (every server and worker), by kind and state: pending, running, waiting, review, manual, failed."));
   readonly tasksDue = this.register(new Gauge("pledge_request_tasks_due", "The backlog: request tasks due to run now and not yet claimed."));
+  readonly retentionOldest = this.register(new Gauge("pledge_retention_oldest_age_seconds", "After the last sweep: the age of the oldest row a rule covers in a dataset (kept and held rows included), by binding, rule and dataset."));
+  readonly retentionLimit = this.register(new Gauge("pledge_retention_limit_seconds", "The limit of each rule bound to a dataset, by binding, rule and dataset."));
+  readonly retentionRemaining = this.register(new Gauge("pledge_retention_due_rows_remaining", "After the last sweep: due rows left (kept for a law or held), by binding."));
+  readonly retentionRows = this.register(new Gauge("pledge_retention_rows_swept_total", "Rows changed by retention sweeps in every server, by binding and outcome (deleted, masked, blocked, held)."));
+  readonly retentionLastSweep = this.register(new Gauge("pledge_retention_last_sweep_timestamp_seconds", "When each binding's last sweep finished."));
   readonly taskFailures = this.register(new Counter("pledge_request_task_failures_total", "Failed tries of request tasks in this process's worker, by kind, system and whether they were the last."));
 
   constructor() {

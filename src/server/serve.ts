@@ -7,6 +7,7 @@ import { startAuditChainer } from "../audit/index.js";
 import { createMailer, MailError, type MailAddress, type Mailer } from "../mail/index.js";
 import { publishDeclaration } from "../notice/index.js";
 import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
+import { startRetentionSchedule } from "../retention/index.js";
 import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
 import { openStore, type Store, type StoreOptions } from "../store/index.js";
 import { createApp, type PledgeApp } from "./app.js";
@@ -153,6 +154,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sweeper = worker ? setInterval(sweep, 10 * 60_000) : undefined;
   sweeper?.unref();
   if (worker) void sweep();
+  // Retention rules sweep on their schedules; the lease in the store lets one server sweep a binding at a time.
+  const stopRetention = worker
+    ? startRetentionSchedule(
+        { store, declaration: () => options.declaration.declaration, env, cwd: options.cwd ?? process.cwd(), clock: () => new Date() },
+        { onReport: (r) => logger.info({ binding: r.binding, due: r.due, deleted: r.deleted, masked: r.masked, blocked: r.blocked, remaining: r.remaining }, "retention sweep"), onError: (binding, err) => logger.error({ binding, err: (err as Error).message }, "retention sweep failed") },
+      )
+    : undefined;
   logger.info({ url, worker: !!worker, mail: mailer.mode }, "listening");
   return {
     url,
@@ -162,6 +170,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     requests,
     close: async () => {
       if (sweeper) clearInterval(sweeper);
+      stopRetention?.();
       await worker?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await chainer.stop();

@@ -1,0 +1,59 @@
+/**
+ * The retention schedule: each bound rule sweeps on its cron expression (UTC;
+ * daily at 03:00 when the rule names none). Every server with a worker runs
+ * the schedule; the lease in the store lets one of them sweep a binding at a
+ * time, and the others skip it.
+ */
+import { Cron } from "croner";
+import { sweepBinding, type SweepReport } from "./sweep.js";
+import { bindingsOf, type RetentionContext } from "./model.js";
+
+/** The schedule of a rule when it declares none. */
+export const DEFAULT_SCHEDULE = "0 3 * * *";
+
+/** Whether a cron expression is one the scheduler runs; the error says why not. */
+export function checkSchedule(expr: string): string | undefined {
+  try {
+    new Cron(expr, { paused: true, timezone: "UTC" }).stop();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** When each binding sweeps next. */
+export function nextSweeps(ctx: RetentionContext): { binding: string; schedule: string; next: string | null }[] {
+  return bindingsOf(ctx.declaration()).map((b) => {
+    const schedule = b.rule.schedule ?? DEFAULT_SCHEDULE;
+    const c = new Cron(schedule, { paused: true, timezone: "UTC" });
+    const next = c.nextRun(ctx.clock());
+    c.stop();
+    return { binding: b.id, schedule, next: next?.toISOString() ?? null };
+  });
+}
+
+/**
+ * Starts the schedule; returns the function that stops it.
+ *
+ * ```ts
+ * const stop = startRetentionSchedule(ctx, { onReport: (r) => log.info(r), onError: (b, err) => log.error(err) });
+ * ```
+ */
+export function startRetentionSchedule(ctx: RetentionContext, hooks: { onReport?: (r: SweepReport) => void; onError?: (binding: string, err: unknown) => void } = {}): () => void {
+  const jobs = bindingsOf(ctx.declaration()).map((b) => {
+    let running = false;
+    return new Cron(b.rule.schedule ?? DEFAULT_SCHEDULE, { timezone: "UTC", protect: true, unref: true }, async () => {
+      if (running) return;
+      running = true;
+      try {
+        const r = await sweepBinding(ctx, b, { trigger: "schedule", actor: "schedule" });
+        if (!r.skipped) hooks.onReport?.(r);
+      } catch (err) {
+        hooks.onError?.(b.id, err);
+      } finally {
+        running = false;
+      }
+    });
+  });
+  return () => jobs.forEach((j) => j.stop());
+}
