@@ -27,7 +27,9 @@ import {
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { consentRates, recentSubscriptions } from "../consent/index.js";
-import { consentConsoleHtml, loginPageHtml, requestDetailHtml, requestListHtml } from "../web/index.js";
+import { consentConsoleHtml, loginPageHtml, requestDetailHtml, requestListHtml, retentionPageHtml } from "../web/index.js";
+import { bindingsOf, HoldInput, liftHold, listHolds, obsolescenceOf, placeHold, planRetention, retentionStats, RetentionError, sweepBinding, type RetentionContext, type SweepReport } from "../retention/index.js";
+import { appendAudit } from "../audit/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
 import type { RouteTable } from "./routes.js";
@@ -68,7 +70,8 @@ export function staffAuthenticator(store: Store, tokenCacheMs = TOKEN_CACHE_MS) 
  */
 export function crossSite(c: Context, publicUrl: string): boolean {
   const site = c.req.header("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return true;
+  // A browser that says where a request comes from is believed: under `Referrer-Policy: no-referrer` it sends `Origin: null` even for its own forms.
+  if (site) return site !== "same-origin" && site !== "none";
   const origin = c.req.header("origin");
   if (origin === undefined) return false;
   const own = [new URL(c.req.url).origin, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
@@ -259,6 +262,72 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
           user: principal.user.name,
         }),
       ),
+  );
+
+  // --- retention ---------------------------------------------------------
+  const rctx = (): RetentionContext => ({ store: ctx.store, declaration: decl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock });
+  const retentionPage = async (c: Context, principal: Principal, extra: { result?: SweepReport; error?: string } = {}) => {
+    const r = rctx();
+    const obsolescence: Record<string, string | undefined> = {};
+    for (const id of Object.keys(decl().systems)) obsolescence[id] = await obsolescenceOf(r, id);
+    return c.html(
+      await retentionPageHtml({ decl: decl(), plan: await planRetention(r), stats: await retentionStats(r), holds: await listHolds(r), obsolescence, csrf: principal.csrf, user: principal.user.name, canAct: hasRole(principal.user.role, "officer"), ...extra }),
+      extra.error ? 400 : 200,
+    );
+  };
+  const back = (c: Context) => (isApi(c) ? c.json({ ok: true }) : c.redirect("/admin/retention", 303));
+  routes.add(
+    { method: "get", path: "/admin/retention", summary: "Retention: each rule's limit against its oldest row, sweeps over time, legal holds", tags: ["admin"], access: "admin", responses: { 200: { description: "HTML" } } },
+    async (c, { principal }) => retentionPage(c, principal),
+  );
+  routes.add(
+    { method: "post", path: "/admin/retention/sweep", summary: "Sweep one rule's binding now", tags: ["admin"], access: "admin", role: "officer", body: z.object({ binding: z.string().min(3).max(300) }), responses: { 200: { description: "HTML with the result, or JSON" }, 404: { description: "No such binding" } } },
+    async (c, { body, principal }) => {
+      const b = bindingsOf(decl()).find((x) => x.id === body.binding);
+      if (!b) throw new HttpError(404, "not_found", `no retention binding '${body.binding}'`);
+      const result = await sweepBinding(rctx(), b, { trigger: "console", actor: `user:${principal.user.email}` });
+      return isApi(c) ? c.json({ result }) : retentionPage(c, principal, { result });
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/retention/holds", summary: "Place a legal hold on a system, a dataset (rows before a date) or a case (a row and what belongs to it)", tags: ["admin"], access: "admin", role: "officer", body: z.object({ system: z.string().min(1).max(100), dataset: z.string().max(100).optional(), key: z.string().max(500).optional(), before: z.string().max(10).optional(), endsAt: z.string().max(10).optional(), reason: z.string().max(2000) }), responses: { 200: { description: "JSON { id }" }, 303: { description: "Form: back" }, 400: { description: "A hold without a target or reason" } } },
+    async (c, { body, principal }) => {
+      const blank = (v?: string) => (v && v.trim() ? v.trim() : undefined);
+      const input = HoldInput.safeParse({ scope: blank(body.key) ? "case" : blank(body.dataset) ? "dataset" : "system", system: body.system, dataset: blank(body.dataset), key: blank(body.key), before: blank(body.before), endsAt: blank(body.endsAt), reason: body.reason });
+      const fail = (message: string) => (isApi(c) ? Promise.reject(new HttpError(400, "invalid_hold", message)) : retentionPage(c, principal, { error: message }));
+      if (!input.success) return fail(input.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; "));
+      try {
+        const id = await placeHold(rctx(), input.data, `user:${principal.user.email}`);
+        return isApi(c) ? c.json({ id }) : back(c);
+      } catch (err) {
+        if (err instanceof RetentionError) return fail(err.message);
+        throw err;
+      }
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/retention/holds/:id/lift", summary: "Lift a legal hold", tags: ["admin"], access: "admin", role: "officer", params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 404: { description: "No such hold in force" } } },
+    async (c, { params, principal }) => {
+      try {
+        await liftHold(rctx(), params.id, `user:${principal.user.email}`);
+      } catch (err) {
+        if (err instanceof RetentionError) throw new HttpError(404, "not_found", err.message);
+        throw err;
+      }
+      return back(c);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/retention/obsolescence", summary: "Set the date a system goes out of use (the clock of rules from system obsolescence)", tags: ["admin"], access: "admin", role: "officer", body: z.object({ system: z.string().min(1).max(100), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD") }), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 404: { description: "No such system" } } },
+    async (c, { body, principal }) => {
+      if (!Object.hasOwn(decl().systems, body.system)) throw new HttpError(404, "not_found", `no system '${body.system}'`);
+      const at = ctx.clock().toISOString();
+      const by = `user:${principal.user.email}`;
+      await ctx.store.db.deleteFrom("system_dates").where("system", "=", body.system).execute();
+      await ctx.store.db.insertInto("system_dates").values({ system: body.system, obsolescence: body.date, set_by: by, set_at: at }).execute();
+      await appendAudit(ctx.store, { actor: by, action: "retention.obsolescence_set", subject: body.system, data: { date: body.date } }, ctx.clock());
+      return back(c);
+    },
   );
 
   routes.add(

@@ -40,11 +40,11 @@ export const LoginPage: FC<{ organization: string; error?: string; email?: strin
   </Page>
 );
 
-const Csrf: FC<{ token?: string }> = ({ token }) => (token ? <input type="hidden" name="_csrf" value={token} /> : null);
+export const Csrf: FC<{ token?: string }> = ({ token }) => (token ? <input type="hidden" name="_csrf" value={token} /> : null);
 
-const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
+export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
   <nav aria-label="Console">
-    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · signed in as {user}{" "}
+    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · <a href="/admin/retention">Retention</a> · signed in as {user}{" "}
     <form class="inline" method="post" action="/admin/logout">
       <Csrf token={csrf} />
       <button type="submit">Sign out</button>

@@ -4,3 +4,4 @@ export { NoticePage, VersionsPage, noticePageHtml, versionsPageHtml } from "./no
 export { requestFormHtml, verifyPageHtml, statusPageHtml, messagePageHtml, RIGHT_LABELS, IDENTITY_LABELS, JURISDICTIONS, type FormState } from "./privacy-center.js";
 export { loginPageHtml, requestListHtml, requestDetailHtml } from "./admin.js";
 export { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, unsubscribePageHtml, newsletterPreferencesHtml, consentConsoleHtml } from "./consent.js";
+export { retentionPageHtml } from "./retention.js";

@@ -1,0 +1,221 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+/** The console's retention page: each rule's limit against its oldest row, its sweeps over time, and the legal holds. */
+import type { FC } from "hono/jsx";
+import type { Declaration } from "../declaration/index.js";
+import type { Hold, PlanEntry, RetentionStat, SweepReport } from "../retention/index.js";
+import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
+import { Page, renderPage } from "./layout.js";
+
+const CSS = `${ADMIN_CSS}
+.age{width:18rem;height:1.1rem;background:#eee;position:relative;border-radius:2px}.age .fill{position:absolute;left:0;top:0;bottom:0;border-radius:2px}
+.age .limit{position:absolute;top:-.2rem;bottom:-.2rem;width:2px;background:#222}.kept{color:#176b2c}.late{color:#b00020;font-weight:600}
+td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}`;
+
+/** The oldest row's age as a bar against the limit (the black mark); past the mark, red. */
+const AgeBar: FC<{ e: PlanEntry }> = ({ e }) => {
+  if (e.oldestDays === null) return <span>no dated rows</span>;
+  const scale = Math.max(e.limitDays * 1.5, e.oldestDays);
+  const over = e.oldestDays > e.limitDays;
+  const color = !over ? "#3a9a55" : e.unexplained > 0 ? "#b00020" : "#e08a00";
+  return (
+    <div class="age" role="img" aria-label={`oldest row ${e.oldestDays} days old; limit ${e.limitDays} days`}>
+      <div class="fill" style={`width:${((Math.min(e.oldestDays, scale) / scale) * 100).toFixed(1)}%;background:${color}`} />
+      <div class="limit" style={`left:${((e.limitDays / scale) * 100).toFixed(1)}%`} />
+    </div>
+  );
+};
+
+/** Rows removed per day over the last 30 days, as bars. */
+const SweptChart: FC<{ stat: RetentionStat }> = ({ stat }) => {
+  const max = Math.max(1, ...stat.daily.map((d) => d.rows));
+  const w = 180;
+  const h = 36;
+  const bw = w / stat.daily.length;
+  const total = stat.daily.reduce((a, d) => a + d.rows, 0);
+  return (
+    <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${total} rows changed by sweeps in the last ${stat.daily.length} days`} class="swept">
+      <title>{`${total} rows changed by sweeps in the last ${stat.daily.length} days`}</title>
+      {stat.daily.map((d, i) => (d.rows ? <rect x={i * bw + 0.5} y={h - (d.rows / max) * (h - 2)} width={Math.max(bw - 1, 1)} height={(d.rows / max) * (h - 2)} fill="#0b57d0"><title>{`${d.day}: ${d.rows} rows`}</title></rect> : null))}
+      <line x1={0} x2={w} y1={h - 0.5} y2={h - 0.5} stroke="#999" />
+    </svg>
+  );
+};
+
+export const RetentionPage: FC<{
+  decl: Declaration;
+  plan: PlanEntry[];
+  stats: RetentionStat[];
+  holds: Hold[];
+  obsolescence: Record<string, string | undefined>;
+  csrf?: string;
+  user: string;
+  canAct: boolean;
+  result?: SweepReport;
+  error?: string;
+}> = ({ decl, plan, stats, holds, obsolescence, csrf, user, canAct, result, error }) => (
+  <Page title={`Retention — ${decl.organization.name}`} organization={decl.organization.name}>
+    <style>{CSS}</style>
+    <AdminNav csrf={csrf} user={user} />
+    <h1>Retention</h1>
+    {error ? <p role="alert" class="error">{error}</p> : null}
+    {result ? (
+      <p role="status" id="sweep-result">
+        Swept {result.binding}: {result.deleted} deleted, {result.masked} masked, {result.blocked} kept and blocked, {result.held.reduce((a, h) => a + h.rows, 0)} held; {result.remaining} due rows left.
+      </p>
+    ) : null}
+    <p>Each rule bound to a dataset: its limit, the oldest row's age drawn against it (the black mark is the limit; amber past it means the rows left are kept for a law or held, red means a row no hold or exception explains), the last sweep, and the rows changed by sweeps each day for 30 days.</p>
+    <table id="rules">
+      <thead>
+        <tr>
+          <th scope="col">Rule and dataset</th>
+          <th scope="col">Limit</th>
+          <th scope="col">Oldest row</th>
+          <th scope="col">Due now</th>
+          <th scope="col">Last sweep</th>
+          <th scope="col">Changed, 30 days</th>
+          {canAct ? <th scope="col"></th> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {plan.map((e) => {
+          const stat = stats.find((s) => s.binding === e.binding);
+          return (
+            <tr id={`rule-${e.binding.replace(/[^A-Za-z0-9_-]/g, "-")}`}>
+              <td>
+                <strong>{e.rule}</strong>
+                <br />
+                {e.system}.{e.dataset}
+              </td>
+              <td>
+                {e.action === "deidentify" ? "de-identify" : e.action} after {e.period}
+              </td>
+              <td>
+                {e.error ? <span class="late">not reached: {e.error}</span> : <AgeBar e={e} />}
+                {e.oldestDays !== null ? <small> {e.oldestDays} days (limit {e.limitDays})</small> : null}
+                {e.note ? (
+                  <>
+                    <br />
+                    <small>{e.note}</small>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                <span class={e.unexplained ? "late" : "kept"}>{e.unexplained} to sweep</span>
+                {e.blocked ? <div class="kept">{e.blocked} kept and blocked</div> : null}
+                {e.held.map((h) => (
+                  <div>
+                    {h.rows} held: {h.reason}
+                  </div>
+                ))}
+              </td>
+              <td>{e.lastSweep ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept` : "never"}</td>
+              <td>{stat ? <SweptChart stat={stat} /> : null}</td>
+              {canAct ? (
+                <td>
+                  <form method="post" action="/admin/retention/sweep">
+                    <Csrf token={csrf} />
+                    <input type="hidden" name="binding" value={e.binding} />
+                    <button type="submit" aria-label={`Sweep ${e.binding} now`}>
+                      Sweep now
+                    </button>
+                  </form>
+                </td>
+              ) : null}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+
+    <h2 id="holds">Legal holds</h2>
+    {holds.length ? (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">On</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Placed</th>
+            <th scope="col">Ends</th>
+            {canAct ? <th scope="col"></th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {holds.map((h) => (
+            <tr class="hold">
+              <td>
+                {h.scope}: {[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}
+                {h.before ? ` (rows before ${h.before})` : ""}
+              </td>
+              <td>{h.reason}</td>
+              <td>
+                {h.placedAt.slice(0, 10)} by {h.placedBy}
+              </td>
+              <td>{h.endsAt ?? "until lifted"}</td>
+              {canAct ? (
+                <td>
+                  <form method="post" action={`/admin/retention/holds/${h.id}/lift`}>
+                    <Csrf token={csrf} />
+                    <button type="submit" aria-label={`Lift hold ${h.id}`}>
+                      Lift
+                    </button>
+                  </form>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    ) : (
+      <p>No legal hold is in force. (Holds on a person are placed from their request.)</p>
+    )}
+    {canAct ? (
+      <form method="post" action="/admin/retention/holds" id="place-hold">
+        <Csrf token={csrf} />
+        <fieldset>
+          <legend>Place a legal hold</legend>
+          <p>
+            <label for="hold-system">System</label>{" "}
+            <select name="system" id="hold-system" required>
+              {Object.entries(decl.systems).map(([id, s]) => (
+                <option value={id}>{s.name}</option>
+              ))}
+            </select>{" "}
+            <label for="hold-dataset">Dataset (empty: the whole system)</label> <input type="text" name="dataset" id="hold-dataset" pattern="[a-z][a-z0-9_]*" />{" "}
+            <label for="hold-key">Row key (a case: the row and everything that belongs to it)</label> <input type="text" name="key" id="hold-key" />
+          </p>
+          <p>
+            <label for="hold-before">Only rows from before (YYYY-MM-DD)</label> <input type="date" name="before" id="hold-before" /> <label for="hold-until">Ends on</label> <input type="date" name="endsAt" id="hold-until" />
+          </p>
+          <p>
+            <label for="hold-reason">Reason</label> <input type="text" name="reason" id="hold-reason" required minlength={3} size={60} /> <button type="submit">Place hold</button>
+          </p>
+        </fieldset>
+      </form>
+    ) : null}
+
+    <h2 id="obsolescence">Systems going out of use</h2>
+    <p>Rules that run from a system's obsolescence start their clock on this date.</p>
+    <table>
+      <tbody>
+        {Object.entries(decl.systems).map(([id, s]) => (
+          <tr>
+            <td>{s.name}</td>
+            <td>{obsolescence[id] ?? "in use"}</td>
+            {canAct ? (
+              <td>
+                <form method="post" action="/admin/retention/obsolescence" class="inline">
+                  <Csrf token={csrf} />
+                  <input type="hidden" name="system" value={id} />
+                  <label for={`obs-${id}`}>Out of use on</label> <input type="date" name="date" id={`obs-${id}`} required /> <button type="submit">Set</button>
+                </form>
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </Page>
+);
+
+export const retentionPageHtml = (p: Parameters<typeof RetentionPage>[0]) => renderPage(<RetentionPage {...p} />);

@@ -1,0 +1,122 @@
+/** In Chromium: the console's retention page on the demo — limits against the oldest rows, a hold placed and lifted, a sweep run, its chart. */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+describe("the retention page in Chromium", () => {
+  let child: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let url = "";
+  let stderr = "";
+  let dir = "";
+  let skip: string | undefined;
+
+  before(async () => {
+    skip = chromiumUnavailable();
+    if (skip) {
+      if (process.env.CI === "true") throw new Error(skip);
+      return;
+    }
+    dir = mkdtempSync(join(tmpdir(), "pledge-browser-ret-"));
+    child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"], {
+      cwd: dir,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"), PLEDGE_LOG_LEVEL: "silent" },
+    });
+    child.stderr!.on("data", (d) => (stderr += d));
+    url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no server: ${stderr}`)), 30_000);
+      child.stderr!.on("data", () => {
+        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/privacy /.exec(stderr);
+        if (m && /with password (\S+)/.test(stderr)) {
+          clearTimeout(t);
+          resolve(m[1]);
+        }
+      });
+    });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(`${url}/admin/login`);
+    await page.getByLabel("Email").fill("demo@pledge.local");
+    await page.getByLabel("Password").fill(/with password (\S+)/.exec(stderr)![1]);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${url}/admin`).catch(async (err) => {
+      throw new Error(`${page.url()}: ${await page.textContent("main")}`, { cause: err });
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    child?.kill("SIGTERM");
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const row = (binding: string) => page.locator(`#rule-${binding.replace(/[^A-Za-z0-9_-]/g, "-")}`);
+
+  it("draws each rule's oldest row against its limit, with the rows due", async (t) => {
+    if (skip) return t.skip(skip);
+    await page.getByRole("link", { name: "Retention" }).click();
+    await page.waitForURL(`${url}/admin/retention`);
+    assert.equal(await page.title(), "Retention — Fjord Outfitters AB");
+    const logs = row("web_logs.access_log/web_logs");
+    assert.match((await logs.textContent()) ?? "", /web_logs\s*web_logs\.access_log\s*delete after 90 days/);
+    const bar = logs.getByRole("img", { name: /^oldest row \d+ days old; limit 90 days$/ });
+    assert.equal(await bar.count(), 1);
+    const days = Number(/oldest row (\d+) days/.exec((await bar.getAttribute("aria-label"))!)![1]);
+    assert.ok(days > 90, `the demo's oldest log line is past the limit (${days} days)`);
+    assert.match((await logs.textContent()) ?? "", /[1-9][\d,]* to sweep/);
+    assert.match((await row("shop.invoices/bookkeeping").textContent()) ?? "", /delete after 7 years/);
+  });
+
+  it("a hold placed from the form keeps the log's rows from the sweep and is reported; lifted, the next sweep removes them", async (t) => {
+    if (skip) return t.skip(skip);
+    await page.getByLabel("System", { exact: true }).selectOption("web_logs");
+    await page.getByLabel("Dataset (empty: the whole system)").fill("access_log");
+    await page.getByLabel("Reason", { exact: true }).fill("incident 2026-11 forensics");
+    await page.getByRole("button", { name: "Place hold" }).click();
+    await page.waitForURL(`${url}/admin/retention`);
+    assert.match((await page.locator("tr.hold").textContent()) ?? "", /dataset: web_logs\.access_log\s*incident 2026-11 forensics/);
+    assert.match((await row("web_logs.access_log/web_logs").textContent()) ?? "", /held: legal hold: incident 2026-11 forensics/);
+
+    await page.getByRole("button", { name: "Sweep web_logs.access_log/web_logs now" }).click();
+    assert.match((await page.locator("#sweep-result").textContent()) ?? "", /Swept web_logs\.access_log\/web_logs: 0 deleted, 0 masked, 0 kept and blocked, [1-9][\d]* held/);
+    const before = readFileSync(join(dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length;
+
+    await page.getByRole("button", { name: /^Lift hold \d+$/ }).click();
+    await page.waitForURL(`${url}/admin/retention`);
+    assert.match((await page.textContent("main")) ?? "", /No legal hold is in force/);
+    await page.getByRole("button", { name: "Sweep web_logs.access_log/web_logs now" }).click();
+    const result = (await page.locator("#sweep-result").textContent()) ?? "";
+    const deleted = Number(/: (\d+) deleted/.exec(result)![1]);
+    assert.ok(deleted > 0, result);
+    const rotated = 200; // the demo's wholly expired rotated log, deleted as a file
+    assert.equal(readFileSync(join(dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length, before - (deleted - rotated), "the lines are gone from the file");
+    const logs = row("web_logs.access_log/web_logs");
+    assert.match((await logs.textContent()) ?? "", /0 to sweep/);
+    assert.equal(await logs.getByRole("img", { name: new RegExp(`^${deleted} rows changed by sweeps in the last 30 days$`) }).count(), 1);
+    assert.match((await logs.textContent()) ?? "", new RegExp(`${deleted} deleted, 0 masked, 0 kept`));
+  });
+
+  it("a hold without a reason is refused with the reason why, and the page still works without JavaScript", async (t) => {
+    if (skip) return t.skip(skip);
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const p2 = await ctx.newPage();
+    await p2.context().addCookies(await page.context().cookies());
+    await p2.goto(`${url}/admin/retention`);
+    await p2.getByLabel("Dataset (empty: the whole system)").fill("tickets");
+    await p2.getByLabel("System", { exact: true }).selectOption("support");
+    await p2.getByLabel("Reason", { exact: true }).fill("no");
+    // Without JavaScript the browser's own check is what stops a short reason; the server refuses it too.
+    await p2.locator("#place-hold").evaluate((f) => f.setAttribute("novalidate", "")).catch(() => {});
+    await p2.getByRole("button", { name: "Place hold" }).click();
+    assert.match((await p2.getByRole("alert").textContent()) ?? "", /reason: give the reason for the hold/);
+    await ctx.close();
+  });
+});
