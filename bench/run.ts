@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   requests: () => import("./requests.js").then((m) => m.run()),
   decisions: () => import("./decisions.js").then((m) => m.run()),
   "consent-writes": () => import("./consent-writes.js").then((m) => m.run()),
+  retention: () => import("./retention.js").then((m) => m.run()),
 };
 
 const name = process.argv[2];

@@ -400,7 +400,10 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
       }
       const v = await r.verifyRetention(ctx, { rule: values.rule, actor });
       if (format === "json") io.out(JSON.stringify(v, null, 2));
-      else if (v.ok) io.out(`retention verified: ${v.entries.length} rule binding${v.entries.length === 1 ? "" : "s"} hold no row older than its limit that no hold or exception explains`);
+      else if (v.ok) {
+        const org = v.entries.filter((e) => e.system !== "pledge").length;
+        io.out(`retention verified: ${org} rule binding${org === 1 ? "" : "s"} and Pledge's own data hold no row older than its limit that no hold or exception explains`);
+      }
       else {
         for (const f of v.failures) io.out(`FAIL ${f}`);
         io.out(`retention NOT kept: ${v.failures.length} of ${v.entries.length} rule bindings`);
@@ -416,7 +419,7 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
     const { ctx, store } = await open(positionals[0]);
     const bar = progressBar(io);
     try {
-      const { reports, failures } = await r.sweepRetention(ctx, { rule: values.rule, batchSize, trigger: "cli", actor, onProgress: (p) => bar.update(p.binding, p.done, p.due, p.rowsPerSecond) });
+      const { reports, failures, ownData } = await r.sweepRetention(ctx, { rule: values.rule, batchSize, trigger: "cli", actor, onProgress: (p) => bar.update(p.binding, p.done, p.due, p.rowsPerSecond) });
       bar.end();
       for (const x of reports) {
         if (x.skipped || (x.note && !x.due)) {
@@ -427,6 +430,7 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
         io.out(`${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`);
         for (const h of x.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
       }
+      for (const o of ownData) io.out(`${o.binding}: ${o.deleted.toLocaleString("en")} deleted`);
       for (const f of failures) io.err(`${f.binding}: FAILED: ${f.error}`);
       return failures.length ? 1 : 0;
     } finally {

@@ -11,6 +11,7 @@ import type { Connector, Value } from "../connectors/index.js";
 import { rowKey } from "../execution/index.js";
 import { blockedKeys } from "./blocks.js";
 import { holdsFor } from "./holds.js";
+import { ownDataPlan } from "./own-data.js";
 import { bindingsOf, connectorFor, cutoffOf, dueQuery, periodMs, type RetentionContext } from "./model.js";
 
 export interface PlanEntry {
@@ -77,7 +78,7 @@ async function classify(ctx: RetentionContext, b: ResolvedBinding, c: Connector,
  * for (const e of await planRetention(ctx)) console.log(e.binding, e.due, e.unexplained);
  * ```
  */
-export async function planRetention(ctx: RetentionContext, options: { rule?: string } = {}): Promise<PlanEntry[]> {
+export async function planRetention(ctx: RetentionContext, options: { rule?: string; ownData?: boolean } = {}): Promise<PlanEntry[]> {
   const decl = ctx.declaration();
   const now = ctx.clock();
   const out: PlanEntry[] = [];
@@ -119,6 +120,8 @@ export async function planRetention(ctx: RetentionContext, options: { rule?: str
     }
     out.push(entry);
   }
+  // Pledge's own data, unless one rule was asked for.
+  if (options.ownData !== false && !options.rule) out.push(...(await ownDataPlan(ctx, now)));
   return out;
 }
 

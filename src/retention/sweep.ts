@@ -25,6 +25,7 @@ import { hashIdentities, identityHash } from "../requests/index.js";
 import { getSecret } from "../store/index.js";
 import { blockedKeys, recordBlocks } from "./blocks.js";
 import { holdsFor } from "./holds.js";
+import { sweepOwnData } from "./own-data.js";
 import { bindingsOf, connectorFor, cutoffOf, dueQuery, fingerprint, periodMs, type RetentionContext } from "./model.js";
 
 export interface SweepProgress {
@@ -341,9 +342,10 @@ async function personHeld(ctx: RetentionContext, ds: ReturnType<RetentionContext
  * Sweeps every binding (or one rule's), one after another; a binding whose
  * system cannot be reached is reported and the rest still run.
  */
-export async function sweepRetention(ctx: RetentionContext, options: SweepOptions & { rule?: string } = {}): Promise<{ reports: SweepReport[]; failures: { binding: string; error: string }[] }> {
+export async function sweepRetention(ctx: RetentionContext, options: SweepOptions & { rule?: string } = {}): Promise<{ reports: SweepReport[]; failures: { binding: string; error: string }[]; ownData: { binding: string; deleted: number }[] }> {
   const reports: SweepReport[] = [];
   const failures: { binding: string; error: string }[] = [];
+  const ownData = options.rule ? [] : await sweepOwnData(ctx, ctx.clock());
   for (const b of bindingsOf(ctx.declaration(), options.rule)) {
     try {
       reports.push(await sweepBinding(ctx, b, options));
@@ -351,5 +353,5 @@ export async function sweepRetention(ctx: RetentionContext, options: SweepOption
       failures.push({ binding: b.id, error: (err as Error).message });
     }
   }
-  return { reports, failures };
+  return { reports, failures, ownData };
 }

@@ -111,7 +111,7 @@ export const RetentionPage: FC<{
               </td>
               <td>{e.lastSweep ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept` : "never"}</td>
               <td>{stat ? <SweptChart stat={stat} /> : null}</td>
-              {canAct ? (
+              {canAct && e.system !== "pledge" ? (
                 <td>
                   <form method="post" action="/admin/retention/sweep">
                     <Csrf token={csrf} />
@@ -121,6 +121,8 @@ export const RetentionPage: FC<{
                     </button>
                   </form>
                 </td>
+              ) : canAct ? (
+                <td></td>
               ) : null}
             </tr>
           );

@@ -45,7 +45,7 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.e
   it("verify passes while every row is within its limit", async () => {
     const r = await runCli(["retention", "verify"], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /retention verified: 1 rule binding hold no row older than its limit/);
+    assert.match(r.stdout, /retention verified: 1 rule binding and Pledge's own data hold no row older than its limit/);
   });
 
   it("verify fails on a planted old row, names it, and passes after the sweep", async () => {

@@ -149,6 +149,16 @@ forEachStore("retention in the store", (target) => {
     await store.db.deleteFrom("retention_leases").execute();
   });
 
+  it("Pledge's own data: an export past its expiry fails verify until the sweep deletes it", async () => {
+    await store.db.insertInto("exports").values({ request_id: "req_planted000", filename: "x.zip", data: new Uint8Array([1, 2, 3]), created_at: "2026-01-01T00:00:00.000Z", expires_at: "2026-01-08T00:00:00.000Z" }).execute();
+    const v = await verifyRetention(ctx);
+    assert.ok(v.failures.some((f) => f.startsWith("pledge.exports/expiry (PLEDGE_EXPORT_TTL_DAYS): 1 row older than 7 days")), v.failures.join("\n"));
+    const r = await sweepRetention(ctx);
+    assert.deepEqual(r.ownData.find((o) => o.binding === "pledge.exports/expiry"), { binding: "pledge.exports/expiry", deleted: 1 });
+    assert.equal((await store.db.selectFrom("exports").selectAll().execute()).length, 0);
+    assert.ok(!(await verifyRetention(ctx)).failures.some((f) => f.startsWith("pledge.")));
+  });
+
   async function buildFreshEvents() {
     await q("DELETE FROM events");
     const { eventRows } = await import("../helpers/retention-shop.js");

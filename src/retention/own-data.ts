@@ -1,0 +1,117 @@
+/**
+ * Pledge keeps its own promises: the personal data in its own store has
+ * limits too, and `plan` and `verify` check them beside the organization's.
+ *
+ * - unconfirmed newsletter sign-ups: the newsletter purpose's rule from
+ *   `unconfirmed_signup` (else the newsletter's `deleteUnconfirmedAfter`);
+ * - request records: `rights.requestRecords` after a request closes (11 CCR § 7101: 24 months);
+ * - exports: until they expire.
+ *
+ * The first and the last are swept here (and by every server's worker); request
+ * records by the requests worker, which also redacts them.
+ */
+import { addDuration, doubleOptInOf, parseDuration } from "../declaration/index.js";
+import { periodMs, type RetentionContext } from "./model.js";
+import type { PlanEntry } from "./plan.js";
+
+interface OwnData {
+  binding: string;
+  rule: string;
+  period: string;
+  /** Covered rows, due rows, and the oldest clock. */
+  measure(ctx: RetentionContext, now: Date): Promise<{ rows: number; due: number; oldest: string | null }>;
+  /** Deletes what is due; returns how many. Undefined when another job sweeps it. */
+  sweep?(ctx: RetentionContext, now: Date): Promise<number>;
+}
+
+const before = (now: Date, period: string) => {
+  const d = parseDuration(period)!;
+  return addDuration(now, { amount: -d.amount, unit: d.unit }).toISOString();
+};
+
+function ownData(ctx: RetentionContext): OwnData[] {
+  const decl = ctx.declaration();
+  const out: OwnData[] = [];
+  for (const [list, n] of Object.entries(decl.consent?.newsletters ?? {})) {
+    const rid = decl.purposes[n.purpose]?.retention;
+    const rule = rid ? decl.retention[rid] : undefined;
+    const period = rule?.from === "unconfirmed_signup" && rule.period !== "indefinite" ? rule.period : doubleOptInOf(n).deleteUnconfirmedAfter;
+    const q = (now: Date) => ctx.store.db.selectFrom("newsletter_subscriptions").where("list", "=", list).where("status", "in", ["pending", "blocked"]);
+    out.push({
+      binding: `pledge.newsletter_subscriptions/${list}`,
+      rule: rule?.from === "unconfirmed_signup" ? rid! : "doubleOptIn.deleteUnconfirmedAfter",
+      period,
+      async measure(c, now) {
+        const r = await q(now).select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("signup_at").as("oldest")]).executeTakeFirst();
+        const due = await q(now).select((eb) => eb.fn.countAll<number>().as("n")).where("signup_at", "<", before(now, period)).executeTakeFirst();
+        return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
+      },
+      async sweep(c, now) {
+        const r = await c.store.db.deleteFrom("newsletter_subscriptions").where("list", "=", list).where("status", "in", ["pending", "blocked"]).where("signup_at", "<", before(now, period)).executeTakeFirst();
+        return Number(r.numDeletedRows);
+      },
+    });
+  }
+  out.push({
+    binding: "pledge.requests/requestRecords",
+    rule: "rights.requestRecords",
+    period: decl.rights.requestRecords,
+    async measure(c, now) {
+      const base = c.store.db.selectFrom("requests").where("completed_at", "is not", null);
+      const r = await base.select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("completed_at").as("oldest")]).executeTakeFirst();
+      const due = await base.select((eb) => eb.fn.countAll<number>().as("n")).where("completed_at", "<", before(now, decl.rights.requestRecords)).executeTakeFirst();
+      return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
+    },
+  });
+  out.push({
+    binding: "pledge.exports/expiry",
+    rule: "PLEDGE_EXPORT_TTL_DAYS",
+    period: "7 days",
+    async measure(c, now) {
+      const r = await c.store.db.selectFrom("exports").select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")]).executeTakeFirst();
+      const due = await c.store.db.selectFrom("exports").select((eb) => eb.fn.countAll<number>().as("n")).where("expires_at", "<=", now.toISOString()).executeTakeFirst();
+      return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
+    },
+    async sweep(c, now) {
+      const r = await c.store.db.deleteFrom("exports").where("expires_at", "<=", now.toISOString()).executeTakeFirst();
+      const n = Number(r.numDeletedRows);
+      if (n) await c.store.scrub();
+      return n;
+    },
+  });
+  return out;
+}
+
+/** Plan entries for Pledge's own data. */
+export async function ownDataPlan(ctx: RetentionContext, now: Date): Promise<PlanEntry[]> {
+  const out: PlanEntry[] = [];
+  for (const o of ownData(ctx)) {
+    const m = await o.measure(ctx, now);
+    out.push({
+      binding: o.binding,
+      rule: o.rule,
+      action: "delete",
+      period: o.period,
+      system: "pledge",
+      dataset: o.binding.slice("pledge.".length).split("/")[0],
+      cutoff: before(now, o.period),
+      rows: m.rows,
+      due: m.due,
+      held: [],
+      blocked: 0,
+      unexplained: m.due,
+      oldest: m.oldest,
+      oldestDays: m.oldest ? Math.floor((now.getTime() - Date.parse(m.oldest)) / 86_400_000) : null,
+      limitDays: Math.round(periodMs(o.period) / 86_400_000),
+      ...(o.sweep ? {} : { note: "swept by the requests worker, which redacts and deletes closed requests" }),
+    });
+  }
+  return out;
+}
+
+/** Sweeps Pledge's own data that retention sweeps (newsletter sign-ups, exports); returns what each deleted. */
+export async function sweepOwnData(ctx: RetentionContext, now: Date): Promise<{ binding: string; deleted: number }[]> {
+  const out: { binding: string; deleted: number }[] = [];
+  for (const o of ownData(ctx)) if (o.sweep) out.push({ binding: o.binding, deleted: await o.sweep(ctx, now) });
+  return out;
+}
