@@ -6,7 +6,7 @@
  * expression of a column's digits, and how the schema is read.
  */
 import { Kysely, sql, type Dialect, type ExpressionBuilder, type RawBuilder } from "kysely";
-import { chunks, ConnectorError, isDueSelector, isKeySelector, normalizeRow, type Comparison, type Connector, type DatasetTarget, type DueQuery, type DuePage, type DueRow, type DueSummary, type Mutation, type MutationResult, type Row, type Selector, type Value } from "./types.js";
+import { chunks, ConnectorError, isDueSelector, isKeySelector, normalizeRow, type Comparison, type Connector, type DatasetTarget, type DueQuery, type DuePage, type DueRange, type DueRow, type DueSummary, type Mutation, type MutationResult, type Row, type Selector, type Value } from "./types.js";
 import { findColumn, findTable, normalizeExpression, type SchemaSnapshot, type TableInfo } from "./schema.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -107,7 +107,11 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
     if (isDueSelector(sel)) {
       if (sel.due.joins.length) throw new ConnectorError(options.system, "a due selector with joins reaches rows by key");
       const { clock, conds } = dueParts(sel.due, (_, f) => sql.ref(f));
-      return [sql<boolean>`${clock} < ${adapter.time.param(new Date(sel.before))}`, ...conds].reduce((acc, c) => acc.where(c), q);
+      const pk = sel.due.dataset.primaryKey;
+      const tuple = pk.length === 1 ? sql.ref(pk[0]) : sql`(${sql.join(pk.map((f) => sql.ref(f)))})`;
+      const val = (v: readonly Value[]) => (pk.length === 1 ? sql`${v[0]}` : sql`(${sql.join([...v])})`);
+      const range = sel.range ? [sql<boolean>`${tuple} >= ${val(sel.range.from)}`, sql<boolean>`${tuple} <= ${val(sel.range.to)}`] : [];
+      return [...range, sql<boolean>`${clock} < ${adapter.time.param(new Date(sel.before))}`, ...conds].reduce((acc, c) => acc.where(c), q);
     }
     if (isKeySelector(sel)) {
       const keys = sel.keys;
@@ -175,7 +179,7 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
       if (!pk.length) throw new ConnectorError(options.system, `${page.dataset.name} has no primary key: a retention sweep pages by key (declare primaryKey)`);
       try {
         const { b, clock, ref } = dueBase(page);
-        let q = b.selectAll("t0").select(clock.as("__pledge_clock")).where(clock, "<", adapter.time.param(page.before));
+        let q = (page.keysOnly ? b.select(pk.map((f) => sql.ref(`t0.${f}`).as(f))) : b.selectAll("t0")).select(clock.as("__pledge_clock")).where(clock, "<", adapter.time.param(page.before));
         if (page.after) {
           const after = page.after;
           q = pk.length === 1 ? q.where(ref(0, pk[0]), ">", after[0]) : q.where(sql<boolean>`(${sql.join(pk.map((f) => ref(0, f)))}) > (${sql.join([...after])})`);
@@ -190,9 +194,36 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
         throw err instanceof ConnectorError ? err : fail(`reading due rows of ${page.dataset.name}`, err);
       }
     },
-    async dueSummary(query: DueQuery, before: Date): Promise<DueSummary> {
+    async dueRange(page: DuePage): Promise<DueRange | null> {
+      const pk = page.dataset.primaryKey;
+      if (pk.length !== 1) throw new ConnectorError(options.system, `${page.dataset.name}: a page's key range is read for a single-column primary key only`);
+      try {
+        const { b, clock, ref } = dueBase(page);
+        let q = b.select(ref(0, pk[0]).as("k")).where(clock, "<", adapter.time.param(page.before));
+        if (page.after) q = q.where(ref(0, pk[0]), ">", page.after[0]);
+        const inner = q.orderBy(ref(0, pk[0])).limit(page.limit);
+        // One row back instead of a page of them: the page's first and last key and its size.
+        const r = (await db
+          .selectFrom(inner.as("page"))
+          .select([sql<number>`count(*)`.as("n"), sql`min(${sql.ref("page.k")})`.as("lo"), sql`max(${sql.ref("page.k")})`.as("hi")])
+          .executeTakeFirst()) as { n: unknown; lo: unknown; hi: unknown } | undefined;
+        const n = Number(r?.n ?? 0);
+        if (!n) return null;
+        const norm = normalizeRow({ lo: r?.lo, hi: r?.hi } as Row);
+        return { from: [norm.lo as Value], to: [norm.hi as Value], rows: n };
+      } catch (err) {
+        throw err instanceof ConnectorError ? err : fail(`reading due rows of ${page.dataset.name}`, err);
+      }
+    },
+    async dueSummary(query: DueQuery, before: Date, opts: { total?: boolean } = {}): Promise<DueSummary> {
       try {
         const { b, clock } = dueBase(query);
+        if (opts.total === false) {
+          // Two index-friendly questions instead of a whole-table scan: how many are due, and the oldest.
+          const due = (await b.select(sql<number>`count(*)`.as("n")).where(clock, "<", adapter.time.param(before)).executeTakeFirst()) as { n: unknown } | undefined;
+          const oldest = (await dueBase(query).b.select(sql`min(${clock})`.as("oldest")).executeTakeFirst()) as { oldest: unknown } | undefined;
+          return { rows: -1, due: Number(due?.n ?? 0), oldest: adapter.time.read(oldest?.oldest) };
+        }
         const r = (await b
           .select([sql<number>`count(*)`.as("n"), sql<number>`sum(case when ${clock} < ${adapter.time.param(before)} then 1 else 0 end)`.as("due"), sql`min(${clock})`.as("oldest")])
           .executeTakeFirst()) as { n: unknown; due: unknown; oldest: unknown } | undefined;

@@ -48,6 +48,8 @@ export interface KeySelector {
 export interface DueSelector {
   due: DueQuery;
   before: string;
+  /** Only rows whose primary key lies between these, both included: one page of a sweep. */
+  range?: { from: readonly Value[]; to: readonly Value[] };
 }
 
 export type Selector = FieldSelector | KeySelector | DueSelector;
@@ -72,6 +74,17 @@ export function compared(v: unknown, compare: Comparison = "exact"): string {
 export function rowMatches(row: Row, sel: Selector): boolean {
   if (isDueSelector(sel)) {
     const c = clockOfRow(row, sel.due.clock);
+    const key = sel.due.dataset.primaryKey;
+    const cmp = (bound: readonly Value[]) => {
+      for (let i = 0; i < key.length; i++) {
+        const a = row[key[i]] as Value;
+        const b = bound[i];
+        if (a === b || String(a) === String(b)) continue;
+        return typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : 1;
+      }
+      return 0;
+    };
+    if (sel.range && (cmp(sel.range.from) < 0 || cmp(sel.range.to) > 0)) return false;
     return !!c && c < new Date(sel.before) && rowCovered(row, sel.due);
   }
   if (isKeySelector(sel)) {
@@ -116,6 +129,15 @@ export interface DuePage extends DueQuery {
   before: Date;
   after?: readonly Value[];
   limit: number;
+  /** Only the primary key's fields (and the clock): enough to delete a page by its key range. */
+  keysOnly?: boolean;
+}
+
+/** A page of due rows by its first and last key (both included) and its size. */
+export interface DueRange {
+  from: readonly Value[];
+  to: readonly Value[];
+  rows: number;
 }
 
 /** A due row: its own fields, and the moment its clock started (ISO). */
@@ -170,8 +192,10 @@ export interface Connector {
   apply(mutations: readonly Mutation[]): Promise<MutationResult[]>;
   /** Retention: a page of rows due under a clock, in key order (one page of all of them where `capabilities.keyset` is false). */
   due(page: DuePage): Promise<DueRow[]>;
-  /** Retention: how many covered rows are due before `before`, and the oldest clock. */
-  dueSummary(query: DueQuery, before: Date): Promise<DueSummary>;
+  /** Retention, engines with `capabilities.keyset` and a single-column key: the key range of the next page of due rows, without reading the rows. */
+  dueRange?(page: DuePage): Promise<DueRange | null>;
+  /** Retention: how many covered rows are due before `before`, and the oldest clock; `rows` counts every covered row unless `total: false` (a whole-table count the sweep does not need). */
+  dueSummary(query: DueQuery, before: Date, options?: { total?: boolean }): Promise<DueSummary>;
   /**
    * Engines with `capabilities.ttl`: gives every key of the dataset an expiry
    * at its clock plus `periodMs` (or, for keys without a clock field and

@@ -19,7 +19,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { followedEdges, type ResolvedBinding } from "../declaration/index.js";
-import type { Connector, DueRow, Mutation, Row, Value } from "../connectors/index.js";
+import type { Connector, DuePage, DueRange, DueRow, DueSummary, Mutation, Row, Value } from "../connectors/index.js";
 import { collectSystem, datasetTarget, graphOf, legalExceptionOf, planRetentionAction, prepareErasure, rowKey, rowKeyFields, type ErasurePlan, type PlannedBlock } from "../execution/index.js";
 import { hashIdentities, identityHash } from "../requests/index.js";
 import { getSecret } from "../store/index.js";
@@ -68,6 +68,8 @@ export interface SweepReport {
   alreadyBlocked: number;
   batches: number;
   resumed: boolean;
+  /** Key-range batches a killed sweep applied before it could record how many rows they deleted: their rows are gone and not in `deleted`. */
+  uncountedBatches?: number;
   /** Redis: keys given an expiry. */
   expiriesSet?: number;
   /** Due rows left after the sweep (held and blocked ones among them). */
@@ -84,6 +86,7 @@ interface Counts {
   held: Record<string, number>;
   batches: number;
   done: number;
+  uncounted?: number;
 }
 
 const LEASE_MS = 5 * 60_000;
@@ -123,6 +126,8 @@ interface Journal {
   cursorAfter: Value[] | null;
   /** A whole-dataset deletion by clock (files, Redis): applied when nothing is due any more. */
   byClock?: boolean;
+  /** A page deleted by its key range and clock (a dataset nothing else references): applied when no row of the range is still due. */
+  range?: { from: Value[]; to: Value[]; after: Value[] | null };
 }
 
 /**
@@ -176,17 +181,22 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     // A batch journalled and not recorded: applied or not, by its rows' fingerprints.
     for (const batch of await db.selectFrom("retention_batches").selectAll().where("run_id", "=", runId).where("status", "=", "applying").execute()) {
       const j = JSON.parse(batch.rows) as Journal;
-      const applied = j.byClock ? (await connector.dueSummary(q, cutoff)).due === 0 : await anyChanged(connector, decl, b.system, j.rows);
+      const applied = j.byClock
+        ? (await connector.dueSummary(q, cutoff, { total: false })).due === 0
+        : j.range
+          ? !(await rangeStillDue(connector, q, cutoff, j.range))
+          : await anyChanged(connector, decl, b.system, j.rows);
       if (!applied) {
         await db.updateTable("retention_batches").set({ status: "abandoned" }).where("id", "=", batch.id).execute();
         continue;
       }
+      if (j.range) counts.uncounted = (counts.uncounted ?? 0) + 1; // the statement's count was lost with the process
       await commitBatch(ctx, b, runId, batch.id, j, counts, now);
       if (j.cursorAfter) cursor = j.cursorAfter;
     }
 
     const ttlOnlyBinding = !b.clock.length && b.rule.from !== "system_obsolescence";
-    const summary = ttlOnlyBinding ? { due: 0 } : await connector.dueSummary(q, cutoff);
+    const summary = ttlOnlyBinding ? { due: 0 } : await connector.dueSummary(q, cutoff, { total: false });
     const due = summary.due + counts.done;
     const holds = await holdsFor(ctx, b.system, b.dataset, connector);
     const personHolds = Number((await db.selectFrom("legal_holds").select((eb) => eb.fn.countAll().as("n")).where("lifted_at", "is", null).executeTakeFirst())?.n ?? 0) > 0;
@@ -194,6 +204,18 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
     const graph = graphOf(decl);
     const hasChildren = followedEdges(graph, `${b.system}.${b.dataset}`).length > 0;
+    const node = `${b.system}.${b.dataset}`;
+    // A dataset no reference in its system touches, with nothing held, kept or blocked: each page is deleted by its key range, the clock checked again in the statement.
+    const byRange =
+      connector.capabilities.keyset &&
+      b.rule.action === "delete" &&
+      !b.joins.length &&
+      !graph.edges.some((e) => !e.crossSystem && (e.from === node || e.to === node)) &&
+      !legalExceptionOf(decl, ds) &&
+      !anyBlocks &&
+      !personHolds &&
+      !holds.whole.length &&
+      !Object.keys(holds.rows).length;
     const heldRows: Record<string, Set<string>> = Object.fromEntries(Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())]));
     const batchSize = options.batchSize ?? 2000;
     const t0 = Date.now();
@@ -201,7 +223,48 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
 
     // Keys without a clock (Redis) are not swept: their TTL is the limit.
     const ttlOnly = !b.clock.length && b.rule.from !== "system_obsolescence";
+    // Integer keys, once the first page shows their spread: the next range is
+    // stepped from the rows the last one held instead of read, and a step that
+    // finds nothing falls back to reading where the next due row is.
+    const stepper = byRange ? new KeyStepper(batchSize) : undefined;
+    let sweepDue = due;
+    let finalSummary: DueSummary | undefined;
     for (; !ttlOnly; ) {
+      if (byRange && stepper) {
+        if (cursor && sweepDue >= 0 && counts.done >= sweepDue) {
+          // Every row counted due at the start is handled: the count answers by the clock's index where reading on would scan the rest of the table.
+          finalSummary = await connector.dueSummary(q, cutoff, { total: false });
+          if (!finalSummary.due) break;
+          finalSummary = undefined;
+          cursor = undefined; // rows changed meanwhile or behind the cursor: one read pass from the start
+          sweepDue = -1;
+          continue;
+        }
+        let range: NonNullable<Journal["range"]> | undefined;
+        const stepped = cursor && counts.done < sweepDue ? stepper.next(cursor[0]) : undefined;
+        if (stepped) range = { from: [stepped.from], to: [stepped.to], after: cursor ?? null };
+        else {
+          const pageQuery = { ...q, before: cutoff, after: cursor, limit: batchSize, keysOnly: true };
+          const bounds = connector.dueRange && q.dataset.primaryKey.length === 1 ? await connector.dueRange(pageQuery) : await keyRangeOf(connector, pageQuery);
+          if (!bounds) break;
+          stepper.learn(bounds);
+          range = { from: [...bounds.from], to: [...bounds.to], after: cursor ?? null };
+        }
+        const journal: Journal = { rows: [], blocks: [], counts: { deleted: 0, masked: 0, blocked: 0 }, cursorAfter: range.to, range };
+        seq++;
+        const batchId = (await db.insertInto("retention_batches").values({ run_id: runId, seq, status: "applying", rows: JSON.stringify(journal), counts: null, started_at: ctx.clock().toISOString(), applied_at: null }).returning("id").executeTakeFirstOrThrow()).id;
+        const [res] = await connector.apply([{ kind: "delete", dataset: q.dataset, where: { due: q, before: cutoff.toISOString(), range } }]);
+        journal.counts.deleted = res.affected;
+        if (stepped) stepper.observe(res.affected);
+        await options.afterApply?.(seq);
+        await commitBatch(ctx, b, runId, batchId, journal, counts, ctx.clock());
+        counts.done += res.affected;
+        handled += res.affected;
+        cursor = range.to;
+        await takeLease(ctx, leaseName, owner, ctx.clock());
+        options.onProgress?.({ binding: b.id, done: counts.done, due, batches: counts.batches, rowsPerSecond: Math.round(handled / Math.max((Date.now() - t0) / 1000, 0.001)) });
+        continue;
+      }
       const page: DueRow[] = await connector.due({ ...q, before: cutoff, after: cursor, limit: batchSize });
       if (!page.length) break;
       const last = page[page.length - 1].row;
@@ -282,14 +345,14 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
 
     let expiriesSet: number | undefined;
     if (connector.capabilities.ttl && connector.expire && b.rule.period !== "indefinite" && b.rule.action === "delete") expiriesSet = await connector.expire(q, periodMs(b.rule.period), ctx.clock());
-    const post = ttlOnly ? undefined : await connector.dueSummary(q, cutoff);
+    const post = ttlOnly ? undefined : (finalSummary ?? (await connector.dueSummary(q, cutoff, { total: false })));
     const remaining = post?.due ?? 0;
     Object.assign(counts, { remaining, oldest: post?.oldest ?? null });
     const finished = ctx.clock().toISOString();
     await db.updateTable("retention_runs").set({ status: "done", finished_at: finished, counts: JSON.stringify(counts), heartbeat_at: finished }).where("id", "=", runId).execute();
     const held = Object.entries(counts.held).map(([reason, rows]) => ({ reason, rows }));
-    const report: SweepReport = { ...base, cutoff: cutoff.toISOString(), due, deleted: counts.deleted, masked: counts.masked, blocked: counts.blocked, held, alreadyBlocked: counts.alreadyBlocked, batches: counts.batches, resumed, ...(expiriesSet !== undefined ? { expiriesSet } : {}), remaining, runId, ms: Date.now() - started };
-    await appendAudit(ctx.store, { actor: options.actor ?? "retention", action: "retention.swept", subject: b.id, data: { rule: b.ruleId, action: b.rule.action, cutoff: report.cutoff, due, deleted: report.deleted, masked: report.masked, blocked: report.blocked, held, alreadyBlocked: report.alreadyBlocked, batches: report.batches, resumed, remaining, run: runId } }, ctx.clock());
+    const report: SweepReport = { ...base, cutoff: cutoff.toISOString(), due, deleted: counts.deleted, masked: counts.masked, blocked: counts.blocked, held, alreadyBlocked: counts.alreadyBlocked, batches: counts.batches, resumed, ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}), ...(expiriesSet !== undefined ? { expiriesSet } : {}), remaining, runId, ms: Date.now() - started };
+    await appendAudit(ctx.store, { actor: options.actor ?? "retention", action: "retention.swept", subject: b.id, data: { rule: b.ruleId, action: b.rule.action, cutoff: report.cutoff, due, deleted: report.deleted, masked: report.masked, blocked: report.blocked, held, alreadyBlocked: report.alreadyBlocked, batches: report.batches, resumed, ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}), remaining, run: runId } }, ctx.clock());
     return report;
   } catch (err) {
     await ctx.store.db.updateTable("retention_runs").set({ status: "failed", error: (err as Error).message.slice(0, 500) }).where("binding", "=", b.id).where("status", "=", "running").where("owner", "=", owner).execute();
@@ -315,6 +378,84 @@ async function commitBatch(ctx: RetentionContext, b: ResolvedBinding, runId: num
       .where("id", "=", runId)
       .execute();
   });
+}
+
+/**
+ * Steps through integer keys without reading them: the span of the last read
+ * page gives the keys per due row, each stepped batch corrects it, growth is at
+ * most double per batch and the span at most eight batches, so a batch that
+ * meets denser rows than expected stays bounded. Two empty steps in a row hand
+ * back to a read, which jumps to the next due row.
+ */
+class KeyStepper {
+  private span = 0n;
+  private empty = 0;
+  constructor(private readonly batch: number) {}
+  private static int(v: Value | undefined): bigint | undefined {
+    if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
+    if (typeof v === "string" && /^-?\d{1,18}$/.test(v)) return BigInt(v);
+    if (typeof v === "bigint") return v;
+    return undefined;
+  }
+  private static out(n: bigint): Value {
+    return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+  }
+  learn(bounds: DueRange): void {
+    const lo = bounds.from.length === 1 ? KeyStepper.int(bounds.from[0]) : undefined;
+    const hi = bounds.to.length === 1 ? KeyStepper.int(bounds.to[0]) : undefined;
+    this.empty = 0;
+    if (lo === undefined || hi === undefined || bounds.rows < this.batch) {
+      this.span = 0n; // not integers, or the last page: read on
+      return;
+    }
+    const span = ((hi - lo + 1n) * BigInt(this.batch)) / BigInt(bounds.rows);
+    this.span = span > BigInt(this.batch) * 8n ? 0n : span; // sparse due rows: reading finds them faster
+  }
+  next(after: Value): { from: Value; to: Value } | undefined {
+    const a = KeyStepper.int(after);
+    if (a === undefined || this.span <= 0n || this.empty >= 2) return undefined;
+    return { from: KeyStepper.out(a + 1n), to: KeyStepper.out(a + this.span) };
+  }
+  observe(affected: number): void {
+    const max = BigInt(this.batch) * 8n;
+    if (!affected) {
+      this.empty++;
+      this.span = this.span * 2n > max ? max : this.span * 2n;
+      return;
+    }
+    this.empty = affected * 4 < this.batch && this.span >= max ? 2 : 0;
+    let span = (this.span * BigInt(this.batch)) / BigInt(affected);
+    if (span > this.span * 2n) span = this.span * 2n;
+    if (span > max) span = max;
+    this.span = span < 1n ? 1n : span;
+  }
+}
+
+/** The key range of a page of due rows, read by their keys (engines without `dueRange`, composite keys). */
+async function keyRangeOf(connector: Connector, page: DuePage): Promise<DueRange | null> {
+  const rows = await connector.due(page);
+  if (!rows.length) return null;
+  const key = (r: Row) => page.dataset.primaryKey.map((f) => r[f] ?? null) as Value[];
+  return { from: key(rows[0].row), to: key(rows[rows.length - 1].row), rows: rows.length };
+}
+
+/** Whether a row of a journalled key range is still due: then its deletion never reached the database. */
+async function rangeStillDue(connector: Connector, q: ReturnType<typeof dueQuery>, cutoff: Date, range: NonNullable<Journal["range"]>): Promise<boolean> {
+  const [first] = await connector.due({ ...q, before: cutoff, after: range.after ?? undefined, limit: 1, keysOnly: true });
+  if (!first) return false;
+  const key = q.dataset.primaryKey.map((f) => first.row[f] ?? null) as Value[];
+  return rowMatchesRange(key, range.to);
+}
+
+/** Whether a key is at or before `to` in key order. */
+function rowMatchesRange(key: Value[], to: Value[]): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const a = key[i];
+    const b = to[i];
+    if (a === b || String(a) === String(b)) continue;
+    return typeof a === "number" && typeof b === "number" ? a < b : /^-?\d+$/.test(String(a)) && /^-?\d+$/.test(String(b)) ? BigInt(String(a)) < BigInt(String(b)) : String(a) < String(b);
+  }
+  return true;
 }
 
 /** Whether any journalled row no longer holds what it held before the batch: then the batch was applied. */
