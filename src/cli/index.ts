@@ -4,6 +4,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { verifyAudit, listAudit } from "../audit/index.js";
@@ -328,7 +329,7 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
   );
   const { startRetentionSchedule } = await import("../retention/index.js");
   const stopRetention = startRetentionSchedule(
-    { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date() },
+    { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date(), outboxDir: io.env.PLEDGE_SMTP_URL ? undefined : join(io.env.PLEDGE_DATA_DIR ?? ".pledge", "outbox") },
     { onReport: (r) => io.err(`retention ${r.binding}: ${r.deleted} deleted, ${r.masked} masked, ${r.blocked} kept and blocked, ${r.remaining} left due`), onError: (b, err) => io.err(`retention ${b}: FAILED: ${(err as Error).message}`) },
   );
   io.err(`pledge worker running tasks and retention sweeps for ${d.organization.name}; stop with Ctrl-C`);
@@ -372,7 +373,7 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
   const open = async (positional: string | undefined) => {
     const loaded = await loadDeclaration(declarationPath(positional, io));
     const store = await openStore(storeOptions(io));
-    const ctx = { store, declaration: () => loaded.declaration, env: io.env, cwd: process.cwd(), clock: () => new Date() };
+    const ctx = { store, declaration: () => loaded.declaration, env: io.env, cwd: process.cwd(), clock: () => new Date(), outboxDir: io.env.PLEDGE_SMTP_URL ? undefined : join(io.env.PLEDGE_DATA_DIR ?? ".pledge", "outbox") };
     return { ctx, store };
   };
   const days = (n: number | null) => (n === null ? "—" : `${n.toLocaleString("en")} d`);
@@ -427,7 +428,7 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
           continue;
         }
         const held = x.held.reduce((a, h) => a + h.rows, 0);
-        io.out(`${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`);
+        io.out(`${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""}${x.uncountedBatches ? ` · ${x.uncountedBatches} batch${x.uncountedBatches === 1 ? "" : "es"} applied before the interruption without a count` : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`);
         for (const h of x.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
       }
       for (const o of ownData) io.out(`${o.binding}: ${o.deleted.toLocaleString("en")} deleted`);

@@ -551,6 +551,22 @@ const Children = z.strictObject({
   description: text.optional(),
 });
 
+/**
+ * How long Pledge keeps its own records of people (request records are set in
+ * `rights.requestRecords`). Each is swept by the retention worker and listed in
+ * `pledge retention plan` and `verify`.
+ */
+const OwnData = z.strictObject({
+  /** Console sessions: deleted this long after they expire. */
+  sessions: Duration.default("1 day"),
+  /** Verification codes of rights requests: deleted this long after they expire. */
+  verificationCodes: Duration.default("1 day"),
+  /** Consent records: kept as proof this long after the choice's validity ends, then deleted. */
+  consentProof: Duration.default("3 years"),
+  /** Mail written to the outbox directory (outbox mode, without SMTP): deleted at this age. */
+  outbox: Duration.default("30 days"),
+});
+
 const DeclarationBase = z.strictObject({
   version: text.describe("The version of the declaration, as published in the notice."),
   effectiveDate: isoDate,
@@ -562,6 +578,7 @@ const DeclarationBase = z.strictObject({
   retention: z.record(id, RetentionRule).default({}),
   consent: Consent.optional(),
   rights: Rights,
+  ownData: OwnData.default({ sessions: "1 day", verificationCodes: "1 day", consentProof: "3 years", outbox: "30 days" }),
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
   governance: Governance.optional(),
   processorActivities: z.record(id, ProcessorActivity).default({}),

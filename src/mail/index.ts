@@ -34,6 +34,8 @@ export interface MailMessage {
 export interface Mailer {
   /** `smtp` delivers; `outbox` writes files (development, demos, tests). */
   readonly mode: "smtp" | "outbox";
+  /** Outbox mode: the directory its files are written to (swept by `ownData.outbox`). */
+  readonly outboxDir?: string;
   send(message: MailMessage): Promise<{ messageId: string; file?: string }>;
 }
 
@@ -71,6 +73,7 @@ export function createMailer(options: MailerOptions = {}): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return {
     mode: "outbox",
+    outboxDir: dir,
     async send(m) {
       const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
       await mkdir(dir, { recursive: true });

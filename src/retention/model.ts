@@ -12,6 +12,8 @@ export interface RetentionContext {
   /** Where relative connector paths are resolved. */
   cwd?: string;
   clock: () => Date;
+  /** The mail outbox directory (outbox mode), swept by `ownData.outbox`. */
+  outboxDir?: string;
   /** Opens a system's connector; by default from the declaration (tests pass their own). */
   connect?: (system: string) => Connector | undefined;
 }

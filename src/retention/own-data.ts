@@ -5,11 +5,19 @@
  * - unconfirmed newsletter sign-ups: the newsletter purpose's rule from
  *   `unconfirmed_signup` (else the newsletter's `deleteUnconfirmedAfter`);
  * - request records: `rights.requestRecords` after a request closes (11 CCR § 7101: 24 months);
- * - exports: until they expire.
+ * - exports: until they expire;
+ * - console sessions and verification codes: `ownData.sessions` and
+ *   `ownData.verificationCodes` after they expire;
+ * - consent records: `ownData.consentProof` after each record's `valid_until`;
+ * - the mail outbox's files: at the age `ownData.outbox`.
  *
  * The first and the last are swept here (and by every server's worker); request
  * records by the requests worker, which also redacts them.
  */
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Kysely } from "kysely";
+import { appendAudit } from "../audit/index.js";
 import { addDuration, doubleOptInOf, parseDuration } from "../declaration/index.js";
 import { periodMs, type RetentionContext } from "./model.js";
 import type { PlanEntry } from "./plan.js";
@@ -20,6 +28,8 @@ interface OwnData {
   period: string;
   /** Covered rows, due rows, and the oldest clock. */
   measure(ctx: RetentionContext, now: Date): Promise<{ rows: number; due: number; oldest: string | null }>;
+  /** What the clock is, where it is not the row's creation (then ages are counted from it). */
+  clockLabel?: string;
   /** Deletes what is due; returns how many. Undefined when another job sweeps it. */
   sweep?(ctx: RetentionContext, now: Date): Promise<number>;
 }
@@ -79,7 +89,65 @@ function ownData(ctx: RetentionContext): OwnData[] {
       return n;
     },
   });
+  const own = decl.ownData;
+  out.push(expiring(ctx, "pledge.sessions/sessions", "ownData.sessions", own.sessions, "sessions", "expires_at", "expiry"));
+  out.push(expiring(ctx, "pledge.verifications/verificationCodes", "ownData.verificationCodes", own.verificationCodes, "verifications", "expires_at", "expiry"));
+  // A consent record proves a choice until its validity ends, and is kept as proof for consentProof after.
+  out.push(expiring(ctx, "pledge.consent_events/consentProof", "ownData.consentProof", own.consentProof, "consent_events", "valid_until", "end of validity"));
+  if (ctx.outboxDir) {
+    const dir = ctx.outboxDir;
+    const files = () => {
+      try {
+        return readdirSync(dir, { withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => ({ path: join(dir, e.name), at: statSync(join(dir, e.name)).mtime.toISOString() }));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw err;
+      }
+    };
+    out.push({
+      binding: "pledge.outbox/outbox",
+      rule: "ownData.outbox",
+      period: own.outbox,
+      async measure(_c, now) {
+        const all = files();
+        const cut = before(now, own.outbox);
+        return { rows: all.length, due: all.filter((f) => f.at < cut).length, oldest: all.map((f) => f.at).sort()[0] ?? null };
+      },
+      async sweep(_c, now) {
+        const cut = before(now, own.outbox);
+        let n = 0;
+        for (const f of files()) {
+          if (f.at >= cut) continue;
+          rmSync(f.path, { force: true });
+          n++;
+        }
+        return n;
+      },
+    });
+  }
   return out;
+}
+
+/** A table of Pledge's own whose rows carry an end (`expires_at`, `valid_until`): deleted `period` after it. */
+function expiring(ctx: RetentionContext, binding: string, rule: string, period: string, table: "sessions" | "verifications" | "consent_events", column: "expires_at" | "valid_until", clockLabel: string): OwnData {
+  const db = ctx.store.db as unknown as Kysely<Record<string, Record<string, string>>>;
+  return {
+    binding,
+    rule,
+    period,
+    clockLabel,
+    async measure(_c, now) {
+      const r = await db.selectFrom(table).select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min(column).as("oldest")]).executeTakeFirst();
+      const due = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).where(column, "<", before(now, period)).executeTakeFirst();
+      return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
+    },
+    async sweep(_c, now) {
+      const r = await db.deleteFrom(table).where(column, "<", before(now, period)).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
 }
 
 /** Plan entries for Pledge's own data. */
@@ -101,9 +169,9 @@ export async function ownDataPlan(ctx: RetentionContext, now: Date): Promise<Pla
       blocked: 0,
       unexplained: m.due,
       oldest: m.oldest,
-      oldestDays: m.oldest ? Math.floor((now.getTime() - Date.parse(m.oldest)) / 86_400_000) : null,
+      oldestDays: m.oldest ? Math.max(0, Math.floor((now.getTime() - Date.parse(m.oldest)) / 86_400_000)) : null,
       limitDays: Math.round(periodMs(o.period) / 86_400_000),
-      ...(o.sweep ? {} : { note: "swept by the requests worker, which redacts and deletes closed requests" }),
+      ...(o.sweep ? (o.clockLabel ? { note: `ages counted from each row's ${o.clockLabel}` } : {}) : { note: "swept by the requests worker, which redacts and deletes closed requests" }),
     });
   }
   return out;
@@ -113,5 +181,7 @@ export async function ownDataPlan(ctx: RetentionContext, now: Date): Promise<Pla
 export async function sweepOwnData(ctx: RetentionContext, now: Date): Promise<{ binding: string; deleted: number }[]> {
   const out: { binding: string; deleted: number }[] = [];
   for (const o of ownData(ctx)) if (o.sweep) out.push({ binding: o.binding, deleted: await o.sweep(ctx, now) });
+  const changed = out.filter((o) => o.deleted > 0);
+  if (changed.length) await appendAudit(ctx.store, { actor: "retention", action: "retention.own_swept", subject: "pledge", data: { deleted: Object.fromEntries(changed.map((o) => [o.binding, o.deleted])) } }, now);
   return out;
 }

@@ -6,10 +6,14 @@
  */
 import { Cron } from "croner";
 import { sweepBinding, type SweepReport } from "./sweep.js";
+import { sweepOwnData } from "./own-data.js";
 import { bindingsOf, type RetentionContext } from "./model.js";
 
 /** The schedule of a rule when it declares none. */
 export const DEFAULT_SCHEDULE = "0 3 * * *";
+
+/** When Pledge's own data is swept: hourly. */
+export const OWN_DATA_SCHEDULE = "17 * * * *";
 
 /** Whether a cron expression is one the scheduler runs; the error says why not. */
 export function checkSchedule(expr: string): string | undefined {
@@ -55,5 +59,20 @@ export function startRetentionSchedule(ctx: RetentionContext, hooks: { onReport?
       }
     });
   });
+  // Pledge's own data (sessions, codes, consent proof, outbox, exports): hourly; deleting what is due twice deletes nothing more.
+  let ownRunning = false;
+  jobs.push(
+    new Cron(OWN_DATA_SCHEDULE, { timezone: "UTC", protect: true, unref: true }, async () => {
+      if (ownRunning) return;
+      ownRunning = true;
+      try {
+        await sweepOwnData(ctx, ctx.clock());
+      } catch (err) {
+        hooks.onError?.("pledge", err);
+      } finally {
+        ownRunning = false;
+      }
+    }),
+  );
   return () => jobs.forEach((j) => j.stop());
 }

@@ -265,7 +265,7 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   );
 
   // --- retention ---------------------------------------------------------
-  const rctx = (): RetentionContext => ({ store: ctx.store, declaration: decl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock });
+  const rctx = (): RetentionContext => ({ store: ctx.store, declaration: decl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock, outboxDir: ctx.mailer.outboxDir });
   const retentionPage = async (c: Context, principal: Principal, extra: { result?: SweepReport; error?: string } = {}) => {
     const r = rctx();
     const obsolescence: Record<string, string | undefined> = {};

@@ -53,6 +53,7 @@ export function mailSender(decl: Declaration, env: Record<string, string | undef
 function logMailFailures(mailer: Mailer, logger: Logger): Mailer {
   return {
     mode: mailer.mode,
+    outboxDir: mailer.outboxDir,
     async send(m) {
       try {
         return await mailer.send(m);
@@ -157,7 +158,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Retention rules sweep on their schedules; the lease in the store lets one server sweep a binding at a time.
   const stopRetention = worker
     ? startRetentionSchedule(
-        { store, declaration: () => options.declaration.declaration, env, cwd: options.cwd ?? process.cwd(), clock: () => new Date() },
+        { store, declaration: () => options.declaration.declaration, env, cwd: options.cwd ?? process.cwd(), clock: () => new Date(), outboxDir: mailer.outboxDir },
         { onReport: (r) => logger.info({ binding: r.binding, due: r.due, deleted: r.deleted, masked: r.masked, blocked: r.blocked, remaining: r.remaining }, "retention sweep"), onError: (binding, err) => logger.error({ binding, err: (err as Error).message }, "retention sweep failed") },
       )
     : undefined;

@@ -5,7 +5,7 @@
  * applying a batch twice, and one sweep of a binding at a time.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
@@ -157,6 +157,61 @@ forEachStore("retention in the store", (target) => {
     assert.deepEqual(r.ownData.find((o) => o.binding === "pledge.exports/expiry"), { binding: "pledge.exports/expiry", deleted: 1 });
     assert.equal((await store.db.selectFrom("exports").selectAll().execute()).length, 0);
     assert.ok(!(await verifyRetention(ctx)).failures.some((f) => f.startsWith("pledge.")));
+  });
+
+  it("Pledge's own data: expired sessions and codes, consent proof past its period and old outbox mail go at the declared periods, and nothing else", async () => {
+    const outbox = join(dir, "outbox");
+    mkdirSync(outbox, { recursive: true });
+    const mail = (name: string, at: string) => {
+      writeFileSync(join(outbox, name), "To: a@b.example\n\ncode 123456");
+      utimesSync(join(outbox, name), new Date(at), new Date(at));
+    };
+    mail("old.eml", "2026-10-01T00:00:00Z"); // 50 days: past 30
+    mail("new.eml", "2026-11-10T00:00:00Z");
+    const day = (d: string) => `${d}T12:00:00.000Z`;
+    await store.db.insertInto("sessions").values([
+      { id_hash: "s-old", user_id: 1, csrf_token: "x", created_at: day("2026-11-01"), expires_at: day("2026-11-18") }, // expired 2 days ago
+      { id_hash: "s-just", user_id: 1, csrf_token: "x", created_at: day("2026-11-19"), expires_at: "2026-11-20T06:00:00.000Z" }, // expired 6 hours ago
+      { id_hash: "s-live", user_id: 1, csrf_token: "x", created_at: day("2026-11-20"), expires_at: day("2026-11-21") },
+    ]).execute();
+    await store.db.insertInto("verifications").values([
+      { request_id: "req_oldcode", code_hash: "h", expires_at: day("2026-11-10"), attempts: 0, sent_at: day("2026-11-10") },
+      { request_id: "req_newcode", code_hash: "h", expires_at: day("2026-11-21"), attempts: 0, sent_at: day("2026-11-20") },
+    ]).execute();
+    const consent = (record_id: string, at: string, valid_until: string) => ({ record_id, device_id: "d", subject_id: null, categories: "{}", purposes: "{}", services: "{}", declaration_version: "1", material_key: "k", text_hash: "t", language: "en", jurisdiction: "EU", method: "banner", at, valid_until });
+    await store.db.insertInto("consent_events").values([consent("c-2021", day("2021-06-01"), day("2022-06-01")), consent("c-2023", day("2023-06-01"), day("2024-06-01"))]).execute();
+
+    const ownCtx: RetentionContext = { ...ctx, outboxDir: outbox };
+    const plan = Object.fromEntries((await planRetention(ownCtx)).filter((e) => e.system === "pledge").map((e) => [e.binding, e]));
+    assert.equal(plan["pledge.sessions/sessions"].due, 1);
+    assert.equal(plan["pledge.verifications/verificationCodes"].due, 1);
+    assert.equal(plan["pledge.consent_events/consentProof"].due, 1, "valid until 2022-06, kept as proof 3 years: due since 2025-06");
+    assert.equal(plan["pledge.outbox/outbox"].due, 1);
+    const v = await verifyRetention(ownCtx);
+    assert.ok(v.failures.some((f) => f.startsWith("pledge.sessions/sessions (ownData.sessions): 1 row older than 1 day")), v.failures.join("\n"));
+
+    const r = await sweepRetention(ownCtx);
+    const deleted = Object.fromEntries(r.ownData.map((o) => [o.binding, o.deleted]));
+    assert.equal(deleted["pledge.sessions/sessions"], 1);
+    assert.equal(deleted["pledge.verifications/verificationCodes"], 1);
+    assert.equal(deleted["pledge.consent_events/consentProof"], 1);
+    assert.equal(deleted["pledge.outbox/outbox"], 1);
+    assert.deepEqual((await store.db.selectFrom("sessions").select("id_hash").orderBy("id_hash").execute()).map((x) => x.id_hash), ["s-just", "s-live"]);
+    assert.deepEqual((await store.db.selectFrom("verifications").select("request_id").execute()).map((x) => x.request_id), ["req_newcode"]);
+    assert.deepEqual((await store.db.selectFrom("consent_events").select("record_id").execute()).map((x) => x.record_id), ["c-2023"]);
+    assert.deepEqual(readdirSync(outbox), ["new.eml"]);
+    assert.ok(!(await verifyRetention(ownCtx)).failures.some((f) => f.startsWith("pledge.")));
+    const audit = [...(await store.db.selectFrom("audit_pending").select("action").execute()), ...(await store.db.selectFrom("audit_log").select("action").execute())];
+    assert.ok(audit.some((a) => a.action === "retention.own_swept"));
+
+    // the declaration sets each period: a week for sessions keeps the one that expired 2 days ago
+    await store.db.insertInto("sessions").values({ id_hash: "s-old", user_id: 1, csrf_token: "x", created_at: day("2026-11-01"), expires_at: day("2026-11-18") }).execute();
+    const week = parseDeclaration(YAML.replace("rights:\n", "ownData: { sessions: 7 days }\nrights:\n")).declaration;
+    await sweepRetention({ ...ownCtx, declaration: () => week });
+    assert.equal((await store.db.selectFrom("sessions").select("id_hash").where("id_hash", "=", "s-old").execute()).length, 1);
+    await store.db.deleteFrom("sessions").execute();
+    await store.db.deleteFrom("verifications").execute();
+    await store.db.deleteFrom("consent_events").execute();
   });
 
   async function buildFreshEvents() {
