@@ -142,7 +142,7 @@ export function describeRetention(rule: RetentionRule, category?: string, option
         : `${period} ${FROM_TEXT[rule.from]}, ${ACTION_TEXT[rule.action]}`;
   const scope = rule.jurisdictions?.length ? ` (applies to ${rule.jurisdictions.join(", ")})` : "";
   const exceptions = options.brief ? [] : rule.exceptions.filter((e) => !category || !e.dataCategories.length || e.dataCategories.some((c) => categoryWithin(category, c) || categoryWithin(c, category)));
-  const ex = exceptions.length ? `. Exceptions: ${exceptions.map((e) => e.reason.replace(/\.$/, "") + (e.period ? ` (up to ${singularDuration(e.period)})` : "")).join("; ")}` : "";
+  const ex = exceptions.length ? `. Exceptions: ${exceptions.map((e) => e.reason.replace(/\.$/, "") + (e.period ? ` (up to ${singularDuration(e.period)})` : "") + (e.basis === "legal_obligation" || e.basis === "legal_claims" ? " — blocked from any other use" : "")).join("; ")}` : "";
   return base + scope + ex;
 }
 

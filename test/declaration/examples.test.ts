@@ -82,7 +82,7 @@ describe("the seed declarations through `pledge check`", () => {
     assert.deepEqual(json.findings.map((f) => f.rule), ["no-systems"]);
     // The notice prints the tax and SEPA exceptions only beside the records they cover.
     const md = (await runCli(["notice", `examples/${MORE_EXAMPLES.seniorVision}`, "--format", "md"])).stdout;
-    assert.match(md, /^\| SEPA direct debit mandate \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted\. Exceptions: SEPA mandate data is deleted after the direct debit authorisation ends and civil limitation periods expire \|$/m);
+    assert.match(md, /^\| SEPA direct debit mandate \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted\. Exceptions: SEPA mandate data is deleted after the direct debit authorisation ends and civil limitation periods expire — blocked from any other use \|$/m);
     assert.match(md, /^\| Email address \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted \|$/m);
     assert.match(md, /Legitimate interests \(GDPR Art 6\(1\)\(f\)\), for organising the association/);
   });

@@ -214,7 +214,7 @@ describe("the notice states only what the declaration states", () => {
       .replace("  two_years: { period: 2 years, from: collection, action: delete }", "  two_years:\n    period: 2 years\n    from: membership_end\n    action: delete\n    exceptions:\n      - { reason: SEPA mandates are kept 14 months after the last debit, basis: legal_obligation, period: 14 months, dataCategories: [user.financial.sepa_mandate] }");
     const html = renderNoticeHtml(buildNotice(parseDeclaration(yaml).declaration));
     const retention = section(html, "retention")!;
-    assert.match(retention, /<td>SEPA mandate<\/td><td>Orders<\/td><td>Kept for as long as the membership lasts, and 2 years after the membership ends; then deleted\. Exceptions: SEPA mandates are kept 14 months after the last debit \(up to 14 months\)<\/td>/);
+    assert.match(retention, /<td>SEPA mandate<\/td><td>Orders<\/td><td>Kept for as long as the membership lasts, and 2 years after the membership ends; then deleted\. Exceptions: SEPA mandates are kept 14 months after the last debit \(up to 14 months\) — blocked from any other use<\/td>/);
     assert.match(retention, /<td>Email address<\/td><td>Orders<\/td><td>Kept for as long as the membership lasts, and 2 years after the membership ends; then deleted<\/td>/);
     assert.ok(!retention.includes(" / "));
   });
