@@ -265,6 +265,22 @@ export function rowCovered(row: Row, q: DueQuery): boolean {
   return true;
 }
 
+/** The due summary of rows read one by one (engines without a query language: files, Redis). */
+export async function summarizeDue(rows: AsyncIterable<Row> | Iterable<Row>, query: DueQuery, before: Date): Promise<DueSummary> {
+  let covered = 0;
+  let due = 0;
+  let oldest: Date | undefined;
+  for await (const row of rows) {
+    if (!rowCovered(row, query)) continue;
+    covered++;
+    const c = clockOfRow(row, query.clock);
+    if (!c) continue;
+    if (c < before) due++;
+    if (!oldest || c < oldest) oldest = c;
+  }
+  return { rows: covered, due, oldest: oldest?.toISOString() ?? null };
+}
+
 /** JSON-safe values: bigints and buffers as text. Dates arrive as the engine's own text, never as a JavaScript Date. */
 export function normalizeRow(row: Row): Row {
   const out: Row = {};

@@ -1,22 +1,17 @@
 /** In Chromium: a request goes through the privacy center from the form to the downloaded ZIP. */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { strFromU8, unzipSync } from "fflate";
 import type { Browser } from "playwright-core";
 import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { startDemoServer, type DemoServer } from "../helpers/demo-server.js";
 
 describe("the privacy center in Chromium", () => {
-  let child: ChildProcess;
+  let server: DemoServer | undefined;
   let browser: Browser;
   let url = "";
-  let stderr = "";
   let dir = "";
   let skip: string | undefined;
 
@@ -26,28 +21,14 @@ describe("the privacy center in Chromium", () => {
       if (process.env.CI === "true") throw new Error(skip);
       return;
     }
-    dir = mkdtempSync(join(tmpdir(), "pledge-browser-"));
-    child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"], {
-      cwd: dir,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"), PLEDGE_LOG_LEVEL: "silent" },
-    });
-    child.stderr!.on("data", (d) => (stderr += d));
-    url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no server: ${stderr}`)), 30_000);
-      child.stderr!.on("data", () => {
-        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/privacy /.exec(stderr);
-        if (m) {
-          clearTimeout(t);
-          resolve(m[1]);
-        }
-      });
-    });
+    server = await startDemoServer("pledge-browser-");
+    url = server.url;
+    dir = server.dir;
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    child?.kill("SIGTERM");
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    server?.stop();
   });
 
   /** Asks for a copy of one's data in the privacy center, enters the code from the console, and downloads the ZIP. */
@@ -66,7 +47,7 @@ describe("the privacy center in Chromium", () => {
     assert.match((await page.textContent("main")) ?? "", new RegExp(`We sent a 6-digit code to ${email[0]}\\*\\*\\*@example\\.net`));
     const requestId = page.url().split("/").pop()!;
     // No SMTP is configured: the code is printed on the console and the mail is in the outbox.
-    const code = new RegExp(`\\(request ${requestId}\\): (\\d{6})`).exec(stderr)?.[1];
+    const code = new RegExp(`\\(request ${requestId}\\): (\\d{6})`).exec(server!.stderr())?.[1];
     assert.ok(code, "the code was printed");
     await page.getByLabel("Code").fill(code);
     await page.getByRole("button", { name: "Confirm" }).click();

@@ -1,22 +1,17 @@
 /** In Chromium: the console's retention page on the demo — limits against the oldest rows, a hold placed and lifted, a sweep run, its chart. */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { startDemoServer, type DemoServer } from "../helpers/demo-server.js";
 
 describe("the retention page in Chromium", () => {
-  let child: ChildProcess;
+  let server: DemoServer | undefined;
   let browser: Browser;
   let page: Page;
   let url = "";
-  let stderr = "";
   let dir = "";
   let skip: string | undefined;
 
@@ -26,27 +21,14 @@ describe("the retention page in Chromium", () => {
       if (process.env.CI === "true") throw new Error(skip);
       return;
     }
-    dir = mkdtempSync(join(tmpdir(), "pledge-browser-ret-"));
-    child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"], {
-      cwd: dir,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"), PLEDGE_LOG_LEVEL: "silent" },
-    });
-    child.stderr!.on("data", (d) => (stderr += d));
-    url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no server: ${stderr}`)), 30_000);
-      child.stderr!.on("data", () => {
-        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/privacy /.exec(stderr);
-        if (m && /with password (\S+)/.test(stderr)) {
-          clearTimeout(t);
-          resolve(m[1]);
-        }
-      });
-    });
+    server = await startDemoServer("pledge-browser-ret-");
+    url = server.url;
+    dir = server.dir;
     browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(`${url}/admin/login`);
     await page.getByLabel("Email").fill("demo@pledge.local");
-    await page.getByLabel("Password").fill(/with password (\S+)/.exec(stderr)![1]);
+    await page.getByLabel("Password").fill(server!.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${url}/admin`).catch(async (err) => {
       throw new Error(`${page.url()}: ${await page.textContent("main")}`, { cause: err });
@@ -54,8 +36,7 @@ describe("the retention page in Chromium", () => {
   });
   after(async () => {
     await browser?.close();
-    child?.kill("SIGTERM");
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    server?.stop();
   });
 
   const row = (binding: string) => page.locator(`#rule-${binding.replace(/[^A-Za-z0-9_-]/g, "-")}`);

@@ -9,7 +9,7 @@ import { open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, basename, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { clockOfRow, ConnectorError, countValues, rowCovered, rowMatches, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
+import { clockOfRow, ConnectorError, countValues, rowCovered, rowMatches, summarizeDue, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
 import type { SchemaSnapshot, TableInfo } from "../schema.js";
 import { formatCsvLine, parseCsvLine } from "./csv.js";
 
@@ -158,22 +158,11 @@ export function createFilesConnector(system: string, directory: string, options:
     },
     async dueSummary(query: DueQuery, before: Date): Promise<DueSummary> {
       await started();
-      let rows = 0;
-      let due = 0;
-      let oldest: Date | undefined;
       try {
-        for await (const row of rowsOf(query.dataset)) {
-          if (!rowCovered(row, query)) continue;
-          rows++;
-          const c = clockOfRow(row, query.clock);
-          if (!c) continue;
-          if (c < before) due++;
-          if (!oldest || c < oldest) oldest = c;
-        }
+        return await summarizeDue(rowsOf(query.dataset), query, before);
       } catch (err) {
         throw fail(`reading ${pathOf(query.dataset)}`, err);
       }
-      return { rows, due, oldest: oldest?.toISOString() ?? null };
     },
     async count(ds, field, values) {
       return countValues(await this.find(ds, { field, values }), field, values);

@@ -4,7 +4,7 @@
  * reads the key directly; any other field is matched by scanning the pattern.
  */
 import { Redis } from "ioredis";
-import { clockOfRow, ConnectorError, countValues, isDueSelector, isKeySelector, rowCovered, rowMatches, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "../types.js";
+import { clockOfRow, ConnectorError, countValues, isDueSelector, isKeySelector, rowCovered, rowMatches, summarizeDue, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "../types.js";
 import type { SchemaSnapshot, TableInfo } from "../schema.js";
 
 const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
@@ -123,18 +123,7 @@ export function createRedisConnector(system: string, url: string, options: Conne
     async dueSummary(query: DueQuery, before: Date): Promise<DueSummary> {
       try {
         await ready();
-        let rows = 0;
-        let due = 0;
-        let oldest: Date | undefined;
-        for (const [, row] of await all(query.dataset)) {
-          if (!rowCovered(row, query)) continue;
-          rows++;
-          const c = clockOfRow(row, query.clock);
-          if (!c) continue;
-          if (c < before) due++;
-          if (!oldest || c < oldest) oldest = c;
-        }
-        return { rows, due, oldest: oldest?.toISOString() ?? null };
+        return await summarizeDue((await all(query.dataset)).map(([, row]) => row), query, before);
       } catch (err) {
         throw fail(`reading ${query.dataset.keyPattern ?? query.dataset.name}`, err);
       }
