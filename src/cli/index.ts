@@ -72,8 +72,9 @@ Usage:
   pledge retention plan [pledge.yaml] [--rule R] [--format text|json]
                                    dry run: per rule and dataset, rows due now, held and why, kept and blocked,
                                    the oldest row's age against the limit
-  pledge retention run [pledge.yaml] [--rule R] [--batch N]
-                                   sweep now, with a progress bar; exit 1 if a system failed
+  pledge retention run [pledge.yaml] [--rule R] [--batch N] [--parallel N]
+                                   sweep now, with a progress bar; exit 1 if a system failed; --parallel 2..4
+                                   deletes that many key ranges at once on tables nothing references
   pledge retention verify [pledge.yaml] [--rule R]     the promise check: exit 1 when a dataset holds a row older
                                    than its limit that no hold or exception explains
   pledge retention hold --system S [--dataset D] [--key K] [--before YYYY-MM-DD] [--until YYYY-MM-DD] --reason R
@@ -415,12 +416,13 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
     }
   }
   if (sub === "run") {
-    const { values, positionals } = parse(rest, { rule: { type: "string" }, batch: { type: "string", default: "2000" } });
+    const { values, positionals } = parse(rest, { rule: { type: "string" }, batch: { type: "string", default: "2000" }, parallel: { type: "string", default: "1" } });
     const batchSize = pick(z.coerce.number().int().min(1).max(100_000), values.batch, "batch");
+    const parallel = pick(z.coerce.number().int().min(1).max(4), values.parallel, "parallel");
     const { ctx, store } = await open(positionals[0]);
     const bar = progressBar(io);
     try {
-      const { reports, failures, ownData } = await r.sweepRetention(ctx, { rule: values.rule, batchSize, trigger: "cli", actor, onProgress: (p) => bar.update(p.binding, p.done, p.due, p.rowsPerSecond) });
+      const { reports, failures, ownData } = await r.sweepRetention(ctx, { rule: values.rule, batchSize, parallel, trigger: "cli", actor, onProgress: (p) => bar.update(p.binding, p.done, p.due, p.rowsPerSecond) });
       bar.end();
       for (const x of reports) {
         if (x.skipped || (x.note && !x.due)) {
@@ -428,7 +430,7 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
           continue;
         }
         const held = x.held.reduce((a, h) => a + h.rows, 0);
-        io.out(`${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""}${x.uncountedBatches ? ` · ${x.uncountedBatches} batch${x.uncountedBatches === 1 ? "" : "es"} applied before the interruption without a count` : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`);
+        io.out(`${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""}${x.expiriesHeld ? ` · ${x.expiriesHeld.toLocaleString("en")} kept from expiring by a hold` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""}${x.uncountedBatches ? ` · ${x.uncountedBatches} batch${x.uncountedBatches === 1 ? "" : "es"} applied before the interruption without a count` : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`);
         for (const h of x.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
       }
       for (const o of ownData) io.out(`${o.binding}: ${o.deleted.toLocaleString("en")} deleted`);
@@ -449,6 +451,10 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
       io.out(`hold ${id} placed on ${[values.system, values.dataset, values.key].filter(Boolean).join(".")}${values.before ? ` (rows before ${values.before})` : ""}: ${input.data.reason}`);
       return 0;
     } catch (err) {
+      if (err instanceof r.RetentionError && err.code === "UNREACHABLE") {
+        io.err(err.message);
+        return 1;
+      }
       if (err instanceof r.RetentionError) throw new UsageError(err.message);
       throw err;
     } finally {

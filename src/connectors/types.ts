@@ -199,9 +199,11 @@ export interface Connector {
   /**
    * Engines with `capabilities.ttl`: gives every key of the dataset an expiry
    * at its clock plus `periodMs` (or, for keys without a clock field and
-   * without an expiry, `periodMs` from now). Returns how many keys it set.
+   * without an expiry, `periodMs` from now). A key `held` answers true for
+   * loses any expiry instead: nothing a legal hold keeps may expire. Returns
+   * how many keys it set, and how many it kept.
    */
-  expire?(query: DueQuery, periodMs: number, now: Date): Promise<number>;
+  expire?(query: DueQuery, periodMs: number, now: Date, held?: (row: Row, clock: string | null) => boolean | Promise<boolean>): Promise<{ set: number; held: number }>;
   /**
    * The live schema: tables (or files) with their columns, keys and indexes.
    * Tables are named as the engine names them; `tables` limits the answer.

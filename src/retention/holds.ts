@@ -7,9 +7,11 @@
  */
 import { z } from "zod";
 import { appendAudit } from "../audit/index.js";
+import type { Dataset, ResolvedBinding } from "../declaration/index.js";
 import { collectSystem, rowKey } from "../execution/index.js";
 import type { Connector, Row, Value } from "../connectors/index.js";
-import { RetentionError, type RetentionContext } from "./model.js";
+import { identityHash } from "../requests/index.js";
+import { connectorFor, dueQuery, periodMs, RetentionError, bindingsOf, type RetentionContext } from "./model.js";
 
 /** A hold as staff place it (the HTTP body and the CLI flags parse into this). */
 export const HoldInput = z.strictObject({
@@ -51,7 +53,12 @@ function caseKey(key: string, pkFields: string[]): string {
   return JSON.stringify([/^-?\d+$/.test(t) ? Number(t) : t]);
 }
 
-/** Places a hold; returns its id. */
+/**
+ * Places a hold; returns its id. Keys of the held datasets that an engine
+ * would expire by itself (Redis TTLs the sweeps set) lose their expiry at once,
+ * so nothing held expires before the next sweep; when that cannot be done the
+ * hold stays placed and a RetentionError (`UNREACHABLE`) says which system.
+ */
 export async function placeHold(ctx: RetentionContext, input: HoldInput, by: string): Promise<number> {
   const decl = ctx.declaration();
   const sys = decl.systems[input.system];
@@ -69,6 +76,22 @@ export async function placeHold(ctx: RetentionContext, input: HoldInput, by: str
     .returning("id")
     .executeTakeFirstOrThrow();
   await appendAudit(ctx.store, { actor: by, action: "retention.hold_placed", subject: `hold:${r.id}`, data: { ...input } }, ctx.clock());
+  const unreached: string[] = [];
+  for (const b of bindingsOf(decl).filter((x) => x.system === input.system && (input.scope === "system" || x.dataset === input.dataset))) {
+    const connector = connectorFor(ctx, b.system);
+    if (!connector.capabilities.ttl) {
+      await connector.close().catch(() => {});
+      continue;
+    }
+    try {
+      await setExpiries(ctx, b, connector);
+    } catch (err) {
+      unreached.push(`${b.system}.${b.dataset}: ${(err as Error).message}`);
+    } finally {
+      await connector.close().catch(() => {});
+    }
+  }
+  if (unreached.length) throw new RetentionError("UNREACHABLE", `hold ${r.id} is placed, but the expiries of its keys could not be removed (the next sweep tries again): ${unreached.join("; ")}`);
   return r.id;
 }
 
@@ -117,4 +140,41 @@ export async function holdsFor(ctx: RetentionContext, system: string, dataset: s
     }
   }
   return { whole, rows };
+}
+
+/** Whether a hold in force keeps this row of a dataset: the reason, or undefined. A row whose clock is unknown is held by a hold on rows before a date. */
+export function heldReason(holds: DatasetHolds, dataset: string, ds: Dataset, row: Row, clock: string | null): string | undefined {
+  const whole = holds.whole.find((h) => !h.before || !clock || clock < `${h.before}T00:00:00.000Z`);
+  return whole ? `legal hold: ${whole.reason}` : holds.rows[dataset]?.get(rowKey(ds, row));
+}
+
+/** Whether any legal hold on a person is in force (then every row is checked against them). */
+export async function anyPersonHolds(ctx: RetentionContext): Promise<boolean> {
+  return !!(await ctx.store.db.selectFrom("legal_holds").select("id").where("lifted_at", "is", null).limit(1).executeTakeFirst());
+}
+
+/** Whether a legal hold on a person covers the identities this row holds. */
+export async function personHeld(ctx: RetentionContext, ds: Dataset, row: Row): Promise<boolean> {
+  const hashes: string[] = [];
+  for (const [fname, f] of Object.entries(ds.fields)) {
+    const v = row[fname];
+    if (f.identity && v !== null && v !== undefined && String(v).trim()) hashes.push(await identityHash({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, f.identity, String(v)));
+  }
+  if (!hashes.length) return false;
+  return !!(await ctx.store.db.selectFrom("legal_holds").select("id").where("identity_hash", "in", hashes).where("lifted_at", "is", null).executeTakeFirst());
+}
+
+/**
+ * Engines that expire keys themselves (Redis): every key a delete rule covers
+ * expires at its limit, and every key a hold keeps has its expiry removed.
+ * Undefined where the engine or the rule sets none.
+ */
+export async function setExpiries(ctx: RetentionContext, b: ResolvedBinding, connector: Connector, known?: { holds: DatasetHolds; personHolds: boolean }): Promise<{ set: number; held: number } | undefined> {
+  if (!connector.capabilities.ttl || !connector.expire || b.rule.period === "indefinite" || b.rule.action !== "delete") return undefined;
+  const decl = ctx.declaration();
+  const ds = decl.systems[b.system].datasets[b.dataset];
+  const holds = known?.holds ?? (await holdsFor(ctx, b.system, b.dataset, connector));
+  const personHolds = known?.personHolds ?? (await anyPersonHolds(ctx));
+  const anyHold = personHolds || holds.whole.length > 0 || Object.keys(holds.rows).length > 0;
+  return connector.expire(dueQuery(decl, b), periodMs(b.rule.period), ctx.clock(), anyHold ? async (row, clock) => !!heldReason(holds, b.dataset, ds, row, clock) || (personHolds && (await personHeld(ctx, ds, row))) : undefined);
 }

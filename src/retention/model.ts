@@ -21,7 +21,7 @@ export interface RetentionContext {
 /** A retention operation that cannot be done: an unknown rule, a hold without a target. */
 export class RetentionError extends Error {
   constructor(
-    readonly code: "NOT_FOUND" | "INVALID" | "BUSY",
+    readonly code: "NOT_FOUND" | "INVALID" | "BUSY" | "UNREACHABLE",
     message: string,
   ) {
     super(message);

@@ -10,7 +10,7 @@ import type { ResolvedBinding } from "../declaration/index.js";
 import type { Connector, Value } from "../connectors/index.js";
 import { rowKey } from "../execution/index.js";
 import { blockedKeys } from "./blocks.js";
-import { holdsFor } from "./holds.js";
+import { heldReason, holdsFor } from "./holds.js";
 import { ownDataPlan } from "./own-data.js";
 import { bindingsOf, connectorFor, cutoffOf, dueQuery, periodMs, type RetentionContext } from "./model.js";
 
@@ -58,8 +58,7 @@ async function classify(ctx: RetentionContext, b: ResolvedBinding, c: Connector,
     const free: string[] = [];
     for (const { row, clock } of page) {
       const key = rowKey(ds, row);
-      const whole = holds.whole.find((h) => !h.before || clock < `${h.before}T00:00:00.000Z`);
-      const reason = whole ? `legal hold: ${whole.reason}` : holds.rows[b.dataset]?.get(key);
+      const reason = heldReason(holds, b.dataset, ds, row, clock);
       if (reason) held[reason] = (held[reason] ?? 0) + 1;
       else free.push(key);
     }

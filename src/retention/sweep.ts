@@ -19,14 +19,14 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { followedEdges, type ResolvedBinding } from "../declaration/index.js";
-import type { Connector, DuePage, DueRange, DueRow, DueSummary, Mutation, Row, Value } from "../connectors/index.js";
+import type { Connector, DuePage, DueRange, DueRow, DueSummary, Mutation, MutationResult, Row, Value } from "../connectors/index.js";
 import { collectSystem, datasetTarget, graphOf, legalExceptionOf, planRetentionAction, prepareErasure, rowKey, rowKeyFields, type ErasurePlan, type PlannedBlock } from "../execution/index.js";
-import { hashIdentities, identityHash } from "../requests/index.js";
+import { hashIdentities } from "../requests/index.js";
 import { getSecret } from "../store/index.js";
 import { blockedKeys, recordBlocks } from "./blocks.js";
-import { holdsFor } from "./holds.js";
+import { anyPersonHolds, heldReason, holdsFor, personHeld, setExpiries } from "./holds.js";
 import { sweepOwnData } from "./own-data.js";
-import { bindingsOf, connectorFor, cutoffOf, dueQuery, fingerprint, periodMs, type RetentionContext } from "./model.js";
+import { bindingsOf, connectorFor, cutoffOf, dueQuery, fingerprint, RetentionError, type RetentionContext } from "./model.js";
 
 export interface SweepProgress {
   binding: string;
@@ -41,10 +41,18 @@ export interface SweepProgress {
 export interface SweepOptions {
   /** Rows per batch (and per transaction); 2000 by default. */
   batchSize?: number;
+  /**
+   * Key ranges deleted at once, each in its own transaction on its own
+   * connection (1 by default): for a catching-up sweep of a large table that
+   * nothing references. Other sweeps run one batch at a time.
+   */
+  parallel?: number;
   trigger?: "schedule" | "cli" | "console";
   /** Who started it, for the audit log. */
   actor?: string;
   onProgress?: (p: SweepProgress) => void;
+  /** How often the lease is renewed while the sweep runs, in ms (30 s by default). */
+  leaseRenewMs?: number;
   /** For tests: called after each batch is applied and before it is recorded (a crash there is what resuming must survive). */
   afterApply?: (batch: number) => void | Promise<void>;
 }
@@ -72,6 +80,8 @@ export interface SweepReport {
   uncountedBatches?: number;
   /** Redis: keys given an expiry. */
   expiriesSet?: number;
+  /** Redis: keys a legal hold keeps, their expiry removed. */
+  expiriesHeld?: number;
   /** Due rows left after the sweep (held and blocked ones among them). */
   remaining: number;
   runId?: number;
@@ -90,6 +100,8 @@ interface Counts {
 }
 
 const LEASE_MS = 5 * 60_000;
+/** How often a running sweep renews its lease: well inside LEASE_MS, and not a store write per batch. */
+const LEASE_RENEW_MS = 30_000;
 
 /** Takes the lease on a name until `until`, if it is free or ours; false when another holder has it. */
 export async function takeLease(ctx: RetentionContext, name: string, owner: string, now: Date): Promise<boolean> {
@@ -148,6 +160,13 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
   const now = ctx.clock();
   const empty = { due: 0, deleted: 0, masked: 0, blocked: 0, held: [], alreadyBlocked: 0, batches: 0, resumed: false, remaining: 0 };
   if (!(await takeLease(ctx, leaseName, owner, now))) return { ...base, ...empty, cutoff: null, skipped: true, note: "another sweep of this binding is running", ms: Date.now() - started };
+  let renewedAt = Date.now();
+  /** Keeps the lease while the sweep runs; a sweep that lost it (stalled past LEASE_MS, taken over) stops rather than run beside the new holder. */
+  const renewLease = async () => {
+    if (Date.now() - renewedAt < (options.leaseRenewMs ?? LEASE_RENEW_MS)) return;
+    if (!(await takeLease(ctx, leaseName, owner, ctx.clock()))) throw new RetentionError("BUSY", `${b.id}: the sweep's lease was taken over by another server; this sweep stopped`);
+    renewedAt = Date.now();
+  };
   const connector = connectorFor(ctx, b.system);
   try {
     const db = ctx.store.db;
@@ -179,7 +198,7 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     let seq = Number((await db.selectFrom("retention_batches").select((eb) => eb.fn.max("seq").as("m")).where("run_id", "=", runId).executeTakeFirst())?.m ?? 0);
 
     // A batch journalled and not recorded: applied or not, by its rows' fingerprints.
-    for (const batch of await db.selectFrom("retention_batches").selectAll().where("run_id", "=", runId).where("status", "=", "applying").execute()) {
+    for (const batch of await db.selectFrom("retention_batches").selectAll().where("run_id", "=", runId).where("status", "=", "applying").orderBy("seq").execute()) {
       const j = JSON.parse(batch.rows) as Journal;
       const applied = j.byClock
         ? (await connector.dueSummary(q, cutoff, { total: false })).due === 0
@@ -199,7 +218,7 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     const summary = ttlOnlyBinding ? { due: 0 } : await connector.dueSummary(q, cutoff, { total: false });
     const due = summary.due + counts.done;
     const holds = await holdsFor(ctx, b.system, b.dataset, connector);
-    const personHolds = Number((await db.selectFrom("legal_holds").select((eb) => eb.fn.countAll().as("n")).where("lifted_at", "is", null).executeTakeFirst())?.n ?? 0) > 0;
+    const personHolds = await anyPersonHolds(ctx);
     const anyBlocks = !!(await db.selectFrom("retention_blocks").select("id").where("system", "=", b.system).limit(1).executeTakeFirst());
     const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
     const graph = graphOf(decl);
@@ -218,6 +237,7 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       !Object.keys(holds.rows).length;
     const heldRows: Record<string, Set<string>> = Object.fromEntries(Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())]));
     const batchSize = options.batchSize ?? 2000;
+    const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
     const t0 = Date.now();
     let handled = 0;
 
@@ -240,28 +260,42 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
           sweepDue = -1;
           continue;
         }
-        let range: NonNullable<Journal["range"]> | undefined;
-        const stepped = cursor && counts.done < sweepDue ? stepper.next(cursor[0]) : undefined;
-        if (stepped) range = { from: [stepped.from], to: [stepped.to], after: cursor ?? null };
-        else {
-          const pageQuery = { ...q, before: cutoff, after: cursor, limit: batchSize, keysOnly: true };
-          const bounds = connector.dueRange && q.dataset.primaryKey.length === 1 ? await connector.dueRange(pageQuery) : await keyRangeOf(connector, pageQuery);
-          if (!bounds) break;
-          stepper.learn(bounds);
-          range = { from: [...bounds.from], to: [...bounds.to], after: cursor ?? null };
+        // A round of up to `parallel` ranges, each journalled, applied at once on their own connections, then recorded in key order.
+        const round: { range: NonNullable<Journal["range"]>; stepped: boolean; journal: Journal; batchId: number; seq: number }[] = [];
+        let from = cursor;
+        while (round.length < parallel) {
+          let range: NonNullable<Journal["range"]> | undefined;
+          const stepped = from && counts.done + round.length * batchSize < sweepDue ? stepper.next(from[0]) : undefined;
+          if (stepped) range = { from: [stepped.from], to: [stepped.to], after: from ?? null };
+          else if (round.length && (sweepDue < 0 || counts.done + round.length * batchSize >= sweepDue)) break; // what was counted due is planned: the round is complete
+          else {
+            const pageQuery = { ...q, before: cutoff, after: from, limit: batchSize, keysOnly: true };
+            const bounds = connector.dueRange && q.dataset.primaryKey.length === 1 ? await connector.dueRange(pageQuery) : await keyRangeOf(connector, pageQuery);
+            if (!bounds) break;
+            stepper.learn(bounds);
+            range = { from: [...bounds.from], to: [...bounds.to], after: from ?? null };
+          }
+          const journal: Journal = { rows: [], blocks: [], counts: { deleted: 0, masked: 0, blocked: 0 }, cursorAfter: range.to, range };
+          seq++;
+          const batchId = (await db.insertInto("retention_batches").values({ run_id: runId, seq, status: "applying", rows: JSON.stringify(journal), counts: null, started_at: ctx.clock().toISOString(), applied_at: null }).returning("id").executeTakeFirstOrThrow()).id;
+          round.push({ range, stepped: !!stepped, journal, batchId, seq });
+          from = range.to;
         }
-        const journal: Journal = { rows: [], blocks: [], counts: { deleted: 0, masked: 0, blocked: 0 }, cursorAfter: range.to, range };
-        seq++;
-        const batchId = (await db.insertInto("retention_batches").values({ run_id: runId, seq, status: "applying", rows: JSON.stringify(journal), counts: null, started_at: ctx.clock().toISOString(), applied_at: null }).returning("id").executeTakeFirstOrThrow()).id;
-        const [res] = await connector.apply([{ kind: "delete", dataset: q.dataset, where: { due: q, before: cutoff.toISOString(), range } }]);
-        journal.counts.deleted = res.affected;
-        if (stepped) stepper.observe(res.affected);
-        await options.afterApply?.(seq);
-        await commitBatch(ctx, b, runId, batchId, journal, counts, ctx.clock());
-        counts.done += res.affected;
-        handled += res.affected;
-        cursor = range.to;
-        await takeLease(ctx, leaseName, owner, ctx.clock());
+        if (!round.length) break;
+        const applied = await Promise.allSettled(round.map((x) => connector.apply([{ kind: "delete", dataset: q.dataset, where: { due: q, before: cutoff.toISOString(), range: x.range } }])));
+        const failed = applied.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failed) throw failed.reason;
+        for (const [i, x] of round.entries()) {
+          const [res] = (applied[i] as PromiseFulfilledResult<MutationResult[]>).value;
+          x.journal.counts.deleted = res.affected;
+          if (x.stepped) stepper.observe(res.affected);
+          await options.afterApply?.(x.seq);
+          await commitBatch(ctx, b, runId, x.batchId, x.journal, counts, ctx.clock());
+          counts.done += res.affected;
+          handled += res.affected;
+          cursor = x.range.to;
+        }
+        await renewLease();
         options.onProgress?.({ binding: b.id, done: counts.done, due, batches: counts.batches, rowsPerSecond: Math.round(handled / Math.max((Date.now() - t0) / 1000, 0.001)) });
         continue;
       }
@@ -271,9 +305,7 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       const cursorAfter = connector.capabilities.keyset ? (q.dataset.primaryKey.map((f) => last[f] ?? null) as Value[]) : null;
       const seeds: Row[] = [];
       for (const { row, clock } of page) {
-        const whole = holds.whole.find((h) => !h.before || clock < `${h.before}T00:00:00.000Z`);
-        const caseHold = holds.rows[b.dataset]?.get(rowKey(ds, row));
-        const reason = whole ? `legal hold: ${whole.reason}` : caseHold;
+        const reason = heldReason(holds, b.dataset, ds, row, clock);
         if (reason) counts.held[reason] = (counts.held[reason] ?? 0) + 1;
         else seeds.push(row);
       }
@@ -337,21 +369,20 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       handled += page.length;
       if (cursorAfter) cursor = cursorAfter;
       await db.updateTable("retention_runs").set({ counts: JSON.stringify(counts), heartbeat_at: ctx.clock().toISOString() }).where("id", "=", runId).execute();
-      await takeLease(ctx, leaseName, owner, ctx.clock());
+      await renewLease();
       const secs = Math.max((Date.now() - t0) / 1000, 0.001);
       options.onProgress?.({ binding: b.id, done: counts.done, due, batches: counts.batches, rowsPerSecond: Math.round(handled / secs) });
       if (!connector.capabilities.keyset) break;
     }
 
-    let expiriesSet: number | undefined;
-    if (connector.capabilities.ttl && connector.expire && b.rule.period !== "indefinite" && b.rule.action === "delete") expiriesSet = await connector.expire(q, periodMs(b.rule.period), ctx.clock());
+    const expiries = await setExpiries(ctx, b, connector, { holds, personHolds });
     const post = ttlOnly ? undefined : (finalSummary ?? (await connector.dueSummary(q, cutoff, { total: false })));
     const remaining = post?.due ?? 0;
     Object.assign(counts, { remaining, oldest: post?.oldest ?? null });
     const finished = ctx.clock().toISOString();
     await db.updateTable("retention_runs").set({ status: "done", finished_at: finished, counts: JSON.stringify(counts), heartbeat_at: finished }).where("id", "=", runId).execute();
     const held = Object.entries(counts.held).map(([reason, rows]) => ({ reason, rows }));
-    const report: SweepReport = { ...base, cutoff: cutoff.toISOString(), due, deleted: counts.deleted, masked: counts.masked, blocked: counts.blocked, held, alreadyBlocked: counts.alreadyBlocked, batches: counts.batches, resumed, ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}), ...(expiriesSet !== undefined ? { expiriesSet } : {}), remaining, runId, ms: Date.now() - started };
+    const report: SweepReport = { ...base, cutoff: cutoff.toISOString(), due, deleted: counts.deleted, masked: counts.masked, blocked: counts.blocked, held, alreadyBlocked: counts.alreadyBlocked, batches: counts.batches, resumed, ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}), ...(expiries ? { expiriesSet: expiries.set, ...(expiries.held ? { expiriesHeld: expiries.held } : {}) } : {}), remaining, runId, ms: Date.now() - started };
     await appendAudit(ctx.store, { actor: options.actor ?? "retention", action: "retention.swept", subject: b.id, data: { rule: b.ruleId, action: b.rule.action, cutoff: report.cutoff, due, deleted: report.deleted, masked: report.masked, blocked: report.blocked, held, alreadyBlocked: report.alreadyBlocked, batches: report.batches, resumed, ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}), remaining, run: runId } }, ctx.clock());
     return report;
   } catch (err) {
@@ -466,17 +497,6 @@ async function anyChanged(connector: Connector, decl: ReturnType<RetentionContex
     if (found.length !== 1 || fingerprint(found[0]) !== r.fp) return true;
   }
   return false;
-}
-
-/** Whether a legal hold on a person covers the identities this row holds. */
-async function personHeld(ctx: RetentionContext, ds: ReturnType<RetentionContext["declaration"]>["systems"][string]["datasets"][string], row: Row): Promise<boolean> {
-  const hashes: string[] = [];
-  for (const [fname, f] of Object.entries(ds.fields)) {
-    const v = row[fname];
-    if (f.identity && v !== null && v !== undefined && String(v).trim()) hashes.push(await identityHash({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, f.identity, String(v)));
-  }
-  if (!hashes.length) return false;
-  return !!(await ctx.store.db.selectFrom("legal_holds").select("id").where("identity_hash", "in", hashes).where("lifted_at", "is", null).executeTakeFirst());
 }
 
 /**

@@ -141,6 +141,32 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     await liftHold(ctx, id, "officer@logs.example");
   });
 
+  it("Redis: a hold removes the expiries the sweep set at once, keeps a due key from the sweep, and reports it; lifted, the next sweep expires and deletes again", async (t) => {
+    if (skip) return t.skip(skip);
+    const s = (k: string) => `${prefix}:session:${k}`;
+    let { reports } = await sweepRetention(ctx, { rule: "cache_inactivity" });
+    const sessions = () => reports.find((r) => r.binding === "cache.sessions/cache_inactivity")!;
+    assert.equal(await redis.exists(s("s1")), 0, "past its time: deleted");
+    assert.equal(await redis.pexpiretime(s("s2")), Date.parse(ago(5)) + 30 * day);
+    await redis.hset(s("s4"), { email: "d@example.com", seen_at: ago(50) });
+
+    const id = await placeHold(ctx, { scope: "dataset", system: "cache", dataset: "sessions", reason: "subpoena 7 preserves sessions" }, "officer@logs.example");
+    for (const k of ["s2", "s3", "s4"]) assert.equal(await redis.pttl(s(k)), -1, `${k}: no expiry while held`);
+    ({ reports } = await sweepRetention(ctx, { rule: "cache_inactivity" }));
+    assert.deepEqual(sessions().held, [{ reason: "legal hold: subpoena 7 preserves sessions", rows: 1 }]);
+    assert.equal(sessions().expiriesHeld, 3);
+    assert.equal(sessions().expiriesSet, 0);
+    assert.equal(await redis.exists(s("s4")), 1, "a due key under the hold stays");
+    for (const k of ["s2", "s3", "s4"]) assert.equal(await redis.pttl(s(k)), -1, `${k}: the sweep gives a held key no expiry`);
+    assert.ok((await redis.pttl(`${prefix}:cart:c1`)) > 0, "the hold is on sessions only");
+
+    await liftHold(ctx, id, "officer@logs.example");
+    ({ reports } = await sweepRetention(ctx, { rule: "cache_inactivity" }));
+    assert.equal(sessions().deleted, 1);
+    assert.equal(await redis.exists(s("s4")), 0);
+    assert.equal(await redis.pexpiretime(s("s2")), Date.parse(ago(5)) + 30 * day, "its expiry back at its limit");
+  });
+
   it("expired log lines go by an atomic rewrite; a rotated file with nothing left is deleted", async (t) => {
     if (skip) return t.skip(skip);
     const { reports, failures } = await sweepRetention(ctx);

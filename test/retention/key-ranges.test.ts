@@ -17,6 +17,7 @@ import { parseDeclaration, type Declaration } from "../../src/declaration/index.
 import { openStore, type Store } from "../../src/store/index.js";
 import { createConnector, type Connector } from "../../src/connectors/index.js";
 import { bindingsOf, sweepBinding, type RetentionContext } from "../../src/retention/index.js";
+import { takeLease } from "../../src/retention/sweep.js";
 import { openSql, type Engine, type Row } from "../helpers/rental-shop.js";
 import { createMysqlDatabase, createPgDatabase, servicesOrSkip } from "../helpers/services.js";
 
@@ -154,6 +155,61 @@ for (const engine of ENGINES) {
         assert.equal(x.status, "applied");
         assert.ok(JSON.parse(x.counts ?? "{}").deleted <= 80, x.counts ?? "");
       }
+    });
+
+    it("a sweep whose lease another server took over stops at its next renewal; the new holder finishes", async (t) => {
+      if (skip) return t.skip(skip);
+      await load();
+      const [b] = bindingsOf(ctx.declaration());
+      const count = async () => Number((await q("SELECT count(*) AS n FROM pageviews"))[0].n);
+      let afterSteal = -1;
+      await assert.rejects(
+        sweepBinding(ctx, b, {
+          batchSize: 25,
+          leaseRenewMs: 0,
+          afterApply: async (seq) => {
+            if (seq !== 2) return;
+            // this sweep stalled past its lease: another server takes it over
+            assert.equal(await takeLease(ctx, `retention:${b.id}`, "other-server", new Date(NOW.getTime() + 10 * 60_000)), true);
+            afterSteal = await count();
+          },
+        }),
+        (err: Error & { code?: string }) => err.code === "BUSY" && /lease was taken over/.test(err.message),
+      );
+      assert.equal(await count(), afterSteal, "nothing more deleted once the lease was lost");
+      await store.db.deleteFrom("retention_leases").execute();
+      const r = await sweepBinding(ctx, b, { batchSize: 25 });
+      assert.equal(r.resumed, true);
+      const expected = await q("SELECT id FROM pageviews WHERE kind <> 'view' OR viewed_at >= ? ORDER BY id", [CUTOFF]);
+      assert.deepEqual((await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)), expected.map((x) => Number(x.id)));
+      assert.equal(r.remaining, 0);
+    });
+
+    it("three ranges at once: exactly the expired rows go; killed mid-round, the sweep resumes and records each range once", async (t) => {
+      if (skip) return t.skip(skip);
+      await load();
+      const [b] = bindingsOf(ctx.declaration());
+      await assert.rejects(
+        sweepBinding(ctx, b, {
+          batchSize: 10,
+          parallel: 3,
+          afterApply: (seq) => {
+            if (seq === 8) throw new Error("killed");
+          },
+        }),
+        /killed/,
+      );
+      const r = await sweepBinding(ctx, b, { batchSize: 10, parallel: 3 });
+      assert.equal(r.resumed, true);
+      const expected = await q("SELECT id FROM pageviews WHERE kind <> 'view' OR viewed_at >= ? ORDER BY id", [CUTOFF]);
+      assert.deepEqual((await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)), expected.map((x) => Number(x.id)));
+      assert.equal(r.remaining, 0);
+      assert.ok((r.uncountedBatches ?? 0) >= 1, "the ranges applied in the killed round are reported without a count");
+      const expiredViews = pageviews().filter((x) => x.kind === "view" && String(x.viewed_at) < CUTOFF).length;
+      assert.ok(r.deleted < expiredViews && r.deleted >= expiredViews - 3 * 80, `${r.deleted} counted of ${expiredViews}`);
+      const last = await store.db.selectFrom("retention_batches").select(["seq", "status", "run_id"]).where("run_id", "=", r.runId!).execute();
+      assert.equal(new Set(last.map((x) => x.seq)).size, last.length, "no sequence recorded twice");
+      assert.ok(last.every((x) => x.status !== "applying"), "no batch left unresolved");
     });
 
     it("a sweep killed after a range was deleted resumes and deletes each range once", async (t) => {

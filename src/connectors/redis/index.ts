@@ -128,20 +128,24 @@ export function createRedisConnector(system: string, url: string, options: Conne
         throw fail(`reading ${query.dataset.keyPattern ?? query.dataset.name}`, err);
       }
     },
-    async expire(query: DueQuery, periodMs: number, now: Date): Promise<number> {
+    async expire(query, periodMs, now, isHeld) {
       if (options.readOnly) throw new ConnectorError(system, "opened read-only: no writes");
       try {
         await ready();
         let set = 0;
+        let held = 0;
         for (const [key, row] of await all(query.dataset)) {
           if (!rowCovered(row, query)) continue;
           const c = query.clock.length ? clockOfRow(row, query.clock) : undefined;
-          if (c) {
+          if (isHeld && (await isHeld(row, c ? c.toISOString() : null))) {
+            await client.persist(key);
+            held++;
+          } else if (c) {
             // Redis deletes the key itself when its clock runs out; one already past is the sweep's.
             if (c.getTime() + periodMs > now.getTime()) set += await client.pexpireat(key, c.getTime() + periodMs);
           } else if ((await client.pttl(key)) === -1) set += await client.pexpire(key, periodMs);
         }
-        return set;
+        return { set, held };
       } catch (err) {
         throw fail(`setting expiries on ${query.dataset.keyPattern ?? query.dataset.name}`, err);
       }
