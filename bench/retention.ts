@@ -28,6 +28,8 @@ import { openStore } from "../src/store/index.js";
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const EXPIRED = Number(process.env.BENCH_EXPIRED ?? 3_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 20_000);
+/** The sweep's ranges at a time, one run each on a freshly built table: `pledge retention run --parallel N`. */
+const PARALLEL = (process.env.BENCH_PARALLEL ?? "1,2").split(",").map(Number);
 const ADMIN = process.env.PLEDGE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 const declaration = parseDeclaration(`version: bench
@@ -114,6 +116,56 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 
+/** One Pledge sweep of events_pledge with `parallel` ranges at a time, while a client inserts; each transaction, read and count timed. */
+async function sweepOnce(url: string, dir: string, parallel: number) {
+  const store = await openStore({ sqlitePath: join(dir, `pledge-${parallel}.db`) });
+  const applies: number[] = [];
+  const pages: number[] = [];
+  const summaries: number[] = [];
+  const timed = <A extends unknown[], R>(f: (...a: A) => Promise<R>, into: number[]) => async (...a: A) => {
+    const t = performance.now();
+    try {
+      return await f(...a);
+    } finally {
+      into.push(performance.now() - t);
+    }
+  };
+  const ctx: RetentionContext = {
+    store,
+    declaration: () => declaration,
+    env: { BENCH_DB: url, PLEDGE_SECRET: "bench" },
+    clock: () => new Date(),
+    connect: (system) => {
+      const inner = createConnector(system, declaration.systems[system].connector, { BENCH_DB: url })!;
+      const c: Connector = Object.create(inner) as Connector;
+      c.due = timed(inner.due.bind(inner), pages);
+      if (inner.dueRange) c.dueRange = timed(inner.dueRange.bind(inner), pages);
+      c.dueSummary = timed(inner.dueSummary.bind(inner), summaries);
+      c.apply = timed(inner.apply.bind(inner), applies);
+      return c;
+    },
+  };
+  const [binding] = bindingsOf(declaration);
+  const ins = inserter(url, "events_pledge");
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = performance.now();
+  let lastPrint = 0;
+  const report = await sweepBinding(ctx, binding, {
+    batchSize: BATCH,
+    parallel,
+    onProgress: (p) => {
+      if (performance.now() - lastPrint > 2000) {
+        lastPrint = performance.now();
+        process.stderr.write(`  sweep (parallel ${parallel}) ${p.done.toLocaleString("en")}/${p.due.toLocaleString("en")} rows · ${p.rowsPerSecond.toLocaleString("en")} rows/s\n`);
+      }
+    },
+  });
+  const ms = performance.now() - t0;
+  const lat = await ins.stop();
+  await store.close();
+  return { deleted: report.deleted, batches: report.batches, remaining: report.remaining, ms, lat, applies, pages, summaries };
+}
+
 export async function run(): Promise<void> {
   const name = `pledge_bench_ret_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: ADMIN });
@@ -132,6 +184,8 @@ export async function run(): Promise<void> {
     console.log(`loaded 2 × ${ROWS.toLocaleString("en")} events (${EXPIRED.toLocaleString("en")} expired each) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const cutoff = new Date(Date.now() - 365 * 86_400_000);
 
+    // Each path starts from the same state: no checkpoint of the load's WAL running under it.
+    await c.query("CHECKPOINT");
     // Baseline: one statement.
     const rawIns = inserter(url, "events_raw");
     await new Promise((r) => setTimeout(r, 300));
@@ -140,88 +194,30 @@ export async function run(): Promise<void> {
     const rawMs = performance.now() - r0;
     const rawLat = await rawIns.stop();
 
-    // Pledge: the retention sweep, each batch's transaction timed.
-    const store = await openStore({ sqlitePath: join(dir, "pledge.db") });
-    const applies: number[] = [];
-    const pages: number[] = [];
-    const summaries: number[] = [];
-    const ctx: RetentionContext = {
-      store,
-      declaration: () => declaration,
-      env: { BENCH_DB: url, PLEDGE_SECRET: "bench" },
-      clock: () => new Date(),
-      connect: (system) => {
-        const inner = createConnector(system, declaration.systems[system].connector, { BENCH_DB: url })!;
-        const timed: Connector = Object.create(inner) as Connector;
-        timed.due = async (q) => {
-          const t = performance.now();
-          try {
-            return await inner.due(q);
-          } finally {
-            pages.push(performance.now() - t);
-          }
-        };
-        if (inner.dueRange) {
-          const dueRange = inner.dueRange.bind(inner);
-          timed.dueRange = async (q) => {
-            const t = performance.now();
-            try {
-              return await dueRange(q);
-            } finally {
-              pages.push(performance.now() - t);
-            }
-          };
-        }
-        timed.dueSummary = async (q, b, o) => {
-          const t = performance.now();
-          try {
-            return await inner.dueSummary(q, b, o);
-          } finally {
-            summaries.push(performance.now() - t);
-          }
-        };
-        timed.apply = async (m) => {
-          const t = performance.now();
-          try {
-            return await inner.apply(m);
-          } finally {
-            applies.push(performance.now() - t);
-          }
-        };
-        return timed;
-      },
-    };
-    const [binding] = bindingsOf(declaration);
-    const pledgeIns = inserter(url, "events_pledge");
-    await new Promise((r) => setTimeout(r, 300));
-    const p0 = performance.now();
-    let lastPrint = 0;
-    const report = await sweepBinding(ctx, binding, {
-      batchSize: BATCH,
-      onProgress: (p) => {
-        if (performance.now() - lastPrint > 2000) {
-          lastPrint = performance.now();
-          process.stderr.write(`  sweep ${p.done.toLocaleString("en")}/${p.due.toLocaleString("en")} rows · ${p.rowsPerSecond.toLocaleString("en")} rows/s\n`);
-        }
-      },
-    });
-    const pledgeMs = performance.now() - p0;
-    const pledgeLat = await pledgeIns.stop();
-    await store.close();
-
     const rawRate = (raw.rowCount ?? 0) / (rawMs / 1000);
-    const pledgeRate = report.deleted / (pledgeMs / 1000);
-    const left = Number((await c.query(`SELECT count(*) AS n FROM events_pledge WHERE created_at < $1`, [cutoff.toISOString()])).rows[0].n);
     console.log(`\nbench/retention — PostgreSQL, ${ROWS.toLocaleString("en")} events, ${EXPIRED.toLocaleString("en")} expired, batches of ${BATCH.toLocaleString("en")}\n`);
-    console.log(`| path | rows deleted | time | rows/s | longest transaction | insert p50 | insert p99 | inserts |`);
-    console.log(`|---|---|---|---|---|---|---|---|`);
-    console.log(`| raw DELETE … WHERE created_at < $1 (baseline) | ${(raw.rowCount ?? 0).toLocaleString("en")} | ${(rawMs / 1000).toFixed(1)} s | ${Math.round(rawRate).toLocaleString("en")} | ${(rawMs / 1000).toFixed(1)} s | ${pct(rawLat, 50).toFixed(1)} ms | ${pct(rawLat, 99).toFixed(1)} ms | ${rawLat.length} |`);
-    console.log(`| Pledge sweep | ${report.deleted.toLocaleString("en")} | ${(pledgeMs / 1000).toFixed(1)} s | ${Math.round(pledgeRate).toLocaleString("en")} | ${(Math.max(...applies) / 1000).toFixed(3)} s | ${pct(pledgeLat, 50).toFixed(1)} ms | ${pct(pledgeLat, 99).toFixed(1)} ms | ${pledgeLat.length} |`);
-    console.log(`\nratio (Pledge rows/s ÷ raw rows/s): ${(pledgeRate / rawRate).toFixed(2)} (target ≥ 0.8)`);
-    console.log(`batches: ${report.batches} · transaction p50 ${pct(applies, 50).toFixed(0)} ms, p99 ${pct(applies, 99).toFixed(0)} ms, max ${Math.max(...applies).toFixed(0)} ms (target ≤ 1000 ms) · insert p99 during the sweep ${pct(pledgeLat, 99).toFixed(1)} ms (target < 50 ms)`);
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    console.log(`where the sweep's time went: pages read ${(sum(pages) / 1000).toFixed(2)} s (${pages.length}), counts ${(sum(summaries) / 1000).toFixed(2)} s (${summaries.length}), transactions ${(sum(applies) / 1000).toFixed(2)} s, Pledge's own work and store ${((pledgeMs - sum(pages) - sum(summaries) - sum(applies)) / 1000).toFixed(2)} s`);
-    console.log(`expired rows left after the sweep: ${left} (held or kept: 0 expected)`);
+    console.log(`| path | rows deleted | time | rows/s | ratio | longest transaction | insert p50 | insert p99 | inserts |`);
+    console.log(`|---|---|---|---|---|---|---|---|---|`);
+    console.log(`| raw DELETE … WHERE created_at < $1 (baseline) | ${(raw.rowCount ?? 0).toLocaleString("en")} | ${(rawMs / 1000).toFixed(1)} s | ${Math.round(rawRate).toLocaleString("en")} | 1.00 | ${(rawMs / 1000).toFixed(1)} s | ${pct(rawLat, 50).toFixed(1)} ms | ${pct(rawLat, 99).toFixed(1)} ms | ${rawLat.length} |`);
+    const notes: string[] = [];
+    for (const parallel of PARALLEL) {
+      if (parallel !== PARALLEL[0]) {
+        await c.query("DROP TABLE events_pledge");
+        await build(c, "events_pledge");
+      }
+      await c.query("CHECKPOINT");
+      const r = await sweepOnce(url, dir, parallel);
+      const rate = r.deleted / (r.ms / 1000);
+      console.log(`| Pledge sweep, ${parallel} range${parallel === 1 ? "" : "s"} at a time | ${r.deleted.toLocaleString("en")} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(rate).toLocaleString("en")} | **${(rate / rawRate).toFixed(2)}** | ${(Math.max(...r.applies) / 1000).toFixed(3)} s | ${pct(r.lat, 50).toFixed(1)} ms | ${pct(r.lat, 99).toFixed(1)} ms | ${r.lat.length} |`);
+      const left = Number((await c.query(`SELECT count(*) AS n FROM events_pledge WHERE created_at < $1`, [cutoff.toISOString()])).rows[0].n);
+      const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+      notes.push(
+        `parallel ${parallel}: ${r.batches} batches · transaction p50 ${pct(r.applies, 50).toFixed(0)} ms, p99 ${pct(r.applies, 99).toFixed(0)} ms, max ${Math.max(...r.applies).toFixed(0)} ms (target ≤ 1000 ms) · insert p99 ${pct(r.lat, 99).toFixed(1)} ms (target < 50 ms) · ` +
+          `of ${(r.ms / 1000).toFixed(2)} s: ranges read ${(sum(r.pages) / 1000).toFixed(2)} s (${r.pages.length}), the due count before and the check after ${(sum(r.summaries) / 1000).toFixed(2)} s, deletes ${(sum(r.applies) / 1000).toFixed(2)} s (summed over connections) · expired rows left: ${left} (0 expected; the sweep reported ${r.remaining})`,
+      );
+    }
+    console.log(`\nratio = Pledge rows/s ÷ raw rows/s (target ≥ 0.8)`);
+    for (const n of notes) console.log(n);
   } finally {
     await c.end();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
