@@ -78,20 +78,17 @@ export async function placeHold(ctx: RetentionContext, input: HoldInput, by: str
   await appendAudit(ctx.store, { actor: by, action: "retention.hold_placed", subject: `hold:${r.id}`, data: { ...input } }, ctx.clock());
   const unreached: string[] = [];
   for (const b of bindingsOf(decl).filter((x) => x.system === input.system && (input.scope === "system" || x.dataset === input.dataset))) {
-    const connector = connectorFor(ctx, b.system);
-    if (!connector.capabilities.ttl) {
-      await connector.close().catch(() => {});
-      continue;
-    }
+    let connector: Connector | undefined;
     try {
-      await setExpiries(ctx, b, connector);
+      connector = connectorFor(ctx, b.system);
+      if (connector.capabilities.ttl) await setExpiries(ctx, b, connector);
     } catch (err) {
       unreached.push(`${b.system}.${b.dataset}: ${(err as Error).message}`);
     } finally {
-      await connector.close().catch(() => {});
+      await connector?.close().catch(() => {});
     }
   }
-  if (unreached.length) throw new RetentionError("UNREACHABLE", `hold ${r.id} is placed, but the expiries of its keys could not be removed (the next sweep tries again): ${unreached.join("; ")}`);
+  if (unreached.length) throw new RetentionError("UNREACHABLE", `hold ${r.id} is placed, but its system could not be reached to keep keys from expiring before the next sweep (which tries again): ${unreached.join("; ")}`);
   return r.id;
 }
 
