@@ -451,7 +451,7 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
       io.out(`hold ${id} placed on ${[values.system, values.dataset, values.key].filter(Boolean).join(".")}${values.before ? ` (rows before ${values.before})` : ""}: ${input.data.reason}`);
       return 0;
     } catch (err) {
-      if (err instanceof r.RetentionError && err.code === "UNREACHABLE") {
+      if (err instanceof r.HoldIncompleteError) {
         io.err(err.message);
         return 1;
       }

@@ -11,7 +11,7 @@ import type { Dataset, ResolvedBinding } from "../declaration/index.js";
 import { collectSystem, rowKey } from "../execution/index.js";
 import type { Connector, Row, Value } from "../connectors/index.js";
 import { identityHash } from "../requests/index.js";
-import { connectorFor, dueQuery, periodMs, RetentionError, bindingsOf, type RetentionContext } from "./model.js";
+import { connectorFor, dueQuery, periodMs, HoldIncompleteError, RetentionError, bindingsOf, type RetentionContext } from "./model.js";
 
 /** A hold as staff place it (the HTTP body and the CLI flags parse into this). */
 export const HoldInput = z.strictObject({
@@ -57,7 +57,7 @@ function caseKey(key: string, pkFields: string[]): string {
  * Places a hold; returns its id. Keys of the held datasets that an engine
  * would expire by itself (Redis TTLs the sweeps set) lose their expiry at once,
  * so nothing held expires before the next sweep; when that cannot be done the
- * hold stays placed and a RetentionError (`UNREACHABLE`) says which system.
+ * hold stays placed and a HoldIncompleteError says which system.
  */
 export async function placeHold(ctx: RetentionContext, input: HoldInput, by: string): Promise<number> {
   const decl = ctx.declaration();
@@ -88,7 +88,7 @@ export async function placeHold(ctx: RetentionContext, input: HoldInput, by: str
       await connector?.close().catch(() => {});
     }
   }
-  if (unreached.length) throw new RetentionError("UNREACHABLE", `hold ${r.id} is placed, but its system could not be reached to keep keys from expiring before the next sweep (which tries again): ${unreached.join("; ")}`);
+  if (unreached.length) throw new HoldIncompleteError(r.id, `hold ${r.id} is placed, but its system could not be reached to keep keys from expiring before the next sweep (which tries again): ${unreached.join("; ")}`);
   return r.id;
 }
 

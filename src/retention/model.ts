@@ -29,6 +29,17 @@ export class RetentionError extends Error {
   }
 }
 
+/** A hold that is placed, but whose system could not be reached to keep its keys from expiring. */
+export class HoldIncompleteError extends RetentionError {
+  constructor(
+    readonly holdId: number,
+    message: string,
+  ) {
+    super("UNREACHABLE", message);
+    this.name = "HoldIncompleteError";
+  }
+}
+
 /** Every rule bound to data in the declaration, optionally only one rule's. */
 export function bindingsOf(decl: Declaration, rule?: string): ResolvedBinding[] {
   const all = resolveBindings(decl).bindings;

@@ -28,7 +28,7 @@ import {
 import type { Store } from "../store/index.js";
 import { consentRates, recentSubscriptions } from "../consent/index.js";
 import { consentConsoleHtml, loginPageHtml, requestDetailHtml, requestListHtml, retentionPageHtml } from "../web/index.js";
-import { bindingsOf, HoldInput, liftHold, listHolds, obsolescenceOf, placeHold, planRetention, retentionStats, RetentionError, sweepBinding, type RetentionContext, type SweepReport } from "../retention/index.js";
+import { bindingsOf, HoldIncompleteError, HoldInput, liftHold, listHolds, obsolescenceOf, placeHold, planRetention, retentionStats, RetentionError, sweepBinding, type RetentionContext, type SweepReport } from "../retention/index.js";
 import { appendAudit } from "../audit/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
@@ -290,7 +290,7 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     },
   );
   routes.add(
-    { method: "post", path: "/admin/retention/holds", summary: "Place a legal hold on a system, a dataset (rows before a date) or a case (a row and what belongs to it)", tags: ["admin"], access: "admin", role: "officer", body: z.object({ system: z.string().min(1).max(100), dataset: z.string().max(100).optional(), key: z.string().max(500).optional(), before: z.string().max(10).optional(), endsAt: z.string().max(10).optional(), reason: z.string().max(2000) }), responses: { 200: { description: "JSON { id }" }, 303: { description: "Form: back" }, 400: { description: "A hold without a target or reason" } } },
+    { method: "post", path: "/admin/retention/holds", summary: "Place a legal hold on a system, a dataset (rows before a date) or a case (a row and what belongs to it)", tags: ["admin"], access: "admin", role: "officer", body: z.object({ system: z.string().min(1).max(100), dataset: z.string().max(100).optional(), key: z.string().max(500).optional(), before: z.string().max(10).optional(), endsAt: z.string().max(10).optional(), reason: z.string().max(2000) }), responses: { 200: { description: "JSON { id }, with a warning when a system could not be reached to keep its keys from expiring (the hold is placed)" }, 303: { description: "Form: back" }, 400: { description: "A hold without a target or reason" } } },
     async (c, { body, principal }) => {
       const blank = (v?: string) => (v && v.trim() ? v.trim() : undefined);
       const input = HoldInput.safeParse({ scope: blank(body.key) ? "case" : blank(body.dataset) ? "dataset" : "system", system: body.system, dataset: blank(body.dataset), key: blank(body.key), before: blank(body.before), endsAt: blank(body.endsAt), reason: body.reason });
@@ -300,6 +300,8 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
         const id = await placeHold(rctx(), input.data, `user:${principal.user.email}`);
         return isApi(c) ? c.json({ id }) : back(c);
       } catch (err) {
+        // Placed, but a system could not be reached: the hold stands, and staff are told what is not yet kept.
+        if (err instanceof HoldIncompleteError) return isApi(c) ? c.json({ id: err.holdId, warning: err.message }) : retentionPage(c, principal, { error: err.message });
         if (err instanceof RetentionError) return fail(err.message);
         throw err;
       }

@@ -14,7 +14,7 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
-import { liftHold, placeHold, planRetention, sweepRetention, verifyRetention, type RetentionContext } from "../../src/retention/index.js";
+import { HoldIncompleteError, liftHold, listHolds, placeHold, planRetention, sweepRetention, verifyRetention, type RetentionContext } from "../../src/retention/index.js";
 import { REDIS_URL, servicesOrSkip } from "../helpers/services.js";
 import { NOW } from "../helpers/retention-shop.js";
 
@@ -165,6 +165,19 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     assert.equal(sessions().deleted, 1);
     assert.equal(await redis.exists(s("s4")), 0);
     assert.equal(await redis.pexpiretime(s("s2")), Date.parse(ago(5)) + 30 * day, "its expiry back at its limit");
+  });
+
+  it("a hold on a Redis system that cannot be reached is placed all the same, and the error names the system", async (t) => {
+    if (skip) return t.skip(skip);
+    const down: RetentionContext = { ...ctx, env: { ...ctx.env, CACHE_URL: "redis://127.0.0.1:1" } };
+    await assert.rejects(placeHold(down, { scope: "system", system: "cache", reason: "regulator inquiry 9" }, "officer@logs.example"), (err: Error) => {
+      assert.ok(err instanceof HoldIncompleteError);
+      assert.match(err.message, /^hold \d+ is placed, but its system could not be reached .*cache\.sessions: .*127\.0\.0\.1:1/);
+      return true;
+    });
+    const held = (await listHolds(ctx)).find((h) => h.reason === "regulator inquiry 9");
+    assert.ok(held, "the hold stands");
+    await liftHold(ctx, held.id, "officer@logs.example");
   });
 
   it("expired log lines go by an atomic rewrite; a rotated file with nothing left is deleted", async (t) => {
