@@ -390,7 +390,11 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
           for (const e of entries) {
             io.out(`${e.binding}  ${e.action} after ${e.period}${e.error ? `  NOT REACHED: ${e.error}` : ""}`);
             if (e.note) io.out(`  ${e.note}`);
-            if (!e.error) {
+            if (!e.error && e.byExpiry) {
+              io.out(`  without an expiry within ${e.period}: ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} keys`);
+              for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
+              if (e.unexplained) io.out(`  the sweep will give ${e.unexplained.toLocaleString("en")} their expiry`);
+            } else if (!e.error) {
               io.out(`  due now ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} rows · oldest ${e.oldest?.slice(0, 10) ?? "—"} (${days(e.oldestDays)} against a limit of ${days(e.limitDays)})`);
               for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
               if (e.blocked) io.out(`  kept and blocked: ${e.blocked.toLocaleString("en")}`);

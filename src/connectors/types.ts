@@ -198,12 +198,18 @@ export interface Connector {
   dueSummary(query: DueQuery, before: Date, options?: { total?: boolean }): Promise<DueSummary>;
   /**
    * Engines with `capabilities.ttl`: gives every key of the dataset an expiry
-   * at its clock plus `periodMs` (or, for keys without a clock field and
-   * without an expiry, `periodMs` from now). A key `held` answers true for
+   * at its clock plus `periodMs` (or, for keys without a clock field whose
+   * expiry is unset or later, `periodMs` from now). A key `held` answers true for
    * loses any expiry instead: nothing a legal hold keeps may expire. Returns
    * how many keys it set, and how many it kept.
    */
   expire?(query: DueQuery, periodMs: number, now: Date, held?: (row: Row, clock: string | null) => boolean | Promise<boolean>): Promise<{ set: number; held: number }>;
+  /**
+   * Engines with `capabilities.ttl`: the covered keys that would outlive
+   * `periodMs` from now (no expiry, or a later one), for the promise check of
+   * keys without a clock; `rows` counts every covered key.
+   */
+  unexpiring?(query: DueQuery, periodMs: number, now: Date): Promise<{ rows: number; unexpiring: Row[] }>;
   /**
    * The live schema: tables (or files) with their columns, keys and indexes.
    * Tables are named as the engine names them; `tables` limits the answer.

@@ -7,10 +7,10 @@
  */
 import { appendAudit } from "../audit/index.js";
 import type { ResolvedBinding } from "../declaration/index.js";
-import type { Connector, Value } from "../connectors/index.js";
+import type { Connector, Row, Value } from "../connectors/index.js";
 import { rowKey } from "../execution/index.js";
 import { blockedKeys } from "./blocks.js";
-import { heldReason, holdsFor } from "./holds.js";
+import { anyPersonHolds, heldReason, holdsFor, personHeld } from "./holds.js";
 import { ownDataPlan } from "./own-data.js";
 import { bindingsOf, connectorFor, cutoffOf, dueQuery, periodMs, type RetentionContext } from "./model.js";
 
@@ -36,9 +36,28 @@ export interface PlanEntry {
   /** The oldest row's age in days, against the limit in days. */
   oldestDays: number | null;
   limitDays: number;
+  /** Keys without a clock, kept by the engine's expiry: `due` counts those that would outlive the period (no expiry, or a later one). */
+  byExpiry?: boolean;
   /** The system could not be reached. */
   error?: string;
   lastSweep?: { at: string; deleted: number; masked: number; blocked: number };
+}
+
+/** Which of these rows holds keep, by reason (holds on the system, the dataset, a case or a person). */
+async function heldBy(ctx: RetentionContext, b: ResolvedBinding, c: Connector, rows: Row[]): Promise<{ count: number; reasons: Record<string, number> }> {
+  const reasons: Record<string, number> = {};
+  let count = 0;
+  if (!rows.length) return { count, reasons };
+  const ds = ctx.declaration().systems[b.system].datasets[b.dataset];
+  const holds = await holdsFor(ctx, b.system, b.dataset, c);
+  const people = await anyPersonHolds(ctx);
+  for (const row of rows) {
+    const reason = heldReason(holds, b.dataset, ds, row, null) ?? (people && (await personHeld(ctx, ds, row)) ? "legal hold on the person" : undefined);
+    if (!reason) continue;
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
+    count++;
+  }
+  return { count, reasons };
 }
 
 /** Classifies a binding's due rows: held (by reason), already blocked, and the rest. */
@@ -94,6 +113,16 @@ export async function planRetention(ctx: RetentionContext, options: { rule?: str
       c = connectorFor(ctx, b.system);
       if (!b.clock.length && b.rule.from !== "system_obsolescence") {
         entry.note = `no clock field: each key expires ${b.rule.period} after the sweep first sees it (a TTL the engine enforces)`;
+        if (c.unexpiring) {
+          // The promise for such keys is their expiry: a key that would outlive the period is due, unless a hold keeps it.
+          const u = await c.unexpiring(dueQuery(decl, b), periodMs(b.rule.period), now);
+          const held = await heldBy(ctx, b, c, u.unexpiring);
+          entry.byExpiry = true;
+          entry.rows = u.rows;
+          entry.due = u.unexpiring.length;
+          entry.held = Object.entries(held.reasons).map(([reason, rows]) => ({ reason, rows }));
+          entry.unexplained = u.unexpiring.length - held.count;
+        }
         out.push(entry);
         continue;
       }
@@ -141,6 +170,7 @@ export async function verifyRetention(ctx: RetentionContext, options: { rule?: s
   const failures: string[] = [];
   for (const e of entries) {
     if (e.error) failures.push(`${e.binding} (${e.rule}): not verified: ${e.error}`);
+    else if (e.unexplained > 0 && e.byExpiry) failures.push(`${e.binding} (${e.rule}): ${e.unexplained} key${e.unexplained === 1 ? "" : "s"} without an expiry within ${e.period} that no hold explains`);
     else if (e.unexplained > 0) failures.push(`${e.binding} (${e.rule}): ${e.unexplained} row${e.unexplained === 1 ? "" : "s"} older than ${e.period} that no hold or exception explains (oldest ${e.oldest?.slice(0, 10)}, ${e.oldestDays} days)`);
   }
   const ok = failures.length === 0;

@@ -130,8 +130,11 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
 
   it("verify fails before the sweep; a dataset hold keeps its lines and is reported", async (t) => {
     if (skip) return t.skip(skip);
-    assert.equal((await verifyRetention(ctx)).ok, false);
+    const v = await verifyRetention(ctx);
+    assert.equal(v.ok, false);
+    assert.ok(v.failures.includes("cache.carts/cache_inactivity (cache_inactivity): 1 key without an expiry within 30 days that no hold explains"), v.failures.join("\n"));
     const plan = Object.fromEntries((await planRetention(ctx)).map((e) => [e.binding, e]));
+    assert.equal(plan["cache.carts/cache_inactivity"].rows, 1);
     assert.equal(plan["logs.access_log/web_logs"].due, 5 + 2 + 1, "lines older than 14 months, in the file and its rotated copies");
     assert.match(plan["cache.carts/cache_inactivity"].note ?? "", /TTL/);
     const id = await placeHold(ctx, { scope: "dataset", system: "logs", dataset: "access_log", reason: "incident 42 forensics" }, "officer@logs.example");
@@ -225,6 +228,14 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     assert.equal(await redis.pexpiretime(`${prefix}:session:s3`), Date.parse(ago(2)) + 30 * day);
     const cart = await redis.pttl(`${prefix}:cart:c1`);
     assert.ok(cart > 29 * day && cart <= 30 * day, `cart TTL ${cart}`);
+    const carts = async () => (await verifyRetention(ctx, { rule: "cache_inactivity" })).failures.filter((f) => f.startsWith("cache.carts"));
+    assert.deepEqual(await carts(), [], "every cart expires within its period");
+    await redis.set(`${prefix}:cart:c2`, "[3]", "PX", 90 * day);
+    assert.deepEqual(await carts(), ["cache.carts/cache_inactivity (cache_inactivity): 1 key without an expiry within 30 days that no hold explains"], "a key that outlives the period is not kept by it");
+    await sweepRetention(ctx, { rule: "cache_inactivity" });
+    const c2 = await redis.pttl(`${prefix}:cart:c2`);
+    assert.ok(c2 > 29 * day && c2 <= 30 * day, `the sweep brought its expiry in to the period: ${c2}`);
+    assert.deepEqual(await carts(), []);
   });
 
   it("verify passes after the sweep; a second sweep changes nothing", async (t) => {
