@@ -209,7 +209,7 @@ export interface Connector {
    * `periodMs` from now (no expiry, or a later one), for the promise check of
    * keys without a clock; `rows` counts every covered key.
    */
-  unexpiring?(query: DueQuery, periodMs: number, now: Date): Promise<{ rows: number; unexpiring: Row[] }>;
+  unexpiring?(query: DueQuery, periodMs: number): Promise<{ rows: number; unexpiring: Row[] }>;
   /**
    * The live schema: tables (or files) with their columns, keys and indexes.
    * Tables are named as the engine names them; `tables` limits the answer.

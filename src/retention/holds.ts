@@ -77,16 +77,21 @@ export async function placeHold(ctx: RetentionContext, input: HoldInput, by: str
     .executeTakeFirstOrThrow();
   await appendAudit(ctx.store, { actor: by, action: "retention.hold_placed", subject: `hold:${r.id}`, data: { ...input } }, ctx.clock());
   const unreached: string[] = [];
-  for (const b of bindingsOf(decl).filter((x) => x.system === input.system && (input.scope === "system" || x.dataset === input.dataset))) {
-    let connector: Connector | undefined;
-    try {
-      connector = connectorFor(ctx, b.system);
-      if (connector.capabilities.ttl) await setExpiries(ctx, b, connector);
-    } catch (err) {
-      unreached.push(`${b.system}.${b.dataset}: ${(err as Error).message}`);
-    } finally {
-      await connector?.close().catch(() => {});
+  const bindings = bindingsOf(decl).filter((x) => x.system === input.system && (input.scope === "system" || x.dataset === input.dataset));
+  let connector: Connector | undefined;
+  try {
+    if (bindings.length) connector = connectorFor(ctx, input.system);
+    for (const b of connector?.capabilities.ttl ? bindings : []) {
+      try {
+        await setExpiries(ctx, b, connector!);
+      } catch (err) {
+        unreached.push(`${b.system}.${b.dataset}: ${(err as Error).message}`);
+      }
     }
+  } catch (err) {
+    unreached.push(`${input.system}: ${(err as Error).message}`);
+  } finally {
+    await connector?.close().catch(() => {});
   }
   if (unreached.length) throw new HoldIncompleteError(r.id, `hold ${r.id} is placed, but its system could not be reached to keep keys from expiring before the next sweep (which tries again): ${unreached.join("; ")}`);
   return r.id;
@@ -162,16 +167,25 @@ export async function personHeld(ctx: RetentionContext, ds: Dataset, row: Row): 
 }
 
 /**
+ * Why a hold keeps a row of a binding's dataset (a hold on the system, the
+ * dataset, a case or a person), or undefined; undefined instead of a function
+ * when no hold reaches the dataset at all.
+ */
+export async function holdKeeper(ctx: RetentionContext, b: ResolvedBinding, connector: Connector, known?: { holds: DatasetHolds; personHolds: boolean }): Promise<((row: Row, clock: string | null) => Promise<string | undefined>) | undefined> {
+  const ds = ctx.declaration().systems[b.system].datasets[b.dataset];
+  const holds = known?.holds ?? (await holdsFor(ctx, b.system, b.dataset, connector));
+  const personHolds = known?.personHolds ?? (await anyPersonHolds(ctx));
+  if (!personHolds && !holds.whole.length && !Object.keys(holds.rows).length) return undefined;
+  return async (row, clock) => heldReason(holds, b.dataset, ds, row, clock) ?? (personHolds && (await personHeld(ctx, ds, row)) ? "legal hold on the person" : undefined);
+}
+
+/**
  * Engines that expire keys themselves (Redis): every key a delete rule covers
  * expires at its limit, and every key a hold keeps has its expiry removed.
  * Undefined where the engine or the rule sets none.
  */
 export async function setExpiries(ctx: RetentionContext, b: ResolvedBinding, connector: Connector, known?: { holds: DatasetHolds; personHolds: boolean }): Promise<{ set: number; held: number } | undefined> {
   if (!connector.capabilities.ttl || !connector.expire || b.rule.period === "indefinite" || b.rule.action !== "delete") return undefined;
-  const decl = ctx.declaration();
-  const ds = decl.systems[b.system].datasets[b.dataset];
-  const holds = known?.holds ?? (await holdsFor(ctx, b.system, b.dataset, connector));
-  const personHolds = known?.personHolds ?? (await anyPersonHolds(ctx));
-  const anyHold = personHolds || holds.whole.length > 0 || Object.keys(holds.rows).length > 0;
-  return connector.expire(dueQuery(decl, b), periodMs(b.rule.period), ctx.clock(), anyHold ? async (row, clock) => !!heldReason(holds, b.dataset, ds, row, clock) || (personHolds && (await personHeld(ctx, ds, row))) : undefined);
+  const keep = await holdKeeper(ctx, b, connector, known);
+  return connector.expire(dueQuery(ctx.declaration(), b), periodMs(b.rule.period), ctx.clock(), keep ? async (row, clock) => !!(await keep(row, clock)) : undefined);
 }

@@ -10,7 +10,7 @@ import type { ResolvedBinding } from "../declaration/index.js";
 import type { Connector, Row, Value } from "../connectors/index.js";
 import { rowKey } from "../execution/index.js";
 import { blockedKeys } from "./blocks.js";
-import { anyPersonHolds, heldReason, holdsFor, personHeld } from "./holds.js";
+import { heldReason, holdKeeper, holdsFor } from "./holds.js";
 import { ownDataPlan } from "./own-data.js";
 import { bindingsOf, connectorFor, cutoffOf, dueQuery, periodMs, type RetentionContext } from "./model.js";
 
@@ -47,12 +47,9 @@ export interface PlanEntry {
 async function heldBy(ctx: RetentionContext, b: ResolvedBinding, c: Connector, rows: Row[]): Promise<{ count: number; reasons: Record<string, number> }> {
   const reasons: Record<string, number> = {};
   let count = 0;
-  if (!rows.length) return { count, reasons };
-  const ds = ctx.declaration().systems[b.system].datasets[b.dataset];
-  const holds = await holdsFor(ctx, b.system, b.dataset, c);
-  const people = await anyPersonHolds(ctx);
-  for (const row of rows) {
-    const reason = heldReason(holds, b.dataset, ds, row, null) ?? (people && (await personHeld(ctx, ds, row)) ? "legal hold on the person" : undefined);
+  const keep = rows.length ? await holdKeeper(ctx, b, c) : undefined;
+  for (const row of keep ? rows : []) {
+    const reason = await keep!(row, null);
     if (!reason) continue;
     reasons[reason] = (reasons[reason] ?? 0) + 1;
     count++;
@@ -115,7 +112,7 @@ export async function planRetention(ctx: RetentionContext, options: { rule?: str
         entry.note = `no clock field: each key expires ${b.rule.period} after the sweep first sees it (a TTL the engine enforces)`;
         if (c.unexpiring) {
           // The promise for such keys is their expiry: a key that would outlive the period is due, unless a hold keeps it.
-          const u = await c.unexpiring(dueQuery(decl, b), periodMs(b.rule.period), now);
+          const u = await c.unexpiring(dueQuery(decl, b), periodMs(b.rule.period));
           const held = await heldBy(ctx, b, c, u.unexpiring);
           entry.byExpiry = true;
           entry.rows = u.rows;

@@ -154,7 +154,7 @@ export function createRedisConnector(system: string, url: string, options: Conne
         throw fail(`setting expiries on ${query.dataset.keyPattern ?? query.dataset.name}`, err);
       }
     },
-    async unexpiring(query, periodMs, now) {
+    async unexpiring(query, periodMs) {
       try {
         await ready();
         let rows = 0;
@@ -163,8 +163,8 @@ export function createRedisConnector(system: string, url: string, options: Conne
           if (!rowCovered(row, query)) continue;
           rows++;
           const left = await client.pttl(key);
-          // -1: no expiry; -2: gone meanwhile. A second's slack for the time between the sweep's clock and this read.
-          if (left === -1 || left > periodMs + 1000 + Math.max(0, Date.now() - now.getTime())) unexpiring.push(row);
+          // -1: no expiry; -2: gone meanwhile. An expiry is relative to now, as the sweep set it.
+          if (left === -1 || left > periodMs) unexpiring.push(row);
         }
         return { rows, unexpiring };
       } catch (err) {
