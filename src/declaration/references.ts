@@ -131,4 +131,6 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     a.dataSubjects.forEach((s, i) => ref("data subject", s, subjects, ["processorActivities", aid, "dataSubjects", i]));
     a.subProcessors.forEach((r, i) => ref("recipient", r, decl.recipients, ["processorActivities", aid, "subProcessors", i]));
   }
+  const sp = decl.governance?.subProcessors;
+  if (sp) ref("newsletter", sp.list, decl.consent?.newsletters ?? {}, ["governance", "subProcessors", "list"]);
 }

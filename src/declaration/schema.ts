@@ -483,6 +483,9 @@ const Rights = z.strictObject({
   exportFormats: z.array(z.enum(["json", "csv", "html"])).default(["json", "csv", "html"]),
 });
 
+/** The staff roles that may approve a governance step (`auth` holds the full list). */
+const ApproverRole = z.enum(["approver", "officer", "owner"]);
+
 const Governance = z.strictObject({
   staffAccess: z
     .strictObject({
@@ -490,10 +493,19 @@ const Governance = z.strictObject({
       protectedClasses: z
         .array(z.strictObject({ id, name: text, description: text.optional(), excludes: text.optional() }))
         .default([]),
-      exceptions: z.array(z.strictObject({ id, description: text })).default([]),
+      /** The purposes for which staff may access customer data, each granted by the customer's explicit consent (Data Intensity's list). */
+      purposes: z.array(z.strictObject({ id, description: text })).default([]),
+      /** Cases where staff may look without the customer's consent; a second staff member of `approver` role or above grants each (LuxSci's three). */
+      exceptions: z.array(z.strictObject({ id, description: text, approver: ApproverRole.default("officer") })).default([]),
       leastPrivilege: z.boolean().optional(),
+      /** The longest window a grant may have. */
+      maxWindow: Duration.default("7 days"),
     })
     .optional(),
+  /** Remote sessions into a customer's systems (Lutron): none starts before the customer signs the verification form; recordings are destroyed after `recordingRetention`. */
+  remoteSessions: z.strictObject({ form: text, recordingRetention: Duration.default("180 days") }).optional(),
+  /** Temporary copies of customer data made for maintenance (Data Intensity): each is purged by its deadline, at most `purgeWithin` after it is made. */
+  temporaryCopies: z.strictObject({ purgeWithin: Duration.default("30 days") }).optional(),
   legalRequests: z
     .strictObject({ policy: text, verificationRequired: z.boolean(), notifySubject: z.boolean().default(false) })
     .optional(),
@@ -502,15 +514,31 @@ const Governance = z.strictObject({
       z.strictObject({
         id,
         name: text,
-        type: z.enum(["dpa", "baa", "msa", "scc", "nda", "other"]),
+        type: z.enum(["dpa", "gdpr_addendum", "baa", "msa", "msa_addendum", "scc", "idta", "nda", "other"]),
+        /** In force for every customer it applies to from the customer's start, without signature (a GDPR addendum in the MSA). */
         automatic: z.boolean().default(false),
+        /** For an automatic agreement: the customers it covers (`gdpr`: those whose data falls under the GDPR or UK GDPR). */
+        appliesTo: z.enum(["all", "gdpr"]).default("all"),
+        /** The current template's version: an agreement signed on an older one is flagged. */
+        templateVersion: text.optional(),
+        /** The role that accepts a signed copy (LuxSci's HIPAA Privacy Officer: officer). */
+        acceptedBy: ApproverRole.default("officer"),
         description: text.optional(),
         url: url.optional(),
       }),
     )
     .default([]),
+  /** GDPR Art 28(2), (4): customers subscribe to sub-processor changes on a declared newsletter list, and may object within the window. */
+  subProcessors: z.strictObject({ list: id, objectionWindow: Duration.default("30 days") }).optional(),
   breach: z
-    .strictObject({ procedure: text, regimes: z.array(z.enum(["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"])).default([]) })
+    .strictObject({
+      procedure: text,
+      regimes: z.array(z.enum(["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"])).default([]),
+      /** As a processor: the hours its DPAs allow to tell the controllers (GDPR Art 33(2) says only "without undue delay"). */
+      controllerNoticeHours: z.number().int().min(1).max(720).optional(),
+      /** Who answers an authority's questions (Art 33(3)(b)); the organization's DPO or contact when absent. */
+      contact: text.optional(),
+    })
     .optional(),
   assessments: z.strictObject({ frequency: Duration, owner: text.optional(), description: text.optional() }).optional(),
   businessTransfers: z.strictObject({ notify: z.array(text).min(1) }).optional(),

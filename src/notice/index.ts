@@ -7,4 +7,4 @@ export { renderNoticeHtml, NoticeArticle, NOTICE_CSS } from "./html.js";
 export { renderNoticeMarkdown, escapeMarkdown } from "./markdown.js";
 export { buildRopa, ropaToCsv, ropaToJsonLd, type Ropa, type ControllerRecord, type ProcessorRecord } from "./ropa.js";
 export { diffDeclarations, formatDiff, changeNotice, renderChangeNotice, type DeclarationDiff, type Change, type ChangeArea } from "./diff.js";
-export { publishDeclaration, listPublishedVersions, getPublishedDeclaration, type PublishedVersion } from "./versions.js";
+export { publishDeclaration, listPublishedVersions, getPublishedDeclaration, previousPublished, type PublishedVersion } from "./versions.js";

@@ -49,3 +49,11 @@ export async function getPublishedDeclaration(store: Store, version: string): Pr
   const row = await store.db.selectFrom("declaration_versions").select(["source", "file"]).where("version", "=", version).orderBy("id", "desc").limit(1).executeTakeFirst();
   return row ? parseDeclaration(row.source, row.file) : undefined;
 }
+
+/** The declaration published just before the text with `hash`, or undefined for the first. */
+export async function previousPublished(store: Store, hash: string): Promise<LoadedDeclaration | undefined> {
+  const cur = await store.db.selectFrom("declaration_versions").select("id").where("hash", "=", hash).executeTakeFirst();
+  if (!cur) return undefined;
+  const row = await store.db.selectFrom("declaration_versions").select(["source", "file"]).where("id", "<", cur.id).orderBy("id", "desc").limit(1).executeTakeFirst();
+  return row ? parseDeclaration(row.source, row.file) : undefined;
+}

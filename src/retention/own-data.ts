@@ -28,6 +28,8 @@ interface OwnData {
   period: string;
   /** Covered rows, due rows, and the oldest clock. */
   measure(ctx: RetentionContext, now: Date): Promise<{ rows: number; due: number; oldest: string | null }>;
+  /** Said in the plan instead of the default. */
+  note?: string;
   /** What the clock is, where it is not the row's creation (then ages are counted from it). */
   clockLabel?: string;
   /** Deletes what is due; returns how many. Undefined when another job sweeps it. */
@@ -89,6 +91,23 @@ function ownData(ctx: RetentionContext): OwnData[] {
       return n;
     },
   });
+  // Recordings of remote sessions and temporary copies of customer data are destroyed outside Pledge; a
+  // person confirms it. Until then a copy past its date is due here, and `verify` fails on it.
+  const custody = (kind: "recording" | "temporary_copy", binding: string, rule: string, period: string): OwnData => ({
+    binding,
+    rule,
+    period,
+    note: kind === "recording" ? "destroyed outside Pledge: due until a person confirms the destruction on the governance page" : "due at each copy's purge deadline, until a person confirms the purge with evidence",
+    async measure(c, now) {
+      const base = c.store.db.selectFrom("gov_custody").where("kind", "=", kind).where("done_at", "is", null);
+      const r = await base.select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("made_at").as("oldest")]).executeTakeFirst();
+      const due = await base.select((eb) => eb.fn.countAll<number>().as("n")).where("due_at", "<=", now.toISOString()).executeTakeFirst();
+      return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
+    },
+  });
+  const gov = decl.governance;
+  if (gov?.remoteSessions) out.push(custody("recording", "pledge.recordings/recordingRetention", "governance.remoteSessions.recordingRetention", gov.remoteSessions.recordingRetention));
+  if (gov?.temporaryCopies) out.push(custody("temporary_copy", "pledge.temporary_copies/purgeWithin", "governance.temporaryCopies.purgeWithin", gov.temporaryCopies.purgeWithin));
   const own = decl.ownData;
   out.push(expiring(ctx, "pledge.sessions/sessions", "ownData.sessions", own.sessions, "sessions", "expires_at", "expiry"));
   out.push(expiring(ctx, "pledge.verifications/verificationCodes", "ownData.verificationCodes", own.verificationCodes, "verifications", "expires_at", "expiry"));
@@ -171,7 +190,7 @@ export async function ownDataPlan(ctx: RetentionContext, now: Date): Promise<Pla
       oldest: m.oldest,
       oldestDays: m.oldest ? Math.max(0, Math.floor((now.getTime() - Date.parse(m.oldest)) / 86_400_000)) : null,
       limitDays: Math.round(periodMs(o.period) / 86_400_000),
-      ...(o.sweep ? (o.clockLabel ? { note: `ages counted from each row's ${o.clockLabel}` } : {}) : { note: "swept by the requests worker, which redacts and deletes closed requests" }),
+      ...(o.note ? { note: o.note } : o.sweep ? (o.clockLabel ? { note: `ages counted from each row's ${o.clockLabel}` } : {}) : { note: "swept by the requests worker, which redacts and deletes closed requests" }),
     });
   }
   return out;

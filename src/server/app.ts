@@ -13,6 +13,7 @@ import { pingStore, type Store } from "../store/index.js";
 import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
 import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { registerConsent } from "./consent-routes.js";
+import { registerGovernance } from "./governance-routes.js";
 import { DecisionCache, type NewsletterContext } from "../consent/index.js";
 import { noticePageHtml, versionsPageHtml } from "../web/index.js";
 import { HttpError, toErrorResponse } from "./errors.js";
@@ -170,6 +171,7 @@ export function createApp(ctx: AppContext): PledgeApp {
   if (ctx.requests) {
     registerPrivacyCenter(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
     registerAdmin(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
+    registerGovernance(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
   }
   if (ctx.consent && ctx.requests) {
     const r = ctx.requests;

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import type { Declaration, LoadedDeclaration } from "../declaration/index.js";
 import { startAuditChainer } from "../audit/index.js";
 import { createMailer, MailError, type MailAddress, type Mailer } from "../mail/index.js";
-import { publishDeclaration } from "../notice/index.js";
+import { previousPublished, publishDeclaration } from "../notice/index.js";
+import { announceSubProcessorChanges, remindExpiringAgreements, type GovernanceContext } from "../governance/index.js";
 import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { startRetentionSchedule } from "../retention/index.js";
 import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
@@ -141,6 +142,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;
+  const governance: GovernanceContext = { store, declaration: requests.declaration, mailer, publicUrl: requests.publicUrl, env, cwd: requests.cwd, clock: requests.clock };
+  if (published) {
+    // A new declaration that changes the sub-processors is announced to the subscribers, once (Art 28(2)).
+    const loaded = options.declaration;
+    void previousPublished(store, loaded.hash)
+      .then((prev) => announceSubProcessorChanges(governance, prev?.declaration, `${loaded.declaration.version}#${loaded.hash.slice(0, 12)}`))
+      .then((r) => r && logger.info(r, "sub-processor change announced"))
+      .catch((err) => logger.error({ err: (err as Error).message }, "sub-processor change not announced"));
+  }
   const chainer = startAuditChainer(store, { onError: (err) => logger.error({ err }, "audit chaining failed") });
   const worker: Worker | undefined = options.worker === false || env.PLEDGE_WORKER === "off" ? undefined : startWorker(requests, { onError: (err) => logger.error({ err }, "worker error") });
   // The scheduled sweep of unconfirmed newsletter sign-ups (blocked after the window, deleted after a month).
@@ -148,6 +158,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       const r = await sweepNewsletters(newsletters);
       if (r.blocked || r.deleted) logger.info(r, "newsletter sweep");
+      const reminded = await remindExpiringAgreements(governance);
+      if (reminded) logger.info({ reminded }, "agreement expiry reminders sent");
     } catch (err) {
       logger.error({ err }, "newsletter sweep failed");
     }

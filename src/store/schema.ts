@@ -317,7 +317,168 @@ export interface SystemDateTable {
   set_at: string;
 }
 
+type Id = Generated<number>;
+
+export interface GovCounterpartyTable {
+  id: Id;
+  account: string;
+  name: string;
+  contact_email: string;
+  /** Who set the contact last: they may not ask that customer's consent for their own access. */
+  contact_set_by: string;
+  /** JSON: jurisdiction codes of the customer. */
+  jurisdictions: string;
+  started_at: string;
+  created_at: string;
+}
+
+export interface GovAccessRequestTable {
+  id: Id;
+  requester: string;
+  requester_role: string;
+  account: string;
+  /** JSON: the protected classes asked for. */
+  classes: string;
+  basis: "purpose" | "exception";
+  reason_id: string;
+  justification: string;
+  starts_at: string;
+  ends_at: string;
+  status: string;
+  token_hash: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decided_ip: string | null;
+  created_at: string;
+}
+
+export interface GovSessionTable {
+  id: Id;
+  account: string;
+  purpose: string;
+  requested_by: string;
+  form_status: string;
+  form_token_hash: string | null;
+  form_name: string | null;
+  form_hash: string | null;
+  form_document: Uint8Array | null;
+  form_signed_at: string | null;
+  form_signed_by: string | null;
+  form_signed_ip: string | null;
+  started_at: string | null;
+  started_by: string | null;
+  ended_at: string | null;
+  created_at: string;
+}
+
+export interface GovCustodyTable {
+  id: Id;
+  kind: "recording" | "temporary_copy";
+  account: string | null;
+  session_id: number | null;
+  label: string;
+  location: string;
+  made_at: string;
+  due_at: string;
+  done_at: string | null;
+  done_by: string | null;
+  evidence: string | null;
+  created_by: string;
+}
+
+export interface GovLegalRequestTable {
+  id: Id;
+  reference: string;
+  authority: string;
+  instrument: string;
+  jurisdiction: string;
+  accounts: string;
+  data_asked: string;
+  received_at: string;
+  status: string;
+  outcome: string | null;
+  /** JSON: each step with who took it, when and what it recorded. */
+  steps: string;
+  gag_until: string | null;
+  package_hash: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface GovAgreementTable {
+  id: Id;
+  account: string;
+  agreement: string;
+  type: string;
+  template_version: string | null;
+  status: string;
+  document: Uint8Array | null;
+  document_name: string | null;
+  document_hash: string | null;
+  requested_at: string;
+  received_at: string | null;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  expires_at: string | null;
+  reminded_at: string | null;
+  note: string | null;
+  created_by: string;
+}
+
+export interface GovSubprocessorChangeTable {
+  id: Id;
+  version: string;
+  previous_version: string;
+  changes: string;
+  effective_date: string;
+  objection_until: string;
+  notified: number;
+  created_at: string;
+}
+
+export interface GovObjectionTable {
+  id: Id;
+  change_id: number;
+  email: string;
+  account: string | null;
+  reason: string;
+  ip: string | null;
+  at: string;
+}
+
+export interface GovIncidentTable {
+  id: Id;
+  reference: string;
+  title: string;
+  occurred_at: string;
+  aware_at: string;
+  status: string;
+  details: string;
+  /** JSON: clock key → when it was done and by whom. */
+  notified: string;
+  affected: string | null;
+  created_by: string;
+  created_at: string;
+  closed_at: string | null;
+}
+
+export interface GovIncidentRecipientTable {
+  incident_id: number;
+  email: string;
+  jurisdiction: string | null;
+}
+
 export interface Database {
+  gov_counterparties: GovCounterpartyTable;
+  gov_access_requests: GovAccessRequestTable;
+  gov_sessions: GovSessionTable;
+  gov_custody: GovCustodyTable;
+  gov_legal_requests: GovLegalRequestTable;
+  gov_agreements: GovAgreementTable;
+  gov_subprocessor_changes: GovSubprocessorChangeTable;
+  gov_objections: GovObjectionTable;
+  gov_incidents: GovIncidentTable;
+  gov_incident_recipients: GovIncidentRecipientTable;
   retention_holds: RetentionHoldTable;
   retention_blocks: RetentionBlockTable;
   retention_runs: RetentionRunTable;

@@ -5,3 +5,4 @@ export { requestFormHtml, verifyPageHtml, statusPageHtml, messagePageHtml, RIGHT
 export { loginPageHtml, requestListHtml, requestDetailHtml } from "./admin.js";
 export { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, unsubscribePageHtml, newsletterPreferencesHtml, consentConsoleHtml } from "./consent.js";
 export { retentionPageHtml } from "./retention.js";
+export * from "./governance.js";

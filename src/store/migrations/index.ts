@@ -9,6 +9,7 @@ import { requestProof } from "./0006-request-proof.js";
 import { redactMailProof } from "./0007-redact-mail-proof.js";
 import { appeals } from "./0008-appeals.js";
 import { retention } from "./0009-retention.js";
+import { governance } from "./0010-governance.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0007-redact-mail-proof": redactMailProof,
   "0008-appeals": appeals,
   "0009-retention": retention,
+  "0010-governance": governance,
 };
 
 /** A Kysely migration provider over the migrations above. */
