@@ -440,14 +440,18 @@ export function buildNotice(decl: Declaration): NoticeDoc {
       if (gov.staffAccess.protectedClasses.length) {
         blocks.push({ kind: "list", items: gov.staffAccess.protectedClasses.map((c) => [`${c.name}${c.description ? `: ${c.description}` : ""}${c.excludes ? ` (except ${c.excludes})` : ""}`]) });
       }
+      if (gov.staffAccess.purposes.length) blocks.push({ kind: "p", content: ["Staff access it only for these purposes, each time with the customer's explicit consent:"] }, { kind: "list", items: gov.staffAccess.purposes.map((p) => [p.description]) });
       if (gov.staffAccess.exceptions.length) blocks.push({ kind: "p", content: ["Exceptions:"] }, { kind: "list", items: gov.staffAccess.exceptions.map((e) => [e.description]) });
     }
+    if (gov.remoteSessions) blocks.push({ kind: "p", content: [`No remote session into a customer's systems starts before the customer has signed the ${gov.remoteSessions.form}. Recordings of sessions are destroyed ${singularDuration(gov.remoteSessions.recordingRetention)} after they are made.`] });
+    if (gov.temporaryCopies) blocks.push({ kind: "p", content: [`Temporary copies of customer data made for maintenance are purged when it ends, at the latest ${singularDuration(gov.temporaryCopies.purgeWithin)} after they are made.`] });
     if (gov.legalRequests) {
-      blocks.push({ kind: "h3", text: "Requests from authorities" }, { kind: "p", content: [`${gov.legalRequests.policy}${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""}`] });
+      blocks.push({ kind: "h3", text: "Requests from authorities" }, { kind: "p", content: [`${gov.legalRequests.policy}${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""} `, { text: "Our transparency report", href: "/privacy/transparency" }, " counts them each year."] });
     }
     if (gov.agreements.length) {
       blocks.push({ kind: "h3", text: "Agreements" }, { kind: "list", items: gov.agreements.map((a) => [a.url ? { text: a.name, href: a.url } : a.name, `${a.description ? `: ${a.description}` : ""}${a.automatic ? " (included automatically)" : ""}`]) });
     }
+    if (gov.subProcessors) blocks.push({ kind: "h3", text: "Sub-processors" }, { kind: "p", content: [{ text: "The list of our sub-processors", href: "/privacy/subprocessors" }, ` is published; subscribe there to be told before one is added or changed, and object within ${singularDuration(gov.subProcessors.objectionWindow)}.`] });
     if (gov.breach) blocks.push({ kind: "h3", text: "Data breaches" }, { kind: "p", content: [gov.breach.procedure] });
     if (gov.businessTransfers) blocks.push({ kind: "h3", text: "Mergers and acquisitions" }, { kind: "p", content: [`If our business changes hands, we tell you by ${gov.businessTransfers.notify.join(" and ")}.`] });
     if (gov.assessments) blocks.push({ kind: "p", content: [`Our practices are assessed every ${singularDuration(gov.assessments.frequency).replace(/^1 /, "")}${gov.assessments.owner ? ` under the ${gov.assessments.owner}` : ""}.`] });
