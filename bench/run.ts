@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<unknown>> = {
   requests: () => import("./requests.js").then((m) => m.run()),
   decisions: () => import("./decisions.js").then((m) => m.run()),
+  "access-gate": () => import("./access-gate.js").then((m) => m.run()),
   "consent-writes": () => import("./consent-writes.js").then((m) => m.run()),
   retention: () => import("./retention.js").then((m) => m.run()),
 };
