@@ -64,7 +64,8 @@ export function checkApprover(approver: Actor, requester: { email: string; role:
 
 /** A date as given in a form (`2026-12-02` or a full timestamp) to ISO, or an error naming the field. */
 export function isoOf(value: string, field: string): string {
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  // A date, or a form's datetime-local without a zone, is UTC (as the forms say), not the server's local time.
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value);
   if (Number.isNaN(d.getTime())) throw new GovernanceError("INVALID", `${field}: expected a date (YYYY-MM-DD) or a timestamp, got '${value}'`);
   return d.toISOString();
 }

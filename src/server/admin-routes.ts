@@ -30,6 +30,7 @@ import { consentRates, recentSubscriptions } from "../consent/index.js";
 import { consentConsoleHtml, loginPageHtml, requestDetailHtml, requestListHtml, retentionPageHtml } from "../web/index.js";
 import { bindingsOf, HoldIncompleteError, HoldInput, liftHold, listHolds, obsolescenceOf, placeHold, planRetention, retentionStats, RetentionError, sweepBinding, type RetentionContext, type SweepReport } from "../retention/index.js";
 import { appendAudit } from "../audit/index.js";
+import { governanceOverview } from "../governance/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
 import type { RouteTable } from "./routes.js";
@@ -129,6 +130,7 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
           now: ctx.clock(),
           csrf: principal.csrf,
           user: principal.user.name,
+          governance: await governanceOverview({ store: ctx.store, declaration: ctx.declaration, mailer: ctx.mailer, publicUrl: ctx.publicUrl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock }),
         }),
       ),
   );

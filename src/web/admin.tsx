@@ -4,6 +4,7 @@
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import { daysLeft, describeVerification, isOpen, urgencyOf, type RequestCounts, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
+import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView, RIGHT_LABELS } from "./privacy-center.js";
 
@@ -52,7 +53,20 @@ export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) =>
   </nav>
 );
 
-export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; counts: RequestCounts; page: number; pageSize: number; now: Date; csrf?: string; user: string }> = ({ decl, requests, counts, page, pageSize, now, csrf, user }) => {
+/** The registers' clocks and what waits for staff, one line with links (the governance page has the detail). */
+const GovernanceLine: FC<{ o: GovernanceOverview }> = ({ o }) => {
+  const items = [
+    o.clocksOverdue ? <a class="overdue" href="/admin/governance/incidents">{o.clocksOverdue} breach clocks overdue</a> : null,
+    o.incidentsOpen ? <a href="/admin/governance/incidents">{o.incidentsOpen} open incidents ({o.clocksDueSoon} clocks due soon)</a> : null,
+    o.accessAwaiting ? <a href="/admin/governance/access">{o.accessAwaiting} access requests awaiting a decision</a> : null,
+    o.custodyOverdue ? <a class="overdue" href="/admin/governance/sessions">{o.custodyOverdue} recordings or copies past their date</a> : null,
+    o.legalOpen ? <a href="/admin/governance/legal">{o.legalOpen} requests from authorities open</a> : null,
+    o.agreementsExpiring ? <a href="/admin/governance/agreements">{o.agreementsExpiring} agreements ending within 30 days</a> : null,
+  ].filter(Boolean);
+  return items.length ? <p>Governance: {items.map((x, i) => <>{i ? "; " : ""}{x}</>)}.</p> : null;
+};
+
+export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; counts: RequestCounts; page: number; pageSize: number; now: Date; csrf?: string; user: string; governance?: GovernanceOverview }> = ({ decl, requests, counts, page, pageSize, now, csrf, user, governance }) => {
   const open = requests.filter((r) => isOpen(r.status));
   const maxDays = Math.max(30, ...open.map((r) => Math.abs(daysLeft(new Date(r.effectiveDueAt), now))));
   const first = (page - 1) * pageSize + 1;
@@ -66,6 +80,7 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; c
       <p>
         {counts.open} open; {counts.overdue} overdue; {counts.dueSoon} due within a week.
       </p>
+      {governance ? <GovernanceLine o={governance} /> : null}
       <table>
         <caption>Open requests first, by deadline. The bar shows the days left.</caption>
         <thead>

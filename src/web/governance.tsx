@@ -177,7 +177,8 @@ export const AccessPage: FC<Chrome & { requests: AccessRequestView[]; customers:
             </select>
           </p>
           <p><label for="a-why">Justification</label><br /><textarea id="a-why" name="justification" rows={3} required minlength={10}></textarea></p>
-          <p><label for="a-end">Until (UTC; at most {sa.maxWindow})</label><br /><input type="datetime-local" id="a-end" name="endsAt" value={inDays(1)} required /></p>
+          <p><label for="a-start">From (UTC; empty: now)</label><br /><input type="datetime-local" id="a-start" name="startsAt" /></p>
+          <p><label for="a-end">Until (UTC; at most {sa.maxWindow} after it starts)</label><br /><input type="datetime-local" id="a-end" name="endsAt" value={inDays(1)} required /></p>
           <button type="submit">Ask</button>
         </form>
       ) : null}

@@ -29,6 +29,7 @@ import {
   startSession,
   uploadSessionForm,
   markNotified,
+  remindExpiringAgreements,
 } from "../../src/governance/index.js";
 import { planRetention } from "../../src/retention/index.js";
 import { confirmSubscription, signUp } from "../../src/consent/index.js";
@@ -167,6 +168,25 @@ forEachStore("governance registers", (target) => {
     assert.equal((await agreementInForce(ctx, "usonly", "gdpr_addendum")).inForce, false, "the addendum covers GDPR customers only");
   });
 
+  it("an accepted agreement that ends within 30 days is reminded to the privacy contact once, and stops being in force at its end", async () => {
+    const baa = await requestAgreement(ctx, { account: "usonly", agreement: "hipaa_baa", expiresAt: new Date(ctx.clock().getTime() + 10 * DAY).toISOString().slice(0, 10) }, eve);
+    await receiveAgreement(ctx, baa.id!, { name: "baa.pdf", data: new TextEncoder().encode("%PDF") }, eve);
+    await reviewAgreement(ctx, baa.id!, "accept", olga);
+    const sent = ctx.mailer.sent.length;
+    assert.equal(await remindExpiringAgreements(ctx), 1);
+    assert.equal(ctx.mailer.sent.length, sent + 1);
+    assert.equal(ctx.mailer.sent.at(-1)!.to, "privacy@sakila.example");
+    assert.match(ctx.mailer.sent.at(-1)!.subject, /HIPAA Business Associate Agreement with usonly expires on/);
+    assert.equal(await remindExpiringAgreements(ctx), 0, "once");
+    ctx.advance(11 * DAY);
+    try {
+      const a = await agreementInForce(ctx, "usonly", "baa");
+      assert.equal(a.inForce, false, "expired");
+    } finally {
+      ctx.advance(-11 * DAY);
+    }
+  });
+
   it("a declaration that adds a sub-processor mails the confirmed subscribers, and an objection is recorded", async () => {
     const nctx = { store, declaration: ctx.declaration, mailer: ctx.mailer, publicUrl: ctx.publicUrl, env: ctx.env, clock: ctx.clock };
     await signUp(nctx, "subprocessor_updates", { email: "it@acme.example" });
@@ -228,6 +248,8 @@ forEachStore("governance registers", (target) => {
     }
     const done = await markNotified(ctx, i.id, "gdpr:authority", "Sent to the IMY portal, case 2026-123", olga);
     assert.equal(done.clocks.find((c) => c.key === "gdpr:authority")!.countdown, undefined, "a done clock stops counting");
+    const form = await registerIncident(ctx, { title: "Typed in a form", occurredAt: "2026-11-30T08:00", awareAt: "2026-11-30T09:30", nature: "integrity", datasets: "sqlite.customer", jurisdictions: "EU", risk: "risk", riskReasoning: "Rows altered" }, olga);
+    assert.equal(form.awareAt, "2026-11-30T09:30:00.000Z", "a form's time without a zone is UTC, as the form says");
     const low = await registerIncident(ctx, { title: "A misdirected mail, recalled", occurredAt: T.toISOString(), awareAt: T.toISOString(), nature: ["confidentiality"], datasets: ["sqlite.customer"], jurisdictions: ["EU"], risk: "none", riskReasoning: "Recalled before it was opened" }, olga);
     assert.equal(low.clocks.find((c) => c.key === "gdpr:authority")!.applies, "no", "documented, not notified (Art 33(5))");
   });
