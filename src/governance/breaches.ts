@@ -213,8 +213,8 @@ export async function updateIncident(ctx: GovernanceContext, id: number, input: 
   officer(actor, "updating an incident");
   const r = await requireIncident(ctx, id);
   const v = parseWith(IncidentInput, input);
-  await ctx.store.db.updateTable("gov_incidents").set({ title: v.title, occurred_at: isoOf(v.occurredAt, "occurredAt"), details: JSON.stringify(details(ctx, v)) }).where("id", "=", id).execute();
   if (isoOf(v.awareAt, "awareAt") !== r.aware_at) throw new GovernanceError("INVALID", "awareAt: the moment of awareness starts the clocks and cannot be moved; note the correction instead");
+  await ctx.store.db.updateTable("gov_incidents").set({ title: v.title, occurred_at: isoOf(v.occurredAt, "occurredAt"), details: JSON.stringify(details(ctx, v)) }).where("id", "=", id).execute();
   await audit(ctx, actorOf(actor), "incident.updated", `incident:${id}`, { risk: v.risk });
   return getIncident(ctx, id);
 }

@@ -275,6 +275,19 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
     if (!old) add("governance", "added", `agreement:${x.id}`, `new agreement: ${x.name}${x.automatic ? " (included automatically)" : ""}`, false);
     else if (old.automatic !== x.automatic) add("governance", "changed", `agreement:${x.id}`, `${x.name} is ${x.automatic ? "now included automatically" : "no longer included automatically; it must be signed and accepted"}`, !x.automatic);
   }
+  const staffPurposes = (g: typeof ga) => g?.staffAccess?.purposes.map((p) => p.id) ?? [];
+  for (const p of setDiff(staffPurposes(gb), staffPurposes(ga))) add("governance", "added", `staff-purpose:${p}`, `staff may also access customer data, with the customer's consent, for: ${gb?.staffAccess?.purposes.find((x) => x.id === p)?.description ?? p}`, true);
+  // Keeping recordings or copies longer is material; shorter is not.
+  const longerThan = (x: string | undefined, y: string | undefined) => !!x && !!y && durationDays(parseDuration(y)!) > durationDays(parseDuration(x)!);
+  const recA = ga?.remoteSessions?.recordingRetention;
+  const recB = gb?.remoteSessions?.recordingRetention;
+  if (recA !== recB) add("governance", recB ? (recA ? "changed" : "added") : "removed", "remoteSessions", recB ? `recordings of remote sessions are destroyed after ${recB}${recA ? ` (was ${recA})` : ""}` : "remote sessions and their recordings are no longer described", longerThan(recA, recB) || !recB);
+  const tmpA = ga?.temporaryCopies?.purgeWithin;
+  const tmpB = gb?.temporaryCopies?.purgeWithin;
+  if (tmpA !== tmpB) add("governance", tmpB ? (tmpA ? "changed" : "added") : "removed", "temporaryCopies", tmpB ? `temporary copies are purged within ${tmpB}${tmpA ? ` (was ${tmpA})` : ""}` : "the purge of temporary copies is no longer promised", longerThan(tmpA, tmpB) || !tmpB);
+  const objA = ga?.subProcessors?.objectionWindow;
+  const objB = gb?.subProcessors?.objectionWindow;
+  if (objA !== objB) add("governance", objB ? (objA ? "changed" : "added") : "removed", "subProcessors", objB ? `customers may object to a sub-processor change within ${objB}${objA ? ` (was ${objA})` : ""}` : "customers are no longer told of sub-processor changes", !objB || longerThan(objB, objA));
   if (!ga?.breach && gb?.breach) add("governance", "added", "breach", "breach procedures described", false);
   if (!same(ga?.businessTransfers, gb?.businessTransfers)) {
     add("governance", gb?.businessTransfers ? (ga?.businessTransfers ? "changed" : "added") : "removed", "businessTransfers", gb?.businessTransfers ? `if the business changes hands, people are told by ${gb.businessTransfers.notify.join(" and ")}` : "people are no longer promised notice if the business changes hands", !gb?.businessTransfers);

@@ -124,3 +124,20 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
     assert.match(usage.stderr, /diff takes two declarations/);
   });
 });
+
+describe("diff of the governance registers' promises", () => {
+  it("keeping session recordings or copies longer, or a new staff-access purpose, is material; shorter is not", async () => {
+    const { governanceDeclaration } = await import("../helpers/governance.js");
+    const a = governanceDeclaration(["sqlite"]);
+    const b = structuredClone(a);
+    b.governance!.remoteSessions!.recordingRetention = "1 year";
+    b.governance!.temporaryCopies!.purgeWithin = "7 days";
+    b.governance!.staffAccess!.purposes.push({ id: "billing", description: "Fix a billing error the customer reports" });
+    const changes = diffDeclarations(a, b).changes;
+    const byKey = (k: string) => changes.find((c) => c.key === k)!;
+    assert.equal(byKey("remoteSessions").material, true);
+    assert.match(byKey("remoteSessions").summary, /destroyed after 1 year \(was 180 days\)/);
+    assert.equal(byKey("temporaryCopies").material, false, "a shorter purge is no worse");
+    assert.equal(byKey("staff-purpose:billing").material, true);
+  });
+});
