@@ -7,20 +7,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { appendAudit } from "../audit/index.js";
 import { hasRole, ROLES, type Role } from "../auth/index.js";
-import { servesEu, type Declaration } from "../declaration/index.js";
-import type { Mailer } from "../mail/index.js";
-import type { Store } from "../store/index.js";
+import { servesEu } from "../declaration/index.js";
+import type { RequestsContext } from "../requests/index.js";
 
-export interface GovernanceContext {
-  store: Store;
-  declaration: () => Declaration;
-  mailer: Mailer;
-  /** Base URL of links in mail. */
-  publicUrl: string;
-  env: Record<string, string | undefined>;
-  cwd: string;
-  clock: () => Date;
-}
+/** What the registers need of a server: the store, the declaration, mail with its public URL for links, connector settings and the clock (a request context has them all). */
+export type GovernanceContext = Pick<RequestsContext, "store" | "declaration" | "mailer" | "publicUrl" | "env" | "cwd" | "clock">;
 
 /** The staff member taking a step: who they are and their role. */
 export interface Actor {

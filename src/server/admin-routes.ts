@@ -130,7 +130,7 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
           now: ctx.clock(),
           csrf: principal.csrf,
           user: principal.user.name,
-          governance: await governanceOverview({ store: ctx.store, declaration: ctx.declaration, mailer: ctx.mailer, publicUrl: ctx.publicUrl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock }),
+          governance: await governanceOverview(ctx),
         }),
       ),
   );

@@ -108,18 +108,8 @@ async function fileOf(v: unknown): Promise<{ name: string; data: Uint8Array }> {
 
 /** Options of the governance routes: the request context's store, mail and clock, and the gate's cache. */
 export function registerGovernance(routes: RouteTable, rctx: RequestsContext, options: { trustProxy: boolean; gateCache?: AccessGateCache }): void {
-  // The public URL is known only once the server listens: read it when a mail is written.
-  const ctx: GovernanceContext = {
-    store: rctx.store,
-    declaration: rctx.declaration,
-    mailer: rctx.mailer,
-    get publicUrl() {
-      return rctx.publicUrl;
-    },
-    env: rctx.env,
-    cwd: rctx.cwd,
-    clock: rctx.clock,
-  };
+  // The request context itself: its public URL is set once the server listens, and read when a mail is written.
+  const ctx: GovernanceContext = rctx;
   const decl = () => ctx.declaration();
   const cache = options.gateCache ?? new AccessGateCache();
   rctx.store.listen(GRANTS_CHANNEL, () => cache.clear());

@@ -142,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;
-  const governance: GovernanceContext = { store, declaration: requests.declaration, mailer, publicUrl: requests.publicUrl, env, cwd: requests.cwd, clock: requests.clock };
+  const governance: GovernanceContext = requests;
   if (published) {
     // A new declaration that changes the sub-processors is announced to the subscribers, once (Art 28(2)).
     const loaded = options.declaration;

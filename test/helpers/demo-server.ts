@@ -3,7 +3,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { chromiumUnavailable, launchChromium } from "./browser.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -47,4 +50,49 @@ export async function startDemoServer(prefix: string): Promise<DemoServer> {
     stop();
     throw err;
   }
+}
+
+/** The demo in Chromium, signed in to the console as its owner: set up before the suite's tests and torn down after. */
+export interface DemoConsole {
+  server: DemoServer;
+  browser: Browser;
+  page: Page;
+  url: string;
+  /** Why Chromium cannot run here (outside CI the tests skip with it). */
+  skip?: string;
+}
+
+/**
+ * Registers `before`/`after` hooks that start the demo server, launch Chromium and sign in.
+ *
+ * ```ts
+ * const demo = demoConsole("pledge-browser-x-");
+ * it("…", async (t) => { if (demo.skip) return t.skip(demo.skip); await demo.page.goto(`${demo.url}/admin`); });
+ * ```
+ */
+export function demoConsole(prefix: string): DemoConsole {
+  const d = {} as DemoConsole;
+  before(async () => {
+    d.skip = chromiumUnavailable();
+    if (d.skip) {
+      if (process.env.CI === "true") throw new Error(d.skip);
+      return;
+    }
+    d.server = await startDemoServer(prefix);
+    d.url = d.server.url;
+    d.browser = await launchChromium();
+    d.page = await d.browser.newPage();
+    await d.page.goto(`${d.url}/admin/login`);
+    await d.page.getByLabel("Email").fill("demo@pledge.local");
+    await d.page.getByLabel("Password").fill(d.server.password);
+    await d.page.getByRole("button", { name: "Sign in" }).click();
+    await d.page.waitForURL(`${d.url}/admin`).catch(async (err) => {
+      throw new Error(`${d.page.url()}: ${await d.page.textContent("main")}`, { cause: err });
+    });
+  });
+  after(async () => {
+    await d.browser?.close();
+    d.server?.stop();
+  });
+  return d;
 }

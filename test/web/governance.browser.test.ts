@@ -2,11 +2,9 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
+import { describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { startDemoServer, type DemoServer } from "../helpers/demo-server.js";
+import { demoConsole } from "../helpers/demo-server.js";
 
 /** The last mail in the demo's outbox to `to`, decoded from quoted-printable. */
 function lastMailTo(dir: string, to: string): string {
@@ -18,35 +16,11 @@ function lastMailTo(dir: string, to: string): string {
 }
 
 describe("the governance registers in Chromium", () => {
-  let server: DemoServer | undefined;
-  let browser: Browser;
-  let page: Page;
-  let url = "";
-  let skip: string | undefined;
-
-  before(async () => {
-    skip = chromiumUnavailable();
-    if (skip) {
-      if (process.env.CI === "true") throw new Error(skip);
-      return;
-    }
-    server = await startDemoServer("pledge-browser-gov-");
-    url = server.url;
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${url}/admin/login`);
-    await page.getByLabel("Email").fill("demo@pledge.local");
-    await page.getByLabel("Password").fill(server.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${url}/admin`);
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const demo = demoConsole("pledge-browser-gov-");
 
   it("a customer added from the form approves a staff access from the mailed link; the console shows the grant", async (t) => {
-    if (skip) return t.skip(skip);
+    if (demo.skip) return t.skip(demo.skip);
+    const { page, url, browser, server } = demo;
     await page.getByRole("link", { name: "Governance" }).first().click();
     await page.waitForURL(`${url}/admin/governance`);
     await page.getByRole("link", { name: "Customers" }).click();
@@ -67,7 +41,7 @@ describe("the governance registers in Chromium", () => {
     assert.match((await page.getByRole("alert").textContent()) ?? "", /you set nordic-trek's contact address yourself/);
 
     // A second staff member, added from the CLI, asks.
-    const added = await runCli(["users", "add", "eve@fjord-outfitters.example", "--role", "viewer", "--name", "Eve", "--password-stdin"], {}, { cwd: server!.dir, input: "correct horse battery staple\n" });
+    const added = await runCli(["users", "add", "eve@fjord-outfitters.example", "--role", "viewer", "--name", "Eve", "--password-stdin"], {}, { cwd: server.dir, input: "correct horse battery staple\n" });
     assert.equal(added.code, 0, added.stderr);
     const eveContext = await browser.newContext();
     const eve = await eveContext.newPage();
@@ -83,7 +57,7 @@ describe("the governance registers in Chromium", () => {
     await eve.waitForURL(`${url}/admin/governance/access`);
     assert.match((await eve.locator("tbody tr").first().textContent()) ?? "", /waiting for the customer/);
 
-    const link = /http:\/\/127\.0\.0\.1:\d+(\/access-consent\/[A-Za-z0-9_-]+)/.exec(lastMailTo(server!.dir, "it@nordic-trek.example"))![1];
+    const link = /http:\/\/127\.0\.0\.1:\d+(\/access-consent\/[A-Za-z0-9_-]+)/.exec(lastMailTo(server.dir, "it@nordic-trek.example"))![1];
     const customer = await browser.newPage();
     await customer.goto(url + link);
     assert.match((await customer.textContent("main")) ?? "", /ticket 88/);
@@ -98,7 +72,8 @@ describe("the governance registers in Chromium", () => {
   });
 
   it("a temporary copy is registered with its purge deadline and cleared only by a purge confirmed with evidence", async (t) => {
-    if (skip) return t.skip(skip);
+    if (demo.skip) return t.skip(demo.skip);
+    const { page, url } = demo;
     await page.goto(`${url}/admin/governance/sessions`);
     // The demo declares no remote sessions: its temporary copies are registered here.
     await page.getByLabel("What it is (its purpose)").fill("Copy of the orders table for the migration");
@@ -114,7 +89,8 @@ describe("the governance registers in Chromium", () => {
   });
 
   it("an incident registered from the form shows its clocks with countdowns and a drafted Art 33(3) notification", async (t) => {
-    if (skip) return t.skip(skip);
+    if (demo.skip) return t.skip(demo.skip);
+    const { page, url } = demo;
     await page.goto(`${url}/admin/governance/incidents`);
     const now = new Date(Date.now() - 2 * 3600_000).toISOString().slice(0, 16);
     await page.getByLabel("What happened").fill("Support inbox exposed by a misconfigured share");

@@ -2,47 +2,17 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
-import { startDemoServer, type DemoServer } from "../helpers/demo-server.js";
+import { describe, it } from "node:test";
+import { demoConsole } from "../helpers/demo-server.js";
 
 describe("the retention page in Chromium", () => {
-  let server: DemoServer | undefined;
-  let browser: Browser;
-  let page: Page;
-  let url = "";
-  let dir = "";
-  let skip: string | undefined;
+  const demo = demoConsole("pledge-browser-ret-");
 
-  before(async () => {
-    skip = chromiumUnavailable();
-    if (skip) {
-      if (process.env.CI === "true") throw new Error(skip);
-      return;
-    }
-    server = await startDemoServer("pledge-browser-ret-");
-    url = server.url;
-    dir = server.dir;
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${url}/admin/login`);
-    await page.getByLabel("Email").fill("demo@pledge.local");
-    await page.getByLabel("Password").fill(server!.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${url}/admin`).catch(async (err) => {
-      throw new Error(`${page.url()}: ${await page.textContent("main")}`, { cause: err });
-    });
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
-
-  const row = (binding: string) => page.locator(`#rule-${binding.replace(/[^A-Za-z0-9_-]/g, "-")}`);
+  const row = (binding: string) => demo.page.locator(`#rule-${binding.replace(/[^A-Za-z0-9_-]/g, "-")}`);
 
   it("draws each rule's oldest row against its limit, with the rows due", async (t) => {
-    if (skip) return t.skip(skip);
+    if (demo.skip) return t.skip(demo.skip);
+    const { page, url } = demo;
     await page.getByRole("link", { name: "Retention" }).click();
     await page.waitForURL(`${url}/admin/retention`);
     assert.equal(await page.title(), "Retention — Fjord Outfitters AB");
@@ -57,7 +27,8 @@ describe("the retention page in Chromium", () => {
   });
 
   it("a hold placed from the form keeps the log's rows from the sweep and is reported; lifted, the next sweep removes them", async (t) => {
-    if (skip) return t.skip(skip);
+    if (demo.skip) return t.skip(demo.skip);
+    const { page, url, server } = demo;
     await page.getByLabel("System", { exact: true }).selectOption("web_logs");
     await page.getByLabel("Dataset (empty: the whole system)").fill("access_log");
     await page.getByLabel("Reason", { exact: true }).fill("incident 2026-11 forensics");
@@ -68,7 +39,7 @@ describe("the retention page in Chromium", () => {
 
     await page.getByRole("button", { name: "Sweep web_logs.access_log/web_logs now" }).click();
     assert.match((await page.locator("#sweep-result").textContent()) ?? "", /Swept web_logs\.access_log\/web_logs: 0 deleted, 0 masked, 0 kept and blocked, [1-9][\d]* held/);
-    const before = readFileSync(join(dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length;
+    const before = readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length;
 
     await page.getByRole("button", { name: /^Lift hold \d+$/ }).click();
     await page.waitForURL(`${url}/admin/retention`);
@@ -78,7 +49,7 @@ describe("the retention page in Chromium", () => {
     const deleted = Number(/: (\d+) deleted/.exec(result)![1]);
     assert.ok(deleted > 0, result);
     const rotated = 200; // the demo's wholly expired rotated log, deleted as a file
-    assert.equal(readFileSync(join(dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length, before - (deleted - rotated), "the lines are gone from the file");
+    assert.equal(readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length, before - (deleted - rotated), "the lines are gone from the file");
     const logs = row("web_logs.access_log/web_logs");
     assert.match((await logs.textContent()) ?? "", /0 to sweep/);
     assert.equal(await logs.getByRole("img", { name: new RegExp(`^${deleted} rows changed by sweeps in the last 30 days$`) }).count(), 1);
@@ -86,7 +57,8 @@ describe("the retention page in Chromium", () => {
   });
 
   it("a hold without a reason is refused with the reason why, and the page still works without JavaScript", async (t) => {
-    if (skip) return t.skip(skip);
+    if (demo.skip) return t.skip(demo.skip);
+    const { page, url, browser } = demo;
     const ctx = await browser.newContext({ javaScriptEnabled: false });
     const p2 = await ctx.newPage();
     await p2.context().addCookies(await page.context().cookies());
