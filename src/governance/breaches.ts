@@ -119,7 +119,7 @@ function categoriesOfDatasets(decl: Declaration, datasets: string[]): string[] {
 const isUs = (j: string) => j === "US" || j.startsWith("US-");
 
 /** The clocks of every declared regime that the incident's jurisdictions bring in, with whether each duty arises. */
-export function incidentClocks(decl: Declaration, d: Details & { awareAt: string; notified: Record<string, { at: string; by: string; note: string }> }, now: Date): IncidentClock[] {
+export function incidentClocks(decl: Declaration, d: Details & { awareAt: string; notified: Record<string, { at: string; by: string; note: string }>; affectedBy?: Record<string, number> }, now: Date): IncidentClock[] {
   const declared = decl.governance?.breach?.regimes ?? [];
   const inPlay = new Set<string>();
   for (const j of d.jurisdictions) {
@@ -139,7 +139,12 @@ export function incidentClocks(decl: Declaration, d: Details & { awareAt: string
     const people = d.people ?? 0;
     if (c.regime === "hipaa") {
       if (d.encrypted) [applies, why] = ["no", "the data was encrypted: secured PHI is not a breach of unsecured PHI (45 CFR 164.402)"];
-      else if (c.notify === "media") [applies, why] = [people > 500 ? "check" : "no", people > 500 ? "count the residents of each state: over 500 in one state brings in the media" : "500 or fewer people affected"];
+      else if (c.notify === "media") {
+        // 45 CFR 164.406: more than 500 residents of one state. Once the people affected are computed, their states decide.
+        const states = Object.entries(d.affectedBy ?? {}).filter(([j, n]) => /^US-[A-Z]{2}$/.test(j) && n > 500);
+        if (d.affectedBy) [applies, why] = states.length ? ["yes", `more than 500 residents of ${states.map(([j, n]) => `${j} (${n})`).join(", ")}`] : ["no", "no state has more than 500 of the people affected"];
+        else [applies, why] = [people > 500 ? "check" : "no", people > 500 ? "count the residents of each state: over 500 in one state brings in the media" : "500 or fewer people affected"];
+      }
       else if (c.notify === "authority") [applies, why] = people >= 500 ? ["yes", "500 or more people: HHS is told with the people"] : ["yes", "under 500 people: in the annual log to HHS within 60 days of the year's end"];
     } else if (c.notify === "authority" || c.notify === "controller") {
       if (d.risk === "none" && c.notify === "authority" && (c.regime === "gdpr" || c.regime === "uk_gdpr" || c.regime === "lgpd")) [applies, why] = ["no", "assessed as unlikely to result in a risk to people: documented only (GDPR Art 33(5))"];
@@ -170,12 +175,13 @@ export function incidentClocks(decl: Declaration, d: Details & { awareAt: string
 function view(ctx: GovernanceContext, r: IncidentRow, mailingList: number): IncidentView {
   const d = JSON.parse(r.details) as Details;
   const notified = JSON.parse(r.notified) as Record<string, { at: string; by: string; note: string }>;
+  const affected = r.affected ? (JSON.parse(r.affected) as Affected) : null;
   const decl = ctx.declaration();
   const regimes = decl.governance?.breach?.regimes ?? [];
   // ANPD Resolution 15/2024 Art 10: the register is kept 5 years; PIPEDA Breach Regulations s 6: 24 months.
   const months = [...(regimes.includes("lgpd") ? [60] : []), ...(regimes.includes("pipeda") ? [24] : [])];
   const keepUntil = months.length ? addDeadline(new Date(r.closed_at ?? r.created_at), { amount: Math.max(...months), unit: "months" }).toISOString() : null;
-  return { ...d, id: Number(r.id), reference: r.reference, title: r.title, occurredAt: r.occurred_at, awareAt: r.aware_at, status: r.status as "open" | "closed", clocks: incidentClocks(decl, { ...d, awareAt: r.aware_at, notified }, ctx.clock()), affected: r.affected ? (JSON.parse(r.affected) as Affected) : null, mailingList, createdBy: r.created_by, createdAt: r.created_at, closedAt: r.closed_at, keepUntil };
+  return { ...d, id: Number(r.id), reference: r.reference, title: r.title, occurredAt: r.occurred_at, awareAt: r.aware_at, status: r.status as "open" | "closed", clocks: incidentClocks(decl, { ...d, awareAt: r.aware_at, notified, ...(affected ? { people: affected.people, affectedBy: affected.byJurisdiction } : {}) }, ctx.clock()), affected, mailingList, createdBy: r.created_by, createdAt: r.created_at, closedAt: r.closed_at, keepUntil };
 }
 
 function details(ctx: GovernanceContext, v: z.output<typeof IncidentInput>): Details {

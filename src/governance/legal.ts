@@ -176,6 +176,7 @@ export async function discloseLegalRequest(ctx: GovernanceContext, id: number, a
 export async function setGag(ctx: GovernanceContext, id: number, until: string | null, reason: string, actor: Actor): Promise<void> {
   officer(actor, "setting a gag");
   const r = await requireRequest(ctx, id);
+  if (reason.trim().length < 5) throw new GovernanceError("INVALID", "reason: say what requires the customer not to be told (the order, its clause), or why it is lifted");
   const gag = until ? isoOf(until, "gagUntil") : null;
   await step(ctx, r, { step: "gag", by: actorOf(actor), at: ctx.clock().toISOString(), data: { until: gag, reason } }, { gag_until: gag });
 }

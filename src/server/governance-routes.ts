@@ -54,6 +54,7 @@ import {
   sendSessionForm,
   sessionByFormToken,
   sessionForm,
+  setGag,
   signSessionForm,
   startSession,
   subProcessorsOf,
@@ -123,7 +124,7 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
     access: async (p: Principal, x?: Chrome) => accessPageHtml({ ...chrome(p, x), requests: await listAccessRequests(ctx), customers: await listCounterparties(ctx), me: p.user.email.toLowerCase() }),
     sessions: async (p: Principal, x?: Chrome) => sessionsPageHtml({ ...chrome(p, x), sessions: await listSessions(ctx), custody: await listCustody(ctx), customers: await listCounterparties(ctx) }),
     legal: async (p: Principal, x?: Chrome) => legalListHtml({ ...chrome(p, x), requests: await listLegalRequests(ctx), canAct: canAct(p) }),
-    agreements: async (p: Principal, x?: Chrome) => agreementsPageHtml({ ...chrome(p, x), agreements: await listAgreements(ctx), customers: await listCounterparties(ctx), canAct: canAct(p) }),
+    agreements: async (p: Principal, x?: Chrome) => agreementsPageHtml({ ...chrome(p, x), agreements: await listAgreements(ctx), customers: await listCounterparties(ctx), canAct: canAct(p), changes: await listSubProcessorChanges(ctx) }),
     incidents: async (p: Principal, x?: Chrome) => incidentsPageHtml({ ...chrome(p, x), incidents: await listIncidents(ctx), canAct: canAct(p) }),
   };
   type PageName = keyof typeof pages;
@@ -225,6 +226,9 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
         return c.html(await legalPage(principal, params.id, { error: err.message })(), GOVERNANCE_STATUS[err.code]);
       }
     },
+  );
+  routes.add({ ...post("Set or move the date before which the customer may not be told (gagUntil; empty lifts it), with the reason"), path: "/admin/governance/legal/:id/gag", params: NumId }, async (c, { params, body, principal }) =>
+    legalAction(c, principal, params.id, () => setGag(ctx, params.id, str(body.gagUntil) || null, str(body.reason), actorOf(principal))),
   );
   routes.add({ ...post("Record that the customer was told (refused while a gag runs)"), path: "/admin/governance/legal/:id/told", params: NumId }, async (c, { params, body, principal }) =>
     legalAction(c, principal, params.id, () => recordCustomerTold(ctx, params.id, str(body.how), actorOf(principal))),

@@ -345,6 +345,15 @@ export const LegalDetailPage: FC<Chrome & { r: LegalRequestView; canAct: boolean
     {canAct && r.status === "decided" ? (
       <Post action={`/admin/governance/legal/${r.id}/disclose`} csrf={chrome.csrf} label="Collect and download the disclosure package" />
     ) : null}
+    {canAct ? (
+      <form method="post" action={`/admin/governance/legal/${r.id}/gag`}>
+        <h2>Gag</h2>
+        <Csrf token={chrome.csrf} />
+        <label>Customer may not be told before <input type="date" name="gagUntil" value={r.gagUntil?.slice(0, 10) ?? ""} /></label>{" "}
+        <label>Reason <input type="text" name="reason" required /></label>{" "}
+        <button type="submit">Save the gag</button>
+      </form>
+    ) : null}
     {canAct && r.mayTell && ["disclosed", "closed", "rejected"].includes(r.status) ? (
       <Post action={`/admin/governance/legal/${r.id}/told`} csrf={chrome.csrf} label="Record that the customer was told"><label>How <input type="text" name="how" required /></label>{" "}</Post>
     ) : null}
@@ -353,7 +362,8 @@ export const LegalDetailPage: FC<Chrome & { r: LegalRequestView; canAct: boolean
 
 // --- agreements ---------------------------------------------------------------------------
 
-export const AgreementsPage: FC<Chrome & { agreements: AgreementView[]; customers: Counterparty[]; canAct: boolean }> = ({ agreements, customers, canAct, ...chrome }) => {
+export const AgreementsPage: FC<Chrome & { agreements: AgreementView[]; customers: Counterparty[]; canAct: boolean; changes: ChangeView[] }> = ({ agreements, customers, canAct, changes, ...chrome }) => {
+  const objections = changes.flatMap((c) => c.objections.map((o) => ({ ...o, change: c })));
   const declared = chrome.decl.governance?.agreements ?? [];
   return (
     <Shell {...chrome} title="Agreements">
@@ -394,6 +404,13 @@ export const AgreementsPage: FC<Chrome & { agreements: AgreementView[]; customer
         </form>
       ) : null}
       <p class="muted">Your product asks <code>GET /v1/agreements?counterparty=…&amp;type=baa</code> whether one is in force.</p>
+      <h2>Objections to sub-processor changes</h2>
+      {objections.length ? (
+        <table>
+          <thead><tr><th scope="col">When</th><th scope="col">Customer</th><th scope="col">From</th><th scope="col">Change</th><th scope="col">Reason</th></tr></thead>
+          <tbody>{objections.map((o) => <tr><td><When at={o.at} /></td><td>{o.account ?? "not a registered customer contact"}</td><td>{o.email}</td><td>version {o.change.version}: {o.change.changes.map((x) => x.what).join("; ")}</td><td>{o.reason}</td></tr>)}</tbody>
+        </table>
+      ) : <p>None.</p>}
     </Shell>
   );
 };

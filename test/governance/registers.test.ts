@@ -28,6 +28,7 @@ import {
   signSessionForm,
   startSession,
   uploadSessionForm,
+  incidentClocks,
   markNotified,
   remindExpiringAgreements,
 } from "../../src/governance/index.js";
@@ -252,5 +253,11 @@ forEachStore("governance registers", (target) => {
     assert.equal(form.awareAt, "2026-11-30T09:30:00.000Z", "a form's time without a zone is UTC, as the form says");
     const low = await registerIncident(ctx, { title: "A misdirected mail, recalled", occurredAt: T.toISOString(), awareAt: T.toISOString(), nature: ["confidentiality"], datasets: ["sqlite.customer"], jurisdictions: ["EU"], risk: "none", riskReasoning: "Recalled before it was opened" }, olga);
     assert.equal(low.clocks.find((c) => c.key === "gdpr:authority")!.applies, "no", "documented, not notified (Art 33(5))");
+    // HIPAA's media clock: more than 500 residents of one state, once the people affected are counted per state.
+    const base = { ...i, awareAt: i.awareAt, notified: {} };
+    const media = (affectedBy: Record<string, number>) => incidentClocks(ctx.declaration(), { ...base, affectedBy }, ctx.clock()).find((c) => c.key === "hipaa:media")!;
+    assert.equal(media({ "US-CA": 620 }).applies, "yes");
+    assert.match(media({ "US-CA": 620 }).why, /US-CA \(620\)/);
+    assert.equal(media({ "US-CA": 400, "US-TX": 220 }).applies, "no", "620 people, but no state above 500");
   });
 });

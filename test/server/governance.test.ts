@@ -109,6 +109,20 @@ forEachStore("governance over HTTP", (target) => {
     assert.equal(((await (await a.request("/v1/agreements?counterparty=acme&type=gdpr_addendum", { headers: { authorization: `Bearer ${token}` } })).json()) as { inForce: boolean }).inForce, true);
   });
 
+  it("a gag set from the console keeps the customer from being told until its date", async () => {
+    const a = app();
+    const reg = await postForm(a, "/admin/governance/legal", officer, { reference: `W-${target.name}`, authority: "District Court", instrument: "warrant", jurisdiction: "US-CA", accounts: "mary.smith@sakila.example", dataAsked: "Rentals" });
+    assert.equal(reg.status, 303);
+    const list = (await (await a.request("/api/v1/governance/legal", { headers: { authorization: `Bearer ${token}` } })).json()) as { legal: { id: number; reference: string }[] };
+    const id = list.legal.find((l) => l.reference === `W-${target.name}`)!.id;
+    const short = await postForm(a, `/admin/governance/legal/${id}/gag`, officer, { gagUntil: "2099-01-01", reason: "no" });
+    assert.equal(short.status, 422);
+    assert.match(await short.text(), /role="alert"[^>]*>reason: say what requires/);
+    assert.equal((await postForm(a, `/admin/governance/legal/${id}/gag`, officer, { gagUntil: "2099-01-01", reason: "The warrant's non-disclosure order, para 4" })).status, 303);
+    const page = await (await a.request(`/admin/governance/legal/${id}`, { headers: { cookie: viewer.cookie } })).text();
+    assert.match(page, /the customer may not be told before <time datetime="2099-01-01T00:00:00.000Z">2099-01-01 00:00<\/time>/);
+  });
+
   it("publishes the sub-processor list and a transparency report without personal data; every console page renders", async () => {
     const a = app();
     const sp = await (await a.request("/privacy/subprocessors")).text();
