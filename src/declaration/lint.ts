@@ -83,6 +83,9 @@ export const LINT_RULES = {
   "reference-reaches-person": { severity: "error", cites: { ...G("Art 17(1)"), pledge: "erasure reaches only the person's own rows" }, summary: "Following owner or detail references from one person's rows reaches rows that are other people." },
   "contact-channel-missing": { severity: "warning", cites: { ...G("Art 12(6)"), ccpa: "11 CCR § 7060", pledge: "request verification" }, summary: "An identity a person may give has no contact field beside it, so its code cannot be sent: requests wait for staff to verify by hand." },
   "subject-undeclared": { severity: "info", cites: { ...G("Art 17(1)"), pledge: "erasure reaches only the person's own rows" }, summary: "No dataset says that its rows are people (subject), so a request cannot notice when it matches several people." },
+  "breach-regime-not-served": { severity: "warning", cites: { ...G("Art 33(1)"), pledge: "breach clocks" }, summary: "The breach procedure names a regime whose people the organization does not serve (or serves people of a regime it does not name): the register runs the wrong clocks." },
+  "subprocessors-not-processor": { severity: "warning", cites: { ...G("Art 28(2), 28(4)"), pledge: "sub-processor notices" }, summary: "Sub-processor changes are announced, but the organization is not declared a processor, or names no sub-processor." },
+  "staff-access-ungrantable": { severity: "info", cites: { ...G("Art 5(1)(f), 32(4)"), pledge: "staff access" }, summary: "Protected data classes with neither a purpose nor an exception: no staff access to them can ever be granted." },
 } as const satisfies Record<string, Omit<LintRule, "id">>;
 
 export type LintRuleId = keyof typeof LINT_RULES;
@@ -395,6 +398,25 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     if (kids.minimumAge < 16 && consentAge < 16) add("children-consent", ["children"], `children from ${kids.minimumAge} are served; under 16 (or the member state's lower age, at least 13) consent is given by a parent (parentalConsentBelow)`, orgScope, ["gdpr", "uk"]);
     if (kids.minimumAge < 16 && sellsOrShares.length && !kids.noSaleUnder16) add("children-consent", ["children"], "data of people under 16 is sold or shared: it needs their opt-in (13-15) or a parent's (under 13); set noSaleUnder16 when it is never sold", orgScope, ["ccpa"]);
   }
+
+  // --- governance -----------------------------------------------------------
+  const gov = decl.governance;
+  if (gov?.breach) {
+    const served = new Set<string>(regimesOf(orgScope));
+    if (orgScope.some((j) => j === "US" || j.startsWith("US-"))) served.add("hipaa");
+    gov.breach.regimes.forEach((r, i) => {
+      if (!served.has(r)) add("breach-regime-not-served", ["governance", "breach", "regimes", i], `breach regime '${r}' is named, but the organization serves no jurisdiction under it (organization.jurisdictions)`);
+    });
+    const breachLaws = new Set(["gdpr", "uk_gdpr", "lgpd", "pipeda", "fadp", "quebec", "ccpa"]);
+    for (const r of served) if (breachLaws.has(r) && !gov.breach.regimes.includes(r as never)) add("breach-regime-not-served", ["governance", "breach", "regimes"], `the organization serves people under '${r}', whose breach clocks the register does not run: add it to governance.breach.regimes`);
+  }
+  if (gov?.subProcessors) {
+    const named = Object.values(decl.processorActivities).some((a) => a.subProcessors.length) || Object.values(decl.recipients).some((r) => r.role === "sub_processor");
+    if (!org.roles.includes("processor")) add("subprocessors-not-processor", ["governance", "subProcessors"], "sub-processor changes are announced, but organization.roles does not include processor");
+    else if (!named) add("subprocessors-not-processor", ["governance", "subProcessors"], "sub-processor changes are announced, but no recipient is a sub-processor (role: sub_processor, or processorActivities.*.subProcessors)");
+  }
+  const sa = gov?.staffAccess;
+  if (sa && sa.protectedClasses.length && !sa.purposes.length && !sa.exceptions.length) add("staff-access-ungrantable", ["governance", "staffAccess"], "protected data classes are declared with neither purposes (the customer consents) nor exceptions (a second staff member approves): no access to them can be granted");
 
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity]);

@@ -98,10 +98,12 @@ export async function signSessionForm(ctx: GovernanceContext, token: string, sig
   return sessionView(await requireSession(ctx, s.id));
 }
 
-/** Staff upload the form the customer signed and returned. */
+/** A staff member other than the session's requester uploads the form the customer signed and returned. */
 export async function uploadSessionForm(ctx: GovernanceContext, id: number, file: { name: string; data: Uint8Array }, actor: Actor): Promise<SessionView> {
   const s = await requireSession(ctx, id);
   if (s.form_status === "signed") throw new GovernanceError("CONFLICT", `the form of session ${id} is already signed`);
+  // Whoever wants the session cannot also attest that the customer signed: a second staff member uploads the form.
+  if (s.requested_by === actorOf(actor)) throw new GovernanceError("FORBIDDEN", "you planned this session: another staff member uploads the customer's signed form (or mail the customer the form to sign online)");
   if (!file.data.length) throw new GovernanceError("INVALID", "file: the signed form is empty");
   await ctx.store.db.updateTable("gov_sessions").set({ form_status: "signed", form_token_hash: null, form_name: file.name.slice(0, 200), form_hash: sha256(file.data), form_document: file.data, form_signed_at: ctx.clock().toISOString(), form_signed_by: `uploaded by ${actor.email}` }).where("id", "=", id).execute();
   await audit(ctx, actorOf(actor), "session.form_uploaded", `session:${id}`, { file: file.name, sha256: sha256(file.data) });

@@ -172,7 +172,7 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
   routes.add({ ...post("Mail the customer's contact a one-time link to sign the session form", "viewer"), path: "/admin/governance/sessions/:id/send-form", params: NumId }, async (c, { params, principal }) =>
     step(c, principal, "sessions", "/admin/governance/sessions", () => sendSessionForm(ctx, params.id, actorOf(principal))),
   );
-  routes.add({ ...post("Upload the form the customer signed (multipart, field file)", "viewer", UPLOAD_MAX), path: "/admin/governance/sessions/:id/form", params: NumId }, async (c, { params, body, principal }) =>
+  routes.add({ ...post("Upload the form the customer signed (multipart, field file); not by the session's requester", "approver", UPLOAD_MAX), path: "/admin/governance/sessions/:id/form", params: NumId }, async (c, { params, body, principal }) =>
     step(c, principal, "sessions", "/admin/governance/sessions", async () => uploadSessionForm(ctx, params.id, await fileOf(body.file), actorOf(principal))),
   );
   routes.add({ ...html(["governance"]), path: "/admin/governance/sessions/:id/form", params: NumId, summary: "The signed session form" }, async (c, { params }) => {

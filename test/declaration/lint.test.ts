@@ -44,6 +44,23 @@ describe("the linter", () => {
     assert.deepEqual(unbound(deid), [], "null masking marks a de-identified row");
   });
 
+  it("governance: breach regimes that do not match the people served, sub-processor notices without a processor, classes no one can be granted", () => {
+    const base = minimalYaml(withSystem(customerFields));
+    const gov = (g: string) => lint(`${base}
+governance:
+${g}`);
+    const wrong = gov("  breach: { procedure: Registered at once., regimes: [lgpd] }");
+    assert.deepEqual(wrong.filter((f) => f.rule === "breach-regime-not-served").map((f) => f.message), [
+      "breach regime 'lgpd' is named, but the organization serves no jurisdiction under it (organization.jurisdictions)",
+      "the organization serves people under 'gdpr', whose breach clocks the register does not run: add it to governance.breach.regimes",
+    ]);
+    assert.ok(!gov("  breach: { procedure: Registered at once., regimes: [gdpr] }").some((f) => f.rule === "breach-regime-not-served"));
+    const sp = lint(base.replace("rights:", "consent:\n  newsletters:\n    changes: { name: Changes, purpose: orders }\nrights:") + "\ngovernance:\n  subProcessors: { list: changes }");
+    assert.match(sp.find((f) => f.rule === "subprocessors-not-processor")!.message, /organization\.roles does not include processor/);
+    const closed = gov("  staffAccess:\n    policy: Staff do not look.\n    protectedClasses: [{ id: mail, name: Mail }]");
+    assert.equal(closed.find((f) => f.rule === "staff-access-ungrantable")?.severity, "info");
+  });
+
   it("gives every rule an id, a severity and the article of each law it comes from", () => {
     for (const [id, r] of Object.entries(LINT_RULES)) {
       assert.match(id, /^[a-z]+(-[a-z0-9]+)+$/);

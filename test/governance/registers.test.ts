@@ -125,7 +125,8 @@ forEachStore("governance registers", (target) => {
     assert.match(signed.form.signedBy ?? "", /Ada Admin <it@acme.example>/);
     assert.equal((await startSession(ctx, s.id, eve)).startedBy, `user:${eve.email}`);
     const s2 = await planSession(ctx, { account: "acme", purpose: "Replace the network switch" }, eve);
-    const up = await uploadSessionForm(ctx, s2.id, { name: "signed.pdf", data: new TextEncoder().encode("%PDF signed") }, eve);
+    await assert.rejects(uploadSessionForm(ctx, s2.id, { name: "signed.pdf", data: new TextEncoder().encode("%PDF signed") }, eve), refused("FORBIDDEN", /another staff member uploads/), "the one who wants the session cannot attest the signature");
+    const up = await uploadSessionForm(ctx, s2.id, { name: "signed.pdf", data: new TextEncoder().encode("%PDF signed") }, olga);
     assert.match(up.form.hash ?? "", /^[0-9a-f]{64}$/);
     assert.ok((await startSession(ctx, s2.id, eve)).startedAt);
   });
