@@ -1,6 +1,7 @@
 /**
  * Agreements per customer (LuxSci): a BAA binds only once a signed copy is
- * received, reviewed and accepted by the declared role; a GDPR addendum that
+ * received, reviewed and accepted by the declared role (not by whoever filed
+ * the copy); a GDPR addendum that
  * the declaration makes automatic is in force for every GDPR customer from the
  * customer's start. `agreementInForce` answers the organization's product,
  * which gates features (HIPAA mail) on an accepted BAA.
@@ -109,7 +110,7 @@ export async function receiveAgreement(ctx: GovernanceContext, id: number, file:
   if (!["requested", "received", "under_review", "rejected"].includes(r.status)) throw new GovernanceError("CONFLICT", `agreement ${id} is ${r.status}`);
   if (!file.data.length) throw new GovernanceError("INVALID", "file: the signed copy is empty");
   const hash = sha256(file.data);
-  await ctx.store.db.updateTable("gov_agreements").set({ status: "under_review", document: file.data, document_name: file.name.slice(0, 200), document_hash: hash, received_at: ctx.clock().toISOString() }).where("id", "=", id).execute();
+  await ctx.store.db.updateTable("gov_agreements").set({ status: "under_review", document: file.data, document_name: file.name.slice(0, 200), document_hash: hash, received_at: ctx.clock().toISOString(), received_by: actorOf(actor) }).where("id", "=", id).execute();
   await audit(ctx, actorOf(actor), "agreement.received", `agreement:${id}`, { file: file.name, sha256: hash });
   return view(ctx, await requireRow(ctx, id));
 }
@@ -120,6 +121,8 @@ export async function reviewAgreement(ctx: GovernanceContext, id: number, decisi
   const d = declared(ctx, r.agreement);
   if (!hasRole(actor.role, d.acceptedBy)) throw new GovernanceError("FORBIDDEN", `${d.name} is accepted by the ${d.acceptedBy} role`);
   if (r.status !== "under_review") throw new GovernanceError("CONFLICT", r.status === "requested" ? `agreement ${id} has no signed copy yet: upload it first` : `agreement ${id} is ${r.status}, not under review`);
+  // Four eyes: whoever filed the signed copy does not also accept it.
+  if (decision === "accept" && r.received_by === actorOf(actor)) throw new GovernanceError("FORBIDDEN", "you filed this signed copy: a second staff member reviews and accepts it");
   const at = ctx.clock().toISOString();
   if (decision === "accept") {
     await ctx.store.db.updateTable("gov_agreements").set({ status: "superseded" }).where("account", "=", r.account).where("agreement", "=", r.agreement).where("status", "=", "accepted").execute();

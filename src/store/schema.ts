@@ -417,6 +417,7 @@ export interface GovAgreementTable {
   document_hash: string | null;
   requested_at: string;
   received_at: string | null;
+  received_by: string | null;
   accepted_at: string | null;
   accepted_by: string | null;
   expires_at: string | null;

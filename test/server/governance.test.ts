@@ -104,7 +104,10 @@ forEachStore("governance over HTTP", (target) => {
     assert.equal((await a.request(`/admin/governance/agreements/${id}/document`, { method: "POST", headers: { cookie: officer.cookie }, body: fd })).status, 303);
     assert.match((await ask()).reason, /under review, and binds only once accepted/);
     assert.equal((await postForm(a, `/admin/governance/agreements/${id}/accept`, viewer, {})).status, 403, "a viewer cannot accept");
-    assert.equal((await postForm(a, `/admin/governance/agreements/${id}/accept`, officer, {})).status, 303);
+    const own = await postForm(a, `/admin/governance/agreements/${id}/accept`, officer, {});
+    assert.equal(own.status, 403, "whoever filed the copy does not accept it");
+    assert.match(await own.text(), /a second staff member reviews and accepts it/);
+    assert.equal((await postForm(a, `/admin/governance/agreements/${id}/accept`, owner, {})).status, 303);
     assert.equal((await ask()).inForce, true);
     assert.equal(((await (await a.request("/v1/agreements?counterparty=acme&type=gdpr_addendum", { headers: { authorization: `Bearer ${token}` } })).json()) as { inForce: boolean }).inForce, true);
   });

@@ -95,6 +95,7 @@ export function governance(ctx: MigrationContext) {
         .addColumn("document_hash", "text")
         .addColumn("requested_at", "text", (c) => c.notNull())
         .addColumn("received_at", "text")
+        .addColumn("received_by", "text")
         .addColumn("accepted_at", "text")
         .addColumn("accepted_by", "text")
         .addColumn("expires_at", "text")
