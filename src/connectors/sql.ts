@@ -180,6 +180,7 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
       try {
         const { b, clock, ref } = dueBase(page);
         let q = (page.keysOnly ? b.select(pk.map((f) => sql.ref(`t0.${f}`).as(f))) : b.selectAll("t0")).select(clock.as("__pledge_clock")).where(clock, "<", adapter.time.param(page.before));
+        if (page.since) q = q.where(clock, ">=", adapter.time.param(page.since));
         if (page.after) {
           const after = page.after;
           q = pk.length === 1 ? q.where(ref(0, pk[0]), ">", after[0]) : q.where(sql<boolean>`(${sql.join(pk.map((f) => ref(0, f)))}) > (${sql.join([...after])})`);

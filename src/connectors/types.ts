@@ -127,6 +127,8 @@ export interface DueQuery {
 /** One page of due rows: the clock ends before `before`, keys after `after` (primary-key order), at most `limit`. */
 export interface DuePage extends DueQuery {
   before: Date;
+  /** Only rows whose clock is at or after this (a breach's window); every row before `before` when absent. */
+  since?: Date;
   after?: readonly Value[];
   limit: number;
   /** Only the primary key's fields (and the clock): enough to delete a page by its key range. */

@@ -423,7 +423,7 @@ export async function computeAffected(ctx: GovernanceContext, id: number, input:
       let after: Value[] | undefined;
       const target = datasetTarget(did, ds);
       for (;;) {
-        const page = await c.due({ dataset: target, joins: [], clock: [{ step: 0, field: v.field }], where: [], before: new Date(to), ...(after ? { after } : {}), limit: 1000 });
+        const page = await c.due({ dataset: target, joins: [], clock: [{ step: 0, field: v.field }], where: [], before: new Date(to), since: new Date(from), ...(after ? { after } : {}), limit: 1000 });
         for (const r of page) if (r.clock >= from) rows.push(r.row);
         onProgress?.(key, rows.length);
         if (!c.capabilities.keyset || page.length < 1000) break;

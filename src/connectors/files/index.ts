@@ -149,7 +149,7 @@ export function createFilesConnector(system: string, directory: string, options:
       try {
         for await (const row of rowsOf(page.dataset)) {
           const c = clockOfRow(row, page.clock);
-          if (c && c < page.before && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
+          if (c && c < page.before && (!page.since || c >= page.since) && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
         }
       } catch (err) {
         throw fail(`reading ${pathOf(page.dataset)}`, err);

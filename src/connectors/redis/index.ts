@@ -113,7 +113,7 @@ export function createRedisConnector(system: string, url: string, options: Conne
         const out: DueRow[] = [];
         for (const [, row] of await all(page.dataset)) {
           const c = clockOfRow(row, page.clock);
-          if (c && c < page.before && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
+          if (c && c < page.before && (!page.since || c >= page.since) && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
         }
         return out;
       } catch (err) {
