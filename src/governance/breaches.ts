@@ -215,11 +215,12 @@ export async function registerIncident(ctx: GovernanceContext, input: IncidentIn
 }
 
 /** Updates the assessment (risk, numbers, measures) as the investigation goes; the clocks keep counting from awareness. */
-export async function updateIncident(ctx: GovernanceContext, id: number, input: IncidentInput, actor: Actor): Promise<IncidentView> {
+export async function updateIncident(ctx: GovernanceContext, id: number, input: Omit<IncidentInput, "awareAt"> & { awareAt?: string }, actor: Actor): Promise<IncidentView> {
   officer(actor, "updating an incident");
   const r = await requireIncident(ctx, id);
-  const v = parseWith(IncidentInput, input);
-  if (isoOf(v.awareAt, "awareAt") !== r.aware_at) throw new GovernanceError("INVALID", "awareAt: the moment of awareness starts the clocks and cannot be moved; note the correction instead");
+  const v = parseWith(IncidentInput, { ...input, awareAt: input.awareAt ?? r.aware_at });
+  // A form shows awareness to the minute: the same minute is the same moment.
+  if (Math.abs(Date.parse(isoOf(v.awareAt, "awareAt")) - Date.parse(r.aware_at)) >= 60_000) throw new GovernanceError("INVALID", "awareAt: the moment of awareness starts the clocks and cannot be moved; note the correction instead");
   await ctx.store.db.updateTable("gov_incidents").set({ title: v.title, occurred_at: isoOf(v.occurredAt, "occurredAt"), details: JSON.stringify(details(ctx, v)) }).where("id", "=", id).execute();
   await audit(ctx, actorOf(actor), "incident.updated", `incident:${id}`, { risk: v.risk });
   return getIncident(ctx, id);

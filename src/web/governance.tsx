@@ -491,7 +491,7 @@ const IncidentFields: FC<{ datasets: string[]; i?: IncidentView }> = ({ datasets
   <>
     <p><label for="i-title">What happened</label><br /><input type="text" id="i-title" name="title" value={i?.title ?? ""} required /></p>
     <p><label for="i-occ">When it happened (UTC)</label><br /><input type="datetime-local" id="i-occ" name="occurredAt" value={i?.occurredAt.slice(0, 16) ?? ""} required /></p>
-    <p><label for="i-aware">When the organization became aware (UTC; starts the clocks)</label><br /><input type="datetime-local" id="i-aware" name="awareAt" value={i?.awareAt.slice(0, 16) ?? ""} required {...(i ? { readonly: true } : {})} /></p>
+    <p><label for="i-aware">When the organization became aware (UTC; starts the clocks)</label><br /><input type="datetime-local" id="i-aware" name="awareAt" value={i?.awareAt.slice(0, 16) ?? ""} required {...(i ? { disabled: true } : {})} /></p>
     <fieldset><legend>Nature</legend>{NATURES.map((n) => <label><input type="checkbox" name="nature" value={n} checked={i?.nature.includes(n)} /> {n} </label>)}</fieldset>
     <p><label for="i-ds">Systems and datasets affected</label><br /><select id="i-ds" name="datasets" multiple size={Math.min(8, datasets.length)}>{datasets.map((d) => <option value={d} selected={i?.datasets.includes(d)}>{d}</option>)}</select></p>
     <p><label for="i-people">Approximate number of people</label><br /><input type="number" id="i-people" name="people" min={0} value={i?.people ?? ""} /></p>

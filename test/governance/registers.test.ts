@@ -30,6 +30,7 @@ import {
   uploadSessionForm,
   incidentClocks,
   markNotified,
+  updateIncident,
   remindExpiringAgreements,
 } from "../../src/governance/index.js";
 import { planRetention } from "../../src/retention/index.js";
@@ -252,6 +253,11 @@ forEachStore("governance registers", (target) => {
     assert.equal(done.clocks.find((c) => c.key === "gdpr:authority")!.countdown, undefined, "a done clock stops counting");
     const form = await registerIncident(ctx, { title: "Typed in a form", occurredAt: "2026-11-30T08:00", awareAt: "2026-11-30T09:30", nature: "integrity", datasets: "sqlite.customer", jurisdictions: "EU", risk: "risk", riskReasoning: "Rows altered" }, olga);
     assert.equal(form.awareAt, "2026-11-30T09:30:00.000Z", "a form's time without a zone is UTC, as the form says");
+    // The assessment changes; the moment of awareness does not (the update form does not send it).
+    const updated = await updateIncident(ctx, i.id, { title: i.title, occurredAt: i.occurredAt, nature: i.nature, datasets: i.datasets, jurisdictions: i.jurisdictions, risk: "risk", riskReasoning: "The laptop was found, its disk encrypted after all", encrypted: true }, olga);
+    assert.equal(updated.awareAt, i.awareAt);
+    assert.equal(updated.clocks.find((c) => c.key === "gdpr:individuals")!.applies, "no", "no longer a high risk");
+    await assert.rejects(updateIncident(ctx, i.id, { title: i.title, occurredAt: i.occurredAt, awareAt: new Date(T.getTime() + 3600_000).toISOString(), nature: i.nature, datasets: i.datasets, jurisdictions: i.jurisdictions, risk: "high", riskReasoning: "moved" }, olga), refused("INVALID", /cannot be moved/));
     const low = await registerIncident(ctx, { title: "A misdirected mail, recalled", occurredAt: T.toISOString(), awareAt: T.toISOString(), nature: ["confidentiality"], datasets: ["sqlite.customer"], jurisdictions: ["EU"], risk: "none", riskReasoning: "Recalled before it was opened" }, olga);
     assert.equal(low.clocks.find((c) => c.key === "gdpr:authority")!.applies, "no", "documented, not notified (Art 33(5))");
     // HIPAA's media clock: more than 500 residents of one state, once the people affected are counted per state.

@@ -107,6 +107,14 @@ describe("the governance registers in Chromium", () => {
     assert.match(clocks, /GDPR Art 33\(1\).*in (2 d 2[12] h|69 h)/s);
     assert.match(clocks, /GDPR Art 34\(1\).*required/s);
     assert.match((await page.locator("pre.draft").first().textContent()) ?? "", /\(a\) Nature of the breach[\s\S]*\(b\) Contact point[\s\S]*dpo@fjord-outfitters\.example/);
+    // The assessment is updated from the same page; the clocks keep counting from awareness.
+    const update = page.locator("form", { has: page.getByRole("heading", { name: "Update the assessment" }) });
+    await update.getByLabel("Risk to people").selectOption("risk");
+    await update.getByLabel("Measures taken or proposed").fill("The share was closed within the hour");
+    await update.getByRole("button", { name: "Save" }).click();
+    await page.waitForLoadState();
+    assert.match((await page.textContent("main")) ?? "", /A risk to people: Support conversations readable/);
+    assert.match((await page.locator("table").first().textContent()) ?? "", /GDPR Art 34\(1\).*not required/s);
     await page.getByRole("link", { name: "printable report" }).click();
     assert.match((await page.textContent("h1")) ?? "", /Incident report INC-\d{4}-001/);
   });
