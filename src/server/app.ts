@@ -20,6 +20,7 @@ import { HttpError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { retentionStats } from "../retention/index.js";
+import { governanceOverview } from "../governance/index.js";
 import { ErrorSchema, RouteTable, openApiDocument } from "./routes.js";
 
 export interface AppContext {
@@ -129,6 +130,12 @@ export function createApp(ctx: AppContext): PledgeApp {
         if (s.remaining !== null) metrics.retentionRemaining.set({ binding: s.binding }, s.remaining);
         for (const [outcome, n] of Object.entries(s.totals)) metrics.retentionRows.set({ binding: s.binding, outcome }, n);
         if (s.lastSweep) metrics.retentionLastSweep.set({ binding: s.binding }, Math.round(Date.parse(s.lastSweep) / 1000));
+      }
+      metrics.governance.reset();
+      if (ctx.requests) {
+        const o = await governanceOverview(ctx.requests);
+        const items: Record<string, number> = { breach_clocks_overdue: o.clocksOverdue, breach_clocks_due_soon: o.clocksDueSoon, incidents_open: o.incidentsOpen, access_awaiting: o.accessAwaiting, custody_overdue: o.custodyOverdue, legal_open: o.legalOpen, agreements_expiring: o.agreementsExpiring };
+        for (const [item, n] of Object.entries(items)) metrics.governance.set({ item }, n);
       }
       return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     },

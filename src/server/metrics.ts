@@ -94,6 +94,7 @@ export class Metrics {
   readonly retentionLimit = this.register(new Gauge("pledge_retention_limit_seconds", "The limit of each rule bound to a dataset, by binding, rule and dataset."));
   readonly retentionRemaining = this.register(new Gauge("pledge_retention_due_rows_remaining", "After the last sweep: due rows left (kept for a law or held), by binding."));
   readonly retentionRows = this.register(new Gauge("pledge_retention_rows_swept_total", "Rows changed by retention sweeps in every server, by binding and outcome (deleted, masked, blocked, held)."));
+  readonly governance = this.register(new Gauge("pledge_governance_items", "What the governance registers hold now, by item: breach clocks overdue and due soon, open incidents, access requests awaiting a decision, recordings and copies past their date, open requests from authorities, agreements ending within 30 days."));
   readonly retentionLastSweep = this.register(new Gauge("pledge_retention_last_sweep_timestamp_seconds", "When each binding's last sweep finished."));
   readonly taskFailures = this.register(new Counter("pledge_request_task_failures_total", "Failed tries of request tasks in this process's worker, by kind, system and whether they were the last."));
 

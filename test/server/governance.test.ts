@@ -146,6 +146,9 @@ forEachStore("governance over HTTP", (target) => {
     assert.match(page, /GDPR Art 33\(1\)/);
     assert.match(page, /\(a\) Nature of the breach/);
     assert.equal((await a.request(`/admin/governance/incidents/${id}/report`, { headers: { cookie: viewer.cookie } })).status, 200);
+    const metrics = await (await a.request("/metrics")).text();
+    assert.match(metrics, /^pledge_governance_items\{item="incidents_open"\} [1-9]/m, "monitoring sees the open incident");
+    assert.match(metrics, /^pledge_governance_items\{item="breach_clocks_overdue"\} 0$/m);
     assert.equal((await a.request(`/admin/governance/incidents/${id}/mailing-list.csv`, { headers: { cookie: viewer.cookie } })).status, 403, "the mailing list is for officers");
   });
 });
