@@ -112,6 +112,25 @@ forEachStore("governance over HTTP", (target) => {
     assert.equal(((await (await a.request("/v1/agreements?counterparty=acme&type=gdpr_addendum", { headers: { authorization: `Bearer ${token}` } })).json()) as { inForce: boolean }).inForce, true);
   });
 
+  it("a session refused before its form is signed starts once the customer signs online through the one-time link", async () => {
+    const a = app();
+    const bearer = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const planned = await a.request("/admin/governance/sessions", { method: "POST", headers: bearer, body: JSON.stringify({ account: "acme", purpose: "Upgrade the controller firmware" }) });
+    const id = ((await planned.json()) as { result: { id: number } }).result.id;
+    const early = await a.request(`/admin/governance/sessions/${id}/start`, { method: "POST", headers: bearer, body: "{}" });
+    assert.equal(early.status, 409);
+    assert.match(((await early.json()) as { error: { message: string } }).error.message, /has not signed the Remote Session Security Verification form/);
+    assert.equal((await a.request(`/admin/governance/sessions/${id}/send-form`, { method: "POST", headers: bearer, body: "{}" })).status, 200);
+    const link = /http:\/\/pledge\.test(\/session-form\/[A-Za-z0-9_-]+)/.exec(ctx.mailer.sent.at(-1)!.text)![1];
+    assert.match(await (await a.request(link)).text(), /Upgrade the controller firmware/);
+    const signed = await a.request(link, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=Ada+Admin" });
+    assert.equal(signed.status, 200);
+    assert.equal((await a.request(link)).status, 410, "the link works once");
+    assert.equal((await a.request(`/admin/governance/sessions/${id}/start`, { method: "POST", headers: bearer, body: "{}" })).status, 200);
+    const form = await a.request(`/admin/governance/sessions/${id}/form`, { headers: { cookie: viewer.cookie } });
+    assert.match(await form.text(), /Signed by Ada Admin \(it@acme\.example\)/);
+  });
+
   it("a gag set from the console keeps the customer from being told until its date", async () => {
     const a = app();
     const reg = await postForm(a, "/admin/governance/legal", officer, { reference: `W-${target.name}`, authority: "District Court", instrument: "warrant", jurisdiction: "US-CA", accounts: "mary.smith@sakila.example", dataAsked: "Rentals" });
