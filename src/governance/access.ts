@@ -153,7 +153,8 @@ export async function decideByStaff(ctx: GovernanceContext, id: number, decision
   if (decision === "approve") checkApprover(actor, { email: r.requester, role: r.requester_role }, exception.approver);
   else if (actor.email.toLowerCase() !== r.requester) checkApprover(actor, { email: r.requester, role: r.requester_role }, exception.approver);
   const status = decision === "approve" ? "approved" : "denied";
-  await ctx.store.db.updateTable("gov_access_requests").set({ status, decided_by: actorOf(actor), decided_at: ctx.clock().toISOString() }).where("id", "=", id).execute();
+  const n = await ctx.store.db.updateTable("gov_access_requests").set({ status, decided_by: actorOf(actor), decided_at: ctx.clock().toISOString() }).where("id", "=", id).where("status", "=", "awaiting_approval").executeTakeFirst();
+  if (!Number(n.numUpdatedRows)) throw new GovernanceError("CONFLICT", `access request ${id} was decided by someone else meanwhile`);
   await audit(ctx, actorOf(actor), `access.${status}`, `access:${id}`, { exception: r.reason_id, ...(note ? { note } : {}) });
   await ctx.store.signal(GRANTS_CHANNEL);
   return view((await rowOf(ctx, id))!, ctx.clock());

@@ -124,10 +124,12 @@ export async function reviewAgreement(ctx: GovernanceContext, id: number, decisi
   // Four eyes: whoever filed the signed copy does not also accept it.
   if (decision === "accept" && r.received_by === actorOf(actor)) throw new GovernanceError("FORBIDDEN", "you filed this signed copy: a second staff member reviews and accepts it");
   const at = ctx.clock().toISOString();
-  if (decision === "accept") {
-    await ctx.store.db.updateTable("gov_agreements").set({ status: "superseded" }).where("account", "=", r.account).where("agreement", "=", r.agreement).where("status", "=", "accepted").execute();
-    await ctx.store.db.updateTable("gov_agreements").set({ status: "accepted", accepted_at: at, accepted_by: actorOf(actor), note: note || r.note }).where("id", "=", id).execute();
-  } else await ctx.store.db.updateTable("gov_agreements").set({ status: "rejected", note: note || r.note }).where("id", "=", id).execute();
+  // One transaction: the review claims the agreement (a second reviewer meanwhile is refused), and an acceptance supersedes the customer's earlier one.
+  await ctx.store.db.transaction().execute(async (tx) => {
+    const n = await tx.updateTable("gov_agreements").set(decision === "accept" ? { status: "accepted", accepted_at: at, accepted_by: actorOf(actor), note: note || r.note } : { status: "rejected", note: note || r.note }).where("id", "=", id).where("status", "=", "under_review").executeTakeFirst();
+    if (!Number(n.numUpdatedRows)) throw new GovernanceError("CONFLICT", `agreement ${id} was reviewed by someone else meanwhile`);
+    if (decision === "accept") await tx.updateTable("gov_agreements").set({ status: "superseded" }).where("account", "=", r.account).where("agreement", "=", r.agreement).where("status", "=", "accepted").where("id", "!=", id).execute();
+  });
   await audit(ctx, actorOf(actor), decision === "accept" ? "agreement.accepted" : "agreement.rejected", `agreement:${id}`, { account: r.account, agreement: r.agreement, ...(note ? { note } : {}) });
   return view(ctx, await requireRow(ctx, id));
 }

@@ -89,9 +89,11 @@ async function requireRequest(ctx: GovernanceContext, id: number): Promise<Row> 
   return r;
 }
 
+/** Records a step, only if the request is still in the status it was read in (two staff acting at once: the second is refused). */
 async function step(ctx: GovernanceContext, r: Row, s: LegalStep, set: Partial<Pick<Row, "status" | "outcome" | "gag_until" | "package_hash">> = {}): Promise<void> {
   const steps = [...(JSON.parse(r.steps) as LegalStep[]), s];
-  await ctx.store.db.updateTable("gov_legal_requests").set({ ...set, steps: JSON.stringify(steps) }).where("id", "=", r.id).execute();
+  const n = await ctx.store.db.updateTable("gov_legal_requests").set({ ...set, steps: JSON.stringify(steps) }).where("id", "=", r.id).where("status", "=", r.status).where("steps", "=", r.steps).executeTakeFirst();
+  if (!Number(n.numUpdatedRows)) throw new GovernanceError("CONFLICT", `legal request ${r.id} changed while you acted on it: reload it`);
   await audit(ctx, s.by, `legal.${s.step}`, `legal:${r.id}`, s.data);
 }
 

@@ -91,6 +91,17 @@ describe("a disclosure to an authority, on the SQLite shop", () => {
     assert.equal(rejected.status, "rejected");
     assert.equal((await transparencyReport(ctx, ctx.clock().getUTCFullYear())).byInstrument.national_security_letter?.rejected_unverified, 1);
   });
+
+  it("two staff pressing disclose at once produce one recorded disclosure", async () => {
+    const r = await registerLegalRequest(ctx, { reference: "CO-2", authority: "Court", instrument: "court_order", jurisdiction: "US-CA", accounts: ["lisa.anderson@sakila.example"], dataAsked: "Rentals" }, olga);
+    await verifyLegalRequest(ctx, r.id, { checks: ALL_CHECKS, note: "Called the clerk" }, olga);
+    await decideLegalRequest(ctx, r.id, { comply: true, reason: "A valid order", scope: "Rentals" }, otto);
+    const both = await Promise.allSettled([discloseLegalRequest(ctx, r.id, olga), discloseLegalRequest(ctx, r.id, otto)]);
+    assert.equal(both.filter((x) => x.status === "fulfilled").length, 1);
+    const done = await getLegalRequest(ctx, r.id);
+    assert.equal(done.steps.filter((s) => s.step === "disclosed").length, 1);
+    assert.equal(done.packageHash, (both.find((x) => x.status === "fulfilled") as PromiseFulfilledResult<{ sha256: string }>).value.sha256);
+  });
 });
 
 describe("a breach's people affected, on the PostgreSQL shop", () => {

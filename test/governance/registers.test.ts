@@ -29,6 +29,7 @@ import {
   startSession,
   uploadSessionForm,
   incidentClocks,
+  listAgreements,
   markNotified,
   updateIncident,
   remindExpiringAgreements,
@@ -164,6 +165,16 @@ forEachStore("governance registers", (target) => {
     a = await agreementInForce(ctx, "acme", "baa");
     assert.equal(a.inForce, true);
     assert.equal(a.agreements[0].id, baa.id);
+    // A renewed BAA supersedes the first; two reviewers at once: one wins.
+    const renewal = await requestAgreement(ctx, { account: "acme", agreement: "hipaa_baa" }, eve);
+    await receiveAgreement(ctx, renewal.id!, { name: "baa-2.pdf", data: new TextEncoder().encode("%PDF BAA 2") }, eve);
+    const reviews = await Promise.allSettled([reviewAgreement(ctx, renewal.id!, "accept", otto), reviewAgreement(ctx, renewal.id!, "reject", olga)]);
+    assert.equal(reviews.filter((x) => x.status === "fulfilled").length, 1);
+    const after = (await listAgreements(ctx, "acme")).filter((x) => x.agreement === "hipaa_baa");
+    if (reviews[0].status === "fulfilled") {
+      assert.equal(after.find((x) => x.id === baa.id)!.status, "superseded");
+      assert.deepEqual((await agreementInForce(ctx, "acme", "baa")).agreements.map((x) => x.id), [renewal.id]);
+    } else assert.equal(after.find((x) => x.id === baa.id)!.status, "accepted", "a rejected renewal leaves the first in force");
     const dpa = await agreementInForce(ctx, "acme", "gdpr_addendum");
     assert.equal(dpa.inForce, true);
     assert.equal(dpa.agreements[0].since, "2025-03-01T00:00:00.000Z");
