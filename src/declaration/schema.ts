@@ -507,7 +507,13 @@ const Governance = z.strictObject({
   /** Temporary copies of customer data made for maintenance (Data Intensity): each is purged by its deadline, at most `purgeWithin` after it is made. */
   temporaryCopies: z.strictObject({ purgeWithin: Duration.default("30 days") }).optional(),
   legalRequests: z
-    .strictObject({ policy: text, verificationRequired: z.boolean(), notifySubject: z.boolean().default(false) })
+    .strictObject({
+      policy: text,
+      verificationRequired: z.boolean(),
+      notifySubject: z.boolean().default(false),
+      /** Publish the yearly transparency report at /privacy/transparency (national security letters only in bands of 1,000, 50 U.S.C. 1874(a)(1)). */
+      transparencyReport: z.boolean().optional(),
+    })
     .optional(),
   agreements: z
     .array(

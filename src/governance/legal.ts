@@ -201,21 +201,46 @@ export async function listLegalRequests(ctx: GovernanceContext): Promise<LegalRe
 export interface TransparencyReport {
   year: number;
   total: number;
-  /** instrument → outcome → count; outcome `pending` for requests still open. */
+  /** instrument → outcome → count; outcome `pending` for requests still open. National security letters are not here: see `nslBand`. */
   byInstrument: Record<string, Record<string, number>>;
+  /** National security letters received, only as a band of 1,000 (50 U.S.C. 1874(a)(1)(A)): "0–999". */
+  nslBand: string;
+  /** Accounts named, outside national security letters. */
   accounts: number;
 }
 
-/** The year's counts by instrument and outcome: no names, no accounts, no authorities. */
+/** The band of 1,000 a count falls in, as 50 U.S.C. 1874(a)(1) allows it to be published. */
+const band = (n: number) => `${Math.floor(n / 1000) * 1000}–${Math.floor(n / 1000) * 1000 + 999}`;
+
+/**
+ * The year's counts by instrument and outcome: no names, no accounts, no
+ * authorities. National security letters come only as a band, with no outcomes:
+ * an exact count is what their nondisclosure requirement forbids.
+ */
 export async function transparencyReport(ctx: GovernanceContext, year: number): Promise<TransparencyReport> {
   const rows = await ctx.store.db.selectFrom("gov_legal_requests").select(["instrument", "outcome", "accounts"]).where("received_at", ">=", `${year}-01-01`).where("received_at", "<", `${year + 1}-01-01`).execute();
   const byInstrument: TransparencyReport["byInstrument"] = {};
   let accounts = 0;
+  let nsl = 0;
   for (const r of rows) {
+    if (r.instrument === "national_security_letter") {
+      nsl++;
+      continue;
+    }
     const o = r.outcome ?? "pending";
     byInstrument[r.instrument] ??= {};
     byInstrument[r.instrument][o] = (byInstrument[r.instrument][o] ?? 0) + 1;
     accounts += (JSON.parse(r.accounts) as string[]).length;
   }
-  return { year, total: rows.length, byInstrument, accounts };
+  return { year, total: rows.length - nsl, byInstrument, nslBand: band(nsl), accounts };
+}
+
+/** The years the report covers: from the first request received to `now`'s, newest first. */
+export async function transparencyYears(ctx: GovernanceContext): Promise<number[]> {
+  const first = await ctx.store.db.selectFrom("gov_legal_requests").select((eb) => eb.fn.min("received_at").as("first")).executeTakeFirst();
+  const now = ctx.clock().getUTCFullYear();
+  const from = first?.first ? Math.min(now, Number(String(first.first).slice(0, 4))) : now;
+  const years: number[] = [];
+  for (let y = now; y >= from; y--) years.push(y);
+  return years;
 }

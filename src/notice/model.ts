@@ -444,9 +444,9 @@ export function buildNotice(decl: Declaration): NoticeDoc {
       if (gov.staffAccess.exceptions.length) blocks.push({ kind: "p", content: ["Exceptions:"] }, { kind: "list", items: gov.staffAccess.exceptions.map((e) => [e.description]) });
     }
     if (gov.remoteSessions) blocks.push({ kind: "p", content: [`No remote session into a customer's systems starts before the customer has signed the ${gov.remoteSessions.form}. Recordings of sessions are destroyed ${singularDuration(gov.remoteSessions.recordingRetention)} after they are made.`] });
-    if (gov.temporaryCopies) blocks.push({ kind: "p", content: [`Temporary copies of customer data made for maintenance are purged when it ends, at the latest ${singularDuration(gov.temporaryCopies.purgeWithin)} after they are made.`] });
+    if (gov.temporaryCopies) blocks.push({ kind: "p", content: [`Temporary copies of customer data made for maintenance are purged at the latest ${singularDuration(gov.temporaryCopies.purgeWithin)} after they are made.`] });
     if (gov.legalRequests) {
-      blocks.push({ kind: "h3", text: "Requests from authorities" }, { kind: "p", content: [`${gov.legalRequests.policy}${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""} `, { text: "Our transparency report", href: "/privacy/transparency" }, " counts them each year."] });
+      blocks.push({ kind: "h3", text: "Requests from authorities" }, { kind: "p", content: [`${gov.legalRequests.policy}${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""}`, ...(gov.legalRequests.transparencyReport ? [" ", { text: "Our transparency report", href: "/privacy/transparency" }, " counts them each year."] : [])] });
     }
     if (gov.agreements.length) {
       blocks.push({ kind: "h3", text: "Agreements" }, { kind: "list", items: gov.agreements.map((a) => [a.url ? { text: a.name, href: a.url } : a.name, `${a.description ? `: ${a.description}` : ""}${a.automatic ? " (included automatically)" : ""}`]) });

@@ -59,6 +59,7 @@ import {
   startSession,
   subProcessorsOf,
   transparencyReport,
+  transparencyYears,
   updateIncident,
   uploadSessionForm,
   VERIFICATION_CHECKS,
@@ -131,17 +132,19 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
 
   /**
    * Runs a step: JSON for API clients; for a form, back to `back`, or the page
-   * again with the refusal shown (the form works without JavaScript).
+   * again (`again`, given the refusal) with the refusal shown: the forms work
+   * without JavaScript.
    */
-  const step = async (c: Context, p: Principal, page: PageName, back: string, fn: () => Promise<unknown>) => {
+  const act = async (c: Context, back: string, again: (error: string) => Promise<string>, fn: () => Promise<unknown>) => {
     try {
       const result = await fn();
       return isApi(c) ? c.json({ ok: true, result: result ?? null }) : c.redirect(back, 303);
     } catch (err) {
       if (!(err instanceof GovernanceError) || isApi(c)) throw err;
-      return c.html(await pages[page](p, { error: err.message }), GOVERNANCE_STATUS[err.code]);
+      return c.html(await again(err.message), GOVERNANCE_STATUS[err.code]);
     }
   };
+  const step = (c: Context, p: Principal, page: PageName, back: string, fn: () => Promise<unknown>) => act(c, back, (error) => pages[page](p, { error }), fn);
   const html = (tags: string[]) => ({ method: "get" as const, tags, access: "admin" as const, responses: { 200: { description: "HTML" } } });
   const post = (summary: string, role: "approver" | "officer" | "viewer" = "officer", maxBody?: number) => ({ method: "post" as const, summary, tags: ["governance"], access: "admin" as const, role, body: Form, ...(maxBody ? { maxBody } : {}), responses: { 200: { description: "JSON { ok, result }" }, 303: { description: "Form: back to the page" }, 403: { description: "Role too weak, or not four-eyed" }, 409: { description: "Out of order" }, 422: { description: "Invalid" } } });
 
@@ -199,16 +202,7 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
   );
   const legalPage = (p: Principal, id: number, x?: { error?: string }) => async () => legalDetailHtml({ ...chrome(p, x), r: await getLegalRequest(ctx, id), canAct: canAct(p) });
   routes.add({ ...html(["governance"]), path: "/admin/governance/legal/:id", params: NumId, summary: "A request from an authority with its steps" }, async (c, { params, principal }) => c.html(await legalPage(principal, params.id)()));
-  const legalAction = (c: Context, p: Principal, id: number, fn: () => Promise<unknown>) =>
-    (async () => {
-      try {
-        const r = await fn();
-        return isApi(c) ? c.json({ ok: true, result: r ?? null }) : c.redirect(`/admin/governance/legal/${id}`, 303);
-      } catch (err) {
-        if (!(err instanceof GovernanceError) || isApi(c)) throw err;
-        return c.html(await legalPage(p, id, { error: err.message })(), GOVERNANCE_STATUS[err.code]);
-      }
-    })();
+  const legalAction = (c: Context, p: Principal, id: number, fn: () => Promise<unknown>) => act(c, `/admin/governance/legal/${id}`, (error) => legalPage(p, id, { error })(), fn);
   routes.add({ ...post(`Record the verification: each check (${Object.keys(VERIFICATION_CHECKS).join(", ")}) on or off, and a note`), path: "/admin/governance/legal/:id/verify", params: NumId }, async (c, { params, body, principal }) =>
     legalAction(c, principal, params.id, () => verifyLegalRequest(ctx, params.id, { checks: Object.fromEntries(Object.keys(VERIFICATION_CHECKS).map((k) => [k, body[k] === true || body[k] === "on" || body[k] === "true"])), note: str(body.note) }, actorOf(principal))),
   );
@@ -270,15 +264,7 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
     const i = await getIncident(ctx, id);
     return incidentPageHtml({ ...chrome(p, x), i, drafts: draftNotifications(decl(), i, ctx.clock()), canAct: canAct(p) });
   };
-  const incidentAction = async (c: Context, p: Principal, id: number, fn: () => Promise<unknown>) => {
-    try {
-      const r = await fn();
-      return isApi(c) ? c.json({ ok: true, result: r ?? null }) : c.redirect(`/admin/governance/incidents/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof GovernanceError) || isApi(c)) throw err;
-      return c.html(await incidentPage(p, id, { error: err.message })(), GOVERNANCE_STATUS[err.code]);
-    }
-  };
+  const incidentAction = (c: Context, p: Principal, id: number, fn: () => Promise<unknown>) => act(c, `/admin/governance/incidents/${id}`, (error) => incidentPage(p, id, { error })(), fn);
   routes.add({ ...html(["governance"]), path: "/admin/governance/incidents/:id", params: NumId, summary: "An incident: its clocks, the people affected, drafted notifications" }, async (c, { params, principal }) => c.html(await incidentPage(principal, params.id)()));
   routes.add({ ...post("Update an incident's assessment"), path: "/admin/governance/incidents/:id", params: NumId }, async (c, { params, body, principal }) =>
     incidentAction(c, principal, params.id, () => updateIncident(ctx, params.id, fields(body) as never, actorOf(principal))),
@@ -358,15 +344,11 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
       return linkError(c, err);
     }
   });
-  routes.add({ method: "get", path: "/privacy/transparency", summary: "The yearly transparency report: requests from authorities by instrument and outcome", tags: ["notice"], access: "public", query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), format: z.enum(["html", "json"]).default("html") }), responses: { 200: { description: "HTML or JSON" } } }, async (c, { query }) => {
-    const year = query.year ?? ctx.clock().getUTCFullYear();
-    const report = await transparencyReport(ctx, year);
+  routes.add({ method: "get", path: "/privacy/transparency", summary: "The yearly transparency report, where the declaration publishes it: requests from authorities by instrument and outcome", tags: ["notice"], access: "public", query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), format: z.enum(["html", "json"]).default("html") }), responses: { 200: { description: "HTML or JSON" }, 404: { description: "Not published (governance.legalRequests.transparencyReport)" } } }, async (c, { query }) => {
+    if (!decl().governance?.legalRequests?.transparencyReport) throw new HttpError(404, "not_found", "no transparency report is published");
+    const report = await transparencyReport(ctx, query.year ?? ctx.clock().getUTCFullYear());
     if (query.format === "json") return c.json(report);
-    const first = await ctx.store.db.selectFrom("gov_legal_requests").select((eb) => eb.fn.min("received_at").as("first")).executeTakeFirst();
-    const from = first?.first ? Number(String(first.first).slice(0, 4)) : year;
-    const years = [];
-    for (let y = ctx.clock().getUTCFullYear(); y >= Math.min(from, year); y--) if (y !== year) years.push(y);
-    return c.html(await transparencyHtml({ decl: decl(), report, years }));
+    return c.html(await transparencyHtml({ decl: decl(), report, years: (await transparencyYears(ctx)).filter((y) => y !== report.year) }));
   });
   routes.add({ method: "get", path: "/privacy/subprocessors", summary: "The sub-processors, with a sign-up for changes", tags: ["notice"], access: "public", query: z.object({ format: z.enum(["html", "json"]).default("html") }), responses: { 200: { description: "HTML or JSON" } } }, async (c, { query }) => {
     const list = subProcessorsOf(decl());

@@ -637,13 +637,14 @@ export const TransparencyPage: FC<{ decl: Declaration; report: TransparencyRepor
       <caption>Requests by instrument and outcome</caption>
       <thead><tr><th scope="col">Instrument</th><th scope="col">Complied</th><th scope="col">Complied in part</th><th scope="col">No data</th><th scope="col">Refused</th><th scope="col">Rejected as not verified</th><th scope="col">Open</th></tr></thead>
       <tbody>
-        {INSTRUMENTS.map((ins) => {
+        {INSTRUMENTS.filter((ins) => ins !== "national_security_letter").map((ins) => {
           const o = report.byInstrument[ins] ?? {};
           return <tr><th scope="row">{INSTRUMENT_LABELS[ins]}</th><td>{o.complied ?? 0}</td><td>{o.complied_partly ?? 0}</td><td>{o.no_data ?? 0}</td><td>{o.refused ?? 0}</td><td>{o.rejected_unverified ?? 0}</td><td>{o.pending ?? 0}</td></tr>;
         })}
+        <tr><th scope="row">{INSTRUMENT_LABELS.national_security_letter}</th><td colspan={6}>{report.nslBand} received (reported only in bands of 1,000, as 50 U.S.C. 1874(a)(1) allows)</td></tr>
       </tbody>
     </table>
-    <p>Other years: {years.map((y) => <><a href={`/privacy/transparency?year=${y}`}>{y}</a> </>)}</p>
+    {years.length ? <p>Other years: {years.map((y) => <><a href={`/privacy/transparency?year=${y}`}>{y}</a> </>)}</p> : null}
   </Public>
 );
 

@@ -19,7 +19,7 @@ governance:
     maxWindow: 7 days
   remoteSessions: { form: Remote Session Security Verification form, recordingRetention: 180 days }
   temporaryCopies: { purgeWithin: 30 days }
-  legalRequests: { policy: Requests from authorities are verified and filled only where the law requires., verificationRequired: true }
+  legalRequests: { policy: Requests from authorities are verified and filled only where the law requires., verificationRequired: true, transparencyReport: true }
   agreements:
     - { id: hipaa_baa, name: HIPAA Business Associate Agreement, type: baa, acceptedBy: officer, templateVersion: "2024-1" }
     - { id: gdpr_dpa, name: GDPR Data Privacy Addendum, type: gdpr_addendum, automatic: true, appliesTo: gdpr }

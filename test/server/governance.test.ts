@@ -153,7 +153,14 @@ forEachStore("governance over HTTP", (target) => {
     assert.match(sp, /action="\/newsletter\/subprocessor_updates"/);
     const tr = await a.request("/privacy/transparency");
     assert.equal(tr.status, 200);
-    assert.match(await tr.text(), /Transparency report \d{4}/);
+    const trHtml = await tr.text();
+    assert.match(trHtml, /Transparency report \d{4}/);
+    assert.match(trHtml, /0–999 received \(reported only in bands of 1,000/);
+    assert.match(await (await a.request("/privacy")).text(), /href="\/privacy\/transparency"/, "the notice links the report it publishes");
+    const unpublished = parseDeclaration(yaml().replace(", transparencyReport: true", ""), "pledge.yaml").declaration;
+    const b = createApp({ store, declaration: () => ({ declaration: unpublished, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: { ...ctx, declaration: () => unpublished } }).app;
+    assert.equal((await b.request("/privacy/transparency")).status, 404, "published only where the declaration says so");
+    assert.doesNotMatch(await (await b.request("/privacy")).text(), /privacy\/transparency/);
     for (const p of ["", "/customers", "/access", "/sessions", "/legal", "/agreements", "/subprocessors", "/incidents"]) {
       const res = await a.request(`/admin/governance${p}`, { headers: { cookie: viewer.cookie } });
       assert.equal(res.status, 200, p);
