@@ -311,7 +311,7 @@ export function draftNotifications(decl: Declaration, i: IncidentView, now: Date
     "(a) Nature of the breach (Art 33(3)(a))",
     `${i.title}. A breach of ${i.nature.join(", ")}.${i.description ? ` ${i.description}` : ""}`,
     `Categories of personal data: ${categories}.`,
-    `Categories and approximate number of people concerned: ${approx(people, "people")}${i.affected ? ` (by jurisdiction: ${Object.entries(i.affected.byJurisdiction).map(([j, n]) => `${j} ${n}`).join(", ")})` : ""}.`,
+    `Categories and approximate number of people concerned: ${approx(people, "people")}${i.affected ? ` (by jurisdiction: ${Object.entries(i.affected.byJurisdiction).map(([j, n]) => `${j} ${n}`).join(", ")})` : ""}${i.affected?.notReached.length ? `; not yet counted in ${i.affected.notReached.map((n) => n.dataset).join(", ")}, so the number may be higher` : ""}.`,
     `Approximate number of records concerned: ${approx(records, "records")}.`,
     `Systems and datasets: ${i.datasets.join(", ") || "not yet determined"}. The data was ${i.encrypted ? "" : "not "}encrypted.`,
     "",

@@ -26,7 +26,8 @@ export function jsonOf(value: unknown): string {
 export interface PeopleRows {
   systems: Record<string, Record<string, Row[]>>;
   identities: Identities;
-  notReached: { system: string; dataset?: string; why: string }[];
+  /** Systems and datasets not searched; `failed` where a system could not be read (an error, not a manual system). */
+  notReached: { system: string; dataset?: string; why: string; failed?: boolean }[];
 }
 
 /**
@@ -47,7 +48,7 @@ export async function collectPeople(ctx: GovernanceContext, identities: Identiti
       try {
         c = createConnector(sid, sys.connector, ctx.env, ctx.cwd, { readOnly: true });
       } catch (err) {
-        out.notReached.push({ system: sid, why: (err as Error).message });
+        out.notReached.push({ system: sid, why: (err as Error).message, failed: true });
         continue;
       }
       if (!c) {
@@ -66,7 +67,7 @@ export async function collectPeople(ctx: GovernanceContext, identities: Identiti
         }
       } catch (err) {
         if (err instanceof GovernanceError) throw err;
-        out.notReached.push({ system: sid, why: (err as Error).message });
+        out.notReached.push({ system: sid, why: (err as Error).message, failed: true });
       } finally {
         await c.close().catch(() => {});
       }

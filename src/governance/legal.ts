@@ -165,12 +165,15 @@ export async function discloseLegalRequest(ctx: GovernanceContext, id: number, a
     (identities[a.slice(0, i)] ??= []).push(a.slice(i + 1));
   }
   const people = await collectPeople(ctx, identities);
+  // An incomplete package is not a disclosure: a system that could not be read stops it, and nothing is recorded.
+  const failed = people.notReached.filter((n) => n.failed);
+  if (failed.length) throw new GovernanceError("CONFLICT", `could not read ${failed.map((n) => `${n.system} (${n.why})`).join("; ")}: nothing was disclosed; try again when it answers`);
   const rows = Object.values(people.systems).reduce((n, s) => n + Object.values(s).reduce((m, x) => m + x.length, 0), 0);
   const decided = (JSON.parse(r.steps) as LegalStep[]).find((s) => s.step === "decided");
   const pkg = jsonOf({ organization: ctx.declaration().organization.name, request: { reference: r.reference, authority: r.authority, instrument: r.instrument, jurisdiction: r.jurisdiction, accounts: JSON.parse(r.accounts), scope: decided?.data.scope ?? null }, generatedAt: ctx.clock().toISOString(), generatedBy: actor.email, systems: people.systems, notReached: people.notReached });
   const data = new TextEncoder().encode(pkg);
   const hash = sha256(data);
-  await step(ctx, r, { step: "disclosed", by: actorOf(actor), at: ctx.clock().toISOString(), data: { sha256: hash, rows, datasets: Object.entries(people.systems).flatMap(([s, d]) => Object.entries(d).map(([ds, x]) => `${s}.${ds}: ${x.length}`)), notReached: people.notReached.map((n) => `${n.system}${n.dataset ? `.${n.dataset}` : ""}: ${n.why}`) } }, { status: "disclosed", outcome: rows ? "complied" : "no_data", package_hash: hash });
+  await step(ctx, r, { step: "disclosed", by: actorOf(actor), at: ctx.clock().toISOString(), data: { sha256: hash, rows, datasets: Object.entries(people.systems).flatMap(([s, d]) => Object.entries(d).map(([ds, x]) => `${s}.${ds}: ${x.length}`)), notReached: people.notReached.map((n) => `${n.system}${n.dataset ? `.${n.dataset}` : ""}: ${n.why}`) } }, { status: "disclosed", outcome: rows || people.notReached.length ? "complied" : "no_data", package_hash: hash });
   return { filename: `disclosure-${r.reference.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`, data, sha256: hash, rows };
 }
 

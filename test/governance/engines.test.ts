@@ -95,6 +95,17 @@ describe("a disclosure to an authority, on the SQLite shop", () => {
     assert.equal(report.byInstrument.subpoena?.pending, 1, "the decided, undisclosed subpoena is open");
   });
 
+  it("a system that cannot be read stops the disclosure: an incomplete package is not recorded as disclosed", async () => {
+    const r = await registerLegalRequest(ctx, { reference: "CO-3", authority: "Court", instrument: "court_order", jurisdiction: "US-CA", accounts: ["susan.wilson@sakila.example"], dataAsked: "Rentals" }, olga);
+    await verifyLegalRequest(ctx, r.id, { checks: ALL_CHECKS, note: "Called the clerk" }, olga);
+    await decideLegalRequest(ctx, r.id, { comply: true, reason: "A valid order", scope: "Rentals" }, otto);
+    const down = govContext(store, ctx.declaration(), { SHOP_LITE: join(dir, "missing", "shop.db") });
+    await assert.rejects(discloseLegalRequest(down, r.id, olga), /could not read sqlite .*nothing was disclosed/);
+    const still = await getLegalRequest(ctx, r.id);
+    assert.equal(still.status, "decided");
+    assert.equal(still.packageHash, null);
+  });
+
   it("two staff pressing disclose at once produce one recorded disclosure", async () => {
     const r = await registerLegalRequest(ctx, { reference: "CO-2", authority: "Court", instrument: "court_order", jurisdiction: "US-CA", accounts: ["lisa.anderson@sakila.example"], dataAsked: "Rentals" }, olga);
     await verifyLegalRequest(ctx, r.id, { checks: ALL_CHECKS, note: "Called the clerk" }, olga);
