@@ -143,10 +143,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;
   const governance: GovernanceContext = requests;
+  let announcing: Promise<unknown> = Promise.resolve();
   if (published) {
-    // A new declaration that changes the sub-processors is announced to the subscribers, once (Art 28(2)).
+    // A new declaration that changes the sub-processors is announced to the subscribers, once (Art 28(2)); close() waits for it.
     const loaded = options.declaration;
-    void previousPublished(store, loaded.hash)
+    announcing = previousPublished(store, loaded.hash)
       .then((prev) => announceSubProcessorChanges(governance, prev?.declaration, `${loaded.declaration.version}#${loaded.hash.slice(0, 12)}`))
       .then((r) => r && logger.info(r, "sub-processor change announced"))
       .catch((err) => logger.error({ err: (err as Error).message }, "sub-processor change not announced"));
@@ -184,6 +185,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       if (sweeper) clearInterval(sweeper);
       stopRetention?.();
+      await announcing;
       await worker?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await chainer.stop();

@@ -312,7 +312,11 @@ forEachStore("the public surface under attack", (target) => {
 
   it("an expired export's bytes are gone from the store once anyone looks, not only at the next sweep", async () => {
     const { id, token } = await submitAccess(ADA);
-    const sealed = await until("the export", async () => (await server.store.db.selectFrom("exports").select("data").where("request_id", "=", id).executeTakeFirst())?.data);
+    // The request closes after its export is stored: wait for both, or the page still says "in progress".
+    const sealed = await until("the export and the request's close", async () => {
+      const done = (await server.store.db.selectFrom("requests").select("status").where("id", "=", id).executeTakeFirst())?.status === "completed";
+      return done ? (await server.store.db.selectFrom("exports").select("data").where("request_id", "=", id).executeTakeFirst())?.data : undefined;
+    });
     const needle = Buffer.from(sealed as Uint8Array).subarray(200, 264);
     await server.store.db.updateTable("exports").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where("request_id", "=", id).execute();
     const page = await (await fetch(url(`/privacy-center/requests/${token}`))).text();
