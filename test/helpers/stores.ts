@@ -60,6 +60,9 @@ export interface StoreTarget {
   open(): Promise<Store>;
 }
 
+/** Why PostgreSQL cannot be used by this test file, asked once when the file loads; undefined when it answers. */
+const PG_REASON = await postgresUnavailable();
+
 /**
  * Runs `suite` once per store engine, each in its own describe block with a fresh store.
  *
@@ -80,8 +83,11 @@ export function forEachStore(title: string, suite: (target: StoreTarget) => void
     });
   });
 
-  describe(`${title} [postgres]`, async () => {
-    const reason = await postgresUnavailable();
+  // The describe is synchronous: node:test attaches the hooks and tests of an async describe
+  // registered after an await to whatever suite runs then, so a suite's store could be dropped
+  // before its server closed. Whether PostgreSQL answers is known before any suite is declared.
+  describe(`${title} [postgres]`, () => {
+    const reason = PG_REASON;
     if (reason && !IN_CI) {
       console.log(`# skipping ${title} [postgres]: ${reason}`);
       return;
