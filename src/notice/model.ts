@@ -451,7 +451,7 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     if (gov.agreements.length) {
       blocks.push({ kind: "h3", text: "Agreements" }, { kind: "list", items: gov.agreements.map((a) => [a.url ? { text: a.name, href: a.url } : a.name, `${a.description ? `: ${a.description}` : ""}${a.automatic ? " (included automatically)" : ""}`]) });
     }
-    if (gov.subProcessors) blocks.push({ kind: "h3", text: "Sub-processors" }, { kind: "p", content: [{ text: "The list of our sub-processors", href: "/privacy/subprocessors" }, ` is published; subscribe there to be told before one is added or changed, and object within ${singularDuration(gov.subProcessors.objectionWindow)}.`] });
+    if (gov.subProcessors) blocks.push({ kind: "h3", text: "Sub-processors" }, { kind: "p", content: [{ text: "The list of our sub-processors", href: "/privacy/subprocessors" }, ` is published; subscribe there to be told when one is added or changed, with the date the change takes effect, and to object within ${singularDuration(gov.subProcessors.objectionWindow)}.`] });
     if (gov.breach) blocks.push({ kind: "h3", text: "Data breaches" }, { kind: "p", content: [gov.breach.procedure] });
     if (gov.businessTransfers) blocks.push({ kind: "h3", text: "Mergers and acquisitions" }, { kind: "p", content: [`If our business changes hands, we tell you by ${gov.businessTransfers.notify.join(" and ")}.`] });
     if (gov.assessments) blocks.push({ kind: "p", content: [`Our practices are assessed every ${singularDuration(gov.assessments.frequency).replace(/^1 /, "")}${gov.assessments.owner ? ` under the ${gov.assessments.owner}` : ""}.`] });

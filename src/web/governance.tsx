@@ -655,7 +655,7 @@ export const SubProcessorsPage: FC<{ decl: Declaration; list: SubProcessor[]; li
     {list_id ? (
       <form method="post" action={`/newsletter/${list_id}`}>
         <h2>Be told of changes</h2>
-        <p>We mail you before a sub-processor is added or changed{objectionWindow ? `, and you may object within ${objectionWindow}` : ""}. You confirm your address first.</p>
+        <p>We mail you when a sub-processor is added or changed, with the date the change takes effect{objectionWindow ? `, and you may object within ${objectionWindow}` : ""}. You confirm your address first.</p>
         <p><label for="sp-email">Email</label><br /><input type="email" id="sp-email" name="email" required autocomplete="email" /></p>
         <button type="submit">Subscribe</button>
       </form>

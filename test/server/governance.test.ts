@@ -156,7 +156,10 @@ forEachStore("governance over HTTP", (target) => {
     const trHtml = await tr.text();
     assert.match(trHtml, /Transparency report \d{4}/);
     assert.match(trHtml, /0–999 received \(reported only in bands of 1,000/);
-    assert.match(await (await a.request("/privacy")).text(), /href="\/privacy\/transparency"/, "the notice links the report it publishes");
+    const notice = await (await a.request("/privacy")).text();
+    assert.match(notice, /href="\/privacy\/transparency"/, "the notice links the report it publishes");
+    // Pledge mails a change when the declaration is published: it cannot promise "before", only "when", with the date it takes effect.
+    assert.match(notice, /to be told when one is added or changed, with the date the change takes effect, and to object within 30 days/);
     const unpublished = parseDeclaration(yaml().replace(", transparencyReport: true", ""), "pledge.yaml").declaration;
     const b = createApp({ store, declaration: () => ({ declaration: unpublished, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: { ...ctx, declaration: () => unpublished } }).app;
     assert.equal((await b.request("/privacy/transparency")).status, 404, "published only where the declaration says so");
