@@ -238,8 +238,11 @@ export async function getIncident(ctx: GovernanceContext, id: number): Promise<I
   return view(ctx, r, Number(m?.n ?? 0));
 }
 
-export async function listIncidents(ctx: GovernanceContext): Promise<IncidentView[]> {
-  const rows = await ctx.store.db.selectFrom("gov_incidents").selectAll().orderBy("aware_at", "desc").limit(500).execute();
+/** Every open incident, then the latest closed ones; newest first within each. */
+export async function listIncidents(ctx: GovernanceContext, options: { closed?: number; openOnly?: boolean } = {}): Promise<IncidentView[]> {
+  const open = await ctx.store.db.selectFrom("gov_incidents").selectAll().where("status", "=", "open").orderBy("aware_at", "desc").execute();
+  const closed = options.openOnly ? [] : await ctx.store.db.selectFrom("gov_incidents").selectAll().where("status", "!=", "open").orderBy("aware_at", "desc").limit(options.closed ?? 200).execute();
+  const rows = [...open, ...closed];
   const counts = await ctx.store.db.selectFrom("gov_incident_recipients").select(["incident_id", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("incident_id").execute();
   return rows.map((r) => view(ctx, r, Number(counts.find((c) => c.incident_id === Number(r.id))?.n ?? 0)));
 }

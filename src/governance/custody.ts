@@ -189,7 +189,7 @@ export async function registerCustody(ctx: GovernanceContext, input: z.input<typ
   if (v.sessionId) await requireSession(ctx, v.sessionId);
   const r = await ctx.store.db.insertInto("gov_custody").values({ kind: v.kind, account: v.account || null, session_id: v.sessionId ?? null, label: v.label, location: v.location, made_at: made, due_at: due, created_by: actorOf(actor) }).returning("id").executeTakeFirstOrThrow();
   await audit(ctx, actorOf(actor), `${v.kind}.registered`, `custody:${r.id}`, { dueAt: due });
-  return (await listCustody(ctx)).find((c) => c.id === Number(r.id))!;
+  return custodyView((await custodyRow(ctx, Number(r.id)))!, ctx.clock());
 }
 
 /** A person confirms the recording destroyed or the copy purged, with evidence (how, where, a ticket). */
@@ -201,14 +201,22 @@ export async function confirmDestroyed(ctx: GovernanceContext, id: number, evide
   await audit(ctx, actorOf(actor), "custody.destroyed", `custody:${id}`, { evidence: text });
 }
 
-export async function listCustody(ctx: GovernanceContext): Promise<CustodyView[]> {
+type CustodyRow = NonNullable<Awaited<ReturnType<typeof custodyRow>>>;
+const custodyRow = (ctx: GovernanceContext, id: number) => ctx.store.db.selectFrom("gov_custody").selectAll().where("id", "=", id).executeTakeFirst();
+
+function custodyView(r: CustodyRow, now: Date): CustodyView {
+  const c = countdown(new Date(r.due_at), now, Date.parse(r.due_at) - Date.parse(r.made_at));
+  const state: CustodyView["state"] = r.done_at ? "destroyed" : c.state === "overdue" ? "overdue" : c.state === "due_soon" ? "due_soon" : "kept";
+  return { id: Number(r.id), kind: r.kind, account: r.account, sessionId: r.session_id, label: r.label, location: r.location, madeAt: r.made_at, dueAt: r.due_at, doneAt: r.done_at, doneBy: r.done_by, evidence: r.evidence, state, countdown: r.done_at ? "" : c.text };
+}
+
+/**
+ * Every recording and copy still waiting for destruction, soonest first, then
+ * the latest `destroyed` ones: nothing waiting is ever left off the list.
+ */
+export async function listCustody(ctx: GovernanceContext, options: { destroyed?: number } = {}): Promise<CustodyView[]> {
   const now = ctx.clock();
-  const rows = await ctx.store.db.selectFrom("gov_custody").selectAll().orderBy("done_at", "desc").orderBy("due_at").limit(500).execute();
-  return rows
-    .map((r) => {
-      const c = countdown(new Date(r.due_at), now, Date.parse(r.due_at) - Date.parse(r.made_at));
-      const state: CustodyView["state"] = r.done_at ? "destroyed" : c.state === "overdue" ? "overdue" : c.state === "due_soon" ? "due_soon" : "kept";
-      return { id: Number(r.id), kind: r.kind, account: r.account, sessionId: r.session_id, label: r.label, location: r.location, madeAt: r.made_at, dueAt: r.due_at, doneAt: r.done_at, doneBy: r.done_by, evidence: r.evidence, state, countdown: r.done_at ? "" : c.text };
-    })
-    .sort((a, b) => Number(!!a.doneAt) - Number(!!b.doneAt) || a.dueAt.localeCompare(b.dueAt));
+  const waiting = await ctx.store.db.selectFrom("gov_custody").selectAll().where("done_at", "is", null).orderBy("due_at").execute();
+  const done = await ctx.store.db.selectFrom("gov_custody").selectAll().where("done_at", "is not", null).orderBy("done_at", "desc").limit(options.destroyed ?? 200).execute();
+  return [...waiting, ...done].map((r) => custodyView(r, now));
 }

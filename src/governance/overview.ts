@@ -1,5 +1,4 @@
 /** What the governance registers ask of staff now: the counts a console shows with their links. */
-import { listAccessRequests } from "./access.js";
 import { expiringAgreements } from "./agreements.js";
 import { listIncidents } from "./breaches.js";
 import { listCustody } from "./custody.js";
@@ -17,21 +16,23 @@ export interface GovernanceOverview {
   legalOpen: number;
 }
 
+/** Counted in the store, not from the first page of each list: a long register never hides what is waiting. */
 export async function governanceOverview(ctx: GovernanceContext): Promise<GovernanceOverview> {
-  const access = await listAccessRequests(ctx);
-  const custody = await listCustody(ctx);
-  const incidents = (await listIncidents(ctx)).filter((i) => i.status === "open");
+  const db = ctx.store.db;
+  const now = ctx.clock().toISOString();
+  const count = async (q: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) => Number((await q.executeTakeFirst())?.n ?? 0);
+  const custody = (await listCustody(ctx, { destroyed: 0 })).filter((c) => !c.doneAt);
+  const incidents = await listIncidents(ctx, { openOnly: true });
   const clocks = incidents.flatMap((i) => i.clocks.filter((c) => c.countdown));
-  const legal = await ctx.store.db.selectFrom("gov_legal_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["received", "verified", "decided"]).executeTakeFirst();
   return {
-    accessAwaiting: access.filter((a) => a.status === "awaiting_approval" || a.status === "awaiting_customer").length,
-    grantsInForce: access.filter((a) => a.status === "approved").length,
+    accessAwaiting: await count(db.selectFrom("gov_access_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["awaiting_approval", "awaiting_customer"]).where("ends_at", ">", now)),
+    grantsInForce: await count(db.selectFrom("gov_access_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "approved").where("starts_at", "<=", now).where("ends_at", ">", now)),
     custodyOverdue: custody.filter((c) => c.state === "overdue").length,
     custodyDueSoon: custody.filter((c) => c.state === "due_soon").length,
     incidentsOpen: incidents.length,
     clocksOverdue: clocks.filter((c) => c.countdown!.state === "overdue").length,
     clocksDueSoon: clocks.filter((c) => c.countdown!.state === "due_soon").length,
     agreementsExpiring: (await expiringAgreements(ctx)).length,
-    legalOpen: Number(legal?.n ?? 0),
+    legalOpen: await count(db.selectFrom("gov_legal_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["received", "verified", "decided"])),
   };
 }

@@ -28,6 +28,7 @@ import {
   signSessionForm,
   startSession,
   uploadSessionForm,
+  governanceOverview,
   incidentClocks,
   listAgreements,
   markNotified,
@@ -150,6 +151,17 @@ forEachStore("governance registers", (target) => {
     const copy = await registerCustody(ctx, { kind: "temporary_copy", account: "acme", label: "Database copy for the upgrade", location: "db-tmp-3", madeAt: new Date(ctx.clock().getTime() - 10 * DAY).toISOString(), purgeBy: new Date(ctx.clock().getTime() - DAY).toISOString() }, eve);
     assert.equal(copy.state, "overdue");
     await assert.rejects(registerCustody(ctx, { kind: "temporary_copy", label: "A copy kept too long", location: "db-tmp-4", purgeBy: new Date(ctx.clock().getTime() + 60 * DAY).toISOString() }, eve), refused("INVALID", /within 30 days/));
+  });
+
+  it("an overdue copy is never left off the list or the counts, however many destroyed ones the register holds", async () => {
+    const at = new Date(ctx.clock().getTime() - 400 * DAY).toISOString();
+    const rows = Array.from({ length: 520 }, (_, k) => ({ kind: "recording" as const, account: "acme", session_id: null, label: `old ${k}`, location: "nas", made_at: at, due_at: at, done_at: at, done_by: "user:x", evidence: "wiped", created_by: "user:x" }));
+    for (let i = 0; i < rows.length; i += 100) await store.db.insertInto("gov_custody").values(rows.slice(i, i + 100)).execute();
+    const before = (await governanceOverview(ctx)).custodyOverdue;
+    const late = await registerCustody(ctx, { kind: "temporary_copy", label: "Forgotten copy", location: "db-tmp-9", madeAt: new Date(ctx.clock().getTime() - 20 * DAY).toISOString(), purgeBy: new Date(ctx.clock().getTime() - 2 * DAY).toISOString() }, eve);
+    assert.equal(late.state, "overdue");
+    assert.ok((await listCustody(ctx)).some((c) => c.id === late.id));
+    assert.equal((await governanceOverview(ctx)).custodyOverdue, before + 1);
   });
 
   it("answers 'no BAA' until a signed one is accepted; the automatic GDPR addendum is in force from the customer's start", async () => {
