@@ -9,6 +9,7 @@
  * organization's own admin tools ask before opening a mailbox.
  */
 import { z } from "zod";
+import { hasRole } from "../auth/index.js";
 import { addDuration, parseDuration } from "../declaration/index.js";
 import { parseWith, textList, actorOf, audit, checkApprover, GovernanceError, isoOf, newToken, requireCounterparty, sha256, type Actor, type GovernanceContext } from "./model.js";
 
@@ -130,6 +131,13 @@ export async function accessByToken(ctx: GovernanceContext, token: string): Prom
   return view(r, ctx.clock());
 }
 
+/** The request behind a customer's link, in the words the customer reads: the classes' names and the purpose's description. */
+export async function accessConsentView(ctx: GovernanceContext, token: string): Promise<{ request: AccessRequestView; classes: string[]; purpose: string }> {
+  const request = await accessByToken(ctx, token);
+  const sa = ctx.declaration().governance?.staffAccess;
+  return { request, classes: request.classes.map((id) => sa?.protectedClasses.find((x) => x.id === id)?.name ?? id), purpose: sa?.purposes.find((p) => p.id === request.reasonId)?.description ?? request.reasonId };
+}
+
 /** The customer's answer through the mailed link: recorded with time and IP, and the link is used up. */
 export async function decideByCustomer(ctx: GovernanceContext, token: string, decision: "approve" | "deny", ip: string | undefined): Promise<AccessRequestView> {
   const r = await accessByToken(ctx, token);
@@ -165,7 +173,7 @@ export async function revokeAccess(ctx: GovernanceContext, id: number, actor: Ac
   const r = await rowOf(ctx, id);
   if (!r) throw new GovernanceError("NOT_FOUND", `no access request ${id}`);
   if (!["approved", "awaiting_customer", "awaiting_approval"].includes(r.status)) throw new GovernanceError("CONFLICT", `access request ${id} is ${r.status}`);
-  if (r.requester !== actor.email.toLowerCase() && !["officer", "owner"].includes(actor.role)) throw new GovernanceError("FORBIDDEN", "revoking another's grant needs the officer role");
+  if (r.requester !== actor.email.toLowerCase() && !hasRole(actor.role, "officer")) throw new GovernanceError("FORBIDDEN", "revoking another's grant needs the officer role");
   await ctx.store.db.updateTable("gov_access_requests").set({ status: "revoked", token_hash: null }).where("id", "=", id).execute();
   await audit(ctx, actorOf(actor), "access.revoked", `access:${id}`);
   await ctx.store.signal(GRANTS_CHANNEL);

@@ -6,7 +6,7 @@
  * sub-processor changes with objections, and breaches with their clocks.
  */
 export { type GovernanceContext, type Actor, GovernanceError, type GovernanceErrorCode, type Counterparty, CounterpartyInput, saveCounterparty, getCounterparty, listCounterparties, countdown } from "./model.js";
-export { AccessInput, type AccessRequestView, type AccessStatus, requestAccess, accessByToken, decideByCustomer, decideByStaff, revokeAccess, listAccessRequests, checkAccess, AccessGateCache, GRANTS_CHANNEL, type GateAnswer } from "./access.js";
+export { AccessInput, type AccessRequestView, type AccessStatus, requestAccess, accessByToken, accessConsentView, decideByCustomer, decideByStaff, revokeAccess, listAccessRequests, checkAccess, AccessGateCache, GRANTS_CHANNEL, type GateAnswer } from "./access.js";
 export { SessionInput, type SessionView, planSession, sendSessionForm, sessionByFormToken, signSessionForm, uploadSessionForm, startSession, endSession, listSessions, sessionForm, CustodyInput, type CustodyView, registerCustody, confirmDestroyed, listCustody } from "./custody.js";
 export { INSTRUMENTS, INSTRUMENT_LABELS, VERIFICATION_CHECKS, LegalRequestInput, type LegalRequestView, type LegalStep, registerLegalRequest, verifyLegalRequest, decideLegalRequest, discloseLegalRequest, setGag, recordCustomerTold, getLegalRequest, listLegalRequests, transparencyReport, transparencyYears, type TransparencyReport } from "./legal.js";
 export { AGREEMENT_STATUSES, AgreementInput, type AgreementView, type InForceAnswer, requestAgreement, receiveAgreement, reviewAgreement, agreementDocument, listAgreements, agreementInForce, expiringAgreements, remindExpiringAgreements } from "./agreements.js";

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { hasRole, type Principal } from "../auth/index.js";
 import {
   AccessGateCache,
-  accessByToken,
+  accessConsentView,
   agreementDocument,
   agreementInForce,
   closeIncident,
@@ -313,9 +313,8 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
   };
   routes.add({ method: "get", path: "/access-consent/:token", summary: "A customer's page to approve or deny staff access (a button: mail scanners do not decide)", tags: ["governance"], access: "public", params: Token, responses: { 200: { description: "HTML" }, 410: { description: "Used or expired" } } }, async (c, { params }) => {
     try {
-      const r = await accessByToken(ctx, params.token);
-      const sa = decl().governance?.staffAccess;
-      return c.html(await accessConsentHtml({ decl: decl(), r, classes: r.classes.map((id) => sa?.protectedClasses.find((x) => x.id === id)?.name ?? id), purpose: sa?.purposes.find((p) => p.id === r.reasonId)?.description ?? r.reasonId, token: params.token }));
+      const v = await accessConsentView(ctx, params.token);
+      return c.html(await accessConsentHtml({ decl: decl(), r: v.request, classes: v.classes, purpose: v.purpose, token: params.token }));
     } catch (err) {
       return linkError(c, err);
     }

@@ -62,7 +62,10 @@ forEachStore("governance over HTTP", (target) => {
     const path = /http:\/\/pledge\.test(\/access-consent\/[A-Za-z0-9_-]+)/.exec(mail.text)![1];
     const page = await a.request(path);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /Lost mail reported in ticket 4411/);
+    const pageHtml = await page.text();
+    assert.match(pageHtml, /Lost mail reported in ticket 4411/);
+    assert.match(pageHtml, /<strong>Email<\/strong>/, "the class by its declared name");
+    assert.match(pageHtml, /Purpose: Support the customer at their own request/);
     assert.equal((await check()).decision, "deny", "opening the link decides nothing");
     const approved = await a.request(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": "203.0.113.9" }, body: "decision=approve" });
     assert.equal(approved.status, 200);
