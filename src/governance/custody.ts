@@ -11,6 +11,9 @@ import { z } from "zod";
 import { addDuration, parseDuration } from "../declaration/index.js";
 import { parseWith, actorOf, audit, countdown, GovernanceError, isoOf, newToken, requireCounterparty, sha256, type Actor, type GovernanceContext } from "./model.js";
 
+/** How long a mailed form link can be signed: a signature months later would attest to a session no one remembers asking for. */
+export const FORM_LINK_DAYS = 14;
+
 export const SessionInput = z.strictObject({ account: z.string().trim().min(1).max(200), purpose: z.string().trim().min(5, "say what the session is for").max(2000) });
 
 export interface SessionView {
@@ -71,9 +74,9 @@ export async function sendSessionForm(ctx: GovernanceContext, id: number, actor:
   await ctx.mailer.send({
     to: customer.contactEmail,
     subject: `${ctx.declaration().organization.name}: please sign the ${rs.form}`,
-    text: [`Hello ${customer.name},`, "", `Before we connect to your systems (${s.purpose}), we need the ${rs.form} signed.`, `Read and sign it here (the link works once): ${ctx.publicUrl}/session-form/${token}`, "", "No session starts until it is signed."].join("\n"),
+    text: [`Hello ${customer.name},`, "", `Before we connect to your systems (${s.purpose}), we need the ${rs.form} signed.`, `Read and sign it here (the link works once, for ${FORM_LINK_DAYS} days): ${ctx.publicUrl}/session-form/${token}`, "", "No session starts until it is signed."].join("\n"),
   });
-  await ctx.store.db.updateTable("gov_sessions").set({ form_status: "sent", form_token_hash: sha256(token) }).where("id", "=", id).execute();
+  await ctx.store.db.updateTable("gov_sessions").set({ form_status: "sent", form_token_hash: sha256(token), form_sent_at: ctx.clock().toISOString() }).where("id", "=", id).execute();
   await audit(ctx, actorOf(actor), "session.form_sent", `session:${id}`, { to: customer.contactEmail });
 }
 
@@ -81,6 +84,7 @@ export async function sendSessionForm(ctx: GovernanceContext, id: number, actor:
 export async function sessionByFormToken(ctx: GovernanceContext, token: string): Promise<SessionView & { form_text: string; customer: string }> {
   const r = await ctx.store.db.selectFrom("gov_sessions").selectAll().where("form_token_hash", "=", sha256(token)).executeTakeFirst();
   if (!r || r.form_status !== "sent") throw new GovernanceError("LINK_INVALID", "this link is not valid or has already been used");
+  if (Date.parse(r.form_sent_at ?? "") + FORM_LINK_DAYS * 86_400_000 <= ctx.clock().getTime()) throw new GovernanceError("LINK_INVALID", `this link was valid for ${FORM_LINK_DAYS} days: ask for a new one`);
   const customer = await requireCounterparty(ctx, r.account);
   return { ...sessionView(r), form_text: sessionsOf(ctx).form, customer: customer.name };
 }

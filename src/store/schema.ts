@@ -359,6 +359,7 @@ export interface GovSessionTable {
   requested_by: string;
   form_status: string;
   form_token_hash: string | null;
+  form_sent_at: string | null;
   form_name: string | null;
   form_hash: string | null;
   form_document: Uint8Array | null;

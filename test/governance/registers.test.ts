@@ -123,6 +123,12 @@ forEachStore("governance registers", (target) => {
     await sendSessionForm(ctx, s.id, eve);
     await assert.rejects(startSession(ctx, s.id, eve), refused("CONFLICT", /not signed/), "sent is not signed");
     const token = linkIn(ctx.mailer.sent.at(-1)!.text, "/session-form/").split("/").pop()!;
+    ctx.advance(15 * DAY);
+    try {
+      await assert.rejects(signSessionForm(ctx, token, "Ada Admin", "198.51.100.7"), refused("LINK_INVALID", /valid for 14 days/), "a stale link signs nothing");
+    } finally {
+      ctx.advance(-15 * DAY);
+    }
     const signed = await signSessionForm(ctx, token, "Ada Admin", "198.51.100.7");
     assert.equal(signed.form.status, "signed");
     assert.match(signed.form.signedBy ?? "", /Ada Admin <it@acme.example>/);

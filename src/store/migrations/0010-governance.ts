@@ -44,6 +44,7 @@ export function governance(ctx: MigrationContext) {
         .addColumn("requested_by", "text", (c) => c.notNull())
         .addColumn("form_status", "text", (c) => c.notNull())
         .addColumn("form_token_hash", "text")
+        .addColumn("form_sent_at", "text")
         .addColumn("form_name", "text")
         .addColumn("form_hash", "text")
         .addColumn("form_document", ctx.blobType)
