@@ -38,7 +38,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(expected, got);
 }
 
-export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+/** The SHA-256 of text or bytes, as hex. */
+export const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
 
 /** A password or token that is not good enough. */
 export class AuthError extends Error {

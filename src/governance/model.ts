@@ -3,10 +3,10 @@
  * and the register of customers (counterparties) whose contact receives
  * consent mails and whose agreements are tracked.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { appendAudit } from "../audit/index.js";
-import { hasRole, ROLES, type Role } from "../auth/index.js";
+import { hasRole, ROLES, sha256, type Role } from "../auth/index.js";
 import { servesEu } from "../declaration/index.js";
 import type { RequestsContext } from "../requests/index.js";
 
@@ -32,7 +32,7 @@ export class GovernanceError extends Error {
   }
 }
 
-export const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
+export { sha256 };
 export const newToken = () => randomBytes(24).toString("base64url");
 export const actorOf = (a: Actor) => `user:${a.email}`;
 
