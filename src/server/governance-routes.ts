@@ -103,6 +103,12 @@ const actorOf = (p: Principal): Actor => ({ email: p.user.email, role: p.user.ro
 const fields = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && v !== ""));
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
+/** A stored document as a download (never rendered by the browser), or 404. */
+function download(c: Context, f: { name: string; data: Uint8Array } | undefined, missing: string): Response {
+  if (!f) throw new HttpError(404, "not_found", missing);
+  return c.body(f.data as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${f.name.replace(/[^\w.\- ]/g, "_")}"`, "x-content-type-options": "nosniff" });
+}
+
 async function fileOf(v: unknown): Promise<{ name: string; data: Uint8Array }> {
   if (!(v instanceof File) || v.size === 0) throw new GovernanceError("INVALID", "file: choose the signed document");
   return { name: v.name.replace(/[^\w.\- ]/g, "_").slice(0, 100), data: new Uint8Array(await v.arrayBuffer()) };
@@ -179,9 +185,7 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
     step(c, principal, "sessions", "/admin/governance/sessions", async () => uploadSessionForm(ctx, params.id, await fileOf(body.file), actorOf(principal))),
   );
   routes.add({ ...html(["governance"]), path: "/admin/governance/sessions/:id/form", params: NumId, summary: "The signed session form" }, async (c, { params }) => {
-    const f = await sessionForm(ctx, params.id);
-    if (!f) throw new HttpError(404, "not_found", "no signed form");
-    return c.body(f.data as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${f.name.replace(/[^\w.\- ]/g, "_")}"`, "x-content-type-options": "nosniff" });
+    return download(c, await sessionForm(ctx, params.id), "no signed form");
   });
   routes.add({ ...post("Mark a session started: refused until its form is signed", "viewer"), path: "/admin/governance/sessions/:id/start", params: NumId }, async (c, { params, principal }) =>
     step(c, principal, "sessions", "/admin/governance/sessions", () => startSession(ctx, params.id, actorOf(principal))),
@@ -236,9 +240,7 @@ export function registerGovernance(routes: RouteTable, rctx: RequestsContext, op
     step(c, principal, "agreements", "/admin/governance/agreements", async () => receiveAgreement(ctx, params.id, await fileOf(body.file), actorOf(principal))),
   );
   routes.add({ ...html(["governance"]), path: "/admin/governance/agreements/:id/document", params: NumId, summary: "The signed copy of an agreement" }, async (c, { params }) => {
-    const f = await agreementDocument(ctx, params.id);
-    if (!f) throw new HttpError(404, "not_found", "no signed copy");
-    return c.body(f.data as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${f.name.replace(/[^\w.\- ]/g, "_")}"`, "x-content-type-options": "nosniff" });
+    return download(c, await agreementDocument(ctx, params.id), "no signed copy");
   });
   for (const [verb, decision] of [["accept", "accept"], ["reject", "reject"]] as const) {
     routes.add({ ...post(`${verb === "accept" ? "Accept (in force from now)" : "Reject"} a reviewed agreement; the declared role decides`), path: `/admin/governance/agreements/:id/${verb}`, params: NumId }, async (c, { params, body, principal }) =>

@@ -106,6 +106,9 @@ forEachStore("governance over HTTP", (target) => {
     fd.append("file", new File([new TextEncoder().encode("%PDF signed BAA")], "baa.pdf", { type: "application/pdf" }));
     assert.equal((await a.request(`/admin/governance/agreements/${id}/document`, { method: "POST", headers: { cookie: officer.cookie }, body: fd })).status, 303);
     assert.match((await ask()).reason, /under review, and binds only once accepted/);
+    const doc = await a.request(`/admin/governance/agreements/${id}/document`, { headers: { cookie: viewer.cookie } });
+    assert.equal(await doc.text(), "%PDF signed BAA");
+    assert.equal(doc.headers.get("content-disposition"), 'attachment; filename="baa.pdf"');
     assert.equal((await postForm(a, `/admin/governance/agreements/${id}/accept`, viewer, {})).status, 403, "a viewer cannot accept");
     const own = await postForm(a, `/admin/governance/agreements/${id}/accept`, officer, {});
     assert.equal(own.status, 403, "whoever filed the copy does not accept it");
