@@ -599,6 +599,8 @@ const OwnData = z.strictObject({
   consentProof: Duration.default("3 years"),
   /** Mail written to the outbox directory (outbox mode, without SMTP): deleted at this age. */
   outbox: Duration.default("30 days"),
+  /** An access or portability download: kept this long after it is ready, then deleted (else the operator's PLEDGE_EXPORT_TTL_DAYS, 7 days by default). */
+  exports: Duration.optional(),
 });
 
 const DeclarationBase = z.strictObject({

@@ -1,6 +1,6 @@
 /** Rights requests: what a person submits, and how a request looks once stored. */
 import { z } from "zod";
-import type { Declaration, RegimeId } from "../declaration/index.js";
+import { addDuration, parseDuration, type Declaration, type RegimeId } from "../declaration/index.js";
 import type { Connector } from "../connectors/index.js";
 import type { ActorMention, KeepReason } from "../execution/index.js";
 import type { Mailer } from "../mail/index.js";
@@ -237,6 +237,23 @@ export interface RequestSettings {
   sweepIntervalMs: number;
   /** How long a request may wait for its code before it is dropped and redacted. */
   unverifiedTtlMs: number;
+}
+
+/**
+ * How long a ready download is kept: the declaration's `ownData.exports`, else
+ * the operator's `exportTtlDays`.
+ *
+ * ```ts
+ * exportPeriod(decl, 7) // "7 days", or "2 weeks" where the declaration says so
+ * ```
+ */
+export function exportPeriod(decl: Declaration, days: number): string {
+  return decl.ownData.exports ?? `${days} day${days === 1 ? "" : "s"}`;
+}
+
+/** When a download made at `now` is deleted. */
+export function exportExpiry(decl: Declaration, days: number, now: Date): Date {
+  return addDuration(now, parseDuration(exportPeriod(decl, days))!);
 }
 
 export const DEFAULT_SETTINGS: RequestSettings = {

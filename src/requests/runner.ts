@@ -35,7 +35,7 @@ import { getSecret, type Store } from "../store/index.js";
 import { buildExport } from "./export.js";
 import { sealExport } from "./export-seal.js";
 import { hashIdentities, identityHash, maskEmail, maskIdentity } from "./identities.js";
-import type { ConnectorCache, RequestsContext, RequestReport, SystemReport, TaskKind, TaskStatus, DatasetReport } from "./model.js";
+import { exportExpiry, exportPeriod, type ConnectorCache, type RequestsContext, type RequestReport, type SystemReport, type TaskKind, type TaskStatus, type DatasetReport } from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
 import { redactRequest, sweepRequests } from "./records.js";
 import { legalHoldsOn, recordEvent, sendCode, statusRecipient } from "./service.js";
@@ -223,7 +223,7 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   if (to) await ctx.mailer.send({
     to,
     subject: nothing ? "Your privacy request: we found no data" : "Your privacy request is complete",
-    text: `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete.${foundNothing}\nOpen it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${data ? ` and download your data; the download expires after ${ctx.settings.exportTtlDays} days` : ""}.\n`,
+    text: `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete.${foundNothing}\nOpen it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${data ? ` and download your data; the download expires after ${exportPeriod(ctx.declaration(), ctx.settings.exportTtlDays)}` : ""}.\n`,
   });
   await redactRequest(ctx, requestId);
 }
@@ -498,7 +498,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       if (!req.export_key) throw new Error("the request has no export key: it was not verified");
       const sealed = sealExport(req.export_key, data);
       const now = ctx.clock();
-      const expires = new Date(now.getTime() + ctx.settings.exportTtlDays * 86_400_000).toISOString();
+      const expires = exportExpiry(ctx.declaration(), ctx.settings.exportTtlDays, now).toISOString();
       await db.deleteFrom("exports").where("request_id", "=", req.id).execute();
       await db.insertInto("exports").values({ request_id: req.id, filename, data: sealed, created_at: now.toISOString(), expires_at: expires }).execute();
       await recordEvent(ctx, t.request_id, "system", "export_ready", `export ready (${data.length} bytes, sealed to the status link), available until ${expires.slice(0, 10)}`);

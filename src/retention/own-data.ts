@@ -19,6 +19,7 @@ import { join } from "node:path";
 import type { Kysely } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { addDuration, doubleOptInOf, parseDuration } from "../declaration/index.js";
+import { DEFAULT_SETTINGS, exportPeriod } from "../requests/index.js";
 import { periodMs, type RetentionContext } from "./model.js";
 import type { PlanEntry } from "./plan.js";
 
@@ -75,10 +76,11 @@ function ownData(ctx: RetentionContext): OwnData[] {
       return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
     },
   });
+  const exportDays = Number(ctx.env.PLEDGE_EXPORT_TTL_DAYS) || DEFAULT_SETTINGS.exportTtlDays;
   out.push({
     binding: "pledge.exports/expiry",
-    rule: "PLEDGE_EXPORT_TTL_DAYS",
-    period: "7 days",
+    rule: decl.ownData.exports ? "ownData.exports" : "PLEDGE_EXPORT_TTL_DAYS",
+    period: exportPeriod(decl, exportDays),
     async measure(c, now) {
       const r = await c.store.db.selectFrom("exports").select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")]).executeTakeFirst();
       const due = await c.store.db.selectFrom("exports").select((eb) => eb.fn.countAll<number>().as("n")).where("expires_at", "<=", now.toISOString()).executeTakeFirst();

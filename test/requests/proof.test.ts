@@ -19,7 +19,7 @@ import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
-function declaration(): Declaration {
+function declaration(extra = ""): Declaration {
   return parseDeclaration(`version: "1"
 effectiveDate: 2026-01-01
 organization: { name: Proof Org, roles: [controller], country: DE, contact: { email: privacy@proof.example }, jurisdictions: [EU] }
@@ -39,7 +39,7 @@ systems:
           id: { primaryKey: true }
           email: { category: user.contact.email, identity: email }
           name: { category: user.name }
-`).declaration;
+${extra}`).declaration;
 }
 
 forEachStore("proof without copies", (target) => {
@@ -88,6 +88,19 @@ forEachStore("proof without copies", (target) => {
     const body = await api.text();
     for (const value of ["User Number 1", "user1@proof.example"]) assert.ok(!body.includes(value), `the API holds '${value}'`);
     assert.match(body, /u\*\*\*@proof\.example/, "the identity is shown masked once the request is closed");
+  });
+
+  it("a download is kept for the declared ownData.exports, and the completion mail says how long", async () => {
+    const declared = { ...ctx, declaration: () => declaration("ownData: { exports: 2 weeks }") };
+    const { requestId } = await submitRequest(declared, RequestInputSchema.parse({ right: "access", identity: "user5@proof.example" }), {});
+    assert.ok((await verifyRequest(declared, requestId, ctx.mailer.codeFor("user5@proof.example"))).ok);
+    assert.equal(await runUntilSettled(declared, requestId), "completed");
+    const stored = await store.db.selectFrom("exports").select(["created_at", "expires_at"]).where("request_id", "=", requestId).executeTakeFirstOrThrow();
+    assert.equal(Date.parse(stored.expires_at) - Date.parse(stored.created_at), 14 * 86_400_000);
+    const done = ctx.mailer.sent.filter((m) => m.to === "user5@proof.example" && /complete/.test(m.subject)).at(-1);
+    assert.match(done?.text ?? "", /the download expires after 2 weeks\./);
+    const undeclared = ctx.mailer.sent.filter((m) => m.to === "user1@proof.example" && /complete/.test(m.subject)).at(-1);
+    assert.match(undeclared?.text ?? "", new RegExp(`the download expires after ${ctx.settings.exportTtlDays} days\\.`));
   });
 
   it("an expired export's bytes are deleted; request records are deleted once kept for the declared period; unverified requests are dropped", async () => {

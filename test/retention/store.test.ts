@@ -157,6 +157,10 @@ forEachStore("retention in the store", (target) => {
     assert.deepEqual(r.ownData.find((o) => o.binding === "pledge.exports/expiry"), { binding: "pledge.exports/expiry", deleted: 1 });
     assert.equal((await store.db.selectFrom("exports").selectAll().execute()).length, 0);
     assert.ok(!(await verifyRetention(ctx)).failures.some((f) => f.startsWith("pledge.")));
+    // the declaration sets the period: the plan names its rule and says it
+    const twoWeeks = parseDeclaration(YAML.replace("rights:\n", "ownData: { exports: 2 weeks }\nrights:\n")).declaration;
+    const entry = (await planRetention({ ...ctx, declaration: () => twoWeeks })).find((e) => e.binding === "pledge.exports/expiry");
+    assert.deepEqual([entry?.rule, entry?.period], ["ownData.exports", "2 weeks"]);
   });
 
   it("Pledge's own data: expired sessions and codes, consent proof past its period and old outbox mail go at the declared periods, and nothing else", async () => {
