@@ -5,6 +5,8 @@
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { existsSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { verifyAudit, listAudit } from "../audit/index.js";
@@ -36,6 +38,9 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Streams for commands that filter (`pledge redact`); the process's own by default. */
+  stdin?: NodeJS.ReadableStream & Readable;
+  stdout?: Writable;
 }
 
 const defaultIo: Io = {
@@ -80,6 +85,11 @@ Usage:
   pledge retention hold --system S [--dataset D] [--key K] [--before YYYY-MM-DD] [--until YYYY-MM-DD] --reason R
                                    a legal hold on a system, a dataset (rows before a date) or a case (--key)
   pledge retention holds | lift ID                     holds in force; lift one
+  pledge scan FILE… [--format text|json] [--bytes N] [--regions DE,US]
+                                   personal data in log files and exports: per file and type, the count, the
+                                   confidence and one masked example; exit 1 when any is found
+  pledge redact [--regions DE,US] [--types email,phone,…]
+                                   copy stdin to stdout with every detection masked ([email], [phone], …)
   pledge audit verify                                  check the audit log's hash chain; exit 1 if broken
   pledge audit log [--subject S] [--limit N]
 
@@ -345,7 +355,7 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
 }
 
 /** A progress bar on a terminal (`█████░░░░░ 52% 1,040/2,000 rows · 8,311 rows/s`); a line a second elsewhere. */
-function progressBar(io: Io) {
+function progressBar(io: Io, unit = "rows") {
   const tty = !!process.stderr.isTTY;
   let last = 0;
   return {
@@ -355,7 +365,7 @@ function progressBar(io: Io) {
       last = now;
       const pct = total ? Math.min(1, done / total) : 1;
       const bar = "█".repeat(Math.round(pct * 20)).padEnd(20, "░");
-      const line = `${label} ${bar} ${Math.round(pct * 100)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows · ${rate.toLocaleString("en")} rows/s`;
+      const line = `${label} ${bar} ${Math.round(pct * 100)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} · ${rate.toLocaleString("en")} ${unit}/s`;
       if (tty) process.stderr.write(`\r${line}\u001b[K`);
       else io.err(line);
     },
@@ -490,7 +500,80 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
   throw new UsageError(`unknown retention command '${sub ?? ""}' (plan, run, verify, hold, holds, lift)`);
 }
 
+/** Phone regions from `--regions`, else the declaration's (when one is found), else US, GB and DE. */
+async function regionsFor(flag: string | undefined, io: Io): Promise<string[]> {
+  if (flag) {
+    const list = flag.split(",").map((r) => r.trim().toUpperCase());
+    const bad = list.find((r) => !/^[A-Z]{2}$/.test(r));
+    if (bad !== undefined) throw new UsageError(`--regions: '${bad}' is not a two-letter country code`);
+    return list;
+  }
+  const path = declarationPath(undefined, io);
+  if (existsSync(path)) {
+    const { declaration: d } = await loadDeclaration(path);
+    const { phoneRegions } = await import("../discovery/index.js");
+    const regions = phoneRegions(d.organization.country, d.organization.jurisdictions);
+    if (regions.length) return regions;
+  }
+  return ["US", "GB", "DE"];
+}
+
+function typesFor<T extends string>(flag: string | undefined, all: readonly T[]): T[] | undefined {
+  if (!flag) return undefined;
+  const list = flag.split(",").map((t) => t.trim());
+  const bad = list.find((t) => !(all as readonly string[]).includes(t));
+  if (bad !== undefined) throw new UsageError(`--types: unknown type '${bad}' (expected some of ${all.join(", ")})`);
+  return list as T[];
+}
+
+async function cmdScan(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, bytes: { type: "string" }, regions: { type: "string" } });
+  const format = pick(z.enum(["text", "json"]), values.format, "format");
+  const byteBudget = values.bytes === undefined ? undefined : pick(z.coerce.number().int().positive(), values.bytes, "bytes");
+  if (!positionals.length) throw new UsageError("give the files to scan: pledge scan FILE…");
+  const d = await import("../discovery/index.js");
+  const regions = await regionsFor(values.regions, io);
+  const bar = progressBar(io, "MB");
+  const scans = [];
+  let failed = false;
+  for (const file of positionals) {
+    try {
+      // Progress for files of a megabyte or more; smaller ones are read at once.
+      scans.push(await d.scanFile(file, { regions, byteBudget, onProgress: (p) => p.total >= 1e6 && bar.update(p.name, Math.round(p.bytes / 1e5) / 10, Math.round(p.total / 1e5) / 10, Math.round(p.mbPerSecond * 10) / 10) }));
+      bar.end();
+    } catch (err) {
+      bar.end();
+      if (!(err instanceof d.DiscoveryError)) throw err;
+      io.err(`pledge scan: ${err.message}`);
+      failed = true;
+    }
+  }
+  if (format === "json") io.out(JSON.stringify({ files: scans }, null, 2));
+  else
+    for (const f of scans) {
+      const size = f.bytes >= 1e6 ? `${(f.bytes / 1e6).toFixed(1)} MB` : `${f.bytes.toLocaleString("en")} bytes`;
+      io.out(`${f.name}: ${size}, ${f.lines.toLocaleString("en")} lines${f.truncated ? " (stopped at the byte budget)" : ""}${f.entities.length ? "" : ": no personal data found"}`);
+      for (const e of f.entities)
+        io.out(`  ${e.type.padEnd(8)} ${e.category.padEnd(28)} ${e.count.toLocaleString("en")} in ${e.lines.toLocaleString("en")} line${e.lines === 1 ? "" : "s"} · confidence ${e.confidence.toFixed(2)} (${e.evidence}) · e.g. ${e.example} on line ${e.line}`);
+    }
+  return failed || scans.some((f) => f.entities.length) ? 1 : 0;
+}
+
+async function cmdRedact(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { regions: { type: "string" }, types: { type: "string" } });
+  if (positionals.length) throw new UsageError("redact reads stdin and writes stdout: pledge redact < in.log > out.log");
+  const d = await import("../discovery/index.js");
+  const types = typesFor(values.types, d.ENTITY_TYPES);
+  const regions = await regionsFor(values.regions, io);
+  const r = await d.redactStream(io.stdin ?? process.stdin, io.stdout ?? process.stdout, { regions, types });
+  const masked = Object.entries(r.masked).map(([t, n]) => `${n} ${t}`);
+  io.err(`pledge redact: ${r.lines.toLocaleString("en")} lines, masked ${masked.length ? masked.join(", ") : "nothing"}`);
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  scan: cmdScan,
+  redact: cmdRedact,
   retention: cmdRetention,
   users: cmdUsers,
   tokens: cmdTokens,

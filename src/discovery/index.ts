@@ -1,6 +1,9 @@
 /**
- * Discovery: what the organization's systems really hold, compared with what
- * the declaration says. The live check (`pledge check --live`) reads each
- * system's schema through its connector, read-only.
+ * Discovery: what the organization's systems and files really hold, compared
+ * with what the declaration says. The live check (`pledge check --live`) reads
+ * each system's schema through its connector, read-only; the detectors find
+ * personal data in values and text (`pledge scan FILE…`, `pledge redact`).
  */
 export { checkLive, LIVE_RULES, type LiveRuleId, type LiveCheckOptions } from "./live-check.js";
+export { detect, maskValue, phoneRegions, redactText, ENTITY_CATEGORY, ENTITY_TYPES, type Detection, type DetectOptions, type EntityType } from "./detect.js";
+export { DiscoveryError, redactStream, scanFile, scanStream, type EntityTally, type TextScan, type TextScanOptions } from "./text-scan.js";
