@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   "access-gate": () => import("./access-gate.js").then((m) => m.run()),
   "consent-writes": () => import("./consent-writes.js").then((m) => m.run()),
   retention: () => import("./retention.js").then((m) => m.run()),
+  scan: () => import("./scan.js").then((m) => m.run()),
 };
 
 const name = process.argv[2];
