@@ -60,7 +60,7 @@ export const DEMO_DECLARATION = fileURLToPath(new URL("../../demo/pledge.yaml", 
 const HELP = `pledge — privacy operations from one declaration
 
 Usage:
-  pledge check [pledge.yaml] [--live] [--format text|json]
+  pledge check [pledge.yaml] [--live [--scan]] [--format text|json]
                                                        validate and lint; --live also compares every system's
                                                        real schema (read-only); exit 1 on errors
   pledge notice [pledge.yaml] [--format html|md] [--out FILE]
@@ -85,6 +85,9 @@ Usage:
   pledge retention hold --system S [--dataset D] [--key K] [--before YYYY-MM-DD] [--until YYYY-MM-DD] --reason R
                                    a legal hold on a system, a dataset (rows before a date) or a case (--key)
   pledge retention holds | lift ID                     holds in force; lift one
+  pledge scan [pledge.yaml] [--system S] [--rows N] [--format text|json|yaml]
+                                   sample every table, key pattern and file of each system (read-only) and report
+                                   personal data the declaration does not mention; yaml: the fragments that declare it
   pledge scan FILE… [--format text|json] [--bytes N] [--regions DE,US]
                                    personal data in log files and exports: per file and type, the count, the
                                    confidence and one masked example; exit 1 when any is found
@@ -128,7 +131,8 @@ function storeOptions(io: Io) {
 }
 
 async function cmdCheck(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, live: { type: "boolean", default: false } });
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, live: { type: "boolean", default: false }, scan: { type: "boolean", default: false } });
+  if (values.scan && !values.live) throw new UsageError("--scan reads the systems: use it with --live");
   const format = pick(z.enum(["text", "json"]), values.format, "format");
   const path = declarationPath(positionals[0], io);
   let loaded: LoadedDeclaration;
@@ -146,6 +150,11 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     const { checkLive } = await import("../discovery/index.js");
     const live = await checkLive(loaded.declaration, { env: io.env, cwd: process.cwd(), onSystem: (s, engine, n) => io.err(`checking ${s} (${engine}, ${n} dataset${n === 1 ? "" : "s"}) read-only…`) });
     lint.push(...live);
+    if (values.scan) {
+      const { scanSystems } = await import("../discovery/index.js");
+      const scanned = await scanSystems(loaded.declaration, { env: io.env, cwd: process.cwd(), onProgress: (p) => p.table && io.err(`  scanning ${p.system}.${p.table}`) });
+      lint.push(...scanned.findings.map(({ fragment: _, ...f }) => f));
+    }
   }
   const order = { error: 0, warning: 1, info: 2 } as const;
   const findings = lint.sort((a, b) => order[a.severity] - order[b.severity]).map((f) => ({ ...f, location: loaded.locate(f.path) }));
@@ -527,10 +536,10 @@ function typesFor<T extends string>(flag: string | undefined, all: readonly T[])
 }
 
 async function cmdScan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, bytes: { type: "string" }, regions: { type: "string" } });
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, bytes: { type: "string" }, regions: { type: "string" }, system: { type: "string" }, rows: { type: "string" } });
+  if (!positionals.length || (positionals.length === 1 && /\.ya?ml$/i.test(positionals[0]))) return scanSystemsCli(positionals[0], values, io);
   const format = pick(z.enum(["text", "json"]), values.format, "format");
   const byteBudget = values.bytes === undefined ? undefined : pick(z.coerce.number().int().positive(), values.bytes, "bytes");
-  if (!positionals.length) throw new UsageError("give the files to scan: pledge scan FILE…");
   const d = await import("../discovery/index.js");
   const regions = await regionsFor(values.regions, io);
   const bar = progressBar(io, "MB");
@@ -557,6 +566,44 @@ async function cmdScan(args: string[], io: Io): Promise<number> {
         io.out(`  ${e.type.padEnd(8)} ${e.category.padEnd(28)} ${e.count.toLocaleString("en")} in ${e.lines.toLocaleString("en")} line${e.lines === 1 ? "" : "s"} · confidence ${e.confidence.toFixed(2)} (${e.evidence}) · e.g. ${e.example} on line ${e.line}`);
     }
   return failed || scans.some((f) => f.entities.length) ? 1 : 0;
+}
+
+/** `pledge scan [pledge.yaml]`: every system sampled and compared with the declaration. */
+async function scanSystemsCli(positional: string | undefined, values: { format?: string; system?: string; rows?: string; regions?: string }, io: Io): Promise<number> {
+  const format = pick(z.enum(["text", "json", "yaml"]), values.format, "format");
+  const sampleRows = values.rows === undefined ? undefined : pick(z.coerce.number().int().min(1).max(100_000), values.rows, "rows");
+  const loaded = await loadDeclaration(declarationPath(positional, io));
+  if (values.system && !loaded.declaration.systems[values.system]) throw new UsageError(`--system: no system '${values.system}' in the declaration (it has ${Object.keys(loaded.declaration.systems).join(", ")})`);
+  const d = await import("../discovery/index.js");
+  const regions = values.regions ? await regionsFor(values.regions, io) : undefined;
+  let current = "";
+  const r = await d.scanSystems(loaded.declaration, {
+    env: io.env,
+    cwd: process.cwd(),
+    system: values.system,
+    sampleRows,
+    regions,
+    onProgress: (p) => {
+      if (p.system !== current) {
+        current = p.system;
+        io.err(`scanning ${p.system} (${p.total} table${p.total === 1 ? "" : "s"}) read-only…`);
+      }
+      if (p.table) io.err(`  ${p.done + 1}/${p.total} ${p.table}`);
+    },
+  });
+  const findings = r.findings.map((f) => ({ ...f, location: loaded.locate(f.path) }));
+  if (format === "json") io.out(JSON.stringify({ file: loaded.file, tables: r.tables, skipped: r.skipped, notRead: r.notRead, findings }, null, 2));
+  else if (format === "yaml") {
+    const fragments = findings.filter((f) => f.fragment);
+    io.out(fragments.length ? fragments.map((f) => `# [${f.rule}] ${f.message}\n${f.fragment}`).join("\n") : "# nothing to add: every personal datum found is declared");
+  } else {
+    for (const t of r.tables) if (t.columns.length) io.out(`${t.system}.${t.table}${t.dataset ? "" : " (undeclared)"}: ${t.sampled} sampled (${t.method}): ${[...new Set(t.columns.map((c) => `${c.column} ${c.type}`))].join(", ")}`);
+    for (const s of r.skipped) io.out(`${s.system}: not scanned (${s.reason})`);
+    for (const n of r.notRead) io.out(`${n.system}.${n.table}: not read (${n.reason})`);
+    for (const f of findings) io.out(`${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`);
+    io.out(`${r.tables.length} table${r.tables.length === 1 ? "" : "s"} scanned, ${findings.length} finding${findings.length === 1 ? "" : "s"}${findings.some((f) => f.fragment) ? "; --format yaml prints what would declare them" : ""}`);
+  }
+  return findings.some((f) => f.severity !== "info") ? 1 : 0;
 }
 
 async function cmdRedact(args: string[], io: Io): Promise<number> {

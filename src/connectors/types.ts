@@ -217,6 +217,11 @@ export interface Connector {
    * Tables are named as the engine names them; `tables` limits the answer.
    */
   introspect(tables?: readonly string[]): Promise<SchemaSnapshot>;
+  /**
+   * Discovery: up to `limit` rows of a table (or key pattern, or file), spread
+   * across it rather than its first rows where the engine can; `method` says how.
+   */
+  sample?(table: string, limit: number): Promise<{ rows: Row[]; method: string }>;
   close(): Promise<void>;
 }
 

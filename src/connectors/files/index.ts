@@ -167,6 +167,38 @@ export function createFilesConnector(system: string, directory: string, options:
     async count(ds, field, values) {
       return countValues(await this.find(ds, { field, values }), field, values);
     },
+    async sample(rel: string, limit: number): Promise<{ rows: Row[]; method: string }> {
+      // A reservoir over the whole file: every record has the same chance. Lines that are not records (a plain
+      // log) come back as `{ "(line)": text }`.
+      const path = pathOf({ name: rel, path: rel, fields: [], primaryKey: [] });
+      const format = /\.csv$/i.test(rel) ? "csv" : "jsonl";
+      const rows: Row[] = [];
+      // A binary file (a database, an archive) is not text: it is said, not read as lines.
+      const head = Buffer.alloc(4096);
+      const fh = await open(path, "r");
+      try {
+        const { bytesRead } = await fh.read(head, 0, head.length, 0);
+        if (head.subarray(0, bytesRead).includes(0)) return { rows, method: "binary: not read" };
+      } finally {
+        await fh.close();
+      }
+      let seen = 0;
+      try {
+        for await (const l of lines(path, format)) {
+          if (l.header || !l.raw.trim()) continue;
+          const row = l.row ?? { "(line)": l.raw };
+          seen++;
+          if (rows.length < limit) rows.push(row);
+          else {
+            const j = Math.floor(Math.random() * seen);
+            if (j < limit) rows[j] = row;
+          }
+        }
+      } catch (err) {
+        throw fail(`reading ${rel}`, err);
+      }
+      return { rows, method: `${rows.length} of ${seen} records, a reservoir over the whole file` };
+    },
     async introspect(paths?: readonly string[]): Promise<SchemaSnapshot> {
       // A file is a table: a CSV's header, or the keys of a JSON-lines file's first hundred records, are its columns.
       const tables: TableInfo[] = [];

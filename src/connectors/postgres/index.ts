@@ -15,6 +15,13 @@ export const PG_TYPES = {
 };
 
 export const postgresAdapter: SqlAdapter = {
+  tableSample: {
+    async estimate(db, schema = "public", table) {
+      const r = await sql<{ n: number }>`SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ${schema} AND c.relname = ${table}`.execute(db);
+      return Number(r.rows[0]?.n ?? -1);
+    },
+    query: (table, percent, limit) => sql`SELECT * FROM ${table} TABLESAMPLE SYSTEM (${sql.lit(Number(percent.toFixed(4)))}) LIMIT ${limit}`,
+  },
   time: { greatest: "GREATEST", expr: (e) => e, param: (d) => sql`${d.toISOString()}`, read: readTime },
   digits: ["regexp_replace(CAST(", " AS text), '[^0-9]', '', 'g')"],
   async introspect(db: AnyDb, schema = "public", only?: readonly string[]): Promise<TableInfo[]> {

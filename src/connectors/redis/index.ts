@@ -12,6 +12,14 @@ const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 /** A glob matching a value in any case: `[aA][dD][aA]@…`. */
 const globFold = (s: string) => [...s].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : globEscape(c))).join("");
 
+/** A key's pattern: segments after the first that vary per record become `{id}` (`cart:42` and `cart:43` → `cart:{id}`; `session:tok7` → `session:{id}`). */
+export function keyShape(key: string): string {
+  return key
+    .split(":")
+    .map((seg, i) => (/^\d+$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|@|^[0-9a-f]{16,}$|^[A-Za-z0-9_-]{20,}$/i.test(seg) || (i > 0 && /\d/.test(seg)) ? "{id}" : seg))
+    .join(":");
+}
+
 function placeholders(pattern: string): string[] {
   return [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
 }
@@ -195,12 +203,32 @@ export function createRedisConnector(system: string, url: string, options: Conne
         throw fail(`counting ${ds.keyPattern ?? ds.name}`, err);
       }
     },
+    async sample(pattern: string, limit: number): Promise<{ rows: Row[]; method: string }> {
+      try {
+        await ready();
+        const keys = await scan([pattern.replace(PLACEHOLDER, "*")], limit * 20);
+        const picked = keys.length <= limit ? keys : Array.from({ length: limit }, (_, i) => keys[Math.floor((i * keys.length) / limit)]);
+        const rows: Row[] = [];
+        for (const key of picked) {
+          const kind = await client.type(key);
+          if (kind !== "hash" && kind !== "string") continue;
+          const row = await load({ name: pattern, keyPattern: pattern, fields: [], primaryKey: [], type: kind === "hash" ? "hash" : "json" }, key);
+          if (row) rows.push({ "(key)": key, ...row });
+        }
+        return { rows, method: `${picked.length} of ${keys.length}${keys.length >= limit * 20 ? "+" : ""} keys, spread across a SCAN` };
+      } catch (err) {
+        throw fail(`sampling ${pattern}`, err);
+      }
+    },
     async introspect(patterns?: readonly string[]): Promise<SchemaSnapshot> {
       // Key patterns have no schema: each named pattern is described by the fields of a sample of its keys.
+      // Without names, the patterns are read from the keys themselves: a SCAN of up to 10,000, each segment that
+      // looks like an id (digits, a UUID, an email, hex) taken as a placeholder (`session:{id}`).
       const tables: TableInfo[] = [];
       try {
         await ready();
-        for (const pattern of patterns ?? []) {
+        if (!patterns) patterns = [...new Set((await scan(["*"], 10_000)).map(keyShape))].sort();
+        for (const pattern of patterns) {
           const keys = await scan([pattern.replace(PLACEHOLDER, "*")], 1000);
           if (!keys.length) continue;
           const fields = new Set<string>(placeholders(pattern));

@@ -1,0 +1,310 @@
+/**
+ * `pledge scan`: every table and column, key pattern and file of every system
+ * with a connector, read through a bounded sample (spread across the data),
+ * classified by the detectors and the column's name, and compared with the
+ * declaration. Findings have the linter's shape; each one that a declaration
+ * change would settle carries the YAML fragment that would.
+ */
+import { stringify } from "yaml";
+import { createConnector, type Connector, type Row, type TableInfo } from "../connectors/index.js";
+import type { Dataset, Declaration, Finding, Severity } from "../declaration/index.js";
+import { datasetTarget } from "../execution/index.js";
+import { detect, ENTITY_CATEGORY, maskValue, phoneRegions, type EntityType } from "./detect.js";
+
+/** Every rule of the scan. */
+export const SCAN_RULES = {
+  "scan-undeclared": { severity: "warning", article: "GDPR Art 30(1)(c), 15, 17", summary: "Personal data in a table, column, key or file the declaration does not mention: no request or retention rule reaches it." },
+  "scan-category-mismatch": { severity: "warning", article: "GDPR Art 30(1)(c)", summary: "A declared field holds data of another category than the declaration says." },
+  "scan-identity-candidate": { severity: "info", article: "GDPR Art 15, 17", summary: "A field of emails or phone numbers that is not marked as an identity: requests do not find people by it." },
+  "scan-unreachable": { severity: "warning", article: "GDPR Art 17", summary: "A table of personal data with no identity column and no reference to one: erasure cannot reach its rows." },
+  "scan-system-unreachable": { severity: "error", article: "GDPR Art 30(1)", summary: "A system that could not be scanned: nothing is known of what it holds." },
+} as const satisfies Record<string, { severity: Severity; article: string; summary: string }>;
+
+export type ScanRuleId = keyof typeof SCAN_RULES;
+
+/** Words of column names, in the languages the banner speaks, that say what a column holds. */
+const NAME_HINTS: readonly [EntityType, RegExp][] = [
+  ["email", /(^|_)(e_?mail|mail|email_?address|correo|courriel|epost|e_post)(_|$)/i],
+  ["phone", /(^|_)(phone|tel|telephone|telefon|telefono|teléfono|téléphone|mobile|mobil|cell|handy|msisdn|fax|gsm)(_|$|\d)/i],
+  ["ip", /(^|_)(ip|ip_?addr(ess)?|remote_addr|client_ip|ipv4|ipv6)(_|$)/i],
+  ["card", /(^|_)(card|card_?number|cc_?number|pan|credit_?card)(_|$)/i],
+  ["iban", /(^|_)(iban|bank_?account)(_|$)/i],
+  ["ssn", /(^|_)(ssn|social_?security)(_|$)/i],
+  ["nino", /(^|_)(nino|national_?insurance)(_|$)/i],
+  ["dob", /(^|_)(dob|birth|birthday|birth_?date|date_?of_?birth|geburtsdatum|geburtstag|fecha_?nacimiento|naissance|nascita)(_|$)/i],
+  ["geo", /(^|_)(lat|lng|lon|latitude|longitude|geo|coords?|gps)(_|$)/i],
+  ["name", /(^|_)(name|first_?name|last_?name|full_?name|surname|given_?name|vorname|nachname|nom|prenom|prénom|nombre|apellidos?|cognome|voornaam|achternaam|fornamn|efternamn)(_|$)/i],
+  ["address", /(^|_)(address|addr|street|strasse|straße|adresse|direccion|dirección|indirizzo|adres|postcode|zip|postal_?code|plz)(_|$)/i],
+];
+
+/** What a column holds, as far as a sample shows. */
+export interface ColumnClass {
+  column: string;
+  type: EntityType;
+  category: string;
+  confidence: number;
+  /** Of the sampled values that were not empty, the share in which the detector found the type. */
+  share: number;
+  sampled: number;
+  evidence: string[];
+  /** One value, masked. */
+  example?: string;
+}
+
+export interface ScanOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Only this system. */
+  system?: string;
+  /** Rows (keys, records) sampled per table; 200 by default. */
+  sampleRows?: number;
+  /** Phone regions; from the declaration by default. */
+  regions?: readonly string[];
+  onProgress?: (p: { system: string; table: string; done: number; total: number }) => void;
+  /** Opens a system read-only; the connectors' own factory by default. */
+  connect?: (system: string) => Connector | undefined;
+}
+
+/** A table (key pattern, file) as the scan saw it. */
+export interface ScannedTable {
+  system: string;
+  table: string;
+  /** The declared dataset it is, if any. */
+  dataset?: string;
+  method: string;
+  sampled: number;
+  columns: ColumnClass[];
+}
+
+export interface ScanResult {
+  tables: ScannedTable[];
+  findings: (Finding & { fragment?: string })[];
+  /** Systems not scanned (no connector, manual), with why. */
+  skipped: { system: string; reason: string }[];
+  /** Tables, key patterns or files seen and not read (a binary file), with why: nothing is known of what they hold. */
+  notRead: { system: string; table: string; reason: string }[];
+}
+
+const TEXT_COLUMNS = new Set(["(line)"]);
+
+/**
+ * Classifies a column from its name and sampled values: each type the detectors
+ * find in enough of the values, or that the name says and the values do not
+ * contradict.
+ *
+ * ```ts
+ * classifyColumn("contact", ["anna@example.org", "bob@example.net"], ["DE"])
+ * // [{ type: "email", share: 1, confidence: 0.99, … }]
+ * ```
+ */
+export function classifyColumn(column: string, values: readonly unknown[], regions: readonly string[]): ColumnClass[] {
+  const texts = values.filter((v) => v !== null && v !== undefined && String(v).trim() !== "").map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)).slice(0, 4000));
+  const hint = NAME_HINTS.find(([, re]) => re.test(column))?.[0];
+  const found = new Map<EntityType, { values: number; confidence: number; evidence: string; example: string }>();
+  for (const t of texts) {
+    const seen = new Set<EntityType>();
+    for (const d of detect(t, { regions })) {
+      if (seen.has(d.type)) continue;
+      seen.add(d.type);
+      const f = found.get(d.type) ?? { values: 0, confidence: 0, evidence: d.evidence, example: maskValue(d.type, t.slice(d.start, d.end)) };
+      f.values++;
+      if (d.confidence > f.confidence) {
+        f.confidence = d.confidence;
+        f.evidence = d.evidence;
+      }
+      found.set(d.type, f);
+    }
+  }
+  const out: ColumnClass[] = [];
+  const n = texts.length;
+  const text = TEXT_COLUMNS.has(column);
+  for (const [type, f] of found) {
+    const share = n ? f.values / n : 0;
+    const named = hint === type;
+    // A column of one kind holds it in most values; free text (notes, log lines) in some.
+    const enough = text ? f.values >= 1 && (f.confidence >= 0.9 || f.values >= 3) : share >= 0.5 || (named && share >= 0.1) || (share >= 0.2 && f.confidence >= 0.95);
+    if (!enough) continue;
+    const confidence = Math.min(0.99, (text ? f.confidence : f.confidence * (0.5 + 0.5 * share)) + (named ? 0.05 : 0));
+    const evidence = [`${Math.round(share * 100)} % of ${n} sampled values: ${f.evidence}`, ...(named ? [`the name ${column}`] : [])];
+    out.push({ column, type, category: ENTITY_CATEGORY[type], confidence: Number(confidence.toFixed(2)), share: Number(share.toFixed(3)), sampled: n, evidence, example: f.example });
+  }
+  // Names, addresses, dates of birth and coordinates: the detectors are weak on a bare value, the column's name is strong.
+  if (hint && !out.some((c) => c.type === hint) && n) {
+    const plausible: Partial<Record<EntityType, (s: string) => boolean>> = {
+      name: (s) => /^\p{L}[\p{L}'’. -]{1,80}$/u.test(s),
+      address: (s) => /\p{L}/u.test(s) && s.length <= 200,
+      dob: (s) => !Number.isNaN(Date.parse(s)) && /\d{4}/.test(s),
+      geo: (s) => /^-?\d{1,3}\.\d{3,}$/.test(s),
+    };
+    const test = plausible[hint];
+    const share = test ? texts.filter(test).length / n : 0;
+    if (share >= 0.8) out.push({ column, type: hint, category: ENTITY_CATEGORY[hint], confidence: Number((0.7 + 0.2 * share).toFixed(2)), share: Number(share.toFixed(3)), sampled: n, evidence: [`the name ${column}`, `${Math.round(share * 100)} % of ${n} sampled values have the shape`], example: maskValue(hint, texts.find(test!)!) });
+  }
+  return out.sort((a, b) => b.confidence - a.confidence);
+}
+
+const fold = (s: string) => s.toLowerCase();
+const shapeOf = (pattern: string) => pattern.replace(/\{[^}]*\}/g, "{}");
+/** A declared key pattern as a test of a key (`session:{token}` matches `session:abc`). */
+const patternRegex = (pattern: string) => new RegExp(`^${pattern.split(/\{[^}]*\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^:]+")}$`);
+
+/** The declared dataset a table, key pattern or file is, by its name in the engine. */
+function declaredDataset(decl: Declaration, system: string, table: string): string | undefined {
+  for (const [did, ds] of Object.entries(decl.systems[system]?.datasets ?? {})) {
+    const name = datasetTarget(did, ds).name;
+    if (fold(name) === fold(table) || (ds.keyPattern && (shapeOf(ds.keyPattern) === shapeOf(table) || patternRegex(ds.keyPattern).test(table)))) return did;
+    // a rotated copy of a declared log
+    if ((ds.path ?? ds.name) && (table.startsWith(`${ds.path ?? ds.name}.`) || table.startsWith(`${ds.path ?? ds.name}-`))) return did;
+  }
+  return undefined;
+}
+
+const IDENTITY_OF: Partial<Record<EntityType, string>> = { email: "email", phone: "phone" };
+
+/** The declared categories a detected type fits: a billing address is an address, a local network address an IP. */
+const FITS: Readonly<Record<EntityType, readonly string[]>> = {
+  email: ["user.contact.email", "user.account.username"],
+  phone: ["user.contact.phone_number", "user.contact.fax"],
+  ip: ["user.device"],
+  card: ["user.financial"],
+  iban: ["user.financial"],
+  ssn: ["user.government_id"],
+  nino: ["user.government_id"],
+  dob: ["user.date_of_birth", "user.demographic"],
+  geo: ["user.location"],
+  name: ["user.name", "user.financial.billing", "user.account.username", "user.organization.name"],
+  address: ["user.contact.address", "user.financial.billing_address", "user.location"],
+};
+const fits = (type: EntityType, category: string) => FITS[type].some((c) => category === c || category.startsWith(`${c}.`) || (c.endsWith("billing") && category.startsWith(c)));
+
+/**
+ * Scans the systems of a declaration and compares what they hold with what it says.
+ *
+ * ```ts
+ * const { findings } = await scanSystems(decl, { env: process.env, sampleRows: 500 });
+ * ```
+ */
+export async function scanSystems(decl: Declaration, options: ScanOptions = {}): Promise<ScanResult> {
+  const regions = options.regions ?? (phoneRegions(decl.organization.country, decl.organization.jurisdictions).length ? phoneRegions(decl.organization.country, decl.organization.jurisdictions) : ["US", "GB", "DE"]);
+  const limit = options.sampleRows ?? 200;
+  const result: ScanResult = { tables: [], findings: [], skipped: [], notRead: [] };
+  const add = (rule: ScanRuleId, path: (string | number)[], message: string, fragment?: string) => {
+    const r = SCAN_RULES[rule];
+    result.findings.push({ rule, severity: r.severity, article: r.article, message, path, ...(fragment ? { fragment } : {}) });
+  };
+  for (const [sid, sys] of Object.entries(decl.systems)) {
+    if (options.system && sid !== options.system) continue;
+    if (!sys.connector || sys.connector.engine === "manual") {
+      result.skipped.push({ system: sid, reason: "no connector" });
+      continue;
+    }
+    let connector: Connector | undefined;
+    try {
+      connector = options.connect ? options.connect(sid) : createConnector(sid, sys.connector, options.env ?? process.env, options.cwd ?? process.cwd(), { readOnly: true });
+      if (!connector?.sample) {
+        result.skipped.push({ system: sid, reason: `the ${sys.connector.engine} connector cannot sample` });
+        continue;
+      }
+      await connector.ping();
+      const { tables } = await connector.introspect();
+      let done = 0;
+      const scanned: { info: TableInfo; t: ScannedTable }[] = [];
+      for (const info of tables) {
+        options.onProgress?.({ system: sid, table: info.name, done: done++, total: tables.length });
+        const { rows, method } = await connector.sample(info.name, limit);
+        if (method.startsWith("binary")) {
+          result.notRead.push({ system: sid, table: info.name, reason: method });
+          continue;
+        }
+        const columns = columnsOf(info, rows).flatMap((c) => classifyColumn(c, rows.map((r) => r[c]), regions));
+        const t: ScannedTable = { system: sid, table: info.name, ...(declaredDataset(decl, sid, info.name) ? { dataset: declaredDataset(decl, sid, info.name)! } : {}), method, sampled: rows.length, columns };
+        result.tables.push(t);
+        scanned.push({ info, t });
+      }
+      options.onProgress?.({ system: sid, table: "", done: tables.length, total: tables.length });
+      for (const { info, t } of scanned) compare(decl, sid, info, t, scanned, add);
+    } catch (err) {
+      add("scan-system-unreachable", ["systems", sid, "connector"], `${sys.name}: ${(err as Error).message}`);
+    } finally {
+      await connector?.close().catch(() => {});
+    }
+  }
+  return result;
+}
+
+/** The columns a table's sample shows: its schema's, and any key a record carries. */
+function columnsOf(info: TableInfo, rows: readonly Row[]): string[] {
+  const cols = new Set(info.columns.map((c) => c.name));
+  for (const r of rows) for (const k of Object.keys(r)) cols.add(k);
+  return [...cols];
+}
+
+const describe = (c: ColumnClass) => `${c.column}: ${c.type} (${c.category}, ${Math.round(c.share * 100)} % of ${c.sampled} sampled, confidence ${c.confidence}${c.example ? `, e.g. ${c.example}` : ""})`;
+
+function compare(
+  decl: Declaration,
+  sid: string,
+  info: TableInfo,
+  t: ScannedTable,
+  all: readonly { info: TableInfo; t: ScannedTable }[],
+  add: (rule: ScanRuleId, path: (string | number)[], message: string, fragment?: string) => void,
+): void {
+  if (!t.columns.length) return;
+  // One finding per column of one kind: the strongest type it holds.
+  const best = new Map<string, ColumnClass>();
+  for (const c of t.columns) if (!best.has(c.column) || best.get(c.column)!.confidence < c.confidence) best.set(c.column, c);
+  const cols = [...best.values()];
+  if (!t.dataset) {
+    const fragment = datasetFragment(decl, sid, info, cols, all);
+    const reachable = cols.some((c) => IDENTITY_OF[c.type]) || info.foreignKeys.some((fk) => fk.columns.length === 1 && all.some((o) => fold(o.info.name) === fold(fk.table) && (o.t.dataset || o.t.columns.length)));
+    const engine = decl.systems[sid].connector?.engine;
+    const what = engine === "redis" ? "key pattern" : engine === "files" ? "file" : "table";
+    add("scan-undeclared", ["systems", sid, "datasets"], `${sid}: the ${what} ${t.table} holds personal data the declaration does not mention — ${cols.map(describe).join("; ")}`, fragment);
+    if (!reachable && what === "table") add("scan-unreachable", ["systems", sid, "datasets"], `${sid}.${t.table} holds personal data and has no identity column and no reference to a table that has one: erasure cannot reach its rows; declare how its rows belong to a person`);
+    return;
+  }
+  const ds: Dataset = decl.systems[sid].datasets[t.dataset];
+  const base = ["systems", sid, "datasets", t.dataset];
+  const undeclared: ColumnClass[] = [];
+  for (const c of cols) {
+    const fname = Object.keys(ds.fields).find((f) => fold(f) === fold(c.column));
+    if (!fname) {
+      if (c.column !== "(key)" && c.column !== "(line)") undeclared.push(c);
+      else if (!Object.values(ds.fields).some((f) => f.category === c.category)) undeclared.push(c);
+      continue;
+    }
+    const f = ds.fields[fname];
+    if (f.personal === false || (f.category && !fits(c.type, f.category) && c.confidence >= 0.8)) {
+      add("scan-category-mismatch", [...base, "fields", fname, f.personal === false ? "personal" : "category"], `${sid}.${t.table}.${fname} is declared ${f.personal === false ? "not personal" : f.category}, and holds ${c.type} (${c.category}): ${Math.round(c.share * 100)} % of ${c.sampled} sampled values${c.example ? `, e.g. ${c.example}` : ""}`);
+    }
+    if (IDENTITY_OF[c.type] && !f.identity && c.share >= 0.8) {
+      add("scan-identity-candidate", [...base, "fields", fname], `${sid}.${t.table}.${fname} holds ${c.type === "email" ? "email addresses" : "phone numbers"} (${Math.round(c.share * 100)} % of ${c.sampled} sampled) and is not an identity: requests do not find people by it; add identity: ${IDENTITY_OF[c.type]}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields: { [fname]: { ...f, identity: IDENTITY_OF[c.type] } } } } } } }));
+    }
+  }
+  if (undeclared.length) {
+    const fields = Object.fromEntries(undeclared.map((c) => [c.column, fieldFor(c)]));
+    add("scan-undeclared", [...base, "fields"], `${sid}.${t.table} has personal data in columns the declaration does not mention — ${undeclared.map(describe).join("; ")}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields } } } } }));
+  }
+}
+
+function fieldFor(c: ColumnClass): Record<string, unknown> {
+  return { category: c.category, ...(IDENTITY_OF[c.type] ? { identity: IDENTITY_OF[c.type] } : {}) };
+}
+
+/** The dataset a table would be declared as: its personal columns, its key, and its references as the schema has them. */
+function datasetFragment(decl: Declaration, sid: string, info: TableInfo, cols: readonly ColumnClass[], all: readonly { info: TableInfo; t: ScannedTable }[]): string {
+  const fields: Record<string, Record<string, unknown>> = {};
+  for (const k of info.primaryKey) fields[k] = { primaryKey: true };
+  for (const fk of info.foreignKeys) {
+    if (fk.columns.length !== 1) continue;
+    const target = all.find((o) => fold(o.info.name) === fold(fk.table));
+    const targetId = target?.t.dataset ?? fk.table;
+    fields[fk.columns[0]] = { ...(fields[fk.columns[0]] ?? {}), references: `${targetId}.${fk.refColumns[0]}`, relation: "owner" };
+  }
+  for (const c of cols) if (c.column !== "(key)" && c.column !== "(line)") fields[c.column] = { ...(fields[c.column] ?? {}), ...fieldFor(c) };
+  const id = info.name.replace(/[^A-Za-z0-9_]/g, "_").replace(/^[^a-z_]/, "_$&").toLowerCase();
+  const engine = decl.systems[sid].connector?.engine;
+  const dataset: Record<string, unknown> = { ...(id !== info.name ? (engine === "redis" ? { keyPattern: info.name, type: "hash" } : engine === "files" ? { path: info.name, format: /\.csv$/i.test(info.name) ? "csv" : "jsonl" } : { name: info.name }) : {}), fields };
+  const categories = [...new Set(cols.map((c) => c.category))];
+  return `# ${categories.join(", ")}: add to the purposes this data serves\n` + stringify({ systems: { [sid]: { datasets: { [id]: dataset } } } });
+}
