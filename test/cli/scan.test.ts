@@ -55,7 +55,9 @@ describe("pledge scan FILE… and pledge redact", () => {
     const bad = await runCli(["scan", app, "--regions", "Germany"], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--regions: 'GERMANY' is not a two-letter country code/);
-    assert.equal((await runCli(["scan"], env)).code, 2);
+    const noDeclaration = await runCli(["scan"], env);
+    assert.equal(noDeclaration.code, 1, "without files, scan reads the declaration's systems");
+    assert.match(noDeclaration.stderr, /none\.yaml/);
     assert.match((await runCli(["redact", "--types", "email,shoe"], env)).stderr, /--types: unknown type 'shoe'/);
   });
 
@@ -74,5 +76,74 @@ describe("pledge scan FILE… and pledge redact", () => {
     assert.match(r.stderr, /8 lines, masked 2 email, 2 ip, 1 card, 1 phone, 1 iban/);
     const only = await runCli(["redact", "--types", "email"], env, { input: LOG[0] + "\n" });
     assert.equal(only.stdout, "2026-12-01T10:00:00Z INFO login ok user=[email] ip=192.168.4.20 req=ORD-20045231\n");
+  });
+});
+
+describe("pledge scan [pledge.yaml] and pledge check --live --scan", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pledge-cli-scansys-"));
+  const yaml = join(dir, "pledge.yaml");
+  before(async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(join(dir, "app.db"));
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL); CREATE TABLE callbacks (id INTEGER PRIMARY KEY, phone TEXT, build TEXT); CREATE TABLE guestbook (id INTEGER PRIMARY KEY, full_name TEXT)");
+    const names = ["Maria Garcia", "John Smith", "Anna Schmidt", "Pierre Martin", "Giulia Rossi"];
+    for (let i = 1; i <= 40; i++) {
+      db.prepare("INSERT INTO users VALUES (?, ?)").run(i, `user${i}@app.example`);
+      db.prepare("INSERT INTO callbacks VALUES (?, ?, ?)").run(i, `+49 151 2345${String(6000 + i)}`, `v1.${i}.0`);
+      db.prepare("INSERT INTO guestbook VALUES (?, ?)").run(i, names[i % names.length]);
+    }
+    db.close();
+    writeFileSync(
+      yaml,
+      `version: "1"
+effectiveDate: 2026-01-01
+organization: { name: App GmbH, roles: [controller], country: DE, contact: { email: p@app.example }, jurisdictions: [EU] }
+purposes:
+  app: { name: App, legalBasis: contract, dataCategories: [user.contact.email, user.contact.phone_number], dataSubjects: [customer], systems: [app], retention: r }
+retention: { r: { period: 1 year, from: collection, action: delete } }
+rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.example }] }
+systems:
+  app:
+    name: App
+    connector: { engine: sqlite, path: ${join(dir, "app.db")} }
+    datasets:
+      users:
+        fields: { id: { primaryKey: true }, email: { category: user.contact.email, identity: email } }
+`,
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reports the undeclared table at its place in the declaration, shows progress, and exits 1", async () => {
+    const r = await runCli(["scan", yaml], {});
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /scanning app \(3 tables\) read-only…\n {2}1\/3 \w+\n {2}2\/3 \w+\n {2}3\/3 \w+/);
+    assert.match(r.stdout, /app\.callbacks \(undeclared\): 40 sampled \(first rows\): phone phone/);
+    assert.match(r.stdout, /pledge\.yaml:\d+:\d+ warning \[scan-undeclared\] systems\.app\.datasets: app: the table callbacks holds personal data .* phone: phone \(user\.contact\.phone_number, 100 % of 40 sampled/);
+    assert.match(r.stdout, /pledge\.yaml:\d+:\d+ warning \[scan-unreachable\] systems\.app\.datasets: app\.guestbook holds personal data and has no identity column and no reference/);
+    assert.ok(!/scan-unreachable\] .*callbacks/.test(r.stdout), "a table of phone numbers is reached by its identity");
+    assert.ok(!r.stdout.includes("build"), "the column of versions is not personal data");
+    assert.ok(!r.stdout.includes("23456001"), "no value is printed");
+  });
+
+  it("--format yaml prints the fragment; json the tables and findings; a wrong system is a usage error", async () => {
+    const y = await runCli(["scan", yaml, "--format", "yaml"], {});
+    assert.match(y.stdout, /# \[scan-undeclared\] .*\n# user\.contact\.phone_number: add to the purposes this data serves\nsystems:\n {2}app:\n {4}datasets:\n {6}callbacks:\n {8}fields:\n {10}id:\n {12}primaryKey: true\n {10}phone:\n {12}category: user\.contact\.phone_number\n {12}identity: phone\n/);
+    const j = JSON.parse((await runCli(["scan", yaml, "--format", "json"], {})).stdout) as { tables: { table: string; dataset?: string }[]; findings: { rule: string }[] };
+    assert.deepEqual(j.tables.map((t) => [t.table, t.dataset ?? null]).sort(), [["callbacks", null], ["guestbook", null], ["users", "users"]]);
+    assert.deepEqual(j.findings.map((f) => f.rule).sort(), ["scan-undeclared", "scan-undeclared", "scan-unreachable"]);
+    const bad = await runCli(["scan", yaml, "--system", "crm"], {});
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--system: no system 'crm' in the declaration \(it has app\)/);
+  });
+
+  it("check --live --scan reports the scan's findings with the live check's; --scan alone is a usage error", async () => {
+    const r = await runCli(["check", yaml, "--live", "--scan"], {});
+    assert.match(r.stdout, /warning \[scan-undeclared\] systems\.app\.datasets: app: the table callbacks/);
+    assert.match(r.stdout, /pledge\.yaml: 0 errors, \d+ warnings/);
+    assert.equal(r.code, 0, "warnings do not fail the check");
+    const alone = await runCli(["check", yaml, "--scan"], {});
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--scan reads the systems: use it with --live/);
   });
 });
