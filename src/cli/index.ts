@@ -85,9 +85,12 @@ Usage:
   pledge retention hold --system S [--dataset D] [--key K] [--before YYYY-MM-DD] [--until YYYY-MM-DD] --reason R
                                    a legal hold on a system, a dataset (rows before a date) or a case (--key)
   pledge retention holds | lift ID                     holds in force; lift one
-  pledge scan [pledge.yaml] [--system S] [--rows N] [--format text|json|yaml]
+  pledge scan [pledge.yaml] [--system S] [--rows N] [--format text|json|yaml] [--record]
                                    sample every table, key pattern and file of each system (read-only) and report
-                                   personal data the declaration does not mention; yaml: the fragments that declare it
+                                   personal data the declaration does not mention; yaml: the fragments that declare it;
+                                   --record keeps the findings in the store and tells the officer of new ones
+  pledge findings [--status open|gone|dismissed|all] | dismiss ID --reason R
+                                   what recorded scans found; dismiss one with the reason it needs nothing
   pledge scan FILE… [--format text|json] [--bytes N] [--regions DE,US]
                                    personal data in log files and exports: per file and type, the count, the
                                    confidence and one masked example; exit 1 when any is found
@@ -153,7 +156,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     if (values.scan) {
       const { scanSystems } = await import("../discovery/index.js");
       const scanned = await scanSystems(loaded.declaration, { env: io.env, cwd: process.cwd(), onProgress: (p) => p.table && io.err(`  scanning ${p.system}.${p.table}`) });
-      lint.push(...scanned.findings.map(({ fragment: _, ...f }) => f));
+      lint.push(...scanned.findings.map(({ fragment: _, subject: __, ...f }) => f));
     }
   }
   const order = { error: 0, warning: 1, info: 2 } as const;
@@ -352,12 +355,18 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
     { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date(), outboxDir: io.env.PLEDGE_SMTP_URL ? undefined : join(io.env.PLEDGE_DATA_DIR ?? ".pledge", "outbox") },
     { onReport: (r) => io.err(`retention ${r.binding}: ${r.deleted} deleted, ${r.masked} masked, ${r.blocked} kept and blocked, ${r.remaining} left due`), onError: (b, err) => io.err(`retention ${b}: FAILED: ${(err as Error).message}`) },
   );
-  io.err(`pledge worker running tasks and retention sweeps for ${d.organization.name}; stop with Ctrl-C`);
+  const { startDiscoverySchedule } = await import("../discovery/index.js");
+  const stopDiscovery = startDiscoverySchedule(
+    { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: mailSender(d, io.env), outboxDir: ".pledge/outbox" }) },
+    { onScan: (r) => io.err(`discovery: scan ${r.scanId}: ${r.result.tables.length} tables, ${r.newFindings.length} new findings`), onError: (err) => io.err(`discovery: FAILED: ${(err as Error).message}`) },
+  );
+  io.err(`pledge worker running tasks, retention sweeps and scheduled scans for ${d.organization.name}; stop with Ctrl-C`);
   await new Promise<void>((resolveStop) => {
     process.once("SIGINT", resolveStop);
     process.once("SIGTERM", resolveStop);
   });
   stopRetention();
+  stopDiscovery();
   await worker.stop();
   await store.close();
   return 0;
@@ -536,7 +545,7 @@ function typesFor<T extends string>(flag: string | undefined, all: readonly T[])
 }
 
 async function cmdScan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, bytes: { type: "string" }, regions: { type: "string" }, system: { type: "string" }, rows: { type: "string" } });
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, bytes: { type: "string" }, regions: { type: "string" }, system: { type: "string" }, rows: { type: "string" }, record: { type: "boolean", default: false } });
   if (!positionals.length || (positionals.length === 1 && /\.ya?ml$/i.test(positionals[0]))) return scanSystemsCli(positionals[0], values, io);
   const format = pick(z.enum(["text", "json"]), values.format, "format");
   const byteBudget = values.bytes === undefined ? undefined : pick(z.coerce.number().int().positive(), values.bytes, "bytes");
@@ -569,7 +578,7 @@ async function cmdScan(args: string[], io: Io): Promise<number> {
 }
 
 /** `pledge scan [pledge.yaml]`: every system sampled and compared with the declaration. */
-async function scanSystemsCli(positional: string | undefined, values: { format?: string; system?: string; rows?: string; regions?: string }, io: Io): Promise<number> {
+async function scanSystemsCli(positional: string | undefined, values: { format?: string; system?: string; rows?: string; regions?: string; record?: boolean }, io: Io): Promise<number> {
   const format = pick(z.enum(["text", "json", "yaml"]), values.format, "format");
   const sampleRows = values.rows === undefined ? undefined : pick(z.coerce.number().int().min(1).max(100_000), values.rows, "rows");
   const loaded = await loadDeclaration(declarationPath(positional, io));
@@ -577,20 +586,38 @@ async function scanSystemsCli(positional: string | undefined, values: { format?:
   const d = await import("../discovery/index.js");
   const regions = values.regions ? await regionsFor(values.regions, io) : undefined;
   let current = "";
-  const r = await d.scanSystems(loaded.declaration, {
-    env: io.env,
-    cwd: process.cwd(),
+  const options = {
     system: values.system,
     sampleRows,
     regions,
-    onProgress: (p) => {
+    onProgress: (p: { system: string; table: string; done: number; total: number }) => {
       if (p.system !== current) {
         current = p.system;
         io.err(`scanning ${p.system} (${p.total} table${p.total === 1 ? "" : "s"}) read-only…`);
       }
       if (p.table) io.err(`  ${p.done + 1}/${p.total} ${p.table}`);
     },
-  });
+  };
+  let r: Awaited<ReturnType<typeof d.scanSystems>>;
+  if (values.record) {
+    // Recorded: the findings kept with first and last seen, and the officer told of new ones.
+    const { createMailer } = await import("../mail/index.js");
+    const { mailSender } = await import("../server/index.js");
+    const { userInfo } = await import("node:os");
+    const store = await openStore(storeOptions(io));
+    try {
+      const decl = loaded.declaration;
+      const recorded = (await d.recordScan(
+        { store, declaration: () => decl, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: mailSender(decl, io.env), outboxDir: ".pledge/outbox" }) },
+        { trigger: "cli", actor: `cli:${io.env.USER ?? userInfo().username}`, ...options },
+      ))!;
+      r = recorded.result;
+      const told = Object.entries(recorded.notified).map(([how, what]) => `${how} ${what}`).join(", ");
+      io.err(`recorded as scan ${recorded.scanId}: ${recorded.newFindings.length} new finding${recorded.newFindings.length === 1 ? "" : "s"}${told ? ` (${told})` : ""}`);
+    } finally {
+      await store.close();
+    }
+  } else r = await d.scanSystems(loaded.declaration, { env: io.env, cwd: process.cwd(), ...options });
   const findings = r.findings.map((f) => ({ ...f, location: loaded.locate(f.path) }));
   if (format === "json") io.out(JSON.stringify({ file: loaded.file, tables: r.tables, skipped: r.skipped, notRead: r.notRead, findings }, null, 2));
   else if (format === "yaml") {
@@ -604,6 +631,41 @@ async function scanSystemsCli(positional: string | undefined, values: { format?:
     io.out(`${r.tables.length} table${r.tables.length === 1 ? "" : "s"} scanned, ${findings.length} finding${findings.length === 1 ? "" : "s"}${findings.some((f) => f.fragment) ? "; --format yaml prints what would declare them" : ""}`);
   }
   return findings.some((f) => f.severity !== "info") ? 1 : 0;
+}
+
+/** `pledge findings [--status S]` and `pledge findings dismiss ID --reason R`: what recorded scans found. */
+async function cmdFindings(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { status: { type: "string", default: "open" }, reason: { type: "string" }, format: { type: "string", default: "text" } });
+  const d = await import("../discovery/index.js");
+  const store = await openStore(storeOptions(io));
+  try {
+    if (positionals[0] === "dismiss") {
+      const id = pick(z.coerce.number().int().positive(), positionals[1], "id");
+      if (!values.reason) throw new UsageError("dismiss needs --reason: say why this finding needs nothing");
+      const { userInfo } = await import("node:os");
+      try {
+        const f = await d.dismissFinding({ store, clock: () => new Date() }, id, `cli:${io.env.USER ?? userInfo().username}`, values.reason);
+        io.out(`finding ${f.id} dismissed: ${f.dismissed!.reason}`);
+        return 0;
+      } catch (err) {
+        if (!(err instanceof d.DiscoveryError)) throw err;
+        io.err(`pledge findings: ${err.message}`);
+        return 1;
+      }
+    }
+    if (positionals.length) throw new UsageError(`unknown findings command '${positionals[0]}' (list, or dismiss ID --reason R)`);
+    const status = pick(z.enum(["open", "gone", "dismissed", "all"]), values.status, "status");
+    const format = pick(z.enum(["text", "json"]), values.format, "format");
+    const list = await d.listFindings({ store }, status === "all" ? {} : { status });
+    if (format === "json") io.out(JSON.stringify(list, null, 2));
+    else {
+      for (const f of list) io.out(`#${f.id} ${f.status} ${f.severity} [${f.rule}] first seen ${f.firstSeen.slice(0, 10)}, last ${f.lastSeen.slice(0, 10)}: ${f.message}${f.dismissed ? ` — dismissed by ${f.dismissed.by}: ${f.dismissed.reason}` : ""}`);
+      io.out(`${list.length} finding${list.length === 1 ? "" : "s"}${status === "all" ? "" : ` ${status}`}`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
 
 async function cmdRedact(args: string[], io: Io): Promise<number> {
@@ -620,6 +682,7 @@ async function cmdRedact(args: string[], io: Io): Promise<number> {
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   scan: cmdScan,
+  findings: cmdFindings,
   redact: cmdRedact,
   retention: cmdRetention,
   users: cmdUsers,

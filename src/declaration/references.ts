@@ -102,6 +102,14 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     if (r.country && r.audience) report(["recipients", rid, "audience"], "a recipient is either in a country or an audience (the public, other users), not both");
     r.dataCategories.forEach((cat, i) => categoryRef(cat, ["recipients", rid, "dataCategories", i]));
   }
+  const scan = decl.discovery?.schedule;
+  if (scan && scan !== "off") {
+    try {
+      new Cron(scan, { paused: true, timezone: "UTC" }).stop();
+    } catch (err) {
+      report(["discovery", "schedule"], `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 4 * * 1" for Mondays at 04:00 UTC, or off`);
+    }
+  }
   for (const [rid, rule] of Object.entries(decl.retention)) {
     if (rule.schedule) {
       try {

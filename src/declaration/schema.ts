@@ -603,6 +603,16 @@ const OwnData = z.strictObject({
   exports: Duration.optional(),
 });
 
+/** Discovery (`pledge scan`) over time: when scans run, how much they read, who is told of a new finding. */
+const Discovery = z.strictObject({
+  /** A cron expression (UTC), or `off`; weekly, Monday at 04:00, when not given. */
+  schedule: z.string().trim().min(1).optional(),
+  /** Rows, keys or records sampled per table (200 when not given). */
+  sampleRows: z.number().int().min(1).max(100_000).optional(),
+  /** A new finding is mailed to this address (the organization's privacy contact when not given) and posted to the webhook. */
+  notify: z.strictObject({ email: z.email({ message: "expected an email address" }).optional(), webhook: z.strictObject({ url: z.union([url, EnvRef]), secret: EnvRef }).optional() }).optional(),
+});
+
 const DeclarationBase = z.strictObject({
   version: text.describe("The version of the declaration, as published in the notice."),
   effectiveDate: isoDate,
@@ -614,6 +624,7 @@ const DeclarationBase = z.strictObject({
   retention: z.record(id, RetentionRule).default({}),
   consent: Consent.optional(),
   rights: Rights,
+  discovery: Discovery.optional(),
   ownData: OwnData.default({ sessions: "1 day", verificationCodes: "1 day", consentProof: "3 years", outbox: "30 days" }),
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
   governance: Governance.optional(),

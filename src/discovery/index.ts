@@ -8,3 +8,4 @@ export { checkLive, LIVE_RULES, type LiveRuleId, type LiveCheckOptions } from ".
 export { detect, maskValue, phoneRegions, redactText, ENTITY_CATEGORY, ENTITY_TYPES, type Detection, type DetectOptions, type EntityType } from "./detect.js";
 export { DiscoveryError, redactStream, scanFile, scanStream, type EntityTally, type TextScan, type TextScanOptions } from "./text-scan.js";
 export { classifyColumn, scanSystems, SCAN_RULES, type ColumnClass, type ScanOptions, type ScanResult, type ScanRuleId, type ScannedTable } from "./scan.js";
+export { DEFAULT_SCAN_SCHEDULE, dismissFinding, listFindings, recordScan, scanHistory, startDiscoverySchedule, type DiscoveryContext, type RecordedScan, type StoredFinding } from "./findings.js";

@@ -78,7 +78,8 @@ export interface ScannedTable {
 
 export interface ScanResult {
   tables: ScannedTable[];
-  findings: (Finding & { fragment?: string })[];
+  /** Each finding with the YAML that would settle it, and `subject`: what it is about, the same in the next scan. */
+  findings: (Finding & { fragment?: string; subject: string })[];
   /** Systems not scanned (no connector, manual), with why. */
   skipped: { system: string; reason: string }[];
   /** Tables, key patterns or files seen and not read (a binary file), with why: nothing is known of what they hold. */
@@ -188,9 +189,9 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
   const regions = options.regions ?? (phoneRegions(decl.organization.country, decl.organization.jurisdictions).length ? phoneRegions(decl.organization.country, decl.organization.jurisdictions) : ["US", "GB", "DE"]);
   const limit = options.sampleRows ?? 200;
   const result: ScanResult = { tables: [], findings: [], skipped: [], notRead: [] };
-  const add = (rule: ScanRuleId, path: (string | number)[], message: string, fragment?: string) => {
+  const add = (rule: ScanRuleId, subject: string, path: (string | number)[], message: string, fragment?: string) => {
     const r = SCAN_RULES[rule];
-    result.findings.push({ rule, severity: r.severity, article: r.article, message, path, ...(fragment ? { fragment } : {}) });
+    result.findings.push({ rule, subject, severity: r.severity, article: r.article, message, path, ...(fragment ? { fragment } : {}) });
   };
   for (const [sid, sys] of Object.entries(decl.systems)) {
     if (options.system && sid !== options.system) continue;
@@ -224,7 +225,7 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
       options.onProgress?.({ system: sid, table: "", done: tables.length, total: tables.length });
       for (const { info, t } of scanned) compare(decl, sid, info, t, scanned, add);
     } catch (err) {
-      add("scan-system-unreachable", ["systems", sid, "connector"], `${sys.name}: ${(err as Error).message}`);
+      add("scan-system-unreachable", sid, ["systems", sid, "connector"], `${sys.name}: ${(err as Error).message}`);
     } finally {
       await connector?.close().catch(() => {});
     }
@@ -247,7 +248,7 @@ function compare(
   info: TableInfo,
   t: ScannedTable,
   all: readonly { info: TableInfo; t: ScannedTable }[],
-  add: (rule: ScanRuleId, path: (string | number)[], message: string, fragment?: string) => void,
+  add: (rule: ScanRuleId, subject: string, path: (string | number)[], message: string, fragment?: string) => void,
 ): void {
   if (!t.columns.length) return;
   // One finding per column of one kind: the strongest type it holds.
@@ -259,8 +260,9 @@ function compare(
     const reachable = cols.some((c) => IDENTITY_OF[c.type]) || info.foreignKeys.some((fk) => fk.columns.length === 1 && all.some((o) => fold(o.info.name) === fold(fk.table) && (o.t.dataset || o.t.columns.length)));
     const engine = decl.systems[sid].connector?.engine;
     const what = engine === "redis" ? "key pattern" : engine === "files" ? "file" : "table";
-    add("scan-undeclared", ["systems", sid, "datasets"], `${sid}: the ${what} ${t.table} holds personal data the declaration does not mention — ${cols.map(describe).join("; ")}`, fragment);
-    if (!reachable && what === "table") add("scan-unreachable", ["systems", sid, "datasets"], `${sid}.${t.table} holds personal data and has no identity column and no reference to a table that has one: erasure cannot reach its rows; declare how its rows belong to a person`);
+    const kinds = cols.map((c) => `${c.column}=${c.category}`).sort().join(",");
+    add("scan-undeclared", `${sid}:${t.table}:${kinds}`, ["systems", sid, "datasets"], `${sid}: the ${what} ${t.table} holds personal data the declaration does not mention — ${cols.map(describe).join("; ")}`, fragment);
+    if (!reachable && what === "table") add("scan-unreachable", `${sid}:${t.table}`, ["systems", sid, "datasets"], `${sid}.${t.table} holds personal data and has no identity column and no reference to a table that has one: erasure cannot reach its rows; declare how its rows belong to a person`);
     return;
   }
   const ds: Dataset = decl.systems[sid].datasets[t.dataset];
@@ -275,15 +277,15 @@ function compare(
     }
     const f = ds.fields[fname];
     if (f.personal === false || (f.category && !fits(c.type, f.category) && c.confidence >= 0.8)) {
-      add("scan-category-mismatch", [...base, "fields", fname, f.personal === false ? "personal" : "category"], `${sid}.${t.table}.${fname} is declared ${f.personal === false ? "not personal" : f.category}, and holds ${c.type} (${c.category}): ${Math.round(c.share * 100)} % of ${c.sampled} sampled values${c.example ? `, e.g. ${c.example}` : ""}`);
+      add("scan-category-mismatch", `${sid}:${t.dataset}.${fname}:${c.category}`, [...base, "fields", fname, f.personal === false ? "personal" : "category"], `${sid}.${t.table}.${fname} is declared ${f.personal === false ? "not personal" : f.category}, and holds ${c.type} (${c.category}): ${Math.round(c.share * 100)} % of ${c.sampled} sampled values${c.example ? `, e.g. ${c.example}` : ""}`);
     }
     if (IDENTITY_OF[c.type] && !f.identity && c.share >= 0.8) {
-      add("scan-identity-candidate", [...base, "fields", fname], `${sid}.${t.table}.${fname} holds ${c.type === "email" ? "email addresses" : "phone numbers"} (${Math.round(c.share * 100)} % of ${c.sampled} sampled) and is not an identity: requests do not find people by it; add identity: ${IDENTITY_OF[c.type]}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields: { [fname]: { ...f, identity: IDENTITY_OF[c.type] } } } } } } }));
+      add("scan-identity-candidate", `${sid}:${t.dataset}.${fname}`, [...base, "fields", fname], `${sid}.${t.table}.${fname} holds ${c.type === "email" ? "email addresses" : "phone numbers"} (${Math.round(c.share * 100)} % of ${c.sampled} sampled) and is not an identity: requests do not find people by it; add identity: ${IDENTITY_OF[c.type]}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields: { [fname]: { ...f, identity: IDENTITY_OF[c.type] } } } } } } }));
     }
   }
   if (undeclared.length) {
     const fields = Object.fromEntries(undeclared.map((c) => [c.column, fieldFor(c)]));
-    add("scan-undeclared", [...base, "fields"], `${sid}.${t.table} has personal data in columns the declaration does not mention — ${undeclared.map(describe).join("; ")}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields } } } } }));
+    add("scan-undeclared", `${sid}:${t.dataset}:${undeclared.map((c) => `${c.column}=${c.category}`).sort().join(",")}`, [...base, "fields"], `${sid}.${t.table} has personal data in columns the declaration does not mention — ${undeclared.map(describe).join("; ")}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields } } } } }));
   }
 }
 

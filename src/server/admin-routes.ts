@@ -27,7 +27,8 @@ import {
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { consentRates, recentSubscriptions } from "../consent/index.js";
-import { consentConsoleHtml, loginPageHtml, requestDetailHtml, requestListHtml, retentionPageHtml } from "../web/index.js";
+import { consentConsoleHtml, discoveryPageHtml, loginPageHtml, requestDetailHtml, requestListHtml, retentionPageHtml } from "../web/index.js";
+import { DEFAULT_SCAN_SCHEDULE, DiscoveryError, dismissFinding, listFindings, recordScan, scanHistory, type DiscoveryContext } from "../discovery/index.js";
 import { bindingsOf, HoldIncompleteError, HoldInput, liftHold, listHolds, obsolescenceOf, placeHold, planRetention, retentionStats, RetentionError, sweepBinding, type RetentionContext, type SweepReport } from "../retention/index.js";
 import { appendAudit } from "../audit/index.js";
 import { governanceOverview } from "../governance/index.js";
@@ -264,6 +265,46 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
           user: principal.user.name,
         }),
       ),
+  );
+
+  // --- discovery ---------------------------------------------------------
+  const dctx = (): DiscoveryContext => ({ store: ctx.store, declaration: decl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock, mailer: ctx.mailer });
+  const discoveryPage = async (c: Context, principal: Principal, extra: { notice?: string; error?: string } = {}) =>
+    c.html(
+      await discoveryPageHtml({ decl: decl(), findings: await listFindings(dctx()), scans: await scanHistory(dctx()), schedule: decl().discovery?.schedule ?? DEFAULT_SCAN_SCHEDULE, csrf: principal.csrf, user: principal.user.name, canAct: hasRole(principal.user.role, "officer"), ...extra }),
+      extra.error ? 400 : 200,
+    );
+  routes.add(
+    { method: "get", path: "/admin/discovery", summary: "Discovery: what recorded scans found per system, over time, with dismissals", tags: ["admin"], access: "admin", query: z.object({ scanned: z.coerce.number().int().positive().optional() }), responses: { 200: { description: "HTML" } } },
+    async (c, { principal, query }) => {
+      const s = query.scanned ? (await scanHistory(dctx())).find((x) => x.id === query.scanned) : undefined;
+      return discoveryPage(c, principal, s ? { notice: `Scan ${s.id}: ${s.tables} tables read, ${s.findings} findings open, ${s.newFindings} new.` } : {});
+    },
+  );
+  routes.add(
+    { method: "get", path: "/api/v1/discovery/findings", summary: "Recorded findings (open, gone, dismissed), newest first", tags: ["admin"], access: "admin", query: z.object({ status: z.enum(["open", "gone", "dismissed"]).optional() }), responses: { 200: { description: "JSON { findings }" } } },
+    async (c, { query }) => c.json({ findings: await listFindings(dctx(), query.status ? { status: query.status } : {}) }),
+  );
+  routes.add(
+    { method: "post", path: "/admin/discovery/scan", summary: "Scan every system now and record the findings", tags: ["admin"], access: "admin", role: "officer", body: z.object({}), responses: { 200: { description: "JSON" }, 303: { description: "Form: to the page with the scan's summary" } } },
+    async (c, { principal }) => {
+      const r = (await recordScan(dctx(), { trigger: "console", actor: `user:${principal.user.email}` }))!;
+      // After the post, a redirect: reloading the page does not scan again.
+      return isApi(c) ? c.json({ scan: r.scanId, tables: r.result.tables.length, findings: r.result.findings.length, new: r.newFindings.length, notRead: r.result.notRead, notified: r.notified }) : c.redirect(`/admin/discovery?scanned=${r.scanId}`, 303);
+    },
+  );
+  routes.add(
+    { method: "post", path: "/admin/discovery/findings/:id/dismiss", summary: "Dismiss a finding with the reason it needs nothing (audited; it stays dismissed)", tags: ["admin"], access: "admin", role: "officer", params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ reason: z.string().max(1000) }), responses: { 200: { description: "JSON" }, 303: { description: "Form: back" }, 400: { description: "No reason, or already dismissed" }, 404: { description: "No such finding" } } },
+    async (c, { params, body, principal }) => {
+      try {
+        const f = await dismissFinding(dctx(), params.id, `user:${principal.user.email}`, body.reason);
+        return isApi(c) ? c.json({ finding: f }) : c.redirect("/admin/discovery", 303);
+      } catch (err) {
+        if (!(err instanceof DiscoveryError)) throw err;
+        if (err.code === "NOT_FOUND") throw new HttpError(404, "not_found", err.message);
+        return isApi(c) ? Promise.reject(new HttpError(400, "invalid_dismissal", err.message)) : discoveryPage(c, principal, { error: err.message });
+      }
+    },
   );
 
   // --- retention ---------------------------------------------------------

@@ -9,6 +9,7 @@ import { previousPublished, publishDeclaration } from "../notice/index.js";
 import { announceSubProcessorChanges, remindExpiringAgreements, type GovernanceContext } from "../governance/index.js";
 import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { startRetentionSchedule } from "../retention/index.js";
+import { startDiscoverySchedule } from "../discovery/index.js";
 import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
 import { openStore, type Store, type StoreOptions } from "../store/index.js";
 import { createApp, type PledgeApp } from "./app.js";
@@ -175,6 +176,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         { onReport: (r) => logger.info({ binding: r.binding, due: r.due, deleted: r.deleted, masked: r.masked, blocked: r.blocked, remaining: r.remaining }, "retention sweep"), onError: (binding, err) => logger.error({ binding, err: (err as Error).message }, "retention sweep failed") },
       )
     : undefined;
+  // Scans run on the declaration's schedule (weekly by default); the first server to claim a slot scans it.
+  const stopDiscovery = worker
+    ? startDiscoverySchedule(
+        { store, declaration: () => options.declaration.declaration, env, cwd: options.cwd ?? process.cwd(), clock: () => new Date(), mailer },
+        { onScan: (r) => logger.info({ scan: r.scanId, tables: r.result.tables.length, new: r.newFindings.length }, "discovery scan"), onError: (err) => logger.error({ err: (err as Error).message }, "discovery scan failed") },
+      )
+    : undefined;
   logger.info({ url, worker: !!worker, mail: mailer.mode }, "listening");
   return {
     url,
@@ -185,6 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: async () => {
       if (sweeper) clearInterval(sweeper);
       stopRetention?.();
+      stopDiscovery?.();
       await announcing;
       await worker?.stop();
       await new Promise<void>((r) => server.close(() => r()));

@@ -470,7 +470,46 @@ export interface GovIncidentRecipientTable {
   jurisdiction: string | null;
 }
 
+export interface DiscoveryScanTable {
+  id: Generated<number>;
+  /** cli, schedule, console */
+  trigger: string;
+  /** A scheduled scan's time slot: the first server to claim it scans, the others skip. */
+  slot: string | null;
+  started_at: string;
+  finished_at: string | null;
+  tables: number;
+  /** Findings open (seen and not dismissed) after the scan, and how many of them it found first. */
+  findings: number;
+  new_findings: number;
+  /** JSON: per system, tables scanned, findings open, or the error that stopped it. */
+  systems: string;
+}
+
+export interface DiscoveryFindingTable {
+  id: Generated<number>;
+  /** rule, system, place and category: the same finding in the next scan has the same key. */
+  key: string;
+  system: string;
+  rule: string;
+  severity: string;
+  /** JSON: the path in the declaration. */
+  path: string;
+  message: string;
+  fragment: string | null;
+  first_seen: string;
+  last_seen: string;
+  /** The scan that saw it last: a finding the latest scan of its system did not see is gone. */
+  last_scan: number;
+  dismissed_by: string | null;
+  dismissed_at: string | null;
+  dismiss_reason: string | null;
+  notified_at: string | null;
+}
+
 export interface Database {
+  discovery_scans: DiscoveryScanTable;
+  discovery_findings: DiscoveryFindingTable;
   gov_counterparties: GovCounterpartyTable;
   gov_access_requests: GovAccessRequestTable;
   gov_sessions: GovSessionTable;

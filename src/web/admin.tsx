@@ -45,7 +45,7 @@ export const Csrf: FC<{ token?: string }> = ({ token }) => (token ? <input type=
 
 export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
   <nav aria-label="Console">
-    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · <a href="/admin/retention">Retention</a> · <a href="/admin/governance">Governance</a> · signed in as {user}{" "}
+    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · <a href="/admin/retention">Retention</a> · <a href="/admin/discovery">Discovery</a> · <a href="/admin/governance">Governance</a> · signed in as {user}{" "}
     <form class="inline" method="post" action="/admin/logout">
       <Csrf token={csrf} />
       <button type="submit">Sign out</button>

@@ -5,4 +5,5 @@ export { requestFormHtml, verifyPageHtml, statusPageHtml, messagePageHtml, RIGHT
 export { loginPageHtml, requestListHtml, requestDetailHtml } from "./admin.js";
 export { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, unsubscribePageHtml, newsletterPreferencesHtml, consentConsoleHtml } from "./consent.js";
 export { retentionPageHtml } from "./retention.js";
+export { discoveryPageHtml } from "./discovery.js";
 export * from "./governance.js";

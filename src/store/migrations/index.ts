@@ -10,6 +10,7 @@ import { redactMailProof } from "./0007-redact-mail-proof.js";
 import { appeals } from "./0008-appeals.js";
 import { retention } from "./0009-retention.js";
 import { governance } from "./0010-governance.js";
+import { discovery } from "./0011-discovery.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0008-appeals": appeals,
   "0009-retention": retention,
   "0010-governance": governance,
+  "0011-discovery": discovery,
 };
 
 /** A Kysely migration provider over the migrations above. */
