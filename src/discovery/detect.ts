@@ -23,7 +23,7 @@ const isEmail = isEmailModule.default;
 const isCreditCard = isCreditCardModule.default;
 
 /** What a detector finds. */
-export type EntityType = "email" | "phone" | "ip" | "card" | "iban" | "ssn" | "nino" | "dob" | "geo" | "name" | "address";
+export type EntityType = "email" | "phone" | "ip" | "card" | "iban" | "ssn" | "nino" | "national_id" | "dob" | "geo" | "name" | "address";
 
 /** The declaration's data category for each entity. */
 export const ENTITY_CATEGORY: Readonly<Record<EntityType, string>> = {
@@ -34,6 +34,7 @@ export const ENTITY_CATEGORY: Readonly<Record<EntityType, string>> = {
   iban: "user.financial.bank_account",
   ssn: "user.government_id",
   nino: "user.government_id",
+  national_id: "user.government_id",
   dob: "user.date_of_birth",
   geo: "user.location.precise",
   name: "user.name",
@@ -89,6 +90,8 @@ const CANDIDATES = new RegExp(
     String.raw`(?<ipv6>(?<![\w:.-])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w.-]|:[\w:]))`,
     // IPv4
     String.raw`(?<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d))`,
+    // national identifiers with a fixed shape: Brazil's CPF, Sweden's personnummer, Spain's DNI and NIE, France's NIR
+    String.raw`(?<natid>(?<![\w.-])(?:\d{3}\.\d{3}\.\d{3}-\d{2}|(?:19|20)?\d{6}[-+]\d{4}|[XYZ]?\d{7,8}-?[A-Z]|[12] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2})(?![\w-]))`,
     // US SSN, written with dashes or spaces
     String.raw`(?<ssn>\b\d{3}[- ]\d{2}[- ]\d{4}\b)`,
     // UK NINO
@@ -105,6 +108,107 @@ const CANDIDATES = new RegExp(
 
 /** Order and reference numbers, versions and times that share a shape with personal data. */
 const DECOY_BEFORE = /(?:order|ord|invoice|inv|ticket|ref|reference|case|tracking|sku|build|version|ver|v|release|id|uuid|#|no\.|nr\.?|nummer|número|numéro|commande|bestellung|pedido|ordine)\W{0,3}$/i;
+
+// ---- national identifiers with check digits, for the jurisdictions served --------------------------------
+
+/** Luhn over a string of digits. */
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Sweden's personnummer (and samordningsnummer, day + 60): a real date and the Luhn check over the ten digits (Skatteverket SKV 704). */
+function validPersonnummer(v: string): boolean {
+  const d = v.replace(/[-+]/g, "");
+  const ten = d.length === 12 ? d.slice(2) : d;
+  const [mm, dd] = [Number(ten.slice(2, 4)), Number(ten.slice(4, 6)) % 60];
+  return ten.length === 10 && mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31 && luhn(ten);
+}
+
+/** Spain's DNI (8 digits) and NIE (X, Y or Z and 7 digits): the letter is the number mod 23 (Real Decreto 1553/2005). */
+function validDni(v: string): boolean {
+  const s = v.replace(/[-\s]/g, "").toUpperCase();
+  const m = /^([XYZ]?)(\d{7,8})([A-Z])$/.exec(s);
+  if (!m || (m[1] ? m[2].length !== 7 : m[2].length !== 8)) return false;
+  const n = Number(`${m[1] ? "XYZ".indexOf(m[1]) : ""}${m[2]}`);
+  return "TRWAGMYFPDXBNJZSQVHLCKE"[n % 23] === m[3];
+}
+
+/** France's NIR (numéro de sécurité sociale): 13 characters and a key of 97 − (number mod 97); Corsica's 2A and 2B read as 19 and 18. */
+function validNir(v: string): boolean {
+  const s = v.replace(/\s/g, "").toUpperCase();
+  if (!/^[12]\d{4}(?:\d{2}|2A|2B)\d{6}\d{2}$/.test(s)) return false;
+  const body = s.slice(0, 13).replace("2A", "19").replace("2B", "18");
+  return 97 - Number(BigInt(body) % 97n) === Number(s.slice(13));
+}
+
+/** Brazil's CPF: two check digits mod 11; all digits alike is not a number the Receita issues. */
+function validCpf(v: string): boolean {
+  const d = v.replace(/\D/g, "");
+  if (d.length !== 11 || /^(\d)\1{10}$/.test(d)) return false;
+  const check = (n: number) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Number(d[i]) * (n + 1 - i);
+    const r = (sum * 10) % 11;
+    return (r === 10 ? 0 : r) === Number(d[n]);
+  };
+  return check(9) && check(10);
+}
+
+/** The Netherlands' BSN: nine digits passing the 11-proof (the last weighed −1). */
+function validBsn(v: string): boolean {
+  const d = v.replace(/\D/g, "");
+  if (d.length !== 9) return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(d[i]) * (9 - i);
+  return (sum - Number(d[8])) % 11 === 0 && d !== "000000000";
+}
+
+/** Canada's SIN: nine digits passing Luhn; 0 and 8 are not issued as first digits. */
+function validSin(v: string): boolean {
+  const d = v.replace(/\D/g, "");
+  return d.length === 9 && !/^[08]/.test(d) && luhn(d);
+}
+
+/** Germany's Steuerliche Identifikationsnummer: eleven digits, no leading 0, ISO 7064 MOD 11,10 check digit. */
+function validSteuerId(v: string): boolean {
+  const d = v.replace(/\D/g, "");
+  if (d.length !== 11 || d[0] === "0") return false;
+  let product = 10;
+  for (let i = 0; i < 10; i++) {
+    let sum = (Number(d[i]) + product) % 10;
+    if (sum === 0) sum = 10;
+    product = (sum * 2) % 11;
+  }
+  return (11 - product) % 10 === Number(d[10]);
+}
+
+/** Which fixed-shape identifier a candidate is, where its country is served. */
+function fixedId(v: string, regions: readonly string[]): string | undefined {
+  const served = (c: string) => regions.includes(c);
+  if (served("BR") && /^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(v) && validCpf(v)) return "Brazil's CPF check digits";
+  if (served("SE") && /^\d{6,8}[-+]\d{4}$/.test(v) && validPersonnummer(v)) return "Sweden's personnummer: a date and the Luhn check";
+  if (served("ES") && /^[XYZ]?\d{7,8}-?[A-Z]$/.test(v) && validDni(v)) return "Spain's DNI or NIE letter";
+  if (served("FR") && /^[12]/.test(v) && validNir(v)) return "France's NIR key";
+  return undefined;
+}
+
+/** Identifiers that are bare digits, read as such only after their name (the BSN, the SIN, the Steuer-ID). */
+function namedId(v: string, before: string, regions: readonly string[]): string | undefined {
+  const served = (c: string) => regions.includes(c);
+  if (served("NL") && /\b(?:bsn|burgerservicenummer|sofinummer)\W{0,12}$/i.test(before) && validBsn(v)) return "the Netherlands' BSN 11-proof, after its name";
+  if (served("CA") && /\b(?:sin|social insurance(?: number)?|nas|num[ée]ro d'assurance sociale)\W{0,12}$/i.test(before) && validSin(v)) return "Canada's SIN Luhn check, after its name";
+  if (served("DE") && /\b(?:steuer-?id|steueridentifikationsnummer|idnr|tax id)\W{0,12}$/i.test(before) && validSteuerId(v)) return "Germany's Steuer-ID check digit, after its name";
+  return undefined;
+}
 
 /** US SSN rules: no 000, 666 or 9xx area, no 00 group, no 0000 serial (SSA), and the numbers printed in advertising. */
 function validSsn(s: string): boolean {
@@ -190,16 +294,30 @@ export function detect(text: string, options: DetectOptions = {}): Detection[] {
       if (ipaddr.IPv6.isValid(addr)) push("ip", s, s + addr.length, 0.97, "a valid IPv6 address");
     } else if (g.ipv4 !== undefined) {
       if (ipaddr.IPv4.isValidFourPartDecimal(v) && !DECOY_BEFORE.test(before(s))) push("ip", s, e, 0.97, "a valid IPv4 address");
+    } else if (g.natid !== undefined) {
+      const why = fixedId(v, regions);
+      if (why) push("national_id", s, e, 0.95, why);
+      else if (/^[+(\d]/.test(v) && !DECOY_BEFORE.test(before(s)) && phoneOf(v, regions)) push("phone", s, e, 0.9, "a valid phone number");
     } else if (g.ssn !== undefined) {
       if (validSsn(v) && !DECOY_BEFORE.test(before(s))) push("ssn", s, e, 0.95, "SSA number rules");
     } else if (g.nino !== undefined) {
       if (validNino(v.replace(/ /g, ""))) push("nino", s, e, 0.95, "HMRC prefix and suffix rules");
     } else if (g.card !== undefined) {
+      const named = namedId(v, before(s), regions); // before the decoy words: "Steuer-ID" ends in one
+      if (named) {
+        push("national_id", s, e, 0.95, named);
+        continue;
+      }
       if (DECOY_BEFORE.test(before(s))) continue;
       const digits = v.replace(/[ -]/g, "");
       if (isCreditCard(digits)) push("card", s, e, 0.98, "issuer prefix and Luhn check");
       else if (digits.length <= 12 && phoneOf(v, regions)) push("phone", s, e, 0.9, "a valid phone number"); // longer: a card number that fails its check
     } else if (g.phone !== undefined) {
+      const named = namedId(v.trim(), before(s), regions);
+      if (named) {
+        push("national_id", s, e, 0.95, named);
+        continue;
+      }
       if (DECOY_BEFORE.test(before(s))) continue;
       if (phoneOf(v.trim(), regions)) {
         const ctx = PHONE_WORDS.test(before(s));
@@ -252,7 +370,8 @@ export function maskValue(type: EntityType, value: string): string {
     case "card":
     case "iban":
     case "ssn":
-    case "nino": {
+    case "nino":
+    case "national_id": {
       const keep = type === "phone" ? 2 : 4;
       let seen = 0;
       const digits = value.replace(/[^0-9A-Za-z]/g, "").length;

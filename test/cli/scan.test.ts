@@ -147,3 +147,56 @@ systems:
     assert.match(alone.stderr, /--scan reads the systems: use it with --live/);
   });
 });
+
+describe("pledge scan --record and pledge findings", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pledge-cli-findings-"));
+  const yaml = join(dir, "pledge.yaml");
+  const env = { PLEDGE_SQLITE_PATH: join(dir, "pledge.db"), PLEDGE_SECRET: "s" };
+  before(async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const db = new Database(join(dir, "app.db"));
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL); CREATE TABLE leads (id INTEGER PRIMARY KEY, contact TEXT)");
+    for (let i = 1; i <= 20; i++) db.prepare("INSERT INTO leads VALUES (?, ?)").run(i, `lead${i}@mail.example`);
+    db.close();
+    writeFileSync(
+      yaml,
+      `version: "1"
+effectiveDate: 2026-01-01
+organization: { name: App GmbH, roles: [controller], country: DE, contact: { email: p@app.example }, jurisdictions: [EU] }
+purposes:
+  app: { name: App, legalBasis: contract, dataCategories: [user.contact.email], dataSubjects: [customer], systems: [app], retention: r }
+retention: { r: { period: 1 year, from: collection, action: delete } }
+rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.example }] }
+systems:
+  app:
+    name: App
+    connector: { engine: sqlite, path: ${join(dir, "app.db")} }
+    datasets:
+      users:
+        fields: { id: { primaryKey: true }, email: { category: user.contact.email, identity: email } }
+`,
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("records the scan, tells the officer once, lists the finding, dismisses it with a reason and keeps it dismissed", async () => {
+    const first = await runCli(["scan", yaml, "--record"], env, { cwd: dir });
+    assert.equal(first.code, 1);
+    assert.match(first.stderr, /recorded as scan 1: 1 new finding \(mail sent\)/);
+    const again = await runCli(["scan", yaml, "--record"], env, { cwd: dir });
+    assert.match(again.stderr, /recorded as scan 2: 0 new findings/);
+    const list = await runCli(["findings"], env, { cwd: dir });
+    assert.match(list.stdout, /#1 open warning \[scan-undeclared\] first seen \d{4}-\d{2}-\d{2}, last \d{4}-\d{2}-\d{2}: app: the table leads holds personal data/);
+    assert.match(list.stdout, /1 finding open/);
+    const noReason = await runCli(["findings", "dismiss", "1"], env, { cwd: dir });
+    assert.equal(noReason.code, 2);
+    assert.match(noReason.stderr, /dismiss needs --reason/);
+    const dismissed = await runCli(["findings", "dismiss", "1", "--reason", "a test table, dropped after the migration"], env, { cwd: dir });
+    assert.equal(dismissed.code, 0, dismissed.stderr);
+    assert.match(dismissed.stdout, /finding 1 dismissed: a test table, dropped after the migration/);
+    await runCli(["scan", yaml, "--record"], env, { cwd: dir });
+    const after = await runCli(["findings", "--status", "all"], env, { cwd: dir });
+    assert.match(after.stdout, /#1 dismissed .* — dismissed by cli:\S+: a test table, dropped after the migration/);
+    assert.match((await runCli(["findings", "dismiss", "7", "--reason", "x y z"], env, { cwd: dir })).stderr, /pledge findings: no finding 7/);
+  });
+});

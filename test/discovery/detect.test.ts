@@ -55,6 +55,25 @@ describe("detectors", () => {
     assert.deepEqual(types("Dear Maria Garcia,"), ["name:Maria Garcia"]);
   });
 
+  it("national identifiers with check digits, for the countries served, and only where a name says so for bare digits", () => {
+    const at = (text: string, r: string[]) => detect(text, { regions: r }).map((d) => `${d.type}:${text.slice(d.start, d.end)}`);
+    assert.deepEqual(at("personnummer 811228-9874", ["SE"]), ["national_id:811228-9874"]);
+    assert.deepEqual(at("personnummer 811228-9875", ["SE"]), [], "a wrong Luhn digit");
+    assert.deepEqual(at("DNI 12345678Z, NIE X1234567L", ["ES"]), ["national_id:12345678Z", "national_id:X1234567L"]);
+    assert.deepEqual(at("DNI 12345678A", ["ES"]), [], "a wrong letter");
+    assert.deepEqual(at("NIR 1 85 05 78 006 084 91", ["FR"]), ["national_id:1 85 05 78 006 084 91"]);
+    assert.deepEqual(at("NIR 1 85 05 78 006 084 92", ["FR"]), []);
+    assert.deepEqual(at("CPF 529.982.247-25", ["BR"]), ["national_id:529.982.247-25"]);
+    assert.deepEqual(at("CPF 111.111.111-11", ["BR"]), []);
+    assert.deepEqual(at("BSN 111222333", ["NL"]), ["national_id:111222333"]);
+    assert.deepEqual(at("invoice 111222333", ["NL"]), [], "nine digits without the BSN's name are not a BSN");
+    assert.deepEqual(at("SIN 130 692 544", ["CA"]), ["national_id:130 692 544"]);
+    assert.deepEqual(at("SIN 046 454 286", ["CA"]), [], "0 is not a first digit the CRA issues to people");
+    assert.deepEqual(at("Steuer-ID 86095742719", ["DE"]), ["national_id:86095742719"]);
+    assert.deepEqual(at("Steuer-ID 86095742718", ["DE"]), []);
+    assert.deepEqual(at("DNI 12345678Z", ["DE"]), [], "Spain's DNI is not looked for where Spain is not served");
+  });
+
   it("a masked example never holds the value: at most a first letter and the last digits", () => {
     assert.equal(maskValue("email", "anna@example.net"), "a***@e***.net");
     assert.equal(maskValue("card", "4111 1111 1111 1111"), "**** **** **** 1111");
