@@ -79,6 +79,25 @@ describe("pledge scan FILE… and pledge redact", () => {
   });
 });
 
+/** A declaration of one SQLite system whose only declared dataset is `users` (id, email): the rest of the file is undeclared. */
+function appDeclaration(path: string, categories: string[]): string {
+  return `version: "1"
+effectiveDate: 2026-01-01
+organization: { name: App GmbH, roles: [controller], country: DE, contact: { email: p@app.example }, jurisdictions: [EU] }
+purposes:
+  app: { name: App, legalBasis: contract, dataCategories: [${categories.join(", ")}], dataSubjects: [customer], systems: [app], retention: r }
+retention: { r: { period: 1 year, from: collection, action: delete } }
+rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.example }] }
+systems:
+  app:
+    name: App
+    connector: { engine: sqlite, path: ${path} }
+    datasets:
+      users:
+        fields: { id: { primaryKey: true }, email: { category: user.contact.email, identity: email } }
+`;
+}
+
 describe("pledge scan [pledge.yaml] and pledge check --live --scan", () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-cli-scansys-"));
   const yaml = join(dir, "pledge.yaml");
@@ -95,21 +114,7 @@ describe("pledge scan [pledge.yaml] and pledge check --live --scan", () => {
     db.close();
     writeFileSync(
       yaml,
-      `version: "1"
-effectiveDate: 2026-01-01
-organization: { name: App GmbH, roles: [controller], country: DE, contact: { email: p@app.example }, jurisdictions: [EU] }
-purposes:
-  app: { name: App, legalBasis: contract, dataCategories: [user.contact.email, user.contact.phone_number], dataSubjects: [customer], systems: [app], retention: r }
-retention: { r: { period: 1 year, from: collection, action: delete } }
-rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.example }] }
-systems:
-  app:
-    name: App
-    connector: { engine: sqlite, path: ${join(dir, "app.db")} }
-    datasets:
-      users:
-        fields: { id: { primaryKey: true }, email: { category: user.contact.email, identity: email } }
-`,
+      appDeclaration(join(dir, "app.db"), ["user.contact.email", "user.contact.phone_number"]),
     );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -160,21 +165,7 @@ describe("pledge scan --record and pledge findings", () => {
     db.close();
     writeFileSync(
       yaml,
-      `version: "1"
-effectiveDate: 2026-01-01
-organization: { name: App GmbH, roles: [controller], country: DE, contact: { email: p@app.example }, jurisdictions: [EU] }
-purposes:
-  app: { name: App, legalBasis: contract, dataCategories: [user.contact.email], dataSubjects: [customer], systems: [app], retention: r }
-retention: { r: { period: 1 year, from: collection, action: delete } }
-rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.example }] }
-systems:
-  app:
-    name: App
-    connector: { engine: sqlite, path: ${join(dir, "app.db")} }
-    datasets:
-      users:
-        fields: { id: { primaryKey: true }, email: { category: user.contact.email, identity: email } }
-`,
+      appDeclaration(join(dir, "app.db"), ["user.contact.email"]),
     );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
