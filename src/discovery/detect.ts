@@ -2,9 +2,9 @@
  * Detectors: personal data in free text and in column values.
  *
  * One pass of one regular expression finds candidates; each is then validated
- * by a library made for it (validator's `isEmail` and `isCreditCard`, ipaddr.js,
- * ibantools, libphonenumber-js) or by the identifier's own rules (US SSN ranges,
- * UK NINO prefixes). Dates of birth are dates with a birth word before them.
+ * by a library made for it (validator's `isEmail`, `isCreditCard` and `isTaxID`,
+ * ipaddr.js, ibantools, libphonenumber-js) or by the identifier's own rules (US
+ * SSN ranges, UK NINO prefixes, France's NIR key). Dates of birth are dates with a birth word before them.
  * Names and postal addresses are found by context and lexicons only: see
  * docs/discovery.md for how well.
  *
@@ -16,11 +16,13 @@ import { electronicFormatIBAN, isValidIBAN } from "ibantools";
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import isCreditCardModule from "validator/lib/isCreditCard.js";
 import isEmailModule from "validator/lib/isEmail.js";
+import isTaxIDModule from "validator/lib/isTaxID.js";
 import { FIRST_NAMES } from "./lexicon.js";
 
 // validator is CommonJS: its default export is the function, typed as `.default`.
 const isEmail = isEmailModule.default;
 const isCreditCard = isCreditCardModule.default;
+const isTaxID = isTaxIDModule.default;
 
 /** What a detector finds. */
 export type EntityType = "email" | "phone" | "ip" | "card" | "iban" | "ssn" | "nino" | "national_id" | "dob" | "geo" | "name" | "address";
@@ -110,37 +112,10 @@ const CANDIDATES = new RegExp(
 const DECOY_BEFORE = /(?:order|ord|invoice|inv|ticket|ref|reference|case|tracking|sku|build|version|ver|v|release|id|uuid|#|no\.|nr\.?|nummer|número|numéro|commande|bestellung|pedido|ordine)\W{0,3}$/i;
 
 // ---- national identifiers with check digits, for the jurisdictions served --------------------------------
-
-/** Luhn over a string of digits. */
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** Sweden's personnummer (and samordningsnummer, day + 60): a real date and the Luhn check over the ten digits (Skatteverket SKV 704). */
-function validPersonnummer(v: string): boolean {
-  const d = v.replace(/[-+]/g, "");
-  const ten = d.length === 12 ? d.slice(2) : d;
-  const [mm, dd] = [Number(ten.slice(2, 4)), Number(ten.slice(4, 6)) % 60];
-  return ten.length === 10 && mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31 && luhn(ten);
-}
-
-/** Spain's DNI (8 digits) and NIE (X, Y or Z and 7 digits): the letter is the number mod 23 (Real Decreto 1553/2005). */
-function validDni(v: string): boolean {
-  const s = v.replace(/[-\s]/g, "").toUpperCase();
-  const m = /^([XYZ]?)(\d{7,8})([A-Z])$/.exec(s);
-  if (!m || (m[1] ? m[2].length !== 7 : m[2].length !== 8)) return false;
-  const n = Number(`${m[1] ? "XYZ".indexOf(m[1]) : ""}${m[2]}`);
-  return "TRWAGMYFPDXBNJZSQVHLCKE"[n % 23] === m[3];
-}
+// validator's isTaxID checks each country's own rules: Sweden's personnummer (a date and Luhn), Spain's DNI and
+// NIE (the letter mod 23), Brazil's CPF (two check digits), the Netherlands' BSN (11-proof), Canada's SIN
+// (Luhn), Germany's Steuer-ID (ISO 7064 MOD 11,10). France's NIR is not a tax number, so its key is checked here.
+const taxId = (v: string, locale: string) => isTaxID(v.replace(/[\s.-]/g, ""), locale);
 
 /** France's NIR (numéro de sécurité sociale): 13 characters and a key of 97 − (number mod 97); Corsica's 2A and 2B read as 19 and 18. */
 function validNir(v: string): boolean {
@@ -150,53 +125,13 @@ function validNir(v: string): boolean {
   return 97 - Number(BigInt(body) % 97n) === Number(s.slice(13));
 }
 
-/** Brazil's CPF: two check digits mod 11; all digits alike is not a number the Receita issues. */
-function validCpf(v: string): boolean {
-  const d = v.replace(/\D/g, "");
-  if (d.length !== 11 || /^(\d)\1{10}$/.test(d)) return false;
-  const check = (n: number) => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += Number(d[i]) * (n + 1 - i);
-    const r = (sum * 10) % 11;
-    return (r === 10 ? 0 : r) === Number(d[n]);
-  };
-  return check(9) && check(10);
-}
-
-/** The Netherlands' BSN: nine digits passing the 11-proof (the last weighed −1). */
-function validBsn(v: string): boolean {
-  const d = v.replace(/\D/g, "");
-  if (d.length !== 9) return false;
-  let sum = 0;
-  for (let i = 0; i < 8; i++) sum += Number(d[i]) * (9 - i);
-  return (sum - Number(d[8])) % 11 === 0 && d !== "000000000";
-}
-
-/** Canada's SIN: nine digits passing Luhn; 0 and 8 are not issued as first digits. */
-function validSin(v: string): boolean {
-  const d = v.replace(/\D/g, "");
-  return d.length === 9 && !/^[08]/.test(d) && luhn(d);
-}
-
-/** Germany's Steuerliche Identifikationsnummer: eleven digits, no leading 0, ISO 7064 MOD 11,10 check digit. */
-function validSteuerId(v: string): boolean {
-  const d = v.replace(/\D/g, "");
-  if (d.length !== 11 || d[0] === "0") return false;
-  let product = 10;
-  for (let i = 0; i < 10; i++) {
-    let sum = (Number(d[i]) + product) % 10;
-    if (sum === 0) sum = 10;
-    product = (sum * 2) % 11;
-  }
-  return (11 - product) % 10 === Number(d[10]);
-}
-
 /** Which fixed-shape identifier a candidate is, where its country is served. */
 function fixedId(v: string, regions: readonly string[]): string | undefined {
   const served = (c: string) => regions.includes(c);
-  if (served("BR") && /^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(v) && validCpf(v)) return "Brazil's CPF check digits";
-  if (served("SE") && /^\d{6,8}[-+]\d{4}$/.test(v) && validPersonnummer(v)) return "Sweden's personnummer: a date and the Luhn check";
-  if (served("ES") && /^[XYZ]?\d{7,8}-?[A-Z]$/.test(v) && validDni(v)) return "Spain's DNI or NIE letter";
+  if (served("BR") && /^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(v) && taxId(v, "pt-BR")) return "Brazil's CPF check digits";
+  // the ten-digit form with its separator; a twelve-digit one is read without the century
+  if (served("SE") && /^\d{6,8}[-+]\d{4}$/.test(v) && taxId(v.length > 11 ? v.slice(2) : v, "sv-SE")) return "Sweden's personnummer: a date and the Luhn check";
+  if (served("ES") && /^[XYZ]?\d{7,8}-?[A-Z]$/.test(v) && taxId(v, "es-ES")) return "Spain's DNI or NIE letter";
   if (served("FR") && /^[12]/.test(v) && validNir(v)) return "France's NIR key";
   return undefined;
 }
@@ -204,9 +139,9 @@ function fixedId(v: string, regions: readonly string[]): string | undefined {
 /** Identifiers that are bare digits, read as such only after their name (the BSN, the SIN, the Steuer-ID). */
 function namedId(v: string, before: string, regions: readonly string[]): string | undefined {
   const served = (c: string) => regions.includes(c);
-  if (served("NL") && /\b(?:bsn|burgerservicenummer|sofinummer)\W{0,12}$/i.test(before) && validBsn(v)) return "the Netherlands' BSN 11-proof, after its name";
-  if (served("CA") && /\b(?:sin|social insurance(?: number)?|nas|num[ée]ro d'assurance sociale)\W{0,12}$/i.test(before) && validSin(v)) return "Canada's SIN Luhn check, after its name";
-  if (served("DE") && /\b(?:steuer-?id|steueridentifikationsnummer|idnr|tax id)\W{0,12}$/i.test(before) && validSteuerId(v)) return "Germany's Steuer-ID check digit, after its name";
+  if (served("NL") && /\b(?:bsn|burgerservicenummer|sofinummer)\W{0,12}$/i.test(before) && taxId(v, "nl-NL")) return "the Netherlands' BSN 11-proof, after its name";
+  if (served("CA") && /\b(?:sin|social insurance(?: number)?|nas|num[ée]ro d'assurance sociale)\W{0,12}$/i.test(before) && !/^[08]/.test(v) && taxId(v, "en-CA")) return "Canada's SIN Luhn check, after its name";
+  if (served("DE") && /\b(?:steuer-?id|steueridentifikationsnummer|idnr|tax id)\W{0,12}$/i.test(before) && taxId(v, "de-DE")) return "Germany's Steuer-ID check digit, after its name";
   return undefined;
 }
 
