@@ -328,19 +328,26 @@ async function cmdTokens(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** The mailer of a command that sends: SMTP from PLEDGE_SMTP_URL, else files in .pledge/outbox. */
+async function cliMailer(d: LoadedDeclaration["declaration"], io: Io) {
+  const { createMailer } = await import("../mail/index.js");
+  const { mailSender } = await import("../server/index.js");
+  return createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: mailSender(d, io.env), outboxDir: ".pledge/outbox" });
+}
+
 async function cmdWorker(args: string[], io: Io): Promise<number> {
   const { positionals } = parse(args, {});
   const declaration = await loadDeclaration(declarationPath(positionals[0], io));
   const { startWorker } = await import("../requests/index.js");
-  const { createMailer } = await import("../mail/index.js");
-  const { settingsFromEnv, mailSender } = await import("../server/index.js");
+  const { settingsFromEnv } = await import("../server/index.js");
   const store = await openStore(storeOptions(io));
   const d = declaration.declaration;
+  const mailer = await cliMailer(d, io);
   const worker = startWorker(
     {
       store,
       declaration: () => d,
-      mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: mailSender(d, io.env), outboxDir: ".pledge/outbox" }),
+      mailer,
       publicUrl: io.env.PLEDGE_PUBLIC_URL ?? "",
       env: io.env,
       cwd: process.cwd(),
@@ -357,7 +364,7 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
   );
   const { startDiscoverySchedule } = await import("../discovery/index.js");
   const stopDiscovery = startDiscoverySchedule(
-    { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: mailSender(d, io.env), outboxDir: ".pledge/outbox" }) },
+    { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer },
     { onScan: (r) => io.err(`discovery: scan ${r.scanId}: ${r.result.tables.length} tables, ${r.newFindings.length} new findings`), onError: (err) => io.err(`discovery: FAILED: ${(err as Error).message}`) },
   );
   io.err(`pledge worker running tasks, retention sweeps and scheduled scans for ${d.organization.name}; stop with Ctrl-C`);
@@ -518,8 +525,8 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
   throw new UsageError(`unknown retention command '${sub ?? ""}' (plan, run, verify, hold, holds, lift)`);
 }
 
-/** Phone regions from `--regions`, else the declaration's (when one is found), else US, GB and DE. */
-async function regionsFor(flag: string | undefined, io: Io): Promise<string[]> {
+/** Phone regions from `--regions`, else the declaration's (when one is found); none leaves the detectors' default. */
+async function regionsFor(flag: string | undefined, io: Io): Promise<string[] | undefined> {
   if (flag) {
     const list = flag.split(",").map((r) => r.trim().toUpperCase());
     const bad = list.find((r) => !/^[A-Z]{2}$/.test(r));
@@ -530,10 +537,9 @@ async function regionsFor(flag: string | undefined, io: Io): Promise<string[]> {
   if (existsSync(path)) {
     const { declaration: d } = await loadDeclaration(path);
     const { phoneRegions } = await import("../discovery/index.js");
-    const regions = phoneRegions(d.organization.country, d.organization.jurisdictions);
-    if (regions.length) return regions;
+    return phoneRegions(d.organization.country, d.organization.jurisdictions);
   }
-  return ["US", "GB", "DE"];
+  return undefined;
 }
 
 function typesFor<T extends string>(flag: string | undefined, all: readonly T[]): T[] | undefined {
@@ -601,14 +607,12 @@ async function scanSystemsCli(positional: string | undefined, values: { format?:
   let r: Awaited<ReturnType<typeof d.scanSystems>>;
   if (values.record) {
     // Recorded: the findings kept with first and last seen, and the officer told of new ones.
-    const { createMailer } = await import("../mail/index.js");
-    const { mailSender } = await import("../server/index.js");
     const { userInfo } = await import("node:os");
     const store = await openStore(storeOptions(io));
     try {
       const decl = loaded.declaration;
       const recorded = (await d.recordScan(
-        { store, declaration: () => decl, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer: createMailer({ smtpUrl: io.env.PLEDGE_SMTP_URL, from: mailSender(decl, io.env), outboxDir: ".pledge/outbox" }) },
+        { store, declaration: () => decl, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer: await cliMailer(decl, io) },
         { trigger: "cli", actor: `cli:${io.env.USER ?? userInfo().username}`, ...options },
       ))!;
       r = recorded.result;

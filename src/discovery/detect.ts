@@ -56,7 +56,7 @@ export interface Detection {
 }
 
 export interface DetectOptions {
-  /** Regions for phone numbers written without a country code, from the declaration's jurisdictions (`DE`, `US`); the first is tried first. */
+  /** Regions for phone numbers written without a country code, from the declaration's jurisdictions (`DE`, `US`); the first is tried first. None: US, GB and DE. */
   regions?: readonly string[];
   /** Entity types to look for; all by default. */
   types?: readonly EntityType[];

@@ -188,7 +188,7 @@ const fits = (type: EntityType, category: string) => FITS[type].some((c) => cate
  * ```
  */
 export async function scanSystems(decl: Declaration, options: ScanOptions = {}): Promise<ScanResult> {
-  const regions = options.regions ?? (phoneRegions(decl.organization.country, decl.organization.jurisdictions).length ? phoneRegions(decl.organization.country, decl.organization.jurisdictions) : ["US", "GB", "DE"]);
+  const regions = options.regions ?? phoneRegions(decl.organization.country, decl.organization.jurisdictions); // none: the detectors' default
   const limit = options.sampleRows ?? 200;
   const result: ScanResult = { tables: [], findings: [], skipped: [], notRead: [] };
   const add = (rule: ScanRuleId, subject: string, path: (string | number)[], message: string, fragment?: string) => {
@@ -220,7 +220,8 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
           continue;
         }
         const columns = columnsOf(info, rows).flatMap((c) => classifyColumn(c, rows.map((r) => r[c]), regions));
-        const t: ScannedTable = { system: sid, table: info.name, ...(declaredDataset(decl, sid, info.name) ? { dataset: declaredDataset(decl, sid, info.name)! } : {}), method, sampled: rows.length, columns };
+        const dataset = declaredDataset(decl, sid, info.name);
+        const t: ScannedTable = { system: sid, table: info.name, ...(dataset ? { dataset } : {}), method, sampled: rows.length, columns };
         result.tables.push(t);
         scanned.push({ info, t });
       }
