@@ -90,9 +90,11 @@ export async function recordScan(ctx: DiscoveryContext, options: { trigger: stri
   const systems: Record<string, { tables: number; findings: number; error?: string }> = {};
   for (const s of scanned) systems[s] = { tables: result.tables.filter((t) => t.system === s).length, findings: result.findings.filter((f) => f.path[1] === s).length };
   for (const f of result.findings) if (f.rule === "scan-system-unreachable") systems[f.path[1] as string] = { tables: 0, findings: 1, error: f.message };
-  const open = (await listFindings(ctx, { status: "open" })).length;
-  await db.updateTable("discovery_scans").set({ finished_at: now, tables: result.tables.length, findings: open, new_findings: fresh.length, systems: JSON.stringify(systems) }).where("id", "=", scanId).execute();
-  const newFindings = fresh.length ? (await listFindings(ctx)).filter((f) => fresh.includes(f.id)) : [];
+  // Finished first: what is open is judged against this scan, so a finding it no longer saw is gone.
+  await db.updateTable("discovery_scans").set({ finished_at: now, tables: result.tables.length, new_findings: fresh.length, systems: JSON.stringify(systems) }).where("id", "=", scanId).execute();
+  const all = await listFindings(ctx);
+  await db.updateTable("discovery_scans").set({ findings: all.filter((f) => f.status === "open").length }).where("id", "=", scanId).execute();
+  const newFindings = all.filter((f) => fresh.includes(f.id));
   const notified = await notify(ctx, decl, newFindings);
   await appendAudit(ctx.store, { actor: options.actor, action: "discovery.scanned", subject: `scan:${scanId}`, data: { trigger: options.trigger, tables: result.tables.length, findings: result.findings.length, new: fresh.length, notRead: result.notRead.length, ...notified } }, ctx.clock());
   return { scanId, result, newFindings, notified };
@@ -142,9 +144,15 @@ async function notify(ctx: DiscoveryContext, decl: Declaration, found: readonly 
 export async function listFindings(ctx: Pick<DiscoveryContext, "store">, filter: { status?: StoredFinding["status"]; system?: string } = {}): Promise<StoredFinding[]> {
   const db = ctx.store.db;
   const rows = await db.selectFrom("discovery_findings").selectAll().orderBy("id", "desc").execute();
-  const latest = new Map<string, number>();
+  // The latest scan that read each system, and the latest that tried: a system it could not reach tells nothing
+  // of its data, so its findings stay as they were (only its own "unreachable" finding follows the attempts).
+  const latestRead = new Map<string, number>();
+  const latestTried = new Map<string, number>();
   for (const s of await db.selectFrom("discovery_scans").select(["id", "systems"]).where("finished_at", "is not", null).orderBy("id", "asc").execute()) {
-    for (const sys of Object.keys(JSON.parse(s.systems) as Record<string, unknown>)) latest.set(sys, s.id);
+    for (const [sys, r] of Object.entries(JSON.parse(s.systems) as Record<string, { error?: string }>)) {
+      latestTried.set(sys, s.id);
+      if (!r.error) latestRead.set(sys, s.id);
+    }
   }
   const out: StoredFinding[] = rows.map((r) => ({
     id: Number(r.id),
@@ -156,7 +164,7 @@ export async function listFindings(ctx: Pick<DiscoveryContext, "store">, filter:
     fragment: r.fragment,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
-    status: r.dismissed_at ? "dismissed" : Number(r.last_scan) >= (latest.get(r.system) ?? 0) ? "open" : "gone",
+    status: r.dismissed_at ? "dismissed" : Number(r.last_scan) >= ((r.rule === "scan-system-unreachable" ? latestTried : latestRead).get(r.system) ?? 0) ? "open" : "gone",
     dismissed: r.dismissed_at ? { by: r.dismissed_by ?? "", at: r.dismissed_at, reason: r.dismiss_reason ?? "" } : null,
     notifiedAt: r.notified_at,
   }));

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
@@ -120,6 +120,21 @@ systems:
     await recordScan(ctx, { trigger: "cli", actor: "cli:test" });
     const byTable = Object.fromEntries((await listFindings(ctx)).map((f) => [f.message.match(/the table (\w+)/)?.[1], f.status]));
     assert.deepEqual(byTable, { callbacks: "gone", leads: "dismissed" });
+    assert.equal((await scanHistory(ctx)).at(-1)?.findings, 0, "the scan counts what is open after it: nothing gone, nothing dismissed");
+  });
+
+  it("a system the scan could not reach leaves its findings open, never gone, and is a finding itself", async () => {
+    exec("CREATE TABLE callbacks2 (id INTEGER PRIMARY KEY, phone TEXT)");
+    for (let i = 1; i <= 20; i++) exec(`INSERT INTO callbacks2 VALUES (${i}, '+49 151 2345${7000 + i}')`);
+    await recordScan(ctx, { trigger: "cli", actor: "cli:test" });
+    renameSync(app, `${app}.away`);
+    try {
+      await recordScan(ctx, { trigger: "cli", actor: "cli:test" });
+    } finally {
+      renameSync(`${app}.away`, app);
+    }
+    const open = (await listFindings(ctx, { status: "open" })).map((f) => f.rule + ":" + (f.message.match(/the table (\w+)/)?.[1] ?? ""));
+    assert.deepEqual(open.sort(), ["scan-system-unreachable:", "scan-undeclared:callbacks2"]);
   });
 
   it("a scheduled slot is scanned by the first server that claims it; the other skips", async () => {
