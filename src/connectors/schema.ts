@@ -46,6 +46,8 @@ export interface SchemaSnapshot {
   engine: string;
   /** Every table (or file, or key pattern) found, by name. */
   tables: TableInfo[];
+  /** Set when the listing stopped short of everything (a bounded SCAN): what may be missing, and why. */
+  incomplete?: string;
 }
 
 /** Finds a table by name, as the engine folds names (SQL identifiers are compared case-insensitively when unquoted). */

@@ -209,7 +209,8 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
         continue;
       }
       await connector.ping();
-      const { tables } = await connector.introspect();
+      const { tables, incomplete } = await connector.introspect();
+      if (incomplete) result.notRead.push({ system: sid, table: "*", reason: incomplete });
       let done = 0;
       const scanned: { info: TableInfo; t: ScannedTable }[] = [];
       for (const info of tables) {

@@ -270,4 +270,14 @@ systems:
     assert.equal(await redis.exists(`${prefix}:cart:1003`), 0, "erasure reaches the declared key pattern");
     assert.equal(await redis.exists(`${prefix}:cart:1004`), 1, "and no one else's key");
   });
+
+  it("Redis: a keyspace larger than the listing reads is said, not passed over in silence", async (t) => {
+    if (skip) return t.skip(skip);
+    const bulk = redis.pipeline();
+    for (let i = 0; i < 10_000; i++) bulk.set(`${prefix}:bulk:${i}`, "x");
+    await bulk.exec();
+    const r = await scanSystems(parseDeclaration(yamlText).declaration, { env: { CACHE_URL: REDIS_URL }, cwd: dir, system: "cache" });
+    assert.deepEqual(r.notRead.filter((n) => n.table === "*").map((n) => n.system), ["cache"]);
+    assert.match(r.notRead.find((n) => n.table === "*")!.reason, /key patterns read from the first 10,\d{3} keys of a SCAN/);
+  });
 });

@@ -20,6 +20,9 @@ export function keyShape(key: string): string {
     .join(":");
 }
 
+/** How many keys a listing of patterns reads: enough for their shapes, bounded on a cache of millions. */
+const KEYS_FOR_PATTERNS = 10_000;
+
 function placeholders(pattern: string): string[] {
   return [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
 }
@@ -225,9 +228,14 @@ export function createRedisConnector(system: string, url: string, options: Conne
       // Without names, the patterns are read from the keys themselves: a SCAN of up to 10,000, each segment that
       // looks like an id (digits, a UUID, an email, hex) taken as a placeholder (`session:{id}`).
       const tables: TableInfo[] = [];
+      let incomplete: string | undefined;
       try {
         await ready();
-        if (!patterns) patterns = [...new Set((await scan(["*"], 10_000)).map(keyShape))].sort();
+        if (!patterns) {
+          const keys = await scan(["*"], KEYS_FOR_PATTERNS);
+          if (keys.length >= KEYS_FOR_PATTERNS) incomplete = `key patterns read from the first ${keys.length.toLocaleString("en")} keys of a SCAN; patterns whose keys all come later are not seen`;
+          patterns = [...new Set(keys.map(keyShape))].sort();
+        }
         for (const pattern of patterns) {
           const keys = await scan([pattern.replace(PLACEHOLDER, "*")], 1000);
           if (!keys.length) continue;
@@ -241,7 +249,7 @@ export function createRedisConnector(system: string, url: string, options: Conne
       } catch (err) {
         throw fail("sampling keys", err);
       }
-      return { engine: "redis", tables };
+      return { engine: "redis", tables, ...(incomplete ? { incomplete } : {}) };
     },
     async apply(mutations: readonly Mutation[]): Promise<MutationResult[]> {
       if (options.readOnly) throw new ConnectorError(system, "opened read-only: no writes");
