@@ -97,6 +97,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     pool.on("error", () => {
       /* idle client errors surface on the next query */
     });
+    // A client that is checked out between statements has no listener of the pool's: a PostgreSQL restart (or a
+    // dropped database) would end the process with an uncaught error. Its pending query still fails.
+    pool.on("connect", (client) => client.on("error", () => {}));
     const listener = createPgListener(url, local);
     store = {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),

@@ -62,3 +62,35 @@ it("a store that cannot be reached is a clear error that hides the password", as
   );
   await assert.rejects(() => openStore({ databaseUrl: "mysql://x@y/z" }), /PLEDGE_DATABASE_URL must be a postgres:\/\/ URL/);
 });
+
+it("a client held between statements when PostgreSQL ends its connection fails its next query, and the process lives on", async (t) => {
+  const { createPgDatabase, postgresUnavailable, PG_ADMIN_URL } = await import("../helpers/stores.js");
+  const why = await postgresUnavailable();
+  if (why) {
+    if (process.env.CI === "true") throw new Error(why);
+    return t.skip(why);
+  }
+  const { default: pg } = await import("pg");
+  const { sql } = await import("kysely");
+  const db = await createPgDatabase("conn_end");
+  const store = await openStore({ databaseUrl: db.url });
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown) => uncaught.push(err);
+  process.on("uncaughtException", onUncaught);
+  try {
+    await store.db.connection().execute(async (conn) => {
+      await sql`SELECT 1`.execute(conn);
+      const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect();
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [new URL(db.url).pathname.slice(1)]);
+      await admin.end();
+      await new Promise((r) => setTimeout(r, 300));
+      await assert.rejects(sql`SELECT 1`.execute(conn));
+    });
+  } finally {
+    process.off("uncaughtException", onUncaught);
+    await store.close().catch(() => {});
+    await db.drop();
+  }
+  assert.deepEqual(uncaught, []);
+});

@@ -88,6 +88,7 @@ export function createPostgresConnector(system: string, url: string, schema?: st
   pool.on("error", () => {
     /* surfaced by the next query */
   });
+  pool.on("connect", (client) => client.on("error", () => {})); // checked-out clients too: a restart is a failed query, never a crash
   const u = new URL(url);
   return createSqlConnector({ system, engine: "postgres", dialect: new PostgresDialect({ pool }), adapter: postgresAdapter, schema, describe: `postgres://${u.host}${u.pathname}`, readOnly: options.readOnly });
 }
