@@ -127,7 +127,10 @@ async function database(): Promise<void> {
     const connector = createConnector("app", decl.systems.app.connector, env)!;
     const store = await openStore({ sqlitePath: join(dir, "pledge.db") });
     const sent: string[] = [];
-    const mailer: Mailer = { mode: "smtp", send: async (m) => (sent.push(m.text), { messageId: "x" }) };
+    const mailer: Mailer = { mode: "smtp", send: async (m) => {
+        sent.push(m.text);
+        return { messageId: "x" };
+      } };
     const ctx: RequestsContext = { store, declaration: () => decl, mailer, publicUrl: "", env, cwd: dir, clock: () => new Date(), settings: { ...DEFAULT_SETTINGS } };
     // Tasks run as a worker runs them, with connections kept open between tasks.
     ctx.connectors = createConnectorCache(ctx);
@@ -201,7 +204,10 @@ async function latency(): Promise<void> {
     const decl = (await loadDeclaration(DEMO_DECLARATION)).declaration;
     const store = await openStore({ sqlitePath: join(dir, "pledge.db") });
     const sent: { to: string; text: string }[] = [];
-    const mailer: Mailer = { mode: "smtp", send: async (m) => (sent.push(m), { messageId: "x" }) };
+    const mailer: Mailer = { mode: "smtp", send: async (m) => {
+        sent.push(m);
+        return { messageId: "x" };
+      } };
     const ctx: RequestsContext = { store, declaration: () => decl, mailer, publicUrl: "", env: { PLEDGE_SECRET: "bench" }, cwd: dir, clock: () => new Date(), settings: { ...DEFAULT_SETTINGS, codeLimitPerIp: { max: 10_000, windowMs: 1000 } } };
     const shop = new BetterSqlite3(join(dir, ".pledge/demo/shop.db"), { readonly: true });
     const emails = (shop.prepare("SELECT email FROM customers ORDER BY id LIMIT ? OFFSET 2").all(2 * LATENCY_PEOPLE + 6) as { email: string }[]).map((r) => r.email.toLowerCase());

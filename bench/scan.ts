@@ -54,7 +54,7 @@ export async function run(): Promise<void> {
     try {
       const file = join(dir, "big.log");
       const out = createWriteStream(file);
-      const block = lines.join("\n") + "\n";
+      const block = `${lines.join("\n")}\n`;
       let written = 0;
       const target = LOG_MB * 1024 * 1024;
       while (written < target) {

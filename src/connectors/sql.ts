@@ -9,7 +9,7 @@ import { Kysely, sql, type Dialect, type ExpressionBuilder, type RawBuilder } fr
 import { chunks, ConnectorError, isDueSelector, isKeySelector, normalizeRow, type Comparison, type Connector, type DatasetTarget, type DueQuery, type DuePage, type DueRange, type DueRow, type DueSummary, type Mutation, type MutationResult, type Row, type Selector, type Value } from "./types.js";
 import { findColumn, findTable, normalizeExpression, type SchemaSnapshot, type TableInfo } from "./schema.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a connector's tables are known only at run time
 export type AnyDb = Kysely<any>;
 
 /** What one SQL engine does its own way. */
@@ -110,7 +110,7 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
    * collation where it can be (so an index serves). Plain comparisons use
    * Kysely's direct form, which is cheaper on hot paths than a callback.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: any Kysely query builder with a where
   const narrow = <Q extends { where: (...args: any[]) => Q }>(q: Q, table: string, sel: Selector): Q | Promise<Q> => {
     if (isDueSelector(sel)) {
       if (sel.due.joins.length) throw new ConnectorError(options.system, "a due selector with joins reaches rows by key");
@@ -123,6 +123,7 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
     }
     if (isKeySelector(sel)) {
       const keys = sel.keys;
+      // biome-ignore lint/suspicious/noExplicitAny: tables known only at run time
       return q.where((eb: ExpressionBuilder<any, any>) =>
         eb.or(keys.map((k) => eb.and(sel.fields.map((f, i) => (k[i] === null || k[i] === undefined ? eb(eb.ref(f), "is", null) : eb(eb.ref(f), "=", k[i])))))),
       );

@@ -146,7 +146,7 @@ export function truncateIp(ip: string | undefined): string | null {
   if (!ip) return null;
   const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+)\.\d+$/.exec(ip);
   if (v4) return `${v4[1]}.0`;
-  if (ip.includes(":")) return ip.split(":").slice(0, 3).join(":") + "::";
+  if (ip.includes(":")) return `${ip.split(":").slice(0, 3).join(":")}::`;
   return null;
 }
 

@@ -40,7 +40,7 @@ export interface PhoneNumber {
  */
 export function parsePhone(value: string, region?: string): PhoneNumber | undefined {
   const p = parsePhoneNumberFromString(value, region as CountryCode | undefined);
-  if (!p || !p.isPossible()) return undefined;
+  if (!p?.isPossible()) return undefined;
   const digits = p.number.slice(1);
   const national = p.formatNational().replace(/\D/g, "");
   const candidates = [...new Set([digits, p.nationalNumber, national, `00${digits}`, `011${digits}`])];

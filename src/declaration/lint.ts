@@ -416,7 +416,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     else if (!named) add("subprocessors-not-processor", ["governance", "subProcessors"], "sub-processor changes are announced, but no recipient is a sub-processor (role: sub_processor, or processorActivities.*.subProcessors)");
   }
   const sa = gov?.staffAccess;
-  if (sa && sa.protectedClasses.length && !sa.purposes.length && !sa.exceptions.length) add("staff-access-ungrantable", ["governance", "staffAccess"], "protected data classes are declared with neither purposes (the customer consents) nor exceptions (a second staff member approves): no access to them can be granted");
+  if (sa?.protectedClasses.length && !sa.purposes.length && !sa.exceptions.length) add("staff-access-ungrantable", ["governance", "staffAccess"], "protected data classes are declared with neither purposes (the customer consents) nor exceptions (a second staff member approves): no access to them can be granted");
 
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity]);

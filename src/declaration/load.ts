@@ -214,7 +214,7 @@ function describeValue(v: unknown): string {
   if (v === null) return "nothing (null)";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  if (typeof v === "string") return `text '${v.length > 40 ? v.slice(0, 40) + "…" : v}'`;
+  if (typeof v === "string") return `text '${v.length > 40 ? `${v.slice(0, 40)}…` : v}'`;
   return `${typeof v} ${String(v)}`;
 }
 

@@ -124,13 +124,13 @@ export function subjectsOf(decl: Pick<Declaration, "taxonomy">): Record<string, 
 /** A category key is known when it is defined, or is the parent of one that is (`user.contact`). */
 export function isKnownCategory(key: string, all: Record<string, CategoryInfo>): boolean {
   if (key in all) return true;
-  const prefix = key + ".";
+  const prefix = `${key}.`;
   return Object.keys(all).some((k) => k.startsWith(prefix));
 }
 
 /** Whether category `key` is `parent` or below it. */
 export function categoryWithin(key: string, parent: string): boolean {
-  return key === parent || key.startsWith(parent + ".");
+  return key === parent || key.startsWith(`${parent}.`);
 }
 
 /** The display name of a category key, falling back to the key. */

@@ -190,11 +190,11 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
       }),
     );
   }
-  writeFileSync(join(dir, "logs", "access.jsonl"), lines.join("\n") + "\n");
+  writeFileSync(join(dir, "logs", "access.jsonl"), `${lines.join("\n")}\n`);
   // Last year's rotated log: every line long past the limit, so the sweep deletes the file.
   const rotated = Array.from({ length: Math.min(200, size.logLines) }, (_, i) =>
     JSON.stringify({ time: new Date(now.getTime() - (200 + i) * DAY).toISOString(), ip: `10.200.0.${1 + (i % 200)}`, user_email: null, visitor_id: `v-old-${i}`, path: pick(PATHS), user_agent: "Mozilla/5.0" }),
   );
-  writeFileSync(join(dir, "logs", "access.jsonl.1"), rotated.join("\n") + "\n");
+  writeFileSync(join(dir, "logs", "access.jsonl.1"), `${rotated.join("\n")}\n`);
   return true;
 }

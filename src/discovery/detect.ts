@@ -173,7 +173,7 @@ function phoneOf(raw: string, regions: readonly string[]): boolean {
   if (digits.length < 7 || digits.length > 15) return false;
   // Times, dates and amounts (92233.12, 1,250.00) are not phone numbers.
   if (/\d:\d/.test(raw) || /^\(?\d[\d,]*[.,]\d{1,2}$/.test(raw) || /\d{4}-\d{1,2}-\d{1,2}/.test(raw)) return false;
-  const text = raw.startsWith("00") ? "+" + raw.slice(2) : raw;
+  const text = raw.startsWith("00") ? `+${raw.slice(2)}` : raw;
   if (!text.startsWith("+") && digits.length > 12) return false; // national numbers are shorter: a card or account number
   if (text.startsWith("+")) return !!parsePhoneNumberFromString(text)?.isValid();
   for (const r of regions) if (parsePhoneNumberFromString(text, r as CountryCode)?.isValid()) return true;
@@ -275,7 +275,7 @@ export function detect(text: string, options: DetectOptions = {}): Detection[] {
         return { at, cue: NAME_WORDS.test(text.slice(Math.max(0, at - 40), at)) };
       };
       if (i < 0) {
-        const k = words.length >= 3 && NAME_WORDS.test(words[0] + " ") ? 1 : 0;
+        const k = words.length >= 3 && NAME_WORDS.test(`${words[0]} `) ? 1 : 0;
         if (words.length - k < 2 || !cueAt(k).cue || /^(?:the|a|an|der|die|das|le|la|les|el|los|il|de|het|o|os)$/i.test(words[k])) continue;
         i = k;
         push("name", cueAt(i).at, e, 0.6, "capitalised words after a name word");
@@ -330,7 +330,7 @@ export function redactText(text: string, options: DetectOptions = {}, onMask?: (
   let at = 0;
   for (const d of found) {
     if (d.start < at) continue;
-    out += text.slice(at, d.start) + `[${d.type}]`;
+    out += `${text.slice(at, d.start)}[${d.type}]`;
     at = d.end;
     onMask?.(d.type);
   }

@@ -312,5 +312,5 @@ function datasetFragment(decl: Declaration, sid: string, info: TableInfo, cols: 
   const engine = decl.systems[sid].connector?.engine;
   const dataset: Record<string, unknown> = { ...(id !== info.name ? (engine === "redis" ? { keyPattern: info.name, type: "hash" } : engine === "files" ? { path: info.name, format: /\.csv$/i.test(info.name) ? "csv" : "jsonl" } : { name: info.name }) : {}), fields };
   const categories = [...new Set(cols.map((c) => c.category))];
-  return `# ${categories.join(", ")}: add to the purposes this data serves\n` + stringify({ systems: { [sid]: { datasets: { [id]: dataset } } } });
+  return `# ${categories.join(", ")}: add to the purposes this data serves\n${stringify({ systems: { [sid]: { datasets: { [id]: dataset } } } })}`;
 }

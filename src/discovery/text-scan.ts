@@ -133,7 +133,7 @@ export async function redactStream(input: Readable, output: Writable, options: D
   for await (const line of rl) {
     lines++;
     const out = redactText(line, options, (t) => (masked[t] = (masked[t] ?? 0) + 1));
-    await write(out + "\n");
+    await write(`${out}\n`);
   }
   return { lines, masked };
 }

@@ -27,7 +27,7 @@ export function deidentify(value: unknown): unknown {
   if (email) return `***@${email[1]}`;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(s);
   if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0`;
-  if (/^[0-9a-f:]+$/i.test(s) && s.includes(":")) return s.split(":").slice(0, 3).join(":") + "::";
+  if (/^[0-9a-f:]+$/i.test(s) && s.includes(":")) return `${s.split(":").slice(0, 3).join(":")}::`;
   const date = /^(\d{4})-(\d{2})-\d{2}/.exec(s);
   if (date) return `${date[1]}-${date[2]}-01`;
   if (typeof value === "number") return null;
@@ -78,7 +78,7 @@ export function maskValue(strategy: Exclude<MaskingStrategy, "delete_row">, valu
       const digest = createHmac("sha256", ctx.key).update(String(value)).digest();
       if (type === "uuid") return uuidFrom(digest);
       if (type === "integer" || type === "number") return 1 + (digest.readUInt32BE(0) % (2 ** 31 - 2));
-      const text = "hmac:" + digest.toString("hex").slice(0, 40);
+      const text = `hmac:${digest.toString("hex").slice(0, 40)}`;
       return ctx.column?.maxLength && ctx.column.maxLength < text.length ? digest.toString("hex").slice(0, ctx.column.maxLength) : text;
     }
     case "deidentify": {

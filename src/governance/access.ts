@@ -49,7 +49,7 @@ export interface AccessRequestView {
 
 function staffAccessOf(ctx: GovernanceContext) {
   const sa = ctx.declaration().governance?.staffAccess;
-  if (!sa || !sa.protectedClasses.length) throw new GovernanceError("INVALID", "the declaration names no protected data classes (governance.staffAccess.protectedClasses)");
+  if (!sa?.protectedClasses.length) throw new GovernanceError("INVALID", "the declaration names no protected data classes (governance.staffAccess.protectedClasses)");
   return sa;
 }
 
@@ -126,7 +126,7 @@ export async function requestAccess(ctx: GovernanceContext, input: AccessInput, 
 /** What the customer's link shows: the request, without deciding anything (mail scanners open links). */
 export async function accessByToken(ctx: GovernanceContext, token: string): Promise<AccessRequestView> {
   const r = await ctx.store.db.selectFrom("gov_access_requests").selectAll().where("token_hash", "=", sha256(token)).executeTakeFirst();
-  if (!r || r.status !== "awaiting_customer") throw new GovernanceError("LINK_INVALID", "this link is not valid or has already been used");
+  if (r?.status !== "awaiting_customer") throw new GovernanceError("LINK_INVALID", "this link is not valid or has already been used");
   if (Date.parse(r.ends_at) <= ctx.clock().getTime()) throw new GovernanceError("LINK_INVALID", "this request's time window has ended; nothing was granted");
   return view(r, ctx.clock());
 }

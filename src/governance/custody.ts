@@ -83,7 +83,7 @@ export async function sendSessionForm(ctx: GovernanceContext, id: number, actor:
 /** The session a form link is for, without signing (mail scanners open links). */
 export async function sessionByFormToken(ctx: GovernanceContext, token: string): Promise<SessionView & { form_text: string; customer: string }> {
   const r = await ctx.store.db.selectFrom("gov_sessions").selectAll().where("form_token_hash", "=", sha256(token)).executeTakeFirst();
-  if (!r || r.form_status !== "sent") throw new GovernanceError("LINK_INVALID", "this link is not valid or has already been used");
+  if (r?.form_status !== "sent") throw new GovernanceError("LINK_INVALID", "this link is not valid or has already been used");
   if (Date.parse(r.form_sent_at ?? "") + FORM_LINK_DAYS * 86_400_000 <= ctx.clock().getTime()) throw new GovernanceError("LINK_INVALID", `this link was valid for ${FORM_LINK_DAYS} days: ask for a new one`);
   const customer = await requireCounterparty(ctx, r.account);
   return { ...sessionView(r), form_text: sessionsOf(ctx).form, customer: customer.name };

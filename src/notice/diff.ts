@@ -380,7 +380,7 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
       id: `changes-${area}`,
       title: AREA_TITLES[area],
       article: "",
-      blocks: [{ kind: "list", items: cs.map((c) => [[c.summary.replace(/^'(.*)'$/, "$1"), ...(c.details.length ? [`: ${c.details.join("; ")}`] : [])].join("") + "."]) }],
+      blocks: [{ kind: "list", items: cs.map((c) => [`${[c.summary.replace(/^'(.*)'$/, "$1"), ...(c.details.length ? [`: ${c.details.join("; ")}`] : [])].join("")}.`]) }],
     });
   }
   const link = next.notice.url;

@@ -80,5 +80,5 @@ export function renderNoticeHtml(doc: NoticeDoc): string {
       </body>
     </html>
   );
-  return "<!doctype html>\n" + page.toString();
+  return `<!doctype html>\n${page.toString()}`;
 }

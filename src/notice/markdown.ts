@@ -12,7 +12,7 @@ import type { Block, Inline, NoticeDoc } from "./model.js";
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\n/g, " ")
-    .replace(/[\\`*[\]|]/g, (c) => "\\" + c)
+    .replace(/[\\`*[\]|]/g, (c) => `\\${c}`)
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, "&amp;")
     .replace(/<|>/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
     .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace("_", "\\_"))

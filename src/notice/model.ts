@@ -32,7 +32,6 @@ import {
   type Purpose,
   type Recipient,
   type RegimeId,
-  type DeadlineRule,
   type RetentionRule,
 } from "../declaration/index.js";
 

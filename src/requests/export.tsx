@@ -43,7 +43,7 @@ export interface ExportInput {
 /** Builds the ZIP. */
 export async function buildExport(decl: Declaration, input: ExportInput): Promise<{ filename: string; data: Uint8Array }> {
   const portable = portableCategories(decl);
-  const covers = input.right === "portability" ? (c: string) => [...portable].some((p) => c === p || c.startsWith(p + ".")) : undefined;
+  const covers = input.right === "portability" ? (c: string) => [...portable].some((p) => c === p || c.startsWith(`${p}.`)) : undefined;
   const files: Record<string, Uint8Array> = {};
   const tables: { system: string; dataset: string; rows: Row[] }[] = [];
   for (const col of input.collections) {
@@ -137,6 +137,6 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
       </body>
     </html>
   );
-  files["summary.html"] = strToU8("<!doctype html>\n" + String(await page));
+  files["summary.html"] = strToU8(`<!doctype html>\n${String(await page)}`);
   return { filename: `${input.right}-${input.requestId}.zip`, data: zipSync(files, { level: 6, mtime: input.generatedAt }) };
 }

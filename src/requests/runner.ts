@@ -63,7 +63,7 @@ export async function insertTask(ctx: RequestsContext, requestId: string, kind: 
     .values({ request_id: requestId, kind, target, status, attempts: 0, next_run_at: now, lease_until: null, lease_owner: null, result: null, error: null, created_at: now, updated_at: now })
     .onConflict((oc) => oc.columns(["request_id", "kind", "target"]).doNothing())
     .execute();
-  if (status === "pending") ctx.store.signal(TASKS_CHANNEL);
+  if (status === "pending") await ctx.store.signal(TASKS_CHANNEL);
 }
 
 const DATA_RIGHTS = new Set(["access", "portability", "erasure", "rectification"]);
@@ -145,7 +145,7 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   const requeue = async (t: TaskRow) => {
     await db.updateTable("request_tasks").set({ status: "pending", next_run_at: now, updated_at: now }).where("id", "=", t.id).execute();
     t.status = "pending";
-    ctx.store.signal(TASKS_CHANNEL);
+    await ctx.store.signal(TASKS_CHANNEL);
   };
 
   // Work done with fewer identities than the request now knows is done again.
@@ -654,7 +654,7 @@ export function startWorker(ctx: RequestsContext, options: { intervalMs?: number
   const workCtx: RequestsContext = { ...ctx, connectors };
   const tick = () => {
     if (stopped) return;
-    if (running) {
+    if (running !== undefined) {
       again = true;
       return;
     }

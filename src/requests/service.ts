@@ -302,7 +302,7 @@ export async function sendCode(ctx: RequestsContext, requestId: string): Promise
 /** Sends a new code (rate-limited like the first). The answer is the same whether or not a contact address was found. */
 export async function resendCode(ctx: RequestsContext, requestId: string, meta: { ip?: string }): Promise<SubmitResult> {
   const r = await loadRow(ctx, requestId);
-  if (!r || r.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
+  if (r?.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
   const limits = codeLimits(ctx, r.identity_type, r.identity_value, meta.ip);
   if (await rateLimitReached(ctx.store, limits, ctx.clock())) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
   await sendCode(ctx, requestId);
@@ -319,7 +319,7 @@ export type VerifyResult = { ok: true; statusToken: string } | ({ ok: false } & 
  */
 export async function verifyRequest(ctx: RequestsContext, requestId: string, code: string): Promise<VerifyResult> {
   const r = await loadRow(ctx, requestId);
-  if (!r || r.status !== "unverified") return { ok: false, reason: "no_code", triesLeft: 0 };
+  if (r?.status !== "unverified") return { ok: false, reason: "no_code", triesLeft: 0 };
   const check = await checkCode(ctx.store, requestId, code.trim(), ctx.clock());
   if (!check.ok) {
     await recordEvent(ctx, requestId, "requester", "code_rejected", `verification failed: ${check.reason}`);
@@ -337,7 +337,7 @@ export async function verifyRequest(ctx: RequestsContext, requestId: string, cod
  */
 export async function verifyByStaff(ctx: RequestsContext, id: string, note: string, by: Principal): Promise<void> {
   const r = await loadRow(ctx, id);
-  if (!r || r.status !== "unverified") throw new RequestError("REQUEST_CONFLICT", "only a request waiting for verification can be verified");
+  if (r?.status !== "unverified") throw new RequestError("REQUEST_CONFLICT", "only a request waiting for verification can be verified");
   await startVerified(ctx, id, { subject: "person", method: "staff", by: by.user.name, note }, actorOf(by));
 }
 
@@ -543,7 +543,7 @@ export async function approveRequest(ctx: RequestsContext, id: string, by: Princ
  */
 export async function confirmReview(ctx: RequestsContext, id: string, taskId: number, by: Principal): Promise<void> {
   const t = await ctx.store.db.selectFrom("request_tasks").selectAll().where("id", "=", taskId).where("request_id", "=", id).executeTakeFirst();
-  if (!t || t.status !== "review") throw new RequestError("REQUEST_CONFLICT", "only a task waiting for review can be confirmed");
+  if (t?.status !== "review") throw new RequestError("REQUEST_CONFLICT", "only a task waiting for review can be confirmed");
   const result = JSON.parse(t.result ?? "{}") as { ambiguityKey?: string; ambiguous?: { dataset: string; rows: number }[] };
   const now = ctx.clock().toISOString();
   await ctx.store.db
@@ -553,7 +553,7 @@ export async function confirmReview(ctx: RequestsContext, id: string, taskId: nu
     .execute();
   await ctx.store.db.updateTable("requests").set({ status: "in_progress", attention: null }).where("id", "=", id).where("status", "=", "needs_attention").execute();
   await recordEvent(ctx, id, actorOf(by), "confirmed", `${by.user.name} confirmed that the ${(result.ambiguous ?? []).map((a) => `${a.rows} rows of ${a.dataset}`).join(" and ")} in ${t.target} are one person's`);
-  ctx.store.signal("tasks");
+  await ctx.store.signal("tasks");
   await advanceRequest(ctx, id);
 }
 
@@ -616,7 +616,7 @@ export async function appealRequest(ctx: RequestsContext, id: string, reason: st
  */
 export async function answerAppeal(ctx: RequestsContext, id: string, outcome: "upheld" | "reversed", answer: string, by: Principal): Promise<void> {
   const r = await loadRow(ctx, id);
-  if (!r || r.status !== "appealed") throw new RequestError("REQUEST_CONFLICT", "only an appealed request can be answered");
+  if (r?.status !== "appealed") throw new RequestError("REQUEST_CONFLICT", "only an appealed request can be answered");
   const now = ctx.clock().toISOString();
   const regime = REGIMES[r.regime as RequestView["regime"]];
   await ctx.store.db
@@ -690,7 +690,7 @@ export async function retryTask(ctx: RequestsContext, id: string, taskId: number
   if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a failed or waiting task can be retried");
   await ctx.store.db.updateTable("requests").set({ status: "in_progress" }).where("id", "=", id).where("status", "=", "needs_attention").execute();
   await recordEvent(ctx, id, actorOf(by), "retried", `task ${taskId} retried by ${by.user.name}`);
-  ctx.store.signal("tasks");
+  await ctx.store.signal("tasks");
 }
 
 /** Marks a manual task (a system without a connector) done, with what staff did. */

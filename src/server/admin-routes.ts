@@ -335,7 +335,7 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   routes.add(
     { method: "post", path: "/admin/retention/holds", summary: "Place a legal hold on a system, a dataset (rows before a date) or a case (a row and what belongs to it)", tags: ["admin"], access: "admin", role: "officer", body: z.object({ system: z.string().min(1).max(100), dataset: z.string().max(100).optional(), key: z.string().max(500).optional(), before: z.string().max(10).optional(), endsAt: z.string().max(10).optional(), reason: z.string().max(2000) }), responses: { 200: { description: "JSON { id }, with a warning when a system could not be reached to keep its keys from expiring (the hold is placed)" }, 303: { description: "Form: back" }, 400: { description: "A hold without a target or reason" } } },
     async (c, { body, principal }) => {
-      const blank = (v?: string) => (v && v.trim() ? v.trim() : undefined);
+      const blank = (v?: string) => (v?.trim() ? v.trim() : undefined);
       const input = HoldInput.safeParse({ scope: blank(body.key) ? "case" : blank(body.dataset) ? "dataset" : "system", system: body.system, dataset: blank(body.dataset), key: blank(body.key), before: blank(body.before), endsAt: blank(body.endsAt), reason: body.reason });
       const fail = (message: string) => (isApi(c) ? Promise.reject(new HttpError(400, "invalid_hold", message)) : retentionPage(c, principal, { error: message }));
       if (!input.success) return fail(input.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; "));

@@ -112,6 +112,6 @@ export class Metrics {
 
   /** The Prometheus text exposition format (version 0.0.4). */
   render(): string {
-    return this.metrics.map((m) => [`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`, ...m.render()].join("\n")).join("\n") + "\n";
+    return `${this.metrics.map((m) => [`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`, ...m.render()].join("\n")).join("\n")}\n`;
   }
 }

@@ -120,7 +120,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
 
   const verifyPage = async (c: Context, id: string, error?: string, status: 200 | 422 | 429 | 503 = 200) => {
     const r = await getRequest(ctx, id).catch(() => undefined);
-    if (!r || r.status !== "unverified") return c.html(await messagePageHtml({ decl: decl(), title: "Nothing to confirm", message: "This request is not waiting for a code. If you confirmed it already, use the link to its status page." }), 404);
+    if (r?.status !== "unverified") return c.html(await messagePageHtml({ decl: decl(), title: "Nothing to confirm", message: "This request is not waiting for a code. If you confirmed it already, use the link to its status page." }), 404);
     return c.html(await verifyPageHtml({ decl: decl(), requestId: id, sentTo: codeSentTo(r), identityLabel: (IDENTITY_LABELS[r.identityType] ?? r.identityType.replace(/_/g, " ")).toLowerCase(), agent: !!r.agent, error }), status);
   };
 

@@ -105,7 +105,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     env,
     cwd: options.cwd ?? process.cwd(),
     clock: () => new Date(),
-    console: options.console ?? ((line) => process.stderr.write(line + "\n")),
+    console: options.console ?? ((line) => process.stderr.write(`${line}\n`)),
     settings: settingsFromEnv(env, options.settings),
     // A failing system is staff's business: a warn line and a metric, never the person's status page.
     onTaskError: (f) => {

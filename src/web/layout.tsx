@@ -35,5 +35,5 @@ export const Page: FC<{ title: string; organization: string; children?: Child }>
 
 /** Renders a page element to a complete HTML document. */
 export async function renderPage(node: unknown): Promise<string> {
-  return "<!doctype html>\n" + String(await (node as Promise<unknown> | unknown));
+  return `<!doctype html>\n${String(await (node as Promise<unknown> | unknown))}`;
 }

@@ -68,7 +68,7 @@ it("`pledge users add` creates the first owner, who signs in over HTTP; tokens a
     assert.ok(Date.now() - started <= 10_500, `refused after ${Date.now() - started} ms`);
     // ten wrong tries per address from one network in 15 minutes; the next from there is refused even with the right password
     const attempt = (pw: string) => fetch(`${server.url}/admin/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=owner@acme.example&password=${encodeURIComponent(pw)}` });
-    for (let i = 0; i < 9; i++) assert.equal((await attempt("guess" + i)).status, 401);
+    for (let i = 0; i < 9; i++) assert.equal((await attempt(`guess${i}`)).status, 401);
     const blocked = await attempt(password);
     assert.equal(blocked.status, 429);
     assert.match(await blocked.text(), /Too many tries/);

@@ -21,15 +21,15 @@ describe("pledge scan FILE… and pledge redact", () => {
   const DECOYS = ["2026-12-01T10:00:05Z INFO build 2.10.3.1 deployed, release v10.2.33", "2026-12-01T10:00:06Z ERROR upstream order #98224538 timeout after 3000 ms (84894.88 EUR)", "card 4111 1111 1111 1112 declined; IBAN DE89 3704 0044 0532 0130 01 rejected"];
 
   before(() => {
-    writeFileSync(app, [...LOG, ...DECOYS].join("\n") + "\n");
-    writeFileSync(clean, DECOYS.join("\n") + "\n");
+    writeFileSync(app, `${[...LOG, ...DECOYS].join("\n")}\n`);
+    writeFileSync(clean, `${DECOYS.join("\n")}\n`);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reports each kind of personal data per file with a masked example, never the value, and exits 1", async () => {
     const r = await runCli(["scan", app, clean, "--regions", "DE,US"], env);
     assert.equal(r.code, 1, r.stderr);
-    assert.ok(r.stdout.includes(`app.log: ${Buffer.byteLength([...LOG, ...DECOYS].join("\n") + "\n")} bytes, 8 lines\n`), r.stdout);
+    assert.ok(r.stdout.includes(`app.log: ${Buffer.byteLength(`${[...LOG, ...DECOYS].join("\n")}\n`)} bytes, 8 lines\n`), r.stdout);
     assert.match(r.stdout, /email\s+user\.contact\.email\s+2 in 2 lines · confidence 0\.99 \(a valid address\) · e\.g\. A\*\*\*@E\*\*\*\.org on line 1/);
     assert.match(r.stdout, /ip\s+user\.device\.ip_address\s+2 in 2 lines/);
     assert.match(r.stdout, /card\s+user\.financial\.card_number\s+1 in 1 line /);
@@ -62,7 +62,7 @@ describe("pledge scan FILE… and pledge redact", () => {
   });
 
   it("redact masks each detection in the stream and leaves the decoys alone", async () => {
-    const r = await runCli(["redact", "--regions", "DE,US"], env, { input: [...LOG, ...DECOYS].join("\n") + "\n" });
+    const r = await runCli(["redact", "--regions", "DE,US"], env, { input: `${[...LOG, ...DECOYS].join("\n")}\n` });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.split("\n"), [
       "2026-12-01T10:00:00Z INFO login ok user=[email] ip=[ip] req=ORD-20045231",
@@ -74,7 +74,7 @@ describe("pledge scan FILE… and pledge redact", () => {
       "",
     ]);
     assert.match(r.stderr, /8 lines, masked 2 email, 2 ip, 1 card, 1 phone, 1 iban/);
-    const only = await runCli(["redact", "--types", "email"], env, { input: LOG[0] + "\n" });
+    const only = await runCli(["redact", "--types", "email"], env, { input: `${LOG[0]}\n` });
     assert.equal(only.stdout, "2026-12-01T10:00:00Z INFO login ok user=[email] ip=192.168.4.20 req=ORD-20045231\n");
   });
 });

@@ -23,7 +23,7 @@ const temps = () => readdirSync(join(dir, "logs")).filter((f) => f.includes(".pl
 it("a rewrite killed midway leaves no temporary file once the connector starts again, and the log whole", async () => {
   mkdirSync(join(dir, "logs"), { recursive: true });
   const lines = Array.from({ length: 400_000 }, (_, i) => JSON.stringify({ email: `p${i}@example.org`, path: `/item/${i}`, padding: "x".repeat(40) }));
-  const original = lines.join("\n") + "\n";
+  const original = `${lines.join("\n")}\n`;
   writeFileSync(join(dir, "logs/access.jsonl"), original);
 
   // A worker erasing one person's lines, killed with SIGKILL as soon as its temporary copy exists.

@@ -55,7 +55,7 @@ ${g}`);
       "the organization serves people under 'gdpr', whose breach clocks the register does not run: add it to governance.breach.regimes",
     ]);
     assert.ok(!gov("  breach: { procedure: Registered at once., regimes: [gdpr] }").some((f) => f.rule === "breach-regime-not-served"));
-    const sp = lint(base.replace("rights:", "consent:\n  newsletters:\n    changes: { name: Changes, purpose: orders }\nrights:") + "\ngovernance:\n  subProcessors: { list: changes }");
+    const sp = lint(`${base.replace("rights:", "consent:\n  newsletters:\n    changes: { name: Changes, purpose: orders }\nrights:")}\ngovernance:\n  subProcessors: { list: changes }`);
     assert.match(sp.find((f) => f.rule === "subprocessors-not-processor")!.message, /organization\.roles does not include processor/);
     const closed = gov("  staffAccess:\n    policy: Staff do not look.\n    protectedClasses: [{ id: mail, name: Mail }]");
     assert.equal(closed.find((f) => f.rule === "staff-access-ungrantable")?.severity, "info");
@@ -107,7 +107,7 @@ ${g}`);
   });
 
   it("flags a category held by a system but used by no purpose (minimization)", () => {
-    const f = lint(minimalYaml(withSystem(customerFields + "\n          phone: { category: user.contact.phone_number }")));
+    const f = lint(minimalYaml(withSystem(`${customerFields}\n          phone: { category: user.contact.phone_number }`)));
     const hit = f.find((x) => x.rule === "category-unused");
     assert.ok(hit);
     assert.deepEqual(hit.path, ["systems", "db", "datasets", "customers", "fields", "phone", "category"]);

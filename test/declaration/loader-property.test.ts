@@ -9,7 +9,7 @@ const seeds = ["luxsci-2018.yaml", "lutron-remote-service-2021.yaml", "numfocus-
 
 /** Either a valid declaration (that lints without throwing), or located issues; nothing else. */
 function assertLoadsOrLocates(text: string): void {
-  let loaded;
+  let loaded: ReturnType<typeof parseDeclaration>;
   try {
     loaded = parseDeclaration(text, "fuzz.yaml");
   } catch (err) {

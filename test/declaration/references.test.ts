@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildDatasetGraph, lintDeclaration, normalizeIdentity, parseDeclaration, parsePhone, identityEquals, reachableDatasets, DeclarationError } from "../../src/declaration/index.js";
+import { buildDatasetGraph, lintDeclaration, normalizeIdentity, parseDeclaration, parsePhone, identityEquals, reachableDatasets, type DeclarationError } from "../../src/declaration/index.js";
 import { minimalYaml } from "../helpers/declarations.js";
 
 const shop = (datasets: string, extra = "") =>

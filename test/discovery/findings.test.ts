@@ -133,7 +133,7 @@ systems:
     } finally {
       renameSync(`${app}.away`, app);
     }
-    const open = (await listFindings(ctx, { status: "open" })).map((f) => f.rule + ":" + (f.message.match(/the table (\w+)/)?.[1] ?? ""));
+    const open = (await listFindings(ctx, { status: "open" })).map((f) => `${f.rule}:${f.message.match(/the table (\w+)/)?.[1] ?? ""}`);
     assert.deepEqual(open.sort(), ["scan-system-unreachable:", "scan-undeclared:callbacks2"]);
   });
 

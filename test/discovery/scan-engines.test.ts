@@ -214,10 +214,10 @@ systems:
   before(async () => {
     skip = await redisUnavailable();
     mkdirSync(logs, { recursive: true });
-    writeFileSync(join(logs, "access.jsonl"), Array.from({ length: 50 }, (_, i) => JSON.stringify({ ip: `10.0.${i}.1`, email: `u${i}@shop.example`, path: "/" })).join("\n") + "\n");
-    writeFileSync(join(logs, "signups.jsonl"), Array.from({ length: 40 }, (_, i) => JSON.stringify({ at: "2026-11-01T10:00:00Z", contact: `person${i}@mail.example`, ref: DECOYS[i % DECOYS.length] })).join("\n") + "\n");
-    writeFileSync(join(logs, "app.log"), Array.from({ length: 30 }, (_, i) => `2026-11-01T10:00:${String(i).padStart(2, "0")}Z INFO login ok from 192.168.1.${i + 1} req=${DECOYS[i % DECOYS.length]}`).join("\n") + "\n");
-    writeFileSync(join(logs, "build.log"), DECOYS.map((d) => `step ${d} ok`).join("\n") + "\n");
+    writeFileSync(join(logs, "access.jsonl"), `${Array.from({ length: 50 }, (_, i) => JSON.stringify({ ip: `10.0.${i}.1`, email: `u${i}@shop.example`, path: "/" })).join("\n")}\n`);
+    writeFileSync(join(logs, "signups.jsonl"), `${Array.from({ length: 40 }, (_, i) => JSON.stringify({ at: "2026-11-01T10:00:00Z", contact: `person${i}@mail.example`, ref: DECOYS[i % DECOYS.length] })).join("\n")}\n`);
+    writeFileSync(join(logs, "app.log"), `${Array.from({ length: 30 }, (_, i) => `2026-11-01T10:00:${String(i).padStart(2, "0")}Z INFO login ok from 192.168.1.${i + 1} req=${DECOYS[i % DECOYS.length]}`).join("\n")}\n`);
+    writeFileSync(join(logs, "build.log"), `${DECOYS.map((d) => `step ${d} ok`).join("\n")}\n`);
     if (skip) return;
     redis = new Redis(REDIS_URL);
     for (let i = 0; i < 30; i++) {

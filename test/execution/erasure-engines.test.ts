@@ -233,7 +233,7 @@ forEachStore("erasure across every engine", (target) => {
     const lite = new BetterSqlite3(env.TEST_SQLITE_PATH);
     for (const ddl of SQL_DDL) {
       await pgc.query(ddl);
-      await myc.query(ddl + " ENGINE=InnoDB");
+      await myc.query(`${ddl} ENGINE=InnoDB`);
       lite.exec(ddl);
     }
     for (const { table, rows } of data) {
@@ -267,9 +267,9 @@ forEachStore("erasure across every engine", (target) => {
       for (let k = 0; k < 3; k++) reqs.push(JSON.stringify({ session_id: `s${i}`, path: `/page/${k}` }));
       audit.push(`s${i},"login, with comma",2026-01-0${1 + (i % 9)}`);
     }
-    writeFileSync(join(dir, "sessions.jsonl"), sessions.join("\n") + "\n");
-    writeFileSync(join(dir, "requests.jsonl"), reqs.join("\n") + "\nnot json at all\n");
-    writeFileSync(join(dir, "audit.csv"), audit.join("\n") + "\n");
+    writeFileSync(join(dir, "sessions.jsonl"), `${sessions.join("\n")}\n`);
+    writeFileSync(join(dir, "requests.jsonl"), `${reqs.join("\n")}\nnot json at all\n`);
+    writeFileSync(join(dir, "audit.csv"), `${audit.join("\n")}\n`);
   });
 
   after(async () => {

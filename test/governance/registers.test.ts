@@ -244,7 +244,7 @@ forEachStore("governance registers", (target) => {
       assert.match(mails[0].text, /object until \d{4}-\d{2}-\d{2} \(30 days\)/);
       assert.equal(await announceSubProcessorChanges(ctx, previous, "2#abc"), undefined, "announced once");
       const [, , , , changeId, token] = linkIn(mails[0].text, "/privacy/subprocessors/object/").split("/");
-      await assert.rejects(recordObjection(ctx, Number(changeId), token.slice(0, -2) + "xx", "no", undefined), refused("LINK_INVALID", /not valid/));
+      await assert.rejects(recordObjection(ctx, Number(changeId), `${token.slice(0, -2)}xx`, "no", undefined), refused("LINK_INVALID", /not valid/));
       assert.equal((await objectionLink(ctx, Number(changeId), token)).email, "it@acme.example");
       await recordObjection(ctx, Number(changeId), token, "Our patients' data may not go to Mailgun", "203.0.113.5");
       const [change] = await listSubProcessorChanges(ctx);

@@ -225,7 +225,10 @@ export interface Score {
  */
 export function score(lines: readonly CorpusLine[], find: (text: string) => readonly { type: EntityType; start: number; end: number }[]): { scores: Score[]; misses: { text: string; label: Label }[]; falsePositives: { text: string; found: string; type: EntityType }[] } {
   const by = new Map<EntityType, { labels: number; detected: number; tp: number }>();
-  const at = (t: EntityType) => by.get(t) ?? (by.set(t, { labels: 0, detected: 0, tp: 0 }), by.get(t)!);
+  const at = (t: EntityType) => {
+    if (!by.has(t)) by.set(t, { labels: 0, detected: 0, tp: 0 });
+    return by.get(t)!;
+  };
   const misses: { text: string; label: Label }[] = [];
   const falsePositives: { text: string; found: string; type: EntityType }[] = [];
   const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;

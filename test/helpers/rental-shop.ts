@@ -163,7 +163,11 @@ export async function openSql(engine: Engine, target: string): Promise<Sql> {
   }
   const db = new BetterSqlite3(target);
   db.pragma("foreign_keys = ON");
-  return { query: async (text, params = []) => (/^\s*select/i.test(text) ? (db.prepare(text).all(...(params as never[])) as Row[]) : (db.prepare(text).run(...(params as never[])), [])), close: async () => void db.close() };
+  return { query: async (text, params = []) => {
+      if (/^\s*select/i.test(text)) return db.prepare(text).all(...(params as never[])) as Row[];
+      db.prepare(text).run(...(params as never[]));
+      return [];
+    }, close: async () => void db.close() };
 }
 
 /** Creates the shop's tables and rows. */

@@ -151,7 +151,7 @@ describe("durable execution", () => {
     const cwd = mkdtempSync(join(tmpdir(), "pledge-down-"));
     dirs.push(cwd);
     makeShop(join(cwd, "lite.db"));
-    writeFileSync(join(cwd, "log.jsonl"), Array.from({ length: PEOPLE }, (_, i) => JSON.stringify({ email: email(i + 1), path: "/" })).join("\n") + "\n");
+    writeFileSync(join(cwd, "log.jsonl"), `${Array.from({ length: PEOPLE }, (_, i) => JSON.stringify({ email: email(i + 1), path: "/" })).join("\n")}\n`);
     const decl = parseDeclaration(
       declaration(`  remote:
     name: Remote PostgreSQL

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { after, before, describe, it } from "node:test";
+import { after, before, it } from "node:test";
 import { createSession, createUser, type Principal } from "../../src/auth/index.js";
 import { DecisionCache, decide, type DecisionContext } from "../../src/consent/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";

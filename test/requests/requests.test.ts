@@ -413,7 +413,7 @@ forEachStore("rights requests", (target) => {
       assert.deepEqual(rows.map((r) => r.email), [PERSON]);
       // a changed, truncated or guessed token opens nothing
       const t = tokens[PERSON];
-      for (const bad of [t.slice(0, -1) + (t.endsWith("A") ? "B" : "A"), t.slice(0, 20), "req_" + t.slice(4), "x".repeat(43)]) {
+      for (const bad of [t.slice(0, -1) + (t.endsWith("A") ? "B" : "A"), t.slice(0, 20), `req_${t.slice(4)}`, "x".repeat(43)]) {
         assert.equal((await a.request(`/privacy-center/requests/${bad}`)).status, 404);
         assert.equal((await a.request(`/privacy-center/requests/${bad}/export`)).status, 404);
       }

@@ -35,20 +35,20 @@ describe("retention on files and Redis", () => {
     skip = await servicesOrSkip();
     if (skip) return;
     mkdirSync(join(dir, "logs"));
-    writeFileSync(join(dir, "logs/access.jsonl"), access.map((a) => JSON.stringify(a)).join("\n") + "\n");
-    writeFileSync(join(dir, "logs/access.jsonl.1"), [ago(700), ago(800)].map((t, i) => JSON.stringify({ ip: `10.9.0.${i}`, email: "old@example.com", path: "/old", time: t })).join("\n") + "\n");
-    writeFileSync(join(dir, "logs/access.jsonl.2"), [ago(300), ago(600)].map((t, i) => JSON.stringify({ ip: `10.8.0.${i}`, email: "mid@example.com", path: "/mid", time: t })).join("\n") + "\n");
+    writeFileSync(join(dir, "logs/access.jsonl"), `${access.map((a) => JSON.stringify(a)).join("\n")}\n`);
+    writeFileSync(join(dir, "logs/access.jsonl.1"), `${[ago(700), ago(800)].map((t, i) => JSON.stringify({ ip: `10.9.0.${i}`, email: "old@example.com", path: "/old", time: t })).join("\n")}\n`);
+    writeFileSync(join(dir, "logs/access.jsonl.2"), `${[ago(300), ago(600)].map((t, i) => JSON.stringify({ ip: `10.8.0.${i}`, email: "mid@example.com", path: "/mid", time: t })).join("\n")}\n`);
     writeFileSync(
       join(dir, "logs/payments.csv"),
-      ["name,ip,amount,paid_at", `Ann,10.1.0.1,100,${ago(10)}`, `Ben,10.1.0.2,200,${ago(200)}`, `Cid,10.1.0.3,300,${ago(3000)}`].join("\n") + "\n",
+      `${["name,ip,amount,paid_at", `Ann,10.1.0.1,100,${ago(10)}`, `Ben,10.1.0.2,200,${ago(200)}`, `Cid,10.1.0.3,300,${ago(3000)}`].join("\n")}\n`,
     );
     writeFileSync(
       join(dir, "logs/members.jsonl"),
-      [
+      `${[
         { email: "a@m.example", name: "A", seen: ago(500), posted: ago(400) },
         { email: "b@m.example", name: "B", seen: ago(500), posted: ago(20) },
         { email: "c@m.example", name: "C", seen: null, posted: ago(900) },
-      ].map((r) => JSON.stringify(r)).join("\n") + "\n",
+      ].map((r) => JSON.stringify(r)).join("\n")}\n`,
     );
     redis = new Redis(REDIS_URL);
     await redis.hset(`${prefix}:session:s1`, { email: "a@example.com", seen_at: ago(40), last_order_at: ago(35) });

@@ -119,10 +119,16 @@ for (const engine of ENGINES) {
         connect: (system) => {
           const inner = createConnector(system, ctx.declaration().systems[system].connector, ctx.env)!;
           const c: Connector = Object.create(inner) as Connector;
-          c.due = async (p) => (reads++, inner.due(p));
+          c.due = async (p) => {
+            reads++;
+            return inner.due(p);
+          };
           if (inner.dueRange) {
             const dueRange = inner.dueRange.bind(inner);
-            c.dueRange = async (p) => (reads++, dueRange(p));
+            c.dueRange = async (p) => {
+              reads++;
+              return dueRange(p);
+            };
           }
           return c;
         },

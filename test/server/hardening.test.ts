@@ -380,23 +380,23 @@ forEachStore("mail down at submission", (target) => {
 
   it("the privacy-center form answers with an HTML page and stores nothing; so does a newsletter sign-up", async () => {
     const before = await counts();
-    const res = await fetch(server.url + "/privacy-center/requests", { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ right: "access", identityType: "email", identity: ADA }).toString() });
+    const res = await fetch(`${server.url}/privacy-center/requests`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ right: "access", identityType: "email", identity: ADA }).toString() });
     assert.equal(res.status, 503);
     assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
     const page = await res.text();
     assert.match(page, /We could not send you the email with your code just now, so nothing was saved/);
     assert.ok(!page.includes("127.0.0.1") && !page.includes("ECONNREFUSED"));
-    const json = await fetch(server.url + "/privacy-center/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ right: "access", identity: ADA }) });
+    const json = await fetch(`${server.url}/privacy-center/requests`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ right: "access", identity: ADA }) });
     assert.equal(json.status, 503);
     assert.equal(((await json.json()) as { error: { code: string } }).error.code, "mail_unavailable");
-    const signup = await fetch(server.url + "/newsletter/trail_notes", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=reader%40example.org" });
+    const signup = await fetch(`${server.url}/newsletter/trail_notes`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=reader%40example.org" });
     assert.equal(signup.status, 503);
     assert.match(await signup.text(), /nothing was saved/);
     assert.deepEqual(await counts(), before, "no request, code, sign-up or spent limit");
   });
 
   it("the banner posts to PLEDGE_PUBLIC_URL whatever Host a request names", async () => {
-    const res = await raw(server.url + "/consent/banner.js", "GET", { host: "evil.example" });
+    const res = await raw(`${server.url}/consent/banner.js`, "GET", { host: "evil.example" });
     assert.match(res.text, /"endpoint":"https:\/\/privacy\.fjord\.example\/consent\/records"/);
   });
 });

@@ -113,7 +113,7 @@ it("`pledge serve --demo` starts, serves the notice and stops on SIGTERM", async
     // One connection, closed after the answer: a kept-alive socket reset by the exiting child
     // would surface as an uncaught ECONNRESET in this test process.
     const page = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      httpGet(url + "/privacy", { agent: false, headers: { connection: "close" } }, (res) => {
+      httpGet(`${url}/privacy`, { agent: false, headers: { connection: "close" } }, (res) => {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (d: string) => (body += d));

@@ -5,6 +5,7 @@
  * file, never half of one.
  */
 import { createReadStream, existsSync } from "node:fs";
+import type { Dirent } from "node:fs";
 import { open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, basename, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -66,7 +67,7 @@ const alive = (pid: number) => {
  */
 export async function removeStaleRewrites(base: string, dir = base): Promise<string[]> {
   const removed: string[] = [];
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch {
@@ -101,7 +102,7 @@ export function createFilesConnector(system: string, directory: string, options:
   const base = resolve(directory);
   const pathOf = (ds: DatasetTarget) => {
     const p = resolve(base, ds.path ?? ds.name);
-    if (!p.startsWith(base + "/") && p !== base) throw new ConnectorError(system, `dataset path ${ds.path} leaves the connector's directory`);
+    if (!p.startsWith(`${base}/`) && p !== base) throw new ConnectorError(system, `dataset path ${ds.path} leaves the connector's directory`);
     return p;
   };
   /** The dataset's file and its rotated copies beside it (`access.jsonl.1`, `access.jsonl-20250101`); compressed copies are not read. */
@@ -262,7 +263,7 @@ export function createFilesConnector(system: string, directory: string, options:
               }
               if (text !== undefined && changed) text = format === "csv" ? formatCsvLine((header ?? Object.keys(row)).map((h) => row[h])) : JSON.stringify(row);
             }
-            if (text !== undefined) await out.write(text + "\n");
+            if (text !== undefined) await out.write(`${text}\n`);
             if (text !== undefined && l.row) kept++;
           }
           await out.sync();

@@ -30,8 +30,12 @@ function placeholders(pattern: string): string[] {
 /** The values of the placeholders in a concrete key, or undefined if it does not fit the pattern. */
 function parseKey(pattern: string, key: string): Row | undefined {
   const names: string[] = [];
+  const capture = (name: string) => {
+    names.push(name);
+    return "(.+?)";
+  };
   const re = new RegExp(
-    "^" + pattern.split(PLACEHOLDER).map((part, i) => (i % 2 === 1 ? (names.push(part), "(.+?)") : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("") + "$",
+    `^${pattern.split(PLACEHOLDER).map((part, i) => (i % 2 === 1 ? capture(part) : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")}$`,
   );
   const m = re.exec(key);
   if (!m) return undefined;

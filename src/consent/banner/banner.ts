@@ -57,6 +57,7 @@ function readChoice(): Choice | null {
 }
 
 function writeChoice(ch: Choice): void {
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Safari and Firefox
   D.cookie = `${COOKIE}=${encodeURIComponent(JSON.stringify(ch))}; max-age=${C.validityDays * 86400}; path=/; samesite=lax`;
 }
 
@@ -69,7 +70,7 @@ W.dataLayer = W.dataLayer || [];
 const gtag: (...a: unknown[]) => void =
   W.gtag ||
   function () {
-    // eslint-disable-next-line prefer-rest-params
+    // biome-ignore lint/complexity/noArguments: gtag reads the arguments object itself, not an array
     W.dataLayer.push(arguments);
   };
 W.gtag = gtag;
@@ -94,7 +95,7 @@ const device = choice?.d || crypto.randomUUID();
 function allowed(cat: string, service: string | null): boolean {
   const category = C.categories.find((c) => c.id === cat);
   if (category?.essential) return true;
-  if (!choice || choice.c[cat] !== 1) return false;
+  if (choice?.c[cat] !== 1) return false;
   return !service || choice.s[service] !== 0;
 }
 
@@ -222,7 +223,7 @@ function toggle(id: string, label: string, checked: boolean, disabled: boolean, 
   const i = el("input", { type: "checkbox", id, name: id });
   i.checked = checked;
   i.disabled = disabled;
-  l.append(i, " " + label);
+  l.append(i, ` ${label}`);
   return l;
 }
 
@@ -303,5 +304,3 @@ function start(): void {
 
 if (D.readyState === "loading") D.addEventListener("DOMContentLoaded", start);
 else start();
-
-export {};
