@@ -26,14 +26,31 @@ export async function run(): Promise<void> {
     const decl = await loadDeclaration(join(ROOT, "demo/pledge.yaml"));
     const store = await openStore({ sqlitePath: join(dir, ".pledge/pledge.db") });
     const token = await createApiToken(store, "bench", "viewer");
-    for (let i = 0; i < SUBJECTS; i++) await recordConsent(store, decl.declaration, { deviceId: `bench-device-${String(i).padStart(6, "0")}`, categories: { analytics: "given" }, language: "en", method: "banner" });
+    for (let i = 0; i < SUBJECTS; i++)
+      await recordConsent(store, decl.declaration, {
+        deviceId: `bench-device-${String(i).padStart(6, "0")}`,
+        categories: { analytics: "given" },
+        language: "en",
+        method: "banner",
+      });
     await store.close();
 
     const pledge = await start([join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"], dir);
     const bare = await start([join(ROOT, "bench/bare-server.ts")], dir);
-    const decisionPath = (i: number) => `/v1/decisions?subject=device:bench-device-${String(i % SUBJECTS).padStart(6, "0")}&purpose=analytics`;
+    const decisionPath = (i: number) =>
+      `/v1/decisions?subject=device:bench-device-${String(i % SUBJECTS).padStart(6, "0")}&purpose=analytics`;
     const headers = { authorization: `Bearer ${token}` };
-    await compareRoutes({ pledge: pledge.url, bare: bare.url, path: decisionPath, headers, concurrency: CONCURRENCY, seconds: SECONDS, title: `GET /v1/decisions, ${CONCURRENCY} keep-alive connections, 2 rounds of ${SECONDS} s each, ${SUBJECTS} subjects`, label: "Pledge decision route", target: 0.7 });
+    await compareRoutes({
+      pledge: pledge.url,
+      bare: bare.url,
+      path: decisionPath,
+      headers,
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      title: `GET /v1/decisions, ${CONCURRENCY} keep-alive connections, 2 rounds of ${SECONDS} s each, ${SUBJECTS} subjects`,
+      label: "Pledge decision route",
+      target: 0.7,
+    });
     pledge.child.kill("SIGTERM");
     bare.child.kill("SIGTERM");
   } finally {

@@ -24,9 +24,30 @@ import { DEMO_DECLARATION } from "../src/cli/index.js";
 import { createConnector } from "../src/connectors/index.js";
 import { loadDeclaration, parseDeclaration } from "../src/declaration/index.js";
 import { ensureDemoData } from "../src/demo/index.js";
-import { accessView, collectSystem, mergeIdentities, prepareErasure, remainingIdentities, type Identities, type SystemCollection } from "../src/execution/index.js";
+import {
+  accessView,
+  collectSystem,
+  mergeIdentities,
+  prepareErasure,
+  remainingIdentities,
+  type Identities,
+  type SystemCollection,
+} from "../src/execution/index.js";
 import type { Mailer } from "../src/mail/index.js";
-import { buildExport, createConnectorCache, DEFAULT_SETTINGS, exportPublicKey, getRequest, RequestInputSchema, runDueTasks, sealExport, startWorker, submitRequest, verifyRequest, type RequestsContext } from "../src/requests/index.js";
+import {
+  buildExport,
+  createConnectorCache,
+  DEFAULT_SETTINGS,
+  exportPublicKey,
+  getRequest,
+  RequestInputSchema,
+  runDueTasks,
+  sealExport,
+  startWorker,
+  submitRequest,
+  verifyRequest,
+  type RequestsContext,
+} from "../src/requests/index.js";
 import { openStore } from "../src/store/index.js";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
@@ -69,23 +90,37 @@ async function load(url: string): Promise<void> {
   await c.connect();
   const t0 = performance.now();
   await c.query(`CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, name text, phone text)`);
-  await c.query(`CREATE TABLE events (id bigserial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers(id), kind text NOT NULL, at timestamptz NOT NULL, payload text)`);
-  await c.query(`INSERT INTO customers SELECT i, 'c' || i || '@bench.example', 'Customer ' || i, '+1' || lpad(i::text, 9, '0') FROM generate_series(1, $1) i`, [CUSTOMERS]);
+  await c.query(
+    `CREATE TABLE events (id bigserial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers(id), kind text NOT NULL, at timestamptz NOT NULL, payload text)`,
+  );
+  await c.query(
+    `INSERT INTO customers SELECT i, 'c' || i || '@bench.example', 'Customer ' || i, '+1' || lpad(i::text, 9, '0') FROM generate_series(1, $1) i`,
+    [CUSTOMERS],
+  );
   await c.query(`ALTER TABLE events SET UNLOGGED`);
-  await c.query(`INSERT INTO events (customer_id, kind, at, payload) SELECT (i % $1) + 1, (ARRAY['view','click','buy','search'])[1 + i % 4], now() - (i || ' seconds')::interval, md5(i::text) FROM generate_series(1, $2) i`, [CUSTOMERS, EVENTS]);
+  await c.query(
+    `INSERT INTO events (customer_id, kind, at, payload) SELECT (i % $1) + 1, (ARRAY['view','click','buy','search'])[1 + i % 4], now() - (i || ' seconds')::interval, md5(i::text) FROM generate_series(1, $2) i`,
+    [CUSTOMERS, EVENTS],
+  );
   await c.query(`ALTER TABLE events SET LOGGED`);
   await c.query(`CREATE INDEX events_customer ON events(customer_id)`);
   await c.query(`CREATE INDEX customers_email_lower ON customers(lower(email))`);
   await c.query(`ANALYZE`);
   await c.end();
-  console.log(`loaded ${CUSTOMERS.toLocaleString("en")} customers and ${EVENTS.toLocaleString("en")} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${CUSTOMERS.toLocaleString("en")} customers and ${EVENTS.toLocaleString("en")} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
-/** Hand-written SQL: read the person's rows (their email in any case), delete children then the parent in a transaction, check nothing is left. */
+/**
+ * Hand-written SQL: read the person's rows (their email in any case), delete children then the parent in a transaction,
+ * check nothing is left.
+ */
 async function handWritten(pool: pg.Pool, who: string): Promise<void> {
   const c = await pool.connect();
   try {
-    const cust = (await c.query("SELECT id, email, name, phone FROM customers WHERE lower(email) = lower($1)", [who])).rows;
+    const cust = (await c.query("SELECT id, email, name, phone FROM customers WHERE lower(email) = lower($1)", [who]))
+      .rows;
     const ids = cust.map((r) => r.id);
     await c.query("SELECT id, customer_id, kind, at, payload FROM events WHERE customer_id = ANY($1)", [ids]);
     await c.query("BEGIN");
@@ -127,11 +162,23 @@ async function database(): Promise<void> {
     const connector = createConnector("app", decl.systems.app.connector, env)!;
     const store = await openStore({ sqlitePath: join(dir, "pledge.db") });
     const sent: string[] = [];
-    const mailer: Mailer = { mode: "smtp", send: async (m) => {
+    const mailer: Mailer = {
+      mode: "smtp",
+      send: async (m) => {
         sent.push(m.text);
         return { messageId: "x" };
-      } };
-    const ctx: RequestsContext = { store, declaration: () => decl, mailer, publicUrl: "", env, cwd: dir, clock: () => new Date(), settings: { ...DEFAULT_SETTINGS } };
+      },
+    };
+    const ctx: RequestsContext = {
+      store,
+      declaration: () => decl,
+      mailer,
+      publicUrl: "",
+      env,
+      cwd: dir,
+      clock: () => new Date(),
+      settings: { ...DEFAULT_SETTINGS },
+    };
     // Tasks run as a worker runs them, with connections kept open between tasks.
     ctx.connectors = createConnectorCache(ctx);
 
@@ -153,7 +200,8 @@ async function database(): Promise<void> {
       accessView(decl, col);
       const plan = await prepareErasure(decl, col, connector, { key: "bench" });
       await connector.apply(plan.mutations);
-      if (remainingIdentities(decl, await collectSystem(decl, "app", connector, identities)).length) throw new Error("not erased");
+      if (remainingIdentities(decl, await collectSystem(decl, "app", connector, identities)).length)
+        throw new Error("not erased");
       if (!warm) exec.push(performance.now() - t);
 
       t = performance.now();
@@ -169,8 +217,11 @@ async function database(): Promise<void> {
     const h = stats(hand);
     const e = stats(exec);
     const f = stats(full);
-    const row = (label: string, s: ReturnType<typeof stats>) => `${label.padEnd(46)} ${s.mean.toFixed(2).padStart(8)} ms  p50 ${s.p50.toFixed(2).padStart(7)}  p95 ${s.p95.toFixed(2).padStart(7)}  ${(1000 / s.mean).toFixed(1).padStart(7)} people/s`;
-    console.log(`\naccess + erasure of one person (${PEOPLE} people each, PostgreSQL ${CUSTOMERS.toLocaleString("en")} customers / ${EVENTS.toLocaleString("en")} events)`);
+    const row = (label: string, s: ReturnType<typeof stats>) =>
+      `${label.padEnd(46)} ${s.mean.toFixed(2).padStart(8)} ms  p50 ${s.p50.toFixed(2).padStart(7)}  p95 ${s.p95.toFixed(2).padStart(7)}  ${(1000 / s.mean).toFixed(1).padStart(7)} people/s`;
+    console.log(
+      `\naccess + erasure of one person (${PEOPLE} people each, PostgreSQL ${CUSTOMERS.toLocaleString("en")} customers / ${EVENTS.toLocaleString("en")} events)`,
+    );
     console.log(row("hand-written SQL (baseline)", h));
     console.log(row("Pledge execution (graph, connector, verify)", e));
     console.log(row("Pledge full requests (store, audit, tasks)", f));
@@ -204,13 +255,29 @@ async function latency(): Promise<void> {
     const decl = (await loadDeclaration(DEMO_DECLARATION)).declaration;
     const store = await openStore({ sqlitePath: join(dir, "pledge.db") });
     const sent: { to: string; text: string }[] = [];
-    const mailer: Mailer = { mode: "smtp", send: async (m) => {
+    const mailer: Mailer = {
+      mode: "smtp",
+      send: async (m) => {
         sent.push(m);
         return { messageId: "x" };
-      } };
-    const ctx: RequestsContext = { store, declaration: () => decl, mailer, publicUrl: "", env: { PLEDGE_SECRET: "bench" }, cwd: dir, clock: () => new Date(), settings: { ...DEFAULT_SETTINGS, codeLimitPerIp: { max: 10_000, windowMs: 1000 } } };
+      },
+    };
+    const ctx: RequestsContext = {
+      store,
+      declaration: () => decl,
+      mailer,
+      publicUrl: "",
+      env: { PLEDGE_SECRET: "bench" },
+      cwd: dir,
+      clock: () => new Date(),
+      settings: { ...DEFAULT_SETTINGS, codeLimitPerIp: { max: 10_000, windowMs: 1000 } },
+    };
     const shop = new BetterSqlite3(join(dir, ".pledge/demo/shop.db"), { readonly: true });
-    const emails = (shop.prepare("SELECT email FROM customers ORDER BY id LIMIT ? OFFSET 2").all(2 * LATENCY_PEOPLE + 6) as { email: string }[]).map((r) => r.email.toLowerCase());
+    const emails = (
+      shop.prepare("SELECT email FROM customers ORDER BY id LIMIT ? OFFSET 2").all(2 * LATENCY_PEOPLE + 6) as {
+        email: string;
+      }[]
+    ).map((r) => r.email.toLowerCase());
     shop.close();
     const worker = startWorker(ctx, { intervalMs: 60_000 });
     const direct = async (email: string) => {
@@ -229,11 +296,22 @@ async function latency(): Promise<void> {
           identities = m.merged;
         }
       }
-      const { data } = await buildExport(decl, { requestId: "req_bench", right: "access", generatedAt: new Date(), collections, notReached: [], manual: [] });
+      const { data } = await buildExport(decl, {
+        requestId: "req_bench",
+        right: "access",
+        generatedAt: new Date(),
+        collections,
+        notReached: [],
+        manual: [],
+      });
       sealExport(exportPublicKey("bench-token-0123456789abcdefghij", "req_bench"), data);
     };
     const viaPledge = async (email: string) => {
-      const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identity: email }), {});
+      const { requestId } = await submitRequest(
+        ctx,
+        RequestInputSchema.parse({ right: "access", identity: email }),
+        {},
+      );
       const code = /code is (\d{6})/.exec([...sent].reverse().find((m) => m.to === email)!.text)![1];
       const t = performance.now();
       await verifyRequest(ctx, requestId, code);
@@ -256,10 +334,18 @@ async function latency(): Promise<void> {
     await store.close();
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
-    console.log(`\ndemo access request, from the code accepted to completion (${LATENCY_PEOPLE} people; 3,000 customers, 1,200 tickets, 20,000 log lines)`);
-    console.log(`${"the same work done directly (baseline)".padEnd(46)} median ${median(baseline).toFixed(1).padStart(7)} ms  p95 ${p95(baseline).toFixed(1).padStart(7)} ms`);
-    console.log(`${"Pledge request (store, tasks, wake-up, audit)".padEnd(46)} median ${median(requests).toFixed(1).padStart(7)} ms  p95 ${p95(requests).toFixed(1).padStart(7)} ms`);
-    console.log(`\nratio, Pledge request / direct work: ${(median(requests) / median(baseline)).toFixed(2)}x (target: the median under 1,000 ms)`);
+    console.log(
+      `\ndemo access request, from the code accepted to completion (${LATENCY_PEOPLE} people; 3,000 customers, 1,200 tickets, 20,000 log lines)`,
+    );
+    console.log(
+      `${"the same work done directly (baseline)".padEnd(46)} median ${median(baseline).toFixed(1).padStart(7)} ms  p95 ${p95(baseline).toFixed(1).padStart(7)} ms`,
+    );
+    console.log(
+      `${"Pledge request (store, tasks, wake-up, audit)".padEnd(46)} median ${median(requests).toFixed(1).padStart(7)} ms  p95 ${p95(requests).toFixed(1).padStart(7)} ms`,
+    );
+    console.log(
+      `\nratio, Pledge request / direct work: ${(median(requests) / median(baseline)).toFixed(2)}x (target: the median under 1,000 ms)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -56,8 +56,11 @@ systems:
 `).declaration;
 
 async function build(c: pg.Client, table: string): Promise<void> {
-  await c.query(`CREATE UNLOGGED TABLE ${table} (id bigserial PRIMARY KEY, email text, ip text, created_at timestamptz NOT NULL, payload text)`);
-  // Append-only, as event tables are: the oldest rows have the lowest ids. The first EXPIRED rows are 2 to 3 years old, the rest within the last 11 months.
+  await c.query(
+    `CREATE UNLOGGED TABLE ${table} (id bigserial PRIMARY KEY, email text, ip text, created_at timestamptz NOT NULL, payload text)`,
+  );
+  // Append-only, as event tables are: the oldest rows have the lowest ids. The first EXPIRED rows are 2 to 3 years old,
+  // the rest within the last 11 months.
   await c.query(
     `INSERT INTO ${table} (email, ip, created_at, payload)
      SELECT 'u' || (i % 100000) || '@bench.example', '10.' || (i % 250) || '.' || (i % 200) || '.1',
@@ -116,22 +119,30 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 
-/** One Pledge sweep of events_pledge with `parallel` ranges at a time, while a client inserts; each transaction, read and count timed. */
+/**
+ * One Pledge sweep of events_pledge with `parallel` ranges at a time, while a client inserts; each transaction, read
+ * and count timed.
+ */
 async function sweepOnce(url: string, dir: string, parallel: number) {
   const store = await openStore({ sqlitePath: join(dir, `pledge-${parallel}.db`) });
   const applies: number[] = [];
   const pages: number[] = [];
   const summaries: number[] = [];
-  /** From the first delete's start to the last one's end: the sweep's deleting phase, without its count before and check after. */
+  /**
+   * From the first delete's start to the last one's end: the sweep's deleting phase, without its count before and check
+   * after.
+   */
   const phase = { start: Infinity, end: 0 };
-  const timed = <A extends unknown[], R>(f: (...a: A) => Promise<R>, into: number[]) => async (...a: A) => {
-    const t = performance.now();
-    try {
-      return await f(...a);
-    } finally {
-      into.push(performance.now() - t);
-    }
-  };
+  const timed =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>, into: number[]) =>
+    async (...a: A) => {
+      const t = performance.now();
+      try {
+        return await f(...a);
+      } finally {
+        into.push(performance.now() - t);
+      }
+    };
   const ctx: RetentionContext = {
     store,
     declaration: () => declaration,
@@ -165,14 +176,26 @@ async function sweepOnce(url: string, dir: string, parallel: number) {
     onProgress: (p) => {
       if (performance.now() - lastPrint > 2000) {
         lastPrint = performance.now();
-        process.stderr.write(`  sweep (parallel ${parallel}) ${p.done.toLocaleString("en")}/${p.due.toLocaleString("en")} rows · ${p.rowsPerSecond.toLocaleString("en")} rows/s\n`);
+        process.stderr.write(
+          `  sweep (parallel ${parallel}) ${p.done.toLocaleString("en")}/${p.due.toLocaleString("en")} rows · ${p.rowsPerSecond.toLocaleString("en")} rows/s\n`,
+        );
       }
     },
   });
   const ms = performance.now() - t0;
   const lat = await ins.stop();
   await store.close();
-  return { deleted: report.deleted, batches: report.batches, remaining: report.remaining, ms, lat, applies, pages, summaries, deletingMs: phase.end - phase.start };
+  return {
+    deleted: report.deleted,
+    batches: report.batches,
+    remaining: report.remaining,
+    ms,
+    lat,
+    applies,
+    pages,
+    summaries,
+    deletingMs: phase.end - phase.start,
+  };
 }
 
 export async function run(): Promise<void> {
@@ -190,7 +213,9 @@ export async function run(): Promise<void> {
     const t0 = performance.now();
     await build(c, "events_raw");
     await build(c, "events_pledge");
-    console.log(`loaded 2 × ${ROWS.toLocaleString("en")} events (${EXPIRED.toLocaleString("en")} expired each) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `loaded 2 × ${ROWS.toLocaleString("en")} events (${EXPIRED.toLocaleString("en")} expired each) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const cutoff = new Date(Date.now() - 365 * 86_400_000);
 
     // Each path starts from the same state: no checkpoint of the load's WAL running under it.
@@ -203,13 +228,20 @@ export async function run(): Promise<void> {
     const rawMs = performance.now() - r0;
     const rawLat = await rawIns.stop();
 
-    // The baseline's table goes before Pledge sweeps: its autovacuum (3 million dead rows) would otherwise run under the sweep on the same two cores.
+    // The baseline's table goes before Pledge sweeps: its autovacuum (3 million dead rows) would otherwise run under
+    // the sweep on the same two cores.
     await c.query("DROP TABLE events_raw");
     const rawRate = (raw.rowCount ?? 0) / (rawMs / 1000);
-    console.log(`\nbench/retention — PostgreSQL, ${ROWS.toLocaleString("en")} events, ${EXPIRED.toLocaleString("en")} expired, batches of ${BATCH.toLocaleString("en")}\n`);
-    console.log(`| path | rows deleted | time | rows/s | ratio | deleting phase | its ratio | longest transaction | insert p50 | insert p99 | inserts |`);
+    console.log(
+      `\nbench/retention — PostgreSQL, ${ROWS.toLocaleString("en")} events, ${EXPIRED.toLocaleString("en")} expired, batches of ${BATCH.toLocaleString("en")}\n`,
+    );
+    console.log(
+      `| path | rows deleted | time | rows/s | ratio | deleting phase | its ratio | longest transaction | insert p50 | insert p99 | inserts |`,
+    );
     console.log(`|---|---|---|---|---|---|---|---|---|---|---|`);
-    console.log(`| raw DELETE … WHERE created_at < $1 (baseline) | ${(raw.rowCount ?? 0).toLocaleString("en")} | ${(rawMs / 1000).toFixed(1)} s | ${Math.round(rawRate).toLocaleString("en")} | 1.00 | ${(rawMs / 1000).toFixed(1)} s | 1.00 | ${(rawMs / 1000).toFixed(1)} s | ${pct(rawLat, 50).toFixed(1)} ms | ${pct(rawLat, 99).toFixed(1)} ms | ${rawLat.length} |`);
+    console.log(
+      `| raw DELETE … WHERE created_at < $1 (baseline) | ${(raw.rowCount ?? 0).toLocaleString("en")} | ${(rawMs / 1000).toFixed(1)} s | ${Math.round(rawRate).toLocaleString("en")} | 1.00 | ${(rawMs / 1000).toFixed(1)} s | 1.00 | ${(rawMs / 1000).toFixed(1)} s | ${pct(rawLat, 50).toFixed(1)} ms | ${pct(rawLat, 99).toFixed(1)} ms | ${rawLat.length} |`,
+    );
     const notes: string[] = [];
     for (const parallel of PARALLEL) {
       if (parallel !== PARALLEL[0]) {
@@ -219,15 +251,22 @@ export async function run(): Promise<void> {
       await c.query("CHECKPOINT");
       const r = await sweepOnce(url, dir, parallel);
       const rate = r.deleted / (r.ms / 1000);
-      console.log(`| Pledge sweep, ${parallel} range${parallel === 1 ? "" : "s"} at a time | ${r.deleted.toLocaleString("en")} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(rate).toLocaleString("en")} | **${(rate / rawRate).toFixed(2)}** | ${(r.deletingMs / 1000).toFixed(1)} s | **${(r.deleted / (r.deletingMs / 1000) / rawRate).toFixed(2)}** | ${(Math.max(...r.applies) / 1000).toFixed(3)} s | ${pct(r.lat, 50).toFixed(1)} ms | ${pct(r.lat, 99).toFixed(1)} ms | ${r.lat.length} |`);
-      const left = Number((await c.query(`SELECT count(*) AS n FROM events_pledge WHERE created_at < $1`, [cutoff.toISOString()])).rows[0].n);
+      console.log(
+        `| Pledge sweep, ${parallel} range${parallel === 1 ? "" : "s"} at a time | ${r.deleted.toLocaleString("en")} | ${(r.ms / 1000).toFixed(1)} s | ${Math.round(rate).toLocaleString("en")} | **${(rate / rawRate).toFixed(2)}** | ${(r.deletingMs / 1000).toFixed(1)} s | **${(r.deleted / (r.deletingMs / 1000) / rawRate).toFixed(2)}** | ${(Math.max(...r.applies) / 1000).toFixed(3)} s | ${pct(r.lat, 50).toFixed(1)} ms | ${pct(r.lat, 99).toFixed(1)} ms | ${r.lat.length} |`,
+      );
+      const left = Number(
+        (await c.query(`SELECT count(*) AS n FROM events_pledge WHERE created_at < $1`, [cutoff.toISOString()])).rows[0]
+          .n,
+      );
       const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
       notes.push(
         `parallel ${parallel}: ${r.batches} batches · transaction p50 ${pct(r.applies, 50).toFixed(0)} ms, p99 ${pct(r.applies, 99).toFixed(0)} ms, max ${Math.max(...r.applies).toFixed(0)} ms (target ≤ 1000 ms) · insert p99 ${pct(r.lat, 99).toFixed(1)} ms (target < 50 ms) · ` +
           `of ${(r.ms / 1000).toFixed(2)} s: ranges read ${(sum(r.pages) / 1000).toFixed(2)} s (${r.pages.length}), the due count before and the check after ${(sum(r.summaries) / 1000).toFixed(2)} s, deletes ${(sum(r.applies) / 1000).toFixed(2)} s (summed over connections) · expired rows left: ${left} (0 expected; the sweep reported ${r.remaining})`,
       );
     }
-    console.log(`\nratio = Pledge rows/s ÷ raw rows/s (target ≥ 0.8), over the whole sweep (its count before and its check after included) and over its deleting phase alone`);
+    console.log(
+      `\nratio = Pledge rows/s ÷ raw rows/s (target ≥ 0.8), over the whole sweep (its count before and its check after included) and over its deleting phase alone`,
+    );
     for (const n of notes) console.log(n);
   } finally {
     await c.end();

@@ -36,7 +36,9 @@ export async function run(): Promise<void> {
   const redactor = new SyncRedactor();
   const pledge = rate(lines, bytes, (l) => detect(l, { regions: CORPUS_REGIONS }));
   const baseline = rate(lines, bytes, (l) => redactor.redact(l));
-  console.log(`\nbench/scan — ${LINES.toLocaleString("en")} corpus lines (${(bytes / 1e6).toFixed(1)} MB), seed ${SEED}, phone regions ${CORPUS_REGIONS.join(",")}\n`);
+  console.log(
+    `\nbench/scan — ${LINES.toLocaleString("en")} corpus lines (${(bytes / 1e6).toFixed(1)} MB), seed ${SEED}, phone regions ${CORPUS_REGIONS.join(",")}\n`,
+  );
   console.log(`| detector | MB/s | ratio |`);
   console.log(`|---|---|---|`);
   console.log(`| redact-pii SyncRedactor (baseline) | ${baseline.toFixed(2)} | 1.00 |`);
@@ -46,8 +48,13 @@ export async function run(): Promise<void> {
   const { scores } = score(labelled, (t) => detect(t, { regions: CORPUS_REGIONS }));
   console.log(`| entity | labelled | detected | precision | recall |`);
   console.log(`|---|---|---|---|---|`);
-  for (const s of scores) console.log(`| ${s.type} | ${s.labels.toLocaleString("en")} | ${s.detected.toLocaleString("en")} | ${s.precision.toFixed(4)} | ${s.recall.toFixed(4)} |`);
-  console.log(`\ntargets: precision ≥ 0.99 and recall ≥ 0.97 for email, phone, ip, card, iban, ssn; names and addresses as they are\n`);
+  for (const s of scores)
+    console.log(
+      `| ${s.type} | ${s.labels.toLocaleString("en")} | ${s.detected.toLocaleString("en")} | ${s.precision.toFixed(4)} | ${s.recall.toFixed(4)} |`,
+    );
+  console.log(
+    `\ntargets: precision ≥ 0.99 and recall ≥ 0.97 for email, phone, ip, card, iban, ssn; names and addresses as they are\n`,
+  );
 
   if (LOG_MB > 0) {
     const dir = mkdtempSync(join(tmpdir(), "pledge-bench-scan-"));
@@ -69,12 +76,16 @@ export async function run(): Promise<void> {
         onProgress: (p) => {
           if (performance.now() - last > 10_000) {
             last = performance.now();
-            process.stderr.write(`  ${(p.bytes / 1e6).toFixed(0)}/${(p.total / 1e6).toFixed(0)} MB · ${p.mbPerSecond.toFixed(1)} MB/s\n`);
+            process.stderr.write(
+              `  ${(p.bytes / 1e6).toFixed(0)}/${(p.total / 1e6).toFixed(0)} MB · ${p.mbPerSecond.toFixed(1)} MB/s\n`,
+            );
           }
         },
       });
       const s = (performance.now() - t) / 1000;
-      console.log(`log file: ${(r.bytes / 1e6).toFixed(0)} MB, ${r.lines.toLocaleString("en")} lines in ${s.toFixed(1)} s (${(r.bytes / 1e6 / s).toFixed(1)} MB/s); ${r.entities.map((e) => `${e.count.toLocaleString("en")} ${e.type}`).join(", ")}`);
+      console.log(
+        `log file: ${(r.bytes / 1e6).toFixed(0)} MB, ${r.lines.toLocaleString("en")} lines in ${s.toFixed(1)} s (${(r.bytes / 1e6 / s).toFixed(1)} MB/s); ${r.entities.map((e) => `${e.count.toLocaleString("en")} ${e.type}`).join(", ")}`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

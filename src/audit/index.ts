@@ -43,13 +43,18 @@ const SECRET_KEYS = /pass(word)?|secret|token|code|authorization|cookie|otp/i;
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? "[redacted]" : redactSecrets(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? "[redacted]" : redactSecrets(v)]),
+    );
   }
   return value;
 }
 
 /** The hash of an entry: SHA-256 over the previous hash and the entry's fields. */
-export function hashEntry(prevHash: string, e: { seq: number; at: string; actor: string; action: string; subject: string | null; data: string }): string {
+export function hashEntry(
+  prevHash: string,
+  e: { seq: number; at: string; actor: string; action: string; subject: string | null; data: string },
+): string {
   return createHash("sha256")
     .update(prevHash)
     .update("\n")
@@ -72,10 +77,20 @@ export async function appendAudit(store: Store, input: AuditInput, now: Date = n
  * Appends an entry inside a transaction the caller holds, so that a record and
  * its audit entry commit together (never one without the other).
  */
-export async function appendAuditIn(db: Kysely<Database> | Transaction<Database>, input: AuditInput, now: Date = new Date()): Promise<void> {
+export async function appendAuditIn(
+  db: Kysely<Database> | Transaction<Database>,
+  input: AuditInput,
+  now: Date = new Date(),
+): Promise<void> {
   await db
     .insertInto("audit_pending")
-    .values({ at: now.toISOString(), actor: input.actor, action: input.action, subject: input.subject ?? null, data: JSON.stringify(redactSecrets(input.data ?? {})) })
+    .values({
+      at: now.toISOString(),
+      actor: input.actor,
+      action: input.action,
+      subject: input.subject ?? null,
+      data: JSON.stringify(redactSecrets(input.data ?? {})),
+    })
     .execute();
 }
 
@@ -90,19 +105,35 @@ export async function chainPending(store: Store, batch = 2000): Promise<number> 
     let { seq, hash } = head;
     // Times never go backwards along the chain: an entry whose writer's clock was behind the entry
     // before it (another server's, a moment's skew) takes that entry's time, and keeps its own in `data`.
-    let lastAt = head.seq ? ((await trx.selectFrom("audit_log").select("at").where("seq", "=", head.seq).executeTakeFirst())?.at ?? "") : "";
+    let lastAt = head.seq
+      ? ((await trx.selectFrom("audit_log").select("at").where("seq", "=", head.seq).executeTakeFirst())?.at ?? "")
+      : "";
     const rows = pending.map((p) => {
       const behind = p.at < lastAt;
       const at = behind ? lastAt : p.at;
       lastAt = at;
-      const data = behind ? JSON.stringify({ ...(JSON.parse(p.data) as Record<string, unknown>), writerClock: p.at }) : p.data;
+      const data = behind
+        ? JSON.stringify({ ...(JSON.parse(p.data) as Record<string, unknown>), writerClock: p.at })
+        : p.data;
       const row = { seq: ++seq, at, actor: p.actor, action: p.action, subject: p.subject, data };
       const prev = hash;
       hash = hashEntry(prev, row);
       return { ...row, prev_hash: prev, hash };
     });
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto("audit_log").values(rows.slice(i, i + 200)).execute();
-    for (let i = 0; i < pending.length; i += 500) await trx.deleteFrom("audit_pending").where("id", "in", pending.slice(i, i + 500).map((p) => p.id)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto("audit_log")
+        .values(rows.slice(i, i + 200))
+        .execute();
+    for (let i = 0; i < pending.length; i += 500)
+      await trx
+        .deleteFrom("audit_pending")
+        .where(
+          "id",
+          "in",
+          pending.slice(i, i + 500).map((p) => p.id),
+        )
+        .execute();
     await trx.updateTable("audit_head").set({ seq, hash }).where("id", "=", 1).execute();
     return rows.length;
   });
@@ -116,7 +147,10 @@ export async function chainAll(store: Store): Promise<number> {
 }
 
 /** Chains pending entries every `intervalMs` in the background. */
-export function startAuditChainer(store: Store, options: { intervalMs?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
+export function startAuditChainer(
+  store: Store,
+  options: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+): { stop(): Promise<void> } {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
@@ -158,23 +192,43 @@ export async function verifyAudit(store: Store, onProgress?: (checked: number) =
   let after = 0;
   const page = 2000;
   for (;;) {
-    const rows = await store.db.selectFrom("audit_log").selectAll().where("seq", ">", after).orderBy("seq").limit(page).execute();
+    const rows = await store.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("seq", ">", after)
+      .orderBy("seq")
+      .limit(page)
+      .execute();
     for (const r of rows) {
       count++;
       if (r.seq > expected) {
-        const missing = r.seq - expected === 1 ? `entry ${expected} was deleted` : `entries ${expected}–${r.seq - 1} were deleted`;
+        const missing =
+          r.seq - expected === 1 ? `entry ${expected} was deleted` : `entries ${expected}–${r.seq - 1} were deleted`;
         problems.push({ seq: expected, kind: "deleted", message: missing });
       } else if (r.seq < expected) {
         problems.push({ seq: r.seq, kind: "inserted", message: `entry ${r.seq} is out of sequence (inserted)` });
       }
       const recomputed = hashEntry(r.prev_hash, r);
       if (recomputed !== r.hash) {
-        problems.push({ seq: r.seq, kind: "edited", message: `entry ${r.seq} (${r.action}) was edited: its content no longer matches its hash` });
+        problems.push({
+          seq: r.seq,
+          kind: "edited",
+          message: `entry ${r.seq} (${r.action}) was edited: its content no longer matches its hash`,
+        });
       } else if (r.prev_hash !== prevHash) {
         const before = r.seq - 1;
-        problems.push({ seq: r.seq, kind: "inserted", message: `entry ${r.seq} (${r.action}) does not follow entry ${before}: entry ${before} was rewritten, or an entry was inserted or deleted between them` });
+        problems.push({
+          seq: r.seq,
+          kind: "inserted",
+          message: `entry ${r.seq} (${r.action}) does not follow entry ${before}: entry ${before} was rewritten, or an entry was inserted or deleted between them`,
+        });
       }
-      if (r.at < prevAt) problems.push({ seq: r.seq, kind: "time", message: `entry ${r.seq} (${r.action}) is dated ${r.at}, before the entry ahead of it (${prevAt}): the log's times go backwards` });
+      if (r.at < prevAt)
+        problems.push({
+          seq: r.seq,
+          kind: "time",
+          message: `entry ${r.seq} (${r.action}) is dated ${r.at}, before the entry ahead of it (${prevAt}): the log's times go backwards`,
+        });
       prevAt = r.at;
       prevHash = r.hash;
       expected = r.seq + 1;
@@ -189,18 +243,42 @@ export async function verifyAudit(store: Store, onProgress?: (checked: number) =
   } else if (head.seq !== expected - 1 || head.hash !== prevHash) {
     problems.push(
       head.seq > expected - 1
-        ? { seq: expected, kind: "truncated", message: `entries ${expected}–${head.seq} were deleted from the end of the log` }
-        : { seq: head.seq, kind: "edited", message: `the audit head (entry ${head.seq}) does not match the last entry (${expected - 1})` },
+        ? {
+            seq: expected,
+            kind: "truncated",
+            message: `entries ${expected}–${head.seq} were deleted from the end of the log`,
+          }
+        : {
+            seq: head.seq,
+            kind: "edited",
+            message: `the audit head (entry ${head.seq}) does not match the last entry (${expected - 1})`,
+          },
     );
   }
   return { ok: problems.length === 0, entries: count, headSeq: head?.seq ?? 0, headHash: head?.hash ?? "", problems };
 }
 
 /** Entries, newest first, optionally for one subject. */
-export async function listAudit(store: Store, options: { subject?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+export async function listAudit(
+  store: Store,
+  options: { subject?: string; limit?: number } = {},
+): Promise<AuditEntry[]> {
   await chainAll(store);
-  let q = store.db.selectFrom("audit_log").selectAll().orderBy("seq", "desc").limit(options.limit ?? 100);
+  let q = store.db
+    .selectFrom("audit_log")
+    .selectAll()
+    .orderBy("seq", "desc")
+    .limit(options.limit ?? 100);
   if (options.subject) q = q.where("subject", "=", options.subject);
   const rows = await q.execute();
-  return rows.map((r) => ({ seq: r.seq, at: r.at, actor: r.actor, action: r.action, subject: r.subject, data: JSON.parse(r.data) as Record<string, unknown>, prevHash: r.prev_hash, hash: r.hash }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    subject: r.subject,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }));
 }

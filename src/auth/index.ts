@@ -8,7 +8,12 @@ import { promisify } from "node:util";
 import { appendAudit } from "../audit/index.js";
 import type { Store } from "../store/index.js";
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  pw: string,
+  salt: Buffer,
+  keylen: number,
+  opts: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 /** Roles, weakest first: a role may do everything the ones before it may. */
 export const ROLES = ["viewer", "approver", "officer", "owner"] as const;
@@ -34,7 +39,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [kind, n, r, p, salt, hash] = stored.split("$");
   if (kind !== "scrypt" || !hash) return false;
   const expected = Buffer.from(hash, "base64");
-  const got = await scrypt(password, Buffer.from(salt, "base64"), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+  const got = await scrypt(password, Buffer.from(salt, "base64"), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
+  });
   return timingSafeEqual(expected, got);
 }
 
@@ -54,7 +64,11 @@ export interface StaffUser {
 }
 
 /** Creates a staff user. Passwords need 12 characters or more. */
-export async function createUser(store: Store, input: { email: string; name: string; role: Role; password: string }, actor = "cli"): Promise<StaffUser> {
+export async function createUser(
+  store: Store,
+  input: { email: string; name: string; role: Role; password: string },
+  actor = "cli",
+): Promise<StaffUser> {
   if (input.password.length < 12) throw new AuthError("the password must have at least 12 characters");
   if (!ROLES.includes(input.role)) throw new AuthError(`role must be one of ${ROLES.join(", ")}`);
   const email = input.email.trim().toLowerCase();
@@ -62,7 +76,13 @@ export async function createUser(store: Store, input: { email: string; name: str
   if (existing) throw new AuthError(`a user ${email} already exists`);
   const row = await store.db
     .insertInto("users")
-    .values({ email, name: input.name, role: input.role, password_hash: await hashPassword(input.password), created_at: new Date().toISOString() })
+    .values({
+      email,
+      name: input.name,
+      role: input.role,
+      password_hash: await hashPassword(input.password),
+      created_at: new Date().toISOString(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   await appendAudit(store, { actor, action: "user.created", subject: email, data: { role: input.role } });
@@ -71,8 +91,16 @@ export async function createUser(store: Store, input: { email: string; name: str
 
 /** The user with this email and password, or undefined. Takes the same time whether or not the user exists. */
 export async function authenticate(store: Store, email: string, password: string): Promise<StaffUser | undefined> {
-  const u = await store.db.selectFrom("users").selectAll().where("email", "=", email.trim().toLowerCase()).where("disabled", "=", 0).executeTakeFirst();
-  const ok = await verifyPassword(password, u?.password_hash ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  const u = await store.db
+    .selectFrom("users")
+    .selectAll()
+    .where("email", "=", email.trim().toLowerCase())
+    .where("disabled", "=", 0)
+    .executeTakeFirst();
+  const ok = await verifyPassword(
+    password,
+    u?.password_hash ?? "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+  );
   return u && ok ? { id: Number(u.id), email: u.email, name: u.name, role: u.role as Role } : undefined;
 }
 
@@ -85,7 +113,13 @@ export async function createSession(store: Store, user: StaffUser): Promise<{ to
   const now = new Date();
   await store.db
     .insertInto("sessions")
-    .values({ id_hash: sha256(token), user_id: user.id, csrf_token: csrf, created_at: now.toISOString(), expires_at: new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString() })
+    .values({
+      id_hash: sha256(token),
+      user_id: user.id,
+      csrf_token: csrf,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString(),
+    })
     .execute();
   await appendAudit(store, { actor: `user:${user.email}`, action: "session.opened" });
   return { token, csrf };
@@ -103,11 +137,23 @@ export async function sessionPrincipal(store: Store, token: string): Promise<Pri
   const row = await store.db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["users.id", "users.email", "users.name", "users.role", "users.disabled", "sessions.csrf_token", "sessions.expires_at"])
+    .select([
+      "users.id",
+      "users.email",
+      "users.name",
+      "users.role",
+      "users.disabled",
+      "sessions.csrf_token",
+      "sessions.expires_at",
+    ])
     .where("sessions.id_hash", "=", sha256(token))
     .executeTakeFirst();
   if (!row || row.disabled || row.expires_at < new Date().toISOString()) return undefined;
-  return { user: { id: Number(row.id), email: row.email, name: row.name, role: row.role as Role }, csrf: row.csrf_token, via: "session" };
+  return {
+    user: { id: Number(row.id), email: row.email, name: row.name, role: row.role as Role },
+    csrf: row.csrf_token,
+    via: "session",
+  };
 }
 
 export async function deleteSession(store: Store, token: string): Promise<void> {
@@ -118,7 +164,10 @@ export async function deleteSession(store: Store, token: string): Promise<void> 
 export async function createApiToken(store: Store, name: string, role: Role, actor = "cli"): Promise<string> {
   if (!ROLES.includes(role)) throw new AuthError(`role must be one of ${ROLES.join(", ")}`);
   const token = `plg_${randomBytes(30).toString("base64url")}`;
-  await store.db.insertInto("api_tokens").values({ name, token_hash: sha256(token), role, created_at: new Date().toISOString() }).execute();
+  await store.db
+    .insertInto("api_tokens")
+    .values({ name, token_hash: sha256(token), role, created_at: new Date().toISOString() })
+    .execute();
   await appendAudit(store, { actor, action: "token.created", subject: name, data: { role } });
   return token;
 }
@@ -137,8 +186,19 @@ export interface ApiTokenInfo {
 
 /** The API tokens, without their secrets. */
 export async function listApiTokens(store: Store): Promise<ApiTokenInfo[]> {
-  const rows = await store.db.selectFrom("api_tokens").select(["id", "name", "role", "created_at", "last_used_at", "revoked"]).orderBy("id").execute();
-  return rows.map((r) => ({ id: Number(r.id), name: r.name, role: r.role, createdAt: r.created_at, lastUsedAt: r.last_used_at, revoked: !!r.revoked }));
+  const rows = await store.db
+    .selectFrom("api_tokens")
+    .select(["id", "name", "role", "created_at", "last_used_at", "revoked"])
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    role: r.role,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revoked: !!r.revoked,
+  }));
 }
 
 /**
@@ -158,15 +218,30 @@ export async function revokeApiToken(store: Store, idOrName: string, actor = "cl
   return n;
 }
 
-/** How long a server trusts a token it looked up: the longest a revocation from another process of a SQLite store takes to bite. */
+/**
+ * How long a server trusts a token it looked up: the longest a revocation from another process of a SQLite store takes
+ * to bite.
+ */
 export const TOKEN_CACHE_MS = 10_000;
 
 /** The machine behind a bearer token, if it is live. */
 export async function tokenPrincipal(store: Store, token: string): Promise<Principal | undefined> {
-  const row = await store.db.selectFrom("api_tokens").selectAll().where("token_hash", "=", sha256(token)).where("revoked", "=", 0).executeTakeFirst();
+  const row = await store.db
+    .selectFrom("api_tokens")
+    .selectAll()
+    .where("token_hash", "=", sha256(token))
+    .where("revoked", "=", 0)
+    .executeTakeFirst();
   if (!row) return undefined;
-  await store.db.updateTable("api_tokens").set({ last_used_at: new Date().toISOString() }).where("id", "=", row.id).execute();
-  return { user: { id: -Number(row.id), email: `token:${row.name}`, name: row.name, role: row.role as Role }, via: "token" };
+  await store.db
+    .updateTable("api_tokens")
+    .set({ last_used_at: new Date().toISOString() })
+    .where("id", "=", row.id)
+    .execute();
+  return {
+    user: { id: -Number(row.id), email: `token:${row.name}`, name: row.name, role: row.role as Role },
+    via: "token",
+  };
 }
 
 /** Constant-time comparison of two secrets. */
@@ -193,10 +268,13 @@ export async function rateLimitReached(store: Store, limits: RateLimit[], now: D
 
 /** Counts one event against each limit. */
 export async function recordRateEvents(store: Store, limits: RateLimit[], now: Date): Promise<void> {
-  for (const l of limits) await store.db.insertInto("rate_events").values({ key: l.key, at: now.toISOString() }).execute();
+  for (const l of limits)
+    await store.db.insertInto("rate_events").values({ key: l.key, at: now.toISOString() }).execute();
 }
 
-/** Forgets rate events older than `before`: they hold network addresses, and no limit looks back further than an hour. */
+/**
+ * Forgets rate events older than `before`: they hold network addresses, and no limit looks back further than an hour.
+ */
 export async function pruneRateEvents(store: Store, before: Date): Promise<number> {
   const r = await store.db.deleteFrom("rate_events").where("at", "<", before.toISOString()).executeTakeFirst();
   return Number(r.numDeletedRows ?? 0);
@@ -213,10 +291,15 @@ export async function hitRateLimits(store: Store, limits: RateLimit[], now: Date
   return reached;
 }
 
-export type SignInResult = { ok: true; user: StaffUser; token: string } | { ok: false; reason: "rate_limited" | "wrong" };
+export type SignInResult =
+  | { ok: true; user: StaffUser; token: string }
+  | { ok: false; reason: "rate_limited" | "wrong" };
 
 const SIGN_IN_WINDOW = 15 * 60_000;
-/** Failed sign-ins of one address, from every network, beyond which each try waits: it slows a spread-out guesser and never locks the owner out. */
+/**
+ * Failed sign-ins of one address, from every network, beyond which each try waits: it slows a spread-out guesser and
+ * never locks the owner out.
+ */
 const SLOW_AFTER = 10;
 const MAX_DELAY_MS = 3000;
 
@@ -228,7 +311,11 @@ const MAX_DELAY_MS = 3000;
  * anywhere beyond 10 slow every further try by up to 3 s. On success, a new
  * session whose cookie value is returned.
  */
-export async function signIn(store: Store, input: { email: string; password: string; ip?: string }, now: Date = new Date()): Promise<SignInResult> {
+export async function signIn(
+  store: Store,
+  input: { email: string; password: string; ip?: string },
+  now: Date = new Date(),
+): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const ip = input.ip ?? "unknown";
   const limits: RateLimit[] = [
@@ -238,7 +325,8 @@ export async function signIn(store: Store, input: { email: string; password: str
   if (await rateLimitReached(store, limits, now)) return { ok: false, reason: "rate_limited" };
   const byEmail: RateLimit = { key: `login:email:${sha256(email)}`, max: SLOW_AFTER, windowMs: SIGN_IN_WINDOW };
   const failures = await countRateEvents(store, byEmail, now);
-  if (failures >= SLOW_AFTER) await new Promise((r) => setTimeout(r, Math.min(MAX_DELAY_MS, 250 * (failures - SLOW_AFTER + 1))));
+  if (failures >= SLOW_AFTER)
+    await new Promise((r) => setTimeout(r, Math.min(MAX_DELAY_MS, 250 * (failures - SLOW_AFTER + 1))));
   const user = await authenticate(store, email, input.password);
   if (!user) {
     await recordRateEvents(store, [...limits, byEmail], now);
@@ -250,6 +338,11 @@ export async function signIn(store: Store, input: { email: string; password: str
 
 async function countRateEvents(store: Store, l: RateLimit, now: Date): Promise<number> {
   const since = new Date(now.getTime() - l.windowMs).toISOString();
-  const row = await store.db.selectFrom("rate_events").select((eb) => eb.fn.countAll<number>().as("n")).where("key", "=", l.key).where("at", ">", since).executeTakeFirst();
+  const row = await store.db
+    .selectFrom("rate_events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("key", "=", l.key)
+    .where("at", ">", since)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

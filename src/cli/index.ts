@@ -31,7 +31,15 @@ import {
   ropaToCsv,
   ropaToJsonLd,
 } from "../notice/index.js";
-import { AuthError, createApiToken, createUser, listApiTokens, revokeApiToken, ROLES, TOKEN_CACHE_MS } from "../auth/index.js";
+import {
+  AuthError,
+  createApiToken,
+  createUser,
+  listApiTokens,
+  revokeApiToken,
+  ROLES,
+  TOKEN_CACHE_MS,
+} from "../auth/index.js";
 import { openStore, StoreError } from "../store/index.js";
 
 export interface Io {
@@ -134,7 +142,11 @@ function storeOptions(io: Io) {
 }
 
 async function cmdCheck(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, live: { type: "boolean", default: false }, scan: { type: "boolean", default: false } });
+  const { values, positionals } = parse(args, {
+    format: { type: "string", default: "text" },
+    live: { type: "boolean", default: false },
+    scan: { type: "boolean", default: false },
+  });
   if (values.scan && !values.live) throw new UsageError("--scan reads the systems: use it with --live");
   const format = pick(z.enum(["text", "json"]), values.format, "format");
   const path = declarationPath(positionals[0], io);
@@ -143,7 +155,13 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     loaded = await loadDeclaration(path);
   } catch (err) {
     if (err instanceof DeclarationError && format === "json") {
-      io.out(JSON.stringify({ file: path, valid: false, issues: err.issues.map((i) => ({ ...i, pathText: formatPath(i.path) })) }, null, 2));
+      io.out(
+        JSON.stringify(
+          { file: path, valid: false, issues: err.issues.map((i) => ({ ...i, pathText: formatPath(i.path) })) },
+          null,
+          2,
+        ),
+      );
       return 1;
     }
     throw err;
@@ -151,25 +169,45 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   const lint = lintDeclaration(loaded.declaration);
   if (values.live) {
     const { checkLive } = await import("../discovery/index.js");
-    const live = await checkLive(loaded.declaration, { env: io.env, cwd: process.cwd(), onSystem: (s, engine, n) => io.err(`checking ${s} (${engine}, ${n} dataset${n === 1 ? "" : "s"}) read-only…`) });
+    const live = await checkLive(loaded.declaration, {
+      env: io.env,
+      cwd: process.cwd(),
+      onSystem: (s, engine, n) => io.err(`checking ${s} (${engine}, ${n} dataset${n === 1 ? "" : "s"}) read-only…`),
+    });
     lint.push(...live);
     if (values.scan) {
       const { scanSystems } = await import("../discovery/index.js");
-      const scanned = await scanSystems(loaded.declaration, { env: io.env, cwd: process.cwd(), onProgress: (p) => p.table && io.err(`  scanning ${p.system}.${p.table}`) });
+      const scanned = await scanSystems(loaded.declaration, {
+        env: io.env,
+        cwd: process.cwd(),
+        onProgress: (p) => p.table && io.err(`  scanning ${p.system}.${p.table}`),
+      });
       lint.push(...scanned.findings.map(({ fragment: _, subject: __, ...f }) => f));
     }
   }
   const order = { error: 0, warning: 1, info: 2 } as const;
-  const findings = lint.sort((a, b) => order[a.severity] - order[b.severity]).map((f) => ({ ...f, location: loaded.locate(f.path) }));
+  const findings = lint
+    .sort((a, b) => order[a.severity] - order[b.severity])
+    .map((f) => ({ ...f, location: loaded.locate(f.path) }));
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.filter((f) => f.severity === "warning").length;
   if (format === "json") {
-    io.out(JSON.stringify({ file: path, valid: true, version: loaded.declaration.version, errors, warnings, findings }, null, 2));
+    io.out(
+      JSON.stringify(
+        { file: path, valid: true, version: loaded.declaration.version, errors, warnings, findings },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const f of findings) {
-      io.out(`${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`);
+      io.out(
+        `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
+      );
     }
-    io.out(`${loaded.file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${findings.length - errors - warnings} info`);
+    io.out(
+      `${loaded.file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${findings.length - errors - warnings} info`,
+    );
   }
   return errors > 0 ? 1 : 0;
 }
@@ -188,13 +226,20 @@ async function cmdRopa(args: string[], io: Io): Promise<number> {
   const format = pick(z.enum(["csv", "json", "jsonld"]), values.format, "format");
   const { declaration } = await loadDeclaration(declarationPath(positionals[0], io));
   const ropa = buildRopa(declaration);
-  const text = format === "csv" ? ropaToCsv(ropa) : JSON.stringify(format === "jsonld" ? ropaToJsonLd(ropa, declaration) : ropa, null, 2);
+  const text =
+    format === "csv"
+      ? ropaToCsv(ropa)
+      : JSON.stringify(format === "jsonld" ? ropaToJsonLd(ropa, declaration) : ropa, null, 2);
   await emit(io, text, values.out);
   return 0;
 }
 
 async function cmdDiff(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, "notice-format": { type: "string", default: "md" }, out: { type: "string" } });
+  const { values, positionals } = parse(args, {
+    format: { type: "string", default: "text" },
+    "notice-format": { type: "string", default: "md" },
+    out: { type: "string" },
+  });
   const format = pick(z.enum(["text", "json", "notice"]), values.format, "format");
   const noticeFormat = pick(z.enum(["md", "html"]), values["notice-format"], "notice-format");
   if (positionals.length !== 2) throw new UsageError("diff takes two declarations: pledge diff OLD.yaml NEW.yaml");
@@ -206,7 +251,11 @@ async function cmdDiff(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdServe(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { port: { type: "string" }, host: { type: "string" }, demo: { type: "boolean", default: false } });
+  const { values, positionals } = parse(args, {
+    port: { type: "string" },
+    host: { type: "string" },
+    demo: { type: "boolean", default: false },
+  });
   const port = pick(z.coerce.number().int().min(0).max(65535), values.port ?? io.env.PORT ?? "3000", "port");
   const host = values.host ?? io.env.PLEDGE_HOST ?? "127.0.0.1";
   const path = values.demo ? DEMO_DECLARATION : declarationPath(positionals[0], io);
@@ -214,7 +263,8 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   const { startServer } = await import("../server/index.js");
   if (values.demo) {
     const { ensureDemoData, DEMO_PERSON } = await import("../demo/index.js");
-    if (ensureDemoData(".pledge/demo")) io.err(`Created the demo data stores in .pledge/demo (try a request for ${DEMO_PERSON.email})`);
+    if (ensureDemoData(".pledge/demo"))
+      io.err(`Created the demo data stores in .pledge/demo (try a request for ${DEMO_PERSON.email})`);
   }
   const server = await startServer({ declaration, port, host, demo: values.demo, ...storeOptions(io) });
   if (values.demo) {
@@ -222,11 +272,19 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
     if (!users.length) {
       const { randomBytes } = await import("node:crypto");
       const password = randomBytes(12).toString("base64url");
-      await createUser(server.store, { email: "demo@pledge.local", name: "Demo owner", role: "owner", password }, "demo");
-      io.err(`Admin console: ${server.url}/admin — sign in as demo@pledge.local with password ${password} (shown once)`);
+      await createUser(
+        server.store,
+        { email: "demo@pledge.local", name: "Demo owner", role: "owner", password },
+        "demo",
+      );
+      io.err(
+        `Admin console: ${server.url}/admin — sign in as demo@pledge.local with password ${password} (shown once)`,
+      );
     }
   }
-  io.err(`Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy — privacy center at ${server.url}/privacy-center${values.demo ? ` — consent banner demo at ${server.url}/consent/demo` : ""}`);
+  io.err(
+    `Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy — privacy center at ${server.url}/privacy-center${values.demo ? ` — consent banner demo at ${server.url}/consent/demo` : ""}`,
+  );
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -256,7 +314,9 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
         return 0;
       }
       for (const p of r.problems) io.out(`audit entry ${p.seq}: ${p.kind}: ${p.message}`);
-      io.out(`audit log BROKEN: ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} in ${r.entries} entries`);
+      io.out(
+        `audit log BROKEN: ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"} in ${r.entries} entries`,
+      );
       return 1;
     }
     if (sub === "log") {
@@ -276,13 +336,19 @@ async function cmdAudit(args: string[], io: Io): Promise<number> {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 async function cmdUsers(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "add") throw new UsageError(`unknown users command '${sub ?? ""}' (add)`);
-  const { values, positionals } = parse(rest, { role: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean", default: false } });
+  const { values, positionals } = parse(rest, {
+    role: { type: "string" },
+    name: { type: "string" },
+    "password-stdin": { type: "boolean", default: false },
+  });
   const email = pick(z.email(), positionals[0], "email");
   const role = pick(z.enum(ROLES), values.role, "role");
   const { randomBytes } = await import("node:crypto");
@@ -299,28 +365,39 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
   } finally {
     await store.close();
   }
-  io.out(values["password-stdin"] ? `created ${role} ${email}` : `created ${role} ${email} with password ${password} (shown once; change it by creating a new user)`);
+  io.out(
+    values["password-stdin"]
+      ? `created ${role} ${email}`
+      : `created ${role} ${email} with password ${password} (shown once; change it by creating a new user)`,
+  );
   return 0;
 }
 
 async function cmdTokens(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== "create" && sub !== "revoke" && sub !== "list") throw new UsageError(`unknown tokens command '${sub ?? ""}' (create, list, revoke)`);
+  if (sub !== "create" && sub !== "revoke" && sub !== "list")
+    throw new UsageError(`unknown tokens command '${sub ?? ""}' (create, list, revoke)`);
   const { values, positionals } = parse(rest, sub === "create" ? { role: { type: "string" } } : {});
-  if (sub !== "list" && !positionals[0]) throw new UsageError(`tokens ${sub} needs a ${sub === "create" ? "name" : "token's id or name"}`);
+  if (sub !== "list" && !positionals[0])
+    throw new UsageError(`tokens ${sub} needs a ${sub === "create" ? "name" : "token's id or name"}`);
   const role = sub === "create" ? pick(z.enum(ROLES), values.role, "role") : undefined;
   const store = await openStore(storeOptions(io));
   try {
     if (sub === "create") io.out(await createApiToken(store, positionals[0], role!));
     else if (sub === "list") {
-      for (const t of await listApiTokens(store)) io.out(`${t.id}\t${t.name}\t${t.role}\t${t.revoked ? "revoked" : "live"}\tcreated ${t.createdAt.slice(0, 10)}\t${t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace("T", " ")}` : "never used"}`);
+      for (const t of await listApiTokens(store))
+        io.out(
+          `${t.id}\t${t.name}\t${t.role}\t${t.revoked ? "revoked" : "live"}\tcreated ${t.createdAt.slice(0, 10)}\t${t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace("T", " ")}` : "never used"}`,
+        );
     } else {
       const n = await revokeApiToken(store, positionals[0]);
       if (!n) {
         io.err(`pledge tokens: no live token '${positionals[0]}' (see pledge tokens list)`);
         return 1;
       }
-      io.out(`revoked ${n} token${n === 1 ? "" : "s"} '${positionals[0]}': refused at once on every server of a PostgreSQL store, within ${TOKEN_CACHE_MS / 1000} s on a SQLite store`);
+      io.out(
+        `revoked ${n} token${n === 1 ? "" : "s"} '${positionals[0]}': refused at once on every server of a PostgreSQL store, within ${TOKEN_CACHE_MS / 1000} s on a SQLite store`,
+      );
     }
   } finally {
     await store.close();
@@ -359,15 +436,34 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
   );
   const { startRetentionSchedule } = await import("../retention/index.js");
   const stopRetention = startRetentionSchedule(
-    { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date(), outboxDir: io.env.PLEDGE_SMTP_URL ? undefined : join(io.env.PLEDGE_DATA_DIR ?? ".pledge", "outbox") },
-    { onReport: (r) => io.err(`retention ${r.binding}: ${r.deleted} deleted, ${r.masked} masked, ${r.blocked} kept and blocked, ${r.remaining} left due`), onError: (b, err) => io.err(`retention ${b}: FAILED: ${(err as Error).message}`) },
+    {
+      store,
+      declaration: () => d,
+      env: io.env,
+      cwd: process.cwd(),
+      clock: () => new Date(),
+      outboxDir: io.env.PLEDGE_SMTP_URL ? undefined : join(io.env.PLEDGE_DATA_DIR ?? ".pledge", "outbox"),
+    },
+    {
+      onReport: (r) =>
+        io.err(
+          `retention ${r.binding}: ${r.deleted} deleted, ${r.masked} masked, ${r.blocked} kept and blocked, ${r.remaining} left due`,
+        ),
+      onError: (b, err) => io.err(`retention ${b}: FAILED: ${(err as Error).message}`),
+    },
   );
   const { startDiscoverySchedule } = await import("../discovery/index.js");
   const stopDiscovery = startDiscoverySchedule(
     { store, declaration: () => d, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer },
-    { onScan: (r) => io.err(`discovery: scan ${r.scanId}: ${r.result.tables.length} tables, ${r.newFindings.length} new findings`), onError: (err) => io.err(`discovery: FAILED: ${(err as Error).message}`) },
+    {
+      onScan: (r) =>
+        io.err(`discovery: scan ${r.scanId}: ${r.result.tables.length} tables, ${r.newFindings.length} new findings`),
+      onError: (err) => io.err(`discovery: FAILED: ${(err as Error).message}`),
+    },
   );
-  io.err(`pledge worker running tasks, retention sweeps and scheduled scans for ${d.organization.name}; stop with Ctrl-C`);
+  io.err(
+    `pledge worker running tasks, retention sweeps and scheduled scans for ${d.organization.name}; stop with Ctrl-C`,
+  );
   await new Promise<void>((resolveStop) => {
     process.once("SIGINT", resolveStop);
     process.once("SIGTERM", resolveStop);
@@ -409,12 +505,22 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
   const open = async (positional: string | undefined) => {
     const loaded = await loadDeclaration(declarationPath(positional, io));
     const store = await openStore(storeOptions(io));
-    const ctx = { store, declaration: () => loaded.declaration, env: io.env, cwd: process.cwd(), clock: () => new Date(), outboxDir: io.env.PLEDGE_SMTP_URL ? undefined : join(io.env.PLEDGE_DATA_DIR ?? ".pledge", "outbox") };
+    const ctx = {
+      store,
+      declaration: () => loaded.declaration,
+      env: io.env,
+      cwd: process.cwd(),
+      clock: () => new Date(),
+      outboxDir: io.env.PLEDGE_SMTP_URL ? undefined : join(io.env.PLEDGE_DATA_DIR ?? ".pledge", "outbox"),
+    };
     return { ctx, store };
   };
   const days = (n: number | null) => (n === null ? "—" : `${n.toLocaleString("en")} d`);
   if (sub === "plan" || sub === "verify") {
-    const { values, positionals } = parse(rest, { rule: { type: "string" }, format: { type: "string", default: "text" } });
+    const { values, positionals } = parse(rest, {
+      rule: { type: "string" },
+      format: { type: "string", default: "text" },
+    });
     const format = pick(z.enum(["text", "json"]), values.format, "format");
     const { ctx, store } = await open(positionals[0]);
     try {
@@ -426,14 +532,21 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
             io.out(`${e.binding}  ${e.action} after ${e.period}${e.error ? `  NOT REACHED: ${e.error}` : ""}`);
             if (e.note) io.out(`  ${e.note}`);
             if (!e.error && e.byExpiry) {
-              io.out(`  without an expiry within ${e.period}: ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} keys`);
+              io.out(
+                `  without an expiry within ${e.period}: ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} keys`,
+              );
               for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
               if (e.unexplained) io.out(`  the sweep will give ${e.unexplained.toLocaleString("en")} their expiry`);
             } else if (!e.error) {
-              io.out(`  due now ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} rows · oldest ${e.oldest?.slice(0, 10) ?? "—"} (${days(e.oldestDays)} against a limit of ${days(e.limitDays)})`);
+              io.out(
+                `  due now ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} rows · oldest ${e.oldest?.slice(0, 10) ?? "—"} (${days(e.oldestDays)} against a limit of ${days(e.limitDays)})`,
+              );
               for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
               if (e.blocked) io.out(`  kept and blocked: ${e.blocked.toLocaleString("en")}`);
-              if (e.unexplained) io.out(`  the sweep will ${e.action === "delete" ? "delete" : e.action === "deidentify" ? "de-identify" : "block"} ${e.unexplained.toLocaleString("en")} (with what belongs to them)`);
+              if (e.unexplained)
+                io.out(
+                  `  the sweep will ${e.action === "delete" ? "delete" : e.action === "deidentify" ? "de-identify" : "block"} ${e.unexplained.toLocaleString("en")} (with what belongs to them)`,
+                );
             }
           }
         }
@@ -443,9 +556,10 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
       if (format === "json") io.out(JSON.stringify(v, null, 2));
       else if (v.ok) {
         const org = v.entries.filter((e) => e.system !== "pledge").length;
-        io.out(`retention verified: ${org} rule binding${org === 1 ? "" : "s"} and Pledge's own data hold no row older than its limit that no hold or exception explains`);
-      }
-      else {
+        io.out(
+          `retention verified: ${org} rule binding${org === 1 ? "" : "s"} and Pledge's own data hold no row older than its limit that no hold or exception explains`,
+        );
+      } else {
         for (const f of v.failures) io.out(`FAIL ${f}`);
         io.out(`retention NOT kept: ${v.failures.length} of ${v.entries.length} rule bindings`);
       }
@@ -455,13 +569,24 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
     }
   }
   if (sub === "run") {
-    const { values, positionals } = parse(rest, { rule: { type: "string" }, batch: { type: "string", default: "2000" }, parallel: { type: "string", default: "1" } });
+    const { values, positionals } = parse(rest, {
+      rule: { type: "string" },
+      batch: { type: "string", default: "2000" },
+      parallel: { type: "string", default: "1" },
+    });
     const batchSize = pick(z.coerce.number().int().min(1).max(100_000), values.batch, "batch");
     const parallel = pick(z.coerce.number().int().min(1).max(4), values.parallel, "parallel");
     const { ctx, store } = await open(positionals[0]);
     const bar = progressBar(io);
     try {
-      const { reports, failures, ownData } = await r.sweepRetention(ctx, { rule: values.rule, batchSize, parallel, trigger: "cli", actor, onProgress: (p) => bar.update(p.binding, p.done, p.due, p.rowsPerSecond) });
+      const { reports, failures, ownData } = await r.sweepRetention(ctx, {
+        rule: values.rule,
+        batchSize,
+        parallel,
+        trigger: "cli",
+        actor,
+        onProgress: (p) => bar.update(p.binding, p.done, p.due, p.rowsPerSecond),
+      });
       bar.end();
       for (const x of reports) {
         if (x.skipped || (x.note && !x.due)) {
@@ -469,7 +594,9 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
           continue;
         }
         const held = x.held.reduce((a, h) => a + h.rows, 0);
-        io.out(`${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""}${x.expiriesHeld ? ` · ${x.expiriesHeld.toLocaleString("en")} kept from expiring by a hold` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""}${x.uncountedBatches ? ` · ${x.uncountedBatches} batch${x.uncountedBatches === 1 ? "" : "es"} applied before the interruption without a count` : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`);
+        io.out(
+          `${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""}${x.expiriesHeld ? ` · ${x.expiriesHeld.toLocaleString("en")} kept from expiring by a hold` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""}${x.uncountedBatches ? ` · ${x.uncountedBatches} batch${x.uncountedBatches === 1 ? "" : "es"} applied before the interruption without a count` : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`,
+        );
         for (const h of x.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
       }
       for (const o of ownData) io.out(`${o.binding}: ${o.deleted.toLocaleString("en")} deleted`);
@@ -480,14 +607,36 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
     }
   }
   if (sub === "hold") {
-    const { values } = parse(rest, { system: { type: "string" }, dataset: { type: "string" }, key: { type: "string" }, before: { type: "string" }, until: { type: "string" }, reason: { type: "string" } });
+    const { values } = parse(rest, {
+      system: { type: "string" },
+      dataset: { type: "string" },
+      key: { type: "string" },
+      before: { type: "string" },
+      until: { type: "string" },
+      reason: { type: "string" },
+    });
     const scope = values.key ? "case" : values.dataset ? "dataset" : "system";
-    const input = r.HoldInput.safeParse({ scope, system: values.system, dataset: values.dataset, key: values.key, before: values.before, reason: values.reason, endsAt: values.until });
-    if (!input.success) throw new UsageError(input.error.issues.map((i) => `--${String(i.path[0] === "endsAt" ? "until" : i.path[0])}: ${i.message}`).join("; "));
+    const input = r.HoldInput.safeParse({
+      scope,
+      system: values.system,
+      dataset: values.dataset,
+      key: values.key,
+      before: values.before,
+      reason: values.reason,
+      endsAt: values.until,
+    });
+    if (!input.success)
+      throw new UsageError(
+        input.error.issues
+          .map((i) => `--${String(i.path[0] === "endsAt" ? "until" : i.path[0])}: ${i.message}`)
+          .join("; "),
+      );
     const { ctx, store } = await open(undefined);
     try {
       const id = await r.placeHold(ctx, input.data, actor);
-      io.out(`hold ${id} placed on ${[values.system, values.dataset, values.key].filter(Boolean).join(".")}${values.before ? ` (rows before ${values.before})` : ""}: ${input.data.reason}`);
+      io.out(
+        `hold ${id} placed on ${[values.system, values.dataset, values.key].filter(Boolean).join(".")}${values.before ? ` (rows before ${values.before})` : ""}: ${input.data.reason}`,
+      );
       return 0;
     } catch (err) {
       if (err instanceof r.HoldIncompleteError) {
@@ -510,7 +659,10 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
         io.out(`hold ${id} lifted`);
         return 0;
       }
-      for (const h of await r.listHolds(ctx)) io.out(`${h.id}\t${h.scope}\t${[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}${h.before ? ` before ${h.before}` : ""}\t${h.reason}\tby ${h.placedBy} ${h.placedAt.slice(0, 10)}${h.endsAt ? ` until ${h.endsAt}` : ""}`);
+      for (const h of await r.listHolds(ctx))
+        io.out(
+          `${h.id}\t${h.scope}\t${[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}${h.before ? ` before ${h.before}` : ""}\t${h.reason}\tby ${h.placedBy} ${h.placedAt.slice(0, 10)}${h.endsAt ? ` until ${h.endsAt}` : ""}`,
+        );
       return 0;
     } catch (err) {
       if (err instanceof r.RetentionError) {
@@ -551,10 +703,19 @@ function typesFor<T extends string>(flag: string | undefined, all: readonly T[])
 }
 
 async function cmdScan(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "text" }, bytes: { type: "string" }, regions: { type: "string" }, system: { type: "string" }, rows: { type: "string" }, record: { type: "boolean", default: false } });
-  if (!positionals.length || (positionals.length === 1 && /\.ya?ml$/i.test(positionals[0]))) return scanSystemsCli(positionals[0], values, io);
+  const { values, positionals } = parse(args, {
+    format: { type: "string", default: "text" },
+    bytes: { type: "string" },
+    regions: { type: "string" },
+    system: { type: "string" },
+    rows: { type: "string" },
+    record: { type: "boolean", default: false },
+  });
+  if (!positionals.length || (positionals.length === 1 && /\.ya?ml$/i.test(positionals[0])))
+    return scanSystemsCli(positionals[0], values, io);
   const format = pick(z.enum(["text", "json"]), values.format, "format");
-  const byteBudget = values.bytes === undefined ? undefined : pick(z.coerce.number().int().positive(), values.bytes, "bytes");
+  const byteBudget =
+    values.bytes === undefined ? undefined : pick(z.coerce.number().int().positive(), values.bytes, "bytes");
   const d = await import("../discovery/index.js");
   const regions = await regionsFor(values.regions, io);
   const bar = progressBar(io, "MB");
@@ -563,7 +724,20 @@ async function cmdScan(args: string[], io: Io): Promise<number> {
   for (const file of positionals) {
     try {
       // Progress for files of a megabyte or more; smaller ones are read at once.
-      scans.push(await d.scanFile(file, { regions, byteBudget, onProgress: (p) => p.total >= 1e6 && bar.update(p.name, Math.round(p.bytes / 1e5) / 10, Math.round(p.total / 1e5) / 10, Math.round(p.mbPerSecond * 10) / 10) }));
+      scans.push(
+        await d.scanFile(file, {
+          regions,
+          byteBudget,
+          onProgress: (p) =>
+            p.total >= 1e6 &&
+            bar.update(
+              p.name,
+              Math.round(p.bytes / 1e5) / 10,
+              Math.round(p.total / 1e5) / 10,
+              Math.round(p.mbPerSecond * 10) / 10,
+            ),
+        }),
+      );
       bar.end();
     } catch (err) {
       bar.end();
@@ -576,19 +750,31 @@ async function cmdScan(args: string[], io: Io): Promise<number> {
   else
     for (const f of scans) {
       const size = f.bytes >= 1e6 ? `${(f.bytes / 1e6).toFixed(1)} MB` : `${f.bytes.toLocaleString("en")} bytes`;
-      io.out(`${f.name}: ${size}, ${f.lines.toLocaleString("en")} lines${f.truncated ? " (stopped at the byte budget)" : ""}${f.entities.length ? "" : ": no personal data found"}`);
+      io.out(
+        `${f.name}: ${size}, ${f.lines.toLocaleString("en")} lines${f.truncated ? " (stopped at the byte budget)" : ""}${f.entities.length ? "" : ": no personal data found"}`,
+      );
       for (const e of f.entities)
-        io.out(`  ${e.type.padEnd(8)} ${e.category.padEnd(28)} ${e.count.toLocaleString("en")} in ${e.lines.toLocaleString("en")} line${e.lines === 1 ? "" : "s"} · confidence ${e.confidence.toFixed(2)} (${e.evidence}) · e.g. ${e.example} on line ${e.line}`);
+        io.out(
+          `  ${e.type.padEnd(8)} ${e.category.padEnd(28)} ${e.count.toLocaleString("en")} in ${e.lines.toLocaleString("en")} line${e.lines === 1 ? "" : "s"} · confidence ${e.confidence.toFixed(2)} (${e.evidence}) · e.g. ${e.example} on line ${e.line}`,
+        );
     }
   return failed || scans.some((f) => f.entities.length) ? 1 : 0;
 }
 
 /** `pledge scan [pledge.yaml]`: every system sampled and compared with the declaration. */
-async function scanSystemsCli(positional: string | undefined, values: { format?: string; system?: string; rows?: string; regions?: string; record?: boolean }, io: Io): Promise<number> {
+async function scanSystemsCli(
+  positional: string | undefined,
+  values: { format?: string; system?: string; rows?: string; regions?: string; record?: boolean },
+  io: Io,
+): Promise<number> {
   const format = pick(z.enum(["text", "json", "yaml"]), values.format, "format");
-  const sampleRows = values.rows === undefined ? undefined : pick(z.coerce.number().int().min(1).max(100_000), values.rows, "rows");
+  const sampleRows =
+    values.rows === undefined ? undefined : pick(z.coerce.number().int().min(1).max(100_000), values.rows, "rows");
   const loaded = await loadDeclaration(declarationPath(positional, io));
-  if (values.system && !loaded.declaration.systems[values.system]) throw new UsageError(`--system: no system '${values.system}' in the declaration (it has ${Object.keys(loaded.declaration.systems).join(", ")})`);
+  if (values.system && !loaded.declaration.systems[values.system])
+    throw new UsageError(
+      `--system: no system '${values.system}' in the declaration (it has ${Object.keys(loaded.declaration.systems).join(", ")})`,
+    );
   const d = await import("../discovery/index.js");
   const regions = values.regions ? await regionsFor(values.regions, io) : undefined;
   let current = "";
@@ -612,34 +798,69 @@ async function scanSystemsCli(positional: string | undefined, values: { format?:
     try {
       const decl = loaded.declaration;
       const recorded = (await d.recordScan(
-        { store, declaration: () => decl, env: io.env, cwd: process.cwd(), clock: () => new Date(), mailer: await cliMailer(decl, io) },
+        {
+          store,
+          declaration: () => decl,
+          env: io.env,
+          cwd: process.cwd(),
+          clock: () => new Date(),
+          mailer: await cliMailer(decl, io),
+        },
         { trigger: "cli", actor: `cli:${io.env.USER ?? userInfo().username}`, ...options },
       ))!;
       r = recorded.result;
-      const told = Object.entries(recorded.notified).map(([how, what]) => `${how} ${what}`).join(", ");
-      io.err(`recorded as scan ${recorded.scanId}: ${recorded.newFindings.length} new finding${recorded.newFindings.length === 1 ? "" : "s"}${told ? ` (${told})` : ""}`);
+      const told = Object.entries(recorded.notified)
+        .map(([how, what]) => `${how} ${what}`)
+        .join(", ");
+      io.err(
+        `recorded as scan ${recorded.scanId}: ${recorded.newFindings.length} new finding${recorded.newFindings.length === 1 ? "" : "s"}${told ? ` (${told})` : ""}`,
+      );
     } finally {
       await store.close();
     }
   } else r = await d.scanSystems(loaded.declaration, { env: io.env, cwd: process.cwd(), ...options });
   const findings = r.findings.map((f) => ({ ...f, location: loaded.locate(f.path) }));
-  if (format === "json") io.out(JSON.stringify({ file: loaded.file, tables: r.tables, skipped: r.skipped, notRead: r.notRead, findings }, null, 2));
+  if (format === "json")
+    io.out(
+      JSON.stringify(
+        { file: loaded.file, tables: r.tables, skipped: r.skipped, notRead: r.notRead, findings },
+        null,
+        2,
+      ),
+    );
   else if (format === "yaml") {
     const fragments = findings.filter((f) => f.fragment);
-    io.out(fragments.length ? fragments.map((f) => `# [${f.rule}] ${f.message}\n${f.fragment}`).join("\n") : "# nothing to add: every personal datum found is declared");
+    io.out(
+      fragments.length
+        ? fragments.map((f) => `# [${f.rule}] ${f.message}\n${f.fragment}`).join("\n")
+        : "# nothing to add: every personal datum found is declared",
+    );
   } else {
-    for (const t of r.tables) if (t.columns.length) io.out(`${t.system}.${t.table}${t.dataset ? "" : " (undeclared)"}: ${t.sampled} sampled (${t.method}): ${[...new Set(t.columns.map((c) => `${c.column} ${c.type}`))].join(", ")}`);
+    for (const t of r.tables)
+      if (t.columns.length)
+        io.out(
+          `${t.system}.${t.table}${t.dataset ? "" : " (undeclared)"}: ${t.sampled} sampled (${t.method}): ${[...new Set(t.columns.map((c) => `${c.column} ${c.type}`))].join(", ")}`,
+        );
     for (const s of r.skipped) io.out(`${s.system}: not scanned (${s.reason})`);
     for (const n of r.notRead) io.out(`${n.system}.${n.table}: not read (${n.reason})`);
-    for (const f of findings) io.out(`${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`);
-    io.out(`${r.tables.length} table${r.tables.length === 1 ? "" : "s"} scanned, ${findings.length} finding${findings.length === 1 ? "" : "s"}${findings.some((f) => f.fragment) ? "; --format yaml prints what would declare them" : ""}`);
+    for (const f of findings)
+      io.out(
+        `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
+      );
+    io.out(
+      `${r.tables.length} table${r.tables.length === 1 ? "" : "s"} scanned, ${findings.length} finding${findings.length === 1 ? "" : "s"}${findings.some((f) => f.fragment) ? "; --format yaml prints what would declare them" : ""}`,
+    );
   }
   return findings.some((f) => f.severity !== "info") ? 1 : 0;
 }
 
 /** `pledge findings [--status S]` and `pledge findings dismiss ID --reason R`: what recorded scans found. */
 async function cmdFindings(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { status: { type: "string", default: "open" }, reason: { type: "string" }, format: { type: "string", default: "text" } });
+  const { values, positionals } = parse(args, {
+    status: { type: "string", default: "open" },
+    reason: { type: "string" },
+    format: { type: "string", default: "text" },
+  });
   const d = await import("../discovery/index.js");
   const store = await openStore(storeOptions(io));
   try {
@@ -648,7 +869,12 @@ async function cmdFindings(args: string[], io: Io): Promise<number> {
       if (!values.reason) throw new UsageError("dismiss needs --reason: say why this finding needs nothing");
       const { userInfo } = await import("node:os");
       try {
-        const f = await d.dismissFinding({ store, clock: () => new Date() }, id, `cli:${io.env.USER ?? userInfo().username}`, values.reason);
+        const f = await d.dismissFinding(
+          { store, clock: () => new Date() },
+          id,
+          `cli:${io.env.USER ?? userInfo().username}`,
+          values.reason,
+        );
         io.out(`finding ${f.id} dismissed: ${f.dismissed!.reason}`);
         return 0;
       } catch (err) {
@@ -657,13 +883,17 @@ async function cmdFindings(args: string[], io: Io): Promise<number> {
         return 1;
       }
     }
-    if (positionals.length) throw new UsageError(`unknown findings command '${positionals[0]}' (list, or dismiss ID --reason R)`);
+    if (positionals.length)
+      throw new UsageError(`unknown findings command '${positionals[0]}' (list, or dismiss ID --reason R)`);
     const status = pick(z.enum(["open", "gone", "dismissed", "all"]), values.status, "status");
     const format = pick(z.enum(["text", "json"]), values.format, "format");
     const list = await d.listFindings({ store }, status === "all" ? {} : { status });
     if (format === "json") io.out(JSON.stringify(list, null, 2));
     else {
-      for (const f of list) io.out(`#${f.id} ${f.status} ${f.severity} [${f.rule}] first seen ${f.firstSeen.slice(0, 10)}, last ${f.lastSeen.slice(0, 10)}: ${f.message}${f.dismissed ? ` — dismissed by ${f.dismissed.by}: ${f.dismissed.reason}` : ""}`);
+      for (const f of list)
+        io.out(
+          `#${f.id} ${f.status} ${f.severity} [${f.rule}] first seen ${f.firstSeen.slice(0, 10)}, last ${f.lastSeen.slice(0, 10)}: ${f.message}${f.dismissed ? ` — dismissed by ${f.dismissed.by}: ${f.dismissed.reason}` : ""}`,
+        );
       io.out(`${list.length} finding${list.length === 1 ? "" : "s"}${status === "all" ? "" : ` ${status}`}`);
     }
     return 0;
@@ -674,13 +904,16 @@ async function cmdFindings(args: string[], io: Io): Promise<number> {
 
 async function cmdRedact(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { regions: { type: "string" }, types: { type: "string" } });
-  if (positionals.length) throw new UsageError("redact reads stdin and writes stdout: pledge redact < in.log > out.log");
+  if (positionals.length)
+    throw new UsageError("redact reads stdin and writes stdout: pledge redact < in.log > out.log");
   const d = await import("../discovery/index.js");
   const types = typesFor(values.types, d.ENTITY_TYPES);
   const regions = await regionsFor(values.regions, io);
   const r = await d.redactStream(io.stdin ?? process.stdin, io.stdout ?? process.stdout, { regions, types });
   const masked = Object.entries(r.masked).map(([t, n]) => `${n} ${t}`);
-  io.err(`pledge redact: ${r.lines.toLocaleString("en")} lines, masked ${masked.length ? masked.join(", ") : "nothing"}`);
+  io.err(
+    `pledge redact: ${r.lines.toLocaleString("en")} lines, masked ${masked.length ? masked.join(", ") : "nothing"}`,
+  );
   return 0;
 }
 
@@ -735,7 +968,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(`${err.issues.length} problem${err.issues.length === 1 ? "" : "s"}: the declaration is invalid`);
       return 1;
     }
-    if (err instanceof DeclarationFileError || err instanceof StoreError || (err instanceof Error && err.name === "RetentionError") || (err instanceof Error && err.name === "ConnectorError")) {
+    if (
+      err instanceof DeclarationFileError ||
+      err instanceof StoreError ||
+      (err instanceof Error && err.name === "RetentionError") ||
+      (err instanceof Error && err.name === "ConnectorError")
+    ) {
       io.err(`pledge ${name}: ${err.message}`);
       return 1;
     }

@@ -22,7 +22,11 @@ export { indexServes, comparedExpression, type SqlAdapter } from "./sql.js";
 export { PG_TYPES } from "./postgres/index.js";
 
 /** The SQL engines' adapters, by engine name: how each strips a column to digits and reads its schema. */
-export const SQL_ADAPTERS: Readonly<Record<string, SqlAdapter>> = { postgres: postgresAdapter, mysql: mysqlAdapter, sqlite: sqliteAdapter };
+export const SQL_ADAPTERS: Readonly<Record<string, SqlAdapter>> = {
+  postgres: postgresAdapter,
+  mysql: mysqlAdapter,
+  sqlite: sqliteAdapter,
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -37,11 +41,29 @@ type Factory = (system: string, config: ConnectorConfig, env: Env, cwd: string, 
 
 /** One factory per engine; adding an engine adds a row here, never a branch elsewhere. */
 const FACTORIES: Record<Exclude<ConnectorConfig["engine"], "manual">, Factory> = {
-  postgres: (system, c, env, _cwd, o) => createPostgresConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), (c as { schema?: string }).schema, o),
-  mysql: (system, c, env, _cwd, o) => createMysqlConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), o),
-  sqlite: (system, c, env, cwd, o) => createSqliteConnector(system, resolve(cwd, fromEnv(system, (c as { path: string | { env: string } }).path, env, "database path")), o),
-  redis: (system, c, env, _cwd, o) => createRedisConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), o),
-  files: (system, c, env, cwd, o) => createFilesConnector(system, resolve(cwd, fromEnv(system, (c as { directory?: string | { env: string } }).directory ?? ".", env, "directory")), o),
+  postgres: (system, c, env, _cwd, o) =>
+    createPostgresConnector(
+      system,
+      fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"),
+      (c as { schema?: string }).schema,
+      o,
+    ),
+  mysql: (system, c, env, _cwd, o) =>
+    createMysqlConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), o),
+  sqlite: (system, c, env, cwd, o) =>
+    createSqliteConnector(
+      system,
+      resolve(cwd, fromEnv(system, (c as { path: string | { env: string } }).path, env, "database path")),
+      o,
+    ),
+  redis: (system, c, env, _cwd, o) =>
+    createRedisConnector(system, fromEnv(system, (c as { url: { env: string } }).url, env, "connection URL"), o),
+  files: (system, c, env, cwd, o) =>
+    createFilesConnector(
+      system,
+      resolve(cwd, fromEnv(system, (c as { directory?: string | { env: string } }).directory ?? ".", env, "directory")),
+      o,
+    ),
 };
 
 /**
@@ -51,7 +73,13 @@ const FACTORIES: Record<Exclude<ConnectorConfig["engine"], "manual">, Factory> =
  * const shop = createConnector("shop", decl.systems.shop.connector, process.env);
  * ```
  */
-export function createConnector(system: string, config: ConnectorConfig | undefined, env: Env = process.env, cwd = process.cwd(), options: ConnectorOptions = {}): Connector | undefined {
+export function createConnector(
+  system: string,
+  config: ConnectorConfig | undefined,
+  env: Env = process.env,
+  cwd = process.cwd(),
+  options: ConnectorOptions = {},
+): Connector | undefined {
   if (!config || config.engine === "manual") return undefined;
   return FACTORIES[config.engine](system, config, env, cwd, options);
 }

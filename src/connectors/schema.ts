@@ -5,7 +5,17 @@
  */
 
 /** A column's type, as Pledge reasons about it. */
-export type ColumnType = "text" | "integer" | "number" | "boolean" | "uuid" | "date" | "timestamp" | "json" | "binary" | "other";
+export type ColumnType =
+  | "text"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "uuid"
+  | "date"
+  | "timestamp"
+  | "json"
+  | "binary"
+  | "other";
 
 export interface ColumnInfo {
   name: string;
@@ -52,11 +62,16 @@ export interface SchemaSnapshot {
 
 /** Finds a table by name, as the engine folds names (SQL identifiers are compared case-insensitively when unquoted). */
 export function findTable(snapshot: SchemaSnapshot, name: string): TableInfo | undefined {
-  return snapshot.tables.find((t) => t.name === name) ?? snapshot.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
+  return (
+    snapshot.tables.find((t) => t.name === name) ??
+    snapshot.tables.find((t) => t.name.toLowerCase() === name.toLowerCase())
+  );
 }
 
 export function findColumn(table: TableInfo, name: string): ColumnInfo | undefined {
-  return table.columns.find((c) => c.name === name) ?? table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  return (
+    table.columns.find((c) => c.name === name) ?? table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())
+  );
 }
 
 /** Classifies an engine's type name. */
@@ -66,13 +81,15 @@ export function classifyType(dbType: string): { type: ColumnType; maxLength?: nu
   const maxLength = len ? Number(len) : undefined;
   if (t === "uuid" || t.startsWith("uuid")) return { type: "uuid" };
   if (t === "tinyint(1)" || t === "bool" || t === "boolean" || t.startsWith("bool")) return { type: "boolean" };
-  if (/^(big|small|tiny|medium)?int|^integer|^serial|^bigserial|^smallserial|^int[248]?\b/.test(t)) return { type: "integer" };
+  if (/^(big|small|tiny|medium)?int|^integer|^serial|^bigserial|^smallserial|^int[248]?\b/.test(t))
+    return { type: "integer" };
   if (/^(numeric|decimal|real|double|float|money)/.test(t)) return { type: "number" };
   if (/^(timestamp|datetime)/.test(t)) return { type: "timestamp" };
   if (t === "date") return { type: "date" };
   if (/^(json|jsonb)\b/.test(t)) return { type: "json" };
   if (/^(bytea|blob|binary|varbinary|longblob|mediumblob|tinyblob)/.test(t)) return { type: "binary" };
-  if (/char|text|clob|citext|string|enum|set\(/.test(t)) return { type: "text", ...(maxLength && /char/.test(t) ? { maxLength } : {}) };
+  if (/char|text|clob|citext|string|enum|set\(/.test(t))
+    return { type: "text", ...(maxLength && /char/.test(t) ? { maxLength } : {}) };
   // SQLite's own rules: a declared type with INT has integer affinity, with CHAR/CLOB/TEXT text.
   if (t.includes("int")) return { type: "integer" };
   if (t.includes("date") || t.includes("time")) return { type: t.includes("time") ? "timestamp" : "date" };

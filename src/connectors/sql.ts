@@ -6,7 +6,26 @@
  * expression of a column's digits, and how the schema is read.
  */
 import { Kysely, sql, type Dialect, type ExpressionBuilder, type RawBuilder } from "kysely";
-import { chunks, ConnectorError, isDueSelector, isKeySelector, normalizeRow, type Comparison, type Connector, type DatasetTarget, type DueQuery, type DuePage, type DueRange, type DueRow, type DueSummary, type Mutation, type MutationResult, type Row, type Selector, type Value } from "./types.js";
+import {
+  chunks,
+  ConnectorError,
+  isDueSelector,
+  isKeySelector,
+  normalizeRow,
+  type Comparison,
+  type Connector,
+  type DatasetTarget,
+  type DueQuery,
+  type DuePage,
+  type DueRange,
+  type DueRow,
+  type DueSummary,
+  type Mutation,
+  type MutationResult,
+  type Row,
+  type Selector,
+  type Value,
+} from "./types.js";
 import { findColumn, findTable, normalizeExpression, type SchemaSnapshot, type TableInfo } from "./schema.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: a connector's tables are known only at run time
@@ -39,12 +58,19 @@ export interface SqlAdapter {
   };
 }
 
-/** A retention query's time value read back as ISO text: a Date, the engine's own text, or a number of days (SQLite's julianday). */
+/**
+ * A retention query's time value read back as ISO text: a Date, the engine's own text, or a number of days (SQLite's
+ * julianday).
+ */
 export function readTime(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.toISOString();
   const s = String(v).trim();
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s)
+    ? `${s}T00:00:00Z`
+    : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)
+      ? `${s.replace(" ", "T")}Z`
+      : s.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
   const t = Date.parse(iso);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
@@ -77,20 +103,31 @@ export function indexServes(adapter: SqlAdapter, table: TableInfo, column: strin
   const col = findColumn(table, column);
   const want = normalizeExpression(comparedExpression(adapter, col?.name ?? column, compare));
   const plain = normalizeExpression(col?.name ?? column);
-  const firsts = [...table.indexes.map((i) => i.parts[0]), table.primaryKey[0]].filter((p): p is string => !!p).map(normalizeExpression);
+  const firsts = [...table.indexes.map((i) => i.parts[0]), table.primaryKey[0]]
+    .filter((p): p is string => !!p)
+    .map(normalizeExpression);
   if (compare === "exact" || (compare === "fold" && col?.foldsCase)) return firsts.includes(plain);
   return firsts.includes(want);
 }
 
-const TABLE_CACHE = new Map<string, ({ table: TableInfo | undefined } | { pending: Promise<TableInfo | undefined> }) & { until: number }>();
+const TABLE_CACHE = new Map<
+  string,
+  ({ table: TableInfo | undefined } | { pending: Promise<TableInfo | undefined> }) & { until: number }
+>();
 
 /** Creates a connector over any Kysely dialect. */
 export function createSqlConnector(options: SqlConnectorOptions): Connector {
   const root: AnyDb = new Kysely({ dialect: options.dialect });
   const db: AnyDb = options.schema ? root.withSchema(options.schema) : root;
   const { adapter } = options;
-  const fail = (what: string, err: unknown) => new ConnectorError(options.system, `${what} on ${options.describe} failed: ${(err as Error).message}`, { cause: err });
-  /** A table's shape, for deciding how to fold case: read once, and kept a few minutes for the next connector on the same database. */
+  const fail = (what: string, err: unknown) =>
+    new ConnectorError(options.system, `${what} on ${options.describe} failed: ${(err as Error).message}`, {
+      cause: err,
+    });
+  /**
+   * A table's shape, for deciding how to fold case: read once, and kept a few minutes for the next connector on the
+   * same database.
+   */
   const describeTable = (name: string): TableInfo | undefined | Promise<TableInfo | undefined> => {
     const key = `${options.describe}\u0000${options.schema ?? ""}\u0000${name}`;
     const hit = TABLE_CACHE.get(key);
@@ -113,25 +150,47 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
   // biome-ignore lint/suspicious/noExplicitAny: any Kysely query builder with a where
   const narrow = <Q extends { where: (...args: any[]) => Q }>(q: Q, table: string, sel: Selector): Q | Promise<Q> => {
     if (isDueSelector(sel)) {
-      if (sel.due.joins.length) throw new ConnectorError(options.system, "a due selector with joins reaches rows by key");
+      if (sel.due.joins.length)
+        throw new ConnectorError(options.system, "a due selector with joins reaches rows by key");
       const { clock, conds } = dueParts(sel.due, (_, f) => sql.ref(f));
       const pk = sel.due.dataset.primaryKey;
       const tuple = pk.length === 1 ? sql.ref(pk[0]) : sql`(${sql.join(pk.map((f) => sql.ref(f)))})`;
       const val = (v: readonly Value[]) => (pk.length === 1 ? sql`${v[0]}` : sql`(${sql.join([...v])})`);
-      const range = sel.range ? [sql<boolean>`${tuple} >= ${val(sel.range.from)}`, sql<boolean>`${tuple} <= ${val(sel.range.to)}`] : [];
-      return [...range, sql<boolean>`${clock} < ${adapter.time.param(new Date(sel.before))}`, ...conds].reduce((acc, c) => acc.where(c), q);
+      const range = sel.range
+        ? [sql<boolean>`${tuple} >= ${val(sel.range.from)}`, sql<boolean>`${tuple} <= ${val(sel.range.to)}`]
+        : [];
+      return [...range, sql<boolean>`${clock} < ${adapter.time.param(new Date(sel.before))}`, ...conds].reduce(
+        (acc, c) => acc.where(c),
+        q,
+      );
     }
     if (isKeySelector(sel)) {
       const keys = sel.keys;
       // biome-ignore lint/suspicious/noExplicitAny: tables known only at run time
       return q.where((eb: ExpressionBuilder<any, any>) =>
-        eb.or(keys.map((k) => eb.and(sel.fields.map((f, i) => (k[i] === null || k[i] === undefined ? eb(eb.ref(f), "is", null) : eb(eb.ref(f), "=", k[i])))))),
+        eb.or(
+          keys.map((k) =>
+            eb.and(
+              sel.fields.map((f, i) =>
+                k[i] === null || k[i] === undefined ? eb(eb.ref(f), "is", null) : eb(eb.ref(f), "=", k[i]),
+              ),
+            ),
+          ),
+        ),
       );
     }
     const values = sel.values as Value[];
-    if (sel.compare === "digits") return q.where(sql`${sql.raw(adapter.digits[0])}${sql.ref(sel.field)}${sql.raw(adapter.digits[1])}`, "in", values);
+    if (sel.compare === "digits")
+      return q.where(
+        sql`${sql.raw(adapter.digits[0])}${sql.ref(sel.field)}${sql.raw(adapter.digits[1])}`,
+        "in",
+        values,
+      );
     if (sel.compare === "fold") {
-      const fold = (t: TableInfo | undefined) => (t && findColumn(t, sel.field)?.foldsCase ? q.where(sel.field, "in", values) : q.where(sql`lower(${sql.ref(sel.field)})`, "in", values));
+      const fold = (t: TableInfo | undefined) =>
+        t && findColumn(t, sel.field)?.foldsCase
+          ? q.where(sel.field, "in", values)
+          : q.where(sql`lower(${sql.ref(sel.field)})`, "in", values);
       const t = describeTable(table);
       return t instanceof Promise ? t.then(fold) : fold(t);
     }
@@ -143,17 +202,21 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
     if (isDueSelector(sel)) return [sel];
     if (isKeySelector(sel)) {
       // A single-field key without nulls is an `IN` list, which engines plan best.
-      if (sel.fields.length === 1 && sel.keys.every((k) => k[0] !== null && k[0] !== undefined)) return chunks(sel.keys.map((k) => k[0])).map((values) => ({ field: sel.fields[0], values }));
+      if (sel.fields.length === 1 && sel.keys.every((k) => k[0] !== null && k[0] !== undefined))
+        return chunks(sel.keys.map((k) => k[0])).map((values) => ({ field: sel.fields[0], values }));
       return chunks(sel.keys, 200).map((keys) => ({ fields: sel.fields, keys }));
     }
     return chunks(sel.values).map((values) => ({ ...sel, values }));
   };
-  const empty = (sel: Selector) => (isDueSelector(sel) ? false : isKeySelector(sel) ? sel.keys.length === 0 : sel.values.length === 0);
+  const empty = (sel: Selector) =>
+    isDueSelector(sel) ? false : isKeySelector(sel) ? sel.keys.length === 0 : sel.values.length === 0;
   const refuse = () => {
     if (options.readOnly) throw new ConnectorError(options.system, "opened read-only: no writes");
   };
 
-  /** A retention query's clock (the latest of its fields that are set) and its conditions, over columns named by `ref`. */
+  /**
+   * A retention query's clock (the latest of its fields that are set) and its conditions, over columns named by `ref`.
+   */
   const dueParts = (q: DueQuery, ref: (step: number, field: string) => RawBuilder<unknown>) => {
     const cols = q.clock.map((c) => ref(c.step, c.field));
     // The latest of the fields that are set: GREATEST over each one coalesced with the others.
@@ -164,11 +227,25 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
         ? adapter.time.expr(cols[0])
         : sql`${sql.raw(adapter.time.greatest)}(${sql.join(cols.map((c, i) => adapter.time.expr(sql`COALESCE(${sql.join([c, ...cols.filter((_, j) => j !== i)])})`)))})`;
     const plain = (v: Value) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
-    const conds: RawBuilder<boolean>[] = q.where.map((w) => sql<boolean>`${ref(w.field.step, w.field.field)} IN (${sql.join(w.values.map(plain))})`);
-    if (q.unmasked?.length) conds.push(sql<boolean>`(${sql.join(q.unmasked.map((u) => (u.masked === null ? sql`${ref(0, u.field)} IS NOT NULL` : sql`(${ref(0, u.field)} IS NULL OR ${ref(0, u.field)} <> ${u.masked})`)), sql` OR `)})`);
+    const conds: RawBuilder<boolean>[] = q.where.map(
+      (w) => sql<boolean>`${ref(w.field.step, w.field.field)} IN (${sql.join(w.values.map(plain))})`,
+    );
+    if (q.unmasked?.length)
+      conds.push(
+        sql<boolean>`(${sql.join(
+          q.unmasked.map((u) =>
+            u.masked === null
+              ? sql`${ref(0, u.field)} IS NOT NULL`
+              : sql`(${ref(0, u.field)} IS NULL OR ${ref(0, u.field)} <> ${u.masked})`,
+          ),
+          sql` OR `,
+        )})`,
+      );
     return { clock, conds };
   };
-  /** A retention query: the dataset as t0, joined up its owner references as t1, t2, …; its clock and its conditions. */
+  /**
+   * A retention query: the dataset as t0, joined up its owner references as t1, t2, …; its clock and its conditions.
+   */
   const dueBase = (q: DueQuery) => {
     let b = db.selectFrom(`${q.dataset.name} as t0`);
     q.joins.forEach((j, i) => {
@@ -185,14 +262,23 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
     capabilities: { atomic: true, tabular: true, keyset: true, ttl: false },
     async due(page: DuePage): Promise<DueRow[]> {
       const pk = page.dataset.primaryKey;
-      if (!pk.length) throw new ConnectorError(options.system, `${page.dataset.name} has no primary key: a retention sweep pages by key (declare primaryKey)`);
+      if (!pk.length)
+        throw new ConnectorError(
+          options.system,
+          `${page.dataset.name} has no primary key: a retention sweep pages by key (declare primaryKey)`,
+        );
       try {
         const { b, clock, ref } = dueBase(page);
-        let q = (page.keysOnly ? b.select(pk.map((f) => sql.ref(`t0.${f}`).as(f))) : b.selectAll("t0")).select(clock.as("__pledge_clock")).where(clock, "<", adapter.time.param(page.before));
+        let q = (page.keysOnly ? b.select(pk.map((f) => sql.ref(`t0.${f}`).as(f))) : b.selectAll("t0"))
+          .select(clock.as("__pledge_clock"))
+          .where(clock, "<", adapter.time.param(page.before));
         if (page.since) q = q.where(clock, ">=", adapter.time.param(page.since));
         if (page.after) {
           const after = page.after;
-          q = pk.length === 1 ? q.where(ref(0, pk[0]), ">", after[0]) : q.where(sql<boolean>`(${sql.join(pk.map((f) => ref(0, f)))}) > (${sql.join([...after])})`);
+          q =
+            pk.length === 1
+              ? q.where(ref(0, pk[0]), ">", after[0])
+              : q.where(sql<boolean>`(${sql.join(pk.map((f) => ref(0, f)))}) > (${sql.join([...after])})`);
         }
         for (const f of pk) q = q.orderBy(ref(0, f));
         const rows = (await q.limit(page.limit).execute()) as Row[];
@@ -206,7 +292,11 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
     },
     async dueRange(page: DuePage): Promise<DueRange | null> {
       const pk = page.dataset.primaryKey;
-      if (pk.length !== 1) throw new ConnectorError(options.system, `${page.dataset.name}: a page's key range is read for a single-column primary key only`);
+      if (pk.length !== 1)
+        throw new ConnectorError(
+          options.system,
+          `${page.dataset.name}: a page's key range is read for a single-column primary key only`,
+        );
       try {
         const { b, clock, ref } = dueBase(page);
         let q = b.select(ref(0, pk[0]).as("k")).where(clock, "<", adapter.time.param(page.before));
@@ -215,7 +305,11 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
         // One row back instead of a page of them: the page's first and last key and its size.
         const r = (await db
           .selectFrom(inner.as("page"))
-          .select([sql<number>`count(*)`.as("n"), sql`min(${sql.ref("page.k")})`.as("lo"), sql`max(${sql.ref("page.k")})`.as("hi")])
+          .select([
+            sql<number>`count(*)`.as("n"),
+            sql`min(${sql.ref("page.k")})`.as("lo"),
+            sql`max(${sql.ref("page.k")})`.as("hi"),
+          ])
           .executeTakeFirst()) as { n: unknown; lo: unknown; hi: unknown } | undefined;
         const n = Number(r?.n ?? 0);
         if (!n) return null;
@@ -230,12 +324,21 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
         const { b, clock } = dueBase(query);
         if (opts.total === false) {
           // Two index-friendly questions instead of a whole-table scan: how many are due, and the oldest.
-          const due = (await b.select(sql<number>`count(*)`.as("n")).where(clock, "<", adapter.time.param(before)).executeTakeFirst()) as { n: unknown } | undefined;
-          const oldest = (await dueBase(query).b.select(sql`min(${clock})`.as("oldest")).executeTakeFirst()) as { oldest: unknown } | undefined;
+          const due = (await b
+            .select(sql<number>`count(*)`.as("n"))
+            .where(clock, "<", adapter.time.param(before))
+            .executeTakeFirst()) as { n: unknown } | undefined;
+          const oldest = (await dueBase(query).b.select(sql`min(${clock})`.as("oldest")).executeTakeFirst()) as
+            | { oldest: unknown }
+            | undefined;
           return { rows: -1, due: Number(due?.n ?? 0), oldest: adapter.time.read(oldest?.oldest) };
         }
         const r = (await b
-          .select([sql<number>`count(*)`.as("n"), sql<number>`sum(case when ${clock} < ${adapter.time.param(before)} then 1 else 0 end)`.as("due"), sql`min(${clock})`.as("oldest")])
+          .select([
+            sql<number>`count(*)`.as("n"),
+            sql<number>`sum(case when ${clock} < ${adapter.time.param(before)} then 1 else 0 end)`.as("due"),
+            sql`min(${clock})`.as("oldest"),
+          ])
           .executeTakeFirst()) as { n: unknown; due: unknown; oldest: unknown } | undefined;
         return { rows: Number(r?.n ?? 0), due: Number(r?.due ?? 0), oldest: adapter.time.read(r?.oldest) };
       } catch (err) {
@@ -289,8 +392,17 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
             let affected = 0;
             if (!empty(m.where)) {
               for (const part of parts(m.where)) {
-                const r = m.kind === "delete" ? await (await narrow(t.deleteFrom(m.dataset.name), m.dataset.name, part)).executeTakeFirst() : await (await narrow(t.updateTable(m.dataset.name).set(m.set), m.dataset.name, part)).executeTakeFirst();
-                affected += Number((r as { numDeletedRows?: bigint }).numDeletedRows ?? (r as { numUpdatedRows?: bigint }).numUpdatedRows ?? 0);
+                const r =
+                  m.kind === "delete"
+                    ? await (await narrow(t.deleteFrom(m.dataset.name), m.dataset.name, part)).executeTakeFirst()
+                    : await (
+                        await narrow(t.updateTable(m.dataset.name).set(m.set), m.dataset.name, part)
+                      ).executeTakeFirst();
+                affected += Number(
+                  (r as { numDeletedRows?: bigint }).numDeletedRows ??
+                    (r as { numUpdatedRows?: bigint }).numUpdatedRows ??
+                    0,
+                );
               }
             }
             results.push({ affected });
@@ -310,14 +422,20 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
           if (estimate > limit * 4) {
             const percent = Math.min(100, Math.max(0.01, (limit * 400) / estimate));
             const rows = (await sampler.query(ref, percent, limit).execute(root)).rows;
-            if (rows.length >= Math.min(limit, 10)) return { rows: rows.map((r) => normalizeRow(r)), method: `TABLESAMPLE SYSTEM (${percent.toFixed(2)} %)` };
+            if (rows.length >= Math.min(limit, 10))
+              return { rows: rows.map((r) => normalizeRow(r)), method: `TABLESAMPLE SYSTEM (${percent.toFixed(2)} %)` };
           }
         }
         const t = await describeTable(table);
         const pk = t?.primaryKey.length === 1 ? t.primaryKey[0] : undefined;
         if (pk) {
           // Key ranges: the key's span cut in eight, a few rows read from the start of each.
-          const b = (await sql<{ lo: unknown; hi: unknown }>`SELECT min(${sql.ref(pk)}) AS lo, max(${sql.ref(pk)}) AS hi FROM ${ref}`.execute(root)).rows[0];
+          const b = (
+            await sql<{
+              lo: unknown;
+              hi: unknown;
+            }>`SELECT min(${sql.ref(pk)}) AS lo, max(${sql.ref(pk)}) AS hi FROM ${ref}`.execute(root)
+          ).rows[0];
           const lo = Number(b?.lo);
           const hi = Number(b?.hi);
           if (Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi - lo > limit) {
@@ -325,12 +443,21 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
             const rows: Row[] = [];
             for (let i = 0; i < 8; i++) {
               const from = lo + Math.floor(((hi - lo) * i) / 8);
-              rows.push(...(await sql<Row>`SELECT * FROM ${ref} WHERE ${sql.ref(pk)} >= ${from} ORDER BY ${sql.ref(pk)} LIMIT ${per}`.execute(root)).rows);
+              rows.push(
+                ...(
+                  await sql<Row>`SELECT * FROM ${ref} WHERE ${sql.ref(pk)} >= ${from} ORDER BY ${sql.ref(pk)} LIMIT ${per}`.execute(
+                    root,
+                  )
+                ).rows,
+              );
             }
             return { rows: rows.slice(0, limit).map((r) => normalizeRow(r)), method: `8 key ranges of ${pk}` };
           }
         }
-        return { rows: (await sql<Row>`SELECT * FROM ${ref} LIMIT ${limit}`.execute(root)).rows.map((r) => normalizeRow(r)), method: "first rows" };
+        return {
+          rows: (await sql<Row>`SELECT * FROM ${ref} LIMIT ${limit}`.execute(root)).rows.map((r) => normalizeRow(r)),
+          method: "first rows",
+        };
       } catch (err) {
         throw fail(`sampling ${table}`, err);
       }

@@ -38,7 +38,10 @@ export interface FieldSelector {
   compare?: Comparison;
 }
 
-/** Rows whose `fields` equal, together and exactly, one of `keys`: a composite key, or a whole row where there is no key. A null matches a null. */
+/**
+ * Rows whose `fields` equal, together and exactly, one of `keys`: a composite key, or a whole row where there is no
+ * key. A null matches a null.
+ */
 export interface KeySelector {
   fields: readonly string[];
   keys: readonly (readonly Value[])[];
@@ -88,7 +91,11 @@ export function rowMatches(row: Row, sel: Selector): boolean {
     return !!c && c < new Date(sel.before) && rowCovered(row, sel.due);
   }
   if (isKeySelector(sel)) {
-    return sel.keys.some((key) => sel.fields.every((f, i) => (key[i] === null || key[i] === undefined ? blank(row[f]) : !blank(row[f]) && String(row[f]) === String(key[i]))));
+    return sel.keys.some((key) =>
+      sel.fields.every((f, i) =>
+        key[i] === null || key[i] === undefined ? blank(row[f]) : !blank(row[f]) && String(row[f]) === String(key[i]),
+      ),
+    );
   }
   const v = row[sel.field];
   if (v === undefined || v === null) return false;
@@ -171,7 +178,10 @@ export interface ConnectorCapabilities {
   atomic: boolean;
   /** Rows have a schema with columns (SQL); otherwise documents, hashes or lines. */
   tabular: boolean;
-  /** Due rows come in primary-key pages and can be joined to the rows they belong to (SQL); otherwise one pass reads them all. */
+  /**
+   * Due rows come in primary-key pages and can be joined to the rows they belong to (SQL); otherwise one pass reads
+   * them all.
+   */
   keyset: boolean;
   /** Keys can carry an expiry the engine enforces itself (Redis TTLs): `expire` sets it. */
   ttl: boolean;
@@ -192,11 +202,20 @@ export interface Connector {
   count(dataset: DatasetTarget, field: string, values: readonly Value[]): Promise<Map<string, number>>;
   /** Applies the mutations in order; atomically when `capabilities.atomic`. */
   apply(mutations: readonly Mutation[]): Promise<MutationResult[]>;
-  /** Retention: a page of rows due under a clock, in key order (one page of all of them where `capabilities.keyset` is false). */
+  /**
+   * Retention: a page of rows due under a clock, in key order (one page of all of them where `capabilities.keyset` is
+   * false).
+   */
   due(page: DuePage): Promise<DueRow[]>;
-  /** Retention, engines with `capabilities.keyset` and a single-column key: the key range of the next page of due rows, without reading the rows. */
+  /**
+   * Retention, engines with `capabilities.keyset` and a single-column key: the key range of the next page of due rows,
+   * without reading the rows.
+   */
   dueRange?(page: DuePage): Promise<DueRange | null>;
-  /** Retention: how many covered rows are due before `before`, and the oldest clock; `rows` counts every covered row unless `total: false` (a whole-table count the sweep does not need). */
+  /**
+   * Retention: how many covered rows are due before `before`, and the oldest clock; `rows` counts every covered row
+   * unless `total: false` (a whole-table count the sweep does not need).
+   */
   dueSummary(query: DueQuery, before: Date, options?: { total?: boolean }): Promise<DueSummary>;
   /**
    * Engines with `capabilities.ttl`: gives every key of the dataset an expiry
@@ -205,7 +224,12 @@ export interface Connector {
    * loses any expiry instead: nothing a legal hold keeps may expire. Returns
    * how many keys it set, and how many it kept.
    */
-  expire?(query: DueQuery, periodMs: number, now: Date, held?: (row: Row, clock: string | null) => boolean | Promise<boolean>): Promise<{ set: number; held: number }>;
+  expire?(
+    query: DueQuery,
+    periodMs: number,
+    now: Date,
+    held?: (row: Row, clock: string | null) => boolean | Promise<boolean>,
+  ): Promise<{ set: number; held: number }>;
   /**
    * Engines with `capabilities.ttl`: the covered keys that would outlive
    * `periodMs` from now (no expiry, or a later one), for the promise check of
@@ -247,7 +271,10 @@ export class ConnectorConfigError extends Error {
   }
 }
 
-/** Reads a clock value as the engines give it (`2024-05-01`, `2024-05-01 10:00:00`, ISO, epoch seconds or milliseconds); undefined when it is no time. */
+/**
+ * Reads a clock value as the engines give it (`2024-05-01`, `2024-05-01 10:00:00`, ISO, epoch seconds or milliseconds);
+ * undefined when it is no time.
+ */
 export function parseClock(v: unknown): Date | undefined {
   if (v === null || v === undefined || v === "") return undefined;
   if (typeof v === "number" || (typeof v === "string" && /^\d{9,13}$/.test(v))) {
@@ -256,7 +283,11 @@ export function parseClock(v: unknown): Date | undefined {
   }
   const s = String(v).trim();
   // Dates and times without a zone are UTC, as Pledge writes and compares them.
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(" ", "T")}Z` : s.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s)
+    ? `${s}T00:00:00Z`
+    : /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)
+      ? `${s.replace(" ", "T")}Z`
+      : s.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00");
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : new Date(t);
 }
@@ -276,12 +307,22 @@ export function clockOfRow(row: Row, clock: readonly DueField[]): Date | undefin
 export function rowCovered(row: Row, q: DueQuery): boolean {
   const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
   if (!q.where.every((w) => w.values.some((v) => text(row[w.field.field]) === String(v)))) return false;
-  if (q.unmasked?.length && !q.unmasked.some((u) => (u.masked === null ? row[u.field] !== null && row[u.field] !== undefined : text(row[u.field]) !== u.masked))) return false;
+  if (
+    q.unmasked?.length &&
+    !q.unmasked.some((u) =>
+      u.masked === null ? row[u.field] !== null && row[u.field] !== undefined : text(row[u.field]) !== u.masked,
+    )
+  )
+    return false;
   return true;
 }
 
 /** The due summary of rows read one by one (engines without a query language: files, Redis). */
-export async function summarizeDue(rows: AsyncIterable<Row> | Iterable<Row>, query: DueQuery, before: Date): Promise<DueSummary> {
+export async function summarizeDue(
+  rows: AsyncIterable<Row> | Iterable<Row>,
+  query: DueQuery,
+  before: Date,
+): Promise<DueSummary> {
   let covered = 0;
   let due = 0;
   let oldest: Date | undefined;

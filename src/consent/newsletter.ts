@@ -19,7 +19,10 @@ import { truncateIp } from "./records.js";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const token = () => randomBytes(24).toString("base64url");
 
-/** A person's manage token (unsubscribe and preferences): derived from the organization's key, so it can be exported but is never stored. */
+/**
+ * A person's manage token (unsubscribe and preferences): derived from the organization's key, so it can be exported but
+ * is never stored.
+ */
 async function manageToken(ctx: Pick<NewsletterContext, "store" | "env">, email: string): Promise<string> {
   const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
   return createHmac("sha256", key).update(`newsletter:${email}`).digest("base64url");
@@ -63,15 +66,26 @@ async function notify(ctx: NewsletterContext, list: string, event: string, email
   if (!wh) return;
   const r = resolveWebhook(wh, ctx.env);
   if ("error" in r) return ctx.onWebhookError?.(new Error(r.error));
-  await postWebhook(r.url, r.secret, { type: `pledge.newsletter.${event}`, list, email, at: ctx.clock().toISOString() }, ctx.clock()).catch((err) => ctx.onWebhookError?.(err));
+  await postWebhook(
+    r.url,
+    r.secret,
+    { type: `pledge.newsletter.${event}`, list, email, at: ctx.clock().toISOString() },
+    ctx.clock(),
+  ).catch((err) => ctx.onWebhookError?.(err));
 }
 
 /** The one-click unsubscribe headers of RFC 8058, and the link for the mail body. */
 export function unsubscribeHeaders(publicUrl: string, manageToken: string): Record<string, string> {
-  return { "List-Unsubscribe": `<${publicUrl}/newsletter/unsubscribe/${manageToken}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+  return {
+    "List-Unsubscribe": `<${publicUrl}/newsletter/unsubscribe/${manageToken}>`,
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+  };
 }
 
-/** The text of a mail with its links' tokens replaced, as proof keeps it: the text the person got, and no key anyone could use. */
+/**
+ * The text of a mail with its links' tokens replaced, as proof keeps it: the text the person got, and no key anyone
+ * could use.
+ */
 export function redactMailTokens(text: string): string {
   return text.replace(/(\/newsletter\/(?:confirm|unsubscribe|preferences)\/)[A-Za-z0-9_-]{20,100}/g, "$1[redacted]");
 }
@@ -86,7 +100,11 @@ export function redactMailTokens(text: string): string {
  *
  * @throws NewsletterError RATE_LIMITED, NOT_FOUND; MailError when mail is down
  */
-export async function signUp(ctx: NewsletterContext, list: string, input: { email: string; name?: string; ip?: string }): Promise<{ status: "pending" | "confirmed" }> {
+export async function signUp(
+  ctx: NewsletterContext,
+  list: string,
+  input: { email: string; name?: string; ip?: string },
+): Promise<{ status: "pending" | "confirmed" }> {
   const n = listOf(ctx, list);
   const email = input.email.trim().toLowerCase();
   const now = ctx.clock();
@@ -97,14 +115,29 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
     ...(input.ip ? [{ key: `newsletter:ip:${input.ip}`, ...limits.perIp }] : []),
   ];
   const reached = await rateLimitReached(ctx.store, rate, now);
-  if (reached) throw new NewsletterError("RATE_LIMITED", `too many sign-ups ${reached.key.startsWith("newsletter:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(reached.windowMs / 60_000)} minutes`);
+  if (reached)
+    throw new NewsletterError(
+      "RATE_LIMITED",
+      `too many sign-ups ${reached.key.startsWith("newsletter:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(reached.windowMs / 60_000)} minutes`,
+    );
   const answer = { status: doubleOptInOf(n).enabled ? ("pending" as const) : ("confirmed" as const) };
   const manage = await manageToken(ctx, email);
-  const existing = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["id"]).where("list", "=", list).where("email", "=", email).where("status", "=", "confirmed").executeTakeFirst();
+  const existing = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .select(["id"])
+    .where("list", "=", list)
+    .where("email", "=", email)
+    .where("status", "=", "confirmed")
+    .executeTakeFirst();
   if (existing) {
     if (doubleOptInOf(n).enabled) {
       const text = `You asked to receive ${n.name}, and you are already subscribed: nothing changes.\n\nIf it was not you, ignore this email. Manage or end your subscriptions at any time: ${ctx.publicUrl}/newsletter/preferences/${manage}\n`;
-      await ctx.mailer.send({ to: email, subject: `You are already subscribed to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
+      await ctx.mailer.send({
+        to: email,
+        subject: `You are already subscribed to ${n.name}`,
+        text,
+        headers: unsubscribeHeaders(ctx.publicUrl, manage),
+      });
     }
     await recordRateEvents(ctx.store, rate, now);
     return answer;
@@ -114,7 +147,13 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
   const window = doubleOptInOf(n).confirmWithin;
   const text = `Please confirm that you want to receive ${n.name}.\n\nConfirm: ${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and expires in ${window}. If you did not sign up, ignore this email; nothing more will be sent.\n\nUnsubscribe at any time: ${ctx.publicUrl}/newsletter/unsubscribe/${manage}\n`;
   // The mail goes first: when it cannot be sent, nothing is stored and no limit is spent.
-  if (doubleOptInOf(n).enabled) await ctx.mailer.send({ to: email, subject: `Confirm your subscription to ${n.name}`, text, headers: unsubscribeHeaders(ctx.publicUrl, manage) });
+  if (doubleOptInOf(n).enabled)
+    await ctx.mailer.send({
+      to: email,
+      subject: `Confirm your subscription to ${n.name}`,
+      text,
+      headers: unsubscribeHeaders(ctx.publicUrl, manage),
+    });
   await recordRateEvents(ctx.store, rate, now);
   const row = await ctx.store.db
     .insertInto("newsletter_subscriptions")
@@ -137,21 +176,41 @@ export async function signUp(ctx: NewsletterContext, list: string, input: { emai
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.signed_up", subject: `${list}:${row.id}`, data: { list } }, now);
+  await appendAudit(
+    ctx.store,
+    { actor: "subscriber", action: "newsletter.signed_up", subject: `${list}:${row.id}`, data: { list } },
+    now,
+  );
   await notify(ctx, list, doubleOptInOf(n).enabled ? "pending" : "confirmed", email);
   return answer;
 }
 
 /** Confirms a sign-up from its single-use link, within the window; returns the manage token's page path. */
-export async function confirmSubscription(ctx: NewsletterContext, confirmToken: string, ip?: string): Promise<{ list: string; email: string }> {
+export async function confirmSubscription(
+  ctx: NewsletterContext,
+  confirmToken: string,
+  ip?: string,
+): Promise<{ list: string; email: string }> {
   const now = ctx.clock();
-  const s = await ctx.store.db.selectFrom("newsletter_subscriptions").selectAll().where("confirm_token_hash", "=", sha256(confirmToken)).executeTakeFirst();
+  const s = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .selectAll()
+    .where("confirm_token_hash", "=", sha256(confirmToken))
+    .executeTakeFirst();
   if (!s) throw new NewsletterError("LINK_USED", "this link is not valid, or was used already");
   const n = listOf(ctx, s.list);
   const deadline = addDuration(new Date(s.signup_at), parseDuration(doubleOptInOf(n).confirmWithin)!);
   if (s.status !== "pending" || now > deadline) {
-    if (s.status === "pending") await ctx.store.db.updateTable("newsletter_subscriptions").set({ status: "blocked" }).where("id", "=", s.id).execute();
-    throw new NewsletterError("LINK_EXPIRED", `this link expired: sign-ups must be confirmed within ${doubleOptInOf(n).confirmWithin}`);
+    if (s.status === "pending")
+      await ctx.store.db
+        .updateTable("newsletter_subscriptions")
+        .set({ status: "blocked" })
+        .where("id", "=", s.id)
+        .execute();
+    throw new NewsletterError(
+      "LINK_EXPIRED",
+      `this link expired: sign-ups must be confirmed within ${doubleOptInOf(n).confirmWithin}`,
+    );
   }
   const res = await ctx.store.db
     .updateTable("newsletter_subscriptions")
@@ -160,7 +219,11 @@ export async function confirmSubscription(ctx: NewsletterContext, confirmToken: 
     .where("status", "=", "pending")
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new NewsletterError("LINK_USED", "this link was used already");
-  await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.confirmed", subject: `${s.list}:${s.id}`, data: {} }, now);
+  await appendAudit(
+    ctx.store,
+    { actor: "subscriber", action: "newsletter.confirmed", subject: `${s.list}:${s.id}`, data: {} },
+    now,
+  );
   await notify(ctx, s.list, "confirmed", s.email);
   return { list: s.list, email: s.email };
 }
@@ -168,22 +231,44 @@ export async function confirmSubscription(ctx: NewsletterContext, confirmToken: 
 /** Unsubscribes with the manage token from any mail (one click, no login). */
 export async function unsubscribe(ctx: NewsletterContext, manageToken: string, list?: string): Promise<number> {
   const now = ctx.clock();
-  const s = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["email"]).where("manage_token_hash", "=", sha256(manageToken)).executeTakeFirst();
+  const s = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .select(["email"])
+    .where("manage_token_hash", "=", sha256(manageToken))
+    .executeTakeFirst();
   if (!s) throw new NewsletterError("NOT_FOUND", "this link is not valid");
-  let q = ctx.store.db.updateTable("newsletter_subscriptions").set({ status: "unsubscribed", unsubscribed_at: now.toISOString() }).where("email", "=", s.email).where("status", "in", ["pending", "confirmed"]);
+  let q = ctx.store.db
+    .updateTable("newsletter_subscriptions")
+    .set({ status: "unsubscribed", unsubscribed_at: now.toISOString() })
+    .where("email", "=", s.email)
+    .where("status", "in", ["pending", "confirmed"]);
   if (list) q = q.where("list", "=", list);
   const res = await q.executeTakeFirst();
   const n = Number(res.numUpdatedRows);
-  await appendAudit(ctx.store, { actor: "subscriber", action: "newsletter.unsubscribed", subject: list ?? "all", data: { count: n } }, now);
-  for (const l of list ? [list] : Object.keys(ctx.declaration().consent?.newsletters ?? {})) await notify(ctx, l, "unsubscribed", s.email);
+  await appendAudit(
+    ctx.store,
+    { actor: "subscriber", action: "newsletter.unsubscribed", subject: list ?? "all", data: { count: n } },
+    now,
+  );
+  for (const l of list ? [list] : Object.keys(ctx.declaration().consent?.newsletters ?? {}))
+    await notify(ctx, l, "unsubscribed", s.email);
   return n;
 }
 
 /** Every subscription of the person behind a manage token: the preference page. */
 export async function subscriptionsOf(ctx: NewsletterContext, manageToken: string) {
-  const s = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["email"]).where("manage_token_hash", "=", sha256(manageToken)).executeTakeFirst();
+  const s = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .select(["email"])
+    .where("manage_token_hash", "=", sha256(manageToken))
+    .executeTakeFirst();
   if (!s) return undefined;
-  const rows = await ctx.store.db.selectFrom("newsletter_subscriptions").selectAll().where("email", "=", s.email).orderBy("id").execute();
+  const rows = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .selectAll()
+    .where("email", "=", s.email)
+    .orderBy("id")
+    .execute();
   return { email: s.email, subscriptions: rows };
 }
 
@@ -191,7 +276,9 @@ export async function subscriptionsOf(ctx: NewsletterContext, manageToken: strin
  * The scheduled sweep: pending sign-ups past the window are blocked; blocked or
  * pending ones past `deleteUnconfirmedAfter` are deleted. Returns the counts.
  */
-export async function sweepNewsletters(ctx: Pick<NewsletterContext, "store" | "declaration" | "clock">): Promise<{ blocked: number; deleted: number }> {
+export async function sweepNewsletters(
+  ctx: Pick<NewsletterContext, "store" | "declaration" | "clock">,
+): Promise<{ blocked: number; deleted: number }> {
   const now = ctx.clock();
   let blocked = 0;
   let deleted = 0;
@@ -200,19 +287,45 @@ export async function sweepNewsletters(ctx: Pick<NewsletterContext, "store" | "d
     const keep = parseDuration(doubleOptInOf(n).deleteUnconfirmedAfter)!;
     const blockBefore = new Date(now.getTime() - (addDuration(now, window).getTime() - now.getTime())).toISOString();
     const deleteBefore = new Date(now.getTime() - (addDuration(now, keep).getTime() - now.getTime())).toISOString();
-    const d = await ctx.store.db.deleteFrom("newsletter_subscriptions").where("list", "=", list).where("status", "in", ["pending", "blocked"]).where("signup_at", "<", deleteBefore).executeTakeFirst();
-    const b = await ctx.store.db.updateTable("newsletter_subscriptions").set({ status: "blocked" }).where("list", "=", list).where("status", "=", "pending").where("signup_at", "<", blockBefore).executeTakeFirst();
+    const d = await ctx.store.db
+      .deleteFrom("newsletter_subscriptions")
+      .where("list", "=", list)
+      .where("status", "in", ["pending", "blocked"])
+      .where("signup_at", "<", deleteBefore)
+      .executeTakeFirst();
+    const b = await ctx.store.db
+      .updateTable("newsletter_subscriptions")
+      .set({ status: "blocked" })
+      .where("list", "=", list)
+      .where("status", "=", "pending")
+      .where("signup_at", "<", blockBefore)
+      .executeTakeFirst();
     deleted += Number(d.numDeletedRows);
     blocked += Number(b.numUpdatedRows);
   }
-  if (blocked || deleted) await appendAudit(ctx.store, { actor: "system", action: "newsletter.swept", data: { blocked, deleted } }, now);
+  if (blocked || deleted)
+    await appendAudit(ctx.store, { actor: "system", action: "newsletter.swept", data: { blocked, deleted } }, now);
   return { blocked, deleted };
 }
 
-/** The confirmed subscribers of a list, for the sending tool, each with the one-click unsubscribe URL its mails must carry (RFC 8058). */
+/**
+ * The confirmed subscribers of a list, for the sending tool, each with the one-click unsubscribe URL its mails must
+ * carry (RFC 8058).
+ */
 export async function confirmedSubscribers(ctx: Pick<NewsletterContext, "store" | "env" | "publicUrl">, list: string) {
-  const rows = await ctx.store.db.selectFrom("newsletter_subscriptions").select(["email", "name", "confirmed_at"]).where("list", "=", list).where("status", "=", "confirmed").orderBy("id").execute();
-  return Promise.all(rows.map(async (r) => ({ ...r, unsubscribeUrl: `${ctx.publicUrl}/newsletter/unsubscribe/${await manageToken(ctx, r.email)}` })));
+  const rows = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .select(["email", "name", "confirmed_at"])
+    .where("list", "=", list)
+    .where("status", "=", "confirmed")
+    .orderBy("id")
+    .execute();
+  return Promise.all(
+    rows.map(async (r) => ({
+      ...r,
+      unsubscribeUrl: `${ctx.publicUrl}/newsletter/unsubscribe/${await manageToken(ctx, r.email)}`,
+    })),
+  );
 }
 
 /** A subscription with its proof, as the console shows it. */

@@ -14,7 +14,10 @@ export type ConsentState = "given" | "refused" | "withdrawn" | "expired";
 export const CONSENT_METHODS = ["banner", "form", "api", "gpc", "import"] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
-const sha = (v: unknown) => createHash("sha256").update(typeof v === "string" ? v : JSON.stringify(v)).digest("hex");
+const sha = (v: unknown) =>
+  createHash("sha256")
+    .update(typeof v === "string" ? v : JSON.stringify(v))
+    .digest("hex");
 
 /**
  * The material key of the consent a declaration asks for: it changes when
@@ -32,7 +35,15 @@ export function materialKey(decl: Declaration): string {
     purposes: cat.purposes.map((p) => {
       const pu = decl.purposes[p];
       // Further bases (legalBases) join the key only when declared, so that keys made before them stay the same.
-      return [p, pu?.legalBasis ?? null, [...(pu?.dataCategories ?? [])].sort(), [...(pu?.recipients ?? [])].sort(), pu?.sold ?? false, pu?.shared ?? false, ...(pu?.legalBases.length ? [pu.legalBases.map((b) => b.basis).sort()] : [])];
+      return [
+        p,
+        pu?.legalBasis ?? null,
+        [...(pu?.dataCategories ?? [])].sort(),
+        [...(pu?.recipients ?? [])].sort(),
+        pu?.sold ?? false,
+        pu?.shared ?? false,
+        ...(pu?.legalBases.length ? [pu.legalBases.map((b) => b.basis).sort()] : []),
+      ];
     }),
   }));
   return sha(cats).slice(0, 16);
@@ -159,13 +170,27 @@ export class ConsentError extends Error {
  * Stores a choice as a new event (and in the audit log) and returns it.
  * Essential categories are always given; purposes follow their categories.
  */
-export async function recordConsent(store: Store, decl: Declaration, input: RecordInput, now: Date = new Date()): Promise<ConsentRecord> {
+export async function recordConsent(
+  store: Store,
+  decl: Declaration,
+  input: RecordInput,
+  now: Date = new Date(),
+): Promise<ConsentRecord> {
   if (!input.deviceId && !input.subjectId) throw new ConsentError("give a deviceId or a subjectId");
   const cats = decl.consent?.categories ?? {};
-  for (const id of Object.keys(input.categories)) if (!Object.hasOwn(cats, id)) throw new ConsentError(`categories.${id}: unknown consent category (expected one of ${Object.keys(cats).join(", ")})`);
-  for (const id of Object.keys(input.purposes ?? {})) if (!Object.hasOwn(decl.purposes, id)) throw new ConsentError(`purposes.${id}: unknown purpose`);
+  for (const id of Object.keys(input.categories))
+    if (!Object.hasOwn(cats, id))
+      throw new ConsentError(
+        `categories.${id}: unknown consent category (expected one of ${Object.keys(cats).join(", ")})`,
+      );
+  for (const id of Object.keys(input.purposes ?? {}))
+    if (!Object.hasOwn(decl.purposes, id)) throw new ConsentError(`purposes.${id}: unknown purpose`);
   const services = new Set(Object.values(cats).flatMap((c) => c.services.map((s) => s.id)));
-  for (const id of Object.keys(input.services ?? {})) if (!services.has(id)) throw new ConsentError(`services.${id}: unknown service${services.size ? ` (expected one of ${[...services].join(", ")})` : ": the declaration names none"}`);
+  for (const id of Object.keys(input.services ?? {}))
+    if (!services.has(id))
+      throw new ConsentError(
+        `services.${id}: unknown service${services.size ? ` (expected one of ${[...services].join(", ")})` : ": the declaration names none"}`,
+      );
   // California 11 CCR 7025, Colorado: a GPC signal is an opt-out of sale and sharing that a banner click does not undo.
   const gpc = !!input.gpcSignal && honoursGpc(decl);
   const categories: Record<string, ConsentState> = {};
@@ -220,7 +245,16 @@ export async function recordConsent(store: Store, decl: Declaration, input: Reco
         user_agent: rec.userAgent,
       })
       .execute();
-    await appendAuditIn(trx, { actor: rec.subjectId ? `subject:${sha(rec.subjectId).slice(0, 12)}` : "device", action: "consent.recorded", subject: rec.recordId, data: { method: rec.method, categories: rec.categories, version: rec.declarationVersion } }, now);
+    await appendAuditIn(
+      trx,
+      {
+        actor: rec.subjectId ? `subject:${sha(rec.subjectId).slice(0, 12)}` : "device",
+        action: "consent.recorded",
+        subject: rec.recordId,
+        data: { method: rec.method, categories: rec.categories, version: rec.declarationVersion },
+      },
+      now,
+    );
   });
   return rec;
 }
@@ -228,12 +262,23 @@ export async function recordConsent(store: Store, decl: Declaration, input: Reco
 type EventRow = Awaited<ReturnType<typeof eventsOf>>[number];
 async function eventsOf(store: Store, who: { deviceId?: string; subjectId?: string }) {
   let devices: string[] = who.deviceId ? [who.deviceId] : [];
-  if (who.subjectId) devices = [...devices, ...(await store.db.selectFrom("consent_links").select("device_id").where("subject_id", "=", who.subjectId).execute()).map((r) => r.device_id)];
+  if (who.subjectId)
+    devices = [
+      ...devices,
+      ...(
+        await store.db.selectFrom("consent_links").select("device_id").where("subject_id", "=", who.subjectId).execute()
+      ).map((r) => r.device_id),
+    ];
   if (!devices.length && !who.subjectId) return [];
   return store.db
     .selectFrom("consent_events")
     .selectAll()
-    .where((eb) => eb.or([...(devices.length ? [eb("device_id", "in", devices)] : []), ...(who.subjectId ? [eb("subject_id", "=", who.subjectId)] : [])]))
+    .where((eb) =>
+      eb.or([
+        ...(devices.length ? [eb("device_id", "in", devices)] : []),
+        ...(who.subjectId ? [eb("subject_id", "=", who.subjectId)] : []),
+      ]),
+    )
     .orderBy("at")
     .orderBy("id")
     .execute();
@@ -276,12 +321,17 @@ export interface PurposeState {
  * consent to the same purpose (a later absence of the signal is not an opt-in).
  * Past its validity, a given state is `expired`.
  */
-export async function currentState(store: Store, who: { deviceId?: string; subjectId?: string }, now: Date = new Date()): Promise<Record<string, PurposeState>> {
+export async function currentState(
+  store: Store,
+  who: { deviceId?: string; subjectId?: string },
+  now: Date = new Date(),
+): Promise<Record<string, PurposeState>> {
   const out: Record<string, PurposeState> = {};
   for (const e of (await eventsOf(store, who)).map(toRecord)) {
     for (const [p, state] of Object.entries(e.purposes)) {
       const prev = out[p];
-      if (prev && prev.method === "gpc" && prev.state === "refused" && state === "given" && e.method === "banner") continue;
+      if (prev && prev.method === "gpc" && prev.state === "refused" && state === "given" && e.method === "banner")
+        continue;
       if (prev && prev.at === e.at && prev.state !== "given" && state === "given") continue;
       out[p] = { state, recordId: e.recordId, at: e.at, validUntil: e.validUntil, method: e.method };
     }
@@ -291,9 +341,17 @@ export async function currentState(store: Store, who: { deviceId?: string; subje
 }
 
 /** Every event of a device or person: the receipt a person can download. */
-export async function consentReceipt(store: Store, decl: Declaration, who: { deviceId?: string; subjectId?: string }, now: Date = new Date()) {
+export async function consentReceipt(
+  store: Store,
+  decl: Declaration,
+  who: { deviceId?: string; subjectId?: string },
+  now: Date = new Date(),
+) {
   return {
-    controller: { name: decl.organization.name, contact: decl.organization.contact.email ?? decl.organization.contact.url ?? "" },
+    controller: {
+      name: decl.organization.name,
+      contact: decl.organization.contact.email ?? decl.organization.contact.url ?? "",
+    },
     schema: "ISO/IEC TS 27560 (subset)",
     generatedAt: now.toISOString(),
     records: (await eventsOf(store, who)).map(toRecord),
@@ -303,7 +361,12 @@ export async function consentReceipt(store: Store, decl: Declaration, who: { dev
 }
 
 /** Links a device's choices to a person at login; afterwards the person's state includes the device's events. */
-export async function linkDevice(store: Store, deviceId: string, subjectId: string, now: Date = new Date()): Promise<void> {
+export async function linkDevice(
+  store: Store,
+  deviceId: string,
+  subjectId: string,
+  now: Date = new Date(),
+): Promise<void> {
   await store.db
     .insertInto("consent_links")
     .values({ device_id: deviceId, subject_id: subjectId, linked_at: now.toISOString() })
@@ -313,9 +376,22 @@ export async function linkDevice(store: Store, deviceId: string, subjectId: stri
 }
 
 /** Consent given per non-essential category per day, for the console's chart (essential ones are always on). */
-export async function consentRates(store: Store, decl: Declaration, since: Date): Promise<{ day: string; category: string; given: number; total: number }[]> {
-  const essential = new Set(Object.entries(decl.consent?.categories ?? {}).filter(([, c]) => c.essential).map(([id]) => id));
-  const rows = await store.db.selectFrom("consent_events").select(["at", "categories"]).where("at", ">=", since.toISOString()).where("method", "in", ["banner", "gpc"]).execute();
+export async function consentRates(
+  store: Store,
+  decl: Declaration,
+  since: Date,
+): Promise<{ day: string; category: string; given: number; total: number }[]> {
+  const essential = new Set(
+    Object.entries(decl.consent?.categories ?? {})
+      .filter(([, c]) => c.essential)
+      .map(([id]) => id),
+  );
+  const rows = await store.db
+    .selectFrom("consent_events")
+    .select(["at", "categories"])
+    .where("at", ">=", since.toISOString())
+    .where("method", "in", ["banner", "gpc"])
+    .execute();
   const acc = new Map<string, { given: number; total: number }>();
   for (const r of rows) {
     const day = r.at.slice(0, 10);
@@ -328,6 +404,7 @@ export async function consentRates(store: Store, decl: Declaration, since: Date)
       acc.set(k, a);
     }
   }
-  return [...acc].map(([k, v]) => ({ day: k.split("|")[0], category: k.split("|")[1], ...v })).sort((a, b) => a.day.localeCompare(b.day));
+  return [...acc]
+    .map(([k, v]) => ({ day: k.split("|")[0], category: k.split("|")[1], ...v }))
+    .sort((a, b) => a.day.localeCompare(b.day));
 }
-

@@ -55,8 +55,17 @@ export function durationDays(d: ParsedDuration): number {
 
 /** A declared duration as a legal clock: weeks in days, years in months (`1 year` → 12 calendar months). */
 export function durationRule(d: ParsedDuration): DeadlineRule {
-  const unitOf: Record<DurationUnit, DeadlineRule["unit"]> = { hour: "hours", day: "days", week: "days", month: "months", year: "months" };
-  return { amount: d.unit === "week" ? d.amount * 7 : d.unit === "year" ? d.amount * 12 : d.amount, unit: unitOf[d.unit] };
+  const unitOf: Record<DurationUnit, DeadlineRule["unit"]> = {
+    hour: "hours",
+    day: "days",
+    week: "days",
+    month: "months",
+    year: "months",
+  };
+  return {
+    amount: d.unit === "week" ? d.amount * 7 : d.unit === "year" ? d.amount * 12 : d.amount,
+    unit: unitOf[d.unit],
+  };
 }
 
 /** A legal clock in words, singular where it is one (`1 month`, `45 days`, `15 business days`, `72 hours`). */

@@ -76,10 +76,25 @@ export function buildDatasetGraph(decl: Declaration): DatasetGraph {
         if (f.category) personal = true;
         if (f.references) {
           const [rs, rd, rf] = parseReference(sid, f.references);
-          edges.push({ from: `${sid}.${did}`, fromField: fname, to: `${rs}.${rd}`, toField: rf, relation: f.relation ?? "owner", crossSystem: rs !== sid });
+          edges.push({
+            from: `${sid}.${did}`,
+            fromField: fname,
+            to: `${rs}.${rd}`,
+            toField: rf,
+            relation: f.relation ?? "owner",
+            crossSystem: rs !== sid,
+          });
         }
       }
-      nodes.set(`${sid}.${did}`, { key: `${sid}.${did}`, system: sid, dataset: did, def: ds, identities, primaryKey: primaryKeyOf(ds), personal });
+      nodes.set(`${sid}.${did}`, {
+        key: `${sid}.${did}`,
+        system: sid,
+        dataset: did,
+        def: ds,
+        identities,
+        primaryKey: primaryKeyOf(ds),
+        personal,
+      });
     }
   }
   return { nodes, edges };
@@ -120,10 +135,13 @@ export interface FollowedEdge {
  * form belongs to).
  */
 export function contactSources(graph: DatasetGraph, key: string): { key: string; via?: DatasetEdge }[] {
-  const hasContact = (k: string) => Object.values(graph.nodes.get(k)?.def.fields ?? {}).some((f) => f.contact === "email");
+  const hasContact = (k: string) =>
+    Object.values(graph.nodes.get(k)?.def.fields ?? {}).some((f) => f.contact === "email");
   return [
     ...(hasContact(key) ? [{ key }] : []),
-    ...graph.edges.filter((e) => e.from === key && e.relation === "owner" && !e.crossSystem && e.to !== key && hasContact(e.to)).map((e) => ({ key: e.to, via: e })),
+    ...graph.edges
+      .filter((e) => e.from === key && e.relation === "owner" && !e.crossSystem && e.to !== key && hasContact(e.to))
+      .map((e) => ({ key: e.to, via: e })),
   ];
 }
 
@@ -157,7 +175,11 @@ type Reach = "own" | "detail";
  */
 function walk(graph: DatasetGraph, starts: Iterable<string>, visit: (key: string, via: DatasetEdge[]) => void): void {
   const seen = new Set<string>();
-  const queue: { key: string; reach: Reach; via: DatasetEdge[] }[] = [...starts].map((key) => ({ key, reach: "own" as Reach, via: [] }));
+  const queue: { key: string; reach: Reach; via: DatasetEdge[] }[] = [...starts].map((key) => ({
+    key,
+    reach: "own" as Reach,
+    via: [],
+  }));
   for (const q of queue) seen.add(`${q.reach}:${q.key}`);
   while (queue.length) {
     const cur = queue.shift()!;
@@ -187,7 +209,8 @@ export function reachableDatasets(graph: DatasetGraph): Set<string> {
 export function pathsToOtherPeople(graph: DatasetGraph, start: string): { target: string; via: DatasetEdge[] }[] {
   const out: { target: string; via: DatasetEdge[] }[] = [];
   walk(graph, [start], (key, via) => {
-    if (key !== start && graph.nodes.get(key)?.def.subject && !out.some((o) => o.target === key)) out.push({ target: key, via });
+    if (key !== start && graph.nodes.get(key)?.def.subject && !out.some((o) => o.target === key))
+      out.push({ target: key, via });
   });
   return out;
 }

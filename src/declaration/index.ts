@@ -63,7 +63,18 @@ export {
 } from "./taxonomy.js";
 export * from "./law.js";
 export { categoriesReceived, identitiesReceived } from "./recipients.js";
-export { parseDuration, addDuration, addBusinessDays, addDeadline, durationRule, fitsWithin, formatRule, durationDays, type ParsedDuration, type DurationUnit } from "./duration.js";
+export {
+  parseDuration,
+  addDuration,
+  addBusinessDays,
+  addDeadline,
+  durationRule,
+  fitsWithin,
+  formatRule,
+  durationDays,
+  type ParsedDuration,
+  type DurationUnit,
+} from "./duration.js";
 export { suggest, didYouMean } from "./suggest.js";
 export {
   buildDatasetGraph,
@@ -80,6 +91,33 @@ export {
   type DatasetEdge,
   type FollowedEdge,
 } from "./graph.js";
-export { DEFAULT_MATCH, identityMatch, fieldMatch, parsePhone, normalizeIdentity, identityEquals, type PhoneNumber } from "./identity.js";
-export { lintDeclaration, lawsServed, purposeJurisdictions, LINT_RULES, type LawId, type Finding, type Severity, type LintRule, type LintRuleId } from "./lint.js";
-export { retentionBinding, retentionBindings, retentionRuleOf, resolveBindings, countryCodes, type ResolvedBinding, type BoundField, type BindingProblem } from "./retention.js";
+export {
+  DEFAULT_MATCH,
+  identityMatch,
+  fieldMatch,
+  parsePhone,
+  normalizeIdentity,
+  identityEquals,
+  type PhoneNumber,
+} from "./identity.js";
+export {
+  lintDeclaration,
+  lawsServed,
+  purposeJurisdictions,
+  LINT_RULES,
+  type LawId,
+  type Finding,
+  type Severity,
+  type LintRule,
+  type LintRuleId,
+} from "./lint.js";
+export {
+  retentionBinding,
+  retentionBindings,
+  retentionRuleOf,
+  resolveBindings,
+  countryCodes,
+  type ResolvedBinding,
+  type BoundField,
+  type BindingProblem,
+} from "./retention.js";

@@ -78,7 +78,17 @@ export interface Regime {
   check?: boolean;
 }
 
-const GDPR_RIGHTS: RightName[] = ["access", "rectification", "erasure", "restriction", "portability", "objection", "automated_decision", "withdraw_consent", "complaint"];
+const GDPR_RIGHTS: RightName[] = [
+  "access",
+  "rectification",
+  "erasure",
+  "restriction",
+  "portability",
+  "objection",
+  "automated_decision",
+  "withdraw_consent",
+  "complaint",
+];
 /** The rights the US state laws modelled on Virginia's give: access, correction, deletion, portability, opting out. */
 const US_STATE_RIGHTS: RightName[] = ["access", "rectification", "erasure", "portability", "opt_out_sale"];
 const days = (amount: number): DeadlineRule => ({ amount, unit: "days" });
@@ -93,7 +103,13 @@ function usState(
   name: string,
   state: string,
   cite: string,
-  o: { deadline?: number; appeal?: { days: number; extension?: number; cite: string } | null; universalOptOut?: { since: string; cite: string }; rights?: RightName[]; check?: boolean },
+  o: {
+    deadline?: number;
+    appeal?: { days: number; extension?: number; cite: string } | null;
+    universalOptOut?: { since: string; cite: string };
+    rights?: RightName[];
+    check?: boolean;
+  },
 ): Regime {
   return {
     id,
@@ -103,7 +119,16 @@ function usState(
     rights: o.rights ?? US_STATE_RIGHTS,
     deadline: days(o.deadline ?? 45),
     extension: days(45),
-    ...(o.appeal ? { appeal: { ...days(o.appeal.days), ...(o.appeal.extension ? { extension: days(o.appeal.extension) } : {}), cite: o.appeal.cite, ...(o.check ? { check: true } : {}) } } : {}),
+    ...(o.appeal
+      ? {
+          appeal: {
+            ...days(o.appeal.days),
+            ...(o.appeal.extension ? { extension: days(o.appeal.extension) } : {}),
+            cite: o.appeal.cite,
+            ...(o.check ? { check: true } : {}),
+          },
+        }
+      : {}),
     ...(o.universalOptOut ? { universalOptOut: { ...o.universalOptOut, ...(o.check ? { check: true } : {}) } } : {}),
     verificationRequired: true,
     complaintTo: `the ${stateName(state)} Attorney General`,
@@ -117,8 +142,25 @@ function stateName(code: string): string {
 }
 
 const US_STATES: Record<string, string> = {
-  CA: "California", VA: "Virginia", CO: "Colorado", CT: "Connecticut", TX: "Texas", OR: "Oregon", UT: "Utah", IA: "Iowa", MT: "Montana", DE: "Delaware",
-  NJ: "New Jersey", NH: "New Hampshire", MN: "Minnesota", MD: "Maryland", TN: "Tennessee", IN: "Indiana", KY: "Kentucky", NE: "Nebraska", RI: "Rhode Island",
+  CA: "California",
+  VA: "Virginia",
+  CO: "Colorado",
+  CT: "Connecticut",
+  TX: "Texas",
+  OR: "Oregon",
+  UT: "Utah",
+  IA: "Iowa",
+  MT: "Montana",
+  DE: "Delaware",
+  NJ: "New Jersey",
+  NH: "New Hampshire",
+  MN: "Minnesota",
+  MD: "Maryland",
+  TN: "Tennessee",
+  IN: "Indiana",
+  KY: "Kentucky",
+  NE: "Nebraska",
+  RI: "Rhode Island",
 };
 
 /**
@@ -127,7 +169,8 @@ const US_STATES: Record<string, string> = {
  * again against the statute before relying on it (see docs/law.md).
  */
 export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
-  // GDPR Art 12(3): one month from receipt, +2 months; months are calendar months (EDPB Guidelines 01/2022, para 157-159).
+  // GDPR Art 12(3): one month from receipt, +2 months; months are calendar months (EDPB Guidelines 01/2022, para
+  // 157-159).
   gdpr: {
     id: "gdpr",
     name: "GDPR",
@@ -137,10 +180,12 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     deadline: { amount: 1, unit: "months" },
     extension: { amount: 2, unit: "months" },
     verificationRequired: false,
-    complaintTo: "a supervisory authority, in particular in the EU member state where you live, work or where the infringement took place (GDPR Art 77), and to seek a judicial remedy before the courts (GDPR Art 79)",
+    complaintTo:
+      "a supervisory authority, in particular in the EU member state where you live, work or where the infringement took place (GDPR Art 77), and to seek a judicial remedy before the courts (GDPR Art 79)",
     cite: "GDPR Art 12(3)",
   },
-  // UK GDPR Art 12(3); the clock starts when identity proof arrives (Data (Use and Access) Act 2025 s 76, ICO guidance).
+  // UK GDPR Art 12(3); the clock starts when identity proof arrives (Data (Use and Access) Act 2025 s 76, ICO
+  // guidance).
   uk_gdpr: {
     id: "uk_gdpr",
     name: "UK GDPR",
@@ -150,7 +195,8 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     deadline: { amount: 1, unit: "months" },
     extension: { amount: 2, unit: "months" },
     verificationRequired: false,
-    complaintTo: "the Information Commissioner's Office (UK GDPR Art 77), and to seek a judicial remedy before the courts (UK GDPR Art 79)",
+    complaintTo:
+      "the Information Commissioner's Office (UK GDPR Art 77), and to seek a judicial remedy before the courts (UK GDPR Art 79)",
     cite: "UK GDPR Art 12(3)",
   },
   // Cal. Civ. Code 1798.130(a)(2); 11 CCR § 7021(a)-(b): 45 days, +45; receipt confirmed within 10 business days;
@@ -171,34 +217,107 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     cite: "Cal. Civ. Code 1798.130(a)(2); 11 CCR § 7021(b)",
   },
   // Va. Code § 59.1-577(B): 45 + 45; appeal § 59.1-577(C): 60 days.
-  vcdpa: usState("vcdpa", "Virginia VCDPA", "VA", "Va. Code § 59.1-577(B)", { appeal: { days: 60, cite: "Va. Code § 59.1-577(C)" } }),
+  vcdpa: usState("vcdpa", "Virginia VCDPA", "VA", "Va. Code § 59.1-577(B)", {
+    appeal: { days: 60, cite: "Va. Code § 59.1-577(C)" },
+  }),
   // C.R.S. 6-1-1306(2); appeal 6-1-1306(3): 45 days + 60; universal opt-out 6-1-1306(1)(a)(IV) from 2024-07-01.
-  cpa: usState("cpa", "Colorado CPA", "CO", "C.R.S. 6-1-1306(2)", { appeal: { days: 45, extension: 60, cite: "C.R.S. 6-1-1306(3)" }, universalOptOut: { since: "2024-07-01", cite: "C.R.S. 6-1-1306(1)(a)(IV)" } }),
-  ctdpa: usState("ctdpa", "Connecticut CTDPA", "CT", "Conn. Gen. Stat. § 42-518(b)", { appeal: { days: 60, cite: "Conn. Gen. Stat. § 42-518(d)" }, universalOptOut: { since: "2025-01-01", cite: "Conn. Gen. Stat. § 42-520(a)(1)(A)(ii)" }, check: true }),
-  tdpsa: usState("tdpsa", "Texas TDPSA", "TX", "Tex. Bus. & Com. Code § 541.052(b)", { appeal: { days: 60, cite: "Tex. Bus. & Com. Code § 541.053" }, universalOptOut: { since: "2025-01-01", cite: "Tex. Bus. & Com. Code § 541.055(e)" } }),
-  ocpa: usState("ocpa", "Oregon OCPA", "OR", "ORS 646A.576(2)", { appeal: { days: 45, extension: 45, cite: "ORS 646A.576(5)" }, universalOptOut: { since: "2026-01-01", cite: "ORS 646A.574(1)(b)" }, check: true }),
+  cpa: usState("cpa", "Colorado CPA", "CO", "C.R.S. 6-1-1306(2)", {
+    appeal: { days: 45, extension: 60, cite: "C.R.S. 6-1-1306(3)" },
+    universalOptOut: { since: "2024-07-01", cite: "C.R.S. 6-1-1306(1)(a)(IV)" },
+  }),
+  ctdpa: usState("ctdpa", "Connecticut CTDPA", "CT", "Conn. Gen. Stat. § 42-518(b)", {
+    appeal: { days: 60, cite: "Conn. Gen. Stat. § 42-518(d)" },
+    universalOptOut: { since: "2025-01-01", cite: "Conn. Gen. Stat. § 42-520(a)(1)(A)(ii)" },
+    check: true,
+  }),
+  tdpsa: usState("tdpsa", "Texas TDPSA", "TX", "Tex. Bus. & Com. Code § 541.052(b)", {
+    appeal: { days: 60, cite: "Tex. Bus. & Com. Code § 541.053" },
+    universalOptOut: { since: "2025-01-01", cite: "Tex. Bus. & Com. Code § 541.055(e)" },
+  }),
+  ocpa: usState("ocpa", "Oregon OCPA", "OR", "ORS 646A.576(2)", {
+    appeal: { days: 45, extension: 45, cite: "ORS 646A.576(5)" },
+    universalOptOut: { since: "2026-01-01", cite: "ORS 646A.574(1)(b)" },
+    check: true,
+  }),
   // Utah UCPA § 13-61-203(4): 45 + 45, no appeal, no universal opt-out.
-  ucpa: usState("ucpa", "Utah UCPA", "UT", "Utah Code § 13-61-203(4)", { appeal: null, rights: ["access", "erasure", "portability", "opt_out_sale"] }),
+  ucpa: usState("ucpa", "Utah UCPA", "UT", "Utah Code § 13-61-203(4)", {
+    appeal: null,
+    rights: ["access", "erasure", "portability", "opt_out_sale"],
+  }),
   // Iowa Code § 715D.4(2): 90 days + 45; appeal § 715D.4(4): 60 days.
-  icdpa: usState("icdpa", "Iowa ICDPA", "IA", "Iowa Code § 715D.4(2)", { deadline: 90, appeal: { days: 60, cite: "Iowa Code § 715D.4(4)" }, rights: ["access", "erasure", "portability", "opt_out_sale"], check: true }),
-  mtcdpa: usState("mtcdpa", "Montana MCDPA", "MT", "Mont. Code Ann. § 30-14-2808(3)", { appeal: { days: 60, cite: "Mont. Code Ann. § 30-14-2808(4)" }, universalOptOut: { since: "2025-01-01", cite: "Mont. Code Ann. § 30-14-2808(1)(b)" }, check: true }),
-  dpdpa: usState("dpdpa", "Delaware DPDPA", "DE", "Del. Code tit. 6, § 12D-104(c)", { appeal: { days: 60, cite: "Del. Code tit. 6, § 12D-104(d)" }, universalOptOut: { since: "2026-01-01", cite: "Del. Code tit. 6, § 12D-104(a)(6)" }, check: true }),
-  njdpa: usState("njdpa", "New Jersey NJDPA", "NJ", "N.J.S.A. 56:8-166.10(d)", { appeal: { days: 45, extension: 60, cite: "N.J.S.A. 56:8-166.10(e)" }, universalOptOut: { since: "2025-07-15", cite: "N.J.S.A. 56:8-166.11(a)" }, check: true }),
-  nhpa: usState("nhpa", "New Hampshire privacy law", "NH", "RSA 507-H:4, II", { appeal: { days: 60, cite: "RSA 507-H:4, III" }, universalOptOut: { since: "2025-01-01", cite: "RSA 507-H:4, I(e)" }, check: true }),
-  mncdpa: usState("mncdpa", "Minnesota MCDPA", "MN", "Minn. Stat. § 325M.14, subd. 1", { appeal: { days: 45, extension: 60, cite: "Minn. Stat. § 325M.14, subd. 4" }, universalOptOut: { since: "2025-07-31", cite: "Minn. Stat. § 325M.12, subd. 1(e)" }, check: true }),
-  modpa: usState("modpa", "Maryland MODPA", "MD", "Md. Code, Com. Law § 14-4605(c)", { appeal: { days: 60, cite: "Md. Code, Com. Law § 14-4605(e)" }, universalOptOut: { since: "2025-10-01", cite: "Md. Code, Com. Law § 14-4605(b)(3)" }, check: true }),
-  tipa: usState("tipa", "Tennessee TIPA", "TN", "Tenn. Code § 47-18-3303(c)", { appeal: { days: 60, cite: "Tenn. Code § 47-18-3303(d)" }, check: true }),
-  incdpa: usState("incdpa", "Indiana ICDPA", "IN", "Ind. Code § 24-15-3-2(c)", { appeal: { days: 60, cite: "Ind. Code § 24-15-3-2(d)" }, check: true }),
-  kcdpa: usState("kcdpa", "Kentucky KCDPA", "KY", "KRS 367.3613(2)", { appeal: { days: 60, cite: "KRS 367.3613(3)" }, check: true }),
-  ndpa: usState("ndpa", "Nebraska NDPA", "NE", "Neb. Rev. Stat. § 87-1108(1)", { appeal: { days: 60, cite: "Neb. Rev. Stat. § 87-1108(3)" }, universalOptOut: { since: "2025-01-01", cite: "Neb. Rev. Stat. § 87-1107(1)(b)" }, check: true }),
-  ridtppa: usState("ridtppa", "Rhode Island DTPPA", "RI", "R.I. Gen. Laws § 6-48.1-5(e)", { appeal: { days: 60, cite: "R.I. Gen. Laws § 6-48.1-5(f)" }, check: true }),
+  icdpa: usState("icdpa", "Iowa ICDPA", "IA", "Iowa Code § 715D.4(2)", {
+    deadline: 90,
+    appeal: { days: 60, cite: "Iowa Code § 715D.4(4)" },
+    rights: ["access", "erasure", "portability", "opt_out_sale"],
+    check: true,
+  }),
+  mtcdpa: usState("mtcdpa", "Montana MCDPA", "MT", "Mont. Code Ann. § 30-14-2808(3)", {
+    appeal: { days: 60, cite: "Mont. Code Ann. § 30-14-2808(4)" },
+    universalOptOut: { since: "2025-01-01", cite: "Mont. Code Ann. § 30-14-2808(1)(b)" },
+    check: true,
+  }),
+  dpdpa: usState("dpdpa", "Delaware DPDPA", "DE", "Del. Code tit. 6, § 12D-104(c)", {
+    appeal: { days: 60, cite: "Del. Code tit. 6, § 12D-104(d)" },
+    universalOptOut: { since: "2026-01-01", cite: "Del. Code tit. 6, § 12D-104(a)(6)" },
+    check: true,
+  }),
+  njdpa: usState("njdpa", "New Jersey NJDPA", "NJ", "N.J.S.A. 56:8-166.10(d)", {
+    appeal: { days: 45, extension: 60, cite: "N.J.S.A. 56:8-166.10(e)" },
+    universalOptOut: { since: "2025-07-15", cite: "N.J.S.A. 56:8-166.11(a)" },
+    check: true,
+  }),
+  nhpa: usState("nhpa", "New Hampshire privacy law", "NH", "RSA 507-H:4, II", {
+    appeal: { days: 60, cite: "RSA 507-H:4, III" },
+    universalOptOut: { since: "2025-01-01", cite: "RSA 507-H:4, I(e)" },
+    check: true,
+  }),
+  mncdpa: usState("mncdpa", "Minnesota MCDPA", "MN", "Minn. Stat. § 325M.14, subd. 1", {
+    appeal: { days: 45, extension: 60, cite: "Minn. Stat. § 325M.14, subd. 4" },
+    universalOptOut: { since: "2025-07-31", cite: "Minn. Stat. § 325M.12, subd. 1(e)" },
+    check: true,
+  }),
+  modpa: usState("modpa", "Maryland MODPA", "MD", "Md. Code, Com. Law § 14-4605(c)", {
+    appeal: { days: 60, cite: "Md. Code, Com. Law § 14-4605(e)" },
+    universalOptOut: { since: "2025-10-01", cite: "Md. Code, Com. Law § 14-4605(b)(3)" },
+    check: true,
+  }),
+  tipa: usState("tipa", "Tennessee TIPA", "TN", "Tenn. Code § 47-18-3303(c)", {
+    appeal: { days: 60, cite: "Tenn. Code § 47-18-3303(d)" },
+    check: true,
+  }),
+  incdpa: usState("incdpa", "Indiana ICDPA", "IN", "Ind. Code § 24-15-3-2(c)", {
+    appeal: { days: 60, cite: "Ind. Code § 24-15-3-2(d)" },
+    check: true,
+  }),
+  kcdpa: usState("kcdpa", "Kentucky KCDPA", "KY", "KRS 367.3613(2)", {
+    appeal: { days: 60, cite: "KRS 367.3613(3)" },
+    check: true,
+  }),
+  ndpa: usState("ndpa", "Nebraska NDPA", "NE", "Neb. Rev. Stat. § 87-1108(1)", {
+    appeal: { days: 60, cite: "Neb. Rev. Stat. § 87-1108(3)" },
+    universalOptOut: { since: "2025-01-01", cite: "Neb. Rev. Stat. § 87-1107(1)(b)" },
+    check: true,
+  }),
+  ridtppa: usState("ridtppa", "Rhode Island DTPPA", "RI", "R.I. Gen. Laws § 6-48.1-5(e)", {
+    appeal: { days: 60, cite: "R.I. Gen. Laws § 6-48.1-5(f)" },
+    check: true,
+  }),
   // LGPD Art 19: simplified answer at once (I), full statement within 15 days (II); no extension.
   lgpd: {
     id: "lgpd",
     name: "LGPD",
     family: "other",
     jurisdictions: ["BR"],
-    rights: ["access", "rectification", "erasure", "portability", "withdraw_consent", "restriction", "objection", "complaint"],
+    rights: [
+      "access",
+      "rectification",
+      "erasure",
+      "portability",
+      "withdraw_consent",
+      "restriction",
+      "objection",
+      "complaint",
+    ],
     deadline: days(15),
     verificationRequired: false,
     complaintTo: "the National Data Protection Authority (ANPD) (LGPD Art 18 § 1)",
@@ -229,7 +348,8 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     complaintTo: "the Commission d'accès à l'information du Québec (s 42)",
     cite: "Act respecting the protection of personal information in the private sector, s 32",
   },
-  // Swiss revFADP Art 25(7), FADO Art 18(1): 30 days; an extension is possible only if the person is told within the 30 days.
+  // Swiss revFADP Art 25(7), FADO Art 18(1): 30 days; an extension is possible only if the person is told within the 30
+  // days.
   fadp: {
     id: "fadp",
     name: "Swiss FADP",
@@ -243,7 +363,8 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     cite: "FADO Art 18(1)",
     check: true,
   },
-  // No general privacy statute (US federal level): no legal deadline; Pledge works to 45 days unless the organization promises less.
+  // No general privacy statute (US federal level): no legal deadline; Pledge works to 45 days unless the organization
+  // promises less.
   none: {
     id: "none",
     name: "no general privacy law",
@@ -259,8 +380,36 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
 
 /** EU/EEA member states (GDPR applies; no transfer among them). */
 export const EEA_COUNTRIES: ReadonlySet<string> = new Set([
-  "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
-  "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+  "AT",
+  "BE",
+  "BG",
+  "HR",
+  "CY",
+  "CZ",
+  "DK",
+  "EE",
+  "FI",
+  "FR",
+  "DE",
+  "GR",
+  "HU",
+  "IE",
+  "IT",
+  "LV",
+  "LT",
+  "LU",
+  "MT",
+  "NL",
+  "PL",
+  "PT",
+  "RO",
+  "SK",
+  "SI",
+  "ES",
+  "SE",
+  "IS",
+  "LI",
+  "NO",
 ]);
 
 /** An EU adequacy decision (GDPR Art 45) and what it covers. */
@@ -301,7 +450,23 @@ export const ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set(Object.keys(ADEQU
  * regulations, "data bridges"): the EEA, the EU's earlier adequacy countries,
  * and Korea. The US only for certified organizations (`uk_us_data_bridge`).
  */
-export const UK_ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set([...EEA_COUNTRIES, "AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "CH", "UY", "KR", "GI"]);
+export const UK_ADEQUATE_COUNTRIES: ReadonlySet<string> = new Set([
+  ...EEA_COUNTRIES,
+  "AD",
+  "AR",
+  "CA",
+  "FO",
+  "GG",
+  "IL",
+  "IM",
+  "JP",
+  "JE",
+  "NZ",
+  "CH",
+  "UY",
+  "KR",
+  "GI",
+]);
 
 /** Every jurisdiction code the declaration may name, with the regime that governs its people's requests. */
 const JURISDICTIONS: ReadonlyMap<string, RegimeId> = new Map<string, RegimeId>([
@@ -364,25 +529,146 @@ export interface BreachClock {
 
 /** Breach clocks per regime, for the breach register. Counted from awareness (GDPR) or discovery (HIPAA). */
 export const BREACH_CLOCKS: readonly BreachClock[] = [
-  { regime: "gdpr", notify: "authority", within: { amount: 72, unit: "hours" }, when: "without undue delay and, where feasible, within 72 hours of becoming aware; reasons for any delay", condition: "unless unlikely to result in a risk to people", cite: "GDPR Art 33(1)" },
-  { regime: "gdpr", notify: "controller", when: "without undue delay after becoming aware", condition: "a processor tells its controller", cite: "GDPR Art 33(2)" },
-  { regime: "gdpr", notify: "individuals", when: "without undue delay", condition: "where the breach is likely to result in a high risk", cite: "GDPR Art 34(1)" },
-  { regime: "uk_gdpr", notify: "authority", within: { amount: 72, unit: "hours" }, when: "without undue delay and, where feasible, within 72 hours, to the ICO", condition: "unless unlikely to result in a risk to people", cite: "UK GDPR Art 33(1)" },
-  { regime: "uk_gdpr", notify: "individuals", when: "without undue delay", condition: "where the breach is likely to result in a high risk", cite: "UK GDPR Art 34(1)" },
-  { regime: "hipaa", notify: "individuals", within: { amount: 60, unit: "days" }, when: "without unreasonable delay and no later than 60 calendar days after discovery", cite: "45 CFR 164.404(b)" },
-  { regime: "hipaa", notify: "media", within: { amount: 60, unit: "days" }, when: "no later than 60 calendar days after discovery", condition: "more than 500 residents of a state or jurisdiction", cite: "45 CFR 164.406" },
-  { regime: "hipaa", notify: "authority", within: { amount: 60, unit: "days" }, when: "to HHS at the same time as individuals; under 500 people, in the annual log within 60 days of the year's end", condition: "500 or more people", cite: "45 CFR 164.408(b)-(c)" },
-  { regime: "hipaa", notify: "covered_entity", within: { amount: 60, unit: "days" }, when: "a business associate tells the covered entity without unreasonable delay and no later than 60 days after discovery", cite: "45 CFR 164.410(b)" },
-  { regime: "lgpd", notify: "authority", within: { amount: 3, unit: "business_days" }, when: "within 3 business days of becoming aware", condition: "a risk or relevant damage to the people", cite: "ANPD Resolution CD/ANPD 15/2024, Art 6" },
-  { regime: "lgpd", notify: "individuals", within: { amount: 3, unit: "business_days" }, when: "within 3 business days of becoming aware", condition: "a risk or relevant damage to the people", cite: "ANPD Resolution CD/ANPD 15/2024, Art 9" },
-  { regime: "pipeda", notify: "authority", when: "as soon as feasible after determining the breach occurred", condition: "a real risk of significant harm", cite: "PIPEDA s 10.1(1)-(2)" },
-  { regime: "pipeda", notify: "individuals", when: "as soon as feasible", condition: "a real risk of significant harm", cite: "PIPEDA s 10.1(3), (6)" },
-  { regime: "ccpa", notify: "individuals", within: { amount: 30, unit: "days" }, when: "in the most expedient time possible and without unreasonable delay, at most 30 calendar days after discovery", condition: "unencrypted personal information of California residents", cite: "Cal. Civ. Code 1798.82(a)", check: true },
-  { regime: "ccpa", notify: "authority", when: "a sample copy to the Attorney General", condition: "more than 500 California residents", cite: "Cal. Civ. Code 1798.82(f)" },
-  { regime: "fadp", notify: "authority", when: "as soon as possible, to the FDPIC", condition: "a likely high risk to the person's personality or fundamental rights", cite: "FADP Art 24(1)" },
-  { regime: "fadp", notify: "individuals", when: "where necessary for their protection or if the FDPIC requests it", cite: "FADP Art 24(4)" },
-  { regime: "quebec", notify: "authority", when: "promptly, to the Commission d'accès à l'information", condition: "a risk of serious injury", cite: "Private Sector Act s 3.5" },
-  { regime: "quebec", notify: "individuals", when: "promptly", condition: "a risk of serious injury", cite: "Private Sector Act s 3.5" },
+  {
+    regime: "gdpr",
+    notify: "authority",
+    within: { amount: 72, unit: "hours" },
+    when: "without undue delay and, where feasible, within 72 hours of becoming aware; reasons for any delay",
+    condition: "unless unlikely to result in a risk to people",
+    cite: "GDPR Art 33(1)",
+  },
+  {
+    regime: "gdpr",
+    notify: "controller",
+    when: "without undue delay after becoming aware",
+    condition: "a processor tells its controller",
+    cite: "GDPR Art 33(2)",
+  },
+  {
+    regime: "gdpr",
+    notify: "individuals",
+    when: "without undue delay",
+    condition: "where the breach is likely to result in a high risk",
+    cite: "GDPR Art 34(1)",
+  },
+  {
+    regime: "uk_gdpr",
+    notify: "authority",
+    within: { amount: 72, unit: "hours" },
+    when: "without undue delay and, where feasible, within 72 hours, to the ICO",
+    condition: "unless unlikely to result in a risk to people",
+    cite: "UK GDPR Art 33(1)",
+  },
+  {
+    regime: "uk_gdpr",
+    notify: "individuals",
+    when: "without undue delay",
+    condition: "where the breach is likely to result in a high risk",
+    cite: "UK GDPR Art 34(1)",
+  },
+  {
+    regime: "hipaa",
+    notify: "individuals",
+    within: { amount: 60, unit: "days" },
+    when: "without unreasonable delay and no later than 60 calendar days after discovery",
+    cite: "45 CFR 164.404(b)",
+  },
+  {
+    regime: "hipaa",
+    notify: "media",
+    within: { amount: 60, unit: "days" },
+    when: "no later than 60 calendar days after discovery",
+    condition: "more than 500 residents of a state or jurisdiction",
+    cite: "45 CFR 164.406",
+  },
+  {
+    regime: "hipaa",
+    notify: "authority",
+    within: { amount: 60, unit: "days" },
+    when: "to HHS at the same time as individuals; under 500 people, in the annual log within 60 days of the year's end",
+    condition: "500 or more people",
+    cite: "45 CFR 164.408(b)-(c)",
+  },
+  {
+    regime: "hipaa",
+    notify: "covered_entity",
+    within: { amount: 60, unit: "days" },
+    when: "a business associate tells the covered entity without unreasonable delay and no later than 60 days after discovery",
+    cite: "45 CFR 164.410(b)",
+  },
+  {
+    regime: "lgpd",
+    notify: "authority",
+    within: { amount: 3, unit: "business_days" },
+    when: "within 3 business days of becoming aware",
+    condition: "a risk or relevant damage to the people",
+    cite: "ANPD Resolution CD/ANPD 15/2024, Art 6",
+  },
+  {
+    regime: "lgpd",
+    notify: "individuals",
+    within: { amount: 3, unit: "business_days" },
+    when: "within 3 business days of becoming aware",
+    condition: "a risk or relevant damage to the people",
+    cite: "ANPD Resolution CD/ANPD 15/2024, Art 9",
+  },
+  {
+    regime: "pipeda",
+    notify: "authority",
+    when: "as soon as feasible after determining the breach occurred",
+    condition: "a real risk of significant harm",
+    cite: "PIPEDA s 10.1(1)-(2)",
+  },
+  {
+    regime: "pipeda",
+    notify: "individuals",
+    when: "as soon as feasible",
+    condition: "a real risk of significant harm",
+    cite: "PIPEDA s 10.1(3), (6)",
+  },
+  {
+    regime: "ccpa",
+    notify: "individuals",
+    within: { amount: 30, unit: "days" },
+    when: "in the most expedient time possible and without unreasonable delay, at most 30 calendar days after discovery",
+    condition: "unencrypted personal information of California residents",
+    cite: "Cal. Civ. Code 1798.82(a)",
+    check: true,
+  },
+  {
+    regime: "ccpa",
+    notify: "authority",
+    when: "a sample copy to the Attorney General",
+    condition: "more than 500 California residents",
+    cite: "Cal. Civ. Code 1798.82(f)",
+  },
+  {
+    regime: "fadp",
+    notify: "authority",
+    when: "as soon as possible, to the FDPIC",
+    condition: "a likely high risk to the person's personality or fundamental rights",
+    cite: "FADP Art 24(1)",
+  },
+  {
+    regime: "fadp",
+    notify: "individuals",
+    when: "where necessary for their protection or if the FDPIC requests it",
+    cite: "FADP Art 24(4)",
+  },
+  {
+    regime: "quebec",
+    notify: "authority",
+    when: "promptly, to the Commission d'accès à l'information",
+    condition: "a risk of serious injury",
+    cite: "Private Sector Act s 3.5",
+  },
+  {
+    regime: "quebec",
+    notify: "individuals",
+    when: "promptly",
+    condition: "a risk of serious injury",
+    cite: "Private Sector Act s 3.5",
+  },
 ];
 
 export interface MechanismInfo {
@@ -403,29 +689,102 @@ export interface MechanismInfo {
 export const TRANSFER_MECHANISM_INFO: Readonly<Record<string, MechanismInfo>> = {
   adequacy: { name: "an adequacy decision", article: "GDPR Art 45", covers: "both" },
   // Commission Implementing Decision (EU) 2023/1795, from 2023-07-10; only for certified US organizations.
-  dpf: { name: "the EU–US Data Privacy Framework", article: "GDPR Art 45; Decision (EU) 2023/1795", covers: "eu", importerCountry: "US" },
-  // The Data Protection (Adequacy) (United States of America) Regulations 2023, from 2023-10-12: the UK Extension to the DPF.
-  uk_us_data_bridge: { name: "the UK–US data bridge", article: "UK GDPR Art 45; SI 2023/1028", covers: "uk", importerCountry: "US" },
-  scc_2021: { name: "the 2021 standard contractual clauses", article: "GDPR Art 46(2)(c); Decision (EU) 2021/914", covers: "eu" },
+  dpf: {
+    name: "the EU–US Data Privacy Framework",
+    article: "GDPR Art 45; Decision (EU) 2023/1795",
+    covers: "eu",
+    importerCountry: "US",
+  },
+  // The Data Protection (Adequacy) (United States of America) Regulations 2023, from 2023-10-12: the UK Extension to
+  // the DPF.
+  uk_us_data_bridge: {
+    name: "the UK–US data bridge",
+    article: "UK GDPR Art 45; SI 2023/1028",
+    covers: "uk",
+    importerCountry: "US",
+  },
+  scc_2021: {
+    name: "the 2021 standard contractual clauses",
+    article: "GDPR Art 46(2)(c); Decision (EU) 2021/914",
+    covers: "eu",
+  },
   // The UK's International Data Transfer Agreement and Addendum to the EU SCCs, in force 2022-03-21 (DPA 2018 s 119A).
-  uk_idta: { name: "the UK International Data Transfer Agreement", article: "UK GDPR Art 46(2)(d); DPA 2018 s 119A", covers: "uk" },
-  uk_addendum: { name: "the UK Addendum to the EU standard contractual clauses", article: "UK GDPR Art 46(2)(d); DPA 2018 s 119A", covers: "uk" },
+  uk_idta: {
+    name: "the UK International Data Transfer Agreement",
+    article: "UK GDPR Art 46(2)(d); DPA 2018 s 119A",
+    covers: "uk",
+  },
+  uk_addendum: {
+    name: "the UK Addendum to the EU standard contractual clauses",
+    article: "UK GDPR Art 46(2)(d); DPA 2018 s 119A",
+    covers: "uk",
+  },
   bcr: { name: "binding corporate rules", article: "GDPR Art 46(2)(b), 47", covers: "both" },
-  code_of_conduct: { name: "an approved code of conduct with binding commitments of the importer", article: "GDPR Art 46(2)(e), 40", covers: "both" },
-  certification: { name: "an approved certification with binding commitments of the importer", article: "GDPR Art 46(2)(f), 42", covers: "both" },
-  art49_explicit_consent: { name: "the person's explicit consent (Art 49 derogation)", article: "GDPR Art 49(1)(a)", covers: "both" },
-  art49_contract: { name: "the performance of a contract (Art 49 derogation)", article: "GDPR Art 49(1)(b)-(c)", covers: "both" },
-  art49_public_interest: { name: "important reasons of public interest (Art 49 derogation)", article: "GDPR Art 49(1)(d)", covers: "both" },
+  code_of_conduct: {
+    name: "an approved code of conduct with binding commitments of the importer",
+    article: "GDPR Art 46(2)(e), 40",
+    covers: "both",
+  },
+  certification: {
+    name: "an approved certification with binding commitments of the importer",
+    article: "GDPR Art 46(2)(f), 42",
+    covers: "both",
+  },
+  art49_explicit_consent: {
+    name: "the person's explicit consent (Art 49 derogation)",
+    article: "GDPR Art 49(1)(a)",
+    covers: "both",
+  },
+  art49_contract: {
+    name: "the performance of a contract (Art 49 derogation)",
+    article: "GDPR Art 49(1)(b)-(c)",
+    covers: "both",
+  },
+  art49_public_interest: {
+    name: "important reasons of public interest (Art 49 derogation)",
+    article: "GDPR Art 49(1)(d)",
+    covers: "both",
+  },
   art49_legal_claims: { name: "legal claims (Art 49 derogation)", article: "GDPR Art 49(1)(e)", covers: "both" },
   art49_vital_interests: { name: "vital interests (Art 49 derogation)", article: "GDPR Art 49(1)(f)", covers: "both" },
-  art49_public_register: { name: "a public register (Art 49 derogation)", article: "GDPR Art 49(1)(g)", covers: "both" },
-  art49_compelling_interest: { name: "compelling legitimate interests (Art 49 derogation)", article: "GDPR Art 49(1) second subparagraph", covers: "both" },
+  art49_public_register: {
+    name: "a public register (Art 49 derogation)",
+    article: "GDPR Art 49(1)(g)",
+    covers: "both",
+  },
+  art49_compelling_interest: {
+    name: "compelling legitimate interests (Art 49 derogation)",
+    article: "GDPR Art 49(1) second subparagraph",
+    covers: "both",
+  },
   // CJEU C-362/14 Schrems I, 2015-10-06.
-  safe_harbor: { name: "the US–EU Safe Harbor", invalidSince: "2015-10-06", why: "CJEU C-362/14 (Schrems I)", article: "GDPR Art 44-46", covers: "both", ukInvalidSince: "2015-10-06" },
+  safe_harbor: {
+    name: "the US–EU Safe Harbor",
+    invalidSince: "2015-10-06",
+    why: "CJEU C-362/14 (Schrems I)",
+    article: "GDPR Art 44-46",
+    covers: "both",
+    ukInvalidSince: "2015-10-06",
+  },
   // CJEU C-311/18 Schrems II, 2020-07-16.
-  privacy_shield: { name: "the EU–US Privacy Shield", invalidSince: "2020-07-16", why: "CJEU C-311/18 (Schrems II)", article: "GDPR Art 44-46", covers: "both", ukInvalidSince: "2020-07-16" },
-  // Decision (EU) 2021/914 Art 4: contracts on the old clauses were valid until 2022-12-27; for the UK until 2024-03-21.
-  scc_pre2021: { name: "the pre-2021 standard contractual clauses", invalidSince: "2022-12-27", why: "Decision (EU) 2021/914 Art 4", article: "GDPR Art 46(2)(c)", covers: "both", ukInvalidSince: "2024-03-21" },
+  privacy_shield: {
+    name: "the EU–US Privacy Shield",
+    invalidSince: "2020-07-16",
+    why: "CJEU C-311/18 (Schrems II)",
+    article: "GDPR Art 44-46",
+    covers: "both",
+    ukInvalidSince: "2020-07-16",
+  },
+  // Decision (EU) 2021/914 Art 4: contracts on the old clauses were valid until 2022-12-27; for the UK until
+  // 2024-03-21.
+  scc_pre2021: {
+    name: "the pre-2021 standard contractual clauses",
+    invalidSince: "2022-12-27",
+    why: "Decision (EU) 2021/914 Art 4",
+    article: "GDPR Art 46(2)(c)",
+    covers: "both",
+    ukInvalidSince: "2024-03-21",
+  },
 };
 
 /** The Art 9(2) conditions, by schema value. */
@@ -443,29 +802,104 @@ export const ART9_CONDITION_TEXT: Readonly<Record<string, string>> = {
 };
 
 /** GDPR Art 6(1) legal bases, with their letter and DPV IRI. */
-export const LEGAL_BASIS_INFO: Readonly<Record<string, { name: string; article: string; dpv: string; gdpr: string }>> = {
-  consent: { name: "Consent", article: "GDPR Art 6(1)(a)", dpv: "https://w3id.org/dpv#Consent", gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-a" },
-  contract: { name: "Performance of a contract", article: "GDPR Art 6(1)(b)", dpv: "https://w3id.org/dpv#Contract", gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-b" },
-  legal_obligation: { name: "Legal obligation", article: "GDPR Art 6(1)(c)", dpv: "https://w3id.org/dpv#LegalObligation", gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-c" },
-  vital_interests: { name: "Vital interests", article: "GDPR Art 6(1)(d)", dpv: "https://w3id.org/dpv#VitalInterest", gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-d" },
-  public_task: { name: "Public task", article: "GDPR Art 6(1)(e)", dpv: "https://w3id.org/dpv#PublicInterest", gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-e" },
-  legitimate_interests: { name: "Legitimate interests", article: "GDPR Art 6(1)(f)", dpv: "https://w3id.org/dpv#LegitimateInterest", gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-f" },
-};
+export const LEGAL_BASIS_INFO: Readonly<Record<string, { name: string; article: string; dpv: string; gdpr: string }>> =
+  {
+    consent: {
+      name: "Consent",
+      article: "GDPR Art 6(1)(a)",
+      dpv: "https://w3id.org/dpv#Consent",
+      gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-a",
+    },
+    contract: {
+      name: "Performance of a contract",
+      article: "GDPR Art 6(1)(b)",
+      dpv: "https://w3id.org/dpv#Contract",
+      gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-b",
+    },
+    legal_obligation: {
+      name: "Legal obligation",
+      article: "GDPR Art 6(1)(c)",
+      dpv: "https://w3id.org/dpv#LegalObligation",
+      gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-c",
+    },
+    vital_interests: {
+      name: "Vital interests",
+      article: "GDPR Art 6(1)(d)",
+      dpv: "https://w3id.org/dpv#VitalInterest",
+      gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-d",
+    },
+    public_task: {
+      name: "Public task",
+      article: "GDPR Art 6(1)(e)",
+      dpv: "https://w3id.org/dpv#PublicInterest",
+      gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-e",
+    },
+    legitimate_interests: {
+      name: "Legitimate interests",
+      article: "GDPR Art 6(1)(f)",
+      dpv: "https://w3id.org/dpv#LegitimateInterest",
+      gdpr: "https://w3id.org/dpv/legal/eu/gdpr#A6-1-f",
+    },
+  };
 
 /** What each right means, in the words a notice uses, with its article. */
 export const RIGHT_INFO: Readonly<Record<RightName, { name: string; article: string; text: string }>> = {
-  access: { name: "Access", article: "GDPR Art 15", text: "to know whether we process your data and to get a copy of it, with the details of its processing" },
-  rectification: { name: "Rectification", article: "GDPR Art 16", text: "to have inaccurate or incomplete data corrected" },
-  erasure: { name: "Erasure", article: "GDPR Art 17", text: "to have your data deleted where there is no reason to keep it" },
-  restriction: { name: "Restriction", article: "GDPR Art 18", text: "to have the processing of your data blocked or suppressed" },
-  portability: { name: "Portability", article: "GDPR Art 20", text: "to receive the data you gave us in a structured, commonly used, machine-readable format" },
-  objection: { name: "Objection", article: "GDPR Art 21", text: "to object to processing based on legitimate interests, and to direct marketing at any time" },
-  automated_decision: { name: "Automated decisions", article: "GDPR Art 22", text: "not to be subject to a decision based solely on automated processing that significantly affects you" },
-  withdraw_consent: { name: "Withdraw consent", article: "GDPR Art 7(3)", text: "to withdraw consent at any time, without affecting processing before the withdrawal" },
+  access: {
+    name: "Access",
+    article: "GDPR Art 15",
+    text: "to know whether we process your data and to get a copy of it, with the details of its processing",
+  },
+  rectification: {
+    name: "Rectification",
+    article: "GDPR Art 16",
+    text: "to have inaccurate or incomplete data corrected",
+  },
+  erasure: {
+    name: "Erasure",
+    article: "GDPR Art 17",
+    text: "to have your data deleted where there is no reason to keep it",
+  },
+  restriction: {
+    name: "Restriction",
+    article: "GDPR Art 18",
+    text: "to have the processing of your data blocked or suppressed",
+  },
+  portability: {
+    name: "Portability",
+    article: "GDPR Art 20",
+    text: "to receive the data you gave us in a structured, commonly used, machine-readable format",
+  },
+  objection: {
+    name: "Objection",
+    article: "GDPR Art 21",
+    text: "to object to processing based on legitimate interests, and to direct marketing at any time",
+  },
+  automated_decision: {
+    name: "Automated decisions",
+    article: "GDPR Art 22",
+    text: "not to be subject to a decision based solely on automated processing that significantly affects you",
+  },
+  withdraw_consent: {
+    name: "Withdraw consent",
+    article: "GDPR Art 7(3)",
+    text: "to withdraw consent at any time, without affecting processing before the withdrawal",
+  },
   complaint: { name: "Complaint", article: "GDPR Art 77", text: "to lodge a complaint with a supervisory authority" },
-  opt_out_marketing: { name: "Opt out of marketing", article: "GDPR Art 21(2)", text: "to stop receiving marketing messages at any time" },
-  opt_out_sale: { name: "Opt out of sale or sharing", article: "Cal. Civ. Code 1798.120", text: "to opt out of the sale or sharing of your personal information" },
-  limit_sensitive: { name: "Limit sensitive data", article: "Cal. Civ. Code 1798.121", text: "to limit the use of your sensitive personal information" },
+  opt_out_marketing: {
+    name: "Opt out of marketing",
+    article: "GDPR Art 21(2)",
+    text: "to stop receiving marketing messages at any time",
+  },
+  opt_out_sale: {
+    name: "Opt out of sale or sharing",
+    article: "Cal. Civ. Code 1798.120",
+    text: "to opt out of the sale or sharing of your personal information",
+  },
+  limit_sensitive: {
+    name: "Limit sensitive data",
+    article: "Cal. Civ. Code 1798.121",
+    text: "to limit the use of your sensitive personal information",
+  },
 };
 
 /** The items a notice must give under GDPR Arts 13 and 14, in order. */
@@ -473,7 +907,11 @@ export const NOTICE_ITEMS = [
   { id: "controller", article: "Art 13(1)(a)", title: "Who we are" },
   { id: "dpo", article: "Art 13(1)(b)", title: "Data protection officer" },
   { id: "representative", article: "Art 13(1)(a), Art 27", title: "Our representatives" },
-  { id: "purposes", article: "Art 13(1)(c)-(d), 13(2)(e), 14(1)(d), 14(2)(f)", title: "What we collect, why, and on which legal basis" },
+  {
+    id: "purposes",
+    article: "Art 13(1)(c)-(d), 13(2)(e), 14(1)(d), 14(2)(f)",
+    title: "What we collect, why, and on which legal basis",
+  },
   { id: "recipients", article: "Art 13(1)(e)", title: "Who receives your data" },
   { id: "transfers", article: "Art 13(1)(f)", title: "Transfers outside the EEA" },
   { id: "retention", article: "Art 13(2)(a)", title: "How long we keep your data" },
@@ -481,9 +919,17 @@ export const NOTICE_ITEMS = [
   { id: "automated", article: "Art 13(2)(f)", title: "Automated decision-making" },
   { id: "cookies", article: "ePrivacy Art 5(3)", title: "Cookies and your choices" },
   { id: "newsletters", article: "Art 7", title: "Newsletters" },
-  { id: "ccpa", article: "Cal. Civ. Code 1798.100(a), 1798.130(a)(5); 11 CCR § 7011-7012", title: "Notice at collection for California residents" },
+  {
+    id: "ccpa",
+    article: "Cal. Civ. Code 1798.100(a), 1798.130(a)(5); 11 CCR § 7011-7012",
+    title: "Notice at collection for California residents",
+  },
   { id: "us_states", article: "US state privacy laws", title: "Residents of other US states" },
-  { id: "other_laws", article: "PIPEDA; Quebec Private Sector Act; LGPD; FADP", title: "Residents of Canada, Quebec, Brazil and Switzerland" },
+  {
+    id: "other_laws",
+    article: "PIPEDA; Quebec Private Sector Act; LGPD; FADP",
+    title: "Residents of Canada, Quebec, Brazil and Switzerland",
+  },
   { id: "children", article: "GDPR Art 8; COPPA; Cal. Civ. Code 1798.120(c)", title: "Children" },
   { id: "processing", article: "Art 28, 30(2)", title: "Data we process for our customers" },
   { id: "governance", article: "Art 5(1)(f), 33-34", title: "Confidentiality, legal requests and breaches" },

@@ -160,7 +160,9 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
       return [
         {
           path,
-          message: missing ? `missing; expected one of ${values.join(", ")}` : `expected one of ${values.join(", ")}${hint}`,
+          message: missing
+            ? `missing; expected one of ${values.join(", ")}`
+            : `expected one of ${values.join(", ")}${hint}`,
           location: locate(path),
         },
       ];
@@ -168,10 +170,25 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
     case "invalid_type": {
       if (value === undefined) {
         const name = path[path.length - 1];
-        return [{ path, message: `missing required ${describeExpected(issue.expected)} '${String(name)}'`, location: locate(path.slice(0, -1)) }];
+        return [
+          {
+            path,
+            message: `missing required ${describeExpected(issue.expected)} '${String(name)}'`,
+            location: locate(path.slice(0, -1)),
+          },
+        ];
       }
-      const quoteHint = issue.expected === "string" && (typeof value === "number" || typeof value === "boolean") ? ` (quote it: "${String(value)}")` : "";
-      return [{ path, message: `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}${quoteHint}`, location: locate(path) }];
+      const quoteHint =
+        issue.expected === "string" && (typeof value === "number" || typeof value === "boolean")
+          ? ` (quote it: "${String(value)}")`
+          : "";
+      return [
+        {
+          path,
+          message: `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}${quoteHint}`,
+          location: locate(path),
+        },
+      ];
     }
     case "invalid_union": {
       if ((issue as { note?: string }).note === "No matching discriminator" || issue.errors.length === 0) {
@@ -193,12 +210,23 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
     }
     case "invalid_key": {
       const key = path[path.length - 1];
-      return [{ path, message: `invalid key '${String(key)}': ${issue.issues[0]?.message ?? issue.message}`, location: locate(path, true) }];
+      return [
+        {
+          path,
+          message: `invalid key '${String(key)}': ${issue.issues[0]?.message ?? issue.message}`,
+          location: locate(path, true),
+        },
+      ];
     }
     case "invalid_element":
       return [{ path, message: issue.message, location: locate(path) }];
     case "too_small": {
-      const what = issue.origin === "array" ? `at least ${issue.minimum} item${Number(issue.minimum) === 1 ? "" : "s"}` : issue.origin === "string" ? "must not be empty" : `at least ${issue.minimum}`;
+      const what =
+        issue.origin === "array"
+          ? `at least ${issue.minimum} item${Number(issue.minimum) === 1 ? "" : "s"}`
+          : issue.origin === "string"
+            ? "must not be empty"
+            : `at least ${issue.minimum}`;
       return [{ path, message: what.startsWith("must") ? what : `expected ${what}`, location: locate(path) }];
     }
     default:
@@ -207,7 +235,18 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
 }
 
 function describeExpected(expected: string): string {
-  return ({ object: "mapping", record: "mapping", array: "list", string: "text", number: "number", boolean: "true or false" } as Record<string, string>)[expected] ?? expected;
+  return (
+    (
+      {
+        object: "mapping",
+        record: "mapping",
+        array: "list",
+        string: "text",
+        number: "number",
+        boolean: "true or false",
+      } as Record<string, string>
+    )[expected] ?? expected
+  );
 }
 
 function describeValue(v: unknown): string {
@@ -264,7 +303,11 @@ function unwrap(s: AnySchema): AnySchema {
   let cur = s;
   for (;;) {
     const def = cur._zod.def as { type: string; innerType?: AnySchema; in?: AnySchema };
-    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") && def.innerType) cur = def.innerType;
+    if (
+      (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") &&
+      def.innerType
+    )
+      cur = def.innerType;
     else if (def.type === "pipe" && def.in) cur = def.in;
     else return cur;
   }

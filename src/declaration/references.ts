@@ -23,21 +23,30 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   };
   const categoryRef = (value: string, path: Path) => {
     if (!isKnownCategory(value, categories)) {
-      report(path, `unknown data category '${value}'${didYouMean(value, Object.keys(categories))} (define it under taxonomy.dataCategories)`);
+      report(
+        path,
+        `unknown data category '${value}'${didYouMean(value, Object.keys(categories))} (define it under taxonomy.dataCategories)`,
+      );
     }
   };
 
   // A jurisdiction the law table does not know is an error: its people would otherwise get another law's deadlines.
   const jurisdictionRef = (value: string, path: Path) => {
-    if (!regimeFor(value)) report(path, `unknown jurisdiction '${value}'${didYouMean(value, [...KNOWN_JURISDICTIONS])}: Pledge's law table knows EU, EEA, the EEA countries, UK, CH, CA, CA-QC, BR, US and the US states with a privacy law (US-CA, US-VA, …)`);
+    if (!regimeFor(value))
+      report(
+        path,
+        `unknown jurisdiction '${value}'${didYouMean(value, [...KNOWN_JURISDICTIONS])}: Pledge's law table knows EU, EEA, the EEA countries, UK, CH, CA, CA-QC, BR, US and the US states with a privacy law (US-CA, US-VA, …)`,
+      );
   };
   decl.organization.jurisdictions.forEach((j, i) => jurisdictionRef(j, ["organization", "jurisdictions", i]));
-  if (decl.organization.defaultJurisdiction) jurisdictionRef(decl.organization.defaultJurisdiction, ["organization", "defaultJurisdiction"]);
+  if (decl.organization.defaultJurisdiction)
+    jurisdictionRef(decl.organization.defaultJurisdiction, ["organization", "defaultJurisdiction"]);
   decl.rights.appliesTo?.forEach((j, i) => jurisdictionRef(j, ["rights", "appliesTo", i]));
   if (decl.rights.responseTime && typeof decl.rights.responseTime === "object") {
     for (const j of Object.keys(decl.rights.responseTime)) jurisdictionRef(j, ["rights", "responseTime", j]);
   }
-  for (const [rid, rule] of Object.entries(decl.retention)) rule.jurisdictions?.forEach((j, i) => jurisdictionRef(j, ["retention", rid, "jurisdictions", i]));
+  for (const [rid, rule] of Object.entries(decl.retention))
+    rule.jurisdictions?.forEach((j, i) => jurisdictionRef(j, ["retention", rid, "jurisdictions", i]));
   for (const [pid, p] of Object.entries(decl.purposes)) {
     p.jurisdictions?.only?.forEach((j, i) => jurisdictionRef(j, ["purposes", pid, "jurisdictions", "only", i]));
     p.jurisdictions?.except?.forEach((j, i) => jurisdictionRef(j, ["purposes", pid, "jurisdictions", "except", i]));
@@ -45,9 +54,17 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
 
   const { organization } = decl;
   if (organization.defaultJurisdiction && !organization.jurisdictions.includes(organization.defaultJurisdiction)) {
-    report(["organization", "defaultJurisdiction"], `'${organization.defaultJurisdiction}' is not one of organization.jurisdictions`);
+    report(
+      ["organization", "defaultJurisdiction"],
+      `'${organization.defaultJurisdiction}' is not one of organization.jurisdictions`,
+    );
   }
-  if (!organization.contact.email && !organization.contact.url && !organization.contact.address && !organization.contact.phone) {
+  if (
+    !organization.contact.email &&
+    !organization.contact.url &&
+    !organization.contact.address &&
+    !organization.contact.phone
+  ) {
     report(["organization", "contact"], "give at least one of email, url, address or phone (GDPR Art 13(1)(a))");
   }
 
@@ -60,12 +77,16 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   }
 
   for (const [sid, sys] of Object.entries(decl.systems)) {
-    if (sys.location?.hostedBy) ref("recipient", sys.location.hostedBy, decl.recipients, ["systems", sid, "location", "hostedBy"]);
+    if (sys.location?.hostedBy)
+      ref("recipient", sys.location.hostedBy, decl.recipients, ["systems", sid, "location", "hostedBy"]);
     const engine = sys.connector?.engine;
     for (const [did, ds] of Object.entries(sys.datasets)) {
       const base: Path = ["systems", sid, "datasets", did];
       if (typeof ds.retention === "string") ref("retention rule", ds.retention, decl.retention, [...base, "retention"]);
-      else if (Array.isArray(ds.retention)) ds.retention.forEach((b, i) => ref("retention rule", b.rule, decl.retention, [...base, "retention", i, "rule"]));
+      else if (Array.isArray(ds.retention))
+        ds.retention.forEach((b, i) =>
+          ref("retention rule", b.rule, decl.retention, [...base, "retention", i, "rule"]),
+        );
       else if (ds.retention) ref("retention rule", ds.retention.rule, decl.retention, [...base, "retention", "rule"]);
       if (engine === "files" && (!ds.path || !ds.format)) {
         report(base, "a dataset of a files connector needs path and format (jsonl or csv)");
@@ -76,13 +97,26 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
       for (const [fname, f] of Object.entries(ds.fields)) {
         const fpath: Path = [...base, "fields", fname];
         if (f.category) categoryRef(f.category, [...fpath, "category"]);
-        if (f.masking === "fixed" && f.maskValue === undefined) report([...fpath, "maskValue"], "fixed masking needs maskValue");
-        if (f.match && !f.identity) report([...fpath, "match"], "match applies to an identity field: add identity, or remove match");
-        if (f.contact && !hasIdentity) report([...fpath, "contact"], "a contact field is found through an identity of the same dataset, and this dataset holds none");
-        if (f.personal === false && f.category) report([...fpath, "personal"], `a field with the data category '${f.category}' is personal; remove personal: false or the category`);
-        if (f.personal === false && f.identity) report([...fpath, "personal"], "an identity field is personal; remove personal: false");
-        if (!f.references && f.relation) report([...fpath, "relation"], "relation describes a reference: add references, or remove relation");
-        if (f.show && f.relation !== "lookup") report([...fpath, "show"], "show applies to a lookup reference (relation: lookup)");
+        if (f.masking === "fixed" && f.maskValue === undefined)
+          report([...fpath, "maskValue"], "fixed masking needs maskValue");
+        if (f.match && !f.identity)
+          report([...fpath, "match"], "match applies to an identity field: add identity, or remove match");
+        if (f.contact && !hasIdentity)
+          report(
+            [...fpath, "contact"],
+            "a contact field is found through an identity of the same dataset, and this dataset holds none",
+          );
+        if (f.personal === false && f.category)
+          report(
+            [...fpath, "personal"],
+            `a field with the data category '${f.category}' is personal; remove personal: false or the category`,
+          );
+        if (f.personal === false && f.identity)
+          report([...fpath, "personal"], "an identity field is personal; remove personal: false");
+        if (!f.references && f.relation)
+          report([...fpath, "relation"], "relation describes a reference: add references, or remove relation");
+        if (f.show && f.relation !== "lookup")
+          report([...fpath, "show"], "show applies to a lookup reference (relation: lookup)");
         if (f.references) {
           const parts = f.references.split(".");
           const [rs, rd, rf] = parts.length === 3 ? parts : [sid, parts[0], parts[1]];
@@ -90,16 +124,29 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
           if (!decl.systems[rs]) ref("system", rs, decl.systems, [...fpath, "references"]);
           else if (!target) ref("dataset", rd, decl.systems[rs].datasets, [...fpath, "references"]);
           else if (!(rf in target.fields)) ref(`field of ${rs}.${rd}`, rf, target.fields, [...fpath, "references"]);
-          else if (f.show && !(f.show in target.fields)) ref(`field of ${rs}.${rd}`, f.show, target.fields, [...fpath, "show"]);
-          if (rs !== sid && f.relation === "detail") report([...fpath, "relation"], "a detail reference must stay within one system: the detail row is erased with the person's row");
+          else if (f.show && !(f.show in target.fields))
+            ref(`field of ${rs}.${rd}`, f.show, target.fields, [...fpath, "show"]);
+          if (rs !== sid && f.relation === "detail")
+            report(
+              [...fpath, "relation"],
+              "a detail reference must stay within one system: the detail row is erased with the person's row",
+            );
         }
       }
     }
   }
 
   for (const [rid, r] of Object.entries(decl.recipients)) {
-    if (!r.country && !r.audience) report(["recipients", rid, "country"], "give the recipient's country, or audience: public or other_users for recipients that are not in one country");
-    if (r.country && r.audience) report(["recipients", rid, "audience"], "a recipient is either in a country or an audience (the public, other users), not both");
+    if (!r.country && !r.audience)
+      report(
+        ["recipients", rid, "country"],
+        "give the recipient's country, or audience: public or other_users for recipients that are not in one country",
+      );
+    if (r.country && r.audience)
+      report(
+        ["recipients", rid, "audience"],
+        "a recipient is either in a country or an audience (the public, other users), not both",
+      );
     r.dataCategories.forEach((cat, i) => categoryRef(cat, ["recipients", rid, "dataCategories", i]));
   }
   const scan = decl.discovery?.schedule;
@@ -107,7 +154,10 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     try {
       new Cron(scan, { paused: true, timezone: "UTC" }).stop();
     } catch (err) {
-      report(["discovery", "schedule"], `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 4 * * 1" for Mondays at 04:00 UTC, or off`);
+      report(
+        ["discovery", "schedule"],
+        `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 4 * * 1" for Mondays at 04:00 UTC, or off`,
+      );
     }
   }
   for (const [rid, rule] of Object.entries(decl.retention)) {
@@ -115,7 +165,10 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
       try {
         new Cron(rule.schedule, { paused: true, timezone: "UTC" }).stop();
       } catch (err) {
-        report(["retention", rid, "schedule"], `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 3 * * *" for daily at 03:00 UTC`);
+        report(
+          ["retention", rid, "schedule"],
+          `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 3 * * *" for daily at 03:00 UTC`,
+        );
       }
     }
     rule.dataCategories.forEach((cat, i) => categoryRef(cat, ["retention", rid, "dataCategories", i]));
@@ -127,7 +180,8 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     for (const [cid, cat] of Object.entries(decl.consent.categories)) {
       cat.purposes.forEach((p, i) => ref("purpose", p, decl.purposes, ["consent", "categories", cid, "purposes", i]));
       cat.services.forEach((s, i) => {
-        if (s.recipient) ref("recipient", s.recipient, decl.recipients, ["consent", "categories", cid, "services", i, "recipient"]);
+        if (s.recipient)
+          ref("recipient", s.recipient, decl.recipients, ["consent", "categories", cid, "services", i, "recipient"]);
       });
     }
     for (const [nid, n] of Object.entries(decl.consent.newsletters)) {
@@ -137,7 +191,9 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   for (const [aid, a] of Object.entries(decl.processorActivities)) {
     a.dataCategories.forEach((cat, i) => categoryRef(cat, ["processorActivities", aid, "dataCategories", i]));
     a.dataSubjects.forEach((s, i) => ref("data subject", s, subjects, ["processorActivities", aid, "dataSubjects", i]));
-    a.subProcessors.forEach((r, i) => ref("recipient", r, decl.recipients, ["processorActivities", aid, "subProcessors", i]));
+    a.subProcessors.forEach((r, i) =>
+      ref("recipient", r, decl.recipients, ["processorActivities", aid, "subProcessors", i]),
+    );
   }
   const sp = decl.governance?.subProcessors;
   if (sp) ref("newsletter", sp.list, decl.consent?.newsletters ?? {}, ["governance", "subProcessors", "list"]);

@@ -13,7 +13,11 @@ import type { Dataset, Declaration, RetentionBinding, RetentionRule } from "./sc
 /** A dataset's retention bindings, whether declared as a rule id, in full, or as a list. */
 export function retentionBindings(ds: Dataset): RetentionBinding[] {
   if (!ds.retention) return [];
-  return typeof ds.retention === "string" ? [{ rule: ds.retention }] : Array.isArray(ds.retention) ? ds.retention : [ds.retention];
+  return typeof ds.retention === "string"
+    ? [{ rule: ds.retention }]
+    : Array.isArray(ds.retention)
+      ? ds.retention
+      : [ds.retention];
 }
 
 /** A dataset's first retention binding: the one whose legal exception and clock govern rows kept past their time. */
@@ -88,87 +92,125 @@ function ownerChain(graph: DatasetGraph, system: string, from: string, to: strin
  * field the dataset does not declare, a related row no owner reference
  * reaches, a rule that needs a clock and has none) is a problem, located.
  */
-export function resolveBindings(decl: Declaration, graph: DatasetGraph = buildDatasetGraph(decl)): { bindings: ResolvedBinding[]; problems: BindingProblem[] } {
+export function resolveBindings(
+  decl: Declaration,
+  graph: DatasetGraph = buildDatasetGraph(decl),
+): { bindings: ResolvedBinding[]; problems: BindingProblem[] } {
   const bindings: ResolvedBinding[] = [];
   const problems: BindingProblem[] = [];
   for (const [sid, sys] of Object.entries(decl.systems)) {
     for (const [did, ds] of Object.entries(sys.datasets)) {
       const list = retentionBindings(ds);
       for (const [bi, b] of list.entries()) {
-      const rule = decl.retention[b.rule];
-      if (!rule) continue; // an unknown rule is a reference error already
-      const base: (string | number)[] = Array.isArray(ds.retention) ? ["systems", sid, "datasets", did, "retention", bi] : ["systems", sid, "datasets", did, "retention"];
-      const path = typeof ds.retention === "string" ? base : [...base, "clock"];
-      if (!sys.connector || sys.connector.engine === "manual") continue;
-      let joins: DatasetEdge[] = [];
-      let ok = true;
-      /** Resolves `field` or `dataset.field` onto the one chain of joins. */
-      const bind = (ref: string, at: (string | number)[]): BoundField | undefined => {
-        const [dname, fname] = ref.includes(".") ? ref.split(".") : [did, ref];
-        const target = sys.datasets[dname];
-        if (!target) {
-          problems.push({ path: at, message: `no dataset '${dname}' in system ${sid}` });
-          return undefined;
-        }
-        if (!(fname in target.fields)) {
-          problems.push({ path: at, message: `${dname} declares no field '${fname}' (declare it under fields to use it here)` });
-          return undefined;
-        }
-        if (dname === did) return { step: 0, dataset: did, field: fname };
-        if (!["postgres", "mysql", "sqlite"].includes(sys.connector!.engine)) {
-          problems.push({ path: at, message: `a clock or condition on a related row (${ref}) needs a SQL system, where rows can be joined; ${sid} is ${sys.connector!.engine}` });
-          return undefined;
-        }
-        const chain = ownerChain(graph, sid, did, dname);
-        if (!chain) {
-          problems.push({ path: at, message: `no owner reference leads from ${did} up to ${dname}, so its rows cannot say whose ${dname} row governs them` });
-          return undefined;
-        }
-        // Every related field must lie on one chain: the sweep joins it once.
-        const longer = chain.length > joins.length ? chain : joins;
-        const shorter = chain.length > joins.length ? joins : chain;
-        if (shorter.some((e, i) => e !== longer[i])) {
-          problems.push({ path: at, message: `${ref} is reached by another chain of references than the binding's other fields; bind fields of one chain` });
-          return undefined;
-        }
-        joins = longer;
-        return { step: chain.length, dataset: dname, field: fname };
-      };
-      const clockRefs = b.clock === undefined ? [] : typeof b.clock === "string" ? [b.clock] : b.clock;
-      const clock: BoundField[] = [];
-      clockRefs.forEach((r, i) => {
-        const f = bind(r, typeof b.clock === "string" ? path : [...path, i]);
-        if (f) clock.push(f);
-        else ok = false;
-      });
-      // Redis keys without a clock field still expire: the rule's period becomes each key's TTL.
-      if (!clockRefs.length && rule.from !== "system_obsolescence" && rule.period !== "indefinite" && sys.connector.engine !== "redis") {
-        problems.push({ path, message: `rule '${b.rule}' runs from ${rule.from.replace(/_/g, " ")}: say which field holds that moment (retention: { rule: ${b.rule}, clock: <field> })` });
-        ok = false;
-      }
-      const where: ResolvedBinding["where"] = [];
-      for (const [ref, v] of Object.entries(b.where ?? {})) {
-        const f = bind(ref, [...base, "where", ref]);
-        if (f) where.push({ field: f, values: Array.isArray(v) ? v : [v] });
-        else ok = false;
-      }
-      let country: ResolvedBinding["country"];
-      if (rule.jurisdictions?.length) {
-        if (!b.countryField) {
-          problems.push({ path: base, message: `rule '${b.rule}' applies only in ${rule.jurisdictions.join(", ")}: name the field with the person's country (countryField)` });
+        const rule = decl.retention[b.rule];
+        if (!rule) continue; // an unknown rule is a reference error already
+        const base: (string | number)[] = Array.isArray(ds.retention)
+          ? ["systems", sid, "datasets", did, "retention", bi]
+          : ["systems", sid, "datasets", did, "retention"];
+        const path = typeof ds.retention === "string" ? base : [...base, "clock"];
+        if (!sys.connector || sys.connector.engine === "manual") continue;
+        let joins: DatasetEdge[] = [];
+        let ok = true;
+        /** Resolves `field` or `dataset.field` onto the one chain of joins. */
+        const bind = (ref: string, at: (string | number)[]): BoundField | undefined => {
+          const [dname, fname] = ref.includes(".") ? ref.split(".") : [did, ref];
+          const target = sys.datasets[dname];
+          if (!target) {
+            problems.push({ path: at, message: `no dataset '${dname}' in system ${sid}` });
+            return undefined;
+          }
+          if (!(fname in target.fields)) {
+            problems.push({
+              path: at,
+              message: `${dname} declares no field '${fname}' (declare it under fields to use it here)`,
+            });
+            return undefined;
+          }
+          if (dname === did) return { step: 0, dataset: did, field: fname };
+          if (!["postgres", "mysql", "sqlite"].includes(sys.connector!.engine)) {
+            problems.push({
+              path: at,
+              message: `a clock or condition on a related row (${ref}) needs a SQL system, where rows can be joined; ${sid} is ${sys.connector!.engine}`,
+            });
+            return undefined;
+          }
+          const chain = ownerChain(graph, sid, did, dname);
+          if (!chain) {
+            problems.push({
+              path: at,
+              message: `no owner reference leads from ${did} up to ${dname}, so its rows cannot say whose ${dname} row governs them`,
+            });
+            return undefined;
+          }
+          // Every related field must lie on one chain: the sweep joins it once.
+          const longer = chain.length > joins.length ? chain : joins;
+          const shorter = chain.length > joins.length ? joins : chain;
+          if (shorter.some((e, i) => e !== longer[i])) {
+            problems.push({
+              path: at,
+              message: `${ref} is reached by another chain of references than the binding's other fields; bind fields of one chain`,
+            });
+            return undefined;
+          }
+          joins = longer;
+          return { step: chain.length, dataset: dname, field: fname };
+        };
+        const clockRefs = b.clock === undefined ? [] : typeof b.clock === "string" ? [b.clock] : b.clock;
+        const clock: BoundField[] = [];
+        clockRefs.forEach((r, i) => {
+          const f = bind(r, typeof b.clock === "string" ? path : [...path, i]);
+          if (f) clock.push(f);
+          else ok = false;
+        });
+        // Redis keys without a clock field still expire: the rule's period becomes each key's TTL.
+        if (
+          !clockRefs.length &&
+          rule.from !== "system_obsolescence" &&
+          rule.period !== "indefinite" &&
+          sys.connector.engine !== "redis"
+        ) {
+          problems.push({
+            path,
+            message: `rule '${b.rule}' runs from ${rule.from.replace(/_/g, " ")}: say which field holds that moment (retention: { rule: ${b.rule}, clock: <field> })`,
+          });
           ok = false;
-        } else {
-          const f = bind(b.countryField, [...base, "countryField"]);
-          if (f) country = { field: f, codes: [...new Set(rule.jurisdictions.flatMap(countryCodes))] };
+        }
+        const where: ResolvedBinding["where"] = [];
+        for (const [ref, v] of Object.entries(b.where ?? {})) {
+          const f = bind(ref, [...base, "where", ref]);
+          if (f) where.push({ field: f, values: Array.isArray(v) ? v : [v] });
           else ok = false;
         }
-      }
-      if (!ok || rule.period === "indefinite") continue;
-      if (list.filter((x) => x.rule === b.rule).length > 1) {
-        problems.push({ path: base, message: `rule '${b.rule}' is bound to ${did} twice` });
-        continue;
-      }
-      bindings.push({ id: `${sid}.${did}/${b.rule}`, ruleId: b.rule, rule, system: sid, dataset: did, joins, clock, where, ...(country ? { country } : {}) });
+        let country: ResolvedBinding["country"];
+        if (rule.jurisdictions?.length) {
+          if (!b.countryField) {
+            problems.push({
+              path: base,
+              message: `rule '${b.rule}' applies only in ${rule.jurisdictions.join(", ")}: name the field with the person's country (countryField)`,
+            });
+            ok = false;
+          } else {
+            const f = bind(b.countryField, [...base, "countryField"]);
+            if (f) country = { field: f, codes: [...new Set(rule.jurisdictions.flatMap(countryCodes))] };
+            else ok = false;
+          }
+        }
+        if (!ok || rule.period === "indefinite") continue;
+        if (list.filter((x) => x.rule === b.rule).length > 1) {
+          problems.push({ path: base, message: `rule '${b.rule}' is bound to ${did} twice` });
+          continue;
+        }
+        bindings.push({
+          id: `${sid}.${did}/${b.rule}`,
+          ruleId: b.rule,
+          rule,
+          system: sid,
+          dataset: did,
+          joins,
+          clock,
+          where,
+          ...(country ? { country } : {}),
+        });
       }
     }
   }

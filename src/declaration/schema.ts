@@ -15,9 +15,7 @@ export const DURATION_PATTERN = /^([1-9][0-9]*)\s*(hour|day|week|month|year)s?$/
 
 const text = z.string().trim().min(1, "must not be empty");
 const id = z.string().regex(ID_PATTERN, "expected an id of lowercase letters, digits and _ (e.g. web_analytics)");
-const categoryKey = z
-  .string()
-  .regex(CATEGORY_PATTERN, "expected a dotted data category key (e.g. user.contact.email)");
+const categoryKey = z.string().regex(CATEGORY_PATTERN, "expected a dotted data category key (e.g. user.contact.email)");
 const url = z.url({ message: "expected a URL" });
 const isoDate = z
   .string()
@@ -188,7 +186,10 @@ const Purpose = z.strictObject({
   name: text,
   description: text.optional(),
   legalBasis: LegalBasis.optional(),
-  /** More than one basis, each with its scope, as notices state them ("contract for customers, legitimate interests for prospects"). */
+  /**
+   * More than one basis, each with its scope, as notices state them ("contract for customers, legitimate interests for
+   * prospects").
+   */
   legalBases: z.array(ScopedBasis).default([]),
   /** Art 13(1)(d): the interest pursued, required when the basis is legitimate_interests. */
   legitimateInterest: text.optional(),
@@ -268,10 +269,15 @@ const Field = z.strictObject({
   description: text.optional(),
 });
 
-/** A field of the dataset (`created_at`), or of the row it belongs to through owner references (`accounts.closed_at`). */
+/**
+ * A field of the dataset (`created_at`), or of the row it belongs to through owner references (`accounts.closed_at`).
+ */
 const FieldRef = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, "expected a field (created_at) or dataset.field of the row this one belongs to (accounts.closed_at)");
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/,
+    "expected a field (created_at) or dataset.field of the row this one belongs to (accounts.closed_at)",
+  );
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
@@ -288,7 +294,10 @@ const RetentionBinding = z.strictObject({
    * rules that run from a system's obsolescence date.
    */
   clock: z.union([FieldRef, z.array(FieldRef).min(1)]).optional(),
-  /** Only rows whose fields hold these values (`{ account_type: free }`, a list for any of several); `dataset.field` for the row this one belongs to. */
+  /**
+   * Only rows whose fields hold these values (`{ account_type: free }`, a list for any of several); `dataset.field` for
+   * the row this one belongs to.
+   */
   where: z.record(FieldRef, z.union([Scalar, z.array(Scalar).min(1)])).optional(),
   /** The field holding the person's country (ISO code), for a rule limited to jurisdictions ("EU customers only"). */
   countryField: FieldRef.optional(),
@@ -298,7 +307,10 @@ const Dataset = z.strictObject({
   /** The name in the engine (table, key pattern, file); defaults to the dataset's key. */
   name: text.optional(),
   description: text.optional(),
-  /** The retention rule of the dataset's rows: its id, or the rule with the clock and conditions that bind it to the rows (a list for several: free trials and closed accounts). */
+  /**
+   * The retention rule of the dataset's rows: its id, or the rule with the clock and conditions that bind it to the
+   * rows (a list for several: free trials and closed accounts).
+   */
   retention: z.union([id, RetentionBinding, z.array(RetentionBinding).min(1)]).optional(),
   /** Files: path of a JSON-lines or CSV log; `{id}`-style globs are not supported. */
   path: text.optional(),
@@ -327,7 +339,10 @@ const System = z.strictObject({
   description: text.optional(),
   /** Where it runs: a country, and the recipient hosting it if any. */
   location: z.strictObject({ country, hostedBy: id.optional() }).optional(),
-  /** When the system goes out of use: the clock of rules that run from system obsolescence (it can also be set from the console). */
+  /**
+   * When the system goes out of use: the clock of rules that run from system obsolescence (it can also be set from the
+   * console).
+   */
   obsolescence: isoDate.optional(),
   connector: Connector.optional(),
   datasets: z.record(id, Dataset).default({}),
@@ -336,10 +351,20 @@ const System = z.strictObject({
 const Recipient = z.strictObject({
   name: text,
   description: text.optional(),
-  role: z.enum(["processor", "sub_processor", "controller", "joint_controller", "public_authority", "third_party", "group_company"]),
+  role: z.enum([
+    "processor",
+    "sub_processor",
+    "controller",
+    "joint_controller",
+    "public_authority",
+    "third_party",
+    "group_company",
+  ]),
   /** Where the recipient is; absent for recipients that are not in one country (audience). */
   country: country.optional(),
-  /** Recipients that are not one organization in one country: the public (a public profile), other users of the service. */
+  /**
+   * Recipients that are not one organization in one country: the public (a public profile), other users of the service.
+   */
   audience: z.enum(["public", "other_users"]).optional(),
   dataCategories: z.array(categoryKey).default([]),
   /** Art 28(3): a data processing agreement is in place. */
@@ -385,7 +410,15 @@ const RetentionRule = z.strictObject({
     .array(
       z.strictObject({
         reason: text,
-        basis: z.enum(["legal_obligation", "legal_claims", "security", "statistics", "contract_enforcement", "request_records", "consent"]),
+        basis: z.enum([
+          "legal_obligation",
+          "legal_claims",
+          "security",
+          "statistics",
+          "contract_enforcement",
+          "request_records",
+          "consent",
+        ]),
         period: Duration.optional(),
         dataCategories: z.array(categoryKey).default([]),
       }),
@@ -399,7 +432,9 @@ const CookieService = z.strictObject({
   description: text.optional(),
   recipient: id.optional(),
   cookies: z
-    .array(z.strictObject({ name: text, duration: text.optional(), domain: text.optional(), description: text.optional() }))
+    .array(
+      z.strictObject({ name: text, duration: text.optional(), domain: text.optional(), description: text.optional() }),
+    )
     .default([]),
 });
 
@@ -417,7 +452,10 @@ const Newsletter = z.strictObject({
   name: text,
   description: text.optional(),
   purpose: id,
-  /** Pledge runs double opt-in (24 hours to confirm, unconfirmed sign-ups deleted after a month) unless told otherwise; the notice states only what is declared here. */
+  /**
+   * Pledge runs double opt-in (24 hours to confirm, unconfirmed sign-ups deleted after a month) unless told otherwise;
+   * the notice states only what is declared here.
+   */
   doubleOptIn: z
     .strictObject({
       enabled: z.boolean().optional(),
@@ -436,7 +474,10 @@ const Newsletter = z.strictObject({
 const Consent = z.strictObject({
   /** How long a choice stays valid before it is asked again (Pledge asks again after a year when this is not said). */
   validity: Duration.optional(),
-  /** Browser signals honoured; Pledge honours Global Privacy Control unless `gpc: false`, but the notice says only what is declared. */
+  /**
+   * Browser signals honoured; Pledge honours Global Privacy Control unless `gpc: false`, but the notice says only what
+   * is declared.
+   */
   signals: z.strictObject({ gpc: z.boolean().optional(), dnt: z.boolean().optional() }).optional(),
   categories: z.record(id, ConsentCategory).default({}),
   /** Overrides of the banner's texts, per language (`en`, `de`, `fr`). */
@@ -465,13 +506,23 @@ const Rights = z.strictObject({
     })
     .optional(),
   authorizedAgents: z
-    .strictObject({ allowed: z.boolean(), requireSignedAuthorization: z.boolean().default(true), description: text.optional() })
+    .strictObject({
+      allowed: z.boolean(),
+      requireSignedAuthorization: z.boolean().default(true),
+      description: text.optional(),
+    })
     .optional(),
   fee: z.enum(["free", "reasonable"]).optional(),
-  /** A response time the organization promises, tighter than the law's: one for all, or one per jurisdiction (`{ EU: 1 month, US-CA: 45 days }`). */
+  /**
+   * A response time the organization promises, tighter than the law's: one for all, or one per jurisdiction (`{ EU: 1
+   * month, US-CA: 45 days }`).
+   */
   responseTime: z.union([Duration, z.record(jurisdiction, Duration)]).optional(),
   notifyRecipients: z.array(z.enum(["rectification", "erasure", "restriction"])).default([]),
-  /** Corrections of these categories wait for staff review before they are applied (names and contact fields by default). */
+  /**
+   * Corrections of these categories wait for staff review before they are applied (names and contact fields by
+   * default).
+   */
   rectification: z
     .strictObject({ review: z.array(categoryKey).default(["user.name", "user.contact"]) })
     .default({ review: ["user.name", "user.contact"] }),
@@ -493,25 +544,42 @@ const Governance = z.strictObject({
       protectedClasses: z
         .array(z.strictObject({ id, name: text, description: text.optional(), excludes: text.optional() }))
         .default([]),
-      /** The purposes for which staff may access customer data, each granted by the customer's explicit consent (Data Intensity's list). */
+      /**
+       * The purposes for which staff may access customer data, each granted by the customer's explicit consent (Data
+       * Intensity's list).
+       */
       purposes: z.array(z.strictObject({ id, description: text })).default([]),
-      /** Cases where staff may look without the customer's consent; a second staff member of `approver` role or above grants each (LuxSci's three). */
-      exceptions: z.array(z.strictObject({ id, description: text, approver: ApproverRole.default("officer") })).default([]),
+      /**
+       * Cases where staff may look without the customer's consent; a second staff member of `approver` role or above
+       * grants each (LuxSci's three).
+       */
+      exceptions: z
+        .array(z.strictObject({ id, description: text, approver: ApproverRole.default("officer") }))
+        .default([]),
       leastPrivilege: z.boolean().optional(),
       /** The longest window a grant may have. */
       maxWindow: Duration.default("7 days"),
     })
     .optional(),
-  /** Remote sessions into a customer's systems (Lutron): none starts before the customer signs the verification form; recordings are destroyed after `recordingRetention`. */
+  /**
+   * Remote sessions into a customer's systems (Lutron): none starts before the customer signs the verification form;
+   * recordings are destroyed after `recordingRetention`.
+   */
   remoteSessions: z.strictObject({ form: text, recordingRetention: Duration.default("180 days") }).optional(),
-  /** Temporary copies of customer data made for maintenance (Data Intensity): each is purged by its deadline, at most `purgeWithin` after it is made. */
+  /**
+   * Temporary copies of customer data made for maintenance (Data Intensity): each is purged by its deadline, at most
+   * `purgeWithin` after it is made.
+   */
   temporaryCopies: z.strictObject({ purgeWithin: Duration.default("30 days") }).optional(),
   legalRequests: z
     .strictObject({
       policy: text,
       verificationRequired: z.boolean(),
       notifySubject: z.boolean().default(false),
-      /** Publish the yearly transparency report at /privacy/transparency (national security letters only in bands of 1,000, 50 U.S.C. 1874(a)(1)). */
+      /**
+       * Publish the yearly transparency report at /privacy/transparency (national security letters only in bands of
+       * 1,000, 50 U.S.C. 1874(a)(1)).
+       */
       transparencyReport: z.boolean().optional(),
     })
     .optional(),
@@ -521,9 +589,15 @@ const Governance = z.strictObject({
         id,
         name: text,
         type: z.enum(["dpa", "gdpr_addendum", "baa", "msa", "msa_addendum", "scc", "idta", "nda", "other"]),
-        /** In force for every customer it applies to from the customer's start, without signature (a GDPR addendum in the MSA). */
+        /**
+         * In force for every customer it applies to from the customer's start, without signature (a GDPR addendum in
+         * the MSA).
+         */
         automatic: z.boolean().default(false),
-        /** For an automatic agreement: the customers it covers (`gdpr`: those whose data falls under the GDPR or UK GDPR). */
+        /**
+         * For an automatic agreement: the customers it covers (`gdpr`: those whose data falls under the GDPR or UK
+         * GDPR).
+         */
         appliesTo: z.enum(["all", "gdpr"]).default("all"),
         /** The current template's version: an agreement signed on an older one is flagged. */
         templateVersion: text.optional(),
@@ -534,13 +608,19 @@ const Governance = z.strictObject({
       }),
     )
     .default([]),
-  /** GDPR Art 28(2), (4): customers subscribe to sub-processor changes on a declared newsletter list, and may object within the window. */
+  /**
+   * GDPR Art 28(2), (4): customers subscribe to sub-processor changes on a declared newsletter list, and may object
+   * within the window.
+   */
   subProcessors: z.strictObject({ list: id, objectionWindow: Duration.default("30 days") }).optional(),
   breach: z
     .strictObject({
       procedure: text,
       regimes: z.array(z.enum(["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"])).default([]),
-      /** As a processor: the hours its DPAs allow to tell the controllers (GDPR Art 33(2) says only "without undue delay"). */
+      /**
+       * As a processor: the hours its DPAs allow to tell the controllers (GDPR Art 33(2) says only "without undue
+       * delay").
+       */
       controllerNoticeHours: z.number().int().min(1).max(720).optional(),
       /** Who answers an authority's questions (Art 33(3)(b)); the organization's DPO or contact when absent. */
       contact: text.optional(),
@@ -574,7 +654,9 @@ const NoticeSettings = z.strictObject({
   advanceNotice: Duration.optional(),
 });
 
-/** Children's data: the youngest age served, and consent below the thresholds (GDPR Art 8, COPPA, CCPA § 1798.120(c)). */
+/**
+ * Children's data: the youngest age served, and consent below the thresholds (GDPR Art 8, COPPA, CCPA § 1798.120(c)).
+ */
 const Children = z.strictObject({
   /** The service is not directed to people below this age. */
   minimumAge: z.number().int().min(0).max(21),
@@ -599,7 +681,10 @@ const OwnData = z.strictObject({
   consentProof: Duration.default("3 years"),
   /** Mail written to the outbox directory (outbox mode, without SMTP): deleted at this age. */
   outbox: Duration.default("30 days"),
-  /** An access or portability download: kept this long after it is ready, then deleted (else the operator's PLEDGE_EXPORT_TTL_DAYS, 7 days by default). */
+  /**
+   * An access or portability download: kept this long after it is ready, then deleted (else the operator's
+   * PLEDGE_EXPORT_TTL_DAYS, 7 days by default).
+   */
   exports: Duration.optional(),
 });
 
@@ -609,8 +694,16 @@ const Discovery = z.strictObject({
   schedule: z.string().trim().min(1).optional(),
   /** Rows, keys or records sampled per table (200 when not given). */
   sampleRows: z.number().int().min(1).max(100_000).optional(),
-  /** A new finding is mailed to this address (the organization's privacy contact when not given) and posted to the webhook. */
-  notify: z.strictObject({ email: z.email({ message: "expected an email address" }).optional(), webhook: z.strictObject({ url: z.union([url, EnvRef]), secret: EnvRef }).optional() }).optional(),
+  /**
+   * A new finding is mailed to this address (the organization's privacy contact when not given) and posted to the
+   * webhook.
+   */
+  notify: z
+    .strictObject({
+      email: z.email({ message: "expected an email address" }).optional(),
+      webhook: z.strictObject({ url: z.union([url, EnvRef]), secret: EnvRef }).optional(),
+    })
+    .optional(),
 });
 
 const DeclarationBase = z.strictObject({
@@ -625,7 +718,12 @@ const DeclarationBase = z.strictObject({
   consent: Consent.optional(),
   rights: Rights,
   discovery: Discovery.optional(),
-  ownData: OwnData.default({ sessions: "1 day", verificationCodes: "1 day", consentProof: "3 years", outbox: "30 days" }),
+  ownData: OwnData.default({
+    sessions: "1 day",
+    verificationCodes: "1 day",
+    consentProof: "3 years",
+    outbox: "30 days",
+  }),
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
   governance: Governance.optional(),
   processorActivities: z.record(id, ProcessorActivity).default({}),
@@ -677,7 +775,9 @@ export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string
 
 /** Every legal basis a purpose states, each with its scope: `legalBasis` first, then `legalBases`. */
 export function basesOf(p: Purpose): ScopedLegalBasis[] {
-  const out: ScopedLegalBasis[] = p.legalBasis ? [{ basis: p.legalBasis, ...(p.legitimateInterest ? { legitimateInterest: p.legitimateInterest } : {}) }] : [];
+  const out: ScopedLegalBasis[] = p.legalBasis
+    ? [{ basis: p.legalBasis, ...(p.legitimateInterest ? { legitimateInterest: p.legitimateInterest } : {}) }]
+    : [];
   for (const b of p.legalBases) if (!out.some((o) => o.basis === b.basis && o.scope === b.scope)) out.push(b);
   return out;
 }
@@ -687,7 +787,9 @@ export function promisedResponseTime(decl: Declaration, jurisdiction: string): s
   const t = decl.rights.responseTime;
   if (!t) return undefined;
   if (typeof t === "string") return t;
-  return own(t, jurisdiction) ?? (jurisdiction === "EEA" ? own(t, "EU") : jurisdiction === "EU" ? own(t, "EEA") : undefined);
+  return (
+    own(t, jurisdiction) ?? (jurisdiction === "EEA" ? own(t, "EU") : jurisdiction === "EU" ? own(t, "EEA") : undefined)
+  );
 }
 
 /** A recipient's place, as a notice says it: a country, the public, or other users. */
@@ -720,7 +822,16 @@ export function honoursGpc(decl: Declaration): boolean {
   return !!decl.consent && decl.consent.signals?.gpc !== false;
 }
 
-/** How a newsletter's double opt-in runs: as declared, else Pledge's own practice (on; 24 hours to confirm; unconfirmed sign-ups deleted after a month). */
-export function doubleOptInOf(n: Declaration["consent"] extends infer C ? (C extends { newsletters: Record<string, infer N> } ? N : never) : never): { enabled: boolean; confirmWithin: string; deleteUnconfirmedAfter: string } {
-  return { enabled: n.doubleOptIn?.enabled ?? true, confirmWithin: n.doubleOptIn?.confirmWithin ?? "24 hours", deleteUnconfirmedAfter: n.doubleOptIn?.deleteUnconfirmedAfter ?? "1 month" };
+/**
+ * How a newsletter's double opt-in runs: as declared, else Pledge's own practice (on; 24 hours to confirm; unconfirmed
+ * sign-ups deleted after a month).
+ */
+export function doubleOptInOf(
+  n: Declaration["consent"] extends infer C ? (C extends { newsletters: Record<string, infer N> } ? N : never) : never,
+): { enabled: boolean; confirmWithin: string; deleteUnconfirmedAfter: string } {
+  return {
+    enabled: n.doubleOptIn?.enabled ?? true,
+    confirmWithin: n.doubleOptIn?.confirmWithin ?? "24 hours",
+    deleteUnconfirmedAfter: n.doubleOptIn?.deleteUnconfirmedAfter ?? "1 month",
+  };
 }

@@ -84,11 +84,23 @@ export const BUILTIN_CATEGORIES: Readonly<Record<string, CategoryInfo>> = {
   "user.health": c("Health data", "Health", { special: "health", sensitive: true }),
   "user.biometric": c("Biometric data for identification", "Biometric", { special: "biometric", sensitive: true }),
   "user.genetic": c("Genetic data", "Genetic", { special: "genetic", sensitive: true }),
-  "user.racial_ethnic_origin": c("Racial or ethnic origin", "Racial", { special: "racial_ethnic_origin", sensitive: true }),
+  "user.racial_ethnic_origin": c("Racial or ethnic origin", "Racial", {
+    special: "racial_ethnic_origin",
+    sensitive: true,
+  }),
   "user.political_opinions": c("Political opinions", "PoliticalOpinion", { special: "political_opinions" }),
-  "user.religious_beliefs": c("Religious or philosophical beliefs", "Religion", { special: "religious_beliefs", sensitive: true }),
-  "user.trade_union_membership": c("Trade union membership", "TradeUnionMembership", { special: "trade_union_membership", sensitive: true }),
-  "user.sex_life_orientation": c("Sex life or sexual orientation", "SexualOrientation", { special: "sex_life_orientation", sensitive: true }),
+  "user.religious_beliefs": c("Religious or philosophical beliefs", "Religion", {
+    special: "religious_beliefs",
+    sensitive: true,
+  }),
+  "user.trade_union_membership": c("Trade union membership", "TradeUnionMembership", {
+    special: "trade_union_membership",
+    sensitive: true,
+  }),
+  "user.sex_life_orientation": c("Sex life or sexual orientation", "SexualOrientation", {
+    special: "sex_life_orientation",
+    sensitive: true,
+  }),
 };
 
 /** Data subjects every declaration may use without defining them. */
@@ -117,7 +129,9 @@ export function categoriesOf(decl: Pick<Declaration, "taxonomy">): Record<string
 }
 
 /** Every data subject a declaration may use. */
-export function subjectsOf(decl: Pick<Declaration, "taxonomy">): Record<string, { name: string; description?: string }> {
+export function subjectsOf(
+  decl: Pick<Declaration, "taxonomy">,
+): Record<string, { name: string; description?: string }> {
   return { ...BUILTIN_SUBJECTS, ...decl.taxonomy.dataSubjects };
 }
 

@@ -22,7 +22,11 @@ const sqliteAdapter = SQL_ADAPTERS.sqlite;
 
 export const DEMO_PERSON = { email: "ada@example.net", name: "Ada Lovelace", phone: "+44 20 7946 0001" };
 /** Stored in mixed case in the shop and in upper case in the support desk. */
-export const DEMO_MIXED_CASE_PERSON = { email: "Grace.Hopper@Example.NET", name: "Grace Hopper", phone: "+1 (212) 555-0100" };
+export const DEMO_MIXED_CASE_PERSON = {
+  email: "Grace.Hopper@Example.NET",
+  name: "Grace Hopper",
+  phone: "+1 (212) 555-0100",
+};
 
 /** A Swedish mobile number (national 70 1dd dd dd) in one of the five ways people write it. */
 function swedishPhone(i: number): string {
@@ -56,9 +60,66 @@ function rng(seed: number) {
   };
 }
 
-const FIRST = ["Alva", "Björn", "Clara", "Dag", "Ebba", "Frans", "Greta", "Hugo", "Ines", "Jon", "Karin", "Leo", "Maja", "Nils", "Olga", "Per", "Rut", "Sven", "Tove", "Ulf", "Vera", "Wilma", "Axel", "Elsa"];
-const LAST = ["Andersson", "Berg", "Carlsson", "Dahl", "Ek", "Falk", "Gran", "Holm", "Isaksson", "Johansson", "Karlsson", "Lund", "Moberg", "Nyberg", "Olsson", "Persson", "Rask", "Sandberg", "Torn", "Wallin"];
-const CITIES = ["Stockholm", "Göteborg", "Malmö", "Uppsala", "Umeå", "Lund", "Berlin", "Oslo", "Helsinki", "Copenhagen"];
+const FIRST = [
+  "Alva",
+  "Björn",
+  "Clara",
+  "Dag",
+  "Ebba",
+  "Frans",
+  "Greta",
+  "Hugo",
+  "Ines",
+  "Jon",
+  "Karin",
+  "Leo",
+  "Maja",
+  "Nils",
+  "Olga",
+  "Per",
+  "Rut",
+  "Sven",
+  "Tove",
+  "Ulf",
+  "Vera",
+  "Wilma",
+  "Axel",
+  "Elsa",
+];
+const LAST = [
+  "Andersson",
+  "Berg",
+  "Carlsson",
+  "Dahl",
+  "Ek",
+  "Falk",
+  "Gran",
+  "Holm",
+  "Isaksson",
+  "Johansson",
+  "Karlsson",
+  "Lund",
+  "Moberg",
+  "Nyberg",
+  "Olsson",
+  "Persson",
+  "Rask",
+  "Sandberg",
+  "Torn",
+  "Wallin",
+];
+const CITIES = [
+  "Stockholm",
+  "Göteborg",
+  "Malmö",
+  "Uppsala",
+  "Umeå",
+  "Lund",
+  "Berlin",
+  "Oslo",
+  "Helsinki",
+  "Copenhagen",
+];
 const SKUS = ["TENT-2P", "BAG-40L", "STOVE-MINI", "JACKET-SHELL", "BOOTS-HIKE", "LAMP-HEAD", "MAT-SLEEP", "POLES-TREK"];
 const PATHS = ["/", "/tents", "/packs", "/jackets", "/boots", "/cart", "/checkout", "/account", "/blog/trail-notes"];
 
@@ -75,7 +136,11 @@ export interface DemoSize {
  * ensureDemoData(".pledge/demo");
  * ```
  */
-export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, tickets: 1200, logLines: 20000 }, now: Date = new Date()): boolean {
+export function ensureDemoData(
+  dir: string,
+  size: DemoSize = { customers: 3000, tickets: 1200, logLines: 20000 },
+  now: Date = new Date(),
+): boolean {
   const shopPath = join(dir, "shop.db");
   if (existsSync(shopPath)) return false;
   mkdirSync(join(dir, "logs"), { recursive: true });
@@ -85,7 +150,8 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const DAY = 86_400_000;
   /** A time `offset` (0–320) spread over the last `years` years. */
-  const ago = (offset: number, years: number) => new Date(now.getTime() - Math.round((offset / 320) * years * 365) * DAY - Math.floor(r2() * DAY)).toISOString();
+  const ago = (offset: number, years: number) =>
+    new Date(now.getTime() - Math.round((offset / 320) * years * 365) * DAY - Math.floor(r2() * DAY)).toISOString();
   const day = (offset: number) => ago(offset, 6);
 
   const people = Array.from({ length: size.customers }, (_, i) => {
@@ -95,7 +161,12 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
     const l = pick(LAST);
     // One in seven people typed their email with capitals, as real sign-up forms keep it.
     const email = `${f.toLowerCase()}.${l.toLowerCase()}.${i}@example.net`;
-    return { email: i % 7 === 3 ? `${f}.${l}.${i}@Example.net` : email, name: `${f} ${l}`, phone: swedishPhone(i), address: `${1 + Math.floor(r() * 90)} Storgatan, ${pick(CITIES)}` };
+    return {
+      email: i % 7 === 3 ? `${f}.${l}.${i}@Example.net` : email,
+      name: `${f} ${l}`,
+      phone: swedishPhone(i),
+      address: `${1 + Math.floor(r() * 90)} Storgatan, ${pick(CITIES)}`,
+    };
   });
 
   const shop = new BetterSqlite3(shopPath);
@@ -124,10 +195,16 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
       const birthday = `19${50 + Math.floor(r() * 50)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`;
       const points = Math.floor(r() * 500);
       const created = day(Math.floor(r() * 300));
-      // Ada and Grace are active; of the rest, one in twelve closed their account (weeks to years ago), and logins run from yesterday to years back.
+      // Ada and Grace are active; of the rest, one in twelve closed their account (weeks to years ago), and logins run
+      // from yesterday to years back.
       const active = i < 2;
-      const lastLogin = active ? new Date(now.getTime() - DAY).toISOString() : r2() < 0.1 ? null : new Date(Math.max(Date.parse(created), now.getTime() - Math.floor(r2() * 4 * 365) * DAY)).toISOString();
-      const closed = !active && r2() < 1 / 12 ? new Date(now.getTime() - Math.floor(7 + r2() * 700) * DAY).toISOString() : null;
+      const lastLogin = active
+        ? new Date(now.getTime() - DAY).toISOString()
+        : r2() < 0.1
+          ? null
+          : new Date(Math.max(Date.parse(created), now.getTime() - Math.floor(r2() * 4 * 365) * DAY)).toISOString();
+      const closed =
+        !active && r2() < 1 / 12 ? new Date(now.getTime() - Math.floor(7 + r2() * 700) * DAY).toISOString() : null;
       insC.run(id, p.email, p.name, p.phone, p.address, birthday, points, created, lastLogin, closed);
       const orders = i === 0 ? 3 : Math.floor(r() * 5);
       for (let o = 0; o < orders; o++) {
@@ -167,9 +244,22 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
       const p = t <= 2 ? people[0] : t === 3 ? people[1] : pick(people);
       // The support desk upper-cases the addresses of tickets that came in by mail.
       const email = t === 3 || t % 11 === 0 ? p.email.toUpperCase() : p.email;
-      insT.run(t, email, p.name, t === 1 ? "Where is my tent?" : t === 2 ? "Boots too small" : t === 3 ? "Compass keeps pointing at the bug" : `Question about ${pick(SKUS)}`, t <= 3 ? ago(Math.floor(r() * 320), 1) : ago(Math.floor(r() * 320), 4));
+      insT.run(
+        t,
+        email,
+        p.name,
+        t === 1
+          ? "Where is my tent?"
+          : t === 2
+            ? "Boots too small"
+            : t === 3
+              ? "Compass keeps pointing at the bug"
+              : `Question about ${pick(SKUS)}`,
+        t <= 3 ? ago(Math.floor(r() * 320), 1) : ago(Math.floor(r() * 320), 4),
+      );
       const n = 1 + Math.floor(r() * 3);
-      for (let k = 0; k < n; k++) insM.run(++msgId, t, k === 0 ? `Hello, this is ${p.name}. I have a question.` : "Thanks for your help!");
+      for (let k = 0; k < n; k++)
+        insM.run(++msgId, t, k === 0 ? `Hello, this is ${p.name}. I have a question.` : "Thanks for your help!");
     }
   })();
   support.close();
@@ -181,7 +271,9 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
     lines.push(
       JSON.stringify({
         // Spread over the last 150 days: those older than 90 are past the log's limit (Ada's and Grace's are recent).
-        time: new Date(now.getTime() - (i < 40 ? i * 60_000 : Math.floor(((i - 40) / Math.max(size.logLines - 40, 1)) * 150 * DAY))).toISOString(),
+        time: new Date(
+          now.getTime() - (i < 40 ? i * 60_000 : Math.floor(((i - 40) / Math.max(size.logLines - 40, 1)) * 150 * DAY)),
+        ).toISOString(),
         ip: `10.${who % 250}.${Math.floor(who / 250) % 250}.${1 + (who % 200)}`,
         user_email: loggedIn ? people[who].email.toLowerCase() : null,
         visitor_id: `v-${who.toString(36)}-${(who * 7919).toString(36)}`,
@@ -193,7 +285,14 @@ export function ensureDemoData(dir: string, size: DemoSize = { customers: 3000, 
   writeFileSync(join(dir, "logs", "access.jsonl"), `${lines.join("\n")}\n`);
   // Last year's rotated log: every line long past the limit, so the sweep deletes the file.
   const rotated = Array.from({ length: Math.min(200, size.logLines) }, (_, i) =>
-    JSON.stringify({ time: new Date(now.getTime() - (200 + i) * DAY).toISOString(), ip: `10.200.0.${1 + (i % 200)}`, user_email: null, visitor_id: `v-old-${i}`, path: pick(PATHS), user_agent: "Mozilla/5.0" }),
+    JSON.stringify({
+      time: new Date(now.getTime() - (200 + i) * DAY).toISOString(),
+      ip: `10.200.0.${1 + (i % 200)}`,
+      user_email: null,
+      visitor_id: `v-old-${i}`,
+      path: pick(PATHS),
+      user_agent: "Mozilla/5.0",
+    }),
   );
   writeFileSync(join(dir, "logs", "access.jsonl.1"), `${rotated.join("\n")}\n`);
   return true;

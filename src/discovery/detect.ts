@@ -25,7 +25,19 @@ const isCreditCard = isCreditCardModule.default;
 const isTaxID = isTaxIDModule.default;
 
 /** What a detector finds. */
-export type EntityType = "email" | "phone" | "ip" | "card" | "iban" | "ssn" | "nino" | "national_id" | "dob" | "geo" | "name" | "address";
+export type EntityType =
+  | "email"
+  | "phone"
+  | "ip"
+  | "card"
+  | "iban"
+  | "ssn"
+  | "nino"
+  | "national_id"
+  | "dob"
+  | "geo"
+  | "name"
+  | "address";
 
 /** The declaration's data category for each entity. */
 export const ENTITY_CATEGORY: Readonly<Record<EntityType, string>> = {
@@ -56,23 +68,32 @@ export interface Detection {
 }
 
 export interface DetectOptions {
-  /** Regions for phone numbers written without a country code, from the declaration's jurisdictions (`DE`, `US`); the first is tried first. None: US, GB and DE. */
+  /**
+   * Regions for phone numbers written without a country code, from the declaration's jurisdictions (`DE`, `US`); the
+   * first is tried first. None: US, GB and DE.
+   */
   regions?: readonly string[];
   /** Entity types to look for; all by default. */
   types?: readonly EntityType[];
 }
 
 // Context words, in the languages the banner speaks (en, de, fr, es, it, nl, pt, sv).
-const BIRTH_WORDS = /(?:born|birth|d\.?o\.?b|geboren|geburt|né|née|naissance|nacimiento|nacido|nacida|nascita|nato|nata|geboorte|nascimento|nascido|född|fødsel)\W{0,12}(?:on\W{0,3}|am\W{0,3}|le\W{0,3}|el\W{0,3}|il\W{0,3}|op\W{0,3}|em\W{0,3}|den\W{0,3}|:\W{0,3})?$/i;
-const PHONE_WORDS = /(?:phone|tel|mobile|cell|call|fax|sms|whatsapp|telefon|handy|rufnummer|téléphone|portable|teléfono|móvil|telefono|cellulare|telefoon|mobiel|telefone|celular|mobil)\b\W{0,12}$/i;
-const NAME_WORDS = /(?:\b(?:name|customer|client|contact|user|agent|caller|from|by|dear|hi|hello|mr|mrs|ms|miss|dr|herr|frau|monsieur|madame|mme|señor|señora|sr|sra|signor|signora|sig|meneer|mevrouw|kund(?:e|in)|kunde|cliente|klant|kund)\b\.?[:,]?\s{1,3})$/i;
-const GEO_WORDS = /(?:lat|lng|lon|latitude|longitude|coord|coordinates|gps|location|position|standort|breite|länge|posición|ubicación|posizione|positie|localização|plats)\W{0,12}$/i;
+const BIRTH_WORDS =
+  /(?:born|birth|d\.?o\.?b|geboren|geburt|né|née|naissance|nacimiento|nacido|nacida|nascita|nato|nata|geboorte|nascimento|nascido|född|fødsel)\W{0,12}(?:on\W{0,3}|am\W{0,3}|le\W{0,3}|el\W{0,3}|il\W{0,3}|op\W{0,3}|em\W{0,3}|den\W{0,3}|:\W{0,3})?$/i;
+const PHONE_WORDS =
+  /(?:phone|tel|mobile|cell|call|fax|sms|whatsapp|telefon|handy|rufnummer|téléphone|portable|teléfono|móvil|telefono|cellulare|telefoon|mobiel|telefone|celular|mobil)\b\W{0,12}$/i;
+const NAME_WORDS =
+  /(?:\b(?:name|customer|client|contact|user|agent|caller|from|by|dear|hi|hello|mr|mrs|ms|miss|dr|herr|frau|monsieur|madame|mme|señor|señora|sr|sra|signor|signora|sig|meneer|mevrouw|kund(?:e|in)|kunde|cliente|klant|kund)\b\.?[:,]?\s{1,3})$/i;
+const GEO_WORDS =
+  /(?:lat|lng|lon|latitude|longitude|coord|coordinates|gps|location|position|standort|breite|länge|posición|ubicación|posizione|positie|localização|plats)\W{0,12}$/i;
 
 /** Street words after which, with a house number, text reads as a postal address. */
-const STREET = "(?:street|st\\.?|avenue|ave\\.?|road|rd\\.?|lane|ln\\.?|drive|dr\\.?|boulevard|blvd\\.?|way|court|ct\\.?|place|pl\\.?|square|sq\\.?|terrace|close|alley|bypass|causeway|circle|cir|crescent|crest|crossing|estates?|expressway|extension|freeway|gardens?|gateway|glen|green|grove|harbor|heights|highway|hwy|hill|hollow|junction|key|knolls?|landing|loop|mall|manor|meadows?|mews|mill|motorway|parkway|pkwy|park|pass|path|pike|plaza|point|port|ridge|route|row|run|shore|spring|springs|summit|trace|track|trail|turnpike|valley|via|view|villa|village|vista|walk|wall|wells?|strasse|straße|str\\.|weg|allee|gasse|platz|ring|damm|chaussee|ufer|rue|avenue|boulevard|chemin|allée|impasse|quai|cours|route|calle|avenida|plaza|paseo|camino|carretera|ronda|travesía|glorieta|rambla|pasaje|explanada|via|viale|piazza|piazzale|corso|largo|vicolo|borgo|contrada|strada|straat|laan|plein|gracht|kade|singel|dijk|rua|travessa|praça|estrada|alameda|beco|calçada|gatan|vägen|gata|väg|gränd|torget)";
+const STREET =
+  "(?:street|st\\.?|avenue|ave\\.?|road|rd\\.?|lane|ln\\.?|drive|dr\\.?|boulevard|blvd\\.?|way|court|ct\\.?|place|pl\\.?|square|sq\\.?|terrace|close|alley|bypass|causeway|circle|cir|crescent|crest|crossing|estates?|expressway|extension|freeway|gardens?|gateway|glen|green|grove|harbor|heights|highway|hwy|hill|hollow|junction|key|knolls?|landing|loop|mall|manor|meadows?|mews|mill|motorway|parkway|pkwy|park|pass|path|pike|plaza|point|port|ridge|route|row|run|shore|spring|springs|summit|trace|track|trail|turnpike|valley|via|view|villa|village|vista|walk|wall|wells?|strasse|straße|str\\.|weg|allee|gasse|platz|ring|damm|chaussee|ufer|rue|avenue|boulevard|chemin|allée|impasse|quai|cours|route|calle|avenida|plaza|paseo|camino|carretera|ronda|travesía|glorieta|rambla|pasaje|explanada|via|viale|piazza|piazzale|corso|largo|vicolo|borgo|contrada|strada|straat|laan|plein|gracht|kade|singel|dijk|rua|travessa|praça|estrada|alameda|beco|calçada|gatan|vägen|gata|väg|gränd|torget)";
 const STREET_WORD = new RegExp(`^${STREET}$`, "i");
 /** Compound street names: Hauptstraße, Kungsgatan, Dorpsstraat. */
-const STREET_SUFFIX = /\p{L}(?:straße|strasse|str\.|weg|allee|gasse|platz|damm|kamp|stieg|ufer|chaussee|pfad|gatan|vägen|gränd|straat|laan|gracht|plein|kade|singel)$/iu;
+const STREET_SUFFIX =
+  /\p{L}(?:straße|strasse|str\.|weg|allee|gasse|platz|damm|kamp|stieg|ufer|chaussee|pfad|gatan|vägen|gränd|straat|laan|gracht|plein|kade|singel)$/iu;
 
 /**
  * The candidates, one alternative per shape; order matters where shapes overlap
@@ -109,7 +130,8 @@ const CANDIDATES = new RegExp(
 );
 
 /** Order and reference numbers, versions and times that share a shape with personal data. */
-const DECOY_BEFORE = /(?:order|ord|invoice|inv|ticket|ref|reference|case|tracking|sku|build|version|ver|v|release|id|uuid|#|no\.|nr\.?|nummer|número|numéro|commande|bestellung|pedido|ordine)\W{0,3}$/i;
+const DECOY_BEFORE =
+  /(?:order|ord|invoice|inv|ticket|ref|reference|case|tracking|sku|build|version|ver|v|release|id|uuid|#|no\.|nr\.?|nummer|número|numéro|commande|bestellung|pedido|ordine)\W{0,3}$/i;
 
 // ---- national identifiers with check digits, for the jurisdictions served --------------------------------
 // validator's isTaxID checks each country's own rules: Sweden's personnummer (a date and Luhn), Spain's DNI and
@@ -117,7 +139,10 @@ const DECOY_BEFORE = /(?:order|ord|invoice|inv|ticket|ref|reference|case|trackin
 // (Luhn), Germany's Steuer-ID (ISO 7064 MOD 11,10). France's NIR is not a tax number, so its key is checked here.
 const taxId = (v: string, locale: string) => isTaxID(v.replace(/[\s.-]/g, ""), locale);
 
-/** France's NIR (numéro de sécurité sociale): 13 characters and a key of 97 − (number mod 97); Corsica's 2A and 2B read as 19 and 18. */
+/**
+ * France's NIR (numéro de sécurité sociale): 13 characters and a key of 97 − (number mod 97); Corsica's 2A and 2B read
+ * as 19 and 18.
+ */
 function validNir(v: string): boolean {
   const s = v.replace(/\s/g, "").toUpperCase();
   if (!/^[12]\d{4}(?:\d{2}|2A|2B)\d{6}\d{2}$/.test(s)) return false;
@@ -130,7 +155,8 @@ function fixedId(v: string, regions: readonly string[]): string | undefined {
   const served = (c: string) => regions.includes(c);
   if (served("BR") && /^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(v) && taxId(v, "pt-BR")) return "Brazil's CPF check digits";
   // the ten-digit form with its separator; a twelve-digit one is read without the century
-  if (served("SE") && /^\d{6,8}[-+]\d{4}$/.test(v) && taxId(v.length > 11 ? v.slice(2) : v, "sv-SE")) return "Sweden's personnummer: a date and the Luhn check";
+  if (served("SE") && /^\d{6,8}[-+]\d{4}$/.test(v) && taxId(v.length > 11 ? v.slice(2) : v, "sv-SE"))
+    return "Sweden's personnummer: a date and the Luhn check";
   if (served("ES") && /^[XYZ]?\d{7,8}-?[A-Z]$/.test(v) && taxId(v, "es-ES")) return "Spain's DNI or NIE letter";
   if (served("FR") && /^[12]/.test(v) && validNir(v)) return "France's NIR key";
   return undefined;
@@ -139,9 +165,21 @@ function fixedId(v: string, regions: readonly string[]): string | undefined {
 /** Identifiers that are bare digits, read as such only after their name (the BSN, the SIN, the Steuer-ID). */
 function namedId(v: string, before: string, regions: readonly string[]): string | undefined {
   const served = (c: string) => regions.includes(c);
-  if (served("NL") && /\b(?:bsn|burgerservicenummer|sofinummer)\W{0,12}$/i.test(before) && taxId(v, "nl-NL")) return "the Netherlands' BSN 11-proof, after its name";
-  if (served("CA") && /\b(?:sin|social insurance(?: number)?|nas|num[ée]ro d'assurance sociale)\W{0,12}$/i.test(before) && !/^[08]/.test(v) && taxId(v, "en-CA")) return "Canada's SIN Luhn check, after its name";
-  if (served("DE") && /\b(?:steuer-?id|steueridentifikationsnummer|idnr|tax id)\W{0,12}$/i.test(before) && taxId(v, "de-DE")) return "Germany's Steuer-ID check digit, after its name";
+  if (served("NL") && /\b(?:bsn|burgerservicenummer|sofinummer)\W{0,12}$/i.test(before) && taxId(v, "nl-NL"))
+    return "the Netherlands' BSN 11-proof, after its name";
+  if (
+    served("CA") &&
+    /\b(?:sin|social insurance(?: number)?|nas|num[ée]ro d'assurance sociale)\W{0,12}$/i.test(before) &&
+    !/^[08]/.test(v) &&
+    taxId(v, "en-CA")
+  )
+    return "Canada's SIN Luhn check, after its name";
+  if (
+    served("DE") &&
+    /\b(?:steuer-?id|steueridentifikationsnummer|idnr|tax id)\W{0,12}$/i.test(before) &&
+    taxId(v, "de-DE")
+  )
+    return "Germany's Steuer-ID check digit, after its name";
   return undefined;
 }
 
@@ -163,7 +201,11 @@ function validNino(s: string): boolean {
 function validDate(s: string): boolean {
   const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
   const eu = /^(\d{1,2})[./](\d{1,2})[./](\d{4})/.exec(s);
-  const [y, m, d] = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : eu ? [Number(eu[3]), Number(eu[2]), Number(eu[1])] : [1900, 1, 1];
+  const [y, m, d] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : eu
+      ? [Number(eu[3]), Number(eu[2]), Number(eu[1])]
+      : [1900, 1, 1];
   if (eu && Number(eu[2]) > 12 && Number(eu[1]) <= 12) return y >= 1900 && y <= 2100; // month/day/year
   return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
@@ -223,16 +265,27 @@ export function detect(text: string, options: DetectOptions = {}): Detection[] {
       if (validDate(v) && BIRTH_WORDS.test(before(s))) push("dob", s, e, 0.9, "a date after a birth word");
     } else if (g.geo !== undefined) {
       const [lat, lon] = v.split(",").map((x) => Number(x.trim()));
-      if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180) push("geo", s, e, GEO_WORDS.test(before(s)) ? 0.95 : 0.7, GEO_WORDS.test(before(s)) ? "latitude and longitude after a location word" : "latitude and longitude in range");
+      if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
+        push(
+          "geo",
+          s,
+          e,
+          GEO_WORDS.test(before(s)) ? 0.95 : 0.7,
+          GEO_WORDS.test(before(s))
+            ? "latitude and longitude after a location word"
+            : "latitude and longitude in range",
+        );
     } else if (g.ipv6 !== undefined) {
       const addr = v.endsWith(":") && !v.endsWith("::") ? v.slice(0, -1) : v; // "from fe80::1: timeout"
       if (ipaddr.IPv6.isValid(addr)) push("ip", s, s + addr.length, 0.97, "a valid IPv6 address");
     } else if (g.ipv4 !== undefined) {
-      if (ipaddr.IPv4.isValidFourPartDecimal(v) && !DECOY_BEFORE.test(before(s))) push("ip", s, e, 0.97, "a valid IPv4 address");
+      if (ipaddr.IPv4.isValidFourPartDecimal(v) && !DECOY_BEFORE.test(before(s)))
+        push("ip", s, e, 0.97, "a valid IPv4 address");
     } else if (g.natid !== undefined) {
       const why = fixedId(v, regions);
       if (why) push("national_id", s, e, 0.95, why);
-      else if (/^[+(\d]/.test(v) && !DECOY_BEFORE.test(before(s)) && phoneOf(v, regions)) push("phone", s, e, 0.9, "a valid phone number");
+      else if (/^[+(\d]/.test(v) && !DECOY_BEFORE.test(before(s)) && phoneOf(v, regions))
+        push("phone", s, e, 0.9, "a valid phone number");
     } else if (g.ssn !== undefined) {
       if (validSsn(v) && !DECOY_BEFORE.test(before(s))) push("ssn", s, e, 0.95, "SSA number rules");
     } else if (g.nino !== undefined) {
@@ -256,15 +309,30 @@ export function detect(text: string, options: DetectOptions = {}): Detection[] {
       if (DECOY_BEFORE.test(before(s))) continue;
       if (phoneOf(v.trim(), regions)) {
         const ctx = PHONE_WORDS.test(before(s));
-        push("phone", s, e, ctx || /^[+(]|^00/.test(v) ? 0.97 : 0.9, ctx ? "a valid phone number after a phone word" : "a valid phone number");
+        push(
+          "phone",
+          s,
+          e,
+          ctx || /^[+(]|^00/.test(v) ? 0.97 : 0.9,
+          ctx ? "a valid phone number after a phone word" : "a valid phone number",
+        );
       }
     } else if (g.word !== undefined) {
       const words = v.split(/\s/);
       const numberBefore = /\b\d{1,5}[a-z]?,?\s$/i.exec(before(s, 8));
       const numberAfter = /^,?\s\d{1,5}[a-z]?\b/i.exec(text.slice(e, e + 8));
       const last = words[words.length - 1];
-      if ((numberBefore && STREET_WORD.test(last)) || (numberAfter && (STREET_WORD.test(words[0]) || STREET_WORD.test(last) || STREET_SUFFIX.test(last)))) {
-        push("address", numberBefore && !numberAfter ? s - numberBefore[0].length : s, e + (numberAfter && !(numberBefore && STREET_WORD.test(last)) ? numberAfter[0].length : 0), 0.8, "a house number and a street word");
+      if (
+        (numberBefore && STREET_WORD.test(last)) ||
+        (numberAfter && (STREET_WORD.test(words[0]) || STREET_WORD.test(last) || STREET_SUFFIX.test(last)))
+      ) {
+        push(
+          "address",
+          numberBefore && !numberAfter ? s - numberBefore[0].length : s,
+          e + (numberAfter && !(numberBefore && STREET_WORD.test(last)) ? numberAfter[0].length : 0),
+          0.8,
+          "a house number and a street word",
+        );
         continue;
       }
       // A given name from the lexicon followed by a capitalised word: the name runs to the end of the words.
@@ -276,13 +344,24 @@ export function detect(text: string, options: DetectOptions = {}): Detection[] {
       };
       if (i < 0) {
         const k = words.length >= 3 && NAME_WORDS.test(`${words[0]} `) ? 1 : 0;
-        if (words.length - k < 2 || !cueAt(k).cue || /^(?:the|a|an|der|die|das|le|la|les|el|los|il|de|het|o|os)$/i.test(words[k])) continue;
+        if (
+          words.length - k < 2 ||
+          !cueAt(k).cue ||
+          /^(?:the|a|an|der|die|das|le|la|les|el|los|il|de|het|o|os)$/i.test(words[k])
+        )
+          continue;
         i = k;
         push("name", cueAt(i).at, e, 0.6, "capitalised words after a name word");
         continue;
       }
       const { at, cue } = cueAt(i);
-      push("name", at, e, cue ? 0.9 : 0.75, cue ? "a given name and a surname after a name word" : "a given name and a surname");
+      push(
+        "name",
+        at,
+        e,
+        cue ? 0.9 : 0.75,
+        cue ? "a given name and a surname after a name word" : "a given name and a surname",
+      );
     }
   }
   return out;
@@ -310,7 +389,9 @@ export function maskValue(type: EntityType, value: string): string {
       const keep = type === "phone" ? 2 : 4;
       let seen = 0;
       const digits = value.replace(/[^0-9A-Za-z]/g, "").length;
-      return value.replace(/[0-9A-Za-z]/g, (ch) => (++seen > digits - keep || (seen <= 2 && type !== "ssn" && type !== "card") ? ch : "*"));
+      return value.replace(/[0-9A-Za-z]/g, (ch) =>
+        ++seen > digits - keep || (seen <= 2 && type !== "ssn" && type !== "card") ? ch : "*",
+      );
     }
     default:
       return value.length <= 2 ? "***" : `${value.slice(0, 1)}***`;

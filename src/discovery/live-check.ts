@@ -6,22 +6,82 @@
  * fields no index serves, and columns of personal datasets nobody declared.
  * Findings have the linter's shape: a rule id, a severity, a location.
  */
-import { createConnector, SQL_ADAPTERS, comparedExpression, findColumn, findTable, indexServes, type Comparison, type Connector, type SchemaSnapshot, type TableInfo } from "../connectors/index.js";
-import { buildDatasetGraph, fieldMatch, parseReference, primaryKeyOf, type Dataset, type Declaration, type Finding, type Severity } from "../declaration/index.js";
+import {
+  createConnector,
+  SQL_ADAPTERS,
+  comparedExpression,
+  findColumn,
+  findTable,
+  indexServes,
+  type Comparison,
+  type Connector,
+  type SchemaSnapshot,
+  type TableInfo,
+} from "../connectors/index.js";
+import {
+  buildDatasetGraph,
+  fieldMatch,
+  parseReference,
+  primaryKeyOf,
+  type Dataset,
+  type Declaration,
+  type Finding,
+  type Severity,
+} from "../declaration/index.js";
 import { datasetTarget, legalExceptionOf, maskFits } from "../execution/index.js";
 
 /** Every rule of the live check. */
 export const LIVE_RULES = {
-  "live-system-unreachable": { severity: "error", article: "GDPR Art 12(3)", summary: "A system cannot be reached, so requests cannot be executed in it." },
-  "live-table-missing": { severity: "error", article: "GDPR Art 15, 17", summary: "A declared dataset does not exist in its system." },
-  "live-column-missing": { severity: "error", article: "GDPR Art 15, 17", summary: "A declared field is not a column of its table." },
-  "live-primary-key-mismatch": { severity: "error", article: "GDPR Art 17", summary: "The declared primary key is not the table's." },
-  "live-foreign-key-undeclared": { severity: "warning", article: "GDPR Art 17(1)", summary: "A foreign key in the database that the declaration does not declare, with what it means." },
-  "live-mask-null-not-null": { severity: "error", article: "GDPR Art 17(3)", summary: "Null masking on a NOT NULL column: an erasure that must keep the row would fail." },
-  "live-mask-misfit": { severity: "error", article: "GDPR Art 17(3)", summary: "A masking strategy that cannot write a value the column takes (type or length)." },
-  "live-identity-unindexed": { severity: "warning", article: "GDPR Art 12(3)", summary: "No index serves the way an identity field is matched: every request reads the whole table." },
-  "live-column-undeclared": { severity: "warning", article: "GDPR Art 15(1), 30(1)(c)", summary: "A column of a personal dataset that the declaration does not mention." },
-  "live-not-checked": { severity: "info", article: "GDPR Art 30(1)", summary: "A system whose schema cannot be compared (no connector, or keys without a schema)." },
+  "live-system-unreachable": {
+    severity: "error",
+    article: "GDPR Art 12(3)",
+    summary: "A system cannot be reached, so requests cannot be executed in it.",
+  },
+  "live-table-missing": {
+    severity: "error",
+    article: "GDPR Art 15, 17",
+    summary: "A declared dataset does not exist in its system.",
+  },
+  "live-column-missing": {
+    severity: "error",
+    article: "GDPR Art 15, 17",
+    summary: "A declared field is not a column of its table.",
+  },
+  "live-primary-key-mismatch": {
+    severity: "error",
+    article: "GDPR Art 17",
+    summary: "The declared primary key is not the table's.",
+  },
+  "live-foreign-key-undeclared": {
+    severity: "warning",
+    article: "GDPR Art 17(1)",
+    summary: "A foreign key in the database that the declaration does not declare, with what it means.",
+  },
+  "live-mask-null-not-null": {
+    severity: "error",
+    article: "GDPR Art 17(3)",
+    summary: "Null masking on a NOT NULL column: an erasure that must keep the row would fail.",
+  },
+  "live-mask-misfit": {
+    severity: "error",
+    article: "GDPR Art 17(3)",
+    summary: "A masking strategy that cannot write a value the column takes (type or length).",
+  },
+  "live-identity-unindexed": {
+    severity: "warning",
+    article: "GDPR Art 12(3)",
+    summary: "No index serves the way an identity field is matched: every request reads the whole table.",
+  },
+  "live-column-undeclared": {
+    severity: "warning",
+    article: "GDPR Art 15(1), 30(1)(c)",
+    summary: "A column of a personal dataset that the declaration does not mention.",
+  },
+  "live-not-checked": {
+    severity: "info",
+    article: "GDPR Art 30(1)",
+    summary: "A system whose schema cannot be compared (no connector, or keys without a schema).",
+  },
 } as const satisfies Record<string, { severity: Severity; article: string; summary: string }>;
 
 export type LiveRuleId = keyof typeof LIVE_RULES;
@@ -52,14 +112,19 @@ export async function checkLive(decl: Declaration, options: LiveCheckOptions = {
   for (const [sid, sys] of Object.entries(decl.systems)) {
     const datasets = Object.entries(sys.datasets);
     if (!sys.connector || sys.connector.engine === "manual") {
-      if (datasets.length) add("live-not-checked", ["systems", sid], `${sys.name} has no connector: its schema is not checked`);
+      if (datasets.length)
+        add("live-not-checked", ["systems", sid], `${sys.name} has no connector: its schema is not checked`);
       continue;
     }
     options.onSystem?.(sid, sys.connector.engine, datasets.length);
     let connector: Connector | undefined;
     let snapshot: SchemaSnapshot;
     try {
-      connector = options.connect ? options.connect(sid) : createConnector(sid, sys.connector, options.env ?? process.env, options.cwd ?? process.cwd(), { readOnly: true });
+      connector = options.connect
+        ? options.connect(sid)
+        : createConnector(sid, sys.connector, options.env ?? process.env, options.cwd ?? process.cwd(), {
+            readOnly: true,
+          });
       if (!connector) continue;
       await connector.ping();
       snapshot = await connector.introspect(datasets.map(([did, ds]) => nameOf(did, ds)));
@@ -74,11 +139,25 @@ export async function checkLive(decl: Declaration, options: LiveCheckOptions = {
         const base = ["systems", sid, "datasets", did];
         const table = findTable(snapshot, nameOf(did, ds));
         if (!table) {
-          if (connector.engine === "redis") add("live-not-checked", base, `no key of ${sid} matches ${nameOf(did, ds)} yet: its fields are not checked`);
-          else add("live-table-missing", base, `${sid} has no ${connector.capabilities.tabular ? "table" : "file"} ${nameOf(did, ds)}`);
+          if (connector.engine === "redis")
+            add(
+              "live-not-checked",
+              base,
+              `no key of ${sid} matches ${nameOf(did, ds)} yet: its fields are not checked`,
+            );
+          else
+            add(
+              "live-table-missing",
+              base,
+              `${sid} has no ${connector.capabilities.tabular ? "table" : "file"} ${nameOf(did, ds)}`,
+            );
           continue;
         }
-        checkDataset(decl, sid, did, ds, table, { add, adapter: connector.capabilities.tabular ? adapter : undefined, mayStay: mayStay.has(`${sid}.${did}`) });
+        checkDataset(decl, sid, did, ds, table, {
+          add,
+          adapter: connector.capabilities.tabular ? adapter : undefined,
+          mayStay: mayStay.has(`${sid}.${did}`),
+        });
       }
     } finally {
       await connector.close().catch(() => {});
@@ -130,7 +209,11 @@ function checkDataset(
   did: string,
   ds: Dataset,
   table: TableInfo,
-  ctx: { add: (rule: LiveRuleId, path: (string | number)[], message: string) => void; adapter?: (typeof SQL_ADAPTERS)[string]; mayStay: boolean },
+  ctx: {
+    add: (rule: LiveRuleId, path: (string | number)[], message: string) => void;
+    adapter?: (typeof SQL_ADAPTERS)[string];
+    mayStay: boolean;
+  },
 ): void {
   const base = ["systems", sid, "datasets", did];
   const { add, adapter } = ctx;
@@ -139,15 +222,26 @@ function checkDataset(
     const col = findColumn(table, fname);
     // Redis keys and log lines may lack a field; only tables promise their columns.
     if (!col) {
-      if (tabular || ds.format === "csv") add("live-column-missing", [...base, "fields", fname], `${table.name} has no column ${fname}${table.columns.length ? ` (it has ${table.columns.map((c) => c.name).join(", ")})` : ""}`);
+      if (tabular || ds.format === "csv")
+        add(
+          "live-column-missing",
+          [...base, "fields", fname],
+          `${table.name} has no column ${fname}${table.columns.length ? ` (it has ${table.columns.map((c) => c.name).join(", ")})` : ""}`,
+        );
       continue;
     }
     if (!tabular) continue;
     if (f.identity && adapter) {
-      const compare: Comparison = { exact: "exact", case_insensitive: "fold", phone: "digits" }[fieldMatch(f)] as Comparison;
+      const compare: Comparison = { exact: "exact", case_insensitive: "fold", phone: "digits" }[
+        fieldMatch(f)
+      ] as Comparison;
       if (!indexServes(adapter, table, col.name, compare)) {
         const expr = comparedExpression(adapter, col.name, compare === "fold" && col.foldsCase ? "exact" : compare);
-        add("live-identity-unindexed", [...base, "fields", fname, "identity"], `no index of ${table.name} serves ${fname} matched ${fieldMatch(f).replace("_", "-")}: every request reads the whole table; add an index on ${expr}`);
+        add(
+          "live-identity-unindexed",
+          [...base, "fields", fname, "identity"],
+          `no index of ${table.name} serves ${fname} matched ${fieldMatch(f).replace("_", "-")}: every request reads the whole table; add an index on ${expr}`,
+        );
       }
     }
     if (ctx.mayStay && f.category && !f.primaryKey && !f.references && f.masking !== "delete_row") {
@@ -155,23 +249,35 @@ function checkDataset(
       const misfit = maskFits(strategy, col, f.maskValue);
       if (misfit) {
         const path = [...base, "fields", fname, f.masking ? "masking" : "category"];
-        if (strategy === "null" && !col.nullable) add("live-mask-null-not-null", path, `${table.name}.${fname} is NOT NULL, and its masking is ${f.masking ? "null" : "null by default"}: an erasure that must keep the row would fail; set masking (fixed with maskValue, hmac, …)`);
+        if (strategy === "null" && !col.nullable)
+          add(
+            "live-mask-null-not-null",
+            path,
+            `${table.name}.${fname} is NOT NULL, and its masking is ${f.masking ? "null" : "null by default"}: an erasure that must keep the row would fail; set masking (fixed with maskValue, hmac, …)`,
+          );
         else add("live-mask-misfit", path, `${table.name}.${fname} (${col.dbType}): ${misfit}`);
       }
     }
   }
   if (!tabular) return;
   const declaredPk = primaryKeyOf(ds);
-  const pkEqual = declaredPk.length === table.primaryKey.length && declaredPk.every((p) => table.primaryKey.some((q) => same(p, q)));
+  const pkEqual =
+    declaredPk.length === table.primaryKey.length && declaredPk.every((p) => table.primaryKey.some((q) => same(p, q)));
   if (!pkEqual && (declaredPk.length || table.primaryKey.length)) {
-    add("live-primary-key-mismatch", base, `${table.name}'s primary key is (${table.primaryKey.join(", ") || "none"}); the declaration says (${declaredPk.join(", ") || "none"})`);
+    add(
+      "live-primary-key-mismatch",
+      base,
+      `${table.name}'s primary key is (${table.primaryKey.join(", ") || "none"}); the declaration says (${declaredPk.join(", ") || "none"})`,
+    );
   }
   for (const fk of table.foreignKeys) {
-    const declared = fk.columns.length === 1 && Object.entries(ds.fields).some(([fname, f]) => {
-      if (!same(fname, fk.columns[0]) || !f.references) return false;
-      const target = referenceTarget(decl, sid, f.references);
-      return !!target && same(target.name, fk.table) && same(target.field, fk.refColumns[0] ?? "");
-    });
+    const declared =
+      fk.columns.length === 1 &&
+      Object.entries(ds.fields).some(([fname, f]) => {
+        if (!same(fname, fk.columns[0]) || !f.references) return false;
+        const target = referenceTarget(decl, sid, f.references);
+        return !!target && same(target.name, fk.table) && same(target.field, fk.refColumns[0] ?? "");
+      });
     if (declared) continue;
     const field = fk.columns.length === 1 ? Object.keys(ds.fields).find((n) => same(n, fk.columns[0])) : undefined;
     add(
@@ -183,7 +289,12 @@ function checkDataset(
   const personal = Object.values(ds.fields).some((f) => f.category || f.identity);
   if (personal) {
     for (const col of table.columns) {
-      if (!Object.keys(ds.fields).some((n) => same(n, col.name))) add("live-column-undeclared", [...base, "fields"], `${table.name}.${col.name} (${col.dbType}) holds data of a personal dataset and is not declared: say what it is (category), or mark it personal: false`);
+      if (!Object.keys(ds.fields).some((n) => same(n, col.name)))
+        add(
+          "live-column-undeclared",
+          [...base, "fields"],
+          `${table.name}.${col.name} (${col.dbType}) holds data of a personal dataset and is not declared: say what it is (category), or mark it personal: false`,
+        );
     }
   }
 }

@@ -13,11 +13,32 @@ import { detect, ENTITY_CATEGORY, maskValue, phoneRegions, type EntityType } fro
 
 /** Every rule of the scan. */
 export const SCAN_RULES = {
-  "scan-undeclared": { severity: "warning", article: "GDPR Art 30(1)(c), 15, 17", summary: "Personal data in a table, column, key or file the declaration does not mention: no request or retention rule reaches it." },
-  "scan-category-mismatch": { severity: "warning", article: "GDPR Art 30(1)(c)", summary: "A declared field holds data of another category than the declaration says." },
-  "scan-identity-candidate": { severity: "info", article: "GDPR Art 15, 17", summary: "A field of emails or phone numbers that is not marked as an identity: requests do not find people by it." },
-  "scan-unreachable": { severity: "warning", article: "GDPR Art 17", summary: "A table of personal data with no identity column and no reference to one: erasure cannot reach its rows." },
-  "scan-system-unreachable": { severity: "error", article: "GDPR Art 30(1)", summary: "A system that could not be scanned: nothing is known of what it holds." },
+  "scan-undeclared": {
+    severity: "warning",
+    article: "GDPR Art 30(1)(c), 15, 17",
+    summary:
+      "Personal data in a table, column, key or file the declaration does not mention: no request or retention rule reaches it.",
+  },
+  "scan-category-mismatch": {
+    severity: "warning",
+    article: "GDPR Art 30(1)(c)",
+    summary: "A declared field holds data of another category than the declaration says.",
+  },
+  "scan-identity-candidate": {
+    severity: "info",
+    article: "GDPR Art 15, 17",
+    summary: "A field of emails or phone numbers that is not marked as an identity: requests do not find people by it.",
+  },
+  "scan-unreachable": {
+    severity: "warning",
+    article: "GDPR Art 17",
+    summary: "A table of personal data with no identity column and no reference to one: erasure cannot reach its rows.",
+  },
+  "scan-system-unreachable": {
+    severity: "error",
+    article: "GDPR Art 30(1)",
+    summary: "A system that could not be scanned: nothing is known of what it holds.",
+  },
 } as const satisfies Record<string, { severity: Severity; article: string; summary: string }>;
 
 export type ScanRuleId = keyof typeof SCAN_RULES;
@@ -25,17 +46,29 @@ export type ScanRuleId = keyof typeof SCAN_RULES;
 /** Words of column names, in the languages the banner speaks, that say what a column holds. */
 const NAME_HINTS: readonly [EntityType, RegExp][] = [
   ["email", /(^|_)(e_?mail|mail|email_?address|correo|courriel|epost|e_post)(_|$)/i],
-  ["phone", /(^|_)(phone|tel|telephone|telefon|telefono|teléfono|téléphone|mobile|mobil|cell|handy|msisdn|fax|gsm)(_|$|\d)/i],
+  [
+    "phone",
+    /(^|_)(phone|tel|telephone|telefon|telefono|teléfono|téléphone|mobile|mobil|cell|handy|msisdn|fax|gsm)(_|$|\d)/i,
+  ],
   ["ip", /(^|_)(ip|ip_?addr(ess)?|remote_addr|client_ip|ipv4|ipv6)(_|$)/i],
   ["card", /(^|_)(card|card_?number|cc_?number|pan|credit_?card)(_|$)/i],
   ["iban", /(^|_)(iban|bank_?account)(_|$)/i],
   ["ssn", /(^|_)(ssn|social_?security)(_|$)/i],
   ["nino", /(^|_)(nino|national_?insurance)(_|$)/i],
   ["national_id", /(^|_)(personnummer|dni|nie|nir|cpf|bsn|sin|steuer_?id|tax_?id|national_?id)(_|$)/i],
-  ["dob", /(^|_)(dob|birth|birthday|birth_?date|date_?of_?birth|geburtsdatum|geburtstag|fecha_?nacimiento|naissance|nascita)(_|$)/i],
+  [
+    "dob",
+    /(^|_)(dob|birth|birthday|birth_?date|date_?of_?birth|geburtsdatum|geburtstag|fecha_?nacimiento|naissance|nascita)(_|$)/i,
+  ],
   ["geo", /(^|_)(lat|lng|lon|latitude|longitude|geo|coords?|gps)(_|$)/i],
-  ["name", /(^|_)(name|first_?name|last_?name|full_?name|surname|given_?name|vorname|nachname|nom|prenom|prénom|nombre|apellidos?|cognome|voornaam|achternaam|fornamn|efternamn)(_|$)/i],
-  ["address", /(^|_)(address|addr|street|strasse|straße|adresse|direccion|dirección|indirizzo|adres|postcode|zip|postal_?code|plz)(_|$)/i],
+  [
+    "name",
+    /(^|_)(name|first_?name|last_?name|full_?name|surname|given_?name|vorname|nachname|nom|prenom|prénom|nombre|apellidos?|cognome|voornaam|achternaam|fornamn|efternamn)(_|$)/i,
+  ],
+  [
+    "address",
+    /(^|_)(address|addr|street|strasse|straße|adresse|direccion|dirección|indirizzo|adres|postcode|zip|postal_?code|plz)(_|$)/i,
+  ],
 ];
 
 /** What a column holds, as far as a sample shows. */
@@ -100,7 +133,9 @@ const TEXT_COLUMNS = new Set(["(line)"]);
  * ```
  */
 export function classifyColumn(column: string, values: readonly unknown[], regions: readonly string[]): ColumnClass[] {
-  const texts = values.filter((v) => v !== null && v !== undefined && String(v).trim() !== "").map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)).slice(0, 4000));
+  const texts = values
+    .filter((v) => v !== null && v !== undefined && String(v).trim() !== "")
+    .map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)).slice(0, 4000));
   const hint = NAME_HINTS.find(([, re]) => re.test(column))?.[0];
   const found = new Map<EntityType, { values: number; confidence: number; evidence: string; example: string }>();
   for (const t of texts) {
@@ -108,7 +143,12 @@ export function classifyColumn(column: string, values: readonly unknown[], regio
     for (const d of detect(t, { regions })) {
       if (seen.has(d.type)) continue;
       seen.add(d.type);
-      const f = found.get(d.type) ?? { values: 0, confidence: 0, evidence: d.evidence, example: maskValue(d.type, t.slice(d.start, d.end)) };
+      const f = found.get(d.type) ?? {
+        values: 0,
+        confidence: 0,
+        evidence: d.evidence,
+        example: maskValue(d.type, t.slice(d.start, d.end)),
+      };
       f.values++;
       if (d.confidence > f.confidence) {
         f.confidence = d.confidence;
@@ -124,13 +164,28 @@ export function classifyColumn(column: string, values: readonly unknown[], regio
     const share = n ? f.values / n : 0;
     const named = hint === type;
     // A column of one kind holds it in most values; free text (notes, log lines) in some.
-    const enough = text ? f.values >= 1 && (f.confidence >= 0.9 || f.values >= 3) : share >= 0.5 || (named && share >= 0.1) || (share >= 0.2 && f.confidence >= 0.95);
+    const enough = text
+      ? f.values >= 1 && (f.confidence >= 0.9 || f.values >= 3)
+      : share >= 0.5 || (named && share >= 0.1) || (share >= 0.2 && f.confidence >= 0.95);
     if (!enough) continue;
     const confidence = Math.min(0.99, (text ? f.confidence : f.confidence * (0.5 + 0.5 * share)) + (named ? 0.05 : 0));
-    const evidence = [`${Math.round(share * 100)} % of ${n} sampled values: ${f.evidence}`, ...(named ? [`the name ${column}`] : [])];
-    out.push({ column, type, category: ENTITY_CATEGORY[type], confidence: Number(confidence.toFixed(2)), share: Number(share.toFixed(3)), sampled: n, evidence, example: f.example });
+    const evidence = [
+      `${Math.round(share * 100)} % of ${n} sampled values: ${f.evidence}`,
+      ...(named ? [`the name ${column}`] : []),
+    ];
+    out.push({
+      column,
+      type,
+      category: ENTITY_CATEGORY[type],
+      confidence: Number(confidence.toFixed(2)),
+      share: Number(share.toFixed(3)),
+      sampled: n,
+      evidence,
+      example: f.example,
+    });
   }
-  // Names, addresses, dates of birth and coordinates: the detectors are weak on a bare value, the column's name is strong.
+  // Names, addresses, dates of birth and coordinates: the detectors are weak on a bare value, the column's name is
+  // strong.
   if (hint && !out.some((c) => c.type === hint) && n) {
     const plausible: Partial<Record<EntityType, (s: string) => boolean>> = {
       name: (s) => /^\p{L}[\p{L}'’. -]{1,80}$/u.test(s),
@@ -140,7 +195,17 @@ export function classifyColumn(column: string, values: readonly unknown[], regio
     };
     const test = plausible[hint];
     const share = test ? texts.filter(test).length / n : 0;
-    if (share >= 0.8) out.push({ column, type: hint, category: ENTITY_CATEGORY[hint], confidence: Number((0.7 + 0.2 * share).toFixed(2)), share: Number(share.toFixed(3)), sampled: n, evidence: [`the name ${column}`, `${Math.round(share * 100)} % of ${n} sampled values have the shape`], example: maskValue(hint, texts.find(test!)!) });
+    if (share >= 0.8)
+      out.push({
+        column,
+        type: hint,
+        category: ENTITY_CATEGORY[hint],
+        confidence: Number((0.7 + 0.2 * share).toFixed(2)),
+        share: Number(share.toFixed(3)),
+        sampled: n,
+        evidence: [`the name ${column}`, `${Math.round(share * 100)} % of ${n} sampled values have the shape`],
+        example: maskValue(hint, texts.find(test!)!),
+      });
   }
   return out.sort((a, b) => b.confidence - a.confidence);
 }
@@ -148,15 +213,29 @@ export function classifyColumn(column: string, values: readonly unknown[], regio
 const fold = (s: string) => s.toLowerCase();
 const shapeOf = (pattern: string) => pattern.replace(/\{[^}]*\}/g, "{}");
 /** A declared key pattern as a test of a key (`session:{token}` matches `session:abc`). */
-const patternRegex = (pattern: string) => new RegExp(`^${pattern.split(/\{[^}]*\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^:]+")}$`);
+const patternRegex = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .split(/\{[^}]*\}/)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^:]+")}$`,
+  );
 
 /** The declared dataset a table, key pattern or file is, by its name in the engine. */
 function declaredDataset(decl: Declaration, system: string, table: string): string | undefined {
   for (const [did, ds] of Object.entries(decl.systems[system]?.datasets ?? {})) {
     const name = datasetTarget(did, ds).name;
-    if (fold(name) === fold(table) || (ds.keyPattern && (shapeOf(ds.keyPattern) === shapeOf(table) || patternRegex(ds.keyPattern).test(table)))) return did;
+    if (
+      fold(name) === fold(table) ||
+      (ds.keyPattern && (shapeOf(ds.keyPattern) === shapeOf(table) || patternRegex(ds.keyPattern).test(table)))
+    )
+      return did;
     // a rotated copy of a declared log
-    if ((ds.path ?? ds.name) && (table.startsWith(`${ds.path ?? ds.name}.`) || table.startsWith(`${ds.path ?? ds.name}-`))) return did;
+    if (
+      (ds.path ?? ds.name) &&
+      (table.startsWith(`${ds.path ?? ds.name}.`) || table.startsWith(`${ds.path ?? ds.name}-`))
+    )
+      return did;
   }
   return undefined;
 }
@@ -178,7 +257,10 @@ const FITS: Readonly<Record<EntityType, readonly string[]>> = {
   name: ["user.name", "user.financial.billing", "user.account.username", "user.organization.name"],
   address: ["user.contact.address", "user.financial.billing_address", "user.location"],
 };
-const fits = (type: EntityType, category: string) => FITS[type].some((c) => category === c || category.startsWith(`${c}.`) || (c.endsWith("billing") && category.startsWith(c)));
+const fits = (type: EntityType, category: string) =>
+  FITS[type].some(
+    (c) => category === c || category.startsWith(`${c}.`) || (c.endsWith("billing") && category.startsWith(c)),
+  );
 
 /**
  * Scans the systems of a declaration and compares what they hold with what it says.
@@ -193,7 +275,15 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
   const result: ScanResult = { tables: [], findings: [], skipped: [], notRead: [] };
   const add = (rule: ScanRuleId, subject: string, path: (string | number)[], message: string, fragment?: string) => {
     const r = SCAN_RULES[rule];
-    result.findings.push({ rule, subject, severity: r.severity, article: r.article, message, path, ...(fragment ? { fragment } : {}) });
+    result.findings.push({
+      rule,
+      subject,
+      severity: r.severity,
+      article: r.article,
+      message,
+      path,
+      ...(fragment ? { fragment } : {}),
+    });
   };
   for (const [sid, sys] of Object.entries(decl.systems)) {
     if (options.system && sid !== options.system) continue;
@@ -203,7 +293,11 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
     }
     let connector: Connector | undefined;
     try {
-      connector = options.connect ? options.connect(sid) : createConnector(sid, sys.connector, options.env ?? process.env, options.cwd ?? process.cwd(), { readOnly: true });
+      connector = options.connect
+        ? options.connect(sid)
+        : createConnector(sid, sys.connector, options.env ?? process.env, options.cwd ?? process.cwd(), {
+            readOnly: true,
+          });
       if (!connector?.sample) {
         result.skipped.push({ system: sid, reason: `the ${sys.connector.engine} connector cannot sample` });
         continue;
@@ -220,9 +314,22 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
           result.notRead.push({ system: sid, table: info.name, reason: method });
           continue;
         }
-        const columns = columnsOf(info, rows).flatMap((c) => classifyColumn(c, rows.map((r) => r[c]), regions));
+        const columns = columnsOf(info, rows).flatMap((c) =>
+          classifyColumn(
+            c,
+            rows.map((r) => r[c]),
+            regions,
+          ),
+        );
         const dataset = declaredDataset(decl, sid, info.name);
-        const t: ScannedTable = { system: sid, table: info.name, ...(dataset ? { dataset } : {}), method, sampled: rows.length, columns };
+        const t: ScannedTable = {
+          system: sid,
+          table: info.name,
+          ...(dataset ? { dataset } : {}),
+          method,
+          sampled: rows.length,
+          columns,
+        };
         result.tables.push(t);
         scanned.push({ info, t });
       }
@@ -244,7 +351,8 @@ function columnsOf(info: TableInfo, rows: readonly Row[]): string[] {
   return [...cols];
 }
 
-const describe = (c: ColumnClass) => `${c.column}: ${c.type} (${c.category}, ${Math.round(c.share * 100)} % of ${c.sampled} sampled, confidence ${c.confidence}${c.example ? `, e.g. ${c.example}` : ""})`;
+const describe = (c: ColumnClass) =>
+  `${c.column}: ${c.type} (${c.category}, ${Math.round(c.share * 100)} % of ${c.sampled} sampled, confidence ${c.confidence}${c.example ? `, e.g. ${c.example}` : ""})`;
 
 function compare(
   decl: Declaration,
@@ -257,16 +365,38 @@ function compare(
   if (!t.columns.length) return;
   // One finding per column of one kind: the strongest type it holds.
   const best = new Map<string, ColumnClass>();
-  for (const c of t.columns) if (!best.has(c.column) || best.get(c.column)!.confidence < c.confidence) best.set(c.column, c);
+  for (const c of t.columns)
+    if (!best.has(c.column) || best.get(c.column)!.confidence < c.confidence) best.set(c.column, c);
   const cols = [...best.values()];
   if (!t.dataset) {
     const fragment = datasetFragment(decl, sid, info, cols, all);
-    const reachable = cols.some((c) => IDENTITY_OF[c.type]) || info.foreignKeys.some((fk) => fk.columns.length === 1 && all.some((o) => fold(o.info.name) === fold(fk.table) && (o.t.dataset || o.t.columns.length)));
+    const reachable =
+      cols.some((c) => IDENTITY_OF[c.type]) ||
+      info.foreignKeys.some(
+        (fk) =>
+          fk.columns.length === 1 &&
+          all.some((o) => fold(o.info.name) === fold(fk.table) && (o.t.dataset || o.t.columns.length)),
+      );
     const engine = decl.systems[sid].connector?.engine;
     const what = engine === "redis" ? "key pattern" : engine === "files" ? "file" : "table";
-    const kinds = cols.map((c) => `${c.column}=${c.category}`).sort().join(",");
-    add("scan-undeclared", `${sid}:${t.table}:${kinds}`, ["systems", sid, "datasets"], `${sid}: the ${what} ${t.table} holds personal data the declaration does not mention — ${cols.map(describe).join("; ")}`, fragment);
-    if (!reachable && what === "table") add("scan-unreachable", `${sid}:${t.table}`, ["systems", sid, "datasets"], `${sid}.${t.table} holds personal data and has no identity column and no reference to a table that has one: erasure cannot reach its rows; declare how its rows belong to a person`);
+    const kinds = cols
+      .map((c) => `${c.column}=${c.category}`)
+      .sort()
+      .join(",");
+    add(
+      "scan-undeclared",
+      `${sid}:${t.table}:${kinds}`,
+      ["systems", sid, "datasets"],
+      `${sid}: the ${what} ${t.table} holds personal data the declaration does not mention — ${cols.map(describe).join("; ")}`,
+      fragment,
+    );
+    if (!reachable && what === "table")
+      add(
+        "scan-unreachable",
+        `${sid}:${t.table}`,
+        ["systems", sid, "datasets"],
+        `${sid}.${t.table} holds personal data and has no identity column and no reference to a table that has one: erasure cannot reach its rows; declare how its rows belong to a person`,
+      );
     return;
   }
   const ds: Dataset = decl.systems[sid].datasets[t.dataset];
@@ -281,15 +411,39 @@ function compare(
     }
     const f = ds.fields[fname];
     if (f.personal === false || (f.category && !fits(c.type, f.category) && c.confidence >= 0.8)) {
-      add("scan-category-mismatch", `${sid}:${t.dataset}.${fname}:${c.category}`, [...base, "fields", fname, f.personal === false ? "personal" : "category"], `${sid}.${t.table}.${fname} is declared ${f.personal === false ? "not personal" : f.category}, and holds ${c.type} (${c.category}): ${Math.round(c.share * 100)} % of ${c.sampled} sampled values${c.example ? `, e.g. ${c.example}` : ""}`);
+      add(
+        "scan-category-mismatch",
+        `${sid}:${t.dataset}.${fname}:${c.category}`,
+        [...base, "fields", fname, f.personal === false ? "personal" : "category"],
+        `${sid}.${t.table}.${fname} is declared ${f.personal === false ? "not personal" : f.category}, and holds ${c.type} (${c.category}): ${Math.round(c.share * 100)} % of ${c.sampled} sampled values${c.example ? `, e.g. ${c.example}` : ""}`,
+      );
     }
     if (IDENTITY_OF[c.type] && !f.identity && c.share >= 0.8) {
-      add("scan-identity-candidate", `${sid}:${t.dataset}.${fname}`, [...base, "fields", fname], `${sid}.${t.table}.${fname} holds ${c.type === "email" ? "email addresses" : "phone numbers"} (${Math.round(c.share * 100)} % of ${c.sampled} sampled) and is not an identity: requests do not find people by it; add identity: ${IDENTITY_OF[c.type]}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields: { [fname]: { ...f, identity: IDENTITY_OF[c.type] } } } } } } }));
+      add(
+        "scan-identity-candidate",
+        `${sid}:${t.dataset}.${fname}`,
+        [...base, "fields", fname],
+        `${sid}.${t.table}.${fname} holds ${c.type === "email" ? "email addresses" : "phone numbers"} (${Math.round(c.share * 100)} % of ${c.sampled} sampled) and is not an identity: requests do not find people by it; add identity: ${IDENTITY_OF[c.type]}`,
+        stringify({
+          systems: {
+            [sid]: { datasets: { [t.dataset]: { fields: { [fname]: { ...f, identity: IDENTITY_OF[c.type] } } } } },
+          },
+        }),
+      );
     }
   }
   if (undeclared.length) {
     const fields = Object.fromEntries(undeclared.map((c) => [c.column, fieldFor(c)]));
-    add("scan-undeclared", `${sid}:${t.dataset}:${undeclared.map((c) => `${c.column}=${c.category}`).sort().join(",")}`, [...base, "fields"], `${sid}.${t.table} has personal data in columns the declaration does not mention — ${undeclared.map(describe).join("; ")}`, stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields } } } } }));
+    add(
+      "scan-undeclared",
+      `${sid}:${t.dataset}:${undeclared
+        .map((c) => `${c.column}=${c.category}`)
+        .sort()
+        .join(",")}`,
+      [...base, "fields"],
+      `${sid}.${t.table} has personal data in columns the declaration does not mention — ${undeclared.map(describe).join("; ")}`,
+      stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields } } } } }),
+    );
   }
 }
 
@@ -297,20 +451,46 @@ function fieldFor(c: ColumnClass): Record<string, unknown> {
   return { category: c.category, ...(IDENTITY_OF[c.type] ? { identity: IDENTITY_OF[c.type] } : {}) };
 }
 
-/** The dataset a table would be declared as: its personal columns, its key, and its references as the schema has them. */
-function datasetFragment(decl: Declaration, sid: string, info: TableInfo, cols: readonly ColumnClass[], all: readonly { info: TableInfo; t: ScannedTable }[]): string {
+/**
+ * The dataset a table would be declared as: its personal columns, its key, and its references as the schema has them.
+ */
+function datasetFragment(
+  decl: Declaration,
+  sid: string,
+  info: TableInfo,
+  cols: readonly ColumnClass[],
+  all: readonly { info: TableInfo; t: ScannedTable }[],
+): string {
   const fields: Record<string, Record<string, unknown>> = {};
   for (const k of info.primaryKey) fields[k] = { primaryKey: true };
   for (const fk of info.foreignKeys) {
     if (fk.columns.length !== 1) continue;
     const target = all.find((o) => fold(o.info.name) === fold(fk.table));
     const targetId = target?.t.dataset ?? fk.table;
-    fields[fk.columns[0]] = { ...(fields[fk.columns[0]] ?? {}), references: `${targetId}.${fk.refColumns[0]}`, relation: "owner" };
+    fields[fk.columns[0]] = {
+      ...(fields[fk.columns[0]] ?? {}),
+      references: `${targetId}.${fk.refColumns[0]}`,
+      relation: "owner",
+    };
   }
-  for (const c of cols) if (c.column !== "(key)" && c.column !== "(line)") fields[c.column] = { ...(fields[c.column] ?? {}), ...fieldFor(c) };
-  const id = info.name.replace(/[^A-Za-z0-9_]/g, "_").replace(/^[^a-z_]/, "_$&").toLowerCase();
+  for (const c of cols)
+    if (c.column !== "(key)" && c.column !== "(line)")
+      fields[c.column] = { ...(fields[c.column] ?? {}), ...fieldFor(c) };
+  const id = info.name
+    .replace(/[^A-Za-z0-9_]/g, "_")
+    .replace(/^[^a-z_]/, "_$&")
+    .toLowerCase();
   const engine = decl.systems[sid].connector?.engine;
-  const dataset: Record<string, unknown> = { ...(id !== info.name ? (engine === "redis" ? { keyPattern: info.name, type: "hash" } : engine === "files" ? { path: info.name, format: /\.csv$/i.test(info.name) ? "csv" : "jsonl" } : { name: info.name }) : {}), fields };
+  const dataset: Record<string, unknown> = {
+    ...(id !== info.name
+      ? engine === "redis"
+        ? { keyPattern: info.name, type: "hash" }
+        : engine === "files"
+          ? { path: info.name, format: /\.csv$/i.test(info.name) ? "csv" : "jsonl" }
+          : { name: info.name }
+      : {}),
+    fields,
+  };
   const categories = [...new Set(cols.map((c) => c.category))];
   return `# ${categories.join(", ")}: add to the purposes this data serves\n${stringify({ systems: { [sid]: { datasets: { [id]: dataset } } } })}`;
 }

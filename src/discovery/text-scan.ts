@@ -60,7 +60,12 @@ export interface TextScanOptions extends DetectOptions {
  * r.entities // [{ type: "email", count: 12, example: "a***@e***.net", … }]
  * ```
  */
-export async function scanStream(input: Readable, name: string, options: TextScanOptions = {}, total = 0): Promise<TextScan> {
+export async function scanStream(
+  input: Readable,
+  name: string,
+  options: TextScanOptions = {},
+  total = 0,
+): Promise<TextScan> {
   const tallies = new Map<EntityType, EntityTally>();
   const started = performance.now();
   let bytes = 0;
@@ -81,7 +86,16 @@ export async function scanStream(input: Readable, name: string, options: TextSca
       for (const d of detect(line, options)) {
         let t = tallies.get(d.type);
         if (!t) {
-          t = { type: d.type, category: ENTITY_CATEGORY[d.type], count: 0, lines: 0, confidence: 0, evidence: "", example: maskValue(d.type, line.slice(d.start, d.end)), line: lines };
+          t = {
+            type: d.type,
+            category: ENTITY_CATEGORY[d.type],
+            count: 0,
+            lines: 0,
+            confidence: 0,
+            evidence: "",
+            example: maskValue(d.type, line.slice(d.start, d.end)),
+            line: lines,
+          };
           tallies.set(d.type, t);
         }
         t.count++;
@@ -96,14 +110,24 @@ export async function scanStream(input: Readable, name: string, options: TextSca
       }
       if (options.onProgress && lines % 2000 === 0 && performance.now() - lastReport > 250) {
         lastReport = performance.now();
-        options.onProgress({ name, bytes, total, mbPerSecond: bytes / 1e6 / Math.max((performance.now() - started) / 1000, 0.001) });
+        options.onProgress({
+          name,
+          bytes,
+          total,
+          mbPerSecond: bytes / 1e6 / Math.max((performance.now() - started) / 1000, 0.001),
+        });
       }
     }
   } finally {
     rl.close();
     input.destroy();
   }
-  options.onProgress?.({ name, bytes, total: truncated ? bytes : total || bytes, mbPerSecond: bytes / 1e6 / Math.max((performance.now() - started) / 1000, 0.001) });
+  options.onProgress?.({
+    name,
+    bytes,
+    total: truncated ? bytes : total || bytes,
+    mbPerSecond: bytes / 1e6 / Math.max((performance.now() - started) / 1000, 0.001),
+  });
   return { name, bytes, lines, truncated, entities: [...tallies.values()].sort((a, b) => b.count - a.count) };
 }
 
@@ -116,20 +140,34 @@ export async function scanFile(path: string, options: TextScanOptions = {}): Pro
     size = s.size;
   } catch (err) {
     if (err instanceof DiscoveryError) throw err;
-    throw new DiscoveryError("NOT_FOUND", `${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new DiscoveryError(
+      "NOT_FOUND",
+      `${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { cause: err },
+    );
   }
-  return scanStream(createReadStream(path, { highWaterMark: 1 << 20 }), path, options, options.byteBudget !== undefined ? Math.min(size, options.byteBudget) : size);
+  return scanStream(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    path,
+    options,
+    options.byteBudget !== undefined ? Math.min(size, options.byteBudget) : size,
+  );
 }
 
 /**
  * Copies a stream with every detection masked (`[email]`, `[phone]`), line by
  * line, so that logs can be cleaned before they are kept. Returns what it masked.
  */
-export async function redactStream(input: Readable, output: Writable, options: DetectOptions = {}): Promise<{ lines: number; masked: Partial<Record<EntityType, number>> }> {
+export async function redactStream(
+  input: Readable,
+  output: Writable,
+  options: DetectOptions = {},
+): Promise<{ lines: number; masked: Partial<Record<EntityType, number>> }> {
   const masked: Partial<Record<EntityType, number>> = {};
   let lines = 0;
   const rl = createInterface({ input, crlfDelay: Infinity });
-  const write = (s: string) => (output.write(s) ? Promise.resolve() : new Promise<void>((r) => output.once("drain", () => r())));
+  const write = (s: string) =>
+    output.write(s) ? Promise.resolve() : new Promise<void>((r) => output.once("drain", () => r()));
   for await (const line of rl) {
     lines++;
     const out = redactText(line, options, (t) => (masked[t] = (masked[t] ?? 0) + 1));

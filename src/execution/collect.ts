@@ -44,11 +44,17 @@ export const WEAK_IDENTITIES: ReadonlySet<string> = new Set(["ip_address"]);
 
 export interface FoundRow {
   row: Row;
-  /** The identity fields whose values matched one of the person's identities; empty when reached only through references. */
+  /**
+   * The identity fields whose values matched one of the person's identities; empty when reached only through
+   * references.
+   */
   matchedBy: string[];
   /** The row is the person's: matched, or reached from the person's rows through a dataset without identities. */
   own: boolean;
-  /** Reached only as a detail of the person's rows (their address): rows that hang off it are not followed, since others may share it. */
+  /**
+   * Reached only as a detail of the person's rows (their address): rows that hang off it are not followed, since others
+   * may share it.
+   */
   detail?: boolean;
 }
 
@@ -77,7 +83,10 @@ export interface SystemCollection {
   matched: Record<string, Record<string, number>>;
   searched: Record<string, DatasetSearch>;
   actors: ActorMention[];
-  /** Datasets of people (`subject`) where the identities matched more than one row: someone must confirm before anything is done. */
+  /**
+   * Datasets of people (`subject`) where the identities matched more than one row: someone must confirm before anything
+   * is done.
+   */
   ambiguous: { dataset: string; rows: number; keys: string[] }[];
   /** For exports: dataset → lookup field → key → the value shown for it (a film's title). */
   lookups: Record<string, Record<string, Record<string, unknown>>>;
@@ -119,7 +128,12 @@ export function rowKey(ds: Dataset, row: Row): string {
 /** The selector for a field that holds an identity, under the field's matching. */
 function identitySelector(field: string, mode: MatchMode, values: string[], region: string): FieldSelector {
   if (mode === "case_insensitive") return { field, values: values.map((v) => v.toLowerCase()), compare: "fold" };
-  if (mode === "phone") return { field, values: [...new Set(values.flatMap((v) => parsePhone(v, region)?.candidates ?? [v.replace(/\D/g, "")]))], compare: "digits" };
+  if (mode === "phone")
+    return {
+      field,
+      values: [...new Set(values.flatMap((v) => parsePhone(v, region)?.candidates ?? [v.replace(/\D/g, "")]))],
+      compare: "digits",
+    };
   return { field, values };
 }
 
@@ -128,7 +142,15 @@ function identitySelector(field: string, mode: MatchMode, values: string[], regi
  * `values`, matched the way the field matches, each with the value it matched.
  * The engine narrows (by case or digits); each hit is then confirmed exactly.
  */
-export async function findByIdentity(connector: Connector, did: string, ds: Dataset, field: string, mode: MatchMode, values: string[], region: string): Promise<{ row: Row; value: string }[]> {
+export async function findByIdentity(
+  connector: Connector,
+  did: string,
+  ds: Dataset,
+  field: string,
+  mode: MatchMode,
+  values: string[],
+  region: string,
+): Promise<{ row: Row; value: string }[]> {
   const out: { row: Row; value: string }[] = [];
   for (const row of await connector.find(datasetTarget(did, ds), identitySelector(field, mode, values, region))) {
     const value = values.find((x) => identityEquals(mode, row[field], x, region));
@@ -144,26 +166,43 @@ export async function findByIdentity(connector: Connector, did: string, ds: Data
  * const c = await collectSystem(decl, "shop", connector, { email: ["ada@example.com"] });
  * ```
  */
-/** Rows a collection starts from besides identities: a retention sweep's due rows, which are the rows of whoever they belong to. */
+/**
+ * Rows a collection starts from besides identities: a retention sweep's due rows, which are the rows of whoever they
+ * belong to.
+ */
 export interface CollectionSeeds {
   dataset: string;
   rows: Row[];
-  /** Rows reached down owner references from the seeds are theirs even where they hold identities (every row that belongs to a closed account). */
+  /**
+   * Rows reached down owner references from the seeds are theirs even where they hold identities (every row that
+   * belongs to a closed account).
+   */
   ownByReference?: boolean;
 }
 
-export async function collectSystem(decl: Declaration, system: string, connector: Connector, identities: Identities, seeds?: CollectionSeeds): Promise<SystemCollection> {
+export async function collectSystem(
+  decl: Declaration,
+  system: string,
+  connector: Connector,
+  identities: Identities,
+  seeds?: CollectionSeeds,
+): Promise<SystemCollection> {
   const sys = decl.systems[system];
   const graph = graphOf(decl);
   const entries = entryDatasets(graph);
   const region = decl.organization.country;
   const isEntry = (did: string) => entries.has(`${system}.${did}`);
   const found = new Map<string, Map<string, FoundRow>>();
-  const searched: Record<string, DatasetSearch> = Object.fromEntries(Object.keys(sys.datasets).map((d) => [d, { by: [] }]));
+  const searched: Record<string, DatasetSearch> = Object.fromEntries(
+    Object.keys(sys.datasets).map((d) => [d, { by: [] }]),
+  );
   const matched: Record<string, Record<string, number>> = {};
   const fresh: string[] = [];
 
-  /** Adds rows of a dataset: matched by an identity field, reached down an owner reference, or reached up a detail reference. */
+  /**
+   * Adds rows of a dataset: matched by an identity field, reached down an owner reference, or reached up a detail
+   * reference.
+   */
   const add = (did: string, rows: Row[], how: { matchedBy?: string; detail?: boolean } = {}) => {
     const ds = sys.datasets[did];
     let m = found.get(did);
@@ -171,7 +210,10 @@ export async function collectSystem(decl: Declaration, system: string, connector
     for (const row of rows) {
       const k = rowKey(ds, row);
       const prev = m.get(k);
-      const by = how.matchedBy && !prev?.matchedBy.includes(how.matchedBy) ? [...(prev?.matchedBy ?? []), how.matchedBy] : (prev?.matchedBy ?? []);
+      const by =
+        how.matchedBy && !prev?.matchedBy.includes(how.matchedBy)
+          ? [...(prev?.matchedBy ?? []), how.matchedBy]
+          : (prev?.matchedBy ?? []);
       const own = by.length > 0 || !isEntry(did) || (!!seeds?.ownByReference && !how.detail);
       // A row is a mere detail only as long as nothing else led to it.
       const detail = !!how.detail && (!prev || !!prev.detail) && !by.length;
@@ -194,19 +236,35 @@ export async function collectSystem(decl: Declaration, system: string, connector
       searched[did].by.push(`${fname} (${f.identity})`);
       const hits = await findByIdentity(connector, did, ds, fname, fieldMatch(f), values, region);
       hits.forEach((h) => count(f.identity!, h.value));
-      add(did, hits.map((h) => h.row), { matchedBy: fname });
+      add(
+        did,
+        hits.map((h) => h.row),
+        { matchedBy: fname },
+      );
     }
   }
   // 2. references into another system's identity: the child is searched by that identity's values
   for (const e of graph.edges.filter((x) => x.from.startsWith(`${system}.`))) {
     const type = identityReference(graph, e);
-    const values = type ? identities[type] ?? [] : [];
+    const values = type ? (identities[type] ?? []) : [];
     if (!type || !values.length) continue;
     const did = e.from.slice(system.length + 1);
     searched[did].by.push(`${e.fromField} → ${e.to}.${e.toField} (${type})`);
-    const hits = await findByIdentity(connector, did, sys.datasets[did], e.fromField, fieldMatch({ identity: type }), values, region);
+    const hits = await findByIdentity(
+      connector,
+      did,
+      sys.datasets[did],
+      e.fromField,
+      fieldMatch({ identity: type }),
+      values,
+      region,
+    );
     hits.forEach((h) => count(type, h.value));
-    add(did, hits.map((h) => h.row), { matchedBy: e.fromField });
+    add(
+      did,
+      hits.map((h) => h.row),
+      { matchedBy: e.fromField },
+    );
   }
   // Seeds: rows the collection is about, whoever they belong to.
   if (seeds) {
@@ -223,7 +281,8 @@ export async function collectSystem(decl: Declaration, system: string, connector
       // Nothing is followed down from a detail: other people's rows may hang off a shared address.
       const from = f.direction === "down" ? own.filter((r) => !r.detail) : own;
       // down: children whose key points at our rows; up: the detail rows our key points at
-      const [fromField, toField] = f.direction === "down" ? [f.edge.toField, f.edge.fromField] : [f.edge.fromField, f.edge.toField];
+      const [fromField, toField] =
+        f.direction === "down" ? [f.edge.toField, f.edge.fromField] : [f.edge.fromField, f.edge.toField];
       const seen = asked.get(`${f.edge.from}.${f.edge.fromField}`) ?? new Set<string>();
       asked.set(`${f.edge.from}.${f.edge.fromField}`, seen);
       const values: Value[] = [];
@@ -233,9 +292,15 @@ export async function collectSystem(decl: Declaration, system: string, connector
         seen.add(String(v));
         values.push(v as Value);
       }
-      const how = f.direction === "down" ? `${f.edge.fromField} → ${did}.${f.edge.toField}` : `${did}.${f.edge.fromField} → ${f.edge.toField}`;
+      const how =
+        f.direction === "down"
+          ? `${f.edge.fromField} → ${did}.${f.edge.toField}`
+          : `${did}.${f.edge.fromField} → ${f.edge.toField}`;
       if (!searched[next].by.includes(how)) searched[next].by.push(how);
-      if (values.length) add(next, await connector.find(datasetTarget(next, sys.datasets[next]), { field: toField, values }), { detail: f.direction === "up" });
+      if (values.length)
+        add(next, await connector.find(datasetTarget(next, sys.datasets[next]), { field: toField, values }), {
+          detail: f.direction === "up",
+        });
     }
   }
 
@@ -262,7 +327,8 @@ export async function collectSystem(decl: Declaration, system: string, connector
   for (const [did, rows] of Object.entries(datasets)) {
     const ds = sys.datasets[did];
     const mine = rows.filter((r) => r.matchedBy.length);
-    if (ds.subject && mine.length > 1) ambiguous.push({ dataset: did, rows: mine.length, keys: mine.map((r) => rowKey(ds, r.row)).sort() });
+    if (ds.subject && mine.length > 1)
+      ambiguous.push({ dataset: did, rows: mine.length, keys: mine.map((r) => rowKey(ds, r.row)).sort() });
   }
 
   // Rows naming the person as an actor (staff on a rental) are counted, never collected.
@@ -271,7 +337,14 @@ export async function collectSystem(decl: Declaration, system: string, connector
     if (e.relation !== "actor" || e.crossSystem || !e.to.startsWith(`${system}.`)) continue;
     const of = e.to.slice(system.length + 1);
     const child = e.from.slice(system.length + 1);
-    const values = [...new Set((datasets[of] ?? []).filter((r) => r.own).map((r) => r.row[e.toField]).filter((v) => v !== null && v !== undefined))] as Value[];
+    const values = [
+      ...new Set(
+        (datasets[of] ?? [])
+          .filter((r) => r.own)
+          .map((r) => r.row[e.toField])
+          .filter((v) => v !== null && v !== undefined),
+      ),
+    ] as Value[];
     if (!values.length) continue;
     const counts = await connector.count(datasetTarget(child, sys.datasets[child]), e.fromField, values);
     const rows = [...counts.values()].reduce((a, b) => a + b, 0);
@@ -286,10 +359,18 @@ export async function collectSystem(decl: Declaration, system: string, connector
       const e = graph.edges.find((x) => x.from === `${system}.${did}` && x.fromField === fname);
       if (!e || e.crossSystem) continue;
       const target = e.to.slice(system.length + 1);
-      const values = [...new Set(rows.filter((r) => r.own).map((r) => r.row[fname]).filter((v) => v !== null && v !== undefined))] as Value[];
+      const values = [
+        ...new Set(
+          rows
+            .filter((r) => r.own)
+            .map((r) => r.row[fname])
+            .filter((v) => v !== null && v !== undefined),
+        ),
+      ] as Value[];
       if (!values.length) continue;
       const shown: Record<string, unknown> = {};
-      for (const r of await connector.find(datasetTarget(target, sys.datasets[target]), { field: e.toField, values })) shown[String(r[e.toField])] = r[f.show] ?? null;
+      for (const r of await connector.find(datasetTarget(target, sys.datasets[target]), { field: e.toField, values }))
+        shown[String(r[e.toField])] = r[f.show] ?? null;
       (lookups[did] ??= {})[fname] = shown;
     }
   }
@@ -313,11 +394,15 @@ function notReachedReason(graph: DatasetGraph, system: string, did: string): str
     ...graph.edges.filter((e) => e.from === node.key && e.relation === "owner" && !e.crossSystem).map((e) => e.to),
     ...graph.edges.filter((e) => e.to === node.key && e.relation === "detail").map((e) => e.from),
   ];
-  if (from.length) return `reached only from ${[...new Set(from)].join(", ")}, where none of the person's rows was found`;
+  if (from.length)
+    return `reached only from ${[...new Set(from)].join(", ")}, where none of the person's rows was found`;
   return "no identity field, owner reference or detail reference leads here";
 }
 
-/** The datasets holding personal data (or identities) that a collection never searched, with why: what a report calls "not reached". */
+/**
+ * The datasets holding personal data (or identities) that a collection never searched, with why: what a report calls
+ * "not reached".
+ */
 export function notReached(decl: Declaration, collection: SystemCollection): { dataset: string; why: string }[] {
   const sys = decl.systems[collection.system];
   return Object.entries(collection.searched)

@@ -23,10 +23,17 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * The contact addresses that one system holds for an identity.
  *
  * ```ts
- * await findContactChannels(decl, "shop", connector, "account_id", "148") // [{ address: "mary.smith@…", source: "shop.customer.email" }]
+ * await findContactChannels(decl, "shop", connector, "account_id", "148") // [{ address: "mary.smith@…", source:
+ * "shop.customer.email" }]
  * ```
  */
-export async function findContactChannels(decl: Declaration, system: string, connector: Connector, type: string, value: string): Promise<ContactChannel[]> {
+export async function findContactChannels(
+  decl: Declaration,
+  system: string,
+  connector: Connector,
+  type: string,
+  value: string,
+): Promise<ContactChannel[]> {
   const out: ContactChannel[] = [];
   const datasets = decl.systems[system]?.datasets ?? {};
   const graph = graphOf(decl);
@@ -34,8 +41,11 @@ export async function findContactChannels(decl: Declaration, system: string, con
     for (const row of rows) {
       for (const [cname, f] of Object.entries(datasets[did].fields)) {
         if (f.contact !== "email") continue;
-        const address = String(row[cname] ?? "").trim().toLowerCase();
-        if (EMAIL.test(address) && !out.some((c) => c.address === address)) out.push({ address, source: `${system}.${did}.${cname}` });
+        const address = String(row[cname] ?? "")
+          .trim()
+          .toLowerCase();
+        if (EMAIL.test(address) && !out.some((c) => c.address === address))
+          out.push({ address, source: `${system}.${did}.${cname}` });
       }
     }
   };
@@ -44,13 +54,24 @@ export async function findContactChannels(decl: Declaration, system: string, con
     if (!sources.length) continue;
     for (const [fname, f] of Object.entries(ds.fields)) {
       if (f.identity !== type) continue;
-      const rows = (await findByIdentity(connector, did, ds, fname, fieldMatch(f), [value], decl.organization.country)).map((h) => h.row);
+      const rows = (
+        await findByIdentity(connector, did, ds, fname, fieldMatch(f), [value], decl.organization.country)
+      ).map((h) => h.row);
       for (const source of sources) {
         const parent = source.key.slice(system.length + 1);
         if (!source.via) take(did, rows);
         else {
-          const keys = [...new Set(rows.map((r) => r[source.via!.fromField]).filter((v) => v !== null && v !== undefined))] as Value[];
-          if (keys.length) take(parent, await connector.find(datasetTarget(parent, datasets[parent]), { field: source.via.toField, values: keys }));
+          const keys = [
+            ...new Set(rows.map((r) => r[source.via!.fromField]).filter((v) => v !== null && v !== undefined)),
+          ] as Value[];
+          if (keys.length)
+            take(
+              parent,
+              await connector.find(datasetTarget(parent, datasets[parent]), {
+                field: source.via.toField,
+                values: keys,
+              }),
+            );
         }
       }
     }

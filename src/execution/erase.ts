@@ -13,8 +13,26 @@
  * Rows of datasets of people that no identity matched are never changed.
  * Keys are never masked, so references stay intact.
  */
-import { addDuration, categoryWithin, parseDuration, retentionBinding, type Dataset, type Declaration, type MaskingStrategy, type Relation } from "../declaration/index.js";
-import { findTable, parseClock, type ColumnInfo, type Connector, type Mutation, type Row, type Selector, type Value } from "../connectors/index.js";
+import {
+  addDuration,
+  categoryWithin,
+  parseDuration,
+  retentionBinding,
+  type Dataset,
+  type Declaration,
+  type MaskingStrategy,
+  type Relation,
+} from "../declaration/index.js";
+import {
+  findTable,
+  parseClock,
+  type ColumnInfo,
+  type Connector,
+  type Mutation,
+  type Row,
+  type Selector,
+  type Value,
+} from "../connectors/index.js";
 import { datasetTarget, graphOf, rowKey, rowKeyFields, type FoundRow, type SystemCollection } from "./collect.js";
 import { maskFits, maskValue } from "./mask.js";
 
@@ -42,7 +60,9 @@ export interface DatasetErasureReport {
   notMatched: number;
 }
 
-/** A row kept past its time: the fields the law requires stay intact and blocked (no other processing) until `until`. */
+/**
+ * A row kept past its time: the fields the law requires stay intact and blocked (no other processing) until `until`.
+ */
 export interface PlannedBlock {
   dataset: string;
   /** The row's key (`rowKey`). */
@@ -51,7 +71,10 @@ export interface PlannedBlock {
   /** When the row may go: the end of the legal period; null when kept without an end (a block rule). */
   until: string | null;
   reason: string;
-  /** The categories kept intact, whose processing is blocked; empty for a row kept only because kept rows reference it (its personal fields are masked). */
+  /**
+   * The categories kept intact, whose processing is blocked; empty for a row kept only because kept rows reference it
+   * (its personal fields are masked).
+   */
   categories: string[];
 }
 
@@ -95,7 +118,10 @@ export class ErasurePlanError extends Error {
   }
 }
 
-/** A retention rule's legal exception on a dataset: what the law requires kept, why, and for how long from the row's clock. */
+/**
+ * A retention rule's legal exception on a dataset: what the law requires kept, why, and for how long from the row's
+ * clock.
+ */
 export interface LegalException {
   rule: string;
   reason: string;
@@ -104,7 +130,9 @@ export interface LegalException {
   period: string;
 }
 
-/** Why rows of a dataset must stay, if they must: a retention rule's exception for a legal obligation or legal claims. */
+/**
+ * Why rows of a dataset must stay, if they must: a retention rule's exception for a legal obligation or legal claims.
+ */
 export function legalExceptionOf(decl: Declaration, ds: Dataset): LegalException | undefined {
   const b = retentionBinding(ds);
   const rule = b ? decl.retention[b.rule] : undefined;
@@ -117,7 +145,8 @@ export function legalExceptionOf(decl: Declaration, ds: Dataset): LegalException
 /** The latest of a row's own clock fields (the binding's fields of the row itself), if any is set. */
 export function ownClock(ds: Dataset, row: Row): Date | undefined {
   const b = retentionBinding(ds);
-  const fields = b?.clock === undefined ? [] : (typeof b.clock === "string" ? [b.clock] : b.clock).filter((f) => !f.includes("."));
+  const fields =
+    b?.clock === undefined ? [] : (typeof b.clock === "string" ? [b.clock] : b.clock).filter((f) => !f.includes("."));
   let latest: Date | undefined;
   for (const f of fields) {
     const d = parseClock(row[f]);
@@ -126,18 +155,27 @@ export function ownClock(ds: Dataset, row: Row): Date | undefined {
   return latest;
 }
 
-/** When a row kept under a legal exception may go: its clock plus the legal period (from now when the row has no clock of its own). */
+/**
+ * When a row kept under a legal exception may go: its clock plus the legal period (from now when the row has no clock
+ * of its own).
+ */
 export function exceptionEnd(ex: LegalException, ds: Dataset, row: Row, now: Date): Date {
   const d = parseDuration(ex.period)!;
   return addDuration(ownClock(ds, row) ?? now, d);
 }
 
-/** Whether a field stays intact under an exception: its category is one the law requires. An exception that names no categories keeps only the fields marked `masking: keep`. */
+/**
+ * Whether a field stays intact under an exception: its category is one the law requires. An exception that names no
+ * categories keeps only the fields marked `masking: keep`.
+ */
 export function requiredByException(ex: LegalException, category: string | undefined): boolean {
   return !!category && ex.categories.some((c) => categoryWithin(category, c));
 }
 
-/** The selector that reaches exactly these rows again: by primary key (composite keys whole), or by every declared field. */
+/**
+ * The selector that reaches exactly these rows again: by primary key (composite keys whole), or by every declared
+ * field.
+ */
 export function selectorOf(ds: Dataset, rows: Row[]): Selector[] {
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -155,7 +193,13 @@ export function selectorOf(ds: Dataset, rows: Row[]): Selector[] {
 function systemReferences(decl: Declaration, system: string) {
   return graphOf(decl)
     .edges.filter((e) => !e.crossSystem && e.from.startsWith(`${system}.`))
-    .map((e) => ({ child: e.from.slice(system.length + 1), fk: e.fromField, parent: e.to.slice(system.length + 1), pk: e.toField, relation: e.relation }));
+    .map((e) => ({
+      child: e.from.slice(system.length + 1),
+      fk: e.fromField,
+      parent: e.to.slice(system.length + 1),
+      pk: e.toField,
+      relation: e.relation,
+    }));
 }
 
 /** The dataset order for deletion: children before the parents they reference. */
@@ -181,7 +225,11 @@ export function deletionOrder(decl: Declaration, system: string): string[] {
  * staff row named on other people's rentals, a self-reference): those rows
  * must stay for the references to hold.
  */
-export async function countReferrers(decl: Declaration, collection: SystemCollection, connector: Connector): Promise<Referrers> {
+export async function countReferrers(
+  decl: Declaration,
+  collection: SystemCollection,
+  connector: Connector,
+): Promise<Referrers> {
   const sys = decl.systems[collection.system];
   const out: Referrers = {};
   for (const r of systemReferences(decl, collection.system)) {
@@ -189,7 +237,14 @@ export async function countReferrers(decl: Declaration, collection: SystemCollec
     // not from a detail, where they may be anyone's.
     const followed = r.relation === "owner" && r.child !== r.parent;
     const parents = (collection.datasets[r.parent] ?? []).filter((p) => p.own && (!followed || p.detail));
-    const values = [...new Set(parents.map((p) => p.row[r.pk]).filter((v) => v !== null && v !== undefined).map(String))];
+    const values = [
+      ...new Set(
+        parents
+          .map((p) => p.row[r.pk])
+          .filter((v) => v !== null && v !== undefined)
+          .map(String),
+      ),
+    ];
     if (!values.length) continue;
     const counts = await connector.count(datasetTarget(r.child, sys.datasets[r.child]), r.fk, values);
     const inCollection = new Map<string, number>();
@@ -202,7 +257,12 @@ export async function countReferrers(decl: Declaration, collection: SystemCollec
       const others = (counts.get(v) ?? 0) - (inCollection.get(v) ?? 0);
       if (others <= 0) continue;
       const byKey = (out[r.parent] ??= {});
-      (byKey[rowKey(sys.datasets[r.parent], p.row)] ??= []).push({ dataset: r.child, field: r.fk, relation: r.relation, rows: others });
+      (byKey[rowKey(sys.datasets[r.parent], p.row)] ??= []).push({
+        dataset: r.child,
+        field: r.fk,
+        relation: r.relation,
+        rows: others,
+      });
     }
   }
   return out;
@@ -221,11 +281,19 @@ interface Stay {
  * rather than one primary key at a time: the same rows, and any the person's
  * parent rows gained since they were collected.
  */
-function ownerKeyDeletion(decl: Declaration, system: string, did: string, rows: FoundRow[], toDelete: FoundRow[]): Selector | undefined {
+function ownerKeyDeletion(
+  decl: Declaration,
+  system: string,
+  did: string,
+  rows: FoundRow[],
+  toDelete: FoundRow[],
+): Selector | undefined {
   if (toDelete.length !== rows.length || rows.length < 2) return undefined;
   const ds = decl.systems[system].datasets[did];
   if (Object.values(ds.fields).some((f) => f.identity)) return undefined;
-  const owners = systemReferences(decl, system).filter((r) => r.child === did && r.relation === "owner" && r.parent !== did);
+  const owners = systemReferences(decl, system).filter(
+    (r) => r.child === did && r.relation === "owner" && r.parent !== did,
+  );
   if (owners.length !== 1) return undefined;
   const fk = owners[0].fk;
   const values = [...new Set(rows.map((r) => r.row[fk]))];
@@ -273,28 +341,59 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       if (ctx.held?.[did]?.has(key)) stay(did, key, false, "legal_hold", "under a legal hold");
       const end = ex ? exceptionEnd(ex, ds, r.row, now) : undefined;
       if (ex && end && end > now) {
-        stay(did, key, true, "retention", `kept intact and blocked until ${end.toISOString().slice(0, 10)}, because ${ex.reason}`);
+        stay(
+          did,
+          key,
+          true,
+          "retention",
+          `kept intact and blocked until ${end.toISOString().slice(0, 10)}, because ${ex.reason}`,
+        );
         const m = ends.get(did) ?? new Map<string, Date>();
         ends.set(did, m.set(key, end));
       }
       for (const ref of ctx.referrers?.[did]?.[key] ?? []) {
         // Other rows pointing at a detail (or hanging off it) share it: it stays as it is.
-        const shared = ref.relation === "detail" || ref.relation === "lookup" || (ref.relation === "owner" && !!r.detail);
-        stay(did, key, !shared, shared ? "shared" : "referenced", shared ? `shared with other rows (${ref.dataset}.${ref.field})` : `named by rows that are not the person's (${ref.dataset}.${ref.field}${ref.relation === "actor" ? ", as actor" : ""})`);
+        const shared =
+          ref.relation === "detail" || ref.relation === "lookup" || (ref.relation === "owner" && !!r.detail);
+        stay(
+          did,
+          key,
+          !shared,
+          shared ? "shared" : "referenced",
+          shared
+            ? `shared with other rows (${ref.dataset}.${ref.field})`
+            : `named by rows that are not the person's (${ref.dataset}.${ref.field}${ref.relation === "actor" ? ", as actor" : ""})`,
+        );
       }
     }
   }
-  // A row that stays keeps what it references: those rows stay too, masked (rows nobody matched included: they are someone else's).
-  const staying = (did: string): FoundRow[] => (collection.datasets[did] ?? []).filter((r) => !r.own || stays.get(did)?.has(rowKey(sys.datasets[did], r.row)));
+  // A row that stays keeps what it references: those rows stay too, masked (rows nobody matched included: they are
+  // someone else's).
+  const staying = (did: string): FoundRow[] =>
+    (collection.datasets[did] ?? []).filter((r) => !r.own || stays.get(did)?.has(rowKey(sys.datasets[did], r.row)));
   for (let changed = true; changed; ) {
     changed = false;
     for (const r of refs) {
       const children = staying(r.child);
       if (!children.length) continue;
-      const wanted = new Set(children.map((c) => c.row[r.fk]).filter((v) => v !== null && v !== undefined).map(String));
+      const wanted = new Set(
+        children
+          .map((c) => c.row[r.fk])
+          .filter((v) => v !== null && v !== undefined)
+          .map(String),
+      );
       for (const p of own(r.parent)) {
         if (!wanted.has(String(p.row[r.pk]))) continue;
-        if (stay(r.parent, rowKey(sys.datasets[r.parent], p.row), true, "kept_row_references", `referenced by rows of ${r.child} that stay`)) changed = true;
+        if (
+          stay(
+            r.parent,
+            rowKey(sys.datasets[r.parent], p.row),
+            true,
+            "kept_row_references",
+            `referenced by rows of ${r.child} that stay`,
+          )
+        )
+          changed = true;
       }
     }
   }
@@ -303,7 +402,9 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
   const masks: Mutation[] = [];
   const report: DatasetErasureReport[] = [];
   const blocks: PlannedBlock[] = [];
-  const latestEnd = [...ends.values()].flatMap((m) => [...m.values()]).reduce<Date | undefined>((a, b) => (!a || b > a ? b : a), undefined);
+  const latestEnd = [...ends.values()]
+    .flatMap((m) => [...m.values()])
+    .reduce<Date | undefined>((a, b) => (!a || b > a ? b : a), undefined);
   for (const did of deletionOrder(decl, system)) {
     const rows = collection.datasets[did];
     if (!rows?.length) continue;
@@ -316,7 +417,12 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
     if (toDelete.length) {
       const byOwner = ownerKeyDeletion(decl, system, did, rows, toDelete);
       if (byOwner) deletions.push({ kind: "delete", dataset: target, where: byOwner });
-      else for (const where of selectorOf(ds, toDelete.map((r) => r.row))) deletions.push({ kind: "delete", dataset: target, where });
+      else
+        for (const where of selectorOf(
+          ds,
+          toDelete.map((r) => r.row),
+        ))
+          deletions.push({ kind: "delete", dataset: target, where });
     }
     const keptFields = new Set<string>();
     let masked = 0;
@@ -328,7 +434,12 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       const intact: string[] = [];
       for (const [fname, f] of Object.entries(ds.fields)) {
         if (!f.category || f.primaryKey || f.references || !(fname in r.row)) continue;
-        const strategy: Exclude<MaskingStrategy, "delete_row"> = end && ex && requiredByException(ex, f.category) ? "keep" : f.masking && f.masking !== "delete_row" ? f.masking : "null";
+        const strategy: Exclude<MaskingStrategy, "delete_row"> =
+          end && ex && requiredByException(ex, f.category)
+            ? "keep"
+            : f.masking && f.masking !== "delete_row"
+              ? f.masking
+              : "null";
         if (end && strategy === "keep") intact.push(f.category);
         if (strategy === "keep") {
           keptFields.add(fname);
@@ -336,17 +447,37 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
         }
         const column = ctx.columns?.[did]?.get(fname);
         const misfit = column && maskFits(strategy, column, f.maskValue);
-        if (misfit) throw new ErasurePlanError(`${system}.${did}.${fname}: ${misfit}; nothing was changed (set the field's masking, and run pledge check --live)`);
+        if (misfit)
+          throw new ErasurePlanError(
+            `${system}.${did}.${fname}: ${misfit}; nothing was changed (set the field's masking, and run pledge check --live)`,
+          );
         set[fname] = maskValue(strategy, r.row[fname], { key: ctx.key, fixed: f.maskValue, column });
       }
       if (Object.keys(set).length) {
         for (const where of selectorOf(ds, [r.row])) masks.push({ kind: "update", dataset: target, where, set });
         masked++;
       }
-      // Kept under the law: what it requires is blocked until the period ends; a row kept only for the rows that need it goes with them.
+      // Kept under the law: what it requires is blocked until the period ends; a row kept only for the rows that need
+      // it goes with them.
       const stayingKey = rowKeyFields(ds, r.row).some((f) => f in set) ? rowKey(ds, { ...r.row, ...set }) : key;
-      if (end && ex) blocks.push({ dataset: did, key: stayingKey, row: r.row, until: end.toISOString(), reason: ex.reason, categories: [...new Set(intact)] });
-      else if (latestEnd && kept.get(key)?.reasons.has("kept_row_references")) blocks.push({ dataset: did, key: stayingKey, row: r.row, until: latestEnd.toISOString(), reason: "referenced by rows kept under a legal obligation", categories: [] });
+      if (end && ex)
+        blocks.push({
+          dataset: did,
+          key: stayingKey,
+          row: r.row,
+          until: end.toISOString(),
+          reason: ex.reason,
+          categories: [...new Set(intact)],
+        });
+      else if (latestEnd && kept.get(key)?.reasons.has("kept_row_references"))
+        blocks.push({
+          dataset: did,
+          key: stayingKey,
+          row: r.row,
+          until: latestEnd.toISOString(),
+          reason: "referenced by rows kept under a legal obligation",
+          categories: [],
+        });
     }
     const reasons = new Map<string, KeepReason>();
     for (const s of kept.values()) {
@@ -355,7 +486,16 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
         reasons.set(k, { kind, why, rows: (reasons.get(k)?.rows ?? 0) + 1 });
       }
     }
-    report.push({ dataset: did, found: mine.length, deleted: toDelete.length, masked, unchanged: mine.length - toDelete.length - masked, kept: [...reasons.values()], keptFields: [...keptFields], notMatched: notMatched(did).length });
+    report.push({
+      dataset: did,
+      found: mine.length,
+      deleted: toDelete.length,
+      masked,
+      unchanged: mine.length - toDelete.length - masked,
+      kept: [...reasons.values()],
+      keptFields: [...keptFields],
+      notMatched: notMatched(did).length,
+    });
   }
   // Masks first (rows that stay), then deletions children first.
   return { system, mutations: [...masks, ...deletions], report, blocks };
@@ -374,7 +514,12 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
  *
  * @throws ErasurePlanError when a mask cannot fit its column
  */
-export async function prepareErasure(decl: Declaration, collection: SystemCollection, connector: Connector, ctx: Omit<ErasureContext, "referrers" | "columns">): Promise<ErasurePlan> {
+export async function prepareErasure(
+  decl: Declaration,
+  collection: SystemCollection,
+  connector: Connector,
+  ctx: Omit<ErasureContext, "referrers" | "columns">,
+): Promise<ErasurePlan> {
   const referrers = await countReferrers(decl, collection, connector);
   const plan = planErasure(decl, collection, { ...ctx, referrers });
   const masked = [...new Set(plan.mutations.filter((m) => m.kind === "update").map((m) => m.dataset.name))];
@@ -393,7 +538,10 @@ export async function prepareErasure(decl: Declaration, collection: SystemCollec
  * still finds: rows matched by an identity that is not their key. Empty when
  * the erasure is verified.
  */
-export function remainingIdentities(decl: Declaration, recheck: SystemCollection): { dataset: string; field: string; count: number }[] {
+export function remainingIdentities(
+  decl: Declaration,
+  recheck: SystemCollection,
+): { dataset: string; field: string; count: number }[] {
   const out: { dataset: string; field: string; count: number }[] = [];
   for (const [did, rows] of Object.entries(recheck.datasets)) {
     const ds = decl.systems[recheck.system].datasets[did];
@@ -419,25 +567,41 @@ export interface RectificationReport {
  * corrected value is updated, except in records kept for a legal obligation
  * (an issued invoice stays as issued).
  */
-export function planRectification(decl: Declaration, collection: SystemCollection, corrections: Record<string, string>): { system: string; mutations: Mutation[]; report: RectificationReport[] } {
+export function planRectification(
+  decl: Declaration,
+  collection: SystemCollection,
+  corrections: Record<string, string>,
+): { system: string; mutations: Mutation[]; report: RectificationReport[] } {
   const sys = decl.systems[collection.system];
   const mutations: Mutation[] = [];
   const report: RectificationReport[] = [];
   for (const [did, all] of Object.entries(collection.datasets)) {
     const ds = sys.datasets[did];
     const rows = all.filter((r) => r.own);
-    const fields = Object.entries(ds.fields).filter(([, f]) => f.category && corrections[f.category] !== undefined && !f.primaryKey && !f.references);
+    const fields = Object.entries(ds.fields).filter(
+      ([, f]) => f.category && corrections[f.category] !== undefined && !f.primaryKey && !f.references,
+    );
     if (!fields.length || !rows.length) continue;
     const ex = legalExceptionOf(decl, ds);
     if (ex) {
-      report.push({ dataset: did, found: rows.length, corrected: 0, kept: [{ kind: "retention", why: `kept as issued: ${ex.reason} (kept ${ex.period})`, rows: rows.length }] });
+      report.push({
+        dataset: did,
+        found: rows.length,
+        corrected: 0,
+        kept: [{ kind: "retention", why: `kept as issued: ${ex.reason} (kept ${ex.period})`, rows: rows.length }],
+      });
       continue;
     }
     let corrected = 0;
     for (const r of rows) {
-      const set = Object.fromEntries(fields.filter(([fname, f]) => fname in r.row && r.row[fname] !== corrections[f.category!]).map(([fname, f]) => [fname, corrections[f.category!]]));
+      const set = Object.fromEntries(
+        fields
+          .filter(([fname, f]) => fname in r.row && r.row[fname] !== corrections[f.category!])
+          .map(([fname, f]) => [fname, corrections[f.category!]]),
+      );
       if (!Object.keys(set).length) continue;
-      for (const where of selectorOf(ds, [r.row])) mutations.push({ kind: "update", dataset: datasetTarget(did, ds), where, set });
+      for (const where of selectorOf(ds, [r.row]))
+        mutations.push({ kind: "update", dataset: datasetTarget(did, ds), where, set });
       corrected++;
     }
     report.push({ dataset: did, found: rows.length, corrected, kept: [] });
@@ -451,7 +615,11 @@ export function planRectification(decl: Declaration, collection: SystemCollectio
  * A portability export keeps the columns of the categories it covers and the
  * keys that tie rows together.
  */
-export function accessView(decl: Declaration, collection: SystemCollection, covers?: (category: string) => boolean): Record<string, Row[]> {
+export function accessView(
+  decl: Declaration,
+  collection: SystemCollection,
+  covers?: (category: string) => boolean,
+): Record<string, Row[]> {
   const sys = decl.systems[collection.system];
   const out: Record<string, Row[]> = {};
   for (const [did, all] of Object.entries(collection.datasets)) {
@@ -460,7 +628,9 @@ export function accessView(decl: Declaration, collection: SystemCollection, cove
     if (!rows.length) continue;
     let keep: ((col: string) => boolean) | undefined;
     if (covers) {
-      const fields = Object.entries(ds.fields).filter(([, f]) => (f.category && covers(f.category)) || f.primaryKey || f.references);
+      const fields = Object.entries(ds.fields).filter(
+        ([, f]) => (f.category && covers(f.category)) || f.primaryKey || f.references,
+      );
       if (!fields.some(([, f]) => f.category && covers(f.category))) continue;
       const names = new Set(fields.map(([n]) => n));
       keep = (c) => names.has(c);
@@ -480,4 +650,3 @@ export function accessView(decl: Declaration, collection: SystemCollection, cove
   }
   return out;
 }
-

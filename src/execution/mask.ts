@@ -52,7 +52,8 @@ function typedFixed(fixed: string, column?: ColumnInfo): unknown {
   return fixed;
 }
 
-const cut = (s: string, column?: ColumnInfo) => (column?.maxLength && s.length > column.maxLength ? s.slice(0, column.maxLength) : s);
+const cut = (s: string, column?: ColumnInfo) =>
+  column?.maxLength && s.length > column.maxLength ? s.slice(0, column.maxLength) : s;
 
 /**
  * The masked value of a field.
@@ -79,7 +80,9 @@ export function maskValue(strategy: Exclude<MaskingStrategy, "delete_row">, valu
       if (type === "uuid") return uuidFrom(digest);
       if (type === "integer" || type === "number") return 1 + (digest.readUInt32BE(0) % (2 ** 31 - 2));
       const text = `hmac:${digest.toString("hex").slice(0, 40)}`;
-      return ctx.column?.maxLength && ctx.column.maxLength < text.length ? digest.toString("hex").slice(0, ctx.column.maxLength) : text;
+      return ctx.column?.maxLength && ctx.column.maxLength < text.length
+        ? digest.toString("hex").slice(0, ctx.column.maxLength)
+        : text;
     }
     case "deidentify": {
       const v = deidentify(value);
@@ -94,7 +97,11 @@ export function maskValue(strategy: Exclude<MaskingStrategy, "delete_row">, valu
  * Why a masking strategy cannot write a value the column takes, or undefined
  * when it can.
  */
-export function maskFits(strategy: Exclude<MaskingStrategy, "delete_row">, column: ColumnInfo, fixed?: string): string | undefined {
+export function maskFits(
+  strategy: Exclude<MaskingStrategy, "delete_row">,
+  column: ColumnInfo,
+  fixed?: string,
+): string | undefined {
   const t = column.type;
   const what = `a ${column.dbType} column`;
   switch (strategy) {
@@ -104,21 +111,28 @@ export function maskFits(strategy: Exclude<MaskingStrategy, "delete_row">, colum
       return column.nullable ? undefined : `null masking writes null into NOT NULL column ${column.name}`;
     case "fixed": {
       const v = fixed ?? "[erased]";
-      if ((t === "integer" && !/^-?\d+$/.test(v)) || (t === "number" && !Number.isFinite(Number(v)))) return `fixed value '${v}' is not a number, for ${what}`;
-      if (t === "boolean" && !/^(true|false|1|0)$/i.test(v)) return `fixed value '${v}' is not true or false, for ${what}`;
+      if ((t === "integer" && !/^-?\d+$/.test(v)) || (t === "number" && !Number.isFinite(Number(v))))
+        return `fixed value '${v}' is not a number, for ${what}`;
+      if (t === "boolean" && !/^(true|false|1|0)$/i.test(v))
+        return `fixed value '${v}' is not true or false, for ${what}`;
       if (t === "uuid" && !UUID.test(v)) return `fixed value '${v}' is not a uuid, for ${what}`;
-      if (t === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return `fixed value '${v}' is not a date (YYYY-MM-DD), for ${what}`;
+      if (t === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v))
+        return `fixed value '${v}' is not a date (YYYY-MM-DD), for ${what}`;
       if (t === "timestamp" && Number.isNaN(Date.parse(v))) return `fixed value '${v}' is not a time, for ${what}`;
       if (t === "json" || t === "binary") return `fixed masking cannot write ${what}`;
-      if (column.maxLength && v.length > column.maxLength) return `fixed value '${v}' is ${v.length} characters, longer than ${column.name}'s ${column.maxLength}`;
+      if (column.maxLength && v.length > column.maxLength)
+        return `fixed value '${v}' is ${v.length} characters, longer than ${column.name}'s ${column.maxLength}`;
       return undefined;
     }
     case "random":
     case "hmac":
-      return ["boolean", "date", "timestamp", "json", "binary", "other"].includes(t) ? `${strategy} masking cannot write ${what}` : undefined;
+      return ["boolean", "date", "timestamp", "json", "binary", "other"].includes(t)
+        ? `${strategy} masking cannot write ${what}`
+        : undefined;
     case "deidentify":
       if (["boolean", "uuid", "json", "binary", "other"].includes(t)) return `deidentify masking cannot write ${what}`;
-      if ((t === "integer" || t === "number") && !column.nullable) return `deidentify turns numbers into null, and ${column.name} is NOT NULL`;
+      if ((t === "integer" || t === "number") && !column.nullable)
+        return `deidentify turns numbers into null, and ${column.name} is NOT NULL`;
       return undefined;
   }
 }

@@ -6,18 +6,34 @@
 import { categoryWithin, type Declaration, type MaskingStrategy, type RetentionRule } from "../declaration/index.js";
 import type { Mutation, Row } from "../connectors/index.js";
 import { datasetTarget, rowKey, rowKeyFields, type SystemCollection } from "./collect.js";
-import { exceptionEnd, legalExceptionOf, requiredByException, selectorOf, type ErasureContext, type ErasurePlan, type DatasetErasureReport } from "./erase.js";
+import {
+  exceptionEnd,
+  legalExceptionOf,
+  requiredByException,
+  selectorOf,
+  type ErasureContext,
+  type ErasurePlan,
+  type DatasetErasureReport,
+} from "./erase.js";
 import { maskValue } from "./mask.js";
 
 /** A field's masking under a rule: the rule's override for its category, else its own (`null` when it names none). */
-export function retentionMasking(rule: RetentionRule, f: { category?: string; masking?: MaskingStrategy }): Exclude<MaskingStrategy, "delete_row"> {
+export function retentionMasking(
+  rule: RetentionRule,
+  f: { category?: string; masking?: MaskingStrategy },
+): Exclude<MaskingStrategy, "delete_row"> {
   const override = Object.entries(rule.masking ?? {}).find(([c]) => f.category && categoryWithin(f.category, c))?.[1];
   const m = override ?? f.masking ?? "null";
   return m === "delete_row" ? "null" : m;
 }
 
 /** The masked value of each field a de-identified row can be recognised by (null or fixed masking). */
-export function deidentifiedMarkers(decl: Declaration, system: string, dataset: string, rule: RetentionRule): { field: string; masked: string | null }[] {
+export function deidentifiedMarkers(
+  decl: Declaration,
+  system: string,
+  dataset: string,
+  rule: RetentionRule,
+): { field: string; masked: string | null }[] {
   const ds = decl.systems[system].datasets[dataset];
   const ex = legalExceptionOf(decl, ds);
   return Object.entries(ds.fields)
@@ -33,7 +49,13 @@ export function deidentifiedMarkers(decl: Declaration, system: string, dataset: 
  * the law requires (a legal exception) stay intact and blocked until its
  * period ends; held rows are left as they are.
  */
-export function planRetentionAction(decl: Declaration, collection: SystemCollection, ruleId: string, action: "deidentify" | "block", ctx: ErasureContext): ErasurePlan {
+export function planRetentionAction(
+  decl: Declaration,
+  collection: SystemCollection,
+  ruleId: string,
+  action: "deidentify" | "block",
+  ctx: ErasureContext,
+): ErasurePlan {
   const sys = decl.systems[collection.system];
   const rule = decl.retention[ruleId];
   const now = ctx.now ?? new Date();
@@ -57,9 +79,18 @@ export function planRetentionAction(decl: Declaration, collection: SystemCollect
       }
       const end = ex ? exceptionEnd(ex, ds, row, now) : undefined;
       const within = !!(ex && end && end > now);
-      const categories = Object.values(ds.fields).map((f) => f.category).filter((c): c is string => !!c);
+      const categories = Object.values(ds.fields)
+        .map((f) => f.category)
+        .filter((c): c is string => !!c);
       if (action === "block") {
-        blocks.push({ dataset: did, key, row, until: within ? end!.toISOString() : null, reason: within ? ex!.reason : (rule.description ?? `retention rule ${ruleId}`), categories: [...new Set(categories)] });
+        blocks.push({
+          dataset: did,
+          key,
+          row,
+          until: within ? end!.toISOString() : null,
+          reason: within ? ex!.reason : (rule.description ?? `retention rule ${ruleId}`),
+          categories: [...new Set(categories)],
+        });
         continue;
       }
       const set: Row = {};
@@ -72,7 +103,11 @@ export function planRetentionAction(decl: Declaration, collection: SystemCollect
           if (within) intact.push(f.category);
           continue;
         }
-        const v = maskValue(strategy, row[fname], { key: ctx.key, fixed: f.maskValue, column: ctx.columns?.[did]?.get(fname) });
+        const v = maskValue(strategy, row[fname], {
+          key: ctx.key,
+          fixed: f.maskValue,
+          column: ctx.columns?.[did]?.get(fname),
+        });
         if (v !== row[fname]) set[fname] = v;
       }
       if (Object.keys(set).length) {
@@ -81,7 +116,15 @@ export function planRetentionAction(decl: Declaration, collection: SystemCollect
       }
       // Rows without a primary key are known by their content: the block names the row as it stays.
       const stayingKey = rowKeyFields(ds, row).some((f) => f in set) ? rowKey(ds, { ...row, ...set }) : key;
-      if (within) blocks.push({ dataset: did, key: stayingKey, row, until: end!.toISOString(), reason: ex!.reason, categories: [...new Set(intact)] });
+      if (within)
+        blocks.push({
+          dataset: did,
+          key: stayingKey,
+          row,
+          until: end!.toISOString(),
+          reason: ex!.reason,
+          categories: [...new Set(intact)],
+        });
     }
     report.push({
       dataset: did,
@@ -91,7 +134,15 @@ export function planRetentionAction(decl: Declaration, collection: SystemCollect
       unchanged: rows.length - masked,
       kept: [
         ...(held ? [{ kind: "legal_hold" as const, why: "under a legal hold", rows: held }] : []),
-        ...(action === "block" ? [{ kind: "retention" as const, why: `kept and blocked: ${rule.description ?? ruleId}`, rows: rows.length - held }] : []),
+        ...(action === "block"
+          ? [
+              {
+                kind: "retention" as const,
+                why: `kept and blocked: ${rule.description ?? ruleId}`,
+                rows: rows.length - held,
+              },
+            ]
+          : []),
       ],
       keptFields: [...keptFields],
       notMatched: all.length - rows.length,

@@ -10,28 +10,56 @@
  */
 import { z } from "zod";
 import { createConnector, type Connector, type Row, type Value } from "../connectors/index.js";
-import { addDeadline, BREACH_CLOCKS, categoriesOf, categoryName, normalizeIdentity, regimeFor, type BreachClock, type Declaration } from "../declaration/index.js";
+import {
+  addDeadline,
+  BREACH_CLOCKS,
+  categoriesOf,
+  categoryName,
+  normalizeIdentity,
+  regimeFor,
+  type BreachClock,
+  type Declaration,
+} from "../declaration/index.js";
 import { datasetTarget, graphOf, rowKey, rowKeyFields } from "../execution/index.js";
-import { parseWith, textList, actorOf, audit, countdown, GovernanceError, isoOf, type Actor, type GovernanceContext } from "./model.js";
+import {
+  parseWith,
+  textList,
+  actorOf,
+  audit,
+  countdown,
+  GovernanceError,
+  isoOf,
+  type Actor,
+  type GovernanceContext,
+} from "./model.js";
 import { hasRole } from "../auth/index.js";
 import { toCsv } from "../csv/index.js";
 
 export const NATURES = ["confidentiality", "integrity", "availability"] as const;
 export const RISKS = ["none", "risk", "high"] as const;
-export const RISK_LABELS: Record<(typeof RISKS)[number], string> = { none: "Unlikely to result in a risk", risk: "A risk to people", high: "A high risk to people" };
-
+export const RISK_LABELS: Record<(typeof RISKS)[number], string> = {
+  none: "Unlikely to result in a risk",
+  risk: "A risk to people",
+  high: "A high risk to people",
+};
 
 export const IncidentInput = z.strictObject({
   title: z.string().trim().min(3).max(300),
   occurredAt: z.string().min(4).max(40),
   awareAt: z.string().min(4).max(40),
-  nature: z.union([z.enum(NATURES), z.array(z.enum(NATURES))]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(z.enum(NATURES)).min(1, "choose at least one: confidentiality, integrity, availability")),
+  nature: z
+    .union([z.enum(NATURES), z.array(z.enum(NATURES))])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.enum(NATURES)).min(1, "choose at least one: confidentiality, integrity, availability")),
   /** `system.dataset` of the declaration. */
   datasets: textList(100),
   people: z.coerce.number().int().min(0).max(1e10).optional(),
   records: z.coerce.number().int().min(0).max(1e12).optional(),
   jurisdictions: textList(30),
-  encrypted: z.union([z.boolean(), z.enum(["on", "true", "false"])]).optional().transform((v) => v === true || v === "on" || v === "true"),
+  encrypted: z
+    .union([z.boolean(), z.enum(["on", "true", "false"])])
+    .optional()
+    .transform((v) => v === true || v === "on" || v === "true"),
   risk: z.enum(RISKS),
   riskReasoning: z.string().trim().min(3, "give the reasoning behind the risk").max(4000),
   consequences: z.string().trim().max(4000).optional(),
@@ -103,7 +131,8 @@ export interface IncidentView extends Details {
   keepUntil: string | null;
 }
 
-const rowOf = (ctx: GovernanceContext, id: number) => ctx.store.db.selectFrom("gov_incidents").selectAll().where("id", "=", id).executeTakeFirst();
+const rowOf = (ctx: GovernanceContext, id: number) =>
+  ctx.store.db.selectFrom("gov_incidents").selectAll().where("id", "=", id).executeTakeFirst();
 type IncidentRow = NonNullable<Awaited<ReturnType<typeof rowOf>>>;
 
 /** The datasets' data categories, from the declaration's fields. */
@@ -119,7 +148,15 @@ function categoriesOfDatasets(decl: Declaration, datasets: string[]): string[] {
 const isUs = (j: string) => j === "US" || j.startsWith("US-");
 
 /** The clocks of every declared regime that the incident's jurisdictions bring in, with whether each duty arises. */
-export function incidentClocks(decl: Declaration, d: Details & { awareAt: string; notified: Record<string, { at: string; by: string; note: string }>; affectedBy?: Record<string, number> }, now: Date): IncidentClock[] {
+export function incidentClocks(
+  decl: Declaration,
+  d: Details & {
+    awareAt: string;
+    notified: Record<string, { at: string; by: string; note: string }>;
+    affectedBy?: Record<string, number>;
+  },
+  now: Date,
+): IncidentClock[] {
   const declared = decl.governance?.breach?.regimes ?? [];
   const inPlay = new Set<string>();
   for (const j of d.jurisdictions) {
@@ -138,24 +175,59 @@ export function incidentClocks(decl: Declaration, d: Details & { awareAt: string
     let why = c.condition ?? "always";
     const people = d.people ?? 0;
     if (c.regime === "hipaa") {
-      if (d.encrypted) [applies, why] = ["no", "the data was encrypted: secured PHI is not a breach of unsecured PHI (45 CFR 164.402)"];
+      if (d.encrypted)
+        [applies, why] = [
+          "no",
+          "the data was encrypted: secured PHI is not a breach of unsecured PHI (45 CFR 164.402)",
+        ];
       else if (c.notify === "media") {
-        // 45 CFR 164.406: more than 500 residents of one state. Once the people affected are computed, their states decide.
+        // 45 CFR 164.406: more than 500 residents of one state. Once the people affected are computed, their states
+        // decide.
         const states = Object.entries(d.affectedBy ?? {}).filter(([j, n]) => /^US-[A-Z]{2}$/.test(j) && n > 500);
-        if (d.affectedBy) [applies, why] = states.length ? ["yes", `more than 500 residents of ${states.map(([j, n]) => `${j} (${n})`).join(", ")}`] : ["no", "no state has more than 500 of the people affected"];
-        else [applies, why] = [people > 500 ? "check" : "no", people > 500 ? "count the residents of each state: over 500 in one state brings in the media" : "500 or fewer people affected"];
-      }
-      else if (c.notify === "authority") [applies, why] = people >= 500 ? ["yes", "500 or more people: HHS is told with the people"] : ["yes", "under 500 people: in the annual log to HHS within 60 days of the year's end"];
+        if (d.affectedBy)
+          [applies, why] = states.length
+            ? ["yes", `more than 500 residents of ${states.map(([j, n]) => `${j} (${n})`).join(", ")}`]
+            : ["no", "no state has more than 500 of the people affected"];
+        else
+          [applies, why] = [
+            people > 500 ? "check" : "no",
+            people > 500
+              ? "count the residents of each state: over 500 in one state brings in the media"
+              : "500 or fewer people affected",
+          ];
+      } else if (c.notify === "authority")
+        [applies, why] =
+          people >= 500
+            ? ["yes", "500 or more people: HHS is told with the people"]
+            : ["yes", "under 500 people: in the annual log to HHS within 60 days of the year's end"];
     } else if (c.notify === "authority" || c.notify === "controller") {
-      if (d.risk === "none" && c.notify === "authority" && (c.regime === "gdpr" || c.regime === "uk_gdpr" || c.regime === "lgpd")) [applies, why] = ["no", "assessed as unlikely to result in a risk to people: documented only (GDPR Art 33(5))"];
-      else if (c.regime === "ccpa") [applies, why] = [people > 500 ? "check" : "no", people > 500 ? "over 500 California residents: a sample copy to the Attorney General" : "500 or fewer people"];
-      else if (c.regime === "pipeda" || c.regime === "fadp" || c.regime === "quebec") applies = d.risk === "high" ? "yes" : d.risk === "risk" ? "check" : "no";
+      if (
+        d.risk === "none" &&
+        c.notify === "authority" &&
+        (c.regime === "gdpr" || c.regime === "uk_gdpr" || c.regime === "lgpd")
+      )
+        [applies, why] = ["no", "assessed as unlikely to result in a risk to people: documented only (GDPR Art 33(5))"];
+      else if (c.regime === "ccpa")
+        [applies, why] = [
+          people > 500 ? "check" : "no",
+          people > 500 ? "over 500 California residents: a sample copy to the Attorney General" : "500 or fewer people",
+        ];
+      else if (c.regime === "pipeda" || c.regime === "fadp" || c.regime === "quebec")
+        applies = d.risk === "high" ? "yes" : d.risk === "risk" ? "check" : "no";
     } else if (c.notify === "individuals") {
       if (c.regime === "gdpr" || c.regime === "uk_gdpr") {
         if (d.risk !== "high") [applies, why] = ["no", "not assessed as a high risk (Art 34(1))"];
-        else if (d.encrypted) [applies, why] = ["check", "a high risk, but the data was encrypted: not required if it is unintelligible to anyone not authorised (Art 34(3)(a))"];
+        else if (d.encrypted)
+          [applies, why] = [
+            "check",
+            "a high risk, but the data was encrypted: not required if it is unintelligible to anyone not authorised (Art 34(3)(a))",
+          ];
       } else if (c.regime === "ccpa") {
-        if (d.encrypted) [applies, why] = ["no", "encrypted personal information (Cal. Civ. Code 1798.82(a)) unless the key was also taken"];
+        if (d.encrypted)
+          [applies, why] = [
+            "no",
+            "encrypted personal information (Cal. Civ. Code 1798.82(a)) unless the key was also taken",
+          ];
       } else applies = d.risk === "high" ? "yes" : d.risk === "risk" ? "check" : "no";
     }
     let within = c.within;
@@ -167,7 +239,21 @@ export function incidentClocks(decl: Declaration, d: Details & { awareAt: string
     const key = `${c.regime}:${c.notify}`;
     const dueAt = within ? addDeadline(aware, within).toISOString() : null;
     const done = d.notified[key];
-    out.push({ key, regime: c.regime, notify: c.notify, cite: c.cite, when, ...(c.condition ? { condition: c.condition } : {}), dueAt, applies, why, ...(done ? { done } : {}), ...(dueAt && !done && applies !== "no" ? { countdown: countdown(new Date(dueAt), now, Date.parse(dueAt) - aware.getTime()) } : {}) });
+    out.push({
+      key,
+      regime: c.regime,
+      notify: c.notify,
+      cite: c.cite,
+      when,
+      ...(c.condition ? { condition: c.condition } : {}),
+      dueAt,
+      applies,
+      why,
+      ...(done ? { done } : {}),
+      ...(dueAt && !done && applies !== "no"
+        ? { countdown: countdown(new Date(dueAt), now, Date.parse(dueAt) - aware.getTime()) }
+        : {}),
+    });
   }
   return out;
 }
@@ -180,17 +266,57 @@ function view(ctx: GovernanceContext, r: IncidentRow, mailingList: number): Inci
   const regimes = decl.governance?.breach?.regimes ?? [];
   // ANPD Resolution 15/2024 Art 10: the register is kept 5 years; PIPEDA Breach Regulations s 6: 24 months.
   const months = [...(regimes.includes("lgpd") ? [60] : []), ...(regimes.includes("pipeda") ? [24] : [])];
-  const keepUntil = months.length ? addDeadline(new Date(r.closed_at ?? r.created_at), { amount: Math.max(...months), unit: "months" }).toISOString() : null;
-  return { ...d, id: Number(r.id), reference: r.reference, title: r.title, occurredAt: r.occurred_at, awareAt: r.aware_at, status: r.status as "open" | "closed", clocks: incidentClocks(decl, { ...d, awareAt: r.aware_at, notified, ...(affected ? { people: affected.people, affectedBy: affected.byJurisdiction } : {}) }, ctx.clock()), affected, mailingList, createdBy: r.created_by, createdAt: r.created_at, closedAt: r.closed_at, keepUntil };
+  const keepUntil = months.length
+    ? addDeadline(new Date(r.closed_at ?? r.created_at), { amount: Math.max(...months), unit: "months" }).toISOString()
+    : null;
+  return {
+    ...d,
+    id: Number(r.id),
+    reference: r.reference,
+    title: r.title,
+    occurredAt: r.occurred_at,
+    awareAt: r.aware_at,
+    status: r.status as "open" | "closed",
+    clocks: incidentClocks(
+      decl,
+      {
+        ...d,
+        awareAt: r.aware_at,
+        notified,
+        ...(affected ? { people: affected.people, affectedBy: affected.byJurisdiction } : {}),
+      },
+      ctx.clock(),
+    ),
+    affected,
+    mailingList,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    closedAt: r.closed_at,
+    keepUntil,
+  };
 }
 
 function details(ctx: GovernanceContext, v: z.output<typeof IncidentInput>): Details {
   const decl = ctx.declaration();
   for (const key of v.datasets) {
     const [sid, did] = key.split(".");
-    if (!decl.systems[sid]?.datasets[did]) throw new GovernanceError("INVALID", `datasets: '${key}' is not a system.dataset of the declaration`);
+    if (!decl.systems[sid]?.datasets[did])
+      throw new GovernanceError("INVALID", `datasets: '${key}' is not a system.dataset of the declaration`);
   }
-  return { nature: v.nature, datasets: v.datasets, categories: categoriesOfDatasets(decl, v.datasets), people: v.people ?? null, records: v.records ?? null, jurisdictions: v.jurisdictions, encrypted: v.encrypted, risk: v.risk, riskReasoning: v.riskReasoning, consequences: v.consequences ?? "", measures: v.measures ?? "", description: v.description ?? "" };
+  return {
+    nature: v.nature,
+    datasets: v.datasets,
+    categories: categoriesOfDatasets(decl, v.datasets),
+    people: v.people ?? null,
+    records: v.records ?? null,
+    jurisdictions: v.jurisdictions,
+    encrypted: v.encrypted,
+    risk: v.risk,
+    riskReasoning: v.riskReasoning,
+    consequences: v.consequences ?? "",
+    measures: v.measures ?? "",
+    description: v.description ?? "",
+  };
 }
 
 const officer = (a: Actor, what: string) => {
@@ -198,30 +324,74 @@ const officer = (a: Actor, what: string) => {
 };
 
 /** Registers an incident; its clocks run from `awareAt`. */
-export async function registerIncident(ctx: GovernanceContext, input: IncidentInput, actor: Actor): Promise<IncidentView> {
+export async function registerIncident(
+  ctx: GovernanceContext,
+  input: IncidentInput,
+  actor: Actor,
+): Promise<IncidentView> {
   officer(actor, "registering an incident");
   const v = parseWith(IncidentInput, input);
   const occurred = isoOf(v.occurredAt, "occurredAt");
   const aware = isoOf(v.awareAt, "awareAt");
-  if (aware < occurred) throw new GovernanceError("INVALID", "awareAt: the organization cannot become aware before the breach happened");
-  if (Date.parse(aware) > ctx.clock().getTime() + 60_000) throw new GovernanceError("INVALID", "awareAt: in the future");
+  if (aware < occurred)
+    throw new GovernanceError("INVALID", "awareAt: the organization cannot become aware before the breach happened");
+  if (Date.parse(aware) > ctx.clock().getTime() + 60_000)
+    throw new GovernanceError("INVALID", "awareAt: in the future");
   const now = ctx.clock().toISOString();
   const year = now.slice(0, 4);
-  const n = await ctx.store.db.selectFrom("gov_incidents").select((eb) => eb.fn.countAll<number>().as("n")).where("created_at", ">=", `${year}-01-01`).executeTakeFirst();
+  const n = await ctx.store.db
+    .selectFrom("gov_incidents")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("created_at", ">=", `${year}-01-01`)
+    .executeTakeFirst();
   const reference = `INC-${year}-${String(Number(n?.n ?? 0) + 1).padStart(3, "0")}`;
-  const r = await ctx.store.db.insertInto("gov_incidents").values({ reference, title: v.title, occurred_at: occurred, aware_at: aware, status: "open", details: JSON.stringify(details(ctx, v)), notified: "{}", created_by: actorOf(actor), created_at: now }).returning("id").executeTakeFirstOrThrow();
-  await audit(ctx, actorOf(actor), "incident.registered", `incident:${r.id}`, { reference, awareAt: aware, risk: v.risk, datasets: v.datasets });
+  const r = await ctx.store.db
+    .insertInto("gov_incidents")
+    .values({
+      reference,
+      title: v.title,
+      occurred_at: occurred,
+      aware_at: aware,
+      status: "open",
+      details: JSON.stringify(details(ctx, v)),
+      notified: "{}",
+      created_by: actorOf(actor),
+      created_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await audit(ctx, actorOf(actor), "incident.registered", `incident:${r.id}`, {
+    reference,
+    awareAt: aware,
+    risk: v.risk,
+    datasets: v.datasets,
+  });
   return getIncident(ctx, Number(r.id));
 }
 
-/** Updates the assessment (risk, numbers, measures) as the investigation goes; the clocks keep counting from awareness. */
-export async function updateIncident(ctx: GovernanceContext, id: number, input: Omit<IncidentInput, "awareAt"> & { awareAt?: string }, actor: Actor): Promise<IncidentView> {
+/**
+ * Updates the assessment (risk, numbers, measures) as the investigation goes; the clocks keep counting from awareness.
+ */
+export async function updateIncident(
+  ctx: GovernanceContext,
+  id: number,
+  input: Omit<IncidentInput, "awareAt"> & { awareAt?: string },
+  actor: Actor,
+): Promise<IncidentView> {
   officer(actor, "updating an incident");
   const r = await requireIncident(ctx, id);
   const v = parseWith(IncidentInput, { ...input, awareAt: input.awareAt ?? r.aware_at });
   // A form shows awareness to the minute: the same minute is the same moment.
-  if (Math.abs(Date.parse(isoOf(v.awareAt, "awareAt")) - Date.parse(r.aware_at)) >= 60_000) throw new GovernanceError("INVALID", "awareAt: the moment of awareness starts the clocks and cannot be moved; note the correction instead");
-  await ctx.store.db.updateTable("gov_incidents").set({ title: v.title, occurred_at: isoOf(v.occurredAt, "occurredAt"), details: JSON.stringify(details(ctx, v)) }).where("id", "=", id).execute();
+  if (Math.abs(Date.parse(isoOf(v.awareAt, "awareAt")) - Date.parse(r.aware_at)) >= 60_000)
+    throw new GovernanceError(
+      "INVALID",
+      "awareAt: the moment of awareness starts the clocks and cannot be moved; note the correction instead",
+    );
+  await ctx.store.db
+    .updateTable("gov_incidents")
+    .set({ title: v.title, occurred_at: isoOf(v.occurredAt, "occurredAt"), details: JSON.stringify(details(ctx, v)) })
+    .where("id", "=", id)
+    .execute();
   await audit(ctx, actorOf(actor), "incident.updated", `incident:${id}`, { risk: v.risk });
   return getIncident(ctx, id);
 }
@@ -234,31 +404,73 @@ async function requireIncident(ctx: GovernanceContext, id: number): Promise<Inci
 
 export async function getIncident(ctx: GovernanceContext, id: number): Promise<IncidentView> {
   const r = await requireIncident(ctx, id);
-  const m = await ctx.store.db.selectFrom("gov_incident_recipients").select((eb) => eb.fn.countAll<number>().as("n")).where("incident_id", "=", id).executeTakeFirst();
+  const m = await ctx.store.db
+    .selectFrom("gov_incident_recipients")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("incident_id", "=", id)
+    .executeTakeFirst();
   return view(ctx, r, Number(m?.n ?? 0));
 }
 
 /** Every open incident, then the latest closed ones; newest first within each. */
-export async function listIncidents(ctx: GovernanceContext, options: { closed?: number; openOnly?: boolean } = {}): Promise<IncidentView[]> {
-  const open = await ctx.store.db.selectFrom("gov_incidents").selectAll().where("status", "=", "open").orderBy("aware_at", "desc").execute();
-  const closed = options.openOnly ? [] : await ctx.store.db.selectFrom("gov_incidents").selectAll().where("status", "!=", "open").orderBy("aware_at", "desc").limit(options.closed ?? 200).execute();
+export async function listIncidents(
+  ctx: GovernanceContext,
+  options: { closed?: number; openOnly?: boolean } = {},
+): Promise<IncidentView[]> {
+  const open = await ctx.store.db
+    .selectFrom("gov_incidents")
+    .selectAll()
+    .where("status", "=", "open")
+    .orderBy("aware_at", "desc")
+    .execute();
+  const closed = options.openOnly
+    ? []
+    : await ctx.store.db
+        .selectFrom("gov_incidents")
+        .selectAll()
+        .where("status", "!=", "open")
+        .orderBy("aware_at", "desc")
+        .limit(options.closed ?? 200)
+        .execute();
   const rows = [...open, ...closed];
-  const counts = await ctx.store.db.selectFrom("gov_incident_recipients").select(["incident_id", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("incident_id").execute();
+  const counts = await ctx.store.db
+    .selectFrom("gov_incident_recipients")
+    .select(["incident_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("incident_id")
+    .execute();
   return rows.map((r) => view(ctx, r, Number(counts.find((c) => c.incident_id === Number(r.id))?.n ?? 0)));
 }
 
 /** Marks a clock's notification done; once every letter to people is sent, the mailing list is deleted. */
-export async function markNotified(ctx: GovernanceContext, id: number, key: string, note: string, actor: Actor): Promise<IncidentView> {
+export async function markNotified(
+  ctx: GovernanceContext,
+  id: number,
+  key: string,
+  note: string,
+  actor: Actor,
+): Promise<IncidentView> {
   officer(actor, "recording a notification");
   const r = await requireIncident(ctx, id);
   const v = view(ctx, r, 0);
-  if (!v.clocks.some((c) => c.key === key)) throw new GovernanceError("INVALID", `no clock '${key}' on incident ${id} (${v.clocks.map((c) => c.key).join(", ")})`);
-  const notified = { ...(JSON.parse(r.notified) as Record<string, unknown>), [key]: { at: ctx.clock().toISOString(), by: actorOf(actor), note: note.trim() } };
-  await ctx.store.db.updateTable("gov_incidents").set({ notified: JSON.stringify(notified) }).where("id", "=", id).execute();
+  if (!v.clocks.some((c) => c.key === key))
+    throw new GovernanceError(
+      "INVALID",
+      `no clock '${key}' on incident ${id} (${v.clocks.map((c) => c.key).join(", ")})`,
+    );
+  const notified = {
+    ...(JSON.parse(r.notified) as Record<string, unknown>),
+    [key]: { at: ctx.clock().toISOString(), by: actorOf(actor), note: note.trim() },
+  };
+  await ctx.store.db
+    .updateTable("gov_incidents")
+    .set({ notified: JSON.stringify(notified) })
+    .where("id", "=", id)
+    .execute();
   await audit(ctx, actorOf(actor), "incident.notified", `incident:${id}`, { clock: key, note: note.trim() });
   const after = await getIncident(ctx, id);
   const letters = after.clocks.filter((c) => c.notify === "individuals" && c.applies !== "no");
-  if (letters.length && letters.every((c) => c.done)) await dropMailingList(ctx, id, "every letter to the people affected is sent");
+  if (letters.length && letters.every((c) => c.done))
+    await dropMailingList(ctx, id, "every letter to the people affected is sent");
   return getIncident(ctx, id);
 }
 
@@ -266,20 +478,39 @@ async function dropMailingList(ctx: GovernanceContext, id: number, why: string):
   const n = await ctx.store.db.deleteFrom("gov_incident_recipients").where("incident_id", "=", id).executeTakeFirst();
   if (Number(n.numDeletedRows)) {
     await ctx.store.scrub();
-    await audit(ctx, "system", "incident.mailing_list_deleted", `incident:${id}`, { addresses: Number(n.numDeletedRows), why });
+    await audit(ctx, "system", "incident.mailing_list_deleted", `incident:${id}`, {
+      addresses: Number(n.numDeletedRows),
+      why,
+    });
   }
 }
 
 /** Closes the incident: its mailing list goes; the record stays for the register's period. */
-export async function closeIncident(ctx: GovernanceContext, id: number, note: string, actor: Actor): Promise<IncidentView> {
+export async function closeIncident(
+  ctx: GovernanceContext,
+  id: number,
+  note: string,
+  actor: Actor,
+): Promise<IncidentView> {
   officer(actor, "closing an incident");
   const r = await requireIncident(ctx, id);
   if (r.status === "closed") throw new GovernanceError("CONFLICT", `incident ${id} is closed`);
   const open = view(ctx, r, 0).clocks.filter((c) => c.applies === "yes" && !c.done);
-  if (open.length && note.trim().length < 10) throw new GovernanceError("INVALID", `note: ${open.map((c) => c.key).join(", ")} ${open.length > 1 ? "are" : "is"} not marked done; say why the incident closes anyway`);
-  await ctx.store.db.updateTable("gov_incidents").set({ status: "closed", closed_at: ctx.clock().toISOString() }).where("id", "=", id).execute();
+  if (open.length && note.trim().length < 10)
+    throw new GovernanceError(
+      "INVALID",
+      `note: ${open.map((c) => c.key).join(", ")} ${open.length > 1 ? "are" : "is"} not marked done; say why the incident closes anyway`,
+    );
+  await ctx.store.db
+    .updateTable("gov_incidents")
+    .set({ status: "closed", closed_at: ctx.clock().toISOString() })
+    .where("id", "=", id)
+    .execute();
   await dropMailingList(ctx, id, "the incident is closed");
-  await audit(ctx, actorOf(actor), "incident.closed", `incident:${id}`, { note: note.trim(), open: open.map((c) => c.key) });
+  await audit(ctx, actorOf(actor), "incident.closed", `incident:${id}`, {
+    note: note.trim(),
+    open: open.map((c) => c.key),
+  });
   return getIncident(ctx, id);
 }
 
@@ -297,13 +528,22 @@ const fmt = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 export function draftNotifications(decl: Declaration, i: IncidentView, now: Date = new Date()): Drafts {
   const org = decl.organization;
   const contactParty = org.dpo ?? org.contact;
-  const contact = decl.governance?.breach?.contact ?? [org.dpo ? "Data protection officer" : "Privacy contact", contactParty.name, contactParty.email, contactParty.phone].filter(Boolean).join(", ");
+  const contact =
+    decl.governance?.breach?.contact ??
+    [org.dpo ? "Data protection officer" : "Privacy contact", contactParty.name, contactParty.email, contactParty.phone]
+      .filter(Boolean)
+      .join(", ");
   const cats = categoriesOf(decl);
   const categories = i.categories.map((c) => categoryName(c, cats)).join(", ") || "not yet determined";
   const people = i.affected?.people ?? i.people;
   const records = i.affected?.rows ?? i.records;
-  const approx = (n: number | null | undefined, what: string) => (n === null || n === undefined ? `the number of ${what} is not yet known` : `approximately ${n.toLocaleString("en")} ${what}`);
-  const authorityClock = i.clocks.find((c) => c.notify === "authority" && (c.regime === "gdpr" || c.regime === "uk_gdpr"));
+  const approx = (n: number | null | undefined, what: string) =>
+    n === null || n === undefined
+      ? `the number of ${what} is not yet known`
+      : `approximately ${n.toLocaleString("en")} ${what}`;
+  const authorityClock = i.clocks.find(
+    (c) => c.notify === "authority" && (c.regime === "gdpr" || c.regime === "uk_gdpr"),
+  );
   const late = authorityClock?.dueAt && Date.parse(authorityClock.dueAt) < now.getTime() && !authorityClock.done;
   const authority = [
     `Personal data breach notification — ${org.name} — ${i.reference}`,
@@ -314,7 +554,13 @@ export function draftNotifications(decl: Declaration, i: IncidentView, now: Date
     "(a) Nature of the breach (Art 33(3)(a))",
     `${i.title}. A breach of ${i.nature.join(", ")}.${i.description ? ` ${i.description}` : ""}`,
     `Categories of personal data: ${categories}.`,
-    `Categories and approximate number of people concerned: ${approx(people, "people")}${i.affected ? ` (by jurisdiction: ${Object.entries(i.affected.byJurisdiction).map(([j, n]) => `${j} ${n}`).join(", ")})` : ""}${i.affected?.notReached.length ? `; not yet counted in ${i.affected.notReached.map((n) => n.dataset).join(", ")}, so the number may be higher` : ""}.`,
+    `Categories and approximate number of people concerned: ${approx(people, "people")}${
+      i.affected
+        ? ` (by jurisdiction: ${Object.entries(i.affected.byJurisdiction)
+            .map(([j, n]) => `${j} ${n}`)
+            .join(", ")})`
+        : ""
+    }${i.affected?.notReached.length ? `; not yet counted in ${i.affected.notReached.map((n) => n.dataset).join(", ")}, so the number may be higher` : ""}.`,
     `Approximate number of records concerned: ${approx(records, "records")}.`,
     `Systems and datasets: ${i.datasets.join(", ") || "not yet determined"}. The data was ${i.encrypted ? "" : "not "}encrypted.`,
     "",
@@ -327,7 +573,9 @@ export function draftNotifications(decl: Declaration, i: IncidentView, now: Date
     "",
     "(d) Measures taken or proposed, including to mitigate possible adverse effects (Art 33(3)(d))",
     i.measures || "[describe the measures taken and proposed]",
-    ...(late ? ["", "Reasons for the delay (Art 33(1))", "[this notification is made after 72 hours: give the reasons]"] : []),
+    ...(late
+      ? ["", "Reasons for the delay (Art 33(1))", "[this notification is made after 72 hours: give the reasons]"]
+      : []),
   ].join("\n");
   const individuals = [
     `Subject: Important: a security incident involving your data at ${org.name}`,
@@ -380,7 +628,10 @@ export const AffectedInput = z.strictObject({
 });
 
 /** Emails (or contact fields) of a dataset. */
-const emailFields = (fields: Record<string, { identity?: string; contact?: string }>) => Object.entries(fields).filter(([, f]) => f.identity === "email" || f.contact === "email").map(([n]) => n);
+const emailFields = (fields: Record<string, { identity?: string; contact?: string }>) =>
+  Object.entries(fields)
+    .filter(([, f]) => f.identity === "email" || f.contact === "email")
+    .map(([n]) => n);
 
 /**
  * The people affected: the rows of the incident's datasets dated in the
@@ -388,7 +639,13 @@ const emailFields = (fields: Record<string, { identity?: string; contact?: strin
  * the row with the person's email. Counts per jurisdiction, and keeps the
  * mailing list only until the letters are sent.
  */
-export async function computeAffected(ctx: GovernanceContext, id: number, input: z.input<typeof AffectedInput>, actor: Actor, onProgress?: (dataset: string, rows: number) => void): Promise<IncidentView> {
+export async function computeAffected(
+  ctx: GovernanceContext,
+  id: number,
+  input: z.input<typeof AffectedInput>,
+  actor: Actor,
+  onProgress?: (dataset: string, rows: number) => void,
+): Promise<IncidentView> {
   officer(actor, "computing the people affected");
   const incident = await requireIncident(ctx, id);
   const d = JSON.parse(incident.details) as Details;
@@ -427,7 +684,16 @@ export async function computeAffected(ctx: GovernanceContext, id: number, input:
       let after: Value[] | undefined;
       const target = datasetTarget(did, ds);
       for (;;) {
-        const page = await c.due({ dataset: target, joins: [], clock: [{ step: 0, field: v.field }], where: [], before: new Date(to), since: new Date(from), ...(after ? { after } : {}), limit: 1000 });
+        const page = await c.due({
+          dataset: target,
+          joins: [],
+          clock: [{ step: 0, field: v.field }],
+          where: [],
+          before: new Date(to),
+          since: new Date(from),
+          ...(after ? { after } : {}),
+          limit: 1000,
+        });
         for (const r of page) if (r.clock >= from) rows.push(r.row);
         onProgress?.(key, rows.length);
         if (!c.capabilities.keyset || page.length < 1000) break;
@@ -437,7 +703,10 @@ export async function computeAffected(ctx: GovernanceContext, id: number, input:
       total += rows.length;
       // Trace each row to its person: up owner references until a row of a person (an email, or a
       // dataset of people). A person is that row (two customers sharing an email are two people).
-      let level: { dataset: string; rows: { origin: number; row: Row }[] } = { dataset: did, rows: rows.map((row, origin) => ({ origin, row })) };
+      let level: { dataset: string; rows: { origin: number; row: Row }[] } = {
+        dataset: did,
+        rows: rows.map((row, origin) => ({ origin, row })),
+      };
       const found = new Map<number, { person?: string; email?: string; jurisdiction?: string }>();
       for (let depth = 0; depth < 5 && level.rows.length; depth++) {
         const lds = sys.datasets[level.dataset];
@@ -445,28 +714,55 @@ export async function computeAffected(ctx: GovernanceContext, id: number, input:
         const next: typeof level.rows = [];
         for (const { origin, row } of level.rows) {
           const f = found.get(origin) ?? {};
-          if (jDataset === level.dataset && jField && row[jField] !== null && row[jField] !== undefined) f.jurisdiction = String(row[jField]);
+          if (jDataset === level.dataset && jField && row[jField] !== null && row[jField] !== undefined)
+            f.jurisdiction = String(row[jField]);
           if (emails.length || lds.subject) {
             f.person = `${sid}.${level.dataset}:${rowKey(lds, row)}`;
-            const email = emails.map((e) => row[e]).find((x) => typeof x === "string" && x.includes("@")) as string | undefined;
+            const email = emails.map((e) => row[e]).find((x) => typeof x === "string" && x.includes("@")) as
+              | string
+              | undefined;
             if (email) f.email = normalizeIdentity("email", email);
           }
           found.set(origin, f);
           if (!f.person) next.push({ origin, row });
         }
-        const up = graph.edges.find((e) => e.from === `${sid}.${level.dataset}` && e.relation === "owner" && !e.crossSystem);
+        const up = graph.edges.find(
+          (e) => e.from === `${sid}.${level.dataset}` && e.relation === "owner" && !e.crossSystem,
+        );
         if (!up || !next.length) break;
         const parent = up.to.slice(sid.length + 1);
-        const values = [...new Set(next.map((x) => x.row[up.fromField]).filter((x) => x !== null && x !== undefined).map(String))];
+        const values = [
+          ...new Set(
+            next
+              .map((x) => x.row[up.fromField])
+              .filter((x) => x !== null && x !== undefined)
+              .map(String),
+          ),
+        ];
         const parents = new Map<string, Row>();
-        for (let i = 0; i < values.length; i += 500) for (const p of await c.find(datasetTarget(parent, sys.datasets[parent]), { field: up.toField, values: values.slice(i, i + 500) })) parents.set(String(p[up.toField]), p);
-        level = { dataset: parent, rows: next.flatMap((x) => (parents.has(String(x.row[up.fromField])) ? [{ origin: x.origin, row: parents.get(String(x.row[up.fromField]))! }] : [])) };
+        for (let i = 0; i < values.length; i += 500)
+          for (const p of await c.find(datasetTarget(parent, sys.datasets[parent]), {
+            field: up.toField,
+            values: values.slice(i, i + 500),
+          }))
+            parents.set(String(p[up.toField]), p);
+        level = {
+          dataset: parent,
+          rows: next.flatMap((x) =>
+            parents.has(String(x.row[up.fromField]))
+              ? [{ origin: x.origin, row: parents.get(String(x.row[up.fromField]))! }]
+              : [],
+          ),
+        };
       }
       rows.forEach((row, i) => {
         const f = found.get(i) ?? {};
         const person = f.person ?? `${key}:${rowKey(ds, row)}`;
         const prev = people.get(person);
-        people.set(person, { email: f.email ?? prev?.email ?? null, jurisdiction: f.jurisdiction ?? prev?.jurisdiction ?? null });
+        people.set(person, {
+          email: f.email ?? prev?.email ?? null,
+          jurisdiction: f.jurisdiction ?? prev?.jurisdiction ?? null,
+        });
       });
     } catch (err) {
       notReached.push({ dataset: key, why: (err as Error).message });
@@ -475,18 +771,44 @@ export async function computeAffected(ctx: GovernanceContext, id: number, input:
     }
   }
   const byJurisdiction: Record<string, number> = {};
-  for (const p of people.values()) byJurisdiction[p.jurisdiction ?? "unknown"] = (byJurisdiction[p.jurisdiction ?? "unknown"] ?? 0) + 1;
+  for (const p of people.values())
+    byJurisdiction[p.jurisdiction ?? "unknown"] = (byJurisdiction[p.jurisdiction ?? "unknown"] ?? 0) + 1;
   const withoutEmail = [...people.values()].filter((p) => !p.email).length;
   const list = new Map<string, string | null>();
   for (const p of people.values()) if (p.email && !list.get(p.email)) list.set(p.email, p.jurisdiction);
-  const affected: Affected = { datasets: d.datasets, field: v.field, from, to, rows: total, people: people.size, byJurisdiction, withoutEmail, notReached, computedAt: ctx.clock().toISOString(), computedBy: actorOf(actor) };
+  const affected: Affected = {
+    datasets: d.datasets,
+    field: v.field,
+    from,
+    to,
+    rows: total,
+    people: people.size,
+    byJurisdiction,
+    withoutEmail,
+    notReached,
+    computedAt: ctx.clock().toISOString(),
+    computedBy: actorOf(actor),
+  };
   await ctx.store.db.transaction().execute(async (tx) => {
     await tx.deleteFrom("gov_incident_recipients").where("incident_id", "=", id).execute();
     const out = [...list];
-    for (let i = 0; i < out.length; i += 500) await tx.insertInto("gov_incident_recipients").values(out.slice(i, i + 500).map(([email, j]) => ({ incident_id: id, email, jurisdiction: j }))).execute();
-    await tx.updateTable("gov_incidents").set({ affected: JSON.stringify(affected) }).where("id", "=", id).execute();
+    for (let i = 0; i < out.length; i += 500)
+      await tx
+        .insertInto("gov_incident_recipients")
+        .values(out.slice(i, i + 500).map(([email, j]) => ({ incident_id: id, email, jurisdiction: j })))
+        .execute();
+    await tx
+      .updateTable("gov_incidents")
+      .set({ affected: JSON.stringify(affected) })
+      .where("id", "=", id)
+      .execute();
   });
-  await audit(ctx, actorOf(actor), "incident.affected_computed", `incident:${id}`, { rows: total, people: people.size, byJurisdiction, notReached: notReached.length });
+  await audit(ctx, actorOf(actor), "incident.affected_computed", `incident:${id}`, {
+    rows: total,
+    people: people.size,
+    byJurisdiction,
+    notReached: notReached.length,
+  });
   return getIncident(ctx, id);
 }
 
@@ -494,7 +816,15 @@ export async function computeAffected(ctx: GovernanceContext, id: number, input:
 export async function mailingList(ctx: GovernanceContext, id: number, actor: Actor): Promise<string> {
   officer(actor, "downloading the mailing list");
   await requireIncident(ctx, id);
-  const rows = await ctx.store.db.selectFrom("gov_incident_recipients").select(["email", "jurisdiction"]).where("incident_id", "=", id).orderBy("email").execute();
+  const rows = await ctx.store.db
+    .selectFrom("gov_incident_recipients")
+    .select(["email", "jurisdiction"])
+    .where("incident_id", "=", id)
+    .orderBy("email")
+    .execute();
   await audit(ctx, actorOf(actor), "incident.mailing_list_downloaded", `incident:${id}`, { addresses: rows.length });
-  return toCsv(["email", "jurisdiction"], rows.map((r) => [r.email, r.jurisdiction ?? ""]));
+  return toCsv(
+    ["email", "jurisdiction"],
+    rows.map((r) => [r.email, r.jurisdiction ?? ""]),
+  );
 }

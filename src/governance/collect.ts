@@ -8,19 +8,34 @@ import { normalizeIdentity, type Declaration } from "../declaration/index.js";
 import { collectSystem, mergeIdentities, notReached, type Identities } from "../execution/index.js";
 import { GovernanceError, type GovernanceContext } from "./model.js";
 
-/** An account named as `type:value` (`email:ada@example.com`, `phone:+4670…`, `account_id:42`) or as a bare email, canonical. */
+/**
+ * An account named as `type:value` (`email:ada@example.com`, `phone:+4670…`, `account_id:42`) or as a bare email,
+ * canonical.
+ */
 export function parseIdentity(decl: Declaration, text: string): { type: string; value: string } {
   const t = text.trim();
   const m = /^([a-z_]+):(.+)$/.exec(t);
-  const types = new Set(Object.values(decl.systems).flatMap((s) => Object.values(s.datasets).flatMap((d) => Object.values(d.fields).map((f) => f.identity))).filter((x): x is string => !!x));
+  const types = new Set(
+    Object.values(decl.systems)
+      .flatMap((s) => Object.values(s.datasets).flatMap((d) => Object.values(d.fields).map((f) => f.identity)))
+      .filter((x): x is string => !!x),
+  );
   if (m && types.has(m[1])) return { type: m[1], value: normalizeIdentity(m[1], m[2], decl.organization.country) };
   if (/^[^\s@:]+@[^\s@]+$/.test(t)) return { type: "email", value: normalizeIdentity("email", t) };
-  throw new GovernanceError("INVALID", `'${t}': name an account as type:value with a declared identity type (${[...types].join(", ")}) or as an email`);
+  throw new GovernanceError(
+    "INVALID",
+    `'${t}': name an account as type:value with a declared identity type (${[...types].join(", ")}) or as an email`,
+  );
 }
 
 /** JSON that keeps what databases return: big integers and bytes as text, dates as ISO. */
 export function jsonOf(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v), 2);
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) =>
+      typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v,
+    2,
+  );
 }
 
 export interface PeopleRows {
@@ -57,8 +72,16 @@ export async function collectPeople(ctx: GovernanceContext, identities: Identiti
       }
       try {
         const col = await collectSystem(decl, sid, c, current);
-        if (col.ambiguous.length) throw new GovernanceError("CONFLICT", `the accounts match several people's rows in ${col.ambiguous.map((a) => `${sid}.${a.dataset} (${a.rows} rows)`).join(", ")}: name them by a more exact identity`);
-        out.systems[sid] = Object.fromEntries(Object.entries(col.datasets).map(([d, rows]) => [d, rows.filter((r) => r.own).map((r) => r.row)]).filter(([, rows]) => (rows as Row[]).length));
+        if (col.ambiguous.length)
+          throw new GovernanceError(
+            "CONFLICT",
+            `the accounts match several people's rows in ${col.ambiguous.map((a) => `${sid}.${a.dataset} (${a.rows} rows)`).join(", ")}: name them by a more exact identity`,
+          );
+        out.systems[sid] = Object.fromEntries(
+          Object.entries(col.datasets)
+            .map(([d, rows]) => [d, rows.filter((r) => r.own).map((r) => r.row)])
+            .filter(([, rows]) => (rows as Row[]).length),
+        );
         for (const n of notReached(decl, col)) out.notReached.push({ system: sid, ...n });
         const m = mergeIdentities(current, col.discovered);
         if (m.grew) {

@@ -10,8 +10,14 @@ import { hasRole, ROLES, sha256, type Role } from "../auth/index.js";
 import { servesEu } from "../declaration/index.js";
 import type { RequestsContext } from "../requests/index.js";
 
-/** What the registers need of a server: the store, the declaration, mail with its public URL for links, connector settings and the clock (a request context has them all). */
-export type GovernanceContext = Pick<RequestsContext, "store" | "declaration" | "mailer" | "publicUrl" | "env" | "cwd" | "clock">;
+/**
+ * What the registers need of a server: the store, the declaration, mail with its public URL for links, connector
+ * settings and the clock (a request context has them all).
+ */
+export type GovernanceContext = Pick<
+  RequestsContext,
+  "store" | "declaration" | "mailer" | "publicUrl" | "env" | "cwd" | "clock"
+>;
 
 /** The staff member taking a step: who they are and their role. */
 export interface Actor {
@@ -37,7 +43,13 @@ export const newToken = () => randomBytes(24).toString("base64url");
 export const actorOf = (a: Actor) => `user:${a.email}`;
 
 /** Records one step in the audit log under `governance.*`. */
-export async function audit(ctx: Pick<GovernanceContext, "store" | "clock">, actor: string, action: string, subject: string, data: Record<string, unknown> = {}): Promise<void> {
+export async function audit(
+  ctx: Pick<GovernanceContext, "store" | "clock">,
+  actor: string,
+  action: string,
+  subject: string,
+  data: Record<string, unknown> = {},
+): Promise<void> {
   await appendAudit(ctx.store, { actor, action: `governance.${action}`, subject, data }, ctx.clock());
 }
 
@@ -47,17 +59,32 @@ export async function audit(ctx: Pick<GovernanceContext, "store" | "clock">, act
  * request is approved by another owner, since no role ranks above it).
  */
 export function checkApprover(approver: Actor, requester: { email: string; role: string }, needed: Role): void {
-  if (approver.email.toLowerCase() === requester.email.toLowerCase()) throw new GovernanceError("FORBIDDEN", "nobody approves their own request: a second staff member must");
-  if (!hasRole(approver.role, needed)) throw new GovernanceError("FORBIDDEN", `approving this needs the ${needed} role`);
-  const above = ROLES.indexOf(approver.role) > ROLES.indexOf(requester.role as Role) || (approver.role === "owner" && requester.role === "owner");
-  if (!above) throw new GovernanceError("FORBIDDEN", `approving a request by ${/^[aeiou]/.test(requester.role) ? "an" : "a"} ${requester.role} needs a role above it`);
+  if (approver.email.toLowerCase() === requester.email.toLowerCase())
+    throw new GovernanceError("FORBIDDEN", "nobody approves their own request: a second staff member must");
+  if (!hasRole(approver.role, needed))
+    throw new GovernanceError("FORBIDDEN", `approving this needs the ${needed} role`);
+  const above =
+    ROLES.indexOf(approver.role) > ROLES.indexOf(requester.role as Role) ||
+    (approver.role === "owner" && requester.role === "owner");
+  if (!above)
+    throw new GovernanceError(
+      "FORBIDDEN",
+      `approving a request by ${/^[aeiou]/.test(requester.role) ? "an" : "a"} ${requester.role} needs a role above it`,
+    );
 }
 
 /** A date as given in a form (`2026-12-02` or a full timestamp) to ISO, or an error naming the field. */
 export function isoOf(value: string, field: string): string {
   // A date, or a form's datetime-local without a zone, is UTC (as the forms say), not the server's local time.
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value);
-  if (Number.isNaN(d.getTime())) throw new GovernanceError("INVALID", `${field}: expected a date (YYYY-MM-DD) or a timestamp, got '${value}'`);
+  const d = new Date(
+    /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? `${value}T00:00:00Z`
+      : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)
+        ? `${value}Z`
+        : value,
+  );
+  if (Number.isNaN(d.getTime()))
+    throw new GovernanceError("INVALID", `${field}: expected a date (YYYY-MM-DD) or a timestamp, got '${value}'`);
   return d.toISOString();
 }
 
@@ -90,38 +117,94 @@ export interface Counterparty {
   gdpr: boolean;
 }
 
-const toCounterparty = (r: { account: string; name: string; contact_email: string; contact_set_by: string; jurisdictions: string; started_at: string }): Counterparty => {
+const toCounterparty = (r: {
+  account: string;
+  name: string;
+  contact_email: string;
+  contact_set_by: string;
+  jurisdictions: string;
+  started_at: string;
+}): Counterparty => {
   const jurisdictions = JSON.parse(r.jurisdictions) as string[];
-  return { account: r.account, name: r.name, contactEmail: r.contact_email, contactSetBy: r.contact_set_by, jurisdictions, startedAt: r.started_at, gdpr: servesEu(jurisdictions) };
+  return {
+    account: r.account,
+    name: r.name,
+    contactEmail: r.contact_email,
+    contactSetBy: r.contact_set_by,
+    jurisdictions,
+    startedAt: r.started_at,
+    gdpr: servesEu(jurisdictions),
+  };
 };
 
-/** Adds a customer, or updates one; the contact is the only address that approves staff access to the customer's data. */
-export async function saveCounterparty(ctx: GovernanceContext, input: CounterpartyInput, actor: Actor): Promise<Counterparty> {
-  if (!hasRole(actor.role, "officer")) throw new GovernanceError("FORBIDDEN", "keeping the customer register needs the officer role");
+/**
+ * Adds a customer, or updates one; the contact is the only address that approves staff access to the customer's data.
+ */
+export async function saveCounterparty(
+  ctx: GovernanceContext,
+  input: CounterpartyInput,
+  actor: Actor,
+): Promise<Counterparty> {
+  if (!hasRole(actor.role, "officer"))
+    throw new GovernanceError("FORBIDDEN", "keeping the customer register needs the officer role");
   const v = parseWith(CounterpartyInput, input);
-  const row = { account: v.account, name: v.name, contact_email: v.contactEmail.toLowerCase(), contact_set_by: actorOf(actor), jurisdictions: JSON.stringify(v.jurisdictions), started_at: isoOf(v.startedAt, "startedAt") };
-  const prior = await ctx.store.db.selectFrom("gov_counterparties").select(["id", "contact_email", "contact_set_by"]).where("account", "=", v.account).executeTakeFirst();
+  const row = {
+    account: v.account,
+    name: v.name,
+    contact_email: v.contactEmail.toLowerCase(),
+    contact_set_by: actorOf(actor),
+    jurisdictions: JSON.stringify(v.jurisdictions),
+    started_at: isoOf(v.startedAt, "startedAt"),
+  };
+  const prior = await ctx.store.db
+    .selectFrom("gov_counterparties")
+    .select(["id", "contact_email", "contact_set_by"])
+    .where("account", "=", v.account)
+    .executeTakeFirst();
   if (prior) {
     const contactSetBy = prior.contact_email === row.contact_email ? prior.contact_set_by : row.contact_set_by;
-    await ctx.store.db.updateTable("gov_counterparties").set({ ...row, contact_set_by: contactSetBy }).where("id", "=", prior.id).execute();
-  } else await ctx.store.db.insertInto("gov_counterparties").values({ ...row, created_at: ctx.clock().toISOString() }).execute();
-  await audit(ctx, actorOf(actor), prior ? "customer.updated" : "customer.added", v.account, { contactChanged: !prior || prior.contact_email !== row.contact_email });
+    await ctx.store.db
+      .updateTable("gov_counterparties")
+      .set({ ...row, contact_set_by: contactSetBy })
+      .where("id", "=", prior.id)
+      .execute();
+  } else
+    await ctx.store.db
+      .insertInto("gov_counterparties")
+      .values({ ...row, created_at: ctx.clock().toISOString() })
+      .execute();
+  await audit(ctx, actorOf(actor), prior ? "customer.updated" : "customer.added", v.account, {
+    contactChanged: !prior || prior.contact_email !== row.contact_email,
+  });
   return (await getCounterparty(ctx, v.account))!;
 }
 
-export async function getCounterparty(ctx: Pick<GovernanceContext, "store">, account: string): Promise<Counterparty | undefined> {
-  const r = await ctx.store.db.selectFrom("gov_counterparties").selectAll().where("account", "=", account).executeTakeFirst();
+export async function getCounterparty(
+  ctx: Pick<GovernanceContext, "store">,
+  account: string,
+): Promise<Counterparty | undefined> {
+  const r = await ctx.store.db
+    .selectFrom("gov_counterparties")
+    .selectAll()
+    .where("account", "=", account)
+    .executeTakeFirst();
   return r ? toCounterparty(r) : undefined;
 }
 
 export async function listCounterparties(ctx: Pick<GovernanceContext, "store">): Promise<Counterparty[]> {
-  return (await ctx.store.db.selectFrom("gov_counterparties").selectAll().orderBy("name").execute()).map(toCounterparty);
+  return (await ctx.store.db.selectFrom("gov_counterparties").selectAll().orderBy("name").execute()).map(
+    toCounterparty,
+  );
 }
 
 /** The customer, or a NOT_FOUND naming the account. */
-export async function requireCounterparty(ctx: Pick<GovernanceContext, "store">, account: string): Promise<Counterparty> {
+export async function requireCounterparty(
+  ctx: Pick<GovernanceContext, "store">,
+  account: string,
+): Promise<Counterparty> {
   const c = await getCounterparty(ctx, account);
-  if (!c) throw new GovernanceError("NOT_FOUND", `no customer '${account}' in the register: add it with its contact first`);
+  if (!c)
+    throw new GovernanceError("NOT_FOUND", `no customer '${account}' in the register: add it with its contact first`);
   return c;
 }
 
@@ -129,19 +212,35 @@ export async function requireCounterparty(ctx: Pick<GovernanceContext, "store">,
  * How long until `at`, in the words a countdown shows ("in 2 d 4 h", "3 h 0 min overdue"),
  * and its state: due soon in the last third of a clock of `totalMs` (the last day at least).
  */
-export function countdown(at: Date, now: Date, totalMs = 7 * 86_400_000): { ms: number; text: string; state: "overdue" | "due_soon" | "on_time" } {
+export function countdown(
+  at: Date,
+  now: Date,
+  totalMs = 7 * 86_400_000,
+): { ms: number; text: string; state: "overdue" | "due_soon" | "on_time" } {
   const ms = at.getTime() - now.getTime();
   const abs = Math.abs(ms);
   const d = Math.floor(abs / 86_400_000);
   const h = Math.floor((abs % 86_400_000) / 3_600_000);
   const span = d ? `${d} d ${h} h` : `${h} h ${Math.floor((abs % 3_600_000) / 60_000)} min`;
   const soon = Math.max(86_400_000, totalMs / 3);
-  return { ms, text: ms < 0 ? `${span} overdue` : `in ${span}`, state: ms < 0 ? "overdue" : ms <= soon ? "due_soon" : "on_time" };
+  return {
+    ms,
+    text: ms < 0 ? `${span} overdue` : `in ${span}`,
+    state: ms < 0 ? "overdue" : ms <= soon ? "due_soon" : "on_time",
+  };
 }
 
 /** Parses input with a schema; a mismatch is an INVALID error naming each field and what is wrong. */
 export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  throw new GovernanceError("INVALID", r.error.issues.map((i) => `${i.path.map(String).join(".") || "input"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message}`).join("; "));
+  throw new GovernanceError(
+    "INVALID",
+    r.error.issues
+      .map(
+        (i) =>
+          `${i.path.map(String).join(".") || "input"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message}`,
+      )
+      .join("; "),
+  );
 }

@@ -20,19 +20,38 @@ export interface GovernanceOverview {
 export async function governanceOverview(ctx: GovernanceContext): Promise<GovernanceOverview> {
   const db = ctx.store.db;
   const now = ctx.clock().toISOString();
-  const count = async (q: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) => Number((await q.executeTakeFirst())?.n ?? 0);
+  const count = async (q: { executeTakeFirst(): Promise<{ n: unknown } | undefined> }) =>
+    Number((await q.executeTakeFirst())?.n ?? 0);
   const custody = (await listCustody(ctx, { destroyed: 0 })).filter((c) => !c.doneAt);
   const incidents = await listIncidents(ctx, { openOnly: true });
   const clocks = incidents.flatMap((i) => i.clocks.filter((c) => c.countdown));
   return {
-    accessAwaiting: await count(db.selectFrom("gov_access_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["awaiting_approval", "awaiting_customer"]).where("ends_at", ">", now)),
-    grantsInForce: await count(db.selectFrom("gov_access_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "approved").where("starts_at", "<=", now).where("ends_at", ">", now)),
+    accessAwaiting: await count(
+      db
+        .selectFrom("gov_access_requests")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "in", ["awaiting_approval", "awaiting_customer"])
+        .where("ends_at", ">", now),
+    ),
+    grantsInForce: await count(
+      db
+        .selectFrom("gov_access_requests")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "=", "approved")
+        .where("starts_at", "<=", now)
+        .where("ends_at", ">", now),
+    ),
     custodyOverdue: custody.filter((c) => c.state === "overdue").length,
     custodyDueSoon: custody.filter((c) => c.state === "due_soon").length,
     incidentsOpen: incidents.length,
     clocksOverdue: clocks.filter((c) => c.countdown!.state === "overdue").length,
     clocksDueSoon: clocks.filter((c) => c.countdown!.state === "due_soon").length,
     agreementsExpiring: (await expiringAgreements(ctx)).length,
-    legalOpen: await count(db.selectFrom("gov_legal_requests").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "in", ["received", "verified", "decided"])),
+    legalOpen: await count(
+      db
+        .selectFrom("gov_legal_requests")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status", "in", ["received", "verified", "decided"]),
+    ),
   };
 }

@@ -27,7 +27,10 @@ export interface SubProcessorChange {
   what: string;
 }
 
-/** The sub-processors a declaration names: recipients engaged by processor activities, and recipients declared as sub-processors. */
+/**
+ * The sub-processors a declaration names: recipients engaged by processor activities, and recipients declared as
+ * sub-processors.
+ */
 export function subProcessorsOf(decl: Declaration): SubProcessor[] {
   const ids = new Set<string>();
   for (const a of Object.values(decl.processorActivities)) for (const r of a.subProcessors) ids.add(r);
@@ -36,9 +39,17 @@ export function subProcessorsOf(decl: Declaration): SubProcessor[] {
     .filter((id) => decl.recipients[id])
     .map((id) => {
       const r = decl.recipients[id];
-      const activities = Object.values(decl.processorActivities).filter((a) => a.subProcessors.includes(id)).map((a) => a.name);
+      const activities = Object.values(decl.processorActivities)
+        .filter((a) => a.subProcessors.includes(id))
+        .map((a) => a.name);
       const mechanisms = r.transfer?.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m]?.name ?? m) ?? [];
-      return { id, name: r.name, purpose: r.description ?? activities.join("; ") ?? "", country: r.country ?? null, safeguard: mechanisms.length ? mechanisms.join(", ") : "none declared" };
+      return {
+        id,
+        name: r.name,
+        purpose: r.description ?? activities.join("; ") ?? "",
+        country: r.country ?? null,
+        safeguard: mechanisms.length ? mechanisms.join(", ") : "none declared",
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -50,19 +61,36 @@ export function diffSubProcessors(before: Declaration | undefined, after: Declar
   const out: SubProcessorChange[] = [];
   for (const [id, s] of b) {
     const old = a.get(id);
-    if (!old) out.push({ kind: "added", id, name: s.name, what: `${s.name} (${s.country ?? "no single country"}) will process customer data: ${s.purpose}; safeguard: ${s.safeguard}` });
+    if (!old)
+      out.push({
+        kind: "added",
+        id,
+        name: s.name,
+        what: `${s.name} (${s.country ?? "no single country"}) will process customer data: ${s.purpose}; safeguard: ${s.safeguard}`,
+      });
     else {
-      const diffs = (["name", "purpose", "country", "safeguard"] as const).filter((k) => old[k] !== s[k]).map((k) => `${k}: ${old[k] ?? "none"} → ${s[k] ?? "none"}`);
+      const diffs = (["name", "purpose", "country", "safeguard"] as const)
+        .filter((k) => old[k] !== s[k])
+        .map((k) => `${k}: ${old[k] ?? "none"} → ${s[k] ?? "none"}`);
       if (diffs.length) out.push({ kind: "changed", id, name: s.name, what: `${s.name}: ${diffs.join("; ")}` });
     }
   }
-  for (const [id, s] of a) if (!b.has(id)) out.push({ kind: "removed", id, name: s.name, what: `${s.name} no longer processes customer data` });
+  for (const [id, s] of a)
+    if (!b.has(id))
+      out.push({ kind: "removed", id, name: s.name, what: `${s.name} no longer processes customer data` });
   return out;
 }
 
-async function objectionToken(ctx: Pick<GovernanceContext, "store" | "env">, changeId: number, email: string): Promise<string> {
+async function objectionToken(
+  ctx: Pick<GovernanceContext, "store" | "env">,
+  changeId: number,
+  email: string,
+): Promise<string> {
   const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
-  const mac = createHmac("sha256", key).update(`subprocessor-objection:${changeId}:${email.toLowerCase()}`).digest("base64url").slice(0, 32);
+  const mac = createHmac("sha256", key)
+    .update(`subprocessor-objection:${changeId}:${email.toLowerCase()}`)
+    .digest("base64url")
+    .slice(0, 32);
   return `${Buffer.from(email.toLowerCase()).toString("base64url")}.${mac}`;
 }
 
@@ -72,18 +100,31 @@ async function objectionToken(ctx: Pick<GovernanceContext, "store" | "env">, cha
  * subscriber of the declared list. Returns the change's id and how many were
  * mailed, or undefined when nothing changed (or the change was announced).
  */
-export async function announceSubProcessorChanges(ctx: GovernanceContext, previous: Declaration | undefined, key: string): Promise<{ changeId: number; notified: number; failed: number } | undefined> {
+export async function announceSubProcessorChanges(
+  ctx: GovernanceContext,
+  previous: Declaration | undefined,
+  key: string,
+): Promise<{ changeId: number; notified: number; failed: number } | undefined> {
   const decl = ctx.declaration();
   const sp = decl.governance?.subProcessors;
   if (!sp || !previous) return undefined;
   const changes = diffSubProcessors(previous, decl);
   if (!changes.length) return undefined;
   const now = ctx.clock();
-  const effective = decl.effectiveDate > now.toISOString().slice(0, 10) ? decl.effectiveDate : now.toISOString().slice(0, 10);
+  const effective =
+    decl.effectiveDate > now.toISOString().slice(0, 10) ? decl.effectiveDate : now.toISOString().slice(0, 10);
   const until = addDuration(now, parseDuration(sp.objectionWindow)!).toISOString();
   const inserted = await ctx.store.db
     .insertInto("gov_subprocessor_changes")
-    .values({ version: key, previous_version: previous.version, changes: JSON.stringify(changes), effective_date: effective, objection_until: until, notified: 0, created_at: now.toISOString() })
+    .values({
+      version: key,
+      previous_version: previous.version,
+      changes: JSON.stringify(changes),
+      effective_date: effective,
+      objection_until: until,
+      notified: 0,
+      created_at: now.toISOString(),
+    })
     .onConflict((oc) => oc.column("version").doNothing())
     .returning("id")
     .executeTakeFirst();
@@ -116,28 +157,77 @@ export async function announceSubProcessorChanges(ctx: GovernanceContext, previo
     }
   }
   await ctx.store.db.updateTable("gov_subprocessor_changes").set({ notified }).where("id", "=", changeId).execute();
-  await audit(ctx, "system", "subprocessors.announced", `subprocessors:${changeId}`, { version: decl.version, changes: changes.map((c) => `${c.kind} ${c.id}`), notified, failed });
+  await audit(ctx, "system", "subprocessors.announced", `subprocessors:${changeId}`, {
+    version: decl.version,
+    changes: changes.map((c) => `${c.kind} ${c.id}`),
+    notified,
+    failed,
+  });
   return { changeId, notified, failed };
 }
 
 /** The change and subscriber a link is for, checked; throws LINK_INVALID otherwise. */
-export async function objectionLink(ctx: GovernanceContext, changeId: number, token: string): Promise<{ email: string; change: { id: number; changes: SubProcessorChange[]; effectiveDate: string; objectionUntil: string; open: boolean } }> {
-  const c = await ctx.store.db.selectFrom("gov_subprocessor_changes").selectAll().where("id", "=", changeId).executeTakeFirst();
+export async function objectionLink(
+  ctx: GovernanceContext,
+  changeId: number,
+  token: string,
+): Promise<{
+  email: string;
+  change: { id: number; changes: SubProcessorChange[]; effectiveDate: string; objectionUntil: string; open: boolean };
+}> {
+  const c = await ctx.store.db
+    .selectFrom("gov_subprocessor_changes")
+    .selectAll()
+    .where("id", "=", changeId)
+    .executeTakeFirst();
   const [b64] = token.split(".");
   const email = Buffer.from(b64 ?? "", "base64url").toString("utf8");
-  if (!c || !email.includes("@") || (await objectionToken(ctx, changeId, email)) !== token) throw new GovernanceError("LINK_INVALID", "this objection link is not valid");
-  return { email, change: { id: changeId, changes: JSON.parse(c.changes) as SubProcessorChange[], effectiveDate: c.effective_date, objectionUntil: c.objection_until, open: Date.parse(c.objection_until) > ctx.clock().getTime() } };
+  if (!c || !email.includes("@") || (await objectionToken(ctx, changeId, email)) !== token)
+    throw new GovernanceError("LINK_INVALID", "this objection link is not valid");
+  return {
+    email,
+    change: {
+      id: changeId,
+      changes: JSON.parse(c.changes) as SubProcessorChange[],
+      effectiveDate: c.effective_date,
+      objectionUntil: c.objection_until,
+      open: Date.parse(c.objection_until) > ctx.clock().getTime(),
+    },
+  };
 }
 
 /** Records a subscriber's objection in the register, against the customer whose contact they are. */
-export async function recordObjection(ctx: GovernanceContext, changeId: number, token: string, reason: string, ip: string | undefined): Promise<void> {
+export async function recordObjection(
+  ctx: GovernanceContext,
+  changeId: number,
+  token: string,
+  reason: string,
+  ip: string | undefined,
+): Promise<void> {
   const { email, change } = await objectionLink(ctx, changeId, token);
-  if (!change.open) throw new GovernanceError("CONFLICT", `the objection window closed on ${change.objectionUntil.slice(0, 10)}`);
+  if (!change.open)
+    throw new GovernanceError("CONFLICT", `the objection window closed on ${change.objectionUntil.slice(0, 10)}`);
   const text = reason.trim();
   if (text.length < 3) throw new GovernanceError("INVALID", "reason: say why you object");
-  const customer = await ctx.store.db.selectFrom("gov_counterparties").select("account").where("contact_email", "=", email).executeTakeFirst();
-  await ctx.store.db.insertInto("gov_objections").values({ change_id: changeId, email, account: customer?.account ?? null, reason: text.slice(0, 4000), ip: ip ?? null, at: ctx.clock().toISOString() }).execute();
-  await audit(ctx, `subscriber:${email}`, "subprocessors.objection", `subprocessors:${changeId}`, { account: customer?.account ?? null });
+  const customer = await ctx.store.db
+    .selectFrom("gov_counterparties")
+    .select("account")
+    .where("contact_email", "=", email)
+    .executeTakeFirst();
+  await ctx.store.db
+    .insertInto("gov_objections")
+    .values({
+      change_id: changeId,
+      email,
+      account: customer?.account ?? null,
+      reason: text.slice(0, 4000),
+      ip: ip ?? null,
+      at: ctx.clock().toISOString(),
+    })
+    .execute();
+  await audit(ctx, `subscriber:${email}`, "subprocessors.objection", `subprocessors:${changeId}`, {
+    account: customer?.account ?? null,
+  });
 }
 
 export interface ChangeView {
@@ -153,7 +243,12 @@ export interface ChangeView {
 }
 
 export async function listSubProcessorChanges(ctx: GovernanceContext): Promise<ChangeView[]> {
-  const rows = await ctx.store.db.selectFrom("gov_subprocessor_changes").selectAll().orderBy("id", "desc").limit(100).execute();
+  const rows = await ctx.store.db
+    .selectFrom("gov_subprocessor_changes")
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(100)
+    .execute();
   const objections = await ctx.store.db.selectFrom("gov_objections").selectAll().orderBy("id").execute();
   return rows.map((r) => ({
     id: Number(r.id),
@@ -164,6 +259,8 @@ export async function listSubProcessorChanges(ctx: GovernanceContext): Promise<C
     objectionUntil: r.objection_until,
     notified: r.notified,
     createdAt: r.created_at,
-    objections: objections.filter((o) => o.change_id === Number(r.id)).map((o) => ({ email: o.email, account: o.account, reason: o.reason, at: o.at })),
+    objections: objections
+      .filter((o) => o.change_id === Number(r.id))
+      .map((o) => ({ email: o.email, account: o.account, reason: o.reason, at: o.at })),
   }));
 }

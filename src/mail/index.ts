@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import nodemailer from "nodemailer";
 
-/** Mail could not be handed to the mail server. The message says so without the server's details, which stay in `cause`. */
+/**
+ * Mail could not be handed to the mail server. The message says so without the server's details, which stay in `cause`.
+ */
 export class MailError extends Error {
   readonly code = "MAIL_UNAVAILABLE";
   constructor(options?: { cause?: unknown }) {
@@ -61,7 +63,14 @@ export function createMailer(options: MailerOptions = {}): Mailer {
       mode: "smtp",
       async send(m) {
         try {
-          const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+          const info = await transport.sendMail({
+            from,
+            to: m.to,
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            headers: m.headers,
+          });
           return { messageId: String(info.messageId) };
         } catch (err) {
           throw new MailError({ cause: err });
@@ -75,7 +84,14 @@ export function createMailer(options: MailerOptions = {}): Mailer {
     mode: "outbox",
     outboxDir: dir,
     async send(m) {
-      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+      const info = await transport.sendMail({
+        from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        headers: m.headers,
+      });
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}.eml`);
       await writeFile(file, info.message as Buffer);

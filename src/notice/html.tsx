@@ -16,18 +16,32 @@ function safeHref(href: string): string {
 const BlockView: FC<{ block: Block }> = ({ block }) => {
   switch (block.kind) {
     case "p":
-      return <p><InlineText content={block.content} /></p>;
+      return (
+        <p>
+          <InlineText content={block.content} />
+        </p>
+      );
     case "h3":
       return <h3 id={block.id}>{block.text}</h3>;
     case "list":
-      return <ul>{block.items.map((i) => <li><InlineText content={i} /></li>)}</ul>;
+      return (
+        <ul>
+          {block.items.map((i) => (
+            <li>
+              <InlineText content={i} />
+            </li>
+          ))}
+        </ul>
+      );
     case "fields":
       return (
         <dl>
           {block.rows.map(([k, v]) => (
             <>
               <dt>{k}</dt>
-              <dd><InlineText content={v} /></dd>
+              <dd>
+                <InlineText content={v} />
+              </dd>
             </>
           ))}
         </dl>
@@ -35,8 +49,24 @@ const BlockView: FC<{ block: Block }> = ({ block }) => {
     case "table":
       return (
         <table>
-          <thead><tr>{block.head.map((h) => <th scope="col">{h}</th>)}</tr></thead>
-          <tbody>{block.rows.map((r) => <tr>{r.map((cell) => <td><InlineText content={cell} /></td>)}</tr>)}</tbody>
+          <thead>
+            <tr>
+              {block.head.map((h) => (
+                <th scope="col">{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {block.rows.map((r) => (
+              <tr>
+                {r.map((cell) => (
+                  <td>
+                    <InlineText content={cell} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
         </table>
       );
   }
@@ -46,14 +76,24 @@ const BlockView: FC<{ block: Block }> = ({ block }) => {
 export const NoticeArticle: FC<{ doc: NoticeDoc }> = ({ doc }) => (
   <article class="notice">
     <h1>{doc.title}</h1>
-    <p class="meta">Version {doc.version}, effective {doc.effectiveDate}</p>
+    <p class="meta">
+      Version {doc.version}, effective {doc.effectiveDate}
+    </p>
     <nav aria-label="Sections of this notice">
-      <ol>{doc.sections.map((s) => <li><a href={`#${s.id}`}>{s.title}</a></li>)}</ol>
+      <ol>
+        {doc.sections.map((s) => (
+          <li>
+            <a href={`#${s.id}`}>{s.title}</a>
+          </li>
+        ))}
+      </ol>
     </nav>
     {doc.sections.map((s) => (
       <section id={s.id} aria-labelledby={`${s.id}-title`}>
         <h2 id={`${s.id}-title`}>{s.title}</h2>
-        {s.blocks.map((b) => <BlockView block={b} />)}
+        {s.blocks.map((b) => (
+          <BlockView block={b} />
+        ))}
       </section>
     ))}
   </article>
@@ -76,7 +116,9 @@ export function renderNoticeHtml(doc: NoticeDoc): string {
         <style>{NOTICE_CSS}</style>
       </head>
       <body>
-        <main><NoticeArticle doc={doc} /></main>
+        <main>
+          <NoticeArticle doc={doc} />
+        </main>
       </body>
     </html>
   );

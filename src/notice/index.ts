@@ -2,9 +2,34 @@
  * The notice domain: what the declaration promises, as a privacy notice (HTML,
  * Markdown), a record of processing (Art 30) and a diff between versions.
  */
-export { buildNotice, describeRetention, retentionForCategory, collectedCategories, countryName, placeOf, type NoticeDoc, type NoticeSection, type Block, type Inline } from "./model.js";
+export {
+  buildNotice,
+  describeRetention,
+  retentionForCategory,
+  collectedCategories,
+  countryName,
+  placeOf,
+  type NoticeDoc,
+  type NoticeSection,
+  type Block,
+  type Inline,
+} from "./model.js";
 export { renderNoticeHtml, NoticeArticle, NOTICE_CSS } from "./html.js";
 export { renderNoticeMarkdown, escapeMarkdown } from "./markdown.js";
 export { buildRopa, ropaToCsv, ropaToJsonLd, type Ropa, type ControllerRecord, type ProcessorRecord } from "./ropa.js";
-export { diffDeclarations, formatDiff, changeNotice, renderChangeNotice, type DeclarationDiff, type Change, type ChangeArea } from "./diff.js";
-export { publishDeclaration, listPublishedVersions, getPublishedDeclaration, previousPublished, type PublishedVersion } from "./versions.js";
+export {
+  diffDeclarations,
+  formatDiff,
+  changeNotice,
+  renderChangeNotice,
+  type DeclarationDiff,
+  type Change,
+  type ChangeArea,
+} from "./diff.js";
+export {
+  publishDeclaration,
+  listPublishedVersions,
+  getPublishedDeclaration,
+  previousPublished,
+  type PublishedVersion,
+} from "./versions.js";

@@ -18,12 +18,20 @@ export function escapeMarkdown(text: string): string {
     .replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace("_", "\\_"))
     .replace(/~~/g, "\\~\\~")
     .replace(/!(?=\\\[)/g, "\\!")
-    .replace(/^(\s*)([#+\-=]|\d+[.)])(?=\s|$)/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/^(\d+)([.)])$/, "$1\\$2").replace(/^([#+\-=])$/, "\\$1")}`);
+    .replace(
+      /^(\s*)([#+\-=]|\d+[.)])(?=\s|$)/,
+      (_m, sp: string, mark: string) =>
+        `${sp}${mark.replace(/^(\d+)([.)])$/, "$1\\$2").replace(/^([#+\-=])$/, "\\$1")}`,
+    );
 }
 
 function inline(content: Inline[]): string {
   return content
-    .map((c) => (typeof c === "string" ? escapeMarkdown(c) : `[${escapeMarkdown(c.text)}](${encodeURI(c.href).replace(/[()]/g, (p) => encodeURIComponent(p))})`))
+    .map((c) =>
+      typeof c === "string"
+        ? escapeMarkdown(c)
+        : `[${escapeMarkdown(c.text)}](${encodeURI(c.href).replace(/[()]/g, (p) => encodeURIComponent(p))})`,
+    )
     .join("");
 }
 
@@ -38,13 +46,22 @@ function block(b: Block): string {
     case "fields":
       return b.rows.map(([k, v]) => `- **${escapeMarkdown(k)}:** ${inline(v)}`).join("\n");
     case "table":
-      return [`| ${b.head.map(escapeMarkdown).join(" | ")} |`, `| ${b.head.map(() => "---").join(" | ")} |`, ...b.rows.map((r) => `| ${r.map(inline).join(" | ")} |`)].join("\n");
+      return [
+        `| ${b.head.map(escapeMarkdown).join(" | ")} |`,
+        `| ${b.head.map(() => "---").join(" | ")} |`,
+        ...b.rows.map((r) => `| ${r.map(inline).join(" | ")} |`),
+      ].join("\n");
   }
 }
 
 /** Renders the notice as Markdown with a linked table of contents. */
 export function renderNoticeMarkdown(doc: NoticeDoc): string {
-  const out: string[] = [`# ${escapeMarkdown(doc.title)}`, "", `Version ${escapeMarkdown(doc.version)}, effective ${escapeMarkdown(doc.effectiveDate)}`, ""];
+  const out: string[] = [
+    `# ${escapeMarkdown(doc.title)}`,
+    "",
+    `Version ${escapeMarkdown(doc.version)}, effective ${escapeMarkdown(doc.effectiveDate)}`,
+    "",
+  ];
   out.push(...doc.sections.map((s, i) => `${i + 1}. [${escapeMarkdown(s.title)}](#${s.id})`), "");
   for (const s of doc.sections) {
     out.push(`<a id="${s.id}"></a>`, "", `## ${escapeMarkdown(s.title)}`, "");

@@ -60,7 +60,10 @@ export interface NoticeDoc {
 }
 
 const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
-/** A country's English name for display (`SE` → Sweden), falling back to its code; `undefined` (a recipient that is an audience) shows as such. */
+/**
+ * A country's English name for display (`SE` → Sweden), falling back to its code; `undefined` (a recipient that is an
+ * audience) shows as such.
+ */
 export function countryName(code: string | undefined): string {
   if (!code) return "—";
   try {
@@ -72,14 +75,25 @@ export function countryName(code: string | undefined): string {
 
 /** Where a recipient is, in words: a country, the public, or other users. */
 export function placeOf(r: Recipient): string {
-  return r.audience === "public" ? "Public" : r.audience === "other_users" ? "Other users of the service" : countryName(r.country);
+  return r.audience === "public"
+    ? "Public"
+    : r.audience === "other_users"
+      ? "Other users of the service"
+      : countryName(r.country);
 }
-
 
 const mail = (email: string): Inline => ({ text: email, href: `mailto:${email}` });
 const link = (url: string): Inline => ({ text: url, href: url });
 
-function contactLines(c: { name?: string; email?: string; phone?: string; fax?: string; url?: string; address?: string; country?: string }): Inline[][] {
+function contactLines(c: {
+  name?: string;
+  email?: string;
+  phone?: string;
+  fax?: string;
+  url?: string;
+  address?: string;
+  country?: string;
+}): Inline[][] {
   const lines: Inline[][] = [];
   if (c.name) lines.push([c.name]);
   if (c.address) {
@@ -122,7 +136,11 @@ const WHILE_TEXT: Partial<Record<RetentionRule["from"], string>> = {
   subscription_end: "for as long as the subscription lasts",
 };
 
-const ACTION_TEXT: Record<RetentionRule["action"], string> = { delete: "then deleted", deidentify: "then de-identified", block: "then blocked from further use" };
+const ACTION_TEXT: Record<RetentionRule["action"], string> = {
+  delete: "then deleted",
+  deidentify: "then de-identified",
+  block: "then blocked from further use",
+};
 
 /**
  * One sentence describing a retention rule. With `category`, only the
@@ -140,8 +158,17 @@ export function describeRetention(rule: RetentionRule, category?: string, option
         ? `Kept ${whileText}, and ${period} ${FROM_TEXT[rule.from]}; ${ACTION_TEXT[rule.action]}`
         : `${period} ${FROM_TEXT[rule.from]}, ${ACTION_TEXT[rule.action]}`;
   const scope = rule.jurisdictions?.length ? ` (applies to ${rule.jurisdictions.join(", ")})` : "";
-  const exceptions = options.brief ? [] : rule.exceptions.filter((e) => !category || !e.dataCategories.length || e.dataCategories.some((c) => categoryWithin(category, c) || categoryWithin(c, category)));
-  const ex = exceptions.length ? `. Exceptions: ${exceptions.map((e) => e.reason.replace(/\.$/, "") + (e.period ? ` (up to ${singularDuration(e.period)})` : "") + (e.basis === "legal_obligation" || e.basis === "legal_claims" ? " — blocked from any other use" : "")).join("; ")}` : "";
+  const exceptions = options.brief
+    ? []
+    : rule.exceptions.filter(
+        (e) =>
+          !category ||
+          !e.dataCategories.length ||
+          e.dataCategories.some((c) => categoryWithin(category, c) || categoryWithin(c, category)),
+      );
+  const ex = exceptions.length
+    ? `. Exceptions: ${exceptions.map((e) => e.reason.replace(/\.$/, "") + (e.period ? ` (up to ${singularDuration(e.period)})` : "") + (e.basis === "legal_obligation" || e.basis === "legal_claims" ? " — blocked from any other use" : "")).join("; ")}`
+    : "";
   return base + scope + ex;
 }
 
@@ -156,14 +183,16 @@ const REQUIREMENT_TEXT: Record<string, string> = {
 export function retentionForCategory(decl: Declaration, cat: string): { id: string; rule: RetentionRule }[] {
   const ids = new Set<string>();
   for (const p of Object.values(decl.purposes)) {
-    if (p.retention && p.dataCategories.some((c) => categoryWithin(cat, c) || categoryWithin(c, cat))) ids.add(p.retention);
+    if (p.retention && p.dataCategories.some((c) => categoryWithin(cat, c) || categoryWithin(c, cat)))
+      ids.add(p.retention);
   }
   for (const [id, r] of Object.entries(decl.retention)) {
     if (r.dataCategories.some((c) => categoryWithin(cat, c))) ids.add(id);
   }
   for (const sys of Object.values(decl.systems)) {
     for (const ds of Object.values(sys.datasets)) {
-      if (Object.values(ds.fields).some((f) => f.category && categoryWithin(f.category, cat))) retentionBindings(ds).forEach((b) => ids.add(b.rule));
+      if (Object.values(ds.fields).some((f) => f.category && categoryWithin(f.category, cat)))
+        retentionBindings(ds).forEach((b) => ids.add(b.rule));
     }
   }
   return [...ids].filter((id) => decl.retention[id]).map((id) => ({ id, rule: decl.retention[id] }));
@@ -171,7 +200,12 @@ export function retentionForCategory(decl: Declaration, cat: string): { id: stri
 
 /** Every data category the purposes and processor activities name, in first-use order. */
 export function collectedCategories(decl: Declaration): string[] {
-  return [...new Set([...Object.values(decl.purposes).flatMap((p) => p.dataCategories), ...Object.values(decl.processorActivities).flatMap((a) => a.dataCategories)])];
+  return [
+    ...new Set([
+      ...Object.values(decl.purposes).flatMap((p) => p.dataCategories),
+      ...Object.values(decl.processorActivities).flatMap((a) => a.dataCategories),
+    ]),
+  ];
 }
 
 function purposeBlocks(decl: Declaration, id: string, p: Purpose, eu: boolean): Block[] {
@@ -190,28 +224,44 @@ function purposeBlocks(decl: Declaration, id: string, p: Purpose, eu: boolean): 
   } else if (eu) {
     rows.push(["Legal basis", ["Not stated"]]);
   }
-  if (p.specialCategoryCondition) rows.push(["Special categories", [`Processed under ${ART9_CONDITION_TEXT[p.specialCategoryCondition]}`]]);
+  if (p.specialCategoryCondition)
+    rows.push(["Special categories", [`Processed under ${ART9_CONDITION_TEXT[p.specialCategoryCondition]}`]]);
   rows.push(["Data", [p.dataCategories.map((c) => categoryName(c, cats)).join(", ")]]);
   rows.push(["About", [p.dataSubjects.map((s) => subjects[s]?.name ?? s).join(", ")]]);
   const src = p.sources.map((s) => SOURCE_TEXT[s]).join("; ");
   rows.push(["Source", [src + (p.sourceDescription ? ` (${p.sourceDescription})` : "")]]);
-  if (p.requirement) rows.push(["Must you provide it?", [`${REQUIREMENT_TEXT[p.requirement.type]}${p.requirement.consequence ? `. If you do not: ${p.requirement.consequence}` : ""}`]]);
-  if (p.recipients.length) rows.push(["Shared with", [p.recipients.map((r) => decl.recipients[r]?.name ?? r).join(", ")]]);
+  if (p.requirement)
+    rows.push([
+      "Must you provide it?",
+      [
+        `${REQUIREMENT_TEXT[p.requirement.type]}${p.requirement.consequence ? `. If you do not: ${p.requirement.consequence}` : ""}`,
+      ],
+    ]);
+  if (p.recipients.length)
+    rows.push(["Shared with", [p.recipients.map((r) => decl.recipients[r]?.name ?? r).join(", ")]]);
   if (p.retention && decl.retention[p.retention]) rows.push(["Kept", [describeRetention(decl.retention[p.retention])]]);
-  if (p.directMarketing || objectionKind(p) === "direct_marketing") rows.push(["Direct marketing", ["You may object at any time, and we stop"]]);
+  if (p.directMarketing || objectionKind(p) === "direct_marketing")
+    rows.push(["Direct marketing", ["You may object at any time, and we stop"]]);
   if (p.jurisdictions?.only) rows.push(["Only for", [p.jurisdictions.only.join(", ")]]);
   if (p.jurisdictions?.except) rows.push(["Not for", [p.jurisdictions.except.join(", ")]]);
   if (p.channels.length) rows.push(["Channels", [p.channels.join(", ")]]);
   if (p.withdrawal.length) rows.push(["Withdraw consent", [p.withdrawal.join("; ")]]);
   if (p.automatedDecision?.used) rows.push(["Automated decision", [p.automatedDecision.logic ?? "Yes"]]);
-  if (p.sold || p.shared) rows.push(["Sold or shared", [[p.sold && "sold", p.shared && "shared for cross-context advertising"].filter(Boolean).join(", ")]]);
+  if (p.sold || p.shared)
+    rows.push([
+      "Sold or shared",
+      [[p.sold && "sold", p.shared && "shared for cross-context advertising"].filter(Boolean).join(", ")],
+    ]);
   const blocks: Block[] = [{ kind: "h3", text: p.name, id: `purpose-${id}` }];
   if (p.description) blocks.push({ kind: "p", content: [p.description] });
   blocks.push({ kind: "fields", rows });
   return blocks;
 }
 
-/** The retention of the data: one row per category and rule, naming the purposes it serves; exceptions only where they cover the category. */
+/**
+ * The retention of the data: one row per category and rule, naming the purposes it serves; exceptions only where they
+ * cover the category.
+ */
 function retentionRows(decl: Declaration): Inline[][][] {
   const cats = categoriesOf(decl);
   const rows: Inline[][][] = [];
@@ -222,8 +272,14 @@ function retentionRows(decl: Declaration): Inline[][][] {
       continue;
     }
     for (const r of rules) {
-      const purposes = Object.values(decl.purposes).filter((p) => p.retention === r.id && p.dataCategories.some((c) => categoryWithin(cat, c) || categoryWithin(c, cat)));
-      rows.push([[categoryName(cat, cats)], [purposes.map((p) => p.name).join(", ") || "—"], [describeRetention(r.rule, cat)]]);
+      const purposes = Object.values(decl.purposes).filter(
+        (p) => p.retention === r.id && p.dataCategories.some((c) => categoryWithin(cat, c) || categoryWithin(c, cat)),
+      );
+      rows.push([
+        [categoryName(cat, cats)],
+        [purposes.map((p) => p.name).join(", ") || "—"],
+        [describeRetention(r.rule, cat)],
+      ]);
     }
   }
   return rows;
@@ -251,30 +307,65 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     ? `${named} is the controller of the personal data described in this notice.${org.roles.includes("processor") ? " For data we process on our customers' behalf, the customer is the controller." : ""}`
     : `${named} processes personal data on behalf of its customers, as a processor. Each customer is the controller of its data: a request about that data goes to the customer, and we help them answer it.`;
   intro.push({ kind: "p", content: [roleText] });
-  intro.push({ kind: "list", items: contactLines({ ...org.contact, country: org.contact.address ? org.country : undefined }) });
+  intro.push({
+    kind: "list",
+    items: contactLines({ ...org.contact, country: org.contact.address ? org.country : undefined }),
+  });
   if (org.jointControllers.length) {
     intro.push({ kind: "p", content: ["We decide on some of this processing together with joint controllers:"] });
-    for (const j of org.jointControllers) intro.push({ kind: "list", items: [...contactLines(j), ...(j.responsibilities ? [[`Responsible for: ${j.responsibilities}`]] : [])] });
+    for (const j of org.jointControllers)
+      intro.push({
+        kind: "list",
+        items: [...contactLines(j), ...(j.responsibilities ? [[`Responsible for: ${j.responsibilities}`]] : [])],
+      });
   }
   for (const o of org.officers) {
-    intro.push({ kind: "p", content: [`${o.role}${o.name ? `: ${o.name}` : ""}${o.responsibilities.length ? `. Responsible for: ${o.responsibilities.join("; ")}` : ""}`] });
+    intro.push({
+      kind: "p",
+      content: [
+        `${o.role}${o.name ? `: ${o.name}` : ""}${o.responsibilities.length ? `. Responsible for: ${o.responsibilities.join("; ")}` : ""}`,
+      ],
+    });
     if (o.contact) intro.push({ kind: "list", items: contactLines(o.contact) });
   }
   if (org.disputeResolution) {
-    intro.push({ kind: "p", content: [`If a concern is not resolved, you may contact our dispute resolution provider${org.disputeResolution.free ? " (free of charge)" : ""}:`] });
+    intro.push({
+      kind: "p",
+      content: [
+        `If a concern is not resolved, you may contact our dispute resolution provider${org.disputeResolution.free ? " (free of charge)" : ""}:`,
+      ],
+    });
     intro.push({ kind: "list", items: contactLines(org.disputeResolution) });
   }
-  if (org.certifications.length) intro.push({ kind: "p", content: [`Certifications: ${org.certifications.join(", ")}.`] });
+  if (org.certifications.length)
+    intro.push({ kind: "p", content: [`Certifications: ${org.certifications.join(", ")}.`] });
   sections.set("controller", intro);
 
-  if (org.dpo) sections.set("dpo", [{ kind: "p", content: ["You can reach our data protection officer at:"] }, { kind: "list", items: contactLines(org.dpo) }]);
+  if (org.dpo)
+    sections.set("dpo", [
+      { kind: "p", content: ["You can reach our data protection officer at:"] },
+      { kind: "list", items: contactLines(org.dpo) },
+    ]);
   const reps: Block[] = [];
-  if (org.euRepresentative) reps.push({ kind: "p", content: ["Our representative in the European Union (GDPR Art 27):"] }, { kind: "list", items: contactLines(org.euRepresentative) });
-  if (org.ukRepresentative) reps.push({ kind: "p", content: ["Our representative in the United Kingdom (UK GDPR Art 27):"] }, { kind: "list", items: contactLines(org.ukRepresentative) });
+  if (org.euRepresentative)
+    reps.push(
+      { kind: "p", content: ["Our representative in the European Union (GDPR Art 27):"] },
+      { kind: "list", items: contactLines(org.euRepresentative) },
+    );
+  if (org.ukRepresentative)
+    reps.push(
+      { kind: "p", content: ["Our representative in the United Kingdom (UK GDPR Art 27):"] },
+      { kind: "list", items: contactLines(org.ukRepresentative) },
+    );
   if (reps.length) sections.set("representative", reps);
 
   // Art 13(1)(c)-(d), 13(2)(e), 14(1)(d), 14(2)(f)
-  sections.set("purposes", Object.entries(decl.purposes).flatMap(([id, p]) => purposeBlocks(decl, id, p, servesEu(purposeJurisdictions(decl, p)))));
+  sections.set(
+    "purposes",
+    Object.entries(decl.purposes).flatMap(([id, p]) =>
+      purposeBlocks(decl, id, p, servesEu(purposeJurisdictions(decl, p))),
+    ),
+  );
 
   // Art 13(1)(e)
   const recipients = Object.entries(decl.recipients);
@@ -307,24 +398,39 @@ export function buildNotice(decl: Declaration): NoticeDoc {
   const transferRows: Inline[][][] = [];
   if (eu) {
     if (org.transfer && !EEA_COUNTRIES.has(org.country)) {
-      transferRows.push([[org.name], [countryName(org.country)], [org.transfer.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name).join("; ")], [org.transfer.note ?? ""]]);
+      transferRows.push([
+        [org.name],
+        [countryName(org.country)],
+        [org.transfer.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name).join("; ")],
+        [org.transfer.note ?? ""],
+      ]);
     }
     for (const r of Object.values(decl.recipients)) {
       if (!r.country || EEA_COUNTRIES.has(r.country)) continue;
-      const mech = r.transfer?.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name).join("; ") ?? (ADEQUACY[r.country] ? `an adequacy decision${ADEQUACY[r.country].scope ? ` (for ${ADEQUACY[r.country].scope})` : ""}` : "None stated");
+      const mech =
+        r.transfer?.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name).join("; ") ??
+        (ADEQUACY[r.country]
+          ? `an adequacy decision${ADEQUACY[r.country].scope ? ` (for ${ADEQUACY[r.country].scope})` : ""}`
+          : "None stated");
       transferRows.push([[r.name], [countryName(r.country)], [mech], [r.transfer?.note ?? ""]]);
     }
   }
   if (transferRows.length) {
     sections.set("transfers", [
-      { kind: "p", content: ["Your data is transferred outside the European Economic Area as follows. You may ask us for a copy of the safeguards."] },
+      {
+        kind: "p",
+        content: [
+          "Your data is transferred outside the European Economic Area as follows. You may ask us for a copy of the safeguards.",
+        ],
+      },
       { kind: "table", head: ["Who", "Country", "Safeguard", "Notes"], rows: transferRows },
     ]);
   }
 
   // Art 13(2)(a): per category and purpose
   const retention = retentionRows(decl);
-  if (retention.length) sections.set("retention", [{ kind: "table", head: ["Data", "For", "How long we keep it"], rows: retention }]);
+  if (retention.length)
+    sections.set("retention", [{ kind: "table", head: ["Data", "For", "How long we keep it"], rows: retention }]);
 
   // Rights, per law served.
   if (controller) {
@@ -338,8 +444,23 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     sections.set(
       "automated",
       used.length
-        ? used.map((p) => ({ kind: "p", content: [`${p.name}: ${p.automatedDecision?.logic ?? ""} ${p.automatedDecision?.significance ?? ""}`.trim()] }) as Block)
-        : [{ kind: "p", content: ["We do not make decisions based solely on automated processing, including profiling, that have legal or similarly significant effects on you."] }],
+        ? used.map(
+            (p) =>
+              ({
+                kind: "p",
+                content: [
+                  `${p.name}: ${p.automatedDecision?.logic ?? ""} ${p.automatedDecision?.significance ?? ""}`.trim(),
+                ],
+              }) as Block,
+          )
+        : [
+            {
+              kind: "p",
+              content: [
+                "We do not make decisions based solely on automated processing, including profiling, that have legal or similarly significant effects on you.",
+              ],
+            },
+          ],
     );
   }
 
@@ -361,14 +482,30 @@ export function buildNotice(decl: Declaration): NoticeDoc {
         rows: Object.values(c.categories).map((cat) => [
           [cat.name],
           [cat.description],
-          [cat.services.map((s) => s.name + (s.cookies.length ? ` (${s.cookies.map((k) => k.name + (k.duration ? `, ${k.duration}` : "")).join("; ")})` : "")).join(", ") || "—"],
+          [
+            cat.services
+              .map(
+                (s) =>
+                  s.name +
+                  (s.cookies.length
+                    ? ` (${s.cookies.map((k) => k.name + (k.duration ? `, ${k.duration}` : "")).join("; ")})`
+                    : ""),
+              )
+              .join(", ") || "—",
+          ],
           [cat.essential ? "Always on" : cat.default ? "On" : "Off until you opt in"],
         ]),
       },
     ];
     const signals: string[] = [];
-    if (c.signals?.gpc === true) signals.push("We honour Global Privacy Control: a browser that sends it is opted out of sale, sharing and marketing cookies.");
-    if (c.signals?.dnt === true) signals.push("We honour Do Not Track: a browser that sends it is treated as having refused non-essential cookies.");
+    if (c.signals?.gpc === true)
+      signals.push(
+        "We honour Global Privacy Control: a browser that sends it is opted out of sale, sharing and marketing cookies.",
+      );
+    if (c.signals?.dnt === true)
+      signals.push(
+        "We honour Do Not Track: a browser that sends it is treated as having refused non-essential cookies.",
+      );
     if (signals.length) blocks.push({ kind: "p", content: [signals.join(" ")] });
     sections.set("cookies", blocks);
   }
@@ -384,7 +521,13 @@ export function buildNotice(decl: Declaration): NoticeDoc {
           : d.enabled === false
             ? "Sign-up takes effect at once, without a confirmation email."
             : `We use double opt-in: after you sign up we email you a link to confirm.${d.confirmWithin ? ` If you do not confirm within ${singularDuration(d.confirmWithin)}, your sign-up is blocked${d.deleteUnconfirmedAfter ? `, and it is deleted after ${singularDuration(d.deleteUnconfirmedAfter)}` : ""}.` : ""} We keep the time and IP address of your sign-up and confirmation, and the text of the confirmation email, as proof.`;
-        const fields = [n.requiredFields.length && `Required: ${n.requiredFields.join(", ")}.`, n.optionalFields.length && `Optional: ${n.optionalFields.join(", ")}.`, n.unsubscribe.length && `Unsubscribe at any time: ${n.unsubscribe.join("; ")}.`].filter(Boolean).join(" ");
+        const fields = [
+          n.requiredFields.length && `Required: ${n.requiredFields.join(", ")}.`,
+          n.optionalFields.length && `Optional: ${n.optionalFields.join(", ")}.`,
+          n.unsubscribe.length && `Unsubscribe at any time: ${n.unsubscribe.join("; ")}.`,
+        ]
+          .filter(Boolean)
+          .join(" ");
         return [
           { kind: "h3", text: n.name },
           ...(n.description ? [{ kind: "p", content: [n.description] } as Block] : []),
@@ -404,7 +547,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
   if (decl.children) {
     const k = decl.children;
     const lines = [`Our services are not directed to children under ${k.minimumAge}.`];
-    if (k.parentalConsentBelow) lines.push(`For children under ${k.parentalConsentBelow}, a parent or guardian gives consent.`);
+    if (k.parentalConsentBelow)
+      lines.push(`For children under ${k.parentalConsentBelow}, a parent or guardian gives consent.`);
     if (k.noSaleUnder16) lines.push("We do not sell or share the personal information of anyone under 16.");
     if (k.description) lines.push(k.description);
     sections.set("children", [{ kind: "p", content: [lines.join(" ")] }]);
@@ -422,9 +566,25 @@ export function buildNotice(decl: Declaration): NoticeDoc {
           rows: [
             ["For", [a.controllers.map((c) => (typeof c === "string" ? c : c.name)).join(", ")]],
             ["What we do", [a.processing.join("; ")]],
-            ...(a.dataCategories.length ? [["Data", [a.dataCategories.map((c) => categoryName(c, cats)).join(", ")]] as [string, Inline[]]] : []),
+            ...(a.dataCategories.length
+              ? [["Data", [a.dataCategories.map((c) => categoryName(c, cats)).join(", ")]] as [string, Inline[]]]
+              : []),
             ...(a.locations.length ? [["Where", [a.locations.map(countryName).join(", ")]] as [string, Inline[]]] : []),
-            ...(a.subProcessors.length ? [["Sub-processors", [a.subProcessors.map((r) => `${decl.recipients[r]?.name ?? r} (${decl.recipients[r] ? placeOf(decl.recipients[r]) : "—"})`).join(", ")]] as [string, Inline[]]] : []),
+            ...(a.subProcessors.length
+              ? [
+                  [
+                    "Sub-processors",
+                    [
+                      a.subProcessors
+                        .map(
+                          (r) =>
+                            `${decl.recipients[r]?.name ?? r} (${decl.recipients[r] ? placeOf(decl.recipients[r]) : "—"})`,
+                        )
+                        .join(", "),
+                    ],
+                  ] as [string, Inline[]],
+                ]
+              : []),
           ],
         },
       ]),
@@ -437,31 +597,109 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     if (gov.staffAccess) {
       blocks.push({ kind: "h3", text: "Staff access" }, { kind: "p", content: [gov.staffAccess.policy] });
       if (gov.staffAccess.protectedClasses.length) {
-        blocks.push({ kind: "list", items: gov.staffAccess.protectedClasses.map((c) => [`${c.name}${c.description ? `: ${c.description}` : ""}${c.excludes ? ` (except ${c.excludes})` : ""}`]) });
+        blocks.push({
+          kind: "list",
+          items: gov.staffAccess.protectedClasses.map((c) => [
+            `${c.name}${c.description ? `: ${c.description}` : ""}${c.excludes ? ` (except ${c.excludes})` : ""}`,
+          ]),
+        });
       }
-      if (gov.staffAccess.purposes.length) blocks.push({ kind: "p", content: ["Staff access it only for these purposes, each time with the customer's explicit consent:"] }, { kind: "list", items: gov.staffAccess.purposes.map((p) => [p.description]) });
-      if (gov.staffAccess.exceptions.length) blocks.push({ kind: "p", content: ["Exceptions:"] }, { kind: "list", items: gov.staffAccess.exceptions.map((e) => [e.description]) });
+      if (gov.staffAccess.purposes.length)
+        blocks.push(
+          {
+            kind: "p",
+            content: ["Staff access it only for these purposes, each time with the customer's explicit consent:"],
+          },
+          { kind: "list", items: gov.staffAccess.purposes.map((p) => [p.description]) },
+        );
+      if (gov.staffAccess.exceptions.length)
+        blocks.push(
+          { kind: "p", content: ["Exceptions:"] },
+          { kind: "list", items: gov.staffAccess.exceptions.map((e) => [e.description]) },
+        );
     }
-    if (gov.remoteSessions) blocks.push({ kind: "p", content: [`No remote session into a customer's systems starts before the customer has signed the ${gov.remoteSessions.form}. Recordings of sessions are destroyed ${singularDuration(gov.remoteSessions.recordingRetention)} after they are made.`] });
-    if (gov.temporaryCopies) blocks.push({ kind: "p", content: [`Temporary copies of customer data made for maintenance are purged at the latest ${singularDuration(gov.temporaryCopies.purgeWithin)} after they are made.`] });
+    if (gov.remoteSessions)
+      blocks.push({
+        kind: "p",
+        content: [
+          `No remote session into a customer's systems starts before the customer has signed the ${gov.remoteSessions.form}. Recordings of sessions are destroyed ${singularDuration(gov.remoteSessions.recordingRetention)} after they are made.`,
+        ],
+      });
+    if (gov.temporaryCopies)
+      blocks.push({
+        kind: "p",
+        content: [
+          `Temporary copies of customer data made for maintenance are purged at the latest ${singularDuration(gov.temporaryCopies.purgeWithin)} after they are made.`,
+        ],
+      });
     if (gov.legalRequests) {
-      blocks.push({ kind: "h3", text: "Requests from authorities" }, { kind: "p", content: [`${gov.legalRequests.policy}${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""}`, ...(gov.legalRequests.transparencyReport ? [" ", { text: "Our transparency report", href: "/privacy/transparency" }, " counts them each year."] : [])] });
+      blocks.push(
+        { kind: "h3", text: "Requests from authorities" },
+        {
+          kind: "p",
+          content: [
+            `${gov.legalRequests.policy}${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""}`,
+            ...(gov.legalRequests.transparencyReport
+              ? [" ", { text: "Our transparency report", href: "/privacy/transparency" }, " counts them each year."]
+              : []),
+          ],
+        },
+      );
     }
     if (gov.agreements.length) {
-      blocks.push({ kind: "h3", text: "Agreements" }, { kind: "list", items: gov.agreements.map((a) => [a.url ? { text: a.name, href: a.url } : a.name, `${a.description ? `: ${a.description}` : ""}${a.automatic ? " (included automatically)" : ""}`]) });
+      blocks.push(
+        { kind: "h3", text: "Agreements" },
+        {
+          kind: "list",
+          items: gov.agreements.map((a) => [
+            a.url ? { text: a.name, href: a.url } : a.name,
+            `${a.description ? `: ${a.description}` : ""}${a.automatic ? " (included automatically)" : ""}`,
+          ]),
+        },
+      );
     }
-    if (gov.subProcessors) blocks.push({ kind: "h3", text: "Sub-processors" }, { kind: "p", content: [{ text: "The list of our sub-processors", href: "/privacy/subprocessors" }, ` is published; subscribe there to be told when one is added or changed, with the date the change takes effect, and to object within ${singularDuration(gov.subProcessors.objectionWindow)}.`] });
+    if (gov.subProcessors)
+      blocks.push(
+        { kind: "h3", text: "Sub-processors" },
+        {
+          kind: "p",
+          content: [
+            { text: "The list of our sub-processors", href: "/privacy/subprocessors" },
+            ` is published; subscribe there to be told when one is added or changed, with the date the change takes effect, and to object within ${singularDuration(gov.subProcessors.objectionWindow)}.`,
+          ],
+        },
+      );
     if (gov.breach) blocks.push({ kind: "h3", text: "Data breaches" }, { kind: "p", content: [gov.breach.procedure] });
-    if (gov.businessTransfers) blocks.push({ kind: "h3", text: "Mergers and acquisitions" }, { kind: "p", content: [`If our business changes hands, we tell you by ${gov.businessTransfers.notify.join(" and ")}.`] });
-    if (gov.assessments) blocks.push({ kind: "p", content: [`Our practices are assessed every ${singularDuration(gov.assessments.frequency).replace(/^1 /, "")}${gov.assessments.owner ? ` under the ${gov.assessments.owner}` : ""}.`] });
+    if (gov.businessTransfers)
+      blocks.push(
+        { kind: "h3", text: "Mergers and acquisitions" },
+        {
+          kind: "p",
+          content: [`If our business changes hands, we tell you by ${gov.businessTransfers.notify.join(" and ")}.`],
+        },
+      );
+    if (gov.assessments)
+      blocks.push({
+        kind: "p",
+        content: [
+          `Our practices are assessed every ${singularDuration(gov.assessments.frequency).replace(/^1 /, "")}${gov.assessments.owner ? ` under the ${gov.assessments.owner}` : ""}.`,
+        ],
+      });
     if (blocks.length) sections.set("governance", blocks);
   }
 
   if (decl.security) sections.set("security", [{ kind: "list", items: decl.security.measures.map((m) => [m]) }]);
 
-  const changes: Block[] = [{ kind: "p", content: [`This is version ${decl.version} of our notice, effective ${decl.effectiveDate}.`] }];
+  const changes: Block[] = [
+    { kind: "p", content: [`This is version ${decl.version} of our notice, effective ${decl.effectiveDate}.`] },
+  ];
   if (decl.notice.changeNotification.length) {
-    changes.push({ kind: "p", content: [`If we make material changes, we tell you by ${decl.notice.changeNotification.join(", ")}${decl.notice.advanceNotice ? `, at least ${singularDuration(decl.notice.advanceNotice)} before they take effect` : ""}.`] });
+    changes.push({
+      kind: "p",
+      content: [
+        `If we make material changes, we tell you by ${decl.notice.changeNotification.join(", ")}${decl.notice.advanceNotice ? `, at least ${singularDuration(decl.notice.advanceNotice)} before they take effect` : ""}.`,
+      ],
+    });
   }
   if (decl.notice.changeNotice) changes.push({ kind: "p", content: [decl.notice.changeNotice] });
   changes.push({ kind: "p", content: [{ text: "Earlier versions", href: "/privacy/versions" }] });
@@ -469,14 +707,24 @@ export function buildNotice(decl: Declaration): NoticeDoc {
 
   const titles: Partial<Record<NoticeItemId, string>> = {
     rights: eu ? "Your rights" : "Your choices and requests",
-    representative: org.euRepresentative && org.ukRepresentative ? "Our representatives in the EU and the UK" : org.ukRepresentative ? "Our representative in the UK" : "Our representative in the EU",
+    representative:
+      org.euRepresentative && org.ukRepresentative
+        ? "Our representatives in the EU and the UK"
+        : org.ukRepresentative
+          ? "Our representative in the UK"
+          : "Our representative in the EU",
   };
   return {
     title: `Privacy notice — ${orgName}`,
     organization: org.name,
     version: decl.version,
     effectiveDate: decl.effectiveDate,
-    sections: NOTICE_ITEMS.filter((i) => sections.has(i.id)).map((i) => ({ id: i.id, title: titles[i.id] ?? i.title, article: i.article, blocks: sections.get(i.id)! })),
+    sections: NOTICE_ITEMS.filter((i) => sections.has(i.id)).map((i) => ({
+      id: i.id,
+      title: titles[i.id] ?? i.title,
+      article: i.article,
+      blocks: sections.get(i.id)!,
+    })),
   };
 }
 
@@ -491,7 +739,13 @@ function howToAsk(decl: Declaration): Block[] {
   const blocks: Block[] = [{ kind: "p", content: ["To make a request, contact us by:"] }];
   blocks.push({
     kind: "list",
-    items: rights.channels.map((c) => (c.type === "email" ? [`email: `, mail(c.address)] : c.type === "web" && /^https?:/.test(c.address) ? ["web: ", link(c.address)] : [`${c.type.replace(/_/g, " ")}: ${c.address}`])),
+    items: rights.channels.map((c) =>
+      c.type === "email"
+        ? [`email: `, mail(c.address)]
+        : c.type === "web" && /^https?:/.test(c.address)
+          ? ["web: ", link(c.address)]
+          : [`${c.type.replace(/_/g, " ")}: ${c.address}`],
+    ),
   });
   const verif: Record<string, string> = {
     email_code: "we send a one-time code to your email address",
@@ -500,11 +754,30 @@ function howToAsk(decl: Declaration): Block[] {
     id_document: "we ask for proof of identity",
     none: "no verification is needed",
   };
-  if (rights.verification) blocks.push({ kind: "p", content: [`To protect your data, we verify who is asking: ${verif[rights.verification.method]}${rights.verification.description ? ` (${rights.verification.description})` : ""}.`] });
+  if (rights.verification)
+    blocks.push({
+      kind: "p",
+      content: [
+        `To protect your data, we verify who is asking: ${verif[rights.verification.method]}${rights.verification.description ? ` (${rights.verification.description})` : ""}.`,
+      ],
+    });
   if (rights.authorizedAgents?.allowed) {
-    blocks.push({ kind: "p", content: [`An authorized agent may make a request on your behalf${rights.authorizedAgents.requireSignedAuthorization ? " with your signed permission" : ""}.${rights.authorizedAgents.description ? ` ${rights.authorizedAgents.description}` : ""}`] });
+    blocks.push({
+      kind: "p",
+      content: [
+        `An authorized agent may make a request on your behalf${rights.authorizedAgents.requireSignedAuthorization ? " with your signed permission" : ""}.${rights.authorizedAgents.description ? ` ${rights.authorizedAgents.description}` : ""}`,
+      ],
+    });
   }
-  if (rights.fee) blocks.push({ kind: "p", content: [rights.fee === "free" ? "Requests are free of charge." : "Requests are free unless they are manifestly unfounded or excessive."] });
+  if (rights.fee)
+    blocks.push({
+      kind: "p",
+      content: [
+        rights.fee === "free"
+          ? "Requests are free of charge."
+          : "Requests are free unless they are manifestly unfounded or excessive.",
+      ],
+    });
   return blocks;
 }
 
@@ -518,8 +791,12 @@ function answerTimes(decl: Declaration, regimes: RegimeId[], scope: readonly str
     const legal = formatRule(r.deadline);
     const within = parsed && fitsWithin(parsed, r.deadline) ? singularDuration(promised!) : legal;
     const first = r.deadline.amount === 1 ? `first ${formatRule(r.deadline).replace(/^1 /, "")}` : `first ${legal}`;
-    const ext = r.extension ? `; where a request is complex or we receive many, we may extend this by up to ${formatRule(r.extension)}, and tell you why within the ${first}` : "";
-    const optOut = r.optOutDeadline ? `; opt-outs of sale or sharing and requests to limit sensitive data within ${formatRule(r.optOutDeadline)}, without extension` : "";
+    const ext = r.extension
+      ? `; where a request is complex or we receive many, we may extend this by up to ${formatRule(r.extension)}, and tell you why within the ${first}`
+      : "";
+    const optOut = r.optOutDeadline
+      ? `; opt-outs of sale or sharing and requests to limit sensitive data within ${formatRule(r.optOutDeadline)}, without extension`
+      : "";
     const receipt = r.receipt ? `; we confirm receipt within ${formatRule(r.receipt)}` : "";
     return `Under the ${r.name}, we answer within ${within} of receiving your request${ext}${optOut}${receipt}`;
   });
@@ -533,31 +810,69 @@ function rightsSection(decl: Declaration, scope: readonly string[]): Block[] {
   const blocks: Block[] = [];
   if (gdprRegimes.length) {
     const listed = rights.offered.filter((r) => RIGHT_INFO[r].article.startsWith("GDPR") && r !== "objection");
-    blocks.push({ kind: "p", content: [`If you are in ${gdprRegimes.map((r) => (r === "gdpr" ? "the European Economic Area" : "the United Kingdom")).join(" or ")}, you have the following rights:`] });
-    blocks.push({ kind: "list", items: listed.map((r) => [`${RIGHT_INFO[r].name}: the right ${RIGHT_INFO[r].text} (${RIGHT_INFO[r].article}).`]) });
+    blocks.push({
+      kind: "p",
+      content: [
+        `If you are in ${gdprRegimes.map((r) => (r === "gdpr" ? "the European Economic Area" : "the United Kingdom")).join(" or ")}, you have the following rights:`,
+      ],
+    });
+    blocks.push({
+      kind: "list",
+      items: listed.map((r) => [`${RIGHT_INFO[r].name}: the right ${RIGHT_INFO[r].text} (${RIGHT_INFO[r].article}).`]),
+    });
     if (rights.offered.includes("objection")) {
-      const balancing = Object.values(decl.purposes).filter((p) => objectionKind(p) === "balancing").map((p) => p.name);
-      const marketing = Object.values(decl.purposes).filter((p) => objectionKind(p) === "direct_marketing").map((p) => p.name);
+      const balancing = Object.values(decl.purposes)
+        .filter((p) => objectionKind(p) === "balancing")
+        .map((p) => p.name);
+      const marketing = Object.values(decl.purposes)
+        .filter((p) => objectionKind(p) === "direct_marketing")
+        .map((p) => p.name);
       const parts: string[] = [];
-      if (balancing.length) parts.push(`You have the right to object, on grounds relating to your particular situation, to processing based on our legitimate interests or a public task (${balancing.join(", ")}); we then stop unless we demonstrate compelling legitimate grounds that override your interests, or need the data for legal claims (GDPR Art 21(1)).`);
-      if (marketing.length) parts.push(`You have the right to object at any time to direct marketing (${marketing.join(", ")}); we then stop it at once (GDPR Art 21(2)-(3)).`);
-      if (parts.length) blocks.push({ kind: "h3", text: "Your right to object" }, { kind: "p", content: [parts.join(" ")] });
+      if (balancing.length)
+        parts.push(
+          `You have the right to object, on grounds relating to your particular situation, to processing based on our legitimate interests or a public task (${balancing.join(", ")}); we then stop unless we demonstrate compelling legitimate grounds that override your interests, or need the data for legal claims (GDPR Art 21(1)).`,
+        );
+      if (marketing.length)
+        parts.push(
+          `You have the right to object at any time to direct marketing (${marketing.join(", ")}); we then stop it at once (GDPR Art 21(2)-(3)).`,
+        );
+      if (parts.length)
+        blocks.push({ kind: "h3", text: "Your right to object" }, { kind: "p", content: [parts.join(" ")] });
     }
     blocks.push(...howToAsk(decl));
     blocks.push({ kind: "p", content: [`${answerTimes(decl, gdprRegimes, scope).join(". ")}.`] });
-    if (rights.notifyRecipients.length) blocks.push({ kind: "p", content: [`We tell the recipients of your data about any ${rights.notifyRecipients.join(", ")} (GDPR Art 19).`] });
+    if (rights.notifyRecipients.length)
+      blocks.push({
+        kind: "p",
+        content: [`We tell the recipients of your data about any ${rights.notifyRecipients.join(", ")} (GDPR Art 19).`],
+      });
     const sa = org.supervisoryAuthority;
-    blocks.push({ kind: "p", content: [`You may complain to a supervisory authority${sa?.name ? `: ${sa.name}` : ", in particular in the country where you live or work"}, and you may seek a judicial remedy before the courts (GDPR Art 77, 79).`] });
+    blocks.push({
+      kind: "p",
+      content: [
+        `You may complain to a supervisory authority${sa?.name ? `: ${sa.name}` : ", in particular in the country where you live or work"}, and you may seek a judicial remedy before the courts (GDPR Art 77, 79).`,
+      ],
+    });
     if (sa) blocks.push({ kind: "list", items: contactLines({ ...sa, name: undefined }) });
     if (Object.values(decl.purposes).some((p) => basesOf(p).some((b) => b.basis === "consent"))) {
-      blocks.push({ kind: "p", content: ["Where we rely on your consent, you may withdraw it at any time; this does not affect processing before the withdrawal (GDPR Art 7(3))."] });
+      blocks.push({
+        kind: "p",
+        content: [
+          "Where we rely on your consent, you may withdraw it at any time; this does not affect processing before the withdrawal (GDPR Art 7(3)).",
+        ],
+      });
     }
     return blocks;
   }
   // No GDPR: the rights the organization offers, in plain words, without articles; the laws' own sections follow.
   if (!regimesOf(scope).some((r) => REGIMES[r].family !== "none")) {
     blocks.push({ kind: "p", content: ["You may ask us:"] });
-    blocks.push({ kind: "list", items: rights.offered.filter((r) => r !== "complaint").map((r) => [`${RIGHT_INFO[r].name}: ${RIGHT_INFO[r].text}.`]) });
+    blocks.push({
+      kind: "list",
+      items: rights.offered
+        .filter((r) => r !== "complaint")
+        .map((r) => [`${RIGHT_INFO[r].name}: ${RIGHT_INFO[r].text}.`]),
+    });
     blocks.push(...howToAsk(decl));
     const promised = promisedResponseTime(decl, scope[0] ?? "US");
     if (promised) blocks.push({ kind: "p", content: [`We answer within ${singularDuration(promised)}.`] });
@@ -576,7 +891,15 @@ function ccpaSection(decl: Declaration): Block[] {
     const shared = using.some((p) => p.shared);
     const rules = retentionForCategory(decl, cat);
     const sources = [...new Set(using.flatMap((p) => p.sources))].map((s) => SOURCE_TEXT[s]);
-    const thirdParties = [...new Set(using.flatMap((p) => p.recipients).map((r) => decl.recipients[r]).filter(Boolean).map((r) => r.role.replace(/_/g, " ")))];
+    const thirdParties = [
+      ...new Set(
+        using
+          .flatMap((p) => p.recipients)
+          .map((r) => decl.recipients[r])
+          .filter(Boolean)
+          .map((r) => r.role.replace(/_/g, " ")),
+      ),
+    ];
     return [
       [categoryName(cat, cats) + (cats[cat]?.sensitive ? " (sensitive)" : "")],
       [using.map((p) => p.name).join(", ")],
@@ -587,23 +910,53 @@ function ccpaSection(decl: Declaration): Block[] {
     ];
   });
   const blocks: Block[] = [
-    { kind: "p", content: ["If you live in California, this is our notice at collection and what the California Consumer Privacy Act requires our privacy policy to say."] },
+    {
+      kind: "p",
+      content: [
+        "If you live in California, this is our notice at collection and what the California Consumer Privacy Act requires our privacy policy to say.",
+      ],
+    },
     { kind: "table", head: ["Category", "Purposes", "Sources", "Disclosed to", "Sold or shared", "Retention"], rows },
   ];
   const ccpa = REGIMES.ccpa;
   const offered = decl.rights.offered.filter((r) => ccpa.rights.includes(r));
   if (offered.length) {
     blocks.push({ kind: "p", content: ["You have the right:"] });
-    blocks.push({ kind: "list", items: offered.map((r) => [`${RIGHT_INFO[r].text.replace(/^to /, "To ")} (${CCPA_ARTICLE[r] ?? RIGHT_INFO[r].article}).`]) });
+    blocks.push({
+      kind: "list",
+      items: offered.map((r) => [
+        `${RIGHT_INFO[r].text.replace(/^to /, "To ")} (${CCPA_ARTICLE[r] ?? RIGHT_INFO[r].article}).`,
+      ]),
+    });
   }
   blocks.push({ kind: "p", content: [`${answerTimes(decl, ["ccpa"], ["US-CA"]).join("")}.`] });
-  if (decl.rights.authorizedAgents?.allowed) blocks.push({ kind: "p", content: [`You may use an authorized agent${decl.rights.authorizedAgents.requireSignedAuthorization ? ", who must give us your signed permission" : ""}.`] });
-  if (decl.rights.nonDiscrimination) blocks.push({ kind: "p", content: ["We do not discriminate against you for exercising your rights: we do not deny you goods or services, charge different prices or give a different quality of service because you did (Cal. Civ. Code 1798.125)."] });
+  if (decl.rights.authorizedAgents?.allowed)
+    blocks.push({
+      kind: "p",
+      content: [
+        `You may use an authorized agent${decl.rights.authorizedAgents.requireSignedAuthorization ? ", who must give us your signed permission" : ""}.`,
+      ],
+    });
+  if (decl.rights.nonDiscrimination)
+    blocks.push({
+      kind: "p",
+      content: [
+        "We do not discriminate against you for exercising your rights: we do not deny you goods or services, charge different prices or give a different quality of service because you did (Cal. Civ. Code 1798.125).",
+      ],
+    });
   if (ca.some((p) => p.sold || p.shared)) {
-    blocks.push({ kind: "p", content: [{ text: "Do Not Sell or Share My Personal Information", href: "/privacy-center?right=opt_out_sale" }] });
+    blocks.push({
+      kind: "p",
+      content: [{ text: "Do Not Sell or Share My Personal Information", href: "/privacy-center?right=opt_out_sale" }],
+    });
   }
   if (decl.rights.offered.includes("limit_sensitive") && collected.some((c) => cats[c]?.sensitive)) {
-    blocks.push({ kind: "p", content: [{ text: "Limit the Use of My Sensitive Personal Information", href: "/privacy-center?right=limit_sensitive" }] });
+    blocks.push({
+      kind: "p",
+      content: [
+        { text: "Limit the Use of My Sensitive Personal Information", href: "/privacy-center?right=limit_sensitive" },
+      ],
+    });
   }
   return blocks;
 }
@@ -623,8 +976,20 @@ function usStatesSection(decl: Declaration, regimes: RegimeId[]): Block[] {
     const r = REGIMES[id];
     const offered = decl.rights.offered.filter((x) => r.rights.includes(x));
     blocks.push({ kind: "h3", text: r.name });
-    if (offered.length) blocks.push({ kind: "p", content: [`If you live there, you may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}.`] });
-    if (r.appeal) blocks.push({ kind: "p", content: [`If we decline to act on your request, you may appeal from the page of your request. We answer an appeal within ${formatRule(r.appeal)}${r.appeal.extension ? ` (extendable by ${formatRule(r.appeal.extension)})` : ""}. If we deny the appeal, you may complain to ${r.complaintTo}.`] });
+    if (offered.length)
+      blocks.push({
+        kind: "p",
+        content: [
+          `If you live there, you may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}.`,
+        ],
+      });
+    if (r.appeal)
+      blocks.push({
+        kind: "p",
+        content: [
+          `If we decline to act on your request, you may appeal from the page of your request. We answer an appeal within ${formatRule(r.appeal)}${r.appeal.extension ? ` (extendable by ${formatRule(r.appeal.extension)})` : ""}. If we deny the appeal, you may complain to ${r.complaintTo}.`,
+        ],
+      });
   }
   return blocks;
 }
@@ -636,7 +1001,13 @@ function otherLawsSection(decl: Declaration, regimes: RegimeId[]): Block[] {
     const r = REGIMES[id];
     const offered = decl.rights.offered.filter((x) => r.rights.includes(x) && x !== "complaint");
     blocks.push({ kind: "h3", text: r.name });
-    if (offered.length) blocks.push({ kind: "p", content: [`You may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}${r.extension ? "" : "; this deadline cannot be extended"}.`] });
+    if (offered.length)
+      blocks.push({
+        kind: "p",
+        content: [
+          `You may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}${r.extension ? "" : "; this deadline cannot be extended"}.`,
+        ],
+      });
     blocks.push({ kind: "p", content: [`You may complain to ${r.complaintTo}.`] });
   }
   return blocks;

@@ -41,7 +41,10 @@ export interface ControllerActivity {
   transfers: RopaTransfer[];
   /** 30(1)(f), the purpose's rule */
   erasureTimeLimit?: string;
-  /** 30(1)(f), per data category: the rules that govern each category of the purpose (its own and any naming the category). */
+  /**
+   * 30(1)(f), per data category: the rules that govern each category of the purpose (its own and any naming the
+   * category).
+   */
   erasureTimeLimits: { category: string; limits: string[] }[];
   dpvPurpose?: string;
 }
@@ -93,12 +96,23 @@ export interface Ropa {
   records: (ControllerRecord | ProcessorRecord)[];
 }
 
-const party = (p: { name?: string; email?: string; phone?: string; address?: string; url?: string } | undefined, fallback = ""): RopaParty | undefined =>
-  p ? { name: p.name ?? fallback, contact: [p.address, p.email, p.phone, p.url].filter(Boolean).join("; ") } : undefined;
+const party = (
+  p: { name?: string; email?: string; phone?: string; address?: string; url?: string } | undefined,
+  fallback = "",
+): RopaParty | undefined =>
+  p
+    ? { name: p.name ?? fallback, contact: [p.address, p.email, p.phone, p.url].filter(Boolean).join("; ") }
+    : undefined;
 
 function transfersOf(who: string, country: string | undefined, t: TransferInfo | undefined): RopaTransfer[] {
   if (!country || EEA_COUNTRIES.has(country)) return [];
-  return [{ to: who, country: countryName(country), safeguards: t ? t.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name) : ["none stated"] }];
+  return [
+    {
+      to: who,
+      country: countryName(country),
+      safeguards: t ? t.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name) : ["none stated"],
+    },
+  ];
 }
 
 /** Builds the record of processing: a controller record, a processor record, or both, by the organization's roles. */
@@ -106,7 +120,8 @@ export function buildRopa(decl: Declaration): Ropa {
   const org = decl.organization;
   const cats = categoriesOf(decl);
   const subjects = subjectsOf(decl);
-  const catList = (keys: string[]) => keys.map((k) => ({ key: k, name: categoryName(k, cats), ...(cats[k]?.dpv ? { dpv: cats[k].dpv } : {}) }));
+  const catList = (keys: string[]) =>
+    keys.map((k) => ({ key: k, name: categoryName(k, cats), ...(cats[k]?.dpv ? { dpv: cats[k].dpv } : {}) }));
   const records: Ropa["records"] = [];
   const measures = decl.security?.measures ?? [];
   const rep = party(org.euRepresentative, "EU representative");
@@ -126,10 +141,22 @@ export function buildRopa(decl: Declaration): Ropa {
       activities: Object.entries(decl.purposes).map(([id, p]) => ({
         id,
         purpose: p.name + (p.description ? `: ${p.description}` : ""),
-        ...(basesOf(p).length ? { legalBasis: basesOf(p).map((b) => `${LEGAL_BASIS_INFO[b.basis].name} (${LEGAL_BASIS_INFO[b.basis].article})${b.scope ? `, for ${b.scope}` : ""}`).join("; ") } : {}),
+        ...(basesOf(p).length
+          ? {
+              legalBasis: basesOf(p)
+                .map(
+                  (b) =>
+                    `${LEGAL_BASIS_INFO[b.basis].name} (${LEGAL_BASIS_INFO[b.basis].article})${b.scope ? `, for ${b.scope}` : ""}`,
+                )
+                .join("; "),
+            }
+          : {}),
         dataSubjects: p.dataSubjects.map((s) => subjects[s]?.name ?? s),
         dataCategories: catList(p.dataCategories),
-        recipients: p.recipients.map((r) => decl.recipients[r]).filter(Boolean).map((r) => ({ name: r.name, role: r.role, country: placeOf(r) })),
+        recipients: p.recipients
+          .map((r) => decl.recipients[r])
+          .filter(Boolean)
+          .map((r) => ({ name: r.name, role: r.role, country: placeOf(r) })),
         transfers: [
           ...(org.transfer ? transfersOf(org.name, org.country, org.transfer) : []),
           ...p.recipients.flatMap((rid) => {
@@ -137,9 +164,13 @@ export function buildRopa(decl: Declaration): Ropa {
             return r ? transfersOf(r.name, r.country, r.transfer) : [];
           }),
         ],
-        ...(p.retention && decl.retention[p.retention] ? { erasureTimeLimit: describeRetention(decl.retention[p.retention]) } : {}),
+        ...(p.retention && decl.retention[p.retention]
+          ? { erasureTimeLimit: describeRetention(decl.retention[p.retention]) }
+          : {}),
         erasureTimeLimits: p.dataCategories.map((c) => {
-          const rules = retentionForCategory(decl, c).filter((r) => r.id === p.retention || r.rule.dataCategories.length > 0);
+          const rules = retentionForCategory(decl, c).filter(
+            (r) => r.id === p.retention || r.rule.dataCategories.length > 0,
+          );
           return { category: categoryName(c, cats), limits: rules.map((r) => describeRetention(r.rule, c)) };
         }),
         ...(p.dpv ? { dpvPurpose: p.dpv } : {}),
@@ -156,7 +187,13 @@ export function buildRopa(decl: Declaration): Ropa {
       ...(dpo ? { dpo } : {}),
       activities: Object.entries(decl.processorActivities).map(([id, a]) => {
         // The sub-processors the activity names, or, when it names none, every sub-processor of the organization.
-        const subs = (a.subProcessors.length ? a.subProcessors : Object.keys(decl.recipients).filter((r) => decl.recipients[r].role === "sub_processor")).map((r) => decl.recipients[r]).filter(Boolean);
+        const subs = (
+          a.subProcessors.length
+            ? a.subProcessors
+            : Object.keys(decl.recipients).filter((r) => decl.recipients[r].role === "sub_processor")
+        )
+          .map((r) => decl.recipients[r])
+          .filter(Boolean);
         return {
           id,
           name: a.name,
@@ -164,7 +201,9 @@ export function buildRopa(decl: Declaration): Ropa {
           categoriesOfProcessing: a.processing,
           dataCategories: catList(a.dataCategories),
           transfers: [
-            ...a.locations.filter((c) => !EEA_COUNTRIES.has(c)).flatMap((c) => transfersOf(org.name, c, a.transfer ?? org.transfer)),
+            ...a.locations
+              .filter((c) => !EEA_COUNTRIES.has(c))
+              .flatMap((c) => transfersOf(org.name, c, a.transfer ?? org.transfer)),
             ...subs.flatMap((r) => transfersOf(`${r.name} (sub-processor)`, r.country, r.transfer)),
           ],
           subProcessors: subs.map((r) => ({ name: r.name, country: placeOf(r) })),
@@ -178,19 +217,66 @@ export function buildRopa(decl: Declaration): Ropa {
 
 /** The record as CSV: one row per activity, one column per Art 30 letter. */
 export function ropaToCsv(ropa: Ropa): string {
-  const header = ["record", "organization", "contact", "representative", "dpo", "activity", "purpose_or_processing", "controllers", "legal_basis", "data_subjects", "data_categories", "recipients", "transfers", "erasure_time_limit", "security_measures"];
+  const header = [
+    "record",
+    "organization",
+    "contact",
+    "representative",
+    "dpo",
+    "activity",
+    "purpose_or_processing",
+    "controllers",
+    "legal_basis",
+    "data_subjects",
+    "data_categories",
+    "recipients",
+    "transfers",
+    "erasure_time_limit",
+    "security_measures",
+  ];
   const rows: string[][] = [];
   const tr = (t: RopaTransfer[]) => t.map((x) => `${x.to} (${x.country}): ${x.safeguards.join(", ")}`).join("; ");
   for (const r of ropa.records) {
     const who = r.kind === "controller" ? r.controller : r.processor;
-    const common = [r.article, who.name, who.contact, r.representative ? `${r.representative.name}: ${r.representative.contact}` : "", r.dpo ? `${r.dpo.name}: ${r.dpo.contact}` : ""];
+    const common = [
+      r.article,
+      who.name,
+      who.contact,
+      r.representative ? `${r.representative.name}: ${r.representative.contact}` : "",
+      r.dpo ? `${r.dpo.name}: ${r.dpo.contact}` : "",
+    ];
     for (const a of r.activities) {
       if (r.kind === "controller") {
         const ca = a as ControllerActivity;
-        rows.push([...common, ca.id, ca.purpose, r.jointControllers.map((j) => `joint controller ${j.name}: ${j.contact}`).join("; "), ca.legalBasis ?? "", ca.dataSubjects.join("; "), ca.dataCategories.map((c) => c.name).join("; "), ca.recipients.map((x) => `${x.name} (${x.role}, ${x.country})`).join("; "), tr(ca.transfers), ca.erasureTimeLimits.map((l) => `${l.category}: ${l.limits.join("; ") || "not stated"}`).join(" | ") || (ca.erasureTimeLimit ?? ""), r.securityMeasures.join("; ")]);
+        rows.push([
+          ...common,
+          ca.id,
+          ca.purpose,
+          r.jointControllers.map((j) => `joint controller ${j.name}: ${j.contact}`).join("; "),
+          ca.legalBasis ?? "",
+          ca.dataSubjects.join("; "),
+          ca.dataCategories.map((c) => c.name).join("; "),
+          ca.recipients.map((x) => `${x.name} (${x.role}, ${x.country})`).join("; "),
+          tr(ca.transfers),
+          ca.erasureTimeLimits.map((l) => `${l.category}: ${l.limits.join("; ") || "not stated"}`).join(" | ") ||
+            (ca.erasureTimeLimit ?? ""),
+          r.securityMeasures.join("; "),
+        ]);
       } else {
         const pa = a as ProcessorActivityRecord;
-        rows.push([...common, pa.id, `${pa.name}: ${pa.categoriesOfProcessing.join("; ")}`, pa.controllers.map((c) => (c.contact ? `${c.name}: ${c.contact}` : c.name)).join("; "), "", "", pa.dataCategories.map((c) => c.name).join("; "), pa.subProcessors.map((x) => `${x.name} (sub-processor, ${x.country})`).join("; "), tr(pa.transfers), "", r.securityMeasures.join("; ")]);
+        rows.push([
+          ...common,
+          pa.id,
+          `${pa.name}: ${pa.categoriesOfProcessing.join("; ")}`,
+          pa.controllers.map((c) => (c.contact ? `${c.name}: ${c.contact}` : c.name)).join("; "),
+          "",
+          "",
+          pa.dataCategories.map((c) => c.name).join("; "),
+          pa.subProcessors.map((x) => `${x.name} (sub-processor, ${x.country})`).join("; "),
+          tr(pa.transfers),
+          "",
+          r.securityMeasures.join("; "),
+        ]);
       }
     }
   }
@@ -201,8 +287,17 @@ export function ropaToCsv(ropa: Ropa): string {
 export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unknown> {
   const slug = decl.organization.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   const base = `urn:pledge:${slug}:${encodeURIComponent(ropa.version)}`;
-  const category = (c: { key: string; name: string; dpv?: string }) => ({ "@id": `${base}:category:${c.key}`, "@type": c.dpv ?? "dpv:PersonalData", "rdfs:label": c.name });
-  const transfer = (t: RopaTransfer) => ({ "@type": "dpv:DataTransfer", "dpv:hasRecipient": t.to, "dpv:hasCountry": t.country, "dpv:hasTechnicalOrganisationalMeasure": t.safeguards });
+  const category = (c: { key: string; name: string; dpv?: string }) => ({
+    "@id": `${base}:category:${c.key}`,
+    "@type": c.dpv ?? "dpv:PersonalData",
+    "rdfs:label": c.name,
+  });
+  const transfer = (t: RopaTransfer) => ({
+    "@type": "dpv:DataTransfer",
+    "dpv:hasRecipient": t.to,
+    "dpv:hasCountry": t.country,
+    "dpv:hasTechnicalOrganisationalMeasure": t.safeguards,
+  });
   const graph = ropa.records.flatMap((r): Record<string, unknown>[] =>
     r.kind === "controller"
       ? r.activities.map((a) => {
@@ -211,14 +306,31 @@ export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unkn
             "@id": `${base}:activity:${a.id}`,
             "@type": "dpv:PersonalDataHandling",
             "dcterms:source": r.article,
-            "dpv:hasDataController": { "@id": `${base}:controller`, "@type": "dpv:DataController", "rdfs:label": r.controller.name },
+            "dpv:hasDataController": {
+              "@id": `${base}:controller`,
+              "@type": "dpv:DataController",
+              "rdfs:label": r.controller.name,
+            },
             "dpv:hasPurpose": { "@type": a.dpvPurpose ?? "dpv:Purpose", "rdfs:label": a.purpose },
-            ...(p && basesOf(p).length ? { "dpv:hasLegalBasis": basesOf(p).flatMap((b) => [{ "@id": LEGAL_BASIS_INFO[b.basis].dpv }, { "@id": LEGAL_BASIS_INFO[b.basis].gdpr }]) } : {}),
+            ...(p && basesOf(p).length
+              ? {
+                  "dpv:hasLegalBasis": basesOf(p).flatMap((b) => [
+                    { "@id": LEGAL_BASIS_INFO[b.basis].dpv },
+                    { "@id": LEGAL_BASIS_INFO[b.basis].gdpr },
+                  ]),
+                }
+              : {}),
             "dpv:hasDataSubject": a.dataSubjects.map((s) => ({ "@type": "dpv:DataSubject", "rdfs:label": s })),
             "dpv:hasPersonalData": a.dataCategories.map(category),
-            "dpv:hasRecipient": a.recipients.map((x) => ({ "@type": x.role === "processor" ? "dpv:DataProcessor" : "dpv:Recipient", "rdfs:label": x.name, "dpv:hasCountry": x.country })),
+            "dpv:hasRecipient": a.recipients.map((x) => ({
+              "@type": x.role === "processor" ? "dpv:DataProcessor" : "dpv:Recipient",
+              "rdfs:label": x.name,
+              "dpv:hasCountry": x.country,
+            })),
             ...(a.transfers.length ? { "dpv:hasDataTransfer": a.transfers.map(transfer) } : {}),
-            ...(a.erasureTimeLimit ? { "dpv:hasStorageCondition": { "@type": "dpv:StorageDuration", "rdfs:label": a.erasureTimeLimit } } : {}),
+            ...(a.erasureTimeLimit
+              ? { "dpv:hasStorageCondition": { "@type": "dpv:StorageDuration", "rdfs:label": a.erasureTimeLimit } }
+              : {}),
             "dpv:hasTechnicalOrganisationalMeasure": r.securityMeasures,
           };
         })
@@ -226,7 +338,11 @@ export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unkn
           "@id": `${base}:processing:${a.id}`,
           "@type": "dpv:PersonalDataHandling",
           "dcterms:source": r.article,
-          "dpv:hasDataProcessor": { "@id": `${base}:processor`, "@type": "dpv:DataProcessor", "rdfs:label": r.processor.name },
+          "dpv:hasDataProcessor": {
+            "@id": `${base}:processor`,
+            "@type": "dpv:DataProcessor",
+            "rdfs:label": r.processor.name,
+          },
           "dpv:hasDataController": a.controllers.map((c) => ({ "@type": "dpv:DataController", "rdfs:label": c.name })),
           "dpv:hasProcessing": a.categoriesOfProcessing.map((c) => ({ "@type": "dpv:Processing", "rdfs:label": c })),
           "dpv:hasPersonalData": a.dataCategories.map(category),

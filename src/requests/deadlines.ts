@@ -10,7 +10,8 @@ import { RequestError } from "./model.js";
  */
 export function regimeOf(jurisdiction: string): RegimeId {
   const r = regimeFor(jurisdiction);
-  if (!r) throw new RequestError("REQUEST_INVALID", `jurisdiction: '${jurisdiction}' is not a place whose law Pledge knows`);
+  if (!r)
+    throw new RequestError("REQUEST_INVALID", `jurisdiction: '${jurisdiction}' is not a place whose law Pledge knows`);
   return r;
 }
 
@@ -46,7 +47,12 @@ export function receiptDueDate(regime: RegimeId, received: Date): Date | undefin
  * none (Quebec, LGPD, opt-outs). `requested` shortens it: staff choose the
  * length, up to the law's maximum.
  */
-export function extendedDueDate(regime: RegimeId, due: Date, right?: string, requested?: DeadlineRule): Date | undefined {
+export function extendedDueDate(
+  regime: RegimeId,
+  due: Date,
+  right?: string,
+  requested?: DeadlineRule,
+): Date | undefined {
   const r = REGIMES[regime];
   if (right && OPT_OUT_RIGHTS.has(right) && r.optOutDeadline) return undefined;
   if (!r.extension) return undefined;

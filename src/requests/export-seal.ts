@@ -7,7 +7,17 @@
  * token in its URL and opens it. Staff, a database dump or a backup hold only
  * ciphertext.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from "node:crypto";
 
 /** The DER prefix of a PKCS#8 X25519 private key; the 32-byte key follows. */
 const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
@@ -34,7 +44,11 @@ export function sealExport(publicKey: string, data: Uint8Array): Uint8Array {
   const eph = generateKeyPairSync("x25519");
   const ephPub = eph.publicKey.export({ format: "der", type: "spki" });
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", keyOf(diffieHellman({ privateKey: eph.privateKey, publicKey: recipient }), ephPub), iv);
+  const cipher = createCipheriv(
+    "aes-256-gcm",
+    keyOf(diffieHellman({ privateKey: eph.privateKey, publicKey: recipient }), ephPub),
+    iv,
+  );
   const ct = Buffer.concat([cipher.update(data), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), ephPub, iv, cipher.getAuthTag(), ct]);
 }
@@ -47,7 +61,10 @@ export function openExport(token: string, requestId: string, sealed: Uint8Array)
   const iv = b.subarray(1 + SPKI_BYTES, 13 + SPKI_BYTES);
   const tag = b.subarray(13 + SPKI_BYTES, 29 + SPKI_BYTES);
   try {
-    const shared = diffieHellman({ privateKey: privateKeyOf(token, requestId), publicKey: createPublicKey({ key: ephPub, format: "der", type: "spki" }) });
+    const shared = diffieHellman({
+      privateKey: privateKeyOf(token, requestId),
+      publicKey: createPublicKey({ key: ephPub, format: "der", type: "spki" }),
+    });
     const decipher = createDecipheriv("aes-256-gcm", keyOf(shared, ephPub), iv);
     decipher.setAuthTag(tag);
     return new Uint8Array(Buffer.concat([decipher.update(b.subarray(29 + SPKI_BYTES)), decipher.final()]));

@@ -17,14 +17,23 @@ import { toCsv } from "../csv/index.js";
 
 function csv(rows: Row[]): string {
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return toCsv(cols, rows.map((r) => cols.map((c) => r[c])));
+  return toCsv(
+    cols,
+    rows.map((r) => cols.map((c) => r[c])),
+  );
 }
 
-/** Categories a portability export covers: data the person provided, processed on consent or contract (GDPR Art 20(1)). */
+/**
+ * Categories a portability export covers: data the person provided, processed on consent or contract (GDPR Art 20(1)).
+ */
 function portableCategories(decl: Declaration): Set<string> {
   const out = new Set<string>();
   for (const p of Object.values(decl.purposes)) {
-    if (basesOf(p).some((b) => b.basis === "consent" || b.basis === "contract") && p.sources.some((s) => s === "subject" || s === "observed")) p.dataCategories.forEach((c) => out.add(c));
+    if (
+      basesOf(p).some((b) => b.basis === "consent" || b.basis === "contract") &&
+      p.sources.some((s) => s === "subject" || s === "observed")
+    )
+      p.dataCategories.forEach((c) => out.add(c));
   }
   return out;
 }
@@ -41,9 +50,15 @@ export interface ExportInput {
 }
 
 /** Builds the ZIP. */
-export async function buildExport(decl: Declaration, input: ExportInput): Promise<{ filename: string; data: Uint8Array }> {
+export async function buildExport(
+  decl: Declaration,
+  input: ExportInput,
+): Promise<{ filename: string; data: Uint8Array }> {
   const portable = portableCategories(decl);
-  const covers = input.right === "portability" ? (c: string) => [...portable].some((p) => c === p || c.startsWith(`${p}.`)) : undefined;
+  const covers =
+    input.right === "portability"
+      ? (c: string) => [...portable].some((p) => c === p || c.startsWith(`${p}.`))
+      : undefined;
   const files: Record<string, Uint8Array> = {};
   const tables: { system: string; dataset: string; rows: Row[] }[] = [];
   for (const col of input.collections) {
@@ -54,7 +69,12 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
     }
   }
   const notice = buildNotice(decl);
-  const art15 = { ...notice, sections: notice.sections.filter((s) => ["controller", "purposes", "recipients", "transfers", "retention", "rights", "automated"].includes(s.id)) };
+  const art15 = {
+    ...notice,
+    sections: notice.sections.filter((s) =>
+      ["controller", "purposes", "recipients", "transfers", "retention", "rights", "automated"].includes(s.id),
+    ),
+  };
   const org = decl.organization;
   const page = (
     <html lang="en">
@@ -67,7 +87,9 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
         <main>
           <h1>Your data at {org.shortName ?? org.name}</h1>
           <p>
-            {input.name ? `Prepared for ${input.name}. ` : ""}Request {input.requestId} ({input.right === "portability" ? "data portability, GDPR Art 20" : "access, GDPR Art 15"}), generated {input.generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC.
+            {input.name ? `Prepared for ${input.name}. ` : ""}Request {input.requestId} (
+            {input.right === "portability" ? "data portability, GDPR Art 20" : "access, GDPR Art 15"}), generated{" "}
+            {input.generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC.
           </p>
           <p>Every table below is also in this archive as JSON and CSV, in a folder per system.</p>
           <h2>Your data</h2>
@@ -75,15 +97,24 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
           {tables.map((t) => (
             <section>
               <h3>
-                {decl.systems[t.system]?.name ?? t.system}: {t.dataset} ({t.rows.length} row{t.rows.length === 1 ? "" : "s"})
+                {decl.systems[t.system]?.name ?? t.system}: {t.dataset} ({t.rows.length} row
+                {t.rows.length === 1 ? "" : "s"})
               </h3>
               <table>
                 <thead>
-                  <tr>{Object.keys(t.rows[0] ?? {}).map((k) => <th scope="col">{k}</th>)}</tr>
+                  <tr>
+                    {Object.keys(t.rows[0] ?? {}).map((k) => (
+                      <th scope="col">{k}</th>
+                    ))}
+                  </tr>
                 </thead>
                 <tbody>
                   {t.rows.slice(0, 200).map((r) => (
-                    <tr>{Object.values(r).map((v) => <td>{v === null || v === undefined ? "" : String(v)}</td>)}</tr>
+                    <tr>
+                      {Object.values(r).map((v) => (
+                        <td>{v === null || v === undefined ? "" : String(v)}</td>
+                      ))}
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -93,12 +124,16 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
           {input.collections.some((c) => c.actors.length) ? (
             <>
               <h2>Where you appear acting for us</h2>
-              <p>These records name you as the person who handled them (for instance as staff). They are about other people, so they are not copied here.</p>
+              <p>
+                These records name you as the person who handled them (for instance as staff). They are about other
+                people, so they are not copied here.
+              </p>
               <ul>
                 {input.collections.flatMap((c) =>
                   c.actors.map((a) => (
                     <li>
-                      {decl.systems[c.system]?.name ?? c.system}: {a.rows} row{a.rows === 1 ? "" : "s"} of {a.dataset} ({a.field})
+                      {decl.systems[c.system]?.name ?? c.system}: {a.rows} row{a.rows === 1 ? "" : "s"} of {a.dataset} (
+                      {a.field})
                     </li>
                   )),
                 )}
@@ -127,16 +162,40 @@ export async function buildExport(decl: Declaration, input: ExportInput): Promis
           {input.manual.length ? (
             <>
               <h2>Systems searched by staff</h2>
-              <ul>{input.manual.map((m) => <li>{decl.systems[m.system]?.name ?? m.system}: {m.note || "done"}</li>)}</ul>
+              <ul>
+                {input.manual.map((m) => (
+                  <li>
+                    {decl.systems[m.system]?.name ?? m.system}: {m.note || "done"}
+                  </li>
+                ))}
+              </ul>
             </>
           ) : null}
           <h2>How we use it (GDPR Art 15(1)(a)–(h))</h2>
-          <p>Purposes and legal bases: {Object.values(decl.purposes).map((p) => `${p.name}${basesOf(p).length ? ` (${basesOf(p).map((b) => LEGAL_BASIS_INFO[b.basis].name + (b.scope ? `, for ${b.scope}` : "")).join("; ")})` : ""}`).join("; ")}.</p>
+          <p>
+            Purposes and legal bases:{" "}
+            {Object.values(decl.purposes)
+              .map(
+                (p) =>
+                  `${p.name}${
+                    basesOf(p).length
+                      ? ` (${basesOf(p)
+                          .map((b) => LEGAL_BASIS_INFO[b.basis].name + (b.scope ? `, for ${b.scope}` : ""))
+                          .join("; ")})`
+                      : ""
+                  }`,
+              )
+              .join("; ")}
+            .
+          </p>
           <NoticeArticle doc={art15} />
         </main>
       </body>
     </html>
   );
   files["summary.html"] = strToU8(`<!doctype html>\n${String(await page)}`);
-  return { filename: `${input.right}-${input.requestId}.zip`, data: zipSync(files, { level: 6, mtime: input.generatedAt }) };
+  return {
+    filename: `${input.right}-${input.requestId}.zip`,
+    data: zipSync(files, { level: 6, mtime: input.generatedAt }),
+  };
 }

@@ -36,10 +36,14 @@ export function maskIdentity(type: string, value: string): string {
 export async function identityHash(ctx: HashContext, type: string, value: string): Promise<string> {
   const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
   const region = ctx.declaration?.().organization.country;
-  return createHmac("sha256", key).update(`${type}:${normalizeIdentity(type, value, region).toLowerCase()}`).digest("hex");
+  return createHmac("sha256", key)
+    .update(`${type}:${normalizeIdentity(type, value, region).toLowerCase()}`)
+    .digest("hex");
 }
 
 /** The hashes of every identity in a set. */
 export async function hashIdentities(ctx: HashContext, identities: Record<string, string[]>): Promise<string[]> {
-  return Promise.all(Object.entries(identities).flatMap(([type, values]) => values.map((v) => identityHash(ctx, type, v))));
+  return Promise.all(
+    Object.entries(identities).flatMap(([type, values]) => values.map((v) => identityHash(ctx, type, v))),
+  );
 }

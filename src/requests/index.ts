@@ -4,7 +4,17 @@
  * kept as proof afterwards.
  */
 export * from "./model.js";
-export { dueDate, extendedDueDate, receiptDueDate, appealDueDate, deadlineRule, daysLeft, urgencyOf, regimeOf, type Urgency } from "./deadlines.js";
+export {
+  dueDate,
+  extendedDueDate,
+  receiptDueDate,
+  appealDueDate,
+  deadlineRule,
+  daysLeft,
+  urgencyOf,
+  regimeOf,
+  type Urgency,
+} from "./deadlines.js";
 export { refusalRights, requestReference } from "./wording.js";
 export { CODE_TTL_MS, MAX_CODE_ATTEMPTS } from "./verification.js";
 export {
@@ -45,7 +55,18 @@ export {
   type VerifyResult,
 } from "./service.js";
 export { identityHash, hashIdentities, maskEmail, maskIdentity, type HashContext } from "./identities.js";
-export { runDueTasks, taskBacklog, startWorker, advanceRequest, planTasks, backoffMs, createConnectorCache, mergeReports, TASKS_CHANNEL, type Worker } from "./runner.js";
+export {
+  runDueTasks,
+  taskBacklog,
+  startWorker,
+  advanceRequest,
+  planTasks,
+  backoffMs,
+  createConnectorCache,
+  mergeReports,
+  TASKS_CHANNEL,
+  type Worker,
+} from "./runner.js";
 export { redactRequest, sweepRequests, type SweepResult } from "./records.js";
 export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";

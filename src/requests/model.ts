@@ -7,9 +7,22 @@ import type { Mailer } from "../mail/index.js";
 import type { Store } from "../store/index.js";
 
 /** The rights the privacy center takes. */
-export const REQUEST_RIGHTS = ["access", "portability", "erasure", "rectification", "restriction", "objection", "withdraw_consent", "opt_out_sale", "limit_sensitive"] as const;
+export const REQUEST_RIGHTS = [
+  "access",
+  "portability",
+  "erasure",
+  "rectification",
+  "restriction",
+  "objection",
+  "withdraw_consent",
+  "opt_out_sale",
+  "limit_sensitive",
+] as const;
 
-/** Rights acted on without a code: an opt-out of sale or sharing and a request to limit sensitive data need no verification (11 CCR § 7026(d), § 7027(e)). */
+/**
+ * Rights acted on without a code: an opt-out of sale or sharing and a request to limit sensitive data need no
+ * verification (11 CCR § 7026(d), § 7027(e)).
+ */
 export const UNVERIFIED_RIGHTS: ReadonlySet<RequestRight> = new Set(["opt_out_sale", "limit_sensitive"]);
 export type RequestRight = (typeof REQUEST_RIGHTS)[number];
 
@@ -35,32 +48,63 @@ const optionalText = z
 export const RequestInputSchema = z
   .object({
     right: z.enum(REQUEST_RIGHTS),
-    identityType: z.string().regex(/^[a-z][a-z0-9_]*$/).default("email"),
+    identityType: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .default("email"),
     identity: z.string().trim().min(1, "give the email address (or other identity) we know you by").max(320),
-    /** Where status mail goes once the person is verified; defaults to the identity when it is an email. Never the code. */
-    contactEmail: email().optional().or(z.literal("").transform(() => undefined)),
+    /**
+     * Where status mail goes once the person is verified; defaults to the identity when it is an email. Never the code.
+     */
+    contactEmail: email()
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
     name: optionalText,
-    jurisdiction: z.string().regex(/^(EU|EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "choose where you live").optional().or(z.literal("").transform(() => undefined)),
+    jurisdiction: z
+      .string()
+      .regex(/^(EU|EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "choose where you live")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
     /** Rectification: corrected values by data category. */
     corrections: z.record(z.string(), z.string().trim().max(500)).default({}),
     /** Objection and withdrawal of consent: the purposes concerned (all when empty). */
     purposes: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]),
-    agent: z
-      .object({ name: z.string().trim().min(1).max(200), email: email() })
-      .optional(),
+    agent: z.object({ name: z.string().trim().min(1).max(200), email: email() }).optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.identityType === "email" && !email().safeParse(v.identity).success) ctx.addIssue({ code: "custom", path: ["identity"], message: "expected an email address" });
-    if (v.identityType !== "email" && !v.contactEmail && !v.agent) ctx.addIssue({ code: "custom", path: ["contactEmail"], message: "give an email address where we can write to you once you are verified" });
-    for (const k of Object.keys(v.corrections)) if (!Object.hasOwn(RECTIFIABLE, k)) ctx.addIssue({ code: "custom", path: ["corrections", k], message: `not a category that can be corrected here (${Object.keys(RECTIFIABLE).join(", ")})` });
-    if (v.right === "rectification" && !Object.values(v.corrections).some((x) => x)) ctx.addIssue({ code: "custom", path: ["corrections"], message: "give at least one corrected value" });
+    if (v.identityType === "email" && !email().safeParse(v.identity).success)
+      ctx.addIssue({ code: "custom", path: ["identity"], message: "expected an email address" });
+    if (v.identityType !== "email" && !v.contactEmail && !v.agent)
+      ctx.addIssue({
+        code: "custom",
+        path: ["contactEmail"],
+        message: "give an email address where we can write to you once you are verified",
+      });
+    for (const k of Object.keys(v.corrections))
+      if (!Object.hasOwn(RECTIFIABLE, k))
+        ctx.addIssue({
+          code: "custom",
+          path: ["corrections", k],
+          message: `not a category that can be corrected here (${Object.keys(RECTIFIABLE).join(", ")})`,
+        });
+    if (v.right === "rectification" && !Object.values(v.corrections).some((x) => x))
+      ctx.addIssue({ code: "custom", path: ["corrections"], message: "give at least one corrected value" });
   });
 
 export type RequestInput = z.output<typeof RequestInputSchema>;
 
 /** `expired`: never verified within the time a code may be asked for, and redacted. */
 /** `appealed`: a denial the person appealed (US state laws); open until staff answer. */
-export const REQUEST_STATUSES = ["unverified", "pending_approval", "in_progress", "needs_attention", "appealed", "completed", "denied", "expired"] as const;
+export const REQUEST_STATUSES = [
+  "unverified",
+  "pending_approval",
+  "in_progress",
+  "needs_attention",
+  "appealed",
+  "completed",
+  "denied",
+  "expired",
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** The statuses of a request that is over: answered, refused, or never confirmed. */
 export const CLOSED_STATUSES: readonly RequestStatus[] = ["completed", "denied", "expired"];
@@ -71,7 +115,10 @@ export type TaskStatus = "pending" | "running" | "done" | "failed" | "manual" | 
 /** `contact`: finds, in the organization's own data, where to send the code for an identity that is not an email. */
 export type TaskKind = "contact" | "collect" | "erase" | "rectify" | "export" | "flag" | "notify" | "manual";
 
-/** Who proved who they are, and how. An authorized agent is never what a code verifies: the person confirms with their own. */
+/**
+ * Who proved who they are, and how. An authorized agent is never what a code verifies: the person confirms with their
+ * own.
+ */
 export interface Verification {
   /** `person`: the person themself; `none`: a right that needs no verification (an opt-out of sale). */
   subject: "person" | "none";

@@ -14,7 +14,11 @@ import type { RequestsContext } from "./model.js";
  * sell or share (11 CCR § 7026(f)(2)).
  */
 export function recipientsToNotify(decl: Declaration, right?: string): string[] {
-  const soldTo = new Set(Object.values(decl.purposes).filter((p) => p.sold || p.shared).flatMap((p) => p.recipients));
+  const soldTo = new Set(
+    Object.values(decl.purposes)
+      .filter((p) => p.sold || p.shared)
+      .flatMap((p) => p.recipients),
+  );
   return Object.entries(decl.recipients)
     .filter(([id, r]) => (r.notify?.webhook || r.notify?.email) && (right !== "opt_out_sale" || soldTo.has(id)))
     .map(([id]) => id);
@@ -35,12 +39,18 @@ export async function notifyRecipient(
   const r = decl.recipients[recipientId];
   if (!r?.notify) throw new Error(`recipient ${recipientId} has no notify settings`);
   const types = new Set(identitiesReceived(decl, recipientId));
-  const identities = Object.fromEntries(Object.entries(event.identities).filter(([type, values]) => types.has(type) && values.length));
+  const identities = Object.fromEntries(
+    Object.entries(event.identities).filter(([type, values]) => types.has(type) && values.length),
+  );
   if (!Object.keys(identities).length) {
-    return { skipped: `${r.name} received none of the identifiers found (${Object.keys(event.identities).join(", ") || "none"}), as the declaration says: it was not told` };
+    return {
+      skipped: `${r.name} received none of the identifiers found (${Object.keys(event.identities).join(", ") || "none"}), as the declaration says: it was not told`,
+    };
   }
   const received = categoriesReceived(decl, recipientId);
-  const corrections = Object.fromEntries(Object.entries(event.corrections).filter(([cat]) => received.some((c) => categoryWithin(cat, c))));
+  const corrections = Object.fromEntries(
+    Object.entries(event.corrections).filter(([cat]) => received.some((c) => categoryWithin(cat, c))),
+  );
   const payload = {
     type: `pledge.request.${event.right}`,
     request: event.requestId,
@@ -58,7 +68,17 @@ export async function notifyRecipient(
   await ctx.mailer.send({
     to: r.notify.email!,
     subject: `Data subject request: ${event.right} (${event.requestId})`,
-    text: `${event.right === "opt_out_sale" ? "A person whose data we sold or shared with you opted out of its sale and sharing (Cal. Civ. Code 1798.120; 11 CCR § 7026(f)). Stop selling or sharing it." : `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).`}\n\nIdentifiers you received from us:\n${Object.entries(identities).map(([k, v]) => `  ${k}: ${v.join(", ")}`).join("\n")}\n${event.right === "rectification" && Object.keys(corrections).length ? `\nCorrections:\n${Object.entries(corrections).map(([k, v]) => `  ${k}: ${v}`).join("\n")}\n` : ""}\nPlease apply it to the data you hold. Reference: ${event.requestId}\n`,
+    text: `${event.right === "opt_out_sale" ? "A person whose data we sold or shared with you opted out of its sale and sharing (Cal. Civ. Code 1798.120; 11 CCR § 7026(f)). Stop selling or sharing it." : `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).`}\n\nIdentifiers you received from us:\n${Object.entries(
+      identities,
+    )
+      .map(([k, v]) => `  ${k}: ${v.join(", ")}`)
+      .join("\n")}\n${
+      event.right === "rectification" && Object.keys(corrections).length
+        ? `\nCorrections:\n${Object.entries(corrections)
+            .map(([k, v]) => `  ${k}: ${v}`)
+            .join("\n")}\n`
+        : ""
+    }\nPlease apply it to the data you hold. Reference: ${event.requestId}\n`,
   });
   return { channel: "email", identityTypes };
 }

@@ -44,8 +44,14 @@ export async function redactRequest(ctx: RequestsContext, id: string): Promise<v
   await ctx.store.scrub();
 }
 
-/** Deletes exports — one request's, or every one expired by a time — and scrubs their bytes from the store's files; returns how many. */
-export async function deleteExports(ctx: RequestsContext, which: { requestId: string } | { expiredBy: string }): Promise<number> {
+/**
+ * Deletes exports — one request's, or every one expired by a time — and scrubs their bytes from the store's files;
+ * returns how many.
+ */
+export async function deleteExports(
+  ctx: RequestsContext,
+  which: { requestId: string } | { expiredBy: string },
+): Promise<number> {
   let q = ctx.store.db.deleteFrom("exports");
   q = "requestId" in which ? q.where("request_id", "=", which.requestId) : q.where("expires_at", "<=", which.expiredBy);
   const n = Number((await q.executeTakeFirst()).numDeletedRows ?? 0);
@@ -80,14 +86,30 @@ export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> 
     .where("received_at", "<", new Date(now.getTime() - ctx.settings.unverifiedTtlMs).toISOString())
     .execute();
   for (const { id } of stale) {
-    await db.updateTable("requests").set({ status: "expired", completed_at: now.toISOString() }).where("id", "=", id).where("status", "=", "unverified").execute();
-    await db.updateTable("request_tasks").set({ status: "skipped", updated_at: now.toISOString() }).where("request_id", "=", id).where("status", "in", ["pending", "failed"]).execute();
+    await db
+      .updateTable("requests")
+      .set({ status: "expired", completed_at: now.toISOString() })
+      .where("id", "=", id)
+      .where("status", "=", "unverified")
+      .execute();
+    await db
+      .updateTable("request_tasks")
+      .set({ status: "skipped", updated_at: now.toISOString() })
+      .where("request_id", "=", id)
+      .where("status", "in", ["pending", "failed"])
+      .execute();
     await redactRequest(ctx, id);
   }
 
   // A denial that could have been appealed keeps its identities for the appeal window, then is redacted.
   const windowClosed = new Date(now.getTime() - APPEAL_WINDOW_DAYS * 86_400_000).toISOString();
-  const unappealed = await db.selectFrom("requests").select("id").where("status", "=", "denied").where("redacted_at", "is", null).where("completed_at", "<", windowClosed).execute();
+  const unappealed = await db
+    .selectFrom("requests")
+    .select("id")
+    .where("status", "=", "denied")
+    .where("redacted_at", "is", null)
+    .where("completed_at", "<", windowClosed)
+    .execute();
   for (const { id } of unappealed) await redactRequest(ctx, id);
 
   const keep = parseDuration(ctx.declaration().rights.requestRecords);
@@ -95,10 +117,22 @@ export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> 
   if (keep) {
     // Records closed before `cutoff` have been kept as long as the declaration says.
     const cutoff = addDuration(now, { amount: -keep.amount, unit: keep.unit }).toISOString();
-    const old = await db.selectFrom("requests").select("id").where("completed_at", "is not", null).where("completed_at", "<", cutoff).execute();
+    const old = await db
+      .selectFrom("requests")
+      .select("id")
+      .where("completed_at", "is not", null)
+      .where("completed_at", "<", cutoff)
+      .execute();
     for (const { id } of old) {
       await db.transaction().execute(async (trx) => {
-        for (const table of ["request_events", "request_tasks", "request_documents", "verifications", "exports"] as const) await trx.deleteFrom(table).where("request_id", "=", id).execute();
+        for (const table of [
+          "request_events",
+          "request_tasks",
+          "request_documents",
+          "verifications",
+          "exports",
+        ] as const)
+          await trx.deleteFrom(table).where("request_id", "=", id).execute();
         await trx.deleteFrom("requests").where("id", "=", id).execute();
       });
       recordsDeleted++;

@@ -35,7 +35,17 @@ import { getSecret, type Store } from "../store/index.js";
 import { buildExport } from "./export.js";
 import { sealExport } from "./export-seal.js";
 import { hashIdentities, identityHash, maskEmail, maskIdentity } from "./identities.js";
-import { exportExpiry, exportPeriod, type ConnectorCache, type RequestsContext, type RequestReport, type SystemReport, type TaskKind, type TaskStatus, type DatasetReport } from "./model.js";
+import {
+  exportExpiry,
+  exportPeriod,
+  type ConnectorCache,
+  type RequestsContext,
+  type RequestReport,
+  type SystemReport,
+  type TaskKind,
+  type TaskStatus,
+  type DatasetReport,
+} from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
 import { redactRequest, sweepRequests } from "./records.js";
 import { legalHoldsOn, recordEvent, sendCode, statusRecipient } from "./service.js";
@@ -56,11 +66,30 @@ function systemsOf(ctx: RequestsContext) {
 }
 
 /** Queues a task (once per request, kind and target) and wakes the workers. */
-export async function insertTask(ctx: RequestsContext, requestId: string, kind: TaskKind, target: string, status: TaskStatus = "pending"): Promise<void> {
+export async function insertTask(
+  ctx: RequestsContext,
+  requestId: string,
+  kind: TaskKind,
+  target: string,
+  status: TaskStatus = "pending",
+): Promise<void> {
   const now = ctx.clock().toISOString();
   await ctx.store.db
     .insertInto("request_tasks")
-    .values({ request_id: requestId, kind, target, status, attempts: 0, next_run_at: now, lease_until: null, lease_owner: null, result: null, error: null, created_at: now, updated_at: now })
+    .values({
+      request_id: requestId,
+      kind,
+      target,
+      status,
+      attempts: 0,
+      next_run_at: now,
+      lease_until: null,
+      lease_owner: null,
+      result: null,
+      error: null,
+      created_at: now,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.columns(["request_id", "kind", "target"]).doNothing())
     .execute();
   if (status === "pending") await ctx.store.signal(TASKS_CHANNEL);
@@ -68,21 +97,45 @@ export async function insertTask(ctx: RequestsContext, requestId: string, kind: 
 
 const DATA_RIGHTS = new Set(["access", "portability", "erasure", "rectification"]);
 
-const FLAG_KINDS: Record<string, string> = { restriction: "restricted", objection: "objection", withdraw_consent: "consent_withdrawn", opt_out_sale: "opt_out_sale", limit_sensitive: "limit_sensitive" };
+const FLAG_KINDS: Record<string, string> = {
+  restriction: "restricted",
+  objection: "objection",
+  withdraw_consent: "consent_withdrawn",
+  opt_out_sale: "opt_out_sale",
+  limit_sensitive: "limit_sensitive",
+};
 
 /**
  * Records what a request asks the decision API to refuse from now on, for every
  * identity of the person (by hash), once: `null` purpose for the person as a
  * whole. Returns the flags as `kind` or `kind:purpose`.
  */
-export async function recordFlags(ctx: RequestsContext, req: { id: string; right: string; identities: string }, purposes: (string | null)[]): Promise<string[]> {
+export async function recordFlags(
+  ctx: RequestsContext,
+  req: { id: string; right: string; identities: string },
+  purposes: (string | null)[],
+): Promise<string[]> {
   const kind = FLAG_KINDS[req.right];
   const now = ctx.clock().toISOString();
   const db = ctx.store.db;
-  for (const h of await hashIdentities({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, JSON.parse(req.identities) as Identities)) {
+  for (const h of await hashIdentities(
+    { store: ctx.store, env: ctx.env, declaration: ctx.declaration },
+    JSON.parse(req.identities) as Identities,
+  )) {
     for (const p of purposes) {
-      const exists = await db.selectFrom("subject_flags").select("id").where("identity_hash", "=", h).where("kind", "=", kind).where("request_id", "=", req.id).where("purpose", p === null ? "is" : "=", p).executeTakeFirst();
-      if (!exists) await db.insertInto("subject_flags").values({ identity_hash: h, kind, purpose: p, request_id: req.id, created_at: now, lifted_at: null }).execute();
+      const exists = await db
+        .selectFrom("subject_flags")
+        .select("id")
+        .where("identity_hash", "=", h)
+        .where("kind", "=", kind)
+        .where("request_id", "=", req.id)
+        .where("purpose", p === null ? "is" : "=", p)
+        .executeTakeFirst();
+      if (!exists)
+        await db
+          .insertInto("subject_flags")
+          .values({ identity_hash: h, kind, purpose: p, request_id: req.id, created_at: now, lifted_at: null })
+          .execute();
     }
   }
   return purposes.map((p) => (p ? `${kind}:${p}` : kind));
@@ -90,7 +143,11 @@ export async function recordFlags(ctx: RequestsContext, req: { id: string; right
 
 /** Creates the first tasks of a request that has started. */
 export async function planTasks(ctx: RequestsContext, requestId: string): Promise<void> {
-  const r = await ctx.store.db.selectFrom("requests").select(["right"]).where("id", "=", requestId).executeTakeFirstOrThrow();
+  const r = await ctx.store.db
+    .selectFrom("requests")
+    .select(["right"])
+    .where("id", "=", requestId)
+    .executeTakeFirstOrThrow();
   const { automated, manual } = systemsOf(ctx);
   if (DATA_RIGHTS.has(r.right)) {
     for (const s of automated) await insertTask(ctx, requestId, "collect", s);
@@ -98,7 +155,13 @@ export async function planTasks(ctx: RequestsContext, requestId: string): Promis
   } else {
     await insertTask(ctx, requestId, "flag", r.right);
   }
-  await recordEvent(ctx, requestId, "system", "started", `execution planned: ${DATA_RIGHTS.has(r.right) ? `${automated.length} automated system(s), ${manual.length} manual` : r.right}`);
+  await recordEvent(
+    ctx,
+    requestId,
+    "system",
+    "started",
+    `execution planned: ${DATA_RIGHTS.has(r.right) ? `${automated.length} automated system(s), ${manual.length} manual` : r.right}`,
+  );
   await advanceRequest(ctx, requestId);
 }
 
@@ -128,7 +191,8 @@ interface CollectResult {
   confirmed?: string;
 }
 
-const resultOf = <T>(t: { result: string | null } | undefined): T | undefined => (t?.result ? (JSON.parse(t.result) as T) : undefined);
+const resultOf = <T>(t: { result: string | null } | undefined): T | undefined =>
+  t?.result ? (JSON.parse(t.result) as T) : undefined;
 
 /**
  * Moves a request forward after a task changed: creates the next tasks,
@@ -139,11 +203,19 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   const req = await db.selectFrom("requests").selectAll().where("id", "=", requestId).executeTakeFirst();
   if (!req || !["in_progress", "needs_attention"].includes(req.status)) return;
   const now = ctx.clock().toISOString();
-  const tasks = (await db.selectFrom("request_tasks").select(["id", "request_id", "kind", "target", "status", "attempts", "result", "error"]).where("request_id", "=", requestId).execute()) as TaskRow[];
+  const tasks = (await db
+    .selectFrom("request_tasks")
+    .select(["id", "request_id", "kind", "target", "status", "attempts", "result", "error"])
+    .where("request_id", "=", requestId)
+    .execute()) as TaskRow[];
   const key = await identitiesKey(ctx, JSON.parse(req.identities) as Identities);
   const byKey = new Map(tasks.map((t) => [`${t.kind}:${t.target}`, t]));
   const requeue = async (t: TaskRow) => {
-    await db.updateTable("request_tasks").set({ status: "pending", next_run_at: now, updated_at: now }).where("id", "=", t.id).execute();
+    await db
+      .updateTable("request_tasks")
+      .set({ status: "pending", next_run_at: now, updated_at: now })
+      .where("id", "=", t.id)
+      .execute();
     t.status = "pending";
     await ctx.store.signal(TASKS_CHANNEL);
   };
@@ -156,15 +228,26 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   const collects = tasks.filter((t) => t.kind === "collect");
   const inReview = tasks.filter((t) => t.status === "review");
   const allCollected = collects.every((t) => t.status === "done");
-  // Erasure waits until every system has been searched once, so that nothing is erased before a search that may stop for review;
+  // Erasure waits until every system has been searched once, so that nothing is erased before a search that may stop
+  // for review;
   // a system that cannot be reached (its collection failing) does not hold the others back.
   const searchedOnce = collects.every((t) => t.status === "done" || t.error);
 
   if (inReview.length) {
     // Identities matched several rows of a dataset of people: nothing is erased or exported until staff confirm.
     if (req.status !== "needs_attention") {
-      await db.updateTable("requests").set({ status: "needs_attention", attention: "review" }).where("id", "=", requestId).execute();
-      await recordEvent(ctx, requestId, "system", "review", `stopped before any change: ${inReview.map((t) => (resultOf<CollectResult>(t)?.ambiguous ?? []).map((a) => `${a.rows} rows of ${t.target}.${a.dataset} matched, where one person is expected`).join("; ")).join("; ")}; confirm they are one person's, or deny the request`);
+      await db
+        .updateTable("requests")
+        .set({ status: "needs_attention", attention: "review" })
+        .where("id", "=", requestId)
+        .execute();
+      await recordEvent(
+        ctx,
+        requestId,
+        "system",
+        "review",
+        `stopped before any change: ${inReview.map((t) => (resultOf<CollectResult>(t)?.ambiguous ?? []).map((a) => `${a.rows} rows of ${t.target}.${a.dataset} matched, where one person is expected`).join("; ")).join("; ")}; confirm they are one person's, or deny the request`,
+      );
     }
     return;
   }
@@ -178,7 +261,9 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
     }
   }
   // The export waits for staff too, so that it says what they found in systems without a connector.
-  const manualDone = tasks.filter((t) => t.kind === "manual").every((t) => t.status === "done" || t.status === "skipped");
+  const manualDone = tasks
+    .filter((t) => t.kind === "manual")
+    .every((t) => t.status === "done" || t.status === "skipped");
   if ((req.right === "access" || req.right === "portability") && allCollected && manualDone) {
     const exp = byKey.get("export:zip");
     if (!exp) await insertTask(ctx, requestId, "export", "zip");
@@ -186,21 +271,39 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   }
 
   // Recipients are told once every system is done.
-  const fresh = (await db.selectFrom("request_tasks").select(["id", "kind", "target", "status"]).where("request_id", "=", requestId).execute()) as TaskRow[];
+  const fresh = (await db
+    .selectFrom("request_tasks")
+    .select(["id", "kind", "target", "status"])
+    .where("request_id", "=", requestId)
+    .execute()) as TaskRow[];
   const decl = ctx.declaration();
   const notifies = new Set<string>(decl.rights.notifyRecipients);
   const mainDone = fresh.filter((t) => t.kind !== "notify").every((t) => t.status === "done" || t.status === "skipped");
   if (mainDone && notifies.has(req.right as "erasure")) {
-    // Recipients hear only of a person whose data was found: telling them of anyone else would disclose that they asked.
-    const found = tasks.some((t) => t.kind === "collect" && (resultOf<CollectResult>(t)?.datasets ?? []).some((d) => d.found > 0));
+    // Recipients hear only of a person whose data was found: telling them of anyone else would disclose that they
+    // asked.
+    const found = tasks.some(
+      (t) => t.kind === "collect" && (resultOf<CollectResult>(t)?.datasets ?? []).some((d) => d.found > 0),
+    );
     if (found) for (const rid of recipientsToNotify(decl)) await insertTask(ctx, requestId, "notify", rid);
   }
-  // An opt-out of sale or sharing is passed on to the third parties the data was sold or shared with (11 CCR § 7026(f)(2)).
-  if (mainDone && req.right === "opt_out_sale") for (const rid of recipientsToNotify(decl, "opt_out_sale")) await insertTask(ctx, requestId, "notify", rid);
+  // An opt-out of sale or sharing is passed on to the third parties the data was sold or shared with (11 CCR §
+  // 7026(f)(2)).
+  if (mainDone && req.right === "opt_out_sale")
+    for (const rid of recipientsToNotify(decl, "opt_out_sale")) await insertTask(ctx, requestId, "notify", rid);
 
-  const final = (await db.selectFrom("request_tasks").select(["id", "request_id", "kind", "target", "status", "attempts", "result"]).where("request_id", "=", requestId).execute()) as TaskRow[];
+  const final = (await db
+    .selectFrom("request_tasks")
+    .select(["id", "request_id", "kind", "target", "status", "attempts", "result"])
+    .where("request_id", "=", requestId)
+    .execute()) as TaskRow[];
   if (final.some((t) => t.status === "failed")) {
-    await db.updateTable("requests").set({ status: "needs_attention" }).where("id", "=", requestId).where("status", "=", "in_progress").execute();
+    await db
+      .updateTable("requests")
+      .set({ status: "needs_attention" })
+      .where("id", "=", requestId)
+      .where("status", "=", "in_progress")
+      .execute();
     return;
   }
   if (final.length === 0 || !final.every((t) => t.status === "done" || t.status === "skipped")) return;
@@ -208,49 +311,114 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
   const nothing = report.outcome === "nothing_found";
   const completed = await db
     .updateTable("requests")
-    .set({ status: "completed", completed_at: now, report: JSON.stringify(report), attention: nothing && req.right === "erasure" ? "nothing_found" : null })
+    .set({
+      status: "completed",
+      completed_at: now,
+      report: JSON.stringify(report),
+      attention: nothing && req.right === "erasure" ? "nothing_found" : null,
+    })
     .where("id", "=", requestId)
     .where("status", "in", ["in_progress", "needs_attention"])
     .executeTakeFirst();
   if (Number(completed.numUpdatedRows) === 0) return;
   const missing = report.identities.filter((i) => !i.found);
-  if (missing.length) await recordEvent(ctx, requestId, "system", "nothing_found", `nothing found for ${missing.map((i) => `${i.type} ${i.shown}`).join(", ")}${nothing ? " — no system holds a row of this person's" : ""}`);
-  await recordEvent(ctx, requestId, "system", "completed", `${req.right} request completed${nothing ? ": nothing found" : ""}`);
+  if (missing.length)
+    await recordEvent(
+      ctx,
+      requestId,
+      "system",
+      "nothing_found",
+      `nothing found for ${missing.map((i) => `${i.type} ${i.shown}`).join(", ")}${nothing ? " — no system holds a row of this person's" : ""}`,
+    );
+  await recordEvent(
+    ctx,
+    requestId,
+    "system",
+    "completed",
+    `${req.right} request completed${nothing ? ": nothing found" : ""}`,
+  );
   const statusLink = `${ctx.publicUrl}/privacy-center/requests/`;
   const data = req.right === "access" || req.right === "portability";
-  const foundNothing = missing.length ? `\nWe found no data under ${missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}${nothing && req.right === "erasure" ? ", so there was nothing to erase. If you have used other details with us, send a new request with them" : ""}.\n` : "";
+  const foundNothing = missing.length
+    ? `\nWe found no data under ${missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}${nothing && req.right === "erasure" ? ", so there was nothing to erase. If you have used other details with us, send a new request with them" : ""}.\n`
+    : "";
   const to = statusRecipient(req);
-  if (to) await ctx.mailer.send({
-    to,
-    subject: nothing ? "Your privacy request: we found no data" : "Your privacy request is complete",
-    text: `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete.${foundNothing}\nOpen it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${data ? ` and download your data; the download expires after ${exportPeriod(ctx.declaration(), ctx.settings.exportTtlDays)}` : ""}.\n`,
-  });
+  if (to)
+    await ctx.mailer.send({
+      to,
+      subject: nothing ? "Your privacy request: we found no data" : "Your privacy request is complete",
+      text: `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete.${foundNothing}\nOpen it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${data ? ` and download your data; the download expires after ${exportPeriod(ctx.declaration(), ctx.settings.exportTtlDays)}` : ""}.\n`,
+    });
   await redactRequest(ctx, requestId);
 }
 
-/** The report of a completed request: per system what was found, changed, kept and not reached, and which identities found nothing. */
-async function buildReport(ctx: RequestsContext, tasks: TaskRow[], right: string, identities: Identities): Promise<RequestReport> {
+/**
+ * The report of a completed request: per system what was found, changed, kept and not reached, and which identities
+ * found nothing.
+ */
+async function buildReport(
+  ctx: RequestsContext,
+  tasks: TaskRow[],
+  right: string,
+  identities: Identities,
+): Promise<RequestReport> {
   const systems: SystemReport[] = [];
   const matched = new Map<string, number>();
   let found = 0;
   for (const t of tasks) {
     const res = resultOf<Record<string, unknown>>(t) ?? {};
-    if (t.kind === "manual") systems.push({ system: t.target, status: t.status === "done" ? "done" : "skipped", datasets: [], notReached: [], actors: [], note: String(res.note ?? "") });
+    if (t.kind === "manual")
+      systems.push({
+        system: t.target,
+        status: t.status === "done" ? "done" : "skipped",
+        datasets: [],
+        notReached: [],
+        actors: [],
+        note: String(res.note ?? ""),
+      });
     if (t.kind !== "collect") continue;
     const c = res as unknown as CollectResult;
     for (const [h, n] of Object.entries(c.matched ?? {})) matched.set(h, (matched.get(h) ?? 0) + n);
     found += (c.datasets ?? []).reduce((a, d) => a + d.found, 0);
     const step = tasks.find((x) => x.target === t.target && (x.kind === "erase" || x.kind === "rectify"));
-    const acted = resultOf<{ report?: DatasetReport[]; verified?: boolean; held?: boolean; notReached?: CollectResult["notReached"]; actors?: CollectResult["actors"] }>(step);
+    const acted = resultOf<{
+      report?: DatasetReport[];
+      verified?: boolean;
+      held?: boolean;
+      notReached?: CollectResult["notReached"];
+      actors?: CollectResult["actors"];
+    }>(step);
     if (acted?.report) {
-      systems.push({ system: t.target, status: acted.held ? "held" : "done", datasets: acted.report, notReached: acted.notReached ?? c.notReached, actors: acted.actors ?? c.actors, ...(right === "erasure" ? { verified: !!acted.verified } : {}) });
+      systems.push({
+        system: t.target,
+        status: acted.held ? "held" : "done",
+        datasets: acted.report,
+        notReached: acted.notReached ?? c.notReached,
+        actors: acted.actors ?? c.actors,
+        ...(right === "erasure" ? { verified: !!acted.verified } : {}),
+      });
     } else {
-      systems.push({ system: t.target, status: "done", datasets: (c.datasets ?? []).filter((d) => d.found || d.notMatched).map((d) => ({ dataset: d.dataset, found: d.found, ...(d.notMatched ? { notMatched: d.notMatched } : {}) })), notReached: c.notReached ?? [], actors: c.actors ?? [] });
+      systems.push({
+        system: t.target,
+        status: "done",
+        datasets: (c.datasets ?? [])
+          .filter((d) => d.found || d.notMatched)
+          .map((d) => ({ dataset: d.dataset, found: d.found, ...(d.notMatched ? { notMatched: d.notMatched } : {}) })),
+        notReached: c.notReached ?? [],
+        actors: c.actors ?? [],
+      });
     }
   }
   const shown: RequestReport["identities"] = [];
   for (const [type, values] of Object.entries(identities)) {
-    for (const v of values) shown.push({ type, shown: maskIdentity(type, v), found: (matched.get(await identityHash({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, type, v)) ?? 0) > 0 });
+    for (const v of values)
+      shown.push({
+        type,
+        shown: maskIdentity(type, v),
+        found:
+          (matched.get(await identityHash({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, type, v)) ??
+            0) > 0,
+      });
   }
   const dataRight = DATA_RIGHTS.has(right);
   return {
@@ -258,7 +426,7 @@ async function buildReport(ctx: RequestsContext, tasks: TaskRow[], right: string
     identities: dataRight ? shown : [],
     systems,
     recipientsNotified: tasks.filter((t) => t.kind === "notify" && t.status === "done").map((t) => t.target),
-    flags: tasks.filter((t) => t.kind === "flag").flatMap((t) => (resultOf<{ flags?: string[] }>(t)?.flags ?? [])),
+    flags: tasks.filter((t) => t.kind === "flag").flatMap((t) => resultOf<{ flags?: string[] }>(t)?.flags ?? []),
   };
 }
 
@@ -270,7 +438,12 @@ async function claimTask(ctx: RequestsContext, owner: string): Promise<TaskRow |
     let q = trx
       .selectFrom("request_tasks")
       .select(["id", "request_id", "kind", "target", "status", "attempts", "result"])
-      .where((eb) => eb.or([eb.and([eb("status", "=", "pending"), eb("next_run_at", "<=", iso)]), eb.and([eb("status", "=", "running"), eb("lease_until", "<", iso)])]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("status", "=", "pending"), eb("next_run_at", "<=", iso)]),
+          eb.and([eb("status", "=", "running"), eb("lease_until", "<", iso)]),
+        ]),
+      )
       .orderBy("next_run_at")
       .limit(1);
     if (ctx.store.capabilities.rowLocks) q = q.forUpdate().skipLocked();
@@ -278,7 +451,13 @@ async function claimTask(ctx: RequestsContext, owner: string): Promise<TaskRow |
     if (!t) return undefined;
     await trx
       .updateTable("request_tasks")
-      .set({ status: "running", lease_owner: owner, lease_until: new Date(now.getTime() + ctx.settings.leaseMs).toISOString(), attempts: sql`attempts + 1`, updated_at: iso })
+      .set({
+        status: "running",
+        lease_owner: owner,
+        lease_until: new Date(now.getTime() + ctx.settings.leaseMs).toISOString(),
+        attempts: sql`attempts + 1`,
+        updated_at: iso,
+      })
       .where("id", "=", t.id)
       .execute();
     return { ...t, attempts: t.attempts + 1 };
@@ -336,11 +515,17 @@ async function withConnector<T>(ctx: RequestsContext, system: string, fn: (c: Co
 }
 
 const orgKey = (ctx: RequestsContext) => getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
-const hmac = (key: string, v: unknown) => createHmac("sha256", key).update(JSON.stringify(v)).digest("hex").slice(0, 32);
+const hmac = (key: string, v: unknown) =>
+  createHmac("sha256", key).update(JSON.stringify(v)).digest("hex").slice(0, 32);
 
 /** A key of the identities a step used: if more are found later, the step runs again with them. */
 async function identitiesKey(ctx: RequestsContext, identities: Identities): Promise<string> {
-  return hmac(await orgKey(ctx), Object.entries(identities).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()]));
+  return hmac(
+    await orgKey(ctx),
+    Object.entries(identities)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, [...v].sort()]),
+  );
 }
 
 interface Outcome {
@@ -358,17 +543,36 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
 
   /** Collects a system now, merging the identities found into the request's. */
   const collect = async (system: string, c: Connector): Promise<{ collection: SystemCollection; key: string }> => {
-    const current = JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities;
+    const current = JSON.parse(
+      (await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow())
+        .identities,
+    ) as Identities;
     const collection = await collectSystem(decl, system, c, current);
     const { merged, grew } = mergeIdentities(current, collection.discovered);
     if (grew) {
-      await db.updateTable("requests").set({ identities: JSON.stringify(merged), identity_hashes: JSON.stringify(await hashIdentities(hashCtx, merged)) }).where("id", "=", t.request_id).execute();
-      const fresh = Object.keys(collection.discovered).filter((k) => collection.discovered[k].some((v) => !(current[k] ?? []).includes(v)));
-      await recordEvent(ctx, t.request_id, "system", "identities", `more identities found in ${system}: ${fresh.join(", ")}`);
+      await db
+        .updateTable("requests")
+        .set({
+          identities: JSON.stringify(merged),
+          identity_hashes: JSON.stringify(await hashIdentities(hashCtx, merged)),
+        })
+        .where("id", "=", t.request_id)
+        .execute();
+      const fresh = Object.keys(collection.discovered).filter((k) =>
+        collection.discovered[k].some((v) => !(current[k] ?? []).includes(v)),
+      );
+      await recordEvent(
+        ctx,
+        t.request_id,
+        "system",
+        "identities",
+        `more identities found in ${system}: ${fresh.join(", ")}`,
+      );
     }
     return { collection, key: await identitiesKey(ctx, current) };
   };
-  const ambiguityKeyOf = async (collection: SystemCollection) => (collection.ambiguous.length ? hmac(await orgKey(ctx), collection.ambiguous) : undefined);
+  const ambiguityKeyOf = async (collection: SystemCollection) =>
+    collection.ambiguous.length ? hmac(await orgKey(ctx), collection.ambiguous) : undefined;
   /**
    * Whether a fresh collection matches what staff confirmed. If several rows of
    * people match and staff have not confirmed exactly these, the system's
@@ -377,24 +581,48 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
   const confirmedOrReview = async (system: string, collection: SystemCollection): Promise<boolean> => {
     const key = await ambiguityKeyOf(collection);
     if (!key) return true;
-    const c = await db.selectFrom("request_tasks").selectAll().where("request_id", "=", t.request_id).where("kind", "=", "collect").where("target", "=", system).executeTakeFirst();
+    const c = await db
+      .selectFrom("request_tasks")
+      .selectAll()
+      .where("request_id", "=", t.request_id)
+      .where("kind", "=", "collect")
+      .where("target", "=", system)
+      .executeTakeFirst();
     const prior = resultOf<CollectResult>(c);
     if (prior?.confirmed === key) return true;
     if (c) {
-      const result = { ...(prior ?? {}), ambiguous: collection.ambiguous.map(({ dataset, rows }) => ({ dataset, rows })), ambiguityKey: key };
-      await db.updateTable("request_tasks").set({ status: "review", result: JSON.stringify(result), updated_at: ctx.clock().toISOString() }).where("id", "=", c.id).execute();
+      const result = {
+        ...(prior ?? {}),
+        ambiguous: collection.ambiguous.map(({ dataset, rows }) => ({ dataset, rows })),
+        ambiguityKey: key,
+      };
+      await db
+        .updateTable("request_tasks")
+        .set({ status: "review", result: JSON.stringify(result), updated_at: ctx.clock().toISOString() })
+        .where("id", "=", c.id)
+        .execute();
     }
     return false;
   };
   const summary = async (collection: SystemCollection, key: string): Promise<CollectResult> => {
     const k = await orgKey(ctx);
     const matched: Record<string, number> = {};
-    for (const [type, byValue] of Object.entries(collection.matched)) for (const [v, n] of Object.entries(byValue)) matched[await identityHash(hashCtx, type, v)] = n;
+    for (const [type, byValue] of Object.entries(collection.matched))
+      for (const [v, n] of Object.entries(byValue)) matched[await identityHash(hashCtx, type, v)] = n;
     const sys = decl.systems[collection.system];
     return {
       identitiesKey: key,
-      proof: hmac(k, Object.entries(collection.datasets).map(([d, rows]) => [d, rows.map((r) => r.row)])),
-      datasets: Object.keys(sys.datasets).filter((d) => collection.searched[d]?.by.length).map((d) => ({ dataset: d, found: (collection.datasets[d] ?? []).filter((r) => r.own).length, notMatched: (collection.datasets[d] ?? []).filter((r) => !r.own).length })),
+      proof: hmac(
+        k,
+        Object.entries(collection.datasets).map(([d, rows]) => [d, rows.map((r) => r.row)]),
+      ),
+      datasets: Object.keys(sys.datasets)
+        .filter((d) => collection.searched[d]?.by.length)
+        .map((d) => ({
+          dataset: d,
+          found: (collection.datasets[d] ?? []).filter((r) => r.own).length,
+          notMatched: (collection.datasets[d] ?? []).filter((r) => !r.own).length,
+        })),
       notReached: notReached(decl, collection),
       actors: collection.actors,
       matched,
@@ -405,19 +633,41 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
 
   switch (t.kind as TaskKind) {
     case "contact": {
-      if (req.status !== "unverified") return { result: { skipped: "the request is no longer waiting for verification" } };
+      if (req.status !== "unverified")
+        return { result: { skipped: "the request is no longer waiting for verification" } };
       const channels: ContactChannel[] = [];
       for (const s of systemsOf(ctx).automated) {
-        for (const ch of await withConnector(ctx, s, (c) => findContactChannels(decl, s, c, req.identity_type, req.identity_value))) if (!channels.some((x) => x.address === ch.address)) channels.push(ch);
+        for (const ch of await withConnector(ctx, s, (c) =>
+          findContactChannels(decl, s, c, req.identity_type, req.identity_value),
+        ))
+          if (!channels.some((x) => x.address === ch.address)) channels.push(ch);
       }
       if (channels.length === 1) {
         const [ch] = channels;
-        await db.updateTable("requests").set({ code_to: ch.address, verification: JSON.stringify({ subject: "person", method: "code", to: maskEmail(ch.address), source: `the address on file in ${ch.source}` }) }).where("id", "=", req.id).execute();
+        await db
+          .updateTable("requests")
+          .set({
+            code_to: ch.address,
+            verification: JSON.stringify({
+              subject: "person",
+              method: "code",
+              to: maskEmail(ch.address),
+              source: `the address on file in ${ch.source}`,
+            }),
+          })
+          .where("id", "=", req.id)
+          .execute();
         await sendCode(ctx, req.id);
         return { result: { channels: 1, source: ch.source } };
       }
       await db.updateTable("requests").set({ attention: "manual_verification" }).where("id", "=", req.id).execute();
-      await recordEvent(ctx, req.id, "system", "manual_verification", `${channels.length ? `${channels.length} different contact addresses are` : "no contact address is"} held for this ${req.identity_type.replace(/_/g, " ")}: no code was sent; verify the person by other means`);
+      await recordEvent(
+        ctx,
+        req.id,
+        "system",
+        "manual_verification",
+        `${channels.length ? `${channels.length} different contact addresses are` : "no contact address is"} held for this ${req.identity_type.replace(/_/g, " ")}: no code was sent; verify the person by other means`,
+      );
       return { result: { channels: channels.length } };
     }
     case "collect": {
@@ -439,30 +689,82 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
           const report: DatasetReport[] = Object.entries(collection.datasets)
             .map(([dataset, rows]) => ({ dataset, found: rows.filter((r) => r.own).length }))
             .filter((d) => d.found)
-            .map((d) => ({ ...d, deleted: 0, masked: 0, unchanged: d.found, kept: [{ kind: "legal_hold" as const, why: `legal hold: ${holds.join("; ")}`, rows: d.found }] }));
-          await recordEvent(ctx, t.request_id, "system", "held", `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`);
+            .map((d) => ({
+              ...d,
+              deleted: 0,
+              masked: 0,
+              unchanged: d.found,
+              kept: [{ kind: "legal_hold" as const, why: `legal hold: ${holds.join("; ")}`, rows: d.found }],
+            }));
+          await recordEvent(
+            ctx,
+            t.request_id,
+            "system",
+            "held",
+            `${t.target}: nothing erased, under legal hold (${holds.join("; ")})`,
+          );
           return { result: { identitiesKey: key, report, verified: false, held: true, ...seen } };
         }
         const plan = await prepareErasure(decl, collection, c, { key: await orgKey(ctx), now: ctx.clock() });
         if (plan.mutations.length) await c.apply(plan.mutations);
-        // Rows the law requires stay, blocked for the person until their period ends (the decision API denies their use).
+        // Rows the law requires stay, blocked for the person until their period ends (the decision API denies their
+        // use).
         if (plan.blocks.length) {
           const hashes = JSON.parse(req.identity_hashes ?? "[]") as string[];
           const at = ctx.clock().toISOString();
           for (const b of plan.blocks) {
             for (const h of hashes.length ? hashes : [null]) {
-              await db.insertInto("retention_blocks").values({ system: t.target, dataset: b.dataset, row_key: b.key, identity_hash: h, rule: null, reason: b.reason, categories: JSON.stringify(b.categories), until: b.until, source: `request:${t.request_id}`, created_at: at }).execute();
+              await db
+                .insertInto("retention_blocks")
+                .values({
+                  system: t.target,
+                  dataset: b.dataset,
+                  row_key: b.key,
+                  identity_hash: h,
+                  rule: null,
+                  reason: b.reason,
+                  categories: JSON.stringify(b.categories),
+                  until: b.until,
+                  source: `request:${t.request_id}`,
+                  created_at: at,
+                })
+                .execute();
             }
           }
         }
         // Verify: search again with every identity the request knows.
-        const identities = JSON.parse((await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow()).identities) as Identities;
+        const identities = JSON.parse(
+          (
+            await db
+              .selectFrom("requests")
+              .select("identities")
+              .where("id", "=", t.request_id)
+              .executeTakeFirstOrThrow()
+          ).identities,
+        ) as Identities;
         const remaining = remainingIdentities(decl, await collectSystem(decl, t.target, c, identities));
-        if (remaining.length) throw new Error(`erasure not verified: ${remaining.map((r) => `${r.count} row(s) of ${r.dataset} still found by ${r.field}`).join("; ")}`);
+        if (remaining.length)
+          throw new Error(
+            `erasure not verified: ${remaining.map((r) => `${r.count} row(s) of ${r.dataset} still found by ${r.field}`).join("; ")}`,
+          );
         // A step that runs again (more identities were found) adds to what it did before.
         const report = mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report);
         const found = report.reduce((a, d) => a + d.found, 0);
-        await recordEvent(ctx, t.request_id, "system", "erased", `${t.target}: ${plan.report.filter((d) => d.found || d.notMatched).map((d) => `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}${d.unchanged ? `, ${d.unchanged} kept` : ""}${d.notMatched ? `, ${d.notMatched} not the person's` : ""}`).join("; ") || "nothing found"}`);
+        await recordEvent(
+          ctx,
+          t.request_id,
+          "system",
+          "erased",
+          `${t.target}: ${
+            plan.report
+              .filter((d) => d.found || d.notMatched)
+              .map(
+                (d) =>
+                  `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}${d.unchanged ? `, ${d.unchanged} kept` : ""}${d.notMatched ? `, ${d.notMatched} not the person's` : ""}`,
+              )
+              .join("; ") || "nothing found"
+          }`,
+        );
         return { result: { identitiesKey: key, report, verified: found > 0, ...seen } };
       });
     }
@@ -473,8 +775,21 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         if (!(await confirmedOrReview(t.target, collection))) return { result: {}, status: "waiting" };
         const plan = planRectification(decl, collection, details.corrections);
         if (plan.mutations.length) await c.apply(plan.mutations);
-        await recordEvent(ctx, t.request_id, "system", "rectified", `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.corrected} row(s) corrected${d.kept.length ? ` (${d.kept.map((k) => k.why).join("; ")})` : ""}`).join("; ") || "nothing to correct"}`);
-        return { result: { identitiesKey: key, report: mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report), notReached: notReached(decl, collection), actors: collection.actors } };
+        await recordEvent(
+          ctx,
+          t.request_id,
+          "system",
+          "rectified",
+          `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.corrected} row(s) corrected${d.kept.length ? ` (${d.kept.map((k) => k.why).join("; ")})` : ""}`).join("; ") || "nothing to correct"}`,
+        );
+        return {
+          result: {
+            identitiesKey: key,
+            report: mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report),
+            notReached: notReached(decl, collection),
+            actors: collection.actors,
+          },
+        };
       });
     }
     case "export": {
@@ -484,8 +799,18 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         if (!(await confirmedOrReview(system, collection))) return { result: {}, status: "waiting" };
         collections.push(collection);
       }
-      const collects = await db.selectFrom("request_tasks").select(["target", "result"]).where("request_id", "=", t.request_id).where("kind", "=", "collect").execute();
-      const manual = await db.selectFrom("request_tasks").select(["target", "result"]).where("request_id", "=", t.request_id).where("kind", "=", "manual").execute();
+      const collects = await db
+        .selectFrom("request_tasks")
+        .select(["target", "result"])
+        .where("request_id", "=", t.request_id)
+        .where("kind", "=", "collect")
+        .execute();
+      const manual = await db
+        .selectFrom("request_tasks")
+        .select(["target", "result"])
+        .where("request_id", "=", t.request_id)
+        .where("kind", "=", "manual")
+        .execute();
       const { filename, data } = await buildExport(decl, {
         requestId: req.id,
         right: req.right as "access" | "portability",
@@ -493,32 +818,61 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         generatedAt: ctx.clock(),
         collections,
         notReached: collects.map((c) => ({ system: c.target, datasets: resultOf<CollectResult>(c)?.notReached ?? [] })),
-        manual: manual.map((m) => ({ system: m.target, note: m.result ? String((JSON.parse(m.result) as { note?: string }).note ?? "") : "" })),
+        manual: manual.map((m) => ({
+          system: m.target,
+          note: m.result ? String((JSON.parse(m.result) as { note?: string }).note ?? "") : "",
+        })),
       });
       if (!req.export_key) throw new Error("the request has no export key: it was not verified");
       const sealed = sealExport(req.export_key, data);
       const now = ctx.clock();
       const expires = exportExpiry(ctx.declaration(), ctx.settings.exportTtlDays, now).toISOString();
       await db.deleteFrom("exports").where("request_id", "=", req.id).execute();
-      await db.insertInto("exports").values({ request_id: req.id, filename, data: sealed, created_at: now.toISOString(), expires_at: expires }).execute();
-      await recordEvent(ctx, t.request_id, "system", "export_ready", `export ready (${data.length} bytes, sealed to the status link), available until ${expires.slice(0, 10)}`);
+      await db
+        .insertInto("exports")
+        .values({ request_id: req.id, filename, data: sealed, created_at: now.toISOString(), expires_at: expires })
+        .execute();
+      await recordEvent(
+        ctx,
+        t.request_id,
+        "system",
+        "export_ready",
+        `export ready (${data.length} bytes, sealed to the status link), available until ${expires.slice(0, 10)}`,
+      );
       return { result: { bytes: data.length, expiresAt: expires } };
     }
     case "flag": {
       const details = JSON.parse(req.details) as { purposes: string[] };
-      // Restriction, an opt-out and a limit cover the person as a whole; objections and withdrawals name purposes (all when none).
-      const purposes = req.right === "restriction" || req.right === "opt_out_sale" || req.right === "limit_sensitive" ? [null] : details.purposes.length ? details.purposes : [null];
+      // Restriction, an opt-out and a limit cover the person as a whole; objections and withdrawals name purposes (all
+      // when none).
+      const purposes =
+        req.right === "restriction" || req.right === "opt_out_sale" || req.right === "limit_sensitive"
+          ? [null]
+          : details.purposes.length
+            ? details.purposes
+            : [null];
       const flags = await recordFlags(ctx, req, purposes);
       await recordEvent(ctx, t.request_id, "system", "flagged", `recorded ${flags.join(", ")}`);
       return { result: { flags } };
     }
     case "notify": {
-      const res = await notifyRecipient(ctx, t.target, { requestId: req.id, right: req.right, identities: JSON.parse(req.identities) as Identities, corrections: (JSON.parse(req.details) as { corrections: Record<string, string> }).corrections });
+      const res = await notifyRecipient(ctx, t.target, {
+        requestId: req.id,
+        right: req.right,
+        identities: JSON.parse(req.identities) as Identities,
+        corrections: (JSON.parse(req.details) as { corrections: Record<string, string> }).corrections,
+      });
       if ("skipped" in res) {
         await recordEvent(ctx, t.request_id, "system", "not_notified", res.skipped);
         return { result: res, status: "skipped" };
       }
-      await recordEvent(ctx, t.request_id, "system", "notified", `${decl.recipients[t.target]?.name ?? t.target} told by ${res.channel}, of the ${res.identityTypes.join(", ").replace(/_/g, " ")} it received`);
+      await recordEvent(
+        ctx,
+        t.request_id,
+        "system",
+        "notified",
+        `${decl.recipients[t.target]?.name ?? t.target} told by ${res.channel}, of the ${res.identityTypes.join(", ").replace(/_/g, " ")} it received`,
+      );
       return { result: res };
     }
     case "manual":
@@ -528,10 +882,16 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
 
 /** The text with every identity value of the request replaced by its masked form, in any case. */
 async function maskIdentitiesIn(ctx: RequestsContext, requestId: string, text: string): Promise<string> {
-  const r = await ctx.store.db.selectFrom("requests").select("identities").where("id", "=", requestId).executeTakeFirst();
+  const r = await ctx.store.db
+    .selectFrom("requests")
+    .select("identities")
+    .where("id", "=", requestId)
+    .executeTakeFirst();
   let out = text;
   for (const [type, values] of Object.entries(JSON.parse(r?.identities ?? "{}") as Identities)) {
-    for (const v of values) if (v.length >= 3) out = out.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), maskIdentity(type, v));
+    for (const v of values)
+      if (v.length >= 3)
+        out = out.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), maskIdentity(type, v));
   }
   return out;
 }
@@ -541,21 +901,34 @@ async function maskIdentitiesIn(ctx: RequestsContext, requestId: string, text: s
  * tasks by kind and status (done and skipped ones are history), and how many
  * are due to run now and not yet claimed. What `/metrics` reports.
  */
-export async function taskBacklog(store: Store, now: Date): Promise<{ unfinished: { kind: string; status: string; count: number }[]; due: number }> {
+export async function taskBacklog(
+  store: Store,
+  now: Date,
+): Promise<{ unfinished: { kind: string; status: string; count: number }[]; due: number }> {
   const rows = await store.db
     .selectFrom("request_tasks")
     .select(["kind", "status", (eb) => eb.fn.countAll<number>().as("n")])
     .where("status", "not in", ["done", "skipped"])
     .groupBy(["kind", "status"])
     .execute();
-  const due = await store.db.selectFrom("request_tasks").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "pending").where("next_run_at", "<=", now.toISOString()).executeTakeFirst();
-  return { unfinished: rows.map((r) => ({ kind: r.kind, status: r.status, count: Number(r.n) })), due: Number(due?.n ?? 0) };
+  const due = await store.db
+    .selectFrom("request_tasks")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "=", "pending")
+    .where("next_run_at", "<=", now.toISOString())
+    .executeTakeFirst();
+  return {
+    unfinished: rows.map((r) => ({ kind: r.kind, status: r.status, count: Number(r.n) })),
+    due: Number(due?.n ?? 0),
+  };
 }
 
 /** What a step did over its runs: counts added, reasons joined, per dataset. */
 export function mergeReports(before: DatasetReport[] | undefined, now: DatasetReport[]): DatasetReport[] {
   if (!before?.length) return now;
-  const out = new Map(before.map((d) => [d.dataset, { ...d, kept: [...(d.kept ?? [])], keptFields: [...(d.keptFields ?? [])] }]));
+  const out = new Map(
+    before.map((d) => [d.dataset, { ...d, kept: [...(d.kept ?? [])], keptFields: [...(d.keptFields ?? [])] }]),
+  );
   const add = (a?: number, b?: number) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
   for (const d of now) {
     const p = out.get(d.dataset);
@@ -590,41 +963,86 @@ export function backoffMs(attempt: number, base: number, max: number): number {
  * await runDueTasks(ctx); // in tests: drive execution without a background worker
  * ```
  */
-export async function runDueTasks(ctx: RequestsContext, options: { owner?: string; limit?: number } = {}): Promise<number> {
+export async function runDueTasks(
+  ctx: RequestsContext,
+  options: { owner?: string; limit?: number } = {},
+): Promise<number> {
   const owner = options.owner ?? `worker-${process.pid}-${randomBytes(3).toString("hex")}`;
   let ran = 0;
   while (ran < (options.limit ?? Infinity)) {
     const t = await claimTask(ctx, owner);
     if (!t) break;
     ran++;
-    const heartbeat = setInterval(() => {
-      void ctx.store.db
-        .updateTable("request_tasks")
-        .set({ lease_until: new Date(ctx.clock().getTime() + ctx.settings.leaseMs).toISOString() })
-        .where("id", "=", t.id)
-        .where("lease_owner", "=", owner)
-        .execute()
-        .catch(() => {});
-    }, Math.max(250, ctx.settings.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        void ctx.store.db
+          .updateTable("request_tasks")
+          .set({ lease_until: new Date(ctx.clock().getTime() + ctx.settings.leaseMs).toISOString() })
+          .where("id", "=", t.id)
+          .where("lease_owner", "=", owner)
+          .execute()
+          .catch(() => {});
+      },
+      Math.max(250, ctx.settings.leaseMs / 3),
+    );
     try {
       const { result, status } = await execute(ctx, t);
       const now = ctx.clock().toISOString();
-      await ctx.store.db.updateTable("request_tasks").set({ status: status ?? "done", result: JSON.stringify(result), error: null, lease_until: null, lease_owner: null, updated_at: now }).where("id", "=", t.id).execute();
+      await ctx.store.db
+        .updateTable("request_tasks")
+        .set({
+          status: status ?? "done",
+          result: JSON.stringify(result),
+          error: null,
+          lease_until: null,
+          lease_owner: null,
+          updated_at: now,
+        })
+        .where("id", "=", t.id)
+        .execute();
     } catch (err) {
       // A database may quote the value it choked on ("invalid input syntax for type integer: …"): the
       // person's identities are masked before the error reaches the task, the timeline and the log.
       const message = await maskIdentitiesIn(ctx, t.request_id, (err as Error).message);
       const exhausted = t.attempts >= ctx.settings.maxAttempts;
-      const next = new Date(ctx.clock().getTime() + backoffMs(t.attempts, ctx.settings.backoffBaseMs, ctx.settings.backoffMaxMs)).toISOString();
+      const next = new Date(
+        ctx.clock().getTime() + backoffMs(t.attempts, ctx.settings.backoffBaseMs, ctx.settings.backoffMaxMs),
+      ).toISOString();
       await ctx.store.db
         .updateTable("request_tasks")
-        .set({ status: exhausted ? "failed" : "pending", error: message, next_run_at: next, lease_until: null, lease_owner: null, updated_at: ctx.clock().toISOString() })
+        .set({
+          status: exhausted ? "failed" : "pending",
+          error: message,
+          next_run_at: next,
+          lease_until: null,
+          lease_owner: null,
+          updated_at: ctx.clock().toISOString(),
+        })
         .where("id", "=", t.id)
         .execute();
-      ctx.onTaskError?.({ requestId: t.request_id, taskId: Number(t.id), kind: t.kind as TaskKind, target: t.target, attempt: t.attempts, exhausted, error: message });
-      await recordEvent(ctx, t.request_id, "system", exhausted ? "task_failed" : "task_retry", `${t.kind} ${t.target} ${exhausted ? `failed after ${t.attempts} tries; left for a person` : `failed (try ${t.attempts}), retrying`}: ${message}`);
+      ctx.onTaskError?.({
+        requestId: t.request_id,
+        taskId: Number(t.id),
+        kind: t.kind as TaskKind,
+        target: t.target,
+        attempt: t.attempts,
+        exhausted,
+        error: message,
+      });
+      await recordEvent(
+        ctx,
+        t.request_id,
+        "system",
+        exhausted ? "task_failed" : "task_retry",
+        `${t.kind} ${t.target} ${exhausted ? `failed after ${t.attempts} tries; left for a person` : `failed (try ${t.attempts}), retrying`}: ${message}`,
+      );
       // A request still waiting for its code cannot move on by itself: staff verify the person by hand, or retry.
-      if (exhausted && t.kind === "contact") await ctx.store.db.updateTable("requests").set({ attention: "manual_verification" }).where("id", "=", t.request_id).execute();
+      if (exhausted && t.kind === "contact")
+        await ctx.store.db
+          .updateTable("requests")
+          .set({ attention: "manual_verification" })
+          .where("id", "=", t.request_id)
+          .execute();
     } finally {
       clearInterval(heartbeat);
     }
@@ -644,7 +1062,10 @@ export interface Worker {
  * ending, a signal missed while a database connection was down). Expired
  * exports and old request records are swept every `settings.sweepIntervalMs`.
  */
-export function startWorker(ctx: RequestsContext, options: { intervalMs?: number; onError?: (err: unknown) => void } = {}): Worker {
+export function startWorker(
+  ctx: RequestsContext,
+  options: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+): Worker {
   let stopped = false;
   let running: Promise<unknown> | undefined;
   let again = false;

@@ -15,7 +15,19 @@ import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { rateLimitReached, recordRateEvents, type Principal } from "../auth/index.js";
 import { MailError, type MailMessage } from "../mail/index.js";
-import { REGIMES, basesOf, categoryWithin, durationRule, normalizeIdentity, objectionKind, parseDuration, parsePhone, promisedResponseTime, type DeadlineRule, type Declaration } from "../declaration/index.js";
+import {
+  REGIMES,
+  basesOf,
+  categoryWithin,
+  durationRule,
+  normalizeIdentity,
+  objectionKind,
+  parseDuration,
+  parsePhone,
+  promisedResponseTime,
+  type DeadlineRule,
+  type Declaration,
+} from "../declaration/index.js";
 import { appealDueDate, dueDate, extendedDueDate, receiptDueDate, regimeOf } from "./deadlines.js";
 import { refusalRights, requestReference } from "./wording.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
@@ -48,7 +60,12 @@ type Row = Awaited<ReturnType<typeof loadRow>>;
  * (never an address the requester typed); after it, the agent who filed it, or
  * the address the person gave for updates, or the code address.
  */
-export function statusRecipient(r: { verified_at: string | null; agent_email: string | null; contact_email: string; code_to: string | null }): string | undefined {
+export function statusRecipient(r: {
+  verified_at: string | null;
+  agent_email: string | null;
+  contact_email: string;
+  code_to: string | null;
+}): string | undefined {
   if (!r.verified_at) return r.code_to ?? undefined;
   return r.agent_email ?? (r.contact_email || r.code_to || undefined);
 }
@@ -61,7 +78,10 @@ function codeLimits(ctx: RequestsContext, type: string, identity: string, ip: st
   ];
 }
 
-/** Where the code went, as the privacy center may say it: for an email identity, that email, masked; for any other, nothing, so that no answer tells whether the identity exists. */
+/**
+ * Where the code went, as the privacy center may say it: for an email identity, that email, masked; for any other,
+ * nothing, so that no answer tells whether the identity exists.
+ */
 export function codeSentTo(r: { identityType: string; identity: string }): string | undefined {
   return r.identityType === "email" ? maskEmail(r.identity) : undefined;
 }
@@ -97,14 +117,26 @@ function toView(r: NonNullable<Row>): RequestView {
     redacted: !!r.redacted_at,
     appealable: !!REGIMES[r.regime as RequestView["regime"]]?.appeal,
     ...(r.appealed_at && r.appeal_due_at
-      ? { appeal: { appealedAt: r.appealed_at, dueAt: r.appeal_due_at, reason: r.appeal_reason ?? "", ...(r.appeal_outcome ? { outcome: r.appeal_outcome as "upheld" | "reversed", answer: r.appeal_answer ?? "" } : {}) } }
+      ? {
+          appeal: {
+            appealedAt: r.appealed_at,
+            dueAt: r.appeal_due_at,
+            reason: r.appeal_reason ?? "",
+            ...(r.appeal_outcome
+              ? { outcome: r.appeal_outcome as "upheld" | "reversed", answer: r.appeal_answer ?? "" }
+              : {}),
+          },
+        }
       : {}),
   };
   if (r.appeal_due_at && r.status === "appealed") view.effectiveDueAt = r.appeal_due_at;
   return view;
 }
 
-/** The organization's promised response time for a jurisdiction, as a clock (never beyond the law: dueDate takes the sooner). */
+/**
+ * The organization's promised response time for a jurisdiction, as a clock (never beyond the law: dueDate takes the
+ * sooner).
+ */
 function promisedRule(decl: Declaration, jurisdiction: string): DeadlineRule | undefined {
   const p = promisedResponseTime(decl, jurisdiction);
   const d = p ? parseDuration(p) : undefined;
@@ -121,30 +153,63 @@ function promisedRule(decl: Declaration, jurisdiction: string): DeadlineRule | u
 function objectionPurposes(decl: Declaration, named: string[]): string[] {
   const objectable = Object.keys(decl.purposes).filter((p) => objectionKind(decl.purposes[p]));
   if (!named.length) {
-    if (!objectable.length) throw new RequestError("REQUEST_INVALID", "purposes: none of our purposes can be objected to (they rely on a contract, a legal obligation or consent; withdraw consent instead)");
+    if (!objectable.length)
+      throw new RequestError(
+        "REQUEST_INVALID",
+        "purposes: none of our purposes can be objected to (they rely on a contract, a legal obligation or consent; withdraw consent instead)",
+      );
     return objectable;
   }
   const not = named.filter((p) => !objectable.includes(p));
-  if (not.length) throw new RequestError("REQUEST_INVALID", `purposes: ${not.map((p) => decl.purposes[p].name).join(", ")} cannot be objected to: ${not.map((p) => basesOf(decl.purposes[p]).map((b) => b.basis.replace(/_/g, " ")).join(" and ") || "no basis").join(", ")} is not legitimate interests or a public task (GDPR Art 21)`);
+  if (not.length)
+    throw new RequestError(
+      "REQUEST_INVALID",
+      `purposes: ${not.map((p) => decl.purposes[p].name).join(", ")} cannot be objected to: ${not
+        .map(
+          (p) =>
+            basesOf(decl.purposes[p])
+              .map((b) => b.basis.replace(/_/g, " "))
+              .join(" and ") || "no basis",
+        )
+        .join(", ")} is not legitimate interests or a public task (GDPR Art 21)`,
+    );
   return named;
 }
 
 /** Adds an event to the request's timeline and to the audit log. Messages never hold an identity's value. */
-export async function recordEvent(ctx: RequestsContext, requestId: string, actor: string, kind: string, message: string, data: Record<string, unknown> = {}): Promise<void> {
+export async function recordEvent(
+  ctx: RequestsContext,
+  requestId: string,
+  actor: string,
+  kind: string,
+  message: string,
+  data: Record<string, unknown> = {},
+): Promise<void> {
   const at = ctx.clock().toISOString();
   await ctx.store.db.insertInto("request_events").values({ request_id: requestId, at, actor, kind, message }).execute();
-  await appendAudit(ctx.store, { actor, action: `request.${kind}`, subject: requestId, data: { message, ...data } }, ctx.clock());
+  await appendAudit(
+    ctx.store,
+    { actor, action: `request.${kind}`, subject: requestId, data: { message, ...data } },
+    ctx.clock(),
+  );
 }
 
 export interface SubmitResult {
   requestId: string;
-  /** For an email identity: where the code went, masked. For any other identity nothing is said, so that no answer tells whether it exists. */
+  /**
+   * For an email identity: where the code went, masked. For any other identity nothing is said, so that no answer tells
+   * whether it exists.
+   */
   sentTo?: string;
   /** For rights that need no verification (an opt-out of sale): the status token, at once. */
   statusToken?: string;
 }
 
-const hashCtx = (ctx: RequestsContext): HashContext => ({ store: ctx.store, env: ctx.env, declaration: ctx.declaration });
+const hashCtx = (ctx: RequestsContext): HashContext => ({
+  store: ctx.store,
+  env: ctx.env,
+  declaration: ctx.declaration,
+});
 
 /**
  * Takes a request from the privacy center or the API: stores it unverified,
@@ -153,39 +218,67 @@ const hashCtx = (ctx: RequestsContext): HashContext => ({ store: ctx.store, env:
  *
  * @throws RequestError RATE_LIMITED, REQUEST_INVALID
  */
-export async function submitRequest(ctx: RequestsContext, input: RequestInput, meta: { ip?: string; authorization?: { filename: string; contentType: string; data: Uint8Array } }): Promise<SubmitResult> {
+export async function submitRequest(
+  ctx: RequestsContext,
+  input: RequestInput,
+  meta: { ip?: string; authorization?: { filename: string; contentType: string; data: Uint8Array } },
+): Promise<SubmitResult> {
   const decl = ctx.declaration();
   const offered = new Set<string>(decl.rights.offered);
-  if (!offered.has(input.right)) throw new RequestError("REQUEST_INVALID", `right: ${input.right} is not offered by ${decl.organization.name}`);
-  if (!decl.rights.identities.includes(input.identityType)) throw new RequestError("REQUEST_INVALID", `identityType: expected one of ${decl.rights.identities.join(", ")}`);
-  if (input.agent && !decl.rights.authorizedAgents?.allowed) throw new RequestError("REQUEST_INVALID", "agent: requests by authorized agents are not accepted");
+  if (!offered.has(input.right))
+    throw new RequestError("REQUEST_INVALID", `right: ${input.right} is not offered by ${decl.organization.name}`);
+  if (!decl.rights.identities.includes(input.identityType))
+    throw new RequestError("REQUEST_INVALID", `identityType: expected one of ${decl.rights.identities.join(", ")}`);
+  if (input.agent && !decl.rights.authorizedAgents?.allowed)
+    throw new RequestError("REQUEST_INVALID", "agent: requests by authorized agents are not accepted");
   if (input.agent && decl.rights.authorizedAgents?.requireSignedAuthorization !== false && !meta.authorization) {
-    throw new RequestError("REQUEST_INVALID", "authorization: an authorized agent must upload the signed authorization");
+    throw new RequestError(
+      "REQUEST_INVALID",
+      "authorization: an authorized agent must upload the signed authorization",
+    );
   }
   const unknown = input.purposes.filter((p) => !Object.hasOwn(decl.purposes, p));
   if (unknown.length) throw new RequestError("REQUEST_INVALID", `purposes: unknown purpose ${unknown.join(", ")}`);
   const region = decl.organization.country;
-  if (input.identityType === "phone" && !parsePhone(input.identity, region)) throw new RequestError("REQUEST_INVALID", "identity: expected a phone number, with its country code (+…) if it is not from the organization's country");
+  if (input.identityType === "phone" && !parsePhone(input.identity, region))
+    throw new RequestError(
+      "REQUEST_INVALID",
+      "identity: expected a phone number, with its country code (+…) if it is not from the organization's country",
+    );
   const identity = normalizeIdentity(input.identityType, input.identity, region);
   const codeTo = input.identityType === "email" ? identity : undefined;
 
   const now = ctx.clock();
   const limits = codeLimits(ctx, input.identityType, identity, meta.ip);
   const limited = await rateLimitReached(ctx.store, limits, now);
-  if (limited) throw new RequestError("RATE_LIMITED", `too many codes requested ${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`);
+  if (limited)
+    throw new RequestError(
+      "RATE_LIMITED",
+      `too many codes requested ${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`,
+    );
 
-  const jurisdiction = input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0];
+  const jurisdiction =
+    input.jurisdiction ?? decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0];
   const regime = regimeOf(jurisdiction);
   const purposes = input.right === "objection" ? objectionPurposes(decl, input.purposes) : input.purposes;
   const id = `req_${randomBytes(9).toString("base64url")}`;
   const identities = { [input.identityType]: [identity] };
-  const verification: Verification | undefined = codeTo ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" } : undefined;
+  const verification: Verification | undefined = codeTo
+    ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" }
+    : undefined;
   const needsCode = !UNVERIFIED_RIGHTS.has(input.right) || !!input.agent;
   const code = needsCode ? newCode(id, now) : undefined;
   // The code is mailed before anything is stored: when mail is down, the request is not half-made
   // (no request waiting for a code nobody got) and no limit is spent. The person is told to try again.
   const due = dueDate(regime, now, input.right, promisedRule(decl, jurisdiction));
-  if (code && codeTo) await ctx.mailer.send(codeMail(ctx, { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right, received: now, due }, code.code));
+  if (code && codeTo)
+    await ctx.mailer.send(
+      codeMail(
+        ctx,
+        { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right, received: now, due },
+        code.code,
+      ),
+    );
   await recordRateEvents(ctx.store, limits, now);
   await ctx.store.db
     .insertInto("requests")
@@ -229,16 +322,35 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   if (meta.authorization) {
     await ctx.store.db
       .insertInto("request_documents")
-      .values({ request_id: id, kind: "authorization", filename: meta.authorization.filename, content_type: meta.authorization.contentType, data: meta.authorization.data, uploaded_at: now.toISOString() })
+      .values({
+        request_id: id,
+        kind: "authorization",
+        filename: meta.authorization.filename,
+        content_type: meta.authorization.contentType,
+        data: meta.authorization.data,
+        uploaded_at: now.toISOString(),
+      })
       .execute();
   }
-  await recordEvent(ctx, id, input.agent ? "agent" : "requester", "received", `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`, { jurisdiction, regime });
+  await recordEvent(
+    ctx,
+    id,
+    input.agent ? "agent" : "requester",
+    "received",
+    `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`,
+    { jurisdiction, regime },
+  );
   if (!code) {
-    const statusToken = await startVerified(ctx, id, { subject: "none", method: "none", note: "no verification is needed for this right" });
+    const statusToken = await startVerified(ctx, id, {
+      subject: "none",
+      method: "none",
+      note: "no verification is needed for this right",
+    });
     const sentTo = codeSentTo({ identityType: input.identityType, identity });
     return { requestId: id, ...(sentTo ? { sentTo } : {}), statusToken };
   }
-  // For another identity, a code nobody has stands until the contact address is found, so that the code form behaves alike either way.
+  // For another identity, a code nobody has stands until the contact address is found, so that the code form behaves
+  // alike either way.
   await code.save(ctx.store);
   if (codeTo) {
     await codeSent(ctx, id, codeTo, code.code);
@@ -249,12 +361,23 @@ export async function submitRequest(ctx: RequestsContext, input: RequestInput, m
   return { requestId: id };
 }
 
-/** The mail that carries a code: to the person, or, for an agent's request, to the person to confirm they gave permission. */
-function codeMail(ctx: RequestsContext, r: { id: string; code_to: string; agent_name: string | null; right: string; received?: Date; due?: Date }, code: string): MailMessage {
+/**
+ * The mail that carries a code: to the person, or, for an agent's request, to the person to confirm they gave
+ * permission.
+ */
+function codeMail(
+  ctx: RequestsContext,
+  r: { id: string; code_to: string; agent_name: string | null; right: string; received?: Date; due?: Date },
+  code: string,
+): MailMessage {
   const org = ctx.declaration().organization;
   const confirm = `${ctx.publicUrl}/privacy-center/verify/${r.id}`;
-  // The first code mail is also the confirmation of receipt (11 CCR § 7021(a)): when it came, and by when it is answered.
-  const receipt = r.received && r.due ? `We received your request (${r.right.replace(/_/g, " ")}, reference ${r.id}) on ${r.received.toISOString().slice(0, 10)}. Once you confirm it, we answer by ${r.due.toISOString().slice(0, 10)}.\n\n` : "";
+  // The first code mail is also the confirmation of receipt (11 CCR § 7021(a)): when it came, and by when it is
+  // answered.
+  const receipt =
+    r.received && r.due
+      ? `We received your request (${r.right.replace(/_/g, " ")}, reference ${r.id}) on ${r.received.toISOString().slice(0, 10)}. Once you confirm it, we answer by ${r.due.toISOString().slice(0, 10)}.\n\n`
+      : "";
   const text = r.agent_name
     ? `${receipt}${r.agent_name}, who says they are your authorized agent, asked ${org.shortName ?? org.name} on your behalf to act on your personal data (${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. Your verification code is ${code}. Enter it at ${confirm}, or give it to them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give permission, ignore this email: nothing happens without the code.\n`
     : `${receipt}Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`;
@@ -268,12 +391,27 @@ function codeMail(ctx: RequestsContext, r: { id: string; code_to: string; agent_
  * (the email given, or the address on file for another identity), never to an
  * address the requester typed. The event records it against the law's clock.
  */
-async function receiptConfirmed(ctx: RequestsContext, id: string, r: { regime: string; received_at: string }): Promise<void> {
-  const done = await ctx.store.db.selectFrom("request_events").select("id").where("request_id", "=", id).where("kind", "=", "receipt_confirmed").executeTakeFirst();
+async function receiptConfirmed(
+  ctx: RequestsContext,
+  id: string,
+  r: { regime: string; received_at: string },
+): Promise<void> {
+  const done = await ctx.store.db
+    .selectFrom("request_events")
+    .select("id")
+    .where("request_id", "=", id)
+    .where("kind", "=", "receipt_confirmed")
+    .executeTakeFirst();
   if (done) return;
   const regime = r.regime as RequestView["regime"];
   const by = receiptDueDate(regime, new Date(r.received_at));
-  await recordEvent(ctx, id, "system", "receipt_confirmed", `receipt confirmed with the code mail${by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[regime].receipt!.cite})` : ""}`);
+  await recordEvent(
+    ctx,
+    id,
+    "system",
+    "receipt_confirmed",
+    `receipt confirmed with the code mail${by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[regime].receipt!.cite})` : ""}`,
+  );
 }
 
 async function codeSent(ctx: RequestsContext, requestId: string, to: string, code: string): Promise<void> {
@@ -291,7 +429,14 @@ async function codeSent(ctx: RequestsContext, requestId: string, to: string, cod
 export async function sendCode(ctx: RequestsContext, requestId: string): Promise<void> {
   const r = (await loadRow(ctx, requestId))!;
   const code = newCode(requestId, ctx.clock());
-  if (r.code_to) await ctx.mailer.send(codeMail(ctx, { ...r, code_to: r.code_to, received: new Date(r.received_at), due: new Date(r.due_at) }, code.code));
+  if (r.code_to)
+    await ctx.mailer.send(
+      codeMail(
+        ctx,
+        { ...r, code_to: r.code_to, received: new Date(r.received_at), due: new Date(r.due_at) },
+        code.code,
+      ),
+    );
   await code.save(ctx.store);
   if (r.code_to) {
     await codeSent(ctx, requestId, r.code_to, code.code);
@@ -299,12 +444,19 @@ export async function sendCode(ctx: RequestsContext, requestId: string): Promise
   }
 }
 
-/** Sends a new code (rate-limited like the first). The answer is the same whether or not a contact address was found. */
-export async function resendCode(ctx: RequestsContext, requestId: string, meta: { ip?: string }): Promise<SubmitResult> {
+/**
+ * Sends a new code (rate-limited like the first). The answer is the same whether or not a contact address was found.
+ */
+export async function resendCode(
+  ctx: RequestsContext,
+  requestId: string,
+  meta: { ip?: string },
+): Promise<SubmitResult> {
   const r = await loadRow(ctx, requestId);
   if (r?.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
   const limits = codeLimits(ctx, r.identity_type, r.identity_value, meta.ip);
-  if (await rateLimitReached(ctx.store, limits, ctx.clock())) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
+  if (await rateLimitReached(ctx.store, limits, ctx.clock()))
+    throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
   await sendCode(ctx, requestId);
   await recordRateEvents(ctx.store, limits, ctx.clock());
   const sentTo = codeSentTo({ identityType: r.identity_type, identity: r.identity_value });
@@ -337,11 +489,15 @@ export async function verifyRequest(ctx: RequestsContext, requestId: string, cod
  */
 export async function verifyByStaff(ctx: RequestsContext, id: string, note: string, by: Principal): Promise<void> {
   const r = await loadRow(ctx, id);
-  if (r?.status !== "unverified") throw new RequestError("REQUEST_CONFLICT", "only a request waiting for verification can be verified");
+  if (r?.status !== "unverified")
+    throw new RequestError("REQUEST_CONFLICT", "only a request waiting for verification can be verified");
   await startVerified(ctx, id, { subject: "person", method: "staff", by: by.user.name, note }, actorOf(by));
 }
 
-/** Whether a rectification corrects a category the declaration wants staff to review first (names and contact fields by default). */
+/**
+ * Whether a rectification corrects a category the declaration wants staff to review first (names and contact fields by
+ * default).
+ */
 function needsReview(ctx: RequestsContext, right: string, corrections: Record<string, string>): string[] {
   if (right !== "rectification") return [];
   const review = ctx.declaration().rights.rectification.review;
@@ -352,15 +508,24 @@ function needsReview(ctx: RequestsContext, right: string, corrections: Record<st
  * A verified request: it gets its secret status token (mailed as a receipt to
  * the person, or to their agent), then waits for approval or starts.
  */
-async function startVerified(ctx: RequestsContext, requestId: string, verification: Verification, actor = "requester"): Promise<string> {
+async function startVerified(
+  ctx: RequestsContext,
+  requestId: string,
+  verification: Verification,
+  actor = "requester",
+): Promise<string> {
   const r = (await loadRow(ctx, requestId))!;
   const token = randomBytes(32).toString("base64url");
   const now = ctx.clock();
   const decl = ctx.declaration();
   const reviewed = needsReview(ctx, r.right, (JSON.parse(r.details) as RequestView["details"]).corrections);
   // UK GDPR: the clock starts when identity is confirmed.
-  const due = r.regime === "uk_gdpr" ? dueDate("uk_gdpr", now, r.right, promisedRule(decl, r.jurisdiction)).toISOString() : r.due_at;
-  // An objection to direct marketing applies at once (Art 21(3)); one to processing on legitimate interests waits for staff to weigh compelling grounds (Art 21(1)).
+  const due =
+    r.regime === "uk_gdpr"
+      ? dueDate("uk_gdpr", now, r.right, promisedRule(decl, r.jurisdiction)).toISOString()
+      : r.due_at;
+  // An objection to direct marketing applies at once (Art 21(3)); one to processing on legitimate interests waits for
+  // staff to weigh compelling grounds (Art 21(1)).
   const objected = r.right === "objection" ? (JSON.parse(r.details) as RequestView["details"]).purposes : [];
   const balancing = objected.filter((p) => decl.purposes[p] && objectionKind(decl.purposes[p]) === "balancing");
   const marketing = objected.filter((p) => decl.purposes[p] && objectionKind(decl.purposes[p]) === "direct_marketing");
@@ -379,7 +544,8 @@ async function startVerified(ctx: RequestsContext, requestId: string, verificati
     .where("id", "=", requestId)
     .where("status", "=", "unverified")
     .executeTakeFirst();
-  if (Number(done.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request was verified already");
+  if (Number(done.numUpdatedRows) === 0)
+    throw new RequestError("REQUEST_CONFLICT", "this request was verified already");
   await ctx.store.db.deleteFrom("verifications").where("request_id", "=", requestId).execute();
   await recordEvent(ctx, requestId, actor, "verified", describeVerification(verification, !!r.agent_name));
   // The receipt: the link, the deadline, and nothing personal. An agent's request is followed by the agent.
@@ -396,12 +562,24 @@ async function startVerified(ctx: RequestsContext, requestId: string, verificati
     } catch (err) {
       // The request stands and the person is on its status page already; staff see that the receipt did not go.
       if (!(err instanceof MailError)) throw err;
-      await recordEvent(ctx, requestId, "system", "receipt_not_sent", "the receipt with the status link could not be mailed: mail was down");
+      await recordEvent(
+        ctx,
+        requestId,
+        "system",
+        "receipt_not_sent",
+        "the receipt with the status link could not be mailed: mail was down",
+      );
     }
   }
   if (needsApproval && marketing.length && !r.agent_name) {
     const flags = await recordFlags(ctx, r, marketing);
-    await recordEvent(ctx, requestId, "system", "flagged", `objection to direct marketing applied at once: recorded ${flags.join(", ")}`);
+    await recordEvent(
+      ctx,
+      requestId,
+      "system",
+      "flagged",
+      `objection to direct marketing applied at once: recorded ${flags.join(", ")}`,
+    );
   }
   if (needsApproval) {
     const why = reviewed.length
@@ -418,14 +596,23 @@ async function startVerified(ctx: RequestsContext, requestId: string, verificati
 
 /** How a request was verified, in words for the timeline and the console. */
 export function describeVerification(v: Verification, agent: boolean): string {
-  const by = v.method === "code" ? `the person, by a one-time code sent to ${v.to}${v.source ? ` (${v.source})` : ""}` : v.method === "staff" ? `the person, checked by hand by ${v.by}: ${v.note}` : v.note ?? "not verified: this right needs no verification";
+  const by =
+    v.method === "code"
+      ? `the person, by a one-time code sent to ${v.to}${v.source ? ` (${v.source})` : ""}`
+      : v.method === "staff"
+        ? `the person, checked by hand by ${v.by}: ${v.note}`
+        : (v.note ?? "not verified: this right needs no verification");
   return `${v.method === "none" ? by : `verified ${by}`}${agent ? "; the authorized agent who filed it was not verified by the code" : ""}`;
 }
 
 /** The request behind a status token, or undefined. The token is the only key a requester holds. */
 export async function findRequestByToken(ctx: RequestsContext, token: string): Promise<RequestView | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-  const r = await ctx.store.db.selectFrom("requests").selectAll().where("status_token_hash", "=", sha256(token)).executeTakeFirst();
+  const r = await ctx.store.db
+    .selectFrom("requests")
+    .selectAll()
+    .where("status_token_hash", "=", sha256(token))
+    .executeTakeFirst();
   return r ? toView(r) : undefined;
 }
 
@@ -439,8 +626,14 @@ const closedSql = sql`status in (${sql.join([...CLOSED_STATUSES])})`;
 /** The deadline in force: an appeal's while it is appealed, else the extended one, else the first. */
 const effectiveDue = sql<string>`coalesce(case when status = 'appealed' then appeal_due_at end, extended_due_at, due_at)`;
 
-/** A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest first. */
-export async function listRequests(ctx: RequestsContext, options: { status?: RequestStatus; limit?: number; offset?: number } = {}): Promise<RequestView[]> {
+/**
+ * A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest
+ * first.
+ */
+export async function listRequests(
+  ctx: RequestsContext,
+  options: { status?: RequestStatus; limit?: number; offset?: number } = {},
+): Promise<RequestView[]> {
   let q = ctx.store.db.selectFrom("requests").selectAll();
   if (options.status) q = q.where("status", "=", options.status);
   const rows = await q
@@ -464,7 +657,10 @@ export interface RequestCounts {
 }
 
 /** How many requests there are, and how many open ones are late or due within a week (as `urgencyOf` says). */
-export async function countRequests(ctx: RequestsContext, options: { status?: RequestStatus } = {}): Promise<RequestCounts> {
+export async function countRequests(
+  ctx: RequestsContext,
+  options: { status?: RequestStatus } = {},
+): Promise<RequestCounts> {
   const now = ctx.clock().getTime();
   const overdueBy = new Date(now - 86_400_000).toISOString();
   const soonBy = new Date(now + 7 * 86_400_000).toISOString();
@@ -479,21 +675,44 @@ export async function countRequests(ctx: RequestsContext, options: { status?: Re
       n(sql`${open} and ${effectiveDue} > ${overdueBy} and ${effectiveDue} <= ${soonBy}`).as("due_soon"),
     ])
     .executeTakeFirstOrThrow();
-  return { total: Number(row.total), open: Number(row.open), overdue: Number(row.overdue), dueSoon: Number(row.due_soon) };
+  return {
+    total: Number(row.total),
+    open: Number(row.open),
+    overdue: Number(row.overdue),
+    dueSoon: Number(row.due_soon),
+  };
 }
 
 export async function requestTimeline(ctx: RequestsContext, id: string): Promise<RequestEvent[]> {
-  return ctx.store.db.selectFrom("request_events").select(["at", "actor", "kind", "message"]).where("request_id", "=", id).orderBy("id").execute();
+  return ctx.store.db
+    .selectFrom("request_events")
+    .select(["at", "actor", "kind", "message"])
+    .where("request_id", "=", id)
+    .orderBy("id")
+    .execute();
 }
 
 /** Staff decisions a requester is told of; notes and task details stay internal. */
 const REQUESTER_VISIBLE = new Set(["approved", "extended", "denied", "verified", "appeal_answered"]);
 /** System events that say something about the organization's systems or staff work, not the request's progress. */
-const STAFF_ONLY = new Set(["task_retry", "task_failed", "review", "manual_verification", "identities", "receipt_not_sent"]);
+const STAFF_ONLY = new Set([
+  "task_retry",
+  "task_failed",
+  "review",
+  "manual_verification",
+  "identities",
+  "receipt_not_sent",
+]);
 
 /** The timeline as the requester sees it on their status page. */
 export async function requesterTimeline(ctx: RequestsContext, id: string): Promise<RequestEvent[]> {
-  return (await requestTimeline(ctx, id)).filter((e) => (e.actor === "system" && !STAFF_ONLY.has(e.kind)) || e.actor === "requester" || e.actor === "agent" || REQUESTER_VISIBLE.has(e.kind));
+  return (await requestTimeline(ctx, id)).filter(
+    (e) =>
+      (e.actor === "system" && !STAFF_ONLY.has(e.kind)) ||
+      e.actor === "requester" ||
+      e.actor === "agent" ||
+      REQUESTER_VISIBLE.has(e.kind),
+  );
 }
 
 /**
@@ -505,13 +724,20 @@ export async function requestDelayed(ctx: RequestsContext, id: string): Promise<
     .selectFrom("request_tasks")
     .select("id")
     .where("request_id", "=", id)
-    .where((eb) => eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("error", "is not", null)])]))
+    .where((eb) =>
+      eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("error", "is not", null)])]),
+    )
     .executeTakeFirst();
   return !!t;
 }
 
 export async function requestTasks(ctx: RequestsContext, id: string): Promise<TaskView[]> {
-  const rows = await ctx.store.db.selectFrom("request_tasks").selectAll().where("request_id", "=", id).orderBy("id").execute();
+  const rows = await ctx.store.db
+    .selectFrom("request_tasks")
+    .selectAll()
+    .where("request_id", "=", id)
+    .orderBy("id")
+    .execute();
   return rows.map((t) => ({
     id: Number(t.id),
     kind: t.kind as TaskView["kind"],
@@ -527,10 +753,18 @@ export async function requestTasks(ctx: RequestsContext, id: string): Promise<Ta
 
 const actorOf = (p: Principal) => `user:${p.user.email}`;
 
-/** Approves a request held for approval (an agent's, a correction to review, or under manual approval), and starts it. */
+/**
+ * Approves a request held for approval (an agent's, a correction to review, or under manual approval), and starts it.
+ */
 export async function approveRequest(ctx: RequestsContext, id: string, by: Principal): Promise<void> {
-  const res = await ctx.store.db.updateTable("requests").set({ status: "in_progress" }).where("id", "=", id).where("status", "=", "pending_approval").executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a request waiting for approval can be approved");
+  const res = await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "in_progress" })
+    .where("id", "=", id)
+    .where("status", "=", "pending_approval")
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0)
+    throw new RequestError("REQUEST_CONFLICT", "only a request waiting for approval can be approved");
   await recordEvent(ctx, id, actorOf(by), "approved", `approved by ${by.user.name}`);
   await planTasks(ctx, id);
 }
@@ -542,17 +776,43 @@ export async function approveRequest(ctx: RequestsContext, id: string, by: Princ
  * stops again.
  */
 export async function confirmReview(ctx: RequestsContext, id: string, taskId: number, by: Principal): Promise<void> {
-  const t = await ctx.store.db.selectFrom("request_tasks").selectAll().where("id", "=", taskId).where("request_id", "=", id).executeTakeFirst();
-  if (t?.status !== "review") throw new RequestError("REQUEST_CONFLICT", "only a task waiting for review can be confirmed");
-  const result = JSON.parse(t.result ?? "{}") as { ambiguityKey?: string; ambiguous?: { dataset: string; rows: number }[] };
+  const t = await ctx.store.db
+    .selectFrom("request_tasks")
+    .selectAll()
+    .where("id", "=", taskId)
+    .where("request_id", "=", id)
+    .executeTakeFirst();
+  if (t?.status !== "review")
+    throw new RequestError("REQUEST_CONFLICT", "only a task waiting for review can be confirmed");
+  const result = JSON.parse(t.result ?? "{}") as {
+    ambiguityKey?: string;
+    ambiguous?: { dataset: string; rows: number }[];
+  };
   const now = ctx.clock().toISOString();
   await ctx.store.db
     .updateTable("request_tasks")
-    .set({ status: t.kind === "collect" ? "done" : "pending", next_run_at: now, attempts: 0, result: JSON.stringify({ ...result, confirmed: result.ambiguityKey }), updated_at: now })
+    .set({
+      status: t.kind === "collect" ? "done" : "pending",
+      next_run_at: now,
+      attempts: 0,
+      result: JSON.stringify({ ...result, confirmed: result.ambiguityKey }),
+      updated_at: now,
+    })
     .where("id", "=", taskId)
     .execute();
-  await ctx.store.db.updateTable("requests").set({ status: "in_progress", attention: null }).where("id", "=", id).where("status", "=", "needs_attention").execute();
-  await recordEvent(ctx, id, actorOf(by), "confirmed", `${by.user.name} confirmed that the ${(result.ambiguous ?? []).map((a) => `${a.rows} rows of ${a.dataset}`).join(" and ")} in ${t.target} are one person's`);
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "in_progress", attention: null })
+    .where("id", "=", id)
+    .where("status", "=", "needs_attention")
+    .execute();
+  await recordEvent(
+    ctx,
+    id,
+    actorOf(by),
+    "confirmed",
+    `${by.user.name} confirmed that the ${(result.ambiguous ?? []).map((a) => `${a.rows} rows of ${a.dataset}`).join(" and ")} in ${t.target} are one person's`,
+  );
   await ctx.store.signal("tasks");
   await advanceRequest(ctx, id);
 }
@@ -566,7 +826,12 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
     .where("status", "in", ["unverified", "pending_approval", "in_progress", "needs_attention"])
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request is already closed");
-  await ctx.store.db.updateTable("request_tasks").set({ status: "skipped", updated_at: ctx.clock().toISOString() }).where("request_id", "=", id).where("status", "in", ["pending", "waiting", "manual", "failed", "review"]).execute();
+  await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status: "skipped", updated_at: ctx.clock().toISOString() })
+    .where("request_id", "=", id)
+    .where("status", "in", ["pending", "waiting", "manual", "failed", "review"])
+    .execute();
   await recordEvent(ctx, id, actorOf(by), "denied", `denied: ${reason}`);
   const r = (await loadRow(ctx, id))!;
   // An unverified request is answered only at the address the person's identity leads to.
@@ -579,7 +844,8 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
       text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We cannot act on your request. The reason: ${reason}\n\n${refusalRights(ctx.declaration(), regime)}\n\n${requestReference(id, ctx.publicUrl)}\n`,
     });
   }
-  // Where the law gives an appeal, the request keeps what it needs to be carried out if the appeal succeeds; the sweep redacts it once the appeal window has passed.
+  // Where the law gives an appeal, the request keeps what it needs to be carried out if the appeal succeeds; the sweep
+  // redacts it once the appeal window has passed.
   if (!(REGIMES[regime].appeal && r.verified_at)) await redactRequest(ctx, id);
 }
 
@@ -594,18 +860,32 @@ export async function appealRequest(ctx: RequestsContext, id: string, reason: st
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   const regime = REGIMES[r.regime as RequestView["regime"]];
   if (!regime.appeal) throw new RequestError("REQUEST_CONFLICT", `${regime.name} gives no appeal`);
-  if (r.status !== "denied" || r.appealed_at) throw new RequestError("REQUEST_CONFLICT", "only a denied request can be appealed, once");
+  if (r.status !== "denied" || r.appealed_at)
+    throw new RequestError("REQUEST_CONFLICT", "only a denied request can be appealed, once");
   const now = ctx.clock();
   const due = appealDueDate(r.regime as RequestView["regime"], now)!;
   const res = await ctx.store.db
     .updateTable("requests")
-    .set({ status: "appealed", appealed_at: now.toISOString(), appeal_due_at: due.toISOString(), appeal_reason: reason, completed_at: null })
+    .set({
+      status: "appealed",
+      appealed_at: now.toISOString(),
+      appeal_due_at: due.toISOString(),
+      appeal_reason: reason,
+      completed_at: null,
+    })
     .where("id", "=", id)
     .where("status", "=", "denied")
     .where("appealed_at", "is", null)
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a denied request can be appealed, once");
-  await recordEvent(ctx, id, "requester", "appealed", `the denial was appealed; the appeal is answered by ${due.toISOString().slice(0, 10)} (${regime.appeal.cite})`);
+  if (Number(res.numUpdatedRows) === 0)
+    throw new RequestError("REQUEST_CONFLICT", "only a denied request can be appealed, once");
+  await recordEvent(
+    ctx,
+    id,
+    "requester",
+    "appealed",
+    `the denial was appealed; the appeal is answered by ${due.toISOString().slice(0, 10)} (${regime.appeal.cite})`,
+  );
   return due.toISOString();
 }
 
@@ -614,14 +894,24 @@ export async function appealRequest(ctx: RequestsContext, id: string, reason: st
  * `upheld` keeps the denial, and the person is told how to complain to the
  * attorney general.
  */
-export async function answerAppeal(ctx: RequestsContext, id: string, outcome: "upheld" | "reversed", answer: string, by: Principal): Promise<void> {
+export async function answerAppeal(
+  ctx: RequestsContext,
+  id: string,
+  outcome: "upheld" | "reversed",
+  answer: string,
+  by: Principal,
+): Promise<void> {
   const r = await loadRow(ctx, id);
   if (r?.status !== "appealed") throw new RequestError("REQUEST_CONFLICT", "only an appealed request can be answered");
   const now = ctx.clock().toISOString();
   const regime = REGIMES[r.regime as RequestView["regime"]];
   await ctx.store.db
     .updateTable("requests")
-    .set(outcome === "reversed" ? { status: "in_progress", appeal_outcome: outcome, appeal_answer: answer, denial_reason: null } : { status: "denied", appeal_outcome: outcome, appeal_answer: answer, completed_at: now })
+    .set(
+      outcome === "reversed"
+        ? { status: "in_progress", appeal_outcome: outcome, appeal_answer: answer, denial_reason: null }
+        : { status: "denied", appeal_outcome: outcome, appeal_answer: answer, completed_at: now },
+    )
     .where("id", "=", id)
     .where("status", "=", "appealed")
     .execute();
@@ -639,8 +929,18 @@ export async function answerAppeal(ctx: RequestsContext, id: string, outcome: "u
   }
   if (outcome === "reversed") {
     if (r.redacted_at) {
-      await recordEvent(ctx, id, "system", "attention", "the request was redacted before the appeal: ask the person to send it again");
-      await ctx.store.db.updateTable("requests").set({ status: "needs_attention", attention: "redacted" }).where("id", "=", id).execute();
+      await recordEvent(
+        ctx,
+        id,
+        "system",
+        "attention",
+        "the request was redacted before the appeal: ask the person to send it again",
+      );
+      await ctx.store.db
+        .updateTable("requests")
+        .set({ status: "needs_attention", attention: "redacted" })
+        .where("id", "=", id)
+        .execute();
       return;
     }
     await planTasks(ctx, id);
@@ -651,16 +951,37 @@ export async function answerAppeal(ctx: RequestsContext, id: string, outcome: "u
  * Extends the deadline once, as far as the law allows, with the reason the
  * requester must be given (GDPR Art 12(3): complexity or number of requests).
  */
-export async function extendDeadline(ctx: RequestsContext, id: string, reason: string, by: Principal, length?: DeadlineRule): Promise<string> {
+export async function extendDeadline(
+  ctx: RequestsContext,
+  id: string,
+  reason: string,
+  by: Principal,
+  length?: DeadlineRule,
+): Promise<string> {
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   if (r.extended_due_at) throw new RequestError("REQUEST_CONFLICT", "the deadline was already extended");
   if (!isOpen(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
   const ext = extendedDueDate(r.regime as RequestView["regime"], new Date(r.due_at), r.right, length);
-  if (!ext) throw new RequestError("REQUEST_CONFLICT", `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension${REGIMES[r.regime as RequestView["regime"]].extension ? " of this request" : ""}`);
-  if (ctx.clock().toISOString() > r.due_at) throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");
-  await ctx.store.db.updateTable("requests").set({ extended_due_at: ext.toISOString(), extension_reason: reason }).where("id", "=", id).execute();
-  await recordEvent(ctx, id, actorOf(by), "extended", `deadline extended to ${ext.toISOString().slice(0, 10)}: ${reason}`);
+  if (!ext)
+    throw new RequestError(
+      "REQUEST_CONFLICT",
+      `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension${REGIMES[r.regime as RequestView["regime"]].extension ? " of this request" : ""}`,
+    );
+  if (ctx.clock().toISOString() > r.due_at)
+    throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ extended_due_at: ext.toISOString(), extension_reason: reason })
+    .where("id", "=", id)
+    .execute();
+  await recordEvent(
+    ctx,
+    id,
+    actorOf(by),
+    "extended",
+    `deadline extended to ${ext.toISOString().slice(0, 10)}: ${reason}`,
+  );
   const to = statusRecipient(r);
   if (to) {
     await ctx.mailer.send({
@@ -687,14 +1008,26 @@ export async function retryTask(ctx: RequestsContext, id: string, taskId: number
     .where("request_id", "=", id)
     .where("status", "in", ["failed", "pending"])
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a failed or waiting task can be retried");
-  await ctx.store.db.updateTable("requests").set({ status: "in_progress" }).where("id", "=", id).where("status", "=", "needs_attention").execute();
+  if (Number(res.numUpdatedRows) === 0)
+    throw new RequestError("REQUEST_CONFLICT", "only a failed or waiting task can be retried");
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "in_progress" })
+    .where("id", "=", id)
+    .where("status", "=", "needs_attention")
+    .execute();
   await recordEvent(ctx, id, actorOf(by), "retried", `task ${taskId} retried by ${by.user.name}`);
   await ctx.store.signal("tasks");
 }
 
 /** Marks a manual task (a system without a connector) done, with what staff did. */
-export async function completeManualTask(ctx: RequestsContext, id: string, taskId: number, note: string, by: Principal): Promise<void> {
+export async function completeManualTask(
+  ctx: RequestsContext,
+  id: string,
+  taskId: number,
+  note: string,
+  by: Principal,
+): Promise<void> {
   const now = ctx.clock().toISOString();
   const res = await ctx.store.db
     .updateTable("request_tasks")
@@ -703,7 +1036,8 @@ export async function completeManualTask(ctx: RequestsContext, id: string, taskI
     .where("request_id", "=", id)
     .where("status", "=", "manual")
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
+  if (Number(res.numUpdatedRows) === 0)
+    throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
   await recordEvent(ctx, id, actorOf(by), "manual_done", `manual task ${taskId} done: ${note}`);
   await advanceRequest(ctx, id);
 }
@@ -712,13 +1046,21 @@ export async function completeManualTask(ctx: RequestsContext, id: string, taskI
  * The export ZIP of a request, opened with the status token (the only key to
  * it), if it exists and has not expired. An expired export is deleted.
  */
-export async function getExport(ctx: RequestsContext, requestId: string, token: string): Promise<{ filename: string; data: Uint8Array; expiresAt: string } | { expired: true } | undefined> {
+export async function getExport(
+  ctx: RequestsContext,
+  requestId: string,
+  token: string,
+): Promise<{ filename: string; data: Uint8Array; expiresAt: string } | { expired: true } | undefined> {
   const state = await getExportExpiry(ctx, requestId);
   if (!state) return undefined;
   if (state.expired) return { expired: true };
   const e = await ctx.store.db.selectFrom("exports").selectAll().where("request_id", "=", requestId).executeTakeFirst();
   if (!e) return { expired: true };
-  const data = openExport(token, requestId, e.data instanceof Uint8Array ? e.data : new Uint8Array(e.data as ArrayBuffer));
+  const data = openExport(
+    token,
+    requestId,
+    e.data instanceof Uint8Array ? e.data : new Uint8Array(e.data as ArrayBuffer),
+  );
   return data ? { filename: e.filename, data, expiresAt: e.expires_at } : undefined;
 }
 
@@ -727,10 +1069,22 @@ export async function getExport(ctx: RequestsContext, requestId: string, token: 
  * An export found expired is deleted there and then, its bytes scrubbed from
  * the store, whether or not the sweep has come by.
  */
-export async function getExportExpiry(ctx: RequestsContext, requestId: string): Promise<{ expiresAt: string; expired: boolean } | undefined> {
-  const e = await ctx.store.db.selectFrom("exports").select("expires_at").where("request_id", "=", requestId).executeTakeFirst();
+export async function getExportExpiry(
+  ctx: RequestsContext,
+  requestId: string,
+): Promise<{ expiresAt: string; expired: boolean } | undefined> {
+  const e = await ctx.store.db
+    .selectFrom("exports")
+    .select("expires_at")
+    .where("request_id", "=", requestId)
+    .executeTakeFirst();
   if (!e) {
-    const ready = await ctx.store.db.selectFrom("request_events").select("id").where("request_id", "=", requestId).where("kind", "=", "export_ready").executeTakeFirst();
+    const ready = await ctx.store.db
+      .selectFrom("request_events")
+      .select("id")
+      .where("request_id", "=", requestId)
+      .where("kind", "=", "export_ready")
+      .executeTakeFirst();
     return ready ? { expiresAt: "", expired: true } : undefined;
   }
   const expired = e.expires_at <= ctx.clock().toISOString();
@@ -739,17 +1093,37 @@ export async function getExportExpiry(ctx: RequestsContext, requestId: string): 
 }
 
 export async function getDocument(ctx: RequestsContext, requestId: string, docId: number) {
-  return ctx.store.db.selectFrom("request_documents").selectAll().where("request_id", "=", requestId).where("id", "=", docId).executeTakeFirst();
+  return ctx.store.db
+    .selectFrom("request_documents")
+    .selectAll()
+    .where("request_id", "=", requestId)
+    .where("id", "=", docId)
+    .executeTakeFirst();
 }
 
 export async function listDocuments(ctx: RequestsContext, requestId: string) {
-  return ctx.store.db.selectFrom("request_documents").select(["id", "kind", "filename", "content_type", "uploaded_at"]).where("request_id", "=", requestId).execute();
+  return ctx.store.db
+    .selectFrom("request_documents")
+    .select(["id", "kind", "filename", "content_type", "uploaded_at"])
+    .where("request_id", "=", requestId)
+    .execute();
 }
 
-/** Whether a person is restricted (GDPR Art 18), by any identity: later processing and consent decisions must say no. */
-export async function subjectFlags(ctx: HashContext, type: string, value: string): Promise<{ kind: string; purpose: string | null }[]> {
+/**
+ * Whether a person is restricted (GDPR Art 18), by any identity: later processing and consent decisions must say no.
+ */
+export async function subjectFlags(
+  ctx: HashContext,
+  type: string,
+  value: string,
+): Promise<{ kind: string; purpose: string | null }[]> {
   const h = await identityHash(ctx, type, value);
-  return ctx.store.db.selectFrom("subject_flags").select(["kind", "purpose"]).where("identity_hash", "=", h).where("lifted_at", "is", null).execute();
+  return ctx.store.db
+    .selectFrom("subject_flags")
+    .select(["kind", "purpose"])
+    .where("identity_hash", "=", h)
+    .where("lifted_at", "is", null)
+    .execute();
 }
 
 const hashesOf = (r: NonNullable<Row>) => JSON.parse(r.identity_hashes ?? "[]") as string[];
@@ -763,8 +1137,24 @@ export async function placeLegalHold(ctx: RequestsContext, id: string, reason: s
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   const hashes = hashesOf(r);
-  for (const h of hashes) await ctx.store.db.insertInto("legal_holds").values({ identity_hash: h, reason, placed_by: by.user.email, placed_at: ctx.clock().toISOString(), lifted_at: null }).execute();
-  await recordEvent(ctx, id, actorOf(by), "legal_hold", `legal hold placed on ${hashes.length} identit${hashes.length === 1 ? "y" : "ies"}: ${reason}`);
+  for (const h of hashes)
+    await ctx.store.db
+      .insertInto("legal_holds")
+      .values({
+        identity_hash: h,
+        reason,
+        placed_by: by.user.email,
+        placed_at: ctx.clock().toISOString(),
+        lifted_at: null,
+      })
+      .execute();
+  await recordEvent(
+    ctx,
+    id,
+    actorOf(by),
+    "legal_hold",
+    `legal hold placed on ${hashes.length} identit${hashes.length === 1 ? "y" : "ies"}: ${reason}`,
+  );
   return hashes.length;
 }
 
@@ -773,7 +1163,13 @@ export async function liftLegalHold(ctx: RequestsContext, id: string, by: Princi
   const r = await loadRow(ctx, id);
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   const hashes = hashesOf(r);
-  if (hashes.length) await ctx.store.db.updateTable("legal_holds").set({ lifted_at: ctx.clock().toISOString() }).where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
+  if (hashes.length)
+    await ctx.store.db
+      .updateTable("legal_holds")
+      .set({ lifted_at: ctx.clock().toISOString() })
+      .where("identity_hash", "in", hashes)
+      .where("lifted_at", "is", null)
+      .execute();
   await recordEvent(ctx, id, actorOf(by), "legal_hold_lifted", "legal hold lifted");
 }
 
@@ -781,6 +1177,11 @@ export async function liftLegalHold(ctx: RequestsContext, id: string, by: Princi
 export async function legalHoldsOn(ctx: HashContext, identities: Record<string, string[]>): Promise<string[]> {
   const hashes = await hashIdentities(ctx, identities);
   if (!hashes.length) return [];
-  const rows = await ctx.store.db.selectFrom("legal_holds").select("reason").where("identity_hash", "in", hashes).where("lifted_at", "is", null).execute();
+  const rows = await ctx.store.db
+    .selectFrom("legal_holds")
+    .select("reason")
+    .where("identity_hash", "in", hashes)
+    .where("lifted_at", "is", null)
+    .execute();
   return [...new Set(rows.map((r) => r.reason))];
 }

@@ -10,12 +10,16 @@ import { safeEqual } from "../auth/index.js";
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_CODE_ATTEMPTS = 5;
 
-const hashCode = (requestId: string, code: string, salt: string) => `${salt}:${createHash("sha256").update(`${salt}:${requestId}:${code}`).digest("hex")}`;
+const hashCode = (requestId: string, code: string, salt: string) =>
+  `${salt}:${createHash("sha256").update(`${salt}:${requestId}:${code}`).digest("hex")}`;
 
 export interface NewCode {
   /** The code, to be mailed; it is stored only as a hash. */
   code: string;
-  /** Stores it as the request's code, replacing any earlier one: after the mail went out, so that a code nobody received never replaces one somebody did. */
+  /**
+   * Stores it as the request's code, replacing any earlier one: after the mail went out, so that a code nobody received
+   * never replaces one somebody did.
+   */
   save(store: Store): Promise<void>;
 }
 
@@ -23,7 +27,13 @@ export interface NewCode {
 export function newCode(requestId: string, now: Date): NewCode {
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const salt = randomBytes(8).toString("hex");
-  const row = { code_hash: hashCode(requestId, code, salt), expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(), attempts: 0, sent_at: now.toISOString(), consumed_at: null };
+  const row = {
+    code_hash: hashCode(requestId, code, salt),
+    expires_at: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
+    attempts: 0,
+    sent_at: now.toISOString(),
+    consumed_at: null,
+  };
   return {
     code,
     async save(store) {
@@ -36,7 +46,9 @@ export function newCode(requestId: string, now: Date): NewCode {
   };
 }
 
-export type CodeCheck = { ok: true } | { ok: false; reason: "no_code" | "expired" | "exhausted" | "wrong" | "used"; triesLeft: number };
+export type CodeCheck =
+  | { ok: true }
+  | { ok: false; reason: "no_code" | "expired" | "exhausted" | "wrong" | "used"; triesLeft: number };
 
 /** Checks a code. Every try counts, right or wrong; the 6th try fails even with the right code. */
 export async function checkCode(store: Store, requestId: string, code: string, now: Date): Promise<CodeCheck> {
@@ -52,8 +64,13 @@ export async function checkCode(store: Store, requestId: string, code: string, n
     if (attempts > MAX_CODE_ATTEMPTS) return { ok: false, reason: "exhausted", triesLeft: 0 } as const;
     if (v.expires_at <= now.toISOString()) return { ok: false, reason: "expired", triesLeft } as const;
     const [salt] = v.code_hash.split(":");
-    if (!/^\d{6}$/.test(code) || !safeEqual(hashCode(requestId, code, salt), v.code_hash)) return { ok: false, reason: triesLeft === 0 ? "exhausted" : "wrong", triesLeft } as const;
-    await trx.updateTable("verifications").set({ consumed_at: now.toISOString() }).where("request_id", "=", requestId).execute();
+    if (!/^\d{6}$/.test(code) || !safeEqual(hashCode(requestId, code, salt), v.code_hash))
+      return { ok: false, reason: triesLeft === 0 ? "exhausted" : "wrong", triesLeft } as const;
+    await trx
+      .updateTable("verifications")
+      .set({ consumed_at: now.toISOString() })
+      .where("request_id", "=", requestId)
+      .execute();
     return { ok: true } as const;
   });
 }

@@ -10,17 +10,40 @@ import type { Database } from "../store/index.js";
 import type { RetentionContext } from "./model.js";
 
 /** Records planned blocks, one row per identity of the person they are about (or one without). */
-export async function recordBlocks(db: Kysely<Database> | Transaction<Database>, system: string, blocks: readonly (PlannedBlock & { identityHashes?: string[] })[], meta: { rule: string | null; source: string; now: Date }): Promise<number> {
+export async function recordBlocks(
+  db: Kysely<Database> | Transaction<Database>,
+  system: string,
+  blocks: readonly (PlannedBlock & { identityHashes?: string[] })[],
+  meta: { rule: string | null; source: string; now: Date },
+): Promise<number> {
   let n = 0;
   for (const b of blocks) {
     // A row already kept for the same reason is not recorded again.
-    const known = await db.selectFrom("retention_blocks").select("id").where("system", "=", system).where("dataset", "=", b.dataset).where("row_key", "=", b.key).where("reason", "=", b.reason).executeTakeFirst();
+    const known = await db
+      .selectFrom("retention_blocks")
+      .select("id")
+      .where("system", "=", system)
+      .where("dataset", "=", b.dataset)
+      .where("row_key", "=", b.key)
+      .where("reason", "=", b.reason)
+      .executeTakeFirst();
     if (known) continue;
     const hashes = b.identityHashes?.length ? b.identityHashes : [null];
     for (const h of hashes) {
       await db
         .insertInto("retention_blocks")
-        .values({ system, dataset: b.dataset, row_key: b.key, identity_hash: h, rule: meta.rule, reason: b.reason, categories: JSON.stringify(b.categories), until: b.until, source: meta.source, created_at: meta.now.toISOString() })
+        .values({
+          system,
+          dataset: b.dataset,
+          row_key: b.key,
+          identity_hash: h,
+          rule: meta.rule,
+          reason: b.reason,
+          categories: JSON.stringify(b.categories),
+          until: b.until,
+          source: meta.source,
+          created_at: meta.now.toISOString(),
+        })
         .execute();
     }
     n++;
@@ -29,7 +52,12 @@ export async function recordBlocks(db: Kysely<Database> | Transaction<Database>,
 }
 
 /** Of these row keys, those blocked now. */
-export async function blockedKeys(ctx: RetentionContext, system: string, dataset: string, keys: readonly string[]): Promise<Set<string>> {
+export async function blockedKeys(
+  ctx: RetentionContext,
+  system: string,
+  dataset: string,
+  keys: readonly string[],
+): Promise<Set<string>> {
   const out = new Set<string>();
   const now = ctx.clock().toISOString();
   for (let i = 0; i < keys.length; i += 500) {
@@ -47,14 +75,23 @@ export async function blockedKeys(ctx: RetentionContext, system: string, dataset
 }
 
 /** The blocks in force on a person (by identity hash): what the decision API denies. */
-export async function blocksOn(ctx: Pick<RetentionContext, "store">, identityHash: string, now: Date): Promise<{ categories: string[]; until: string | null; reason: string; rule: string | null }[]> {
+export async function blocksOn(
+  ctx: Pick<RetentionContext, "store">,
+  identityHash: string,
+  now: Date,
+): Promise<{ categories: string[]; until: string | null; reason: string; rule: string | null }[]> {
   const rows = await ctx.store.db
     .selectFrom("retention_blocks")
     .select(["categories", "until", "reason", "rule"])
     .where("identity_hash", "=", identityHash)
     .where((eb) => eb.or([eb("until", "is", null), eb("until", ">", now.toISOString())]))
     .execute();
-  return rows.map((r) => ({ categories: JSON.parse(r.categories) as string[], until: r.until, reason: r.reason, rule: r.rule }));
+  return rows.map((r) => ({
+    categories: JSON.parse(r.categories) as string[],
+    until: r.until,
+    reason: r.reason,
+    rule: r.rule,
+  }));
 }
 
 /** How many rows are blocked now, per system and dataset. */

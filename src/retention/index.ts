@@ -3,7 +3,16 @@
  * block), legal holds on systems, datasets and cases, rows kept and blocked
  * under a legal obligation, and the proof that every limit is kept.
  */
-export { bindingsOf, dueQuery, cutoffOf, obsolescenceOf, periodMs, RetentionError, HoldIncompleteError, type RetentionContext } from "./model.js";
+export {
+  bindingsOf,
+  dueQuery,
+  cutoffOf,
+  obsolescenceOf,
+  periodMs,
+  RetentionError,
+  HoldIncompleteError,
+  type RetentionContext,
+} from "./model.js";
 export { sweepBinding, sweepRetention, type SweepOptions, type SweepProgress, type SweepReport } from "./sweep.js";
 export { planRetention, verifyRetention, type PlanEntry, type VerifyResult } from "./plan.js";
 export { placeHold, liftHold, listHolds, HoldInput, type Hold } from "./holds.js";

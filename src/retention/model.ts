@@ -1,6 +1,12 @@
 /** The retention domain's context, errors and shared helpers. */
 import { createHash } from "node:crypto";
-import { parseDuration, resolveBindings, addDuration, type Declaration, type ResolvedBinding } from "../declaration/index.js";
+import {
+  parseDuration,
+  resolveBindings,
+  addDuration,
+  type Declaration,
+  type ResolvedBinding,
+} from "../declaration/index.js";
 import { createConnector, type Connector, type DueQuery } from "../connectors/index.js";
 import { datasetTarget, deidentifiedMarkers } from "../execution/index.js";
 import type { Store } from "../store/index.js";
@@ -43,20 +49,41 @@ export class HoldIncompleteError extends RetentionError {
 /** Every rule bound to data in the declaration, optionally only one rule's. */
 export function bindingsOf(decl: Declaration, rule?: string): ResolvedBinding[] {
   const all = resolveBindings(decl).bindings;
-  if (rule && !decl.retention[rule]) throw new RetentionError("NOT_FOUND", `no retention rule '${rule}' (rules: ${Object.keys(decl.retention).join(", ")})`);
+  if (rule && !decl.retention[rule])
+    throw new RetentionError(
+      "NOT_FOUND",
+      `no retention rule '${rule}' (rules: ${Object.keys(decl.retention).join(", ")})`,
+    );
   return rule ? all.filter((b) => b.ruleId === rule) : all;
 }
 
-/** The connector's query for a binding: its joins, clock and conditions, and (for de-identification) only rows not yet masked. */
+/**
+ * The connector's query for a binding: its joins, clock and conditions, and (for de-identification) only rows not yet
+ * masked.
+ */
 export function dueQuery(decl: Declaration, b: ResolvedBinding): DueQuery {
   const sys = decl.systems[b.system];
   const names = [b.dataset, ...b.joins.map((e) => e.to.slice(b.system.length + 1))];
   const marks = b.rule.action === "deidentify" ? deidentifiedMarkers(decl, b.system, b.dataset, b.rule) : undefined;
   return {
     dataset: datasetTarget(b.dataset, sys.datasets[b.dataset]),
-    joins: b.joins.map((e, i) => ({ dataset: datasetTarget(names[i + 1], sys.datasets[names[i + 1]]), from: e.fromField, to: e.toField })),
+    joins: b.joins.map((e, i) => ({
+      dataset: datasetTarget(names[i + 1], sys.datasets[names[i + 1]]),
+      from: e.fromField,
+      to: e.toField,
+    })),
     clock: b.clock.map((c) => ({ step: c.step, field: c.field })),
-    where: [...b.where.map((w) => ({ field: { step: w.field.step, field: w.field.field }, values: w.values })), ...(b.country ? [{ field: { step: b.country.field.step, field: b.country.field.field }, values: countryVariants(b.country.codes) }] : [])],
+    where: [
+      ...b.where.map((w) => ({ field: { step: w.field.step, field: w.field.field }, values: w.values })),
+      ...(b.country
+        ? [
+            {
+              field: { step: b.country.field.step, field: b.country.field.field },
+              values: countryVariants(b.country.codes),
+            },
+          ]
+        : []),
+    ],
     ...(marks?.length ? { unmasked: marks } : {}),
   };
 }
@@ -66,21 +93,36 @@ function countryVariants(codes: string[]): string[] {
   return [...new Set(codes.flatMap((c) => [c, c.toLowerCase()]))];
 }
 
-/** The moment before which a binding's clock must have started for a row to be due now; undefined when nothing is due (an obsolescence date not reached or not set). */
-export async function cutoffOf(ctx: RetentionContext, b: ResolvedBinding, now: Date): Promise<{ cutoff?: Date; note?: string }> {
+/**
+ * The moment before which a binding's clock must have started for a row to be due now; undefined when nothing is due
+ * (an obsolescence date not reached or not set).
+ */
+export async function cutoffOf(
+  ctx: RetentionContext,
+  b: ResolvedBinding,
+  now: Date,
+): Promise<{ cutoff?: Date; note?: string }> {
   const period = parseDuration(b.rule.period as string)!;
   if (b.rule.from === "system_obsolescence" && !b.clock.length) {
     const date = await obsolescenceOf(ctx, b.system);
     if (!date) return { note: `${b.system} has no obsolescence date: set it in the declaration or the console` };
     const ends = addDuration(new Date(`${date}T00:00:00Z`), period);
-    return ends <= now ? { cutoff: new Date(8.64e15) } : { note: `kept until ${ends.toISOString().slice(0, 10)} (${b.rule.period} after ${b.system} went out of use on ${date})` };
+    return ends <= now
+      ? { cutoff: new Date(8.64e15) }
+      : {
+          note: `kept until ${ends.toISOString().slice(0, 10)} (${b.rule.period} after ${b.system} went out of use on ${date})`,
+        };
   }
   return { cutoff: addDuration(now, { amount: -period.amount, unit: period.unit }) };
 }
 
 /** A system's obsolescence date: set from the console, else declared. */
 export async function obsolescenceOf(ctx: RetentionContext, system: string): Promise<string | undefined> {
-  const row = await ctx.store.db.selectFrom("system_dates").select("obsolescence").where("system", "=", system).executeTakeFirst();
+  const row = await ctx.store.db
+    .selectFrom("system_dates")
+    .select("obsolescence")
+    .where("system", "=", system)
+    .executeTakeFirst();
   return row?.obsolescence ?? ctx.declaration().systems[system]?.obsolescence;
 }
 
@@ -94,14 +136,22 @@ export function periodMs(period: string): number {
 /** A row's fingerprint: what a resumed sweep compares to tell whether its batch was applied. */
 export function fingerprint(row: Record<string, unknown>): string {
   return createHash("sha256")
-    .update(JSON.stringify(Object.keys(row).sort().map((k) => [k, row[k] ?? null])))
+    .update(
+      JSON.stringify(
+        Object.keys(row)
+          .sort()
+          .map((k) => [k, row[k] ?? null]),
+      ),
+    )
     .digest("hex")
     .slice(0, 32);
 }
 
 /** Opens a system's connector from the context. */
 export function connectorFor(ctx: RetentionContext, system: string): Connector {
-  const c = ctx.connect ? ctx.connect(system) : createConnector(system, ctx.declaration().systems[system]?.connector, ctx.env, ctx.cwd);
+  const c = ctx.connect
+    ? ctx.connect(system)
+    : createConnector(system, ctx.declaration().systems[system]?.connector, ctx.env, ctx.cwd);
   if (!c) throw new RetentionError("INVALID", `${system} has no connector`);
   return c;
 }

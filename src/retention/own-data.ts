@@ -48,19 +48,36 @@ function ownData(ctx: RetentionContext): OwnData[] {
   for (const [list, n] of Object.entries(decl.consent?.newsletters ?? {})) {
     const rid = decl.purposes[n.purpose]?.retention;
     const rule = rid ? decl.retention[rid] : undefined;
-    const period = rule?.from === "unconfirmed_signup" && rule.period !== "indefinite" ? rule.period : doubleOptInOf(n).deleteUnconfirmedAfter;
-    const q = (now: Date) => ctx.store.db.selectFrom("newsletter_subscriptions").where("list", "=", list).where("status", "in", ["pending", "blocked"]);
+    const period =
+      rule?.from === "unconfirmed_signup" && rule.period !== "indefinite"
+        ? rule.period
+        : doubleOptInOf(n).deleteUnconfirmedAfter;
+    const q = (now: Date) =>
+      ctx.store.db
+        .selectFrom("newsletter_subscriptions")
+        .where("list", "=", list)
+        .where("status", "in", ["pending", "blocked"]);
     out.push({
       binding: `pledge.newsletter_subscriptions/${list}`,
       rule: rule?.from === "unconfirmed_signup" ? rid! : "doubleOptIn.deleteUnconfirmedAfter",
       period,
       async measure(c, now) {
-        const r = await q(now).select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("signup_at").as("oldest")]).executeTakeFirst();
-        const due = await q(now).select((eb) => eb.fn.countAll<number>().as("n")).where("signup_at", "<", before(now, period)).executeTakeFirst();
+        const r = await q(now)
+          .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("signup_at").as("oldest")])
+          .executeTakeFirst();
+        const due = await q(now)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("signup_at", "<", before(now, period))
+          .executeTakeFirst();
         return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
       },
       async sweep(c, now) {
-        const r = await c.store.db.deleteFrom("newsletter_subscriptions").where("list", "=", list).where("status", "in", ["pending", "blocked"]).where("signup_at", "<", before(now, period)).executeTakeFirst();
+        const r = await c.store.db
+          .deleteFrom("newsletter_subscriptions")
+          .where("list", "=", list)
+          .where("status", "in", ["pending", "blocked"])
+          .where("signup_at", "<", before(now, period))
+          .executeTakeFirst();
         return Number(r.numDeletedRows);
       },
     });
@@ -71,8 +88,13 @@ function ownData(ctx: RetentionContext): OwnData[] {
     period: decl.rights.requestRecords,
     async measure(c, now) {
       const base = c.store.db.selectFrom("requests").where("completed_at", "is not", null);
-      const r = await base.select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("completed_at").as("oldest")]).executeTakeFirst();
-      const due = await base.select((eb) => eb.fn.countAll<number>().as("n")).where("completed_at", "<", before(now, decl.rights.requestRecords)).executeTakeFirst();
+      const r = await base
+        .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("completed_at").as("oldest")])
+        .executeTakeFirst();
+      const due = await base
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("completed_at", "<", before(now, decl.rights.requestRecords))
+        .executeTakeFirst();
       return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
     },
   });
@@ -82,8 +104,15 @@ function ownData(ctx: RetentionContext): OwnData[] {
     rule: decl.ownData.exports ? "ownData.exports" : "PLEDGE_EXPORT_TTL_DAYS",
     period: exportPeriod(decl, exportDays),
     async measure(c, now) {
-      const r = await c.store.db.selectFrom("exports").select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")]).executeTakeFirst();
-      const due = await c.store.db.selectFrom("exports").select((eb) => eb.fn.countAll<number>().as("n")).where("expires_at", "<=", now.toISOString()).executeTakeFirst();
+      const r = await c.store.db
+        .selectFrom("exports")
+        .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")])
+        .executeTakeFirst();
+      const due = await c.store.db
+        .selectFrom("exports")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("expires_at", "<=", now.toISOString())
+        .executeTakeFirst();
       return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
     },
     async sweep(c, now) {
@@ -99,22 +128,68 @@ function ownData(ctx: RetentionContext): OwnData[] {
     binding,
     rule,
     period,
-    note: kind === "recording" ? "destroyed outside Pledge: due until a person confirms the destruction on the governance page" : "due at each copy's purge deadline, until a person confirms the purge with evidence",
+    note:
+      kind === "recording"
+        ? "destroyed outside Pledge: due until a person confirms the destruction on the governance page"
+        : "due at each copy's purge deadline, until a person confirms the purge with evidence",
     async measure(c, now) {
       const base = c.store.db.selectFrom("gov_custody").where("kind", "=", kind).where("done_at", "is", null);
-      const r = await base.select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("made_at").as("oldest")]).executeTakeFirst();
-      const due = await base.select((eb) => eb.fn.countAll<number>().as("n")).where("due_at", "<=", now.toISOString()).executeTakeFirst();
+      const r = await base
+        .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("made_at").as("oldest")])
+        .executeTakeFirst();
+      const due = await base
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("due_at", "<=", now.toISOString())
+        .executeTakeFirst();
       return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
     },
   });
   const gov = decl.governance;
-  if (gov?.remoteSessions) out.push(custody("recording", "pledge.recordings/recordingRetention", "governance.remoteSessions.recordingRetention", gov.remoteSessions.recordingRetention));
-  if (gov?.temporaryCopies) out.push(custody("temporary_copy", "pledge.temporary_copies/purgeWithin", "governance.temporaryCopies.purgeWithin", gov.temporaryCopies.purgeWithin));
+  if (gov?.remoteSessions)
+    out.push(
+      custody(
+        "recording",
+        "pledge.recordings/recordingRetention",
+        "governance.remoteSessions.recordingRetention",
+        gov.remoteSessions.recordingRetention,
+      ),
+    );
+  if (gov?.temporaryCopies)
+    out.push(
+      custody(
+        "temporary_copy",
+        "pledge.temporary_copies/purgeWithin",
+        "governance.temporaryCopies.purgeWithin",
+        gov.temporaryCopies.purgeWithin,
+      ),
+    );
   const own = decl.ownData;
-  out.push(expiring(ctx, "pledge.sessions/sessions", "ownData.sessions", own.sessions, "sessions", "expires_at", "expiry"));
-  out.push(expiring(ctx, "pledge.verifications/verificationCodes", "ownData.verificationCodes", own.verificationCodes, "verifications", "expires_at", "expiry"));
+  out.push(
+    expiring(ctx, "pledge.sessions/sessions", "ownData.sessions", own.sessions, "sessions", "expires_at", "expiry"),
+  );
+  out.push(
+    expiring(
+      ctx,
+      "pledge.verifications/verificationCodes",
+      "ownData.verificationCodes",
+      own.verificationCodes,
+      "verifications",
+      "expires_at",
+      "expiry",
+    ),
+  );
   // A consent record proves a choice until its validity ends, and is kept as proof for consentProof after.
-  out.push(expiring(ctx, "pledge.consent_events/consentProof", "ownData.consentProof", own.consentProof, "consent_events", "valid_until", "end of validity"));
+  out.push(
+    expiring(
+      ctx,
+      "pledge.consent_events/consentProof",
+      "ownData.consentProof",
+      own.consentProof,
+      "consent_events",
+      "valid_until",
+      "end of validity",
+    ),
+  );
   if (ctx.outboxDir) {
     const dir = ctx.outboxDir;
     const files = () => {
@@ -134,7 +209,11 @@ function ownData(ctx: RetentionContext): OwnData[] {
       async measure(_c, now) {
         const all = files();
         const cut = before(now, own.outbox);
-        return { rows: all.length, due: all.filter((f) => f.at < cut).length, oldest: all.map((f) => f.at).sort()[0] ?? null };
+        return {
+          rows: all.length,
+          due: all.filter((f) => f.at < cut).length,
+          oldest: all.map((f) => f.at).sort()[0] ?? null,
+        };
       },
       async sweep(_c, now) {
         const cut = before(now, own.outbox);
@@ -152,7 +231,15 @@ function ownData(ctx: RetentionContext): OwnData[] {
 }
 
 /** A table of Pledge's own whose rows carry an end (`expires_at`, `valid_until`): deleted `period` after it. */
-function expiring(ctx: RetentionContext, binding: string, rule: string, period: string, table: "sessions" | "verifications" | "consent_events", column: "expires_at" | "valid_until", clockLabel: string): OwnData {
+function expiring(
+  ctx: RetentionContext,
+  binding: string,
+  rule: string,
+  period: string,
+  table: "sessions" | "verifications" | "consent_events",
+  column: "expires_at" | "valid_until",
+  clockLabel: string,
+): OwnData {
   const db = ctx.store.db as unknown as Kysely<Record<string, Record<string, string>>>;
   return {
     binding,
@@ -160,8 +247,15 @@ function expiring(ctx: RetentionContext, binding: string, rule: string, period: 
     period,
     clockLabel,
     async measure(_c, now) {
-      const r = await db.selectFrom(table).select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min(column).as("oldest")]).executeTakeFirst();
-      const due = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).where(column, "<", before(now, period)).executeTakeFirst();
+      const r = await db
+        .selectFrom(table)
+        .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min(column).as("oldest")])
+        .executeTakeFirst();
+      const due = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where(column, "<", before(now, period))
+        .executeTakeFirst();
       return { rows: Number(r?.n ?? 0), due: Number(due?.n ?? 0), oldest: (r?.oldest as string | null) ?? null };
     },
     async sweep(_c, now) {
@@ -192,7 +286,13 @@ export async function ownDataPlan(ctx: RetentionContext, now: Date): Promise<Pla
       oldest: m.oldest,
       oldestDays: m.oldest ? Math.max(0, Math.floor((now.getTime() - Date.parse(m.oldest)) / 86_400_000)) : null,
       limitDays: Math.round(periodMs(o.period) / 86_400_000),
-      ...(o.note ? { note: o.note } : o.sweep ? (o.clockLabel ? { note: `ages counted from each row's ${o.clockLabel}` } : {}) : { note: "swept by the requests worker, which redacts and deletes closed requests" }),
+      ...(o.note
+        ? { note: o.note }
+        : o.sweep
+          ? o.clockLabel
+            ? { note: `ages counted from each row's ${o.clockLabel}` }
+            : {}
+          : { note: "swept by the requests worker, which redacts and deletes closed requests" }),
     });
   }
   return out;
@@ -203,6 +303,16 @@ export async function sweepOwnData(ctx: RetentionContext, now: Date): Promise<{ 
   const out: { binding: string; deleted: number }[] = [];
   for (const o of ownData(ctx)) if (o.sweep) out.push({ binding: o.binding, deleted: await o.sweep(ctx, now) });
   const changed = out.filter((o) => o.deleted > 0);
-  if (changed.length) await appendAudit(ctx.store, { actor: "retention", action: "retention.own_swept", subject: "pledge", data: { deleted: Object.fromEntries(changed.map((o) => [o.binding, o.deleted])) } }, now);
+  if (changed.length)
+    await appendAudit(
+      ctx.store,
+      {
+        actor: "retention",
+        action: "retention.own_swept",
+        subject: "pledge",
+        data: { deleted: Object.fromEntries(changed.map((o) => [o.binding, o.deleted])) },
+      },
+      now,
+    );
   return out;
 }

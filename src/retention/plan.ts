@@ -36,7 +36,10 @@ export interface PlanEntry {
   /** The oldest row's age in days, against the limit in days. */
   oldestDays: number | null;
   limitDays: number;
-  /** Keys without a clock, kept by the engine's expiry: `due` counts those that would outlive the period (no expiry, or a later one). */
+  /**
+   * Keys without a clock, kept by the engine's expiry: `due` counts those that would outlive the period (no expiry, or
+   * a later one).
+   */
   byExpiry?: boolean;
   /** The system could not be reached. */
   error?: string;
@@ -44,7 +47,12 @@ export interface PlanEntry {
 }
 
 /** Which of these rows holds keep, by reason (holds on the system, the dataset, a case or a person). */
-async function heldBy(ctx: RetentionContext, b: ResolvedBinding, c: Connector, rows: Row[]): Promise<{ count: number; reasons: Record<string, number> }> {
+async function heldBy(
+  ctx: RetentionContext,
+  b: ResolvedBinding,
+  c: Connector,
+  rows: Row[],
+): Promise<{ count: number; reasons: Record<string, number> }> {
   const reasons: Record<string, number> = {};
   let count = 0;
   const keep = rows.length ? await holdKeeper(ctx, b, c) : undefined;
@@ -58,11 +66,23 @@ async function heldBy(ctx: RetentionContext, b: ResolvedBinding, c: Connector, r
 }
 
 /** Classifies a binding's due rows: held (by reason), already blocked, and the rest. */
-async function classify(ctx: RetentionContext, b: ResolvedBinding, c: Connector, cutoff: Date, due: number): Promise<{ held: Record<string, number>; blocked: number }> {
+async function classify(
+  ctx: RetentionContext,
+  b: ResolvedBinding,
+  c: Connector,
+  cutoff: Date,
+  due: number,
+): Promise<{ held: Record<string, number>; blocked: number }> {
   const decl = ctx.declaration();
   const ds = decl.systems[b.system].datasets[b.dataset];
   const holds = await holdsFor(ctx, b.system, b.dataset, c);
-  const anyBlocks = !!(await ctx.store.db.selectFrom("retention_blocks").select("id").where("system", "=", b.system).where("dataset", "=", b.dataset).limit(1).executeTakeFirst());
+  const anyBlocks = !!(await ctx.store.db
+    .selectFrom("retention_blocks")
+    .select("id")
+    .where("system", "=", b.system)
+    .where("dataset", "=", b.dataset)
+    .limit(1)
+    .executeTakeFirst());
   const held: Record<string, number> = {};
   let blocked = 0;
   if (!due || (!holds.whole.length && !Object.keys(holds.rows).length && !anyBlocks)) return { held, blocked };
@@ -93,14 +113,39 @@ async function classify(ctx: RetentionContext, b: ResolvedBinding, c: Connector,
  * for (const e of await planRetention(ctx)) console.log(e.binding, e.due, e.unexplained);
  * ```
  */
-export async function planRetention(ctx: RetentionContext, options: { rule?: string; ownData?: boolean } = {}): Promise<PlanEntry[]> {
+export async function planRetention(
+  ctx: RetentionContext,
+  options: { rule?: string; ownData?: boolean } = {},
+): Promise<PlanEntry[]> {
   const decl = ctx.declaration();
   const now = ctx.clock();
   const out: PlanEntry[] = [];
   for (const b of bindingsOf(decl, options.rule)) {
     const limitDays = Math.round(periodMs(b.rule.period) / 86_400_000);
-    const entry: PlanEntry = { binding: b.id, rule: b.ruleId, action: b.rule.action, period: b.rule.period, system: b.system, dataset: b.dataset, cutoff: null, rows: 0, due: 0, held: [], blocked: 0, unexplained: 0, oldest: null, oldestDays: null, limitDays };
-    const last = await ctx.store.db.selectFrom("retention_runs").select(["finished_at", "counts"]).where("binding", "=", b.id).where("status", "=", "done").orderBy("id", "desc").executeTakeFirst();
+    const entry: PlanEntry = {
+      binding: b.id,
+      rule: b.ruleId,
+      action: b.rule.action,
+      period: b.rule.period,
+      system: b.system,
+      dataset: b.dataset,
+      cutoff: null,
+      rows: 0,
+      due: 0,
+      held: [],
+      blocked: 0,
+      unexplained: 0,
+      oldest: null,
+      oldestDays: null,
+      limitDays,
+    };
+    const last = await ctx.store.db
+      .selectFrom("retention_runs")
+      .select(["finished_at", "counts"])
+      .where("binding", "=", b.id)
+      .where("status", "=", "done")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
     if (last?.finished_at) {
       const k = JSON.parse(last.counts) as { deleted: number; masked: number; blocked: number };
       entry.lastSweep = { at: last.finished_at, deleted: k.deleted, masked: k.masked, blocked: k.blocked };
@@ -111,7 +156,8 @@ export async function planRetention(ctx: RetentionContext, options: { rule?: str
       if (!b.clock.length && b.rule.from !== "system_obsolescence") {
         entry.note = `no clock field: each key expires ${b.rule.period} after the sweep first sees it (a TTL the engine enforces)`;
         if (c.unexpiring) {
-          // The promise for such keys is their expiry: a key that would outlive the period is due, unless a hold keeps it.
+          // The promise for such keys is their expiry: a key that would outlive the period is due, unless a hold keeps
+          // it.
           const u = await c.unexpiring(dueQuery(decl, b), periodMs(b.rule.period));
           const held = await heldBy(ctx, b, c, u.unexpiring);
           entry.byExpiry = true;
@@ -162,15 +208,43 @@ export interface VerifyResult {
  * hold or exception explains, and every system was reached (a system that
  * could not be read proves nothing). Written to the audit log.
  */
-export async function verifyRetention(ctx: RetentionContext, options: { rule?: string; actor?: string } = {}): Promise<VerifyResult> {
+export async function verifyRetention(
+  ctx: RetentionContext,
+  options: { rule?: string; actor?: string } = {},
+): Promise<VerifyResult> {
   const entries = await planRetention(ctx, options);
   const failures: string[] = [];
   for (const e of entries) {
     if (e.error) failures.push(`${e.binding} (${e.rule}): not verified: ${e.error}`);
-    else if (e.unexplained > 0 && e.byExpiry) failures.push(`${e.binding} (${e.rule}): ${e.unexplained} key${e.unexplained === 1 ? "" : "s"} without an expiry within ${e.period} that no hold explains`);
-    else if (e.unexplained > 0) failures.push(`${e.binding} (${e.rule}): ${e.unexplained} row${e.unexplained === 1 ? "" : "s"} older than ${e.period} that no hold or exception explains (oldest ${e.oldest?.slice(0, 10)}, ${e.oldestDays} days)`);
+    else if (e.unexplained > 0 && e.byExpiry)
+      failures.push(
+        `${e.binding} (${e.rule}): ${e.unexplained} key${e.unexplained === 1 ? "" : "s"} without an expiry within ${e.period} that no hold explains`,
+      );
+    else if (e.unexplained > 0)
+      failures.push(
+        `${e.binding} (${e.rule}): ${e.unexplained} row${e.unexplained === 1 ? "" : "s"} older than ${e.period} that no hold or exception explains (oldest ${e.oldest?.slice(0, 10)}, ${e.oldestDays} days)`,
+      );
   }
   const ok = failures.length === 0;
-  await appendAudit(ctx.store, { actor: options.actor ?? "retention", action: "retention.verified", subject: options.rule ?? "all", data: { ok, failures, checked: entries.map((e) => ({ binding: e.binding, rule: e.rule, due: e.due, unexplained: e.unexplained, oldest: e.oldest })) } }, ctx.clock());
+  await appendAudit(
+    ctx.store,
+    {
+      actor: options.actor ?? "retention",
+      action: "retention.verified",
+      subject: options.rule ?? "all",
+      data: {
+        ok,
+        failures,
+        checked: entries.map((e) => ({
+          binding: e.binding,
+          rule: e.rule,
+          due: e.due,
+          unexplained: e.unexplained,
+          oldest: e.oldest,
+        })),
+      },
+    },
+    ctx.clock(),
+  );
   return { ok, entries, failures };
 }

@@ -43,7 +43,10 @@ export function nextSweeps(ctx: RetentionContext): { binding: string; schedule: 
  * const stop = startRetentionSchedule(ctx, { onReport: (r) => log.info(r), onError: (b, err) => log.error(err) });
  * ```
  */
-export function startRetentionSchedule(ctx: RetentionContext, hooks: { onReport?: (r: SweepReport) => void; onError?: (binding: string, err: unknown) => void } = {}): () => void {
+export function startRetentionSchedule(
+  ctx: RetentionContext,
+  hooks: { onReport?: (r: SweepReport) => void; onError?: (binding: string, err: unknown) => void } = {},
+): () => void {
   const jobs = bindingsOf(ctx.declaration()).map((b) => {
     let running = false;
     return new Cron(b.rule.schedule ?? DEFAULT_SCHEDULE, { timezone: "UTC", protect: true, unref: true }, async () => {
@@ -59,7 +62,8 @@ export function startRetentionSchedule(ctx: RetentionContext, hooks: { onReport?
       }
     });
   });
-  // Pledge's own data (sessions, codes, consent proof, outbox, exports): hourly; deleting what is due twice deletes nothing more.
+  // Pledge's own data (sessions, codes, consent proof, outbox, exports): hourly; deleting what is due twice deletes
+  // nothing more.
   let ownRunning = false;
   jobs.push(
     new Cron(OWN_DATA_SCHEDULE, { timezone: "UTC", protect: true, unref: true }, async () => {

@@ -26,7 +26,12 @@ export async function retentionStats(ctx: RetentionContext, options: { days?: nu
   const days = options.days ?? 30;
   const now = ctx.clock();
   const since = new Date(now.getTime() - days * 86_400_000).toISOString();
-  const runs = await ctx.store.db.selectFrom("retention_runs").select(["binding", "status", "finished_at", "counts"]).where("status", "=", "done").orderBy("id").execute();
+  const runs = await ctx.store.db
+    .selectFrom("retention_runs")
+    .select(["binding", "status", "finished_at", "counts"])
+    .where("status", "=", "done")
+    .orderBy("id")
+    .execute();
   return bindingsOf(ctx.declaration()).map((b) => {
     const mine = runs.filter((r) => r.binding === b.id);
     const last = mine[mine.length - 1];
@@ -34,14 +39,25 @@ export async function retentionStats(ctx: RetentionContext, options: { days?: nu
     const totals = { deleted: 0, masked: 0, blocked: 0, held: 0 };
     const perDay = new Map<string, number>();
     for (const r of mine) {
-      const k = JSON.parse(r.counts) as { deleted: number; masked: number; blocked: number; held: Record<string, number> };
+      const k = JSON.parse(r.counts) as {
+        deleted: number;
+        masked: number;
+        blocked: number;
+        held: Record<string, number>;
+      };
       totals.deleted += k.deleted;
       totals.masked += k.masked;
       totals.blocked += k.blocked;
       totals.held += Object.values(k.held ?? {}).reduce((a, n) => a + n, 0);
-      if (r.finished_at && r.finished_at >= since) perDay.set(r.finished_at.slice(0, 10), (perDay.get(r.finished_at.slice(0, 10)) ?? 0) + k.deleted + k.masked + k.blocked);
+      if (r.finished_at && r.finished_at >= since)
+        perDay.set(
+          r.finished_at.slice(0, 10),
+          (perDay.get(r.finished_at.slice(0, 10)) ?? 0) + k.deleted + k.masked + k.blocked,
+        );
     }
-    const daily = Array.from({ length: days }, (_, i) => new Date(now.getTime() - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10)).map((day) => ({ day, rows: perDay.get(day) ?? 0 }));
+    const daily = Array.from({ length: days }, (_, i) =>
+      new Date(now.getTime() - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+    ).map((day) => ({ day, rows: perDay.get(day) ?? 0 }));
     return {
       binding: b.id,
       rule: b.ruleId,

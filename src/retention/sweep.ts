@@ -19,14 +19,43 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
 import { followedEdges, type ResolvedBinding } from "../declaration/index.js";
-import type { Connector, DuePage, DueRange, DueRow, DueSummary, Mutation, MutationResult, Row, Value } from "../connectors/index.js";
-import { collectSystem, datasetTarget, graphOf, legalExceptionOf, planRetentionAction, prepareErasure, rowKey, rowKeyFields, type ErasurePlan, type PlannedBlock } from "../execution/index.js";
+import type {
+  Connector,
+  DuePage,
+  DueRange,
+  DueRow,
+  DueSummary,
+  Mutation,
+  MutationResult,
+  Row,
+  Value,
+} from "../connectors/index.js";
+import {
+  collectSystem,
+  datasetTarget,
+  graphOf,
+  legalExceptionOf,
+  planRetentionAction,
+  prepareErasure,
+  rowKey,
+  rowKeyFields,
+  type ErasurePlan,
+  type PlannedBlock,
+} from "../execution/index.js";
 import { hashIdentities } from "../requests/index.js";
 import { getSecret } from "../store/index.js";
 import { blockedKeys, recordBlocks } from "./blocks.js";
 import { anyPersonHolds, heldReason, holdsFor, personHeld, setExpiries } from "./holds.js";
 import { sweepOwnData } from "./own-data.js";
-import { bindingsOf, connectorFor, cutoffOf, dueQuery, fingerprint, RetentionError, type RetentionContext } from "./model.js";
+import {
+  bindingsOf,
+  connectorFor,
+  cutoffOf,
+  dueQuery,
+  fingerprint,
+  RetentionError,
+  type RetentionContext,
+} from "./model.js";
 
 export interface SweepProgress {
   binding: string;
@@ -53,7 +82,10 @@ export interface SweepOptions {
   onProgress?: (p: SweepProgress) => void;
   /** How often the lease is renewed while the sweep runs, in ms (30 s by default). */
   leaseRenewMs?: number;
-  /** For tests: called after each batch is applied and before it is recorded (a crash there is what resuming must survive). */
+  /**
+   * For tests: called after each batch is applied and before it is recorded (a crash there is what resuming must
+   * survive).
+   */
   afterApply?: (batch: number) => void | Promise<void>;
 }
 
@@ -76,7 +108,10 @@ export interface SweepReport {
   alreadyBlocked: number;
   batches: number;
   resumed: boolean;
-  /** Key-range batches a killed sweep applied before it could record how many rows they deleted: their rows are gone and not in `deleted`. */
+  /**
+   * Key-range batches a killed sweep applied before it could record how many rows they deleted: their rows are gone and
+   * not in `deleted`.
+   */
   uncountedBatches?: number;
   /** Redis: keys given an expiry. */
   expiriesSet?: number;
@@ -138,7 +173,10 @@ interface Journal {
   cursorAfter: Value[] | null;
   /** A whole-dataset deletion by clock (files, Redis): applied when nothing is due any more. */
   byClock?: boolean;
-  /** A page deleted by its key range and clock (a dataset nothing else references): applied when no row of the range is still due. */
+  /**
+   * A page deleted by its key range and clock (a dataset nothing else references): applied when no row of the range is
+   * still due.
+   */
   range?: { from: Value[]; to: Value[]; after: Value[] | null };
 }
 
@@ -151,20 +189,49 @@ interface Journal {
  * const report = await sweepBinding(ctx, b, { onProgress: (p) => bar(p) });
  * ```
  */
-export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, options: SweepOptions = {}): Promise<SweepReport> {
+export async function sweepBinding(
+  ctx: RetentionContext,
+  b: ResolvedBinding,
+  options: SweepOptions = {},
+): Promise<SweepReport> {
   const started = Date.now();
   const decl = ctx.declaration();
   const owner = randomUUID();
   const leaseName = `retention:${b.id}`;
   const base = { binding: b.id, rule: b.ruleId, action: b.rule.action } as const;
   const now = ctx.clock();
-  const empty = { due: 0, deleted: 0, masked: 0, blocked: 0, held: [], alreadyBlocked: 0, batches: 0, resumed: false, remaining: 0 };
-  if (!(await takeLease(ctx, leaseName, owner, now))) return { ...base, ...empty, cutoff: null, skipped: true, note: "another sweep of this binding is running", ms: Date.now() - started };
+  const empty = {
+    due: 0,
+    deleted: 0,
+    masked: 0,
+    blocked: 0,
+    held: [],
+    alreadyBlocked: 0,
+    batches: 0,
+    resumed: false,
+    remaining: 0,
+  };
+  if (!(await takeLease(ctx, leaseName, owner, now)))
+    return {
+      ...base,
+      ...empty,
+      cutoff: null,
+      skipped: true,
+      note: "another sweep of this binding is running",
+      ms: Date.now() - started,
+    };
   let renewedAt = Date.now();
-  /** Keeps the lease while the sweep runs; a sweep that lost it (stalled past LEASE_MS, taken over) stops rather than run beside the new holder. */
+  /**
+   * Keeps the lease while the sweep runs; a sweep that lost it (stalled past LEASE_MS, taken over) stops rather than
+   * run beside the new holder.
+   */
   const renewLease = async () => {
     if (Date.now() - renewedAt < (options.leaseRenewMs ?? LEASE_RENEW_MS)) return;
-    if (!(await takeLease(ctx, leaseName, owner, ctx.clock()))) throw new RetentionError("BUSY", `${b.id}: the sweep's lease was taken over by another server; this sweep stopped`);
+    if (!(await takeLease(ctx, leaseName, owner, ctx.clock())))
+      throw new RetentionError(
+        "BUSY",
+        `${b.id}: the sweep's lease was taken over by another server; this sweep stopped`,
+      );
     renewedAt = Date.now();
   };
   const connector = connectorFor(ctx, b.system);
@@ -172,7 +239,13 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     const db = ctx.store.db;
     const q = dueQuery(decl, b);
     const ds = decl.systems[b.system].datasets[b.dataset];
-    let run = await db.selectFrom("retention_runs").selectAll().where("binding", "=", b.id).where("status", "in", ["running", "failed"]).orderBy("id", "desc").executeTakeFirst();
+    let run = await db
+      .selectFrom("retention_runs")
+      .selectAll()
+      .where("binding", "=", b.id)
+      .where("status", "in", ["running", "failed"])
+      .orderBy("id", "desc")
+      .executeTakeFirst();
     let cutoff: Date;
     if (run) {
       cutoff = new Date(run.cutoff);
@@ -184,21 +257,52 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       const id = (
         await db
           .insertInto("retention_runs")
-          .values({ binding: b.id, rule: b.ruleId, status: "running", trigger: options.trigger ?? "cli", owner, cutoff: cutoff.toISOString(), started_at: now.toISOString(), heartbeat_at: now.toISOString(), finished_at: null, cursor: null, counts: JSON.stringify(zero), error: null })
+          .values({
+            binding: b.id,
+            rule: b.ruleId,
+            status: "running",
+            trigger: options.trigger ?? "cli",
+            owner,
+            cutoff: cutoff.toISOString(),
+            started_at: now.toISOString(),
+            heartbeat_at: now.toISOString(),
+            finished_at: null,
+            cursor: null,
+            counts: JSON.stringify(zero),
+            error: null,
+          })
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id;
-      run = (await db.selectFrom("retention_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+      run = await db.selectFrom("retention_runs").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     }
     const resumed = run.owner !== owner;
     const runId = run.id;
-    await db.updateTable("retention_runs").set({ owner, status: "running", error: null }).where("id", "=", runId).execute();
+    await db
+      .updateTable("retention_runs")
+      .set({ owner, status: "running", error: null })
+      .where("id", "=", runId)
+      .execute();
     const counts = JSON.parse(run.counts) as Counts;
     let cursor = run.cursor ? (JSON.parse(run.cursor) as Value[]) : undefined;
-    let seq = Number((await db.selectFrom("retention_batches").select((eb) => eb.fn.max("seq").as("m")).where("run_id", "=", runId).executeTakeFirst())?.m ?? 0);
+    let seq = Number(
+      (
+        await db
+          .selectFrom("retention_batches")
+          .select((eb) => eb.fn.max("seq").as("m"))
+          .where("run_id", "=", runId)
+          .executeTakeFirst()
+      )?.m ?? 0,
+    );
 
     // A batch journalled and not recorded: applied or not, by its rows' fingerprints.
-    for (const batch of await db.selectFrom("retention_batches").selectAll().where("run_id", "=", runId).where("status", "=", "applying").orderBy("seq").execute()) {
+    for (const batch of await db
+      .selectFrom("retention_batches")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .where("status", "=", "applying")
+      .orderBy("seq")
+      .execute()) {
       const j = JSON.parse(batch.rows) as Journal;
       const applied = j.byClock
         ? (await connector.dueSummary(q, cutoff, { total: false })).due === 0
@@ -219,12 +323,18 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     const due = summary.due + counts.done;
     const holds = await holdsFor(ctx, b.system, b.dataset, connector);
     const personHolds = await anyPersonHolds(ctx);
-    const anyBlocks = !!(await db.selectFrom("retention_blocks").select("id").where("system", "=", b.system).limit(1).executeTakeFirst());
+    const anyBlocks = !!(await db
+      .selectFrom("retention_blocks")
+      .select("id")
+      .where("system", "=", b.system)
+      .limit(1)
+      .executeTakeFirst());
     const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
     const graph = graphOf(decl);
     const hasChildren = followedEdges(graph, `${b.system}.${b.dataset}`).length > 0;
     const node = `${b.system}.${b.dataset}`;
-    // A dataset no reference in its system touches, with nothing held, kept or blocked: each page is deleted by its key range, the clock checked again in the statement.
+    // A dataset no reference in its system touches, with nothing held, kept or blocked: each page is deleted by its key
+    // range, the clock checked again in the statement.
     const byRange =
       connector.capabilities.keyset &&
       b.rule.action === "delete" &&
@@ -235,7 +345,9 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       !personHolds &&
       !holds.whole.length &&
       !Object.keys(holds.rows).length;
-    const heldRows: Record<string, Set<string>> = Object.fromEntries(Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())]));
+    const heldRows: Record<string, Set<string>> = Object.fromEntries(
+      Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())]),
+    );
     const batchSize = options.batchSize ?? 2000;
     const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
     const t0 = Date.now();
@@ -252,7 +364,8 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     for (; !ttlOnly; ) {
       if (byRange && stepper) {
         if (cursor && sweepDue >= 0 && counts.done >= sweepDue) {
-          // Every row counted due at the start is handled: the count answers by the clock's index where reading on would scan the rest of the table.
+          // Every row counted due at the start is handled: the count answers by the clock's index where reading on
+          // would scan the rest of the table.
           finalSummary = await connector.dueSummary(q, cutoff, { total: false });
           if (!finalSummary.due) break;
           finalSummary = undefined;
@@ -260,29 +373,66 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
           sweepDue = -1;
           continue;
         }
-        // A round of up to `parallel` ranges, each journalled, applied at once on their own connections, then recorded in key order.
-        const round: { range: NonNullable<Journal["range"]>; stepped: boolean; journal: Journal; batchId: number; seq: number }[] = [];
+        // A round of up to `parallel` ranges, each journalled, applied at once on their own connections, then recorded
+        // in key order.
+        const round: {
+          range: NonNullable<Journal["range"]>;
+          stepped: boolean;
+          journal: Journal;
+          batchId: number;
+          seq: number;
+        }[] = [];
         let from = cursor;
         while (round.length < parallel) {
           let range: NonNullable<Journal["range"]> | undefined;
           const stepped = from && counts.done + round.length * batchSize < sweepDue ? stepper.next(from[0]) : undefined;
           if (stepped) range = { from: [stepped.from], to: [stepped.to], after: from ?? null };
-          else if (round.length && (sweepDue < 0 || counts.done + round.length * batchSize >= sweepDue)) break; // what was counted due is planned: the round is complete
+          else if (round.length && (sweepDue < 0 || counts.done + round.length * batchSize >= sweepDue))
+            break; // what was counted due is planned: the round is complete
           else {
             const pageQuery = { ...q, before: cutoff, after: from, limit: batchSize, keysOnly: true };
-            const bounds = connector.dueRange && q.dataset.primaryKey.length === 1 ? await connector.dueRange(pageQuery) : await keyRangeOf(connector, pageQuery);
+            const bounds =
+              connector.dueRange && q.dataset.primaryKey.length === 1
+                ? await connector.dueRange(pageQuery)
+                : await keyRangeOf(connector, pageQuery);
             if (!bounds) break;
             stepper.learn(bounds);
             range = { from: [...bounds.from], to: [...bounds.to], after: from ?? null };
           }
-          const journal: Journal = { rows: [], blocks: [], counts: { deleted: 0, masked: 0, blocked: 0 }, cursorAfter: range.to, range };
+          const journal: Journal = {
+            rows: [],
+            blocks: [],
+            counts: { deleted: 0, masked: 0, blocked: 0 },
+            cursorAfter: range.to,
+            range,
+          };
           seq++;
-          const batchId = (await db.insertInto("retention_batches").values({ run_id: runId, seq, status: "applying", rows: JSON.stringify(journal), counts: null, started_at: ctx.clock().toISOString(), applied_at: null }).returning("id").executeTakeFirstOrThrow()).id;
+          const batchId = (
+            await db
+              .insertInto("retention_batches")
+              .values({
+                run_id: runId,
+                seq,
+                status: "applying",
+                rows: JSON.stringify(journal),
+                counts: null,
+                started_at: ctx.clock().toISOString(),
+                applied_at: null,
+              })
+              .returning("id")
+              .executeTakeFirstOrThrow()
+          ).id;
           round.push({ range, stepped: !!stepped, journal, batchId, seq });
           from = range.to;
         }
         if (!round.length) break;
-        const applied = await Promise.allSettled(round.map((x) => connector.apply([{ kind: "delete", dataset: q.dataset, where: { due: q, before: cutoff.toISOString(), range: x.range } }])));
+        const applied = await Promise.allSettled(
+          round.map((x) =>
+            connector.apply([
+              { kind: "delete", dataset: q.dataset, where: { due: q, before: cutoff.toISOString(), range: x.range } },
+            ]),
+          ),
+        );
         const failed = applied.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (failed) throw failed.reason;
         for (const [i, x] of round.entries()) {
@@ -296,13 +446,21 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
           cursor = x.range.to;
         }
         await renewLease();
-        options.onProgress?.({ binding: b.id, done: counts.done, due, batches: counts.batches, rowsPerSecond: Math.round(handled / Math.max((Date.now() - t0) / 1000, 0.001)) });
+        options.onProgress?.({
+          binding: b.id,
+          done: counts.done,
+          due,
+          batches: counts.batches,
+          rowsPerSecond: Math.round(handled / Math.max((Date.now() - t0) / 1000, 0.001)),
+        });
         continue;
       }
       const page: DueRow[] = await connector.due({ ...q, before: cutoff, after: cursor, limit: batchSize });
       if (!page.length) break;
       const last = page[page.length - 1].row;
-      const cursorAfter = connector.capabilities.keyset ? (q.dataset.primaryKey.map((f) => last[f] ?? null) as Value[]) : null;
+      const cursorAfter = connector.capabilities.keyset
+        ? (q.dataset.primaryKey.map((f) => last[f] ?? null) as Value[])
+        : null;
       const seeds: Row[] = [];
       for (const { row, clock } of page) {
         const reason = heldReason(holds, b.dataset, ds, row, clock);
@@ -311,20 +469,32 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       }
       let live = seeds;
       if (anyBlocks && live.length) {
-        const blocked = await blockedKeys(ctx, b.system, b.dataset, live.map((r) => rowKey(ds, r)));
+        const blocked = await blockedKeys(
+          ctx,
+          b.system,
+          b.dataset,
+          live.map((r) => rowKey(ds, r)),
+        );
         counts.alreadyBlocked += blocked.size;
         live = live.filter((r) => !blocked.has(rowKey(ds, r)));
       }
       if (personHolds && live.length) {
         const heldPeople: Row[] = [];
         for (const r of live) if (await personHeld(ctx, ds, r)) heldPeople.push(r);
-        if (heldPeople.length) counts.held["legal hold on the person"] = (counts.held["legal hold on the person"] ?? 0) + heldPeople.length;
+        if (heldPeople.length)
+          counts.held["legal hold on the person"] = (counts.held["legal hold on the person"] ?? 0) + heldPeople.length;
         live = live.filter((r) => !heldPeople.includes(r));
       }
       const journal: Journal = { rows: [], blocks: [], counts: { deleted: 0, masked: 0, blocked: 0 }, cursorAfter };
       const mutations: Mutation[] = [];
-      // Files and Redis, nothing held or kept: one pass deletes by the clock itself (a log rewritten once, not line by line).
-      const simple = !connector.capabilities.keyset && b.rule.action === "delete" && live.length === page.length && !hasChildren && !legalExceptionOf(decl, ds);
+      // Files and Redis, nothing held or kept: one pass deletes by the clock itself (a log rewritten once, not line by
+      // line).
+      const simple =
+        !connector.capabilities.keyset &&
+        b.rule.action === "delete" &&
+        live.length === page.length &&
+        !hasChildren &&
+        !legalExceptionOf(decl, ds);
       if (simple) {
         mutations.push({ kind: "delete", dataset: q.dataset, where: { due: q, before: cutoff.toISOString() } });
         journal.byClock = true;
@@ -332,16 +502,31 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       } else if (live.length) {
         const groups = hasChildren ? live.map((r) => [r]) : [live];
         for (const group of groups) {
-          const collection = await collectSystem(decl, b.system, connector, {}, { dataset: b.dataset, rows: group, ownByReference: true });
+          const collection = await collectSystem(
+            decl,
+            b.system,
+            connector,
+            {},
+            { dataset: b.dataset, rows: group, ownByReference: true },
+          );
           const ectx = { key, now, held: heldRows };
-          const plan: ErasurePlan = b.rule.action === "delete" ? await prepareErasure(decl, collection, connector, ectx) : planRetentionAction(decl, collection, b.ruleId, b.rule.action, ectx);
+          const plan: ErasurePlan =
+            b.rule.action === "delete"
+              ? await prepareErasure(decl, collection, connector, ectx)
+              : planRetentionAction(decl, collection, b.ruleId, b.rule.action, ectx);
           mutations.push(...plan.mutations);
-          const hashes = plan.blocks.length ? await hashIdentities({ store: ctx.store, env: ctx.env, declaration: ctx.declaration }, collection.discovered) : [];
+          const hashes = plan.blocks.length
+            ? await hashIdentities(
+                { store: ctx.store, env: ctx.env, declaration: ctx.declaration },
+                collection.discovered,
+              )
+            : [];
           journal.blocks.push(...plan.blocks.map((x) => ({ ...x, identityHashes: hashes })));
           for (const r of plan.report) {
             journal.counts.deleted += r.deleted;
             journal.counts.masked += r.masked;
-            for (const k of r.kept) if (k.kind === "legal_hold") counts.held["legal hold"] = (counts.held["legal hold"] ?? 0) + k.rows;
+            for (const k of r.kept)
+              if (k.kind === "legal_hold") counts.held["legal hold"] = (counts.held["legal hold"] ?? 0) + k.rows;
           }
           journal.counts.blocked += plan.blocks.length;
           for (const [did, rows] of Object.entries(collection.datasets)) {
@@ -349,7 +534,12 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
             for (const r of rows) {
               if (!r.own) continue;
               const fields = rowKeyFields(d, r.row);
-              journal.rows.push({ dataset: did, fields, values: fields.map((f) => (r.row[f] ?? null) as Value), fp: fingerprint(r.row) });
+              journal.rows.push({
+                dataset: did,
+                fields,
+                values: fields.map((f) => (r.row[f] ?? null) as Value),
+                fp: fingerprint(r.row),
+              });
             }
           }
         }
@@ -358,7 +548,15 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       const batchId = (
         await db
           .insertInto("retention_batches")
-          .values({ run_id: runId, seq, status: "applying", rows: JSON.stringify(journal), counts: null, started_at: ctx.clock().toISOString(), applied_at: null })
+          .values({
+            run_id: runId,
+            seq,
+            status: "applying",
+            rows: JSON.stringify(journal),
+            counts: null,
+            started_at: ctx.clock().toISOString(),
+            applied_at: null,
+          })
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id;
@@ -368,10 +566,20 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
       counts.done += page.length;
       handled += page.length;
       if (cursorAfter) cursor = cursorAfter;
-      await db.updateTable("retention_runs").set({ counts: JSON.stringify(counts), heartbeat_at: ctx.clock().toISOString() }).where("id", "=", runId).execute();
+      await db
+        .updateTable("retention_runs")
+        .set({ counts: JSON.stringify(counts), heartbeat_at: ctx.clock().toISOString() })
+        .where("id", "=", runId)
+        .execute();
       await renewLease();
       const secs = Math.max((Date.now() - t0) / 1000, 0.001);
-      options.onProgress?.({ binding: b.id, done: counts.done, due, batches: counts.batches, rowsPerSecond: Math.round(handled / secs) });
+      options.onProgress?.({
+        binding: b.id,
+        done: counts.done,
+        due,
+        batches: counts.batches,
+        rowsPerSecond: Math.round(handled / secs),
+      });
       if (!connector.capabilities.keyset) break;
     }
 
@@ -380,13 +588,63 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
     const remaining = post?.due ?? 0;
     Object.assign(counts, { remaining, oldest: post?.oldest ?? null });
     const finished = ctx.clock().toISOString();
-    await db.updateTable("retention_runs").set({ status: "done", finished_at: finished, counts: JSON.stringify(counts), heartbeat_at: finished }).where("id", "=", runId).execute();
+    await db
+      .updateTable("retention_runs")
+      .set({ status: "done", finished_at: finished, counts: JSON.stringify(counts), heartbeat_at: finished })
+      .where("id", "=", runId)
+      .execute();
     const held = Object.entries(counts.held).map(([reason, rows]) => ({ reason, rows }));
-    const report: SweepReport = { ...base, cutoff: cutoff.toISOString(), due, deleted: counts.deleted, masked: counts.masked, blocked: counts.blocked, held, alreadyBlocked: counts.alreadyBlocked, batches: counts.batches, resumed, ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}), ...(expiries ? { expiriesSet: expiries.set, ...(expiries.held ? { expiriesHeld: expiries.held } : {}) } : {}), remaining, runId, ms: Date.now() - started };
-    await appendAudit(ctx.store, { actor: options.actor ?? "retention", action: "retention.swept", subject: b.id, data: { rule: b.ruleId, action: b.rule.action, cutoff: report.cutoff, due, deleted: report.deleted, masked: report.masked, blocked: report.blocked, held, alreadyBlocked: report.alreadyBlocked, batches: report.batches, resumed, ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}), remaining, run: runId } }, ctx.clock());
+    const report: SweepReport = {
+      ...base,
+      cutoff: cutoff.toISOString(),
+      due,
+      deleted: counts.deleted,
+      masked: counts.masked,
+      blocked: counts.blocked,
+      held,
+      alreadyBlocked: counts.alreadyBlocked,
+      batches: counts.batches,
+      resumed,
+      ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}),
+      ...(expiries ? { expiriesSet: expiries.set, ...(expiries.held ? { expiriesHeld: expiries.held } : {}) } : {}),
+      remaining,
+      runId,
+      ms: Date.now() - started,
+    };
+    await appendAudit(
+      ctx.store,
+      {
+        actor: options.actor ?? "retention",
+        action: "retention.swept",
+        subject: b.id,
+        data: {
+          rule: b.ruleId,
+          action: b.rule.action,
+          cutoff: report.cutoff,
+          due,
+          deleted: report.deleted,
+          masked: report.masked,
+          blocked: report.blocked,
+          held,
+          alreadyBlocked: report.alreadyBlocked,
+          batches: report.batches,
+          resumed,
+          ...(counts.uncounted ? { uncountedBatches: counts.uncounted } : {}),
+          remaining,
+          run: runId,
+        },
+      },
+      ctx.clock(),
+    );
     return report;
   } catch (err) {
-    await ctx.store.db.updateTable("retention_runs").set({ status: "failed", error: (err as Error).message.slice(0, 500) }).where("binding", "=", b.id).where("status", "=", "running").where("owner", "=", owner).execute();
+    await ctx.store.db
+      .updateTable("retention_runs")
+      .set({ status: "failed", error: (err as Error).message.slice(0, 500) })
+      .where("binding", "=", b.id)
+      .where("status", "=", "running")
+      .where("owner", "=", owner)
+      .execute();
     throw err;
   } finally {
     await connector.close().catch(() => {});
@@ -394,18 +652,36 @@ export async function sweepBinding(ctx: RetentionContext, b: ResolvedBinding, op
   }
 }
 
-/** Marks a journalled batch applied: its blocks recorded, the run's counts and cursor moved, in one store transaction. */
-async function commitBatch(ctx: RetentionContext, b: ResolvedBinding, runId: number, batchId: number, j: Journal, counts: Counts, now: Date): Promise<void> {
+/**
+ * Marks a journalled batch applied: its blocks recorded, the run's counts and cursor moved, in one store transaction.
+ */
+async function commitBatch(
+  ctx: RetentionContext,
+  b: ResolvedBinding,
+  runId: number,
+  batchId: number,
+  j: Journal,
+  counts: Counts,
+  now: Date,
+): Promise<void> {
   counts.deleted += j.counts.deleted;
   counts.masked += j.counts.masked;
   counts.blocked += j.counts.blocked;
   counts.batches++;
   await ctx.store.db.transaction().execute(async (trx) => {
     if (j.blocks.length) await recordBlocks(trx, b.system, j.blocks, { rule: b.ruleId, source: "sweep", now });
-    await trx.updateTable("retention_batches").set({ status: "applied", applied_at: now.toISOString(), counts: JSON.stringify(j.counts) }).where("id", "=", batchId).execute();
+    await trx
+      .updateTable("retention_batches")
+      .set({ status: "applied", applied_at: now.toISOString(), counts: JSON.stringify(j.counts) })
+      .where("id", "=", batchId)
+      .execute();
     await trx
       .updateTable("retention_runs")
-      .set({ cursor: j.cursorAfter ? JSON.stringify(j.cursorAfter) : sql<string | null>`cursor`, counts: JSON.stringify(counts), heartbeat_at: now.toISOString() })
+      .set({
+        cursor: j.cursorAfter ? JSON.stringify(j.cursorAfter) : sql<string | null>`cursor`,
+        counts: JSON.stringify(counts),
+        heartbeat_at: now.toISOString(),
+      })
       .where("id", "=", runId)
       .execute();
   });
@@ -471,8 +747,19 @@ async function keyRangeOf(connector: Connector, page: DuePage): Promise<DueRange
 }
 
 /** Whether a row of a journalled key range is still due: then its deletion never reached the database. */
-async function rangeStillDue(connector: Connector, q: ReturnType<typeof dueQuery>, cutoff: Date, range: NonNullable<Journal["range"]>): Promise<boolean> {
-  const [first] = await connector.due({ ...q, before: cutoff, after: range.after ?? undefined, limit: 1, keysOnly: true });
+async function rangeStillDue(
+  connector: Connector,
+  q: ReturnType<typeof dueQuery>,
+  cutoff: Date,
+  range: NonNullable<Journal["range"]>,
+): Promise<boolean> {
+  const [first] = await connector.due({
+    ...q,
+    before: cutoff,
+    after: range.after ?? undefined,
+    limit: 1,
+    keysOnly: true,
+  });
   if (!first) return false;
   const key = q.dataset.primaryKey.map((f) => first.row[f] ?? null) as Value[];
   return rowMatchesRange(key, range.to);
@@ -484,13 +771,22 @@ function rowMatchesRange(key: Value[], to: Value[]): boolean {
     const a = key[i];
     const b = to[i];
     if (a === b || String(a) === String(b)) continue;
-    return typeof a === "number" && typeof b === "number" ? a < b : /^-?\d+$/.test(String(a)) && /^-?\d+$/.test(String(b)) ? BigInt(String(a)) < BigInt(String(b)) : String(a) < String(b);
+    return typeof a === "number" && typeof b === "number"
+      ? a < b
+      : /^-?\d+$/.test(String(a)) && /^-?\d+$/.test(String(b))
+        ? BigInt(String(a)) < BigInt(String(b))
+        : String(a) < String(b);
   }
   return true;
 }
 
 /** Whether any journalled row no longer holds what it held before the batch: then the batch was applied. */
-async function anyChanged(connector: Connector, decl: ReturnType<RetentionContext["declaration"]>, system: string, rows: JournalRow[]): Promise<boolean> {
+async function anyChanged(
+  connector: Connector,
+  decl: ReturnType<RetentionContext["declaration"]>,
+  system: string,
+  rows: JournalRow[],
+): Promise<boolean> {
   for (const r of rows) {
     const ds = decl.systems[system].datasets[r.dataset];
     const found = await connector.find(datasetTarget(r.dataset, ds), { fields: r.fields, keys: [r.values] });
@@ -503,7 +799,14 @@ async function anyChanged(connector: Connector, decl: ReturnType<RetentionContex
  * Sweeps every binding (or one rule's), one after another; a binding whose
  * system cannot be reached is reported and the rest still run.
  */
-export async function sweepRetention(ctx: RetentionContext, options: SweepOptions & { rule?: string } = {}): Promise<{ reports: SweepReport[]; failures: { binding: string; error: string }[]; ownData: { binding: string; deleted: number }[] }> {
+export async function sweepRetention(
+  ctx: RetentionContext,
+  options: SweepOptions & { rule?: string } = {},
+): Promise<{
+  reports: SweepReport[];
+  failures: { binding: string; error: string }[];
+  ownData: { binding: string; deleted: number }[];
+}> {
   const reports: SweepReport[] = [];
   const failures: { binding: string; error: string }[] = [];
   const ownData = options.rule ? [] : await sweepOwnData(ctx, ctx.clock());

@@ -2,7 +2,18 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { TOKEN_CACHE_MS, TOKENS_CHANNEL, deleteSession, hasRole, listApiTokens, revokeApiToken, sessionPrincipal, signIn, tokenPrincipal, type Principal } from "../auth/index.js";
+import {
+  TOKEN_CACHE_MS,
+  TOKENS_CHANNEL,
+  deleteSession,
+  hasRole,
+  listApiTokens,
+  revokeApiToken,
+  sessionPrincipal,
+  signIn,
+  tokenPrincipal,
+  type Principal,
+} from "../auth/index.js";
 import {
   addNote,
   approveRequest,
@@ -27,9 +38,38 @@ import {
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { consentRates, recentSubscriptions } from "../consent/index.js";
-import { consentConsoleHtml, discoveryPageHtml, loginPageHtml, requestDetailHtml, requestListHtml, retentionPageHtml } from "../web/index.js";
-import { DEFAULT_SCAN_SCHEDULE, DiscoveryError, dismissFinding, listFindings, recordScan, scanHistory, type DiscoveryContext } from "../discovery/index.js";
-import { bindingsOf, HoldIncompleteError, HoldInput, liftHold, listHolds, obsolescenceOf, placeHold, planRetention, retentionStats, RetentionError, sweepBinding, type RetentionContext, type SweepReport } from "../retention/index.js";
+import {
+  consentConsoleHtml,
+  discoveryPageHtml,
+  loginPageHtml,
+  requestDetailHtml,
+  requestListHtml,
+  retentionPageHtml,
+} from "../web/index.js";
+import {
+  DEFAULT_SCAN_SCHEDULE,
+  DiscoveryError,
+  dismissFinding,
+  listFindings,
+  recordScan,
+  scanHistory,
+  type DiscoveryContext,
+} from "../discovery/index.js";
+import {
+  bindingsOf,
+  HoldIncompleteError,
+  HoldInput,
+  liftHold,
+  listHolds,
+  obsolescenceOf,
+  placeHold,
+  planRetention,
+  retentionStats,
+  RetentionError,
+  sweepBinding,
+  type RetentionContext,
+  type SweepReport,
+} from "../retention/index.js";
 import { appendAudit } from "../audit/index.js";
 import { governanceOverview } from "../governance/index.js";
 import { HttpError } from "./errors.js";
@@ -72,7 +112,8 @@ export function staffAuthenticator(store: Store, tokenCacheMs = TOKEN_CACHE_MS) 
  */
 export function crossSite(c: Context, publicUrl: string): boolean {
   const site = c.req.header("sec-fetch-site");
-  // A browser that says where a request comes from is believed: under `Referrer-Policy: no-referrer` it sends `Origin: null` even for its own forms.
+  // A browser that says where a request comes from is believed: under `Referrer-Policy: no-referrer` it sends `Origin:
+  // null` even for its own forms.
   if (site) return site !== "same-origin" && site !== "none";
   const origin = c.req.header("origin");
   if (origin === undefined) return false;
@@ -80,10 +121,17 @@ export function crossSite(c: Context, publicUrl: string): boolean {
   return !own.includes(origin);
 }
 
-const isApi = (c: Context) => (c.req.header("content-type") ?? "").includes("application/json") || c.req.header("authorization")?.startsWith("Bearer ") === true;
-const done = (c: Context, id: string, extra: Record<string, unknown> = {}) => (isApi(c) ? c.json({ ok: true, ...extra }) : c.redirect(`/admin/requests/${id}`, 303));
+const isApi = (c: Context) =>
+  (c.req.header("content-type") ?? "").includes("application/json") ||
+  c.req.header("authorization")?.startsWith("Bearer ") === true;
+const done = (c: Context, id: string, extra: Record<string, unknown> = {}) =>
+  isApi(c) ? c.json({ ok: true, ...extra }) : c.redirect(`/admin/requests/${id}`, 303);
 
-export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options: { secureCookies: boolean; trustProxy: boolean }): void {
+export function registerAdmin(
+  routes: RouteTable,
+  ctx: RequestsContext,
+  options: { secureCookies: boolean; trustProxy: boolean },
+): void {
   const decl = () => ctx.declaration();
   const Id = z.object({ id: z.string().regex(/^req_[A-Za-z0-9_-]{8,40}$/, "not a request id") });
   const IdTask = Id.extend({ taskId: z.coerce.number().int().positive() });
@@ -91,25 +139,67 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   const Note = z.object({ note: z.string().trim().min(1, "write a note").max(4000) });
 
   routes.add(
-    { method: "get", path: "/admin/login", summary: "Sign-in form", tags: ["admin"], access: "public", responses: { 200: { description: "HTML" } } },
+    {
+      method: "get",
+      path: "/admin/login",
+      summary: "Sign-in form",
+      tags: ["admin"],
+      access: "public",
+      responses: { 200: { description: "HTML" } },
+    },
     async (c) => c.html(await loginPageHtml({ organization: decl().organization.name })),
   );
   routes.add(
-    { method: "post", path: "/admin/login", summary: "Sign in; sets the session cookie", tags: ["admin"], access: "public", body: z.object({ email: z.string().max(320), password: z.string().max(1000) }), responses: { 303: { description: "Signed in" }, 401: { description: "Wrong email or password" }, 403: { description: "Posted from another site" }, 429: { description: "Too many tries" } } },
+    {
+      method: "post",
+      path: "/admin/login",
+      summary: "Sign in; sets the session cookie",
+      tags: ["admin"],
+      access: "public",
+      body: z.object({ email: z.string().max(320), password: z.string().max(1000) }),
+      responses: {
+        303: { description: "Signed in" },
+        401: { description: "Wrong email or password" },
+        403: { description: "Posted from another site" },
+        429: { description: "Too many tries" },
+      },
+    },
     async (c, { body }) => {
       // Login CSRF: another site must not sign a visitor's browser into an account of its choosing.
-      if (crossSite(c, ctx.publicUrl)) throw new HttpError(403, "cross_site", "sign in from this site's own sign-in page");
-      const res = await signIn(ctx.store, { email: body.email, password: body.password, ip: clientIp(c, options.trustProxy) }, ctx.clock());
+      if (crossSite(c, ctx.publicUrl))
+        throw new HttpError(403, "cross_site", "sign in from this site's own sign-in page");
+      const res = await signIn(
+        ctx.store,
+        { email: body.email, password: body.password, ip: clientIp(c, options.trustProxy) },
+        ctx.clock(),
+      );
       if (!res.ok) {
         const error = res.reason === "rate_limited" ? "Too many tries. Wait 15 minutes." : "Wrong email or password.";
-        return c.html(await loginPageHtml({ organization: decl().organization.name, error, email: body.email }), res.reason === "rate_limited" ? 429 : 401);
+        return c.html(
+          await loginPageHtml({ organization: decl().organization.name, error, email: body.email }),
+          res.reason === "rate_limited" ? 429 : 401,
+        );
       }
-      setCookie(c, SESSION_COOKIE, res.token, { httpOnly: true, sameSite: "Lax", secure: options.secureCookies, path: "/", maxAge: 12 * 3600 });
+      setCookie(c, SESSION_COOKIE, res.token, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: options.secureCookies,
+        path: "/",
+        maxAge: 12 * 3600,
+      });
       return c.redirect("/admin", 303);
     },
   );
   routes.add(
-    { method: "post", path: "/admin/logout", summary: "Sign out", tags: ["admin"], access: "admin", body: z.object({}), responses: { 303: { description: "Signed out" } } },
+    {
+      method: "post",
+      path: "/admin/logout",
+      summary: "Sign out",
+      tags: ["admin"],
+      access: "admin",
+      body: z.object({}),
+      responses: { 303: { description: "Signed out" } },
+    },
     async (c) => {
       const cookie = getCookie(c, SESSION_COOKIE);
       if (cookie) await deleteSession(ctx.store, cookie);
@@ -119,7 +209,15 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   );
 
   routes.add(
-    { method: "get", path: "/admin", summary: "Requests, open ones by deadline, a page at a time", tags: ["admin"], access: "admin", query: Page, responses: { 200: { description: "HTML" } } },
+    {
+      method: "get",
+      path: "/admin",
+      summary: "Requests, open ones by deadline, a page at a time",
+      tags: ["admin"],
+      access: "admin",
+      query: Page,
+      responses: { 200: { description: "HTML" } },
+    },
     async (c, { query, principal }) =>
       c.html(
         await requestListHtml({
@@ -136,7 +234,15 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
       ),
   );
   routes.add(
-    { method: "get", path: "/admin/requests/:id", summary: "A request: identity, systems, timeline, actions", tags: ["admin"], access: "admin", params: Id, responses: { 200: { description: "HTML" }, 404: { description: "No such request" } } },
+    {
+      method: "get",
+      path: "/admin/requests/:id",
+      summary: "A request: identity, systems, timeline, actions",
+      tags: ["admin"],
+      access: "admin",
+      params: Id,
+      responses: { 200: { description: "HTML" }, 404: { description: "No such request" } },
+    },
     async (c, { params, principal }) =>
       c.html(
         await requestDetailHtml({
@@ -144,7 +250,11 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
           request: await getRequest(ctx, params.id),
           tasks: await requestTasks(ctx, params.id),
           events: await requestTimeline(ctx, params.id),
-          documents: (await listDocuments(ctx, params.id)).map((d) => ({ id: Number(d.id), filename: d.filename, kind: d.kind })),
+          documents: (await listDocuments(ctx, params.id)).map((d) => ({
+            id: Number(d.id),
+            filename: d.filename,
+            kind: d.kind,
+          })),
           now: ctx.clock(),
           csrf: principal.csrf,
           user: principal.user.name,
@@ -154,36 +264,101 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
       ),
   );
   routes.add(
-    { method: "get", path: "/admin/requests/:id/documents/:docId", summary: "An uploaded document (an agent's signed authorization)", tags: ["admin"], access: "admin", role: "approver", params: Id.extend({ docId: z.coerce.number().int().positive() }), responses: { 200: { description: "The file" } } },
+    {
+      method: "get",
+      path: "/admin/requests/:id/documents/:docId",
+      summary: "An uploaded document (an agent's signed authorization)",
+      tags: ["admin"],
+      access: "admin",
+      role: "approver",
+      params: Id.extend({ docId: z.coerce.number().int().positive() }),
+      responses: { 200: { description: "The file" } },
+    },
     async (c, { params }) => {
       const d = await getDocument(ctx, params.id, params.docId);
       if (!d) throw new HttpError(404, "not_found", "no such document");
-      return c.body(d.data as Uint8Array<ArrayBuffer>, 200, { "content-type": d.content_type, "content-disposition": `attachment; filename="${d.filename}"`, "x-content-type-options": "nosniff" });
+      return c.body(d.data as Uint8Array<ArrayBuffer>, 200, {
+        "content-type": d.content_type,
+        "content-disposition": `attachment; filename="${d.filename}"`,
+        "x-content-type-options": "nosniff",
+      });
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/approve", summary: "Approve a request held for approval", tags: ["admin"], access: "admin", role: "approver", params: Id, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back to the request" }, 409: { description: "Not waiting for approval" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/approve",
+      summary: "Approve a request held for approval",
+      tags: ["admin"],
+      access: "admin",
+      role: "approver",
+      params: Id,
+      body: z.object({}),
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back to the request" },
+        409: { description: "Not waiting for approval" },
+      },
+    },
     async (c, { params, principal }) => {
       await approveRequest(ctx, params.id, principal);
       return done(c, params.id);
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/verify", summary: "Verify the person by hand (no code could reach an address of theirs), saying how", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not waiting for verification" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/verify",
+      summary: "Verify the person by hand (no code could reach an address of theirs), saying how",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: Id,
+      body: Note,
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        409: { description: "Not waiting for verification" },
+      },
+    },
     async (c, { params, body, principal }) => {
       await verifyByStaff(ctx, params.id, body.note, principal);
       return done(c, params.id);
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/tasks/:taskId/confirm", summary: "Confirm that the rows a collection stopped on (several rows of people matched) are one person's", tags: ["admin"], access: "admin", role: "officer", params: IdTask, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not waiting for review" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/tasks/:taskId/confirm",
+      summary: "Confirm that the rows a collection stopped on (several rows of people matched) are one person's",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: IdTask,
+      body: z.object({}),
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        409: { description: "Not waiting for review" },
+      },
+    },
     async (c, { params, principal }) => {
       await confirmReview(ctx, params.id, params.taskId, principal);
       return done(c, params.id);
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/deny", summary: "Deny a request, with a reason", tags: ["admin"], access: "admin", role: "approver", params: Id, body: Reason, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/deny",
+      summary: "Deny a request, with a reason",
+      tags: ["admin"],
+      access: "admin",
+      role: "approver",
+      params: Id,
+      body: Reason,
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+    },
     async (c, { params, body, principal }) => {
       await denyRequest(ctx, params.id, body.reason, principal);
       return done(c, params.id);
@@ -198,10 +373,25 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
       access: "admin",
       role: "officer",
       params: Id,
-      body: Reason.extend({ days: z.union([z.coerce.number().int().min(1).max(90), z.literal("").transform(() => undefined)]).optional() }),
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not allowed" } },
+      body: Reason.extend({
+        days: z.union([z.coerce.number().int().min(1).max(90), z.literal("").transform(() => undefined)]).optional(),
+      }),
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        409: { description: "Not allowed" },
+      },
     },
-    async (c, { params, body, principal }) => done(c, params.id, { extendedDueAt: await extendDeadline(ctx, params.id, body.reason, principal, body.days ? { amount: body.days, unit: "days" } : undefined) }),
+    async (c, { params, body, principal }) =>
+      done(c, params.id, {
+        extendedDueAt: await extendDeadline(
+          ctx,
+          params.id,
+          body.reason,
+          principal,
+          body.days ? { amount: body.days, unit: "days" } : undefined,
+        ),
+      }),
   );
   routes.add(
     {
@@ -212,8 +402,15 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
       access: "admin",
       role: "approver",
       params: Id,
-      body: z.object({ outcome: z.enum(["upheld", "reversed"]), answer: z.string().trim().min(3, "give the answer").max(2000) }),
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 409: { description: "Not appealed" } },
+      body: z.object({
+        outcome: z.enum(["upheld", "reversed"]),
+        answer: z.string().trim().min(3, "give the answer").max(2000),
+      }),
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        409: { description: "Not appealed" },
+      },
     },
     async (c, { params, body, principal }) => {
       await answerAppeal(ctx, params.id, body.outcome, body.answer, principal);
@@ -221,21 +418,51 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/notes", summary: "Add a note to the timeline", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/notes",
+      summary: "Add a note to the timeline",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: Id,
+      body: Note,
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+    },
     async (c, { params, body, principal }) => {
       await addNote(ctx, params.id, body.note, principal);
       return done(c, params.id);
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/tasks/:taskId/retry", summary: "Retry a failed system now", tags: ["admin"], access: "admin", role: "officer", params: IdTask, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/tasks/:taskId/retry",
+      summary: "Retry a failed system now",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: IdTask,
+      body: z.object({}),
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+    },
     async (c, { params, principal }) => {
       await retryTask(ctx, params.id, params.taskId, principal);
       return done(c, params.id);
     },
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/tasks/:taskId/done", summary: "Mark a manual task done", tags: ["admin"], access: "admin", role: "officer", params: IdTask, body: Note, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/tasks/:taskId/done",
+      summary: "Mark a manual task done",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: IdTask,
+      body: Note,
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+    },
     async (c, { params, body, principal }) => {
       await completeManualTask(ctx, params.id, params.taskId, body.note, principal);
       return done(c, params.id);
@@ -243,11 +470,32 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   );
 
   routes.add(
-    { method: "post", path: "/admin/requests/:id/hold", summary: "Place a legal hold on the person: their data is preserved until lifted", tags: ["admin"], access: "admin", role: "officer", params: Id, body: Reason, responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
-    async (c, { params, body, principal }) => done(c, params.id, { identities: await placeLegalHold(ctx, params.id, body.reason, principal) }),
+    {
+      method: "post",
+      path: "/admin/requests/:id/hold",
+      summary: "Place a legal hold on the person: their data is preserved until lifted",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: Id,
+      body: Reason,
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+    },
+    async (c, { params, body, principal }) =>
+      done(c, params.id, { identities: await placeLegalHold(ctx, params.id, body.reason, principal) }),
   );
   routes.add(
-    { method: "post", path: "/admin/requests/:id/hold/lift", summary: "Lift the legal holds on the person", tags: ["admin"], access: "admin", role: "officer", params: Id, body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } } },
+    {
+      method: "post",
+      path: "/admin/requests/:id/hold/lift",
+      summary: "Lift the legal holds on the person",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: Id,
+      body: z.object({}),
+      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+    },
     async (c, { params, principal }) => {
       await liftLegalHold(ctx, params.id, principal);
       return done(c, params.id);
@@ -255,7 +503,14 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   );
 
   routes.add(
-    { method: "get", path: "/admin/consent", summary: "Consent rates per category over time, and subscriptions with their proof", tags: ["admin"], access: "admin", responses: { 200: { description: "HTML" } } },
+    {
+      method: "get",
+      path: "/admin/consent",
+      summary: "Consent rates per category over time, and subscriptions with their proof",
+      tags: ["admin"],
+      access: "admin",
+      responses: { 200: { description: "HTML" } },
+    },
     async (c, { principal }) =>
       c.html(
         await consentConsoleHtml({
@@ -268,33 +523,105 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
   );
 
   // --- discovery ---------------------------------------------------------
-  const dctx = (): DiscoveryContext => ({ store: ctx.store, declaration: decl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock, mailer: ctx.mailer });
+  const dctx = (): DiscoveryContext => ({
+    store: ctx.store,
+    declaration: decl,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    clock: ctx.clock,
+    mailer: ctx.mailer,
+  });
   const discoveryPage = async (c: Context, principal: Principal, extra: { notice?: string; error?: string } = {}) =>
     c.html(
-      await discoveryPageHtml({ decl: decl(), findings: await listFindings(dctx()), scans: await scanHistory(dctx()), schedule: decl().discovery?.schedule ?? DEFAULT_SCAN_SCHEDULE, csrf: principal.csrf, user: principal.user.name, canAct: hasRole(principal.user.role, "officer"), ...extra }),
+      await discoveryPageHtml({
+        decl: decl(),
+        findings: await listFindings(dctx()),
+        scans: await scanHistory(dctx()),
+        schedule: decl().discovery?.schedule ?? DEFAULT_SCAN_SCHEDULE,
+        csrf: principal.csrf,
+        user: principal.user.name,
+        canAct: hasRole(principal.user.role, "officer"),
+        ...extra,
+      }),
       extra.error ? 400 : 200,
     );
   routes.add(
-    { method: "get", path: "/admin/discovery", summary: "Discovery: what recorded scans found per system, over time, with dismissals", tags: ["admin"], access: "admin", query: z.object({ scanned: z.coerce.number().int().positive().optional() }), responses: { 200: { description: "HTML" } } },
+    {
+      method: "get",
+      path: "/admin/discovery",
+      summary: "Discovery: what recorded scans found per system, over time, with dismissals",
+      tags: ["admin"],
+      access: "admin",
+      query: z.object({ scanned: z.coerce.number().int().positive().optional() }),
+      responses: { 200: { description: "HTML" } },
+    },
     async (c, { principal, query }) => {
       const s = query.scanned ? (await scanHistory(dctx())).find((x) => x.id === query.scanned) : undefined;
-      return discoveryPage(c, principal, s ? { notice: `Scan ${s.id}: ${s.tables} tables read, ${s.findings} findings open, ${s.newFindings} new.` } : {});
+      return discoveryPage(
+        c,
+        principal,
+        s
+          ? { notice: `Scan ${s.id}: ${s.tables} tables read, ${s.findings} findings open, ${s.newFindings} new.` }
+          : {},
+      );
     },
   );
   routes.add(
-    { method: "get", path: "/api/v1/discovery/findings", summary: "Recorded findings (open, gone, dismissed), newest first", tags: ["admin"], access: "admin", query: z.object({ status: z.enum(["open", "gone", "dismissed"]).optional() }), responses: { 200: { description: "JSON { findings }" } } },
-    async (c, { query }) => c.json({ findings: await listFindings(dctx(), query.status ? { status: query.status } : {}) }),
+    {
+      method: "get",
+      path: "/api/v1/discovery/findings",
+      summary: "Recorded findings (open, gone, dismissed), newest first",
+      tags: ["admin"],
+      access: "admin",
+      query: z.object({ status: z.enum(["open", "gone", "dismissed"]).optional() }),
+      responses: { 200: { description: "JSON { findings }" } },
+    },
+    async (c, { query }) =>
+      c.json({ findings: await listFindings(dctx(), query.status ? { status: query.status } : {}) }),
   );
   routes.add(
-    { method: "post", path: "/admin/discovery/scan", summary: "Scan every system now and record the findings", tags: ["admin"], access: "admin", role: "officer", body: z.object({}), responses: { 200: { description: "JSON" }, 303: { description: "Form: to the page with the scan's summary" } } },
+    {
+      method: "post",
+      path: "/admin/discovery/scan",
+      summary: "Scan every system now and record the findings",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: z.object({}),
+      responses: { 200: { description: "JSON" }, 303: { description: "Form: to the page with the scan's summary" } },
+    },
     async (c, { principal }) => {
       const r = (await recordScan(dctx(), { trigger: "console", actor: `user:${principal.user.email}` }))!;
       // After the post, a redirect: reloading the page does not scan again.
-      return isApi(c) ? c.json({ scan: r.scanId, tables: r.result.tables.length, findings: r.result.findings.length, new: r.newFindings.length, notRead: r.result.notRead, notified: r.notified }) : c.redirect(`/admin/discovery?scanned=${r.scanId}`, 303);
+      return isApi(c)
+        ? c.json({
+            scan: r.scanId,
+            tables: r.result.tables.length,
+            findings: r.result.findings.length,
+            new: r.newFindings.length,
+            notRead: r.result.notRead,
+            notified: r.notified,
+          })
+        : c.redirect(`/admin/discovery?scanned=${r.scanId}`, 303);
     },
   );
   routes.add(
-    { method: "post", path: "/admin/discovery/findings/:id/dismiss", summary: "Dismiss a finding with the reason it needs nothing (audited; it stays dismissed)", tags: ["admin"], access: "admin", role: "officer", params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ reason: z.string().max(1000) }), responses: { 200: { description: "JSON" }, 303: { description: "Form: back" }, 400: { description: "No reason, or already dismissed" }, 404: { description: "No such finding" } } },
+    {
+      method: "post",
+      path: "/admin/discovery/findings/:id/dismiss",
+      summary: "Dismiss a finding with the reason it needs nothing (audited; it stays dismissed)",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      body: z.object({ reason: z.string().max(1000) }),
+      responses: {
+        200: { description: "JSON" },
+        303: { description: "Form: back" },
+        400: { description: "No reason, or already dismissed" },
+        404: { description: "No such finding" },
+      },
+    },
     async (c, { params, body, principal }) => {
       try {
         const f = await dismissFinding(dctx(), params.id, `user:${principal.user.email}`, body.reason);
@@ -302,29 +629,68 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
       } catch (err) {
         if (!(err instanceof DiscoveryError)) throw err;
         if (err.code === "NOT_FOUND") throw new HttpError(404, "not_found", err.message);
-        return isApi(c) ? Promise.reject(new HttpError(400, "invalid_dismissal", err.message)) : discoveryPage(c, principal, { error: err.message });
+        return isApi(c)
+          ? Promise.reject(new HttpError(400, "invalid_dismissal", err.message))
+          : discoveryPage(c, principal, { error: err.message });
       }
     },
   );
 
   // --- retention ---------------------------------------------------------
-  const rctx = (): RetentionContext => ({ store: ctx.store, declaration: decl, env: ctx.env, cwd: ctx.cwd, clock: ctx.clock, outboxDir: ctx.mailer.outboxDir });
-  const retentionPage = async (c: Context, principal: Principal, extra: { result?: SweepReport; error?: string } = {}) => {
+  const rctx = (): RetentionContext => ({
+    store: ctx.store,
+    declaration: decl,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    clock: ctx.clock,
+    outboxDir: ctx.mailer.outboxDir,
+  });
+  const retentionPage = async (
+    c: Context,
+    principal: Principal,
+    extra: { result?: SweepReport; error?: string } = {},
+  ) => {
     const r = rctx();
     const obsolescence: Record<string, string | undefined> = {};
     for (const id of Object.keys(decl().systems)) obsolescence[id] = await obsolescenceOf(r, id);
     return c.html(
-      await retentionPageHtml({ decl: decl(), plan: await planRetention(r), stats: await retentionStats(r), holds: await listHolds(r), obsolescence, csrf: principal.csrf, user: principal.user.name, canAct: hasRole(principal.user.role, "officer"), ...extra }),
+      await retentionPageHtml({
+        decl: decl(),
+        plan: await planRetention(r),
+        stats: await retentionStats(r),
+        holds: await listHolds(r),
+        obsolescence,
+        csrf: principal.csrf,
+        user: principal.user.name,
+        canAct: hasRole(principal.user.role, "officer"),
+        ...extra,
+      }),
       extra.error ? 400 : 200,
     );
   };
   const back = (c: Context) => (isApi(c) ? c.json({ ok: true }) : c.redirect("/admin/retention", 303));
   routes.add(
-    { method: "get", path: "/admin/retention", summary: "Retention: each rule's limit against its oldest row, sweeps over time, legal holds", tags: ["admin"], access: "admin", responses: { 200: { description: "HTML" } } },
+    {
+      method: "get",
+      path: "/admin/retention",
+      summary: "Retention: each rule's limit against its oldest row, sweeps over time, legal holds",
+      tags: ["admin"],
+      access: "admin",
+      responses: { 200: { description: "HTML" } },
+    },
     async (c, { principal }) => retentionPage(c, principal),
   );
   routes.add(
-    { method: "post", path: "/admin/retention/sweep", summary: "Sweep one rule's binding now", tags: ["admin"], access: "admin", role: "officer", body: z.object({ binding: z.string().min(3).max(300) }), responses: { 200: { description: "HTML with the result, or JSON" }, 404: { description: "No such binding" } } },
+    {
+      method: "post",
+      path: "/admin/retention/sweep",
+      summary: "Sweep one rule's binding now",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: z.object({ binding: z.string().min(3).max(300) }),
+      responses: { 200: { description: "HTML with the result, or JSON" }, 404: { description: "No such binding" } },
+    },
     async (c, { body, principal }) => {
       const b = bindingsOf(decl()).find((x) => x.id === body.binding);
       if (!b) throw new HttpError(404, "not_found", `no retention binding '${body.binding}'`);
@@ -333,25 +699,77 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     },
   );
   routes.add(
-    { method: "post", path: "/admin/retention/holds", summary: "Place a legal hold on a system, a dataset (rows before a date) or a case (a row and what belongs to it)", tags: ["admin"], access: "admin", role: "officer", body: z.object({ system: z.string().min(1).max(100), dataset: z.string().max(100).optional(), key: z.string().max(500).optional(), before: z.string().max(10).optional(), endsAt: z.string().max(10).optional(), reason: z.string().max(2000) }), responses: { 200: { description: "JSON { id }, with a warning when a system could not be reached to keep its keys from expiring (the hold is placed)" }, 303: { description: "Form: back" }, 400: { description: "A hold without a target or reason" } } },
+    {
+      method: "post",
+      path: "/admin/retention/holds",
+      summary:
+        "Place a legal hold on a system, a dataset (rows before a date) or a case (a row and what belongs to it)",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: z.object({
+        system: z.string().min(1).max(100),
+        dataset: z.string().max(100).optional(),
+        key: z.string().max(500).optional(),
+        before: z.string().max(10).optional(),
+        endsAt: z.string().max(10).optional(),
+        reason: z.string().max(2000),
+      }),
+      responses: {
+        200: {
+          description:
+            "JSON { id }, with a warning when a system could not be reached to keep its keys from expiring (the hold is placed)",
+        },
+        303: { description: "Form: back" },
+        400: { description: "A hold without a target or reason" },
+      },
+    },
     async (c, { body, principal }) => {
       const blank = (v?: string) => (v?.trim() ? v.trim() : undefined);
-      const input = HoldInput.safeParse({ scope: blank(body.key) ? "case" : blank(body.dataset) ? "dataset" : "system", system: body.system, dataset: blank(body.dataset), key: blank(body.key), before: blank(body.before), endsAt: blank(body.endsAt), reason: body.reason });
-      const fail = (message: string) => (isApi(c) ? Promise.reject(new HttpError(400, "invalid_hold", message)) : retentionPage(c, principal, { error: message }));
+      const input = HoldInput.safeParse({
+        scope: blank(body.key) ? "case" : blank(body.dataset) ? "dataset" : "system",
+        system: body.system,
+        dataset: blank(body.dataset),
+        key: blank(body.key),
+        before: blank(body.before),
+        endsAt: blank(body.endsAt),
+        reason: body.reason,
+      });
+      const fail = (message: string) =>
+        isApi(c)
+          ? Promise.reject(new HttpError(400, "invalid_hold", message))
+          : retentionPage(c, principal, { error: message });
       if (!input.success) return fail(input.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; "));
       try {
         const id = await placeHold(rctx(), input.data, `user:${principal.user.email}`);
         return isApi(c) ? c.json({ id }) : back(c);
       } catch (err) {
         // Placed, but a system could not be reached: the hold stands, and staff are told what is not yet kept.
-        if (err instanceof HoldIncompleteError) return isApi(c) ? c.json({ id: err.holdId, warning: err.message }) : retentionPage(c, principal, { error: err.message });
+        if (err instanceof HoldIncompleteError)
+          return isApi(c)
+            ? c.json({ id: err.holdId, warning: err.message })
+            : retentionPage(c, principal, { error: err.message });
         if (err instanceof RetentionError) return fail(err.message);
         throw err;
       }
     },
   );
   routes.add(
-    { method: "post", path: "/admin/retention/holds/:id/lift", summary: "Lift a legal hold", tags: ["admin"], access: "admin", role: "officer", params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({}), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 404: { description: "No such hold in force" } } },
+    {
+      method: "post",
+      path: "/admin/retention/holds/:id/lift",
+      summary: "Lift a legal hold",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      body: z.object({}),
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        404: { description: "No such hold in force" },
+      },
+    },
     async (c, { params, principal }) => {
       try {
         await liftHold(rctx(), params.id, `user:${principal.user.email}`);
@@ -363,14 +781,38 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     },
   );
   routes.add(
-    { method: "post", path: "/admin/retention/obsolescence", summary: "Set the date a system goes out of use (the clock of rules from system obsolescence)", tags: ["admin"], access: "admin", role: "officer", body: z.object({ system: z.string().min(1).max(100), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD") }), responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" }, 404: { description: "No such system" } } },
+    {
+      method: "post",
+      path: "/admin/retention/obsolescence",
+      summary: "Set the date a system goes out of use (the clock of rules from system obsolescence)",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: z.object({
+        system: z.string().min(1).max(100),
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD"),
+      }),
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        404: { description: "No such system" },
+      },
+    },
     async (c, { body, principal }) => {
-      if (!Object.hasOwn(decl().systems, body.system)) throw new HttpError(404, "not_found", `no system '${body.system}'`);
+      if (!Object.hasOwn(decl().systems, body.system))
+        throw new HttpError(404, "not_found", `no system '${body.system}'`);
       const at = ctx.clock().toISOString();
       const by = `user:${principal.user.email}`;
       await ctx.store.db.deleteFrom("system_dates").where("system", "=", body.system).execute();
-      await ctx.store.db.insertInto("system_dates").values({ system: body.system, obsolescence: body.date, set_by: by, set_at: at }).execute();
-      await appendAudit(ctx.store, { actor: by, action: "retention.obsolescence_set", subject: body.system, data: { date: body.date } }, ctx.clock());
+      await ctx.store.db
+        .insertInto("system_dates")
+        .values({ system: body.system, obsolescence: body.date, set_by: by, set_at: at })
+        .execute();
+      await appendAudit(
+        ctx.store,
+        { actor: by, action: "retention.obsolescence_set", subject: body.system, data: { date: body.date } },
+        ctx.clock(),
+      );
       return back(c);
     },
   );
@@ -379,20 +821,49 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     {
       method: "get",
       path: "/api/v1/requests",
-      summary: "Requests as JSON, open ones first by deadline, then closed ones latest first; a page at a time (`total` counts every page)",
+      summary:
+        "Requests as JSON, open ones first by deadline, then closed ones latest first; a page at a time (`total` counts every page)",
       tags: ["api"],
       access: "admin",
-      query: z.object({ status: z.enum(REQUEST_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(PAGE_SIZE), offset: z.coerce.number().int().min(0).default(0) }),
+      query: z.object({
+        status: z.enum(REQUEST_STATUSES).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(PAGE_SIZE),
+        offset: z.coerce.number().int().min(0).default(0),
+      }),
       responses: { 200: { description: "{ requests, total, limit, offset }" } },
     },
-    async (c, { query }) => c.json({ requests: await listRequests(ctx, query), total: (await countRequests(ctx, { status: query.status })).total, limit: query.limit, offset: query.offset }),
+    async (c, { query }) =>
+      c.json({
+        requests: await listRequests(ctx, query),
+        total: (await countRequests(ctx, { status: query.status })).total,
+        limit: query.limit,
+        offset: query.offset,
+      }),
   );
   routes.add(
-    { method: "get", path: "/api/v1/tokens", summary: "API tokens, without their secrets", tags: ["api"], access: "admin", role: "owner", responses: { 200: { description: "{ tokens }" } } },
+    {
+      method: "get",
+      path: "/api/v1/tokens",
+      summary: "API tokens, without their secrets",
+      tags: ["api"],
+      access: "admin",
+      role: "owner",
+      responses: { 200: { description: "{ tokens }" } },
+    },
     async (c) => c.json({ tokens: await listApiTokens(ctx.store) }),
   );
   routes.add(
-    { method: "post", path: "/api/v1/tokens/:id/revoke", summary: "Revoke an API token: refused at once by this server and by every server on a PostgreSQL store", tags: ["api"], access: "admin", role: "owner", params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({}), responses: { 200: { description: "{ revoked }" }, 404: { description: "No live token with this id" } } },
+    {
+      method: "post",
+      path: "/api/v1/tokens/:id/revoke",
+      summary: "Revoke an API token: refused at once by this server and by every server on a PostgreSQL store",
+      tags: ["api"],
+      access: "admin",
+      role: "owner",
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      body: z.object({}),
+      responses: { 200: { description: "{ revoked }" }, 404: { description: "No live token with this id" } },
+    },
     async (c, { params, principal }) => {
       const n = await revokeApiToken(ctx.store, String(params.id), `user:${principal.user.email}`);
       if (!n) throw new HttpError(404, "not_found", `no live token ${params.id}`);
@@ -400,7 +871,20 @@ export function registerAdmin(routes: RouteTable, ctx: RequestsContext, options:
     },
   );
   routes.add(
-    { method: "get", path: "/api/v1/requests/:id", summary: "A request with its tasks and timeline", tags: ["api"], access: "admin", params: Id, responses: { 200: { description: "{ request, tasks, timeline }" }, 404: { description: "No such request" } } },
-    async (c, { params }) => c.json({ request: await getRequest(ctx, params.id), tasks: await requestTasks(ctx, params.id), timeline: await requestTimeline(ctx, params.id) }),
+    {
+      method: "get",
+      path: "/api/v1/requests/:id",
+      summary: "A request with its tasks and timeline",
+      tags: ["api"],
+      access: "admin",
+      params: Id,
+      responses: { 200: { description: "{ request, tasks, timeline }" }, 404: { description: "No such request" } },
+    },
+    async (c, { params }) =>
+      c.json({
+        request: await getRequest(ctx, params.id),
+        tasks: await requestTasks(ctx, params.id),
+        timeline: await requestTimeline(ctx, params.id),
+      }),
   );
 }

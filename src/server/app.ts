@@ -36,7 +36,13 @@ export interface AppContext {
   /** Mark the session cookie Secure (served over HTTPS). */
   secureCookies?: boolean;
   /** Consent and newsletters (needs `requests` for mail and settings). */
-  consent?: { newsletters: NewsletterContext; cache?: DecisionCache; allowedOrigins?: string[]; demoPage?: boolean; publicUrl?: string };
+  consent?: {
+    newsletters: NewsletterContext;
+    cache?: DecisionCache;
+    allowedOrigins?: string[];
+    demoPage?: boolean;
+    publicUrl?: string;
+  };
 }
 
 export interface PledgeApp {
@@ -47,8 +53,11 @@ export interface PledgeApp {
 
 const PKG_VERSION = "0.1.0";
 
-/** The route pattern a request matched (`/privacy-center/requests/:token`), or `unmatched`: what logs and metrics name. */
-const routeOf = (routePath: string | undefined) => (routePath && routePath !== "*" && routePath !== "/*" && routePath !== "/consent/*" ? routePath : "unmatched");
+/**
+ * The route pattern a request matched (`/privacy-center/requests/:token`), or `unmatched`: what logs and metrics name.
+ */
+const routeOf = (routePath: string | undefined) =>
+  routePath && routePath !== "*" && routePath !== "/*" && routePath !== "/consent/*" ? routePath : "unmatched";
 
 /**
  * Builds the application.
@@ -66,7 +75,15 @@ export function createApp(ctx: AppContext): PledgeApp {
 
   // Documents get the full set of security headers; machine APIs (JSON for back ends, on hot
   // paths) get the ones that matter to them, which keeps every response small.
-  const pageHeaders = secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], frameAncestors: ["'none'"] } });
+  const pageHeaders = secureHeaders({
+    crossOriginResourcePolicy: false,
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", "data:"],
+      frameAncestors: ["'none'"],
+    },
+  });
   const isApi = (path: string) => path.startsWith("/v1/") || path.startsWith("/api/");
   app.use("*", async (c, next) => {
     if (!isApi(c.req.path)) return pageHeaders(c, next);
@@ -101,18 +118,46 @@ export function createApp(ctx: AppContext): PledgeApp {
     if (!exposed) ctx.logger.error({ err, method: c.req.method, route: routeOf(c.req.routePath) }, "unhandled error");
     return c.json(body, status);
   });
-  app.notFound((c) => c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
 
   // --- operations -----------------------------------------------------------
   routes.add(
-    { method: "get", path: "/healthz", summary: "Liveness and store health", tags: ["operations"], access: "public", responses: { 200: { description: "Healthy", schema: z.object({ status: z.literal("ok"), store: z.string(), declaration: z.string() }) }, 503: { description: "The store does not answer", schema: ErrorSchema } } },
+    {
+      method: "get",
+      path: "/healthz",
+      summary: "Liveness and store health",
+      tags: ["operations"],
+      access: "public",
+      responses: {
+        200: {
+          description: "Healthy",
+          schema: z.object({ status: z.literal("ok"), store: z.string(), declaration: z.string() }),
+        },
+        503: { description: "The store does not answer", schema: ErrorSchema },
+      },
+    },
     async (c) => {
       if (!(await pingStore(ctx.store))) throw new HttpError(503, "store_unavailable", "the store does not answer");
-      return c.json({ status: "ok" as const, store: ctx.store.engine, declaration: ctx.declaration().declaration.version });
+      return c.json({
+        status: "ok" as const,
+        store: ctx.store.engine,
+        declaration: ctx.declaration().declaration.version,
+      });
     },
   );
   routes.add(
-    { method: "get", path: "/metrics", summary: "Prometheus metrics", tags: ["operations"], access: "public", responses: { 200: { description: "Metrics in the Prometheus text format", contentType: "text/plain; version=0.0.4" } } },
+    {
+      method: "get",
+      path: "/metrics",
+      summary: "Prometheus metrics",
+      tags: ["operations"],
+      access: "public",
+      responses: {
+        200: { description: "Metrics in the Prometheus text format", contentType: "text/plain; version=0.0.4" },
+      },
+    },
     async (c) => {
       metrics.declaration.set({ version: ctx.declaration().declaration.version }, 1);
       const head = await ctx.store.db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
@@ -122,43 +167,93 @@ export function createApp(ctx: AppContext): PledgeApp {
       for (const t of backlog.unfinished) metrics.tasks.set({ kind: t.kind, state: t.status }, t.count);
       metrics.tasksDue.set({}, backlog.due);
       const now = new Date();
-      for (const g of [metrics.retentionOldest, metrics.retentionLimit, metrics.retentionRemaining, metrics.retentionRows, metrics.retentionLastSweep]) g.reset();
-      for (const s of await retentionStats({ store: ctx.store, declaration: () => ctx.declaration().declaration, env: {}, clock: () => now }, { days: 1 })) {
+      for (const g of [
+        metrics.retentionOldest,
+        metrics.retentionLimit,
+        metrics.retentionRemaining,
+        metrics.retentionRows,
+        metrics.retentionLastSweep,
+      ])
+        g.reset();
+      for (const s of await retentionStats(
+        { store: ctx.store, declaration: () => ctx.declaration().declaration, env: {}, clock: () => now },
+        { days: 1 },
+      )) {
         const labels = { binding: s.binding, rule: s.rule, dataset: `${s.system}.${s.dataset}` };
         metrics.retentionLimit.set(labels, s.limitSeconds);
-        if (s.oldest) metrics.retentionOldest.set(labels, Math.max(0, Math.round((now.getTime() - Date.parse(s.oldest)) / 1000)));
+        if (s.oldest)
+          metrics.retentionOldest.set(labels, Math.max(0, Math.round((now.getTime() - Date.parse(s.oldest)) / 1000)));
         if (s.remaining !== null) metrics.retentionRemaining.set({ binding: s.binding }, s.remaining);
-        for (const [outcome, n] of Object.entries(s.totals)) metrics.retentionRows.set({ binding: s.binding, outcome }, n);
-        if (s.lastSweep) metrics.retentionLastSweep.set({ binding: s.binding }, Math.round(Date.parse(s.lastSweep) / 1000));
+        for (const [outcome, n] of Object.entries(s.totals))
+          metrics.retentionRows.set({ binding: s.binding, outcome }, n);
+        if (s.lastSweep)
+          metrics.retentionLastSweep.set({ binding: s.binding }, Math.round(Date.parse(s.lastSweep) / 1000));
       }
       metrics.governance.reset();
       if (ctx.requests) {
         const o = await governanceOverview(ctx.requests);
-        const items: Record<string, number> = { breach_clocks_overdue: o.clocksOverdue, breach_clocks_due_soon: o.clocksDueSoon, incidents_open: o.incidentsOpen, access_awaiting: o.accessAwaiting, custody_overdue: o.custodyOverdue, legal_open: o.legalOpen, agreements_expiring: o.agreementsExpiring };
+        const items: Record<string, number> = {
+          breach_clocks_overdue: o.clocksOverdue,
+          breach_clocks_due_soon: o.clocksDueSoon,
+          incidents_open: o.incidentsOpen,
+          access_awaiting: o.accessAwaiting,
+          custody_overdue: o.custodyOverdue,
+          legal_open: o.legalOpen,
+          agreements_expiring: o.agreementsExpiring,
+        };
         for (const [item, n] of Object.entries(items)) metrics.governance.set({ item }, n);
       }
       return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     },
   );
   routes.add(
-    { method: "get", path: "/openapi.json", summary: "This API's OpenAPI document", tags: ["operations"], access: "public", responses: { 200: { description: "OpenAPI 3.1" } } },
+    {
+      method: "get",
+      path: "/openapi.json",
+      summary: "This API's OpenAPI document",
+      tags: ["operations"],
+      access: "public",
+      responses: { 200: { description: "OpenAPI 3.1" } },
+    },
     (c) => c.json(openApiDocument(routes.routes, { title: "Pledge", version: PKG_VERSION })),
   );
 
   // --- the notice -------------------------------------------------------------
   const Format = z.object({ format: z.enum(["html", "md", "json"]).default("html") });
-  const renderNotice = async (c: Parameters<Parameters<RouteTable["add"]>[1]>[0], loaded: LoadedDeclaration, format: "html" | "md" | "json", archived: boolean) => {
+  const renderNotice = async (
+    c: Parameters<Parameters<RouteTable["add"]>[1]>[0],
+    loaded: LoadedDeclaration,
+    format: "html" | "md" | "json",
+    archived: boolean,
+  ) => {
     const doc = buildNotice(loaded.declaration);
-    if (format === "md") return c.body(renderNoticeMarkdown(doc), 200, { "content-type": "text/markdown; charset=utf-8" });
+    if (format === "md")
+      return c.body(renderNoticeMarkdown(doc), 200, { "content-type": "text/markdown; charset=utf-8" });
     if (format === "json") return c.json(doc);
     return c.html(await noticePageHtml({ doc, archived }));
   };
   routes.add(
-    { method: "get", path: "/privacy", summary: "The current privacy notice", tags: ["notice"], access: "public", query: Format, responses: { 200: { description: "The notice as HTML, Markdown or JSON", contentType: "text/html" } } },
+    {
+      method: "get",
+      path: "/privacy",
+      summary: "The current privacy notice",
+      tags: ["notice"],
+      access: "public",
+      query: Format,
+      responses: { 200: { description: "The notice as HTML, Markdown or JSON", contentType: "text/html" } },
+    },
     (c, { query }) => renderNotice(c, ctx.declaration(), query.format, false),
   );
   routes.add(
-    { method: "get", path: "/privacy/versions", summary: "Published versions of the notice", tags: ["notice"], access: "public", query: z.object({ format: z.enum(["html", "json"]).default("html") }), responses: { 200: { description: "The versions, newest first" } } },
+    {
+      method: "get",
+      path: "/privacy/versions",
+      summary: "Published versions of the notice",
+      tags: ["notice"],
+      access: "public",
+      query: z.object({ format: z.enum(["html", "json"]).default("html") }),
+      responses: { 200: { description: "The versions, newest first" } },
+    },
     async (c, { query }) => {
       const versions = await listPublishedVersions(ctx.store);
       if (query.format === "json") return c.json({ versions });
@@ -167,11 +262,28 @@ export function createApp(ctx: AppContext): PledgeApp {
     },
   );
   routes.add(
-    { method: "get", path: "/privacy/versions/:version", summary: "An earlier version of the notice", tags: ["notice"], access: "public", params: z.object({ version: z.string().min(1).max(200) }), query: Format, responses: { 200: { description: "The notice of that version" }, 404: { description: "No such version", schema: ErrorSchema } } },
+    {
+      method: "get",
+      path: "/privacy/versions/:version",
+      summary: "An earlier version of the notice",
+      tags: ["notice"],
+      access: "public",
+      params: z.object({ version: z.string().min(1).max(200) }),
+      query: Format,
+      responses: {
+        200: { description: "The notice of that version" },
+        404: { description: "No such version", schema: ErrorSchema },
+      },
+    },
     async (c, { params, query }) => {
       const loaded = await getPublishedDeclaration(ctx.store, params.version);
       if (!loaded) throw new HttpError(404, "not_found", `no published version '${params.version}'`);
-      return renderNotice(c, loaded, query.format, loaded.declaration.version !== ctx.declaration().declaration.version);
+      return renderNotice(
+        c,
+        loaded,
+        query.format,
+        loaded.declaration.version !== ctx.declaration().declaration.version,
+      );
     },
   );
 
@@ -185,7 +297,13 @@ export function createApp(ctx: AppContext): PledgeApp {
     registerConsent(app, routes, {
       store: ctx.store,
       declaration: () => ctx.declaration().declaration,
-      decisions: { store: ctx.store, declaration: () => ctx.declaration().declaration, env: r.env, cache: ctx.consent.cache ?? new DecisionCache(), clock: r.clock },
+      decisions: {
+        store: ctx.store,
+        declaration: () => ctx.declaration().declaration,
+        env: r.env,
+        cache: ctx.consent.cache ?? new DecisionCache(),
+        clock: r.clock,
+      },
       newsletters: ctx.consent.newsletters,
       trustProxy: !!ctx.trustProxy,
       allowedOrigins: ctx.consent.allowedOrigins ?? ["*"],

@@ -26,7 +26,13 @@ import { toCsv } from "../csv/index.js";
 import { MailError } from "../mail/index.js";
 import { own, type Declaration } from "../declaration/index.js";
 import type { Store } from "../store/index.js";
-import { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, newsletterPreferencesHtml, unsubscribePageHtml } from "../web/index.js";
+import {
+  newsletterFormHtml,
+  newsletterMessageHtml,
+  newsletterConfirmHtml,
+  newsletterPreferencesHtml,
+  unsubscribePageHtml,
+} from "../web/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
 import type { RouteTable } from "./routes.js";
@@ -54,23 +60,55 @@ const MAX_SERVICES = 200;
 
 export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps): void {
   const decl = () => deps.declaration();
-  app.use("/consent/*", cors({ origin: deps.allowedOrigins.includes("*") ? "*" : deps.allowedOrigins, allowMethods: ["GET", "POST"], allowHeaders: ["content-type"], maxAge: 600 }));
+  app.use(
+    "/consent/*",
+    cors({
+      origin: deps.allowedOrigins.includes("*") ? "*" : deps.allowedOrigins,
+      allowMethods: ["GET", "POST"],
+      allowHeaders: ["content-type"],
+      maxAge: 600,
+    }),
+  );
 
   routes.add(
-    { method: "get", path: "/.well-known/gpc.json", summary: "The Global Privacy Control stance", tags: ["consent"], access: "public", responses: { 200: { description: '{ "gpc": true, "lastUpdate": "YYYY-MM-DD" }' } } },
+    {
+      method: "get",
+      path: "/.well-known/gpc.json",
+      summary: "The Global Privacy Control stance",
+      tags: ["consent"],
+      access: "public",
+      responses: { 200: { description: '{ "gpc": true, "lastUpdate": "YYYY-MM-DD" }' } },
+    },
     (c) => c.json(gpcStance(decl())),
   );
 
   routes.add(
-    { method: "get", path: "/consent/banner.js", summary: "The consent banner: one script tag on the organization's site", tags: ["consent"], access: "public", query: z.object({ lang: z.enum(LANGUAGES).optional() }), responses: { 200: { description: "JavaScript", contentType: "application/javascript" } } },
+    {
+      method: "get",
+      path: "/consent/banner.js",
+      summary: "The consent banner: one script tag on the organization's site",
+      tags: ["consent"],
+      access: "public",
+      query: z.object({ lang: z.enum(LANGUAGES).optional() }),
+      responses: { 200: { description: "JavaScript", contentType: "application/javascript" } },
+    },
     async (c, { query }) => {
       const language = query.lang ?? pickLanguage(c.req.header("accept-language"));
       // Where the banner posts choices: the configured public URL; without one, the Host asked for,
       // and a cache in front must then keep one copy per Host (Vary), or one request could poison it for all.
       const base = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, "") : new URL(c.req.url).origin;
-      const config = { ...bannerConfig(decl(), language), serverGpc: gpcHeader(c), endpoint: `${base}/consent/records`, noticeUrl: `${base}/privacy#cookies` };
+      const config = {
+        ...bannerConfig(decl(), language),
+        serverGpc: gpcHeader(c),
+        endpoint: `${base}/consent/records`,
+        noticeUrl: `${base}/privacy#cookies`,
+      };
       const js = `window.PledgeConsentConfig=${JSON.stringify(config).replace(/</g, "\\u003c")};\n${await bannerBundle()}`;
-      return c.body(js, 200, { "content-type": "application/javascript; charset=utf-8", "cache-control": "no-cache", vary: deps.publicUrl ? "Accept-Language, Sec-GPC" : "Host, Accept-Language, Sec-GPC" });
+      return c.body(js, 200, {
+        "content-type": "application/javascript; charset=utf-8",
+        "cache-control": "no-cache",
+        vary: deps.publicUrl ? "Accept-Language, Sec-GPC" : "Host, Accept-Language, Sec-GPC",
+      });
     },
   );
 
@@ -79,7 +117,8 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     {
       method: "post",
       path: "/consent/records",
-      summary: "Store a choice from the banner (201 once it is durable); Sec-GPC: 1 turns marketing off and records method gpc",
+      summary:
+        "Store a choice from the banner (201 once it is durable); Sec-GPC: 1 turns marketing off and records method gpc",
       tags: ["consent"],
       access: "public",
       maxBody: CONSENT_MAX_BODY,
@@ -108,12 +147,23 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         userAgent: c.req.header("user-agent"),
       });
       deps.decisions.cache.invalidate(`device:${body.deviceId}`);
-      return c.json({ recordId: rec.recordId, validUntil: rec.validUntil, method: rec.method, categories: rec.categories }, 201);
+      return c.json(
+        { recordId: rec.recordId, validUntil: rec.validUntil, method: rec.method, categories: rec.categories },
+        201,
+      );
     },
   );
 
   routes.add(
-    { method: "get", path: "/consent/receipt", summary: "A receipt (JSON) of every choice of a device", tags: ["consent"], access: "public", query: z.object({ device: z.string().regex(/^[A-Za-z0-9-]{16,64}$/) }), responses: { 200: { description: "JSON receipt" } } },
+    {
+      method: "get",
+      path: "/consent/receipt",
+      summary: "A receipt (JSON) of every choice of a device",
+      tags: ["consent"],
+      access: "public",
+      query: z.object({ device: z.string().regex(/^[A-Za-z0-9-]{16,64}$/) }),
+      responses: { 200: { description: "JSON receipt" } },
+    },
     async (c, { query }) => {
       c.header("content-disposition", 'attachment; filename="consent-receipt.json"');
       return c.json(await consentReceipt(deps.store, decl(), { deviceId: query.device }));
@@ -122,7 +172,14 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
 
   if (deps.demoPage) {
     routes.add(
-      { method: "get", path: "/consent/demo", summary: "A sample shop page with the banner and blocked scripts (demo only)", tags: ["consent"], access: "public", responses: { 200: { description: "HTML" } } },
+      {
+        method: "get",
+        path: "/consent/demo",
+        summary: "A sample shop page with the banner and blocked scripts (demo only)",
+        tags: ["consent"],
+        access: "public",
+        responses: { 200: { description: "HTML" } },
+      },
       (c) =>
         c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fjord Outfitters — demo shop</title>
 <script src="/consent/banner.js"></script>
@@ -134,20 +191,64 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
 <p><a href="/privacy#cookies">Cookies in the privacy notice</a></p></body></html>`),
     );
     routes.add(
-      { method: "get", path: "/consent/demo-tag.js", summary: "A stand-in for a third-party tag (demo only)", tags: ["consent"], access: "public", query: z.object({ category: z.enum(["analytics", "marketing"]) }), responses: { 200: { description: "JavaScript" } } },
-      (c, { query }) => c.body(`document.getElementById(${JSON.stringify(`${query.category}-status`)}).textContent = ${JSON.stringify(`${query.category[0].toUpperCase()}${query.category.slice(1)}: running (consent given)`)};`, 200, { "content-type": "application/javascript" }),
+      {
+        method: "get",
+        path: "/consent/demo-tag.js",
+        summary: "A stand-in for a third-party tag (demo only)",
+        tags: ["consent"],
+        access: "public",
+        query: z.object({ category: z.enum(["analytics", "marketing"]) }),
+        responses: { 200: { description: "JavaScript" } },
+      },
+      (c, { query }) =>
+        c.body(
+          `document.getElementById(${JSON.stringify(`${query.category}-status`)}).textContent = ${JSON.stringify(`${query.category[0].toUpperCase()}${query.category.slice(1)}: running (consent given)`)};`,
+          200,
+          { "content-type": "application/javascript" },
+        ),
     );
   }
 
   // --- decisions: called by back ends on hot paths --------------------------------
-  const DecisionQuery = z.object({ subject: z.string().min(1).max(320), purpose: z.string().regex(/^[a-z][a-z0-9_]*$/), subjectType: z.string().regex(/^[a-z][a-z0-9_]*$/).default("email") });
+  const DecisionQuery = z.object({
+    subject: z.string().min(1).max(320),
+    purpose: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    subjectType: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .default("email"),
+  });
   routes.add(
-    { method: "get", path: "/v1/decisions", summary: "May this purpose be carried out for this subject now? allow or deny, with the reason", tags: ["consent"], access: "admin", quiet: true, query: DecisionQuery, responses: { 200: { description: "{ subject, purpose, decision, reason }" } } },
+    {
+      method: "get",
+      path: "/v1/decisions",
+      summary: "May this purpose be carried out for this subject now? allow or deny, with the reason",
+      tags: ["consent"],
+      access: "admin",
+      quiet: true,
+      query: DecisionQuery,
+      responses: { 200: { description: "{ subject, purpose, decision, reason }" } },
+    },
     async (c, { query }) => c.json(await decide(deps.decisions, query.subject, query.purpose, query.subjectType)),
   );
   routes.add(
-    { method: "post", path: "/v1/decisions", summary: "Decisions in a batch (up to 500)", tags: ["consent"], access: "admin", quiet: true, maxBody: 256 * 1024, body: z.object({ items: z.array(DecisionQuery).min(1).max(500) }), responses: { 200: { description: "{ decisions }" } } },
-    async (c, { body }) => c.json({ decisions: await Promise.all(body.items.map((i) => decide(deps.decisions, i.subject, i.purpose, i.subjectType))) }),
+    {
+      method: "post",
+      path: "/v1/decisions",
+      summary: "Decisions in a batch (up to 500)",
+      tags: ["consent"],
+      access: "admin",
+      quiet: true,
+      maxBody: 256 * 1024,
+      body: z.object({ items: z.array(DecisionQuery).min(1).max(500) }),
+      responses: { 200: { description: "{ decisions }" } },
+    },
+    async (c, { body }) =>
+      c.json({
+        decisions: await Promise.all(
+          body.items.map((i) => decide(deps.decisions, i.subject, i.purpose, i.subjectType)),
+        ),
+      }),
   );
   routes.add(
     {
@@ -157,17 +258,40 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       tags: ["consent"],
       access: "admin",
       role: "officer",
-      body: z.strictObject({ subjectId: z.string().min(1).max(320), categories: z.record(z.string(), State).default({}), purposes: z.record(z.string(), State).default({}), language: z.enum(LANGUAGES).default("en"), method: z.enum(["form", "api", "import"]), jurisdiction: z.string().optional() }),
+      body: z.strictObject({
+        subjectId: z.string().min(1).max(320),
+        categories: z.record(z.string(), State).default({}),
+        purposes: z.record(z.string(), State).default({}),
+        language: z.enum(LANGUAGES).default("en"),
+        method: z.enum(["form", "api", "import"]),
+        jurisdiction: z.string().optional(),
+      }),
       responses: { 201: { description: "The record" } },
     },
     async (c, { body }) => {
-      const rec = await recordConsent(deps.store, decl(), { subjectId: body.subjectId, categories: body.categories, purposes: body.purposes, language: body.language, method: body.method, jurisdiction: body.jurisdiction });
+      const rec = await recordConsent(deps.store, decl(), {
+        subjectId: body.subjectId,
+        categories: body.categories,
+        purposes: body.purposes,
+        language: body.language,
+        method: body.method,
+        jurisdiction: body.jurisdiction,
+      });
       deps.decisions.cache.invalidate(body.subjectId);
       return c.json(rec, 201);
     },
   );
   routes.add(
-    { method: "post", path: "/v1/consent/link", summary: "Link a device's choices to a person at login", tags: ["consent"], access: "admin", role: "officer", body: z.strictObject({ deviceId: z.string().min(16).max(64), subjectId: z.string().min(1).max(320) }), responses: { 200: { description: "ok" } } },
+    {
+      method: "post",
+      path: "/v1/consent/link",
+      summary: "Link a device's choices to a person at login",
+      tags: ["consent"],
+      access: "admin",
+      role: "officer",
+      body: z.strictObject({ deviceId: z.string().min(16).max(64), subjectId: z.string().min(1).max(320) }),
+      responses: { 200: { description: "ok" } },
+    },
     async (c, { body }) => {
       await linkDevice(deps.store, body.deviceId, body.subjectId);
       deps.decisions.cache.invalidate(body.subjectId);
@@ -182,17 +306,41 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
   const newsletterError = async (c: Context, err: unknown) => {
     if (err instanceof MailError) {
       if (wantsJson(c)) return c.json({ error: { code: "mail_unavailable", message: err.message } }, 503);
-      return c.html(await newsletterMessageHtml({ decl: decl(), title: "Please try again later", message: "We could not send you the email just now, so nothing was saved. Try again in a few minutes." }), 503);
+      return c.html(
+        await newsletterMessageHtml({
+          decl: decl(),
+          title: "Please try again later",
+          message: "We could not send you the email just now, so nothing was saved. Try again in a few minutes.",
+        }),
+        503,
+      );
     }
     if (!(err instanceof NewsletterError)) throw err;
-    const status = err.code === "NOT_FOUND" ? 404 : err.code === "LINK_EXPIRED" ? 410 : err.code === "LINK_USED" ? 409 : err.code === "RATE_LIMITED" ? 429 : 422;
+    const status =
+      err.code === "NOT_FOUND"
+        ? 404
+        : err.code === "LINK_EXPIRED"
+          ? 410
+          : err.code === "LINK_USED"
+            ? 409
+            : err.code === "RATE_LIMITED"
+              ? 429
+              : 422;
     if (wantsJson(c)) return c.json({ error: { code: err.code.toLowerCase(), message: err.message } }, status);
     const title = err.code === "RATE_LIMITED" ? "Too many sign-ups" : "This link cannot be used";
     return c.html(await newsletterMessageHtml({ decl: decl(), title, message: err.message }), status);
   };
 
   routes.add(
-    { method: "get", path: "/newsletter/:list", summary: "The sign-up form of a newsletter", tags: ["newsletters"], access: "public", params: List, responses: { 200: { description: "HTML" }, 404: { description: "No such newsletter" } } },
+    {
+      method: "get",
+      path: "/newsletter/:list",
+      summary: "The sign-up form of a newsletter",
+      tags: ["newsletters"],
+      access: "public",
+      params: List,
+      responses: { 200: { description: "HTML" }, 404: { description: "No such newsletter" } },
+    },
     async (c, { params }) => {
       const n = own(decl().consent?.newsletters, params.list);
       if (!n) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
@@ -200,64 +348,179 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     },
   );
   routes.add(
-    { method: "post", path: "/newsletter/:list", summary: "Sign up (form or JSON); a confirmation link is mailed", tags: ["newsletters"], access: "public", params: List, body: z.object({ email: z.email({ message: "expected an email address" }), name: z.string().trim().max(200).optional() }), responses: { 202: { description: "Pending confirmation" } } },
+    {
+      method: "post",
+      path: "/newsletter/:list",
+      summary: "Sign up (form or JSON); a confirmation link is mailed",
+      tags: ["newsletters"],
+      access: "public",
+      params: List,
+      body: z.object({
+        email: z.email({ message: "expected an email address" }),
+        name: z.string().trim().max(200).optional(),
+      }),
+      responses: { 202: { description: "Pending confirmation" } },
+    },
     async (c, { params, body }) => {
       try {
-        const r = await signUp(deps.newsletters, params.list, { email: body.email, name: body.name || undefined, ip: clientIp(c, deps.trustProxy) });
+        const r = await signUp(deps.newsletters, params.list, {
+          email: body.email,
+          name: body.name || undefined,
+          ip: clientIp(c, deps.trustProxy),
+        });
         if (wantsJson(c)) return c.json(r, 202);
         // The same words whether or not the address was subscribed already: the form tells nobody who subscribes.
-        return c.html(await newsletterMessageHtml({ decl: decl(), title: r.status === "confirmed" ? "Thank you" : "Check your email", message: r.status === "confirmed" ? "You are subscribed." : "We sent you an email. To subscribe, follow the link in it; it works once." }), 202);
+        return c.html(
+          await newsletterMessageHtml({
+            decl: decl(),
+            title: r.status === "confirmed" ? "Thank you" : "Check your email",
+            message:
+              r.status === "confirmed"
+                ? "You are subscribed."
+                : "We sent you an email. To subscribe, follow the link in it; it works once.",
+          }),
+          202,
+        );
       } catch (err) {
         return newsletterError(c, err);
       }
     },
   );
   routes.add(
-    { method: "get", path: "/newsletter/confirm/:token", summary: "The confirmation page (a button, so that mail scanners do not confirm)", tags: ["newsletters"], access: "public", params: Token, responses: { 200: { description: "HTML" } } },
+    {
+      method: "get",
+      path: "/newsletter/confirm/:token",
+      summary: "The confirmation page (a button, so that mail scanners do not confirm)",
+      tags: ["newsletters"],
+      access: "public",
+      params: Token,
+      responses: { 200: { description: "HTML" } },
+    },
     async (c, { params }) => c.html(await newsletterConfirmHtml({ decl: decl(), token: params.token })),
   );
   routes.add(
-    { method: "post", path: "/newsletter/confirm/:token", summary: "Confirm a sign-up (the link works once, within the window)", tags: ["newsletters"], access: "public", params: Token, body: z.object({}), responses: { 200: { description: "Confirmed" }, 409: { description: "Used" }, 410: { description: "Expired" } } },
+    {
+      method: "post",
+      path: "/newsletter/confirm/:token",
+      summary: "Confirm a sign-up (the link works once, within the window)",
+      tags: ["newsletters"],
+      access: "public",
+      params: Token,
+      body: z.object({}),
+      responses: { 200: { description: "Confirmed" }, 409: { description: "Used" }, 410: { description: "Expired" } },
+    },
     async (c, { params }) => {
       try {
         const r = await confirmSubscription(deps.newsletters, params.token, clientIp(c, deps.trustProxy));
         if (wantsJson(c)) return c.json({ confirmed: true, list: r.list });
-        return c.html(await newsletterMessageHtml({ decl: decl(), title: "Subscribed", message: `Thank you: your subscription to ${decl().consent?.newsletters[r.list]?.name ?? r.list} is confirmed.` }));
+        return c.html(
+          await newsletterMessageHtml({
+            decl: decl(),
+            title: "Subscribed",
+            message: `Thank you: your subscription to ${decl().consent?.newsletters[r.list]?.name ?? r.list} is confirmed.`,
+          }),
+        );
       } catch (err) {
         return newsletterError(c, err);
       }
     },
   );
   routes.add(
-    { method: "get", path: "/newsletter/unsubscribe/:token", summary: "The unsubscribe page", tags: ["newsletters"], access: "public", params: Token, responses: { 200: { description: "HTML" } } },
+    {
+      method: "get",
+      path: "/newsletter/unsubscribe/:token",
+      summary: "The unsubscribe page",
+      tags: ["newsletters"],
+      access: "public",
+      params: Token,
+      responses: { 200: { description: "HTML" } },
+    },
     async (c, { params }) => c.html(await unsubscribePageHtml({ decl: decl(), token: params.token })),
   );
   routes.add(
-    { method: "post", path: "/newsletter/unsubscribe/:token", summary: "Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post), no login", tags: ["newsletters"], access: "public", params: Token, query: z.object({ list: z.string().optional() }), body: z.object({ "List-Unsubscribe": z.string().max(100).optional() }), responses: { 200: { description: "Unsubscribed" } } },
+    {
+      method: "post",
+      path: "/newsletter/unsubscribe/:token",
+      summary: "Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post), no login",
+      tags: ["newsletters"],
+      access: "public",
+      params: Token,
+      query: z.object({ list: z.string().optional() }),
+      body: z.object({ "List-Unsubscribe": z.string().max(100).optional() }),
+      responses: { 200: { description: "Unsubscribed" } },
+    },
     async (c, { params, query }) => {
       try {
         const n = await unsubscribe(deps.newsletters, params.token, query.list);
-        if ((c.req.header("content-type") ?? "").includes("application/x-www-form-urlencoded") && !(c.req.header("accept") ?? "").includes("text/html")) return c.text(`unsubscribed (${n})`);
-        return c.html(await newsletterMessageHtml({ decl: decl(), title: "Unsubscribed", message: "You will get no more of these emails." }));
+        if (
+          (c.req.header("content-type") ?? "").includes("application/x-www-form-urlencoded") &&
+          !(c.req.header("accept") ?? "").includes("text/html")
+        )
+          return c.text(`unsubscribed (${n})`);
+        return c.html(
+          await newsletterMessageHtml({
+            decl: decl(),
+            title: "Unsubscribed",
+            message: "You will get no more of these emails.",
+          }),
+        );
       } catch (err) {
         return newsletterError(c, err);
       }
     },
   );
   routes.add(
-    { method: "get", path: "/newsletter/preferences/:token", summary: "Every subscription of the person, with unsubscribe buttons", tags: ["newsletters"], access: "public", params: Token, responses: { 200: { description: "HTML" }, 404: { description: "Unknown link" } } },
+    {
+      method: "get",
+      path: "/newsletter/preferences/:token",
+      summary: "Every subscription of the person, with unsubscribe buttons",
+      tags: ["newsletters"],
+      access: "public",
+      params: Token,
+      responses: { 200: { description: "HTML" }, 404: { description: "Unknown link" } },
+    },
     async (c, { params }) => {
       const subs = await subscriptionsOf(deps.newsletters, params.token);
       if (!subs) throw new HttpError(404, "not_found", "this link is not valid");
-      return c.html(await newsletterPreferencesHtml({ decl: decl(), token: params.token, email: subs.email, subscriptions: subs.subscriptions.map((s) => ({ list: s.list, status: s.status, signupAt: s.signup_at, confirmedAt: s.confirmed_at })) }));
+      return c.html(
+        await newsletterPreferencesHtml({
+          decl: decl(),
+          token: params.token,
+          email: subs.email,
+          subscriptions: subs.subscriptions.map((s) => ({
+            list: s.list,
+            status: s.status,
+            signupAt: s.signup_at,
+            confirmedAt: s.confirmed_at,
+          })),
+        }),
+      );
     },
   );
   routes.add(
-    { method: "get", path: "/v1/newsletters/:list/subscribers", summary: "The confirmed list, for the sending tool (JSON or CSV)", tags: ["newsletters"], access: "admin", params: List, query: z.object({ format: z.enum(["json", "csv"]).default("json") }), responses: { 200: { description: "Subscribers" } } },
+    {
+      method: "get",
+      path: "/v1/newsletters/:list/subscribers",
+      summary: "The confirmed list, for the sending tool (JSON or CSV)",
+      tags: ["newsletters"],
+      access: "admin",
+      params: List,
+      query: z.object({ format: z.enum(["json", "csv"]).default("json") }),
+      responses: { 200: { description: "Subscribers" } },
+    },
     async (c, { params, query }) => {
-      if (!own(decl().consent?.newsletters, params.list)) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
+      if (!own(decl().consent?.newsletters, params.list))
+        throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
       const rows = await confirmedSubscribers(deps.newsletters, params.list);
-      if (query.format === "csv") return c.body(toCsv(["email", "name", "confirmed_at", "unsubscribe_url"], rows.map((r) => [r.email, r.name, r.confirmed_at, r.unsubscribeUrl])), 200, { "content-type": "text/csv; charset=utf-8" });
+      if (query.format === "csv")
+        return c.body(
+          toCsv(
+            ["email", "name", "confirmed_at", "unsubscribe_url"],
+            rows.map((r) => [r.email, r.name, r.confirmed_at, r.unsubscribeUrl]),
+          ),
+          200,
+          { "content-type": "text/csv; charset=utf-8" },
+        );
       return c.json({ list: params.list, subscribers: rows });
     },
   );

@@ -30,15 +30,35 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   MAIL_UNAVAILABLE: 503,
 };
 
-export const GOVERNANCE_STATUS: Record<GovernanceError["code"], ContentfulStatusCode> = { NOT_FOUND: 404, INVALID: 422, FORBIDDEN: 403, CONFLICT: 409, LINK_INVALID: 410 };
+export const GOVERNANCE_STATUS: Record<GovernanceError["code"], ContentfulStatusCode> = {
+  NOT_FOUND: 404,
+  INVALID: 422,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  LINK_INVALID: 410,
+};
 
 /** The status and body for any thrown value; `exposed` is false when the message must not leave the server. */
 export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; body: ErrorBody; exposed: boolean } {
-  if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message } }, exposed: true };
-  if (err instanceof GovernanceError) return { status: GOVERNANCE_STATUS[err.code], body: { error: { code: err.code.toLowerCase(), message: err.message } }, exposed: true };
+  if (err instanceof HttpError)
+    return { status: err.status, body: { error: { code: err.code, message: err.message } }, exposed: true };
+  if (err instanceof GovernanceError)
+    return {
+      status: GOVERNANCE_STATUS[err.code],
+      body: { error: { code: err.code.toLowerCase(), message: err.message } },
+      exposed: true,
+    };
   const code = (err as { code?: unknown })?.code;
   if (typeof code === "string" && STATUS_BY_CODE[code]) {
-    return { status: STATUS_BY_CODE[code], body: { error: { code: code.toLowerCase(), message: (err as Error).message } }, exposed: true };
+    return {
+      status: STATUS_BY_CODE[code],
+      body: { error: { code: code.toLowerCase(), message: (err as Error).message } },
+      exposed: true,
+    };
   }
-  return { status: 500, body: { error: { code: "internal", message: "Internal error; it has been logged." } }, exposed: false };
+  return {
+    status: 500,
+    body: { error: { code: "internal", message: "Internal error; it has been logged." } },
+    exposed: false,
+  };
 }

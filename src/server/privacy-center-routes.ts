@@ -21,12 +21,21 @@ import {
   type RequestsContext,
 } from "../requests/index.js";
 import { MailError } from "../mail/index.js";
-import { IDENTITY_LABELS, messagePageHtml, requestFormHtml, statusPageHtml, verifyPageHtml, type FormState } from "../web/index.js";
+import {
+  IDENTITY_LABELS,
+  messagePageHtml,
+  requestFormHtml,
+  statusPageHtml,
+  verifyPageHtml,
+  type FormState,
+} from "../web/index.js";
 import type { RouteTable } from "./routes.js";
 
 const MAX_UPLOAD = 5 * 1024 * 1024;
 
-/** The client's address for rate limits: the socket's, or the first X-Forwarded-For hop when PLEDGE_TRUST_PROXY is set. */
+/**
+ * The client's address for rate limits: the socket's, or the first X-Forwarded-For hop when PLEDGE_TRUST_PROXY is set.
+ */
 export function clientIp(c: Context, trustProxy: boolean): string | undefined {
   if (trustProxy) {
     const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
@@ -39,11 +48,14 @@ export function clientIp(c: Context, trustProxy: boolean): string | undefined {
   }
 }
 
-const wantsJson = (c: Context) => (c.req.header("content-type") ?? "").includes("application/json") || (c.req.header("accept") ?? "").startsWith("application/json");
+const wantsJson = (c: Context) =>
+  (c.req.header("content-type") ?? "").includes("application/json") ||
+  (c.req.header("accept") ?? "").startsWith("application/json");
 
 /** Turns the flat form (or a JSON body) into the request input shape. */
 function formToInput(body: Record<string, unknown>): Record<string, unknown> {
-  if (typeof body.corrections === "object" || Array.isArray(body.purposes) || typeof body.agent === "object") return body; // JSON already shaped
+  if (typeof body.corrections === "object" || Array.isArray(body.purposes) || typeof body.agent === "object")
+    return body; // JSON already shaped
   const corrections: Record<string, string> = {};
   for (const cat of Object.keys(RECTIFIABLE)) {
     const v = body[`correct:${cat}`];
@@ -63,14 +75,29 @@ function formToInput(body: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, options: { trustProxy: boolean }): void {
+export function registerPrivacyCenter(
+  routes: RouteTable,
+  ctx: RequestsContext,
+  options: { trustProxy: boolean },
+): void {
   const decl = () => ctx.declaration();
   const Token = z.object({ token: z.string().min(1).max(200) });
   const RequestId = z.object({ id: z.string().regex(/^req_[A-Za-z0-9_-]{8,40}$/, "not a request id") });
 
   routes.add(
-    { method: "get", path: "/privacy-center", summary: "The privacy center's request form", tags: ["privacy center"], access: "public", query: z.object({ right: z.string().optional() }), responses: { 200: { description: "HTML form", contentType: "text/html" } } },
-    async (c, { query }) => c.html(await requestFormHtml({ decl: decl(), state: { values: { right: query.right ?? "access" }, errors: {} } })),
+    {
+      method: "get",
+      path: "/privacy-center",
+      summary: "The privacy center's request form",
+      tags: ["privacy center"],
+      access: "public",
+      query: z.object({ right: z.string().optional() }),
+      responses: { 200: { description: "HTML form", contentType: "text/html" } },
+    },
+    async (c, { query }) =>
+      c.html(
+        await requestFormHtml({ decl: decl(), state: { values: { right: query.right ?? "access" }, errors: {} } }),
+      ),
   );
 
   routes.add(
@@ -82,32 +109,63 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       access: "public",
       body: z.record(z.string(), z.unknown()),
       maxBody: MAX_UPLOAD + 256 * 1024,
-      responses: { 201: { description: "Created; JSON { requestId, sentTo }" }, 303: { description: "Form: redirect to the code page" }, 422: { description: "Invalid" }, 429: { description: "Too many codes" } },
+      responses: {
+        201: { description: "Created; JSON { requestId, sentTo }" },
+        303: { description: "Form: redirect to the code page" },
+        422: { description: "Invalid" },
+        429: { description: "Too many codes" },
+      },
     },
     async (c, { body }) => {
       const json = wantsJson(c);
       const parsed = RequestInputSchema.safeParse(formToInput(body));
       const file = body.authorization;
-      const state: FormState = { values: Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "string" || Array.isArray(v))) as FormState["values"], errors: {} };
+      const state: FormState = {
+        values: Object.fromEntries(
+          Object.entries(body).filter(([, v]) => typeof v === "string" || Array.isArray(v)),
+        ) as FormState["values"],
+        errors: {},
+      };
       if (!parsed.success) {
         for (const i of parsed.error.issues) state.errors[String(i.path[0] ?? "form")] ??= i.message;
-        if (json) return c.json({ error: { code: "invalid_request", message: Object.entries(state.errors).map(([k, m]) => `body.${k}: ${m}`).join("; ") } }, 422);
+        if (json)
+          return c.json(
+            {
+              error: {
+                code: "invalid_request",
+                message: Object.entries(state.errors)
+                  .map(([k, m]) => `body.${k}: ${m}`)
+                  .join("; "),
+              },
+            },
+            422,
+          );
         return c.html(await requestFormHtml({ decl: decl(), state }), 422);
       }
       let authorization: { filename: string; contentType: string; data: Uint8Array } | undefined;
       if (file instanceof File && file.size > 0) {
         if (file.size > MAX_UPLOAD) state.errors.authorization = "the file is larger than 5 MB";
         else if (!/^(application\/pdf|image\/)/.test(file.type)) state.errors.authorization = "send a PDF or an image";
-        else authorization = { filename: file.name.replace(/[^\w.\- ]/g, "_").slice(0, 100), contentType: file.type, data: new Uint8Array(await file.arrayBuffer()) };
+        else
+          authorization = {
+            filename: file.name.replace(/[^\w.\- ]/g, "_").slice(0, 100),
+            contentType: file.type,
+            data: new Uint8Array(await file.arrayBuffer()),
+          };
       }
       try {
-        if (state.errors.authorization) throw new RequestError("REQUEST_INVALID", `authorization: ${state.errors.authorization}`);
+        if (state.errors.authorization)
+          throw new RequestError("REQUEST_INVALID", `authorization: ${state.errors.authorization}`);
         const res = await submitRequest(ctx, parsed.data, { ip: clientIp(c, options.trustProxy), authorization });
         if (json) return c.json(res, 201);
-        return c.redirect(res.statusToken ? `/privacy-center/requests/${res.statusToken}` : `/privacy-center/verify/${res.requestId}`, 303);
+        return c.redirect(
+          res.statusToken ? `/privacy-center/requests/${res.statusToken}` : `/privacy-center/verify/${res.requestId}`,
+          303,
+        );
       } catch (err) {
         if (err instanceof MailError && !json) {
-          state.errors.form = "We could not send you the email with your code just now, so nothing was saved. Please try again in a few minutes.";
+          state.errors.form =
+            "We could not send you the email with your code just now, so nothing was saved. Please try again in a few minutes.";
           return c.html(await requestFormHtml({ decl: decl(), state }), 503);
         }
         if (!(err instanceof RequestError) || json) throw err;
@@ -120,12 +178,39 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
 
   const verifyPage = async (c: Context, id: string, error?: string, status: 200 | 422 | 429 | 503 = 200) => {
     const r = await getRequest(ctx, id).catch(() => undefined);
-    if (r?.status !== "unverified") return c.html(await messagePageHtml({ decl: decl(), title: "Nothing to confirm", message: "This request is not waiting for a code. If you confirmed it already, use the link to its status page." }), 404);
-    return c.html(await verifyPageHtml({ decl: decl(), requestId: id, sentTo: codeSentTo(r), identityLabel: (IDENTITY_LABELS[r.identityType] ?? r.identityType.replace(/_/g, " ")).toLowerCase(), agent: !!r.agent, error }), status);
+    if (r?.status !== "unverified")
+      return c.html(
+        await messagePageHtml({
+          decl: decl(),
+          title: "Nothing to confirm",
+          message:
+            "This request is not waiting for a code. If you confirmed it already, use the link to its status page.",
+        }),
+        404,
+      );
+    return c.html(
+      await verifyPageHtml({
+        decl: decl(),
+        requestId: id,
+        sentTo: codeSentTo(r),
+        identityLabel: (IDENTITY_LABELS[r.identityType] ?? r.identityType.replace(/_/g, " ")).toLowerCase(),
+        agent: !!r.agent,
+        error,
+      }),
+      status,
+    );
   };
 
   routes.add(
-    { method: "get", path: "/privacy-center/verify/:id", summary: "The code form of a request", tags: ["privacy center"], access: "public", params: RequestId, responses: { 200: { description: "HTML form" }, 404: { description: "Not waiting for a code" } } },
+    {
+      method: "get",
+      path: "/privacy-center/verify/:id",
+      summary: "The code form of a request",
+      tags: ["privacy center"],
+      access: "public",
+      params: RequestId,
+      responses: { 200: { description: "HTML form" }, 404: { description: "Not waiting for a code" } },
+    },
     (c, { params }) => verifyPage(c, params.id),
   );
 
@@ -138,14 +223,32 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       access: "public",
       params: RequestId,
       body: z.object({ code: z.string().max(20) }),
-      responses: { 303: { description: "Verified: redirect to the status page" }, 201: { description: "JSON: { statusToken }" }, 422: { description: "Wrong or expired code" } },
+      responses: {
+        303: { description: "Verified: redirect to the status page" },
+        201: { description: "JSON: { statusToken }" },
+        422: { description: "Wrong or expired code" },
+      },
     },
     async (c, { params, body }) => {
       const res = await verifyRequest(ctx, params.id, body.code);
-      if (wantsJson(c)) return res.ok ? c.json({ statusToken: res.statusToken, statusUrl: `/privacy-center/requests/${res.statusToken}` }, 201) : c.json({ error: { code: `code_${res.reason}`, message: `verification failed: ${res.reason}`, triesLeft: res.triesLeft } }, 422);
+      if (wantsJson(c))
+        return res.ok
+          ? c.json({ statusToken: res.statusToken, statusUrl: `/privacy-center/requests/${res.statusToken}` }, 201)
+          : c.json(
+              {
+                error: {
+                  code: `code_${res.reason}`,
+                  message: `verification failed: ${res.reason}`,
+                  triesLeft: res.triesLeft,
+                },
+              },
+              422,
+            );
       if (res.ok) return c.redirect(`/privacy-center/requests/${res.statusToken}`, 303);
       const messages: Record<string, string> = {
-        wrong: res.triesLeft ? `That code is not right. ${res.triesLeft} ${res.triesLeft === 1 ? "try" : "tries"} left.` : "That code is not right. Send a new code.",
+        wrong: res.triesLeft
+          ? `That code is not right. ${res.triesLeft} ${res.triesLeft === 1 ? "try" : "tries"} left.`
+          : "That code is not right. Send a new code.",
         expired: "That code has expired. Send a new code.",
         exhausted: "Too many wrong tries. Send a new code.",
         used: "This code was already used.",
@@ -156,27 +259,69 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
   );
 
   routes.add(
-    { method: "post", path: "/privacy-center/verify/:id/resend", summary: "Send a new code", tags: ["privacy center"], access: "public", params: RequestId, body: z.object({}), responses: { 200: { description: "HTML form" }, 429: { description: "Too many codes" } } },
+    {
+      method: "post",
+      path: "/privacy-center/verify/:id/resend",
+      summary: "Send a new code",
+      tags: ["privacy center"],
+      access: "public",
+      params: RequestId,
+      body: z.object({}),
+      responses: { 200: { description: "HTML form" }, 429: { description: "Too many codes" } },
+    },
     async (c, { params }) => {
       try {
         await resendCode(ctx, params.id, { ip: clientIp(c, options.trustProxy) });
         return verifyPage(c, params.id, "We sent a new code.");
       } catch (err) {
-        if (err instanceof RequestError && err.code === "RATE_LIMITED") return verifyPage(c, params.id, err.message, 429);
-        if (err instanceof MailError) return verifyPage(c, params.id, "We could not send a new code just now. Your last code still works; or try again in a few minutes.", 503);
+        if (err instanceof RequestError && err.code === "RATE_LIMITED")
+          return verifyPage(c, params.id, err.message, 429);
+        if (err instanceof MailError)
+          return verifyPage(
+            c,
+            params.id,
+            "We could not send a new code just now. Your last code still works; or try again in a few minutes.",
+            503,
+          );
         throw err;
       }
     },
   );
 
   routes.add(
-    { method: "get", path: "/privacy-center/requests/:token", summary: "The requester's status page", tags: ["privacy center"], access: "public", params: Token, responses: { 200: { description: "HTML" }, 404: { description: "Unknown token" } } },
+    {
+      method: "get",
+      path: "/privacy-center/requests/:token",
+      summary: "The requester's status page",
+      tags: ["privacy center"],
+      access: "public",
+      params: Token,
+      responses: { 200: { description: "HTML" }, 404: { description: "Unknown token" } },
+    },
     async (c, { params }) => {
       c.header("cache-control", "no-store");
       const r = await findRequestByToken(ctx, params.token);
-      if (!r) return c.html(await messagePageHtml({ decl: decl(), title: "Request not found", message: "No request has this address. Check the link in your email." }), 404);
+      if (!r)
+        return c.html(
+          await messagePageHtml({
+            decl: decl(),
+            title: "Request not found",
+            message: "No request has this address. Check the link in your email.",
+          }),
+          404,
+        );
       const exp = await getExportExpiry(ctx, r.id);
-      return c.html(await statusPageHtml({ decl: decl(), request: r, token: params.token, events: await requesterTimeline(ctx, r.id), exportExpiresAt: exp?.expiresAt, exportExpired: !!exp?.expired, delayed: isOpen(r.status) && (await requestDelayed(ctx, r.id)) }));
+      return c.html(
+        await statusPageHtml({
+          decl: decl(),
+          request: r,
+          token: params.token,
+          events: await requesterTimeline(ctx, r.id),
+          exportExpiresAt: exp?.expiresAt,
+          exportExpired: !!exp?.expired,
+          delayed: isOpen(r.status) && (await requestDelayed(ctx, r.id)),
+        }),
+      );
     },
   );
 
@@ -189,15 +334,31 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       access: "public",
       params: Token,
       body: z.object({ reason: z.string().trim().min(1, "say why we should reconsider").max(2000) }),
-      responses: { 303: { description: "Back to the status page" }, 404: { description: "Unknown token" }, 409: { description: "Not a denial that can be appealed" } },
+      responses: {
+        303: { description: "Back to the status page" },
+        404: { description: "Unknown token" },
+        409: { description: "Not a denial that can be appealed" },
+      },
     },
     async (c, { params, body }) => {
       const r = await findRequestByToken(ctx, params.token);
-      if (!r) return c.html(await messagePageHtml({ decl: decl(), title: "Request not found", message: "No request has this address. Check the link in your email." }), 404);
+      if (!r)
+        return c.html(
+          await messagePageHtml({
+            decl: decl(),
+            title: "Request not found",
+            message: "No request has this address. Check the link in your email.",
+          }),
+          404,
+        );
       try {
         await appealRequest(ctx, r.id, body.reason);
       } catch (err) {
-        if (err instanceof RequestError && err.code === "REQUEST_CONFLICT") return c.html(await messagePageHtml({ decl: decl(), title: "This request cannot be appealed", message: err.message }), 409);
+        if (err instanceof RequestError && err.code === "REQUEST_CONFLICT")
+          return c.html(
+            await messagePageHtml({ decl: decl(), title: "This request cannot be appealed", message: err.message }),
+            409,
+          );
         throw err;
       }
       return c.redirect(`/privacy-center/requests/${params.token}`, 303);
@@ -205,13 +366,30 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
   );
 
   routes.add(
-    { method: "get", path: "/privacy-center/requests/:token/export", summary: "Download the export (ZIP) of an access or portability request", tags: ["privacy center"], access: "public", params: Token, responses: { 200: { description: "ZIP", contentType: "application/zip" }, 404: { description: "No export" }, 410: { description: "Expired" } } },
+    {
+      method: "get",
+      path: "/privacy-center/requests/:token/export",
+      summary: "Download the export (ZIP) of an access or portability request",
+      tags: ["privacy center"],
+      access: "public",
+      params: Token,
+      responses: {
+        200: { description: "ZIP", contentType: "application/zip" },
+        404: { description: "No export" },
+        410: { description: "Expired" },
+      },
+    },
     async (c, { params }) => {
       const r = await findRequestByToken(ctx, params.token);
       const e = r ? await getExport(ctx, r.id, params.token) : undefined;
       if (!r || !e) return c.json({ error: { code: "not_found", message: "no export for this request" } }, 404);
-      if ("expired" in e) return c.json({ error: { code: "expired", message: "the download has expired; ask again" } }, 410);
-      return c.body(e.data as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/zip", "content-disposition": `attachment; filename="${e.filename}"`, "cache-control": "no-store" });
+      if ("expired" in e)
+        return c.json({ error: { code: "expired", message: "the download has expired; ask again" } }, 410);
+      return c.body(e.data as Uint8Array<ArrayBuffer>, 200, {
+        "content-type": "application/zip",
+        "content-disposition": `attachment; filename="${e.filename}"`,
+        "cache-control": "no-store",
+      });
     },
   );
 }

@@ -18,7 +18,11 @@ export interface RouteResponse {
   schema?: z.ZodType;
 }
 
-export interface RouteSpec<Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface RouteSpec<
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
   method: Method;
   /** Hono syntax: `/privacy/versions/:version`. */
   path: string;
@@ -65,9 +69,13 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, where
 /** The body cap of a route that does not name one: enough for any form or JSON call of Pledge's. */
 export const DEFAULT_MAX_BODY = 64 * 1024;
 
-const hasBody = (c: Context) => Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding") !== undefined;
+const hasBody = (c: Context) =>
+  Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding") !== undefined;
 
-/** Reads the raw body, at most `max` bytes: a longer one is refused with 413 as soon as it passes the cap, before it is all read. */
+/**
+ * Reads the raw body, at most `max` bytes: a longer one is refused with 413 as soon as it passes the cap, before it is
+ * all read.
+ */
 async function readCapped(c: Context, max: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(c.req.header("content-length") ?? NaN);
   if (declared > max) throw new HttpError(413, "body_too_large", `body: larger than ${max} bytes`);
@@ -127,7 +135,11 @@ async function readBody(c: Context, max: number): Promise<unknown> {
     try {
       return formFields(await new Response(bytes, { headers: { "content-type": header } }).formData());
     } catch {
-      throw new HttpError(400, "invalid_form", `body: not a well-formed ${type.startsWith("multipart") ? "multipart form (check the boundary)" : "form"}`);
+      throw new HttpError(
+        400,
+        "invalid_form",
+        `body: not a well-formed ${type.startsWith("multipart") ? "multipart form (check the boundary)" : "form"}`,
+      );
     }
   }
   throw new HttpError(415, "unsupported_media_type", "body: send application/json or a form");
@@ -159,35 +171,55 @@ export class RouteTable {
       let principal: Principal | undefined;
       if (spec.access === "admin") {
         principal = await this.authenticate(c);
-        if (!principal) throw new HttpError(401, "unauthenticated", "sign in at /admin/login, or send an API token as a Bearer token");
+        if (!principal)
+          throw new HttpError(
+            401,
+            "unauthenticated",
+            "sign in at /admin/login, or send an API token as a Bearer token",
+          );
       }
       const query = spec.query ? parseInput(spec.query, c.req.query(), "query") : undefined;
       const params = spec.params ? parseInput(spec.params, c.req.param(), "params") : undefined;
       let raw: unknown;
       if (spec.body) raw = await readBody(c, spec.maxBody ?? DEFAULT_MAX_BODY);
-      else if (hasBody(c)) throw new HttpError(400, "unexpected_body", `body: ${spec.method.toUpperCase()} ${spec.path} takes no body`);
+      else if (hasBody(c))
+        throw new HttpError(400, "unexpected_body", `body: ${spec.method.toUpperCase()} ${spec.path} takes no body`);
       if (principal?.via === "session" && spec.method !== "get") {
         // CSRF: a cookie session must echo its token in the form or a header.
-        const sent = c.req.header("x-csrf-token") ?? (raw && typeof raw === "object" ? (raw as Record<string, unknown>)._csrf : undefined);
-        if (typeof sent !== "string" || !principal.csrf || !safeEqual(sent, principal.csrf)) throw new HttpError(403, "csrf", "missing or wrong CSRF token; reload the page and try again");
+        const sent =
+          c.req.header("x-csrf-token") ??
+          (raw && typeof raw === "object" ? (raw as Record<string, unknown>)._csrf : undefined);
+        if (typeof sent !== "string" || !principal.csrf || !safeEqual(sent, principal.csrf))
+          throw new HttpError(403, "csrf", "missing or wrong CSRF token; reload the page and try again");
       }
-      if (principal && !hasRole(principal.user.role, spec.role ?? "viewer")) throw new HttpError(403, "forbidden", `this needs the ${spec.role} role`);
+      if (principal && !hasRole(principal.user.role, spec.role ?? "viewer"))
+        throw new HttpError(403, "forbidden", `this needs the ${spec.role} role`);
       const body = spec.body ? parseInput(spec.body, raw, "body") : undefined;
       return handler(c, { query, params, body, principal } as RouteInput<Out<Q>, Out<P>, Out<B>>);
     });
   }
 }
 
-export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: "Error" });
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .meta({ id: "Error" });
 
 /** The OpenAPI 3.1 document of a route table. */
-export function openApiDocument(routes: readonly RouteSpec[], info: { title: string; version: string }): Record<string, unknown> {
+export function openApiDocument(
+  routes: readonly RouteSpec[],
+  info: { title: string; version: string },
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const json = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
   const parameters = (schema: z.ZodType | undefined, where: "query" | "path") => {
     if (!schema) return [];
     const js = json(schema) as { properties?: Record<string, unknown>; required?: string[] };
-    return Object.entries(js.properties ?? {}).map(([name, s]) => ({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: s }));
+    return Object.entries(js.properties ?? {}).map(([name, s]) => ({
+      name,
+      in: where,
+      required: where === "path" || (js.required ?? []).includes(name),
+      schema: s,
+    }));
   };
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z_]+)/g, "{$1}");
@@ -199,9 +231,19 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
       parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
       ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: json(r.body) } } } } : {}),
       responses: Object.fromEntries(
-        Object.entries({ ...r.responses, 400: r.responses[400] ?? { description: "Invalid request", schema: ErrorSchema } }).map(([status, resp]) => [
+        Object.entries({
+          ...r.responses,
+          400: r.responses[400] ?? { description: "Invalid request", schema: ErrorSchema },
+        }).map(([status, resp]) => [
           status,
-          { description: resp.description, ...(resp.schema ? { content: { [resp.contentType ?? "application/json"]: { schema: json(resp.schema) } } } : resp.contentType ? { content: { [resp.contentType]: {} } } : {}) },
+          {
+            description: resp.description,
+            ...(resp.schema
+              ? { content: { [resp.contentType ?? "application/json"]: { schema: json(resp.schema) } } }
+              : resp.contentType
+                ? { content: { [resp.contentType]: {} } }
+                : {}),
+          },
         ]),
       ),
     };

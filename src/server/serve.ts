@@ -10,7 +10,13 @@ import { announceSubProcessorChanges, remindExpiringAgreements, type GovernanceC
 import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { startRetentionSchedule } from "../retention/index.js";
 import { startDiscoverySchedule } from "../discovery/index.js";
-import { DEFAULT_SETTINGS, startWorker, type RequestSettings, type RequestsContext, type Worker } from "../requests/index.js";
+import {
+  DEFAULT_SETTINGS,
+  startWorker,
+  type RequestSettings,
+  type RequestsContext,
+  type Worker,
+} from "../requests/index.js";
 import { openStore, type Store, type StoreOptions } from "../store/index.js";
 import { createApp, type PledgeApp } from "./app.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -46,12 +52,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Who mail comes from: PLEDGE_MAIL_FROM as the operator wrote it, or the organization's short name and privacy address (quoted by the mailer). */
+/**
+ * Who mail comes from: PLEDGE_MAIL_FROM as the operator wrote it, or the organization's short name and privacy address
+ * (quoted by the mailer).
+ */
 export function mailSender(decl: Declaration, env: Record<string, string | undefined>): string | MailAddress {
-  return env.PLEDGE_MAIL_FROM || { name: decl.organization.shortName ?? decl.organization.name, address: decl.organization.contact.email ?? "privacy@localhost" };
+  return (
+    env.PLEDGE_MAIL_FROM || {
+      name: decl.organization.shortName ?? decl.organization.name,
+      address: decl.organization.contact.email ?? "privacy@localhost",
+    }
+  );
 }
 
-/** The mailer, with a warn line for each mail the server could not hand over: the person is told to try again, the operator why. */
+/**
+ * The mailer, with a warn line for each mail the server could not hand over: the person is told to try again, the
+ * operator why.
+ */
 function logMailFailures(mailer: Mailer, logger: Logger): Mailer {
   return {
     mode: mailer.mode,
@@ -60,7 +77,13 @@ function logMailFailures(mailer: Mailer, logger: Logger): Mailer {
       try {
         return await mailer.send(m);
       } catch (err) {
-        logger.warn({ err: err instanceof MailError ? (err.cause as Error | undefined)?.message : (err as Error).message, subject: m.subject }, "mail not sent");
+        logger.warn(
+          {
+            err: err instanceof MailError ? (err.cause as Error | undefined)?.message : (err as Error).message,
+            subject: m.subject,
+          },
+          "mail not sent",
+        );
         throw err;
       }
     },
@@ -69,8 +92,14 @@ function logMailFailures(mailer: Mailer, logger: Logger): Mailer {
 
 const num = (v: string | undefined) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
 
-/** Request settings, with overrides from the environment (PLEDGE_THROTTLE_MS, PLEDGE_LEASE_MS, PLEDGE_BACKOFF_BASE_MS, PLEDGE_MAX_ATTEMPTS, PLEDGE_EXPORT_TTL_DAYS). */
-export function settingsFromEnv(env: Record<string, string | undefined>, overrides: Partial<RequestSettings> = {}): RequestSettings {
+/**
+ * Request settings, with overrides from the environment (PLEDGE_THROTTLE_MS, PLEDGE_LEASE_MS, PLEDGE_BACKOFF_BASE_MS,
+ * PLEDGE_MAX_ATTEMPTS, PLEDGE_EXPORT_TTL_DAYS).
+ */
+export function settingsFromEnv(
+  env: Record<string, string | undefined>,
+  overrides: Partial<RequestSettings> = {},
+): RequestSettings {
   const s = { ...DEFAULT_SETTINGS };
   s.throttleMs = num(env.PLEDGE_THROTTLE_MS) ?? s.throttleMs;
   s.leaseMs = num(env.PLEDGE_LEASE_MS) ?? s.leaseMs;
@@ -93,10 +122,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const dataDir = options.dataDir ?? env.PLEDGE_DATA_DIR ?? ".pledge";
   const store = await openStore({ ...options, sqlitePath: options.sqlitePath ?? join(dataDir, "pledge.db") });
   const { published } = await publishDeclaration(store, options.declaration);
-  logger.info({ version: options.declaration.declaration.version, published, store: store.describe }, "declaration loaded");
+  logger.info(
+    { version: options.declaration.declaration.version, published, store: store.describe },
+    "declaration loaded",
+  );
   const decl = options.declaration.declaration;
   const metrics = new Metrics();
-  const mailer = logMailFailures(options.mailer ?? createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: mailSender(decl, env), outboxDir: join(dataDir, "outbox") }), logger);
+  const mailer = logMailFailures(
+    options.mailer ??
+      createMailer({ smtpUrl: env.PLEDGE_SMTP_URL, from: mailSender(decl, env), outboxDir: join(dataDir, "outbox") }),
+    logger,
+  );
   const requests: RequestsContext = {
     store,
     declaration: () => options.declaration.declaration,
@@ -109,7 +145,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings: settingsFromEnv(env, options.settings),
     // A failing system is staff's business: a warn line and a metric, never the person's status page.
     onTaskError: (f) => {
-      logger.warn({ request: f.requestId, task: f.taskId, kind: f.kind, system: f.target, attempt: f.attempt, exhausted: f.exhausted, error: f.error }, f.exhausted ? "request task failed; left for staff" : "request task failed; retrying");
+      logger.warn(
+        {
+          request: f.requestId,
+          task: f.taskId,
+          kind: f.kind,
+          system: f.target,
+          attempt: f.attempt,
+          exhausted: f.exhausted,
+          error: f.error,
+        },
+        f.exhausted ? "request task failed; left for staff" : "request task failed; retrying",
+      );
       metrics.taskFailures.inc({ kind: f.kind, system: f.target, exhausted: String(f.exhausted) });
     },
   };
@@ -133,7 +180,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     requests,
     trustProxy: env.PLEDGE_TRUST_PROXY === "1",
     secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://"),
-    consent: { newsletters, allowedOrigins: (env.PLEDGE_CONSENT_ORIGINS ?? "*").split(",").map((o) => o.trim()), demoPage: options.demo, publicUrl: env.PLEDGE_PUBLIC_URL || undefined },
+    consent: {
+      newsletters,
+      allowedOrigins: (env.PLEDGE_CONSENT_ORIGINS ?? "*").split(",").map((o) => o.trim()),
+      demoPage: options.demo,
+      publicUrl: env.PLEDGE_PUBLIC_URL || undefined,
+    },
   });
   const host = options.host ?? "127.0.0.1";
   const server: ServerType = await new Promise((resolvePromise, reject) => {
@@ -146,15 +198,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const governance: GovernanceContext = requests;
   let announcing: Promise<unknown> = Promise.resolve();
   if (published) {
-    // A new declaration that changes the sub-processors is announced to the subscribers, once (Art 28(2)); close() waits for it.
+    // A new declaration that changes the sub-processors is announced to the subscribers, once (Art 28(2)); close()
+    // waits for it.
     const loaded = options.declaration;
     announcing = previousPublished(store, loaded.hash)
-      .then((prev) => announceSubProcessorChanges(governance, prev?.declaration, `${loaded.declaration.version}#${loaded.hash.slice(0, 12)}`))
+      .then((prev) =>
+        announceSubProcessorChanges(
+          governance,
+          prev?.declaration,
+          `${loaded.declaration.version}#${loaded.hash.slice(0, 12)}`,
+        ),
+      )
       .then((r) => r && logger.info(r, "sub-processor change announced"))
       .catch((err) => logger.error({ err: (err as Error).message }, "sub-processor change not announced"));
   }
   const chainer = startAuditChainer(store, { onError: (err) => logger.error({ err }, "audit chaining failed") });
-  const worker: Worker | undefined = options.worker === false || env.PLEDGE_WORKER === "off" ? undefined : startWorker(requests, { onError: (err) => logger.error({ err }, "worker error") });
+  const worker: Worker | undefined =
+    options.worker === false || env.PLEDGE_WORKER === "off"
+      ? undefined
+      : startWorker(requests, { onError: (err) => logger.error({ err }, "worker error") });
   // The scheduled sweep of unconfirmed newsletter sign-ups (blocked after the window, deleted after a month).
   const sweep = async () => {
     try {
@@ -172,15 +234,50 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Retention rules sweep on their schedules; the lease in the store lets one server sweep a binding at a time.
   const stopRetention = worker
     ? startRetentionSchedule(
-        { store, declaration: () => options.declaration.declaration, env, cwd: options.cwd ?? process.cwd(), clock: () => new Date(), outboxDir: mailer.outboxDir },
-        { onReport: (r) => logger.info({ binding: r.binding, due: r.due, deleted: r.deleted, masked: r.masked, blocked: r.blocked, remaining: r.remaining }, "retention sweep"), onError: (binding, err) => logger.error({ binding, err: (err as Error).message }, "retention sweep failed") },
+        {
+          store,
+          declaration: () => options.declaration.declaration,
+          env,
+          cwd: options.cwd ?? process.cwd(),
+          clock: () => new Date(),
+          outboxDir: mailer.outboxDir,
+        },
+        {
+          onReport: (r) =>
+            logger.info(
+              {
+                binding: r.binding,
+                due: r.due,
+                deleted: r.deleted,
+                masked: r.masked,
+                blocked: r.blocked,
+                remaining: r.remaining,
+              },
+              "retention sweep",
+            ),
+          onError: (binding, err) => logger.error({ binding, err: (err as Error).message }, "retention sweep failed"),
+        },
       )
     : undefined;
   // Scans run on the declaration's schedule (weekly by default); the first server to claim a slot scans it.
   const stopDiscovery = worker
     ? startDiscoverySchedule(
-        { store, declaration: () => options.declaration.declaration, env, cwd: options.cwd ?? process.cwd(), clock: () => new Date(), mailer },
-        { onScan: (r) => logger.info({ scan: r.scanId, tables: r.result.tables.length, new: r.newFindings.length }, "discovery scan"), onError: (err) => logger.error({ err: (err as Error).message }, "discovery scan failed") },
+        {
+          store,
+          declaration: () => options.declaration.declaration,
+          env,
+          cwd: options.cwd ?? process.cwd(),
+          clock: () => new Date(),
+          mailer,
+        },
+        {
+          onScan: (r) =>
+            logger.info(
+              { scan: r.scanId, tables: r.result.tables.length, new: r.newFindings.length },
+              "discovery scan",
+            ),
+          onError: (err) => logger.error({ err: (err as Error).message }, "discovery scan failed"),
+        },
       )
     : undefined;
   logger.info({ url, worker: !!worker, mail: mailer.mode }, "listening");

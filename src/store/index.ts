@@ -109,12 +109,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       signal(channel) {
         checkChannel(channel);
         local.emit(channel);
-        return sql`SELECT pg_notify(${`pledge_${channel}`}, '')`
-          .execute(store.db)
-          .then(
-            () => undefined,
-            () => undefined, // the other servers' polling is the fallback
-          );
+        return sql`SELECT pg_notify(${`pledge_${channel}`}, '')`.execute(store.db).then(
+          () => undefined,
+          () => undefined, // the other servers' polling is the fallback
+        );
       },
       listen(channel, fn) {
         checkChannel(channel);
@@ -233,7 +231,11 @@ function createPgListener(url: string, local: EventEmitter) {
 async function migrate(store: Store): Promise<void> {
   const migrator = new Migrator({
     db: store.db,
-    provider: migrationProvider(store.engine === "postgres" ? { autoIncrementType: "serial", blobType: "bytea" } : { autoIncrementType: "integer", blobType: "blob" }),
+    provider: migrationProvider(
+      store.engine === "postgres"
+        ? { autoIncrementType: "serial", blobType: "bytea" }
+        : { autoIncrementType: "integer", blobType: "blob" },
+    ),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -273,7 +275,11 @@ export function getSecret(store: Store, name: string, override?: string): Promis
 }
 
 async function readOrCreateSecret(store: Store, name: string): Promise<string> {
-  const existing = await store.db.selectFrom("settings").select("value").where("key", "=", `secret:${name}`).executeTakeFirst();
+  const existing = await store.db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", `secret:${name}`)
+    .executeTakeFirst();
   if (existing) return existing.value;
   const { randomBytes } = await import("node:crypto");
   // Another server may create it at the same moment: the first insert wins and everyone reads it back.
@@ -282,6 +288,10 @@ async function readOrCreateSecret(store: Store, name: string): Promise<string> {
     .values({ key: `secret:${name}`, value: randomBytes(32).toString("hex") })
     .onConflict((oc) => oc.column("key").doNothing())
     .execute();
-  const row = await store.db.selectFrom("settings").select("value").where("key", "=", `secret:${name}`).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", `secret:${name}`)
+    .executeTakeFirstOrThrow();
   return row.value;
 }

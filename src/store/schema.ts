@@ -65,7 +65,9 @@ export interface RequestTable {
   code_to: string | null;
   /** Who was verified and how (JSON). */
   verification: string | null;
-  /** HMACs of every identity of the person (JSON list): what holds and flags match, kept after the values are redacted. */
+  /**
+   * HMACs of every identity of the person (JSON list): what holds and flags match, kept after the values are redacted.
+   */
   identity_hashes: string | null;
   /** The X25519 public key the export is sealed to; its private key is derived from the status token. */
   export_key: string | null;

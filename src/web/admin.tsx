@@ -3,7 +3,16 @@
 /** The admin console: login, requests by deadline (drawn), and a request with its actions. */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
-import { daysLeft, describeVerification, isOpen, urgencyOf, type RequestCounts, type RequestEvent, type RequestView, type TaskView } from "../requests/index.js";
+import {
+  daysLeft,
+  describeVerification,
+  isOpen,
+  urgencyOf,
+  type RequestCounts,
+  type RequestEvent,
+  type RequestView,
+  type TaskView,
+} from "../requests/index.js";
 import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView, RIGHT_LABELS } from "./privacy-center.js";
@@ -19,10 +28,18 @@ export const ADMIN_CSS = `.overdue{color:#b00020;font-weight:600}.due_soon{color
 .bar{height:.9rem;border-radius:2px;display:inline-block;vertical-align:middle}.bar.overdue{background:#b00020}.bar.due_soon{background:#e08a00}.bar.on_time{background:#3a9a55}
 form.inline{display:inline}.error{color:#b00020}.flag{background:#fff3cd;border:1px solid #a15c00;border-radius:3px;padding:0 .3rem;color:#5c3500}`;
 
-export const LoginPage: FC<{ organization: string; error?: string; email?: string }> = ({ organization, error, email }) => (
+export const LoginPage: FC<{ organization: string; error?: string; email?: string }> = ({
+  organization,
+  error,
+  email,
+}) => (
   <Page title="Sign in — Pledge" organization={organization}>
     <h1>Sign in</h1>
-    {error ? <p role="alert" class="error">{error}</p> : null}
+    {error ? (
+      <p role="alert" class="error">
+        {error}
+      </p>
+    ) : null}
     <form method="post" action="/admin/login">
       <p>
         <label for="email">Email</label>
@@ -41,11 +58,13 @@ export const LoginPage: FC<{ organization: string; error?: string; email?: strin
   </Page>
 );
 
-export const Csrf: FC<{ token?: string }> = ({ token }) => (token ? <input type="hidden" name="_csrf" value={token} /> : null);
+export const Csrf: FC<{ token?: string }> = ({ token }) =>
+  token ? <input type="hidden" name="_csrf" value={token} /> : null;
 
 export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
   <nav aria-label="Console">
-    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · <a href="/admin/retention">Retention</a> · <a href="/admin/discovery">Discovery</a> · <a href="/admin/governance">Governance</a> · signed in as {user}{" "}
+    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · <a href="/admin/retention">Retention</a> ·{" "}
+    <a href="/admin/discovery">Discovery</a> · <a href="/admin/governance">Governance</a> · signed in as {user}{" "}
     <form class="inline" method="post" action="/admin/logout">
       <Csrf token={csrf} />
       <button type="submit">Sign out</button>
@@ -56,17 +75,54 @@ export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) =>
 /** The registers' clocks and what waits for staff, one line with links (the governance page has the detail). */
 const GovernanceLine: FC<{ o: GovernanceOverview }> = ({ o }) => {
   const items = [
-    o.clocksOverdue ? <a class="overdue" href="/admin/governance/incidents">{o.clocksOverdue} breach clocks overdue</a> : null,
-    o.incidentsOpen ? <a href="/admin/governance/incidents">{o.incidentsOpen} open incidents ({o.clocksDueSoon} clocks due soon)</a> : null,
-    o.accessAwaiting ? <a href="/admin/governance/access">{o.accessAwaiting} access requests awaiting a decision</a> : null,
-    o.custodyOverdue ? <a class="overdue" href="/admin/governance/sessions">{o.custodyOverdue} recordings or copies past their date</a> : null,
+    o.clocksOverdue ? (
+      <a class="overdue" href="/admin/governance/incidents">
+        {o.clocksOverdue} breach clocks overdue
+      </a>
+    ) : null,
+    o.incidentsOpen ? (
+      <a href="/admin/governance/incidents">
+        {o.incidentsOpen} open incidents ({o.clocksDueSoon} clocks due soon)
+      </a>
+    ) : null,
+    o.accessAwaiting ? (
+      <a href="/admin/governance/access">{o.accessAwaiting} access requests awaiting a decision</a>
+    ) : null,
+    o.custodyOverdue ? (
+      <a class="overdue" href="/admin/governance/sessions">
+        {o.custodyOverdue} recordings or copies past their date
+      </a>
+    ) : null,
     o.legalOpen ? <a href="/admin/governance/legal">{o.legalOpen} requests from authorities open</a> : null,
-    o.agreementsExpiring ? <a href="/admin/governance/agreements">{o.agreementsExpiring} agreements ending within 30 days</a> : null,
+    o.agreementsExpiring ? (
+      <a href="/admin/governance/agreements">{o.agreementsExpiring} agreements ending within 30 days</a>
+    ) : null,
   ].filter(Boolean);
-  return items.length ? <p>Governance: {items.map((x, i) => <>{i ? "; " : ""}{x}</>)}.</p> : null;
+  return items.length ? (
+    <p>
+      Governance:{" "}
+      {items.map((x, i) => (
+        <>
+          {i ? "; " : ""}
+          {x}
+        </>
+      ))}
+      .
+    </p>
+  ) : null;
 };
 
-export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; counts: RequestCounts; page: number; pageSize: number; now: Date; csrf?: string; user: string; governance?: GovernanceOverview }> = ({ decl, requests, counts, page, pageSize, now, csrf, user, governance }) => {
+export const RequestListPage: FC<{
+  decl: Declaration;
+  requests: RequestView[];
+  counts: RequestCounts;
+  page: number;
+  pageSize: number;
+  now: Date;
+  csrf?: string;
+  user: string;
+  governance?: GovernanceOverview;
+}> = ({ decl, requests, counts, page, pageSize, now, csrf, user, governance }) => {
   const open = requests.filter((r) => isOpen(r.status));
   const maxDays = Math.max(30, ...open.map((r) => Math.abs(daysLeft(new Date(r.effectiveDueAt), now))));
   const first = (page - 1) * pageSize + 1;
@@ -101,16 +157,26 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; c
             const urgency = urgencyOf(due, now);
             return (
               <tr>
-                <td><a href={`/admin/requests/${r.id}`}>{r.id}</a></td>
+                <td>
+                  <a href={`/admin/requests/${r.id}`}>{r.id}</a>
+                </td>
                 <td>{r.right}</td>
                 <td>{r.status.replace(/_/g, " ")}</td>
-                <td>{r.attention ? <span class="flag">{ATTENTION[r.attention] ?? r.attention.replace(/_/g, " ")}</span> : null}</td>
+                <td>
+                  {r.attention ? (
+                    <span class="flag">{ATTENTION[r.attention] ?? r.attention.replace(/_/g, " ")}</span>
+                  ) : null}
+                </td>
                 <td>{r.regime.toUpperCase()}</td>
                 <td>{r.effectiveDueAt.slice(0, 10)}</td>
                 <td>
                   {isOpen(r.status) ? (
                     <>
-                      <span class={`bar ${urgency}`} style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`} aria-hidden="true"></span>{" "}
+                      <span
+                        class={`bar ${urgency}`}
+                        style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`}
+                        aria-hidden="true"
+                      ></span>{" "}
                       <span class={urgency}>{left < 0 ? `${-left} days overdue` : `${left} days`}</span>
                     </>
                   ) : (
@@ -125,9 +191,17 @@ export const RequestListPage: FC<{ decl: Declaration; requests: RequestView[]; c
       <nav aria-label="Pages" id="pages">
         <p>
           {counts.total ? `Requests ${first}–${last} of ${counts.total}. ` : "No requests yet. "}
-          {page > 1 ? <a href={`/admin?page=${page - 1}`} rel="prev">Previous page</a> : null}
+          {page > 1 ? (
+            <a href={`/admin?page=${page - 1}`} rel="prev">
+              Previous page
+            </a>
+          ) : null}
           {page > 1 && page < pages ? " · " : null}
-          {page < pages ? <a href={`/admin?page=${page + 1}`} rel="next">Next page</a> : null}
+          {page < pages ? (
+            <a href={`/admin?page=${page + 1}`} rel="next">
+              Next page
+            </a>
+          ) : null}
         </p>
       </nav>
     </Page>
@@ -179,7 +253,10 @@ export const RequestDetailPage: FC<{
               : "not verified yet"}
         </dd>
         <dt>Contact</dt>
-        <dd>{r.name ? `${r.name}, ` : ""}{r.contactEmail}</dd>
+        <dd>
+          {r.name ? `${r.name}, ` : ""}
+          {r.contactEmail}
+        </dd>
         {r.agent ? (
           <>
             <dt>Authorized agent</dt>
@@ -187,14 +264,17 @@ export const RequestDetailPage: FC<{
               {r.agent.name} ({r.agent.email}) — the agent gets the status mail; the person confirms with their own code
               {documents.map((d) => (
                 <>
-                  {" "}— <a href={action(`documents/${d.id}`)}>{d.filename}</a>
+                  {" "}
+                  — <a href={action(`documents/${d.id}`)}>{d.filename}</a>
                 </>
               ))}
             </dd>
           </>
         ) : null}
         <dt>Jurisdiction</dt>
-        <dd>{r.jurisdiction} ({r.regime.toUpperCase()})</dd>
+        <dd>
+          {r.jurisdiction} ({r.regime.toUpperCase()})
+        </dd>
         <dt>Received</dt>
         <dd>{r.receivedAt.slice(0, 16).replace("T", " ")}</dd>
         <dt>Due</dt>
@@ -208,7 +288,8 @@ export const RequestDetailPage: FC<{
           <>
             <dt>Appeal</dt>
             <dd id="appeal">
-              appealed {r.appeal.appealedAt.slice(0, 10)}: “{r.appeal.reason}”; answer due <strong>{r.appeal.dueAt.slice(0, 10)}</strong>
+              appealed {r.appeal.appealedAt.slice(0, 10)}: “{r.appeal.reason}”; answer due{" "}
+              <strong>{r.appeal.dueAt.slice(0, 10)}</strong>
               {r.appeal.outcome ? ` — ${r.appeal.outcome}: ${r.appeal.answer ?? ""}` : ""}
             </dd>
           </>
@@ -216,7 +297,11 @@ export const RequestDetailPage: FC<{
         {Object.keys(r.details.corrections).length ? (
           <>
             <dt>Corrections</dt>
-            <dd>{Object.entries(r.details.corrections).map(([k, v]) => `${k} → ${v}`).join("; ")}</dd>
+            <dd>
+              {Object.entries(r.details.corrections)
+                .map(([k, v]) => `${k} → ${v}`)
+                .join("; ")}
+            </dd>
           </>
         ) : null}
         {r.details.purposes.length ? (
@@ -243,14 +328,24 @@ export const RequestDetailPage: FC<{
           {tasks.map((t) => {
             const res = (t.result ?? {}) as {
               datasets?: { dataset: string; found: number; notMatched: number }[];
-              report?: { dataset: string; found: number; deleted?: number; masked?: number; unchanged?: number; corrected?: number }[];
+              report?: {
+                dataset: string;
+                found: number;
+                deleted?: number;
+                masked?: number;
+                unchanged?: number;
+                corrected?: number;
+              }[];
               ambiguous?: { dataset: string; rows: number }[];
               channels?: number;
               source?: string;
               note?: string;
               verified?: boolean;
             };
-            const instructions = t.kind === "manual" ? (decl.systems[t.target]?.connector as { instructions?: string } | undefined)?.instructions : undefined;
+            const instructions =
+              t.kind === "manual"
+                ? (decl.systems[t.target]?.connector as { instructions?: string } | undefined)?.instructions
+                : undefined;
             return (
               <tr>
                 <td>{t.kind}</td>
@@ -259,11 +354,42 @@ export const RequestDetailPage: FC<{
                 <td>{t.attempts}</td>
                 <td>
                   {t.error ? <span class="error">{t.error}</span> : null}
-                  {res.datasets && !res.report ? res.datasets.filter((d) => d.found || d.notMatched).map((d) => `${d.dataset}: ${d.found} found${d.notMatched ? `, ${d.notMatched} of other people not matched` : ""}`).join(", ") || "nothing found" : null}
-                  {res.report ? res.report.map((d) => `${d.dataset}: ${d.found} found${d.deleted !== undefined ? `, ${d.deleted} deleted, ${d.masked ?? 0} masked, ${d.unchanged ?? 0} kept` : ""}${d.corrected !== undefined ? `, ${d.corrected} corrected` : ""}`).join("; ") || "nothing found" : null}
-                  {t.kind === "erase" && t.status === "done" ? (res.verified ? " — verified" : " — not verified") : null}
-                  {t.status === "review" && res.ambiguous ? <strong>{res.ambiguous.map((a) => `${a.rows} rows of ${a.dataset} matched, where one person is expected`).join("; ")}</strong> : null}
-                  {t.kind === "contact" && t.status === "done" ? (res.channels === 1 ? `code sent to the address on file (${res.source})` : res.channels === undefined ? "" : `${res.channels ? "several addresses on file" : "no address on file"}: verify the person by hand`) : null}
+                  {res.datasets && !res.report
+                    ? res.datasets
+                        .filter((d) => d.found || d.notMatched)
+                        .map(
+                          (d) =>
+                            `${d.dataset}: ${d.found} found${d.notMatched ? `, ${d.notMatched} of other people not matched` : ""}`,
+                        )
+                        .join(", ") || "nothing found"
+                    : null}
+                  {res.report
+                    ? res.report
+                        .map(
+                          (d) =>
+                            `${d.dataset}: ${d.found} found${d.deleted !== undefined ? `, ${d.deleted} deleted, ${d.masked ?? 0} masked, ${d.unchanged ?? 0} kept` : ""}${d.corrected !== undefined ? `, ${d.corrected} corrected` : ""}`,
+                        )
+                        .join("; ") || "nothing found"
+                    : null}
+                  {t.kind === "erase" && t.status === "done"
+                    ? res.verified
+                      ? " — verified"
+                      : " — not verified"
+                    : null}
+                  {t.status === "review" && res.ambiguous ? (
+                    <strong>
+                      {res.ambiguous
+                        .map((a) => `${a.rows} rows of ${a.dataset} matched, where one person is expected`)
+                        .join("; ")}
+                    </strong>
+                  ) : null}
+                  {t.kind === "contact" && t.status === "done"
+                    ? res.channels === 1
+                      ? `code sent to the address on file (${res.source})`
+                      : res.channels === undefined
+                        ? ""
+                        : `${res.channels ? "several addresses on file" : "no address on file"}: verify the person by hand`
+                    : null}
                   {res.note ? res.note : null}
                   {instructions && t.status === "manual" ? `Instructions: ${instructions}` : null}
                   {t.status === "pending" && t.attempts > 0 ? ` next try ${t.nextRunAt.slice(11, 19)} UTC` : null}
@@ -284,7 +410,8 @@ export const RequestDetailPage: FC<{
                   {canAct && t.status === "manual" ? (
                     <form class="inline" method="post" action={action(`tasks/${t.id}/done`)}>
                       <Csrf token={csrf} />
-                      <label for={`note-${t.id}`}>What was done</label> <input type="text" name="note" id={`note-${t.id}`} required />
+                      <label for={`note-${t.id}`}>What was done</label>{" "}
+                      <input type="text" name="note" id={`note-${t.id}`} required />
                       <button type="submit">Mark done</button>
                     </form>
                   ) : null}
@@ -302,7 +429,9 @@ export const RequestDetailPage: FC<{
           {canAct && r.status === "unverified" ? (
             <form method="post" action={action("verify")}>
               <Csrf token={csrf} />
-              <label for="verify-note">Verify the person by hand, saying how (an ID checked, a call to the number on file)</label>
+              <label for="verify-note">
+                Verify the person by hand, saying how (an ID checked, a call to the number on file)
+              </label>
               <br />
               <input type="text" name="note" id="verify-note" required /> <button type="submit">Verified</button>
             </form>
@@ -318,9 +447,13 @@ export const RequestDetailPage: FC<{
               <Csrf token={csrf} />
               <fieldset>
                 <legend>Answer the appeal</legend>
-                <label><input type="radio" name="outcome" value="reversed" required /> Reverse: carry out the request</label>
+                <label>
+                  <input type="radio" name="outcome" value="reversed" required /> Reverse: carry out the request
+                </label>
                 <br />
-                <label><input type="radio" name="outcome" value="upheld" /> Uphold the denial</label>
+                <label>
+                  <input type="radio" name="outcome" value="upheld" /> Uphold the denial
+                </label>
                 <br />
                 <label for="appeal-answer">The answer the requester is told</label>
                 <br />
@@ -339,10 +472,12 @@ export const RequestDetailPage: FC<{
           {canAct && !r.extendedDueAt && r.status !== "appealed" ? (
             <form method="post" action={action("extend")}>
               <Csrf token={csrf} />
-              <label for="extend-reason">Extend the deadline, with the reason the law requires (complexity or number of requests)</label>
+              <label for="extend-reason">
+                Extend the deadline, with the reason the law requires (complexity or number of requests)
+              </label>
               <br />
-              <input type="text" name="reason" id="extend-reason" required />{" "}
-              <label for="extend-days">by</label> <input type="number" name="days" id="extend-days" min={1} max={90} placeholder="the law's maximum" /> days{" "}
+              <input type="text" name="reason" id="extend-reason" required /> <label for="extend-days">by</label>{" "}
+              <input type="number" name="days" id="extend-days" min={1} max={90} placeholder="the law's maximum" /> days{" "}
               <button type="submit">Extend</button>
             </form>
           ) : null}
@@ -372,11 +507,19 @@ export const RequestDetailPage: FC<{
       ) : null}
 
       <h2>Timeline</h2>
-      <ol>{events.map((e) => <li>{e.at.slice(0, 19).replace("T", " ")} — {e.actor}: {e.message}</li>)}</ol>
+      <ol>
+        {events.map((e) => (
+          <li>
+            {e.at.slice(0, 19).replace("T", " ")} — {e.actor}: {e.message}
+          </li>
+        ))}
+      </ol>
     </Page>
   );
 };
 
-export const loginPageHtml = (p: { organization: string; error?: string; email?: string }) => renderPage(<LoginPage {...p} />);
+export const loginPageHtml = (p: { organization: string; error?: string; email?: string }) =>
+  renderPage(<LoginPage {...p} />);
 export const requestListHtml = (p: Parameters<typeof RequestListPage>[0]) => renderPage(<RequestListPage {...p} />);
-export const requestDetailHtml = (p: Parameters<typeof RequestDetailPage>[0]) => renderPage(<RequestDetailPage {...p} />);
+export const requestDetailHtml = (p: Parameters<typeof RequestDetailPage>[0]) =>
+  renderPage(<RequestDetailPage {...p} />);

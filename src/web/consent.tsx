@@ -26,7 +26,10 @@ export const NewsletterForm: FC<{ decl: Declaration; list: string }> = ({ decl, 
           </p>
         ) : null}
         <p>
-          {doubleOptInOf(n).enabled ? `We will email you a link to confirm; it is valid for ${doubleOptInOf(n).confirmWithin}. ` : ""}You can unsubscribe at any time. <a href="/privacy#newsletters">How we handle your data</a>.
+          {doubleOptInOf(n).enabled
+            ? `We will email you a link to confirm; it is valid for ${doubleOptInOf(n).confirmWithin}. `
+            : ""}
+          You can unsubscribe at any time. <a href="/privacy#newsletters">How we handle your data</a>.
         </p>
         <p>
           <button type="submit">Subscribe</button>
@@ -64,7 +67,12 @@ const Unsubscribe: FC<{ decl: Declaration; token: string }> = ({ decl, token }) 
   </Page>
 );
 
-const Preferences: FC<{ decl: Declaration; token: string; email: string; subscriptions: { list: string; status: string; signupAt: string; confirmedAt: string | null }[] }> = ({ decl, token, email, subscriptions }) => (
+const Preferences: FC<{
+  decl: Declaration;
+  token: string;
+  email: string;
+  subscriptions: { list: string; status: string; signupAt: string; confirmedAt: string | null }[];
+}> = ({ decl, token, email, subscriptions }) => (
   <Page title="Your subscriptions" organization={decl.organization.name}>
     <h1>Your subscriptions</h1>
     <p>For {email}</p>
@@ -100,7 +108,9 @@ const Preferences: FC<{ decl: Declaration; token: string; email: string; subscri
 const COLORS = ["#0b57d0", "#b3261e", "#146c2e", "#8e4ec6", "#a15c00", "#006874"];
 
 /** Consent rates per category over time, as a line chart in SVG. */
-export const RatesChart: FC<{ rates: { day: string; category: string; given: number; total: number }[] }> = ({ rates }) => {
+export const RatesChart: FC<{ rates: { day: string; category: string; given: number; total: number }[] }> = ({
+  rates,
+}) => {
   const days = [...new Set(rates.map((r) => r.day))].sort();
   const cats = [...new Set(rates.map((r) => r.category))];
   const w = 640;
@@ -120,10 +130,12 @@ export const RatesChart: FC<{ rates: { day: string; category: string; given: num
           </>
         ))}
         {cats.map((cat, ci) => {
-          const pts = days.map((d, i) => {
-            const r = rates.find((x) => x.day === d && x.category === cat);
-            return r ? `${x(i)},${y(r.given / r.total)}` : "";
-          }).filter(Boolean);
+          const pts = days
+            .map((d, i) => {
+              const r = rates.find((x) => x.day === d && x.category === cat);
+              return r ? `${x(i)},${y(r.given / r.total)}` : "";
+            })
+            .filter(Boolean);
           return (
             <>
               <polyline points={pts.join(" ")} fill="none" stroke={COLORS[ci % COLORS.length]} stroke-width="2" />
@@ -133,8 +145,12 @@ export const RatesChart: FC<{ rates: { day: string; category: string; given: num
             </>
           );
         })}
-        <text x={pad} y={h - 8} font-size="11">{days[0]}</text>
-        <text x={w - pad - 70} y={h - 8} font-size="11">{days[days.length - 1]}</text>
+        <text x={pad} y={h - 8} font-size="11">
+          {days[0]}
+        </text>
+        <text x={w - pad - 70} y={h - 8} font-size="11">
+          {days[days.length - 1]}
+        </text>
       </svg>
       <figcaption>
         {cats.map((cat, ci) => {
@@ -152,7 +168,12 @@ export const RatesChart: FC<{ rates: { day: string; category: string; given: num
   );
 };
 
-const ConsentConsole: FC<{ decl: Declaration; rates: { day: string; category: string; given: number; total: number }[]; subscriptions: SubscriptionRecord[]; user: string }> = ({ decl, rates, subscriptions, user }) => (
+const ConsentConsole: FC<{
+  decl: Declaration;
+  rates: { day: string; category: string; given: number; total: number }[];
+  subscriptions: SubscriptionRecord[];
+  user: string;
+}> = ({ decl, rates, subscriptions, user }) => (
   <Page title="Consent — Pledge" organization={decl.organization.name}>
     <nav aria-label="Console">
       <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · signed in as {user}
@@ -178,8 +199,13 @@ const ConsentConsole: FC<{ decl: Declaration; rates: { day: string; category: st
           <tr>
             <td>{s.list}</td>
             <td>{s.email}</td>
-            <td>{s.status}{s.unsubscribed_at ? ` ${s.unsubscribed_at.slice(0, 10)}` : ""}</td>
-            <td>{s.signup_at.slice(0, 16).replace("T", " ")} ({s.signup_ip ?? "?"})</td>
+            <td>
+              {s.status}
+              {s.unsubscribed_at ? ` ${s.unsubscribed_at.slice(0, 10)}` : ""}
+            </td>
+            <td>
+              {s.signup_at.slice(0, 16).replace("T", " ")} ({s.signup_ip ?? "?"})
+            </td>
             <td>
               {s.mail_sent_at ? (
                 <details>
@@ -190,7 +216,9 @@ const ConsentConsole: FC<{ decl: Declaration; rates: { day: string; category: st
                 "—"
               )}
             </td>
-            <td>{s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}</td>
+            <td>
+              {s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}
+            </td>
             <td>{s.declaration_version}</td>
           </tr>
         ))}
@@ -200,7 +228,8 @@ const ConsentConsole: FC<{ decl: Declaration; rates: { day: string; category: st
 );
 
 export const newsletterFormHtml = (p: { decl: Declaration; list: string }) => renderPage(<NewsletterForm {...p} />);
-export const newsletterMessageHtml = (p: { decl: Declaration; title: string; message: string }) => renderPage(<Message {...p} />);
+export const newsletterMessageHtml = (p: { decl: Declaration; title: string; message: string }) =>
+  renderPage(<Message {...p} />);
 export const newsletterConfirmHtml = (p: { decl: Declaration; token: string }) => renderPage(<Confirm {...p} />);
 export const unsubscribePageHtml = (p: { decl: Declaration; token: string }) => renderPage(<Unsubscribe {...p} />);
 export const newsletterPreferencesHtml = (p: Parameters<typeof Preferences>[0]) => renderPage(<Preferences {...p} />);

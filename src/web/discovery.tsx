@@ -1,6 +1,9 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-/** The console's discovery page: per system, what recorded scans found, the open findings over time, and dismissal with a reason. */
+/**
+ * The console's discovery page: per system, what recorded scans found, the open findings over time, and dismissal with
+ * a reason.
+ */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import type { StoredFinding } from "../discovery/index.js";
@@ -11,7 +14,15 @@ const CSS = `${ADMIN_CSS}
 td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}.gone{color:#666}.dismissed{color:#666}.open{color:#b00020;font-weight:600}
 pre.fragment{background:#f6f6f6;padding:.5rem;max-width:48rem;overflow:auto;font-size:.85rem}`;
 
-type Scan = { id: number; at: string; trigger: string; tables: number; findings: number; newFindings: number; systems: Record<string, { tables: number; findings: number; error?: string }> };
+type Scan = {
+  id: number;
+  at: string;
+  trigger: string;
+  tables: number;
+  findings: number;
+  newFindings: number;
+  systems: Record<string, { tables: number; findings: number; error?: string }>;
+};
 
 /** Open findings after each scan, as bars; new ones darker. */
 const History: FC<{ scans: Scan[] }> = ({ scans }) => {
@@ -26,10 +37,24 @@ const History: FC<{ scans: Scan[] }> = ({ scans }) => {
       <title>{label}</title>
       {scans.map((s, i) => (
         <g>
-          <rect x={i * bw + 0.5} y={h - (s.findings / max) * (h - 2)} width={Math.max(bw - 1, 1)} height={(s.findings / max) * (h - 2)} fill="#9bb7e8">
+          <rect
+            x={i * bw + 0.5}
+            y={h - (s.findings / max) * (h - 2)}
+            width={Math.max(bw - 1, 1)}
+            height={(s.findings / max) * (h - 2)}
+            fill="#9bb7e8"
+          >
             <title>{`${s.at.slice(0, 16).replace("T", " ")} (${s.trigger}): ${s.findings} open, ${s.newFindings} new`}</title>
           </rect>
-          {s.newFindings ? <rect x={i * bw + 0.5} y={h - (Math.min(s.newFindings, s.findings) / max) * (h - 2)} width={Math.max(bw - 1, 1)} height={(Math.min(s.newFindings, s.findings) / max) * (h - 2)} fill="#0b57d0" /> : null}
+          {s.newFindings ? (
+            <rect
+              x={i * bw + 0.5}
+              y={h - (Math.min(s.newFindings, s.findings) / max) * (h - 2)}
+              width={Math.max(bw - 1, 1)}
+              height={(Math.min(s.newFindings, s.findings) / max) * (h - 2)}
+              fill="#0b57d0"
+            />
+          ) : null}
         </g>
       ))}
       <line x1={0} x2={w} y1={h - 0.5} y2={h - 0.5} stroke="#999" />
@@ -49,7 +74,8 @@ export const DiscoveryPage: FC<{
   error?: string;
 }> = ({ decl, findings, scans, schedule, csrf, user, canAct, notice, error }) => {
   const systems = Object.keys(decl.systems);
-  const count = (s: string, status: StoredFinding["status"]) => findings.filter((f) => f.system === s && f.status === status).length;
+  const count = (s: string, status: StoredFinding["status"]) =>
+    findings.filter((f) => f.system === s && f.status === status).length;
   const last = scans[scans.length - 1];
   return (
     <Page title={`Discovery — ${decl.organization.name}`} organization={decl.organization.name}>
@@ -57,10 +83,15 @@ export const DiscoveryPage: FC<{
       <AdminNav csrf={csrf} user={user} />
       <h1>Discovery</h1>
       <p>
-        Personal data in the systems that the declaration does not mention, from recorded scans ({schedule === "off" ? "no schedule" : `scheduled: ${schedule} UTC`}
+        Personal data in the systems that the declaration does not mention, from recorded scans (
+        {schedule === "off" ? "no schedule" : `scheduled: ${schedule} UTC`}
         {last ? `; last ${last.at.slice(0, 16).replace("T", " ")} UTC` : ""}). Findings show masked examples only.
       </p>
-      {error ? <p role="alert" class="late">{error}</p> : null}
+      {error ? (
+        <p role="alert" class="late">
+          {error}
+        </p>
+      ) : null}
       {notice ? <p role="status">{notice}</p> : null}
       {canAct ? (
         <form method="post" action="/admin/discovery/scan">
@@ -90,7 +121,13 @@ export const DiscoveryPage: FC<{
                 <td class={count(s, "open") ? "open" : ""}>{count(s, "open")}</td>
                 <td>{count(s, "dismissed")}</td>
                 <td>{count(s, "gone")}</td>
-                <td>{seen ? (seen.systems[s].error ? `not scanned: ${seen.systems[s].error}` : `${seen.systems[s].tables} tables`) : "never scanned"}</td>
+                <td>
+                  {seen
+                    ? seen.systems[s].error
+                      ? `not scanned: ${seen.systems[s].error}`
+                      : `${seen.systems[s].tables} tables`
+                    : "never scanned"}
+                </td>
               </tr>
             );
           })}
@@ -135,7 +172,8 @@ export const DiscoveryPage: FC<{
                     {f.status === "open" ? (
                       <form method="post" action={`/admin/discovery/findings/${f.id}/dismiss`}>
                         <Csrf token={csrf} />
-                        <label for={`reason-${f.id}`}>Reason</label> <input name="reason" id={`reason-${f.id}`} required minlength={3} maxlength={1000} />{" "}
+                        <label for={`reason-${f.id}`}>Reason</label>{" "}
+                        <input name="reason" id={`reason-${f.id}`} required minlength={3} maxlength={1000} />{" "}
                         <button type="submit" aria-label={`Dismiss finding ${f.id}`}>
                           Dismiss
                         </button>
@@ -148,7 +186,12 @@ export const DiscoveryPage: FC<{
           </tbody>
         </table>
       ) : (
-        <p>No finding recorded{scans.length ? ": every scan found only what the declaration says." : " yet: scan now, or wait for the schedule."}</p>
+        <p>
+          No finding recorded
+          {scans.length
+            ? ": every scan found only what the declaration says."
+            : " yet: scan now, or wait for the schedule."}
+        </p>
       )}
     </Page>
   );

@@ -1,9 +1,25 @@
 /** Server-rendered pages (Hono JSX). Routes in `server` render these; no logic lives here. */
 export { Page, renderPage, SITE_CSS } from "./layout.js";
 export { NoticePage, VersionsPage, noticePageHtml, versionsPageHtml } from "./notice-pages.js";
-export { requestFormHtml, verifyPageHtml, statusPageHtml, messagePageHtml, RIGHT_LABELS, IDENTITY_LABELS, JURISDICTIONS, type FormState } from "./privacy-center.js";
+export {
+  requestFormHtml,
+  verifyPageHtml,
+  statusPageHtml,
+  messagePageHtml,
+  RIGHT_LABELS,
+  IDENTITY_LABELS,
+  JURISDICTIONS,
+  type FormState,
+} from "./privacy-center.js";
 export { loginPageHtml, requestListHtml, requestDetailHtml } from "./admin.js";
-export { newsletterFormHtml, newsletterMessageHtml, newsletterConfirmHtml, unsubscribePageHtml, newsletterPreferencesHtml, consentConsoleHtml } from "./consent.js";
+export {
+  newsletterFormHtml,
+  newsletterMessageHtml,
+  newsletterConfirmHtml,
+  unsubscribePageHtml,
+  newsletterPreferencesHtml,
+  consentConsoleHtml,
+} from "./consent.js";
 export { retentionPageHtml } from "./retention.js";
 export { discoveryPageHtml } from "./discovery.js";
 export * from "./governance.js";

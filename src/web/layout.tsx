@@ -11,7 +11,11 @@ footer{margin-top:3rem;color:#555;font-size:.9rem}.error{color:#b00020}.errors{b
 fieldset{margin:1rem 0;border:1px solid #ccc}input[type=text],input[type=email],input[type=password],select{padding:.4rem;min-width:18rem;font:inherit}button{font:inherit;padding:.4rem .9rem}`;
 
 /** A full HTML page with a skip link, a site header and a main landmark. */
-export const Page: FC<{ title: string; organization: string; children?: Child }> = ({ title, organization, children }) => (
+export const Page: FC<{ title: string; organization: string; children?: Child }> = ({
+  title,
+  organization,
+  children,
+}) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -20,7 +24,9 @@ export const Page: FC<{ title: string; organization: string; children?: Child }>
       <style>{SITE_CSS}</style>
     </head>
     <body>
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="site">
         <strong>{organization}</strong>
         <nav aria-label="Site">

@@ -16,7 +16,11 @@ export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean }> = ({ doc, ar
   </Page>
 );
 
-export const VersionsPage: FC<{ organization: string; versions: PublishedVersion[]; current: string }> = ({ organization, versions, current }) => (
+export const VersionsPage: FC<{ organization: string; versions: PublishedVersion[]; current: string }> = ({
+  organization,
+  versions,
+  current,
+}) => (
   <Page title={`Versions of the privacy notice — ${organization}`} organization={organization}>
     <h1>Versions of the privacy notice</h1>
     <table>
@@ -31,7 +35,9 @@ export const VersionsPage: FC<{ organization: string; versions: PublishedVersion
         {versions.map((v) => (
           <tr>
             <td>
-              <a href={v.version === current ? "/privacy" : `/privacy/versions/${encodeURIComponent(v.version)}`}>{v.version}</a>
+              <a href={v.version === current ? "/privacy" : `/privacy/versions/${encodeURIComponent(v.version)}`}>
+                {v.version}
+              </a>
               {v.version === current ? " (current)" : ""}
             </td>
             <td>{v.effectiveDate}</td>
@@ -47,4 +53,5 @@ export const VersionsPage: FC<{ organization: string; versions: PublishedVersion
 export const noticePageHtml = (props: { doc: NoticeDoc; archived?: boolean }) => renderPage(<NoticePage {...props} />);
 
 /** The versions page as an HTML document. */
-export const versionsPageHtml = (props: { organization: string; versions: PublishedVersion[]; current: string }) => renderPage(<VersionsPage {...props} />);
+export const versionsPageHtml = (props: { organization: string; versions: PublishedVersion[]; current: string }) =>
+  renderPage(<VersionsPage {...props} />);

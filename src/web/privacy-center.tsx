@@ -1,34 +1,87 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-/** The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript needed. */
+/**
+ * The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript
+ * needed.
+ */
 import type { FC } from "hono/jsx";
-import { REGIMES, basesOf, formatRule, jurisdictionChoices, lawsServed, objectionKind, type Declaration } from "../declaration/index.js";
+import {
+  REGIMES,
+  basesOf,
+  formatRule,
+  jurisdictionChoices,
+  lawsServed,
+  objectionKind,
+  type Declaration,
+} from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
 import { Page, renderPage } from "./layout.js";
 
 /** What each right does, in the privacy center's words; `cite` is shown only where the law it names applies. */
 export const RIGHT_LABELS: Record<string, { title: string; help: string; cite?: string }> = {
-  access: { title: "Get a copy of my data", help: "We send you everything we hold about you, with what we do with it.", cite: "GDPR Art 15" },
-  portability: { title: "Take my data elsewhere", help: "The data you gave us, in machine-readable files.", cite: "GDPR Art 20" },
-  erasure: { title: "Delete my data", help: "We erase your data everywhere we can, and tell you what the law makes us keep.", cite: "GDPR Art 17" },
+  access: {
+    title: "Get a copy of my data",
+    help: "We send you everything we hold about you, with what we do with it.",
+    cite: "GDPR Art 15",
+  },
+  portability: {
+    title: "Take my data elsewhere",
+    help: "The data you gave us, in machine-readable files.",
+    cite: "GDPR Art 20",
+  },
+  erasure: {
+    title: "Delete my data",
+    help: "We erase your data everywhere we can, and tell you what the law makes us keep.",
+    cite: "GDPR Art 17",
+  },
   rectification: { title: "Correct my data", help: "Give the corrected values below.", cite: "GDPR Art 16" },
-  restriction: { title: "Restrict the use of my data", help: "We keep your data but stop using it.", cite: "GDPR Art 18" },
-  objection: { title: "Object to a use of my data", help: "Choose the purposes below; direct marketing stops at once, other uses unless we have compelling grounds.", cite: "GDPR Art 21" },
-  withdraw_consent: { title: "Withdraw my consent", help: "Choose the purposes below; this does not affect what was done before.", cite: "GDPR Art 7(3)" },
-  opt_out_sale: { title: "Do not sell or share my personal information", help: "We stop selling or sharing your data, and tell those we sold or shared it with. No code is needed.", cite: "CCPA" },
-  limit_sensitive: { title: "Limit the use of my sensitive personal information", help: "We use it only as needed to provide what you asked for. No code is needed.", cite: "CCPA § 1798.121" },
+  restriction: {
+    title: "Restrict the use of my data",
+    help: "We keep your data but stop using it.",
+    cite: "GDPR Art 18",
+  },
+  objection: {
+    title: "Object to a use of my data",
+    help: "Choose the purposes below; direct marketing stops at once, other uses unless we have compelling grounds.",
+    cite: "GDPR Art 21",
+  },
+  withdraw_consent: {
+    title: "Withdraw my consent",
+    help: "Choose the purposes below; this does not affect what was done before.",
+    cite: "GDPR Art 7(3)",
+  },
+  opt_out_sale: {
+    title: "Do not sell or share my personal information",
+    help: "We stop selling or sharing your data, and tell those we sold or shared it with. No code is needed.",
+    cite: "CCPA",
+  },
+  limit_sensitive: {
+    title: "Limit the use of my sensitive personal information",
+    help: "We use it only as needed to provide what you asked for. No code is needed.",
+    cite: "CCPA § 1798.121",
+  },
 };
 
 /** The help text of a right, with its article only where the organization serves that law's people. */
 function rightHelp(decl: Declaration, right: string): string {
   const l = RIGHT_LABELS[right];
   const laws = lawsServed(decl.organization.jurisdictions);
-  const applies = l.cite?.startsWith("GDPR") ? laws.has("gdpr") || laws.has("uk") : l.cite?.startsWith("CCPA") ? laws.has("ccpa") : false;
+  const applies = l.cite?.startsWith("GDPR")
+    ? laws.has("gdpr") || laws.has("uk")
+    : l.cite?.startsWith("CCPA")
+      ? laws.has("ccpa")
+      : false;
   return applies ? `${l.help.replace(/\.$/, "")} (${l.cite}).` : l.help;
 }
 
-export const IDENTITY_LABELS: Record<string, string> = { email: "Email address", phone: "Phone number", account_id: "Account number", job_number: "Job number", device_id: "Device id" };
+export const IDENTITY_LABELS: Record<string, string> = {
+  email: "Email address",
+  phone: "Phone number",
+  account_id: "Account number",
+  job_number: "Job number",
+  device_id: "Device id",
+};
 
 /** The places a person may say they live: every place of the law table, from the same table. */
 export const JURISDICTIONS: [string, string][] = jurisdictionChoices();
@@ -42,27 +95,54 @@ function offeredRights(decl: Declaration): string[] {
   return Object.keys(RIGHT_LABELS).filter((r) => (decl.rights.offered as string[]).includes(r));
 }
 
-const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) => (error ? <p class="error" id={`${id}-error`}>{error}</p> : null);
+const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) =>
+  error ? (
+    <p class="error" id={`${id}-error`}>
+      {error}
+    </p>
+  ) : null;
 
 export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ decl, state }) => {
   const v = (k: string) => (typeof state.values[k] === "string" ? (state.values[k] as string) : "");
-  // Only purposes that can be objected to (legitimate interests, public task, direct marketing) or whose consent can be withdrawn.
-  const purposes = Object.entries(decl.purposes).filter(([, p]) => objectionKind(p) || basesOf(p).some((b) => b.basis === "consent"));
+  // Only purposes that can be objected to (legitimate interests, public task, direct marketing) or whose consent can be
+  // withdrawn.
+  const purposes = Object.entries(decl.purposes).filter(
+    ([, p]) => objectionKind(p) || basesOf(p).some((b) => b.basis === "consent"),
+  );
   const purposeNote = (p: Declaration["purposes"][string]) => {
     const kind = objectionKind(p);
     const consent = basesOf(p).some((b) => b.basis === "consent");
-    return [kind === "direct_marketing" ? "direct marketing: an objection stops it at once" : kind === "balancing" ? "object: we stop unless we have compelling grounds" : "", consent ? "withdraw consent" : ""].filter(Boolean).join("; ");
+    return [
+      kind === "direct_marketing"
+        ? "direct marketing: an objection stops it at once"
+        : kind === "balancing"
+          ? "object: we stop unless we have compelling grounds"
+          : "",
+      consent ? "withdraw consent" : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
   };
   const errors = Object.entries(state.errors);
   const chosen = v("right") || "access";
   return (
     <Page title={`Privacy center — ${decl.organization.name}`} organization={decl.organization.name}>
       <h1>Privacy center</h1>
-      <p>Ask {decl.organization.shortName ?? decl.organization.name} about your personal data. We will email you a code to confirm it is you: to the email address you give, or, if you give another identity, to the email address we already hold for it.</p>
+      <p>
+        Ask {decl.organization.shortName ?? decl.organization.name} about your personal data. We will email you a code
+        to confirm it is you: to the email address you give, or, if you give another identity, to the email address we
+        already hold for it.
+      </p>
       {errors.length ? (
         <div role="alert" class="errors">
           <h2>Please fix {errors.length === 1 ? "this" : "these"}:</h2>
-          <ul>{errors.map(([k, msg]) => <li><a href={`#${k}`}>{msg}</a></li>)}</ul>
+          <ul>
+            {errors.map(([k, msg]) => (
+              <li>
+                <a href={`#${k}`}>{msg}</a>
+              </li>
+            ))}
+          </ul>
         </div>
       ) : null}
       <form method="post" action="/privacy-center/requests" enctype="multipart/form-data">
@@ -70,7 +150,14 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
           <legend>What would you like to do?</legend>
           {offeredRights(decl).map((r) => (
             <p>
-              <input type="radio" name="right" id={`right-${r}`} value={r} checked={chosen === r} aria-describedby={`right-${r}-help`} />{" "}
+              <input
+                type="radio"
+                name="right"
+                id={`right-${r}`}
+                value={r}
+                checked={chosen === r}
+                aria-describedby={`right-${r}-help`}
+              />{" "}
               <label for={`right-${r}`}>{RIGHT_LABELS[r].title}</label>
               <br />
               <small id={`right-${r}-help`}>{rightHelp(decl, r)}</small>
@@ -83,22 +170,47 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
             <p>
               <label for="identityType">We know you by your</label>{" "}
               <select name="identityType" id="identityType">
-                {decl.rights.identities.map((t) => <option value={t} selected={v("identityType") === t}>{IDENTITY_LABELS[t] ?? t}</option>)}
+                {decl.rights.identities.map((t) => (
+                  <option value={t} selected={v("identityType") === t}>
+                    {IDENTITY_LABELS[t] ?? t}
+                  </option>
+                ))}
               </select>
             </p>
           ) : (
             <input type="hidden" name="identityType" value={decl.rights.identities[0]} />
           )}
           <p>
-            <label for="identity">Your {IDENTITY_LABELS[decl.rights.identities[0]]?.toLowerCase() ?? "identity"} (or the identity chosen above)</label>
+            <label for="identity">
+              Your {IDENTITY_LABELS[decl.rights.identities[0]]?.toLowerCase() ?? "identity"} (or the identity chosen
+              above)
+            </label>
             <br />
-            <input type="text" name="identity" id="identity" value={v("identity")} required autocomplete="email" aria-invalid={state.errors.identity ? "true" : undefined} aria-describedby={state.errors.identity ? "identity-error" : undefined} />
+            <input
+              type="text"
+              name="identity"
+              id="identity"
+              value={v("identity")}
+              required
+              autocomplete="email"
+              aria-invalid={state.errors.identity ? "true" : undefined}
+              aria-describedby={state.errors.identity ? "identity-error" : undefined}
+            />
             <FieldError id="identity" error={state.errors.identity} />
           </p>
           <p>
-            <label for="contactEmail">Email for updates, if the identity above is not an email address (we write to it only once you are verified; the code goes to the address we already hold for you)</label>
+            <label for="contactEmail">
+              Email for updates, if the identity above is not an email address (we write to it only once you are
+              verified; the code goes to the address we already hold for you)
+            </label>
             <br />
-            <input type="email" name="contactEmail" id="contactEmail" value={v("contactEmail")} aria-describedby={state.errors.contactEmail ? "contactEmail-error" : undefined} />
+            <input
+              type="email"
+              name="contactEmail"
+              id="contactEmail"
+              value={v("contactEmail")}
+              aria-describedby={state.errors.contactEmail ? "contactEmail-error" : undefined}
+            />
             <FieldError id="contactEmail" error={state.errors.contactEmail} />
           </p>
           <p>
@@ -111,7 +223,11 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
             <br />
             <select name="jurisdiction" id="jurisdiction">
               <option value="">Choose…</option>
-              {JURISDICTIONS.map(([code, label]) => <option value={code} selected={v("jurisdiction") === code}>{label}</option>)}
+              {JURISDICTIONS.map(([code, label]) => (
+                <option value={code} selected={v("jurisdiction") === code}>
+                  {label}
+                </option>
+              ))}
             </select>
             <FieldError id="jurisdiction" error={state.errors.jurisdiction} />
           </p>
@@ -134,7 +250,17 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
           <legend>Purposes (only for an objection or withdrawing consent; none chosen means all that apply)</legend>
           {purposes.map(([id, p]) => (
             <p>
-              <input type="checkbox" name="purposes" id={`purpose-${id}`} value={id} checked={Array.isArray(state.values.purposes) ? state.values.purposes.includes(id) : state.values.purposes === id} />{" "}
+              <input
+                type="checkbox"
+                name="purposes"
+                id={`purpose-${id}`}
+                value={id}
+                checked={
+                  Array.isArray(state.values.purposes)
+                    ? state.values.purposes.includes(id)
+                    : state.values.purposes === id
+                }
+              />{" "}
               <label for={`purpose-${id}`}>{p.name}</label> <small>({purposeNote(p)})</small>
             </p>
           ))}
@@ -143,7 +269,8 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
           <fieldset>
             <legend>Asking for someone else?</legend>
             <p>
-              <input type="checkbox" name="isAgent" id="isAgent" value="yes" checked={v("isAgent") === "yes"} /> <label for="isAgent">I am an authorized agent acting for the person above</label>
+              <input type="checkbox" name="isAgent" id="isAgent" value="yes" checked={v("isAgent") === "yes"} />{" "}
+              <label for="isAgent">I am an authorized agent acting for the person above</label>
             </p>
             <p>
               <label for="agentName">Your name</label>
@@ -174,25 +301,51 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ d
   );
 };
 
-export const VerifyPage: FC<{ decl: Declaration; requestId: string; sentTo?: string; identityLabel: string; agent: boolean; error?: string }> = ({ decl, requestId, sentTo, identityLabel, agent, error }) => (
+export const VerifyPage: FC<{
+  decl: Declaration;
+  requestId: string;
+  sentTo?: string;
+  identityLabel: string;
+  agent: boolean;
+  error?: string;
+}> = ({ decl, requestId, sentTo, identityLabel, agent, error }) => (
   <Page title="Confirm it is you" organization={decl.organization.name}>
     <h1>Confirm it is you</h1>
     {sentTo ? (
-      <p id="sent">
-        We sent a 6-digit code to {sentTo}. It is valid for 10 minutes.
-      </p>
+      <p id="sent">We sent a 6-digit code to {sentTo}. It is valid for 10 minutes.</p>
     ) : (
       <p id="sent">
-        If we hold an email address for this {identityLabel}, we have sent a 6-digit code to it; it is valid for 10 minutes. If no code arrives, our privacy team will verify your identity another way and write to you at the address you gave.
+        If we hold an email address for this {identityLabel}, we have sent a 6-digit code to it; it is valid for 10
+        minutes. If no code arrives, our privacy team will verify your identity another way and write to you at the
+        address you gave.
       </p>
     )}
-    {agent ? <p>The code goes to the person you act for, never to you: they confirm the request by entering it here, or at the link in their email, or by giving it to you.</p> : null}
-    {error ? <p role="alert" class="error">{error}</p> : null}
+    {agent ? (
+      <p>
+        The code goes to the person you act for, never to you: they confirm the request by entering it here, or at the
+        link in their email, or by giving it to you.
+      </p>
+    ) : null}
+    {error ? (
+      <p role="alert" class="error">
+        {error}
+      </p>
+    ) : null}
     <form method="post" action={`/privacy-center/verify/${requestId}`}>
       <p>
         <label for="code">Code</label>
         <br />
-        <input type="text" name="code" id="code" inputmode="numeric" pattern="[0-9]{6}" maxlength={6} autocomplete="one-time-code" required autofocus />
+        <input
+          type="text"
+          name="code"
+          id="code"
+          inputmode="numeric"
+          pattern="[0-9]{6}"
+          maxlength={6}
+          autocomplete="one-time-code"
+          required
+          autofocus
+        />
       </p>
       <p>
         <button type="submit">Confirm</button>
@@ -222,10 +375,20 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 /** One system's part of a report, in words: what was found, changed, kept and why, and what was not searched. */
 export function systemLines(decl: Declaration, right: string, s: SystemReport): string[] {
   const name = decl.systems[s.system]?.name ?? s.system;
-  if (s.status === "manual" || s.status === "skipped" || (s.note && !s.datasets.length)) return [`${name}: ${s.note || "handled by our staff"}`];
+  if (s.status === "manual" || s.status === "skipped" || (s.note && !s.datasets.length))
+    return [`${name}: ${s.note || "handled by our staff"}`];
   const lines: string[] = [];
   const found = s.datasets.reduce((a, d) => a + d.found, 0);
-  const head = s.status === "held" ? "nothing erased: under a legal hold" : found === 0 ? "nothing found" : right === "erasure" ? (s.verified ? "erased where the law allows — verified: a new search by every identity finds nothing" : "not verified") : `${plural(found, "row")} found`;
+  const head =
+    s.status === "held"
+      ? "nothing erased: under a legal hold"
+      : found === 0
+        ? "nothing found"
+        : right === "erasure"
+          ? s.verified
+            ? "erased where the law allows — verified: a new search by every identity finds nothing"
+            : "not verified"
+          : `${plural(found, "row")} found`;
   lines.push(`${name}: ${head}`);
   for (const d of s.datasets) {
     if (!d.found && !d.notMatched) continue;
@@ -235,25 +398,36 @@ export function systemLines(decl: Declaration, right: string, s: SystemReport): 
     if (d.unchanged) parts.push(`${d.unchanged} kept as ${d.unchanged === 1 ? "it is" : "they are"}`);
     if (d.corrected !== undefined) parts.push(`${d.corrected} corrected`);
     let line = `${d.dataset}: ${parts.join(", ")}`;
-    if (d.kept?.length) line += ` — kept because: ${d.kept.map((k) => `${k.why} (${plural(k.rows, "row")})`).join("; ")}`;
+    if (d.kept?.length)
+      line += ` — kept because: ${d.kept.map((k) => `${k.why} (${plural(k.rows, "row")})`).join("; ")}`;
     if (d.keptFields?.length) line += ` — fields kept: ${d.keptFields.join(", ")}`;
-    if (d.notMatched) line += ` — ${plural(d.notMatched, "row")} of other people reached through a reference were left alone`;
+    if (d.notMatched)
+      line += ` — ${plural(d.notMatched, "row")} of other people reached through a reference were left alone`;
     lines.push(line);
   }
-  for (const a of s.actors) lines.push(`${a.dataset}: you appear as the person handling ${plural(a.rows, "row")} (${a.field}); they are about other people and were not touched`);
+  for (const a of s.actors)
+    lines.push(
+      `${a.dataset}: you appear as the person handling ${plural(a.rows, "row")} (${a.field}); they are about other people and were not touched`,
+    );
   for (const n of s.notReached) lines.push(`${n.dataset}: not searched — ${n.why}`);
   return lines;
 }
 
 /** The report of a completed request: which identities found nothing, then each system. */
-export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport }> = ({ decl, right, report }) => {
+export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport }> = ({
+  decl,
+  right,
+  report,
+}) => {
   const missing = report.identities.filter((i) => !i.found);
   return (
     <section aria-labelledby="report-title">
       <h2 id="report-title">{right === "access" || right === "portability" ? "What we found" : "What we did"}</h2>
       {report.outcome === "nothing_found" ? (
         <p id="nothing-found" role="status">
-          <strong>We found no data about you</strong> in the systems we searched automatically{right === "erasure" ? ", so there was nothing to erase" : ""}. If you have used other details with us, send a new request with them.
+          <strong>We found no data about you</strong> in the systems we searched automatically
+          {right === "erasure" ? ", so there was nothing to erase" : ""}. If you have used other details with us, send a
+          new request with them.
         </p>
       ) : null}
       {missing.length ? (
@@ -267,18 +441,36 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
           return [
             <li>
               {first}
-              {rest.length ? <ul>{rest.map((l) => <li>{l}</li>)}</ul> : null}
+              {rest.length ? (
+                <ul>
+                  {rest.map((l) => (
+                    <li>{l}</li>
+                  ))}
+                </ul>
+              ) : null}
             </li>,
           ];
         })}
-        {report.flags.map((f) => <li>Recorded: {f.replace(/_/g, " ")}</li>)}
-        {report.recipientsNotified.map((r) => <li>Told {decl.recipients[r]?.name ?? r}</li>)}
+        {report.flags.map((f) => (
+          <li>Recorded: {f.replace(/_/g, " ")}</li>
+        ))}
+        {report.recipientsNotified.map((r) => (
+          <li>Told {decl.recipients[r]?.name ?? r}</li>
+        ))}
       </ul>
     </section>
   );
 };
 
-export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: string; events: RequestEvent[]; exportExpiresAt?: string; exportExpired: boolean; delayed?: boolean }> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed }) => {
+export const StatusPage: FC<{
+  decl: Declaration;
+  request: RequestView;
+  token: string;
+  events: RequestEvent[];
+  exportExpiresAt?: string;
+  exportExpired: boolean;
+  delayed?: boolean;
+}> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed }) => {
   const open = isOpen(request.status);
   return (
     <Page title="Your request" organization={decl.organization.name}>
@@ -287,35 +479,55 @@ export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: st
       <p role="status">
         Status: <strong id="status">{STATUS_TEXT[request.status] ?? request.status}</strong>
       </p>
-      {delayed ? <p id="delayed">One of our systems is taking longer than usual; we are retrying, and our team is told. You need not do anything.</p> : null}
+      {delayed ? (
+        <p id="delayed">
+          One of our systems is taking longer than usual; we are retrying, and our team is told. You need not do
+          anything.
+        </p>
+      ) : null}
       <dl>
         <dt>Received</dt>
         <dd>{request.receivedAt.slice(0, 10)}</dd>
         <dt>We answer by</dt>
-        <dd>{request.effectiveDueAt.slice(0, 10)}{request.extensionReason ? ` (extended: ${request.extensionReason})` : ""}</dd>
+        <dd>
+          {request.effectiveDueAt.slice(0, 10)}
+          {request.extensionReason ? ` (extended: ${request.extensionReason})` : ""}
+        </dd>
       </dl>
       {request.status === "completed" && (request.right === "access" || request.right === "portability") ? (
         exportExpired ? (
           <p>Your download has expired. Ask again if you need it.</p>
         ) : (
           <p>
-            <a href={`/privacy-center/requests/${token}/export`} download id="download">Download your data (ZIP)</a> — available until {exportExpiresAt?.slice(0, 10)}.
+            <a href={`/privacy-center/requests/${token}/export`} download id="download">
+              Download your data (ZIP)
+            </a>{" "}
+            — available until {exportExpiresAt?.slice(0, 10)}.
           </p>
         )
       ) : null}
-      {request.status === "completed" && request.report ? <ReportView decl={decl} right={request.right} report={request.report} /> : null}
-      {request.status === "denied" || request.status === "appealed" ? <p>Reason: {request.denialReason ?? request.appeal?.answer}</p> : null}
+      {request.status === "completed" && request.report ? (
+        <ReportView decl={decl} right={request.right} report={request.report} />
+      ) : null}
+      {request.status === "denied" || request.status === "appealed" ? (
+        <p>Reason: {request.denialReason ?? request.appeal?.answer}</p>
+      ) : null}
       {request.appeal ? (
         <p id="appeal">
           Appealed on {request.appeal.appealedAt.slice(0, 10)}; we answer by {request.appeal.dueAt.slice(0, 10)}.
-          {request.appeal.outcome ? ` Outcome: ${request.appeal.outcome === "reversed" ? "we will act on your request" : "our decision stands"}. ${request.appeal.answer ?? ""}` : ""}
+          {request.appeal.outcome
+            ? ` Outcome: ${request.appeal.outcome === "reversed" ? "we will act on your request" : "our decision stands"}. ${request.appeal.answer ?? ""}`
+            : ""}
           {request.appeal.outcome === "upheld" ? ` You may contact ${REGIMES[request.regime].complaintTo}.` : ""}
         </p>
       ) : null}
       {request.status === "denied" && request.appealable && !request.appeal ? (
         <form method="post" action={`/privacy-center/requests/${token}/appeal`} id="appeal-form">
           <h2>Appeal this decision</h2>
-          <p>The law of {request.jurisdiction} lets you appeal. We answer within {REGIMES[request.regime].appeal ? formatRule(REGIMES[request.regime].appeal!) : ""}.</p>
+          <p>
+            The law of {request.jurisdiction} lets you appeal. We answer within{" "}
+            {REGIMES[request.regime].appeal ? formatRule(REGIMES[request.regime].appeal!) : ""}.
+          </p>
           <p>
             <label for="appeal-reason">Why should we reconsider?</label>
             <br />
@@ -325,7 +537,13 @@ export const StatusPage: FC<{ decl: Declaration; request: RequestView; token: st
         </form>
       ) : null}
       <h2>Timeline</h2>
-      <ol>{events.map((e) => <li>{e.at.slice(0, 16).replace("T", " ")} — {e.message}</li>)}</ol>
+      <ol>
+        {events.map((e) => (
+          <li>
+            {e.at.slice(0, 16).replace("T", " ")} — {e.message}
+          </li>
+        ))}
+      </ol>
       <p>Keep this page's address private: it is the key to your request.</p>
     </Page>
   );
@@ -344,4 +562,5 @@ export const MessagePage: FC<{ decl: Declaration; title: string; message: string
 export const requestFormHtml = (p: { decl: Declaration; state: FormState }) => renderPage(<RequestFormPage {...p} />);
 export const verifyPageHtml = (p: Parameters<typeof VerifyPage>[0]) => renderPage(<VerifyPage {...p} />);
 export const statusPageHtml = (p: Parameters<typeof StatusPage>[0]) => renderPage(<StatusPage {...p} />);
-export const messagePageHtml = (p: { decl: Declaration; title: string; message: string }) => renderPage(<MessagePage {...p} />);
+export const messagePageHtml = (p: { decl: Declaration; title: string; message: string }) =>
+  renderPage(<MessagePage {...p} />);

@@ -1,6 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-/** The console's retention page: each rule's limit against its oldest row, its sweeps over time, and the legal holds. */
+/**
+ * The console's retention page: each rule's limit against its oldest row, its sweeps over time, and the legal holds.
+ */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import type { Hold, PlanEntry, RetentionStat, SweepReport } from "../retention/index.js";
@@ -20,7 +22,10 @@ const AgeBar: FC<{ e: PlanEntry }> = ({ e }) => {
   const color = !over ? "#3a9a55" : e.unexplained > 0 ? "#b00020" : "#e08a00";
   return (
     <div class="age" role="img" aria-label={`oldest row ${e.oldestDays} days old; limit ${e.limitDays} days`}>
-      <div class="fill" style={`width:${((Math.min(e.oldestDays, scale) / scale) * 100).toFixed(1)}%;background:${color}`} />
+      <div
+        class="fill"
+        style={`width:${((Math.min(e.oldestDays, scale) / scale) * 100).toFixed(1)}%;background:${color}`}
+      />
       <div class="limit" style={`left:${((e.limitDays / scale) * 100).toFixed(1)}%`} />
     </div>
   );
@@ -34,9 +39,28 @@ const SweptChart: FC<{ stat: RetentionStat }> = ({ stat }) => {
   const bw = w / stat.daily.length;
   const total = stat.daily.reduce((a, d) => a + d.rows, 0);
   return (
-    <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${total} rows changed by sweeps in the last ${stat.daily.length} days`} class="swept">
+    <svg
+      width={w}
+      height={h}
+      viewBox={`0 0 ${w} ${h}`}
+      role="img"
+      aria-label={`${total} rows changed by sweeps in the last ${stat.daily.length} days`}
+      class="swept"
+    >
       <title>{`${total} rows changed by sweeps in the last ${stat.daily.length} days`}</title>
-      {stat.daily.map((d, i) => (d.rows ? <rect x={i * bw + 0.5} y={h - (d.rows / max) * (h - 2)} width={Math.max(bw - 1, 1)} height={(d.rows / max) * (h - 2)} fill="#0b57d0"><title>{`${d.day}: ${d.rows} rows`}</title></rect> : null))}
+      {stat.daily.map((d, i) =>
+        d.rows ? (
+          <rect
+            x={i * bw + 0.5}
+            y={h - (d.rows / max) * (h - 2)}
+            width={Math.max(bw - 1, 1)}
+            height={(d.rows / max) * (h - 2)}
+            fill="#0b57d0"
+          >
+            <title>{`${d.day}: ${d.rows} rows`}</title>
+          </rect>
+        ) : null,
+      )}
       <line x1={0} x2={w} y1={h - 0.5} y2={h - 0.5} stroke="#999" />
     </svg>
   );
@@ -58,13 +82,22 @@ export const RetentionPage: FC<{
     <style>{CSS}</style>
     <AdminNav csrf={csrf} user={user} />
     <h1>Retention</h1>
-    {error ? <p role="alert" class="error">{error}</p> : null}
-    {result ? (
-      <p role="status" id="sweep-result">
-        Swept {result.binding}: {result.deleted} deleted, {result.masked} masked, {result.blocked} kept and blocked, {result.held.reduce((a, h) => a + h.rows, 0)} held; {result.remaining} due rows left.
+    {error ? (
+      <p role="alert" class="error">
+        {error}
       </p>
     ) : null}
-    <p>Each rule bound to a dataset: its limit, the oldest row's age drawn against it (the black mark is the limit; amber past it means the rows left are kept for a law or held, red means a row no hold or exception explains), the last sweep, and the rows changed by sweeps each day for 30 days.</p>
+    {result ? (
+      <p role="status" id="sweep-result">
+        Swept {result.binding}: {result.deleted} deleted, {result.masked} masked, {result.blocked} kept and blocked,{" "}
+        {result.held.reduce((a, h) => a + h.rows, 0)} held; {result.remaining} due rows left.
+      </p>
+    ) : null}
+    <p>
+      Each rule bound to a dataset: its limit, the oldest row's age drawn against it (the black mark is the limit; amber
+      past it means the rows left are kept for a law or held, red means a row no hold or exception explains), the last
+      sweep, and the rows changed by sweeps each day for 30 days.
+    </p>
     <table id="rules">
       <thead>
         <tr>
@@ -92,7 +125,12 @@ export const RetentionPage: FC<{
               </td>
               <td>
                 {e.error ? <span class="late">not reached: {e.error}</span> : <AgeBar e={e} />}
-                {e.oldestDays !== null ? <small> {e.oldestDays} days (limit {e.limitDays})</small> : null}
+                {e.oldestDays !== null ? (
+                  <small>
+                    {" "}
+                    {e.oldestDays} days (limit {e.limitDays})
+                  </small>
+                ) : null}
                 {e.note ? (
                   <>
                     <br />
@@ -109,7 +147,11 @@ export const RetentionPage: FC<{
                   </div>
                 ))}
               </td>
-              <td>{e.lastSweep ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept` : "never"}</td>
+              <td>
+                {e.lastSweep
+                  ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept`
+                  : "never"}
+              </td>
               <td>{stat ? <SweptChart stat={stat} /> : null}</td>
               {canAct && e.system !== "pledge" ? (
                 <td>
@@ -183,14 +225,20 @@ export const RetentionPage: FC<{
                 <option value={id}>{s.name}</option>
               ))}
             </select>{" "}
-            <label for="hold-dataset">Dataset (empty: the whole system)</label> <input type="text" name="dataset" id="hold-dataset" pattern="[a-z][a-z0-9_]*" />{" "}
-            <label for="hold-key">Row key (a case: the row and everything that belongs to it)</label> <input type="text" name="key" id="hold-key" />
+            <label for="hold-dataset">Dataset (empty: the whole system)</label>{" "}
+            <input type="text" name="dataset" id="hold-dataset" pattern="[a-z][a-z0-9_]*" />{" "}
+            <label for="hold-key">Row key (a case: the row and everything that belongs to it)</label>{" "}
+            <input type="text" name="key" id="hold-key" />
           </p>
           <p>
-            <label for="hold-before">Only rows from before (YYYY-MM-DD)</label> <input type="date" name="before" id="hold-before" /> <label for="hold-until">Ends on</label> <input type="date" name="endsAt" id="hold-until" />
+            <label for="hold-before">Only rows from before (YYYY-MM-DD)</label>{" "}
+            <input type="date" name="before" id="hold-before" /> <label for="hold-until">Ends on</label>{" "}
+            <input type="date" name="endsAt" id="hold-until" />
           </p>
           <p>
-            <label for="hold-reason">Reason</label> <input type="text" name="reason" id="hold-reason" required minlength={3} size={60} /> <button type="submit">Place hold</button>
+            <label for="hold-reason">Reason</label>{" "}
+            <input type="text" name="reason" id="hold-reason" required minlength={3} size={60} />{" "}
+            <button type="submit">Place hold</button>
           </p>
         </fieldset>
       </form>
@@ -209,7 +257,8 @@ export const RetentionPage: FC<{
                 <form method="post" action="/admin/retention/obsolescence" class="inline">
                   <Csrf token={csrf} />
                   <input type="hidden" name="system" value={id} />
-                  <label for={`obs-${id}`}>Out of use on</label> <input type="date" name="date" id={`obs-${id}`} required /> <button type="submit">Set</button>
+                  <label for={`obs-${id}`}>Out of use on</label>{" "}
+                  <input type="date" name="date" id={`obs-${id}`} required /> <button type="submit">Set</button>
                 </form>
               </td>
             ) : null}

@@ -11,11 +11,19 @@ export function signWebhook(secret: string, body: string, timestamp: number): st
 }
 
 /** Posts a signed JSON payload; throws on a network error or a non-2xx answer. */
-export async function postWebhook(url: string, secret: string, payload: unknown, now: Date = new Date()): Promise<number> {
+export async function postWebhook(
+  url: string,
+  secret: string,
+  payload: unknown,
+  now: Date = new Date(),
+): Promise<number> {
   const body = JSON.stringify(payload);
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "pledge-signature": signWebhook(secret, body, Math.floor(now.getTime() / 1000)) },
+    headers: {
+      "content-type": "application/json",
+      "pledge-signature": signWebhook(secret, body, Math.floor(now.getTime() / 1000)),
+    },
     body,
     signal: AbortSignal.timeout(10_000),
   });
@@ -24,7 +32,10 @@ export async function postWebhook(url: string, secret: string, payload: unknown,
 }
 
 /** Resolves a webhook's URL and secret from the environment; undefined when the secret is not set. */
-export function resolveWebhook(wh: { url: string | { env: string }; secret: { env: string } }, env: Record<string, string | undefined>): { url: string; secret: string } | { error: string } {
+export function resolveWebhook(
+  wh: { url: string | { env: string }; secret: { env: string } },
+  env: Record<string, string | undefined>,
+): { url: string; secret: string } | { error: string } {
   const url = typeof wh.url === "string" ? wh.url : env[wh.url.env];
   const secret = env[wh.secret.env];
   if (!url) return { error: `the webhook URL (${typeof wh.url === "string" ? "" : wh.url.env}) is not set` };

@@ -21,14 +21,18 @@ forEachStore("audit log", (target) => {
   });
 
   const fill = async (n: number) => {
-    for (let i = 1; i <= n; i++) await appendAudit(store, { actor: "test", action: "thing.done", subject: `s${i}`, data: { i } });
+    for (let i = 1; i <= n; i++)
+      await appendAudit(store, { actor: "test", action: "thing.done", subject: `s${i}`, data: { i } });
     await chainAll(store);
   };
 
   it("chains entries and verifies an untouched log", async () => {
     await fill(5);
     const entries = await listAudit(store);
-    assert.deepEqual(entries.map((e) => e.seq), [5, 4, 3, 2, 1]);
+    assert.deepEqual(
+      entries.map((e) => e.seq),
+      [5, 4, 3, 2, 1],
+    );
     assert.equal(entries[4].prevHash, GENESIS_HASH);
     assert.equal(entries[0].prevHash, entries[1].hash);
     const v = await verifyAudit(store);
@@ -41,7 +45,9 @@ forEachStore("audit log", (target) => {
   });
 
   it("keeps the chain whole under concurrent appends", async () => {
-    await Promise.all(Array.from({ length: 25 }, (_, i) => appendAudit(store, { actor: "test", action: "parallel", data: { i } })));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => appendAudit(store, { actor: "test", action: "parallel", data: { i } })),
+    );
     const v = await verifyAudit(store);
     assert.equal(v.ok, true, JSON.stringify(v.problems));
     assert.equal(v.entries, 25);
@@ -56,7 +62,10 @@ forEachStore("audit log", (target) => {
     assert.equal(v.problems[0].kind, "edited");
     const cli = await runCli(["audit", "verify"], target.env);
     assert.equal(cli.code, 1);
-    assert.match(cli.stdout, /^audit entry 3: edited: entry 3 \(thing\.done\) was edited: its content no longer matches its hash$/m);
+    assert.match(
+      cli.stdout,
+      /^audit entry 3: edited: entry 3 \(thing\.done\) was edited: its content no longer matches its hash$/m,
+    );
     assert.match(cli.stdout, /audit log BROKEN/);
   });
 
@@ -65,7 +74,11 @@ forEachStore("audit log", (target) => {
     const row = await store.db.selectFrom("audit_log").selectAll().where("seq", "=", 2).executeTakeFirstOrThrow();
     const { hashEntry } = await import("../../src/audit/index.js");
     const forged = { ...row, actor: "attacker" };
-    await store.db.updateTable("audit_log").set({ actor: "attacker", hash: hashEntry(row.prev_hash, forged) }).where("seq", "=", 2).execute();
+    await store.db
+      .updateTable("audit_log")
+      .set({ actor: "attacker", hash: hashEntry(row.prev_hash, forged) })
+      .where("seq", "=", 2)
+      .execute();
     const v = await verifyAudit(store);
     assert.equal(v.ok, false);
     assert.match(v.problems[0].message, /^entry 3 \(thing\.done\) does not follow entry 2: entry 2 was rewritten/);
@@ -79,19 +92,43 @@ forEachStore("audit log", (target) => {
     assert.equal(v.problems[0].message, "entry 2 was deleted");
     await store.db.deleteFrom("audit_log").where("seq", "=", 5).execute();
     v = await verifyAudit(store);
-    assert.ok(v.problems.some((p) => p.kind === "truncated" && p.message === "entries 5–5 were deleted from the end of the log"), JSON.stringify(v.problems));
+    assert.ok(
+      v.problems.some(
+        (p) => p.kind === "truncated" && p.message === "entries 5–5 were deleted from the end of the log",
+      ),
+      JSON.stringify(v.problems),
+    );
   });
 
   it("detects an inserted entry", async () => {
     await fill(3);
-    await store.db.insertInto("audit_log").values({ seq: 4, at: new Date().toISOString(), actor: "x", action: "forged", subject: null, data: "{}", prev_hash: "f".repeat(64), hash: "e".repeat(64) }).execute();
+    await store.db
+      .insertInto("audit_log")
+      .values({
+        seq: 4,
+        at: new Date().toISOString(),
+        actor: "x",
+        action: "forged",
+        subject: null,
+        data: "{}",
+        prev_hash: "f".repeat(64),
+        hash: "e".repeat(64),
+      })
+      .execute();
     const v = await verifyAudit(store);
     assert.equal(v.ok, false);
-    assert.ok(v.problems.some((p) => p.seq === 4), JSON.stringify(v.problems));
+    assert.ok(
+      v.problems.some((p) => p.seq === 4),
+      JSON.stringify(v.problems),
+    );
   });
 
   it("never stores secrets", async () => {
-    await appendAudit(store, { actor: "test", action: "login", data: { user: "ann", password: "hunter2", nested: { apiToken: "abc" } } });
+    await appendAudit(store, {
+      actor: "test",
+      action: "login",
+      data: { user: "ann", password: "hunter2", nested: { apiToken: "abc" } },
+    });
     const pending = await store.db.selectFrom("audit_pending").select("data").executeTakeFirstOrThrow();
     assert.ok(!pending.data.includes("hunter2"), "not even while pending");
     await chainAll(store);
@@ -107,7 +144,10 @@ forEachStore("audit log", (target) => {
     await appendAudit(store, { actor: "c", action: "third" }, new Date("2026-03-01T10:01:00.000Z"));
     await chainAll(store);
     const [third, second, first] = await listAudit(store);
-    assert.deepEqual([first.at, second.at, third.at], ["2026-03-01T10:00:00.000Z", "2026-03-01T10:00:00.000Z", "2026-03-01T10:01:00.000Z"]);
+    assert.deepEqual(
+      [first.at, second.at, third.at],
+      ["2026-03-01T10:00:00.000Z", "2026-03-01T10:00:00.000Z", "2026-03-01T10:01:00.000Z"],
+    );
     assert.equal(second.data.writerClock, "2026-03-01T09:59:00.000Z");
     assert.equal((await verifyAudit(store)).ok, true);
 
@@ -119,14 +159,24 @@ forEachStore("audit log", (target) => {
       r.prev_hash = prev;
       r.hash = hashEntry(prev, r);
       prev = r.hash;
-      await store.db.updateTable("audit_log").set({ at: r.at, prev_hash: r.prev_hash, hash: r.hash }).where("seq", "=", r.seq).execute();
+      await store.db
+        .updateTable("audit_log")
+        .set({ at: r.at, prev_hash: r.prev_hash, hash: r.hash })
+        .where("seq", "=", r.seq)
+        .execute();
     }
     await store.db.updateTable("audit_head").set({ hash: prev }).where("id", "=", 1).execute();
     const v = await verifyAudit(store);
     assert.equal(v.ok, false);
-    assert.deepEqual(v.problems.map((p) => [p.seq, p.kind]), [[2, "time"]]);
+    assert.deepEqual(
+      v.problems.map((p) => [p.seq, p.kind]),
+      [[2, "time"]],
+    );
     const cli = await runCli(["audit", "verify"], target.env);
     assert.equal(cli.code, 1);
-    assert.match(cli.stdout, /audit entry 2: time: entry 2 \(second\) is dated 2026-03-01T08:00:00.000Z, before the entry ahead of it/);
+    assert.match(
+      cli.stdout,
+      /audit entry 2: time: entry 2 \(second\) is dated 2026-03-01T08:00:00.000Z, before the entry ahead of it/,
+    );
   });
 });

@@ -38,19 +38,39 @@ it("`pledge users add` creates the first owner, who signs in over HTTP; tokens a
   assert.equal(token.code, 0);
   assert.match(token.stdout.trim(), /^plg_[A-Za-z0-9_-]{40}$/);
 
-  const server = await startServer({ declaration: parseDeclaration(minimalYaml()), port: 0, sqlitePath: env.PLEDGE_SQLITE_PATH, dataDir: dir, logger: createLogger({ level: "silent" }), worker: false, console: () => {} });
+  const server = await startServer({
+    declaration: parseDeclaration(minimalYaml()),
+    port: 0,
+    sqlitePath: env.PLEDGE_SQLITE_PATH,
+    dataDir: dir,
+    logger: createLogger({ level: "silent" }),
+    worker: false,
+    console: () => {},
+  });
   try {
-    const wrong = await fetch(`${server.url}/admin/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=owner@acme.example&password=nope" });
+    const wrong = await fetch(`${server.url}/admin/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "email=owner@acme.example&password=nope",
+    });
     assert.equal(wrong.status, 401);
     assert.match(await wrong.text(), /Wrong email or password/);
-    const ok = await fetch(`${server.url}/admin/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=owner@acme.example&password=${encodeURIComponent(password)}` });
+    const ok = await fetch(`${server.url}/admin/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `email=owner@acme.example&password=${encodeURIComponent(password)}`,
+    });
     assert.equal(ok.status, 303);
     const cookie = ok.headers.get("set-cookie")!;
     assert.match(cookie, /^pledge_session=[A-Za-z0-9_-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax$/);
     const page = await fetch(`${server.url}/admin`, { headers: { cookie: cookie.split(";")[0] } });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /signed in as Olive/);
-    const api = await fetch(`${server.url}/api/v1/requests`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
+    const api = await fetch(`${server.url}/api/v1/requests`, {
+      headers: { authorization: `Bearer ${token.stdout.trim()}` },
+    });
     assert.equal(api.status, 200);
     // Revoked from the CLI, another process on this SQLite store: refused within the documented window.
     const revoke = await runCli(["tokens", "revoke", "ci"], env);
@@ -61,13 +81,22 @@ it("`pledge users add` creates the first owner, who signs in over HTTP; tokens a
     const started = Date.now();
     let status = 200;
     while (status === 200 && Date.now() - started < 12_000) {
-      status = (await fetch(`${server.url}/api/v1/requests`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } })).status;
+      status = (
+        await fetch(`${server.url}/api/v1/requests`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } })
+      ).status;
       if (status === 200) await new Promise((r) => setTimeout(r, 250));
     }
     assert.equal(status, 401);
     assert.ok(Date.now() - started <= 10_500, `refused after ${Date.now() - started} ms`);
-    // ten wrong tries per address from one network in 15 minutes; the next from there is refused even with the right password
-    const attempt = (pw: string) => fetch(`${server.url}/admin/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=owner@acme.example&password=${encodeURIComponent(pw)}` });
+    // ten wrong tries per address from one network in 15 minutes; the next from there is refused even with the right
+    // password
+    const attempt = (pw: string) =>
+      fetch(`${server.url}/admin/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `email=owner@acme.example&password=${encodeURIComponent(pw)}`,
+      });
     for (let i = 0; i < 9; i++) assert.equal((await attempt(`guess${i}`)).status, 401);
     const blocked = await attempt(password);
     assert.equal(blocked.status, 429);

@@ -27,11 +27,17 @@ describe("the pledge command", () => {
     const p = file("broken.yaml", minimalYaml().replace("legalBasis: contract", "legalBasis: contrakt"));
     const r = await runCli(["check", p]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^broken\.yaml:12:17 purposes\.orders\.legalBasis: expected one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests, got 'contrakt'; did you mean 'contract'\?$/m);
+    assert.match(
+      r.stderr,
+      /^broken\.yaml:12:17 purposes\.orders\.legalBasis: expected one of consent, contract, legal_obligation, vital_interests, public_task, legitimate_interests, got 'contrakt'; did you mean 'contract'\?$/m,
+    );
     assert.match(r.stderr, /^1 problem: the declaration is invalid$/m);
     const j = await runCli(["check", p, "--format", "json"]);
     assert.equal(j.code, 1);
-    const body = JSON.parse(j.stdout) as { valid: boolean; issues: { pathText: string; location: { line: number; column: number } }[] };
+    const body = JSON.parse(j.stdout) as {
+      valid: boolean;
+      issues: { pathText: string; location: { line: number; column: number } }[];
+    };
     assert.equal(body.valid, false);
     assert.deepEqual(body.issues[0].location, { file: "broken.yaml", line: 12, column: 17 });
     assert.equal(body.issues[0].pathText, "purposes.orders.legalBasis");

@@ -9,7 +9,11 @@ import { runCli } from "../helpers/cli.js";
 
 describe("pledge retention", () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-cli-ret-"));
-  const env = { PLEDGE_SQLITE_PATH: join(dir, "pledge.db"), PLEDGE_DECLARATION: join(dir, "pledge.yaml"), PLEDGE_SECRET: "s" };
+  const env = {
+    PLEDGE_SQLITE_PATH: join(dir, "pledge.db"),
+    PLEDGE_DECLARATION: join(dir, "pledge.yaml"),
+    PLEDGE_SECRET: "s",
+  };
   const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 19).replace("T", " ");
   const db = () => new BetterSqlite3(join(dir, "app.db"));
 
@@ -54,13 +58,22 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.e
     d.close();
     const failed = await runCli(["retention", "verify"], env);
     assert.equal(failed.code, 1);
-    assert.match(failed.stdout, /FAIL app\.events\/events \(events\): 1 row older than 1 year that no hold or exception explains \(oldest \d{4}-\d{2}-\d{2}, 800 days\)/);
+    assert.match(
+      failed.stdout,
+      /FAIL app\.events\/events \(events\): 1 row older than 1 year that no hold or exception explains \(oldest \d{4}-\d{2}-\d{2}, 800 days\)/,
+    );
     const plan = await runCli(["retention", "plan"], env);
     assert.equal(plan.code, 0, plan.stderr);
-    assert.match(plan.stdout, /app\.events\/events {2}delete after 1 year\n {2}due now 1 of 301 rows · oldest \d{4}-\d{2}-\d{2} \(800 d against a limit of 365 d\)\n {2}the sweep will delete 1/);
+    assert.match(
+      plan.stdout,
+      /app\.events\/events {2}delete after 1 year\n {2}due now 1 of 301 rows · oldest \d{4}-\d{2}-\d{2} \(800 d against a limit of 365 d\)\n {2}the sweep will delete 1/,
+    );
     const run = await runCli(["retention", "run", "--batch", "100"], env);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /app\.events\/events: 1 due · 1 deleted · 0 masked · 0 kept and blocked · 0 held · 1 batch · 0 left due/);
+    assert.match(
+      run.stdout,
+      /app\.events\/events: 1 due · 1 deleted · 0 masked · 0 kept and blocked · 0 held · 1 batch · 0 left due/,
+    );
     assert.match(run.stderr, /app\.events\/events █+░* 100% 1\/1 rows · [\d,]+ rows\/s/);
     const ok = await runCli(["retention", "verify"], env);
     assert.equal(ok.code, 0, ok.stdout);
@@ -70,13 +83,19 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@app.e
   });
 
   it("holds: placed with a reason, listed, lifted; bad flags are usage errors", async () => {
-    const bad = await runCli(["retention", "hold", "--system", "app", "--dataset", "events", "--before", "2025/01/01", "--reason", "audit"], env);
+    const bad = await runCli(
+      ["retention", "hold", "--system", "app", "--dataset", "events", "--before", "2025/01/01", "--reason", "audit"],
+      env,
+    );
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--before: expected a date as YYYY-MM-DD/);
     const unknown = await runCli(["retention", "hold", "--system", "nope", "--reason", "litigation"], env);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no system 'nope'/);
-    const placed = await runCli(["retention", "hold", "--system", "app", "--dataset", "events", "--key", "5", "--reason", "incident 7"], env);
+    const placed = await runCli(
+      ["retention", "hold", "--system", "app", "--dataset", "events", "--key", "5", "--reason", "incident 7"],
+      env,
+    );
     assert.equal(placed.code, 0, placed.stderr);
     assert.match(placed.stdout, /^hold (\d+) placed on app\.events\.5: incident 7/);
     const list = await runCli(["retention", "holds"], env);

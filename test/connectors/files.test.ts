@@ -17,12 +17,20 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "pledge-files-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const dataset = { name: "access", path: "logs/access.jsonl", format: "jsonl" as const, fields: ["email"], primaryKey: [] };
+const dataset = {
+  name: "access",
+  path: "logs/access.jsonl",
+  format: "jsonl" as const,
+  fields: ["email"],
+  primaryKey: [],
+};
 const temps = () => readdirSync(join(dir, "logs")).filter((f) => f.includes(".pledge-"));
 
 it("a rewrite killed midway leaves no temporary file once the connector starts again, and the log whole", async () => {
   mkdirSync(join(dir, "logs"), { recursive: true });
-  const lines = Array.from({ length: 400_000 }, (_, i) => JSON.stringify({ email: `p${i}@example.org`, path: `/item/${i}`, padding: "x".repeat(40) }));
+  const lines = Array.from({ length: 400_000 }, (_, i) =>
+    JSON.stringify({ email: `p${i}@example.org`, path: `/item/${i}`, padding: "x".repeat(40) }),
+  );
   const original = `${lines.join("\n")}\n`;
   writeFileSync(join(dir, "logs/access.jsonl"), original);
 
@@ -30,7 +38,10 @@ it("a rewrite killed midway leaves no temporary file once the connector starts a
   const script = `import { createConnector } from "./src/connectors/index.js";
 const c = createConnector("logs", { engine: "files", directory: ${JSON.stringify(dir)} });
 await c.apply([{ kind: "delete", dataset: ${JSON.stringify(dataset)}, where: { field: "email", values: ["p7@example.org"] } }]);`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, stdio: "ignore" });
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
   const exited = new Promise((r) => child.once("exit", r));
   for (let i = 0; i < 600 && !temps().length; i++) await new Promise((r) => setTimeout(r, 25));
   assert.equal(temps().length, 1, "the rewrite had started its temporary copy");

@@ -39,7 +39,13 @@ describe("the consent banner", () => {
         return;
       }
       dir = mkdtempSync(join(tmpdir(), "pledge-banner-"));
-      Object.assign(options, { sqlitePath: join(dir, "p.db"), dataDir: dir, logger: createLogger({ level: "silent" }), worker: false, console: () => {} });
+      Object.assign(options, {
+        sqlitePath: join(dir, "p.db"),
+        dataDir: dir,
+        logger: createLogger({ level: "silent" }),
+        worker: false,
+        console: () => {},
+      });
       server = await startServer(options);
       site = createServer((req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
@@ -64,22 +70,38 @@ describe("the consent banner", () => {
     const fresh = async (gpc: false | "header" | "navigator" = false): Promise<{ ctx: BrowserContext; page: Page }> => {
       const ctx = await browser.newContext(gpc === "header" ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
       // A plain string: a function would be serialized with the test runner's helpers.
-      if (gpc === "navigator") await ctx.addInitScript({ content: "Object.defineProperty(navigator, 'globalPrivacyControl', { get() { return true; }, configurable: true });" });
+      if (gpc === "navigator")
+        await ctx.addInitScript({
+          content:
+            "Object.defineProperty(navigator, 'globalPrivacyControl', { get() { return true; }, configurable: true });",
+        });
       const page = await ctx.newPage();
       await page.goto(siteUrl);
       await page.waitForSelector("#pledge-dialog");
       return { ctx, page };
     };
-    const lastRecord = async () => server.store.db.selectFrom("consent_events").selectAll().orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
+    const lastRecord = async () =>
+      server.store.db.selectFrom("consent_events").selectAll().orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
     const waitForRecords = async (n: number) => {
       for (let i = 0; i < 100; i++) {
-        const c = await server.store.db.selectFrom("consent_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+        const c = await server.store.db
+          .selectFrom("consent_events")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow();
         if (Number(c.n) >= n) return;
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`fewer than ${n} consent records`);
     };
-    const count = async () => Number((await server.store.db.selectFrom("consent_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await server.store.db
+            .selectFrom("consent_events")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it("runs no analytics script before consent, and runs it after 'accept analytics'", async (t) => {
       if (skip) return t.skip(skip);
@@ -91,16 +113,26 @@ describe("the consent banner", () => {
       await page.getByLabel("Analytics").check();
       await page.getByRole("button", { name: "Save my choices" }).click();
       await page.waitForFunction(() => (window as unknown as { analyticsRan?: number }).analyticsRan === 1);
-      assert.equal(await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan), undefined);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan),
+        undefined,
+      );
       await waitForRecords(before + 1);
       const rec = await lastRecord();
-      assert.deepEqual(JSON.parse(rec.categories), { essential: "given", preferences: "refused", analytics: "given", marketing: "refused" });
+      assert.deepEqual(JSON.parse(rec.categories), {
+        essential: "given",
+        preferences: "refused",
+        analytics: "given",
+        marketing: "refused",
+      });
       assert.equal(rec.method, "banner");
       assert.equal(rec.declaration_version, "2026.1");
       assert.match(rec.text_hash, /^[0-9a-f]{64}$/);
       assert.match(rec.ip ?? "", /\.0$/, "the IP is truncated");
       // Google Consent Mode v2 was updated
-      const consent = await page.evaluate(() => (window as unknown as { dataLayer: unknown[][] }).dataLayer.map((a) => Array.from(a as unknown as unknown[])));
+      const consent = await page.evaluate(() =>
+        (window as unknown as { dataLayer: unknown[][] }).dataLayer.map((a) => Array.from(a as unknown as unknown[])),
+      );
       assert.deepEqual(consent[0].slice(0, 2), ["consent", "default"]);
       assert.equal((consent.at(-1)![2] as Record<string, string>).analytics_storage, "granted");
       assert.equal((consent.at(-1)![2] as Record<string, string>).ad_storage, "denied");
@@ -117,7 +149,12 @@ describe("the consent banner", () => {
       const before = await count();
       await page.getByRole("button", { name: "Reject all" }).click();
       await waitForRecords(before + 1);
-      assert.deepEqual(JSON.parse((await lastRecord()).categories), { essential: "given", preferences: "refused", analytics: "refused", marketing: "refused" });
+      assert.deepEqual(JSON.parse((await lastRecord()).categories), {
+        essential: "given",
+        preferences: "refused",
+        analytics: "refused",
+        marketing: "refused",
+      });
       await page.reload();
       await page.waitForLoadState("load");
       assert.equal(await page.evaluate(() => (window as unknown as { analyticsRan?: number }).analyticsRan), undefined);
@@ -139,7 +176,10 @@ describe("the consent banner", () => {
       assert.equal((await lastRecord()).method, "gpc");
       await page.getByRole("button", { name: "Accept all" }).click();
       await page.waitForFunction(() => (window as unknown as { analyticsRan?: number }).analyticsRan === 1);
-      assert.equal(await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan), undefined);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan),
+        undefined,
+      );
       await waitForRecords(before + 2);
       assert.equal(JSON.parse((await lastRecord()).categories).marketing, "refused");
       await ctx.close();
@@ -156,7 +196,10 @@ describe("the consent banner", () => {
       assert.equal(JSON.parse(signal.categories).marketing, "refused");
       await page.getByRole("button", { name: "Accept all" }).click();
       await page.waitForFunction(() => (window as unknown as { analyticsRan?: number }).analyticsRan === 1);
-      assert.equal(await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan), undefined);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { marketingRan?: boolean }).marketingRan),
+        undefined,
+      );
       await waitForRecords(before + 2);
       const accepted = await lastRecord();
       assert.equal(accepted.method, "gpc");
@@ -178,7 +221,13 @@ describe("the consent banner", () => {
         await page.reload();
         await page.waitForLoadState("load");
         assert.equal(await page.$("#pledge-dialog"), null, "only the version changed");
-        options.declaration = parseDeclaration(DEMO.replace('version: "2026.1"', 'version: "2026.3"').replace("        - { id: matomo, name: Matomo (self-hosted),", "        - { id: hotjar, name: Hotjar }\n        - { id: matomo, name: Matomo (self-hosted),"), "pledge.yaml");
+        options.declaration = parseDeclaration(
+          DEMO.replace('version: "2026.1"', 'version: "2026.3"').replace(
+            "        - { id: matomo, name: Matomo (self-hosted),",
+            "        - { id: hotjar, name: Hotjar }\n        - { id: matomo, name: Matomo (self-hosted),",
+          ),
+          "pledge.yaml",
+        );
         await page.reload();
         await page.waitForSelector("#pledge-dialog");
       } finally {
@@ -195,15 +244,23 @@ describe("the consent banner", () => {
       assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Accept all");
       for (let i = 0; i < 12; i++) {
         await page.keyboard.press(i % 3 === 2 ? "Shift+Tab" : "Tab");
-        assert.ok(await page.evaluate(() => !!document.activeElement?.closest("#pledge-dialog")), `focus left the dialog after ${i + 1} presses`);
+        assert.ok(
+          await page.evaluate(() => !!document.activeElement?.closest("#pledge-dialog")),
+          `focus left the dialog after ${i + 1} presses`,
+        );
       }
       // reach "Preferences" by keyboard and open it
-      await page.evaluate(() => (document.querySelector("#pledge-dialog button:nth-of-type(3)") as HTMLElement).focus());
+      await page.evaluate(() =>
+        (document.querySelector("#pledge-dialog button:nth-of-type(3)") as HTMLElement).focus(),
+      );
       await page.keyboard.press("Enter");
       await page.waitForSelector("#pledge-ptitle");
       for (let i = 0; i < 15; i++) {
         await page.keyboard.press("Tab");
-        assert.ok(await page.evaluate(() => !!document.activeElement?.closest("#pledge-dialog")), "focus left the preferences");
+        assert.ok(
+          await page.evaluate(() => !!document.activeElement?.closest("#pledge-dialog")),
+          "focus left the preferences",
+        );
       }
       await page.keyboard.press("Escape");
       await page.waitForSelector("#pledge-title");
@@ -215,13 +272,20 @@ describe("the consent banner", () => {
       if (skip) return t.skip(skip);
       const before = await count();
       const ctx = await browser.newContext();
-      await ctx.addInitScript({ content: "Object.defineProperty(navigator, 'doNotTrack', { get() { return '1'; }, configurable: true });" });
+      await ctx.addInitScript({
+        content: "Object.defineProperty(navigator, 'doNotTrack', { get() { return '1'; }, configurable: true });",
+      });
       const page = await ctx.newPage();
       await page.goto(siteUrl);
       await page.waitForSelector("#pledge-open");
       assert.equal(await page.$("#pledge-dialog"), null, "no banner: the signal is the answer");
       await waitForRecords(before + 1);
-      assert.deepEqual(JSON.parse((await lastRecord()).categories), { essential: "given", preferences: "refused", analytics: "refused", marketing: "refused" });
+      assert.deepEqual(JSON.parse((await lastRecord()).categories), {
+        essential: "given",
+        preferences: "refused",
+        analytics: "refused",
+        marketing: "refused",
+      });
       await page.click("#pledge-open");
       assert.match((await page.textContent("#pledge-dialog")) ?? "", /Do Not Track setting was honoured/);
       await ctx.close();

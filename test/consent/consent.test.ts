@@ -104,8 +104,25 @@ forEachStore("consent", (target) => {
   describe("records", () => {
     it("are events; the state is derived; the latest choice wins; consent expires", async () => {
       const device = `dev-${target.name}-aaaaaaaaaaaa`;
-      await recordConsent(store, decl, { deviceId: device, categories: { analytics: "given", marketing: "given" }, language: "en", method: "banner", ip: "203.0.113.77", userAgent: "UA" });
-      await recordConsent(store, decl, { deviceId: device, categories: { analytics: "given", marketing: "withdrawn" }, language: "de", method: "banner" }, new Date(Date.now() + 1000));
+      await recordConsent(store, decl, {
+        deviceId: device,
+        categories: { analytics: "given", marketing: "given" },
+        language: "en",
+        method: "banner",
+        ip: "203.0.113.77",
+        userAgent: "UA",
+      });
+      await recordConsent(
+        store,
+        decl,
+        {
+          deviceId: device,
+          categories: { analytics: "given", marketing: "withdrawn" },
+          language: "de",
+          method: "banner",
+        },
+        new Date(Date.now() + 1000),
+      );
       const state = await currentState(store, { deviceId: device }, new Date(Date.now() + 2000));
       assert.equal(state.analytics.state, "given");
       assert.equal(state.ads.state, "withdrawn");
@@ -117,19 +134,41 @@ forEachStore("consent", (target) => {
       assert.equal(receipt.records[0].ip, "203.0.113.0");
       assert.equal(receipt.records[0].language, "en");
       assert.equal(receipt.records[1].language, "de");
-      assert.notEqual(receipt.records[0].textHash, receipt.records[1].textHash, "the hash is of the text shown, per language");
+      assert.notEqual(
+        receipt.records[0].textHash,
+        receipt.records[1].textHash,
+        "the hash is of the text shown, per language",
+      );
       assert.match(receipt.records[0].validUntil, /^\d{4}-/);
-      const rows = await store.db.selectFrom("consent_events").select("record_id").where("device_id", "=", device).execute();
+      const rows = await store.db
+        .selectFrom("consent_events")
+        .select("record_id")
+        .where("device_id", "=", device)
+        .execute();
       assert.equal(rows.length, 2, "nothing is rewritten");
     });
 
     it("a GPC refusal is not overridden by a later banner consent; linking a device merges it into the person", async () => {
       const device = `dev-${target.name}-bbbbbbbbbbbb`;
       const person = `pat-${target.name}@example.org`;
-      await recordConsent(store, decl, { deviceId: device, categories: { marketing: "refused" }, language: "en", method: "gpc" });
-      await recordConsent(store, decl, { deviceId: device, categories: { analytics: "given", marketing: "given" }, language: "en", method: "banner" }, new Date(Date.now() + 1000));
+      await recordConsent(store, decl, {
+        deviceId: device,
+        categories: { marketing: "refused" },
+        language: "en",
+        method: "gpc",
+      });
+      await recordConsent(
+        store,
+        decl,
+        { deviceId: device, categories: { analytics: "given", marketing: "given" }, language: "en", method: "banner" },
+        new Date(Date.now() + 1000),
+      );
       assert.equal((await currentState(store, { deviceId: device }, new Date(Date.now() + 2000))).ads.state, "refused");
-      assert.equal((await decide(decisions, person, "analytics")).decision, "deny", "nothing is known of the person yet");
+      assert.equal(
+        (await decide(decisions, person, "analytics")).decision,
+        "deny",
+        "nothing is known of the person yet",
+      );
       await linkDevice(store, device, person);
       decisions.cache.invalidate(person);
       offset = 2000;
@@ -144,7 +183,12 @@ forEachStore("consent", (target) => {
     it("the banner's texts come in English, German and French, and the declaration can override them", async () => {
       const { bannerConfig } = await import("../../src/consent/index.js");
       assert.equal(bannerConfig(decl, "fr").texts.rejectAll, "Tout refuser");
-      const custom = parseDeclaration(yaml("http://x.example/").replace("consent:\n  validity: 1 year", 'consent:\n  validity: 1 year\n  texts: { de: { title: "Ihre Wahl bei Acme" } }')).declaration;
+      const custom = parseDeclaration(
+        yaml("http://x.example/").replace(
+          "consent:\n  validity: 1 year",
+          'consent:\n  validity: 1 year\n  texts: { de: { title: "Ihre Wahl bei Acme" } }',
+        ),
+      ).declaration;
       const de = bannerConfig(custom, "de");
       assert.equal(de.texts.title, "Ihre Wahl bei Acme");
       assert.equal(de.texts.acceptAll, "Alle akzeptieren");
@@ -153,22 +197,47 @@ forEachStore("consent", (target) => {
     });
 
     it("a Global Privacy Control signal refuses marketing whatever the click, and says so", async () => {
-      const rec = await recordConsent(store, decl, { deviceId: `dev-${target.name}-gggggggggggg`, categories: { analytics: "given", marketing: "given" }, language: "en", method: "banner", gpcSignal: true });
+      const rec = await recordConsent(store, decl, {
+        deviceId: `dev-${target.name}-gggggggggggg`,
+        categories: { analytics: "given", marketing: "given" },
+        language: "en",
+        method: "banner",
+        gpcSignal: true,
+      });
       assert.equal(rec.method, "gpc");
       assert.deepEqual(rec.categories, { essential: "given", analytics: "given", marketing: "refused" });
     });
 
     it("reject unknown categories", async () => {
-      await assert.rejects(() => recordConsent(store, decl, { deviceId: "x".repeat(20), categories: { tracking: "given" }, language: "en", method: "banner" }), /categories\.tracking: unknown consent category/);
+      await assert.rejects(
+        () =>
+          recordConsent(store, decl, {
+            deviceId: "x".repeat(20),
+            categories: { tracking: "given" },
+            language: "en",
+            method: "banner",
+          }),
+        /categories\.tracking: unknown consent category/,
+      );
     });
   });
 
   describe("decisions", () => {
     it("allow contract and legitimate interest, need consent for consent-based purposes, and say why", async () => {
       const who = `new-${target.name}@example.org`;
-      assert.deepEqual(await decide(decisions, who, "orders"), { subject: who, purpose: "orders", decision: "allow", reason: "legal basis: contract" });
+      assert.deepEqual(await decide(decisions, who, "orders"), {
+        subject: who,
+        purpose: "orders",
+        decision: "allow",
+        reason: "legal basis: contract",
+      });
       assert.equal((await decide(decisions, who, "profiling")).decision, "allow");
-      assert.deepEqual(await decide(decisions, who, "analytics"), { subject: who, purpose: "analytics", decision: "deny", reason: "no consent recorded" });
+      assert.deepEqual(await decide(decisions, who, "analytics"), {
+        subject: who,
+        purpose: "analytics",
+        decision: "deny",
+        reason: "no consent recorded",
+      });
       assert.equal((await decide(decisions, who, "nope")).reason, "unknown purpose 'nope'");
     });
 
@@ -178,17 +247,47 @@ forEachStore("consent", (target) => {
       const cache = new DecisionCache(0);
       const d: DecisionContext = { ...decisions, cache };
       assert.equal((await decide(d, who, "profiling")).decision, "allow");
-      const o = await submitRequest(ctx, RequestInputSchema.parse({ right: "objection", identity: who, purposes: ["profiling"] }), {});
+      const o = await submitRequest(
+        ctx,
+        RequestInputSchema.parse({ right: "objection", identity: who, purposes: ["profiling"] }),
+        {},
+      );
       await verifyRequest(ctx, o.requestId, ctx.mailer.codeFor(who));
-      assert.equal((await decide(d, who, "profiling")).decision, "allow", "a legitimate interest stands until staff weigh the objection");
-      await approveRequest(ctx, o.requestId, { user: await createUser(store, { email: `rita-officer-${Date.now()}@acme.example`, name: "Olga", role: "approver", password: "correct horse battery" }), via: "session" });
+      assert.equal(
+        (await decide(d, who, "profiling")).decision,
+        "allow",
+        "a legitimate interest stands until staff weigh the objection",
+      );
+      await approveRequest(ctx, o.requestId, {
+        user: await createUser(store, {
+          email: `rita-officer-${Date.now()}@acme.example`,
+          name: "Olga",
+          role: "approver",
+          password: "correct horse battery",
+        }),
+        via: "session",
+      });
       assert.equal(await runUntilSettled(ctx, o.requestId), "completed");
-      assert.deepEqual(await decide(d, who, "profiling"), { subject: who, purpose: "profiling", decision: "deny", reason: "the person objected to this purpose (GDPR Art 21)" });
-      assert.equal((await decide(d, who, "orders")).decision, "allow", "an objection to profiling leaves the contract alone");
+      assert.deepEqual(await decide(d, who, "profiling"), {
+        subject: who,
+        purpose: "profiling",
+        decision: "deny",
+        reason: "the person objected to this purpose (GDPR Art 21)",
+      });
+      assert.equal(
+        (await decide(d, who, "orders")).decision,
+        "allow",
+        "an objection to profiling leaves the contract alone",
+      );
       const r = await submitRequest(ctx, RequestInputSchema.parse({ right: "restriction", identity: who }), {});
       await verifyRequest(ctx, r.requestId, ctx.mailer.codeFor(who));
       assert.equal(await runUntilSettled(ctx, r.requestId), "completed");
-      assert.deepEqual(await decide(d, who, "orders"), { subject: who, purpose: "orders", decision: "deny", reason: "processing is restricted at the person's request (GDPR Art 18)" });
+      assert.deepEqual(await decide(d, who, "orders"), {
+        subject: who,
+        purpose: "orders",
+        decision: "deny",
+        reason: "processing is restricted at the person's request (GDPR Art 18)",
+      });
     });
 
     it("an opt-out of sale or sharing needs no code, and denies every purpose that sells or shares", async () => {
@@ -197,31 +296,75 @@ forEachStore("consent", (target) => {
       const d: DecisionContext = { ...decisions, cache: new DecisionCache(0) };
       assert.equal((await decide(d, who, "partners")).decision, "allow");
       const before = ctx.mailer.sent.length;
-      const res = await submitRequest(ctx, RequestInputSchema.parse({ right: "opt_out_sale", identity: who, jurisdiction: "US-CA" }), {});
+      const res = await submitRequest(
+        ctx,
+        RequestInputSchema.parse({ right: "opt_out_sale", identity: who, jurisdiction: "US-CA" }),
+        {},
+      );
       assert.ok(res.statusToken, "no code: the status page at once");
       assert.ok(!ctx.mailer.sent.slice(before).some((m) => /verification code/.test(m.text)));
       const receipt = ctx.mailer.sent.slice(before).find((m) => /We received your privacy request/.test(m.subject))!;
-      assert.ok(receipt.text.includes(`/privacy-center/requests/${res.statusToken}`), "the receipt mail carries the status link");
+      assert.ok(
+        receipt.text.includes(`/privacy-center/requests/${res.statusToken}`),
+        "the receipt mail carries the status link",
+      );
       assert.equal(await runUntilSettled(ctx, res.requestId), "completed");
-      assert.deepEqual(await decide(d, who, "partners"), { subject: who, purpose: "partners", decision: "deny", reason: "the person opted out of the sale or sharing of their data (Cal. Civ. Code 1798.120)" });
+      assert.deepEqual(await decide(d, who, "partners"), {
+        subject: who,
+        purpose: "partners",
+        decision: "deny",
+        reason: "the person opted out of the sale or sharing of their data (Cal. Civ. Code 1798.120)",
+      });
     });
 
     it("are served over HTTP to API tokens, singly and in a batch; writes invalidate the cache", async () => {
       const { createApiToken } = await import("../../src/auth/index.js");
       const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
       const cache = new DecisionCache(60_000);
-      const { app } = createApp({ store, declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: ctx, consent: { newsletters: news, cache } });
+      const { app } = createApp({
+        store,
+        declaration: () => ({
+          declaration: decl,
+          file: "x",
+          source: "",
+          hash: "",
+          locate: () => ({ file: "x", line: 1, column: 1 }),
+        }),
+        logger: createLogger({ level: "silent" }),
+        requests: ctx,
+        consent: { newsletters: news, cache },
+      });
       const token = await createApiToken(store, `backend-${target.name}`, "viewer");
       const auth = { authorization: `Bearer ${token}` };
       assert.equal((await app.request("/v1/decisions?subject=a@example.org&purpose=orders")).status, 401);
       const device = `dev-${target.name}-cccccccccccc`;
       const q = `/v1/decisions?subject=device:${device}&purpose=analytics`;
       assert.equal(((await (await app.request(q, { headers: auth })).json()) as { decision: string }).decision, "deny");
-      const post = await app.request("/consent/records", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ deviceId: device, categories: { analytics: "given" } }) });
+      const post = await app.request("/consent/records", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ deviceId: device, categories: { analytics: "given" } }),
+      });
       assert.equal(post.status, 201);
-      assert.equal(((await (await app.request(q, { headers: auth })).json()) as { decision: string }).decision, "allow", "the write invalidated the cached deny");
-      const batch = await app.request("/v1/decisions", { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ items: [{ subject: `device:${device}`, purpose: "analytics" }, { subject: `device:${device}`, purpose: "ads" }] }) });
-      assert.deepEqual(((await batch.json()) as { decisions: { decision: string }[] }).decisions.map((x) => x.decision), ["allow", "deny"]);
+      assert.equal(
+        ((await (await app.request(q, { headers: auth })).json()) as { decision: string }).decision,
+        "allow",
+        "the write invalidated the cached deny",
+      );
+      const batch = await app.request("/v1/decisions", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({
+          items: [
+            { subject: `device:${device}`, purpose: "analytics" },
+            { subject: `device:${device}`, purpose: "ads" },
+          ],
+        }),
+      });
+      assert.deepEqual(
+        ((await batch.json()) as { decisions: { decision: string }[] }).decisions.map((x) => x.decision),
+        ["allow", "deny"],
+      );
       const bad = await app.request("/v1/decisions?subject=x", { headers: auth });
       assert.equal(bad.status, 400);
       assert.match(((await bad.json()) as { error: { message: string } }).error.message, /^query\.purpose: /);
@@ -232,28 +375,54 @@ forEachStore("consent", (target) => {
 
   describe("newsletters with double opt-in", () => {
     const email = (n: string) => `${n}-${target.name}@example.org`;
-    const linkOf = (to: string) => /confirm\/([A-Za-z0-9_-]+)/.exec(mailer.sent.filter((m) => m.to === to).at(-1)!.text)![1];
+    const linkOf = (to: string) =>
+      /confirm\/([A-Za-z0-9_-]+)/.exec(mailer.sent.filter((m) => m.to === to).at(-1)!.text)![1];
 
     it("the link works once, keeps the proof, and sets List-Unsubscribe headers", async () => {
       const who = email("once");
       assert.deepEqual(await signUp(news, "weekly", { email: who, ip: "198.51.100.23" }), { status: "pending" });
       const mail = mailer.sent.at(-1)!;
-      assert.match(mail.headers!["List-Unsubscribe"], /^<http:\/\/pledge\.test\/newsletter\/unsubscribe\/[A-Za-z0-9_-]+>$/);
+      assert.match(
+        mail.headers!["List-Unsubscribe"],
+        /^<http:\/\/pledge\.test\/newsletter\/unsubscribe\/[A-Za-z0-9_-]+>$/,
+      );
       assert.equal(mail.headers!["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click");
-      assert.ok(mail.text.includes(`Unsubscribe at any time: ${/<([^>]+)>/.exec(mail.headers!["List-Unsubscribe"])![1]}`), "and a link in the body");
+      assert.ok(
+        mail.text.includes(`Unsubscribe at any time: ${/<([^>]+)>/.exec(mail.headers!["List-Unsubscribe"])![1]}`),
+        "and a link in the body",
+      );
       const token = linkOf(who);
       await confirmSubscription(news, token, "198.51.100.99");
-      await assert.rejects(() => confirmSubscription(news, token), (e: Error & { code?: string }) => e.code === "LINK_USED");
-      const row = await store.db.selectFrom("newsletter_subscriptions").selectAll().where("email", "=", who).executeTakeFirstOrThrow();
+      await assert.rejects(
+        () => confirmSubscription(news, token),
+        (e: Error & { code?: string }) => e.code === "LINK_USED",
+      );
+      const row = await store.db
+        .selectFrom("newsletter_subscriptions")
+        .selectAll()
+        .where("email", "=", who)
+        .executeTakeFirstOrThrow();
       assert.equal(row.status, "confirmed");
       assert.equal(row.signup_ip, "198.51.100.0");
       assert.equal(row.confirm_ip, "198.51.100.0");
-      assert.ok(row.mail_sent_at && row.mail_text === redactMailTokens(mail.text), "when the mail went out, and its exact text with its tokens redacted");
-      assert.ok(!row.mail_text!.includes(token) && row.mail_text!.includes("/newsletter/confirm/[redacted]"), "proof holds no live link");
+      assert.ok(
+        row.mail_sent_at && row.mail_text === redactMailTokens(mail.text),
+        "when the mail went out, and its exact text with its tokens redacted",
+      );
+      assert.ok(
+        !row.mail_text!.includes(token) && row.mail_text!.includes("/newsletter/confirm/[redacted]"),
+        "proof holds no live link",
+      );
       assert.equal(row.declaration_version, "1");
       assert.ok(row.confirmed_at! >= row.signup_at);
-      assert.ok(hooks.some((h) => h.type === "pledge.newsletter.pending" && h.email === who), "a signed webhook tells of the sign-up");
-      assert.ok(hooks.some((h) => h.type === "pledge.newsletter.confirmed" && h.email === who), "and of the confirmation");
+      assert.ok(
+        hooks.some((h) => h.type === "pledge.newsletter.pending" && h.email === who),
+        "a signed webhook tells of the sign-up",
+      );
+      assert.ok(
+        hooks.some((h) => h.type === "pledge.newsletter.confirmed" && h.email === who),
+        "and of the confirmation",
+      );
       assert.equal((await decide({ ...decisions, cache: new DecisionCache(0) }, who, "news")).decision, "allow");
       const list = await confirmedSubscribers(news, "weekly");
       assert.ok(list.some((s) => s.email === who && /\/newsletter\/unsubscribe\//.test(s.unsubscribeUrl)));
@@ -265,11 +434,18 @@ forEachStore("consent", (target) => {
       const token = linkOf(who);
       offset = 24 * 3600_000 + 60_000;
       try {
-        await assert.rejects(() => confirmSubscription(news, token), (e: Error & { code?: string }) => e.code === "LINK_EXPIRED" && /within 24 hours/.test(e.message));
+        await assert.rejects(
+          () => confirmSubscription(news, token),
+          (e: Error & { code?: string }) => e.code === "LINK_EXPIRED" && /within 24 hours/.test(e.message),
+        );
       } finally {
         offset = 0;
       }
-      const row = await store.db.selectFrom("newsletter_subscriptions").select("status").where("email", "=", who).executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom("newsletter_subscriptions")
+        .select("status")
+        .where("email", "=", who)
+        .executeTakeFirstOrThrow();
       assert.equal(row.status, "blocked");
     });
 
@@ -280,12 +456,35 @@ forEachStore("consent", (target) => {
       try {
         const first = await sweepNewsletters(news);
         assert.ok(first.blocked >= 1);
-        assert.equal((await store.db.selectFrom("newsletter_subscriptions").select("status").where("email", "=", who).executeTakeFirstOrThrow()).status, "blocked");
+        assert.equal(
+          (
+            await store.db
+              .selectFrom("newsletter_subscriptions")
+              .select("status")
+              .where("email", "=", who)
+              .executeTakeFirstOrThrow()
+          ).status,
+          "blocked",
+        );
         offset = 32 * 86_400_000;
         const second = await sweepNewsletters(news);
         assert.ok(second.deleted >= 1);
-        assert.equal(await store.db.selectFrom("newsletter_subscriptions").select("id").where("email", "=", who).executeTakeFirst(), undefined);
-        assert.ok(await store.db.selectFrom("newsletter_subscriptions").select("id").where("email", "=", email("once")).executeTakeFirst(), "confirmed ones stay");
+        assert.equal(
+          await store.db
+            .selectFrom("newsletter_subscriptions")
+            .select("id")
+            .where("email", "=", who)
+            .executeTakeFirst(),
+          undefined,
+        );
+        assert.ok(
+          await store.db
+            .selectFrom("newsletter_subscriptions")
+            .select("id")
+            .where("email", "=", email("once"))
+            .executeTakeFirst(),
+          "confirmed ones stay",
+        );
       } finally {
         offset = 0;
       }
@@ -294,8 +493,25 @@ forEachStore("consent", (target) => {
     it("the console draws consent rates per category and lists subscriptions with their proof", async () => {
       const { createSession, createUser } = await import("../../src/auth/index.js");
       const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
-      const { app } = createApp({ store, declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: ctx, consent: { newsletters: news } });
-      const u = await createUser(store, { email: `console-${target.name}@acme.example`, name: "Cleo", role: "viewer", password: "correct horse battery" });
+      const { app } = createApp({
+        store,
+        declaration: () => ({
+          declaration: decl,
+          file: "x",
+          source: "",
+          hash: "",
+          locate: () => ({ file: "x", line: 1, column: 1 }),
+        }),
+        logger: createLogger({ level: "silent" }),
+        requests: ctx,
+        consent: { newsletters: news },
+      });
+      const u = await createUser(store, {
+        email: `console-${target.name}@acme.example`,
+        name: "Cleo",
+        role: "viewer",
+        password: "correct horse battery",
+      });
       const { token } = await createSession(store, u);
       const res = await app.request("/admin/consent", { headers: { cookie: `pledge_session=${token}` } });
       assert.equal(res.status, 200);
@@ -305,25 +521,60 @@ forEachStore("consent", (target) => {
       assert.match(html, /analytics: \d+% of \d+/);
       assert.ok(!/essential: \d+%/.test(html), "essential categories are left out");
       assert.ok(html.includes(email("once")), "subscriptions are listed");
-      assert.match(html, /Please confirm that you want to receive Weekly/, "with the exact text of the confirmation mail");
+      assert.match(
+        html,
+        /Please confirm that you want to receive Weekly/,
+        "with the exact text of the confirmation mail",
+      );
       assert.equal((await app.request("/admin/consent")).status, 401);
     });
 
     it("the RFC 8058 one-click POST unsubscribes, with no login", async () => {
       const who = email("leaver");
       const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
-      const { app } = createApp({ store, declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: ctx, consent: { newsletters: news } });
-      const signup = await app.request("/newsletter/weekly", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `email=${encodeURIComponent(who)}` });
+      const { app } = createApp({
+        store,
+        declaration: () => ({
+          declaration: decl,
+          file: "x",
+          source: "",
+          hash: "",
+          locate: () => ({ file: "x", line: 1, column: 1 }),
+        }),
+        logger: createLogger({ level: "silent" }),
+        requests: ctx,
+        consent: { newsletters: news },
+      });
+      const signup = await app.request("/newsletter/weekly", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `email=${encodeURIComponent(who)}`,
+      });
       assert.equal(signup.status, 202);
       const confirmPage = await app.request(`/newsletter/confirm/${linkOf(who)}`);
       assert.match(await confirmPage.text(), /Yes, subscribe me/, "a GET does not confirm: mail scanners follow links");
       assert.equal((await app.request(`/newsletter/confirm/${linkOf(who)}`, { method: "POST" })).status, 200);
-      const unsub = /<([^>]+)>/.exec(mailer.sent.filter((m) => m.to === who).at(-1)!.headers!["List-Unsubscribe"])![1].replace("http://pledge.test", "");
+      const unsub = /<([^>]+)>/
+        .exec(mailer.sent.filter((m) => m.to === who).at(-1)!.headers!["List-Unsubscribe"])![1]
+        .replace("http://pledge.test", "");
       const prefs = await app.request(unsub.replace("/unsubscribe/", "/preferences/"));
       assert.match(await prefs.text(), /Weekly/);
-      const res = await app.request(unsub, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+      const res = await app.request(unsub, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      });
       assert.equal(res.status, 200);
-      assert.equal((await store.db.selectFrom("newsletter_subscriptions").select("status").where("email", "=", who).executeTakeFirstOrThrow()).status, "unsubscribed");
+      assert.equal(
+        (
+          await store.db
+            .selectFrom("newsletter_subscriptions")
+            .select("status")
+            .where("email", "=", who)
+            .executeTakeFirstOrThrow()
+        ).status,
+        "unsubscribed",
+      );
       assert.equal((await decide({ ...decisions, cache: new DecisionCache(0) }, who, "news")).decision, "deny");
       assert.ok(hooks.some((h) => h.type === "pledge.newsletter.unsubscribed" && h.email === who));
     });

@@ -12,10 +12,19 @@ import BetterSqlite3 from "better-sqlite3";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 function startServer(cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"], {
-    cwd,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"), PLEDGE_LOG_LEVEL: "silent", PLEDGE_WORKER: "off" },
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"],
+    {
+      cwd,
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"),
+        PLEDGE_LOG_LEVEL: "silent",
+        PLEDGE_WORKER: "off",
+      },
+    },
+  );
   let err = "";
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);
@@ -32,7 +41,11 @@ function startServer(cwd: string): Promise<{ child: ChildProcess; url: string }>
 }
 
 const post = (url: string, deviceId: string) =>
-  fetch(`${url}/consent/records`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ deviceId, categories: { analytics: "given", marketing: "refused" } }) });
+  fetch(`${url}/consent/records`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ deviceId, categories: { analytics: "given", marketing: "refused" } }),
+  });
 
 describe("consent writes", () => {
   let dir: string;
@@ -47,7 +60,14 @@ describe("consent writes", () => {
   });
 
   it("1,000 concurrent banner submissions on loopback complete with no errors", async () => {
-    const results = await Promise.all(Array.from({ length: 1000 }, () => post(server.url, randomUUID()).then(async (r) => ({ status: r.status, body: (await r.json()) as { recordId?: string } }))));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, () =>
+        post(server.url, randomUUID()).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { recordId?: string },
+        })),
+      ),
+    );
     const failed = results.filter((r) => r.status !== 201);
     assert.deepEqual(failed.slice(0, 3), [], `${failed.length} failed`);
     assert.equal(new Set(results.map((r) => r.body.recordId)).size, 1000);
@@ -74,7 +94,9 @@ describe("consent writes", () => {
     await Promise.all(writers);
     await exited;
     const db = new BetterSqlite3(join(dir, ".pledge/pledge.db"), { readonly: true });
-    const stored = new Set((db.prepare("SELECT record_id FROM consent_events").all() as { record_id: string }[]).map((r) => r.record_id));
+    const stored = new Set(
+      (db.prepare("SELECT record_id FROM consent_events").all() as { record_id: string }[]).map((r) => r.record_id),
+    );
     db.close();
     const lost = acked.filter((id) => !stored.has(id));
     assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged records lost`);

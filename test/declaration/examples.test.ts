@@ -7,11 +7,20 @@ import type { ProcessorRecord } from "../../src/notice/index.js";
 interface CheckJson {
   valid: boolean;
   errors: number;
-  findings: { rule: string; severity: string; message: string; article: string; location: { file: string; line: number; column: number } }[];
+  findings: {
+    rule: string;
+    severity: string;
+    message: string;
+    article: string;
+    location: { file: string; line: number; column: number };
+  }[];
 }
 
 async function check(file: string): Promise<{ code: number; json: CheckJson; text: string }> {
-  const [j, t] = await Promise.all([runCli(["check", `examples/${file}`, "--format", "json"]), runCli(["check", `examples/${file}`])]);
+  const [j, t] = await Promise.all([
+    runCli(["check", `examples/${file}`, "--format", "json"]),
+    runCli(["check", `examples/${file}`]),
+  ]);
   assert.equal(j.code, t.code);
   return { code: j.code, json: JSON.parse(j.stdout) as CheckJson, text: t.stdout };
 }
@@ -28,24 +37,50 @@ describe("the seed declarations through `pledge check`", () => {
     const { code, json, text } = await check(SEED_FILES.luxsci2018);
     assert.equal(code, 1);
     const shield = json.findings.filter((f) => f.rule === "transfer-invalid-mechanism");
-    assert.ok(shield.some((f) => f.message.startsWith("Authorize.net: the transfer relies on the EU–US Privacy Shield, invalid since 2020-07-16")));
-    assert.ok(shield.some((f) => f.message.startsWith("Lux Scientiae, Incorporated: the transfer relies on the EU–US Privacy Shield")));
-    assert.ok(json.findings.some((f) => f.rule === "purpose-no-legal-basis" && f.message.includes("Website traffic analysis")));
+    assert.ok(
+      shield.some((f) =>
+        f.message.startsWith(
+          "Authorize.net: the transfer relies on the EU–US Privacy Shield, invalid since 2020-07-16",
+        ),
+      ),
+    );
+    assert.ok(
+      shield.some((f) =>
+        f.message.startsWith("Lux Scientiae, Incorporated: the transfer relies on the EU–US Privacy Shield"),
+      ),
+    );
+    assert.ok(
+      json.findings.some((f) => f.rule === "purpose-no-legal-basis" && f.message.includes("Website traffic analysis")),
+    );
     assert.ok(json.findings.some((f) => f.rule === "purpose-no-retention" && f.message.includes("Tell-a-friend")));
     assert.ok(json.findings.some((f) => f.rule === "representative-missing"));
     assert.ok(json.findings.some((f) => f.rule === "rights-missing" && f.message.includes("portability")));
     assert.ok(json.findings.some((f) => f.rule === "processor-no-dpa" && f.message.includes("Google Analytics")));
     // the text form prints each finding with its location and the article
-    assert.match(text, /^luxsci-2018\.yaml:\d+:\d+ error \[transfer-invalid-mechanism\] recipients\.authorize_net\.transfer\.mechanisms\[0\]: Authorize\.net: .*\(GDPR Art 44-46\)$/m);
+    assert.match(
+      text,
+      /^luxsci-2018\.yaml:\d+:\d+ error \[transfer-invalid-mechanism\] recipients\.authorize_net\.transfer\.mechanisms\[0\]: Authorize\.net: .*\(GDPR Art 44-46\)$/m,
+    );
     assert.match(text, /^luxsci-2018\.yaml: \d+ errors, \d+ warnings?, \d+ info$/m);
   });
 
   it("Lutron 2021: flags Privacy Shield; the US and Canada-only phone marketing is not judged by the GDPR", async () => {
     const { code, json } = await check(SEED_FILES.lutron);
     assert.equal(code, 1);
-    assert.ok(json.findings.some((f) => f.rule === "transfer-invalid-mechanism" && f.message.startsWith("Cloud service providers in the United States: the transfer relies on the EU–US Privacy Shield")));
+    assert.ok(
+      json.findings.some(
+        (f) =>
+          f.rule === "transfer-invalid-mechanism" &&
+          f.message.startsWith(
+            "Cloud service providers in the United States: the transfer relies on the EU–US Privacy Shield",
+          ),
+      ),
+    );
     // `jurisdictions: { only: [US, CA] }`: GDPR Art 7(3) does not reach it.
-    assert.ok(!json.findings.some((f) => f.message.includes("Sales calls") && f.article.includes("GDPR")), JSON.stringify(json.findings.filter((f) => f.message.includes("Sales calls"))));
+    assert.ok(
+      !json.findings.some((f) => f.message.includes("Sales calls") && f.article.includes("GDPR")),
+      JSON.stringify(json.findings.filter((f) => f.message.includes("Sales calls"))),
+    );
     assert.ok(json.findings.some((f) => f.rule === "processor-no-dpa" && f.message.includes("GoToAssist")));
     assert.ok(!json.findings.some((f) => f.rule === "representative-missing"), "Lutron names an EU representative");
   });
@@ -54,7 +89,13 @@ describe("the seed declarations through `pledge check`", () => {
     const { code, json } = await check(SEED_FILES.dataIntensity);
     assert.equal(code, 1);
     const harbor = json.findings.filter((f) => f.rule === "transfer-invalid-mechanism");
-    assert.ok(harbor.some((f) => f.message === "Data Intensity: the transfer relies on the US–EU Safe Harbor, invalid since 2015-10-06 (CJEU C-362/14 (Schrems I))"));
+    assert.ok(
+      harbor.some(
+        (f) =>
+          f.message ===
+          "Data Intensity: the transfer relies on the US–EU Safe Harbor, invalid since 2015-10-06 (CJEU C-362/14 (Schrems I))",
+      ),
+    );
     assert.ok(harbor.every((f) => f.message.includes("Safe Harbor")));
   });
 
@@ -62,16 +103,29 @@ describe("the seed declarations through `pledge check`", () => {
     const { code, json } = await check(SEED_FILES.numfocus);
     assert.equal(code, 1);
     assert.ok(json.findings.some((f) => f.rule === "transfer-no-safeguard" && f.message.startsWith("Cloudflare (US)")));
-    assert.ok(!json.findings.some((f) => f.rule === "transfer-no-safeguard" && f.message.startsWith("TypeForm")), "TypeForm is in Spain");
+    assert.ok(
+      !json.findings.some((f) => f.rule === "transfer-no-safeguard" && f.message.startsWith("TypeForm")),
+      "TypeForm is in Spain",
+    );
     assert.ok(json.findings.some((f) => f.rule === "consent-default-on" && f.message.includes("Analytics")));
-    assert.ok(!json.findings.some((f) => f.rule === "processor-no-dpa"), "NumFOCUS states controller-processor agreements");
+    assert.ok(
+      !json.findings.some((f) => f.rule === "processor-no-dpa"),
+      "NumFOCUS states controller-processor agreements",
+    );
   });
 
   it("LuxSci 2009: a US-only notice: nothing cites the GDPR, and no law there asks for retention periods", async () => {
     const { code, json } = await check(SEED_FILES.luxsci2009);
     assert.equal(code, 0);
-    assert.deepEqual(json.findings.filter((f) => /GDPR|ePrivacy/.test(f.article)), []);
-    assert.ok(!json.findings.some((f) => f.rule === "purpose-no-legal-basis" || f.rule === "purpose-no-retention" || f.rule === "rights-missing"));
+    assert.deepEqual(
+      json.findings.filter((f) => /GDPR|ePrivacy/.test(f.article)),
+      [],
+    );
+    assert.ok(
+      !json.findings.some(
+        (f) => f.rule === "purpose-no-legal-basis" || f.rule === "purpose-no-retention" || f.rule === "rights-missing",
+      ),
+    );
     // Pledge's own checks still run, and say so.
     assert.ok(json.findings.some((f) => f.rule === "manual-system" && f.article === "request execution"));
   });
@@ -79,17 +133,29 @@ describe("the seed declarations through `pledge check`", () => {
   it("senior-vision e.V. (a German non-profit): three legal bases with their scopes, and no error", async () => {
     const { code, json } = await check(MORE_EXAMPLES.seniorVision);
     assert.equal(code, 0, JSON.stringify(json.findings));
-    assert.deepEqual(json.findings.map((f) => f.rule), ["no-systems"]);
+    assert.deepEqual(
+      json.findings.map((f) => f.rule),
+      ["no-systems"],
+    );
     // The notice prints the tax and SEPA exceptions only beside the records they cover.
     const md = (await runCli(["notice", `examples/${MORE_EXAMPLES.seniorVision}`, "--format", "md"])).stdout;
-    assert.match(md, /^\| SEPA direct debit mandate \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted\. Exceptions: SEPA mandate data is deleted after the direct debit authorisation ends and civil limitation periods expire — blocked from any other use \|$/m);
-    assert.match(md, /^\| Email address \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted \|$/m);
+    assert.match(
+      md,
+      /^\| SEPA direct debit mandate \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted\. Exceptions: SEPA mandate data is deleted after the direct debit authorisation ends and civil limitation periods expire — blocked from any other use \|$/m,
+    );
+    assert.match(
+      md,
+      /^\| Email address \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted \|$/m,
+    );
     assert.match(md, /Legitimate interests \(GDPR Art 6\(1\)\(f\)\), for organising the association/);
   });
 
   it("Menicon (health data on explicit consent): the consent the order needs is not 'bundled' — a false positive kept as a test", async () => {
     const { json } = await check(MORE_EXAMPLES.menicon);
-    assert.ok(!json.findings.some((f) => f.rule === "consent-bundled"), "explicit consent for the health data an order needs is not consent traded for the service");
+    assert.ok(
+      !json.findings.some((f) => f.rule === "consent-bundled"),
+      "explicit consent for the health data an order needs is not consent traded for the service",
+    );
     assert.ok(!json.findings.some((f) => f.rule === "special-category-no-condition"));
     assert.ok(!json.findings.some((f) => f.rule === "consent-no-withdrawal"));
     // What the parts read do not say is reported: no retention period, and rights other than withdrawal.
@@ -101,15 +167,26 @@ describe("the seed declarations through `pledge check`", () => {
     const { code, json } = await check(MORE_EXAMPLES.silktide);
     assert.equal(code, 0);
     const uk = json.findings.filter((f) => f.rule === "uk-transfer-no-safeguard");
-    assert.deepEqual(uk.map((f) => f.message.split(":")[0]).sort(), ["Amazon Web Services Australia Pty Ltd (AWS) (AU)", "Amazon Web Services, Inc. (AWS) (US)"]);
-    assert.ok(uk.every((f) => f.article.startsWith("UK GDPR")));
-    assert.ok(!json.findings.some((f) => f.rule === "rights-missing" || /^GDPR/.test(f.article)), "a UK-only processor: no EU GDPR, no rights of its own");
-    const ropa = JSON.parse((await runCli(["ropa", `examples/${MORE_EXAMPLES.silktide}`, "--format", "json"])).stdout) as { records: ProcessorRecord[] };
-    const [activity] = ropa.records[0].activities;
-    assert.deepEqual(activity.transfers.map((t) => `${t.to} → ${t.country}: ${t.safeguards.join(", ")}`), [
-      "Amazon Web Services, Inc. (AWS) (sub-processor) → United States: the 2021 standard contractual clauses",
-      "Amazon Web Services Australia Pty Ltd (AWS) (sub-processor) → Australia: the 2021 standard contractual clauses",
+    assert.deepEqual(uk.map((f) => f.message.split(":")[0]).sort(), [
+      "Amazon Web Services Australia Pty Ltd (AWS) (AU)",
+      "Amazon Web Services, Inc. (AWS) (US)",
     ]);
+    assert.ok(uk.every((f) => f.article.startsWith("UK GDPR")));
+    assert.ok(
+      !json.findings.some((f) => f.rule === "rights-missing" || /^GDPR/.test(f.article)),
+      "a UK-only processor: no EU GDPR, no rights of its own",
+    );
+    const ropa = JSON.parse(
+      (await runCli(["ropa", `examples/${MORE_EXAMPLES.silktide}`, "--format", "json"])).stdout,
+    ) as { records: ProcessorRecord[] };
+    const [activity] = ropa.records[0].activities;
+    assert.deepEqual(
+      activity.transfers.map((t) => `${t.to} → ${t.country}: ${t.safeguards.join(", ")}`),
+      [
+        "Amazon Web Services, Inc. (AWS) (sub-processor) → United States: the 2021 standard contractual clauses",
+        "Amazon Web Services Australia Pty Ltd (AWS) (sub-processor) → Australia: the 2021 standard contractual clauses",
+      ],
+    );
   });
 
   it("the demo declaration has no errors", async () => {

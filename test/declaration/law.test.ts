@@ -1,34 +1,110 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ADEQUACY, BREACH_CLOCKS, REGIMES, TRANSFER_MECHANISM_INFO, addDeadline, fitsWithin, regimeFor, type RegimeId } from "../../src/declaration/index.js";
+import {
+  ADEQUACY,
+  BREACH_CLOCKS,
+  REGIMES,
+  TRANSFER_MECHANISM_INFO,
+  addDeadline,
+  fitsWithin,
+  regimeFor,
+  type RegimeId,
+} from "../../src/declaration/index.js";
 import { dueDate, extendedDueDate, receiptDueDate, appealDueDate } from "../../src/requests/index.js";
 
 /**
  * Each row of the law table, pinned to the value its citation gives. A change to
  * the table must change this test too: the table is a legal statement.
  */
-const ROWS: [RegimeId, string, { deadline: string; extension?: string; optOut?: string; receipt?: string; appeal?: string; uoom?: string; cite: RegExp }][] = [
+const ROWS: [
+  RegimeId,
+  string,
+  {
+    deadline: string;
+    extension?: string;
+    optOut?: string;
+    receipt?: string;
+    appeal?: string;
+    uoom?: string;
+    cite: RegExp;
+  },
+][] = [
   ["gdpr", "EU", { deadline: "1 months", extension: "2 months", cite: /GDPR Art 12\(3\)/ }],
   ["gdpr", "FR", { deadline: "1 months", extension: "2 months", cite: /GDPR Art 12\(3\)/ }],
   ["uk_gdpr", "UK", { deadline: "1 months", extension: "2 months", cite: /UK GDPR Art 12\(3\)/ }],
-  ["ccpa", "US-CA", { deadline: "45 days", extension: "45 days", optOut: "15 business_days", receipt: "10 business_days", uoom: "2020-08-14", cite: /1798\.130\(a\)\(2\); 11 CCR § 7021\(b\)/ }],
+  [
+    "ccpa",
+    "US-CA",
+    {
+      deadline: "45 days",
+      extension: "45 days",
+      optOut: "15 business_days",
+      receipt: "10 business_days",
+      uoom: "2020-08-14",
+      cite: /1798\.130\(a\)\(2\); 11 CCR § 7021\(b\)/,
+    },
+  ],
   ["vcdpa", "US-VA", { deadline: "45 days", extension: "45 days", appeal: "60 days", cite: /59\.1-577\(B\)/ }],
-  ["cpa", "US-CO", { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2024-07-01", cite: /6-1-1306\(2\)/ }],
-  ["ctdpa", "US-CT", { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /42-518/ }],
-  ["tdpsa", "US-TX", { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /541\.052/ }],
-  ["ocpa", "US-OR", { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2026-01-01", cite: /646A\.576/ }],
+  [
+    "cpa",
+    "US-CO",
+    { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2024-07-01", cite: /6-1-1306\(2\)/ },
+  ],
+  [
+    "ctdpa",
+    "US-CT",
+    { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /42-518/ },
+  ],
+  [
+    "tdpsa",
+    "US-TX",
+    { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /541\.052/ },
+  ],
+  [
+    "ocpa",
+    "US-OR",
+    { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2026-01-01", cite: /646A\.576/ },
+  ],
   ["ucpa", "US-UT", { deadline: "45 days", extension: "45 days", cite: /13-61-203/ }],
   ["icdpa", "US-IA", { deadline: "90 days", extension: "45 days", appeal: "60 days", cite: /715D\.4/ }],
-  ["mtcdpa", "US-MT", { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /30-14-2808/ }],
-  ["dpdpa", "US-DE", { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2026-01-01", cite: /12D-104/ }],
-  ["njdpa", "US-NJ", { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2025-07-15", cite: /56:8-166/ }],
-  ["nhpa", "US-NH", { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /507-H/ }],
-  ["mncdpa", "US-MN", { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2025-07-31", cite: /325M/ }],
-  ["modpa", "US-MD", { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-10-01", cite: /14-4605/ }],
+  [
+    "mtcdpa",
+    "US-MT",
+    { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /30-14-2808/ },
+  ],
+  [
+    "dpdpa",
+    "US-DE",
+    { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2026-01-01", cite: /12D-104/ },
+  ],
+  [
+    "njdpa",
+    "US-NJ",
+    { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2025-07-15", cite: /56:8-166/ },
+  ],
+  [
+    "nhpa",
+    "US-NH",
+    { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /507-H/ },
+  ],
+  [
+    "mncdpa",
+    "US-MN",
+    { deadline: "45 days", extension: "45 days", appeal: "45 days", uoom: "2025-07-31", cite: /325M/ },
+  ],
+  [
+    "modpa",
+    "US-MD",
+    { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-10-01", cite: /14-4605/ },
+  ],
   ["tipa", "US-TN", { deadline: "45 days", extension: "45 days", appeal: "60 days", cite: /47-18-33/ }],
   ["incdpa", "US-IN", { deadline: "45 days", extension: "45 days", appeal: "60 days", cite: /24-15-3/ }],
   ["kcdpa", "US-KY", { deadline: "45 days", extension: "45 days", appeal: "60 days", cite: /367\.36/ }],
-  ["ndpa", "US-NE", { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /87-11/ }],
+  [
+    "ndpa",
+    "US-NE",
+    { deadline: "45 days", extension: "45 days", appeal: "60 days", uoom: "2025-01-01", cite: /87-11/ },
+  ],
   ["ridtppa", "US-RI", { deadline: "45 days", extension: "45 days", appeal: "60 days", cite: /6-48\.1/ }],
   ["lgpd", "BR", { deadline: "15 days", cite: /LGPD Art 19\(II\)/ }],
   ["pipeda", "CA", { deadline: "30 days", extension: "30 days", cite: /PIPEDA s 8\(3\)/ }],
@@ -64,7 +140,8 @@ describe("the law table", () => {
   });
 
   it("has breach clocks per regime, each cited", () => {
-    const clock = (regime: string, notify: string) => BREACH_CLOCKS.find((c) => c.regime === regime && c.notify === notify);
+    const clock = (regime: string, notify: string) =>
+      BREACH_CLOCKS.find((c) => c.regime === regime && c.notify === notify);
     assert.deepEqual(clock("gdpr", "authority")?.within, { amount: 72, unit: "hours" });
     assert.equal(clock("gdpr", "authority")?.cite, "GDPR Art 33(1)");
     assert.equal(clock("gdpr", "controller")?.cite, "GDPR Art 33(2)");
@@ -105,22 +182,47 @@ describe("deadlines from the table", () => {
     assert.equal(dueDate("ccpa", monday, "limit_sensitive").toISOString().slice(0, 10), "2026-03-23");
     assert.equal(dueDate("ccpa", monday, "access").toISOString().slice(0, 10), "2026-04-16");
     assert.equal(receiptDueDate("ccpa", monday)?.toISOString().slice(0, 10), "2026-03-16");
-    assert.equal(extendedDueDate("ccpa", dueDate("ccpa", monday, "opt_out_sale"), "opt_out_sale"), undefined, "an opt-out is not extended");
+    assert.equal(
+      extendedDueDate("ccpa", dueDate("ccpa", monday, "opt_out_sale"), "opt_out_sale"),
+      undefined,
+      "an opt-out is not extended",
+    );
     // From a Friday: 15 business days is three weeks later, on a Friday.
-    assert.equal(addDeadline(new Date("2026-03-06T10:00:00Z"), { amount: 15, unit: "business_days" }).toISOString().slice(0, 10), "2026-03-27");
+    assert.equal(
+      addDeadline(new Date("2026-03-06T10:00:00Z"), { amount: 15, unit: "business_days" }).toISOString().slice(0, 10),
+      "2026-03-27",
+    );
   });
 
   it("a Quebec request cannot be extended; a GDPR one by two calendar months", () => {
     assert.equal(extendedDueDate("quebec", dueDate("quebec", monday)), undefined);
     assert.equal(dueDate("gdpr", new Date("2026-01-31T09:00:00Z")).toISOString().slice(0, 10), "2026-02-28");
     assert.equal(extendedDueDate("gdpr", new Date("2026-02-28T09:00:00Z"))?.toISOString().slice(0, 10), "2026-04-28");
-    assert.equal(extendedDueDate("gdpr", new Date("2026-02-28T09:00:00Z"), "access", { amount: 14, unit: "days" })?.toISOString().slice(0, 10), "2026-03-14", "staff may choose a shorter extension");
-    assert.equal(extendedDueDate("gdpr", new Date("2026-02-28T09:00:00Z"), "access", { amount: 90, unit: "days" })?.toISOString().slice(0, 10), "2026-04-28", "never beyond the law");
+    assert.equal(
+      extendedDueDate("gdpr", new Date("2026-02-28T09:00:00Z"), "access", { amount: 14, unit: "days" })
+        ?.toISOString()
+        .slice(0, 10),
+      "2026-03-14",
+      "staff may choose a shorter extension",
+    );
+    assert.equal(
+      extendedDueDate("gdpr", new Date("2026-02-28T09:00:00Z"), "access", { amount: 90, unit: "days" })
+        ?.toISOString()
+        .slice(0, 10),
+      "2026-04-28",
+      "never beyond the law",
+    );
   });
 
   it("a promise shorter than the law wins; a longer one never does", () => {
-    assert.equal(dueDate("gdpr", monday, "access", { amount: 14, unit: "days" }).toISOString().slice(0, 10), "2026-03-16");
-    assert.equal(dueDate("gdpr", monday, "access", { amount: 45, unit: "days" }).toISOString().slice(0, 10), "2026-04-02");
+    assert.equal(
+      dueDate("gdpr", monday, "access", { amount: 14, unit: "days" }).toISOString().slice(0, 10),
+      "2026-03-16",
+    );
+    assert.equal(
+      dueDate("gdpr", monday, "access", { amount: 45, unit: "days" }).toISOString().slice(0, 10),
+      "2026-04-02",
+    );
   });
 
   it("appeals have their own clock", () => {
@@ -134,7 +236,11 @@ describe("deadlines from the table", () => {
     assert.equal(fitsWithin({ amount: 30, unit: "day" }, { amount: 1, unit: "months" }), false);
     assert.equal(fitsWithin({ amount: 4, unit: "week" }, { amount: 1, unit: "months" }), true);
     assert.equal(fitsWithin({ amount: 2, unit: "week" }, { amount: 15, unit: "business_days" }), true);
-    assert.equal(fitsWithin({ amount: 3, unit: "week" }, { amount: 15, unit: "business_days" }), false, "from a Saturday, 15 business days end on the 20th day");
+    assert.equal(
+      fitsWithin({ amount: 3, unit: "week" }, { amount: 15, unit: "business_days" }),
+      false,
+      "from a Saturday, 15 business days end on the 20th day",
+    );
     assert.equal(fitsWithin({ amount: 22, unit: "day" }, { amount: 15, unit: "business_days" }), false);
   });
 });

@@ -18,7 +18,11 @@ describe("loading a declaration", () => {
     const { declaration, hash } = parseDeclaration(minimalYaml(), "pledge.yaml");
     assert.equal(declaration.organization.name, "Acme GmbH");
     assert.deepEqual(declaration.purposes.orders.sources, ["subject"]);
-    assert.equal(declaration.rights.verification, undefined, "a default is not a promise: the notice says nothing of verification unless declared");
+    assert.equal(
+      declaration.rights.verification,
+      undefined,
+      "a default is not a promise: the notice says nothing of verification unless declared",
+    );
     assert.equal(declaration.rights.fee, undefined);
     assert.match(hash, /^[0-9a-f]{64}$/);
   });
@@ -38,14 +42,32 @@ describe("loading a declaration", () => {
     const yaml = minimalYaml().replace("    retention: two_years\n", "    retention: two_years\n    recipents: []\n");
     const [msg] = errorsOf(yaml);
     const line = yaml.split("\n").findIndex((l) => l.includes("recipents")) + 1;
-    assert.match(msg, new RegExp(`^pledge\\.yaml:${line}:5 purposes\\.orders\\.recipents: unknown key 'recipents'; did you mean 'recipients'\\?`));
+    assert.match(
+      msg,
+      new RegExp(
+        `^pledge\\.yaml:${line}:5 purposes\\.orders\\.recipents: unknown key 'recipents'; did you mean 'recipients'\\?`,
+      ),
+    );
   });
 
   it("rejects references to things that do not exist", () => {
-    const yaml = minimalYaml().replace("dataCategories: [user.contact.email]", "dataCategories: [user.contact.emial]\n    recipients: [stripe]");
+    const yaml = minimalYaml().replace(
+      "dataCategories: [user.contact.email]",
+      "dataCategories: [user.contact.emial]\n    recipients: [stripe]",
+    );
     const msgs = errorsOf(yaml);
-    assert.ok(msgs.some((m) => /purposes\.orders\.dataCategories\[0\]: unknown data category 'user\.contact\.emial'; did you mean 'user\.contact\.email'\?/.test(m)), msgs.join("\n"));
-    assert.ok(msgs.some((m) => /purposes\.orders\.recipients\[0\]: unknown recipient 'stripe'/.test(m)), msgs.join("\n"));
+    assert.ok(
+      msgs.some((m) =>
+        /purposes\.orders\.dataCategories\[0\]: unknown data category 'user\.contact\.emial'; did you mean 'user\.contact\.email'\?/.test(
+          m,
+        ),
+      ),
+      msgs.join("\n"),
+    );
+    assert.ok(
+      msgs.some((m) => /purposes\.orders\.recipients\[0\]: unknown recipient 'stripe'/.test(m)),
+      msgs.join("\n"),
+    );
   });
 
   it("rejects a retention rule, subject or foreign key that does not exist", () => {
@@ -57,10 +79,15 @@ describe("loading a declaration", () => {
       orders:
         fields:
           customer_id: { references: customers.id }
-`).replace("retention: two_years\nretention:", "retention: two_yaers\nretention:").replace("dataSubjects: [customer]", "dataSubjects: [custommer]");
+`)
+      .replace("retention: two_years\nretention:", "retention: two_yaers\nretention:")
+      .replace("dataSubjects: [customer]", "dataSubjects: [custommer]");
     const msgs = errorsOf(yaml).join("\n");
     assert.match(msgs, /purposes\.orders\.retention: unknown retention rule 'two_yaers'; did you mean 'two_years'\?/);
-    assert.match(msgs, /purposes\.orders\.dataSubjects\[0\]: unknown data subject 'custommer'; did you mean 'customer'\?/);
+    assert.match(
+      msgs,
+      /purposes\.orders\.dataSubjects\[0\]: unknown data subject 'custommer'; did you mean 'customer'\?/,
+    );
     assert.match(msgs, /systems\.db\.datasets\.orders\.fields\.customer_id\.references: unknown dataset 'customers'/);
   });
 
@@ -92,11 +119,17 @@ describe("loading a declaration", () => {
 
   it("rejects an empty document and a duplicate key", () => {
     assert.match(errorsOf("")[0], /^pledge\.yaml:1:1 \(document\): the declaration is empty/);
-    assert.match(errorsOf(minimalYaml().replace('version: "1"', 'version: "1"\nversion: "2"'))[0], /invalid YAML: Map keys must be unique/);
+    assert.match(
+      errorsOf(minimalYaml().replace('version: "1"', 'version: "1"\nversion: "2"'))[0],
+      /invalid YAML: Map keys must be unique/,
+    );
   });
 
   it("derives a JSON Schema with the declaration's keys and enums", () => {
-    const schema = declarationJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }>; required: string[] };
+    const schema = declarationJsonSchema() as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+      required: string[];
+    };
     assert.deepEqual(schema.required.sort(), ["effectiveDate", "organization", "purposes", "rights", "version"]);
     const text = JSON.stringify(schema);
     assert.ok(text.includes('"legitimate_interests"'));

@@ -6,9 +6,17 @@ import { categoriesReceived, identitiesReceived, loadDeclaration } from "../../s
 it("a recipient receives the categories of its purposes, and so the identifiers stored under them", async () => {
   const { declaration: d } = await loadDeclaration(DEMO_DECLARATION);
   assert.deepEqual(categoriesReceived(d, "meta").sort(), ["user.behavior.browsing_history", "user.device.cookie_id"]);
-  assert.deepEqual(identitiesReceived(d, "meta"), ["device_id"], "the ad partner got a device id, not the email, phone or account");
+  assert.deepEqual(
+    identitiesReceived(d, "meta"),
+    ["device_id"],
+    "the ad partner got a device id, not the email, phone or account",
+  );
   assert.deepEqual(identitiesReceived(d, "postmark"), ["email", "ip_address"]);
-  assert.deepEqual(identitiesReceived(d, "stripe"), ["ip_address"], "fraud checks send the IP address; billing data holds no identifier");
+  assert.deepEqual(
+    identitiesReceived(d, "stripe"),
+    ["ip_address"],
+    "fraud checks send the IP address; billing data holds no identifier",
+  );
   assert.deepEqual(identitiesReceived(d, "nobody"), []);
   assert.deepEqual(identitiesReceived(d, "constructor"), []);
 });

@@ -5,7 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildDatasetGraph, lintDeclaration, normalizeIdentity, parseDeclaration, parsePhone, identityEquals, reachableDatasets, type DeclarationError } from "../../src/declaration/index.js";
+import {
+  buildDatasetGraph,
+  lintDeclaration,
+  normalizeIdentity,
+  parseDeclaration,
+  parsePhone,
+  identityEquals,
+  reachableDatasets,
+  type DeclarationError,
+} from "../../src/declaration/index.js";
 import { minimalYaml } from "../helpers/declarations.js";
 
 const shop = (datasets: string, extra = "") =>
@@ -56,19 +65,39 @@ describe("references", () => {
   });
 
   it("a detail read as an owner leaves the person's address unreachable, and the linter says so", () => {
-    const f = lintDeclaration(parseDeclaration(shop(DVD.replace("address_id: { references: address.id, relation: detail }", "address_id: { references: address.id }"))).declaration);
+    const f = lintDeclaration(
+      parseDeclaration(
+        shop(
+          DVD.replace(
+            "address_id: { references: address.id, relation: detail }",
+            "address_id: { references: address.id }",
+          ),
+        ),
+      ).declaration,
+    );
     assert.ok(f.some((x) => x.rule === "dataset-unreachable" && x.path.join(".") === "systems.db.datasets.address"));
   });
 
   it("names a row declared to belong to two people, and a reference that would collect other people", () => {
-    const f = lintDeclaration(parseDeclaration(shop(DVD.replace("staff_id: { references: staff.id, relation: actor }", "staff_id: { references: staff.id }").replace("store_id: { references: store.id, relation: lookup }", "store_id: { references: store.id }").replace("manager_id: { references: staff.id, relation: actor }", "manager_id: { references: staff.id }"))).declaration);
+    const f = lintDeclaration(
+      parseDeclaration(
+        shop(
+          DVD.replace("staff_id: { references: staff.id, relation: actor }", "staff_id: { references: staff.id }")
+            .replace("store_id: { references: store.id, relation: lookup }", "store_id: { references: store.id }")
+            .replace("manager_id: { references: staff.id, relation: actor }", "manager_id: { references: staff.id }"),
+        ),
+      ).declaration,
+    );
     const shared = f.find((x) => x.rule === "reference-shared-owner")!;
     assert.equal(shared.severity, "error");
     assert.deepEqual(shared.path, ["systems", "db", "datasets", "rental"]);
     assert.match(shared.message, /belong to db\.customer and db\.staff/);
     const reach = f.find((x) => x.rule === "reference-reaches-person")!;
     assert.deepEqual(reach.path, ["systems", "db", "datasets", "customer", "fields", "store_id", "references"]);
-    assert.match(reach.message, /would collect rows of db\.customer, which are people \(subject: customer\), through db\.store\.manager_id → db\.customer\.store_id/);
+    assert.match(
+      reach.message,
+      /would collect rows of db\.customer, which are people \(subject: customer\), through db\.store\.manager_id → db\.customer\.store_id/,
+    );
   });
 
   it("refuses a relation without a reference, show outside a lookup, match without an identity, and a contact without an identity", () => {
@@ -79,11 +108,21 @@ describe("references", () => {
           c: { match: phone }
           d: { contact: email }
           e: { category: user.contact.email, personal: false }`);
-    assert.throws(() => parseDeclaration(bad), (err: DeclarationError) => {
-      const msgs = err.issues.map((i) => i.message).join("\n");
-      for (const m of [/relation describes a reference/, /show applies to a lookup reference/, /match applies to an identity field/, /contact field is found through an identity/, /remove personal: false or the category/]) assert.match(msgs, m);
-      return true;
-    });
+    assert.throws(
+      () => parseDeclaration(bad),
+      (err: DeclarationError) => {
+        const msgs = err.issues.map((i) => i.message).join("\n");
+        for (const m of [
+          /relation describes a reference/,
+          /show applies to a lookup reference/,
+          /match applies to an identity field/,
+          /contact field is found through an identity/,
+          /remove personal: false or the category/,
+        ])
+          assert.match(msgs, m);
+        return true;
+      },
+    );
   });
 
   it("warns when an identity a person may give has no contact field, so its requests wait for staff", () => {
@@ -96,14 +135,21 @@ describe("references", () => {
 
 describe("identities as stored", () => {
   it("match emails in any case and phones in any format, and nothing else", () => {
-    for (const stored of ["+1 267-546-5296", "(267) 546 5296", "2675465296", "267.546.5296", "+1 (267) 546-5296"]) assert.ok(identityEquals("phone", stored, "+12675465296", "US"), stored);
+    for (const stored of ["+1 267-546-5296", "(267) 546 5296", "2675465296", "267.546.5296", "+1 (267) 546-5296"])
+      assert.ok(identityEquals("phone", stored, "+12675465296", "US"), stored);
     assert.ok(!identityEquals("phone", "(267) 546 5297", "+12675465296", "US"));
     assert.ok(!identityEquals("phone", "+44 267 546 5296", "+12675465296", "US"));
     assert.ok(identityEquals("case_insensitive", "MARY.SMITH@SAKILA.EXAMPLE", "mary.smith@sakila.example"));
     assert.ok(!identityEquals("exact", "AB-12", "ab-12"));
     assert.equal(normalizeIdentity("email", " Grace.Hopper@Example.NET "), "grace.hopper@example.net");
     assert.equal(normalizeIdentity("phone", "070-100 00 05", "SE"), "+46701000005");
-    assert.deepEqual(parsePhone("070-100 00 05", "SE")?.candidates.sort(), ["0046701000005", "01146701000005", "0701000005", "46701000005", "701000005"]);
+    assert.deepEqual(parsePhone("070-100 00 05", "SE")?.candidates.sort(), [
+      "0046701000005",
+      "01146701000005",
+      "0701000005",
+      "46701000005",
+      "701000005",
+    ]);
     assert.equal(parsePhone("12", "SE"), undefined);
   });
 });

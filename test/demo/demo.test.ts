@@ -15,7 +15,16 @@ import { createSession, createUser, type Principal } from "../../src/auth/index.
 import { DEMO_DECLARATION } from "../../src/cli/index.js";
 import { loadDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
 import { ensureDemoData } from "../../src/demo/index.js";
-import { approveRequest, getExport, getRequest, requestTasks, RequestInputSchema, runDueTasks, submitRequest, verifyRequest } from "../../src/requests/index.js";
+import {
+  approveRequest,
+  getExport,
+  getRequest,
+  requestTasks,
+  RequestInputSchema,
+  runDueTasks,
+  submitRequest,
+  verifyRequest,
+} from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
@@ -36,8 +45,19 @@ forEachStore("the demo", (target) => {
     ensureDemoData(join(dir, ".pledge/demo"), { customers: 300, tickets: 120, logLines: 2000 });
     loaded = await loadDeclaration(DEMO_DECLARATION);
     store = await target.open();
-    ctx = testContext(store, loaded.declaration, { cwd: dir, settings: { codeLimitPerAddress: { max: 50, windowMs: 60_000 } } });
-    officer = { user: await createUser(store, { email: `officer-${target.name}@fjord.example`, name: "Olga", role: "officer", password: "correct horse battery" }), via: "session" };
+    ctx = testContext(store, loaded.declaration, {
+      cwd: dir,
+      settings: { codeLimitPerAddress: { max: 50, windowMs: 60_000 } },
+    });
+    officer = {
+      user: await createUser(store, {
+        email: `officer-${target.name}@fjord.example`,
+        name: "Olga",
+        role: "officer",
+        password: "correct horse battery",
+      }),
+      via: "session",
+    };
   });
   after(async () => {
     await store.close();
@@ -70,24 +90,45 @@ forEachStore("the demo", (target) => {
     db.close();
     assert.ok(rows.some((r) => r.email === "Grace.Hopper@Example.NET"));
     assert.ok(rows.filter((r) => r.email !== r.email.toLowerCase()).length > 10);
-    for (const shape of [/^\+46 70 \d{3} \d{2} \d{2}$/, /^070-\d{3} \d{2} \d{2}$/, /^070\d{7}$/, /^\+4670\d{7}$/, /^\(070\) \d{3} \d{4}$/]) assert.ok(rows.some((r) => shape.test(r.phone)), String(shape));
+    for (const shape of [
+      /^\+46 70 \d{3} \d{2} \d{2}$/,
+      /^070-\d{3} \d{2} \d{2}$/,
+      /^070\d{7}$/,
+      /^\+4670\d{7}$/,
+      /^\(070\) \d{3} \d{4}$/,
+    ])
+      assert.ok(
+        rows.some((r) => shape.test(r.phone)),
+        String(shape),
+      );
   });
 
   it("a request for grace.hopper@example.net finds her rows, stored as Grace.Hopper@Example.NET and in upper case", async () => {
     const { requestId, token, status } = await run("access", GRACE);
     assert.equal(status, "completed");
     const zip = await exportOf(requestId, token);
-    assert.deepEqual((JSON.parse(strFromU8(zip["shop/customers.json"])) as { email: string }[]).map((c) => c.email), ["Grace.Hopper@Example.NET"]);
-    assert.ok((JSON.parse(strFromU8(zip["support/tickets.json"])) as { email: string }[]).some((t) => t.email === "GRACE.HOPPER@EXAMPLE.NET"));
+    assert.deepEqual(
+      (JSON.parse(strFromU8(zip["shop/customers.json"])) as { email: string }[]).map((c) => c.email),
+      ["Grace.Hopper@Example.NET"],
+    );
+    assert.ok(
+      (JSON.parse(strFromU8(zip["support/tickets.json"])) as { email: string }[]).some(
+        (t) => t.email === "GRACE.HOPPER@EXAMPLE.NET",
+      ),
+    );
     assert.ok((JSON.parse(strFromU8(zip["web_logs/access_log.json"])) as unknown[]).length >= 5);
-    assert.deepEqual((await getRequest(ctx, requestId)).report!.identities.filter((i) => !i.found), []);
+    assert.deepEqual(
+      (await getRequest(ctx, requestId)).report!.identities.filter((i) => !i.found),
+      [],
+    );
   });
 
   it("the export holds every column of the person's rows: order totals and item quantities included", async () => {
     const { requestId, token } = await run("access", ADA);
     const zip = await exportOf(requestId, token);
     const db = shop();
-    const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name).sort();
+    const columns = (table: string) =>
+      (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name).sort();
     for (const table of ["customers", "orders", "order_items", "invoices"]) {
       const rows = JSON.parse(strFromU8(zip[`shop/${table}.json`])) as Record<string, unknown>[];
       assert.ok(rows.length > 0, table);
@@ -95,7 +136,10 @@ forEachStore("the demo", (target) => {
     }
     const orders = JSON.parse(strFromU8(zip["shop/orders.json"])) as { id: number; total_cents: number }[];
     const want = db.prepare("SELECT id, total_cents FROM orders WHERE customer_id = 1 ORDER BY id").all();
-    assert.deepEqual(orders.map((o) => ({ id: o.id, total_cents: o.total_cents })), want);
+    assert.deepEqual(
+      orders.map((o) => ({ id: o.id, total_cents: o.total_cents })),
+      want,
+    );
     const items = JSON.parse(strFromU8(zip["shop/order_items.json"])) as { quantity: number; price_cents: number }[];
     assert.ok(items.every((i) => i.quantity >= 1 && i.price_cents > 0));
     assert.match(strFromU8(zip["shop/orders.csv"]), /^id,customer_id,placed_at,total_cents,shipping_address\r\n/);
@@ -104,20 +148,44 @@ forEachStore("the demo", (target) => {
 
   it("a request by account id with a contact email: no code to the contact address, one to the email the shop holds", async () => {
     const sent = ctx.mailer.sent.length;
-    const res = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identityType: "account_id", identity: "2", contactEmail: "mallory@attacker.example" }), {});
+    const res = await submitRequest(
+      ctx,
+      RequestInputSchema.parse({
+        right: "access",
+        identityType: "account_id",
+        identity: "2",
+        contactEmail: "mallory@attacker.example",
+      }),
+      {},
+    );
     await runDueTasks(ctx);
-    assert.deepEqual(ctx.mailer.sent.slice(sent).map((m) => m.to), [GRACE]);
+    assert.deepEqual(
+      ctx.mailer.sent.slice(sent).map((m) => m.to),
+      [GRACE],
+    );
     assert.equal(ctx.mailer.sent.slice(sent).filter((m) => m.to === "mallory@attacker.example").length, 0);
     // Without Grace's code, the request goes nowhere.
-    for (const code of ["000000", "123456", "999999"]) assert.equal((await verifyRequest(ctx, res.requestId, code)).ok, false);
+    for (const code of ["000000", "123456", "999999"])
+      assert.equal((await verifyRequest(ctx, res.requestId, code)).ok, false);
     assert.equal((await getRequest(ctx, res.requestId)).status, "unverified");
-    assert.equal(await store.db.selectFrom("exports").select("request_id").where("request_id", "=", res.requestId).executeTakeFirst(), undefined);
+    assert.equal(
+      await store.db
+        .selectFrom("exports")
+        .select("request_id")
+        .where("request_id", "=", res.requestId)
+        .executeTakeFirst(),
+      undefined,
+    );
   });
 
   it("the privacy center answers the same whether or not an identity exists", async () => {
     const a = app();
     const page = async (identity: string) => {
-      const res = await a.request("/privacy-center/requests", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `right=access&identityType=account_id&identity=${identity}&contactEmail=someone%40example.org` });
+      const res = await a.request("/privacy-center/requests", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `right=access&identityType=account_id&identity=${identity}&contactEmail=someone%40example.org`,
+      });
       assert.equal(res.status, 303);
       const loc = res.headers.get("location")!;
       await runDueTasks(ctx);
@@ -132,7 +200,16 @@ forEachStore("the demo", (target) => {
 
   it("with no address on file for the identity, no code is sent anywhere: staff verify the person by hand in the console", async () => {
     const sent = ctx.mailer.sent.length;
-    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identityType: "account_id", identity: "987654", contactEmail: "claimant@example.org" }), {});
+    const { requestId } = await submitRequest(
+      ctx,
+      RequestInputSchema.parse({
+        right: "access",
+        identityType: "account_id",
+        identity: "987654",
+        contactEmail: "claimant@example.org",
+      }),
+      {},
+    );
     await runDueTasks(ctx);
     assert.equal(ctx.mailer.sent.length, sent, "no mail at all before verification");
     const r = await getRequest(ctx, requestId);
@@ -142,24 +219,38 @@ forEachStore("the demo", (target) => {
     const cookie = `pledge_session=${s.token}`;
     const list = await (await a.request("/admin", { headers: { cookie } })).text();
     assert.match(list.split("<tr>").find((x) => x.includes(requestId))!, /verify the person by hand/);
-    const res = await a.request(`/admin/requests/${requestId}/verify`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: `note=${encodeURIComponent("Called the customer on the number on file; ID checked")}&_csrf=${s.csrf}` });
+    const res = await a.request(`/admin/requests/${requestId}/verify`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: `note=${encodeURIComponent("Called the customer on the number on file; ID checked")}&_csrf=${s.csrf}`,
+    });
     assert.equal(res.status, 303);
     const after = await getRequest(ctx, requestId);
     assert.equal(after.verification?.method, "staff");
-    assert.equal(ctx.mailer.sent.at(-1)!.to, "claimant@example.org", "the receipt goes to the address given, once verified");
+    assert.equal(
+      ctx.mailer.sent.at(-1)!.to,
+      "claimant@example.org",
+      "the receipt goes to the address given, once verified",
+    );
     assert.equal(await runUntilSettled(ctx, requestId), "completed");
     assert.equal((await getRequest(ctx, requestId)).report!.outcome, "nothing_found");
   });
 
   it("a name correction waits for staff review, then corrects the customer and leaves the kept invoices as issued", async () => {
-    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "rectification", identity: ADA, corrections: { "user.name": "Ada King" } }), {});
+    const { requestId } = await submitRequest(
+      ctx,
+      RequestInputSchema.parse({ right: "rectification", identity: ADA, corrections: { "user.name": "Ada King" } }),
+      {},
+    );
     assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(ADA))).ok);
     await runDueTasks(ctx);
     assert.equal((await getRequest(ctx, requestId)).status, "pending_approval");
     const name = () => {
       const db = shop();
       const r = db.prepare("SELECT name FROM customers WHERE id = 1").get() as { name: string };
-      const invoices = db.prepare("SELECT billing_name FROM invoices WHERE order_id IN (SELECT id FROM orders WHERE customer_id = 1)").all() as { billing_name: string }[];
+      const invoices = db
+        .prepare("SELECT billing_name FROM invoices WHERE order_id IN (SELECT id FROM orders WHERE customer_id = 1)")
+        .all() as { billing_name: string }[];
       db.close();
       return { name: r.name, invoices: invoices.map((i) => i.billing_name) };
     };
@@ -167,7 +258,9 @@ forEachStore("the demo", (target) => {
     await approveRequest(ctx, requestId, officer);
     assert.equal(await runUntilSettled(ctx, requestId), "completed");
     assert.deepEqual(name(), { name: "Ada King", invoices: ["Ada Lovelace", "Ada Lovelace", "Ada Lovelace"] });
-    const invoices = (await getRequest(ctx, requestId)).report!.systems.find((s) => s.system === "shop")!.datasets.find((d) => d.dataset === "invoices")!;
+    const invoices = (await getRequest(ctx, requestId))
+      .report!.systems.find((s) => s.system === "shop")!
+      .datasets.find((d) => d.dataset === "invoices")!;
     assert.equal(invoices.corrected, 0);
     assert.match(invoices.kept![0].why, /^kept as issued: Swedish bookkeeping law/);
   });
@@ -175,19 +268,40 @@ forEachStore("the demo", (target) => {
   it("an authorized agent's request produces no export until the person confirms with their own code", async () => {
     const agent = "agent@agency.example";
     const sent = ctx.mailer.sent.length;
-    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identity: GRACE, agent: { name: "Agency", email: agent } }), { authorization: { filename: "a.pdf", contentType: "application/pdf", data: new TextEncoder().encode("%PDF-1.4") } });
+    const { requestId } = await submitRequest(
+      ctx,
+      RequestInputSchema.parse({ right: "access", identity: GRACE, agent: { name: "Agency", email: agent } }),
+      {
+        authorization: {
+          filename: "a.pdf",
+          contentType: "application/pdf",
+          data: new TextEncoder().encode("%PDF-1.4"),
+        },
+      },
+    );
     await runDueTasks(ctx);
-    assert.ok(ctx.mailer.sent.slice(sent).every((m) => m.to !== agent), "the agent gets no code");
+    assert.ok(
+      ctx.mailer.sent.slice(sent).every((m) => m.to !== agent),
+      "the agent gets no code",
+    );
     assert.equal((await verifyRequest(ctx, requestId, "000000")).ok, false);
     assert.deepEqual(await requestTasks(ctx, requestId), [], "nothing runs");
-    assert.equal(await store.db.selectFrom("exports").select("request_id").where("request_id", "=", requestId).executeTakeFirst(), undefined);
+    assert.equal(
+      await store.db.selectFrom("exports").select("request_id").where("request_id", "=", requestId).executeTakeFirst(),
+      undefined,
+    );
     const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(GRACE));
     assert.ok(v.ok);
     assert.equal((await getRequest(ctx, requestId)).verification?.subject, "person");
     // The console says who was verified: the person, not the agent.
     const s = await createSession(store, officer.user);
-    const detail = await (await app().request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })).text();
-    assert.match(detail, /verified the person, by a one-time code sent to g\*\*\*@example\.net \(the email address given\); the authorized agent who filed it was not verified by the code/);
+    const detail = await (
+      await app().request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })
+    ).text();
+    assert.match(
+      detail,
+      /verified the person, by a one-time code sent to g\*\*\*@example\.net \(the email address given\); the authorized agent who filed it was not verified by the code/,
+    );
     await approveRequest(ctx, requestId, officer);
     assert.equal(await runUntilSettled(ctx, requestId), "completed");
     assert.ok(await exportOf(requestId, v.statusToken));
@@ -207,7 +321,9 @@ forEachStore("the demo", (target) => {
     const list = await (await a.request("/admin", { headers: { cookie: `pledge_session=${s.token}` } })).text();
     const row = list.split("<tr>").find((r) => r.includes(requestId))!;
     assert.match(row, /class="flag">nothing found/);
-    const detail = await (await a.request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })).text();
+    const detail = await (
+      await a.request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })
+    ).text();
     assert.match(detail, /nothing found: check the identities and the systems/);
   });
 
@@ -216,30 +332,64 @@ forEachStore("the demo", (target) => {
     const customer = db.prepare("SELECT * FROM customers WHERE id = 1").get() as Record<string, unknown>;
     db.close();
     const support = new BetterSqlite3(join(dir, ".pledge/demo/support.db"), { readonly: true });
-    const tickets = support.prepare("SELECT subject FROM tickets WHERE lower(email) = ?").all(ADA) as { subject: string }[];
-    const messages = support.prepare("SELECT body FROM messages WHERE ticket_id IN (SELECT id FROM tickets WHERE lower(email) = ?)").all(ADA) as { body: string }[];
+    const tickets = support.prepare("SELECT subject FROM tickets WHERE lower(email) = ?").all(ADA) as {
+      subject: string;
+    }[];
+    const messages = support
+      .prepare("SELECT body FROM messages WHERE ticket_id IN (SELECT id FROM tickets WHERE lower(email) = ?)")
+      .all(ADA) as { body: string }[];
     support.close();
-    const values = [customer.email, customer.name, customer.phone, customer.address, customer.birthday, "Lovelace", "St James", ...tickets.map((t) => t.subject), ...messages.map((m) => m.body).filter((b) => b.includes("Ada"))].map((v) => String(v));
+    const values = [
+      customer.email,
+      customer.name,
+      customer.phone,
+      customer.address,
+      customer.birthday,
+      "Lovelace",
+      "St James",
+      ...tickets.map((t) => t.subject),
+      ...messages.map((m) => m.body).filter((b) => b.includes("Ada")),
+    ].map((v) => String(v));
     assert.ok(values.length >= 8);
     const { status } = await run("erasure", ADA);
     assert.equal(status, "completed");
-    // Meta, the ad partner, received only a device id and clicks: its Art 19 notice names the device id and nothing else of hers.
+    // Meta, the ad partner, received only a device id and clicks: its Art 19 notice names the device id and nothing
+    // else of hers.
     const meta = ctx.mailer.sent.filter((m) => m.to === "privacy-requests@meta.example").at(-1);
     assert.ok(meta, "the recipient with a notify address is told");
     assert.match(meta.text, /^ {2}device_id: v-/m);
-    for (const type of ["email", "phone", "account_id", "ip_address"]) assert.doesNotMatch(meta.text, new RegExp(`^ {2}${type}:`, "m"), `Meta is told the ${type}`);
-    for (const value of [ADA, String(customer.phone), "Lovelace"]) assert.ok(!meta.text.toLowerCase().includes(value.toLowerCase()), `Meta is told ${value}`);
+    for (const type of ["email", "phone", "account_id", "ip_address"])
+      assert.doesNotMatch(meta.text, new RegExp(`^ {2}${type}:`, "m"), `Meta is told the ${type}`);
+    for (const value of [ADA, String(customer.phone), "Lovelace"])
+      assert.ok(!meta.text.toLowerCase().includes(value.toLowerCase()), `Meta is told ${value}`);
     // Every text and binary value of every table of the store, searched for every value of the person's rows.
-    const tables = target.name === "sqlite" ? (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(store.db)).rows.map((r) => r.name) : (await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`.execute(store.db)).rows.map((r) => r.name);
+    const tables =
+      target.name === "sqlite"
+        ? (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(store.db)).rows.map(
+            (r) => r.name,
+          )
+        : (
+            await sql<{
+              name: string;
+            }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`.execute(store.db)
+          ).rows.map((r) => r.name);
     assert.ok(tables.includes("requests") && tables.includes("request_tasks") && tables.includes("audit_log"));
     let cells = 0;
     for (const table of tables) {
-      for (const row of (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(store.db)).rows) {
+      for (const row of (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(store.db))
+        .rows) {
         for (const [col, v] of Object.entries(row)) {
           if (v === null || v === undefined) continue;
           cells++;
-          const text = (v instanceof Uint8Array ? Buffer.from(v).toString("latin1") : typeof v === "object" ? JSON.stringify(v) : String(v)).toLowerCase();
-          for (const value of values) assert.ok(!text.includes(value.toLowerCase()), `${table}.${col} holds '${value}'`);
+          const text = (
+            v instanceof Uint8Array
+              ? Buffer.from(v).toString("latin1")
+              : typeof v === "object"
+                ? JSON.stringify(v)
+                : String(v)
+          ).toLowerCase();
+          for (const value of values)
+            assert.ok(!text.includes(value.toLowerCase()), `${table}.${col} holds '${value}'`);
         }
       }
     }

@@ -14,7 +14,13 @@ import { after, before, it } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
 import { listAudit } from "../../src/audit/index.js";
 import { parseDeclaration } from "../../src/declaration/index.js";
-import { dismissFinding, listFindings, recordScan, scanHistory, type DiscoveryContext } from "../../src/discovery/index.js";
+import {
+  dismissFinding,
+  listFindings,
+  recordScan,
+  scanHistory,
+  type DiscoveryContext,
+} from "../../src/discovery/index.js";
 import type { Store } from "../../src/store/index.js";
 import { testContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
@@ -35,12 +41,18 @@ forEachStore("discovery findings over time", (target) => {
   before(async () => {
     exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)");
     exec("CREATE TABLE leads (id INTEGER PRIMARY KEY, email TEXT, notes TEXT)");
-    for (let i = 1; i <= 30; i++) exec(`INSERT INTO users VALUES (${i}, 'user${i}@app.example'); INSERT INTO leads VALUES (${i}, 'lead${i}@mail.example', 'called back')`);
+    for (let i = 1; i <= 30; i++)
+      exec(
+        `INSERT INTO users VALUES (${i}, 'user${i}@app.example'); INSERT INTO leads VALUES (${i}, 'lead${i}@mail.example', 'called back')`,
+      );
     hookServer = createServer((req, res) => {
       let body = "";
       req.on("data", (d) => (body += d));
       req.on("end", () => {
-        hooks.push({ ...(JSON.parse(body) as { event: string; findings: { rule: string; message: string }[] }), signature: String(req.headers["pledge-signature"]) });
+        hooks.push({
+          ...(JSON.parse(body) as { event: string; findings: { rule: string; message: string }[] }),
+          signature: String(req.headers["pledge-signature"]),
+        });
         res.writeHead(204).end();
       });
     });
@@ -74,7 +86,10 @@ systems:
 
   it("a first scan records the finding and tells the officer by mail and signed webhook; the next scan tells nobody again", async () => {
     const first = (await recordScan(ctx, { trigger: "cli", actor: "cli:test" }))!;
-    assert.deepEqual(first.newFindings.map((f) => [f.rule, f.system]), [["scan-undeclared", "app"]]);
+    assert.deepEqual(
+      first.newFindings.map((f) => [f.rule, f.system]),
+      [["scan-undeclared", "app"]],
+    );
     assert.match(first.newFindings[0].message, /the table leads holds personal data .*email: email/);
     assert.deepEqual(first.notified, { mail: "sent", webhook: "sent" });
     const mail = ctx.mailer.sent.filter((m) => m.to === "privacy@app.example");
@@ -93,7 +108,13 @@ systems:
     assert.equal(f.firstSeen <= f.lastSeen, true);
     assert.ok(f.notifiedAt);
     const history = await scanHistory(ctx);
-    assert.deepEqual(history.map((h) => [h.findings, h.newFindings]), [[1, 1], [1, 0]]);
+    assert.deepEqual(
+      history.map((h) => [h.findings, h.newFindings]),
+      [
+        [1, 1],
+        [1, 0],
+      ],
+    );
   });
 
   it("a dismissal needs a reason, is audited, and stays across scans", async () => {
@@ -101,26 +122,41 @@ systems:
     await assert.rejects(dismissFinding(ctx, f.id, "olga@app.example", " "), /needs a reason/);
     await assert.rejects(dismissFinding(ctx, 99_999, "olga@app.example", "test data"), /no finding 99999/);
     const d = await dismissFinding(ctx, f.id, "olga@app.example", "test leads from the sales demo, deleted monthly");
-    assert.deepEqual([d.status, d.dismissed?.by, d.dismissed?.reason], ["dismissed", "olga@app.example", "test leads from the sales demo, deleted monthly"]);
+    assert.deepEqual(
+      [d.status, d.dismissed?.by, d.dismissed?.reason],
+      ["dismissed", "olga@app.example", "test leads from the sales demo, deleted monthly"],
+    );
     await assert.rejects(dismissFinding(ctx, f.id, "olga@app.example", "again"), /already dismissed/);
     const audit = await listAudit(store, { subject: `finding:${f.id}` });
     assert.equal(audit[0]?.action, "discovery.dismissed");
     await recordScan(ctx, { trigger: "cli", actor: "cli:test" });
-    assert.deepEqual((await listFindings(ctx)).map((x) => [x.id, x.status]), [[f.id, "dismissed"]]);
+    assert.deepEqual(
+      (await listFindings(ctx)).map((x) => [x.id, x.status]),
+      [[f.id, "dismissed"]],
+    );
   });
 
   it("a new table is a new finding, told once; a finding whose data is gone is gone", async () => {
     exec("CREATE TABLE callbacks (id INTEGER PRIMARY KEY, phone TEXT)");
     for (let i = 1; i <= 20; i++) exec(`INSERT INTO callbacks VALUES (${i}, '+49 151 2345${6000 + i}')`);
     const r = (await recordScan(ctx, { trigger: "cli", actor: "cli:test" }))!;
-    assert.deepEqual(r.newFindings.map((f) => f.message.match(/the table (\w+)/)?.[1]), ["callbacks"]);
+    assert.deepEqual(
+      r.newFindings.map((f) => f.message.match(/the table (\w+)/)?.[1]),
+      ["callbacks"],
+    );
     assert.equal(ctx.mailer.sent.filter((m) => m.to === "privacy@app.example").length, 2);
     assert.equal(hooks.length, 2);
     exec("DROP TABLE callbacks");
     await recordScan(ctx, { trigger: "cli", actor: "cli:test" });
-    const byTable = Object.fromEntries((await listFindings(ctx)).map((f) => [f.message.match(/the table (\w+)/)?.[1], f.status]));
+    const byTable = Object.fromEntries(
+      (await listFindings(ctx)).map((f) => [f.message.match(/the table (\w+)/)?.[1], f.status]),
+    );
     assert.deepEqual(byTable, { callbacks: "gone", leads: "dismissed" });
-    assert.equal((await scanHistory(ctx)).at(-1)?.findings, 0, "the scan counts what is open after it: nothing gone, nothing dismissed");
+    assert.equal(
+      (await scanHistory(ctx)).at(-1)?.findings,
+      0,
+      "the scan counts what is open after it: nothing gone, nothing dismissed",
+    );
   });
 
   it("a system the scan could not reach leaves its findings open, never gone, and is a finding itself", async () => {
@@ -133,13 +169,18 @@ systems:
     } finally {
       renameSync(`${app}.away`, app);
     }
-    const open = (await listFindings(ctx, { status: "open" })).map((f) => `${f.rule}:${f.message.match(/the table (\w+)/)?.[1] ?? ""}`);
+    const open = (await listFindings(ctx, { status: "open" })).map(
+      (f) => `${f.rule}:${f.message.match(/the table (\w+)/)?.[1] ?? ""}`,
+    );
     assert.deepEqual(open.sort(), ["scan-system-unreachable:", "scan-undeclared:callbacks2"]);
   });
 
   it("a scheduled slot is scanned by the first server that claims it; the other skips", async () => {
     const slot = "2026-12-07T04:00:00.000Z";
-    const [a, b] = await Promise.all([recordScan(ctx, { trigger: "schedule", actor: "schedule", slot }), recordScan({ ...ctx }, { trigger: "schedule", actor: "schedule", slot })]);
+    const [a, b] = await Promise.all([
+      recordScan(ctx, { trigger: "schedule", actor: "schedule", slot }),
+      recordScan({ ...ctx }, { trigger: "schedule", actor: "schedule", slot }),
+    ]);
     assert.equal([a, b].filter(Boolean).length, 1);
   });
 });

@@ -32,7 +32,11 @@ function ddl(engine: Engine): string[] {
 
 function declaration(engine: Engine): string {
   const connector =
-    engine === "sqlite" ? "{ engine: sqlite, path: { env: LIVE_SQLITE } }" : engine === "postgres" ? "{ engine: postgres, url: { env: LIVE_PG } }" : "{ engine: mysql, url: { env: LIVE_MY } }";
+    engine === "sqlite"
+      ? "{ engine: sqlite, path: { env: LIVE_SQLITE } }"
+      : engine === "postgres"
+        ? "{ engine: postgres, url: { env: LIVE_PG } }"
+        : "{ engine: mysql, url: { env: LIVE_MY } }";
   return `version: "1"
 effectiveDate: 2026-01-01
 organization: { name: Live Org, roles: [controller], country: DE, contact: { email: privacy@live.example }, jurisdictions: [EU] }
@@ -126,12 +130,24 @@ describe("pledge check --live", () => {
         assert.ok(hit, `${engine}: expected [${rule}] ${path}${text ? ` ${text}` : ""} in\n${res.stdout}`);
         assert.match(hit, /^[^:]+\.yaml:\d+:\d+ /, "located in the file");
       };
-      const hasNot = (rule: string, path: string) => assert.ok(!lines.some((l) => l.includes(`[${rule}] ${path}`)), `${engine}: unexpected [${rule}] ${path}\n${res.stdout}`);
+      const hasNot = (rule: string, path: string) =>
+        assert.ok(
+          !lines.some((l) => l.includes(`[${rule}] ${path}`)),
+          `${engine}: unexpected [${rule}] ${path}\n${res.stdout}`,
+        );
 
       has("live-table-missing", "systems.db.datasets.ghost", /has no table ghost/);
       has("live-column-missing", "systems.db.datasets.account.fields.nickname", /account has no column nickname/);
-      has("live-primary-key-mismatch", "systems.db.datasets.ledger", /primary key is \(account_id, seq\); the declaration says \(seq\)/);
-      has("live-foreign-key-undeclared", "systems.db.datasets.note.fields.account_id", /note\(account_id\) references account\(id\)/);
+      has(
+        "live-primary-key-mismatch",
+        "systems.db.datasets.ledger",
+        /primary key is \(account_id, seq\); the declaration says \(seq\)/,
+      );
+      has(
+        "live-foreign-key-undeclared",
+        "systems.db.datasets.note.fields.account_id",
+        /note\(account_id\) references account\(id\)/,
+      );
       hasNot("live-foreign-key-undeclared", "systems.db.datasets.ledger");
       // account must stay while its ledger rows are kept for bookkeeping, so its masks must fit
       has("live-mask-null-not-null", "systems.db.datasets.account.fields.name", /NOT NULL/);
@@ -144,7 +160,11 @@ describe("pledge check --live", () => {
       // note is never kept (nothing points at it, no retention exception): its masks do not matter
       hasNot("live-mask-null-not-null", "systems.db.datasets.note");
       // MariaDB's default collation already compares case-insensitively: a plain index serves there.
-      has("live-identity-unindexed", "systems.db.datasets.account.fields.email.identity", engine === "mysql" ? /add an index on email \(/ : /add an index on lower\(email\)/);
+      has(
+        "live-identity-unindexed",
+        "systems.db.datasets.account.fields.email.identity",
+        engine === "mysql" ? /add an index on email \(/ : /add an index on lower\(email\)/,
+      );
       hasNot("live-identity-unindexed", "systems.db.datasets.visit");
       has("live-column-undeclared", "systems.db.datasets.account.fields", /account\.secret_notes/);
     });
@@ -156,7 +176,10 @@ describe("pledge check --live", () => {
     writeFileSync(file, declaration("postgres"));
     const res = await runCli(["check", file, "--live"], { LIVE_PG: "postgres://postgres:s3cret@127.0.0.1:1/nowhere" });
     assert.equal(res.code, 1);
-    assert.match(res.stdout, /error \[live-system-unreachable\] systems\.db\.connector: Database: db: connecting on postgres:\/\/127\.0\.0\.1:1\/nowhere failed/);
+    assert.match(
+      res.stdout,
+      /error \[live-system-unreachable\] systems\.db\.connector: Database: db: connecting on postgres:\/\/127\.0\.0\.1:1\/nowhere failed/,
+    );
     assert.ok(!(res.stdout + res.stderr).includes("s3cret"));
   });
 });

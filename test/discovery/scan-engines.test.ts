@@ -19,14 +19,28 @@ import { RequestInputSchema, submitRequest, verifyRequest } from "../../src/requ
 import { openStore, type Store } from "../../src/store/index.js";
 import { openSql, type Engine, type Row } from "../helpers/rental-shop.js";
 import { runUntilSettled, testContext } from "../helpers/requests.js";
-import { createMysqlDatabase, createPgDatabase, REDIS_URL, redisUnavailable, servicesOrSkip } from "../helpers/services.js";
+import {
+  createMysqlDatabase,
+  createPgDatabase,
+  REDIS_URL,
+  redisUnavailable,
+  servicesOrSkip,
+} from "../helpers/services.js";
 
 const ENGINES: Engine[] = ["postgres", "mysql", "sqlite"];
-const DECOYS = ["ORD-20045231", "550e8400-e29b-41d4-a716-446655440000", "v10.2.33", "2026-12-02T13:45:10Z", "order #98224538", "build 2.10.3.1"];
+const DECOYS = [
+  "ORD-20045231",
+  "550e8400-e29b-41d4-a716-446655440000",
+  "v10.2.33",
+  "2026-12-02T13:45:10Z",
+  "order #98224538",
+  "build 2.10.3.1",
+];
 const PHONES = ["+49 151 23456789", "030 12345678", "(415) 555-2671", "+44 20 7946 0018", "0049 89 1234567"];
 
 function declaration(engine: Engine, url: string): string {
-  const connector = engine === "sqlite" ? `{ engine: sqlite, path: ${url} }` : `{ engine: ${engine}, url: { env: SHOP_DB } }`;
+  const connector =
+    engine === "sqlite" ? `{ engine: sqlite, path: ${url} }` : `{ engine: ${engine}, url: { env: SHOP_DB } }`;
   return `version: "1"
 effectiveDate: 2026-01-01
 organization: { name: Shop GmbH, roles: [controller], country: DE, contact: { email: privacy@shop.example }, jurisdictions: [EU, US] }
@@ -51,24 +65,41 @@ systems:
 `;
 }
 
-/** Customers (declared; backup_email holds phone numbers, order_ref decoys) and an undeclared archive that belongs to them. */
+/**
+ * Customers (declared; backup_email holds phone numbers, order_ref decoys) and an undeclared archive that belongs to
+ * them.
+ */
 async function plant(engine: Engine, target: string): Promise<void> {
   const s = await openSql(engine, target);
   try {
     const text = engine === "mysql" ? "VARCHAR(200)" : "TEXT";
-    await s.query(`CREATE TABLE customers (id INTEGER PRIMARY KEY, email ${text} NOT NULL, full_name ${text}, backup_email ${text}, order_ref ${text})`);
-    await s.query(`CREATE TABLE orders_archive (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), contact_email ${text}, contact_phone ${text}, ref_code ${text})`);
+    await s.query(
+      `CREATE TABLE customers (id INTEGER PRIMARY KEY, email ${text} NOT NULL, full_name ${text}, backup_email ${text}, order_ref ${text})`,
+    );
+    await s.query(
+      `CREATE TABLE orders_archive (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), contact_email ${text}, contact_phone ${text}, ref_code ${text})`,
+    );
     const ph = (i: number) => (engine === "postgres" ? `$${i}` : "?");
     for (let i = 1; i <= 60; i++) {
-      await s.query(`INSERT INTO customers (id, email, full_name, backup_email, order_ref) VALUES (${ph(1)}, ${ph(2)}, ${ph(3)}, ${ph(4)}, ${ph(5)})`, [i, `customer${i}@shop.example`, `Customer ${i}`, PHONES[i % PHONES.length], DECOYS[i % DECOYS.length]]);
+      await s.query(
+        `INSERT INTO customers (id, email, full_name, backup_email, order_ref) VALUES (${ph(1)}, ${ph(2)}, ${ph(3)}, ${ph(4)}, ${ph(5)})`,
+        [i, `customer${i}@shop.example`, `Customer ${i}`, PHONES[i % PHONES.length], DECOYS[i % DECOYS.length]],
+      );
     }
     for (let i = 1; i <= 120; i++) {
       const c = ((i - 1) % 60) + 1;
       // real data is not tidy: every third email upper-cased
       const email = i % 3 === 0 ? `CUSTOMER${c}@SHOP.EXAMPLE` : `customer${c}@shop.example`;
       // each customer's own number, written the way their region writes it
-      const own = [`+49 151 2345${String(5000 + c)}`, `(415) 555-${String(1000 + c)}`, `+44 20 7946 ${String(1000 + c)}`][c % 3];
-      await s.query(`INSERT INTO orders_archive (id, customer_id, contact_email, contact_phone, ref_code) VALUES (${ph(1)}, ${ph(2)}, ${ph(3)}, ${ph(4)}, ${ph(5)})`, [i, c, email, own, DECOYS[i % DECOYS.length]]);
+      const own = [
+        `+49 151 2345${String(5000 + c)}`,
+        `(415) 555-${String(1000 + c)}`,
+        `+44 20 7946 ${String(1000 + c)}`,
+      ][c % 3];
+      await s.query(
+        `INSERT INTO orders_archive (id, customer_id, contact_email, contact_phone, ref_code) VALUES (${ph(1)}, ${ph(2)}, ${ph(3)}, ${ph(4)}, ${ph(5)})`,
+        [i, c, email, own, DECOYS[i % DECOYS.length]],
+      );
     }
   } finally {
     await s.close();
@@ -77,7 +108,17 @@ async function plant(engine: Engine, target: string): Promise<void> {
 
 /** The declaration with a fragment pasted in (maps merged, as a person pasting it would). */
 function paste(yamlText: string, fragment: string): Declaration {
-  const merge = (a: unknown, b: unknown): unknown => (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b as object)])].map((k) => [k, k in (b as object) ? merge((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]) : (a as Record<string, unknown>)[k]])) : (b ?? a));
+  const merge = (a: unknown, b: unknown): unknown =>
+    a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a)
+      ? Object.fromEntries(
+          [...new Set([...Object.keys(a), ...Object.keys(b as object)])].map((k) => [
+            k,
+            k in (b as object)
+              ? merge((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+              : (a as Record<string, unknown>)[k],
+          ]),
+        )
+      : (b ?? a);
   return parseDeclaration(stringify(merge(parseYaml(yamlText), parseYaml(fragment)))).declaration;
 }
 
@@ -116,17 +157,32 @@ for (const engine of ENGINES) {
       const r = await scanSystems(parseDeclaration(yamlText).declaration, { env: env(), cwd: dir, sampleRows: 50 });
       const archive = r.tables.find((x) => x.table.toLowerCase() === "orders_archive")!;
       assert.equal(archive.dataset, undefined);
-      assert.deepEqual(archive.columns.map((c) => [c.column, c.type]).sort(), [["contact_email", "email"], ["contact_phone", "phone"]]);
+      assert.deepEqual(archive.columns.map((c) => [c.column, c.type]).sort(), [
+        ["contact_email", "email"],
+        ["contact_phone", "phone"],
+      ]);
       const undeclared = byRule(r, "scan-undeclared");
       assert.equal(undeclared.length, 1, JSON.stringify(undeclared));
-      assert.match(undeclared[0].message, /orders_archive holds personal data .* contact_email: email \(user\.contact\.email, 100 % of 50 sampled.*contact_phone: phone \(user\.contact\.phone_number/);
+      assert.match(
+        undeclared[0].message,
+        /orders_archive holds personal data .* contact_email: email \(user\.contact\.email, 100 % of 50 sampled.*contact_phone: phone \(user\.contact\.phone_number/,
+      );
       assert.ok(!/ref_code|customer\d+@/i.test(undeclared[0].message), "neither the decoys nor a value");
       const mismatch = byRule(r, "scan-category-mismatch");
-      assert.deepEqual(mismatch.map((f) => f.path.join(".")), ["systems.shop.datasets.customers.fields.backup_email.category"]);
-      assert.match(mismatch[0].message, /declared user\.contact\.email, and holds phone \(user\.contact\.phone_number\)/);
+      assert.deepEqual(
+        mismatch.map((f) => f.path.join(".")),
+        ["systems.shop.datasets.customers.fields.backup_email.category"],
+      );
+      assert.match(
+        mismatch[0].message,
+        /declared user\.contact\.email, and holds phone \(user\.contact\.phone_number\)/,
+      );
       const customers = r.tables.find((x) => x.table === "customers")!;
       assert.ok(!customers.columns.some((c) => c.column === "order_ref"), "the decoy column is not personal data");
-      assert.match(customers.columns.length ? r.tables.find((x) => x.table.toLowerCase() === "orders_archive")!.method : "", engine === "postgres" ? /first rows|TABLESAMPLE|key ranges/ : /key ranges|first rows/);
+      assert.match(
+        customers.columns.length ? r.tables.find((x) => x.table.toLowerCase() === "orders_archive")!.method : "",
+        engine === "postgres" ? /first rows|TABLESAMPLE|key ranges/ : /key ranges|first rows/,
+      );
     });
 
     it("the fragment, pasted in, settles the finding, and erasure then reaches the archive's rows of that person only", async (t) => {
@@ -135,7 +191,9 @@ for (const engine of ENGINES) {
       const { fragment } = byRule(first, "scan-undeclared")[0];
       assert.ok(fragment);
       const fixed = paste(yamlText, fragment);
-      const archive = Object.values(fixed.systems.shop.datasets).find((d) => (d.name ?? "").toLowerCase() === "orders_archive") ?? fixed.systems.shop.datasets.orders_archive;
+      const archive =
+        Object.values(fixed.systems.shop.datasets).find((d) => (d.name ?? "").toLowerCase() === "orders_archive") ??
+        fixed.systems.shop.datasets.orders_archive;
       assert.deepEqual(archive.fields.contact_email, { category: "user.contact.email", identity: "email" });
       assert.deepEqual(archive.fields.customer_id, { references: "customers.id", relation: "owner" });
       const again = await scanSystems(fixed, { env: env(), cwd: dir, sampleRows: 50 });
@@ -151,14 +209,25 @@ for (const engine of ENGINES) {
       };
       const before = await q("SELECT id FROM orders_archive ORDER BY id");
       const ctx = testContext(store, fixed, { env: env(), cwd: dir });
-      const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: "customer7@shop.example" }), {});
+      const { requestId } = await submitRequest(
+        ctx,
+        RequestInputSchema.parse({ right: "erasure", identity: "customer7@shop.example" }),
+        {},
+      );
       assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor("customer7@shop.example"))).ok);
       const status = await runUntilSettled(ctx, requestId);
-      const events = await store.db.selectFrom("request_events").select(["kind", "message"]).where("request_id", "=", requestId).execute();
+      const events = await store.db
+        .selectFrom("request_events")
+        .select(["kind", "message"])
+        .where("request_id", "=", requestId)
+        .execute();
       assert.equal(status, "completed", JSON.stringify(events));
       // by hand: customer 7's archive rows are ids 7 and 67; nobody else's go
       const left = (await q("SELECT id FROM orders_archive ORDER BY id")).map((r) => Number(r.id));
-      assert.deepEqual(left, before.map((r) => Number(r.id)).filter((id) => id !== 7 && id !== 67));
+      assert.deepEqual(
+        left,
+        before.map((r) => Number(r.id)).filter((id) => id !== 7 && id !== 67),
+      );
       assert.deepEqual(await q("SELECT id FROM customers WHERE id = 7"), []);
       assert.equal((await q("SELECT count(*) AS n FROM customers")).map((r) => Number(r.n))[0], 59);
     });
@@ -207,22 +276,39 @@ systems:
     const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: email }), {});
     assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(email))).ok);
     const status = await runUntilSettled(ctx, requestId);
-    const events = await store.db.selectFrom("request_events").select(["kind", "message"]).where("request_id", "=", requestId).execute();
+    const events = await store.db
+      .selectFrom("request_events")
+      .select(["kind", "message"])
+      .where("request_id", "=", requestId)
+      .execute();
     assert.equal(status, "completed", JSON.stringify(events));
   };
 
   before(async () => {
     skip = await redisUnavailable();
     mkdirSync(logs, { recursive: true });
-    writeFileSync(join(logs, "access.jsonl"), `${Array.from({ length: 50 }, (_, i) => JSON.stringify({ ip: `10.0.${i}.1`, email: `u${i}@shop.example`, path: "/" })).join("\n")}\n`);
-    writeFileSync(join(logs, "signups.jsonl"), `${Array.from({ length: 40 }, (_, i) => JSON.stringify({ at: "2026-11-01T10:00:00Z", contact: `person${i}@mail.example`, ref: DECOYS[i % DECOYS.length] })).join("\n")}\n`);
-    writeFileSync(join(logs, "app.log"), `${Array.from({ length: 30 }, (_, i) => `2026-11-01T10:00:${String(i).padStart(2, "0")}Z INFO login ok from 192.168.1.${i + 1} req=${DECOYS[i % DECOYS.length]}`).join("\n")}\n`);
+    writeFileSync(
+      join(logs, "access.jsonl"),
+      `${Array.from({ length: 50 }, (_, i) => JSON.stringify({ ip: `10.0.${i}.1`, email: `u${i}@shop.example`, path: "/" })).join("\n")}\n`,
+    );
+    writeFileSync(
+      join(logs, "signups.jsonl"),
+      `${Array.from({ length: 40 }, (_, i) => JSON.stringify({ at: "2026-11-01T10:00:00Z", contact: `person${i}@mail.example`, ref: DECOYS[i % DECOYS.length] })).join("\n")}\n`,
+    );
+    writeFileSync(
+      join(logs, "app.log"),
+      `${Array.from({ length: 30 }, (_, i) => `2026-11-01T10:00:${String(i).padStart(2, "0")}Z INFO login ok from 192.168.1.${i + 1} req=${DECOYS[i % DECOYS.length]}`).join("\n")}\n`,
+    );
     writeFileSync(join(logs, "build.log"), `${DECOYS.map((d) => `step ${d} ok`).join("\n")}\n`);
     if (skip) return;
     redis = new Redis(REDIS_URL);
     for (let i = 0; i < 30; i++) {
       await redis.hset(`${prefix}:session:tok${i}`, { email: `u${i}@shop.example` });
-      await redis.hset(`${prefix}:cart:${1000 + i}`, { owner_email: `buyer${i}@mail.example`, items: "3", ref: DECOYS[i % DECOYS.length] });
+      await redis.hset(`${prefix}:cart:${1000 + i}`, {
+        owner_email: `buyer${i}@mail.example`,
+        items: "3",
+        ref: DECOYS[i % DECOYS.length],
+      });
       await redis.set(`${prefix}:build:${i}`, DECOYS[i % DECOYS.length]);
     }
   });
@@ -247,13 +333,25 @@ systems:
     // the JSON-lines file's fragment declares it; pasted in, the finding goes
     const fragment = byRule(r, "scan-undeclared").find((f) => /signups/.test(f.message))!.fragment!;
     const fixed = paste(yamlText, fragment);
-    assert.deepEqual(Object.values(fixed.systems.logs.datasets).find((d) => d.path === "signups.jsonl")?.fields.contact, { category: "user.contact.email", identity: "email" });
+    assert.deepEqual(
+      Object.values(fixed.systems.logs.datasets).find((d) => d.path === "signups.jsonl")?.fields.contact,
+      { category: "user.contact.email", identity: "email" },
+    );
     const again = await scanSystems(fixed, { env: { CACHE_URL: REDIS_URL }, cwd: dir, system: "logs" });
-    assert.deepEqual(byRule(again, "scan-undeclared").map((f) => f.message.match(/the file (\S+)/)?.[1]), ["app.log"]);
-    assert.ok(readFileSync(join(logs, "signups.jsonl"), "utf8").includes("person3@mail.example"), "the scan only reads");
+    assert.deepEqual(
+      byRule(again, "scan-undeclared").map((f) => f.message.match(/the file (\S+)/)?.[1]),
+      ["app.log"],
+    );
+    assert.ok(
+      readFileSync(join(logs, "signups.jsonl"), "utf8").includes("person3@mail.example"),
+      "the scan only reads",
+    );
     await eraseThrough(fixed, "person3@mail.example", "logs");
     const rest = readFileSync(join(logs, "signups.jsonl"), "utf8");
-    assert.ok(!rest.includes("person3@mail.example") && rest.includes("person4@mail.example"), "erasure reaches the declared file, and only the person's lines");
+    assert.ok(
+      !rest.includes("person3@mail.example") && rest.includes("person4@mail.example"),
+      "erasure reaches the declared file, and only the person's lines",
+    );
   });
 
   it("Redis: an undeclared key pattern is found with its field, the decoy strings are not", async (t) => {
@@ -265,7 +363,10 @@ systems:
     assert.match(found[0].message, new RegExp(`key pattern ${prefix}:cart:\\{id\\} holds .*owner_email: email`));
     const fixed = paste(yamlText, found[0].fragment!);
     const again = await scanSystems(fixed, { env: { CACHE_URL: REDIS_URL }, cwd: dir, system: "cache" });
-    assert.deepEqual(byRule(again, "scan-undeclared").filter((f) => f.message.includes(prefix)), []);
+    assert.deepEqual(
+      byRule(again, "scan-undeclared").filter((f) => f.message.includes(prefix)),
+      [],
+    );
     await eraseThrough(fixed, "buyer3@mail.example", "cache");
     assert.equal(await redis.exists(`${prefix}:cart:1003`), 0, "erasure reaches the declared key pattern");
     assert.equal(await redis.exists(`${prefix}:cart:1004`), 1, "and no one else's key");
@@ -276,8 +377,18 @@ systems:
     const bulk = redis.pipeline();
     for (let i = 0; i < 10_000; i++) bulk.set(`${prefix}:bulk:${i}`, "x");
     await bulk.exec();
-    const r = await scanSystems(parseDeclaration(yamlText).declaration, { env: { CACHE_URL: REDIS_URL }, cwd: dir, system: "cache" });
-    assert.deepEqual(r.notRead.filter((n) => n.table === "*").map((n) => n.system), ["cache"]);
-    assert.match(r.notRead.find((n) => n.table === "*")!.reason, /key patterns read from the first 10,\d{3} keys of a SCAN/);
+    const r = await scanSystems(parseDeclaration(yamlText).declaration, {
+      env: { CACHE_URL: REDIS_URL },
+      cwd: dir,
+      system: "cache",
+    });
+    assert.deepEqual(
+      r.notRead.filter((n) => n.table === "*").map((n) => n.system),
+      ["cache"],
+    );
+    assert.match(
+      r.notRead.find((n) => n.table === "*")!.reason,
+      /key patterns read from the first 10,\d{3} keys of a SCAN/,
+    );
   });
 });

@@ -1,4 +1,7 @@
-/** Dates stay dates, whatever the server's time zone: an export under TZ=UTC and under TZ=Pacific/Kiritimati (UTC+14) holds the same birthday. */
+/**
+ * Dates stay dates, whatever the server's time zone: an export under TZ=UTC and under TZ=Pacific/Kiritimati (UTC+14)
+ * holds the same birthday.
+ */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +15,8 @@ import pg from "pg";
 import { createMysqlDatabase, createPgDatabase, servicesOrSkip } from "../helpers/services.js";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/export-dates.ts", import.meta.url));
-const ROW = "INSERT INTO person (id, email, birth_date, joined_at) VALUES (1, 'Ada@Dates.example', '1986-02-14', '2026-03-01 00:30:00')";
+const ROW =
+  "INSERT INTO person (id, email, birth_date, joined_at) VALUES (1, 'Ada@Dates.example', '1986-02-14', '2026-03-01 00:30:00')";
 
 describe("dates in exports", () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-dates-"));
@@ -47,7 +51,10 @@ describe("dates in exports", () => {
   });
 
   const exportUnder = (tz: string) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", FIXTURE], { env: { ...process.env, ...env, TZ: tz }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", FIXTURE], {
+      env: { ...process.env, ...env, TZ: tz },
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as Record<string, { birth_date: string; joined_at: string }[]>;
   };

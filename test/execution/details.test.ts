@@ -56,19 +56,28 @@ describe("details", () => {
       const decl = parseDeclaration(yaml(dir)).declaration;
       const c = createConnector("db", decl.systems.db.connector)!;
       const ann = await collectSystem(decl, "db", c, { email: ["ann@x.example"] });
-      assert.deepEqual(Object.keys(accessView(decl, ann)).sort(), ["address", "customer"], "Bob's parcel is not Ann's data");
+      assert.deepEqual(
+        Object.keys(accessView(decl, ann)).sort(),
+        ["address", "customer"],
+        "Bob's parcel is not Ann's data",
+      );
       const plan = planErasure(decl, ann, { key: "k", referrers: await countReferrers(decl, ann, c) });
       const address = plan.report.find((d) => d.dataset === "address")!;
       assert.deepEqual([address.deleted, address.unchanged, address.kept[0].kind], [0, 1, "shared"]);
       assert.ok(!plan.mutations.some((m) => m.dataset.name === "delivery"));
-      // Cat's own address has a delivery hanging off it: still not collected through the address, and the address stays for it.
+      // Cat's own address has a delivery hanging off it: still not collected through the address, and the address stays
+      // for it.
       const cat = await collectSystem(decl, "db", c, { email: ["cat@x.example"] });
       assert.equal(cat.datasets.delivery, undefined);
       const catPlan = planErasure(decl, cat, { key: "k", referrers: await countReferrers(decl, cat, c) });
       assert.equal(catPlan.report.find((d) => d.dataset === "address")!.unchanged, 1);
       await c.close();
       // The linter and collection agree: nothing leads to deliveries.
-      assert.ok(lintDeclaration(decl).some((f) => f.rule === "dataset-unreachable" && f.path.join(".") === "systems.db.datasets.delivery"));
+      assert.ok(
+        lintDeclaration(decl).some(
+          (f) => f.rule === "dataset-unreachable" && f.path.join(".") === "systems.db.datasets.delivery",
+        ),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,7 +15,13 @@ import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
 import pg from "pg";
 import { parseDeclaration } from "../../src/declaration/index.js";
-import { RequestInputSchema, submitRequest, verifyRequest, requestTasks, getRequest } from "../../src/requests/index.js";
+import {
+  RequestInputSchema,
+  submitRequest,
+  verifyRequest,
+  requestTasks,
+  getRequest,
+} from "../../src/requests/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext } from "../helpers/requests.js";
 import { createMysqlDatabase, REDIS_URL, servicesOrSkip } from "../helpers/services.js";
@@ -195,8 +201,20 @@ forEachStore("erasure across every engine", (target) => {
     for (const k of keys) out[k] = [(await redis.type(k)) === "hash" ? await redis.hgetall(k) : await redis.get(k)];
     return out;
   };
-  const readFiles = (): Record<string, string[]> => Object.fromEntries(["sessions.jsonl", "requests.jsonl", "audit.csv"].map((f) => [f, readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean)]));
-  const snapshot = async () => ({ pg: await readSql("pg"), my: await readSql("my"), lite: await readSql("lite"), redis: await readRedis(), files: readFiles() });
+  const readFiles = (): Record<string, string[]> =>
+    Object.fromEntries(
+      ["sessions.jsonl", "requests.jsonl", "audit.csv"].map((f) => [
+        f,
+        readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean),
+      ]),
+    );
+  const snapshot = async () => ({
+    pg: await readSql("pg"),
+    my: await readSql("my"),
+    lite: await readSql("lite"),
+    redis: await readRedis(),
+    files: readFiles(),
+  });
 
   /** Everything in a snapshot that is not the target's. */
   const others = (s: Awaited<ReturnType<typeof snapshot>>) => {
@@ -206,13 +224,21 @@ forEachStore("erasure across every engine", (target) => {
       order_lines: x.order_lines.filter((r) => Math.floor((r as { id: number }).id / 100) !== TARGET),
       payments: x.payments.filter((r) => Math.floor((r as { id: number }).id / 10) !== TARGET),
     });
-    const mine = (k: string) => k.endsWith(`:${email(TARGET)}`) || k.endsWith(`:cart:${TARGET}`) || k.endsWith(`:session:s${TARGET}`);
+    const mine = (k: string) =>
+      k.endsWith(`:${email(TARGET)}`) || k.endsWith(`:cart:${TARGET}`) || k.endsWith(`:session:s${TARGET}`);
     return {
       pg: sql(s.pg),
       my: sql(s.my),
       lite: sql(s.lite),
       redis: Object.fromEntries(Object.entries(s.redis).filter(([k]) => !mine(k))),
-      files: Object.fromEntries(Object.entries(s.files).map(([f, lines]) => [f, lines.filter((l) => !l.includes(`"s${TARGET}"`) && !l.startsWith(`s${TARGET},`) && !l.includes(email(TARGET)))])),
+      files: Object.fromEntries(
+        Object.entries(s.files).map(([f, lines]) => [
+          f,
+          lines.filter(
+            (l) => !l.includes(`"s${TARGET}"`) && !l.startsWith(`s${TARGET},`) && !l.includes(email(TARGET)),
+          ),
+        ]),
+      ),
     };
   };
 
@@ -224,7 +250,13 @@ forEachStore("erasure across every engine", (target) => {
     const pgDb = await createPgDatabase("pledge_conn");
     const myDb = await createMysqlDatabase();
     cleanups.push(pgDb.drop, myDb.drop, async () => rmSync(dir, { recursive: true, force: true }));
-    Object.assign(env, { TEST_PG_URL: pgDb.url, TEST_MY_URL: myDb.url, TEST_SQLITE_PATH: join(dir, "shop.db"), TEST_REDIS_URL: REDIS_URL, TEST_LOG_DIR: dir });
+    Object.assign(env, {
+      TEST_PG_URL: pgDb.url,
+      TEST_MY_URL: myDb.url,
+      TEST_SQLITE_PATH: join(dir, "shop.db"),
+      TEST_REDIS_URL: REDIS_URL,
+      TEST_LOG_DIR: dir,
+    });
 
     const data = sqlRows();
     const pgc = new pg.Client({ connectionString: pgDb.url });
@@ -239,9 +271,17 @@ forEachStore("erasure across every engine", (target) => {
     for (const { table, rows } of data) {
       for (const r of rows) {
         const cols = Object.keys(r);
-        await pgc.query(`INSERT INTO ${table} (${cols.join(",")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(",")})`, Object.values(r));
-        await myc.query(`INSERT INTO ${table} (${cols.join(",")}) VALUES (${cols.map(() => "?").join(",")})`, Object.values(r));
-        lite.prepare(`INSERT INTO ${table} (${cols.join(",")}) VALUES (${cols.map(() => "?").join(",")})`).run(...Object.values(r));
+        await pgc.query(
+          `INSERT INTO ${table} (${cols.join(",")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(",")})`,
+          Object.values(r),
+        );
+        await myc.query(
+          `INSERT INTO ${table} (${cols.join(",")}) VALUES (${cols.map(() => "?").join(",")})`,
+          Object.values(r),
+        );
+        lite
+          .prepare(`INSERT INTO ${table} (${cols.join(",")}) VALUES (${cols.map(() => "?").join(",")})`)
+          .run(...Object.values(r));
       }
     }
     await pgc.end();
@@ -284,7 +324,11 @@ forEachStore("erasure across every engine", (target) => {
     const before = await snapshot();
     assert.equal(before.pg.accounts.length, PEOPLE);
 
-    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: email(TARGET) }), {});
+    const { requestId } = await submitRequest(
+      ctx,
+      RequestInputSchema.parse({ right: "erasure", identity: email(TARGET) }),
+      {},
+    );
     const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(email(TARGET)));
     assert.equal(v.ok, true);
     const status = await runUntilSettled(ctx, requestId);
@@ -297,14 +341,42 @@ forEachStore("erasure across every engine", (target) => {
     // 1. nothing of the person remains
     for (const engine of ["pg", "my", "lite"] as const) {
       const x = afterSnap[engine];
-      assert.equal(x.accounts.filter((r) => (r as { id: number; email: string }).id === TARGET || (r as { email: string }).email === email(TARGET)).length, 0, `${engine} accounts`);
-      assert.equal(x.orders.filter((r) => (r as { account_id: number }).account_id === TARGET).length, 0, `${engine} orders`);
-      assert.equal(x.order_lines.filter((r) => Math.floor((r as { order_id: number }).order_id / 10) === TARGET).length, 0, `${engine} order_lines`);
-      assert.equal(x.payments.filter((r) => Math.floor((r as { order_id: number }).order_id / 10) === TARGET).length, 0, `${engine} payments`);
+      assert.equal(
+        x.accounts.filter(
+          (r) => (r as { id: number; email: string }).id === TARGET || (r as { email: string }).email === email(TARGET),
+        ).length,
+        0,
+        `${engine} accounts`,
+      );
+      assert.equal(
+        x.orders.filter((r) => (r as { account_id: number }).account_id === TARGET).length,
+        0,
+        `${engine} orders`,
+      );
+      assert.equal(
+        x.order_lines.filter((r) => Math.floor((r as { order_id: number }).order_id / 10) === TARGET).length,
+        0,
+        `${engine} order_lines`,
+      );
+      assert.equal(
+        x.payments.filter((r) => Math.floor((r as { order_id: number }).order_id / 10) === TARGET).length,
+        0,
+        `${engine} payments`,
+      );
     }
-    assert.deepEqual(Object.keys(afterSnap.redis).filter((k) => k.includes(email(TARGET)) || k.endsWith(`:cart:${TARGET}`) || k.endsWith(`:session:s${TARGET}`)), []);
+    assert.deepEqual(
+      Object.keys(afterSnap.redis).filter(
+        (k) => k.includes(email(TARGET)) || k.endsWith(`:cart:${TARGET}`) || k.endsWith(`:session:s${TARGET}`),
+      ),
+      [],
+    );
     for (const [f, lines] of Object.entries(afterSnap.files)) {
-      assert.equal(lines.filter((l) => l.includes(email(TARGET)) || l.includes(`"s${TARGET}"`) || l.startsWith(`s${TARGET},`)).length, 0, f);
+      assert.equal(
+        lines.filter((l) => l.includes(email(TARGET)) || l.includes(`"s${TARGET}"`) || l.startsWith(`s${TARGET},`))
+          .length,
+        0,
+        f,
+      );
     }
     // 2. every other row is unchanged, row by row (including an unparseable log line)
     assert.deepEqual(others(afterSnap), others(before));

@@ -6,7 +6,17 @@ import { describe, it } from "node:test";
 import { createConnector } from "../../src/connectors/index.js";
 import { parseDeclaration } from "../../src/declaration/index.js";
 import type { ColumnInfo } from "../../src/connectors/index.js";
-import { collectSystem, deidentify, deletionOrder, ErasurePlanError, maskFits, maskValue, planErasure, planRectification, type SystemCollection } from "../../src/execution/index.js";
+import {
+  collectSystem,
+  deidentify,
+  deletionOrder,
+  ErasurePlanError,
+  maskFits,
+  maskValue,
+  planErasure,
+  planRectification,
+  type SystemCollection,
+} from "../../src/execution/index.js";
 
 const decl = parseDeclaration(`version: "1"
 effectiveDate: 2026-01-01
@@ -42,8 +52,21 @@ systems:
 `).declaration;
 
 /** A row of the person's: matched by `matchedBy` (an identity field), or reached through a reference. */
-const empty: SystemCollection = { system: "shop", datasets: {}, discovered: {}, matched: {}, searched: {}, actors: [], ambiguous: [], lookups: {} };
-const found = (row: Record<string, unknown>, matchedBy?: string) => ({ row, matchedBy: matchedBy ? [matchedBy] : [], own: true });
+const empty: SystemCollection = {
+  system: "shop",
+  datasets: {},
+  discovered: {},
+  matched: {},
+  searched: {},
+  actors: [],
+  ambiguous: [],
+  lookups: {},
+};
+const found = (row: Record<string, unknown>, matchedBy?: string) => ({
+  row,
+  matchedBy: matchedBy ? [matchedBy] : [],
+  own: true,
+});
 
 describe("planning an erasure", () => {
   it("deletes children before parents", () => {
@@ -58,8 +81,13 @@ describe("planning an erasure", () => {
       ...empty,
       datasets: {
         customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")],
-        orders: [found({ id: 10, customer_id: 1, note: "Ann's gift" }, "customer_id"), found({ id: 11, customer_id: 1, note: "x" }, "customer_id")],
-        invoices: [found({ id: 100, order_id: 10, billing_name: "Ann", billing_address: "Main St", amount: 42 }, "order_id")],
+        orders: [
+          found({ id: 10, customer_id: 1, note: "Ann's gift" }, "customer_id"),
+          found({ id: 11, customer_id: 1, note: "x" }, "customer_id"),
+        ],
+        invoices: [
+          found({ id: 100, order_id: 10, billing_name: "Ann", billing_address: "Main St", amount: 42 }, "order_id"),
+        ],
         items: [found({ id: 1000, order_id: 10 }, "order_id"), found({ id: 1001, order_id: 11 }, "order_id")],
       },
     };
@@ -67,13 +95,23 @@ describe("planning an erasure", () => {
     const byDataset = Object.fromEntries(plan.report.map((r) => [r.dataset, r]));
     assert.deepEqual([byDataset.invoices.deleted, byDataset.invoices.masked], [0, 1]);
     assert.match(byDataset.invoices.kept[0].why, /^kept intact and blocked until \d{4}-\d{2}-\d{2}, because Tax law/);
-    assert.deepEqual([byDataset.orders.deleted, byDataset.orders.masked], [1, 1], "order 10 stays (an invoice references it), order 11 goes");
+    assert.deepEqual(
+      [byDataset.orders.deleted, byDataset.orders.masked],
+      [1, 1],
+      "order 10 stays (an invoice references it), order 11 goes",
+    );
     assert.deepEqual([byDataset.customers.deleted, byDataset.customers.masked], [0, 1]);
     assert.deepEqual([byDataset.items.deleted, byDataset.items.masked], [2, 0]);
     const invoiceMask = plan.mutations.find((m) => m.kind === "update" && m.dataset.name === "invoices");
-    assert.deepEqual(invoiceMask && invoiceMask.kind === "update" && invoiceMask.set, { billing_name: "[erased]", billing_address: null });
+    assert.deepEqual(invoiceMask && invoiceMask.kind === "update" && invoiceMask.set, {
+      billing_name: "[erased]",
+      billing_address: null,
+    });
     const customerMask = plan.mutations.find((m) => m.kind === "update" && m.dataset.name === "customers");
-    assert.match(String(customerMask && customerMask.kind === "update" && customerMask.set.email), /^hmac:[0-9a-f]{40}$/);
+    assert.match(
+      String(customerMask && customerMask.kind === "update" && customerMask.set.email),
+      /^hmac:[0-9a-f]{40}$/,
+    );
     // masks come first, then deletions children-first
     const kinds = plan.mutations.map((m) => `${m.kind}:${m.dataset.name}`);
     assert.ok(kinds.lastIndexOf("update:customers") < kinds.indexOf("delete:items"));
@@ -81,9 +119,19 @@ describe("planning an erasure", () => {
   });
 
   it("rectification updates only fields of the corrected categories", () => {
-    const col: SystemCollection = { ...empty, datasets: { customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")] } };
+    const col: SystemCollection = {
+      ...empty,
+      datasets: { customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")] },
+    };
     const plan = planRectification(decl, col, { "user.name": "Anna" });
-    assert.deepEqual(plan.mutations, [{ kind: "update", dataset: { name: "customers", fields: ["id", "email", "name"], primaryKey: ["id"] }, where: { fields: ["id"], keys: [[1]] }, set: { name: "Anna" } }]);
+    assert.deepEqual(plan.mutations, [
+      {
+        kind: "update",
+        dataset: { name: "customers", fields: ["id", "email", "name"], primaryKey: ["id"] },
+        where: { fields: ["id"], keys: [[1]] },
+        set: { name: "Anna" },
+      },
+    ]);
   });
 });
 
@@ -103,12 +151,22 @@ describe("masking", () => {
 });
 
 describe("masks that fit their column", () => {
-  const col = (type: ColumnInfo["type"], extra: Partial<ColumnInfo> = {}): ColumnInfo => ({ name: "c", type, dbType: type, nullable: true, ...extra });
+  const col = (type: ColumnInfo["type"], extra: Partial<ColumnInfo> = {}): ColumnInfo => ({
+    name: "c",
+    type,
+    dbType: type,
+    nullable: true,
+    ...extra,
+  });
 
   it("write a uuid into a uuid column, numbers into integers, booleans into booleans, and text cut to the column's length", () => {
     const uuid = maskValue("hmac", "ada@example.com", { key: "k", column: col("uuid") });
     assert.match(String(uuid), /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.equal(uuid, maskValue("hmac", "ada@example.com", { key: "k", column: col("uuid") }), "HMAC masks are stable");
+    assert.equal(
+      uuid,
+      maskValue("hmac", "ada@example.com", { key: "k", column: col("uuid") }),
+      "HMAC masks are stable",
+    );
     assert.match(String(maskValue("random", "x", { key: "k", column: col("uuid") })), /^[0-9a-f-]{36}$/);
     assert.equal(typeof maskValue("hmac", 42, { key: "k", column: col("integer") }), "number");
     assert.equal(maskValue("fixed", "x", { key: "k", fixed: "0", column: col("integer") }), 0);
@@ -125,10 +183,30 @@ describe("masks that fit their column", () => {
     assert.match(maskFits("random", col("date"))!, /cannot write/);
     assert.equal(maskFits("hmac", col("uuid")), undefined);
     assert.equal(maskFits("fixed", col("boolean"), "true"), undefined);
-    // The customer stays (an invoice kept for tax law points at its order): its name cannot be nulled in a NOT NULL column.
-    const col2 = { customers: new Map([["email", col("text", { name: "email", nullable: false })], ["name", col("text", { name: "name", nullable: false })]]) };
-    const c: SystemCollection = { ...empty, datasets: { customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")], invoices: [found({ id: 100, order_id: 10, billing_name: "Ann", billing_address: "x", amount: 1 })], orders: [found({ id: 10, customer_id: 1, note: "n" })] } };
-    assert.throws(() => planErasure(decl, c, { key: "k", columns: col2 }), (e: Error) => e instanceof ErasurePlanError && /^shop\.customers\.name: null masking writes null into NOT NULL column name; nothing was changed/.test(e.message));
+    // The customer stays (an invoice kept for tax law points at its order): its name cannot be nulled in a NOT NULL
+    // column.
+    const col2 = {
+      customers: new Map([
+        ["email", col("text", { name: "email", nullable: false })],
+        ["name", col("text", { name: "name", nullable: false })],
+      ]),
+    };
+    const c: SystemCollection = {
+      ...empty,
+      datasets: {
+        customers: [found({ id: 1, email: "ann@x.example", name: "Ann" }, "email")],
+        invoices: [found({ id: 100, order_id: 10, billing_name: "Ann", billing_address: "x", amount: 1 })],
+        orders: [found({ id: 10, customer_id: 1, note: "n" })],
+      },
+    };
+    assert.throws(
+      () => planErasure(decl, c, { key: "k", columns: col2 }),
+      (e: Error) =>
+        e instanceof ErasurePlanError &&
+        /^shop\.customers\.name: null masking writes null into NOT NULL column name; nothing was changed/.test(
+          e.message,
+        ),
+    );
   });
 });
 
@@ -153,10 +231,20 @@ systems:
 `).declaration;
       const c = createConnector("logs", d.systems.logs.connector)!;
       const col = await collectSystem(d, "logs", c, { email: ["ann@x.example"] });
-      assert.deepEqual(col.datasets.log.map((r) => r.row.note), ["hello, world", "plain"]);
+      assert.deepEqual(
+        col.datasets.log.map((r) => r.row.note),
+        ["hello, world", "plain"],
+      );
       await c.apply(planErasure(d, col, { key: "k" }).mutations);
       assert.equal(readFileSync(join(dir, "log.csv"), "utf8"), 'email,note\nbob@x.example,"said ""hi"""\n');
-      await assert.rejects(() => c.find({ name: "x", fields: [], primaryKey: [], path: "../../etc/passwd", format: "csv" }, { field: "a", values: ["b"] }), /leaves the connector's directory/);
+      await assert.rejects(
+        () =>
+          c.find(
+            { name: "x", fields: [], primaryKey: [], path: "../../etc/passwd", format: "csv" },
+            { field: "a", values: ["b"] },
+          ),
+        /leaves the connector's directory/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

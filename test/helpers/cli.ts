@@ -12,12 +12,30 @@ export interface CliResult {
 }
 
 /** `pledge …args` with extra environment, from the repository root. */
-export function runCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { cwd?: string; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)), ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, PLEDGE_LOG_LEVEL: "silent", TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.json", import.meta.url)), ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        import.meta.resolve("tsx"),
+        fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)),
+        ...args,
+      ],
+      {
+        cwd: options.cwd ?? ROOT,
+        env: {
+          ...process.env,
+          PLEDGE_LOG_LEVEL: "silent",
+          TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.json", import.meta.url)),
+          ...env,
+        },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -24,10 +24,14 @@ export interface DemoServer {
 /** Starts the demo server and waits until it prints its address and the console password. */
 export async function startDemoServer(prefix: string): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"], {
-    cwd: dir,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"), PLEDGE_LOG_LEVEL: "silent" },
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", import.meta.resolve("tsx"), join(ROOT, "src/cli/main.ts"), "serve", "--demo", "--port", "0"],
+    {
+      cwd: dir,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, "tsconfig.json"), PLEDGE_LOG_LEVEL: "silent" },
+    },
+  );
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const stop = () => {

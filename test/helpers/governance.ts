@@ -46,7 +46,11 @@ export interface GovTestContext extends GovernanceContext {
   setDeclaration(d: Declaration): void;
 }
 
-export function govContext(store: Store, decl: Declaration, env: Record<string, string | undefined> = {}): GovTestContext {
+export function govContext(
+  store: Store,
+  decl: Declaration,
+  env: Record<string, string | undefined> = {},
+): GovTestContext {
   let offset = 0;
   let current = decl;
   return {

@@ -25,7 +25,17 @@ export interface CorpusLine {
 type Part = string | { type: EntityType; value: string } | { decoy: string; value: string };
 
 const LOCALES = ["en_US", "en_GB", "de", "fr", "es", "it", "nl", "pt_PT", "sv"] as const;
-const REGION: Record<(typeof LOCALES)[number], string> = { en_US: "US", en_GB: "GB", de: "DE", fr: "FR", es: "ES", it: "IT", nl: "NL", pt_PT: "PT", sv: "SE" };
+const REGION: Record<(typeof LOCALES)[number], string> = {
+  en_US: "US",
+  en_GB: "GB",
+  de: "DE",
+  fr: "FR",
+  es: "ES",
+  it: "IT",
+  nl: "NL",
+  pt_PT: "PT",
+  sv: "SE",
+};
 
 /** Luhn check digit for a number without it. */
 function luhnDigit(body: string): number {
@@ -61,31 +71,67 @@ function phoneShape(f: Faker, region: string): string {
       const area = f.helpers.arrayElement(["212", "415", "312", "617", "206", "303", "512", "702"]);
       const ex = nz(3);
       const line = n(4);
-      return f.helpers.arrayElement([`(${area}) ${ex}-${line}`, `${area}-${ex}-${line}`, `${area}.${ex}.${line}`, `+1 ${area} ${ex} ${line}`, `+1-${area}-${ex}-${line}`]);
+      return f.helpers.arrayElement([
+        `(${area}) ${ex}-${line}`,
+        `${area}-${ex}-${line}`,
+        `${area}.${ex}.${line}`,
+        `+1 ${area} ${ex} ${line}`,
+        `+1-${area}-${ex}-${line}`,
+      ]);
     }
     case "GB": {
       const rest = `7${f.helpers.arrayElement(["400", "700", "800", "900", "500"])}${n(6)}`;
-      return f.helpers.arrayElement([`0${rest.slice(0, 4)} ${rest.slice(4)}`, `+44 ${rest.slice(0, 4)} ${rest.slice(4)}`, `+44 20 7${n(3)} ${n(4)}`, `020 7${n(3)} ${n(4)}`]);
+      return f.helpers.arrayElement([
+        `0${rest.slice(0, 4)} ${rest.slice(4)}`,
+        `+44 ${rest.slice(0, 4)} ${rest.slice(4)}`,
+        `+44 20 7${n(3)} ${n(4)}`,
+        `020 7${n(3)} ${n(4)}`,
+      ]);
     }
     case "DE": {
       const mob = `15${f.helpers.arrayElement(["1", "2", "7", "9"])}${n(8)}`;
-      return f.helpers.arrayElement([`0${mob.slice(0, 3)} ${mob.slice(3)}`, `+49 ${mob.slice(0, 3)} ${mob.slice(3)}`, `030 ${nz(8)}`, `+49 30 ${nz(8)}`, `0049 89 ${nz(7)}`, `030/${nz(7)}`]);
+      return f.helpers.arrayElement([
+        `0${mob.slice(0, 3)} ${mob.slice(3)}`,
+        `+49 ${mob.slice(0, 3)} ${mob.slice(3)}`,
+        `030 ${nz(8)}`,
+        `+49 30 ${nz(8)}`,
+        `0049 89 ${nz(7)}`,
+        `030/${nz(7)}`,
+      ]);
     }
     case "FR": {
       const p = `6${n(8)}`;
       const pairs = p.match(/.{1,2}/g)!.join(" ");
-      return f.helpers.arrayElement([`0${pairs}`, `+33 ${pairs}`, `0${p.slice(0, 1)}.${p.slice(1, 3)}.${p.slice(3, 5)}.${p.slice(5, 7)}.${p.slice(7)}`]);
+      return f.helpers.arrayElement([
+        `0${pairs}`,
+        `+33 ${pairs}`,
+        `0${p.slice(0, 1)}.${p.slice(1, 3)}.${p.slice(3, 5)}.${p.slice(5, 7)}.${p.slice(7)}`,
+      ]);
     }
     case "ES":
-      return f.helpers.arrayElement([`6${n(2)} ${n(3)} ${n(3)}`, `+34 6${n(2)} ${n(3)} ${n(3)}`, `+34 91 ${nz(3)} ${n(2)} ${n(2)}`]);
+      return f.helpers.arrayElement([
+        `6${n(2)} ${n(3)} ${n(3)}`,
+        `+34 6${n(2)} ${n(3)} ${n(3)}`,
+        `+34 91 ${nz(3)} ${n(2)} ${n(2)}`,
+      ]);
     case "IT":
-      return f.helpers.arrayElement([`+39 3${f.helpers.arrayElement(["20", "33", "47", "49"])} ${n(3)} ${n(4)}`, `3${f.helpers.arrayElement(["20", "33", "47"])} ${n(7)}`, `+39 06 ${nz(4)} ${n(4)}`]);
+      return f.helpers.arrayElement([
+        `+39 3${f.helpers.arrayElement(["20", "33", "47", "49"])} ${n(3)} ${n(4)}`,
+        `3${f.helpers.arrayElement(["20", "33", "47"])} ${n(7)}`,
+        `+39 06 ${nz(4)} ${n(4)}`,
+      ]);
     case "NL":
       return f.helpers.arrayElement([`06-${nz(8)}`, `+31 6 ${nz(8)}`, `020 ${nz(3)} ${n(4)}`]);
     case "PT":
-      return f.helpers.arrayElement([`+351 9${f.helpers.arrayElement(["1", "3", "6"])}${n(1)} ${n(3)} ${n(3)}`, `9${f.helpers.arrayElement(["1", "3", "6"])}${n(1)} ${n(3)} ${n(3)}`]);
+      return f.helpers.arrayElement([
+        `+351 9${f.helpers.arrayElement(["1", "3", "6"])}${n(1)} ${n(3)} ${n(3)}`,
+        `9${f.helpers.arrayElement(["1", "3", "6"])}${n(1)} ${n(3)} ${n(3)}`,
+      ]);
     default:
-      return f.helpers.arrayElement([`07${f.helpers.arrayElement(["0", "2", "3", "6"])}-${nz(3)} ${n(2)} ${n(2)}`, `+46 7${f.helpers.arrayElement(["0", "2", "3", "6"])} ${nz(3)} ${n(2)} ${n(2)}`]);
+      return f.helpers.arrayElement([
+        `07${f.helpers.arrayElement(["0", "2", "3", "6"])}-${nz(3)} ${n(2)} ${n(2)}`,
+        `+46 7${f.helpers.arrayElement(["0", "2", "3", "6"])} ${nz(3)} ${n(2)} ${n(2)}`,
+      ]);
   }
 }
 
@@ -116,7 +162,10 @@ function invalidCard(f: Faker): string {
 function iban(f: Faker, spaced: boolean): string {
   // faker's IBANs carry right IBAN check digits but not the national ones (Spain's, France's RIB key, …), which a real
   // account always has and ibantools checks: the corpus takes countries whose account numbers have none.
-  return f.finance.iban({ formatted: spaced, countryCode: f.helpers.arrayElement(["DE", "NL", "GB", "AT", "CH", "IE", "LU", "DK"]) });
+  return f.finance.iban({
+    formatted: spaced,
+    countryCode: f.helpers.arrayElement(["DE", "NL", "GB", "AT", "CH", "IE", "LU", "DK"]),
+  });
 }
 
 function invalidIban(f: Faker): string {
@@ -129,17 +178,30 @@ function invalidIban(f: Faker): string {
 }
 
 function ipv6(f: Faker): string {
-  return f.helpers.arrayElement([f.internet.ipv6(), `2001:db8::${f.string.hexadecimal({ length: 4, prefix: "" }).toLowerCase()}:${f.string.hexadecimal({ length: 2, prefix: "" }).toLowerCase()}`, `fe80::${f.string.hexadecimal({ length: 3, prefix: "" }).toLowerCase()}:${f.string.hexadecimal({ length: 4, prefix: "" }).toLowerCase()}`]);
+  return f.helpers.arrayElement([
+    f.internet.ipv6(),
+    `2001:db8::${f.string.hexadecimal({ length: 4, prefix: "" }).toLowerCase()}:${f.string.hexadecimal({ length: 2, prefix: "" }).toLowerCase()}`,
+    `fe80::${f.string.hexadecimal({ length: 3, prefix: "" }).toLowerCase()}:${f.string.hexadecimal({ length: 4, prefix: "" }).toLowerCase()}`,
+  ]);
 }
 
 const decoy = (f: Faker): Part =>
   f.helpers.arrayElement([
-    () => ({ decoy: "order", value: `order #${f.string.numeric({ length: { min: 6, max: 12 }, allowLeadingZeros: false })}` }),
+    () => ({
+      decoy: "order",
+      value: `order #${f.string.numeric({ length: { min: 6, max: 12 }, allowLeadingZeros: false })}`,
+    }),
     () => ({ decoy: "order", value: `ORD-${f.string.numeric(8)}` }),
     () => ({ decoy: "version", value: `v${f.system.semver()}` }),
-    () => ({ decoy: "version", value: `build ${f.number.int(9)}.${f.number.int(20)}.${f.number.int(30)}.${f.number.int(999)}` }),
+    () => ({
+      decoy: "version",
+      value: `build ${f.number.int(9)}.${f.number.int(20)}.${f.number.int(30)}.${f.number.int(999)}`,
+    }),
     () => ({ decoy: "timestamp", value: f.date.recent({ days: 400 }).toISOString() }),
-    () => ({ decoy: "timestamp", value: `${f.date.recent().toISOString().slice(0, 10)} ${f.date.recent().toISOString().slice(11, 19)}` }),
+    () => ({
+      decoy: "timestamp",
+      value: `${f.date.recent().toISOString().slice(0, 10)} ${f.date.recent().toISOString().slice(11, 19)}`,
+    }),
     () => ({ decoy: "uuid", value: f.string.uuid() }),
     () => ({ decoy: "card", value: invalidCard(f) }),
     () => ({ decoy: "iban", value: invalidIban(f) }),
@@ -223,7 +285,14 @@ export interface Score {
  * Precision and recall per entity type: a detection is right when a label of its
  * type overlaps it; every other detection (a decoy, plain text) is wrong.
  */
-export function score(lines: readonly CorpusLine[], find: (text: string) => readonly { type: EntityType; start: number; end: number }[]): { scores: Score[]; misses: { text: string; label: Label }[]; falsePositives: { text: string; found: string; type: EntityType }[] } {
+export function score(
+  lines: readonly CorpusLine[],
+  find: (text: string) => readonly { type: EntityType; start: number; end: number }[],
+): {
+  scores: Score[];
+  misses: { text: string; label: Label }[];
+  falsePositives: { text: string; found: string; type: EntityType }[];
+} {
   const by = new Map<EntityType, { labels: number; detected: number; tp: number }>();
   const at = (t: EntityType) => {
     if (!by.has(t)) by.set(t, { labels: 0, detected: 0, tp: 0 });
@@ -231,7 +300,8 @@ export function score(lines: readonly CorpusLine[], find: (text: string) => read
   };
   const misses: { text: string; label: Label }[] = [];
   const falsePositives: { text: string; found: string; type: EntityType }[] = [];
-  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+    a.start < b.end && b.start < a.end;
   for (const line of lines) {
     const found = find(line.text);
     for (const l of line.labels) {
@@ -250,7 +320,14 @@ export function score(lines: readonly CorpusLine[], find: (text: string) => read
   const scores = [...by.entries()].map(([type, s]) => {
     const wrong = falsePositives.filter((x) => x.type === type).length;
     const right = s.detected - wrong;
-    return { type, labels: s.labels, detected: s.detected, truePositives: s.tp, precision: s.detected ? right / s.detected : 1, recall: s.labels ? s.tp / s.labels : 1 };
+    return {
+      type,
+      labels: s.labels,
+      detected: s.detected,
+      truePositives: s.tp,
+      precision: s.detected ? right / s.detected : 1,
+      recall: s.labels ? s.tp / s.labels : 1,
+    };
   });
   return { scores: scores.sort((a, b) => a.type.localeCompare(b.type)), misses, falsePositives };
 }

@@ -53,11 +53,19 @@ function ddl(engine: Engine): string[] {
       : `${payment}${fk("customer_id", "customer(customer_id)")}${fk("staff_id", "staff(staff_id)")}${fk("rental_id", "rental(rental_id)")})`,
   ];
   if (engine === "postgres") {
-    for (const m of ["01", "02", "03"]) statements.push(`CREATE TABLE payment_p2026_${m} PARTITION OF payment FOR VALUES FROM ('2026-${m}-01') TO ('2026-${String(Number(m) + 1).padStart(2, "0")}-01')`);
+    for (const m of ["01", "02", "03"])
+      statements.push(
+        `CREATE TABLE payment_p2026_${m} PARTITION OF payment FOR VALUES FROM ('2026-${m}-01') TO ('2026-${String(Number(m) + 1).padStart(2, "0")}-01')`,
+      );
   }
   // The indexes the live check asks for: identities matched in any case and by their digits.
   const lower = engine === "mysql" ? "email" : "lower(email)";
-  statements.push(`CREATE INDEX customer_email ON customer (${lower})`, `CREATE INDEX staff_email ON staff (${lower})`, `CREATE INDEX rental_customer ON rental (customer_id)`, `CREATE INDEX payment_rental ON payment (rental_id)`);
+  statements.push(
+    `CREATE INDEX customer_email ON customer (${lower})`,
+    `CREATE INDEX staff_email ON staff (${lower})`,
+    `CREATE INDEX rental_customer ON rental (customer_id)`,
+    `CREATE INDEX payment_rental ON payment (rental_id)`,
+  );
   return statements;
 }
 
@@ -77,15 +85,60 @@ export function shopRows(): Record<string, Row[]> {
     { city_id: 4, city: "Philadelphia", country_id: 1 },
     { city_id: 5, city: "Uppsala", country_id: 3 },
   ];
-  const phones = ["+1 267-546-5296", "(412) 555-0142", "2155550199", "215.555.0188", "+1 (617) 555 0107", "412 555 0111", "+1-646-555-0123", "(718) 555-0144", "9175550155", "+1 212 555 0166"];
+  const phones = [
+    "+1 267-546-5296",
+    "(412) 555-0142",
+    "2155550199",
+    "215.555.0188",
+    "+1 (617) 555 0107",
+    "412 555 0111",
+    "+1-646-555-0123",
+    "(718) 555-0144",
+    "9175550155",
+    "+1 212 555 0166",
+  ];
   const address = Array.from({ length: 20 }, (_, k) => {
     const id = k + 1;
-    return { address_id: id, address: `${100 + id} Main Street`, district: ["Alberta", "QLD", "Stockholm", "Pennsylvania"][id % 4], city_id: (id % 5) + 1, postal_code: id % 6 === 0 ? null : `${10000 + id}`, phone: phones[id % phones.length] };
+    return {
+      address_id: id,
+      address: `${100 + id} Main Street`,
+      district: ["Alberta", "QLD", "Stockholm", "Pennsylvania"][id % 4],
+      city_id: (id % 5) + 1,
+      postal_code: id % 6 === 0 ? null : `${10000 + id}`,
+      phone: phones[id % phones.length],
+    };
   });
   const staff = [
-    { staff_id: 1, first_name: "Mike", last_name: "Hillyer", address_id: 3, email: "Mike.Hillyer@sakila.example", store_id: 1, active: true, username: "Mike" },
-    { staff_id: 2, first_name: "Jon", last_name: "Stephens", address_id: 4, email: "Jon.Stephens@sakila.example", store_id: 2, active: true, username: "Jon" },
-    { staff_id: 3, first_name: "Ann", last_name: "Keeper", address_id: 5, email: null, store_id: 1, active: false, username: "ann.k" },
+    {
+      staff_id: 1,
+      first_name: "Mike",
+      last_name: "Hillyer",
+      address_id: 3,
+      email: "Mike.Hillyer@sakila.example",
+      store_id: 1,
+      active: true,
+      username: "Mike",
+    },
+    {
+      staff_id: 2,
+      first_name: "Jon",
+      last_name: "Stephens",
+      address_id: 4,
+      email: "Jon.Stephens@sakila.example",
+      store_id: 2,
+      active: true,
+      username: "Jon",
+    },
+    {
+      staff_id: 3,
+      first_name: "Ann",
+      last_name: "Keeper",
+      address_id: 5,
+      email: null,
+      store_id: 1,
+      active: false,
+      username: "ann.k",
+    },
   ];
   const store = [
     { store_id: 1, manager_staff_id: 1, address_id: 1 },
@@ -119,8 +172,26 @@ export function shopRows(): Record<string, Row[]> {
     external_id: uuidOf(k + 1),
     last_update: `2026-01-0${1 + (k % 9)} 1${k % 10}:30:00`,
   }));
-  const film = Array.from({ length: 10 }, (_, k) => ({ film_id: k + 1, title: ["ACADEMY DINOSAUR", "ACE GOLDFINGER", "ADAPTATION HOLES", "AFFAIR PREJUDICE", "AFRICAN EGG", "AGENT TRUMAN", "AIRPLANE SIERRA", "AIRPORT POLLOCK", "ALABAMA DEVIL", "ALADDIN CALENDAR"][k] }));
-  const inventory = Array.from({ length: 20 }, (_, k) => ({ inventory_id: k + 1, film_id: (k % 10) + 1, store_id: (k % 2) + 1 }));
+  const film = Array.from({ length: 10 }, (_, k) => ({
+    film_id: k + 1,
+    title: [
+      "ACADEMY DINOSAUR",
+      "ACE GOLDFINGER",
+      "ADAPTATION HOLES",
+      "AFFAIR PREJUDICE",
+      "AFRICAN EGG",
+      "AGENT TRUMAN",
+      "AIRPLANE SIERRA",
+      "AIRPORT POLLOCK",
+      "ALABAMA DEVIL",
+      "ALADDIN CALENDAR",
+    ][k],
+  }));
+  const inventory = Array.from({ length: 20 }, (_, k) => ({
+    inventory_id: k + 1,
+    film_id: (k % 10) + 1,
+    store_id: (k % 2) + 1,
+  }));
   const rental: Row[] = [];
   const payment: Row[] = [];
   let rid = 0;
@@ -131,9 +202,25 @@ export function shopRows(): Record<string, Row[]> {
       rid++;
       const month = 1 + (rid % 3);
       const staffId = rid % 3 === 0 ? 2 : 1;
-      rental.push({ rental_id: rid, rental_date: `2026-0${month}-${String(10 + k).padStart(2, "0")} 10:00:00`, inventory_id: ((rid * 7) % 20) + 1, customer_id: c.customer_id, return_date: k === 0 ? null : `2026-0${month}-${String(12 + k).padStart(2, "0")} 18:00:00`, staff_id: staffId });
+      rental.push({
+        rental_id: rid,
+        rental_date: `2026-0${month}-${String(10 + k).padStart(2, "0")} 10:00:00`,
+        inventory_id: ((rid * 7) % 20) + 1,
+        customer_id: c.customer_id,
+        return_date: k === 0 ? null : `2026-0${month}-${String(12 + k).padStart(2, "0")} 18:00:00`,
+        staff_id: staffId,
+      });
       // One rental in four was free, so it has no payment.
-      if (k !== 1) payment.push({ payment_id: ++pid, customer_id: c.customer_id, staff_id: staffId, rental_id: rid, amount: k % 2 ? "4.99" : "2.99", card_last4: String(4200 + pid), payment_date: `2026-0${month}-${String(10 + k).padStart(2, "0")}` });
+      if (k !== 1)
+        payment.push({
+          payment_id: ++pid,
+          customer_id: c.customer_id,
+          staff_id: staffId,
+          rental_id: rid,
+          amount: k % 2 ? "4.99" : "2.99",
+          card_last4: String(4200 + pid),
+          payment_date: `2026-0${month}-${String(10 + k).padStart(2, "0")}`,
+        });
     }
   }
   return { country, city, address, staff, store, customer, film, inventory, rental, payment };
@@ -152,22 +239,35 @@ export async function openSql(engine: Engine, target: string): Promise<Sql> {
     return {
       query: async (text, params = []) => {
         let i = 0;
-        return (await c.query(text.replace(/\?/g, () => `$${++i}`), params)).rows as Row[];
+        return (
+          await c.query(
+            text.replace(/\?/g, () => `$${++i}`),
+            params,
+          )
+        ).rows as Row[];
       },
       close: () => c.end(),
     };
   }
   if (engine === "mysql") {
-    const c = await createConnection({ uri: target, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+    const c = await createConnection({
+      uri: target,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
     return { query: async (text, params = []) => (await c.query(text, params))[0] as Row[], close: () => c.end() };
   }
   const db = new BetterSqlite3(target);
   db.pragma("foreign_keys = ON");
-  return { query: async (text, params = []) => {
+  return {
+    query: async (text, params = []) => {
       if (/^\s*select/i.test(text)) return db.prepare(text).all(...(params as never[])) as Row[];
       db.prepare(text).run(...(params as never[]));
       return [];
-    }, close: async () => void db.close() };
+    },
+    close: async () => void db.close(),
+  };
 }
 
 /** Creates the shop's tables and rows. */
@@ -264,7 +364,10 @@ const DATASETS = `
           amount: { category: user.financial.billing_history, masking: keep }
           card_last4: { category: user.financial.card_number, masking: "null" }`;
 
-/** The shop's declaration: one system per engine, each with the same datasets; `keepPayments: false` lets payments be erased. */
+/**
+ * The shop's declaration: one system per engine, each with the same datasets; `keepPayments: false` lets payments be
+ * erased.
+ */
 export function shopDeclaration(engines: readonly Engine[], options: { keepPayments?: boolean } = {}): string {
   const datasets = options.keepPayments === false ? DATASETS.replace("        retention: bookkeeping\n", "") : DATASETS;
   const connector: Record<Engine, string> = {

@@ -33,7 +33,11 @@ export interface TestContext extends RequestsContext {
   advance(ms: number): void;
 }
 
-export function testContext(store: Store, decl: Declaration, options: { env?: Record<string, string | undefined>; cwd?: string; settings?: Partial<RequestSettings> } = {}): TestContext {
+export function testContext(
+  store: Store,
+  decl: Declaration,
+  options: { env?: Record<string, string | undefined>; cwd?: string; settings?: Partial<RequestSettings> } = {},
+): TestContext {
   let offset = 0;
   const mailer = testMailer();
   return {
@@ -56,7 +60,11 @@ export async function runUntilSettled(ctx: RequestsContext, requestId: string, t
   const end = Date.now() + timeoutMs;
   for (;;) {
     await runDueTasks(ctx);
-    const r = await ctx.store.db.selectFrom("requests").select("status").where("id", "=", requestId).executeTakeFirstOrThrow();
+    const r = await ctx.store.db
+      .selectFrom("requests")
+      .select("status")
+      .where("id", "=", requestId)
+      .executeTakeFirstOrThrow();
     if (["completed", "denied", "needs_attention"].includes(r.status) || Date.now() > end) return r.status;
     await new Promise((res) => setTimeout(res, 60));
   }

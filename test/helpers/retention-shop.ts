@@ -31,21 +31,83 @@ export function eventRows(engine: Engine): Row[] {
   return Array.from({ length: 50 }, (_, i) => {
     const id = i + 1;
     const at = new Date(NOW.getTime() - id * 15 * 86_400_000);
-    const text = engine === "sqlite" && id % 2 === 0 ? at.toISOString() : at.toISOString().slice(0, 19).replace("T", " ");
-    return { id, email: id % 3 === 0 ? `User${id}@Example.COM` : `user${id}@example.com`, ip: `10.0.0.${id}`, created_at: text };
+    const text =
+      engine === "sqlite" && id % 2 === 0 ? at.toISOString() : at.toISOString().slice(0, 19).replace("T", " ");
+    return {
+      id,
+      email: id % 3 === 0 ? `User${id}@Example.COM` : `user${id}@example.com`,
+      ip: `10.0.0.${id}`,
+      created_at: text,
+    };
   });
 }
 
 export function retentionRows(engine: Engine): Record<string, Row[]> {
   return {
     accounts: [
-      { id: 1, email: "Ada@Example.com", type: "paid", country: "DE", created_at: "2020-01-01 00:00:00", last_login_at: "2026-11-01 09:00:00", closed_at: null },
-      { id: 2, email: "bob@example.com", type: "paid", country: "SE", created_at: "2021-01-01 00:00:00", last_login_at: "2025-12-20 09:00:00", closed_at: "2026-01-01 10:00:00" },
-      { id: 3, email: "cy@example.com", type: "paid", country: "us", created_at: "2022-01-01 00:00:00", last_login_at: "2026-10-30 09:00:00", closed_at: "2026-11-01 10:00:00" },
-      { id: 4, email: "DEE@example.com", type: "free", country: "FR", created_at: "2024-01-01 00:00:00", last_login_at: "2025-06-01 09:00:00", closed_at: null },
-      { id: 5, email: "eve@example.com", type: "free", country: "FR", created_at: "2024-01-01 00:00:00", last_login_at: "2026-10-01 09:00:00", closed_at: null },
-      { id: 6, email: "fay@example.com", type: "paid", country: "DE", created_at: "2019-01-01 00:00:00", last_login_at: "2024-01-01 09:00:00", closed_at: null },
-      { id: 7, email: "gus@example.com", type: "paid", country: "DE", created_at: "2019-01-01 00:00:00", last_login_at: "2025-11-01 09:00:00", closed_at: "2025-12-01 10:00:00" },
+      {
+        id: 1,
+        email: "Ada@Example.com",
+        type: "paid",
+        country: "DE",
+        created_at: "2020-01-01 00:00:00",
+        last_login_at: "2026-11-01 09:00:00",
+        closed_at: null,
+      },
+      {
+        id: 2,
+        email: "bob@example.com",
+        type: "paid",
+        country: "SE",
+        created_at: "2021-01-01 00:00:00",
+        last_login_at: "2025-12-20 09:00:00",
+        closed_at: "2026-01-01 10:00:00",
+      },
+      {
+        id: 3,
+        email: "cy@example.com",
+        type: "paid",
+        country: "us",
+        created_at: "2022-01-01 00:00:00",
+        last_login_at: "2026-10-30 09:00:00",
+        closed_at: "2026-11-01 10:00:00",
+      },
+      {
+        id: 4,
+        email: "DEE@example.com",
+        type: "free",
+        country: "FR",
+        created_at: "2024-01-01 00:00:00",
+        last_login_at: "2025-06-01 09:00:00",
+        closed_at: null,
+      },
+      {
+        id: 5,
+        email: "eve@example.com",
+        type: "free",
+        country: "FR",
+        created_at: "2024-01-01 00:00:00",
+        last_login_at: "2026-10-01 09:00:00",
+        closed_at: null,
+      },
+      {
+        id: 6,
+        email: "fay@example.com",
+        type: "paid",
+        country: "DE",
+        created_at: "2019-01-01 00:00:00",
+        last_login_at: "2024-01-01 09:00:00",
+        closed_at: null,
+      },
+      {
+        id: 7,
+        email: "gus@example.com",
+        type: "paid",
+        country: "DE",
+        created_at: "2019-01-01 00:00:00",
+        last_login_at: "2025-11-01 09:00:00",
+        closed_at: "2025-12-01 10:00:00",
+      },
     ],
     orders: [
       { id: 10, account_id: 2, placed_at: "2025-10-01 12:00:00", shipping_address: "Storgatan 1" },
@@ -64,9 +126,30 @@ export function retentionRows(engine: Engine): Record<string, Row[]> {
       { order_id: 14, line_no: 1, sku: "SOCKS" },
     ],
     invoices: [
-      { id: 100, order_id: 10, billing_name: "Bob Berg", billing_email: "bob@example.com", amount: 12900, issued_at: "2025-10-01" },
-      { id: 101, order_id: 12, billing_name: "Ada Lovelace", billing_email: "ada@example.com", amount: 900, issued_at: "2018-01-01" },
-      { id: 102, order_id: 13, billing_name: "Cy Young", billing_email: "cy@example.com", amount: 500, issued_at: "2026-10-01" },
+      {
+        id: 100,
+        order_id: 10,
+        billing_name: "Bob Berg",
+        billing_email: "bob@example.com",
+        amount: 12900,
+        issued_at: "2025-10-01",
+      },
+      {
+        id: 101,
+        order_id: 12,
+        billing_name: "Ada Lovelace",
+        billing_email: "ada@example.com",
+        amount: 900,
+        issued_at: "2018-01-01",
+      },
+      {
+        id: 102,
+        order_id: 13,
+        billing_name: "Cy Young",
+        billing_email: "cy@example.com",
+        amount: 500,
+        issued_at: "2026-10-01",
+      },
     ],
     sessions: [
       { id: 20, account_id: 1, started_at: "2026-11-10 08:00:00", ip: "10.1.0.1" },
@@ -76,10 +159,38 @@ export function retentionRows(engine: Engine): Record<string, Row[]> {
     ],
     events: eventRows(engine),
     affiliates: [
-      { id: 1, email: "Aff1@Example.com", name: "Anna", country: "DE", last_login_at: "2025-01-01 00:00:00", last_commission_at: "2025-02-01" },
-      { id: 2, email: "aff2@example.com", name: "Bert", country: "de", last_login_at: "2025-01-01 00:00:00", last_commission_at: "2026-06-01" },
-      { id: 3, email: "aff3@example.com", name: "Carl", country: "US", last_login_at: "2020-01-01 00:00:00", last_commission_at: "2020-01-01" },
-      { id: 4, email: "aff4@example.com", name: "Dora", country: "FR", last_login_at: null, last_commission_at: "2024-05-01" },
+      {
+        id: 1,
+        email: "Aff1@Example.com",
+        name: "Anna",
+        country: "DE",
+        last_login_at: "2025-01-01 00:00:00",
+        last_commission_at: "2025-02-01",
+      },
+      {
+        id: 2,
+        email: "aff2@example.com",
+        name: "Bert",
+        country: "de",
+        last_login_at: "2025-01-01 00:00:00",
+        last_commission_at: "2026-06-01",
+      },
+      {
+        id: 3,
+        email: "aff3@example.com",
+        name: "Carl",
+        country: "US",
+        last_login_at: "2020-01-01 00:00:00",
+        last_commission_at: "2020-01-01",
+      },
+      {
+        id: 4,
+        email: "aff4@example.com",
+        name: "Dora",
+        country: "FR",
+        last_login_at: null,
+        last_commission_at: "2024-05-01",
+      },
       { id: 5, email: "aff5@example.com", name: "Emil", country: "FR", last_login_at: null, last_commission_at: null },
     ],
   };
@@ -90,7 +201,13 @@ export async function buildRetentionShop(engine: Engine, target: string): Promis
   try {
     for (const s of retentionDdl(engine)) await sql.query(s);
     for (const [table, rows] of Object.entries(retentionRows(engine))) {
-      for (const r of rows) await sql.query(`INSERT INTO ${table} (${Object.keys(r).join(", ")}) VALUES (${Object.keys(r).map(() => "?").join(", ")})`, Object.values(r));
+      for (const r of rows)
+        await sql.query(
+          `INSERT INTO ${table} (${Object.keys(r).join(", ")}) VALUES (${Object.keys(r)
+            .map(() => "?")
+            .join(", ")})`,
+          Object.values(r),
+        );
     }
   } finally {
     await sql.close();
@@ -99,7 +216,8 @@ export async function buildRetentionShop(engine: Engine, target: string): Promis
 
 /** The declaration of the shop's system on one engine (its connector reads the URL or path from SHOP_DB). */
 export function retentionDeclaration(engine: Engine): string {
-  const connector = engine === "sqlite" ? "{ engine: sqlite, path: { env: SHOP_DB } }" : `{ engine: ${engine}, url: { env: SHOP_DB } }`;
+  const connector =
+    engine === "sqlite" ? "{ engine: sqlite, path: { env: SHOP_DB } }" : `{ engine: ${engine}, url: { env: SHOP_DB } }`;
   return `version: "1"
 effectiveDate: 2026-01-01
 organization:

@@ -57,7 +57,9 @@ export async function createMysqlDatabase(): Promise<{ url: string; drop: () => 
 
 /** Which services are missing: each reason, for skipping or failing. */
 export async function missingServices(): Promise<string[]> {
-  return (await Promise.all([postgresUnavailable(), mysqlUnavailable(), redisUnavailable()])).filter((x): x is string => !!x);
+  return (await Promise.all([postgresUnavailable(), mysqlUnavailable(), redisUnavailable()])).filter(
+    (x): x is string => !!x,
+  );
 }
 
 /**

@@ -9,7 +9,13 @@ const dir = mkdtempSync(join(tmpdir(), "pledge-mail-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 it("quotes a sender's name from the declaration, so that it cannot add a header or an address", async () => {
-  const mailer = createMailer({ from: { name: 'Acme, Inc. "Privacy" <evil@attacker.example>\r\nBcc: x@attacker.example', address: "privacy@acme.example" }, outboxDir: dir });
+  const mailer = createMailer({
+    from: {
+      name: 'Acme, Inc. "Privacy" <evil@attacker.example>\r\nBcc: x@attacker.example',
+      address: "privacy@acme.example",
+    },
+    outboxDir: dir,
+  });
   const { file } = await mailer.send({ to: "ann@example.org", subject: "Hello", text: "Hi" });
   // Headers unfolded: a long encoded name continues on indented lines.
   const eml = readFileSync(file!, "utf8").replace(/\r?\n[ \t]+/g, " ");

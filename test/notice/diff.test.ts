@@ -8,7 +8,9 @@ const old = example(SEED_FILES.luxsci2009).declaration;
 const next = example(SEED_FILES.luxsci2018).declaration;
 const d = diffDeclarations(old, next);
 const find = (area: Change["area"], summary: string | RegExp) =>
-  d.changes.find((c) => c.area === area && (typeof summary === "string" ? c.summary === summary : summary.test(c.summary)));
+  d.changes.find(
+    (c) => c.area === area && (typeof summary === "string" ? c.summary === summary : summary.test(c.summary)),
+  );
 
 describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
   it("names the versions and finds material changes", () => {
@@ -20,15 +22,27 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
   it("purposes: new processing is material, dropped processing is not; each purpose's changes are one change", () => {
     assert.equal(find("purposes", "new purpose 'Providing the services ordered'")?.material, true);
     assert.equal(find("purposes", "new purpose 'Tell-a-friend referrals'")?.material, true);
-    assert.ok(find("purposes", "new purpose 'Behavioral targeting and social media features'")?.details.includes("legal basis: consent"));
+    assert.ok(
+      find("purposes", "new purpose 'Behavioral targeting and social media features'")?.details.includes(
+        "legal basis: consent",
+      ),
+    );
     assert.equal(find("purposes", "purpose 'Recording logins and pages visited' dropped")?.material, false);
     const disclosure = find("purposes", "'Disclosure to law enforcement'")!;
     assert.equal(disclosure.material, true);
     assert.ok(disclosure.details.includes("legal basis: not stated → legal obligation"));
     const traffic = find("purposes", "'Website traffic analysis'")!;
-    assert.ok(traffic.details.includes("now uses IP address, Browser type, Internet service provider, Referring and exit pages, Operating system, Date and time of visits"), traffic.details.join(" | "));
+    assert.ok(
+      traffic.details.includes(
+        "now uses IP address, Browser type, Internet service provider, Referring and exit pages, Operating system, Date and time of visits",
+      ),
+      traffic.details.join(" | "),
+    );
     assert.equal(d.changes.filter((c) => c.key === "site_analytics").length, 1, "one change for the purpose");
-    assert.ok(!find("purposes", "'Information and sales assistance'")!.details.some((x) => x.includes("Email address")), "user.contact in 2009 already covered the email address");
+    assert.ok(
+      !find("purposes", "'Information and sales assistance'")!.details.some((x) => x.includes("Email address")),
+      "user.contact in 2009 already covered the email address",
+    );
   });
 
   it("lists each change once: no category or recipient counted twice", () => {
@@ -42,8 +56,17 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
 
   it("reports the role change, the change-notification promise and the metadata carve-out", () => {
     assert.equal(find("organization", /^role: controller → controller and processor/)?.material, true);
-    const promise = find("notice", /^material changes are announced by this policy, email, a notice on the LuxSci FYI Blog \(was this policy, the news section of the members' portal\)$/);
-    assert.ok(promise, d.changes.filter((c) => c.area === "notice").map((c) => c.summary).join(" | "));
+    const promise = find(
+      "notice",
+      /^material changes are announced by this policy, email, a notice on the LuxSci FYI Blog \(was this policy, the news section of the members' portal\)$/,
+    );
+    assert.ok(
+      promise,
+      d.changes
+        .filter((c) => c.area === "notice")
+        .map((c) => c.summary)
+        .join(" | "),
+    );
     assert.equal(promise.material, true, "the members' portal is no longer a way people are told");
     const carve = find("governance", /^staff confidentiality of Email no longer covers message metadata/);
     assert.equal(carve?.material, true);
@@ -55,8 +78,15 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
 
   it("marks the switch from session-long to indefinite retention as material, and a first stated limit as not", () => {
     const login = find("purposes", "'Login and account security'")!;
-    assert.ok(login.details.includes("kept: 1 day after the session ends, then deleted → kept indefinitely"), login.details.join(" | "));
-    assert.equal(find("purposes", "'Important service announcements'")?.material, false, "no period stated → a stated one is no worse");
+    assert.ok(
+      login.details.includes("kept: 1 day after the session ends, then deleted → kept indefinitely"),
+      login.details.join(" | "),
+    );
+    assert.equal(
+      find("purposes", "'Important service announcements'")?.material,
+      false,
+      "no period stated → a stated one is no worse",
+    );
     // The retention switch alone, nothing else changed: material.
     const onlyRetention = structuredClone(old);
     onlyRetention.retention.account_records = next.retention.account_records;
@@ -64,27 +94,41 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
     const alone = diffDeclarations(old, onlyRetention).changes.find((c) => c.key === "account_security")!;
     assert.equal(alone.material, true);
     // The reverse (indefinite → a day) is not; a dropped rule whose purposes went elsewhere is not reported alone.
-    assert.equal(diffDeclarations(onlyRetention, old).changes.find((c) => c.key === "account_security")?.material, false);
+    assert.equal(
+      diffDeclarations(onlyRetention, old).changes.find((c) => c.key === "account_security")?.material,
+      false,
+    );
   });
 
   it("recipients and transfers: named vendors and Privacy Shield appear", () => {
     const authorize = find("recipients", "new recipient Authorize.net (processor, United States)")!;
     assert.equal(authorize.material, true);
     assert.ok(authorize.details.includes("transfer safeguard: the EU–US Privacy Shield"));
-    assert.equal(find("recipients", "recipient Card storage provider (PCI-compliant, not named) dropped")?.material, false);
+    assert.equal(
+      find("recipients", "recipient Card storage provider (PCI-compliant, not named) dropped")?.material,
+      false,
+    );
     assert.ok(find("transfers", /^transfers to Lux Scientiae, Incorporated: none → the EU–US Privacy Shield$/));
   });
 
   it("rights: the GDPR rights arrive; the consent categories arrive", () => {
     const offered = find("rights", /^rights offered: /)!;
-    for (const r of ["Access", "Rectification", "Erasure", "Restriction", "Objection", "Complaint"]) assert.ok(offered.summary.includes(r), r);
+    for (const r of ["Access", "Rectification", "Erasure", "Restriction", "Objection", "Complaint"])
+      assert.ok(offered.summary.includes(r), r);
     assert.ok(find("rights", 'response time "the legal deadline" → "30 days"'));
-    for (const c of ["Essential", "Preferences", "Analytics", "Marketing"]) assert.equal(find("consent", new RegExp(`^new consent category '${c}'`))?.material, true);
+    for (const c of ["Essential", "Preferences", "Analytics", "Marketing"])
+      assert.equal(find("consent", new RegExp(`^new consent category '${c}'`))?.material, true);
   });
 
   it("governance: verified law-enforcement requests and a BAA no longer automatic", () => {
     assert.ok(find("governance", "law enforcement requests are now verified before disclosure"));
-    assert.equal(find("governance", "HIPAA Business Associate Agreement is no longer included automatically; it must be signed and accepted")?.material, true);
+    assert.equal(
+      find(
+        "governance",
+        "HIPAA Business Associate Agreement is no longer included automatically; it must be signed and accepted",
+      )?.material,
+      true,
+    );
     assert.ok(find("governance", "staff may no longer examine Databases without consent"));
   });
 
@@ -110,13 +154,30 @@ describe("pledge diff between the LuxSci notices of 2009 and 2018", () => {
     assert.match(r.stdout, /^\d+ changes, \d+ material: people must be told before they take effect$/m);
     const j = await runCli(["diff", "examples/luxsci-2009.yaml", "examples/luxsci-2018.yaml", "--format", "json"]);
     assert.equal((JSON.parse(j.stdout) as { material: boolean }).material, true);
-    const notice = await runCli(["diff", "examples/luxsci-2009.yaml", "examples/luxsci-2018.yaml", "--format", "notice"]);
+    const notice = await runCli([
+      "diff",
+      "examples/luxsci-2009.yaml",
+      "examples/luxsci-2018.yaml",
+      "--format",
+      "notice",
+    ]);
     assert.equal(notice.code, 0, notice.stderr);
     assert.match(notice.stdout, /^# Changes to our privacy notice — LuxSci$/m);
     assert.match(notice.stdout, /takes effect on 2018-05-22/);
-    assert.match(notice.stdout, /^- Login and account security: .*kept: 1 day after the session ends, then deleted → kept indefinitely/m);
+    assert.match(
+      notice.stdout,
+      /^- Login and account security: .*kept: 1 day after the session ends, then deleted → kept indefinitely/m,
+    );
     assert.ok(!notice.stdout.includes("[material]"));
-    const html = await runCli(["diff", "examples/luxsci-2009.yaml", "examples/luxsci-2018.yaml", "--format", "notice", "--notice-format", "html"]);
+    const html = await runCli([
+      "diff",
+      "examples/luxsci-2009.yaml",
+      "examples/luxsci-2018.yaml",
+      "--format",
+      "notice",
+      "--notice-format",
+      "html",
+    ]);
     assert.match(html.stdout, /^<!doctype html>/);
     assert.match(html.stdout, /<h2 id="changes-purposes-title">What we use your data for<\/h2>/);
     const usage = await runCli(["diff", "examples/luxsci-2009.yaml"]);
@@ -132,7 +193,10 @@ describe("diff of the governance registers' promises", () => {
     const b = structuredClone(a);
     b.governance!.remoteSessions!.recordingRetention = "1 year";
     b.governance!.temporaryCopies!.purgeWithin = "7 days";
-    b.governance!.staffAccess!.purposes.push({ id: "billing", description: "Fix a billing error the customer reports" });
+    b.governance!.staffAccess!.purposes.push({
+      id: "billing",
+      description: "Fix a billing error the customer reports",
+    });
     const changes = diffDeclarations(a, b).changes;
     const byKey = (k: string) => changes.find((c) => c.key === k)!;
     assert.equal(byKey("remoteSessions").material, true);

@@ -87,7 +87,12 @@ forEachStore("requests under the law of each place", (target) => {
       await new Promise<void>((r) => hookServer.listen(0, "127.0.0.1", () => r()));
       decl = parseDeclaration(yaml(`http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`)).declaration;
       ctx = testContext(store, decl, { env: { ADNET_SECRET: "whsec" } });
-      const u = await createUser(store, { email: `olga-${target.name}@acme.example`, name: "Olga", role: "owner", password: "correct horse battery" });
+      const u = await createUser(store, {
+        email: `olga-${target.name}@acme.example`,
+        name: "Olga",
+        role: "owner",
+        password: "correct horse battery",
+      });
       officer = { user: u, via: "session" };
     });
     after(async () => {
@@ -109,7 +114,8 @@ forEachStore("requests under the law of each place", (target) => {
       const r = await getRequest(ctx, requestId);
       const received = new Date(r.receivedAt);
       let businessDays = 0;
-      for (const d = new Date(received); d < new Date(r.dueAt); d.setUTCDate(d.getUTCDate() + 1)) if (![0, 6].includes(new Date(d.getTime() + 86_400_000).getUTCDay())) businessDays++;
+      for (const d = new Date(received); d < new Date(r.dueAt); d.setUTCDate(d.getUTCDate() + 1))
+        if (![0, 6].includes(new Date(d.getTime() + 86_400_000).getUTCDay())) businessDays++;
       assert.equal(businessDays, 15, `${r.receivedAt} → ${r.dueAt}`);
       assert.equal(await runUntilSettled(ctx, requestId), "completed");
       const told = hooks.find((h) => h.type === "pledge.request.opt_out_sale" && h.identities.email?.includes(who));
@@ -118,13 +124,32 @@ forEachStore("requests under the law of each place", (target) => {
 
     it("a request to limit sensitive data needs no code and leaves only the uses the law allows", async () => {
       const who = n("lima");
-      const d: DecisionContext = { store, declaration: () => decl, env: ctx.env, cache: new DecisionCache(0), clock: ctx.clock };
+      const d: DecisionContext = {
+        store,
+        declaration: () => decl,
+        env: ctx.env,
+        cache: new DecisionCache(0),
+        clock: ctx.clock,
+      };
       assert.equal((await decide(d, who, "geo_offers")).decision, "allow");
-      const { requestId, statusToken } = await submit({ right: "limit_sensitive", identity: who, jurisdiction: "US-CA" });
+      const { requestId, statusToken } = await submit({
+        right: "limit_sensitive",
+        identity: who,
+        jurisdiction: "US-CA",
+      });
       assert.ok(statusToken, "no code: the status link at once");
       assert.equal(await runUntilSettled(ctx, requestId), "completed");
-      assert.deepEqual(await decide(d, who, "geo_offers"), { subject: who, purpose: "geo_offers", decision: "deny", reason: "the person limited the use of their sensitive personal information (Cal. Civ. Code 1798.121)" });
-      assert.equal((await decide(d, who, "delivery")).decision, "allow", "delivering what was ordered stays allowed (§ 7027(m)); its basis comes from legalBases");
+      assert.deepEqual(await decide(d, who, "geo_offers"), {
+        subject: who,
+        purpose: "geo_offers",
+        decision: "deny",
+        reason: "the person limited the use of their sensitive personal information (Cal. Civ. Code 1798.121)",
+      });
+      assert.equal(
+        (await decide(d, who, "delivery")).decision,
+        "allow",
+        "delivering what was ordered stays allowed (§ 7027(m)); its basis comes from legalBases",
+      );
       assert.equal((await decide(d, who, "profiling")).decision, "allow", "no sensitive data there");
     });
 
@@ -132,8 +157,15 @@ forEachStore("requests under the law of each place", (target) => {
       const eu = await requestFormHtml({ decl, state: { values: {}, errors: {} } });
       assert.match(eu, /We send you everything we hold about you, with what we do with it \(GDPR Art 15\)\./);
       assert.ok(!/id="purpose-invoicing"/.test(eu), "no objection to invoicing (a legal obligation)");
-      assert.match(eu, /id="purpose-mailings"[^>]*\/?>\s*<label for="purpose-mailings">Postal offers<\/label> <small>\(direct marketing: an objection stops it at once\)<\/small>/);
-      const usOnly = parseDeclaration(yaml("http://127.0.0.1:1/hook").replace("jurisdictions: [EU, US-CA, CA-QC, US-TX]", "jurisdictions: [US, US-TX]").replace("  defaultJurisdiction: EU\n", "")).declaration;
+      assert.match(
+        eu,
+        /id="purpose-mailings"[^>]*\/?>\s*<label for="purpose-mailings">Postal offers<\/label> <small>\(direct marketing: an objection stops it at once\)<\/small>/,
+      );
+      const usOnly = parseDeclaration(
+        yaml("http://127.0.0.1:1/hook")
+          .replace("jurisdictions: [EU, US-CA, CA-QC, US-TX]", "jurisdictions: [US, US-TX]")
+          .replace("  defaultJurisdiction: EU\n", ""),
+      ).declaration;
       const us = await requestFormHtml({ decl: usOnly, state: { values: {}, errors: {} } });
       assert.ok(!/GDPR|CCPA/.test(us), /.{0,60}(GDPR|CCPA).{0,20}/.exec(us)?.[0]);
     });
@@ -142,7 +174,12 @@ forEachStore("requests under the law of each place", (target) => {
       const who = n("carla");
       const { requestId } = await submit({ right: "access", identity: who, jurisdiction: "US-CA" });
       const mail = ctx.mailer.sent.filter((m) => m.to === who).at(-1)!;
-      assert.match(mail.text, new RegExp(`We received your request \\(access, reference ${requestId}\\) on \\d{4}-\\d{2}-\\d{2}\\. Once you confirm it, we answer by \\d{4}-\\d{2}-\\d{2}`));
+      assert.match(
+        mail.text,
+        new RegExp(
+          `We received your request \\(access, reference ${requestId}\\) on \\d{4}-\\d{2}-\\d{2}\\. Once you confirm it, we answer by \\d{4}-\\d{2}-\\d{2}`,
+        ),
+      );
       const events = await requestTimeline(ctx, requestId);
       assert.match(events.find((e) => e.kind === "receipt_confirmed")!.message, /11 CCR § 7021\(a\)/);
     });
@@ -152,27 +189,48 @@ forEachStore("requests under the law of each place", (target) => {
       const r = await getRequest(ctx, requestId);
       assert.equal(r.regime, "quebec");
       assert.equal(Math.round((new Date(r.dueAt).getTime() - new Date(r.receivedAt).getTime()) / 86_400_000), 30);
-      await assert.rejects(() => extendDeadline(ctx, requestId, "complex", officer), /Quebec Private Sector Act \(Law 25\) allows no extension/);
+      await assert.rejects(
+        () => extendDeadline(ctx, requestId, "complex", officer),
+        /Quebec Private Sector Act \(Law 25\) allows no extension/,
+      );
     });
 
     it("staff choose the extension's length, up to the law's maximum", async () => {
       const { requestId } = await verified({ right: "access", identity: n("gerda"), jurisdiction: "EU" });
       const due = (await getRequest(ctx, requestId)).dueAt;
-      const ext = await extendDeadline(ctx, requestId, "Many archives to search", officer, { amount: 20, unit: "days" });
+      const ext = await extendDeadline(ctx, requestId, "Many archives to search", officer, {
+        amount: 20,
+        unit: "days",
+      });
       assert.equal(Math.round((new Date(ext).getTime() - new Date(due).getTime()) / 86_400_000), 20);
       const mail = ctx.mailer.sent.at(-1)!;
       assert.match(mail.text, /The reason: Many archives to search/);
-      assert.match(mail.text, new RegExp(`Reference: ${requestId}\\. Follow your request at http://pledge\\.test/privacy-center`));
+      assert.match(
+        mail.text,
+        new RegExp(`Reference: ${requestId}\\. Follow your request at http://pledge\\.test/privacy-center`),
+      );
     });
 
     it("an unknown jurisdiction is refused, never given another law's deadline", async () => {
-      await assert.rejects(() => submit({ right: "access", identity: n("zed"), jurisdiction: "US-ZZ" }), /jurisdiction: 'US-ZZ' is not a place whose law Pledge knows/);
+      await assert.rejects(
+        () => submit({ right: "access", identity: n("zed"), jurisdiction: "US-ZZ" }),
+        /jurisdiction: 'US-ZZ' is not a place whose law Pledge knows/,
+      );
     });
 
     it("no objection to a legal-obligation purpose; legitimate interests wait for staff; direct marketing stops at once", async () => {
       const who = n("otto");
-      await assert.rejects(() => submit({ right: "objection", identity: who, purposes: ["invoicing"] }), /Invoicing cannot be objected to: legal obligation is not legitimate interests or a public task/);
-      const d: DecisionContext = { store, declaration: () => decl, env: ctx.env, cache: new DecisionCache(0), clock: ctx.clock };
+      await assert.rejects(
+        () => submit({ right: "objection", identity: who, purposes: ["invoicing"] }),
+        /Invoicing cannot be objected to: legal obligation is not legitimate interests or a public task/,
+      );
+      const d: DecisionContext = {
+        store,
+        declaration: () => decl,
+        env: ctx.env,
+        cache: new DecisionCache(0),
+        clock: ctx.clock,
+      };
       // Objection to "all" covers only what can be objected to: invoicing goes on.
       const { requestId } = await verified({ right: "objection", identity: who, purposes: [] });
       const r = await getRequest(ctx, requestId);
@@ -199,7 +257,10 @@ forEachStore("requests under the law of each place", (target) => {
       const mail = ctx.mailer.sent.filter((m) => m.to === who).at(-1)!;
       assert.match(mail.subject, new RegExp(requestId));
       assert.match(mail.text, /The reason: We need the profile to detect fraud on your account/);
-      assert.match(mail.text, /lodge a complaint with a supervisory authority: Berliner Beauftragte für Datenschutz und Informationsfreiheit \(https:\/\/www\.datenschutz-berlin\.de\)/);
+      assert.match(
+        mail.text,
+        /lodge a complaint with a supervisory authority: Berliner Beauftragte für Datenschutz und Informationsfreiheit \(https:\/\/www\.datenschutz-berlin\.de\)/,
+      );
       assert.match(mail.text, /judicial remedy before the courts \(GDPR Art 12\(4\), 77, 79\)/);
       assert.match(mail.text, new RegExp(`Reference: ${requestId}`));
     });
@@ -222,25 +283,63 @@ forEachStore("requests under the law of each place", (target) => {
       assert.match(denial.text, /within 60 days\. If we deny your appeal, you may contact the Texas Attorney General/);
       const app = createApp({
         store,
-        declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }),
+        declaration: () => ({
+          declaration: decl,
+          file: "x",
+          source: "",
+          hash: "",
+          locate: () => ({ file: "x", line: 1, column: 1 }),
+        }),
         logger: createLogger({ level: "silent" }),
         requests: ctx,
-        consent: { newsletters: { store, declaration: () => decl, mailer: ctx.mailer, publicUrl: ctx.publicUrl, env: ctx.env, clock: ctx.clock } },
+        consent: {
+          newsletters: {
+            store,
+            declaration: () => decl,
+            mailer: ctx.mailer,
+            publicUrl: ctx.publicUrl,
+            env: ctx.env,
+            clock: ctx.clock,
+          },
+        },
       }).app;
       const page = await (await app.request(`/privacy-center/requests/${token}`)).text();
       assert.match(page, /<form method="post" action="\/privacy-center\/requests\/[^"]+\/appeal" id="appeal-form">/);
-      const res = await app.request(`/privacy-center/requests/${token}/appeal`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "reason=The+dispute+was+settled" });
+      const res = await app.request(`/privacy-center/requests/${token}/appeal`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "reason=The+dispute+was+settled",
+      });
       assert.equal(res.status, 303);
       const r = await getRequest(ctx, requestId);
       assert.equal(r.status, "appealed");
-      assert.equal(Math.round((new Date(r.appeal!.dueAt).getTime() - new Date(r.appeal!.appealedAt).getTime()) / 86_400_000), 60);
+      assert.equal(
+        Math.round((new Date(r.appeal!.dueAt).getTime() - new Date(r.appeal!.appealedAt).getTime()) / 86_400_000),
+        60,
+      );
       assert.equal(r.effectiveDueAt, r.appeal!.dueAt, "the appeal's clock is the one that runs");
       // A second appeal is refused.
-      assert.equal((await app.request(`/privacy-center/requests/${token}/appeal`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "reason=again" })).status, 409);
+      assert.equal(
+        (
+          await app.request(`/privacy-center/requests/${token}/appeal`, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: "reason=again",
+          })
+        ).status,
+        409,
+      );
       // The console shows the appeal and its deadline.
       const s = await createSession(store, officer.user);
-      const consolePage = await (await app.request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })).text();
-      assert.match(consolePage, new RegExp(`<dd id="appeal">appealed ${r.appeal!.appealedAt.slice(0, 10)}: “The dispute was settled”; answer due <strong>${r.appeal!.dueAt.slice(0, 10)}</strong>`));
+      const consolePage = await (
+        await app.request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })
+      ).text();
+      assert.match(
+        consolePage,
+        new RegExp(
+          `<dd id="appeal">appealed ${r.appeal!.appealedAt.slice(0, 10)}: “The dispute was settled”; answer due <strong>${r.appeal!.dueAt.slice(0, 10)}</strong>`,
+        ),
+      );
       assert.ok(consolePage.includes(`action="/admin/requests/${requestId}/appeal"`));
       const list = await (await app.request(`/admin`, { headers: { cookie: `pledge_session=${s.token}` } })).text();
       assert.ok(list.includes(r.appeal!.dueAt.slice(0, 10)), "the list shows the appeal's deadline");

@@ -13,7 +13,15 @@ import BetterSqlite3 from "better-sqlite3";
 import { unzipSync } from "fflate";
 import { createApiToken } from "../../src/auth/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
-import { getExport, getRequest, RequestInputSchema, startWorker, submitRequest, sweepRequests, verifyRequest } from "../../src/requests/index.js";
+import {
+  getExport,
+  getRequest,
+  RequestInputSchema,
+  startWorker,
+  submitRequest,
+  sweepRequests,
+  verifyRequest,
+} from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
@@ -50,7 +58,8 @@ forEachStore("proof without copies", (target) => {
   before(async () => {
     const db = new BetterSqlite3(join(dir, "app.db"));
     db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT)");
-    for (let i = 1; i <= 40; i++) db.prepare("INSERT INTO users VALUES (?, ?, ?)").run(i, `user${i}@proof.example`, `User Number ${i}`);
+    for (let i = 1; i <= 40; i++)
+      db.prepare("INSERT INTO users VALUES (?, ?, ?)").run(i, `user${i}@proof.example`, `User Number ${i}`);
     db.close();
     store = await target.open();
     ctx = testContext(store, declaration(), { cwd: dir });
@@ -70,7 +79,11 @@ forEachStore("proof without copies", (target) => {
 
   it("the export is stored sealed: only the status link opens it, and the staff API returns no row data", async () => {
     const { requestId, token } = await access("user1@proof.example");
-    const stored = await store.db.selectFrom("exports").selectAll().where("request_id", "=", requestId).executeTakeFirstOrThrow();
+    const stored = await store.db
+      .selectFrom("exports")
+      .selectAll()
+      .where("request_id", "=", requestId)
+      .executeTakeFirstOrThrow();
     const bytes = Buffer.from(stored.data as Uint8Array);
     assert.notEqual(bytes.subarray(0, 2).toString("latin1"), "PK", "not a ZIP at rest");
     assert.ok(!bytes.toString("latin1").includes("User Number 1"));
@@ -82,35 +95,74 @@ forEachStore("proof without copies", (target) => {
     assert.equal(await getExport(ctx, requestId, other.token), undefined);
     assert.equal(await getExport(ctx, requestId, token.slice(0, -2) + (token.endsWith("AA") ? "BB" : "AA")), undefined);
 
-    const { app } = createApp({ store, declaration: () => ({ declaration: ctx.declaration(), file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }), logger: createLogger({ level: "silent" }), requests: ctx });
-    const api = await app.request(`/api/v1/requests/${requestId}`, { headers: { authorization: `Bearer ${await createApiToken(store, `t-${target.name}`, "viewer")}` } });
+    const { app } = createApp({
+      store,
+      declaration: () => ({
+        declaration: ctx.declaration(),
+        file: "x",
+        source: "",
+        hash: "",
+        locate: () => ({ file: "x", line: 1, column: 1 }),
+      }),
+      logger: createLogger({ level: "silent" }),
+      requests: ctx,
+    });
+    const api = await app.request(`/api/v1/requests/${requestId}`, {
+      headers: { authorization: `Bearer ${await createApiToken(store, `t-${target.name}`, "viewer")}` },
+    });
     assert.equal(api.status, 200);
     const body = await api.text();
-    for (const value of ["User Number 1", "user1@proof.example"]) assert.ok(!body.includes(value), `the API holds '${value}'`);
+    for (const value of ["User Number 1", "user1@proof.example"])
+      assert.ok(!body.includes(value), `the API holds '${value}'`);
     assert.match(body, /u\*\*\*@proof\.example/, "the identity is shown masked once the request is closed");
   });
 
   it("a download is kept for the declared ownData.exports, and the completion mail says how long", async () => {
     const declared = { ...ctx, declaration: () => declaration("ownData: { exports: 2 weeks }") };
-    const { requestId } = await submitRequest(declared, RequestInputSchema.parse({ right: "access", identity: "user5@proof.example" }), {});
+    const { requestId } = await submitRequest(
+      declared,
+      RequestInputSchema.parse({ right: "access", identity: "user5@proof.example" }),
+      {},
+    );
     assert.ok((await verifyRequest(declared, requestId, ctx.mailer.codeFor("user5@proof.example"))).ok);
     assert.equal(await runUntilSettled(declared, requestId), "completed");
-    const stored = await store.db.selectFrom("exports").select(["created_at", "expires_at"]).where("request_id", "=", requestId).executeTakeFirstOrThrow();
+    const stored = await store.db
+      .selectFrom("exports")
+      .select(["created_at", "expires_at"])
+      .where("request_id", "=", requestId)
+      .executeTakeFirstOrThrow();
     assert.equal(Date.parse(stored.expires_at) - Date.parse(stored.created_at), 14 * 86_400_000);
     const done = ctx.mailer.sent.filter((m) => m.to === "user5@proof.example" && /complete/.test(m.subject)).at(-1);
     assert.match(done?.text ?? "", /the download expires after 2 weeks\./);
-    const undeclared = ctx.mailer.sent.filter((m) => m.to === "user1@proof.example" && /complete/.test(m.subject)).at(-1);
-    assert.match(undeclared?.text ?? "", new RegExp(`the download expires after ${ctx.settings.exportTtlDays} days\\.`));
+    const undeclared = ctx.mailer.sent
+      .filter((m) => m.to === "user1@proof.example" && /complete/.test(m.subject))
+      .at(-1);
+    assert.match(
+      undeclared?.text ?? "",
+      new RegExp(`the download expires after ${ctx.settings.exportTtlDays} days\\.`),
+    );
   });
 
   it("an expired export's bytes are deleted; request records are deleted once kept for the declared period; unverified requests are dropped", async () => {
     const { requestId } = await access("user3@proof.example");
-    const unverified = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identity: "user4@proof.example" }), {});
+    const unverified = await submitRequest(
+      ctx,
+      RequestInputSchema.parse({ right: "access", identity: "user4@proof.example" }),
+      {},
+    );
     ctx.advance((ctx.settings.exportTtlDays + 1) * 86_400_000);
     try {
       const swept = await sweepRequests(ctx);
       assert.ok(swept.exportsDeleted >= 1);
-      assert.equal(await store.db.selectFrom("exports").select("request_id").where("request_id", "=", requestId).executeTakeFirst(), undefined, "the bytes are gone");
+      assert.equal(
+        await store.db
+          .selectFrom("exports")
+          .select("request_id")
+          .where("request_id", "=", requestId)
+          .executeTakeFirst(),
+        undefined,
+        "the bytes are gone",
+      );
       ctx.advance(30 * 86_400_000);
       await sweepRequests(ctx);
       const dropped = await getRequest(ctx, unverified.requestId);
@@ -121,7 +173,11 @@ forEachStore("proof without copies", (target) => {
       const late = await sweepRequests(ctx);
       assert.ok(late.recordsDeleted >= 2);
       for (const table of ["requests", "request_events", "request_tasks"] as const) {
-        const left = await store.db.selectFrom(table).selectAll().where(table === "requests" ? "id" : "request_id", "=", requestId).execute();
+        const left = await store.db
+          .selectFrom(table)
+          .selectAll()
+          .where(table === "requests" ? "id" : "request_id", "=", requestId)
+          .execute();
         assert.deepEqual(left, [], table);
       }
     } finally {
@@ -136,7 +192,11 @@ forEachStore("proof without copies", (target) => {
     const worker = startWorker(workerCtx, { intervalMs: 60_000 });
     try {
       await new Promise((r) => setTimeout(r, 300)); // the worker's first pass finds nothing and sleeps for a minute
-      const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "access", identity: "user5@proof.example" }), {});
+      const { requestId } = await submitRequest(
+        ctx,
+        RequestInputSchema.parse({ right: "access", identity: "user5@proof.example" }),
+        {},
+      );
       const started = Date.now();
       assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor("user5@proof.example"))).ok);
       for (;;) {
@@ -145,7 +205,10 @@ forEachStore("proof without copies", (target) => {
         assert.ok(Date.now() - started < 10_000, `still ${r.status} after ${Date.now() - started} ms`);
         await new Promise((res) => setTimeout(res, 20));
       }
-      assert.ok(Date.now() - started < 5_000, `completed in ${Date.now() - started} ms, far inside the minute's polling`);
+      assert.ok(
+        Date.now() - started < 5_000,
+        `completed in ${Date.now() - started} ms, far inside the minute's polling`,
+      );
     } finally {
       await worker.stop();
       if (other !== store) await other.close();

@@ -118,12 +118,28 @@ forEachStore("rights requests", (target) => {
       });
     });
     await new Promise<void>((r) => webhook.listen(0, "127.0.0.1", () => r()));
-    decl = parseDeclaration(declarationYaml(`http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`)).declaration;
+    decl = parseDeclaration(
+      declarationYaml(`http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`),
+    ).declaration;
     // Several tests ask for the same people: more codes per identity than the default five.
-    ctx = testContext(store, decl, { cwd: dir, env: { PARTNER_SECRET: "whsec" }, settings: { codeLimitPerAddress: { max: 20, windowMs: 15 * 60_000 } } });
-    const o = await createUser(store, { email: `officer-${target.name}@acme.example`, name: "Olga", role: "officer", password: "correct horse battery" });
+    ctx = testContext(store, decl, {
+      cwd: dir,
+      env: { PARTNER_SECRET: "whsec" },
+      settings: { codeLimitPerAddress: { max: 20, windowMs: 15 * 60_000 } },
+    });
+    const o = await createUser(store, {
+      email: `officer-${target.name}@acme.example`,
+      name: "Olga",
+      role: "officer",
+      password: "correct horse battery",
+    });
     officer = { user: o, via: "session" };
-    const v = await createUser(store, { email: `viewer-${target.name}@acme.example`, name: "Vic", role: "viewer", password: "correct horse battery" });
+    const v = await createUser(store, {
+      email: `viewer-${target.name}@acme.example`,
+      name: "Vic",
+      role: "viewer",
+      password: "correct horse battery",
+    });
     viewer = { user: v, via: "session" };
   });
   after(async () => {
@@ -132,7 +148,8 @@ forEachStore("rights requests", (target) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const submit = (input: Record<string, unknown>, meta: Parameters<typeof submitRequest>[2] = {}) => submitRequest(ctx, RequestInputSchema.parse(input), meta);
+  const submit = (input: Record<string, unknown>, meta: Parameters<typeof submitRequest>[2] = {}) =>
+    submitRequest(ctx, RequestInputSchema.parse(input), meta);
 
   describe("verification codes", () => {
     it("fail on the 6th try, even with the right code", async () => {
@@ -173,10 +190,17 @@ forEachStore("rights requests", (target) => {
     it("sending codes is rate-limited per address and per IP", async () => {
       const addr = `limited-${target.name}@example.org`;
       for (let i = 0; i < ctx.settings.codeLimitPerAddress.max; i++) await submit({ right: "access", identity: addr });
-      await assert.rejects(() => submit({ right: "access", identity: addr }), (e: Error & { code?: string }) => e.code === "RATE_LIMITED" && /for this address/.test(e.message));
+      await assert.rejects(
+        () => submit({ right: "access", identity: addr }),
+        (e: Error & { code?: string }) => e.code === "RATE_LIMITED" && /for this address/.test(e.message),
+      );
       const ip = `198.51.100.${target.name === "sqlite" ? 1 : 2}`;
-      for (let i = 0; i < ctx.settings.codeLimitPerIp.max; i++) await submit({ right: "access", identity: `ip${i}-${target.name}@example.org` }, { ip });
-      await assert.rejects(() => submit({ right: "access", identity: `one-more-${target.name}@example.org` }, { ip }), (e: Error & { code?: string }) => e.code === "RATE_LIMITED" && /from your network/.test(e.message));
+      for (let i = 0; i < ctx.settings.codeLimitPerIp.max; i++)
+        await submit({ right: "access", identity: `ip${i}-${target.name}@example.org` }, { ip });
+      await assert.rejects(
+        () => submit({ right: "access", identity: `one-more-${target.name}@example.org` }, { ip }),
+        (e: Error & { code?: string }) => e.code === "RATE_LIMITED" && /from your network/.test(e.message),
+      );
     });
   });
 
@@ -199,7 +223,11 @@ forEachStore("rights requests", (target) => {
     });
 
     it("a Californian's request is due in 45 days; the officer extends it once with a reason", async () => {
-      const { requestId } = await submit({ right: "access", identity: `ca-${target.name}@example.org`, jurisdiction: "US-CA" });
+      const { requestId } = await submit({
+        right: "access",
+        identity: `ca-${target.name}@example.org`,
+        jurisdiction: "US-CA",
+      });
       const r = await getRequest(ctx, requestId);
       assert.equal(r.regime, "ccpa");
       assert.equal(Math.round((Date.parse(r.dueAt) - Date.parse(r.receivedAt)) / 86_400_000), 45);
@@ -227,11 +255,21 @@ forEachStore("rights requests", (target) => {
       assert.ok(exp && !("expired" in exp));
       const files = unzipSync(exp.data);
       const customers = JSON.parse(strFromU8(files["shop/customers.json"])) as { email: string }[];
-      assert.deepEqual(customers.map((c) => c.email), [PERSON]);
+      assert.deepEqual(
+        customers.map((c) => c.email),
+        [PERSON],
+      );
       assert.equal((JSON.parse(strFromU8(files["shop/orders.json"])) as unknown[]).length, 2);
       assert.match(strFromU8(files["shop/orders.csv"]), /^id,customer_id,total\r\n10,1,100\r\n11,1,200\r\n$/);
       const summary = strFromU8(files["summary.html"]);
-      for (const s of ["Partner Ltd", "Orders", "How long we keep your data", "supervisory authority", "No paper forms found"]) assert.ok(summary.includes(s), s);
+      for (const s of [
+        "Partner Ltd",
+        "Orders",
+        "How long we keep your data",
+        "supervisory authority",
+        "No paper forms found",
+      ])
+        assert.ok(summary.includes(s), s);
       assert.ok(!summary.includes(OTHER));
       const done = ctx.mailer.sent.at(-1)!;
       assert.match(done.subject, /complete/);
@@ -241,11 +279,22 @@ forEachStore("rights requests", (target) => {
 
     it("rectification waits for staff review of names and contact fields, then updates them and tells recipients by a signed webhook", async () => {
       const before = received.length;
-      const { requestId } = await submit({ right: "rectification", identity: OTHER, corrections: { "user.name": "Robert", "user.contact.phone_number": "+299" } });
+      const { requestId } = await submit({
+        right: "rectification",
+        identity: OTHER,
+        corrections: { "user.name": "Robert", "user.contact.phone_number": "+299" },
+      });
       await verifyRequest(ctx, requestId, ctx.mailer.codeFor(OTHER));
-      assert.equal((await getRequest(ctx, requestId)).status, "pending_approval", "a correction of a name waits for review");
+      assert.equal(
+        (await getRequest(ctx, requestId)).status,
+        "pending_approval",
+        "a correction of a name waits for review",
+      );
       assert.deepEqual(await requestTasks(ctx, requestId), [], "nothing runs before the review");
-      assert.match((await requestTimeline(ctx, requestId)).at(-1)!.message, /held for staff review: the correction of user.name, user.contact.phone_number/);
+      assert.match(
+        (await requestTimeline(ctx, requestId)).at(-1)!.message,
+        /held for staff review: the correction of user.name, user.contact.phone_number/,
+      );
       await approveRequest(ctx, requestId, officer);
       const manual = async () => {
         const m = (await requestTasks(ctx, requestId)).find((t) => t.kind === "manual" && t.status === "manual");
@@ -255,14 +304,20 @@ forEachStore("rights requests", (target) => {
       await manual();
       assert.equal(await runUntilSettled(ctx, requestId), "completed");
       const db = new BetterSqlite3(join(dir, "shop.db"), { readonly: true });
-      assert.deepEqual(db.prepare("SELECT name, phone FROM customers WHERE email = ?").get(OTHER), { name: "Robert", phone: "+299" });
+      assert.deepEqual(db.prepare("SELECT name, phone FROM customers WHERE email = ?").get(OTHER), {
+        name: "Robert",
+        phone: "+299",
+      });
       db.close();
       const hook = received.slice(before).find((h) => JSON.parse(h.body).request === requestId)!;
       assert.ok(hook, "the partner was told");
       const [t, v1] = hook.signature.split(",").map((p) => p.split("=")[1]);
       assert.equal(v1, createHmac("sha256", "whsec").update(`${t}.${hook.body}`).digest("hex"));
       assert.equal(hook.signature, signWebhook("whsec", hook.body, Number(t)));
-      assert.deepEqual(JSON.parse(hook.body).corrections, { "user.name": "Robert", "user.contact.phone_number": "+299" });
+      assert.deepEqual(JSON.parse(hook.body).corrections, {
+        "user.name": "Robert",
+        "user.contact.phone_number": "+299",
+      });
     });
 
     it("restriction and objection are recorded against every identity of the person", async () => {
@@ -279,25 +334,39 @@ forEachStore("rights requests", (target) => {
       assert.ok(flags.some((f) => f.kind === "restricted"));
       assert.ok(flags.some((f) => f.kind === "objection" && f.purpose === "profiling"));
       assert.deepEqual(await subjectFlags(ctx, "email", "nobody@example.org"), []);
-      await assert.rejects(() => submit({ right: "objection", identity: OTHER, purposes: ["nope"] }), /unknown purpose nope/);
-      await assert.rejects(() => submit({ right: "objection", identity: OTHER, purposes: ["orders"] }), /Orders cannot be objected to/);
+      await assert.rejects(
+        () => submit({ right: "objection", identity: OTHER, purposes: ["nope"] }),
+        /unknown purpose nope/,
+      );
+      await assert.rejects(
+        () => submit({ right: "objection", identity: OTHER, purposes: ["orders"] }),
+        /Orders cannot be objected to/,
+      );
     });
 
     it("a legal hold preserves the person's data through an erasure, and says why; once lifted, erasure proceeds", async () => {
       const finishManual = async (id: string) => {
-        for (const m of (await requestTasks(ctx, id)).filter((t) => t.kind === "manual" && t.status === "manual")) await completeManualTask(ctx, id, m.id, "none", officer);
+        for (const m of (await requestTasks(ctx, id)).filter((t) => t.kind === "manual" && t.status === "manual"))
+          await completeManualTask(ctx, id, m.id, "none", officer);
       };
       const first = await submit({ right: "access", identity: HELD });
       await verifyRequest(ctx, first.requestId, ctx.mailer.codeFor(HELD));
       await runUntilSettled(ctx, first.requestId, 2000);
-      assert.equal(await placeLegalHold(ctx, first.requestId, "Litigation 2026-17", officer), 2, "the email, and the phone found in the shop");
+      assert.equal(
+        await placeLegalHold(ctx, first.requestId, "Litigation 2026-17", officer),
+        2,
+        "the email, and the phone found in the shop",
+      );
       const erase = await submit({ right: "erasure", identity: HELD });
       await verifyRequest(ctx, erase.requestId, ctx.mailer.codeFor(HELD));
       await runUntilSettled(ctx, erase.requestId, 2000);
       await finishManual(erase.requestId);
       assert.equal(await runUntilSettled(ctx, erase.requestId), "completed");
       const shop = (await getRequest(ctx, erase.requestId)).report!.systems.find((x) => x.system === "shop")!;
-      assert.ok(shop.datasets.every((d) => d.deleted === 0 && d.kept?.[0]?.why === "legal hold: Litigation 2026-17"), JSON.stringify(shop));
+      assert.ok(
+        shop.datasets.every((d) => d.deleted === 0 && d.kept?.[0]?.why === "legal hold: Litigation 2026-17"),
+        JSON.stringify(shop),
+      );
       const count = () => {
         const db = new BetterSqlite3(join(dir, "shop.db"), { readonly: true });
         const n = (db.prepare("SELECT count(*) AS n FROM orders WHERE customer_id = 3").get() as { n: number }).n;
@@ -315,17 +384,35 @@ forEachStore("rights requests", (target) => {
     });
 
     it("an authorized agent's request is confirmed by the person's own code, then held until an officer approves it; deny needs a reason", async () => {
-      await assert.rejects(() => submit({ right: "access", identity: PERSON, agent: { name: "Agent Smith", email: "agent@example.org" } }), /must upload the signed authorization/);
+      await assert.rejects(
+        () => submit({ right: "access", identity: PERSON, agent: { name: "Agent Smith", email: "agent@example.org" } }),
+        /must upload the signed authorization/,
+      );
       const sent = ctx.mailer.sent.length;
-      const { requestId } = await submit({ right: "access", identity: PERSON, agent: { name: "Agent Smith", email: "agent@example.org" } }, { authorization: { filename: "auth.pdf", contentType: "application/pdf", data: new TextEncoder().encode("%PDF-1.4") } });
+      const { requestId } = await submit(
+        { right: "access", identity: PERSON, agent: { name: "Agent Smith", email: "agent@example.org" } },
+        {
+          authorization: {
+            filename: "auth.pdf",
+            contentType: "application/pdf",
+            data: new TextEncoder().encode("%PDF-1.4"),
+          },
+        },
+      );
       // The code goes to the person, who confirms; the agent receives nothing until then.
-      assert.deepEqual(ctx.mailer.sent.slice(sent).map((m) => m.to), [PERSON]);
+      assert.deepEqual(
+        ctx.mailer.sent.slice(sent).map((m) => m.to),
+        [PERSON],
+      );
       assert.match(ctx.mailer.sent.at(-1)!.text, /Agent Smith, who says they are your authorized agent/);
       assert.throws(() => ctx.mailer.codeFor("agent@example.org"));
       const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(PERSON));
       assert.equal(v.ok, true);
       assert.equal(ctx.mailer.sent.at(-1)!.to, "agent@example.org", "the agent gets the status link");
-      assert.match((await requestTimeline(ctx, requestId)).find((e) => e.kind === "verified")!.message, /verified the person, by a one-time code .*; the authorized agent who filed it was not verified by the code/);
+      assert.match(
+        (await requestTimeline(ctx, requestId)).find((e) => e.kind === "verified")!.message,
+        /verified the person, by a one-time code .*; the authorized agent who filed it was not verified by the code/,
+      );
       assert.equal((await getRequest(ctx, requestId)).status, "pending_approval");
       assert.deepEqual(await requestTasks(ctx, requestId), []);
       await approveRequest(ctx, requestId, officer);
@@ -335,7 +422,17 @@ forEachStore("rights requests", (target) => {
       const r = await getRequest(ctx, requestId);
       assert.equal(r.status, "denied");
       const timeline = (await requestTimeline(ctx, requestId)).map((e) => e.kind);
-      for (const k of ["received", "code_sent", "verified", "awaiting_approval", "approved", "started", "note", "denied"]) assert.ok(timeline.includes(k), k);
+      for (const k of [
+        "received",
+        "code_sent",
+        "verified",
+        "awaiting_approval",
+        "approved",
+        "started",
+        "note",
+        "denied",
+      ])
+        assert.ok(timeline.includes(k), k);
       const seen = (await requesterTimeline(ctx, requestId)).map((e) => e.kind);
       assert.ok(seen.includes("approved") && seen.includes("denied"), "the requester sees staff decisions");
       assert.ok(!seen.includes("note"), "but not staff notes");
@@ -348,27 +445,57 @@ forEachStore("rights requests", (target) => {
     const app = () =>
       createApp({
         store,
-        declaration: () => ({ declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) }),
+        declaration: () => ({
+          declaration: decl,
+          file: "x",
+          source: "",
+          hash: "",
+          locate: () => ({ file: "x", line: 1, column: 1 }),
+        }),
         logger: createLogger({ level: "silent" }),
         requests: ctx,
-        consent: { newsletters: { store, declaration: () => decl, mailer: ctx.mailer, publicUrl: ctx.publicUrl, env: ctx.env, clock: ctx.clock } },
+        consent: {
+          newsletters: {
+            store,
+            declaration: () => decl,
+            mailer: ctx.mailer,
+            publicUrl: ctx.publicUrl,
+            env: ctx.env,
+            clock: ctx.clock,
+          },
+        },
       });
 
     it("every admin route answers 401 without a session (walking the route table)", async () => {
       const { app: a, routes } = app();
       // Every route under /admin, /api and /v1 is for staff and machines, but for signing in.
       const PUBLIC = new Set(["get /admin/login", "post /admin/login"]);
-      const admin = routes.routes.filter((r) => /^\/(admin|api|v1)(\/|$)/.test(r.path) && !PUBLIC.has(`${r.method} ${r.path}`));
+      const admin = routes.routes.filter(
+        (r) => /^\/(admin|api|v1)(\/|$)/.test(r.path) && !PUBLIC.has(`${r.method} ${r.path}`),
+      );
       assert.ok(admin.length >= 20, `${admin.length} staff routes`);
       for (const r of admin) assert.equal(r.access, "admin", `${r.method.toUpperCase()} ${r.path} is declared public`);
-      assert.ok(routes.routes.filter((r) => r.access === "admin").every((r) => admin.includes(r)), "every admin route is walked");
+      assert.ok(
+        routes.routes.filter((r) => r.access === "admin").every((r) => admin.includes(r)),
+        "every admin route is walked",
+      );
       for (const r of admin) {
-        const path = r.path.replace(":id", "req_AAAAAAAAAAAA").replace(":taskId", "1").replace(":docId", "1").replace(":list", "news");
-        const res = await a.request(path, { method: r.method.toUpperCase(), headers: { "content-type": "application/json" }, body: r.method === "get" ? undefined : "{}" });
+        const path = r.path
+          .replace(":id", "req_AAAAAAAAAAAA")
+          .replace(":taskId", "1")
+          .replace(":docId", "1")
+          .replace(":list", "news");
+        const res = await a.request(path, {
+          method: r.method.toUpperCase(),
+          headers: { "content-type": "application/json" },
+          body: r.method === "get" ? undefined : "{}",
+        });
         assert.equal(res.status, 401, `${r.method.toUpperCase()} ${r.path}`);
         assert.equal(((await res.json()) as { error: { code: string } }).error.code, "unauthenticated");
       }
-      const forged = await a.request("/admin", { headers: { cookie: "pledge_session=forged", authorization: "Bearer plg_forged" } });
+      const forged = await a.request("/admin", {
+        headers: { cookie: "pledge_session=forged", authorization: "Bearer plg_forged" },
+      });
       assert.equal(forged.status, 401);
     });
 
@@ -378,19 +505,33 @@ forEachStore("rights requests", (target) => {
       const s = await createSession(store, viewer.user);
       const cookie = `pledge_session=${s.token}`;
       assert.equal((await a.request("/admin", { headers: { cookie } })).status, 200);
-      const noCsrf = await a.request(`/admin/requests/${requestId}/notes`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: "note=hi" });
+      const noCsrf = await a.request(`/admin/requests/${requestId}/notes`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: "note=hi",
+      });
       assert.equal(noCsrf.status, 403);
       assert.equal(((await noCsrf.json()) as { error: { code: string } }).error.code, "csrf");
-      const viewerNote = await a.request(`/admin/requests/${requestId}/notes`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: `note=hi&_csrf=${s.csrf}` });
+      const viewerNote = await a.request(`/admin/requests/${requestId}/notes`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: `note=hi&_csrf=${s.csrf}`,
+      });
       assert.equal(viewerNote.status, 403, "a viewer may not add notes");
       const so = await createSession(store, officer.user);
-      const ok = await a.request(`/admin/requests/${requestId}/notes`, { method: "POST", headers: { cookie: `pledge_session=${so.token}`, "content-type": "application/x-www-form-urlencoded" }, body: `note=hello&_csrf=${so.csrf}` });
+      const ok = await a.request(`/admin/requests/${requestId}/notes`, {
+        method: "POST",
+        headers: { cookie: `pledge_session=${so.token}`, "content-type": "application/x-www-form-urlencoded" },
+        body: `note=hello&_csrf=${so.csrf}`,
+      });
       assert.equal(ok.status, 303);
       const token = await createApiToken(store, `ci-${target.name}`, "viewer");
       const list = await a.request("/api/v1/requests", { headers: { authorization: `Bearer ${token}` } });
       assert.equal(list.status, 200);
       assert.ok(((await list.json()) as { requests: { id: string }[] }).requests.some((r) => r.id === requestId));
-      const page = await (await a.request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${so.token}` } })).text();
+      const page = await (
+        await a.request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${so.token}` } })
+      ).text();
       assert.match(page, /hello/);
     });
 
@@ -408,29 +549,54 @@ forEachStore("rights requests", (target) => {
       }
       const page = await (await a.request(`/privacy-center/requests/${tokens[PERSON]}`)).text();
       assert.ok(!page.includes(OTHER));
-      const zip = unzipSync(new Uint8Array(await (await a.request(`/privacy-center/requests/${tokens[PERSON]}/export`)).arrayBuffer()));
+      const zip = unzipSync(
+        new Uint8Array(await (await a.request(`/privacy-center/requests/${tokens[PERSON]}/export`)).arrayBuffer()),
+      );
       const rows = JSON.parse(strFromU8(zip["shop/customers.json"])) as { email: string }[];
-      assert.deepEqual(rows.map((r) => r.email), [PERSON]);
+      assert.deepEqual(
+        rows.map((r) => r.email),
+        [PERSON],
+      );
       // a changed, truncated or guessed token opens nothing
       const t = tokens[PERSON];
-      for (const bad of [t.slice(0, -1) + (t.endsWith("A") ? "B" : "A"), t.slice(0, 20), `req_${t.slice(4)}`, "x".repeat(43)]) {
+      for (const bad of [
+        t.slice(0, -1) + (t.endsWith("A") ? "B" : "A"),
+        t.slice(0, 20),
+        `req_${t.slice(4)}`,
+        "x".repeat(43),
+      ]) {
         assert.equal((await a.request(`/privacy-center/requests/${bad}`)).status, 404);
         assert.equal((await a.request(`/privacy-center/requests/${bad}/export`)).status, 404);
       }
-      assert.equal((await a.request(`/privacy-center/requests/${tokens[OTHER]}/export`)).headers.get("cache-control"), "no-store");
+      assert.equal(
+        (await a.request(`/privacy-center/requests/${tokens[OTHER]}/export`)).headers.get("cache-control"),
+        "no-store",
+      );
     });
 
     it("the form re-renders with located errors; a bad code says how many tries are left", async () => {
       const { app: a } = app();
-      const bad = await a.request("/privacy-center/requests", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "right=access&identity=not-an-email" });
+      const bad = await a.request("/privacy-center/requests", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "right=access&identity=not-an-email",
+      });
       assert.equal(bad.status, 422);
       const html = await bad.text();
       assert.match(html, /role="alert"/);
       assert.match(html, /<a href="#identity">expected an email address<\/a>/);
-      const ok = await a.request("/privacy-center/requests", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `right=access&identity=form-${target.name}@example.org&jurisdiction=UK` });
+      const ok = await a.request("/privacy-center/requests", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `right=access&identity=form-${target.name}@example.org&jurisdiction=UK`,
+      });
       assert.equal(ok.status, 303);
       const loc = ok.headers.get("location")!;
-      const wrong = await a.request(loc, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "code=123456" });
+      const wrong = await a.request(loc, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "code=123456",
+      });
       assert.equal(wrong.status, 422);
       assert.match(await wrong.text(), /4 tries left/);
     });

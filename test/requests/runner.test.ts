@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseDeclaration } from "../../src/declaration/index.js";
-import { mergeReports, RequestInputSchema, requestTasks, requestTimeline, runDueTasks, submitRequest, verifyRequest, type TaskFailure } from "../../src/requests/index.js";
+import {
+  mergeReports,
+  RequestInputSchema,
+  requestTasks,
+  requestTimeline,
+  runDueTasks,
+  submitRequest,
+  verifyRequest,
+  type TaskFailure,
+} from "../../src/requests/index.js";
 import type { Store } from "../../src/store/index.js";
 import { minimalYaml } from "../helpers/declarations.js";
 import { testContext } from "../helpers/requests.js";
@@ -9,19 +18,36 @@ import { forEachStore } from "../helpers/stores.js";
 
 describe("a step that runs again", () => {
   it("adds what it did to what it did before", () => {
-    const first = [{ dataset: "orders", found: 3, deleted: 2, masked: 1, unchanged: 0, kept: [{ kind: "retention" as const, why: "tax", rows: 1 }], keptFields: ["placed_at"] }];
+    const first = [
+      {
+        dataset: "orders",
+        found: 3,
+        deleted: 2,
+        masked: 1,
+        unchanged: 0,
+        kept: [{ kind: "retention" as const, why: "tax", rows: 1 }],
+        keptFields: ["placed_at"],
+      },
+    ];
     const second = [
       { dataset: "orders", found: 1, deleted: 1, masked: 0, unchanged: 0, kept: [], keptFields: [] },
       { dataset: "tickets", found: 2, deleted: 2, masked: 0, unchanged: 0, kept: [], keptFields: [] },
     ];
     assert.deepEqual(mergeReports(first, second), [
-      { dataset: "orders", found: 4, deleted: 3, masked: 1, unchanged: 0, kept: [{ kind: "retention", why: "tax", rows: 1 }], keptFields: ["placed_at"] },
+      {
+        dataset: "orders",
+        found: 4,
+        deleted: 3,
+        masked: 1,
+        unchanged: 0,
+        kept: [{ kind: "retention", why: "tax", rows: 1 }],
+        keptFields: ["placed_at"],
+      },
       { dataset: "tickets", found: 2, deleted: 2, masked: 0, unchanged: 0, kept: [], keptFields: [] },
     ]);
     assert.deepEqual(mergeReports(undefined, second), second);
   });
 });
-
 
 forEachStore("a failing system's error", (target) => {
   let store: Store;
@@ -61,7 +87,11 @@ forEachStore("a failing system's error", (target) => {
     const failed = tasks.find((t) => t.status === "failed");
     assert.ok(failed?.error, "the task failed and says why");
     assert.match(failed.error, /invalid input syntax for type integer: "l\*+@example\.org"/i);
-    const said = [failed.error, ...(await requestTimeline(ctx, requestId)).map((e) => e.message), ...failures.map((f) => f.error)].join("\n");
+    const said = [
+      failed.error,
+      ...(await requestTimeline(ctx, requestId)).map((e) => e.message),
+      ...failures.map((f) => f.error),
+    ].join("\n");
     assert.ok(!said.toLowerCase().includes(who), said);
     assert.equal(failures.length, 1);
     assert.equal(failures[0].exhausted, true);

@@ -14,7 +14,16 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
-import { HoldIncompleteError, liftHold, listHolds, placeHold, planRetention, sweepRetention, verifyRetention, type RetentionContext } from "../../src/retention/index.js";
+import {
+  HoldIncompleteError,
+  liftHold,
+  listHolds,
+  placeHold,
+  planRetention,
+  sweepRetention,
+  verifyRetention,
+  type RetentionContext,
+} from "../../src/retention/index.js";
 import { REDIS_URL, servicesOrSkip } from "../helpers/services.js";
 import { NOW } from "../helpers/retention-shop.js";
 
@@ -29,15 +38,26 @@ describe("retention on files and Redis", () => {
   let ctx: RetentionContext;
   let redis: Redis;
   let decl: Declaration;
-  const access = Array.from({ length: 20 }, (_, i) => ({ ip: `10.0.0.${i}`, email: `u${i}@example.com`, path: `/p/${i}`, time: ago(i * 30) }));
+  const access = Array.from({ length: 20 }, (_, i) => ({
+    ip: `10.0.0.${i}`,
+    email: `u${i}@example.com`,
+    path: `/p/${i}`,
+    time: ago(i * 30),
+  }));
 
   before(async () => {
     skip = await servicesOrSkip();
     if (skip) return;
     mkdirSync(join(dir, "logs"));
     writeFileSync(join(dir, "logs/access.jsonl"), `${access.map((a) => JSON.stringify(a)).join("\n")}\n`);
-    writeFileSync(join(dir, "logs/access.jsonl.1"), `${[ago(700), ago(800)].map((t, i) => JSON.stringify({ ip: `10.9.0.${i}`, email: "old@example.com", path: "/old", time: t })).join("\n")}\n`);
-    writeFileSync(join(dir, "logs/access.jsonl.2"), `${[ago(300), ago(600)].map((t, i) => JSON.stringify({ ip: `10.8.0.${i}`, email: "mid@example.com", path: "/mid", time: t })).join("\n")}\n`);
+    writeFileSync(
+      join(dir, "logs/access.jsonl.1"),
+      `${[ago(700), ago(800)].map((t, i) => JSON.stringify({ ip: `10.9.0.${i}`, email: "old@example.com", path: "/old", time: t })).join("\n")}\n`,
+    );
+    writeFileSync(
+      join(dir, "logs/access.jsonl.2"),
+      `${[ago(300), ago(600)].map((t, i) => JSON.stringify({ ip: `10.8.0.${i}`, email: "mid@example.com", path: "/mid", time: t })).join("\n")}\n`,
+    );
     writeFileSync(
       join(dir, "logs/payments.csv"),
       `${["name,ip,amount,paid_at", `Ann,10.1.0.1,100,${ago(10)}`, `Ben,10.1.0.2,200,${ago(200)}`, `Cid,10.1.0.3,300,${ago(3000)}`].join("\n")}\n`,
@@ -48,7 +68,9 @@ describe("retention on files and Redis", () => {
         { email: "a@m.example", name: "A", seen: ago(500), posted: ago(400) },
         { email: "b@m.example", name: "B", seen: ago(500), posted: ago(20) },
         { email: "c@m.example", name: "C", seen: null, posted: ago(900) },
-      ].map((r) => JSON.stringify(r)).join("\n")}\n`,
+      ]
+        .map((r) => JSON.stringify(r))
+        .join("\n")}\n`,
     );
     redis = new Redis(REDIS_URL);
     await redis.hset(`${prefix}:session:s1`, { email: "a@example.com", seen_at: ago(40), last_order_at: ago(35) });
@@ -114,7 +136,13 @@ retention:
 rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.example }] }
 `).declaration;
     store = await openStore({ sqlitePath: join(dir, "pledge.db") });
-    ctx = { store, declaration: () => decl, env: { CACHE_URL: REDIS_URL, PLEDGE_SECRET: "s" }, cwd: dir, clock: () => NOW };
+    ctx = {
+      store,
+      declaration: () => decl,
+      env: { CACHE_URL: REDIS_URL, PLEDGE_SECRET: "s" },
+      cwd: dir,
+      clock: () => NOW,
+    };
   });
   after(async () => {
     if (redis) {
@@ -132,12 +160,25 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     if (skip) return t.skip(skip);
     const v = await verifyRetention(ctx);
     assert.equal(v.ok, false);
-    assert.ok(v.failures.includes("cache.carts/cache_inactivity (cache_inactivity): 1 key without an expiry within 30 days that no hold explains"), v.failures.join("\n"));
+    assert.ok(
+      v.failures.includes(
+        "cache.carts/cache_inactivity (cache_inactivity): 1 key without an expiry within 30 days that no hold explains",
+      ),
+      v.failures.join("\n"),
+    );
     const plan = Object.fromEntries((await planRetention(ctx)).map((e) => [e.binding, e]));
     assert.equal(plan["cache.carts/cache_inactivity"].rows, 1);
-    assert.equal(plan["logs.access_log/web_logs"].due, 5 + 2 + 1, "lines older than 14 months, in the file and its rotated copies");
+    assert.equal(
+      plan["logs.access_log/web_logs"].due,
+      5 + 2 + 1,
+      "lines older than 14 months, in the file and its rotated copies",
+    );
     assert.match(plan["cache.carts/cache_inactivity"].note ?? "", /TTL/);
-    const id = await placeHold(ctx, { scope: "dataset", system: "logs", dataset: "access_log", reason: "incident 42 forensics" }, "officer@logs.example");
+    const id = await placeHold(
+      ctx,
+      { scope: "dataset", system: "logs", dataset: "access_log", reason: "incident 42 forensics" },
+      "officer@logs.example",
+    );
     const { reports } = await sweepRetention(ctx, { rule: "web_logs" });
     assert.deepEqual(reports[0].held, [{ reason: "legal hold: incident 42 forensics", rows: 8 }]);
     assert.equal(lines("logs/access.jsonl").length, 20);
@@ -153,14 +194,19 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     assert.equal(await redis.pexpiretime(s("s2")), Date.parse(ago(5)) + 30 * day);
     await redis.hset(s("s4"), { email: "d@example.com", seen_at: ago(50) });
 
-    const id = await placeHold(ctx, { scope: "dataset", system: "cache", dataset: "sessions", reason: "subpoena 7 preserves sessions" }, "officer@logs.example");
+    const id = await placeHold(
+      ctx,
+      { scope: "dataset", system: "cache", dataset: "sessions", reason: "subpoena 7 preserves sessions" },
+      "officer@logs.example",
+    );
     for (const k of ["s2", "s3", "s4"]) assert.equal(await redis.pttl(s(k)), -1, `${k}: no expiry while held`);
     ({ reports } = await sweepRetention(ctx, { rule: "cache_inactivity" }));
     assert.deepEqual(sessions().held, [{ reason: "legal hold: subpoena 7 preserves sessions", rows: 1 }]);
     assert.equal(sessions().expiriesHeld, 3);
     assert.equal(sessions().expiriesSet, 0);
     assert.equal(await redis.exists(s("s4")), 1, "a due key under the hold stays");
-    for (const k of ["s2", "s3", "s4"]) assert.equal(await redis.pttl(s(k)), -1, `${k}: the sweep gives a held key no expiry`);
+    for (const k of ["s2", "s3", "s4"])
+      assert.equal(await redis.pttl(s(k)), -1, `${k}: the sweep gives a held key no expiry`);
     assert.ok((await redis.pttl(`${prefix}:cart:c1`)) > 0, "the hold is on sessions only");
 
     await liftHold(ctx, id, "officer@logs.example");
@@ -173,11 +219,17 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
   it("a hold on a Redis system that cannot be reached is placed all the same, and the error names the system", async (t) => {
     if (skip) return t.skip(skip);
     const down: RetentionContext = { ...ctx, env: { ...ctx.env, CACHE_URL: "redis://127.0.0.1:1" } };
-    await assert.rejects(placeHold(down, { scope: "system", system: "cache", reason: "regulator inquiry 9" }, "officer@logs.example"), (err: Error) => {
-      assert.ok(err instanceof HoldIncompleteError);
-      assert.match(err.message, /^hold \d+ is placed, but its system could not be reached .*cache\.sessions: .*127\.0\.0\.1:1/);
-      return true;
-    });
+    await assert.rejects(
+      placeHold(down, { scope: "system", system: "cache", reason: "regulator inquiry 9" }, "officer@logs.example"),
+      (err: Error) => {
+        assert.ok(err instanceof HoldIncompleteError);
+        assert.match(
+          err.message,
+          /^hold \d+ is placed, but its system could not be reached .*cache\.sessions: .*127\.0\.0\.1:1/,
+        );
+        return true;
+      },
+    );
     const held = (await listHolds(ctx)).find((h) => h.reason === "regulator inquiry 9");
     assert.ok(held, "the hold stands");
     await liftHold(ctx, held.id, "officer@logs.example");
@@ -191,9 +243,15 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     // by hand: lines whose time is within 14 months stay, byte for byte
     const cutoff = new Date(NOW);
     cutoff.setUTCMonth(cutoff.getUTCMonth() - 14);
-    assert.deepEqual(lines("logs/access.jsonl"), access.filter((a) => new Date(a.time) >= cutoff).map((a) => JSON.stringify(a)));
+    assert.deepEqual(
+      lines("logs/access.jsonl"),
+      access.filter((a) => new Date(a.time) >= cutoff).map((a) => JSON.stringify(a)),
+    );
     assert.equal(existsSync(join(dir, "logs/access.jsonl.1")), false, "every line expired: the rotated file is gone");
-    assert.deepEqual(lines("logs/access.jsonl.2").map((l) => JSON.parse(l).ip), ["10.8.0.0"]);
+    assert.deepEqual(
+      lines("logs/access.jsonl.2").map((l) => JSON.parse(l).ip),
+      ["10.8.0.0"],
+    );
     assert.equal(by["logs.access_log/web_logs"].deleted, 8);
   });
 
@@ -204,7 +262,11 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     assert.equal(rows.length, 3, "the 3000-day-old payment is past the legal period");
     assert.equal(rows[1], `Ann,10.1.0.1,100,${ago(10)}`, "a recent payment is untouched");
     assert.equal(rows[2], `Ben,,200,${ago(200)}`);
-    const blocks = await store.db.selectFrom("retention_blocks").selectAll().where("dataset", "=", "payments").execute();
+    const blocks = await store.db
+      .selectFrom("retention_blocks")
+      .selectAll()
+      .where("dataset", "=", "payments")
+      .execute();
     assert.equal(blocks.length, 1);
     assert.match(blocks[0].reason, /tax law/);
   });
@@ -228,10 +290,15 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
     assert.equal(await redis.pexpiretime(`${prefix}:session:s3`), Date.parse(ago(2)) + 30 * day);
     const cart = await redis.pttl(`${prefix}:cart:c1`);
     assert.ok(cart > 29 * day && cart <= 30 * day, `cart TTL ${cart}`);
-    const carts = async () => (await verifyRetention(ctx, { rule: "cache_inactivity" })).failures.filter((f) => f.startsWith("cache.carts"));
+    const carts = async () =>
+      (await verifyRetention(ctx, { rule: "cache_inactivity" })).failures.filter((f) => f.startsWith("cache.carts"));
     assert.deepEqual(await carts(), [], "every cart expires within its period");
     await redis.set(`${prefix}:cart:c2`, "[3]", "PX", 90 * day);
-    assert.deepEqual(await carts(), ["cache.carts/cache_inactivity (cache_inactivity): 1 key without an expiry within 30 days that no hold explains"], "a key that outlives the period is not kept by it");
+    assert.deepEqual(
+      await carts(),
+      ["cache.carts/cache_inactivity (cache_inactivity): 1 key without an expiry within 30 days that no hold explains"],
+      "a key that outlives the period is not kept by it",
+    );
     await sweepRetention(ctx, { rule: "cache_inactivity" });
     const c2 = await redis.pttl(`${prefix}:cart:c2`);
     assert.ok(c2 > 29 * day && c2 <= 30 * day, `the sweep brought its expiry in to the period: ${c2}`);
@@ -240,10 +307,14 @@ rights: { offered: [access, erasure], channels: [{ type: email, address: p@logs.
 
   it("verify passes after the sweep; a second sweep changes nothing", async (t) => {
     if (skip) return t.skip(skip);
-    const before = readFileSync(join(dir, "logs/payments.csv"), "utf8") + readFileSync(join(dir, "logs/members.jsonl"), "utf8");
+    const before =
+      readFileSync(join(dir, "logs/payments.csv"), "utf8") + readFileSync(join(dir, "logs/members.jsonl"), "utf8");
     const { reports } = await sweepRetention(ctx);
     for (const r of reports) assert.equal(r.deleted + r.masked, 0, r.binding);
-    assert.equal(readFileSync(join(dir, "logs/payments.csv"), "utf8") + readFileSync(join(dir, "logs/members.jsonl"), "utf8"), before);
+    assert.equal(
+      readFileSync(join(dir, "logs/payments.csv"), "utf8") + readFileSync(join(dir, "logs/members.jsonl"), "utf8"),
+      before,
+    );
     const v = await verifyRetention(ctx);
     assert.deepEqual(v.failures, []);
   });

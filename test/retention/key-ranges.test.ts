@@ -34,16 +34,26 @@ const ENGINES: Engine[] = ["postgres", "mysql", "sqlite"];
 function pageviews(): Row[] {
   const rows: Row[] = [];
   const at = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString().slice(0, 19).replace("T", " ");
-  const keys = [...Array.from({ length: 134 }, (_, i) => i * 3 + 1), ...Array.from({ length: 300 }, (_, i) => 401 + i), ...Array.from({ length: 91 }, (_, i) => 5000 + i)];
+  const keys = [
+    ...Array.from({ length: 134 }, (_, i) => i * 3 + 1),
+    ...Array.from({ length: 300 }, (_, i) => 401 + i),
+    ...Array.from({ length: 91 }, (_, i) => 5000 + i),
+  ];
   for (const id of keys) {
     const expired = id <= 400 ? id % 7 !== 0 && id % 5 !== 1 : id <= 700 ? true : id % 2 === 0;
-    rows.push({ id, kind: id % 10 === 3 ? "audit" : "view", path: `/p/${id}`, viewed_at: at(expired ? 400 + (id % 50) : 30 + (id % 300)) });
+    rows.push({
+      id,
+      kind: id % 10 === 3 ? "audit" : "view",
+      path: `/p/${id}`,
+      viewed_at: at(expired ? 400 + (id % 50) : 30 + (id % 300)),
+    });
   }
   return rows;
 }
 
 function declaration(engine: Engine): Declaration {
-  const connector = engine === "sqlite" ? "{ engine: sqlite, path: { env: SITE_DB } }" : `{ engine: ${engine}, url: { env: SITE_DB } }`;
+  const connector =
+    engine === "sqlite" ? "{ engine: sqlite, path: { env: SITE_DB } }" : `{ engine: ${engine}, url: { env: SITE_DB } }`;
   return parseDeclaration(`version: "1"
 effectiveDate: 2026-01-01
 organization: { name: Site, roles: [controller], country: SE, contact: { email: p@site.example }, jurisdictions: [EU] }
@@ -84,7 +94,8 @@ for (const engine of ENGINES) {
     };
     const load = async () => {
       await q("DELETE FROM pageviews");
-      for (const r of pageviews()) await q("INSERT INTO pageviews (id, kind, path, viewed_at) VALUES (?, ?, ?, ?)", Object.values(r));
+      for (const r of pageviews())
+        await q("INSERT INTO pageviews (id, kind, path, viewed_at) VALUES (?, ?, ?, ?)", Object.values(r));
     };
 
     before(async () => {
@@ -96,10 +107,18 @@ for (const engine of ENGINES) {
         drop = d.drop;
       } else target = join(dir, "site.db");
       const t = engine === "postgres" ? "timestamp" : engine === "mysql" ? "datetime" : "TEXT";
-      await q(`CREATE TABLE pageviews (id bigint PRIMARY KEY, kind varchar(10) NOT NULL, path varchar(100), viewed_at ${t} NOT NULL)`);
+      await q(
+        `CREATE TABLE pageviews (id bigint PRIMARY KEY, kind varchar(10) NOT NULL, path varchar(100), viewed_at ${t} NOT NULL)`,
+      );
       store = await openStore({ sqlitePath: join(dir, "pledge.db") });
       const decl = declaration(engine);
-      ctx = { store, declaration: () => decl, env: { SITE_DB: target, PLEDGE_SECRET: "s" }, cwd: dir, clock: () => NOW };
+      ctx = {
+        store,
+        declaration: () => decl,
+        env: { SITE_DB: target, PLEDGE_SECRET: "s" },
+        cwd: dir,
+        clock: () => NOW,
+      };
     });
     after(async () => {
       await store?.close();
@@ -144,9 +163,15 @@ for (const engine of ENGINES) {
         },
       });
       // by hand: what the rule leaves
-      const expected = await q("SELECT id FROM pageviews WHERE id = 650 OR kind <> 'view' OR viewed_at >= ? ORDER BY id", [CUTOFF]);
+      const expected = await q(
+        "SELECT id FROM pageviews WHERE id = 650 OR kind <> 'view' OR viewed_at >= ? ORDER BY id",
+        [CUTOFF],
+      );
       const left = await q("SELECT * FROM pageviews ORDER BY id");
-      assert.deepEqual(left.map((x) => Number(x.id)), expected.map((x) => Number(x.id)));
+      assert.deepEqual(
+        left.map((x) => Number(x.id)),
+        expected.map((x) => Number(x.id)),
+      );
       const expiredViews = pageviews().filter((x) => x.kind === "view" && String(x.viewed_at) < CUTOFF).length;
       assert.equal(r.deleted, expiredViews - 1, "every expired view but the one viewed again");
       // every remaining row is as it was, but the one that was viewed again
@@ -156,7 +181,10 @@ for (const engine of ENGINES) {
       // no batch deleted more than eight batches' worth
       const batches = await store.db.selectFrom("retention_batches").select(["counts", "status"]).execute();
       assert.ok(batches.length >= 10, `${batches.length} batches`);
-      assert.ok(reads * 2 < batches.length, `most ranges stepped, not read: ${reads} reads for ${batches.length} batches`);
+      assert.ok(
+        reads * 2 < batches.length,
+        `most ranges stepped, not read: ${reads} reads for ${batches.length} batches`,
+      );
       for (const x of batches) {
         assert.equal(x.status, "applied");
         assert.ok(JSON.parse(x.counts ?? "{}").deleted <= 80, x.counts ?? "");
@@ -176,7 +204,10 @@ for (const engine of ENGINES) {
           afterApply: async (seq) => {
             if (seq !== 2) return;
             // this sweep stalled past its lease: another server takes it over
-            assert.equal(await takeLease(ctx, `retention:${b.id}`, "other-server", new Date(NOW.getTime() + 10 * 60_000)), true);
+            assert.equal(
+              await takeLease(ctx, `retention:${b.id}`, "other-server", new Date(NOW.getTime() + 10 * 60_000)),
+              true,
+            );
             afterSteal = await count();
           },
         }),
@@ -187,7 +218,10 @@ for (const engine of ENGINES) {
       const r = await sweepBinding(ctx, b, { batchSize: 25 });
       assert.equal(r.resumed, true);
       const expected = await q("SELECT id FROM pageviews WHERE kind <> 'view' OR viewed_at >= ? ORDER BY id", [CUTOFF]);
-      assert.deepEqual((await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)), expected.map((x) => Number(x.id)));
+      assert.deepEqual(
+        (await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)),
+        expected.map((x) => Number(x.id)),
+      );
       assert.equal(r.remaining, 0);
     });
 
@@ -208,14 +242,27 @@ for (const engine of ENGINES) {
       const r = await sweepBinding(ctx, b, { batchSize: 10, parallel: 3 });
       assert.equal(r.resumed, true);
       const expected = await q("SELECT id FROM pageviews WHERE kind <> 'view' OR viewed_at >= ? ORDER BY id", [CUTOFF]);
-      assert.deepEqual((await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)), expected.map((x) => Number(x.id)));
+      assert.deepEqual(
+        (await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)),
+        expected.map((x) => Number(x.id)),
+      );
       assert.equal(r.remaining, 0);
       assert.ok((r.uncountedBatches ?? 0) >= 1, "the ranges applied in the killed round are reported without a count");
       const expiredViews = pageviews().filter((x) => x.kind === "view" && String(x.viewed_at) < CUTOFF).length;
-      assert.ok(r.deleted < expiredViews && r.deleted >= expiredViews - 3 * 80, `${r.deleted} counted of ${expiredViews}`);
-      const last = await store.db.selectFrom("retention_batches").select(["seq", "status", "run_id"]).where("run_id", "=", r.runId!).execute();
+      assert.ok(
+        r.deleted < expiredViews && r.deleted >= expiredViews - 3 * 80,
+        `${r.deleted} counted of ${expiredViews}`,
+      );
+      const last = await store.db
+        .selectFrom("retention_batches")
+        .select(["seq", "status", "run_id"])
+        .where("run_id", "=", r.runId!)
+        .execute();
       assert.equal(new Set(last.map((x) => x.seq)).size, last.length, "no sequence recorded twice");
-      assert.ok(last.every((x) => x.status !== "applying"), "no batch left unresolved");
+      assert.ok(
+        last.every((x) => x.status !== "applying"),
+        "no batch left unresolved",
+      );
     });
 
     it("a sweep killed after a range was deleted resumes and deletes each range once", async (t) => {
@@ -241,14 +288,25 @@ for (const engine of ENGINES) {
       const r = await sweepBinding(ctx, b, { batchSize: 25 });
       assert.equal(r.resumed, true);
       const expected = await q("SELECT id FROM pageviews WHERE kind <> 'view' OR viewed_at >= ? ORDER BY id", [CUTOFF]);
-      assert.deepEqual((await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)), expected.map((x) => Number(x.id)));
+      assert.deepEqual(
+        (await q("SELECT id FROM pageviews ORDER BY id")).map((x) => Number(x.id)),
+        expected.map((x) => Number(x.id)),
+      );
       const expiredViews = pageviews().filter((x) => x.kind === "view" && String(x.viewed_at) < CUTOFF).length;
       assert.ok(killedBatch > 0);
       assert.equal(r.uncountedBatches, 1, "the range deleted before the kill is reported without a count");
       assert.equal(r.deleted, expiredViews - killedBatch, "every other range counted once");
-      const runs = await store.db.selectFrom("retention_batches").select(["seq", "status", "run_id"]).orderBy("id").execute();
+      const runs = await store.db
+        .selectFrom("retention_batches")
+        .select(["seq", "status", "run_id"])
+        .orderBy("id")
+        .execute();
       const lastRun = Math.max(...runs.map((x) => x.run_id));
-      assert.equal(new Set(runs.filter((x) => x.run_id === lastRun).map((x) => x.seq)).size, runs.filter((x) => x.run_id === lastRun).length, "no sequence applied twice");
+      assert.equal(
+        new Set(runs.filter((x) => x.run_id === lastRun).map((x) => x.seq)).size,
+        runs.filter((x) => x.run_id === lastRun).length,
+        "no sequence applied twice",
+      );
     });
   });
 }

@@ -25,7 +25,12 @@ import { forEachStore } from "../helpers/stores.js";
 const ADA = "ada@example.net";
 
 /** One raw HTTP exchange (GET with a body included, which fetch cannot send). */
-function raw(url: string, method: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; text: string }> {
+function raw(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -45,7 +50,10 @@ forEachStore("the public surface under attack", (target) => {
   const mailer = testMailer();
   const url = (path: string) => server.url + path;
   let ipSeq = 0;
-  /** A new client address for each scenario (the server trusts X-Forwarded-For here), so limits of one do not reach another. */
+  /**
+   * A new client address for each scenario (the server trusts X-Forwarded-For here), so limits of one do not reach
+   * another.
+   */
   const nextIp = () => `203.0.113.${++ipSeq}`;
   const form = (fields: Record<string, string>, ip: string, extra: Record<string, string> = {}) => ({
     method: "POST",
@@ -70,10 +78,16 @@ forEachStore("the public surface under attack", (target) => {
     return res.headers.get("set-cookie")!.split(";")[0];
   };
   const submitAccess = async (identity: string) => {
-    const res = await fetch(url("/privacy-center/requests"), form({ right: "access", identityType: "email", identity }, nextIp()));
+    const res = await fetch(
+      url("/privacy-center/requests"),
+      form({ right: "access", identityType: "email", identity }, nextIp()),
+    );
     assert.equal(res.status, 303);
     const id = /\/privacy-center\/verify\/(req_[\w-]+)/.exec(res.headers.get("location")!)![1];
-    const verified = await fetch(url(`/privacy-center/verify/${id}`), form({ code: mailer.codeFor(identity) }, nextIp()));
+    const verified = await fetch(
+      url(`/privacy-center/verify/${id}`),
+      form({ code: mailer.codeFor(identity) }, nextIp()),
+    );
     assert.equal(verified.status, 303);
     return { id, token: /\/privacy-center\/requests\/([\w-]+)$/.exec(verified.headers.get("location")!)![1] };
   };
@@ -106,20 +120,33 @@ forEachStore("the public surface under attack", (target) => {
     renameSync(support, `${support}.away`);
     try {
       const { id, token } = await submitAccess(ADA);
-      await until("the failed task", async () => ((await server.store.db.selectFrom("requests").select("status").where("id", "=", id).executeTakeFirst())?.status === "needs_attention" ? true : undefined));
+      await until("the failed task", async () =>
+        (await server.store.db.selectFrom("requests").select("status").where("id", "=", id).executeTakeFirst())
+          ?.status === "needs_attention"
+          ? true
+          : undefined,
+      );
       const page = await (await fetch(url(`/privacy-center/requests/${token}`))).text();
       assert.match(page, /One of our systems is taking longer than usual; we are retrying/);
-      for (const leak of ["support.db", "does not exist", dir, "SQLite", "Error"]) assert.ok(!page.includes(leak), `the page shows ${leak}`);
-      const warn = log.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 40 && l.msg === "request task failed; left for staff");
+      for (const leak of ["support.db", "does not exist", dir, "SQLite", "Error"])
+        assert.ok(!page.includes(leak), `the page shows ${leak}`);
+      const warn = log
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.level === 40 && l.msg === "request task failed; left for staff");
       assert.ok(warn, "a warn-level line");
       assert.equal(warn.system, "support");
       assert.match(String(warn.error), /support\.db/, "staff see the detail in the log");
       const metrics = await (await fetch(url("/metrics"))).text();
       assert.match(metrics, /^pledge_request_tasks\{kind="collect",state="failed"\} 1$/m);
-      assert.match(metrics, /^pledge_request_task_failures_total\{exhausted="true",kind="collect",system="support"\} 1$/m);
+      assert.match(
+        metrics,
+        /^pledge_request_task_failures_total\{exhausted="true",kind="collect",system="support"\} 1$/m,
+      );
       assert.match(metrics, /^pledge_request_tasks_due \d+$/m);
       // Staff see it too.
-      const admin = await (await fetch(url(`/admin/requests/${id}`), { headers: { cookie: await signInAs("viewer") } })).text();
+      const admin = await (
+        await fetch(url(`/admin/requests/${id}`), { headers: { cookie: await signInAs("viewer") } })
+      ).text();
       assert.match(admin, /support\.db/);
     } finally {
       renameSync(`${support}.away`, support);
@@ -130,7 +157,11 @@ forEachStore("the public surface under attack", (target) => {
     const before = log.length;
     const { token } = await submitAccess(ADA);
     const code = mailer.codeFor(ADA);
-    await until("the export", async () => ((await (await fetch(url(`/privacy-center/requests/${token}`))).text()).includes('id="download"') ? true : undefined));
+    await until("the export", async () =>
+      (await (await fetch(url(`/privacy-center/requests/${token}`))).text()).includes('id="download"')
+        ? true
+        : undefined,
+    );
     const zip = await fetch(url(`/privacy-center/requests/${token}/export`));
     assert.equal(zip.status, 200);
     await zip.arrayBuffer();
@@ -143,26 +174,44 @@ forEachStore("the public surface under attack", (target) => {
     assert.equal((await fetch(url(`/newsletter/confirm/${confirm}`))).status, 200);
     assert.equal((await fetch(url(`/newsletter/confirm/${confirm}`), form({}, nextIp()))).status, 200);
     assert.equal((await fetch(url(`/newsletter/preferences/${manage}`))).status, 200);
-    assert.equal((await fetch(url(`/newsletter/unsubscribe/${manage}`), form({ "List-Unsubscribe": "One-Click" }, nextIp()))).status, 200);
+    assert.equal(
+      (await fetch(url(`/newsletter/unsubscribe/${manage}`), form({ "List-Unsubscribe": "One-Click" }, nextIp())))
+        .status,
+      200,
+    );
     const cookie = await signInAs("viewer");
     const session = cookie.split("=")[1];
 
     const written = log.slice(before).join("");
     assert.match(written, /"route":"\/privacy-center\/requests\/:token\/export"/, "the log names the route");
-    for (const [name, secret] of Object.entries({ token, code, confirm, manage, session })) assert.ok(!written.includes(secret), `the ${name} is in the log`);
+    for (const [name, secret] of Object.entries({ token, code, confirm, manage, session }))
+      assert.ok(!written.includes(secret), `the ${name} is in the log`);
     assert.ok(!written.includes(ADA) && !written.includes(who), "nor the people's addresses");
   });
 
   it("a 1 MB body to /consent/records answers 413, streamed or declared; undeclared and countless services are refused", async () => {
-    const big = JSON.stringify({ deviceId: "d".repeat(32), categories: {}, services: { x: "given" }, pad: "p".repeat(1024 * 1024) });
-    const declared = await fetch(url("/consent/records"), { method: "POST", headers: { "content-type": "application/json" }, body: big });
+    const big = JSON.stringify({
+      deviceId: "d".repeat(32),
+      categories: {},
+      services: { x: "given" },
+      pad: "p".repeat(1024 * 1024),
+    });
+    const declared = await fetch(url("/consent/records"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: big,
+    });
     assert.equal(declared.status, 413);
     assert.equal(((await declared.json()) as { error: { code: string } }).error.code, "body_too_large");
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(url("/consent/records"), { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        url("/consent/records"),
+        { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       let sent = 0;
       const write = () => {
@@ -176,22 +225,38 @@ forEachStore("the public surface under attack", (target) => {
     });
     assert.equal(streamed, 413, "a body without Content-Length is cut off at the cap");
 
-    const record = (services: Record<string, string>) => fetch(url("/consent/records"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ deviceId: "device-0123456789abcdef", categories: { analytics: "given" }, services }) });
+    const record = (services: Record<string, string>) =>
+      fetch(url("/consent/records"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ deviceId: "device-0123456789abcdef", categories: { analytics: "given" }, services }),
+      });
     const undeclared = await record({ evil_tracker: "given" });
     assert.equal(undeclared.status, 422);
-    assert.match(((await undeclared.json()) as { error: { message: string } }).error.message, /services\.evil_tracker: unknown service \(expected one of session, locale, matomo, meta_pixel\)/);
+    assert.match(
+      ((await undeclared.json()) as { error: { message: string } }).error.message,
+      /services\.evil_tracker: unknown service \(expected one of session, locale, matomo, meta_pixel\)/,
+    );
     assert.equal((await record({ constructor: "given" })).status, 422, "a key of Object.prototype is no service");
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`s${i}`, "given"]));
     assert.equal((await record(many)).status, 400);
     assert.equal((await record({ matomo: "given" })).status, 201);
-    const cats = await fetch(url("/consent/records"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ deviceId: "device-0123456789abcdef", categories: { constructor: "given" } }) });
+    const cats = await fetch(url("/consent/records"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ deviceId: "device-0123456789abcdef", categories: { constructor: "given" } }),
+    });
     assert.equal(cats.status, 422);
     assert.equal((await fetch(url("/newsletter/constructor"))).status, 404);
   });
 
   it("a malformed multipart body answers 400, with no error in the log", async () => {
     const before = log.length;
-    const res = await fetch(url("/privacy-center/requests"), { method: "POST", headers: { "content-type": "multipart/form-data; boundary=XYZ" }, body: "--nope\r\ngarbage" });
+    const res = await fetch(url("/privacy-center/requests"), {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=XYZ" },
+      body: "--nope\r\ngarbage",
+    });
     assert.equal(res.status, 400);
     assert.match(await res.text(), /not a well-formed multipart form/);
     assert.ok(!log.slice(before).some((l) => (JSON.parse(l) as { level: number }).level >= 50), "no error-level line");
@@ -207,12 +272,25 @@ forEachStore("the public surface under attack", (target) => {
     assert.ok(!page.includes(confirm), "the confirm token is not on the page");
     assert.match(page, /\/newsletter\/confirm\/\[redacted\]/, "the proof keeps the text, its link redacted");
     for (const [, t] of page.matchAll(/\/newsletter\/(?:confirm|unsubscribe|preferences)\/([\w-]{20,})/g)) {
-      assert.notEqual((await fetch(url(`/newsletter/confirm/${t}`), form({}, nextIp()))).status, 200, "no link on the page works");
+      assert.notEqual(
+        (await fetch(url(`/newsletter/confirm/${t}`), form({}, nextIp()))).status,
+        200,
+        "no link on the page works",
+      );
     }
-    const row = await server.store.db.selectFrom("newsletter_subscriptions").select("status").where("email", "=", victim).executeTakeFirstOrThrow();
+    const row = await server.store.db
+      .selectFrom("newsletter_subscriptions")
+      .select("status")
+      .where("email", "=", victim)
+      .executeTakeFirstOrThrow();
     assert.equal(row.status, "pending", "nobody confirmed it for the victim");
 
-    for (let i = 2; i <= 5; i++) assert.equal((await fetch(url("/newsletter/trail_notes"), form({ email: victim }, nextIp()))).status, 202, `sign-up ${i}`);
+    for (let i = 2; i <= 5; i++)
+      assert.equal(
+        (await fetch(url("/newsletter/trail_notes"), form({ email: victim }, nextIp()))).status,
+        202,
+        `sign-up ${i}`,
+      );
     const sixth = await fetch(url("/newsletter/trail_notes"), form({ email: victim }, nextIp()));
     assert.equal(sixth.status, 429);
     assert.match(await sixth.text(), /too many sign-ups for this address/);
@@ -226,8 +304,16 @@ forEachStore("the public surface under attack", (target) => {
     const again = await fetch(url("/newsletter/trail_notes"), form({ email: member }, nextIp()));
     assert.equal(again.status, 202);
     assert.equal(await again.text(), firstPage);
-    assert.match(mailer.sent.filter((m) => m.to === member).at(-1)!.subject, /already subscribed/, "the subscriber hears of it by mail");
-    const json = await fetch(url("/newsletter/trail_notes"), { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": nextIp() }, body: JSON.stringify({ email: member }) });
+    assert.match(
+      mailer.sent.filter((m) => m.to === member).at(-1)!.subject,
+      /already subscribed/,
+      "the subscriber hears of it by mail",
+    );
+    const json = await fetch(url("/newsletter/trail_notes"), {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": nextIp() },
+      body: JSON.stringify({ email: member }),
+    });
     assert.deepEqual(await json.json(), { status: "pending" });
   });
 
@@ -235,8 +321,13 @@ forEachStore("the public surface under attack", (target) => {
     const email = "owner-lockout@fjord.example";
     await createUser(server.store, { email, name: "Owen", role: "owner", password: "the right password" });
     const attacker = nextIp();
-    for (let i = 0; i < 10; i++) assert.equal((await fetch(url("/admin/login"), form({ email, password: `guess ${i}` }, attacker))).status, 401);
-    assert.equal((await fetch(url("/admin/login"), form({ email, password: "the right password" }, attacker))).status, 429, "the guesser's network is stopped");
+    for (let i = 0; i < 10; i++)
+      assert.equal((await fetch(url("/admin/login"), form({ email, password: `guess ${i}` }, attacker))).status, 401);
+    assert.equal(
+      (await fetch(url("/admin/login"), form({ email, password: "the right password" }, attacker))).status,
+      429,
+      "the guesser's network is stopped",
+    );
     const owner = await fetch(url("/admin/login"), form({ email, password: "the right password" }, nextIp()));
     assert.equal(owner.status, 303, "the owner, elsewhere, signs in");
   });
@@ -248,21 +339,51 @@ forEachStore("the public surface under attack", (target) => {
     const evil = await fetch(url("/admin/login"), form(ok, nextIp(), { origin: "https://evil.example" }));
     assert.equal(evil.status, 403);
     assert.equal(evil.headers.get("set-cookie"), null);
-    assert.equal((await fetch(url("/admin/login"), form(ok, nextIp(), { "sec-fetch-site": "cross-site" }))).status, 403);
+    assert.equal(
+      (await fetch(url("/admin/login"), form(ok, nextIp(), { "sec-fetch-site": "cross-site" }))).status,
+      403,
+    );
     assert.equal((await fetch(url("/admin/login"), form(ok, nextIp(), { origin: "null" }))).status, 403);
-    assert.equal((await fetch(url("/admin/login"), form(ok, nextIp(), { origin: server.url, "sec-fetch-site": "same-origin" }))).status, 303);
+    assert.equal(
+      (await fetch(url("/admin/login"), form(ok, nextIp(), { origin: server.url, "sec-fetch-site": "same-origin" })))
+        .status,
+      303,
+    );
     // Chromium under `Referrer-Policy: no-referrer` posts its own forms with `Origin: null` and says same-origin.
-    assert.equal((await fetch(url("/admin/login"), form(ok, nextIp(), { origin: "null", "sec-fetch-site": "same-origin" }))).status, 303);
-    assert.equal((await fetch(url("/admin/login"), form(ok, nextIp(), { origin: "null", "sec-fetch-site": "same-site" }))).status, 403);
+    assert.equal(
+      (await fetch(url("/admin/login"), form(ok, nextIp(), { origin: "null", "sec-fetch-site": "same-origin" })))
+        .status,
+      303,
+    );
+    assert.equal(
+      (await fetch(url("/admin/login"), form(ok, nextIp(), { origin: "null", "sec-fetch-site": "same-site" }))).status,
+      403,
+    );
   });
 
   it("with 600 requests in the store, a new open request is listed first, in the console and the API", async () => {
     // Every earlier request has been handled; 600 closed ones fill the store.
-    await server.store.db.updateTable("requests").set({ status: "completed", completed_at: new Date().toISOString() }).execute();
+    await server.store.db
+      .updateTable("requests")
+      .set({ status: "completed", completed_at: new Date().toISOString() })
+      .execute();
     const template = await server.store.db.selectFrom("requests").selectAll().limit(1).executeTakeFirstOrThrow();
-    const rows = Array.from({ length: 600 }, (_, i) => ({ ...template, id: `req_bulk${String(i).padStart(6, "0")}`, status: "completed", status_token_hash: randomBytes(16).toString("hex"), completed_at: new Date(Date.now() - i * 60_000).toISOString() }));
-    for (let i = 0; i < rows.length; i += 100) await server.store.db.insertInto("requests").values(rows.slice(i, i + 100)).execute();
-    const res = await fetch(url("/privacy-center/requests"), form({ right: "erasure", identityType: "email", identity: "newcomer@example.org" }, nextIp()));
+    const rows = Array.from({ length: 600 }, (_, i) => ({
+      ...template,
+      id: `req_bulk${String(i).padStart(6, "0")}`,
+      status: "completed",
+      status_token_hash: randomBytes(16).toString("hex"),
+      completed_at: new Date(Date.now() - i * 60_000).toISOString(),
+    }));
+    for (let i = 0; i < rows.length; i += 100)
+      await server.store.db
+        .insertInto("requests")
+        .values(rows.slice(i, i + 100))
+        .execute();
+    const res = await fetch(
+      url("/privacy-center/requests"),
+      form({ right: "erasure", identityType: "email", identity: "newcomer@example.org" }, nextIp()),
+    );
     const id = /(req_[\w-]+)/.exec(res.headers.get("location")!)![1];
     const cookie = await signInAs("viewer");
     const page = await (await fetch(url("/admin"), { headers: { cookie } })).text();
@@ -271,7 +392,9 @@ forEachStore("the public surface under attack", (target) => {
     const next = await (await fetch(url("/admin?page=7"), { headers: { cookie } })).text();
     assert.match(next, /req_bulk/);
     const token = await createApiToken(server.store, "lister", "viewer");
-    const api = (await (await fetch(url("/api/v1/requests?limit=5"), { headers: { authorization: `Bearer ${token}` } })).json()) as { requests: { id: string }[]; total: number };
+    const api = (await (
+      await fetch(url("/api/v1/requests?limit=5"), { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { requests: { id: string }[]; total: number };
     assert.equal(api.requests[0].id, id);
     assert.equal(api.requests.length, 5);
     assert.ok(api.total >= 601);
@@ -282,10 +405,17 @@ forEachStore("the public surface under attack", (target) => {
     const call = () => fetch(url("/api/v1/requests?limit=1"), { headers: { authorization: `Bearer ${token}` } });
     assert.equal((await call()).status, 200, "and cached");
     const cookie = await signInAs("owner");
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(url("/admin"), { headers: { cookie } })).text())![1];
-    const list = (await (await fetch(url("/api/v1/tokens"), { headers: { cookie } })).json()) as { tokens: { id: number; name: string }[] };
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(
+      await (await fetch(url("/admin"), { headers: { cookie } })).text(),
+    )![1];
+    const list = (await (await fetch(url("/api/v1/tokens"), { headers: { cookie } })).json()) as {
+      tokens: { id: number; name: string }[];
+    };
     const id = list.tokens.find((t) => t.name === "revoked-soon")!.id;
-    const revoked = await fetch(url(`/api/v1/tokens/${id}/revoke`), { method: "POST", headers: { cookie, "x-csrf-token": csrf } });
+    const revoked = await fetch(url(`/api/v1/tokens/${id}/revoke`), {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf },
+    });
     assert.equal(revoked.status, 200);
     assert.equal((await call()).status, 401);
     if (target.name === "postgres") {
@@ -299,7 +429,11 @@ forEachStore("the public surface under attack", (target) => {
       } finally {
         await cli.close();
       }
-      await until("the revocation to reach the server", async () => ((await callOther()).status === 401 ? true : undefined), 2000);
+      await until(
+        "the revocation to reach the server",
+        async () => ((await callOther()).status === 401 ? true : undefined),
+        2000,
+      );
     }
   });
 
@@ -314,24 +448,42 @@ forEachStore("the public surface under attack", (target) => {
     const { id, token } = await submitAccess(ADA);
     // The request closes after its export is stored: wait for both, or the page still says "in progress".
     const sealed = await until("the export and the request's close", async () => {
-      const done = (await server.store.db.selectFrom("requests").select("status").where("id", "=", id).executeTakeFirst())?.status === "completed";
-      return done ? (await server.store.db.selectFrom("exports").select("data").where("request_id", "=", id).executeTakeFirst())?.data : undefined;
+      const done =
+        (await server.store.db.selectFrom("requests").select("status").where("id", "=", id).executeTakeFirst())
+          ?.status === "completed";
+      return done
+        ? (await server.store.db.selectFrom("exports").select("data").where("request_id", "=", id).executeTakeFirst())
+            ?.data
+        : undefined;
     });
     const needle = Buffer.from(sealed as Uint8Array).subarray(200, 264);
-    await server.store.db.updateTable("exports").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where("request_id", "=", id).execute();
+    await server.store.db
+      .updateTable("exports")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("request_id", "=", id)
+      .execute();
     const page = await (await fetch(url(`/privacy-center/requests/${token}`))).text();
     assert.match(page, /Your download has expired/);
     assert.equal((await fetch(url(`/privacy-center/requests/${token}/export`))).status, 410);
-    assert.equal(await server.store.db.selectFrom("exports").select("request_id").where("request_id", "=", id).executeTakeFirst(), undefined);
+    assert.equal(
+      await server.store.db.selectFrom("exports").select("request_id").where("request_id", "=", id).executeTakeFirst(),
+      undefined,
+    );
     if (target.options.sqlitePath) {
       for (const file of [target.options.sqlitePath, `${target.options.sqlitePath}-wal`]) {
-        if (existsSync(file)) assert.equal(readFileSync(file).indexOf(needle), -1, `the sealed bytes are still in ${file}`);
+        if (existsSync(file))
+          assert.equal(readFileSync(file).indexOf(needle), -1, `the sealed bytes are still in ${file}`);
       }
     }
   });
 
   it("every public route refuses an oversized body, a malformed multipart body and a wrong content type with a 4xx", async () => {
-    const sample: Record<string, string> = { token: "A".repeat(43), id: "req_AAAAAAAAAAAA", list: "trail_notes", version: "1" };
+    const sample: Record<string, string> = {
+      token: "A".repeat(43),
+      id: "req_AAAAAAAAAAAA",
+      list: "trail_notes",
+      version: "1",
+    };
     const publicRoutes = server.pledge.routes.routes.filter((r) => r.access === "public");
     assert.ok(publicRoutes.length > 20);
     for (const r of publicRoutes) {
@@ -339,12 +491,24 @@ forEachStore("the public surface under attack", (target) => {
       const method = r.method.toUpperCase();
       const cases: [string, Record<string, string>, Buffer][] = [
         ["oversized", { "content-type": "application/json" }, Buffer.alloc(7 * 1024 * 1024, 0x20)],
-        ["malformed multipart", { "content-type": "multipart/form-data; boundary=B" }, Buffer.from("--X\r\nContent-Disposition: form-data\r\n\r\nbroken")],
+        [
+          "malformed multipart",
+          { "content-type": "multipart/form-data; boundary=B" },
+          Buffer.from("--X\r\nContent-Disposition: form-data\r\n\r\nbroken"),
+        ],
         ["wrong content type", { "content-type": "application/xml" }, Buffer.from("<a>1</a>")],
       ];
       for (const [what, headers, body] of cases) {
-        const res = await raw(url(path), method, { ...headers, "content-length": String(body.length), "x-forwarded-for": nextIp() }, body).catch((err: Error) => ({ status: 0, text: err.message }));
-        assert.ok(res.status >= 400 && res.status < 500, `${method} ${r.path} with a ${what} body answered ${res.status}: ${res.text.slice(0, 200)}`);
+        const res = await raw(
+          url(path),
+          method,
+          { ...headers, "content-length": String(body.length), "x-forwarded-for": nextIp() },
+          body,
+        ).catch((err: Error) => ({ status: 0, text: err.message }));
+        assert.ok(
+          res.status >= 400 && res.status < 500,
+          `${method} ${r.path} with a ${what} body answered ${res.status}: ${res.text.slice(0, 200)}`,
+        );
       }
     }
   });
@@ -374,22 +538,48 @@ forEachStore("mail down at submission", (target) => {
     rmSync(dir, { recursive: true, force: true });
   });
   const counts = async () => {
-    const n = async (table: "requests" | "verifications" | "rate_events" | "newsletter_subscriptions") => Number((await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-    return { requests: await n("requests"), codes: await n("verifications"), limits: await n("rate_events"), signups: await n("newsletter_subscriptions") };
+    const n = async (table: "requests" | "verifications" | "rate_events" | "newsletter_subscriptions") =>
+      Number(
+        (
+          await server.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      requests: await n("requests"),
+      codes: await n("verifications"),
+      limits: await n("rate_events"),
+      signups: await n("newsletter_subscriptions"),
+    };
   };
 
   it("the privacy-center form answers with an HTML page and stores nothing; so does a newsletter sign-up", async () => {
     const before = await counts();
-    const res = await fetch(`${server.url}/privacy-center/requests`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ right: "access", identityType: "email", identity: ADA }).toString() });
+    const res = await fetch(`${server.url}/privacy-center/requests`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ right: "access", identityType: "email", identity: ADA }).toString(),
+    });
     assert.equal(res.status, 503);
     assert.match(res.headers.get("content-type") ?? "", /^text\/html/);
     const page = await res.text();
     assert.match(page, /We could not send you the email with your code just now, so nothing was saved/);
     assert.ok(!page.includes("127.0.0.1") && !page.includes("ECONNREFUSED"));
-    const json = await fetch(`${server.url}/privacy-center/requests`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ right: "access", identity: ADA }) });
+    const json = await fetch(`${server.url}/privacy-center/requests`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ right: "access", identity: ADA }),
+    });
     assert.equal(json.status, 503);
     assert.equal(((await json.json()) as { error: { code: string } }).error.code, "mail_unavailable");
-    const signup = await fetch(`${server.url}/newsletter/trail_notes`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=reader%40example.org" });
+    const signup = await fetch(`${server.url}/newsletter/trail_notes`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "email=reader%40example.org",
+    });
     assert.equal(signup.status, 503);
     assert.match(await signup.text(), /nothing was saved/);
     assert.deepEqual(await counts(), before, "no request, code, sign-up or spent limit");

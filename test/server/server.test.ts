@@ -13,7 +13,10 @@ import { forEachStore } from "../helpers/stores.js";
 
 const silent = createLogger({ level: "silent" });
 const v1 = parseDeclaration(minimalYaml(), "pledge.yaml");
-const v2 = parseDeclaration(minimalYaml().replace('version: "1"', 'version: "2"').replace("name: Orders", "name: Orders and deliveries"), "pledge.yaml");
+const v2 = parseDeclaration(
+  minimalYaml().replace('version: "1"', 'version: "2"').replace("name: Orders", "name: Orders and deliveries"),
+  "pledge.yaml",
+);
 
 forEachStore("server over HTTP", (target) => {
   let server: RunningServer;
@@ -45,7 +48,10 @@ forEachStore("server over HTTP", (target) => {
 
   it("keeps earlier versions readable", async () => {
     const list = (await (await get("/privacy/versions?format=json")).json()) as { versions: { version: string }[] };
-    assert.deepEqual(list.versions.map((v) => v.version), ["2", "1"]);
+    assert.deepEqual(
+      list.versions.map((v) => v.version),
+      ["2", "1"],
+    );
     const old = await get("/privacy/versions/1");
     assert.equal(old.status, 200);
     const html = await old.text();
@@ -71,9 +77,23 @@ forEachStore("server over HTTP", (target) => {
   });
 
   it("publishes an OpenAPI document derived from the routes", async () => {
-    const doc = (await (await get("/openapi.json")).json()) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string; schema: { enum?: string[] } }[] }>> };
+    const doc = (await (await get("/openapi.json")).json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { parameters: { name: string; in: string; schema: { enum?: string[] } }[] }>
+      >;
+    };
     assert.equal(doc.openapi, "3.1.0");
-    for (const p of ["/healthz", "/metrics", "/openapi.json", "/privacy", "/privacy/versions", "/privacy/versions/{version}"]) assert.ok(doc.paths[p], p);
+    for (const p of [
+      "/healthz",
+      "/metrics",
+      "/openapi.json",
+      "/privacy",
+      "/privacy/versions",
+      "/privacy/versions/{version}",
+    ])
+      assert.ok(doc.paths[p], p);
     const params = doc.paths["/privacy/versions/{version}"].get.parameters;
     assert.ok(params.some((x) => x.name === "version" && x.in === "path"));
     assert.deepEqual(params.find((x) => x.name === "format")?.schema.enum, ["html", "md", "json"]);
@@ -96,9 +116,21 @@ forEachStore("server over HTTP", (target) => {
 
 it("`pledge serve --demo` starts, serves the notice and stops on SIGTERM", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pledge-serve-"));
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)), "serve", "--demo", "--port", "0"], {
-    env: { ...process.env, PLEDGE_SQLITE_PATH: join(dir, "p.db"), PLEDGE_LOG_LEVEL: "silent" },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)),
+      "serve",
+      "--demo",
+      "--port",
+      "0",
+    ],
+    {
+      env: { ...process.env, PLEDGE_SQLITE_PATH: join(dir, "p.db"), PLEDGE_LOG_LEVEL: "silent" },
+    },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let err = "";

@@ -41,7 +41,10 @@ forEachStore("store", (target) => {
     assert.deepEqual(await publishDeclaration(store, v1), { published: false });
     assert.deepEqual(await publishDeclaration(store, v2), { published: true });
     const versions = await listPublishedVersions(store);
-    assert.deepEqual(versions.map((v) => v.version), ["2", "1"]);
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      ["2", "1"],
+    );
     const old = await getPublishedDeclaration(store, "1");
     assert.equal(old?.hash, v1.hash);
     assert.equal(await getPublishedDeclaration(store, "nope"), undefined);
@@ -60,7 +63,10 @@ it("a store that cannot be reached is a clear error that hides the password", as
       return true;
     },
   );
-  await assert.rejects(() => openStore({ databaseUrl: "mysql://x@y/z" }), /PLEDGE_DATABASE_URL must be a postgres:\/\/ URL/);
+  await assert.rejects(
+    () => openStore({ databaseUrl: "mysql://x@y/z" }),
+    /PLEDGE_DATABASE_URL must be a postgres:\/\/ URL/,
+  );
 });
 
 it("a client held between statements when PostgreSQL ends its connection fails its next query, and the process lives on", async (t) => {
@@ -82,7 +88,10 @@ it("a client held between statements when PostgreSQL ends its connection fails i
       await sql`SELECT 1`.execute(conn);
       const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
       await admin.connect();
-      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [new URL(db.url).pathname.slice(1)]);
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [new URL(db.url).pathname.slice(1)],
+      );
       await admin.end();
       await new Promise((r) => setTimeout(r, 300));
       await assert.rejects(sql`SELECT 1`.execute(conn));

@@ -1,4 +1,7 @@
-/** In Chromium: the console's discovery page on the demo — a table nobody declared is planted, scanned from the page, told to the officer, drawn, and dismissed with a reason. */
+/**
+ * In Chromium: the console's discovery page on the demo — a table nobody declared is planted, scanned from the page,
+ * told to the officer, drawn, and dismissed with a reason.
+ */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +17,8 @@ describe("the discovery page in Chromium", () => {
     const { page, url, server } = demo;
     const db = new BetterSqlite3(join(server.dir, ".pledge/demo/shop.db"));
     db.exec("CREATE TABLE newsletter_export (id INTEGER PRIMARY KEY, subscriber TEXT, exported_at TEXT)");
-    for (let i = 1; i <= 50; i++) db.prepare("INSERT INTO newsletter_export VALUES (?, ?, ?)").run(i, `reader${i}@mail.example`, "2026-11-30");
+    for (let i = 1; i <= 50; i++)
+      db.prepare("INSERT INTO newsletter_export VALUES (?, ?, ?)").run(i, `reader${i}@mail.example`, "2026-11-30");
     db.close();
 
     await page.getByRole("link", { name: "Discovery" }).click();
@@ -23,18 +27,33 @@ describe("the discovery page in Chromium", () => {
     assert.match((await page.textContent("main")) ?? "", /No finding recorded yet/);
     await page.getByRole("button", { name: "Scan now" }).click();
     await page.waitForURL(/\/admin\/discovery\?scanned=\d+$/);
-    assert.match((await page.getByRole("status").textContent()) ?? "", /Scan \d+: \d+ tables read, [1-9]\d* findings open, [1-9]\d* new\./);
+    assert.match(
+      (await page.getByRole("status").textContent()) ?? "",
+      /Scan \d+: \d+ tables read, [1-9]\d* findings open, [1-9]\d* new\./,
+    );
     const shop = page.locator("#systems tr", { hasText: "Web shop database" });
     assert.match((await shop.textContent()) ?? "", /Web shop database\s*[1-9]/);
     const row = page.locator("#findings tr", { hasText: "newsletter_export" });
-    assert.match((await row.textContent()) ?? "", /open\s*\[scan-undeclared\] shop: the table newsletter_export holds personal data .*subscriber: email/);
+    assert.match(
+      (await row.textContent()) ?? "",
+      /open\s*\[scan-undeclared\] shop: the table newsletter_export holds personal data .*subscriber: email/,
+    );
     assert.ok(!((await page.textContent("main")) ?? "").includes("reader7@mail.example"), "no value on the page");
     await row.getByText("What would declare it").click();
-    assert.match((await row.locator("pre.fragment").textContent()) ?? "", /newsletter_export:\n\s+fields:\n\s+id:\n\s+primaryKey: true\n\s+subscriber:\n\s+category: user\.contact\.email\n\s+identity: email/);
-    assert.equal(await page.getByRole("img", { name: /^1 scans; after the latest, [1-9]\d* findings open$/ }).count(), 1);
+    assert.match(
+      (await row.locator("pre.fragment").textContent()) ?? "",
+      /newsletter_export:\n\s+fields:\n\s+id:\n\s+primaryKey: true\n\s+subscriber:\n\s+category: user\.contact\.email\n\s+identity: email/,
+    );
+    assert.equal(
+      await page.getByRole("img", { name: /^1 scans; after the latest, [1-9]\d* findings open$/ }).count(),
+      1,
+    );
     const outbox = join(server.dir, ".pledge/outbox");
     const mails = readdirSync(outbox).map((f) => readFileSync(join(outbox, f), "utf8"));
-    assert.ok(mails.some((m) => /new thing/.test(m) && /newsletter_export/.test(m)), "the officer is told of the new finding");
+    assert.ok(
+      mails.some((m) => /new thing/.test(m) && /newsletter_export/.test(m)),
+      "the officer is told of the new finding",
+    );
   });
 
   it("a dismissal without a reason is refused by the form; with one it stays dismissed after the next scan", async (t) => {
@@ -49,7 +68,10 @@ describe("the discovery page in Chromium", () => {
     await row.getByRole("button", { name: `Dismiss finding ${id}` }).click();
     await page.waitForURL(`${url}/admin/discovery`);
     const after = page.locator(`#finding-${id}`);
-    assert.match((await after.textContent()) ?? "", /dismissed.*Dismissed by user:demo@pledge\.local on \d{4}-\d{2}-\d{2}: a one-off export for the migration, deleted on 2026-12-03/);
+    assert.match(
+      (await after.textContent()) ?? "",
+      /dismissed.*Dismissed by user:demo@pledge\.local on \d{4}-\d{2}-\d{2}: a one-off export for the migration, deleted on 2026-12-03/,
+    );
     await page.getByRole("button", { name: "Scan now" }).click();
     await page.waitForURL(/\/admin\/discovery\?scanned=\d+$/);
     assert.match((await page.getByRole("status").textContent()) ?? "", /0 new/);

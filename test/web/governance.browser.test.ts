@@ -1,4 +1,7 @@
-/** In Chromium, on the demo: the governance registers — a customer, a staff access the customer approves from the mailed link, a session that cannot start unsigned, an incident with its clocks. */
+/**
+ * In Chromium, on the demo: the governance registers — a customer, a staff access the customer approves from the mailed
+ * link, a session that cannot start unsigned, an incident with its clocks.
+ */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +12,13 @@ import { demoConsole } from "../helpers/demo-server.js";
 /** The last mail in the demo's outbox to `to`, decoded from quoted-printable. */
 function lastMailTo(dir: string, to: string): string {
   const outbox = join(dir, ".pledge", "outbox");
-  const mails = readdirSync(outbox).sort().map((f) => readFileSync(join(outbox, f), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "="));
+  const mails = readdirSync(outbox)
+    .sort()
+    .map((f) =>
+      readFileSync(join(outbox, f), "utf8")
+        .replace(/=\r?\n/g, "")
+        .replace(/=3D/g, "="),
+    );
   const m = mails.reverse().find((x) => x.includes(`To: ${to}`));
   if (!m) throw new Error(`no mail to ${to}`);
   return m;
@@ -41,7 +50,11 @@ describe("the governance registers in Chromium", () => {
     assert.match((await page.getByRole("alert").textContent()) ?? "", /you set nordic-trek's contact address yourself/);
 
     // A second staff member, added from the CLI, asks.
-    const added = await runCli(["users", "add", "eve@fjord-outfitters.example", "--role", "viewer", "--name", "Eve", "--password-stdin"], {}, { cwd: server.dir, input: "correct horse battery staple\n" });
+    const added = await runCli(
+      ["users", "add", "eve@fjord-outfitters.example", "--role", "viewer", "--name", "Eve", "--password-stdin"],
+      {},
+      { cwd: server.dir, input: "correct horse battery staple\n" },
+    );
     assert.equal(added.code, 0, added.stderr);
     const eveContext = await browser.newContext();
     const eve = await eveContext.newPage();
@@ -57,7 +70,9 @@ describe("the governance registers in Chromium", () => {
     await eve.waitForURL(`${url}/admin/governance/access`);
     assert.match((await eve.locator("tbody tr").first().textContent()) ?? "", /waiting for the customer/);
 
-    const link = /http:\/\/127\.0\.0\.1:\d+(\/access-consent\/[A-Za-z0-9_-]+)/.exec(lastMailTo(server.dir, "it@nordic-trek.example"))![1];
+    const link = /http:\/\/127\.0\.0\.1:\d+(\/access-consent\/[A-Za-z0-9_-]+)/.exec(
+      lastMailTo(server.dir, "it@nordic-trek.example"),
+    )![1];
     const customer = await browser.newPage();
     await customer.goto(url + link);
     assert.match((await customer.textContent("main")) ?? "", /ticket 88/);
@@ -67,7 +82,10 @@ describe("the governance registers in Chromium", () => {
     await customer.close();
 
     await eve.reload();
-    assert.match((await eve.locator("tbody tr").first().textContent()) ?? "", /granted.*customer:it@nordic-trek\.example/);
+    assert.match(
+      (await eve.locator("tbody tr").first().textContent()) ?? "",
+      /granted.*customer:it@nordic-trek\.example/,
+    );
     await eveContext.close();
   });
 
@@ -106,7 +124,10 @@ describe("the governance registers in Chromium", () => {
     const clocks = (await page.locator("table").first().textContent()) ?? "";
     assert.match(clocks, /GDPR Art 33\(1\).*in (2 d 2[12] h|69 h)/s);
     assert.match(clocks, /GDPR Art 34\(1\).*required/s);
-    assert.match((await page.locator("pre.draft").first().textContent()) ?? "", /\(a\) Nature of the breach[\s\S]*\(b\) Contact point[\s\S]*dpo@fjord-outfitters\.example/);
+    assert.match(
+      (await page.locator("pre.draft").first().textContent()) ?? "",
+      /\(a\) Nature of the breach[\s\S]*\(b\) Contact point[\s\S]*dpo@fjord-outfitters\.example/,
+    );
     // The assessment is updated from the same page; the clocks keep counting from awareness.
     const update = page.locator("form", { has: page.getByRole("heading", { name: "Update the assessment" }) });
     await update.getByLabel("Risk to people").selectOption("risk");

@@ -44,7 +44,10 @@ describe("the privacy center in Chromium", () => {
     await page.getByRole("button", { name: "Send my request" }).click();
 
     await page.waitForURL(/\/privacy-center\/verify\/req_/);
-    assert.match((await page.textContent("main")) ?? "", new RegExp(`We sent a 6-digit code to ${email[0]}\\*\\*\\*@example\\.net`));
+    assert.match(
+      (await page.textContent("main")) ?? "",
+      new RegExp(`We sent a 6-digit code to ${email[0]}\\*\\*\\*@example\\.net`),
+    );
     const requestId = page.url().split("/").pop()!;
     // No SMTP is configured: the code is printed on the console and the mail is in the outbox.
     const code = new RegExp(`\\(request ${requestId}\\): (\\d{6})`).exec(server!.stderr())?.[1];
@@ -67,7 +70,10 @@ describe("the privacy center in Chromium", () => {
     if (skip) return t.skip(skip);
     const zip = await requestExport("ada@example.net", "Ada");
     const customers = JSON.parse(strFromU8(zip["shop/customers.json"])) as { email: string; name: string }[];
-    assert.deepEqual(customers.map((c) => [c.email, c.name]), [["ada@example.net", "Ada Lovelace"]]);
+    assert.deepEqual(
+      customers.map((c) => [c.email, c.name]),
+      [["ada@example.net", "Ada Lovelace"]],
+    );
     assert.equal((JSON.parse(strFromU8(zip["shop/orders.json"])) as unknown[]).length, 3);
     assert.ok((JSON.parse(strFromU8(zip["support/tickets.json"])) as unknown[]).length >= 2);
     assert.ok((JSON.parse(strFromU8(zip["web_logs/access_log.json"])) as unknown[]).length >= 30);
@@ -77,13 +83,23 @@ describe("the privacy center in Chromium", () => {
   it("a request for grace.hopper@example.net returns her rows, which the shop stores as Grace.Hopper@Example.NET", async (t) => {
     if (skip) return t.skip(skip);
     const zip = await requestExport("grace.hopper@example.net", "Grace");
-    const customers = JSON.parse(strFromU8(zip["shop/customers.json"])) as { email: string; name: string; phone: string }[];
-    assert.deepEqual(customers.map((c) => [c.email, c.name, c.phone]), [["Grace.Hopper@Example.NET", "Grace Hopper", "+1 (212) 555-0100"]]);
+    const customers = JSON.parse(strFromU8(zip["shop/customers.json"])) as {
+      email: string;
+      name: string;
+      phone: string;
+    }[];
+    assert.deepEqual(
+      customers.map((c) => [c.email, c.name, c.phone]),
+      [["Grace.Hopper@Example.NET", "Grace Hopper", "+1 (212) 555-0100"]],
+    );
     const tickets = (JSON.parse(strFromU8(zip["support/tickets.json"])) as { email: string }[]).map((x) => x.email);
     assert.ok(tickets.includes("GRACE.HOPPER@EXAMPLE.NET"), "the ticket the support desk stored in upper case");
     assert.ok(tickets.every((e) => e.toLowerCase() === "grace.hopper@example.net"));
     assert.ok((JSON.parse(strFromU8(zip["web_logs/access_log.json"])) as unknown[]).length >= 5);
-    assert.ok((JSON.parse(strFromU8(zip["shop/orders.json"])) as { total_cents: number }[]).every((o) => o.total_cents > 0), "orders with their totals");
+    assert.ok(
+      (JSON.parse(strFromU8(zip["shop/orders.json"])) as { total_cents: number }[]).every((o) => o.total_cents > 0),
+      "orders with their totals",
+    );
   });
 
   it("the notice's 'Do Not Sell or Share' link takes a Californian to an opt-out that needs no code", async (t) => {
@@ -96,7 +112,9 @@ describe("the privacy center in Chromium", () => {
     await page.getByLabel("Where do you live?").selectOption("US-CA");
     await page.getByRole("button", { name: "Send my request" }).click();
     await page.waitForURL(/\/privacy-center\/requests\//);
-    await page.waitForFunction(() => document.getElementById("status")?.textContent === "Done", undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "Done", undefined, {
+      timeout: 30_000,
+    });
     assert.match((await page.textContent("#report")) ?? "", /Recorded: opt out sale/);
     await page.close();
   });
@@ -110,7 +128,9 @@ describe("the privacy center in Chromium", () => {
     await page.getByRole("button", { name: "Preferences" }).click();
     await page.getByLabel("Analytics").check();
     await page.getByRole("button", { name: "Save my choices" }).click();
-    await page.waitForFunction(() => document.getElementById("analytics-status")?.textContent === "Analytics: running (consent given)");
+    await page.waitForFunction(
+      () => document.getElementById("analytics-status")?.textContent === "Analytics: running (consent given)",
+    );
     assert.equal(await page.textContent("#marketing-status"), "Marketing: blocked");
     await page.close();
   });
@@ -120,7 +140,9 @@ describe("the privacy center in Chromium", () => {
     const page = await browser.newPage();
     await page.goto(`${url}/privacy-center`);
     const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll("input:not([type=hidden]), select")].filter((el) => !(el.id && document.querySelector(`label[for="${el.id}"]`))).map((el) => el.outerHTML),
+      [...document.querySelectorAll("input:not([type=hidden]), select")]
+        .filter((el) => !(el.id && document.querySelector(`label[for="${el.id}"]`)))
+        .map((el) => el.outerHTML),
     );
     assert.deepEqual(unlabelled, []);
     await page.keyboard.press("Tab");
@@ -129,7 +151,7 @@ describe("the privacy center in Chromium", () => {
     await page.getByLabel(/^Your email address/).fill("not-an-email");
     await page.getByLabel(/^Your email address/).press("Enter");
     await page.waitForSelector("[role=alert]");
-    assert.match(await page.textContent("[role=alert]") ?? "", /expected an email address/);
+    assert.match((await page.textContent("[role=alert]")) ?? "", /expected an email address/);
     await page.close();
   });
 });

@@ -1,4 +1,7 @@
-/** In Chromium: the console's retention page on the demo — limits against the oldest rows, a hold placed and lifted, a sweep run, its chart. */
+/**
+ * In Chromium: the console's retention page on the demo — limits against the oldest rows, a hold placed and lifted, a
+ * sweep run, its chart.
+ */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,11 +37,20 @@ describe("the retention page in Chromium", () => {
     await page.getByLabel("Reason", { exact: true }).fill("incident 2026-11 forensics");
     await page.getByRole("button", { name: "Place hold" }).click();
     await page.waitForURL(`${url}/admin/retention`);
-    assert.match((await page.locator("tr.hold").textContent()) ?? "", /dataset: web_logs\.access_log\s*incident 2026-11 forensics/);
-    assert.match((await row("web_logs.access_log/web_logs").textContent()) ?? "", /held: legal hold: incident 2026-11 forensics/);
+    assert.match(
+      (await page.locator("tr.hold").textContent()) ?? "",
+      /dataset: web_logs\.access_log\s*incident 2026-11 forensics/,
+    );
+    assert.match(
+      (await row("web_logs.access_log/web_logs").textContent()) ?? "",
+      /held: legal hold: incident 2026-11 forensics/,
+    );
 
     await page.getByRole("button", { name: "Sweep web_logs.access_log/web_logs now" }).click();
-    assert.match((await page.locator("#sweep-result").textContent()) ?? "", /Swept web_logs\.access_log\/web_logs: 0 deleted, 0 masked, 0 kept and blocked, [1-9][\d]* held/);
+    assert.match(
+      (await page.locator("#sweep-result").textContent()) ?? "",
+      /Swept web_logs\.access_log\/web_logs: 0 deleted, 0 masked, 0 kept and blocked, [1-9][\d]* held/,
+    );
     const before = readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length;
 
     await page.getByRole("button", { name: /^Lift hold \d+$/ }).click();
@@ -49,10 +61,19 @@ describe("the retention page in Chromium", () => {
     const deleted = Number(/: (\d+) deleted/.exec(result)![1]);
     assert.ok(deleted > 0, result);
     const rotated = 200; // the demo's wholly expired rotated log, deleted as a file
-    assert.equal(readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length, before - (deleted - rotated), "the lines are gone from the file");
+    assert.equal(
+      readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length,
+      before - (deleted - rotated),
+      "the lines are gone from the file",
+    );
     const logs = row("web_logs.access_log/web_logs");
     assert.match((await logs.textContent()) ?? "", /0 to sweep/);
-    assert.equal(await logs.getByRole("img", { name: new RegExp(`^${deleted} rows changed by sweeps in the last 30 days$`) }).count(), 1);
+    assert.equal(
+      await logs
+        .getByRole("img", { name: new RegExp(`^${deleted} rows changed by sweeps in the last 30 days$`) })
+        .count(),
+      1,
+    );
     assert.match((await logs.textContent()) ?? "", new RegExp(`${deleted} deleted, 0 masked, 0 kept`));
   });
 
@@ -67,7 +88,10 @@ describe("the retention page in Chromium", () => {
     await p2.getByLabel("System", { exact: true }).selectOption("support");
     await p2.getByLabel("Reason", { exact: true }).fill("no");
     // Without JavaScript the browser's own check is what stops a short reason; the server refuses it too.
-    await p2.locator("#place-hold").evaluate((f) => f.setAttribute("novalidate", "")).catch(() => {});
+    await p2
+      .locator("#place-hold")
+      .evaluate((f) => f.setAttribute("novalidate", ""))
+      .catch(() => {});
     await p2.getByRole("button", { name: "Place hold" }).click();
     assert.match((await p2.getByRole("alert").textContent()) ?? "", /reason: give the reason for the hold/);
     await ctx.close();

@@ -10,7 +10,24 @@ import { open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, basename, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
-import { clockOfRow, ConnectorError, countValues, rowCovered, rowMatches, summarizeDue, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row } from "../types.js";
+import {
+  clockOfRow,
+  ConnectorError,
+  countValues,
+  rowCovered,
+  rowMatches,
+  summarizeDue,
+  type DueQuery,
+  type DuePage,
+  type DueRow,
+  type DueSummary,
+  type Connector,
+  type ConnectorOptions,
+  type DatasetTarget,
+  type Mutation,
+  type MutationResult,
+  type Row,
+} from "../types.js";
 import type { SchemaSnapshot, TableInfo } from "../schema.js";
 import { formatCsvLine, parseCsvLine } from "./csv.js";
 
@@ -46,7 +63,9 @@ async function* lines(path: string, format: "jsonl" | "csv"): AsyncGenerator<Par
   }
 }
 
-/** A rewrite's temporary file: `.<name>.pledge-<pid>-<hex>` (or, from before the pid was in it, `.<name>.pledge-<hex>`). */
+/**
+ * A rewrite's temporary file: `.<name>.pledge-<pid>-<hex>` (or, from before the pid was in it, `.<name>.pledge-<hex>`).
+ */
 const TEMP_FILE = /^\..+\.pledge-(?:(\d+)-)?[0-9a-f]{12}$/;
 /** The temporary files this process is writing now. */
 const writing = new Set<string>();
@@ -102,17 +121,28 @@ export function createFilesConnector(system: string, directory: string, options:
   const base = resolve(directory);
   const pathOf = (ds: DatasetTarget) => {
     const p = resolve(base, ds.path ?? ds.name);
-    if (!p.startsWith(`${base}/`) && p !== base) throw new ConnectorError(system, `dataset path ${ds.path} leaves the connector's directory`);
+    if (!p.startsWith(`${base}/`) && p !== base)
+      throw new ConnectorError(system, `dataset path ${ds.path} leaves the connector's directory`);
     return p;
   };
-  /** The dataset's file and its rotated copies beside it (`access.jsonl.1`, `access.jsonl-20250101`); compressed copies are not read. */
+  /**
+   * The dataset's file and its rotated copies beside it (`access.jsonl.1`, `access.jsonl-20250101`); compressed copies
+   * are not read.
+   */
   const filesOf = async (ds: DatasetTarget): Promise<string[]> => {
     const path = pathOf(ds);
     const dir = dirname(path);
     const name = basename(path);
     let names: string[] = [];
     try {
-      names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && (e.name.startsWith(`${name}.`) || e.name.startsWith(`${name}-`)) && !/\.(gz|bz2|xz|zst|zip)$/i.test(e.name)).map((e) => e.name);
+      names = (await readdir(dir, { withFileTypes: true }))
+        .filter(
+          (e) =>
+            e.isFile() &&
+            (e.name.startsWith(`${name}.`) || e.name.startsWith(`${name}-`)) &&
+            !/\.(gz|bz2|xz|zst|zip)$/i.test(e.name),
+        )
+        .map((e) => e.name);
     } catch {
       return [];
     }
@@ -120,12 +150,17 @@ export function createFilesConnector(system: string, directory: string, options:
   };
   /** Every row of every file of the dataset. */
   async function* rowsOf(ds: DatasetTarget): AsyncGenerator<Row> {
-    for (const path of await filesOf(ds)) for await (const l of lines(path, ds.format ?? "jsonl")) if (l.row) yield l.row;
+    for (const path of await filesOf(ds))
+      for await (const l of lines(path, ds.format ?? "jsonl")) if (l.row) yield l.row;
   }
-  const fail = (what: string, err: unknown) => (err instanceof ConnectorError ? err : new ConnectorError(system, `${what} failed: ${(err as Error).message}`, { cause: err }));
+  const fail = (what: string, err: unknown) =>
+    err instanceof ConnectorError
+      ? err
+      : new ConnectorError(system, `${what} failed: ${(err as Error).message}`, { cause: err });
   // On start, the leftovers of a rewrite killed midway go, before anything reads the directory.
   let cleaned: Promise<unknown> | undefined;
-  const started = () => (cleaned ??= existsSync(base) && !options.readOnly ? removeStaleRewrites(base) : Promise.resolve());
+  const started = () =>
+    (cleaned ??= existsSync(base) && !options.readOnly ? removeStaleRewrites(base) : Promise.resolve());
 
   return {
     engine: "files",
@@ -150,7 +185,8 @@ export function createFilesConnector(system: string, directory: string, options:
       try {
         for await (const row of rowsOf(page.dataset)) {
           const c = clockOfRow(row, page.clock);
-          if (c && c < page.before && (!page.since || c >= page.since) && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
+          if (c && c < page.before && (!page.since || c >= page.since) && rowCovered(row, page))
+            out.push({ row, clock: c.toISOString() });
         }
       } catch (err) {
         throw fail(`reading ${pathOf(page.dataset)}`, err);
@@ -215,7 +251,13 @@ export function createFilesConnector(system: string, directory: string, options:
             else if (l.row) Object.keys(l.row).forEach((k) => columns.add(k));
             if (format === "csv" || ++n >= 100) break;
           }
-          tables.push({ name: rel, columns: [...columns].map((name) => ({ name, type: "text", dbType: format, nullable: true })), primaryKey: [], foreignKeys: [], indexes: [] });
+          tables.push({
+            name: rel,
+            columns: [...columns].map((name) => ({ name, type: "text", dbType: format, nullable: true })),
+            primaryKey: [],
+            foreignKeys: [],
+            indexes: [],
+          });
         }
       } catch (err) {
         throw fail(`reading ${base}`, err);
@@ -261,7 +303,11 @@ export function createFilesConnector(system: string, directory: string, options:
                 row = { ...row, ...m.set };
                 changed = true;
               }
-              if (text !== undefined && changed) text = format === "csv" ? formatCsvLine((header ?? Object.keys(row)).map((h) => row[h])) : JSON.stringify(row);
+              if (text !== undefined && changed)
+                text =
+                  format === "csv"
+                    ? formatCsvLine((header ?? Object.keys(row)).map((h) => row[h]))
+                    : JSON.stringify(row);
             }
             if (text !== undefined) await out.write(`${text}\n`);
             if (text !== undefined && l.row) kept++;

@@ -9,18 +9,28 @@ import type { Connector, ConnectorOptions } from "../types.js";
  * Dates and times keep the text PostgreSQL sends: a DATE read into a JavaScript
  * Date at local midnight would turn into the day before east of UTC.
  */
-const TEXT_TYPES = new Set([1082 /* date */, 1083 /* time */, 1114 /* timestamp */, 1184 /* timestamptz */, 1266 /* timetz */]);
+const TEXT_TYPES = new Set([
+  1082 /* date */, 1083 /* time */, 1114 /* timestamp */, 1184 /* timestamptz */, 1266 /* timetz */,
+]);
 export const PG_TYPES = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") => (TEXT_TYPES.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    TEXT_TYPES.has(oid)
+      ? (v: string) => v
+      : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
 export const postgresAdapter: SqlAdapter = {
   tableSample: {
     async estimate(db, schema = "public", table) {
-      const r = await sql<{ n: number }>`SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ${schema} AND c.relname = ${table}`.execute(db);
+      const r = await sql<{
+        n: number;
+      }>`SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ${schema} AND c.relname = ${table}`.execute(
+        db,
+      );
       return Number(r.rows[0]?.n ?? -1);
     },
-    query: (table, percent, limit) => sql`SELECT * FROM ${table} TABLESAMPLE SYSTEM (${sql.lit(Number(percent.toFixed(4)))}) LIMIT ${limit}`,
+    query: (table, percent, limit) =>
+      sql`SELECT * FROM ${table} TABLESAMPLE SYSTEM (${sql.lit(Number(percent.toFixed(4)))}) LIMIT ${limit}`,
   },
   time: { greatest: "GREATEST", expr: (e) => e, param: (d) => sql`${d.toISOString()}`, read: readTime },
   digits: ["regexp_replace(CAST(", " AS text), '[^0-9]', '', 'g')"],
@@ -67,17 +77,31 @@ export const postgresAdapter: SqlAdapter = {
           .filter((c) => c.rel === r.oid)
           .map((c) => {
             const t = classifyType(c.typname === "citext" ? "text" : c.type);
-            return { name: c.name, dbType: c.type, type: t.type, nullable: !c.notnull, ...(c.maxlen ? { maxLength: Number(c.maxlen) } : {}), ...(c.typname === "citext" ? { foldsCase: true } : {}) };
+            return {
+              name: c.name,
+              dbType: c.type,
+              type: t.type,
+              nullable: !c.notnull,
+              ...(c.maxlen ? { maxLength: Number(c.maxlen) } : {}),
+              ...(c.typname === "citext" ? { foldsCase: true } : {}),
+            };
           }),
         primaryKey: pk?.parts ?? [],
-        foreignKeys: fks.filter((f) => f.rel === r.oid).map((f) => ({ columns: f.cols, table: f.ref, refColumns: f.refcols })),
+        foreignKeys: fks
+          .filter((f) => f.rel === r.oid)
+          .map((f) => ({ columns: f.cols, table: f.ref, refColumns: f.refcols })),
         indexes: idx.filter((i) => i.rel === r.oid).map((i) => ({ name: i.name, unique: i.uniq, parts: i.parts })),
       };
     });
   },
 };
 
-export function createPostgresConnector(system: string, url: string, schema?: string, options: ConnectorOptions = {}): Connector {
+export function createPostgresConnector(
+  system: string,
+  url: string,
+  schema?: string,
+  options: ConnectorOptions = {},
+): Connector {
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,
@@ -90,5 +114,13 @@ export function createPostgresConnector(system: string, url: string, schema?: st
   });
   pool.on("connect", (client) => client.on("error", () => {})); // checked-out clients too: a restart is a failed query, never a crash
   const u = new URL(url);
-  return createSqlConnector({ system, engine: "postgres", dialect: new PostgresDialect({ pool }), adapter: postgresAdapter, schema, describe: `postgres://${u.host}${u.pathname}`, readOnly: options.readOnly });
+  return createSqlConnector({
+    system,
+    engine: "postgres",
+    dialect: new PostgresDialect({ pool }),
+    adapter: postgresAdapter,
+    schema,
+    describe: `postgres://${u.host}${u.pathname}`,
+    readOnly: options.readOnly,
+  });
 }

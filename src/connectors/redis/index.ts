@@ -4,19 +4,52 @@
  * reads the key directly; any other field is matched by scanning the pattern.
  */
 import { Redis } from "ioredis";
-import { clockOfRow, ConnectorError, countValues, isDueSelector, isKeySelector, rowCovered, rowMatches, summarizeDue, type DueQuery, type DuePage, type DueRow, type DueSummary, type Connector, type ConnectorOptions, type DatasetTarget, type Mutation, type MutationResult, type Row, type Selector } from "../types.js";
+import {
+  clockOfRow,
+  ConnectorError,
+  countValues,
+  isDueSelector,
+  isKeySelector,
+  rowCovered,
+  rowMatches,
+  summarizeDue,
+  type DueQuery,
+  type DuePage,
+  type DueRow,
+  type DueSummary,
+  type Connector,
+  type ConnectorOptions,
+  type DatasetTarget,
+  type Mutation,
+  type MutationResult,
+  type Row,
+  type Selector,
+} from "../types.js";
 import type { SchemaSnapshot, TableInfo } from "../schema.js";
 
 const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g;
 const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 /** A glob matching a value in any case: `[aA][dD][aA]@…`. */
-const globFold = (s: string) => [...s].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : globEscape(c))).join("");
+const globFold = (s: string) =>
+  [...s]
+    .map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : globEscape(c)))
+    .join("");
 
-/** A key's pattern: segments after the first that vary per record become `{id}` (`cart:42` and `cart:43` → `cart:{id}`; `session:tok7` → `session:{id}`). */
+/**
+ * A key's pattern: segments after the first that vary per record become `{id}` (`cart:42` and `cart:43` → `cart:{id}`;
+ * `session:tok7` → `session:{id}`).
+ */
 export function keyShape(key: string): string {
   return key
     .split(":")
-    .map((seg, i) => (/^\d+$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|@|^[0-9a-f]{16,}$|^[A-Za-z0-9_-]{20,}$/i.test(seg) || (i > 0 && /\d/.test(seg)) ? "{id}" : seg))
+    .map((seg, i) =>
+      /^\d+$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|@|^[0-9a-f]{16,}$|^[A-Za-z0-9_-]{20,}$/i.test(
+        seg,
+      ) ||
+      (i > 0 && /\d/.test(seg))
+        ? "{id}"
+        : seg,
+    )
     .join(":");
 }
 
@@ -35,7 +68,10 @@ function parseKey(pattern: string, key: string): Row | undefined {
     return "(.+?)";
   };
   const re = new RegExp(
-    `^${pattern.split(PLACEHOLDER).map((part, i) => (i % 2 === 1 ? capture(part) : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")}$`,
+    `^${pattern
+      .split(PLACEHOLDER)
+      .map((part, i) => (i % 2 === 1 ? capture(part) : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+      .join("")}$`,
   );
   const m = re.exec(key);
   if (!m) return undefined;
@@ -43,12 +79,19 @@ function parseKey(pattern: string, key: string): Row | undefined {
 }
 
 export function createRedisConnector(system: string, url: string, options: ConnectorOptions = {}): Connector {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000, retryStrategy: (times) => (times > 3 ? null : 200 * times) });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 5000,
+    retryStrategy: (times) => (times > 3 ? null : 200 * times),
+  });
   client.on("error", () => {
     /* surfaced by the next command */
   });
   const u = new URL(url);
-  const fail = (what: string, err: unknown) => new ConnectorError(system, `${what} on redis://${u.host} failed: ${(err as Error).message}`, { cause: err });
+  const fail = (what: string, err: unknown) =>
+    new ConnectorError(system, `${what} on redis://${u.host} failed: ${(err as Error).message}`, { cause: err });
   const ready = async () => {
     if (client.status === "wait" || client.status === "end") await client.connect();
   };
@@ -60,10 +103,15 @@ export function createRedisConnector(system: string, url: string, options: Conne
     if (field && (field.compare ?? "exact") === "exact" && names.length === 1 && names[0] === field.field) {
       return field.values.map((v) => pattern.replace(PLACEHOLDER, String(v)));
     }
-    // A placeholder compared exactly or by case is matched by the glob; digits and other fields are filtered after a scan.
+    // A placeholder compared exactly or by case is matched by the glob; digits and other fields are filtered after a
+    // scan.
     const globbed = field && names.includes(field.field) && field.compare !== "digits";
     const globs = globbed
-      ? field.values.map((v) => pattern.replace(PLACEHOLDER, (_, n: string) => (n === field.field ? (field.compare === "fold" ? globFold(String(v)) : globEscape(String(v))) : "*")))
+      ? field.values.map((v) =>
+          pattern.replace(PLACEHOLDER, (_, n: string) =>
+            n === field.field ? (field.compare === "fold" ? globFold(String(v)) : globEscape(String(v))) : "*",
+          ),
+        )
       : [pattern.replace(PLACEHOLDER, "*")];
     return scan(globs);
   }
@@ -92,7 +140,9 @@ export function createRedisConnector(system: string, url: string, options: Conne
     if (ds.type === "json") {
       try {
         const doc = JSON.parse(s) as unknown;
-        return doc && typeof doc === "object" && !Array.isArray(doc) ? { ...fromKey, ...(doc as Row) } : { ...fromKey, value: doc };
+        return doc && typeof doc === "object" && !Array.isArray(doc)
+          ? { ...fromKey, ...(doc as Row) }
+          : { ...fromKey, value: doc };
       } catch {
         return { ...fromKey, value: s };
       }
@@ -128,7 +178,8 @@ export function createRedisConnector(system: string, url: string, options: Conne
         const out: DueRow[] = [];
         for (const [, row] of await all(page.dataset)) {
           const c = clockOfRow(row, page.clock);
-          if (c && c < page.before && (!page.since || c >= page.since) && rowCovered(row, page)) out.push({ row, clock: c.toISOString() });
+          if (c && c < page.before && (!page.since || c >= page.since) && rowCovered(row, page))
+            out.push({ row, clock: c.toISOString() });
         }
         return out;
       } catch (err) {
@@ -138,7 +189,11 @@ export function createRedisConnector(system: string, url: string, options: Conne
     async dueSummary(query: DueQuery, before: Date): Promise<DueSummary> {
       try {
         await ready();
-        return await summarizeDue((await all(query.dataset)).map(([, row]) => row), query, before);
+        return await summarizeDue(
+          (await all(query.dataset)).map(([, row]) => row),
+          query,
+          before,
+        );
       } catch (err) {
         throw fail(`reading ${query.dataset.keyPattern ?? query.dataset.name}`, err);
       }
@@ -159,7 +214,8 @@ export function createRedisConnector(system: string, url: string, options: Conne
             // Redis deletes the key itself when its clock runs out; one already past is the sweep's.
             if (c.getTime() + periodMs > now.getTime()) set += await client.pexpireat(key, c.getTime() + periodMs);
           } else {
-            // No clock: the key may live the period from now, and no longer (an expiry the application set further out is brought in).
+            // No clock: the key may live the period from now, and no longer (an expiry the application set further out
+            // is brought in).
             const left = await client.pttl(key);
             if (left === -1 || left > periodMs) set += await client.pexpire(key, periodMs);
           }
@@ -205,7 +261,11 @@ export function createRedisConnector(system: string, url: string, options: Conne
     async count(ds, field, values) {
       try {
         await ready();
-        return countValues((await matching(ds, { field, values })).map(([, row]) => row), field, values);
+        return countValues(
+          (await matching(ds, { field, values })).map(([, row]) => row),
+          field,
+          values,
+        );
       } catch (err) {
         throw fail(`counting ${ds.keyPattern ?? ds.name}`, err);
       }
@@ -214,15 +274,24 @@ export function createRedisConnector(system: string, url: string, options: Conne
       try {
         await ready();
         const keys = await scan([pattern.replace(PLACEHOLDER, "*")], limit * 20);
-        const picked = keys.length <= limit ? keys : Array.from({ length: limit }, (_, i) => keys[Math.floor((i * keys.length) / limit)]);
+        const picked =
+          keys.length <= limit
+            ? keys
+            : Array.from({ length: limit }, (_, i) => keys[Math.floor((i * keys.length) / limit)]);
         const rows: Row[] = [];
         for (const key of picked) {
           const kind = await client.type(key);
           if (kind !== "hash" && kind !== "string") continue;
-          const row = await load({ name: pattern, keyPattern: pattern, fields: [], primaryKey: [], type: kind === "hash" ? "hash" : "json" }, key);
+          const row = await load(
+            { name: pattern, keyPattern: pattern, fields: [], primaryKey: [], type: kind === "hash" ? "hash" : "json" },
+            key,
+          );
           if (row) rows.push({ "(key)": key, ...row });
         }
-        return { rows, method: `${picked.length} of ${keys.length}${keys.length >= limit * 20 ? "+" : ""} keys, spread across a SCAN` };
+        return {
+          rows,
+          method: `${picked.length} of ${keys.length}${keys.length >= limit * 20 ? "+" : ""} keys, spread across a SCAN`,
+        };
       } catch (err) {
         throw fail(`sampling ${pattern}`, err);
       }
@@ -237,7 +306,8 @@ export function createRedisConnector(system: string, url: string, options: Conne
         await ready();
         if (!patterns) {
           const keys = await scan(["*"], KEYS_FOR_PATTERNS);
-          if (keys.length >= KEYS_FOR_PATTERNS) incomplete = `key patterns read from the first ${keys.length.toLocaleString("en")} keys of a SCAN; patterns whose keys all come later are not seen`;
+          if (keys.length >= KEYS_FOR_PATTERNS)
+            incomplete = `key patterns read from the first ${keys.length.toLocaleString("en")} keys of a SCAN; patterns whose keys all come later are not seen`;
           patterns = [...new Set(keys.map(keyShape))].sort();
         }
         for (const pattern of patterns) {
@@ -246,9 +316,17 @@ export function createRedisConnector(system: string, url: string, options: Conne
           const fields = new Set<string>(placeholders(pattern));
           for (const key of keys.slice(0, 20)) {
             const type = (await client.type(key)) === "hash" ? "hash" : "json";
-            Object.keys((await load({ name: pattern, keyPattern: pattern, fields: [], primaryKey: [], type }, key)) ?? {}).forEach((f) => fields.add(f));
+            Object.keys(
+              (await load({ name: pattern, keyPattern: pattern, fields: [], primaryKey: [], type }, key)) ?? {},
+            ).forEach((f) => fields.add(f));
           }
-          tables.push({ name: pattern, columns: [...fields].map((name) => ({ name, type: "text", dbType: "string", nullable: true })), primaryKey: placeholders(pattern), foreignKeys: [], indexes: [] });
+          tables.push({
+            name: pattern,
+            columns: [...fields].map((name) => ({ name, type: "text", dbType: "string", nullable: true })),
+            primaryKey: placeholders(pattern),
+            foreignKeys: [],
+            indexes: [],
+          });
         }
       } catch (err) {
         throw fail("sampling keys", err);
@@ -271,7 +349,9 @@ export function createRedisConnector(system: string, url: string, options: Conne
             if (m.kind === "delete") tx.del(key);
             else if ((m.dataset.type ?? "hash") === "hash") {
               const set = Object.entries(m.set).filter(([, v]) => v !== null);
-              const unset = Object.entries(m.set).filter(([, v]) => v === null).map(([k]) => k);
+              const unset = Object.entries(m.set)
+                .filter(([, v]) => v === null)
+                .map(([k]) => k);
               if (set.length) tx.hset(key, Object.fromEntries(set.map(([k, v]) => [k, String(v)])));
               if (unset.length) tx.hdel(key, ...unset);
             } else if (m.dataset.type === "json") {

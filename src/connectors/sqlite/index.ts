@@ -33,24 +33,44 @@ export const sqliteAdapter: SqlAdapter = {
     // SQLite keeps dates as text in any of several forms: julianday reads them all as one number.
     expr: (e) => sql`julianday(${e})`,
     param: (d) => sql`julianday(${d.toISOString()})`,
-    read: (v) => (v === null || v === undefined ? null : typeof v === "number" ? new Date(Math.round((v - 2440587.5) * 86_400_000)).toISOString() : readTime(v)),
+    read: (v) =>
+      v === null || v === undefined
+        ? null
+        : typeof v === "number"
+          ? new Date(Math.round((v - 2440587.5) * 86_400_000)).toISOString()
+          : readTime(v),
   },
   // SQLite has no regexp_replace: the separators people write in phone numbers are stripped one by one.
-  digits: ["replace(replace(replace(replace(replace(replace(replace(CAST(", " AS TEXT), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', ''), '/', '')"],
+  digits: [
+    "replace(replace(replace(replace(replace(replace(replace(CAST(",
+    " AS TEXT), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', ''), '/', '')",
+  ],
   async introspect(db: AnyDb, _schema: string | undefined, only?: readonly string[]): Promise<TableInfo[]> {
-    const masters = (await sql<Rec>`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`.execute(db)).rows;
-    const tables = masters.filter((m) => (m.type === "table" || m.type === "view") && (!only || only.includes(String(m.name))));
+    const masters = (
+      await sql<Rec>`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`.execute(db)
+    ).rows;
+    const tables = masters.filter(
+      (m) => (m.type === "table" || m.type === "view") && (!only || only.includes(String(m.name))),
+    );
     const out: TableInfo[] = [];
     for (const t of tables) {
       const name = String(t.name);
       const createSql = String(t.sql ?? "");
-      const cols = (await sql<Rec>`SELECT * FROM pragma_table_xinfo(${name})`.execute(db)).rows.filter((c) => Number(c.hidden ?? 0) === 0);
+      const cols = (await sql<Rec>`SELECT * FROM pragma_table_xinfo(${name})`.execute(db)).rows.filter(
+        (c) => Number(c.hidden ?? 0) === 0,
+      );
       const indexes = [];
       for (const i of (await sql<Rec>`SELECT * FROM pragma_index_list(${name})`.execute(db)).rows) {
         const iname = String(i.name);
-        const keys = (await sql<Rec>`SELECT * FROM pragma_index_xinfo(${iname})`.execute(db)).rows.filter((k) => Number(k.key) === 1).sort((a, b) => Number(a.seqno) - Number(b.seqno));
+        const keys = (await sql<Rec>`SELECT * FROM pragma_index_xinfo(${iname})`.execute(db)).rows
+          .filter((k) => Number(k.key) === 1)
+          .sort((a, b) => Number(a.seqno) - Number(b.seqno));
         const written = indexParts(String(masters.find((m) => m.name === iname)?.sql ?? ""));
-        indexes.push({ name: iname, unique: Number(i.unique) === 1, parts: keys.map((k, n) => (Number(k.cid) >= 0 ? String(k.name) : (written[n] ?? "?"))) });
+        indexes.push({
+          name: iname,
+          unique: Number(i.unique) === 1,
+          parts: keys.map((k, n) => (Number(k.cid) >= 0 ? String(k.name) : (written[n] ?? "?"))),
+        });
       }
       const fkRows = (await sql<Rec>`SELECT * FROM pragma_foreign_key_list(${name})`.execute(db)).rows;
       const fks = new Map<number, { columns: string[]; table: string; refColumns: string[] }>();
@@ -66,16 +86,31 @@ export const sqliteAdapter: SqlAdapter = {
           const cname = String(c.name);
           const dbType = String(c.type ?? "");
           const t = classifyType(dbType);
-          const nocase = new RegExp(`(^|[,(\\s])["\`\\[]?${cname.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["\`\\]]?\\s[^,]*\\bCOLLATE\\s+NOCASE`, "i").test(createSql);
-          return { name: cname, dbType, type: t.type, nullable: Number(c.notnull) === 0 && Number(c.pk) === 0, ...(t.maxLength ? { maxLength: t.maxLength } : {}), ...(nocase ? { foldsCase: true } : {}) };
+          const nocase = new RegExp(
+            `(^|[,(\\s])["\`\\[]?${cname.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["\`\\]]?\\s[^,]*\\bCOLLATE\\s+NOCASE`,
+            "i",
+          ).test(createSql);
+          return {
+            name: cname,
+            dbType,
+            type: t.type,
+            nullable: Number(c.notnull) === 0 && Number(c.pk) === 0,
+            ...(t.maxLength ? { maxLength: t.maxLength } : {}),
+            ...(nocase ? { foldsCase: true } : {}),
+          };
         }),
-        primaryKey: cols.filter((c) => Number(c.pk) > 0).sort((a, b) => Number(a.pk) - Number(b.pk)).map((c) => String(c.name)),
+        primaryKey: cols
+          .filter((c) => Number(c.pk) > 0)
+          .sort((a, b) => Number(a.pk) - Number(b.pk))
+          .map((c) => String(c.name)),
         foreignKeys: [...fks.values()],
         indexes,
       });
     }
     // A foreign key to a table's primary key may leave the referenced columns unnamed.
-    for (const t of out) for (const f of t.foreignKeys) if (!f.refColumns.length) f.refColumns = out.find((x) => x.name === f.table)?.primaryKey ?? [];
+    for (const t of out)
+      for (const f of t.foreignKeys)
+        if (!f.refColumns.length) f.refColumns = out.find((x) => x.name === f.table)?.primaryKey ?? [];
     return out;
   },
 };

@@ -39,7 +39,11 @@ const T = C.texts;
 const COOKIE = "pledge_consent";
 const ns = "pledge-";
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] => {
   const e = D.createElement(tag);
   for (const k in attrs) e.setAttribute(k, attrs[k]);
   if (text) e.textContent = text;
@@ -62,7 +66,8 @@ function writeChoice(ch: Choice): void {
 }
 
 const gpc = C.honourGpc && (navigator.globalPrivacyControl === true || C.serverGpc);
-const dnt = C.honourDnt && (navigator.doNotTrack === "1" || (W as unknown as { doNotTrack?: string }).doNotTrack === "1");
+const dnt =
+  C.honourDnt && (navigator.doNotTrack === "1" || (W as unknown as { doNotTrack?: string }).doNotTrack === "1");
 const isMarketing = (id: string) => !!C.categories.find((c) => c.id === id)?.marketing;
 
 // Google Consent Mode v2: everything denied by default, before any tag runs.
@@ -126,7 +131,14 @@ function send(ch: Choice, method: string): void {
   void fetch(C.endpoint, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ deviceId: ch.d, categories, services, language: C.language, materialKey: C.materialKey, method }),
+    body: JSON.stringify({
+      deviceId: ch.d,
+      categories,
+      services,
+      language: C.language,
+      materialKey: C.materialKey,
+      method,
+    }),
     keepalive: true,
     credentials: "omit",
   }).catch(() => undefined);
@@ -171,7 +183,13 @@ function button(label: string, onClick: () => void, cls = ""): HTMLButtonElement
 function dialog(labelId: string): HTMLDivElement {
   close();
   lastFocus = D.activeElement;
-  const d = el("div", { role: "dialog", "aria-modal": "true", "aria-labelledby": labelId, class: `${ns}dialog`, id: `${ns}dialog` });
+  const d = el("div", {
+    role: "dialog",
+    "aria-modal": "true",
+    "aria-labelledby": labelId,
+    class: `${ns}dialog`,
+    id: `${ns}dialog`,
+  });
   d.addEventListener("keydown", (e) => {
     if (e.key === "Tab") {
       const f = Array.from(d.querySelectorAll<HTMLElement>("button, input:not([disabled]), a[href]"));
@@ -235,9 +253,26 @@ function preferences(): void {
   for (const cat of C.categories) {
     const locked = cat.essential || (gpc && isMarketing(cat.id));
     const f = el("fieldset");
-    f.appendChild(toggle(`${ns}c-${cat.id}`, cat.name + (cat.essential ? ` (${T.essential})` : ""), cat.essential || (!locked && current.c[cat.id] === 1), locked, `${ns}cat`));
+    f.appendChild(
+      toggle(
+        `${ns}c-${cat.id}`,
+        cat.name + (cat.essential ? ` (${T.essential})` : ""),
+        cat.essential || (!locked && current.c[cat.id] === 1),
+        locked,
+        `${ns}cat`,
+      ),
+    );
     f.appendChild(el("p", {}, cat.description));
-    for (const s of cat.services) f.appendChild(toggle(`${ns}s-${s.id}`, s.name, cat.essential || (!locked && current.s[s.id] !== 0 && current.c[cat.id] === 1), locked, `${ns}svc`));
+    for (const s of cat.services)
+      f.appendChild(
+        toggle(
+          `${ns}s-${s.id}`,
+          s.name,
+          cat.essential || (!locked && current.s[s.id] !== 0 && current.c[cat.id] === 1),
+          locked,
+          `${ns}svc`,
+        ),
+      );
     d.appendChild(f);
   }
   const row = el("div", { class: `${ns}row` });
@@ -247,14 +282,25 @@ function preferences(): void {
       const s: Record<string, 0 | 1> = {};
       for (const cat of C.categories) {
         c[cat.id] = (D.getElementById(`${ns}c-${cat.id}`) as HTMLInputElement).checked ? 1 : 0;
-        for (const sv of cat.services) s[sv.id] = (D.getElementById(`${ns}s-${sv.id}`) as HTMLInputElement).checked ? 1 : 0;
+        for (const sv of cat.services)
+          s[sv.id] = (D.getElementById(`${ns}s-${sv.id}`) as HTMLInputElement).checked ? 1 : 0;
       }
       save(c, s);
     }),
     button(T.close, () => (choice ? close() : firstLayer())),
   );
   d.appendChild(row);
-  if (choice) d.appendChild(el("a", { href: `${C.endpoint.replace(/records$/, "receipt")}?device=${encodeURIComponent(device)}`, download: "consent-receipt.json" }, T.receipt));
+  if (choice)
+    d.appendChild(
+      el(
+        "a",
+        {
+          href: `${C.endpoint.replace(/records$/, "receipt")}?device=${encodeURIComponent(device)}`,
+          download: "consent-receipt.json",
+        },
+        T.receipt,
+      ),
+    );
   d.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
       e.preventDefault();
@@ -288,7 +334,8 @@ function start(): void {
   }
   choice = null;
   if (dnt) {
-    // Do Not Track, where the declaration honours it: a refusal of everything optional, which the person may still change.
+    // Do Not Track, where the declaration honours it: a refusal of everything optional, which the person may still
+    // change.
     const a = all(0);
     save(a.c, a.s);
     return;

@@ -38,7 +38,11 @@ export function initial(ctx: MigrationContext) {
         .addColumn("file", "text", (c) => c.notNull())
         .addColumn("published_at", "text", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("declaration_versions_version").on("declaration_versions").column("version").execute();
+      await db.schema
+        .createIndex("declaration_versions_version")
+        .on("declaration_versions")
+        .column("version")
+        .execute();
     },
   };
 }

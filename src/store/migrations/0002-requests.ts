@@ -62,7 +62,12 @@ export function requests(ctx: MigrationContext) {
         .addColumn("updated_at", "text", (c) => c.notNull())
         .execute();
       await s.createIndex("request_tasks_due").on("request_tasks").columns(["status", "next_run_at"]).execute();
-      await s.createIndex("request_tasks_request").on("request_tasks").columns(["request_id", "kind", "target"]).unique().execute();
+      await s
+        .createIndex("request_tasks_request")
+        .on("request_tasks")
+        .columns(["request_id", "kind", "target"])
+        .unique()
+        .execute();
 
       await s
         .createTable("verifications")

@@ -7,7 +7,13 @@ import type { Kysely } from "kysely";
 export function appeals() {
   return {
     async up(db: Kysely<unknown>) {
-      for (const name of ["appealed_at", "appeal_due_at", "appeal_reason", "appeal_outcome", "appeal_answer"] as const) {
+      for (const name of [
+        "appealed_at",
+        "appeal_due_at",
+        "appeal_reason",
+        "appeal_outcome",
+        "appeal_answer",
+      ] as const) {
         await db.schema.alterTable("requests").addColumn(name, "text").execute();
       }
     },

@@ -39,7 +39,11 @@ export function retention(ctx: MigrationContext) {
         .addColumn("source", "text", (c) => c.notNull())
         .addColumn("created_at", "text", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("retention_blocks_row").on("retention_blocks").columns(["system", "dataset", "row_key"]).execute();
+      await db.schema
+        .createIndex("retention_blocks_row")
+        .on("retention_blocks")
+        .columns(["system", "dataset", "row_key"])
+        .execute();
       await db.schema.createIndex("retention_blocks_identity").on("retention_blocks").column("identity_hash").execute();
       await db.schema
         .createTable("retention_runs")
@@ -57,7 +61,11 @@ export function retention(ctx: MigrationContext) {
         .addColumn("counts", "text", (c) => c.notNull())
         .addColumn("error", "text")
         .execute();
-      await db.schema.createIndex("retention_runs_binding").on("retention_runs").columns(["binding", "status"]).execute();
+      await db.schema
+        .createIndex("retention_runs_binding")
+        .on("retention_runs")
+        .columns(["binding", "status"])
+        .execute();
       await db.schema
         .createTable("retention_batches")
         .addColumn("id", ctx.autoIncrementType, (c) => c.primaryKey())

@@ -10,7 +10,8 @@ import type { MigrationContext } from "./index.js";
 export function governance(ctx: MigrationContext) {
   return {
     async up(db: Kysely<unknown>) {
-      const t = (name: string) => db.schema.createTable(name).addColumn("id", ctx.autoIncrementType, (c) => c.primaryKey());
+      const t = (name: string) =>
+        db.schema.createTable(name).addColumn("id", ctx.autoIncrementType, (c) => c.primaryKey());
       await t("gov_counterparties")
         .addColumn("account", "text", (c) => c.notNull().unique())
         .addColumn("name", "text", (c) => c.notNull())
@@ -37,7 +38,11 @@ export function governance(ctx: MigrationContext) {
         .addColumn("decided_ip", "text")
         .addColumn("created_at", "text", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("gov_access_gate").on("gov_access_requests").columns(["requester", "account", "status"]).execute();
+      await db.schema
+        .createIndex("gov_access_gate")
+        .on("gov_access_requests")
+        .columns(["requester", "account", "status"])
+        .execute();
       await t("gov_sessions")
         .addColumn("account", "text", (c) => c.notNull())
         .addColumn("purpose", "text", (c) => c.notNull())
@@ -141,10 +146,26 @@ export function governance(ctx: MigrationContext) {
         .addColumn("email", "text", (c) => c.notNull())
         .addColumn("jurisdiction", "text")
         .execute();
-      await db.schema.createIndex("gov_incident_recipients_incident").on("gov_incident_recipients").column("incident_id").execute();
+      await db.schema
+        .createIndex("gov_incident_recipients_incident")
+        .on("gov_incident_recipients")
+        .column("incident_id")
+        .execute();
     },
     async down(db: Kysely<unknown>) {
-      for (const name of ["gov_incident_recipients", "gov_incidents", "gov_objections", "gov_subprocessor_changes", "gov_agreements", "gov_legal_requests", "gov_custody", "gov_sessions", "gov_access_requests", "gov_counterparties"]) await db.schema.dropTable(name).execute();
+      for (const name of [
+        "gov_incident_recipients",
+        "gov_incidents",
+        "gov_objections",
+        "gov_subprocessor_changes",
+        "gov_agreements",
+        "gov_legal_requests",
+        "gov_custody",
+        "gov_sessions",
+        "gov_access_requests",
+        "gov_counterparties",
+      ])
+        await db.schema.dropTable(name).execute();
     },
   };
 }

@@ -39,7 +39,11 @@ export function discovery(ctx: MigrationContext) {
         .addColumn("dismiss_reason", "text")
         .addColumn("notified_at", "text")
         .execute();
-      await db.schema.createIndex("discovery_findings_system").on("discovery_findings").columns(["system", "last_scan"]).execute();
+      await db.schema
+        .createIndex("discovery_findings_system")
+        .on("discovery_findings")
+        .columns(["system", "last_scan"])
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable("discovery_findings").execute();
