@@ -2,8 +2,8 @@
  * The declaration: the organization's processing as one validated document.
  * This domain imports nothing from the rest of Pledge.
  */
+export { DeclarationSchema } from "./references.js";
 export {
-  DeclarationSchema,
   declarationJsonSchema,
   LEGAL_BASES,
   RIGHTS,

@@ -8,7 +8,8 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
-import { DeclarationSchema, type Declaration } from "./schema.js";
+import { DeclarationSchema } from "./references.js";
+import type { Declaration } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 
 export type DocPath = readonly (string | number)[];

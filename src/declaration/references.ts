@@ -5,7 +5,7 @@
  */
 import { Cron } from "croner";
 import type { z } from "zod";
-import type { Declaration } from "./schema.js";
+import { DeclarationBase, type Declaration } from "./schema.js";
 import { categoriesOf, isKnownCategory, subjectsOf } from "./taxonomy.js";
 import { didYouMean } from "./suggest.js";
 import { KNOWN_JURISDICTIONS, regimeFor } from "./law.js";
@@ -198,3 +198,6 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   const sp = decl.governance?.subProcessors;
   if (sp) ref("newsletter", sp.list, decl.consent?.newsletters ?? {}, ["governance", "subProcessors", "list"]);
 }
+
+/** The declaration's schema with the checks that span its parts (references between purposes, systems and datasets). */
+export const DeclarationSchema = DeclarationBase.superRefine(checkReferences);

@@ -7,7 +7,6 @@
  * (`14 months`, `180 days`, `24 hours`).
  */
 import { z } from "zod";
-import { checkReferences } from "./references.js";
 
 export const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
 export const CATEGORY_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
@@ -706,7 +705,7 @@ const Discovery = z.strictObject({
     .optional(),
 });
 
-const DeclarationBase = z.strictObject({
+export const DeclarationBase = z.strictObject({
   version: text.describe("The version of the declaration, as published in the notice."),
   effectiveDate: isoDate,
   organization: Organization,
@@ -732,7 +731,6 @@ const DeclarationBase = z.strictObject({
 });
 
 /** The one schema of a declaration. References between its parts are checked here too. */
-export const DeclarationSchema = DeclarationBase.superRefine(checkReferences);
 
 export type Declaration = z.output<typeof DeclarationBase>;
 export type DeclarationInput = z.input<typeof DeclarationBase>;

@@ -26,7 +26,6 @@ export {
   verifyByStaff,
   describeVerification,
   codeSentTo,
-  statusRecipient,
   findRequestByToken,
   getRequest,
   listRequests,
@@ -50,7 +49,6 @@ export {
   subjectFlags,
   placeLegalHold,
   liftLegalHold,
-  legalHoldsOn,
   type SubmitResult,
   type VerifyResult,
 } from "./service.js";
@@ -71,3 +69,4 @@ export { redactRequest, sweepRequests, type SweepResult } from "./records.js";
 export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";
 export { exportPublicKey, sealExport, openExport } from "./export-seal.js";
+export { legalHoldsOn, statusRecipient } from "./events.js";

@@ -48,7 +48,8 @@ import {
 } from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
 import { redactRequest, sweepRequests } from "./records.js";
-import { legalHoldsOn, recordEvent, sendCode, statusRecipient } from "./service.js";
+import { sendCode } from "./codes.js";
+import { legalHoldsOn, recordEvent, statusRecipient } from "./events.js";
 
 /** The channel that wakes workers when a task is queued. */
 export const TASKS_CHANNEL = "tasks";

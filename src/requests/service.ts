@@ -12,9 +12,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { appendAudit } from "../audit/index.js";
 import { rateLimitReached, recordRateEvents, type Principal } from "../auth/index.js";
-import { MailError, type MailMessage } from "../mail/index.js";
+import { MailError } from "../mail/index.js";
 import {
   REGIMES,
   basesOf,
@@ -28,7 +27,7 @@ import {
   type DeadlineRule,
   type Declaration,
 } from "../declaration/index.js";
-import { appealDueDate, dueDate, extendedDueDate, receiptDueDate, regimeOf } from "./deadlines.js";
+import { appealDueDate, dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
 import { refusalRights, requestReference } from "./wording.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
 import { hashIdentities, identityHash, maskEmail, type HashContext } from "./identities.js";
@@ -48,27 +47,14 @@ import {
   isOpen,
 } from "./model.js";
 import { deleteExports, redactRequest } from "./records.js";
-import { CODE_TTL_MS, checkCode, newCode, type CodeCheck } from "./verification.js";
+import { checkCode, newCode, type CodeCheck } from "./verification.js";
 import { advanceRequest, insertTask, planTasks, recordFlags } from "./runner.js";
+import { codeMail, codeSent, loadRow, receiptConfirmed, sendCode } from "./codes.js";
+import { recordEvent, statusRecipient } from "./events.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 type Row = Awaited<ReturnType<typeof loadRow>>;
-
-/**
- * Where mail about a request goes. Before verification, only the code address
- * (never an address the requester typed); after it, the agent who filed it, or
- * the address the person gave for updates, or the code address.
- */
-export function statusRecipient(r: {
-  verified_at: string | null;
-  agent_email: string | null;
-  contact_email: string;
-  code_to: string | null;
-}): string | undefined {
-  if (!r.verified_at) return r.code_to ?? undefined;
-  return r.agent_email ?? (r.contact_email || r.code_to || undefined);
-}
 
 /** The rate limits on sending codes: per identity (whatever address it leads to) and per network. */
 function codeLimits(ctx: RequestsContext, type: string, identity: string, ip: string | undefined) {
@@ -84,9 +70,6 @@ function codeLimits(ctx: RequestsContext, type: string, identity: string, ip: st
  */
 export function codeSentTo(r: { identityType: string; identity: string }): string | undefined {
   return r.identityType === "email" ? maskEmail(r.identity) : undefined;
-}
-async function loadRow(ctx: RequestsContext, id: string) {
-  return ctx.store.db.selectFrom("requests").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 function toView(r: NonNullable<Row>): RequestView {
@@ -174,24 +157,6 @@ function objectionPurposes(decl: Declaration, named: string[]): string[] {
         .join(", ")} is not legitimate interests or a public task (GDPR Art 21)`,
     );
   return named;
-}
-
-/** Adds an event to the request's timeline and to the audit log. Messages never hold an identity's value. */
-export async function recordEvent(
-  ctx: RequestsContext,
-  requestId: string,
-  actor: string,
-  kind: string,
-  message: string,
-  data: Record<string, unknown> = {},
-): Promise<void> {
-  const at = ctx.clock().toISOString();
-  await ctx.store.db.insertInto("request_events").values({ request_id: requestId, at, actor, kind, message }).execute();
-  await appendAudit(
-    ctx.store,
-    { actor, action: `request.${kind}`, subject: requestId, data: { message, ...data } },
-    ctx.clock(),
-  );
 }
 
 export interface SubmitResult {
@@ -359,89 +324,6 @@ export async function submitRequest(
   }
   await insertTask(ctx, id, "contact", input.identityType);
   return { requestId: id };
-}
-
-/**
- * The mail that carries a code: to the person, or, for an agent's request, to the person to confirm they gave
- * permission.
- */
-function codeMail(
-  ctx: RequestsContext,
-  r: { id: string; code_to: string; agent_name: string | null; right: string; received?: Date; due?: Date },
-  code: string,
-): MailMessage {
-  const org = ctx.declaration().organization;
-  const confirm = `${ctx.publicUrl}/privacy-center/verify/${r.id}`;
-  // The first code mail is also the confirmation of receipt (11 CCR § 7021(a)): when it came, and by when it is
-  // answered.
-  const receipt =
-    r.received && r.due
-      ? `We received your request (${r.right.replace(/_/g, " ")}, reference ${r.id}) on ${r.received.toISOString().slice(0, 10)}. Once you confirm it, we answer by ${r.due.toISOString().slice(0, 10)}.\n\n`
-      : "";
-  const text = r.agent_name
-    ? `${receipt}${r.agent_name}, who says they are your authorized agent, asked ${org.shortName ?? org.name} on your behalf to act on your personal data (${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. Your verification code is ${code}. Enter it at ${confirm}, or give it to them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give permission, ignore this email: nothing happens without the code.\n`
-    : `${receipt}Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`;
-  return { to: r.code_to, subject: `Your verification code for ${org.shortName ?? org.name}`, text };
-}
-
-/**
- * The confirmation of receipt (11 CCR § 7021(a): within 10 business days of
- * receipt, not after verification) is the first code mail: it says when the
- * request came and by when it is answered. It goes only where a code may go
- * (the email given, or the address on file for another identity), never to an
- * address the requester typed. The event records it against the law's clock.
- */
-async function receiptConfirmed(
-  ctx: RequestsContext,
-  id: string,
-  r: { regime: string; received_at: string },
-): Promise<void> {
-  const done = await ctx.store.db
-    .selectFrom("request_events")
-    .select("id")
-    .where("request_id", "=", id)
-    .where("kind", "=", "receipt_confirmed")
-    .executeTakeFirst();
-  if (done) return;
-  const regime = r.regime as RequestView["regime"];
-  const by = receiptDueDate(regime, new Date(r.received_at));
-  await recordEvent(
-    ctx,
-    id,
-    "system",
-    "receipt_confirmed",
-    `receipt confirmed with the code mail${by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[regime].receipt!.cite})` : ""}`,
-  );
-}
-
-async function codeSent(ctx: RequestsContext, requestId: string, to: string, code: string): Promise<void> {
-  if (ctx.mailer.mode === "outbox") ctx.console?.(`Verification code for ${to} (request ${requestId}): ${code}`);
-  await recordEvent(ctx, requestId, "system", "code_sent", `verification code sent to ${maskEmail(to)}`);
-}
-
-/**
- * Mails a new code to the request's code address (the code never goes
- * anywhere else), and only then makes it the request's code. Without a code
- * address, the request gets a code nobody has.
- *
- * @throws MailError when mail is down: the earlier code still stands
- */
-export async function sendCode(ctx: RequestsContext, requestId: string): Promise<void> {
-  const r = (await loadRow(ctx, requestId))!;
-  const code = newCode(requestId, ctx.clock());
-  if (r.code_to)
-    await ctx.mailer.send(
-      codeMail(
-        ctx,
-        { ...r, code_to: r.code_to, received: new Date(r.received_at), due: new Date(r.due_at) },
-        code.code,
-      ),
-    );
-  await code.save(ctx.store);
-  if (r.code_to) {
-    await codeSent(ctx, requestId, r.code_to, code.code);
-    await receiptConfirmed(ctx, requestId, r);
-  }
 }
 
 /**
@@ -1171,17 +1053,4 @@ export async function liftLegalHold(ctx: RequestsContext, id: string, by: Princi
       .where("lifted_at", "is", null)
       .execute();
   await recordEvent(ctx, id, actorOf(by), "legal_hold_lifted", "legal hold lifted");
-}
-
-/** The reasons of the live legal holds on any of these identities. */
-export async function legalHoldsOn(ctx: HashContext, identities: Record<string, string[]>): Promise<string[]> {
-  const hashes = await hashIdentities(ctx, identities);
-  if (!hashes.length) return [];
-  const rows = await ctx.store.db
-    .selectFrom("legal_holds")
-    .select("reason")
-    .where("identity_hash", "in", hashes)
-    .where("lifted_at", "is", null)
-    .execute();
-  return [...new Set(rows.map((r) => r.reason))];
 }
