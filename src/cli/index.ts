@@ -4,7 +4,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { existsSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -14,6 +14,7 @@ import {
   DeclarationError,
   DeclarationFileError,
   declarationJsonSchema,
+  didYouMean,
   formatIssue,
   formatPath,
   lintDeclaration,
@@ -35,7 +36,11 @@ import {
   AuthError,
   createApiToken,
   createUser,
+  disableUser,
+  enableUser,
   listApiTokens,
+  listUsers,
+  resetUserPassword,
   revokeApiToken,
   ROLES,
   TOKEN_CACHE_MS,
@@ -79,6 +84,8 @@ Usage:
   pledge serve [pledge.yaml] [--port N] [--host H] [--demo]
   pledge worker [pledge.yaml]                          run request tasks (for servers started with PLEDGE_WORKER=off)
   pledge users add EMAIL --role owner|officer|approver|viewer [--name N] [--password-stdin]
+  pledge users list | reset EMAIL | disable EMAIL | enable EMAIL
+                                   reset: a one-time password for a locked-out user (second factor cleared), audited
   pledge tokens create NAME --role ROLE                an API token for machines, shown once
   pledge tokens list                                   API tokens (never their secrets)
   pledge tokens revoke ID|NAME                         revoke a token
@@ -267,21 +274,36 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
       io.err(`Created the demo data stores in .pledge/demo (try a request for ${DEMO_PERSON.email})`);
   }
   const server = await startServer({ declaration, port, host, demo: values.demo, ...storeOptions(io) });
+  let created = false;
   if (values.demo) {
     const users = await server.store.db.selectFrom("users").select("id").limit(1).execute();
     if (!users.length) {
+      created = true;
       const { randomBytes } = await import("node:crypto");
       const password = randomBytes(12).toString("base64url");
       await createUser(
         server.store,
-        { email: "demo@pledge.local", name: "Demo owner", role: "owner", password },
+        { email: "demo@pledge.local", name: "Demo owner", role: "owner", password, mustChangePassword: true },
         "demo",
       );
       io.err(
-        `Admin console: ${server.url}/admin — sign in as demo@pledge.local with password ${password} (shown once)`,
+        `Admin console: ${server.url}/admin — sign in as demo@pledge.local with the one-time password ${password} (shown once; you choose your own at the first sign-in)`,
       );
     }
   }
+  const owners = await server.store.db
+    .selectFrom("users")
+    .select("email")
+    .where("role", "=", "owner")
+    .where("disabled", "=", 0)
+    .orderBy("id")
+    .execute();
+  if (!created)
+    io.err(
+      owners.length
+        ? `Admin console: ${server.url}/admin — owners: ${owners.map((o) => o.email).join(", ")}. Locked out? pledge users reset EMAIL prints a one-time password.`
+        : `Admin console: ${server.url}/admin — no owner yet: pledge users add EMAIL --role owner prints a one-time password.`,
+    );
   io.err(
     `Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy — privacy center at ${server.url}/privacy-center${values.demo ? ` — consent banner demo at ${server.url}/consent/demo` : ""}`,
   );
@@ -343,19 +365,55 @@ async function readStdin(): Promise<string> {
 
 async function cmdUsers(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== "add") throw new UsageError(`unknown users command '${sub ?? ""}' (add)`);
-  const { values, positionals } = parse(rest, {
-    role: { type: "string" },
-    name: { type: "string" },
-    "password-stdin": { type: "boolean", default: false },
-  });
-  const email = pick(z.email(), positionals[0], "email");
-  const role = pick(z.enum(ROLES), values.role, "role");
-  const { randomBytes } = await import("node:crypto");
-  const password = values["password-stdin"] ? await readStdin() : randomBytes(15).toString("base64url");
+  if (!["add", "reset", "list", "disable", "enable"].includes(sub ?? ""))
+    throw new UsageError(
+      `unknown users command '${sub ?? ""}'${didYouMean(sub ?? "", ["add", "reset", "list", "disable", "enable"])} (add, list, reset, disable, enable)`,
+    );
   const store = await openStore(storeOptions(io));
   try {
-    await createUser(store, { email, name: values.name ?? email, role, password });
+    if (sub === "list") {
+      parse(rest, {});
+      for (const u of await listUsers(store))
+        io.out(
+          `${u.email}\t${u.role}${u.disabled ? "\tdisabled" : ""}${u.pending ? "\tinvited" : ""}${u.twoFactor ? "\t2fa" : ""}\tlast sign-in ${u.lastSignInAt?.slice(0, 16) ?? "never"}`,
+        );
+      return 0;
+    }
+    if (sub === "reset") {
+      const { positionals } = parse(rest, {});
+      const email = pick(z.email(), positionals[0], "email");
+      const password = await resetUserPassword(store, email);
+      io.out(
+        `reset ${email.toLowerCase()}: one-time password ${password} (shown once; a new password is chosen at sign-in, and the second factor set up again). Sessions ended; the reset is in the audit log.`,
+      );
+      return 0;
+    }
+    if (sub === "disable" || sub === "enable") {
+      const { positionals } = parse(rest, {});
+      const email = pick(z.email(), positionals[0], "email").toLowerCase();
+      const u = (await listUsers(store)).find((x) => x.email === email);
+      if (!u) throw new AuthError(`no user ${email}`);
+      await (sub === "disable" ? disableUser : enableUser)(store, u.id, "cli");
+      io.out(`${sub}d ${email}`);
+      return 0;
+    }
+    const { values, positionals } = parse(rest, {
+      role: { type: "string" },
+      name: { type: "string" },
+      "password-stdin": { type: "boolean", default: false },
+    });
+    const email = pick(z.email(), positionals[0], "email");
+    const role = pick(z.enum(ROLES), values.role, "role");
+    const { randomBytes } = await import("node:crypto");
+    const stdin = values["password-stdin"];
+    const password = stdin ? await readStdin() : randomBytes(15).toString("base64url");
+    await createUser(store, { email, name: values.name ?? email, role, password, mustChangePassword: !stdin });
+    io.out(
+      stdin
+        ? `created ${role} ${email}`
+        : `created ${role} ${email} with the one-time password ${password} (shown once; a new one is chosen at the first sign-in)`,
+    );
+    return 0;
   } catch (err) {
     if (err instanceof AuthError) {
       io.err(`pledge users: ${err.message}`);
@@ -365,12 +423,6 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
   } finally {
     await store.close();
   }
-  io.out(
-    values["password-stdin"]
-      ? `created ${role} ${email}`
-      : `created ${role} ${email} with password ${password} (shown once; change it by creating a new user)`,
-  );
-  return 0;
 }
 
 async function cmdTokens(args: string[], io: Io): Promise<number> {
@@ -953,7 +1005,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`pledge: unknown command '${name}'\n\n${HELP}`);
+    io.err(`pledge: unknown command '${name}'${didYouMean(name, Object.keys(COMMANDS))}\n\n${HELP}`);
     return 2;
   }
   try {
@@ -975,6 +1027,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       (err instanceof Error && err.name === "ConnectorError")
     ) {
       io.err(`pledge ${name}: ${err.message}`);
+      if (
+        err instanceof DeclarationFileError &&
+        (err.cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT" &&
+        !io.env.PLEDGE_DECLARATION
+      )
+        io.err(
+          `Pass the declaration's path, set PLEDGE_DECLARATION, or write a pledge.yaml here (its JSON Schema: pledge schema). To try Pledge: pledge ${name} ${relative(process.cwd(), DEMO_DECLARATION) || DEMO_DECLARATION} — the demo, which npm start serves.`,
+        );
       return 1;
     }
     io.err(`pledge ${name}: unexpected error: ${(err as Error)?.stack ?? String(err)}`);

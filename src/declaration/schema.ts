@@ -227,6 +227,22 @@ const Purpose = z.strictObject({
   shared: z.boolean().default(false),
   /** Channels used, for marketing purposes (email, phone, post, sms). */
   channels: z.array(z.enum(["email", "phone", "post", "sms", "web"])).default([]),
+  /**
+   * What the DPIA screening (GDPR Art 35, WP248 rev.01) cannot read from the rest of the declaration: the scale,
+   * new technology, datasets combined from elsewhere, a public area monitored, a right or service it can deny.
+   */
+  dpia: z
+    .strictObject({
+      /** The controller's own judgement that the processing is large-scale (WP248: people, volume, duration, area). */
+      largeScale: z.boolean().optional(),
+      /** Roughly how many people the processing concerns. */
+      subjects: z.number().int().min(0).optional(),
+      innovativeTechnology: text.optional(),
+      combinesDatasets: text.optional(),
+      publiclyAccessibleArea: z.boolean().optional(),
+      preventsRightOrService: text.optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -724,6 +740,10 @@ export const DeclarationBase = z.strictObject({
     outbox: "30 days",
   }),
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
+  /** The console's staff: the roles that must sign in with a second factor (TOTP). */
+  staff: z
+    .strictObject({ twoFactor: z.array(z.enum(["viewer", "approver", "officer", "owner"])).default([]) })
+    .optional(),
   governance: Governance.optional(),
   processorActivities: z.record(id, ProcessorActivity).default({}),
   children: Children.optional(),

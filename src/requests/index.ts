@@ -30,6 +30,8 @@ export {
   getRequest,
   listRequests,
   countRequests,
+  openDeadlines,
+  type RequestFilter,
   type RequestCounts,
   requestTimeline,
   requesterTimeline,

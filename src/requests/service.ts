@@ -505,6 +505,8 @@ export async function getRequest(ctx: RequestsContext, id: string): Promise<Requ
 }
 
 const closedSql = sql`status in (${sql.join([...CLOSED_STATUSES])})`;
+/** A clock runs for a request that is not closed and not waiting for its code (no request exists until then). */
+const clockRunsSql = sql`not ${closedSql} and status <> 'unverified'`;
 /** The deadline in force: an appeal's while it is appealed, else the extended one, else the first. */
 const effectiveDue = sql<string>`coalesce(case when status = 'appealed' then appeal_due_at end, extended_due_at, due_at)`;
 
@@ -512,12 +514,49 @@ const effectiveDue = sql<string>`coalesce(case when status = 'appealed' then app
  * A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest
  * first.
  */
+/** Which requests a list shows: by status, right, jurisdiction, deadline, or a search of identities and ids. */
+export interface RequestFilter {
+  status?: RequestStatus;
+  right?: string;
+  regime?: string;
+  /** `open`: clock running; `overdue`: past the deadline; `soon`: due within 7 days; `unverified`: waiting for a code. */
+  due?: "open" | "overdue" | "soon" | "unverified";
+  /** Part of an identity, a contact address or a request id (closed requests keep only masked identities). */
+  q?: string;
+}
+
+function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContext, query: Q, f: RequestFilter): Q {
+  // biome-ignore lint/suspicious/noExplicitAny: the same filter on a select and a count
+  let q = query as any;
+  const now = ctx.clock().getTime();
+  if (f.status) q = q.where("status", "=", f.status);
+  if (f.right) q = q.where("right", "=", f.right);
+  if (f.regime) q = q.where("regime", "=", f.regime);
+  if (f.due === "open") q = q.where(sql`${clockRunsSql}`);
+  if (f.due === "unverified") q = q.where("status", "=", "unverified");
+  if (f.due === "overdue")
+    q = q.where(sql`${clockRunsSql} and ${effectiveDue} <= ${new Date(now - 86_400_000).toISOString()}`);
+  if (f.due === "soon")
+    q = q.where(
+      sql`${clockRunsSql} and ${effectiveDue} > ${new Date(now - 86_400_000).toISOString()} and ${effectiveDue} <= ${new Date(now + 7 * 86_400_000).toISOString()}`,
+    );
+  if (f.q?.trim()) {
+    const like = `%${f.q
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    q = q.where(
+      sql`(lower(identity_value) like ${like} escape '\\' or lower(contact_email) like ${like} escape '\\' or lower(id) like ${like} escape '\\')`,
+    );
+  }
+  return q as Q;
+}
+
 export async function listRequests(
   ctx: RequestsContext,
-  options: { status?: RequestStatus; limit?: number; offset?: number } = {},
+  options: RequestFilter & { limit?: number; offset?: number } = {},
 ): Promise<RequestView[]> {
-  let q = ctx.store.db.selectFrom("requests").selectAll();
-  if (options.status) q = q.where("status", "=", options.status);
+  const q = filtered(ctx, ctx.store.db.selectFrom("requests").selectAll(), options);
   const rows = await q
     .orderBy(sql`case when ${closedSql} then 1 else 0 end`)
     .orderBy(sql`case when ${closedSql} then null else ${effectiveDue} end`)
@@ -529,6 +568,16 @@ export async function listRequests(
   return rows.map(toView);
 }
 
+/** Open requests' deadlines (the one in force), for the chart of what falls due. */
+export async function openDeadlines(ctx: RequestsContext): Promise<{ id: string; due: string; right: string }[]> {
+  const rows = await ctx.store.db
+    .selectFrom("requests")
+    .select(["id", "right", sql<string>`${effectiveDue}`.as("due")])
+    .where(sql<boolean>`${clockRunsSql}`)
+    .execute();
+  return rows.map((r) => ({ id: r.id, due: r.due, right: r.right }));
+}
+
 export interface RequestCounts {
   /** Requests with the status asked for, or all of them: what the pages go through. */
   total: number;
@@ -536,25 +585,24 @@ export interface RequestCounts {
   overdue: number;
   /** Open, and due within 7 days. */
   dueSoon: number;
+  /** Waiting for the person's code: no clock runs yet. */
+  unverified: number;
 }
 
 /** How many requests there are, and how many open ones are late or due within a week (as `urgencyOf` says). */
-export async function countRequests(
-  ctx: RequestsContext,
-  options: { status?: RequestStatus } = {},
-): Promise<RequestCounts> {
+export async function countRequests(ctx: RequestsContext, options: RequestFilter = {}): Promise<RequestCounts> {
   const now = ctx.clock().getTime();
   const overdueBy = new Date(now - 86_400_000).toISOString();
   const soonBy = new Date(now + 7 * 86_400_000).toISOString();
   const n = (e: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${e} then 1 else 0 end), 0)`;
-  const open = sql`not ${closedSql}`;
-  const row = await ctx.store.db
-    .selectFrom("requests")
+  const open = clockRunsSql;
+  const row = await filtered(ctx, ctx.store.db.selectFrom("requests"), options)
     .select([
-      n(options.status ? sql`status = ${options.status}` : sql`1 = 1`).as("total"),
+      sql<number>`count(*)`.as("total"),
       n(open).as("open"),
       n(sql`${open} and ${effectiveDue} <= ${overdueBy}`).as("overdue"),
       n(sql`${open} and ${effectiveDue} > ${overdueBy} and ${effectiveDue} <= ${soonBy}`).as("due_soon"),
+      n(sql`status = 'unverified'`).as("unverified"),
     ])
     .executeTakeFirstOrThrow();
   return {
@@ -562,6 +610,7 @@ export async function countRequests(
     open: Number(row.open),
     overdue: Number(row.overdue),
     dueSoon: Number(row.due_soon),
+    unverified: Number(row.unverified),
   };
 }
 

@@ -28,6 +28,8 @@ import {
   listDocuments,
   listRequests,
   countRequests,
+  openDeadlines,
+  type RequestFilter,
   REQUEST_STATUSES,
   liftLegalHold,
   placeLegalHold,
@@ -37,10 +39,13 @@ import {
   type RequestsContext,
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
+import { toCsv } from "../csv/index.js";
+import { regimeFor } from "../declaration/index.js";
 import { consentRates, recentSubscriptions } from "../consent/index.js";
 import {
   consentConsoleHtml,
   discoveryPageHtml,
+  homePageHtml,
   loginPageHtml,
   requestDetailHtml,
   requestListHtml,
@@ -74,9 +79,14 @@ import { appendAudit } from "../audit/index.js";
 import { governanceOverview } from "../governance/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
-import type { RouteTable } from "./routes.js";
+import { type RouteTable, STAGE_PAGES } from "./routes.js";
 
 export const SESSION_COOKIE = "pledge_session";
+
+const Next = z.object({ next: z.string().max(2000).optional() });
+/** A page of the console to return to after signing in; anything else (another site, `//host`) is dropped. */
+const safeNext = (next: string | undefined) =>
+  next && /^\/admin(?:[/?#]|$)/.test(next) && !next.startsWith("/admin/login") ? next : undefined;
 
 /** Requests per page of the console's list and the API's. */
 const PAGE_SIZE = 100;
@@ -145,9 +155,11 @@ export function registerAdmin(
       summary: "Sign-in form",
       tags: ["admin"],
       access: "public",
+      query: Next,
       responses: { 200: { description: "HTML" } },
     },
-    async (c) => c.html(await loginPageHtml({ organization: decl().organization.name })),
+    async (c, { query }) =>
+      c.html(await loginPageHtml({ organization: decl().organization.name, next: safeNext(query.next) })),
   );
   routes.add(
     {
@@ -156,7 +168,11 @@ export function registerAdmin(
       summary: "Sign in; sets the session cookie",
       tags: ["admin"],
       access: "public",
-      body: z.object({ email: z.string().max(320), password: z.string().max(1000) }),
+      body: z.object({
+        email: z.string().max(320),
+        password: z.string().max(1000),
+        next: z.string().max(2000).optional(),
+      }),
       responses: {
         303: { description: "Signed in" },
         401: { description: "Wrong email or password" },
@@ -170,13 +186,24 @@ export function registerAdmin(
         throw new HttpError(403, "cross_site", "sign in from this site's own sign-in page");
       const res = await signIn(
         ctx.store,
-        { email: body.email, password: body.password, ip: clientIp(c, options.trustProxy) },
+        {
+          email: body.email,
+          password: body.password,
+          ip: clientIp(c, options.trustProxy),
+          userAgent: c.req.header("user-agent"),
+          twoFactorFor: decl().staff?.twoFactor ?? [],
+        },
         ctx.clock(),
       );
       if (!res.ok) {
         const error = res.reason === "rate_limited" ? "Too many tries. Wait 15 minutes." : "Wrong email or password.";
         return c.html(
-          await loginPageHtml({ organization: decl().organization.name, error, email: body.email }),
+          await loginPageHtml({
+            organization: decl().organization.name,
+            error,
+            email: body.email,
+            next: safeNext(body.next),
+          }),
           res.reason === "rate_limited" ? 429 : 401,
         );
       }
@@ -187,7 +214,8 @@ export function registerAdmin(
         path: "/",
         maxAge: 12 * 3600,
       });
-      return c.redirect("/admin", 303);
+      // A session with steps left goes to the next one; a finished one back to the page that sent it to sign in.
+      return c.redirect(res.stage === "full" ? (safeNext(body.next) ?? "/admin") : STAGE_PAGES[res.stage], 303);
     },
   );
   routes.add(
@@ -197,6 +225,7 @@ export function registerAdmin(
       summary: "Sign out",
       tags: ["admin"],
       access: "admin",
+      stages: ["password", "mfa", "enroll", "full"],
       body: z.object({}),
       responses: { 303: { description: "Signed out" } },
     },
@@ -212,26 +241,127 @@ export function registerAdmin(
     {
       method: "get",
       path: "/admin",
-      summary: "Requests, open ones by deadline, a page at a time",
+      summary: "Home: requests due and late, the registers' counts, consent rates",
       tags: ["admin"],
       access: "admin",
-      query: Page,
       responses: { 200: { description: "HTML" } },
     },
-    async (c, { query, principal }) =>
-      c.html(
+    async (c, { principal }) => {
+      const now = ctx.clock();
+      const plan = await planRetention(rctx()).catch(() => []);
+      const findings = await listFindings(dctx(), { status: "open" });
+      const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+      return c.html(
+        await homePageHtml({
+          decl: decl(),
+          now,
+          csrf: principal.csrf,
+          user: principal.user.name,
+          data: {
+            requests: await countRequests(ctx),
+            deadlines: await openDeadlines(ctx),
+            retention: {
+              failing: plan.filter((e) => e.unexplained > 0).length,
+              unreachable: plan.filter((e) => e.error).length,
+              checked: plan.length,
+            },
+            discovery: { open: findings.length, newThisWeek: findings.filter((f) => f.firstSeen >= weekAgo).length },
+            governance: await governanceOverview(ctx),
+            rates: await consentRates(ctx.store, decl(), new Date(now.getTime() - 30 * 86_400_000)),
+          },
+        }),
+      );
+    },
+  );
+  const ListQuery = z.object({
+    status: z.enum(REQUEST_STATUSES).or(z.literal("")).optional(),
+    right: z.string().max(40).optional(),
+    regime: z.string().max(20).optional(),
+    due: z.enum(["open", "overdue", "soon", "unverified"]).or(z.literal("")).optional(),
+    q: z.string().max(200).optional(),
+  });
+  const filterOf = (q: z.output<typeof ListQuery>): RequestFilter => ({
+    status: q.status || undefined,
+    right: q.right || undefined,
+    regime: q.regime || undefined,
+    due: q.due || undefined,
+    q: q.q?.trim() || undefined,
+  });
+  routes.add(
+    {
+      method: "get",
+      path: "/admin/requests",
+      summary: "Requests, open ones by deadline, filtered and a page at a time",
+      tags: ["admin"],
+      access: "admin",
+      query: Page.extend(ListQuery.shape),
+      responses: { 200: { description: "HTML" } },
+    },
+    async (c, { query, principal }) => {
+      const filter = filterOf(query);
+      return c.html(
         await requestListHtml({
           decl: decl(),
-          requests: await listRequests(ctx, { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
-          counts: await countRequests(ctx),
+          requests: await listRequests(ctx, { ...filter, limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE }),
+          counts: await countRequests(ctx, filter),
           page: query.page,
           pageSize: PAGE_SIZE,
           now: ctx.clock(),
           csrf: principal.csrf,
           user: principal.user.name,
-          governance: await governanceOverview(ctx),
+          filter: { ...filter },
+          statuses: REQUEST_STATUSES,
+          regimes: [...new Set([...decl().organization.jurisdictions.map((j) => regimeFor(j)), "gdpr"])].filter(
+            Boolean,
+          ) as string[],
         }),
-      ),
+      );
+    },
+  );
+  routes.add(
+    {
+      method: "get",
+      path: "/admin/requests.csv",
+      summary: "The filtered request list as CSV (spreadsheet-safe)",
+      tags: ["admin"],
+      access: "admin",
+      query: ListQuery,
+      responses: { 200: { description: "CSV", contentType: "text/csv" } },
+    },
+    async (c, { query, principal }) => {
+      const filter = filterOf(query);
+      const rows: unknown[][] = [];
+      for (let offset = 0; ; offset += 1000) {
+        const page = await listRequests(ctx, { ...filter, limit: 1000, offset });
+        for (const r of page)
+          rows.push([
+            r.id,
+            r.identityType,
+            r.identity,
+            r.receivedAt,
+            r.right,
+            r.status,
+            r.regime,
+            r.effectiveDueAt,
+            r.completedAt ?? "",
+          ]);
+        if (page.length < 1000) break;
+      }
+      await appendAudit(ctx.store, {
+        actor: `user:${principal.user.email}`,
+        action: "requests.exported",
+        data: { rows: rows.length, filter },
+      });
+      return c.body(
+        toCsv(["id", "identity_type", "identity", "received", "right", "status", "law", "due", "completed"], rows),
+        200,
+        {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": `attachment; filename="requests-${ctx.clock().toISOString().slice(0, 10)}.csv"`,
+          "cache-control": "no-store",
+        },
+      );
+    },
   );
   routes.add(
     {
@@ -518,6 +648,7 @@ export function registerAdmin(
           rates: await consentRates(ctx.store, decl(), new Date(ctx.clock().getTime() - 90 * 86_400_000)),
           subscriptions: await recentSubscriptions(ctx.store),
           user: principal.user.name,
+          csrf: principal.csrf,
         }),
       ),
   );

@@ -10,6 +10,7 @@ import type { LoadedDeclaration } from "../declaration/index.js";
 import { buildNotice, getPublishedDeclaration, listPublishedVersions, renderNoticeMarkdown } from "../notice/index.js";
 import { taskBacklog, type RequestsContext } from "../requests/index.js";
 import { pingStore, type Store } from "../store/index.js";
+import { registerAccounts } from "./account-routes.js";
 import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
 import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { registerConsent } from "./consent-routes.js";
@@ -290,6 +291,7 @@ export function createApp(ctx: AppContext): PledgeApp {
   if (ctx.requests) {
     registerPrivacyCenter(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
     registerAdmin(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
+    registerAccounts(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
     registerGovernance(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
   }
   if (ctx.consent && ctx.requests) {

@@ -5,7 +5,7 @@
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { hasRole, safeEqual, type Principal, type Role } from "../auth/index.js";
+import { hasRole, type Principal, type Role, type SessionStage, safeEqual } from "../auth/index.js";
 import { HttpError } from "./errors.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -31,6 +31,8 @@ export interface RouteSpec<
   access: Access;
   /** For admin routes: the weakest role allowed (viewer when absent). */
   role?: Role;
+  /** For admin routes: the sign-in stages a session may be at (only `full` when absent). */
+  stages?: SessionStage[];
   /** Hot paths logged at debug rather than info. */
   quiet?: boolean;
   query?: Q;
@@ -171,12 +173,21 @@ export class RouteTable {
       let principal: Principal | undefined;
       if (spec.access === "admin") {
         principal = await this.authenticate(c);
-        if (!principal)
+        const browser = spec.method === "get" && wantsHtml(c);
+        if (!principal) {
+          // A person who opens the console in a browser is sent to sign in and brought back; machines get JSON.
+          if (browser) return c.redirect(`/admin/login?next=${encodeURIComponent(pathAndQuery(c))}`, 303);
           throw new HttpError(
             401,
             "unauthenticated",
             "sign in at /admin/login, or send an API token as a Bearer token",
           );
+        }
+        const stage = principal.stage ?? "full";
+        if (principal.via === "session" && !(spec.stages ?? ["full"]).includes(stage)) {
+          if (browser) return c.redirect(STAGE_PAGES[stage], 303);
+          throw new HttpError(401, "sign_in_unfinished", `finish signing in at ${STAGE_PAGES[stage]}`);
+        }
       }
       const query = spec.query ? parseInput(spec.query, c.req.query(), "query") : undefined;
       const params = spec.params ? parseInput(spec.params, c.req.param(), "params") : undefined;
@@ -199,6 +210,24 @@ export class RouteTable {
     });
   }
 }
+
+/** Where a session at each stage of signing in goes next. */
+export const STAGE_PAGES: Record<SessionStage, string> = {
+  password: "/admin/password",
+  mfa: "/admin/login/code",
+  enroll: "/admin/account/two-factor",
+  full: "/admin",
+};
+
+/** Whether the client is a browser asking for a page (its Accept names HTML). */
+export function wantsHtml(c: Context): boolean {
+  return (c.req.header("accept") ?? "").includes("text/html");
+}
+
+const pathAndQuery = (c: Context) => {
+  const u = new URL(c.req.url);
+  return u.pathname + u.search;
+};
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })

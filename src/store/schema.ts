@@ -158,6 +158,41 @@ export interface UserTable {
   password_hash: string;
   created_at: string;
   disabled: Generated<number>;
+  must_change_password: Generated<number>;
+  /** The TOTP secret (base32) once enrolled; `totp_pending` while enrolment waits for its first code. */
+  totp_secret: string | null;
+  totp_pending: string | null;
+  totp_enabled_at: string | null;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totp_last_step: number | null;
+  last_sign_in_at: string | null;
+}
+
+export interface UserLinkTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+}
+
+export interface DpiaRecordTable {
+  id: Generated<number>;
+  purpose: string;
+  version: number;
+  declaration_version: string;
+  body: string;
+  created_at: string;
+  created_by: string;
 }
 
 export interface SessionTable {
@@ -166,6 +201,13 @@ export interface SessionTable {
   csrf_token: string;
   created_at: string;
   expires_at: string;
+  /** `password` (must change it), `mfa` (must give a code), `enroll` (must set up a second factor), or `full`. */
+  stage: Generated<string>;
+  last_seen_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** A random id the owner of the session sees and revokes by; never the cookie's hash. */
+  public_id: string | null;
 }
 
 export interface ApiTokenTable {
@@ -176,6 +218,8 @@ export interface ApiTokenTable {
   created_at: string;
   last_used_at: string | null;
   revoked: Generated<number>;
+  /** The staff member the token belongs to; null for a machine token made with the CLI. */
+  user_id: number | null;
 }
 
 export interface LegalHoldTable {
@@ -543,6 +587,9 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
+  user_links: UserLinkTable;
+  recovery_codes: RecoveryCodeTable;
+  dpia_records: DpiaRecordTable;
   settings: SettingTable;
   legal_holds: LegalHoldTable;
   consent_events: ConsentEventTable;

@@ -28,10 +28,11 @@ export const ADMIN_CSS = `.overdue{color:#b00020;font-weight:600}.due_soon{color
 .bar{height:.9rem;border-radius:2px;display:inline-block;vertical-align:middle}.bar.overdue{background:#b00020}.bar.due_soon{background:#e08a00}.bar.on_time{background:#3a9a55}
 form.inline{display:inline}.error{color:#b00020}.flag{background:#fff3cd;border:1px solid #a15c00;border-radius:3px;padding:0 .3rem;color:#5c3500}`;
 
-export const LoginPage: FC<{ organization: string; error?: string; email?: string }> = ({
+export const LoginPage: FC<{ organization: string; error?: string; email?: string; next?: string }> = ({
   organization,
   error,
   email,
+  next,
 }) => (
   <Page title="Sign in — Pledge" organization={organization}>
     <h1>Sign in</h1>
@@ -41,6 +42,7 @@ export const LoginPage: FC<{ organization: string; error?: string; email?: strin
       </p>
     ) : null}
     <form method="post" action="/admin/login">
+      {next ? <input type="hidden" name="next" value={next} /> : null}
       <p>
         <label for="email">Email</label>
         <br />
@@ -62,18 +64,30 @@ export const Csrf: FC<{ token?: string }> = ({ token }) =>
   token ? <input type="hidden" name="_csrf" value={token} /> : null;
 
 export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
-  <nav aria-label="Console">
-    <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · <a href="/admin/retention">Retention</a> ·{" "}
-    <a href="/admin/discovery">Discovery</a> · <a href="/admin/governance">Governance</a> · signed in as {user}{" "}
+  <nav aria-label="Console" class="console">
+    <a href="/admin">Home</a>
+    <a href="/admin/requests">Requests</a>
+    <a href="/admin/consent">Consent</a>
+    <a href="/admin/retention">Retention</a>
+    <a href="/admin/discovery">Discovery</a>
+    <a href="/admin/map">Data map</a>
+    <a href="/admin/dpia">DPIA</a>
+    <a href="/admin/governance">Governance</a>
+    <a href="/admin/users">Users</a>
+    <a href="/admin/account" title="Your account">
+      {user}
+    </a>
     <form class="inline" method="post" action="/admin/logout">
       <Csrf token={csrf} />
-      <button type="submit">Sign out</button>
+      <button type="submit" class="link">
+        Sign out
+      </button>
     </form>
   </nav>
 );
 
 /** The registers' clocks and what waits for staff, one line with links (the governance page has the detail). */
-const GovernanceLine: FC<{ o: GovernanceOverview }> = ({ o }) => {
+const _GovernanceLine: FC<{ o: GovernanceOverview }> = ({ o }) => {
   const items = [
     o.clocksOverdue ? (
       <a class="overdue" href="/admin/governance/incidents">
@@ -112,6 +126,38 @@ const GovernanceLine: FC<{ o: GovernanceOverview }> = ({ o }) => {
   ) : null;
 };
 
+/** Staff words for rights: the short name, never the id. */
+export const RIGHT_NAMES: Record<string, string> = {
+  access: "Access",
+  portability: "Portability",
+  erasure: "Erasure",
+  rectification: "Rectification",
+  restriction: "Restriction",
+  objection: "Objection",
+  opt_out_sale: "Opt out of sale or sharing",
+  opt_out_marketing: "Opt out of marketing",
+  limit_sensitive: "Limit use of sensitive data",
+  automated_decision: "Human review of an automated decision",
+  withdraw_consent: "Withdraw consent",
+};
+export const rightName = (r: string) => RIGHT_NAMES[r] ?? r.replace(/_/g, " ");
+
+/** The filters of the request list, as the query string carries them. */
+export interface ListFilter {
+  status?: string;
+  right?: string;
+  regime?: string;
+  due?: string;
+  q?: string;
+}
+
+const queryOf = (f: ListFilter, extra: Record<string, string | number> = {}) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...f, ...extra })) if (v !== undefined && v !== "") p.set(k, String(v));
+  const q = p.toString();
+  return q ? `?${q}` : "";
+};
+
 export const RequestListPage: FC<{
   decl: Declaration;
   requests: RequestView[];
@@ -121,84 +167,168 @@ export const RequestListPage: FC<{
   now: Date;
   csrf?: string;
   user: string;
-  governance?: GovernanceOverview;
-}> = ({ decl, requests, counts, page, pageSize, now, csrf, user, governance }) => {
-  const open = requests.filter((r) => isOpen(r.status));
+  filter: ListFilter;
+  statuses: readonly string[];
+  regimes: readonly string[];
+}> = ({ decl, requests, counts, page, pageSize, now, csrf, user, filter, statuses, regimes }) => {
+  const running = (r: RequestView) => isOpen(r.status) && r.status !== "unverified";
+  const open = requests.filter(running);
   const maxDays = Math.max(30, ...open.map((r) => Math.abs(daysLeft(new Date(r.effectiveDueAt), now))));
   const first = (page - 1) * pageSize + 1;
   const last = (page - 1) * pageSize + requests.length;
   const pages = Math.max(1, Math.ceil(counts.total / pageSize));
+  const rights = decl.rights.offered.filter((r) => !["complaint"].includes(r));
   return (
-    <Page title="Requests — Pledge" organization={decl.organization.name}>
+    <Page title="Requests — Pledge" organization={decl.organization.name} nav={<AdminNav csrf={csrf} user={user} />}>
       <style>{ADMIN_CSS}</style>
-      <AdminNav csrf={csrf} user={user} />
       <h1>Requests</h1>
       <p>
-        {counts.open} open; {counts.overdue} overdue; {counts.dueSoon} due within a week.
+        {counts.open} open; {counts.overdue} overdue; {counts.dueSoon} due within a week; {counts.unverified} waiting
+        for the person's code (no clock runs until then).
       </p>
-      {governance ? <GovernanceLine o={governance} /> : null}
-      <table>
-        <caption>Open requests first, by deadline. The bar shows the days left.</caption>
-        <thead>
-          <tr>
-            <th scope="col">Request</th>
-            <th scope="col">Right</th>
-            <th scope="col">Status</th>
-            <th scope="col">Flag</th>
-            <th scope="col">Law</th>
-            <th scope="col">Due</th>
-            <th scope="col">Days left</th>
-          </tr>
-        </thead>
-        <tbody>
-          {requests.map((r) => {
-            const due = new Date(r.effectiveDueAt);
-            const left = daysLeft(due, now);
-            const urgency = urgencyOf(due, now);
-            return (
-              <tr>
-                <td>
-                  <a href={`/admin/requests/${r.id}`}>{r.id}</a>
-                </td>
-                <td>{r.right}</td>
-                <td>{r.status.replace(/_/g, " ")}</td>
-                <td>
-                  {r.attention ? (
-                    <span class="flag">{ATTENTION[r.attention] ?? r.attention.replace(/_/g, " ")}</span>
-                  ) : null}
-                </td>
-                <td>{r.regime.toUpperCase()}</td>
-                <td>{r.effectiveDueAt.slice(0, 10)}</td>
-                <td>
-                  {isOpen(r.status) ? (
-                    <>
-                      <span
-                        class={`bar ${urgency}`}
-                        style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`}
-                        aria-hidden="true"
-                      ></span>{" "}
-                      <span class={urgency}>{left < 0 ? `${-left} days overdue` : `${left} days`}</span>
-                    </>
-                  ) : (
-                    "closed"
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <form method="get" action="/admin/requests" class="filters">
+        <div class="actions">
+          <label>
+            Search{" "}
+            <input type="search" name="q" value={filter.q ?? ""} placeholder="email, phone, id" maxlength={200} />
+          </label>
+          <label>
+            Status{" "}
+            <select name="status">
+              <option value="">any</option>
+              {statuses.map((st) => (
+                <option value={st} selected={filter.status === st}>
+                  {st.replace(/_/g, " ")}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Right{" "}
+            <select name="right">
+              <option value="">any</option>
+              {rights.map((r) => (
+                <option value={r} selected={filter.right === r}>
+                  {rightName(r)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Law{" "}
+            <select name="regime">
+              <option value="">any</option>
+              {regimes.map((r) => (
+                <option value={r} selected={filter.regime === r}>
+                  {r.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Deadline{" "}
+            <select name="due">
+              <option value="">any</option>
+              <option value="open" selected={filter.due === "open"}>
+                open
+              </option>
+              <option value="soon" selected={filter.due === "soon"}>
+                due within a week
+              </option>
+              <option value="overdue" selected={filter.due === "overdue"}>
+                overdue
+              </option>
+              <option value="unverified" selected={filter.due === "unverified"}>
+                waiting for a code
+              </option>
+            </select>
+          </label>
+          <button type="submit">Filter</button>
+          <a href="/admin/requests">Clear</a>
+          <a href={`/admin/requests.csv${queryOf(filter)}`}>Download CSV</a>
+        </div>
+      </form>
+      {requests.length ? (
+        <table>
+          <caption>Open requests first, by deadline. The bar shows the days left.</caption>
+          <thead>
+            <tr>
+              <th scope="col">Request</th>
+              <th scope="col">Requester</th>
+              <th scope="col">Received</th>
+              <th scope="col">Right</th>
+              <th scope="col">Status</th>
+              <th scope="col">Law</th>
+              <th scope="col">Due</th>
+              <th scope="col">Days left</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map((r) => {
+              const due = new Date(r.effectiveDueAt);
+              const left = daysLeft(due, now);
+              const urgency = urgencyOf(due, now);
+              return (
+                <tr>
+                  <td>
+                    <a href={`/admin/requests/${r.id}`}>{r.id}</a>
+                    {r.attention ? (
+                      <>
+                        <br />
+                        <span class="flag">{ATTENTION[r.attention] ?? r.attention.replace(/_/g, " ")}</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>
+                    {r.identity}
+                    {r.identityType !== "email" ? (
+                      <span class="muted"> ({r.identityType.replace(/_/g, " ")})</span>
+                    ) : null}
+                  </td>
+                  <td>{r.receivedAt.slice(0, 10)}</td>
+                  <td>{rightName(r.right)}</td>
+                  <td>{r.status.replace(/_/g, " ")}</td>
+                  <td>{r.regime.toUpperCase()}</td>
+                  <td>{running(r) ? r.effectiveDueAt.slice(0, 10) : "—"}</td>
+                  <td>
+                    {running(r) ? (
+                      <>
+                        <span
+                          class={`bar ${urgency}`}
+                          style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`}
+                          aria-hidden="true"
+                        ></span>{" "}
+                        <span class={urgency}>{left < 0 ? `${-left} days overdue` : `${left} days`}</span>
+                      </>
+                    ) : r.status === "unverified" ? (
+                      <span class="muted">waiting for the code</span>
+                    ) : (
+                      "closed"
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : (
+        <p class="empty">
+          {counts.total || Object.values(filter).some(Boolean)
+            ? "No request matches these filters."
+            : "No requests yet."}
+        </p>
+      )}
       <nav aria-label="Pages" id="pages">
         <p>
-          {counts.total ? `Requests ${first}–${last} of ${counts.total}. ` : "No requests yet. "}
+          {counts.total ? `Requests ${first}–${last} of ${counts.total}. ` : null}
           {page > 1 ? (
-            <a href={`/admin?page=${page - 1}`} rel="prev">
+            <a href={`/admin/requests${queryOf(filter, { page: page - 1 })}`} rel="prev">
               Previous page
             </a>
           ) : null}
           {page > 1 && page < pages ? " · " : null}
           {page < pages ? (
-            <a href={`/admin?page=${page + 1}`} rel="next">
+            <a href={`/admin/requests${queryOf(filter, { page: page + 1 })}`} rel="next">
               Next page
             </a>
           ) : null}
@@ -225,9 +355,12 @@ export const RequestDetailPage: FC<{
   const open = isOpen(r.status);
   const action = (path: string) => `/admin/requests/${r.id}/${path}`;
   return (
-    <Page title={`Request ${r.id} — Pledge`} organization={decl.organization.name}>
+    <Page
+      title={`Request ${r.id} — Pledge`}
+      organization={decl.organization.name}
+      nav={<AdminNav csrf={csrf} user={user} />}
+    >
       <style>{ADMIN_CSS}</style>
-      <AdminNav csrf={csrf} user={user} />
       <h1>
         {RIGHT_LABELS[r.right]?.title ?? r.right} — {r.id}
       </h1>
@@ -518,7 +651,7 @@ export const RequestDetailPage: FC<{
   );
 };
 
-export const loginPageHtml = (p: { organization: string; error?: string; email?: string }) =>
+export const loginPageHtml = (p: { organization: string; error?: string; email?: string; next?: string }) =>
   renderPage(<LoginPage {...p} />);
 export const requestListHtml = (p: Parameters<typeof RequestListPage>[0]) => renderPage(<RequestListPage {...p} />);
 export const requestDetailHtml = (p: Parameters<typeof RequestDetailPage>[0]) =>

@@ -4,6 +4,8 @@
 import type { FC } from "hono/jsx";
 import type { SubscriptionRecord } from "../consent/index.js";
 import { doubleOptInOf, type Declaration } from "../declaration/index.js";
+import { AdminNav } from "./admin.js";
+import { CHART_CSS, RateBars } from "./charts.js";
 import { Page, renderPage } from "./layout.js";
 
 export const NewsletterForm: FC<{ decl: Declaration; list: string }> = ({ decl, list }) => {
@@ -118,10 +120,17 @@ export const RatesChart: FC<{ rates: { day: string; category: string; given: num
   const pad = 36;
   const x = (i: number) => pad + (days.length < 2 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (days.length - 1));
   const y = (v: number) => h - pad - v * (h - 2 * pad);
-  if (!days.length) return <p>No consent choices recorded yet.</p>;
+  if (days.length < 2)
+    return (
+      <p class="muted">
+        {days.length
+          ? "One day of choices so far: the daily chart starts with the second."
+          : "No consent choices recorded yet."}
+      </p>
+    );
   return (
     <figure>
-      <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="rates-title">
+      <svg class="chart" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby="rates-title">
         <title id="rates-title">Share of choices that gave consent, per category and day</title>
         {[0, 0.5, 1].map((v) => (
           <>
@@ -173,15 +182,21 @@ const ConsentConsole: FC<{
   rates: { day: string; category: string; given: number; total: number }[];
   subscriptions: SubscriptionRecord[];
   user: string;
-}> = ({ decl, rates, subscriptions, user }) => (
-  <Page title="Consent — Pledge" organization={decl.organization.name}>
-    <nav aria-label="Console">
-      <a href="/admin">Requests</a> · <a href="/admin/consent">Consent</a> · signed in as {user}
-    </nav>
+  csrf?: string;
+}> = ({ decl, rates, subscriptions, user, csrf }) => (
+  <Page title="Consent — Pledge" organization={decl.organization.name} nav={<AdminNav csrf={csrf} user={user} />}>
+    <style>{CHART_CSS}</style>
     <h1>Consent</h1>
     <h2>Consent rates per category (last 90 days)</h2>
+    <RateBars
+      id="consent-rates"
+      title="Share of choices that allowed each category, last 90 days"
+      rows={rateRows(decl, rates)}
+    />
+    <h3>Per day</h3>
     <RatesChart rates={rates} />
     <h2>Newsletter subscriptions, with their proof</h2>
+    {subscriptions.length ? null : <p class="empty">No subscriptions yet.</p>}
     <table>
       <thead>
         <tr>
@@ -234,3 +249,18 @@ export const newsletterConfirmHtml = (p: { decl: Declaration; token: string }) =
 export const unsubscribePageHtml = (p: { decl: Declaration; token: string }) => renderPage(<Unsubscribe {...p} />);
 export const newsletterPreferencesHtml = (p: Parameters<typeof Preferences>[0]) => renderPage(<Preferences {...p} />);
 export const consentConsoleHtml = (p: Parameters<typeof ConsentConsole>[0]) => renderPage(<ConsentConsole {...p} />);
+
+/** Each category's rate over the whole period: what was allowed of all the choices recorded. */
+export function rateRows(
+  decl: Declaration,
+  rates: { day: string; category: string; given: number; total: number }[],
+): { label: string; part: number; whole: number }[] {
+  const by = new Map<string, { part: number; whole: number }>();
+  for (const r of rates) {
+    const e = by.get(r.category) ?? { part: 0, whole: 0 };
+    e.part += r.given;
+    e.whole += r.total;
+    by.set(r.category, e);
+  }
+  return [...by].map(([k, v]) => ({ label: decl.consent?.categories[k]?.name ?? k, ...v }));
+}

@@ -78,9 +78,12 @@ export const DiscoveryPage: FC<{
     findings.filter((f) => f.system === s && f.status === status).length;
   const last = scans[scans.length - 1];
   return (
-    <Page title={`Discovery — ${decl.organization.name}`} organization={decl.organization.name}>
+    <Page
+      title={`Discovery — ${decl.organization.name}`}
+      organization={decl.organization.name}
+      nav={<AdminNav csrf={csrf} user={user} />}
+    >
       <style>{CSS}</style>
-      <AdminNav csrf={csrf} user={user} />
       <h1>Discovery</h1>
       <p>
         Personal data in the systems that the declaration does not mention, from recorded scans (

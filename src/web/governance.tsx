@@ -57,9 +57,12 @@ const Shell: FC<Chrome & { title: string; children?: Child }> = ({
   notice,
   children,
 }) => (
-  <Page title={`${title} — ${decl.organization.name}`} organization={decl.organization.name}>
+  <Page
+    title={`${title} — ${decl.organization.name}`}
+    organization={decl.organization.name}
+    nav={<AdminNav csrf={csrf} user={user} />}
+  >
     <style>{CSS}</style>
-    <AdminNav csrf={csrf} user={user} />
     <p>
       <a href="/admin/governance">Governance</a>: <a href="/admin/governance/access">Staff access</a> ·{" "}
       <a href="/admin/governance/sessions">Sessions and copies</a> · <a href="/admin/governance/legal">Authorities</a> ·{" "}

@@ -23,3 +23,5 @@ export {
 export { retentionPageHtml } from "./retention.js";
 export { discoveryPageHtml } from "./discovery.js";
 export * from "./governance.js";
+export * from "./account.js";
+export * from "./home.js";

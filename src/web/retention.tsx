@@ -78,9 +78,12 @@ export const RetentionPage: FC<{
   result?: SweepReport;
   error?: string;
 }> = ({ decl, plan, stats, holds, obsolescence, csrf, user, canAct, result, error }) => (
-  <Page title={`Retention — ${decl.organization.name}`} organization={decl.organization.name}>
+  <Page
+    title={`Retention — ${decl.organization.name}`}
+    organization={decl.organization.name}
+    nav={<AdminNav csrf={csrf} user={user} />}
+  >
     <style>{CSS}</style>
-    <AdminNav csrf={csrf} user={user} />
     <h1>Retention</h1>
     {error ? (
       <p role="alert" class="error">

@@ -27,7 +27,7 @@ it("`pledge users add` creates the first owner, who signs in over HTTP; tokens a
   assert.match(weak.stderr, /at least 12 characters/);
   const add = await runCli(["users", "add", "owner@acme.example", "--role", "owner", "--name", "Olive"], env);
   assert.equal(add.code, 0, add.stderr);
-  const password = /with password (\S+) \(shown once/.exec(add.stdout)![1];
+  const password = /with the one-time password (\S+) \(shown once/.exec(add.stdout)![1];
   const dup = await runCli(["users", "add", "owner@acme.example", "--role", "viewer"], env);
   assert.equal(dup.code, 1);
   assert.match(dup.stderr, /already exists/);
@@ -63,11 +63,34 @@ it("`pledge users add` creates the first owner, who signs in over HTTP; tokens a
       body: `email=owner@acme.example&password=${encodeURIComponent(password)}`,
     });
     assert.equal(ok.status, 303);
+    // A one-time password is exchanged for the user's own before the console opens.
+    assert.equal(ok.headers.get("location"), "/admin/password");
     const cookie = ok.headers.get("set-cookie")!;
     assert.match(cookie, /^pledge_session=[A-Za-z0-9_-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax$/);
-    const page = await fetch(`${server.url}/admin`, { headers: { cookie: cookie.split(";")[0] } });
+    const session = cookie.split(";")[0];
+    const early = await fetch(`${server.url}/admin`, {
+      redirect: "manual",
+      headers: { cookie: session, accept: "text/html" },
+    });
+    assert.equal(early.headers.get("location"), "/admin/password");
+    const form = await (await fetch(`${server.url}/admin/password`, { headers: { cookie: session } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1];
+    const changed = await fetch(`${server.url}/admin/password`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: session, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        _csrf: csrf,
+        current: password,
+        next: "olive's own password",
+        confirm: "olive's own password",
+      }).toString(),
+    });
+    assert.equal(changed.status, 303);
+    assert.equal(changed.headers.get("location"), "/admin");
+    const page = await fetch(`${server.url}/admin`, { headers: { cookie: session } });
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /signed in as Olive/);
+    assert.match(await page.text(), /title="Your account">Olive</);
     const api = await fetch(`${server.url}/api/v1/requests`, {
       headers: { authorization: `Bearer ${token.stdout.trim()}` },
     });

@@ -217,7 +217,7 @@ forEachStore("the demo", (target) => {
     const a = app();
     const s = await createSession(store, officer.user);
     const cookie = `pledge_session=${s.token}`;
-    const list = await (await a.request("/admin", { headers: { cookie } })).text();
+    const list = await (await a.request("/admin/requests", { headers: { cookie } })).text();
     assert.match(list.split("<tr>").find((x) => x.includes(requestId))!, /verify the person by hand/);
     const res = await a.request(`/admin/requests/${requestId}/verify`, {
       method: "POST",
@@ -318,7 +318,9 @@ forEachStore("the demo", (target) => {
     assert.doesNotMatch(report, /verified/, "nothing found is never called verified");
     assert.doesNotMatch(report, /Told /, "no recipient is told of a person of whom nothing was found");
     const s = await createSession(store, officer.user);
-    const list = await (await a.request("/admin", { headers: { cookie: `pledge_session=${s.token}` } })).text();
+    const list = await (
+      await a.request("/admin/requests", { headers: { cookie: `pledge_session=${s.token}` } })
+    ).text();
     const row = list.split("<tr>").find((r) => r.includes(requestId))!;
     assert.match(row, /class="flag">nothing found/);
     const detail = await (

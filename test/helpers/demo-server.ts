@@ -43,13 +43,13 @@ export async function startDemoServer(prefix: string): Promise<DemoServer> {
       const t = setTimeout(() => reject(new Error(`no server: ${stderr}`)), 30_000);
       child.stderr!.on("data", () => {
         const m = /at (http:\/\/127\.0\.0\.1:\d+)\/privacy /.exec(stderr);
-        if (m && /with password (\S+)/.test(stderr)) {
+        if (m && /with the one-time password (\S+)/.test(stderr)) {
           clearTimeout(t);
           resolve(m[1]);
         }
       });
     });
-    return { url, password: /with password (\S+)/.exec(stderr)![1], dir, stderr: () => stderr, stop };
+    return { url, password: /with the one-time password (\S+)/.exec(stderr)![1], dir, stderr: () => stderr, stop };
   } catch (err) {
     stop();
     throw err;
@@ -57,6 +57,9 @@ export async function startDemoServer(prefix: string): Promise<DemoServer> {
 }
 
 /** The demo in Chromium, signed in to the console as its owner: set up before the suite's tests and torn down after. */
+/** The password the demo owner chooses at the first sign-in in the browser tests. */
+export const DEMO_OWN_PASSWORD = "demo owner's own password";
+
 export interface DemoConsole {
   server: DemoServer;
   browser: Browser;
@@ -90,6 +93,12 @@ export function demoConsole(prefix: string): DemoConsole {
     await d.page.getByLabel("Email").fill("demo@pledge.local");
     await d.page.getByLabel("Password").fill(d.server.password);
     await d.page.getByRole("button", { name: "Sign in" }).click();
+    // The demo's password is a one-time password: the console asks for the user's own first.
+    await d.page.waitForURL(`${d.url}/admin/password`);
+    await d.page.getByLabel("One-time password").fill(d.server.password);
+    await d.page.getByLabel("New password", { exact: true }).fill(DEMO_OWN_PASSWORD);
+    await d.page.getByLabel("New password again").fill(DEMO_OWN_PASSWORD);
+    await d.page.getByRole("button", { name: "Change password" }).click();
     await d.page.waitForURL(`${d.url}/admin`).catch(async (err) => {
       throw new Error(`${d.page.url()}: ${await d.page.textContent("main")}`, { cause: err });
     });

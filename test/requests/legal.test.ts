@@ -341,7 +341,9 @@ forEachStore("requests under the law of each place", (target) => {
         ),
       );
       assert.ok(consolePage.includes(`action="/admin/requests/${requestId}/appeal"`));
-      const list = await (await app.request(`/admin`, { headers: { cookie: `pledge_session=${s.token}` } })).text();
+      const list = await (
+        await app.request(`/admin/requests`, { headers: { cookie: `pledge_session=${s.token}` } })
+      ).text();
       assert.ok(list.includes(r.appeal!.dueAt.slice(0, 10)), "the list shows the appeal's deadline");
       // Upheld: the answer names the attorney general.
       await answerAppeal(ctx, requestId, "upheld", "The dispute is still open with our bank", officer);

@@ -468,8 +468,14 @@ forEachStore("rights requests", (target) => {
 
     it("every admin route answers 401 without a session (walking the route table)", async () => {
       const { app: a, routes } = app();
-      // Every route under /admin, /api and /v1 is for staff and machines, but for signing in.
-      const PUBLIC = new Set(["get /admin/login", "post /admin/login"]);
+      // Every route under /admin, /api and /v1 is for staff and machines, but for signing in and the page an
+      // invitation or reset link opens (the link's single-use token is its authentication).
+      const PUBLIC = new Set([
+        "get /admin/login",
+        "post /admin/login",
+        "get /admin/welcome/:token",
+        "post /admin/welcome/:token",
+      ]);
       const admin = routes.routes.filter(
         (r) => /^\/(admin|api|v1)(\/|$)/.test(r.path) && !PUBLIC.has(`${r.method} ${r.path}`),
       );
@@ -492,6 +498,12 @@ forEachStore("rights requests", (target) => {
         });
         assert.equal(res.status, 401, `${r.method.toUpperCase()} ${r.path}`);
         assert.equal(((await res.json()) as { error: { code: string } }).error.code, "unauthenticated");
+        if (r.method === "get") {
+          // A browser is sent to sign in, and brought back afterwards.
+          const page = await a.request(path, { headers: { accept: "text/html,application/xhtml+xml" } });
+          assert.equal(page.status, 303, `GET ${r.path} in a browser`);
+          assert.equal(page.headers.get("location"), `/admin/login?next=${encodeURIComponent(path)}`);
+        }
       }
       const forged = await a.request("/admin", {
         headers: { cookie: "pledge_session=forged", authorization: "Bearer plg_forged" },

@@ -386,10 +386,10 @@ forEachStore("the public surface under attack", (target) => {
     );
     const id = /(req_[\w-]+)/.exec(res.headers.get("location")!)![1];
     const cookie = await signInAs("viewer");
-    const page = await (await fetch(url("/admin"), { headers: { cookie } })).text();
+    const page = await (await fetch(url("/admin/requests"), { headers: { cookie } })).text();
     assert.equal(/<a href="\/admin\/requests\/(req_[\w-]+)">/.exec(page)![1], id);
     assert.match(page, /Requests 1–100 of \d{3}/);
-    const next = await (await fetch(url("/admin?page=7"), { headers: { cookie } })).text();
+    const next = await (await fetch(url("/admin/requests?page=7"), { headers: { cookie } })).text();
     assert.match(next, /req_bulk/);
     const token = await createApiToken(server.store, "lister", "viewer");
     const api = (await (
@@ -406,7 +406,7 @@ forEachStore("the public surface under attack", (target) => {
     assert.equal((await call()).status, 200, "and cached");
     const cookie = await signInAs("owner");
     const csrf = /name="_csrf" value="([^"]+)"/.exec(
-      await (await fetch(url("/admin"), { headers: { cookie } })).text(),
+      await (await fetch(url("/admin/requests"), { headers: { cookie } })).text(),
     )![1];
     const list = (await (await fetch(url("/api/v1/tokens"), { headers: { cookie } })).json()) as {
       tokens: { id: number; name: string }[];

@@ -11,6 +11,7 @@ import { appeals } from "./0008-appeals.js";
 import { retention } from "./0009-retention.js";
 import { governance } from "./0010-governance.js";
 import { discovery } from "./0011-discovery.js";
+import { staffAccounts } from "./0012-staff-accounts.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0009-retention": retention,
   "0010-governance": governance,
   "0011-discovery": discovery,
+  "0012-staff-accounts": staffAccounts,
 };
 
 /** A Kysely migration provider over the migrations above. */
