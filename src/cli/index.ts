@@ -78,6 +78,12 @@ Usage:
                                                        real schema (read-only); exit 1 on errors
   pledge notice [pledge.yaml] [--format html|md] [--out FILE]
   pledge ropa [pledge.yaml] [--format csv|json|jsonld] [--out FILE]
+  pledge map [pledge.yaml] [--format svg|dot|json] [--purpose P] [--category C] [--country CC] [--people] [--out FILE]
+                                   the data map: systems, datasets, purposes, recipients, countries and transfers;
+                                   --people: the simplified map the notice can show
+  pledge dpia [pledge.yaml] [PURPOSE] [--format text|json]
+                                   DPIA screening per purpose (GDPR Art 35(3), WP248): required, recommended or
+                                   not indicated, with the criteria met; exit 1 when one is required
   pledge diff OLD.yaml NEW.yaml [--format text|json|notice] [--notice-format md|html]
                                    what changed, material changes marked; notice: the change notice people receive
   pledge schema                                        the declaration's JSON Schema
@@ -238,6 +244,41 @@ async function cmdRopa(args: string[], io: Io): Promise<number> {
       ? ropaToCsv(ropa)
       : JSON.stringify(format === "jsonld" ? ropaToJsonLd(ropa, declaration) : ropa, null, 2);
   await emit(io, text, values.out);
+  return 0;
+}
+
+async function cmdMap(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    format: { type: "string", default: "svg" },
+    purpose: { type: "string" },
+    category: { type: "string" },
+    country: { type: "string" },
+    people: { type: "boolean", default: false },
+    out: { type: "string" },
+  });
+  const format = pick(z.enum(["svg", "dot", "json"]), values.format, "format");
+  const { declaration } = await loadDeclaration(declarationPath(positionals[0], io));
+  const m = await import("../map/index.js");
+  if (values.purpose && !declaration.purposes[values.purpose])
+    throw new UsageError(
+      `--purpose: no purpose '${values.purpose}'${didYouMean(values.purpose, Object.keys(declaration.purposes))}`,
+    );
+  const whole = m.buildDataMap(declaration, lintDeclaration(declaration));
+  let map = m.filterDataMap(whole, {
+    purpose: values.purpose,
+    category: values.category,
+    country: values.country?.toUpperCase(),
+  });
+  if (values.people) map = m.simplifiedDataMap(map);
+  const title = `Data map of ${declaration.organization.name}`;
+  const text =
+    format === "svg"
+      ? await m.renderDataMapSvg(map, title)
+      : format === "dot"
+        ? m.renderDataMapDot(map, title)
+        : JSON.stringify(map, null, 2);
+  await emit(io, text, values.out);
+  if (!map.nodes.length) io.err("pledge map: nothing matches these filters");
   return 0;
 }
 
@@ -980,6 +1021,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   check: cmdCheck,
   notice: cmdNotice,
   ropa: cmdRopa,
+  map: cmdMap,
   diff: cmdDiff,
   serve: cmdServe,
   audit: cmdAudit,

@@ -667,6 +667,8 @@ const NoticeSettings = z.strictObject({
   changeNotice: text.optional(),
   /** How long before a material change takes effect people are told. */
   advanceNotice: Duration.optional(),
+  /** Show people a simplified map of where their data goes: purposes, recipients, countries and safeguards. */
+  map: z.boolean().optional(),
 });
 
 /**

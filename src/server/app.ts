@@ -11,12 +11,14 @@ import { buildNotice, getPublishedDeclaration, listPublishedVersions, renderNoti
 import { taskBacklog, type RequestsContext } from "../requests/index.js";
 import { pingStore, type Store } from "../store/index.js";
 import { registerAccounts } from "./account-routes.js";
+import { registerMap } from "./map-routes.js";
 import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
 import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { registerConsent } from "./consent-routes.js";
 import { registerGovernance } from "./governance-routes.js";
 import { DecisionCache, type NewsletterContext } from "../consent/index.js";
 import { noticePageHtml, versionsPageHtml } from "../web/index.js";
+import { buildDataMap, simplifiedDataMap } from "../map/index.js";
 import { HttpError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -231,7 +233,9 @@ export function createApp(ctx: AppContext): PledgeApp {
     if (format === "md")
       return c.body(renderNoticeMarkdown(doc), 200, { "content-type": "text/markdown; charset=utf-8" });
     if (format === "json") return c.json(doc);
-    return c.html(await noticePageHtml({ doc, archived }));
+    const d = loaded.declaration;
+    const map = d.notice.map ? simplifiedDataMap(buildDataMap(d)) : undefined;
+    return c.html(await noticePageHtml({ doc, archived, map }));
   };
   routes.add(
     {
@@ -292,6 +296,7 @@ export function createApp(ctx: AppContext): PledgeApp {
     registerPrivacyCenter(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
     registerAdmin(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
     registerAccounts(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
+    registerMap(routes, { declaration: ctx.declaration });
     registerGovernance(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
   }
   if (ctx.consent && ctx.requests) {

@@ -119,7 +119,7 @@ export const DiscoveryPage: FC<{
           {systems.map((s) => {
             const seen = [...scans].reverse().find((x) => x.systems[s]);
             return (
-              <tr>
+              <tr id={`system-${s}`}>
                 <td>{decl.systems[s].name}</td>
                 <td class={count(s, "open") ? "open" : ""}>{count(s, "open")}</td>
                 <td>{count(s, "dismissed")}</td>

@@ -25,3 +25,4 @@ export { discoveryPageHtml } from "./discovery.js";
 export * from "./governance.js";
 export * from "./account.js";
 export * from "./home.js";
+export * from "./map.js";

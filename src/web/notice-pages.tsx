@@ -3,9 +3,10 @@
 /** Pages of the published notice: the current one, the list of versions, an earlier version. */
 import type { FC } from "hono/jsx";
 import { NoticeArticle, type NoticeDoc, type PublishedVersion } from "../notice/index.js";
+import { type DataMap, layoutDataMap, MapSvg } from "../map/index.js";
 import { Page, renderPage } from "./layout.js";
 
-export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean }> = ({ doc, archived }) => (
+export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean; map?: DataMap }> = ({ doc, archived, map }) => (
   <Page title={doc.title} organization={doc.organization}>
     {archived ? (
       <p role="note">
@@ -13,6 +14,17 @@ export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean }> = ({ doc, ar
       </p>
     ) : null}
     <NoticeArticle doc={doc} />
+    {map?.edges.length ? (
+      <section aria-labelledby="map-heading">
+        <h2 id="map-heading">Where your data goes</h2>
+        <p>
+          Each purpose, the recipients it shares data with, and the countries they are in, as this notice states them.
+        </p>
+        <div style="overflow-x:auto">
+          <MapSvg layout={layoutDataMap(map)} title={`Where ${doc.organization} sends personal data`} />
+        </div>
+      </section>
+    ) : null}
   </Page>
 );
 
@@ -50,7 +62,8 @@ export const VersionsPage: FC<{ organization: string; versions: PublishedVersion
 );
 
 /** The notice page as an HTML document. */
-export const noticePageHtml = (props: { doc: NoticeDoc; archived?: boolean }) => renderPage(<NoticePage {...props} />);
+export const noticePageHtml = (props: { doc: NoticeDoc; archived?: boolean; map?: DataMap }) =>
+  renderPage(<NoticePage {...props} />);
 
 /** The versions page as an HTML document. */
 export const versionsPageHtml = (props: { organization: string; versions: PublishedVersion[]; current: string }) =>

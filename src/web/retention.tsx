@@ -114,11 +114,13 @@ export const RetentionPage: FC<{
         </tr>
       </thead>
       <tbody>
-        {plan.map((e) => {
+        {plan.map((e, i) => {
           const stat = stats.find((s) => s.binding === e.binding);
+          const firstOfSystem = plan.findIndex((x) => x.system === e.system) === i;
           return (
             <tr id={`rule-${e.binding.replace(/[^A-Za-z0-9_-]/g, "-")}`}>
               <td>
+                {firstOfSystem ? <span id={`system-${e.system}`} /> : null}
                 <strong>{e.rule}</strong>
                 <br />
                 {e.system}.{e.dataset}
