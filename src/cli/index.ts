@@ -83,7 +83,7 @@ Usage:
                                    --people: the simplified map the notice can show
   pledge dpia [pledge.yaml] [PURPOSE] [--format text|json]
                                    DPIA screening per purpose (GDPR Art 35(3), WP248): required, recommended or
-                                   not indicated, with the criteria met; exit 1 when one is required
+                                   not indicated, with the criteria met and why
   pledge diff OLD.yaml NEW.yaml [--format text|json|notice] [--notice-format md|html]
                                    what changed, material changes marked; notice: the change notice people receive
   pledge schema                                        the declaration's JSON Schema
@@ -279,6 +279,28 @@ async function cmdMap(args: string[], io: Io): Promise<number> {
         : JSON.stringify(map, null, 2);
   await emit(io, text, values.out);
   if (!map.nodes.length) io.err("pledge map: nothing matches these filters");
+  return 0;
+}
+
+async function cmdDpia(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" } });
+  const format = pick(z.enum(["text", "json"]), values.format, "format");
+  // `pledge dpia PURPOSE` with the declaration from PLEDGE_DECLARATION or ./pledge.yaml, or `pledge dpia FILE [PURPOSE]`.
+  const [first, second] = positionals;
+  const fileFirst = first !== undefined && (/\.ya?ml$/i.test(first) || first.includes("/"));
+  const loaded = await loadDeclaration(declarationPath(fileFirst ? first : undefined, io));
+  const purpose = fileFirst ? second : first;
+  const decl = loaded.declaration;
+  const d = await import("../dpia/index.js");
+  if (purpose && !decl.purposes[purpose])
+    throw new UsageError(`no purpose '${purpose}'${didYouMean(purpose, Object.keys(decl.purposes))}`);
+  const list = purpose ? [d.screenPurpose(decl, purpose)] : d.screenDeclaration(decl);
+  if (format === "json") io.out(JSON.stringify(list, null, 2));
+  else
+    for (const s of list) {
+      io.out(`${s.purpose} (${s.name}): DPIA ${s.result}`);
+      for (const r of s.reasons) io.out(`  - ${r}`);
+    }
   return 0;
 }
 
@@ -1022,6 +1044,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   notice: cmdNotice,
   ropa: cmdRopa,
   map: cmdMap,
+  dpia: cmdDpia,
   diff: cmdDiff,
   serve: cmdServe,
   audit: cmdAudit,

@@ -174,7 +174,12 @@ const CategoryDef = z.strictObject({
   sensitive: z.boolean().optional(),
 });
 
-const SubjectDef = z.strictObject({ name: text, description: text.optional() });
+const SubjectDef = z.strictObject({
+  name: text,
+  description: text.optional(),
+  /** WP248 criterion 7: people in a weaker position (children, employees, patients, the elderly, asylum seekers). */
+  vulnerable: z.enum(["child", "employee", "patient", "elderly", "asylum_seeker", "other"]).optional(),
+});
 
 const Taxonomy = z.strictObject({
   dataCategories: z.record(categoryKey, CategoryDef).default({}),

@@ -12,6 +12,7 @@ import { taskBacklog, type RequestsContext } from "../requests/index.js";
 import { pingStore, type Store } from "../store/index.js";
 import { registerAccounts } from "./account-routes.js";
 import { registerMap } from "./map-routes.js";
+import { registerDpia } from "./dpia-routes.js";
 import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
 import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { registerConsent } from "./consent-routes.js";
@@ -297,6 +298,7 @@ export function createApp(ctx: AppContext): PledgeApp {
     registerAdmin(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
     registerAccounts(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
     registerMap(routes, { declaration: ctx.declaration });
+    registerDpia(routes, { store: ctx.store, declaration: () => ctx.declaration().declaration });
     registerGovernance(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
   }
   if (ctx.consent && ctx.requests) {

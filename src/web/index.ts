@@ -26,3 +26,4 @@ export * from "./governance.js";
 export * from "./account.js";
 export * from "./home.js";
 export * from "./map.js";
+export * from "./dpia.js";
