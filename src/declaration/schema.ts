@@ -747,6 +747,8 @@ export const DeclarationBase = z.strictObject({
     outbox: "30 days",
   }),
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
+  /** The public pages' texts in each language, by key, where the organization words them its own way. */
+  texts: z.record(z.enum(["en", "de", "fr"]), z.record(z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/), text)).optional(),
   /** The console's staff: the roles that must sign in with a second factor (TOTP). */
   staff: z
     .strictObject({ twoFactor: z.array(z.enum(["viewer", "approver", "officer", "owner"])).default([]) })

@@ -50,6 +50,7 @@ export {
   listDocuments,
   subjectFlags,
   placeLegalHold,
+  reissueStatusLink,
   liftLegalHold,
   type SubmitResult,
   type VerifyResult,

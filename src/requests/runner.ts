@@ -211,10 +211,11 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
     .execute()) as TaskRow[];
   const key = await identitiesKey(ctx, JSON.parse(req.identities) as Identities);
   const byKey = new Map(tasks.map((t) => [`${t.kind}:${t.target}`, t]));
+  // Run again with the identities found since: a new run, not a retry, so its count of tries starts over.
   const requeue = async (t: TaskRow) => {
     await db
       .updateTable("request_tasks")
-      .set({ status: "pending", next_run_at: now, updated_at: now })
+      .set({ status: "pending", next_run_at: now, updated_at: now, attempts: 0 })
       .where("id", "=", t.id)
       .execute();
     t.status = "pending";

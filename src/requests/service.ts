@@ -1060,6 +1060,75 @@ export async function subjectFlags(
 const hashesOf = (r: NonNullable<Row>) => JSON.parse(r.identity_hashes ?? "[]") as string[];
 
 /**
+ * Issues a new status link to the person (they lost the mail): a new secret replaces the old one, whose hash is
+ * forgotten, so the old link stops working; the mail goes only where mail about the request goes (the code address,
+ * the agent). An export is sealed to the link, so the one made for the old link is deleted and built again for the
+ * new one. A closed request keeps only masked addresses (redacted at close), so it gets no new link. Returns whether an export is
+ * being rebuilt.
+ */
+export async function reissueStatusLink(
+  ctx: RequestsContext,
+  id: string,
+  by: Principal,
+): Promise<{ exportRebuilt: boolean }> {
+  const r = await loadRow(ctx, id);
+  if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
+  if (!r.verified_at)
+    throw new RequestError("REQUEST_CONFLICT", "the request is not verified: it has no status link yet");
+  // A closed request keeps only masked addresses and hashes: there is nowhere safe to send a link, and its export was
+  // sealed to the old one. The person files a new request.
+  if (r.redacted_at || !isOpen(r.status))
+    throw new RequestError(
+      "REQUEST_CONFLICT",
+      "the request is closed and its addresses are redacted: no link can be sent; the person can file a new request",
+    );
+  const to = statusRecipient(r);
+  if (!to) throw new RequestError("REQUEST_CONFLICT", "there is no address to send the link to");
+  const token = randomBytes(32).toString("base64url");
+  const org = ctx.declaration().organization;
+  const hadExport = !!(await ctx.store.db
+    .selectFrom("exports")
+    .select("request_id")
+    .where("request_id", "=", id)
+    .executeTakeFirst());
+  await ctx.mailer.send({
+    to,
+    subject: "A new link to your privacy request",
+    text: `Hello,\n\nHere is a new link to your request ${id}. The earlier link no longer works.\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\n${hadExport ? "Your download is being prepared again for this link.\n\n" : ""}Keep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
+  });
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ status_token_hash: sha256(token), export_key: exportPublicKey(token, id) })
+    .where("id", "=", id)
+    .execute();
+  await ctx.store.db.deleteFrom("exports").where("request_id", "=", id).execute();
+  let exportRebuilt = false;
+  if (hadExport) {
+    const res = await ctx.store.db
+      .updateTable("request_tasks")
+      .set({
+        status: "pending",
+        attempts: 0,
+        next_run_at: ctx.clock().toISOString(),
+        updated_at: ctx.clock().toISOString(),
+      })
+      .where("request_id", "=", id)
+      .where("kind", "=", "export")
+      .executeTakeFirst();
+    exportRebuilt = Number(res.numUpdatedRows) > 0;
+    if (exportRebuilt) await ctx.store.signal("tasks");
+  }
+  await recordEvent(
+    ctx,
+    id,
+    actorOf(by),
+    "status_link_reissued",
+    `a new status link was mailed to ${maskEmail(to)}; the old one no longer works${exportRebuilt ? "; the export is being built again for it" : ""}`,
+  );
+  return { exportRebuilt };
+}
+
+/**
  * Places a legal hold on the person of a request (every identity it knows, by
  * hash, so a closed and redacted request serves as well): their data is
  * preserved as it is, and erasures report it kept, until lifted.

@@ -33,6 +33,7 @@ import {
   REQUEST_STATUSES,
   liftLegalHold,
   placeLegalHold,
+  reissueStatusLink,
   requestTasks,
   requestTimeline,
   retryTask,
@@ -134,8 +135,14 @@ export function crossSite(c: Context, publicUrl: string): boolean {
 const isApi = (c: Context) =>
   (c.req.header("content-type") ?? "").includes("application/json") ||
   c.req.header("authorization")?.startsWith("Bearer ") === true;
+/** What an action on a request says when it is done: the last segment of its route (`…/:id/approve`). */
+const doneKey = (c: Context) =>
+  (c.req.routePath ?? "")
+    .split("/")
+    .filter((x) => !x.startsWith(":"))
+    .pop() ?? "";
 const done = (c: Context, id: string, extra: Record<string, unknown> = {}) =>
-  isApi(c) ? c.json({ ok: true, ...extra }) : c.redirect(`/admin/requests/${id}`, 303);
+  isApi(c) ? c.json({ ok: true, ...extra }) : c.redirect(`/admin/requests/${id}?done=${doneKey(c)}`, 303);
 
 export function registerAdmin(
   routes: RouteTable,
@@ -371,12 +378,14 @@ export function registerAdmin(
       tags: ["admin"],
       access: "admin",
       params: Id,
+      query: z.object({ done: z.string().max(20).optional() }),
       responses: { 200: { description: "HTML" }, 404: { description: "No such request" } },
     },
-    async (c, { params, principal }) =>
+    async (c, { params, principal, query }) =>
       c.html(
         await requestDetailHtml({
           decl: decl(),
+          done: query.done,
           request: await getRequest(ctx, params.id),
           tasks: await requestTasks(ctx, params.id),
           events: await requestTimeline(ctx, params.id),
@@ -599,6 +608,23 @@ export function registerAdmin(
     },
   );
 
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/:id/new-link",
+      summary: "Mail the person a new status link; the old one stops working (only its hash was kept)",
+      tags: ["admin"],
+      access: "admin",
+      role: "approver",
+      params: Id,
+      body: z.object({}),
+      responses: { 303: { description: "Sent" }, 409: { description: "Not verified, or no address" } },
+    },
+    async (c, { params, principal }) => {
+      const r = await reissueStatusLink(ctx, params.id, principal);
+      return done(c, params.id, r);
+    },
+  );
   routes.add(
     {
       method: "post",

@@ -23,6 +23,7 @@ import {
 import { MailError } from "../mail/index.js";
 import {
   IDENTITY_LABELS,
+  negotiateLang,
   messagePageHtml,
   requestFormHtml,
   statusPageHtml,
@@ -75,6 +76,9 @@ function formToInput(body: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/** The page's language: `?lang=` or the form's `lang`, else the browser's Accept-Language. */
+const langOf = (c: Context, override?: string) => negotiateLang(c.req.header("accept-language"), override);
+
 export function registerPrivacyCenter(
   routes: RouteTable,
   ctx: RequestsContext,
@@ -91,12 +95,18 @@ export function registerPrivacyCenter(
       summary: "The privacy center's request form",
       tags: ["privacy center"],
       access: "public",
-      query: z.object({ right: z.string().optional() }),
-      responses: { 200: { description: "HTML form", contentType: "text/html" } },
+      query: z.object({ right: z.string().max(40).optional(), lang: z.string().max(5).optional() }),
+      responses: {
+        200: { description: "HTML: the choice of right, or the form of the right chosen", contentType: "text/html" },
+      },
     },
     async (c, { query }) =>
       c.html(
-        await requestFormHtml({ decl: decl(), state: { values: { right: query.right ?? "access" }, errors: {} } }),
+        await requestFormHtml({
+          decl: decl(),
+          state: { values: { right: query.right ?? "" }, errors: {} },
+          lang: langOf(c, query.lang),
+        }),
       ),
   );
 
@@ -118,6 +128,7 @@ export function registerPrivacyCenter(
     },
     async (c, { body }) => {
       const json = wantsJson(c);
+      const lang = langOf(c, typeof body.lang === "string" ? body.lang : undefined);
       const parsed = RequestInputSchema.safeParse(formToInput(body));
       const file = body.authorization;
       const state: FormState = {
@@ -140,7 +151,7 @@ export function registerPrivacyCenter(
             },
             422,
           );
-        return c.html(await requestFormHtml({ decl: decl(), state }), 422);
+        return c.html(await requestFormHtml({ decl: decl(), state, lang }), 422);
       }
       let authorization: { filename: string; contentType: string; data: Uint8Array } | undefined;
       if (file instanceof File && file.size > 0) {
@@ -166,12 +177,12 @@ export function registerPrivacyCenter(
         if (err instanceof MailError && !json) {
           state.errors.form =
             "We could not send you the email with your code just now, so nothing was saved. Please try again in a few minutes.";
-          return c.html(await requestFormHtml({ decl: decl(), state }), 503);
+          return c.html(await requestFormHtml({ decl: decl(), state, lang }), 503);
         }
         if (!(err instanceof RequestError) || json) throw err;
         const field = /^(\w+):/.exec(err.message)?.[1] ?? "form";
         state.errors[field] = err.message.replace(/^\w+: /, "");
-        return c.html(await requestFormHtml({ decl: decl(), state }), err.code === "RATE_LIMITED" ? 429 : 422);
+        return c.html(await requestFormHtml({ decl: decl(), state, lang }), err.code === "RATE_LIMITED" ? 429 : 422);
       }
     },
   );
@@ -196,6 +207,7 @@ export function registerPrivacyCenter(
         identityLabel: (IDENTITY_LABELS[r.identityType] ?? r.identityType.replace(/_/g, " ")).toLowerCase(),
         agent: !!r.agent,
         error,
+        lang: langOf(c),
       }),
       status,
     );

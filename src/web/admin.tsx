@@ -17,6 +17,22 @@ import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView, RIGHT_LABELS } from "./privacy-center.js";
 
+/** What each action on a request says once done. */
+const DONE_MESSAGES: Record<string, string> = {
+  approve: "Approved: the request runs now.",
+  deny: "Denied: the requester was told, with the reason.",
+  extend: "Deadline extended: the requester was told.",
+  verify: "Marked verified.",
+  hold: "Legal hold placed.",
+  lift: "Legal holds lifted.",
+  notes: "Note added.",
+  retry: "Task queued again.",
+  done: "Task marked done.",
+  confirm: "Confirmed: the collection goes on.",
+  appeal: "Appeal answered: the requester was told.",
+  "new-link": "A new status link was mailed to the person; the old one no longer works.",
+};
+
 /** What a request's `attention` flag asks of staff. */
 const ATTENTION: Record<string, string> = {
   nothing_found: "nothing found: check the identities and the systems",
@@ -348,8 +364,12 @@ export const RequestDetailPage: FC<{
   csrf?: string;
   user: string;
   canApprove: boolean;
+  /** The action just done (its route's last word), for the message at the top. */
+  done?: string;
   canAct: boolean;
-}> = ({ decl, request: r, tasks, events, documents, now, csrf, user, canApprove, canAct }) => {
+}> = ({ decl, request: r, tasks, events, documents, now, csrf, user, canApprove, canAct, done }) => {
+  const holdEvents = events.filter((e) => e.kind === "legal_hold" || e.kind === "legal_hold_lifted");
+  const hold = holdEvents.at(-1)?.kind === "legal_hold" ? holdEvents.at(-1) : undefined;
   const due = new Date(r.effectiveDueAt);
   const left = daysLeft(due, now);
   const open = isOpen(r.status);
@@ -361,9 +381,20 @@ export const RequestDetailPage: FC<{
       nav={<AdminNav csrf={csrf} user={user} />}
     >
       <style>{ADMIN_CSS}</style>
+      {done && DONE_MESSAGES[done] ? (
+        <p class="flash" role="status" id="done">
+          {DONE_MESSAGES[done]}
+        </p>
+      ) : null}
       <h1>
-        {RIGHT_LABELS[r.right]?.title ?? r.right} — {r.id}
+        {rightName(r.right)} — {r.id}
       </h1>
+      {hold ? (
+        <p class="flash error" id="hold" role="status">
+          <span class="badge hold">Legal hold</span> {hold.message} (placed {hold.at.slice(0, 10)} by {hold.actor}). The
+          person's data is preserved until the hold is lifted.
+        </p>
+      ) : null}
       {r.attention ? (
         <p role="status" id="attention">
           <span class="flag">{ATTENTION[r.attention] ?? r.attention.replace(/_/g, " ")}</span>
@@ -440,10 +471,57 @@ export const RequestDetailPage: FC<{
         {r.details.purposes.length ? (
           <>
             <dt>Purposes</dt>
-            <dd>{r.details.purposes.join(", ")}</dd>
+            <dd>{r.details.purposes.map((p) => decl.purposes[p]?.name ?? p).join(", ")}</dd>
           </>
         ) : null}
       </dl>
+
+      {r.right === "access" || r.right === "portability" ? (
+        <section aria-labelledby="export-title">
+          <h2 id="export-title">What the export holds</h2>
+          {(() => {
+            const found = tasks
+              .filter((t) => t.kind === "collect" && t.status === "done")
+              .flatMap((t) =>
+                (((t.result ?? {}) as { datasets?: { dataset: string; found: number }[] }).datasets ?? [])
+                  .filter((d) => d.found)
+                  .map((d) => ({ file: `${t.target}/${d.dataset}.json`, rows: d.found })),
+              );
+            const manual = tasks.filter((t) => t.kind === "manual");
+            return found.length || manual.length ? (
+              <ul id="export-contents">
+                {found.map((f) => (
+                  <li>
+                    <code>{f.file}</code>: {f.rows} row{f.rows === 1 ? "" : "s"}
+                  </li>
+                ))}
+                {manual.map((t) => (
+                  <li>{decl.systems[t.target]?.name ?? t.target}: what staff note when they search it by hand</li>
+                ))}
+                <li>
+                  <code>README.txt</code>: what each file is, the purposes, recipients and retention from the notice
+                </li>
+              </ul>
+            ) : (
+              <p class="empty">Nothing collected yet.</p>
+            );
+          })()}
+          <p class="hint">The file itself is sealed to the person's status link: staff cannot open it.</p>
+        </section>
+      ) : null}
+      {canApprove && r.verifiedAt ? (
+        <form method="post" action={action("new-link")}>
+          <Csrf token={csrf} />
+          <p>
+            <button type="submit" class="secondary">
+              Mail the person a new status link
+            </button>{" "}
+            <small class="muted">
+              The old link stops working; an open request's export is built again for the new one.
+            </small>
+          </p>
+        </form>
+      ) : null}
 
       <h2>Systems</h2>
       <table>
@@ -599,7 +677,10 @@ export const RequestDetailPage: FC<{
               <Csrf token={csrf} />
               <label for="deny-reason">Deny, with the reason the requester is told</label>
               <br />
-              <input type="text" name="reason" id="deny-reason" required /> <button type="submit">Deny</button>
+              <input type="text" name="reason" id="deny-reason" required />{" "}
+              <button type="submit" class="danger">
+                Deny
+              </button>
             </form>
           ) : null}
           {canAct && !r.extendedDueAt && r.status !== "appealed" ? (
@@ -621,7 +702,10 @@ export const RequestDetailPage: FC<{
           <Csrf token={csrf} />
           <label for="hold-reason">Place a legal hold on this person (their data is preserved until lifted)</label>
           <br />
-          <input type="text" name="reason" id="hold-reason" required /> <button type="submit">Place hold</button>
+          <input type="text" name="reason" id="hold-reason" required />{" "}
+          <button type="submit" class="secondary">
+            Place hold
+          </button>
         </form>
       ) : null}
       {canAct ? (

@@ -27,3 +27,4 @@ export * from "./account.js";
 export * from "./home.js";
 export * from "./map.js";
 export * from "./dpia.js";
+export { LANGS, type Lang, negotiateLang, translator } from "./i18n.js";

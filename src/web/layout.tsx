@@ -21,7 +21,10 @@ form.inline{display:inline}.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-
 .badge.hold{background:#fff3cd;border-color:var(--warn);color:#5c3500}.badge.danger{background:#fdeeee;border-color:var(--danger);color:var(--danger)}
 details>summary{cursor:pointer;font-weight:600}.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:.75rem;list-style:none;padding:0}
 .tiles li{border:1px solid var(--line);border-radius:8px;padding:.7rem .9rem}.tiles strong{font-size:1.6rem;display:block}
-svg.chart{max-width:100%;height:auto}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+svg.chart{max-width:100%;height:auto}.lead{font-size:1.08rem}.check{margin:.4rem 0}
+.choice{display:flex;gap:.75rem;align-items:flex-start;border:1px solid var(--line);border-radius:10px;padding:.8rem 1rem;margin:.5rem 0;cursor:pointer;font-weight:400}
+.choice:has(input:checked){border-color:var(--accent);background:#f2f6fe}.choice input{margin-top:.3rem}.choice small{display:block;color:var(--muted)}
+form.rights fieldset{border:0;padding:0}form.rights legend{font-size:1.2rem;margin-bottom:.25rem}details{margin:1rem 0}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 @media (max-width:40rem){input[type=text],input[type=email],input[type=password],select{max-width:100%}}`;
 
 /**

@@ -16,6 +16,7 @@ import {
 } from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
+import { type Lang, type T, type TextKey, translator } from "./i18n.js";
 import { Page, renderPage } from "./layout.js";
 
 /** What each right does, in the privacy center's words; `cite` is shown only where the law it names applies. */
@@ -63,18 +64,6 @@ export const RIGHT_LABELS: Record<string, { title: string; help: string; cite?: 
   },
 };
 
-/** The help text of a right, with its article only where the organization serves that law's people. */
-function rightHelp(decl: Declaration, right: string): string {
-  const l = RIGHT_LABELS[right];
-  const laws = lawsServed(decl.organization.jurisdictions);
-  const applies = l.cite?.startsWith("GDPR")
-    ? laws.has("gdpr") || laws.has("uk")
-    : l.cite?.startsWith("CCPA")
-      ? laws.has("ccpa")
-      : false;
-  return applies ? `${l.help.replace(/\.$/, "")} (${l.cite}).` : l.help;
-}
-
 export const IDENTITY_LABELS: Record<string, string> = {
   email: "Email address",
   phone: "Phone number",
@@ -102,204 +91,281 @@ const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) =>
     </p>
   ) : null;
 
-export const RequestFormPage: FC<{ decl: Declaration; state: FormState }> = ({ decl, state }) => {
+const FIELD_NAMES: Record<string, Record<string, string>> = {
+  de: {
+    "user.name": "Name",
+    "user.contact.phone_number": "Telefonnummer",
+    "user.contact.address": "Postanschrift",
+    "user.contact.email": "E-Mail-Adresse",
+  },
+  fr: {
+    "user.name": "Nom",
+    "user.contact.phone_number": "Numéro de téléphone",
+    "user.contact.address": "Adresse postale",
+    "user.contact.email": "Adresse e-mail",
+  },
+};
+
+/** A right's title and help in the page's language; the article only where its law serves the organization's people. */
+function rightText(decl: Declaration, right: string, t: T): { title: string; help: string } {
+  const title = t(`right.${right}` as TextKey);
+  const help = t(`right.${right}.help` as TextKey);
+  const l = RIGHT_LABELS[right];
+  const laws = lawsServed(decl.organization.jurisdictions);
+  const applies = l?.cite?.startsWith("GDPR")
+    ? laws.has("gdpr") || laws.has("uk")
+    : l?.cite?.startsWith("CCPA")
+      ? laws.has("ccpa")
+      : false;
+  return { title, help: applies ? `${help.replace(/\.$/, "")} (${l.cite}).` : help };
+}
+
+/** Rights that ask for corrections, or for the purposes they concern. */
+const ASKS_PURPOSES = new Set(["objection", "withdraw_consent"]);
+
+/**
+ * The privacy center: first the choice of right (a plain GET form: no script needed), then a page for that right
+ * with only the fields it needs.
+ */
+export const RequestFormPage: FC<{ decl: Declaration; state: FormState; lang?: Lang }> = ({
+  decl,
+  state,
+  lang = "en",
+}) => {
+  const t = translator(lang, decl.texts?.[lang]);
   const v = (k: string) => (typeof state.values[k] === "string" ? (state.values[k] as string) : "");
-  // Only purposes that can be objected to (legitimate interests, public task, direct marketing) or whose consent can be
-  // withdrawn.
-  const purposes = Object.entries(decl.purposes).filter(
-    ([, p]) => objectionKind(p) || basesOf(p).some((b) => b.basis === "consent"),
+  const offered = offeredRights(decl);
+  const chosen = offered.includes(v("right")) ? v("right") : "";
+  const org = decl.organization.shortName ?? decl.organization.name;
+  const errors = Object.entries(state.errors);
+  const errorText = (k: string, msg: string) =>
+    lang === "en"
+      ? msg
+      : (["identity", "jurisdiction", "contactEmail", "corrections"] as const).includes(k as never)
+        ? t(`err.${k}` as TextKey)
+        : msg;
+  if (!chosen)
+    return (
+      <Page
+        title={`${t("center.title")} — ${decl.organization.name}`}
+        organization={decl.organization.name}
+        lang={lang}
+      >
+        <h1>{t("center.title")}</h1>
+        <p class="lead">{t("center.intro", { org })}</p>
+        <form method="get" action="/privacy-center" class="rights">
+          <fieldset>
+            <legend>{t("center.choose")}</legend>
+            {offered.map((r, i) => {
+              const x = rightText(decl, r, t);
+              return (
+                <label class="choice" for={`right-${r}`}>
+                  <input type="radio" name="right" id={`right-${r}`} value={r} checked={i === 0} />
+                  <span>
+                    <strong>{x.title}</strong>
+                    <small>{x.help}</small>
+                  </span>
+                </label>
+              );
+            })}
+          </fieldset>
+          {lang !== "en" ? <input type="hidden" name="lang" value={lang} /> : null}
+          <button type="submit">{t("center.continue")}</button>
+        </form>
+        <p>
+          <a href="/privacy">{t("center.readNotice")}</a>
+        </p>
+      </Page>
+    );
+  const purposes = Object.entries(decl.purposes).filter(([, p]) =>
+    chosen === "withdraw_consent" ? basesOf(p).some((b) => b.basis === "consent") : !!objectionKind(p),
   );
   const purposeNote = (p: Declaration["purposes"][string]) => {
-    const kind = objectionKind(p);
-    const consent = basesOf(p).some((b) => b.basis === "consent");
-    return [
-      kind === "direct_marketing"
-        ? "direct marketing: an objection stops it at once"
-        : kind === "balancing"
-          ? "object: we stop unless we have compelling grounds"
-          : "",
-      consent ? "withdraw consent" : "",
-    ]
-      .filter(Boolean)
-      .join("; ");
+    if (chosen === "withdraw_consent") return t("purpose.consent");
+    return objectionKind(p) === "direct_marketing" ? t("purpose.direct_marketing") : t("purpose.balancing");
   };
-  const errors = Object.entries(state.errors);
-  const chosen = v("right") || "access";
+  const x = rightText(decl, chosen, t);
+  const identityName = (type: string) =>
+    IDENTITY_KEYS.has(type) ? t(`identity.${type}` as TextKey) : type.replace(/_/g, " ");
   return (
-    <Page title={`Privacy center — ${decl.organization.name}`} organization={decl.organization.name}>
-      <h1>Privacy center</h1>
-      <p>
-        Ask {decl.organization.shortName ?? decl.organization.name} about your personal data. We will email you a code
-        to confirm it is you: to the email address you give, or, if you give another identity, to the email address we
-        already hold for it.
+    <Page title={`${x.title} — ${decl.organization.name}`} organization={decl.organization.name} lang={lang}>
+      <p class="muted">
+        <a href={lang === "en" ? "/privacy-center" : `/privacy-center?lang=${lang}`}>{t("center.title")}</a> ·{" "}
+        <a href={lang === "en" ? "/privacy-center" : `/privacy-center?lang=${lang}`}>{t("center.change")}</a>
       </p>
+      <h1>{x.title}</h1>
+      <p class="lead">{x.help}</p>
       {errors.length ? (
         <div role="alert" class="errors">
-          <h2>Please fix {errors.length === 1 ? "this" : "these"}:</h2>
+          <h2>{errors.length === 1 ? t("center.fix") : t("center.fixMany")}</h2>
           <ul>
             {errors.map(([k, msg]) => (
               <li>
-                <a href={`#${k}`}>{msg}</a>
+                <a href={`#${k}`}>{errorText(k, msg)}</a>
               </li>
             ))}
           </ul>
         </div>
       ) : null}
       <form method="post" action="/privacy-center/requests" enctype="multipart/form-data">
+        <input type="hidden" name="right" value={chosen} />
+        {lang !== "en" ? <input type="hidden" name="lang" value={lang} /> : null}
         <fieldset>
-          <legend>What would you like to do?</legend>
-          {offeredRights(decl).map((r) => (
-            <p>
-              <input
-                type="radio"
-                name="right"
-                id={`right-${r}`}
-                value={r}
-                checked={chosen === r}
-                aria-describedby={`right-${r}-help`}
-              />{" "}
-              <label for={`right-${r}`}>{RIGHT_LABELS[r].title}</label>
-              <br />
-              <small id={`right-${r}-help`}>{rightHelp(decl, r)}</small>
-            </p>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>Who are you?</legend>
+          <legend>{t("center.who")}</legend>
           {decl.rights.identities.length > 1 ? (
-            <p>
-              <label for="identityType">We know you by your</label>{" "}
+            <div class="field">
+              <label for="identityType">{t("center.knownBy")}</label>
               <select name="identityType" id="identityType">
-                {decl.rights.identities.map((t) => (
-                  <option value={t} selected={v("identityType") === t}>
-                    {IDENTITY_LABELS[t] ?? t}
+                {decl.rights.identities.map((type) => (
+                  <option value={type} selected={v("identityType") === type}>
+                    {identityName(type)}
                   </option>
                 ))}
               </select>
-            </p>
+            </div>
           ) : (
             <input type="hidden" name="identityType" value={decl.rights.identities[0]} />
           )}
-          <p>
+          <div class="field">
             <label for="identity">
-              Your {IDENTITY_LABELS[decl.rights.identities[0]]?.toLowerCase() ?? "identity"} (or the identity chosen
-              above)
+              {t("center.identity", {
+                identity: identityName(
+                  decl.rights.identities.length > 1
+                    ? v("identityType") || decl.rights.identities[0]
+                    : decl.rights.identities[0],
+                ),
+              })}
             </label>
-            <br />
             <input
               type="text"
               name="identity"
               id="identity"
               value={v("identity")}
               required
+              maxlength={320}
               autocomplete="email"
               aria-invalid={state.errors.identity ? "true" : undefined}
               aria-describedby={state.errors.identity ? "identity-error" : undefined}
             />
-            <FieldError id="identity" error={state.errors.identity} />
-          </p>
-          <p>
-            <label for="contactEmail">
-              Email for updates, if the identity above is not an email address (we write to it only once you are
-              verified; the code goes to the address we already hold for you)
-            </label>
-            <br />
-            <input
-              type="email"
-              name="contactEmail"
-              id="contactEmail"
-              value={v("contactEmail")}
-              aria-describedby={state.errors.contactEmail ? "contactEmail-error" : undefined}
+            <FieldError
+              id="identity"
+              error={state.errors.identity ? errorText("identity", state.errors.identity) : undefined}
             />
-            <FieldError id="contactEmail" error={state.errors.contactEmail} />
-          </p>
-          <p>
-            <label for="name">Your name (optional; we use it only to greet you)</label>
-            <br />
-            <input type="text" name="name" id="name" value={v("name")} autocomplete="name" />
-          </p>
-          <p>
-            <label for="jurisdiction">Where do you live?</label>
-            <br />
+          </div>
+          {decl.rights.identities.some((i) => i !== "email") ? (
+            <div class="field">
+              <label for="contactEmail">{t("center.contactEmail")}</label>
+              <input
+                type="email"
+                name="contactEmail"
+                id="contactEmail"
+                value={v("contactEmail")}
+                maxlength={254}
+                aria-describedby={state.errors.contactEmail ? "contactEmail-error" : undefined}
+              />
+              <FieldError
+                id="contactEmail"
+                error={state.errors.contactEmail ? errorText("contactEmail", state.errors.contactEmail) : undefined}
+              />
+            </div>
+          ) : null}
+          <div class="field">
+            <label for="name">{t("center.name")}</label>
+            <input type="text" name="name" id="name" value={v("name")} autocomplete="name" maxlength={200} />
+          </div>
+          <div class="field">
+            <label for="jurisdiction">{t("center.where")}</label>
             <select name="jurisdiction" id="jurisdiction">
-              <option value="">Choose…</option>
+              <option value="">{t("center.chooseOption")}</option>
               {JURISDICTIONS.map(([code, label]) => (
                 <option value={code} selected={v("jurisdiction") === code}>
                   {label}
                 </option>
               ))}
             </select>
-            <FieldError id="jurisdiction" error={state.errors.jurisdiction} />
-          </p>
+            <FieldError
+              id="jurisdiction"
+              error={state.errors.jurisdiction ? errorText("jurisdiction", state.errors.jurisdiction) : undefined}
+            />
+          </div>
         </fieldset>
-        <fieldset>
-          <legend>Corrections (only if you chose “Correct my data”)</legend>
-          {Object.entries(RECTIFIABLE).map(([cat, label]) => {
-            const id = `correct-${cat.replace(/\./g, "-")}`;
-            return (
-              <p>
-                <label for={id}>Correct {label.toLowerCase()}</label>
-                <br />
-                <input type="text" name={`correct:${cat}`} id={id} value={v(`correct:${cat}`)} />
-              </p>
-            );
-          })}
-          <FieldError id="corrections" error={state.errors.corrections} />
-        </fieldset>
-        <fieldset>
-          <legend>Purposes (only for an objection or withdrawing consent; none chosen means all that apply)</legend>
-          {purposes.map(([id, p]) => (
-            <p>
-              <input
-                type="checkbox"
-                name="purposes"
-                id={`purpose-${id}`}
-                value={id}
-                checked={
-                  Array.isArray(state.values.purposes)
-                    ? state.values.purposes.includes(id)
-                    : state.values.purposes === id
-                }
-              />{" "}
-              <label for={`purpose-${id}`}>{p.name}</label> <small>({purposeNote(p)})</small>
-            </p>
-          ))}
-        </fieldset>
-        {decl.rights.authorizedAgents?.allowed ? (
-          <fieldset>
-            <legend>Asking for someone else?</legend>
-            <p>
-              <input type="checkbox" name="isAgent" id="isAgent" value="yes" checked={v("isAgent") === "yes"} />{" "}
-              <label for="isAgent">I am an authorized agent acting for the person above</label>
-            </p>
-            <p>
-              <label for="agentName">Your name</label>
-              <br />
-              <input type="text" name="agentName" id="agentName" value={v("agentName")} />
-            </p>
-            <p>
-              <label for="agentEmail">Your email (the code goes to you)</label>
-              <br />
-              <input type="email" name="agentEmail" id="agentEmail" value={v("agentEmail")} />
-            </p>
-            <p>
-              <label for="authorization">The signed authorization (PDF or image, up to 5 MB)</label>
-              <br />
-              <input type="file" name="authorization" id="authorization" accept="application/pdf,image/*" />
-              <FieldError id="authorization" error={state.errors.authorization} />
-            </p>
+        {chosen === "rectification" ? (
+          <fieldset id="corrections">
+            <legend>{t("center.corrections")}</legend>
+            {Object.entries(RECTIFIABLE).map(([cat, label]) => {
+              const id = `correct-${cat.replace(/\./g, "-")}`;
+              const field = lang === "en" ? label.toLowerCase() : (FIELD_NAMES[lang]?.[cat] ?? label);
+              return (
+                <div class="field">
+                  <label for={id}>{t("center.correct", { field })}</label>
+                  <input type="text" name={`correct:${cat}`} id={id} value={v(`correct:${cat}`)} maxlength={500} />
+                </div>
+              );
+            })}
+            <FieldError
+              id="corrections"
+              error={state.errors.corrections ? errorText("corrections", state.errors.corrections) : undefined}
+            />
           </fieldset>
         ) : null}
+        {ASKS_PURPOSES.has(chosen) && purposes.length ? (
+          <fieldset>
+            <legend>{t("center.purposes")}</legend>
+            {purposes.map(([id, p]) => (
+              <div class="check">
+                <input
+                  type="checkbox"
+                  name="purposes"
+                  id={`purpose-${id}`}
+                  value={id}
+                  checked={
+                    Array.isArray(state.values.purposes)
+                      ? state.values.purposes.includes(id)
+                      : state.values.purposes === id
+                  }
+                />{" "}
+                <label for={`purpose-${id}`}>{p.name}</label> <small>({purposeNote(p)})</small>
+              </div>
+            ))}
+          </fieldset>
+        ) : null}
+        {decl.rights.authorizedAgents?.allowed ? (
+          <details open={v("isAgent") === "yes"}>
+            <summary>{t("center.agent")}</summary>
+            <fieldset>
+              <legend class="sr-only">{t("center.agent")}</legend>
+              <div class="check">
+                <input type="checkbox" name="isAgent" id="isAgent" value="yes" checked={v("isAgent") === "yes"} />{" "}
+                <label for="isAgent">{t("center.isAgent")}</label>
+              </div>
+              <div class="field">
+                <label for="agentName">{t("center.agentName")}</label>
+                <input type="text" name="agentName" id="agentName" value={v("agentName")} maxlength={200} />
+              </div>
+              <div class="field">
+                <label for="agentEmail">{t("center.agentEmail")}</label>
+                <input type="email" name="agentEmail" id="agentEmail" value={v("agentEmail")} maxlength={254} />
+              </div>
+              <div class="field">
+                <label for="authorization">{t("center.authorization")}</label>
+                <input type="file" name="authorization" id="authorization" accept="application/pdf,image/*" />
+                <FieldError id="authorization" error={state.errors.authorization} />
+              </div>
+            </fieldset>
+          </details>
+        ) : null}
         <p>
-          <button type="submit">Send my request</button>
+          <button type="submit">{t("center.send")}</button>
         </p>
       </form>
       <p>
-        <a href="/privacy">Read our privacy notice</a>
+        <a href="/privacy">{t("center.readNotice")}</a>
       </p>
     </Page>
   );
 };
+
+const IDENTITY_KEYS = new Set(["email", "phone", "account_id", "job_number", "device_id"]);
 
 export const VerifyPage: FC<{
   decl: Declaration;
@@ -308,56 +374,53 @@ export const VerifyPage: FC<{
   identityLabel: string;
   agent: boolean;
   error?: string;
-}> = ({ decl, requestId, sentTo, identityLabel, agent, error }) => (
-  <Page title="Confirm it is you" organization={decl.organization.name}>
-    <h1>Confirm it is you</h1>
-    {sentTo ? (
-      <p id="sent">We sent a 6-digit code to {sentTo}. It is valid for 10 minutes.</p>
-    ) : (
-      <p id="sent">
-        If we hold an email address for this {identityLabel}, we have sent a 6-digit code to it; it is valid for 10
-        minutes. If no code arrives, our privacy team will verify your identity another way and write to you at the
-        address you gave.
-      </p>
-    )}
-    {agent ? (
-      <p>
-        The code goes to the person you act for, never to you: they confirm the request by entering it here, or at the
-        link in their email, or by giving it to you.
-      </p>
-    ) : null}
-    {error ? (
-      <p role="alert" class="error">
-        {error}
-      </p>
-    ) : null}
-    <form method="post" action={`/privacy-center/verify/${requestId}`}>
-      <p>
-        <label for="code">Code</label>
-        <br />
-        <input
-          type="text"
-          name="code"
-          id="code"
-          inputmode="numeric"
-          pattern="[0-9]{6}"
-          maxlength={6}
-          autocomplete="one-time-code"
-          required
-          autofocus
-        />
-      </p>
-      <p>
-        <button type="submit">Confirm</button>
-      </p>
-    </form>
-    <form method="post" action={`/privacy-center/verify/${requestId}/resend`}>
-      <p>
-        <button type="submit">Send a new code</button>
-      </p>
-    </form>
-  </Page>
-);
+  lang?: Lang;
+}> = ({ decl, requestId, sentTo, identityLabel, agent, error, lang = "en" }) => {
+  const t = translator(lang, decl.texts?.[lang]);
+  return (
+    <Page title={t("verify.title")} organization={decl.organization.name} lang={lang}>
+      <h1>{t("verify.title")}</h1>
+      <p id="sent">{sentTo ? t("verify.sent", { to: sentTo }) : t("verify.sentMaybe", { identity: identityLabel })}</p>
+      {agent ? (
+        <p>
+          The code goes to the person you act for, never to you: they confirm the request by entering it here, or at the
+          link in their email, or by giving it to you.
+        </p>
+      ) : null}
+      {error ? (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      ) : null}
+      <form method="post" action={`/privacy-center/verify/${requestId}`}>
+        <div class="field">
+          <label for="code">{t("verify.code")}</label>
+          <input
+            type="text"
+            name="code"
+            id="code"
+            inputmode="numeric"
+            pattern="[0-9]{6}"
+            maxlength={6}
+            autocomplete="one-time-code"
+            required
+            autofocus
+          />
+        </div>
+        <p>
+          <button type="submit">{t("verify.confirm")}</button>
+        </p>
+      </form>
+      <form method="post" action={`/privacy-center/verify/${requestId}/resend`}>
+        <p>
+          <button type="submit" class="secondary">
+            {t("verify.resend")}
+          </button>
+        </p>
+      </form>
+    </Page>
+  );
+};
 
 const STATUS_TEXT: Record<string, string> = {
   unverified: "Waiting for your code",
@@ -413,6 +476,26 @@ export function systemLines(decl: Declaration, right: string, s: SystemReport): 
   return lines;
 }
 
+/** What a request recorded for the decision API, in words: `objection:fraud_prevention` → the objection to its name. */
+export function flagText(decl: Declaration, flag: string): string {
+  const [kind, purpose] = flag.split(":");
+  const name = purpose ? `“${decl.purposes[purpose]?.name ?? purpose.replace(/_/g, " ")}”` : "";
+  switch (kind) {
+    case "restricted":
+      return "Recorded: the use of your data is restricted";
+    case "objection":
+      return name ? `Recorded: your objection to ${name}` : "Recorded: your objection";
+    case "consent_withdrawn":
+      return name ? `Recorded: your consent to ${name} is withdrawn` : "Recorded: your consent is withdrawn";
+    case "opt_out_sale":
+      return "Recorded: your opt-out of the sale and sharing of your personal information";
+    case "limit_sensitive":
+      return "Recorded: the use of your sensitive personal information is limited";
+    default:
+      return `Recorded: ${flag.replace(/[_:]/g, " ")}`;
+  }
+}
+
 /** The report of a completed request: which identities found nothing, then each system. */
 export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport }> = ({
   decl,
@@ -452,7 +535,7 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
           ];
         })}
         {report.flags.map((f) => (
-          <li>Recorded: {f.replace(/_/g, " ")}</li>
+          <li>{flagText(decl, f)}</li>
         ))}
         {report.recipientsNotified.map((r) => (
           <li>Told {decl.recipients[r]?.name ?? r}</li>
@@ -559,7 +642,8 @@ export const MessagePage: FC<{ decl: Declaration; title: string; message: string
   </Page>
 );
 
-export const requestFormHtml = (p: { decl: Declaration; state: FormState }) => renderPage(<RequestFormPage {...p} />);
+export const requestFormHtml = (p: { decl: Declaration; state: FormState; lang?: Lang }) =>
+  renderPage(<RequestFormPage {...p} />);
 export const verifyPageHtml = (p: Parameters<typeof VerifyPage>[0]) => renderPage(<VerifyPage {...p} />);
 export const statusPageHtml = (p: Parameters<typeof StatusPage>[0]) => renderPage(<StatusPage {...p} />);
 export const messagePageHtml = (p: { decl: Declaration; title: string; message: string }) =>

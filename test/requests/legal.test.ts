@@ -156,11 +156,17 @@ forEachStore("requests under the law of each place", (target) => {
     it("the privacy center cites the GDPR only where it applies, and offers objection only to purposes that allow it", async () => {
       const eu = await requestFormHtml({ decl, state: { values: {}, errors: {} } });
       assert.match(eu, /We send you everything we hold about you, with what we do with it \(GDPR Art 15\)\./);
-      assert.ok(!/id="purpose-invoicing"/.test(eu), "no objection to invoicing (a legal obligation)");
+      // The purposes are asked for on the objection's own page, and only there.
+      assert.ok(!/id="purpose-/.test(eu), "the choice of right asks for no purposes");
+      const objection = await requestFormHtml({ decl, state: { values: { right: "objection" }, errors: {} } });
+      assert.ok(!/id="purpose-invoicing"/.test(objection), "no objection to invoicing (a legal obligation)");
       assert.match(
-        eu,
-        /id="purpose-mailings"[^>]*\/?>\s*<label for="purpose-mailings">Postal offers<\/label> <small>\(direct marketing: an objection stops it at once\)<\/small>/,
+        objection,
+        /id="purpose-mailings"[^>]*\/?>\s*<label for="purpose-mailings">Postal offers<\/label> <small>\(direct marketing: stops at once\)<\/small>/,
       );
+      assert.ok(!/id="correct-/.test(objection), "no corrections on an objection");
+      const rectification = await requestFormHtml({ decl, state: { values: { right: "rectification" }, errors: {} } });
+      assert.ok(/id="correct-user-name"/.test(rectification) && !/id="purpose-/.test(rectification));
       const usOnly = parseDeclaration(
         yaml("http://127.0.0.1:1/hook")
           .replace("jurisdictions: [EU, US-CA, CA-QC, US-TX]", "jurisdictions: [US, US-TX]")

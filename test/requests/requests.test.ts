@@ -277,6 +277,38 @@ forEachStore("rights requests", (target) => {
       assert.match(done.text, /^Dear Ann,/);
     });
 
+    it("staff mail a new status link: the old one stops, the export is built again for the new one", async () => {
+      const { getExport, findRequestByToken, reissueStatusLink } = await import("../../src/requests/index.js");
+      const { requestId } = await submit({ right: "access", identity: PERSON });
+      const verified = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(PERSON));
+      assert.ok(verified.ok);
+      // The paper archive is manual: the request stays open, waiting for staff, with no export yet.
+      await runUntilSettled(ctx, requestId, 3000);
+      assert.deepEqual(await reissueStatusLink(ctx, requestId, officer), { exportRebuilt: false });
+      let mail = ctx.mailer.sent.at(-1)!;
+      assert.equal(mail.to, PERSON, "the link goes where the code went, never elsewhere");
+      const second = /privacy-center\/requests\/([A-Za-z0-9_-]+)/.exec(mail.text)![1];
+      assert.equal(await findRequestByToken(ctx, verified.statusToken), undefined, "the old link no longer works");
+      assert.equal((await findRequestByToken(ctx, second))?.id, requestId);
+      const row = await store.db
+        .selectFrom("requests")
+        .select("status_token_hash")
+        .where("id", "=", requestId)
+        .executeTakeFirstOrThrow();
+      assert.ok(!row.status_token_hash.includes(second), "only the hash is kept");
+      // The export is sealed to the new link.
+      const manual = (await requestTasks(ctx, requestId)).find((t) => t.kind === "manual")!;
+      await completeManualTask(ctx, requestId, manual.id, "No paper forms found", officer);
+      assert.equal(await runUntilSettled(ctx, requestId), "completed");
+      const exp = await getExport(ctx, requestId, second);
+      assert.ok(exp && !("expired" in exp) && exp.data.length > 0);
+      assert.ok((await requestTimeline(ctx, requestId)).some((e) => e.kind === "status_link_reissued"));
+      // Closed and redacted: no address is left to send a link to.
+      await assert.rejects(reissueStatusLink(ctx, requestId, officer), /closed and its addresses are redacted/);
+      mail = ctx.mailer.sent.at(-1)!;
+      assert.doesNotMatch(mail.to, /\*/, "never a masked address");
+    });
+
     it("rectification waits for staff review of names and contact fields, then updates them and tells recipients by a signed webhook", async () => {
       const before = received.length;
       const { requestId } = await submit({

@@ -37,7 +37,11 @@ describe("the privacy center in Chromium", () => {
     const page = await context.newPage();
     await page.goto(`${url}/privacy-center`);
     assert.equal(await page.title(), "Privacy center — Fjord Outfitters AB");
-    await page.getByLabel("Get a copy of my data").check();
+    // First the right, then a page with only the fields it needs.
+    await page.getByLabel(/^Get a copy of my data/).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/privacy-center\?right=access$/);
+    assert.equal(await page.locator("#corrections").count(), 0, "no corrections on an access request");
     await page.getByLabel(/^Your email address/).fill(email);
     await page.getByLabel("Your name (optional; we use it only to greet you)").fill(name);
     await page.getByLabel("Where do you live?").selectOption("EU");
@@ -107,7 +111,7 @@ describe("the privacy center in Chromium", () => {
     const page = await browser.newPage();
     await page.goto(`${url}/privacy`);
     await page.getByRole("link", { name: "Do Not Sell or Share My Personal Information" }).click();
-    assert.equal(await page.isChecked("#right-opt_out_sale"), true);
+    assert.equal(await page.textContent("h1"), "Do not sell or share my personal information");
     await page.getByLabel(/^Your email address/).fill("clara.berg.42@example.net");
     await page.getByLabel("Where do you live?").selectOption("US-CA");
     await page.getByRole("button", { name: "Send my request" }).click();
@@ -115,7 +119,7 @@ describe("the privacy center in Chromium", () => {
     await page.waitForFunction(() => document.getElementById("status")?.textContent === "Done", undefined, {
       timeout: 30_000,
     });
-    assert.match((await page.textContent("#report")) ?? "", /Recorded: opt out sale/);
+    assert.match((await page.textContent("#report")) ?? "", /Recorded: your opt-out of the sale and sharing/);
     await page.close();
   });
 
@@ -139,6 +143,12 @@ describe("the privacy center in Chromium", () => {
     if (skip) return t.skip(skip);
     const page = await browser.newPage();
     await page.goto(`${url}/privacy-center`);
+    // The choice of right works with the keyboard: arrows move between rights, Enter continues.
+    await page.getByLabel(/^Get a copy of my data/).focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/privacy-center\?right=/);
+    await page.goto(`${url}/privacy-center?right=access`);
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll("input:not([type=hidden]), select")]
         .filter((el) => !(el.id && document.querySelector(`label[for="${el.id}"]`)))
