@@ -15,7 +15,7 @@ import {
 } from "../requests/index.js";
 import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
-import { ReportView, } from "./privacy-center.js";
+import { ReportView } from "./privacy-center.js";
 
 /** What each action on a request says once done. */
 const DONE_MESSAGES: Record<string, string> = {
