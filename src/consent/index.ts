@@ -26,6 +26,8 @@ export { decide, DecisionCache, type Decision, type DecisionContext } from "./de
 export {
   signUp,
   confirmSubscription,
+  emailFits,
+  peekConfirmation,
   unsubscribe,
   subscriptionsOf,
   sweepNewsletters,

@@ -107,6 +107,8 @@ export async function signUp(
 ): Promise<{ status: "pending" | "confirmed" }> {
   const n = listOf(ctx, list);
   const email = input.email.trim().toLowerCase();
+  if (!emailFits(email))
+    throw new NewsletterError("REQUEST_INVALID", "email: at most 64 characters before the @ and 254 in all");
   const now = ctx.clock();
   const decl = ctx.declaration();
   const limits = ctx.limits ?? SIGNUP_LIMITS;
@@ -183,6 +185,32 @@ export async function signUp(
   );
   await notify(ctx, list, doubleOptInOf(n).enabled ? "pending" : "confirmed", email);
   return answer;
+}
+
+/**
+ * What a confirmation link is for, to show on its page before the person presses Confirm: the list and the address,
+ * or why the link cannot be used (used, expired, unknown). Reads only; a mail scanner that opens it confirms nothing.
+ */
+export async function peekConfirmation(
+  ctx: NewsletterContext,
+  confirmToken: string,
+): Promise<{ list: string; listName: string; email: string } | { problem: "unknown" | "expired" }> {
+  const s = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .select(["list", "email", "status", "signup_at"])
+    .where("confirm_token_hash", "=", sha256(confirmToken))
+    .executeTakeFirst();
+  const n = s ? ctx.declaration().consent?.newsletters[s.list] : undefined;
+  if (!s || !n || s.status !== "pending") return { problem: "unknown" };
+  const deadline = addDuration(new Date(s.signup_at), parseDuration(doubleOptInOf(n).confirmWithin)!);
+  if (ctx.clock() > deadline) return { problem: "expired" };
+  return { list: s.list, listName: n.name, email: s.email };
+}
+
+/** An email address a mail server takes: at most 64 characters before the @ and 254 in all (RFC 5321 § 4.5.3.1). */
+export function emailFits(email: string): boolean {
+  const at = email.lastIndexOf("@");
+  return at > 0 && at <= 64 && email.length <= 254;
 }
 
 /** Confirms a sign-up from its single-use link, within the window; returns the manage token's page path. */

@@ -89,8 +89,8 @@ function computeBannerConfig(decl: Declaration, language: Language): BannerConfi
   const texts = { ...DEFAULT_TEXTS[language], ...(c?.texts[language] ?? {}) };
   const categories: BannerCategory[] = Object.entries(c?.categories ?? {}).map(([id, cat]) => ({
     id,
-    name: cat.name,
-    description: cat.description,
+    name: cat.translations?.[language]?.name ?? cat.name,
+    description: cat.translations?.[language]?.description ?? cat.description,
     essential: cat.essential,
     marketing: isMarketingCategory(id),
     services: cat.services.map((s) => ({ id: s.id, name: s.name })),

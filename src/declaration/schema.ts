@@ -461,6 +461,10 @@ const CookieService = z.strictObject({
 const ConsentCategory = z.strictObject({
   name: text,
   description: text,
+  /** The name and description in other languages the banner speaks (`de`, `fr`). */
+  translations: z
+    .partialRecord(z.enum(["en", "de", "fr"]), z.strictObject({ name: text, description: text.optional() }))
+    .optional(),
   purposes: z.array(id).default([]),
   /** Only essential categories may be on by default (ePrivacy Art 5(3)). */
   default: z.boolean().default(false),
@@ -748,7 +752,9 @@ export const DeclarationBase = z.strictObject({
   }),
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
   /** The public pages' texts in each language, by key, where the organization words them its own way. */
-  texts: z.record(z.enum(["en", "de", "fr"]), z.record(z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/), text)).optional(),
+  texts: z
+    .partialRecord(z.enum(["en", "de", "fr"]), z.record(z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/), text))
+    .optional(),
   /** The console's staff: the roles that must sign in with a second factor (TOTP). */
   staff: z
     .strictObject({ twoFactor: z.array(z.enum(["viewer", "approver", "officer", "owner"])).default([]) })

@@ -3,7 +3,7 @@
  * Routes are declared in the route table (validation and OpenAPI from the same
  * zod schemas); every error leaves in one JSON shape.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
 import type { LoadedDeclaration } from "../declaration/index.js";
@@ -18,14 +18,14 @@ import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { registerConsent } from "./consent-routes.js";
 import { registerGovernance } from "./governance-routes.js";
 import { DecisionCache, type NewsletterContext } from "../consent/index.js";
-import { noticePageHtml, versionsPageHtml } from "../web/index.js";
+import { errorPageHtml, negotiateLang, noticePageHtml, versionsPageHtml } from "../web/index.js";
 import { buildDataMap, simplifiedDataMap } from "../map/index.js";
 import { HttpError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { retentionStats } from "../retention/index.js";
 import { governanceOverview } from "../governance/index.js";
-import { ErrorSchema, RouteTable, openApiDocument } from "./routes.js";
+import { ErrorSchema, openApiDocument, RouteTable, wantsHtml } from "./routes.js";
 
 export interface AppContext {
   store: Store;
@@ -56,6 +56,9 @@ export interface PledgeApp {
 }
 
 const PKG_VERSION = "0.1.0";
+
+/** The site's icon: a shield, drawn as SVG (browsers take it at /favicon.ico by its content type). */
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="#0b57d0"/><path d="m11 16 4 4 7-8" stroke="#fff" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 
 /**
  * The route pattern a request matched (`/privacy-center/requests/:token`), or `unmatched`: what logs and metrics name.
@@ -117,13 +120,34 @@ export function createApp(ctx: AppContext): PledgeApp {
     }
   });
 
-  app.onError((err, c) => {
+  // A person in a browser gets a page in the site's style; machines (and the APIs) keep JSON.
+  const browser = (c: Context) => wantsHtml(c) && !isApi(c.req.path);
+  const errorPage = async (c: Context, status: number, code: string, message: string) => {
+    const d = ctx.declaration().declaration;
+    return c.html(
+      await errorPageHtml({
+        organization: d.organization.name,
+        status,
+        code,
+        message,
+        lang: negotiateLang(c.req.header("accept-language")),
+        admin: c.req.path.startsWith("/admin"),
+      }),
+      status as 400,
+    );
+  };
+  app.onError(async (err, c) => {
     const { status, body, exposed } = toErrorResponse(err);
     if (!exposed) ctx.logger.error({ err, method: c.req.method, route: routeOf(c.req.routePath) }, "unhandled error");
+    if (browser(c)) return errorPage(c, status, body.error.code, exposed ? body.error.message : "");
     return c.json(body, status);
   });
-  app.notFound((c) =>
-    c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+  app.notFound(async (c) => {
+    if (browser(c)) return errorPage(c, 404, "not_found", "");
+    return c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404);
+  });
+  app.get("/favicon.ico", (c) =>
+    c.body(FAVICON, 200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" }),
   );
 
   // --- operations -----------------------------------------------------------

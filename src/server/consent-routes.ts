@@ -7,6 +7,8 @@ import {
   bannerBundle,
   bannerConfig,
   confirmSubscription,
+  emailFits,
+  peekConfirmation,
   confirmedSubscribers,
   consentReceipt,
   decide,
@@ -181,7 +183,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         responses: { 200: { description: "HTML" } },
       },
       (c) =>
-        c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fjord Outfitters — demo shop</title>
+        c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="/favicon.ico"><title>Fjord Outfitters — demo shop</title>
 <script src="/consent/banner.js"></script>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.tag{padding:.5rem;border:1px dashed #999;margin:.5rem 0}</style></head>
 <body><h1>Fjord Outfitters</h1><p>A demo page of the organization's site. The scripts below only run once their category is allowed.</p>
@@ -356,8 +358,10 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       access: "public",
       params: List,
       body: z.object({
-        email: z.email({ message: "expected an email address" }),
-        name: z.string().trim().max(200).optional(),
+        email: z
+          .email({ message: "expected an email address" })
+          .refine(emailFits, "at most 64 characters before the @ and 254 in all"),
+        name: z.string().trim().max(200, "at most 200 characters").optional(),
       }),
       responses: { 202: { description: "Pending confirmation" } },
     },
@@ -369,18 +373,8 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
           ip: clientIp(c, deps.trustProxy),
         });
         if (wantsJson(c)) return c.json(r, 202);
-        // The same words whether or not the address was subscribed already: the form tells nobody who subscribes.
-        return c.html(
-          await newsletterMessageHtml({
-            decl: decl(),
-            title: r.status === "confirmed" ? "Thank you" : "Check your email",
-            message:
-              r.status === "confirmed"
-                ? "You are subscribed."
-                : "We sent you an email. To subscribe, follow the link in it; it works once.",
-          }),
-          202,
-        );
+        // Post, redirect, get: a reload shows the page again instead of signing up again.
+        return c.redirect(`/newsletter/${params.list}/sent?status=${r.status}`, 303);
       } catch (err) {
         return newsletterError(c, err);
       }
@@ -389,14 +383,63 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
   routes.add(
     {
       method: "get",
+      path: "/newsletter/:list/sent",
+      summary: "What a sign-up leads to (the page the form redirects to)",
+      tags: ["newsletters"],
+      access: "public",
+      params: List,
+      query: z.object({ status: z.enum(["pending", "confirmed"]).default("pending") }),
+      responses: { 200: { description: "HTML" } },
+    },
+    async (c, { params, query }) => {
+      const n = own(decl().consent?.newsletters, params.list);
+      if (!n) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
+      // The same words whether or not the address was subscribed already: the form tells nobody who subscribes.
+      return c.html(
+        await newsletterMessageHtml({
+          decl: decl(),
+          title: query.status === "confirmed" ? "Thank you" : "Check your email",
+          message:
+            query.status === "confirmed"
+              ? `You are subscribed to ${n.name}.`
+              : `We sent you an email. To subscribe to ${n.name}, follow the link in it; it works once.`,
+        }),
+      );
+    },
+  );
+  routes.add(
+    {
+      method: "get",
       path: "/newsletter/confirm/:token",
-      summary: "The confirmation page (a button, so that mail scanners do not confirm)",
+      summary:
+        "The confirmation page, naming the list and the address (a button, so that mail scanners do not confirm)",
       tags: ["newsletters"],
       access: "public",
       params: Token,
-      responses: { 200: { description: "HTML" } },
+      responses: {
+        200: { description: "HTML" },
+        404: { description: "Used or unknown" },
+        410: { description: "Expired" },
+      },
     },
-    async (c, { params }) => c.html(await newsletterConfirmHtml({ decl: decl(), token: params.token })),
+    async (c, { params }) => {
+      const p = await peekConfirmation(deps.newsletters, params.token);
+      if ("problem" in p)
+        return c.html(
+          await newsletterMessageHtml({
+            decl: decl(),
+            title: p.problem === "expired" ? "This link has expired" : "This link cannot be used",
+            message:
+              p.problem === "expired"
+                ? "Sign up again to get a new link."
+                : "It was used already, or it is not a link we sent. If you confirmed your subscription, you need do nothing more.",
+          }),
+          p.problem === "expired" ? 410 : 404,
+        );
+      return c.html(
+        await newsletterConfirmHtml({ decl: decl(), token: params.token, listName: p.listName, email: p.email }),
+      );
+    },
   );
   routes.add(
     {
@@ -435,7 +478,19 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       params: Token,
       responses: { 200: { description: "HTML" } },
     },
-    async (c, { params }) => c.html(await unsubscribePageHtml({ decl: decl(), token: params.token })),
+    async (c, { params }) => {
+      const subs = await subscriptionsOf(deps.newsletters, params.token);
+      // A link used already shows where things stand, not a button that does nothing.
+      if (subs && !subs.subscriptions.some((x) => x.status === "confirmed" || x.status === "pending"))
+        return c.html(
+          await newsletterMessageHtml({
+            decl: decl(),
+            title: "You are unsubscribed",
+            message: "You get none of our newsletters. Nothing more to do.",
+          }),
+        );
+      return c.html(await unsubscribePageHtml({ decl: decl(), token: params.token }));
+    },
   );
   routes.add(
     {

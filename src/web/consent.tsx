@@ -48,9 +48,18 @@ const Message: FC<{ decl: Declaration; title: string; message: string }> = ({ de
   </Page>
 );
 
-const Confirm: FC<{ decl: Declaration; token: string }> = ({ decl, token }) => (
+const Confirm: FC<{ decl: Declaration; token: string; listName: string; email: string }> = ({
+  decl,
+  token,
+  listName,
+  email,
+}) => (
   <Page title="Confirm your subscription" organization={decl.organization.name}>
     <h1>Confirm your subscription</h1>
+    <p>
+      Subscribe <strong>{email}</strong> to <strong>{listName}</strong> from {decl.organization.name}? You can
+      unsubscribe at any time, from any of its emails.
+    </p>
     <form method="post" action={`/newsletter/confirm/${token}`}>
       <button type="submit">Yes, subscribe me</button>
     </form>
@@ -245,7 +254,7 @@ const ConsentConsole: FC<{
 export const newsletterFormHtml = (p: { decl: Declaration; list: string }) => renderPage(<NewsletterForm {...p} />);
 export const newsletterMessageHtml = (p: { decl: Declaration; title: string; message: string }) =>
   renderPage(<Message {...p} />);
-export const newsletterConfirmHtml = (p: { decl: Declaration; token: string }) => renderPage(<Confirm {...p} />);
+export const newsletterConfirmHtml = (p: Parameters<typeof Confirm>[0]) => renderPage(<Confirm {...p} />);
 export const unsubscribePageHtml = (p: { decl: Declaration; token: string }) => renderPage(<Unsubscribe {...p} />);
 export const newsletterPreferencesHtml = (p: Parameters<typeof Preferences>[0]) => renderPage(<Preferences {...p} />);
 export const consentConsoleHtml = (p: Parameters<typeof ConsentConsole>[0]) => renderPage(<ConsentConsole {...p} />);

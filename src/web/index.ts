@@ -28,3 +28,4 @@ export * from "./home.js";
 export * from "./map.js";
 export * from "./dpia.js";
 export { LANGS, type Lang, negotiateLang, translator } from "./i18n.js";
+export { errorPageHtml } from "./error.js";

@@ -241,7 +241,11 @@ describe("the consent banner", () => {
       const { ctx, page } = await fresh();
       assert.equal(await page.getAttribute("#pledge-dialog", "role"), "dialog");
       assert.equal(await page.getAttribute("#pledge-dialog", "aria-modal"), "true");
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Accept all");
+      // The heading has the focus, and the dialog its language: Enter accepts nothing unread.
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Your privacy choices");
+      assert.equal(await page.getAttribute("#pledge-dialog", "lang"), "en");
+      await page.keyboard.press("Enter");
+      assert.ok(await page.$("#pledge-dialog"), "Enter on the heading does not answer the banner");
       for (let i = 0; i < 12; i++) {
         await page.keyboard.press(i % 3 === 2 ? "Shift+Tab" : "Tab");
         assert.ok(

@@ -517,8 +517,8 @@ forEachStore("consent", (target) => {
       assert.equal(res.status, 200);
       const html = await res.text();
       assert.match(html, /<svg[^>]*role="img"/);
-      assert.match(html, /<polyline points="[\d., ]+"/);
-      assert.match(html, /analytics: \d+% of \d+/);
+      assert.match(html, /<rect class="rate"/, "the rate of each category is drawn, one day of data or ninety");
+      assert.match(html, /<td>Analytics<\/td><td>\d+<\/td><td>\d+<\/td><td>\d+%<\/td>/, "and given as a table");
       assert.ok(!/essential: \d+%/.test(html), "essential categories are left out");
       assert.ok(html.includes(email("once")), "subscriptions are listed");
       assert.match(
@@ -550,10 +550,26 @@ forEachStore("consent", (target) => {
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: `email=${encodeURIComponent(who)}`,
       });
-      assert.equal(signup.status, 202);
-      const confirmPage = await app.request(`/newsletter/confirm/${linkOf(who)}`);
-      assert.match(await confirmPage.text(), /Yes, subscribe me/, "a GET does not confirm: mail scanners follow links");
+      // Post, redirect, get: a reload does not sign up again.
+      assert.equal(signup.status, 303);
+      assert.equal(signup.headers.get("location"), "/newsletter/weekly/sent?status=pending");
+      assert.match(await (await app.request("/newsletter/weekly/sent?status=pending")).text(), /follow the link in it/);
+      const confirmPage = await (await app.request(`/newsletter/confirm/${linkOf(who)}`)).text();
+      assert.match(confirmPage, /Yes, subscribe me/, "a GET does not confirm: mail scanners follow links");
+      assert.ok(confirmPage.includes(who), "the page names the address");
       assert.equal((await app.request(`/newsletter/confirm/${linkOf(who)}`, { method: "POST" })).status, 200);
+      const used = await app.request(`/newsletter/confirm/${linkOf(who)}`);
+      assert.equal(used.status, 404);
+      assert.doesNotMatch(await used.text(), /<button/, "a used link shows no button");
+      const long = await app.request("/newsletter/weekly", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+        body: `email=${"a".repeat(65)}@example.org`,
+      });
+      assert.equal(long.status, 400);
+      const longPage = await long.text();
+      assert.match(longPage, /^<!doctype html>/, "a browser gets a page, not JSON");
+      assert.match(longPage, /at most 64 characters before the @/);
       const unsub = /<([^>]+)>/
         .exec(mailer.sent.filter((m) => m.to === who).at(-1)!.headers!["List-Unsubscribe"])![1]
         .replace("http://pledge.test", "");

@@ -146,9 +146,24 @@ function send(ch: Choice, method: string): void {
 
 function save(c: Record<string, 0 | 1>, s: Record<string, 0 | 1>, method = "banner"): void {
   if (gpc) for (const k in c) if (isMarketing(k)) c[k] = 0;
+  // A script that already runs cannot be stopped: a withdrawal reloads the page, so that only what is allowed runs.
+  const before = choice;
+  const withdrawn =
+    !!before &&
+    (Object.keys(c).some((k) => before.c[k] === 1 && c[k] === 0) ||
+      Object.keys(s).some(
+        (k) =>
+          before.s[k] !== 0 &&
+          s[k] === 0 &&
+          before.c[C.categories.find((x) => x.services.some((v) => v.id === k))?.id ?? ""] === 1,
+      ));
   choice = { k: C.materialKey, x: Date.now() + C.validityDays * 864e5, d: device, c, s };
   writeChoice(choice);
   send(choice, gpc && method === "banner" ? "gpc" : method);
+  if (withdrawn) {
+    W.setTimeout(() => W.location.reload(), 150);
+    return;
+  }
   apply();
   close();
   showButton();
@@ -189,13 +204,15 @@ function dialog(labelId: string): HTMLDivElement {
     "aria-labelledby": labelId,
     class: `${ns}dialog`,
     id: `${ns}dialog`,
+    lang: C.language,
   });
   d.addEventListener("keydown", (e) => {
     if (e.key === "Tab") {
       const f = Array.from(d.querySelectorAll<HTMLElement>("button, input:not([disabled]), a[href]"));
       const first = f[0];
       const last = f[f.length - 1];
-      if (e.shiftKey && D.activeElement === first) {
+      // From the heading (focused when the dialog opens) or the first control, Shift+Tab wraps to the last.
+      if (e.shiftKey && (D.activeElement === first || !f.includes(D.activeElement as HTMLElement))) {
         e.preventDefault();
         last.focus();
       } else if (!e.shiftKey && D.activeElement === last) {
@@ -216,7 +233,8 @@ function signals(d: HTMLElement): void {
 
 function firstLayer(): void {
   const d = dialog(`${ns}title`);
-  d.appendChild(el("h2", { id: `${ns}title` }, T.title));
+  const h = el("h2", { id: `${ns}title`, tabindex: "-1" }, T.title);
+  d.appendChild(h);
   d.appendChild(el("p", {}, T.body));
   signals(d);
   const row = el("div", { class: `${ns}row` });
@@ -233,7 +251,8 @@ function firstLayer(): void {
   );
   d.appendChild(row);
   d.appendChild(el("a", { href: C.noticeUrl }, T.notice));
-  (row.firstChild as HTMLElement).focus();
+  // The heading takes the focus: Enter must not accept everything before the person has read a word.
+  h.focus();
 }
 
 function toggle(id: string, label: string, checked: boolean, disabled: boolean, cls: string): HTMLLabelElement {
@@ -247,7 +266,8 @@ function toggle(id: string, label: string, checked: boolean, disabled: boolean, 
 
 function preferences(): void {
   const d = dialog(`${ns}ptitle`);
-  d.appendChild(el("h2", { id: `${ns}ptitle` }, T.preferences));
+  const h = el("h2", { id: `${ns}ptitle`, tabindex: "-1" }, T.preferences);
+  d.appendChild(h);
   signals(d);
   const current = choice ?? all(0);
   for (const cat of C.categories) {
@@ -287,6 +307,11 @@ function preferences(): void {
       }
       save(c, s);
     }),
+    // Withdrawing is as easy as giving (GDPR Art 7(3)): one button, here as on the first layer.
+    button(T.rejectAll, () => {
+      const a = all(0);
+      save(a.c, a.s);
+    }),
     button(T.close, () => (choice ? close() : firstLayer())),
   );
   d.appendChild(row);
@@ -308,7 +333,7 @@ function preferences(): void {
       else firstLayer();
     }
   });
-  (d.querySelector("input:not([disabled]), button") as HTMLElement).focus();
+  h.focus();
 }
 
 function showButton(): void {
