@@ -21,7 +21,7 @@ describe("the discovery page in Chromium", () => {
       db.prepare("INSERT INTO newsletter_export VALUES (?, ?, ?)").run(i, `reader${i}@mail.example`, "2026-11-30");
     db.close();
 
-    await page.getByRole("link", { name: "Discovery" }).click();
+    await page.getByRole("link", { name: "Discovery", exact: true }).click();
     await page.waitForURL(`${url}/admin/discovery`);
     assert.equal(await page.title(), "Discovery — Fjord Outfitters AB");
     assert.match((await page.textContent("main")) ?? "", /No finding recorded yet/);

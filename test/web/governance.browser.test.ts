@@ -30,7 +30,7 @@ describe("the governance registers in Chromium", () => {
   it("a customer added from the form approves a staff access from the mailed link; the console shows the grant", async (t) => {
     if (demo.skip) return t.skip(demo.skip);
     const { page, url, browser, server } = demo;
-    await page.getByRole("link", { name: "Governance" }).first().click();
+    await page.getByRole("link", { name: "Governance", exact: true }).first().click();
     await page.waitForURL(`${url}/admin/governance`);
     await page.getByRole("link", { name: "Customers" }).click();
     await page.getByLabel("Account").fill("nordic-trek");

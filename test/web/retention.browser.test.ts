@@ -16,7 +16,7 @@ describe("the retention page in Chromium", () => {
   it("draws each rule's oldest row against its limit, with the rows due", async (t) => {
     if (demo.skip) return t.skip(demo.skip);
     const { page, url } = demo;
-    await page.getByRole("link", { name: "Retention" }).click();
+    await page.getByRole("link", { name: "Retention", exact: true }).click();
     await page.waitForURL(`${url}/admin/retention`);
     assert.equal(await page.title(), "Retention — Fjord Outfitters AB");
     const logs = row("web_logs.access_log/web_logs");
