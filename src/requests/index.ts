@@ -58,6 +58,7 @@ export {
 export { identityHash, hashIdentities, maskEmail, maskIdentity, type HashContext } from "./identities.js";
 export {
   runDueTasks,
+  advanceStalledRequests,
   taskBacklog,
   startWorker,
   advanceRequest,

@@ -1054,6 +1054,39 @@ export async function runDueTasks(
   return ran;
 }
 
+/**
+ * Moves on the requests whose last step finished but whose worker died before it could move them on (a task marked
+ * done, then the process killed before the next tasks were written): open requests with no task queued or running,
+ * and no task touched within a lease, go through `advanceRequest` again, which is idempotent. Returns how many.
+ */
+export async function advanceStalledRequests(ctx: RequestsContext, limit = 50): Promise<number> {
+  const cutoff = new Date(ctx.clock().getTime() - ctx.settings.leaseMs).toISOString();
+  const rows = await ctx.store.db
+    .selectFrom("requests")
+    .select("requests.id")
+    .where("requests.status", "in", ["in_progress", "needs_attention"])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("request_tasks")
+            .select("request_tasks.id")
+            .whereRef("request_tasks.request_id", "=", "requests.id")
+            .where((w) =>
+              w.or([
+                w("request_tasks.status", "in", ["pending", "running"]),
+                w("request_tasks.updated_at", ">", cutoff),
+              ]),
+            ),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+  for (const r of rows) await advanceRequest(ctx, r.id);
+  return rows.length;
+}
+
 export interface Worker {
   stop(): Promise<void>;
 }
@@ -1075,6 +1108,7 @@ export function startWorker(
   const owner = `worker-${process.pid}-${randomBytes(3).toString("hex")}`;
   const connectors = ctx.connectors ?? createConnectorCache(ctx);
   const workCtx: RequestsContext = { ...ctx, connectors };
+  let lastStallCheck = 0;
   const tick = () => {
     if (stopped) return;
     if (running !== undefined) {
@@ -1083,6 +1117,13 @@ export function startWorker(
     }
     if (timer) clearTimeout(timer);
     running = runDueTasks(workCtx, { owner })
+      .then(async (ran) => {
+        // Idle, and at most once a lease: pick up what a dead worker left between a task and the next step.
+        if (ran === 0 && Date.now() - lastStallCheck >= ctx.settings.leaseMs) {
+          lastStallCheck = Date.now();
+          if (await advanceStalledRequests(workCtx)) again = true;
+        }
+      })
       .catch((err) => options.onError?.(err))
       .finally(() => {
         running = undefined;

@@ -277,6 +277,36 @@ forEachStore("rights requests", (target) => {
       assert.match(done.text, /^Dear Ann,/);
     });
 
+    it("a request whose worker died between a finished task and the next step is moved on once the lease has passed", async () => {
+      const { advanceStalledRequests } = await import("../../src/requests/index.js");
+      const { requestId } = await submit({ right: "access", identity: PERSON });
+      assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(PERSON))).ok);
+      assert.equal(await runUntilSettled(ctx, requestId, 3000), "in_progress");
+      // The manual step is marked done, and the process dies before it moves the request on.
+      const manual = (await requestTasks(ctx, requestId)).find((t) => t.kind === "manual")!;
+      await store.db
+        .updateTable("request_tasks")
+        .set({
+          status: "done",
+          result: JSON.stringify({ note: "done by hand" }),
+          updated_at: ctx.clock().toISOString(),
+        })
+        .where("id", "=", manual.id)
+        .execute();
+      await advanceStalledRequests(ctx);
+      assert.ok(
+        !(await requestTasks(ctx, requestId)).some((t) => t.kind === "export"),
+        "not within a lease: a live worker may still be moving it on",
+      );
+      ctx.advance(ctx.settings.leaseMs + 1000);
+      assert.ok((await advanceStalledRequests(ctx)) >= 1);
+      assert.ok(
+        (await requestTasks(ctx, requestId)).some((t) => t.kind === "export"),
+        "the next step is queued",
+      );
+      assert.equal(await runUntilSettled(ctx, requestId), "completed");
+    });
+
     it("staff mail a new status link: the old one stops, the export is built again for the new one", async () => {
       const { getExport, findRequestByToken, reissueStatusLink } = await import("../../src/requests/index.js");
       const { requestId } = await submit({ right: "access", identity: PERSON });
