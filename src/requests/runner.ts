@@ -199,7 +199,7 @@ const resultOf = <T>(t: { result: string | null } | undefined): T | undefined =>
  * Moves a request forward after a task changed: creates the next tasks,
  * refreshes stale ones, and completes the request when everything is done.
  */
-export async function advanceRequest(ctx: RequestsContext, requestId: string): Promise<void> {
+export async function advanceRequest(ctx: RequestsContext, requestId: string, depth = 0): Promise<void> {
   const db = ctx.store.db;
   const req = await db.selectFrom("requests").selectAll().where("id", "=", requestId).executeTakeFirst();
   if (!req || !["in_progress", "needs_attention"].includes(req.status)) return;
@@ -309,6 +309,14 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string): P
     return;
   }
   if (final.length === 0 || !final.every((t) => t.status === "done" || t.status === "skipped")) return;
+  // The steps above were decided on the tasks as they were when this call began. Another process may have finished
+  // one since (a collection done while this call read it pending): then the next steps it calls for may not exist
+  // yet, and "everything is done" is not true. Decide again on what is there now, never complete on a stale view.
+  const seen = new Map(tasks.map((t) => [String(t.id), t.status]));
+  if (final.some((t) => seen.has(String(t.id)) && seen.get(String(t.id)) !== t.status)) {
+    if (depth < 5) await advanceRequest(ctx, requestId, depth + 1);
+    return;
+  }
   const report = await buildReport(ctx, final, req.right, JSON.parse(req.identities) as Identities);
   const nothing = report.outcome === "nothing_found";
   const completed = await db

@@ -237,6 +237,29 @@ it("two servers and a worker on one PostgreSQL: requests complete exactly once, 
   const left = shop.prepare("SELECT lower(email) AS email FROM customers ORDER BY id").all() as { email: string }[];
   const orders = shop.prepare("SELECT customer_id FROM orders ORDER BY id").all() as { customer_id: number }[];
   shop.close();
+  if (left.length !== OTHERS.length) {
+    const detail = [];
+    for (const id of ids) {
+      const events = await store.db
+        .selectFrom("request_events")
+        .select(["at", "actor", "kind", "message"])
+        .where("request_id", "=", id)
+        .orderBy("id")
+        .execute();
+      const tasks = await store.db
+        .selectFrom("request_tasks")
+        .select(["kind", "target", "status", "attempts", "result", "error"])
+        .where("request_id", "=", id)
+        .execute();
+      const req = await store.db
+        .selectFrom("requests")
+        .select(["identity_value", "report"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+      detail.push({ id, req, events, tasks });
+    }
+    assert.fail(`rows left: ${JSON.stringify(left)}\n${JSON.stringify(detail, null, 1)}`);
+  }
   assert.deepEqual(
     left.map((r) => r.email),
     OTHERS,
