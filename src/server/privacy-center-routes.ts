@@ -332,6 +332,7 @@ export function registerPrivacyCenter(
           exportExpiresAt: exp?.expiresAt,
           exportExpired: !!exp?.expired,
           delayed: isOpen(r.status) && (await requestDelayed(ctx, r.id)),
+          lang: langOf(c),
         }),
       );
     },

@@ -17,6 +17,28 @@ import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView } from "./privacy-center.js";
 
+/** A task's kind and state in staff's words. */
+const TASK_KINDS: Record<string, string> = {
+  contact: "find where to send the code",
+  collect: "search",
+  erase: "erase",
+  rectify: "correct",
+  export: "build the download",
+  notify: "tell the recipient",
+  manual: "by hand",
+  flag: "record for the decision API",
+};
+const TASK_STATES: Record<string, string> = {
+  pending: "queued",
+  running: "running",
+  done: "done",
+  failed: "failed",
+  manual: "waiting for staff",
+  waiting: "waiting for an earlier step",
+  skipped: "skipped",
+  review: "stopped for review",
+};
+
 /** What each action on a request says once done. */
 const DONE_MESSAGES: Record<string, string> = {
   approve: "Approved: the request runs now.",
@@ -559,9 +581,9 @@ export const RequestDetailPage: FC<{
                 : undefined;
             return (
               <tr>
-                <td>{t.kind}</td>
+                <td>{TASK_KINDS[t.kind] ?? t.kind}</td>
                 <td>{decl.systems[t.target]?.name ?? decl.recipients[t.target]?.name ?? t.target}</td>
-                <td>{t.status}</td>
+                <td>{TASK_STATES[t.status] ?? t.status}</td>
                 <td>{t.attempts}</td>
                 <td>
                   {t.error ? <span class="error">{t.error}</span> : null}

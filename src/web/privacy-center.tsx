@@ -553,25 +553,25 @@ export const StatusPage: FC<{
   exportExpiresAt?: string;
   exportExpired: boolean;
   delayed?: boolean;
-}> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed }) => {
+  lang?: Lang;
+}> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed, lang = "en" }) => {
   const open = isOpen(request.status);
+  const t = translator(lang, decl.texts?.[lang]);
+  const state = STATUS_TEXT[request.status] ? t(`state.${request.status}` as TextKey) : request.status;
   return (
-    <Page title="Your request" organization={decl.organization.name}>
+    <Page title={t("status.title")} organization={decl.organization.name} lang={lang}>
       {open ? <meta http-equiv="refresh" content="3" /> : null}
-      <h1>Your request: {RIGHT_LABELS[request.right]?.title ?? request.right}</h1>
+      <h1>
+        {t("status.title")}: {RIGHT_LABELS[request.right] ? t(`right.${request.right}` as TextKey) : request.right}
+      </h1>
       <p role="status">
-        Status: <strong id="status">{STATUS_TEXT[request.status] ?? request.status}</strong>
+        {t("status.status")}: <strong id="status">{state}</strong>
       </p>
-      {delayed ? (
-        <p id="delayed">
-          One of our systems is taking longer than usual; we are retrying, and our team is told. You need not do
-          anything.
-        </p>
-      ) : null}
+      {delayed ? <p id="delayed">{t("status.delayed")}</p> : null}
       <dl>
-        <dt>Received</dt>
+        <dt>{t("status.received")}</dt>
         <dd>{request.receivedAt.slice(0, 10)}</dd>
-        <dt>We answer by</dt>
+        <dt>{t("status.answerBy")}</dt>
         <dd>
           {request.effectiveDueAt.slice(0, 10)}
           {request.extensionReason ? ` (extended: ${request.extensionReason})` : ""}
@@ -579,13 +579,13 @@ export const StatusPage: FC<{
       </dl>
       {request.status === "completed" && (request.right === "access" || request.right === "portability") ? (
         exportExpired ? (
-          <p>Your download has expired. Ask again if you need it.</p>
+          <p>{t("status.expired")}</p>
         ) : (
           <p>
             <a href={`/privacy-center/requests/${token}/export`} download id="download">
-              Download your data (ZIP)
+              {t("status.download")}
             </a>{" "}
-            — available until {exportExpiresAt?.slice(0, 10)}.
+            — {t("status.until", { date: exportExpiresAt?.slice(0, 10) ?? "" })}.
           </p>
         )
       ) : null}
@@ -619,7 +619,7 @@ export const StatusPage: FC<{
           <button type="submit">Appeal this decision</button>
         </form>
       ) : null}
-      <h2>Timeline</h2>
+      <h2>{t("status.timeline")}</h2>
       <ol>
         {events.map((e) => (
           <li>
@@ -627,7 +627,7 @@ export const StatusPage: FC<{
           </li>
         ))}
       </ol>
-      <p>Keep this page's address private: it is the key to your request.</p>
+      <p>{t("status.private")}</p>
     </Page>
   );
 };

@@ -165,6 +165,10 @@ forEachStore("requests under the law of each place", (target) => {
         /id="purpose-mailings"[^>]*\/?>\s*<label for="purpose-mailings">Postal offers<\/label> <small>\(direct marketing: stops at once\)<\/small>/,
       );
       assert.ok(!/id="correct-/.test(objection), "no corrections on an objection");
+      const german = await requestFormHtml({ decl, state: { values: { right: "objection" }, errors: {} }, lang: "de" });
+      assert.match(german, /<html lang="de">/);
+      assert.match(german, /<h1>Einer Verwendung meiner Daten widersprechen<\/h1>/);
+      assert.match(german, /Direktwerbung: endet sofort/);
       const rectification = await requestFormHtml({ decl, state: { values: { right: "rectification" }, errors: {} } });
       assert.ok(/id="correct-user-name"/.test(rectification) && !/id="purpose-/.test(rectification));
       const usOnly = parseDeclaration(
