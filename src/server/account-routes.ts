@@ -131,8 +131,13 @@ export function registerAccounts(
     },
     async (c, { body, principal }) => {
       const ip = clientIp(c, options.trustProxy) ?? "unknown";
-      const limit = { key: `mfa:${principal.user.id}:${ip}`, max: 10, windowMs: 15 * 60_000 };
-      if (await hitRateLimits(ctx.store, [limit], ctx.clock()))
+      // Ten tries per network and thirty in all for one account in 15 minutes: someone holding the password cannot
+      // walk the code space from many addresses (a locked-out owner is reset with pledge users reset).
+      const limits = [
+        { key: `mfa:${principal.user.id}:${ip}`, max: 10, windowMs: 15 * 60_000 },
+        { key: `mfa:${principal.user.id}`, max: 30, windowMs: 15 * 60_000 },
+      ];
+      if (await hitRateLimits(ctx.store, limits, ctx.clock()))
         return c.html(
           await codePageHtml({ organization: org(), csrf: principal.csrf, error: "Too many tries. Wait 15 minutes." }),
           429,
