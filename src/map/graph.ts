@@ -33,7 +33,14 @@ export interface MapEdge {
   to: string;
   kind: "holds" | "uses" | "discloses" | "located";
   /** Set on a recipient's edge to a country outside the EEA. */
-  transfer?: { mechanisms: string[]; invalid: string[]; adequate: boolean; findings: string[] };
+  transfer?: {
+    mechanisms: string[];
+    invalid: string[];
+    adequate: boolean;
+    findings: string[];
+    /** The people's map: only what the declaration states (its safeguards), no judgement of ours. */
+    declaredOnly?: boolean;
+  };
 }
 
 export interface DataMap {
@@ -237,7 +244,7 @@ export function simplifiedDataMap(map: DataMap): DataMap {
         ids.has(e.from) &&
         ids.has(e.to),
     )
-    .map((e) => (e.transfer ? { ...e, transfer: { ...e.transfer, findings: [] } } : e));
+    .map((e) => (e.transfer ? { ...e, transfer: { ...e.transfer, findings: [], declaredOnly: true } } : e));
   const used = new Set(edges.flatMap((e) => [e.from, e.to]));
   return { nodes: nodes.filter((n) => n.kind === "purpose" || used.has(n.id)), edges };
 }

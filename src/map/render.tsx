@@ -65,10 +65,12 @@ const pathOf = (pts: { x: number; y: number }[]) =>
 
 /** A transfer on an invalid tool (Privacy Shield, Safe Harbor) or on none where the country is not adequate. */
 export const transferBroken = (t: NonNullable<MapEdge["transfer"]>) =>
-  t.invalid.length > 0 || (t.mechanisms.length === 0 && !t.adequate);
+  !t.declaredOnly && (t.invalid.length > 0 || (t.mechanisms.length === 0 && !t.adequate));
 
 /** The safeguard text an edge to a country outside the EEA carries. */
 export function transferLabel(t: NonNullable<MapEdge["transfer"]>): string {
+  // The notice says only what the declaration says: its safeguards as named, or nothing.
+  if (t.declaredOnly) return t.mechanisms.join(", ").replace(/_/g, " ");
   if (t.invalid.length) return `INVALID: ${t.invalid.join(", ").replace(/_/g, " ")}`;
   if (t.mechanisms.length) return t.mechanisms.join(", ").replace(/_/g, " ");
   return t.adequate ? "adequacy decision" : "no safeguard stated";
@@ -101,20 +103,16 @@ export const MapSvg = ({
   >
     <title id="map-title">{title}</title>
     <desc id="map-desc">
-      {`${layout.nodes.filter((n) => n.kind === "system").length} systems, ${layout.nodes.filter((n) => n.kind === "purpose").length} purposes, ${layout.nodes.filter((n) => n.kind === "recipient").length} recipients in ${layout.nodes.filter((n) => n.kind === "country").length} countries; ${layout.edges.filter((e) => e.transfer).length} transfers out of the EEA. The table after the map lists the same.`}
+      {`${layout.nodes.filter((n) => n.kind === "system").length} systems, ${layout.nodes.filter((n) => n.kind === "purpose").length} purposes, ${layout.nodes.filter((n) => n.kind === "recipient").length} recipients in ${layout.nodes.filter((n) => n.kind === "country").length} countries; ${layout.edges.filter((e) => e.transfer).length} transfers out of the EEA.`}
     </desc>
     <style>{MAP_CSS}</style>
     {layout.edges.map((e) => {
-      const cls = e.transfer
-        ? e.transfer.invalid.length || e.transfer.findings.length
-          ? "transfer invalid"
-          : "transfer"
-        : "";
+      const cls = e.transfer ? (transferBroken(e.transfer) ? "transfer invalid" : "transfer") : "";
       const mid = e.points[Math.floor(e.points.length / 2)];
       return (
         <g>
           <path class={cls} d={pathOf(e.points)} marker-end="url(#arrow)" />
-          {e.transfer && mid ? (
+          {e.transfer && mid && transferLabel(e.transfer) ? (
             <text class={`t${cls.includes("invalid") ? " invalid" : ""}`} x={mid.x} y={mid.y - 4} text-anchor="middle">
               {transferLabel(e.transfer)}
             </text>
@@ -189,10 +187,7 @@ export function renderDataMapDot(map: DataMap, title: string): string {
     );
   for (const e of map.edges) {
     const attrs = [`label=${dotId(e.transfer ? transferLabel(e.transfer) : e.kind)}`];
-    if (e.transfer)
-      attrs.push(
-        e.transfer.invalid.length || e.transfer.findings.length ? 'color="red", style=dashed' : 'color="orange"',
-      );
+    if (e.transfer) attrs.push(transferBroken(e.transfer) ? 'color="red", style=dashed' : 'color="orange"');
     lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [${attrs.join(", ")}];`);
   }
   lines.push("}");

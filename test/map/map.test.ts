@@ -75,6 +75,10 @@ it("transfers out of the EEA carry their safeguard and findings; Privacy Shield 
   const people = simplifiedDataMap(map);
   assert.ok(people.nodes.every((n) => ["purpose", "recipient", "country"].includes(n.kind)));
   assert.ok(people.edges.every((e) => !e.transfer || e.transfer.findings.length === 0));
+  // The notice states only what the declaration states: no "invalid", no "no safeguard", no adequacy it did not claim.
+  const peopleSvg = await renderDataMapSvg(people, "Lutron");
+  assert.doesNotMatch(peopleSvg, /INVALID|no safeguard|adequacy decision|class="transfer invalid"/);
+  assert.match(peopleSvg, /privacy shield, scc 2021/, "the safeguards as the declaration names them");
 });
 
 it("`pledge map` writes SVG, DOT and JSON, and refuses an unknown purpose", async () => {
