@@ -220,14 +220,18 @@ export async function verifyAudit(store: Store, onProgress?: (checked: number) =
         problems.push({
           seq: r.seq,
           kind: "inserted",
-          message: `entry ${r.seq} (${r.action}) does not follow entry ${before}: entry ${before} was rewritten, or an entry was inserted or deleted between them`,
+          message:
+            `entry ${r.seq} (${r.action}) does not follow entry ${before}: entry ${before} ` +
+            `was rewritten, or an entry was inserted or deleted between them`,
         });
       }
       if (r.at < prevAt)
         problems.push({
           seq: r.seq,
           kind: "time",
-          message: `entry ${r.seq} (${r.action}) is dated ${r.at}, before the entry ahead of it (${prevAt}): the log's times go backwards`,
+          message:
+            `entry ${r.seq} (${r.action}) is dated ${r.at}, before the entry ahead of it (` +
+            `${prevAt}): the log's times go backwards`,
         });
       prevAt = r.at;
       prevHash = r.hash;

@@ -123,7 +123,11 @@ export async function inviteUser(
     await ctx.mailer.send({
       to: email,
       subject: `You are invited to the privacy console of ${ctx.organization}`,
-      text: `${by.name} invited you to ${ctx.organization}'s privacy console as ${input.role}.\n\nChoose your password here (the link works once, for ${LINK_HOURS} hours):\n${ctx.publicUrl}/admin/welcome/${token}\n\nIf you did not expect this, ignore this mail.\n`,
+      text:
+        `${by.name} invited you to ${ctx.organization}'s privacy console as ` +
+        `${input.role}.\n\nChoose your password here (the link works once, for ` +
+        `${LINK_HOURS} hours):\n${ctx.publicUrl}/admin/welcome/${token}\n\nIf you did ` +
+        `not expect this, ignore this mail.\n`,
     });
   } catch (err) {
     await ctx.store.db.deleteFrom("user_links").where("user_id", "=", id).execute();
@@ -150,7 +154,11 @@ export async function resetUserByMail(ctx: AccountsContext, userId: number, by: 
   await ctx.mailer.send({
     to: user.email,
     subject: `Reset your password for the privacy console of ${ctx.organization}`,
-    text: `${by.name} reset your access to ${ctx.organization}'s privacy console.\n\nChoose a new password here (the link works once, for ${LINK_HOURS} hours):\n${ctx.publicUrl}/admin/welcome/${token}\n\nYour second factor was removed: set it up again after signing in.\n`,
+    text:
+      `${by.name} reset your access to ${ctx.organization}'s privacy ` +
+      `console.\n\nChoose a new password here (the link works once, for ${LINK_HOURS}` +
+      ` hours):\n${ctx.publicUrl}/admin/welcome/${token}\n\nYour second factor was ` +
+      `removed: set it up again after signing in.\n`,
   });
   await ctx.store.db
     .updateTable("users")

@@ -215,11 +215,13 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   } else {
     for (const f of findings) {
       io.out(
-        `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
+        `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [` +
+          `${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
       );
     }
     io.out(
-      `${loaded.file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}, ${findings.length - errors - warnings} info`,
+      `${loaded.file}: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning` +
+        `${warnings === 1 ? "" : "s"}, ${findings.length - errors - warnings} info`,
     );
   }
   return errors > 0 ? 1 : 0;
@@ -285,7 +287,8 @@ async function cmdMap(args: string[], io: Io): Promise<number> {
 async function cmdDpia(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: "string", default: "text" } });
   const format = pick(z.enum(["text", "json"]), values.format, "format");
-  // `pledge dpia PURPOSE` with the declaration from PLEDGE_DECLARATION or ./pledge.yaml, or `pledge dpia FILE [PURPOSE]`.
+  // `pledge dpia PURPOSE` with the declaration from PLEDGE_DECLARATION or
+  // ./pledge.yaml, or `pledge dpia FILE [PURPOSE]`.
   const [first, second] = positionals;
   const fileFirst = first !== undefined && (/\.ya?ml$/i.test(first) || first.includes("/"));
   const loaded = await loadDeclaration(declarationPath(fileFirst ? first : undefined, io));
@@ -350,7 +353,9 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
         "demo",
       );
       io.err(
-        `Admin console: ${server.url}/admin — sign in as demo@pledge.local with the one-time password ${password} (shown once; you choose your own at the first sign-in)`,
+        `Admin console: ${server.url}/admin — sign in as demo@pledge.local with the ` +
+          `one-time password ${password} (shown once; you choose your own at the first ` +
+          `sign-in)`,
       );
     }
   }
@@ -364,11 +369,17 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   if (!created)
     io.err(
       owners.length
-        ? `Admin console: ${server.url}/admin — owners: ${owners.map((o) => o.email).join(", ")}. Locked out? pledge users reset EMAIL prints a one-time password.`
-        : `Admin console: ${server.url}/admin — no owner yet: pledge users add EMAIL --role owner prints a one-time password.`,
+        ? `Admin console: ${server.url}/admin — owners: ` +
+            `${owners.map((o) => o.email).join(", ")}. Locked out? pledge users reset ` +
+            `EMAIL prints a one-time password.`
+        : `Admin console: ${server.url}/admin — no owner yet: pledge users add EMAIL ` +
+            `--role owner prints a one-time password.`,
     );
   io.err(
-    `Pledge is serving ${declaration.declaration.organization.name} (declaration ${declaration.declaration.version}) at ${server.url}/privacy — privacy center at ${server.url}/privacy-center${values.demo ? ` — consent banner demo at ${server.url}/consent/demo` : ""}`,
+    `Pledge is serving ${declaration.declaration.organization.name} (declaration ` +
+      `${declaration.declaration.version}) at ${server.url}/privacy — privacy center ` +
+      `at ${server.url}/privacy-center` +
+      `${values.demo ? ` — consent banner demo at ${server.url}/consent/demo` : ""}`,
   );
   await new Promise<void>((resolveStop) => {
     const stop = () => {
@@ -430,7 +441,9 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (!["add", "reset", "list", "disable", "enable"].includes(sub ?? ""))
     throw new UsageError(
-      `unknown users command '${sub ?? ""}'${didYouMean(sub ?? "", ["add", "reset", "list", "disable", "enable"])} (add, list, reset, disable, enable)`,
+      `unknown users command '${sub ?? ""}'` +
+        `${didYouMean(sub ?? "", ["add", "reset", "list", "disable", "enable"])} (add, ` +
+        `list, reset, disable, enable)`,
     );
   const store = await openStore(storeOptions(io));
   try {
@@ -438,7 +451,9 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
       parse(rest, {});
       for (const u of await listUsers(store))
         io.out(
-          `${u.email}\t${u.role}${u.disabled ? "\tdisabled" : ""}${u.pending ? "\tinvited" : ""}${u.twoFactor ? "\t2fa" : ""}\tlast sign-in ${u.lastSignInAt?.slice(0, 16) ?? "never"}`,
+          `${u.email}\t${u.role}${u.disabled ? "\tdisabled" : ""}` +
+            `${u.pending ? "\tinvited" : ""}${u.twoFactor ? "\t2fa" : ""}\tlast sign-in ` +
+            `${u.lastSignInAt?.slice(0, 16) ?? "never"}`,
         );
       return 0;
     }
@@ -447,7 +462,9 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
       const email = pick(z.email(), positionals[0], "email");
       const password = await resetUserPassword(store, email);
       io.out(
-        `reset ${email.toLowerCase()}: one-time password ${password} (shown once; a new password is chosen at sign-in, and the second factor set up again). Sessions ended; the reset is in the audit log.`,
+        `reset ${email.toLowerCase()}: one-time password ${password} (shown once; a ` +
+          `new password is chosen at sign-in, and the second factor set up again). ` +
+          `Sessions ended; the reset is in the audit log.`,
       );
       return 0;
     }
@@ -474,7 +491,8 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
     io.out(
       stdin
         ? `created ${role} ${email}`
-        : `created ${role} ${email} with the one-time password ${password} (shown once; a new one is chosen at the first sign-in)`,
+        : `created ${role} ${email} with the one-time password ${password} (shown once; ` +
+            `a new one is chosen at the first sign-in)`,
     );
     return 0;
   } catch (err) {
@@ -502,7 +520,9 @@ async function cmdTokens(args: string[], io: Io): Promise<number> {
     else if (sub === "list") {
       for (const t of await listApiTokens(store))
         io.out(
-          `${t.id}\t${t.name}\t${t.role}\t${t.revoked ? "revoked" : "live"}\tcreated ${t.createdAt.slice(0, 10)}\t${t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace("T", " ")}` : "never used"}`,
+          `${t.id}\t${t.name}\t${t.role}\t${t.revoked ? "revoked" : "live"}\tcreated ` +
+            `${t.createdAt.slice(0, 10)}\t` +
+            `${t.lastUsedAt ? `last used ${t.lastUsedAt.slice(0, 16).replace("T", " ")}` : "never used"}`,
         );
     } else {
       const n = await revokeApiToken(store, positionals[0]);
@@ -511,7 +531,9 @@ async function cmdTokens(args: string[], io: Io): Promise<number> {
         return 1;
       }
       io.out(
-        `revoked ${n} token${n === 1 ? "" : "s"} '${positionals[0]}': refused at once on every server of a PostgreSQL store, within ${TOKEN_CACHE_MS / 1000} s on a SQLite store`,
+        `revoked ${n} token${n === 1 ? "" : "s"} '${positionals[0]}': refused at once ` +
+          `on every server of a PostgreSQL store, within ${TOKEN_CACHE_MS / 1000} s on a ` +
+          `SQLite store`,
       );
     }
   } finally {
@@ -562,7 +584,8 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
     {
       onReport: (r) =>
         io.err(
-          `retention ${r.binding}: ${r.deleted} deleted, ${r.masked} masked, ${r.blocked} kept and blocked, ${r.remaining} left due`,
+          `retention ${r.binding}: ${r.deleted} deleted, ${r.masked} masked, ${r.blocked}` +
+            ` kept and blocked, ${r.remaining} left due`,
         ),
       onError: (b, err) => io.err(`retention ${b}: FAILED: ${(err as Error).message}`),
     },
@@ -601,7 +624,9 @@ function progressBar(io: Io, unit = "rows") {
       last = now;
       const pct = total ? Math.min(1, done / total) : 1;
       const bar = "█".repeat(Math.round(pct * 20)).padEnd(20, "░");
-      const line = `${label} ${bar} ${Math.round(pct * 100)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} · ${rate.toLocaleString("en")} ${unit}/s`;
+      const line =
+        `${label} ${bar} ${Math.round(pct * 100)}% ${done.toLocaleString("en")}/` +
+        `${total.toLocaleString("en")} ${unit} · ${rate.toLocaleString("en")} ${unit}/s`;
       if (tty) process.stderr.write(`\r${line}\u001b[K`);
       else io.err(line);
     },
@@ -648,19 +673,24 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
             if (e.note) io.out(`  ${e.note}`);
             if (!e.error && e.byExpiry) {
               io.out(
-                `  without an expiry within ${e.period}: ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} keys`,
+                `  without an expiry within ${e.period}: ${e.due.toLocaleString("en")} of ` +
+                  `${e.rows.toLocaleString("en")} keys`,
               );
               for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
               if (e.unexplained) io.out(`  the sweep will give ${e.unexplained.toLocaleString("en")} their expiry`);
             } else if (!e.error) {
               io.out(
-                `  due now ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} rows · oldest ${e.oldest?.slice(0, 10) ?? "—"} (${days(e.oldestDays)} against a limit of ${days(e.limitDays)})`,
+                `  due now ${e.due.toLocaleString("en")} of ${e.rows.toLocaleString("en")} ` +
+                  `rows · oldest ${e.oldest?.slice(0, 10) ?? "—"} (${days(e.oldestDays)} against ` +
+                  `a limit of ${days(e.limitDays)})`,
               );
               for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
               if (e.blocked) io.out(`  kept and blocked: ${e.blocked.toLocaleString("en")}`);
               if (e.unexplained)
                 io.out(
-                  `  the sweep will ${e.action === "delete" ? "delete" : e.action === "deidentify" ? "de-identify" : "block"} ${e.unexplained.toLocaleString("en")} (with what belongs to them)`,
+                  `  the sweep will ` +
+                    `${e.action === "delete" ? "delete" : e.action === "deidentify" ? "de-identify" : "block"}` +
+                    ` ${e.unexplained.toLocaleString("en")} (with what belongs to them)`,
                 );
             }
           }
@@ -672,7 +702,8 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
       else if (v.ok) {
         const org = v.entries.filter((e) => e.system !== "pledge").length;
         io.out(
-          `retention verified: ${org} rule binding${org === 1 ? "" : "s"} and Pledge's own data hold no row older than its limit that no hold or exception explains`,
+          `retention verified: ${org} rule binding${org === 1 ? "" : "s"} and Pledge's ` +
+            `own data hold no row older than its limit that no hold or exception explains`,
         );
       } else {
         for (const f of v.failures) io.out(`FAIL ${f}`);
@@ -710,7 +741,23 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
         }
         const held = x.held.reduce((a, h) => a + h.rows, 0);
         io.out(
-          `${x.binding}: ${x.due.toLocaleString("en")} due · ${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} masked · ${x.blocked.toLocaleString("en")} kept and blocked · ${held.toLocaleString("en")} held${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""}${x.expiriesHeld ? ` · ${x.expiriesHeld.toLocaleString("en")} kept from expiring by a hold` : ""} · ${x.batches} batch${x.batches === 1 ? "" : "es"}${x.resumed ? " (resumed)" : ""}${x.uncountedBatches ? ` · ${x.uncountedBatches} batch${x.uncountedBatches === 1 ? "" : "es"} applied before the interruption without a count` : ""} · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} s`,
+          `${x.binding}: ${x.due.toLocaleString("en")} due · ` +
+            `${x.deleted.toLocaleString("en")} deleted · ${x.masked.toLocaleString("en")} ` +
+            `masked · ${x.blocked.toLocaleString("en")} kept and blocked · ` +
+            `${held.toLocaleString("en")} held` +
+            `${x.alreadyBlocked ? ` · ${x.alreadyBlocked.toLocaleString("en")} already kept` : ""}` +
+            `${x.expiriesSet !== undefined ? ` · ${x.expiriesSet.toLocaleString("en")} expiries set` : ""}` +
+            `${x.expiriesHeld ? ` · ${x.expiriesHeld.toLocaleString("en")} kept from expiring by a hold` : ""}` +
+            ` · ${x.batches} batch${x.batches === 1 ? "" : "es"}` +
+            `${x.resumed ? " (resumed)" : ""}` +
+            `${
+              x.uncountedBatches
+                ? ` · ${x.uncountedBatches} batch${x.uncountedBatches === 1 ? "" : "es"} applied ` +
+                  `before the interruption without a count`
+                : ""
+            }` +
+            ` · ${x.remaining.toLocaleString("en")} left due · ${(x.ms / 1000).toFixed(1)} ` +
+            `s`,
         );
         for (const h of x.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
       }
@@ -750,7 +797,10 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
     try {
       const id = await r.placeHold(ctx, input.data, actor);
       io.out(
-        `hold ${id} placed on ${[values.system, values.dataset, values.key].filter(Boolean).join(".")}${values.before ? ` (rows before ${values.before})` : ""}: ${input.data.reason}`,
+        `hold ${id} placed on ` +
+          `${[values.system, values.dataset, values.key].filter(Boolean).join(".")}` +
+          `${values.before ? ` (rows before ${values.before})` : ""}: ` +
+          `${input.data.reason}`,
       );
       return 0;
     } catch (err) {
@@ -776,7 +826,10 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
       }
       for (const h of await r.listHolds(ctx))
         io.out(
-          `${h.id}\t${h.scope}\t${[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}${h.before ? ` before ${h.before}` : ""}\t${h.reason}\tby ${h.placedBy} ${h.placedAt.slice(0, 10)}${h.endsAt ? ` until ${h.endsAt}` : ""}`,
+          `${h.id}\t${h.scope}\t` +
+            `${[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}` +
+            `${h.before ? ` before ${h.before}` : ""}\t${h.reason}\tby ${h.placedBy} ` +
+            `${h.placedAt.slice(0, 10)}${h.endsAt ? ` until ${h.endsAt}` : ""}`,
         );
       return 0;
     } catch (err) {
@@ -866,11 +919,16 @@ async function cmdScan(args: string[], io: Io): Promise<number> {
     for (const f of scans) {
       const size = f.bytes >= 1e6 ? `${(f.bytes / 1e6).toFixed(1)} MB` : `${f.bytes.toLocaleString("en")} bytes`;
       io.out(
-        `${f.name}: ${size}, ${f.lines.toLocaleString("en")} lines${f.truncated ? " (stopped at the byte budget)" : ""}${f.entities.length ? "" : ": no personal data found"}`,
+        `${f.name}: ${size}, ${f.lines.toLocaleString("en")} lines` +
+          `${f.truncated ? " (stopped at the byte budget)" : ""}` +
+          `${f.entities.length ? "" : ": no personal data found"}`,
       );
       for (const e of f.entities)
         io.out(
-          `  ${e.type.padEnd(8)} ${e.category.padEnd(28)} ${e.count.toLocaleString("en")} in ${e.lines.toLocaleString("en")} line${e.lines === 1 ? "" : "s"} · confidence ${e.confidence.toFixed(2)} (${e.evidence}) · e.g. ${e.example} on line ${e.line}`,
+          `  ${e.type.padEnd(8)} ${e.category.padEnd(28)} ${e.count.toLocaleString("en")}` +
+            ` in ${e.lines.toLocaleString("en")} line${e.lines === 1 ? "" : "s"} · ` +
+            `confidence ${e.confidence.toFixed(2)} (${e.evidence}) · e.g. ${e.example} on ` +
+            `line ${e.line}`,
         );
     }
   return failed || scans.some((f) => f.entities.length) ? 1 : 0;
@@ -888,7 +946,8 @@ async function scanSystemsCli(
   const loaded = await loadDeclaration(declarationPath(positional, io));
   if (values.system && !loaded.declaration.systems[values.system])
     throw new UsageError(
-      `--system: no system '${values.system}' in the declaration (it has ${Object.keys(loaded.declaration.systems).join(", ")})`,
+      `--system: no system '${values.system}' in the declaration (it has ` +
+        `${Object.keys(loaded.declaration.systems).join(", ")})`,
     );
   const d = await import("../discovery/index.js");
   const regions = values.regions ? await regionsFor(values.regions, io) : undefined;
@@ -928,7 +987,9 @@ async function scanSystemsCli(
         .map(([how, what]) => `${how} ${what}`)
         .join(", ");
       io.err(
-        `recorded as scan ${recorded.scanId}: ${recorded.newFindings.length} new finding${recorded.newFindings.length === 1 ? "" : "s"}${told ? ` (${told})` : ""}`,
+        `recorded as scan ${recorded.scanId}: ${recorded.newFindings.length} new ` +
+          `finding${recorded.newFindings.length === 1 ? "" : "s"}` +
+          `${told ? ` (${told})` : ""}`,
       );
     } finally {
       await store.close();
@@ -954,16 +1015,21 @@ async function scanSystemsCli(
     for (const t of r.tables)
       if (t.columns.length)
         io.out(
-          `${t.system}.${t.table}${t.dataset ? "" : " (undeclared)"}: ${t.sampled} sampled (${t.method}): ${[...new Set(t.columns.map((c) => `${c.column} ${c.type}`))].join(", ")}`,
+          `${t.system}.${t.table}${t.dataset ? "" : " (undeclared)"}: ${t.sampled} ` +
+            `sampled (${t.method}): ` +
+            `${[...new Set(t.columns.map((c) => `${c.column} ${c.type}`))].join(", ")}`,
         );
     for (const s of r.skipped) io.out(`${s.system}: not scanned (${s.reason})`);
     for (const n of r.notRead) io.out(`${n.system}.${n.table}: not read (${n.reason})`);
     for (const f of findings)
       io.out(
-        `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
+        `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [` +
+          `${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
       );
     io.out(
-      `${r.tables.length} table${r.tables.length === 1 ? "" : "s"} scanned, ${findings.length} finding${findings.length === 1 ? "" : "s"}${findings.some((f) => f.fragment) ? "; --format yaml prints what would declare them" : ""}`,
+      `${r.tables.length} table${r.tables.length === 1 ? "" : "s"} scanned, ` +
+        `${findings.length} finding${findings.length === 1 ? "" : "s"}` +
+        `${findings.some((f) => f.fragment) ? "; --format yaml prints what would declare them" : ""}`,
     );
   }
   return findings.some((f) => f.severity !== "info") ? 1 : 0;
@@ -1007,7 +1073,9 @@ async function cmdFindings(args: string[], io: Io): Promise<number> {
     else {
       for (const f of list)
         io.out(
-          `#${f.id} ${f.status} ${f.severity} [${f.rule}] first seen ${f.firstSeen.slice(0, 10)}, last ${f.lastSeen.slice(0, 10)}: ${f.message}${f.dismissed ? ` — dismissed by ${f.dismissed.by}: ${f.dismissed.reason}` : ""}`,
+          `#${f.id} ${f.status} ${f.severity} [${f.rule}] first seen ` +
+            `${f.firstSeen.slice(0, 10)}, last ${f.lastSeen.slice(0, 10)}: ${f.message}` +
+            `${f.dismissed ? ` — dismissed by ${f.dismissed.by}: ${f.dismissed.reason}` : ""}`,
         );
       io.out(`${list.length} finding${list.length === 1 ? "" : "s"}${status === "all" ? "" : ` ${status}`}`);
     }
@@ -1098,7 +1166,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         !io.env.PLEDGE_DECLARATION
       )
         io.err(
-          `Pass the declaration's path, set PLEDGE_DECLARATION, or write a pledge.yaml here (its JSON Schema: pledge schema). To try Pledge: pledge ${name} ${relative(process.cwd(), DEMO_DECLARATION) || DEMO_DECLARATION} — the demo, which npm start serves.`,
+          `Pass the declaration's path, set PLEDGE_DECLARATION, or write a pledge.yaml ` +
+            `here (its JSON Schema: pledge schema). To try Pledge: pledge ${name} ` +
+            `${relative(process.cwd(), DEMO_DECLARATION) || DEMO_DECLARATION} — the demo, ` +
+            `which npm start serves.`,
         );
       return 1;
     }

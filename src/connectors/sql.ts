@@ -221,11 +221,14 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
     const cols = q.clock.map((c) => ref(c.step, c.field));
     // The latest of the fields that are set: GREATEST over each one coalesced with the others.
     // No clock fields (a rule from a system's obsolescence date): every covered row started its clock long ago.
+    const coalesced = cols.map((c, i) =>
+      adapter.time.expr(sql`COALESCE(${sql.join([c, ...cols.filter((_, j) => j !== i)])})`),
+    );
     const clock = !cols.length
       ? adapter.time.param(new Date(0))
       : cols.length === 1
         ? adapter.time.expr(cols[0])
-        : sql`${sql.raw(adapter.time.greatest)}(${sql.join(cols.map((c, i) => adapter.time.expr(sql`COALESCE(${sql.join([c, ...cols.filter((_, j) => j !== i)])})`)))})`;
+        : sql`${sql.raw(adapter.time.greatest)}(${sql.join(coalesced)})`;
     const plain = (v: Value) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
     const conds: RawBuilder<boolean>[] = q.where.map(
       (w) => sql<boolean>`${ref(w.field.step, w.field.field)} IN (${sql.join(w.values.map(plain))})`,
@@ -445,9 +448,8 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
               const from = lo + Math.floor(((hi - lo) * i) / 8);
               rows.push(
                 ...(
-                  await sql<Row>`SELECT * FROM ${ref} WHERE ${sql.ref(pk)} >= ${from} ORDER BY ${sql.ref(pk)} LIMIT ${per}`.execute(
-                    root,
-                  )
+                  await sql<Row>`SELECT * FROM ${ref} WHERE ${sql.ref(pk)} >= ${from} ORDER BY ${sql.ref(pk)} LIMIT
+                    ${per}`.execute(root)
                 ).rows,
               );
             }

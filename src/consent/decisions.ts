@@ -98,7 +98,9 @@ async function decideUncached(
     if (hit)
       return out(
         "deny",
-        `the person's data this purpose uses is kept only because ${hit.reason}, and blocked${hit.until ? ` until ${hit.until.slice(0, 10)}` : ""} (GDPR Art 17(3)(b), 18)`,
+        `the person's data this purpose uses is kept only because ${hit.reason}, and ` +
+          `blocked${hit.until ? ` until ${hit.until.slice(0, 10)}` : ""} (GDPR Art ` +
+          `17(3)(b), 18)`,
       );
   }
   // An objection reaches only purposes that can be objected to: never invoicing on a legal obligation.
@@ -161,7 +163,8 @@ async function decideUncached(
       if (state.state === "given")
         return out(
           "allow",
-          `consent given ${state.at.slice(0, 10)} (${state.method}, record ${state.recordId}), valid until ${state.validUntil.slice(0, 10)}`,
+          `consent given ${state.at.slice(0, 10)} (${state.method}, record ` +
+            `${state.recordId}), valid until ${state.validUntil.slice(0, 10)}`,
         );
       return out("deny", `consent ${state.state} (${state.method}, record ${state.recordId})`);
     }

@@ -120,7 +120,9 @@ export async function signUp(
   if (reached)
     throw new NewsletterError(
       "RATE_LIMITED",
-      `too many sign-ups ${reached.key.startsWith("newsletter:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(reached.windowMs / 60_000)} minutes`,
+      `too many sign-ups ` +
+        `${reached.key.startsWith("newsletter:ip") ? "from your network" : "for this address"}` +
+        `; try again in ${Math.ceil(reached.windowMs / 60_000)} minutes`,
     );
   const answer = { status: doubleOptInOf(n).enabled ? ("pending" as const) : ("confirmed" as const) };
   const manage = await manageToken(ctx, email);
@@ -133,7 +135,10 @@ export async function signUp(
     .executeTakeFirst();
   if (existing) {
     if (doubleOptInOf(n).enabled) {
-      const text = `You asked to receive ${n.name}, and you are already subscribed: nothing changes.\n\nIf it was not you, ignore this email. Manage or end your subscriptions at any time: ${ctx.publicUrl}/newsletter/preferences/${manage}\n`;
+      const text =
+        `You asked to receive ${n.name}, and you are already subscribed: nothing ` +
+        `changes.\n\nIf it was not you, ignore this email. Manage or end your ` +
+        `subscriptions at any time: ${ctx.publicUrl}/newsletter/preferences/${manage}\n`;
       await ctx.mailer.send({
         to: email,
         subject: `You are already subscribed to ${n.name}`,
@@ -145,9 +150,16 @@ export async function signUp(
     return answer;
   }
   const confirm = token();
-  const consentText = `I want to receive ${n.name}${n.description ? ` (${n.description})` : ""} from ${decl.organization.name}. I can unsubscribe at any time.`;
+  const consentText =
+    `I want to receive ${n.name}${n.description ? ` (${n.description})` : ""} from ` +
+    `${decl.organization.name}. I can unsubscribe at any time.`;
   const window = doubleOptInOf(n).confirmWithin;
-  const text = `Please confirm that you want to receive ${n.name}.\n\nConfirm: ${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and expires in ${window}. If you did not sign up, ignore this email; nothing more will be sent.\n\nUnsubscribe at any time: ${ctx.publicUrl}/newsletter/unsubscribe/${manage}\n`;
+  const text =
+    `Please confirm that you want to receive ${n.name}.\n\nConfirm: ` +
+    `${ctx.publicUrl}/newsletter/confirm/${confirm}\n\nThe link works once and ` +
+    `expires in ${window}. If you did not sign up, ignore this email; nothing more ` +
+    `will be sent.\n\nUnsubscribe at any time: ${ctx.publicUrl}` +
+    `/newsletter/unsubscribe/${manage}\n`;
   // The mail goes first: when it cannot be sent, nothing is stored and no limit is spent.
   if (doubleOptInOf(n).enabled)
     await ctx.mailer.send({

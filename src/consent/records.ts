@@ -189,7 +189,8 @@ export async function recordConsent(
   for (const id of Object.keys(input.services ?? {}))
     if (!services.has(id))
       throw new ConsentError(
-        `services.${id}: unknown service${services.size ? ` (expected one of ${[...services].join(", ")})` : ": the declaration names none"}`,
+        `services.${id}: unknown service` +
+          `${services.size ? ` (expected one of ${[...services].join(", ")})` : ": the declaration names none"}`,
       );
   // California 11 CCR 7025, Colorado: a GPC signal is an opt-out of sale and sharing that a banner click does not undo.
   const gpc = !!input.gpcSignal && honoursGpc(decl);

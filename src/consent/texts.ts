@@ -6,7 +6,10 @@ export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_TEXTS: Record<Language, Record<string, string>> = {
   en: {
     title: "Your privacy choices",
-    body: "We use cookies and similar technologies. Essential ones keep the site working; the others run only if you allow them. You can change your choice at any time.",
+    body:
+      "We use cookies and similar technologies. Essential ones keep the site " +
+      "working; the others run only if you allow them. You can change your choice at " +
+      "any time.",
     acceptAll: "Accept all",
     rejectAll: "Reject all",
     preferences: "Preferences",
@@ -21,7 +24,10 @@ export const DEFAULT_TEXTS: Record<Language, Record<string, string>> = {
   },
   de: {
     title: "Ihre Datenschutz-Einstellungen",
-    body: "Wir verwenden Cookies und ähnliche Technologien. Notwendige halten die Website am Laufen; alle anderen nur mit Ihrer Erlaubnis. Sie können Ihre Wahl jederzeit ändern.",
+    body:
+      "Wir verwenden Cookies und ähnliche Technologien. Notwendige halten die " +
+      "Website am Laufen; alle anderen nur mit Ihrer Erlaubnis. Sie können Ihre Wahl " +
+      "jederzeit ändern.",
     acceptAll: "Alle akzeptieren",
     rejectAll: "Alle ablehnen",
     preferences: "Einstellungen",
@@ -36,7 +42,10 @@ export const DEFAULT_TEXTS: Record<Language, Record<string, string>> = {
   },
   fr: {
     title: "Vos choix de confidentialité",
-    body: "Nous utilisons des cookies et des technologies similaires. Les cookies essentiels font fonctionner le site ; les autres ne sont utilisés qu'avec votre accord. Vous pouvez changer d'avis à tout moment.",
+    body:
+      "Nous utilisons des cookies et des technologies similaires. Les cookies " +
+      "essentiels font fonctionner le site ; les autres ne sont utilisés qu'avec " +
+      "votre accord. Vous pouvez changer d'avis à tout moment.",
     acceptAll: "Tout accepter",
     rejectAll: "Tout refuser",
     preferences: "Préférences",

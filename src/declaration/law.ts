@@ -181,7 +181,9 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     extension: { amount: 2, unit: "months" },
     verificationRequired: false,
     complaintTo:
-      "a supervisory authority, in particular in the EU member state where you live, work or where the infringement took place (GDPR Art 77), and to seek a judicial remedy before the courts (GDPR Art 79)",
+      "a supervisory authority, in particular in the EU member state where you live, " +
+      "work or where the infringement took place (GDPR Art 77), and to seek a " +
+      "judicial remedy before the courts (GDPR Art 79)",
     cite: "GDPR Art 12(3)",
   },
   // UK GDPR Art 12(3); the clock starts when identity proof arrives (Data (Use and Access) Act 2025 s 76, ICO
@@ -196,7 +198,8 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     extension: { amount: 2, unit: "months" },
     verificationRequired: false,
     complaintTo:
-      "the Information Commissioner's Office (UK GDPR Art 77), and to seek a judicial remedy before the courts (UK GDPR Art 79)",
+      "the Information Commissioner's Office (UK GDPR Art 77), and to seek a " +
+      "judicial remedy before the courts (UK GDPR Art 79)",
     cite: "UK GDPR Art 12(3)",
   },
   // Cal. Civ. Code 1798.130(a)(2); 11 CCR § 7021(a)-(b): 45 days, +45; receipt confirmed within 10 business days;
@@ -585,7 +588,9 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
     regime: "hipaa",
     notify: "authority",
     within: { amount: 60, unit: "days" },
-    when: "to HHS at the same time as individuals; under 500 people, in the annual log within 60 days of the year's end",
+    when:
+      "to HHS at the same time as individuals; under 500 people, in the annual log " +
+      "within 60 days of the year's end",
     condition: "500 or more people",
     cite: "45 CFR 164.408(b)-(c)",
   },
@@ -593,7 +598,9 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
     regime: "hipaa",
     notify: "covered_entity",
     within: { amount: 60, unit: "days" },
-    when: "a business associate tells the covered entity without unreasonable delay and no later than 60 days after discovery",
+    when:
+      "a business associate tells the covered entity without unreasonable delay and " +
+      "no later than 60 days after discovery",
     cite: "45 CFR 164.410(b)",
   },
   {
@@ -630,7 +637,9 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
     regime: "ccpa",
     notify: "individuals",
     within: { amount: 30, unit: "days" },
-    when: "in the most expedient time possible and without unreasonable delay, at most 30 calendar days after discovery",
+    when:
+      "in the most expedient time possible and without unreasonable delay, at most " +
+      "30 calendar days after discovery",
     condition: "unencrypted personal information of California residents",
     cite: "Cal. Civ. Code 1798.82(a)",
     check: true,

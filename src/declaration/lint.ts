@@ -71,7 +71,8 @@ export const LINT_RULES = {
     severity: "warning",
     cites: { uk: "UK GDPR Art 46; DPA 2018 s 119A" },
     summary:
-      "A transfer of UK data relies only on EU tools: the UK needs the IDTA, the UK Addendum, the data bridge or another UK safeguard.",
+      "A transfer of UK data relies only on EU tools: the UK needs the IDTA, the UK " +
+      "Addendum, the data bridge or another UK safeguard.",
   },
   "transfer-scc-no-tia": {
     severity: "info",
@@ -122,7 +123,9 @@ export const LINT_RULES = {
     severity: "error",
     cites: { ...G("Art 5(1)(e), 5(2)"), ccpa: "Cal. Civ. Code 1798.100(a)(3)", pledge: "retention enforcement" },
     summary:
-      "A dataset's retention rule cannot be bound to its rows (no clock field, a related row no owner reference reaches, no country field for a rule limited to jurisdictions), so no sweep keeps the limit.",
+      "A dataset's retention rule cannot be bound to its rows (no clock field, a " +
+      "related row no owner reference reaches, no country field for a rule limited " +
+      "to jurisdictions), so no sweep keeps the limit.",
   },
   "retention-rule-unused": {
     severity: "warning",
@@ -133,7 +136,9 @@ export const LINT_RULES = {
     severity: "error",
     cites: { ...G("Art 5(2)"), pledge: "retention enforcement" },
     summary:
-      "A de-identifying rule whose dataset has no field masked to null or a fixed value: a de-identified row cannot be told from one that is not, so it would be masked twice and never proven done.",
+      "A de-identifying rule whose dataset has no field masked to null or a fixed " +
+      "value: a de-identified row cannot be told from one that is not, so it would " +
+      "be masked twice and never proven done.",
   },
   "processor-no-dpa": {
     severity: "error",
@@ -174,7 +179,8 @@ export const LINT_RULES = {
     severity: "info",
     cites: { ccpa: "Cal. Civ. Code 1798.125; 11 CCR § 7011(e)(1)(H)" },
     summary:
-      "The privacy policy must say that people are not discriminated against for exercising their rights (rights.nonDiscrimination).",
+      "The privacy policy must say that people are not discriminated against for " +
+      "exercising their rights (rights.nonDiscrimination).",
   },
   "response-time-exceeds-law": {
     severity: "error",
@@ -236,7 +242,8 @@ export const LINT_RULES = {
     severity: "warning",
     cites: { ...G("Art 12(6)"), ccpa: "11 CCR § 7060", pledge: "request verification" },
     summary:
-      "An identity a person may give has no contact field beside it, so its code cannot be sent: requests wait for staff to verify by hand.",
+      "An identity a person may give has no contact field beside it, so its code " +
+      "cannot be sent: requests wait for staff to verify by hand.",
   },
   "subject-undeclared": {
     severity: "info",
@@ -248,13 +255,16 @@ export const LINT_RULES = {
     severity: "warning",
     cites: { ...G("Art 33(1)"), pledge: "breach clocks" },
     summary:
-      "The breach procedure names a regime whose people the organization does not serve (or serves people of a regime it does not name): the register runs the wrong clocks.",
+      "The breach procedure names a regime whose people the organization does not " +
+      "serve (or serves people of a regime it does not name): the register runs the " +
+      "wrong clocks.",
   },
   "subprocessors-not-processor": {
     severity: "warning",
     cites: { ...G("Art 28(2), 28(4)"), pledge: "sub-processor notices" },
     summary:
-      "Sub-processor changes are announced, but the organization is not declared a processor, or names no sub-processor.",
+      "Sub-processor changes are announced, but the organization is not declared a " +
+      "processor, or names no sub-processor.",
   },
   "staff-access-ungrantable": {
     severity: "info",
@@ -371,7 +381,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         "transfer-not-adequate",
         [...path, "mechanisms", mechanisms.indexOf("adequacy")],
         country === "US"
-          ? `${who} (US): the US is adequate only for organizations certified under the Data Privacy Framework; use mechanism dpf or another safeguard`
+          ? `${who} (US): the US is adequate only for organizations certified under the ` +
+              `Data Privacy Framework; use mechanism dpf or another safeguard`
           : `${who} (${country}): ${country} has no EU adequacy decision; name the safeguard the transfer relies on`,
         scope,
         ["gdpr"],
@@ -399,7 +410,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "uk-transfer-no-safeguard",
           [...path],
-          `${who} (${country}): UK data needs the IDTA, the UK Addendum${country === "US" ? ", the UK–US data bridge" : ""} or another UK safeguard${valid.length ? ` (${valid.join(", ")} cover EU transfers only)` : ""}`,
+          `${who} (${country}): UK data needs the IDTA, the UK Addendum` +
+            `${country === "US" ? ", the UK–US data bridge" : ""} or another UK safeguard` +
+            `${valid.length ? ` (${valid.join(", ")} cover EU transfers only)` : ""}`,
           scope,
         );
     }
@@ -458,7 +471,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "consent-no-withdrawal",
         [...path, "legalBasis"],
-        `purpose '${p.name}' is based on consent but gives no way to withdraw it (withdrawal, a consent category or a newsletter)`,
+        `purpose '${p.name}' is based on consent but gives no way to withdraw it ` +
+          `(withdrawal, a consent category or a newsletter)`,
         scope,
       );
     }
@@ -473,7 +487,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "consent-bundled",
         [...path, "requirement"],
-        `purpose '${p.name}' is based on consent but is a condition of the contract: consent that cannot be refused without losing the service is not freely given`,
+        `purpose '${p.name}' is based on consent but is a condition of the contract: ` +
+          `consent that cannot be refused without losing the service is not freely given`,
         scope,
       );
     }
@@ -482,7 +497,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "special-category-no-condition",
         [...path, "dataCategories"],
-        `purpose '${p.name}' processes special-category data (${special.join(", ")}) without an Art 9(2) condition (specialCategoryCondition)`,
+        `purpose '${p.name}' processes special-category data (${special.join(", ")}) ` +
+          `without an Art 9(2) condition (specialCategoryCondition)`,
         scope,
       );
     }
@@ -505,7 +521,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "consent-bundled",
         ["consent", "categories", cid, "purposes"],
-        `consent category '${c.name}' asks one consent for ${consentPurposes.length} purposes (${consentPurposes.join(", ")}): consent must be given for each purpose distinguishably`,
+        `consent category '${c.name}' asks one consent for ${consentPurposes.length} ` +
+          `purposes (${consentPurposes.join(", ")}): consent must be given for each ` +
+          `purpose distinguishably`,
         scope,
       );
     }
@@ -546,7 +564,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "retention-rule-unused",
           ["retention", rid],
-          `retention rule '${rid}' (${r.period}) is bound to no dataset: bind it (systems.<system>.datasets.<dataset>.retention) so a sweep keeps it`,
+          `retention rule '${rid}' (${r.period}) is bound to no dataset: bind it ` +
+            `(systems.<system>.datasets.<dataset>.retention) so a sweep keeps it`,
           r.jurisdictions ?? orgScope,
         );
     }
@@ -564,7 +583,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "retention-deidentify-undetectable",
         ["systems", b.system, "datasets", b.dataset, "fields"],
-        `rule '${b.ruleId}' de-identifies ${b.id}, but none of its personal fields is masked to null or a fixed value: give one field masking: null or fixed, so a de-identified row can be recognised`,
+        `rule '${b.ruleId}' de-identifies ${b.id}, but none of its personal fields is ` +
+          `masked to null or a fixed value: give one field masking: null or fixed, so a ` +
+          `de-identified row can be recognised`,
         orgScope,
       );
   }
@@ -646,7 +667,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "dataset-unreachable",
           ["systems", node.system, "datasets", node.dataset],
-          `dataset ${node.key} holds personal data but no identity field, owner reference or detail reference leads to it, so erasure cannot reach it`,
+          `dataset ${node.key} holds personal data but no identity field, owner ` +
+            `reference or detail reference leads to it, so erasure cannot reach it`,
         );
       }
     }
@@ -664,7 +686,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "reference-shared-owner",
           ["systems", node.system, "datasets", node.dataset],
-          `rows of ${node.key} are declared to belong to ${targets.join(" and ")} (${owners.map((e) => e.fromField).join(", ")}): a row belongs to one person; mark a reference that names someone else relation: actor, or relation: detail`,
+          `rows of ${node.key} are declared to belong to ${targets.join(" and ")} (` +
+            `${owners.map((e) => e.fromField).join(", ")}): a row belongs to one person; ` +
+            `mark a reference that names someone else relation: actor, or relation: detail`,
         );
       }
     }
@@ -680,7 +704,10 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "reference-reaches-person",
           ["systems", sys, "datasets", ds, "fields", last.fromField, "references"],
-          `a request that matches rows of ${start} would collect rows of ${p.target}, which are people (subject: ${subject}), through ${p.via.map((e) => `${e.from}.${e.fromField}`).join(" → ")}: mark the reference that names another person relation: actor or relation: lookup`,
+          `a request that matches rows of ${start} would collect rows of ${p.target}, ` +
+            `which are people (subject: ${subject}), through ` +
+            `${p.via.map((e) => `${e.from}.${e.fromField}`).join(" → ")}: mark the ` +
+            `reference that names another person relation: actor or relation: lookup`,
         );
       }
     }
@@ -697,7 +724,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "contact-channel-missing",
           ["rights", "identities", i],
-          `requests by ${t} cannot be verified by code: no system with a connector holds a field with contact: email beside a ${t} identity (or in the row it belongs to), so they wait for staff to verify the person by hand`,
+          `requests by ${t} cannot be verified by code: no system with a connector holds ` +
+            `a field with contact: email beside a ${t} identity (or in the row it belongs ` +
+            `to), so they wait for staff to verify the person by hand`,
         );
       }
     });
@@ -705,7 +734,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "subject-undeclared",
         ["systems"],
-        "no dataset says its rows are people (subject: customer, …): a request cannot stop when its identities match several people's rows",
+        "no dataset says its rows are people (subject: customer, …): a request cannot " +
+          "stop when its identities match several people's rows",
       );
     }
   }
@@ -750,7 +780,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "ccpa-non-discrimination",
         ["rights"],
-        "the notice must say that people are not discriminated against for exercising their CCPA rights: set rights.nonDiscrimination: true",
+        "the notice must say that people are not discriminated against for exercising " +
+          "their CCPA rights: set rights.nonDiscrimination: true",
         orgScope,
       );
   }
@@ -767,7 +798,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "response-time-exceeds-law",
         path,
-        `promised response time ${promised} is longer than the ${REGIMES[regime].name} deadline for ${j} (${d.amount} ${d.unit.replace("_", " ")}, ${REGIMES[regime].cite})`,
+        `promised response time ${promised} is longer than the ${REGIMES[regime].name} ` +
+          `deadline for ${j} (${d.amount} ${d.unit.replace("_", " ")}, ` +
+          `${REGIMES[regime].cite})`,
         [j],
       );
     }
@@ -812,7 +845,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "gpc-not-honoured",
         decl.consent ? ["consent", "signals", "gpc"] : ["consent"],
-        `data is sold or shared and Global Privacy Control must be honoured in ${states.join(", ")}${decl.consent ? "" : ": declare a consent section so that Pledge honours it"}`,
+        `data is sold or shared and Global Privacy Control must be honoured in ` +
+          `${states.join(", ")}` +
+          `${decl.consent ? "" : ": declare a consent section so that Pledge honours it"}`,
         states,
       );
   }
@@ -824,7 +859,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "children-consent",
         ["children"],
-        `children from ${kids.minimumAge} are served; under 13 a parent must give verifiable consent (parentalConsentBelow: 13)`,
+        `children from ${kids.minimumAge} are served; under 13 a parent must give ` +
+          `verifiable consent (parentalConsentBelow: 13)`,
         orgScope,
         ["coppa"],
       );
@@ -832,7 +868,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "children-consent",
         ["children"],
-        `children from ${kids.minimumAge} are served; under 16 (or the member state's lower age, at least 13) consent is given by a parent (parentalConsentBelow)`,
+        `children from ${kids.minimumAge} are served; under 16 (or the member state's ` +
+          `lower age, at least 13) consent is given by a parent (parentalConsentBelow)`,
         orgScope,
         ["gdpr", "uk"],
       );
@@ -840,7 +877,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "children-consent",
         ["children"],
-        "data of people under 16 is sold or shared: it needs their opt-in (13-15) or a parent's (under 13); set noSaleUnder16 when it is never sold",
+        "data of people under 16 is sold or shared: it needs their opt-in (13-15) or a " +
+          "parent's (under 13); set noSaleUnder16 when it is never sold",
         orgScope,
         ["ccpa"],
       );
@@ -856,7 +894,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "breach-regime-not-served",
           ["governance", "breach", "regimes", i],
-          `breach regime '${r}' is named, but the organization serves no jurisdiction under it (organization.jurisdictions)`,
+          `breach regime '${r}' is named, but the organization serves no jurisdiction ` +
+            `under it (organization.jurisdictions)`,
         );
     });
     const breachLaws = new Set(["gdpr", "uk_gdpr", "lgpd", "pipeda", "fadp", "quebec", "ccpa"]);
@@ -865,7 +904,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "breach-regime-not-served",
           ["governance", "breach", "regimes"],
-          `the organization serves people under '${r}', whose breach clocks the register does not run: add it to governance.breach.regimes`,
+          `the organization serves people under '${r}', whose breach clocks the register ` +
+            `does not run: add it to governance.breach.regimes`,
         );
   }
   if (gov?.subProcessors) {
@@ -882,7 +922,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       add(
         "subprocessors-not-processor",
         ["governance", "subProcessors"],
-        "sub-processor changes are announced, but no recipient is a sub-processor (role: sub_processor, or processorActivities.*.subProcessors)",
+        "sub-processor changes are announced, but no recipient is a sub-processor " +
+          "(role: sub_processor, or processorActivities.*.subProcessors)",
       );
   }
   const sa = gov?.staffAccess;
@@ -890,7 +931,9 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     add(
       "staff-access-ungrantable",
       ["governance", "staffAccess"],
-      "protected data classes are declared with neither purposes (the customer consents) nor exceptions (a second staff member approves): no access to them can be granted",
+      "protected data classes are declared with neither purposes (the customer " +
+        "consents) nor exceptions (a second staff member approves): no access to them " +
+        "can be granted",
     );
 
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

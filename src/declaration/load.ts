@@ -150,7 +150,9 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
       const allowed = allowedKeys(path, raw);
       return issue.keys.map((k) => ({
         path: [...path, k],
-        message: `unknown key '${k}'${didYouMean(k, allowed)}${allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}`,
+        message:
+          `unknown key '${k}'${didYouMean(k, allowed)}` +
+          `${allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}`,
         location: locate([...path, k], true),
       }));
     }
@@ -201,7 +203,13 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
         return [
           {
             path: [...unionPath, disc],
-            message: `expected one of ${options.join(", ")}${typeof got === "string" ? `, got '${got}'${didYouMean(got, options)}` : got === undefined ? " (missing)" : ""}`,
+            message:
+              `expected one of ${options.join(", ")}` +
+              (typeof got === "string"
+                ? `, got '${got}'${didYouMean(got, options)}`
+                : got === undefined
+                  ? " (missing)"
+                  : ""),
             location: locate([...unionPath, disc]),
           },
         ];

@@ -25,7 +25,8 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     if (!isKnownCategory(value, categories)) {
       report(
         path,
-        `unknown data category '${value}'${didYouMean(value, Object.keys(categories))} (define it under taxonomy.dataCategories)`,
+        `unknown data category '${value}'${didYouMean(value, Object.keys(categories))} ` +
+          `(define it under taxonomy.dataCategories)`,
       );
     }
   };
@@ -35,7 +36,9 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     if (!regimeFor(value))
       report(
         path,
-        `unknown jurisdiction '${value}'${didYouMean(value, [...KNOWN_JURISDICTIONS])}: Pledge's law table knows EU, EEA, the EEA countries, UK, CH, CA, CA-QC, BR, US and the US states with a privacy law (US-CA, US-VA, …)`,
+        `unknown jurisdiction '${value}'${didYouMean(value, [...KNOWN_JURISDICTIONS])}` +
+          `: Pledge's law table knows EU, EEA, the EEA countries, UK, CH, CA, CA-QC, BR, ` +
+          `US and the US states with a privacy law (US-CA, US-VA, …)`,
       );
   };
   decl.organization.jurisdictions.forEach((j, i) => jurisdictionRef(j, ["organization", "jurisdictions", i]));
@@ -156,7 +159,8 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     } catch (err) {
       report(
         ["discovery", "schedule"],
-        `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 4 * * 1" for Mondays at 04:00 UTC, or off`,
+        `not a cron expression Pledge can run (${(err as Error).message}); e.g. "0 4 * ` +
+          `* 1" for Mondays at 04:00 UTC, or off`,
       );
     }
   }

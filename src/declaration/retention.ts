@@ -130,7 +130,9 @@ export function resolveBindings(
           if (!["postgres", "mysql", "sqlite"].includes(sys.connector!.engine)) {
             problems.push({
               path: at,
-              message: `a clock or condition on a related row (${ref}) needs a SQL system, where rows can be joined; ${sid} is ${sys.connector!.engine}`,
+              message:
+                `a clock or condition on a related row (${ref}) needs a SQL system, where rows ` +
+                `can be joined; ${sid} is ${sys.connector!.engine}`,
             });
             return undefined;
           }
@@ -138,7 +140,9 @@ export function resolveBindings(
           if (!chain) {
             problems.push({
               path: at,
-              message: `no owner reference leads from ${did} up to ${dname}, so its rows cannot say whose ${dname} row governs them`,
+              message:
+                `no owner reference leads from ${did} up to ${dname}, so its rows cannot say ` +
+                `whose ${dname} row governs them`,
             });
             return undefined;
           }
@@ -148,7 +152,9 @@ export function resolveBindings(
           if (shorter.some((e, i) => e !== longer[i])) {
             problems.push({
               path: at,
-              message: `${ref} is reached by another chain of references than the binding's other fields; bind fields of one chain`,
+              message:
+                `${ref} is reached by another chain of references than the binding's other ` +
+                `fields; bind fields of one chain`,
             });
             return undefined;
           }
@@ -171,7 +177,9 @@ export function resolveBindings(
         ) {
           problems.push({
             path,
-            message: `rule '${b.rule}' runs from ${rule.from.replace(/_/g, " ")}: say which field holds that moment (retention: { rule: ${b.rule}, clock: <field> })`,
+            message:
+              `rule '${b.rule}' runs from ${rule.from.replace(/_/g, " ")}: say which field ` +
+              `holds that moment (retention: { rule: ${b.rule}, clock: <field> })`,
           });
           ok = false;
         }
@@ -186,7 +194,9 @@ export function resolveBindings(
           if (!b.countryField) {
             problems.push({
               path: base,
-              message: `rule '${b.rule}' applies only in ${rule.jurisdictions.join(", ")}: name the field with the person's country (countryField)`,
+              message:
+                `rule '${b.rule}' applies only in ${rule.jurisdictions.join(", ")}: name the ` +
+                `field with the person's country (countryField)`,
             });
             ok = false;
           } else {

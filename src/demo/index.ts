@@ -172,15 +172,21 @@ export function ensureDemoData(
   const shop = new BetterSqlite3(shopPath);
   shop.pragma("journal_mode = WAL");
   shop.exec(`
-    CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT, address TEXT, birthday TEXT, loyalty_points INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, last_login_at TEXT, closed_at TEXT);
+    CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT,
+      address TEXT, birthday TEXT, loyalty_points INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, last_login_at
+      TEXT, closed_at TEXT);
     -- The indexes \`pledge check --live\` asks for: emails match in any case, phones by their digits.
     CREATE INDEX customers_email_lower ON customers(lower(email));
     CREATE INDEX customers_phone_digits ON customers(${PHONE_DIGITS});
-    CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), placed_at TEXT NOT NULL, total_cents INTEGER NOT NULL, shipping_address TEXT);
+    CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), placed_at TEXT
+      NOT NULL, total_cents INTEGER NOT NULL, shipping_address TEXT);
     CREATE INDEX orders_customer ON orders(customer_id);
-    CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), sku TEXT NOT NULL, quantity INTEGER NOT NULL, price_cents INTEGER NOT NULL);
+    CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), sku TEXT NOT
+      NULL, quantity INTEGER NOT NULL, price_cents INTEGER NOT NULL);
     CREATE INDEX order_items_order ON order_items(order_id);
-    CREATE TABLE invoices (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), billing_name TEXT NOT NULL, billing_address TEXT NOT NULL, buyer_email TEXT, amount_cents INTEGER NOT NULL, issued_at TEXT NOT NULL);
+    CREATE TABLE invoices (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id), billing_name TEXT
+      NOT NULL, billing_address TEXT NOT NULL, buyer_email TEXT, amount_cents INTEGER NOT NULL, issued_at TEXT NOT
+      NULL);
     CREATE INDEX invoices_order ON invoices(order_id);
   `);
   const insC = shop.prepare("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -231,9 +237,11 @@ export function ensureDemoData(
   const support = new BetterSqlite3(join(dir, "support.db"));
   support.pragma("journal_mode = WAL");
   support.exec(`
-    CREATE TABLE tickets (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, subject TEXT NOT NULL, created_at TEXT NOT NULL);
+    CREATE TABLE tickets (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, subject TEXT NOT NULL, created_at
+      TEXT NOT NULL);
     CREATE INDEX tickets_email ON tickets(lower(email));
-    CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), body TEXT NOT NULL);
+    CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), body TEXT NOT
+      NULL);
     CREATE INDEX messages_ticket ON messages(ticket_id);
   `);
   const insT = support.prepare("INSERT INTO tickets VALUES (?, ?, ?, ?, ?)");

@@ -78,22 +78,55 @@ export interface DetectOptions {
 }
 
 // Context words, in the languages the banner speaks (en, de, fr, es, it, nl, pt, sv).
-const BIRTH_WORDS =
-  /(?:born|birth|d\.?o\.?b|geboren|geburt|né|née|naissance|nacimiento|nacido|nacida|nascita|nato|nata|geboorte|nascimento|nascido|född|fødsel)\W{0,12}(?:on\W{0,3}|am\W{0,3}|le\W{0,3}|el\W{0,3}|il\W{0,3}|op\W{0,3}|em\W{0,3}|den\W{0,3}|:\W{0,3})?$/i;
-const PHONE_WORDS =
-  /(?:phone|tel|mobile|cell|call|fax|sms|whatsapp|telefon|handy|rufnummer|téléphone|portable|teléfono|móvil|telefono|cellulare|telefoon|mobiel|telefone|celular|mobil)\b\W{0,12}$/i;
-const NAME_WORDS =
-  /(?:\b(?:name|customer|client|contact|user|agent|caller|from|by|dear|hi|hello|mr|mrs|ms|miss|dr|herr|frau|monsieur|madame|mme|señor|señora|sr|sra|signor|signora|sig|meneer|mevrouw|kund(?:e|in)|kunde|cliente|klant|kund)\b\.?[:,]?\s{1,3})$/i;
-const GEO_WORDS =
-  /(?:lat|lng|lon|latitude|longitude|coord|coordinates|gps|location|position|standort|breite|länge|posición|ubicación|posizione|positie|localização|plats)\W{0,12}$/i;
+const BIRTH_WORDS = new RegExp(
+  String.raw`(?:born|birth|d\.?o\.?b|geboren|geburt|né|née|naissance|nacimiento|nacido|` +
+    String.raw`nacida|nascita|nato|nata|geboorte|nascimento|nascido|född|` +
+    String.raw`fødsel)\W{0,12}(?:on\W{0,3}|am\W{0,3}|le\W{0,3}|el\W{0,3}|il\W{0,3}|op\W{0,3}|` +
+    String.raw`em\W{0,3}|den\W{0,3}|:\W{0,3})?$`,
+  "i",
+);
+const PHONE_WORDS = new RegExp(
+  String.raw`(?:phone|tel|mobile|cell|call|fax|sms|whatsapp|telefon|handy|rufnummer|` +
+    String.raw`téléphone|portable|teléfono|móvil|telefono|cellulare|telefoon|mobiel|telefone|` +
+    String.raw`celular|mobil)\b\W{0,12}$`,
+  "i",
+);
+const NAME_WORDS = new RegExp(
+  String.raw`(?:\b(?:name|customer|client|contact|user|agent|caller|from|by|dear|hi|hello|` +
+    String.raw`mr|mrs|ms|miss|dr|herr|frau|monsieur|madame|mme|señor|señora|sr|sra|signor|` +
+    String.raw`signora|sig|meneer|mevrouw|kund(?:e|in)|kunde|cliente|klant|` +
+    String.raw`kund)\b\.?[:,]?\s{1,3})$`,
+  "i",
+);
+const GEO_WORDS = new RegExp(
+  String.raw`(?:lat|lng|lon|latitude|longitude|coord|coordinates|gps|location|position|` +
+    String.raw`standort|breite|länge|posición|ubicación|posizione|positie|localização|` +
+    String.raw`plats)\W{0,12}$`,
+  "i",
+);
 
 /** Street words after which, with a house number, text reads as a postal address. */
 const STREET =
-  "(?:street|st\\.?|avenue|ave\\.?|road|rd\\.?|lane|ln\\.?|drive|dr\\.?|boulevard|blvd\\.?|way|court|ct\\.?|place|pl\\.?|square|sq\\.?|terrace|close|alley|bypass|causeway|circle|cir|crescent|crest|crossing|estates?|expressway|extension|freeway|gardens?|gateway|glen|green|grove|harbor|heights|highway|hwy|hill|hollow|junction|key|knolls?|landing|loop|mall|manor|meadows?|mews|mill|motorway|parkway|pkwy|park|pass|path|pike|plaza|point|port|ridge|route|row|run|shore|spring|springs|summit|trace|track|trail|turnpike|valley|via|view|villa|village|vista|walk|wall|wells?|strasse|straße|str\\.|weg|allee|gasse|platz|ring|damm|chaussee|ufer|rue|avenue|boulevard|chemin|allée|impasse|quai|cours|route|calle|avenida|plaza|paseo|camino|carretera|ronda|travesía|glorieta|rambla|pasaje|explanada|via|viale|piazza|piazzale|corso|largo|vicolo|borgo|contrada|strada|straat|laan|plein|gracht|kade|singel|dijk|rua|travessa|praça|estrada|alameda|beco|calçada|gatan|vägen|gata|väg|gränd|torget)";
+  "(?:street|st\\.?|avenue|ave\\.?|road|rd\\.?|lane|ln\\.?|drive|dr\\.?|" +
+  "boulevard|blvd\\.?|way|court|ct\\.?|place|pl\\.?|square|sq\\.?|terrace|close|" +
+  "alley|bypass|causeway|circle|cir|crescent|crest|crossing|estates?|expressway|" +
+  "extension|freeway|gardens?|gateway|glen|green|grove|harbor|heights|highway|" +
+  "hwy|hill|hollow|junction|key|knolls?|landing|loop|mall|manor|meadows?|mews|" +
+  "mill|motorway|parkway|pkwy|park|pass|path|pike|plaza|point|port|ridge|route|" +
+  "row|run|shore|spring|springs|summit|trace|track|trail|turnpike|valley|via|" +
+  "view|villa|village|vista|walk|wall|wells?|strasse|straße|str\\.|weg|allee|" +
+  "gasse|platz|ring|damm|chaussee|ufer|rue|avenue|boulevard|chemin|allée|impasse|" +
+  "quai|cours|route|calle|avenida|plaza|paseo|camino|carretera|ronda|travesía|" +
+  "glorieta|rambla|pasaje|explanada|via|viale|piazza|piazzale|corso|largo|vicolo|" +
+  "borgo|contrada|strada|straat|laan|plein|gracht|kade|singel|dijk|rua|travessa|" +
+  "praça|estrada|alameda|beco|calçada|gatan|vägen|gata|väg|gränd|torget)";
 const STREET_WORD = new RegExp(`^${STREET}$`, "i");
 /** Compound street names: Hauptstraße, Kungsgatan, Dorpsstraat. */
-const STREET_SUFFIX =
-  /\p{L}(?:straße|strasse|str\.|weg|allee|gasse|platz|damm|kamp|stieg|ufer|chaussee|pfad|gatan|vägen|gränd|straat|laan|gracht|plein|kade|singel)$/iu;
+const STREET_SUFFIX = new RegExp(
+  String.raw`\p{L}(?:straße|strasse|str\.|weg|allee|gasse|platz|damm|kamp|stieg|ufer|` +
+    String.raw`chaussee|pfad|gatan|vägen|gränd|straat|laan|gracht|plein|kade|singel)$`,
+  "iu",
+);
 
 /**
  * The candidates, one alternative per shape; order matters where shapes overlap
@@ -106,7 +139,12 @@ const CANDIDATES = new RegExp(
     // IBAN: two letters, two check digits, 11–30 alphanumerics in groups of four or not
     String.raw`(?<iban>\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b)`,
     // a date (for dates of birth; also keeps dates from reading as phone numbers)
-    String.raw`(?<date>\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\.?\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)[a-zé]*\.?\s\d{4})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)`,
+    String.raw`(?<date>\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\.?\s(?:jan|feb|mar|apr|` +
+      String.raw`may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|janvier|février|` +
+      String.raw`mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|` +
+      String.raw`abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|` +
+      String.raw`diciembre)[a-zé]*\.?\s\d{4})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|` +
+      String.raw`[+-]\d{2}:?\d{2})?)?)`,
     // geo coordinates: a latitude and a longitude with at least four decimals
     String.raw`(?<geo>(?<![\w.])-?\d{1,2}\.\d{4,8},\s?-?\d{1,3}\.\d{4,8}(?![\w.]))`,
     // IPv6 (at least two colons and a hex group), before IPv4
@@ -114,13 +152,15 @@ const CANDIDATES = new RegExp(
     // IPv4
     String.raw`(?<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d))`,
     // national identifiers with a fixed shape: Brazil's CPF, Sweden's personnummer, Spain's DNI and NIE, France's NIR
-    String.raw`(?<natid>(?<![\w.-])(?:\d{3}\.\d{3}\.\d{3}-\d{2}|(?:19|20)?\d{6}[-+]\d{4}|[XYZ]?\d{7,8}-?[A-Z]|[12] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2})(?![\w-]))`,
+    String.raw`(?<natid>(?<![\w.-])(?:\d{3}\.\d{3}\.\d{3}-\d{2}|(?:19|20)?\d{6}[-+]\d{4}|` +
+      String.raw`[XYZ]?\d{7,8}-?[A-Z]|[12] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2})(?![\w-]))`,
     // US SSN, written with dashes or spaces
     String.raw`(?<ssn>\b\d{3}[- ]\d{2}[- ]\d{4}\b)`,
     // UK NINO
     String.raw`(?<nino>\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b)`,
     // payment card: 13–19 digits in groups
-    String.raw`(?<card>(?<![+\w.\-/:])(?:\d{4}(?<sep>[ -]?)\d{4}\k<sep>\d{4}\k<sep>\d{4}(?:\k<sep>\d{3})?|\d{4}[ -]?\d{6}[ -]?\d{5}|\d{13,19})(?![\w\-/:]|\.\d))`,
+    String.raw`(?<card>(?<![+\w.\-/:])(?:\d{4}(?<sep>[ -]?)\d{4}\k<sep>\d{4}\k<sep>\d{4}(?:\k<sep>\d{3})?|` +
+      String.raw`\d{4}[ -]?\d{6}[ -]?\d{5}|\d{13,19})(?![\w\-/:]|\.\d))`,
     // phone: a leading + or (, or digit groups; validated by libphonenumber
     String.raw`(?<phone>(?:(?<![\w+])\+|(?<![\w.\-/:])\(|(?<![\w.\-/:]))\d[\d ().\-/]{5,18}\d(?![\w\-/:]|\.\d))`,
     // a capitalised word (names, street names): validated by context and lexicons
@@ -130,8 +170,12 @@ const CANDIDATES = new RegExp(
 );
 
 /** Order and reference numbers, versions and times that share a shape with personal data. */
-const DECOY_BEFORE =
-  /(?:order|ord|invoice|inv|ticket|ref|reference|case|tracking|sku|build|version|ver|v|release|id|uuid|#|no\.|nr\.?|nummer|número|numéro|commande|bestellung|pedido|ordine)\W{0,3}$/i;
+const DECOY_BEFORE = new RegExp(
+  String.raw`(?:order|ord|invoice|inv|ticket|ref|reference|case|tracking|sku|build|version|` +
+    String.raw`ver|v|release|id|uuid|#|no\.|nr\.?|nummer|número|numéro|commande|bestellung|` +
+    String.raw`pedido|ordine)\W{0,3}$`,
+  "i",
+);
 
 // ---- national identifiers with check digits, for the jurisdictions served --------------------------------
 // validator's isTaxID checks each country's own rules: Sweden's personnummer (a date and Luhn), Spain's DNI and
@@ -216,7 +260,8 @@ function phoneOf(raw: string, regions: readonly string[]): boolean {
   // Times, dates and amounts (92233.12, 1,250.00) are not phone numbers.
   if (/\d:\d/.test(raw) || /^\(?\d[\d,]*[.,]\d{1,2}$/.test(raw) || /\d{4}-\d{1,2}-\d{1,2}/.test(raw)) return false;
   const text = raw.startsWith("00") ? `+${raw.slice(2)}` : raw;
-  if (!text.startsWith("+") && digits.length > 12) return false; // national numbers are shorter: a card or account number
+  // national numbers are shorter: a card or account number
+  if (!text.startsWith("+") && digits.length > 12) return false;
   if (text.startsWith("+")) return !!parsePhoneNumberFromString(text)?.isValid();
   for (const r of regions) if (parsePhoneNumberFromString(text, r as CountryCode)?.isValid()) return true;
   return false;
@@ -299,7 +344,8 @@ export function detect(text: string, options: DetectOptions = {}): Detection[] {
       if (DECOY_BEFORE.test(before(s))) continue;
       const digits = v.replace(/[ -]/g, "");
       if (isCreditCard(digits)) push("card", s, e, 0.98, "issuer prefix and Luhn check");
-      else if (digits.length <= 12 && phoneOf(v, regions)) push("phone", s, e, 0.9, "a valid phone number"); // longer: a card number that fails its check
+      // longer: a card number that fails its check
+      else if (digits.length <= 12 && phoneOf(v, regions)) push("phone", s, e, 0.9, "a valid phone number");
     } else if (g.phone !== undefined) {
       const named = namedId(v.trim(), before(s), regions);
       if (named) {

@@ -202,7 +202,11 @@ async function notify(
       await ctx.mailer.send({
         to,
         subject: `Pledge found ${found.length} new thing${found.length === 1 ? "" : "s"} the declaration does not say`,
-        text: `A scan of ${decl.organization.name}'s systems found:\n\n${found.map((f) => `- [${f.rule}] ${f.message}`).join("\n")}\n\nReview them on the console's discovery page; \`pledge scan --format yaml\` prints what would declare them.\n`,
+        text:
+          `A scan of ${decl.organization.name}'s systems found:\n\n` +
+          `${found.map((f) => `- [${f.rule}] ${f.message}`).join("\n")}\n\nReview them ` +
+          `on the console's discovery page; \`pledge scan --format yaml\` prints what ` +
+          `would declare them.\n`,
       });
       out.mail = "sent";
     } catch (err) {

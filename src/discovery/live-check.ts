@@ -226,7 +226,8 @@ function checkDataset(
         add(
           "live-column-missing",
           [...base, "fields", fname],
-          `${table.name} has no column ${fname}${table.columns.length ? ` (it has ${table.columns.map((c) => c.name).join(", ")})` : ""}`,
+          `${table.name} has no column ${fname}` +
+            `${table.columns.length ? ` (it has ${table.columns.map((c) => c.name).join(", ")})` : ""}`,
         );
       continue;
     }
@@ -240,7 +241,9 @@ function checkDataset(
         add(
           "live-identity-unindexed",
           [...base, "fields", fname, "identity"],
-          `no index of ${table.name} serves ${fname} matched ${fieldMatch(f).replace("_", "-")}: every request reads the whole table; add an index on ${expr}`,
+          `no index of ${table.name} serves ${fname} matched ` +
+            `${fieldMatch(f).replace("_", "-")}: every request reads the whole table; add ` +
+            `an index on ${expr}`,
         );
       }
     }
@@ -253,7 +256,9 @@ function checkDataset(
           add(
             "live-mask-null-not-null",
             path,
-            `${table.name}.${fname} is NOT NULL, and its masking is ${f.masking ? "null" : "null by default"}: an erasure that must keep the row would fail; set masking (fixed with maskValue, hmac, …)`,
+            `${table.name}.${fname} is NOT NULL, and its masking is ` +
+              `${f.masking ? "null" : "null by default"}: an erasure that must keep the row ` +
+              `would fail; set masking (fixed with maskValue, hmac, …)`,
           );
         else add("live-mask-misfit", path, `${table.name}.${fname} (${col.dbType}): ${misfit}`);
       }
@@ -267,7 +272,8 @@ function checkDataset(
     add(
       "live-primary-key-mismatch",
       base,
-      `${table.name}'s primary key is (${table.primaryKey.join(", ") || "none"}); the declaration says (${declaredPk.join(", ") || "none"})`,
+      `${table.name}'s primary key is (${table.primaryKey.join(", ") || "none"}); ` +
+        `the declaration says (${declaredPk.join(", ") || "none"})`,
     );
   }
   for (const fk of table.foreignKeys) {
@@ -283,7 +289,14 @@ function checkDataset(
     add(
       "live-foreign-key-undeclared",
       field ? [...base, "fields", field] : base,
-      `${table.name}(${fk.columns.join(", ")}) references ${fk.table}(${fk.refColumns.join(", ")}) in the database, and the declaration does not say so${fk.columns.length === 1 ? `: declare references and what it means (relation: owner, detail, actor or lookup)` : ": a composite foreign key cannot be followed; declare the datasets' relation by a single-column key"}`,
+      `${table.name}(${fk.columns.join(", ")}) references ${fk.table}(` +
+        `${fk.refColumns.join(", ")}) in the database, and the declaration does not ` +
+        `say so` +
+        `${
+          fk.columns.length === 1
+            ? `: declare references and what it means (relation: owner, detail, actor or lookup)`
+            : ": a composite foreign key cannot be followed; declare the datasets' relation " + "by a single-column key"
+        }`,
     );
   }
   const personal = Object.values(ds.fields).some((f) => f.category || f.identity);
@@ -293,7 +306,8 @@ function checkDataset(
         add(
           "live-column-undeclared",
           [...base, "fields"],
-          `${table.name}.${col.name} (${col.dbType}) holds data of a personal dataset and is not declared: say what it is (category), or mark it personal: false`,
+          `${table.name}.${col.name} (${col.dbType}) holds data of a personal dataset ` +
+            `and is not declared: say what it is (category), or mark it personal: false`,
         );
     }
   }

@@ -17,7 +17,8 @@ export const SCAN_RULES = {
     severity: "warning",
     article: "GDPR Art 30(1)(c), 15, 17",
     summary:
-      "Personal data in a table, column, key or file the declaration does not mention: no request or retention rule reaches it.",
+      "Personal data in a table, column, key or file the declaration does not " +
+      "mention: no request or retention rule reaches it.",
   },
   "scan-category-mismatch": {
     severity: "warning",
@@ -58,16 +59,29 @@ const NAME_HINTS: readonly [EntityType, RegExp][] = [
   ["national_id", /(^|_)(personnummer|dni|nie|nir|cpf|bsn|sin|steuer_?id|tax_?id|national_?id)(_|$)/i],
   [
     "dob",
-    /(^|_)(dob|birth|birthday|birth_?date|date_?of_?birth|geburtsdatum|geburtstag|fecha_?nacimiento|naissance|nascita)(_|$)/i,
+    new RegExp(
+      String.raw`(^|_)(dob|birth|birthday|birth_?date|date_?of_?birth|geburtsdatum|geburtstag|` +
+        String.raw`fecha_?nacimiento|naissance|nascita)(_|$)`,
+      "i",
+    ),
   ],
   ["geo", /(^|_)(lat|lng|lon|latitude|longitude|geo|coords?|gps)(_|$)/i],
   [
     "name",
-    /(^|_)(name|first_?name|last_?name|full_?name|surname|given_?name|vorname|nachname|nom|prenom|prénom|nombre|apellidos?|cognome|voornaam|achternaam|fornamn|efternamn)(_|$)/i,
+    new RegExp(
+      String.raw`(^|_)(name|first_?name|last_?name|full_?name|surname|given_?name|vorname|` +
+        String.raw`nachname|nom|prenom|prénom|nombre|apellidos?|cognome|voornaam|achternaam|` +
+        String.raw`fornamn|efternamn)(_|$)`,
+      "i",
+    ),
   ],
   [
     "address",
-    /(^|_)(address|addr|street|strasse|straße|adresse|direccion|dirección|indirizzo|adres|postcode|zip|postal_?code|plz)(_|$)/i,
+    new RegExp(
+      String.raw`(^|_)(address|addr|street|strasse|straße|adresse|direccion|dirección|` +
+        String.raw`indirizzo|adres|postcode|zip|postal_?code|plz)(_|$)`,
+      "i",
+    ),
   ],
 ];
 
@@ -270,7 +284,8 @@ const fits = (type: EntityType, category: string) =>
  * ```
  */
 export async function scanSystems(decl: Declaration, options: ScanOptions = {}): Promise<ScanResult> {
-  const regions = options.regions ?? phoneRegions(decl.organization.country, decl.organization.jurisdictions); // none: the detectors' default
+  // none: the detectors' default
+  const regions = options.regions ?? phoneRegions(decl.organization.country, decl.organization.jurisdictions);
   const limit = options.sampleRows ?? 200;
   const result: ScanResult = { tables: [], findings: [], skipped: [], notRead: [] };
   const add = (rule: ScanRuleId, subject: string, path: (string | number)[], message: string, fragment?: string) => {
@@ -352,7 +367,9 @@ function columnsOf(info: TableInfo, rows: readonly Row[]): string[] {
 }
 
 const describe = (c: ColumnClass) =>
-  `${c.column}: ${c.type} (${c.category}, ${Math.round(c.share * 100)} % of ${c.sampled} sampled, confidence ${c.confidence}${c.example ? `, e.g. ${c.example}` : ""})`;
+  `${c.column}: ${c.type} (${c.category}, ${Math.round(c.share * 100)} % of ` +
+  `${c.sampled} sampled, confidence ${c.confidence}` +
+  `${c.example ? `, e.g. ${c.example}` : ""})`;
 
 function compare(
   decl: Declaration,
@@ -387,7 +404,8 @@ function compare(
       "scan-undeclared",
       `${sid}:${t.table}:${kinds}`,
       ["systems", sid, "datasets"],
-      `${sid}: the ${what} ${t.table} holds personal data the declaration does not mention — ${cols.map(describe).join("; ")}`,
+      `${sid}: the ${what} ${t.table} holds personal data the declaration does not ` +
+        `mention — ${cols.map(describe).join("; ")}`,
       fragment,
     );
     if (!reachable && what === "table")
@@ -395,7 +413,9 @@ function compare(
         "scan-unreachable",
         `${sid}:${t.table}`,
         ["systems", sid, "datasets"],
-        `${sid}.${t.table} holds personal data and has no identity column and no reference to a table that has one: erasure cannot reach its rows; declare how its rows belong to a person`,
+        `${sid}.${t.table} holds personal data and has no identity column and no ` +
+          `reference to a table that has one: erasure cannot reach its rows; declare how ` +
+          `its rows belong to a person`,
       );
     return;
   }
@@ -415,7 +435,10 @@ function compare(
         "scan-category-mismatch",
         `${sid}:${t.dataset}.${fname}:${c.category}`,
         [...base, "fields", fname, f.personal === false ? "personal" : "category"],
-        `${sid}.${t.table}.${fname} is declared ${f.personal === false ? "not personal" : f.category}, and holds ${c.type} (${c.category}): ${Math.round(c.share * 100)} % of ${c.sampled} sampled values${c.example ? `, e.g. ${c.example}` : ""}`,
+        `${sid}.${t.table}.${fname} is declared ` +
+          `${f.personal === false ? "not personal" : f.category}, and holds ${c.type} (` +
+          `${c.category}): ${Math.round(c.share * 100)} % of ${c.sampled} sampled values` +
+          `${c.example ? `, e.g. ${c.example}` : ""}`,
       );
     }
     if (IDENTITY_OF[c.type] && !f.identity && c.share >= 0.8) {
@@ -423,7 +446,11 @@ function compare(
         "scan-identity-candidate",
         `${sid}:${t.dataset}.${fname}`,
         [...base, "fields", fname],
-        `${sid}.${t.table}.${fname} holds ${c.type === "email" ? "email addresses" : "phone numbers"} (${Math.round(c.share * 100)} % of ${c.sampled} sampled) and is not an identity: requests do not find people by it; add identity: ${IDENTITY_OF[c.type]}`,
+        `${sid}.${t.table}.${fname} holds ` +
+          `${c.type === "email" ? "email addresses" : "phone numbers"} (` +
+          `${Math.round(c.share * 100)} % of ${c.sampled} sampled) and is not an ` +
+          `identity: requests do not find people by it; add identity: ` +
+          `${IDENTITY_OF[c.type]}`,
         stringify({
           systems: {
             [sid]: { datasets: { [t.dataset]: { fields: { [fname]: { ...f, identity: IDENTITY_OF[c.type] } } } } },
@@ -441,7 +468,8 @@ function compare(
         .sort()
         .join(",")}`,
       [...base, "fields"],
-      `${sid}.${t.table} has personal data in columns the declaration does not mention — ${undeclared.map(describe).join("; ")}`,
+      `${sid}.${t.table} has personal data in columns the declaration does not ` +
+        `mention — ${undeclared.map(describe).join("; ")}`,
       stringify({ systems: { [sid]: { datasets: { [t.dataset]: { fields } } } } }),
     );
   }
@@ -492,5 +520,8 @@ function datasetFragment(
     fields,
   };
   const categories = [...new Set(cols.map((c) => c.category))];
-  return `# ${categories.join(", ")}: add to the purposes this data serves\n${stringify({ systems: { [sid]: { datasets: { [id]: dataset } } } })}`;
+  return (
+    `# ${categories.join(", ")}: add to the purposes this data serves\n` +
+    `${stringify({ systems: { [sid]: { datasets: { [id]: dataset } } } })}`
+  );
 }

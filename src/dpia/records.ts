@@ -61,10 +61,16 @@ export function draftDpia(decl: Declaration, purposeId: string): DpiaBody {
       : "No legal basis is declared.",
     p.legitimateInterest ? `Legitimate interest: ${p.legitimateInterest}.` : "",
     p.requirement
-      ? `The data is ${p.requirement.type.replace(/_/g, " ")}${p.requirement.consequence ? `: ${p.requirement.consequence}` : ""}.`
+      ? `The data is ${p.requirement.type.replace(/_/g, " ")}` +
+        `${p.requirement.consequence ? `: ${p.requirement.consequence}` : ""}.`
       : "",
     retention
-      ? `Kept: ${retention.description ?? `${retention.period}${retention.from ? ` from ${retention.from.toString().replace(/_/g, " ")}` : ""}`}.`
+      ? `Kept: ` +
+        `${
+          retention.description ??
+          `${retention.period}` + `${retention.from ? ` from ${retention.from.toString().replace(/_/g, " ")}` : ""}`
+        }` +
+        `.`
       : "No retention rule is declared for this purpose.",
     "Why less data, or less intrusive means, would not serve the purpose: (to be written).",
   ]

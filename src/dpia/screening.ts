@@ -31,8 +31,13 @@ export type CriterionId = keyof typeof WP248_CRITERIA;
 
 /** GDPR Art 35(3)(a)–(c). */
 export const ART35_CASES = {
-  a: "Art 35(3)(a): a systematic and extensive evaluation based on automated processing, including profiling, on which decisions with legal or similarly significant effects are based",
-  b: "Art 35(3)(b): processing on a large scale of special categories of data (Art 9(1)) or of criminal convictions and offences (Art 10)",
+  a:
+    "Art 35(3)(a): a systematic and extensive evaluation based on automated " +
+    "processing, including profiling, on which decisions with legal or similarly " +
+    "significant effects are based",
+  b:
+    "Art 35(3)(b): processing on a large scale of special categories of data (Art " +
+    "9(1)) or of criminal convictions and offences (Art 10)",
   c: "Art 35(3)(c): a systematic monitoring of a publicly accessible area on a large scale",
 } as const;
 
@@ -87,7 +92,8 @@ export function screenPurpose(decl: Declaration, purposeId: string): Screening {
   if (automated)
     meet(
       "evaluation_scoring",
-      `the purpose declares automated decision-making${p.automatedDecision?.logic ? `: ${p.automatedDecision.logic}` : ""}`,
+      `the purpose declares automated decision-making` +
+        `${p.automatedDecision?.logic ? `: ${p.automatedDecision.logic}` : ""}`,
     );
   if (automated && p.automatedDecision?.significance)
     meet("automated_decision", `its effect on the person: ${p.automatedDecision.significance}`);
@@ -122,7 +128,8 @@ export function screenPurpose(decl: Declaration, purposeId: string): Screening {
   if (large)
     meet(
       "large_scale",
-      `the declaration states it is large-scale${dpia.subjects ? ` (about ${dpia.subjects.toLocaleString("en")} people)` : ""}`,
+      `the declaration states it is large-scale` +
+        `${dpia.subjects ? ` (about ${dpia.subjects.toLocaleString("en")} people)` : ""}`,
     );
 
   const kinds = new Set(p.sources);
@@ -146,7 +153,8 @@ export function screenPurpose(decl: Declaration, purposeId: string): Screening {
   else if (automated && p.requirement?.type === "contract_prerequisite")
     meet(
       "prevents_right",
-      `an automated decision on data required to enter the contract${p.requirement.consequence ? `: ${p.requirement.consequence}` : ""}`,
+      `an automated decision on data required to enter the contract` +
+        `${p.requirement.consequence ? `: ${p.requirement.consequence}` : ""}`,
     );
 
   const art35: Screening["art35"] = [];
@@ -160,7 +168,13 @@ export function screenPurpose(decl: Declaration, purposeId: string): Screening {
     const tools = r.transfer?.mechanisms ?? [];
     const invalid = tools.filter((m) => TRANSFER_MECHANISM_INFO[m]?.invalidSince);
     return [
-      `${r.name} in ${r.country}, ${tools.length ? `on ${tools.join(", ").replace(/_/g, " ")}${invalid.length ? ` (${invalid.join(", ").replace(/_/g, " ")} invalid)` : ""}` : "with no safeguard stated"}`,
+      `${r.name} in ${r.country}, ` +
+        `${
+          tools.length
+            ? `on ${tools.join(", ").replace(/_/g, " ")}` +
+              `${invalid.length ? ` (${invalid.join(", ").replace(/_/g, " ")} invalid)` : ""}`
+            : "with no safeguard stated"
+        }`,
     ];
   });
 
@@ -174,7 +188,10 @@ export function screenPurpose(decl: Declaration, purposeId: string): Screening {
       art35: [],
       transfers: [],
       reasons: [
-        `The purpose serves no one under the GDPR or the UK GDPR (${purposeJurisdictions(decl, p).join(", ")}): Art 35 does not apply${criteria.length ? `, though ${criteria.length} WP248 criteria would be met` : ""}.`,
+        `The purpose serves no one under the GDPR or the UK GDPR (` +
+          `${purposeJurisdictions(decl, p).join(", ")}): Art 35 does not apply` +
+          `${criteria.length ? `, though ${criteria.length} WP248 criteria would be met` : ""}` +
+          `.`,
       ],
     };
   const result: ScreeningResult =

@@ -388,7 +388,10 @@ function notReachedReason(graph: DatasetGraph, system: string, did: string): str
   const types = [...new Set(Object.values(node.identities))];
   if (types.length) {
     const weak = types.filter((t) => WEAK_IDENTITIES.has(t));
-    return `searched only by ${types.join(", ")}, which this request does not know${weak.length ? ` (${weak.join(", ")} is used only when the person gives it)` : ""}`;
+    return (
+      `searched only by ${types.join(", ")}, which this request does not know` +
+      `${weak.length ? ` (${weak.join(", ")} is used only when the person gives it)` : ""}`
+    );
   }
   const from = [
     ...graph.edges.filter((e) => e.from === node.key && e.relation === "owner" && !e.crossSystem).map((e) => e.to),

@@ -362,7 +362,8 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
           shared ? "shared" : "referenced",
           shared
             ? `shared with other rows (${ref.dataset}.${ref.field})`
-            : `named by rows that are not the person's (${ref.dataset}.${ref.field}${ref.relation === "actor" ? ", as actor" : ""})`,
+            : `named by rows that are not the person's (${ref.dataset}.${ref.field}` +
+                `${ref.relation === "actor" ? ", as actor" : ""})`,
         );
       }
     }
@@ -449,7 +450,8 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
         const misfit = column && maskFits(strategy, column, f.maskValue);
         if (misfit)
           throw new ErasurePlanError(
-            `${system}.${did}.${fname}: ${misfit}; nothing was changed (set the field's masking, and run pledge check --live)`,
+            `${system}.${did}.${fname}: ${misfit}; nothing was changed (set the field's ` +
+              `masking, and run pledge check --live)`,
           );
         set[fname] = maskValue(strategy, r.row[fname], { key: ctx.key, fixed: f.maskValue, column });
       }

@@ -111,14 +111,16 @@ export async function requestAccess(
   if (unknown.length)
     throw new GovernanceError(
       "INVALID",
-      `classes: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not a declared protected class (${[...known].join(", ")})`,
+      `classes: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not a ` +
+        `declared protected class (${[...known].join(", ")})`,
     );
   const [basis, reasonId] = v.reason.split(":") as ["purpose" | "exception", string];
   const declared = basis === "purpose" ? sa.purposes : sa.exceptions;
   if (!declared.some((x) => x.id === reasonId))
     throw new GovernanceError(
       "INVALID",
-      `reason: no declared ${basis} '${reasonId}'${declared.length ? ` (declared: ${declared.map((x) => x.id).join(", ")})` : ""}`,
+      `reason: no declared ${basis} '${reasonId}'` +
+        `${declared.length ? ` (declared: ${declared.map((x) => x.id).join(", ")})` : ""}`,
     );
   const now = ctx.clock();
   const starts = v.startsAt ? isoOf(v.startsAt, "startsAt") : now.toISOString();
@@ -136,7 +138,8 @@ export async function requestAccess(
     // A consent mailed to an address the requester chose is no consent.
     throw new GovernanceError(
       "FORBIDDEN",
-      `you set ${v.account}'s contact address yourself; another officer must confirm it before you can ask this customer's consent`,
+      `you set ${v.account}'s contact address yourself; another officer must confirm ` +
+        `it before you can ask this customer's consent`,
     );
   }
   const token = basis === "purpose" ? newToken() : undefined;
@@ -170,12 +173,14 @@ export async function requestAccess(
         text: [
           `Hello ${customer.name},`,
           "",
-          `${actor.email} at ${decl.organization.name} asks to access the following data of your account ${v.account}: ${names}.`,
+          `${actor.email} at ${decl.organization.name} asks to access the following data ` +
+            `of your account ${v.account}: ${names}.`,
           `Purpose: ${purpose}`,
           `Why: ${v.justification}`,
           `For: ${starts.slice(0, 16).replace("T", " ")} to ${ends.slice(0, 16).replace("T", " ")} UTC`,
           "",
-          `Staff will not look at this data unless you approve. To approve or deny, open: ${ctx.publicUrl}/access-consent/${token}`,
+          `Staff will not look at this data unless you approve. To approve or deny, ` +
+            `open: ${ctx.publicUrl}/access-consent/${token}`,
           "",
           "If you did not expect this, deny it; nothing is opened without your answer.",
         ].join("\n"),
@@ -184,7 +189,8 @@ export async function requestAccess(
       await ctx.store.db.deleteFrom("gov_access_requests").where("id", "=", id).execute();
       throw new GovernanceError(
         "CONFLICT",
-        `the consent mail to the customer could not be sent (${(err as Error).message}); nothing was recorded, try again`,
+        `the consent mail to the customer could not be sent (${(err as Error).message}` +
+          `); nothing was recorded, try again`,
       );
     }
   }

@@ -384,8 +384,14 @@ export async function remindExpiringAgreements(ctx: GovernanceContext): Promise<
     try {
       await ctx.mailer.send({
         to,
-        subject: `${v.name} with ${r.account} ${v.status === "expired" ? "has expired" : `expires on ${r.expires_at!.slice(0, 10)}`}`,
-        text: `${v.name} (agreement ${r.id}) with customer ${r.account} ${v.status === "expired" ? "expired" : "expires"} on ${r.expires_at!.slice(0, 10)}. Renew it, or what depends on it stops: ${ctx.publicUrl}/admin/governance/agreements`,
+        subject:
+          `${v.name} with ${r.account} ` +
+          `${v.status === "expired" ? "has expired" : `expires on ${r.expires_at!.slice(0, 10)}`}`,
+        text:
+          `${v.name} (agreement ${r.id}) with customer ${r.account} ` +
+          `${v.status === "expired" ? "expired" : "expires"} on ` +
+          `${r.expires_at!.slice(0, 10)}. Renew it, or what depends on it stops: ` +
+          `${ctx.publicUrl}/admin/governance/agreements`,
       });
     } catch (err) {
       await ctx.store.db.updateTable("gov_agreements").set({ reminded_at: null }).where("id", "=", r.id).execute();

@@ -220,7 +220,8 @@ export function incidentClocks(
         else if (d.encrypted)
           [applies, why] = [
             "check",
-            "a high risk, but the data was encrypted: not required if it is unintelligible to anyone not authorised (Art 34(3)(a))",
+            "a high risk, but the data was encrypted: not required if it is unintelligible " +
+              "to anyone not authorised (Art 34(3)(a))",
           ];
       } else if (c.regime === "ccpa") {
         if (d.encrypted)
@@ -499,7 +500,8 @@ export async function closeIncident(
   if (open.length && note.trim().length < 10)
     throw new GovernanceError(
       "INVALID",
-      `note: ${open.map((c) => c.key).join(", ")} ${open.length > 1 ? "are" : "is"} not marked done; say why the incident closes anyway`,
+      `note: ${open.map((c) => c.key).join(", ")} ${open.length > 1 ? "are" : "is"} ` +
+        `not marked done; say why the incident closes anyway`,
     );
   await ctx.store.db
     .updateTable("gov_incidents")
@@ -560,9 +562,15 @@ export function draftNotifications(decl: Declaration, i: IncidentView, now: Date
             .map(([j, n]) => `${j} ${n}`)
             .join(", ")})`
         : ""
-    }${i.affected?.notReached.length ? `; not yet counted in ${i.affected.notReached.map((n) => n.dataset).join(", ")}, so the number may be higher` : ""}.`,
+    }${
+      i.affected?.notReached.length
+        ? `; not yet counted in ${i.affected.notReached.map((n) => n.dataset).join(", ")}` +
+          `, so the number may be higher`
+        : ""
+    }.`,
     `Approximate number of records concerned: ${approx(records, "records")}.`,
-    `Systems and datasets: ${i.datasets.join(", ") || "not yet determined"}. The data was ${i.encrypted ? "" : "not "}encrypted.`,
+    `Systems and datasets: ${i.datasets.join(", ") || "not yet determined"}. The ` +
+      `data was ${i.encrypted ? "" : "not "}encrypted.`,
     "",
     "(b) Contact point for more information (Art 33(3)(b))",
     contact,
@@ -585,7 +593,11 @@ export function draftNotifications(decl: Declaration, i: IncidentView, now: Date
     `We are writing to tell you about a security incident at ${org.name} that involves your personal data.`,
     "",
     "What happened",
-    `${i.title}. ${i.description || `It happened on ${i.occurredAt.slice(0, 10)}, and we found out on ${i.awareAt.slice(0, 10)}.`}`,
+    `${i.title}. ` +
+      `${
+        i.description ||
+        `It happened on ${i.occurredAt.slice(0, 10)}, and we found out on ` + `${i.awareAt.slice(0, 10)}.`
+      }`,
     "",
     "What data was involved",
     categories ? `${categories}.` : "",
@@ -606,8 +618,10 @@ export function draftNotifications(decl: Declaration, i: IncidentView, now: Date
     ? [
         `Notice of a personal data breach to our controllers — ${org.name} — ${i.reference}`,
         "",
-        `As your processor we tell you, without undue delay (GDPR Art 33(2)), of a breach that we became aware of at ${fmt(i.awareAt)}.`,
-        `${i.title}: a breach of ${i.nature.join(", ")}. Categories of data: ${categories}. ${approx(people, "people")}; ${approx(records, "records")}.`,
+        `As your processor we tell you, without undue delay (GDPR Art 33(2)), of a ` +
+          `breach that we became aware of at ${fmt(i.awareAt)}.`,
+        `${i.title}: a breach of ${i.nature.join(", ")}. Categories of data: ` +
+          `${categories}. ${approx(people, "people")}; ${approx(records, "records")}.`,
         `Likely consequences: ${i.consequences || "[to be completed]"}`,
         `Measures: ${i.measures || "[to be completed]"}`,
         `Contact: ${contact}`,

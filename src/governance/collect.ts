@@ -75,7 +75,9 @@ export async function collectPeople(ctx: GovernanceContext, identities: Identiti
         if (col.ambiguous.length)
           throw new GovernanceError(
             "CONFLICT",
-            `the accounts match several people's rows in ${col.ambiguous.map((a) => `${sid}.${a.dataset} (${a.rows} rows)`).join(", ")}: name them by a more exact identity`,
+            `the accounts match several people's rows in ` +
+              `${col.ambiguous.map((a) => `${sid}.${a.dataset} (${a.rows} rows)`).join(", ")}` +
+              `: name them by a more exact identity`,
           );
         out.systems[sid] = Object.fromEntries(
           Object.entries(col.datasets)

@@ -168,7 +168,9 @@ export async function signSessionForm(
   if (name.length < 2) throw new GovernanceError("INVALID", "type your full name to sign");
   const customer = await requireCounterparty(ctx, s.account);
   const at = ctx.clock().toISOString();
-  const signed = `${s.form_text}\nSession ${s.id} for ${customer.name}: ${s.purpose}\nSigned by ${name} (${customer.contactEmail}) at ${at}`;
+  const signed =
+    `${s.form_text}\nSession ${s.id} for ${customer.name}: ${s.purpose}\nSigned by ` +
+    `${name} (${customer.contactEmail}) at ${at}`;
   await ctx.store.db
     .updateTable("gov_sessions")
     .set({
@@ -204,7 +206,8 @@ export async function uploadSessionForm(
   if (s.requested_by === actorOf(actor))
     throw new GovernanceError(
       "FORBIDDEN",
-      "you planned this session: another staff member uploads the customer's signed form (or mail the customer the form to sign online)",
+      "you planned this session: another staff member uploads the customer's signed " +
+        "form (or mail the customer the form to sign online)",
     );
   if (!file.data.length) throw new GovernanceError("INVALID", "file: the signed form is empty");
   await ctx.store.db

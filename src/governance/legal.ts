@@ -292,7 +292,8 @@ export async function discloseLegalRequest(
   if (failed.length)
     throw new GovernanceError(
       "CONFLICT",
-      `could not read ${failed.map((n) => `${n.system} (${n.why})`).join("; ")}: nothing was disclosed; try again when it answers`,
+      `could not read ${failed.map((n) => `${n.system} (${n.why})`).join("; ")}: ` +
+        `nothing was disclosed; try again when it answers`,
     );
   const rows = Object.values(people.systems).reduce(
     (n, s) => n + Object.values(s).reduce((m, x) => m + x.length, 0),

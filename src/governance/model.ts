@@ -239,7 +239,8 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.out
     r.error.issues
       .map(
         (i) =>
-          `${i.path.map(String).join(".") || "input"}: ${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message}`,
+          `${i.path.map(String).join(".") || "input"}: ` +
+          `${i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message}`,
       )
       .join("; "),
   );

@@ -66,7 +66,9 @@ export function diffSubProcessors(before: Declaration | undefined, after: Declar
         kind: "added",
         id,
         name: s.name,
-        what: `${s.name} (${s.country ?? "no single country"}) will process customer data: ${s.purpose}; safeguard: ${s.safeguard}`,
+        what:
+          `${s.name} (${s.country ?? "no single country"}) will process customer data: ` +
+          `${s.purpose}; safeguard: ${s.safeguard}`,
       });
     else {
       const diffs = (["name", "purpose", "country", "safeguard"] as const)
@@ -144,7 +146,8 @@ export async function announceSubProcessorChanges(
           ...changes.map((c) => `- ${c.kind}: ${c.what}`),
           "",
           `Effective: ${effective}`,
-          `You may object until ${until.slice(0, 10)} (${sp.objectionWindow}): ${ctx.publicUrl}/privacy/subprocessors/object/${changeId}/${token}`,
+          `You may object until ${until.slice(0, 10)} (${sp.objectionWindow}): ` +
+            `${ctx.publicUrl}/privacy/subprocessors/object/${changeId}/${token}`,
           `The full list: ${ctx.publicUrl}/privacy/subprocessors`,
           "",
           `Unsubscribe from these notices: ${s.unsubscribeUrl}`,

@@ -115,7 +115,9 @@ export function buildDataMap(decl: Declaration, findings: readonly Finding[] = [
       id: `recipient:${rid}`,
       kind: "recipient",
       label: r.name,
-      detail: `${r.role.replace(/_/g, " ")}${r.country ? `, ${r.country}` : r.audience ? `, ${r.audience.replace(/_/g, " ")}` : ""}`,
+      detail:
+        `${r.role.replace(/_/g, " ")}` +
+        `${r.country ? `, ${r.country}` : r.audience ? `, ${r.audience.replace(/_/g, " ")}` : ""}`,
       categories: r.dataCategories,
       path: `recipients.${rid}`,
       country: r.country,

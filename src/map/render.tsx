@@ -54,11 +54,16 @@ export function layoutDataMap(map: DataMap): MapLayout {
   };
 }
 
-export const MAP_CSS = `.map .n rect{stroke-width:1.5}.map .system rect{fill:#e8f0fe;stroke:#0b57d0}.map .dataset rect{fill:#f3f6fc;stroke:#7a9cd9}
-.map .purpose rect{fill:#eef7f0;stroke:#2f7d46}.map .recipient rect{fill:#fff6e5;stroke:#b26b00}.map .country rect{fill:#f5f5f8;stroke:#6b6b78}
-.map .country.outside rect{stroke:#b3261e;stroke-dasharray:4 2}.map text{font:12px system-ui,sans-serif;fill:#1d1d1f}.map text.d{fill:#5b5b66;font-size:11px}
-.map path{fill:none;stroke:#9a9aa6;stroke-width:1.2}.map path.transfer{stroke:#c77700;stroke-width:2}.map path.invalid{stroke:#b3261e;stroke-width:2.5;stroke-dasharray:6 3}
-.map text.t{font-size:10.5px;fill:#8a5300}.map text.t.invalid{fill:#b3261e;font-weight:600}.map a:focus rect{stroke-width:3}`;
+export const MAP_CSS = `.map .n rect{stroke-width:1.5}.map .system rect{fill:#e8f0fe;stroke:#0b57d0}
+.map .dataset rect{fill:#f3f6fc;stroke:#7a9cd9}
+.map .purpose rect{fill:#eef7f0;stroke:#2f7d46}.map .recipient rect{fill:#fff6e5;stroke:#b26b00}
+.map .country rect{fill:#f5f5f8;stroke:#6b6b78}
+.map .country.outside rect{stroke:#b3261e;stroke-dasharray:4 2}.map text{font:12px system-ui,sans-serif;fill:#1d1d1f}
+.map text.d{fill:#5b5b66;font-size:11px}
+.map path{fill:none;stroke:#9a9aa6;stroke-width:1.2}.map path.transfer{stroke:#c77700;stroke-width:2}
+.map path.invalid{stroke:#b3261e;stroke-width:2.5;stroke-dasharray:6 3}
+.map text.t{font-size:10.5px;fill:#8a5300}.map text.t.invalid{fill:#b3261e;font-weight:600}
+.map a:focus rect{stroke-width:3}`;
 
 const pathOf = (pts: { x: number; y: number }[]) =>
   pts.map((p, i) => `${i ? "L" : "M"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
@@ -103,7 +108,11 @@ export const MapSvg = ({
   >
     <title id="map-title">{title}</title>
     <desc id="map-desc">
-      {`${layout.nodes.filter((n) => n.kind === "system").length} systems, ${layout.nodes.filter((n) => n.kind === "purpose").length} purposes, ${layout.nodes.filter((n) => n.kind === "recipient").length} recipients in ${layout.nodes.filter((n) => n.kind === "country").length} countries; ${layout.edges.filter((e) => e.transfer).length} transfers out of the EEA.`}
+      {`${layout.nodes.filter((n) => n.kind === "system").length} systems, ` +
+        `${layout.nodes.filter((n) => n.kind === "purpose").length} purposes, ` +
+        `${layout.nodes.filter((n) => n.kind === "recipient").length} recipients in ` +
+        `${layout.nodes.filter((n) => n.kind === "country").length} countries; ` +
+        `${layout.edges.filter((e) => e.transfer).length} transfers out of the EEA.`}
     </desc>
     <style>{MAP_CSS}</style>
     {layout.edges.map((e) => {
@@ -154,7 +163,10 @@ export const MapSvg = ({
               {clip(n.detail)}
             </text>
           ) : null}
-          <title>{`${n.kind}: ${n.label}${n.detail ? ` (${n.detail})` : ""}${n.categories.length ? ` — ${n.categories.join(", ")}` : ""}`}</title>
+          <title>
+            {`${n.kind}: ${n.label}${n.detail ? ` (${n.detail})` : ""}` +
+              `${n.categories.length ? ` — ${n.categories.join(", ")}` : ""}`}
+          </title>
         </g>
       );
       const link = href?.(n);

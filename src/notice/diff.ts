@@ -123,7 +123,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "organization",
       "changed",
       "roles",
-      `role: ${oa.roles.join(" and ")} → ${ob.roles.join(" and ")}${became.includes("processor") ? ": we now also process data on our customers' behalf, as their processor" : ""}`,
+      `role: ${oa.roles.join(" and ")} → ${ob.roles.join(" and ")}` +
+        (became.includes("processor") ? ": we now also process data on our customers' behalf, as their processor" : ""),
       true,
     );
   }
@@ -210,14 +211,22 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       );
     if (!same(old.requirement, p.requirement))
       note(
-        `whether you must provide it: ${old.requirement?.type.replace(/_/g, " ") ?? "not stated"} → ${p.requirement?.type.replace(/_/g, " ") ?? "not stated"}`,
+        `whether you must provide it: ` +
+          `${old.requirement?.type.replace(/_/g, " ") ?? "not stated"} → ` +
+          `${p.requirement?.type.replace(/_/g, " ") ?? "not stated"}`,
         false,
       );
     const lostWithdrawal = setDiff(old.withdrawal, p.withdrawal);
     const newWithdrawal = setDiff(p.withdrawal, old.withdrawal);
     if (lostWithdrawal.length || newWithdrawal.length)
       note(
-        `ways to withdraw consent: ${[newWithdrawal.length && `added ${newWithdrawal.join("; ")}`, lostWithdrawal.length && `removed ${lostWithdrawal.join("; ")}`].filter(Boolean).join("; ")}`,
+        `ways to withdraw consent: ` +
+          [
+            newWithdrawal.length && `added ${newWithdrawal.join("; ")}`,
+            lostWithdrawal.length && `removed ${lostWithdrawal.join("; ")}`,
+          ]
+            .filter(Boolean)
+            .join("; "),
         lostWithdrawal.length > 0 && newWithdrawal.length === 0,
       );
     const ra = old.retention ? a.retention[old.retention] : undefined;
@@ -232,7 +241,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
     }
     if (!same(old.jurisdictions, p.jurisdictions))
       note(
-        `where it applies: ${old.jurisdictions?.only?.join(", ") ?? "everywhere"} → ${p.jurisdictions?.only?.join(", ") ?? "everywhere"}`,
+        `where it applies: ${old.jurisdictions?.only?.join(", ") ?? "everywhere"} → ` +
+          `${p.jurisdictions?.only?.join(", ") ?? "everywhere"}`,
         false,
       );
     if (!old.automatedDecision?.used && p.automatedDecision?.used) note("now makes automated decisions", true);
@@ -302,7 +312,9 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
         "systems",
         before ? "changed" : "added",
         id,
-        `${s.name} is located in ${after?.country ?? "an unstated place"}${before?.country ? ` (was ${before.country})` : ""}${after?.hostedBy ? `, hosted by ${b.recipients[after.hostedBy]?.name ?? after.hostedBy}` : ""}`,
+        `${s.name} is located in ${after?.country ?? "an unstated place"}` +
+          `${before?.country ? ` (was ${before.country})` : ""}` +
+          `${after?.hostedBy ? `, hosted by ${b.recipients[after.hostedBy]?.name ?? after.hostedBy}` : ""}`,
         newCountry && !!before,
       );
     }
@@ -351,7 +363,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "rights",
       "changed",
       "verification",
-      `verification ${a.rights.verification?.method ?? "not stated"} → ${b.rights.verification?.method ?? "not stated"}`,
+      `verification ${a.rights.verification?.method ?? "not stated"} → ` +
+        `${b.rights.verification?.method ?? "not stated"}`,
       false,
     );
   if (!same(a.rights.responseTime, b.rights.responseTime))
@@ -359,7 +372,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "rights",
       "changed",
       "responseTime",
-      `response time ${JSON.stringify(a.rights.responseTime ?? "the legal deadline")} → ${JSON.stringify(b.rights.responseTime ?? "the legal deadline")}`,
+      `response time ${JSON.stringify(a.rights.responseTime ?? "the legal deadline")}` +
+        ` → ${JSON.stringify(b.rights.responseTime ?? "the legal deadline")}`,
       false,
     );
   if (a.rights.fee !== b.rights.fee)
@@ -375,7 +389,9 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "rights",
       "changed",
       "authorizedAgents",
-      `authorized agents: ${a.rights.authorizedAgents?.allowed ? "accepted" : "not stated"} → ${b.rights.authorizedAgents?.allowed ? "accepted" : b.rights.authorizedAgents ? "not accepted" : "not stated"}`,
+      `authorized agents: ` +
+        `${a.rights.authorizedAgents?.allowed ? "accepted" : "not stated"} → ` +
+        (b.rights.authorizedAgents?.allowed ? "accepted" : b.rights.authorizedAgents ? "not accepted" : "not stated"),
       !!a.rights.authorizedAgents?.allowed && !b.rights.authorizedAgents?.allowed,
     );
   }
@@ -465,7 +481,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "governance",
       "added",
       `exception:${e}`,
-      `new exception to staff confidentiality: ${gb?.staffAccess?.exceptions.find((x) => x.id === e)?.description ?? e}`,
+      `new exception to staff confidentiality: ` +
+        `${gb?.staffAccess?.exceptions.find((x) => x.id === e)?.description ?? e}`,
       true,
     );
   if (
@@ -500,7 +517,10 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
         "governance",
         "changed",
         `agreement:${x.id}`,
-        `${x.name} is ${x.automatic ? "now included automatically" : "no longer included automatically; it must be signed and accepted"}`,
+        `${x.name} is ` +
+          (x.automatic
+            ? "now included automatically"
+            : "no longer included automatically; it must be signed and accepted"),
         !x.automatic,
       );
   }
@@ -510,7 +530,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "governance",
       "added",
       `staff-purpose:${p}`,
-      `staff may also access customer data, with the customer's consent, for: ${gb?.staffAccess?.purposes.find((x) => x.id === p)?.description ?? p}`,
+      `staff may also access customer data, with the customer's consent, for: ` +
+        `${gb?.staffAccess?.purposes.find((x) => x.id === p)?.description ?? p}`,
       true,
     );
   // Keeping recordings or copies longer is material; shorter is not.
@@ -583,7 +604,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "notice",
       "changed",
       "advanceNotice",
-      `advance notice of changes: ${a.notice.advanceNotice ?? "not stated"} → ${b.notice.advanceNotice ?? "not stated"}`,
+      `advance notice of changes: ${a.notice.advanceNotice ?? "not stated"} → ` +
+        `${b.notice.advanceNotice ?? "not stated"}`,
       !!a.notice.advanceNotice,
     );
 
@@ -634,7 +656,8 @@ export function formatDiff(d: DeclarationDiff): string {
     lines.push("", `${area}:`);
     for (const c of cs) {
       lines.push(
-        `  ${c.kind === "added" ? "+" : c.kind === "removed" ? "-" : "~"} ${c.summary}${c.material ? "  [material]" : ""}`,
+        `  ${c.kind === "added" ? "+" : c.kind === "removed" ? "-" : "~"} ${c.summary}` +
+          `${c.material ? "  [material]" : ""}`,
       );
       for (const x of c.details) lines.push(`      ${x}`);
     }
@@ -675,8 +698,12 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
       kind: "p",
       content: [
         material.length
-          ? `We are changing our privacy notice. The new version ${d.to.version} takes effect on ${d.to.effectiveDate}${next.notice.advanceNotice ? ` (we tell you at least ${next.notice.advanceNotice} before)` : ""}. These are the changes that matter to you:`
-          : `We updated our privacy notice to version ${d.to.version}, effective ${d.to.effectiveDate}. None of the changes affects how we use your data.`,
+          ? `We are changing our privacy notice. The new version ${d.to.version} takes ` +
+            `effect on ${d.to.effectiveDate}` +
+            `${next.notice.advanceNotice ? ` (we tell you at least ${next.notice.advanceNotice} before)` : ""}` +
+            `. These are the changes that matter to you:`
+          : `We updated our privacy notice to version ${d.to.version}, effective ` +
+            `${d.to.effectiveDate}. None of the changes affects how we use your data.`,
       ],
     },
   ];
@@ -692,7 +719,8 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
         {
           kind: "list",
           items: cs.map((c) => [
-            `${[c.summary.replace(/^'(.*)'$/, "$1"), ...(c.details.length ? [`: ${c.details.join("; ")}`] : [])].join("")}.`,
+            [c.summary.replace(/^'(.*)'$/, "$1"), ...(c.details.length ? [`: ${c.details.join("; ")}`] : [])].join("") +
+              `.`,
           ]),
         },
       ],
@@ -709,7 +737,8 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
         content: [
           `The full notice is at `,
           ...(link ? [{ text: link, href: link }] : ["our website"]),
-          `. Contact ${org.shortName ?? org.name}${org.contact.email ? ` at ${org.contact.email}` : ""} with any question.`,
+          `. Contact ${org.shortName ?? org.name}` +
+            `${org.contact.email ? ` at ${org.contact.email}` : ""} with any question.`,
         ],
       },
     ],

@@ -167,7 +167,15 @@ export function describeRetention(rule: RetentionRule, category?: string, option
           e.dataCategories.some((c) => categoryWithin(category, c) || categoryWithin(c, category)),
       );
   const ex = exceptions.length
-    ? `. Exceptions: ${exceptions.map((e) => e.reason.replace(/\.$/, "") + (e.period ? ` (up to ${singularDuration(e.period)})` : "") + (e.basis === "legal_obligation" || e.basis === "legal_claims" ? " — blocked from any other use" : "")).join("; ")}`
+    ? `. Exceptions: ` +
+      exceptions
+        .map(
+          (e) =>
+            e.reason.replace(/\.$/, "") +
+            (e.period ? ` (up to ${singularDuration(e.period)})` : "") +
+            (e.basis === "legal_obligation" || e.basis === "legal_claims" ? " — blocked from any other use" : ""),
+        )
+        .join("; ")
     : "";
   return base + scope + ex;
 }
@@ -218,7 +226,10 @@ function purposeBlocks(decl: Declaration, id: string, p: Purpose, eu: boolean): 
     const text = bases.map((b) => {
       const info = LEGAL_BASIS_INFO[b.basis];
       const interest = b.legitimateInterest ?? (b.basis === "legitimate_interests" ? p.legitimateInterest : undefined);
-      return `${info.name}${eu ? ` (${info.article})` : ""}${b.scope ? `, for ${b.scope}` : ""}${interest ? `: ${interest}` : ""}`;
+      return (
+        `${info.name}${eu ? ` (${info.article})` : ""}` +
+        `${b.scope ? `, for ${b.scope}` : ""}${interest ? `: ${interest}` : ""}`
+      );
     });
     rows.push([bases.length > 1 ? "Legal bases" : "Legal basis", [text.join("; ")]]);
   } else if (eu) {
@@ -234,7 +245,8 @@ function purposeBlocks(decl: Declaration, id: string, p: Purpose, eu: boolean): 
     rows.push([
       "Must you provide it?",
       [
-        `${REQUIREMENT_TEXT[p.requirement.type]}${p.requirement.consequence ? `. If you do not: ${p.requirement.consequence}` : ""}`,
+        `${REQUIREMENT_TEXT[p.requirement.type]}` +
+          `${p.requirement.consequence ? `. If you do not: ${p.requirement.consequence}` : ""}`,
       ],
     ]);
   if (p.recipients.length)
@@ -304,8 +316,13 @@ export function buildNotice(decl: Declaration): NoticeDoc {
   const intro: Block[] = [];
   const named = `${org.name}${org.shortName ? ` ("${org.shortName}")` : ""}`;
   const roleText = controller
-    ? `${named} is the controller of the personal data described in this notice.${org.roles.includes("processor") ? " For data we process on our customers' behalf, the customer is the controller." : ""}`
-    : `${named} processes personal data on behalf of its customers, as a processor. Each customer is the controller of its data: a request about that data goes to the customer, and we help them answer it.`;
+    ? `${named} is the controller of the personal data described in this notice.` +
+      (org.roles.includes("processor")
+        ? " For data we process on our customers' behalf, the customer is the controller."
+        : "")
+    : `${named} processes personal data on behalf of its customers, as a processor. ` +
+      `Each customer is the controller of its data: a request about that data goes ` +
+      `to the customer, and we help them answer it.`;
   intro.push({ kind: "p", content: [roleText] });
   intro.push({
     kind: "list",
@@ -323,7 +340,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     intro.push({
       kind: "p",
       content: [
-        `${o.role}${o.name ? `: ${o.name}` : ""}${o.responsibilities.length ? `. Responsible for: ${o.responsibilities.join("; ")}` : ""}`,
+        `${o.role}${o.name ? `: ${o.name}` : ""}` +
+          `${o.responsibilities.length ? `. Responsible for: ${o.responsibilities.join("; ")}` : ""}`,
       ],
     });
     if (o.contact) intro.push({ kind: "list", items: contactLines(o.contact) });
@@ -332,7 +350,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     intro.push({
       kind: "p",
       content: [
-        `If a concern is not resolved, you may contact our dispute resolution provider${org.disputeResolution.free ? " (free of charge)" : ""}:`,
+        `If a concern is not resolved, you may contact our dispute resolution provider` +
+          `${org.disputeResolution.free ? " (free of charge)" : ""}:`,
       ],
     });
     intro.push({ kind: "list", items: contactLines(org.disputeResolution) });
@@ -420,7 +439,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
       {
         kind: "p",
         content: [
-          "Your data is transferred outside the European Economic Area as follows. You may ask us for a copy of the safeguards.",
+          "Your data is transferred outside the European Economic Area as follows. You " +
+            "may ask us for a copy of the safeguards.",
         ],
       },
       { kind: "table", head: ["Who", "Country", "Safeguard", "Notes"], rows: transferRows },
@@ -457,7 +477,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
             {
               kind: "p",
               content: [
-                "We do not make decisions based solely on automated processing, including profiling, that have legal or similarly significant effects on you.",
+                "We do not make decisions based solely on automated processing, including " +
+                  "profiling, that have legal or similarly significant effects on you.",
               ],
             },
           ],
@@ -471,7 +492,10 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     const lead = !optional.length
       ? "We use only cookies that are needed for the service."
       : onByDefault.length
-        ? `${onByDefault.map((x) => x.name).join(", ")} ${onByDefault.length === 1 ? "is" : "are"} on unless you turn ${onByDefault.length === 1 ? "it" : "them"} off; other non-essential cookies are set only after you opt in.`
+        ? `${onByDefault.map((x) => x.name).join(", ")} ` +
+          `${onByDefault.length === 1 ? "is" : "are"} on unless you turn ` +
+          `${onByDefault.length === 1 ? "it" : "them"} off; other non-essential cookies ` +
+          `are set only after you opt in.`
         : "Non-essential cookies are set only after you opt in.";
     const validity = c.validity ? ` Your choices last ${singularDuration(c.validity)}; then we ask again.` : "";
     const blocks: Block[] = [
@@ -500,7 +524,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     const signals: string[] = [];
     if (c.signals?.gpc === true)
       signals.push(
-        "We honour Global Privacy Control: a browser that sends it is opted out of sale, sharing and marketing cookies.",
+        "We honour Global Privacy Control: a browser that sends it is opted out of " +
+          "sale, sharing and marketing cookies.",
       );
     if (c.signals?.dnt === true)
       signals.push(
@@ -520,7 +545,19 @@ export function buildNotice(decl: Declaration): NoticeDoc {
           ? undefined
           : d.enabled === false
             ? "Sign-up takes effect at once, without a confirmation email."
-            : `We use double opt-in: after you sign up we email you a link to confirm.${d.confirmWithin ? ` If you do not confirm within ${singularDuration(d.confirmWithin)}, your sign-up is blocked${d.deleteUnconfirmedAfter ? `, and it is deleted after ${singularDuration(d.deleteUnconfirmedAfter)}` : ""}.` : ""} We keep the time and IP address of your sign-up and confirmation, and the text of the confirmation email, as proof.`;
+            : `We use double opt-in: after you sign up we email you a link to confirm.` +
+              `${
+                d.confirmWithin
+                  ? ` If you do not confirm within ${singularDuration(d.confirmWithin)}, your ` +
+                    `sign-up is blocked` +
+                    (d.deleteUnconfirmedAfter
+                      ? `, and it is deleted after ${singularDuration(d.deleteUnconfirmedAfter)}`
+                      : "") +
+                    `.`
+                  : ""
+              }` +
+              ` We keep the time and IP address of your sign-up and confirmation, and the ` +
+              `text of the confirmation email, as proof.`;
         const fields = [
           n.requiredFields.length && `Required: ${n.requiredFields.join(", ")}.`,
           n.optionalFields.length && `Optional: ${n.optionalFields.join(", ")}.`,
@@ -578,7 +615,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
                       a.subProcessors
                         .map(
                           (r) =>
-                            `${decl.recipients[r]?.name ?? r} (${decl.recipients[r] ? placeOf(decl.recipients[r]) : "—"})`,
+                            `${decl.recipients[r]?.name ?? r} (` +
+                            `${decl.recipients[r] ? placeOf(decl.recipients[r]) : "—"})`,
                         )
                         .join(", "),
                     ],
@@ -622,14 +660,19 @@ export function buildNotice(decl: Declaration): NoticeDoc {
       blocks.push({
         kind: "p",
         content: [
-          `No remote session into a customer's systems starts before the customer has signed the ${gov.remoteSessions.form}. Recordings of sessions are destroyed ${singularDuration(gov.remoteSessions.recordingRetention)} after they are made.`,
+          `No remote session into a customer's systems starts before the customer has ` +
+            `signed the ${gov.remoteSessions.form}. Recordings of sessions are destroyed ` +
+            `${singularDuration(gov.remoteSessions.recordingRetention)} after they are ` +
+            `made.`,
         ],
       });
     if (gov.temporaryCopies)
       blocks.push({
         kind: "p",
         content: [
-          `Temporary copies of customer data made for maintenance are purged at the latest ${singularDuration(gov.temporaryCopies.purgeWithin)} after they are made.`,
+          `Temporary copies of customer data made for maintenance are purged at the ` +
+            `latest ${singularDuration(gov.temporaryCopies.purgeWithin)} after they are ` +
+            `made.`,
         ],
       });
     if (gov.legalRequests) {
@@ -638,7 +681,8 @@ export function buildNotice(decl: Declaration): NoticeDoc {
         {
           kind: "p",
           content: [
-            `${gov.legalRequests.policy}${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""}`,
+            `${gov.legalRequests.policy}` +
+              `${gov.legalRequests.verificationRequired ? " Every such request is verified before we act on it." : ""}`,
             ...(gov.legalRequests.transparencyReport
               ? [" ", { text: "Our transparency report", href: "/privacy/transparency" }, " counts them each year."]
               : []),
@@ -665,7 +709,9 @@ export function buildNotice(decl: Declaration): NoticeDoc {
           kind: "p",
           content: [
             { text: "The list of our sub-processors", href: "/privacy/subprocessors" },
-            ` is published; subscribe there to be told when one is added or changed, with the date the change takes effect, and to object within ${singularDuration(gov.subProcessors.objectionWindow)}.`,
+            ` is published; subscribe there to be told when one is added or changed, with ` +
+              `the date the change takes effect, and to object within ` +
+              `${singularDuration(gov.subProcessors.objectionWindow)}.`,
           ],
         },
       );
@@ -682,7 +728,9 @@ export function buildNotice(decl: Declaration): NoticeDoc {
       blocks.push({
         kind: "p",
         content: [
-          `Our practices are assessed every ${singularDuration(gov.assessments.frequency).replace(/^1 /, "")}${gov.assessments.owner ? ` under the ${gov.assessments.owner}` : ""}.`,
+          `Our practices are assessed every ` +
+            `${singularDuration(gov.assessments.frequency).replace(/^1 /, "")}` +
+            `${gov.assessments.owner ? ` under the ${gov.assessments.owner}` : ""}.`,
         ],
       });
     if (blocks.length) sections.set("governance", blocks);
@@ -697,7 +745,14 @@ export function buildNotice(decl: Declaration): NoticeDoc {
     changes.push({
       kind: "p",
       content: [
-        `If we make material changes, we tell you by ${decl.notice.changeNotification.join(", ")}${decl.notice.advanceNotice ? `, at least ${singularDuration(decl.notice.advanceNotice)} before they take effect` : ""}.`,
+        `If we make material changes, we tell you by ` +
+          `${decl.notice.changeNotification.join(", ")}` +
+          `${
+            decl.notice.advanceNotice
+              ? `, at least ${singularDuration(decl.notice.advanceNotice)} before they take ` + `effect`
+              : ""
+          }` +
+          `.`,
       ],
     });
   }
@@ -758,14 +813,20 @@ function howToAsk(decl: Declaration): Block[] {
     blocks.push({
       kind: "p",
       content: [
-        `To protect your data, we verify who is asking: ${verif[rights.verification.method]}${rights.verification.description ? ` (${rights.verification.description})` : ""}.`,
+        `To protect your data, we verify who is asking: ` +
+          `${verif[rights.verification.method]}` +
+          `${rights.verification.description ? ` (${rights.verification.description})` : ""}` +
+          `.`,
       ],
     });
   if (rights.authorizedAgents?.allowed) {
     blocks.push({
       kind: "p",
       content: [
-        `An authorized agent may make a request on your behalf${rights.authorizedAgents.requireSignedAuthorization ? " with your signed permission" : ""}.${rights.authorizedAgents.description ? ` ${rights.authorizedAgents.description}` : ""}`,
+        `An authorized agent may make a request on your behalf` +
+          `${rights.authorizedAgents.requireSignedAuthorization ? " with your signed permission" : ""}` +
+          `.` +
+          `${rights.authorizedAgents.description ? ` ${rights.authorizedAgents.description}` : ""}`,
       ],
     });
   }
@@ -792,10 +853,12 @@ function answerTimes(decl: Declaration, regimes: RegimeId[], scope: readonly str
     const within = parsed && fitsWithin(parsed, r.deadline) ? singularDuration(promised!) : legal;
     const first = r.deadline.amount === 1 ? `first ${formatRule(r.deadline).replace(/^1 /, "")}` : `first ${legal}`;
     const ext = r.extension
-      ? `; where a request is complex or we receive many, we may extend this by up to ${formatRule(r.extension)}, and tell you why within the ${first}`
+      ? `; where a request is complex or we receive many, we may extend this by up to ` +
+        `${formatRule(r.extension)}, and tell you why within the ${first}`
       : "";
     const optOut = r.optOutDeadline
-      ? `; opt-outs of sale or sharing and requests to limit sensitive data within ${formatRule(r.optOutDeadline)}, without extension`
+      ? `; opt-outs of sale or sharing and requests to limit sensitive data within ` +
+        `${formatRule(r.optOutDeadline)}, without extension`
       : "";
     const receipt = r.receipt ? `; we confirm receipt within ${formatRule(r.receipt)}` : "";
     return `Under the ${r.name}, we answer within ${within} of receiving your request${ext}${optOut}${receipt}`;
@@ -813,7 +876,9 @@ function rightsSection(decl: Declaration, scope: readonly string[]): Block[] {
     blocks.push({
       kind: "p",
       content: [
-        `If you are in ${gdprRegimes.map((r) => (r === "gdpr" ? "the European Economic Area" : "the United Kingdom")).join(" or ")}, you have the following rights:`,
+        `If you are in ` +
+          gdprRegimes.map((r) => (r === "gdpr" ? "the European Economic Area" : "the United Kingdom")).join(" or ") +
+          `, you have the following rights:`,
       ],
     });
     blocks.push({
@@ -830,11 +895,16 @@ function rightsSection(decl: Declaration, scope: readonly string[]): Block[] {
       const parts: string[] = [];
       if (balancing.length)
         parts.push(
-          `You have the right to object, on grounds relating to your particular situation, to processing based on our legitimate interests or a public task (${balancing.join(", ")}); we then stop unless we demonstrate compelling legitimate grounds that override your interests, or need the data for legal claims (GDPR Art 21(1)).`,
+          `You have the right to object, on grounds relating to your particular ` +
+            `situation, to processing based on our legitimate interests or a public task (` +
+            `${balancing.join(", ")}); we then stop unless we demonstrate compelling ` +
+            `legitimate grounds that override your interests, or need the data for legal ` +
+            `claims (GDPR Art 21(1)).`,
         );
       if (marketing.length)
         parts.push(
-          `You have the right to object at any time to direct marketing (${marketing.join(", ")}); we then stop it at once (GDPR Art 21(2)-(3)).`,
+          `You have the right to object at any time to direct marketing (` +
+            `${marketing.join(", ")}); we then stop it at once (GDPR Art 21(2)-(3)).`,
         );
       if (parts.length)
         blocks.push({ kind: "h3", text: "Your right to object" }, { kind: "p", content: [parts.join(" ")] });
@@ -850,7 +920,9 @@ function rightsSection(decl: Declaration, scope: readonly string[]): Block[] {
     blocks.push({
       kind: "p",
       content: [
-        `You may complain to a supervisory authority${sa?.name ? `: ${sa.name}` : ", in particular in the country where you live or work"}, and you may seek a judicial remedy before the courts (GDPR Art 77, 79).`,
+        `You may complain to a supervisory authority` +
+          `${sa?.name ? `: ${sa.name}` : ", in particular in the country where you live or work"}` +
+          `, and you may seek a judicial remedy before the courts (GDPR Art 77, 79).`,
       ],
     });
     if (sa) blocks.push({ kind: "list", items: contactLines({ ...sa, name: undefined }) });
@@ -858,7 +930,8 @@ function rightsSection(decl: Declaration, scope: readonly string[]): Block[] {
       blocks.push({
         kind: "p",
         content: [
-          "Where we rely on your consent, you may withdraw it at any time; this does not affect processing before the withdrawal (GDPR Art 7(3)).",
+          "Where we rely on your consent, you may withdraw it at any time; this does not " +
+            "affect processing before the withdrawal (GDPR Art 7(3)).",
         ],
       });
     }
@@ -913,7 +986,8 @@ function ccpaSection(decl: Declaration): Block[] {
     {
       kind: "p",
       content: [
-        "If you live in California, this is our notice at collection and what the California Consumer Privacy Act requires our privacy policy to say.",
+        "If you live in California, this is our notice at collection and what the " +
+          "California Consumer Privacy Act requires our privacy policy to say.",
       ],
     },
     { kind: "table", head: ["Category", "Purposes", "Sources", "Disclosed to", "Sold or shared", "Retention"], rows },
@@ -934,14 +1008,18 @@ function ccpaSection(decl: Declaration): Block[] {
     blocks.push({
       kind: "p",
       content: [
-        `You may use an authorized agent${decl.rights.authorizedAgents.requireSignedAuthorization ? ", who must give us your signed permission" : ""}.`,
+        `You may use an authorized agent` +
+          (decl.rights.authorizedAgents.requireSignedAuthorization ? ", who must give us your signed permission" : "") +
+          `.`,
       ],
     });
   if (decl.rights.nonDiscrimination)
     blocks.push({
       kind: "p",
       content: [
-        "We do not discriminate against you for exercising your rights: we do not deny you goods or services, charge different prices or give a different quality of service because you did (Cal. Civ. Code 1798.125).",
+        "We do not discriminate against you for exercising your rights: we do not deny " +
+          "you goods or services, charge different prices or give a different quality of " +
+          "service because you did (Cal. Civ. Code 1798.125).",
       ],
     });
   if (ca.some((p) => p.sold || p.shared)) {
@@ -980,14 +1058,19 @@ function usStatesSection(decl: Declaration, regimes: RegimeId[]): Block[] {
       blocks.push({
         kind: "p",
         content: [
-          `If you live there, you may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}.`,
+          `If you live there, you may ask us: ` +
+            `${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ` +
+            `${answerTimes(decl, [id], r.jurisdictions).join("")}.`,
         ],
       });
     if (r.appeal)
       blocks.push({
         kind: "p",
         content: [
-          `If we decline to act on your request, you may appeal from the page of your request. We answer an appeal within ${formatRule(r.appeal)}${r.appeal.extension ? ` (extendable by ${formatRule(r.appeal.extension)})` : ""}. If we deny the appeal, you may complain to ${r.complaintTo}.`,
+          `If we decline to act on your request, you may appeal from the page of your ` +
+            `request. We answer an appeal within ${formatRule(r.appeal)}` +
+            `${r.appeal.extension ? ` (extendable by ${formatRule(r.appeal.extension)})` : ""}` +
+            `. If we deny the appeal, you may complain to ${r.complaintTo}.`,
         ],
       });
   }
@@ -1005,7 +1088,10 @@ function otherLawsSection(decl: Declaration, regimes: RegimeId[]): Block[] {
       blocks.push({
         kind: "p",
         content: [
-          `You may ask us: ${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answerTimes(decl, [id], r.jurisdictions).join("")}${r.extension ? "" : "; this deadline cannot be extended"}.`,
+          `You may ask us: ` +
+            `${offered.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ` +
+            `${answerTimes(decl, [id], r.jurisdictions).join("")}` +
+            `${r.extension ? "" : "; this deadline cannot be extended"}.`,
         ],
       });
     blocks.push({ kind: "p", content: [`You may complain to ${r.complaintTo}.`] });

@@ -146,7 +146,8 @@ export function buildRopa(decl: Declaration): Ropa {
               legalBasis: basesOf(p)
                 .map(
                   (b) =>
-                    `${LEGAL_BASIS_INFO[b.basis].name} (${LEGAL_BASIS_INFO[b.basis].article})${b.scope ? `, for ${b.scope}` : ""}`,
+                    `${LEGAL_BASIS_INFO[b.basis].name} (${LEGAL_BASIS_INFO[b.basis].article})` +
+                    `${b.scope ? `, for ${b.scope}` : ""}`,
                 )
                 .join("; "),
             }

@@ -27,11 +27,20 @@ export function codeMail(
   // answered.
   const receipt =
     r.received && r.due
-      ? `We received your request (${r.right.replace(/_/g, " ")}, reference ${r.id}) on ${r.received.toISOString().slice(0, 10)}. Once you confirm it, we answer by ${r.due.toISOString().slice(0, 10)}.\n\n`
+      ? `We received your request (${r.right.replace(/_/g, " ")}, reference ${r.id}) ` +
+        `on ${r.received.toISOString().slice(0, 10)}. Once you confirm it, we answer ` +
+        `by ${r.due.toISOString().slice(0, 10)}.\n\n`
       : "";
   const text = r.agent_name
-    ? `${receipt}${r.agent_name}, who says they are your authorized agent, asked ${org.shortName ?? org.name} on your behalf to act on your personal data (${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. Your verification code is ${code}. Enter it at ${confirm}, or give it to them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give permission, ignore this email: nothing happens without the code.\n`
-    : `${receipt}Your verification code is ${code}.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this email.\n`;
+    ? `${receipt}${r.agent_name}, who says they are your authorized agent, asked ` +
+      `${org.shortName ?? org.name} on your behalf to act on your personal data (` +
+      `${r.right.replace(/_/g, " ")}).\n\nIf you gave them permission, confirm it. ` +
+      `Your verification code is ${code}. Enter it at ${confirm}, or give it to ` +
+      `them.\n\nIt is valid for ${CODE_TTL_MS / 60_000} minutes. If you did not give ` +
+      `permission, ignore this email: nothing happens without the code.\n`
+    : `${receipt}Your verification code is ${code}.\n\nIt is valid for ` +
+      `${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this ` +
+      `email.\n`;
   return { to: r.code_to, subject: `Your verification code for ${org.shortName ?? org.name}`, text };
 }
 
@@ -61,7 +70,8 @@ export async function receiptConfirmed(
     id,
     "system",
     "receipt_confirmed",
-    `receipt confirmed with the code mail${by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[regime].receipt!.cite})` : ""}`,
+    `receipt confirmed with the code mail` +
+      `${by ? ` (the law's limit: ${by.toISOString().slice(0, 10)}, ${REGIMES[regime].receipt!.cite})` : ""}`,
   );
 }
 

@@ -44,7 +44,10 @@ export async function notifyRecipient(
   );
   if (!Object.keys(identities).length) {
     return {
-      skipped: `${r.name} received none of the identifiers found (${Object.keys(event.identities).join(", ") || "none"}), as the declaration says: it was not told`,
+      skipped:
+        `${r.name} received none of the identifiers found (` +
+        `${Object.keys(event.identities).join(", ") || "none"}), as the declaration ` +
+        `says: it was not told`,
     };
   }
   const received = categoriesReceived(decl, recipientId);
@@ -68,9 +71,13 @@ export async function notifyRecipient(
   await ctx.mailer.send({
     to: r.notify.email!,
     subject: `Data subject request: ${event.right} (${event.requestId})`,
-    text: `${event.right === "opt_out_sale" ? "A person whose data we sold or shared with you opted out of its sale and sharing (Cal. Civ. Code 1798.120; 11 CCR § 7026(f)). Stop selling or sharing it." : `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).`}\n\nIdentifiers you received from us:\n${Object.entries(
-      identities,
-    )
+    text: `${
+      event.right === "opt_out_sale"
+        ? "A person whose data we sold or shared with you opted out of its sale and " +
+          "sharing (Cal. Civ. Code 1798.120; 11 CCR § 7026(f)). Stop selling or sharing " +
+          "it."
+        : `A person whose data we shared with you exercised the right of ${event.right} (GDPR Art 19).`
+    }\n\nIdentifiers you received from us:\n${Object.entries(identities)
       .map(([k, v]) => `  ${k}: ${v.join(", ")}`)
       .join("\n")}\n${
       event.right === "rectification" && Object.keys(corrections).length

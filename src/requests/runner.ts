@@ -161,7 +161,8 @@ export async function planTasks(ctx: RequestsContext, requestId: string): Promis
     requestId,
     "system",
     "started",
-    `execution planned: ${DATA_RIGHTS.has(r.right) ? `${automated.length} automated system(s), ${manual.length} manual` : r.right}`,
+    `execution planned: ` +
+      `${DATA_RIGHTS.has(r.right) ? `${automated.length} automated system(s), ${manual.length} manual` : r.right}`,
   );
   await advanceRequest(ctx, requestId);
 }
@@ -248,7 +249,15 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
         requestId,
         "system",
         "review",
-        `stopped before any change: ${inReview.map((t) => (resultOf<CollectResult>(t)?.ambiguous ?? []).map((a) => `${a.rows} rows of ${t.target}.${a.dataset} matched, where one person is expected`).join("; ")).join("; ")}; confirm they are one person's, or deny the request`,
+        `stopped before any change: ` +
+          `${inReview
+            .map((t) =>
+              (resultOf<CollectResult>(t)?.ambiguous ?? [])
+                .map((a) => `${a.rows} rows of ${t.target}.${a.dataset} matched, where one person is ` + `expected`)
+                .join("; "),
+            )
+            .join("; ")}` +
+          `; confirm they are one person's, or deny the request`,
       );
     }
     return;
@@ -338,7 +347,8 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
       requestId,
       "system",
       "nothing_found",
-      `nothing found for ${missing.map((i) => `${i.type} ${i.shown}`).join(", ")}${nothing ? " — no system holds a row of this person's" : ""}`,
+      `nothing found for ${missing.map((i) => `${i.type} ${i.shown}`).join(", ")}` +
+        `${nothing ? " — no system holds a row of this person's" : ""}`,
     );
   await recordEvent(
     ctx,
@@ -350,14 +360,31 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
   const statusLink = `${ctx.publicUrl}/privacy-center/requests/`;
   const data = req.right === "access" || req.right === "portability";
   const foundNothing = missing.length
-    ? `\nWe found no data under ${missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}${nothing && req.right === "erasure" ? ", so there was nothing to erase. If you have used other details with us, send a new request with them" : ""}.\n`
+    ? `\nWe found no data under ` +
+      `${missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}` +
+      `${
+        nothing && req.right === "erasure"
+          ? ", so there was nothing to erase. If you have used other details with us, send " + "a new request with them"
+          : ""
+      }` +
+      `.\n`
     : "";
   const to = statusRecipient(req);
   if (to)
     await ctx.mailer.send({
       to,
       subject: nothing ? "Your privacy request: we found no data" : "Your privacy request is complete",
-      text: `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour request is complete.${foundNothing}\nOpen it with the link in the email we sent when you confirmed it (${statusLink}…) to see the result${data ? ` and download your data; the download expires after ${exportPeriod(ctx.declaration(), ctx.settings.exportTtlDays)}` : ""}.\n`,
+      text:
+        `${req.name && !req.agent_name ? `Dear ${req.name},` : "Hello,"}\n\nYour ` +
+        `request is complete.${foundNothing}\nOpen it with the link in the email we ` +
+        `sent when you confirmed it (${statusLink}…) to see the result` +
+        `${
+          data
+            ? ` and download your data; the download expires after ` +
+              `${exportPeriod(ctx.declaration(), ctx.settings.exportTtlDays)}`
+            : ""
+        }` +
+        `.\n`,
     });
   await redactRequest(ctx, requestId);
 }
@@ -676,7 +703,9 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         req.id,
         "system",
         "manual_verification",
-        `${channels.length ? `${channels.length} different contact addresses are` : "no contact address is"} held for this ${req.identity_type.replace(/_/g, " ")}: no code was sent; verify the person by other means`,
+        `${channels.length ? `${channels.length} different contact addresses are` : "no contact address is"}` +
+          ` held for this ${req.identity_type.replace(/_/g, " ")}: no code was sent; ` +
+          `verify the person by other means`,
       );
       return { result: { channels: channels.length } };
     }
@@ -755,7 +784,8 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         const remaining = remainingIdentities(decl, await collectSystem(decl, t.target, c, identities));
         if (remaining.length)
           throw new Error(
-            `erasure not verified: ${remaining.map((r) => `${r.count} row(s) of ${r.dataset} still found by ${r.field}`).join("; ")}`,
+            `erasure not verified: ` +
+              `${remaining.map((r) => `${r.count} row(s) of ${r.dataset} still found by ${r.field}`).join("; ")}`,
           );
         // A step that runs again (more identities were found) adds to what it did before.
         const report = mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report);
@@ -770,7 +800,9 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
               .filter((d) => d.found || d.notMatched)
               .map(
                 (d) =>
-                  `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}${d.unchanged ? `, ${d.unchanged} kept` : ""}${d.notMatched ? `, ${d.notMatched} not the person's` : ""}`,
+                  `${d.dataset} ${d.deleted} deleted${d.masked ? `, ${d.masked} masked` : ""}` +
+                  `${d.unchanged ? `, ${d.unchanged} kept` : ""}` +
+                  `${d.notMatched ? `, ${d.notMatched} not the person's` : ""}`,
               )
               .join("; ") || "nothing found"
           }`,
@@ -790,7 +822,16 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
           t.request_id,
           "system",
           "rectified",
-          `${t.target}: ${plan.report.map((d) => `${d.dataset} ${d.corrected} row(s) corrected${d.kept.length ? ` (${d.kept.map((k) => k.why).join("; ")})` : ""}`).join("; ") || "nothing to correct"}`,
+          `${t.target}: ` +
+            `${
+              plan.report
+                .map(
+                  (d) =>
+                    `${d.dataset} ${d.corrected} row(s) corrected` +
+                    `${d.kept.length ? ` (${d.kept.map((k) => k.why).join("; ")})` : ""}`,
+                )
+                .join("; ") || "nothing to correct"
+            }`,
         );
         return {
           result: {
@@ -881,7 +922,8 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         t.request_id,
         "system",
         "notified",
-        `${decl.recipients[t.target]?.name ?? t.target} told by ${res.channel}, of the ${res.identityTypes.join(", ").replace(/_/g, " ")} it received`,
+        `${decl.recipients[t.target]?.name ?? t.target} told by ${res.channel}, of the ` +
+          `${res.identityTypes.join(", ").replace(/_/g, " ")} it received`,
       );
       return { result: res };
     }
@@ -1044,7 +1086,9 @@ export async function runDueTasks(
         t.request_id,
         "system",
         exhausted ? "task_failed" : "task_retry",
-        `${t.kind} ${t.target} ${exhausted ? `failed after ${t.attempts} tries; left for a person` : `failed (try ${t.attempts}), retrying`}: ${message}`,
+        `${t.kind} ${t.target} ` +
+          (exhausted ? `failed after ${t.attempts} tries; left for a person` : `failed (try ${t.attempts}), retrying`) +
+          `: ${message}`,
       );
       // A request still waiting for its code cannot move on by itself: staff verify the person by hand, or retry.
       if (exhausted && t.kind === "contact")

@@ -139,7 +139,8 @@ function objectionPurposes(decl: Declaration, named: string[]): string[] {
     if (!objectable.length)
       throw new RequestError(
         "REQUEST_INVALID",
-        "purposes: none of our purposes can be objected to (they rely on a contract, a legal obligation or consent; withdraw consent instead)",
+        "purposes: none of our purposes can be objected to (they rely on a contract, a " +
+          "legal obligation or consent; withdraw consent instead)",
       );
     return objectable;
   }
@@ -219,7 +220,9 @@ export async function submitRequest(
   if (limited)
     throw new RequestError(
       "RATE_LIMITED",
-      `too many codes requested ${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`,
+      `too many codes requested ` +
+        `${limited.key.startsWith("code:ip") ? "from your network" : "for this address"}` +
+        `; try again in ${Math.ceil(limited.windowMs / 60_000)} minutes`,
     );
 
   const jurisdiction =
@@ -439,7 +442,12 @@ async function startVerified(
       await ctx.mailer.send({
         to,
         subject: `We received your privacy request`,
-        text: `${r.name && !r.agent_name ? `Dear ${r.name},` : "Hello,"}\n\nWe received your request and will answer by ${due.slice(0, 10)}. Follow it, and download the result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\nKeep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
+        text:
+          `${r.name && !r.agent_name ? `Dear ${r.name},` : "Hello,"}\n\nWe received your ` +
+          `request and will answer by ${due.slice(0, 10)}. Follow it, and download the ` +
+          `result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/` +
+          `${token}\n\nKeep this link private: it is the key to your request.\n\n` +
+          `${org.shortName ?? org.name}\n`,
       });
     } catch (err) {
       // The request stands and the person is on its status page already; staff see that the receipt did not go.
@@ -469,7 +477,9 @@ async function startVerified(
       : r.agent_name
         ? "filed by an authorized agent: held until an approver checks the signed authorization"
         : balancing.length
-          ? `objection to ${balancing.map((p) => decl.purposes[p].name).join(", ")} (legitimate interests or public task): staff stop the processing, or refuse with the compelling legitimate grounds that override it (GDPR Art 21(1))`
+          ? `objection to ${balancing.map((p) => decl.purposes[p].name).join(", ")} ` +
+            `(legitimate interests or public task): staff stop the processing, or refuse ` +
+            `with the compelling legitimate grounds that override it (GDPR Art 21(1))`
           : "held for manual approval";
     await recordEvent(ctx, requestId, "system", "awaiting_approval", why);
   } else await planTasks(ctx, requestId);
@@ -484,7 +494,10 @@ export function describeVerification(v: Verification, agent: boolean): string {
       : v.method === "staff"
         ? `the person, checked by hand by ${v.by}: ${v.note}`
         : (v.note ?? "not verified: this right needs no verification");
-  return `${v.method === "none" ? by : `verified ${by}`}${agent ? "; the authorized agent who filed it was not verified by the code" : ""}`;
+  return (
+    `${v.method === "none" ? by : `verified ${by}`}` +
+    `${agent ? "; the authorized agent who filed it was not verified by the code" : ""}`
+  );
 }
 
 /** The request behind a status token, or undefined. The token is the only key a requester holds. */
@@ -508,7 +521,8 @@ const closedSql = sql`status in (${sql.join([...CLOSED_STATUSES])})`;
 /** A clock runs for a request that is not closed and not waiting for its code (no request exists until then). */
 const clockRunsSql = sql`not ${closedSql} and status <> 'unverified'`;
 /** The deadline in force: an appeal's while it is appealed, else the extended one, else the first. */
-const effectiveDue = sql<string>`coalesce(case when status = 'appealed' then appeal_due_at end, extended_due_at, due_at)`;
+const effectiveDue = sql<string>`coalesce(case when status = 'appealed' then appeal_due_at end, extended_due_at,
+  due_at)`;
 
 /**
  * A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest
@@ -519,7 +533,8 @@ export interface RequestFilter {
   status?: RequestStatus;
   right?: string;
   regime?: string;
-  /** `open`: clock running; `overdue`: past the deadline; `soon`: due within 7 days; `unverified`: waiting for a code. */
+  /** `open`: clock running; `overdue`: past the deadline; `soon`: due within 7
+   * days; `unverified`: waiting for a code. */
   due?: "open" | "overdue" | "soon" | "unverified";
   /** Part of an identity, a contact address or a request id (closed requests keep only masked identities). */
   q?: string;
@@ -538,7 +553,8 @@ function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContex
     q = q.where(sql`${clockRunsSql} and ${effectiveDue} <= ${new Date(now - 86_400_000).toISOString()}`);
   if (f.due === "soon")
     q = q.where(
-      sql`${clockRunsSql} and ${effectiveDue} > ${new Date(now - 86_400_000).toISOString()} and ${effectiveDue} <= ${new Date(now + 7 * 86_400_000).toISOString()}`,
+      sql`${clockRunsSql} and ${effectiveDue} > ${new Date(now - 86_400_000).toISOString()} and ${effectiveDue} <=
+        ${new Date(now + 7 * 86_400_000).toISOString()}`,
     );
   if (f.q?.trim()) {
     const like = `%${f.q
@@ -546,7 +562,8 @@ function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContex
       .toLowerCase()
       .replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     q = q.where(
-      sql`(lower(identity_value) like ${like} escape '\\' or lower(contact_email) like ${like} escape '\\' or lower(id) like ${like} escape '\\')`,
+      sql`(lower(identity_value) like ${like} escape '\\' or lower(contact_email) like ${like} escape '\\' or
+        lower(id) like ${like} escape '\\')`,
     );
   }
   return q as Q;
@@ -742,7 +759,9 @@ export async function confirmReview(ctx: RequestsContext, id: string, taskId: nu
     id,
     actorOf(by),
     "confirmed",
-    `${by.user.name} confirmed that the ${(result.ambiguous ?? []).map((a) => `${a.rows} rows of ${a.dataset}`).join(" and ")} in ${t.target} are one person's`,
+    `${by.user.name} confirmed that the ` +
+      `${(result.ambiguous ?? []).map((a) => `${a.rows} rows of ${a.dataset}`).join(" and ")}` +
+      ` in ${t.target} are one person's`,
   );
   await ctx.store.signal("tasks");
   await advanceRequest(ctx, id);
@@ -772,7 +791,10 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
     await ctx.mailer.send({
       to,
       subject: `Your privacy request ${id}`,
-      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We cannot act on your request. The reason: ${reason}\n\n${refusalRights(ctx.declaration(), regime)}\n\n${requestReference(id, ctx.publicUrl)}\n`,
+      text:
+        `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We cannot act on your ` +
+        `request. The reason: ${reason}\n\n${refusalRights(ctx.declaration(), regime)}` +
+        `\n\n${requestReference(id, ctx.publicUrl)}\n`,
     });
   }
   // Where the law gives an appeal, the request keeps what it needs to be carried out if the appeal succeeds; the sweep
@@ -854,8 +876,11 @@ export async function answerAppeal(
       subject: `Your appeal of privacy request ${id}`,
       text:
         outcome === "reversed"
-          ? `We reviewed your appeal and will now act on your request. ${answer}\n\n${requestReference(id, ctx.publicUrl)}\n`
-          : `We reviewed your appeal and our decision stands. ${answer}\n\nIf you disagree, you may contact ${regime.complaintTo}.\n\n${requestReference(id, ctx.publicUrl)}\n`,
+          ? `We reviewed your appeal and will now act on your request. ${answer}\n\n` +
+            `${requestReference(id, ctx.publicUrl)}\n`
+          : `We reviewed your appeal and our decision stands. ${answer}\n\nIf you ` +
+            `disagree, you may contact ${regime.complaintTo}.\n\n` +
+            `${requestReference(id, ctx.publicUrl)}\n`,
     });
   }
   if (outcome === "reversed") {
@@ -897,7 +922,8 @@ export async function extendDeadline(
   if (!ext)
     throw new RequestError(
       "REQUEST_CONFLICT",
-      `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension${REGIMES[r.regime as RequestView["regime"]].extension ? " of this request" : ""}`,
+      `${REGIMES[r.regime as RequestView["regime"]].name} allows no extension` +
+        `${REGIMES[r.regime as RequestView["regime"]].extension ? " of this request" : ""}`,
     );
   if (ctx.clock().toISOString() > r.due_at)
     throw new RequestError("REQUEST_CONFLICT", "the extension must be given before the deadline passes");
@@ -918,7 +944,10 @@ export async function extendDeadline(
     await ctx.mailer.send({
       to,
       subject: "Your privacy request needs more time",
-      text: `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We need more time to answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. The reason: ${reason}\n\n${requestReference(id, ctx.publicUrl)}\n`,
+      text:
+        `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We need more time to ` +
+        `answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. ` +
+        `The reason: ${reason}\n\n${requestReference(id, ctx.publicUrl)}\n`,
     });
   }
   return ext.toISOString();
@@ -1063,8 +1092,8 @@ const hashesOf = (r: NonNullable<Row>) => JSON.parse(r.identity_hashes ?? "[]") 
  * Issues a new status link to the person (they lost the mail): a new secret replaces the old one, whose hash is
  * forgotten, so the old link stops working; the mail goes only where mail about the request goes (the code address,
  * the agent). An export is sealed to the link, so the one made for the old link is deleted and built again for the
- * new one. A closed request keeps only masked addresses (redacted at close), so it gets no new link. Returns whether an export is
- * being rebuilt.
+ * new one. A closed request keeps only masked addresses (redacted at close), so it gets no new link. Returns whether
+ * an export is being rebuilt.
  */
 export async function reissueStatusLink(
   ctx: RequestsContext,
@@ -1094,7 +1123,12 @@ export async function reissueStatusLink(
   await ctx.mailer.send({
     to,
     subject: "A new link to your privacy request",
-    text: `Hello,\n\nHere is a new link to your request ${id}. The earlier link no longer works.\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\n${hadExport ? "Your download is being prepared again for this link.\n\n" : ""}Keep this link private: it is the key to your request.\n\n${org.shortName ?? org.name}\n`,
+    text:
+      `Hello,\n\nHere is a new link to your request ${id}. The earlier link no ` +
+      `longer works.\n\n${ctx.publicUrl}/privacy-center/requests/${token}\n\n` +
+      `${hadExport ? "Your download is being prepared again for this link.\n\n" : ""}` +
+      `Keep this link private: it is the key to your request.\n\n` +
+      `${org.shortName ?? org.name}\n`,
   });
   await ctx.store.db
     .updateTable("requests")
@@ -1123,7 +1157,8 @@ export async function reissueStatusLink(
     id,
     actorOf(by),
     "status_link_reissued",
-    `a new status link was mailed to ${maskEmail(to)}; the old one no longer works${exportRebuilt ? "; the export is being built again for it" : ""}`,
+    `a new status link was mailed to ${maskEmail(to)}; the old one no longer works` +
+      `${exportRebuilt ? "; the export is being built again for it" : ""}`,
   );
   return { exportRebuilt };
 }

@@ -14,16 +14,28 @@ export function refusalRights(decl: Declaration, regime: RegimeId): string {
   switch (r.family) {
     case "gdpr": {
       const authority = sa?.name
-        ? `${sa.name}${[sa.url, sa.email, sa.address].filter(Boolean).length ? ` (${[sa.url, sa.email, sa.address].filter(Boolean).join(", ")})` : ""}`
+        ? `${sa.name}` +
+          ([sa.url, sa.email, sa.address].filter(Boolean).length
+            ? ` (${[sa.url, sa.email, sa.address].filter(Boolean).join(", ")})`
+            : "")
         : regime === "uk_gdpr"
           ? "the Information Commissioner's Office (ico.org.uk)"
           : "the supervisory authority of the EU country where you live or work, or where you think the law was broken";
       const art = regime === "uk_gdpr" ? "UK GDPR" : "GDPR";
-      return `You have the right to lodge a complaint with a supervisory authority: ${authority}. You also have the right to seek a judicial remedy before the courts (${art} Art 12(4), 77, 79).`;
+      return (
+        `You have the right to lodge a complaint with a supervisory authority: ` +
+        `${authority}. You also have the right to seek a judicial remedy before the ` +
+        `courts (${art} Art 12(4), 77, 79).`
+      );
     }
     case "us_state":
       if (r.appeal)
-        return `You may appeal this decision: open your request's page with the link in the email we sent when you confirmed it, and choose "Appeal this decision". We answer an appeal within ${formatRule(r.appeal)}. If we deny your appeal, you may contact ${r.complaintTo}.`;
+        return (
+          `You may appeal this decision: open your request's page with the link in the ` +
+          `email we sent when you confirmed it, and choose "Appeal this decision". We ` +
+          `answer an appeal within ${formatRule(r.appeal)}. If we deny your appeal, you ` +
+          `may contact ${r.complaintTo}.`
+        );
       return r.complaintTo
         ? `If you believe we did not handle your request as the law requires, you may contact ${r.complaintTo}.`
         : "";
@@ -36,5 +48,8 @@ export function refusalRights(decl: Declaration, regime: RegimeId): string {
 
 /** The reference and the way back to the request, for every mail about it. */
 export function requestReference(requestId: string, publicUrl: string): string {
-  return `Reference: ${requestId}. Follow your request at ${publicUrl}/privacy-center with the link in the email we sent when you confirmed it.`;
+  return (
+    `Reference: ${requestId}. Follow your request at ${publicUrl}/privacy-center ` +
+    `with the link in the email we sent when you confirmed it.`
+  );
 }

@@ -141,7 +141,8 @@ export async function placeHold(ctx: RetentionContext, input: HoldInput, by: str
   if (unreached.length)
     throw new HoldIncompleteError(
       r.id,
-      `hold ${r.id} is placed, but its system could not be reached to keep keys from expiring before the next sweep (which tries again): ${unreached.join("; ")}`,
+      `hold ${r.id} is placed, but its system could not be reached to keep keys from ` +
+        `expiring before the next sweep (which tries again): ${unreached.join("; ")}`,
     );
   return r.id;
 }

@@ -110,7 +110,9 @@ export async function cutoffOf(
     return ends <= now
       ? { cutoff: new Date(8.64e15) }
       : {
-          note: `kept until ${ends.toISOString().slice(0, 10)} (${b.rule.period} after ${b.system} went out of use on ${date})`,
+          note:
+            `kept until ${ends.toISOString().slice(0, 10)} (${b.rule.period} after ` +
+            `${b.system} went out of use on ${date})`,
         };
   }
   return { cutoff: addDuration(now, { amount: -period.amount, unit: period.unit }) };

@@ -154,7 +154,9 @@ export async function planRetention(
     try {
       c = connectorFor(ctx, b.system);
       if (!b.clock.length && b.rule.from !== "system_obsolescence") {
-        entry.note = `no clock field: each key expires ${b.rule.period} after the sweep first sees it (a TTL the engine enforces)`;
+        entry.note =
+          `no clock field: each key expires ${b.rule.period} after the sweep first sees ` +
+          `it (a TTL the engine enforces)`;
         if (c.unexpiring) {
           // The promise for such keys is their expiry: a key that would outlive the period is due, unless a hold keeps
           // it.
@@ -218,11 +220,15 @@ export async function verifyRetention(
     if (e.error) failures.push(`${e.binding} (${e.rule}): not verified: ${e.error}`);
     else if (e.unexplained > 0 && e.byExpiry)
       failures.push(
-        `${e.binding} (${e.rule}): ${e.unexplained} key${e.unexplained === 1 ? "" : "s"} without an expiry within ${e.period} that no hold explains`,
+        `${e.binding} (${e.rule}): ${e.unexplained} key` +
+          `${e.unexplained === 1 ? "" : "s"} without an expiry within ${e.period} that ` +
+          `no hold explains`,
       );
     else if (e.unexplained > 0)
       failures.push(
-        `${e.binding} (${e.rule}): ${e.unexplained} row${e.unexplained === 1 ? "" : "s"} older than ${e.period} that no hold or exception explains (oldest ${e.oldest?.slice(0, 10)}, ${e.oldestDays} days)`,
+        `${e.binding} (${e.rule}): ${e.unexplained} row` +
+          `${e.unexplained === 1 ? "" : "s"} older than ${e.period} that no hold or ` +
+          `exception explains (oldest ${e.oldest?.slice(0, 10)}, ${e.oldestDays} days)`,
       );
   }
   const ok = failures.length === 0;

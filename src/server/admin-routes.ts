@@ -875,7 +875,8 @@ export function registerAdmin(
       responses: {
         200: {
           description:
-            "JSON { id }, with a warning when a system could not be reached to keep its keys from expiring (the hold is placed)",
+            "JSON { id }, with a warning when a system could not be reached to keep its " +
+            "keys from expiring (the hold is placed)",
         },
         303: { description: "Form: back" },
         400: { description: "A hold without a target or reason" },
@@ -979,7 +980,8 @@ export function registerAdmin(
       method: "get",
       path: "/api/v1/requests",
       summary:
-        "Requests as JSON, open ones first by deadline, then closed ones latest first; a page at a time (`total` counts every page)",
+        "Requests as JSON, open ones first by deadline, then closed ones latest first; " +
+        "a page at a time (`total` counts every page)",
       tags: ["api"],
       access: "admin",
       query: z.object({

@@ -58,7 +58,11 @@ export interface PledgeApp {
 const PKG_VERSION = "0.1.0";
 
 /** The site's icon: a shield, drawn as SVG (browsers take it at /favicon.ico by its content type). */
-const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="#0b57d0"/><path d="m11 16 4 4 7-8" stroke="#fff" stroke-width="3" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+const FAVICON =
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 4 ` +
+  `7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="#0b57d0"/><path ` +
+  `d="m11 16 4 4 7-8" stroke="#fff" stroke-width="3" fill="none" ` +
+  `stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 
 /**
  * The route pattern a request matched (`/privacy-center/requests/:token`), or `unmatched`: what logs and metrics name.

@@ -105,7 +105,8 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         endpoint: `${base}/consent/records`,
         noticeUrl: `${base}/privacy#cookies`,
       };
-      const js = `window.PledgeConsentConfig=${JSON.stringify(config).replace(/</g, "\\u003c")};\n${await bannerBundle()}`;
+      const js =
+        `window.PledgeConsentConfig=${JSON.stringify(config).replace(/</g, "\\u003c")}` + `;\n${await bannerBundle()}`;
       return c.body(js, 200, {
         "content-type": "application/javascript; charset=utf-8",
         "cache-control": "no-cache",
@@ -120,7 +121,8 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       method: "post",
       path: "/consent/records",
       summary:
-        "Store a choice from the banner (201 once it is durable); Sec-GPC: 1 turns marketing off and records method gpc",
+        "Store a choice from the banner (201 once it is durable); Sec-GPC: 1 turns " +
+        "marketing off and records method gpc",
       tags: ["consent"],
       access: "public",
       maxBody: CONSENT_MAX_BODY,
@@ -183,13 +185,19 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         responses: { 200: { description: "HTML" } },
       },
       (c) =>
-        c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="/favicon.ico"><title>Fjord Outfitters — demo shop</title>
+        c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="/favicon.ico">
+        <title>Fjord Outfitters — demo shop</title>
 <script src="/consent/banner.js"></script>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.tag{padding:.5rem;border:1px dashed #999;margin:.5rem 0}</style></head>
-<body><h1>Fjord Outfitters</h1><p>A demo page of the organization's site. The scripts below only run once their category is allowed.</p>
-<div class="tag" id="analytics-status">Analytics: blocked</div><div class="tag" id="marketing-status">Marketing: blocked</div>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.tag{padding:.5rem;
+border:1px dashed #999;margin:.5rem 0}</style></head>
+<body><h1>Fjord Outfitters</h1>
+<p>A demo page of the organization's site. The scripts below only run once their category is allowed.</p>
+<div class="tag" id="analytics-status">Analytics: blocked</div>
+<div class="tag" id="marketing-status">Marketing: blocked</div>
 <script type="text/plain" data-category="analytics" src="/consent/demo-tag.js?category=analytics"></script>
-<script type="text/plain" data-category="marketing" data-service="meta_pixel" src="/consent/demo-tag.js?category=marketing"></script>
+<script type="text/plain" data-category="marketing" data-service="meta_pixel"
+  src="/consent/demo-tag.js?category=marketing"></script>
 <p><a href="/privacy#cookies">Cookies in the privacy notice</a></p></body></html>`),
     );
     routes.add(
@@ -204,7 +212,12 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       },
       (c, { query }) =>
         c.body(
-          `document.getElementById(${JSON.stringify(`${query.category}-status`)}).textContent = ${JSON.stringify(`${query.category[0].toUpperCase()}${query.category.slice(1)}: running (consent given)`)};`,
+          `document.getElementById(${JSON.stringify(`${query.category}-status`)}` +
+            `).textContent = ` +
+            `${JSON.stringify(
+              `${query.category[0].toUpperCase()}${query.category.slice(1)}: running ` + `(consent given)`,
+            )}` +
+            `;`,
           200,
           { "content-type": "application/javascript" },
         ),
@@ -432,7 +445,8 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
             message:
               p.problem === "expired"
                 ? "Sign up again to get a new link."
-                : "It was used already, or it is not a link we sent. If you confirmed your subscription, you need do nothing more.",
+                : "It was used already, or it is not a link we sent. If you confirmed your " +
+                  "subscription, you need do nothing more.",
           }),
           p.problem === "expired" ? 410 : 404,
         );
@@ -460,7 +474,9 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
           await newsletterMessageHtml({
             decl: decl(),
             title: "Subscribed",
-            message: `Thank you: your subscription to ${decl().consent?.newsletters[r.list]?.name ?? r.list} is confirmed.`,
+            message:
+              `Thank you: your subscription to ` +
+              `${decl().consent?.newsletters[r.list]?.name ?? r.list} is confirmed.`,
           }),
         );
       } catch (err) {

@@ -244,7 +244,8 @@ export function registerGovernance(
   routes.add(
     {
       ...post(
-        "Ask for access to a customer's protected data (account, classes, reason purpose:<id>|exception:<id>, justification, endsAt)",
+        "Ask for access to a customer's protected data (account, classes, reason " +
+          "purpose:<id>|exception:<id>, justification, endsAt)",
         "viewer",
       ),
       path: "/admin/governance/access",
@@ -261,7 +262,8 @@ export function registerGovernance(
     routes.add(
       {
         ...post(
-          `${verb === "approve" ? "Approve" : "Deny"} an exception: a second staff member, of the declared role and above the requester's`,
+          `${verb === "approve" ? "Approve" : "Deny"} an exception: a second staff ` +
+            `member, of the declared role and above the requester's`,
           "approver",
         ),
         path: `/admin/governance/access/:id/${verb}`,
@@ -545,7 +547,8 @@ export function registerGovernance(
     routes.add(
       {
         ...post(
-          `${verb === "accept" ? "Accept (in force from now)" : "Reject"} a reviewed agreement; the declared role decides`,
+          `${verb === "accept" ? "Accept (in force from now)" : "Reject"} a reviewed ` +
+            `agreement; the declared role decides`,
         ),
         path: `/admin/governance/agreements/:id/${verb}`,
         params: NumId,
@@ -792,7 +795,9 @@ export function registerGovernance(
             title: r.status === "approved" ? "Access approved" : "Access denied",
             message:
               r.status === "approved"
-                ? `You allowed ${r.requester} to access this data until ${r.endsAt.slice(0, 16).replace("T", " ")} UTC. The access ends then by itself.`
+                ? `You allowed ${r.requester} to access this data until ` +
+                  `${r.endsAt.slice(0, 16).replace("T", " ")} UTC. The access ends then by ` +
+                  `itself.`
                 : "Nobody will access this data on this request.",
           }),
         );
@@ -862,7 +867,8 @@ export function registerGovernance(
       method: "get",
       path: "/privacy/transparency",
       summary:
-        "The yearly transparency report, where the declaration publishes it: requests from authorities by instrument and outcome",
+        "The yearly transparency report, where the declaration publishes it: requests " +
+        "from authorities by instrument and outcome",
       tags: ["notice"],
       access: "public",
       query: z.object({

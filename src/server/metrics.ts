@@ -112,7 +112,8 @@ export class Metrics {
   readonly tasks = this.register(
     new Gauge(
       "pledge_request_tasks",
-      "Unfinished request tasks in the store (every server and worker), by kind and state: pending, running, waiting, review, manual, failed.",
+      "Unfinished request tasks in the store (every server and worker), by kind and " +
+        "state: pending, running, waiting, review, manual, failed.",
     ),
   );
   readonly tasksDue = this.register(
@@ -121,7 +122,8 @@ export class Metrics {
   readonly retentionOldest = this.register(
     new Gauge(
       "pledge_retention_oldest_age_seconds",
-      "After the last sweep: the age of the oldest row a rule covers in a dataset (kept and held rows included), by binding, rule and dataset.",
+      "After the last sweep: the age of the oldest row a rule covers in a dataset " +
+        "(kept and held rows included), by binding, rule and dataset.",
     ),
   );
   readonly retentionLimit = this.register(
@@ -145,7 +147,10 @@ export class Metrics {
   readonly governance = this.register(
     new Gauge(
       "pledge_governance_items",
-      "What the governance registers hold now, by item: breach clocks overdue and due soon, open incidents, access requests awaiting a decision, recordings and copies past their date, open requests from authorities, agreements ending within 30 days.",
+      "What the governance registers hold now, by item: breach clocks overdue and " +
+        "due soon, open incidents, access requests awaiting a decision, recordings and " +
+        "copies past their date, open requests from authorities, agreements ending " +
+        "within 30 days.",
     ),
   );
   readonly retentionLastSweep = this.register(
@@ -176,6 +181,10 @@ export class Metrics {
 
   /** The Prometheus text exposition format (version 0.0.4). */
   render(): string {
-    return `${this.metrics.map((m) => [`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`, ...m.render()].join("\n")).join("\n")}\n`;
+    return (
+      this.metrics
+        .map((m) => [`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`, ...m.render()].join("\n"))
+        .join("\n") + `\n`
+    );
   }
 }

@@ -176,7 +176,8 @@ export function registerPrivacyCenter(
       } catch (err) {
         if (err instanceof MailError && !json) {
           state.errors.form =
-            "We could not send you the email with your code just now, so nothing was saved. Please try again in a few minutes.";
+            "We could not send you the email with your code just now, so nothing was " +
+            "saved. Please try again in a few minutes.";
           return c.html(await requestFormHtml({ decl: decl(), state, lang }), 503);
         }
         if (!(err instanceof RequestError) || json) throw err;

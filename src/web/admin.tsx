@@ -62,9 +62,12 @@ const ATTENTION: Record<string, string> = {
   manual_verification: "verify the person by hand: no code could be sent to an address of theirs",
 };
 
-export const ADMIN_CSS = `.overdue{color:#b00020;font-weight:600}.due_soon{color:#a15c00;font-weight:600}.on_time{color:#176b2c}
-.bar{height:.9rem;border-radius:2px;display:inline-block;vertical-align:middle}.bar.overdue{background:#b00020}.bar.due_soon{background:#e08a00}.bar.on_time{background:#3a9a55}
-form.inline{display:inline}.error{color:#b00020}.flag{background:#fff3cd;border:1px solid #a15c00;border-radius:3px;padding:0 .3rem;color:#5c3500}`;
+export const ADMIN_CSS = `.overdue{color:#b00020;font-weight:600}.due_soon{color:#a15c00;font-weight:600}
+.on_time{color:#176b2c}
+.bar{height:.9rem;border-radius:2px;display:inline-block;vertical-align:middle}.bar.overdue{background:#b00020}
+.bar.due_soon{background:#e08a00}.bar.on_time{background:#3a9a55}
+form.inline{display:inline}.error{color:#b00020}.flag{background:#fff3cd;border:1px solid #a15c00;border-radius:3px;
+padding:0 .3rem;color:#5c3500}`;
 
 export const LoginPage: FC<{ organization: string; error?: string; email?: string; next?: string }> = ({
   organization,
@@ -592,7 +595,8 @@ export const RequestDetailPage: FC<{
                         .filter((d) => d.found || d.notMatched)
                         .map(
                           (d) =>
-                            `${d.dataset}: ${d.found} found${d.notMatched ? `, ${d.notMatched} of other people not matched` : ""}`,
+                            `${d.dataset}: ${d.found} found` +
+                            `${d.notMatched ? `, ${d.notMatched} of other people not matched` : ""}`,
                         )
                         .join(", ") || "nothing found"
                     : null}
@@ -600,7 +604,11 @@ export const RequestDetailPage: FC<{
                     ? res.report
                         .map(
                           (d) =>
-                            `${d.dataset}: ${d.found} found${d.deleted !== undefined ? `, ${d.deleted} deleted, ${d.masked ?? 0} masked, ${d.unchanged ?? 0} kept` : ""}${d.corrected !== undefined ? `, ${d.corrected} corrected` : ""}`,
+                            `${d.dataset}: ${d.found} found` +
+                            (d.deleted !== undefined
+                              ? `, ${d.deleted} deleted, ${d.masked ?? 0} masked, ${d.unchanged ?? 0} kept`
+                              : "") +
+                            `${d.corrected !== undefined ? `, ${d.corrected} corrected` : ""}`,
                         )
                         .join("; ") || "nothing found"
                     : null}
@@ -621,7 +629,8 @@ export const RequestDetailPage: FC<{
                       ? `code sent to the address on file (${res.source})`
                       : res.channels === undefined
                         ? ""
-                        : `${res.channels ? "several addresses on file" : "no address on file"}: verify the person by hand`
+                        : `${res.channels ? "several addresses on file" : "no address on file"}: verify ` +
+                          `the person by hand`
                     : null}
                   {res.note ? res.note : null}
                   {instructions && t.status === "manual" ? `Instructions: ${instructions}` : null}
@@ -712,8 +721,10 @@ export const RequestDetailPage: FC<{
                 Extend the deadline, with the reason the law requires (complexity or number of requests)
               </label>
               <br />
-              <input type="text" name="reason" id="extend-reason" required /> <label for="extend-days">by</label>{" "}
-              <input type="number" name="days" id="extend-days" min={1} max={90} placeholder="the law's maximum" /> days{" "}
+              <input type="text" name="reason" id="extend-reason" required />
+              <br />
+              <label for="extend-days">by (days)</label>{" "}
+              <input type="number" name="days" id="extend-days" min={1} max={90} placeholder="the law's maximum" />{" "}
               <button type="submit">Extend</button>
             </form>
           ) : null}

@@ -14,7 +14,8 @@ export interface Bar {
   href?: string;
 }
 
-export const CHART_CSS = `.chart .overdue{fill:#b3261e}.chart .due_soon{fill:#c77700}.chart .on_time{fill:#2f7d46}.chart .rate{fill:#0b57d0}.chart .rest{fill:#e4e4ea}
+export const CHART_CSS = `.chart .overdue{fill:#b3261e}.chart .due_soon{fill:#c77700}.chart .on_time{fill:#2f7d46}
+.chart .rate{fill:#0b57d0}.chart .rest{fill:#e4e4ea}
 .chart text{font:12px system-ui,sans-serif;fill:#3b3b45}.chart .axis{stroke:#b8b8c4}`;
 
 /**

@@ -11,7 +11,8 @@ import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
 
 const CSS = `${ADMIN_CSS}
-td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}.gone{color:#666}.dismissed{color:#666}.open{color:#b00020;font-weight:600}
+td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}.gone{color:#666}.dismissed{color:#666}
+.open{color:#b00020;font-weight:600}
 pre.fragment{background:#f6f6f6;padding:.5rem;max-width:48rem;overflow:auto;font-size:.85rem}`;
 
 type Scan = {
@@ -44,7 +45,9 @@ const History: FC<{ scans: Scan[] }> = ({ scans }) => {
             height={(s.findings / max) * (h - 2)}
             fill="#9bb7e8"
           >
-            <title>{`${s.at.slice(0, 16).replace("T", " ")} (${s.trigger}): ${s.findings} open, ${s.newFindings} new`}</title>
+            <title>
+              {`${s.at.slice(0, 16).replace("T", " ")} (${s.trigger}): ${s.findings} open, ` + `${s.newFindings} new`}
+            </title>
           </rect>
           {s.newFindings ? (
             <rect

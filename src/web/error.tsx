@@ -19,7 +19,9 @@ function explain(status: number, code: string, message: string): { title: string
   if (/^params\./.test(message))
     return {
       title: "This link is not valid",
-      text: "It may have been cut short by your email program. Copy the whole link from the email into the address bar.",
+      text:
+        "It may have been cut short by your email program. Copy the whole link from " +
+        "the email into the address bar.",
     };
   if (/^(body|query)\./.test(message)) {
     const fields = message.split("; ").map((part) => {

@@ -33,11 +33,26 @@ import {
 import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
 
+const GOVERNANCE_PAGES = [
+  ["access", "Staff access"],
+  ["sessions", "Sessions and copies"],
+  ["legal", "Authorities"],
+  ["agreements", "Agreements"],
+  ["subprocessors", "Sub-processors"],
+  ["incidents", "Incidents"],
+  ["customers", "Customers"],
+] as const;
+const AGREEMENTS = "/admin/governance/agreements";
+
 const CSS = `${ADMIN_CSS}
-td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}table{border-collapse:collapse;margin:.5rem 0 1rem}tr+tr td{border-top:1px solid #eee}
-.tiles{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;padding:0}.tiles li{border:1px solid #ccc;border-radius:4px;padding:.6rem .9rem;min-width:13rem}
-.tiles strong{font-size:1.4rem;display:block}textarea{width:100%;max-width:48rem;font:inherit}pre.draft{white-space:pre-wrap;background:#f6f6f6;padding:.75rem;border:1px solid #ddd}
-.state-overdue{color:#b00020;font-weight:600}.state-due_soon{color:#a15c00;font-weight:600}.state-on_time,.state-kept{color:#176b2c}.muted{color:#666}
+td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}table{border-collapse:collapse;margin:.5rem 0 1rem}
+tr+tr td{border-top:1px solid #eee}
+.tiles{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;padding:0}.tiles li{border:1px solid #ccc;
+border-radius:4px;padding:.6rem .9rem;min-width:13rem}
+.tiles strong{font-size:1.4rem;display:block}textarea{width:100%;max-width:48rem;font:inherit}
+pre.draft{white-space:pre-wrap;background:#f6f6f6;padding:.75rem;border:1px solid #ddd}
+.state-overdue{color:#b00020;font-weight:600}.state-due_soon{color:#a15c00;font-weight:600}
+.state-on_time,.state-kept{color:#176b2c}.muted{color:#666}
 @media print{nav,form,.noprint{display:none}}`;
 
 interface Chrome {
@@ -64,11 +79,13 @@ const Shell: FC<Chrome & { title: string; children?: Child }> = ({
   >
     <style>{CSS}</style>
     <p>
-      <a href="/admin/governance">Governance</a>: <a href="/admin/governance/access">Staff access</a> ·{" "}
-      <a href="/admin/governance/sessions">Sessions and copies</a> · <a href="/admin/governance/legal">Authorities</a> ·{" "}
-      <a href="/admin/governance/agreements">Agreements</a> ·{" "}
-      <a href="/admin/governance/subprocessors">Sub-processors</a> · <a href="/admin/governance/incidents">Incidents</a>{" "}
-      · <a href="/admin/governance/customers">Customers</a>
+      <a href="/admin/governance">Governance</a>:{" "}
+      {GOVERNANCE_PAGES.map(([path, label], i) => (
+        <>
+          {i ? " · " : ""}
+          <a href={`/admin/governance/${path}`}>{label}</a>
+        </>
+      ))}
     </p>
     <h1>{title}</h1>
     {error ? (
@@ -110,8 +127,8 @@ export const GovernanceHomePage: FC<Chrome & { o: GovernanceOverview }> = ({ o, 
       </li>
       <li>
         <strong class={o.clocksOverdue ? "state-overdue" : ""}>{o.incidentsOpen}</strong>
-        <a href="/admin/governance/incidents">open incidents</a>: {o.clocksOverdue} clocks overdue, {o.clocksDueSoon}{" "}
-        due soon
+        <a href="/admin/governance/incidents">open incidents</a>:{" "}
+        {`${o.clocksOverdue} clocks overdue, ${o.clocksDueSoon} due soon`}
       </li>
       <li>
         <strong class={o.custodyOverdue ? "state-overdue" : ""}>{o.custodyOverdue}</strong>
@@ -859,8 +876,8 @@ export const AgreementsPage: FC<
                 ) : null}
                 {canAct && a.id && a.status === "under_review" ? (
                   <>
-                    <Post action={`/admin/governance/agreements/${a.id}/accept`} csrf={chrome.csrf} label="Accept" />{" "}
-                    <Post action={`/admin/governance/agreements/${a.id}/reject`} csrf={chrome.csrf} label="Reject" />
+                    <Post action={`${AGREEMENTS}/${a.id}/accept`} csrf={chrome.csrf} label="Accept" />{" "}
+                    <Post action={`${AGREEMENTS}/${a.id}/reject`} csrf={chrome.csrf} label="Reject" />
                   </>
                 ) : null}
               </td>

@@ -69,7 +69,10 @@ export const HomePage: FC<{ decl: Declaration; data: HomeData; now: Date; csrf?:
       organization={decl.organization.name}
       nav={<AdminNav csrf={csrf} user={user} />}
     >
-      <style>{`${CHART_CSS}.tiles a{text-decoration:none;color:inherit;display:block}.tiles a.overdue strong{color:#b3261e}.tiles a.due_soon strong{color:#8a5300}`}</style>
+      <style>
+        {`${CHART_CSS}.tiles a{text-decoration:none;color:inherit;display:block}.tiles ` +
+          `a.overdue strong{color:#b3261e}.tiles a.due_soon strong{color:#8a5300}`}
+      </style>
       <h1>Today</h1>
       <p class="muted">{now.toISOString().slice(0, 10)}</p>
       <h2>Requests</h2>
@@ -107,7 +110,11 @@ export const HomePage: FC<{ decl: Declaration; data: HomeData; now: Date; csrf?:
         <Tile
           id="tile-retention"
           n={data.retention.failing}
-          label={`retention promise checks failing (of ${data.retention.checked}${data.retention.unreachable ? `; ${data.retention.unreachable} not reached` : ""})`}
+          label={
+            `retention promise checks failing (of ${data.retention.checked}` +
+            `${data.retention.unreachable ? `; ${data.retention.unreachable} not reached` : ""}` +
+            `)`
+          }
           href="/admin/retention"
           tone="overdue"
         />

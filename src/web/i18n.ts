@@ -24,7 +24,9 @@ export function negotiateLang(accept: string | undefined, override?: string): La
 const EN = {
   "center.title": "Privacy center",
   "center.intro":
-    "Ask {org} about your personal data. We email you a code to confirm it is you: to the email address you give, or, if you give another identity, to the email address we already hold for it.",
+    "Ask {org} about your personal data. We email you a code to confirm it is you: " +
+    "to the email address you give, or, if you give another identity, to the email " +
+    "address we already hold for it.",
   "center.choose": "What would you like to do?",
   "center.continue": "Continue",
   "center.change": "Choose something else",
@@ -32,7 +34,8 @@ const EN = {
   "center.knownBy": "We know you by your",
   "center.identity": "Your {identity}",
   "center.contactEmail":
-    "Email for updates (only if the identity above is not an email address; the code still goes to the address we hold for you)",
+    "Email for updates (only if the identity above is not an email address; the " +
+    "code still goes to the address we hold for you)",
   "center.name": "Your name (optional; we use it only to greet you)",
   "center.where": "Where do you live?",
   "center.chooseOption": "Choose…",
@@ -51,7 +54,9 @@ const EN = {
   "verify.title": "Confirm it is you",
   "verify.sent": "We sent a 6-digit code to {to}. It is valid for 10 minutes.",
   "verify.sentMaybe":
-    "If we hold an email address for this {identity}, we have sent a 6-digit code to it; it is valid for 10 minutes. If no code arrives, our privacy team will verify your identity another way.",
+    "If we hold an email address for this {identity}, we have sent a 6-digit code " +
+    "to it; it is valid for 10 minutes. If no code arrives, our privacy team will " +
+    "verify your identity another way.",
   "verify.code": "Code",
   "verify.confirm": "Confirm",
   "verify.resend": "Send a new code",
@@ -114,7 +119,10 @@ export type TextKey = keyof typeof EN;
 const DE: Record<TextKey, string> = {
   "center.title": "Datenschutz-Center",
   "center.intro":
-    "Fragen Sie {org} nach Ihren personenbezogenen Daten. Wir senden Ihnen einen Code, um zu bestätigen, dass Sie es sind: an die E-Mail-Adresse, die Sie angeben, oder – bei einer anderen Kennung – an die E-Mail-Adresse, die wir dazu bereits haben.",
+    "Fragen Sie {org} nach Ihren personenbezogenen Daten. Wir senden Ihnen einen " +
+    "Code, um zu bestätigen, dass Sie es sind: an die E-Mail-Adresse, die Sie " +
+    "angeben, oder – bei einer anderen Kennung – an die E-Mail-Adresse, die wir " +
+    "dazu bereits haben.",
   "center.choose": "Was möchten Sie tun?",
   "center.continue": "Weiter",
   "center.change": "Etwas anderes wählen",
@@ -122,7 +130,9 @@ const DE: Record<TextKey, string> = {
   "center.knownBy": "Wir kennen Sie unter Ihrer",
   "center.identity": "Ihre {identity}",
   "center.contactEmail":
-    "E-Mail-Adresse für Neuigkeiten (nur wenn die Kennung oben keine E-Mail-Adresse ist; der Code geht weiterhin an die Adresse, die wir von Ihnen haben)",
+    "E-Mail-Adresse für Neuigkeiten (nur wenn die Kennung oben keine " +
+    "E-Mail-Adresse ist; der Code geht weiterhin an die Adresse, die wir von Ihnen " +
+    "haben)",
   "center.name": "Ihr Name (freiwillig; wir verwenden ihn nur für die Anrede)",
   "center.where": "Wo wohnen Sie?",
   "center.chooseOption": "Bitte wählen…",
@@ -141,7 +151,9 @@ const DE: Record<TextKey, string> = {
   "verify.title": "Bestätigen Sie, dass Sie es sind",
   "verify.sent": "Wir haben einen 6-stelligen Code an {to} gesendet. Er ist 10 Minuten gültig.",
   "verify.sentMaybe":
-    "Wenn wir zu dieser {identity} eine E-Mail-Adresse haben, haben wir einen 6-stelligen Code dorthin gesendet; er ist 10 Minuten gültig. Kommt kein Code an, prüft unser Datenschutzteam Ihre Identität auf andere Weise.",
+    "Wenn wir zu dieser {identity} eine E-Mail-Adresse haben, haben wir einen " +
+    "6-stelligen Code dorthin gesendet; er ist 10 Minuten gültig. Kommt kein Code " +
+    "an, prüft unser Datenschutzteam Ihre Identität auf andere Weise.",
   "verify.code": "Code",
   "verify.confirm": "Bestätigen",
   "verify.resend": "Neuen Code senden",
@@ -187,7 +199,8 @@ const DE: Record<TextKey, string> = {
   "status.timeline": "Verlauf",
   "status.private": "Halten Sie die Adresse dieser Seite geheim: Sie ist der Schlüssel zu Ihrer Anfrage.",
   "status.delayed":
-    "Eines unserer Systeme braucht länger als üblich; wir versuchen es erneut, und unser Team ist informiert. Sie müssen nichts tun.",
+    "Eines unserer Systeme braucht länger als üblich; wir versuchen es erneut, und " +
+    "unser Team ist informiert. Sie müssen nichts tun.",
   "state.unverified": "Wartet auf Ihren Code",
   "state.pending_approval": "Wartet auf die Freigabe durch unser Datenschutzteam",
   "state.in_progress": "In Bearbeitung",
@@ -204,7 +217,9 @@ const DE: Record<TextKey, string> = {
 const FR: Record<TextKey, string> = {
   "center.title": "Centre de confidentialité",
   "center.intro":
-    "Interrogez {org} sur vos données personnelles. Nous vous envoyons un code pour confirmer que c’est bien vous : à l’adresse e-mail que vous indiquez ou, pour un autre identifiant, à l’adresse e-mail que nous avons déjà.",
+    "Interrogez {org} sur vos données personnelles. Nous vous envoyons un code " +
+    "pour confirmer que c’est bien vous : à l’adresse e-mail que vous indiquez ou, " +
+    "pour un autre identifiant, à l’adresse e-mail que nous avons déjà.",
   "center.choose": "Que souhaitez-vous faire ?",
   "center.continue": "Continuer",
   "center.change": "Choisir autre chose",
@@ -212,7 +227,8 @@ const FR: Record<TextKey, string> = {
   "center.knownBy": "Nous vous connaissons par votre",
   "center.identity": "Votre {identity}",
   "center.contactEmail":
-    "E-mail pour le suivi (seulement si l’identifiant ci-dessus n’est pas une adresse e-mail ; le code part toujours à l’adresse que nous avons)",
+    "E-mail pour le suivi (seulement si l’identifiant ci-dessus n’est pas une " +
+    "adresse e-mail ; le code part toujours à l’adresse que nous avons)",
   "center.name": "Votre nom (facultatif ; seulement pour vous saluer)",
   "center.where": "Où habitez-vous ?",
   "center.chooseOption": "Choisir…",
@@ -231,7 +247,9 @@ const FR: Record<TextKey, string> = {
   "verify.title": "Confirmez que c’est vous",
   "verify.sent": "Nous avons envoyé un code à 6 chiffres à {to}. Il est valable 10 minutes.",
   "verify.sentMaybe":
-    "Si nous avons une adresse e-mail pour ce {identity}, nous y avons envoyé un code à 6 chiffres, valable 10 minutes. Si aucun code n’arrive, notre équipe vérifiera votre identité autrement.",
+    "Si nous avons une adresse e-mail pour ce {identity}, nous y avons envoyé un " +
+    "code à 6 chiffres, valable 10 minutes. Si aucun code n’arrive, notre équipe " +
+    "vérifiera votre identité autrement.",
   "verify.code": "Code",
   "verify.confirm": "Confirmer",
   "verify.resend": "Envoyer un nouveau code",
@@ -277,7 +295,8 @@ const FR: Record<TextKey, string> = {
   "status.timeline": "Historique",
   "status.private": "Gardez l’adresse de cette page privée : c’est la clé de votre demande.",
   "status.delayed":
-    "Un de nos systèmes prend plus de temps que d’habitude ; nous réessayons et notre équipe est prévenue. Vous n’avez rien à faire.",
+    "Un de nos systèmes prend plus de temps que d’habitude ; nous réessayons et " +
+    "notre équipe est prévenue. Vous n’avez rien à faire.",
   "state.unverified": "En attente de votre code",
   "state.pending_approval": "En attente de l’accord de notre équipe",
   "state.in_progress": "En cours",

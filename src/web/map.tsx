@@ -47,9 +47,9 @@ export const MapPage: FC<{
       nav={<AdminNav csrf={csrf} user={user} />}
     >
       <style>
-        {
-          ".mapwrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px;padding:.5rem;background:#fff}.legend span{margin-right:1rem}"
-        }
+        {".mapwrap{overflow-x:auto;border:1px solid " +
+          "var(--line);border-radius:8px;padding:.5rem;background:#fff}.legend " +
+          "span{margin-right:1rem}"}
       </style>
       <h1>Data map</h1>
       <p class="muted">
@@ -94,7 +94,14 @@ export const MapPage: FC<{
           <button type="submit">Show</button>
           {filtered ? <a href="/admin/map">Clear</a> : null}
           <a
-            href={`/admin/map.svg${filtered ? `?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][])}` : ""}`}
+            href={
+              `/admin/map.svg` +
+              `${
+                filtered
+                  ? `?` + `${new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][])}`
+                  : ""
+              }`
+            }
           >
             SVG file
           </a>
@@ -205,9 +212,10 @@ export const DeclarationSourcePage: FC<{
     nav={<AdminNav csrf={csrf} user={user} />}
   >
     <style>
-      {
-        "ol.src{font:13px/1.45 ui-monospace,monospace;padding-left:4rem;overflow-x:auto}ol.src li{white-space:pre}ol.src li:target{background:#fff3cd}ol.src li::marker{color:#9a9aa6}"
-      }
+      {"ol.src{font:13px/1.45 " +
+        "ui-monospace,monospace;padding-left:4rem;overflow-x:auto}ol.src " +
+        "li{white-space:pre}ol.src li:target{background:#fff3cd}ol.src " +
+        "li::marker{color:#9a9aa6}"}
     </style>
     <h1>Declaration {decl.version}</h1>
     <p class="muted">{file}</p>

@@ -470,7 +470,8 @@ export function systemLines(decl: Declaration, right: string, s: SystemReport): 
   }
   for (const a of s.actors)
     lines.push(
-      `${a.dataset}: you appear as the person handling ${plural(a.rows, "row")} (${a.field}); they are about other people and were not touched`,
+      `${a.dataset}: you appear as the person handling ${plural(a.rows, "row")} (` +
+        `${a.field}); they are about other people and were not touched`,
     );
   for (const n of s.notReached) lines.push(`${n.dataset}: not searched — ${n.why}`);
   return lines;
@@ -599,7 +600,9 @@ export const StatusPage: FC<{
         <p id="appeal">
           Appealed on {request.appeal.appealedAt.slice(0, 10)}; we answer by {request.appeal.dueAt.slice(0, 10)}.
           {request.appeal.outcome
-            ? ` Outcome: ${request.appeal.outcome === "reversed" ? "we will act on your request" : "our decision stands"}. ${request.appeal.answer ?? ""}`
+            ? ` Outcome: ` +
+              `${request.appeal.outcome === "reversed" ? "we will act on your request" : "our decision stands"}` +
+              `. ${request.appeal.answer ?? ""}`
             : ""}
           {request.appeal.outcome === "upheld" ? ` You may contact ${REGIMES[request.regime].complaintTo}.` : ""}
         </p>

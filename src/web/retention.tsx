@@ -10,8 +10,10 @@ import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
 
 const CSS = `${ADMIN_CSS}
-.age{width:18rem;height:1.1rem;background:#eee;position:relative;border-radius:2px}.age .fill{position:absolute;left:0;top:0;bottom:0;border-radius:2px}
-.age .limit{position:absolute;top:-.2rem;bottom:-.2rem;width:2px;background:#222}.kept{color:#176b2c}.late{color:#b00020;font-weight:600}
+.age{width:18rem;height:1.1rem;background:#eee;position:relative;border-radius:2px}.age .fill{position:absolute;
+left:0;top:0;bottom:0;border-radius:2px}
+.age .limit{position:absolute;top:-.2rem;bottom:-.2rem;width:2px;background:#222}.kept{color:#176b2c}
+.late{color:#b00020;font-weight:600}
 td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}`;
 
 /** The oldest row's age as a bar against the limit (the black mark); past the mark, red. */
@@ -92,8 +94,9 @@ export const RetentionPage: FC<{
     ) : null}
     {result ? (
       <p role="status" id="sweep-result">
-        Swept {result.binding}: {result.deleted} deleted, {result.masked} masked, {result.blocked} kept and blocked,{" "}
-        {result.held.reduce((a, h) => a + h.rows, 0)} held; {result.remaining} due rows left.
+        {`Swept ${result.binding}: ${result.deleted} deleted, ${result.masked} masked, ` +
+          `${result.blocked} kept and blocked, ${result.held.reduce((a, h) => a + h.rows, 0)} held; ` +
+          `${result.remaining} due rows left.`}
       </p>
     ) : null}
     <p>
@@ -154,7 +157,8 @@ export const RetentionPage: FC<{
               </td>
               <td>
                 {e.lastSweep
-                  ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept`
+                  ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} ` +
+                    `deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept`
                   : "never"}
               </td>
               <td>{stat ? <SweptChart stat={stat} /> : null}</td>

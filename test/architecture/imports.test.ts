@@ -1,4 +1,5 @@
-/** The shape of the code: no import cycles between modules, and domains reach each other only through `index.ts`. */
+/** The shape of the code: no import cycles between modules, domains reach each other only through `index.ts`, and lines
+ * fit 120 columns. */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -60,4 +61,13 @@ test("a domain imports another domain only through its index.ts", () => {
     }
   }
   assert.deepEqual(wrong, []);
+});
+
+test("no line of src/ is wider than 120 columns", () => {
+  const wide = sources(SRC).flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .flatMap((line, i) => (line.length > 120 ? [`${relative(SRC, file)}:${i + 1} (${line.length})`] : [])),
+  );
+  assert.deepEqual(wide, []);
 });

@@ -22,26 +22,25 @@ export const mysqlAdapter: SqlAdapter = {
   async introspect(db: AnyDb, _schema: string | undefined, only?: readonly string[]): Promise<TableInfo[]> {
     const filter = only ? sql`AND TABLE_NAME IN (${sql.join(only.map((t) => sql.lit(t)))})` : sql``;
     const tables = (
-      await sql<Rec>`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ${filter} ORDER BY TABLE_NAME`.execute(
-        db,
-      )
+      await sql<Rec>`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ${filter} ORDER
+        BY TABLE_NAME`.execute(db)
     ).rows.map((r) => str(r.TABLE_NAME)!);
     if (!tables.length) return [];
     const cols = (
-      await sql<Rec>`SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, COLLATION_NAME FROM information_schema.COLUMNS
+      await sql<Rec>`SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH,
+        COLLATION_NAME FROM information_schema.COLUMNS
         WHERE TABLE_SCHEMA = DATABASE() ${filter} ORDER BY TABLE_NAME, ORDINAL_POSITION`.execute(db)
     ).rows;
     // STATISTICS has EXPRESSION (functional indexes) on MySQL 8 only; MariaDB has none.
     const stats = (
-      await sql<Rec>`SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ${filter} ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`.execute(
-        db,
-      )
+      await sql<Rec>`SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ${filter} ORDER BY
+        TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`.execute(db)
     ).rows;
     const fks = (
-      await sql<Rec>`SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE
-        WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL ${filter} ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`.execute(
-        db,
-      )
+      await sql<Rec>`SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+        FROM information_schema.KEY_COLUMN_USAGE
+        WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL ${filter} ORDER BY TABLE_NAME,
+          CONSTRAINT_NAME, ORDINAL_POSITION`.execute(db)
     ).rows;
     return tables.map((name) => {
       const indexes = new Map<string, { unique: boolean; parts: string[] }>();

@@ -24,9 +24,8 @@ export const postgresAdapter: SqlAdapter = {
     async estimate(db, schema = "public", table) {
       const r = await sql<{
         n: number;
-      }>`SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = ${schema} AND c.relname = ${table}`.execute(
-        db,
-      );
+      }>`SELECT c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname
+        = ${schema} AND c.relname = ${table}`.execute(db);
       return Number(r.rows[0]?.n ?? -1);
     },
     query: (table, percent, limit) =>
@@ -47,7 +46,8 @@ export const postgresAdapter: SqlAdapter = {
     const oids = rels.map((r) => r.oid);
     const cols = (
       await sql<{ rel: number; name: string; type: string; notnull: boolean; typname: string; maxlen: number | null }>`
-        SELECT a.attrelid::int AS rel, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, t.typname,
+        SELECT a.attrelid::int AS rel, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull
+          AS notnull, t.typname,
           CASE WHEN a.atttypmod > 4 AND t.typname IN ('varchar', 'bpchar') THEN a.atttypmod - 4 END AS maxlen
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
         WHERE a.attrelid = ANY(${oids}::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
@@ -56,15 +56,18 @@ export const postgresAdapter: SqlAdapter = {
     const idx = (
       await sql<{ rel: number; name: string; uniq: boolean; prim: boolean; parts: string[] }>`
         SELECT i.indrelid::int AS rel, ic.relname AS name, i.indisunique AS uniq, i.indisprimary AS prim,
-          ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k)::text[] AS parts
+          ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY
+            k)::text[] AS parts
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
         WHERE i.indrelid = ANY(${oids}::oid[])`.execute(db)
     ).rows;
     const fks = (
       await sql<{ rel: number; cols: string[]; ref: string; refcols: string[] }>`
         SELECT con.conrelid::int AS rel, fc.relname AS ref,
-          ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS cols,
-          ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS refcols
+          ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid =
+            con.conrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS cols,
+          ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid =
+            con.confrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS refcols
         FROM pg_constraint con JOIN pg_class fc ON fc.oid = con.confrelid
         WHERE con.contype = 'f' AND con.conrelid = ANY(${oids}::oid[])`.execute(db)
     ).rows;
@@ -112,7 +115,8 @@ export function createPostgresConnector(
   pool.on("error", () => {
     /* surfaced by the next query */
   });
-  pool.on("connect", (client) => client.on("error", () => {})); // checked-out clients too: a restart is a failed query, never a crash
+  // checked-out clients too: a restart is a failed query, never a crash
+  pool.on("connect", (client) => client.on("error", () => {}));
   const u = new URL(url);
   return createSqlConnector({
     system,

@@ -43,9 +43,11 @@ export function keyShape(key: string): string {
   return key
     .split(":")
     .map((seg, i) =>
-      /^\d+$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|@|^[0-9a-f]{16,}$|^[A-Za-z0-9_-]{20,}$/i.test(
-        seg,
-      ) ||
+      new RegExp(
+        String.raw`^\d+$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|@|` +
+          String.raw`^[0-9a-f]{16,}$|^[A-Za-z0-9_-]{20,}$`,
+        "i",
+      ).test(seg) ||
       (i > 0 && /\d/.test(seg))
         ? "{id}"
         : seg,
@@ -290,7 +292,8 @@ export function createRedisConnector(system: string, url: string, options: Conne
         }
         return {
           rows,
-          method: `${picked.length} of ${keys.length}${keys.length >= limit * 20 ? "+" : ""} keys, spread across a SCAN`,
+          method:
+            `${picked.length} of ${keys.length}${keys.length >= limit * 20 ? "+" : ""} ` + `keys, spread across a SCAN`,
         };
       } catch (err) {
         throw fail(`sampling ${pattern}`, err);
@@ -307,7 +310,9 @@ export function createRedisConnector(system: string, url: string, options: Conne
         if (!patterns) {
           const keys = await scan(["*"], KEYS_FOR_PATTERNS);
           if (keys.length >= KEYS_FOR_PATTERNS)
-            incomplete = `key patterns read from the first ${keys.length.toLocaleString("en")} keys of a SCAN; patterns whose keys all come later are not seen`;
+            incomplete =
+              `key patterns read from the first ${keys.length.toLocaleString("en")} keys of ` +
+              `a SCAN; patterns whose keys all come later are not seen`;
           patterns = [...new Set(keys.map(keyShape))].sort();
         }
         for (const pattern of patterns) {

@@ -62,7 +62,8 @@ function readChoice(): Choice | null {
 
 function writeChoice(ch: Choice): void {
   // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Safari and Firefox
-  D.cookie = `${COOKIE}=${encodeURIComponent(JSON.stringify(ch))}; max-age=${C.validityDays * 86400}; path=/; samesite=lax`;
+  D.cookie =
+    `${COOKIE}=${encodeURIComponent(JSON.stringify(ch))}; max-age=` + `${C.validityDays * 86400}; path=/; samesite=lax`;
 }
 
 const gpc = C.honourGpc && (navigator.globalPrivacyControl === true || C.serverGpc);
@@ -343,10 +344,14 @@ function showButton(): void {
   D.body.appendChild(b);
 }
 
-const css = `.${ns}dialog{position:fixed;z-index:2147483647;left:1rem;right:1rem;bottom:1rem;max-width:36rem;margin:auto;max-height:90vh;overflow:auto;background:#fff;color:#111;border:1px solid #888;border-radius:8px;padding:1rem 1.25rem;font:15px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.25)}
+const css = `.${ns}dialog{position:fixed;z-index:2147483647;left:1rem;right:1rem;bottom:1rem;max-width:36rem;
+margin:auto;max-height:90vh;overflow:auto;background:#fff;color:#111;border:1px solid #888;border-radius:8px;
+padding:1rem 1.25rem;font:15px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.25)}
 .${ns}dialog h2{font-size:1.15rem;margin:0 0 .5rem}.${ns}row{display:flex;flex-wrap:wrap;gap:.5rem;margin:.75rem 0}
-.${ns}btn{font:inherit;padding:.5rem 1rem;border:2px solid #1a1a1a;border-radius:6px;background:#fff;color:#111;cursor:pointer}.${ns}btn:focus{outline:3px solid #0b57d0;outline-offset:2px}
-.${ns}dialog fieldset{border:1px solid #ccc;border-radius:6px;margin:.5rem 0}.${ns}svc{display:block;margin-left:1.5rem}.${ns}signal{background:#eef6ee;padding:.4rem .6rem;border-radius:4px}
+.${ns}btn{font:inherit;padding:.5rem 1rem;border:2px solid #1a1a1a;border-radius:6px;background:#fff;color:#111;
+cursor:pointer}.${ns}btn:focus{outline:3px solid #0b57d0;outline-offset:2px}
+.${ns}dialog fieldset{border:1px solid #ccc;border-radius:6px;margin:.5rem 0}.${ns}svc{display:block;
+margin-left:1.5rem}.${ns}signal{background:#eef6ee;padding:.4rem .6rem;border-radius:4px}
 .${ns}open{position:fixed;left:1rem;bottom:1rem;z-index:2147483646}`;
 
 function start(): void {
