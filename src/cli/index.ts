@@ -76,7 +76,7 @@ Usage:
   pledge check [pledge.yaml] [--live [--scan]] [--format text|json]
                                                        validate and lint; --live also compares every system's
                                                        real schema (read-only); exit 1 on errors
-  pledge notice [pledge.yaml] [--format html|md] [--out FILE]
+  pledge notice [pledge.yaml] [--format html|md] [--lang en|de|fr] [--out FILE]
   pledge ropa [pledge.yaml] [--format csv|json|jsonld] [--out FILE]
   pledge map [pledge.yaml] [--format svg|dot|json] [--purpose P] [--category C] [--country CC] [--people] [--out FILE]
                                    the data map: systems, datasets, purposes, recipients, countries and transfers;
@@ -228,10 +228,15 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdNotice(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: "string", default: "html" }, out: { type: "string" } });
+  const { values, positionals } = parse(args, {
+    format: { type: "string", default: "html" },
+    lang: { type: "string", default: "en" },
+    out: { type: "string" },
+  });
   const format = pick(z.enum(["html", "md"]), values.format, "format");
+  const lang = pick(z.enum(["en", "de", "fr"]), values.lang, "lang");
   const { declaration } = await loadDeclaration(declarationPath(positionals[0], io));
-  const doc = buildNotice(declaration);
+  const doc = buildNotice(declaration, lang);
   await emit(io, format === "md" ? renderNoticeMarkdown(doc) : renderNoticeHtml(doc), values.out);
   return 0;
 }

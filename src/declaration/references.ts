@@ -9,6 +9,7 @@ import { DeclarationBase, type Declaration } from "./schema.js";
 import { categoriesOf, isKnownCategory, subjectsOf } from "./taxonomy.js";
 import { didYouMean } from "./suggest.js";
 import { KNOWN_JURISDICTIONS, regimeFor } from "./law.js";
+import { danglingTranslations, translationPath } from "./translations.js";
 
 type Path = (string | number)[];
 
@@ -201,6 +202,11 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   }
   const sp = decl.governance?.subProcessors;
   if (sp) ref("newsletter", sp.list, decl.consent?.newsletters ?? {}, ["governance", "subProcessors", "list"]);
+  for (const { lang, key } of danglingTranslations(decl))
+    report(
+      ["translations", lang, key],
+      `'${key}' is not a text of this declaration: ${translationPath(key).join(" → ")} leads to no text to translate`,
+    );
 }
 
 /** The declaration's schema with the checks that span its parts (references between purposes, systems and datasets). */

@@ -755,6 +755,13 @@ export const DeclarationBase = z.strictObject({
   texts: z
     .partialRecord(z.enum(["en", "de", "fr"]), z.record(z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/), text))
     .optional(),
+  /**
+   * The declaration's own texts in another language, by the path of the text (`purposes.newsletter.name`,
+   * `security.measures.0`): the notice in that language states them so.
+   */
+  translations: z
+    .partialRecord(z.enum(["en", "de", "fr"]), z.record(z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/), text))
+    .optional(),
   /** The console's staff: the roles that must sign in with a second factor (TOTP). */
   staff: z
     .strictObject({ twoFactor: z.array(z.enum(["viewer", "approver", "officer", "owner"])).default([]) })

@@ -11,7 +11,7 @@ import {
   type Finding,
   TRANSFER_MECHANISM_INFO,
 } from "../declaration/index.js";
-import { countryName } from "../notice/index.js";
+import { countryName, type NoticeLang } from "../notice/index.js";
 
 export type NodeKind = "system" | "dataset" | "purpose" | "recipient" | "country";
 
@@ -65,7 +65,11 @@ const related = (a: string, b: string) => categoryWithin(a, b) || categoryWithin
  * const emailOnly = filterDataMap(map, { category: "user.contact.email" });
  * ```
  */
-export function buildDataMap(decl: Declaration, findings: readonly Finding[] = []): DataMap {
+export function buildDataMap(
+  decl: Declaration,
+  findings: readonly Finding[] = [],
+  options: { lang?: NoticeLang } = {},
+): DataMap {
   const nodes: MapNode[] = [];
   const edges: MapEdge[] = [];
   for (const [sid, s] of Object.entries(decl.systems)) {
@@ -149,7 +153,7 @@ export function buildDataMap(decl: Declaration, findings: readonly Finding[] = [
     nodes.push({
       id: `country:${c}`,
       kind: "country",
-      label: countryName(c),
+      label: countryName(c, options.lang),
       detail: EEA_COUNTRIES.has(c) ? "EEA" : "outside the EEA",
       categories: [],
       path: "",

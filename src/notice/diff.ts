@@ -20,6 +20,7 @@ import {
   type RetentionRule,
 } from "../declaration/index.js";
 import { describeRetention, placeOf } from "./model.js";
+import { EN } from "./words.js";
 import type { Block, NoticeDoc } from "./model.js";
 import { renderNoticeMarkdown } from "./markdown.js";
 import { renderNoticeHtml } from "./html.js";
@@ -748,6 +749,9 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
     organization: org.name,
     version: d.to.version,
     effectiveDate: d.to.effectiveDate,
+    lang: "en",
+    meta: EN.versionLine(d.to.version, d.to.effectiveDate),
+    sectionsLabel: EN.sectionsLabel,
     sections,
   };
 }

@@ -76,10 +76,8 @@ const BlockView: FC<{ block: Block }> = ({ block }) => {
 export const NoticeArticle: FC<{ doc: NoticeDoc }> = ({ doc }) => (
   <article class="notice">
     <h1>{doc.title}</h1>
-    <p class="meta">
-      Version {doc.version}, effective {doc.effectiveDate}
-    </p>
-    <nav aria-label="Sections of this notice">
+    <p class="meta">{doc.meta}</p>
+    <nav aria-label={doc.sectionsLabel}>
       <ol>
         {doc.sections.map((s) => (
           <li>
@@ -117,7 +115,7 @@ table{display:block;overflow-x:auto;max-width:100%}h1{font-size:1.45rem}}`;
 /** A complete HTML document for the notice. */
 export function renderNoticeHtml(doc: NoticeDoc): string {
   const page = (
-    <html lang="en">
+    <html lang={doc.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -9,12 +9,14 @@ export {
   collectedCategories,
   countryName,
   placeOf,
+  NOTICE_WORDS,
   type NoticeDoc,
   type NoticeSection,
   type Block,
   type Inline,
 } from "./model.js";
 export { renderNoticeHtml, NoticeArticle, NOTICE_CSS } from "./html.js";
+export type { NoticeLang, NoticeWords } from "./words.js";
 export { renderNoticeMarkdown, escapeMarkdown } from "./markdown.js";
 export { buildRopa, ropaToCsv, ropaToJsonLd, type Ropa, type ControllerRecord, type ProcessorRecord } from "./ropa.js";
 export {

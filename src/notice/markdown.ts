@@ -56,12 +56,7 @@ function block(b: Block): string {
 
 /** Renders the notice as Markdown with a linked table of contents. */
 export function renderNoticeMarkdown(doc: NoticeDoc): string {
-  const out: string[] = [
-    `# ${escapeMarkdown(doc.title)}`,
-    "",
-    `Version ${escapeMarkdown(doc.version)}, effective ${escapeMarkdown(doc.effectiveDate)}`,
-    "",
-  ];
+  const out: string[] = [`# ${escapeMarkdown(doc.title)}`, "", escapeMarkdown(doc.meta), ""];
   out.push(...doc.sections.map((s, i) => `${i + 1}. [${escapeMarkdown(s.title)}](#${s.id})`), "");
   for (const s of doc.sections) {
     out.push(`<a id="${s.id}"></a>`, "", `## ${escapeMarkdown(s.title)}`, "");

@@ -6,7 +6,7 @@
 import { type Context, Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
-import type { LoadedDeclaration } from "../declaration/index.js";
+import { localizeDeclaration, type LoadedDeclaration } from "../declaration/index.js";
 import { buildNotice, getPublishedDeclaration, listPublishedVersions, renderNoticeMarkdown } from "../notice/index.js";
 import { taskBacklog, type RequestsContext } from "../requests/index.js";
 import { pingStore, type Store } from "../store/index.js";
@@ -251,19 +251,27 @@ export function createApp(ctx: AppContext): PledgeApp {
   );
 
   // --- the notice -------------------------------------------------------------
-  const Format = z.object({ format: z.enum(["html", "md", "json"]).default("html") });
+  const Format = z.object({
+    format: z.enum(["html", "md", "json"]).default("html"),
+    /** The language (`en`, `de`, `fr`); the browser's Accept-Language when absent. */
+    lang: z.enum(["en", "de", "fr"]).optional(),
+  });
   const renderNotice = async (
     c: Parameters<Parameters<RouteTable["add"]>[1]>[0],
     loaded: LoadedDeclaration,
-    format: "html" | "md" | "json",
+    query: z.infer<typeof Format>,
     archived: boolean,
   ) => {
-    const doc = buildNotice(loaded.declaration);
-    if (format === "md")
+    const lang = negotiateLang(c.req.header("accept-language"), query.lang);
+    const doc = buildNotice(loaded.declaration, lang);
+    // The same address answers in the browser's language: caches keep one copy per language.
+    c.header("Content-Language", lang);
+    c.header("Vary", "Accept-Language");
+    if (query.format === "md")
       return c.body(renderNoticeMarkdown(doc), 200, { "content-type": "text/markdown; charset=utf-8" });
-    if (format === "json") return c.json(doc);
-    const d = loaded.declaration;
-    const map = d.notice.map ? simplifiedDataMap(buildDataMap(d)) : undefined;
+    if (query.format === "json") return c.json(doc);
+    const d = localizeDeclaration(loaded.declaration, lang);
+    const map = d.notice.map ? simplifiedDataMap(buildDataMap(d, [], { lang })) : undefined;
     return c.html(await noticePageHtml({ doc, archived, map }));
   };
   routes.add(
@@ -276,7 +284,7 @@ export function createApp(ctx: AppContext): PledgeApp {
       query: Format,
       responses: { 200: { description: "The notice as HTML, Markdown or JSON", contentType: "text/html" } },
     },
-    (c, { query }) => renderNotice(c, ctx.declaration(), query.format, false),
+    (c, { query }) => renderNotice(c, ctx.declaration(), query, false),
   );
   routes.add(
     {
@@ -312,12 +320,7 @@ export function createApp(ctx: AppContext): PledgeApp {
     async (c, { params, query }) => {
       const loaded = await getPublishedDeclaration(ctx.store, params.version);
       if (!loaded) throw new HttpError(404, "not_found", `no published version '${params.version}'`);
-      return renderNotice(
-        c,
-        loaded,
-        query.format,
-        loaded.declaration.version !== ctx.declaration().declaration.version,
-      );
+      return renderNotice(c, loaded, query, loaded.declaration.version !== ctx.declaration().declaration.version);
     },
   );
 

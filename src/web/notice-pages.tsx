@@ -2,31 +2,32 @@
 /** @jsxImportSource hono/jsx */
 /** Pages of the published notice: the current one, the list of versions, an earlier version. */
 import type { FC } from "hono/jsx";
-import { NoticeArticle, type NoticeDoc, type PublishedVersion } from "../notice/index.js";
+import { NOTICE_WORDS, NoticeArticle, type NoticeDoc, type PublishedVersion } from "../notice/index.js";
 import { type DataMap, layoutDataMap, MapSvg } from "../map/index.js";
 import { Page, renderPage } from "./layout.js";
 
-export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean; map?: DataMap }> = ({ doc, archived, map }) => (
-  <Page title={doc.title} organization={doc.organization}>
-    {archived ? (
-      <p role="note">
-        <strong>This is an earlier version of the notice.</strong> <a href="/privacy">Read the current notice</a>.
-      </p>
-    ) : null}
-    <NoticeArticle doc={doc} />
-    {map?.edges.length ? (
-      <section aria-labelledby="map-heading">
-        <h2 id="map-heading">Where your data goes</h2>
-        <p>
-          Each purpose, the recipients it shares data with, and the countries they are in, as this notice states them.
+export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean; map?: DataMap }> = ({ doc, archived, map }) => {
+  const w = NOTICE_WORDS[doc.lang];
+  return (
+    <Page title={doc.title} organization={doc.organization} lang={doc.lang}>
+      {archived ? (
+        <p role="note">
+          <strong>{w.earlierVersion}</strong> <a href={`/privacy?lang=${doc.lang}`}>{w.readCurrent}</a>.
         </p>
-        <div style="overflow-x:auto">
-          <MapSvg layout={layoutDataMap(map)} title={`Where ${doc.organization} sends personal data`} />
-        </div>
-      </section>
-    ) : null}
-  </Page>
-);
+      ) : null}
+      <NoticeArticle doc={doc} />
+      {map?.edges.length ? (
+        <section aria-labelledby="map-heading">
+          <h2 id="map-heading">{w.mapHeading}</h2>
+          <p>{w.mapLead}</p>
+          <div style="overflow-x:auto">
+            <MapSvg layout={layoutDataMap(map)} title={w.mapTitle(doc.organization)} />
+          </div>
+        </section>
+      ) : null}
+    </Page>
+  );
+};
 
 export const VersionsPage: FC<{ organization: string; versions: PublishedVersion[]; current: string }> = ({
   organization,

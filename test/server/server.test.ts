@@ -46,6 +46,23 @@ forEachStore("server over HTTP", (target) => {
     assert.match(await md.text(), /^# Privacy notice — Acme GmbH/);
   });
 
+  it("serves the notice in the browser's language, or the one asked for, and says so to caches", async () => {
+    const de = await get("/privacy", { headers: { "accept-language": "de-DE,de;q=0.9,en;q=0.8" } });
+    assert.equal(de.status, 200);
+    assert.equal(de.headers.get("content-language"), "de");
+    assert.match(de.headers.get("vary") ?? "", /accept-language/i);
+    const html = await de.text();
+    assert.match(html, /<html lang="de">/);
+    assert.match(html, /<h1>Datenschutzerklärung — Acme GmbH<\/h1>/);
+    assert.match(html, /Version 2, gültig ab 2025-01-01/);
+    const fr = await get("/privacy?format=md&lang=fr", { headers: { "accept-language": "de" } });
+    assert.equal(fr.headers.get("content-language"), "fr");
+    assert.match(await fr.text(), /^# Politique de confidentialité — Acme GmbH/);
+    const unknown = await get("/privacy", { headers: { "accept-language": "es-ES,es" } });
+    assert.equal(unknown.headers.get("content-language"), "en");
+    assert.equal((await get("/privacy?lang=xx")).status, 400);
+  });
+
   it("keeps earlier versions readable", async () => {
     const list = (await (await get("/privacy/versions?format=json")).json()) as { versions: { version: string }[] };
     assert.deepEqual(

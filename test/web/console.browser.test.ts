@@ -183,6 +183,13 @@ describe("the public pages in Chromium", () => {
     assert.equal(await page.getAttribute("#pledge-dialog", "lang"), "de");
     await page.getByRole("button", { name: "Einstellungen" }).click();
     assert.ok(await page.getByLabel("Statistik").isVisible());
+    // And the notice: Pledge's words and the demo's own texts, with the map's heading.
+    await page.goto(`${demo.url}/privacy`);
+    assert.equal(await page.getAttribute("html", "lang"), "de");
+    assert.equal(await page.textContent("h1"), "Datenschutzerklärung — Fjord Outfitters");
+    assert.ok(await page.getByRole("heading", { name: "Ihre Rechte" }).isVisible());
+    assert.ok(await page.getByRole("heading", { name: "Verkauf und Lieferung Ihrer Bestellungen" }).isVisible());
+    assert.ok(await page.getByRole("heading", { name: "Wohin Ihre Daten gehen" }).isVisible());
     await context.close();
   });
 
@@ -192,6 +199,8 @@ describe("the public pages in Chromium", () => {
     const page = await context.newPage();
     const pages = [
       "/privacy",
+      "/privacy?lang=de",
+      "/privacy?lang=fr",
       "/privacy/versions",
       "/privacy-center",
       "/privacy-center?right=rectification",
