@@ -34,6 +34,8 @@ import {
   newsletterConfirmHtml,
   newsletterPreferencesHtml,
   unsubscribePageHtml,
+  negotiateLang,
+  translator,
 } from "../web/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
@@ -318,15 +320,18 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
   const List = z.object({ list: z.string().regex(/^[a-z][a-z0-9_]*$/) });
   const Token = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) });
   const wantsJson = (c: Context) => (c.req.header("content-type") ?? "").includes("application/json");
+  /** The page's language: `?lang=` (the forms carry it on), else the browser's Accept-Language. */
+  const langOf = (c: Context) => negotiateLang(c.req.header("accept-language"), c.req.query("lang"));
+  const textsOf = (c: Context) => {
+    const lang = langOf(c);
+    return { lang, t: translator(lang, decl().texts?.[lang]) };
+  };
   const newsletterError = async (c: Context, err: unknown) => {
+    const { lang, t } = textsOf(c);
     if (err instanceof MailError) {
       if (wantsJson(c)) return c.json({ error: { code: "mail_unavailable", message: err.message } }, 503);
       return c.html(
-        await newsletterMessageHtml({
-          decl: decl(),
-          title: "Please try again later",
-          message: "We could not send you the email just now, so nothing was saved. Try again in a few minutes.",
-        }),
+        await newsletterMessageHtml({ decl: decl(), lang, title: t("news.later"), message: t("news.laterText") }),
         503,
       );
     }
@@ -342,8 +347,11 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
               ? 429
               : 422;
     if (wantsJson(c)) return c.json({ error: { code: err.code.toLowerCase(), message: err.message } }, status);
-    const title = err.code === "RATE_LIMITED" ? "Too many sign-ups" : "This link cannot be used";
-    return c.html(await newsletterMessageHtml({ decl: decl(), title, message: err.message }), status);
+    const limited = err.code === "RATE_LIMITED";
+    const title = t(limited ? "news.tooMany" : "news.unusableTitle");
+    // English keeps the service's own message (it says how long to wait); the others say it in their words.
+    const message = lang === "en" ? err.message : t(limited ? "news.tooManyText" : "news.unusable");
+    return c.html(await newsletterMessageHtml({ decl: decl(), lang, title, message }), status);
   };
 
   routes.add(
@@ -359,7 +367,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
     async (c, { params }) => {
       const n = own(decl().consent?.newsletters, params.list);
       if (!n) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
-      return c.html(await newsletterFormHtml({ decl: decl(), list: params.list }));
+      return c.html(await newsletterFormHtml({ decl: decl(), list: params.list, lang: langOf(c) }));
     },
   );
   routes.add(
@@ -387,7 +395,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
         });
         if (wantsJson(c)) return c.json(r, 202);
         // Post, redirect, get: a reload shows the page again instead of signing up again.
-        return c.redirect(`/newsletter/${params.list}/sent?status=${r.status}`, 303);
+        return c.redirect(`/newsletter/${params.list}/sent?status=${r.status}&lang=${langOf(c)}`, 303);
       } catch (err) {
         return newsletterError(c, err);
       }
@@ -401,21 +409,24 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       tags: ["newsletters"],
       access: "public",
       params: List,
-      query: z.object({ status: z.enum(["pending", "confirmed"]).default("pending") }),
+      query: z.object({
+        status: z.enum(["pending", "confirmed"]).default("pending"),
+        lang: z.string().max(5).optional(),
+      }),
       responses: { 200: { description: "HTML" } },
     },
     async (c, { params, query }) => {
       const n = own(decl().consent?.newsletters, params.list);
       if (!n) throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
       // The same words whether or not the address was subscribed already: the form tells nobody who subscribes.
+      const { lang, t } = textsOf(c);
+      const confirmed = query.status === "confirmed";
       return c.html(
         await newsletterMessageHtml({
           decl: decl(),
-          title: query.status === "confirmed" ? "Thank you" : "Check your email",
-          message:
-            query.status === "confirmed"
-              ? `You are subscribed to ${n.name}.`
-              : `We sent you an email. To subscribe to ${n.name}, follow the link in it; it works once.`,
+          lang,
+          title: t(confirmed ? "news.thanks" : "news.checkEmail"),
+          message: t(confirmed ? "news.subscribedTo" : "news.sent", { list: n.name }),
         }),
       );
     },
@@ -437,21 +448,21 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
     },
     async (c, { params }) => {
       const p = await peekConfirmation(deps.newsletters, params.token);
-      if ("problem" in p)
+      const { lang, t } = textsOf(c);
+      if ("problem" in p) {
+        const expired = p.problem === "expired";
         return c.html(
           await newsletterMessageHtml({
             decl: decl(),
-            title: p.problem === "expired" ? "This link has expired" : "This link cannot be used",
-            message:
-              p.problem === "expired"
-                ? "Sign up again to get a new link."
-                : "It was used already, or it is not a link we sent. If you confirmed your " +
-                  "subscription, you need do nothing more.",
+            lang,
+            title: t(expired ? "news.expiredTitle" : "news.unusableTitle"),
+            message: t(expired ? "news.expired" : "news.unusable"),
           }),
-          p.problem === "expired" ? 410 : 404,
+          expired ? 410 : 404,
         );
+      }
       return c.html(
-        await newsletterConfirmHtml({ decl: decl(), token: params.token, listName: p.listName, email: p.email }),
+        await newsletterConfirmHtml({ decl: decl(), token: params.token, listName: p.listName, email: p.email, lang }),
       );
     },
   );
@@ -470,13 +481,13 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       try {
         const r = await confirmSubscription(deps.newsletters, params.token, clientIp(c, deps.trustProxy));
         if (wantsJson(c)) return c.json({ confirmed: true, list: r.list });
+        const { lang, t } = textsOf(c);
         return c.html(
           await newsletterMessageHtml({
             decl: decl(),
-            title: "Subscribed",
-            message:
-              `Thank you: your subscription to ` +
-              `${decl().consent?.newsletters[r.list]?.name ?? r.list} is confirmed.`,
+            lang,
+            title: t("news.subscribed"),
+            message: t("news.confirmed", { list: decl().consent?.newsletters[r.list]?.name ?? r.list }),
           }),
         );
       } catch (err) {
@@ -497,15 +508,12 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
     async (c, { params }) => {
       const subs = await subscriptionsOf(deps.newsletters, params.token);
       // A link used already shows where things stand, not a button that does nothing.
+      const { lang, t } = textsOf(c);
       if (subs && !subs.subscriptions.some((x) => x.status === "confirmed" || x.status === "pending"))
         return c.html(
-          await newsletterMessageHtml({
-            decl: decl(),
-            title: "You are unsubscribed",
-            message: "You get none of our newsletters. Nothing more to do.",
-          }),
+          await newsletterMessageHtml({ decl: decl(), lang, title: t("news.isUnsubscribed"), message: t("news.none") }),
         );
-      return c.html(await unsubscribePageHtml({ decl: decl(), token: params.token }));
+      return c.html(await unsubscribePageHtml({ decl: decl(), token: params.token, lang }));
     },
   );
   routes.add(
@@ -516,7 +524,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       tags: ["newsletters"],
       access: "public",
       params: Token,
-      query: z.object({ list: z.string().optional() }),
+      query: z.object({ list: z.string().optional(), lang: z.string().max(5).optional() }),
       body: z.object({ "List-Unsubscribe": z.string().max(100).optional() }),
       responses: { 200: { description: "Unsubscribed" } },
     },
@@ -528,12 +536,9 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
           !(c.req.header("accept") ?? "").includes("text/html")
         )
           return c.text(`unsubscribed (${n})`);
+        const { lang, t } = textsOf(c);
         return c.html(
-          await newsletterMessageHtml({
-            decl: decl(),
-            title: "Unsubscribed",
-            message: "You will get no more of these emails.",
-          }),
+          await newsletterMessageHtml({ decl: decl(), lang, title: t("news.unsubscribed"), message: t("news.noMore") }),
         );
       } catch (err) {
         return newsletterError(c, err);
@@ -556,6 +561,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       return c.html(
         await newsletterPreferencesHtml({
           decl: decl(),
+          lang: langOf(c),
           token: params.token,
           email: subs.email,
           subscriptions: subs.subscriptions.map((s) => ({

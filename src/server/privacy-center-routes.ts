@@ -22,8 +22,9 @@ import {
 } from "../requests/index.js";
 import { MailError } from "../mail/index.js";
 import {
-  IDENTITY_LABELS,
+  identityLabel,
   negotiateLang,
+  translator,
   messagePageHtml,
   requestFormHtml,
   statusPageHtml,
@@ -77,7 +78,12 @@ function formToInput(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The page's language: `?lang=` or the form's `lang`, else the browser's Accept-Language. */
-const langOf = (c: Context, override?: string) => negotiateLang(c.req.header("accept-language"), override);
+const langOf = (c: Context, override?: string) =>
+  negotiateLang(c.req.header("accept-language"), override ?? c.req.query("lang"));
+/** The texts of the page's language. */
+const textOf = (c: Context) => {
+  return translator(langOf(c), undefined);
+};
 
 export function registerPrivacyCenter(
   routes: RouteTable,
@@ -194,9 +200,9 @@ export function registerPrivacyCenter(
       return c.html(
         await messagePageHtml({
           decl: decl(),
-          title: "Nothing to confirm",
-          message:
-            "This request is not waiting for a code. If you confirmed it already, use the link to its status page.",
+          lang: langOf(c),
+          title: textOf(c)("msg.nothingToConfirm"),
+          message: textOf(c)("msg.nothingToConfirmText"),
         }),
         404,
       );
@@ -205,7 +211,7 @@ export function registerPrivacyCenter(
         decl: decl(),
         requestId: id,
         sentTo: codeSentTo(r),
-        identityLabel: (IDENTITY_LABELS[r.identityType] ?? r.identityType.replace(/_/g, " ")).toLowerCase(),
+        identityLabel: identityLabel(r.identityType, translator(langOf(c), decl().texts?.[langOf(c)])),
         agent: !!r.agent,
         error,
         lang: langOf(c),
@@ -258,14 +264,15 @@ export function registerPrivacyCenter(
               422,
             );
       if (res.ok) return c.redirect(`/privacy-center/requests/${res.statusToken}`, 303);
+      const t = textOf(c);
       const messages: Record<string, string> = {
         wrong: res.triesLeft
-          ? `That code is not right. ${res.triesLeft} ${res.triesLeft === 1 ? "try" : "tries"} left.`
-          : "That code is not right. Send a new code.",
-        expired: "That code has expired. Send a new code.",
-        exhausted: "Too many wrong tries. Send a new code.",
-        used: "This code was already used.",
-        no_code: "There is no code for this request.",
+          ? t(res.triesLeft === 1 ? "verify.wrongOne" : "verify.wrong", { n: String(res.triesLeft) })
+          : t("verify.wrongNone"),
+        expired: t("verify.expired"),
+        exhausted: t("verify.exhausted"),
+        used: t("verify.used"),
+        no_code: t("verify.noCode"),
       };
       return verifyPage(c, params.id, messages[res.reason], 422);
     },
@@ -285,17 +292,11 @@ export function registerPrivacyCenter(
     async (c, { params }) => {
       try {
         await resendCode(ctx, params.id, { ip: clientIp(c, options.trustProxy) });
-        return verifyPage(c, params.id, "We sent a new code.");
+        return verifyPage(c, params.id, textOf(c)("verify.resent"));
       } catch (err) {
         if (err instanceof RequestError && err.code === "RATE_LIMITED")
-          return verifyPage(c, params.id, err.message, 429);
-        if (err instanceof MailError)
-          return verifyPage(
-            c,
-            params.id,
-            "We could not send a new code just now. Your last code still works; or try again in a few minutes.",
-            503,
-          );
+          return verifyPage(c, params.id, langOf(c) === "en" ? err.message : textOf(c)("verify.tooMany"), 429);
+        if (err instanceof MailError) return verifyPage(c, params.id, textOf(c)("verify.mailDown"), 503);
         throw err;
       }
     },
@@ -318,8 +319,9 @@ export function registerPrivacyCenter(
         return c.html(
           await messagePageHtml({
             decl: decl(),
-            title: "Request not found",
-            message: "No request has this address. Check the link in your email.",
+            lang: langOf(c),
+            title: textOf(c)("msg.notFound"),
+            message: textOf(c)("msg.notFoundText"),
           }),
           404,
         );
@@ -360,8 +362,9 @@ export function registerPrivacyCenter(
         return c.html(
           await messagePageHtml({
             decl: decl(),
-            title: "Request not found",
-            message: "No request has this address. Check the link in your email.",
+            lang: langOf(c),
+            title: textOf(c)("msg.notFound"),
+            message: textOf(c)("msg.notFoundText"),
           }),
           404,
         );
@@ -370,7 +373,12 @@ export function registerPrivacyCenter(
       } catch (err) {
         if (err instanceof RequestError && err.code === "REQUEST_CONFLICT")
           return c.html(
-            await messagePageHtml({ decl: decl(), title: "This request cannot be appealed", message: err.message }),
+            await messagePageHtml({
+              decl: decl(),
+              lang: langOf(c),
+              title: textOf(c)("msg.noAppeal"),
+              message: err.message,
+            }),
             409,
           );
         throw err;

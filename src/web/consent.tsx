@@ -1,120 +1,161 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 /** Newsletter pages (sign-up, confirm, unsubscribe, preferences) and the consent console. */
-import type { FC } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import type { SubscriptionRecord } from "../consent/index.js";
 import { doubleOptInOf, type Declaration } from "../declaration/index.js";
 import { AdminNav } from "./admin.js";
 import { CHART_CSS, RateBars } from "./charts.js";
 import { Page, renderPage } from "./layout.js";
+import { type Lang, type T, translator } from "./i18n.js";
+import { NOTICE_WORDS } from "../notice/index.js";
 
-export const NewsletterForm: FC<{ decl: Declaration; list: string }> = ({ decl, list }) => {
+/** A translated text with `{name}` slots filled by elements (`<strong>` around an address). */
+function fill(text: string, parts: Record<string, Child>): Child[] {
+  return text.split(/(\{\w+\})/).map((piece) => {
+    const m = /^\{(\w+)\}$/.exec(piece);
+    return m && m[1] in parts ? parts[m[1]] : piece;
+  });
+}
+
+/** The newsletter pages' language and texts: the declaration's overrides first. */
+const textsFor = (decl: Declaration, lang: Lang): T => translator(lang, decl.texts?.[lang]);
+
+export const NewsletterForm: FC<{ decl: Declaration; list: string; lang?: Lang }> = ({ decl, list, lang = "en" }) => {
   const n = decl.consent!.newsletters[list];
+  const t = textsFor(decl, lang);
+  const doi = doubleOptInOf(n);
   return (
-    <Page title={`${n.name} — ${decl.organization.name}`} organization={decl.organization.name}>
+    <Page title={`${n.name} — ${decl.organization.name}`} organization={decl.organization.name} lang={lang}>
       <h1>{n.name}</h1>
       {n.description ? <p>{n.description}</p> : null}
-      <form method="post" action={`/newsletter/${list}`}>
+      <form method="post" action={`/newsletter/${list}?lang=${lang}`}>
         <p>
-          <label for="email">Email address (required)</label>
+          <label for="email">{t("news.email")}</label>
           <br />
           <input type="email" name="email" id="email" required autocomplete="email" />
         </p>
         {n.optionalFields.includes("name") ? (
           <p>
-            <label for="name">Name (optional, to address you personally)</label>
+            <label for="name">{t("news.name")}</label>
             <br />
             <input type="text" name="name" id="name" autocomplete="name" />
           </p>
         ) : null}
         <p>
-          {doubleOptInOf(n).enabled
-            ? `We will email you a link to confirm; it is valid for ${doubleOptInOf(n).confirmWithin}. `
+          {doi.enabled
+            ? `${t("news.confirmWithin", { duration: NOTICE_WORDS[lang].duration(doi.confirmWithin) })} `
             : ""}
-          You can unsubscribe at any time. <a href="/privacy#newsletters">How we handle your data</a>.
+          {t("news.anyTime")} <a href={`/privacy?lang=${lang}#newsletters`}>{t("news.howWeHandle")}</a>.
         </p>
         <p>
-          <button type="submit">Subscribe</button>
+          <button type="submit">{t("news.subscribe")}</button>
         </p>
       </form>
     </Page>
   );
 };
 
-const Message: FC<{ decl: Declaration; title: string; message: string }> = ({ decl, title, message }) => (
-  <Page title={title} organization={decl.organization.name}>
+const Message: FC<{ decl: Declaration; title: string; message: string; lang?: Lang }> = ({
+  decl,
+  title,
+  message,
+  lang,
+}) => (
+  <Page title={title} organization={decl.organization.name} lang={lang}>
     <h1>{title}</h1>
     <p role="status">{message}</p>
   </Page>
 );
 
-const Confirm: FC<{ decl: Declaration; token: string; listName: string; email: string }> = ({
+const Confirm: FC<{ decl: Declaration; token: string; listName: string; email: string; lang?: Lang }> = ({
   decl,
   token,
   listName,
   email,
-}) => (
-  <Page title="Confirm your subscription" organization={decl.organization.name}>
-    <h1>Confirm your subscription</h1>
-    <p>
-      Subscribe <strong>{email}</strong> to <strong>{listName}</strong> from {decl.organization.name}? You can
-      unsubscribe at any time, from any of its emails.
-    </p>
-    <form method="post" action={`/newsletter/confirm/${token}`}>
-      <button type="submit">Yes, subscribe me</button>
-    </form>
-  </Page>
-);
+  lang = "en",
+}) => {
+  const t = textsFor(decl, lang);
+  return (
+    <Page title={t("news.confirmTitle")} organization={decl.organization.name} lang={lang}>
+      <h1>{t("news.confirmTitle")}</h1>
+      <p>
+        {fill(t("news.confirmQuestion"), {
+          email: <strong>{email}</strong>,
+          list: <strong>{listName}</strong>,
+          org: decl.organization.name,
+        })}
+      </p>
+      <form method="post" action={`/newsletter/confirm/${token}?lang=${lang}`}>
+        <button type="submit">{t("news.yes")}</button>
+      </form>
+    </Page>
+  );
+};
 
-const Unsubscribe: FC<{ decl: Declaration; token: string }> = ({ decl, token }) => (
-  <Page title="Unsubscribe" organization={decl.organization.name}>
-    <h1>Unsubscribe</h1>
-    <form method="post" action={`/newsletter/unsubscribe/${token}`}>
-      <button type="submit">Unsubscribe from everything</button>
-    </form>
-    <p>
-      <a href={`/newsletter/preferences/${token}`}>See all your subscriptions</a>
-    </p>
-  </Page>
-);
+const Unsubscribe: FC<{ decl: Declaration; token: string; lang?: Lang }> = ({ decl, token, lang = "en" }) => {
+  const t = textsFor(decl, lang);
+  return (
+    <Page title={t("news.unsubscribe")} organization={decl.organization.name} lang={lang}>
+      <h1>{t("news.unsubscribe")}</h1>
+      <form method="post" action={`/newsletter/unsubscribe/${token}?lang=${lang}`}>
+        <button type="submit">{t("news.unsubscribeAll")}</button>
+      </form>
+      <p>
+        <a href={`/newsletter/preferences/${token}?lang=${lang}`}>{t("news.seeAll")}</a>
+      </p>
+    </Page>
+  );
+};
+
+const NEWS_STATES = ["pending", "confirmed", "blocked", "unsubscribed"] as const;
 
 const Preferences: FC<{
   decl: Declaration;
   token: string;
   email: string;
   subscriptions: { list: string; status: string; signupAt: string; confirmedAt: string | null }[];
-}> = ({ decl, token, email, subscriptions }) => (
-  <Page title="Your subscriptions" organization={decl.organization.name}>
-    <h1>Your subscriptions</h1>
-    <p>For {email}</p>
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Newsletter</th>
-          <th scope="col">Status</th>
-          <th scope="col">Signed up</th>
-          <th scope="col"></th>
-        </tr>
-      </thead>
-      <tbody>
-        {subscriptions.map((s) => (
+  lang?: Lang;
+}> = ({ decl, token, email, subscriptions, lang = "en" }) => {
+  const t = textsFor(decl, lang);
+  const state = (s: string) =>
+    (NEWS_STATES as readonly string[]).includes(s) ? t(`news.state.${s as (typeof NEWS_STATES)[number]}`) : s;
+  return (
+    <Page title={t("news.yours")} organization={decl.organization.name} lang={lang}>
+      <h1>{t("news.yours")}</h1>
+      <p>{t("news.for", { email })}</p>
+      <table>
+        <thead>
           <tr>
-            <td>{decl.consent?.newsletters[s.list]?.name ?? s.list}</td>
-            <td>{s.status}</td>
-            <td>{s.signupAt.slice(0, 10)}</td>
-            <td>
-              {s.status === "confirmed" || s.status === "pending" ? (
-                <form method="post" action={`/newsletter/unsubscribe/${token}?list=${encodeURIComponent(s.list)}`}>
-                  <button type="submit">Unsubscribe</button>
-                </form>
-              ) : null}
-            </td>
+            <th scope="col">{t("news.newsletter")}</th>
+            <th scope="col">{t("news.status")}</th>
+            <th scope="col">{t("news.signedUp")}</th>
+            <th scope="col"></th>
           </tr>
-        ))}
-      </tbody>
-    </table>
-  </Page>
-);
+        </thead>
+        <tbody>
+          {subscriptions.map((s) => (
+            <tr>
+              <td>{decl.consent?.newsletters[s.list]?.name ?? s.list}</td>
+              <td>{state(s.status)}</td>
+              <td>{s.signupAt.slice(0, 10)}</td>
+              <td>
+                {s.status === "confirmed" || s.status === "pending" ? (
+                  <form
+                    method="post"
+                    action={`/newsletter/unsubscribe/${token}?list=${encodeURIComponent(s.list)}&lang=${lang}`}
+                  >
+                    <button type="submit">{t("news.unsubscribe")}</button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Page>
+  );
+};
 
 const COLORS = ["#0b57d0", "#b3261e", "#146c2e", "#8e4ec6", "#a15c00", "#006874"];
 
@@ -251,11 +292,10 @@ const ConsentConsole: FC<{
   </Page>
 );
 
-export const newsletterFormHtml = (p: { decl: Declaration; list: string }) => renderPage(<NewsletterForm {...p} />);
-export const newsletterMessageHtml = (p: { decl: Declaration; title: string; message: string }) =>
-  renderPage(<Message {...p} />);
+export const newsletterFormHtml = (p: Parameters<typeof NewsletterForm>[0]) => renderPage(<NewsletterForm {...p} />);
+export const newsletterMessageHtml = (p: Parameters<typeof Message>[0]) => renderPage(<Message {...p} />);
 export const newsletterConfirmHtml = (p: Parameters<typeof Confirm>[0]) => renderPage(<Confirm {...p} />);
-export const unsubscribePageHtml = (p: { decl: Declaration; token: string }) => renderPage(<Unsubscribe {...p} />);
+export const unsubscribePageHtml = (p: Parameters<typeof Unsubscribe>[0]) => renderPage(<Unsubscribe {...p} />);
 export const newsletterPreferencesHtml = (p: Parameters<typeof Preferences>[0]) => renderPage(<Preferences {...p} />);
 export const consentConsoleHtml = (p: Parameters<typeof ConsentConsole>[0]) => renderPage(<ConsentConsole {...p} />);
 

@@ -6,8 +6,8 @@ export {
   verifyPageHtml,
   statusPageHtml,
   messagePageHtml,
-  RIGHT_LABELS,
-  IDENTITY_LABELS,
+  RIGHT_CITES,
+  identityLabel,
   JURISDICTIONS,
   type FormState,
 } from "./privacy-center.js";

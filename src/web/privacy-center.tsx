@@ -8,7 +8,6 @@ import type { FC } from "hono/jsx";
 import {
   REGIMES,
   basesOf,
-  formatRule,
   jurisdictionChoices,
   lawsServed,
   objectionKind,
@@ -16,61 +15,32 @@ import {
 } from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
-import { type Lang, type T, type TextKey, translator } from "./i18n.js";
+import { type Lang, type T, TEXT_KEYS, type TextKey, translator } from "./i18n.js";
+import { NOTICE_WORDS, builtinCategoryName } from "../notice/index.js";
 import { Page, renderPage } from "./layout.js";
 
-/** What each right does, in the privacy center's words; `cite` is shown only where the law it names applies. */
-export const RIGHT_LABELS: Record<string, { title: string; help: string; cite?: string }> = {
-  access: {
-    title: "Get a copy of my data",
-    help: "We send you everything we hold about you, with what we do with it.",
-    cite: "GDPR Art 15",
-  },
-  portability: {
-    title: "Take my data elsewhere",
-    help: "The data you gave us, in machine-readable files.",
-    cite: "GDPR Art 20",
-  },
-  erasure: {
-    title: "Delete my data",
-    help: "We erase your data everywhere we can, and tell you what the law makes us keep.",
-    cite: "GDPR Art 17",
-  },
-  rectification: { title: "Correct my data", help: "Give the corrected values below.", cite: "GDPR Art 16" },
-  restriction: {
-    title: "Restrict the use of my data",
-    help: "We keep your data but stop using it.",
-    cite: "GDPR Art 18",
-  },
-  objection: {
-    title: "Object to a use of my data",
-    help: "Choose the purposes below; direct marketing stops at once, other uses unless we have compelling grounds.",
-    cite: "GDPR Art 21",
-  },
-  withdraw_consent: {
-    title: "Withdraw my consent",
-    help: "Choose the purposes below; this does not affect what was done before.",
-    cite: "GDPR Art 7(3)",
-  },
-  opt_out_sale: {
-    title: "Do not sell or share my personal information",
-    help: "We stop selling or sharing your data, and tell those we sold or shared it with. No code is needed.",
-    cite: "CCPA",
-  },
-  limit_sensitive: {
-    title: "Limit the use of my sensitive personal information",
-    help: "We use it only as needed to provide what you asked for. No code is needed.",
-    cite: "CCPA § 1798.121",
-  },
+/**
+ * The rights the privacy center offers, with the article each cites where its law serves the organization's people;
+ * their titles and help are the page's texts (`right.*` in i18n.ts).
+ */
+export const RIGHT_CITES: Record<string, string> = {
+  access: "GDPR Art 15",
+  portability: "GDPR Art 20",
+  erasure: "GDPR Art 17",
+  rectification: "GDPR Art 16",
+  restriction: "GDPR Art 18",
+  objection: "GDPR Art 21",
+  withdraw_consent: "GDPR Art 7(3)",
+  opt_out_sale: "CCPA",
+  limit_sensitive: "CCPA § 1798.121",
 };
 
-export const IDENTITY_LABELS: Record<string, string> = {
-  email: "Email address",
-  phone: "Phone number",
-  account_id: "Account number",
-  job_number: "Job number",
-  device_id: "Device id",
-};
+/** An identity's name in the page's language (`email` → "email address"). */
+export function identityLabel(type: string, t: T): string {
+  return (TEXT_KEYS as string[]).includes(`identity.${type}`)
+    ? t(`identity.${type}` as TextKey)
+    : type.replace(/_/g, " ");
+}
 
 /** The places a person may say they live: every place of the law table, from the same table. */
 export const JURISDICTIONS: [string, string][] = jurisdictionChoices();
@@ -81,7 +51,7 @@ export interface FormState {
 }
 
 function offeredRights(decl: Declaration): string[] {
-  return Object.keys(RIGHT_LABELS).filter((r) => (decl.rights.offered as string[]).includes(r));
+  return Object.keys(RIGHT_CITES).filter((r) => (decl.rights.offered as string[]).includes(r));
 }
 
 const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) =>
@@ -91,33 +61,18 @@ const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) =>
     </p>
   ) : null;
 
-const FIELD_NAMES: Record<string, Record<string, string>> = {
-  de: {
-    "user.name": "Name",
-    "user.contact.phone_number": "Telefonnummer",
-    "user.contact.address": "Postanschrift",
-    "user.contact.email": "E-Mail-Adresse",
-  },
-  fr: {
-    "user.name": "Nom",
-    "user.contact.phone_number": "Numéro de téléphone",
-    "user.contact.address": "Adresse postale",
-    "user.contact.email": "Adresse e-mail",
-  },
-};
-
 /** A right's title and help in the page's language; the article only where its law serves the organization's people. */
 function rightText(decl: Declaration, right: string, t: T): { title: string; help: string } {
   const title = t(`right.${right}` as TextKey);
   const help = t(`right.${right}.help` as TextKey);
-  const l = RIGHT_LABELS[right];
+  const cite = RIGHT_CITES[right];
   const laws = lawsServed(decl.organization.jurisdictions);
-  const applies = l?.cite?.startsWith("GDPR")
+  const applies = cite?.startsWith("GDPR")
     ? laws.has("gdpr") || laws.has("uk")
-    : l?.cite?.startsWith("CCPA")
+    : cite?.startsWith("CCPA")
       ? laws.has("ccpa")
       : false;
-  return { title, help: applies ? `${help.replace(/\.$/, "")} (${l.cite}).` : help };
+  return { title, help: applies ? `${help.replace(/\.$/, "")} (${cite}).` : help };
 }
 
 /** Rights that ask for corrections, or for the purposes they concern. */
@@ -294,7 +249,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState; lang?: L
             <legend>{t("center.corrections")}</legend>
             {Object.entries(RECTIFIABLE).map(([cat, label]) => {
               const id = `correct-${cat.replace(/\./g, "-")}`;
-              const field = lang === "en" ? label.toLowerCase() : (FIELD_NAMES[lang]?.[cat] ?? label);
+              const field = lang === "en" ? label.toLowerCase() : (builtinCategoryName(cat, lang) ?? label);
               return (
                 <div class="field">
                   <label for={id}>{t("center.correct", { field })}</label>
@@ -381,18 +336,13 @@ export const VerifyPage: FC<{
     <Page title={t("verify.title")} organization={decl.organization.name} lang={lang}>
       <h1>{t("verify.title")}</h1>
       <p id="sent">{sentTo ? t("verify.sent", { to: sentTo }) : t("verify.sentMaybe", { identity: identityLabel })}</p>
-      {agent ? (
-        <p>
-          The code goes to the person you act for, never to you: they confirm the request by entering it here, or at the
-          link in their email, or by giving it to you.
-        </p>
-      ) : null}
+      {agent ? <p>{t("verify.agent")}</p> : null}
       {error ? (
         <p role="alert" class="error">
           {error}
         </p>
       ) : null}
-      <form method="post" action={`/privacy-center/verify/${requestId}`}>
+      <form method="post" action={`/privacy-center/verify/${requestId}?lang=${lang}`}>
         <div class="field">
           <label for="code">{t("verify.code")}</label>
           <input
@@ -411,7 +361,7 @@ export const VerifyPage: FC<{
           <button type="submit">{t("verify.confirm")}</button>
         </p>
       </form>
-      <form method="post" action={`/privacy-center/verify/${requestId}/resend`}>
+      <form method="post" action={`/privacy-center/verify/${requestId}/resend?lang=${lang}`}>
         <p>
           <button type="submit" class="secondary">
             {t("verify.resend")}
@@ -422,106 +372,93 @@ export const VerifyPage: FC<{
   );
 };
 
-const STATUS_TEXT: Record<string, string> = {
-  unverified: "Waiting for your code",
-  pending_approval: "Waiting for our privacy team to approve it",
-  in_progress: "In progress",
-  needs_attention: "In progress — our team is handling part of it by hand",
-  completed: "Done",
-  denied: "Declined",
-  appealed: "Appealed — our privacy team is reviewing the decision",
-  expired: "Not confirmed in time",
-};
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const EN_TEXTS = translator("en");
+const rowsOf = (n: number, t: T) => t(n === 1 ? "rep.row" : "rep.rows", { n: String(n) });
 
 /** One system's part of a report, in words: what was found, changed, kept and why, and what was not searched. */
-export function systemLines(decl: Declaration, right: string, s: SystemReport): string[] {
+export function systemLines(decl: Declaration, right: string, s: SystemReport, t: T = EN_TEXTS): string[] {
   const name = decl.systems[s.system]?.name ?? s.system;
   if (s.status === "manual" || s.status === "skipped" || (s.note && !s.datasets.length))
-    return [`${name}: ${s.note || "handled by our staff"}`];
+    return [`${name}: ${s.note || t("rep.byStaff")}`];
   const lines: string[] = [];
   const found = s.datasets.reduce((a, d) => a + d.found, 0);
   const head =
     s.status === "held"
-      ? "nothing erased: under a legal hold"
+      ? t("rep.held")
       : found === 0
-        ? "nothing found"
+        ? t("rep.nothing")
         : right === "erasure"
           ? s.verified
-            ? "erased where the law allows — verified: a new search by every identity finds nothing"
-            : "not verified"
-          : `${plural(found, "row")} found`;
+            ? t("rep.erasedVerified")
+            : t("rep.notVerified")
+          : t("rep.found", { rows: rowsOf(found, t) });
   lines.push(`${name}: ${head}`);
   for (const d of s.datasets) {
     if (!d.found && !d.notMatched) continue;
-    const parts = [`${plural(d.found, "row")} found`];
-    if (d.deleted !== undefined) parts.push(`${d.deleted} deleted`);
-    if (d.masked) parts.push(`${d.masked} masked and kept`);
-    if (d.unchanged) parts.push(`${d.unchanged} kept as ${d.unchanged === 1 ? "it is" : "they are"}`);
-    if (d.corrected !== undefined) parts.push(`${d.corrected} corrected`);
+    const parts = [t("rep.found", { rows: rowsOf(d.found, t) })];
+    if (d.deleted !== undefined) parts.push(t("rep.deleted", { n: String(d.deleted) }));
+    if (d.masked) parts.push(t("rep.masked", { n: String(d.masked) }));
+    if (d.unchanged) parts.push(t(d.unchanged === 1 ? "rep.keptAsIt" : "rep.keptAsThey", { n: String(d.unchanged) }));
+    if (d.corrected !== undefined) parts.push(t("rep.corrected", { n: String(d.corrected) }));
     let line = `${d.dataset}: ${parts.join(", ")}`;
     if (d.kept?.length)
-      line += ` — kept because: ${d.kept.map((k) => `${k.why} (${plural(k.rows, "row")})`).join("; ")}`;
-    if (d.keptFields?.length) line += ` — fields kept: ${d.keptFields.join(", ")}`;
-    if (d.notMatched)
-      line += ` — ${plural(d.notMatched, "row")} of other people reached through a reference were left alone`;
+      line += t("rep.keptBecause", { list: d.kept.map((k) => `${k.why} (${rowsOf(k.rows, t)})`).join("; ") });
+    if (d.keptFields?.length) line += t("rep.fieldsKept", { list: d.keptFields.join(", ") });
+    if (d.notMatched) line += t("rep.othersLeft", { rows: rowsOf(d.notMatched, t) });
     lines.push(line);
   }
-  for (const a of s.actors)
-    lines.push(
-      `${a.dataset}: you appear as the person handling ${plural(a.rows, "row")} (` +
-        `${a.field}); they are about other people and were not touched`,
-    );
-  for (const n of s.notReached) lines.push(`${n.dataset}: not searched — ${n.why}`);
+  for (const a of s.actors) lines.push(t("rep.actor", { dataset: a.dataset, rows: rowsOf(a.rows, t), field: a.field }));
+  for (const n of s.notReached) lines.push(t("rep.notSearched", { dataset: n.dataset, why: n.why }));
   return lines;
 }
 
 /** What a request recorded for the decision API, in words: `objection:fraud_prevention` → the objection to its name. */
-export function flagText(decl: Declaration, flag: string): string {
+export function flagText(decl: Declaration, flag: string, t: T = EN_TEXTS): string {
   const [kind, purpose] = flag.split(":");
   const name = purpose ? `“${decl.purposes[purpose]?.name ?? purpose.replace(/_/g, " ")}”` : "";
   switch (kind) {
     case "restricted":
-      return "Recorded: the use of your data is restricted";
+      return t("flag.restricted");
     case "objection":
-      return name ? `Recorded: your objection to ${name}` : "Recorded: your objection";
+      return name ? t("flag.objection", { name }) : t("flag.objectionAll");
     case "consent_withdrawn":
-      return name ? `Recorded: your consent to ${name} is withdrawn` : "Recorded: your consent is withdrawn";
+      return name ? t("flag.consent", { name }) : t("flag.consentAll");
     case "opt_out_sale":
-      return "Recorded: your opt-out of the sale and sharing of your personal information";
+      return t("flag.optOut");
     case "limit_sensitive":
-      return "Recorded: the use of your sensitive personal information is limited";
+      return t("flag.limit");
     default:
-      return `Recorded: ${flag.replace(/[_:]/g, " ")}`;
+      return t("flag.other", { flag: flag.replace(/[_:]/g, " ") });
   }
 }
 
 /** The report of a completed request: which identities found nothing, then each system. */
-export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport }> = ({
+export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport; t?: T }> = ({
   decl,
   right,
   report,
+  t = EN_TEXTS,
 }) => {
   const missing = report.identities.filter((i) => !i.found);
   return (
     <section aria-labelledby="report-title">
-      <h2 id="report-title">{right === "access" || right === "portability" ? "What we found" : "What we did"}</h2>
+      <h2 id="report-title">{t(right === "access" || right === "portability" ? "rep.whatFound" : "rep.whatDid")}</h2>
       {report.outcome === "nothing_found" ? (
         <p id="nothing-found" role="status">
-          <strong>We found no data about you</strong> in the systems we searched automatically
-          {right === "erasure" ? ", so there was nothing to erase" : ""}. If you have used other details with us, send a
-          new request with them.
+          <strong>{t("rep.noData")}</strong>
+          {t("rep.noDataWhere")}
+          {right === "erasure" ? t("rep.nothingToErase") : ""}
+          {t("rep.otherDetails")}
         </p>
       ) : null}
       {missing.length ? (
         <p id="identities-not-found">
-          Nothing was found for: {missing.map((i) => `${i.type.replace(/_/g, " ")} ${i.shown}`).join(", ")}.
+          {t("rep.notFoundFor", { list: missing.map((i) => `${identityLabel(i.type, t)} ${i.shown}`).join(", ") })}
         </p>
       ) : null}
       <ul id="report">
         {report.systems.flatMap((s) => {
-          const [first, ...rest] = systemLines(decl, right, s);
+          const [first, ...rest] = systemLines(decl, right, s, t);
           return [
             <li>
               {first}
@@ -536,10 +473,10 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
           ];
         })}
         {report.flags.map((f) => (
-          <li>{flagText(decl, f)}</li>
+          <li>{flagText(decl, f, t)}</li>
         ))}
         {report.recipientsNotified.map((r) => (
-          <li>Told {decl.recipients[r]?.name ?? r}</li>
+          <li>{t("rep.told", { name: decl.recipients[r]?.name ?? r })}</li>
         ))}
       </ul>
     </section>
@@ -558,12 +495,16 @@ export const StatusPage: FC<{
 }> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed, lang = "en" }) => {
   const open = isOpen(request.status);
   const t = translator(lang, decl.texts?.[lang]);
-  const state = STATUS_TEXT[request.status] ? t(`state.${request.status}` as TextKey) : request.status;
+  const state = (TEXT_KEYS as string[]).includes(`state.${request.status}`)
+    ? t(`state.${request.status}` as TextKey)
+    : request.status;
+  const words = NOTICE_WORDS[lang];
+  const appealRule = REGIMES[request.regime].appeal;
   return (
     <Page title={t("status.title")} organization={decl.organization.name} lang={lang}>
       {open ? <meta http-equiv="refresh" content="3" /> : null}
       <h1>
-        {t("status.title")}: {RIGHT_LABELS[request.right] ? t(`right.${request.right}` as TextKey) : request.right}
+        {t("status.title")}: {RIGHT_CITES[request.right] ? t(`right.${request.right}` as TextKey) : request.right}
       </h1>
       <p role="status">
         {t("status.status")}: <strong id="status">{state}</strong>
@@ -575,7 +516,7 @@ export const StatusPage: FC<{
         <dt>{t("status.answerBy")}</dt>
         <dd>
           {request.effectiveDueAt.slice(0, 10)}
-          {request.extensionReason ? ` (extended: ${request.extensionReason})` : ""}
+          {request.extensionReason ? t("status.extendedBecause", { reason: request.extensionReason }) : ""}
         </dd>
       </dl>
       {request.status === "completed" && (request.right === "access" || request.right === "portability") ? (
@@ -591,42 +532,43 @@ export const StatusPage: FC<{
         )
       ) : null}
       {request.status === "completed" && request.report ? (
-        <ReportView decl={decl} right={request.right} report={request.report} />
+        <ReportView decl={decl} right={request.right} report={request.report} t={t} />
       ) : null}
       {request.status === "denied" || request.status === "appealed" ? (
-        <p>Reason: {request.denialReason ?? request.appeal?.answer}</p>
+        <p>{t("status.reason", { reason: request.denialReason ?? request.appeal?.answer ?? "" })}</p>
       ) : null}
       {request.appeal ? (
         <p id="appeal">
-          Appealed on {request.appeal.appealedAt.slice(0, 10)}; we answer by {request.appeal.dueAt.slice(0, 10)}.
+          {t("appeal.on", { date: request.appeal.appealedAt.slice(0, 10), due: request.appeal.dueAt.slice(0, 10) })}
           {request.appeal.outcome
-            ? ` Outcome: ` +
-              `${request.appeal.outcome === "reversed" ? "we will act on your request" : "our decision stands"}` +
-              `. ${request.appeal.answer ?? ""}`
+            ? `${t(request.appeal.outcome === "reversed" ? "appeal.reversed" : "appeal.upheld")}` +
+              ` ${request.appeal.answer ?? ""}`
             : ""}
-          {request.appeal.outcome === "upheld" ? ` You may contact ${REGIMES[request.regime].complaintTo}.` : ""}
+          {request.appeal.outcome === "upheld" ? t("appeal.contact", { to: words.complaintTo(request.regime) }) : ""}
         </p>
       ) : null}
       {request.status === "denied" && request.appealable && !request.appeal ? (
         <form method="post" action={`/privacy-center/requests/${token}/appeal`} id="appeal-form">
-          <h2>Appeal this decision</h2>
+          <h2>{t("appeal.title")}</h2>
           <p>
-            The law of {request.jurisdiction} lets you appeal. We answer within{" "}
-            {REGIMES[request.regime].appeal ? formatRule(REGIMES[request.regime].appeal!) : ""}.
+            {t("appeal.law", {
+              place: request.jurisdiction,
+              within: appealRule ? words.clock(appealRule, "dat") : "",
+            })}
           </p>
           <p>
-            <label for="appeal-reason">Why should we reconsider?</label>
+            <label for="appeal-reason">{t("appeal.why")}</label>
             <br />
             <textarea name="reason" id="appeal-reason" required maxlength={2000} rows={4} cols={60}></textarea>
           </p>
-          <button type="submit">Appeal this decision</button>
+          <button type="submit">{t("appeal.title")}</button>
         </form>
       ) : null}
       <h2>{t("status.timeline")}</h2>
       <ol>
         {events.map((e) => (
           <li>
-            {e.at.slice(0, 16).replace("T", " ")} — {e.message}
+            {e.at.slice(0, 16).replace("T", " ")} — {eventText(e, lang, t)}
           </li>
         ))}
       </ol>
@@ -635,12 +577,26 @@ export const StatusPage: FC<{
   );
 };
 
-export const MessagePage: FC<{ decl: Declaration; title: string; message: string }> = ({ decl, title, message }) => (
-  <Page title={title} organization={decl.organization.name}>
+/**
+ * A timeline entry for the person: in English the system's own words, with their details; in German and French the
+ * step in the page's words, where the step has them.
+ */
+function eventText(e: RequestEvent, lang: Lang, t: T): string {
+  const key = `event.${e.kind}`;
+  return lang !== "en" && (TEXT_KEYS as string[]).includes(key) ? t(key as TextKey) : e.message;
+}
+
+export const MessagePage: FC<{ decl: Declaration; title: string; message: string; lang?: Lang }> = ({
+  decl,
+  title,
+  message,
+  lang = "en",
+}) => (
+  <Page title={title} organization={decl.organization.name} lang={lang}>
     <h1>{title}</h1>
     <p role="alert">{message}</p>
     <p>
-      <a href="/privacy-center">Back to the privacy center</a>
+      <a href={`/privacy-center?lang=${lang}`}>{translator(lang, decl.texts?.[lang])("error.back")}</a>
     </p>
   </Page>
 );
@@ -649,5 +605,4 @@ export const requestFormHtml = (p: { decl: Declaration; state: FormState; lang?:
   renderPage(<RequestFormPage {...p} />);
 export const verifyPageHtml = (p: Parameters<typeof VerifyPage>[0]) => renderPage(<VerifyPage {...p} />);
 export const statusPageHtml = (p: Parameters<typeof StatusPage>[0]) => renderPage(<StatusPage {...p} />);
-export const messagePageHtml = (p: { decl: Declaration; title: string; message: string }) =>
-  renderPage(<MessagePage {...p} />);
+export const messagePageHtml = (p: Parameters<typeof MessagePage>[0]) => renderPage(<MessagePage {...p} />);

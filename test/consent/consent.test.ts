@@ -552,7 +552,7 @@ forEachStore("consent", (target) => {
       });
       // Post, redirect, get: a reload does not sign up again.
       assert.equal(signup.status, 303);
-      assert.equal(signup.headers.get("location"), "/newsletter/weekly/sent?status=pending");
+      assert.equal(signup.headers.get("location"), "/newsletter/weekly/sent?status=pending&lang=en");
       assert.match(await (await app.request("/newsletter/weekly/sent?status=pending")).text(), /follow the link in it/);
       const confirmPage = await (await app.request(`/newsletter/confirm/${linkOf(who)}`)).text();
       assert.match(confirmPage, /Yes, subscribe me/, "a GET does not confirm: mail scanners follow links");
@@ -593,6 +593,29 @@ forEachStore("consent", (target) => {
       );
       assert.equal((await decide({ ...decisions, cache: new DecisionCache(0) }, who, "news")).decision, "deny");
       assert.ok(hooks.some((h) => h.type === "pledge.newsletter.unsubscribed" && h.email === who));
+
+      // The same pages in German, for a German browser, the language carried from the form to the next page.
+      const de = { "accept-language": "de-DE,de;q=0.9" };
+      const german = email("deutsch");
+      const form = await (await app.request("/newsletter/weekly", { headers: de })).text();
+      assert.match(form, /<html lang="de">/);
+      assert.match(form, /E-Mail-Adresse \(Pflichtfeld\)/);
+      assert.match(form, /action="\/newsletter\/weekly\?lang=de"/);
+      const deSignup = await app.request("/newsletter/weekly?lang=de", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `email=${encodeURIComponent(german)}`,
+      });
+      assert.equal(deSignup.headers.get("location"), "/newsletter/weekly/sent?status=pending&lang=de");
+      assert.match(
+        await (await app.request(deSignup.headers.get("location")!)).text(),
+        /Wir haben Ihnen eine E-Mail gesendet\. Um Weekly zu abonnieren/,
+      );
+      const deConfirm = await (await app.request(`/newsletter/confirm/${linkOf(german)}`, { headers: de })).text();
+      assert.match(deConfirm, /Ja, anmelden/);
+      assert.ok(deConfirm.includes(`<strong>${german}</strong> für <strong>Weekly</strong>`));
+      const deUsed = await (await app.request(`/newsletter/confirm/not-a-link-we-sent-000000`, { headers: de })).text();
+      assert.match(deUsed, /Dieser Link kann nicht verwendet werden/);
     });
   });
 });

@@ -313,10 +313,20 @@ forEachStore("the demo", (target) => {
     const a = app();
     const statusPage = await (await a.request(`/privacy-center/requests/${token}`)).text();
     assert.match(statusPage, /We found no data about you/);
-    assert.match(statusPage, /Nothing was found for: email n\*\*\*@example\.net/);
+    assert.match(statusPage, /Nothing was found for: email address n\*\*\*@example\.net/);
     const report = statusPage.slice(statusPage.indexOf('id="report"'), statusPage.indexOf("</ul></section>"));
     assert.doesNotMatch(report, /verified/, "nothing found is never called verified");
     assert.doesNotMatch(report, /Told /, "no recipient is told of a person of whom nothing was found");
+    // The same page in German: the report and the timeline in the page's words.
+    const de = await (
+      await a.request(`/privacy-center/requests/${token}`, { headers: { "accept-language": "de-DE,de" } })
+    ).text();
+    assert.match(de, /<html lang="de">/);
+    assert.match(de, /Was wir getan haben/);
+    assert.match(de, /Wir haben keine Daten über Sie gefunden/);
+    assert.match(de, /Nichts gefunden für: E-Mail-Adresse n\*\*\*@example\.net/);
+    assert.match(de, /Anfrage eingegangen/);
+    assert.doesNotMatch(de, /We found no data|Nothing was found|What we did/);
     const s = await createSession(store, officer.user);
     const list = await (
       await a.request("/admin/requests", { headers: { cookie: `pledge_session=${s.token}` } })
@@ -353,8 +363,15 @@ forEachStore("the demo", (target) => {
       ...messages.map((m) => m.body).filter((b) => b.includes("Ada")),
     ].map((v) => String(v));
     assert.ok(values.length >= 8);
-    const { status } = await run("erasure", ADA);
+    const { status, token } = await run("erasure", ADA);
     assert.equal(status, "completed");
+    const fr = await (
+      await app().request(`/privacy-center/requests/${token}?lang=fr`, { headers: { "accept-language": "de" } })
+    ).text();
+    assert.match(fr, /Ce que nous avons fait/);
+    assert.match(fr, /effacé dans la mesure où la loi le permet — vérifié/);
+    assert.match(fr, /Identité confirmée/);
+    assert.doesNotMatch(fr, /erased where the law allows|What we did/);
     // Meta, the ad partner, received only a device id and clicks: its Art 19 notice names the device id and nothing
     // else of hers.
     const meta = ctx.mailer.sent.filter((m) => m.to === "privacy-requests@meta.example").at(-1);
