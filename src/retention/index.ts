@@ -14,7 +14,14 @@ export {
   type RetentionContext,
 } from "./model.js";
 export { sweepBinding, sweepRetention, type SweepOptions, type SweepProgress, type SweepReport } from "./sweep.js";
-export { planRetention, verifyRetention, type PlanEntry, type VerifyResult } from "./plan.js";
+export {
+  planRetention,
+  verifyRetention,
+  lastRetentionCheck,
+  type PlanEntry,
+  type VerifyResult,
+  type RetentionCheck,
+} from "./plan.js";
 export { placeHold, liftHold, listHolds, HoldInput, type Hold } from "./holds.js";
 export { recordBlocks, blocksOn, blockCounts } from "./blocks.js";
 export { startRetentionSchedule, nextSweeps, checkSchedule, DEFAULT_SCHEDULE } from "./schedule.js";

@@ -6,6 +6,7 @@
  * that no hold or legal exception explains.
  */
 import { appendAudit } from "../audit/index.js";
+import type { Store } from "../store/index.js";
 import type { ResolvedBinding } from "../declaration/index.js";
 import type { Connector, Row, Value } from "../connectors/index.js";
 import { rowKey } from "../execution/index.js";
@@ -253,4 +254,42 @@ export async function verifyRetention(
     ctx.clock(),
   );
   return { ok, entries, failures };
+}
+
+/** What the last full promise check found: when, by whom, and how many bindings held rows past their limit. */
+export interface RetentionCheck {
+  at: string;
+  actor: string;
+  ok: boolean;
+  /** Bindings checked. */
+  checked: number;
+  /** Bindings holding rows older than their limit that no hold or exception explains. */
+  failing: number;
+  /** Bindings whose system could not be read: they prove nothing. */
+  unreachable: number;
+}
+
+/**
+ * The last check of every binding (`pledge retention verify`, the daily scheduled check, the console's button), from
+ * the audit log it wrote; undefined when none ever ran. Reads no connector: the console's home page counts from it.
+ */
+export async function lastRetentionCheck(store: Store): Promise<RetentionCheck | undefined> {
+  const row = await store.db
+    .selectFrom("audit_log")
+    .select(["at", "actor", "data"])
+    .where("action", "=", "retention.verified")
+    .where("subject", "=", "all")
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const d = JSON.parse(row.data) as { ok: boolean; failures: string[]; checked: { unexplained: number }[] };
+  return {
+    at: row.at,
+    actor: row.actor,
+    ok: d.ok,
+    checked: d.checked.length,
+    failing: d.checked.filter((c) => c.unexplained > 0).length,
+    unreachable: d.failures.filter((f) => f.includes(": not verified: ")).length,
+  };
 }

@@ -8,9 +8,12 @@ import { Cron } from "croner";
 import { sweepBinding, type SweepReport } from "./sweep.js";
 import { sweepOwnData } from "./own-data.js";
 import { bindingsOf, type RetentionContext } from "./model.js";
+import { verifyRetention } from "./plan.js";
 
 /** The schedule of a rule when it declares none. */
 export const DEFAULT_SCHEDULE = "0 3 * * *";
+/** The daily promise check of every binding (UTC), after the default sweeps. */
+export const VERIFY_SCHEDULE = "30 5 * * *";
 
 /** When Pledge's own data is swept: hourly. */
 export const OWN_DATA_SCHEDULE = "17 * * * *";
@@ -62,6 +65,22 @@ export function startRetentionSchedule(
       }
     });
   });
+  // The promise check of every binding, daily after the default sweeps: the console's home page counts from its
+  // record in the audit log instead of reading every system on each visit.
+  let verifying = false;
+  jobs.push(
+    new Cron(VERIFY_SCHEDULE, { timezone: "UTC", protect: true, unref: true }, async () => {
+      if (verifying) return;
+      verifying = true;
+      try {
+        await verifyRetention(ctx, { actor: "schedule" });
+      } catch (err) {
+        hooks.onError?.("verify", err);
+      } finally {
+        verifying = false;
+      }
+    }),
+  );
   // Pledge's own data (sessions, codes, consent proof, outbox, exports): hourly; deleting what is due twice deletes
   // nothing more.
   let ownRunning = false;

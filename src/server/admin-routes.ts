@@ -70,6 +70,9 @@ import {
   obsolescenceOf,
   placeHold,
   planRetention,
+  lastRetentionCheck,
+  verifyRetention,
+  type VerifyResult,
   retentionStats,
   RetentionError,
   sweepBinding,
@@ -255,7 +258,6 @@ export function registerAdmin(
     },
     async (c, { principal }) => {
       const now = ctx.clock();
-      const plan = await planRetention(rctx()).catch(() => []);
       const findings = await listFindings(dctx(), { status: "open" });
       const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
       return c.html(
@@ -267,11 +269,7 @@ export function registerAdmin(
           data: {
             requests: await countRequests(ctx),
             deadlines: await openDeadlines(ctx),
-            retention: {
-              failing: plan.filter((e) => e.unexplained > 0).length,
-              unreachable: plan.filter((e) => e.error).length,
-              checked: plan.length,
-            },
+            retention: await lastRetentionCheck(ctx.store),
             discovery: { open: findings.length, newThisWeek: findings.filter((f) => f.firstSeen >= weekAgo).length },
             governance: await governanceOverview(ctx),
             rates: await consentRates(ctx.store, decl(), new Date(now.getTime() - 30 * 86_400_000)),
@@ -805,7 +803,7 @@ export function registerAdmin(
   const retentionPage = async (
     c: Context,
     principal: Principal,
-    extra: { result?: SweepReport; error?: string } = {},
+    extra: { result?: SweepReport; verified?: VerifyResult; error?: string } = {},
   ) => {
     const r = rctx();
     const obsolescence: Record<string, string | undefined> = {};
@@ -816,6 +814,7 @@ export function registerAdmin(
         plan: await planRetention(r),
         stats: await retentionStats(r),
         holds: await listHolds(r),
+        lastCheck: await lastRetentionCheck(r.store),
         obsolescence,
         csrf: principal.csrf,
         user: principal.user.name,
@@ -836,6 +835,24 @@ export function registerAdmin(
       responses: { 200: { description: "HTML" } },
     },
     async (c, { principal }) => retentionPage(c, principal),
+  );
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/retention/verify",
+      summary: "Check every rule's promise now (the same check as `pledge retention verify`), written to the audit log",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: z.object({}),
+      responses: { 200: { description: "HTML with the result, or JSON" } },
+    },
+    async (c, { principal }) => {
+      const verified = await verifyRetention(rctx(), { actor: `user:${principal.user.email}` });
+      return isApi(c)
+        ? c.json({ ok: verified.ok, failures: verified.failures })
+        : retentionPage(c, principal, { verified });
+    },
   );
   routes.add(
     {

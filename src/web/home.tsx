@@ -5,6 +5,7 @@ import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import type { GovernanceOverview } from "../governance/index.js";
 import type { RequestCounts } from "../requests/index.js";
+import type { RetentionCheck } from "../retention/index.js";
 import { AdminNav } from "./admin.js";
 import { type Bar, CHART_CSS, ColumnChart, RateBars } from "./charts.js";
 import { rateRows } from "./consent.js";
@@ -15,7 +16,8 @@ export interface HomeData {
   requests: RequestCounts;
   /** Open requests' deadlines in force. */
   deadlines: { due: string }[];
-  retention: { failing: number; unreachable: number; checked: number };
+  /** The last promise check of every binding; undefined when none ran. */
+  retention?: RetentionCheck;
   discovery: { open: number; newThisWeek: number };
   governance: GovernanceOverview;
   rates: { day: string; category: string; given: number; total: number }[];
@@ -40,7 +42,7 @@ export function deadlineBars(deadlines: { due: string }[], now: Date): Bar[] {
   return [{ label: "late", value: late, tone: "overdue", href: "/admin/requests?due=overdue" }, ...bars];
 }
 
-const Tile: FC<{ n: number; label: string; href: string; tone?: string; id: string }> = ({
+const Tile: FC<{ n: number | string; label: string; href: string; tone?: string; id: string }> = ({
   n,
   label,
   href,
@@ -107,17 +109,28 @@ export const HomePage: FC<{ decl: Declaration; data: HomeData; now: Date; csrf?:
       />
       <h2>Registers</h2>
       <ul class="tiles">
-        <Tile
-          id="tile-retention"
-          n={data.retention.failing}
-          label={
-            `retention promise checks failing (of ${data.retention.checked}` +
-            `${data.retention.unreachable ? `; ${data.retention.unreachable} not reached` : ""}` +
-            `)`
-          }
-          href="/admin/retention"
-          tone="overdue"
-        />
+        {data.retention ? (
+          <Tile
+            id="tile-retention"
+            n={data.retention.failing + data.retention.unreachable}
+            label={
+              `retention promise checks failing (of ${data.retention.checked}` +
+              `${data.retention.unreachable ? `; ${data.retention.unreachable} systems not reached` : ""}` +
+              `; checked ${data.retention.at.slice(0, 16).replace("T", " ")} UTC)`
+            }
+            href="/admin/retention"
+            tone="overdue"
+          />
+        ) : (
+          // Never checked is not "nothing failing": say so, and where to check.
+          <Tile
+            id="tile-retention"
+            n="—"
+            label="retention promises never checked: check them on the retention page"
+            href="/admin/retention"
+            tone="overdue"
+          />
+        )}
         <Tile
           id="tile-discovery"
           n={data.discovery.newThisWeek}

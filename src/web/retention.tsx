@@ -5,7 +5,7 @@
  */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
-import type { Hold, PlanEntry, RetentionStat, SweepReport } from "../retention/index.js";
+import type { Hold, PlanEntry, RetentionCheck, RetentionStat, SweepReport, VerifyResult } from "../retention/index.js";
 import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
 
@@ -78,8 +78,12 @@ export const RetentionPage: FC<{
   user: string;
   canAct: boolean;
   result?: SweepReport;
+  /** The last full promise check, as the home page counts it. */
+  lastCheck?: RetentionCheck;
+  /** A promise check just run from this page. */
+  verified?: VerifyResult;
   error?: string;
-}> = ({ decl, plan, stats, holds, obsolescence, csrf, user, canAct, result, error }) => (
+}> = ({ decl, plan, stats, holds, obsolescence, csrf, user, canAct, result, lastCheck, verified, error }) => (
   <Page
     title={`Retention — ${decl.organization.name}`}
     organization={decl.organization.name}
@@ -98,6 +102,37 @@ export const RetentionPage: FC<{
           `${result.blocked} kept and blocked, ${result.held.reduce((a, h) => a + h.rows, 0)} held; ` +
           `${result.remaining} due rows left.`}
       </p>
+    ) : null}
+    {verified ? (
+      <div role="status" id="verify-result" class={verified.ok ? "flash" : "flash error"}>
+        {verified.ok
+          ? `Promise check: every one of the ${verified.entries.length} rule bindings holds no row past its limit.`
+          : `Promise check: ${verified.failures.length} of ${verified.entries.length} rule bindings failed.`}
+        {verified.failures.length ? (
+          <ul>
+            {verified.failures.map((f) => (
+              <li>{f}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    ) : null}
+    <p id="last-check">
+      {lastCheck
+        ? `Last promise check: ${lastCheck.at.slice(0, 16).replace("T", " ")} UTC by ${lastCheck.actor}, ` +
+          (lastCheck.ok
+            ? `all ${lastCheck.checked} bindings kept.`
+            : `${lastCheck.failing} failing and ${lastCheck.unreachable} not reached of ${lastCheck.checked}.`)
+        : "No promise check has run yet: the home page has nothing to count until one does."}{" "}
+      The worker checks every binding daily; the table below is read live.
+    </p>
+    {canAct ? (
+      <form method="post" action="/admin/retention/verify">
+        <Csrf token={csrf} />
+        <button type="submit" class="secondary">
+          Check every promise now
+        </button>
+      </form>
     ) : null}
     <p>
       Each rule bound to a dataset: its limit, the oldest row's age drawn against it (the black mark is the limit; amber

@@ -96,4 +96,26 @@ describe("the retention page in Chromium", () => {
     assert.match((await p2.getByRole("alert").textContent()) ?? "", /reason: give the reason for the hold/);
     await ctx.close();
   });
+
+  it("the home page counts from the last promise check, says when it never ran, and the button runs one", async (t) => {
+    if (demo.skip) return t.skip(demo.skip);
+    const { page, url } = demo;
+    await page.goto(`${url}/admin`);
+    // Never checked is not "nothing failing".
+    assert.equal(await page.textContent("#tile-retention [data-count]"), "—");
+    assert.match((await page.textContent("#tile-retention")) ?? "", /never checked/);
+    await page.click("#tile-retention");
+    await page.waitForURL(`${url}/admin/retention`);
+    assert.match((await page.textContent("#last-check")) ?? "", /No promise check has run yet/);
+    await page.getByRole("button", { name: "Check every promise now" }).click();
+    const result = (await page.locator("#verify-result").textContent()) ?? "";
+    assert.match(result, /Promise check: /);
+    const last = (await page.textContent("#last-check")) ?? "";
+    assert.match(last, /Last promise check: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC by user:/);
+    const m = /(\d+) failing and (\d+) not reached of (\d+)|all (\d+) bindings kept/.exec(last)!;
+    const failing = m[4] ? 0 : Number(m[1]) + Number(m[2]);
+    await page.goto(`${url}/admin`);
+    assert.equal(Number(await page.textContent("#tile-retention [data-count]")), failing);
+    assert.match((await page.textContent("#tile-retention")) ?? "", /checked \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+  });
 });
