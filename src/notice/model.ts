@@ -579,7 +579,10 @@ export function buildNotice(source: Declaration, lang: NoticeLang = "en"): Notic
     });
   }
   if (decl.notice.changeNotice) changes.push({ kind: "p", content: [decl.notice.changeNotice] });
-  changes.push({ kind: "p", content: [{ text: w.earlierVersions, href: "/privacy/versions" }] });
+  changes.push({
+    kind: "p",
+    content: [{ text: w.earlierVersions, href: `/privacy/versions${lang === "en" ? "" : `?lang=${lang}`}` }],
+  });
   sections.set("changes", changes);
 
   const titles: Partial<Record<NoticeItemId, string>> = {
@@ -823,9 +826,22 @@ function ccpaSection(decl: Declaration, w: NoticeWords): Block[] {
     blocks.push({ kind: "p", content: [w.ccpaAgent(!!decl.rights.authorizedAgents.requireSignedAuthorization)] });
   if (decl.rights.nonDiscrimination) blocks.push({ kind: "p", content: [w.nonDiscrimination] });
   if (ca.some((p) => p.sold || p.shared))
-    blocks.push({ kind: "p", content: [{ text: w.doNotSell, href: "/privacy-center?right=opt_out_sale" }] });
+    blocks.push({
+      kind: "p",
+      content: [
+        { text: w.doNotSell, href: `/privacy-center?right=opt_out_sale${w.lang === "en" ? "" : `&lang=${w.lang}`}` },
+      ],
+    });
   if (decl.rights.offered.includes("limit_sensitive") && collected.some((c) => cats[c]?.sensitive))
-    blocks.push({ kind: "p", content: [{ text: w.limitSensitive, href: "/privacy-center?right=limit_sensitive" }] });
+    blocks.push({
+      kind: "p",
+      content: [
+        {
+          text: w.limitSensitive,
+          href: `/privacy-center?right=limit_sensitive${w.lang === "en" ? "" : `&lang=${w.lang}`}`,
+        },
+      ],
+    });
   return blocks;
 }
 

@@ -529,6 +529,13 @@ export const DE: NoticeWords = {
   mapHeading: "Wohin Ihre Daten gehen",
   mapLead: "Jeder Zweck, die Empfänger, an die er Daten weitergibt, und deren Länder, wie diese Erklärung sie angibt.",
   mapTitle: (org) => `Wohin ${org} personenbezogene Daten sendet`,
+  versions: {
+    title: "Versionen der Datenschutzerklärung",
+    version: "Version",
+    effective: "Gültig ab",
+    published: "Veröffentlicht",
+    current: "(aktuell)",
+  },
   earlierVersion: "Dies ist eine frühere Version der Erklärung.",
   readCurrent: "Die aktuelle Erklärung lesen",
 };

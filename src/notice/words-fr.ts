@@ -527,6 +527,13 @@ export const FR: NoticeWords = {
     "Chaque finalité, les destinataires auxquels elle communique des données et leurs pays, tels que cette politique " +
     "les indique.",
   mapTitle: (org) => `Où ${org} envoie des données personnelles`,
+  versions: {
+    title: "Versions de la politique de confidentialité",
+    version: "Version",
+    effective: "En vigueur le",
+    published: "Publiée le",
+    current: "(actuelle)",
+  },
   earlierVersion: "Ceci est une version précédente de la politique.",
   readCurrent: "Lire la politique actuelle",
 };

@@ -213,6 +213,7 @@ export interface NoticeWords {
   mapHeading: string;
   mapLead: string;
   mapTitle(org: string): string;
+  versions: { title: string; version: string; effective: string; published: string; current: string };
   earlierVersion: string;
   readCurrent: string;
 }
@@ -521,6 +522,13 @@ export const EN: NoticeWords = {
   mapLead:
     "Each purpose, the recipients it shares data with, and the countries they are in, as this notice states them.",
   mapTitle: (org) => `Where ${org} sends personal data`,
+  versions: {
+    title: "Versions of the privacy notice",
+    version: "Version",
+    effective: "Effective",
+    published: "Published",
+    current: "(current)",
+  },
   earlierVersion: "This is an earlier version of the notice.",
   readCurrent: "Read the current notice",
 };

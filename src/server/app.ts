@@ -293,14 +293,20 @@ export function createApp(ctx: AppContext): PledgeApp {
       summary: "Published versions of the notice",
       tags: ["notice"],
       access: "public",
-      query: z.object({ format: z.enum(["html", "json"]).default("html") }),
+      query: z.object({
+        format: z.enum(["html", "json"]).default("html"),
+        lang: z.enum(["en", "de", "fr"]).optional(),
+      }),
       responses: { 200: { description: "The versions, newest first" } },
     },
     async (c, { query }) => {
       const versions = await listPublishedVersions(ctx.store);
       if (query.format === "json") return c.json({ versions });
       const d = ctx.declaration().declaration;
-      return c.html(await versionsPageHtml({ organization: d.organization.name, versions, current: d.version }));
+      const lang = negotiateLang(c.req.header("accept-language"), query.lang);
+      c.header("Content-Language", lang);
+      c.header("Vary", "Accept-Language");
+      return c.html(await versionsPageHtml({ organization: d.organization.name, versions, current: d.version, lang }));
     },
   );
   routes.add(

@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 /** The admin console: login, requests by deadline (drawn), and a request with its actions. */
 import type { FC } from "hono/jsx";
-import type { Declaration } from "../declaration/index.js";
+import { type Declaration, RIGHT_INFO, type RightName } from "../declaration/index.js";
 import {
   daysLeft,
   describeVerification,
@@ -167,21 +167,8 @@ const _GovernanceLine: FC<{ o: GovernanceOverview }> = ({ o }) => {
   ) : null;
 };
 
-/** Staff words for rights: the short name, never the id. */
-export const RIGHT_NAMES: Record<string, string> = {
-  access: "Access",
-  portability: "Portability",
-  erasure: "Erasure",
-  rectification: "Rectification",
-  restriction: "Restriction",
-  objection: "Objection",
-  opt_out_sale: "Opt out of sale or sharing",
-  opt_out_marketing: "Opt out of marketing",
-  limit_sensitive: "Limit use of sensitive data",
-  automated_decision: "Human review of an automated decision",
-  withdraw_consent: "Withdraw consent",
-};
-export const rightName = (r: string) => RIGHT_NAMES[r] ?? r.replace(/_/g, " ");
+/** Staff words for rights: the law table's short name (`Erasure`), never the id. */
+export const rightName = (r: string) => RIGHT_INFO[r as RightName]?.name ?? r.replace(/_/g, " ");
 
 /** The filters of the request list, as the query string carries them. */
 export interface ListFilter {

@@ -2,7 +2,13 @@
 /** @jsxImportSource hono/jsx */
 /** Pages of the published notice: the current one, the list of versions, an earlier version. */
 import type { FC } from "hono/jsx";
-import { NOTICE_WORDS, NoticeArticle, type NoticeDoc, type PublishedVersion } from "../notice/index.js";
+import {
+  NOTICE_WORDS,
+  NoticeArticle,
+  type NoticeDoc,
+  type NoticeLang,
+  type PublishedVersion,
+} from "../notice/index.js";
 import { type DataMap, layoutDataMap, MapSvg } from "../map/index.js";
 import { Page, renderPage } from "./layout.js";
 
@@ -12,7 +18,8 @@ export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean; map?: DataMap 
     <Page title={doc.title} organization={doc.organization} lang={doc.lang}>
       {archived ? (
         <p role="note">
-          <strong>{w.earlierVersion}</strong> <a href={`/privacy?lang=${doc.lang}`}>{w.readCurrent}</a>.
+          <strong>{w.earlierVersion}</strong>{" "}
+          <a href={doc.lang === "en" ? "/privacy" : `/privacy?lang=${doc.lang}`}>{w.readCurrent}</a>.
         </p>
       ) : null}
       <NoticeArticle doc={doc} />
@@ -29,43 +36,51 @@ export const NoticePage: FC<{ doc: NoticeDoc; archived?: boolean; map?: DataMap 
   );
 };
 
-export const VersionsPage: FC<{ organization: string; versions: PublishedVersion[]; current: string }> = ({
-  organization,
-  versions,
-  current,
-}) => (
-  <Page title={`Versions of the privacy notice — ${organization}`} organization={organization}>
-    <h1>Versions of the privacy notice</h1>
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Version</th>
-          <th scope="col">Effective</th>
-          <th scope="col">Published</th>
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((v) => (
+export const VersionsPage: FC<{
+  organization: string;
+  versions: PublishedVersion[];
+  current: string;
+  lang?: NoticeLang;
+}> = ({ organization, versions, current, lang = "en" }) => {
+  const w = NOTICE_WORDS[lang].versions;
+  return (
+    <Page title={`${w.title} — ${organization}`} organization={organization} lang={lang}>
+      <h1>{w.title}</h1>
+      <table>
+        <thead>
           <tr>
-            <td>
-              <a href={v.version === current ? "/privacy" : `/privacy/versions/${encodeURIComponent(v.version)}`}>
-                {v.version}
-              </a>
-              {v.version === current ? " (current)" : ""}
-            </td>
-            <td>{v.effectiveDate}</td>
-            <td>{v.publishedAt.slice(0, 10)}</td>
+            <th scope="col">{w.version}</th>
+            <th scope="col">{w.effective}</th>
+            <th scope="col">{w.published}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
-  </Page>
-);
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr>
+              <td>
+                <a
+                  href={
+                    (v.version === current ? "/privacy" : `/privacy/versions/${encodeURIComponent(v.version)}`) +
+                    (lang === "en" ? "" : `?lang=${lang}`)
+                  }
+                >
+                  {v.version}
+                </a>
+                {v.version === current ? ` ${w.current}` : ""}
+              </td>
+              <td>{v.effectiveDate}</td>
+              <td>{v.publishedAt.slice(0, 10)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Page>
+  );
+};
 
 /** The notice page as an HTML document. */
 export const noticePageHtml = (props: { doc: NoticeDoc; archived?: boolean; map?: DataMap }) =>
   renderPage(<NoticePage {...props} />);
 
 /** The versions page as an HTML document. */
-export const versionsPageHtml = (props: { organization: string; versions: PublishedVersion[]; current: string }) =>
-  renderPage(<VersionsPage {...props} />);
+export const versionsPageHtml = (props: Parameters<typeof VersionsPage>[0]) => renderPage(<VersionsPage {...props} />);

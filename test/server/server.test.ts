@@ -61,6 +61,10 @@ forEachStore("server over HTTP", (target) => {
     const unknown = await get("/privacy", { headers: { "accept-language": "es-ES,es" } });
     assert.equal(unknown.headers.get("content-language"), "en");
     assert.equal((await get("/privacy?lang=xx")).status, 400);
+    const versions = await (await get("/privacy/versions", { headers: { "accept-language": "de" } })).text();
+    assert.match(versions, /<h1>Versionen der Datenschutzerklärung<\/h1>/);
+    assert.match(versions, /<a href="\/privacy\/versions\/1\?lang=de">1<\/a>/);
+    assert.match(html, /href="\/privacy\/versions\?lang=de">Frühere Versionen</);
   });
 
   it("keeps earlier versions readable", async () => {
