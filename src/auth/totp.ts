@@ -1,16 +1,57 @@
 /**
  * The TOTP second factor (RFC 6238: SHA-1, 6 digits, 30 s, one step of drift either way) and its recovery codes.
  * A code is accepted once: the last time step used is kept. Recovery codes are random, shown once, stored as
- * SHA-256 hashes and spent on use.
+ * SHA-256 hashes and spent on use. The TOTP secret must be read back to check a code, so it cannot be hashed: it is
+ * sealed with AES-256-GCM under a key derived from the organization key (PLEDGE_SECRET where set, so that a copy of
+ * the database alone does not give the secrets), bound to its user's row.
  */
-import { randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
 import { renderSVG } from "uqr";
 import { appendAudit } from "../audit/index.js";
-import type { Store } from "../store/index.js";
+import { getSecret, type Store } from "../store/index.js";
 import { AuthError, type Role, type StaffUser, safeEqual, sha256 } from "./staff.js";
 
 const PERIOD = 30;
+const SEALED = "v1.";
+
+async function sealKey(store: Store, pledgeSecret: string | undefined): Promise<Buffer> {
+  const orgKey = await getSecret(store, "org_key", pledgeSecret);
+  return createHmac("sha256", orgKey).update("pledge totp secret v1").digest();
+}
+
+/** Seals a TOTP secret for a user's row: `v1.<iv>.<tag>.<ciphertext>` (base64url). */
+async function sealSecret(store: Store, userId: number, secret: string, pledgeSecret?: string): Promise<string> {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", await sealKey(store, pledgeSecret), iv);
+  cipher.setAAD(Buffer.from(`user:${userId}`));
+  const ct = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
+  return SEALED + [iv, cipher.getAuthTag(), ct].map((b) => b.toString("base64url")).join(".");
+}
+
+/**
+ * Opens a sealed secret; one stored before sealing (base32 only) is read as it is.
+ *
+ * @throws AuthError when it cannot be opened: the key changed, or the value was moved to another user's row
+ */
+async function openSecret(store: Store, userId: number, stored: string, pledgeSecret?: string): Promise<string> {
+  if (!stored.startsWith(SEALED)) return stored;
+  const [iv, tag, ct] = stored
+    .slice(SEALED.length)
+    .split(".")
+    .map((p) => Buffer.from(p, "base64url"));
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", await sealKey(store, pledgeSecret), iv);
+    decipher.setAAD(Buffer.from(`user:${userId}`));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ct), decipher.final()]).toString("utf8");
+  } catch {
+    throw new AuthError(
+      "the second factor cannot be read with this server's key (PLEDGE_SECRET changed?); an owner can reset it " +
+        "with pledge users reset",
+    );
+  }
+}
 const RECOVERY_CODES = 10;
 
 const totpFor = (secret: string, issuer: string, email: string) =>
@@ -27,9 +68,15 @@ export interface TotpEnrolment {
  * Starts enrolment: a new secret, pending until the first code confirms it (a scan that failed leaves the current
  * factor, if any, in force).
  */
-export async function startTotpEnrolment(store: Store, user: StaffUser, issuer: string): Promise<TotpEnrolment> {
+export async function startTotpEnrolment(
+  store: Store,
+  user: StaffUser,
+  issuer: string,
+  pledgeSecret?: string,
+): Promise<TotpEnrolment> {
   const secret = new Secret({ size: 20 }).base32;
-  await store.db.updateTable("users").set({ totp_pending: secret }).where("id", "=", user.id).execute();
+  const sealed = await sealSecret(store, user.id, secret, pledgeSecret);
+  await store.db.updateTable("users").set({ totp_pending: sealed }).where("id", "=", user.id).execute();
   return enrolmentOf(secret, issuer, user.email);
 }
 
@@ -38,9 +85,12 @@ export async function pendingTotpEnrolment(
   store: Store,
   user: StaffUser,
   issuer: string,
+  pledgeSecret?: string,
 ): Promise<TotpEnrolment | undefined> {
   const u = await store.db.selectFrom("users").select("totp_pending").where("id", "=", user.id).executeTakeFirst();
-  return u?.totp_pending ? enrolmentOf(u.totp_pending, issuer, user.email) : undefined;
+  return u?.totp_pending
+    ? enrolmentOf(await openSecret(store, user.id, u.totp_pending, pledgeSecret), issuer, user.email)
+    : undefined;
 }
 
 function enrolmentOf(secret: string, issuer: string, email: string): TotpEnrolment {
@@ -67,10 +117,11 @@ export async function confirmTotpEnrolment(
   user: StaffUser,
   code: string,
   now: Date = new Date(),
+  pledgeSecret?: string,
 ): Promise<string[]> {
   const u = await store.db.selectFrom("users").select("totp_pending").where("id", "=", user.id).executeTakeFirst();
   if (!u?.totp_pending) throw new AuthError("start the set-up again: no second factor is waiting for a code");
-  const step = matchingStep(u.totp_pending, code, now);
+  const step = matchingStep(await openSecret(store, user.id, u.totp_pending, pledgeSecret), code, now);
   if (step === undefined) throw new AuthError("that code is not the one the app shows now; try the next one");
   const codes = Array.from({ length: RECOVERY_CODES }, () => recoveryCode());
   await store.db.transaction().execute(async (trx) => {
@@ -113,6 +164,7 @@ export async function verifySecondFactor(
   user: StaffUser,
   code: string,
   now: Date = new Date(),
+  pledgeSecret?: string,
 ): Promise<"totp" | "recovery" | undefined> {
   const u = await store.db
     .selectFrom("users")
@@ -120,7 +172,7 @@ export async function verifySecondFactor(
     .where("id", "=", user.id)
     .executeTakeFirst();
   if (!u?.totp_secret) return undefined;
-  const step = matchingStep(u.totp_secret, code, now);
+  const step = matchingStep(await openSecret(store, user.id, u.totp_secret, pledgeSecret), code, now);
   if (step !== undefined) {
     // The update only succeeds for a step later than the last one used: a code seen over a shoulder is spent.
     const r = await store.db

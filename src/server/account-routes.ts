@@ -142,7 +142,7 @@ export function registerAccounts(
           await codePageHtml({ organization: org(), csrf: principal.csrf, error: "Too many tries. Wait 15 minutes." }),
           429,
         );
-      const how = await verifySecondFactor(ctx.store, principal.user, body.code, ctx.clock());
+      const how = await verifySecondFactor(ctx.store, principal.user, body.code, ctx.clock(), ctx.env.PLEDGE_SECRET);
       if (!how)
         return c.html(
           await codePageHtml({ organization: org(), csrf: principal.csrf, error: "That code is not right." }),
@@ -218,7 +218,7 @@ export function registerAccounts(
         await enrolPageHtml({
           organization: org(),
           csrf: principal.csrf,
-          enrolment: await pendingTotpEnrolment(ctx.store, principal.user, org()),
+          enrolment: await pendingTotpEnrolment(ctx.store, principal.user, org(), ctx.env.PLEDGE_SECRET),
           required: principal.stage === "enroll",
           full: principal.stage === "full",
         }),
@@ -237,7 +237,7 @@ export function registerAccounts(
     },
     async (c, { principal }) => {
       if (principal.via !== "session") throw new AuthError("set up a second factor in the console");
-      await startTotpEnrolment(ctx.store, principal.user, org());
+      await startTotpEnrolment(ctx.store, principal.user, org(), ctx.env.PLEDGE_SECRET);
       return c.redirect("/admin/account/two-factor", 303);
     },
   );
@@ -255,14 +255,14 @@ export function registerAccounts(
     async (c, { body, principal }) => {
       let codes: string[];
       try {
-        codes = await confirmTotpEnrolment(ctx.store, principal.user, body.code, ctx.clock());
+        codes = await confirmTotpEnrolment(ctx.store, principal.user, body.code, ctx.clock(), ctx.env.PLEDGE_SECRET);
       } catch (err) {
         if (!(err instanceof AuthError)) throw err;
         return c.html(
           await enrolPageHtml({
             organization: org(),
             csrf: principal.csrf,
-            enrolment: await pendingTotpEnrolment(ctx.store, principal.user, org()),
+            enrolment: await pendingTotpEnrolment(ctx.store, principal.user, org(), ctx.env.PLEDGE_SECRET),
             required: principal.stage === "enroll",
             full: principal.stage === "full",
             error: `${err.message[0].toUpperCase()}${err.message.slice(1)}.`,

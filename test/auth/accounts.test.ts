@@ -58,6 +58,8 @@ forEachStore("staff accounts", (target) => {
   let store: Store;
   let ctx: TestContext;
   let app: ReturnType<typeof createApp>["app"];
+  /** The owner's TOTP secret, as the set-up page showed it. */
+  let ownerSecret = "";
   const decl = parseDeclaration(`${minimalYaml()}\nstaff: { twoFactor: [owner, officer] }\n`).declaration;
 
   before(async () => {
@@ -95,7 +97,7 @@ forEachStore("staff accounts", (target) => {
     assert.equal((await owner.get("/admin")).location, "/admin/account/two-factor");
     await owner.get("/admin/account/two-factor");
     await owner.post("/admin/account/two-factor/start", {});
-    const ownerSecret = /data-secret[^>]*>([A-Z2-7]+)</.exec((await owner.get("/admin/account/two-factor")).text)![1];
+    ownerSecret = /data-secret[^>]*>([A-Z2-7]+)</.exec((await owner.get("/admin/account/two-factor")).text)![1];
     const ownerCodes = await owner.post("/admin/account/two-factor", { code: totpOf(ownerSecret).generate() });
     assert.equal(ownerCodes.status, 200);
     assert.equal((await owner.get("/admin")).status, 200);
@@ -183,13 +185,17 @@ forEachStore("staff accounts", (target) => {
 
     const owner = new Browser(app);
     await owner.post("/admin/login", { email: "olive@acme.example", password: "owner password 123" });
-    const secret = (
+    // The store holds the secret sealed, not as the app was given it.
+    const stored = (
       await store.db
         .selectFrom("users")
         .select("totp_secret")
         .where("email", "=", "olive@acme.example")
         .executeTakeFirstOrThrow()
     ).totp_secret!;
+    assert.match(stored, /^v1\./);
+    assert.ok(!stored.includes(ownerSecret), "the TOTP secret is not stored as it is");
+    const secret = ownerSecret;
     await owner.get("/admin/login/code");
     // Any code not yet used: wait for the next time step if this one was spent at enrolment.
     const t = totpOf(secret);
