@@ -11,10 +11,17 @@ import {
   type RegimeId,
   type RightName,
 } from "../declaration/index.js";
-import type { NoticeWords } from "./words.js";
+import {
+  attorneyGeneralState,
+  durationParts,
+  joinLast,
+  type NoticeWords,
+  RULE_UNIT,
+  rewriteGdprCites,
+  type WordUnit,
+} from "./words.js";
 
-type Unit = "minute" | "hour" | "day" | "week" | "month" | "year" | "business_day";
-const UNITS: Record<Unit, [one: string, many: string, manyDative: string]> = {
+const UNITS: Record<WordUnit, [one: string, many: string, manyDative: string]> = {
   minute: ["Minute", "Minuten", "Minuten"],
   hour: ["Stunde", "Stunden", "Stunden"],
   day: ["Tag", "Tage", "Tagen"],
@@ -24,14 +31,8 @@ const UNITS: Record<Unit, [one: string, many: string, manyDative: string]> = {
   business_day: ["Werktag", "Werktage", "Werktagen"],
 };
 const SESSION = "Sitzung";
-const amountOf = (amount: number, unit: Unit, grammaticalCase: "acc" | "dat" = "acc") =>
+const amountOf = (amount: number, unit: WordUnit, grammaticalCase: "acc" | "dat" = "acc") =>
   `${amount} ${amount === 1 ? UNITS[unit][0] : UNITS[unit][grammaticalCase === "dat" ? 2 : 1]}`;
-const RULE_UNIT: Record<DeadlineRule["unit"], Unit> = {
-  days: "day",
-  months: "month",
-  business_days: "business_day",
-  hours: "hour",
-};
 const clock = (r: DeadlineRule, c: "acc" | "dat" = "acc") => amountOf(r.amount, RULE_UNIT[r.unit], c);
 
 const ITEM_TITLES: Record<NoticeItemId, string> = {
@@ -160,32 +161,33 @@ const COMPLAINT_TO: Partial<Record<RegimeId, string>> = {
 };
 function complaintTo(id: RegimeId): string {
   if (COMPLAINT_TO[id]) return COMPLAINT_TO[id];
-  const m = /^the (.+) Attorney General$/.exec(REGIMES[id].complaintTo);
-  return m ? `dem Attorney General von ${m[1]}` : REGIMES[id].complaintTo;
+  const state = attorneyGeneralState(id);
+  return state ? `dem Attorney General von ${state}` : REGIMES[id].complaintTo;
 }
 
 /** `GDPR Art 6(1)(a)` → `Art. 6 Abs. 1 lit. a DSGVO`. */
 function cite(article: string): string {
-  return article.replace(
-    /\b(UK )?GDPR Art (\d+)(?:\((\d+)\))?(?:\(([a-z])\))?/g,
-    (_m, uk: string | undefined, n: string, abs?: string, lit?: string) =>
+  return rewriteGdprCites(
+    article,
+    (uk, n, abs, lit) =>
       `Art. ${n}${abs ? ` Abs. ${abs}` : ""}${lit ? ` lit. ${lit}` : ""} ${uk ? "UK GDPR" : "DSGVO"}`,
   );
 }
 
-const oder = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} oder ${items[items.length - 1]}`;
-const und = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} und ${items[items.length - 1]}`;
+const oder = (items: string[]) => joinLast(items, "oder");
+const und = (items: string[]) => joinLast(items, "und");
+
+/** "every …" for a period of one unit. */
+const EVERY = { day: "täglich", week: "wöchentlich", month: "monatlich", year: "jährlich" };
 
 const NOTIFIED = { rectification: "Berichtigung", erasure: "Löschung", restriction: "Einschränkung" };
 
 export const DE: NoticeWords = {
   lang: "de",
   duration(text, c = "acc") {
-    if (text.trim() === "session") return SESSION;
-    const m = /^([1-9][0-9]*)\s*(minute|hour|day|week|month|year)s?$/.exec(text.trim());
-    return m ? amountOf(Number(m[1]), m[2] as Unit, c) : text;
+    const parts = durationParts(text);
+    if (parts === "session") return SESSION;
+    return parts ? amountOf(parts.amount, parts.unit, c) : text;
   },
   clock,
   cite,
@@ -400,10 +402,11 @@ export const DE: NoticeWords = {
   mergers: "Fusionen und Übernahmen",
   businessTransfers: (ways) => `Wechselt unser Unternehmen den Inhaber, informieren wir Sie per ${und(ways)}.`,
   assessments(f, owner) {
-    const m = /^1\s*(day|week|month|year)s?$/.exec(f.trim());
-    const every = m
-      ? { day: "täglich", week: "wöchentlich", month: "monatlich", year: "jährlich" }[m[1] as "day"]
-      : `alle ${this.duration(f)}`;
+    const parts = durationParts(f);
+    const every =
+      typeof parts === "object" && parts.amount === 1 && parts.unit in EVERY
+        ? EVERY[parts.unit as keyof typeof EVERY]
+        : `alle ${this.duration(f)}`;
     return `Unsere Verfahren werden ${every} überprüft${owner ? ` (${owner})` : ""}.`;
   },
 

@@ -11,10 +11,17 @@ import {
   type RegimeId,
   type RightName,
 } from "../declaration/index.js";
-import type { NoticeWords } from "./words.js";
+import {
+  attorneyGeneralState,
+  durationParts,
+  joinLast,
+  type NoticeWords,
+  RULE_UNIT,
+  rewriteGdprCites,
+  type WordUnit,
+} from "./words.js";
 
-type Unit = "minute" | "hour" | "day" | "week" | "month" | "year" | "business_day";
-const UNITS: Record<Unit, [one: string, many: string]> = {
+const UNITS: Record<WordUnit, [one: string, many: string]> = {
   minute: ["minute", "minutes"],
   hour: ["heure", "heures"],
   day: ["jour", "jours"],
@@ -24,13 +31,7 @@ const UNITS: Record<Unit, [one: string, many: string]> = {
   business_day: ["jour ouvrable", "jours ouvrables"],
 };
 const SESSION = "session";
-const amountOf = (amount: number, unit: Unit) => `${amount} ${UNITS[unit][amount === 1 ? 0 : 1]}`;
-const RULE_UNIT: Record<DeadlineRule["unit"], Unit> = {
-  days: "day",
-  months: "month",
-  business_days: "business_day",
-  hours: "hour",
-};
+const amountOf = (amount: number, unit: WordUnit) => `${amount} ${UNITS[unit][amount === 1 ? 0 : 1]}`;
 const clock = (r: DeadlineRule) => amountOf(r.amount, RULE_UNIT[r.unit]);
 
 const ITEM_TITLES: Record<NoticeItemId, string> = {
@@ -160,33 +161,34 @@ const COMPLAINT_TO: Partial<Record<RegimeId, string>> = {
 };
 function complaintTo(id: RegimeId): string {
   if (COMPLAINT_TO[id]) return COMPLAINT_TO[id];
-  const m = /^the (.+) Attorney General$/.exec(REGIMES[id].complaintTo);
-  return m ? `l’Attorney General de l’État (${m[1]})` : REGIMES[id].complaintTo;
+  const state = attorneyGeneralState(id);
+  return state ? `l’Attorney General de l’État (${state})` : REGIMES[id].complaintTo;
 }
 
 /** `GDPR Art 6(1)(a)` → `art. 6, par. 1, point a), du RGPD`. */
 function cite(article: string): string {
-  return article.replace(
-    /\b(UK )?GDPR Art (\d+)(?:\((\d+)\))?(?:\(([a-z])\))?/g,
-    (_m, uk: string | undefined, n: string, par?: string, point?: string) =>
+  return rewriteGdprCites(
+    article,
+    (uk, n, par, point) =>
       `art. ${n}${par ? `, par. ${par}` : ""}${point ? `, point ${point})` : ""}${par || point ? "," : ""} ` +
       `du ${uk ? "UK GDPR" : "RGPD"}`,
   );
 }
 
-const ou = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ou ${items[items.length - 1]}`;
-const et = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} et ${items[items.length - 1]}`;
+const ou = (items: string[]) => joinLast(items, "ou");
+const et = (items: string[]) => joinLast(items, "et");
+
+/** "every …" for a period of one unit. */
+const EVERY = { day: "chaque jour", week: "chaque semaine", month: "chaque mois", year: "chaque année" };
 
 const NOTIFIED = { rectification: "rectification", erasure: "effacement", restriction: "limitation" };
 
 export const FR: NoticeWords = {
   lang: "fr",
   duration(text) {
-    if (text.trim() === "session") return SESSION;
-    const m = /^([1-9][0-9]*)\s*(minute|hour|day|week|month|year)s?$/.exec(text.trim());
-    return m ? amountOf(Number(m[1]), m[2] as Unit) : text;
+    const parts = durationParts(text);
+    if (parts === "session") return SESSION;
+    return parts ? amountOf(parts.amount, parts.unit) : text;
   },
   clock,
   cite,
@@ -399,10 +401,11 @@ export const FR: NoticeWords = {
   mergers: "Fusions et acquisitions",
   businessTransfers: (ways) => `Si notre entreprise change de mains, nous vous en informons par ${et(ways)}.`,
   assessments(f, owner) {
-    const m = /^1\s*(day|week|month|year)s?$/.exec(f.trim());
-    const every = m
-      ? { day: "chaque jour", week: "chaque semaine", month: "chaque mois", year: "chaque année" }[m[1] as "day"]
-      : `tous les ${this.duration(f)}`;
+    const parts = durationParts(f);
+    const every =
+      typeof parts === "object" && parts.amount === 1 && parts.unit in EVERY
+        ? EVERY[parts.unit as keyof typeof EVERY]
+        : `tous les ${this.duration(f)}`;
     return `Nos pratiques sont évaluées ${every}${owner ? ` (${owner})` : ""}.`;
   },
 

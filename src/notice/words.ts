@@ -218,6 +218,45 @@ export interface NoticeWords {
   readCurrent: string;
 }
 
+/** The units the notice's durations are counted in. */
+export type WordUnit = "minute" | "hour" | "day" | "week" | "month" | "year" | "business_day";
+
+/** A legal clock's unit, in the notice's units. */
+export const RULE_UNIT: Readonly<Record<DeadlineRule["unit"], WordUnit>> = {
+  days: "day",
+  months: "month",
+  business_days: "business_day",
+  hours: "hour",
+};
+
+/** A declared duration's amount and unit (`6 months`, `30 minutes`), `session`, or undefined for other text. */
+export function durationParts(text: string): { amount: number; unit: WordUnit } | "session" | undefined {
+  if (text.trim() === "session") return "session";
+  const m = /^([1-9][0-9]*)\s*(minute|hour|day|week|month|year)s?$/.exec(text.trim());
+  return m ? { amount: Number(m[1]), unit: m[2] as WordUnit } : undefined;
+}
+
+/** The state a US state law sends complaints to (`the Virginia Attorney General` → Virginia), if it is one of them. */
+export function attorneyGeneralState(id: RegimeId): string | undefined {
+  return /^the (.+) Attorney General$/.exec(REGIMES[id].complaintTo)?.[1];
+}
+
+/** Rewrites each `GDPR Art 6(1)(a)` (or `UK GDPR …`) of a citation in a language's form. */
+export function rewriteGdprCites(
+  article: string,
+  form: (uk: boolean, article: string, paragraph?: string, point?: string) => string,
+): string {
+  return article.replace(
+    /\b(UK )?GDPR Art (\d+)(?:\((\d+)\))?(?:\(([a-z])\))?/g,
+    (_m, uk: string | undefined, n: string, par?: string, point?: string) => form(!!uk, n, par, point),
+  );
+}
+
+/** `a, b or c`: a list with the language's word before its last item. */
+export function joinLast(items: string[], word: string): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${word} ${items[items.length - 1]}`;
+}
+
 /** `1 months` → `1 month`: a declaration may write either. */
 export function singularDuration(d: string): string {
   return d.replace(/^1\s*(hour|day|week|month|year)s\b/, "1 $1");
