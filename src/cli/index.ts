@@ -180,6 +180,15 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     throw err;
   }
   const lint = lintDeclaration(loaded.declaration);
+  const { unknownTextKeys } = await import("../web/index.js");
+  for (const u of unknownTextKeys(loaded.declaration.texts))
+    lint.push({
+      rule: "unknown-text",
+      severity: "warning",
+      article: "",
+      path: ["texts", u.lang, u.key],
+      message: `no page or notice text has the key '${u.key}', so it rewords nothing${didYouMean(u.key, u.known)}`,
+    });
   if (values.live) {
     const { checkLive } = await import("../discovery/index.js");
     const live = await checkLive(loaded.declaration, {
@@ -216,7 +225,7 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     for (const f of findings) {
       io.out(
         `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [` +
-          `${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
+          `${f.rule}] ${formatPath(f.path)}: ${f.message}${f.article ? ` (${f.article})` : ""}`,
       );
     }
     io.out(
@@ -1029,7 +1038,7 @@ async function scanSystemsCli(
     for (const f of findings)
       io.out(
         `${f.location.file}:${f.location.line}:${f.location.column} ${f.severity} [` +
-          `${f.rule}] ${formatPath(f.path)}: ${f.message} (${f.article})`,
+          `${f.rule}] ${formatPath(f.path)}: ${f.message}${f.article ? ` (${f.article})` : ""}`,
       );
     io.out(
       `${r.tables.length} table${r.tables.length === 1 ? "" : "s"} scanned, ` +

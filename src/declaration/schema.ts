@@ -753,7 +753,7 @@ export const DeclarationBase = z.strictObject({
   security: z.strictObject({ measures: z.array(text).min(1) }).optional(),
   /** The public pages' texts in each language, by key, where the organization words them its own way. */
   texts: z
-    .partialRecord(z.enum(["en", "de", "fr"]), z.record(z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/), text))
+    .partialRecord(z.enum(["en", "de", "fr"]), z.record(z.string().regex(/^[a-z_]+(\.[A-Za-z_]+)*$/), text))
     .optional(),
   /**
    * The declaration's own texts in another language, by the path of the text (`purposes.newsletter.name`,

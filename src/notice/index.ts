@@ -16,7 +16,7 @@ export {
   type Inline,
 } from "./model.js";
 export { renderNoticeHtml, NoticeArticle, NOTICE_CSS } from "./html.js";
-export type { NoticeLang, NoticeWords } from "./words.js";
+export { noticeTextKeys, type NoticeLang, type NoticeWords } from "./words.js";
 export { builtinCategoryName, builtinSubjectName } from "./taxonomy-words.js";
 export { renderNoticeMarkdown, escapeMarkdown } from "./markdown.js";
 export { buildRopa, ropaToCsv, ropaToJsonLd, type Ropa, type ControllerRecord, type ProcessorRecord } from "./ropa.js";

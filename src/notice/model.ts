@@ -32,7 +32,7 @@ import {
   type RegimeId,
   type RetentionRule,
 } from "../declaration/index.js";
-import { EN, type NoticeLang, type NoticeWords } from "./words.js";
+import { EN, type NoticeLang, type NoticeWords, withOverrides } from "./words.js";
 import { DE } from "./words-de.js";
 import { FR } from "./words-fr.js";
 import { builtinCategoryName, builtinSubjectName } from "./taxonomy-words.js";
@@ -285,7 +285,7 @@ function retentionRows(decl: Declaration, w: NoticeWords): Inline[][][] {
  */
 export function buildNotice(source: Declaration, lang: NoticeLang = "en"): NoticeDoc {
   const decl = localizeDeclaration(source, lang);
-  const w = NOTICE_WORDS[lang];
+  const w = withOverrides(NOTICE_WORDS[lang], decl.texts?.[lang]);
   const org = decl.organization;
   const orgName = org.shortName ?? org.name;
   const sections = new Map<NoticeItemId, Block[]>();

@@ -571,3 +571,44 @@ export const EN: NoticeWords = {
   earlierVersion: "This is an earlier version of the notice.",
   readCurrent: "Read the current notice",
 };
+
+/**
+ * The keys under which a declaration may reword the notice's fixed texts: `notice.field.kept`,
+ * `notice.cookiesChange`.
+ */
+export function noticeTextKeys(): string[] {
+  const keys: string[] = [];
+  const walk = (v: unknown, path: string[]) => {
+    if (typeof v === "string" && path.length && path[0] !== "lang") keys.push(["notice", ...path].join("."));
+    else if (v && typeof v === "object" && !Array.isArray(v))
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+  };
+  walk(EN, []);
+  return keys;
+}
+
+/**
+ * The words with the declaration's rewordings of fixed texts (`texts.de["notice.field.kept"]`) put in; the sentences
+ * built around facts are Pledge's, so that a reworded label cannot change what a sentence states.
+ */
+export function withOverrides(words: NoticeWords, texts: Record<string, string> | undefined): NoticeWords {
+  const own = Object.entries(texts ?? {}).filter(([k]) => k.startsWith("notice."));
+  if (!own.length) return words;
+  const out = { ...words } as Record<string, unknown>;
+  for (const [key, text] of own) {
+    const path = key.split(".").slice(1);
+    let node: Record<string, unknown> | undefined = out;
+    for (const part of path.slice(0, -1)) {
+      const next: unknown = node[part];
+      if (!next || typeof next !== "object" || Array.isArray(next)) {
+        node = undefined;
+        break;
+      }
+      node[part] = { ...(next as Record<string, unknown>) };
+      node = node[part] as Record<string, unknown>;
+    }
+    const last = path[path.length - 1];
+    if (node && typeof node[last] === "string" && last !== "lang") node[last] = text;
+  }
+  return out as unknown as NoticeWords;
+}

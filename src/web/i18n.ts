@@ -3,6 +3,8 @@
  * the declaration may override per language (`texts.de["center.intro"]`). The banner has its own texts
  * (consent/texts.ts); these are the privacy center's and the pages around it.
  */
+import { noticeTextKeys } from "../notice/index.js";
+
 export const LANGS = ["en", "de", "fr"] as const;
 export type Lang = (typeof LANGS)[number];
 
@@ -724,3 +726,20 @@ export function translator(lang: Lang, overrides?: Record<string, string>): T {
 
 /** Every text key, for the declaration's schema and tests. */
 export const TEXT_KEYS = Object.keys(EN) as TextKey[];
+
+/**
+ * The keys of a declaration's `texts` that reword nothing: not a page's text (TEXT_KEYS) nor one of the notice's fixed
+ * texts (`notice.*`). Each is a typo, or a text Pledge no longer has; `pledge check` warns of them.
+ */
+export function unknownTextKeys(texts: Partial<Record<string, Record<string, string>>> | undefined): {
+  lang: string;
+  key: string;
+  known: string[];
+}[] {
+  const known = [...TEXT_KEYS, ...noticeTextKeys()];
+  return Object.entries(texts ?? {}).flatMap(([lang, byKey]) =>
+    Object.keys(byKey ?? {})
+      .filter((key) => !known.includes(key))
+      .map((key) => ({ lang, key, known })),
+  );
+}

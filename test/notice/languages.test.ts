@@ -1,6 +1,8 @@
 /** The notice in German and French: Pledge's own words translated, the declaration's texts from its translations. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DeclarationError, parseDeclaration } from "../../src/declaration/index.js";
 import { NOTICE_WORDS, buildNotice, renderNoticeHtml, renderNoticeMarkdown } from "../../src/notice/index.js";
@@ -113,6 +115,26 @@ describe("the notice in German and French", () => {
         /translations\.de\.purposes\.orders\.nmae/.test(err.message) &&
         /leads to no text to translate/.test(err.message),
     );
+  });
+
+  it("the declaration rewords a fixed text of the notice per language; pledge check warns of a key that rewords nothing", async () => {
+    const yaml =
+      `${minimalYaml()}\ntexts:\n  de:\n    notice.field.kept: Aufbewahrung\n` +
+      `    notice.retentionFrom.collection: ab dem Tag der Erhebung\n    notice.field.kpt: Tippfehler\n`;
+    const decl = parseDeclaration(yaml, "pledge.yaml").declaration;
+    const de = renderNoticeMarkdown(buildNotice(decl, "de"));
+    assert.match(de, /\*\*Aufbewahrung:\*\* .*ab dem Tag der Erhebung/);
+    assert.doesNotMatch(de, /\*\*Speicherdauer:\*\*/);
+    assert.match(renderNoticeMarkdown(buildNotice(decl, "en")), /\*\*Kept:\*\*/, "only the language it is given for");
+    const dir = mkdtempSync(join(tmpdir(), "pledge-texts-"));
+    writeFileSync(join(dir, "pledge.yaml"), yaml);
+    const check = await runCli(["check", join(dir, "pledge.yaml")]);
+    assert.match(
+      check.stdout + check.stderr,
+      /warning \[unknown-text\] texts\.de\.notice\.field\.kpt: no page or notice text has the key 'notice\.field\.kpt', so it rewords nothing; did you mean 'notice\.field\.kept'\?\n/,
+    );
+    assert.doesNotMatch(check.stdout + check.stderr, /key 'notice\.(field\.kept|retentionFrom\.collection)'/);
+    rmSync(dir, { recursive: true });
   });
 
   it("pledge notice --lang fr writes the French notice; a language it does not speak is refused", async () => {
