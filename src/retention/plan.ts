@@ -5,7 +5,7 @@
  * the promise check: it fails when a dataset holds a row older than its limit
  * that no hold or legal exception explains.
  */
-import { appendAudit, chainAll } from "../audit/index.js";
+import { appendAudit } from "../audit/index.js";
 import type { Store } from "../store/index.js";
 import type { ResolvedBinding } from "../declaration/index.js";
 import type { Connector, Row, Value } from "../connectors/index.js";
@@ -274,16 +274,26 @@ export interface RetentionCheck {
  * the audit log it wrote; undefined when none ever ran. Reads no connector: the console's home page counts from it.
  */
 export async function lastRetentionCheck(store: Store): Promise<RetentionCheck | undefined> {
-  // An entry is committed to the pending queue and chained moments later: link what is pending before reading.
-  await chainAll(store);
-  const row = await store.db
-    .selectFrom("audit_log")
+  // An entry waits in the pending queue for moments before it is chained: one there is newer than any in the log.
+  // Both are read, not chained here, so that a page view writes nothing.
+  const pending = await store.db
+    .selectFrom("audit_pending")
     .select(["at", "actor", "data"])
     .where("action", "=", "retention.verified")
     .where("subject", "=", "all")
-    .orderBy("seq", "desc")
+    .orderBy("id", "desc")
     .limit(1)
     .executeTakeFirst();
+  const row =
+    pending ??
+    (await store.db
+      .selectFrom("audit_log")
+      .select(["at", "actor", "data"])
+      .where("action", "=", "retention.verified")
+      .where("subject", "=", "all")
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst());
   if (!row) return undefined;
   const d = JSON.parse(row.data) as { ok: boolean; failures: string[]; checked: { unexplained: number }[] };
   return {
