@@ -35,7 +35,7 @@ import {
   newsletterPreferencesHtml,
   unsubscribePageHtml,
   negotiateLang,
-  translator,
+  pageTexts,
 } from "../web/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
@@ -324,7 +324,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
   const langOf = (c: Context) => negotiateLang(c.req.header("accept-language"), c.req.query("lang"));
   const textsOf = (c: Context) => {
     const lang = langOf(c);
-    return { lang, t: translator(lang, decl().texts?.[lang]) };
+    return { lang, t: pageTexts(decl(), lang) };
   };
   const newsletterError = async (c: Context, err: unknown) => {
     const { lang, t } = textsOf(c);

@@ -24,7 +24,7 @@ import { MailError } from "../mail/index.js";
 import {
   identityLabel,
   negotiateLang,
-  translator,
+  pageTexts,
   messagePageHtml,
   requestFormHtml,
   statusPageHtml,
@@ -80,10 +80,6 @@ function formToInput(body: Record<string, unknown>): Record<string, unknown> {
 /** The page's language: `?lang=` or the form's `lang`, else the browser's Accept-Language. */
 const langOf = (c: Context, override?: string) =>
   negotiateLang(c.req.header("accept-language"), override ?? c.req.query("lang"));
-/** The texts of the page's language. */
-const textOf = (c: Context) => {
-  return translator(langOf(c), undefined);
-};
 
 export function registerPrivacyCenter(
   routes: RouteTable,
@@ -91,6 +87,8 @@ export function registerPrivacyCenter(
   options: { trustProxy: boolean },
 ): void {
   const decl = () => ctx.declaration();
+  /** The texts of the page's language, as the declaration words them. */
+  const textOf = (c: Context) => pageTexts(decl(), langOf(c));
   const Token = z.object({ token: z.string().min(1).max(200) });
   const RequestId = z.object({ id: z.string().regex(/^req_[A-Za-z0-9_-]{8,40}$/, "not a request id") });
 
@@ -211,7 +209,7 @@ export function registerPrivacyCenter(
         decl: decl(),
         requestId: id,
         sentTo: codeSentTo(r),
-        identityLabel: identityLabel(r.identityType, translator(langOf(c), decl().texts?.[langOf(c)])),
+        identityLabel: identityLabel(r.identityType, textOf(c)),
         agent: !!r.agent,
         error,
         lang: langOf(c),

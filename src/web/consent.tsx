@@ -7,7 +7,7 @@ import { doubleOptInOf, type Declaration } from "../declaration/index.js";
 import { AdminNav } from "./admin.js";
 import { CHART_CSS, RateBars } from "./charts.js";
 import { Page, renderPage } from "./layout.js";
-import { type Lang, type T, translator } from "./i18n.js";
+import { type Lang, pageTexts } from "./i18n.js";
 import { NOTICE_WORDS } from "../notice/index.js";
 
 /** A translated text with `{name}` slots filled by elements (`<strong>` around an address). */
@@ -18,12 +18,9 @@ function fill(text: string, parts: Record<string, Child>): Child[] {
   });
 }
 
-/** The newsletter pages' language and texts: the declaration's overrides first. */
-const textsFor = (decl: Declaration, lang: Lang): T => translator(lang, decl.texts?.[lang]);
-
 export const NewsletterForm: FC<{ decl: Declaration; list: string; lang?: Lang }> = ({ decl, list, lang = "en" }) => {
   const n = decl.consent!.newsletters[list];
-  const t = textsFor(decl, lang);
+  const t = pageTexts(decl, lang);
   const doi = doubleOptInOf(n);
   return (
     <Page title={`${n.name} — ${decl.organization.name}`} organization={decl.organization.name} lang={lang}>
@@ -75,7 +72,7 @@ const Confirm: FC<{ decl: Declaration; token: string; listName: string; email: s
   email,
   lang = "en",
 }) => {
-  const t = textsFor(decl, lang);
+  const t = pageTexts(decl, lang);
   return (
     <Page title={t("news.confirmTitle")} organization={decl.organization.name} lang={lang}>
       <h1>{t("news.confirmTitle")}</h1>
@@ -94,7 +91,7 @@ const Confirm: FC<{ decl: Declaration; token: string; listName: string; email: s
 };
 
 const Unsubscribe: FC<{ decl: Declaration; token: string; lang?: Lang }> = ({ decl, token, lang = "en" }) => {
-  const t = textsFor(decl, lang);
+  const t = pageTexts(decl, lang);
   return (
     <Page title={t("news.unsubscribe")} organization={decl.organization.name} lang={lang}>
       <h1>{t("news.unsubscribe")}</h1>
@@ -117,7 +114,7 @@ const Preferences: FC<{
   subscriptions: { list: string; status: string; signupAt: string; confirmedAt: string | null }[];
   lang?: Lang;
 }> = ({ decl, token, email, subscriptions, lang = "en" }) => {
-  const t = textsFor(decl, lang);
+  const t = pageTexts(decl, lang);
   const state = (s: string) =>
     (NEWS_STATES as readonly string[]).includes(s) ? t(`news.state.${s as (typeof NEWS_STATES)[number]}`) : s;
   return (

@@ -724,6 +724,11 @@ export function translator(lang: Lang, overrides?: Record<string, string>): T {
     (overrides?.[key] ?? TEXTS[lang][key] ?? EN[key]).replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
 }
 
+/** The public pages' texts in a language, with the declaration's own wording of them (`texts`) first. */
+export function pageTexts(decl: { texts?: Partial<Record<string, Record<string, string>>> }, lang: Lang): T {
+  return translator(lang, decl.texts?.[lang]);
+}
+
 /** Every text key, for the declaration's schema and tests. */
 export const TEXT_KEYS = Object.keys(EN) as TextKey[];
 

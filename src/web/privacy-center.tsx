@@ -15,7 +15,7 @@ import {
 } from "../declaration/index.js";
 import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
-import { type Lang, type T, TEXT_KEYS, type TextKey, translator } from "./i18n.js";
+import { type Lang, pageTexts, type T, TEXT_KEYS, type TextKey, translator } from "./i18n.js";
 import { NOTICE_WORDS, builtinCategoryName } from "../notice/index.js";
 import { Page, renderPage } from "./layout.js";
 
@@ -87,7 +87,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState; lang?: L
   state,
   lang = "en",
 }) => {
-  const t = translator(lang, decl.texts?.[lang]);
+  const t = pageTexts(decl, lang);
   const v = (k: string) => (typeof state.values[k] === "string" ? (state.values[k] as string) : "");
   const offered = offeredRights(decl);
   const chosen = offered.includes(v("right")) ? v("right") : "";
@@ -331,7 +331,7 @@ export const VerifyPage: FC<{
   error?: string;
   lang?: Lang;
 }> = ({ decl, requestId, sentTo, identityLabel, agent, error, lang = "en" }) => {
-  const t = translator(lang, decl.texts?.[lang]);
+  const t = pageTexts(decl, lang);
   return (
     <Page title={t("verify.title")} organization={decl.organization.name} lang={lang}>
       <h1>{t("verify.title")}</h1>
@@ -494,7 +494,7 @@ export const StatusPage: FC<{
   lang?: Lang;
 }> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed, lang = "en" }) => {
   const open = isOpen(request.status);
-  const t = translator(lang, decl.texts?.[lang]);
+  const t = pageTexts(decl, lang);
   const state = (TEXT_KEYS as string[]).includes(`state.${request.status}`)
     ? t(`state.${request.status}` as TextKey)
     : request.status;
@@ -596,7 +596,7 @@ export const MessagePage: FC<{ decl: Declaration; title: string; message: string
     <h1>{title}</h1>
     <p role="alert">{message}</p>
     <p>
-      <a href={`/privacy-center?lang=${lang}`}>{translator(lang, decl.texts?.[lang])("error.back")}</a>
+      <a href={`/privacy-center?lang=${lang}`}>{pageTexts(decl, lang)("error.back")}</a>
     </p>
   </Page>
 );
