@@ -180,15 +180,8 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
     throw err;
   }
   const lint = lintDeclaration(loaded.declaration);
-  const { unknownTextKeys } = await import("../web/index.js");
-  for (const u of unknownTextKeys(loaded.declaration.texts))
-    lint.push({
-      rule: "unknown-text",
-      severity: "warning",
-      article: "",
-      path: ["texts", u.lang, u.key],
-      message: `no page or notice text has the key '${u.key}', so it rewords nothing${didYouMean(u.key, u.known)}`,
-    });
+  const { unknownTextFindings } = await import("../web/index.js");
+  lint.push(...unknownTextFindings(loaded.declaration));
   if (values.live) {
     const { checkLive } = await import("../discovery/index.js");
     const live = await checkLive(loaded.declaration, {

@@ -3,6 +3,7 @@
  * the declaration may override per language (`texts.de["center.intro"]`). The banner has its own texts
  * (consent/texts.ts); these are the privacy center's and the pages around it.
  */
+import { type Declaration, didYouMean, type Finding } from "../declaration/index.js";
 import { noticeTextKeys } from "../notice/index.js";
 
 export const LANGS = ["en", "de", "fr"] as const;
@@ -733,18 +734,20 @@ export function pageTexts(decl: { texts?: Partial<Record<string, Record<string, 
 export const TEXT_KEYS = Object.keys(EN) as TextKey[];
 
 /**
- * The keys of a declaration's `texts` that reword nothing: not a page's text (TEXT_KEYS) nor one of the notice's fixed
- * texts (`notice.*`). Each is a typo, or a text Pledge no longer has; `pledge check` warns of them.
+ * A warning for each key of a declaration's `texts` that rewords nothing: not a page's text (TEXT_KEYS) nor one of
+ * the notice's fixed texts (`notice.*`). Each is a typo, or a text Pledge no longer has; `pledge check` prints them.
  */
-export function unknownTextKeys(texts: Partial<Record<string, Record<string, string>>> | undefined): {
-  lang: string;
-  key: string;
-  known: string[];
-}[] {
+export function unknownTextFindings(decl: Pick<Declaration, "texts">): Finding[] {
   const known = [...TEXT_KEYS, ...noticeTextKeys()];
-  return Object.entries(texts ?? {}).flatMap(([lang, byKey]) =>
+  return Object.entries(decl.texts ?? {}).flatMap(([lang, byKey]) =>
     Object.keys(byKey ?? {})
       .filter((key) => !known.includes(key))
-      .map((key) => ({ lang, key, known })),
+      .map((key) => ({
+        rule: "unknown-text",
+        severity: "warning" as const,
+        article: "",
+        path: ["texts", lang, key],
+        message: `no page or notice text has the key '${key}', so it rewords nothing${didYouMean(key, known)}`,
+      })),
   );
 }

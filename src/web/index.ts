@@ -27,5 +27,5 @@ export * from "./account.js";
 export * from "./home.js";
 export * from "./map.js";
 export * from "./dpia.js";
-export { LANGS, type Lang, negotiateLang, pageTexts, translator, unknownTextKeys } from "./i18n.js";
+export { LANGS, type Lang, negotiateLang, pageTexts, translator, unknownTextFindings } from "./i18n.js";
 export { errorPageHtml } from "./error.js";
