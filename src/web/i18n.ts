@@ -171,12 +171,15 @@ const EN = {
   "event.approved": "Approved by our privacy team",
   "event.started": "Work started on our systems",
   "event.export_ready": "Your data is ready to download",
-  "event.erased": "Your data was erased",
-  "event.rectified": "Your data was corrected",
+  "event.erased":
+    "One of our systems was searched and the erasure applied there: the " +
+    "report says what was found, deleted and kept",
+  "event.rectified":
+    "One of our systems was searched and the correction applied there: the " + "report says what was corrected",
   "event.flagged": "Your choice was recorded",
-  "event.notified": "The recipients of your data were told",
+  "event.notified": "A recipient of your data was told",
   "event.not_notified": "Some recipients could not be told",
-  "event.nothing_found": "No data about you was found",
+  "event.nothing_found": "Nothing was found for one or more of the details you gave",
   "event.completed": "Done",
   "event.denied": "Declined",
   "event.extended": "The deadline was extended",
@@ -399,12 +402,15 @@ const DE: Record<TextKey, string> = {
   "event.approved": "Von unserem Datenschutzteam freigegeben",
   "event.started": "Bearbeitung in unseren Systemen begonnen",
   "event.export_ready": "Ihre Daten stehen zum Download bereit",
-  "event.erased": "Ihre Daten wurden gelöscht",
-  "event.rectified": "Ihre Daten wurden berichtigt",
+  "event.erased":
+    "Ein System wurde durchsucht und die Löschung dort angewandt: was " +
+    "gefunden, gelöscht und aufbewahrt wurde, steht im Bericht",
+  "event.rectified":
+    "Ein System wurde durchsucht und die Berichtigung dort angewandt: was " + "berichtigt wurde, steht im Bericht",
   "event.flagged": "Ihre Wahl wurde vermerkt",
-  "event.notified": "Die Empfänger Ihrer Daten wurden informiert",
+  "event.notified": "Ein Empfänger Ihrer Daten wurde informiert",
   "event.not_notified": "Einige Empfänger konnten nicht informiert werden",
-  "event.nothing_found": "Es wurden keine Daten über Sie gefunden",
+  "event.nothing_found": "Für eine oder mehrere Ihrer Angaben wurde nichts gefunden",
   "event.completed": "Erledigt",
   "event.denied": "Abgelehnt",
   "event.extended": "Die Frist wurde verlängert",
@@ -634,12 +640,15 @@ const FR: Record<TextKey, string> = {
   "event.approved": "Approuvée par notre équipe",
   "event.started": "Traitement commencé dans nos systèmes",
   "event.export_ready": "Vos données sont prêtes à être téléchargées",
-  "event.erased": "Vos données ont été effacées",
-  "event.rectified": "Vos données ont été corrigées",
+  "event.erased":
+    "Un système a été consulté et l’effacement y a été appliqué : le " +
+    "rapport indique ce qui a été trouvé, supprimé et conservé",
+  "event.rectified":
+    "Un système a été consulté et la correction y a été appliquée : le " + "rapport indique ce qui a été corrigé",
   "event.flagged": "Votre choix a été enregistré",
-  "event.notified": "Les destinataires de vos données ont été informés",
+  "event.notified": "Un destinataire de vos données a été informé",
   "event.not_notified": "Certains destinataires n’ont pas pu être informés",
-  "event.nothing_found": "Aucune donnée vous concernant n’a été trouvée",
+  "event.nothing_found": "Rien n’a été trouvé pour une ou plusieurs de vos coordonnées",
   "event.completed": "Terminée",
   "event.denied": "Refusée",
   "event.extended": "Le délai a été prolongé",

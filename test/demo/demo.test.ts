@@ -327,6 +327,9 @@ forEachStore("the demo", (target) => {
     assert.match(de, /Nichts gefunden für: E-Mail-Adresse n\*\*\*@example\.net/);
     assert.match(de, /Anfrage eingegangen/);
     assert.doesNotMatch(de, /We found no data|Nothing was found|What we did/);
+    // The timeline names each step without claiming an outcome: an erasure that found nothing erased nothing.
+    assert.match(de, /Ein System wurde durchsucht und die Löschung dort angewandt: was gefunden, gelöscht und/);
+    assert.doesNotMatch(de, /Ihre Daten wurden gelöscht/);
     const s = await createSession(store, officer.user);
     const list = await (
       await a.request("/admin/requests", { headers: { cookie: `pledge_session=${s.token}` } })
