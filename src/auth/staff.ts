@@ -339,15 +339,55 @@ export async function pruneRateEvents(store: Store, before: Date): Promise<numbe
   return Number(r.numDeletedRows ?? 0);
 }
 
+/** A place taken under rate limits: `reached` names the limit that refused it; `release` gives the place back. */
+export interface RateTaken {
+  reached?: RateLimit;
+  /** Forgets this event (a try that turned out not to count: a right password, a mail that could not be sent). */
+  release(): Promise<void>;
+}
+
+/**
+ * Takes a place under each limit, safely when requests arrive at once: the event is recorded first and the limit
+ * checked after, counting every event recorded so far, so however many arrive together, at most `max` pass. A refused
+ * event is forgotten at once.
+ *
+ * ```ts
+ * const t = await takeRateLimits(store, [{ key: `code:${email}`, max: 5, windowMs: 3600_000 }], now);
+ * if (t.reached) throw new Error("too many");
+ * ```
+ */
+export async function takeRateLimits(store: Store, limits: RateLimit[], now: Date): Promise<RateTaken> {
+  const ids: number[] = [];
+  for (const l of limits)
+    ids.push(
+      (
+        await store.db
+          .insertInto("rate_events")
+          .values({ key: l.key, at: now.toISOString() })
+          .returning("id")
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+  const release = async () => {
+    if (ids.length) await store.db.deleteFrom("rate_events").where("id", "in", ids).execute();
+    ids.length = 0;
+  };
+  for (const l of limits) {
+    if ((await countRateEvents(store, l, now)) > l.max) {
+      await release();
+      return { reached: l, release };
+    }
+  }
+  return { release };
+}
+
 /**
  * Counts an event against each limit; returns the first limit exceeded,
  * recording nothing then. Used where the event costs something whether or
  * not it succeeds (a code try).
  */
 export async function hitRateLimits(store: Store, limits: RateLimit[], now: Date): Promise<RateLimit | undefined> {
-  const reached = await rateLimitReached(store, limits, now);
-  if (!reached) await recordRateEvents(store, limits, now);
-  return reached;
+  return (await takeRateLimits(store, limits, now)).reached;
 }
 
 export type SignInResult =
@@ -356,19 +396,25 @@ export type SignInResult =
 
 const SIGN_IN_WINDOW = 15 * 60_000;
 /**
- * Failed sign-ins of one address, from every network, beyond which each try waits: it slows a spread-out guesser and
- * never locks the owner out.
+ * Failed sign-ins of one address, from every network, beyond which each try waits: it slows a spread-out guesser.
  */
 const SLOW_AFTER = 10;
 const MAX_DELAY_MS = 3000;
+/**
+ * Failed sign-ins of one address, from every network, after which it is refused until the window passes: a guesser
+ * with many networks gets no more tries than this. An owner locked out so is let in by `pledge users reset`.
+ */
+const EMAIL_CAP = 50;
 
 /**
  * Signs a staff member in. Wrong passwords are limited per network address
- * (30 in 15 minutes) and per pair of email and network address (10), so
- * that nobody can lock another person out by failing on their email: the
- * owner, from their own network, still signs in. Failures for one email from
- * anywhere beyond 10 slow every further try by up to 3 s. On success, a new
- * session whose cookie value is returned.
+ * (30 in 15 minutes), per pair of email and network address (10), so that
+ * nobody can lock another person out from one network by failing on their
+ * email, and per email from anywhere (50). Failures for one email beyond 10
+ * slow every further try by up to 3 s. Each try takes its place under the
+ * limits before the password is checked, so tries that arrive at once are
+ * counted as they come; a right password gives its place back. On success, a
+ * new session whose cookie value is returned.
  */
 export async function signIn(
   store: Store,
@@ -377,20 +423,21 @@ export async function signIn(
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const ip = input.ip ?? "unknown";
+  const byEmail: RateLimit = { key: `login:email:${sha256(email)}`, max: EMAIL_CAP, windowMs: SIGN_IN_WINDOW };
   const limits: RateLimit[] = [
     { key: `login:ip:${ip}`, max: 30, windowMs: SIGN_IN_WINDOW },
     { key: `login:pair:${sha256(`${email}\u0000${ip}`)}`, max: 10, windowMs: SIGN_IN_WINDOW },
+    byEmail,
   ];
-  if (await rateLimitReached(store, limits, now)) return { ok: false, reason: "rate_limited" };
-  const byEmail: RateLimit = { key: `login:email:${sha256(email)}`, max: SLOW_AFTER, windowMs: SIGN_IN_WINDOW };
-  const failures = await countRateEvents(store, byEmail, now);
+  const taken = await takeRateLimits(store, limits, now);
+  if (taken.reached) return { ok: false, reason: "rate_limited" };
+  // This try is among the events counted: the tries before it decide its wait.
+  const failures = (await countRateEvents(store, byEmail, now)) - 1;
   if (failures >= SLOW_AFTER)
     await new Promise((r) => setTimeout(r, Math.min(MAX_DELAY_MS, 250 * (failures - SLOW_AFTER + 1))));
   const user = await authenticate(store, email, input.password);
-  if (!user) {
-    await recordRateEvents(store, [...limits, byEmail], now);
-    return { ok: false, reason: "wrong" };
-  }
+  if (!user) return { ok: false, reason: "wrong" };
+  await taken.release();
   const stage = await signInStage(store, user, input.twoFactorFor ?? []);
   const { token } = await createSession(store, user, { stage, ip: input.ip, userAgent: input.userAgent });
   await store.db.updateTable("users").set({ last_sign_in_at: now.toISOString() }).where("id", "=", user.id).execute();

@@ -9,7 +9,7 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/index.js";
 import { addDuration, doubleOptInOf, own, parseDuration, type Declaration } from "../declaration/index.js";
-import { rateLimitReached, recordRateEvents, type RateLimit } from "../auth/index.js";
+import { takeRateLimits, type RateLimit } from "../auth/index.js";
 import type { Mailer } from "../mail/index.js";
 import { DEFAULT_SETTINGS } from "../requests/index.js";
 import { getSecret, type Store } from "../store/index.js";
@@ -116,7 +116,9 @@ export async function signUp(
     { key: `newsletter:address:${sha256(email)}`, ...limits.perAddress },
     ...(input.ip ? [{ key: `newsletter:ip:${input.ip}`, ...limits.perIp }] : []),
   ];
-  const reached = await rateLimitReached(ctx.store, rate, now);
+  // The place is taken first, so sign-ups at once are counted as they come; it is given back when the mail fails.
+  const taken = await takeRateLimits(ctx.store, rate, now);
+  const reached = taken.reached;
   if (reached)
     throw new NewsletterError(
       "RATE_LIMITED",
@@ -139,14 +141,18 @@ export async function signUp(
         `You asked to receive ${n.name}, and you are already subscribed: nothing ` +
         `changes.\n\nIf it was not you, ignore this email. Manage or end your ` +
         `subscriptions at any time: ${ctx.publicUrl}/newsletter/preferences/${manage}\n`;
-      await ctx.mailer.send({
-        to: email,
-        subject: `You are already subscribed to ${n.name}`,
-        text,
-        headers: unsubscribeHeaders(ctx.publicUrl, manage),
-      });
+      await ctx.mailer
+        .send({
+          to: email,
+          subject: `You are already subscribed to ${n.name}`,
+          text,
+          headers: unsubscribeHeaders(ctx.publicUrl, manage),
+        })
+        .catch(async (err: unknown) => {
+          await taken.release();
+          throw err;
+        });
     }
-    await recordRateEvents(ctx.store, rate, now);
     return answer;
   }
   const confirm = token();
@@ -162,13 +168,17 @@ export async function signUp(
     `/newsletter/unsubscribe/${manage}\n`;
   // The mail goes first: when it cannot be sent, nothing is stored and no limit is spent.
   if (doubleOptInOf(n).enabled)
-    await ctx.mailer.send({
-      to: email,
-      subject: `Confirm your subscription to ${n.name}`,
-      text,
-      headers: unsubscribeHeaders(ctx.publicUrl, manage),
-    });
-  await recordRateEvents(ctx.store, rate, now);
+    await ctx.mailer
+      .send({
+        to: email,
+        subject: `Confirm your subscription to ${n.name}`,
+        text,
+        headers: unsubscribeHeaders(ctx.publicUrl, manage),
+      })
+      .catch(async (err: unknown) => {
+        await taken.release();
+        throw err;
+      });
   const row = await ctx.store.db
     .insertInto("newsletter_subscriptions")
     .values({

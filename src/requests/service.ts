@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { rateLimitReached, recordRateEvents, type Principal } from "../auth/index.js";
+import { takeRateLimits, type Principal } from "../auth/index.js";
 import { MailError } from "../mail/index.js";
 import {
   REGIMES,
@@ -216,7 +216,10 @@ export async function submitRequest(
 
   const now = ctx.clock();
   const limits = codeLimits(ctx, input.identityType, identity, meta.ip);
-  const limited = await rateLimitReached(ctx.store, limits, now);
+  // The place is taken before the mail goes, so codes asked for at once are counted as they come; it is given back when
+  // the mail cannot be sent.
+  const taken = await takeRateLimits(ctx.store, limits, now);
+  const limited = taken.reached;
   if (limited)
     throw new RequestError(
       "RATE_LIMITED",
@@ -239,15 +242,20 @@ export async function submitRequest(
   // The code is mailed before anything is stored: when mail is down, the request is not half-made
   // (no request waiting for a code nobody got) and no limit is spent. The person is told to try again.
   const due = dueDate(regime, now, input.right, promisedRule(decl, jurisdiction));
-  if (code && codeTo)
-    await ctx.mailer.send(
-      codeMail(
-        ctx,
-        { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right, received: now, due },
-        code.code,
-      ),
-    );
-  await recordRateEvents(ctx.store, limits, now);
+  if (code && codeTo) {
+    try {
+      await ctx.mailer.send(
+        codeMail(
+          ctx,
+          { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right, received: now, due },
+          code.code,
+        ),
+      );
+    } catch (err) {
+      await taken.release();
+      throw err;
+    }
+  }
   await ctx.store.db
     .insertInto("requests")
     .values({
@@ -340,10 +348,14 @@ export async function resendCode(
   const r = await loadRow(ctx, requestId);
   if (r?.status !== "unverified") throw new RequestError("NOT_FOUND", "no request waiting for a code");
   const limits = codeLimits(ctx, r.identity_type, r.identity_value, meta.ip);
-  if (await rateLimitReached(ctx.store, limits, ctx.clock()))
-    throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
-  await sendCode(ctx, requestId);
-  await recordRateEvents(ctx.store, limits, ctx.clock());
+  const taken = await takeRateLimits(ctx.store, limits, ctx.clock());
+  if (taken.reached) throw new RequestError("RATE_LIMITED", "too many codes requested; try again later");
+  try {
+    await sendCode(ctx, requestId);
+  } catch (err) {
+    await taken.release();
+    throw err;
+  }
   const sentTo = codeSentTo({ identityType: r.identity_type, identity: r.identity_value });
   return { requestId, ...(sentTo ? { sentTo } : {}) };
 }

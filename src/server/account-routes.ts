@@ -77,7 +77,7 @@ const PasswordBody = z.object({
 export function registerAccounts(
   routes: RouteTable,
   ctx: RequestsContext,
-  options: { secureCookies: boolean; trustProxy: boolean },
+  options: { secureCookies: boolean; trustProxy: number },
 ): void {
   const decl = () => ctx.declaration();
   const org = () => decl().organization.name;

@@ -150,7 +150,7 @@ const done = (c: Context, id: string, extra: Record<string, unknown> = {}) =>
 export function registerAdmin(
   routes: RouteTable,
   ctx: RequestsContext,
-  options: { secureCookies: boolean; trustProxy: boolean },
+  options: { secureCookies: boolean; trustProxy: number },
 ): void {
   const decl = () => ctx.declaration();
   const Id = z.object({ id: z.string().regex(/^req_[A-Za-z0-9_-]{8,40}$/, "not a request id") });

@@ -26,6 +26,7 @@ import { Metrics } from "./metrics.js";
 import { retentionStats } from "../retention/index.js";
 import { governanceOverview } from "../governance/index.js";
 import { ErrorSchema, openApiDocument, RouteTable, wantsHtml } from "./routes.js";
+import { safeEqual } from "../auth/index.js";
 
 export interface AppContext {
   store: Store;
@@ -35,8 +36,10 @@ export interface AppContext {
   metrics?: Metrics;
   /** Rights requests: the privacy center, the admin console and the staff API. */
   requests?: RequestsContext;
-  /** Trust the first X-Forwarded-For hop as the client's address (behind a proxy). */
-  trustProxy?: boolean;
+  /** Behind how many proxies the server runs: the client's address is the one the nearest of them added. */
+  trustProxy?: number;
+  /** The bearer token that `/metrics` asks for (PLEDGE_METRICS_TOKEN); staff API tokens are taken too. */
+  metricsToken?: string;
   /** Mark the session cookie Secure (served over HTTPS). */
   secureCookies?: boolean;
   /** Consent and newsletters (needs `requests` for mail and settings). */
@@ -53,7 +56,12 @@ export interface PledgeApp {
   app: Hono;
   routes: RouteTable;
   metrics: Metrics;
+  /** The metrics in the Prometheus text format, read fresh: for the metrics listener. */
+  renderMetrics: () => Promise<string>;
 }
+
+/** The Prometheus text format's content type. */
+export const METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 const PKG_VERSION = "0.1.0";
 
@@ -179,63 +187,81 @@ export function createApp(ctx: AppContext): PledgeApp {
       });
     },
   );
+  /** The metrics, read fresh from the store: what `/metrics` and the metrics listener answer. */
+  const renderMetrics = async (): Promise<string> => {
+    metrics.declaration.set({ version: ctx.declaration().declaration.version }, 1);
+    const head = await ctx.store.db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
+    metrics.auditEntries.set({}, head?.seq ?? 0);
+    const backlog = await taskBacklog(ctx.store, new Date());
+    metrics.tasks.reset();
+    for (const t of backlog.unfinished) metrics.tasks.set({ kind: t.kind, state: t.status }, t.count);
+    metrics.tasksDue.set({}, backlog.due);
+    const now = new Date();
+    for (const g of [
+      metrics.retentionOldest,
+      metrics.retentionLimit,
+      metrics.retentionRemaining,
+      metrics.retentionRows,
+      metrics.retentionLastSweep,
+    ])
+      g.reset();
+    for (const s of await retentionStats(
+      { store: ctx.store, declaration: () => ctx.declaration().declaration, env: {}, clock: () => now },
+      { days: 1 },
+    )) {
+      const labels = { binding: s.binding, rule: s.rule, dataset: `${s.system}.${s.dataset}` };
+      metrics.retentionLimit.set(labels, s.limitSeconds);
+      if (s.oldest)
+        metrics.retentionOldest.set(labels, Math.max(0, Math.round((now.getTime() - Date.parse(s.oldest)) / 1000)));
+      if (s.remaining !== null) metrics.retentionRemaining.set({ binding: s.binding }, s.remaining);
+      for (const [outcome, n] of Object.entries(s.totals))
+        metrics.retentionRows.set({ binding: s.binding, outcome }, n);
+      if (s.lastSweep)
+        metrics.retentionLastSweep.set({ binding: s.binding }, Math.round(Date.parse(s.lastSweep) / 1000));
+    }
+    metrics.governance.reset();
+    if (ctx.requests) {
+      const o = await governanceOverview(ctx.requests);
+      const items: Record<string, number> = {
+        breach_clocks_overdue: o.clocksOverdue,
+        breach_clocks_due_soon: o.clocksDueSoon,
+        incidents_open: o.incidentsOpen,
+        access_awaiting: o.accessAwaiting,
+        custody_overdue: o.custodyOverdue,
+        // A request under a gag, or an instrument whose count the law allows only as a band, is never counted here.
+        legal_open: o.legalOpenUngagged,
+        agreements_expiring: o.agreementsExpiring,
+      };
+      for (const [item, n] of Object.entries(items)) metrics.governance.set({ item }, n);
+    }
+    return metrics.render();
+  };
+  const authenticate = staffAuthenticator(ctx.store);
   routes.add(
     {
       method: "get",
       path: "/metrics",
-      summary: "Prometheus metrics",
+      summary:
+        "Prometheus metrics: with the metrics token (PLEDGE_METRICS_TOKEN) or a staff API token as a Bearer token, " +
+        "or without one on the metrics listener (PLEDGE_METRICS_PORT)",
       tags: ["operations"],
       access: "public",
       responses: {
         200: { description: "Metrics in the Prometheus text format", contentType: "text/plain; version=0.0.4" },
+        401: { description: "No metrics token", schema: ErrorSchema },
       },
     },
     async (c) => {
-      metrics.declaration.set({ version: ctx.declaration().declaration.version }, 1);
-      const head = await ctx.store.db.selectFrom("audit_head").select("seq").where("id", "=", 1).executeTakeFirst();
-      metrics.auditEntries.set({}, head?.seq ?? 0);
-      const backlog = await taskBacklog(ctx.store, new Date());
-      metrics.tasks.reset();
-      for (const t of backlog.unfinished) metrics.tasks.set({ kind: t.kind, state: t.status }, t.count);
-      metrics.tasksDue.set({}, backlog.due);
-      const now = new Date();
-      for (const g of [
-        metrics.retentionOldest,
-        metrics.retentionLimit,
-        metrics.retentionRemaining,
-        metrics.retentionRows,
-        metrics.retentionLastSweep,
-      ])
-        g.reset();
-      for (const s of await retentionStats(
-        { store: ctx.store, declaration: () => ctx.declaration().declaration, env: {}, clock: () => now },
-        { days: 1 },
-      )) {
-        const labels = { binding: s.binding, rule: s.rule, dataset: `${s.system}.${s.dataset}` };
-        metrics.retentionLimit.set(labels, s.limitSeconds);
-        if (s.oldest)
-          metrics.retentionOldest.set(labels, Math.max(0, Math.round((now.getTime() - Date.parse(s.oldest)) / 1000)));
-        if (s.remaining !== null) metrics.retentionRemaining.set({ binding: s.binding }, s.remaining);
-        for (const [outcome, n] of Object.entries(s.totals))
-          metrics.retentionRows.set({ binding: s.binding, outcome }, n);
-        if (s.lastSweep)
-          metrics.retentionLastSweep.set({ binding: s.binding }, Math.round(Date.parse(s.lastSweep) / 1000));
-      }
-      metrics.governance.reset();
-      if (ctx.requests) {
-        const o = await governanceOverview(ctx.requests);
-        const items: Record<string, number> = {
-          breach_clocks_overdue: o.clocksOverdue,
-          breach_clocks_due_soon: o.clocksDueSoon,
-          incidents_open: o.incidentsOpen,
-          access_awaiting: o.accessAwaiting,
-          custody_overdue: o.custodyOverdue,
-          legal_open: o.legalOpen,
-          agreements_expiring: o.agreementsExpiring,
-        };
-        for (const [item, n] of Object.entries(items)) metrics.governance.set({ item }, n);
-      }
-      return c.text(metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+      const auth = c.req.header("authorization") ?? "";
+      const byToken = !!ctx.metricsToken && safeEqual(auth, `Bearer ${ctx.metricsToken}`);
+      if (!byToken && !(await authenticate(c)))
+        throw new HttpError(
+          401,
+          "unauthenticated",
+          "send the metrics token (PLEDGE_METRICS_TOKEN) or a staff API token as a Bearer token, " +
+            "or scrape the metrics listener (PLEDGE_METRICS_PORT)",
+        );
+      return c.text(await renderMetrics(), 200, { "content-type": METRICS_TYPE });
     },
   );
   routes.add(
@@ -331,12 +357,12 @@ export function createApp(ctx: AppContext): PledgeApp {
   );
 
   if (ctx.requests) {
-    registerPrivacyCenter(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
-    registerAdmin(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
-    registerAccounts(routes, ctx.requests, { trustProxy: !!ctx.trustProxy, secureCookies: !!ctx.secureCookies });
+    registerPrivacyCenter(routes, ctx.requests, { trustProxy: ctx.trustProxy ?? 0 });
+    registerAdmin(routes, ctx.requests, { trustProxy: ctx.trustProxy ?? 0, secureCookies: !!ctx.secureCookies });
+    registerAccounts(routes, ctx.requests, { trustProxy: ctx.trustProxy ?? 0, secureCookies: !!ctx.secureCookies });
     registerMap(routes, { declaration: ctx.declaration });
     registerDpia(routes, { store: ctx.store, declaration: () => ctx.declaration().declaration });
-    registerGovernance(routes, ctx.requests, { trustProxy: !!ctx.trustProxy });
+    registerGovernance(routes, ctx.requests, { trustProxy: ctx.trustProxy ?? 0 });
   }
   if (ctx.consent && ctx.requests) {
     const r = ctx.requests;
@@ -351,7 +377,7 @@ export function createApp(ctx: AppContext): PledgeApp {
         clock: r.clock,
       },
       newsletters: ctx.consent.newsletters,
-      trustProxy: !!ctx.trustProxy,
+      trustProxy: ctx.trustProxy ?? 0,
       allowedOrigins: ctx.consent.allowedOrigins ?? ["*"],
       demoPage: ctx.consent.demoPage,
       publicUrl: ctx.consent.publicUrl,
@@ -359,5 +385,5 @@ export function createApp(ctx: AppContext): PledgeApp {
   }
   for (const r of routes.routes) if (r.quiet) quiet.add(r.path);
 
-  return { app, routes, metrics };
+  return { app, routes, metrics, renderMetrics };
 }

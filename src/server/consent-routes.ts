@@ -46,7 +46,7 @@ export interface ConsentDeps {
   declaration: () => Declaration;
   decisions: DecisionContext;
   newsletters: NewsletterContext;
-  trustProxy: boolean;
+  trustProxy: number;
   /** Origins allowed to post consent records from the organization's site (`*` by default). */
   allowedOrigins: string[];
   /** Serve `/consent/demo`, a sample page with the banner (the demo only). */

@@ -125,7 +125,7 @@ async function fileOf(v: unknown): Promise<{ name: string; data: Uint8Array }> {
 export function registerGovernance(
   routes: RouteTable,
   rctx: RequestsContext,
-  options: { trustProxy: boolean; gateCache?: AccessGateCache },
+  options: { trustProxy: number; gateCache?: AccessGateCache },
 ): void {
   // The request context itself: its public URL is set once the server listens, and read when a mail is written.
   const ctx: GovernanceContext = rctx;

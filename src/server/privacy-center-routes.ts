@@ -36,18 +36,25 @@ import type { RouteTable } from "./routes.js";
 const MAX_UPLOAD = 5 * 1024 * 1024;
 
 /**
- * The client's address for rate limits: the socket's, or the first X-Forwarded-For hop when PLEDGE_TRUST_PROXY is set.
+ * The client's address for rate limits: the socket's, or, behind `trustProxy` proxies, the address the farthest of
+ * them saw, which is the `trustProxy`-th X-Forwarded-For entry from the right. Entries to the left of it are written by
+ * the client and are never read.
  */
-export function clientIp(c: Context, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-    if (fwd) return fwd;
-  }
+export function clientIp(c: Context, trustProxy: number): string | undefined {
+  let socket: string | undefined;
   try {
-    return getConnInfo(c).remote.address;
+    socket = getConnInfo(c).remote.address;
   } catch {
-    return undefined;
+    socket = undefined;
   }
+  if (trustProxy <= 0) return socket;
+  const hops = (c.req.header("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+  // From the socket outwards: each trusted proxy vouches for the address one step further.
+  const chain = [socket, ...hops.reverse()];
+  return chain[Math.min(trustProxy, chain.length - 1)] ?? socket;
 }
 
 const wantsJson = (c: Context) =>
@@ -81,11 +88,7 @@ function formToInput(body: Record<string, unknown>): Record<string, unknown> {
 const langOf = (c: Context, override?: string) =>
   negotiateLang(c.req.header("accept-language"), override ?? c.req.query("lang"));
 
-export function registerPrivacyCenter(
-  routes: RouteTable,
-  ctx: RequestsContext,
-  options: { trustProxy: boolean },
-): void {
+export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, options: { trustProxy: number }): void {
   const decl = () => ctx.declaration();
   /** The texts of the page's language, as the declaration words them. */
   const textOf = (c: Context) => pageTexts(decl(), langOf(c));

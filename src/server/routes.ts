@@ -7,6 +7,7 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { hasRole, type Principal, type Role, type SessionStage, safeEqual } from "../auth/index.js";
 import { HttpError } from "./errors.js";
+import { readForm } from "./forms.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 /** Who may call a route: anyone, or an authenticated staff member (sessions and API tokens). */
@@ -39,8 +40,13 @@ export interface RouteSpec<
   params?: P;
   /** JSON or form body. A route without one refuses any body. */
   body?: B;
-  /** The largest body accepted, in bytes (answered with 413 beyond it); 64 KB by default. */
+  /**
+   * The largest body accepted, in bytes (answered with 413 beyond it); 64 KB by default. Beyond 256 KB only a multipart
+   * body (a file upload) is accepted.
+   */
   maxBody?: number;
+  /** The most form fields (or multipart parts) accepted, counted before parsing (413 beyond it); 100 by default. */
+  maxFields?: number;
   responses: Record<number, RouteResponse>;
 }
 
@@ -105,14 +111,29 @@ async function readCapped(c: Context, max: number): Promise<Uint8Array<ArrayBuff
   return out;
 }
 
-/** A form's fields; a field sent more than once becomes an array. */
-function formFields(form: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of new Set(form.keys())) {
-    const all = form.getAll(key);
-    out[key] = all.length > 1 ? all : all[0];
-  }
-  return out;
+/**
+ * A key `__proto__` in a JSON body is refused: parsed, it is an own key, but copied into a record (by zod, by any
+ * `{ ...spread }`) it would set the record's prototype and silently vanish.
+ */
+function refuseProtoKeys(key: string, value: unknown): unknown {
+  if (key === "__proto__") throw new HttpError(400, "invalid_json", "body: a key named __proto__ is not accepted");
+  return value;
+}
+
+/** The field cap of a route that does not name one: more than any form of Pledge's has. */
+export const DEFAULT_MAX_FIELDS = 100;
+
+/** Only a multipart body carries files: a JSON or urlencoded body is never larger than this, whatever the cap. */
+export const MAX_TEXT_BODY = 256 * 1024;
+
+/** The caps a route's body is read within, by the body's kind. */
+export function bodyCaps(spec: Pick<RouteSpec, "maxBody" | "maxFields">): {
+  multipart: number;
+  text: number;
+  fields: number;
+} {
+  const multipart = spec.maxBody ?? DEFAULT_MAX_BODY;
+  return { multipart, text: Math.min(multipart, MAX_TEXT_BODY), fields: spec.maxFields ?? DEFAULT_MAX_FIELDS };
 }
 
 /**
@@ -120,28 +141,30 @@ function formFields(form: FormData): Record<string, unknown> {
  * empty body is an empty object; anything else is refused with 400 (not JSON,
  * a malformed form), 413 (too large) or 415 (another media type).
  */
-async function readBody(c: Context, max: number): Promise<unknown> {
+async function readBody(c: Context, caps: ReturnType<typeof bodyCaps>): Promise<unknown> {
   const header = c.req.header("content-type") ?? "";
   // Matched in lower case; the multipart boundary is case-sensitive and is passed on as sent.
   const type = header.toLowerCase();
-  const bytes = await readCapped(c, max);
+  if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
+    const bytes = type.startsWith("multipart/") ? caps.multipart : caps.text;
+    const declared = Number(c.req.header("content-length") ?? NaN);
+    if (declared > bytes) throw new HttpError(413, "body_too_large", `body: larger than ${bytes} bytes`);
+    return readForm(c.req.raw.body, header, { bytes, fields: caps.fields });
+  }
+  const bytes = await readCapped(c, caps.text);
   if (bytes.byteLength === 0) return {};
   if (type.startsWith("application/json")) {
+    let text: string;
     try {
-      return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) as unknown;
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
-      throw new HttpError(400, "invalid_json", "body: not valid JSON");
+      throw new HttpError(400, "invalid_json", "body: not valid UTF-8");
     }
-  }
-  if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
     try {
-      return formFields(await new Response(bytes, { headers: { "content-type": header } }).formData());
-    } catch {
-      throw new HttpError(
-        400,
-        "invalid_form",
-        `body: not a well-formed ${type.startsWith("multipart") ? "multipart form (check the boundary)" : "form"}`,
-      );
+      return JSON.parse(text, refuseProtoKeys) as unknown;
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(400, "invalid_json", "body: not valid JSON");
     }
   }
   throw new HttpError(415, "unsupported_media_type", "body: send application/json or a form");
@@ -192,7 +215,7 @@ export class RouteTable {
       const query = spec.query ? parseInput(spec.query, c.req.query(), "query") : undefined;
       const params = spec.params ? parseInput(spec.params, c.req.param(), "params") : undefined;
       let raw: unknown;
-      if (spec.body) raw = await readBody(c, spec.maxBody ?? DEFAULT_MAX_BODY);
+      if (spec.body) raw = await readBody(c, bodyCaps(spec));
       else if (hasBody(c))
         throw new HttpError(400, "unexpected_body", `body: ${spec.method.toUpperCase()} ${spec.path} takes no body`);
       if (principal?.via === "session" && spec.method !== "get") {

@@ -18,7 +18,7 @@ import {
   type Worker,
 } from "../requests/index.js";
 import { openStore, type Store, type StoreOptions } from "../store/index.js";
-import { createApp, type PledgeApp } from "./app.js";
+import { createApp, METRICS_TYPE, type PledgeApp } from "./app.js";
 import { createLogger, type Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 
@@ -41,15 +41,70 @@ export interface ServerOptions extends StoreOptions {
   console?: (line: string) => void;
   /** Serve the demo's extra pages (`/consent/demo`). */
   demo?: boolean;
+  /** The listener's limits on slow clients, in ms (20 s for headers and 60 s for a whole request by default). */
+  timeouts?: { headersMs?: number; requestMs?: number };
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** The metrics listener's port, when PLEDGE_METRICS_PORT asks for one. */
+  metricsPort?: number;
   store: Store;
   pledge: PledgeApp;
   requests: RequestsContext;
   close(): Promise<void>;
+}
+
+/** How long a client may take to send its request headers, and its whole request: far more than a real client needs. */
+export const HEADERS_TIMEOUT_MS = 20_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+/** PLEDGE_TRUST_PROXY: the number of proxies in front of the server (`1` for one); absent or `0` for none. */
+export function proxyHops(value: string | undefined): number {
+  if (value === undefined || value === "" || value === "0") return 0;
+  if (!/^[1-9]\d?$/.test(value))
+    throw new Error(
+      `PLEDGE_TRUST_PROXY: expected the number of proxies in front of the server (1, 2, …), not "${value}"`,
+    );
+  return Number(value);
+}
+
+function portOf(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name}: expected a port number, not "${value}"`);
+  return n;
+}
+
+/**
+ * Listens with the timeouts a slow client cannot stretch: headers within 20 s, the whole request within 60 s, an idle
+ * kept-alive connection closed after 5 s.
+ */
+async function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+  timeouts: ServerOptions["timeouts"] = {},
+): Promise<ServerType> {
+  const requestTimeout = timeouts.requestMs ?? REQUEST_TIMEOUT_MS;
+  return new Promise((resolvePromise, reject) => {
+    const s = serve(
+      {
+        fetch,
+        port,
+        hostname,
+        serverOptions: {
+          headersTimeout: Math.min(timeouts.headersMs ?? HEADERS_TIMEOUT_MS, requestTimeout),
+          requestTimeout,
+          keepAliveTimeout: 5_000,
+          // How often the timeouts are checked (Node's default is every 30 s).
+          connectionsCheckingInterval: Math.min(2_000, requestTimeout / 4),
+        },
+      },
+      () => resolvePromise(s),
+    );
+    s.once("error", reject);
+  });
 }
 
 /**
@@ -178,7 +233,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     declaration: () => options.declaration,
     logger,
     requests,
-    trustProxy: env.PLEDGE_TRUST_PROXY === "1",
+    trustProxy: proxyHops(env.PLEDGE_TRUST_PROXY),
+    metricsToken: env.PLEDGE_METRICS_TOKEN || undefined,
     secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://"),
     consent: {
       newsletters,
@@ -188,10 +244,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   });
   const host = options.host ?? "127.0.0.1";
-  const server: ServerType = await new Promise((resolvePromise, reject) => {
-    const s = serve({ fetch: pledge.app.fetch, port: options.port ?? 3000, hostname: host }, () => resolvePromise(s));
-    s.once("error", reject);
-  });
+  const server = await listen(pledge.app.fetch, options.port ?? 3000, host, options.timeouts);
+  // Metrics without a token, for a scraper on a network the public never reaches.
+  const metricsServer = env.PLEDGE_METRICS_PORT
+    ? await listen(
+        async (req) =>
+          new URL(req.url).pathname === "/metrics"
+            ? new Response(await pledge.renderMetrics(), { headers: { "content-type": METRICS_TYPE } })
+            : new Response("not found\n", { status: 404 }),
+        portOf(env.PLEDGE_METRICS_PORT, "PLEDGE_METRICS_PORT"),
+        env.PLEDGE_METRICS_HOST || "127.0.0.1",
+      )
+    : undefined;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;
@@ -280,10 +344,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         },
       )
     : undefined;
-  logger.info({ url, worker: !!worker, mail: mailer.mode }, "listening");
+  logger.info(
+    {
+      url,
+      worker: !!worker,
+      mail: mailer.mode,
+      ...(metricsServer ? { metrics: (metricsServer.address() as AddressInfo).port } : {}),
+    },
+    "listening",
+  );
   return {
     url,
     port,
+    ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
     store,
     pledge,
     requests,
@@ -294,6 +367,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await announcing;
       await worker?.stop();
       await new Promise<void>((r) => server.close(() => r()));
+      if (metricsServer) await new Promise<void>((r) => metricsServer.close(() => r()));
       await chainer.stop();
       await store.close();
     },

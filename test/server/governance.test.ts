@@ -278,8 +278,13 @@ forEachStore("governance over HTTP", (target) => {
     assert.match(await form.text(), /Signed by Ada Admin \(it@acme\.example\)/);
   });
 
-  it("a gag set from the console keeps the customer from being told until its date", async () => {
+  it("a gag set from the console keeps the customer from being told until its date, and out of every count outside the console", async () => {
     const a = app();
+    const legalOpen = async () => {
+      const text = await (await a.request("/metrics", { headers: { authorization: `Bearer ${token}` } })).text();
+      return Number(/^pledge_governance_items\{item="legal_open"\} (\d+)$/m.exec(text)![1]);
+    };
+    const before = await legalOpen();
     const reg = await postForm(a, "/admin/governance/legal", officer, {
       reference: `W-${target.name}`,
       authority: "District Court",
@@ -293,6 +298,18 @@ forEachStore("governance over HTTP", (target) => {
       await a.request("/api/v1/governance/legal", { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { legal: { id: number; reference: string }[] };
     const id = list.legal.find((l) => l.reference === `W-${target.name}`)!.id;
+    assert.equal(await legalOpen(), before + 1, "an open warrant without a gag is counted");
+    // A national security letter is counted only as a band, in the transparency report: never exactly in the metrics.
+    const nsl = await postForm(a, "/admin/governance/legal", officer, {
+      reference: `NSL-${target.name}`,
+      authority: "FBI",
+      instrument: "national_security_letter",
+      jurisdiction: "US-CA",
+      accounts: "mary.smith@sakila.example",
+      dataAsked: "Subscriber information",
+    });
+    assert.equal(nsl.status, 303);
+    assert.equal(await legalOpen(), before + 1, "the letter is not counted");
     const short = await postForm(a, `/admin/governance/legal/${id}/gag`, officer, {
       gagUntil: "2099-01-01",
       reason: "no",
@@ -308,6 +325,7 @@ forEachStore("governance over HTTP", (target) => {
       ).status,
       303,
     );
+    assert.equal(await legalOpen(), before, "the gagged warrant is no longer counted");
     const page = await (
       await a.request(`/admin/governance/legal/${id}`, { headers: { cookie: viewer.cookie } })
     ).text();
@@ -396,7 +414,8 @@ forEachStore("governance over HTTP", (target) => {
       (await a.request(`/admin/governance/incidents/${id}/report`, { headers: { cookie: viewer.cookie } })).status,
       200,
     );
-    const metrics = await (await a.request("/metrics")).text();
+    assert.equal((await a.request("/metrics")).status, 401, "the registers' counts are not public");
+    const metrics = await (await a.request("/metrics", { headers: { authorization: `Bearer ${token}` } })).text();
     assert.match(
       metrics,
       /^pledge_governance_items\{item="incidents_open"\} [1-9]/m,

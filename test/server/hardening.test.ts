@@ -105,7 +105,11 @@ forEachStore("the public surface under attack", (target) => {
       mailer,
       console: () => {},
       logger: createLogger({ level: "debug", destination: { write: (line: string) => void log.push(line) } }),
-      env: { PLEDGE_SECRET: "hardening-secret", PLEDGE_TRUST_PROXY: "1" },
+      env: {
+        PLEDGE_SECRET: "hardening-secret",
+        PLEDGE_TRUST_PROXY: "1",
+        PLEDGE_METRICS_TOKEN: "hardening-metrics-token",
+      },
       settings: { backoffBaseMs: 50, backoffMaxMs: 100, maxAttempts: 2 },
     });
   });
@@ -136,7 +140,9 @@ forEachStore("the public surface under attack", (target) => {
       assert.ok(warn, "a warn-level line");
       assert.equal(warn.system, "support");
       assert.match(String(warn.error), /support\.db/, "staff see the detail in the log");
-      const metrics = await (await fetch(url("/metrics"))).text();
+      const metrics = await (
+        await fetch(url("/metrics"), { headers: { authorization: "Bearer hardening-metrics-token" } })
+      ).text();
       assert.match(metrics, /^pledge_request_tasks\{kind="collect",state="failed"\} 1$/m);
       assert.match(
         metrics,
@@ -247,6 +253,26 @@ forEachStore("the public surface under attack", (target) => {
       body: JSON.stringify({ deviceId: "device-0123456789abcdef", categories: { constructor: "given" } }),
     });
     assert.equal(cats.status, 422);
+    // Parsed, __proto__ is an own key; copied into a record it would vanish, and the rest be stored as if it were not
+    // there.
+    for (const body of [
+      '{"deviceId":"device-0123456789abcdef","categories":{"__proto__":"given","analytics":"given"}}',
+      '{"deviceId":"device-0123456789abcdef","categories":{"analytics":"given"},"services":{"__proto__":{"x":1}}}',
+    ]) {
+      const proto = await fetch(url("/consent/records"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      assert.equal(proto.status, 400);
+      assert.match(await proto.text(), /__proto__ is not accepted/);
+    }
+    const protoForm = await fetch(url("/privacy-center/requests"), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: "right=access&identity=ada%40example.net&__proto__=x",
+    });
+    assert.equal(protoForm.status, 400);
     assert.equal((await fetch(url("/newsletter/constructor"))).status, 404);
   });
 
@@ -330,6 +356,51 @@ forEachStore("the public surface under attack", (target) => {
     );
     const owner = await fetch(url("/admin/login"), form({ email, password: "the right password" }, nextIp()));
     assert.equal(owner.status, 303, "the owner, elsewhere, signs in");
+  });
+
+  it("behind the proxy, a first X-Forwarded-For entry the client writes changes nothing: 40 guesses at once get 10 tries, and one email gets 50 from anywhere", async () => {
+    const email = "parallel@fjord.example";
+    await createUser(server.store, { email, name: "Pat", role: "officer", password: "the right password" });
+    // The proxy appends the address it saw; everything to its left is the client's own writing.
+    const guesser = nextIp();
+    const rotated = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(
+          url("/admin/login"),
+          form({ email, password: `guess ${i}` }, `10.${i}.${i}.${i}, 192.0.2.${i}, ${guesser}`),
+        ).then((r) => r.status),
+      ),
+    );
+    // Tries that arrive together are each counted before any password is checked: at most the limit get through (fewer
+    // when they race on PostgreSQL, which refuses rather than lets one more in).
+    const tried = rotated.filter((s) => s === 401).length;
+    assert.ok(tried >= 1 && tried <= 10, `statuses: ${rotated.join(" ")}`);
+    assert.equal(rotated.filter((s) => s === 429).length, 40 - tried);
+    // From 60 networks at once, the email itself is capped.
+    const spread = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        fetch(url("/admin/login"), form({ email, password: `spread ${i}` }, nextIp())).then((r) => r.status),
+      ),
+    );
+    const spreadTried = spread.filter((s) => s === 401).length;
+    assert.ok(spreadTried >= 1 && tried + spreadTried <= 50, `50 failures in all for the email: ${spread.join(" ")}`);
+    assert.equal(spread.filter((s) => s === 429).length, 60 - spreadTried);
+    // Codes are counted the same way: 25 requests at once from one client get the 20 its network may have.
+    const client = nextIp();
+    const codes = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        fetch(
+          url("/privacy-center/requests"),
+          form(
+            { right: "access", identityType: "email", identity: `person${i}@example.org` },
+            `${nextIp()}, ${client}`,
+          ),
+        ).then((r) => r.status),
+      ),
+    );
+    const sent = codes.filter((s) => s === 303).length;
+    assert.ok(sent >= 1 && sent <= 20, `statuses: ${codes.join(" ")}`);
+    assert.equal(codes.filter((s) => s === 429).length, 25 - sent);
   });
 
   it("refuses a cross-site sign-in", async () => {

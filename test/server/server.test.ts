@@ -24,7 +24,13 @@ forEachStore("server over HTTP", (target) => {
     // version 1 is served first, then the organization moves to version 2
     const first = await startServer({ ...target.options, declaration: v1, port: 0, logger: silent });
     await first.close();
-    server = await startServer({ ...target.options, declaration: v2, port: 0, logger: silent });
+    server = await startServer({
+      ...target.options,
+      declaration: v2,
+      port: 0,
+      logger: silent,
+      env: { PLEDGE_METRICS_TOKEN: "metrics-token-for-tests", PLEDGE_METRICS_PORT: "0" },
+    });
   });
   after(async () => {
     await server.close();
@@ -87,7 +93,13 @@ forEachStore("server over HTTP", (target) => {
     const health = await get("/healthz");
     assert.equal(health.status, 200);
     assert.deepEqual(await health.json(), { status: "ok", store: target.name, declaration: "2" });
-    const metrics = await get("/metrics");
+    // The metrics count the registers (open incidents, requests from authorities): not for anyone who asks.
+    const anonymous = await get("/metrics");
+    assert.equal(anonymous.status, 401);
+    assert.match(await anonymous.text(), /PLEDGE_METRICS_TOKEN/);
+    assert.equal((await get("/metrics", { headers: { authorization: "Bearer wrong" } })).status, 401);
+    const metrics = await get("/metrics", { headers: { authorization: "Bearer metrics-token-for-tests" } });
+    assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
     const text = await metrics.text();
     assert.match(text, /^# TYPE pledge_http_requests_total counter$/m);
@@ -95,6 +107,12 @@ forEachStore("server over HTTP", (target) => {
     assert.match(text, /^pledge_http_request_duration_seconds_bucket\{method="GET",route="\/healthz",le="\+Inf"\} 1$/m);
     assert.match(text, /^pledge_declaration_info\{version="2"\} 1$/m);
     assert.match(text, /^pledge_audit_entries \d+$/m);
+    // The metrics listener, on its own port, answers without a token and serves nothing else.
+    assert.ok(server.metricsPort && server.metricsPort !== server.port);
+    const listener = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`);
+    assert.equal(listener.status, 200);
+    assert.match(await listener.text(), /^pledge_declaration_info\{version="2"\} 1$/m);
+    assert.equal((await fetch(`http://127.0.0.1:${server.metricsPort}/privacy`)).status, 404);
   });
 
   it("publishes an OpenAPI document derived from the routes", async () => {
