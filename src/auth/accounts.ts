@@ -307,11 +307,36 @@ export async function disableUser(store: Store, userId: number, by: StaffUser | 
   if (user.role === "owner" && !user.disabled && (await enabledOwners(store)) <= 1)
     throw new AuthError("the last owner cannot be disabled");
   await store.db.updateTable("users").set({ disabled: 1 }).where("id", "=", userId).execute();
+  // Revoked, not merely refused while disabled: enabling the user again does not bring them back.
+  const revoked = await store.db
+    .updateTable("api_tokens")
+    .set({ revoked: 1 })
+    .where("user_id", "=", userId)
+    .where("revoked", "=", 0)
+    .executeTakeFirst();
   await endSessions(store, userId);
-  await appendAudit(store, { actor: actorOf(by), action: "user.disabled", subject: user.email });
+  await appendAudit(store, {
+    actor: actorOf(by),
+    action: "user.disabled",
+    subject: user.email,
+    data: { tokensRevoked: Number(revoked.numUpdatedRows ?? 0) },
+  });
 }
 
-/** Enables a disabled user again (their old sessions stay ended). */
+/**
+ * Whether `email` is a staff member who may act now: `unknown` when no account has it, `disabled` when its account is
+ * disabled.
+ */
+export async function staffStatus(store: Store, email: string): Promise<"enabled" | "disabled" | "unknown"> {
+  const u = await store.db
+    .selectFrom("users")
+    .select("disabled")
+    .where("email", "=", email.trim().toLowerCase())
+    .executeTakeFirst();
+  return !u ? "unknown" : u.disabled ? "disabled" : "enabled";
+}
+
+/** Enables a disabled user again (their old sessions stay ended, their API tokens revoked). */
 export async function enableUser(store: Store, userId: number, by: StaffUser | string): Promise<void> {
   const user = await userById(store, userId);
   await store.db.updateTable("users").set({ disabled: 0 }).where("id", "=", userId).execute();

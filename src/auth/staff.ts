@@ -90,6 +90,36 @@ export async function createUser(
   return { id: Number(row.id), email, name: input.name, role: input.role };
 }
 
+/**
+ * Creates the first owner of an empty store, once however many servers start together: the insert names the email,
+ * and only a store without users takes it. Returns the user when this call made it, undefined when a user existed.
+ */
+export async function createFirstOwner(
+  store: Store,
+  input: { email: string; name: string; password: string; mustChangePassword?: boolean },
+  actor = "cli",
+): Promise<StaffUser | undefined> {
+  if (input.password.length < 12) throw new AuthError("the password must have at least 12 characters");
+  const email = input.email.trim().toLowerCase();
+  if (await store.db.selectFrom("users").select("id").limit(1).executeTakeFirst()) return undefined;
+  const row = await store.db
+    .insertInto("users")
+    .values({
+      email,
+      name: input.name,
+      role: "owner",
+      password_hash: await hashPassword(input.password),
+      created_at: new Date().toISOString(),
+      must_change_password: input.mustChangePassword ? 1 : 0,
+    })
+    .onConflict((oc) => oc.column("email").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (!row) return undefined;
+  await appendAudit(store, { actor, action: "user.created", subject: email, data: { role: "owner" } });
+  return { id: Number(row.id), email, name: input.name, role: "owner" };
+}
+
 /** The user with this email and password, or undefined. Takes the same time whether or not the user exists. */
 export async function authenticate(store: Store, email: string, password: string): Promise<StaffUser | undefined> {
   const u = await store.db

@@ -35,8 +35,8 @@ import {
 import {
   AuthError,
   createApiToken,
+  createFirstOwner,
   createUser,
-  disableUser,
   enableUser,
   listApiTokens,
   listUsers,
@@ -349,16 +349,16 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   const server = await startServer({ declaration, port, host, demo: values.demo, ...storeOptions(io) });
   let created = false;
   if (values.demo) {
-    const users = await server.store.db.selectFrom("users").select("id").limit(1).execute();
-    if (!users.length) {
+    const { randomBytes } = await import("node:crypto");
+    const password = randomBytes(12).toString("base64url");
+    // Another demo server starting on the same store may make it first: then this one names the owners below.
+    const owner = await createFirstOwner(
+      server.store,
+      { email: "demo@pledge.local", name: "Demo owner", password, mustChangePassword: true },
+      "demo",
+    );
+    if (owner) {
       created = true;
-      const { randomBytes } = await import("node:crypto");
-      const password = randomBytes(12).toString("base64url");
-      await createUser(
-        server.store,
-        { email: "demo@pledge.local", name: "Demo owner", role: "owner", password, mustChangePassword: true },
-        "demo",
-      );
       io.err(
         `Admin console: ${server.url}/admin — sign in as demo@pledge.local with the ` +
           `one-time password ${password} (shown once; you choose your own at the first ` +
@@ -480,8 +480,17 @@ async function cmdUsers(args: string[], io: Io): Promise<number> {
       const email = pick(z.email(), positionals[0], "email").toLowerCase();
       const u = (await listUsers(store)).find((x) => x.email === email);
       if (!u) throw new AuthError(`no user ${email}`);
-      await (sub === "disable" ? disableUser : enableUser)(store, u.id, "cli");
-      io.out(`${sub}d ${email}`);
+      if (sub === "enable") {
+        await enableUser(store, u.id, "cli");
+        io.out(`enabled ${email} (API tokens revoked when the account was disabled stay revoked)`);
+      } else {
+        const { disableStaff } = await import("../governance/index.js");
+        const { grantsEnded } = await disableStaff({ store, clock: () => new Date() }, u.id, "cli");
+        io.out(
+          `disabled ${email}: sessions ended, API tokens revoked` +
+            `${grantsEnded ? `, ${grantsEnded} access grant(s) ended` : ""}`,
+        );
+      }
       return 0;
     }
     const { values, positionals } = parse(rest, {

@@ -33,6 +33,7 @@ export {
   sweepNewsletters,
   confirmedSubscribers,
   recentSubscriptions,
+  revokeManageLinks,
   unsubscribeHeaders,
   redactMailTokens,
   NewsletterError,

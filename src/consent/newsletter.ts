@@ -20,12 +20,18 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const token = () => randomBytes(24).toString("base64url");
 
 /**
- * A person's manage token (unsubscribe and preferences): derived from the organization's key, so it can be exported but
- * is never stored.
+ * A subscription's manage token (unsubscribe and preferences): derived from the organization's key and the
+ * subscription's own random nonce, so the server can put it in every mail and in the sending tool's list without
+ * storing it, and a new nonce revokes it (`revokeManageLinks`). Subscriptions made before nonces existed derive it
+ * from the address until their links are revoked.
  */
-async function manageToken(ctx: Pick<NewsletterContext, "store" | "env">, email: string): Promise<string> {
+async function manageToken(
+  ctx: Pick<NewsletterContext, "store" | "env">,
+  row: { email: string; manage_nonce: string | null },
+): Promise<string> {
   const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
-  return createHmac("sha256", key).update(`newsletter:${email}`).digest("base64url");
+  const input = row.manage_nonce ? `newsletter-link:${row.manage_nonce}` : `newsletter:${row.email}`;
+  return createHmac("sha256", key).update(input).digest("base64url");
 }
 
 export interface NewsletterContext {
@@ -127,15 +133,15 @@ export async function signUp(
         `; try again in ${Math.ceil(reached.windowMs / 60_000)} minutes`,
     );
   const answer = { status: doubleOptInOf(n).enabled ? ("pending" as const) : ("confirmed" as const) };
-  const manage = await manageToken(ctx, email);
   const existing = await ctx.store.db
     .selectFrom("newsletter_subscriptions")
-    .select(["id"])
+    .select(["id", "email", "manage_nonce"])
     .where("list", "=", list)
     .where("email", "=", email)
     .where("status", "=", "confirmed")
     .executeTakeFirst();
   if (existing) {
+    const manage = await manageToken(ctx, existing);
     if (doubleOptInOf(n).enabled) {
       const text =
         `You asked to receive ${n.name}, and you are already subscribed: nothing ` +
@@ -156,6 +162,8 @@ export async function signUp(
     return answer;
   }
   const confirm = token();
+  const nonce = token();
+  const manage = await manageToken(ctx, { email, manage_nonce: nonce });
   const consentText =
     `I want to receive ${n.name}${n.description ? ` (${n.description})` : ""} from ` +
     `${decl.organization.name}. I can unsubscribe at any time.`;
@@ -188,6 +196,7 @@ export async function signUp(
       status: doubleOptInOf(n).enabled ? "pending" : "confirmed",
       confirm_token_hash: doubleOptInOf(n).enabled ? sha256(confirm) : null,
       manage_token_hash: sha256(manage),
+      manage_nonce: nonce,
       signup_at: now.toISOString(),
       signup_ip: truncateIp(input.ip),
       mail_sent_at: doubleOptInOf(n).enabled ? ctx.clock().toISOString() : null,
@@ -365,17 +374,56 @@ export async function sweepNewsletters(
 export async function confirmedSubscribers(ctx: Pick<NewsletterContext, "store" | "env" | "publicUrl">, list: string) {
   const rows = await ctx.store.db
     .selectFrom("newsletter_subscriptions")
-    .select(["email", "name", "confirmed_at"])
+    .select(["email", "name", "confirmed_at", "manage_nonce"])
     .where("list", "=", list)
     .where("status", "=", "confirmed")
     .orderBy("id")
     .execute();
   return Promise.all(
-    rows.map(async (r) => ({
-      ...r,
-      unsubscribeUrl: `${ctx.publicUrl}/newsletter/unsubscribe/${await manageToken(ctx, r.email)}`,
-    })),
+    rows.map(async ({ manage_nonce, ...r }) => {
+      const token = await manageToken(ctx, { email: r.email, manage_nonce });
+      return { ...r, unsubscribeUrl: `${ctx.publicUrl}/newsletter/unsubscribe/${token}` };
+    }),
   );
+}
+
+/**
+ * Revokes every manage link of an address (unsubscribe and preference links in mails already sent, and the sending
+ * tool's copies): each of its subscriptions gets a new nonce. The next mail carries the new link.
+ */
+export async function revokeManageLinks(
+  ctx: Pick<NewsletterContext, "store" | "env" | "clock">,
+  email: string,
+  actor: string,
+) {
+  const address = email.trim().toLowerCase();
+  const rows = await ctx.store.db
+    .selectFrom("newsletter_subscriptions")
+    .select(["id"])
+    .where("email", "=", address)
+    .execute();
+  for (const r of rows) {
+    const nonce = token();
+    await ctx.store.db
+      .updateTable("newsletter_subscriptions")
+      .set({
+        manage_nonce: nonce,
+        manage_token_hash: sha256(await manageToken(ctx, { email: address, manage_nonce: nonce })),
+      })
+      .where("id", "=", r.id)
+      .execute();
+  }
+  await appendAudit(
+    ctx.store,
+    {
+      actor,
+      action: "newsletter.links_revoked",
+      subject: `subscriber:${sha256(address).slice(0, 16)}`,
+      data: { subscriptions: rows.length },
+    },
+    ctx.clock(),
+  );
+  return rows.length;
 }
 
 /** A subscription with its proof, as the console shows it. */

@@ -13,8 +13,9 @@
  * bookkeeping period, support tickets and log lines past their limits, and a
  * rotated log whose every line has expired. Ada and Grace stay active.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { SQL_ADAPTERS } from "../connectors/index.js";
 
@@ -141,8 +142,26 @@ export function ensureDemoData(
   size: DemoSize = { customers: 3000, tickets: 1200, logLines: 20000 },
   now: Date = new Date(),
 ): boolean {
+  if (existsSync(join(dir, "shop.db"))) return false;
+  // Built aside and moved into place at once: two demo servers started together in one directory never see, or write
+  // into, half a data set. The one that moves second finds it there and keeps what is there.
+  mkdirSync(dirname(dir), { recursive: true });
+  const aside = `${dir}.building-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    buildDemoData(aside, size, now);
+    if (existsSync(dir) && !existsSync(join(dir, "shop.db"))) rmSync(dir, { recursive: true, force: true });
+    renameSync(aside, dir);
+    return true;
+  } catch (err) {
+    if (existsSync(join(dir, "shop.db"))) return false;
+    throw err;
+  } finally {
+    rmSync(aside, { recursive: true, force: true });
+  }
+}
+
+function buildDemoData(dir: string, size: DemoSize, now: Date): void {
   const shopPath = join(dir, "shop.db");
-  if (existsSync(shopPath)) return false;
   mkdirSync(join(dir, "logs"), { recursive: true });
   const r = rng(20260115);
   // A second stream for what retention needs, so the people, orders and tickets stay those of every earlier demo.
@@ -303,5 +322,4 @@ export function ensureDemoData(
     }),
   );
   writeFileSync(join(dir, "logs", "access.jsonl.1"), `${rotated.join("\n")}\n`);
-  return true;
 }

@@ -9,7 +9,7 @@
  * organization's own admin tools ask before opening a mailbox.
  */
 import { z } from "zod";
-import { hasRole } from "../auth/index.js";
+import { disableUser, hasRole, staffStatus, type StaffUser } from "../auth/index.js";
 import { addDuration, parseDuration } from "../declaration/index.js";
 import {
   parseWith,
@@ -323,6 +323,34 @@ export async function revokeAccess(ctx: GovernanceContext, id: number, actor: Ac
   await ctx.store.signal(GRANTS_CHANNEL);
 }
 
+/**
+ * Disables a staff member's account (auth's `disableUser`: sessions end, API tokens are revoked) and ends every grant
+ * and access request of theirs: the gate denies them on every server from the next ask.
+ */
+export async function disableStaff(
+  ctx: Pick<GovernanceContext, "store" | "clock">,
+  userId: number,
+  by: StaffUser | string,
+): Promise<{ grantsEnded: number }> {
+  const user = await ctx.store.db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
+  await disableUser(ctx.store, userId, by);
+  if (!user) return { grantsEnded: 0 };
+  const ended = await ctx.store.db
+    .updateTable("gov_access_requests")
+    .set({ status: "revoked", token_hash: null })
+    .where("requester", "=", user.email.toLowerCase())
+    .where("status", "in", ["approved", "awaiting_customer", "awaiting_approval"])
+    .executeTakeFirst();
+  const grantsEnded = Number(ended.numUpdatedRows ?? 0);
+  if (grantsEnded)
+    await audit(ctx, typeof by === "string" ? by : `user:${by.email}`, "access.revoked", `staff:${user.email}`, {
+      reason: "the staff member's account was disabled",
+      requests: grantsEnded,
+    });
+  await ctx.store.signal(GRANTS_CHANNEL);
+  return { grantsEnded };
+}
+
 export async function listAccessRequests(
   ctx: GovernanceContext,
   options: { limit?: number } = {},
@@ -382,8 +410,14 @@ export async function checkAccess(
   const sa = ctx.declaration().governance?.staffAccess;
   let answer: GateAnswer;
   let until = now + (cache?.ttlMs ?? 0);
-  if (!sa?.protectedClasses.some((c) => c.id === q.class)) {
+  const staff = sa?.protectedClasses.some((c) => c.id === q.class) ? await staffStatus(ctx.store, q.staff) : undefined;
+  if (!staff) {
     answer = { decision: "deny", reason: `'${q.class}' is not a declared protected data class` };
+  } else if (staff !== "enabled") {
+    answer = {
+      decision: "deny",
+      reason: staff === "disabled" ? "the staff member's account is disabled" : "no staff member has this address",
+    };
   } else {
     const nowIso = new Date(now).toISOString();
     const rows = await ctx.store.db

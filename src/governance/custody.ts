@@ -117,6 +117,13 @@ export async function sendSessionForm(ctx: GovernanceContext, id: number, actor:
   const s = await requireSession(ctx, id);
   if (s.form_status === "signed") throw new GovernanceError("CONFLICT", `the form of session ${id} is already signed`);
   const customer = await requireCounterparty(ctx, s.account);
+  // A form signed from an address the sender or the requester chose proves nothing about the customer.
+  if (customer.contactSetBy === actorOf(actor) || customer.contactSetBy === s.requested_by)
+    throw new GovernanceError(
+      "FORBIDDEN",
+      `${customer.contactSetBy === actorOf(actor) ? "you" : "the session's requester"} set ${s.account}'s ` +
+        `contact address; another officer must confirm it before the form is mailed there`,
+    );
   const token = newToken();
   await ctx.mailer.send({
     to: customer.contactEmail,
@@ -237,6 +244,13 @@ export async function startSession(ctx: GovernanceContext, id: number, actor: Ac
   if (s.form_status !== "signed")
     throw new GovernanceError("CONFLICT", `session ${id} cannot start: the customer has not signed the ${rs.form}`);
   if (s.started_at) throw new GovernanceError("CONFLICT", `session ${id} started at ${s.started_at}`);
+  const online = !s.form_signed_by?.startsWith("uploaded by ");
+  if (online && (await requireCounterparty(ctx, s.account)).contactSetBy === actorOf(actor))
+    throw new GovernanceError(
+      "FORBIDDEN",
+      `the form was signed from ${s.account}'s contact address, which you set: another staff member starts ` +
+        `the session`,
+    );
   await ctx.store.db
     .updateTable("gov_sessions")
     .set({ started_at: ctx.clock().toISOString(), started_by: actorOf(actor) })

@@ -27,6 +27,7 @@ export {
   decideByCustomer,
   decideByStaff,
   revokeAccess,
+  disableStaff,
   listAccessRequests,
   checkAccess,
   AccessGateCache,

@@ -162,12 +162,9 @@ export async function saveCounterparty(
     .where("account", "=", v.account)
     .executeTakeFirst();
   if (prior) {
-    const contactSetBy = prior.contact_email === row.contact_email ? prior.contact_set_by : row.contact_set_by;
-    await ctx.store.db
-      .updateTable("gov_counterparties")
-      .set({ ...row, contact_set_by: contactSetBy })
-      .where("id", "=", prior.id)
-      .execute();
+    // Whoever saves the contact answers for it: the same address saved by another officer is confirmed by them, and
+    // consents and forms may then be mailed there at the request of the officer who first set it.
+    await ctx.store.db.updateTable("gov_counterparties").set(row).where("id", "=", prior.id).execute();
   } else
     await ctx.store.db
       .insertInto("gov_counterparties")
@@ -175,6 +172,9 @@ export async function saveCounterparty(
       .execute();
   await audit(ctx, actorOf(actor), prior ? "customer.updated" : "customer.added", v.account, {
     contactChanged: !prior || prior.contact_email !== row.contact_email,
+    ...(prior && prior.contact_email === row.contact_email && prior.contact_set_by !== row.contact_set_by
+      ? { contactConfirmedBy: row.contact_set_by }
+      : {}),
   });
   return (await getCounterparty(ctx, v.account))!;
 }

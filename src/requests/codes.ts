@@ -76,7 +76,10 @@ export async function receiptConfirmed(
 }
 
 export async function codeSent(ctx: RequestsContext, requestId: string, to: string, code: string): Promise<void> {
-  if (ctx.mailer.mode === "outbox") ctx.console?.(`Verification code for ${to} (request ${requestId}): ${code}`);
+  // The operator reads the code off the terminal in outbox mode: the request and a masked address say whose it is, and
+  // the address itself stays out of a log that nothing ever deletes.
+  if (ctx.mailer.mode === "outbox")
+    ctx.console?.(`Verification code for ${maskEmail(to)} (request ${requestId}): ${code}`);
   await recordEvent(ctx, requestId, "system", "code_sent", `verification code sent to ${maskEmail(to)}`);
 }
 

@@ -11,7 +11,6 @@ import {
   changePassword,
   confirmTotpEnrolment,
   createApiToken,
-  disableUser,
   enableUser,
   hitRateLimits,
   inviteUser,
@@ -28,6 +27,7 @@ import {
   revokeUserToken,
   setSessionStage,
   setUserRole,
+  type StaffUser,
   stageAfterSecondFactor,
   startTotpEnrolment,
   twoFactorStatus,
@@ -35,6 +35,7 @@ import {
   verifySecondFactor,
 } from "../auth/index.js";
 import type { Declaration } from "../declaration/index.js";
+import { disableStaff } from "../governance/index.js";
 import { MailError } from "../mail/index.js";
 import type { RequestsContext } from "../requests/index.js";
 import {
@@ -517,9 +518,14 @@ export function registerAccounts(
     async (c, { params, body, principal }) =>
       act(c, principal, "role", () => setUserRole(ctx.store, params.id, body.role, principal.user)),
   );
+  const disable = async (_store: unknown, id: number, by: StaffUser) => void (await disableStaff(ctx, id, by));
   for (const [verb, fn, summary] of [
-    ["disable", disableUser, "Disable a user: their sessions and API tokens stop at once"],
-    ["enable", enableUser, "Enable a disabled user"],
+    [
+      "disable",
+      disable,
+      "Disable a user: their sessions end, their API tokens are revoked, their access grants end, at once",
+    ],
+    ["enable", enableUser, "Enable a disabled user (their API tokens stay revoked)"],
   ] as const)
     routes.add(
       {

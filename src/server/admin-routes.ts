@@ -42,7 +42,7 @@ import {
 import type { Store } from "../store/index.js";
 import { toCsv } from "../csv/index.js";
 import { regimeFor } from "../declaration/index.js";
-import { consentRates, recentSubscriptions } from "../consent/index.js";
+import { consentRates, recentSubscriptions, revokeManageLinks } from "../consent/index.js";
 import {
   consentConsoleHtml,
   discoveryPageHtml,
@@ -89,8 +89,22 @@ export const SESSION_COOKIE = "pledge_session";
 
 const Next = z.object({ next: z.string().max(2000).optional() });
 /** A page of the console to return to after signing in; anything else (another site, `//host`) is dropped. */
-const safeNext = (next: string | undefined) =>
-  next && /^\/admin(?:[/?#]|$)/.test(next) && !next.startsWith("/admin/login") ? next : undefined;
+/**
+ * Where sign-in may send a browser back to: a page of the console only. The path is resolved first (`..`, `%2e%2e`,
+ * backslashes, `//host`), as the browser will resolve it, and then checked.
+ */
+export function safeNext(next: string | undefined): string | undefined {
+  if (!next) return undefined;
+  let u: URL;
+  try {
+    u = new URL(next, "http://console.invalid");
+  } catch {
+    return undefined;
+  }
+  if (u.origin !== "http://console.invalid") return undefined;
+  if (!/^\/admin(?:\/|$)/.test(u.pathname) || /^\/admin\/login(?:\/|$)/.test(u.pathname)) return undefined;
+  return u.pathname + u.search + u.hash;
+}
 
 /** Requests per page of the console's list and the API's. */
 const PAGE_SIZE = 100;
@@ -663,9 +677,10 @@ export function registerAdmin(
       summary: "Consent rates per category over time, and subscriptions with their proof",
       tags: ["admin"],
       access: "admin",
+      query: z.object({ revoked: z.string().max(320).optional() }),
       responses: { 200: { description: "HTML" } },
     },
-    async (c, { principal }) =>
+    async (c, { principal, query }) =>
       c.html(
         await consentConsoleHtml({
           decl: decl(),
@@ -673,8 +688,26 @@ export function registerAdmin(
           subscriptions: await recentSubscriptions(ctx.store),
           user: principal.user.name,
           csrf: principal.csrf,
+          canRevoke: hasRole(principal.user.role, "officer"),
+          ...(query.revoked ? { revoked: query.revoked } : {}),
         }),
       ),
+  );
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/consent/revoke-links",
+      summary: "Revoke a subscriber's unsubscribe and preference links (the next mail carries new ones)",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: z.object({ email: z.email().max(320) }),
+      responses: { 303: { description: "Revoked" } },
+    },
+    async (c, { body, principal }) => {
+      await revokeManageLinks(ctx, body.email, `user:${principal.user.email}`);
+      return c.redirect(`/admin/consent?revoked=${encodeURIComponent(body.email.toLowerCase())}`, 303);
+    },
   );
 
   // --- discovery ---------------------------------------------------------

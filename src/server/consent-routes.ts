@@ -24,6 +24,7 @@ import {
   type DecisionContext,
   type NewsletterContext,
 } from "../consent/index.js";
+import { hasRole } from "../auth/index.js";
 import { toCsv } from "../csv/index.js";
 import { MailError } from "../mail/index.js";
 import { own, type Declaration } from "../declaration/index.js";
@@ -578,22 +579,28 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
     {
       method: "get",
       path: "/v1/newsletters/:list/subscribers",
-      summary: "The confirmed list, for the sending tool (JSON or CSV)",
+      summary:
+        "The confirmed list, for the sending tool (JSON or CSV); each subscriber's one-click unsubscribe URL for " +
+        "officers and their tokens only",
       tags: ["newsletters"],
       access: "admin",
       params: List,
       query: z.object({ format: z.enum(["json", "csv"]).default("json") }),
       responses: { 200: { description: "Subscribers" } },
     },
-    async (c, { params, query }) => {
+    async (c, { params, query, principal }) => {
       if (!own(decl().consent?.newsletters, params.list))
         throw new HttpError(404, "not_found", `no newsletter '${params.list}'`);
-      const rows = await confirmedSubscribers(deps.newsletters, params.list);
+      // An unsubscribe URL is a key to the subscriber's preferences: the sending tool needs it, a viewer does not.
+      const links = hasRole(principal.user.role, "officer");
+      const rows = (await confirmedSubscribers(deps.newsletters, params.list)).map(({ unsubscribeUrl, ...r }) =>
+        links ? { ...r, unsubscribeUrl } : r,
+      );
       if (query.format === "csv")
         return c.body(
           toCsv(
-            ["email", "name", "confirmed_at", "unsubscribe_url"],
-            rows.map((r) => [r.email, r.name, r.confirmed_at, r.unsubscribeUrl]),
+            ["email", "name", "confirmed_at", ...(links ? ["unsubscribe_url"] : [])],
+            rows.map((r) => [r.email, r.name, r.confirmed_at, ...("unsubscribeUrl" in r ? [r.unsubscribeUrl] : [])]),
           ),
           200,
           { "content-type": "text/csv; charset=utf-8" },

@@ -237,7 +237,20 @@ async function migrate(store: Store): Promise<void> {
         : { autoIncrementType: "integer", blobType: "blob" },
     ),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // PostgreSQL's migrations take Kysely's advisory lock. SQLite's take none, and run outside a transaction: two
+  // processes opening a new store at once would both create the same tables. The whole run is one IMMEDIATE
+  // transaction instead, so the second waits for the first (busy_timeout) and then finds nothing to do.
+  const sqlite = store.engine === "sqlite";
+  if (sqlite) await sql`BEGIN IMMEDIATE`.execute(store.db);
+  let outcome: Awaited<ReturnType<typeof migrator.migrateToLatest>>;
+  try {
+    outcome = await migrator.migrateToLatest();
+  } catch (err) {
+    if (sqlite) await sql`ROLLBACK`.execute(store.db).catch(() => {});
+    throw err;
+  }
+  if (sqlite) await sql.raw(outcome.error ? "ROLLBACK" : "COMMIT").execute(store.db);
+  const { error, results } = outcome;
   if (error) {
     const failed = results?.find((r) => r.status === "Error");
     throw new Error(`migration ${failed?.migrationName ?? "?"} failed: ${(error as Error).message}`, { cause: error });

@@ -265,6 +265,8 @@ export interface NewsletterSubscriptionTable {
   status: string;
   confirm_token_hash: string | null;
   manage_token_hash: string;
+  /** The random value the manage token is derived from; null before migration 0013 (derived from the email). */
+  manage_nonce: string | null;
   signup_at: string;
   signup_ip: string | null;
   mail_sent_at: string | null;

@@ -230,7 +230,11 @@ const ConsentConsole: FC<{
   subscriptions: SubscriptionRecord[];
   user: string;
   csrf?: string;
-}> = ({ decl, rates, subscriptions, user, csrf }) => (
+  /** Officers may revoke a subscriber's manage links. */
+  canRevoke?: boolean;
+  /** The address whose links were just revoked. */
+  revoked?: string;
+}> = ({ decl, rates, subscriptions, user, csrf, canRevoke, revoked }) => (
   <Page title="Consent — Pledge" organization={decl.organization.name} nav={<AdminNav csrf={csrf} user={user} />}>
     <style>{CHART_CSS}</style>
     <h1>Consent</h1>
@@ -243,6 +247,12 @@ const ConsentConsole: FC<{
     <h3>Per day</h3>
     <RatesChart rates={rates} />
     <h2>Newsletter subscriptions, with their proof</h2>
+    {revoked ? (
+      <p class="flash" role="status">
+        The unsubscribe and preference links of {revoked} were revoked: links in mails already sent no longer work, and
+        the next mail carries a new one.
+      </p>
+    ) : null}
     {subscriptions.length ? null : <p class="empty">No subscriptions yet.</p>}
     <table>
       <thead>
@@ -254,6 +264,7 @@ const ConsentConsole: FC<{
           <th scope="col">Mail sent</th>
           <th scope="col">Confirmed (IP)</th>
           <th scope="col">Notice version</th>
+          {canRevoke ? <th scope="col">Links</th> : null}
         </tr>
       </thead>
       <tbody>
@@ -282,6 +293,15 @@ const ConsentConsole: FC<{
               {s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}
             </td>
             <td>{s.declaration_version}</td>
+            {canRevoke ? (
+              <td>
+                <form method="post" action="/admin/consent/revoke-links">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <input type="hidden" name="email" value={s.email} />
+                  <button type="submit">Revoke links</button>
+                </form>
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>

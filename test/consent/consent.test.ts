@@ -10,6 +10,9 @@ import {
   DecisionCache,
   confirmSubscription,
   confirmedSubscribers,
+  revokeManageLinks,
+  subscriptionsOf,
+  unsubscribe,
   consentReceipt,
   currentState,
   decide,
@@ -426,6 +429,19 @@ forEachStore("consent", (target) => {
       assert.equal((await decide({ ...decisions, cache: new DecisionCache(0) }, who, "news")).decision, "allow");
       const list = await confirmedSubscribers(news, "weekly");
       assert.ok(list.some((s) => s.email === who && /\/newsletter\/unsubscribe\//.test(s.unsubscribeUrl)));
+      // The manage link is the subscriber's own, and revocable: a new one replaces it, and the old one stops working.
+      const link = list.find((s) => s.email === who)!.unsubscribeUrl;
+      const old = link.split("/").pop()!;
+      assert.ok(await subscriptionsOf(news, old), "the link opens the preferences");
+      assert.equal(await revokeManageLinks(news, who.toUpperCase(), "user:officer@example.org"), 1);
+      assert.equal(await subscriptionsOf(news, old), undefined, "the revoked link opens nothing");
+      await assert.rejects(
+        () => unsubscribe(news, old),
+        (e: Error & { code?: string }) => e.code === "NOT_FOUND",
+      );
+      const fresh = (await confirmedSubscribers(news, "weekly")).find((s) => s.email === who)!.unsubscribeUrl;
+      assert.notEqual(fresh, link);
+      assert.equal((await subscriptionsOf(news, fresh.split("/").pop()!))?.email, who);
     });
 
     it("the link expires after the window (24 hours)", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { listAudit } from "../../src/audit/index.js";
+import { createApiToken, createUser, enableUser, tokenPrincipal } from "../../src/auth/index.js";
 import { parseDeclaration } from "../../src/declaration/index.js";
 import {
   AccessGateCache,
@@ -10,6 +11,7 @@ import {
   confirmDestroyed,
   decideByCustomer,
   decideByStaff,
+  disableStaff,
   draftNotifications,
   GovernanceError,
   listCustody,
@@ -62,6 +64,9 @@ forEachStore("governance registers", (target) => {
   before(async () => {
     store = await target.open();
     ctx = govContext(store, governanceDeclaration(["sqlite"]), { SHOP_LITE: "/nonexistent.db" });
+    // The gate answers only for staff with an account that is enabled.
+    for (const a of [eve, olga, otto])
+      await createUser(store, { email: a.email, name: a.email.split("@")[0], role: a.role, password: "correct horse" });
     await saveCounterparty(
       ctx,
       {
@@ -142,6 +147,46 @@ forEachStore("governance registers", (target) => {
     }
     const trail = (await listAudit(store, { subject: `access:${req.id}` })).map((e) => e.action).reverse();
     assert.deepEqual(trail, ["governance.access.requested", "governance.access.approved"]);
+  });
+
+  it("the gate denies a disabled or unknown staff member; disabling ends their grants, and enabling brings back neither grants nor API tokens", async () => {
+    const dan = { email: "dan@sakila.example", role: "approver" as const };
+    const user = await createUser(store, { email: dan.email, name: "Dan", role: dan.role, password: "correct horse" });
+    const apiToken = await createApiToken(store, "dan-laptop", "viewer", `user:${dan.email}`, user);
+    const req = await requestAccess(
+      ctx,
+      {
+        account: "acme",
+        classes: ["email"],
+        reason: "purpose:support",
+        justification: "The customer reports lost mail in ticket 5120",
+        endsAt: new Date(ctx.clock().getTime() + 2 * DAY).toISOString(),
+      },
+      dan,
+    );
+    const token = linkIn(ctx.mailer.sent.at(-1)!.text, "/access-consent/").split("/").pop()!;
+    await decideByCustomer(ctx, token, "approve", "203.0.113.9");
+    const gate = (staff: string) => checkAccess(ctx, undefined, { staff, account: "acme", class: "email" });
+    assert.equal((await gate(dan.email)).decision, "allow");
+    assert.ok(await tokenPrincipal(store, apiToken));
+    const { grantsEnded } = await disableStaff(ctx, user.id, "user:owner@sakila.example");
+    assert.equal(grantsEnded, 1);
+    const denied = await gate(dan.email);
+    assert.equal(denied.decision, "deny");
+    assert.equal(denied.reason, "the staff member's account is disabled");
+    assert.equal(
+      (await gate("nobody@sakila.example")).reason,
+      "no staff member has this address",
+      "a staff member with no account is never allowed",
+    );
+    await enableUser(store, user.id, "user:owner@sakila.example");
+    const after = await gate(dan.email);
+    assert.equal(after.decision, "deny", "the ended grant stays ended");
+    assert.match(after.reason, /no grant in force/);
+    assert.equal(await tokenPrincipal(store, apiToken), undefined, "the API token stays revoked");
+    const trail = (await listAudit(store, { subject: `staff:${dan.email}` })).map((e) => e.action);
+    assert.deepEqual(trail, ["governance.access.revoked"]);
+    assert.equal(req.status, "awaiting_customer");
   });
 
   it("an exception is refused when its requester approves it, and granted by a second staff member of a role above the requester's", async () => {
@@ -285,6 +330,45 @@ forEachStore("governance registers", (target) => {
     );
     assert.match(up.form.hash ?? "", /^[0-9a-f]{64}$/);
     assert.ok((await startSession(ctx, s2.id, eve)).startedAt);
+  });
+
+  it("an officer who set a customer's contact can neither mail the session form there nor start a session signed from it", async () => {
+    await saveCounterparty(
+      ctx,
+      {
+        account: "globex",
+        name: "Globex",
+        contactEmail: "otto.private@mail.example",
+        jurisdictions: ["EU"],
+        startedAt: "2025-03-01",
+      },
+      otto,
+    );
+    const s = await planSession(ctx, { account: "globex", purpose: "Look at the controller" }, otto);
+    await assert.rejects(sendSessionForm(ctx, s.id, otto), refused("FORBIDDEN", /you set globex's contact/));
+    await assert.rejects(
+      sendSessionForm(ctx, s.id, eve),
+      refused("FORBIDDEN", /the session's requester set globex's contact/),
+      "a colleague mailing the requester's chosen address proves nothing either",
+    );
+    assert.ok(!ctx.mailer.sent.some((m) => m.to === "otto.private@mail.example"), "no form was mailed");
+    // Another officer confirms the address by saving it: the form may go there now, and whoever set it starts nothing.
+    await saveCounterparty(
+      ctx,
+      {
+        account: "globex",
+        name: "Globex",
+        contactEmail: "otto.private@mail.example",
+        jurisdictions: ["EU"],
+        startedAt: "2025-03-01",
+      },
+      olga,
+    );
+    await sendSessionForm(ctx, s.id, otto);
+    const token = linkIn(ctx.mailer.sent.at(-1)!.text, "/session-form/").split("/").pop()!;
+    await signSessionForm(ctx, token, "Gil Globex", "198.51.100.9");
+    await assert.rejects(startSession(ctx, s.id, olga), refused("FORBIDDEN", /which you set/));
+    assert.ok((await startSession(ctx, s.id, otto)).startedAt);
   });
 
   it("a recording past 180 days is flagged, fails the retention check, and is cleared only by a confirmed destruction", async () => {

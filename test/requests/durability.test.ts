@@ -147,6 +147,9 @@ describe("durable execution", () => {
     assert.equal(submit.status, 201);
     const { requestId } = (await submit.json()) as { requestId: string };
     const code = new RegExp(`\\(request ${requestId}\\): (\\d{6})`).exec(first.stderr())![1];
+    // The operator's line says whose code it is by the request and a masked address, never the address itself.
+    assert.ok(!first.stderr().toLowerCase().includes(email(TARGET).toLowerCase()), "the address is not printed");
+    assert.match(first.stderr(), new RegExp(`Verification code for \\S+\\*\\S* \\(request ${requestId}\\)`));
     const verified = await fetch(`${first.url}/privacy-center/verify/${requestId}`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -341,6 +341,45 @@ forEachStore("the public surface under attack", (target) => {
       body: JSON.stringify({ email: member }),
     });
     assert.deepEqual(await json.json(), { status: "pending" });
+
+    // The sending tool's list: a viewer sees who subscribes, never a subscriber's manage link.
+    const viewerToken = await createApiToken(server.store, `viewer-${randomBytes(3).toString("hex")}`, "viewer");
+    const officerToken = await createApiToken(server.store, `officer-${randomBytes(3).toString("hex")}`, "officer");
+    for (const format of ["json", "csv"]) {
+      const asViewer = await (
+        await fetch(url(`/v1/newsletters/trail_notes/subscribers?format=${format}`), {
+          headers: { authorization: `Bearer ${viewerToken}` },
+        })
+      ).text();
+      assert.match(asViewer, /member@example\.org/);
+      assert.ok(!/unsubscribe/i.test(asViewer), `a viewer's ${format} holds no unsubscribe link`);
+    }
+    const asOfficer = (await (
+      await fetch(url("/v1/newsletters/trail_notes/subscribers"), {
+        headers: { authorization: `Bearer ${officerToken}` },
+      })
+    ).json()) as { subscribers: { email: string; unsubscribeUrl: string }[] };
+    const link = asOfficer.subscribers.find((x) => x.email === member)!.unsubscribeUrl;
+    assert.match(link, /\/newsletter\/unsubscribe\/[\w-]{40,}$/);
+    // An officer revokes the member's links from the console: the old one stops working.
+    const officerCookie = await signInAs("owner");
+    const consolePage = await (await fetch(url("/admin/consent"), { headers: { cookie: officerCookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(consolePage)![1];
+    const revoked = await fetch(url("/admin/consent/revoke-links"), {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: officerCookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: csrf, email: member }).toString(),
+    });
+    assert.equal(revoked.status, 303);
+    const oldLink = link.replace(/^https?:\/\/[^/]+/, server.url);
+    assert.equal((await fetch(oldLink.replace("/unsubscribe/", "/preferences/"))).status, 404);
+    const oneClick = await fetch(oldLink, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    assert.equal(oneClick.status, 404, "the revoked link unsubscribes nobody");
   });
 
   it("the right password still signs in after 10 wrong tries from another network; the guesser's network is stopped", async () => {

@@ -12,6 +12,7 @@ import { retention } from "./0009-retention.js";
 import { governance } from "./0010-governance.js";
 import { discovery } from "./0011-discovery.js";
 import { staffAccounts } from "./0012-staff-accounts.js";
+import { newsletterLinks } from "./0013-newsletter-links.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0010-governance": governance,
   "0011-discovery": discovery,
   "0012-staff-accounts": staffAccounts,
+  "0013-newsletter-links": newsletterLinks,
 };
 
 /** A Kysely migration provider over the migrations above. */

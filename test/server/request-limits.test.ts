@@ -4,7 +4,8 @@
  * urlencoded and as a multipart body (admin routes with a signed-in owner's
  * session, so the body is parsed and not refused at the door); each answers
  * within a second, and a second process asking `/healthz` meanwhile is answered
- * within 100 ms. One field more is refused with 413 before anything is parsed.
+ * within 100 ms. One field more is refused with 413 before anything is parsed. A slow
+ * client is cut off; sign-in sends a browser back only to a page of the console.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -263,4 +264,25 @@ it("a client that sends its headers or its body a byte at a time is cut off at t
   assert.ok(!/^HTTP\/1\.1 [23]/.test(body.answer), `a slow body is not served: ${body.answer.slice(0, 40)}`);
   // A real client, meanwhile, is served.
   assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+});
+
+it("sign-in sends a browser back only to a page of the console, whatever dots or slashes `next` holds", async () => {
+  for (const [next, to] of [
+    ["/admin/requests?status=open", "/admin/requests?status=open"],
+    ["/admin/../../evil", "/admin"],
+    ["/admin/%2e%2e/evil", "/admin"],
+    ["/admin\\..\\evil", "/admin"],
+    ["//evil.example/admin", "/admin"],
+    ["/administrator", "/admin"],
+    ["/admin/login?next=/admin", "/admin"],
+  ]) {
+    const res = await fetch(`${server.url}/admin/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "owner@forms.example", password: "correct horse battery", next }).toString(),
+    });
+    assert.equal(res.status, 303, next);
+    assert.equal(res.headers.get("location"), to, next);
+  }
 });
