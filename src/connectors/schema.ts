@@ -40,6 +40,8 @@ export interface ForeignKeyInfo {
   columns: string[];
   table: string;
   refColumns: string[];
+  /** Declared on the table's partitions rather than on the table (PostgreSQL): one of those constraints' names. */
+  onPartitions?: string;
 }
 
 export interface TableInfo {

@@ -15,6 +15,8 @@ import {
   type Comparison,
   type Connector,
   type DatasetTarget,
+  constraintViolation,
+  type DueField,
   type DueQuery,
   type DuePage,
   type DueRange,
@@ -56,6 +58,8 @@ export interface SqlAdapter {
     param(d: Date): RawBuilder<unknown>;
     read(v: unknown): string | null;
   };
+  /** Engines with partitions: the table a partition belongs to (itself when it is none). */
+  rootTable?(db: AnyDb, table: string): Promise<string>;
 }
 
 /**
@@ -217,8 +221,26 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
   /**
    * A retention query's clock (the latest of its fields that are set) and its conditions, over columns named by `ref`.
    */
+  const table = (name: string) => sql.table(options.schema ? `${options.schema}.${name}` : name);
+  /**
+   * The latest value of a field over the rows that belong to the row (`ref` names the row's own columns): a correlated
+   * subquery up the chain of owner references.
+   */
+  const latestOf = (c: DueField, ref: (step: number, field: string) => RawBuilder<unknown>) => {
+    const chain = c.latest!.chain;
+    const alias = (i: number) => `__pl${i}`;
+    const col = (i: number, field: string) => sql.ref(`${alias(i)}.${field}`);
+    const joins = chain.slice(1).map((link, i) => {
+      const on = sql`${col(i, chain[i].from)} = ${col(i + 1, chain[i].to)}`;
+      return sql` JOIN ${table(link.dataset.name)} AS ${sql.id(alias(i + 1))} ON ${on}`;
+    });
+    const last = chain.length - 1;
+    const from = sql`${table(chain[0].dataset.name)} AS ${sql.id(alias(0))}${sql.join(joins, sql``)}`;
+    const belongs = sql`${col(last, chain[last].from)} = ${ref(0, chain[last].to)}`;
+    return sql`(SELECT max(${adapter.time.expr(col(0, c.field))}) FROM ${from} WHERE ${belongs})`;
+  };
   const dueParts = (q: DueQuery, ref: (step: number, field: string) => RawBuilder<unknown>) => {
-    const cols = q.clock.map((c) => ref(c.step, c.field));
+    const cols = q.clock.map((c) => (c.latest ? latestOf(c, ref) : ref(c.step, c.field)));
     // The latest of the fields that are set: GREATEST over each one coalesced with the others.
     // No clock fields (a rule from a system's obsolescence date): every covered row started its clock long ago.
     const coalesced = cols.map((c, i) =>
@@ -322,6 +344,31 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
         throw err instanceof ConnectorError ? err : fail(`reading due rows of ${page.dataset.name}`, err);
       }
     },
+    async clocks(query: DueQuery, keys: readonly (readonly Value[])[]): Promise<DueRow[]> {
+      const pk = query.dataset.primaryKey;
+      if (!pk.length || !keys.length) return [];
+      const out: DueRow[] = [];
+      try {
+        for (const part of chunks([...keys], 200)) {
+          const { b, clock, ref } = dueBase(query);
+          const tuple = pk.length === 1 ? ref(0, pk[0]) : sql`(${sql.join(pk.map((f) => ref(0, f)))})`;
+          const list = sql.join(part.map((k) => (pk.length === 1 ? sql`${k[0]}` : sql`(${sql.join([...k])})`)));
+          const rows = (await b
+            .select(pk.map((f) => ref(0, f).as(f)))
+            .select(clock.as("__pledge_clock"))
+            .where(sql<boolean>`${tuple} IN (${list})`)
+            .execute()) as Row[];
+          for (const r of rows) {
+            const { __pledge_clock: c, ...row } = r;
+            const at = adapter.time.read(c);
+            if (at) out.push({ row: normalizeRow(row), clock: at });
+          }
+        }
+        return out;
+      } catch (err) {
+        throw err instanceof ConnectorError ? err : fail(`reading the clocks of rows of ${query.dataset.name}`, err);
+      }
+    },
     async dueSummary(query: DueQuery, before: Date, opts: { total?: boolean } = {}): Promise<DueSummary> {
       try {
         const { b, clock } = dueBase(query);
@@ -413,7 +460,21 @@ export function createSqlConnector(options: SqlConnectorOptions): Connector {
           return results;
         });
       } catch (err) {
-        throw fail("writing", err);
+        const violated = constraintViolation(err);
+        if (!violated) throw fail("writing", err);
+        // Trying again would be refused the same way: someone must declare what references the person's rows.
+        const table = violated.table && adapter.rootTable ? await adapter.rootTable(root, violated.table) : undefined;
+        throw new ConnectorError(
+          options.system,
+          `writing on ${options.describe} was refused by ` +
+            `${violated.constraint ? `the constraint ${violated.constraint}` : "a constraint"}` +
+            `${violated.table ? ` on table ${violated.table}` : ""}` +
+            `${table && table !== violated.table ? ` (a partition of ${table})` : ""}` +
+            `: a table references rows of the person's through a key the declaration does not name, so nothing was ` +
+            `changed. Declare ${table ?? violated.table ?? "that table"} and its reference (references:), run ` +
+            `pledge check --live, and retry (${(err as Error).message})`,
+          { cause: err, permanent: true, ...(violated.constraint ? { constraint: violated.constraint } : {}) },
+        );
       }
     },
     async sample(table: string, limit: number): Promise<{ rows: Row[]; method: string }> {

@@ -114,6 +114,11 @@ export interface DueJoin {
 export interface DueField {
   step: number;
   field: string;
+  /**
+   * The latest `field` of the rows that belong to the row (a customer's invoices; SQL only): `chain[0].dataset` holds
+   * `field`, each link's `from` points at the next link's `to`, and the last link's at the row's own `to`.
+   */
+  latest?: { chain: readonly DueJoin[] };
 }
 
 /**
@@ -218,6 +223,12 @@ export interface Connector {
    */
   dueSummary(query: DueQuery, before: Date, options?: { total?: boolean }): Promise<DueSummary>;
   /**
+   * Retention, SQL engines: the clock of each row named by its primary key, read by the same query a sweep and the
+   * dry run read it by (joined up owner references, the latest of the rows that belong to it); rows whose clock has
+   * not started are absent. Engines without it read a row's clock from its own fields (`clockOfRow`).
+   */
+  clocks?(query: DueQuery, keys: readonly (readonly Value[])[]): Promise<DueRow[]>;
+  /**
    * Engines with `capabilities.ttl`: gives every key of the dataset an expiry
    * at its clock plus `periodMs` (or, for keys without a clock field whose
    * expiry is unset or later, `periodMs` from now). A key `held` answers true for
@@ -252,14 +263,46 @@ export interface Connector {
 /** A system cannot be reached or refused an operation. The message never holds a connection secret. */
 export class ConnectorError extends Error {
   readonly code = "CONNECTOR_FAILED";
+  /**
+   * The engine refused the change for a reason trying again cannot change (a constraint): the task stops for staff at
+   * once instead of retrying.
+   */
+  readonly permanent: boolean;
+  /** The constraint that refused it, where the engine names one. */
+  readonly constraint?: string;
   constructor(
     readonly system: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; permanent?: boolean; constraint?: string },
   ) {
     super(`${system}: ${message}`, options);
     this.name = "ConnectorError";
+    this.permanent = !!options?.permanent;
+    if (options?.constraint) this.constraint = options.constraint;
   }
+}
+
+/**
+ * A constraint violation as engines report it: PostgreSQL's class 23 codes, MySQL's errno, SQLite's CONSTRAINT codes.
+ */
+export function constraintViolation(err: unknown): { constraint?: string; table?: string } | undefined {
+  type Raised = { code?: unknown; errno?: unknown; constraint?: unknown; table?: unknown; message?: unknown };
+  for (let e = err as (Raised & { cause?: unknown }) | undefined; e; e = e.cause as typeof e) {
+    const code = typeof e.code === "string" ? e.code : "";
+    const message = typeof e.message === "string" ? e.message : "";
+    if (/^23\d{3}$/.test(code))
+      return {
+        ...(typeof e.constraint === "string" ? { constraint: e.constraint } : {}),
+        ...(typeof e.table === "string" ? { table: e.table } : {}),
+      };
+    if ([1451, 1452, 1216, 1217, 1062, 1048].includes(Number(e.errno))) {
+      const m = /CONSTRAINT `([^`]+)`/.exec(message);
+      const t = /\(`[^`]+`\.`([^`]+)`, CONSTRAINT/.exec(message);
+      return { ...(m ? { constraint: m[1] } : {}), ...(t ? { table: t[1] } : {}) };
+    }
+    if (code.startsWith("SQLITE_CONSTRAINT")) return {};
+  }
+  return undefined;
 }
 
 /** A connector's configuration is unusable (an unset environment variable, a missing file). */

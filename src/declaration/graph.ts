@@ -130,11 +130,15 @@ export interface FollowedEdge {
 
 /**
  * Where a verification code for an identity held in dataset `key` can go: the
- * dataset's own `contact: email` fields, and those of the datasets its rows
- * belong to (one owner reference up, within the system: the contact a job's
- * form belongs to).
+ * dataset's own `contact: email` fields; those of the datasets its rows belong
+ * to (one owner reference up, within the system: the contact a job's form
+ * belongs to); and those of the rows that point at it as their detail (the
+ * customer whose address row holds the phone asked by).
  */
-export function contactSources(graph: DatasetGraph, key: string): { key: string; via?: DatasetEdge }[] {
+export function contactSources(
+  graph: DatasetGraph,
+  key: string,
+): { key: string; via?: DatasetEdge; referrer?: boolean }[] {
   const hasContact = (k: string) =>
     Object.values(graph.nodes.get(k)?.def.fields ?? {}).some((f) => f.contact === "email");
   return [
@@ -142,6 +146,9 @@ export function contactSources(graph: DatasetGraph, key: string): { key: string;
     ...graph.edges
       .filter((e) => e.from === key && e.relation === "owner" && !e.crossSystem && e.to !== key && hasContact(e.to))
       .map((e) => ({ key: e.to, via: e })),
+    ...graph.edges
+      .filter((e) => e.to === key && e.relation === "detail" && !e.crossSystem && e.from !== key && hasContact(e.from))
+      .map((e) => ({ key: e.from, via: e, referrer: true })),
   ];
 }
 
@@ -164,6 +171,20 @@ export function followedEdges(graph: DatasetGraph, key: string): FollowedEdge[] 
   return out;
 }
 
+/**
+ * Whether rows of a dataset reached through one of the person's own references (owner down, detail up) are the
+ * person's, whatever identities they also carry: yes, unless each row is a person (`subject`), who is the person only
+ * when one of their identities matches. Collection and the linter both decide so.
+ */
+export function reachedRowsAreOwn(node: DatasetNode | undefined): boolean {
+  return !!node && !node.def.subject;
+}
+
+/** Whether a field's identity values, found in the person's rows, lead to further searches: not a shared one's. */
+export function identitySeeds(field: { identity?: string; shared?: boolean }): boolean {
+  return !!field.identity && !field.shared;
+}
+
 /** How a dataset is reached: as rows of the person's (`own`), or only as a detail of them. */
 type Reach = "own" | "detail";
 
@@ -183,6 +204,8 @@ function walk(graph: DatasetGraph, starts: Iterable<string>, visit: (key: string
   for (const q of queue) seen.add(`${q.reach}:${q.key}`);
   while (queue.length) {
     const cur = queue.shift()!;
+    // Rows of people reached through a reference are not the person's, and nothing is followed from them.
+    if (cur.via.length && !reachedRowsAreOwn(graph.nodes.get(cur.key))) continue;
     for (const f of followedEdges(graph, cur.key)) {
       if (f.direction === "down" && cur.reach === "detail") continue;
       const reach: Reach = f.direction === "up" ? "detail" : "own";

@@ -128,8 +128,30 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
           if (!decl.systems[rs]) ref("system", rs, decl.systems, [...fpath, "references"]);
           else if (!target) ref("dataset", rd, decl.systems[rs].datasets, [...fpath, "references"]);
           else if (!(rf in target.fields)) ref(`field of ${rs}.${rd}`, rf, target.fields, [...fpath, "references"]);
-          else if (f.show && !(f.show in target.fields))
-            ref(`field of ${rs}.${rd}`, f.show, target.fields, [...fpath, "show"]);
+          else if (f.show) {
+            // A path: each step but the last a reference of the row reached, the last a field of it.
+            let at = target;
+            let atName = `${rs}.${rd}`;
+            const steps = f.show.split(".");
+            for (const [i, step] of steps.entries()) {
+              if (!(step in at.fields)) {
+                ref(`field of ${atName}`, step, at.fields, [...fpath, "show"]);
+                break;
+              }
+              if (i === steps.length - 1) break;
+              const next = at.fields[step].references?.split(".");
+              const nextDs = next && next.length === 2 ? decl.systems[rs].datasets[next[0]] : undefined;
+              if (!nextDs) {
+                report(
+                  [...fpath, "show"],
+                  `${atName}.${step} is not a reference within ${rs}, so show cannot go on past it (${f.show})`,
+                );
+                break;
+              }
+              at = nextDs;
+              atName = `${rs}.${next![0]}`;
+            }
+          }
           if (rs !== sid && f.relation === "detail")
             report(
               [...fpath, "relation"],

@@ -35,6 +35,19 @@ export interface BoundField {
   step: number;
   dataset: string;
   field: string;
+  /**
+   * The latest of `field` over the rows of `dataset` that belong to the row (a customer's invoices): the owner
+   * references from `dataset` up to the binding's dataset, in order.
+   */
+  latest?: DatasetEdge[];
+}
+
+/** A clock entry of a binding: a field, or the latest of a field of the rows that belong to it. */
+export type ClockEntry = string | { latest: string };
+
+/** A binding's clock entries as a list. */
+export function clockEntries(b: { clock?: ClockEntry | ClockEntry[] }): ClockEntry[] {
+  return b.clock === undefined ? [] : Array.isArray(b.clock) ? b.clock : [b.clock];
 }
 
 /** A retention rule bound to one dataset, ready for a sweep. */
@@ -161,10 +174,46 @@ export function resolveBindings(
           joins = longer;
           return { step: chain.length, dataset: dname, field: fname };
         };
-        const clockRefs = b.clock === undefined ? [] : typeof b.clock === "string" ? [b.clock] : b.clock;
+        const clockRefs = clockEntries(b);
         const clock: BoundField[] = [];
+        /** The latest of a field of the rows that belong to this one, reached down owner references. */
+        const latest = (ref: string, at: (string | number)[]): BoundField | undefined => {
+          const [dname, fname] = ref.split(".");
+          const child = sys.datasets[dname];
+          if (!child) {
+            problems.push({ path: at, message: `no dataset '${dname}' in system ${sid}` });
+            return undefined;
+          }
+          if (!(fname in child.fields)) {
+            problems.push({
+              path: at,
+              message: `${dname} declares no field '${fname}' (declare it under fields to use it here)`,
+            });
+            return undefined;
+          }
+          if (!["postgres", "mysql", "sqlite"].includes(sys.connector!.engine)) {
+            problems.push({
+              path: at,
+              message:
+                `a clock read from the rows that belong to this one (${ref}) needs a SQL system; ` +
+                `${sid} is ${sys.connector!.engine}`,
+            });
+            return undefined;
+          }
+          const chain = dname === did ? undefined : ownerChain(graph, sid, dname, did);
+          if (!chain) {
+            problems.push({
+              path: at,
+              message: `no owner reference leads from ${dname} up to ${did}: its rows do not belong to ${did}'s rows`,
+            });
+            return undefined;
+          }
+          return { step: 0, dataset: dname, field: fname, latest: chain };
+        };
+        const single = !Array.isArray(b.clock);
         clockRefs.forEach((r, i) => {
-          const f = bind(r, typeof b.clock === "string" ? path : [...path, i]);
+          const at = single ? path : [...path, i];
+          const f = typeof r === "string" ? bind(r, at) : latest(r.latest, [...at, "latest"]);
           if (f) clock.push(f);
           else ok = false;
         });

@@ -14,6 +14,11 @@ export const DURATION_PATTERN = /^([1-9][0-9]*)\s*(hour|day|week|month|year)s?$/
 
 const text = z.string().trim().min(1, "must not be empty");
 const id = z.string().regex(ID_PATTERN, "expected an id of lowercase letters, digits and _ (e.g. web_analytics)");
+export const DATASET_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** A dataset's key: as its table is named, lower case or PascalCase (`InvoiceLine`). */
+const datasetId = z
+  .string()
+  .regex(DATASET_ID_PATTERN, "expected a dataset key of letters, digits and _ (e.g. orders, InvoiceLine)");
 const categoryKey = z.string().regex(CATEGORY_PATTERN, "expected a dotted data category key (e.g. user.contact.email)");
 const url = z.url({ message: "expected a URL" });
 const isoDate = z
@@ -269,18 +274,32 @@ const Field = z.strictObject({
   identity: id.optional(),
   /** How the identity is matched; by default emails case-insensitively, phones across formats, others exactly. */
   match: z.enum(MATCH_MODES).optional(),
+  /**
+   * The identity is one several people may hold (an office phone, a shared mailbox): it finds rows, which staff review
+   * when several people's match, but its values never lead to further searches.
+   */
+  shared: z.boolean().optional(),
   /** The field holds the person's own contact address: verification codes for other identities go here. */
   contact: z.enum(["email"]).optional(),
   primaryKey: z.boolean().optional(),
   /** A foreign key: `dataset.field` in the same system, or `system.dataset.field`. */
   references: z
     .string()
-    .regex(/^[a-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$/, "expected dataset.field or system.dataset.field")
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$/, "expected dataset.field or system.dataset.field")
     .optional(),
   /** What the reference means; `owner` when absent. */
   relation: z.enum(RELATIONS).optional(),
-  /** For a `lookup` reference: the referenced field that exports show beside the key (a film's title). */
-  show: z.string().min(1).optional(),
+  /**
+   * For a `lookup` reference: the referenced field that exports show beside the key (a film's `title`), or a path
+   * through the referenced row's own references (`film_id.title`: the inventory row's film's title).
+   */
+  show: z
+    .string()
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
+      "expected a field, or a path of fields (film_id.title)",
+    )
+    .optional(),
   /** `false` marks a field that is not personal data (a surrogate key, a lookup id, a flag). */
   personal: z.boolean().optional(),
   masking: z.enum(MASKING_STRATEGIES).optional(),
@@ -299,6 +318,19 @@ const FieldRef = z
     "expected a field (created_at) or dataset.field of the row this one belongs to (accounts.closed_at)",
   );
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+/**
+ * A clock read from the rows that belong to this one: the latest `Invoice.InvoiceDate` of a customer's invoices ("two
+ * years after the last purchase"), their dataset reaching this one through owner references.
+ */
+const LatestOf = z.strictObject({
+  latest: z
+    .string()
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/,
+      "expected dataset.field of the rows that belong to this one (invoices.created_at)",
+    ),
+});
+const ClockRef = z.union([FieldRef, LatestOf]);
 
 /**
  * How a retention rule binds to a dataset's rows: where the clock starts, and
@@ -310,10 +342,12 @@ const RetentionBinding = z.strictObject({
    * Where the clock starts: a timestamp field (`created_at`); the latest of
    * several (`[last_login_at, last_commission_at]`: inactive means neither
    * happened within the period); or a field of the row this one belongs to
-   * (`accounts.closed_at`), reached through owner references. Not needed for
-   * rules that run from a system's obsolescence date.
+   * (`accounts.closed_at`), reached through owner references; or the latest
+   * of a field of the rows that belong to this one (`{ latest:
+   * invoices.created_at }`: the last purchase). Not needed for rules that run
+   * from a system's obsolescence date.
    */
-  clock: z.union([FieldRef, z.array(FieldRef).min(1)]).optional(),
+  clock: z.union([ClockRef, z.array(ClockRef).min(1)]).optional(),
   /**
    * Only rows whose fields hold these values (`{ account_type: free }`, a list for any of several); `dataset.field` for
    * the row this one belongs to.
@@ -365,7 +399,8 @@ const System = z.strictObject({
    */
   obsolescence: isoDate.optional(),
   connector: Connector.optional(),
-  datasets: z.record(id, Dataset).default({}),
+  /** Keyed as the organization names its tables: `customers`, or `Customer` for a schema in PascalCase. */
+  datasets: z.record(datasetId, Dataset).default({}),
 });
 
 const Recipient = z.strictObject({

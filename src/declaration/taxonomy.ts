@@ -68,6 +68,8 @@ export const BUILTIN_CATEGORIES: Readonly<Record<string, CategoryInfo>> = {
   "user.content.hosted_data": c("Data hosted or managed on behalf of customers"),
   "user.recording.screen": c("Screen recording of a remote session"),
   "user.signature": c("Signature on a signed form"),
+  "user.photo": c("Photograph or picture of the person", "Picture"),
+  "user.employment.dates": c("Employment dates (hire and leaving)", "EmploymentHistory"),
   "user.job.number": c("Job number"),
   "user.job.name": c("Job name"),
   "user.job.location": c("Job location (address of the project)", "Location"),

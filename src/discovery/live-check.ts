@@ -290,8 +290,9 @@ function checkDataset(
       "live-foreign-key-undeclared",
       field ? [...base, "fields", field] : base,
       `${table.name}(${fk.columns.join(", ")}) references ${fk.table}(` +
-        `${fk.refColumns.join(", ")}) in the database, and the declaration does not ` +
-        `say so` +
+        `${fk.refColumns.join(", ")}) in the database` +
+        `${fk.onPartitions ? ` (declared on each of its partitions, as ${fk.onPartitions})` : ""}, and the ` +
+        `declaration does not say so` +
         `${
           fk.columns.length === 1
             ? `: declare references and what it means (relation: owner, detail, actor or lookup)`

@@ -18,18 +18,21 @@
  */
 import {
   buildDatasetGraph,
-  entryDatasets,
   fieldMatch,
   followedEdges,
   identityEquals,
   identityReference,
+  identitySeeds,
   normalizeIdentity,
   parsePhone,
+  phoneRegions,
   primaryKeyOf,
+  reachedRowsAreOwn,
   type Dataset,
   type DatasetGraph,
   type Declaration,
   type MatchMode,
+  type PhoneRegions,
 } from "../declaration/index.js";
 import type { Connector, DatasetTarget, FieldSelector, Row, Value } from "../connectors/index.js";
 
@@ -56,7 +59,38 @@ export interface FoundRow {
    * may share it.
    */
   detail?: boolean;
+  /**
+   * Matched, among several rows of people, before staff decided which are the person's: nothing is followed from it
+   * and its identities search nothing.
+   */
+  pending?: boolean;
 }
+
+/** One identity value that matched a row: which field, of which type, and the value as the request knows it. */
+export interface IdentityHit {
+  field: string;
+  type: string;
+  value: string;
+  /** The field holds an identity several people may share (`shared: true`). */
+  shared: boolean;
+}
+
+/** A row of people that the identities matched, among others, for staff to decide on. */
+export interface ReviewCandidate {
+  /** The row's key (`rowKey`). */
+  key: string;
+  /** The primary key as staff read it: `EmployeeId 4`. */
+  shown: string;
+  matched: IdentityHit[];
+  /** What staff decided already. */
+  decided?: ReviewDecision;
+}
+
+/** What staff decided of a row that several people's identities matched: the person's, or someone else's. */
+export type ReviewDecision = "person" | "other";
+
+/** Staff decisions on matched rows of people, by dataset and row key. */
+export type ReviewDecisions = (dataset: string, key: string) => ReviewDecision | undefined;
 
 export interface DatasetSearch {
   /** How the dataset was searched: `email (email)`, `customer_id → customers.id`. Empty when it never was. */
@@ -84,10 +118,12 @@ export interface SystemCollection {
   searched: Record<string, DatasetSearch>;
   actors: ActorMention[];
   /**
-   * Datasets of people (`subject`) where the identities matched more than one row: someone must confirm before anything
-   * is done.
+   * Datasets of people (`subject`) where the identities matched more than one row that staff have not decided on:
+   * someone must say which are the person's before anything is done.
    */
-  ambiguous: { dataset: string; rows: number; keys: string[] }[];
+  ambiguous: { dataset: string; rows: number; keys: string[]; candidates: ReviewCandidate[] }[];
+  /** Rows the identities matched that staff said are someone else's: never collected. */
+  excluded: { dataset: string; rows: number }[];
   /** For exports: dataset → lookup field → key → the value shown for it (a film's title). */
   lookups: Record<string, Record<string, Record<string, unknown>>>;
 }
@@ -126,7 +162,7 @@ export function rowKey(ds: Dataset, row: Row): string {
 }
 
 /** The selector for a field that holds an identity, under the field's matching. */
-function identitySelector(field: string, mode: MatchMode, values: string[], region: string): FieldSelector {
+function identitySelector(field: string, mode: MatchMode, values: string[], region: PhoneRegions): FieldSelector {
   if (mode === "case_insensitive") return { field, values: values.map((v) => v.toLowerCase()), compare: "fold" };
   if (mode === "phone")
     return {
@@ -149,7 +185,7 @@ export async function findByIdentity(
   field: string,
   mode: MatchMode,
   values: string[],
-  region: string,
+  region: PhoneRegions,
 ): Promise<{ row: Row; value: string }[]> {
   const out: { row: Row; value: string }[] = [];
   for (const row of await connector.find(datasetTarget(did, ds), identitySelector(field, mode, values, region))) {
@@ -186,13 +222,18 @@ export async function collectSystem(
   connector: Connector,
   identities: Identities,
   seeds?: CollectionSeeds,
+  review?: ReviewDecisions,
 ): Promise<SystemCollection> {
   const sys = decl.systems[system];
   const graph = graphOf(decl);
-  const entries = entryDatasets(graph);
-  const region = decl.organization.country;
-  const isEntry = (did: string) => entries.has(`${system}.${did}`);
+  const region = phoneRegions(decl);
+  const nodeOf = (did: string) => graph.nodes.get(`${system}.${did}`);
   const found = new Map<string, Map<string, FoundRow>>();
+  /** Rows reached through one of the person's references (not only matched). */
+  const reached = new Map<string, Set<string>>();
+  /** The identity values that matched each row. */
+  const hits = new Map<string, Map<string, IdentityHit[]>>();
+  const excluded = new Map<string, Set<string>>();
   const searched: Record<string, DatasetSearch> = Object.fromEntries(
     Object.keys(sys.datasets).map((d) => [d, { by: [] }]),
   );
@@ -200,25 +241,48 @@ export async function collectSystem(
   const fresh: string[] = [];
 
   /**
-   * Adds rows of a dataset: matched by an identity field, reached down an owner reference, or reached up a detail
-   * reference.
+   * Adds rows of a dataset: matched by an identity, reached down an owner reference, or reached up a detail reference.
+   * A row is the person's when a (not only shared) identity matched it, or when one of the person's references reached
+   * it and its dataset's rows are not people.
    */
-  const add = (did: string, rows: Row[], how: { matchedBy?: string; detail?: boolean } = {}) => {
+  const add = (did: string, rows: Row[], how: { hit?: IdentityHit; seed?: boolean; detail?: boolean } = {}) => {
     const ds = sys.datasets[did];
     let m = found.get(did);
     if (!m) found.set(did, (m = new Map()));
+    let r = reached.get(did);
+    if (!r) reached.set(did, (r = new Set()));
     for (const row of rows) {
       const k = rowKey(ds, row);
+      if (how.hit && review?.(did, k) === "other") {
+        let x = excluded.get(did);
+        if (!x) excluded.set(did, (x = new Set()));
+        x.add(k);
+      }
+      if (excluded.get(did)?.has(k)) continue;
+      if (how.hit) {
+        let h = hits.get(did);
+        if (!h) hits.set(did, (h = new Map()));
+        const list = h.get(k) ?? [];
+        if (!list.some((x) => x.field === how.hit!.field && x.value === how.hit!.value)) h.set(k, [...list, how.hit]);
+      }
+      if (!how.hit && !how.seed) r.add(k);
       const prev = m.get(k);
+      const field = how.hit?.field ?? (how.seed ? SEED : undefined);
       const by =
-        how.matchedBy && !prev?.matchedBy.includes(how.matchedBy)
-          ? [...(prev?.matchedBy ?? []), how.matchedBy]
-          : (prev?.matchedBy ?? []);
-      const own = by.length > 0 || !isEntry(did) || (!!seeds?.ownByReference && !how.detail);
+        field && !prev?.matchedBy.includes(field) ? [...(prev?.matchedBy ?? []), field] : (prev?.matchedBy ?? []);
+      // A row found only by a shared identity (an office phone) is someone's, not yet the person's: people's rows go to
+      // review, other rows are left alone.
+      const strong = by.some((f) => f === SEED || !ds.fields[f]?.shared);
+      const isMatch = by.length > 0 && (strong || !!ds.subject);
+      const own =
+        isMatch ||
+        (r.has(k) && reachedRowsAreOwn(nodeOf(did))) ||
+        (!!seeds?.ownByReference && r.has(k) && !how.detail && !prev?.detail);
+      const matchedBy = isMatch ? by : [];
       // A row is a mere detail only as long as nothing else led to it.
-      const detail = !!how.detail && (!prev || !!prev.detail) && !by.length;
-      if (prev && prev.own === own && !!prev.detail === detail && prev.matchedBy.length === by.length) continue;
-      m.set(k, { row, matchedBy: by, own, ...(detail ? { detail } : {}) });
+      const detail = !!how.detail && (!prev || !!prev.detail) && !isMatch;
+      if (prev && prev.own === own && !!prev.detail === detail && prev.matchedBy.length === matchedBy.length) continue;
+      m.set(k, { row, matchedBy: by.length && !isMatch ? [] : matchedBy, own, ...(detail ? { detail } : {}) });
       if (own && (!prev?.own || (prev.detail && !detail))) fresh.push(did);
     }
   };
@@ -234,13 +298,11 @@ export async function collectSystem(
       const values = identities[f.identity] ?? [];
       if (!values.length) continue;
       searched[did].by.push(`${fname} (${f.identity})`);
-      const hits = await findByIdentity(connector, did, ds, fname, fieldMatch(f), values, region);
-      hits.forEach((h) => count(f.identity!, h.value));
-      add(
-        did,
-        hits.map((h) => h.row),
-        { matchedBy: fname },
-      );
+      const found = await findByIdentity(connector, did, ds, fname, fieldMatch(f), values, region);
+      for (const h of found) {
+        if (review?.(did, rowKey(ds, h.row)) !== "other") count(f.identity, h.value);
+        add(did, [h.row], { hit: { field: fname, type: f.identity, value: h.value, shared: !!f.shared } });
+      }
     }
   }
   // 2. references into another system's identity: the child is searched by that identity's values
@@ -250,7 +312,7 @@ export async function collectSystem(
     if (!type || !values.length) continue;
     const did = e.from.slice(system.length + 1);
     searched[did].by.push(`${e.fromField} → ${e.to}.${e.toField} (${type})`);
-    const hits = await findByIdentity(
+    const found = await findByIdentity(
       connector,
       did,
       sys.datasets[did],
@@ -259,23 +321,49 @@ export async function collectSystem(
       values,
       region,
     );
-    hits.forEach((h) => count(type, h.value));
-    add(
-      did,
-      hits.map((h) => h.row),
-      { matchedBy: e.fromField },
-    );
+    for (const h of found) {
+      count(type, h.value);
+      add(did, [h.row], { hit: { field: e.fromField, type, value: h.value, shared: false } });
+    }
   }
   // Seeds: rows the collection is about, whoever they belong to.
   if (seeds) {
     searched[seeds.dataset]?.by.push("retention clock");
-    add(seeds.dataset, seeds.rows, { matchedBy: SEED });
+    add(seeds.dataset, seeds.rows, { seed: true });
   }
+
+  // Several rows of people matched, and staff have not said which are the person's: nothing is followed from them,
+  // and their identities search nothing, until they do.
+  const ambiguous: SystemCollection["ambiguous"] = [];
+  const pending = new Set<string>();
+  for (const [did, m] of found) {
+    const ds = sys.datasets[did];
+    if (!ds.subject) continue;
+    const mine = [...m.entries()].filter(([, r]) => r.matchedBy.some((f) => f !== SEED));
+    if (mine.length < 2 || mine.every(([k]) => review?.(did, k) === "person")) continue;
+    const pk = primaryKeyOf(ds);
+    ambiguous.push({
+      dataset: did,
+      rows: mine.length,
+      keys: mine.map(([k]) => k).sort(),
+      candidates: mine
+        .map(([k, r]) => ({
+          key: k,
+          shown: (pk.length ? pk : rowKeyFields(ds, r.row)).map((f) => `${f} ${String(r.row[f] ?? "")}`).join(", "),
+          matched: hits.get(did)?.get(k) ?? [],
+          ...(review?.(did, k) ? { decided: review(did, k) } : {}),
+        }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    });
+    pending.add(did);
+    for (const [k, r] of mine) m.set(k, { ...r, pending: true });
+  }
+
   // 3. references from the person's rows: owner references down, detail references up
   const asked = new Map<string, Set<string>>();
   while (fresh.length) {
     const did = fresh.shift()!;
-    const own = [...(found.get(did)?.values() ?? [])].filter((r) => r.own);
+    const own = [...(found.get(did)?.values() ?? [])].filter((r) => r.own && !r.pending);
     for (const f of followedEdges(graph, `${system}.${did}`)) {
       const next = f.next.slice(system.length + 1);
       // Nothing is followed down from a detail: other people's rows may hang off a shared address.
@@ -306,29 +394,21 @@ export async function collectSystem(
 
   const datasets = Object.fromEntries([...found].map(([d, m]) => [d, [...m.values()]]));
 
-  // Strong identities of the person's matched rows seed further searches.
+  // Every identity found in the person's rows (matched, or reached through their references) searches every system,
+  // but for a shared identity, and rows staff have not decided on yet.
   const discovered: Identities = {};
   for (const [did, rows] of Object.entries(datasets)) {
     for (const [fname, f] of Object.entries(sys.datasets[did].fields)) {
-      if (!f.identity || WEAK_IDENTITIES.has(f.identity)) continue;
-      for (const { row, matchedBy } of rows) {
+      if (!identitySeeds(f) || WEAK_IDENTITIES.has(f.identity!)) continue;
+      for (const { row, own, pending: waiting } of rows) {
         const v = row[fname];
-        if (!matchedBy.length || v === null || v === undefined || String(v).trim() === "") continue;
+        if (!own || waiting || v === null || v === undefined || String(v).trim() === "") continue;
         if (f.identity === "phone" && !parsePhone(String(v), region)) continue;
-        const canonical = normalizeIdentity(f.identity, String(v), region);
-        const list = (discovered[f.identity] ??= []);
+        const canonical = normalizeIdentity(f.identity!, String(v), region);
+        const list = (discovered[f.identity!] ??= []);
         if (!list.includes(canonical)) list.push(canonical);
       }
     }
-  }
-
-  // A dataset of people where several rows matched: someone must confirm they are one person.
-  const ambiguous: SystemCollection["ambiguous"] = [];
-  for (const [did, rows] of Object.entries(datasets)) {
-    const ds = sys.datasets[did];
-    const mine = rows.filter((r) => r.matchedBy.length);
-    if (ds.subject && mine.length > 1)
-      ambiguous.push({ dataset: did, rows: mine.length, keys: mine.map((r) => rowKey(ds, r.row)).sort() });
   }
 
   // Rows naming the person as an actor (staff on a rental) are counted, never collected.
@@ -340,7 +420,7 @@ export async function collectSystem(
     const values = [
       ...new Set(
         (datasets[of] ?? [])
-          .filter((r) => r.own)
+          .filter((r) => r.own && !r.pending)
           .map((r) => r.row[e.toField])
           .filter((v) => v !== null && v !== undefined),
       ),
@@ -351,35 +431,82 @@ export async function collectSystem(
     if (rows) actors.push({ dataset: child, field: e.fromField, of, rows });
   }
 
-  // Lookups an export shows beside their keys (a film's title beside film_id).
+  const lookups = await lookupsOf(decl, system, connector, datasets);
+
+  for (const [did, s] of Object.entries(searched)) {
+    if (s.by.length) continue;
+    s.notReached = notReachedReason(graph, system, did);
+  }
+  return {
+    system,
+    datasets,
+    discovered,
+    matched,
+    searched,
+    actors,
+    ambiguous,
+    excluded: [...excluded].map(([dataset, keys]) => ({ dataset, rows: keys.size })),
+    lookups,
+  };
+}
+
+/**
+ * For exports: what each lookup reference shows beside its key, its `show` path followed through the lookup's rows
+ * (`title`, or `film_id.title` through the inventory row to its film), read for the person's own rows only.
+ */
+async function lookupsOf(
+  decl: Declaration,
+  system: string,
+  connector: Connector,
+  datasets: Record<string, FoundRow[]>,
+): Promise<SystemCollection["lookups"]> {
+  const sys = decl.systems[system];
+  const graph = graphOf(decl);
   const lookups: SystemCollection["lookups"] = {};
   for (const [did, rows] of Object.entries(datasets)) {
     for (const [fname, f] of Object.entries(sys.datasets[did].fields)) {
       if (f.relation !== "lookup" || !f.show || !f.references) continue;
       const e = graph.edges.find((x) => x.from === `${system}.${did}` && x.fromField === fname);
       if (!e || e.crossSystem) continue;
-      const target = e.to.slice(system.length + 1);
-      const values = [
+      const keys = [
         ...new Set(
           rows
-            .filter((r) => r.own)
+            .filter((r) => r.own && !r.pending)
             .map((r) => r.row[fname])
             .filter((v) => v !== null && v !== undefined),
         ),
       ] as Value[];
-      if (!values.length) continue;
-      const shown: Record<string, unknown> = {};
-      for (const r of await connector.find(datasetTarget(target, sys.datasets[target]), { field: e.toField, values }))
-        shown[String(r[e.toField])] = r[f.show] ?? null;
-      (lookups[did] ??= {})[fname] = shown;
+      if (!keys.length) continue;
+      // Each step: the rows of `target` whose `keyField` holds the values, then the next field of the path.
+      let target = e.to.slice(system.length + 1);
+      let keyField = e.toField;
+      let current = new Map<string, unknown>(keys.map((k) => [String(k), k]));
+      const path = f.show.split(".");
+      for (const [i, step] of path.entries()) {
+        const values = [...new Set([...current.values()].filter((v) => v !== null && v !== undefined))] as Value[];
+        const byKey = new Map<string, Row>();
+        if (values.length)
+          for (const r of await connector.find(datasetTarget(target, sys.datasets[target]), {
+            field: keyField,
+            values,
+          }))
+            byKey.set(String(r[keyField]), r);
+        current = new Map(
+          [...current].map(([k, v]) => [
+            k,
+            v === null || v === undefined ? null : (byKey.get(String(v))?.[step] ?? null),
+          ]),
+        );
+        if (i === path.length - 1) break;
+        const next = graph.edges.find((x) => x.from === `${system}.${target}` && x.fromField === step);
+        if (!next || next.crossSystem) break;
+        target = next.to.slice(system.length + 1);
+        keyField = next.toField;
+      }
+      (lookups[did] ??= {})[fname] = Object.fromEntries(current);
     }
   }
-
-  for (const [did, s] of Object.entries(searched)) {
-    if (s.by.length) continue;
-    s.notReached = notReachedReason(graph, system, did);
-  }
-  return { system, datasets, discovered, matched, searched, actors, ambiguous, lookups };
+  return lookups;
 }
 
 /** Why a dataset was never searched for this request. */

@@ -2,11 +2,13 @@
  * Where a person can be reached, according to the organization's own data:
  * the `contact: email` field of the rows an identity matches (the email on the
  * customer row whose account id was given), or of the row that a matched row
- * belongs to (`owner` reference: the contact a job's form belongs to). A
+ * belongs to (`owner` reference: the contact a job's form belongs to), or of
+ * the rows that point at a matched detail row (the customer whose address row
+ * holds the phone asked by). A
  * verification code for an identity that is not an email goes there, never to
  * an address the requester typed.
  */
-import { contactSources, fieldMatch, type Declaration } from "../declaration/index.js";
+import { contactSources, fieldMatch, phoneRegions, type Declaration } from "../declaration/index.js";
 import type { Connector, Row, Value } from "../connectors/index.js";
 import { datasetTarget, findByIdentity, graphOf } from "./collect.js";
 
@@ -32,8 +34,9 @@ export async function findContactChannels(
   system: string,
   connector: Connector,
   type: string,
-  value: string,
+  value: string | readonly string[],
 ): Promise<ContactChannel[]> {
+  const values = typeof value === "string" ? [value] : [...value];
   const out: ContactChannel[] = [];
   const datasets = decl.systems[system]?.datasets ?? {};
   const graph = graphOf(decl);
@@ -54,13 +57,26 @@ export async function findContactChannels(
     if (!sources.length) continue;
     for (const [fname, f] of Object.entries(ds.fields)) {
       if (f.identity !== type) continue;
-      const rows = (
-        await findByIdentity(connector, did, ds, fname, fieldMatch(f), [value], decl.organization.country)
-      ).map((h) => h.row);
+      const rows = (await findByIdentity(connector, did, ds, fname, fieldMatch(f), values, phoneRegions(decl))).map(
+        (h) => h.row,
+      );
       for (const source of sources) {
         const parent = source.key.slice(system.length + 1);
         if (!source.via) take(did, rows);
-        else {
+        else if (source.referrer) {
+          // The rows that point at the matched detail row: the customer whose address holds the phone.
+          const keys = [
+            ...new Set(rows.map((r) => r[source.via!.toField]).filter((v) => v !== null && v !== undefined)),
+          ] as Value[];
+          if (keys.length)
+            take(
+              parent,
+              await connector.find(datasetTarget(parent, datasets[parent]), {
+                field: source.via.fromField,
+                values: keys,
+              }),
+            );
+        } else {
           const keys = [
             ...new Set(rows.map((r) => r[source.via!.fromField]).filter((v) => v !== null && v !== undefined)),
           ] as Value[];

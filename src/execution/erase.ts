@@ -14,10 +14,8 @@
  * Keys are never masked, so references stay intact.
  */
 import {
-  addDuration,
-  categoryWithin,
-  parseDuration,
-  retentionBinding,
+  primaryKeyOf,
+  resolveBindings,
   type Dataset,
   type Declaration,
   type MaskingStrategy,
@@ -25,7 +23,6 @@ import {
 } from "../declaration/index.js";
 import {
   findTable,
-  parseClock,
   type ColumnInfo,
   type Connector,
   type Mutation,
@@ -34,6 +31,8 @@ import {
   type Value,
 } from "../connectors/index.js";
 import { datasetTarget, graphOf, rowKey, rowKeyFields, type FoundRow, type SystemCollection } from "./collect.js";
+import { dueQuery } from "./due.js";
+import { exceptionEnd, legalExceptionOf, masksField, requiredByException } from "./exceptions.js";
 import { maskFits, maskValue } from "./mask.js";
 
 export type KeepKind = "legal_hold" | "retention" | "shared" | "referenced" | "kept_row_references";
@@ -42,6 +41,8 @@ export interface KeepReason {
   kind: KeepKind;
   why: string;
   rows: number;
+  /** For rows kept under the law: the last day the group's rows are kept to (each row's own period ends by then). */
+  until?: string;
 }
 
 export interface DatasetErasureReport {
@@ -84,6 +85,8 @@ export interface ErasurePlan {
   report: DatasetErasureReport[];
   /** Rows kept under a legal obligation (and the rows they need), to be recorded as blocked. */
   blocks: PlannedBlock[];
+  /** Dataset → the keys (`rowKey`, after masking) of the person's rows that stay, masked or as they are. */
+  kept: Record<string, string[]>;
 }
 
 /** A row outside the collection that points at a collected row. */
@@ -107,6 +110,11 @@ export interface ErasureContext {
   now?: Date;
   /** Rows to leave exactly as they are, by dataset → row keys: under a legal hold. */
   held?: Record<string, Set<string>>;
+  /**
+   * Dataset → row key → when the row's retention clock started, read as the sweep reads it (`rowClocks`): a parent's
+   * date, the latest of the rows that belong to it. Rows absent here are read from their own fields.
+   */
+  clocks?: Record<string, Map<string, Date>>;
 }
 
 /** A mask that cannot fit its column: nothing is written. */
@@ -119,57 +127,37 @@ export class ErasurePlanError extends Error {
 }
 
 /**
- * A retention rule's legal exception on a dataset: what the law requires kept, why, and for how long from the row's
- * clock.
+ * The retention clock of each collected row of the person's in a dataset with a legal exception, read by the same
+ * query the sweep and the dry run read it by: a clock on the row's parent (an invoice line's invoice date) or the
+ * latest of its children is the one the law's period runs from, in the report, the blocks and the plan alike.
  */
-export interface LegalException {
-  rule: string;
-  reason: string;
-  /** The categories the law requires; when empty, the fields marked `masking: keep`. */
-  categories: string[];
-  period: string;
-}
-
-/**
- * Why rows of a dataset must stay, if they must: a retention rule's exception for a legal obligation or legal claims.
- */
-export function legalExceptionOf(decl: Declaration, ds: Dataset): LegalException | undefined {
-  const b = retentionBinding(ds);
-  const rule = b ? decl.retention[b.rule] : undefined;
-  const ex = rule?.exceptions.find((e) => e.basis === "legal_obligation" || e.basis === "legal_claims");
-  if (!rule || !ex) return undefined;
-  const period = ex.period ?? (rule.period !== "indefinite" ? rule.period : undefined);
-  return period ? { rule: b!.rule, reason: ex.reason, categories: ex.dataCategories, period } : undefined;
-}
-
-/** The latest of a row's own clock fields (the binding's fields of the row itself), if any is set. */
-export function ownClock(ds: Dataset, row: Row): Date | undefined {
-  const b = retentionBinding(ds);
-  const fields =
-    b?.clock === undefined ? [] : (typeof b.clock === "string" ? [b.clock] : b.clock).filter((f) => !f.includes("."));
-  let latest: Date | undefined;
-  for (const f of fields) {
-    const d = parseClock(row[f]);
-    if (d && (!latest || d > latest)) latest = d;
+export async function rowClocks(
+  decl: Declaration,
+  collection: SystemCollection,
+  connector: Connector,
+): Promise<Record<string, Map<string, Date>>> {
+  const out: Record<string, Map<string, Date>> = {};
+  if (!connector.clocks) return out;
+  const sys = decl.systems[collection.system];
+  const { bindings } = resolveBindings(decl, graphOf(decl));
+  for (const [did, rows] of Object.entries(collection.datasets)) {
+    const ds = sys.datasets[did];
+    const ex = legalExceptionOf(decl, ds);
+    const b = ex && bindings.find((x) => x.system === collection.system && x.dataset === did && x.ruleId === ex.rule);
+    const own = rows.filter((r) => r.own);
+    if (!b?.clock.length || !own.length) continue;
+    const pk = primaryKeyOf(ds);
+    if (!pk.length) continue;
+    const q = { ...dueQuery(decl, b), where: [], unmasked: undefined };
+    const m = new Map<string, Date>();
+    for (const { row, clock } of await connector.clocks(
+      q,
+      own.map((r) => pk.map((f) => (r.row[f] ?? null) as Value)),
+    ))
+      m.set(rowKey(ds, row), new Date(clock));
+    out[did] = m;
   }
-  return latest;
-}
-
-/**
- * When a row kept under a legal exception may go: its clock plus the legal period (from now when the row has no clock
- * of its own).
- */
-export function exceptionEnd(ex: LegalException, ds: Dataset, row: Row, now: Date): Date {
-  const d = parseDuration(ex.period)!;
-  return addDuration(ownClock(ds, row) ?? now, d);
-}
-
-/**
- * Whether a field stays intact under an exception: its category is one the law requires. An exception that names no
- * categories keeps only the fields marked `masking: keep`.
- */
-export function requiredByException(ex: LegalException, category: string | undefined): boolean {
-  return !!category && ex.categories.some((c) => categoryWithin(category, c));
+  return out;
 }
 
 /**
@@ -339,14 +327,15 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
     for (const r of own(did)) {
       const key = rowKey(ds, r.row);
       if (ctx.held?.[did]?.has(key)) stay(did, key, false, "legal_hold", "under a legal hold");
-      const end = ex ? exceptionEnd(ex, ds, r.row, now) : undefined;
+      const end = ex ? exceptionEnd(ex, ds, r.row, now, ctx.clocks?.[did]?.get(key)) : undefined;
       if (ex && end && end > now) {
         stay(
           did,
           key,
           true,
           "retention",
-          `kept intact and blocked until ${end.toISOString().slice(0, 10)}, because ${ex.reason}`,
+          // The date is written when the report groups the rows (by reason and by the month their period ends).
+          ex.reason,
         );
         const m = ends.get(did) ?? new Map<string, Date>();
         ends.set(did, m.set(key, end));
@@ -403,6 +392,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
   const masks: Mutation[] = [];
   const report: DatasetErasureReport[] = [];
   const blocks: PlannedBlock[] = [];
+  const keptKeys: Record<string, string[]> = {};
   const latestEnd = [...ends.values()]
     .flatMap((m) => [...m.values()])
     .reduce<Date | undefined>((a, b) => (!a || b > a ? b : a), undefined);
@@ -434,14 +424,14 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       const end = ends.get(did)?.get(key);
       const intact: string[] = [];
       for (const [fname, f] of Object.entries(ds.fields)) {
-        if (!f.category || f.primaryKey || f.references || !(fname in r.row)) continue;
+        if (!masksField(f) || !(fname in r.row)) continue;
         const strategy: Exclude<MaskingStrategy, "delete_row"> =
           end && ex && requiredByException(ex, f.category)
             ? "keep"
             : f.masking && f.masking !== "delete_row"
               ? f.masking
               : "null";
-        if (end && strategy === "keep") intact.push(f.category);
+        if (end && strategy === "keep" && f.category) intact.push(f.category);
         if (strategy === "keep") {
           keptFields.add(fname);
           continue;
@@ -462,6 +452,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       // Kept under the law: what it requires is blocked until the period ends; a row kept only for the rows that need
       // it goes with them.
       const stayingKey = rowKeyFields(ds, r.row).some((f) => f in set) ? rowKey(ds, { ...r.row, ...set }) : key;
+      (keptKeys[did] ??= []).push(stayingKey);
       if (end && ex)
         blocks.push({
           dataset: did,
@@ -481,12 +472,30 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
           categories: [],
         });
     }
-    const reasons = new Map<string, KeepReason>();
-    for (const s of kept.values()) {
-      for (const [kind, why] of s.reasons) {
-        const k = `${kind}\u0000${why}`;
-        reasons.set(k, { kind, why, rows: (reasons.get(k)?.rows ?? 0) + 1 });
+    for (const r of mine) {
+      const k = rowKey(ds, r.row);
+      if (kept.has(k) && !kept.get(k)!.mask) (keptKeys[did] ??= []).push(k);
+    }
+    // Rows kept for one reason are one line; rows kept under the law, one line per month in which their period ends,
+    // with the last day of it among them.
+    const groups = new Map<string, { kind: KeepKind; why: string; rows: number; until?: string }>();
+    for (const [key, st] of kept) {
+      for (const [kind, why] of st.reasons) {
+        const end = kind === "retention" ? ends.get(did)?.get(key)?.toISOString().slice(0, 10) : undefined;
+        const k = `${kind}\u0000${why}\u0000${end?.slice(0, 7) ?? ""}`;
+        const g = groups.get(k) ?? { kind, why, rows: 0 };
+        g.rows++;
+        if (end && (!g.until || end > g.until)) g.until = end;
+        groups.set(k, g);
       }
+    }
+    const reasons = new Map<string, KeepReason>();
+    for (const [k, g] of groups) {
+      const why =
+        g.kind === "retention" && g.until
+          ? `kept intact and blocked until ${g.until}${g.rows > 1 ? " at the latest" : ""}, because ${g.why}`
+          : g.why;
+      reasons.set(k, { kind: g.kind, why, rows: g.rows, ...(g.until ? { until: g.until } : {}) });
     }
     report.push({
       dataset: did,
@@ -500,7 +509,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
     });
   }
   // Masks first (rows that stay), then deletions children first.
-  return { system, mutations: [...masks, ...deletions], report, blocks };
+  return { system, mutations: [...masks, ...deletions], report, blocks, kept: keptKeys };
 }
 
 /**
@@ -523,7 +532,8 @@ export async function prepareErasure(
   ctx: Omit<ErasureContext, "referrers" | "columns">,
 ): Promise<ErasurePlan> {
   const referrers = await countReferrers(decl, collection, connector);
-  const plan = planErasure(decl, collection, { ...ctx, referrers });
+  const clocks = ctx.clocks ?? (await rowClocks(decl, collection, connector));
+  const plan = planErasure(decl, collection, { ...ctx, referrers, clocks });
   const masked = [...new Set(plan.mutations.filter((m) => m.kind === "update").map((m) => m.dataset.name))];
   if (!connector.capabilities.tabular || !masked.length) return plan;
   const snapshot = await connector.introspect(masked);
@@ -532,24 +542,26 @@ export async function prepareErasure(
     const table = findTable(snapshot, datasetTarget(did, ds).name);
     if (table && masked.includes(table.name)) columns[did] = new Map(table.columns.map((c) => [c.name, c]));
   }
-  return planErasure(decl, collection, { ...ctx, referrers, columns });
+  return planErasure(decl, collection, { ...ctx, referrers, clocks, columns });
 }
 
 /**
- * The person's rows that an erasure should have removed and a new search
- * still finds: rows matched by an identity that is not their key. Empty when
- * the erasure is verified.
+ * What a new search finds of the person after an erasure: rows an identity still matches, but those the erasure
+ * meant to keep (`kept`, masked or as they are) and rows that are not the person's (found only by a shared identity,
+ * or excluded by staff). Empty when the erasure is verified.
  */
 export function remainingIdentities(
   decl: Declaration,
   recheck: SystemCollection,
+  kept: Record<string, string[]> = {},
 ): { dataset: string; field: string; count: number }[] {
   const out: { dataset: string; field: string; count: number }[] = [];
   for (const [did, rows] of Object.entries(recheck.datasets)) {
     const ds = decl.systems[recheck.system].datasets[did];
+    const keep = new Set(kept[did] ?? []);
     for (const [fname, f] of Object.entries(ds.fields)) {
       if (!f.identity || f.primaryKey) continue;
-      const count = rows.filter((r) => r.matchedBy.includes(fname)).length;
+      const count = rows.filter((r) => r.own && r.matchedBy.includes(fname) && !keep.has(rowKey(ds, r.row))).length;
       if (count) out.push({ dataset: did, field: fname, count });
     }
   }

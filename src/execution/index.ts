@@ -19,6 +19,10 @@ export {
   type FoundRow,
   type DatasetSearch,
   type ActorMention,
+  type IdentityHit,
+  type ReviewCandidate,
+  type ReviewDecision,
+  type ReviewDecisions,
 } from "./collect.js";
 export {
   planErasure,
@@ -26,12 +30,8 @@ export {
   remainingIdentities,
   accessView,
   deletionOrder,
-  legalExceptionOf,
-  exceptionEnd,
-  requiredByException,
-  ownClock,
   selectorOf,
-  type LegalException,
+  rowClocks,
   type PlannedBlock,
   countReferrers,
   prepareErasure,
@@ -47,4 +47,12 @@ export {
 } from "./erase.js";
 export { maskValue, maskFits, deidentify, type MaskContext } from "./mask.js";
 export { findContactChannels, type ContactChannel } from "./contact.js";
-export { planRetentionAction, retentionMasking, deidentifiedMarkers } from "./retain.js";
+export { planRetentionAction } from "./retain.js";
+export { retentionMasking, deidentifiedMarkers, dueQuery } from "./due.js";
+export {
+  legalExceptionOf,
+  exceptionEnd,
+  requiredByException,
+  ownClock,
+  type LegalException,
+} from "./exceptions.js";

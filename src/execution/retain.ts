@@ -3,45 +3,13 @@
  * (which is erasure's plan, `planErasure`, so ownership and order are one
  * implementation): de-identify them field by field, or keep them blocked.
  */
-import { categoryWithin, type Declaration, type MaskingStrategy, type RetentionRule } from "../declaration/index.js";
+import type { Declaration } from "../declaration/index.js";
 import type { Mutation, Row } from "../connectors/index.js";
 import { datasetTarget, rowKey, rowKeyFields, type SystemCollection } from "./collect.js";
-import {
-  exceptionEnd,
-  legalExceptionOf,
-  requiredByException,
-  selectorOf,
-  type ErasureContext,
-  type ErasurePlan,
-  type DatasetErasureReport,
-} from "./erase.js";
+import { retentionMasking } from "./due.js";
+import { selectorOf, type ErasureContext, type ErasurePlan, type DatasetErasureReport } from "./erase.js";
+import { exceptionEnd, legalExceptionOf, masksField, requiredByException } from "./exceptions.js";
 import { maskValue } from "./mask.js";
-
-/** A field's masking under a rule: the rule's override for its category, else its own (`null` when it names none). */
-export function retentionMasking(
-  rule: RetentionRule,
-  f: { category?: string; masking?: MaskingStrategy },
-): Exclude<MaskingStrategy, "delete_row"> {
-  const override = Object.entries(rule.masking ?? {}).find(([c]) => f.category && categoryWithin(f.category, c))?.[1];
-  const m = override ?? f.masking ?? "null";
-  return m === "delete_row" ? "null" : m;
-}
-
-/** The masked value of each field a de-identified row can be recognised by (null or fixed masking). */
-export function deidentifiedMarkers(
-  decl: Declaration,
-  system: string,
-  dataset: string,
-  rule: RetentionRule,
-): { field: string; masked: string | null }[] {
-  const ds = decl.systems[system].datasets[dataset];
-  const ex = legalExceptionOf(decl, ds);
-  return Object.entries(ds.fields)
-    .filter(([, f]) => f.category && !f.primaryKey && !f.references && !(ex && requiredByException(ex, f.category)))
-    .map(([name, f]) => ({ name, m: retentionMasking(rule, f), f }))
-    .filter((x) => x.m === "null" || x.m === "fixed")
-    .map((x) => ({ field: x.name, masked: x.m === "null" ? null : (x.f.maskValue ?? "") }));
-}
 
 /**
  * Plans the de-identification (or, with `block`, the blocking) of the rows of
@@ -62,6 +30,7 @@ export function planRetentionAction(
   const mutations: Mutation[] = [];
   const report: DatasetErasureReport[] = [];
   const blocks: ErasurePlan["blocks"] = [];
+  const kept: ErasurePlan["kept"] = {};
   for (const [did, all] of Object.entries(collection.datasets)) {
     const ds = sys.datasets[did];
     const rows = all.filter((r) => r.own);
@@ -75,14 +44,16 @@ export function planRetentionAction(
       const key = rowKey(ds, row);
       if (ctx.held?.[did]?.has(key)) {
         held++;
+        (kept[did] ??= []).push(key);
         continue;
       }
-      const end = ex ? exceptionEnd(ex, ds, row, now) : undefined;
+      const end = ex ? exceptionEnd(ex, ds, row, now, ctx.clocks?.[did]?.get(key)) : undefined;
       const within = !!(ex && end && end > now);
       const categories = Object.values(ds.fields)
         .map((f) => f.category)
         .filter((c): c is string => !!c);
       if (action === "block") {
+        (kept[did] ??= []).push(key);
         blocks.push({
           dataset: did,
           key,
@@ -96,11 +67,11 @@ export function planRetentionAction(
       const set: Row = {};
       const intact: string[] = [];
       for (const [fname, f] of Object.entries(ds.fields)) {
-        if (!f.category || f.primaryKey || f.references || !(fname in row)) continue;
+        if (!masksField(f) || !(fname in row)) continue;
         const strategy = within && requiredByException(ex!, f.category) ? "keep" : retentionMasking(rule, f);
         if (strategy === "keep") {
           keptFields.add(fname);
-          if (within) intact.push(f.category);
+          if (within && f.category) intact.push(f.category);
           continue;
         }
         const v = maskValue(strategy, row[fname], {
@@ -116,6 +87,7 @@ export function planRetentionAction(
       }
       // Rows without a primary key are known by their content: the block names the row as it stays.
       const stayingKey = rowKeyFields(ds, row).some((f) => f in set) ? rowKey(ds, { ...row, ...set }) : key;
+      (kept[did] ??= []).push(stayingKey);
       if (within)
         blocks.push({
           dataset: did,
@@ -148,5 +120,5 @@ export function planRetentionAction(
       notMatched: all.length - rows.length,
     });
   }
-  return { system: collection.system, mutations, report, blocks };
+  return { system: collection.system, mutations, report, blocks, kept };
 }

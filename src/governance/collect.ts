@@ -4,7 +4,7 @@
  * connectors, identities found on the way included.
  */
 import { createConnector, type Connector, type Row } from "../connectors/index.js";
-import { normalizeIdentity, type Declaration } from "../declaration/index.js";
+import { normalizeIdentity, phoneRegions, type Declaration } from "../declaration/index.js";
 import { collectSystem, mergeIdentities, notReached, type Identities } from "../execution/index.js";
 import { GovernanceError, type GovernanceContext } from "./model.js";
 
@@ -20,7 +20,7 @@ export function parseIdentity(decl: Declaration, text: string): { type: string; 
       .flatMap((s) => Object.values(s.datasets).flatMap((d) => Object.values(d.fields).map((f) => f.identity)))
       .filter((x): x is string => !!x),
   );
-  if (m && types.has(m[1])) return { type: m[1], value: normalizeIdentity(m[1], m[2], decl.organization.country) };
+  if (m && types.has(m[1])) return { type: m[1], value: normalizeIdentity(m[1], m[2], phoneRegions(decl)) };
   if (/^[^\s@:]+@[^\s@]+$/.test(t)) return { type: "email", value: normalizeIdentity("email", t) };
   throw new GovernanceError(
     "INVALID",

@@ -18,7 +18,15 @@ export async function loadRow(ctx: RequestsContext, id: string) {
  */
 export function codeMail(
   ctx: RequestsContext,
-  r: { id: string; code_to: string; agent_name: string | null; right: string; received?: Date; due?: Date },
+  r: {
+    id: string;
+    code_to: string;
+    agent_name: string | null;
+    right: string;
+    received?: Date;
+    due?: Date;
+    contact_email?: string | null;
+  },
   code: string,
 ): MailMessage {
   const org = ctx.declaration().organization;
@@ -40,7 +48,12 @@ export function codeMail(
       `permission, ignore this email: nothing happens without the code.\n`
     : `${receipt}Your verification code is ${code}.\n\nIt is valid for ` +
       `${CODE_TTL_MS / 60_000} minutes. If you did not ask for it, ignore this ` +
-      `email.\n`;
+      `email.\n\nOnce you confirm, the link to follow your request and to download ` +
+      `its result comes to this address, and only here.${
+        r.contact_email && r.contact_email.toLowerCase() !== r.code_to.toLowerCase()
+          ? ` News of it, without the link, also goes to ${maskEmail(r.contact_email)}, as the request asked.`
+          : ""
+      } Never read this code out to anyone.\n`;
   return { to: r.code_to, subject: `Your verification code for ${org.shortName ?? org.name}`, text };
 }
 

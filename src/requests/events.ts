@@ -18,6 +18,25 @@ export function statusRecipient(r: {
   return r.agent_email ?? (r.contact_email || r.code_to || undefined);
 }
 
+/**
+ * Where the status link may go, the key to the request and its export: the address the person was verified at (their
+ * code went there), their agent, or, when staff verified them by other means, the address they gave. Never only an
+ * address the requester typed.
+ */
+export function linkRecipient(r: {
+  verified_at: string | null;
+  agent_email: string | null;
+  contact_email: string;
+  code_to: string | null;
+  verification: string | null;
+}): string | undefined {
+  if (!r.verified_at) return undefined;
+  if (r.agent_email) return r.agent_email;
+  if (r.code_to) return r.code_to;
+  const v = r.verification ? (JSON.parse(r.verification) as { method?: string }) : undefined;
+  return v?.method === "staff" ? r.contact_email || undefined : undefined;
+}
+
 /** Adds an event to the request's timeline and to the audit log. Messages never hold an identity's value. */
 export async function recordEvent(
   ctx: RequestsContext,

@@ -4,7 +4,7 @@
  * masked forms for display.
  */
 import { createHmac } from "node:crypto";
-import { normalizeIdentity, type Declaration } from "../declaration/index.js";
+import { normalizeIdentity, phoneRegions, type Declaration } from "../declaration/index.js";
 import { getSecret, type Store } from "../store/index.js";
 
 export interface HashContext {
@@ -35,7 +35,8 @@ export function maskIdentity(type: string, value: string): string {
  */
 export async function identityHash(ctx: HashContext, type: string, value: string): Promise<string> {
   const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
-  const region = ctx.declaration?.().organization.country;
+  const decl = ctx.declaration?.();
+  const region = decl ? phoneRegions(decl) : undefined;
   return createHmac("sha256", key)
     .update(`${type}:${normalizeIdentity(type, value, region).toLowerCase()}`)
     .digest("hex");

@@ -68,6 +68,8 @@ export {
   mergeReports,
   TASKS_CHANNEL,
   type Worker,
+  type CollectResult,
+  type CandidateView,
 } from "./runner.js";
 export { redactRequest, sweepRequests, type SweepResult } from "./records.js";
 export { recipientsToNotify } from "./notify.js";

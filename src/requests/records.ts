@@ -41,6 +41,22 @@ export async function redactRequest(ctx: RequestsContext, id: string): Promise<v
     .where("id", "=", id)
     .execute();
   await ctx.store.db.deleteFrom("verifications").where("request_id", "=", id).execute();
+  // A review names rows of people and their masked identities: gone with the rest once the request is closed.
+  for (const t of await ctx.store.db
+    .selectFrom("request_tasks")
+    .select(["id", "result"])
+    .where("request_id", "=", id)
+    .where("kind", "=", "collect")
+    .execute()) {
+    const result = t.result ? (JSON.parse(t.result) as Record<string, unknown>) : undefined;
+    if (!result || (!result.ambiguous && !result.decisions)) continue;
+    const { ambiguous: _a, decisions: _d, ...kept } = result;
+    await ctx.store.db
+      .updateTable("request_tasks")
+      .set({ result: JSON.stringify(kept) })
+      .where("id", "=", t.id)
+      .execute();
+  }
   await ctx.store.scrub();
 }
 

@@ -18,7 +18,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { createConnector, type Connector } from "../connectors/index.js";
+import { ConnectorError, createConnector, type Connector } from "../connectors/index.js";
 import {
   collectSystem,
   findContactChannels,
@@ -29,6 +29,8 @@ import {
   remainingIdentities,
   type ContactChannel,
   type Identities,
+  type ReviewDecision,
+  type ReviewDecisions,
   type SystemCollection,
 } from "../execution/index.js";
 import { getSecret, type Store } from "../store/index.js";
@@ -178,19 +180,32 @@ interface TaskRow {
   error?: string | null;
 }
 
-/** What a collection keeps as proof: counts, identity hashes, an HMAC of the rows. Never a row. */
-interface CollectResult {
+/** A row a collection stopped on, as the console shows it: never a raw identity or another person's key. */
+export interface CandidateView {
+  /** An HMAC naming the row in staff's decisions. */
+  ref: string;
+  /** The row's primary key: `EmployeeId 4`. */
+  shown: string;
+  /** Which identity values matched it, masked; `shared` when the field holds an identity several people may share. */
+  matched: { field: string; type: string; shown: string; shared: boolean }[];
+  decided?: ReviewDecision;
+}
+
+/**
+ * What a collection keeps as proof: counts, identity hashes, an HMAC of the rows. Never a row; while it waits for
+ * review, the keys and masked identities of the rows it stopped on, removed when the request is redacted.
+ */
+export interface CollectResult {
   identitiesKey: string;
   proof: string;
-  datasets: { dataset: string; found: number; notMatched: number }[];
+  datasets: { dataset: string; found: number; notMatched: number; excluded?: number }[];
   notReached: { dataset: string; why: string }[];
   actors: SystemCollection["actors"];
   /** Identity hash → rows it matched. */
   matched: Record<string, number>;
-  ambiguous: { dataset: string; rows: number }[];
-  ambiguityKey?: string;
-  /** The ambiguity staff confirmed as one person. */
-  confirmed?: string;
+  ambiguous: { dataset: string; rows: number; candidates: CandidateView[] }[];
+  /** Staff's decisions on rows of people, by row HMAC. */
+  decisions?: Record<string, ReviewDecision>;
 }
 
 const resultOf = <T>(t: { result: string | null } | undefined): T | undefined =>
@@ -578,46 +593,84 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
   const req = await db.selectFrom("requests").selectAll().where("id", "=", t.request_id).executeTakeFirstOrThrow();
   const hashCtx = { store: ctx.store, env: ctx.env, declaration: ctx.declaration };
 
-  /** Collects a system now, merging the identities found into the request's. */
+  const key0 = await orgKey(ctx);
+  /** A row of a system as staff's decisions name it: an HMAC, so the store never holds another person's key. */
+  const rowRef = (system: string, dataset: string, rowKey: string) => hmac(key0, [system, dataset, rowKey]);
+  /** What staff decided on the rows a system's collection stopped on. */
+  const decisionsOf = async (system: string): Promise<Record<string, ReviewDecision>> => {
+    const c = await db
+      .selectFrom("request_tasks")
+      .select("result")
+      .where("request_id", "=", t.request_id)
+      .where("kind", "=", "collect")
+      .where("target", "=", system)
+      .executeTakeFirst();
+    return resultOf<CollectResult>(c)?.decisions ?? {};
+  };
+
+  /**
+   * Collects a system now. Identities found in the person's rows are searched for too, in this system until nothing
+   * new turns up, and merged into the request's, so that every other system searches by them.
+   */
   const collect = async (system: string, c: Connector): Promise<{ collection: SystemCollection; key: string }> => {
-    const current = JSON.parse(
+    let current = JSON.parse(
       (await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow())
         .identities,
     ) as Identities;
-    const collection = await collectSystem(decl, system, c, current);
-    const { merged, grew } = mergeIdentities(current, collection.discovered);
-    if (grew) {
+    const decisions = await decisionsOf(system);
+    const review: ReviewDecisions = (dataset, k) => decisions[rowRef(system, dataset, k)];
+    const found = new Set<string>();
+    let collection = await collectSystem(decl, system, c, current, undefined, review);
+    for (let round = 0; round < 8; round++) {
+      const { merged, grew } = mergeIdentities(current, collection.discovered);
+      if (!grew) break;
+      for (const k of Object.keys(collection.discovered))
+        if (collection.discovered[k].some((v) => !(current[k] ?? []).includes(v))) found.add(k);
+      current = merged;
+      collection = await collectSystem(decl, system, c, current, undefined, review);
+    }
+    if (found.size) {
       await db
         .updateTable("requests")
         .set({
-          identities: JSON.stringify(merged),
-          identity_hashes: JSON.stringify(await hashIdentities(hashCtx, merged)),
+          identities: JSON.stringify(current),
+          identity_hashes: JSON.stringify(await hashIdentities(hashCtx, current)),
         })
         .where("id", "=", t.request_id)
         .execute();
-      const fresh = Object.keys(collection.discovered).filter((k) =>
-        collection.discovered[k].some((v) => !(current[k] ?? []).includes(v)),
-      );
       await recordEvent(
         ctx,
         t.request_id,
         "system",
         "identities",
-        `more identities found in ${system}: ${fresh.join(", ")}`,
+        `more identities found in ${system}: ${[...found].join(", ")}`,
       );
     }
     return { collection, key: await identitiesKey(ctx, current) };
   };
-  const ambiguityKeyOf = async (collection: SystemCollection) =>
-    collection.ambiguous.length ? hmac(await orgKey(ctx), collection.ambiguous) : undefined;
+  /** The rows a collection stopped on, as staff see them: masked values, never another person's raw identity. */
+  const candidatesOf = (collection: SystemCollection): NonNullable<CollectResult["ambiguous"]> =>
+    collection.ambiguous.map((a) => ({
+      dataset: a.dataset,
+      rows: a.rows,
+      candidates: a.candidates.map((cand) => ({
+        ref: rowRef(collection.system, a.dataset, cand.key),
+        shown: cand.shown,
+        matched: cand.matched.map((h) => ({
+          field: h.field,
+          type: h.type,
+          shown: maskIdentity(h.type, h.value),
+          shared: h.shared,
+        })),
+        ...(cand.decided ? { decided: cand.decided } : {}),
+      })),
+    }));
   /**
-   * Whether a fresh collection matches what staff confirmed. If several rows of
-   * people match and staff have not confirmed exactly these, the system's
-   * collection goes back to review and this task waits.
+   * Whether a fresh collection may be acted on: when several rows of people match and staff have not said which are
+   * the person's, the system's collection goes back to review and this task waits.
    */
   const confirmedOrReview = async (system: string, collection: SystemCollection): Promise<boolean> => {
-    const key = await ambiguityKeyOf(collection);
-    if (!key) return true;
+    if (!collection.ambiguous.length) return true;
     const c = await db
       .selectFrom("request_tasks")
       .selectAll()
@@ -625,14 +678,8 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       .where("kind", "=", "collect")
       .where("target", "=", system)
       .executeTakeFirst();
-    const prior = resultOf<CollectResult>(c);
-    if (prior?.confirmed === key) return true;
     if (c) {
-      const result = {
-        ...(prior ?? {}),
-        ambiguous: collection.ambiguous.map(({ dataset, rows }) => ({ dataset, rows })),
-        ambiguityKey: key,
-      };
+      const result = { ...(resultOf<CollectResult>(c) ?? {}), ambiguous: candidatesOf(collection) };
       await db
         .updateTable("request_tasks")
         .set({ status: "review", result: JSON.stringify(result), updated_at: ctx.clock().toISOString() })
@@ -642,7 +689,6 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
     return false;
   };
   const summary = async (collection: SystemCollection, key: string): Promise<CollectResult> => {
-    const k = await orgKey(ctx);
     const matched: Record<string, number> = {};
     for (const [type, byValue] of Object.entries(collection.matched))
       for (const [v, n] of Object.entries(byValue)) matched[await identityHash(hashCtx, type, v)] = n;
@@ -650,21 +696,24 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
     return {
       identitiesKey: key,
       proof: hmac(
-        k,
+        key0,
         Object.entries(collection.datasets).map(([d, rows]) => [d, rows.map((r) => r.row)]),
       ),
       datasets: Object.keys(sys.datasets)
         .filter((d) => collection.searched[d]?.by.length)
         .map((d) => ({
           dataset: d,
-          found: (collection.datasets[d] ?? []).filter((r) => r.own).length,
+          found: (collection.datasets[d] ?? []).filter((r) => r.own && !r.pending).length,
           notMatched: (collection.datasets[d] ?? []).filter((r) => !r.own).length,
+          ...((collection.excluded.find((x) => x.dataset === d)?.rows ?? 0)
+            ? { excluded: collection.excluded.find((x) => x.dataset === d)!.rows }
+            : {}),
         })),
       notReached: notReached(decl, collection),
       actors: collection.actors,
       matched,
-      ambiguous: collection.ambiguous.map(({ dataset, rows }) => ({ dataset, rows })),
-      ...(collection.ambiguous.length ? { ambiguityKey: await ambiguityKeyOf(collection) } : {}),
+      ambiguous: candidatesOf(collection),
+      decisions: await decisionsOf(collection.system),
     };
   };
 
@@ -675,7 +724,13 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       const channels: ContactChannel[] = [];
       for (const s of systemsOf(ctx).automated) {
         for (const ch of await withConnector(ctx, s, (c) =>
-          findContactChannels(decl, s, c, req.identity_type, req.identity_value),
+          findContactChannels(
+            decl,
+            s,
+            c,
+            req.identity_type,
+            (JSON.parse(req.identities) as Identities)[req.identity_type] ?? [req.identity_value],
+          ),
         ))
           if (!channels.some((x) => x.address === ch.address)) channels.push(ch);
       }
@@ -712,10 +767,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
     case "collect": {
       const { collection, key } = await withConnector(ctx, t.target, (c) => collect(t.target, c));
       const result = await summary(collection, key);
-      const prior = resultOf<CollectResult>(t);
-      if (!result.ambiguityKey) return { result };
-      if (prior?.confirmed === result.ambiguityKey) return { result: { ...result, confirmed: prior.confirmed } };
-      return { result, status: "review" };
+      return result.ambiguous.length ? { result, status: "review" } : { result };
     }
     case "erase": {
       const holds = await legalHoldsOn(hashCtx, JSON.parse(req.identities) as Identities);
@@ -771,7 +823,10 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
             }
           }
         }
-        // Verify: search again with every identity the request knows.
+        // A step that runs again (more identities were found, or staff decided on rows) adds to what it did before.
+        const report = mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report);
+        // Verify: search again by every identity the request knows now, those found in the person's rows among them.
+        // What the erasure kept, and rows that are not the person's, may still be found; nothing else may.
         const identities = JSON.parse(
           (
             await db
@@ -781,14 +836,25 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
               .executeTakeFirstOrThrow()
           ).identities,
         ) as Identities;
-        const remaining = remainingIdentities(decl, await collectSystem(decl, t.target, c, identities));
+        const decisions = await decisionsOf(t.target);
+        const recheck = await collectSystem(
+          decl,
+          t.target,
+          c,
+          identities,
+          undefined,
+          (dataset, k) => decisions[rowRef(t.target, dataset, k)],
+        );
+        // The new search matched rows of people nobody has decided on: staff say whose they are, then this step goes
+        // on from where it is.
+        if (!(await confirmedOrReview(t.target, recheck)))
+          return { result: { identitiesKey: key, report, ...seen }, status: "waiting" };
+        const remaining = remainingIdentities(decl, recheck, plan.kept);
         if (remaining.length)
           throw new Error(
             `erasure not verified: ` +
               `${remaining.map((r) => `${r.count} row(s) of ${r.dataset} still found by ${r.field}`).join("; ")}`,
           );
-        // A step that runs again (more identities were found) adds to what it did before.
-        const report = mergeReports(resultOf<{ report?: DatasetReport[] }>(t)?.report, plan.report);
         const found = report.reduce((a, d) => a + d.found, 0);
         await recordEvent(
           ctx,
@@ -1056,7 +1122,11 @@ export async function runDueTasks(
       // A database may quote the value it choked on ("invalid input syntax for type integer: …"): the
       // person's identities are masked before the error reaches the task, the timeline and the log.
       const message = await maskIdentitiesIn(ctx, t.request_id, (err as Error).message);
-      const exhausted = t.attempts >= ctx.settings.maxAttempts;
+      // Retries are for faults that pass (a connection lost, a lock timeout); a constraint that refused the change, or
+      // a mask that does not fit its column, fails the same way every time: staff see it at once.
+      const permanent =
+        (err instanceof ConnectorError && err.permanent) || (err as { code?: string }).code === "ERASURE_PLAN";
+      const exhausted = permanent || t.attempts >= ctx.settings.maxAttempts;
       const next = new Date(
         ctx.clock().getTime() + backoffMs(t.attempts, ctx.settings.backoffBaseMs, ctx.settings.backoffMaxMs),
       ).toISOString();
@@ -1087,7 +1157,11 @@ export async function runDueTasks(
         "system",
         exhausted ? "task_failed" : "task_retry",
         `${t.kind} ${t.target} ` +
-          (exhausted ? `failed after ${t.attempts} tries; left for a person` : `failed (try ${t.attempts}), retrying`) +
+          (permanent
+            ? "failed, and would fail the same way again; left for a person"
+            : exhausted
+              ? `failed after ${t.attempts} tries; left for a person`
+              : `failed (try ${t.attempts}), retrying`) +
           `: ${message}`,
       );
       // A request still waiting for its code cannot move on by itself: staff verify the person by hand, or retry.

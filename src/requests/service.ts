@@ -22,7 +22,8 @@ import {
   normalizeIdentity,
   objectionKind,
   parseDuration,
-  parsePhone,
+  phoneReadings,
+  phoneRegions,
   promisedResponseTime,
   type DeadlineRule,
   type Declaration,
@@ -48,9 +49,9 @@ import {
 } from "./model.js";
 import { deleteExports, redactRequest } from "./records.js";
 import { checkCode, newCode, type CodeCheck } from "./verification.js";
-import { advanceRequest, insertTask, planTasks, recordFlags } from "./runner.js";
+import { advanceRequest, insertTask, planTasks, recordFlags, type CollectResult } from "./runner.js";
 import { codeMail, codeSent, loadRow, receiptConfirmed, sendCode } from "./codes.js";
-import { recordEvent, statusRecipient } from "./events.js";
+import { linkRecipient, recordEvent, statusRecipient } from "./events.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -205,13 +206,16 @@ export async function submitRequest(
   }
   const unknown = input.purposes.filter((p) => !Object.hasOwn(decl.purposes, p));
   if (unknown.length) throw new RequestError("REQUEST_INVALID", `purposes: unknown purpose ${unknown.join(", ")}`);
-  const region = decl.organization.country;
-  if (input.identityType === "phone" && !parsePhone(input.identity, region))
+  const region = phoneRegions(decl);
+  // A number as the person knows it: with its country code, or national in the organization's country or a place it
+  // serves. A national number that reads as a valid number in several of those places is searched in each reading.
+  const readings = input.identityType === "phone" ? phoneReadings(input.identity, region).map((r) => r.e164) : [];
+  if (input.identityType === "phone" && !readings.length)
     throw new RequestError(
       "REQUEST_INVALID",
-      "identity: expected a phone number, with its country code (+…) if it is not from the organization's country",
+      "identity: expected a phone number: with its country code (+…), or as it is written in the country it is from",
     );
-  const identity = normalizeIdentity(input.identityType, input.identity, region);
+  const identity = readings[0] ?? normalizeIdentity(input.identityType, input.identity, region);
   const codeTo = input.identityType === "email" ? identity : undefined;
 
   const now = ctx.clock();
@@ -233,7 +237,7 @@ export async function submitRequest(
   const regime = regimeOf(jurisdiction);
   const purposes = input.right === "objection" ? objectionPurposes(decl, input.purposes) : input.purposes;
   const id = `req_${randomBytes(9).toString("base64url")}`;
-  const identities = { [input.identityType]: [identity] };
+  const identities = { [input.identityType]: readings.length ? readings : [identity] };
   const verification: Verification | undefined = codeTo
     ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" }
     : undefined;
@@ -247,7 +251,15 @@ export async function submitRequest(
       await ctx.mailer.send(
         codeMail(
           ctx,
-          { id, code_to: codeTo, agent_name: input.agent?.name ?? null, right: input.right, received: now, due },
+          {
+            id,
+            code_to: codeTo,
+            agent_name: input.agent?.name ?? null,
+            right: input.right,
+            received: now,
+            due,
+            contact_email: input.contactEmail ?? null,
+          },
           code.code,
         ),
       );
@@ -445,10 +457,13 @@ async function startVerified(
     throw new RequestError("REQUEST_CONFLICT", "this request was verified already");
   await ctx.store.db.deleteFrom("verifications").where("request_id", "=", requestId).execute();
   await recordEvent(ctx, requestId, actor, "verified", describeVerification(verification, !!r.agent_name));
-  // The receipt: the link, the deadline, and nothing personal. An agent's request is followed by the agent.
+  // The receipt: the link, the deadline, and nothing personal. The link is the key to the export: it goes only to
+  // the address the person was verified at (or to their agent, or where staff verified them), never merely to an
+  // address the requester typed, which hears of the request without it.
   const org = decl.organization;
-  // The receipt goes out once the person is verified: this row was read just before.
-  const to = statusRecipient({ ...r, verified_at: now.toISOString() });
+  const verifiedRow = { ...r, verified_at: now.toISOString(), verification: JSON.stringify(verification) };
+  const to = linkRecipient(verifiedRow);
+  const news = statusRecipient(verifiedRow);
   if (to) {
     try {
       await ctx.mailer.send({
@@ -461,6 +476,16 @@ async function startVerified(
           `${token}\n\nKeep this link private: it is the key to your request.\n\n` +
           `${org.shortName ?? org.name}\n`,
       });
+      if (news && news !== to)
+        await ctx.mailer.send({
+          to: news,
+          subject: `We received your privacy request`,
+          text:
+            `Hello,\n\nA privacy request (reference ${requestId}) gave this address for news of it. It ` +
+            `was confirmed, and we will answer by ${due.slice(0, 10)}. We will write here when it is ` +
+            `done. The link to follow it and to download its result went only to the address it was ` +
+            `confirmed at.\n\n${org.shortName ?? org.name}\n`,
+        });
     } catch (err) {
       // The request stands and the person is on its status page already; staff see that the receipt did not go.
       if (!(err instanceof MailError)) throw err;
@@ -730,12 +755,20 @@ export async function approveRequest(ctx: RequestsContext, id: string, by: Princ
 }
 
 /**
- * Confirms what a task stopped on: the person's identities matched several
- * rows of a dataset of people, and a member of staff checked they are all the
- * one person. The task goes on with exactly those rows; if they change, it
- * stops again.
+ * Staff decide which of the rows a collection stopped on are the person's: `person` names them (by their `ref`); the
+ * others are someone else's, never collected, and their identities search nothing. Without `person`, every row is
+ * the person's (one person with several accounts). The system is collected again with the decisions.
+ *
+ * @throws RequestError REQUEST_CONFLICT when the task is not waiting for review, REQUEST_INVALID for a row it did not
+ * stop on, or when no row is left for the person
  */
-export async function confirmReview(ctx: RequestsContext, id: string, taskId: number, by: Principal): Promise<void> {
+export async function confirmReview(
+  ctx: RequestsContext,
+  id: string,
+  taskId: number,
+  by: Principal,
+  choice?: { person: string[] },
+): Promise<void> {
   const t = await ctx.store.db
     .selectFrom("request_tasks")
     .selectAll()
@@ -744,18 +777,28 @@ export async function confirmReview(ctx: RequestsContext, id: string, taskId: nu
     .executeTakeFirst();
   if (t?.status !== "review")
     throw new RequestError("REQUEST_CONFLICT", "only a task waiting for review can be confirmed");
-  const result = JSON.parse(t.result ?? "{}") as {
-    ambiguityKey?: string;
-    ambiguous?: { dataset: string; rows: number }[];
-  };
+  const result = JSON.parse(t.result ?? "{}") as CollectResult;
+  const candidates = (result.ambiguous ?? []).flatMap((a) => a.candidates.map((c) => ({ ...c, dataset: a.dataset })));
+  const person = new Set(choice?.person ?? candidates.map((c) => c.ref));
+  const unknown = [...person].filter((r) => !candidates.some((c) => c.ref === r));
+  if (unknown.length) throw new RequestError("REQUEST_INVALID", "person: a row this review did not stop on");
+  for (const a of result.ambiguous ?? [])
+    if (!a.candidates.some((c) => person.has(c.ref)))
+      throw new RequestError(
+        "REQUEST_INVALID",
+        `person: choose the row of ${a.dataset} that is the person's, or deny the request if none is`,
+      );
+  const decisions = { ...(result.decisions ?? {}) };
+  for (const c of candidates) decisions[c.ref] = person.has(c.ref) ? "person" : "other";
   const now = ctx.clock().toISOString();
+  // The system is collected again with the decisions: what staff excluded is no longer followed or searched by.
   await ctx.store.db
     .updateTable("request_tasks")
     .set({
-      status: t.kind === "collect" ? "done" : "pending",
+      status: "pending",
       next_run_at: now,
       attempts: 0,
-      result: JSON.stringify({ ...result, confirmed: result.ambiguityKey }),
+      result: JSON.stringify({ ...result, ambiguous: [], decisions }),
       updated_at: now,
     })
     .where("id", "=", taskId)
@@ -766,14 +809,19 @@ export async function confirmReview(ctx: RequestsContext, id: string, taskId: nu
     .where("id", "=", id)
     .where("status", "=", "needs_attention")
     .execute();
+  // Counted, not named: the event outlives the request, and a row's key leads to whoever it is.
+  const named = (list: typeof candidates) =>
+    [...new Set(list.map((c) => c.dataset))]
+      .map((d) => `${list.filter((c) => c.dataset === d).length} row(s) of ${d}`)
+      .join(" and ");
+  const others = candidates.filter((c) => !person.has(c.ref));
   await recordEvent(
     ctx,
     id,
     actorOf(by),
     "confirmed",
-    `${by.user.name} confirmed that the ` +
-      `${(result.ambiguous ?? []).map((a) => `${a.rows} rows of ${a.dataset}`).join(" and ")}` +
-      ` in ${t.target} are one person's`,
+    `${by.user.name} confirmed ${named(candidates.filter((c) => person.has(c.ref)))} in ${t.target} as the ` +
+      `person's${others.length ? `, and excluded ${named(others)} as someone else's` : ""}`,
   );
   await ctx.store.signal("tasks");
   await advanceRequest(ctx, id);
@@ -1123,8 +1171,8 @@ export async function reissueStatusLink(
       "REQUEST_CONFLICT",
       "the request is closed and its addresses are redacted: no link can be sent; the person can file a new request",
     );
-  const to = statusRecipient(r);
-  if (!to) throw new RequestError("REQUEST_CONFLICT", "there is no address to send the link to");
+  const to = linkRecipient(r);
+  if (!to) throw new RequestError("REQUEST_CONFLICT", "there is no verified address to send the link to");
   const token = randomBytes(32).toString("base64url");
   const org = ctx.declaration().organization;
   const hadExport = !!(await ctx.store.db

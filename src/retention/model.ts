@@ -7,8 +7,10 @@ import {
   type Declaration,
   type ResolvedBinding,
 } from "../declaration/index.js";
-import { createConnector, type Connector, type DueQuery } from "../connectors/index.js";
-import { datasetTarget, deidentifiedMarkers } from "../execution/index.js";
+import { createConnector, type Connector } from "../connectors/index.js";
+import { dueQuery } from "../execution/index.js";
+
+export { dueQuery };
 import type { Store } from "../store/index.js";
 
 export interface RetentionContext {
@@ -55,42 +57,6 @@ export function bindingsOf(decl: Declaration, rule?: string): ResolvedBinding[] 
       `no retention rule '${rule}' (rules: ${Object.keys(decl.retention).join(", ")})`,
     );
   return rule ? all.filter((b) => b.ruleId === rule) : all;
-}
-
-/**
- * The connector's query for a binding: its joins, clock and conditions, and (for de-identification) only rows not yet
- * masked.
- */
-export function dueQuery(decl: Declaration, b: ResolvedBinding): DueQuery {
-  const sys = decl.systems[b.system];
-  const names = [b.dataset, ...b.joins.map((e) => e.to.slice(b.system.length + 1))];
-  const marks = b.rule.action === "deidentify" ? deidentifiedMarkers(decl, b.system, b.dataset, b.rule) : undefined;
-  return {
-    dataset: datasetTarget(b.dataset, sys.datasets[b.dataset]),
-    joins: b.joins.map((e, i) => ({
-      dataset: datasetTarget(names[i + 1], sys.datasets[names[i + 1]]),
-      from: e.fromField,
-      to: e.toField,
-    })),
-    clock: b.clock.map((c) => ({ step: c.step, field: c.field })),
-    where: [
-      ...b.where.map((w) => ({ field: { step: w.field.step, field: w.field.field }, values: w.values })),
-      ...(b.country
-        ? [
-            {
-              field: { step: b.country.field.step, field: b.country.field.field },
-              values: countryVariants(b.country.codes),
-            },
-          ]
-        : []),
-    ],
-    ...(marks?.length ? { unmasked: marks } : {}),
-  };
-}
-
-/** Country codes as data holds them: upper and lower case. */
-function countryVariants(codes: string[]): string[] {
-  return [...new Set(codes.flatMap((c) => [c, c.toLowerCase()]))];
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   planRetentionAction,
   prepareErasure,
   rowKey,
+  rowClocks,
   rowKeyFields,
   type ErasurePlan,
   type PlannedBlock,
@@ -513,7 +514,10 @@ export async function sweepBinding(
           const plan: ErasurePlan =
             b.rule.action === "delete"
               ? await prepareErasure(decl, collection, connector, ectx)
-              : planRetentionAction(decl, collection, b.ruleId, b.rule.action, ectx);
+              : planRetentionAction(decl, collection, b.ruleId, b.rule.action, {
+                  ...ectx,
+                  clocks: await rowClocks(decl, collection, connector),
+                });
           mutations.push(...plan.mutations);
           const hashes = plan.blocks.length
             ? await hashIdentities(

@@ -481,20 +481,36 @@ export function registerAdmin(
     {
       method: "post",
       path: "/admin/requests/:id/tasks/:taskId/confirm",
-      summary: "Confirm that the rows a collection stopped on (several rows of people matched) are one person's",
+      summary:
+        "Say which of the rows a collection stopped on (several rows of people matched) are the person's; the others " +
+        "are someone else's and are excluded",
       tags: ["admin"],
       access: "admin",
       role: "officer",
       params: IdTask,
-      body: z.object({}),
+      body: z.object({
+        /** The rows that are the person's (their `ref`s); the others are someone else's. All rows when absent. */
+        person: z
+          .union([z.string().max(64), z.array(z.string().max(64)).max(100)])
+          .transform((v) => [v].flat())
+          .optional(),
+        /** A form says which rows it showed, so that none ticked is a choice and not an old form. */
+        shown: z.union([z.string(), z.array(z.string())]).optional(),
+      }),
       responses: {
         200: { description: "JSON ok" },
         303: { description: "Form: back" },
         409: { description: "Not waiting for review" },
       },
     },
-    async (c, { params, principal }) => {
-      await confirmReview(ctx, params.id, params.taskId, principal);
+    async (c, { params, body, principal }) => {
+      await confirmReview(
+        ctx,
+        params.id,
+        params.taskId,
+        principal,
+        body.person || body.shown ? { person: body.person ?? [] } : undefined,
+      );
       return done(c, params.id);
     },
   );

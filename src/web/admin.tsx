@@ -559,7 +559,15 @@ export const RequestDetailPage: FC<{
                 unchanged?: number;
                 corrected?: number;
               }[];
-              ambiguous?: { dataset: string; rows: number }[];
+              ambiguous?: {
+                dataset: string;
+                rows: number;
+                candidates?: {
+                  ref: string;
+                  shown: string;
+                  matched: { field: string; type: string; shown: string; shared: boolean }[];
+                }[];
+              }[];
               channels?: number;
               source?: string;
               note?: string;
@@ -630,7 +638,38 @@ export const RequestDetailPage: FC<{
                       <button type="submit">Retry now</button>
                     </form>
                   ) : null}
-                  {canAct && t.status === "review" ? (
+                  {canAct && t.status === "review" && res.ambiguous?.some((a) => a.candidates?.length) ? (
+                    <form method="post" action={action(`tasks/${t.id}/confirm`)}>
+                      <Csrf token={csrf} />
+                      {res.ambiguous.map((a) => (
+                        <fieldset>
+                          <legend>
+                            Which rows of {a.dataset} are the person's? The others are someone else's: they are left as
+                            they are, and their identities are not searched.
+                          </legend>
+                          {(a.candidates ?? []).map((cand) => (
+                            <div>
+                              <input type="hidden" name="shown" value={cand.ref} />
+                              <input
+                                type="checkbox"
+                                name="person"
+                                value={cand.ref}
+                                id={`person-${cand.ref}`}
+                                checked={cand.matched.some((m) => !m.shared)}
+                              />{" "}
+                              <label for={`person-${cand.ref}`}>
+                                {a.dataset} {cand.shown}: matched by{" "}
+                                {cand.matched
+                                  .map((m) => `${m.field} ${m.shown}${m.shared ? " (shared by several people)" : ""}`)
+                                  .join(", ")}
+                              </label>
+                            </div>
+                          ))}
+                        </fieldset>
+                      ))}
+                      <button type="submit">Go ahead with the rows ticked</button>
+                    </form>
+                  ) : canAct && t.status === "review" ? (
                     <form class="inline" method="post" action={action(`tasks/${t.id}/confirm`)}>
                       <Csrf token={csrf} />
                       <button type="submit">Confirm they are one person</button>

@@ -11,6 +11,8 @@ import {
   normalizeIdentity,
   parseDeclaration,
   parsePhone,
+  phoneReadings,
+  phoneRegions,
   identityEquals,
   reachableDatasets,
   type DeclarationError,
@@ -144,12 +146,49 @@ describe("identities as stored", () => {
     assert.equal(normalizeIdentity("email", " Grace.Hopper@Example.NET "), "grace.hopper@example.net");
     assert.equal(normalizeIdentity("phone", "070-100 00 05", "SE"), "+46701000005");
     assert.deepEqual(parsePhone("070-100 00 05", "SE")?.candidates.sort(), [
+      "00460701000005",
       "0046701000005",
       "01146701000005",
       "0701000005",
+      "460701000005",
       "46701000005",
       "701000005",
     ]);
     assert.equal(parsePhone("12", "SE"), undefined);
+  });
+
+  it("match numbers as stores keep them: bare national digits, a trunk zero after the country code, a stray plus", () => {
+    const tiers = [["US"], ["DE", "GB"]];
+    // Stored forms that once found nobody.
+    assert.ok(identityEquals("phone", "+49 0711 2842222", "+497112842222", tiers), "trunk zero kept");
+    assert.ok(identityEquals("phone", "+44 020 7707 0707", "+442077070707", tiers), "trunk zero kept");
+    assert.ok(identityEquals("phone", "6172235589", "+16172235589", tiers), "bare national digits");
+    assert.ok(identityEquals("phone", "+6172235589", "+16172235589", tiers), "a stray plus");
+    assert.ok(!identityEquals("phone", "+49 0711 2842223", "+497112842222", tiers));
+    assert.ok(parsePhone("+49 0711 2842222", tiers)!.candidates.includes("4907112842222"), "searched by those digits");
+    // As a person types it: national in the organization's country, or in a place it serves.
+    assert.deepEqual(
+      phoneReadings("617-223-5589", tiers).map((r) => r.e164),
+      ["+16172235589"],
+    );
+    assert.deepEqual(
+      phoneReadings("+6172235589", tiers).map((r) => r.e164),
+      ["+16172235589"],
+      "a plus before national digits",
+    );
+    assert.deepEqual(
+      phoneReadings("0711 2842222", tiers)
+        .map((r) => r.e164)
+        .sort(),
+      ["+447112842222", "+497112842222"],
+      "valid in two places served by name: both are searched",
+    );
+    const decl = parseDeclaration(
+      minimalYaml()
+        .replace("jurisdictions: [EU]", "jurisdictions: [US-CA, DE, UK, EU]")
+        .replace("country: DE", "country: US"),
+    ).declaration;
+    assert.deepEqual(phoneRegions(decl).slice(0, 2), [["US"], ["DE", "GB"]]);
+    assert.ok(phoneRegions(decl)[2].includes("FR") && !phoneRegions(decl)[2].includes("DE"));
   });
 });

@@ -60,6 +60,7 @@ const empty: SystemCollection = {
   searched: {},
   actors: [],
   ambiguous: [],
+  excluded: [],
   lookups: {},
 };
 const found = (row: Record<string, unknown>, matchedBy?: string) => ({

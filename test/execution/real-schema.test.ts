@@ -23,6 +23,7 @@ import {
   runDueTasks,
   submitRequest,
   verifyRequest,
+  type CollectResult,
 } from "../../src/requests/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
@@ -444,7 +445,24 @@ forEachStore("rights requests on a real schema", (target) => {
     assert.equal(r.attention, "review");
     const review = (await requestTasks(ctx, requestId)).filter((x) => x.status === "review");
     assert.deepEqual(review.map((x) => x.target).sort(), [...ENGINES].sort());
-    assert.deepEqual((review[0].result as { ambiguous: unknown }).ambiguous, [{ dataset: "customer", rows: 2 }]);
+    const ambiguous = (review[0].result as CollectResult).ambiguous;
+    assert.deepEqual(
+      ambiguous.map((a) => ({
+        dataset: a.dataset,
+        rows: a.rows,
+        rowsShown: a.candidates.map((c) => c.shown),
+        matched: a.candidates.map((c) => c.matched.map((m) => `${m.field} ${m.shown}`)),
+      })),
+      [
+        {
+          dataset: "customer",
+          rows: 2,
+          rowsShown: ["customer_id 6", "customer_id 7"],
+          matched: [["email d***@sakila.example"], ["email d***@sakila.example"]],
+        },
+      ],
+      "staff see which rows matched, and by what, masked",
+    );
     assert.deepEqual(await snapshot(), before, "nothing changed anywhere");
     for (const task of review) await confirmReview(ctx, requestId, task.id, officer);
     assert.equal(await runUntilSettled(ctx, requestId), "completed");

@@ -33,6 +33,12 @@ export const postgresAdapter: SqlAdapter = {
   },
   time: { greatest: "GREATEST", expr: (e) => e, param: (d) => sql`${d.toISOString()}`, read: readTime },
   digits: ["regexp_replace(CAST(", " AS text), '[^0-9]', '', 'g')"],
+  async rootTable(db: AnyDb, table: string): Promise<string> {
+    const r = await sql<{ root: string | null }>`
+      SELECT (SELECT relname FROM pg_class WHERE oid = pg_partition_root(c.oid)) AS root
+      FROM pg_class c WHERE c.relname = ${table} LIMIT 1`.execute(db);
+    return r.rows[0]?.root ?? table;
+  },
   async introspect(db: AnyDb, schema = "public", only?: readonly string[]): Promise<TableInfo[]> {
     const rels = (
       await sql<{ oid: number; name: string; kind: string }>`
@@ -61,15 +67,21 @@ export const postgresAdapter: SqlAdapter = {
         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
         WHERE i.indrelid = ANY(${oids}::oid[])`.execute(db)
     ).rows;
+    // Keys declared on the table, and keys declared only on its partitions (PostgreSQL lets each partition carry its
+    // own): both bind the table's rows, so both are the table's. A key a partition inherits from its parent is the
+    // parent's, counted once. What they point at is the partitioned table, not one of its partitions.
     const fks = (
-      await sql<{ rel: number; cols: string[]; ref: string; refcols: string[] }>`
-        SELECT con.conrelid::int AS rel, fc.relname AS ref,
+      await sql<{ rel: number; cols: string[]; ref: string; refcols: string[]; name: string; part: boolean }>`
+        SELECT COALESCE(pg_partition_root(con.conrelid), con.conrelid)::int AS rel,
+          (SELECT relname FROM pg_class WHERE oid = COALESCE(pg_partition_root(con.confrelid), con.confrelid)) AS ref,
+          con.conname AS name, COALESCE(pg_partition_root(con.conrelid), con.conrelid) <> con.conrelid AS part,
           ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid =
             con.conrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS cols,
           ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid =
             con.confrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS refcols
-        FROM pg_constraint con JOIN pg_class fc ON fc.oid = con.confrelid
-        WHERE con.contype = 'f' AND con.conrelid = ANY(${oids}::oid[])`.execute(db)
+        FROM pg_constraint con
+        WHERE con.contype = 'f' AND con.conparentid = 0
+          AND COALESCE(pg_partition_root(con.conrelid), con.conrelid) = ANY(${oids}::oid[])`.execute(db)
     ).rows;
     return rels.map((r) => {
       const pk = idx.find((i) => i.rel === r.oid && i.prim);
@@ -92,7 +104,18 @@ export const postgresAdapter: SqlAdapter = {
         primaryKey: pk?.parts ?? [],
         foreignKeys: fks
           .filter((f) => f.rel === r.oid)
-          .map((f) => ({ columns: f.cols, table: f.ref, refColumns: f.refcols })),
+          .filter(
+            (f, i, all) =>
+              all.findIndex(
+                (g) => g.ref === f.ref && g.cols.join() === f.cols.join() && g.refcols.join() === f.refcols.join(),
+              ) === i,
+          )
+          .map((f) => ({
+            columns: f.cols,
+            table: f.ref,
+            refColumns: f.refcols,
+            ...(f.part ? { onPartitions: f.name } : {}),
+          })),
         indexes: idx.filter((i) => i.rel === r.oid).map((i) => ({ name: i.name, unique: i.uniq, parts: i.parts })),
       };
     });
