@@ -135,6 +135,15 @@ export interface FollowedEdge {
  * belongs to); and those of the rows that point at it as their detail (the
  * customer whose address row holds the phone asked by).
  */
+/**
+ * The references that point at rows of `key` as their detail (`Customer.AddressId → Address`): an identity matched on
+ * a detail row (the phone on an address) identifies the rows that point at it. Collection follows them from rows an
+ * identity matched, and codes for that identity go to their contact fields.
+ */
+export function detailReferrers(graph: DatasetGraph, key: string): DatasetEdge[] {
+  return graph.edges.filter((e) => e.to === key && e.relation === "detail" && !e.crossSystem && e.from !== key);
+}
+
 export function contactSources(
   graph: DatasetGraph,
   key: string,
@@ -146,8 +155,8 @@ export function contactSources(
     ...graph.edges
       .filter((e) => e.from === key && e.relation === "owner" && !e.crossSystem && e.to !== key && hasContact(e.to))
       .map((e) => ({ key: e.to, via: e })),
-    ...graph.edges
-      .filter((e) => e.to === key && e.relation === "detail" && !e.crossSystem && e.from !== key && hasContact(e.from))
+    ...detailReferrers(graph, key)
+      .filter((e) => hasContact(e.from))
       .map((e) => ({ key: e.from, via: e, referrer: true })),
   ];
 }

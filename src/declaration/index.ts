@@ -87,6 +87,7 @@ export {
   primaryKeyOf,
   pathsToOtherPeople,
   contactSources,
+  detailReferrers,
   reachedRowsAreOwn,
   identitySeeds,
   type DatasetGraph,

@@ -18,6 +18,7 @@
  */
 import {
   buildDatasetGraph,
+  detailReferrers,
   fieldMatch,
   followedEdges,
   identityEquals,
@@ -272,7 +273,7 @@ export async function collectSystem(
         field && !prev?.matchedBy.includes(field) ? [...(prev?.matchedBy ?? []), field] : (prev?.matchedBy ?? []);
       // A row found only by a shared identity (an office phone) is someone's, not yet the person's: people's rows go to
       // review, other rows are left alone.
-      const strong = by.some((f) => f === SEED || !ds.fields[f]?.shared);
+      const strong = by.includes(SEED) || (hits.get(did)?.get(k) ?? []).some((h) => !h.shared);
       const isMatch = by.length > 0 && (strong || !!ds.subject);
       const own =
         isMatch ||
@@ -324,6 +325,30 @@ export async function collectSystem(
     for (const h of found) {
       count(type, h.value);
       add(did, [h.row], { hit: { field: e.fromField, type, value: h.value, shared: false } });
+    }
+  }
+  // 2b. an identity matched on a detail row (the phone on an address) identifies the rows that point at it (the
+  // customer): they are matched by it too, and several of them are a question for staff like any other.
+  for (const [did, m] of [...found]) {
+    const hitRows = [...m.entries()].filter(([k, r]) => r.matchedBy.length && hits.get(did)?.get(k)?.length);
+    if (!hitRows.length) continue;
+    for (const e of detailReferrers(graph, `${system}.${did}`)) {
+      const from = e.from.slice(system.length + 1);
+      const byValue = new Map<string, IdentityHit[]>();
+      for (const [k, r] of hitRows) {
+        const v = r.row[e.toField];
+        if (v !== null && v !== undefined) byValue.set(String(v), hits.get(did)!.get(k)!);
+      }
+      if (!byValue.size) continue;
+      const how = `${e.fromField} → ${did}.${e.toField}`;
+      if (!searched[from].by.includes(how)) searched[from].by.push(how);
+      const rows = await connector.find(datasetTarget(from, sys.datasets[from]), {
+        field: e.fromField,
+        values: [...byValue.keys()],
+      });
+      for (const row of rows)
+        for (const h of byValue.get(String(row[e.fromField])) ?? [])
+          add(from, [row], { hit: { ...h, field: `${e.fromField} → ${did}.${h.field}` } });
     }
   }
   // Seeds: rows the collection is about, whoever they belong to.
