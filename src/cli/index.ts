@@ -681,7 +681,7 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
     const { ctx, store } = await open(positionals[0]);
     try {
       if (sub === "plan") {
-        const entries = await r.planRetention(ctx, { rule: values.rule });
+        const entries = await r.planRetention(ctx, { rule: values.rule, simulate: true });
         if (format === "json") io.out(JSON.stringify(entries, null, 2));
         else {
           for (const e of entries) {
@@ -702,11 +702,25 @@ async function cmdRetention(args: string[], io: Io): Promise<number> {
               );
               for (const h of e.held) io.out(`  held: ${h.rows.toLocaleString("en")} — ${h.reason}`);
               if (e.blocked) io.out(`  kept and blocked: ${e.blocked.toLocaleString("en")}`);
-              if (e.unexplained)
+              const n = (x: number) => x.toLocaleString("en");
+              if (e.sweep) {
+                const w = e.sweep;
+                const kept = w.keptOfDataset;
+                io.out(
+                  `  the sweep will delete ${n(w.deleted)} row${w.deleted === 1 ? "" : "s"}` +
+                    `${w.deleted ? ` (${n(w.deletedOfDataset)} of ${e.dataset} and what belongs to them)` : ""}` +
+                    `, mask ${n(w.masked)}, and keep and block ${n(w.blocked)} under the law`,
+                );
+                if (kept)
+                  io.out(
+                    `  of the due rows of ${e.dataset}, ${n(kept)} stay: masked, or kept because rows kept ` +
+                      `under the law need them`,
+                  );
+              } else if (e.unexplained)
                 io.out(
                   `  the sweep will ` +
                     `${e.action === "delete" ? "delete" : e.action === "deidentify" ? "de-identify" : "block"}` +
-                    ` ${e.unexplained.toLocaleString("en")} (with what belongs to them)`,
+                    ` ${n(e.unexplained)} (with what belongs to them)`,
                 );
             }
           }

@@ -155,6 +155,13 @@ export const LINT_RULES = {
     cites: { ...G("Art 17"), ccpa: "Cal. Civ. Code 1798.105", pledge: "erasure coverage" },
     summary: "A dataset with personal data that erasure cannot reach (no path from any identity).",
   },
+  "field-masked-uncategorized": {
+    severity: "warning",
+    cites: { ...G("Art 30(1)(c)"), ...G("Art 13(1)(e)") },
+    summary:
+      "A field declared with masking but no data category: erasure masks it, but the notice and the record of " +
+      "processing cannot say what it holds.",
+  },
   "no-systems": {
     severity: "warning",
     cites: { ...G("Art 30(1)"), pledge: "declaration coverage" },
@@ -661,6 +668,17 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       });
     }
     const graph = buildDatasetGraph(decl);
+    for (const [sid, sys] of Object.entries(decl.systems))
+      for (const [did, ds] of Object.entries(sys.datasets))
+        for (const [fname, f] of Object.entries(ds.fields))
+          if (f.masking && f.masking !== "keep" && !f.category && !f.identity && f.personal !== false)
+            add(
+              "field-masked-uncategorized",
+              ["systems", sid, "datasets", did, "fields", fname, "masking"],
+              `${sid}.${did}.${fname} is masked on erasure (masking: ${f.masking}) but names no data category: ` +
+                `give it one (category:), so the notice and the record of processing say what it holds, or mark ` +
+                `it personal: false and remove masking`,
+            );
     const reachable = reachableDatasets(graph);
     for (const node of graph.nodes.values()) {
       if (node.personal && !reachable.has(node.key)) {

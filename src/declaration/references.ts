@@ -105,6 +105,13 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
           report([...fpath, "maskValue"], "fixed masking needs maskValue");
         if (f.match && !f.identity)
           report([...fpath, "match"], "match applies to an identity field: add identity, or remove match");
+        if (f.shared && !f.identity)
+          report([...fpath, "shared"], "shared describes an identity field: add identity, or remove shared");
+        if (f.personal === false && f.masking && f.masking !== "keep")
+          report(
+            [...fpath, "masking"],
+            "a field that is not personal is never masked: remove masking, or personal: false",
+          );
         if (f.contact && !hasIdentity)
           report(
             [...fpath, "contact"],

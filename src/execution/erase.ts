@@ -87,6 +87,8 @@ export interface ErasurePlan {
   blocks: PlannedBlock[];
   /** Dataset → the keys (`rowKey`, after masking) of the person's rows that stay, masked or as they are. */
   kept: Record<string, string[]>;
+  /** Dataset → the keys (`rowKey`, after masking) of the rows among them that are masked. */
+  masked: Record<string, string[]>;
 }
 
 /** A row outside the collection that points at a collected row. */
@@ -393,6 +395,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
   const report: DatasetErasureReport[] = [];
   const blocks: PlannedBlock[] = [];
   const keptKeys: Record<string, string[]> = {};
+  const maskedKeys: Record<string, string[]> = {};
   const latestEnd = [...ends.values()]
     .flatMap((m) => [...m.values()])
     .reduce<Date | undefined>((a, b) => (!a || b > a ? b : a), undefined);
@@ -453,6 +456,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       // it goes with them.
       const stayingKey = rowKeyFields(ds, r.row).some((f) => f in set) ? rowKey(ds, { ...r.row, ...set }) : key;
       (keptKeys[did] ??= []).push(stayingKey);
+      if (Object.keys(set).length) (maskedKeys[did] ??= []).push(stayingKey);
       if (end && ex)
         blocks.push({
           dataset: did,
@@ -509,7 +513,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
     });
   }
   // Masks first (rows that stay), then deletions children first.
-  return { system, mutations: [...masks, ...deletions], report, blocks, kept: keptKeys };
+  return { system, mutations: [...masks, ...deletions], report, blocks, kept: keptKeys, masked: maskedKeys };
 }
 
 /**

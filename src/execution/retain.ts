@@ -31,6 +31,7 @@ export function planRetentionAction(
   const report: DatasetErasureReport[] = [];
   const blocks: ErasurePlan["blocks"] = [];
   const kept: ErasurePlan["kept"] = {};
+  const maskedKeys: ErasurePlan["masked"] = {};
   for (const [did, all] of Object.entries(collection.datasets)) {
     const ds = sys.datasets[did];
     const rows = all.filter((r) => r.own);
@@ -88,6 +89,7 @@ export function planRetentionAction(
       // Rows without a primary key are known by their content: the block names the row as it stays.
       const stayingKey = rowKeyFields(ds, row).some((f) => f in set) ? rowKey(ds, { ...row, ...set }) : key;
       (kept[did] ??= []).push(stayingKey);
+      if (Object.keys(set).length) (maskedKeys[did] ??= []).push(stayingKey);
       if (within)
         blocks.push({
           dataset: did,
@@ -120,5 +122,5 @@ export function planRetentionAction(
       notMatched: all.length - rows.length,
     });
   }
-  return { system: collection.system, mutations, report, blocks, kept };
+  return { system: collection.system, mutations, report, blocks, kept, masked: maskedKeys };
 }

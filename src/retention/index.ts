@@ -13,7 +13,15 @@ export {
   HoldIncompleteError,
   type RetentionContext,
 } from "./model.js";
-export { sweepBinding, sweepRetention, type SweepOptions, type SweepProgress, type SweepReport } from "./sweep.js";
+export {
+  sweepBinding,
+  sweepRetention,
+  simulateSweep,
+  type SweepOptions,
+  type SweepProgress,
+  type SweepReport,
+  type SweepSimulation,
+} from "./sweep.js";
 export {
   planRetention,
   verifyRetention,

@@ -13,6 +13,7 @@ import { rowKey } from "../execution/index.js";
 import { blockedKeys } from "./blocks.js";
 import { heldReason, holdKeeper, holdsFor } from "./holds.js";
 import { ownDataPlan } from "./own-data.js";
+import { simulateSweep, type SweepSimulation } from "./sweep.js";
 import { bindingsOf, connectorFor, cutoffOf, dueQuery, periodMs, type RetentionContext } from "./model.js";
 
 export interface PlanEntry {
@@ -42,6 +43,12 @@ export interface PlanEntry {
    * a later one).
    */
   byExpiry?: boolean;
+  /**
+   * What a sweep would do now, worked out as the sweep works it out (`simulate`): rows deleted, masked and newly kept
+   * and blocked, across the dataset and what belongs to its rows; of the dataset's own due rows, how many go and how
+   * many stay (masked, or kept because rows kept under the law reference them).
+   */
+  sweep?: SweepSimulation;
   /** The system could not be reached. */
   error?: string;
   lastSweep?: { at: string; deleted: number; masked: number; blocked: number };
@@ -116,7 +123,7 @@ async function classify(
  */
 export async function planRetention(
   ctx: RetentionContext,
-  options: { rule?: string; ownData?: boolean } = {},
+  options: { rule?: string; ownData?: boolean; simulate?: boolean } = {},
 ): Promise<PlanEntry[]> {
   const decl = ctx.declaration();
   const now = ctx.clock();
@@ -186,6 +193,8 @@ export async function planRetention(
         entry.held = Object.entries(held).map(([reason, rows]) => ({ reason, rows }));
         entry.blocked = blocked;
         entry.unexplained = s.due - blocked - entry.held.reduce((a, h) => a + h.rows, 0);
+        // The sweep's own plan, run without writing: rows that stay because kept rows need them are not "deleted".
+        if (options.simulate && entry.unexplained > 0) entry.sweep = await simulateSweep(ctx, b, c, cutoff);
       }
     } catch (err) {
       entry.error = (err as Error).message;

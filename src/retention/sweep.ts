@@ -18,7 +18,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
-import { followedEdges, type ResolvedBinding } from "../declaration/index.js";
+import { followedEdges, type Declaration, type ResolvedBinding } from "../declaration/index.js";
 import type {
   Connector,
   DuePage,
@@ -41,6 +41,8 @@ import {
   rowClocks,
   rowKeyFields,
   type ErasurePlan,
+  type FoundRow,
+  type SystemCollection,
   type PlannedBlock,
 } from "../execution/index.js";
 import { hashIdentities } from "../requests/index.js";
@@ -349,6 +351,8 @@ export async function sweepBinding(
     const heldRows: Record<string, Set<string>> = Object.fromEntries(
       Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())]),
     );
+    const pc: PageContext = { ctx, b, connector, holds, anyBlocks, personHolds, hasChildren, key, now, heldRows };
+    const seen: Tally = { deleted: new Set(), masked: new Set(), blocked: new Set() };
     const batchSize = options.batchSize ?? 2000;
     const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
     const t0 = Date.now();
@@ -462,30 +466,7 @@ export async function sweepBinding(
       const cursorAfter = connector.capabilities.keyset
         ? (q.dataset.primaryKey.map((f) => last[f] ?? null) as Value[])
         : null;
-      const seeds: Row[] = [];
-      for (const { row, clock } of page) {
-        const reason = heldReason(holds, b.dataset, ds, row, clock);
-        if (reason) counts.held[reason] = (counts.held[reason] ?? 0) + 1;
-        else seeds.push(row);
-      }
-      let live = seeds;
-      if (anyBlocks && live.length) {
-        const blocked = await blockedKeys(
-          ctx,
-          b.system,
-          b.dataset,
-          live.map((r) => rowKey(ds, r)),
-        );
-        counts.alreadyBlocked += blocked.size;
-        live = live.filter((r) => !blocked.has(rowKey(ds, r)));
-      }
-      if (personHolds && live.length) {
-        const heldPeople: Row[] = [];
-        for (const r of live) if (await personHeld(ctx, ds, r)) heldPeople.push(r);
-        if (heldPeople.length)
-          counts.held["legal hold on the person"] = (counts.held["legal hold on the person"] ?? 0) + heldPeople.length;
-        live = live.filter((r) => !heldPeople.includes(r));
-      }
+      const live = await livePage(pc, page, counts);
       const journal: Journal = { rows: [], blocks: [], counts: { deleted: 0, masked: 0, blocked: 0 }, cursorAfter };
       const mutations: Mutation[] = [];
       // Files and Redis, nothing held or kept: one pass deletes by the clock itself (a log rewritten once, not line by
@@ -501,23 +482,7 @@ export async function sweepBinding(
         journal.byClock = true;
         journal.counts.deleted = live.length;
       } else if (live.length) {
-        const groups = hasChildren ? live.map((r) => [r]) : [live];
-        for (const group of groups) {
-          const collection = await collectSystem(
-            decl,
-            b.system,
-            connector,
-            {},
-            { dataset: b.dataset, rows: group, ownByReference: true },
-          );
-          const ectx = { key, now, held: heldRows };
-          const plan: ErasurePlan =
-            b.rule.action === "delete"
-              ? await prepareErasure(decl, collection, connector, ectx)
-              : planRetentionAction(decl, collection, b.ruleId, b.rule.action, {
-                  ...ectx,
-                  clocks: await rowClocks(decl, collection, connector),
-                });
+        for (const { collection, plan } of await planSeeds(pc, live)) {
           mutations.push(...plan.mutations);
           const hashes = plan.blocks.length
             ? await hashIdentities(
@@ -526,14 +491,15 @@ export async function sweepBinding(
               )
             : [];
           journal.blocks.push(...plan.blocks.map((x) => ({ ...x, identityHashes: hashes })));
-          for (const r of plan.report) {
-            journal.counts.deleted += r.deleted;
-            journal.counts.masked += r.masked;
+          for (const r of plan.report)
             for (const k of r.kept)
               if (k.kind === "legal_hold") counts.held["legal hold"] = (counts.held["legal hold"] ?? 0) + k.rows;
-          }
-          journal.counts.blocked += plan.blocks.length;
-          for (const [did, rows] of Object.entries(collection.datasets)) {
+          // Each row counted once in the run, however many seeds' plans it is in: the dry run counts alike.
+          const t = tally(decl, b, { collection, plan }, seen);
+          journal.counts.deleted += t.deleted;
+          journal.counts.masked += t.masked;
+          journal.counts.blocked += t.blocked;
+          for (const [did, rows] of Object.entries(collection.datasets) as [string, FoundRow[]][]) {
             const d = decl.systems[b.system].datasets[did];
             for (const r of rows) {
               if (!r.own) continue;
@@ -654,6 +620,201 @@ export async function sweepBinding(
     await connector.close().catch(() => {});
     await releaseLease(ctx, leaseName, owner);
   }
+}
+
+/** What a sweep of one binding knows while it plans a page of due rows. */
+interface PageContext {
+  ctx: RetentionContext;
+  b: ResolvedBinding;
+  connector: Connector;
+  holds: Awaited<ReturnType<typeof holdsFor>>;
+  anyBlocks: boolean;
+  personHolds: boolean;
+  hasChildren: boolean;
+  /** The organization's key, for HMAC masking. */
+  key: string;
+  now: Date;
+  heldRows: Record<string, Set<string>>;
+}
+
+/** The due rows of a page the sweep acts on: not held (counted by reason), not kept and blocked already (counted). */
+async function livePage(
+  pc: PageContext,
+  page: DueRow[],
+  counts: Pick<Counts, "held" | "alreadyBlocked">,
+): Promise<Row[]> {
+  const { ctx, b } = pc;
+  const ds = ctx.declaration().systems[b.system].datasets[b.dataset];
+  let live: Row[] = [];
+  for (const { row, clock } of page) {
+    const reason = heldReason(pc.holds, b.dataset, ds, row, clock);
+    if (reason) counts.held[reason] = (counts.held[reason] ?? 0) + 1;
+    else live.push(row);
+  }
+  if (pc.anyBlocks && live.length) {
+    const blocked = await blockedKeys(
+      ctx,
+      b.system,
+      b.dataset,
+      live.map((r) => rowKey(ds, r)),
+    );
+    counts.alreadyBlocked += blocked.size;
+    live = live.filter((r) => !blocked.has(rowKey(ds, r)));
+  }
+  if (pc.personHolds && live.length) {
+    const heldPeople: Row[] = [];
+    for (const r of live) if (await personHeld(ctx, ds, r)) heldPeople.push(r);
+    if (heldPeople.length)
+      counts.held["legal hold on the person"] = (counts.held["legal hold on the person"] ?? 0) + heldPeople.length;
+    live = live.filter((r) => !heldPeople.includes(r));
+  }
+  return live;
+}
+
+/**
+ * The plans for a page's live rows: what belongs to each is collected, and erasure's plan (or the rule's own action)
+ * says what goes, what is masked and what stays. A dataset others hang off is planned row by row.
+ */
+async function planSeeds(pc: PageContext, live: Row[]): Promise<{ collection: SystemCollection; plan: ErasurePlan }[]> {
+  const { ctx, b, connector } = pc;
+  const decl = ctx.declaration();
+  const out: { collection: SystemCollection; plan: ErasurePlan }[] = [];
+  for (const group of pc.hasChildren ? live.map((r) => [r]) : [live]) {
+    const collection = await collectSystem(
+      decl,
+      b.system,
+      connector,
+      {},
+      { dataset: b.dataset, rows: group, ownByReference: true },
+    );
+    const ectx = { key: pc.key, now: pc.now, held: pc.heldRows };
+    const plan: ErasurePlan =
+      b.rule.action === "delete"
+        ? await prepareErasure(decl, collection, connector, ectx)
+        : planRetentionAction(decl, collection, b.ruleId, b.rule.action, {
+            ...ectx,
+            clocks: await rowClocks(decl, collection, connector),
+          });
+    out.push({ collection, plan });
+  }
+  return out;
+}
+
+/** What a sweep of a binding would do now, worked out as the sweep works it out, and nothing done. */
+export interface SweepSimulation {
+  /** Rows deleted, masked and newly kept and blocked, across the dataset and what belongs to its rows. */
+  deleted: number;
+  masked: number;
+  blocked: number;
+  /** Due rows of the dataset itself that stay: masked, or kept because rows kept under the law reference them. */
+  keptOfDataset: number;
+  /** Due rows of the dataset itself that go. */
+  deletedOfDataset: number;
+}
+
+/**
+ * The dry run of a sweep: the same pages, holds, collections and plans as `sweepBinding`, without a lease, a journal
+ * or a write. Rows two seeds share are counted once.
+ */
+export async function simulateSweep(
+  ctx: RetentionContext,
+  b: ResolvedBinding,
+  connector: Connector,
+  cutoff: Date,
+  options: { batchSize?: number } = {},
+): Promise<SweepSimulation> {
+  const decl = ctx.declaration();
+  const ds = decl.systems[b.system].datasets[b.dataset];
+  const graph = graphOf(decl);
+  const holds = await holdsFor(ctx, b.system, b.dataset, connector);
+  const pc: PageContext = {
+    ctx,
+    b,
+    connector,
+    holds,
+    anyBlocks: !!(await ctx.store.db
+      .selectFrom("retention_blocks")
+      .select("id")
+      .where("system", "=", b.system)
+      .limit(1)
+      .executeTakeFirst()),
+    personHolds: await anyPersonHolds(ctx),
+    hasChildren: followedEdges(graph, `${b.system}.${b.dataset}`).length > 0,
+    key: await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET),
+    now: ctx.clock(),
+    heldRows: Object.fromEntries(Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())])),
+  };
+  const q = dueQuery(decl, b);
+  const counts = { held: {} as Record<string, number>, alreadyBlocked: 0 };
+  const seen: Tally = { deleted: new Set(), masked: new Set(), blocked: new Set() };
+  const out: SweepSimulation = { deleted: 0, masked: 0, blocked: 0, keptOfDataset: 0, deletedOfDataset: 0 };
+  let after: Value[] | undefined;
+  for (;;) {
+    const page = await connector.due({ ...q, before: cutoff, after, limit: options.batchSize ?? 2000 });
+    if (!page.length) break;
+    const live = await livePage(pc, page, counts);
+    for (const p of await planSeeds(pc, live)) {
+      const t = tally(decl, b, p, seen);
+      out.deleted += t.deleted;
+      out.masked += t.masked;
+      out.blocked += t.blocked;
+      out.deletedOfDataset += t.deletedOfDataset;
+      out.keptOfDataset += t.keptOfDataset;
+    }
+    if (!connector.capabilities.keyset) break;
+    const last = page[page.length - 1].row;
+    after = q.dataset.primaryKey.map((f) => last[f] ?? null) as Value[];
+  }
+  return out;
+}
+
+/** The rows a sweep run has counted: each once, however many seeds' plans it appears in. */
+interface Tally {
+  deleted: Set<string>;
+  masked: Set<string>;
+  blocked: Set<string>;
+}
+
+/**
+ * What one plan adds to a run's counts: its deleted, masked and blocked rows not counted before. The sweep and the dry
+ * run count alike, so their figures agree.
+ */
+function tally(
+  decl: Declaration,
+  b: ResolvedBinding,
+  { collection, plan }: { collection: SystemCollection; plan: ErasurePlan },
+  seen: Tally,
+): { deleted: number; masked: number; blocked: number; deletedOfDataset: number; keptOfDataset: number } {
+  const out = { deleted: 0, masked: 0, blocked: 0, deletedOfDataset: 0, keptOfDataset: 0 };
+  for (const [did, rows] of Object.entries(collection.datasets)) {
+    const d = decl.systems[b.system].datasets[did];
+    const kept = new Set(plan.kept[did] ?? []);
+    const masked = new Set(plan.masked[did] ?? []);
+    for (const r of rows) {
+      if (!r.own) continue;
+      const key = rowKey(d, r.row);
+      const k = `${did}\u0000${key}`;
+      if (!kept.has(key)) {
+        if (seen.deleted.has(k)) continue;
+        seen.deleted.add(k);
+        out.deleted++;
+        if (did === b.dataset) out.deletedOfDataset++;
+      } else if (did === b.dataset && !seen.masked.has(k) && !seen.deleted.has(k)) out.keptOfDataset++;
+    }
+    for (const key of masked) {
+      const k = `${did}\u0000${key}`;
+      if (seen.masked.has(k)) continue;
+      seen.masked.add(k);
+      out.masked++;
+    }
+  }
+  for (const x of plan.blocks) {
+    const k = `${x.dataset}\u0000${x.key}`;
+    if (seen.blocked.has(k)) continue;
+    seen.blocked.add(k);
+    out.blocked++;
+  }
+  return out;
 }
 
 /**

@@ -15,8 +15,10 @@ import {
   phoneRegions,
   identityEquals,
   reachableDatasets,
+  resolveBindings,
   type DeclarationError,
 } from "../../src/declaration/index.js";
+import { storeDeclaration } from "../helpers/music-store.js";
 import { minimalYaml } from "../helpers/declarations.js";
 
 const shop = (datasets: string, extra = "") =>
@@ -190,5 +192,52 @@ describe("identities as stored", () => {
     ).declaration;
     assert.deepEqual(phoneRegions(decl).slice(0, 2), [["US"], ["DE", "GB"]]);
     assert.ok(phoneRegions(decl)[2].includes("FR") && !phoneRegions(decl)[2].includes("DE"));
+  });
+});
+
+describe("what a real schema needed to declare", () => {
+  const store = storeDeclaration(["sqlite"]);
+  it("PascalCase datasets referenced by their keys, a clock from the latest invoice, a show path two references long", () => {
+    const { declaration } = parseDeclaration(store);
+    const b = resolveBindings(declaration).bindings.find((x) => x.id === "sqlite.Customer/customers")!;
+    assert.deepEqual(
+      b.clock.map((c) => [c.dataset, c.field, c.latest?.map((e) => `${e.from}.${e.fromField}`)]),
+      [["Invoice", "InvoiceDate", ["sqlite.Invoice.CustomerId"]]],
+    );
+    assert.ok(
+      buildDatasetGraph(declaration).edges.some((e) => e.from === "sqlite.InvoiceLine" && e.to === "sqlite.Invoice"),
+    );
+    const fax = lintDeclaration(declaration).find((f) => f.rule === "field-masked-uncategorized");
+    assert.deepEqual(fax?.path, ["systems", "sqlite", "datasets", "Employee", "fields", "Fax", "masking"]);
+  });
+  it("refuses a show path that leaves the references, a clock from rows that do not belong, and shared without an identity", () => {
+    const errors = (yaml: string) => {
+      try {
+        parseDeclaration(yaml);
+        return [];
+      } catch (err) {
+        return (err as DeclarationError).issues.map((e) => `${e.path.join(".")}: ${e.message}`);
+      }
+    };
+    assert.match(
+      errors(store.replace("show: AlbumId.Title", "show: Name.Title")).join("\n"),
+      /InvoiceLine\.fields\.TrackId\.show: sqlite\.Track\.Name is not a reference within sqlite/,
+    );
+    assert.match(
+      errors(store.replace("show: AlbumId.Title", "show: AlbumId.Titel")).join("\n"),
+      /TrackId\.show: .*Titel/,
+    );
+    assert.match(
+      errors(store.replace('Fax: { masking: "null" }', 'Fax: { masking: "null", shared: true }')).join("\n"),
+      /Fax\.shared: shared describes an identity field/,
+    );
+    const lint = lintDeclaration(
+      parseDeclaration(store.replace("clock: { latest: Invoice.InvoiceDate }", "clock: { latest: Track.Name }"))
+        .declaration,
+    );
+    assert.ok(
+      lint.some((f) => /no owner reference leads from Track up to Customer/.test(f.message)),
+      lint.map((f) => f.message).join("\n"),
+    );
   });
 });

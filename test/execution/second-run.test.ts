@@ -35,7 +35,7 @@ import {
   verifyRequest,
   type CollectResult,
 } from "../../src/requests/index.js";
-import { planRetention } from "../../src/retention/index.js";
+import { bindingsOf, planRetention, sweepBinding } from "../../src/retention/index.js";
 import type { Store } from "../../src/store/index.js";
 import {
   buildStore,
@@ -532,5 +532,30 @@ forEachStore("the second real-world run's shapes", (target) => {
       const address = sys.datasets.find((d) => d.dataset === "Address")!;
       assert.match(address.kept?.[0]?.why ?? "", /shared with other rows \(Customer\.AddressId\)/);
     }
+  });
+
+  it("the dry run says what the sweep will do, rows kept because kept rows need them included: its figures are the sweep's", async (t) => {
+    if (skip) return t.skip(skip);
+    const rctx = { store, declaration: () => ctx.declaration(), env, clock: () => new Date() };
+    // Kara's last purchase was three years ago: her customer row is due, and stays for the invoice kept for tax law.
+    for (const rule of ["customers", "bookkeeping"])
+      for (const b of bindingsOf(ctx.declaration(), rule)) {
+        const entry = (await planRetention(rctx, { rule, simulate: true, ownData: false })).find(
+          (p) => p.binding === b.id,
+        )!;
+        const report = await sweepBinding(rctx, b);
+        const plan = entry.sweep ?? { deleted: 0, masked: 0, blocked: 0, keptOfDataset: 0, deletedOfDataset: 0 };
+        assert.deepEqual(
+          { deleted: plan.deleted, masked: plan.masked, blocked: plan.blocked },
+          { deleted: report.deleted, masked: report.masked, blocked: report.blocked },
+          `${b.id}: the dry run's figures are the sweep's`,
+        );
+        if (b.id.endsWith("Customer/customers")) {
+          assert.equal(entry.due, 1, `${b.id}: Kara is due`);
+          assert.equal(plan.deletedOfDataset, 0, "her row is not deleted…");
+          assert.equal(plan.keptOfDataset, 1, "…it stays for the invoice kept for tax law");
+          assert.ok(plan.deleted > 0, "her rentals, payments and the invoice past its period go");
+        }
+      }
   });
 });
