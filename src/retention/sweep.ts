@@ -724,7 +724,6 @@ export async function simulateSweep(
   options: { batchSize?: number } = {},
 ): Promise<SweepSimulation> {
   const decl = ctx.declaration();
-  const ds = decl.systems[b.system].datasets[b.dataset];
   const graph = graphOf(decl);
   const holds = await holdsFor(ctx, b.system, b.dataset, connector);
   const pc: PageContext = {
