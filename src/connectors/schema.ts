@@ -52,6 +52,8 @@ export interface TableInfo {
   indexes: IndexInfo[];
   /** A partitioned table, read and written through its parent. */
   partitioned?: boolean;
+  /** A view or a materialized view: it stores nothing of its own (a materialized view a copy), and shows other tables. */
+  kind?: "view" | "materialized_view";
 }
 
 export interface SchemaSnapshot {

@@ -69,6 +69,8 @@ export function buildDatasetGraph(decl: Declaration): DatasetGraph {
   const edges: DatasetEdge[] = [];
   for (const [sid, sys] of Object.entries(decl.systems)) {
     for (const [did, ds] of Object.entries(sys.datasets)) {
+      // A view stores nothing: no request starts, goes through or acts there.
+      if (ds.derived) continue;
       const identities: Record<string, string> = {};
       let personal = false;
       for (const [fname, f] of Object.entries(ds.fields)) {

@@ -110,6 +110,7 @@ export {
 export {
   lintDeclaration,
   lawsServed,
+  citedArticle,
   purposeJurisdictions,
   LINT_RULES,
   type LawId,

@@ -298,6 +298,21 @@ export function lawsServed(jurisdictions: readonly string[]): Set<LawId> {
 }
 
 /**
+ * The articles of `cites` in force for people of these jurisdictions, joined: only the laws served, and Pledge's own
+ * practice only where no law is. Empty when none applies.
+ *
+ * ```ts
+ * citedArticle({ gdpr: "GDPR Art 17", pledge: "erasure coverage" }, ["CA"]) // "erasure coverage"
+ * ```
+ */
+export function citedArticle(cites: Partial<Record<LawId, string>>, jurisdictions: readonly string[]): string {
+  const served = lawsServed(jurisdictions);
+  const laws = (Object.keys(cites) as LawId[]).filter((l) => served.has(l));
+  const cited = laws.some((l) => l !== "pledge") ? laws.filter((l) => l !== "pledge") : laws;
+  return cited.map((l) => cites[l]).join("; ");
+}
+
+/**
  * Where a purpose applies: its `jurisdictions.only`, or the organization's, less `except` (EU and EEA cover their
  * countries).
  */

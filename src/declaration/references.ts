@@ -97,6 +97,11 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
       }
       if (engine === "redis" && !ds.keyPattern) report(base, "a dataset of a redis connector needs keyPattern");
       if (ds.subject) ref("data subject", ds.subject, subjects, [...base, "subject"]);
+      if (ds.derived && ds.retention)
+        report(
+          [...base, "retention"],
+          "a derived dataset (a view) stores nothing to keep or delete: bind the retention rule to the datasets it reads",
+        );
       const hasIdentity = Object.values(ds.fields).some((f) => f.identity);
       for (const [fname, f] of Object.entries(ds.fields)) {
         const fpath: Path = [...base, "fields", fname];

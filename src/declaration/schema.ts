@@ -376,6 +376,11 @@ const Dataset = z.strictObject({
   temporary: z.boolean().optional(),
   /** Each row is one person of this kind (a data subject id): a request expects to match one row, never several. */
   subject: id.optional(),
+  /**
+   * A view (or a materialized view) over other datasets: it stores nothing of its own, so requests and retention never
+   * act on it; what it shows goes when the rows it reads go (a materialized view once it is refreshed).
+   */
+  derived: z.boolean().optional(),
   fields: z.record(z.string().min(1), Field),
 });
 

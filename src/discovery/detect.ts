@@ -254,7 +254,8 @@ function validDate(s: string): boolean {
   return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
-function phoneOf(raw: string, regions: readonly string[]): boolean {
+/** Whether a text is a valid phone number, with its country code or national in one of `regions`. */
+export function phoneOf(raw: string, regions: readonly string[]): boolean {
   const digits = raw.replace(/\D/g, "");
   if (digits.length < 7 || digits.length > 15) return false;
   // Times, dates and amounts (92233.12, 1,250.00) are not phone numbers.

@@ -25,64 +25,69 @@ import {
   primaryKeyOf,
   type Dataset,
   type Declaration,
+  citedArticle,
   type Finding,
+  type LawId,
   type Severity,
 } from "../declaration/index.js";
 import { datasetTarget, legalExceptionOf, maskFits } from "../execution/index.js";
+
+/** What a finding cites where no law the declaration serves applies. */
+const PRACTICE = "Pledge: the declaration matches the live schema";
 
 /** Every rule of the live check. */
 export const LIVE_RULES = {
   "live-system-unreachable": {
     severity: "error",
-    article: "GDPR Art 12(3)",
+    cites: { gdpr: "GDPR Art 12(3)", uk: "UK GDPR Art 12(3)", pledge: PRACTICE },
     summary: "A system cannot be reached, so requests cannot be executed in it.",
   },
   "live-table-missing": {
     severity: "error",
-    article: "GDPR Art 15, 17",
+    cites: { gdpr: "GDPR Art 15, 17", uk: "UK GDPR Art 15, 17", pledge: PRACTICE },
     summary: "A declared dataset does not exist in its system.",
   },
   "live-column-missing": {
     severity: "error",
-    article: "GDPR Art 15, 17",
+    cites: { gdpr: "GDPR Art 15, 17", uk: "UK GDPR Art 15, 17", pledge: PRACTICE },
     summary: "A declared field is not a column of its table.",
   },
   "live-primary-key-mismatch": {
     severity: "error",
-    article: "GDPR Art 17",
+    cites: { gdpr: "GDPR Art 17", uk: "UK GDPR Art 17", pledge: PRACTICE },
     summary: "The declared primary key is not the table's.",
   },
   "live-foreign-key-undeclared": {
     severity: "warning",
-    article: "GDPR Art 17(1)",
+    cites: { gdpr: "GDPR Art 17(1)", uk: "UK GDPR Art 17(1)", pledge: PRACTICE },
     summary: "A foreign key in the database that the declaration does not declare, with what it means.",
   },
   "live-mask-null-not-null": {
     severity: "error",
-    article: "GDPR Art 17(3)",
+    cites: { gdpr: "GDPR Art 17(3)", uk: "UK GDPR Art 17(3)", pledge: PRACTICE },
     summary: "Null masking on a NOT NULL column: an erasure that must keep the row would fail.",
   },
   "live-mask-misfit": {
     severity: "error",
-    article: "GDPR Art 17(3)",
+    cites: { gdpr: "GDPR Art 17(3)", uk: "UK GDPR Art 17(3)", pledge: PRACTICE },
     summary: "A masking strategy that cannot write a value the column takes (type or length).",
   },
   "live-identity-unindexed": {
     severity: "warning",
-    article: "GDPR Art 12(3)",
+    cites: { gdpr: "GDPR Art 12(3)", uk: "UK GDPR Art 12(3)", pledge: PRACTICE },
     summary: "No index serves the way an identity field is matched: every request reads the whole table.",
   },
   "live-column-undeclared": {
     severity: "warning",
-    article: "GDPR Art 15(1), 30(1)(c)",
+    cites: { gdpr: "GDPR Art 15(1), 30(1)(c)", uk: "UK GDPR Art 15(1), 30(1)(c)", pledge: PRACTICE },
     summary: "A column of a personal dataset that the declaration does not mention.",
   },
   "live-not-checked": {
     severity: "info",
-    article: "GDPR Art 30(1)",
+    cites: { gdpr: "GDPR Art 30(1)", uk: "UK GDPR Art 30(1)", pledge: PRACTICE },
     summary: "A system whose schema cannot be compared (no connector, or keys without a schema).",
   },
-} as const satisfies Record<string, { severity: Severity; article: string; summary: string }>;
+} as const satisfies Record<string, { severity: Severity; cites: Partial<Record<LawId, string>>; summary: string }>;
 
 export type LiveRuleId = keyof typeof LIVE_RULES;
 
@@ -106,7 +111,9 @@ export async function checkLive(decl: Declaration, options: LiveCheckOptions = {
   const findings: Finding[] = [];
   const add = (rule: LiveRuleId, path: (string | number)[], message: string) => {
     const r = LIVE_RULES[rule];
-    findings.push({ rule, severity: r.severity, article: r.article, message, path });
+    // Only the laws the declaration serves are cited (a declaration serving only Canada cites no GDPR article).
+    const article = citedArticle(r.cites, decl.organization.jurisdictions);
+    findings.push({ rule, severity: r.severity, article, message, path });
   };
   const mayStay = datasetsThatMayStay(decl);
   for (const [sid, sys] of Object.entries(decl.systems)) {

@@ -7,45 +7,92 @@
  */
 import { stringify } from "yaml";
 import { createConnector, type Connector, type Row, type TableInfo } from "../connectors/index.js";
-import type { Dataset, Declaration, Finding, Severity } from "../declaration/index.js";
+import {
+  citedArticle,
+  type Dataset,
+  type Declaration,
+  type Finding,
+  type LawId,
+  type Severity,
+} from "../declaration/index.js";
 import { datasetTarget } from "../execution/index.js";
-import { detect, ENTITY_CATEGORY, maskValue, phoneRegions, type EntityType } from "./detect.js";
+import { detect, ENTITY_CATEGORY, maskValue, phoneOf, phoneRegions, type EntityType } from "./detect.js";
+import { FIRST_NAMES } from "./lexicon.js";
+
+/** What a finding cites where no law the declaration serves applies. */
+const PRACTICE = "Pledge: the declaration covers what the systems hold";
 
 /** Every rule of the scan. */
 export const SCAN_RULES = {
   "scan-undeclared": {
     severity: "warning",
-    article: "GDPR Art 30(1)(c), 15, 17",
+    cites: { gdpr: "GDPR Art 30(1)(c), 15, 17", uk: "UK GDPR Art 30(1)(c), 15, 17", pledge: PRACTICE },
     summary:
       "Personal data in a table, column, key or file the declaration does not " +
       "mention: no request or retention rule reaches it.",
   },
   "scan-category-mismatch": {
     severity: "warning",
-    article: "GDPR Art 30(1)(c)",
+    cites: { gdpr: "GDPR Art 30(1)(c)", uk: "UK GDPR Art 30(1)(c)", pledge: PRACTICE },
     summary: "A declared field holds data of another category than the declaration says.",
   },
   "scan-identity-candidate": {
     severity: "info",
-    article: "GDPR Art 15, 17",
+    cites: { gdpr: "GDPR Art 15, 17", uk: "UK GDPR Art 15, 17", pledge: PRACTICE },
     summary: "A field of emails or phone numbers that is not marked as an identity: requests do not find people by it.",
   },
   "scan-unreachable": {
     severity: "warning",
-    article: "GDPR Art 17",
+    cites: { gdpr: "GDPR Art 17", uk: "UK GDPR Art 17", pledge: PRACTICE },
     summary: "A table of personal data with no identity column and no reference to one: erasure cannot reach its rows.",
+  },
+  "scan-view": {
+    severity: "info",
+    cites: { gdpr: "GDPR Art 30(1)(c)", uk: "UK GDPR Art 30(1)(c)", pledge: PRACTICE },
+    summary:
+      "A view that shows personal data: it stores nothing of its own (a materialized view keeps a copy until it is " +
+      "refreshed); declare it derived.",
+  },
+  "scan-table-unread": {
+    severity: "warning",
+    cites: { gdpr: "GDPR Art 30(1)", uk: "UK GDPR Art 30(1)", pledge: PRACTICE },
+    summary: "A table (or view) that could not be read: nothing is known of what it holds; the others were scanned.",
   },
   "scan-system-unreachable": {
     severity: "error",
-    article: "GDPR Art 30(1)",
+    cites: { gdpr: "GDPR Art 30(1)", uk: "UK GDPR Art 30(1)", pledge: PRACTICE },
     summary: "A system that could not be scanned: nothing is known of what it holds.",
   },
-} as const satisfies Record<string, { severity: Severity; article: string; summary: string }>;
+} as const satisfies Record<string, { severity: Severity; cites: Partial<Record<LawId, string>>; summary: string }>;
 
 export type ScanRuleId = keyof typeof SCAN_RULES;
 
+/**
+ * What a column holds: what the detectors find in text, or what only a column's name and its values' shape can say
+ * (a password hash, a user name, a picture).
+ */
+export type ColumnType = EntityType | "credential" | "username" | "picture";
+
+/** The declaration's data category for each type a column can hold. */
+const COLUMN_CATEGORY: Readonly<Record<ColumnType, string>> = {
+  ...ENTITY_CATEGORY,
+  credential: "user.account.password",
+  username: "user.account.username",
+  picture: "user.photo",
+};
+
+/** Column names that say the column holds a postcode: its values are short codes, not street addresses. */
+const POSTCODE = /(^|_)(post_?code|postal_?code|zip|zip_?code|plz|postleitzahl|code_?postal|cap)(_|$)/i;
+/** Column names of people that are not called names: who composed, wrote or made something. */
+const PERSON_ROLE = /(^|_)(composer|composers|author|authors|writer|lyricist|songwriter|creator)(_|$)/i;
+/** A bare `name` (or `title`) names anything: a person only when its values look like people's names. */
+const GENERIC_NAME = /^(name|names|display_?name)$/i;
+
 /** Words of column names, in the languages the banner speaks, that say what a column holds. */
-const NAME_HINTS: readonly [EntityType, RegExp][] = [
+const NAME_HINTS: readonly [ColumnType, RegExp][] = [
+  ["credential", /(^|_)(password|passwd|pwd|pass_?hash|password_?hash|password_?digest|pin_?hash)(_|$)/i],
+  ["username", /(^|_)(user_?name|login|login_?name|handle|screen_?name|nickname)(_|$)/i],
+  ["picture", /(^|_)(picture|photo|photograph|avatar|portrait|headshot|profile_?image|mugshot)(_|$)/i],
   ["email", /(^|_)(e_?mail|mail|email_?address|correo|courriel|epost|e_post)(_|$)/i],
   [
     "phone",
@@ -66,6 +113,7 @@ const NAME_HINTS: readonly [EntityType, RegExp][] = [
     ),
   ],
   ["geo", /(^|_)(lat|lng|lon|latitude|longitude|geo|coords?|gps)(_|$)/i],
+  ["name", PERSON_ROLE],
   [
     "name",
     new RegExp(
@@ -88,7 +136,7 @@ const NAME_HINTS: readonly [EntityType, RegExp][] = [
 /** What a column holds, as far as a sample shows. */
 export interface ColumnClass {
   column: string;
-  type: EntityType;
+  type: ColumnType;
   category: string;
   confidence: number;
   /** Of the sampled values that were not empty, the share in which the detector found the type. */
@@ -150,7 +198,9 @@ export function classifyColumn(column: string, values: readonly unknown[], regio
   const texts = values
     .filter((v) => v !== null && v !== undefined && String(v).trim() !== "")
     .map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v)).slice(0, 4000));
-  const hint = NAME_HINTS.find(([, re]) => re.test(column))?.[0];
+  // PascalCase and camelCase names read as words (BillingPostalCode is billing_postal_code).
+  const words = column.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2");
+  const hint = NAME_HINTS.find(([, re]) => re.test(words))?.[0];
   const found = new Map<EntityType, { values: number; confidence: number; evidence: string; example: string }>();
   for (const t of texts) {
     const seen = new Set<EntityType>();
@@ -201,24 +251,43 @@ export function classifyColumn(column: string, values: readonly unknown[], regio
   // Names, addresses, dates of birth and coordinates: the detectors are weak on a bare value, the column's name is
   // strong.
   if (hint && !out.some((c) => c.type === hint) && n) {
-    const plausible: Partial<Record<EntityType, (s: string) => boolean>> = {
-      name: (s) => /^\p{L}[\p{L}'’. -]{1,80}$/u.test(s),
-      address: (s) => /\p{L}/u.test(s) && s.length <= 200,
+    const plausible: Partial<Record<ColumnType, (s: string) => boolean>> = {
+      // A bare "name" names anything (a genre, a language, a track): a person's name begins with a given name.
+      name: GENERIC_NAME.test(words)
+        ? (s) => FIRST_NAMES.has(s.split(/[\s,]+/)[0].toLowerCase()) && /\s/.test(s.trim())
+        : PERSON_ROLE.test(words)
+          ? (s) => /^\p{L}[\p{L}'’.,&/ -]{1,200}$/u.test(s)
+          : (s) => /^\p{L}[\p{L}'’. -]{1,80}$/u.test(s),
+      // A postcode is a short code of digits and letters; any other address has words.
+      address: POSTCODE.test(words)
+        ? (s) => /^[A-Z0-9][A-Z0-9 -]{1,9}$/i.test(s) && /\d/.test(s)
+        : (s) => /\p{L}/u.test(s) && s.length <= 200,
       dob: (s) => !Number.isNaN(Date.parse(s)) && /\d{4}/.test(s),
       geo: (s) => /^-?\d{1,3}\.\d{3,}$/.test(s),
+      // Bare digits, as many stores keep phone numbers: a valid number in a region served.
+      phone: (s) => /^\+?[\d ().-]{6,20}$/.test(s) && phoneOf(s, regions),
+      credential: (s) => s.length >= 4,
+      username: (s) => /^[\p{L}\d._@+-]{2,64}$/u.test(s),
+      picture: (s) =>
+        /^data:image\//i.test(s) ||
+        /\.(jpe?g|png|gif|webp|heic|bmp)(\?|$)/i.test(s) ||
+        /^\{"type":"Buffer"/.test(s) ||
+        (/^[A-Za-z0-9+/=\s]{40,}$/.test(s) && s.length >= 40),
     };
     const test = plausible[hint];
+    // A bare "name" needs fewer of its values to be people's: surnames and rarer given names are not in the lexicon.
+    const needed = hint === "name" && GENERIC_NAME.test(words) ? 0.4 : 0.8;
     const share = test ? texts.filter(test).length / n : 0;
-    if (share >= 0.8)
+    if (share >= needed)
       out.push({
         column,
         type: hint,
-        category: ENTITY_CATEGORY[hint],
+        category: COLUMN_CATEGORY[hint],
         confidence: Number((0.7 + 0.2 * share).toFixed(2)),
         share: Number(share.toFixed(3)),
         sampled: n,
         evidence: [`the name ${column}`, `${Math.round(share * 100)} % of ${n} sampled values have the shape`],
-        example: maskValue(hint, texts.find(test!)!),
+        example: hint in ENTITY_CATEGORY ? maskValue(hint as EntityType, texts.find(test!)!) : "[redacted]",
       });
   }
   return out.sort((a, b) => b.confidence - a.confidence);
@@ -254,10 +323,13 @@ function declaredDataset(decl: Declaration, system: string, table: string): stri
   return undefined;
 }
 
-const IDENTITY_OF: Partial<Record<EntityType, string>> = { email: "email", phone: "phone" };
+const IDENTITY_OF: Partial<Record<ColumnType, string>> = { email: "email", phone: "phone" };
 
 /** The declared categories a detected type fits: a billing address is an address, a local network address an IP. */
-const FITS: Readonly<Record<EntityType, readonly string[]>> = {
+const FITS: Readonly<Record<ColumnType, readonly string[]>> = {
+  credential: ["user.account.password", "user.account.security_questions"],
+  username: ["user.account.username", "user.account.id", "user.contact.email"],
+  picture: ["user.photo", "user.biometric"],
   email: ["user.contact.email", "user.account.username"],
   phone: ["user.contact.phone_number", "user.contact.fax"],
   ip: ["user.device"],
@@ -271,7 +343,7 @@ const FITS: Readonly<Record<EntityType, readonly string[]>> = {
   name: ["user.name", "user.financial.billing", "user.account.username", "user.organization.name"],
   address: ["user.contact.address", "user.financial.billing_address", "user.location"],
 };
-const fits = (type: EntityType, category: string) =>
+const fits = (type: ColumnType, category: string) =>
   FITS[type].some(
     (c) => category === c || category.startsWith(`${c}.`) || (c.endsWith("billing") && category.startsWith(c)),
   );
@@ -294,7 +366,8 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
       rule,
       subject,
       severity: r.severity,
-      article: r.article,
+      // Only the laws the declaration serves are cited.
+      article: citedArticle(r.cites, decl.organization.jurisdictions),
       message,
       path,
       ...(fragment ? { fragment } : {}),
@@ -324,7 +397,28 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
       const scanned: { info: TableInfo; t: ScannedTable }[] = [];
       for (const info of tables) {
         options.onProgress?.({ system: sid, table: info.name, done: done++, total: tables.length });
-        const { rows, method } = await connector.sample(info.name, limit);
+        let sampled: { rows: Row[]; method: string };
+        try {
+          sampled = await connector.sample(info.name, limit);
+        } catch (err) {
+          // One relation that cannot be read stops nothing else: it is a finding of its own.
+          const message = (err as Error).message;
+          if (info.kind === "materialized_view" && /not been populated/i.test(message))
+            result.notRead.push({
+              system: sid,
+              table: info.name,
+              reason: "a materialized view never populated (REFRESH MATERIALIZED VIEW fills it): it holds no rows yet",
+            });
+          else
+            add(
+              "scan-table-unread",
+              `${sid}:${info.name}:unread`,
+              ["systems", sid, "datasets"],
+              `${sid}: the ${info.kind === "view" ? "view" : "table"} ${info.name} could not be read: ${message}`,
+            );
+          continue;
+        }
+        const { rows, method } = sampled;
         if (method.startsWith("binary")) {
           result.notRead.push({ system: sid, table: info.name, reason: method });
           continue;
@@ -380,11 +474,36 @@ function compare(
   add: (rule: ScanRuleId, subject: string, path: (string | number)[], message: string, fragment?: string) => void,
 ): void {
   if (!t.columns.length) return;
+  const declared = t.dataset ? decl.systems[sid].datasets[t.dataset] : undefined;
+  if (declared?.derived) return;
   // One finding per column of one kind: the strongest type it holds.
   const best = new Map<string, ColumnClass>();
   for (const c of t.columns)
     if (!best.has(c.column) || best.get(c.column)!.confidence < c.confidence) best.set(c.column, c);
   const cols = [...best.values()];
+  if (info.kind && !t.dataset) {
+    // A view stores nothing: it shows rows of tables, which requests and retention reach there.
+    const materialized = info.kind === "materialized_view";
+    add(
+      "scan-view",
+      `${sid}:${t.table}:view`,
+      ["systems", sid, "datasets"],
+      `${sid}: the ${materialized ? "materialized view" : "view"} ${t.table} shows personal data — ` +
+        `${cols.map(describe).join("; ")}. ${
+          materialized
+            ? "It keeps a copy: what an erasure removes from the tables stays in it until it is refreshed. "
+            : "It stores nothing of its own: what it shows goes with the rows of the tables it reads. "
+        }Declare it derived so that it is on record and never acted on`,
+      stringify({
+        systems: {
+          [sid]: {
+            datasets: { [t.table.replace(/[^A-Za-z0-9_]/g, "_")]: { name: t.table, derived: true, fields: {} } },
+          },
+        },
+      }),
+    );
+    return;
+  }
   if (!t.dataset) {
     const fragment = datasetFragment(decl, sid, info, cols, all);
     const reachable =

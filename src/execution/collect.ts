@@ -236,7 +236,9 @@ export async function collectSystem(
   const hits = new Map<string, Map<string, IdentityHit[]>>();
   const excluded = new Map<string, Set<string>>();
   const searched: Record<string, DatasetSearch> = Object.fromEntries(
-    Object.keys(sys.datasets).map((d) => [d, { by: [] }]),
+    Object.entries(sys.datasets)
+      .filter(([, ds]) => !ds.derived)
+      .map(([d]) => [d, { by: [] }]),
   );
   const matched: Record<string, Record<string, number>> = {};
   const fresh: string[] = [];
@@ -292,8 +294,9 @@ export async function collectSystem(
     t[value] = (t[value] ?? 0) + 1;
   };
 
-  // 1. entry points: identity fields, matched the way the data holds them
+  // 1. entry points: identity fields, matched the way the data holds them (a view stores nothing: never searched)
   for (const [did, ds] of Object.entries(sys.datasets)) {
+    if (ds.derived) continue;
     for (const [fname, f] of Object.entries(ds.fields)) {
       if (!f.identity) continue;
       const values = identities[f.identity] ?? [];

@@ -23,6 +23,8 @@ export { openSql };
 
 /** Table → primary key, in an order that respects foreign keys for inserting. */
 export const STORE_TABLES: Record<string, string[]> = {
+  Genre: ["GenreId"],
+  MediaType: ["MediaTypeId"],
   Album: ["AlbumId"],
   Track: ["TrackId"],
   Employee: ["EmployeeId"],
@@ -53,12 +55,14 @@ function ddl(engine: Engine): string[] {
   const fkOn = (col: string, ref: string, refCol: string) =>
     engine === "sqlite" ? ` REFERENCES ${t(ref)}(${c(refCol)})` : "";
   const statements = [
+    `CREATE TABLE ${t("Genre")} (${c("GenreId")} int PRIMARY KEY, ${c("Name")} ${text} NOT NULL)`,
+    `CREATE TABLE ${t("MediaType")} (${c("MediaTypeId")} int PRIMARY KEY, ${c("Name")} ${text} NOT NULL)`,
     `CREATE TABLE ${t("Album")} (${c("AlbumId")} int PRIMARY KEY, ${c("Title")} ${text} NOT NULL)`,
     `CREATE TABLE ${t("Track")} (${c("TrackId")} int PRIMARY KEY, ${c("Name")} ${text} NOT NULL, ${c("AlbumId")} int${fkOn("AlbumId", "Album", "AlbumId")}, ${c("Composer")} ${text}, ${c("Genre")} ${text}${fk("AlbumId", "Album")})`,
-    `CREATE TABLE ${t("Employee")} (${c("EmployeeId")} int PRIMARY KEY, ${c("LastName")} ${text} NOT NULL, ${c("FirstName")} ${text} NOT NULL, ${c("Title")} ${text}, ${c("ReportsTo")} int${fkOn("ReportsTo", "Employee", "EmployeeId")}, ${c("HireDate")} date, ${c("Phone")} ${text}, ${c("Fax")} ${text}, ${c("Email")} ${text}, ${c("Photo")} ${text}${engine === "sqlite" ? "" : `, FOREIGN KEY (${c("ReportsTo")}) REFERENCES ${t("Employee")}(${c("EmployeeId")})`})`,
+    `CREATE TABLE ${t("Employee")} (${c("EmployeeId")} int PRIMARY KEY, ${c("LastName")} ${text} NOT NULL, ${c("FirstName")} ${text} NOT NULL, ${c("Title")} ${text}, ${c("ReportsTo")} int${fkOn("ReportsTo", "Employee", "EmployeeId")}, ${c("HireDate")} date, ${c("Phone")} ${text}, ${c("Fax")} ${text}, ${c("Email")} ${text}, ${c("Photo")} ${text}, ${c("Username")} ${text}, ${c("Password")} ${text}${engine === "sqlite" ? "" : `, FOREIGN KEY (${c("ReportsTo")}) REFERENCES ${t("Employee")}(${c("EmployeeId")})`})`,
     `CREATE TABLE ${t("Address")} (${c("AddressId")} int PRIMARY KEY, ${c("Street")} ${text} NOT NULL, ${c("City")} ${text}, ${c("PostalCode")} ${text}, ${c("Phone")} ${text})`,
-    `CREATE TABLE ${t("Customer")} (${c("CustomerId")} int PRIMARY KEY, ${c("FirstName")} ${text} NOT NULL, ${c("LastName")} ${text} NOT NULL, ${c("Email")} ${text}, ${c("AddressId")} int NOT NULL${fkOn("AddressId", "Address", "AddressId")}, ${c("SupportRepId")} int${fkOn("SupportRepId", "Employee", "EmployeeId")}, ${c("Country")} ${text}${fk("AddressId", "Address")}${engine === "sqlite" ? "" : `, FOREIGN KEY (${c("SupportRepId")}) REFERENCES ${t("Employee")}(${c("EmployeeId")})`})`,
-    `CREATE TABLE ${t("Invoice")} (${c("InvoiceId")} int PRIMARY KEY, ${c("CustomerId")} int NOT NULL${fkOn("CustomerId", "Customer", "CustomerId")}, ${c("InvoiceDate")} date NOT NULL, ${c("Total")} numeric(10,2) NOT NULL${fk("CustomerId", "Customer")})`,
+    `CREATE TABLE ${t("Customer")} (${c("CustomerId")} int PRIMARY KEY, ${c("FirstName")} ${text} NOT NULL, ${c("LastName")} ${text} NOT NULL, ${c("Email")} ${text}, ${c("AddressId")} int NOT NULL${fkOn("AddressId", "Address", "AddressId")}, ${c("SupportRepId")} int${fkOn("SupportRepId", "Employee", "EmployeeId")}, ${c("Country")} ${text}, ${c("Fax")} ${text}${fk("AddressId", "Address")}${engine === "sqlite" ? "" : `, FOREIGN KEY (${c("SupportRepId")}) REFERENCES ${t("Employee")}(${c("EmployeeId")})`})`,
+    `CREATE TABLE ${t("Invoice")} (${c("InvoiceId")} int PRIMARY KEY, ${c("CustomerId")} int NOT NULL${fkOn("CustomerId", "Customer", "CustomerId")}, ${c("InvoiceDate")} date NOT NULL, ${c("BillingPostalCode")} ${text}, ${c("Total")} numeric(10,2) NOT NULL${fk("CustomerId", "Customer")})`,
     `CREATE TABLE ${t("InvoiceLine")} (${c("InvoiceLineId")} int PRIMARY KEY, ${c("InvoiceId")} int NOT NULL${fkOn("InvoiceId", "Invoice", "InvoiceId")}, ${c("TrackId")} int NOT NULL${fkOn("TrackId", "Track", "TrackId")}, ${c("UnitPrice")} numeric(10,2) NOT NULL${fk("InvoiceId", "Invoice")}${fk("TrackId", "Track")})`,
     `CREATE TABLE ${t("Rental")} (${c("RentalId")} int PRIMARY KEY, ${c("CustomerId")} int NOT NULL${fkOn("CustomerId", "Customer", "CustomerId")}, ${c("RentedOn")} date NOT NULL${fk("CustomerId", "Customer")})`,
   ];
@@ -113,6 +117,16 @@ export const STEVE = { employeeId: 5, email: "steve@chinookcorp.example" };
 
 /** The store's rows, the same on every engine. */
 export function storeRows(): Record<string, Row[]> {
+  const Genre = ["Rock", "Jazz", "Metal", "Alternative & Punk", "Rock And Roll", "Blues", "Latin", "Reggae", "Pop"].map(
+    (Name, i) => ({ GenreId: i + 1, Name }),
+  );
+  const MediaType = [
+    "MPEG audio file",
+    "Protected AAC audio file",
+    "Protected MPEG-4 video file",
+    "Purchased AAC audio file",
+    "AAC audio file",
+  ].map((Name, i) => ({ MediaTypeId: i + 1, Name }));
   const Album = [
     { AlbumId: 1, Title: "For Those About To Rock We Salute You" },
     { AlbumId: 2, Title: "Balls to the Wall" },
@@ -142,6 +156,8 @@ export function storeRows(): Record<string, Row[]> {
     Fax: fax,
     Email: `${String(first).toLowerCase()}@chinookcorp.example`,
     Photo: `data:image/png;base64,iVBORw0KGgo${id}`,
+    Username: String(first).toLowerCase(),
+    Password: `$2b$10$${"N9qo8uLOickgx2ZMRZoMye".slice(0, 10)}${String(id).repeat(43)}`.slice(0, 60),
   }));
   const Address = [
     [1, "Av. Brigadeiro Faria Lima, 2170", "São José dos Campos", "12227-000", "+55 (12) 3923-5555"],
@@ -173,6 +189,8 @@ export function storeRows(): Record<string, Row[]> {
     AddressId: addr,
     SupportRepId: rep,
     Country: country,
+    // An old fax column nobody declared, its numbers as bare digits.
+    Fax: `${["415555", "650253", "212555", "617555", "303555", "720555", "480555"][Number(id) - 1]}01${id}0`,
   }));
   const Invoice: Row[] = [];
   const InvoiceLine: Row[] = [];
@@ -186,7 +204,13 @@ export function storeRows(): Record<string, Row[]> {
     const dates = [yearsAgo(9, id), yearsAgo(3, id * 10), ...(id === 5 ? [] : [yearsAgo(1, id)])];
     for (const d of dates) {
       inv++;
-      Invoice.push({ InvoiceId: inv, CustomerId: id, InvoiceDate: d, Total: (1.98 * 2).toFixed(2) });
+      Invoice.push({
+        InvoiceId: inv,
+        CustomerId: id,
+        InvoiceDate: d,
+        BillingPostalCode: Address[id === 7 ? 5 : id - 1]?.PostalCode ?? null,
+        Total: (1.98 * 2).toFixed(2),
+      });
       for (let k = 0; k < 2; k++)
         InvoiceLine.push({ InvoiceLineId: ++line, InvoiceId: inv, TrackId: ((inv + k) % 4) + 1, UnitPrice: "1.98" });
     }
@@ -197,7 +221,7 @@ export function storeRows(): Record<string, Row[]> {
       Payment.push({ PaymentId: rid, PaidOn: on, RentalId: rid, Amount: "2.99" });
     }
   }
-  return { Album, Track, Employee, Address, Customer, Invoice, InvoiceLine, Rental, Payment };
+  return { Genre, MediaType, Album, Track, Employee, Address, Customer, Invoice, InvoiceLine, Rental, Payment };
 }
 
 /** Creates the store's tables and rows. */

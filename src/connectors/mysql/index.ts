@@ -21,10 +21,12 @@ export const mysqlAdapter: SqlAdapter = {
   digits: ["REGEXP_REPLACE(", ", '[^0-9]', '')"],
   async introspect(db: AnyDb, _schema: string | undefined, only?: readonly string[]): Promise<TableInfo[]> {
     const filter = only ? sql`AND TABLE_NAME IN (${sql.join(only.map((t) => sql.lit(t)))})` : sql``;
-    const tables = (
-      await sql<Rec>`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ${filter} ORDER
-        BY TABLE_NAME`.execute(db)
-    ).rows.map((r) => str(r.TABLE_NAME)!);
+    const listed = (
+      await sql<Rec>`SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()
+        ${filter} ORDER BY TABLE_NAME`.execute(db)
+    ).rows;
+    const tables = listed.map((r) => str(r.TABLE_NAME)!);
+    const views = new Set(listed.filter((r) => str(r.TABLE_TYPE) === "VIEW").map((r) => str(r.TABLE_NAME)!));
     if (!tables.length) return [];
     const cols = (
       await sql<Rec>`SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH,
@@ -60,6 +62,7 @@ export const mysqlAdapter: SqlAdapter = {
       }
       return {
         name,
+        ...(views.has(name) ? { kind: "view" as const } : {}),
         columns: cols
           .filter((c) => str(c.TABLE_NAME) === name)
           .map((c) => {

@@ -83,11 +83,15 @@ export const postgresAdapter: SqlAdapter = {
         WHERE con.contype = 'f' AND con.conparentid = 0
           AND COALESCE(pg_partition_root(con.conrelid), con.conrelid) = ANY(${oids}::oid[])`.execute(db)
     ).rows;
+    // pg_get_indexdef quotes a column whose name needs it ("CustomerId"): a plain column is named as it is.
+    const unquote = (part: string) => (/^"(?:[^"]|"")+"$/.test(part) ? part.slice(1, -1).replace(/""/g, '"') : part);
+    for (const i of idx) i.parts = i.parts.map(unquote);
     return rels.map((r) => {
       const pk = idx.find((i) => i.rel === r.oid && i.prim);
       return {
         name: r.name,
         partitioned: r.kind === "p",
+        ...(r.kind === "v" ? { kind: "view" as const } : r.kind === "m" ? { kind: "materialized_view" as const } : {}),
         columns: cols
           .filter((c) => c.rel === r.oid)
           .map((c) => {

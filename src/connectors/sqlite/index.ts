@@ -82,6 +82,7 @@ export const sqliteAdapter: SqlAdapter = {
       }
       out.push({
         name,
+        ...(t.type === "view" ? { kind: "view" as const } : {}),
         columns: cols.map((c) => {
           const cname = String(c.name);
           const dbType = String(c.type ?? "");
