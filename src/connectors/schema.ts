@@ -52,7 +52,7 @@ export interface TableInfo {
   indexes: IndexInfo[];
   /** A partitioned table, read and written through its parent. */
   partitioned?: boolean;
-  /** A view or a materialized view: it stores nothing of its own (a materialized view a copy), and shows other tables. */
+  /** A view (storing nothing of its own) or a materialized view (a copy), showing other tables. */
   kind?: "view" | "materialized_view";
 }
 

@@ -100,7 +100,8 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
       if (ds.derived && ds.retention)
         report(
           [...base, "retention"],
-          "a derived dataset (a view) stores nothing to keep or delete: bind the retention rule to the datasets it reads",
+          "a derived dataset (a view) stores nothing to keep or delete: bind the retention rule to the datasets " +
+            "it reads",
         );
       const hasIdentity = Object.values(ds.fields).some((f) => f.identity);
       for (const [fname, f] of Object.entries(ds.fields)) {
