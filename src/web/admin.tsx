@@ -18,6 +18,19 @@ import { Page, renderPage } from "./layout.js";
 import { ReportView } from "./privacy-center.js";
 
 /** A task's kind and state in staff's words. */
+const SHARED = " (an identity several people share)";
+
+/** The rows a collection stopped on, as its task result holds them. */
+interface ReviewGroup {
+  dataset: string;
+  rows: number;
+  candidates?: {
+    ref: string;
+    shown: string;
+    matched: { field: string; type: string; shown: string; shared: boolean }[];
+  }[];
+}
+
 const TASK_KINDS: Record<string, string> = {
   contact: "find where to send the code",
   collect: "search",
@@ -58,7 +71,7 @@ const DONE_MESSAGES: Record<string, string> = {
 /** What a request's `attention` flag asks of staff. */
 const ATTENTION: Record<string, string> = {
   nothing_found: "nothing found: check the identities and the systems",
-  review: "stopped: the identities match several people's rows; confirm or deny",
+  review: "stopped: the identities match several people's rows; say which are the person's, or deny",
   manual_verification: "verify the person by hand: no code could be sent to an address of theirs",
 };
 
@@ -535,6 +548,51 @@ export const RequestDetailPage: FC<{
         </form>
       ) : null}
 
+      {canAct
+        ? tasks
+            .filter((t) => t.status === "review")
+            .map((t) => {
+              const ambiguous = ((t.result ?? {}) as { ambiguous?: ReviewGroup[] }).ambiguous ?? [];
+              if (!ambiguous.some((a) => a.candidates?.length)) return null;
+              return (
+                <section aria-labelledby={`review-${t.id}`} class="review">
+                  <h2 id={`review-${t.id}`}>Whose rows? {decl.systems[t.target]?.name ?? t.target}</h2>
+                  <p>
+                    The identities matched several people's rows. Tick the person's; the others are someone else's: they
+                    are left as they are, and their identities are not searched. Nothing changes until you go ahead.
+                  </p>
+                  <form method="post" action={action(`tasks/${t.id}/confirm`)}>
+                    <Csrf token={csrf} />
+                    {ambiguous.map((a) => (
+                      <fieldset>
+                        <legend>Rows of {a.dataset}</legend>
+                        {(a.candidates ?? []).map((cand) => (
+                          <div class="choice">
+                            <input type="hidden" name="shown" value={cand.ref} />
+                            <input
+                              type="checkbox"
+                              name="person"
+                              value={cand.ref}
+                              id={`person-${cand.ref}`}
+                              checked={cand.matched.some((m) => !m.shared)}
+                            />{" "}
+                            <label for={`person-${cand.ref}`}>
+                              <strong>{cand.shown}</strong>, matched by{" "}
+                              {cand.matched.map((m) => `${m.field} ${m.shown}${m.shared ? SHARED : ""}`).join(" and ")}
+                            </label>
+                          </div>
+                        ))}
+                      </fieldset>
+                    ))}
+                    <p>
+                      <button type="submit">Go ahead with the rows ticked</button>
+                    </p>
+                  </form>
+                </section>
+              );
+            })
+        : null}
+
       <h2>Systems</h2>
       <table>
         <thead>
@@ -613,7 +671,7 @@ export const RequestDetailPage: FC<{
                       : " — not verified"
                     : null}
                   {t.status === "review" && res.ambiguous ? (
-                    <strong>
+                    <strong class="block">
                       {res.ambiguous
                         .map((a) => `${a.rows} rows of ${a.dataset} matched, where one person is expected`)
                         .join("; ")}
@@ -639,36 +697,7 @@ export const RequestDetailPage: FC<{
                     </form>
                   ) : null}
                   {canAct && t.status === "review" && res.ambiguous?.some((a) => a.candidates?.length) ? (
-                    <form method="post" action={action(`tasks/${t.id}/confirm`)}>
-                      <Csrf token={csrf} />
-                      {res.ambiguous.map((a) => (
-                        <fieldset>
-                          <legend>
-                            Which rows of {a.dataset} are the person's? The others are someone else's: they are left as
-                            they are, and their identities are not searched.
-                          </legend>
-                          {(a.candidates ?? []).map((cand) => (
-                            <div>
-                              <input type="hidden" name="shown" value={cand.ref} />
-                              <input
-                                type="checkbox"
-                                name="person"
-                                value={cand.ref}
-                                id={`person-${cand.ref}`}
-                                checked={cand.matched.some((m) => !m.shared)}
-                              />{" "}
-                              <label for={`person-${cand.ref}`}>
-                                {a.dataset} {cand.shown}: matched by{" "}
-                                {cand.matched
-                                  .map((m) => `${m.field} ${m.shown}${m.shared ? " (shared by several people)" : ""}`)
-                                  .join(", ")}
-                              </label>
-                            </div>
-                          ))}
-                        </fieldset>
-                      ))}
-                      <button type="submit">Go ahead with the rows ticked</button>
-                    </form>
+                    <a href={`#review-${t.id}`}>Decide above</a>
                   ) : canAct && t.status === "review" ? (
                     <form class="inline" method="post" action={action(`tasks/${t.id}/confirm`)}>
                       <Csrf token={csrf} />

@@ -298,7 +298,9 @@ const ConsentConsole: FC<{
                 <form method="post" action="/admin/consent/revoke-links">
                   <input type="hidden" name="_csrf" value={csrf} />
                   <input type="hidden" name="email" value={s.email} />
-                  <button type="submit">Revoke links</button>
+                  <button type="submit" class="secondary">
+                    Revoke links
+                  </button>
                 </form>
               </td>
             ) : null}

@@ -41,7 +41,8 @@ padding:.8rem 1rem;margin:.5rem 0;cursor:pointer;font-weight:400}
 .choice:has(input:checked){border-color:var(--accent);background:#f2f6fe}.choice input{margin-top:.3rem}
 .choice small{display:block;color:var(--muted)}
 form.rights fieldset{border:0;padding:0}form.rights legend{font-size:1.2rem;margin-bottom:.25rem}
-details{margin:1rem 0}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+details{margin:1rem 0}.block{display:block}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 @media (max-width:40rem){input[type=text],input[type=email],input[type=password],select{max-width:100%}}`;
 
 /**
