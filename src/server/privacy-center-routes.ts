@@ -126,6 +126,8 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       access: "public",
       body: z.record(z.string(), z.unknown()),
       maxBody: MAX_UPLOAD + 256 * 1024,
+      // A purpose and a correctable category each a field: room for a declaration with many of both.
+      maxFields: 400,
       responses: {
         201: { description: "Created; JSON { requestId, sentTo }" },
         303: { description: "Form: redirect to the code page" },

@@ -270,7 +270,7 @@ forEachStore("the second real-world run's shapes", (target) => {
     for (const [typed, who, email] of [
       ["020 7707 0707", EMMA, EMMA.email],
       ["+49 0711 2842222", LEONIE, LEONIE.email],
-      ["617-223-5589", KARA, KARA.email],
+      ["6172235589", KARA, KARA.email],
     ] as const) {
       const sent = ctx.mailer.sent.length;
       const res = await submitRequest(
