@@ -124,23 +124,24 @@ export function resolveBindings(
         if (!sys.connector || sys.connector.engine === "manual") continue;
         let joins: DatasetEdge[] = [];
         let ok = true;
-        /** Resolves `field` or `dataset.field` onto the one chain of joins. */
-        const bind = (ref: string, at: (string | number)[]): BoundField | undefined => {
-          const [dname, fname] = ref.includes(".") ? ref.split(".") : [did, ref];
+        /** Whether `dataset.field` is declared; a problem at `at` when it is not. */
+        const declared = (dname: string, fname: string, at: (string | number)[]): boolean => {
           const target = sys.datasets[dname];
-          if (!target) {
-            problems.push({ path: at, message: `no dataset '${dname}' in system ${sid}` });
-            return undefined;
-          }
-          if (!(fname in target.fields)) {
+          if (!target) problems.push({ path: at, message: `no dataset '${dname}' in system ${sid}` });
+          else if (!(fname in target.fields))
             problems.push({
               path: at,
               message: `${dname} declares no field '${fname}' (declare it under fields to use it here)`,
             });
-            return undefined;
-          }
+          return !!target && fname in target.fields;
+        };
+        const sqlSystem = ["postgres", "mysql", "sqlite"].includes(sys.connector.engine);
+        /** Resolves `field` or `dataset.field` onto the one chain of joins. */
+        const bind = (ref: string, at: (string | number)[]): BoundField | undefined => {
+          const [dname, fname] = ref.includes(".") ? ref.split(".") : [did, ref];
+          if (!declared(dname, fname, at)) return undefined;
           if (dname === did) return { step: 0, dataset: did, field: fname };
-          if (!["postgres", "mysql", "sqlite"].includes(sys.connector!.engine)) {
+          if (!sqlSystem) {
             problems.push({
               path: at,
               message:
@@ -179,19 +180,8 @@ export function resolveBindings(
         /** The latest of a field of the rows that belong to this one, reached down owner references. */
         const latest = (ref: string, at: (string | number)[]): BoundField | undefined => {
           const [dname, fname] = ref.split(".");
-          const child = sys.datasets[dname];
-          if (!child) {
-            problems.push({ path: at, message: `no dataset '${dname}' in system ${sid}` });
-            return undefined;
-          }
-          if (!(fname in child.fields)) {
-            problems.push({
-              path: at,
-              message: `${dname} declares no field '${fname}' (declare it under fields to use it here)`,
-            });
-            return undefined;
-          }
-          if (!["postgres", "mysql", "sqlite"].includes(sys.connector!.engine)) {
+          if (!declared(dname, fname, at)) return undefined;
+          if (!sqlSystem) {
             problems.push({
               path: at,
               message:

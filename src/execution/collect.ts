@@ -285,7 +285,7 @@ export async function collectSystem(
       // A row is a mere detail only as long as nothing else led to it.
       const detail = !!how.detail && (!prev || !!prev.detail) && !isMatch;
       if (prev && prev.own === own && !!prev.detail === detail && prev.matchedBy.length === matchedBy.length) continue;
-      m.set(k, { row, matchedBy: by.length && !isMatch ? [] : matchedBy, own, ...(detail ? { detail } : {}) });
+      m.set(k, { row, matchedBy, own, ...(detail ? { detail } : {}) });
       if (own && (!prev?.own || (prev.detail && !detail))) fresh.push(did);
     }
   };
@@ -302,8 +302,8 @@ export async function collectSystem(
       const values = identities[f.identity] ?? [];
       if (!values.length) continue;
       searched[did].by.push(`${fname} (${f.identity})`);
-      const found = await findByIdentity(connector, did, ds, fname, fieldMatch(f), values, region);
-      for (const h of found) {
+      const matches = await findByIdentity(connector, did, ds, fname, fieldMatch(f), values, region);
+      for (const h of matches) {
         if (review?.(did, rowKey(ds, h.row)) !== "other") count(f.identity, h.value);
         add(did, [h.row], { hit: { field: fname, type: f.identity, value: h.value, shared: !!f.shared } });
       }
@@ -316,7 +316,7 @@ export async function collectSystem(
     if (!type || !values.length) continue;
     const did = e.from.slice(system.length + 1);
     searched[did].by.push(`${e.fromField} → ${e.to}.${e.toField} (${type})`);
-    const found = await findByIdentity(
+    const matches = await findByIdentity(
       connector,
       did,
       sys.datasets[did],
@@ -325,7 +325,7 @@ export async function collectSystem(
       values,
       region,
     );
-    for (const h of found) {
+    for (const h of matches) {
       count(type, h.value);
       add(did, [h.row], { hit: { field: e.fromField, type, value: h.value, shared: false } });
     }
@@ -363,7 +363,6 @@ export async function collectSystem(
   // Several rows of people matched, and staff have not said which are the person's: nothing is followed from them,
   // and their identities search nothing, until they do.
   const ambiguous: SystemCollection["ambiguous"] = [];
-  const pending = new Set<string>();
   for (const [did, m] of found) {
     const ds = sys.datasets[did];
     if (!ds.subject) continue;
@@ -383,7 +382,6 @@ export async function collectSystem(
         }))
         .sort((a, b) => a.key.localeCompare(b.key)),
     });
-    pending.add(did);
     for (const [k, r] of mine) m.set(k, { ...r, pending: true });
   }
 

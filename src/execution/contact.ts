@@ -62,33 +62,18 @@ export async function findContactChannels(
       );
       for (const source of sources) {
         const parent = source.key.slice(system.length + 1);
-        if (!source.via) take(did, rows);
-        else if (source.referrer) {
-          // The rows that point at the matched detail row: the customer whose address holds the phone.
-          const keys = [
-            ...new Set(rows.map((r) => r[source.via!.toField]).filter((v) => v !== null && v !== undefined)),
-          ] as Value[];
-          if (keys.length)
-            take(
-              parent,
-              await connector.find(datasetTarget(parent, datasets[parent]), {
-                field: source.via.fromField,
-                values: keys,
-              }),
-            );
-        } else {
-          const keys = [
-            ...new Set(rows.map((r) => r[source.via!.fromField]).filter((v) => v !== null && v !== undefined)),
-          ] as Value[];
-          if (keys.length)
-            take(
-              parent,
-              await connector.find(datasetTarget(parent, datasets[parent]), {
-                field: source.via.toField,
-                values: keys,
-              }),
-            );
+        if (!source.via) {
+          take(did, rows);
+          continue;
         }
+        // Up to the row a matched row belongs to, or back to the rows that point at a matched detail row (the
+        // customer whose address holds the phone).
+        const [here, there] = source.referrer
+          ? [source.via.toField, source.via.fromField]
+          : [source.via.fromField, source.via.toField];
+        const keys = [...new Set(rows.map((r) => r[here]).filter((v) => v !== null && v !== undefined))] as Value[];
+        if (keys.length)
+          take(parent, await connector.find(datasetTarget(parent, datasets[parent]), { field: there, values: keys }));
       }
     }
   }

@@ -607,18 +607,26 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       .executeTakeFirst();
     return resultOf<CollectResult>(c)?.decisions ?? {};
   };
+  /** Those decisions as collection asks for them, by dataset and row key. */
+  const reviewOf =
+    (system: string, decisions: Record<string, ReviewDecision>): ReviewDecisions =>
+    (dataset, k) =>
+      decisions[rowRef(system, dataset, k)];
 
   /**
    * Collects a system now. Identities found in the person's rows are searched for too, in this system until nothing
    * new turns up, and merged into the request's, so that every other system searches by them.
    */
-  const collect = async (system: string, c: Connector): Promise<{ collection: SystemCollection; key: string }> => {
+  const collect = async (
+    system: string,
+    c: Connector,
+  ): Promise<{ collection: SystemCollection; key: string; decisions: Record<string, ReviewDecision> }> => {
     let current = JSON.parse(
       (await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow())
         .identities,
     ) as Identities;
     const decisions = await decisionsOf(system);
-    const review: ReviewDecisions = (dataset, k) => decisions[rowRef(system, dataset, k)];
+    const review = reviewOf(system, decisions);
     const found = new Set<string>();
     let collection = await collectSystem(decl, system, c, current, undefined, review);
     for (let round = 0; round < 8; round++) {
@@ -646,7 +654,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         `more identities found in ${system}: ${[...found].join(", ")}`,
       );
     }
-    return { collection, key: await identitiesKey(ctx, current) };
+    return { collection, key: await identitiesKey(ctx, current), decisions };
   };
   /** The rows a collection stopped on, as staff see them: masked values, never another person's raw identity. */
   const candidatesOf = (collection: SystemCollection): NonNullable<CollectResult["ambiguous"]> =>
@@ -688,7 +696,11 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
     }
     return false;
   };
-  const summary = async (collection: SystemCollection, key: string): Promise<CollectResult> => {
+  const summary = async (
+    collection: SystemCollection,
+    key: string,
+    decisions: Record<string, ReviewDecision>,
+  ): Promise<CollectResult> => {
     const matched: Record<string, number> = {};
     for (const [type, byValue] of Object.entries(collection.matched))
       for (const [v, n] of Object.entries(byValue)) matched[await identityHash(hashCtx, type, v)] = n;
@@ -705,15 +717,15 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
           dataset: d,
           found: (collection.datasets[d] ?? []).filter((r) => r.own && !r.pending).length,
           notMatched: (collection.datasets[d] ?? []).filter((r) => !r.own).length,
-          ...((collection.excluded.find((x) => x.dataset === d)?.rows ?? 0)
-            ? { excluded: collection.excluded.find((x) => x.dataset === d)!.rows }
-            : {}),
+          ...Object.fromEntries(
+            collection.excluded.filter((x) => x.dataset === d && x.rows).map((x) => ["excluded", x.rows]),
+          ),
         })),
       notReached: notReached(decl, collection),
       actors: collection.actors,
       matched,
       ambiguous: candidatesOf(collection),
-      decisions: await decisionsOf(collection.system),
+      decisions,
     };
   };
 
@@ -765,14 +777,14 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       return { result: { channels: channels.length } };
     }
     case "collect": {
-      const { collection, key } = await withConnector(ctx, t.target, (c) => collect(t.target, c));
-      const result = await summary(collection, key);
+      const { collection, key, decisions } = await withConnector(ctx, t.target, (c) => collect(t.target, c));
+      const result = await summary(collection, key, decisions);
       return result.ambiguous.length ? { result, status: "review" } : { result };
     }
     case "erase": {
       const holds = await legalHoldsOn(hashCtx, JSON.parse(req.identities) as Identities);
       return withConnector(ctx, t.target, async (c) => {
-        const { collection, key } = await collect(t.target, c);
+        const { collection, key, decisions } = await collect(t.target, c);
         if (!(await confirmedOrReview(t.target, collection))) return { result: {}, status: "waiting" };
         const seen = { notReached: notReached(decl, collection), actors: collection.actors };
         if (holds.length) {
@@ -836,15 +848,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
               .executeTakeFirstOrThrow()
           ).identities,
         ) as Identities;
-        const decisions = await decisionsOf(t.target);
-        const recheck = await collectSystem(
-          decl,
-          t.target,
-          c,
-          identities,
-          undefined,
-          (dataset, k) => decisions[rowRef(t.target, dataset, k)],
-        );
+        const recheck = await collectSystem(decl, t.target, c, identities, undefined, reviewOf(t.target, decisions));
         // The new search matched rows of people nobody has decided on: staff say whose they are, then this step goes
         // on from where it is.
         if (!(await confirmedOrReview(t.target, recheck)))

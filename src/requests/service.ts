@@ -13,7 +13,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { takeRateLimits, type Principal } from "../auth/index.js";
-import { MailError } from "../mail/index.js";
+import { MailError, type MailMessage } from "../mail/index.js";
 import {
   REGIMES,
   basesOf,
@@ -464,9 +464,18 @@ async function startVerified(
   const verifiedRow = { ...r, verified_at: now.toISOString(), verification: JSON.stringify(verification) };
   const to = linkRecipient(verifiedRow);
   const news = statusRecipient(verifiedRow);
-  if (to) {
+  /** Mails, or, with mail down, tells staff what did not go: the request stands, the person is on its page already. */
+  const mailOrNote = async (m: MailMessage, kind: string, note: string) => {
     try {
-      await ctx.mailer.send({
+      await ctx.mailer.send(m);
+    } catch (err) {
+      if (!(err instanceof MailError)) throw err;
+      await recordEvent(ctx, requestId, "system", kind, note);
+    }
+  };
+  if (to)
+    await mailOrNote(
+      {
         to,
         subject: `We received your privacy request`,
         text:
@@ -475,29 +484,24 @@ async function startVerified(
           `result when it is ready, at:\n\n${ctx.publicUrl}/privacy-center/requests/` +
           `${token}\n\nKeep this link private: it is the key to your request.\n\n` +
           `${org.shortName ?? org.name}\n`,
-      });
-      if (news && news !== to)
-        await ctx.mailer.send({
-          to: news,
-          subject: `We received your privacy request`,
-          text:
-            `Hello,\n\nA privacy request (reference ${requestId}) gave this address for news of it. It ` +
-            `was confirmed, and we will answer by ${due.slice(0, 10)}. We will write here when it is ` +
-            `done. The link to follow it and to download its result went only to the address it was ` +
-            `confirmed at.\n\n${org.shortName ?? org.name}\n`,
-        });
-    } catch (err) {
-      // The request stands and the person is on its status page already; staff see that the receipt did not go.
-      if (!(err instanceof MailError)) throw err;
-      await recordEvent(
-        ctx,
-        requestId,
-        "system",
-        "receipt_not_sent",
-        "the receipt with the status link could not be mailed: mail was down",
-      );
-    }
-  }
+      },
+      "receipt_not_sent",
+      "the receipt with the status link could not be mailed: mail was down",
+    );
+  if (news && news !== to)
+    await mailOrNote(
+      {
+        to: news,
+        subject: `We received your privacy request`,
+        text:
+          `Hello,\n\nA privacy request (reference ${requestId}) gave this address for news of it. It ` +
+          `was confirmed, and we will answer by ${due.slice(0, 10)}. We will write here when it is ` +
+          `done. The link to follow it and to download its result went only to the address it was ` +
+          `confirmed at.\n\n${org.shortName ?? org.name}\n`,
+      },
+      "news_not_sent",
+      "the mail telling the contact address of the request could not be sent: mail was down",
+    );
   if (needsApproval && marketing.length && !r.agent_name) {
     const flags = await recordFlags(ctx, r, marketing);
     await recordEvent(
@@ -778,12 +782,16 @@ export async function confirmReview(
   if (t?.status !== "review")
     throw new RequestError("REQUEST_CONFLICT", "only a task waiting for review can be confirmed");
   const result = JSON.parse(t.result ?? "{}") as CollectResult;
-  const candidates = (result.ambiguous ?? []).flatMap((a) => a.candidates.map((c) => ({ ...c, dataset: a.dataset })));
+  // A review stored before rows were shown one by one has none: going ahead then decides nothing, and the collection
+  // stops again with its rows.
+  const candidates = (result.ambiguous ?? []).flatMap((a) =>
+    (a.candidates ?? []).map((c) => ({ ...c, dataset: a.dataset })),
+  );
   const person = new Set(choice?.person ?? candidates.map((c) => c.ref));
   const unknown = [...person].filter((r) => !candidates.some((c) => c.ref === r));
   if (unknown.length) throw new RequestError("REQUEST_INVALID", "person: a row this review did not stop on");
   for (const a of result.ambiguous ?? [])
-    if (!a.candidates.some((c) => person.has(c.ref)))
+    if (a.candidates?.length && !a.candidates.some((c) => person.has(c.ref)))
       throw new RequestError(
         "REQUEST_INVALID",
         `person: choose the row of ${a.dataset} that is the person's, or deny the request if none is`,

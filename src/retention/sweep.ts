@@ -324,17 +324,9 @@ export async function sweepBinding(
     const ttlOnlyBinding = !b.clock.length && b.rule.from !== "system_obsolescence";
     const summary = ttlOnlyBinding ? { due: 0 } : await connector.dueSummary(q, cutoff, { total: false });
     const due = summary.due + counts.done;
-    const holds = await holdsFor(ctx, b.system, b.dataset, connector);
-    const personHolds = await anyPersonHolds(ctx);
-    const anyBlocks = !!(await db
-      .selectFrom("retention_blocks")
-      .select("id")
-      .where("system", "=", b.system)
-      .limit(1)
-      .executeTakeFirst());
-    const key = await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
+    const pc = await pageContext(ctx, b, connector, now);
+    const { holds, personHolds, anyBlocks, hasChildren } = pc;
     const graph = graphOf(decl);
-    const hasChildren = followedEdges(graph, `${b.system}.${b.dataset}`).length > 0;
     const node = `${b.system}.${b.dataset}`;
     // A dataset no reference in its system touches, with nothing held, kept or blocked: each page is deleted by its key
     // range, the clock checked again in the statement.
@@ -348,10 +340,6 @@ export async function sweepBinding(
       !personHolds &&
       !holds.whole.length &&
       !Object.keys(holds.rows).length;
-    const heldRows: Record<string, Set<string>> = Object.fromEntries(
-      Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())]),
-    );
-    const pc: PageContext = { ctx, b, connector, holds, anyBlocks, personHolds, hasChildren, key, now, heldRows };
     const seen: Tally = { deleted: new Set(), masked: new Set(), blocked: new Set() };
     const batchSize = options.batchSize ?? 2000;
     const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
@@ -637,6 +625,33 @@ interface PageContext {
   heldRows: Record<string, Set<string>>;
 }
 
+/** What the sweep and the dry run read once per binding before they plan its pages. */
+async function pageContext(
+  ctx: RetentionContext,
+  b: ResolvedBinding,
+  connector: Connector,
+  now: Date,
+): Promise<PageContext> {
+  const holds = await holdsFor(ctx, b.system, b.dataset, connector);
+  return {
+    ctx,
+    b,
+    connector,
+    holds,
+    anyBlocks: !!(await ctx.store.db
+      .selectFrom("retention_blocks")
+      .select("id")
+      .where("system", "=", b.system)
+      .limit(1)
+      .executeTakeFirst()),
+    personHolds: await anyPersonHolds(ctx),
+    hasChildren: followedEdges(graphOf(ctx.declaration()), `${b.system}.${b.dataset}`).length > 0,
+    key: await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET),
+    now,
+    heldRows: Object.fromEntries(Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())])),
+  };
+}
+
 /** The due rows of a page the sweep acts on: not held (counted by reason), not kept and blocked already (counted). */
 async function livePage(
   pc: PageContext,
@@ -724,25 +739,7 @@ export async function simulateSweep(
   options: { batchSize?: number } = {},
 ): Promise<SweepSimulation> {
   const decl = ctx.declaration();
-  const graph = graphOf(decl);
-  const holds = await holdsFor(ctx, b.system, b.dataset, connector);
-  const pc: PageContext = {
-    ctx,
-    b,
-    connector,
-    holds,
-    anyBlocks: !!(await ctx.store.db
-      .selectFrom("retention_blocks")
-      .select("id")
-      .where("system", "=", b.system)
-      .limit(1)
-      .executeTakeFirst()),
-    personHolds: await anyPersonHolds(ctx),
-    hasChildren: followedEdges(graph, `${b.system}.${b.dataset}`).length > 0,
-    key: await getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET),
-    now: ctx.clock(),
-    heldRows: Object.fromEntries(Object.entries(holds.rows).map(([d, m]) => [d, new Set(m.keys())])),
-  };
+  const pc = await pageContext(ctx, b, connector, ctx.clock());
   const q = dueQuery(decl, b);
   const counts = { held: {} as Record<string, number>, alreadyBlocked: 0 };
   const seen: Tally = { deleted: new Set(), masked: new Set(), blocked: new Set() };

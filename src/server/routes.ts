@@ -45,7 +45,7 @@ export interface RouteSpec<
    * body (a file upload) is accepted.
    */
   maxBody?: number;
-  /** The most form fields (or multipart parts) accepted, counted before parsing (413 beyond it); 100 by default. */
+  /** The most form fields (or multipart parts) accepted, counted as it is read (413 beyond it); 100 by default. */
   maxFields?: number;
   responses: Record<number, RouteResponse>;
 }

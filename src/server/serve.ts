@@ -175,6 +175,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? createLogger();
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? env.PLEDGE_DATA_DIR ?? ".pledge";
+  // Settings are read before the store opens: a bad one leaves nothing half started.
+  const trustProxy = proxyHops(env.PLEDGE_TRUST_PROXY);
+  const metricsPort = env.PLEDGE_METRICS_PORT ? portOf(env.PLEDGE_METRICS_PORT, "PLEDGE_METRICS_PORT") : undefined;
   const store = await openStore({ ...options, sqlitePath: options.sqlitePath ?? join(dataDir, "pledge.db") });
   const { published } = await publishDeclaration(store, options.declaration);
   logger.info(
@@ -233,7 +236,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     declaration: () => options.declaration,
     logger,
     requests,
-    trustProxy: proxyHops(env.PLEDGE_TRUST_PROXY),
+    trustProxy,
     metricsToken: env.PLEDGE_METRICS_TOKEN || undefined,
     secureCookies: (env.PLEDGE_PUBLIC_URL ?? "").startsWith("https://"),
     consent: {
@@ -246,16 +249,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? "127.0.0.1";
   const server = await listen(pledge.app.fetch, options.port ?? 3000, host, options.timeouts);
   // Metrics without a token, for a scraper on a network the public never reaches.
-  const metricsServer = env.PLEDGE_METRICS_PORT
-    ? await listen(
-        async (req) =>
-          new URL(req.url).pathname === "/metrics"
-            ? new Response(await pledge.renderMetrics(), { headers: { "content-type": METRICS_TYPE } })
-            : new Response("not found\n", { status: 404 }),
-        portOf(env.PLEDGE_METRICS_PORT, "PLEDGE_METRICS_PORT"),
-        env.PLEDGE_METRICS_HOST || "127.0.0.1",
-      )
-    : undefined;
+  const metricsServer =
+    metricsPort !== undefined
+      ? await listen(
+          async (req) =>
+            new URL(req.url).pathname === "/metrics"
+              ? new Response(await pledge.renderMetrics(), { headers: { "content-type": METRICS_TYPE } })
+              : new Response("not found\n", { status: 404 }),
+          metricsPort,
+          env.PLEDGE_METRICS_HOST || "127.0.0.1",
+        )
+      : undefined;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;

@@ -8,6 +8,7 @@ import {
   describeVerification,
   isOpen,
   urgencyOf,
+  type CollectResult,
   type RequestCounts,
   type RequestEvent,
   type RequestView,
@@ -17,20 +18,12 @@ import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView } from "./privacy-center.js";
 
-/** A task's kind and state in staff's words. */
 const SHARED = " (an identity several people share)";
 
 /** The rows a collection stopped on, as its task result holds them. */
-interface ReviewGroup {
-  dataset: string;
-  rows: number;
-  candidates?: {
-    ref: string;
-    shown: string;
-    matched: { field: string; type: string; shown: string; shared: boolean }[];
-  }[];
-}
+type ReviewGroup = CollectResult["ambiguous"][number];
 
+/** A task's kind and state in staff's words. */
 const TASK_KINDS: Record<string, string> = {
   contact: "find where to send the code",
   collect: "search",
@@ -617,15 +610,7 @@ export const RequestDetailPage: FC<{
                 unchanged?: number;
                 corrected?: number;
               }[];
-              ambiguous?: {
-                dataset: string;
-                rows: number;
-                candidates?: {
-                  ref: string;
-                  shown: string;
-                  matched: { field: string; type: string; shown: string; shared: boolean }[];
-                }[];
-              }[];
+              ambiguous?: ReviewGroup[];
               channels?: number;
               source?: string;
               note?: string;

@@ -333,17 +333,14 @@ forEachStore("governance registers", (target) => {
   });
 
   it("an officer who set a customer's contact can neither mail the session form there nor start a session signed from it", async () => {
-    await saveCounterparty(
-      ctx,
-      {
-        account: "globex",
-        name: "Globex",
-        contactEmail: "otto.private@mail.example",
-        jurisdictions: ["EU"],
-        startedAt: "2025-03-01",
-      },
-      otto,
-    );
+    const globex = {
+      account: "globex",
+      name: "Globex",
+      contactEmail: "otto.private@mail.example",
+      jurisdictions: ["EU"],
+      startedAt: "2025-03-01",
+    };
+    await saveCounterparty(ctx, globex, otto);
     const s = await planSession(ctx, { account: "globex", purpose: "Look at the controller" }, otto);
     await assert.rejects(sendSessionForm(ctx, s.id, otto), refused("FORBIDDEN", /you set globex's contact/));
     await assert.rejects(
@@ -353,17 +350,7 @@ forEachStore("governance registers", (target) => {
     );
     assert.ok(!ctx.mailer.sent.some((m) => m.to === "otto.private@mail.example"), "no form was mailed");
     // Another officer confirms the address by saving it: the form may go there now, and whoever set it starts nothing.
-    await saveCounterparty(
-      ctx,
-      {
-        account: "globex",
-        name: "Globex",
-        contactEmail: "otto.private@mail.example",
-        jurisdictions: ["EU"],
-        startedAt: "2025-03-01",
-      },
-      olga,
-    );
+    await saveCounterparty(ctx, globex, olga);
     await sendSessionForm(ctx, s.id, otto);
     const token = linkIn(ctx.mailer.sent.at(-1)!.text, "/session-form/").split("/").pop()!;
     await signSessionForm(ctx, token, "Gil Globex", "198.51.100.9");
