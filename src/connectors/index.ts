@@ -4,7 +4,7 @@
  * one; connection strings come from the environment and never appear in errors.
  */
 import { resolve } from "node:path";
-import type { ConnectorConfig } from "../declaration/index.js";
+import { isStoreConnector, type ConnectorConfig } from "../declaration/index.js";
 import { createFilesConnector } from "./files/index.js";
 import { createMysqlConnector } from "./mysql/index.js";
 import { createPostgresConnector } from "./postgres/index.js";
@@ -40,7 +40,7 @@ function fromEnv(system: string, ref: { env: string } | string, env: Env, what: 
 type Factory = (system: string, config: ConnectorConfig, env: Env, cwd: string, options: ConnectorOptions) => Connector;
 
 /** One factory per engine; adding an engine adds a row here, never a branch elsewhere. */
-const FACTORIES: Record<Exclude<ConnectorConfig["engine"], "manual">, Factory> = {
+const FACTORIES: Record<Exclude<ConnectorConfig["engine"], "manual" | "http" | "mail">, Factory> = {
   postgres: (system, c, env, _cwd, o) =>
     createPostgresConnector(
       system,
@@ -80,6 +80,6 @@ export function createConnector(
   cwd = process.cwd(),
   options: ConnectorOptions = {},
 ): Connector | undefined {
-  if (!config || config.engine === "manual") return undefined;
+  if (!isStoreConnector(config)) return undefined;
   return FACTORIES[config.engine](system, config, env, cwd, options);
 }

@@ -38,6 +38,9 @@ export {
   doubleOptInOf,
   promisedResponseTime,
   recipientPlace,
+  isStoreConnector,
+  isProcessorConnector,
+  STORE_ENGINES,
   type ScopedLegalBasis,
   type ProcessorActivity,
 } from "./schema.js";

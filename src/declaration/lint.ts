@@ -5,7 +5,14 @@
  * of those laws, and a finding cites only the articles of those laws. Rules of
  * Pledge's own practice (erasure coverage, minimization) apply everywhere.
  */
-import { basesOf, honoursGpc, promisedResponseTime, type Declaration, type Purpose } from "./schema.js";
+import {
+  basesOf,
+  honoursGpc,
+  isStoreConnector,
+  promisedResponseTime,
+  type Declaration,
+  type Purpose,
+} from "./schema.js";
 import {
   ADEQUACY,
   EEA_COUNTRIES,
@@ -565,7 +572,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
   const { bindings, problems } = resolveBindings(decl);
   for (const p of problems) add("retention-unbound", p.path, p.message, orgScope);
   const automated = Object.values(decl.systems).some(
-    (s) => s.connector && s.connector.engine !== "manual" && Object.keys(s.datasets).length,
+    (s) => isStoreConnector(s.connector) && Object.keys(s.datasets).length,
   );
   if (automated) {
     const bound = new Set(
@@ -640,7 +647,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
   const held = new Map<string, (string | number)[]>();
   let datasetCount = 0;
   for (const [sid, s] of Object.entries(decl.systems)) {
-    if (!s.connector || s.connector.engine === "manual") {
+    if (!isStoreConnector(s.connector)) {
       add(
         "manual-system",
         ["systems", sid],
@@ -749,7 +756,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     const contactOf = new Set<string>();
     for (const node of graph.nodes.values()) {
       const connector = decl.systems[node.system].connector;
-      if (!connector || connector.engine === "manual") continue;
+      if (!isStoreConnector(connector)) continue;
       if (contactSources(graph, node.key).length) Object.values(node.identities).forEach((t) => contactOf.add(t));
     }
     decl.rights.identities.forEach((t, i) => {

@@ -83,6 +83,9 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
   for (const [sid, sys] of Object.entries(decl.systems)) {
     if (sys.location?.hostedBy)
       ref("recipient", sys.location.hostedBy, decl.recipients, ["systems", sid, "location", "hostedBy"]);
+    const conn = sys.connector;
+    if ((conn?.engine === "http" || conn?.engine === "mail") && conn.recipient)
+      ref("recipient", conn.recipient, decl.recipients, ["systems", sid, "connector", "recipient"]);
     const engine = sys.connector?.engine;
     for (const [did, ds] of Object.entries(sys.datasets)) {
       const base: Path = ["systems", sid, "datasets", did];

@@ -8,7 +8,13 @@
 import type { DatasetGraph, DatasetEdge } from "./graph.js";
 import { buildDatasetGraph } from "./graph.js";
 import { EEA_COUNTRIES } from "./law.js";
-import type { Dataset, Declaration, RetentionBinding, RetentionRule } from "./schema.js";
+import {
+  isStoreConnector,
+  type Dataset,
+  type Declaration,
+  type RetentionBinding,
+  type RetentionRule,
+} from "./schema.js";
 
 /** A dataset's retention bindings, whether declared as a rule id, in full, or as a list. */
 export function retentionBindings(ds: Dataset): RetentionBinding[] {
@@ -121,7 +127,7 @@ export function resolveBindings(
           ? ["systems", sid, "datasets", did, "retention", bi]
           : ["systems", sid, "datasets", did, "retention"];
         const path = typeof ds.retention === "string" ? base : [...base, "clock"];
-        if (!sys.connector || sys.connector.engine === "manual") continue;
+        if (!isStoreConnector(sys.connector)) continue;
         let joins: DatasetEdge[] = [];
         let ok = true;
         /** Whether `dataset.field` is declared; a problem at `at` when it is not. */

@@ -390,8 +390,54 @@ const Connector = z.discriminatedUnion("engine", [
   z.strictObject({ engine: z.literal("sqlite"), path: z.union([text, EnvRef]) }),
   z.strictObject({ engine: z.literal("redis"), url: EnvRef }),
   z.strictObject({ engine: z.literal("files"), directory: z.union([text, EnvRef]).optional() }),
-  z.strictObject({ engine: z.literal("manual"), instructions: text, contact: text.optional() }),
+  /**
+   * A processor's API, driven by a vendor spec: a built-in (`stripe`, `sendgrid`, …) or a path to the organization's
+   * own. `recipient` names the processor in the recipients register; `baseUrl` points at a regional host (or a test
+   * stand-in); `identities` maps the spec's identity types to the declaration's (`email: customer_email`).
+   */
+  z.strictObject({
+    engine: z.literal("http"),
+    spec: text,
+    recipient: id.optional(),
+    baseUrl: z.union([url, EnvRef]).optional(),
+    identities: z.record(z.string(), id).optional(),
+  }),
+  /**
+   * A processor with no API: Pledge mails its privacy contact the request with only the identifiers it received, and
+   * keeps a task open until staff record its answer. `to` overrides the recipient's `privacyContact`; `within`, the
+   * deadline its agreement sets.
+   */
+  z.strictObject({ engine: z.literal("mail"), recipient: id, to: z.email().optional(), within: Duration.optional() }),
+  /**
+   * Nothing can reach it (paper files, a CRM with no API): a person does it. `assignee` is told by mail; `due` is
+   * counted from the day the task opens; `checklist` is what they confirm.
+   */
+  z.strictObject({
+    engine: z.literal("manual"),
+    instructions: text,
+    contact: text.optional(),
+    assignee: z.email().optional(),
+    due: Duration.optional(),
+    checklist: z.array(text).default([]),
+  }),
 ]);
+
+/** The engines of the organization's own stores, which Pledge reads and changes row by row. */
+export const STORE_ENGINES = ["postgres", "mysql", "sqlite", "redis", "files"] as const;
+
+/** Whether a system's connector reaches one of the organization's own stores (not a processor, not a person). */
+export function isStoreConnector(
+  c: z.output<typeof Connector> | undefined,
+): c is Extract<z.output<typeof Connector>, { engine: (typeof STORE_ENGINES)[number] }> {
+  return !!c && (STORE_ENGINES as readonly string[]).includes(c.engine);
+}
+
+/** Whether a system is a processor's: reached over its API (`http`) or by mail to it (`mail`). */
+export function isProcessorConnector(
+  c: z.output<typeof Connector> | undefined,
+): c is Extract<z.output<typeof Connector>, { engine: "http" | "mail" }> {
+  return c?.engine === "http" || c?.engine === "mail";
+}
 
 const System = z.strictObject({
   name: text,
@@ -429,6 +475,10 @@ const Recipient = z.strictObject({
   dataCategories: z.array(categoryKey).default([]),
   /** Art 28(3): a data processing agreement is in place. */
   dpa: z.boolean().optional(),
+  /** Art 28(3)(e): how long the agreement gives the processor to carry out a request passed on to it. */
+  assistWithin: Duration.optional(),
+  /** Where the processor takes privacy requests (its DPA's notice address). */
+  privacyContact: z.email().optional(),
   transfer: Transfer.optional(),
   privacyPolicy: url.optional(),
   certifications: z.array(text).default([]),
@@ -583,6 +633,11 @@ const Rights = z.strictObject({
    */
   responseTime: z.union([Duration, z.record(jurisdiction, Duration)]).optional(),
   notifyRecipients: z.array(z.enum(["rectification", "erasure", "restriction"])).default([]),
+  /**
+   * How long a processor is given to carry out a request when its agreement says nothing (Art 28(3)(e) sets no number);
+   * without it, a week before the request's own deadline.
+   */
+  processorDeadline: Duration.optional(),
   /**
    * Corrections of these categories wait for staff review before they are applied (names and contact fields by
    * default).

@@ -19,6 +19,7 @@ import {
   type TableInfo,
 } from "../connectors/index.js";
 import {
+  isStoreConnector,
   buildDatasetGraph,
   fieldMatch,
   parseReference,
@@ -118,7 +119,7 @@ export async function checkLive(decl: Declaration, options: LiveCheckOptions = {
   const mayStay = datasetsThatMayStay(decl);
   for (const [sid, sys] of Object.entries(decl.systems)) {
     const datasets = Object.entries(sys.datasets);
-    if (!sys.connector || sys.connector.engine === "manual") {
+    if (!isStoreConnector(sys.connector)) {
       if (datasets.length)
         add("live-not-checked", ["systems", sid], `${sys.name} has no connector: its schema is not checked`);
       continue;

@@ -8,6 +8,7 @@
 import { stringify } from "yaml";
 import { createConnector, type Connector, type Row, type TableInfo } from "../connectors/index.js";
 import {
+  isStoreConnector,
   citedArticle,
   type Dataset,
   type Declaration,
@@ -375,7 +376,7 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
   };
   for (const [sid, sys] of Object.entries(decl.systems)) {
     if (options.system && sid !== options.system) continue;
-    if (!sys.connector || sys.connector.engine === "manual") {
+    if (!isStoreConnector(sys.connector)) {
       result.skipped.push({ system: sid, reason: "no connector" });
       continue;
     }

@@ -47,6 +47,8 @@ export interface ExportInput {
   /** Per system, the datasets never searched and why. */
   notReached: { system: string; datasets: { dataset: string; why: string }[] }[];
   manual: { system: string; note: string }[];
+  /** What each processor returned over its API, as it returned it; a line for those asked by mail. */
+  processors?: { system: string; vendor: string; records?: unknown[]; line: string }[];
 }
 
 /** Builds the ZIP. */
@@ -68,6 +70,8 @@ export async function buildExport(
       tables.push({ system: col.system, dataset, rows });
     }
   }
+  for (const p of input.processors ?? [])
+    if (p.records) files[`processors/${p.system}.json`] = strToU8(JSON.stringify(p.records, null, 2));
   const notice = buildNotice(decl);
   const art15 = {
     ...notice,
@@ -166,6 +170,18 @@ export async function buildExport(
                 {input.manual.map((m) => (
                   <li>
                     {decl.systems[m.system]?.name ?? m.system}: {m.note || "done"}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          {input.processors?.length ? (
+            <>
+              <h2>Held by our processors</h2>
+              <ul>
+                {input.processors.map((p) => (
+                  <li>
+                    {p.vendor}: {p.records ? `${p.records.length} record(s), in processors/${p.system}.json` : p.line}
                   </li>
                 ))}
               </ul>

@@ -44,6 +44,9 @@ export {
   addNote,
   retryTask,
   completeManualTask,
+  recordProcessorAnswer,
+  closeProcessorTask,
+  type TaskEvidence,
   getExport,
   getExportExpiry,
   getDocument,
@@ -76,3 +79,11 @@ export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";
 export { exportPublicKey, sealExport, openExport } from "./export-seal.js";
 export { legalHoldsOn, statusRecipient } from "./events.js";
+export {
+  processorSystems,
+  processorName,
+  processorLine,
+  processorDue,
+  identitiesFor,
+  type ProcessorResult,
+} from "./processors.js";

@@ -111,9 +111,28 @@ export const CLOSED_STATUSES: readonly RequestStatus[] = ["completed", "denied",
 /** Whether a request is still open (its clock runs, its page refreshes). */
 export const isOpen = (status: string): boolean => !(CLOSED_STATUSES as readonly string[]).includes(status);
 /** `review`: waits for staff to confirm what a task found (identities matching several people). */
-export type TaskStatus = "pending" | "running" | "done" | "failed" | "manual" | "waiting" | "skipped" | "review";
+/** `asked`: waiting for a processor's answer, which staff record (a mail sent, or a vendor whose API cannot do it). */
+export type TaskStatus =
+  | "pending"
+  | "running"
+  | "done"
+  | "failed"
+  | "manual"
+  | "waiting"
+  | "skipped"
+  | "review"
+  | "asked";
 /** `contact`: finds, in the organization's own data, where to send the code for an identity that is not an email. */
-export type TaskKind = "contact" | "collect" | "erase" | "rectify" | "export" | "flag" | "notify" | "manual";
+export type TaskKind =
+  | "contact"
+  | "collect"
+  | "erase"
+  | "rectify"
+  | "export"
+  | "flag"
+  | "notify"
+  | "manual"
+  | "processor";
 
 /**
  * Who proved who they are, and how. An authorized agent is never what a code verifies: the person confirms with their
@@ -216,12 +235,27 @@ export interface SystemReport {
   note?: string;
 }
 
+/** What a processor did for a request, as its report and the person's status page say it. */
+export interface ProcessorReport {
+  system: string;
+  vendor: string;
+  state: "confirmed" | "closed" | "waiting";
+  /** "deleted at Stripe on 2026-12-05", "asked Eventbrite on …, confirmed on …", "closed by staff at …: reason". */
+  line: string;
+  found?: number;
+  askedAt?: string;
+  confirmedAt?: string;
+  closedReason?: string;
+}
+
 export interface RequestReport {
   /** `nothing_found`: no system holds a row of the person's (never reported as verified). */
   outcome: "done" | "nothing_found";
   /** Each identity searched, masked, and whether any row matched it. */
   identities: { type: string; shown: string; found: boolean }[];
   systems: SystemReport[];
+  /** Each processor asked: confirmed, or closed by staff with the reason; never "verified" without its confirmation. */
+  processors?: ProcessorReport[];
   recipientsNotified: string[];
   flags: string[];
 }

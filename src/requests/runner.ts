@@ -19,6 +19,18 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { ConnectorError, createConnector, type Connector } from "../connectors/index.js";
+import { VendorRetryLater } from "../connectors/http/index.js";
+import { addDuration, isProcessorConnector, isStoreConnector, parseDuration } from "../declaration/index.js";
+import {
+  consentOperationFor,
+  identitiesFor,
+  processorLine,
+  processorRecipient,
+  processorSystems,
+  runProcessorTask,
+  vendorConnector,
+  type ProcessorResult,
+} from "./processors.js";
 import {
   collectSystem,
   findContactChannels,
@@ -47,6 +59,7 @@ import {
   type TaskKind,
   type TaskStatus,
   type DatasetReport,
+  type ProcessorReport,
 } from "./model.js";
 import { notifyRecipient, recipientsToNotify } from "./notify.js";
 import { redactRequest, sweepRequests } from "./records.js";
@@ -56,16 +69,42 @@ import { legalHoldsOn, recordEvent, statusRecipient } from "./events.js";
 /** The channel that wakes workers when a task is queued. */
 export const TASKS_CHANNEL = "tasks";
 
-/** Systems with a connector and datasets, and systems that need a person. */
+/** Systems with a connector and datasets, systems that need a person, and processors' systems. */
 function systemsOf(ctx: RequestsContext) {
   const decl = ctx.declaration();
   const automated: string[] = [];
   const manual: string[] = [];
   for (const [id, s] of Object.entries(decl.systems)) {
-    if (!Object.keys(s.datasets).length) continue;
-    (s.connector && s.connector.engine !== "manual" ? automated : manual).push(id);
+    if (isProcessorConnector(s.connector) || !Object.keys(s.datasets).length) continue;
+    (isStoreConnector(s.connector) ? automated : manual).push(id);
   }
-  return { automated, manual };
+  return { automated, manual, processors: processorSystems(decl) };
+}
+
+/** The processors a consent right reaches: those whose spec has the operation and whose purposes it concerns. */
+function consentProcessors(ctx: RequestsContext, right: string, purposes: string[]): string[] {
+  const decl = ctx.declaration();
+  const ops = consentOperationFor(right);
+  if (!ops.length) return [];
+  const concerned = new Set(
+    Object.entries(decl.purposes)
+      .filter(([id, p]) =>
+        right === "opt_out_sale" ? p.sold || p.shared : purposes.length ? purposes.includes(id) : true,
+      )
+      .flatMap(([, p]) => p.recipients),
+  );
+  return processorSystems(decl).filter((system) => {
+    const c = decl.systems[system].connector;
+    if (c?.engine !== "http") return false;
+    const r = processorRecipient(decl, system);
+    if (r && !concerned.has(r)) return false;
+    try {
+      const spec = vendorConnector(ctx, system).spec;
+      return ops.some((op) => spec.operations[op]);
+    } catch {
+      return true;
+    }
+  });
 }
 
 /** Queues a task (once per request, kind and target) and wakes the workers. */
@@ -154,9 +193,23 @@ export async function planTasks(ctx: RequestsContext, requestId: string): Promis
   const { automated, manual } = systemsOf(ctx);
   if (DATA_RIGHTS.has(r.right)) {
     for (const s of automated) await insertTask(ctx, requestId, "collect", s);
-    for (const s of manual) await insertTask(ctx, requestId, "manual", s, "manual");
+    for (const s of manual) {
+      await insertTask(ctx, requestId, "manual", s, "manual");
+      await assignManualTask(ctx, requestId, s);
+    }
   } else {
     await insertTask(ctx, requestId, "flag", r.right);
+    const details = JSON.parse(
+      (
+        await ctx.store.db
+          .selectFrom("requests")
+          .select("details")
+          .where("id", "=", requestId)
+          .executeTakeFirstOrThrow()
+      ).details,
+    ) as { purposes?: string[] };
+    for (const s of consentProcessors(ctx, r.right, details.purposes ?? []))
+      await insertTask(ctx, requestId, "processor", s);
   }
   await recordEvent(
     ctx,
@@ -286,11 +339,16 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
       else if (step.status === "waiting") await requeue(step);
     }
   }
-  // The export waits for staff too, so that it says what they found in systems without a connector.
+  // Processors are asked once every own system has been searched, with every identity found there.
+  if (DATA_RIGHTS.has(req.right) && searchedOnce)
+    for (const system of systemsOf(ctx).processors)
+      if (!byKey.has(`processor:${system}`)) await insertTask(ctx, requestId, "processor", system);
+  // The export waits for staff and processors too, so that it says what they found.
   const manualDone = tasks
-    .filter((t) => t.kind === "manual")
+    .filter((t) => t.kind === "manual" || t.kind === "processor")
     .every((t) => t.status === "done" || t.status === "skipped");
-  if ((req.right === "access" || req.right === "portability") && allCollected && manualDone) {
+  const processorsAsked = !systemsOf(ctx).processors.length || tasks.some((t) => t.kind === "processor");
+  if ((req.right === "access" || req.right === "portability") && allCollected && manualDone && processorsAsked) {
     const exp = byKey.get("export:zip");
     if (!exp) await insertTask(ctx, requestId, "export", "zip");
     else if (exp.status === "waiting") await requeue(exp);
@@ -473,10 +531,27 @@ async function buildReport(
       });
   }
   const dataRight = DATA_RIGHTS.has(right);
+  const processors: ProcessorReport[] = tasks
+    .filter((t) => t.kind === "processor")
+    .map((t) => {
+      const r = resultOf<ProcessorResult>(t) ?? { vendor: t.target, via: "api", operation: "" };
+      return {
+        system: t.target,
+        vendor: r.vendor,
+        state: t.status === "skipped" ? "closed" : r.confirmedAt ? "confirmed" : "waiting",
+        line: processorLine(r, t.status),
+        ...(r.found !== undefined ? { found: r.found } : {}),
+        ...(r.askedAt ? { askedAt: r.askedAt } : {}),
+        ...(r.confirmedAt ? { confirmedAt: r.confirmedAt } : {}),
+        ...(r.closedReason ? { closedReason: r.closedReason } : {}),
+      };
+    });
+  found += processors.reduce((a, p) => a + (p.found ?? 0), 0);
   return {
     outcome: dataRight && found === 0 ? "nothing_found" : "done",
     identities: dataRight ? shown : [],
     systems,
+    ...(processors.length ? { processors } : {}),
     recipientsNotified: tasks.filter((t) => t.kind === "notify" && t.status === "done").map((t) => t.target),
     flags: tasks.filter((t) => t.kind === "flag").flatMap((t) => resultOf<{ flags?: string[] }>(t)?.flags ?? []),
   };
@@ -584,6 +659,8 @@ interface Outcome {
   result: object;
   /** The task's status when it is not simply done. */
   status?: TaskStatus;
+  /** With `pending`: when to run again (a vendor's job to check); not a retry, so its tries start over. */
+  runAt?: string;
 }
 
 /** Runs one claimed task; returns its outcome, or throws to retry. */
@@ -932,7 +1009,28 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         .where("request_id", "=", t.request_id)
         .where("kind", "=", "manual")
         .execute();
+      // What each processor holds, read again now over its API, in memory only; a line for those asked otherwise.
+      const processors: NonNullable<Parameters<typeof buildExport>[1]["processors"]> = [];
+      for (const p of await db
+        .selectFrom("request_tasks")
+        .select(["target", "result", "status"])
+        .where("request_id", "=", t.request_id)
+        .where("kind", "=", "processor")
+        .execute()) {
+        const r = resultOf<ProcessorResult>(p) ?? { vendor: p.target, via: "api", operation: "find" };
+        if (decl.systems[p.target]?.connector?.engine === "http" && p.status === "done" && r.found) {
+          const vc = vendorConnector(ctx, p.target);
+          const ids = identitiesFor(decl, p.target, JSON.parse(req.identities) as Identities);
+          processors.push({
+            system: p.target,
+            vendor: r.vendor,
+            records: await vc.exportRecords(await vc.find(ids)),
+            line: "",
+          });
+        } else processors.push({ system: p.target, vendor: r.vendor, line: processorLine(r, p.status) });
+      }
       const { filename, data } = await buildExport(decl, {
+        processors,
         requestId: req.id,
         right: req.right as "access" | "portability",
         name: req.name ?? undefined,
@@ -997,9 +1095,82 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       );
       return { result: res };
     }
+    case "processor": {
+      const identities = JSON.parse(req.identities) as Identities;
+      return runProcessorTask(
+        ctx,
+        t.target,
+        {
+          id: req.id,
+          right: req.right,
+          identities,
+          corrections: (JSON.parse(req.details) as { corrections?: Record<string, string> }).corrections ?? {},
+          due: new Date(req.extended_due_at ?? req.due_at),
+        },
+        resultOf<ProcessorResult>(t),
+      ).then(async (o) => {
+        const r = o.result;
+        if (o.status === "asked" && !resultOf<ProcessorResult>(t)?.askedAt)
+          await recordEvent(
+            ctx,
+            t.request_id,
+            "system",
+            "processor_asked",
+            `${r.vendor} asked${r.via === "mail" ? ` by mail (${r.to})` : ""}${r.answer ? `: ${r.answer}` : ""}` +
+              `${r.due ? `; answer due ${r.due.slice(0, 10)} (${r.dueBasis})` : ""}`,
+          );
+        else if (o.status === "pending" && !resultOf<ProcessorResult>(t)?.jobs)
+          await recordEvent(
+            ctx,
+            t.request_id,
+            "system",
+            "processor_asked",
+            `${r.vendor} accepted the ${r.operation} as ${r.jobs?.length} job(s); Pledge checks until it is done`,
+          );
+        else if (!o.status && r.confirmedAt)
+          await recordEvent(ctx, t.request_id, "system", "processor_confirmed", processorLine(r, "done"));
+        return { ...o, result: { ...r, identitiesKey: await identitiesKey(ctx, identities) } };
+      });
+    }
     case "manual":
       throw new Error("manual tasks are done by staff");
   }
+}
+
+/** Tells a manual task's assignee, by mail, what to do and by when; the due date is kept on the task. */
+async function assignManualTask(ctx: RequestsContext, requestId: string, system: string): Promise<void> {
+  const decl = ctx.declaration();
+  const c = decl.systems[system]?.connector;
+  if (c?.engine !== "manual") return;
+  const now = ctx.clock();
+  const d = c.due ? parseDuration(c.due) : undefined;
+  const due = d ? addDuration(now, d).toISOString() : undefined;
+  const t = await ctx.store.db
+    .selectFrom("request_tasks")
+    .select(["id", "result"])
+    .where("request_id", "=", requestId)
+    .where("kind", "=", "manual")
+    .where("target", "=", system)
+    .executeTakeFirst();
+  if (!t || t.result) return;
+  await ctx.store.db
+    .updateTable("request_tasks")
+    .set({
+      result: JSON.stringify({ assignee: c.assignee ?? null, due: due ?? null, checklist: c.checklist }),
+    })
+    .where("id", "=", t.id)
+    .execute();
+  if (!c.assignee) return;
+  await ctx.mailer.send({
+    to: c.assignee,
+    subject: `Privacy request ${requestId}: ${decl.systems[system].name} needs you${due ? ` by ${due.slice(0, 10)}` : ""}`,
+    text:
+      `A privacy request needs work in ${decl.systems[system].name}, which Pledge cannot reach.\n\n` +
+      `${c.instructions}\n\n` +
+      `${c.checklist.length ? `Confirm each:\n${c.checklist.map((x) => `  [ ] ${x}`).join("\n")}\n\n` : ""}` +
+      `${due ? `Due: ${due.slice(0, 10)}.\n` : ""}` +
+      `Record what you did, with evidence, on the request in the console: ${ctx.publicUrl}/admin/requests/${requestId}\n`,
+  });
 }
 
 /** The text with every identity value of the request replaced by its masked form, in any case. */
@@ -1108,7 +1279,7 @@ export async function runDueTasks(
       Math.max(250, ctx.settings.leaseMs / 3),
     );
     try {
-      const { result, status } = await execute(ctx, t);
+      const { result, status, runAt } = await execute(ctx, t);
       const now = ctx.clock().toISOString();
       await ctx.store.db
         .updateTable("request_tasks")
@@ -1119,10 +1290,29 @@ export async function runDueTasks(
           lease_until: null,
           lease_owner: null,
           updated_at: now,
+          ...(runAt ? { next_run_at: runAt, attempts: 0 } : {}),
         })
         .where("id", "=", t.id)
         .execute();
     } catch (err) {
+      if (err instanceof VendorRetryLater) {
+        // The vendor asked to be called later: the task waits until then, and the wait is not a failed try.
+        await ctx.store.db
+          .updateTable("request_tasks")
+          .set({
+            status: "pending",
+            error: err.message,
+            next_run_at: err.retryAt.toISOString(),
+            attempts: Math.max(0, t.attempts - 1),
+            lease_until: null,
+            lease_owner: null,
+            updated_at: ctx.clock().toISOString(),
+          })
+          .where("id", "=", t.id)
+          .execute();
+        await recordEvent(ctx, t.request_id, "system", "task_retry", `${t.kind} ${t.target}: ${err.message}`);
+        continue;
+      }
       // A database may quote the value it choked on ("invalid input syntax for type integer: …"): the
       // person's identities are masked before the error reaches the task, the timeline and the log.
       const message = await maskIdentitiesIn(ctx, t.request_id, (err as Error).message);

@@ -10,6 +10,7 @@
  * receives status mail only once the person is verified. The privacy center
  * answers alike whether or not an identity exists.
  */
+import type { ProcessorResult } from "./processors.js";
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { takeRateLimits, type Principal } from "../auth/index.js";
@@ -1048,25 +1049,176 @@ export async function retryTask(ctx: RequestsContext, id: string, taskId: number
   await ctx.store.signal("tasks");
 }
 
-/** Marks a manual task (a system without a connector) done, with what staff did. */
+/** Evidence staff attach to a task: the vendor's reply, a scan of what was done. */
+export interface TaskEvidence {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+const MAX_EVIDENCE = 5 * 1024 * 1024;
+
+async function storeEvidence(
+  ctx: RequestsContext,
+  id: string,
+  e: TaskEvidence | undefined,
+): Promise<number | undefined> {
+  if (!e || !e.data.length) return undefined;
+  if (e.data.length > MAX_EVIDENCE) throw new RequestError("REQUEST_INVALID", "evidence: the file is larger than 5 MB");
+  const row = await ctx.store.db
+    .insertInto("request_documents")
+    .values({
+      request_id: id,
+      kind: "evidence",
+      filename: e.filename.replace(/[^\w.\- ]/g, "_").slice(0, 100) || "evidence",
+      content_type: e.contentType.slice(0, 100) || "application/octet-stream",
+      data: e.data,
+      uploaded_at: ctx.clock().toISOString(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+async function taskOf(ctx: RequestsContext, id: string, taskId: number) {
+  const t = await ctx.store.db
+    .selectFrom("request_tasks")
+    .selectAll()
+    .where("id", "=", taskId)
+    .where("request_id", "=", id)
+    .executeTakeFirst();
+  if (!t) throw new RequestError("NOT_FOUND", `request ${id} has no task ${taskId}`);
+  return t;
+}
+
+/** Marks a manual task (a system without a connector) done, with what staff did and any evidence. */
 export async function completeManualTask(
   ctx: RequestsContext,
   id: string,
   taskId: number,
   note: string,
   by: Principal,
+  evidence?: TaskEvidence,
 ): Promise<void> {
   const now = ctx.clock().toISOString();
+  const t = await taskOf(ctx, id, taskId);
+  if (t.kind !== "manual" || t.status !== "manual")
+    throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
+  const doc = await storeEvidence(ctx, id, evidence);
   const res = await ctx.store.db
     .updateTable("request_tasks")
-    .set({ status: "done", result: JSON.stringify({ note, by: by.user.email }), updated_at: now })
+    .set({
+      status: "done",
+      result: JSON.stringify({
+        ...(t.result ? (JSON.parse(t.result) as object) : {}),
+        note,
+        by: by.user.email,
+        doneAt: now,
+        ...(doc ? { evidence: doc } : {}),
+      }),
+      updated_at: now,
+    })
     .where("id", "=", taskId)
-    .where("request_id", "=", id)
     .where("status", "=", "manual")
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0)
     throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
-  await recordEvent(ctx, id, actorOf(by), "manual_done", `manual task ${taskId} done: ${note}`);
+  await recordEvent(
+    ctx,
+    id,
+    actorOf(by),
+    "manual_done",
+    `manual task ${taskId} done: ${note}${doc ? " (evidence attached)" : ""}`,
+  );
+  await advanceRequest(ctx, id);
+}
+
+/**
+ * Records a processor's answer (its reply by mail, a confirmation from its support): the task is confirmed, with the
+ * reply as evidence. Only a task waiting on the vendor (asked, or failed) takes an answer.
+ */
+export async function recordProcessorAnswer(
+  ctx: RequestsContext,
+  id: string,
+  taskId: number,
+  answer: string,
+  by: Principal,
+  evidence?: TaskEvidence,
+): Promise<void> {
+  const t = await taskOf(ctx, id, taskId);
+  if (t.kind !== "processor" || !["asked", "failed", "pending"].includes(t.status))
+    throw new RequestError("REQUEST_CONFLICT", "only a processor task waiting for the vendor takes its answer");
+  const now = ctx.clock().toISOString();
+  const doc = await storeEvidence(ctx, id, evidence);
+  const prev = t.result ? (JSON.parse(t.result) as ProcessorResult) : undefined;
+  const result: ProcessorResult = {
+    ...(prev ?? { vendor: t.target, via: "staff", operation: "" }),
+    askedAt: prev?.askedAt ?? now,
+    confirmedAt: now,
+    answer,
+    by: by.user.email,
+    ...(doc ? { evidence: doc } : {}),
+  };
+  await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status: "done", result: JSON.stringify(result), error: null, updated_at: now })
+    .where("id", "=", taskId)
+    .execute();
+  await recordEvent(
+    ctx,
+    id,
+    actorOf(by),
+    "processor_confirmed",
+    `${result.vendor} confirmed: ${answer}${doc ? " (reply attached)" : ""}`,
+  );
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "in_progress" })
+    .where("id", "=", id)
+    .where("status", "=", "needs_attention")
+    .execute();
+  await advanceRequest(ctx, id);
+}
+
+/**
+ * Closes a processor's task without its confirmation, with the reason the report shows ("the vendor holds nothing of
+ * EU customers", "contract ended, data returned on 2026-03-01"). The request may then complete; it says so.
+ */
+export async function closeProcessorTask(
+  ctx: RequestsContext,
+  id: string,
+  taskId: number,
+  reason: string,
+  by: Principal,
+): Promise<void> {
+  const t = await taskOf(ctx, id, taskId);
+  if (t.kind !== "processor" || ["done", "skipped", "running"].includes(t.status))
+    throw new RequestError("REQUEST_CONFLICT", "only an open processor task can be closed");
+  const now = ctx.clock().toISOString();
+  const prev = t.result ? (JSON.parse(t.result) as ProcessorResult) : undefined;
+  const result: ProcessorResult = {
+    ...(prev ?? { vendor: t.target, via: "staff", operation: "" }),
+    closedReason: reason,
+    by: by.user.email,
+  };
+  await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status: "skipped", result: JSON.stringify(result), error: null, updated_at: now })
+    .where("id", "=", taskId)
+    .execute();
+  await recordEvent(
+    ctx,
+    id,
+    actorOf(by),
+    "processor_closed",
+    `${result.vendor}: closed without its confirmation: ${reason}`,
+  );
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "in_progress" })
+    .where("id", "=", id)
+    .where("status", "=", "needs_attention")
+    .execute();
   await advanceRequest(ctx, id);
 }
 

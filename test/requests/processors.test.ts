@@ -1,0 +1,234 @@
+/**
+ * A request reaches the organization's processors: a Stripe-contract vendor (synchronous), a SendGrid-contract
+ * vendor whose erase job finishes later, and a vendor with no API, asked by mail. The request stays open until each
+ * has confirmed or staff closed it; the report names each; the person's records are gone from the stand-ins; every
+ * call fits the vendor's published document.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import BetterSqlite3 from "better-sqlite3";
+import { createUser, type Principal } from "../../src/auth/index.js";
+import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
+import { startFakeVendors, type FakeVendors } from "../../src/demo/vendors.js";
+import {
+  closeProcessorTask,
+  getRequest,
+  recordProcessorAnswer,
+  RequestInputSchema,
+  requestTasks,
+  requestTimeline,
+  runDueTasks,
+  submitRequest,
+  verifyRequest,
+  type RequestReport,
+} from "../../src/requests/index.js";
+import type { Store } from "../../src/store/index.js";
+import { minimalYaml } from "../helpers/declarations.js";
+import { contractViolation, VENDOR_APIS } from "../helpers/openapi.js";
+import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
+import { forEachStore } from "../helpers/stores.js";
+
+const SENDGRID_DOCS = [
+  "sendgrid/tsg_mc_contacts_v3.yaml",
+  "sendgrid/tsg_recipients_data_erasure_v3.yaml",
+  "sendgrid/tsg_suppressions_v3.yaml",
+];
+
+function declaration(stripeUrl: string, sendgridUrl: string): Declaration {
+  return parseDeclaration(
+    minimalYaml(`recipients:
+  stripe: { name: Stripe, role: processor, country: US, dataCategories: [user.contact.email, user.name], dpa: true }
+  sendgrid: { name: SendGrid, role: processor, country: US, dataCategories: [user.contact.email] }
+  eventbrite:
+    name: Eventbrite
+    role: processor
+    country: US
+    dataCategories: [user.contact.email]
+    privacyContact: privacy@eventbrite.example
+    assistWithin: 10 days
+systems:
+  shop:
+    name: Shop
+    connector: { engine: sqlite, path: shop.db }
+    datasets:
+      customers:
+        fields:
+          id: { primaryKey: true }
+          email: { category: user.contact.email, identity: email }
+          phone: { category: user.contact.phone_number, identity: phone }
+  billing:
+    name: Billing at Stripe
+    connector: { engine: http, spec: stripe, recipient: stripe, baseUrl: "${stripeUrl}" }
+  mailing:
+    name: Mailing at SendGrid
+    connector: { engine: http, spec: sendgrid, recipient: sendgrid, baseUrl: "${sendgridUrl}" }
+  events:
+    name: Event tickets at Eventbrite
+    connector: { engine: mail, recipient: eventbrite }
+`),
+  ).declaration;
+}
+
+forEachStore("an erasure at three processors", (target) => {
+  let store: Store;
+  let dir: string;
+  let vendors: FakeVendors;
+  let decl: Declaration;
+  let ctx: TestContext;
+  let officer: Principal;
+  const violations: string[] = [];
+
+  before(async () => {
+    store = await target.open();
+    dir = mkdtempSync(join(tmpdir(), "pledge-proc-"));
+    const db = new BetterSqlite3(join(dir, "shop.db"));
+    db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT, phone TEXT);
+      INSERT INTO customers VALUES (1, 'Ada@Example.net', '+44 20 7946 0001'), (2, 'grace@example.net', NULL);`);
+    db.close();
+    vendors = await startFakeVendors({
+      apiKey: "sk_test_proc",
+      onCall: (call) => {
+        if (!VENDOR_APIS) return;
+        const headers = call.headers as Record<string, unknown>;
+        const v =
+          call.vendor === "stripe"
+            ? contractViolation("stripe/spec3.yaml", { ...call, headers })
+            : SENDGRID_DOCS.map((f) => contractViolation(f, { ...call, headers })).find(
+                (x) => !x?.includes("no such operation"),
+              );
+        if (v) {
+          violations.push(v);
+          throw new Error(v);
+        }
+      },
+    });
+    decl = declaration(vendors.stripeUrl, vendors.sendgridUrl);
+    ctx = testContext(store, decl, {
+      cwd: dir,
+      env: { STRIPE_SECRET_KEY: "sk_test_proc", SENDGRID_API_KEY: "sk_test_proc" },
+    });
+    const o = await createUser(store, {
+      email: `officer-proc-${target.name}@acme.example`,
+      name: "Olga",
+      role: "officer",
+      password: "correct horse battery",
+    });
+    officer = { user: o, via: "session" };
+  });
+  after(async () => {
+    await vendors.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("stays open until each processor confirms or staff close it, and the report names each", async () => {
+    vendors.addStripeCustomer({ email: "ada@example.net", name: "Ada Lovelace" });
+    vendors.addStripeCustomer({ email: "grace@example.net", name: "Grace" });
+    vendors.addSendgridContact({ email: "ada@example.net", first_name: "Ada" });
+    vendors.addSendgridContact({ email: "grace@example.net" });
+    const who = "ada@example.net";
+    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: who }), {});
+    assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(who))).ok);
+    const status = await runUntilSettled(ctx, requestId, 5_000);
+    assert.equal(status, "in_progress", "open while SendGrid's job runs and Eventbrite has not answered");
+
+    // Stripe: deleted at once, and a new search finds nothing.
+    assert.equal(vendors.stripeCustomers("ada@example.net").length, 0);
+    assert.equal(vendors.stripeCustomers("grace@example.net").length, 1, "nobody else's");
+    // SendGrid: an erase job, still running.
+    assert.equal(vendors.pendingJobs(), 1);
+    assert.equal(vendors.sendgridContacts("ada@example.net").length, 1);
+    // Eventbrite: a mail to its privacy contact, with the reference, the identifier it received and the deadline.
+    const mail = ctx.mailer.sent.find((m) => m.to === "privacy@eventbrite.example");
+    assert.ok(mail, "Eventbrite was mailed");
+    assert.match(mail.text, new RegExp(requestId));
+    assert.match(mail.text, /email: ada@example\.net/);
+    assert.doesNotMatch(mail.text, /7946/, "not the phone: Eventbrite never received it");
+    assert.match(mail.text, /10 days under the data processing agreement/);
+
+    const tasks = async () => (await requestTasks(ctx, requestId)).filter((t) => t.kind === "processor");
+    const byTarget = async (s: string) => (await tasks()).find((t) => t.target === s)!;
+    assert.equal((await byTarget("billing")).status, "done");
+    assert.equal((await byTarget("mailing")).status, "pending");
+    assert.equal((await byTarget("events")).status, "asked");
+
+    // The job finishes at SendGrid; Pledge checks again at the next hour.
+    vendors.finishJobs();
+    ctx.advance(2 * 3_600_000);
+    await runDueTasks(ctx);
+    assert.equal((await byTarget("mailing")).status, "done");
+    assert.equal(vendors.sendgridContacts("ada@example.net").length, 0);
+    assert.equal(vendors.sendgridContacts("grace@example.net").length, 1);
+    assert.equal((await getRequest(ctx, requestId)).status, "in_progress", "still waiting for Eventbrite");
+
+    // Staff record Eventbrite's reply, with the reply itself as evidence: the request completes.
+    const events = await byTarget("events");
+    await recordProcessorAnswer(ctx, requestId, events.id, "Eventbrite confirmed the deletion (ticket 4411)", officer, {
+      filename: "reply.eml",
+      contentType: "message/rfc822",
+      data: new TextEncoder().encode("From: privacy@eventbrite.example\n\nDone."),
+    });
+    const r = await getRequest(ctx, requestId);
+    assert.equal(r.status, "completed");
+    const report = r.report as RequestReport;
+    const lines = (report.processors ?? []).map((p) => `${p.vendor}: ${p.line}`);
+    const today = ctx.clock().toISOString().slice(0, 10);
+    assert.equal(lines.length, 3, lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /^Stripe: deleted at Stripe on \d{4}-\d{2}-\d{2}$/.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) => /^SendGrid: asked SendGrid on [\d-]+, confirmed on [\d-]+$/.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) => l === `Eventbrite: asked Eventbrite on ${today}, confirmed on ${today}`),
+      lines.join("\n"),
+    );
+    assert.ok(report.processors?.every((p) => p.state === "confirmed"));
+    // Rows in the organization's own database are gone too.
+    const db = new BetterSqlite3(join(dir, "shop.db"));
+    assert.deepEqual(db.prepare("SELECT id FROM customers ORDER BY id").all(), [{ id: 2 }]);
+    db.close();
+    assert.deepEqual(violations, [], "every call fit the vendor's published document");
+    // No response body in the store: the fakes' customer names never reached a task or the timeline.
+    const stored =
+      JSON.stringify(await requestTasks(ctx, requestId)) + JSON.stringify(await requestTimeline(ctx, requestId));
+    assert.doesNotMatch(stored, /Ada Lovelace|cus_/);
+  });
+
+  it("a processor closed by staff completes the request, and the report says why", async () => {
+    vendors.addStripeCustomer({ email: "lin@example.net" });
+    vendors.addSendgridContact({ email: "lin@example.net" });
+    const who = "lin@example.net";
+    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: who }), {});
+    assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(who))).ok);
+    await runUntilSettled(ctx, requestId, 5_000);
+    vendors.finishJobs();
+    ctx.advance(2 * 3_600_000);
+    await runDueTasks(ctx);
+    const events = (await requestTasks(ctx, requestId)).find((t) => t.target === "events")!;
+    await closeProcessorTask(ctx, requestId, events.id, "Lin never bought a ticket: Eventbrite holds nothing", officer);
+    const r = await getRequest(ctx, requestId);
+    assert.equal(r.status, "completed");
+    const closed = (r.report as RequestReport).processors?.find((p) => p.system === "events");
+    assert.equal(closed?.state, "closed");
+    assert.match(closed?.line ?? "", /closed by staff at Eventbrite: Lin never bought a ticket/);
+  });
+});
+
+describe("the processors' deadline", () => {
+  it("is the agreement's, else the declared default, else a week before the request's own", async () => {
+    const { processorDue } = await import("../../src/requests/index.js");
+    const decl = declaration("http://127.0.0.1:1/stripe", "http://127.0.0.1:1/sendgrid");
+    const asked = new Date("2026-12-01T00:00:00Z");
+    const due = new Date("2026-12-31T00:00:00Z");
+    assert.equal(processorDue(decl, "events", asked, due).due.toISOString().slice(0, 10), "2026-12-11");
+    assert.equal(processorDue(decl, "billing", asked, due).due.toISOString().slice(0, 10), "2026-12-24");
+    assert.match(processorDue(decl, "billing", asked, due).basis, /Art 28\(3\)\(e\)/);
+  });
+});
