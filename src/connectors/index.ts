@@ -83,3 +83,17 @@ export function createConnector(
   if (!isStoreConnector(config)) return undefined;
   return FACTORIES[config.engine](system, config, env, cwd, options);
 }
+export {
+  createVendorConnector,
+  loadVendorSpec,
+  builtInSpecs,
+  buildRequest,
+  gateStats,
+  VendorRequestError,
+  VendorRetryLater,
+  VendorSpecError,
+  vendorSpecJsonSchema,
+  type VendorConnector,
+  type VendorRecord,
+  type HttpConnectorConfig,
+} from "./http/index.js";

@@ -1063,7 +1063,7 @@ async function storeEvidence(
   id: string,
   e: TaskEvidence | undefined,
 ): Promise<number | undefined> {
-  if (!e || !e.data.length) return undefined;
+  if (!e?.data.length) return undefined;
   if (e.data.length > MAX_EVIDENCE) throw new RequestError("REQUEST_INVALID", "evidence: the file is larger than 5 MB");
   const row = await ctx.store.db
     .insertInto("request_documents")
