@@ -585,7 +585,22 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
       console: (l) => io.err(l),
       settings: settingsFromEnv(io.env),
     },
-    { onError: (err) => io.err(`worker: ${(err as Error).message}`) },
+    {
+      onError: (err) => io.err(`worker: ${(err as Error).message}`),
+      alsoRun: [
+        {
+          channel: "propagations",
+          run: async () =>
+            (await import("../consent/index.js")).runPropagations({
+              store,
+              declaration: () => d,
+              env: io.env,
+              cwd: process.cwd(),
+              clock: () => new Date(),
+            }),
+        },
+      ],
+    },
   );
   const { startRetentionSchedule } = await import("../retention/index.js");
   const stopRetention = startRetentionSchedule(

@@ -48,3 +48,11 @@ export function gpcStance(decl: Declaration): { gpc: boolean; lastUpdate: string
   return { gpc: honoursGpc(decl), lastUpdate: decl.effectiveDate };
 }
 export { bannerBundle } from "./bundle.js";
+export {
+  queuePropagation,
+  runPropagations,
+  propagationsOf,
+  propagationTargets,
+  type PropagationContext,
+  type PropagationView,
+} from "./propagation.js";

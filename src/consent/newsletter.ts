@@ -6,6 +6,7 @@
  * went out and its exact text, confirmation time and IP, and the declaration
  * version. Unsubscribing takes one click, with RFC 8058 headers in every mail.
  */
+import { queuePropagation } from "./propagation.js";
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { appendAudit } from "../audit/index.js";
 import { addDuration, doubleOptInOf, own, parseDuration, type Declaration } from "../declaration/index.js";
@@ -309,8 +310,13 @@ export async function unsubscribe(ctx: NewsletterContext, manageToken: string, l
     { actor: "subscriber", action: "newsletter.unsubscribed", subject: list ?? "all", data: { count: n } },
     now,
   );
-  for (const l of list ? [list] : Object.keys(ctx.declaration().consent?.newsletters ?? {}))
+  const newsletters = ctx.declaration().consent?.newsletters ?? {};
+  for (const l of list ? [list] : Object.keys(newsletters)) {
     await notify(ctx, l, "unsubscribed", s.email);
+    // The processors that send this list stop too.
+    if (n && newsletters[l])
+      await queuePropagation(ctx.store, ctx.declaration(), `newsletter:${l}`, s.email, [newsletters[l].purpose], now);
+  }
   return n;
 }
 

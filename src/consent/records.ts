@@ -4,6 +4,7 @@
  * the events. The banner's configuration carries a material key (a hash of
  * what people consent to) and the hash of the exact text shown.
  */
+import { queuePropagation } from "./propagation.js";
 import { createHash, randomBytes } from "node:crypto";
 import { appendAudit, appendAuditIn } from "../audit/index.js";
 import { addDuration, honoursGpc, parseDuration, type Declaration } from "../declaration/index.js";
@@ -203,6 +204,8 @@ export async function recordConsent(
   const purposes: Record<string, ConsentState> = {};
   for (const [id, state] of Object.entries(categories)) for (const p of cats[id].purposes) purposes[p] = state;
   Object.assign(purposes, input.purposes ?? {});
+  // What the person had given before this choice: a withdrawal is passed on to the processors serving those purposes.
+  const before = input.subjectId ? await currentState(store, { subjectId: input.subjectId }, now) : {};
   const lang = input.language;
   const config = bannerConfig(decl, lang);
   const validity = parseDuration(decl.consent?.validity ?? "1 year") ?? { amount: 1, unit: "year" as const };
@@ -257,6 +260,11 @@ export async function recordConsent(
       now,
     );
   });
+  const withdrawn = Object.entries(rec.purposes)
+    .filter(([p, st]) => (st === "refused" || st === "withdrawn") && before[p]?.state === "given")
+    .map(([p]) => p);
+  if (withdrawn.length && rec.subjectId)
+    await queuePropagation(store, decl, `consent:${rec.recordId}`, rec.subjectId, withdrawn, now);
   return rec;
 }
 

@@ -1419,7 +1419,12 @@ export interface Worker {
  */
 export function startWorker(
   ctx: RequestsContext,
-  options: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+  options: {
+    intervalMs?: number;
+    onError?: (err: unknown) => void;
+    /** Other durable work run on each tick after the tasks (consent withdrawals passed on to processors). */
+    alsoRun?: { channel: string; run: () => Promise<unknown> }[];
+  } = {},
 ): Worker {
   let stopped = false;
   let running: Promise<unknown> | undefined;
@@ -1438,6 +1443,7 @@ export function startWorker(
     if (timer) clearTimeout(timer);
     running = runDueTasks(workCtx, { owner })
       .then(async (ran) => {
+        for (const extra of options.alsoRun ?? []) await extra.run().catch((err) => options.onError?.(err));
         // Idle, and at most once a lease: pick up what a dead worker left between a task and the next step.
         if (ran === 0 && Date.now() - lastStallCheck >= ctx.settings.leaseMs) {
           lastStallCheck = Date.now();
@@ -1454,7 +1460,12 @@ export function startWorker(
         } else timer = setTimeout(tick, options.intervalMs ?? 1000);
       });
   };
-  const unlisten = ctx.store.listen(TASKS_CHANNEL, tick);
+  const unlistens = [TASKS_CHANNEL, ...(options.alsoRun ?? []).map((x) => x.channel)].map((ch) =>
+    ctx.store.listen(ch, tick),
+  );
+  const unlisten = () => {
+    for (const u of unlistens) u();
+  };
   const sweep = () => {
     void sweepRequests(ctx).catch((err) => options.onError?.(err));
     void connectors.sweep();

@@ -7,7 +7,7 @@ import { startAuditChainer } from "../audit/index.js";
 import { createMailer, MailError, type MailAddress, type Mailer } from "../mail/index.js";
 import { previousPublished, publishDeclaration } from "../notice/index.js";
 import { announceSubProcessorChanges, remindExpiringAgreements, type GovernanceContext } from "../governance/index.js";
-import { sweepNewsletters, type NewsletterContext } from "../consent/index.js";
+import { runPropagations, sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { startRetentionSchedule } from "../retention/index.js";
 import { startDiscoverySchedule } from "../discovery/index.js";
 import {
@@ -284,7 +284,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const worker: Worker | undefined =
     options.worker === false || env.PLEDGE_WORKER === "off"
       ? undefined
-      : startWorker(requests, { onError: (err) => logger.error({ err }, "worker error") });
+      : startWorker(requests, {
+          onError: (err) => logger.error({ err }, "worker error"),
+          alsoRun: [{ channel: "propagations", run: () => runPropagations(requests) }],
+        });
   // The scheduled sweep of unconfirmed newsletter sign-ups (blocked after the window, deleted after a month).
   const sweep = async () => {
     try {

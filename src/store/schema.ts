@@ -555,6 +555,28 @@ export interface DiscoveryFindingTable {
   notified_at: string | null;
 }
 
+/** A consent withdrawal passed on to one processor (migration 0014). */
+export interface ConsentPropagationTable {
+  id: Generated<number>;
+  /** `consent:<record id>` or `newsletter:<list>`. */
+  source: string;
+  system: string;
+  vendor: string;
+  operation: string;
+  identity_type: string;
+  /** Kept only until the row settles (done or failed), then null. */
+  identity: string | null;
+  identity_hash: string;
+  /** pending, done, failed */
+  status: string;
+  attempts: number;
+  /** The vendor's status codes, or its error with the person's identifiers masked. */
+  answer: string | null;
+  next_run_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   discovery_scans: DiscoveryScanTable;
   discovery_findings: DiscoveryFindingTable;
@@ -597,4 +619,5 @@ export interface Database {
   consent_events: ConsentEventTable;
   consent_links: ConsentLinkTable;
   newsletter_subscriptions: NewsletterSubscriptionTable;
+  consent_propagations: ConsentPropagationTable;
 }

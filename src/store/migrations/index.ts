@@ -13,6 +13,7 @@ import { governance } from "./0010-governance.js";
 import { discovery } from "./0011-discovery.js";
 import { staffAccounts } from "./0012-staff-accounts.js";
 import { newsletterLinks } from "./0013-newsletter-links.js";
+import { consentPropagation } from "./0014-consent-propagation.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0011-discovery": discovery,
   "0012-staff-accounts": staffAccounts,
   "0013-newsletter-links": newsletterLinks,
+  "0014-consent-propagation": consentPropagation,
 };
 
 /** A Kysely migration provider over the migrations above. */
