@@ -96,4 +96,5 @@ export {
   type VendorConnector,
   type VendorRecord,
   type HttpConnectorConfig,
+  type ConsentOperationName,
 } from "./http/index.js";

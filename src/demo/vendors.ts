@@ -198,7 +198,7 @@ export async function startFakeVendors(options: FakeVendorOptions): Promise<Fake
       if (req.method === "POST" && path === "/v3/recipients/erasejob") {
         const emails = ((json.email_addresses as string[]) ?? []).map((e) => e.toLowerCase());
         if (!emails.length) return send(400, { errors: [{ field: "email_addresses", message: "required" }] });
-        const jid = `${randomBytes(4).toString("hex")}-${randomBytes(2).toString("hex")}-4${randomBytes(2).toString("hex").slice(1)}-a${randomBytes(2).toString("hex").slice(1)}-${randomBytes(6).toString("hex")}`;
+        const jid = crypto.randomUUID();
         jobs.set(jid, { emails, at: Date.now() });
         return send(202, { job_id: jid });
       }

@@ -45,6 +45,7 @@ export {
   retryTask,
   completeManualTask,
   recordProcessorAnswer,
+  processorProgress,
   closeProcessorTask,
   type TaskEvidence,
   getExport,

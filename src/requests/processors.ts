@@ -18,7 +18,7 @@ import {
   type ConsentOperationName,
   type HttpConnectorConfig,
   type VendorConnector,
-} from "../connectors/http/index.js";
+} from "../connectors/index.js";
 import type { Identities } from "../execution/index.js";
 import { maskIdentity } from "./identities.js";
 import type { RequestsContext, TaskStatus } from "./model.js";
@@ -143,8 +143,10 @@ export function processorLine(r: ProcessorResult, status: string): string {
   if (r.confirmedAt) {
     if (r.via === "api" && r.found === 0 && !r.jobs?.length)
       return `nothing held at ${r.vendor} (searched ${day(r.confirmedAt)})`;
-    if (r.via === "api" && !r.jobs?.length && r.askedAt === r.confirmedAt)
-      return `${r.operation === "erase" ? (r.mode === "suppress" ? "suppressed" : "deleted") : r.operation === "find" ? "searched" : "done"} at ${r.vendor} on ${day(r.confirmedAt)}`;
+    if (r.via === "api" && !r.jobs?.length && r.askedAt === r.confirmedAt) {
+      const did = r.operation === "erase" ? (r.mode === "suppress" ? "suppressed" : "deleted") : "done";
+      return `${r.operation === "find" ? "searched" : did} at ${r.vendor} on ${day(r.confirmedAt)}`;
+    }
     return `asked ${r.vendor} on ${day(r.askedAt)}, confirmed on ${day(r.confirmedAt)}`;
   }
   if (r.askedAt) return `waiting for ${r.vendor} since ${day(r.askedAt)}${r.due ? ` (due ${day(r.due)})` : ""}`;
@@ -220,9 +222,12 @@ export async function runProcessorTask(
     };
     await ctx.mailer.send({
       to,
-      subject: `Data subject request ${req.id}: please ${operation === "find" ? "send a copy" : operation} by ${due.toISOString().slice(0, 10)}`,
+      subject:
+        `Data subject request ${req.id}: please ${operation === "find" ? "send a copy" : operation} ` +
+        `by ${due.toISOString().slice(0, 10)}`,
       text:
-        `${decl.organization.name} received a data subject request (${req.right.replace(/_/g, " ")}), reference ${req.id}.\n\n` +
+        `${decl.organization.name} received a data subject request (${req.right.replace(/_/g, " ")}), ` +
+        `reference ${req.id}.\n\n` +
         `As our processor, please ${asks[operation] ?? operation}.\n\n` +
         `The person's identifiers, as you received them from us:\n` +
         `${Object.entries(identities)

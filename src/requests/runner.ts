@@ -19,7 +19,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { ConnectorError, createConnector, type Connector } from "../connectors/index.js";
-import { VendorRetryLater } from "../connectors/http/index.js";
+import { VendorRetryLater } from "../connectors/index.js";
 import { addDuration, isProcessorConnector, isStoreConnector, parseDuration } from "../declaration/index.js";
 import {
   consentOperationFor,
@@ -1163,13 +1163,16 @@ async function assignManualTask(ctx: RequestsContext, requestId: string, system:
   if (!c.assignee) return;
   await ctx.mailer.send({
     to: c.assignee,
-    subject: `Privacy request ${requestId}: ${decl.systems[system].name} needs you${due ? ` by ${due.slice(0, 10)}` : ""}`,
+    subject:
+      `Privacy request ${requestId}: ${decl.systems[system].name} needs you` +
+      `${due ? ` by ${due.slice(0, 10)}` : ""}`,
     text:
       `A privacy request needs work in ${decl.systems[system].name}, which Pledge cannot reach.\n\n` +
       `${c.instructions}\n\n` +
       `${c.checklist.length ? `Confirm each:\n${c.checklist.map((x) => `  [ ] ${x}`).join("\n")}\n\n` : ""}` +
       `${due ? `Due: ${due.slice(0, 10)}.\n` : ""}` +
-      `Record what you did, with evidence, on the request in the console: ${ctx.publicUrl}/admin/requests/${requestId}\n`,
+      `Record what you did, with evidence, on the request in the console: ` +
+      `${ctx.publicUrl}/admin/requests/${requestId}\n`,
   });
 }
 

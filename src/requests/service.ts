@@ -10,7 +10,7 @@
  * receives status mail only once the person is verified. The privacy center
  * answers alike whether or not an identity exists.
  */
-import type { ProcessorResult } from "./processors.js";
+import { processorLine, type ProcessorResult } from "./processors.js";
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { takeRateLimits, type Principal } from "../auth/index.js";
@@ -1426,4 +1426,24 @@ export async function liftLegalHold(ctx: RequestsContext, id: string, by: Princi
       .where("lifted_at", "is", null)
       .execute();
   await recordEvent(ctx, id, actorOf(by), "legal_hold_lifted", "legal hold lifted");
+}
+
+/**
+ * Where an open request stands at each processor, in words the person reads: "deleted at Stripe on …", "asked
+ * Eventbrite on …, confirmed on …", "waiting for Typeform since …".
+ */
+export async function processorProgress(ctx: RequestsContext, id: string): Promise<string[]> {
+  const rows = await ctx.store.db
+    .selectFrom("request_tasks")
+    .select(["status", "result", "target"])
+    .where("request_id", "=", id)
+    .where("kind", "=", "processor")
+    .orderBy("id")
+    .execute();
+  return rows.map((t) =>
+    processorLine(
+      t.result ? (JSON.parse(t.result) as ProcessorResult) : { vendor: t.target, via: "api", operation: "" },
+      t.status,
+    ),
+  );
 }

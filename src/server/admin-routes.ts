@@ -18,6 +18,8 @@ import {
   addNote,
   approveRequest,
   completeManualTask,
+  recordProcessorAnswer,
+  closeProcessorTask,
   confirmReview,
   verifyByStaff,
   denyRequest,
@@ -632,6 +634,55 @@ export function registerAdmin(
     },
     async (c, { params, body, principal }) => {
       await completeManualTask(ctx, params.id, params.taskId, body.note, principal);
+      return done(c, params.id);
+    },
+  );
+
+  const evidenceOf = async (v: unknown) =>
+    v instanceof File && v.size > 0
+      ? { filename: v.name, contentType: v.type, data: new Uint8Array(await v.arrayBuffer()) }
+      : undefined;
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/:id/tasks/:taskId/answer",
+      summary: "Record a processor's answer, with its reply as evidence (multipart: note, file)",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: IdTask,
+      body: z.looseObject({ note: z.string().trim().min(1, "say what the vendor answered").max(4000) }),
+      maxBody: 6 * 1024 * 1024,
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        409: { description: "Not open" },
+      },
+    },
+    async (c, { params, body, principal }) => {
+      const b = body as { note: string; file?: unknown };
+      await recordProcessorAnswer(ctx, params.id, params.taskId, b.note, principal, await evidenceOf(b.file));
+      return done(c, params.id);
+    },
+  );
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/:id/tasks/:taskId/close",
+      summary: "Close a processor's task without its confirmation, with the reason the report shows",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: IdTask,
+      body: z.object({ reason: z.string().trim().min(3, "give the reason").max(2000) }),
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        409: { description: "Not open" },
+      },
+    },
+    async (c, { params, body, principal }) => {
+      await closeProcessorTask(ctx, params.id, params.taskId, body.reason, principal);
       return done(c, params.id);
     },
   );

@@ -1,5 +1,6 @@
 /** Routes of the privacy center (public): the form, the code, the status page and the download. */
 import type { Context } from "hono";
+import { processorProgress } from "../requests/index.js";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { z } from "zod";
 import {
@@ -338,6 +339,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
           exportExpiresAt: exp?.expiresAt,
           exportExpired: !!exp?.expired,
           delayed: isOpen(r.status) && (await requestDelayed(ctx, r.id)),
+          processors: isOpen(r.status) ? await processorProgress(ctx, r.id) : [],
           lang: langOf(c),
         }),
       );

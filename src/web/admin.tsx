@@ -17,6 +17,7 @@ import {
 import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
 import { ReportView } from "./privacy-center.js";
+import { processorLine, type ProcessorResult } from "../requests/index.js";
 
 const SHARED = " (an identity several people share)";
 
@@ -33,6 +34,7 @@ const TASK_KINDS: Record<string, string> = {
   notify: "tell the recipient",
   manual: "by hand",
   flag: "record for the decision API",
+  processor: "processor",
 };
 const TASK_STATES: Record<string, string> = {
   pending: "queued",
@@ -43,6 +45,7 @@ const TASK_STATES: Record<string, string> = {
   waiting: "waiting for an earlier step",
   skipped: "skipped",
   review: "stopped for review",
+  asked: "waiting for the vendor",
 };
 
 /** What each action on a request says once done. */
@@ -670,6 +673,16 @@ export const RequestDetailPage: FC<{
                         : `${res.channels ? "several addresses on file" : "no address on file"}: verify ` +
                           `the person by hand`
                     : null}
+                  {t.kind === "processor" ? (
+                    <span class="processor">
+                      {processorLine(res as unknown as ProcessorResult, t.status)}
+                      {(res as { due?: string }).due && !(res as { confirmedAt?: string }).confirmedAt
+                        ? ` — answer due ${(res as { due: string }).due.slice(0, 10)} ` +
+                          `(${(res as { dueBasis?: string }).dueBasis ?? ""})`
+                        : ""}
+                      {(res as { answer?: string }).answer ? ` — ${(res as { answer: string }).answer}` : ""}
+                    </span>
+                  ) : null}
                   {res.note ? res.note : null}
                   {instructions && t.status === "manual" ? `Instructions: ${instructions}` : null}
                   {t.status === "pending" && t.attempts > 0 ? ` next try ${t.nextRunAt.slice(11, 19)} UTC` : null}
@@ -688,6 +701,31 @@ export const RequestDetailPage: FC<{
                       <Csrf token={csrf} />
                       <button type="submit">Confirm they are one person</button>
                     </form>
+                  ) : null}
+                  {canAct && t.kind === "processor" && ["asked", "failed", "pending"].includes(t.status) ? (
+                    <>
+                      <form
+                        class="inline"
+                        method="post"
+                        enctype="multipart/form-data"
+                        action={action(`tasks/${t.id}/answer`)}
+                      >
+                        <Csrf token={csrf} />
+                        <label for={`answer-${t.id}`}>The vendor's answer</label>{" "}
+                        <input type="text" name="note" id={`answer-${t.id}`} required />{" "}
+                        <label for={`reply-${t.id}`}>Their reply (evidence)</label>{" "}
+                        <input type="file" name="file" id={`reply-${t.id}`} />
+                        <button type="submit">Record the answer</button>
+                      </form>
+                      <form class="inline" method="post" action={action(`tasks/${t.id}/close`)}>
+                        <Csrf token={csrf} />
+                        <label for={`close-${t.id}`}>Close without it, because</label>{" "}
+                        <input type="text" name="reason" id={`close-${t.id}`} required minlength={3} />
+                        <button type="submit" class="secondary">
+                          Close
+                        </button>
+                      </form>
+                    </>
                   ) : null}
                   {canAct && t.status === "manual" ? (
                     <form class="inline" method="post" action={action(`tasks/${t.id}/done`)}>

@@ -475,6 +475,9 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
         {report.flags.map((f) => (
           <li>{flagText(decl, f, t)}</li>
         ))}
+        {(report.processors ?? []).map((p) => (
+          <li class="processor">{p.line}</li>
+        ))}
         {report.recipientsNotified.map((r) => (
           <li>{t("rep.told", { name: decl.recipients[r]?.name ?? r })}</li>
         ))}
@@ -491,8 +494,10 @@ export const StatusPage: FC<{
   exportExpiresAt?: string;
   exportExpired: boolean;
   delayed?: boolean;
+  /** Where an open request stands at each processor. */
+  processors?: string[];
   lang?: Lang;
-}> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed, lang = "en" }) => {
+}> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed, processors = [], lang = "en" }) => {
   const open = isOpen(request.status);
   const t = pageTexts(decl, lang);
   const state = (TEXT_KEYS as string[]).includes(`state.${request.status}`)
@@ -530,6 +535,16 @@ export const StatusPage: FC<{
             — {t("status.until", { date: exportExpiresAt?.slice(0, 10) ?? "" })}.
           </p>
         )
+      ) : null}
+      {processors.length ? (
+        <section aria-labelledby="processors-title">
+          <h2 id="processors-title">At the companies that process your data for us</h2>
+          <ul id="processors">
+            {processors.map((l) => (
+              <li>{l}</li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {request.status === "completed" && request.report ? (
         <ReportView decl={decl} right={request.right} report={request.report} t={t} />
