@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   "consent-writes": () => import("./consent-writes.js").then((m) => m.run()),
   retention: () => import("./retention.js").then((m) => m.run()),
   scan: () => import("./scan.js").then((m) => m.run()),
+  processors: () => import("./processors.js").then((m) => m.run()),
   start: () => import("./start.js").then((m) => m.run()),
 };
 

@@ -86,7 +86,7 @@ Usage:
                                    not indicated, with the criteria met and why
   pledge diff OLD.yaml NEW.yaml [--format text|json|notice] [--notice-format md|html]
                                    what changed, material changes marked; notice: the change notice people receive
-  pledge schema                                        the declaration's JSON Schema
+  pledge schema [--vendor-spec]                        the declaration's JSON Schema (or a vendor spec's)
   pledge serve [pledge.yaml] [--port N] [--host H] [--demo]
   pledge worker [pledge.yaml]                          run request tasks (for servers started with PLEDGE_WORKER=off)
   pledge users add EMAIL --role owner|officer|approver|viewer [--name N] [--password-stdin]
@@ -1162,7 +1162,12 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   serve: cmdServe,
   audit: cmdAudit,
   schema: async (args, io) => {
-    parse(args, {});
+    const { values } = parse(args, { "vendor-spec": { type: "boolean" } });
+    if (values["vendor-spec"]) {
+      const { vendorSpecJsonSchema } = await import("../connectors/index.js");
+      io.out(JSON.stringify(vendorSpecJsonSchema(), null, 2));
+      return 0;
+    }
     io.out(JSON.stringify(declarationJsonSchema(), null, 2));
     return 0;
   },

@@ -1,0 +1,94 @@
+/**
+ * bench/processors: find and erase 1,000 people at a local vendor stand-in (the Stripe contract), through Pledge's
+ * HTTP connector and through hand-written `fetch` calls to the same stand-in, at the same concurrency (the spec's
+ * declared limit, 4 calls in flight), in one run. Each person's email is generated here, not chosen for the code; a
+ * fifth of them have two customer records, a tenth none. Reports the time of each, their ratio, the calls each made,
+ * and the most calls the connector ever had in flight.
+ *
+ *   npm run bench -- processors
+ *   BENCH_PEOPLE=5000 npm run bench -- processors
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { createVendorConnector, gateStats, loadVendorSpec } from "../src/connectors/index.js";
+import { startFakeVendors } from "../src/demo/vendors.js";
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1000);
+const KEY = "sk_test_bench";
+
+export async function run(): Promise<void> {
+  const vendors = await startFakeVendors({ apiKey: KEY });
+  const concurrency = loadVendorSpec("stripe").limits.concurrency;
+  const make = (tag: string) => {
+    const emails: string[] = [];
+    for (let i = 0; i < PEOPLE; i++) {
+      const email = `${randomBytes(5).toString("hex")}.${tag}${i}@example.${["com", "net", "org"][i % 3]}`;
+      emails.push(email);
+      if (i % 10 !== 0) vendors.addStripeCustomer({ email, name: `Person ${i}` });
+      if (i % 5 === 0) vendors.addStripeCustomer({ email });
+    }
+    return emails;
+  };
+  const pool = async (items: string[], fn: (x: string) => Promise<void>) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < items.length) await fn(items[next++]);
+      }),
+    );
+  };
+
+  // Hand-written: list by email, delete each, list again to confirm.
+  const handPeople = make("h");
+  const auth = { authorization: `Bearer ${KEY}` };
+  let handCalls = 0;
+  const list = async (email: string) => {
+    handCalls++;
+    const r = await fetch(`${vendors.stripeUrl}/v1/customers?email=${encodeURIComponent(email)}&limit=100`, {
+      headers: auth,
+    });
+    return ((await r.json()) as { data: { id: string }[] }).data;
+  };
+  const t0 = performance.now();
+  await pool(handPeople, async (email) => {
+    for (const c of await list(email)) {
+      handCalls++;
+      await (
+        await fetch(`${vendors.stripeUrl}/v1/customers/${encodeURIComponent(c.id)}`, {
+          method: "DELETE",
+          headers: auth,
+        })
+      ).text();
+    }
+    if ((await list(email)).length) throw new Error("not erased");
+  });
+  const hand = performance.now() - t0;
+
+  // Pledge: the connector's find, erase and the search that confirms it, with the same people-level concurrency.
+  const pledgePeople = make("p");
+  const c = createVendorConnector(
+    "billing",
+    { engine: "http", spec: "stripe", baseUrl: vendors.stripeUrl },
+    { STRIPE_SECRET_KEY: KEY },
+  );
+  const key = `Stripe@${new URL(vendors.stripeUrl).origin}`;
+  gateStats.delete(key);
+  const t1 = performance.now();
+  await pool(pledgePeople, async (email) => {
+    const records = await c.find({ email: [email] });
+    if (records.length) await c.erase(records, { email: [email] });
+    if ((await c.find({ email: [email] })).length) throw new Error("not erased");
+  });
+  const pledge = performance.now() - t1;
+  const stats = gateStats.get(key);
+  await vendors.close();
+  console.log(`people: ${PEOPLE} (each found, erased and searched again), concurrency ${concurrency}`);
+  console.log(`hand-written fetch: ${hand.toFixed(0)} ms, ${handCalls} calls`);
+  console.log(
+    `Pledge connector:   ${pledge.toFixed(0)} ms, ${stats?.calls} calls, at most ${stats?.maxInFlight} in flight`,
+  );
+  console.log(`ratio: ${(pledge / hand).toFixed(2)}x the hand-written calls (target ≤ 1.2x)`);
+}
