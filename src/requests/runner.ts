@@ -19,12 +19,13 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { ConnectorError, createConnector, type Connector } from "../connectors/index.js";
-import { VendorRetryLater } from "../connectors/index.js";
+import { loadVendorSpec, VendorRetryLater } from "../connectors/index.js";
 import { addDuration, isProcessorConnector, isStoreConnector, parseDuration } from "../declaration/index.js";
 import {
   consentOperationFor,
   identitiesFor,
   processorLine,
+  processorName,
   processorRecipient,
   processorSystems,
   runProcessorTask,
@@ -98,8 +99,9 @@ function consentProcessors(ctx: RequestsContext, right: string, purposes: string
     if (c?.engine !== "http") return false;
     const r = processorRecipient(decl, system);
     if (r && !concerned.has(r)) return false;
+    // A spec that cannot be read is queued anyway: its task fails with the reason, for staff to see.
     try {
-      const spec = vendorConnector(ctx, system).spec;
+      const spec = loadVendorSpec(c.spec, ctx.cwd);
       return ops.some((op) => spec.operations[op]);
     } catch {
       return true;
@@ -187,7 +189,7 @@ export async function recordFlags(
 export async function planTasks(ctx: RequestsContext, requestId: string): Promise<void> {
   const r = await ctx.store.db
     .selectFrom("requests")
-    .select(["right"])
+    .select(["right", "details"])
     .where("id", "=", requestId)
     .executeTakeFirstOrThrow();
   const { automated, manual } = systemsOf(ctx);
@@ -340,14 +342,15 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
     }
   }
   // Processors are asked once every own system has been searched, with every identity found there.
+  const processors = processorSystems(ctx.declaration());
   if (DATA_RIGHTS.has(req.right) && searchedOnce)
-    for (const system of systemsOf(ctx).processors)
+    for (const system of processors)
       if (!byKey.has(`processor:${system}`)) await insertTask(ctx, requestId, "processor", system);
   // The export waits for staff and processors too, so that it says what they found.
   const manualDone = tasks
     .filter((t) => t.kind === "manual" || t.kind === "processor")
     .every((t) => t.status === "done" || t.status === "skipped");
-  const processorsAsked = !systemsOf(ctx).processors.length || tasks.some((t) => t.kind === "processor");
+  const processorsAsked = !processors.length || tasks.some((t) => t.kind === "processor");
   if ((req.right === "access" || req.right === "portability") && allCollected && manualDone && processorsAsked) {
     const exp = byKey.get("export:zip");
     if (!exp) await insertTask(ctx, requestId, "export", "zip");
@@ -534,7 +537,11 @@ async function buildReport(
   const processors: ProcessorReport[] = tasks
     .filter((t) => t.kind === "processor")
     .map((t) => {
-      const r = resultOf<ProcessorResult>(t) ?? { vendor: t.target, via: "api", operation: "" };
+      const r = resultOf<ProcessorResult>(t) ?? {
+        vendor: processorName(ctx.declaration(), t.target),
+        via: "api",
+        operation: "",
+      };
       return {
         system: t.target,
         vendor: r.vendor,
@@ -1017,7 +1024,11 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         .where("request_id", "=", t.request_id)
         .where("kind", "=", "processor")
         .execute()) {
-        const r = resultOf<ProcessorResult>(p) ?? { vendor: p.target, via: "api", operation: "find" };
+        const r = resultOf<ProcessorResult>(p) ?? {
+          vendor: processorName(decl, p.target),
+          via: "api",
+          operation: "find",
+        };
         if (decl.systems[p.target]?.connector?.engine === "http" && p.status === "done" && r.found) {
           const vc = vendorConnector(ctx, p.target);
           const ids = identitiesFor(decl, p.target, JSON.parse(req.identities) as Identities);

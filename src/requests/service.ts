@@ -10,7 +10,7 @@
  * receives status mail only once the person is verified. The privacy center
  * answers alike whether or not an identity exists.
  */
-import { processorLine, type ProcessorResult } from "./processors.js";
+import { processorLine, processorName, type ProcessorResult } from "./processors.js";
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { takeRateLimits, type Principal } from "../auth/index.js";
@@ -1039,12 +1039,7 @@ export async function retryTask(ctx: RequestsContext, id: string, taskId: number
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0)
     throw new RequestError("REQUEST_CONFLICT", "only a failed or waiting task can be retried");
-  await ctx.store.db
-    .updateTable("requests")
-    .set({ status: "in_progress" })
-    .where("id", "=", id)
-    .where("status", "=", "needs_attention")
-    .execute();
+  await resumeRequest(ctx, id);
   await recordEvent(ctx, id, actorOf(by), "retried", `task ${taskId} retried by ${by.user.name}`);
   await ctx.store.signal("tasks");
 }
@@ -1133,9 +1128,48 @@ export async function completeManualTask(
   await advanceRequest(ctx, id);
 }
 
+/** A request held for staff goes back to work once they acted on its task. */
+async function resumeRequest(ctx: RequestsContext, id: string): Promise<void> {
+  await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "in_progress" })
+    .where("id", "=", id)
+    .where("status", "=", "needs_attention")
+    .execute();
+}
+
+/**
+ * Settles a processor task as staff decided: only from the state it was read in (never over a worker that took it
+ * meanwhile), with the event on the timeline, and moves the request on.
+ */
+async function settleProcessorTask(
+  ctx: RequestsContext,
+  id: string,
+  t: { id: number; status: string; target: string; result: string | null },
+  status: "done" | "skipped",
+  change: (prev: ProcessorResult) => ProcessorResult,
+  event: { by: Principal; kind: string; message: (r: ProcessorResult) => string },
+): Promise<void> {
+  const prev: ProcessorResult = t.result
+    ? (JSON.parse(t.result) as ProcessorResult)
+    : { vendor: processorName(ctx.declaration(), t.target), via: "staff", operation: "" };
+  const result = change(prev);
+  const res = await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status, result: JSON.stringify(result), error: null, updated_at: ctx.clock().toISOString() })
+    .where("id", "=", t.id)
+    .where("status", "=", t.status)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0)
+    throw new RequestError("REQUEST_CONFLICT", "the task changed meanwhile: reload the request and try again");
+  await recordEvent(ctx, id, actorOf(event.by), event.kind, event.message(result));
+  await resumeRequest(ctx, id);
+  await advanceRequest(ctx, id);
+}
+
 /**
  * Records a processor's answer (its reply by mail, a confirmation from its support): the task is confirmed, with the
- * reply as evidence. Only a task waiting on the vendor (asked, or failed) takes an answer.
+ * reply as evidence. Only a task waiting on the vendor (asked, failed, or waiting for its job) takes an answer.
  */
 export async function recordProcessorAnswer(
   ctx: RequestsContext,
@@ -1150,34 +1184,25 @@ export async function recordProcessorAnswer(
     throw new RequestError("REQUEST_CONFLICT", "only a processor task waiting for the vendor takes its answer");
   const now = ctx.clock().toISOString();
   const doc = await storeEvidence(ctx, id, evidence);
-  const prev = t.result ? (JSON.parse(t.result) as ProcessorResult) : undefined;
-  const result: ProcessorResult = {
-    ...(prev ?? { vendor: t.target, via: "staff", operation: "" }),
-    askedAt: prev?.askedAt ?? now,
-    confirmedAt: now,
-    answer,
-    by: by.user.email,
-    ...(doc ? { evidence: doc } : {}),
-  };
-  await ctx.store.db
-    .updateTable("request_tasks")
-    .set({ status: "done", result: JSON.stringify(result), error: null, updated_at: now })
-    .where("id", "=", taskId)
-    .execute();
-  await recordEvent(
+  await settleProcessorTask(
     ctx,
     id,
-    actorOf(by),
-    "processor_confirmed",
-    `${result.vendor} confirmed: ${answer}${doc ? " (reply attached)" : ""}`,
+    t,
+    "done",
+    (prev) => ({
+      ...prev,
+      askedAt: prev.askedAt ?? now,
+      confirmedAt: now,
+      answer,
+      by: by.user.email,
+      ...(doc ? { evidence: doc } : {}),
+    }),
+    {
+      by,
+      kind: "processor_confirmed",
+      message: (r) => `${r.vendor} confirmed: ${answer}${doc ? " (reply attached)" : ""}`,
+    },
   );
-  await ctx.store.db
-    .updateTable("requests")
-    .set({ status: "in_progress" })
-    .where("id", "=", id)
-    .where("status", "=", "needs_attention")
-    .execute();
-  await advanceRequest(ctx, id);
 }
 
 /**
@@ -1194,32 +1219,11 @@ export async function closeProcessorTask(
   const t = await taskOf(ctx, id, taskId);
   if (t.kind !== "processor" || ["done", "skipped", "running"].includes(t.status))
     throw new RequestError("REQUEST_CONFLICT", "only an open processor task can be closed");
-  const now = ctx.clock().toISOString();
-  const prev = t.result ? (JSON.parse(t.result) as ProcessorResult) : undefined;
-  const result: ProcessorResult = {
-    ...(prev ?? { vendor: t.target, via: "staff", operation: "" }),
-    closedReason: reason,
-    by: by.user.email,
-  };
-  await ctx.store.db
-    .updateTable("request_tasks")
-    .set({ status: "skipped", result: JSON.stringify(result), error: null, updated_at: now })
-    .where("id", "=", taskId)
-    .execute();
-  await recordEvent(
-    ctx,
-    id,
-    actorOf(by),
-    "processor_closed",
-    `${result.vendor}: closed without its confirmation: ${reason}`,
-  );
-  await ctx.store.db
-    .updateTable("requests")
-    .set({ status: "in_progress" })
-    .where("id", "=", id)
-    .where("status", "=", "needs_attention")
-    .execute();
-  await advanceRequest(ctx, id);
+  await settleProcessorTask(ctx, id, t, "skipped", (prev) => ({ ...prev, closedReason: reason, by: by.user.email }), {
+    by,
+    kind: "processor_closed",
+    message: (r) => `${r.vendor}: closed without its confirmation: ${reason}`,
+  });
 }
 
 /**
@@ -1442,7 +1446,9 @@ export async function processorProgress(ctx: RequestsContext, id: string): Promi
     .execute();
   return rows.map((t) =>
     processorLine(
-      t.result ? (JSON.parse(t.result) as ProcessorResult) : { vendor: t.target, via: "api", operation: "" },
+      t.result
+        ? (JSON.parse(t.result) as ProcessorResult)
+        : { vendor: processorName(ctx.declaration(), t.target), via: "api", operation: "" },
       t.status,
     ),
   );

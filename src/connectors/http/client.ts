@@ -37,8 +37,9 @@ async function acquire(key: string, limits: VendorSpec["limits"]): Promise<() =>
   let g = gates.get(key);
   if (!g) gates.set(key, (g = { inFlight: 0, queue: [], nextStart: 0, pausedUntil: 0 }));
   const gate = g;
+  // A released slot passes straight to the first waiter, so that no newcomer takes it in between.
   if (gate.inFlight >= limits.concurrency) await new Promise<void>((r) => gate.queue.push(r));
-  gate.inFlight++;
+  else gate.inFlight++;
   const stats = gateStats.get(key) ?? { calls: 0, maxInFlight: 0 };
   stats.calls++;
   stats.maxInFlight = Math.max(stats.maxInFlight, gate.inFlight);
@@ -48,8 +49,9 @@ async function acquire(key: string, limits: VendorSpec["limits"]): Promise<() =>
   gate.nextStart = start + spacing;
   if (start > Date.now()) await sleep(start - Date.now());
   return () => {
-    gate.inFlight--;
-    gate.queue.shift()?.();
+    const next = gate.queue.shift();
+    if (next) next();
+    else gate.inFlight--;
   };
 }
 
