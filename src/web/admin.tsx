@@ -34,8 +34,11 @@ const TASK_KINDS: Record<string, string> = {
   notify: "tell the recipient",
   manual: "by hand",
   flag: "record for the decision API",
-  processor: "processor",
+  processor: "vendor",
 };
+/** A processor's task still open to staff's answer or closing. */
+const PROCESSOR_OPEN = ["asked", "failed", "pending"];
+
 const TASK_STATES: Record<string, string> = {
   pending: "queued",
   running: "running",
@@ -627,7 +630,11 @@ export const RequestDetailPage: FC<{
               <tr>
                 <td>{TASK_KINDS[t.kind] ?? t.kind}</td>
                 <td>{decl.systems[t.target]?.name ?? decl.recipients[t.target]?.name ?? t.target}</td>
-                <td>{TASK_STATES[t.status] ?? t.status}</td>
+                <td>
+                  {t.kind === "processor" && t.status === "pending" && (res as { jobs?: string[] }).jobs?.length
+                    ? "checking the vendor's job"
+                    : (TASK_STATES[t.status] ?? t.status)}
+                </td>
                 <td>{t.attempts}</td>
                 <td>
                   {t.error ? <span class="error">{t.error}</span> : null}
@@ -676,9 +683,8 @@ export const RequestDetailPage: FC<{
                   {t.kind === "processor" ? (
                     <span class="processor">
                       {processorLine(res as unknown as ProcessorResult, t.status)}
-                      {(res as { due?: string }).due && !(res as { confirmedAt?: string }).confirmedAt
-                        ? ` — answer due ${(res as { due: string }).due.slice(0, 10)} ` +
-                          `(${(res as { dueBasis?: string }).dueBasis ?? ""})`
+                      {(res as { dueBasis?: string }).dueBasis && !(res as { confirmedAt?: string }).confirmedAt
+                        ? ` — the due date is ${(res as { dueBasis: string }).dueBasis}`
                         : ""}
                       {(res as { answer?: string }).answer ? ` — ${(res as { answer: string }).answer}` : ""}
                     </span>
@@ -702,30 +708,8 @@ export const RequestDetailPage: FC<{
                       <button type="submit">Confirm they are one person</button>
                     </form>
                   ) : null}
-                  {canAct && t.kind === "processor" && ["asked", "failed", "pending"].includes(t.status) ? (
-                    <>
-                      <form
-                        class="inline"
-                        method="post"
-                        enctype="multipart/form-data"
-                        action={action(`tasks/${t.id}/answer`)}
-                      >
-                        <Csrf token={csrf} />
-                        <label for={`answer-${t.id}`}>The vendor's answer</label>{" "}
-                        <input type="text" name="note" id={`answer-${t.id}`} required />{" "}
-                        <label for={`reply-${t.id}`}>Their reply (evidence)</label>{" "}
-                        <input type="file" name="file" id={`reply-${t.id}`} />
-                        <button type="submit">Record the answer</button>
-                      </form>
-                      <form class="inline" method="post" action={action(`tasks/${t.id}/close`)}>
-                        <Csrf token={csrf} />
-                        <label for={`close-${t.id}`}>Close without it, because</label>{" "}
-                        <input type="text" name="reason" id={`close-${t.id}`} required minlength={3} />
-                        <button type="submit" class="secondary">
-                          Close
-                        </button>
-                      </form>
-                    </>
+                  {canAct && t.kind === "processor" && PROCESSOR_OPEN.includes(t.status) ? (
+                    <a href={`#processor-${t.id}`}>Below</a>
                   ) : null}
                   {canAct && t.status === "manual" ? (
                     <form class="inline" method="post" action={action(`tasks/${t.id}/done`)}>
@@ -742,6 +726,49 @@ export const RequestDetailPage: FC<{
         </tbody>
       </table>
 
+      {canAct
+        ? tasks
+            .filter((t) => t.kind === "processor" && PROCESSOR_OPEN.includes(t.status))
+            .map((t) => {
+              const res = (t.result ?? {}) as Partial<ProcessorResult>;
+              const vendor = res.vendor ?? decl.systems[t.target]?.name ?? t.target;
+              const line = processorLine(res as ProcessorResult, t.status);
+              return (
+                <section aria-labelledby={`processor-${t.id}`} class="processor-task">
+                  <h2 id={`processor-${t.id}`}>Waiting for {vendor}</h2>
+                  <p>
+                    {res.askedAt ? `${line[0].toUpperCase()}${line.slice(1)}.` : `${vendor} has not been asked yet.`}
+                    {res.answer ? ` ${res.answer}.` : ""} The request completes only once {vendor} has confirmed, or you
+                    close this with a reason the report shows.
+                  </p>
+                  <form method="post" enctype="multipart/form-data" action={action(`tasks/${t.id}/answer`)}>
+                    <Csrf token={csrf} />
+                    <label for={`answer-${t.id}`}>What {vendor} answered</label>
+                    <br />
+                    <input type="text" name="note" id={`answer-${t.id}`} required />
+                    <br />
+                    <label for={`reply-${t.id}`}>Their reply, as evidence (optional)</label>
+                    <br />
+                    <input type="file" name="file" id={`reply-${t.id}`} />
+                    <p>
+                      <button type="submit">Record the answer</button>
+                    </p>
+                  </form>
+                  <form method="post" action={action(`tasks/${t.id}/close`)}>
+                    <Csrf token={csrf} />
+                    <label for={`close-${t.id}`}>Or close it without {vendor}'s confirmation, because</label>
+                    <br />
+                    <input type="text" name="reason" id={`close-${t.id}`} required minlength={3} />
+                    <p>
+                      <button type="submit" class="secondary">
+                        Close without confirmation
+                      </button>
+                    </p>
+                  </form>
+                </section>
+              );
+            })
+        : null}
       {r.report ? <ReportView decl={decl} right={r.right} report={r.report} /> : null}
       {open ? (
         <section aria-labelledby="actions-title">

@@ -10,12 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
-import { createUser, type Principal } from "../../src/auth/index.js";
+import { createSession, createUser, type Principal } from "../../src/auth/index.js";
+import { createApp, createLogger } from "../../src/server/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import { startFakeVendors, type FakeVendors } from "../../src/demo/vendors.js";
 import {
   closeProcessorTask,
   getRequest,
+  listDocuments,
   recordProcessorAnswer,
   RequestInputSchema,
   requestTasks,
@@ -199,6 +201,59 @@ forEachStore("an erasure at three processors", (target) => {
     const stored =
       JSON.stringify(await requestTasks(ctx, requestId)) + JSON.stringify(await requestTimeline(ctx, requestId));
     assert.doesNotMatch(stored, /Ada Lovelace|cus_/);
+  });
+
+  it("the console takes a vendor's answer with its reply as evidence, over HTTP, and the request completes", async () => {
+    vendors.addStripeCustomer({ email: "max@example.net" });
+    vendors.addSendgridContact({ email: "max@example.net" });
+    const who = "max@example.net";
+    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: who }), {});
+    assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(who))).ok);
+    await runUntilSettled(ctx, requestId, 5_000);
+    vendors.finishJobs();
+    ctx.advance(2 * 3_600_000);
+    await runDueTasks(ctx);
+    const app = createApp({
+      store,
+      declaration: () => ({
+        declaration: decl,
+        file: "x",
+        source: "",
+        hash: "",
+        locate: () => ({ file: "x", line: 1, column: 1 }),
+      }),
+      logger: createLogger({ level: "silent" }),
+      requests: ctx,
+    }).app;
+    const s = await createSession(store, officer.user);
+    const cookie = `pledge_session=${s.token}`;
+    const page = await (await app.request(`/admin/requests/${requestId}`, { headers: { cookie } })).text();
+    assert.match(page, /Waiting for Eventbrite/);
+    const events = (await requestTasks(ctx, requestId)).find((t) => t.target === "events")!;
+    const body = new FormData();
+    body.set("_csrf", s.csrf);
+    body.set("note", "Deleted on their side, ticket 77");
+    body.set("file", new File(["From: privacy@eventbrite.example\n\nDone."], "reply.eml", { type: "message/rfc822" }));
+    const res = await app.request(`/admin/requests/${requestId}/tasks/${events.id}/answer`, {
+      method: "POST",
+      headers: { cookie },
+      body,
+    });
+    assert.equal(res.status, 303, await res.clone().text());
+    const r = await getRequest(ctx, requestId);
+    assert.equal(r.status, "completed");
+    const docs = await listDocuments(ctx, requestId);
+    assert.ok(
+      docs.some((d) => d.kind === "evidence" && d.filename === "reply.eml"),
+      JSON.stringify(docs),
+    );
+    // A second answer to a settled task is refused.
+    const again = await app.request(`/admin/requests/${requestId}/tasks/${events.id}/close`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: s.csrf, reason: "changed my mind" }).toString(),
+    });
+    assert.equal(again.status, 409);
   });
 
   it("a processor closed by staff completes the request, and the report says why", async () => {
