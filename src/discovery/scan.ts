@@ -424,13 +424,18 @@ export async function scanSystems(decl: Declaration, options: ScanOptions = {}):
           result.notRead.push({ system: sid, table: info.name, reason: method });
           continue;
         }
-        const columns = columnsOf(info, rows).flatMap((c) =>
-          classifyColumn(
-            c,
-            rows.map((r) => r[c]),
-            regions,
-          ),
-        );
+        // A column at a time, letting the server answer in between: a scan from the console shares its process.
+        const columns: ColumnClass[] = [];
+        for (const c of columnsOf(info, rows)) {
+          columns.push(
+            ...classifyColumn(
+              c,
+              rows.map((r) => r[c]),
+              regions,
+            ),
+          );
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         const dataset = declaredDataset(decl, sid, info.name);
         const t: ScannedTable = {
           system: sid,
