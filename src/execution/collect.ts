@@ -114,6 +114,11 @@ export interface SystemCollection {
   datasets: Record<string, FoundRow[]>;
   /** Strong identities seen in the person's matched rows, canonical. */
   discovered: Identities;
+  /**
+   * The same identities as the rows store them, where that differs from the canonical form only in case
+   * (`Grace.Hopper@Example.NET`): a vendor that compares case-sensitively (Stripe) is searched by each.
+   */
+  storedForms: Identities;
   /** Identity type → canonical value → rows it matched here. */
   matched: Record<string, Record<string, number>>;
   searched: Record<string, DatasetSearch>;
@@ -423,6 +428,7 @@ export async function collectSystem(
   // Every identity found in the person's rows (matched, or reached through their references) searches every system,
   // but for a shared identity, and rows staff have not decided on yet.
   const discovered: Identities = {};
+  const storedForms: Identities = {};
   for (const [did, rows] of Object.entries(datasets)) {
     for (const [fname, f] of Object.entries(sys.datasets[did].fields)) {
       if (!identitySeeds(f) || WEAK_IDENTITIES.has(f.identity!)) continue;
@@ -433,6 +439,11 @@ export async function collectSystem(
         const canonical = normalizeIdentity(f.identity!, String(v), region);
         const list = (discovered[f.identity!] ??= []);
         if (!list.includes(canonical)) list.push(canonical);
+        const stored = String(v).trim();
+        if (stored !== canonical && fieldMatch(f) === "case_insensitive") {
+          const forms = (storedForms[f.identity!] ??= []);
+          if (!forms.includes(stored)) forms.push(stored);
+        }
       }
     }
   }
@@ -467,6 +478,7 @@ export async function collectSystem(
     system,
     datasets,
     discovered,
+    storedForms,
     matched,
     searched,
     actors,

@@ -35,6 +35,7 @@ export async function redactRequest(ctx: RequestsContext, id: string): Promise<v
       agent_email: r.agent_email ? maskEmail(r.agent_email) : null,
       name: null,
       identities: "{}",
+      identity_forms: null,
       details: JSON.stringify({ ...details, corrections }),
       redacted_at: ctx.clock().toISOString(),
     })

@@ -69,6 +69,8 @@ export interface RequestTable {
    * HMACs of every identity of the person (JSON list): what holds and flags match, kept after the values are redacted.
    */
   identity_hashes: string | null;
+  /** The identities as the person's rows store them, where only their case differs (JSON); cleared at close. */
+  identity_forms: string | null;
   /** The X25519 public key the export is sealed to; its private key is derived from the status token. */
   export_key: string | null;
   /** Something staff should look at (`nothing_found`). */

@@ -144,4 +144,10 @@ describe("the published JSON Schema", () => {
     const committed = JSON.parse(readFileSync(new URL("../../pledge.schema.json", import.meta.url), "utf8")) as unknown;
     assert.deepEqual(committed, declarationJsonSchema());
   });
+  it("pledge-vendor.schema.json, which the built-in specs name, is the vendor spec's (`pledge schema --vendor-spec`)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { vendorSpecJsonSchema } = await import("../../src/connectors/index.js");
+    const committed = JSON.parse(readFileSync(new URL("../../pledge-vendor.schema.json", import.meta.url), "utf8"));
+    assert.deepEqual(committed, vendorSpecJsonSchema());
+  });
 });

@@ -56,6 +56,7 @@ const empty: SystemCollection = {
   system: "shop",
   datasets: {},
   discovered: {},
+  storedForms: {},
   matched: {},
   searched: {},
   actors: [],

@@ -158,6 +158,11 @@ export const VendorSpec = z.strictObject({
     .default({ concurrency: 4 }),
   /** The identity types the vendor is searched by, as the spec names them in templates (`email`, `phone`). */
   identities: z.array(z.enum(["email", "phone", "user_id", "customer_id", "device_id"])).min(1),
+  /**
+   * The vendor compares emails case-sensitively (Stripe): it is searched by the email as the person's rows stored it
+   * too (`Grace.Hopper@Example.NET`), not only by the lower-case form.
+   */
+  caseSensitive: z.boolean().default(false),
   operations: z.strictObject({
     /** Finding a person, by identity type (`email: …`). */
     find: z.partialRecord(z.enum(["email", "phone", "user_id", "customer_id", "device_id"]), Find).optional(),

@@ -14,6 +14,7 @@ import { discovery } from "./0011-discovery.js";
 import { staffAccounts } from "./0012-staff-accounts.js";
 import { newsletterLinks } from "./0013-newsletter-links.js";
 import { consentPropagation } from "./0014-consent-propagation.js";
+import { identityForms } from "./0015-identity-forms.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0012-staff-accounts": staffAccounts,
   "0013-newsletter-links": newsletterLinks,
   "0014-consent-propagation": consentPropagation,
+  "0015-identity-forms": identityForms,
 };
 
 /** A Kysely migration provider over the migrations above. */
