@@ -8,6 +8,7 @@
 import {
   basesOf,
   honoursGpc,
+  isProcessorConnector,
   isStoreConnector,
   promisedResponseTime,
   type Declaration,
@@ -647,11 +648,13 @@ export function lintDeclaration(decl: Declaration): Finding[] {
   const held = new Map<string, (string | number)[]>();
   let datasetCount = 0;
   for (const [sid, s] of Object.entries(decl.systems)) {
-    if (!isStoreConnector(s.connector)) {
+    // A processor's system (http, mail) is asked over its API or by mail, not left to staff.
+    if (!isStoreConnector(s.connector) && !isProcessorConnector(s.connector)) {
       add(
         "manual-system",
         ["systems", sid],
-        `system '${s.name}' has no connector: requests will create manual tasks for staff`,
+        `system '${s.name}' has ${s.connector ? "a manual connector" : "no connector"}: ` +
+          "requests will create manual tasks for staff",
       );
     }
     for (const [did, ds] of Object.entries(s.datasets)) {

@@ -407,7 +407,20 @@ const Connector = z.discriminatedUnion("engine", [
    * keeps a task open until staff record its answer. `to` overrides the recipient's `privacyContact`; `within`, the
    * deadline its agreement sets.
    */
-  z.strictObject({ engine: z.literal("mail"), recipient: id, to: z.email().optional(), within: Duration.optional() }),
+  z.strictObject({
+    engine: z.literal("mail"),
+    recipient: id,
+    to: z.email().optional(),
+    within: Duration.optional(),
+    /**
+     * The requests the vendor is mailed about (`[erasure, rectification]` when a copy of what it holds is already in
+     * the organization's own systems); every request about a person's data when absent.
+     */
+    rights: z
+      .array(z.enum(["access", "portability", "erasure", "rectification"]))
+      .min(1)
+      .optional(),
+  }),
   /**
    * Nothing can reach it (paper files, a CRM with no API): a person does it. `assignee` is told by mail; `due` is
    * counted from the day the task opens; `checklist` is what they confirm.

@@ -153,6 +153,21 @@ export function processorLine(r: ProcessorResult, status: string): string {
   return `not yet asked: ${r.vendor}`;
 }
 
+/**
+ * The canonical identities with the forms the person's rows stored them in (`Grace.Hopper@Example.NET` after
+ * `grace.hopper@example.net`): a vendor comparing case-sensitively finds the record under the form it was given.
+ */
+export function withStoredForms(identities: Identities, forms: Identities = {}): Identities {
+  const out: Identities = {};
+  for (const [t, vs] of Object.entries(identities)) {
+    const extra = (forms[t] ?? []).filter(
+      (f) => vs.some((v) => v.toLowerCase() === f.toLowerCase()) && !vs.includes(f),
+    );
+    out[t] = [...vs, ...new Set(extra)];
+  }
+  return out;
+}
+
 /** The masked identifiers a vendor was given, for the mail and the console. */
 export function shownIdentities(identities: Identities): string {
   return Object.entries(identities)
@@ -165,6 +180,8 @@ export interface ProcessorRequest {
   id: string;
   right: string;
   identities: Identities;
+  /** The identities as the person's rows stored them, where only their case differs: searched for too. */
+  storedForms?: Identities;
   corrections: Record<string, string>;
   /** The request's own deadline. */
   due: Date;
@@ -184,9 +201,15 @@ export async function runProcessorTask(
   const now = ctx.clock();
   const iso = now.toISOString();
   const vendor = processorName(decl, system);
-  const identities = identitiesFor(decl, system, req.identities);
-  const types = Object.keys(identities);
   const c = decl.systems[system].connector;
+  const vc = c?.engine === "http" ? vendorConnector(ctx, system) : undefined;
+  // A vendor comparing case-sensitively is searched by the forms the rows stored too; the others by the canonical.
+  const identities = identitiesFor(
+    decl,
+    system,
+    vc?.spec.caseSensitive ? withStoredForms(req.identities, req.storedForms) : req.identities,
+  );
+  const types = Object.keys(identities);
   const consentOps = consentOperationFor(req.right);
   const operation =
     req.right === "erasure"
@@ -248,7 +271,7 @@ export async function runProcessorTask(
     };
   }
 
-  const vc = vendorConnector(ctx, system);
+  if (!vc) throw new Error(`${system} is not reached over HTTP`);
   const asyncOf = (op: "erase" | ConsentOperationName) => vc.spec.operations[op]?.async;
   // A job asked for earlier: check it.
   if (prev?.jobs?.length && prev.askedAt && !prev.confirmedAt) {

@@ -344,8 +344,11 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
   // Processors are asked once every own system has been searched, with every identity found there.
   const processors = processorSystems(ctx.declaration());
   if (DATA_RIGHTS.has(req.right) && searchedOnce)
-    for (const system of processors)
+    for (const system of processors) {
+      const c = ctx.declaration().systems[system].connector;
+      if (c?.engine === "mail" && c.rights && !(c.rights as string[]).includes(req.right)) continue;
       if (!byKey.has(`processor:${system}`)) await insertTask(ctx, requestId, "processor", system);
+    }
   // The export waits for staff and processors too, so that it says what they found.
   const manualDone = tasks
     .filter((t) => t.kind === "manual" || t.kind === "processor")
@@ -705,15 +708,20 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
     system: string,
     c: Connector,
   ): Promise<{ collection: SystemCollection; key: string; decisions: Record<string, ReviewDecision> }> => {
-    let current = JSON.parse(
-      (await db.selectFrom("requests").select("identities").where("id", "=", t.request_id).executeTakeFirstOrThrow())
-        .identities,
-    ) as Identities;
+    const row = await db
+      .selectFrom("requests")
+      .select(["identities", "identity_forms"])
+      .where("id", "=", t.request_id)
+      .executeTakeFirstOrThrow();
+    let current = JSON.parse(row.identities) as Identities;
+    let forms = JSON.parse(row.identity_forms ?? "{}") as Identities;
+    const formsBefore = JSON.stringify(forms);
     const decisions = await decisionsOf(system);
     const review = reviewOf(system, decisions);
     const found = new Set<string>();
     let collection = await collectSystem(decl, system, c, current, undefined, review);
     for (let round = 0; round < 8; round++) {
+      forms = mergeIdentities(forms, collection.storedForms).merged;
       const { merged, grew } = mergeIdentities(current, collection.discovered);
       if (!grew) break;
       for (const k of Object.keys(collection.discovered))
@@ -737,6 +745,21 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         "identities",
         `more identities found in ${system}: ${[...found].join(", ")}`,
       );
+    }
+    forms = mergeIdentities(forms, collection.storedForms).merged;
+    if (JSON.stringify(forms) !== formsBefore) {
+      // Another system's collect may have added forms meanwhile: merged with what is stored now, never over it.
+      const now = await db
+        .selectFrom("requests")
+        .select("identity_forms")
+        .where("id", "=", t.request_id)
+        .executeTakeFirstOrThrow();
+      const all = mergeIdentities(JSON.parse(now.identity_forms ?? "{}") as Identities, forms).merged;
+      await db
+        .updateTable("requests")
+        .set({ identity_forms: JSON.stringify(all) })
+        .where("id", "=", t.request_id)
+        .execute();
     }
     return { collection, key: await identitiesKey(ctx, current), decisions };
   };
@@ -1115,6 +1138,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
           id: req.id,
           right: req.right,
           identities,
+          storedForms: JSON.parse(req.identity_forms ?? "{}") as Identities,
           corrections: (JSON.parse(req.details) as { corrections?: Record<string, string> }).corrections ?? {},
           due: new Date(req.extended_due_at ?? req.due_at),
         },

@@ -741,6 +741,18 @@ export const RequestDetailPage: FC<{
                     {res.answer ? ` ${res.answer}.` : ""} The request completes only once {vendor} has confirmed, or you
                     close this with a reason the report shows.
                   </p>
+                  {t.status === "pending" && res.jobs?.length ? (
+                    <form method="post" action={action(`tasks/${t.id}/retry`)}>
+                      <Csrf token={csrf} />
+                      <p>
+                        {vendor} is running {res.operation === "erase" ? "the erasure" : "it"} as a job; Pledge checks
+                        it again at {t.nextRunAt.slice(0, 16).replace("T", " ")} UTC.{" "}
+                        <button type="submit" class="secondary">
+                          Check with {vendor} now
+                        </button>
+                      </p>
+                    </form>
+                  ) : null}
                   <form method="post" enctype="multipart/form-data" action={action(`tasks/${t.id}/answer`)}>
                     <Csrf token={csrf} />
                     <label for={`answer-${t.id}`}>What {vendor} answered</label>
