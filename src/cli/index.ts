@@ -341,12 +341,24 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   const path = values.demo ? DEMO_DECLARATION : declarationPath(positionals[0], io);
   const declaration = await loadDeclaration(path);
   const { startServer } = await import("../server/index.js");
+  let standIns: { close(): Promise<void> } | undefined;
+  let env = io.env;
   if (values.demo) {
-    const { ensureDemoData, DEMO_PERSON } = await import("../demo/index.js");
+    const { ensureDemoData, startDemoVendors, STAND_IN_LABEL, DEMO_PERSON } = await import("../demo/index.js");
     if (ensureDemoData(".pledge/demo"))
       io.err(`Created the demo data stores in .pledge/demo (try a request for ${DEMO_PERSON.email})`);
+    // The demo's processors: stand-ins on this machine, whatever Stripe or SendGrid key the environment holds.
+    const demoVendors = await startDemoVendors(".pledge/demo");
+    standIns = demoVendors;
+    env = { ...io.env, ...demoVendors.env };
+    io.err(`${STAND_IN_LABEL.trim()} They listen at ${new URL(demoVendors.vendors.stripeUrl).origin}/.`);
   }
-  const server = await startServer({ declaration, port, host, demo: values.demo, ...storeOptions(io) });
+  const server = await startServer({ declaration, port, host, demo: values.demo, env, ...storeOptions(io) }).catch(
+    async (err: unknown) => {
+      await standIns?.close();
+      throw err;
+    },
+  );
   let created = false;
   if (values.demo) {
     const { randomBytes } = await import("node:crypto");
@@ -398,6 +410,7 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
     process.on("SIGTERM", stop);
   });
   await server.close();
+  await standIns?.close();
   return 0;
 }
 

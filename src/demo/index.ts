@@ -19,6 +19,15 @@ import { dirname, join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { SQL_ADAPTERS } from "../connectors/index.js";
 
+export {
+  startDemoVendors,
+  startFakeVendors,
+  STAND_IN_LABEL,
+  type DemoVendors,
+  type FakeVendors,
+  type ReceivedCall,
+} from "./vendors.js";
+
 const sqliteAdapter = SQL_ADAPTERS.sqlite;
 
 export const DEMO_PERSON = { email: "ada@example.net", name: "Ada Lovelace", phone: "+44 20 7946 0001" };

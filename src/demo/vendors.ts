@@ -5,6 +5,8 @@
  * called or after `jobMs`, so the demo shows a request waiting for a vendor.
  */
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -51,6 +53,12 @@ export interface FakeVendors {
   close(): Promise<void>;
 }
 
+/** What the stand-ins answer at their root, and what the demo prints when it starts them. */
+export const STAND_IN_LABEL =
+  "Stand-in vendors for the Pledge demo, on this machine: they answer as Stripe's customers API (/stripe) and " +
+  "SendGrid's contacts, erasure and suppression APIs (/sendgrid) are published to answer. They are not Stripe or " +
+  "SendGrid, and nothing sent here leaves this machine.\n";
+
 const id = (prefix: string) => `${prefix}${randomBytes(7).toString("hex")}`;
 
 /**
@@ -93,6 +101,10 @@ export async function startFakeVendors(options: FakeVendorOptions): Promise<Fake
         : url.pathname.startsWith("/sendgrid/")
           ? "sendgrid"
           : undefined;
+      if (!vendor && url.pathname === "/") {
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+        return res.end(STAND_IN_LABEL);
+      }
       if (!vendor) return send(404, { error: { message: "no such vendor" } });
       const path = url.pathname.slice(vendor.length + 1);
       const call: ReceivedCall = {
@@ -242,5 +254,52 @@ export async function startFakeVendors(options: FakeVendorOptions): Promise<Fake
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/** The demo's stand-ins, holding some of the shop's customers, and the environment that points the demo at them. */
+export interface DemoVendors {
+  vendors: FakeVendors;
+  /** The base URLs the demo declaration reads (PLEDGE_DEMO_STRIPE_URL, …) and the stand-ins' API key. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the stand-ins for `pledge serve --demo`: a Stripe holding the shop's customers who were invoiced (their
+ * emails as the shop stored them, capitals and all) and a SendGrid holding every third customer as a newsletter
+ * contact, Ada Lovelace and Grace Hopper at both. An erase job at the SendGrid stand-in finishes after `jobMs` (20 s).
+ */
+export async function startDemoVendors(demoDir: string, options: { jobMs?: number } = {}): Promise<DemoVendors> {
+  const apiKey = `sk_test_demo_${randomBytes(12).toString("hex")}`;
+  const vendors = await startFakeVendors({ apiKey, jobMs: options.jobMs ?? 20_000 });
+  const shop = new BetterSqlite3(join(demoDir, "shop.db"), { readonly: true, fileMustExist: true });
+  try {
+    const invoiced = shop
+      .prepare(
+        `SELECT id, email, name, phone FROM customers c WHERE email LIKE '%@%' AND (id <= 2 OR (id % 4 = 0 AND
+           EXISTS (SELECT 1 FROM orders o JOIN invoices i ON i.order_id = o.id WHERE o.customer_id = c.id)))
+         ORDER BY id LIMIT 500`,
+      )
+      .all() as { id: number; email: string; name: string; phone: string | null }[];
+    for (const c of invoiced) vendors.addStripeCustomer({ email: c.email, name: c.name, phone: c.phone ?? undefined });
+    const subscribers = shop
+      .prepare(
+        "SELECT email, name FROM customers WHERE email LIKE '%@%' AND (id <= 2 OR id % 3 = 0) ORDER BY id LIMIT 500",
+      )
+      .all() as { email: string; name: string }[];
+    for (const c of subscribers) vendors.addSendgridContact({ email: c.email, first_name: c.name.split(" ")[0] });
+  } finally {
+    shop.close();
+  }
+  return {
+    vendors,
+    env: {
+      PLEDGE_DEMO_STRIPE_URL: vendors.stripeUrl,
+      PLEDGE_DEMO_SENDGRID_URL: vendors.sendgridUrl,
+      STRIPE_SECRET_KEY: apiKey,
+      SENDGRID_API_KEY: apiKey,
+    },
+    close: () => vendors.close(),
   };
 }

@@ -11,12 +11,14 @@ it("a recipient receives the categories of its purposes, and so the identifiers 
     ["device_id"],
     "the ad partner got a device id, not the email, phone or account",
   );
-  assert.deepEqual(identitiesReceived(d, "postmark"), ["email", "ip_address"]);
+  assert.deepEqual(identitiesReceived(d, "sendgrid"), ["email", "ip_address"]);
+  assert.deepEqual(identitiesReceived(d, "postmark"), ["account_id", "email", "phone"]);
   assert.deepEqual(
     identitiesReceived(d, "stripe"),
-    ["ip_address"],
-    "fraud checks send the IP address; billing data holds no identifier",
+    ["email", "ip_address"],
+    "invoices carry the buyer's email; fraud checks send the IP address",
   );
+  assert.deepEqual(identitiesReceived(d, "trailpoints"), ["email"], "the points programme got the email");
   assert.deepEqual(identitiesReceived(d, "nobody"), []);
   assert.deepEqual(identitiesReceived(d, "constructor"), []);
 });

@@ -14,12 +14,15 @@ import { sql } from "kysely";
 import { createSession, createUser, type Principal } from "../../src/auth/index.js";
 import { DEMO_DECLARATION } from "../../src/cli/index.js";
 import { loadDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
-import { ensureDemoData } from "../../src/demo/index.js";
+import { runPropagations } from "../../src/consent/index.js";
+import { ensureDemoData, startDemoVendors, type DemoVendors } from "../../src/demo/index.js";
 import {
   approveRequest,
   getExport,
   getRequest,
+  recordProcessorAnswer,
   requestTasks,
+  retryTask,
   RequestInputSchema,
   runDueTasks,
   submitRequest,
@@ -38,14 +41,18 @@ forEachStore("the demo", (target) => {
   let ctx: TestContext;
   let loaded: LoadedDeclaration;
   let officer: Principal;
+  let standIns: DemoVendors;
   const dir = mkdtempSync(join(tmpdir(), "pledge-demo-"));
   const shop = () => new BetterSqlite3(join(dir, ".pledge/demo/shop.db"), { readonly: true });
 
   before(async () => {
     ensureDemoData(join(dir, ".pledge/demo"), { customers: 300, tickets: 120, logLines: 2000 });
+    // The stand-in Stripe and SendGrid `pledge serve --demo` starts; an erase job finishes at the next call.
+    standIns = await startDemoVendors(join(dir, ".pledge/demo"), { jobMs: 0 });
     loaded = await loadDeclaration(DEMO_DECLARATION);
     store = await target.open();
     ctx = testContext(store, loaded.declaration, {
+      env: standIns.env,
       cwd: dir,
       settings: { codeLimitPerAddress: { max: 50, windowMs: 60_000 } },
     });
@@ -60,6 +67,7 @@ forEachStore("the demo", (target) => {
     };
   });
   after(async () => {
+    await standIns.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -70,13 +78,41 @@ forEachStore("the demo", (target) => {
       declaration: () => loaded,
       logger: createLogger({ level: "silent" }),
       requests: ctx,
+      consent: {
+        newsletters: {
+          store,
+          declaration: () => loaded.declaration,
+          mailer: ctx.mailer,
+          publicUrl: ctx.publicUrl,
+          env: ctx.env,
+          clock: ctx.clock,
+        },
+      },
     }).app;
 
+  /**
+   * Runs a request to its end as staff would see it through: SendGrid's job is checked again at once ("Check with
+   * SendGrid now"), and Trailpoints, which has no API, answers the mail it was sent.
+   */
+  const settle = async (requestId: string): Promise<string> => {
+    for (let round = 0; round < 50; round++) {
+      const status = await runUntilSettled(ctx, requestId, 300);
+      if (status !== "in_progress") return status;
+      for (const t of await requestTasks(ctx, requestId)) {
+        if (t.kind !== "processor") continue;
+        if (t.status === "asked")
+          await recordProcessorAnswer(ctx, requestId, t.id, "Trailpoints answered by mail: done", officer);
+        if (t.status === "pending" && (t.result as { jobs?: string[] } | undefined)?.jobs)
+          await retryTask(ctx, requestId, t.id, officer);
+      }
+    }
+    return (await getRequest(ctx, requestId)).status;
+  };
   const run = async (right: string, identity: string, extra: Record<string, unknown> = {}) => {
     const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right, identity, ...extra }), {});
     const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(identity));
     assert.ok(v.ok);
-    return { requestId, token: v.statusToken, status: await runUntilSettled(ctx, requestId) };
+    return { requestId, token: v.statusToken, status: await settle(requestId) };
   };
   const exportOf = async (requestId: string, token: string) => {
     const e = await getExport(ctx, requestId, token);
@@ -106,6 +142,15 @@ forEachStore("the demo", (target) => {
   it("a request for grace.hopper@example.net finds her rows, stored as Grace.Hopper@Example.NET and in upper case", async () => {
     const { requestId, token, status } = await run("access", GRACE);
     assert.equal(status, "completed");
+    const processors = (await requestTasks(ctx, requestId)).filter((t) => t.kind === "processor");
+    assert.deepEqual(
+      processors.map((t) => [t.target, t.status]).sort(),
+      [
+        ["newsletter_contacts", "done"],
+        ["payments", "done"],
+      ],
+      "searched at Stripe and SendGrid; Trailpoints, mailed only to erase or correct, is not asked for a copy",
+    );
     const zip = await exportOf(requestId, token);
     assert.deepEqual(
       (JSON.parse(strFromU8(zip["shop/customers.json"])) as { email: string }[]).map((c) => c.email),
@@ -232,7 +277,7 @@ forEachStore("the demo", (target) => {
       "claimant@example.org",
       "the receipt goes to the address given, once verified",
     );
-    assert.equal(await runUntilSettled(ctx, requestId), "completed");
+    assert.equal(await settle(requestId), "completed");
     assert.equal((await getRequest(ctx, requestId)).report!.outcome, "nothing_found");
   });
 
@@ -256,7 +301,7 @@ forEachStore("the demo", (target) => {
     };
     assert.equal(name().name, "Ada Lovelace", "nothing is applied before the review");
     await approveRequest(ctx, requestId, officer);
-    assert.equal(await runUntilSettled(ctx, requestId), "completed");
+    assert.equal(await settle(requestId), "completed");
     assert.deepEqual(name(), { name: "Ada King", invoices: ["Ada Lovelace", "Ada Lovelace", "Ada Lovelace"] });
     const invoices = (await getRequest(ctx, requestId))
       .report!.systems.find((s) => s.system === "shop")!
@@ -303,7 +348,7 @@ forEachStore("the demo", (target) => {
       /verified the person, by a one-time code sent to g\*\*\*@example\.net \(the email address given\); the authorized agent who filed it was not verified by the code/,
     );
     await approveRequest(ctx, requestId, officer);
-    assert.equal(await runUntilSettled(ctx, requestId), "completed");
+    assert.equal(await settle(requestId), "completed");
     assert.ok(await exportOf(requestId, v.statusToken));
   });
 
@@ -340,6 +385,127 @@ forEachStore("the demo", (target) => {
       await a.request(`/admin/requests/${requestId}`, { headers: { cookie: `pledge_session=${s.token}` } })
     ).text();
     assert.match(detail, /nothing found: check the identities and the systems/);
+  });
+
+  it("an erasure for Grace reaches the stand-in Stripe, SendGrid's erase job and Trailpoints by mail, and completes only when each has confirmed", async () => {
+    const atStripe = () => standIns.vendors.stripeCustomers().filter((c) => c.email.toLowerCase() === GRACE);
+    assert.deepEqual(
+      atStripe().map((c) => c.email),
+      ["Grace.Hopper@Example.NET"],
+      "Stripe holds her as the shop stored her",
+    );
+    assert.equal(standIns.vendors.sendgridContacts(GRACE).length, 1);
+    const others = standIns.vendors.stripeCustomers().length - 1;
+    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: GRACE }), {});
+    const v = await verifyRequest(ctx, requestId, ctx.mailer.codeFor(GRACE));
+    assert.ok(v.ok);
+    assert.equal(await runUntilSettled(ctx, requestId, 3_000), "in_progress");
+    const processors = async () =>
+      Object.fromEntries(
+        (await requestTasks(ctx, requestId)).filter((t) => t.kind === "processor").map((t) => [t.target, t]),
+      );
+    let p = await processors();
+    assert.deepEqual(Object.keys(p).sort(), ["loyalty_points", "newsletter_contacts", "payments"]);
+    assert.equal(p.payments.status, "done");
+    assert.deepEqual(atStripe(), [], "deleted at Stripe, in the case Stripe held");
+    assert.equal(standIns.vendors.stripeCustomers().length, others, "nobody else");
+    assert.equal(p.newsletter_contacts.status, "pending", "SendGrid's erase job runs");
+    assert.equal(p.loyalty_points.status, "asked");
+    const mail = ctx.mailer.sent.filter((m) => m.to === "privacy@trailpoints.example").at(-1);
+    assert.ok(mail, "Trailpoints is mailed");
+    assert.match(mail.subject, new RegExp(`Data subject request ${requestId}: please erase by \\d{4}-\\d{2}-\\d{2}`));
+    assert.match(mail.text, /^ {2}email: /m);
+    assert.doesNotMatch(mail.text, /phone|account_id|555-0100/, "only the identifier Trailpoints received");
+    assert.match(mail.text, /10 days under the data processing agreement/);
+
+    // The person's status page names each processor where it stands.
+    const a = app();
+    const waiting = await (await a.request(`/privacy-center/requests/${v.statusToken}`)).text();
+    assert.match(waiting, /deleted at Stripe Payments Europe Ltd on \d{4}-\d{2}-\d{2}/);
+    assert.match(waiting, /waiting for Trailpoints AB since \d{4}-\d{2}-\d{2}/);
+    assert.match(waiting, /waiting for Twilio Inc\. \(SendGrid\) since/);
+
+    // The console offers to check SendGrid's job now; checking finds her gone there.
+    const session = await createSession(store, officer.user);
+    const cookie = `pledge_session=${session.token}`;
+    const detail = await (await a.request(`/admin/requests/${requestId}`, { headers: { cookie } })).text();
+    assert.match(detail, /Waiting for Twilio Inc\. \(SendGrid\)/);
+    assert.match(detail, /Check with Twilio Inc\. \(SendGrid\) now/);
+    assert.match(detail, /Waiting for Trailpoints AB/);
+    const check = await a.request(`/admin/requests/${requestId}/tasks/${p.newsletter_contacts.id}/retry`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: `_csrf=${session.csrf}`,
+    });
+    assert.equal(check.status, 303);
+    assert.equal(await runUntilSettled(ctx, requestId, 1_000), "in_progress", "Trailpoints has not answered");
+    p = await processors();
+    assert.equal(p.newsletter_contacts.status, "done");
+    assert.deepEqual(standIns.vendors.sendgridContacts(GRACE), []);
+
+    // Trailpoints' reply, recorded by staff with the reply attached: the request completes.
+    await recordProcessorAnswer(
+      ctx,
+      requestId,
+      p.loyalty_points.id,
+      "Points account deleted (their ref TP-88)",
+      officer,
+      {
+        filename: "reply.eml",
+        contentType: "message/rfc822",
+        data: new TextEncoder().encode("From: privacy@trailpoints.example\n\nDeleted."),
+      },
+    );
+    assert.equal(await runUntilSettled(ctx, requestId, 3_000), "completed");
+    const lines = (await getRequest(ctx, requestId)).report!.processors!.map((x) => x.line);
+    assert.equal(lines.length, 3, lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /^deleted at Stripe Payments Europe Ltd on /.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) => /^asked Twilio Inc\. \(SendGrid\) on [\d-]+, confirmed on /.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) => /^asked Trailpoints AB on [\d-]+, confirmed on /.test(l)),
+      lines.join("\n"),
+    );
+  });
+
+  it("unsubscribing from the newsletter suppresses the address at the SendGrid stand-in, and the console shows its answer", async () => {
+    const a = app();
+    const who = `trail.walker.${target.name}@example.org`;
+    const post = (path: string, body: Record<string, string>) =>
+      a.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(body).toString(),
+      });
+    assert.equal((await post("/newsletter/trail_notes", { email: who })).status, 303);
+    const mail = ctx.mailer.sent.filter((m) => m.to === who).at(-1)!.text;
+    const confirm = /\/newsletter\/confirm\/([\w-]+)/.exec(mail)![1];
+    const manage = /\/newsletter\/unsubscribe\/([\w-]+)/.exec(mail)![1];
+    assert.equal((await post(`/newsletter/confirm/${confirm}`, {})).status, 200);
+    assert.equal((await post(`/newsletter/unsubscribe/${manage}`, { "List-Unsubscribe": "One-Click" })).status, 200);
+    assert.ok(!standIns.vendors.suppressed().includes(who), "not before the worker runs");
+    await runPropagations({
+      store,
+      declaration: () => loaded.declaration,
+      env: standIns.env,
+      cwd: dir,
+      clock: () => new Date(),
+    });
+    assert.ok(standIns.vendors.suppressed().includes(who), "suppressed at SendGrid");
+    const s = await createSession(store, officer.user);
+    const page = await (await a.request("/admin/consent", { headers: { cookie: `pledge_session=${s.token}` } })).text();
+    const section = page.slice(page.indexOf('id="propagations"'));
+    const row = section.split("<tr>").find((r) => r.includes("unsubscribed from trail_notes"));
+    assert.ok(row, "the console lists the unsubscribe passed on");
+    assert.match(row, /Twilio Inc\. \(SendGrid\)/);
+    assert.match(row, /confirmed/);
+    assert.match(row, /unsubscribe: answered 201/);
+    assert.ok(!section.includes(who), "the console's list of what was passed on never shows the address");
   });
 
   it("after an access and an erasure complete, no table in Pledge's store holds the person's row values, and the ad partner is told only the identifier it received", async () => {

@@ -15,7 +15,7 @@ import { after, before, it } from "node:test";
 import { createApiToken, createUser, revokeApiToken } from "../../src/auth/index.js";
 import { DEMO_DECLARATION } from "../../src/cli/index.js";
 import { loadDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
-import { ensureDemoData } from "../../src/demo/index.js";
+import { ensureDemoData, startDemoVendors, type DemoVendors } from "../../src/demo/index.js";
 import { createMailer } from "../../src/mail/index.js";
 import { createLogger, startServer, type RunningServer } from "../../src/server/index.js";
 import { openStore } from "../../src/store/index.js";
@@ -92,8 +92,11 @@ forEachStore("the public surface under attack", (target) => {
     return { id, token: /\/privacy-center\/requests\/([\w-]+)$/.exec(verified.headers.get("location")!)![1] };
   };
 
+  let standIns: DemoVendors;
   before(async () => {
     ensureDemoData(join(dir, ".pledge/demo"), { customers: 200, tickets: 80, logLines: 1500 });
+    // The demo's processors, as `pledge serve --demo` starts them: their API key must never reach the log either.
+    standIns = await startDemoVendors(join(dir, ".pledge/demo"), { jobMs: 0 });
     loaded = await loadDeclaration(DEMO_DECLARATION);
     server = await startServer({
       ...target.options,
@@ -106,6 +109,7 @@ forEachStore("the public surface under attack", (target) => {
       console: () => {},
       logger: createLogger({ level: "debug", destination: { write: (line: string) => void log.push(line) } }),
       env: {
+        ...standIns.env,
         PLEDGE_SECRET: "hardening-secret",
         PLEDGE_TRUST_PROXY: "1",
         PLEDGE_METRICS_TOKEN: "hardening-metrics-token",
@@ -115,6 +119,7 @@ forEachStore("the public surface under attack", (target) => {
   });
   after(async () => {
     await server.close();
+    await standIns.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -190,7 +195,14 @@ forEachStore("the public surface under attack", (target) => {
 
     const written = log.slice(before).join("");
     assert.match(written, /"route":"\/privacy-center\/requests\/:token\/export"/, "the log names the route");
-    for (const [name, secret] of Object.entries({ token, code, confirm, manage, session }))
+    for (const [name, secret] of Object.entries({
+      token,
+      code,
+      confirm,
+      manage,
+      session,
+      vendorKey: standIns.env.STRIPE_SECRET_KEY,
+    }))
       assert.ok(!written.includes(secret), `the ${name} is in the log`);
     assert.ok(!written.includes(ADA) && !written.includes(who), "nor the people's addresses");
   });
