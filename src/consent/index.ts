@@ -52,6 +52,8 @@ export {
   queuePropagation,
   runPropagations,
   propagationsOf,
+  propagationsOfMany,
+  recentPropagations,
   propagationTargets,
   type PropagationContext,
   type PropagationView,

@@ -27,6 +27,8 @@ export interface PropagationContext {
 /** One propagation, as the console shows it. */
 export interface PropagationView {
   id: number;
+  /** What it passes on: `consent:<record id>` or `newsletter:<list>`. */
+  source: string;
   vendor: string;
   operation: string;
   status: string;
@@ -170,9 +172,42 @@ export async function runPropagations(ctx: PropagationContext, limit = 50): Prom
 export async function propagationsOf(store: Store, source: string): Promise<PropagationView[]> {
   const rows = await store.db
     .selectFrom("consent_propagations")
-    .select(["id", "vendor", "operation", "status", "attempts", "answer", "updated_at"])
+    .select(["id", "source", "vendor", "operation", "status", "attempts", "answer", "updated_at"])
     .where("source", "=", source)
     .orderBy("id")
     .execute();
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.updated_at }));
+  return rows.map(({ updated_at, ...r }) => ({ ...r, id: Number(r.id), at: updated_at }));
+}
+
+/** The propagations of several consent records at once, by source. */
+export async function propagationsOfMany(
+  store: Store,
+  sources: readonly string[],
+): Promise<Map<string, PropagationView[]>> {
+  const out = new Map<string, PropagationView[]>();
+  for (let i = 0; i < sources.length; i += 500) {
+    const rows = await store.db
+      .selectFrom("consent_propagations")
+      .select(["id", "source", "vendor", "operation", "status", "attempts", "answer", "updated_at"])
+      .where("source", "in", sources.slice(i, i + 500))
+      .orderBy("id")
+      .execute();
+    for (const { updated_at, ...r } of rows) {
+      const list = out.get(r.source) ?? [];
+      list.push({ ...r, id: Number(r.id), at: updated_at });
+      out.set(r.source, list);
+    }
+  }
+  return out;
+}
+
+/** The newest propagations, for the console: what went to which vendor, and what it answered. Never the email. */
+export async function recentPropagations(store: Store, limit = 100): Promise<PropagationView[]> {
+  const rows = await store.db
+    .selectFrom("consent_propagations")
+    .select(["id", "source", "vendor", "operation", "status", "attempts", "answer", "updated_at"])
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map(({ updated_at, ...r }) => ({ ...r, id: Number(r.id), at: updated_at }));
 }

@@ -4,7 +4,7 @@
  * the events. The banner's configuration carries a material key (a hash of
  * what people consent to) and the hash of the exact text shown.
  */
-import { queuePropagation } from "./propagation.js";
+import { propagationsOfMany, queuePropagation } from "./propagation.js";
 import { createHash, randomBytes } from "node:crypto";
 import { appendAudit, appendAuditIn } from "../audit/index.js";
 import { addDuration, honoursGpc, parseDuration, type Declaration } from "../declaration/index.js";
@@ -363,10 +363,36 @@ export async function consentReceipt(
     },
     schema: "ISO/IEC TS 27560 (subset)",
     generatedAt: now.toISOString(),
-    records: (await eventsOf(store, who)).map(toRecord),
+    records: await withPropagations(store, (await eventsOf(store, who)).map(toRecord)),
     current: await currentState(store, who, now),
     withdraw: "Open the privacy settings on the site and change your choices, or ask through the privacy center.",
   };
+}
+
+/**
+ * Each record with what its withdrawals passed on to processors: the vendor, the operation, its state and answer (a
+ * record that withdrew nothing, or a device's, has none).
+ */
+async function withPropagations(store: Store, records: ConsentRecord[]) {
+  const by = await propagationsOfMany(
+    store,
+    records.map((r) => `consent:${r.recordId}`),
+  );
+  return records.map((r) => {
+    const list = by.get(`consent:${r.recordId}`);
+    return list
+      ? {
+          ...r,
+          passedOn: list.map((p) => ({
+            vendor: p.vendor,
+            operation: p.operation,
+            status: p.status,
+            answer: p.answer,
+            at: p.at,
+          })),
+        }
+      : r;
+  });
 }
 
 /** Links a device's choices to a person at login; afterwards the person's state includes the device's events. */

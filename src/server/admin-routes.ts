@@ -44,7 +44,7 @@ import {
 import type { Store } from "../store/index.js";
 import { toCsv } from "../csv/index.js";
 import { regimeFor } from "../declaration/index.js";
-import { consentRates, recentSubscriptions, revokeManageLinks } from "../consent/index.js";
+import { consentRates, recentPropagations, recentSubscriptions, revokeManageLinks } from "../consent/index.js";
 import {
   consentConsoleHtml,
   discoveryPageHtml,
@@ -753,6 +753,7 @@ export function registerAdmin(
           decl: decl(),
           rates: await consentRates(ctx.store, decl(), new Date(ctx.clock().getTime() - 90 * 86_400_000)),
           subscriptions: await recentSubscriptions(ctx.store),
+          propagations: await recentPropagations(ctx.store),
           user: principal.user.name,
           csrf: principal.csrf,
           canRevoke: hasRole(principal.user.role, "officer"),

@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 /** Newsletter pages (sign-up, confirm, unsubscribe, preferences) and the consent console. */
 import type { Child, FC } from "hono/jsx";
-import type { SubscriptionRecord } from "../consent/index.js";
+import type { PropagationView, SubscriptionRecord } from "../consent/index.js";
 import { doubleOptInOf, type Declaration } from "../declaration/index.js";
 import { AdminNav } from "./admin.js";
 import { CHART_CSS, RateBars } from "./charts.js";
@@ -234,7 +234,9 @@ const ConsentConsole: FC<{
   canRevoke?: boolean;
   /** The address whose links were just revoked. */
   revoked?: string;
-}> = ({ decl, rates, subscriptions, user, csrf, canRevoke, revoked }) => (
+  /** Withdrawals passed on to processors, newest first. */
+  propagations?: PropagationView[];
+}> = ({ decl, rates, subscriptions, user, csrf, canRevoke, revoked, propagations = [] }) => (
   <Page title="Consent — Pledge" organization={decl.organization.name} nav={<AdminNav csrf={csrf} user={user} />}>
     <style>{CHART_CSS}</style>
     <h1>Consent</h1>
@@ -308,6 +310,49 @@ const ConsentConsole: FC<{
         ))}
       </tbody>
     </table>
+    <h2 id="propagations">Withdrawals passed on to processors</h2>
+    <p>
+      When a person withdraws a consent or unsubscribes, each processor whose purposes needed it is asked to unsubscribe
+      or suppress them. A vendor that is down is asked again; one that refuses needs you.
+    </p>
+    {propagations.length ? (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Consent record</th>
+            <th scope="col">Vendor</th>
+            <th scope="col">Asked to</th>
+            <th scope="col">State</th>
+            <th scope="col">The vendor's answer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {propagations.map((p) => (
+            <tr>
+              <td>{p.at.slice(0, 16).replace("T", " ")}</td>
+              <td>
+                {p.source.startsWith("newsletter:")
+                  ? `unsubscribed from ${p.source.slice("newsletter:".length)}`
+                  : p.source.slice("consent:".length)}
+              </td>
+              <td>{p.vendor}</td>
+              <td>{p.operation}</td>
+              <td>
+                {p.status === "done"
+                  ? "confirmed"
+                  : p.status === "pending"
+                    ? `trying (${p.attempts} ${p.attempts === 1 ? "try" : "tries"})`
+                    : "failed: tell them another way"}
+              </td>
+              <td>{p.answer ?? "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    ) : (
+      <p class="empty">Nothing passed on yet.</p>
+    )}
   </Page>
 );
 

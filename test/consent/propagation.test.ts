@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { propagationsOf, recordConsent, runPropagations } from "../../src/consent/index.js";
+import { consentReceipt, propagationsOf, recordConsent, runPropagations } from "../../src/consent/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import { startFakeVendors, type FakeVendors } from "../../src/demo/vendors.js";
 import type { Store } from "../../src/store/index.js";
@@ -100,6 +100,16 @@ consent:
       .where("source", "=", source)
       .executeTakeFirstOrThrow();
     assert.equal(row.identity, null, "the email is not kept once the vendor answered");
+    // The person's consent record (their receipt) says what was passed on, and what the vendor answered.
+    const receipt = await consentReceipt(store, decl, { subjectId: who });
+    const records = receipt.records as { recordId: string; passedOn?: { vendor: string; status: string }[] }[];
+    assert.deepEqual(records.find((r) => r.recordId === given.recordId)?.passedOn, undefined);
+    const passed = records.find((r) => r.recordId === withdrawn.recordId)?.passedOn;
+    assert.deepEqual(
+      passed?.map((x) => [x.vendor, x.status]),
+      [["SendGrid", "done"]],
+    );
+    assert.match(JSON.stringify(passed), /unsubscribe: answered 201/);
     assert.doesNotMatch(JSON.stringify(row), /withdraw\./i);
   });
 });
