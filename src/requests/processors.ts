@@ -20,6 +20,7 @@ import {
   type VendorConnector,
 } from "../connectors/index.js";
 import type { Identities } from "../execution/index.js";
+import { recordEvent } from "./events.js";
 import { maskIdentity } from "./identities.js";
 import type { RequestsContext, TaskStatus } from "./model.js";
 
@@ -112,6 +113,72 @@ export function processorDue(
     due: weekBefore > floor ? weekBefore : floor,
     basis: "a week before the request is due (Art 28(3)(e): the processor assists the controller in time)",
   };
+}
+
+/** Where a mail-only processor is written to: the connector's `to`, the recipient's privacy contact or notify address. */
+export function processorAddress(decl: Declaration, system: string): string | undefined {
+  const c = decl.systems[system]?.connector;
+  const r = processorRecipient(decl, system);
+  const recipient = r ? decl.recipients[r] : undefined;
+  return (c?.engine === "mail" ? c.to : undefined) ?? recipient?.privacyContact ?? recipient?.notify?.email;
+}
+
+/**
+ * Reminds each mail-only processor that has not answered, once, before its answer is due: three days before, or
+ * half-way when it was given less than six days. The reminder names the reference and the date, never the person's
+ * identifiers again. Run by every worker's sweep; a task already reminded is left alone. Returns how many were sent.
+ */
+export async function remindProcessors(ctx: RequestsContext): Promise<number> {
+  const now = ctx.clock();
+  const decl = ctx.declaration();
+  const rows = await ctx.store.db
+    .selectFrom("request_tasks")
+    .innerJoin("requests", "requests.id", "request_tasks.request_id")
+    .select(["request_tasks.id", "request_tasks.request_id", "request_tasks.target", "request_tasks.result"])
+    .where("request_tasks.kind", "=", "processor")
+    .where("request_tasks.status", "=", "asked")
+    .where("requests.status", "in", ["in_progress", "needs_attention"])
+    .execute();
+  let sent = 0;
+  for (const t of rows) {
+    const r = t.result ? (JSON.parse(t.result) as ProcessorResult) : undefined;
+    if (!r || r.via !== "mail" || r.remindedAt || !r.due || !r.askedAt) continue;
+    const due = new Date(r.due);
+    const asked = new Date(r.askedAt);
+    const lead = Math.min(3 * 86_400_000, (due.getTime() - asked.getTime()) / 2);
+    if (now.getTime() < due.getTime() - lead) continue;
+    const to = processorAddress(decl, t.target);
+    if (!to) continue;
+    const result: ProcessorResult = { ...r, remindedAt: now.toISOString() };
+    // Taken first, so that two workers sweeping at once send one reminder.
+    const claimed = await ctx.store.db
+      .updateTable("request_tasks")
+      .set({ result: JSON.stringify(result), updated_at: now.toISOString() })
+      .where("id", "=", t.id)
+      .where("status", "=", "asked")
+      .where("result", "=", t.result)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) continue;
+    const day = r.due.slice(0, 10);
+    await ctx.mailer.send({
+      to,
+      subject: `Reminder: data subject request ${t.request_id}: your answer is due ${day}`,
+      text:
+        `On ${r.askedAt.slice(0, 10)} ${decl.organization.name} asked you, as our processor, to act on the data ` +
+        `subject request with the reference ${t.request_id} (${r.operation}).\n\n` +
+        `We have not had your answer yet. It is due by ${day}${r.dueBasis ? ` (${r.dueBasis})` : ""}. Please ` +
+        `answer the first mail, quoting the reference ${t.request_id}.\n`,
+    });
+    await recordEvent(
+      ctx,
+      t.request_id,
+      "system",
+      "processor_reminded",
+      `${r.vendor} reminded by mail (${maskIdentity("email", to)}); its answer is due ${day}`,
+    );
+    sent++;
+  }
+  return sent;
 }
 
 /** The vendor connector of a processor system reached over HTTP. */
@@ -227,9 +294,7 @@ export async function runProcessorTask(
 
   if (c?.engine === "mail") {
     if (prev?.askedAt) return { result: prev, status: "asked" };
-    const r = processorRecipient(decl, system);
-    const recipient = r ? decl.recipients[r] : undefined;
-    const to = c.to ?? recipient?.privacyContact ?? recipient?.notify?.email;
+    const to = processorAddress(decl, system);
     if (!to)
       throw new Error(
         `${vendor} has no privacy contact: set privacyContact on the recipient, or to on the mail connector`,

@@ -15,6 +15,7 @@ import { pruneRateEvents } from "../auth/index.js";
 import { addDuration, parseDuration } from "../declaration/index.js";
 import { maskEmail, maskIdentity } from "./identities.js";
 import type { RequestsContext } from "./model.js";
+import { remindProcessors } from "./processors.js";
 
 /**
  * Replaces the person's identity values on a closed request by masked forms,
@@ -79,6 +80,8 @@ export async function deleteExports(
 export interface SweepResult {
   exportsDeleted: number;
   expired: number;
+  /** Mail-only processors reminded that their answer is due. */
+  reminded: number;
   recordsDeleted: number;
 }
 
@@ -155,5 +158,6 @@ export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> 
       recordsDeleted++;
     }
   }
-  return { exportsDeleted, expired: stale.length, recordsDeleted };
+  const reminded = await remindProcessors(ctx);
+  return { exportsDeleted, expired: stale.length, recordsDeleted, reminded };
 }

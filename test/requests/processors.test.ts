@@ -24,6 +24,7 @@ import {
   requestTimeline,
   runDueTasks,
   submitRequest,
+  sweepRequests,
   verifyRequest,
   type RequestReport,
 } from "../../src/requests/index.js";
@@ -273,6 +274,41 @@ forEachStore("an erasure at three processors", (target) => {
     const closed = (r.report as RequestReport).processors?.find((p) => p.system === "events");
     assert.equal(closed?.state, "closed");
     assert.match(closed?.line ?? "", /closed by staff at Eventbrite: Lin never bought a ticket/);
+  });
+
+  it("a mail-only processor that has not answered is reminded once, three days before its answer is due", async () => {
+    const who = "rem@example.net";
+    vendors.addStripeCustomer({ email: who });
+    const { requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: who }), {});
+    assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(who))).ok);
+    await runUntilSettled(ctx, requestId, 3_000);
+    const toEventbrite = () =>
+      ctx.mailer.sent.filter((m) => m.to === "privacy@eventbrite.example" && m.text.includes(requestId));
+    assert.equal(toEventbrite().length, 1, "asked once");
+    const { due } = (await requestTasks(ctx, requestId)).find((t) => t.target === "events")!.result as {
+      due: string;
+    };
+    // Six days on (ten were agreed): not yet.
+    ctx.advance(6 * 86_400_000);
+    await sweepRequests(ctx);
+    assert.equal(toEventbrite().length, 1);
+    // Three days before it is due: reminded, with the reference and the date, and never the person's email again.
+    ctx.advance(86_400_000 + 60_000);
+    assert.equal((await sweepRequests(ctx)).reminded >= 1, true);
+    const [, reminder] = toEventbrite();
+    assert.ok(reminder, "reminded");
+    assert.match(
+      reminder.subject,
+      new RegExp(`^Reminder: data subject request ${requestId}: your answer is due ${due.slice(0, 10)}$`),
+    );
+    assert.match(reminder.text, /10 days under the data processing agreement/);
+    assert.ok(!reminder.text.includes(who), "the reminder does not repeat the identifiers");
+    // Once only.
+    await sweepRequests(ctx);
+    ctx.advance(86_400_000);
+    await sweepRequests(ctx);
+    assert.equal(toEventbrite().length, 2);
+    assert.ok((await requestTimeline(ctx, requestId)).some((e) => e.kind === "processor_reminded"));
   });
 });
 
