@@ -142,7 +142,7 @@ export async function remindProcessors(ctx: RequestsContext): Promise<number> {
   let sent = 0;
   for (const t of rows) {
     const r = t.result ? (JSON.parse(t.result) as ProcessorResult) : undefined;
-    if (!r || r.via !== "mail" || r.remindedAt || !r.due || !r.askedAt) continue;
+    if (r?.via !== "mail" || r.remindedAt || !r.due || !r.askedAt) continue;
     const due = new Date(r.due);
     const asked = new Date(r.askedAt);
     const lead = Math.min(3 * 86_400_000, (due.getTime() - asked.getTime()) / 2);
