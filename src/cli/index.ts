@@ -348,7 +348,11 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
     if (ensureDemoData(".pledge/demo"))
       io.err(`Created the demo data stores in .pledge/demo (try a request for ${DEMO_PERSON.email})`);
     // The demo's processors: stand-ins on this machine, whatever Stripe or SendGrid key the environment holds.
-    const demoVendors = await startDemoVendors(".pledge/demo");
+    // PLEDGE_DEMO_JOB_MS: how long the SendGrid stand-in takes over an erase job (20 s by default).
+    const jobMs = io.env.PLEDGE_DEMO_JOB_MS
+      ? pick(z.coerce.number().int().min(0), io.env.PLEDGE_DEMO_JOB_MS, "PLEDGE_DEMO_JOB_MS")
+      : undefined;
+    const demoVendors = await startDemoVendors(".pledge/demo", jobMs === undefined ? {} : { jobMs });
     standIns = demoVendors;
     env = { ...io.env, ...demoVendors.env };
     io.err(`${STAND_IN_LABEL.trim()} They listen at ${new URL(demoVendors.vendors.stripeUrl).origin}/.`);

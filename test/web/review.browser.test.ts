@@ -68,13 +68,35 @@ it("staff see which value matched each row, go ahead for the person's only, and 
   if (await theirs.isChecked()) await theirs.uncheck();
   await review.getByRole("button", { name: "Go ahead with the rows ticked" }).click();
 
+  // Her data is at the shop's processors too: the request waits for them. Trailpoints, mailed, answers; staff record
+  // it. SendGrid's erase job is checked now rather than in an hour.
+  const trailpoints = page.getByRole("region", { name: "Waiting for Trailpoints AB" });
+  for (let i = 0; i < 100 && !(await trailpoints.count()); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    await page.goto(`${demo.url}/admin/requests/${requestId}`);
+  }
+  assert.equal(
+    await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    true,
+    "the processors' sections fit a 390 px phone",
+  );
+  await trailpoints.getByLabel("What Trailpoints AB answered").fill("Deleted the points account (their ref TP-1)");
+  await trailpoints.getByRole("button", { name: "Record the answer" }).click();
   let status = "";
   for (let i = 0; i < 150 && status !== "completed"; i++) {
     const text = await (await page.goto(`${demo.url}/admin/requests/${requestId}`))!.text();
     status = /<dt>Status<\/dt>\s*<dd>([^<]+)<\/dd>/.exec(text)?.[1]?.trim() ?? "";
-    if (status !== "completed") await new Promise((r) => setTimeout(r, 200));
+    const check = page.getByRole("button", { name: "Check with Twilio Inc. (SendGrid) now" });
+    if (status !== "completed" && (await check.count())) {
+      await new Promise((r) => setTimeout(r, 600));
+      await check.click();
+    } else if (status !== "completed") await new Promise((r) => setTimeout(r, 200));
   }
   assert.equal(status, "completed");
+  const report = await page.content();
+  assert.match(report, /deleted at Stripe Payments Europe Ltd on/);
+  assert.match(report, /asked Twilio Inc\. \(SendGrid\) on [\d-]+, confirmed on/);
+  assert.match(report, /asked Trailpoints AB on [\d-]+, confirmed on/);
   assert.equal(
     JSON.stringify(shop.prepare("SELECT * FROM customers WHERE id = ?").get(other.id)),
     before,
