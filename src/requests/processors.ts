@@ -115,7 +115,7 @@ export function processorDue(
   };
 }
 
-/** Where a mail-only processor is written to: the connector's `to`, the recipient's privacy contact or notify address. */
+/** Where a mail-only processor is written: the connector's `to`, else its privacy contact, else its notify address. */
 export function processorAddress(decl: Declaration, system: string): string | undefined {
   const c = decl.systems[system]?.connector;
   const r = processorRecipient(decl, system);
