@@ -320,11 +320,8 @@ const ConsentConsole: FC<{
         <thead>
           <tr>
             <th scope="col">When</th>
-            <th scope="col">Consent record</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Asked to</th>
-            <th scope="col">State</th>
-            <th scope="col">The vendor's answer</th>
+            <th scope="col">What</th>
+            <th scope="col">Vendor, and its answer</th>
           </tr>
         </thead>
         <tbody>
@@ -334,18 +331,17 @@ const ConsentConsole: FC<{
               <td>
                 {p.source.startsWith("newsletter:")
                   ? `unsubscribed from ${p.source.slice("newsletter:".length)}`
-                  : p.source.slice("consent:".length)}
+                  : `consent withdrawn (record ${p.source.slice("consent:".length)})`}
               </td>
-              <td>{p.vendor}</td>
-              <td>{p.operation}</td>
               <td>
+                {p.vendor}, asked to {p.operation}:{" "}
                 {p.status === "done"
                   ? "confirmed"
                   : p.status === "pending"
                     ? `trying (${p.attempts} ${p.attempts === 1 ? "try" : "tries"})`
                     : "failed: tell them another way"}
+                {p.answer ? ` (${p.answer})` : ""}
               </td>
-              <td>{p.answer ?? "—"}</td>
             </tr>
           ))}
         </tbody>
