@@ -3,6 +3,7 @@
  * second), `429` with `Retry-After` honoured, and errors that name the vendor's own message with email addresses
  * masked. Answers are parsed in memory and never logged or stored.
  */
+import { Agent, request } from "undici";
 import { ConnectorError } from "../types.js";
 import { onBase, type BuiltRequest } from "./request.js";
 import type { VendorSpec } from "./spec.js";
@@ -27,6 +28,19 @@ interface Gate {
   pausedUntil: number;
 }
 const gates = new Map<string, Gate>();
+
+/** How long a vendor has to send the head of its answer, and then between parts of its body. */
+const CALL_TIMEOUT_MS = 30_000;
+/**
+ * One connection pool for every vendor, whose timeouts bound each call without a timer per call: a vendor that stalls
+ * fails the call after 30 s. Redirects are never followed (undici's `request` follows none): a 3xx is an error.
+ */
+const agent = new Agent({
+  headersTimeout: CALL_TIMEOUT_MS,
+  bodyTimeout: CALL_TIMEOUT_MS,
+  connectTimeout: 10_000,
+  keepAliveTimeout: 4_000,
+});
 
 /** Calls made per gate, for tests and the benchmark: the most that were ever in flight at once. */
 export const gateStats = new Map<string, { calls: number; maxInFlight: number }>();
@@ -53,6 +67,21 @@ async function acquire(key: string, limits: VendorSpec["limits"]): Promise<() =>
     if (next) next();
     else gate.inFlight--;
   };
+}
+
+/** An answer's body as text, refused once it passes the limit (a vendor that sends no length is read until then). */
+async function readText(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw new Error("answer over the limit");
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Email addresses in a vendor's text, masked (`a•••@example.com`). */
@@ -189,21 +218,26 @@ export function createVendorClient(system: string, spec: VendorSpec, base: URL, 
       }
       for (let attempt = 1; ; attempt++) {
         const release = await acquire(key, spec.limits);
-        let res: Response;
+        let status: number;
+        let retryAfter: string | undefined;
         let text: string;
         try {
-          res = await fetch(req.url, {
-            method: req.method,
+          const res = await request(req.url, {
+            dispatcher: agent,
+            method: req.method as "GET",
             headers: { ...req.headers, ...(await auth()) },
             ...(sentBody !== undefined ? { body: sentBody } : {}),
-            // A redirect could lead anywhere: it is an error, never followed.
-            redirect: "error",
-            signal: AbortSignal.timeout(30_000),
           });
-          const length = Number(res.headers.get("content-length") ?? 0);
-          if (length > MAX_BODY_BYTES) throw new Error(`answer of ${length} bytes is over the limit`);
-          text = await res.text();
-          if (text.length > MAX_BODY_BYTES) throw new Error("answer over the limit");
+          status = res.statusCode;
+          const ra = res.headers["retry-after"];
+          retryAfter = Array.isArray(ra) ? ra[0] : ra;
+          const length = Number(res.headers["content-length"] ?? 0);
+          if (length > MAX_BODY_BYTES) {
+            res.body.destroy();
+            throw new Error(`answer of ${length} bytes is over the limit`);
+          }
+          // A stated length within the limit is read at once; an answer without one is counted as it comes.
+          text = res.headers["content-length"] !== undefined ? await res.body.text() : await readText(res.body);
         } catch (err) {
           if (err instanceof ConnectorError) throw err;
           throw new ConnectorError(system, `${spec.name} could not be reached on ${req.shown}`, { cause: err });
@@ -214,8 +248,9 @@ export function createVendorClient(system: string, spec: VendorSpec, base: URL, 
         try {
           body = text ? JSON.parse(text) : null;
         } catch {}
-        if (res.status === 429) {
-          const wait = retryAfterMs(res.headers.get("retry-after")) ?? Math.min(60_000, 1000 * 2 ** attempt);
+        const ok = status >= 200 && status < 300;
+        if (status === 429) {
+          const wait = retryAfterMs(retryAfter ?? null) ?? Math.min(60_000, 1000 * 2 ** attempt);
           const gate = gates.get(key);
           if (gate) gate.pausedUntil = Math.max(gate.pausedUntil, Date.now() + wait);
           if (wait > MAX_INLINE_WAIT_MS || attempt >= 4)
@@ -227,14 +262,14 @@ export function createVendorClient(system: string, spec: VendorSpec, base: URL, 
           await sleep(wait);
           continue;
         }
-        if (res.ok || options.none?.includes(res.status) || options.done?.includes(res.status))
-          return { status: res.status, body };
+        if (ok || options.none?.includes(status) || options.done?.includes(status)) return { status, body };
         const said = vendorMessage(body);
         throw new ConnectorError(
           system,
-          `${spec.name} answered ${res.status} on ${req.shown}${said ? `: ${said}` : ""}`,
-          // A 4xx says the same on every try: staff see it at once. A 5xx passes, and is retried.
-          { permanent: res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 409 },
+          `${spec.name} answered ${status} on ${req.shown}${said ? `: ${said}` : ""}`,
+          // A 4xx (and a redirect, never followed) says the same on every try: staff see it at once. A 5xx passes, and
+          // is retried.
+          { permanent: status >= 300 && status < 500 && status !== 408 && status !== 409 },
         );
       }
     },

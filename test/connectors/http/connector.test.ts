@@ -146,6 +146,31 @@ operations:
     }
   });
 
+  it("a redirect to another host is not followed: the call fails for staff, once", async () => {
+    let hits = 0;
+    const srv = createServer((_, res) => {
+      hits++;
+      res.writeHead(302, { location: `http://127.0.0.1:${(other.address() as AddressInfo).port}/v1/customers` });
+      res.end();
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    try {
+      const c = createVendorConnector(
+        "billing",
+        { engine: "http", spec: "stripe", baseUrl: `http://127.0.0.1:${(srv.address() as AddressInfo).port}` },
+        ENV,
+      );
+      const err = await c.find({ email: ["a@example.com"] }).catch((e: unknown) => e);
+      assert.ok(err instanceof ConnectorError, String(err));
+      assert.match(err.message, /Stripe answered 302/);
+      assert.equal(err.permanent, true, "a redirect says the same on every try");
+      assert.equal(hits, 1);
+      assert.equal(otherHits, 0, "the host it pointed at was never called");
+    } finally {
+      srv.close();
+    }
+  });
+
   it("429 with Retry-After: waits that long, then goes on", async () => {
     vendors.addStripeCustomer({ email: "wait@example.net" });
     vendors.throttle(1, 1);
