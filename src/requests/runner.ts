@@ -294,8 +294,13 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
   };
 
   // Work done with fewer identities than the request now knows is done again.
-  for (const t of tasks.filter((x) => ["collect", "erase", "rectify"].includes(x.kind) && x.status === "done")) {
-    const r = resultOf<{ identitiesKey?: string }>(t);
+  for (const t of tasks.filter(
+    (x) => ["collect", "erase", "rectify", "processor"].includes(x.kind) && x.status === "done",
+  )) {
+    const r = resultOf<{ identitiesKey?: string; via?: string }>(t);
+    // A vendor's API is asked again with the new identities; a vendor asked by mail keeps its answer (staff write to
+    // it again if the new identities matter there).
+    if (t.kind === "processor" && r?.via !== "api") continue;
     if (r?.identitiesKey && r.identitiesKey !== key) await requeue(t);
   }
   const collects = tasks.filter((t) => t.kind === "collect");

@@ -5,7 +5,7 @@
  * call fits the vendor's published document.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -22,6 +22,7 @@ import {
   RequestInputSchema,
   requestTasks,
   requestTimeline,
+  retryTask,
   runDueTasks,
   submitRequest,
   sweepRequests,
@@ -274,6 +275,41 @@ forEachStore("an erasure at three processors", (target) => {
     const closed = (r.report as RequestReport).processors?.find((p) => p.system === "events");
     assert.equal(closed?.state, "closed");
     assert.match(closed?.line ?? "", /closed by staff at Eventbrite: Lin never bought a ticket/);
+  });
+
+  it("a vendor's API is asked again when a system reached late adds identities; a vendor asked by mail is not mailed twice", async () => {
+    const who = "zoe@example.net";
+    const shopDb = join(dir, "shop.db");
+    const db = new BetterSqlite3(shopDb);
+    db.prepare("INSERT INTO customers VALUES (3, 'Zoe@Example.net', '+44 20 7946 0003')").run();
+    db.close();
+    vendors.addStripeCustomer({ email: who });
+    // The shop cannot be read at first: the processors are asked with the email alone.
+    renameSync(shopDb, `${shopDb}.away`);
+    let requestId = "";
+    try {
+      ({ requestId } = await submitRequest(ctx, RequestInputSchema.parse({ right: "erasure", identity: who }), {}));
+      assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(who))).ok);
+      await runUntilSettled(ctx, requestId, 3_000);
+    } finally {
+      renameSync(`${shopDb}.away`, shopDb);
+    }
+    const tasks = async () => requestTasks(ctx, requestId);
+    const billing = async () => (await tasks()).find((t) => t.target === "billing")!;
+    assert.equal((await billing()).status, "done", "Stripe was searched and the customer deleted");
+    const searches = () => vendors.calls.filter((c) => c.vendor === "stripe" && c.method === "GET").length;
+    const before = searches();
+    const mails = () =>
+      ctx.mailer.sent.filter((m) => m.to === "privacy@eventbrite.example" && m.text.includes(requestId));
+    assert.equal(mails().length, 1);
+    // The shop is back: its search finds her phone, and Stripe is searched again with what the request now knows.
+    const collect = (await tasks()).find((t) => t.kind === "collect" && t.target === "shop")!;
+    assert.equal(collect.status, "failed");
+    await retryTask(ctx, requestId, collect.id, officer);
+    await runUntilSettled(ctx, requestId, 3_000);
+    assert.ok(searches() > before, "Stripe searched again");
+    assert.equal((await billing()).status, "done");
+    assert.equal(mails().length, 1, "Eventbrite is not mailed twice");
   });
 
   it("a mail-only processor that has not answered is reminded once, three days before its answer is due", async () => {
