@@ -4,7 +4,7 @@
  * the events. The banner's configuration carries a material key (a hash of
  * what people consent to) and the hash of the exact text shown.
  */
-import { propagationsOfMany, queuePropagation } from "./propagation.js";
+import { propagationsOfMany, propagationTargets, queuePropagation } from "./propagation.js";
 import { createHash, randomBytes } from "node:crypto";
 import { appendAudit, appendAuditIn } from "../audit/index.js";
 import { addDuration, honoursGpc, parseDuration, type Declaration } from "../declaration/index.js";
@@ -205,7 +205,12 @@ export async function recordConsent(
   for (const [id, state] of Object.entries(categories)) for (const p of cats[id].purposes) purposes[p] = state;
   Object.assign(purposes, input.purposes ?? {});
   // What the person had given before this choice: a withdrawal is passed on to the processors serving those purposes.
-  const before = input.subjectId ? await currentState(store, { subjectId: input.subjectId }, now) : {};
+  // Read only when this choice refuses something and a processor could be told: a choice that gives all reads nothing.
+  const refuses = Object.values(purposes).some((st) => st === "refused" || st === "withdrawn");
+  const before =
+    input.subjectId && refuses && propagationTargets(decl, Object.keys(purposes)).length
+      ? await currentState(store, { subjectId: input.subjectId }, now)
+      : {};
   const lang = input.language;
   const config = bannerConfig(decl, lang);
   const validity = parseDuration(decl.consent?.validity ?? "1 year") ?? { amount: 1, unit: "year" as const };
