@@ -611,6 +611,7 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
             (await import("../consent/index.js")).runPropagations({
               store,
               declaration: () => d,
+              mailer,
               env: io.env,
               cwd: process.cwd(),
               clock: () => new Date(),

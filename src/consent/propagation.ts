@@ -1,9 +1,10 @@
 /**
  * Consent withdrawals reach processors. When a person withdraws a consent they had given (by the banner with their
  * account, or by unsubscribing from a newsletter), each processor system reached over HTTP whose recipient serves one
- * of those purposes gets the spec's consent operation — unsubscribe, else suppress — for the person's email. Each is
- * a durable row, retried with backoff by the worker, and shown on the consent record with the vendor's answer. The
- * email is kept only until the row settles.
+ * of those purposes gets the spec's consent operation — unsubscribe, else suppress — for the person's email; each
+ * other recipient of those purposes with a `notify` webhook or address is told by it. Only a recipient that received
+ * the person's email is given it. Each is a durable row, retried with backoff by the worker, and shown on the consent
+ * record with the answer. The email is kept only until the row settles.
  */
 import { createHmac } from "node:crypto";
 import {
@@ -12,8 +13,10 @@ import {
   VendorRetryLater,
   type HttpConnectorConfig,
 } from "../connectors/index.js";
-import type { Declaration } from "../declaration/index.js";
+import { categoriesReceived, categoryWithin, identitiesReceived, type Declaration } from "../declaration/index.js";
+import type { Mailer } from "../mail/index.js";
 import { getSecret, type Store } from "../store/index.js";
+import { postWebhook, resolveWebhook } from "../webhooks/index.js";
 
 /** What running propagations needs. */
 export interface PropagationContext {
@@ -22,6 +25,8 @@ export interface PropagationContext {
   env: Record<string, string | undefined>;
   cwd: string;
   clock: () => Date;
+  /** Tells recipients whose `notify` is an address; without it, those rows fail with the reason. */
+  mailer?: Mailer;
 }
 
 /** One propagation, as the console shows it. */
@@ -39,22 +44,51 @@ export interface PropagationView {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** The processor systems (HTTP) whose recipient serves one of `purposes` (all HTTP processors when it names none). */
-export function propagationTargets(
-  decl: Declaration,
-  purposes: readonly string[],
-): { system: string; vendor: string }[] {
+/**
+ * Whether a recipient may be given the person's email: it received email addresses (their category, or a field holding
+ * the email identity under a category it received), or the declaration does not say what it got.
+ */
+function receivedEmail(decl: Declaration, recipient: string): boolean {
+  const categories = categoriesReceived(decl, recipient);
+  return (
+    !categories.length ||
+    categories.some((c) => categoryWithin("user.contact.email", c)) ||
+    identitiesReceived(decl, recipient).includes("email")
+  );
+}
+
+/** Where a withdrawal goes: a processor system over HTTP, or a recipient told by its `notify` webhook or address. */
+export interface PropagationTarget {
+  /** The system's id, or `recipient:<id>` for one told by its notify. */
+  system: string;
+  vendor: string;
+  via: "api" | "webhook" | "mail";
+}
+
+/**
+ * Who is told of a withdrawal of `purposes`: each recipient serving one of them that received the person's email, at
+ * its HTTP processor system when it has one, else by its `notify` webhook, else by its `notify` address.
+ */
+export function propagationTargets(decl: Declaration, purposes: readonly string[]): PropagationTarget[] {
   const recipients = new Set(purposes.flatMap((p) => decl.purposes[p]?.recipients ?? []));
-  return Object.entries(decl.systems)
-    .filter(([, s]) => s.connector?.engine === "http")
-    .filter(([, s]) => {
-      const r = (s.connector as { recipient?: string }).recipient ?? s.location?.hostedBy;
-      return r ? recipients.has(r) : false;
-    })
-    .map(([system, s]) => {
-      const r = (s.connector as { recipient?: string }).recipient ?? s.location?.hostedBy;
-      return { system, vendor: (r && decl.recipients[r]?.name) || s.name };
-    });
+  const recipientOf = (s: Declaration["systems"][string]) =>
+    (s.connector as { recipient?: string } | undefined)?.recipient ?? s.location?.hostedBy;
+  const out: PropagationTarget[] = [];
+  const reached = new Set<string>();
+  for (const [system, s] of Object.entries(decl.systems)) {
+    if (s.connector?.engine !== "http") continue;
+    const r = recipientOf(s);
+    if (!r || !recipients.has(r) || !receivedEmail(decl, r)) continue;
+    reached.add(r);
+    out.push({ system, vendor: decl.recipients[r]?.name || s.name, via: "api" });
+  }
+  for (const r of recipients) {
+    const rec = decl.recipients[r];
+    if (!rec || reached.has(r) || !receivedEmail(decl, r)) continue;
+    if (rec.notify?.webhook) out.push({ system: `recipient:${r}`, vendor: rec.name, via: "webhook" });
+    else if (rec.notify?.email) out.push({ system: `recipient:${r}`, vendor: rec.name, via: "mail" });
+  }
+  return out;
 }
 
 /**
@@ -87,7 +121,7 @@ export async function queuePropagation(
         source,
         system: t.system,
         vendor: t.vendor,
-        operation: "unsubscribe",
+        operation: t.via === "api" ? "unsubscribe" : `tell by ${t.via}`,
         identity_type: "email",
         identity: value,
         identity_hash: hash,
@@ -134,6 +168,16 @@ export async function runPropagations(ctx: PropagationContext, limit = 50): Prom
         })
         .where("id", "=", row.id)
         .execute();
+    if (row.system.startsWith("recipient:") && row.identity) {
+      try {
+        await settle("done", await tellRecipient(ctx, row.system.slice("recipient:".length), row.source, row.identity));
+      } catch (err) {
+        const message = mask((err as Error).message, row.identity);
+        const next = new Date(now.getTime() + Math.min(3_600_000, 30_000 * 2 ** attempts)).toISOString();
+        await settle(attempts >= MAX_ATTEMPTS ? "failed" : "pending", message, row.operation, next);
+      }
+      continue;
+    }
     const c = decl.systems[row.system]?.connector;
     if (c?.engine !== "http" || !row.identity) {
       await settle("failed", "the system is no longer declared as reached over HTTP");
@@ -166,6 +210,59 @@ export async function runPropagations(ctx: PropagationContext, limit = 50): Prom
     }
   }
   return due.length;
+}
+
+/** The purposes a source withdrew that a recipient serves: from the consent record, or the newsletter's purpose. */
+async function withdrawnPurposes(store: Store, decl: Declaration, source: string, recipient: string) {
+  const serves = (p: string) => decl.purposes[p]?.recipients.includes(recipient);
+  if (source.startsWith("newsletter:")) {
+    const purpose = decl.consent?.newsletters?.[source.slice("newsletter:".length)]?.purpose;
+    return purpose && serves(purpose) ? [purpose] : [];
+  }
+  const row = await store.db
+    .selectFrom("consent_events")
+    .select("purposes")
+    .where("record_id", "=", source.slice("consent:".length))
+    .executeTakeFirst();
+  const states = row ? (JSON.parse(row.purposes) as Record<string, string>) : {};
+  return Object.entries(states)
+    .filter(([p, st]) => (st === "refused" || st === "withdrawn") && serves(p))
+    .map(([p]) => p);
+}
+
+/**
+ * Tells a recipient with no API of a withdrawal: a signed webhook (`pledge.consent.withdrawn`), else a mail to its
+ * notify address, with the reference, the purposes and the email. Returns the answer to keep; throws to retry.
+ */
+async function tellRecipient(ctx: PropagationContext, recipient: string, source: string, email: string) {
+  const decl = ctx.declaration();
+  const rec = decl.recipients[recipient];
+  if (!rec?.notify) throw new Error(`recipient ${recipient} is no longer declared with a notify webhook or address`);
+  const purposes = await withdrawnPurposes(ctx.store, decl, source, recipient);
+  const names = purposes.map((p) => decl.purposes[p]?.name ?? p);
+  if (rec.notify.webhook) {
+    const wh = resolveWebhook(rec.notify.webhook, ctx.env);
+    if ("error" in wh) throw new Error(wh.error);
+    const status = await postWebhook(
+      wh.url,
+      wh.secret,
+      { type: "pledge.consent.withdrawn", reference: source, purposes, email, at: ctx.clock().toISOString() },
+      ctx.clock(),
+    );
+    return `answered ${status}`;
+  }
+  if (!ctx.mailer) throw new Error("no mailer to tell the recipient by mail");
+  const to = rec.notify.email!;
+  await ctx.mailer.send({
+    to,
+    subject: `Consent withdrawn (${source})`,
+    text:
+      `A person withdrew their consent to ${names.join(", ") || "the purposes you serve for us"}, with ` +
+      `${decl.organization.name}.\n\nTheir email address, as you received it from us: ${email}\n\n` +
+      `Please stop processing their data for ${purposes.length === 1 ? "that purpose" : "those purposes"} ` +
+      `(reference ${source}).\n`,
+  });
+  return `sent to ${to.replace(/^(.).*@/, "$1***@")}`;
 }
 
 /** The propagations of a consent record or newsletter source, oldest first. */

@@ -334,9 +334,12 @@ const ConsentConsole: FC<{
                   : `consent withdrawn (record ${p.source.slice("consent:".length)})`}
               </td>
               <td>
-                {p.vendor}, asked to {p.operation}:{" "}
+                {p.vendor},{" "}
+                {p.operation.startsWith("tell by ") ? `told by ${p.operation.slice(8)}` : `asked to ${p.operation}`}:{" "}
                 {p.status === "done"
-                  ? "confirmed"
+                  ? p.operation.startsWith("tell by ")
+                    ? "done"
+                    : "confirmed"
                   : p.status === "pending"
                     ? `trying (${p.attempts} ${p.attempts === 1 ? "try" : "tries"})`
                     : "failed: tell them another way"}
