@@ -325,28 +325,30 @@ const ConsentConsole: FC<{
           </tr>
         </thead>
         <tbody>
-          {propagations.map((p) => (
-            <tr>
-              <td>{p.at.slice(0, 16).replace("T", " ")}</td>
-              <td>
-                {p.source.startsWith("newsletter:")
-                  ? `unsubscribed from ${p.source.slice("newsletter:".length)}`
-                  : `consent withdrawn (record ${p.source.slice("consent:".length)})`}
-              </td>
-              <td>
-                {p.vendor},{" "}
-                {p.operation.startsWith("tell by ") ? `told by ${p.operation.slice(8)}` : `asked to ${p.operation}`}:{" "}
-                {p.status === "done"
-                  ? p.operation.startsWith("tell by ")
-                    ? "done"
-                    : "confirmed"
-                  : p.status === "pending"
-                    ? `trying (${p.attempts} ${p.attempts === 1 ? "try" : "tries"})`
-                    : "failed: tell them another way"}
-                {p.answer ? ` (${p.answer})` : ""}
-              </td>
-            </tr>
-          ))}
+          {propagations.map((p) => {
+            const told = p.operation.startsWith("tell by ");
+            return (
+              <tr>
+                <td>{p.at.slice(0, 16).replace("T", " ")}</td>
+                <td>
+                  {p.source.startsWith("newsletter:")
+                    ? `unsubscribed from ${p.source.slice("newsletter:".length)}`
+                    : `consent withdrawn (record ${p.source.slice("consent:".length)})`}
+                </td>
+                <td>
+                  {p.vendor}, {told ? `told by ${p.operation.slice(8)}` : `asked to ${p.operation}`}:{" "}
+                  {p.status === "done"
+                    ? told
+                      ? "done"
+                      : "confirmed"
+                    : p.status === "pending"
+                      ? `trying (${p.attempts} ${p.attempts === 1 ? "try" : "tries"})`
+                      : "failed: tell them another way"}
+                  {p.answer ? ` (${p.answer})` : ""}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     ) : (
