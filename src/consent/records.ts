@@ -206,11 +206,21 @@ export async function recordConsent(
   Object.assign(purposes, input.purposes ?? {});
   // What the person had given before this choice: a withdrawal is passed on to the processors serving those purposes.
   // Read only when this choice refuses something and a processor could be told: a choice that gives all reads nothing.
+  // A device linked to a person at login stands for them: their banner choice is passed on with their address.
   const refuses = Object.values(purposes).some((st) => st === "refused" || st === "withdrawn");
-  const before =
-    input.subjectId && refuses && propagationTargets(decl, Object.keys(purposes)).length
-      ? await currentState(store, { subjectId: input.subjectId }, now)
-      : {};
+  const told = refuses && propagationTargets(decl, Object.keys(purposes)).length > 0;
+  const person =
+    input.subjectId ??
+    (told && input.deviceId
+      ? (
+          await store.db
+            .selectFrom("consent_links")
+            .select("subject_id")
+            .where("device_id", "=", input.deviceId)
+            .executeTakeFirst()
+        )?.subject_id
+      : undefined);
+  const before = person && told ? await currentState(store, { subjectId: person }, now) : {};
   const lang = input.language;
   const config = bannerConfig(decl, lang);
   const validity = parseDuration(decl.consent?.validity ?? "1 year") ?? { amount: 1, unit: "year" as const };
@@ -268,8 +278,8 @@ export async function recordConsent(
   const withdrawn = Object.entries(rec.purposes)
     .filter(([p, st]) => (st === "refused" || st === "withdrawn") && before[p]?.state === "given")
     .map(([p]) => p);
-  if (withdrawn.length && rec.subjectId)
-    await queuePropagation(store, decl, `consent:${rec.recordId}`, rec.subjectId, withdrawn, now);
+  if (withdrawn.length && person)
+    await queuePropagation(store, decl, `consent:${rec.recordId}`, person, withdrawn, now);
   return rec;
 }
 

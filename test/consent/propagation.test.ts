@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, it } from "node:test";
-import { consentReceipt, propagationsOf, recordConsent, runPropagations } from "../../src/consent/index.js";
+import { consentReceipt, linkDevice, propagationsOf, recordConsent, runPropagations } from "../../src/consent/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import { startFakeVendors, type FakeVendors } from "../../src/demo/vendors.js";
 import type { Store } from "../../src/store/index.js";
@@ -115,6 +115,42 @@ consent:
     );
     assert.match(JSON.stringify(passed), /unsubscribe: answered 201/);
     assert.doesNotMatch(JSON.stringify(row), /withdraw\./i);
+  });
+  it("a banner withdrawal from a device linked to a person at login is passed on with the person's address", async () => {
+    const who = `linked.${target.name}@example.net`;
+    const device = `device-${target.name}-0123456789abcdef`;
+    await linkDevice(store, device, who);
+    await recordConsent(store, decl, {
+      deviceId: device,
+      categories: { marketing: "given" },
+      language: "en",
+      method: "banner",
+    });
+    const off = await recordConsent(store, decl, {
+      deviceId: device,
+      categories: { marketing: "refused" },
+      language: "en",
+      method: "banner",
+    });
+    const [p] = await propagationsOf(store, `consent:${off.recordId}`);
+    assert.equal(p?.vendor, "SendGrid");
+    await runPropagations(ctx());
+    assert.ok(vendors.suppressed().includes(who), "suppressed at SendGrid under the linked person's address");
+    // A device linked to nobody has no address to pass on.
+    const anon = `anon-${target.name}-0123456789abcdef`;
+    await recordConsent(store, decl, {
+      deviceId: anon,
+      categories: { marketing: "given" },
+      language: "en",
+      method: "banner",
+    });
+    const anonOff = await recordConsent(store, decl, {
+      deviceId: anon,
+      categories: { marketing: "refused" },
+      language: "en",
+      method: "banner",
+    });
+    assert.deepEqual(await propagationsOf(store, `consent:${anonOff.recordId}`), []);
   });
 });
 
