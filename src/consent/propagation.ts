@@ -70,6 +70,19 @@ export interface PropagationTarget {
  * its HTTP processor system when it has one, else by its `notify` webhook, else by its `notify` address.
  */
 export function propagationTargets(decl: Declaration, purposes: readonly string[]): PropagationTarget[] {
+  // Asked on every consent write that refuses something: worked out once per declaration and set of purposes.
+  let memo = targetMemo.get(decl);
+  if (!memo) targetMemo.set(decl, (memo = new Map()));
+  // Only declared purposes make a key: what a caller names beyond them cannot grow the memo.
+  const known = purposes.filter((p) => Object.hasOwn(decl.purposes, p));
+  const key = known.sort().join(" ");
+  let targets = memo.get(key);
+  if (!targets) memo.set(key, (targets = findTargets(decl, known)));
+  return targets;
+}
+const targetMemo = new WeakMap<Declaration, Map<string, PropagationTarget[]>>();
+
+function findTargets(decl: Declaration, purposes: readonly string[]): PropagationTarget[] {
   const recipients = new Set(purposes.flatMap((p) => decl.purposes[p]?.recipients ?? []));
   const recipientOf = (s: Declaration["systems"][string]) =>
     (s.connector as { recipient?: string } | undefined)?.recipient ?? s.location?.hostedBy;

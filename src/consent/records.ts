@@ -207,8 +207,8 @@ export async function recordConsent(
   // What the person had given before this choice: a withdrawal is passed on to the processors serving those purposes.
   // Read only when this choice refuses something and a processor could be told: a choice that gives all reads nothing.
   // A device linked to a person at login stands for them: their banner choice is passed on with their address.
-  const refuses = Object.values(purposes).some((st) => st === "refused" || st === "withdrawn");
-  const told = refuses && propagationTargets(decl, Object.keys(purposes)).length > 0;
+  const refused = Object.keys(purposes).filter((p) => purposes[p] === "refused" || purposes[p] === "withdrawn");
+  const told = refused.length > 0 && propagationTargets(decl, refused).length > 0;
   const person =
     input.subjectId ??
     (told && input.deviceId
