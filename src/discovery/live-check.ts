@@ -31,7 +31,7 @@ import {
   type LawId,
   type Severity,
 } from "../declaration/index.js";
-import { datasetTarget, legalExceptionOf, maskFits } from "../execution/index.js";
+import { datasetTarget, legalExceptionOf, maskFits, requiredByException } from "../execution/index.js";
 
 /** What a finding cites where no law the declaration serves applies. */
 const PRACTICE = "Pledge: the declaration matches the live schema";
@@ -226,6 +226,7 @@ function checkDataset(
   const base = ["systems", sid, "datasets", did];
   const { add, adapter } = ctx;
   const tabular = !!adapter;
+  const ex = legalExceptionOf(decl, ds);
   for (const [fname, f] of Object.entries(ds.fields)) {
     const col = findColumn(table, fname);
     // Redis keys and log lines may lack a field; only tables promise their columns.
@@ -255,7 +256,9 @@ function checkDataset(
         );
       }
     }
-    if (ctx.mayStay && f.category && !f.primaryKey && !f.references && f.masking !== "delete_row") {
+    // A field the dataset's legal exception requires is kept as it is while the row is kept: never masked.
+    const required = ex !== undefined && requiredByException(ex, f.category);
+    if (ctx.mayStay && f.category && !f.primaryKey && !f.references && f.masking !== "delete_row" && !required) {
       const strategy = f.masking ?? "null";
       const misfit = maskFits(strategy, col, f.maskValue);
       if (misfit) {

@@ -15,6 +15,7 @@ import { createSession, createUser, type Principal } from "../../src/auth/index.
 import { DEMO_DECLARATION } from "../../src/cli/index.js";
 import { loadDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
 import { runPropagations } from "../../src/consent/index.js";
+import { checkLive } from "../../src/discovery/index.js";
 import { ensureDemoData, startDemoVendors, type DemoVendors } from "../../src/demo/index.js";
 import {
   approveRequest,
@@ -137,6 +138,14 @@ forEachStore("the demo", (target) => {
         rows.some((r) => shape.test(r.phone)),
         String(shape),
       );
+  });
+
+  it("passes its own `pledge check --live`: a NOT NULL invoice field the bookkeeping exception keeps is never masked", async () => {
+    const findings = await checkLive(loaded.declaration, { cwd: dir, env: ctx.env });
+    assert.deepEqual(
+      findings.filter((f) => f.severity === "error").map((f) => f.message),
+      [],
+    );
   });
 
   it("a request for grace.hopper@example.net finds her rows, stored as Grace.Hopper@Example.NET and in upper case", async () => {
