@@ -182,6 +182,9 @@ async function cmdCheck(args: string[], io: Io): Promise<number> {
   const lint = lintDeclaration(loaded.declaration);
   const { unknownTextFindings } = await import("../web/index.js");
   lint.push(...unknownTextFindings(loaded.declaration));
+  // The processors' vendor specs are read now, not at the first request; --live also asks for their secrets.
+  const { vendorSpecFindings } = await import("../connectors/index.js");
+  lint.push(...vendorSpecFindings(loaded.declaration, { cwd: process.cwd(), ...(values.live ? { env: io.env } : {}) }));
   if (values.live) {
     const { checkLive } = await import("../discovery/index.js");
     const live = await checkLive(loaded.declaration, {

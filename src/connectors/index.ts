@@ -86,6 +86,7 @@ export function createConnector(
 export {
   createVendorConnector,
   loadVendorSpec,
+  vendorSpecFindings,
   builtInSpecs,
   buildRequest,
   gateStats,

@@ -243,6 +243,11 @@ export const LINT_RULES = {
     cites: { ...G("Art 12(3)"), pledge: "request execution" },
     summary: "A system without a connector: rights requests need staff.",
   },
+  "processor-no-address": {
+    severity: "error",
+    cites: { ...G("Art 28(3)(e)"), pledge: "request execution" },
+    summary: "A processor reached by mail with no address to write to.",
+  },
   "reference-shared-owner": {
     severity: "error",
     cites: { ...G("Art 17(1)"), pledge: "erasure reaches only the person's own rows" },
@@ -648,6 +653,16 @@ export function lintDeclaration(decl: Declaration): Finding[] {
   const held = new Map<string, (string | number)[]>();
   let datasetCount = 0;
   for (const [sid, s] of Object.entries(decl.systems)) {
+    if (s.connector?.engine === "mail") {
+      const r = decl.recipients[s.connector.recipient];
+      if (r && !s.connector.to && !r.privacyContact && !r.notify?.email)
+        add(
+          "processor-no-address",
+          ["systems", sid, "connector"],
+          `system '${s.name}' is reached by mail, but ${r.name} has no privacyContact (nor notify.email) and the ` +
+            "connector no `to`: no request could be sent to it",
+        );
+    }
     // A processor's system (http, mail) is asked over its API or by mail, not left to staff.
     if (!isStoreConnector(s.connector) && !isProcessorConnector(s.connector)) {
       add(

@@ -509,3 +509,28 @@ processorActivities:
     });
   });
 });
+
+describe("processors' systems", () => {
+  const yaml = (contact: string, connector: string) =>
+    minimalYaml(`recipients:
+  events: { name: Eventbrite, role: processor, country: US, dataCategories: [user.contact.email]${contact} }
+  stripe: { name: Stripe, role: processor, country: US }
+systems:
+  tickets: { name: Tickets at Eventbrite, connector: ${connector} }
+  billing: { name: Billing at Stripe, connector: { engine: http, spec: stripe, recipient: stripe } }
+`);
+  it("a processor reached by mail needs an address; one over HTTP or by mail is not called manual", () => {
+    const none = lint(yaml("", "{ engine: mail, recipient: events }"));
+    const f = none.find((x) => x.rule === "processor-no-address");
+    assert.ok(f, "no address is an error");
+    assert.equal(f.severity, "error");
+    assert.deepEqual(f.path, ["systems", "tickets", "connector"]);
+    assert.ok(!none.some((x) => x.rule === "manual-system"), "a processor's system is not a manual one");
+    for (const ok of [
+      lint(yaml(", privacyContact: privacy@eventbrite.example", "{ engine: mail, recipient: events }")),
+      lint(yaml("", "{ engine: mail, recipient: events, to: dpo@eventbrite.example }")),
+      lint(yaml(", notify: { email: n@eventbrite.example }", "{ engine: mail, recipient: events }")),
+    ])
+      assert.ok(!ok.some((x) => x.rule === "processor-no-address"));
+  });
+});

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import type { Declaration, Finding } from "../../declaration/index.js";
 import { ConnectorConfigError, ConnectorError } from "../types.js";
 import { createVendorClient, type VendorClient } from "./client.js";
 import { buildRequest, onBase, readOne, readPath, type TemplateValues } from "./request.js";
@@ -342,4 +343,57 @@ export function createVendorConnector(
 /** Whether an operation of a spec is asynchronous. */
 export function isAsync(spec: VendorSpec, op: "erase" | ConsentOperationName): boolean {
   return !!spec.operations[op]?.async;
+}
+
+/** Every `{ env: NAME }` a value holds, at any depth (a spec's auth and vars, a connector's base URL). */
+function envNames(value: unknown): string[] {
+  if (!value || typeof value !== "object") return [];
+  const o = value as Record<string, unknown>;
+  if (typeof o.env === "string" && Object.keys(o).length === 1) return [o.env];
+  return Object.values(o).flatMap(envNames);
+}
+
+/**
+ * What `pledge check` says of the processors reached over HTTP: a spec that cannot be read (a misspelled built-in, a
+ * missing or invalid file) is an error before any request needs it; with `env` (`--live`), so is a secret or base URL
+ * the environment does not set.
+ */
+export function vendorSpecFindings(
+  decl: Declaration,
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Finding[] {
+  const out: Finding[] = [];
+  for (const [sid, sys] of Object.entries(decl.systems)) {
+    const c = sys.connector;
+    if (c?.engine !== "http") continue;
+    let spec: VendorSpec;
+    try {
+      spec = loadVendorSpec(c.spec, options.cwd);
+    } catch (err) {
+      out.push({
+        rule: "vendor-spec-unreadable",
+        severity: "error",
+        article: "",
+        path: ["systems", sid, "connector", "spec"],
+        message: `${sys.name}: ${(err as Error).message}`,
+      });
+      continue;
+    }
+    if (!options.env) continue;
+    const env = options.env;
+    const unset = [...new Set([...envNames(spec.auth), ...envNames(spec.vars), ...envNames(c.baseUrl)])].filter(
+      (n) => !env[n],
+    );
+    if (unset.length)
+      out.push({
+        rule: "vendor-secret-unset",
+        severity: "error",
+        article: "",
+        path: ["systems", sid, "connector"],
+        message:
+          `${sys.name}: ${unset.join(", ")} ${unset.length === 1 ? "is" : "are"} not set: every request and ` +
+          `consent withdrawal for ${spec.name} would fail`,
+      });
+  }
+  return out;
 }

@@ -16,7 +16,10 @@ import {
   createVendorConnector,
   gateStats,
   VendorRequestError,
+  vendorSpecFindings,
 } from "../../../src/connectors/index.js";
+import { parseDeclaration } from "../../../src/declaration/index.js";
+import { minimalYaml } from "../../helpers/declarations.js";
 import { startFakeVendors, type FakeVendors } from "../../../src/demo/vendors.js";
 
 const ENV = { STRIPE_SECRET_KEY: "sk_test_x", SENDGRID_API_KEY: "sk_test_x" };
@@ -201,5 +204,33 @@ operations:
     await Promise.all(Array.from({ length: 30 }, (_, i) => c.find({ email: [`many${i}@example.net`] })));
     assert.ok((gateStats.get(key)?.maxInFlight ?? 0) <= c.spec.limits.concurrency);
     assert.equal(gateStats.get(key)?.calls, 30);
+  });
+});
+
+describe("pledge check reads the processors' specs", () => {
+  const decl = (spec: string, baseUrl = "") =>
+    parseDeclaration(
+      minimalYaml(`recipients:
+  stripe: { name: Stripe, role: processor, country: US }
+systems:
+  billing: { name: Billing at Stripe, connector: { engine: http, spec: "${spec}", recipient: stripe${baseUrl} } }
+`),
+    ).declaration;
+  it("a misspelled built-in or a missing file is an error that names what there is", () => {
+    const [typo] = vendorSpecFindings(decl("strpe"));
+    assert.equal(typo?.rule, "vendor-spec-unreadable");
+    assert.equal(typo.severity, "error");
+    assert.deepEqual(typo.path, ["systems", "billing", "connector", "spec"]);
+    assert.match(typo.message, /no built-in vendor spec 'strpe' \(built in: .*stripe/);
+    const [missing] = vendorSpecFindings(decl("./vendors/ours.yaml"), { cwd: tmpdir() });
+    assert.match(missing?.message ?? "", /ours\.yaml does not exist/);
+    assert.deepEqual(vendorSpecFindings(decl("stripe")), []);
+  });
+  it("with the environment (--live), a secret or base URL it does not set is an error, named", () => {
+    const d = decl("stripe", ", baseUrl: { env: STRIPE_BASE }");
+    const [f] = vendorSpecFindings(d, { env: {} });
+    assert.equal(f?.rule, "vendor-secret-unset");
+    assert.match(f.message, /STRIPE_SECRET_KEY, STRIPE_BASE are not set/);
+    assert.deepEqual(vendorSpecFindings(d, { env: { STRIPE_SECRET_KEY: "sk", STRIPE_BASE: "https://x.example" } }), []);
   });
 });
