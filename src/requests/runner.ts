@@ -76,8 +76,10 @@ function systemsOf(ctx: RequestsContext) {
   const automated: string[] = [];
   const manual: string[] = [];
   for (const [id, s] of Object.entries(decl.systems)) {
-    if (isProcessorConnector(s.connector) || !Object.keys(s.datasets).length) continue;
-    (isStoreConnector(s.connector) ? automated : manual).push(id);
+    if (isProcessorConnector(s.connector)) continue;
+    // A system declared to be done by hand (paper files) needs its person even when it declares no datasets.
+    if (s.connector?.engine === "manual") manual.push(id);
+    else if (Object.keys(s.datasets).length) (isStoreConnector(s.connector) ? automated : manual).push(id);
   }
   return { automated, manual, processors: processorSystems(decl) };
 }

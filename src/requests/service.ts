@@ -1094,11 +1094,20 @@ export async function completeManualTask(
   note: string,
   by: Principal,
   evidence?: TaskEvidence,
+  /** The checklist's items the person confirmed, by their place in it (0 first): every one, or the task stays open. */
+  checked: readonly number[] = [],
 ): Promise<void> {
   const now = ctx.clock().toISOString();
   const t = await taskOf(ctx, id, taskId);
   if (t.kind !== "manual" || t.status !== "manual")
     throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
+  const checklist = ((t.result ? JSON.parse(t.result) : {}) as { checklist?: string[] }).checklist ?? [];
+  const unchecked = checklist.filter((_, i) => !checked.includes(i));
+  if (unchecked.length)
+    throw new RequestError(
+      "REQUEST_INVALID",
+      `confirm each item of the checklist; not confirmed: ${unchecked.join("; ")}`,
+    );
   const doc = await storeEvidence(ctx, id, evidence);
   const res = await ctx.store.db
     .updateTable("request_tasks")
@@ -1109,6 +1118,7 @@ export async function completeManualTask(
         note,
         by: by.user.email,
         doneAt: now,
+        ...(checklist.length ? { confirmed: checklist } : {}),
         ...(doc ? { evidence: doc } : {}),
       }),
       updated_at: now,

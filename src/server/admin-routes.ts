@@ -620,28 +620,39 @@ export function registerAdmin(
       return done(c, params.id);
     },
   );
-  routes.add(
-    {
-      method: "post",
-      path: "/admin/requests/:id/tasks/:taskId/done",
-      summary: "Mark a manual task done",
-      tags: ["admin"],
-      access: "admin",
-      role: "officer",
-      params: IdTask,
-      body: Note,
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
-    },
-    async (c, { params, body, principal }) => {
-      await completeManualTask(ctx, params.id, params.taskId, body.note, principal);
-      return done(c, params.id);
-    },
-  );
-
   const evidenceOf = async (v: unknown) =>
     v instanceof File && v.size > 0
       ? { filename: v.name, contentType: v.type, data: new Uint8Array(await v.arrayBuffer()) }
       : undefined;
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/:id/tasks/:taskId/done",
+      summary:
+        "Mark a manual task done: what was done, each checklist item confirmed (check-0, check-1, …), and optional " +
+        "evidence (multipart: file)",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: IdTask,
+      body: z.looseObject({ note: z.string().trim().min(1, "write a note").max(4000) }),
+      maxBody: 6 * 1024 * 1024,
+      responses: {
+        200: { description: "JSON ok" },
+        303: { description: "Form: back" },
+        422: { description: "A checklist item not confirmed" },
+      },
+    },
+    async (c, { params, body, principal }) => {
+      const b = body as Record<string, unknown> & { note: string };
+      const checked = Object.keys(b)
+        .map((k) => /^check-(\d{1,3})$/.exec(k)?.[1])
+        .filter((x): x is string => x !== undefined)
+        .map(Number);
+      await completeManualTask(ctx, params.id, params.taskId, b.note, principal, await evidenceOf(b.file), checked);
+      return done(c, params.id);
+    },
+  );
   routes.add(
     {
       method: "post",

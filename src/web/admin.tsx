@@ -622,10 +622,6 @@ export const RequestDetailPage: FC<{
               note?: string;
               verified?: boolean;
             };
-            const instructions =
-              t.kind === "manual"
-                ? (decl.systems[t.target]?.connector as { instructions?: string } | undefined)?.instructions
-                : undefined;
             return (
               <tr>
                 <td>{TASK_KINDS[t.kind] ?? t.kind}</td>
@@ -690,7 +686,7 @@ export const RequestDetailPage: FC<{
                     </span>
                   ) : null}
                   {res.note ? res.note : null}
-                  {instructions && t.status === "manual" ? `Instructions: ${instructions}` : null}
+                  {t.status === "manual" ? "waiting for a person" : null}
                   {t.status === "pending" && t.attempts > 0 ? ` next try ${t.nextRunAt.slice(11, 19)} UTC` : null}
                 </td>
                 <td>
@@ -711,14 +707,7 @@ export const RequestDetailPage: FC<{
                   {canAct && t.kind === "processor" && PROCESSOR_OPEN.includes(t.status) ? (
                     <a href={`#processor-${t.id}`}>Below</a>
                   ) : null}
-                  {canAct && t.status === "manual" ? (
-                    <form class="inline" method="post" action={action(`tasks/${t.id}/done`)}>
-                      <Csrf token={csrf} />
-                      <label for={`note-${t.id}`}>What was done</label>{" "}
-                      <input type="text" name="note" id={`note-${t.id}`} required />
-                      <button type="submit">Mark done</button>
-                    </form>
-                  ) : null}
+                  {canAct && t.status === "manual" ? <a href={`#manual-${t.id}`}>Below</a> : null}
                 </td>
               </tr>
             );
@@ -726,6 +715,51 @@ export const RequestDetailPage: FC<{
         </tbody>
       </table>
 
+      {canAct
+        ? tasks
+            .filter((t) => t.kind === "manual" && t.status === "manual")
+            .map((t) => {
+              const res = (t.result ?? {}) as { assignee?: string | null; due?: string | null; checklist?: string[] };
+              const c = decl.systems[t.target]?.connector as { instructions?: string; contact?: string } | undefined;
+              const name = decl.systems[t.target]?.name ?? t.target;
+              return (
+                <section aria-labelledby={`manual-${t.id}`} class="processor-task">
+                  <h2 id={`manual-${t.id}`}>By hand: {name}</h2>
+                  <p>
+                    Pledge cannot reach {name}: a person does this.
+                    {res.assignee ? ` Assigned to ${res.assignee}, who was sent it by mail.` : ""}
+                    {res.due ? ` Due ${res.due.slice(0, 10)}.` : ""}
+                  </p>
+                  {c?.instructions ? <p>{c.instructions}</p> : null}
+                  <form method="post" enctype="multipart/form-data" action={action(`tasks/${t.id}/done`)}>
+                    <Csrf token={csrf} />
+                    {res.checklist?.length ? (
+                      <fieldset>
+                        <legend>Confirm each</legend>
+                        {res.checklist.map((item, i) => (
+                          <p>
+                            <label>
+                              <input type="checkbox" name={`check-${i}`} required /> {item}
+                            </label>
+                          </p>
+                        ))}
+                      </fieldset>
+                    ) : null}
+                    <label for={`note-${t.id}`}>What was done</label>
+                    <br />
+                    <input type="text" name="note" id={`note-${t.id}`} required />
+                    <br />
+                    <label for={`evidence-${t.id}`}>Evidence (optional): a scan, a photo, a reply</label>
+                    <br />
+                    <input type="file" name="file" id={`evidence-${t.id}`} />
+                    <p>
+                      <button type="submit">Mark done</button>
+                    </p>
+                  </form>
+                </section>
+              );
+            })
+        : null}
       {canAct
         ? tasks
             .filter((t) => t.kind === "processor" && PROCESSOR_OPEN.includes(t.status))
