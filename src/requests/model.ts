@@ -5,6 +5,7 @@ import type { Connector } from "../connectors/index.js";
 import type { ActorMention, KeepReason } from "../execution/index.js";
 import type { Mailer } from "../mail/index.js";
 import type { Store } from "../store/index.js";
+import type { ProcessorStanding } from "./processors.js";
 
 /** The rights the privacy center takes. */
 export const REQUEST_RIGHTS = [
@@ -242,6 +243,8 @@ export interface ProcessorReport {
   state: "confirmed" | "closed" | "waiting";
   /** "deleted at Stripe on 2026-12-05", "asked Eventbrite on …, confirmed on …", "closed by staff at …: reason". */
   line: string;
+  /** The same, for pages to word in the reader's language (reports made before it have only the line). */
+  standing?: ProcessorStanding;
   found?: number;
   askedAt?: string;
   confirmedAt?: string;

@@ -203,21 +203,66 @@ export interface ProcessorOutcome {
   runAt?: string;
 }
 
+/** Where a processor stands, as people read it (in their language: the page words it). Dates are days. */
+export interface ProcessorStanding {
+  kind: "closed" | "nothing" | "deleted" | "suppressed" | "searched" | "done" | "confirmed" | "waiting" | "not_asked";
+  vendor: string;
+  askedAt?: string;
+  confirmedAt?: string;
+  due?: string;
+  /** Staff's reason for closing without the vendor's confirmation. */
+  reason?: string;
+}
+
+/** A processor task's standing: deleted, searched, asked and confirmed, waiting, closed by staff. */
+export function processorStanding(r: ProcessorResult, status: string): ProcessorStanding {
+  const day = (iso?: string) => iso?.slice(0, 10);
+  const base = { vendor: r.vendor };
+  if (status === "skipped" && r.closedReason) return { ...base, kind: "closed", reason: r.closedReason };
+  if (r.confirmedAt) {
+    const confirmedAt = day(r.confirmedAt);
+    if (r.via === "api" && r.found === 0 && !r.jobs?.length) return { ...base, kind: "nothing", confirmedAt };
+    if (r.via === "api" && !r.jobs?.length && r.askedAt === r.confirmedAt) {
+      const kind =
+        r.operation === "find"
+          ? "searched"
+          : r.operation === "erase"
+            ? r.mode === "suppress"
+              ? "suppressed"
+              : "deleted"
+            : "done";
+      return { ...base, kind, confirmedAt };
+    }
+    return { ...base, kind: "confirmed", askedAt: day(r.askedAt), confirmedAt };
+  }
+  if (r.askedAt) return { ...base, kind: "waiting", askedAt: day(r.askedAt), ...(r.due ? { due: day(r.due) } : {}) };
+  return { ...base, kind: "not_asked" };
+}
+
+/** A processor's standing in English, for the console, the timeline and the report's line. */
+export function standingLine(s: ProcessorStanding): string {
+  switch (s.kind) {
+    case "closed":
+      return `closed by staff at ${s.vendor}: ${s.reason}`;
+    case "nothing":
+      return `nothing held at ${s.vendor} (searched ${s.confirmedAt})`;
+    case "deleted":
+    case "suppressed":
+    case "searched":
+    case "done":
+      return `${s.kind} at ${s.vendor} on ${s.confirmedAt}`;
+    case "confirmed":
+      return `asked ${s.vendor} on ${s.askedAt}, confirmed on ${s.confirmedAt}`;
+    case "waiting":
+      return `waiting for ${s.vendor} since ${s.askedAt}${s.due ? ` (due ${s.due})` : ""}`;
+    case "not_asked":
+      return `not yet asked: ${s.vendor}`;
+  }
+}
+
 /** What a processor task says to people, as its state: deleted, asked, confirmed, waiting, closed. */
 export function processorLine(r: ProcessorResult, status: string): string {
-  const day = (iso?: string) => (iso ? iso.slice(0, 10) : "");
-  if (status === "skipped" && r.closedReason) return `closed by staff at ${r.vendor}: ${r.closedReason}`;
-  if (r.confirmedAt) {
-    if (r.via === "api" && r.found === 0 && !r.jobs?.length)
-      return `nothing held at ${r.vendor} (searched ${day(r.confirmedAt)})`;
-    if (r.via === "api" && !r.jobs?.length && r.askedAt === r.confirmedAt) {
-      const did = r.operation === "erase" ? (r.mode === "suppress" ? "suppressed" : "deleted") : "done";
-      return `${r.operation === "find" ? "searched" : did} at ${r.vendor} on ${day(r.confirmedAt)}`;
-    }
-    return `asked ${r.vendor} on ${day(r.askedAt)}, confirmed on ${day(r.confirmedAt)}`;
-  }
-  if (r.askedAt) return `waiting for ${r.vendor} since ${day(r.askedAt)}${r.due ? ` (due ${day(r.due)})` : ""}`;
-  return `not yet asked: ${r.vendor}`;
+  return standingLine(processorStanding(r, status));
 }
 
 /**
@@ -233,6 +278,20 @@ export function withStoredForms(identities: Identities, forms: Identities = {}):
     out[t] = [...vs, ...new Set(extra)];
   }
   return out;
+}
+
+/**
+ * What a processor is asked with: the identities it received, and for a vendor comparing case-sensitively the forms
+ * the person's rows stored them in too.
+ */
+export function identitiesAt(
+  decl: Declaration,
+  system: string,
+  vc: VendorConnector | undefined,
+  identities: Identities,
+  storedForms?: Identities,
+): Identities {
+  return identitiesFor(decl, system, vc?.spec.caseSensitive ? withStoredForms(identities, storedForms) : identities);
 }
 
 /** The masked identifiers a vendor was given, for the mail and the console. */
@@ -270,12 +329,7 @@ export async function runProcessorTask(
   const vendor = processorName(decl, system);
   const c = decl.systems[system].connector;
   const vc = c?.engine === "http" ? vendorConnector(ctx, system) : undefined;
-  // A vendor comparing case-sensitively is searched by the forms the rows stored too; the others by the canonical.
-  const identities = identitiesFor(
-    decl,
-    system,
-    vc?.spec.caseSensitive ? withStoredForms(req.identities, req.storedForms) : req.identities,
-  );
+  const identities = identitiesAt(decl, system, vc, req.identities, req.storedForms);
   const types = Object.keys(identities);
   const consentOps = consentOperationFor(req.right);
   const operation =

@@ -24,8 +24,10 @@ import { addDuration, isProcessorConnector, isStoreConnector, parseDuration } fr
 import {
   consentOperationFor,
   identitiesFor,
+  identitiesAt,
   processorLine,
   processorName,
+  processorStanding,
   processorRecipient,
   processorSystems,
   runProcessorTask,
@@ -557,6 +559,7 @@ async function buildReport(
         vendor: r.vendor,
         state: t.status === "skipped" ? "closed" : r.confirmedAt ? "confirmed" : "waiting",
         line: processorLine(r, t.status),
+        standing: processorStanding(r, t.status),
         ...(r.found !== undefined ? { found: r.found } : {}),
         ...(r.askedAt ? { askedAt: r.askedAt } : {}),
         ...(r.confirmedAt ? { confirmedAt: r.confirmedAt } : {}),
@@ -1061,7 +1064,13 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         };
         if (decl.systems[p.target]?.connector?.engine === "http" && p.status === "done" && r.found) {
           const vc = vendorConnector(ctx, p.target);
-          const ids = identitiesFor(decl, p.target, JSON.parse(req.identities) as Identities);
+          const ids = identitiesAt(
+            decl,
+            p.target,
+            vc,
+            JSON.parse(req.identities) as Identities,
+            JSON.parse(req.identity_forms ?? "{}") as Identities,
+          );
           processors.push({
             system: p.target,
             vendor: r.vendor,

@@ -10,7 +10,13 @@
  * receives status mail only once the person is verified. The privacy center
  * answers alike whether or not an identity exists.
  */
-import { processorLine, processorName, type ProcessorResult } from "./processors.js";
+import {
+  processorLine,
+  processorName,
+  processorStanding,
+  type ProcessorResult,
+  type ProcessorStanding,
+} from "./processors.js";
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { takeRateLimits, type Principal } from "../auth/index.js";
@@ -1446,7 +1452,7 @@ export async function liftLegalHold(ctx: RequestsContext, id: string, by: Princi
  * Where an open request stands at each processor, in words the person reads: "deleted at Stripe on …", "asked
  * Eventbrite on …, confirmed on …", "waiting for Typeform since …".
  */
-export async function processorProgress(ctx: RequestsContext, id: string): Promise<string[]> {
+export async function processorProgress(ctx: RequestsContext, id: string): Promise<ProcessorStanding[]> {
   const rows = await ctx.store.db
     .selectFrom("request_tasks")
     .select(["status", "result", "target"])
@@ -1455,7 +1461,7 @@ export async function processorProgress(ctx: RequestsContext, id: string): Promi
     .orderBy("id")
     .execute();
   return rows.map((t) =>
-    processorLine(
+    processorStanding(
       t.result
         ? (JSON.parse(t.result) as ProcessorResult)
         : { vendor: processorName(ctx.declaration(), t.target), via: "api", operation: "" },

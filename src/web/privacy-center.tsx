@@ -13,7 +13,7 @@ import {
   objectionKind,
   type Declaration,
 } from "../declaration/index.js";
-import type { RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
+import type { ProcessorStanding, RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
 import { type Lang, pageTexts, type T, TEXT_KEYS, type TextKey, translator } from "./i18n.js";
 import { NOTICE_WORDS, builtinCategoryName } from "../notice/index.js";
@@ -476,7 +476,7 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
           <li>{flagText(decl, f, t)}</li>
         ))}
         {(report.processors ?? []).map((p) => (
-          <li class="processor">{p.line}</li>
+          <li class="processor">{p.standing ? standingText(p.standing, t) : p.line}</li>
         ))}
         {report.recipientsNotified.map((r) => (
           <li>{t("rep.told", { name: decl.recipients[r]?.name ?? r })}</li>
@@ -485,6 +485,31 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
     </section>
   );
 };
+
+/** Where a processor stands, in the page's language. */
+function standingText(s: ProcessorStanding, t: T): string {
+  const v = { vendor: s.vendor, date: s.confirmedAt ?? "", asked: s.askedAt ?? "", reason: s.reason ?? "" };
+  switch (s.kind) {
+    case "closed":
+      return t("proc.closed", v);
+    case "nothing":
+      return t("proc.nothing", v);
+    case "deleted":
+      return t("proc.deleted", v);
+    case "suppressed":
+      return t("proc.suppressed", v);
+    case "searched":
+      return t("proc.searched", v);
+    case "done":
+      return t("proc.done", v);
+    case "confirmed":
+      return t("proc.confirmed", v);
+    case "waiting":
+      return t("proc.waiting", v) + (s.due ? t("proc.due", { due: s.due }) : "");
+    case "not_asked":
+      return t("proc.notAsked", v);
+  }
+}
 
 export const StatusPage: FC<{
   decl: Declaration;
@@ -495,7 +520,7 @@ export const StatusPage: FC<{
   exportExpired: boolean;
   delayed?: boolean;
   /** Where an open request stands at each processor. */
-  processors?: string[];
+  processors?: ProcessorStanding[];
   lang?: Lang;
 }> = ({ decl, request, token, events, exportExpiresAt, exportExpired, delayed, processors = [], lang = "en" }) => {
   const open = isOpen(request.status);
@@ -538,10 +563,10 @@ export const StatusPage: FC<{
       ) : null}
       {processors.length ? (
         <section aria-labelledby="processors-title">
-          <h2 id="processors-title">At the companies that process your data for us</h2>
+          <h2 id="processors-title">{t("proc.title")}</h2>
           <ul id="processors">
-            {processors.map((l) => (
-              <li>{l}</li>
+            {processors.map((s) => (
+              <li>{standingText(s, t)}</li>
             ))}
           </ul>
         </section>

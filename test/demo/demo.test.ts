@@ -171,6 +171,11 @@ forEachStore("the demo", (target) => {
       ),
     );
     assert.ok((JSON.parse(strFromU8(zip["web_logs/access_log.json"])) as unknown[]).length >= 5);
+    // What Stripe holds of her is in the export: found under the email as the shop stored it.
+    assert.deepEqual(
+      (JSON.parse(strFromU8(zip["processors/payments.json"])) as { email: string }[]).map((c) => c.email),
+      ["Grace.Hopper@Example.NET"],
+    );
     assert.deepEqual(
       (await getRequest(ctx, requestId)).report!.identities.filter((i) => !i.found),
       [],
@@ -433,6 +438,13 @@ forEachStore("the demo", (target) => {
     assert.match(waiting, /deleted at Stripe Payments Europe Ltd on \d{4}-\d{2}-\d{2}/);
     assert.match(waiting, /waiting for Trailpoints AB since \d{4}-\d{2}-\d{2}/);
     assert.match(waiting, /waiting for Twilio Inc\. \(SendGrid\) since/);
+    const de = await (
+      await a.request(`/privacy-center/requests/${v.statusToken}`, { headers: { "accept-language": "de" } })
+    ).text();
+    assert.match(de, /Bei den Unternehmen, die Ihre Daten für uns verarbeiten/);
+    assert.match(de, /bei Stripe Payments Europe Ltd am \d{4}-\d{2}-\d{2} gelöscht/);
+    assert.match(de, /warten seit \d{4}-\d{2}-\d{2} auf Trailpoints AB \(fällig am \d{4}-\d{2}-\d{2}\)/);
+    assert.doesNotMatch(de, /waiting for|deleted at/);
 
     // The console offers to check SendGrid's job now; checking finds her gone there.
     const session = await createSession(store, officer.user);
