@@ -23,7 +23,6 @@ import { loadVendorSpec, VendorRetryLater } from "../connectors/index.js";
 import { addDuration, isProcessorConnector, isStoreConnector, parseDuration } from "../declaration/index.js";
 import {
   consentOperationFor,
-  identitiesFor,
   identitiesAt,
   processorLine,
   processorName,

@@ -11,7 +11,6 @@
  * answers alike whether or not an identity exists.
  */
 import {
-  processorLine,
   processorName,
   processorStanding,
   type ProcessorResult,
