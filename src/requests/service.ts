@@ -10,12 +10,7 @@
  * receives status mail only once the person is verified. The privacy center
  * answers alike whether or not an identity exists.
  */
-import {
-  processorName,
-  processorStanding,
-  type ProcessorResult,
-  type ProcessorStanding,
-} from "./processors.js";
+import { processorName, processorStanding, type ProcessorResult, type ProcessorStanding } from "./processors.js";
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { takeRateLimits, type Principal } from "../auth/index.js";
