@@ -13,7 +13,7 @@ import {
   VendorRetryLater,
   type HttpConnectorConfig,
 } from "../connectors/index.js";
-import { categoriesReceived, categoryWithin, identitiesReceived, type Declaration } from "../declaration/index.js";
+import { identitiesReceived, type Declaration } from "../declaration/index.js";
 import type { Mailer } from "../mail/index.js";
 import { getSecret, type Store } from "../store/index.js";
 import { postWebhook, resolveWebhook } from "../webhooks/index.js";
@@ -44,18 +44,8 @@ export interface PropagationView {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/**
- * Whether a recipient may be given the person's email: it received email addresses (their category, or a field holding
- * the email identity under a category it received), or the declaration does not say what it got.
- */
-function receivedEmail(decl: Declaration, recipient: string): boolean {
-  const categories = categoriesReceived(decl, recipient);
-  return (
-    !categories.length ||
-    categories.some((c) => categoryWithin("user.contact.email", c)) ||
-    identitiesReceived(decl, recipient).includes("email")
-  );
-}
+/** Whether a recipient may be given the person's email: the declaration says it received email addresses. */
+const receivedEmail = (decl: Declaration, recipient: string) => identitiesReceived(decl, recipient).includes("email");
 
 /** Where a withdrawal goes: a processor system over HTTP, or a recipient told by its `notify` webhook or address. */
 export interface PropagationTarget {

@@ -17,14 +17,25 @@ export function categoriesReceived(decl: Declaration, recipientId: string): stri
   return [...new Set([...own, ...viaPurposes])];
 }
 
+/** Identity types whose values are a data category of their own: a recipient of that category received them. */
+const IDENTITY_CATEGORIES: Record<string, string> = {
+  email: "user.contact.email",
+  phone: "user.contact.phone_number",
+};
+
 /**
  * The identity types a recipient received: those held in a declared field
  * whose category lies within a category the recipient receives (a device id
- * stored as `user.device.cookie_id` reaches a recipient of `user.device`).
+ * stored as `user.device.cookie_id` reaches a recipient of `user.device`),
+ * and email addresses and phone numbers when it receives their category.
  */
 export function identitiesReceived(decl: Declaration, recipientId: string): string[] {
   const received = categoriesReceived(decl, recipientId);
-  const types = new Set<string>();
+  const types = new Set<string>(
+    Object.entries(IDENTITY_CATEGORIES)
+      .filter(([, cat]) => received.some((r) => categoryWithin(cat, r)))
+      .map(([t]) => t),
+  );
   for (const system of Object.values(decl.systems)) {
     for (const ds of Object.values(system.datasets)) {
       for (const f of Object.values(ds.fields)) {

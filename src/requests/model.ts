@@ -240,7 +240,8 @@ export interface SystemReport {
 export interface ProcessorReport {
   system: string;
   vendor: string;
-  state: "confirmed" | "closed" | "waiting";
+  /** `not_asked`: the declaration says it received none of the person's identifiers. */
+  state: "confirmed" | "closed" | "waiting" | "not_asked";
   /** "deleted at Stripe on 2026-12-05", "asked Eventbrite on …, confirmed on …", "closed by staff at …: reason". */
   line: string;
   /** The same, for pages to word in the reader's language (reports made before it have only the line). */

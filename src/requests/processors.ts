@@ -75,13 +75,12 @@ export function processorName(decl: Declaration, system: string): string {
 }
 
 /**
- * The person's identities a processor may be given: those of the types the declaration says it received (GDPR Art
- * 19 passes a request on without disclosing more); all of them when the declaration does not say what it received.
+ * The person's identities a processor may be given: only those of the types the declaration says it received (GDPR
+ * Art 19 passes a request on without disclosing more), as recipients are told; none when it says of none.
  */
 export function identitiesFor(decl: Declaration, system: string, identities: Identities): Identities {
   const r = processorRecipient(decl, system);
   const types = r ? identitiesReceived(decl, r) : [];
-  if (!types.length) return identities;
   return Object.fromEntries(Object.entries(identities).filter(([t, v]) => types.includes(t) && v.length));
 }
 
@@ -205,7 +204,17 @@ export interface ProcessorOutcome {
 
 /** Where a processor stands, as people read it (in their language: the page words it). Dates are days. */
 export interface ProcessorStanding {
-  kind: "closed" | "nothing" | "deleted" | "suppressed" | "searched" | "done" | "confirmed" | "waiting" | "not_asked";
+  kind:
+    | "closed"
+    | "not_received"
+    | "nothing"
+    | "deleted"
+    | "suppressed"
+    | "searched"
+    | "done"
+    | "confirmed"
+    | "waiting"
+    | "not_asked";
   vendor: string;
   askedAt?: string;
   confirmedAt?: string;
@@ -219,6 +228,8 @@ export function processorStanding(r: ProcessorResult, status: string): Processor
   const day = (iso?: string) => iso?.slice(0, 10);
   const base = { vendor: r.vendor };
   if (status === "skipped" && r.closedReason) return { ...base, kind: "closed", reason: r.closedReason };
+  // The declaration says it received none of the person's identifiers: it was not asked, and nothing was searched.
+  if (r.identityTypes?.length === 0 && !r.askedAt) return { ...base, kind: "not_received" };
   if (r.confirmedAt) {
     const confirmedAt = day(r.confirmedAt);
     if (r.via === "api" && r.found === 0 && !r.jobs?.length) return { ...base, kind: "nothing", confirmedAt };
@@ -244,6 +255,8 @@ export function standingLine(s: ProcessorStanding): string {
   switch (s.kind) {
     case "closed":
       return `closed by staff at ${s.vendor}: ${s.reason}`;
+    case "not_received":
+      return `not asked: ${s.vendor} received none of the person's identifiers`;
     case "nothing":
       return `nothing held at ${s.vendor} (searched ${s.confirmedAt})`;
     case "deleted":
@@ -294,13 +307,6 @@ export function identitiesAt(
   return identitiesFor(decl, system, vc?.spec.caseSensitive ? withStoredForms(identities, storedForms) : identities);
 }
 
-/** The masked identifiers a vendor was given, for the mail and the console. */
-export function shownIdentities(identities: Identities): string {
-  return Object.entries(identities)
-    .flatMap(([t, vs]) => vs.map((v) => `${t.replace(/_/g, " ")} ${maskIdentity(t, v)}`))
-    .join(", ");
-}
-
 /** A request as a processor task reads it. */
 export interface ProcessorRequest {
   id: string;
@@ -343,7 +349,7 @@ export async function runProcessorTask(
   const base: ProcessorResult = { vendor, via: c?.engine === "mail" ? "mail" : "api", operation, identityTypes: types };
   if (!types.length)
     return {
-      result: { ...base, found: 0, confirmedAt: iso, answer: `${vendor} received none of the person's identifiers` },
+      result: { ...base, confirmedAt: iso, answer: `${vendor} received none of the person's identifiers` },
     };
 
   if (c?.engine === "mail") {

@@ -492,6 +492,8 @@ function standingText(s: ProcessorStanding, t: T): string {
   switch (s.kind) {
     case "closed":
       return t("proc.closed", v);
+    case "not_received":
+      return t("proc.notReceived", v);
     case "nothing":
       return t("proc.nothing", v);
     case "deleted":

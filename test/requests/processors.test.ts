@@ -359,3 +359,36 @@ describe("the processors' deadline", () => {
     assert.match(processorDue(decl, "billing", asked, due).basis, /Art 28\(3\)\(e\)/);
   });
 });
+
+describe("what a processor is given", () => {
+  const decl = parseDeclaration(
+    minimalYaml(`recipients:
+  mailer: { name: Mailer, role: processor, country: US, dataCategories: [user.contact.email] }
+  stats: { name: Stats, role: processor, country: US, dataCategories: [user.behavior.browsing_history] }
+  silent: { name: Silent, role: processor, country: US }
+systems:
+  mailing: { name: Mailing, connector: { engine: mail, recipient: mailer } }
+  analytics: { name: Analytics, connector: { engine: mail, recipient: stats } }
+  other: { name: Other, connector: { engine: mail, recipient: silent } }
+`),
+  ).declaration;
+  const person = { email: ["ada@example.net"], phone: ["+442079460001"], account_id: ["7"] };
+  it("only the identifiers the declaration says it received; none when it says of none", async () => {
+    const { identitiesFor } = await import("../../src/requests/index.js");
+    assert.deepEqual(identitiesFor(decl, "mailing", person), { email: ["ada@example.net"] });
+    assert.deepEqual(identitiesFor(decl, "analytics", person), {}, "browsing history holds no identifier");
+    assert.deepEqual(identitiesFor(decl, "other", person), {}, "a declaration silent on it gives it nothing");
+  });
+  it("a processor that received none of them is 'not asked', never 'nothing held'", async () => {
+    const { processorLine, processorStanding } = await import("../../src/requests/index.js");
+    const r = {
+      vendor: "Stats",
+      via: "mail" as const,
+      operation: "erase",
+      identityTypes: [],
+      confirmedAt: "2026-12-05T10:00:00Z",
+    };
+    assert.equal(processorStanding(r, "done").kind, "not_received");
+    assert.equal(processorLine(r, "done"), "not asked: Stats received none of the person's identifiers");
+  });
+});
