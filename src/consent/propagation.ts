@@ -14,6 +14,7 @@ import {
   type HttpConnectorConfig,
 } from "../connectors/index.js";
 import { identitiesReceived, type Declaration } from "../declaration/index.js";
+import { processorRecipient } from "../requests/index.js";
 import type { Mailer } from "../mail/index.js";
 import { getSecret, type Store } from "../store/index.js";
 import { postWebhook, resolveWebhook } from "../webhooks/index.js";
@@ -74,13 +75,11 @@ const targetMemo = new WeakMap<Declaration, Map<string, PropagationTarget[]>>();
 
 function findTargets(decl: Declaration, purposes: readonly string[]): PropagationTarget[] {
   const recipients = new Set(purposes.flatMap((p) => decl.purposes[p]?.recipients ?? []));
-  const recipientOf = (s: Declaration["systems"][string]) =>
-    (s.connector as { recipient?: string } | undefined)?.recipient ?? s.location?.hostedBy;
   const out: PropagationTarget[] = [];
   const reached = new Set<string>();
   for (const [system, s] of Object.entries(decl.systems)) {
     if (s.connector?.engine !== "http") continue;
-    const r = recipientOf(s);
+    const r = processorRecipient(decl, system);
     if (!r || !recipients.has(r) || !receivedEmail(decl, r)) continue;
     reached.add(r);
     out.push({ system, vendor: decl.recipients[r]?.name || s.name, via: "api" });
@@ -154,7 +153,6 @@ export async function runPropagations(ctx: PropagationContext, limit = 50): Prom
     .orderBy("id")
     .limit(limit)
     .execute();
-  const decl = ctx.declaration();
   for (const row of due) {
     const attempts = row.attempts + 1;
     const settle = async (status: string, answer: string, operation = row.operation, next?: string) =>
@@ -171,37 +169,19 @@ export async function runPropagations(ctx: PropagationContext, limit = 50): Prom
         })
         .where("id", "=", row.id)
         .execute();
-    if (row.system.startsWith("recipient:") && row.identity) {
-      try {
-        await settle("done", await tellRecipient(ctx, row.system.slice("recipient:".length), row.source, row.identity));
-      } catch (err) {
-        const message = mask((err as Error).message, row.identity);
-        const next = new Date(now.getTime() + Math.min(3_600_000, 30_000 * 2 ** attempts)).toISOString();
-        await settle(attempts >= MAX_ATTEMPTS ? "failed" : "pending", message, row.operation, next);
-      }
-      continue;
-    }
-    const c = decl.systems[row.system]?.connector;
-    if (c?.engine !== "http" || !row.identity) {
-      await settle("failed", "the system is no longer declared as reached over HTTP");
+    if (!row.identity) {
+      await settle("failed", "the address was dropped before the row settled");
       continue;
     }
     try {
-      const vc = createVendorConnector(row.system, c as HttpConnectorConfig, ctx.env, ctx.cwd);
-      const op = (["unsubscribe", "suppress"] as const).find((o) => vc.spec.operations[o]);
-      if (!op) {
-        await settle(
-          "failed",
-          `${vc.spec.name}'s spec has no unsubscribe or suppress operation: tell them another way`,
-        );
-        continue;
-      }
-      const out = await vc.consent(op, { [row.identity_type]: [row.identity] }, row.source);
-      await settle(
-        "done",
-        `${op}: answered ${out.statuses.join(", ")}${out.jobs.length ? ` (job ${out.jobs.join(", ")})` : ""}`,
-        op,
-      );
+      const out = row.system.startsWith("recipient:")
+        ? {
+            answer: await tellRecipient(ctx, row.system.slice("recipient:".length), row.source, row.identity),
+            operation: row.operation,
+          }
+        : await askVendor(ctx, row.system, row.source, row.identity_type, row.identity);
+      if ("failed" in out) await settle("failed", out.failed);
+      else await settle("done", out.answer, out.operation);
     } catch (err) {
       const message = mask((err as Error).message, row.identity);
       if (err instanceof VendorRetryLater) await settle("pending", message, row.operation, err.retryAt.toISOString());
@@ -213,6 +193,26 @@ export async function runPropagations(ctx: PropagationContext, limit = 50): Prom
     }
   }
   return due.length;
+}
+
+/** Runs the spec's unsubscribe (else suppress) at a processor system over HTTP; throws to retry. */
+async function askVendor(
+  ctx: PropagationContext,
+  system: string,
+  source: string,
+  type: string,
+  value: string,
+): Promise<{ answer: string; operation: string } | { failed: string }> {
+  const c = ctx.declaration().systems[system]?.connector;
+  if (c?.engine !== "http") return { failed: "the system is no longer declared as reached over HTTP" };
+  const vc = createVendorConnector(system, c as HttpConnectorConfig, ctx.env, ctx.cwd);
+  const op = (["unsubscribe", "suppress"] as const).find((o) => vc.spec.operations[o]);
+  if (!op) return { failed: `${vc.spec.name}'s spec has no unsubscribe or suppress operation: tell them another way` };
+  const out = await vc.consent(op, { [type]: [value] }, source);
+  return {
+    answer: `${op}: answered ${out.statuses.join(", ")}${out.jobs.length ? ` (job ${out.jobs.join(", ")})` : ""}`,
+    operation: op,
+  };
 }
 
 /** The purposes a source withdrew that a recipient serves: from the consent record, or the newsletter's purpose. */

@@ -83,6 +83,7 @@ export { legalHoldsOn, statusRecipient } from "./events.js";
 export {
   processorSystems,
   processorName,
+  processorRecipient,
   processorLine,
   processorStanding,
   standingLine,
