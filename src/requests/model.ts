@@ -240,7 +240,7 @@ export interface SystemReport {
 export interface ProcessorReport {
   system: string;
   vendor: string;
-  /** `not_asked`: the declaration says it received none of the person's identifiers. */
+  /** `not_asked`: the declaration says it received none of the person's identifiers, or of the data corrected. */
   state: "confirmed" | "closed" | "waiting" | "not_asked";
   /** "deleted at Stripe on 2026-12-05", "asked Eventbrite on …, confirmed on …", "closed by staff at …: reason". */
   line: string;

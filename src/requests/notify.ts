@@ -24,6 +24,18 @@ export function recipientsToNotify(decl: Declaration, right?: string): string[] 
     .map(([id]) => id);
 }
 
+/** The corrections of the categories a recipient received: it is never sent a value of one it did not have. */
+export function correctionsReceived(
+  decl: Declaration,
+  recipientId: string | undefined,
+  corrections: Record<string, string>,
+): Record<string, string> {
+  const received = recipientId ? categoriesReceived(decl, recipientId) : [];
+  return Object.fromEntries(
+    Object.entries(corrections).filter(([cat]) => received.some((c) => categoryWithin(cat, c))),
+  );
+}
+
 /**
  * Tells a recipient of a person's request, with only what the declaration
  * says it received: the identifiers of those types, and corrections of those
@@ -50,10 +62,7 @@ export async function notifyRecipient(
         `says: it was not told`,
     };
   }
-  const received = categoriesReceived(decl, recipientId);
-  const corrections = Object.fromEntries(
-    Object.entries(event.corrections).filter(([cat]) => received.some((c) => categoryWithin(cat, c))),
-  );
+  const corrections = correctionsReceived(decl, recipientId, event.corrections);
   const payload = {
     type: `pledge.request.${event.right}`,
     request: event.requestId,

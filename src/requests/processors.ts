@@ -21,6 +21,7 @@ import {
 } from "../connectors/index.js";
 import type { Identities } from "../execution/index.js";
 import { recordEvent } from "./events.js";
+import { correctionsReceived } from "./notify.js";
 import { maskIdentity } from "./identities.js";
 import type { RequestsContext, TaskStatus } from "./model.js";
 
@@ -48,6 +49,9 @@ export interface ProcessorResult {
   by?: string;
   evidence?: number;
   remindedAt?: string;
+  /** Not asked, because the declaration says it received none of the person's identifiers, or none of the data
+   * being corrected. */
+  notAsked?: "identifiers" | "corrections";
   /** The masked address a mail went to. */
   to?: string;
   identityTypes?: string[];
@@ -207,6 +211,7 @@ export interface ProcessorStanding {
   kind:
     | "closed"
     | "not_received"
+    | "not_received_corrections"
     | "nothing"
     | "deleted"
     | "suppressed"
@@ -228,8 +233,9 @@ export function processorStanding(r: ProcessorResult, status: string): Processor
   const day = (iso?: string) => iso?.slice(0, 10);
   const base = { vendor: r.vendor };
   if (status === "skipped" && r.closedReason) return { ...base, kind: "closed", reason: r.closedReason };
-  // The declaration says it received none of the person's identifiers: it was not asked, and nothing was searched.
-  if (r.identityTypes?.length === 0 && !r.askedAt) return { ...base, kind: "not_received" };
+  // The declaration says it received none of the person's identifiers (or of the data corrected): it was not asked,
+  // and nothing was searched.
+  if (r.notAsked) return { ...base, kind: r.notAsked === "corrections" ? "not_received_corrections" : "not_received" };
   if (r.confirmedAt) {
     const confirmedAt = day(r.confirmedAt);
     if (r.via === "api" && r.found === 0 && !r.jobs?.length) return { ...base, kind: "nothing", confirmedAt };
@@ -257,6 +263,8 @@ export function standingLine(s: ProcessorStanding): string {
       return `closed by staff at ${s.vendor}: ${s.reason}`;
     case "not_received":
       return `not asked: ${s.vendor} received none of the person's identifiers`;
+    case "not_received_corrections":
+      return `not asked: ${s.vendor} received none of the data corrected`;
     case "nothing":
       return `nothing held at ${s.vendor} (searched ${s.confirmedAt})`;
     case "deleted":
@@ -336,6 +344,7 @@ export async function runProcessorTask(
   const c = decl.systems[system].connector;
   const vc = c?.engine === "http" ? vendorConnector(ctx, system) : undefined;
   const identities = identitiesAt(decl, system, vc, req.identities, req.storedForms);
+  const corrections = correctionsReceived(decl, processorRecipient(decl, system), req.corrections);
   const types = Object.keys(identities);
   const consentOps = consentOperationFor(req.right);
   const operation =
@@ -347,10 +356,9 @@ export async function runProcessorTask(
           ? "find"
           : (consentOps[0] ?? req.right);
   const base: ProcessorResult = { vendor, via: c?.engine === "mail" ? "mail" : "api", operation, identityTypes: types };
-  if (!types.length)
-    return {
-      result: { ...base, confirmedAt: iso, answer: `${vendor} received none of the person's identifiers` },
-    };
+  if (!types.length) return { result: { ...base, confirmedAt: iso, notAsked: "identifiers" } };
+  if (operation === "rectify" && !Object.keys(corrections).length)
+    return { result: { ...base, confirmedAt: iso, notAsked: "corrections" } };
 
   if (c?.engine === "mail") {
     if (prev?.askedAt) return { result: prev, status: "asked" };
@@ -383,7 +391,7 @@ export async function runProcessorTask(
           .join("\n")}\n` +
         `${
           operation === "rectify"
-            ? `\nCorrections:\n${Object.entries(req.corrections)
+            ? `\nCorrections:\n${Object.entries(corrections)
                 .map(([k, v]) => `  ${k}: ${v}`)
                 .join("\n")}\n`
             : ""
@@ -464,7 +472,7 @@ export async function runProcessorTask(
         },
         status: "asked",
       };
-    const out = await vc.rectify(records, req.corrections);
+    const out = await vc.rectify(records, corrections);
     return { result: { ...asked, found: records.length, calls: out.calls, statuses: out.statuses, confirmedAt: iso } };
   }
 

@@ -556,14 +556,7 @@ async function buildReport(
       return {
         system: t.target,
         vendor: r.vendor,
-        state:
-          t.status === "skipped"
-            ? "closed"
-            : r.identityTypes?.length === 0 && !r.askedAt
-              ? "not_asked"
-              : r.confirmedAt
-                ? "confirmed"
-                : "waiting",
+        state: t.status === "skipped" ? "closed" : r.notAsked ? "not_asked" : r.confirmedAt ? "confirmed" : "waiting",
         line: processorLine(r, t.status),
         standing: processorStanding(r, t.status),
         ...(r.found !== undefined ? { found: r.found } : {}),

@@ -130,6 +130,7 @@ const EN = {
   "proc.title": "At the companies that process your data for us",
   "proc.closed": "closed by our staff at {vendor}: {reason}",
   "proc.notReceived": "not asked: {vendor} received none of the details we searched with",
+  "proc.notReceivedCorrections": "not asked: {vendor} received none of the data you asked us to correct",
   "proc.nothing": "nothing held at {vendor} (searched {date})",
   "proc.deleted": "deleted at {vendor} on {date}",
   "proc.suppressed": "suppressed at {vendor} on {date}",
@@ -375,6 +376,8 @@ const DE: Record<TextKey, string> = {
   "proc.title": "Bei den Unternehmen, die Ihre Daten für uns verarbeiten",
   "proc.closed": "von unserem Team abgeschlossen bei {vendor}: {reason}",
   "proc.notReceived": "nicht gefragt: {vendor} hat keine der Angaben erhalten, mit denen wir gesucht haben",
+  "proc.notReceivedCorrections":
+    "nicht gefragt: {vendor} hat keine der Daten erhalten, deren Berichtigung Sie verlangt haben",
   "proc.nothing": "bei {vendor} nichts gespeichert (gesucht am {date})",
   "proc.deleted": "bei {vendor} am {date} gelöscht",
   "proc.suppressed": "bei {vendor} am {date} gesperrt",
@@ -628,6 +631,8 @@ const FR: Record<TextKey, string> = {
   "proc.title": "Chez les entreprises qui traitent vos données pour nous",
   "proc.closed": "clos par notre équipe chez {vendor} : {reason}",
   "proc.notReceived": "pas demandé : {vendor} n’a reçu aucune des données avec lesquelles nous avons cherché",
+  "proc.notReceivedCorrections":
+    "pas demandé : {vendor} n’a reçu aucune des données dont vous avez demandé la rectification",
   "proc.nothing": "rien n’est conservé chez {vendor} (recherche du {date})",
   "proc.deleted": "effacé chez {vendor} le {date}",
   "proc.suppressed": "bloqué chez {vendor} le {date}",

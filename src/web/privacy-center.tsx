@@ -494,6 +494,8 @@ function standingText(s: ProcessorStanding, t: T): string {
       return t("proc.closed", v);
     case "not_received":
       return t("proc.notReceived", v);
+    case "not_received_corrections":
+      return t("proc.notReceivedCorrections", v);
     case "nothing":
       return t("proc.nothing", v);
     case "deleted":

@@ -15,7 +15,10 @@ import { createApp, createLogger } from "../../src/server/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import { startFakeVendors, type FakeVendors } from "../../src/demo/vendors.js";
 import {
+  approveRequest,
   closeProcessorTask,
+  processorLine,
+  type ProcessorResult,
   getRequest,
   listDocuments,
   recordProcessorAnswer,
@@ -312,6 +315,39 @@ forEachStore("an erasure at three processors", (target) => {
     assert.equal(mails().length, 1, "Eventbrite is not mailed twice");
   });
 
+  it("a correction reaches each processor only for the data it received: Stripe its name, never the phone", async () => {
+    const who = "rita@example.net";
+    const db = new BetterSqlite3(join(dir, "shop.db"));
+    db.prepare("INSERT INTO customers VALUES (4, 'rita@example.net', NULL)").run();
+    db.close();
+    const cid = vendors.addStripeCustomer({ email: who, name: "Rita" });
+    const { requestId } = await submitRequest(
+      ctx,
+      RequestInputSchema.parse({
+        right: "rectification",
+        identity: who,
+        corrections: { "user.name": "Rita Rect", "user.contact.phone_number": "+44 20 7946 0999" },
+      }),
+      {},
+    );
+    assert.ok((await verifyRequest(ctx, requestId, ctx.mailer.codeFor(who))).ok);
+    await runDueTasks(ctx);
+    if ((await getRequest(ctx, requestId)).status === "pending_approval") await approveRequest(ctx, requestId, officer);
+    assert.equal(await runUntilSettled(ctx, requestId, 5_000), "completed");
+    const update = vendors.calls.find((c) => c.vendor === "stripe" && c.method === "POST" && c.path.endsWith(cid));
+    assert.ok(update, "Stripe was asked to correct");
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(update.body)), { name: "Rita Rect" });
+    const byTarget = Object.fromEntries((await requestTasks(ctx, requestId)).map((t) => [t.target, t]));
+    assert.equal(
+      processorLine(byTarget.events.result as ProcessorResult, byTarget.events.status),
+      "not asked: Eventbrite received none of the data corrected",
+    );
+    assert.ok(
+      !ctx.mailer.sent.some((m) => m.to === "privacy@eventbrite.example" && m.text.includes(requestId)),
+      "Eventbrite, which received only the email, is not sent the new name or phone",
+    );
+  });
+
   it("a mail-only processor that has not answered is reminded once, three days before its answer is due", async () => {
     const who = "rem@example.net";
     vendors.addStripeCustomer({ email: who });
@@ -387,6 +423,7 @@ systems:
       operation: "erase",
       identityTypes: [],
       confirmedAt: "2026-12-05T10:00:00Z",
+      notAsked: "identifiers" as const,
     };
     assert.equal(processorStanding(r, "done").kind, "not_received");
     assert.equal(processorLine(r, "done"), "not asked: Stats received none of the person's identifiers");
