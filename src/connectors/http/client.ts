@@ -180,22 +180,22 @@ export function createVendorClient(system: string, spec: VendorSpec, base: URL, 
         const form = new URLSearchParams({ grant_type: "client_credentials" });
         if (a.scope) form.set("scope", a.scope);
         const basic = Buffer.from(`${id}:${need(env, a.clientSecret, system, "the OAuth client secret")}`);
-        const res = await fetch(a.tokenUrl, {
+        // Through the same agent as every vendor call: its timeouts, and no redirect followed.
+        const res = await request(a.tokenUrl, {
+          dispatcher: agent,
           method: "POST",
           headers: {
             "content-type": "application/x-www-form-urlencoded",
             authorization: `Basic ${basic.toString("base64")}`,
           },
           body: form.toString(),
-          redirect: "error",
-          signal: AbortSignal.timeout(30_000),
         }).catch((err: unknown) => {
           throw new ConnectorError(system, `${spec.name}'s token endpoint could not be reached`, { cause: err });
         });
-        const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
-        if (!res.ok || !body.access_token)
-          throw new ConnectorError(system, `${spec.name}'s token endpoint answered ${res.status}`, {
-            permanent: res.status >= 400 && res.status < 500,
+        const body = (await res.body.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
+        if (res.statusCode < 200 || res.statusCode >= 300 || !body.access_token)
+          throw new ConnectorError(system, `${spec.name}'s token endpoint answered ${res.statusCode}`, {
+            permanent: res.statusCode >= 300 && res.statusCode < 500,
           });
         tokens.set(`${a.tokenUrl} ${id}`, {
           token: body.access_token,

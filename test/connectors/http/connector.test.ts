@@ -234,3 +234,79 @@ systems:
     assert.deepEqual(vendorSpecFindings(d, { env: { STRIPE_SECRET_KEY: "sk", STRIPE_BASE: "https://x.example" } }), []);
   });
 });
+
+describe("OAuth2 client credentials", () => {
+  it("asks the token endpoint once, sends the token as a bearer, and refuses a redirect from it", async () => {
+    const seen: { path: string; auth: string; body: string }[] = [];
+    let redirect = false;
+    const srv = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        seen.push({ path: req.url ?? "", auth: String(req.headers.authorization ?? ""), body });
+        if (req.url === "/token") {
+          if (redirect) {
+            res.writeHead(302, { location: "http://127.0.0.1:1/elsewhere" }).end();
+            return;
+          }
+          res.setHeader("content-type", "application/json");
+          res.end(JSON.stringify({ access_token: "tok-1", expires_in: 3600 }));
+          return;
+        }
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ data: [] }));
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), "pledge-oauth-"));
+    const spec = (tokenPath: string) => {
+      const file = join(dir, `${tokenPath.slice(1)}.yaml`);
+      writeFileSync(
+        file,
+        `name: OAuthVendor
+baseUrl: ${base}
+auth: { type: oauth2, tokenUrl: "${base}${tokenPath}", clientId: { env: OAUTH_ID }, clientSecret: { env: OAUTH_SECRET }, scope: privacy }
+identities: [email]
+operations:
+  find:
+    email:
+      request: { method: GET, path: /people, query: { email: "{email}" } }
+      records: data
+      id: id
+`,
+      );
+      return file;
+    };
+    try {
+      const env = { OAUTH_ID: "client-1", OAUTH_SECRET: "s3cret" };
+      const c = createVendorConnector("crm", { engine: "http", spec: spec("/token") }, env);
+      await c.find({ email: ["a@example.com"] });
+      await c.find({ email: ["b@example.com"] });
+      const tokenCalls = seen.filter((x) => x.path === "/token");
+      assert.equal(tokenCalls.length, 1, "the token is kept until it expires");
+      assert.equal(tokenCalls[0].auth, `Basic ${Buffer.from("client-1:s3cret").toString("base64")}`);
+      assert.deepEqual(Object.fromEntries(new URLSearchParams(tokenCalls[0].body)), {
+        grant_type: "client_credentials",
+        scope: "privacy",
+      });
+      assert.deepEqual(
+        seen.filter((x) => x.path.startsWith("/people")).map((x) => x.auth),
+        ["Bearer tok-1", "Bearer tok-1"],
+      );
+      // Another client id has no token yet; its token endpoint answers with a redirect, which is not followed.
+      redirect = true;
+      const d = createVendorConnector(
+        "crm",
+        { engine: "http", spec: spec("/token") },
+        { ...env, OAUTH_ID: "client-2" },
+      );
+      const err = await d.find({ email: ["a@example.com"] }).catch((e: unknown) => e);
+      assert.ok(err instanceof ConnectorError, String(err));
+      assert.match(err.message, /token endpoint answered 302/);
+      assert.equal(err.permanent, true);
+    } finally {
+      srv.close();
+    }
+  });
+});
