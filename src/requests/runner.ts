@@ -204,15 +204,7 @@ export async function planTasks(ctx: RequestsContext, requestId: string): Promis
     }
   } else {
     await insertTask(ctx, requestId, "flag", r.right);
-    const details = JSON.parse(
-      (
-        await ctx.store.db
-          .selectFrom("requests")
-          .select("details")
-          .where("id", "=", requestId)
-          .executeTakeFirstOrThrow()
-      ).details,
-    ) as { purposes?: string[] };
+    const details = JSON.parse(r.details) as { purposes?: string[] };
     for (const s of consentProcessors(ctx, r.right, details.purposes ?? []))
       await insertTask(ctx, requestId, "processor", s);
   }
@@ -738,15 +730,29 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       current = merged;
       collection = await collectSystem(decl, system, c, current, undefined, review);
     }
-    if (found.size) {
-      await db
-        .updateTable("requests")
-        .set({
-          identities: JSON.stringify(current),
-          identity_hashes: JSON.stringify(await hashIdentities(hashCtx, current)),
-        })
-        .where("id", "=", t.request_id)
-        .execute();
+    forms = mergeIdentities(forms, collection.storedForms).merged;
+    if (found.size || JSON.stringify(forms) !== formsBefore) {
+      // Merged under the request's lock with what is stored now: another system's collect, on another worker, may
+      // have added identities or forms meanwhile, and neither write may lose the other's.
+      await db.transaction().execute(async (trx) => {
+        let q = trx.selectFrom("requests").select(["identities", "identity_forms"]).where("id", "=", t.request_id);
+        if (ctx.store.capabilities.rowLocks) q = q.forUpdate();
+        const stored = await q.executeTakeFirstOrThrow();
+        const identities = mergeIdentities(JSON.parse(stored.identities) as Identities, current).merged;
+        await trx
+          .updateTable("requests")
+          .set({
+            identities: JSON.stringify(identities),
+            identity_hashes: JSON.stringify(await hashIdentities(hashCtx, identities)),
+            identity_forms: JSON.stringify(
+              mergeIdentities(JSON.parse(stored.identity_forms ?? "{}") as Identities, forms).merged,
+            ),
+          })
+          .where("id", "=", t.request_id)
+          .execute();
+      });
+    }
+    if (found.size)
       await recordEvent(
         ctx,
         t.request_id,
@@ -754,22 +760,6 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         "identities",
         `more identities found in ${system}: ${[...found].join(", ")}`,
       );
-    }
-    forms = mergeIdentities(forms, collection.storedForms).merged;
-    if (JSON.stringify(forms) !== formsBefore) {
-      // Another system's collect may have added forms meanwhile: merged with what is stored now, never over it.
-      const now = await db
-        .selectFrom("requests")
-        .select("identity_forms")
-        .where("id", "=", t.request_id)
-        .executeTakeFirstOrThrow();
-      const all = mergeIdentities(JSON.parse(now.identity_forms ?? "{}") as Identities, forms).merged;
-      await db
-        .updateTable("requests")
-        .set({ identity_forms: JSON.stringify(all) })
-        .where("id", "=", t.request_id)
-        .execute();
-    }
     return { collection, key: await identitiesKey(ctx, current), decisions };
   };
   /** The rows a collection stopped on, as staff see them: masked values, never another person's raw identity. */
