@@ -1075,6 +1075,22 @@ async function storeEvidence(
   return Number(row.id);
 }
 
+/** Stores the evidence, then runs `settle` with its id; the evidence goes again when settling fails (a conflict). */
+async function withEvidence(
+  ctx: RequestsContext,
+  id: string,
+  evidence: TaskEvidence | undefined,
+  settle: (doc: number | undefined) => Promise<void>,
+): Promise<void> {
+  const doc = await storeEvidence(ctx, id, evidence);
+  try {
+    await settle(doc);
+  } catch (err) {
+    if (doc !== undefined) await ctx.store.db.deleteFrom("request_documents").where("id", "=", doc).execute();
+    throw err;
+  }
+}
+
 async function taskOf(ctx: RequestsContext, id: string, taskId: number) {
   const t = await ctx.store.db
     .selectFrom("request_tasks")
@@ -1108,33 +1124,34 @@ export async function completeManualTask(
       "REQUEST_INVALID",
       `confirm each item of the checklist; not confirmed: ${unchecked.join("; ")}`,
     );
-  const doc = await storeEvidence(ctx, id, evidence);
-  const res = await ctx.store.db
-    .updateTable("request_tasks")
-    .set({
-      status: "done",
-      result: JSON.stringify({
-        ...(t.result ? (JSON.parse(t.result) as object) : {}),
-        note,
-        by: by.user.email,
-        doneAt: now,
-        ...(checklist.length ? { confirmed: checklist } : {}),
-        ...(doc ? { evidence: doc } : {}),
-      }),
-      updated_at: now,
-    })
-    .where("id", "=", taskId)
-    .where("status", "=", "manual")
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0)
-    throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
-  await recordEvent(
-    ctx,
-    id,
-    actorOf(by),
-    "manual_done",
-    `manual task ${taskId} done: ${note}${doc ? " (evidence attached)" : ""}`,
-  );
+  await withEvidence(ctx, id, evidence, async (doc) => {
+    const res = await ctx.store.db
+      .updateTable("request_tasks")
+      .set({
+        status: "done",
+        result: JSON.stringify({
+          ...(t.result ? (JSON.parse(t.result) as object) : {}),
+          note,
+          by: by.user.email,
+          doneAt: now,
+          ...(checklist.length ? { confirmed: checklist } : {}),
+          ...(doc ? { evidence: doc } : {}),
+        }),
+        updated_at: now,
+      })
+      .where("id", "=", taskId)
+      .where("status", "=", "manual")
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0)
+      throw new RequestError("REQUEST_CONFLICT", "only a manual task can be marked done");
+    await recordEvent(
+      ctx,
+      id,
+      actorOf(by),
+      "manual_done",
+      `manual task ${taskId} done: ${note}${doc ? " (evidence attached)" : ""}`,
+    );
+  });
   await advanceRequest(ctx, id);
 }
 
@@ -1150,7 +1167,7 @@ async function resumeRequest(ctx: RequestsContext, id: string): Promise<void> {
 
 /**
  * Settles a processor task as staff decided: only from the state it was read in (never over a worker that took it
- * meanwhile), with the event on the timeline, and moves the request on.
+ * meanwhile), with the event on the timeline; the caller moves the request on.
  */
 async function settleProcessorTask(
   ctx: RequestsContext,
@@ -1174,7 +1191,6 @@ async function settleProcessorTask(
     throw new RequestError("REQUEST_CONFLICT", "the task changed meanwhile: reload the request and try again");
   await recordEvent(ctx, id, actorOf(event.by), event.kind, event.message(result));
   await resumeRequest(ctx, id);
-  await advanceRequest(ctx, id);
 }
 
 /**
@@ -1193,26 +1209,28 @@ export async function recordProcessorAnswer(
   if (t.kind !== "processor" || !["asked", "failed", "pending"].includes(t.status))
     throw new RequestError("REQUEST_CONFLICT", "only a processor task waiting for the vendor takes its answer");
   const now = ctx.clock().toISOString();
-  const doc = await storeEvidence(ctx, id, evidence);
-  await settleProcessorTask(
-    ctx,
-    id,
-    t,
-    "done",
-    (prev) => ({
-      ...prev,
-      askedAt: prev.askedAt ?? now,
-      confirmedAt: now,
-      answer,
-      by: by.user.email,
-      ...(doc ? { evidence: doc } : {}),
-    }),
-    {
-      by,
-      kind: "processor_confirmed",
-      message: (r) => `${r.vendor} confirmed: ${answer}${doc ? " (reply attached)" : ""}`,
-    },
+  await withEvidence(ctx, id, evidence, (doc) =>
+    settleProcessorTask(
+      ctx,
+      id,
+      t,
+      "done",
+      (prev) => ({
+        ...prev,
+        askedAt: prev.askedAt ?? now,
+        confirmedAt: now,
+        answer,
+        by: by.user.email,
+        ...(doc ? { evidence: doc } : {}),
+      }),
+      {
+        by,
+        kind: "processor_confirmed",
+        message: (r) => `${r.vendor} confirmed: ${answer}${doc ? " (reply attached)" : ""}`,
+      },
+    ),
   );
+  await advanceRequest(ctx, id);
 }
 
 /**
@@ -1234,6 +1252,7 @@ export async function closeProcessorTask(
     kind: "processor_closed",
     message: (r) => `${r.vendor}: closed without its confirmation: ${reason}`,
   });
+  await advanceRequest(ctx, id);
 }
 
 /**
