@@ -119,37 +119,19 @@ consent:
   it("a banner withdrawal from a device linked to a person at login is passed on with the person's address", async () => {
     const who = `linked.${target.name}@example.net`;
     const device = `device-${target.name}-0123456789abcdef`;
+    const choose = (deviceId: string, marketing: "given" | "refused") =>
+      recordConsent(store, decl, { deviceId, categories: { marketing }, language: "en", method: "banner" });
     await linkDevice(store, device, who);
-    await recordConsent(store, decl, {
-      deviceId: device,
-      categories: { marketing: "given" },
-      language: "en",
-      method: "banner",
-    });
-    const off = await recordConsent(store, decl, {
-      deviceId: device,
-      categories: { marketing: "refused" },
-      language: "en",
-      method: "banner",
-    });
+    await choose(device, "given");
+    const off = await choose(device, "refused");
     const [p] = await propagationsOf(store, `consent:${off.recordId}`);
     assert.equal(p?.vendor, "SendGrid");
     await runPropagations(ctx());
     assert.ok(vendors.suppressed().includes(who), "suppressed at SendGrid under the linked person's address");
     // A device linked to nobody has no address to pass on.
     const anon = `anon-${target.name}-0123456789abcdef`;
-    await recordConsent(store, decl, {
-      deviceId: anon,
-      categories: { marketing: "given" },
-      language: "en",
-      method: "banner",
-    });
-    const anonOff = await recordConsent(store, decl, {
-      deviceId: anon,
-      categories: { marketing: "refused" },
-      language: "en",
-      method: "banner",
-    });
+    await choose(anon, "given");
+    const anonOff = await choose(anon, "refused");
     assert.deepEqual(await propagationsOf(store, `consent:${anonOff.recordId}`), []);
   });
 });
