@@ -3,6 +3,8 @@
 /** The notice as HTML, rendered with Hono JSX (which escapes all text). */
 import type { FC } from "hono/jsx";
 import type { Block, Inline, NoticeDoc } from "./model.js";
+import { raw } from "hono/html";
+import { stylesheetCss } from "../style/index.js";
 
 const InlineText: FC<{ content: Inline[] }> = ({ content }) => (
   <>{content.map((c) => (typeof c === "string" ? c : <a href={safeHref(c.href)}>{c.text}</a>))}</>
@@ -97,33 +99,21 @@ export const NoticeArticle: FC<{ doc: NoticeDoc }> = ({ doc }) => (
   </article>
 );
 
-export const NOTICE_CSS = `:root{--fg:#1d1d1f;--muted:#5b5b66;--line:#d9d9e0;--bg:#fff;--soft:#f5f5f8;
---accent:#0b57d0;--danger:#b3261e;--ok:#176b2c;--warn:#8a5300}
-*,*::before,*::after{box-sizing:border-box}
-body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:0 auto;
-padding:1rem 1.25rem 3rem;color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
-h1{font-size:1.75rem;line-height:1.2;margin:1.25rem 0 .75rem}h2{font-size:1.3rem;margin-top:2rem;
-border-bottom:1px solid var(--line);padding-bottom:.25rem}h3{font-size:1.08rem;margin-top:1.5rem}
-.meta,.muted{color:var(--muted)}nav ol{columns:2;column-gap:2.5rem}nav li{break-inside:avoid}
-dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;
-text-align:left;vertical-align:top}th{font-weight:600;background:var(--soft)}
-a{color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-@media (max-width:40rem){body{padding:.75rem}nav ol{columns:1}dl{grid-template-columns:1fr}dd{margin-bottom:.5rem}
-table{display:block;overflow-x:auto;max-width:100%}h1{font-size:1.45rem}}`;
+/** The house stylesheet, inlined: the notice as HTML is a file that stands alone. */
+export const noticeStyle = () => <style>{raw(stylesheetCss())}</style>;
 
 /** A complete HTML document for the notice. */
 export function renderNoticeHtml(doc: NoticeDoc): string {
   const page = (
-    <html lang={doc.lang}>
+    <html lang={doc.lang} data-theme="light">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{doc.title}</title>
-        <style>{NOTICE_CSS}</style>
+        {noticeStyle()}
       </head>
       <body>
-        <main>
+        <main class="container">
           <NoticeArticle doc={doc} />
         </main>
       </body>

@@ -15,7 +15,7 @@ export {
   type Block,
   type Inline,
 } from "./model.js";
-export { renderNoticeHtml, NoticeArticle, NOTICE_CSS } from "./html.js";
+export { renderNoticeHtml, NoticeArticle, noticeStyle } from "./html.js";
 export { noticeTextKeys, type NoticeLang, type NoticeWords } from "./words.js";
 export { builtinCategoryName, builtinSubjectName } from "./taxonomy-words.js";
 export { renderNoticeMarkdown, escapeMarkdown } from "./markdown.js";

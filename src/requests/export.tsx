@@ -11,7 +11,7 @@
 import { strToU8, zipSync } from "fflate";
 import { LEGAL_BASIS_INFO, basesOf, type Declaration } from "../declaration/index.js";
 import { accessView, type SystemCollection } from "../execution/index.js";
-import { buildNotice, NOTICE_CSS, NoticeArticle } from "../notice/index.js";
+import { buildNotice, NoticeArticle, noticeStyle } from "../notice/index.js";
 import type { Row } from "../connectors/index.js";
 import { toCsv } from "../csv/index.js";
 
@@ -81,14 +81,14 @@ export async function buildExport(
   };
   const org = decl.organization;
   const page = (
-    <html lang="en">
+    <html lang="en" data-theme="light">
       <head>
         <meta charset="utf-8" />
         <title>Your data at {org.shortName ?? org.name}</title>
-        <style>{NOTICE_CSS}</style>
+        {noticeStyle()}
       </head>
       <body>
-        <main>
+        <main class="container">
           <h1>Your data at {org.shortName ?? org.name}</h1>
           <p>
             {input.name ? `Prepared for ${input.name}. ` : ""}Request {input.requestId} (

@@ -19,6 +19,7 @@ import { registerConsent } from "./consent-routes.js";
 import { registerGovernance } from "./governance-routes.js";
 import { DecisionCache, type NewsletterContext } from "../consent/index.js";
 import { errorPageHtml, negotiateLang, noticePageHtml, versionsPageHtml } from "../web/index.js";
+import { stylesheetCss, stylesheetPath } from "../style/index.js";
 import { buildDataMap, simplifiedDataMap } from "../map/index.js";
 import { HttpError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -158,6 +159,15 @@ export function createApp(ctx: AppContext): PledgeApp {
     if (browser(c)) return errorPage(c, 404, "not_found", "");
     return c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404);
   });
+  // The stylesheet: its name carries its hash, so it is kept for a year and a release changes the name.
+  app.get("/assets/:file", (c) =>
+    c.req.path === stylesheetPath()
+      ? c.body(stylesheetCss(), 200, {
+          "content-type": "text/css; charset=utf-8",
+          "cache-control": "public, max-age=31536000, immutable",
+        })
+      : c.notFound(),
+  );
   app.get("/favicon.ico", (c) =>
     c.body(FAVICON, 200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" }),
   );

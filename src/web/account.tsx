@@ -46,7 +46,7 @@ const UsersPage: FC<Frame & { users: StaffAccount[]; me: number; required: reado
   me,
   required,
 }) => (
-  <Page title={`Users — ${organization}`} organization={organization} nav={<AdminNav csrf={csrf} user={user} />}>
+  <Page title={`Users — ${organization}`} organization={organization} sidebar={<AdminNav csrf={csrf} user={user} />}>
     <h1>Users</h1>
     <Flash flash={flash} error={error} />
     <table>
@@ -184,7 +184,11 @@ const AccountPage: FC<
   tokens,
   newToken,
 }) => (
-  <Page title={`Your account — ${organization}`} organization={organization} nav={<AdminNav csrf={csrf} user={user} />}>
+  <Page
+    title={`Your account — ${organization}`}
+    organization={organization}
+    sidebar={<AdminNav csrf={csrf} user={user} />}
+  >
     <h1>Your account</h1>
     <Flash flash={flash} error={error} />
     <p>

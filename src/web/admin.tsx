@@ -74,13 +74,6 @@ const ATTENTION: Record<string, string> = {
   manual_verification: "verify the person by hand: no code could be sent to an address of theirs",
 };
 
-export const ADMIN_CSS = `.overdue{color:#b00020;font-weight:600}.due_soon{color:#a15c00;font-weight:600}
-.on_time{color:#176b2c}
-.bar{height:.9rem;border-radius:2px;display:inline-block;vertical-align:middle}.bar.overdue{background:#b00020}
-.bar.due_soon{background:#e08a00}.bar.on_time{background:#3a9a55}
-form.inline{display:inline}.error{color:#b00020}.flag{background:#fff3cd;border:1px solid #a15c00;border-radius:3px;
-padding:0 .3rem;color:#5c3500}`;
-
 export const LoginPage: FC<{ organization: string; error?: string; email?: string; next?: string }> = ({
   organization,
   error,
@@ -116,27 +109,43 @@ export const LoginPage: FC<{ organization: string; error?: string; email?: strin
 export const Csrf: FC<{ token?: string }> = ({ token }) =>
   token ? <input type="hidden" name="_csrf" value={token} /> : null;
 
+const SECTIONS = [
+  ["/admin", "Home"],
+  ["/admin/requests", "Requests"],
+  ["/admin/consent", "Consent"],
+  ["/admin/retention", "Retention"],
+  ["/admin/discovery", "Discovery"],
+  ["/admin/map", "Data map"],
+  ["/admin/dpia", "DPIA"],
+  ["/admin/governance", "Governance"],
+  ["/admin/users", "Users"],
+] as const;
+
+/** The console's sections: a sidebar on a wide screen, a menu that opens on a phone (no script needed). */
 export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) => (
-  <nav aria-label="Console" class="console">
-    <a href="/admin">Home</a>
-    <a href="/admin/requests">Requests</a>
-    <a href="/admin/consent">Consent</a>
-    <a href="/admin/retention">Retention</a>
-    <a href="/admin/discovery">Discovery</a>
-    <a href="/admin/map">Data map</a>
-    <a href="/admin/dpia">DPIA</a>
-    <a href="/admin/governance">Governance</a>
-    <a href="/admin/users">Users</a>
-    <a href="/admin/account" title="Your account">
-      {user}
-    </a>
-    <form class="inline" method="post" action="/admin/logout">
-      <Csrf token={csrf} />
-      <button type="submit" class="link">
-        Sign out
-      </button>
-    </form>
-  </nav>
+  <details class="menu">
+    <summary>Menu</summary>
+    <nav aria-label="Console" class="console">
+      <ul>
+        {SECTIONS.map(([href, label]) => (
+          <li>
+            <a href={href}>{label}</a>
+          </li>
+        ))}
+      </ul>
+      <div class="who">
+        <a href="/admin/account" title="Your account">
+          {user}
+        </a>
+        <form class="inline" method="post" action="/admin/logout">
+          <Csrf token={csrf} />
+          <button type="submit" class="link">
+            Sign out
+          </button>
+        </form>
+      </div>
+    </nav>
+  </details>
 );
 
 /** The registers' clocks and what waits for staff, one line with links (the governance page has the detail). */
@@ -219,8 +228,11 @@ export const RequestListPage: FC<{
   const pages = Math.max(1, Math.ceil(counts.total / pageSize));
   const rights = decl.rights.offered.filter((r) => !["complaint"].includes(r));
   return (
-    <Page title="Requests — Pledge" organization={decl.organization.name} nav={<AdminNav csrf={csrf} user={user} />}>
-      <style>{ADMIN_CSS}</style>
+    <Page
+      title="Requests — Pledge"
+      organization={decl.organization.name}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
+    >
       <h1>Requests</h1>
       <p>
         {counts.open} open; {counts.overdue} overdue; {counts.dueSoon} due within a week; {counts.unverified} waiting
@@ -402,9 +414,8 @@ export const RequestDetailPage: FC<{
     <Page
       title={`Request ${r.id} — Pledge`}
       organization={decl.organization.name}
-      nav={<AdminNav csrf={csrf} user={user} />}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
     >
-      <style>{ADMIN_CSS}</style>
       {done && DONE_MESSAGES[done] ? (
         <p class="flash" role="status" id="done">
           {DONE_MESSAGES[done]}

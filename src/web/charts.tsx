@@ -14,10 +14,6 @@ export interface Bar {
   href?: string;
 }
 
-export const CHART_CSS = `.chart .overdue{fill:#b3261e}.chart .due_soon{fill:#c77700}.chart .on_time{fill:#2f7d46}
-.chart .rate{fill:#0b57d0}.chart .rest{fill:#e4e4ea}
-.chart text{font:12px system-ui,sans-serif;fill:#3b3b45}.chart .axis{stroke:#b8b8c4}`;
-
 /**
  * Vertical bars over a sequence (days), labelled every `labelEvery` bars. The description names the total and the
  * largest bar; the table below (collapsed) lists every one.

@@ -5,7 +5,7 @@ import type { Child, FC } from "hono/jsx";
 import type { PropagationView, SubscriptionRecord } from "../consent/index.js";
 import { doubleOptInOf, type Declaration } from "../declaration/index.js";
 import { AdminNav } from "./admin.js";
-import { CHART_CSS, RateBars } from "./charts.js";
+import { RateBars } from "./charts.js";
 import { Page, renderPage } from "./layout.js";
 import { type Lang, pageTexts } from "./i18n.js";
 import { NOTICE_WORDS } from "../notice/index.js";
@@ -237,8 +237,7 @@ const ConsentConsole: FC<{
   /** Withdrawals passed on to processors, newest first. */
   propagations?: PropagationView[];
 }> = ({ decl, rates, subscriptions, user, csrf, canRevoke, revoked, propagations = [] }) => (
-  <Page title="Consent — Pledge" organization={decl.organization.name} nav={<AdminNav csrf={csrf} user={user} />}>
-    <style>{CHART_CSS}</style>
+  <Page title="Consent — Pledge" organization={decl.organization.name} sidebar={<AdminNav csrf={csrf} user={user} />}>
     <h1>Consent</h1>
     <h2>Consent rates per category (last 90 days)</h2>
     <RateBars

@@ -7,13 +7,8 @@
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import type { StoredFinding } from "../discovery/index.js";
-import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
+import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
-
-const CSS = `${ADMIN_CSS}
-td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}.gone{color:#666}.dismissed{color:#666}
-.open{color:#b00020;font-weight:600}
-pre.fragment{background:#f6f6f6;padding:.5rem;max-width:48rem;overflow:auto;font-size:.85rem}`;
 
 type Scan = {
   id: number;
@@ -84,9 +79,8 @@ export const DiscoveryPage: FC<{
     <Page
       title={`Discovery — ${decl.organization.name}`}
       organization={decl.organization.name}
-      nav={<AdminNav csrf={csrf} user={user} />}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
     >
-      <style>{CSS}</style>
       <h1>Discovery</h1>
       <p>
         Personal data in the systems that the declaration does not mention, from recorded scans (

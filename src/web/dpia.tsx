@@ -20,7 +20,7 @@ export const DpiaPage: FC<{
   <Page
     title={`DPIA screening — ${decl.organization.name}`}
     organization={decl.organization.name}
-    nav={<AdminNav csrf={csrf} user={user} />}
+    sidebar={<AdminNav csrf={csrf} user={user} />}
   >
     <h1>DPIA screening</h1>
     <p class="muted">
@@ -83,7 +83,7 @@ export const DpiaRecordPage: FC<{
     <Page
       title={`DPIA: ${name} — ${decl.organization.name}`}
       organization={decl.organization.name}
-      nav={<AdminNav csrf={csrf} user={user} />}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
     >
       <p>
         <a href="/admin/dpia">All purposes</a>

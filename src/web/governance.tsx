@@ -30,7 +30,7 @@ import {
   type SubProcessor,
   type TransparencyReport,
 } from "../governance/index.js";
-import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
+import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
 
 const GOVERNANCE_PAGES = [
@@ -43,17 +43,6 @@ const GOVERNANCE_PAGES = [
   ["customers", "Customers"],
 ] as const;
 const AGREEMENTS = "/admin/governance/agreements";
-
-const CSS = `${ADMIN_CSS}
-td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}table{border-collapse:collapse;margin:.5rem 0 1rem}
-tr+tr td{border-top:1px solid #eee}
-.tiles{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;padding:0}.tiles li{border:1px solid #ccc;
-border-radius:4px;padding:.6rem .9rem;min-width:13rem}
-.tiles strong{font-size:1.4rem;display:block}textarea{width:100%;max-width:48rem;font:inherit}
-pre.draft{white-space:pre-wrap;background:#f6f6f6;padding:.75rem;border:1px solid #ddd}
-.state-overdue{color:#b00020;font-weight:600}.state-due_soon{color:#a15c00;font-weight:600}
-.state-on_time,.state-kept{color:#176b2c}.muted{color:#666}
-@media print{nav,form,.noprint{display:none}}`;
 
 interface Chrome {
   decl: Declaration;
@@ -75,9 +64,8 @@ const Shell: FC<Chrome & { title: string; children?: Child }> = ({
   <Page
     title={`${title} — ${decl.organization.name}`}
     organization={decl.organization.name}
-    nav={<AdminNav csrf={csrf} user={user} />}
+    sidebar={<AdminNav csrf={csrf} user={user} />}
   >
-    <style>{CSS}</style>
     <p>
       <a href="/admin/governance">Governance</a>:{" "}
       {GOVERNANCE_PAGES.map(([path, label], i) => (
@@ -1359,7 +1347,6 @@ export const IncidentPage: FC<Chrome & { i: IncidentView; drafts: Drafts; canAct
 /** The printable incident report: the Art 33(5) documentation of one breach. */
 export const IncidentReportPage: FC<{ decl: Declaration; i: IncidentView; drafts: Drafts }> = ({ decl, i, drafts }) => (
   <Page title={`Incident report ${i.reference} — ${decl.organization.name}`} organization={decl.organization.name}>
-    <style>{CSS}</style>
     <h1>Incident report {i.reference}</h1>
     <p>
       {decl.organization.name}. Documented under GDPR Art 33(5): the facts, the effects and the remedial action taken.
@@ -1430,7 +1417,6 @@ export const IncidentReportPage: FC<{ decl: Declaration; i: IncidentView; drafts
 
 const Public: FC<{ decl: Declaration; title: string; children?: Child }> = ({ decl, title, children }) => (
   <Page title={`${title} — ${decl.organization.name}`} organization={decl.organization.name}>
-    <style>{CSS}</style>
     <h1>{title}</h1>
     {children}
   </Page>

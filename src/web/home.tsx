@@ -7,7 +7,7 @@ import type { GovernanceOverview } from "../governance/index.js";
 import type { RequestCounts } from "../requests/index.js";
 import type { RetentionCheck } from "../retention/index.js";
 import { AdminNav } from "./admin.js";
-import { type Bar, CHART_CSS, ColumnChart, RateBars } from "./charts.js";
+import { type Bar, ColumnChart, RateBars } from "./charts.js";
 import { rateRows } from "./consent.js";
 import { Page, renderPage } from "./layout.js";
 
@@ -69,12 +69,8 @@ export const HomePage: FC<{ decl: Declaration; data: HomeData; now: Date; csrf?:
     <Page
       title={`Home — ${decl.organization.name}`}
       organization={decl.organization.name}
-      nav={<AdminNav csrf={csrf} user={user} />}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
     >
-      <style>
-        {`${CHART_CSS}.tiles a{text-decoration:none;color:inherit;display:block}.tiles ` +
-          `a.overdue strong{color:#b3261e}.tiles a.due_soon strong{color:#8a5300}`}
-      </style>
       <h1>Today</h1>
       <p class="muted">{now.toISOString().slice(0, 10)}</p>
       <h2>Requests</h2>

@@ -44,13 +44,8 @@ export const MapPage: FC<{
     <Page
       title={`Data map — ${decl.organization.name}`}
       organization={decl.organization.name}
-      nav={<AdminNav csrf={csrf} user={user} />}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
     >
-      <style>
-        {".mapwrap{overflow-x:auto;border:1px solid " +
-          "var(--line);border-radius:8px;padding:.5rem;background:#fff}.legend " +
-          "span{margin-right:1rem}"}
-      </style>
       <h1>Data map</h1>
       <p class="muted">
         Drawn from declaration {decl.version}: where personal data lives, what uses it, who receives it and where they
@@ -209,14 +204,8 @@ export const DeclarationSourcePage: FC<{
   <Page
     title={`Declaration — ${decl.organization.name}`}
     organization={decl.organization.name}
-    nav={<AdminNav csrf={csrf} user={user} />}
+    sidebar={<AdminNav csrf={csrf} user={user} />}
   >
-    <style>
-      {"ol.src{font:13px/1.45 " +
-        "ui-monospace,monospace;padding-left:4rem;overflow-x:auto}ol.src " +
-        "li{white-space:pre}ol.src li:target{background:#fff3cd}ol.src " +
-        "li::marker{color:#9a9aa6}"}
-    </style>
     <h1>Declaration {decl.version}</h1>
     <p class="muted">{file}</p>
     <ol class="src">

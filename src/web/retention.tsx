@@ -6,15 +6,8 @@
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import type { Hold, PlanEntry, RetentionCheck, RetentionStat, SweepReport, VerifyResult } from "../retention/index.js";
-import { ADMIN_CSS, AdminNav, Csrf } from "./admin.js";
+import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
-
-const CSS = `${ADMIN_CSS}
-.age{width:18rem;height:1.1rem;background:#eee;position:relative;border-radius:2px}.age .fill{position:absolute;
-left:0;top:0;bottom:0;border-radius:2px}
-.age .limit{position:absolute;top:-.2rem;bottom:-.2rem;width:2px;background:#222}.kept{color:#176b2c}
-.late{color:#b00020;font-weight:600}
-td,th{padding:.25rem .5rem;text-align:left;vertical-align:top}`;
 
 /** The oldest row's age as a bar against the limit (the black mark); past the mark, red. */
 const AgeBar: FC<{ e: PlanEntry }> = ({ e }) => {
@@ -87,9 +80,8 @@ export const RetentionPage: FC<{
   <Page
     title={`Retention — ${decl.organization.name}`}
     organization={decl.organization.name}
-    nav={<AdminNav csrf={csrf} user={user} />}
+    sidebar={<AdminNav csrf={csrf} user={user} />}
   >
-    <style>{CSS}</style>
     <h1>Retention</h1>
     {error ? (
       <p role="alert" class="error">
