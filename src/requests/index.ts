@@ -57,6 +57,7 @@ export {
   reissueStatusLink,
   liftLegalHold,
   type SubmitResult,
+  type StaffEntry,
   type VerifyResult,
 } from "./service.js";
 export { identityHash, hashIdentities, maskEmail, maskIdentity, type HashContext } from "./identities.js";
@@ -78,6 +79,7 @@ export {
 export { redactRequest, sweepRequests, type SweepResult } from "./records.js";
 export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";
+export { assignRequests, remindAssignees, REMINDER_DAYS } from "./workbench.js";
 export { exportPublicKey, sealExport, openExport } from "./export-seal.js";
 export { legalHoldsOn, statusRecipient } from "./events.js";
 export {

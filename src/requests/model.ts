@@ -154,8 +154,17 @@ export interface Verification {
   at?: string;
 }
 
+/** How a request arrived. GDPR Art 12 does not limit the channel: staff enter what came by letter, phone or in person. */
+export const REQUEST_CHANNELS = ["web", "email", "letter", "phone", "in_person"] as const;
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+
 export interface RequestView {
   id: string;
+  /** The short reference staff can say on the phone (`R-2026-0142`); the id for a request stored before there was one. */
+  reference: string;
+  channel: RequestChannel;
+  /** The staff member who owns it, by email. */
+  assignee?: string;
   right: RequestRight;
   status: RequestStatus;
   identityType: string;

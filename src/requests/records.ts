@@ -11,6 +11,7 @@
  * Exports are deleted when they expire; a request never verified is dropped
  * and redacted after `settings.unverifiedTtlMs`.
  */
+import { remindAssignees } from "./workbench.js";
 import { pruneRateEvents } from "../auth/index.js";
 import { addDuration, parseDuration } from "../declaration/index.js";
 import { maskEmail, maskIdentity } from "./identities.js";
@@ -82,6 +83,8 @@ export interface SweepResult {
   expired: number;
   /** Mail-only processors reminded that their answer is due. */
   reminded: number;
+  /** Assignees mailed that a request of theirs is due within three days. */
+  assigneesReminded: number;
   recordsDeleted: number;
 }
 
@@ -159,5 +162,6 @@ export async function sweepRequests(ctx: RequestsContext): Promise<SweepResult> 
     }
   }
   const reminded = await remindProcessors(ctx);
-  return { exportsDeleted, expired: stale.length, recordsDeleted, reminded };
+  const assigneesReminded = await remindAssignees(ctx);
+  return { exportsDeleted, expired: stale.length, recordsDeleted, reminded, assigneesReminded };
 }

@@ -12,7 +12,8 @@
  */
 import { processorName, processorStanding, type ProcessorResult, type ProcessorStanding } from "./processors.js";
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
+import type { Database } from "../store/index.js";
 import { takeRateLimits, type Principal } from "../auth/index.js";
 import { MailError, type MailMessage } from "../mail/index.js";
 import {
@@ -39,6 +40,7 @@ import {
   type RequestInput,
   type RequestReport,
   type RequestRight,
+  type RequestChannel,
   type RequestStatus,
   type RequestView,
   type RequestsContext,
@@ -74,10 +76,59 @@ export function codeSentTo(r: { identityType: string; identity: string }): strin
   return r.identityType === "email" ? maskEmail(r.identity) : undefined;
 }
 
+/** How a request arrived, as the timeline says it. */
+const CHANNEL_WORDS: Record<RequestChannel, string> = {
+  web: "through the privacy center",
+  email: "by email",
+  letter: "by letter",
+  phone: "by phone",
+  in_person: "in person",
+};
+
+/** A request staff entered by hand: who, how it came, when it arrived, and the verification they did (if any). */
+export interface StaffEntry {
+  by: Principal;
+  channel: RequestChannel;
+  receivedAt?: Date;
+  /** How staff checked who the person is ("passport seen at the counter"); without it a code is mailed as usual. */
+  verified?: string;
+}
+
+/**
+ * Inserts a request under the next reference of its year (`R-2026-0142`). Two requests inserted at once may take the
+ * same number: the unique index refuses the second, which takes the next.
+ */
+async function insertWithReference(
+  ctx: RequestsContext,
+  received: Date,
+  values: (reference: string) => Insertable<Database["requests"]>,
+): Promise<string> {
+  const year = received.toISOString().slice(0, 4);
+  for (let attempt = 0; ; attempt++) {
+    const last = await ctx.store.db
+      .selectFrom("requests")
+      .select((eb) => eb.fn.max("reference").as("ref"))
+      .where("reference", ">=", `R-${year}-`)
+      .where("reference", "<", `R-${year}.`)
+      .executeTakeFirst();
+    const n = Number(/-(\d+)$/.exec(String(last?.ref ?? ""))?.[1] ?? 0) + 1 + attempt;
+    const reference = `R-${year}-${String(n).padStart(4, "0")}`;
+    try {
+      await ctx.store.db.insertInto("requests").values(values(reference)).execute();
+      return reference;
+    } catch (err) {
+      if (attempt >= 8 || !/unique|duplicate/i.test(String((err as Error).message))) throw err;
+    }
+  }
+}
+
 function toView(r: NonNullable<Row>): RequestView {
   const details = JSON.parse(r.details) as RequestView["details"];
   const view: RequestView = {
     id: r.id,
+    reference: r.reference ?? r.id,
+    channel: (r.channel ?? "web") as RequestChannel,
+    ...(r.assignee ? { assignee: r.assignee } : {}),
     right: r.right as RequestRight,
     status: r.status as RequestStatus,
     identityType: r.identity_type,
@@ -189,7 +240,12 @@ const hashCtx = (ctx: RequestsContext): HashContext => ({
 export async function submitRequest(
   ctx: RequestsContext,
   input: RequestInput,
-  meta: { ip?: string; authorization?: { filename: string; contentType: string; data: Uint8Array } },
+  meta: {
+    ip?: string;
+    authorization?: { filename: string; contentType: string; data: Uint8Array };
+    /** Entered by staff from a letter, a call, a visit or a mail: no rate limit; verified by hand when `verified`. */
+    entered?: StaffEntry;
+  },
 ): Promise<SubmitResult> {
   const decl = ctx.declaration();
   const offered = new Set<string>(decl.rights.offered);
@@ -220,7 +276,8 @@ export async function submitRequest(
   const codeTo = input.identityType === "email" ? identity : undefined;
 
   const now = ctx.clock();
-  const limits = codeLimits(ctx, input.identityType, identity, meta.ip);
+  const entered = meta.entered;
+  const limits = entered ? [] : codeLimits(ctx, input.identityType, identity, meta.ip);
   // The place is taken before the mail goes, so codes asked for at once are counted as they come; it is given back when
   // the mail cannot be sent.
   const taken = await takeRateLimits(ctx.store, limits, now);
@@ -242,11 +299,15 @@ export async function submitRequest(
   const verification: Verification | undefined = codeTo
     ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" }
     : undefined;
-  const needsCode = !UNVERIFIED_RIGHTS.has(input.right) || !!input.agent;
+  const needsCode = (!UNVERIFIED_RIGHTS.has(input.right) || !!input.agent) && !entered?.verified;
   const code = needsCode ? newCode(id, now) : undefined;
+  // GDPR Art 12(3): the month runs from receipt, so a letter opened today counts from the day it arrived.
+  const received = entered?.receivedAt ?? now;
+  if (received.getTime() > now.getTime() + 60_000)
+    throw new RequestError("REQUEST_INVALID", "receivedAt: a request cannot arrive in the future");
   // The code is mailed before anything is stored: when mail is down, the request is not half-made
   // (no request waiting for a code nobody got) and no limit is spent. The person is told to try again.
-  const due = dueDate(regime, now, input.right, promisedRule(decl, jurisdiction));
+  const due = dueDate(regime, received, input.right, promisedRule(decl, jurisdiction));
   if (code && codeTo) {
     try {
       await ctx.mailer.send(
@@ -257,7 +318,7 @@ export async function submitRequest(
             code_to: codeTo,
             agent_name: input.agent?.name ?? null,
             right: input.right,
-            received: now,
+            received,
             due,
             contact_email: input.contactEmail ?? null,
           },
@@ -269,45 +330,45 @@ export async function submitRequest(
       throw err;
     }
   }
-  await ctx.store.db
-    .insertInto("requests")
-    .values({
-      id,
-      right: input.right,
-      status: "unverified",
-      identity_type: input.identityType,
-      identity_value: identity,
-      contact_email: (input.contactEmail ?? codeTo ?? input.agent?.email ?? "").toLowerCase(),
-      name: input.name ?? null,
-      jurisdiction,
-      regime,
-      received_at: now.toISOString(),
-      verified_at: null,
-      due_at: due.toISOString(),
-      extended_due_at: null,
-      extension_reason: null,
-      completed_at: null,
-      status_token_hash: sha256(randomBytes(32).toString("hex")),
-      agent_name: input.agent?.name ?? null,
-      agent_email: input.agent?.email.toLowerCase() ?? null,
-      details: JSON.stringify({ corrections: input.corrections, purposes }),
-      identities: JSON.stringify(identities),
-      report: null,
-      denial_reason: null,
-      declaration_version: decl.version,
-      code_to: codeTo ?? null,
-      verification: verification ? JSON.stringify(verification) : null,
-      identity_hashes: JSON.stringify(await hashIdentities(hashCtx(ctx), identities)),
-      export_key: null,
-      attention: null,
-      redacted_at: null,
-      appealed_at: null,
-      appeal_due_at: null,
-      appeal_reason: null,
-      appeal_outcome: null,
-      appeal_answer: null,
-    })
-    .execute();
+  const identityHashes = JSON.stringify(await hashIdentities(hashCtx(ctx), identities));
+  await insertWithReference(ctx, received, (reference) => ({
+    id,
+    reference,
+    channel: meta.entered?.channel ?? "web",
+    right: input.right,
+    status: "unverified",
+    identity_type: input.identityType,
+    identity_value: identity,
+    contact_email: (input.contactEmail ?? codeTo ?? input.agent?.email ?? "").toLowerCase(),
+    name: input.name ?? null,
+    jurisdiction,
+    regime,
+    received_at: received.toISOString(),
+    verified_at: null,
+    due_at: due.toISOString(),
+    extended_due_at: null,
+    extension_reason: null,
+    completed_at: null,
+    status_token_hash: sha256(randomBytes(32).toString("hex")),
+    agent_name: input.agent?.name ?? null,
+    agent_email: input.agent?.email.toLowerCase() ?? null,
+    details: JSON.stringify({ corrections: input.corrections, purposes }),
+    identities: JSON.stringify(identities),
+    report: null,
+    denial_reason: null,
+    declaration_version: decl.version,
+    code_to: codeTo ?? null,
+    verification: verification ? JSON.stringify(verification) : null,
+    identity_hashes: identityHashes,
+    export_key: null,
+    attention: null,
+    redacted_at: null,
+    appealed_at: null,
+    appeal_due_at: null,
+    appeal_reason: null,
+    appeal_outcome: null,
+    appeal_answer: null,
+  }));
   if (meta.authorization) {
     await ctx.store.db
       .insertInto("request_documents")
@@ -324,11 +385,21 @@ export async function submitRequest(
   await recordEvent(
     ctx,
     id,
-    input.agent ? "agent" : "requester",
+    entered ? actorOf(entered.by) : input.agent ? "agent" : "requester",
     "received",
-    `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}`,
+    `${input.right} request received${input.agent ? ` from authorized agent ${input.agent.name}` : ""}` +
+      (entered ? ` ${CHANNEL_WORDS[entered.channel]}, entered by ${entered.by.user.name}` : ""),
     { jurisdiction, regime },
   );
+  if (entered?.verified) {
+    const statusToken = await startVerified(
+      ctx,
+      id,
+      { subject: "person", method: "staff", by: entered.by.user.name, note: entered.verified },
+      actorOf(entered.by),
+    );
+    return { requestId: id, statusToken };
+  }
   if (!code) {
     const statusToken = await startVerified(ctx, id, {
       subject: "none",
@@ -580,6 +651,8 @@ export interface RequestFilter {
   due?: "open" | "overdue" | "soon" | "unverified";
   /** Part of an identity, a contact address or a request id (closed requests keep only masked identities). */
   q?: string;
+  /** A staff member's email: their requests; `none`: nobody's. */
+  assignee?: string;
 }
 
 function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContext, query: Q, f: RequestFilter): Q {
@@ -589,6 +662,8 @@ function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContex
   if (f.status) q = q.where("status", "=", f.status);
   if (f.right) q = q.where("right", "=", f.right);
   if (f.regime) q = q.where("regime", "=", f.regime);
+  if (f.assignee === "none") q = q.where("assignee", "is", null);
+  else if (f.assignee) q = q.where("assignee", "=", f.assignee.toLowerCase());
   if (f.due === "open") q = q.where(sql`${clockRunsSql}`);
   if (f.due === "unverified") q = q.where("status", "=", "unverified");
   if (f.due === "overdue")
@@ -598,7 +673,9 @@ function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContex
       sql`${clockRunsSql} and ${effectiveDue} > ${new Date(now - 86_400_000).toISOString()} and ${effectiveDue} <=
         ${new Date(now + 7 * 86_400_000).toISOString()}`,
     );
-  if (f.q?.trim()) {
+  const ref = /^\s*R-(\d{4})-(\d{1,6})\s*$/i.exec(f.q ?? "");
+  if (ref) q = q.where("reference", "=", `R-${ref[1]}-${String(Number(ref[2])).padStart(4, "0")}`);
+  else if (f.q?.trim()) {
     const like = `%${f.q
       .trim()
       .toLowerCase()

@@ -26,6 +26,8 @@ export {
   planRetention,
   verifyRetention,
   lastRetentionCheck,
+  sweepRun,
+  type SweepRunSummary,
   type PlanEntry,
   type VerifyResult,
   type RetentionCheck,

@@ -314,3 +314,37 @@ export async function lastRetentionCheck(store: Store): Promise<RetentionCheck |
     unreachable: d.failures.filter((f) => f.includes(": not verified: ")).length,
   };
 }
+
+/** A finished sweep as the console reports it after the redirect: what it changed, and what holds kept. */
+export interface SweepRunSummary {
+  id: number;
+  binding: string;
+  status: string;
+  finishedAt: string | null;
+  deleted: number;
+  masked: number;
+  blocked: number;
+  held: number;
+}
+
+/** A sweep run by its id, or undefined. */
+export async function sweepRun(store: Store, id: number): Promise<SweepRunSummary | undefined> {
+  const r = await store.db.selectFrom("retention_runs").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!r) return undefined;
+  const k = JSON.parse(r.counts) as {
+    deleted?: number;
+    masked?: number;
+    blocked?: number;
+    held?: Record<string, number>;
+  };
+  return {
+    id: r.id,
+    binding: r.binding,
+    status: r.status,
+    finishedAt: r.finished_at,
+    deleted: k.deleted ?? 0,
+    masked: k.masked ?? 0,
+    blocked: k.blocked ?? 0,
+    held: Object.values(k.held ?? {}).reduce((a, n) => a + n, 0),
+  };
+}

@@ -53,6 +53,7 @@ import {
   requestDetailHtml,
   requestListHtml,
   retentionPageHtml,
+  sweepPreviewHtml,
 } from "../web/index.js";
 import {
   DEFAULT_SCAN_SCHEDULE,
@@ -79,7 +80,8 @@ import {
   RetentionError,
   sweepBinding,
   type RetentionContext,
-  type SweepReport,
+  sweepRun,
+  type SweepRunSummary,
 } from "../retention/index.js";
 import { appendAudit } from "../audit/index.js";
 import { governanceOverview } from "../governance/index.js";
@@ -915,7 +917,7 @@ export function registerAdmin(
   const retentionPage = async (
     c: Context,
     principal: Principal,
-    extra: { result?: SweepReport; verified?: VerifyResult; error?: string } = {},
+    extra: { result?: SweepRunSummary; verified?: VerifyResult; error?: string } = {},
   ) => {
     const r = rctx();
     const obsolescence: Record<string, string | undefined> = {};
@@ -944,9 +946,32 @@ export function registerAdmin(
       summary: "Retention: each rule's limit against its oldest row, sweeps over time, legal holds",
       tags: ["admin"],
       access: "admin",
+      query: z.object({ run: z.coerce.number().int().positive().optional() }),
       responses: { 200: { description: "HTML" } },
     },
-    async (c, { principal }) => retentionPage(c, principal),
+    async (c, { principal, query }) =>
+      retentionPage(c, principal, query.run ? { result: await sweepRun(ctx.store, query.run) } : {}),
+  );
+  routes.add(
+    {
+      method: "get",
+      path: "/admin/retention/sweep",
+      summary: "What sweeping one binding now would do (the sweep's dry run), to confirm",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      query: z.object({ binding: z.string().min(3).max(300) }),
+      responses: { 200: { description: "HTML" }, 404: { description: "No such binding" } },
+    },
+    async (c, { query, principal }) => {
+      const b = bindingsOf(decl()).find((x) => x.id === query.binding);
+      if (!b) throw new HttpError(404, "not_found", `no retention binding '${query.binding}'`);
+      const entry = (await planRetention(rctx(), { rule: b.ruleId, ownData: false, simulate: true })).find(
+        (e) => e.binding === b.id,
+      );
+      if (!entry) throw new HttpError(404, "not_found", `no retention binding '${query.binding}'`);
+      return c.html(await sweepPreviewHtml({ decl: decl(), entry, csrf: principal.csrf, user: principal.user.name }));
+    },
   );
   routes.add(
     {
@@ -974,14 +999,22 @@ export function registerAdmin(
       tags: ["admin"],
       access: "admin",
       role: "officer",
-      body: z.object({ binding: z.string().min(3).max(300) }),
-      responses: { 200: { description: "HTML with the result, or JSON" }, 404: { description: "No such binding" } },
+      body: z.object({ binding: z.string().min(3).max(300), confirm: z.literal("yes").optional() }),
+      responses: {
+        200: { description: "JSON with the result" },
+        303: { description: "Form: to the preview when not confirmed; after the sweep, to the page with its result" },
+        404: { description: "No such binding" },
+      },
     },
     async (c, { body, principal }) => {
       const b = bindingsOf(decl()).find((x) => x.id === body.binding);
       if (!b) throw new HttpError(404, "not_found", `no retention binding '${body.binding}'`);
+      // A form that did not come through the preview is sent to it: nothing is deleted unseen.
+      if (!isApi(c) && body.confirm !== "yes")
+        return c.redirect(`/admin/retention/sweep?binding=${encodeURIComponent(b.id)}`, 303);
       const result = await sweepBinding(rctx(), b, { trigger: "console", actor: `user:${principal.user.email}` });
-      return isApi(c) ? c.json({ result }) : retentionPage(c, principal, { result });
+      if (isApi(c)) return c.json({ result });
+      return c.redirect(`/admin/retention${result.runId ? `?run=${result.runId}` : ""}#sweep-result`, 303);
     },
   );
   routes.add(

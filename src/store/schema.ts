@@ -71,6 +71,10 @@ export interface RequestTable {
   identity_hashes: string | null;
   /** The identities as the person's rows store them, where only their case differs (JSON); cleared at close. */
   identity_forms: string | null;
+  reference: string | null;
+  assignee: string | null;
+  channel: Generated<string>;
+  reminded_due: string | null;
   /** The X25519 public key the export is sealed to; its private key is derived from the status token. */
   export_key: string | null;
   /** Something staff should look at (`nothing_found`). */

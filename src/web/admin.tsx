@@ -16,6 +16,7 @@ import {
 } from "../requests/index.js";
 import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
+import { Csrf } from "./components/index.js";
 import { ReportView } from "./privacy-center.js";
 import { processorLine, type ProcessorResult } from "../requests/index.js";
 
@@ -106,8 +107,7 @@ export const LoginPage: FC<{ organization: string; error?: string; email?: strin
   </Page>
 );
 
-export const Csrf: FC<{ token?: string }> = ({ token }) =>
-  token ? <input type="hidden" name="_csrf" value={token} /> : null;
+export { Csrf };
 
 const SECTIONS = [
   ["/admin", "Home"],

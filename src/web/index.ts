@@ -20,7 +20,7 @@ export {
   newsletterPreferencesHtml,
   consentConsoleHtml,
 } from "./consent.js";
-export { retentionPageHtml } from "./retention.js";
+export { retentionPageHtml, sweepPreviewHtml } from "./retention.js";
 export { discoveryPageHtml } from "./discovery.js";
 export * from "./governance.js";
 export * from "./account.js";

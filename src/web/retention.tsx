@@ -5,9 +5,17 @@
  */
 import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
-import type { Hold, PlanEntry, RetentionCheck, RetentionStat, SweepReport, VerifyResult } from "../retention/index.js";
+import type {
+  Hold,
+  PlanEntry,
+  RetentionCheck,
+  RetentionStat,
+  SweepRunSummary,
+  VerifyResult,
+} from "../retention/index.js";
 import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
+import { ConfirmStep, count } from "./components/index.js";
 
 /** The oldest row's age as a bar against the limit (the black mark); past the mark, red. */
 const AgeBar: FC<{ e: PlanEntry }> = ({ e }) => {
@@ -70,7 +78,7 @@ export const RetentionPage: FC<{
   csrf?: string;
   user: string;
   canAct: boolean;
-  result?: SweepReport;
+  result?: SweepRunSummary;
   /** The last full promise check, as the home page counts it. */
   lastCheck?: RetentionCheck;
   /** A promise check just run from this page. */
@@ -89,10 +97,9 @@ export const RetentionPage: FC<{
       </p>
     ) : null}
     {result ? (
-      <p role="status" id="sweep-result">
-        {`Swept ${result.binding}: ${result.deleted} deleted, ${result.masked} masked, ` +
-          `${result.blocked} kept and blocked, ${result.held.reduce((a, h) => a + h.rows, 0)} held; ` +
-          `${result.remaining} due rows left.`}
+      <p role="status" id="sweep-result" class="flash">
+        {`Swept ${result.binding}: ${count(result.deleted, "row")} deleted, ${count(result.masked, "row")} masked, ` +
+          `${count(result.blocked, "row")} kept and blocked, ${count(result.held, "row")} held.`}
       </p>
     ) : null}
     {verified ? (
@@ -191,13 +198,14 @@ export const RetentionPage: FC<{
               <td>{stat ? <SweptChart stat={stat} /> : null}</td>
               {canAct && e.system !== "pledge" ? (
                 <td>
-                  <form method="post" action="/admin/retention/sweep">
-                    <Csrf token={csrf} />
-                    <input type="hidden" name="binding" value={e.binding} />
-                    <button type="submit" aria-label={`Sweep ${e.binding} now`}>
-                      Sweep now
-                    </button>
-                  </form>
+                  <a
+                    class="button danger"
+                    role="button"
+                    href={`/admin/retention/sweep?binding=${encodeURIComponent(e.binding)}`}
+                    aria-label={`Sweep ${e.binding} now`}
+                  >
+                    Sweep now…
+                  </a>
                 </td>
               ) : canAct ? (
                 <td></td>
@@ -306,3 +314,84 @@ export const RetentionPage: FC<{
 );
 
 export const retentionPageHtml = (p: Parameters<typeof RetentionPage>[0]) => renderPage(<RetentionPage {...p} />);
+
+/** What "Sweep now" will do, from the sweep's own dry run, before anything is deleted. */
+export const SweepPreviewPage: FC<{
+  decl: Declaration;
+  entry: PlanEntry;
+  csrf?: string;
+  user: string;
+}> = ({ decl, entry: e, csrf, user }) => {
+  const s = e.sweep;
+  const held = e.held.reduce((a, h) => a + h.rows, 0);
+  const nothing = !s || (s.deleted === 0 && s.masked === 0 && s.blocked === 0);
+  return (
+    <Page
+      title={`Sweep ${e.system}.${e.dataset}? — ${decl.organization.name}`}
+      organization={decl.organization.name}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
+    >
+      <p>
+        <a href="/admin/retention">Retention</a>
+      </p>
+      <h1>
+        Sweep {e.system}.{e.dataset} now?
+      </h1>
+      <p>
+        Rule <strong>{e.rule}</strong>: {e.action === "deidentify" ? "de-identify" : e.action} after {e.period}.
+        {e.cutoff ? ` Rows whose clock started before ${e.cutoff.slice(0, 10)} are due.` : ""}
+      </p>
+      {e.error ? (
+        <p role="alert" class="error">
+          The system could not be reached: {e.error}
+        </p>
+      ) : nothing ? (
+        <p class="flash" id="nothing-due">
+          Nothing to sweep: {count(e.due, "row")} due, {count(e.blocked, "row")} kept under the law and{" "}
+          {count(held, "row")} held. <a href="/admin/retention">Back to retention</a>
+        </p>
+      ) : (
+        <ConfirmStep
+          title="What the sweep will do"
+          action="/admin/retention/sweep"
+          csrf={csrf}
+          fields={{ binding: e.binding }}
+          confirm={s.deleted ? `Delete ${count(s.deleted, "row")}` : `Change ${count(s.masked + s.blocked, "row")}`}
+          back="/admin/retention"
+          danger
+        >
+          <ul id="sweep-preview">
+            <li>
+              <strong>{count(s.deleted, "row")}</strong> deleted: {count(s.deletedOfDataset, "row")} of {e.dataset}
+              {s.deleted > s.deletedOfDataset
+                ? ` and ${count(s.deleted - s.deletedOfDataset, "row")} that belong to them`
+                : ""}
+              .
+            </li>
+            {s.masked ? (
+              <li>
+                <strong>{count(s.masked, "row")}</strong> masked: kept, with the personal fields replaced.
+              </li>
+            ) : null}
+            {s.blocked ? (
+              <li>
+                <strong>{count(s.blocked, "row")}</strong> kept and blocked: a law requires keeping them.
+              </li>
+            ) : null}
+            {held ? (
+              <li>
+                <strong>{count(held, "row")}</strong> kept under legal holds (
+                {e.held.map((h) => `${h.reason}: ${count(h.rows, "row")}`).join("; ")}).
+              </li>
+            ) : null}
+            {e.blocked ? <li>{count(e.blocked, "row")} were kept and blocked by an earlier sweep.</li> : null}
+          </ul>
+          <p>The sweep is recorded in the audit log. Deleted rows cannot be brought back.</p>
+        </ConfirmStep>
+      )}
+    </Page>
+  );
+};
+
+export const sweepPreviewHtml = (props: Parameters<typeof SweepPreviewPage>[0]) =>
+  renderPage(<SweepPreviewPage {...props} />);

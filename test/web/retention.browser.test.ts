@@ -46,26 +46,36 @@ describe("the retention page in Chromium", () => {
       /held: legal hold: incident 2026-11 forensics/,
     );
 
+    // "Sweep now" first shows what the sweep would do: with the hold in force, nothing.
     await page.getByRole("button", { name: "Sweep web_logs.access_log/web_logs now" }).click();
-    assert.match(
-      (await page.locator("#sweep-result").textContent()) ?? "",
-      /Swept web_logs\.access_log\/web_logs: 0 deleted, 0 masked, 0 kept and blocked, [1-9][\d]* held/,
-    );
-    const before = readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length;
+    assert.match((await page.locator("#nothing-due").textContent()) ?? "", /Nothing to sweep: .*[1-9][\d,]* rows held/);
+    await page.goto(`${url}/admin/retention`);
+    const lines = () => readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length;
+    const before = lines();
 
     await page.getByRole("button", { name: /^Lift hold \d+$/ }).click();
     await page.waitForURL(`${url}/admin/retention`);
     assert.match((await page.textContent("main")) ?? "", /No legal hold is in force/);
     await page.getByRole("button", { name: "Sweep web_logs.access_log/web_logs now" }).click();
+    // The preview counts what will go; nothing has gone yet, and reloading it changes nothing.
+    const preview = (await page.locator("#sweep-preview").textContent()) ?? "";
+    const planned = Number(/([\d,]+) rows? deleted/.exec(preview)![1].replace(/,/g, ""));
+    assert.ok(planned > 0, preview);
+    await page.reload();
+    assert.equal(lines(), before, "the preview deletes nothing");
+    const confirm = page.getByRole("button", { name: /^Delete [\d,]+ rows?$/ });
+    assert.equal(await confirm.evaluate((b) => b.classList.contains("danger")), true, "the button looks dangerous");
+    await confirm.click();
+    await page.waitForURL(/\/admin\/retention\?run=\d+/);
     const result = (await page.locator("#sweep-result").textContent()) ?? "";
-    const deleted = Number(/: (\d+) deleted/.exec(result)![1]);
-    assert.ok(deleted > 0, result);
+    const deleted = Number(/: ([\d,]+) rows? deleted/.exec(result)![1].replace(/,/g, ""));
+    assert.equal(deleted, planned, `the sweep did what the preview said: ${result}`);
+    // A reload after the sweep shows its result again and does not sweep again.
+    const after = lines();
+    await page.reload();
+    assert.equal(lines(), after);
     const rotated = 200; // the demo's wholly expired rotated log, deleted as a file
-    assert.equal(
-      readFileSync(join(server.dir, ".pledge/demo/logs/access.jsonl"), "utf8").split("\n").length,
-      before - (deleted - rotated),
-      "the lines are gone from the file",
-    );
+    assert.equal(after, before - (deleted - rotated), "the lines are gone from the file");
     const logs = row("web_logs.access_log/web_logs");
     assert.match((await logs.textContent()) ?? "", /0 to sweep/);
     assert.equal(

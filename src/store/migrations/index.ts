@@ -15,6 +15,7 @@ import { staffAccounts } from "./0012-staff-accounts.js";
 import { newsletterLinks } from "./0013-newsletter-links.js";
 import { consentPropagation } from "./0014-consent-propagation.js";
 import { identityForms } from "./0015-identity-forms.js";
+import { requestWorkbench } from "./0016-request-workbench.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0013-newsletter-links": newsletterLinks,
   "0014-consent-propagation": consentPropagation,
   "0015-identity-forms": identityForms,
+  "0016-request-workbench": requestWorkbench,
 };
 
 /** A Kysely migration provider over the migrations above. */
