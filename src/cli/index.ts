@@ -378,6 +378,8 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
     );
     if (owner) {
       created = true;
+      const { seedDemoWork } = await import("../demo/index.js");
+      await seedDemoWork(server.requests, owner);
       io.err(
         `Admin console: ${server.url}/admin — sign in as demo@pledge.local with the ` +
           `one-time password ${password} (shown once; you choose your own at the first ` +

@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { SQL_ADAPTERS } from "../connectors/index.js";
 
+export { seedDemoWork } from "./seed.js";
 export {
   startDemoVendors,
   startFakeVendors,

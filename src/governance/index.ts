@@ -63,6 +63,8 @@ export {
   verifyLegalRequest,
   decideLegalRequest,
   discloseLegalRequest,
+  previewDisclosure,
+  type DisclosurePreview,
   setGag,
   recordCustomerTold,
   getLegalRequest,

@@ -338,6 +338,49 @@ export async function discloseLegalRequest(
   return { filename: `disclosure-${r.reference.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`, data, sha256: hash, rows };
 }
 
+/** What a disclosure will hand over, counted from the same collection, before anything is recorded or given. */
+export interface DisclosurePreview {
+  reference: string;
+  authority: string;
+  scope: string | null;
+  /** Accounts named, as `type:value`. */
+  accounts: string[];
+  datasets: { system: string; dataset: string; rows: number }[];
+  notReached: { system: string; dataset?: string; why: string; failed?: boolean }[];
+}
+
+/**
+ * The contents of the package `discloseLegalRequest` would build now: rows per system and dataset, and what could not
+ * be read. Nothing is recorded.
+ */
+export async function previewDisclosure(ctx: GovernanceContext, id: number, actor: Actor): Promise<DisclosurePreview> {
+  officer(actor, "disclosing to an authority");
+  const r = await requireRequest(ctx, id);
+  if (r.status !== "decided")
+    throw new GovernanceError(
+      "CONFLICT",
+      `legal request ${id} is ${r.status}: only a request decided for compliance is disclosed`,
+    );
+  const accounts = JSON.parse(r.accounts) as string[];
+  const identities: Identities = {};
+  for (const a of accounts) {
+    const i = a.indexOf(":");
+    (identities[a.slice(0, i)] ??= []).push(a.slice(i + 1));
+  }
+  const people = await collectPeople(ctx, identities);
+  const decided = (JSON.parse(r.steps) as LegalStep[]).find((s) => s.step === "decided");
+  return {
+    reference: r.reference,
+    authority: r.authority,
+    scope: (decided?.data.scope as string | undefined) ?? null,
+    accounts,
+    datasets: Object.entries(people.systems).flatMap(([system, d]) =>
+      Object.entries(d).map(([dataset, x]) => ({ system, dataset, rows: x.length })),
+    ),
+    notReached: people.notReached,
+  };
+}
+
 /** Sets or moves the gag date: until it, the customer may not be told. */
 export async function setGag(
   ctx: GovernanceContext,

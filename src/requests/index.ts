@@ -79,6 +79,7 @@ export {
 export { redactRequest, sweepRequests, type SweepResult } from "./records.js";
 export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";
+export { previewRequest, type RequestPreview, type DatasetPreview } from "./preview.js";
 export { assignRequests, remindAssignees, REMINDER_DAYS } from "./workbench.js";
 export { exportPublicKey, sealExport, openExport } from "./export-seal.js";
 export { legalHoldsOn, statusRecipient } from "./events.js";

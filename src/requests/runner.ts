@@ -72,7 +72,7 @@ import { legalHoldsOn, recordEvent, statusRecipient } from "./events.js";
 export const TASKS_CHANNEL = "tasks";
 
 /** Systems with a connector and datasets, systems that need a person, and processors' systems. */
-function systemsOf(ctx: RequestsContext) {
+export function systemsOf(ctx: RequestsContext) {
   const decl = ctx.declaration();
   const automated: string[] = [];
   const manual: string[] = [];
@@ -641,7 +641,11 @@ export function createConnectorCache(ctx: RequestsContext, idleMs = 30_000): Con
 }
 
 /** Runs `fn` with a system's connector: the worker's open one, or one opened and closed for this task. */
-async function withConnector<T>(ctx: RequestsContext, system: string, fn: (c: Connector) => Promise<T>): Promise<T> {
+export async function withConnector<T>(
+  ctx: RequestsContext,
+  system: string,
+  fn: (c: Connector) => Promise<T>,
+): Promise<T> {
   if (ctx.connectors) return ctx.connectors.use(system, fn);
   const c = createConnector(system, ctx.declaration().systems[system]?.connector, ctx.env, ctx.cwd);
   if (!c) throw new Error(`${system} has no connector`);
@@ -652,7 +656,7 @@ async function withConnector<T>(ctx: RequestsContext, system: string, fn: (c: Co
   }
 }
 
-const orgKey = (ctx: RequestsContext) => getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
+export const orgKey = (ctx: RequestsContext) => getSecret(ctx.store, "org_key", ctx.env.PLEDGE_SECRET);
 const hmac = (key: string, v: unknown) =>
   createHmac("sha256", key).update(JSON.stringify(v)).digest("hex").slice(0, 32);
 

@@ -12,11 +12,13 @@ import {
   sessionPrincipal,
   signIn,
   tokenPrincipal,
+  listUsers,
   type Principal,
 } from "../auth/index.js";
 import {
   addNote,
   approveRequest,
+  previewRequest,
   completeManualTask,
   recordProcessorAnswer,
   closeProcessorTask,
@@ -40,6 +42,12 @@ import {
   requestTimeline,
   retryTask,
   type RequestsContext,
+  assignRequests,
+  REQUEST_CHANNELS,
+  REQUEST_RIGHTS,
+  RequestError,
+  RequestInputSchema,
+  submitRequest,
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { toCsv } from "../csv/index.js";
@@ -53,7 +61,10 @@ import {
   requestDetailHtml,
   requestListHtml,
   retentionPageHtml,
+  approvePreviewHtml,
   sweepPreviewHtml,
+  bulkPreviewHtml,
+  requestEntryHtml,
 } from "../web/index.js";
 import {
   DEFAULT_SCAN_SCHEDULE,
@@ -302,14 +313,18 @@ export function registerAdmin(
     regime: z.string().max(20).optional(),
     due: z.enum(["open", "overdue", "soon", "unverified"]).or(z.literal("")).optional(),
     q: z.string().max(200).optional(),
+    assigned: z.enum(["mine", "none"]).or(z.literal("")).optional(),
   });
-  const filterOf = (q: z.output<typeof ListQuery>): RequestFilter => ({
+  const filterOf = (q: z.output<typeof ListQuery>, me: Principal): RequestFilter => ({
     status: q.status || undefined,
     right: q.right || undefined,
     regime: q.regime || undefined,
     due: q.due || undefined,
     q: q.q?.trim() || undefined,
+    assignee: q.assigned === "mine" ? me.user.email : q.assigned === "none" ? "none" : undefined,
   });
+  const activeStaff = async () =>
+    (await listUsers(ctx.store)).filter((u) => !u.disabled).map((u) => ({ email: u.email, name: u.name }));
   routes.add(
     {
       method: "get",
@@ -317,11 +332,15 @@ export function registerAdmin(
       summary: "Requests, open ones by deadline, filtered and a page at a time",
       tags: ["admin"],
       access: "admin",
-      query: Page.extend(ListQuery.shape),
+      query: Page.extend(ListQuery.shape).extend({
+        bulk: z.enum(["assign", "unassign", "extend", "verify"]).optional(),
+        changed: z.coerce.number().int().min(0).optional(),
+        failed: z.coerce.number().int().min(0).optional(),
+      }),
       responses: { 200: { description: "HTML" } },
     },
     async (c, { query, principal }) => {
-      const filter = filterOf(query);
+      const filter = filterOf(query, principal);
       return c.html(
         await requestListHtml({
           decl: decl(),
@@ -332,7 +351,11 @@ export function registerAdmin(
           now: ctx.clock(),
           csrf: principal.csrf,
           user: principal.user.name,
-          filter: { ...filter },
+          filter: { ...filter, assigned: query.assigned || undefined },
+          ...(query.bulk
+            ? { bulk: { action: query.bulk, changed: query.changed ?? 0, failed: query.failed ?? 0 } }
+            : {}),
+          staff: await activeStaff(),
           statuses: REQUEST_STATUSES,
           regimes: [...new Set([...decl().organization.jurisdictions.map((j) => regimeFor(j)), "gdpr"])].filter(
             Boolean,
@@ -352,7 +375,7 @@ export function registerAdmin(
       responses: { 200: { description: "CSV", contentType: "text/csv" } },
     },
     async (c, { query, principal }) => {
-      const filter = filterOf(query);
+      const filter = filterOf(query, principal);
       const rows: unknown[][] = [];
       for (let offset = 0; ; offset += 1000) {
         const page = await listRequests(ctx, { ...filter, limit: 1000, offset });
@@ -386,6 +409,175 @@ export function registerAdmin(
       );
     },
   );
+  const EntryBody = z.object({
+    right: z.enum(REQUEST_RIGHTS),
+    identityType: z.string().max(40),
+    identity: z.string().max(320),
+    name: z.string().max(200).optional(),
+    contactEmail: z.string().max(320).optional(),
+    channel: z.enum(REQUEST_CHANNELS),
+    receivedAt: z.string().max(10).optional(),
+    verified: z.string().max(2000).optional(),
+    correctCategory: z.string().max(100).optional(),
+    correctValue: z.string().max(500).optional(),
+    jurisdiction: z.string().max(10).optional(),
+  });
+  const entryPage = async (c: Context, principal: Principal, values: Record<string, string> = {}, error?: string) =>
+    c.html(
+      await requestEntryHtml({ decl: decl(), csrf: principal.csrf, user: principal.user.name, values, error }),
+      error ? 400 : 200,
+    );
+  routes.add(
+    {
+      method: "get",
+      path: "/admin/requests/new",
+      summary: "Enter a request that arrived by letter, phone, mail or in person",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      responses: { 200: { description: "HTML" } },
+    },
+    async (c, { principal }) => entryPage(c, principal),
+  );
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/new",
+      summary: "Record a request that arrived by letter, phone, mail or in person, with the verification done",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: EntryBody,
+      responses: { 303: { description: "To the new request" }, 400: { description: "The form, with the error" } },
+    },
+    async (c, { body, principal }) => {
+      const blank = (v?: string) => (v?.trim() ? v.trim() : undefined);
+      const received = blank(body.receivedAt);
+      const when = received ? new Date(`${received}T12:00:00Z`) : undefined;
+      const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v ?? "")]));
+      if (when && Number.isNaN(when.getTime())) return entryPage(c, principal, values, "Received: expected a date");
+      const input = RequestInputSchema.safeParse({
+        right: body.right,
+        identityType: body.identityType,
+        identity: body.identity,
+        name: blank(body.name),
+        contactEmail: blank(body.contactEmail) ?? "",
+        jurisdiction: blank(body.jurisdiction) ?? "",
+        corrections:
+          body.right === "rectification" && blank(body.correctCategory) && blank(body.correctValue)
+            ? { [body.correctCategory!.trim()]: body.correctValue!.trim() }
+            : {},
+      });
+      if (!input.success)
+        return entryPage(
+          c,
+          principal,
+          values,
+          input.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        );
+      try {
+        const r = await submitRequest(ctx, input.data, {
+          entered: { by: principal, channel: body.channel, receivedAt: when, verified: blank(body.verified) },
+        });
+        return c.redirect(`/admin/requests/${r.requestId}?done=entered`, 303);
+      } catch (err) {
+        if (err instanceof RequestError && err.code === "REQUEST_INVALID")
+          return entryPage(c, principal, values, err.message);
+        throw err;
+      }
+    },
+  );
+  const BulkBody = z.object({
+    ids: z.union([z.string().max(40), z.array(z.string().max(40)).max(200)]).optional(),
+    action: z.enum(["assign", "unassign", "extend", "verify"]),
+    assignee: z.string().max(320).optional(),
+    note: z.string().max(2000).optional(),
+    confirm: z.literal("yes").optional(),
+  });
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/bulk",
+      summary: "Assign, unassign, extend or mark verified many requests at once: first shown, then confirmed",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      body: BulkBody,
+      // A page of the list (100 ids) and the action's own fields.
+      maxFields: 220,
+      responses: {
+        200: { description: "HTML: what will happen, to confirm" },
+        303: { description: "Done: back to the list" },
+        400: { description: "Nothing selected, or a reason missing" },
+      },
+    },
+    async (c, { body, principal }) => {
+      const ids = [...new Set(body.ids === undefined ? [] : Array.isArray(body.ids) ? body.ids : [body.ids])];
+      const note = body.note?.trim() ?? "";
+      const problem = !ids.length
+        ? "Select at least one request."
+        : (body.action === "extend" || body.action === "verify") && note.length < 3
+          ? body.action === "extend"
+            ? "Give the reason for the extension: the requester is told it."
+            : "Say how the people were verified."
+          : undefined;
+      if (problem) throw new HttpError(400, "invalid_bulk", problem);
+      const requests = await Promise.all(ids.map((id) => getRequest(ctx, id)));
+      if (body.confirm !== "yes") {
+        const staff = await activeStaff();
+        return c.html(
+          await bulkPreviewHtml({
+            decl: decl(),
+            csrf: principal.csrf,
+            user: principal.user.name,
+            requests,
+            action: body.action,
+            assignee: staff.find((u) => u.email === body.assignee),
+            note,
+          }),
+        );
+      }
+      const failed: string[] = [];
+      let changed = 0;
+      if (body.action === "assign" || body.action === "unassign")
+        changed = await assignRequests(ctx, ids, body.action === "assign" ? (body.assignee ?? "") : null, principal);
+      else
+        for (const r of requests) {
+          try {
+            if (body.action === "extend") await extendDeadline(ctx, r.id, note, principal);
+            else await verifyByStaff(ctx, r.id, note, principal);
+            changed++;
+          } catch (err) {
+            if (!(err instanceof RequestError)) throw err;
+            failed.push(`${r.reference}: ${err.message}`);
+          }
+        }
+      await appendAudit(ctx.store, {
+        actor: `user:${principal.user.email}`,
+        action: `requests.bulk_${body.action}`,
+        data: { requests: ids.length, changed, failed: failed.length },
+      });
+      const q = new URLSearchParams({ bulk: body.action, changed: String(changed), failed: String(failed.length) });
+      return c.redirect(`/admin/requests?${q}`, 303);
+    },
+  );
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/:id/assign",
+      summary: "Give a request to a staff member (mailed), or to nobody",
+      tags: ["admin"],
+      access: "admin",
+      role: "officer",
+      params: Id,
+      body: z.object({ assignee: z.string().max(320).optional() }),
+      responses: { 303: { description: "Back to the request" }, 400: { description: "No such staff member" } },
+    },
+    async (c, { params, body, principal }) => {
+      await assignRequests(ctx, [params.id], body.assignee?.trim() ? body.assignee.trim() : null, principal);
+      return done(c, params.id);
+    },
+  );
   routes.add(
     {
       method: "get",
@@ -415,6 +607,7 @@ export function registerAdmin(
           user: principal.user.name,
           canApprove: hasRole(principal.user.role, "approver"),
           canAct: hasRole(principal.user.role, "officer"),
+          staff: await activeStaff(),
         }),
       ),
   );
@@ -441,21 +634,47 @@ export function registerAdmin(
   );
   routes.add(
     {
-      method: "post",
+      method: "get",
       path: "/admin/requests/:id/approve",
-      summary: "Approve a request held for approval",
+      summary: "What approving will do in each system (a dry run: rows found, deleted, masked, kept; values corrected)",
       tags: ["admin"],
       access: "admin",
       role: "approver",
       params: Id,
-      body: z.object({}),
+      responses: { 200: { description: "HTML" }, 404: { description: "No such request" } },
+    },
+    async (c, { params, principal }) => {
+      const request = await getRequest(ctx, params.id);
+      if (request.status !== "pending_approval") return c.redirect(`/admin/requests/${params.id}`, 303);
+      return c.html(
+        await approvePreviewHtml({
+          decl: decl(),
+          request,
+          preview: await previewRequest(ctx, params.id),
+          csrf: principal.csrf,
+          user: principal.user.name,
+        }),
+      );
+    },
+  );
+  routes.add(
+    {
+      method: "post",
+      path: "/admin/requests/:id/approve",
+      summary: "Approve a request held for approval (a form must come through the preview)",
+      tags: ["admin"],
+      access: "admin",
+      role: "approver",
+      params: Id,
+      body: z.object({ confirm: z.literal("yes").optional() }),
       responses: {
         200: { description: "JSON ok" },
-        303: { description: "Form: back to the request" },
+        303: { description: "Form: back to the request, or to the preview when not confirmed" },
         409: { description: "Not waiting for approval" },
       },
     },
-    async (c, { params, principal }) => {
+    async (c, { params, principal, body }) => {
+      if (!isApi(c) && body.confirm !== "yes") return c.redirect(`/admin/requests/${params.id}/approve`, 303);
       await approveRequest(ctx, params.id, principal);
       return done(c, params.id);
     },

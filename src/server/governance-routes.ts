@@ -21,6 +21,7 @@ import {
   decideByStaff,
   decideLegalRequest,
   discloseLegalRequest,
+  previewDisclosure,
   draftNotifications,
   endSession,
   getIncident,
@@ -79,6 +80,7 @@ import {
   incidentReportHtml,
   incidentsPageHtml,
   legalDetailHtml,
+  disclosurePreviewHtml,
   legalListHtml,
   messagePageHtml,
   objectionHtml,
@@ -457,6 +459,25 @@ export function registerGovernance(
   );
   routes.add(
     {
+      ...html(["governance"]),
+      role: "officer",
+      path: "/admin/governance/legal/:id/disclose",
+      params: NumId,
+      summary: "What the disclosure package will hold (rows per system and dataset), to confirm before it is built",
+    },
+    async (c, { params, principal }) => {
+      try {
+        const preview = await previewDisclosure(ctx, params.id, actorOf(principal));
+        return c.html(await disclosurePreviewHtml({ ...chrome(principal), id: params.id, preview }));
+      } catch (err) {
+        if (err instanceof GovernanceError && err.code === "CONFLICT")
+          return c.redirect(`/admin/governance/legal/${params.id}`, 303);
+        throw err;
+      }
+    },
+  );
+  routes.add(
+    {
       ...post("Collect the named accounts' rows and download the package; the register keeps its hash"),
       path: "/admin/governance/legal/:id/disclose",
       params: NumId,
@@ -465,7 +486,9 @@ export function registerGovernance(
         409: { description: "Not decided for compliance" },
       },
     },
-    async (c, { params, principal }) => {
+    async (c, { params, principal, body }) => {
+      // A form that did not come through the preview is sent to it: nothing leaves unseen.
+      if (!isApi(c) && body.confirm !== "yes") return c.redirect(`/admin/governance/legal/${params.id}/disclose`, 303);
       try {
         const pkg = await discloseLegalRequest(ctx, params.id, actorOf(principal));
         return c.body(pkg.data as Uint8Array<ArrayBuffer>, 200, {

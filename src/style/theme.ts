@@ -21,7 +21,7 @@ h1,h2,h3{--pico-font-weight:650}
 body{overflow-wrap:normal;word-break:normal}
 table{font-size:.9375rem}th{font-weight:600;white-space:nowrap}td,th{vertical-align:top;text-align:left}
 .table{overflow-x:auto;max-width:100%;margin-bottom:var(--pico-spacing)}.table table{margin-bottom:0}
-td code,td a{overflow-wrap:anywhere}
+.nowrap,td time{white-space:nowrap}
 caption{caption-side:top;text-align:left;color:var(--muted);padding-bottom:.4rem}
 /* Public pages */
 header.site{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:baseline;border-bottom:1px solid var(--line);
@@ -38,12 +38,12 @@ footer{margin-top:3rem;color:var(--muted);font-size:.9rem}
 fieldset{margin:1rem 0}legend{font-weight:600}
 form.inline{display:inline}form.inline button{margin:0 .25rem .25rem 0}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:end;margin:.75rem 0}
-.actions>label{margin:0}.actions input,.actions select{margin-bottom:0}
+.actions>label{margin:0}.actions input,.actions select,.actions button,.actions [role=button]{margin-bottom:0}
 .field{margin:.75rem 0}
-button,[role=button],input[type=submit]{width:auto;white-space:nowrap}
+button,[role=button],input[type=submit],form button[type=submit]{width:auto;white-space:nowrap}
 td button,td [role=button]{--pico-form-element-spacing-vertical:.3rem;--pico-form-element-spacing-horizontal:.65rem;
 font-size:.875rem}
-button.secondary,.button.secondary{--pico-background-color:#fff;--pico-color:var(--accent);--pico-border-color:var(--accent)}
+button.secondary,.button.secondary,[role=button].secondary{--pico-background-color:#fff;--pico-color:var(--accent);--pico-border-color:var(--accent)}
 button.danger,.button.danger,[role=button].danger{--pico-background-color:#fff;--pico-color:var(--danger);
 --pico-border-color:var(--danger)}
 button.danger:hover,.button.danger:hover{--pico-background-color:#fdeeee;--pico-color:#8c1d18;--pico-border-color:#8c1d18}

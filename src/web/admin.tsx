@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 /** The admin console: login, requests by deadline (drawn), and a request with its actions. */
 import type { FC } from "hono/jsx";
-import { type Declaration, RIGHT_INFO, type RightName } from "../declaration/index.js";
+import { type Declaration, RIGHT_INFO, type RightName, categoriesOf, categoryName } from "../declaration/index.js";
 import {
   daysLeft,
   describeVerification,
@@ -11,12 +11,13 @@ import {
   type CollectResult,
   type RequestCounts,
   type RequestEvent,
+  type RequestPreview,
   type RequestView,
   type TaskView,
 } from "../requests/index.js";
 import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
-import { Csrf } from "./components/index.js";
+import { ConfirmStep, Csrf, DataTable, count } from "./components/index.js";
 import { ReportView } from "./privacy-center.js";
 import { processorLine, type ProcessorResult } from "../requests/index.js";
 
@@ -66,6 +67,8 @@ const DONE_MESSAGES: Record<string, string> = {
   confirm: "Confirmed: the collection goes on.",
   appeal: "Appeal answered: the requester was told.",
   "new-link": "A new status link was mailed to the person; the old one no longer works.",
+  assign: "Assignment saved: the assignee was mailed.",
+  entered: "Request entered. Its deadline runs from the day it arrived.",
 };
 
 /** What a request's `attention` flag asks of staff. */
@@ -198,7 +201,33 @@ export interface ListFilter {
   regime?: string;
   due?: string;
   q?: string;
+  /** `mine` or `none` (nobody's). */
+  assigned?: string;
 }
+
+/** How a request arrived, in staff's words. */
+export const CHANNELS: Record<RequestView["channel"], string> = {
+  web: "privacy center",
+  email: "email",
+  letter: "letter",
+  phone: "phone",
+  in_person: "in person",
+};
+
+const STATUS_TONES: Record<string, string> = {
+  unverified: "",
+  pending_approval: "warn",
+  in_progress: "",
+  needs_attention: "danger",
+  appealed: "warn",
+  completed: "ok",
+  denied: "",
+  expired: "",
+};
+/** A request's status as a badge. */
+export const StatusBadge: FC<{ status: string }> = ({ status }) => (
+  <span class={`badge ${STATUS_TONES[status] ?? ""}`}>{status.replace(/_/g, " ")}</span>
+);
 
 const queryOf = (f: ListFilter, extra: Record<string, string | number> = {}) => {
   const p = new URLSearchParams();
@@ -219,7 +248,12 @@ export const RequestListPage: FC<{
   filter: ListFilter;
   statuses: readonly string[];
   regimes: readonly string[];
-}> = ({ decl, requests, counts, page, pageSize, now, csrf, user, filter, statuses, regimes }) => {
+  /** Staff a request can be given to. */
+  staff: { email: string; name: string }[];
+  /** An action on many requests just done. */
+  bulk?: { action: string; changed: number; failed: number };
+}> = ({ decl, requests, counts, page, pageSize, now, csrf, user, filter, statuses, regimes, staff, bulk }) => {
+  const staffNames = Object.fromEntries(staff.map((u) => [u.email, u.name]));
   const running = (r: RequestView) => isOpen(r.status) && r.status !== "unverified";
   const open = requests.filter(running);
   const maxDays = Math.max(30, ...open.map((r) => Math.abs(daysLeft(new Date(r.effectiveDueAt), now))));
@@ -233,7 +267,18 @@ export const RequestListPage: FC<{
       organization={decl.organization.name}
       sidebar={<AdminNav csrf={csrf} user={user} />}
     >
-      <h1>Requests</h1>
+      {bulk ? (
+        <p class={bulk.failed ? "flash error" : "flash"} role="status" id="bulk-done">
+          {`${count(bulk.changed, "request")} changed`}
+          {bulk.failed ? `; ${count(bulk.failed, "request")} could not be (see each request's page)` : ""}.
+        </p>
+      ) : null}
+      <div class="actions">
+        <h1>Requests</h1>
+        <a role="button" class="secondary" href="/admin/requests/new">
+          Enter a request
+        </a>
+      </div>
       <p>
         {counts.open} open; {counts.overdue} overdue; {counts.dueSoon} due within a week; {counts.unverified} waiting
         for the person's code (no clock runs until then).
@@ -242,7 +287,13 @@ export const RequestListPage: FC<{
         <div class="actions">
           <label>
             Search{" "}
-            <input type="search" name="q" value={filter.q ?? ""} placeholder="email, phone, id" maxlength={200} />
+            <input
+              type="search"
+              name="q"
+              value={filter.q ?? ""}
+              placeholder="R-2026-0142, email, phone"
+              maxlength={200}
+            />
           </label>
           <label>
             Status{" "}
@@ -278,6 +329,18 @@ export const RequestListPage: FC<{
             </select>
           </label>
           <label>
+            Assigned{" "}
+            <select name="assigned">
+              <option value="">to anyone</option>
+              <option value="mine" selected={filter.assigned === "mine"}>
+                to me
+              </option>
+              <option value="none" selected={filter.assigned === "none"}>
+                to nobody
+              </option>
+            </select>
+          </label>
+          <label>
             Deadline{" "}
             <select name="due">
               <option value="">any</option>
@@ -301,21 +364,13 @@ export const RequestListPage: FC<{
         </div>
       </form>
       {requests.length ? (
-        <table>
-          <caption>Open requests first, by deadline. The bar shows the days left.</caption>
-          <thead>
-            <tr>
-              <th scope="col">Request</th>
-              <th scope="col">Requester</th>
-              <th scope="col">Received</th>
-              <th scope="col">Right</th>
-              <th scope="col">Status</th>
-              <th scope="col">Law</th>
-              <th scope="col">Due</th>
-              <th scope="col">Days left</th>
-            </tr>
-          </thead>
-          <tbody>
+        <form method="post" action="/admin/requests/bulk" id="bulk">
+          <Csrf token={csrf} />
+          <DataTable
+            id="requests"
+            caption="Open requests first, by deadline. The bar shows the days left."
+            head={[<span class="sr-only">Select</span>, "Reference", "Right", "Status", "Assignee", "Due", "Days left"]}
+          >
             {requests.map((r) => {
               const due = new Date(r.effectiveDueAt);
               const left = daysLeft(due, now);
@@ -323,7 +378,17 @@ export const RequestListPage: FC<{
               return (
                 <tr>
                   <td>
-                    <a href={`/admin/requests/${r.id}`}>{r.id}</a>
+                    <input type="checkbox" name="ids" value={r.id} aria-label={`Select ${r.reference}`} />
+                  </td>
+                  <td>
+                    <a class="nowrap" href={`/admin/requests/${r.id}`}>
+                      {r.reference}
+                    </a>
+                    <br />
+                    <small class="muted">
+                      {r.name ?? r.identity}
+                      {r.channel !== "web" ? ` · ${CHANNELS[r.channel]}` : ""}
+                    </small>
                     {r.attention ? (
                       <>
                         <br />
@@ -332,25 +397,24 @@ export const RequestListPage: FC<{
                     ) : null}
                   </td>
                   <td>
-                    {r.identity}
-                    {r.identityType !== "email" ? (
-                      <span class="muted"> ({r.identityType.replace(/_/g, " ")})</span>
-                    ) : null}
+                    {rightName(r.right)}
+                    <br />
+                    <small class="muted">{r.regime.toUpperCase()}</small>
                   </td>
-                  <td>{r.receivedAt.slice(0, 10)}</td>
-                  <td>{rightName(r.right)}</td>
-                  <td>{r.status.replace(/_/g, " ")}</td>
-                  <td>{r.regime.toUpperCase()}</td>
-                  <td>{running(r) ? r.effectiveDueAt.slice(0, 10) : "—"}</td>
                   <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td>{r.assignee ? (staffNames[r.assignee] ?? r.assignee) : <span class="muted">nobody</span>}</td>
+                  <td class="nowrap">{running(r) ? r.effectiveDueAt.slice(0, 10) : "—"}</td>
+                  <td class="nowrap">
                     {running(r) ? (
                       <>
                         <span
                           class={`bar ${urgency}`}
-                          style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 120))}px`}
+                          style={`width:${Math.max(2, Math.round((Math.abs(left) / maxDays) * 80))}px`}
                           aria-hidden="true"
                         ></span>{" "}
-                        <span class={urgency}>{left < 0 ? `${-left} days overdue` : `${left} days`}</span>
+                        <span class={urgency}>{left < 0 ? `${count(-left, "day")} overdue` : count(left, "day")}</span>
                       </>
                     ) : r.status === "unverified" ? (
                       <span class="muted">waiting for the code</span>
@@ -361,13 +425,42 @@ export const RequestListPage: FC<{
                 </tr>
               );
             })}
-          </tbody>
-        </table>
+          </DataTable>
+          <fieldset class="bulk">
+            <legend>With the selected requests</legend>
+            <div class="actions">
+              <label>
+                Action
+                <select name="action" required>
+                  <option value="assign">Assign to…</option>
+                  <option value="unassign">Unassign</option>
+                  <option value="extend">Extend the deadline, with a reason</option>
+                  <option value="verify">Mark verified by hand, saying how</option>
+                </select>
+              </label>
+              <label>
+                Staff member
+                <select name="assignee">
+                  {staff.map((u) => (
+                    <option value={u.email}>{u.name}</option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Reason or note
+                <input type="text" name="note" maxlength={2000} />
+              </label>
+              <button type="submit" class="secondary">
+                Review…
+              </button>
+            </div>
+          </fieldset>
+        </form>
       ) : (
         <p class="empty">
           {counts.total || Object.values(filter).some(Boolean)
-            ? "No request matches these filters."
-            : "No requests yet."}
+            ? "No request matches these filters. Clear them to see every request."
+            : "No requests yet. They arrive through the privacy center; enter one that came by letter or phone above."}
         </p>
       )}
       <nav aria-label="Pages" id="pages">
@@ -403,7 +496,9 @@ export const RequestDetailPage: FC<{
   /** The action just done (its route's last word), for the message at the top. */
   done?: string;
   canAct: boolean;
-}> = ({ decl, request: r, tasks, events, documents, now, csrf, user, canApprove, canAct, done }) => {
+  /** Staff the request can be given to. */
+  staff?: { email: string; name: string }[];
+}> = ({ decl, request: r, tasks, events, documents, now, csrf, user, canApprove, canAct, done, staff = [] }) => {
   const holdEvents = events.filter((e) => e.kind === "legal_hold" || e.kind === "legal_hold_lifted");
   const hold = holdEvents.at(-1)?.kind === "legal_hold" ? holdEvents.at(-1) : undefined;
   const due = new Date(r.effectiveDueAt);
@@ -412,7 +507,7 @@ export const RequestDetailPage: FC<{
   const action = (path: string) => `/admin/requests/${r.id}/${path}`;
   return (
     <Page
-      title={`Request ${r.id} — Pledge`}
+      title={`${r.reference}: ${rightName(r.right)} — Pledge`}
       organization={decl.organization.name}
       sidebar={<AdminNav csrf={csrf} user={user} />}
     >
@@ -421,8 +516,11 @@ export const RequestDetailPage: FC<{
           {DONE_MESSAGES[done]}
         </p>
       ) : null}
+      <p>
+        <a href="/admin/requests">Requests</a>
+      </p>
       <h1>
-        {rightName(r.right)} — {r.id}
+        {r.reference}: {rightName(r.right)}
       </h1>
       {hold ? (
         <p class="flash error" id="hold" role="status">
@@ -437,7 +535,39 @@ export const RequestDetailPage: FC<{
       ) : null}
       <dl>
         <dt>Status</dt>
-        <dd>{r.status.replace(/_/g, " ")}</dd>
+        <dd>
+          <StatusBadge status={r.status} />
+        </dd>
+        <dt>Assignee</dt>
+        <dd id="assignee">
+          {canAct && open ? (
+            <form method="post" action={action("assign")} class="actions">
+              <Csrf token={csrf} />
+              <label class="sr-only" for="assign-to">
+                Assign to
+              </label>
+              <select id="assign-to" name="assignee">
+                <option value="">nobody</option>
+                {staff.map((u) => (
+                  <option value={u.email} selected={r.assignee === u.email}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" class="secondary">
+                Assign
+              </button>
+            </form>
+          ) : r.assignee ? (
+            (staff.find((u) => u.email === r.assignee)?.name ?? r.assignee)
+          ) : (
+            "nobody"
+          )}
+        </dd>
+        <dt>Reference</dt>
+        <dd>
+          {r.reference} <small class="muted">({r.id})</small>
+        </dd>
         <dt>Identity</dt>
         <dd>
           {r.identityType}: {r.identity}
@@ -475,7 +605,9 @@ export const RequestDetailPage: FC<{
           {r.jurisdiction} ({r.regime.toUpperCase()})
         </dd>
         <dt>Received</dt>
-        <dd>{r.receivedAt.slice(0, 16).replace("T", " ")}</dd>
+        <dd>
+          {r.receivedAt.slice(0, 16).replace("T", " ")}, {CHANNELS[r.channel]}
+        </dd>
         <dt>Due</dt>
         <dd class={open ? urgencyOf(due, now) : undefined}>
           {r.effectiveDueAt.slice(0, 10)}
@@ -498,7 +630,7 @@ export const RequestDetailPage: FC<{
             <dt>Corrections</dt>
             <dd>
               {Object.entries(r.details.corrections)
-                .map(([k, v]) => `${k} → ${v}`)
+                .map(([k, v]) => `${categoryName(k, categoriesOf(decl))}: ${v}`)
                 .join("; ")}
             </dd>
           </>
@@ -841,10 +973,12 @@ export const RequestDetailPage: FC<{
             </form>
           ) : null}
           {canApprove && r.status === "pending_approval" ? (
-            <form method="post" action={action("approve")}>
-              <Csrf token={csrf} />
-              <button type="submit">Approve</button>
-            </form>
+            <p>
+              <a role="button" href={action("approve")}>
+                Review and approve…
+              </a>{" "}
+              <small class="muted">Shows what the request will do in each system before anything changes.</small>
+            </p>
           ) : null}
           {canApprove && r.status === "appealed" ? (
             <form method="post" action={action("appeal")}>
@@ -935,3 +1069,115 @@ export const loginPageHtml = (p: { organization: string; error?: string; email?:
 export const requestListHtml = (p: Parameters<typeof RequestListPage>[0]) => renderPage(<RequestListPage {...p} />);
 export const requestDetailHtml = (p: Parameters<typeof RequestDetailPage>[0]) =>
   renderPage(<RequestDetailPage {...p} />);
+
+/** What approving will do, from the same collection and plan the run will use; approved only from here. */
+export const ApprovePreviewPage: FC<{
+  decl: Declaration;
+  request: RequestView;
+  preview: RequestPreview;
+  csrf?: string;
+  user: string;
+}> = ({ decl, request: r, preview, csrf, user }) => {
+  const rows = preview.systems.flatMap((s) => s.datasets);
+  const total = (k: "found" | "deleted" | "masked" | "kept") => rows.reduce((a, d) => a + d[k], 0);
+  const erasure = r.right === "erasure";
+  const correction = r.right === "rectification";
+  const changes = rows.reduce((a, d) => a + d.changes.reduce((b, c) => b + c.rows, 0), 0);
+  return (
+    <Page
+      title={`Approve ${r.reference}? — ${decl.organization.name}`}
+      organization={decl.organization.name}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
+    >
+      <p>
+        <a href={`/admin/requests/${r.id}`}>{r.reference}</a>
+      </p>
+      <h1>
+        Approve {r.reference}: {rightName(r.right)}?
+      </h1>
+      <ConfirmStep
+        title="What approving will do"
+        action={`/admin/requests/${r.id}/approve`}
+        csrf={csrf}
+        confirm={
+          erasure
+            ? `Approve: erase ${count(total("deleted"), "row")}, mask ${total("masked")}`
+            : correction
+              ? `Approve: correct ${count(changes, "value")}`
+              : "Approve"
+        }
+        back={`/admin/requests/${r.id}`}
+        danger={erasure || correction}
+      >
+        <p id="preview-summary">
+          {count(total("found"), "row")} of the person's found in{" "}
+          {count(preview.systems.filter((s) => s.datasets.length).length, "system")}
+          {erasure
+            ? `: ${total("deleted")} to delete, ${total("masked")} to mask, ${total("kept")} to keep.`
+            : correction
+              ? `: ${count(changes, "value")} to correct.`
+              : "."}
+        </p>
+        <DataTable
+          id="preview"
+          head={
+            correction
+              ? ["System", "Data", "Field", "Now", "After", "Rows"]
+              : erasure
+                ? ["System", "Data", "Found", "Delete", "Mask", "Keep", "Why kept"]
+                : ["System", "Data", "Found"]
+          }
+          rows={rows.length}
+          empty="Nothing of the person's was found in the systems searched automatically."
+        >
+          {preview.systems.flatMap((s) =>
+            s.datasets.flatMap((d) =>
+              correction
+                ? d.changes.map((ch) => (
+                    <tr>
+                      <td>{s.name}</td>
+                      <td>{d.name}</td>
+                      <td>{ch.label}</td>
+                      <td>
+                        <del>{ch.before || "(empty)"}</del>
+                      </td>
+                      <td>
+                        <ins>{ch.after}</ins>
+                      </td>
+                      <td>{ch.rows}</td>
+                    </tr>
+                  ))
+                : [
+                    <tr>
+                      <td>{s.name}</td>
+                      <td>{d.name}</td>
+                      <td>{d.found}</td>
+                      {erasure ? (
+                        <>
+                          <td>{d.deleted}</td>
+                          <td>{d.masked}</td>
+                          <td>{d.kept}</td>
+                          <td>{d.reasons.join("; ")}</td>
+                        </>
+                      ) : null}
+                    </tr>,
+                  ],
+            ),
+          )}
+        </DataTable>
+        {preview.systems
+          .filter((s) => s.error)
+          .map((s) => (
+            <p class="error">
+              {s.name} could not be searched now ({s.error}); the run will try again.
+            </p>
+          ))}
+        {preview.manual.length ? <p>Searched by hand: {preview.manual.join(", ")}.</p> : null}
+        {preview.processors.length ? <p>Asked to do the same: {preview.processors.join(", ")}.</p> : null}
+      </ConfirmStep>
+    </Page>
+  );
+};
+
+export const approvePreviewHtml = (p: Parameters<typeof ApprovePreviewPage>[0]) =>
+  renderPage(<ApprovePreviewPage {...p} />);

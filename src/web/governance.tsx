@@ -21,6 +21,7 @@ import {
   type ChangeView,
   type Counterparty,
   type CustodyView,
+  type DisclosurePreview,
   type Drafts,
   type GovernanceOverview,
   type IncidentClock,
@@ -32,6 +33,7 @@ import {
 } from "../governance/index.js";
 import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
+import { ConfirmStep, DataTable, count } from "./components/index.js";
 
 const GOVERNANCE_PAGES = [
   ["access", "Staff access"],
@@ -767,11 +769,11 @@ export const LegalDetailPage: FC<Chrome & { r: LegalRequestView; canAct: boolean
       </form>
     ) : null}
     {canAct && r.status === "decided" ? (
-      <Post
-        action={`/admin/governance/legal/${r.id}/disclose`}
-        csrf={chrome.csrf}
-        label="Collect and download the disclosure package"
-      />
+      <p>
+        <a role="button" class="danger" href={`/admin/governance/legal/${r.id}/disclose`}>
+          Review the disclosure package…
+        </a>
+      </p>
     ) : null}
     {canAct ? (
       <form method="post" action={`/admin/governance/legal/${r.id}/gag`}>
@@ -1622,3 +1624,65 @@ export const transparencyHtml = (p: Parameters<typeof TransparencyPage>[0]) => r
 export const subProcessorsHtml = (p: Parameters<typeof SubProcessorsPage>[0]) =>
   renderPage(<SubProcessorsPage {...p} />);
 export const objectionHtml = (p: Parameters<typeof ObjectionPage>[0]) => renderPage(<ObjectionPage {...p} />);
+
+/** What the disclosure package will hold, before it is built and handed over. */
+export const DisclosurePreviewPage: FC<Chrome & { id: number; preview: DisclosurePreview }> = ({
+  id,
+  preview: p,
+  ...chrome
+}) => {
+  const rows = p.datasets.reduce((a, d) => a + d.rows, 0);
+  const failed = p.notReached.filter((n) => n.failed);
+  const systemName = (s: string) => chrome.decl.systems[s]?.name ?? s;
+  return (
+    <Shell {...chrome} title={`Disclose to ${p.authority}?`}>
+      <p>
+        <a href={`/admin/governance/legal/${id}`}>{p.reference}</a>
+      </p>
+      <ConfirmStep
+        title="What the package will hold"
+        action={`/admin/governance/legal/${id}/disclose`}
+        csrf={chrome.csrf}
+        confirm={`Build and download: ${count(rows, "row")}`}
+        back={`/admin/governance/legal/${id}`}
+        danger
+      >
+        <p id="disclosure-summary">
+          {count(rows, "row")} about {count(p.accounts.length, "account")} from{" "}
+          {count(new Set(p.datasets.map((d) => d.system)).size, "system")}
+          {p.scope ? `, for the scope decided: “${p.scope}”` : ""}. The register keeps the package's hash; it goes to{" "}
+          {p.authority} and to no one else.
+        </p>
+        <DataTable
+          id="disclosure-contents"
+          head={["System", "Data", "Rows"]}
+          rows={p.datasets.length}
+          empty="None of the named accounts' data was found: the package says so."
+        >
+          {p.datasets.map((d) => (
+            <tr>
+              <td>{systemName(d.system)}</td>
+              <td>{d.dataset.replace(/_/g, " ")}</td>
+              <td>{d.rows}</td>
+            </tr>
+          ))}
+        </DataTable>
+        {p.notReached.length ? (
+          <ul>
+            {p.notReached.map((n) => (
+              <li class={n.failed ? "error" : undefined}>
+                {systemName(n.system)}
+                {n.dataset ? ` (${n.dataset.replace(/_/g, " ")})` : ""}: {n.why}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {failed.length ? (
+          <p class="error">A system could not be read: the package will not be built until it answers.</p>
+        ) : null}
+      </ConfirmStep>
+    </Shell>
+  );
+};
+export const disclosurePreviewHtml = (p: Parameters<typeof DisclosurePreviewPage>[0]) =>
+  renderPage(<DisclosurePreviewPage {...p} />);

@@ -11,7 +11,7 @@ export {
   JURISDICTIONS,
   type FormState,
 } from "./privacy-center.js";
-export { loginPageHtml, requestListHtml, requestDetailHtml } from "./admin.js";
+export { loginPageHtml, requestListHtml, requestDetailHtml, approvePreviewHtml } from "./admin.js";
 export {
   newsletterFormHtml,
   newsletterMessageHtml,
@@ -29,3 +29,4 @@ export * from "./map.js";
 export * from "./dpia.js";
 export { LANGS, type Lang, negotiateLang, pageTexts, translator, unknownTextFindings } from "./i18n.js";
 export { errorPageHtml } from "./error.js";
+export { requestEntryHtml, bulkPreviewHtml } from "./workbench.js";

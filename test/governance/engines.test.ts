@@ -13,6 +13,7 @@ import {
   computeAffected,
   decideLegalRequest,
   discloseLegalRequest,
+  previewDisclosure,
   getLegalRequest,
   GovernanceError,
   mailingList,
@@ -104,8 +105,24 @@ describe("a disclosure to an authority, on the SQLite shop", () => {
       },
       otto,
     );
+    // The preview counts what the package will hold, from the same collection, and records nothing.
+    const preview = await previewDisclosure(ctx, r.id, olga);
+    assert.equal((await getLegalRequest(ctx, r.id)).status, "decided", "the preview discloses nothing");
     const pkg = await discloseLegalRequest(ctx, r.id, olga);
     const body = JSON.parse(new TextDecoder().decode(pkg.data)) as Pkg;
+    assert.deepEqual(
+      Object.fromEntries(preview.datasets.map((d) => [`${d.system}.${d.dataset}`, d.rows])),
+      Object.fromEntries(
+        Object.entries(body.systems).flatMap(([sys, d]) =>
+          Object.entries(d).map(([ds, rows]) => [`${sys}.${ds}`, rows.length]),
+        ),
+      ),
+      "the preview counted what the package holds",
+    );
+    assert.equal(
+      preview.datasets.reduce((a, d) => a + d.rows, 0),
+      pkg.rows,
+    );
     const shop = body.systems.sqlite;
     const ids = (rows: Record<string, unknown>[] | undefined, f: string) =>
       (rows ?? []).map((x) => Number(x[f])).sort((a, b) => a - b);

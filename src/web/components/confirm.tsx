@@ -22,7 +22,8 @@ export const ConfirmStep: FC<{
   title: string;
   action: string;
   csrf?: string;
-  fields?: Record<string, string>;
+  /** Hidden fields the action posts; a list posts each value under the name. */
+  fields?: Record<string, string | readonly string[]>;
   confirm: string;
   back: string;
   danger?: boolean;
@@ -33,9 +34,9 @@ export const ConfirmStep: FC<{
     {children}
     <form method="post" action={action} class="actions">
       <Csrf token={csrf} />
-      {Object.entries(fields).map(([name, value]) => (
-        <input type="hidden" name={name} value={value} />
-      ))}
+      {Object.entries(fields).flatMap(([name, value]) =>
+        (typeof value === "string" ? [value] : value).map((v) => <input type="hidden" name={name} value={v} />),
+      )}
       <input type="hidden" name="confirm" value="yes" />
       <button type="submit" class={danger ? "danger confirm" : undefined}>
         {confirm}
