@@ -50,8 +50,12 @@ button.danger:hover,.button.danger:hover{--pico-background-color:#fdeeee;--pico-
 button.danger.confirm{--pico-background-color:var(--danger);--pico-color:#fff}
 button.danger.confirm:hover{--pico-background-color:#8c1d18;--pico-color:#fff}
 button.link{background:none;border:none;color:var(--accent);padding:0;font-weight:500;text-decoration:underline}
-a.button{display:inline-block;text-decoration:none;padding:.45rem 1rem;border:1px solid var(--accent);
-border-radius:var(--pico-border-radius);font-weight:600}
+a.button{display:inline-block;text-decoration:none;padding:.5rem 1rem;border:1px solid var(--accent);
+border-radius:var(--pico-border-radius);font-weight:600;background:var(--accent);color:#fff;white-space:nowrap;
+line-height:1.5}
+a.button:hover{background:#0842a0}a.button.secondary{background:#fff;color:var(--accent)}
+a.button.secondary:hover{background:#eef3fd}a.button.danger{background:#fff;color:var(--danger);border-color:var(--danger)}
+a.button.danger:hover{background:#fdeeee}td a.button{padding:.3rem .65rem;font-size:.875rem}
 .error{color:var(--danger)}
 .errors{border:2px solid var(--danger);border-radius:6px;padding:.5rem 1rem}
 .flash{border-left:4px solid var(--ok);background:#eef7f0;padding:.6rem .9rem;border-radius:4px}

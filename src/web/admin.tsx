@@ -275,7 +275,7 @@ export const RequestListPage: FC<{
       ) : null}
       <div class="actions">
         <h1>Requests</h1>
-        <a role="button" class="secondary" href="/admin/requests/new">
+        <a class="button secondary" href="/admin/requests/new">
           Enter a request
         </a>
       </div>
@@ -974,7 +974,7 @@ export const RequestDetailPage: FC<{
           ) : null}
           {canApprove && r.status === "pending_approval" ? (
             <p>
-              <a role="button" href={action("approve")}>
+              <a class="button" href={action("approve")}>
                 Review and approve…
               </a>{" "}
               <small class="muted">Shows what the request will do in each system before anything changes.</small>

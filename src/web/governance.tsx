@@ -770,7 +770,7 @@ export const LegalDetailPage: FC<Chrome & { r: LegalRequestView; canAct: boolean
     ) : null}
     {canAct && r.status === "decided" ? (
       <p>
-        <a role="button" class="danger" href={`/admin/governance/legal/${r.id}/disclose`}>
+        <a class="button danger" href={`/admin/governance/legal/${r.id}/disclose`}>
           Review the disclosure package…
         </a>
       </p>

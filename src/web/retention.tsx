@@ -200,7 +200,6 @@ export const RetentionPage: FC<{
                 <td>
                   <a
                     class="button danger"
-                    role="button"
                     href={`/admin/retention/sweep?binding=${encodeURIComponent(e.binding)}`}
                     aria-label={`Sweep ${e.binding} now`}
                   >
