@@ -11,11 +11,14 @@ import { assignRequests, type RequestsContext, submitRequest } from "../requests
 
 const DAY = 86_400_000;
 
-/** A demo customer's name as the shop stores it, so that the correction reads as a real one. */
-function storedName(dir: string, id: number): string {
+/** A demo customer as the shop stores them, so that the requests read as real ones. */
+function customer(dir: string, id: number): { name: string; email: string } {
   const db = new BetterSqlite3(join(dir, "shop.db"), { readonly: true });
   try {
-    return (db.prepare("SELECT name FROM customers WHERE id = ?").get(id) as { name: string } | undefined)?.name ?? "";
+    const row = db.prepare("SELECT name, email FROM customers WHERE id = ?").get(id) as
+      | { name: string; email: string }
+      | undefined;
+    return { name: row?.name ?? "Jon Rask", email: (row?.email ?? "jon.rask@example.net").toLowerCase() };
   } finally {
     db.close();
   }
@@ -23,8 +26,9 @@ function storedName(dir: string, id: number): string {
 
 export async function seedDemoWork(ctx: RequestsContext, owner: StaffUser, dir = ".pledge/demo"): Promise<void> {
   const by: Principal = { user: owner, via: "token" };
-  const name = storedName(dir, 3) || "Jon Rask";
-  const married = `${name.split(" ")[0]} Lindqvist`;
+  const third = customer(dir, 3);
+  const fourth = customer(dir, 4);
+  const married = `${third.name.split(" ")[0]} Lindqvist`;
   const now = ctx.clock().getTime();
   await submitRequest(
     ctx,
@@ -33,6 +37,7 @@ export async function seedDemoWork(ctx: RequestsContext, owner: StaffUser, dir =
       identityType: "account_id",
       identity: "3",
       name: married,
+      contactEmail: third.email,
       // Married since the account was opened: the name changes everywhere but on issued invoices.
       corrections: { "user.name": married },
       purposes: [],
@@ -52,7 +57,8 @@ export async function seedDemoWork(ctx: RequestsContext, owner: StaffUser, dir =
       right: "objection",
       identityType: "account_id",
       identity: "4",
-      name: "Erik Sandberg",
+      name: fourth.name,
+      contactEmail: fourth.email,
       corrections: {},
       purposes: ["fraud_prevention"],
     },

@@ -1101,7 +1101,7 @@ export const ApprovePreviewPage: FC<{
         csrf={csrf}
         confirm={
           erasure
-            ? `Approve: erase ${count(total("deleted"), "row")}, mask ${total("masked")}`
+            ? `Approve: erase ${count(total("deleted"), "row")}${total("masked") ? `, mask ${total("masked")}` : ""}`
             : correction
               ? `Approve: correct ${count(changes, "value")}`
               : "Approve"
