@@ -3,7 +3,7 @@
  * This domain imports nothing from the rest of Pledge.
  */
 export { DeclarationSchema } from "./references.js";
-export { localizeDeclaration } from "./translations.js";
+export { declaredText, localizeDeclaration } from "./translations.js";
 export {
   declarationJsonSchema,
   LEGAL_BASES,

@@ -306,6 +306,16 @@ const Field = z.strictObject({
   /** The replacement for `fixed` masking. */
   maskValue: z.string().optional(),
   description: text.optional(),
+  /**
+   * What people call the field in an export's summary ("Order total"); its data category's name when absent.
+   * Translated like any text (`systems.shop.datasets.orders.fields.total_cents.label`).
+   */
+  label: text.optional(),
+  /** The field is an amount in the currency's minor units (cents, öre): exports show it as money (`SEK`). */
+  money: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "expected an ISO 4217 currency code (EUR, SEK, USD)")
+    .optional(),
 });
 
 /**
@@ -360,6 +370,11 @@ const RetentionBinding = z.strictObject({
 const Dataset = z.strictObject({
   /** The name in the engine (table, key pattern, file); defaults to the dataset's key. */
   name: text.optional(),
+  /**
+   * What people call these records ("Orders"), as reports and exports name them; never the table's name. Without it,
+   * people read the kinds of data the records hold. Translated like any text (`systems.shop.datasets.orders.label`).
+   */
+  label: text.optional(),
   description: text.optional(),
   /**
    * The retention rule of the dataset's rows: its id, or the rule with the clock and conditions that bind it to the

@@ -45,3 +45,14 @@ export function localizeDeclaration(decl: Declaration, lang: string): Declaratio
   }
   return copy;
 }
+
+/**
+ * A text the declaration states (an exception's reason, as a report carries it), in `lang` where the declaration gives
+ * its translation; as written otherwise.
+ */
+export function declaredText(decl: Declaration, lang: string, text: string): string {
+  const texts = decl.translations?.[lang as keyof NonNullable<Declaration["translations"]>];
+  for (const [key, translated] of Object.entries(texts ?? {}))
+    if (at(decl, translationPath(key)) === text) return translated;
+  return text;
+}

@@ -43,6 +43,10 @@ export interface KeepReason {
   rows: number;
   /** For rows kept under the law: the last day the group's rows are kept to (each row's own period ends by then). */
   until?: string;
+  /** For rows kept under the law: the exception's reason as the declaration states it (translated from there). */
+  basis?: string;
+  /** For rows kept for other rows: the dataset of those rows. */
+  dataset?: string;
 }
 
 export interface DatasetErasureReport {
@@ -306,6 +310,8 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
   const sys = decl.systems[system];
   const refs = systemReferences(decl, system);
   const stays = new Map<string, Map<string, Stay>>();
+  /** A reason's facts, by its text: what a report in another language words again. */
+  const facts = new Map<string, { basis?: string; dataset?: string }>();
   const stay = (did: string, key: string, mask: boolean, kind: KeepKind, why: string): boolean => {
     const m = stays.get(did) ?? new Map<string, Stay>();
     stays.set(did, m);
@@ -331,14 +337,9 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       if (ctx.held?.[did]?.has(key)) stay(did, key, false, "legal_hold", "under a legal hold");
       const end = ex ? exceptionEnd(ex, ds, r.row, now, ctx.clocks?.[did]?.get(key)) : undefined;
       if (ex && end && end > now) {
-        stay(
-          did,
-          key,
-          true,
-          "retention",
-          // The date is written when the report groups the rows (by reason and by the month their period ends).
-          ex.reason,
-        );
+        // The date is written when the report groups the rows (by reason and by the month their period ends).
+        stay(did, key, true, "retention", ex.reason);
+        facts.set(ex.reason, { basis: ex.reason });
         const m = ends.get(did) ?? new Map<string, Date>();
         ends.set(did, m.set(key, end));
       }
@@ -346,16 +347,12 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
         // Other rows pointing at a detail (or hanging off it) share it: it stays as it is.
         const shared =
           ref.relation === "detail" || ref.relation === "lookup" || (ref.relation === "owner" && !!r.detail);
-        stay(
-          did,
-          key,
-          !shared,
-          shared ? "shared" : "referenced",
-          shared
-            ? `shared with other rows (${ref.dataset}.${ref.field})`
-            : `named by rows that are not the person's (${ref.dataset}.${ref.field}` +
-                `${ref.relation === "actor" ? ", as actor" : ""})`,
-        );
+        const why = shared
+          ? `shared with other rows (${ref.dataset}.${ref.field})`
+          : `named by rows that are not the person's (${ref.dataset}.${ref.field}` +
+            `${ref.relation === "actor" ? ", as actor" : ""})`;
+        stay(did, key, !shared, shared ? "shared" : "referenced", why);
+        facts.set(why, { dataset: ref.dataset });
       }
     }
   }
@@ -376,16 +373,9 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
       );
       for (const p of own(r.parent)) {
         if (!wanted.has(String(p.row[r.pk]))) continue;
-        if (
-          stay(
-            r.parent,
-            rowKey(sys.datasets[r.parent], p.row),
-            true,
-            "kept_row_references",
-            `referenced by rows of ${r.child} that stay`,
-          )
-        )
-          changed = true;
+        const why = `referenced by rows of ${r.child} that stay`;
+        facts.set(why, { dataset: r.child });
+        if (stay(r.parent, rowKey(sys.datasets[r.parent], p.row), true, "kept_row_references", why)) changed = true;
       }
     }
   }
@@ -499,7 +489,7 @@ export function planErasure(decl: Declaration, collection: SystemCollection, ctx
         g.kind === "retention" && g.until
           ? `kept intact and blocked until ${g.until}${g.rows > 1 ? " at the latest" : ""}, because ${g.why}`
           : g.why;
-      reasons.set(k, { kind: g.kind, why, rows: g.rows, ...(g.until ? { until: g.until } : {}) });
+      reasons.set(k, { kind: g.kind, why, rows: g.rows, ...(g.until ? { until: g.until } : {}), ...facts.get(g.why) });
     }
     report.push({
       dataset: did,

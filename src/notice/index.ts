@@ -18,6 +18,7 @@ export {
 export { renderNoticeHtml, NoticeArticle, noticeStyle } from "./html.js";
 export { noticeTextKeys, type NoticeLang, type NoticeWords } from "./words.js";
 export { builtinCategoryName, builtinSubjectName } from "./taxonomy-words.js";
+export { categoryLabel, datasetLabel, fieldLabel, systemLabel, valueText, type NameLang } from "./names.js";
 export { renderNoticeMarkdown, escapeMarkdown } from "./markdown.js";
 export { buildRopa, ropaToCsv, ropaToJsonLd, type Ropa, type ControllerRecord, type ProcessorRecord } from "./ropa.js";
 export {

@@ -11,7 +11,15 @@
 import { strToU8, zipSync } from "fflate";
 import { LEGAL_BASIS_INFO, basesOf, type Declaration } from "../declaration/index.js";
 import { accessView, type SystemCollection } from "../execution/index.js";
-import { buildNotice, NoticeArticle, noticeStyle } from "../notice/index.js";
+import {
+  buildNotice,
+  datasetLabel,
+  fieldLabel,
+  NoticeArticle,
+  noticeStyle,
+  systemLabel,
+  valueText,
+} from "../notice/index.js";
 import type { Row } from "../connectors/index.js";
 import { toCsv } from "../csv/index.js";
 
@@ -21,6 +29,15 @@ function csv(rows: Row[]): string {
     cols,
     rows.map((r) => cols.map((c) => r[c])),
   );
+}
+
+/** A column of an export as people read it: the field's name for them; a lookup shown beside its key (`film_id.title`)
+ * as the referenced field's. */
+function columnLabel(decl: Declaration, system: string, dataset: string, column: string): string {
+  const [field, ...path] = column.split(".");
+  if (!path.length) return fieldLabel(decl, system, dataset, field);
+  const ref = decl.systems[system]?.datasets[dataset]?.fields[field]?.references?.split(".");
+  return ref && ref.length === 2 ? fieldLabel(decl, system, ref[0], path.at(-1)!) : path.at(-1)!.replace(/_/g, " ");
 }
 
 /**
@@ -40,6 +57,8 @@ function portableCategories(decl: Declaration): Set<string> {
 
 export interface ExportInput {
   requestId: string;
+  /** The request's reference, as the person's mails name it. */
+  reference?: string;
   right: "access" | "portability";
   name?: string;
   generatedAt: Date;
@@ -91,40 +110,50 @@ export async function buildExport(
         <main class="container">
           <h1>Your data at {org.shortName ?? org.name}</h1>
           <p>
-            {input.name ? `Prepared for ${input.name}. ` : ""}Request {input.requestId} (
+            {input.name ? `Prepared for ${input.name}. ` : ""}Request {input.reference ?? input.requestId} (
             {input.right === "portability" ? "data portability, GDPR Art 20" : "access, GDPR Art 15"}), generated{" "}
             {input.generatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC.
           </p>
-          <p>Every table below is also in this archive as JSON and CSV, in a folder per system.</p>
+          <p>
+            Everything below is also in this archive, as JSON and CSV files a computer can read, in a folder for each of
+            our systems.
+          </p>
           <h2>Your data</h2>
           {tables.length === 0 ? <p>We found no data about you in the systems searched automatically.</p> : null}
-          {tables.map((t) => (
-            <section>
-              <h3>
-                {decl.systems[t.system]?.name ?? t.system}: {t.dataset} ({t.rows.length} row
-                {t.rows.length === 1 ? "" : "s"})
-              </h3>
-              <table>
-                <thead>
-                  <tr>
-                    {Object.keys(t.rows[0] ?? {}).map((k) => (
-                      <th scope="col">{k}</th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {t.rows.slice(0, 200).map((r) => (
-                    <tr>
-                      {Object.values(r).map((v) => (
-                        <td>{v === null || v === undefined ? "" : String(v)}</td>
+          {tables.map((t) => {
+            const columns = [...new Set(t.rows.flatMap((r) => Object.keys(r)))];
+            return (
+              <section>
+                <h3>
+                  {systemLabel(decl, t.system)}: {datasetLabel(decl, t.system, t.dataset)} ({t.rows.length} record
+                  {t.rows.length === 1 ? "" : "s"})
+                </h3>
+                <div class="table">
+                  <table>
+                    <thead>
+                      <tr>
+                        {columns.map((k) => (
+                          <th scope="col">{columnLabel(decl, t.system, t.dataset, k)}</th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {t.rows.slice(0, 200).map((r) => (
+                        <tr>
+                          {columns.map((k) => (
+                            <td>{valueText(decl, t.system, t.dataset, k, r[k])}</td>
+                          ))}
+                        </tr>
                       ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {t.rows.length > 200 ? <p>The first 200 rows are shown; all are in the JSON and CSV files.</p> : null}
-            </section>
-          ))}
+                    </tbody>
+                  </table>
+                </div>
+                {t.rows.length > 200 ? (
+                  <p>The first 200 records are shown; all are in the JSON and CSV files.</p>
+                ) : null}
+              </section>
+            );
+          })}
           {input.collections.some((c) => c.actors.length) ? (
             <>
               <h2>Where you appear acting for us</h2>
@@ -136,8 +165,8 @@ export async function buildExport(
                 {input.collections.flatMap((c) =>
                   c.actors.map((a) => (
                     <li>
-                      {decl.systems[c.system]?.name ?? c.system}: {a.rows} row{a.rows === 1 ? "" : "s"} of {a.dataset} (
-                      {a.field})
+                      {systemLabel(decl, c.system)}: {a.rows} record{a.rows === 1 ? "" : "s"} of{" "}
+                      {datasetLabel(decl, c.system, a.dataset)} ({fieldLabel(decl, c.system, a.dataset, a.field)})
                     </li>
                   )),
                 )}
@@ -151,14 +180,23 @@ export async function buildExport(
                 .filter(([d, s]) => s.by.length && !(c.datasets[d] ?? []).some((r) => r.own))
                 .map(([d, s]) => (
                   <li>
-                    {decl.systems[c.system]?.name ?? c.system}: {d} — searched by {s.by.join(", ")}; nothing found
+                    {systemLabel(decl, c.system)}: {datasetLabel(decl, c.system, d)} — searched by{" "}
+                    {[
+                      ...new Set(
+                        s.by.map((b) => {
+                          const field = /^(\w+) \(/.exec(b)?.[1];
+                          return field ? fieldLabel(decl, c.system, d, field) : "links to your other records";
+                        }),
+                      ),
+                    ].join(", ")}
+                    ; nothing found
                   </li>
                 )),
             )}
             {input.notReached.flatMap((n) =>
               n.datasets.map((d) => (
                 <li>
-                  {decl.systems[n.system]?.name ?? n.system}: {d.dataset} — not searched: {d.why}
+                  {systemLabel(decl, n.system)}: {datasetLabel(decl, n.system, d.dataset)} — not searched: {d.why}
                 </li>
               )),
             )}
@@ -169,7 +207,7 @@ export async function buildExport(
               <ul>
                 {input.manual.map((m) => (
                   <li>
-                    {decl.systems[m.system]?.name ?? m.system}: {m.note || "done"}
+                    {systemLabel(decl, m.system)}: {m.note || "done"}
                   </li>
                 ))}
               </ul>
@@ -181,7 +219,10 @@ export async function buildExport(
               <ul>
                 {input.processors.map((p) => (
                   <li>
-                    {p.vendor}: {p.records ? `${p.records.length} record(s), in processors/${p.system}.json` : p.line}
+                    {p.vendor}:{" "}
+                    {p.records
+                      ? `${p.records.length} record${p.records.length === 1 ? "" : "s"}, in the archive's processors folder`
+                      : p.line}
                   </li>
                 ))}
               </ul>

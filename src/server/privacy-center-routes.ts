@@ -75,7 +75,11 @@ function formToInput(body: Record<string, unknown>): Record<string, unknown> {
   return {
     right: body.right,
     identityType: body.identityType || undefined,
-    identity: body.identity,
+    // One box per identity (`identity:phone`): the one of the chosen identity counts.
+    identity:
+      body.identity ??
+      (typeof body.identityType === "string" ? body[`identity:${body.identityType}`] : undefined) ??
+      "",
     contactEmail: body.contactEmail,
     name: body.name,
     jurisdiction: body.jurisdiction,

@@ -64,6 +64,9 @@ a.button.danger:hover{background:#fdeeee}td a.button{padding:.3rem .65rem;font-s
 padding:.8rem 1rem;margin:.5rem 0;cursor:pointer;font-weight:400}
 .choice:has(input:checked){border-color:var(--accent);background:#f2f6fe}.choice input{margin-top:.3rem;flex:none}
 .choice small{display:block;color:var(--muted)}
+/* The privacy center shows the box of the identity chosen above it; without :has() every box shows. */
+@supports selector(:has(*)){form:has(.identity-types) .identity-field{display:none}}
+.identity-types label{display:inline-flex;gap:.35rem;margin-right:1.25rem}
 form.rights fieldset{border:0;padding:0}form.rights legend{font-size:1.2rem;margin-bottom:.25rem}
 .check{margin:.4rem 0}
 /* Badges and states */

@@ -4,6 +4,7 @@
  * The privacy center: the request form, the code form, and the requester's status page. Plain forms; no JavaScript
  * needed.
  */
+import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import {
   REGIMES,
@@ -12,11 +13,13 @@ import {
   lawsServed,
   objectionKind,
   type Declaration,
+  declaredText,
 } from "../declaration/index.js";
 import type { ProcessorStanding, RequestEvent, RequestReport, RequestView, SystemReport } from "../requests/index.js";
 import { isOpen, RECTIFIABLE } from "../requests/index.js";
 import { type Lang, pageTexts, type T, TEXT_KEYS, type TextKey, translator } from "./i18n.js";
-import { NOTICE_WORDS, builtinCategoryName } from "../notice/index.js";
+import { NOTICE_WORDS, builtinCategoryName, datasetLabel, fieldLabel, systemLabel } from "../notice/index.js";
+import type { KeepReason } from "../execution/index.js";
 import { Page, renderPage } from "./layout.js";
 
 /**
@@ -35,6 +38,13 @@ export const RIGHT_CITES: Record<string, string> = {
   limit_sensitive: "CCPA § 1798.121",
 };
 
+/** How the browser should treat the box of each identity: the keyboard it shows and what it offers to fill in. */
+const IDENTITY_INPUTS: Record<string, { type: string; autocomplete: string; inputmode?: "text" | "numeric" }> = {
+  email: { type: "email", autocomplete: "email" },
+  phone: { type: "tel", autocomplete: "tel" },
+  account_id: { type: "text", autocomplete: "off", inputmode: "text" },
+};
+
 /** An identity's name in the page's language (`email` → "email address"). */
 export function identityLabel(type: string, t: T): string {
   return (TEXT_KEYS as string[]).includes(`identity.${type}`)
@@ -44,6 +54,14 @@ export function identityLabel(type: string, t: T): string {
 
 /** The places a person may say they live: every place of the law table, from the same table. */
 export const JURISDICTIONS: [string, string][] = jurisdictionChoices();
+
+/** A place of the law table in the page's language: countries by the browser's own names for them (Intl). */
+export function placeName(code: string, english: string, t: T, lang: Lang): string {
+  if (lang === "en") return english;
+  if (code === "EU" || code === "CA-QC" || code === "CA" || code === "US") return t(`place.${code}` as TextKey);
+  if (code.startsWith("US-")) return t("place.US-state", { state: english.replace(/^United States: /, "") });
+  return new Intl.DisplayNames([lang], { type: "region" }).of(code === "UK" ? "GB" : code) ?? english;
+}
 
 export interface FormState {
   values: Record<string, string | string[]>;
@@ -162,51 +180,71 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState; lang?: L
           </ul>
         </div>
       ) : null}
-      <form method="post" action="/privacy-center/requests" enctype="multipart/form-data">
+      {/* The server checks every field and answers in the page's language, so the browser's own checks stay off. */}
+      <form method="post" action="/privacy-center/requests" enctype="multipart/form-data" novalidate>
         <input type="hidden" name="right" value={chosen} />
         {lang !== "en" ? <input type="hidden" name="lang" value={lang} /> : null}
         <fieldset>
           <legend>{t("center.who")}</legend>
           {decl.rights.identities.length > 1 ? (
-            <div class="field">
-              <label for="identityType">{t("center.knownBy")}</label>
-              <select name="identityType" id="identityType">
-                {decl.rights.identities.map((type) => (
-                  <option value={type} selected={v("identityType") === type}>
-                    {identityName(type)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <fieldset class="identity-types">
+              <legend>{t("center.knownBy")}</legend>
+              {decl.rights.identities.map((type) => (
+                <label class="check" for={`identityType-${type}`}>
+                  <input
+                    type="radio"
+                    name="identityType"
+                    value={type}
+                    id={`identityType-${type}`}
+                    checked={(v("identityType") || decl.rights.identities[0]) === type}
+                  />{" "}
+                  {identityName(type)}
+                </label>
+              ))}
+            </fieldset>
           ) : (
             <input type="hidden" name="identityType" value={decl.rights.identities[0]} />
           )}
-          <div class="field">
-            <label for="identity">
-              {t("center.identity", {
-                identity: identityName(
-                  decl.rights.identities.length > 1
-                    ? v("identityType") || decl.rights.identities[0]
-                    : decl.rights.identities[0],
-                ),
-              })}
-            </label>
-            <input
-              type="text"
-              name="identity"
-              id="identity"
-              value={v("identity")}
-              required
-              maxlength={320}
-              autocomplete="email"
-              aria-invalid={state.errors.identity ? "true" : undefined}
-              aria-describedby={state.errors.identity ? "identity-error" : undefined}
-            />
-            <FieldError
-              id="identity"
-              error={state.errors.identity ? errorText("identity", state.errors.identity) : undefined}
-            />
-          </div>
+          {/* One box per identity, each with its own label, type and autocomplete; the chosen one shows (CSS :has). */}
+          {decl.rights.identities.length > 1 ? (
+            <style>
+              {raw(
+                "@supports selector(:has(*)){" +
+                  decl.rights.identities
+                    .map((type) => `form:has(#identityType-${type}:checked) .identity-${type}{display:block}`)
+                    .join("") +
+                  "}",
+              )}
+            </style>
+          ) : null}
+          {decl.rights.identities.map((type) => {
+            const chosen = (v("identityType") || decl.rights.identities[0]) === type;
+            const input = IDENTITY_INPUTS[type] ?? { type: "text", autocomplete: "off" };
+            const id = decl.rights.identities.length > 1 ? `identity-${type}` : "identity";
+            return (
+              <div class={`field identity-field identity-${type}`} data-identity={type}>
+                <label for={id}>{t("center.identity", { identity: identityName(type) })}</label>
+                <input
+                  type={input.type}
+                  name={decl.rights.identities.length > 1 ? `identity:${type}` : "identity"}
+                  id={id}
+                  value={chosen ? v("identity") : ""}
+                  maxlength={320}
+                  autocomplete={input.autocomplete}
+                  {...(input.inputmode ? { inputmode: input.inputmode } : {})}
+                  {...(decl.rights.identities.length === 1 ? { required: true } : {})}
+                  aria-invalid={chosen && state.errors.identity ? "true" : undefined}
+                  aria-describedby={chosen && state.errors.identity ? "identity-error" : undefined}
+                />
+                {chosen ? (
+                  <FieldError
+                    id="identity"
+                    error={state.errors.identity ? errorText("identity", state.errors.identity) : undefined}
+                  />
+                ) : null}
+              </div>
+            );
+          })}
           {decl.rights.identities.some((i) => i !== "email") ? (
             <div class="field">
               <label for="contactEmail">{t("center.contactEmail")}</label>
@@ -234,7 +272,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState; lang?: L
               <option value="">{t("center.chooseOption")}</option>
               {JURISDICTIONS.map(([code, label]) => (
                 <option value={code} selected={v("jurisdiction") === code}>
-                  {label}
+                  {placeName(code, label, t, lang)}
                 </option>
               ))}
             </select>
@@ -376,8 +414,15 @@ const EN_TEXTS = translator("en");
 const rowsOf = (n: number, t: T) => t(n === 1 ? "rep.row" : "rep.rows", { n: String(n) });
 
 /** One system's part of a report, in words: what was found, changed, kept and why, and what was not searched. */
-export function systemLines(decl: Declaration, right: string, s: SystemReport, t: T = EN_TEXTS): string[] {
-  const name = decl.systems[s.system]?.name ?? s.system;
+export function systemLines(
+  decl: Declaration,
+  right: string,
+  s: SystemReport,
+  t: T = EN_TEXTS,
+  lang: Lang = "en",
+): string[] {
+  const name = systemLabel(decl, s.system, lang);
+  const data = (dataset: string) => datasetLabel(decl, s.system, dataset, lang);
   if (s.status === "manual" || s.status === "skipped" || (s.note && !s.datasets.length))
     return [`${name}: ${s.note || t("rep.byStaff")}`];
   const lines: string[] = [];
@@ -400,16 +445,52 @@ export function systemLines(decl: Declaration, right: string, s: SystemReport, t
     if (d.masked) parts.push(t("rep.masked", { n: String(d.masked) }));
     if (d.unchanged) parts.push(t(d.unchanged === 1 ? "rep.keptAsIt" : "rep.keptAsThey", { n: String(d.unchanged) }));
     if (d.corrected !== undefined) parts.push(t("rep.corrected", { n: String(d.corrected) }));
-    let line = `${d.dataset}: ${parts.join(", ")}`;
+    let line = `${data(d.dataset)}: ${parts.join(", ")}`;
     if (d.kept?.length)
-      line += t("rep.keptBecause", { list: d.kept.map((k) => `${k.why} (${rowsOf(k.rows, t)})`).join("; ") });
-    if (d.keptFields?.length) line += t("rep.fieldsKept", { list: d.keptFields.join(", ") });
+      line += t("rep.keptBecause", {
+        list: d.kept.map((k) => `${keepText(decl, s.system, k, t, lang)} (${rowsOf(k.rows, t)})`).join("; "),
+      });
+    if (d.keptFields?.length)
+      line += t("rep.fieldsKept", {
+        list: [...new Set(d.keptFields.map((f) => fieldLabel(decl, s.system, d.dataset, f, lang)))].join(", "),
+      });
     if (d.notMatched) line += t("rep.othersLeft", { rows: rowsOf(d.notMatched, t) });
     lines.push(line);
   }
-  for (const a of s.actors) lines.push(t("rep.actor", { dataset: a.dataset, rows: rowsOf(a.rows, t), field: a.field }));
-  for (const n of s.notReached) lines.push(t("rep.notSearched", { dataset: n.dataset, why: n.why }));
+  for (const a of s.actors)
+    lines.push(
+      t("rep.actor", {
+        dataset: data(a.dataset),
+        rows: rowsOf(a.rows, t),
+        field: fieldLabel(decl, s.system, a.dataset, a.field, lang),
+      }),
+    );
+  for (const n of s.notReached) lines.push(t("rep.notSearched", { dataset: data(n.dataset), why: n.why }));
   return lines;
+}
+
+/** Why rows stay, in the reader's language, from the reason's facts (a report stored before them keeps its words). */
+function keepText(decl: Declaration, system: string, k: KeepReason, t: T, lang: Lang): string {
+  const data = k.dataset ? datasetLabel(decl, system, k.dataset, lang) : "";
+  switch (k.kind) {
+    case "legal_hold":
+      return t("keep.hold");
+    case "retention":
+      return k.basis && k.until
+        ? t(k.rows > 1 ? "keep.lawLatest" : "keep.law", {
+            until: k.until,
+            reason: declaredText(decl, lang, k.basis).replace(/\.$/, ""),
+          })
+        : k.why;
+    case "shared":
+      return k.dataset ? t("keep.shared", { data }) : k.why;
+    case "referenced":
+      return k.dataset ? t("keep.referenced", { data }) : k.why;
+    case "kept_row_references":
+      return k.dataset ? t("keep.needed", { data }) : k.why;
+    default:
+      return k.why;
+  }
 }
 
 /** What a request recorded for the decision API, in words: `objection:fraud_prevention` → the objection to its name. */
@@ -433,11 +514,12 @@ export function flagText(decl: Declaration, flag: string, t: T = EN_TEXTS): stri
 }
 
 /** The report of a completed request: which identities found nothing, then each system. */
-export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport; t?: T }> = ({
+export const ReportView: FC<{ decl: Declaration; right: string; report: RequestReport; t?: T; lang?: Lang }> = ({
   decl,
   right,
   report,
   t = EN_TEXTS,
+  lang = "en",
 }) => {
   const missing = report.identities.filter((i) => !i.found);
   return (
@@ -458,7 +540,7 @@ export const ReportView: FC<{ decl: Declaration; right: string; report: RequestR
       ) : null}
       <ul id="report">
         {report.systems.flatMap((s) => {
-          const [first, ...rest] = systemLines(decl, right, s, t);
+          const [first, ...rest] = systemLines(decl, right, s, t, lang);
           return [
             <li>
               {first}
@@ -576,7 +658,7 @@ export const StatusPage: FC<{
         </section>
       ) : null}
       {request.status === "completed" && request.report ? (
-        <ReportView decl={decl} right={request.right} report={request.report} t={t} />
+        <ReportView decl={decl} right={request.right} report={request.report} t={t} lang={lang} />
       ) : null}
       {request.status === "denied" || request.status === "appealed" ? (
         <p>{t("status.reason", { reason: request.denialReason ?? request.appeal?.answer ?? "" })}</p>
@@ -612,7 +694,7 @@ export const StatusPage: FC<{
       <ol>
         {events.map((e) => (
           <li>
-            {e.at.slice(0, 16).replace("T", " ")} — {eventText(e, lang, t)}
+            {e.at.slice(0, 16).replace("T", " ")} — {eventText(e, t)}
           </li>
         ))}
       </ol>
@@ -625,9 +707,10 @@ export const StatusPage: FC<{
  * A timeline entry for the person: in English the system's own words, with their details; in German and French the
  * step in the page's words, where the step has them.
  */
-function eventText(e: RequestEvent, lang: Lang, t: T): string {
+/** An event in the person's words: staff's timeline names tables and steps, the person's never does. */
+function eventText(e: RequestEvent, t: T): string {
   const key = `event.${e.kind}`;
-  return lang !== "en" && (TEXT_KEYS as string[]).includes(key) ? t(key as TextKey) : e.message;
+  return (TEXT_KEYS as string[]).includes(key) ? t(key as TextKey) : e.message;
 }
 
 export const MessagePage: FC<{ decl: Declaration; title: string; message: string; lang?: Lang }> = ({

@@ -202,6 +202,32 @@ forEachStore("the demo", (target) => {
     const items = JSON.parse(strFromU8(zip["shop/order_items.json"])) as { quantity: number; price_cents: number }[];
     assert.ok(items.every((i) => i.quantity >= 1 && i.price_cents > 0));
     assert.match(strFromU8(zip["shop/orders.csv"]), /^id,customer_id,placed_at,total_cents,shipping_address\r\n/);
+    // The summary a person reads names the data as the declaration does, and shows money as money: no table or
+    // column name of the shop's stores, as a heading or anywhere as an identifier.
+    const summary = strFromU8(zip["summary.html"]).replace(/<style>[\s\S]*?<\/style>/, "");
+    const support = new BetterSqlite3(join(dir, ".pledge/demo/support.db"), { readonly: true });
+    const names = new Set<string>();
+    for (const [conn, tables] of [
+      [db, ["customers", "orders", "order_items", "invoices"]],
+      [support, ["tickets", "messages"]],
+    ] as const)
+      for (const table of tables) {
+        names.add(table);
+        for (const c of conn.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[])
+          names.add(c.name);
+      }
+    support.close();
+    const headings = [...summary.matchAll(/<(th|h3)[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => m[2].replace(/<[^>]+>/g, ""));
+    // A column named with an everyday word (name, email) may share it with the data's own name; an identifier may not.
+    const technical = [...names].filter((n) => /_|\d/.test(n) || ["id", "sku"].includes(n) || !/[a-z]{3}/.test(n));
+    const tables = ["customers", "orders", "order_items", "invoices", "tickets", "messages"];
+    for (const h of headings)
+      for (const part of h.split(/[:(),]/).map((x) => x.trim().toLowerCase()))
+        assert.ok(![...technical, ...tables].includes(part), `the summary shows the name ${part}: ${h}`);
+    const text = summary.replace(/<[^>]+>/g, " ");
+    for (const n of names) if (n.includes("_")) assert.ok(!text.includes(n), `the summary shows ${n}`);
+    assert.match(summary, /<th scope="col">Order total<\/th>/);
+    assert.match(summary, /SEK\s?[\d,]+\.\d{2}|[\d,]+\.\d{2}\s?SEK/, "amounts in kronor, not öre");
     db.close();
   });
 
@@ -492,6 +518,51 @@ forEachStore("the demo", (target) => {
       lines.some((l) => /^asked Trailpoints AB on [\d-]+, confirmed on /.test(l)),
       lines.join("\n"),
     );
+  });
+
+  /** The visible text of a page, in sentences and phrases of three words or more. */
+  const phrases = (html: string) =>
+    html
+      .replace(/<(script|style|title)[^>]*>[\s\S]*?<\/\1>/g, " ")
+      .replace(/<[^>]+>/g, "\n")
+      .replace(/&#39;|&rsquo;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&")
+      .split(/\n|(?<=[.;:!?])\s+/)
+      .map((x) => x.replace(/\s+/g, " ").trim())
+      .filter((x) => (x.match(/\p{L}{2,}/gu) ?? []).length >= 3);
+
+  it("in German and French, the privacy center, the status page with its erasure report and the 404 page hold no English sentence, and no page a table or column name", async () => {
+    const { status, token } = await run("erasure", "customer20@example.net".replace("customer20", "ada"));
+    assert.equal(status, "completed");
+    const a = app();
+    const org = loaded.declaration.organization.name;
+    const pages = [
+      "/privacy-center",
+      "/privacy-center?right=erasure",
+      "/privacy-center?right=rectification",
+      `/privacy-center/requests/${token}`,
+      "/no/such/page",
+    ];
+    const problems: string[] = [];
+    for (const path of pages) {
+      const get = async (lang: string) =>
+        await (await a.request(path, { headers: { "accept-language": lang, accept: "text/html" } })).text();
+      const en = phrases(await get("en"));
+      // No table or column name reaches a person, in any language: they read the declaration's names.
+      for (const lang of ["en", "de", "fr"])
+        for (const p of lang === "en" ? en : phrases(await get(lang)))
+          for (const id of p.match(/\b[a-z]+_[a-z_]+\b/g) ?? []) problems.push(`${lang} ${path}: "${id}" in "${p}"`);
+      const english = new Set(en.filter((p) => !p.includes(org)));
+      for (const lang of ["de", "fr"])
+        for (const p of phrases(await get(lang))) {
+          if (english.has(p)) problems.push(`${lang} ${path}: "${p}"`);
+          // English inside a translated sentence: the words no German or French sentence uses.
+          else if (/\b(the|and|your|you|with|because|until|were|which|that|this|from)\b/i.test(p.replace(org, "")))
+            problems.push(`${lang} ${path}: English words in "${p}"`);
+        }
+    }
+    assert.deepEqual(problems, []);
   });
 
   it("unsubscribing from the newsletter suppresses the address at the SendGrid stand-in, and the console shows its answer", async () => {

@@ -139,6 +139,33 @@ describe("the privacy center in Chromium", () => {
     await page.close();
   });
 
+  it("the identity box takes its label, type and autocomplete from the identity chosen, and a request by account number goes through", async (t) => {
+    if (skip) return t.skip(skip);
+    const page = await browser.newPage();
+    await page.goto(`${url}/privacy-center?right=access`);
+    const shown = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement>(".identity-field input")]
+          .filter((i) => i.offsetParent !== null)
+          .map((i) => ({
+            label: document.querySelector(`label[for="${i.id}"]`)?.textContent,
+            type: i.type,
+            autocomplete: i.autocomplete,
+          })),
+      );
+    assert.deepEqual(await shown(), [{ label: "Your email address", type: "email", autocomplete: "email" }]);
+    await page.getByLabel("phone number", { exact: true }).check();
+    assert.deepEqual(await shown(), [{ label: "Your phone number", type: "tel", autocomplete: "tel" }]);
+    await page.getByLabel("account number", { exact: true }).check();
+    assert.deepEqual(await shown(), [{ label: "Your account number", type: "text", autocomplete: "off" }]);
+    await page.getByLabel("Your account number").fill("2");
+    await page.getByLabel(/^Email for updates/).fill("someone@example.org");
+    await page.getByRole("button", { name: "Send my request" }).click();
+    await page.waitForURL(/\/privacy-center\/verify\/req_/);
+    assert.match((await page.textContent("main")) ?? "", /If we hold an email address for this account number/);
+    await page.close();
+  });
+
   it("works with the keyboard alone and has labelled controls", async (t) => {
     if (skip) return t.skip(skip);
     const page = await browser.newPage();
