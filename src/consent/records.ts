@@ -264,6 +264,23 @@ export async function recordConsent(
         user_agent: rec.userAgent,
       })
       .execute();
+    // The day's counts the console charts, in the same transaction as the record.
+    if (rec.method === "banner" || rec.method === "gpc") {
+      const day = rec.at.slice(0, 10);
+      for (const [category, state] of Object.entries(rec.categories)) {
+        const given = state === "given" ? 1 : 0;
+        await trx
+          .insertInto("consent_daily")
+          .values({ day, category, given, total: 1 })
+          .onConflict((oc) =>
+            oc.columns(["day", "category"]).doUpdateSet((eb) => ({
+              given: eb(eb.ref("consent_daily.given"), "+", given),
+              total: eb(eb.ref("consent_daily.total"), "+", 1),
+            })),
+          )
+          .execute();
+      }
+    }
     await appendAuditIn(
       trx,
       {
@@ -436,25 +453,14 @@ export async function consentRates(
       .filter(([, c]) => c.essential)
       .map(([id]) => id),
   );
+  // Read from the day's counts: one row per day and category, whatever the number of records behind them.
   const rows = await store.db
-    .selectFrom("consent_events")
-    .select(["at", "categories"])
-    .where("at", ">=", since.toISOString())
-    .where("method", "in", ["banner", "gpc"])
+    .selectFrom("consent_daily")
+    .select(["day", "category", "given", "total"])
+    .where("day", ">=", since.toISOString().slice(0, 10))
+    .orderBy("day")
     .execute();
-  const acc = new Map<string, { given: number; total: number }>();
-  for (const r of rows) {
-    const day = r.at.slice(0, 10);
-    for (const [cat, state] of Object.entries(JSON.parse(r.categories) as Record<string, string>)) {
-      if (essential.has(cat)) continue;
-      const k = `${day}|${cat}`;
-      const a = acc.get(k) ?? { given: 0, total: 0 };
-      a.total++;
-      if (state === "given") a.given++;
-      acc.set(k, a);
-    }
-  }
-  return [...acc]
-    .map(([k, v]) => ({ day: k.split("|")[0], category: k.split("|")[1], ...v }))
-    .sort((a, b) => a.day.localeCompare(b.day));
+  return rows
+    .filter((r) => !essential.has(r.category))
+    .map((r) => ({ day: r.day, category: r.category, given: Number(r.given), total: Number(r.total) }));
 }

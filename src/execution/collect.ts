@@ -98,6 +98,9 @@ export interface DatasetSearch {
   by: string[];
   /** Why it was not searched. */
   notReached?: string;
+  /** The facts behind `notReached`, for a report in another language: identity types it is searched by, or the
+   * datasets (`system.dataset`) it is reached from. */
+  notReachedFacts?: NotReachedFacts;
 }
 
 /** Rows that name the person as someone acting on them (`rental.staff_id`): counted, never collected. */
@@ -472,7 +475,9 @@ export async function collectSystem(
 
   for (const [did, s] of Object.entries(searched)) {
     if (s.by.length) continue;
-    s.notReached = notReachedReason(graph, system, did);
+    const why = notReachedReason(graph, system, did);
+    s.notReached = why.text;
+    s.notReachedFacts = why.facts;
   }
   return {
     system,
@@ -548,34 +553,53 @@ async function lookupsOf(
 }
 
 /** Why a dataset was never searched for this request. */
-function notReachedReason(graph: DatasetGraph, system: string, did: string): string {
+function notReachedReason(graph: DatasetGraph, system: string, did: string): { text: string; facts: NotReachedFacts } {
   const node = graph.nodes.get(`${system}.${did}`)!;
   const types = [...new Set(Object.values(node.identities))];
   if (types.length) {
     const weak = types.filter((t) => WEAK_IDENTITIES.has(t));
-    return (
-      `searched only by ${types.join(", ")}, which this request does not know` +
-      `${weak.length ? ` (${weak.join(", ")} is used only when the person gives it)` : ""}`
-    );
+    return {
+      text:
+        `searched only by ${types.join(", ")}, which this request does not know` +
+        `${weak.length ? ` (${weak.join(", ")} is used only when the person gives it)` : ""}`,
+      facts: { types },
+    };
   }
   const from = [
     ...graph.edges.filter((e) => e.from === node.key && e.relation === "owner" && !e.crossSystem).map((e) => e.to),
     ...graph.edges.filter((e) => e.to === node.key && e.relation === "detail").map((e) => e.from),
   ];
   if (from.length)
-    return `reached only from ${[...new Set(from)].join(", ")}, where none of the person's rows was found`;
-  return "no identity field, owner reference or detail reference leads here";
+    return {
+      text: `reached only from ${[...new Set(from)].join(", ")}, where none of the person's rows was found`,
+      facts: { from: [...new Set(from)] },
+    };
+  return { text: "no identity field, owner reference or detail reference leads here", facts: {} };
+}
+
+/** Why a dataset was not searched, as facts: the identity types it is searched by, or what it is reached from. */
+export interface NotReachedFacts {
+  types?: string[];
+  /** `system.dataset` keys. */
+  from?: string[];
 }
 
 /**
  * The datasets holding personal data (or identities) that a collection never searched, with why: what a report calls
  * "not reached".
  */
-export function notReached(decl: Declaration, collection: SystemCollection): { dataset: string; why: string }[] {
+export function notReached(
+  decl: Declaration,
+  collection: SystemCollection,
+): { dataset: string; why: string; facts?: NotReachedFacts }[] {
   const sys = decl.systems[collection.system];
   return Object.entries(collection.searched)
     .filter(([d, s]) => s.notReached && Object.values(sys.datasets[d].fields).some((f) => f.category || f.identity))
-    .map(([dataset, s]) => ({ dataset, why: s.notReached! }));
+    .map(([dataset, s]) => ({
+      dataset,
+      why: s.notReached!,
+      ...(s.notReachedFacts ? { facts: s.notReachedFacts } : {}),
+    }));
 }
 
 /** Merges identity sets; returns the merged set and whether anything was new. */

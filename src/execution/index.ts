@@ -7,6 +7,7 @@ export {
   collectSystem,
   mergeIdentities,
   notReached,
+  type NotReachedFacts,
   datasetTarget,
   rowKey,
   graphOf,

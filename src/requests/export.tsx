@@ -221,7 +221,8 @@ export async function buildExport(
                   <li>
                     {p.vendor}:{" "}
                     {p.records
-                      ? `${p.records.length} record${p.records.length === 1 ? "" : "s"}, in the archive's processors folder`
+                      ? `${p.records.length} record${p.records.length === 1 ? "" : "s"}, ` +
+                        "in the archive's processors folder"
                       : p.line}
                   </li>
                 ))}

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { addDuration, parseDuration, type Declaration, type RegimeId } from "../declaration/index.js";
 import type { Connector } from "../connectors/index.js";
-import type { ActorMention, KeepReason } from "../execution/index.js";
+import type { ActorMention, KeepReason, NotReachedFacts } from "../execution/index.js";
 import type { Mailer } from "../mail/index.js";
 import type { Store } from "../store/index.js";
 import type { ProcessorStanding } from "./processors.js";
@@ -154,13 +154,17 @@ export interface Verification {
   at?: string;
 }
 
-/** How a request arrived. GDPR Art 12 does not limit the channel: staff enter what came by letter, phone or in person. */
+/**
+ * How a request arrived. GDPR Art 12 does not limit the channel: staff enter what came by letter, phone or in person.
+ */
 export const REQUEST_CHANNELS = ["web", "email", "letter", "phone", "in_person"] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
 
 export interface RequestView {
   id: string;
-  /** The short reference staff can say on the phone (`R-2026-0142`); the id for a request stored before there was one. */
+  /**
+   * The short reference staff can say on the phone (`R-2026-0142`); the id for a request stored before there was one.
+   */
   reference: string;
   channel: RequestChannel;
   /** The staff member who owns it, by email. */
@@ -237,7 +241,7 @@ export interface SystemReport {
   status: "done" | "failed" | "manual" | "skipped" | "held";
   datasets: DatasetReport[];
   /** Datasets of the system that were never searched for this person, and why. */
-  notReached: { dataset: string; why: string }[];
+  notReached: { dataset: string; why: string; facts?: NotReachedFacts }[];
   /** Rows that name the person as someone acting on them: counted, not the person's data. */
   actors: ActorMention[];
   /** An erasure that found the person's rows, and a new search by every identity finds none. */

@@ -46,6 +46,7 @@ import {
   type ReviewDecision,
   type ReviewDecisions,
   type SystemCollection,
+  type NotReachedFacts,
 } from "../execution/index.js";
 import { getSecret, type Store } from "../store/index.js";
 import { buildExport } from "./export.js";
@@ -249,7 +250,7 @@ export interface CollectResult {
   identitiesKey: string;
   proof: string;
   datasets: { dataset: string; found: number; notMatched: number; excluded?: number }[];
-  notReached: { dataset: string; why: string }[];
+  notReached: { dataset: string; why: string; facts?: NotReachedFacts }[];
   actors: SystemCollection["actors"];
   /** Identity hash → rows it matched. */
   matched: Record<string, number>;

@@ -257,6 +257,14 @@ export interface ConsentEventTable {
   user_agent: string | null;
 }
 
+/** Consent choices per day and category (banner and GPC), counted as records are written. */
+export interface ConsentDailyTable {
+  day: string;
+  category: string;
+  given: number;
+  total: number;
+}
+
 export interface ConsentLinkTable {
   device_id: string;
   subject_id: string;
@@ -624,6 +632,7 @@ export interface Database {
   legal_holds: LegalHoldTable;
   consent_events: ConsentEventTable;
   consent_links: ConsentLinkTable;
+  consent_daily: ConsentDailyTable;
   newsletter_subscriptions: NewsletterSubscriptionTable;
   consent_propagations: ConsentPropagationTable;
 }

@@ -5,10 +5,13 @@
 export const THEME_CSS = `
 :root{--pico-font-size:100%;--pico-line-height:1.5;--pico-spacing:1rem;--pico-typography-spacing-vertical:1rem;
 --pico-form-element-spacing-vertical:.5rem;--pico-form-element-spacing-horizontal:.75rem}
-[data-theme=light],:root:not([data-theme=dark]){--pico-primary:#0b57d0;--pico-primary-background:#0b57d0;--pico-primary-border:#0b57d0;--pico-primary-hover:#0842a0;
---pico-primary-hover-background:#0842a0;--pico-primary-underline:rgba(11,87,208,.5);--pico-primary-focus:rgba(11,87,208,.35);
+[data-theme=light],:root:not([data-theme=dark]){--pico-primary:#0b57d0;--pico-primary-background:#0b57d0;
+--pico-primary-border:#0b57d0;--pico-primary-hover:#0842a0;
+--pico-primary-hover-background:#0842a0;--pico-primary-underline:rgba(11,87,208,.5);--pico-primary-focus:rgba(11,87,
+208,.35);
 --pico-muted-color:#5b5b66;--pico-border-radius:.375rem;
---fg:#1d1d1f;--muted:#5b5b66;--line:#d9d9e0;--soft:#f5f5f8;--accent:#0b57d0;--danger:#b3261e;--ok:#176b2c;--warn:#8a5300}
+--fg:#1d1d1f;--muted:#5b5b66;--line:#d9d9e0;--soft:#f5f5f8;--accent:#0b57d0;--danger:#b3261e;--ok:#176b2c;
+--warn:#8a5300}
 body{font-variant-numeric:tabular-nums}
 h1{font-size:1.75rem}h2{font-size:1.35rem;margin-top:2rem}h3{font-size:1.1rem;margin-top:1.5rem}
 h1,h2,h3{--pico-font-weight:650}
@@ -18,16 +21,17 @@ h1,h2,h3{--pico-font-weight:650}
 .muted,.meta,.hint,.field small{color:var(--muted)}.hint,.field small{display:block;font-size:.875rem}
 .lead{font-size:1.08rem}.block{display:block}.empty{color:var(--muted);font-style:italic}
 /* Words never break inside themselves; a table too wide scrolls in its own box. */
-body{overflow-wrap:normal;word-break:normal}
+body{overflow-wrap:break-word;word-break:normal}
 table{font-size:.9375rem}th{font-weight:600;white-space:nowrap}td,th{vertical-align:top;text-align:left}
 .table{overflow-x:auto;max-width:100%;margin-bottom:var(--pico-spacing)}.table table{margin-bottom:0}
 .nowrap,td time{white-space:nowrap}
+@media (max-width:48rem){main table{display:block;overflow-x:auto;max-width:100%}}
 caption{caption-side:top;text-align:left;color:var(--muted);padding-bottom:.4rem}
 /* Public pages */
 header.site{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:baseline;border-bottom:1px solid var(--line);
 padding-block:.9rem;margin-bottom:1rem}
 header.site a{text-decoration:none}header.site nav a{margin-right:1rem;white-space:nowrap}
-header.site nav{display:block}
+header.site nav{display:flex;flex-wrap:wrap;gap:.25rem 0}
 body>main,body>footer{max-width:62rem}
 main nav ol{display:block;columns:2;column-gap:2.5rem;padding-left:1.25rem}main nav li{display:list-item;padding:0}
 @media (max-width:40rem){main nav ol{columns:1}}
@@ -43,10 +47,12 @@ form.inline{display:inline}form.inline button{margin:0 .25rem .25rem 0}
 button,[role=button],input[type=submit],form button[type=submit]{width:auto;white-space:nowrap}
 td button,td [role=button]{--pico-form-element-spacing-vertical:.3rem;--pico-form-element-spacing-horizontal:.65rem;
 font-size:.875rem}
-button.secondary,.button.secondary,[role=button].secondary{--pico-background-color:#fff;--pico-color:var(--accent);--pico-border-color:var(--accent)}
+button.secondary,.button.secondary,[role=button].secondary{--pico-background-color:#fff;--pico-color:var(--accent);
+--pico-border-color:var(--accent)}
 button.danger,.button.danger,[role=button].danger{--pico-background-color:#fff;--pico-color:var(--danger);
 --pico-border-color:var(--danger)}
-button.danger:hover,.button.danger:hover{--pico-background-color:#fdeeee;--pico-color:#8c1d18;--pico-border-color:#8c1d18}
+button.danger:hover,.button.danger:hover{--pico-background-color:#fdeeee;--pico-color:#8c1d18;
+--pico-border-color:#8c1d18}
 button.danger.confirm{--pico-background-color:var(--danger);--pico-color:#fff}
 button.danger.confirm:hover{--pico-background-color:#8c1d18;--pico-color:#fff}
 button.link{background:none;border:none;color:var(--accent);padding:0;font-weight:500;text-decoration:underline}
@@ -54,7 +60,8 @@ a.button{display:inline-block;text-decoration:none;padding:.5rem 1rem;border:1px
 border-radius:var(--pico-border-radius);font-weight:600;background:var(--accent);color:#fff;white-space:nowrap;
 line-height:1.5}
 a.button:hover{background:#0842a0}a.button.secondary{background:#fff;color:var(--accent)}
-a.button.secondary:hover{background:#eef3fd}a.button.danger{background:#fff;color:var(--danger);border-color:var(--danger)}
+a.button.secondary:hover{background:#eef3fd}a.button.danger{background:#fff;color:var(--danger);
+border-color:var(--danger)}
 a.button.danger:hover{background:#fdeeee}td a.button{padding:.3rem .65rem;font-size:.875rem}
 .error{color:var(--danger)}
 .errors{border:2px solid var(--danger);border-radius:6px;padding:.5rem 1rem}
@@ -75,7 +82,8 @@ background:var(--soft);border:1px solid var(--line);white-space:nowrap;color:var
 .badge.ok,.badge.on_time,.badge.done{background:#eef7f0;border-color:#9fcfae;color:#14532d}
 .badge.warn,.badge.due_soon,.badge.hold{background:#fff3cd;border-color:#e0b84a;color:#5c3500}
 .badge.danger,.badge.overdue,.badge.failed{background:#fdeeee;border-color:#e8a39e;color:#8c1d18}
-.overdue,.state-overdue,.late,.open{color:#b00020;font-weight:600}.due_soon,.state-due_soon{color:#8a5300;font-weight:600}
+.overdue,.state-overdue,.late,.open{color:#b00020;font-weight:600}.due_soon,.state-due_soon{color:#8a5300;
+font-weight:600}
 .on_time,.state-on_time,.state-kept,.kept{color:#176b2c}.gone,.dismissed{color:var(--muted)}
 .flag{background:#fff3cd;border:1px solid #a15c00;border-radius:3px;padding:0 .3rem;color:#5c3500}
 /* Console: a sidebar of sections; on a phone, a menu */
@@ -94,7 +102,7 @@ nav.console .who a{display:inline;padding:.4rem .75rem}
 nav.console form button{margin:.25rem .75rem;width:auto}
 details.menu{margin:0;border:0;padding:0}details.menu>summary{display:none}
 @media (min-width:64rem){details.menu::details-content{content-visibility:visible;display:contents}}
-@media (max-width:63.99rem){.console-shell{grid-template-columns:1fr;min-height:0}
+@media (max-width:63.99rem){.console-shell{grid-template-columns:minmax(0,1fr);min-height:0}
 .console-shell>aside{border-right:0;border-bottom:1px solid var(--line);padding:.5rem 1rem;display:flex;
 flex-wrap:wrap;align-items:center;justify-content:space-between}
 .console-shell>aside strong.org{padding:0}

@@ -1648,10 +1648,10 @@ export const DisclosurePreviewPage: FC<Chrome & { id: number; preview: Disclosur
         danger
       >
         <p id="disclosure-summary">
-          {count(rows, "row")} about {count(p.accounts.length, "account")} from{" "}
-          {count(new Set(p.datasets.map((d) => d.system)).size, "system")}
-          {p.scope ? `, for the scope decided: “${p.scope}”` : ""}. The register keeps the package's hash; it goes to{" "}
-          {p.authority} and to no one else.
+          {`${count(rows, "row")} about ${count(p.accounts.length, "account")} from ` +
+            `${count(new Set(p.datasets.map((d) => d.system)).size, "system")}` +
+            `${p.scope ? `, for the scope decided: “${p.scope}”` : ""}. ` +
+            `The register keeps the package's hash; it goes to ${p.authority} and to no one else.`}
         </p>
         <DataTable
           id="disclosure-contents"

@@ -79,13 +79,32 @@ const FieldError: FC<{ id: string; error?: string }> = ({ id, error }) =>
     </p>
   ) : null;
 
+/** The GDPR's article for a right, cited as each language's readers know the regulation (DSGVO, RGPD). */
+const GDPR_ARTICLES: Record<string, [string, string?]> = {
+  access: ["15"],
+  portability: ["20"],
+  erasure: ["17"],
+  rectification: ["16"],
+  restriction: ["18"],
+  objection: ["21"],
+  withdraw_consent: ["7", "3"],
+};
+function citeOf(right: string, lang: Lang): string | undefined {
+  const art = GDPR_ARTICLES[right];
+  if (!art || lang === "en") return RIGHT_CITES[right];
+  const [n, para] = art;
+  return lang === "de"
+    ? `Art. ${n}${para ? ` Abs. ${para}` : ""} DSGVO`
+    : `art. ${n}${para ? `, par. ${para},` : ""} RGPD`;
+}
+
 /** A right's title and help in the page's language; the article only where its law serves the organization's people. */
-function rightText(decl: Declaration, right: string, t: T): { title: string; help: string } {
+function rightText(decl: Declaration, right: string, t: T, lang: Lang = "en"): { title: string; help: string } {
   const title = t(`right.${right}` as TextKey);
   const help = t(`right.${right}.help` as TextKey);
-  const cite = RIGHT_CITES[right];
+  const cite = citeOf(right, lang);
   const laws = lawsServed(decl.organization.jurisdictions);
-  const applies = cite?.startsWith("GDPR")
+  const applies = GDPR_ARTICLES[right]
     ? laws.has("gdpr") || laws.has("uk")
     : cite?.startsWith("CCPA")
       ? laws.has("ccpa")
@@ -130,7 +149,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState; lang?: L
           <fieldset>
             <legend>{t("center.choose")}</legend>
             {offered.map((r, i) => {
-              const x = rightText(decl, r, t);
+              const x = rightText(decl, r, t, lang);
               return (
                 <label class="choice" for={`right-${r}`}>
                   <input type="radio" name="right" id={`right-${r}`} value={r} checked={i === 0} />
@@ -157,7 +176,7 @@ export const RequestFormPage: FC<{ decl: Declaration; state: FormState; lang?: L
     if (chosen === "withdraw_consent") return t("purpose.consent");
     return objectionKind(p) === "direct_marketing" ? t("purpose.direct_marketing") : t("purpose.balancing");
   };
-  const x = rightText(decl, chosen, t);
+  const x = rightText(decl, chosen, t, lang);
   const identityName = (type: string) =>
     IDENTITY_KEYS.has(type) ? t(`identity.${type}` as TextKey) : type.replace(/_/g, " ");
   return (
@@ -423,6 +442,21 @@ export function systemLines(
 ): string[] {
   const name = systemLabel(decl, s.system, lang);
   const data = (dataset: string) => datasetLabel(decl, s.system, dataset, lang);
+  /** Why a dataset was not searched, from its facts (a report stored before them keeps its words). */
+  const whyText = (n: SystemReport["notReached"][number]) => {
+    const f = n.facts;
+    if (f?.types?.length) return t("why.byIdentity", { types: f.types.map((x) => identityLabel(x, t)).join(", ") });
+    if (f?.from?.length)
+      return t("why.via", {
+        data: f.from
+          .map((key) => {
+            const [sys, ds] = key.split(".");
+            return datasetLabel(decl, sys, ds, lang);
+          })
+          .join(", "),
+      });
+    return f ? t("why.none") : n.why;
+  };
   if (s.status === "manual" || s.status === "skipped" || (s.note && !s.datasets.length))
     return [`${name}: ${s.note || t("rep.byStaff")}`];
   const lines: string[] = [];
@@ -465,7 +499,7 @@ export function systemLines(
         field: fieldLabel(decl, s.system, a.dataset, a.field, lang),
       }),
     );
-  for (const n of s.notReached) lines.push(t("rep.notSearched", { dataset: data(n.dataset), why: n.why }));
+  for (const n of s.notReached) lines.push(t("rep.notSearched", { dataset: data(n.dataset), why: whyText(n) }));
   return lines;
 }
 

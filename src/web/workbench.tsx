@@ -129,7 +129,10 @@ export const RequestEntryPage: FC<{
         <Field
           id="e-verified"
           label="How you verified who they are"
-          hint="An ID seen at the counter, a call back to the number on file. Left empty, a code is mailed to their email as for a request from the privacy center."
+          hint={
+            "An ID seen at the counter, a call back to the number on file. Left empty, a code is mailed to " +
+            "their email as for a request from the privacy center."
+          }
         >
           <input type="text" id="e-verified" name="verified" maxlength={2000} value={v.verified ?? ""} />
         </Field>
@@ -170,7 +173,8 @@ export const BulkPreviewPage: FC<{
       : action === "unassign"
         ? `Leave ${count(requests.length, "request")} with nobody.`
         : action === "extend"
-          ? `Extend the deadline of ${count(requests.length, "request")}; each requester is mailed the reason: “${note}”.`
+          ? `Extend the deadline of ${count(requests.length, "request")}; ` +
+            `each requester is mailed the reason: “${note}”.`
           : `Record ${count(requests.length, "request")} as verified by hand: “${note}”. Each then starts.`;
   return (
     <Page

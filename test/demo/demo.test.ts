@@ -406,7 +406,7 @@ forEachStore("the demo", (target) => {
     const de = await (
       await a.request(`/privacy-center/requests/${token}`, { headers: { "accept-language": "de-DE,de" } })
     ).text();
-    assert.match(de, /<html lang="de">/);
+    assert.match(de, /<html lang="de"[ >]/);
     assert.match(de, /Was wir getan haben/);
     assert.match(de, /Wir haben keine Daten über Sie gefunden/);
     assert.match(de, /Nichts gefunden für: E-Mail-Adresse n\*\*\*@example\.net/);
@@ -533,7 +533,16 @@ forEachStore("the demo", (target) => {
       .filter((x) => (x.match(/\p{L}{2,}/gu) ?? []).length >= 3);
 
   it("in German and French, the privacy center, the status page with its erasure report and the 404 page hold no English sentence, and no page a table or column name", async () => {
-    const { status, token } = await run("erasure", "customer20@example.net".replace("customer20", "ada"));
+    // A customer with invoices kept under bookkeeping law (Ada and Grace are erased by the other tests).
+    const db = shop();
+    const who = db
+      .prepare(
+        `SELECT lower(c.email) AS email FROM customers c JOIN orders o ON o.customer_id = c.id
+         JOIN invoices i ON i.order_id = o.id WHERE c.id > 2 AND c.email LIKE '%@%' ORDER BY c.id LIMIT 1`,
+      )
+      .get() as { email: string };
+    db.close();
+    const { status, token } = await run("erasure", who.email);
     assert.equal(status, "completed");
     const a = app();
     const org = loaded.declaration.organization.name;

@@ -166,7 +166,7 @@ forEachStore("requests under the law of each place", (target) => {
       );
       assert.ok(!/id="correct-/.test(objection), "no corrections on an objection");
       const german = await requestFormHtml({ decl, state: { values: { right: "objection" }, errors: {} }, lang: "de" });
-      assert.match(german, /<html lang="de">/);
+      assert.match(german, /<html lang="de"[ >]/);
       assert.match(german, /<h1>Einer Verwendung meiner Daten widersprechen<\/h1>/);
       assert.match(german, /Direktwerbung: endet sofort/);
       const rectification = await requestFormHtml({ decl, state: { values: { right: "rectification" }, errors: {} } });

@@ -26,9 +26,8 @@ export function requestWorkbench(_ctx: MigrationContext) {
         const year = r.received_at.slice(0, 4);
         const n = (perYear.get(year) ?? 0) + 1;
         perYear.set(year, n);
-        await sql`update requests set reference = ${`R-${year}-${String(n).padStart(4, "0")}`} where id = ${r.id}`.execute(
-          db,
-        );
+        const reference = `R-${year}-${String(n).padStart(4, "0")}`;
+        await sql`update requests set reference = ${reference} where id = ${r.id}`.execute(db);
       }
       await db.schema.createIndex("requests_reference").unique().on("requests").column("reference").execute();
       await db.schema.createIndex("requests_assignee").on("requests").columns(["assignee", "status"]).execute();

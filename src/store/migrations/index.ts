@@ -16,6 +16,7 @@ import { newsletterLinks } from "./0013-newsletter-links.js";
 import { consentPropagation } from "./0014-consent-propagation.js";
 import { identityForms } from "./0015-identity-forms.js";
 import { requestWorkbench } from "./0016-request-workbench.js";
+import { consentDaily } from "./0017-consent-daily.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0014-consent-propagation": consentPropagation,
   "0015-identity-forms": identityForms,
   "0016-request-workbench": requestWorkbench,
+  "0017-consent-daily": consentDaily,
 };
 
 /** A Kysely migration provider over the migrations above. */
