@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   scan: () => import("./scan.js").then((m) => m.run()),
   processors: () => import("./processors.js").then((m) => m.run()),
   start: () => import("./start.js").then((m) => m.run()),
+  console: () => import("./console.js").then((m) => m.run()),
 };
 
 const name = process.argv[2];

@@ -29,6 +29,7 @@ export {
   findRequestByToken,
   getRequest,
   listRequests,
+  requestPages,
   countRequests,
   openDeadlines,
   type RequestFilter,

@@ -17,7 +17,7 @@ import {
 } from "../requests/index.js";
 import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
-import { ConfirmStep, Csrf, DataTable, count } from "./components/index.js";
+import { ConfirmStep, Csrf, DataTable, count, Field } from "./components/index.js";
 import { ReportView } from "./privacy-center.js";
 import { processorLine, type ProcessorResult } from "../requests/index.js";
 
@@ -93,16 +93,12 @@ export const LoginPage: FC<{ organization: string; error?: string; email?: strin
     ) : null}
     <form method="post" action="/admin/login">
       {next ? <input type="hidden" name="next" value={next} /> : null}
-      <p>
-        <label for="email">Email</label>
-        <br />
+      <Field id="email" label="Email">
         <input type="email" name="email" id="email" value={email ?? ""} required autocomplete="username" />
-      </p>
-      <p>
-        <label for="password">Password</label>
-        <br />
+      </Field>
+      <Field id="password" label="Password">
         <input type="password" name="password" id="password" required autocomplete="current-password" />
-      </p>
+      </Field>
       <p>
         <button type="submit">Sign in</button>
       </p>
@@ -736,127 +732,111 @@ export const RequestDetailPage: FC<{
         : null}
 
       <h2>Systems</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col">System or recipient</th>
-            <th scope="col">Status</th>
-            <th scope="col">Tries</th>
-            <th scope="col">Detail</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tasks.map((t) => {
-            const res = (t.result ?? {}) as {
-              datasets?: { dataset: string; found: number; notMatched: number }[];
-              report?: {
-                dataset: string;
-                found: number;
-                deleted?: number;
-                masked?: number;
-                unchanged?: number;
-                corrected?: number;
-              }[];
-              ambiguous?: ReviewGroup[];
-              channels?: number;
-              source?: string;
-              note?: string;
-              verified?: boolean;
-            };
-            return (
-              <tr>
-                <td>{TASK_KINDS[t.kind] ?? t.kind}</td>
-                <td>{decl.systems[t.target]?.name ?? decl.recipients[t.target]?.name ?? t.target}</td>
-                <td>
-                  {t.kind === "processor" && t.status === "pending" && (res as { jobs?: string[] }).jobs?.length
-                    ? "checking the vendor's job"
-                    : (TASK_STATES[t.status] ?? t.status)}
-                </td>
-                <td>{t.attempts}</td>
-                <td>
-                  {t.error ? <span class="error">{t.error}</span> : null}
-                  {res.datasets && !res.report
-                    ? res.datasets
-                        .filter((d) => d.found || d.notMatched)
-                        .map(
-                          (d) =>
-                            `${d.dataset}: ${d.found} found` +
-                            `${d.notMatched ? `, ${d.notMatched} of other people not matched` : ""}`,
-                        )
-                        .join(", ") || "nothing found"
-                    : null}
-                  {res.report
-                    ? res.report
-                        .map(
-                          (d) =>
-                            `${d.dataset}: ${d.found} found` +
-                            (d.deleted !== undefined
-                              ? `, ${d.deleted} deleted, ${d.masked ?? 0} masked, ${d.unchanged ?? 0} kept`
-                              : "") +
-                            `${d.corrected !== undefined ? `, ${d.corrected} corrected` : ""}`,
-                        )
-                        .join("; ") || "nothing found"
-                    : null}
-                  {t.kind === "erase" && t.status === "done"
-                    ? res.verified
-                      ? " — verified"
-                      : " — not verified"
-                    : null}
-                  {t.status === "review" && res.ambiguous ? (
-                    <strong class="block">
-                      {res.ambiguous
-                        .map((a) => `${a.rows} rows of ${a.dataset} matched, where one person is expected`)
-                        .join("; ")}
-                    </strong>
-                  ) : null}
-                  {t.kind === "contact" && t.status === "done"
-                    ? res.channels === 1
-                      ? `code sent to the address on file (${res.source})`
-                      : res.channels === undefined
-                        ? ""
-                        : `${res.channels ? "several addresses on file" : "no address on file"}: verify ` +
-                          `the person by hand`
-                    : null}
-                  {t.kind === "processor" ? (
-                    <span class="processor">
-                      {processorLine(res as unknown as ProcessorResult, t.status)}
-                      {(res as { dueBasis?: string }).dueBasis && !(res as { confirmedAt?: string }).confirmedAt
-                        ? ` — the due date is ${(res as { dueBasis: string }).dueBasis}`
-                        : ""}
-                      {(res as { answer?: string }).answer ? ` — ${(res as { answer: string }).answer}` : ""}
-                    </span>
-                  ) : null}
-                  {res.note ? res.note : null}
-                  {t.status === "manual" ? "waiting for a person" : null}
-                  {t.status === "pending" && t.attempts > 0 ? ` next try ${t.nextRunAt.slice(11, 19)} UTC` : null}
-                </td>
-                <td>
-                  {canAct && (t.status === "failed" || (t.status === "pending" && t.attempts > 0)) ? (
-                    <form class="inline" method="post" action={action(`tasks/${t.id}/retry`)}>
-                      <Csrf token={csrf} />
-                      <button type="submit">Retry now</button>
-                    </form>
-                  ) : null}
-                  {canAct && t.status === "review" && res.ambiguous?.some((a) => a.candidates?.length) ? (
-                    <a href={`#review-${t.id}`}>Decide above</a>
-                  ) : canAct && t.status === "review" ? (
-                    <form class="inline" method="post" action={action(`tasks/${t.id}/confirm`)}>
-                      <Csrf token={csrf} />
-                      <button type="submit">Confirm they are one person</button>
-                    </form>
-                  ) : null}
-                  {canAct && t.kind === "processor" && PROCESSOR_OPEN.includes(t.status) ? (
-                    <a href={`#processor-${t.id}`}>Below</a>
-                  ) : null}
-                  {canAct && t.status === "manual" ? <a href={`#manual-${t.id}`}>Below</a> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable head={["Step", "System or recipient", "Status", "Tries", "Detail", "Action"]}>
+        {tasks.map((t) => {
+          const res = (t.result ?? {}) as {
+            datasets?: { dataset: string; found: number; notMatched: number }[];
+            report?: {
+              dataset: string;
+              found: number;
+              deleted?: number;
+              masked?: number;
+              unchanged?: number;
+              corrected?: number;
+            }[];
+            ambiguous?: ReviewGroup[];
+            channels?: number;
+            source?: string;
+            note?: string;
+            verified?: boolean;
+          };
+          return (
+            <tr>
+              <td>{TASK_KINDS[t.kind] ?? t.kind}</td>
+              <td>{decl.systems[t.target]?.name ?? decl.recipients[t.target]?.name ?? t.target}</td>
+              <td>
+                {t.kind === "processor" && t.status === "pending" && (res as { jobs?: string[] }).jobs?.length
+                  ? "checking the vendor's job"
+                  : (TASK_STATES[t.status] ?? t.status)}
+              </td>
+              <td>{t.attempts}</td>
+              <td>
+                {t.error ? <span class="error">{t.error}</span> : null}
+                {res.datasets && !res.report
+                  ? res.datasets
+                      .filter((d) => d.found || d.notMatched)
+                      .map(
+                        (d) =>
+                          `${d.dataset}: ${d.found} found` +
+                          `${d.notMatched ? `, ${d.notMatched} of other people not matched` : ""}`,
+                      )
+                      .join(", ") || "nothing found"
+                  : null}
+                {res.report
+                  ? res.report
+                      .map(
+                        (d) =>
+                          `${d.dataset}: ${d.found} found` +
+                          (d.deleted !== undefined
+                            ? `, ${d.deleted} deleted, ${d.masked ?? 0} masked, ${d.unchanged ?? 0} kept`
+                            : "") +
+                          `${d.corrected !== undefined ? `, ${d.corrected} corrected` : ""}`,
+                      )
+                      .join("; ") || "nothing found"
+                  : null}
+                {t.kind === "erase" && t.status === "done" ? (res.verified ? " — verified" : " — not verified") : null}
+                {t.status === "review" && res.ambiguous ? (
+                  <strong class="block">
+                    {res.ambiguous
+                      .map((a) => `${a.rows} rows of ${a.dataset} matched, where one person is expected`)
+                      .join("; ")}
+                  </strong>
+                ) : null}
+                {t.kind === "contact" && t.status === "done"
+                  ? res.channels === 1
+                    ? `code sent to the address on file (${res.source})`
+                    : res.channels === undefined
+                      ? ""
+                      : `${res.channels ? "several addresses on file" : "no address on file"}: verify ` +
+                        `the person by hand`
+                  : null}
+                {t.kind === "processor" ? (
+                  <span class="processor">
+                    {processorLine(res as unknown as ProcessorResult, t.status)}
+                    {(res as { dueBasis?: string }).dueBasis && !(res as { confirmedAt?: string }).confirmedAt
+                      ? ` — the due date is ${(res as { dueBasis: string }).dueBasis}`
+                      : ""}
+                    {(res as { answer?: string }).answer ? ` — ${(res as { answer: string }).answer}` : ""}
+                  </span>
+                ) : null}
+                {res.note ? res.note : null}
+                {t.status === "manual" ? "waiting for a person" : null}
+                {t.status === "pending" && t.attempts > 0 ? ` next try ${t.nextRunAt.slice(11, 19)} UTC` : null}
+              </td>
+              <td>
+                {canAct && (t.status === "failed" || (t.status === "pending" && t.attempts > 0)) ? (
+                  <form class="inline" method="post" action={action(`tasks/${t.id}/retry`)}>
+                    <Csrf token={csrf} />
+                    <button type="submit">Retry now</button>
+                  </form>
+                ) : null}
+                {canAct && t.status === "review" && res.ambiguous?.some((a) => a.candidates?.length) ? (
+                  <a href={`#review-${t.id}`}>Decide above</a>
+                ) : canAct && t.status === "review" ? (
+                  <form class="inline" method="post" action={action(`tasks/${t.id}/confirm`)}>
+                    <Csrf token={csrf} />
+                    <button type="submit">Confirm they are one person</button>
+                  </form>
+                ) : null}
+                {canAct && t.kind === "processor" && PROCESSOR_OPEN.includes(t.status) ? (
+                  <a href={`#processor-${t.id}`}>Below</a>
+                ) : null}
+                {canAct && t.status === "manual" ? <a href={`#manual-${t.id}`}>Below</a> : null}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
 
       {canAct
         ? tasks

@@ -7,6 +7,7 @@ import { doubleOptInOf, type Declaration } from "../declaration/index.js";
 import { AdminNav } from "./admin.js";
 import { RateBars } from "./charts.js";
 import { Page, renderPage } from "./layout.js";
+import { DataTable } from "./components/index.js";
 import { type Lang, pageTexts } from "./i18n.js";
 import { NOTICE_WORDS } from "../notice/index.js";
 
@@ -315,41 +316,32 @@ const ConsentConsole: FC<{
       or suppress them. A vendor that is down is asked again; one that refuses needs you.
     </p>
     {propagations.length ? (
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Vendor, and its answer</th>
-          </tr>
-        </thead>
-        <tbody>
-          {propagations.map((p) => {
-            const told = p.operation.startsWith("tell by ");
-            return (
-              <tr>
-                <td>{p.at.slice(0, 16).replace("T", " ")}</td>
-                <td>
-                  {p.source.startsWith("newsletter:")
-                    ? `unsubscribed from ${p.source.slice("newsletter:".length)}`
-                    : `consent withdrawn (record ${p.source.slice("consent:".length)})`}
-                </td>
-                <td>
-                  {p.vendor}, {told ? `told by ${p.operation.slice(8)}` : `asked to ${p.operation}`}:{" "}
-                  {p.status === "done"
-                    ? told
-                      ? "done"
-                      : "confirmed"
-                    : p.status === "pending"
-                      ? `trying (${p.attempts} ${p.attempts === 1 ? "try" : "tries"})`
-                      : "failed: tell them another way"}
-                  {p.answer ? ` (${p.answer})` : ""}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable head={["When", "What", "Vendor, and its answer"]}>
+        {propagations.map((p) => {
+          const told = p.operation.startsWith("tell by ");
+          return (
+            <tr>
+              <td>{p.at.slice(0, 16).replace("T", " ")}</td>
+              <td>
+                {p.source.startsWith("newsletter:")
+                  ? `unsubscribed from ${p.source.slice("newsletter:".length)}`
+                  : `consent withdrawn (record ${p.source.slice("consent:".length)})`}
+              </td>
+              <td>
+                {p.vendor}, {told ? `told by ${p.operation.slice(8)}` : `asked to ${p.operation}`}:{" "}
+                {p.status === "done"
+                  ? told
+                    ? "done"
+                    : "confirmed"
+                  : p.status === "pending"
+                    ? `trying (${p.attempts} ${p.attempts === 1 ? "try" : "tries"})`
+                    : "failed: tell them another way"}
+                {p.answer ? ` (${p.answer})` : ""}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
     ) : (
       <p class="empty">Nothing passed on yet.</p>
     )}

@@ -33,7 +33,7 @@ import {
 } from "../governance/index.js";
 import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
-import { ConfirmStep, DataTable, count } from "./components/index.js";
+import { ConfirmStep, DataTable, count, Field } from "./components/index.js";
 
 const GOVERNANCE_PAGES = [
   ["access", "Staff access"],
@@ -88,6 +88,18 @@ const Shell: FC<Chrome & { title: string; children?: Child }> = ({
   </Page>
 );
 
+/** The customer an entry is about, chosen from the register. */
+const CustomerField: FC<{ id: string; customers: Counterparty[] }> = ({ id, customers }) => (
+  <Field id={id} label="Customer">
+    <select id={id} name="account" required>
+      {customers.map((c) => (
+        <option value={c.account}>
+          {c.name} ({c.account})
+        </option>
+      ))}
+    </select>
+  </Field>
+);
 const When: FC<{ at: string | null | undefined }> = ({ at }) =>
   at ? <time datetime={at}>{at.slice(0, 16).replace("T", " ")}</time> : <span class="muted">—</span>;
 const Post: FC<{ action: string; csrf?: string; label: string; children?: Child; multipart?: boolean }> = ({
@@ -148,65 +160,42 @@ export const CustomersPage: FC<Chrome & { customers: Counterparty[]; canAct: boo
       The contact of each customer is the only address that approves staff access to the customer's data and signs
       session forms.
     </p>
-    <table>
-      <caption>Customers</caption>
-      <thead>
+    <DataTable caption="Customers" head={["Account", "Name", "Contact", "Jurisdictions", "Since", "Contact set by"]}>
+      {customers.map((c) => (
         <tr>
-          <th scope="col">Account</th>
-          <th scope="col">Name</th>
-          <th scope="col">Contact</th>
-          <th scope="col">Jurisdictions</th>
-          <th scope="col">Since</th>
-          <th scope="col">Contact set by</th>
+          <td>{c.account}</td>
+          <td>{c.name}</td>
+          <td>{c.contactEmail}</td>
+          <td>
+            {c.jurisdictions.join(", ")}
+            {c.gdpr ? " (GDPR)" : ""}
+          </td>
+          <td>
+            <When at={c.startedAt} />
+          </td>
+          <td>{c.contactSetBy}</td>
         </tr>
-      </thead>
-      <tbody>
-        {customers.map((c) => (
-          <tr>
-            <td>{c.account}</td>
-            <td>{c.name}</td>
-            <td>{c.contactEmail}</td>
-            <td>
-              {c.jurisdictions.join(", ")}
-              {c.gdpr ? " (GDPR)" : ""}
-            </td>
-            <td>
-              <When at={c.startedAt} />
-            </td>
-            <td>{c.contactSetBy}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
     {canAct ? (
       <form method="post" action="/admin/governance/customers">
         <h2>Add or update a customer</h2>
         <Csrf token={chrome.csrf} />
-        <p>
-          <label for="c-account">Account</label>
-          <br />
+        <Field id="c-account" label="Account">
           <input type="text" id="c-account" name="account" required />
-        </p>
-        <p>
-          <label for="c-name">Name</label>
-          <br />
+        </Field>
+        <Field id="c-name" label="Name">
           <input type="text" id="c-name" name="name" required />
-        </p>
-        <p>
-          <label for="c-contact">Contact email</label>
-          <br />
+        </Field>
+        <Field id="c-contact" label="Contact email">
           <input type="email" id="c-contact" name="contactEmail" required />
-        </p>
-        <p>
-          <label for="c-j">Jurisdictions (comma-separated: EU, US-CA)</label>
-          <br />
+        </Field>
+        <Field id="c-j" label="Jurisdictions (comma-separated: EU, US-CA)">
           <input type="text" id="c-j" name="jurisdictions" />
-        </p>
-        <p>
-          <label for="c-start">Customer since</label>
-          <br />
+        </Field>
+        <Field id="c-start" label="Customer since">
           <input type="date" id="c-start" name="startedAt" required />
-        </p>
+        </Field>
         <button type="submit">Save customer</button>
       </form>
     ) : null}
@@ -238,75 +227,52 @@ export const AccessPage: FC<Chrome & { requests: AccessRequestView[]; customers:
       ) : (
         <p class="error">The declaration names no protected data classes (governance.staffAccess).</p>
       )}
-      <table>
-        <caption>Access requests, newest first</caption>
-        <thead>
+      <DataTable
+        caption="Access requests, newest first"
+        head={["#", "Who", "Customer", "Data", "Why", "Window", "Status", "Decided", "Actions"]}
+      >
+        {requests.map((r) => (
           <tr>
-            <th scope="col">#</th>
-            <th scope="col">Who</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Data</th>
-            <th scope="col">Why</th>
-            <th scope="col">Window</th>
-            <th scope="col">Status</th>
-            <th scope="col">Decided</th>
-            <th scope="col">Actions</th>
+            <td>{r.id}</td>
+            <td>{r.requester}</td>
+            <td>{r.account}</td>
+            <td>{r.classes.join(", ")}</td>
+            <td>
+              {r.basis === "purpose" ? "purpose" : "exception"}: {r.reasonId}
+              <br />
+              <span class="muted">{r.justification}</span>
+            </td>
+            <td>
+              <When at={r.startsAt} /> to <When at={r.endsAt} />
+            </td>
+            <td>{ACCESS_STATUS[r.status] ?? r.status}</td>
+            <td>
+              {r.decidedBy ? (
+                <>
+                  {r.decidedBy}, <When at={r.decidedAt} />
+                  {r.decidedIp ? ` from ${r.decidedIp}` : ""}
+                </>
+              ) : null}
+            </td>
+            <td>
+              {r.status === "awaiting_approval" && r.requester !== me ? (
+                <>
+                  <Post action={`/admin/governance/access/${r.id}/approve`} csrf={chrome.csrf} label="Approve" />{" "}
+                  <Post action={`/admin/governance/access/${r.id}/deny`} csrf={chrome.csrf} label="Deny" />
+                </>
+              ) : null}
+              {["approved", "awaiting_customer", "awaiting_approval"].includes(r.status) ? (
+                <Post action={`/admin/governance/access/${r.id}/revoke`} csrf={chrome.csrf} label="Revoke" />
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {requests.map((r) => (
-            <tr>
-              <td>{r.id}</td>
-              <td>{r.requester}</td>
-              <td>{r.account}</td>
-              <td>{r.classes.join(", ")}</td>
-              <td>
-                {r.basis === "purpose" ? "purpose" : "exception"}: {r.reasonId}
-                <br />
-                <span class="muted">{r.justification}</span>
-              </td>
-              <td>
-                <When at={r.startsAt} /> to <When at={r.endsAt} />
-              </td>
-              <td>{ACCESS_STATUS[r.status] ?? r.status}</td>
-              <td>
-                {r.decidedBy ? (
-                  <>
-                    {r.decidedBy}, <When at={r.decidedAt} />
-                    {r.decidedIp ? ` from ${r.decidedIp}` : ""}
-                  </>
-                ) : null}
-              </td>
-              <td>
-                {r.status === "awaiting_approval" && r.requester !== me ? (
-                  <>
-                    <Post action={`/admin/governance/access/${r.id}/approve`} csrf={chrome.csrf} label="Approve" />{" "}
-                    <Post action={`/admin/governance/access/${r.id}/deny`} csrf={chrome.csrf} label="Deny" />
-                  </>
-                ) : null}
-                {["approved", "awaiting_customer", "awaiting_approval"].includes(r.status) ? (
-                  <Post action={`/admin/governance/access/${r.id}/revoke`} csrf={chrome.csrf} label="Revoke" />
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {sa ? (
         <form method="post" action="/admin/governance/access">
           <h2>Ask for access</h2>
           <Csrf token={chrome.csrf} />
-          <p>
-            <label for="a-account">Customer</label>
-            <br />
-            <select id="a-account" name="account" required>
-              {customers.map((c) => (
-                <option value={c.account}>
-                  {c.name} ({c.account})
-                </option>
-              ))}
-            </select>
-          </p>
+          <CustomerField id="a-account" customers={customers} />
           <fieldset>
             <legend>Data classes</legend>
             {sa.protectedClasses.map((c) => (
@@ -316,9 +282,7 @@ export const AccessPage: FC<Chrome & { requests: AccessRequestView[]; customers:
               </label>
             ))}
           </fieldset>
-          <p>
-            <label for="a-reason">Purpose or exception</label>
-            <br />
+          <Field id="a-reason" label="Purpose or exception">
             <select id="a-reason" name="reason" required>
               {sa.purposes.map((p) => (
                 <option value={`purpose:${p.id}`}>Purpose: {p.description} — the customer approves by mail</option>
@@ -329,17 +293,13 @@ export const AccessPage: FC<Chrome & { requests: AccessRequestView[]; customers:
                 </option>
               ))}
             </select>
-          </p>
-          <p>
-            <label for="a-why">Justification</label>
-            <br />
+          </Field>
+          <Field id="a-why" label="Justification">
             <textarea id="a-why" name="justification" rows={3} required minlength={10}></textarea>
-          </p>
-          <p>
-            <label for="a-start">From (UTC; empty: now)</label>
-            <br />
+          </Field>
+          <Field id="a-start" label="From (UTC; empty: now)">
             <input type="datetime-local" id="a-start" name="startsAt" />
-          </p>
+          </Field>
           <p>
             <label for="a-end">Until (UTC; at most {sa.maxWindow} after it starts)</label>
             <br />
@@ -368,171 +328,133 @@ export const SessionsPage: FC<
         <>
           <h2>Remote sessions</h2>
           <p>No session starts until the customer has signed the {gov.remoteSessions.form}.</p>
-          <table>
-            <thead>
+          <DataTable head={["#", "Customer", "Purpose", "Form", "Started", "Actions"]}>
+            {sessions.map((s) => (
               <tr>
-                <th scope="col">#</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Form</th>
-                <th scope="col">Started</th>
-                <th scope="col">Actions</th>
+                <td>{s.id}</td>
+                <td>{s.account}</td>
+                <td>{s.purpose}</td>
+                <td>
+                  {s.form.status === "signed" ? (
+                    <>
+                      signed by {s.form.signedBy}, <When at={s.form.signedAt} />{" "}
+                      <a href={`/admin/governance/sessions/${s.id}/form`}>form</a>
+                    </>
+                  ) : s.form.status === "sent" ? (
+                    "sent to the customer, not signed"
+                  ) : (
+                    "not signed"
+                  )}
+                </td>
+                <td>
+                  {s.startedAt ? (
+                    <>
+                      <When at={s.startedAt} />
+                      {s.endedAt ? (
+                        <>
+                          {" "}
+                          – <When at={s.endedAt} />
+                        </>
+                      ) : (
+                        " (running)"
+                      )}
+                    </>
+                  ) : (
+                    "not started"
+                  )}
+                </td>
+                <td>
+                  {s.form.status !== "signed" ? (
+                    <>
+                      <Post
+                        action={`/admin/governance/sessions/${s.id}/send-form`}
+                        csrf={chrome.csrf}
+                        label="Mail the form to sign"
+                      />{" "}
+                      <Post
+                        action={`/admin/governance/sessions/${s.id}/form`}
+                        csrf={chrome.csrf}
+                        label="Upload the signed form"
+                        multipart
+                      >
+                        <label>
+                          Signed form <input type="file" name="file" required />
+                        </label>{" "}
+                      </Post>
+                    </>
+                  ) : null}
+                  {!s.startedAt ? (
+                    <Post action={`/admin/governance/sessions/${s.id}/start`} csrf={chrome.csrf} label="Start" />
+                  ) : !s.endedAt ? (
+                    <Post action={`/admin/governance/sessions/${s.id}/end`} csrf={chrome.csrf} label="End" />
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <tr>
-                  <td>{s.id}</td>
-                  <td>{s.account}</td>
-                  <td>{s.purpose}</td>
-                  <td>
-                    {s.form.status === "signed" ? (
-                      <>
-                        signed by {s.form.signedBy}, <When at={s.form.signedAt} />{" "}
-                        <a href={`/admin/governance/sessions/${s.id}/form`}>form</a>
-                      </>
-                    ) : s.form.status === "sent" ? (
-                      "sent to the customer, not signed"
-                    ) : (
-                      "not signed"
-                    )}
-                  </td>
-                  <td>
-                    {s.startedAt ? (
-                      <>
-                        <When at={s.startedAt} />
-                        {s.endedAt ? (
-                          <>
-                            {" "}
-                            – <When at={s.endedAt} />
-                          </>
-                        ) : (
-                          " (running)"
-                        )}
-                      </>
-                    ) : (
-                      "not started"
-                    )}
-                  </td>
-                  <td>
-                    {s.form.status !== "signed" ? (
-                      <>
-                        <Post
-                          action={`/admin/governance/sessions/${s.id}/send-form`}
-                          csrf={chrome.csrf}
-                          label="Mail the form to sign"
-                        />{" "}
-                        <Post
-                          action={`/admin/governance/sessions/${s.id}/form`}
-                          csrf={chrome.csrf}
-                          label="Upload the signed form"
-                          multipart
-                        >
-                          <label>
-                            Signed form <input type="file" name="file" required />
-                          </label>{" "}
-                        </Post>
-                      </>
-                    ) : null}
-                    {!s.startedAt ? (
-                      <Post action={`/admin/governance/sessions/${s.id}/start`} csrf={chrome.csrf} label="Start" />
-                    ) : !s.endedAt ? (
-                      <Post action={`/admin/governance/sessions/${s.id}/end`} csrf={chrome.csrf} label="End" />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           <form method="post" action="/admin/governance/sessions">
             <h3>Plan a session</h3>
             <Csrf token={chrome.csrf} />
-            <p>
-              <label for="s-account">Customer</label>
-              <br />
-              <select id="s-account" name="account" required>
-                {customers.map((c) => (
-                  <option value={c.account}>
-                    {c.name} ({c.account})
-                  </option>
-                ))}
-              </select>
-            </p>
-            <p>
-              <label for="s-purpose">Purpose</label>
-              <br />
+            <CustomerField id="s-account" customers={customers} />
+            <Field id="s-purpose" label="Purpose">
               <input type="text" id="s-purpose" name="purpose" required />
-            </p>
+            </Field>
             <button type="submit">Plan</button>
           </form>
         </>
       ) : null}
       <h2>Recordings and temporary copies</h2>
-      <table>
-        <caption>Each is flagged past its date until a person confirms its destruction.</caption>
-        <thead>
+      <DataTable
+        caption="Each is flagged past its date until a person confirms its destruction."
+        head={["#", "Kind", "What", "Where", "Made", "Destroy by", "State", "Action"]}
+      >
+        {custody.map((c) => (
           <tr>
-            <th scope="col">#</th>
-            <th scope="col">Kind</th>
-            <th scope="col">What</th>
-            <th scope="col">Where</th>
-            <th scope="col">Made</th>
-            <th scope="col">Destroy by</th>
-            <th scope="col">State</th>
-            <th scope="col">Action</th>
+            <td>{c.id}</td>
+            <td>{c.kind === "recording" ? "recording" : "temporary copy"}</td>
+            <td>
+              {c.label}
+              {c.account ? ` (${c.account})` : ""}
+            </td>
+            <td>{c.location}</td>
+            <td>
+              <When at={c.madeAt} />
+            </td>
+            <td>
+              <When at={c.dueAt} />
+            </td>
+            <td class={`state-${c.state}`}>
+              {c.state === "destroyed" ? (
+                <>
+                  destroyed <When at={c.doneAt} /> by {c.doneBy}: {c.evidence}
+                </>
+              ) : c.state === "overdue" ? (
+                `past its date: ${c.countdown}`
+              ) : (
+                c.countdown
+              )}
+            </td>
+            <td>
+              {c.state !== "destroyed" ? (
+                <Post
+                  action={`/admin/governance/custody/${c.id}/destroyed`}
+                  csrf={chrome.csrf}
+                  label="Confirm destroyed"
+                >
+                  <label>
+                    Evidence <input type="text" name="evidence" required />
+                  </label>{" "}
+                </Post>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {custody.map((c) => (
-            <tr>
-              <td>{c.id}</td>
-              <td>{c.kind === "recording" ? "recording" : "temporary copy"}</td>
-              <td>
-                {c.label}
-                {c.account ? ` (${c.account})` : ""}
-              </td>
-              <td>{c.location}</td>
-              <td>
-                <When at={c.madeAt} />
-              </td>
-              <td>
-                <When at={c.dueAt} />
-              </td>
-              <td class={`state-${c.state}`}>
-                {c.state === "destroyed" ? (
-                  <>
-                    destroyed <When at={c.doneAt} /> by {c.doneBy}: {c.evidence}
-                  </>
-                ) : c.state === "overdue" ? (
-                  `past its date: ${c.countdown}`
-                ) : (
-                  c.countdown
-                )}
-              </td>
-              <td>
-                {c.state !== "destroyed" ? (
-                  <Post
-                    action={`/admin/governance/custody/${c.id}/destroyed`}
-                    csrf={chrome.csrf}
-                    label="Confirm destroyed"
-                  >
-                    <label>
-                      Evidence <input type="text" name="evidence" required />
-                    </label>{" "}
-                  </Post>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {gov?.remoteSessions || gov?.temporaryCopies ? (
         <form method="post" action="/admin/governance/custody">
           <h3>Register a recording or a temporary copy</h3>
           <Csrf token={chrome.csrf} />
-          <p>
-            <label for="k-kind">Kind</label>
-            <br />
+          <Field id="k-kind" label="Kind">
             <select id="k-kind" name="kind">
               {gov?.remoteSessions ? (
                 <option value="recording">Recording (destroyed after {gov.remoteSessions.recordingRetention})</option>
@@ -541,32 +463,24 @@ export const SessionsPage: FC<
                 <option value="temporary_copy">Temporary copy (purged within {gov.temporaryCopies.purgeWithin})</option>
               ) : null}
             </select>
-          </p>
-          <p>
-            <label for="k-account">Customer</label>
-            <br />
+          </Field>
+          <Field id="k-account" label="Customer">
             <select id="k-account" name="account">
               <option value="">—</option>
               {customers.map((c) => (
                 <option value={c.account}>{c.name}</option>
               ))}
             </select>
-          </p>
-          <p>
-            <label for="k-label">What it is (its purpose)</label>
-            <br />
+          </Field>
+          <Field id="k-label" label="What it is (its purpose)">
             <input type="text" id="k-label" name="label" required />
-          </p>
-          <p>
-            <label for="k-loc">Where it is kept</label>
-            <br />
+          </Field>
+          <Field id="k-loc" label="Where it is kept">
             <input type="text" id="k-loc" name="location" required />
-          </p>
-          <p>
-            <label for="k-purge">Purge by (temporary copies; empty: the longest allowed)</label>
-            <br />
+          </Field>
+          <Field id="k-purge" label="Purge by (temporary copies; empty: the longest allowed)">
             <input type="date" id="k-purge" name="purgeBy" />
-          </p>
+          </Field>
           <button type="submit">Register</button>
         </form>
       ) : null}
@@ -592,87 +506,64 @@ export const LegalListPage: FC<Chrome & { requests: LegalRequestView[]; canAct: 
 }) => (
   <Shell {...chrome} title="Requests from authorities">
     {chrome.decl.governance?.legalRequests ? <p>{chrome.decl.governance.legalRequests.policy}</p> : null}
-    <table>
-      <thead>
+    <DataTable
+      head={["Reference", "Authority", "Instrument", "Received", "Accounts", "Status", "Customer may be told"]}
+    >
+      {requests.map((r) => (
         <tr>
-          <th scope="col">Reference</th>
-          <th scope="col">Authority</th>
-          <th scope="col">Instrument</th>
-          <th scope="col">Received</th>
-          <th scope="col">Accounts</th>
-          <th scope="col">Status</th>
-          <th scope="col">Customer may be told</th>
+          <td>
+            <a href={`/admin/governance/legal/${r.id}`}>{r.reference}</a>
+          </td>
+          <td>
+            {r.authority} ({r.jurisdiction})
+          </td>
+          <td>{INSTRUMENT_LABELS[r.instrument]}</td>
+          <td>
+            <When at={r.receivedAt} />
+          </td>
+          <td>{r.accounts.length}</td>
+          <td>
+            {LEGAL_STATUS[r.status]}
+            {r.outcome ? ` (${r.outcome.replace(/_/g, " ")})` : ""}
+          </td>
+          <td>
+            {r.mayTell ? (
+              "yes"
+            ) : (
+              <>
+                not before <When at={r.gagUntil} />
+              </>
+            )}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {requests.map((r) => (
-          <tr>
-            <td>
-              <a href={`/admin/governance/legal/${r.id}`}>{r.reference}</a>
-            </td>
-            <td>
-              {r.authority} ({r.jurisdiction})
-            </td>
-            <td>{INSTRUMENT_LABELS[r.instrument]}</td>
-            <td>
-              <When at={r.receivedAt} />
-            </td>
-            <td>{r.accounts.length}</td>
-            <td>
-              {LEGAL_STATUS[r.status]}
-              {r.outcome ? ` (${r.outcome.replace(/_/g, " ")})` : ""}
-            </td>
-            <td>
-              {r.mayTell ? (
-                "yes"
-              ) : (
-                <>
-                  not before <When at={r.gagUntil} />
-                </>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
     {canAct ? (
       <form method="post" action="/admin/governance/legal">
         <h2>Register a request</h2>
         <Csrf token={chrome.csrf} />
-        <p>
-          <label for="l-ref">Reference</label>
-          <br />
+        <Field id="l-ref" label="Reference">
           <input type="text" id="l-ref" name="reference" required />
-        </p>
-        <p>
-          <label for="l-auth">Authority</label>
-          <br />
+        </Field>
+        <Field id="l-auth" label="Authority">
           <input type="text" id="l-auth" name="authority" required />
-        </p>
-        <p>
-          <label for="l-ins">Instrument</label>
-          <br />
+        </Field>
+        <Field id="l-ins" label="Instrument">
           <select id="l-ins" name="instrument">
             {INSTRUMENTS.map((i) => (
               <option value={i}>{INSTRUMENT_LABELS[i]}</option>
             ))}
           </select>
-        </p>
-        <p>
-          <label for="l-j">Jurisdiction</label>
-          <br />
+        </Field>
+        <Field id="l-j" label="Jurisdiction">
           <input type="text" id="l-j" name="jurisdiction" required />
-        </p>
-        <p>
-          <label for="l-acc">Accounts named (one per line: an email, or type:value)</label>
-          <br />
+        </Field>
+        <Field id="l-acc" label="Accounts named (one per line: an email, or type:value)">
           <textarea id="l-acc" name="accounts" rows={3} required></textarea>
-        </p>
-        <p>
-          <label for="l-data">Data asked for</label>
-          <br />
+        </Field>
+        <Field id="l-data" label="Data asked for">
           <textarea id="l-data" name="dataAsked" rows={2} required></textarea>
-        </p>
+        </Field>
         <button type="submit">Register</button>
       </form>
     ) : null}
@@ -728,11 +619,9 @@ export const LegalDetailPage: FC<Chrome & { r: LegalRequestView; canAct: boolean
             </label>
           ))}
         </fieldset>
-        <p>
-          <label for="v-note">How it was verified</label>
-          <br />
+        <Field id="v-note" label="How it was verified">
           <textarea id="v-note" name="note" rows={2} required></textarea>
-        </p>
+        </Field>
         <button type="submit">Record the verification</button>
       </form>
     ) : null}
@@ -750,21 +639,15 @@ export const LegalDetailPage: FC<Chrome & { r: LegalRequestView; canAct: boolean
             <input type="radio" name="comply" value="no" /> No: refuse
           </label>
         </p>
-        <p>
-          <label for="d-reason">Reason</label>
-          <br />
+        <Field id="d-reason" label="Reason">
           <textarea id="d-reason" name="reason" rows={2} required></textarea>
-        </p>
-        <p>
-          <label for="d-scope">Scope to disclose</label>
-          <br />
+        </Field>
+        <Field id="d-scope" label="Scope to disclose">
           <input type="text" id="d-scope" name="scope" />
-        </p>
-        <p>
-          <label for="d-gag">Customer may not be told before (optional)</label>
-          <br />
+        </Field>
+        <Field id="d-gag" label="Customer may not be told before (optional)">
           <input type="date" id="d-gag" name="gagUntil" />
-        </p>
+        </Field>
         <button type="submit">Record the decision</button>
       </form>
     ) : null}
@@ -811,88 +694,63 @@ export const AgreementsPage: FC<
   const declared = chrome.decl.governance?.agreements ?? [];
   return (
     <Shell {...chrome} title="Agreements">
-      <table>
-        <thead>
+      <DataTable head={["Customer", "Agreement", "Status", "Signed copy", "Accepted", "Ends", "Actions"]}>
+        {agreements.map((a) => (
           <tr>
-            <th scope="col">Customer</th>
-            <th scope="col">Agreement</th>
-            <th scope="col">Status</th>
-            <th scope="col">Signed copy</th>
-            <th scope="col">Accepted</th>
-            <th scope="col">Ends</th>
-            <th scope="col">Actions</th>
+            <td>{a.account}</td>
+            <td>
+              {a.name}
+              {a.templateVersion ? ` (template ${a.templateVersion})` : ""}
+              {a.outdated ? <span class="flag">older template</span> : null}
+            </td>
+            <td>{a.automatic ? "in force (automatic)" : a.status.replace("_", " ")}</td>
+            <td>
+              {a.documentHash ? (
+                <>
+                  <a href={`/admin/governance/agreements/${a.id}/document`}>{a.documentName}</a>{" "}
+                  <code class="muted">{a.documentHash.slice(0, 12)}</code>
+                </>
+              ) : null}
+            </td>
+            <td>
+              {a.acceptedBy ? (
+                <>
+                  <When at={a.acceptedAt} /> by {a.acceptedBy}
+                </>
+              ) : null}
+            </td>
+            <td>
+              <When at={a.expiresAt} />
+            </td>
+            <td>
+              {canAct && a.id && ["requested", "under_review", "rejected"].includes(a.status) ? (
+                <Post
+                  action={`/admin/governance/agreements/${a.id}/document`}
+                  csrf={chrome.csrf}
+                  label="Upload the signed copy"
+                  multipart
+                >
+                  <label>
+                    File <input type="file" name="file" required />
+                  </label>{" "}
+                </Post>
+              ) : null}
+              {canAct && a.id && a.status === "under_review" ? (
+                <>
+                  <Post action={`${AGREEMENTS}/${a.id}/accept`} csrf={chrome.csrf} label="Accept" />{" "}
+                  <Post action={`${AGREEMENTS}/${a.id}/reject`} csrf={chrome.csrf} label="Reject" />
+                </>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {agreements.map((a) => (
-            <tr>
-              <td>{a.account}</td>
-              <td>
-                {a.name}
-                {a.templateVersion ? ` (template ${a.templateVersion})` : ""}
-                {a.outdated ? <span class="flag">older template</span> : null}
-              </td>
-              <td>{a.automatic ? "in force (automatic)" : a.status.replace("_", " ")}</td>
-              <td>
-                {a.documentHash ? (
-                  <>
-                    <a href={`/admin/governance/agreements/${a.id}/document`}>{a.documentName}</a>{" "}
-                    <code class="muted">{a.documentHash.slice(0, 12)}</code>
-                  </>
-                ) : null}
-              </td>
-              <td>
-                {a.acceptedBy ? (
-                  <>
-                    <When at={a.acceptedAt} /> by {a.acceptedBy}
-                  </>
-                ) : null}
-              </td>
-              <td>
-                <When at={a.expiresAt} />
-              </td>
-              <td>
-                {canAct && a.id && ["requested", "under_review", "rejected"].includes(a.status) ? (
-                  <Post
-                    action={`/admin/governance/agreements/${a.id}/document`}
-                    csrf={chrome.csrf}
-                    label="Upload the signed copy"
-                    multipart
-                  >
-                    <label>
-                      File <input type="file" name="file" required />
-                    </label>{" "}
-                  </Post>
-                ) : null}
-                {canAct && a.id && a.status === "under_review" ? (
-                  <>
-                    <Post action={`${AGREEMENTS}/${a.id}/accept`} csrf={chrome.csrf} label="Accept" />{" "}
-                    <Post action={`${AGREEMENTS}/${a.id}/reject`} csrf={chrome.csrf} label="Reject" />
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {canAct && declared.some((d) => !d.automatic) ? (
         <form method="post" action="/admin/governance/agreements">
           <h2>Open an agreement</h2>
           <Csrf token={chrome.csrf} />
-          <p>
-            <label for="g-account">Customer</label>
-            <br />
-            <select id="g-account" name="account" required>
-              {customers.map((c) => (
-                <option value={c.account}>
-                  {c.name} ({c.account})
-                </option>
-              ))}
-            </select>
-          </p>
-          <p>
-            <label for="g-agr">Agreement</label>
-            <br />
+          <CustomerField id="g-account" customers={customers} />
+          <Field id="g-agr" label="Agreement">
             <select id="g-agr" name="agreement">
               {declared
                 .filter((d) => !d.automatic)
@@ -900,12 +758,10 @@ export const AgreementsPage: FC<
                   <option value={d.id}>{d.name}</option>
                 ))}
             </select>
-          </p>
-          <p>
-            <label for="g-exp">Ends (optional)</label>
-            <br />
+          </Field>
+          <Field id="g-exp" label="Ends (optional)">
             <input type="date" id="g-exp" name="expiresAt" />
-          </p>
+          </Field>
           <button type="submit">Open</button>
         </form>
       ) : null}
@@ -914,32 +770,21 @@ export const AgreementsPage: FC<
       </p>
       <h2>Objections to sub-processor changes</h2>
       {objections.length ? (
-        <table>
-          <thead>
+        <DataTable head={["When", "Customer", "From", "Change", "Reason"]}>
+          {objections.map((o) => (
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Customer</th>
-              <th scope="col">From</th>
-              <th scope="col">Change</th>
-              <th scope="col">Reason</th>
+              <td>
+                <When at={o.at} />
+              </td>
+              <td>{o.account ?? "not a registered customer contact"}</td>
+              <td>{o.email}</td>
+              <td>
+                version {o.change.version}: {o.change.changes.map((x) => x.what).join("; ")}
+              </td>
+              <td>{o.reason}</td>
             </tr>
-          </thead>
-          <tbody>
-            {objections.map((o) => (
-              <tr>
-                <td>
-                  <When at={o.at} />
-                </td>
-                <td>{o.account ?? "not a registered customer contact"}</td>
-                <td>{o.email}</td>
-                <td>
-                  version {o.change.version}: {o.change.changes.map((x) => x.what).join("; ")}
-                </td>
-                <td>{o.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : (
         <p>None.</p>
       )}
@@ -950,27 +795,16 @@ export const AgreementsPage: FC<
 // --- sub-processors -------------------------------------------------------------------------
 
 const SubProcessorTable: FC<{ list: SubProcessor[] }> = ({ list }) => (
-  <table>
-    <caption>Sub-processors</caption>
-    <thead>
+  <DataTable caption="Sub-processors" head={["Name", "Purpose", "Country", "Transfer safeguard"]}>
+    {list.map((s) => (
       <tr>
-        <th scope="col">Name</th>
-        <th scope="col">Purpose</th>
-        <th scope="col">Country</th>
-        <th scope="col">Transfer safeguard</th>
+        <td>{s.name}</td>
+        <td>{s.purpose}</td>
+        <td>{s.country ?? "—"}</td>
+        <td>{s.safeguard}</td>
       </tr>
-    </thead>
-    <tbody>
-      {list.map((s) => (
-        <tr>
-          <td>{s.name}</td>
-          <td>{s.purpose}</td>
-          <td>{s.country ?? "—"}</td>
-          <td>{s.safeguard}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+    ))}
+  </DataTable>
 );
 
 export const SubProcessorsAdminPage: FC<Chrome & { list: SubProcessor[]; changes: ChangeView[] }> = ({
@@ -1055,46 +889,34 @@ export const IncidentsPage: FC<Chrome & { incidents: IncidentView[]; canAct: boo
   return (
     <Shell {...chrome} title="Incidents">
       {decl.governance?.breach ? <p>{decl.governance.breach.procedure}</p> : null}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Reference</th>
-            <th scope="col">What</th>
-            <th scope="col">Aware</th>
-            <th scope="col">Risk</th>
-            <th scope="col">Next deadline</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {incidents.map((i) => {
-            const next = i.clocks.filter((c) => c.countdown).sort((a, b) => a.countdown!.ms - b.countdown!.ms)[0];
-            return (
-              <tr>
-                <td>
-                  <a href={`/admin/governance/incidents/${i.id}`}>{i.reference}</a>
-                </td>
-                <td>{i.title}</td>
-                <td>
-                  <When at={i.awareAt} />
-                </td>
-                <td>{RISK_LABELS[i.risk]}</td>
-                <td>
-                  {next ? (
-                    <>
-                      <span class={`state-${next.countdown!.state}`}>{next.countdown!.text}</span> —{" "}
-                      {NOTIFY[next.notify]} ({next.regime.toUpperCase()})
-                    </>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td>{i.status}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable head={["Reference", "What", "Aware", "Risk", "Next deadline", "Status"]}>
+        {incidents.map((i) => {
+          const next = i.clocks.filter((c) => c.countdown).sort((a, b) => a.countdown!.ms - b.countdown!.ms)[0];
+          return (
+            <tr>
+              <td>
+                <a href={`/admin/governance/incidents/${i.id}`}>{i.reference}</a>
+              </td>
+              <td>{i.title}</td>
+              <td>
+                <When at={i.awareAt} />
+              </td>
+              <td>{RISK_LABELS[i.risk]}</td>
+              <td>
+                {next ? (
+                  <>
+                    <span class={`state-${next.countdown!.state}`}>{next.countdown!.text}</span> — {NOTIFY[next.notify]}{" "}
+                    ({next.regime.toUpperCase()})
+                  </>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td>{i.status}</td>
+            </tr>
+          );
+        })}
+      </DataTable>
       {canAct ? (
         <form method="post" action="/admin/governance/incidents">
           <h2>Register an incident</h2>
@@ -1109,19 +931,13 @@ export const IncidentsPage: FC<Chrome & { incidents: IncidentView[]; canAct: boo
 
 const IncidentFields: FC<{ datasets: string[]; i?: IncidentView }> = ({ datasets, i }) => (
   <>
-    <p>
-      <label for="i-title">What happened</label>
-      <br />
+    <Field id="i-title" label="What happened">
       <input type="text" id="i-title" name="title" value={i?.title ?? ""} required />
-    </p>
-    <p>
-      <label for="i-occ">When it happened (UTC)</label>
-      <br />
+    </Field>
+    <Field id="i-occ" label="When it happened (UTC)">
       <input type="datetime-local" id="i-occ" name="occurredAt" value={i?.occurredAt.slice(0, 16) ?? ""} required />
-    </p>
-    <p>
-      <label for="i-aware">When the organization became aware (UTC; starts the clocks)</label>
-      <br />
+    </Field>
+    <Field id="i-aware" label="When the organization became aware (UTC; starts the clocks)">
       <input
         type="datetime-local"
         id="i-aware"
@@ -1130,7 +946,7 @@ const IncidentFields: FC<{ datasets: string[]; i?: IncidentView }> = ({ datasets
         required
         {...(i ? { disabled: true } : {})}
       />
-    </p>
+    </Field>
     <fieldset>
       <legend>Nature</legend>
       {NATURES.map((n) => (
@@ -1139,9 +955,7 @@ const IncidentFields: FC<{ datasets: string[]; i?: IncidentView }> = ({ datasets
         </label>
       ))}
     </fieldset>
-    <p>
-      <label for="i-ds">Systems and datasets affected</label>
-      <br />
+    <Field id="i-ds" label="Systems and datasets affected">
       <select id="i-ds" name="datasets" multiple size={Math.min(8, datasets.length)}>
         {datasets.map((d) => (
           <option value={d} selected={i?.datasets.includes(d)}>
@@ -1149,30 +963,22 @@ const IncidentFields: FC<{ datasets: string[]; i?: IncidentView }> = ({ datasets
           </option>
         ))}
       </select>
-    </p>
-    <p>
-      <label for="i-people">Approximate number of people</label>
-      <br />
+    </Field>
+    <Field id="i-people" label="Approximate number of people">
       <input type="number" id="i-people" name="people" min={0} value={i?.people ?? ""} />
-    </p>
-    <p>
-      <label for="i-records">Approximate number of records</label>
-      <br />
+    </Field>
+    <Field id="i-records" label="Approximate number of records">
       <input type="number" id="i-records" name="records" min={0} value={i?.records ?? ""} />
-    </p>
-    <p>
-      <label for="i-j">Jurisdictions of the people (comma-separated)</label>
-      <br />
+    </Field>
+    <Field id="i-j" label="Jurisdictions of the people (comma-separated)">
       <input type="text" id="i-j" name="jurisdictions" value={i?.jurisdictions.join(", ") ?? ""} />
-    </p>
+    </Field>
     <p>
       <label>
         <input type="checkbox" name="encrypted" value="on" checked={i?.encrypted} /> The data was encrypted
       </label>
     </p>
-    <p>
-      <label for="i-risk">Risk to people</label>
-      <br />
+    <Field id="i-risk" label="Risk to people">
       <select id="i-risk" name="risk">
         {RISKS.map((r) => (
           <option value={r} selected={i?.risk === r}>
@@ -1180,35 +986,27 @@ const IncidentFields: FC<{ datasets: string[]; i?: IncidentView }> = ({ datasets
           </option>
         ))}
       </select>
-    </p>
-    <p>
-      <label for="i-reason">Reasoning</label>
-      <br />
+    </Field>
+    <Field id="i-reason" label="Reasoning">
       <textarea id="i-reason" name="riskReasoning" rows={2} required>
         {i?.riskReasoning ?? ""}
       </textarea>
-    </p>
-    <p>
-      <label for="i-cons">Likely consequences</label>
-      <br />
+    </Field>
+    <Field id="i-cons" label="Likely consequences">
       <textarea id="i-cons" name="consequences" rows={2}>
         {i?.consequences ?? ""}
       </textarea>
-    </p>
-    <p>
-      <label for="i-meas">Measures taken or proposed</label>
-      <br />
+    </Field>
+    <Field id="i-meas" label="Measures taken or proposed">
       <textarea id="i-meas" name="measures" rows={2}>
         {i?.measures ?? ""}
       </textarea>
-    </p>
-    <p>
-      <label for="i-desc">Description</label>
-      <br />
+    </Field>
+    <Field id="i-desc" label="Description">
       <textarea id="i-desc" name="description" rows={3}>
         {i?.description ?? ""}
       </textarea>
-    </p>
+    </Field>
   </>
 );
 
@@ -1234,42 +1032,32 @@ export const IncidentPage: FC<Chrome & { i: IncidentView; drafts: Drafts; canAct
         ) : null}{" "}
         · <a href={`/admin/governance/incidents/${i.id}/report`}>printable report</a>
       </p>
-      <table>
-        <caption>Clocks, from the moment of awareness</caption>
-        <thead>
+      <DataTable
+        caption="Clocks, from the moment of awareness"
+        head={["Law", "Tell", "Deadline", "Duty", "Countdown", "Action"]}
+      >
+        {i.clocks.map((c) => (
           <tr>
-            <th scope="col">Law</th>
-            <th scope="col">Tell</th>
-            <th scope="col">Deadline</th>
-            <th scope="col">Duty</th>
-            <th scope="col">Countdown</th>
-            <th scope="col">Action</th>
+            <td>{c.cite}</td>
+            <td>{NOTIFY[c.notify]}</td>
+            <td>{c.dueAt ? <When at={c.dueAt} /> : c.when}</td>
+            <td>{c.applies === "yes" ? "required" : c.applies === "check" ? `check: ${c.why}` : "not required"}</td>
+            <td>
+              <ClockCell c={c} />
+            </td>
+            <td>
+              {canAct && !c.done && c.applies !== "no" ? (
+                <Post action={`/admin/governance/incidents/${i.id}/notified`} csrf={chrome.csrf} label="Mark done">
+                  <input type="hidden" name="clock" value={c.key} />
+                  <label>
+                    How <input type="text" name="note" required />
+                  </label>{" "}
+                </Post>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {i.clocks.map((c) => (
-            <tr>
-              <td>{c.cite}</td>
-              <td>{NOTIFY[c.notify]}</td>
-              <td>{c.dueAt ? <When at={c.dueAt} /> : c.when}</td>
-              <td>{c.applies === "yes" ? "required" : c.applies === "check" ? `check: ${c.why}` : "not required"}</td>
-              <td>
-                <ClockCell c={c} />
-              </td>
-              <td>
-                {canAct && !c.done && c.applies !== "no" ? (
-                  <Post action={`/admin/governance/incidents/${i.id}/notified`} csrf={chrome.csrf} label="Mark done">
-                    <input type="hidden" name="clock" value={c.key} />
-                    <label>
-                      How <input type="text" name="note" required />
-                    </label>{" "}
-                  </Post>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <h2>Who was affected</h2>
       {i.affected ? (
         <p>
@@ -1469,11 +1257,9 @@ export const SessionFormPage: FC<{
       </p>
     ) : null}
     <form method="post" action={`/session-form/${token}`}>
-      <p>
-        <label for="f-name">Your full name (your signature)</label>
-        <br />
+      <Field id="f-name" label="Your full name (your signature)">
         <input type="text" id="f-name" name="name" required autocomplete="name" />
-      </p>
+      </Field>
       <button type="submit">Sign</button>
     </form>
   </Public>
@@ -1489,42 +1275,29 @@ export const TransparencyPage: FC<{ decl: Declaration; report: TransparencyRepor
       Requests from public authorities for data of our customers received in {report.year}: {report.total}, naming{" "}
       {report.accounts} accounts in all.
     </p>
-    <table>
-      <caption>Requests by instrument and outcome</caption>
-      <thead>
-        <tr>
-          <th scope="col">Instrument</th>
-          <th scope="col">Complied</th>
-          <th scope="col">Complied in part</th>
-          <th scope="col">No data</th>
-          <th scope="col">Refused</th>
-          <th scope="col">Rejected as not verified</th>
-          <th scope="col">Open</th>
-        </tr>
-      </thead>
-      <tbody>
-        {INSTRUMENTS.filter((ins) => ins !== "national_security_letter").map((ins) => {
-          const o = report.byInstrument[ins] ?? {};
-          return (
-            <tr>
-              <th scope="row">{INSTRUMENT_LABELS[ins]}</th>
-              <td>{o.complied ?? 0}</td>
-              <td>{o.complied_partly ?? 0}</td>
-              <td>{o.no_data ?? 0}</td>
-              <td>{o.refused ?? 0}</td>
-              <td>{o.rejected_unverified ?? 0}</td>
-              <td>{o.pending ?? 0}</td>
-            </tr>
-          );
-        })}
-        <tr>
-          <th scope="row">{INSTRUMENT_LABELS.national_security_letter}</th>
-          <td colspan={6}>
-            {report.nslBand} received (reported only in bands of 1,000, as 50 U.S.C. 1874(a)(1) allows)
-          </td>
-        </tr>
-      </tbody>
-    </table>
+    <DataTable
+      caption="Requests by instrument and outcome"
+      head={["Instrument", "Complied", "Complied in part", "No data", "Refused", "Rejected as not verified", "Open"]}
+    >
+      {INSTRUMENTS.filter((ins) => ins !== "national_security_letter").map((ins) => {
+        const o = report.byInstrument[ins] ?? {};
+        return (
+          <tr>
+            <th scope="row">{INSTRUMENT_LABELS[ins]}</th>
+            <td>{o.complied ?? 0}</td>
+            <td>{o.complied_partly ?? 0}</td>
+            <td>{o.no_data ?? 0}</td>
+            <td>{o.refused ?? 0}</td>
+            <td>{o.rejected_unverified ?? 0}</td>
+            <td>{o.pending ?? 0}</td>
+          </tr>
+        );
+      })}
+      <tr>
+        <th scope="row">{INSTRUMENT_LABELS.national_security_letter}</th>
+        <td colspan={6}>{report.nslBand} received (reported only in bands of 1,000, as 50 U.S.C. 1874(a)(1) allows)</td>
+      </tr>
+    </DataTable>
     {years.length ? (
       <p>
         Other years:{" "}
@@ -1557,11 +1330,9 @@ export const SubProcessorsPage: FC<{
           We mail you when a sub-processor is added or changed, with the date the change takes effect
           {objectionWindow ? `, and you may object within ${objectionWindow}` : ""}. You confirm your address first.
         </p>
-        <p>
-          <label for="sp-email">Email</label>
-          <br />
+        <Field id="sp-email" label="Email">
           <input type="email" id="sp-email" name="email" required autocomplete="email" />
-        </p>
+        </Field>
         <button type="submit">Subscribe</button>
       </form>
     ) : null}

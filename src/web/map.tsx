@@ -14,6 +14,7 @@ import {
 } from "../map/index.js";
 import { AdminNav } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
+import { DataTable } from "./components/index.js";
 
 const KIND_NAMES: Record<string, string> = {
   purpose: "Purposes",
@@ -120,41 +121,31 @@ export const MapPage: FC<{
       )}
       <h2>Transfers out of the EEA</h2>
       {map.edges.some((e) => e.transfer) ? (
-        <table id="transfers">
-          <thead>
-            <tr>
-              <th scope="col">Recipient</th>
-              <th scope="col">Country</th>
-              <th scope="col">Safeguard</th>
-              <th scope="col">Findings</th>
-            </tr>
-          </thead>
-          <tbody>
-            {map.edges
-              .filter((e) => e.transfer)
-              .map((e) => {
-                const r = map.nodes.find((n) => n.id === e.from)!;
-                return (
-                  <tr>
-                    <td>{r.label}</td>
-                    <td>{e.to.slice(8)}</td>
-                    <td class={transferBroken(e.transfer!) ? "overdue" : undefined}>{transferLabel(e.transfer!)}</td>
-                    <td>
-                      {e.transfer!.findings.length ? (
-                        <ul>
-                          {e.transfer!.findings.map((f) => (
-                            <li>{f}</li>
-                          ))}
-                        </ul>
-                      ) : (
-                        "none"
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-          </tbody>
-        </table>
+        <DataTable id="transfers" head={["Recipient", "Country", "Safeguard", "Findings"]}>
+          {map.edges
+            .filter((e) => e.transfer)
+            .map((e) => {
+              const r = map.nodes.find((n) => n.id === e.from)!;
+              return (
+                <tr>
+                  <td>{r.label}</td>
+                  <td>{e.to.slice(8)}</td>
+                  <td class={transferBroken(e.transfer!) ? "overdue" : undefined}>{transferLabel(e.transfer!)}</td>
+                  <td>
+                    {e.transfer!.findings.length ? (
+                      <ul>
+                        {e.transfer!.findings.map((f) => (
+                          <li>{f}</li>
+                        ))}
+                      </ul>
+                    ) : (
+                      "none"
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+        </DataTable>
       ) : (
         <p class="empty">No transfer out of the EEA{filtered ? " in this view" : ""}.</p>
       )}

@@ -233,6 +233,56 @@ forEachStore("the request workbench", (target) => {
     assert.equal((await get(olga, `/admin/requests/${entered}/approve`)).status, 303, "no preview of a closed request");
   });
 
+  it("the search finds a request from the start of an email, by a phone as people write it, or by its id, and nothing else", async () => {
+    const phone = await post(olga, "/admin/requests/new", {
+      right: "access",
+      channel: "phone",
+      identityType: "email",
+      identity: "carla.berg@example.org",
+      contactEmail: "carla.berg@example.org",
+      verified: "called back on the number on file",
+    });
+    const id = /(req_[\w-]+)/.exec(phone.headers.get("location") ?? "")![1];
+    const list = async (q: string) => (await get(olga, `/admin/requests?q=${encodeURIComponent(q)}`)).text;
+    assert.match(await list("carla.b"), new RegExp(id));
+    assert.match(await list("CARLA.BERG@EXAMPLE.ORG"), new RegExp(id), "in any case");
+    assert.match(await list(id), new RegExp(id));
+    assert.doesNotMatch(await list("nobody@example.org"), /req_/);
+    assert.doesNotMatch(await list("%"), /req_/, "a wildcard is a character like any other");
+  });
+
+  it("the CSV streams every request the filter matches, in the order they arrived, with cells a spreadsheet cannot run", async () => {
+    await post(olga, "/admin/requests/new", {
+      right: "access",
+      channel: "email",
+      identityType: "email",
+      identity: "dora@example.org",
+      name: "=HYPERLINK(1)",
+      contactEmail: "dora@example.org",
+      verified: "mailed from the address on file",
+    });
+    const res = await app().request("/admin/requests.csv", { headers: { cookie: olga.cookie } });
+    assert.equal(res.status, 200);
+    const lines = (await res.text()).trim().split("\r\n");
+    assert.equal(
+      lines[0],
+      "reference,id,channel,identity_type,identity,received,right,status,law,due,completed,assignee",
+    );
+    const total = Number(
+      (
+        await ctx.store.db
+          .selectFrom("requests")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirst()
+      )?.n,
+    );
+    assert.equal(lines.length - 1, total, "every request, once");
+    const received = lines.slice(1).map((l) => l.split(",")[5]);
+    assert.deepEqual(received, [...received].sort(), "in the order they arrived");
+    assert.ok(lines.some((l) => l.includes("dora@example.org")));
+    assert.ok(!lines.some((l) => /(^|,)=/.test(l)), "no cell starts a formula");
+  });
+
   it("approving an erasure shows, per system, the rows found and what is deleted, and deletes only when confirmed", async () => {
     const res = await post(olga, "/admin/requests/new", {
       right: "erasure",

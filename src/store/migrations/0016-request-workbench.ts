@@ -6,10 +6,11 @@ import type { MigrationContext } from "./index.js";
  * - `reference`: a short reference staff can say on the phone (`R-2026-0142`), numbered per year of receipt;
  * - `assignee`: the staff member (by email) who owns the request;
  * - `channel`: how it arrived (`web`, `email`, `letter`, `phone`, `in_person`); Art 12 does not limit the channel;
- * - `reminded_due`: the deadline the assignee was last reminded of, so a reminder goes once per deadline.
+ * - `reminded_due`: the deadline the assignee was last reminded of, so a reminder goes once per deadline;
+ * - indexes for the download (by arrival) and the search (identity, contact address).
  * Requests already stored get references in the order they were received.
  */
-export function requestWorkbench(_ctx: MigrationContext) {
+export function requestWorkbench(ctx: MigrationContext) {
   return {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable("requests").addColumn("reference", "text").execute();
@@ -31,9 +32,21 @@ export function requestWorkbench(_ctx: MigrationContext) {
       }
       await db.schema.createIndex("requests_reference").unique().on("requests").column("reference").execute();
       await db.schema.createIndex("requests_assignee").on("requests").columns(["assignee", "status"]).execute();
+      // The download reads in the order requests arrived, a page after the last row; the search looks an identity or
+      // a contact address up from its start.
+      await db.schema.createIndex("requests_received").on("requests").columns(["received_at", "id"]).execute();
+      // PostgreSQL: in byte order, the order of a prefix ("C"), whatever the database's collation.
+      for (const [name, column] of [
+        ["requests_identity", "identity_value"],
+        ["requests_contact", "contact_email"],
+      ] as const)
+        await (ctx.autoIncrementType === "serial"
+          ? sql`create index ${sql.id(name)} on requests (${sql.id(column)} collate "C")`.execute(db)
+          : db.schema.createIndex(name).on("requests").column(column).execute());
     },
     async down(db: Kysely<unknown>) {
-      await db.schema.dropIndex("requests_assignee").execute();
+      for (const i of ["requests_contact", "requests_identity", "requests_received", "requests_assignee"])
+        await db.schema.dropIndex(i).execute();
       await db.schema.dropIndex("requests_reference").execute();
       for (const c of ["reminded_due", "channel", "assignee", "reference"])
         await db.schema.alterTable("requests").dropColumn(c).execute();
