@@ -63,6 +63,9 @@ export interface StaffUser {
   role: Role;
 }
 
+/** "a" or "an", by the sound the role's name starts with (an officer, a viewer). */
+const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
+
 /** Creates a staff user. Passwords need 12 characters or more. */
 export async function createUser(
   store: Store,
@@ -240,7 +243,8 @@ export async function createApiToken(
   owner?: StaffUser,
 ): Promise<string> {
   if (!ROLES.includes(role)) throw new AuthError(`role must be one of ${ROLES.join(", ")}`);
-  if (owner && !hasRole(owner.role, role)) throw new AuthError(`a ${owner.role} cannot make a ${role} token`);
+  if (owner && !hasRole(owner.role, role))
+    throw new AuthError(`${article(owner.role)} ${owner.role} cannot make ${article(role)} ${role} token`);
   const token = `plg_${randomBytes(30).toString("base64url")}`;
   await store.db
     .insertInto("api_tokens")

@@ -73,6 +73,10 @@ import { legalHoldsOn, recordEvent, statusRecipient } from "./events.js";
 export const TASKS_CHANNEL = "tasks";
 
 /** Systems with a connector and datasets, systems that need a person, and processors' systems. */
+/** Systems by their declared names, for a timeline line: "Web shop database, Support desk". */
+const systemList = (ctx: RequestsContext, ids: string[]) =>
+  ids.map((id) => ctx.declaration().systems[id]?.name ?? id).join(", ");
+
 export function systemsOf(ctx: RequestsContext) {
   const decl = ctx.declaration();
   const automated: string[] = [];
@@ -214,8 +218,10 @@ export async function planTasks(ctx: RequestsContext, requestId: string): Promis
     requestId,
     "system",
     "started",
-    `execution planned: ` +
-      `${DATA_RIGHTS.has(r.right) ? `${automated.length} automated system(s), ${manual.length} manual` : r.right}`,
+    DATA_RIGHTS.has(r.right)
+      ? `started: ${systemList(ctx, automated) || "no system"} searched automatically` +
+          `${manual.length ? `; ${systemList(ctx, manual)} by hand` : ""}`
+      : "started: recorded for the decision API",
   );
   await advanceRequest(ctx, requestId);
 }
@@ -1100,7 +1106,7 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
         t.request_id,
         "system",
         "export_ready",
-        `export ready (${data.length} bytes, sealed to the status link), available until ${expires.slice(0, 10)}`,
+        `the download is ready until ${expires.slice(0, 10)}; only the person's status link opens it`,
       );
       return { result: { bytes: data.length, expiresAt: expires } };
     }

@@ -20,6 +20,8 @@ import {
   REGIMES,
   basesOf,
   categoryWithin,
+  categoryName,
+  categoriesOf,
   durationRule,
   normalizeIdentity,
   objectionKind,
@@ -587,7 +589,9 @@ async function startVerified(
   }
   if (needsApproval) {
     const why = reviewed.length
-      ? `held for staff review: the correction of ${reviewed.join(", ")} is applied only once reviewed`
+      ? `held for staff review: the correction of the ${reviewed
+          .map((c) => categoryName(c, categoriesOf(decl)).toLowerCase())
+          .join(", ")} is applied only once reviewed`
       : r.agent_name
         ? "filed by an authorized agent: held until an approver checks the signed authorization"
         : balancing.length
@@ -658,7 +662,51 @@ export interface RequestFilter {
   assignee?: string;
 }
 
-function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContext, query: Q, f: RequestFilter): Q {
+/** At most this many requests match a search; a search is for finding one request, not for listing thousands. */
+const SEARCH_LIMIT = 500;
+
+/**
+ * The ids a search matches: a reference (`R-2026-142`, leading zeros or not), the start of an identity or a contact
+ * address (as stored: emails in lower case, phones in E.164, so a phone is read as people write it), or an exact id.
+ * Each is an index range read on its own, so a search that finds nothing reads nothing; in PostgreSQL the ranges are
+ * taken in byte order ("C"), which is what a prefix means, whatever the database's collation.
+ */
+async function searchIds(ctx: RequestsContext, query: string): Promise<string[]> {
+  const text = query.trim();
+  const ref = /^R-(\d{4})-(\d{1,6})$/i.exec(text);
+  const db = ctx.store.db;
+  if (ref) {
+    const reference = `R-${ref[1]}-${String(Number(ref[2])).padStart(4, "0")}`;
+    return (await db.selectFrom("requests").select("id").where("reference", "=", reference).execute()).map((r) => r.id);
+  }
+  const phone = /^[+\d][\d\s().-]{5,}$/.test(text) ? phoneReadings(text, phoneRegions(ctx.declaration())) : [];
+  const prefixes = [...new Set([text.toLowerCase(), ...phone.map((r) => r.e164)])];
+  const bytes = (column: string) =>
+    ctx.store.engine === "postgres" ? sql`${sql.ref(column)} collate "C"` : sql`${sql.ref(column)}`;
+  const ids = new Set<string>();
+  for (const column of ["identity_value", "contact_email"])
+    for (const prefix of prefixes)
+      for (const r of await db
+        .selectFrom("requests")
+        .select("id")
+        .where(sql<boolean>`${bytes(column)} >= ${prefix} and ${bytes(column)} < ${`${prefix}\u{10FFFF}`}`)
+        .limit(SEARCH_LIMIT)
+        .execute())
+        ids.add(r.id);
+  for (const r of await db.selectFrom("requests").select("id").where("id", "=", text).execute()) ids.add(r.id);
+  return [...ids].slice(0, SEARCH_LIMIT);
+}
+
+/** The filter with its search read into ids first (see `searchIds`). */
+async function resolved(ctx: RequestsContext, f: RequestFilter): Promise<RequestFilter & { ids?: string[] }> {
+  return f.q?.trim() ? { ...f, ids: await searchIds(ctx, f.q) } : f;
+}
+
+function filtered<Q extends { where: (...a: never[]) => Q }>(
+  ctx: RequestsContext,
+  query: Q,
+  f: RequestFilter & { ids?: string[] },
+): Q {
   // biome-ignore lint/suspicious/noExplicitAny: the same filter on a select and a count
   let q = query as any;
   const now = ctx.clock().getTime();
@@ -676,29 +724,7 @@ function filtered<Q extends { where: (...a: never[]) => Q }>(ctx: RequestsContex
       sql`${clockRunsSql} and ${effectiveDue} > ${new Date(now - 86_400_000).toISOString()} and ${effectiveDue} <=
         ${new Date(now + 7 * 86_400_000).toISOString()}`,
     );
-  const ref = /^\s*R-(\d{4})-(\d{1,6})\s*$/i.exec(f.q ?? "");
-  if (ref) q = q.where("reference", "=", `R-${ref[1]}-${String(Number(ref[2])).padStart(4, "0")}`);
-  else if (f.q?.trim()) {
-    // From the start of an identity or a contact address (as stored: emails in lower case, phones in E.164), or an
-    // exact id: each an index range, so a search that finds nothing reads nothing. In PostgreSQL the range is taken in
-    // byte order ("C"), which is what a prefix means; SQLite compares bytes already.
-    const text = f.q.trim();
-    const phone = /^[+\d][\d\s().-]{5,}$/.test(text) ? phoneReadings(text, phoneRegions(ctx.declaration())) : [];
-    const prefixes = [...new Set([text.toLowerCase(), ...phone.map((r) => r.e164)])];
-    const bytes = (column: string) =>
-      ctx.store.engine === "postgres" ? sql`${sql.ref(column)} collate "C"` : sql`${sql.ref(column)}`;
-    const starts = (column: string, prefix: string) =>
-      sql<boolean>`(${bytes(column)} >= ${prefix} and ${bytes(column)} < ${`${prefix}\u{10FFFF}`})`;
-    q = q.where(
-      sql<boolean>`(${sql.join(
-        [
-          ...prefixes.flatMap((p) => [starts("identity_value", p), starts("contact_email", p)]),
-          sql<boolean>`id = ${text}`,
-        ],
-        sql` or `,
-      )})`,
-    );
-  }
+  if (f.ids) q = f.ids.length ? q.where("id", "in", f.ids) : q.where(sql<boolean>`1 = 0`);
   return q as Q;
 }
 
@@ -708,9 +734,11 @@ export async function listRequests(
 ): Promise<RequestView[]> {
   const limit = options.limit ?? 100;
   const offset = options.offset ?? 0;
+  const f = await resolved(ctx, options);
+  if (f.ids && !f.ids.length) return [];
   // Open requests first, by the deadline in force; then closed ones, latest first. Each part is read on its own
   // index (status, completed_at), so a page costs what it holds, not the whole table sorted again.
-  const open = await filtered(ctx, ctx.store.db.selectFrom("requests").selectAll(), options)
+  const open = await filtered(ctx, ctx.store.db.selectFrom("requests").selectAll(), f)
     .where(sql<boolean>`${openSql}`)
     .orderBy(effectiveDue)
     .orderBy("id")
@@ -722,13 +750,13 @@ export async function listRequests(
     ? offset + open.length
     : Number(
         (
-          await filtered(ctx, ctx.store.db.selectFrom("requests"), options)
+          await filtered(ctx, ctx.store.db.selectFrom("requests"), f)
             .select((eb) => eb.fn.countAll<number>().as("n"))
             .where(sql<boolean>`${openSql}`)
             .executeTakeFirst()
         )?.n ?? 0,
       );
-  const closed = await filtered(ctx, ctx.store.db.selectFrom("requests").selectAll(), options)
+  const closed = await filtered(ctx, ctx.store.db.selectFrom("requests").selectAll(), f)
     .where(sql<boolean>`${closedSql}`)
     .orderBy("completed_at", "desc")
     .orderBy("id")
@@ -753,8 +781,10 @@ export async function* requestPages(
   pageSize = 1000,
 ): AsyncGenerator<RequestView[]> {
   let after: { received: string; id: string } | undefined;
+  const f = await resolved(ctx, filter);
+  if (f.ids && !f.ids.length) return;
   for (;;) {
-    let q = filtered(ctx, ctx.store.db.selectFrom("requests").selectAll(), filter);
+    let q = filtered(ctx, ctx.store.db.selectFrom("requests").selectAll(), f);
     // A row value, which both engines compare along the (received_at, id) index.
     if (after) q = q.where(sql<boolean>`(received_at, id) > (${after.received}, ${after.id})`);
     const rows = await q.orderBy("received_at").orderBy("id").limit(pageSize).execute();
@@ -794,11 +824,12 @@ export async function countRequests(ctx: RequestsContext, options: RequestFilter
   const soonBy = new Date(now + 7 * 86_400_000).toISOString();
   const n = (e: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${e} then 1 else 0 end), 0)`;
   const open = clockRunsSql;
+  const f = await resolved(ctx, options);
   // The clocks are counted over open requests only (the status index); the total is a plain count.
-  const total = await filtered(ctx, ctx.store.db.selectFrom("requests"), options)
+  const total = await filtered(ctx, ctx.store.db.selectFrom("requests"), f)
     .select(sql<number>`count(*)`.as("total"))
     .executeTakeFirstOrThrow();
-  const row = await filtered(ctx, ctx.store.db.selectFrom("requests"), options)
+  const row = await filtered(ctx, ctx.store.db.selectFrom("requests"), f)
     .where(sql<boolean>`${openSql}`)
     .select([
       n(open).as("open"),

@@ -355,7 +355,7 @@ forEachStore("rights requests", (target) => {
       assert.deepEqual(await requestTasks(ctx, requestId), [], "nothing runs before the review");
       assert.match(
         (await requestTimeline(ctx, requestId)).at(-1)!.message,
-        /held for staff review: the correction of user.name, user.contact.phone_number/,
+        /held for staff review: the correction of the name, telephone number/,
       );
       await approveRequest(ctx, requestId, officer);
       const manual = async () => {
