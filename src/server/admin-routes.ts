@@ -66,6 +66,7 @@ import {
   sweepPreviewHtml,
   bulkPreviewHtml,
   requestEntryHtml,
+  count,
 } from "../web/index.js";
 import {
   DEFAULT_SCAN_SCHEDULE,
@@ -1075,7 +1076,11 @@ export function registerAdmin(
         c,
         principal,
         s
-          ? { notice: `Scan ${s.id}: ${s.tables} tables read, ${s.findings} findings open, ${s.newFindings} new.` }
+          ? {
+              notice:
+                `Scan ${s.id}: ${count(s.tables, "table")} read, ${count(s.findings, "finding")} open, ` +
+                `${s.newFindings} new.`,
+            }
           : {},
       );
     },

@@ -1020,7 +1020,9 @@ export const RequestDetailPage: FC<{
       {canAct ? (
         <form method="post" action={action("hold/lift")}>
           <Csrf token={csrf} />
-          <button type="submit">Lift legal holds</button>
+          <button type="submit" class="secondary">
+            Lift legal holds
+          </button>
         </form>
       ) : null}
       {canAct ? (

@@ -9,6 +9,7 @@ import type { Declaration } from "../declaration/index.js";
 import type { StoredFinding } from "../discovery/index.js";
 import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
+import { count, scheduleWords } from "./components/index.js";
 
 type Scan = {
   id: number;
@@ -27,7 +28,9 @@ const History: FC<{ scans: Scan[] }> = ({ scans }) => {
   const max = Math.max(1, ...scans.map((s) => s.findings));
   const bw = scans.length ? w / scans.length : w;
   const last = scans[scans.length - 1];
-  const label = last ? `${scans.length} scans; after the latest, ${last.findings} findings open` : "no scan yet";
+  const label = last
+    ? `${count(scans.length, "scan")}; after the latest, ${count(last.findings, "finding")} open`
+    : "no scan yet";
   return (
     <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} id="scan-history">
       <title>{label}</title>
@@ -84,7 +87,7 @@ export const DiscoveryPage: FC<{
       <h1>Discovery</h1>
       <p>
         Personal data in the systems that the declaration does not mention, from recorded scans (
-        {schedule === "off" ? "no schedule" : `scheduled: ${schedule} UTC`}
+        {schedule === "off" ? "no schedule" : `Scans run ${scheduleWords(schedule).replace(/^At/, "at")}`}
         {last ? `; last ${last.at.slice(0, 16).replace("T", " ")} UTC` : ""}). Findings show masked examples only.
       </p>
       {error ? (

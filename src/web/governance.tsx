@@ -102,17 +102,21 @@ const CustomerField: FC<{ id: string; customers: Counterparty[] }> = ({ id, cust
 );
 const When: FC<{ at: string | null | undefined }> = ({ at }) =>
   at ? <time datetime={at}>{at.slice(0, 16).replace("T", " ")}</time> : <span class="muted">—</span>;
-const Post: FC<{ action: string; csrf?: string; label: string; children?: Child; multipart?: boolean }> = ({
-  action,
-  csrf,
-  label,
-  children,
-  multipart,
-}) => (
+const Post: FC<{
+  action: string;
+  csrf?: string;
+  label: string;
+  children?: Child;
+  multipart?: boolean;
+  /** Refuses, revokes or ends something: drawn as a danger, never the primary style. */
+  danger?: boolean;
+}> = ({ action, csrf, label, children, multipart, danger }) => (
   <form method="post" action={action} class="inline" {...(multipart ? { enctype: "multipart/form-data" } : {})}>
     <Csrf token={csrf} />
     {children}
-    <button type="submit">{label}</button>
+    <button type="submit" class={danger ? "danger" : undefined}>
+      {label}
+    </button>
   </form>
 );
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 16);
@@ -258,11 +262,11 @@ export const AccessPage: FC<Chrome & { requests: AccessRequestView[]; customers:
               {r.status === "awaiting_approval" && r.requester !== me ? (
                 <>
                   <Post action={`/admin/governance/access/${r.id}/approve`} csrf={chrome.csrf} label="Approve" />{" "}
-                  <Post action={`/admin/governance/access/${r.id}/deny`} csrf={chrome.csrf} label="Deny" />
+                  <Post action={`/admin/governance/access/${r.id}/deny`} csrf={chrome.csrf} label="Deny" danger />
                 </>
               ) : null}
               {["approved", "awaiting_customer", "awaiting_approval"].includes(r.status) ? (
-                <Post action={`/admin/governance/access/${r.id}/revoke`} csrf={chrome.csrf} label="Revoke" />
+                <Post action={`/admin/governance/access/${r.id}/revoke`} csrf={chrome.csrf} label="Revoke" danger />
               ) : null}
             </td>
           </tr>
@@ -738,7 +742,7 @@ export const AgreementsPage: FC<
               {canAct && a.id && a.status === "under_review" ? (
                 <>
                   <Post action={`${AGREEMENTS}/${a.id}/accept`} csrf={chrome.csrf} label="Accept" />{" "}
-                  <Post action={`${AGREEMENTS}/${a.id}/reject`} csrf={chrome.csrf} label="Reject" />
+                  <Post action={`${AGREEMENTS}/${a.id}/reject`} csrf={chrome.csrf} label="Reject" danger />
                 </>
               ) : null}
             </td>
@@ -905,8 +909,8 @@ export const IncidentsPage: FC<Chrome & { incidents: IncidentView[]; canAct: boo
               <td>
                 {next ? (
                   <>
-                    <span class={`state-${next.countdown!.state}`}>{next.countdown!.text}</span> — {NOTIFY[next.notify]}{" "}
-                    ({next.regime.toUpperCase()})
+                    <span class={`state-${next.countdown!.state}`}>{next.countdown!.text}</span>
+                    {` — ${NOTIFY[next.notify]} (${next.regime.toUpperCase()})`}
                   </>
                 ) : (
                   "—"

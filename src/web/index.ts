@@ -30,3 +30,4 @@ export * from "./dpia.js";
 export { LANGS, type Lang, negotiateLang, pageTexts, translator, unknownTextFindings } from "./i18n.js";
 export { errorPageHtml } from "./error.js";
 export { requestEntryHtml, bulkPreviewHtml } from "./workbench.js";
+export { count, plural } from "./components/index.js";

@@ -15,7 +15,7 @@ import type {
 } from "../retention/index.js";
 import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
-import { ConfirmStep, count } from "./components/index.js";
+import { ConfirmStep, Field, count } from "./components/index.js";
 
 /** The oldest row's age as a bar against the limit (the black mark); past the mark, red. */
 const AgeBar: FC<{ e: PlanEntry }> = ({ e }) => {
@@ -261,28 +261,37 @@ export const RetentionPage: FC<{
         <Csrf token={csrf} />
         <fieldset>
           <legend>Place a legal hold</legend>
-          <p>
-            <label for="hold-system">System</label>{" "}
-            <select name="system" id="hold-system" required>
-              {Object.entries(decl.systems).map(([id, s]) => (
-                <option value={id}>{s.name}</option>
-              ))}
-            </select>{" "}
-            <label for="hold-dataset">Dataset (empty: the whole system)</label>{" "}
-            <input type="text" name="dataset" id="hold-dataset" pattern="[a-z][a-z0-9_]*" />{" "}
-            <label for="hold-key">Row key (a case: the row and everything that belongs to it)</label>{" "}
-            <input type="text" name="key" id="hold-key" />
-          </p>
-          <p>
-            <label for="hold-before">Only rows from before (YYYY-MM-DD)</label>{" "}
-            <input type="date" name="before" id="hold-before" /> <label for="hold-until">Ends on</label>{" "}
-            <input type="date" name="endsAt" id="hold-until" />
-          </p>
-          <p>
-            <label for="hold-reason">Reason</label>{" "}
-            <input type="text" name="reason" id="hold-reason" required minlength={3} size={60} />{" "}
-            <button type="submit">Place hold</button>
-          </p>
+          <div class="grid">
+            <Field id="hold-system" label="System">
+              <select name="system" id="hold-system" required>
+                {Object.entries(decl.systems).map(([id, s]) => (
+                  <option value={id}>{s.name}</option>
+                ))}
+              </select>
+            </Field>
+            <Field id="hold-dataset" label="Dataset" hint="Empty: the whole system">
+              <input type="text" name="dataset" id="hold-dataset" pattern="[a-z][a-z0-9_]*" />
+            </Field>
+            <Field id="hold-key" label="Row key" hint="A case: the row and everything that belongs to it">
+              <input type="text" name="key" id="hold-key" />
+            </Field>
+          </div>
+          <div class="grid">
+            <Field id="hold-before" label="Only rows from before" hint="A date; empty: rows of any age">
+              <input type="date" name="before" id="hold-before" />
+            </Field>
+            <Field id="hold-until" label="Ends on" hint="Empty: until it is lifted">
+              <input type="date" name="endsAt" id="hold-until" />
+            </Field>
+          </div>
+          <Field
+            id="hold-reason"
+            label="Reason"
+            hint="Told to whoever meets the hold: a case, a claim, an authority's order"
+          >
+            <input type="text" name="reason" id="hold-reason" required minlength={3} />
+          </Field>
+          <button type="submit">Place hold</button>
         </fieldset>
       </form>
     ) : null}

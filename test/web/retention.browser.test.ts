@@ -33,7 +33,7 @@ describe("the retention page in Chromium", () => {
     if (demo.skip) return t.skip(demo.skip);
     const { page, url, server } = demo;
     await page.getByLabel("System", { exact: true }).selectOption("web_logs");
-    await page.getByLabel("Dataset (empty: the whole system)").fill("access_log");
+    await page.getByLabel("Dataset", { exact: true }).fill("access_log");
     await page.getByLabel("Reason", { exact: true }).fill("incident 2026-11 forensics");
     await page.getByRole("button", { name: "Place hold" }).click();
     await page.waitForURL(`${url}/admin/retention`);
@@ -94,7 +94,7 @@ describe("the retention page in Chromium", () => {
     const p2 = await ctx.newPage();
     await p2.context().addCookies(await page.context().cookies());
     await p2.goto(`${url}/admin/retention`);
-    await p2.getByLabel("Dataset (empty: the whole system)").fill("tickets");
+    await p2.getByLabel("Dataset", { exact: true }).fill("tickets");
     await p2.getByLabel("System", { exact: true }).selectOption("support");
     await p2.getByLabel("Reason", { exact: true }).fill("no");
     // Without JavaScript the browser's own check is what stops a short reason; the server refuses it too.

@@ -4,3 +4,4 @@ export { Csrf } from "./csrf.js";
 export { DataTable } from "./table.js";
 export { Field } from "./field.js";
 export { plural, count } from "./words.js";
+export { scheduleWords } from "./schedule.js";
