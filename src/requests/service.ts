@@ -1033,11 +1033,11 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
   if (to) {
     await ctx.mailer.send({
       to,
-      subject: `Your privacy request ${id}`,
+      subject: `Your privacy request ${r.reference ?? id}`,
       text:
         `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We cannot act on your ` +
         `request. The reason: ${reason}\n\n${refusalRights(ctx.declaration(), regime)}` +
-        `\n\n${requestReference(id, ctx.publicUrl)}\n`,
+        `\n\n${requestReference(r?.reference ?? id, ctx.publicUrl)}\n`,
     });
   }
   // Where the law gives an appeal, the request keeps what it needs to be carried out if the appeal succeeds; the sweep
@@ -1116,14 +1116,14 @@ export async function answerAppeal(
   if (to) {
     await ctx.mailer.send({
       to,
-      subject: `Your appeal of privacy request ${id}`,
+      subject: `Your appeal of privacy request ${r?.reference ?? id}`,
       text:
         outcome === "reversed"
           ? `We reviewed your appeal and will now act on your request. ${answer}\n\n` +
-            `${requestReference(id, ctx.publicUrl)}\n`
+            `${requestReference(r?.reference ?? id, ctx.publicUrl)}\n`
           : `We reviewed your appeal and our decision stands. ${answer}\n\nIf you ` +
             `disagree, you may contact ${regime.complaintTo}.\n\n` +
-            `${requestReference(id, ctx.publicUrl)}\n`,
+            `${requestReference(r?.reference ?? id, ctx.publicUrl)}\n`,
     });
   }
   if (outcome === "reversed") {
@@ -1190,7 +1190,7 @@ export async function extendDeadline(
       text:
         `${r.name && r.verified_at ? `Dear ${r.name},\n\n` : ""}We need more time to ` +
         `answer your request. The new deadline is ${ext.toISOString().slice(0, 10)}. ` +
-        `The reason: ${reason}\n\n${requestReference(id, ctx.publicUrl)}\n`,
+        `The reason: ${reason}\n\n${requestReference(r?.reference ?? id, ctx.publicUrl)}\n`,
     });
   }
   return ext.toISOString();

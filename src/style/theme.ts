@@ -47,7 +47,10 @@ form.inline{display:inline}form.inline button{margin:0 .25rem .25rem 0}
 button,[role=button],input[type=submit],form button[type=submit]{width:auto;white-space:nowrap}
 td button,td [role=button]{--pico-form-element-spacing-vertical:.3rem;--pico-form-element-spacing-horizontal:.65rem;
 font-size:.875rem}
-button.secondary,.button.secondary,[role=button].secondary{--pico-background-color:#fff;--pico-color:var(--accent);
+:is(button,[type=submit],[type=button],[role=button]).secondary:is(:hover,:active,:focus){
+--pico-background-color:#eef3fd;--pico-color:var(--accent);--pico-border-color:var(--accent)}
+:is(button,[type=submit],[type=button],[role=button]).secondary,
+.button.secondary{--pico-background-color:#fff;--pico-color:var(--accent);
 --pico-border-color:var(--accent)}
 button.danger,.button.danger,[role=button].danger{--pico-background-color:#fff;--pico-color:var(--danger);
 --pico-border-color:var(--danger)}

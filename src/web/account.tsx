@@ -49,82 +49,84 @@ const UsersPage: FC<Frame & { users: StaffAccount[]; me: number; required: reado
   <Page title={`Users — ${organization}`} organization={organization} sidebar={<AdminNav csrf={csrf} user={user} />}>
     <h1>Users</h1>
     <Flash flash={flash} error={error} />
-    <table>
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Email</th>
-          <th>Role</th>
-          <th>Second factor</th>
-          <th>Last sign-in</th>
-          <th>Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {users.map((u) => (
+    <div class="table">
+      <table>
+        <thead>
           <tr>
-            <td>
-              {u.name} {u.disabled ? <span class="badge danger">disabled</span> : null}
-              {u.pending ? <span class="badge">invited</span> : null}
-            </td>
-            <td>{u.email}</td>
-            <td>
-              <form class="inline" method="post" action={`/admin/users/${u.id}/role`}>
-                <Csrf token={csrf} />
-                <label class="sr-only" for={`role-${u.id}`}>
-                  Role of {u.email}
-                </label>
-                <select name="role" id={`role-${u.id}`}>
-                  {ROLES.map((r) => (
-                    <option value={r} selected={r === u.role}>
-                      {r}
-                    </option>
-                  ))}
-                </select>{" "}
-                <button type="submit" class="secondary">
-                  Set
-                </button>
-              </form>
-            </td>
-            <td>
-              {u.twoFactor ? (
-                "on"
-              ) : required.includes(u.role) ? (
-                <span class="badge danger">required, not set</span>
-              ) : (
-                "off"
-              )}
-            </td>
-            <td>{when(u.lastSignInAt)}</td>
-            <td>
-              <div class="actions">
-                <form class="inline" method="post" action={`/admin/users/${u.id}/reset`}>
+            <th>Name</th>
+            <th>Email</th>
+            <th>Role</th>
+            <th>Second factor</th>
+            <th>Last sign-in</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr>
+              <td>
+                {u.name} {u.disabled ? <span class="badge danger">disabled</span> : null}
+                {u.pending ? <span class="badge">invited</span> : null}
+              </td>
+              <td>{u.email}</td>
+              <td>
+                <form class="inline" method="post" action={`/admin/users/${u.id}/role`}>
                   <Csrf token={csrf} />
-                  <button type="submit" class="secondary" disabled={u.id === me}>
-                    Reset
+                  <label class="sr-only" for={`role-${u.id}`}>
+                    Role of {u.email}
+                  </label>
+                  <select name="role" id={`role-${u.id}`}>
+                    {ROLES.map((r) => (
+                      <option value={r} selected={r === u.role}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>{" "}
+                  <button type="submit" class="secondary">
+                    Set
                   </button>
                 </form>
-                {u.disabled ? (
-                  <form class="inline" method="post" action={`/admin/users/${u.id}/enable`}>
-                    <Csrf token={csrf} />
-                    <button type="submit" class="secondary">
-                      Enable
-                    </button>
-                  </form>
+              </td>
+              <td>
+                {u.twoFactor ? (
+                  "on"
+                ) : required.includes(u.role) ? (
+                  <span class="badge danger">required, not set</span>
                 ) : (
-                  <form class="inline" method="post" action={`/admin/users/${u.id}/disable`}>
+                  "off"
+                )}
+              </td>
+              <td>{when(u.lastSignInAt)}</td>
+              <td>
+                <div class="actions">
+                  <form class="inline" method="post" action={`/admin/users/${u.id}/reset`}>
                     <Csrf token={csrf} />
-                    <button type="submit" class="danger" disabled={u.id === me}>
-                      Disable
+                    <button type="submit" class="secondary" disabled={u.id === me}>
+                      Reset
                     </button>
                   </form>
-                )}
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+                  {u.disabled ? (
+                    <form class="inline" method="post" action={`/admin/users/${u.id}/enable`}>
+                      <Csrf token={csrf} />
+                      <button type="submit" class="secondary">
+                        Enable
+                      </button>
+                    </form>
+                  ) : (
+                    <form class="inline" method="post" action={`/admin/users/${u.id}/disable`}>
+                      <Csrf token={csrf} />
+                      <button type="submit" class="danger" disabled={u.id === me}>
+                        Disable
+                      </button>
+                    </form>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
     <p class="hint">
       Reset clears the password and second factor and mails the user a link to choose a new password. Disable ends their
       sessions and API tokens at once.
@@ -228,39 +230,41 @@ const AccountPage: FC<
       </form>
     )}
     <h2>Sessions</h2>
-    <table>
-      <thead>
-        <tr>
-          <th>Signed in</th>
-          <th>Last seen</th>
-          <th>From</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => (
+    <div class="table">
+      <table>
+        <thead>
           <tr>
-            <td>{when(s.createdAt)}</td>
-            <td>{when(s.lastSeenAt)}</td>
-            <td>
-              {s.ip ?? "unknown"} <span class="muted">{s.userAgent ?? ""}</span>
-            </td>
-            <td>
-              {s.id === current ? (
-                <span class="badge">this session</span>
-              ) : (
-                <form class="inline" method="post" action={`/admin/account/sessions/${s.id}/revoke`}>
-                  <Csrf token={csrf} />
-                  <button type="submit" class="danger">
-                    Sign out
-                  </button>
-                </form>
-              )}
-            </td>
+            <th>Signed in</th>
+            <th>Last seen</th>
+            <th>From</th>
+            <th />
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr>
+              <td>{when(s.createdAt)}</td>
+              <td>{when(s.lastSeenAt)}</td>
+              <td>
+                {s.ip ?? "unknown"} <span class="muted">{s.userAgent ?? ""}</span>
+              </td>
+              <td>
+                {s.id === current ? (
+                  <span class="badge">this session</span>
+                ) : (
+                  <form class="inline" method="post" action={`/admin/account/sessions/${s.id}/revoke`}>
+                    <Csrf token={csrf} />
+                    <button type="submit" class="danger">
+                      Sign out
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
     <h2>API tokens</h2>
     {newToken ? (
       <p class="flash" role="status">
@@ -268,35 +272,37 @@ const AccountPage: FC<
       </p>
     ) : null}
     {tokens.length ? (
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Made</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((t) => (
+      <div class="table">
+        <table>
+          <thead>
             <tr>
-              <td>{t.name}</td>
-              <td>{t.role}</td>
-              <td>{when(t.createdAt)}</td>
-              <td>{when(t.lastUsedAt)}</td>
-              <td>
-                <form class="inline" method="post" action={`/admin/account/tokens/${t.id}/revoke`}>
-                  <Csrf token={csrf} />
-                  <button type="submit" class="danger">
-                    Revoke
-                  </button>
-                </form>
-              </td>
+              <th>Name</th>
+              <th>Role</th>
+              <th>Made</th>
+              <th>Last used</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr>
+                <td>{t.name}</td>
+                <td>{t.role}</td>
+                <td>{when(t.createdAt)}</td>
+                <td>{when(t.lastUsedAt)}</td>
+                <td>
+                  <form class="inline" method="post" action={`/admin/account/tokens/${t.id}/revoke`}>
+                    <Csrf token={csrf} />
+                    <button type="submit" class="danger">
+                      Revoke
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     ) : (
       <p class="empty">You have no API tokens.</p>
     )}

@@ -732,7 +732,17 @@ export const RequestDetailPage: FC<{
         : null}
 
       <h2>Systems</h2>
-      <DataTable head={["Step", "System or recipient", "Status", "Tries", "Detail", "Action"]}>
+      <DataTable
+        head={["Step", "System or recipient", "Status", "Tries", "Detail", "Action"]}
+        rows={tasks.length}
+        empty={
+          r.status === "pending_approval"
+            ? "Nothing runs until the request is approved: review what it will do below."
+            : r.status === "unverified"
+              ? "Nothing runs until the person confirms with their code, or staff verify them by hand."
+              : "No step yet."
+        }
+      >
         {tasks.map((t) => {
           const res = (t.result ?? {}) as {
             datasets?: { dataset: string; found: number; notMatched: number }[];

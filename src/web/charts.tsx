@@ -77,24 +77,26 @@ export const ColumnChart: FC<{ id: string; title: string; bars: Bar[]; unit: str
       <figcaption>{desc}</figcaption>
       <details>
         <summary>The numbers</summary>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col">{unit}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {bars
-              .filter((b) => b.value)
-              .map((b) => (
-                <tr>
-                  <td>{b.label}</td>
-                  <td>{b.value}</td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
+        <div class="table">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                <th scope="col">{unit}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {bars
+                .filter((b) => b.value)
+                .map((b) => (
+                  <tr>
+                    <td>{b.label}</td>
+                    <td>{b.value}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </figure>
   );
@@ -145,35 +147,37 @@ export const RateBars: FC<{ id: string; title: string; rows: { label: string; pa
           })}
         </svg>
       ) : null}
-      <table>
-        <caption class="sr-only">{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Category</th>
-            <th scope="col">Given</th>
-            <th scope="col">Choices</th>
-            <th scope="col">Rate</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length ? (
-            rows.map((r) => (
-              <tr>
-                <td>{r.label}</td>
-                <td>{r.part}</td>
-                <td>{r.whole}</td>
-                <td>{pct(r)}%</td>
-              </tr>
-            ))
-          ) : (
+      <div class="table">
+        <table>
+          <caption class="sr-only">{title}</caption>
+          <thead>
             <tr>
-              <td colspan={4} class="empty">
-                No choices recorded in this period.
-              </td>
+              <th scope="col">Category</th>
+              <th scope="col">Given</th>
+              <th scope="col">Choices</th>
+              <th scope="col">Rate</th>
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.length ? (
+              rows.map((r) => (
+                <tr>
+                  <td>{r.label}</td>
+                  <td>{r.part}</td>
+                  <td>{r.whole}</td>
+                  <td>{pct(r)}%</td>
+                </tr>
+              ))
+            ) : (
+              <tr>
+                <td colspan={4} class="empty">
+                  No choices recorded in this period.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 };

@@ -122,35 +122,37 @@ const Preferences: FC<{
     <Page title={t("news.yours")} organization={decl.organization.name} lang={lang}>
       <h1>{t("news.yours")}</h1>
       <p>{t("news.for", { email })}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("news.newsletter")}</th>
-            <th scope="col">{t("news.status")}</th>
-            <th scope="col">{t("news.signedUp")}</th>
-            <th scope="col"></th>
-          </tr>
-        </thead>
-        <tbody>
-          {subscriptions.map((s) => (
+      <div class="table">
+        <table>
+          <thead>
             <tr>
-              <td>{decl.consent?.newsletters[s.list]?.name ?? s.list}</td>
-              <td>{state(s.status)}</td>
-              <td>{s.signupAt.slice(0, 10)}</td>
-              <td>
-                {s.status === "confirmed" || s.status === "pending" ? (
-                  <form
-                    method="post"
-                    action={`/newsletter/unsubscribe/${token}?list=${encodeURIComponent(s.list)}&lang=${lang}`}
-                  >
-                    <button type="submit">{t("news.unsubscribe")}</button>
-                  </form>
-                ) : null}
-              </td>
+              <th scope="col">{t("news.newsletter")}</th>
+              <th scope="col">{t("news.status")}</th>
+              <th scope="col">{t("news.signedUp")}</th>
+              <th scope="col"></th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {subscriptions.map((s) => (
+              <tr>
+                <td>{decl.consent?.newsletters[s.list]?.name ?? s.list}</td>
+                <td>{state(s.status)}</td>
+                <td>{s.signupAt.slice(0, 10)}</td>
+                <td>
+                  {s.status === "confirmed" || s.status === "pending" ? (
+                    <form
+                      method="post"
+                      action={`/newsletter/unsubscribe/${token}?list=${encodeURIComponent(s.list)}&lang=${lang}`}
+                    >
+                      <button type="submit">{t("news.unsubscribe")}</button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Page>
   );
 };
@@ -256,60 +258,62 @@ const ConsentConsole: FC<{
       </p>
     ) : null}
     {subscriptions.length ? null : <p class="empty">No subscriptions yet.</p>}
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">List</th>
-          <th scope="col">Email</th>
-          <th scope="col">Status</th>
-          <th scope="col">Signed up (IP)</th>
-          <th scope="col">Mail sent</th>
-          <th scope="col">Confirmed (IP)</th>
-          <th scope="col">Notice version</th>
-          {canRevoke ? <th scope="col">Links</th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {subscriptions.map((s) => (
+    <div class="table">
+      <table>
+        <thead>
           <tr>
-            <td>{s.list}</td>
-            <td>{s.email}</td>
-            <td>
-              {s.status}
-              {s.unsubscribed_at ? ` ${s.unsubscribed_at.slice(0, 10)}` : ""}
-            </td>
-            <td>
-              {s.signup_at.slice(0, 16).replace("T", " ")} ({s.signup_ip ?? "?"})
-            </td>
-            <td>
-              {s.mail_sent_at ? (
-                <details>
-                  <summary>{s.mail_sent_at.slice(0, 16).replace("T", " ")}</summary>
-                  <pre>{s.mail_text}</pre>
-                </details>
-              ) : (
-                "—"
-              )}
-            </td>
-            <td>
-              {s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}
-            </td>
-            <td>{s.declaration_version}</td>
-            {canRevoke ? (
-              <td>
-                <form method="post" action="/admin/consent/revoke-links">
-                  <input type="hidden" name="_csrf" value={csrf} />
-                  <input type="hidden" name="email" value={s.email} />
-                  <button type="submit" class="secondary">
-                    Revoke links
-                  </button>
-                </form>
-              </td>
-            ) : null}
+            <th scope="col">List</th>
+            <th scope="col">Email</th>
+            <th scope="col">Status</th>
+            <th scope="col">Signed up (IP)</th>
+            <th scope="col">Mail sent</th>
+            <th scope="col">Confirmed (IP)</th>
+            <th scope="col">Notice version</th>
+            {canRevoke ? <th scope="col">Links</th> : null}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {subscriptions.map((s) => (
+            <tr>
+              <td>{s.list}</td>
+              <td>{s.email}</td>
+              <td>
+                {s.status}
+                {s.unsubscribed_at ? ` ${s.unsubscribed_at.slice(0, 10)}` : ""}
+              </td>
+              <td>
+                {s.signup_at.slice(0, 16).replace("T", " ")} ({s.signup_ip ?? "?"})
+              </td>
+              <td>
+                {s.mail_sent_at ? (
+                  <details>
+                    <summary>{s.mail_sent_at.slice(0, 16).replace("T", " ")}</summary>
+                    <pre>{s.mail_text}</pre>
+                  </details>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td>
+                {s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}
+              </td>
+              <td>{s.declaration_version}</td>
+              {canRevoke ? (
+                <td>
+                  <form method="post" action="/admin/consent/revoke-links">
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <input type="hidden" name="email" value={s.email} />
+                    <button type="submit" class="secondary">
+                      Revoke links
+                    </button>
+                  </form>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
     <h2 id="propagations">Withdrawals passed on to processors</h2>
     <p>
       When a person withdraws a consent or unsubscribes, each processor whose purposes needed it is asked to unsubscribe

@@ -105,89 +105,93 @@ export const DiscoveryPage: FC<{
       <h2>Over time</h2>
       <History scans={scans} />
       <h2>Per system</h2>
-      <table id="systems">
-        <thead>
-          <tr>
-            <th>System</th>
-            <th>Open</th>
-            <th>Dismissed</th>
-            <th>Gone</th>
-            <th>Last scan</th>
-          </tr>
-        </thead>
-        <tbody>
-          {systems.map((s) => {
-            const seen = [...scans].reverse().find((x) => x.systems[s]);
-            return (
-              <tr id={`system-${s}`}>
-                <td>{decl.systems[s].name}</td>
-                <td class={count(s, "open") ? "open" : ""}>{count(s, "open")}</td>
-                <td>{count(s, "dismissed")}</td>
-                <td>{count(s, "gone")}</td>
-                <td>
-                  {seen
-                    ? seen.systems[s].error
-                      ? `not scanned: ${seen.systems[s].error}`
-                      : `${seen.systems[s].tables} tables`
-                    : "never scanned"}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <h2>Findings</h2>
-      {findings.length ? (
-        <table id="findings">
+      <div class="table">
+        <table id="systems">
           <thead>
             <tr>
-              <th>#</th>
-              <th>Status</th>
-              <th>Finding</th>
-              <th>Seen</th>
-              {canAct ? <th /> : null}
+              <th>System</th>
+              <th>Open</th>
+              <th>Dismissed</th>
+              <th>Gone</th>
+              <th>Last scan</th>
             </tr>
           </thead>
           <tbody>
-            {findings.map((f) => (
-              <tr id={`finding-${f.id}`}>
-                <td>{f.id}</td>
-                <td class={f.status}>{f.status}</td>
-                <td>
-                  <strong>[{f.rule}]</strong> {f.message}
-                  {f.dismissed ? (
-                    <p>
-                      Dismissed by {f.dismissed.by} on {f.dismissed.at.slice(0, 10)}: {f.dismissed.reason}
-                    </p>
-                  ) : null}
-                  {f.fragment && f.status === "open" ? (
-                    <details>
-                      <summary>What would declare it</summary>
-                      <pre class="fragment">{f.fragment}</pre>
-                    </details>
-                  ) : null}
-                </td>
-                <td>
-                  first {f.firstSeen.slice(0, 10)}, last {f.lastSeen.slice(0, 10)}
-                </td>
-                {canAct ? (
+            {systems.map((s) => {
+              const seen = [...scans].reverse().find((x) => x.systems[s]);
+              return (
+                <tr id={`system-${s}`}>
+                  <td>{decl.systems[s].name}</td>
+                  <td class={count(s, "open") ? "open" : ""}>{count(s, "open")}</td>
+                  <td>{count(s, "dismissed")}</td>
+                  <td>{count(s, "gone")}</td>
                   <td>
-                    {f.status === "open" ? (
-                      <form method="post" action={`/admin/discovery/findings/${f.id}/dismiss`}>
-                        <Csrf token={csrf} />
-                        <label for={`reason-${f.id}`}>Reason</label>{" "}
-                        <input name="reason" id={`reason-${f.id}`} required minlength={3} maxlength={1000} />{" "}
-                        <button type="submit" aria-label={`Dismiss finding ${f.id}`}>
-                          Dismiss
-                        </button>
-                      </form>
-                    ) : null}
+                    {seen
+                      ? seen.systems[s].error
+                        ? `not scanned: ${seen.systems[s].error}`
+                        : `${seen.systems[s].tables} tables`
+                      : "never scanned"}
                   </td>
-                ) : null}
-              </tr>
-            ))}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
+      </div>
+      <h2>Findings</h2>
+      {findings.length ? (
+        <div class="table">
+          <table id="findings">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Status</th>
+                <th>Finding</th>
+                <th>Seen</th>
+                {canAct ? <th /> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {findings.map((f) => (
+                <tr id={`finding-${f.id}`}>
+                  <td>{f.id}</td>
+                  <td class={f.status}>{f.status}</td>
+                  <td>
+                    <strong>[{f.rule}]</strong> {f.message}
+                    {f.dismissed ? (
+                      <p>
+                        Dismissed by {f.dismissed.by} on {f.dismissed.at.slice(0, 10)}: {f.dismissed.reason}
+                      </p>
+                    ) : null}
+                    {f.fragment && f.status === "open" ? (
+                      <details>
+                        <summary>What would declare it</summary>
+                        <pre class="fragment">{f.fragment}</pre>
+                      </details>
+                    ) : null}
+                  </td>
+                  <td>
+                    first {f.firstSeen.slice(0, 10)}, last {f.lastSeen.slice(0, 10)}
+                  </td>
+                  {canAct ? (
+                    <td>
+                      {f.status === "open" ? (
+                        <form method="post" action={`/admin/discovery/findings/${f.id}/dismiss`}>
+                          <Csrf token={csrf} />
+                          <label for={`reason-${f.id}`}>Reason</label>{" "}
+                          <input name="reason" id={`reason-${f.id}`} required minlength={3} maxlength={1000} />{" "}
+                          <button type="submit" aria-label={`Dismiss finding ${f.id}`}>
+                            Dismiss
+                          </button>
+                        </form>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : (
         <p>
           No finding recorded

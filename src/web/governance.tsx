@@ -838,21 +838,23 @@ export const SubProcessorsAdminPage: FC<Chrome & { list: SubProcessor[]; changes
           Mailed to {c.notified} subscribers; objections until <When at={c.objectionUntil} />
           {Date.parse(c.objectionUntil) > Date.now() ? " (pending)" : " (closed)"}.
         </p>
-        <table>
-          <caption>{c.objections.length} objections</caption>
-          <tbody>
-            {c.objections.map((o) => (
-              <tr>
-                <td>
-                  <When at={o.at} />
-                </td>
-                <td>{o.email}</td>
-                <td>{o.account ?? "not a registered customer contact"}</td>
-                <td>{o.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div class="table">
+          <table>
+            <caption>{c.objections.length} objections</caption>
+            <tbody>
+              {c.objections.map((o) => (
+                <tr>
+                  <td>
+                    <When at={o.at} />
+                  </td>
+                  <td>{o.email}</td>
+                  <td>{o.account ?? "not a registered customer contact"}</td>
+                  <td>{o.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     ))}
   </Shell>
@@ -1180,28 +1182,30 @@ export const IncidentReportPage: FC<{ decl: Declaration; i: IncidentView; drafts
       <dd>{i.measures || "—"}</dd>
     </dl>
     <h2>Notifications</h2>
-    <table>
-      <tbody>
-        {i.clocks.map((c) => (
-          <tr>
-            <td>{c.cite}</td>
-            <td>{NOTIFY[c.notify]}</td>
-            <td>{c.dueAt ? <When at={c.dueAt} /> : c.when}</td>
-            <td>
-              {c.done ? (
-                <>
-                  done <When at={c.done.at} />: {c.done.note}
-                </>
-              ) : c.applies === "no" ? (
-                `not required: ${c.why}`
-              ) : (
-                "not done"
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div class="table">
+      <table>
+        <tbody>
+          {i.clocks.map((c) => (
+            <tr>
+              <td>{c.cite}</td>
+              <td>{NOTIFY[c.notify]}</td>
+              <td>{c.dueAt ? <When at={c.dueAt} /> : c.when}</td>
+              <td>
+                {c.done ? (
+                  <>
+                    done <When at={c.done.at} />: {c.done.note}
+                  </>
+                ) : c.applies === "no" ? (
+                  `not required: ${c.why}`
+                ) : (
+                  "not done"
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
     <h2>Notification to the authority</h2>
     <pre class="draft">{drafts.authority}</pre>
   </Page>

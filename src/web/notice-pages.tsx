@@ -46,34 +46,36 @@ export const VersionsPage: FC<{
   return (
     <Page title={`${w.title} — ${organization}`} organization={organization} lang={lang}>
       <h1>{w.title}</h1>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{w.version}</th>
-            <th scope="col">{w.effective}</th>
-            <th scope="col">{w.published}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
+      <div class="table">
+        <table>
+          <thead>
             <tr>
-              <td>
-                <a
-                  href={
-                    (v.version === current ? "/privacy" : `/privacy/versions/${encodeURIComponent(v.version)}`) +
-                    (lang === "en" ? "" : `?lang=${lang}`)
-                  }
-                >
-                  {v.version}
-                </a>
-                {v.version === current ? ` ${w.current}` : ""}
-              </td>
-              <td>{v.effectiveDate}</td>
-              <td>{v.publishedAt.slice(0, 10)}</td>
+              <th scope="col">{w.version}</th>
+              <th scope="col">{w.effective}</th>
+              <th scope="col">{w.published}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr>
+                <td>
+                  <a
+                    href={
+                      (v.version === current ? "/privacy" : `/privacy/versions/${encodeURIComponent(v.version)}`) +
+                      (lang === "en" ? "" : `?lang=${lang}`)
+                    }
+                  >
+                    {v.version}
+                  </a>
+                  {v.version === current ? ` ${w.current}` : ""}
+                </td>
+                <td>{v.effectiveDate}</td>
+                <td>{v.publishedAt.slice(0, 10)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Page>
   );
 };

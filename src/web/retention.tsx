@@ -16,6 +16,7 @@ import type {
 import { AdminNav, Csrf } from "./admin.js";
 import { Page, renderPage } from "./layout.js";
 import { ConfirmStep, Field, count } from "./components/index.js";
+import { datasetLabel, systemLabel } from "../notice/index.js";
 
 /** The oldest row's age as a bar against the limit (the black mark); past the mark, red. */
 const AgeBar: FC<{ e: PlanEntry }> = ({ e }) => {
@@ -138,121 +139,125 @@ export const RetentionPage: FC<{
       past it means the rows left are kept for a law or held, red means a row no hold or exception explains), the last
       sweep, and the rows changed by sweeps each day for 30 days.
     </p>
-    <table id="rules">
-      <thead>
-        <tr>
-          <th scope="col">Rule and dataset</th>
-          <th scope="col">Limit</th>
-          <th scope="col">Oldest row</th>
-          <th scope="col">Due now</th>
-          <th scope="col">Last sweep</th>
-          <th scope="col">Changed, 30 days</th>
-          {canAct ? <th scope="col"></th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {plan.map((e, i) => {
-          const stat = stats.find((s) => s.binding === e.binding);
-          const firstOfSystem = plan.findIndex((x) => x.system === e.system) === i;
-          return (
-            <tr id={`rule-${e.binding.replace(/[^A-Za-z0-9_-]/g, "-")}`}>
-              <td>
-                {firstOfSystem ? <span id={`system-${e.system}`} /> : null}
-                <strong>{e.rule}</strong>
-                <br />
-                {e.system}.{e.dataset}
-              </td>
-              <td>
-                {e.action === "deidentify" ? "de-identify" : e.action} after {e.period}
-              </td>
-              <td>
-                {e.error ? <span class="late">not reached: {e.error}</span> : <AgeBar e={e} />}
-                {e.oldestDays !== null ? (
-                  <small>
-                    {" "}
-                    {e.oldestDays} days (limit {e.limitDays})
-                  </small>
-                ) : null}
-                {e.note ? (
-                  <>
-                    <br />
-                    <small>{e.note}</small>
-                  </>
-                ) : null}
-              </td>
-              <td>
-                <span class={e.unexplained ? "late" : "kept"}>{e.unexplained} to sweep</span>
-                {e.blocked ? <div class="kept">{e.blocked} kept and blocked</div> : null}
-                {e.held.map((h) => (
-                  <div>
-                    {h.rows} held: {h.reason}
-                  </div>
-                ))}
-              </td>
-              <td>
-                {e.lastSweep
-                  ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} ` +
-                    `deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept`
-                  : "never"}
-              </td>
-              <td>{stat ? <SweptChart stat={stat} /> : null}</td>
-              {canAct && e.system !== "pledge" ? (
-                <td>
-                  <a
-                    class="button danger"
-                    href={`/admin/retention/sweep?binding=${encodeURIComponent(e.binding)}`}
-                    aria-label={`Sweep ${e.binding} now`}
-                  >
-                    Sweep now…
-                  </a>
-                </td>
-              ) : canAct ? (
-                <td></td>
-              ) : null}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-
-    <h2 id="holds">Legal holds</h2>
-    {holds.length ? (
-      <table>
+    <div class="table">
+      <table id="rules">
         <thead>
           <tr>
-            <th scope="col">On</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Placed</th>
-            <th scope="col">Ends</th>
+            <th scope="col">Rule and dataset</th>
+            <th scope="col">Limit</th>
+            <th scope="col">Oldest row</th>
+            <th scope="col">Due now</th>
+            <th scope="col">Last sweep</th>
+            <th scope="col">Changed, 30 days</th>
             {canAct ? <th scope="col"></th> : null}
           </tr>
         </thead>
         <tbody>
-          {holds.map((h) => (
-            <tr class="hold">
-              <td>
-                {h.scope}: {[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}
-                {h.before ? ` (rows before ${h.before})` : ""}
-              </td>
-              <td>{h.reason}</td>
-              <td>
-                {h.placedAt.slice(0, 10)} by {h.placedBy}
-              </td>
-              <td>{h.endsAt ?? "until lifted"}</td>
-              {canAct ? (
+          {plan.map((e, i) => {
+            const stat = stats.find((s) => s.binding === e.binding);
+            const firstOfSystem = plan.findIndex((x) => x.system === e.system) === i;
+            return (
+              <tr id={`rule-${e.binding.replace(/[^A-Za-z0-9_-]/g, "-")}`}>
                 <td>
-                  <form method="post" action={`/admin/retention/holds/${h.id}/lift`}>
-                    <Csrf token={csrf} />
-                    <button type="submit" aria-label={`Lift hold ${h.id}`}>
-                      Lift
-                    </button>
-                  </form>
+                  {firstOfSystem ? <span id={`system-${e.system}`} /> : null}
+                  <strong>{e.rule}</strong>
+                  <br />
+                  {e.system}.{e.dataset}
                 </td>
-              ) : null}
-            </tr>
-          ))}
+                <td>
+                  {e.action === "deidentify" ? "de-identify" : e.action} after {e.period}
+                </td>
+                <td>
+                  {e.error ? <span class="late">not reached: {e.error}</span> : <AgeBar e={e} />}
+                  {e.oldestDays !== null ? (
+                    <small>
+                      {" "}
+                      {e.oldestDays} days (limit {e.limitDays})
+                    </small>
+                  ) : null}
+                  {e.note ? (
+                    <>
+                      <br />
+                      <small>{e.note}</small>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  <span class={e.unexplained ? "late" : "kept"}>{e.unexplained} to sweep</span>
+                  {e.blocked ? <div class="kept">{e.blocked} kept and blocked</div> : null}
+                  {e.held.map((h) => (
+                    <div>
+                      {h.rows} held: {h.reason}
+                    </div>
+                  ))}
+                </td>
+                <td>
+                  {e.lastSweep
+                    ? `${e.lastSweep.at.slice(0, 16).replace("T", " ")} UTC: ${e.lastSweep.deleted} ` +
+                      `deleted, ${e.lastSweep.masked} masked, ${e.lastSweep.blocked} kept`
+                    : "never"}
+                </td>
+                <td>{stat ? <SweptChart stat={stat} /> : null}</td>
+                {canAct && e.system !== "pledge" ? (
+                  <td>
+                    <a
+                      class="button danger"
+                      href={`/admin/retention/sweep?binding=${encodeURIComponent(e.binding)}`}
+                      aria-label={`Sweep ${e.binding} now`}
+                    >
+                      Sweep now…
+                    </a>
+                  </td>
+                ) : canAct ? (
+                  <td></td>
+                ) : null}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+    </div>
+
+    <h2 id="holds">Legal holds</h2>
+    {holds.length ? (
+      <div class="table">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">On</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Placed</th>
+              <th scope="col">Ends</th>
+              {canAct ? <th scope="col"></th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {holds.map((h) => (
+              <tr class="hold">
+                <td>
+                  {h.scope}: {[h.system, h.dataset, h.rowKey].filter(Boolean).join(".")}
+                  {h.before ? ` (rows before ${h.before})` : ""}
+                </td>
+                <td>{h.reason}</td>
+                <td>
+                  {h.placedAt.slice(0, 10)} by {h.placedBy}
+                </td>
+                <td>{h.endsAt ?? "until lifted"}</td>
+                {canAct ? (
+                  <td>
+                    <form method="post" action={`/admin/retention/holds/${h.id}/lift`}>
+                      <Csrf token={csrf} />
+                      <button type="submit" aria-label={`Lift hold ${h.id}`}>
+                        Lift
+                      </button>
+                    </form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     ) : (
       <p>No legal hold is in force. (Holds on a person are placed from their request.)</p>
     )}
@@ -298,26 +303,28 @@ export const RetentionPage: FC<{
 
     <h2 id="obsolescence">Systems going out of use</h2>
     <p>Rules that run from a system's obsolescence start their clock on this date.</p>
-    <table>
-      <tbody>
-        {Object.entries(decl.systems).map(([id, s]) => (
-          <tr>
-            <td>{s.name}</td>
-            <td>{obsolescence[id] ?? "in use"}</td>
-            {canAct ? (
-              <td>
-                <form method="post" action="/admin/retention/obsolescence" class="inline">
-                  <Csrf token={csrf} />
-                  <input type="hidden" name="system" value={id} />
-                  <label for={`obs-${id}`}>Out of use on</label>{" "}
-                  <input type="date" name="date" id={`obs-${id}`} required /> <button type="submit">Set</button>
-                </form>
-              </td>
-            ) : null}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div class="table">
+      <table>
+        <tbody>
+          {Object.entries(decl.systems).map(([id, s]) => (
+            <tr>
+              <td>{s.name}</td>
+              <td>{obsolescence[id] ?? "in use"}</td>
+              {canAct ? (
+                <td>
+                  <form method="post" action="/admin/retention/obsolescence" class="inline">
+                    <Csrf token={csrf} />
+                    <input type="hidden" name="system" value={id} />
+                    <label for={`obs-${id}`}>Out of use on</label>{" "}
+                    <input type="date" name="date" id={`obs-${id}`} required /> <button type="submit">Set</button>
+                  </form>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   </Page>
 );
 
@@ -343,8 +350,11 @@ export const SweepPreviewPage: FC<{
         <a href="/admin/retention">Retention</a>
       </p>
       <h1>
-        Sweep {e.system}.{e.dataset} now?
+        Sweep {systemLabel(decl, e.system)}: {datasetLabel(decl, e.system, e.dataset)} now?
       </h1>
+      <p class="muted">
+        {e.system}.{e.dataset}
+      </p>
       <p>
         Rule <strong>{e.rule}</strong>: {e.action === "deidentify" ? "de-identify" : e.action} after {e.period}.
         {e.cutoff ? ` Rows whose clock started before ${e.cutoff.slice(0, 10)} are due.` : ""}
@@ -370,7 +380,8 @@ export const SweepPreviewPage: FC<{
         >
           <ul id="sweep-preview">
             <li>
-              <strong>{count(s.deleted, "row")}</strong> deleted: {count(s.deletedOfDataset, "row")} of {e.dataset}
+              <strong>{count(s.deleted, "row")}</strong> deleted: {count(s.deletedOfDataset, "row")} of{" "}
+              {datasetLabel(decl, e.system, e.dataset).toLowerCase()}
               {s.deleted > s.deletedOfDataset
                 ? ` and ${count(s.deleted - s.deletedOfDataset, "row")} that belong to them`
                 : ""}

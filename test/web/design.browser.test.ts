@@ -22,9 +22,11 @@ async function brokenWords(page: Page): Promise<string[]> {
     const bad: string[] = [];
     const selector = "td, th, button, label, summary, [role=button], a.button, .badge, legend";
     for (const el of document.querySelectorAll(selector)) {
-      if (!el.getClientRects().length) continue;
+      // Not drawn, or drawn for screen readers only (1 px wide: every word is its own line there).
+      if (!el.getClientRects().length || el.closest(".sr-only, .skip")) continue;
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentElement?.closest(".sr-only, .skip")) continue;
         const text = n.textContent ?? "";
         for (const m of text.matchAll(/[\p{L}\p{N}]{2,}/gu)) {
           const range = document.createRange();
