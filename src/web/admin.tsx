@@ -626,7 +626,12 @@ export const RequestDetailPage: FC<{
             <dt>Corrections</dt>
             <dd>
               {Object.entries(r.details.corrections)
-                .map(([k, v]) => `${categoryName(k, categoriesOf(decl))}: ${v}`)
+                .map(
+                  ([k, v]) =>
+                    `${categoryName(k, categoriesOf(decl))}: ${
+                      v === "[redacted]" ? "the new value was removed when the request closed" : v
+                    }`,
+                )
                 .join("; ")}
             </dd>
           </>

@@ -37,7 +37,7 @@ const EN = {
   "center.knownBy": "We know you by your",
   "center.identity": "Your {identity}",
   "center.contactEmail":
-    "Email for updates (only if the identity above is not an email address; the " +
+    "Email for news of this request (only if the identity above is not an email address; the " +
     "code still goes to the address we hold for you)",
   "center.name": "Your name (optional; we use it only to greet you)",
   "center.where": "Where do you live?",
@@ -309,7 +309,7 @@ const DE: Record<TextKey, string> = {
   "center.knownBy": "Wir kennen Sie unter Ihrer",
   "center.identity": "Ihre {identity}",
   "center.contactEmail":
-    "E-Mail-Adresse für Neuigkeiten (nur wenn die Kennung oben keine " +
+    "E-Mail-Adresse für Nachrichten zu dieser Anfrage (nur wenn die Kennung oben keine " +
     "E-Mail-Adresse ist; der Code geht weiterhin an die Adresse, die wir von Ihnen " +
     "haben)",
   "center.name": "Ihr Name (freiwillig; wir verwenden ihn nur für die Anrede)",
@@ -593,7 +593,7 @@ const FR: Record<TextKey, string> = {
   "center.knownBy": "Nous vous connaissons par votre",
   "center.identity": "Votre {identity}",
   "center.contactEmail":
-    "E-mail pour le suivi (seulement si l’identifiant ci-dessus n’est pas une " +
+    "E-mail pour le suivi de cette demande (seulement si l’identifiant ci-dessus n’est pas une " +
     "adresse e-mail ; le code part toujours à l’adresse que nous avons)",
   "center.name": "Votre nom (facultatif ; seulement pour vous saluer)",
   "center.where": "Où habitez-vous ?",

@@ -159,7 +159,7 @@ describe("the privacy center in Chromium", () => {
     await page.getByLabel("account number", { exact: true }).check();
     assert.deepEqual(await shown(), [{ label: "Your account number", type: "text", autocomplete: "off" }]);
     await page.getByLabel("Your account number").fill("2");
-    await page.getByLabel(/^Email for updates/).fill("someone@example.org");
+    await page.getByLabel(/^Email for news of this request/).fill("someone@example.org");
     await page.getByRole("button", { name: "Send my request" }).click();
     await page.waitForURL(/\/privacy-center\/verify\/req_/);
     assert.match((await page.textContent("main")) ?? "", /If we hold an email address for this account number/);
