@@ -1,25 +1,15 @@
-/**
- * bench/consent-writes: durable consent records per second — each an event
- * committed with its audit entry — on SQLite and on PostgreSQL, against raw
- * inserts of the same rows into a table of the same shape, in the same run.
- *
- *   npm run bench -- consent-writes
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
-import pg from "pg";
 import { recordConsent } from "../src/consent/index.js";
 import { loadDeclaration } from "../src/declaration/index.js";
-import { openStore, type Store } from "../src/store/index.js";
+import type { Store } from "../src/store/index.js";
+import { onBothStores } from "./stores.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const N = Number(process.env.BENCH_RECORDS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const ADMIN = process.env.PLEDGE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<void> {
   let next = 0;
@@ -65,26 +55,5 @@ export async function run(): Promise<void> {
   console.log(
     `${N} records each, ${CONCURRENCY} writers at a time; a Pledge record is the event plus its hash-chained audit entry, committed before it is acknowledged\n`,
   );
-  const dir = mkdtempSync(join(tmpdir(), "pledge-bench-writes-"));
-  try {
-    const lite = await openStore({ sqlitePath: join(dir, "p.db") });
-    await measure("SQLite", lite);
-    await lite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const name = `pledge_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  try {
-    const u = new URL(ADMIN);
-    u.pathname = `/${name}`;
-    const store = await openStore({ databaseUrl: u.toString() });
-    await measure("PostgreSQL", store);
-    await store.close();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  await onBothStores(measure);
 }

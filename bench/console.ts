@@ -10,21 +10,18 @@
  *   npm run bench -- console            (BENCH_MAX=100000 stops at 100k records)
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
-import pg from "pg";
 import { createSession, createUser } from "../src/auth/index.js";
 import { loadDeclaration, type LoadedDeclaration } from "../src/declaration/index.js";
 import { listRequests } from "../src/requests/index.js";
 import { createApp, createLogger } from "../src/server/index.js";
-import { openStore, type Store } from "../src/store/index.js";
+import type { Store } from "../src/store/index.js";
+import { onBothStores } from "./stores.js";
 import { testContext } from "../test/helpers/requests.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const ADMIN = process.env.PLEDGE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const MAX = Number(process.env.BENCH_MAX ?? 1_000_000);
 const STEPS = [10_000, 100_000, 1_000_000].filter((n) => n <= MAX);
 const DAY = 86_400_000;
@@ -224,26 +221,5 @@ async function measure(label: string, store: Store, loaded: LoadedDeclaration): 
 export async function run(): Promise<void> {
   const loaded = await loadDeclaration(join(ROOT, "demo/pledge.yaml"));
   console.log("Each page as a signed-in browser gets it, median of 5 (the CSV of 3); all requests are in the CSV.");
-  const dir = mkdtempSync(join(tmpdir(), "pledge-bench-console-"));
-  try {
-    const lite = await openStore({ sqlitePath: join(dir, "p.db") });
-    await measure("SQLite", lite, loaded);
-    await lite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const name = `pledge_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  try {
-    const u = new URL(ADMIN);
-    u.pathname = `/${name}`;
-    const store = await openStore({ databaseUrl: u.toString() });
-    await measure("PostgreSQL", store, loaded);
-    await store.close();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  await onBothStores((label, store) => measure(label, store, loaded));
 }

@@ -267,19 +267,24 @@ export async function recordConsent(
     // The day's counts the console charts, in the same transaction as the record.
     if (rec.method === "banner" || rec.method === "gpc") {
       const day = rec.at.slice(0, 10);
-      for (const [category, state] of Object.entries(rec.categories)) {
-        const given = state === "given" ? 1 : 0;
+      const rows = Object.entries(rec.categories).map(([category, state]) => ({
+        day,
+        category,
+        given: state === "given" ? 1 : 0,
+        total: 1,
+      }));
+      // One statement for every category of the choice: each row adds itself to the day's count.
+      if (rows.length)
         await trx
           .insertInto("consent_daily")
-          .values({ day, category, given, total: 1 })
+          .values(rows)
           .onConflict((oc) =>
             oc.columns(["day", "category"]).doUpdateSet((eb) => ({
-              given: eb(eb.ref("consent_daily.given"), "+", given),
+              given: eb(eb.ref("consent_daily.given"), "+", eb.ref("excluded.given")),
               total: eb(eb.ref("consent_daily.total"), "+", 1),
             })),
           )
           .execute();
-      }
     }
     await appendAuditIn(
       trx,
