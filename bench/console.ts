@@ -55,7 +55,7 @@ async function fillConsent(store: Store, from: number, to: number, now: number):
   else
     await sql`with recursive n(i) as (select ${from} union all select i + 1 from n where i < ${to - 1})
       insert into consent_events (${cols}) select ${values} from n`.execute(store.db);
-  // The counts the writes keep, rebuilt for the filled rows in one statement.
+  // The counts the worker keeps, rebuilt for the filled rows in one statement, and the worker's watermark after them.
   await sql`delete from consent_daily`.execute(store.db);
   if (store.engine === "postgres")
     await sql`insert into consent_daily (day, category, given, total)
@@ -67,6 +67,10 @@ async function fillConsent(store: Store, from: number, to: number, now: number):
       select substr(e.at, 1, 10), c.key, sum(case when c.value = 'given' then 1 else 0 end), count(*)
       from consent_events e, json_each(e.categories) c where e.method in ('banner', 'gpc')
       group by 1, 2`.execute(store.db);
+  await sql`delete from settings where key = 'consent_daily_upto'`.execute(store.db);
+  await sql`insert into settings (key, value) select 'consent_daily_upto', cast(max(id) as text) from consent_events`.execute(
+    store.db,
+  );
 }
 
 /** Adds requests `from`…`to`: most closed, some open with deadlines around today, identities all different. */

@@ -11,6 +11,7 @@ export {
   consentReceipt,
   linkDevice,
   consentRates,
+  rollUpConsent,
   truncateIp,
   isMarketingCategory,
   ConsentError,

@@ -264,28 +264,6 @@ export async function recordConsent(
         user_agent: rec.userAgent,
       })
       .execute();
-    // The day's counts the console charts, in the same transaction as the record.
-    if (rec.method === "banner" || rec.method === "gpc") {
-      const day = rec.at.slice(0, 10);
-      const rows = Object.entries(rec.categories).map(([category, state]) => ({
-        day,
-        category,
-        given: state === "given" ? 1 : 0,
-        total: 1,
-      }));
-      // One statement for every category of the choice: each row adds itself to the day's count.
-      if (rows.length)
-        await trx
-          .insertInto("consent_daily")
-          .values(rows)
-          .onConflict((oc) =>
-            oc.columns(["day", "category"]).doUpdateSet((eb) => ({
-              given: eb(eb.ref("consent_daily.given"), "+", eb.ref("excluded.given")),
-              total: eb(eb.ref("consent_daily.total"), "+", 1),
-            })),
-          )
-          .execute();
-    }
     await appendAuditIn(
       trx,
       {
@@ -445,6 +423,81 @@ export async function linkDevice(
     .onConflict((oc) => oc.column("device_id").doUpdateSet({ subject_id: subjectId, linked_at: now.toISOString() }))
     .execute();
   await appendAudit(store, { actor: "api", action: "consent.linked", subject: deviceId, data: {} }, now);
+}
+
+const ROLLED_UP_TO = "consent_daily_upto";
+/** How old a record must be before it is counted: a writer that took an earlier id has committed by then. */
+const SETTLE_MS = 10_000;
+
+/**
+ * Counts consent records into the daily counts the console charts (`consent_daily`), from the last record counted
+ * on, at most `limit` records: the worker runs it every minute, and the console's pages once with a small limit, so
+ * that no page pays for more than a batch. A record is counted once, by one server at a time (the watermark is read
+ * under a row lock on PostgreSQL); records younger than ten seconds wait for the next run, so that a record whose
+ * lower id commits late is not skipped.
+ *
+ * @returns how many records were counted
+ */
+export async function rollUpConsent(store: Store, now: Date = new Date(), limit = 50_000): Promise<number> {
+  const batch = Math.min(limit, 5000);
+  let counted = 0;
+  while (counted < limit) {
+    const n = await store.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("settings")
+        .values({ key: ROLLED_UP_TO, value: "0" })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+      let q = trx.selectFrom("settings").select("value").where("key", "=", ROLLED_UP_TO);
+      if (store.capabilities.rowLocks) q = q.forUpdate();
+      const upto = Number((await q.executeTakeFirstOrThrow()).value);
+      const events = await trx
+        .selectFrom("consent_events")
+        .select(["id", "at", "method", "categories"])
+        .where("id", ">", upto)
+        .orderBy("id")
+        .limit(batch)
+        .execute();
+      // Up to the first record too young to count: the watermark never passes one it has not counted.
+      // SQLite commits one writer at a time, in id order: nothing can commit below the watermark later.
+      const settled = new Date(now.getTime() - (store.engine === "postgres" ? SETTLE_MS : 0)).toISOString();
+      const young = events.findIndex((e) => e.at > settled);
+      const take = young < 0 ? events : events.slice(0, young);
+      if (!take.length) return 0;
+      const acc = new Map<string, { day: string; category: string; given: number; total: number }>();
+      for (const e of take) {
+        if (e.method !== "banner" && e.method !== "gpc") continue;
+        for (const [category, state] of Object.entries(JSON.parse(e.categories) as Record<string, string>)) {
+          const k = `${e.at.slice(0, 10)}|${category}`;
+          const a = acc.get(k) ?? { day: e.at.slice(0, 10), category, given: 0, total: 0 };
+          a.total++;
+          if (state === "given") a.given++;
+          acc.set(k, a);
+        }
+      }
+      const rows = [...acc.values()];
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto("consent_daily")
+          .values(rows.slice(i, i + 500))
+          .onConflict((oc) =>
+            oc.columns(["day", "category"]).doUpdateSet((eb) => ({
+              given: eb(eb.ref("consent_daily.given"), "+", eb.ref("excluded.given")),
+              total: eb(eb.ref("consent_daily.total"), "+", eb.ref("excluded.total")),
+            })),
+          )
+          .execute();
+      await trx
+        .updateTable("settings")
+        .set({ value: String(take[take.length - 1].id) })
+        .where("key", "=", ROLLED_UP_TO)
+        .execute();
+      return take.length;
+    });
+    counted += n;
+    if (n < batch) break;
+  }
+  return counted;
 }
 
 /** Consent given per non-essential category per day, for the console's chart (essential ones are always on). */

@@ -53,7 +53,13 @@ import {
 import type { Store } from "../store/index.js";
 import { csvCell, toCsv } from "../csv/index.js";
 import { regimeFor } from "../declaration/index.js";
-import { consentRates, recentPropagations, recentSubscriptions, revokeManageLinks } from "../consent/index.js";
+import {
+  consentRates,
+  recentPropagations,
+  recentSubscriptions,
+  revokeManageLinks,
+  rollUpConsent,
+} from "../consent/index.js";
 import {
   consentConsoleHtml,
   discoveryPageHtml,
@@ -303,7 +309,7 @@ export function registerAdmin(
             retention: await lastRetentionCheck(ctx.store),
             discovery: { open: findings.length, newThisWeek: findings.filter((f) => f.firstSeen >= weekAgo).length },
             governance: await governanceOverview(ctx),
-            rates: await consentRates(ctx.store, decl(), new Date(now.getTime() - 30 * 86_400_000)),
+            rates: await rolledUpRates(30),
           },
         }),
       );
@@ -325,6 +331,11 @@ export function registerAdmin(
     q: q.q?.trim() || undefined,
     assignee: q.assigned === "mine" ? me.user.email : q.assigned === "none" ? "none" : undefined,
   });
+  /** The consent chart's counts, with the records since the worker's last run counted first (one batch at most). */
+  const rolledUpRates = async (days: number) => {
+    await rollUpConsent(ctx.store, ctx.clock(), 5000);
+    return consentRates(ctx.store, decl(), new Date(ctx.clock().getTime() - days * 86_400_000));
+  };
   const activeStaff = async () =>
     (await listUsers(ctx.store)).filter((u) => !u.disabled).map((u) => ({ email: u.email, name: u.name }));
   routes.add(
@@ -1010,7 +1021,7 @@ export function registerAdmin(
       c.html(
         await consentConsoleHtml({
           decl: decl(),
-          rates: await consentRates(ctx.store, decl(), new Date(ctx.clock().getTime() - 90 * 86_400_000)),
+          rates: await rolledUpRates(90),
           subscriptions: await recentSubscriptions(ctx.store),
           propagations: await recentPropagations(ctx.store),
           user: principal.user.name,

@@ -7,7 +7,7 @@ import { startAuditChainer } from "../audit/index.js";
 import { createMailer, MailError, type MailAddress, type Mailer } from "../mail/index.js";
 import { previousPublished, publishDeclaration } from "../notice/index.js";
 import { announceSubProcessorChanges, remindExpiringAgreements, type GovernanceContext } from "../governance/index.js";
-import { runPropagations, sweepNewsletters, type NewsletterContext } from "../consent/index.js";
+import { rollUpConsent, runPropagations, sweepNewsletters, type NewsletterContext } from "../consent/index.js";
 import { startRetentionSchedule } from "../retention/index.js";
 import { startDiscoverySchedule } from "../discovery/index.js";
 import {
@@ -299,6 +299,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger.error({ err }, "newsletter sweep failed");
     }
   };
+  // Consent records counted into the console's daily figures, a minute at a time.
+  const rollUp = () =>
+    rollUpConsent(store).catch((err) => logger.error({ err: (err as Error).message }, "consent roll-up failed"));
+  const roller = worker ? setInterval(rollUp, 60_000) : undefined;
+  roller?.unref();
+  if (worker) void rollUp();
   const sweeper = worker ? setInterval(sweep, 10 * 60_000) : undefined;
   sweeper?.unref();
   if (worker) void sweep();
@@ -369,6 +375,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     requests,
     close: async () => {
       if (sweeper) clearInterval(sweeper);
+      if (roller) clearInterval(roller);
       stopRetention?.();
       stopDiscovery?.();
       await announcing;

@@ -2,6 +2,7 @@
 import type { Declaration } from "../../src/declaration/index.js";
 import type { Mailer, MailMessage } from "../../src/mail/index.js";
 import { DEFAULT_SETTINGS, runDueTasks, type RequestSettings, type RequestsContext } from "../../src/requests/index.js";
+import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
 
 export interface TestMailer extends Mailer {
@@ -68,4 +69,20 @@ export async function runUntilSettled(ctx: RequestsContext, requestId: string, t
     if (["completed", "denied", "needs_attention"].includes(r.status) || Date.now() > end) return r.status;
     await new Promise((res) => setTimeout(res, 60));
   }
+}
+
+/** The app over a store and a declaration, as the server builds it, with the requests context given (logs silent). */
+export function testApp(store: Store, decl: Declaration, requests: RequestsContext) {
+  return createApp({
+    store,
+    declaration: () => ({
+      declaration: decl,
+      file: "x",
+      source: "",
+      hash: "",
+      locate: () => ({ file: "x", line: 1, column: 1 }),
+    }),
+    logger: createLogger({ level: "silent" }),
+    requests,
+  }).app;
 }

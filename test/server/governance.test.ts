@@ -335,6 +335,61 @@ forEachStore("governance over HTTP", (target) => {
     );
   });
 
+  it("a disclosure is first shown (what the package holds, and what could not be read), and built only when confirmed", async () => {
+    const a = app();
+    await postForm(a, "/admin/governance/legal", officer, {
+      reference: `D-${target.name}`,
+      authority: "District Court",
+      instrument: "court_order",
+      jurisdiction: "US-CA",
+      accounts: "mary.smith@sakila.example",
+      dataAsked: "Rentals",
+    });
+    const list = (await (
+      await a.request("/api/v1/governance/legal", { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { legal: { id: number; reference: string; status: string }[] };
+    const id = list.legal.find((l) => l.reference === `D-${target.name}`)!.id;
+    const checks = { issuer_identified: "on", authentic_document: "on", proper_service: "on", jurisdiction: "on" };
+    assert.equal(
+      (
+        await postForm(a, `/admin/governance/legal/${id}/verify`, officer, {
+          ...checks,
+          specific_scope: "on",
+          note: "Called the clerk of the court on the number on its website",
+        })
+      ).status,
+      303,
+    );
+    assert.equal(
+      (
+        await postForm(a, `/admin/governance/legal/${id}/decide`, owner, {
+          comply: "yes",
+          reason: "A valid order, specific in scope",
+          scope: "Rentals",
+        })
+      ).status,
+      303,
+    );
+    // The register's page offers a review, not the package; a form that skips the review is sent to it.
+    const page = await (
+      await a.request(`/admin/governance/legal/${id}`, { headers: { cookie: officer.cookie } })
+    ).text();
+    assert.match(page, new RegExp(`href="/admin/governance/legal/${id}/disclose"`));
+    const skipped = await postForm(a, `/admin/governance/legal/${id}/disclose`, officer, {});
+    assert.equal(skipped.status, 303);
+    assert.equal(skipped.headers.get("location"), `/admin/governance/legal/${id}/disclose`);
+    const preview = await a.request(`/admin/governance/legal/${id}/disclose`, { headers: { cookie: officer.cookie } });
+    assert.equal(preview.status, 200);
+    const text = await preview.text();
+    assert.match(text, /What the package will hold/);
+    // The shop's database is missing here: the preview says so, and the package would not be built.
+    assert.match(text, /could not be read/);
+    const after = (await (
+      await a.request("/api/v1/governance/legal", { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { legal: { id: number; status: string }[] };
+    assert.equal(after.legal.find((l) => l.id === id)!.status, "decided", "nothing was disclosed");
+  });
+
   it("publishes the sub-processor list and a transparency report without personal data; every console page renders", async () => {
     const a = app();
     const sp = await (await a.request("/privacy/subprocessors")).text();

@@ -12,9 +12,8 @@ import BetterSqlite3 from "better-sqlite3";
 import { createSession, createUser } from "../../src/auth/index.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import { getRequest, remindAssignees } from "../../src/requests/index.js";
-import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
-import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
+import { runUntilSettled, testApp, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 const DAY = 86_400_000;
@@ -73,19 +72,7 @@ forEachStore("the request workbench", (target) => {
   let ctx: TestContext;
   let olga: { cookie: string; csrf: string; email: string };
   let paul: { cookie: string; csrf: string; email: string };
-  const app = () =>
-    createApp({
-      store,
-      declaration: () => ({
-        declaration: decl,
-        file: "x",
-        source: "",
-        hash: "",
-        locate: () => ({ file: "x", line: 1, column: 1 }),
-      }),
-      logger: createLogger({ level: "silent" }),
-      requests: ctx,
-    }).app;
+  const app = () => testApp(store, decl, ctx);
   const session = async (email: string, name: string) => {
     const u = await createUser(store, { email, name, role: "owner", password: "correct horse battery" });
     const s = await createSession(store, u);
