@@ -796,14 +796,29 @@ export async function* requestPages(
   }
 }
 
-/** Open requests' deadlines (the one in force), for the chart of what falls due. */
-export async function openDeadlines(ctx: RequestsContext): Promise<{ id: string; due: string; right: string }[]> {
+/**
+ * Open requests by the day their deadline in force falls on, and how many are late already, for the chart of what
+ * falls due: counted by the database, so the chart costs the same for fifty open requests and for five thousand.
+ */
+export async function openDeadlines(ctx: RequestsContext): Promise<{ late: number; byDay: Record<string, number> }> {
+  const now = ctx.clock().toISOString();
   const rows = await ctx.store.db
     .selectFrom("requests")
-    .select(["id", "right", sql<string>`${effectiveDue}`.as("due")])
-    .where(sql<boolean>`${clockRunsSql}`)
+    .select([
+      sql<string>`case when ${effectiveDue} < ${now} then 'late' else substr(${effectiveDue}, 1, 10) end`.as("day"),
+      sql<number>`count(*)`.as("n"),
+    ])
+    .where(sql<boolean>`${openSql} and status <> 'unverified'`)
+    // By position: the same expression written twice would be two parameters to PostgreSQL, not one grouping.
+    .groupBy(sql`1`)
     .execute();
-  return rows.map((r) => ({ id: r.id, due: r.due, right: r.right }));
+  const byDay: Record<string, number> = {};
+  let late = 0;
+  for (const r of rows) {
+    if (r.day === "late") late = Number(r.n);
+    else byDay[r.day] = Number(r.n);
+  }
+  return { late, byDay };
 }
 
 export interface RequestCounts {

@@ -26,6 +26,7 @@ table{font-size:.9375rem}th{font-weight:600;white-space:nowrap}td,th{vertical-al
 .table{overflow-x:auto;max-width:100%;margin-bottom:var(--pico-spacing)}.table table{margin-bottom:0}
 .nowrap,td time{white-space:nowrap}
 @media (max-width:48rem){main table{display:block;overflow-x:auto;max-width:100%}}
+p.caption{color:var(--muted);margin-bottom:.4rem}
 caption{caption-side:top;text-align:left;color:var(--muted);padding-bottom:.4rem}
 /* Public pages */
 header.site{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:baseline;border-bottom:1px solid var(--line);

@@ -14,8 +14,8 @@ import { Page, renderPage } from "./layout.js";
 /** What the home page counts, gathered by the route from each register. */
 export interface HomeData {
   requests: RequestCounts;
-  /** Open requests' deadlines in force. */
-  deadlines: { due: string }[];
+  /** Open requests by the day of their deadline in force, and how many are late. */
+  deadlines: { late: number; byDay: Record<string, number> };
   /** The last promise check of every binding; undefined when none ran. */
   retention?: RetentionCheck;
   discovery: { open: number; newThisWeek: number };
@@ -26,20 +26,18 @@ export interface HomeData {
 const DAY = 86_400_000;
 
 /** Open requests per day of deadline over the next 45 days; those already late are one bar before today. */
-export function deadlineBars(deadlines: { due: string }[], now: Date): Bar[] {
+export function deadlineBars(deadlines: { late: number; byDay: Record<string, number> }, now: Date): Bar[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const bars: Bar[] = Array.from({ length: 45 }, (_, i) => {
     const day = new Date(today + i * DAY).toISOString().slice(0, 10);
-    return { label: day, value: 0, tone: i < 7 ? "due_soon" : "on_time", href: `/admin/requests?due=open` };
+    return {
+      label: day,
+      value: deadlines.byDay[day] ?? 0,
+      tone: i < 7 ? "due_soon" : "on_time",
+      href: `/admin/requests?due=open`,
+    };
   });
-  let late = 0;
-  for (const d of deadlines) {
-    const t = Date.parse(d.due);
-    const i = Math.floor((t - today) / DAY);
-    if (t < now.getTime()) late++;
-    else if (i >= 0 && i < 45) bars[i].value++;
-  }
-  return [{ label: "late", value: late, tone: "overdue", href: "/admin/requests?due=overdue" }, ...bars];
+  return [{ label: "late", value: deadlines.late, tone: "overdue", href: "/admin/requests?due=overdue" }, ...bars];
 }
 
 const Tile: FC<{ n: number | string; label: string; href: string; tone?: string; id: string }> = ({

@@ -4,7 +4,8 @@
  * A box holding a table: the table scrolls inside it when it is wider than the screen, so no cell breaks a word. With
  * no rows, the empty state says what to do next instead of a header over nothing.
  *
- * Accessibility: `caption` names the table for screen readers; header cells are `scope="col"`.
+ * Accessibility: the caption stands above the box and describes the table (`aria-describedby`, with an `id`); header
+ * cells are `scope="col"`.
  *
  * ```tsx
  * <DataTable id="holds" head={["On", "Reason"]} empty="No holds. Place one below.">
@@ -28,17 +29,24 @@ export const DataTable: FC<{
       {empty}
     </p>
   ) : (
-    <div class="table">
-      <table id={id}>
-        {caption ? <caption>{caption}</caption> : null}
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th scope="col">{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
+    <>
+      {/* Above the box, not in it: a caption inside would scroll away with a wide table on a phone. */}
+      {caption ? (
+        <p class="caption" id={id ? `${id}-caption` : undefined}>
+          {caption}
+        </p>
+      ) : null}
+      <div class="table">
+        <table id={id} aria-describedby={caption && id ? `${id}-caption` : undefined}>
+          <thead>
+            <tr>
+              {head.map((h) => (
+                <th scope="col">{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      </div>
+    </>
   );
