@@ -71,7 +71,8 @@ a.button.danger:hover{background:#fdeeee}td a.button{padding:.3rem .65rem;font-s
 .errors{border:2px solid var(--danger);border-radius:6px;padding:.5rem 1rem}
 .flash{border-left:4px solid var(--ok);background:#eef7f0;padding:.6rem .9rem;border-radius:4px}
 .flash.error{border-color:var(--danger);background:#fdeeee}
-.choice{display:flex;gap:.75rem;align-items:flex-start;border:1px solid var(--line);border-radius:10px;
+.choice,label.choice{display:flex;width:100%;max-width:46rem;gap:.75rem;align-items:flex-start;
+border:1px solid var(--line);border-radius:10px;
 padding:.8rem 1rem;margin:.5rem 0;cursor:pointer;font-weight:400}
 .choice:has(input:checked){border-color:var(--accent);background:#f2f6fe}.choice input{margin-top:.3rem;flex:none}
 .choice small{display:block;color:var(--muted)}
