@@ -304,7 +304,7 @@ export function registerAdmin(
           csrf: principal.csrf,
           user: principal.user.name,
           data: {
-            requests: await countRequests(ctx),
+            requests: await countRequests(ctx, {}, false),
             deadlines: await openDeadlines(ctx),
             retention: await lastRetentionCheck(ctx.store),
             discovery: { open: findings.length, newThisWeek: findings.filter((f) => f.firstSeen >= weekAgo).length },
