@@ -15,7 +15,7 @@ import { loadRow } from "./codes.js";
 import { type RequestsContext, RequestError } from "./model.js";
 import { correctionsReceived } from "./notify.js";
 import { processorName, processorRecipient } from "./processors.js";
-import { orgKey, systemsOf, withConnector } from "./runner.js";
+import { DATA_RIGHTS, orgKey, processorsAsked, systemsOf, withConnector } from "./runner.js";
 
 /** One dataset of one system in the preview, in the declaration's names. */
 export interface DatasetPreview {
@@ -39,8 +39,6 @@ export interface RequestPreview {
   processors: string[];
 }
 
-const DATA_RIGHTS = new Set(["access", "portability", "erasure", "rectification"]);
-
 /**
  * The dry run of a request waiting for approval (or any open one): reads each automated system, writes nothing.
  *
@@ -51,7 +49,7 @@ export async function previewRequest(ctx: RequestsContext, id: string): Promise<
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   const decl = ctx.declaration();
   const cats = categoriesOf(decl);
-  const { automated, manual, processors } = systemsOf(ctx);
+  const { automated, manual } = systemsOf(ctx);
   const out: RequestPreview = {
     systems: [],
     manual: manual.map((s) => decl.systems[s]?.name ?? s),
@@ -59,11 +57,8 @@ export async function previewRequest(ctx: RequestsContext, id: string): Promise<
   };
   if (!DATA_RIGHTS.has(r.right)) return out;
   const corrections = (JSON.parse(r.details) as { corrections?: Record<string, string> }).corrections ?? {};
-  // The processors the run asks: a mail-only vendor only for the rights its agreement names, and a correction only
-  // where the vendor received the corrected data.
-  for (const system of processors) {
-    const c = decl.systems[system].connector;
-    if (c?.engine === "mail" && c.rights && !(c.rights as string[]).includes(r.right)) continue;
+  // The processors the run asks; a correction only where the vendor received the corrected data.
+  for (const system of processorsAsked(ctx, r.right)) {
     const name = processorName(decl, system);
     const received =
       r.right !== "rectification" ||

@@ -147,7 +147,18 @@ export async function insertTask(
   if (status === "pending") await ctx.store.signal(TASKS_CHANNEL);
 }
 
-const DATA_RIGHTS = new Set(["access", "portability", "erasure", "rectification"]);
+/** The rights that reach the person's rows in each system (collect, then erase, correct or export). */
+export const DATA_RIGHTS = new Set(["access", "portability", "erasure", "rectification"]);
+
+/** The processors a request of this right is sent to: a mail-only vendor only for the rights its agreement names. */
+export function processorsAsked(ctx: RequestsContext, right: string): string[] {
+  const decl = ctx.declaration();
+  if (!DATA_RIGHTS.has(right)) return [];
+  return processorSystems(decl).filter((system) => {
+    const c = decl.systems[system].connector;
+    return !(c?.engine === "mail" && c.rights && !(c.rights as string[]).includes(right));
+  });
+}
 
 const FLAG_KINDS: Record<string, string> = {
   restriction: "restricted",
@@ -349,19 +360,16 @@ export async function advanceRequest(ctx: RequestsContext, requestId: string, de
     }
   }
   // Processors are asked once every own system has been searched, with every identity found there.
-  const processors = processorSystems(ctx.declaration());
-  if (DATA_RIGHTS.has(req.right) && searchedOnce)
-    for (const system of processors) {
-      const c = ctx.declaration().systems[system].connector;
-      if (c?.engine === "mail" && c.rights && !(c.rights as string[]).includes(req.right)) continue;
+  const vendors = processorsAsked(ctx, req.right);
+  if (searchedOnce)
+    for (const system of vendors)
       if (!byKey.has(`processor:${system}`)) await insertTask(ctx, requestId, "processor", system);
-    }
   // The export waits for staff and processors too, so that it says what they found.
   const manualDone = tasks
     .filter((t) => t.kind === "manual" || t.kind === "processor")
     .every((t) => t.status === "done" || t.status === "skipped");
-  const processorsAsked = !processors.length || tasks.some((t) => t.kind === "processor");
-  if ((req.right === "access" || req.right === "portability") && allCollected && manualDone && processorsAsked) {
+  const vendorsAsked = !vendors.length || tasks.some((t) => t.kind === "processor");
+  if ((req.right === "access" || req.right === "portability") && allCollected && manualDone && vendorsAsked) {
     const exp = byKey.get("export:zip");
     if (!exp) await insertTask(ctx, requestId, "export", "zip");
     else if (exp.status === "waiting") await requeue(exp);
