@@ -33,6 +33,7 @@ import {
   type Declaration,
 } from "../declaration/index.js";
 import { appealDueDate, dueDate, extendedDueDate, regimeOf } from "./deadlines.js";
+import { closedSql, clockRunsSql, dueInForce, effectiveDue, openSql } from "./clocks.js";
 import { refusalRights, requestReference } from "./wording.js";
 import { exportPublicKey, openExport } from "./export-seal.js";
 import { hashIdentities, identityHash, maskEmail, type HashContext } from "./identities.js";
@@ -49,8 +50,6 @@ import {
   type TaskView,
   type Verification,
   UNVERIFIED_RIGHTS,
-  CLOSED_STATUSES,
-  REQUEST_STATUSES,
   isOpen,
 } from "./model.js";
 import { deleteExports, redactRequest } from "./records.js";
@@ -143,7 +142,7 @@ function toView(r: NonNullable<Row>): RequestView {
     receivedAt: r.received_at,
     ...(r.verified_at ? { verifiedAt: r.verified_at } : {}),
     dueAt: r.due_at,
-    effectiveDueAt: r.extended_due_at ?? r.due_at,
+    effectiveDueAt: dueInForce(r),
     ...(r.extended_due_at ? { extendedDueAt: r.extended_due_at, extensionReason: r.extension_reason ?? "" } : {}),
     ...(r.completed_at ? { completedAt: r.completed_at } : {}),
     ...(r.agent_name && r.agent_email ? { agent: { name: r.agent_name, email: r.agent_email } } : {}),
@@ -168,7 +167,6 @@ function toView(r: NonNullable<Row>): RequestView {
         }
       : {}),
   };
-  if (r.appeal_due_at && r.status === "appealed") view.effectiveDueAt = r.appeal_due_at;
   return view;
 }
 
@@ -634,15 +632,6 @@ export async function getRequest(ctx: RequestsContext, id: string): Promise<Requ
   if (!r) throw new RequestError("NOT_FOUND", `no request ${id}`);
   return toView(r);
 }
-
-const closedSql = sql`status in (${sql.join([...CLOSED_STATUSES])})`;
-/** Open statuses, listed (not "not closed"), so that the status index serves them. */
-const openSql = sql`status in (${sql.join(REQUEST_STATUSES.filter((st) => !CLOSED_STATUSES.includes(st)))})`;
-/** A clock runs for a request that is not closed and not waiting for its code (no request exists until then). */
-const clockRunsSql = sql`not ${closedSql} and status <> 'unverified'`;
-/** The deadline in force: an appeal's while it is appealed, else the extended one, else the first. */
-const effectiveDue = sql<string>`coalesce(case when status = 'appealed' then appeal_due_at end, extended_due_at,
-  due_at)`;
 
 /**
  * A page of requests, in the database's order: open ones first by the deadline in force, then closed ones, latest

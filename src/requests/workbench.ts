@@ -2,12 +2,12 @@
  * Staff's work on requests: who owns each, their reminders, and the actions taken on many at once. The mails name the
  * request by its reference and right, never the person: a console link is enough for staff.
  */
-import { sql } from "kysely";
 import type { Principal } from "../auth/index.js";
 import { RIGHT_INFO, type RightName } from "../declaration/index.js";
 import { recordEvent } from "./events.js";
-import { type RequestsContext, RequestError, isOpen } from "./model.js";
+import { type RequestsContext, RequestError } from "./model.js";
 import { loadRow } from "./codes.js";
+import { clockRunsSql, dueInForce, effectiveDue } from "./clocks.js";
 
 const DAY = 86_400_000;
 /** How long before its deadline the assignee is reminded of an open request. */
@@ -63,7 +63,7 @@ export async function assignRequests(
       id,
       reference: r.reference ?? id,
       right: r.right,
-      due: r.status === "appealed" && r.appeal_due_at ? r.appeal_due_at : (r.extended_due_at ?? r.due_at),
+      due: dueInForce(r),
     });
   }
   if (to && changed.length) {
@@ -92,17 +92,16 @@ export async function assignRequests(
  */
 export async function remindAssignees(ctx: RequestsContext): Promise<number> {
   const now = ctx.clock().getTime();
-  const due = sql<string>`coalesce(case when status = 'appealed' then appeal_due_at end, extended_due_at, due_at)`;
   const rows = await ctx.store.db
     .selectFrom("requests")
-    .select(["id", "reference", "right", "status", "assignee", "reminded_due", due.as("due")])
+    .select(["id", "reference", "right", "status", "assignee", "reminded_due", effectiveDue.as("due")])
     .where("assignee", "is not", null)
-    .where("status", "not in", ["completed", "denied", "expired", "unverified"])
-    .where(due, "<=", new Date(now + REMINDER_DAYS * DAY).toISOString())
+    .where(clockRunsSql)
+    .where(effectiveDue, "<=", new Date(now + REMINDER_DAYS * DAY).toISOString())
     .execute();
   let sent = 0;
   for (const r of rows) {
-    if (!isOpen(r.status) || r.reminded_due === r.due || !r.assignee) continue;
+    if (r.reminded_due === r.due || !r.assignee) continue;
     const late = Date.parse(r.due) < now;
     await ctx.mailer.send({
       to: r.assignee,
