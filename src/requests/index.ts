@@ -82,6 +82,7 @@ export { recipientsToNotify } from "./notify.js";
 export { buildExport } from "./export.js";
 export { previewRequest, type RequestPreview, type DatasetPreview } from "./preview.js";
 export { assignRequests, remindAssignees, REMINDER_DAYS } from "./workbench.js";
+export { BULK_ACTIONS, bulkUpdate, checkBulk, type BulkAction } from "./bulk.js";
 export { exportPublicKey, sealExport, openExport } from "./export-seal.js";
 export { legalHoldsOn, statusRecipient } from "./events.js";
 export {

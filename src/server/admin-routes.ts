@@ -44,6 +44,9 @@ import {
   retryTask,
   type RequestsContext,
   assignRequests,
+  BULK_ACTIONS,
+  bulkUpdate,
+  checkBulk,
   REQUEST_CHANNELS,
   REQUEST_RIGHTS,
   RequestError,
@@ -393,7 +396,12 @@ export function registerAdmin(
       header.push("due", "completed", "assignee");
       const encoder = new TextEncoder();
       const pages = requestPages(ctx, filter, 1000);
-      let rows = 0;
+      // Recorded when the download starts: a download cut short has still let rows out.
+      await appendAudit(ctx.store, {
+        actor: `user:${principal.user.email}`,
+        action: "requests.exported",
+        data: { filter },
+      });
       // Streamed a page at a time, each read after the last row of the one before: memory and time per page stay
       // the same whatever the number of requests.
       const body = new ReadableStream<Uint8Array>({
@@ -404,15 +412,9 @@ export function registerAdmin(
           try {
             const next = await pages.next();
             if (next.done) {
-              await appendAudit(ctx.store, {
-                actor: `user:${principal.user.email}`,
-                action: "requests.exported",
-                data: { rows, filter },
-              });
               controller.close();
               return;
             }
-            rows += next.value.length;
             const lines = next.value.map((r) =>
               [
                 r.reference,
@@ -527,7 +529,7 @@ export function registerAdmin(
   );
   const BulkBody = z.object({
     ids: z.union([z.string().max(40), z.array(z.string().max(40)).max(200)]).optional(),
-    action: z.enum(["assign", "unassign", "extend", "verify"]),
+    action: z.enum(BULK_ACTIONS),
     assignee: z.string().max(320).optional(),
     note: z.string().max(2000).optional(),
     confirm: z.literal("yes").optional(),
@@ -552,15 +554,12 @@ export function registerAdmin(
     async (c, { body, principal }) => {
       const ids = [...new Set(body.ids === undefined ? [] : Array.isArray(body.ids) ? body.ids : [body.ids])];
       const note = body.note?.trim() ?? "";
-      const problem = !ids.length
-        ? "Select at least one request."
-        : (body.action === "extend" || body.action === "verify") && note.length < 3
-          ? body.action === "extend"
-            ? "Give the reason for the extension: the requester is told it."
-            : "Say how the people were verified."
-          : undefined;
-      if (problem) throw new HttpError(400, "invalid_bulk", problem);
-      const requests = await Promise.all(ids.map((id) => getRequest(ctx, id)));
+      try {
+        checkBulk(ids, body.action, note);
+      } catch (err) {
+        if (err instanceof RequestError) throw new HttpError(400, "invalid_bulk", err.message);
+        throw err;
+      }
       if (body.confirm !== "yes") {
         const staff = await activeStaff();
         return c.html(
@@ -568,28 +567,14 @@ export function registerAdmin(
             decl: decl(),
             csrf: principal.csrf,
             user: principal.user.name,
-            requests,
+            requests: await Promise.all(ids.map((id) => getRequest(ctx, id))),
             action: body.action,
             assignee: staff.find((u) => u.email === body.assignee),
             note,
           }),
         );
       }
-      const failed: string[] = [];
-      let changed = 0;
-      if (body.action === "assign" || body.action === "unassign")
-        changed = await assignRequests(ctx, ids, body.action === "assign" ? (body.assignee ?? "") : null, principal);
-      else
-        for (const r of requests) {
-          try {
-            if (body.action === "extend") await extendDeadline(ctx, r.id, note, principal);
-            else await verifyByStaff(ctx, r.id, note, principal);
-            changed++;
-          } catch (err) {
-            if (!(err instanceof RequestError)) throw err;
-            failed.push(`${r.reference}: ${err.message}`);
-          }
-        }
+      const { changed, failed } = await bulkUpdate(ctx, ids, body.action, { assignee: body.assignee, note }, principal);
       await appendAudit(ctx.store, {
         actor: `user:${principal.user.email}`,
         action: `requests.bulk_${body.action}`,
