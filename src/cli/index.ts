@@ -19,12 +19,14 @@ import {
   formatPath,
   lintDeclaration,
   loadDeclaration,
+  writtenOf,
   type LoadedDeclaration,
 } from "../declaration/index.js";
 import {
   buildNotice,
   buildRopa,
   diffDeclarations,
+  explainNotice,
   formatDiff,
   renderChangeNotice,
   renderNoticeHtml,
@@ -76,7 +78,8 @@ Usage:
   pledge check [pledge.yaml] [--live [--scan]] [--format text|json]
                                                        validate and lint; --live also compares every system's
                                                        real schema (read-only); exit 1 on errors
-  pledge notice [pledge.yaml] [--format html|md] [--lang en|de|fr] [--out FILE]
+  pledge notice [pledge.yaml] [--format html|md] [--lang en|de|fr] [--explain] [--out FILE]
+                                   --explain: each sentence beside the file:line of the declaration that states it
   pledge ropa [pledge.yaml] [--format csv|json|jsonld] [--out FILE]
   pledge map [pledge.yaml] [--format svg|dot|json] [--purpose P] [--category C] [--country CC] [--people] [--out FILE]
                                    the data map: systems, datasets, purposes, recipients, countries and transfers;
@@ -237,11 +240,16 @@ async function cmdNotice(args: string[], io: Io): Promise<number> {
     format: { type: "string", default: "html" },
     lang: { type: "string", default: "en" },
     out: { type: "string" },
+    explain: { type: "boolean", default: false },
   });
   const format = pick(z.enum(["html", "md"]), values.format, "format");
   const lang = pick(z.enum(["en", "de", "fr"]), values.lang, "lang");
   const { declaration } = await loadDeclaration(declarationPath(positionals[0], io));
   const doc = buildNotice(declaration, lang);
+  if (values.explain) {
+    await emit(io, `${explainNotice(doc, writtenOf(declaration))}\n`, values.out);
+    return 0;
+  }
   await emit(io, format === "md" ? renderNoticeMarkdown(doc) : renderNoticeHtml(doc), values.out);
   return 0;
 }

@@ -1,3 +1,4 @@
+import Holidays from "date-holidays";
 import { DURATION_PATTERN } from "./schema.js";
 import type { DeadlineRule } from "./law.js";
 
@@ -75,22 +76,60 @@ export function formatRule(rule: DeadlineRule): string {
 }
 
 /** Adds business days: weekends are skipped (public holidays are not modelled). */
-export function addBusinessDays(from: Date, amount: number): Date {
+/**
+ * Adds business days: weekends are skipped, and so are the public holidays of `jurisdiction` (`US-CA`, `BR`), from
+ * the maintained `date-holidays` calendar. Without a jurisdiction only weekends are skipped.
+ */
+export function addBusinessDays(from: Date, amount: number, jurisdiction?: string): Date {
   const d = new Date(from.getTime());
   let left = amount;
   while (left > 0) {
     d.setUTCDate(d.getUTCDate() + 1);
     const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) left--;
+    if (wd !== 0 && wd !== 6 && !isPublicHoliday(d, jurisdiction)) left--;
   }
   return d;
 }
 
+const calendars = new Map<string, Holidays | null>();
+const holidayDates = new Map<string, Set<string>>();
+
+/** Whether the day (its UTC date) is a public holiday in the jurisdiction (`US-CA` → the US and California's own). */
+export function isPublicHoliday(day: Date, jurisdiction: string | undefined): boolean {
+  if (!jurisdiction) return false;
+  const [country, region] = jurisdiction.split("-");
+  let cal = calendars.get(jurisdiction);
+  if (cal === undefined) {
+    // A region the calendar does not know counts the country's holidays; a country it does not know, none.
+    const states = new Holidays().getStates(country);
+    cal = !new Holidays().getCountries()[country]
+      ? null
+      : region && states?.[region]
+        ? new Holidays(country, region)
+        : new Holidays(country);
+    calendars.set(jurisdiction, cal);
+  }
+  if (!cal) return false;
+  const year = day.getUTCFullYear();
+  const key = `${jurisdiction}:${year}`;
+  let dates = holidayDates.get(key);
+  if (!dates) {
+    dates = new Set(
+      cal
+        .getHolidays(year)
+        .filter((x) => x.type === "public")
+        .map((x) => x.date.slice(0, 10)),
+    );
+    holidayDates.set(key, dates);
+  }
+  return dates.has(day.toISOString().slice(0, 10));
+}
+
 /** Adds a legal clock to a date: hours, calendar days, calendar months (EDPB Guidelines 01/2022) or business days. */
-export function addDeadline(from: Date, rule: DeadlineRule): Date {
+export function addDeadline(from: Date, rule: DeadlineRule, jurisdiction?: string): Date {
   switch (rule.unit) {
     case "business_days":
-      return addBusinessDays(from, rule.amount);
+      return addBusinessDays(from, rule.amount, jurisdiction);
     case "hours":
       return addDuration(from, { amount: rule.amount, unit: "hour" });
     case "months":
@@ -118,4 +157,25 @@ export function fitsWithin(promised: ParsedDuration, legal: DeadlineRule): boole
     }
   }
   return true;
+}
+
+const NOMINAL_DAYS = {
+  hours: 1 / 24,
+  days: 1,
+  business_days: 7 / 5,
+  months: 30,
+  hour: 1 / 24,
+  day: 1,
+  week: 7,
+  month: 30,
+  year: 365,
+};
+
+/**
+ * Whether a promise is no longer than the law's clock as people read them: "30 days" is not longer than "1 month"
+ * (a month counted as 30 days, a business week as 7 days). The request's own deadline is still the earlier of the two
+ * on the calendar (`dueDate`), so a February request is never answered after the law's month.
+ */
+export function notLongerThan(promised: ParsedDuration, legal: DeadlineRule): boolean {
+  return promised.amount * NOMINAL_DAYS[promised.unit] <= legal.amount * NOMINAL_DAYS[legal.unit] + 1e-9;
 }

@@ -56,6 +56,7 @@ export {
   type SourceLocation,
   type DocPath,
 } from "./load.js";
+export { writtenOf, writtenIn, type Written } from "./written.js";
 export {
   BUILTIN_CATEGORIES,
   BUILTIN_SUBJECTS,
@@ -67,6 +68,7 @@ export {
   type CategoryInfo,
 } from "./taxonomy.js";
 export * from "./law.js";
+export * from "./breach-law.js";
 export { categoriesReceived, identitiesReceived } from "./recipients.js";
 export {
   parseDuration,
@@ -75,6 +77,7 @@ export {
   addDeadline,
   durationRule,
   fitsWithin,
+  notLongerThan,
   formatRule,
   durationDays,
   type ParsedDuration,

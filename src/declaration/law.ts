@@ -27,10 +27,26 @@ export type RegimeId =
   | "kcdpa"
   | "ndpa"
   | "ridtppa"
+  | "nrs603a"
+  | "fdbr"
+  | "mhmda"
   | "lgpd"
   | "pipeda"
   | "quebec"
   | "fadp"
+  | "appi"
+  | "pipa_kr"
+  | "pdpa_sg"
+  | "privacy_au"
+  | "privacy_nz"
+  | "dpdp"
+  | "pipl"
+  | "popia"
+  | "kvkk"
+  | "pdpa_th"
+  | "dpa_ph"
+  | "lfpdppp"
+  | "pdpa_ar"
   | "none";
 
 export interface DeadlineRule {
@@ -50,6 +66,18 @@ export interface CitedDeadline extends DeadlineRule {
  */
 export type RegimeFamily = "gdpr" | "us_state" | "other" | "none";
 
+/**
+ * The law's grounds for extending the answer: GDPR Art 12(3) "complexity and number"; the Virginia-model states
+ * "reasonably necessary, taking into account the complexity and number"; CCPA § 1798.130(a)(2) "reasonably necessary";
+ * PIPEDA s 8(4) interference or consultation; Swiss FADO Art 18(2): no cap, the person is told the date.
+ */
+export type ExtensionReason =
+  | "complex_or_many"
+  | "complexity_and_number"
+  | "reasonably_necessary"
+  | "pipeda"
+  | "date_given";
+
 export interface Regime {
   id: RegimeId;
   name: string;
@@ -60,12 +88,22 @@ export interface Regime {
   rights: RightName[];
   /** Time to answer a request, counted from receipt. */
   deadline: DeadlineRule;
-  /** The longest extension, with notice and reasons; none where the law allows none. */
+  /** The longest extension, with notice and reasons; none where the law allows none (or sets no cap). */
   extension?: DeadlineRule;
+  /** The grounds for an extension, in the law's terms. */
+  extensionReason?: ExtensionReason;
+  /** A simplified answer is due at once; the deadline is the complete answer's (LGPD Art 19(I)-(II)). */
+  simplifiedAtOnce?: string;
+  /** The article that sends complaints where `complaintTo` says. */
+  complaintCite?: string;
   /** Opt-out of sale or sharing and limiting sensitive data have their own, shorter clock. */
   optOutDeadline?: CitedDeadline;
   /** A confirmation of receipt must go out within this time of receipt, before any verification. */
   receipt?: CitedDeadline;
+  /** A withdrawal of consent takes effect within this time (Oregon: 15 days). */
+  consentRevocation?: CitedDeadline;
+  /** The law's words where it sets no number of days ("without delay"); `deadline` is then Pledge's working target. */
+  deadlineWords?: string;
   /** A refused request can be appealed; the organization answers the appeal within this time. */
   appeal?: CitedDeadline & { extension?: DeadlineRule; check?: boolean };
   /** The law makes universal opt-out signals (Global Privacy Control) binding from this date. */
@@ -105,6 +143,7 @@ function usState(
   cite: string,
   o: {
     deadline?: number;
+    extension?: number;
     appeal?: { days: number; extension?: number; cite: string } | null;
     universalOptOut?: { since: string; cite: string };
     rights?: RightName[];
@@ -118,7 +157,8 @@ function usState(
     jurisdictions: [`US-${state}`],
     rights: o.rights ?? US_STATE_RIGHTS,
     deadline: days(o.deadline ?? 45),
-    extension: days(45),
+    extension: days(o.extension ?? 45),
+    extensionReason: "complexity_and_number",
     ...(o.appeal
       ? {
           appeal: {
@@ -161,7 +201,186 @@ const US_STATES: Record<string, string> = {
   KY: "Kentucky",
   NE: "Nebraska",
   RI: "Rhode Island",
+  NV: "Nevada",
+  FL: "Florida",
+  WA: "Washington",
 };
+
+/** The national laws outside Europe and the Americas' federal level that Pledge knows (see docs/law.md). */
+function country(
+  id: RegimeId,
+  name: string,
+  code: string,
+  o: {
+    rights: RightName[];
+    deadline: DeadlineRule;
+    deadlineWords?: string;
+    extension?: DeadlineRule;
+    complaintTo: string;
+    complaintCite: string;
+    cite: string;
+    check?: boolean;
+  },
+): Regime {
+  return {
+    id,
+    name,
+    family: "other",
+    jurisdictions: [code],
+    rights: o.rights,
+    deadline: o.deadline,
+    ...(o.deadlineWords ? { deadlineWords: o.deadlineWords } : {}),
+    ...(o.extension ? { extension: o.extension, extensionReason: "reasonably_necessary" as const } : {}),
+    verificationRequired: true,
+    complaintTo: o.complaintTo,
+    complaintCite: o.complaintCite,
+    cite: o.cite,
+    ...(o.check ? { check: true } : {}),
+  };
+}
+
+/** Rights-request law per country; rows marked `check` were not re-read in the statute this session (docs/law.md). */
+const COUNTRY_REGIMES = {
+  // APPI Art 33(2), 34(3), 35(3): "without delay" (遅滞なく); Pledge works to 14 days.
+  appi: country("appi", "Japan APPI", "JP", {
+    rights: ["access", "rectification", "erasure", "restriction", "complaint"],
+    deadline: days(14),
+    deadlineWords: "without delay",
+    complaintTo: "the Personal Information Protection Commission (PPC)",
+    complaintCite: "APPI Art 132",
+    cite: "APPI Art 33(2)",
+    check: true,
+  }),
+  // PIPA Art 35(3) with Enforcement Decree Art 41(4): access within 10 days; Art 36-37 correction, suspension.
+  pipa_kr: country("pipa_kr", "Korea PIPA", "KR", {
+    rights: ["access", "rectification", "erasure", "restriction", "portability", "automated_decision", "complaint"],
+    deadline: days(10),
+    complaintTo: "the Personal Information Protection Commission (PIPC)",
+    complaintCite: "PIPA Art 62",
+    cite: "PIPA Art 35(3); Enforcement Decree Art 41(4)",
+    check: true,
+  }),
+  // PDPA s 21-22 with PDP Regulations 2021 reg 5: within 30 days, or tell the person when it will be done.
+  pdpa_sg: country("pdpa_sg", "Singapore PDPA", "SG", {
+    rights: ["access", "rectification", "withdraw_consent", "portability", "complaint"],
+    deadline: days(30),
+    complaintTo: "the Personal Data Protection Commission (PDPC)",
+    complaintCite: "PDPA s 48H",
+    cite: "PDP Regulations 2021 reg 5",
+    check: true,
+  }),
+  // Privacy Act 1988 Sch 1, APP 12.4(a)(ii): within a reasonable period; 30 days is the OAIC's guidance.
+  privacy_au: country("privacy_au", "Australia Privacy Act", "AU", {
+    rights: ["access", "rectification", "complaint"],
+    deadline: days(30),
+    deadlineWords: "within a reasonable period",
+    complaintTo: "the Office of the Australian Information Commissioner (OAIC)",
+    complaintCite: "Privacy Act 1988 s 36",
+    cite: "Privacy Act 1988 Sch 1, APP 12.4",
+    check: true,
+  }),
+  // Privacy Act 2020 s 44(1): within 20 working days; s 48 extension.
+  privacy_nz: country("privacy_nz", "New Zealand Privacy Act", "NZ", {
+    rights: ["access", "rectification", "complaint"],
+    deadline: { amount: 20, unit: "business_days" },
+    extension: days(20),
+    complaintTo: "the Privacy Commissioner",
+    complaintCite: "Privacy Act 2020 s 70",
+    cite: "Privacy Act 2020 s 44(1), s 48",
+    check: true,
+  }),
+  // DPDP Act 2023 s 11-13; DPDP Rules 2025 r 14(3): grievances answered within 90 days.
+  dpdp: country("dpdp", "India DPDP Act", "IN", {
+    rights: ["access", "rectification", "erasure", "withdraw_consent", "complaint"],
+    deadline: days(90),
+    complaintTo: "the Data Protection Board of India",
+    complaintCite: "DPDP Act 2023 s 13(3)",
+    cite: "DPDP Rules 2025 r 14(3)",
+    check: true,
+  }),
+  // PIPL Art 44-50: "promptly"; Pledge works to 15 days (GB/T 35273-2020 § 8.7: 30 days at most).
+  pipl: country("pipl", "China PIPL", "CN", {
+    rights: [
+      "access",
+      "rectification",
+      "erasure",
+      "portability",
+      "withdraw_consent",
+      "automated_decision",
+      "complaint",
+    ],
+    deadline: days(15),
+    deadlineWords: "promptly",
+    complaintTo: "the departments with personal information protection duties",
+    complaintCite: "PIPL Art 65",
+    cite: "PIPL Art 50",
+    check: true,
+  }),
+  // POPIA s 23 with PAIA s 56: 30 days, s 57: once extended by 30.
+  popia: country("popia", "South Africa POPIA", "ZA", {
+    rights: ["access", "rectification", "erasure", "objection", "complaint"],
+    deadline: days(30),
+    extension: days(30),
+    complaintTo: "the Information Regulator",
+    complaintCite: "POPIA s 74",
+    cite: "POPIA s 23; PAIA s 56-57",
+    check: true,
+  }),
+  // KVKK Art 13(2): 30 days, free of charge.
+  kvkk: country("kvkk", "Turkey KVKK", "TR", {
+    rights: ["access", "rectification", "erasure", "objection", "complaint"],
+    deadline: days(30),
+    complaintTo: "the Personal Data Protection Board (KVKK)",
+    complaintCite: "KVKK Art 14",
+    cite: "KVKK Art 13(2)",
+  }),
+  // PDPA B.E. 2562 s 30: access within 30 days.
+  pdpa_th: country("pdpa_th", "Thailand PDPA", "TH", {
+    rights: [
+      "access",
+      "rectification",
+      "erasure",
+      "restriction",
+      "portability",
+      "objection",
+      "withdraw_consent",
+      "complaint",
+    ],
+    deadline: days(30),
+    complaintTo: "the Personal Data Protection Committee",
+    complaintCite: "PDPA B.E. 2562 s 73",
+    cite: "PDPA B.E. 2562 s 30",
+    check: true,
+  }),
+  // Data Privacy Act 2012 s 16; NPC Circular 2023-04: requests answered within 15 working days.
+  dpa_ph: country("dpa_ph", "Philippines Data Privacy Act", "PH", {
+    rights: ["access", "rectification", "erasure", "portability", "objection", "complaint"],
+    deadline: { amount: 15, unit: "business_days" },
+    complaintTo: "the National Privacy Commission",
+    complaintCite: "Data Privacy Act 2012 s 7(b)",
+    cite: "Data Privacy Act 2012 s 16; NPC Circular 2023-04",
+    check: true,
+  }),
+  // LFPDPPP (2025) Art 32: the answer within 20 days, carried out within 15 more; once extendable.
+  lfpdppp: country("lfpdppp", "Mexico LFPDPPP", "MX", {
+    rights: ["access", "rectification", "erasure", "objection", "complaint"],
+    deadline: days(20),
+    extension: days(20),
+    complaintTo: "the Secretaría Anticorrupción y Buen Gobierno",
+    complaintCite: "LFPDPPP (2025) Art 44",
+    cite: "LFPDPPP (2025) Art 32",
+    check: true,
+  }),
+  // Law 25.326 Art 14(2): access within 10 calendar days; Art 16(2): rectification or deletion within 5 business days.
+  pdpa_ar: country("pdpa_ar", "Argentina Law 25.326", "AR", {
+    rights: ["access", "rectification", "erasure", "complaint"],
+    deadline: days(10),
+    complaintTo: "the Agency for Access to Public Information (AAIP)",
+    complaintCite: "Law 25.326 Art 29",
+    cite: "Law 25.326 Art 14(2), Art 16(2)",
+    check: true,
+  }),
+} satisfies Partial<Record<RegimeId, Regime>>;
 
 /**
  * Rights request deadlines, extensions, appeals and opt-out signals per regime,
@@ -179,6 +398,7 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     rights: GDPR_RIGHTS,
     deadline: { amount: 1, unit: "months" },
     extension: { amount: 2, unit: "months" },
+    extensionReason: "complex_or_many",
     verificationRequired: false,
     complaintTo:
       "a supervisory authority, in particular in the EU member state where you live, " +
@@ -196,6 +416,7 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     rights: GDPR_RIGHTS,
     deadline: { amount: 1, unit: "months" },
     extension: { amount: 2, unit: "months" },
+    extensionReason: "complex_or_many",
     verificationRequired: false,
     complaintTo:
       "the Information Commissioner's Office (UK GDPR Art 77), and to seek a " +
@@ -212,6 +433,8 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     rights: ["access", "erasure", "rectification", "opt_out_sale", "limit_sensitive"],
     deadline: days(45),
     extension: days(45),
+    // § 1798.130(a)(2): "once by an additional 45 days when reasonably necessary".
+    extensionReason: "reasonably_necessary",
     optOutDeadline: { amount: 15, unit: "business_days", cite: "11 CCR § 7026(f), § 7027(g)" },
     receipt: { amount: 10, unit: "business_days", cite: "11 CCR § 7021(a)" },
     universalOptOut: { since: "2020-08-14", cite: "11 CCR § 7025(b)" },
@@ -237,11 +460,15 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     appeal: { days: 60, cite: "Tex. Bus. & Com. Code § 541.053" },
     universalOptOut: { since: "2025-01-01", cite: "Tex. Bus. & Com. Code § 541.055(e)" },
   }),
-  ocpa: usState("ocpa", "Oregon OCPA", "OR", "ORS 646A.576(2)", {
-    appeal: { days: 45, extension: 45, cite: "ORS 646A.576(5)" },
-    universalOptOut: { since: "2026-01-01", cite: "ORS 646A.574(1)(b)" },
-    check: true,
-  }),
+  // ORS 646A.576(6)(d): an appeal is answered within 45 days; 646A.578(1)(d): consent revoked → processing stops
+  // within 15 days.
+  ocpa: {
+    ...usState("ocpa", "Oregon OCPA", "OR", "ORS 646A.576(2)", {
+      appeal: { days: 45, cite: "ORS 646A.576(6)(d)" },
+      universalOptOut: { since: "2026-01-01", cite: "ORS 646A.574(1)(b)" },
+    }),
+    consentRevocation: { amount: 15, unit: "days", cite: "ORS 646A.578(1)(d)" },
+  },
   // Utah UCPA § 13-61-203(4): 45 + 45, no appeal, no universal opt-out.
   ucpa: usState("ucpa", "Utah UCPA", "UT", "Utah Code § 13-61-203(4)", {
     appeal: null,
@@ -305,6 +532,27 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     appeal: { days: 60, cite: "R.I. Gen. Laws § 6-48.1-5(f)" },
     check: true,
   }),
+  // NRS 603A.345: a verified request not to sell is answered within 60 days, once extendable by 30. The only right.
+  nrs603a: usState("nrs603a", "Nevada NRS 603A", "NV", "NRS 603A.345(2)", {
+    deadline: 60,
+    extension: 30,
+    appeal: null,
+    rights: ["opt_out_sale"],
+  }),
+  // Florida Digital Bill of Rights, Fla. Stat. § 501.706(2): 45 days, once extendable by 15; appeal § 501.706(3):
+  // 60 days.
+  fdbr: usState("fdbr", "Florida Digital Bill of Rights", "FL", "Fla. Stat. § 501.706(2)", {
+    extension: 15,
+    appeal: { days: 60, cite: "Fla. Stat. § 501.706(3)" },
+    rights: [...US_STATE_RIGHTS, "opt_out_targeted_advertising", "opt_out_profiling"],
+    check: true,
+  }),
+  // Washington My Health My Data Act, RCW 19.373.040-.050: consumer health data; 45 days + 45, appeal 45 days.
+  mhmda: usState("mhmda", "Washington My Health My Data Act", "WA", "RCW 19.373.040(1)", {
+    appeal: { days: 45, cite: "RCW 19.373.040(4)" },
+    rights: ["access", "erasure", "withdraw_consent"],
+    check: true,
+  }),
   // LGPD Art 19: simplified answer at once (I), full statement within 15 days (II); no extension.
   lgpd: {
     id: "lgpd",
@@ -322,8 +570,10 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
       "complaint",
     ],
     deadline: days(15),
+    simplifiedAtOnce: "LGPD Art 19(I)",
     verificationRequired: false,
     complaintTo: "the National Data Protection Authority (ANPD) (LGPD Art 18 § 1)",
+    complaintCite: "LGPD Art 18 § 1",
     cite: "LGPD Art 19(II)",
   },
   // PIPEDA s 8(3)-(4): 30 days, +30 with notice.
@@ -335,8 +585,10 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     rights: ["access", "rectification", "withdraw_consent", "complaint"],
     deadline: days(30),
     extension: days(30),
+    extensionReason: "pipeda",
     verificationRequired: false,
     complaintTo: "the Office of the Privacy Commissioner of Canada (PIPEDA s 11)",
+    complaintCite: "PIPEDA s 11",
     cite: "PIPEDA s 8(3)-(4)",
   },
   // Quebec Private Sector Act s 32: 30 days, no extension.
@@ -351,8 +603,8 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     complaintTo: "the Commission d'accès à l'information du Québec (s 42)",
     cite: "Act respecting the protection of personal information in the private sector, s 32",
   },
-  // Swiss revFADP Art 25(7), FADO Art 18(1): 30 days; an extension is possible only if the person is told within the 30
-  // days.
+  // Swiss revFADP Art 25(7), FADO Art 18(1)-(2): 30 days; the period may be extended without a cap if the person is
+  // told, within the 30 days, the date by which the information will be given.
   fadp: {
     id: "fadp",
     name: "Swiss FADP",
@@ -360,12 +612,13 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     jurisdictions: ["CH"],
     rights: ["access", "rectification", "erasure", "portability", "objection", "automated_decision", "complaint"],
     deadline: days(30),
-    extension: days(30),
+    extensionReason: "date_given",
     verificationRequired: false,
     complaintTo: "the Federal Data Protection and Information Commissioner (FDPIC)",
-    cite: "FADO Art 18(1)",
-    check: true,
+    complaintCite: "FADP Art 49",
+    cite: "FADO Art 18(1)-(2)",
   },
+  ...COUNTRY_REGIMES,
   // No general privacy statute (US federal level): no legal deadline; Pledge works to 45 days unless the organization
   // promises less.
   none: {
@@ -488,6 +741,7 @@ export function jurisdictionChoices(): [string, string][] {
     ["CA-QC", "Canada: Quebec"],
     ["CA", "Canada: another province"],
     ["BR", "Brazil"],
+    ...Object.values(COUNTRY_REGIMES).map((r): [string, string] => [r.jurisdictions[0], r.name.split(" ")[0]]),
     ...STATE_ORDER.map((s): [string, string] => [`US-${s}`, `United States: ${US_STATES[s]}`]),
     ["US", "United States: another state"],
   ];
@@ -515,170 +769,6 @@ export function servesUk(jurisdictions: readonly string[]): boolean {
 export function regimesOf(jurisdictions: readonly string[]): RegimeId[] {
   return [...new Set(jurisdictions.map((j) => regimeFor(j)).filter((r): r is RegimeId => !!r))];
 }
-
-/** A breach notification clock: who must be told, by when, and the article. */
-export interface BreachClock {
-  regime: "gdpr" | "uk_gdpr" | "hipaa" | "lgpd" | "pipeda" | "ccpa" | "fadp" | "quebec";
-  notify: "authority" | "individuals" | "controller" | "media" | "covered_entity";
-  /** A fixed clock from discovery; absent where the law says "without undue delay" or "as soon as feasible". */
-  within?: DeadlineRule;
-  /** The law's own words for the time allowed. */
-  when: string;
-  /** When the duty arises. */
-  condition?: string;
-  cite: string;
-  check?: boolean;
-}
-
-/** Breach clocks per regime, for the breach register. Counted from awareness (GDPR) or discovery (HIPAA). */
-export const BREACH_CLOCKS: readonly BreachClock[] = [
-  {
-    regime: "gdpr",
-    notify: "authority",
-    within: { amount: 72, unit: "hours" },
-    when: "without undue delay and, where feasible, within 72 hours of becoming aware; reasons for any delay",
-    condition: "unless unlikely to result in a risk to people",
-    cite: "GDPR Art 33(1)",
-  },
-  {
-    regime: "gdpr",
-    notify: "controller",
-    when: "without undue delay after becoming aware",
-    condition: "a processor tells its controller",
-    cite: "GDPR Art 33(2)",
-  },
-  {
-    regime: "gdpr",
-    notify: "individuals",
-    when: "without undue delay",
-    condition: "where the breach is likely to result in a high risk",
-    cite: "GDPR Art 34(1)",
-  },
-  {
-    regime: "uk_gdpr",
-    notify: "authority",
-    within: { amount: 72, unit: "hours" },
-    when: "without undue delay and, where feasible, within 72 hours, to the ICO",
-    condition: "unless unlikely to result in a risk to people",
-    cite: "UK GDPR Art 33(1)",
-  },
-  {
-    regime: "uk_gdpr",
-    notify: "individuals",
-    when: "without undue delay",
-    condition: "where the breach is likely to result in a high risk",
-    cite: "UK GDPR Art 34(1)",
-  },
-  {
-    regime: "hipaa",
-    notify: "individuals",
-    within: { amount: 60, unit: "days" },
-    when: "without unreasonable delay and no later than 60 calendar days after discovery",
-    cite: "45 CFR 164.404(b)",
-  },
-  {
-    regime: "hipaa",
-    notify: "media",
-    within: { amount: 60, unit: "days" },
-    when: "no later than 60 calendar days after discovery",
-    condition: "more than 500 residents of a state or jurisdiction",
-    cite: "45 CFR 164.406",
-  },
-  {
-    regime: "hipaa",
-    notify: "authority",
-    within: { amount: 60, unit: "days" },
-    when:
-      "to HHS at the same time as individuals; under 500 people, in the annual log " +
-      "within 60 days of the year's end",
-    condition: "500 or more people",
-    cite: "45 CFR 164.408(b)-(c)",
-  },
-  {
-    regime: "hipaa",
-    notify: "covered_entity",
-    within: { amount: 60, unit: "days" },
-    when:
-      "a business associate tells the covered entity without unreasonable delay and " +
-      "no later than 60 days after discovery",
-    cite: "45 CFR 164.410(b)",
-  },
-  {
-    regime: "lgpd",
-    notify: "authority",
-    within: { amount: 3, unit: "business_days" },
-    when: "within 3 business days of becoming aware",
-    condition: "a risk or relevant damage to the people",
-    cite: "ANPD Resolution CD/ANPD 15/2024, Art 6",
-  },
-  {
-    regime: "lgpd",
-    notify: "individuals",
-    within: { amount: 3, unit: "business_days" },
-    when: "within 3 business days of becoming aware",
-    condition: "a risk or relevant damage to the people",
-    cite: "ANPD Resolution CD/ANPD 15/2024, Art 9",
-  },
-  {
-    regime: "pipeda",
-    notify: "authority",
-    when: "as soon as feasible after determining the breach occurred",
-    condition: "a real risk of significant harm",
-    cite: "PIPEDA s 10.1(1)-(2)",
-  },
-  {
-    regime: "pipeda",
-    notify: "individuals",
-    when: "as soon as feasible",
-    condition: "a real risk of significant harm",
-    cite: "PIPEDA s 10.1(3), (6)",
-  },
-  {
-    regime: "ccpa",
-    notify: "individuals",
-    within: { amount: 30, unit: "days" },
-    when:
-      "in the most expedient time possible and without unreasonable delay, at most " +
-      "30 calendar days after discovery",
-    condition: "unencrypted personal information of California residents",
-    cite: "Cal. Civ. Code 1798.82(a)",
-    check: true,
-  },
-  {
-    regime: "ccpa",
-    notify: "authority",
-    when: "a sample copy to the Attorney General",
-    condition: "more than 500 California residents",
-    cite: "Cal. Civ. Code 1798.82(f)",
-  },
-  {
-    regime: "fadp",
-    notify: "authority",
-    when: "as soon as possible, to the FDPIC",
-    condition: "a likely high risk to the person's personality or fundamental rights",
-    cite: "FADP Art 24(1)",
-  },
-  {
-    regime: "fadp",
-    notify: "individuals",
-    when: "where necessary for their protection or if the FDPIC requests it",
-    cite: "FADP Art 24(4)",
-  },
-  {
-    regime: "quebec",
-    notify: "authority",
-    when: "promptly, to the Commission d'accès à l'information",
-    condition: "a risk of serious injury",
-    cite: "Private Sector Act s 3.5",
-  },
-  {
-    regime: "quebec",
-    notify: "individuals",
-    when: "promptly",
-    condition: "a risk of serious injury",
-    cite: "Private Sector Act s 3.5",
-  },
-];
 
 export interface MechanismInfo {
   name: string;
@@ -908,6 +998,18 @@ export const RIGHT_INFO: Readonly<Record<RightName, { name: string; article: str
     name: "Limit sensitive data",
     article: "Cal. Civ. Code 1798.121",
     text: "to limit the use of your sensitive personal information",
+  },
+  opt_out_targeted_advertising: {
+    name: "Opt out of targeted advertising",
+    article: "Va. Code § 59.1-577(A)(5)",
+    text: "to opt out of the processing of your personal data for targeted advertising",
+  },
+  opt_out_profiling: {
+    name: "Opt out of profiling",
+    article: "Va. Code § 59.1-577(A)(5)",
+    text:
+      "to opt out of profiling in furtherance of decisions that produce legal or similarly significant effects " +
+      "concerning you",
   },
 };
 

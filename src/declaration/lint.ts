@@ -25,7 +25,7 @@ import {
 } from "./law.js";
 import { categoriesOf, categoryWithin } from "./taxonomy.js";
 import { buildDatasetGraph, contactSources, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
-import { fitsWithin, parseDuration } from "./duration.js";
+import { notLongerThan, parseDuration } from "./duration.js";
 import { resolveBindings, retentionBindings } from "./retention.js";
 import type { DocPath } from "./load.js";
 
@@ -850,7 +850,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     if (!regime || regime === "none" || !promised) continue;
     const parsed = parseDuration(promised);
     const d = REGIMES[regime].deadline;
-    if (parsed && !fitsWithin(parsed, d)) {
+    if (parsed && !notLongerThan(parsed, d)) {
       const path =
         typeof decl.rights.responseTime === "object" ? ["rights", "responseTime", j] : ["rights", "responseTime"];
       add(

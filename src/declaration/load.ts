@@ -11,6 +11,7 @@ import type { z } from "zod";
 import { DeclarationSchema } from "./references.js";
 import type { Declaration } from "./schema.js";
 import { didYouMean } from "./suggest.js";
+import { recordWritten, writtenIn } from "./written.js";
 
 export type DocPath = readonly (string | number)[];
 
@@ -101,6 +102,10 @@ export function parseDeclaration(source: string, file = "pledge.yaml"): LoadedDe
     const issues = result.error.issues.flatMap((i) => toIssues(i, raw, locate));
     throw new DeclarationError(dedupe(issues));
   }
+  recordWritten(
+    result.data,
+    writtenIn(raw, (path) => locate(path, true)),
+  );
   return {
     declaration: result.data,
     file,

@@ -239,7 +239,7 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     );
   }
   const sp = decl.governance?.subProcessors;
-  if (sp) ref("newsletter", sp.list, decl.consent?.newsletters ?? {}, ["governance", "subProcessors", "list"]);
+  if (sp?.list) ref("newsletter", sp.list, decl.consent?.newsletters ?? {}, ["governance", "subProcessors", "list"]);
   for (const { lang, key } of danglingTranslations(decl))
     report(
       ["translations", lang, key],

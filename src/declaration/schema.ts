@@ -6,6 +6,7 @@
  * (`user.contact.email`); durations are written as people write them
  * (`14 months`, `180 days`, `24 hours`).
  */
+import { BREACH_REGIMES } from "./breach-law.js";
 import { z } from "zod";
 
 export const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
@@ -110,6 +111,8 @@ export const RIGHTS = [
   "opt_out_marketing",
   "opt_out_sale",
   "limit_sensitive",
+  "opt_out_targeted_advertising",
+  "opt_out_profiling",
 ] as const;
 export const Right = z.enum(RIGHTS);
 
@@ -130,6 +133,8 @@ const Transfer = z.strictObject({
   mechanisms: z.array(TransferMechanism).min(1),
   note: text.optional(),
   transferImpactAssessment: z.boolean().optional(),
+  /** Measures beyond the mechanism (EDPB Recommendations 01/2020): "encrypted with keys held in the EU". */
+  supplementaryMeasures: z.array(text).default([]),
 });
 
 /** A legal basis with where it applies: "contract for customers; legitimate interests for prospects". */
@@ -235,6 +240,10 @@ const Purpose = z.strictObject({
   /** CCPA: whether the data is sold or shared for cross-context behavioural advertising. */
   sold: z.boolean().default(false),
   shared: z.boolean().default(false),
+  /** US state laws: the data is processed for targeted advertising (opt-out right, assessment duty). */
+  targetedAdvertising: z.boolean().optional(),
+  /** US state laws: profiling in furtherance of decisions with legal or similarly significant effects. */
+  profiling: z.boolean().optional(),
   /** Channels used, for marketing purposes (email, phone, post, sms). */
   channels: z.array(z.enum(["email", "phone", "post", "sms", "web"])).default([]),
   /**
@@ -316,6 +325,8 @@ const Field = z.strictObject({
     .string()
     .regex(/^[A-Z]{3}$/, "expected an ISO 4217 currency code (EUR, SEK, USD)")
     .optional(),
+  /** How the field is minimised before it is stored (GDPR Art 5(1)(c)): "truncated to /24". Stated in the notice. */
+  minimisation: text.optional(),
 });
 
 /**
@@ -477,6 +488,8 @@ const System = z.strictObject({
    * console).
    */
   obsolescence: isoDate.optional(),
+  /** How long backups keep data after it is deleted from the system: stated in the notice's retention section. */
+  backups: z.strictObject({ period: Duration, description: text.optional() }).optional(),
   connector: Connector.optional(),
   /** Keyed as the organization names its tables: `customers`, or `Customer` for a schema in PascalCase. */
   datasets: z.record(datasetId, Dataset).default({}),
@@ -603,6 +616,8 @@ const Newsletter = z.strictObject({
       enabled: z.boolean().optional(),
       confirmWithin: Duration.optional(),
       deleteUnconfirmedAfter: Duration.optional(),
+      /** What is kept as proof of the sign-up and its confirmation, as the notice states it. */
+      proof: z.array(z.enum(["time", "ip_address", "confirmation_text"])).optional(),
     })
     .optional(),
   requiredFields: z.array(text).default([]),
@@ -759,11 +774,26 @@ const Governance = z.strictObject({
    * GDPR Art 28(2), (4): customers subscribe to sub-processor changes on a declared newsletter list, and may object
    * within the window.
    */
-  subProcessors: z.strictObject({ list: id, objectionWindow: Duration.default("30 days") }).optional(),
+  subProcessors: z
+    .strictObject({
+      /** A newsletter list customers subscribe to for changes (Pledge publishes the list at /privacy/subprocessors). */
+      list: id.optional(),
+      /** Or the organization's own published list. */
+      url: url.optional(),
+      objectionWindow: Duration.default("30 days"),
+      /** How long before a new sub-processor is engaged customers are told. */
+      noticePeriod: Duration.optional(),
+    })
+    .refine((s) => s.list || s.url, { message: "give the newsletter list to publish or the url of your own list" })
+    .optional(),
   breach: z
     .strictObject({
       procedure: text,
-      regimes: z.array(z.enum(["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"])).default([]),
+      /**
+       * The regimes of the organization's sector or role: the GDPR, HIPAA, the GLBA Safeguards Rule, SEC rules, NY DFS,
+       * NIS2, DORA. The breach laws of the places the affected people live apply without being named.
+       */
+      regimes: z.array(z.enum(BREACH_REGIMES)).default([]),
       /**
        * As a processor: the hours its DPAs allow to tell the controllers (GDPR Art 33(2) says only "without undue
        * delay").
@@ -799,6 +829,8 @@ const NoticeSettings = z.strictObject({
   changeNotice: text.optional(),
   /** How long before a material change takes effect people are told. */
   advanceNotice: Duration.optional(),
+  /** A hedge in the promise itself, stated with it: "generally at least 14 days". */
+  advanceNoticeHedge: z.enum(["generally"]).optional(),
   /** Show people a simplified map of where their data goes: purposes, recipients, countries and safeguards. */
   map: z.boolean().optional(),
 });

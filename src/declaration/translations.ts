@@ -4,6 +4,7 @@
  * takes each text from here, and as written where none is given.
  */
 import type { Declaration } from "./schema.js";
+import { sameWritten } from "./written.js";
 
 type Path = (string | number)[];
 
@@ -43,7 +44,7 @@ export function localizeDeclaration(decl: Declaration, lang: string): Declaratio
     if (parent && typeof parent === "object" && typeof (parent as Record<string | number, unknown>)[last] === "string")
       (parent as Record<string | number, unknown>)[last] = text;
   }
-  return copy;
+  return sameWritten(decl, copy);
 }
 
 /**

@@ -101,6 +101,12 @@ export interface IncidentClock {
   key: string;
   regime: BreachClock["regime"];
   notify: BreachClock["notify"];
+  /** Who exactly is told, where the law names them. */
+  to?: string;
+  /** The place whose law sets the clock (`US-TX`), for a law of residence. */
+  jurisdiction?: string;
+  /** The law table's row has not been re-read in the statute (docs/law.md). */
+  check?: boolean;
   cite: string;
   when: string;
   condition?: string;
@@ -147,7 +153,26 @@ function categoriesOfDatasets(decl: Declaration, datasets: string[]): string[] {
 
 const isUs = (j: string) => j === "US" || j.startsWith("US-");
 
-/** The clocks of every declared regime that the incident's jurisdictions bring in, with whether each duty arises. */
+/** The regimes whose clocks apply only where the organization's people are governed by them (declared and in play). */
+const PLACE_REGIMES = new Set(["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"]);
+/** Whose holidays a business-day clock skips, for the declared regimes that count business days. */
+const HOLIDAYS: Record<string, string> = { lgpd: "BR", sec_8k: "US", ccpa: "US-CA" };
+
+/** How many of the incident's people live in a place: computed, or the declared count when it is the only place. */
+function peopleIn(
+  d: { people: number | null; jurisdictions: string[]; affectedBy?: Record<string, number> },
+  j: string,
+) {
+  if (d.affectedBy) return d.affectedBy[j] ?? 0;
+  if (d.jurisdictions.length === 1 && d.jurisdictions[0] === j && d.people !== null) return d.people;
+  return undefined;
+}
+
+/**
+ * The clocks of the incident: every declared regime the incident's places bring in, every sector rule declared, and the
+ * breach law of every place its people live (US states, DC, the territories, the countries Pledge knows), with whether
+ * each duty arises on what the record says.
+ */
 export function incidentClocks(
   decl: Declaration,
   d: Details & {
@@ -157,106 +182,126 @@ export function incidentClocks(
   },
   now: Date,
 ): IncidentClock[] {
-  const declared = decl.governance?.breach?.regimes ?? [];
+  const declared: readonly string[] = decl.governance?.breach?.regimes ?? [];
+  const places = new Set([...d.jurisdictions, ...Object.keys(d.affectedBy ?? {})]);
   const inPlay = new Set<string>();
-  for (const j of d.jurisdictions) {
+  for (const j of places) {
     const r = regimeFor(j);
     if (r) inPlay.add(r);
     if (isUs(j)) inPlay.add("hipaa");
   }
-  const regimes = declared.filter((r) => !d.jurisdictions.length || inPlay.has(r));
+  const includes = (c: BreachClock) => {
+    const lives = !!c.jurisdictions?.some((j) => places.has(j));
+    if (PLACE_REGIMES.has(c.regime))
+      return (declared.includes(c.regime) && (!places.size || inPlay.has(c.regime))) || lives;
+    return c.jurisdictions ? lives : declared.includes(c.regime);
+  };
   const processor = decl.organization.roles.includes("processor");
   const aware = new Date(d.awareAt);
   const out: IncidentClock[] = [];
+  const after: { clock: IncidentClock; rule: BreachClock }[] = [];
   for (const c of BREACH_CLOCKS) {
-    if (!regimes.includes(c.regime)) continue;
+    if (!includes(c)) continue;
     if ((c.notify === "controller" || c.notify === "covered_entity") && !processor) continue;
-    let applies: IncidentClock["applies"] = "yes";
-    let why = c.condition ?? "always";
-    const people = d.people ?? 0;
-    if (c.regime === "hipaa") {
-      if (d.encrypted)
-        [applies, why] = [
-          "no",
-          "the data was encrypted: secured PHI is not a breach of unsecured PHI (45 CFR 164.402)",
-        ];
-      else if (c.notify === "media") {
-        // 45 CFR 164.406: more than 500 residents of one state. Once the people affected are computed, their states
-        // decide.
-        const states = Object.entries(d.affectedBy ?? {}).filter(([j, n]) => /^US-[A-Z]{2}$/.test(j) && n > 500);
-        if (d.affectedBy)
-          [applies, why] = states.length
-            ? ["yes", `more than 500 residents of ${states.map(([j, n]) => `${j} (${n})`).join(", ")}`]
-            : ["no", "no state has more than 500 of the people affected"];
-        else
-          [applies, why] = [
-            people > 500 ? "check" : "no",
-            people > 500
-              ? "count the residents of each state: over 500 in one state brings in the media"
-              : "500 or fewer people affected",
-          ];
-      } else if (c.notify === "authority")
-        [applies, why] =
-          people >= 500
-            ? ["yes", "500 or more people: HHS is told with the people"]
-            : ["yes", "under 500 people: in the annual log to HHS within 60 days of the year's end"];
-    } else if (c.notify === "authority" || c.notify === "controller") {
-      if (
-        d.risk === "none" &&
-        c.notify === "authority" &&
-        (c.regime === "gdpr" || c.regime === "uk_gdpr" || c.regime === "lgpd")
-      )
-        [applies, why] = ["no", "assessed as unlikely to result in a risk to people: documented only (GDPR Art 33(5))"];
-      else if (c.regime === "ccpa")
-        [applies, why] = [
-          people > 500 ? "check" : "no",
-          people > 500 ? "over 500 California residents: a sample copy to the Attorney General" : "500 or fewer people",
-        ];
-      else if (c.regime === "pipeda" || c.regime === "fadp" || c.regime === "quebec")
-        applies = d.risk === "high" ? "yes" : d.risk === "risk" ? "check" : "no";
-    } else if (c.notify === "individuals") {
-      if (c.regime === "gdpr" || c.regime === "uk_gdpr") {
-        if (d.risk !== "high") [applies, why] = ["no", "not assessed as a high risk (Art 34(1))"];
-        else if (d.encrypted)
-          [applies, why] = [
-            "check",
-            "a high risk, but the data was encrypted: not required if it is unintelligible " +
-              "to anyone not authorised (Art 34(3)(a))",
-          ];
-      } else if (c.regime === "ccpa") {
-        if (d.encrypted)
-          [applies, why] = [
-            "no",
-            "encrypted personal information (Cal. Civ. Code 1798.82(a)) unless the key was also taken",
-          ];
-      } else applies = d.risk === "high" ? "yes" : d.risk === "risk" ? "check" : "no";
-    }
+    let [applies, why] = arises(c, d);
     let within = c.within;
     let when = c.when;
     if (c.notify === "controller" && c.regime === "gdpr" && decl.governance?.breach?.controllerNoticeHours) {
       within = { amount: decl.governance.breach.controllerNoticeHours, unit: "hours" };
       when = `within ${within.amount} hours, as the DPAs with the controllers require`;
     }
+    if (c.threshold && applies !== "no") {
+      const j = c.jurisdictions?.[0];
+      const n = j ? peopleIn(d, j) : (d.people ?? undefined);
+      if (n === undefined) [applies, why] = ["check", `count the people${j ? ` living in ${j}` : ""}: ${c.condition}`];
+      else if (n < c.threshold)
+        [applies, why] = ["no", `${n} ${j ? `people in ${j}` : "people"}, under the threshold of ${c.threshold}`];
+      else why = `${n} ${j ? `people in ${j}` : "people"}: ${c.condition}`;
+    }
     const key = `${c.regime}:${c.notify}`;
-    const dueAt = within ? addDeadline(aware, within).toISOString() : null;
+    const holidays = c.jurisdictions?.[0] ?? HOLIDAYS[c.regime];
+    const dueAt = within && !c.after ? addDeadline(aware, within, holidays).toISOString() : null;
     const done = d.notified[key];
-    out.push({
+    const clock: IncidentClock = {
       key,
       regime: c.regime,
       notify: c.notify,
+      ...(c.to ? { to: c.to } : {}),
+      ...(c.jurisdictions ? { jurisdiction: c.jurisdictions[0] } : {}),
       cite: c.cite,
       when,
       ...(c.condition ? { condition: c.condition } : {}),
       dueAt,
       applies,
       why,
+      ...(c.check ? { check: true } : {}),
       ...(done ? { done } : {}),
-      ...(dueAt && !done && applies !== "no"
-        ? { countdown: countdown(new Date(dueAt), now, Date.parse(dueAt) - aware.getTime()) }
-        : {}),
-    });
+    };
+    if (c.after && within) after.push({ clock, rule: { ...c, within } });
+    out.push(clock);
   }
+  // A clock that runs from another notice of the same law: from when it was sent, else from its own deadline.
+  for (const { clock, rule } of after) {
+    const first = out.find((x) => x.regime === rule.regime && x.notify === rule.after);
+    const from = first?.done?.at ?? first?.dueAt;
+    if (from) clock.dueAt = addDeadline(new Date(from), rule.within!, clock.jurisdiction).toISOString();
+  }
+  for (const clock of out)
+    if (clock.dueAt && !clock.done && clock.applies !== "no")
+      clock.countdown = countdown(new Date(clock.dueAt), now, Date.parse(clock.dueAt) - aware.getTime());
   return out;
+}
+
+/** Whether a clock's duty arises on what the record says, and why. */
+function arises(
+  c: BreachClock,
+  d: Details & { affectedBy?: Record<string, number> },
+): [IncidentClock["applies"], string] {
+  const people = d.people ?? 0;
+  const why = c.condition ?? "always";
+  if (c.regime === "hipaa") {
+    if (d.encrypted)
+      return ["no", "the data was encrypted: secured PHI is not a breach of unsecured PHI (45 CFR 164.402)"];
+    if (c.notify === "media") {
+      // 45 CFR 164.406: more than 500 residents of one state; once the people are counted, their states decide.
+      const states = Object.entries(d.affectedBy ?? {}).filter(([j, n]) => /^US-[A-Z]{2}$/.test(j) && n > 500);
+      if (d.affectedBy)
+        return states.length
+          ? ["yes", `more than 500 residents of ${states.map(([j, n]) => `${j} (${n})`).join(", ")}`]
+          : ["no", "no state has more than 500 of the people affected"];
+      return people > 500
+        ? ["check", "count the residents of each state: over 500 in one state brings in the media"]
+        : ["no", "500 or fewer people affected"];
+    }
+    if (c.notify === "authority")
+      return people >= 500
+        ? ["yes", "500 or more people: HHS is told with the people"]
+        : ["yes", "under 500 people: in the annual log to HHS within 60 days of the year's end"];
+    return ["yes", why];
+  }
+  // A US state's law (California's included): encrypted data is exempt unless the key was taken too.
+  if (c.jurisdictions?.some(isUs) && (c.notify === "individuals" || c.notify === "authority") && d.encrypted)
+    return ["no", "the data was encrypted: exempt unless the key was also taken"];
+  if (c.riskBased || ["pipeda", "fadp", "quebec"].includes(c.regime))
+    return d.risk === "high"
+      ? ["yes", why]
+      : d.risk === "risk"
+        ? ["check", why]
+        : ["no", "assessed as no risk of harm"];
+  if (c.notify === "authority" && d.risk === "none" && ["gdpr", "uk_gdpr", "lgpd"].includes(c.regime))
+    return ["no", "assessed as unlikely to result in a risk to people: documented only (GDPR Art 33(5))"];
+  if (c.notify === "individuals" && (c.regime === "gdpr" || c.regime === "uk_gdpr")) {
+    if (d.risk !== "high") return ["no", "not assessed as a high risk (Art 34(1))"];
+    if (d.encrypted)
+      return [
+        "check",
+        "a high risk, but the data was encrypted: not required if it is unintelligible to anyone not authorised " +
+          "(Art 34(3)(a))",
+      ];
+  }
+  if (c.notify === "individuals" && c.regime === "lgpd")
+    return d.risk === "high" ? ["yes", why] : d.risk === "risk" ? ["check", why] : ["no", "no relevant risk or damage"];
+  return ["yes", why];
 }
 
 function view(ctx: GovernanceContext, r: IncidentRow, mailingList: number): IncidentView {

@@ -109,7 +109,9 @@ export async function announceSubProcessorChanges(
 ): Promise<{ changeId: number; notified: number; failed: number } | undefined> {
   const decl = ctx.declaration();
   const sp = decl.governance?.subProcessors;
-  if (!sp || !previous) return undefined;
+  // Customers subscribe on a list Pledge keeps; an organization that publishes its own list tells them itself.
+  if (!sp?.list || !previous) return undefined;
+  const list = sp.list;
   const changes = diffSubProcessors(previous, decl);
   if (!changes.length) return undefined;
   const now = ctx.clock();
@@ -134,7 +136,7 @@ export async function announceSubProcessorChanges(
   const changeId = Number(inserted.id);
   let notified = 0;
   let failed = 0;
-  for (const s of await confirmedSubscribers({ store: ctx.store, env: ctx.env, publicUrl: ctx.publicUrl }, sp.list)) {
+  for (const s of await confirmedSubscribers({ store: ctx.store, env: ctx.env, publicUrl: ctx.publicUrl }, list)) {
     const token = await objectionToken(ctx, changeId, s.email);
     try {
       await ctx.mailer.send({

@@ -13,11 +13,13 @@ import {
   categoriesOf,
   categoryName,
   categoryWithin,
+  subjectsOf,
   durationDays,
   parseDuration,
   type Declaration,
   type Purpose,
   type RetentionRule,
+  type DocPath,
 } from "../declaration/index.js";
 import { describeRetention, placeOf } from "./model.js";
 import { EN } from "./words.js";
@@ -35,6 +37,7 @@ export type ChangeArea =
   | "consent"
   | "governance"
   | "systems"
+  | "children"
   | "notice";
 
 export interface Change {
@@ -46,6 +49,8 @@ export interface Change {
   /** The parts of a grouped change (a purpose's new data, recipients, retention), in plain words. */
   details: string[];
   material: boolean;
+  /** Where the declaration says it: in the new version, or in the old one for what was removed. */
+  path: DocPath;
 }
 
 export interface DeclarationDiff {
@@ -53,6 +58,27 @@ export interface DeclarationDiff {
   to: { version: string; effectiveDate: string };
   changes: Change[];
   material: boolean;
+}
+
+/** How much a verification asks of a person, to tell a heavier one (material) from a lighter one. */
+const VERIFICATION_BURDEN: Record<string, number> = {
+  none: 0,
+  email_code: 1,
+  account: 1,
+  signed_form: 2,
+  id_document: 3,
+};
+
+/** The declaration path a change is about: `purposes.newsletter`, `rights.channels`, `organization.contact`. */
+function changePath(area: ChangeArea, key: string): DocPath {
+  const [first] = key.split(":");
+  if (area === "transfers") return ["recipients", key];
+  if (area === "children") return ["children"];
+  if (area === "organization") return ["organization", first === "joint" ? "jointControllers" : key];
+  if (area === "consent")
+    return first === "newsletter" ? ["consent", "newsletters", key.slice(11)] : ["consent", "categories", first];
+  if (area === "governance") return ["governance", first === "staff" ? "staffAccess" : key];
+  return [area, first];
 }
 
 /** Anchors counted from an event that may never come (the account stays open): kept while the relationship lasts. */
@@ -110,7 +136,7 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
     summary: string,
     material: boolean,
     details: string[] = [],
-  ) => changes.push({ area, kind, key, summary, details, material });
+  ) => changes.push({ area, kind, key, summary, details, material, path: changePath(area, key) });
   const cats = { ...categoriesOf(a), ...categoriesOf(b) };
   const cn = (k: string) => categoryName(k, cats);
   const oa = a.organization;
@@ -129,7 +155,19 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       true,
     );
   }
-  if (!same(oa.contact, ob.contact)) add("organization", "changed", "contact", "contact details changed", false);
+  if (!same(oa.contact, ob.contact)) {
+    const keys = [...new Set([...Object.keys(oa.contact), ...Object.keys(ob.contact)])] as (keyof typeof oa.contact)[];
+    add(
+      "organization",
+      "changed",
+      "contact",
+      "contact details changed",
+      false,
+      keys
+        .filter((k) => oa.contact[k] !== ob.contact[k])
+        .map((k) => `${k}: ${oa.contact[k] ?? "none"} → ${ob.contact[k] ?? "none"}`),
+    );
+  }
   for (const k of ["dpo", "euRepresentative", "ukRepresentative", "supervisoryAuthority"] as const) {
     const x = oa[k];
     const y = ob[k];
@@ -141,7 +179,17 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
     }[k];
     if (!x && y) add("organization", "added", k, `${label} named: ${y.name ?? y.email ?? ""}`, false);
     else if (x && !y) add("organization", "removed", k, `${label} no longer named`, false);
-    else if (x && y && !same(x, y)) add("organization", "changed", k, `${label} changed`, false);
+    else if (x && y && !same(x, y))
+      add(
+        "organization",
+        "changed",
+        k,
+        x.name !== y.name ? `${label}: ${x.name ?? "unnamed"} → ${y.name ?? "unnamed"}` : `${label} changed`,
+        false,
+        (Object.keys({ ...x, ...y }) as (keyof typeof x)[])
+          .filter((f) => f !== "name" && x[f] !== y[f])
+          .map((f) => `${f}: ${x[f] ?? "none"} → ${y[f] ?? "none"}`),
+      );
   }
   const joint = (d: Declaration) => d.organization.jointControllers.map((j) => j.name);
   for (const j of setDiff(joint(b), joint(a)))
@@ -195,6 +243,9 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       (c) => !p.dataCategories.some((n) => categoryWithin(n, c)),
     );
     if (gone.length) note(`no longer uses ${gone.map(cn).join(", ")}`, false);
+    const subjects = (d: Declaration, keys: string[]) => keys.map((k) => subjectsOf(d)[k]?.name ?? k).join(", ");
+    const newSubjects = setDiff(p.dataSubjects, old.dataSubjects);
+    if (newSubjects.length) note(`now concerns ${subjects(b, newSubjects)}`, true);
     // A recipient new to the declaration is reported once, under recipients.
     const moreRecipients = setDiff(p.recipients, old.recipients).filter((r) => !newRecipients.has(r));
     if (moreRecipients.length)
@@ -355,7 +406,8 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
   const chAdded = setDiff(ch(b), ch(a));
   const chRemoved = setDiff(ch(a), ch(b));
   if (chAdded.length || chRemoved.length)
-    add("rights", "changed", "channels", "how to make a request", false, [
+    // A way to make a request or to opt out that disappears takes something from people: material.
+    add("rights", "changed", "channels", "how to make a request", chRemoved.length > 0, [
       ...chAdded.map((c) => `new: ${c}`),
       ...chRemoved.map((c) => `dropped: ${c}`),
     ]);
@@ -366,8 +418,48 @@ export function diffDeclarations(a: Declaration, b: Declaration): DeclarationDif
       "verification",
       `verification ${a.rights.verification?.method ?? "not stated"} → ` +
         `${b.rights.verification?.method ?? "not stated"}`,
+      // Asking more of people (an ID document where a code sufficed) is material.
+      VERIFICATION_BURDEN[b.rights.verification?.method ?? "none"] >
+        VERIFICATION_BURDEN[a.rights.verification?.method ?? "none"],
+    );
+  if (a.rights.nonDiscrimination && !b.rights.nonDiscrimination)
+    add(
+      "rights",
+      "removed",
+      "nonDiscrimination",
+      "the promise not to discriminate against people who use their rights is withdrawn",
+      true,
+    );
+  else if (!a.rights.nonDiscrimination && b.rights.nonDiscrimination)
+    add(
+      "rights",
+      "added",
+      "nonDiscrimination",
+      "we promise not to discriminate against people who use their rights",
       false,
     );
+
+  // --- children ------------------------------------------------------------
+  if (!same(a.children, b.children)) {
+    const k = b.children;
+    const words = (c: Declaration["children"]) =>
+      c
+        ? [
+            `not directed to children under ${c.minimumAge}`,
+            c.parentalConsentBelow && `parental consent under ${c.parentalConsentBelow}`,
+            c.noSaleUnder16 && "no sale or sharing under 16",
+          ]
+            .filter(Boolean)
+            .join(", ")
+        : "nothing stated";
+    add(
+      "children",
+      !a.children ? "added" : !k ? "removed" : "changed",
+      "children",
+      `children's data: ${words(a.children)} → ${words(k)}`,
+      !!a.children && (!k || k.minimumAge < a.children.minimumAge || (!!a.children.noSaleUnder16 && !k.noSaleUnder16)),
+    );
+  }
   if (!same(a.rights.responseTime, b.rights.responseTime))
     add(
       "rights",
@@ -643,6 +735,7 @@ const AREAS: ChangeArea[] = [
   "systems",
   "retention",
   "rights",
+  "children",
   "consent",
   "governance",
   "notice",
@@ -679,6 +772,7 @@ const AREA_TITLES: Record<ChangeArea, string> = {
   recipients: "Who receives your data",
   transfers: "Transfers of your data",
   systems: "Where your data is kept",
+  children: "Children",
   retention: "How long we keep your data",
   rights: "Your rights",
   consent: "Cookies and consent",
@@ -697,6 +791,9 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
   const intro: Block[] = [
     {
       kind: "p",
+      src: {
+        paths: [["version"], ["effectiveDate"], ...(next.notice.advanceNotice ? [["notice", "advanceNotice"]] : [])],
+      },
       content: [
         material.length
           ? `We are changing our privacy notice. The new version ${d.to.version} takes ` +
@@ -719,10 +816,10 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
       blocks: [
         {
           kind: "list",
-          items: cs.map((c) => [
-            [c.summary.replace(/^'(.*)'$/, "$1"), ...(c.details.length ? [`: ${c.details.join("; ")}`] : [])].join("") +
-              `.`,
-          ]),
+          items: cs.map((c) => ({
+            content: [`${c.summary.replace(/^'(.*)'$/, "$1")}${c.details.length ? `: ${c.details.join("; ")}` : ""}.`],
+            src: { paths: [c.path] },
+          })),
         },
       ],
     });
@@ -735,6 +832,13 @@ export function changeNotice(d: DeclarationDiff, next: Declaration): NoticeDoc {
     blocks: [
       {
         kind: "p",
+        src: {
+          paths: [
+            ["organization", org.shortName ? "shortName" : "name"],
+            ...(link ? [["notice", "url"]] : []),
+            ...(org.contact.email ? [["organization", "contact", "email"]] : []),
+          ],
+        },
         content: [
           `The full notice is at `,
           ...(link ? [{ text: link, href: link }] : ["our website"]),

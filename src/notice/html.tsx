@@ -30,7 +30,7 @@ const BlockView: FC<{ block: Block }> = ({ block }) => {
         <ul>
           {block.items.map((i) => (
             <li>
-              <InlineText content={i} />
+              <InlineText content={i.content} />
             </li>
           ))}
         </ul>
@@ -38,11 +38,11 @@ const BlockView: FC<{ block: Block }> = ({ block }) => {
     case "fields":
       return (
         <dl>
-          {block.rows.map(([k, v]) => (
+          {block.rows.map((r) => (
             <>
-              <dt>{k}</dt>
+              <dt>{r.label}</dt>
               <dd>
-                <InlineText content={v} />
+                <InlineText content={r.content} />
               </dd>
             </>
           ))}
@@ -63,7 +63,7 @@ const BlockView: FC<{ block: Block }> = ({ block }) => {
               <tr>
                 {r.map((cell) => (
                   <td>
-                    <InlineText content={cell} />
+                    <InlineText content={cell.content} />
                   </td>
                 ))}
               </tr>

@@ -16,6 +16,16 @@ export {
   type Inline,
 } from "./model.js";
 export { renderNoticeHtml, NoticeArticle, noticeStyle } from "./html.js";
+export {
+  checkProvenance,
+  explainNotice,
+  statementsOf,
+  itemText,
+  type Item,
+  type Src,
+  type Statement,
+  type ProvenanceProblem,
+} from "./trace.js";
 export { noticeTextKeys, type NoticeLang, type NoticeWords } from "./words.js";
 export { builtinCategoryName, builtinSubjectName } from "./taxonomy-words.js";
 export { categoryLabel, datasetLabel, fieldLabel, systemLabel, valueText, type NameLang } from "./names.js";

@@ -42,14 +42,14 @@ function block(b: Block): string {
     case "h3":
       return `### ${escapeMarkdown(b.text)}`;
     case "list":
-      return b.items.map((i) => `- ${inline(i)}`).join("\n");
+      return b.items.map((i) => `- ${inline(i.content)}`).join("\n");
     case "fields":
-      return b.rows.map(([k, v]) => `- **${escapeMarkdown(k)}:** ${inline(v)}`).join("\n");
+      return b.rows.map((r) => `- **${escapeMarkdown(r.label)}:** ${inline(r.content)}`).join("\n");
     case "table":
       return [
         `| ${b.head.map(escapeMarkdown).join(" | ")} |`,
         `| ${b.head.map(() => "---").join(" | ")} |`,
-        ...b.rows.map((r) => `| ${r.map(inline).join(" | ")} |`),
+        ...b.rows.map((r) => `| ${r.map((c) => inline(c.content)).join(" | ")} |`),
       ].join("\n");
   }
 }

@@ -4,6 +4,7 @@
  */
 import {
   type DeadlineRule,
+  type ExtensionReason,
   NOTICE_ITEMS,
   type NoticeItemId,
   REGIMES,
@@ -91,6 +92,15 @@ const RIGHTS: Record<RightName, [name: string, text: string]> = {
   limit_sensitive: [
     "Begrenzung sensibler Daten",
     "die Verwendung Ihrer sensiblen personenbezogenen Daten zu begrenzen",
+  ],
+  opt_out_targeted_advertising: [
+    "Widerspruch gegen gezielte Werbung",
+    "der Verarbeitung Ihrer personenbezogenen Daten für gezielte Werbung zu widersprechen",
+  ],
+  opt_out_profiling: [
+    "Widerspruch gegen Profiling",
+    "einem Profiling zu widersprechen, das Entscheidungen mit rechtlicher oder ähnlich erheblicher Wirkung für Sie " +
+      "dient",
   ],
 };
 
@@ -181,6 +191,16 @@ const und = (items: string[]) => joinLast(items, "und");
 const EVERY = { day: "täglich", week: "wöchentlich", month: "monatlich", year: "jährlich" };
 
 const NOTIFIED = { rectification: "Berichtigung", erasure: "Löschung", restriction: "Einschränkung" };
+
+const GROUNDS_DE: Record<ExtensionReason, string> = {
+  complex_or_many: "ist eine Anfrage komplex oder erhalten wir viele",
+  complexity_and_number: "ist es angesichts der Komplexität und Zahl der Anfragen vernünftigerweise erforderlich",
+  reasonably_necessary: "ist es vernünftigerweise erforderlich",
+  pipeda:
+    "würde die Frist unsere Tätigkeit unzumutbar beeinträchtigen oder müssen wir andere konsultieren oder die Daten " +
+    "umwandeln",
+  date_given: "",
+};
 
 export const DE: NoticeWords = {
   lang: "de",
@@ -277,6 +297,8 @@ export const DE: NoticeWords = {
     withdrawConsent: "Einwilligung widerrufen",
     automatedDecision: "Automatisierte Entscheidung",
     soldOrShared: "Verkauft oder weitergegeben",
+    targetedAdvertising: "Für gezielte Werbung verwendet",
+    profiling: "Für Profiling mit erheblicher Wirkung verwendet",
     forWhom: "Für",
     whatWeDo: "Was wir tun",
     where: "Wo",
@@ -332,15 +354,19 @@ export const DE: NoticeWords = {
     })[r] ?? r.replace(/_/g, " "),
   publicAuthorities: (p) => `Behörden: ${p}`,
   noneStated: "Keine angegeben",
-  transfersLead:
-    "Ihre Daten werden wie folgt außerhalb des Europäischen Wirtschaftsraums übermittelt. Sie können eine Kopie der " +
-    "Garantien bei uns anfordern.",
+  transfersLead: "Ihre Daten werden wie folgt außerhalb des Europäischen Wirtschaftsraums übermittelt.",
+  transfersCopy: "Sie können eine Kopie der Garantien bei uns anfordern.",
+  supplementaryMeasures: (l) => `Zusätzliche Maßnahmen: ${l.join("; ")}.`,
+  backups: (system, period, description) =>
+    `Sicherungskopien von ${system} enthalten Daten bis zu ${period}, nachdem sie im System gelöscht wurden` +
+    `${description ? ` (${description.replace(/\.$/, "")})` : ""}.`,
+  minimisationLead: "Diese Daten verringern wir, bevor wir sie speichern:",
   transfersHead: ["Wer", "Land", "Garantie", "Hinweise"],
   retentionHead: ["Daten", "Für", "Wie lange wir sie speichern"],
-  noAutomatedDecisions:
-    "Wir treffen keine ausschließlich auf einer automatisierten Verarbeitung – einschließlich Profiling – beruhenden " +
-    "Entscheidungen, die Ihnen gegenüber rechtliche Wirkung entfalten oder Sie in ähnlicher Weise erheblich " +
-    "beeinträchtigen.",
+  noAutomatedDecisionFor: (p) =>
+    `${p}: keine ausschließlich auf einer automatisierten Verarbeitung – einschließlich Profiling – beruhende ` +
+    "Entscheidung, die Ihnen gegenüber rechtliche Wirkung entfaltet oder Sie in ähnlicher Weise erheblich " +
+    "beeinträchtigt.",
 
   cookiesOnlyNeeded: "Wir verwenden nur Cookies, die für den Dienst notwendig sind.",
   cookiesOnByDefault: (names) =>
@@ -366,9 +392,18 @@ export const DE: NoticeWords = {
       ? ` Bestätigen Sie nicht innerhalb von ${confirmWithin}, wird Ihre Anmeldung gesperrt` +
         (deleteAfter ? ` und nach ${deleteAfter} gelöscht` : "") +
         "."
-      : "") +
-    " Als Nachweis speichern wir Zeitpunkt und IP-Adresse Ihrer Anmeldung und Bestätigung sowie den Text der " +
-    "Bestätigungs-E-Mail.",
+      : ""),
+  doubleOptInProof: (proof) =>
+    `Als Nachweis speichern wir ${und(
+      proof.map(
+        (x) =>
+          ({
+            time: "den Zeitpunkt Ihrer Anmeldung und Bestätigung",
+            ip_address: "die IP-Adresse, von der sie kamen",
+            confirmation_text: "den Text der Bestätigungs-E-Mail",
+          })[x],
+      ),
+    )}.`,
   newsletterRequired: (f) => `Pflichtangaben: ${f.join(", ")}.`,
   newsletterOptional: (f) => `Freiwillig: ${f.join(", ")}.`,
   newsletterUnsubscribe: (w) => `Jederzeit abbestellen: ${w.join("; ")}.`,
@@ -384,7 +419,8 @@ export const DE: NoticeWords = {
   exceptionsLead: "Ausnahmen:",
   remoteSessions: (form, retention) =>
     "Keine Fernwartungssitzung auf den Systemen eines Kunden beginnt, bevor der Kunde das Dokument " +
-    `${form} unterschrieben hat. Aufzeichnungen von Sitzungen werden ${retention} nach ihrer Erstellung vernichtet.`,
+    `${form} unterschrieben hat.` +
+    (retention ? ` Aufzeichnungen von Sitzungen werden ${retention} nach ihrer Erstellung vernichtet.` : ""),
   temporaryCopies: (within) =>
     "Vorübergehende Kopien von Kundendaten, die für Wartungsarbeiten angefertigt werden, werden spätestens " +
     `${within} nach ihrer Erstellung gelöscht.`,
@@ -395,9 +431,16 @@ export const DE: NoticeWords = {
   agreements: "Vereinbarungen",
   includedAutomatically: " (automatisch einbezogen)",
   subProcessorsList: "Die Liste unserer Unterauftragsverarbeiter",
-  subProcessorsSentence: (w) =>
-    " ist veröffentlicht; abonnieren Sie sie dort, um zu erfahren, wenn einer hinzukommt oder sich ändert, mit dem " +
-    `Datum, ab dem die Änderung gilt, und um innerhalb von ${w} zu widersprechen.`,
+  subProcessorsSentence: ({ subscribe, window, notice }) =>
+    " ist veröffentlicht" +
+    (subscribe
+      ? "; abonnieren Sie sie dort, um zu erfahren, wenn einer hinzukommt oder sich ändert, mit dem Datum, ab " +
+        "dem die " +
+        "Änderung gilt"
+      : "") +
+    (notice ? `; über einen neuen Unterauftragsverarbeiter informieren wir Kunden mindestens ${notice} vorher` : "") +
+    (window ? `; Kunden können innerhalb von ${window} widersprechen` : "") +
+    ".",
   dataBreaches: "Datenpannen",
   mergers: "Fusionen und Übernahmen",
   businessTransfers: (ways) => `Wechselt unser Unternehmen den Inhaber, informieren wir Sie per ${und(ways)}.`,
@@ -411,9 +454,9 @@ export const DE: NoticeWords = {
   },
 
   versionSentence: (v, e) => `Dies ist Version ${v} unserer Erklärung, gültig ab ${e}.`,
-  changeNotification: (ways, advance) =>
+  changeNotification: (ways, advance, hedge) =>
     `Bei wesentlichen Änderungen informieren wir Sie per ${ways.join(", ")}` +
-    (advance ? `, mindestens ${advance} bevor sie wirksam werden` : "") +
+    (advance ? `, ${hedge === "generally" ? "in der Regel " : ""}mindestens ${advance} bevor sie wirksam werden` : "") +
     ".",
   earlierVersions: "Frühere Versionen",
 
@@ -451,14 +494,21 @@ export const DE: NoticeWords = {
     const within = "declared" in a.within ? this.duration(a.within.declared, "dat") : clock(a.within.rule, "dat");
     return (
       `Nach ${regimeDative(a.regime)} antworten wir innerhalb von ${within} nach Eingang Ihrer Anfrage` +
-      (a.extension
-        ? "; ist eine Anfrage komplex oder erhalten wir viele, können wir diese Frist um bis zu " +
-          `${clock(a.extension)} verlängern und teilen Ihnen die Gründe innerhalb der ursprünglichen Frist mit`
+      (a.simplifiedAtOnce
+        ? "; eine vereinfachte Antwort erhalten Sie sofort, die vollständige Antwort innerhalb dieser Frist"
         : "") +
+      (a.extension
+        ? `; ${GROUNDS_DE[a.extensionReason ?? "complex_or_many"]}, können wir diese Frist um bis zu ` +
+          `${clock(a.extension)} verlängern und teilen Ihnen die Gründe innerhalb der ursprünglichen Frist mit`
+        : a.extensionReason === "date_given"
+          ? "; können wir nicht innerhalb dieser Frist antworten, nennen wir Ihnen innerhalb der Frist das Datum " +
+            "der Antwort"
+          : "") +
       (a.optOut
-        ? "; Widersprüche gegen Verkauf oder Weitergabe und Anträge auf Begrenzung sensibler Daten innerhalb von " +
+        ? `; Widersprüche${a.limits ? " und Anträge auf Begrenzung sensibler Daten" : ""} innerhalb von ` +
           `${clock(a.optOut, "dat")}, ohne Verlängerung`
         : "") +
+      (a.revocation ? `; ein Widerruf der Einwilligung wirkt innerhalb von ${clock(a.revocation, "dat")}` : "") +
       (a.receipt ? `; den Eingang bestätigen wir innerhalb von ${clock(a.receipt, "dat")}` : "")
     );
   },
@@ -521,7 +571,7 @@ export const DE: NoticeWords = {
   usStateRights: (rights, answer) =>
     `Wenn Sie dort leben, können Sie von uns verlangen: ${rights.map((x) => RIGHTS[x][0]).join(", ")}. ${answer}.`,
   appeal: (within, extension, to) =>
-    "Lehnen wir Ihre Anfrage ab, können Sie auf der Seite Ihrer Anfrage Einspruch einlegen. Wir antworten auf einen " +
+    "Lehnen wir Ihre Anfrage ab, können Sie über dieselben Kanäle Einspruch einlegen. Wir antworten auf einen " +
     `Einspruch innerhalb von ${clock(within, "dat")}${extension ? ` (verlängerbar um ${clock(extension)})` : ""}. ` +
     `Weisen wir den Einspruch zurück, können Sie sich bei ${to} beschweren.`,
   otherLawRights: (rights, answer, extendable) =>

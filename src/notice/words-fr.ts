@@ -4,6 +4,7 @@
  */
 import {
   type DeadlineRule,
+  type ExtensionReason,
   NOTICE_ITEMS,
   type NoticeItemId,
   REGIMES,
@@ -91,6 +92,15 @@ const RIGHTS: Record<RightName, [name: string, text: string]> = {
   limit_sensitive: [
     "Limitation des données sensibles",
     "de limiter l’usage de vos informations personnelles sensibles",
+  ],
+  opt_out_targeted_advertising: [
+    "Opposition à la publicité ciblée",
+    "de vous opposer au traitement de vos données personnelles à des fins de publicité ciblée",
+  ],
+  opt_out_profiling: [
+    "Opposition au profilage",
+    "de vous opposer au profilage servant à des décisions produisant des effets juridiques ou d’une importance " +
+      "similaire vous concernant",
   ],
 };
 
@@ -182,6 +192,17 @@ const et = (items: string[]) => joinLast(items, "et");
 const EVERY = { day: "chaque jour", week: "chaque semaine", month: "chaque mois", year: "chaque année" };
 
 const NOTIFIED = { rectification: "rectification", erasure: "effacement", restriction: "limitation" };
+
+const GROUNDS_FR: Record<ExtensionReason, string> = {
+  complex_or_many: "si une demande est complexe ou si nous en recevons beaucoup",
+  complexity_and_number: "si cela est raisonnablement nécessaire compte tenu de la complexité et du nombre de demandes",
+  reasonably_necessary: "si cela est raisonnablement nécessaire",
+  pipeda:
+    "si respecter le délai entraverait sérieusement nos activités, ou si nous devons consulter des tiers ou " +
+    "convertir " +
+    "les données",
+  date_given: "",
+};
 
 export const FR: NoticeWords = {
   lang: "fr",
@@ -277,6 +298,8 @@ export const FR: NoticeWords = {
     withdrawConsent: "Retirer le consentement",
     automatedDecision: "Décision automatisée",
     soldOrShared: "Vendues ou partagées",
+    targetedAdvertising: "Utilisées pour la publicité ciblée",
+    profiling: "Utilisées pour un profilage aux effets importants",
     forWhom: "Pour",
     whatWeDo: "Ce que nous faisons",
     where: "Où",
@@ -331,14 +354,19 @@ export const FR: NoticeWords = {
     })[r] ?? r.replace(/_/g, " "),
   publicAuthorities: (p) => `Autorités publiques : ${p}`,
   noneStated: "Aucune indiquée",
-  transfersLead:
-    "Vos données sont transférées hors de l’Espace économique européen comme suit. Vous pouvez nous demander une " +
-    "copie des garanties.",
+  transfersLead: "Vos données sont transférées hors de l’Espace économique européen comme suit.",
+  transfersCopy: "Vous pouvez nous demander une copie des garanties.",
+  supplementaryMeasures: (l) => `Mesures supplémentaires : ${l.join(" ; ")}.`,
+  backups: (system, period, description) =>
+    `Les sauvegardes de ${system} conservent les données jusqu’à ${period} après leur suppression du système` +
+    `${description ? ` (${description.replace(/\.$/, "")})` : ""}.`,
+  minimisationLead: "Nous réduisons ces données avant de les enregistrer :",
   transfersHead: ["Qui", "Pays", "Garantie", "Remarques"],
   retentionHead: ["Données", "Pour", "Durée de conservation"],
-  noAutomatedDecisions:
-    "Nous ne prenons pas de décision fondée exclusivement sur un traitement automatisé, y compris le profilage, " +
-    "produisant des effets juridiques vous concernant ou vous affectant de manière significative de façon similaire.",
+  noAutomatedDecisionFor: (p) =>
+    `${p} : aucune décision fondée exclusivement sur un traitement automatisé, y compris le profilage, ` +
+    "produisant des " +
+    "effets juridiques vous concernant ou vous affectant de manière significative de façon similaire.",
 
   cookiesOnlyNeeded: "Nous n’utilisons que des cookies nécessaires au service.",
   cookiesOnByDefault: (names) =>
@@ -365,9 +393,18 @@ export const FR: NoticeWords = {
       ? ` Si vous ne confirmez pas dans un délai de ${confirmWithin}, votre inscription est bloquée` +
         (deleteAfter ? `, puis supprimée après ${deleteAfter}` : "") +
         "."
-      : "") +
-    " Nous conservons comme preuve l’heure et l’adresse IP de votre inscription et de votre confirmation, ainsi que " +
-    "le texte de l’e-mail de confirmation.",
+      : ""),
+  doubleOptInProof: (proof) =>
+    `Nous conservons comme preuve ${et(
+      proof.map(
+        (x) =>
+          ({
+            time: "l’heure de votre inscription et de votre confirmation",
+            ip_address: "l’adresse IP d’où elles proviennent",
+            confirmation_text: "le texte de l’e-mail de confirmation",
+          })[x],
+      ),
+    )}.`,
   newsletterRequired: (f) => `Obligatoire : ${f.join(", ")}.`,
   newsletterOptional: (f) => `Facultatif : ${f.join(", ")}.`,
   newsletterUnsubscribe: (w) => `Désinscription à tout moment : ${w.join(" ; ")}.`,
@@ -383,7 +420,8 @@ export const FR: NoticeWords = {
   exceptionsLead: "Exceptions :",
   remoteSessions: (form, retention) =>
     "Aucune session à distance sur les systèmes d’un client ne commence avant que le client ait signé le document " +
-    `${form}. Les enregistrements des sessions sont détruits ${retention} après leur réalisation.`,
+    `${form}.` +
+    (retention ? ` Les enregistrements des sessions sont détruits ${retention} après leur réalisation.` : ""),
   temporaryCopies: (within) =>
     "Les copies temporaires de données de clients faites pour la maintenance sont purgées au plus tard " +
     `${within} après leur réalisation.`,
@@ -394,9 +432,16 @@ export const FR: NoticeWords = {
   agreements: "Accords",
   includedAutomatically: " (inclus automatiquement)",
   subProcessorsList: "La liste de nos sous-traitants ultérieurs",
-  subProcessorsSentence: (w) =>
-    " est publiée ; abonnez-vous y pour être informé de tout ajout ou changement, avec sa date de prise d’effet, et " +
-    `pour vous y opposer dans un délai de ${w}.`,
+  subProcessorsSentence: ({ subscribe, window, notice }) =>
+    " est publiée" +
+    (subscribe
+      ? " ; abonnez-vous y pour être informé de tout ajout ou changement, avec sa date de prise d’effet"
+      : "") +
+    (notice
+      ? ` ; nous informons les clients d’un nouveau sous-traitant au moins ${notice} avant de le solliciter`
+      : "") +
+    (window ? ` ; un client peut s’y opposer dans un délai de ${window}` : "") +
+    ".",
   dataBreaches: "Violations de données",
   mergers: "Fusions et acquisitions",
   businessTransfers: (ways) => `Si notre entreprise change de mains, nous vous en informons par ${et(ways)}.`,
@@ -410,9 +455,9 @@ export const FR: NoticeWords = {
   },
 
   versionSentence: (v, e) => `Ceci est la version ${v} de notre politique, en vigueur le ${e}.`,
-  changeNotification: (ways, advance) =>
+  changeNotification: (ways, advance, hedge) =>
     `En cas de modification importante, nous vous en informons par ${ways.join(", ")}` +
-    (advance ? `, au moins ${advance} avant son entrée en vigueur` : "") +
+    (advance ? `, ${hedge === "generally" ? "en général " : ""}au moins ${advance} avant son entrée en vigueur` : "") +
     ".",
   earlierVersions: "Versions précédentes",
 
@@ -450,14 +495,18 @@ export const FR: NoticeWords = {
     return (
       `En vertu ${regimeOf(a.regime)}, nous répondons dans un délai de ${within} à compter de la réception de votre ` +
       "demande" +
+      (a.simplifiedAtOnce ? " ; une réponse simplifiée est donnée aussitôt, la réponse complète dans ce délai" : "") +
       (a.extension
-        ? " ; si une demande est complexe ou si nous en recevons beaucoup, nous pouvons prolonger ce délai de " +
+        ? ` ; ${GROUNDS_FR[a.extensionReason ?? "complex_or_many"]}, nous pouvons prolonger ce délai de ` +
           `${clock(a.extension)} au plus, en vous en indiquant les raisons dans le délai initial`
-        : "") +
+        : a.extensionReason === "date_given"
+          ? " ; si nous ne pouvons répondre dans ce délai, nous vous indiquons dans ce délai la date de notre réponse"
+          : "") +
       (a.optOut
-        ? " ; les oppositions à la vente ou au partage et les demandes de limitation des données sensibles dans un " +
+        ? ` ; les oppositions${a.limits ? " et les demandes de limitation des données sensibles" : ""} dans un ` +
           `délai de ${clock(a.optOut)}, sans prolongation`
         : "") +
+      (a.revocation ? ` ; un retrait du consentement prend effet dans un délai de ${clock(a.revocation)}` : "") +
       (a.receipt ? ` ; nous accusons réception dans un délai de ${clock(a.receipt)}` : "")
     );
   },
@@ -516,7 +565,7 @@ export const FR: NoticeWords = {
     `${rights.map((x) => RIGHTS[x][0].toLowerCase()).join(", ")}. ${answer}` +
     `.`,
   appeal: (within, extension, to) =>
-    "Si nous refusons de donner suite à votre demande, vous pouvez faire appel depuis la page de votre demande. Nous " +
+    "Si nous refusons de donner suite à votre demande, vous pouvez faire appel par les mêmes canaux. Nous " +
     (`répondons à un appel dans un délai de ${clock(within)}` +
       `${extension ? ` (prolongeable de ${clock(extension)})` : ""}. `) +
     `Si nous rejetons l’appel, vous pouvez saisir ${to}.`,

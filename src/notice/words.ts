@@ -12,6 +12,7 @@ import {
   TRANSFER_MECHANISM_INFO,
   formatRule,
   type DeadlineRule,
+  type ExtensionReason,
   type NoticeItemId,
   type RegimeId,
   type RetentionRule,
@@ -32,8 +33,16 @@ export interface AnswerTime {
   within: { declared: string } | { rule: DeadlineRule };
   deadline: DeadlineRule;
   extension?: DeadlineRule;
+  /** Why the law lets the answer be extended: its own grounds, in its own words. */
+  extensionReason?: ExtensionReason;
   optOut?: DeadlineRule;
+  /** The opt-out clock also covers limiting sensitive data (offered). */
+  limits?: boolean;
   receipt?: DeadlineRule;
+  /** A withdrawal of consent takes effect within this time (offered rights include withdrawing consent). */
+  revocation?: DeadlineRule;
+  /** The law asks for a simplified answer at once, and the complete one within the deadline (LGPD Art 19). */
+  simplifiedAtOnce?: boolean;
 }
 
 export interface NoticeWords {
@@ -90,6 +99,8 @@ export interface NoticeWords {
     withdrawConsent: string;
     automatedDecision: string;
     soldOrShared: string;
+    targetedAdvertising: string;
+    profiling: string;
     forWhom: string;
     whatWeDo: string;
     where: string;
@@ -127,9 +138,13 @@ export interface NoticeWords {
   publicAuthorities(policy: string): string;
   noneStated: string;
   transfersLead: string;
+  transfersCopy: string;
+  supplementaryMeasures(list: string[]): string;
+  backups(system: string, period: string, description?: string): string;
+  minimisationLead: string;
   transfersHead: [string, string, string, string];
   retentionHead: [string, string, string];
-  noAutomatedDecisions: string;
+  noAutomatedDecisionFor(purpose: string): string;
 
   cookiesOnlyNeeded: string;
   cookiesOnByDefault(names: string[]): string;
@@ -143,6 +158,7 @@ export interface NoticeWords {
 
   noDoubleOptIn: string;
   doubleOptIn(confirmWithin?: string, deleteAfter?: string): string;
+  doubleOptInProof(proof: ("time" | "ip_address" | "confirmation_text")[]): string;
   newsletterRequired(fields: string[]): string;
   newsletterOptional(fields: string[]): string;
   newsletterUnsubscribe(ways: string[]): string;
@@ -155,7 +171,7 @@ export interface NoticeWords {
   except(what: string): string;
   staffPurposesLead: string;
   exceptionsLead: string;
-  remoteSessions(form: string, retention: string): string;
+  remoteSessions(form: string, retention?: string): string;
   temporaryCopies(within: string): string;
   requestsFromAuthorities: string;
   verifiedRequests: string;
@@ -164,14 +180,14 @@ export interface NoticeWords {
   agreements: string;
   includedAutomatically: string;
   subProcessorsList: string;
-  subProcessorsSentence(window: string): string;
+  subProcessorsSentence(o: { subscribe: boolean; window?: string; notice?: string }): string;
   dataBreaches: string;
   mergers: string;
   businessTransfers(ways: string[]): string;
   assessments(frequency: string, owner?: string): string;
 
   versionSentence(version: string, effective: string): string;
-  changeNotification(ways: string[], advance?: string): string;
+  changeNotification(ways: string[], advance?: string, hedge?: "generally"): string;
   earlierVersions: string;
 
   howToAskLead: string;
@@ -262,6 +278,17 @@ export function singularDuration(d: string): string {
   return d.replace(/^1\s*(hour|day|week|month|year)s\b/, "1 $1");
 }
 
+/** The law's grounds for extending an answer, as the notice gives them. */
+const EXTENSION_GROUNDS: Record<ExtensionReason, string> = {
+  complex_or_many: "where a request is complex or we receive many",
+  complexity_and_number: "where reasonably necessary given the complexity and number of requests",
+  reasonably_necessary: "where reasonably necessary",
+  pipeda:
+    "where meeting the time limit would unreasonably interfere with our activities, or we need to consult others or " +
+    "convert the data into another form",
+  date_given: "",
+};
+
 export const EN: NoticeWords = {
   lang: "en",
   duration: (d) => singularDuration(d),
@@ -348,6 +375,8 @@ export const EN: NoticeWords = {
     withdrawConsent: "Withdraw consent",
     automatedDecision: "Automated decision",
     soldOrShared: "Sold or shared",
+    targetedAdvertising: "Used for targeted advertising",
+    profiling: "Used for profiling with significant effects",
     forWhom: "For",
     whatWeDo: "What we do",
     where: "Where",
@@ -389,14 +418,18 @@ export const EN: NoticeWords = {
   recipientRole: (r) => r.replace(/_/g, " "),
   publicAuthorities: (p) => `Public authorities: ${p}`,
   noneStated: "None stated",
-  transfersLead:
-    "Your data is transferred outside the European Economic Area as " +
-    "follows. You may ask us for a copy of the safeguards.",
+  transfersLead: "Your data is transferred outside the European Economic Area as follows.",
+  transfersCopy: "You may ask us for a copy of the safeguards.",
+  supplementaryMeasures: (l) => `Supplementary measures: ${l.join("; ")}.`,
+  backups: (system, period, description) =>
+    `Backups of ${system} keep data for up to ${period} after it is deleted from the system` +
+    `${description ? ` (${description.replace(/\.$/, "")})` : ""}.`,
+  minimisationLead: "We reduce these data before we store them:",
   transfersHead: ["Who", "Country", "Safeguard", "Notes"],
   retentionHead: ["Data", "For", "How long we keep it"],
-  noAutomatedDecisions:
-    "We do not make decisions based solely on automated processing, including profiling, that have legal or " +
-    "similarly significant effects on you.",
+  noAutomatedDecisionFor: (p) =>
+    `${p}: no decision based solely on automated processing, including profiling, that has legal or similarly ` +
+    "significant effects on you.",
 
   cookiesOnlyNeeded: "We use only cookies that are needed for the service.",
   cookiesOnByDefault: (names) =>
@@ -418,9 +451,19 @@ export const EN: NoticeWords = {
       ? ` If you do not confirm within ${confirmWithin}, your sign-up is blocked` +
         (deleteAfter ? `, and it is deleted after ${deleteAfter}` : "") +
         "."
-      : "") +
-    " We keep the time and IP address of your sign-up and confirmation, and the text of the confirmation email, as " +
-    "proof.",
+      : ""),
+  doubleOptInProof: (proof) =>
+    `As proof we keep ${joinLast(
+      proof.map(
+        (x) =>
+          ({
+            time: "the time of your sign-up and confirmation",
+            ip_address: "the IP address they came from",
+            confirmation_text: "the text of the confirmation email",
+          })[x],
+      ),
+      "and",
+    )}.`,
   newsletterRequired: (f) => `Required: ${f.join(", ")}.`,
   newsletterOptional: (f) => `Optional: ${f.join(", ")}.`,
   newsletterUnsubscribe: (w) => `Unsubscribe at any time: ${w.join("; ")}.`,
@@ -434,8 +477,8 @@ export const EN: NoticeWords = {
   staffPurposesLead: "Staff access it only for these purposes, each time with the customer's explicit consent:",
   exceptionsLead: "Exceptions:",
   remoteSessions: (form, retention) =>
-    `No remote session into a customer's systems starts before the customer has signed the ${form}. Recordings of ` +
-    `sessions are destroyed ${retention} after they are made.`,
+    `No remote session into a customer's systems starts before the customer has signed the ${form}.` +
+    (retention ? ` Recordings of sessions are destroyed ${retention} after they are made.` : ""),
   temporaryCopies: (within) =>
     `Temporary copies of customer data made for maintenance are purged at the latest ${within} after they are made.`,
   requestsFromAuthorities: "Requests from authorities",
@@ -445,9 +488,14 @@ export const EN: NoticeWords = {
   agreements: "Agreements",
   includedAutomatically: " (included automatically)",
   subProcessorsList: "The list of our sub-processors",
-  subProcessorsSentence: (w) =>
-    " is published; subscribe there to be told when one is added or changed, with the date the change takes effect, " +
-    `and to object within ${w}.`,
+  subProcessorsSentence: ({ subscribe, window, notice }) =>
+    " is published" +
+    (subscribe
+      ? "; subscribe there to be told when one is added or changed, with the date the change takes effect"
+      : "") +
+    (notice ? `; we tell customers of a new sub-processor at least ${notice} before it is engaged` : "") +
+    (window ? `; a customer may object within ${window}` : "") +
+    ".",
   dataBreaches: "Data breaches",
   mergers: "Mergers and acquisitions",
   businessTransfers: (ways) => `If our business changes hands, we tell you by ${ways.join(" and ")}.`,
@@ -455,9 +503,9 @@ export const EN: NoticeWords = {
     `Our practices are assessed every ${singularDuration(f).replace(/^1 /, "")}${owner ? ` under the ${owner}` : ""}.`,
 
   versionSentence: (v, e) => `This is version ${v} of our notice, effective ${e}.`,
-  changeNotification: (ways, advance) =>
+  changeNotification: (ways, advance, hedge) =>
     `If we make material changes, we tell you by ${ways.join(", ")}` +
-    (advance ? `, at least ${advance} before they take effect` : "") +
+    (advance ? `, ${hedge === "generally" ? "generally " : ""}at least ${advance} before they take effect` : "") +
     ".",
   earlierVersions: "Earlier versions",
 
@@ -489,14 +537,18 @@ export const EN: NoticeWords = {
         : `first ${formatRule(a.deadline)}`;
     return (
       `Under the ${REGIMES[a.regime].name}, we answer within ${within} of receiving your request` +
+      (a.simplifiedAtOnce ? "; a simplified answer comes at once, and the complete answer within that time" : "") +
       (a.extension
-        ? `; where a request is complex or we receive many, we may extend this by up to ${formatRule(a.extension)}, ` +
-          `and tell you why within the ${first}`
-        : "") +
+        ? `; ${EXTENSION_GROUNDS[a.extensionReason ?? "complex_or_many"]}, we may extend this by up to ` +
+          `${formatRule(a.extension)}, and tell you why within the ${first}`
+        : a.extensionReason === "date_given"
+          ? "; where we cannot answer within that time, we tell you within it the date by which we will"
+          : "") +
       (a.optOut
-        ? "; opt-outs of sale or sharing and requests to limit sensitive data within " +
+        ? `; requests to opt out${a.limits ? " or to limit the use of sensitive data" : ""} within ` +
           `${formatRule(a.optOut)}, without extension`
         : "") +
+      (a.revocation ? `; a withdrawal of consent takes effect within ${formatRule(a.revocation)}` : "") +
       (a.receipt ? `; we confirm receipt within ${formatRule(a.receipt)}` : "")
     );
   },
@@ -547,7 +599,8 @@ export const EN: NoticeWords = {
   usStateRights: (rights, answer) =>
     `If you live there, you may ask us: ${rights.map((x) => RIGHT_INFO[x].name.toLowerCase()).join(", ")}. ${answer}.`,
   appeal: (within, extension, to) =>
-    `If we decline to act on your request, you may appeal from the page of your request. We answer an appeal within ` +
+    "If we decline to act on your request, you may appeal our decision through the same channels. We answer an " +
+    `appeal within ` +
     (`${formatRule(within)}` +
       `${extension ? ` (extendable by ${formatRule(extension)})` : ""}. If ` +
       `we deny the appeal, you `) +

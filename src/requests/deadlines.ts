@@ -16,7 +16,7 @@ export function regimeOf(jurisdiction: string): RegimeId {
 }
 
 /** Rights with the short clock of an opt-out (11 CCR § 7026(f), § 7027(g)). */
-const OPT_OUT_RIGHTS = new Set(["opt_out_sale", "limit_sensitive"]);
+const OPT_OUT_RIGHTS = new Set(["opt_out_sale", "limit_sensitive", "opt_out_targeted_advertising"]);
 
 /** The clock of a right under a regime: the opt-out clock for opt-outs where the law has one, else the general one. */
 export function deadlineRule(regime: RegimeId, right?: string): DeadlineRule {
@@ -30,16 +30,17 @@ export function deadlineRule(regime: RegimeId, right?: string): DeadlineRule {
  * Quebec 30 days; or sooner where the organization promised less.
  */
 export function dueDate(regime: RegimeId, received: Date, right?: string, promised?: DeadlineRule): Date {
-  const legal = addDeadline(received, deadlineRule(regime, right));
+  const holidays = REGIMES[regime].jurisdictions[0];
+  const legal = addDeadline(received, deadlineRule(regime, right), holidays);
   if (!promised) return legal;
-  const p = addDeadline(received, promised);
+  const p = addDeadline(received, promised, holidays);
   return p < legal ? p : legal;
 }
 
 /** When the receipt must be confirmed by, where the law sets a clock (CCPA: 10 business days). */
 export function receiptDueDate(regime: RegimeId, received: Date): Date | undefined {
   const r = REGIMES[regime].receipt;
-  return r ? addDeadline(received, r) : undefined;
+  return r ? addDeadline(received, r, REGIMES[regime].jurisdictions[0]) : undefined;
 }
 
 /**
@@ -55,7 +56,8 @@ export function extendedDueDate(
 ): Date | undefined {
   const r = REGIMES[regime];
   if (right && OPT_OUT_RIGHTS.has(right) && r.optOutDeadline) return undefined;
-  if (!r.extension) return undefined;
+  // FADO Art 18(2): no cap; the person is told the new date.
+  if (!r.extension) return r.extensionReason === "date_given" && requested ? addDeadline(due, requested) : undefined;
   const max = addDeadline(due, r.extension);
   if (!requested) return max;
   const asked = addDeadline(due, requested);

@@ -868,7 +868,13 @@ const NOTIFY: Record<string, string> = {
   controller: "the controllers",
   media: "the media",
   covered_entity: "the covered entity",
+  credit_agencies: "the consumer reporting agencies",
+  final_report: "the authority (full report)",
 };
+
+/** Who a clock says to tell: the named body where the law names one, and the place whose law it is. */
+const whom = (c: IncidentClock) =>
+  `${c.to ?? NOTIFY[c.notify] ?? c.notify}${c.jurisdiction ? ` (${c.jurisdiction})` : ""}`;
 
 const ClockCell: FC<{ c: IncidentClock }> = ({ c }) =>
   c.done ? (
@@ -1044,10 +1050,15 @@ export const IncidentPage: FC<Chrome & { i: IncidentView; drafts: Drafts; canAct
       >
         {i.clocks.map((c) => (
           <tr>
-            <td>{c.cite}</td>
-            <td>{NOTIFY[c.notify]}</td>
+            <td>
+              {c.cite}
+              {c.check ? <small> (to re-read in the statute)</small> : null}
+            </td>
+            <td>{whom(c)}</td>
             <td>{c.dueAt ? <When at={c.dueAt} /> : c.when}</td>
-            <td>{c.applies === "yes" ? "required" : c.applies === "check" ? `check: ${c.why}` : "not required"}</td>
+            <td>
+              {c.applies === "yes" ? "required" : c.applies === "check" ? `check: ${c.why}` : `not required: ${c.why}`}
+            </td>
             <td>
               <ClockCell c={c} />
             </td>
@@ -1188,7 +1199,7 @@ export const IncidentReportPage: FC<{ decl: Declaration; i: IncidentView; drafts
           {i.clocks.map((c) => (
             <tr>
               <td>{c.cite}</td>
-              <td>{NOTIFY[c.notify]}</td>
+              <td>{whom(c)}</td>
               <td>{c.dueAt ? <When at={c.dueAt} /> : c.when}</td>
               <td>
                 {c.done ? (

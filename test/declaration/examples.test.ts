@@ -141,7 +141,7 @@ describe("the seed declarations through `pledge check`", () => {
     const md = (await runCli(["notice", `examples/${MORE_EXAMPLES.seniorVision}`, "--format", "md"])).stdout;
     assert.match(
       md,
-      /^\| SEPA direct debit mandate \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted\. Exceptions: SEPA mandate data is deleted after the direct debit authorisation ends and civil limitation periods expire — blocked from any other use \|$/m,
+      /^\| SEPA direct debit mandate \| Membership management \| Kept for as long as the membership lasts, and 3 years after the membership ends; then deleted\. Exceptions: SEPA mandate data is deleted after the direct debit authorisation ends and civil limitation periods expire \|$/m,
     );
     assert.match(
       md,

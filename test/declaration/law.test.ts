@@ -109,7 +109,23 @@ const ROWS: [
   ["lgpd", "BR", { deadline: "15 days", cite: /LGPD Art 19\(II\)/ }],
   ["pipeda", "CA", { deadline: "30 days", extension: "30 days", cite: /PIPEDA s 8\(3\)/ }],
   ["quebec", "CA-QC", { deadline: "30 days", cite: /s 32/ }],
-  ["fadp", "CH", { deadline: "30 days", extension: "30 days", cite: /FADO Art 18/ }],
+  ["fadp", "CH", { deadline: "30 days", cite: /FADO Art 18\(1\)-\(2\)/ }],
+  ["nrs603a", "US-NV", { deadline: "60 days", extension: "30 days", cite: /NRS 603A\.345/ }],
+  ["fdbr", "US-FL", { deadline: "45 days", extension: "15 days", appeal: "60 days", cite: /501\.706/ }],
+  ["mhmda", "US-WA", { deadline: "45 days", extension: "45 days", appeal: "45 days", cite: /RCW 19\.373/ }],
+  ["appi", "JP", { deadline: "14 days", cite: /APPI Art 33/ }],
+  ["pipa_kr", "KR", { deadline: "10 days", cite: /PIPA Art 35/ }],
+  ["pdpa_sg", "SG", { deadline: "30 days", cite: /reg 5/ }],
+  ["privacy_au", "AU", { deadline: "30 days", cite: /APP 12\.4/ }],
+  ["privacy_nz", "NZ", { deadline: "20 business_days", extension: "20 days", cite: /s 44/ }],
+  ["dpdp", "IN", { deadline: "90 days", cite: /r 14/ }],
+  ["pipl", "CN", { deadline: "15 days", cite: /PIPL Art 50/ }],
+  ["popia", "ZA", { deadline: "30 days", extension: "30 days", cite: /PAIA s 56/ }],
+  ["kvkk", "TR", { deadline: "30 days", cite: /KVKK Art 13\(2\)/ }],
+  ["pdpa_th", "TH", { deadline: "30 days", cite: /s 30/ }],
+  ["dpa_ph", "PH", { deadline: "15 business_days", cite: /s 16/ }],
+  ["lfpdppp", "MX", { deadline: "20 days", extension: "20 days", cite: /Art 32/ }],
+  ["pdpa_ar", "AR", { deadline: "10 days", cite: /Art 14\(2\)/ }],
   ["none", "US", { deadline: "45 days", cite: /no statute/ }],
 ];
 
@@ -135,8 +151,19 @@ describe("the law table", () => {
     assert.deepEqual(new Set(ROWS.map(([id]) => id)), new Set(Object.keys(REGIMES)));
   });
 
-  it("knows no jurisdiction it has no row for: JP, US-ZZ and XX are unknown", () => {
-    for (const j of ["JP", "US-ZZ", "XX", "CA-ON"]) assert.equal(regimeFor(j), undefined, j);
+  it("knows no jurisdiction it has no row for: US-ZZ, XX and CA-ON are unknown", () => {
+    for (const j of ["US-ZZ", "XX", "CA-ON"]) assert.equal(regimeFor(j), undefined, j);
+  });
+
+  it("gives each law its own grounds for an extension, and its own extra clocks", () => {
+    assert.equal(REGIMES.gdpr.extensionReason, "complex_or_many");
+    assert.equal(REGIMES.ccpa.extensionReason, "reasonably_necessary", "Cal. Civ. Code 1798.130(a)(2)");
+    assert.equal(REGIMES.pipeda.extensionReason, "pipeda", "PIPEDA s 8(4)");
+    assert.equal(REGIMES.vcdpa.extensionReason, "complexity_and_number");
+    assert.equal(REGIMES.fadp.extensionReason, "date_given", "FADO Art 18: no cap, the person is told the date");
+    assert.equal(REGIMES.lgpd.simplifiedAtOnce, "LGPD Art 19(I)");
+    assert.deepEqual(REGIMES.ocpa.appeal, { amount: 45, unit: "days", cite: "ORS 646A.576(6)(d)" });
+    assert.deepEqual(REGIMES.ocpa.consentRevocation, { amount: 15, unit: "days", cite: "ORS 646A.578(1)(d)" });
   });
 
   it("has breach clocks per regime, each cited", () => {
@@ -157,6 +184,34 @@ describe("the law table", () => {
     assert.match(clock("ccpa", "individuals")?.cite ?? "", /1798\.82/);
     assert.match(clock("fadp", "authority")?.cite ?? "", /FADP Art 24/);
     assert.match(clock("quebec", "authority")?.cite ?? "", /3\.5/);
+    assert.equal(clock("uk_gdpr", "controller")?.cite, "UK GDPR Art 33(2)");
+    assert.deepEqual(clock("ccpa", "authority")?.within, { amount: 15, unit: "days" });
+    assert.equal(clock("ccpa", "authority")?.after, "individuals", "§ 1798.82(f): 15 days after telling the people");
+    assert.match(clock("ccpa", "controller")?.cite ?? "", /1798\.82\(b\)/);
+    assert.deepEqual(clock("us-tx", "individuals")?.within, { amount: 60, unit: "days" });
+    assert.deepEqual(clock("us-tx", "authority")?.within, { amount: 30, unit: "days" });
+    assert.deepEqual(clock("glba", "authority")?.within, { amount: 30, unit: "days" });
+    assert.deepEqual(clock("sec_8k", "authority")?.within, { amount: 4, unit: "business_days" });
+    assert.deepEqual(clock("nydfs", "authority")?.within, { amount: 72, unit: "hours" });
+    assert.deepEqual(clock("nis2", "authority")?.within, { amount: 24, unit: "hours" });
+  });
+
+  it("has a breach law for all 50 states, DC, Puerto Rico, Guam and the US Virgin Islands, each cited", () => {
+    const places = new Set(BREACH_CLOCKS.flatMap((c) => c.jurisdictions ?? []).filter((j) => j.startsWith("US-")));
+    assert.equal(places.size, 54, [...places].sort().join(" "));
+    for (const j of places) {
+      const rows = BREACH_CLOCKS.filter((c) => c.jurisdictions?.includes(j));
+      assert.ok(
+        rows.some((c) => c.notify === "individuals"),
+        `${j} tells its residents`,
+      );
+      for (const c of rows) assert.ok(c.cite.length > 6 && c.when.length > 5, `${j} ${c.notify} cited`);
+    }
+    for (const j of ["JP", "KR", "SG", "AU", "NZ", "IN", "CN", "ZA", "TR", "TH", "PH", "MX", "AR"])
+      assert.ok(
+        BREACH_CLOCKS.some((c) => c.jurisdictions?.includes(j)),
+        `${j} has a breach row`,
+      );
   });
 
   it("has adequacy with its scope, and the transfer tools with their limits", () => {
