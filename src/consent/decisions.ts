@@ -5,7 +5,15 @@
  * objection or a marketing opt-out denies. Restrictions and objections made by
  * rights requests count. Answers are cached; writes invalidate them.
  */
-import { basesOf, categoriesOf, categoryWithin, objectionKind, own, type Declaration } from "../declaration/index.js";
+import {
+  basesOf,
+  categoriesOf,
+  categoryWithin,
+  objectionKind,
+  own,
+  sensitiveAmong,
+  type Declaration,
+} from "../declaration/index.js";
 import { identityHash, subjectFlags } from "../requests/index.js";
 import { blocksOn } from "../retention/index.js";
 import type { Store } from "../store/index.js";
@@ -110,6 +118,10 @@ async function decideUncached(
     return out("deny", "the person withdrew consent through a rights request (GDPR Art 7(3))");
   if ((p.sold || p.shared) && flags.some((f) => f.kind === "opt_out_sale"))
     return out("deny", "the person opted out of the sale or sharing of their data (Cal. Civ. Code 1798.120)");
+  if (p.targetedAdvertising && flags.some((f) => f.kind === "opt_out_targeted_advertising"))
+    return out("deny", "the person opted out of targeted advertising (Va. Code § 59.1-577(A)(5))");
+  if (p.profiling && flags.some((f) => f.kind === "opt_out_profiling"))
+    return out("deny", "the person opted out of profiling with significant effects (Va. Code § 59.1-577(A)(5))");
   // A limit of sensitive data leaves only the uses § 7027(m) allows: providing what the person asked for, security, the
   // law.
   if (
@@ -175,8 +187,5 @@ async function decideUncached(
 
 /** Whether a purpose's categories include CCPA sensitive personal information. */
 function usesSensitive(decl: Declaration, categories: readonly string[]): boolean {
-  const cats = categoriesOf(decl);
-  return Object.entries(cats).some(
-    ([k, v]) => v.sensitive && categories.some((c) => categoryWithin(k, c) || categoryWithin(c, k)),
-  );
+  return sensitiveAmong(categories, categoriesOf(decl)).length > 0;
 }

@@ -65,6 +65,7 @@ export {
   categoryName,
   categoryWithin,
   isKnownCategory,
+  sensitiveAmong,
   type CategoryInfo,
 } from "./taxonomy.js";
 export * from "./law.js";
@@ -77,6 +78,7 @@ export {
   addDeadline,
   durationRule,
   fitsWithin,
+  isPublicHoliday,
   notLongerThan,
   formatRule,
   durationDays,

@@ -128,7 +128,15 @@ const GDPR_RIGHTS: RightName[] = [
   "complaint",
 ];
 /** The rights the US state laws modelled on Virginia's give: access, correction, deletion, portability, opting out. */
-const US_STATE_RIGHTS: RightName[] = ["access", "rectification", "erasure", "portability", "opt_out_sale"];
+const US_STATE_RIGHTS: RightName[] = [
+  "access",
+  "rectification",
+  "erasure",
+  "portability",
+  "opt_out_sale",
+  "opt_out_targeted_advertising",
+  "opt_out_profiling",
+];
 const days = (amount: number): DeadlineRule => ({ amount, unit: "days" });
 
 /**
@@ -472,7 +480,7 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
   // Utah UCPA § 13-61-203(4): 45 + 45, no appeal, no universal opt-out.
   ucpa: usState("ucpa", "Utah UCPA", "UT", "Utah Code § 13-61-203(4)", {
     appeal: null,
-    rights: ["access", "erasure", "portability", "opt_out_sale"],
+    rights: ["access", "erasure", "portability", "opt_out_sale", "opt_out_targeted_advertising"],
   }),
   // Iowa Code § 715D.4(2): 90 days + 45; appeal § 715D.4(4): 60 days.
   icdpa: usState("icdpa", "Iowa ICDPA", "IA", "Iowa Code § 715D.4(2)", {
@@ -544,7 +552,6 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
   fdbr: usState("fdbr", "Florida Digital Bill of Rights", "FL", "Fla. Stat. § 501.706(2)", {
     extension: 15,
     appeal: { days: 60, cite: "Fla. Stat. § 501.706(3)" },
-    rights: [...US_STATE_RIGHTS, "opt_out_targeted_advertising", "opt_out_profiling"],
     check: true,
   }),
   // Washington My Health My Data Act, RCW 19.373.040-.050: consumer health data; 45 days + 45, appeal 45 days.

@@ -23,9 +23,31 @@ import {
   regimeFor,
   regimesOf,
 } from "./law.js";
-import { categoriesOf, categoryWithin } from "./taxonomy.js";
+import { categoriesOf, categoryWithin, sensitiveAmong } from "./taxonomy.js";
 import { buildDatasetGraph, contactSources, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
-import { notLongerThan, parseDuration } from "./duration.js";
+import { notLongerThan, parseDuration, type ParsedDuration } from "./duration.js";
+
+/** The states whose laws require a data protection assessment for targeted advertising or a sale. */
+const ASSESSMENT_STATES = new Set([
+  "US-VA",
+  "US-CO",
+  "US-CT",
+  "US-TX",
+  "US-OR",
+  "US-MT",
+  "US-DE",
+  "US-NJ",
+  "US-NH",
+  "US-MN",
+  "US-MD",
+  "US-TN",
+  "US-IN",
+  "US-KY",
+  "US-NE",
+  "US-RI",
+  "US-FL",
+]);
+const nominalDays = (d: ParsedDuration) => d.amount * { hour: 1 / 24, day: 1, week: 7, month: 30, year: 365 }[d.unit];
 import { resolveBindings, retentionBindings } from "./retention.js";
 import type { DocPath } from "./load.js";
 
@@ -222,6 +244,35 @@ export const LINT_RULES = {
     severity: "error",
     cites: { ccpa: "Cal. Civ. Code 1798.120, 1798.135", us_state: "the state's right to opt out of sale" },
     summary: "Data is sold or shared without a right to opt out.",
+  },
+  "state-assessment-missing": {
+    severity: "warning",
+    cites: {
+      us_state:
+        "Va. Code § 59.1-580(A); Tex. Bus. & Com. Code § 541.105; C.R.S. 6-1-1309; Conn. Gen. Stat. § 42-522; " +
+        "and the other states' assessment sections",
+    },
+    summary:
+      "Data is processed for targeted advertising or sold where a state law requires a data protection assessment, " +
+      "and none is recorded (purposes.<id>.assessment).",
+  },
+  "card-breach-unstated": {
+    severity: "warning",
+    cites: {
+      ccpa: "Cal. Civ. Code 1798.82(h)(1)(C), 1798.150",
+      us_state: "the state breach notification laws",
+      pledge: "card data breach readiness",
+    },
+    summary:
+      "Payment card numbers are held but the declaration states no breach procedure (governance.breach): a breach " +
+      "of them brings in the state breach laws and the card brands' rules.",
+  },
+  "retention-exception-longer": {
+    severity: "warning",
+    cites: { ...G("Art 5(1)(e)"), pledge: "retention review" },
+    summary:
+      "A retention exception keeps data longer than its rule: the reason must justify the longer period, or the rule " +
+      "is the exception.",
   },
   "children-consent": {
     severity: "warning",
@@ -457,7 +508,15 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     checkTransfer(org.name, org.country, org.transfer.mechanisms, ["organization", "transfer"], orgScope);
   for (const [aid, a] of Object.entries(decl.processorActivities)) {
     // Data processed for customers goes where the activity runs: every location outside the EEA needs a safeguard.
-    const outside = a.locations.filter((c) => !EEA_COUNTRIES.has(c) && c !== org.country);
+    // The organization's own country is covered by its own transfer where it declares one; otherwise a processor
+    // established outside the EEA receives the controllers' data there, and that transfer needs a safeguard too.
+    const here = org.transfer || EEA_COUNTRIES.has(org.country) ? [] : [org.country];
+    const outside = [
+      ...new Set([
+        ...a.locations.filter((c) => !EEA_COUNTRIES.has(c) && (c !== org.country || !org.transfer)),
+        ...here,
+      ]),
+    ];
     const places = outside.length ? outside : [undefined];
     for (const c of places)
       checkTransfer(a.name, c, a.transfer?.mechanisms ?? [], ["processorActivities", aid, "transfer"], orgScope, {
@@ -824,11 +883,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     const ccpaMissing: string[] = [];
     if (!decl.rights.offered.includes("rectification")) ccpaMissing.push("rectification (the right to correct)");
     const sensitive = Object.values(decl.purposes).some(
-      (p) =>
-        purposeJurisdictions(decl, p).includes("US-CA") &&
-        p.dataCategories.some((c) =>
-          Object.entries(categories).some(([k, v]) => v.sensitive && (categoryWithin(k, c) || categoryWithin(c, k))),
-        ),
+      (p) => purposeJurisdictions(decl, p).includes("US-CA") && sensitiveAmong(p.dataCategories, categories).length > 0,
     );
     if (sensitive && !decl.rights.offered.includes("limit_sensitive"))
       ccpaMissing.push("limit_sensitive (sensitive personal information is collected)");
@@ -929,7 +984,17 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         `children from ${kids.minimumAge} are served; under 16 (or the member state's ` +
           `lower age, at least 13) consent is given by a parent (parentalConsentBelow)`,
         orgScope,
-        ["gdpr", "uk"],
+        ["gdpr"],
+      );
+    // UK GDPR Art 8(1) as the Data Protection Act 2018 s 9 sets it: 13.
+    if (kids.minimumAge < 13 && consentAge < 13)
+      add(
+        "children-consent",
+        ["children"],
+        `children from ${kids.minimumAge} are served; in the UK, under 13 consent is given by a parent ` +
+          "(parentalConsentBelow: 13)",
+        orgScope,
+        ["uk"],
       );
     if (kids.minimumAge < 16 && sellsOrShares.length && !kids.noSaleUnder16)
       add(
@@ -942,13 +1007,56 @@ export function lintDeclaration(decl: Declaration): Finding[] {
       );
   }
 
+  // --- assessments, card data, retention exceptions --------------------------
+  for (const [pid, p] of Object.entries(decl.purposes)) {
+    if (!(p.targetedAdvertising || p.sold) || p.assessment) continue;
+    const states = purposeJurisdictions(decl, p).filter((j) => ASSESSMENT_STATES.has(j));
+    if (states.length)
+      add(
+        "state-assessment-missing",
+        ["purposes", pid],
+        `purpose '${p.name}' ${p.targetedAdvertising ? "serves targeted advertising" : "sells data"}: ` +
+          `${states.join(", ")} require a data protection assessment; record it (assessment: { date })`,
+        states,
+      );
+  }
+  const cardHeld =
+    Object.values(decl.purposes).some((p) =>
+      p.dataCategories.some((c) => categoryWithin("user.financial.card_number", c)),
+    ) ||
+    Object.values(decl.systems).some((s) =>
+      Object.values(s.datasets).some((d) =>
+        Object.values(d.fields).some((f) => f.category && categoryWithin(f.category, "user.financial.card_number")),
+      ),
+    );
+  if (cardHeld && !decl.governance?.breach)
+    add(
+      "card-breach-unstated",
+      ["governance"],
+      "payment card numbers are held and no breach procedure is declared (governance.breach): name the procedure and " +
+        "the regimes, so that the breach register computes every clock",
+    );
+  for (const [rid, r] of Object.entries(decl.retention)) {
+    const rule = r.period === "indefinite" ? undefined : parseDuration(r.period);
+    r.exceptions.forEach((e, i) => {
+      const ex = e.period ? parseDuration(e.period) : undefined;
+      if (rule && ex && nominalDays(ex) > nominalDays(rule))
+        add(
+          "retention-exception-longer",
+          ["retention", rid, "exceptions", i],
+          `retention '${rid}': the exception '${e.reason}' keeps data ${e.period}, longer than the rule's ${r.period}`,
+        );
+    });
+  }
+
   // --- governance -----------------------------------------------------------
   const gov = decl.governance;
   if (gov?.breach) {
     const served = new Set<string>(regimesOf(orgScope));
     if (orgScope.some((j) => j === "US" || j.startsWith("US-"))) served.add("hipaa");
     gov.breach.regimes.forEach((r, i) => {
-      if (!served.has(r))
+      // Sector rules (GLBA, SEC, NY DFS, NIS2, DORA) follow the organization's business, not the places it serves.
+      if (!served.has(r) && ["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"].includes(r))
         add(
           "breach-regime-not-served",
           ["governance", "breach", "regimes", i],

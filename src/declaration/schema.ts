@@ -244,6 +244,8 @@ const Purpose = z.strictObject({
   targetedAdvertising: z.boolean().optional(),
   /** US state laws: profiling in furtherance of decisions with legal or similarly significant effects. */
   profiling: z.boolean().optional(),
+  /** The data protection assessment the US state laws require for targeted advertising, sale or profiling. */
+  assessment: z.strictObject({ date: isoDate, reference: text.optional() }).optional(),
   /** Channels used, for marketing purposes (email, phone, post, sms). */
   channels: z.array(z.enum(["email", "phone", "post", "sms", "web"])).default([]),
   /**

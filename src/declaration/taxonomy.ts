@@ -13,6 +13,11 @@ export interface CategoryInfo {
   special?: string;
   /** CCPA sensitive personal information. */
   sensitive?: boolean;
+  /**
+   * Sensitive only when held with one of these (Cal. Civ. Code 1798.140(ae)(1)(B): a card or account number "in
+   * combination with any required security or access code, password, or credentials").
+   */
+  sensitiveWith?: readonly string[];
 }
 
 const PD = "https://w3id.org/dpv/pd#";
@@ -52,10 +57,17 @@ export const BUILTIN_CATEGORIES: Readonly<Record<string, CategoryInfo>> = {
   "user.behavior.site_preferences": c("Site preferences", "Preference"),
   "user.behavior.interests": c("Interests inferred from activity", "Interest"),
   "user.behavior.purchase_history": c("Order and purchase history", "PurchasesAndSpendingHabit"),
-  "user.financial.card_number": c("Payment card number", "CreditCardNumber", { sensitive: true }),
+  "user.financial.card_number": c("Payment card number", "CreditCardNumber", {
+    sensitive: true,
+    sensitiveWith: ["user.financial.card_security_code", "user.account.password"],
+  }),
+  "user.financial.card_security_code": c("Card security code", undefined, { sensitive: true }),
   "user.financial.billing_address": c("Billing address"),
   "user.financial.billing_history": c("Billing history", "Transaction"),
-  "user.financial.bank_account": c("Bank account", "BankAccount", { sensitive: true }),
+  "user.financial.bank_account": c("Bank account", "BankAccount", {
+    sensitive: true,
+    sensitiveWith: ["user.account.password"],
+  }),
   "user.content.email_messages": c("Email messages", "EmailContent"),
   "user.content.files": c("Files"),
   "user.content.calendar": c("Calendar appointments"),
@@ -128,6 +140,22 @@ export const BUILTIN_SUBJECTS: Readonly<Record<string, { name: string }>> = {
 /** Every data category a declaration may use: the built-in ones and its own. */
 export function categoriesOf(decl: Pick<Declaration, "taxonomy">): Record<string, CategoryInfo> {
   return { ...BUILTIN_CATEGORIES, ...decl.taxonomy.dataCategories };
+}
+
+/**
+ * The categories of a set held together that are CCPA sensitive personal information: a card number only with its
+ * security code or the account's password (1798.140(ae)(1)(B)); every other sensitive category on its own.
+ */
+export function sensitiveAmong(held: readonly string[], all: Record<string, CategoryInfo>): string[] {
+  const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`);
+  return held.filter((h) =>
+    Object.entries(all).some(
+      ([k, v]) =>
+        v.sensitive &&
+        (within(k, h) || within(h, k)) &&
+        (!v.sensitiveWith || held.some((o) => v.sensitiveWith!.some((w) => within(o, w) || within(w, o)))),
+    ),
+  );
 }
 
 /** Every data subject a declaration may use. */

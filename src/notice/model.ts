@@ -22,6 +22,7 @@ import {
   categoriesOf,
   categoryName,
   categoryWithin,
+  sensitiveAmong,
   regimeFor,
   servesEu,
   subjectsOf,
@@ -762,7 +763,8 @@ export function buildNotice(source: Declaration, lang: NoticeLang = "en"): Notic
         const rows = [
           ...row(
             w.field.forWhom,
-            t.say(a.controllers.map((c) => (typeof c === "string" ? c : c.name)).join(", "), sub(ab, "controllers")),
+            // "; " between controllers: a name may hold a comma ("Acme, Inc.").
+            t.say(a.controllers.map((c) => (typeof c === "string" ? c : c.name)).join("; "), sub(ab, "controllers")),
           ),
           ...row(w.field.whatWeDo, t.say(a.processing.join("; "), sub(ab, "processing"))),
           ...row(
@@ -1344,6 +1346,8 @@ function ccpaSection(decl: Declaration, t: Trace, w: NoticeWords): Block[] {
   const cats = categoriesOf(decl);
   const ca = Object.entries(decl.purposes).filter(([, p]) => purposeJurisdictions(decl, p).includes("US-CA"));
   const collected = [...new Set(ca.flatMap(([, p]) => p.dataCategories))];
+  // Sensitive as the purposes hold it: a card number only with its security code (1798.140(ae)(1)(B)).
+  const sensitive = new Set(ca.flatMap(([, p]) => sensitiveAmong(p.dataCategories, cats)));
   const rows: Item[][] = collected.map((cat) => {
     const using = ca.filter(([, p]) => p.dataCategories.includes(cat));
     const at = (id: string, ...k: (string | number)[]): P => ["purposes", id, ...k];
@@ -1365,7 +1369,7 @@ function ccpaSection(decl: Declaration, t: Trace, w: NoticeWords): Block[] {
     const rules = retentionSources(decl, cat);
     const retention = joinSemicolon(rules.map((r) => viaAny(tracedRetention(decl, r.id, t, w, [cat]), t, r.via)));
     return [
-      t.sayAny(catName(decl, cat, w) + (cats[cat]?.sensitive ? w.sensitive : ""), named)!,
+      t.sayAny(catName(decl, cat, w) + (sensitive.has(cat) ? w.sensitive : ""), named)!,
       t.say(using.map(([, p]) => p.name).join(", "), ...using.map(([id]) => at(id, "name")))!,
       sources.length
         ? t.sayAny(
@@ -1436,7 +1440,7 @@ function ccpaSection(decl: Declaration, t: Trace, w: NoticeWords): Block[] {
       ),
     );
   const limit = offeredRights(decl, ["limit_sensitive"])[0];
-  if (limit && collected.some((c) => cats[c]?.sensitive))
+  if (limit && sensitive.size)
     blocks.push(
       ...para(
         t.law(

@@ -187,11 +187,17 @@ export function buildRopa(decl: Declaration): Ropa {
       ...reps,
       ...(dpo ? { dpo } : {}),
       activities: Object.entries(decl.processorActivities).map(([id, a]) => {
-        // The sub-processors the activity names, or, when it names none, every sub-processor of the organization.
+        // The sub-processors the activity names, or, when it names none, every recipient engaged as a sub-processor
+        // or as a processor that none of the organization's own purposes uses (it serves the customers' data).
+        const ownUse = new Set(Object.values(decl.purposes).flatMap((p) => p.recipients));
         const subs = (
           a.subProcessors.length
             ? a.subProcessors
-            : Object.keys(decl.recipients).filter((r) => decl.recipients[r].role === "sub_processor")
+            : Object.keys(decl.recipients).filter(
+                (r) =>
+                  decl.recipients[r].role === "sub_processor" ||
+                  (decl.recipients[r].role === "processor" && !ownUse.has(r)),
+              )
         )
           .map((r) => decl.recipients[r])
           .filter(Boolean);

@@ -18,13 +18,21 @@ export const REQUEST_RIGHTS = [
   "withdraw_consent",
   "opt_out_sale",
   "limit_sensitive",
+  "opt_out_targeted_advertising",
+  "opt_out_profiling",
 ] as const;
 
 /**
  * Rights acted on without a code: an opt-out of sale or sharing and a request to limit sensitive data need no
  * verification (11 CCR § 7026(d), § 7027(e)).
  */
-export const UNVERIFIED_RIGHTS: ReadonlySet<RequestRight> = new Set(["opt_out_sale", "limit_sensitive"]);
+export const UNVERIFIED_RIGHTS: ReadonlySet<RequestRight> = new Set([
+  "opt_out_sale",
+  "limit_sensitive",
+  // The state laws' opt-outs need no verification either (e.g. Va. Code § 59.1-577(B)(5); 4 CCR 904-3 Rule 12.02).
+  "opt_out_targeted_advertising",
+  "opt_out_profiling",
+]);
 export type RequestRight = (typeof REQUEST_RIGHTS)[number];
 
 /** Categories a person may correct from the privacy center, with their labels. */

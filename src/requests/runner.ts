@@ -98,7 +98,15 @@ function consentProcessors(ctx: RequestsContext, right: string, purposes: string
   const concerned = new Set(
     Object.entries(decl.purposes)
       .filter(([id, p]) =>
-        right === "opt_out_sale" ? p.sold || p.shared : purposes.length ? purposes.includes(id) : true,
+        right === "opt_out_sale"
+          ? p.sold || p.shared
+          : right === "opt_out_targeted_advertising"
+            ? !!p.targetedAdvertising
+            : right === "opt_out_profiling"
+              ? !!p.profiling
+              : purposes.length
+                ? purposes.includes(id)
+                : true,
       )
       .flatMap(([, p]) => p.recipients),
   );
@@ -166,6 +174,8 @@ const FLAG_KINDS: Record<string, string> = {
   withdraw_consent: "consent_withdrawn",
   opt_out_sale: "opt_out_sale",
   limit_sensitive: "limit_sensitive",
+  opt_out_targeted_advertising: "opt_out_targeted_advertising",
+  opt_out_profiling: "opt_out_profiling",
 };
 
 /**
@@ -1122,12 +1132,17 @@ async function execute(ctx: RequestsContext, t: TaskRow): Promise<Outcome> {
       const details = JSON.parse(req.details) as { purposes: string[] };
       // Restriction, an opt-out and a limit cover the person as a whole; objections and withdrawals name purposes (all
       // when none).
-      const purposes =
-        req.right === "restriction" || req.right === "opt_out_sale" || req.right === "limit_sensitive"
-          ? [null]
-          : details.purposes.length
-            ? details.purposes
-            : [null];
+      const purposes = [
+        "restriction",
+        "opt_out_sale",
+        "limit_sensitive",
+        "opt_out_targeted_advertising",
+        "opt_out_profiling",
+      ].includes(req.right)
+        ? [null]
+        : details.purposes.length
+          ? details.purposes
+          : [null];
       const flags = await recordFlags(ctx, req, purposes);
       await recordEvent(ctx, t.request_id, "system", "flagged", `recorded ${flags.join(", ")}`);
       return { result: { flags } };

@@ -2,7 +2,8 @@
 /** @jsxImportSource hono/jsx */
 /** The data map in the console (filters, the SVG, the same as a table with links) and the declaration's source. */
 import type { FC } from "hono/jsx";
-import type { Declaration } from "../declaration/index.js";
+import { formatPath, writtenOf, type Declaration } from "../declaration/index.js";
+import { buildNotice, statementsOf } from "../notice/index.js";
 import {
   type DataMap,
   layoutDataMap,
@@ -184,28 +185,68 @@ export const MapPage: FC<{
   );
 };
 
-/** The declaration's text with numbered, linkable lines: where the map's nodes point. */
+/**
+ * The declaration's text with numbered, linkable lines (where the map's nodes point), and each sentence of the notice
+ * beside the lines that state it: "why does my notice say this?"
+ */
 export const DeclarationSourcePage: FC<{
   decl: Declaration;
   file: string;
   source: string;
   csrf?: string;
   user: string;
-}> = ({ decl, file, source, csrf, user }) => (
-  <Page
-    title={`Declaration — ${decl.organization.name}`}
-    organization={decl.organization.name}
-    sidebar={<AdminNav csrf={csrf} user={user} />}
-  >
-    <h1>Declaration {decl.version}</h1>
-    <p class="muted">{file}</p>
-    <ol class="src">
-      {source.split("\n").map((line, i) => (
-        <li id={`L${i + 1}`}>{line}</li>
-      ))}
-    </ol>
-  </Page>
-);
+}> = ({ decl, file, source, csrf, user }) => {
+  const written = writtenOf(decl);
+  const statements = statementsOf(buildNotice(decl, "en"));
+  const lineOf = (p: readonly (string | number)[]) => written.locate?.(p)?.line;
+  return (
+    <Page
+      title={`Declaration — ${decl.organization.name}`}
+      organization={decl.organization.name}
+      sidebar={<AdminNav csrf={csrf} user={user} />}
+    >
+      <h1>Declaration {decl.version}</h1>
+      <p class="muted">
+        {file} · <a href="#sentences">where each sentence of the notice comes from</a>
+      </p>
+      <ol class="src">
+        {source.split("\n").map((line, i) => (
+          <li id={`L${i + 1}`}>{line}</li>
+        ))}
+      </ol>
+      <h2 id="sentences">Where each sentence of the notice comes from</h2>
+      <p>
+        Every sentence of the notice rests on the lines of the declaration that state it. A sentence with no line is the
+        law's own requirement, worded by Pledge, with its article.
+      </p>
+      <DataTable head={["Section", "The notice says", "Because of"]} rows={statements.length}>
+        {statements.map((st) => (
+          <tr>
+            <td>{st.section}</td>
+            <td>{st.text}</td>
+            <td>
+              {[...st.src.paths, ...(st.src.anyOf ?? [])].map((p, i) => {
+                const line = lineOf(p);
+                return (
+                  <>
+                    {i ? (st.src.anyOf?.length && i >= st.src.paths.length ? " or " : ", ") : ""}
+                    {line ? <a href={`#L${line}`}>{`line ${line}`}</a> : null} <code>{formatPath(p)}</code>
+                  </>
+                );
+              })}
+              {st.src.law ? (
+                <>
+                  {st.src.paths.length || st.src.anyOf?.length ? "; " : ""}
+                  <span class="muted">the law: {st.src.law}</span>
+                </>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </Page>
+  );
+};
 
 export const mapPageHtml = (p: Parameters<typeof MapPage>[0]) => renderPage(<MapPage {...p} />);
 export const declarationSourceHtml = (p: Parameters<typeof DeclarationSourcePage>[0]) =>

@@ -36,6 +36,8 @@ export const RIGHT_CITES: Record<string, string> = {
   withdraw_consent: "GDPR Art 7(3)",
   opt_out_sale: "CCPA",
   limit_sensitive: "CCPA § 1798.121",
+  opt_out_targeted_advertising: "US state privacy laws",
+  opt_out_profiling: "US state privacy laws",
 };
 
 /** How the browser should treat the box of each identity: the keyboard it shows and what it offers to fill in. */
@@ -542,6 +544,10 @@ export function flagText(decl: Declaration, flag: string, t: T = EN_TEXTS): stri
       return t("flag.optOut");
     case "limit_sensitive":
       return t("flag.limit");
+    case "opt_out_targeted_advertising":
+      return t("flag.optOutAds");
+    case "opt_out_profiling":
+      return t("flag.optOutProfiling");
     default:
       return t("flag.other", { flag: flag.replace(/[_:]/g, " ") });
   }

@@ -535,3 +535,105 @@ systems:
       assert.ok(!ok.some((x) => x.rule === "processor-no-address"));
   });
 });
+
+describe("the linter on what real notices showed (issue 27)", () => {
+  const ca = (cats: string) =>
+    minimalYaml()
+      .replace("jurisdictions: [EU]", "jurisdictions: [EU, US-CA]")
+      .replace("dataCategories: [user.contact.email]", `dataCategories: [user.contact.email, ${cats}]`)
+      .replace("complaint]", "complaint, opt_out_sale]\n  nonDiscrimination: true");
+  const ccpaMissing = (yaml: string) =>
+    lint(yaml)
+      .filter((f) => f.rule === "ccpa-rights-missing")
+      .map((f) => f.message)
+      .join("\n");
+
+  it("a card number held without its security code is not sensitive personal information (§ 1798.140(ae))", () => {
+    assert.doesNotMatch(ccpaMissing(ca("user.financial.card_number")), /limit_sensitive/);
+    assert.match(ccpaMissing(ca("user.financial.card_number, user.financial.card_security_code")), /limit_sensitive/);
+  });
+
+  it("children: the UK's age is 13, the GDPR's 16", () => {
+    const kids = (places: string, age: number) =>
+      lint(minimalYaml(`children: { minimumAge: ${age} }`).replace("jurisdictions: [EU]", `jurisdictions: [${places}]`))
+        .filter((f) => f.rule === "children-consent")
+        .map((f) => `${f.article} | ${f.message}`);
+    const uk14 = kids("UK", 14);
+    assert.deepEqual(uk14, [], "a 14-year-old consents for themself in the UK");
+    const uk12 = kids("UK", 12);
+    assert.ok(uk12.length && uk12.every((f) => !/under 16/.test(f)), uk12.join("\n"));
+    assert.ok(
+      uk12.some((f) => /UK GDPR Art 8\(1\) \| .*under 13/.test(f)),
+      uk12.join("\n"),
+    );
+    const eu14 = kids("EU", 14);
+    assert.ok(
+      eu14.some((f) => /^GDPR Art 8\(1\) \| .*under 16/.test(f)),
+      eu14.join("\n"),
+    );
+    assert.ok(
+      eu14.every((f) => !/UK GDPR/.test(f)),
+      eu14.join("\n"),
+    );
+  });
+
+  it("asks for a data protection assessment for targeted advertising or a sale where a state requires one", () => {
+    const ads = minimalYaml()
+      .replace("jurisdictions: [EU]", "jurisdictions: [US-VA, US-TX]")
+      .replace("    retention: two_years", "    retention: two_years\n    targetedAdvertising: true");
+    const found = lint(ads).filter((f) => f.rule === "state-assessment-missing");
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /US-VA, US-TX require a data protection assessment/);
+    assert.match(found[0].article, /59\.1-580/);
+    assert.deepEqual(
+      lint(
+        ads.replace("targetedAdvertising: true", "targetedAdvertising: true\n    assessment: { date: 2026-06-01 }"),
+      ).filter((f) => f.rule === "state-assessment-missing"),
+      [],
+    );
+  });
+
+  it("a processor outside the EEA receiving EU controllers' data with no safeguard", () => {
+    const yaml = minimalYaml(`processorActivities:
+  hosting:
+    name: Hosting for customers
+    controllers: [Our customers]
+    processing: [hosting]
+    locations: [US]
+`)
+      .replace("country: DE", "country: US")
+      .replace("roles: [controller]", "roles: [controller, processor]")
+      .replace(
+        "jurisdictions: [EU]",
+        "jurisdictions: [EU]\n  euRepresentative: { name: Rep, email: rep@acme.example }",
+      );
+    const found = lint(yaml).filter((f) => f.rule === "transfer-no-safeguard");
+    assert.ok(
+      found.some((f) => f.path.join(".").startsWith("processorActivities.hosting")),
+      found.map((f) => f.message).join("\n"),
+    );
+  });
+
+  it("card numbers held with no breach procedure declared", () => {
+    const yaml = minimalYaml().replace(
+      "dataCategories: [user.contact.email]",
+      "dataCategories: [user.contact.email, user.financial.card_number]",
+    );
+    assert.ok(rules(yaml).includes("card-breach-unstated"));
+    assert.ok(
+      !rules(`${yaml}governance:\n  breach: { procedure: We follow our incident plan. }\n`).includes(
+        "card-breach-unstated",
+      ),
+    );
+  });
+
+  it("questions a retention exception longer than its rule", () => {
+    const yaml = minimalYaml().replace(
+      "two_years: { period: 2 years, from: collection, action: delete }",
+      "two_years:\n    period: 2 years\n    from: collection\n    action: delete\n    exceptions:\n      - { reason: Tax records, basis: legal_obligation, period: 10 years }",
+    );
+    const found = lint(yaml).filter((f) => f.rule === "retention-exception-longer");
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /keeps data 10 years, longer than the rule's 2 years/);
+  });
+});

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { diffDeclarations, type Change } from "../../src/notice/index.js";
 import { runCli } from "../helpers/cli.js";
-import { example, SEED_FILES } from "../helpers/declarations.js";
+import { example, minimalYaml, SEED_FILES } from "../helpers/declarations.js";
+import { parseDeclaration } from "../../src/declaration/index.js";
 
 const old = example(SEED_FILES.luxsci2009).declaration;
 const next = example(SEED_FILES.luxsci2018).declaration;
@@ -203,5 +204,69 @@ describe("diff of the governance registers' promises", () => {
     assert.match(byKey("remoteSessions").summary, /destroyed after 1 year \(was 180 days\)/);
     assert.equal(byKey("temporaryCopies").material, false, "a shorter purge is no worse");
     assert.equal(byKey("staff-purpose:billing").material, true);
+  });
+});
+
+describe("pledge diff reports what real notices changed (issue 27)", () => {
+  const base = minimalYaml(`children: { minimumAge: 16 }
+`)
+    .replace("complaint]", "complaint]\n  nonDiscrimination: true\n  verification: { method: email_code }")
+    .replace(
+      "contact: { email: privacy@acme.example }",
+      "contact: { email: privacy@acme.example, phone: +49 30 1 }\n  supervisoryAuthority: { name: BfDI, email: poststelle@bfdi.bund.de }",
+    );
+  const diff = (change: (y: string) => string) =>
+    diffDeclarations(parseDeclaration(base).declaration, parseDeclaration(change(base)).declaration).changes;
+
+  it("a new kind of data subject on a purpose is a material change of that purpose", () => {
+    const c = diff((y) => y.replace("dataSubjects: [customer]", "dataSubjects: [customer, employee]"));
+    const p = c.find((x) => x.area === "purposes" && x.key === "orders");
+    assert.ok(p?.material);
+    assert.ok(
+      p?.details.some((x) => /now concerns .*mployee/.test(x)),
+      JSON.stringify(p),
+    );
+  });
+
+  it("non-discrimination withdrawn is material; children added is reported", () => {
+    const c = diff((y) => y.replace("  nonDiscrimination: true\n", ""));
+    assert.ok(c.some((x) => x.key === "nonDiscrimination" && x.kind === "removed" && x.material));
+    const kids = diffDeclarations(
+      parseDeclaration(base.replace("children: { minimumAge: 16 }\n", "")).declaration,
+      parseDeclaration(base).declaration,
+    ).changes;
+    assert.ok(
+      kids.some((x) => x.area === "children" && x.kind === "added"),
+      JSON.stringify(kids),
+    );
+  });
+
+  it("a changed supervisory authority is named, old and new", () => {
+    const c = diff((y) => y.replace("name: BfDI", "name: CNIL"));
+    assert.ok(
+      c.some((x) => x.key === "supervisoryAuthority" && /BfDI → CNIL/.test(x.summary)),
+      JSON.stringify(c),
+    );
+  });
+
+  it("verification from an emailed code to an ID document is material; a dropped channel is material", () => {
+    const v = diff((y) => y.replace("method: email_code", "method: id_document"));
+    assert.ok(v.some((x) => x.key === "verification" && x.material));
+    const ch = diffDeclarations(
+      parseDeclaration(
+        base.replace(
+          "channels: [{ type: email, address: privacy@acme.example }]",
+          "channels: [{ type: email, address: privacy@acme.example }, { type: web, address: /opt-out }]",
+        ),
+      ).declaration,
+      parseDeclaration(base).declaration,
+    ).changes;
+    assert.ok(ch.some((x) => x.key === "channels" && x.material && x.details.some((d) => /dropped: web/.test(d))));
+  });
+
+  it("changed contact details show their old and new values", () => {
+    const c = diff((y) => y.replace("phone: +49 30 1", "phone: +49 30 2"));
+    const contact = c.find((x) => x.key === "contact");
+    assert.deepEqual(contact?.details, ["phone: +49 30 1 → +49 30 2"]);
   });
 });

@@ -221,3 +221,26 @@ describe("pledge notice --explain", () => {
     assert.match(r.stdout, /law: GDPR Art 13\(2\)\(d\)/);
   });
 });
+
+describe("the console's declaration view", () => {
+  it("shows beside each sentence of the notice the line of the declaration it comes from", async () => {
+    const { declarationSourceHtml } = await import("../../src/web/map.js");
+    const text = readFileSync(`${ROOT}demo/pledge.yaml`, "utf8");
+    const loaded = parseDeclaration(text, "pledge.yaml");
+    const html = await declarationSourceHtml({
+      decl: loaded.declaration,
+      file: loaded.file,
+      source: text,
+      user: "olga",
+    });
+    const [name, purpose] = Object.entries(loaded.declaration.purposes)[0];
+    const line = loaded.locate(["purposes", name, "name"]).line;
+    assert.match(text.split("\n")[line - 1], new RegExp(`name: ${purpose.name}`));
+    const row = new RegExp(
+      `<td>${purpose.name}</td><td><a href="#L${line}">line ${line}</a> <code>purposes\\.${name}\\.name</code>`,
+    );
+    assert.match(html, row);
+    assert.match(html, /the law: GDPR Art 13\(2\)\(d\)/);
+    assert.match(html, new RegExp(`<li id="L${line}">`));
+  });
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseDeclaration } from "../../src/declaration/index.js";
 import {
+  buildNotice,
   buildRopa,
   ropaToCsv,
   ropaToJsonLd,
@@ -161,5 +162,42 @@ processorActivities:
     assert.match(ok.stdout, /^record,organization,/);
     const bad = await runCli(["ropa", "examples/numfocus-2020.yaml", "--format", "xml"]);
     assert.equal(bad.code, 2);
+  });
+});
+
+describe("the record of processing of a processor (issue 27)", () => {
+  const yaml = minimalYaml(`recipients:
+  aws: { name: Amazon Web Services, role: processor, country: US, transfer: { mechanisms: [dpf] } }
+processorActivities:
+  hosting:
+    name: Hosting for customers
+    controllers: ["Acme, Inc.", { name: "Foo, Bar & Co. GmbH", email: dpo@foo.example }]
+    processing: [hosting]
+    locations: [DE]
+`).replace("roles: [controller]", "roles: [controller, processor]");
+
+  it("lists the processors the activity relies on as its sub-processors in 30(2), with their transfers", () => {
+    const rec = buildRopa(parseDeclaration(yaml).declaration).records.find(
+      (r) => r.kind === "processor",
+    ) as ProcessorRecord;
+    const a = rec.activities[0];
+    assert.deepEqual(a.subProcessors, [{ name: "Amazon Web Services", country: "United States" }]);
+    assert.ok(
+      a.transfers.some((t) => /Amazon Web Services/.test(t.to) && t.country === "United States"),
+      JSON.stringify(a.transfers),
+    );
+  });
+
+  it("keeps a controller's name that holds a comma whole, in the record and in the notice", () => {
+    const d = parseDeclaration(yaml).declaration;
+    const rec = buildRopa(d).records.find((r) => r.kind === "processor") as ProcessorRecord;
+    assert.deepEqual(
+      rec.activities[0].controllers.map((c) => c.name),
+      ["Acme, Inc.", "Foo, Bar & Co. GmbH"],
+    );
+    const csv = ropaToCsv(buildRopa(d));
+    assert.match(csv, /"Acme, Inc\.; Foo, Bar & Co\. GmbH: dpo@foo\.example"/);
+    const notice = JSON.stringify(buildNotice(d));
+    assert.match(notice, /Acme, Inc\.; Foo, Bar & Co\. GmbH/);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, it } from "node:test";
 import { createSession, createUser, type Principal } from "../../src/auth/index.js";
 import { DecisionCache, decide, type DecisionContext } from "../../src/consent/index.js";
-import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
+import { isPublicHoliday, parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import {
   RequestInputSchema,
   answerAppeal,
@@ -44,7 +44,7 @@ purposes:
   invoicing: { name: Invoicing, legalBasis: legal_obligation, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
   profiling: { name: Profiling, legalBasis: legitimate_interests, legitimateInterest: Better offers, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
   mailings: { name: Postal offers, legalBasis: legitimate_interests, legitimateInterest: Offers to customers, directMarketing: true, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
-  ads: { name: Ad partner, legalBasis: legitimate_interests, legitimateInterest: Ads, shared: true, recipients: [adnet], dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
+  ads: { name: Ad partner, legalBasis: legitimate_interests, legitimateInterest: Ads, shared: true, targetedAdvertising: true, recipients: [adnet], dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
 retention: { r: { period: 1 year, from: collection, action: delete } }
 recipients:
   adnet:
@@ -60,7 +60,7 @@ systems:
     datasets:
       customers: { fields: { email: { category: user.contact.email, identity: email } } }
 rights:
-  offered: [access, erasure, rectification, restriction, objection, complaint, opt_out_sale, limit_sensitive]
+  offered: [access, erasure, rectification, restriction, objection, complaint, opt_out_sale, limit_sensitive, opt_out_targeted_advertising]
   channels: [{ type: web, address: /privacy-center }]
 `;
 
@@ -115,11 +115,38 @@ forEachStore("requests under the law of each place", (target) => {
       const received = new Date(r.receivedAt);
       let businessDays = 0;
       for (const d = new Date(received); d < new Date(r.dueAt); d.setUTCDate(d.getUTCDate() + 1))
-        if (![0, 6].includes(new Date(d.getTime() + 86_400_000).getUTCDay())) businessDays++;
+        if (
+          ![0, 6].includes(new Date(d.getTime() + 86_400_000).getUTCDay()) &&
+          !isPublicHoliday(new Date(d.getTime() + 86_400_000), "US-CA")
+        )
+          businessDays++;
       assert.equal(businessDays, 15, `${r.receivedAt} → ${r.dueAt}`);
       assert.equal(await runUntilSettled(ctx, requestId), "completed");
       const told = hooks.find((h) => h.type === "pledge.request.opt_out_sale" && h.identities.email?.includes(who));
       assert.ok(told, "the third party the data was shared with hears of the opt-out (11 CCR § 7026(f))");
+    });
+
+    it("a Texan's opt-out of targeted advertising needs no code and stops the ads purpose at the decision API", async () => {
+      const who = n("tex");
+      const d: DecisionContext = {
+        store,
+        declaration: () => decl,
+        env: ctx.env,
+        cache: new DecisionCache(0),
+        clock: ctx.clock,
+      };
+      assert.equal((await decide(d, who, "ads")).decision, "allow");
+      const { requestId, statusToken } = await submit({
+        right: "opt_out_targeted_advertising",
+        identity: who,
+        jurisdiction: "US-TX",
+      });
+      assert.ok(statusToken, "no code: the status link at once");
+      assert.equal(await runUntilSettled(ctx, requestId), "completed");
+      const ads = await decide(d, who, "ads");
+      assert.equal(ads.decision, "deny");
+      assert.match(ads.reason ?? "", /targeted advertising/);
+      assert.equal((await decide(d, who, "invoicing")).decision, "allow", "only the advertising stops");
     });
 
     it("a request to limit sensitive data needs no code and leaves only the uses the law allows", async () => {
