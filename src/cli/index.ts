@@ -19,6 +19,7 @@ import {
   formatPath,
   lintDeclaration,
   loadDeclaration,
+  lawTableMarkdown,
   writtenOf,
   type LoadedDeclaration,
 } from "../declaration/index.js";
@@ -81,6 +82,7 @@ Usage:
   pledge notice [pledge.yaml] [--format html|md] [--lang en|de|fr] [--explain] [--out FILE]
                                    --explain: each sentence beside the file:line of the declaration that states it
   pledge ropa [pledge.yaml] [--format csv|json|jsonld] [--out FILE]
+  pledge law [--out FILE]          the law table: each place's request deadlines and breach clocks, with citations
   pledge map [pledge.yaml] [--format svg|dot|json] [--purpose P] [--category C] [--country CC] [--people] [--out FILE]
                                    the data map: systems, datasets, purposes, recipients, countries and transfers;
                                    --people: the simplified map the notice can show
@@ -251,6 +253,12 @@ async function cmdNotice(args: string[], io: Io): Promise<number> {
     return 0;
   }
   await emit(io, format === "md" ? renderNoticeMarkdown(doc) : renderNoticeHtml(doc), values.out);
+  return 0;
+}
+
+async function cmdLaw(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { out: { type: "string" } });
+  await emit(io, lawTableMarkdown(), values.out);
   return 0;
 }
 
@@ -1186,6 +1194,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   worker: cmdWorker,
   check: cmdCheck,
   notice: cmdNotice,
+  law: cmdLaw,
   ropa: cmdRopa,
   map: cmdMap,
   dpia: cmdDpia,

@@ -70,6 +70,7 @@ export {
 } from "./taxonomy.js";
 export * from "./law.js";
 export * from "./breach-law.js";
+export { lawTableMarkdown } from "./law-doc.js";
 export { categoriesReceived, identitiesReceived } from "./recipients.js";
 export {
   parseDuration,

@@ -81,13 +81,19 @@ export function itemText(content: Inline[]): string {
 /** The text with each link's address after it, as `--explain` shows it. */
 function shownText(content: Inline[]): string {
   return content
-    .map((c) => (typeof c === "string" ? c : c.text === c.href ? c.text : `${c.text} <${c.href}>`))
+    .map((c) =>
+      typeof c === "string" || c.text === c.href || c.href.startsWith("mailto:")
+        ? itemText([c])
+        : `${c.text} <${c.href}>`,
+    )
     .join("");
 }
 
 /** A printed statement with its section, for the checker and `--explain`. */
 export interface Statement {
   section: string;
+  /** The section's title, where the document gives one. */
+  title?: string;
   text: string;
   src: Src;
 }
@@ -95,6 +101,7 @@ export interface Statement {
 interface Traced {
   sections: {
     id: string;
+    title?: string;
     blocks: (
       | { kind: "p"; content: Inline[]; src: Src }
       | { kind: "h3"; text: string; src?: Src }
@@ -111,7 +118,12 @@ export function statementsOf(doc: Traced): Statement[] {
   for (const s of doc.sections)
     for (const b of s.blocks) {
       const add = (content: Inline[], src: Src, label?: string) =>
-        out.push({ section: s.id, text: (label ? `${label}: ` : "") + shownText(content), src });
+        out.push({
+          section: s.id,
+          ...(s.title ? { title: s.title } : {}),
+          text: (label ? `${label}: ` : "") + shownText(content),
+          src,
+        });
       if (b.kind === "p") add(b.content, b.src);
       else if (b.kind === "h3") {
         if (b.src) add([b.text], b.src);
@@ -161,7 +173,7 @@ export function explainNotice(doc: Traced, written: Written): string {
   for (const st of statementsOf(doc)) {
     if (st.section !== section) {
       section = st.section;
-      lines.push("", `## ${section}`);
+      lines.push("", `## ${st.title ?? section}`);
     }
     const at = (p: DocPath) => {
       const loc = written.locate?.(p);

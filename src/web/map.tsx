@@ -222,7 +222,7 @@ export const DeclarationSourcePage: FC<{
       <DataTable head={["Section", "The notice says", "Because of"]} rows={statements.length}>
         {statements.map((st) => (
           <tr>
-            <td>{st.section}</td>
+            <td>{st.title ?? st.section}</td>
             <td>{st.text}</td>
             <td>
               {[...st.src.paths, ...(st.src.anyOf ?? [])].map((p, i) => {

@@ -111,7 +111,7 @@ const ROWS: [
   ["quebec", "CA-QC", { deadline: "30 days", cite: /s 32/ }],
   ["fadp", "CH", { deadline: "30 days", cite: /FADO Art 18\(1\)-\(2\)/ }],
   ["nrs603a", "US-NV", { deadline: "60 days", extension: "30 days", cite: /NRS 603A\.345/ }],
-  ["fdbr", "US-FL", { deadline: "45 days", extension: "15 days", appeal: "60 days", cite: /501\.706/ }],
+  ["fdbr", "US-FL", { deadline: "45 days", extension: "15 days", appeal: "60 days", cite: /501\.711/ }],
   ["mhmda", "US-WA", { deadline: "45 days", extension: "45 days", appeal: "45 days", cite: /RCW 19\.373/ }],
   ["appi", "JP", { deadline: "14 days", cite: /APPI Art 33/ }],
   ["pipa_kr", "KR", { deadline: "10 days", cite: /PIPA Art 35/ }],
@@ -297,5 +297,25 @@ describe("deadlines from the table", () => {
       "from a Saturday, 15 business days end on the 20th day",
     );
     assert.equal(fitsWithin({ amount: 22, unit: "day" }, { amount: 15, unit: "business_days" }), false);
+  });
+});
+
+describe("docs/law.md", () => {
+  it("holds the table `pledge law` prints, so the document cannot drift from the rows the code acts on", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { lawTableMarkdown } = await import("../../src/declaration/index.js");
+    const doc = readFileSync(new URL("../../docs/law.md", import.meta.url), "utf8");
+    const m = /<!-- pledge law: begin -->\n([\s\S]*)<!-- pledge law: end -->/.exec(doc);
+    assert.ok(m, "the markers are in docs/law.md");
+    assert.equal(m[1], lawTableMarkdown(), "regenerate: pledge law, and paste between the markers");
+    for (const j of ["US-NV", "US-FL", "JP", "KR", "SG", "AU", "NZ", "IN", "CN", "ZA", "TR", "TH", "PH", "MX", "AR"]) {
+      const [requests, breaches] = m[1].split("### Breach clocks");
+      assert.match(requests, new RegExp(`\\| [^|]*\\b${j}\\b[^|]* \\| \\d+ `), `${j}: its request deadline`);
+      assert.match(
+        breaches,
+        new RegExp(`\\| ${j} \\| .* \\| [^|]*\\d[^|]* \\| (re-read)? \\|`),
+        `${j}: its breach clocks, cited`,
+      );
+    }
   });
 });
