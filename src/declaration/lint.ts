@@ -268,7 +268,7 @@ export const LINT_RULES = {
       "of them brings in the state breach laws and the card brands' rules.",
   },
   "retention-exception-longer": {
-    severity: "warning",
+    severity: "info",
     cites: { ...G("Art 5(1)(e)"), pledge: "retention review" },
     summary:
       "A retention exception keeps data longer than its rule: the reason must justify the longer period, or the rule " +
@@ -1044,7 +1044,8 @@ export function lintDeclaration(decl: Declaration): Finding[] {
         add(
           "retention-exception-longer",
           ["retention", rid, "exceptions", i],
-          `retention '${rid}': the exception '${e.reason}' keeps data ${e.period}, longer than the rule's ${r.period}`,
+          `retention '${rid}': the exception '${e.reason}' keeps data ${e.period}, longer than the rule's ` +
+            `${r.period}: confirm that the law or reason it names requires that long`,
         );
     });
   }

@@ -12,6 +12,7 @@ import {
   subjectsOf,
   type Declaration,
   type TransferInfo,
+  writtenOf,
 } from "../declaration/index.js";
 import { toCsv } from "../csv/index.js";
 import { countryName, describeRetention, placeOf, retentionForCategory } from "./model.js";
@@ -47,6 +48,13 @@ export interface ControllerActivity {
    */
   erasureTimeLimits: { category: string; limits: string[] }[];
   dpvPurpose?: string;
+  /** Where the declaration states each field (`purposes.billing.retention`), as `pledge notice --explain` shows them. */
+  sources: Partial<
+    Record<
+      "purpose" | "legalBasis" | "dataSubjects" | "dataCategories" | "recipients" | "transfers" | "erasureTimeLimit",
+      string[]
+    >
+  >;
 }
 
 export interface ProcessorActivityRecord {
@@ -60,6 +68,10 @@ export interface ProcessorActivityRecord {
   /** 30(2)(c): the processor's own transfers and its sub-processors'. */
   transfers: RopaTransfer[];
   subProcessors: { name: string; country: string }[];
+  /** Where the declaration states each field. */
+  sources: Partial<
+    Record<"controllers" | "categoriesOfProcessing" | "dataCategories" | "transfers" | "subProcessors", string[]>
+  >;
 }
 
 export interface ControllerRecord {
@@ -113,6 +125,35 @@ function transfersOf(who: string, country: string | undefined, t: TransferInfo |
       safeguards: t ? t.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name) : ["none stated"],
     },
   ];
+}
+
+/** Only the paths the author wrote: a field the schema filled in has no source to show. */
+function stated<T extends Record<string, string[]>>(decl: Declaration, sources: T): T {
+  const written = writtenOf(decl);
+  const out: Record<string, string[]> = {};
+  for (const [field, paths] of Object.entries(sources)) {
+    const kept = paths.filter((p) => written.has(p.split(".")));
+    if (kept.length) out[field] = kept;
+  }
+  return out as T;
+}
+
+/** The declaration paths of each field of a purpose's record. */
+function purposeSources(decl: Declaration, id: string): ControllerActivity["sources"] {
+  const p = decl.purposes[id];
+  const at = (k: string) => `purposes.${id}.${k}`;
+  return stated(decl, {
+    purpose: [at("name"), ...(p.description ? [at("description")] : [])],
+    ...(basesOf(p).length ? { legalBasis: [p.legalBases.length ? at("legalBases") : at("legalBasis")] } : {}),
+    dataSubjects: [at("dataSubjects")],
+    dataCategories: [at("dataCategories")],
+    ...(p.recipients.length ? { recipients: [at("recipients")] } : {}),
+    transfers: [
+      ...(decl.organization.transfer ? ["organization.transfer"] : []),
+      ...p.recipients.filter((r) => decl.recipients[r]).map((r) => `recipients.${r}.transfer`),
+    ],
+    ...(p.retention ? { erasureTimeLimit: [at("retention"), `retention.${p.retention}`] } : {}),
+  });
 }
 
 /** Builds the record of processing: a controller record, a processor record, or both, by the organization's roles. */
@@ -175,6 +216,7 @@ export function buildRopa(decl: Declaration): Ropa {
           return { category: categoryName(c, cats), limits: rules.map((r) => describeRetention(r.rule, c)) };
         }),
         ...(p.dpv ? { dpvPurpose: p.dpv } : {}),
+        sources: purposeSources(decl, id),
       })),
       securityMeasures: measures,
     });
@@ -190,7 +232,7 @@ export function buildRopa(decl: Declaration): Ropa {
         // The sub-processors the activity names, or, when it names none, every recipient engaged as a sub-processor
         // or as a processor that none of the organization's own purposes uses (it serves the customers' data).
         const ownUse = new Set(Object.values(decl.purposes).flatMap((p) => p.recipients));
-        const subs = (
+        const subIds = (
           a.subProcessors.length
             ? a.subProcessors
             : Object.keys(decl.recipients).filter(
@@ -198,9 +240,8 @@ export function buildRopa(decl: Declaration): Ropa {
                   decl.recipients[r].role === "sub_processor" ||
                   (decl.recipients[r].role === "processor" && !ownUse.has(r)),
               )
-        )
-          .map((r) => decl.recipients[r])
-          .filter(Boolean);
+        ).filter((r) => decl.recipients[r]);
+        const subs = subIds.map((r) => decl.recipients[r]);
         return {
           id,
           name: a.name,
@@ -214,6 +255,19 @@ export function buildRopa(decl: Declaration): Ropa {
             ...subs.flatMap((r) => transfersOf(`${r.name} (sub-processor)`, r.country, r.transfer)),
           ],
           subProcessors: subs.map((r) => ({ name: r.name, country: placeOf(r) })),
+          sources: stated(decl, {
+            controllers: [`processorActivities.${id}.controllers`],
+            categoriesOfProcessing: [`processorActivities.${id}.processing`],
+            dataCategories: [`processorActivities.${id}.dataCategories`],
+            transfers: [
+              `processorActivities.${id}.locations`,
+              ...(a.transfer ? [`processorActivities.${id}.transfer`] : org.transfer ? ["organization.transfer"] : []),
+              ...subIds.map((r) => `recipients.${r}.transfer`),
+            ],
+            subProcessors: a.subProcessors.length
+              ? [`processorActivities.${id}.subProcessors`]
+              : subIds.map((r) => `recipients.${r}.role`),
+          }),
         };
       }),
       securityMeasures: measures,

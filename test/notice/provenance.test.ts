@@ -15,7 +15,15 @@ import {
   writtenOf,
   type DocPath,
 } from "../../src/declaration/index.js";
-import { buildNotice, checkProvenance, statementsOf, type NoticeDoc } from "../../src/notice/index.js";
+import {
+  buildNotice,
+  buildRopa,
+  changeNotice,
+  checkProvenance,
+  diffDeclarations,
+  statementsOf,
+  type NoticeDoc,
+} from "../../src/notice/index.js";
 import { EXAMPLES, ROOT, runCli } from "../helpers/cli.js";
 import { minimalYaml } from "../helpers/declarations.js";
 
@@ -242,5 +250,39 @@ describe("the console's declaration view", () => {
     assert.match(html, row);
     assert.match(html, /the law: GDPR Art 13\(2\)\(d\)/);
     assert.match(html, new RegExp(`<li id="L${line}">`));
+  });
+});
+
+describe("provenance of the record of processing and the change notice", () => {
+  for (const [name, text] of FILES) {
+    it(`${name}: each field of each activity names the written paths that state it`, () => {
+      const loaded = parseDeclaration(text, name);
+      const written = writtenOf(loaded.declaration);
+      for (const record of buildRopa(loaded.declaration).records)
+        for (const a of record.activities) {
+          const paths = Object.values(a.sources).flat();
+          assert.ok(paths.length >= 3, `${name} ${a.id}: ${JSON.stringify(a.sources)}`);
+          for (const p of paths) assert.ok(written.has(p.split(".")), `${name} ${a.id}: ${p} is written`);
+        }
+    });
+  }
+
+  it("each change of the change notice names where the declaration says it, in the new version or the old", () => {
+    const text = readFileSync(`${ROOT}demo/pledge.yaml`, "utf8");
+    const before = parseDeclaration(text, "a.yaml");
+    const raw = parseYaml(text) as { purposes: Record<string, { dataSubjects: string[] }>; version: string };
+    const [first] = Object.keys(raw.purposes);
+    raw.purposes[first].dataSubjects.push("employee");
+    raw.version = "next";
+    const next = parseDeclaration(stringify(raw), "b.yaml");
+    const doc = changeNotice(diffDeclarations(before.declaration, next.declaration), next.declaration);
+    const statements = statementsOf(doc);
+    assert.ok(statements.some((s) => s.src.paths.some((p) => formatPath(p) === `purposes.${first}`)));
+    for (const s of statements)
+      for (const p of s.src.paths)
+        assert.ok(
+          writtenOf(next.declaration).has(p) || writtenOf(before.declaration).has(p),
+          `${formatPath(p)}: ${s.text}`,
+        );
   });
 });

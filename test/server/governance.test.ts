@@ -407,7 +407,7 @@ forEachStore("governance over HTTP", (target) => {
     // it takes effect.
     assert.match(
       notice,
-      /to be told when one is added or changed, with the date the change takes effect, and to object within 30 days/,
+      /to be told when one is added or changed, with the date the change takes effect; a customer may object within 30 days/,
     );
     const unpublished = parseDeclaration(yaml().replace(", transparencyReport: true", ""), "pledge.yaml").declaration;
     const b = createApp({
