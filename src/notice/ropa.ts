@@ -48,7 +48,7 @@ export interface ControllerActivity {
    */
   erasureTimeLimits: { category: string; limits: string[] }[];
   dpvPurpose?: string;
-  /** Where the declaration states each field (`purposes.billing.retention`), as `pledge notice --explain` shows them. */
+  /** Where the declaration states each field (`purposes.billing.retention`), as `pledge notice --explain` does. */
   sources: Partial<
     Record<
       "purpose" | "legalBasis" | "dataSubjects" | "dataCategories" | "recipients" | "transfers" | "erasureTimeLimit",
