@@ -44,6 +44,8 @@ export function materialKey(decl: Declaration): string {
         pu?.sold ?? false,
         pu?.shared ?? false,
         ...(pu?.legalBases.length ? [pu.legalBases.map((b) => b.basis).sort()] : []),
+        // Joins the key only when declared, as above: targeted advertising is a material fact of the purpose.
+        ...(pu?.targetedAdvertising ? ["targeted_advertising"] : []),
       ];
     }),
   }));
@@ -93,7 +95,7 @@ function computeBannerConfig(decl: Declaration, language: Language): BannerConfi
     name: cat.translations?.[language]?.name ?? cat.name,
     description: cat.translations?.[language]?.description ?? cat.description,
     essential: cat.essential,
-    marketing: isMarketingCategory(id),
+    marketing: isMarketingCategory(id, decl),
     services: cat.services.map((s) => ({ id: s.id, name: s.name })),
   }));
   const validity = parseDuration(c?.validity ?? "1 year");
@@ -129,9 +131,18 @@ export interface RecordInput {
   gpcSignal?: boolean;
 }
 
-/** Marketing categories: the ones Global Privacy Control turns off (sale, sharing, cross-site advertising). */
-export function isMarketingCategory(id: string): boolean {
-  return /market|advert|ads/i.test(id);
+/**
+ * Marketing categories: the ones Global Privacy Control turns off. By name (marketing, advertising, ads), and, given
+ * the declaration, any category whose purposes sell, share or serve targeted advertising (11 CCR § 7025; Colorado's
+ * universal opt-out covers targeted advertising too, 4 CCR 904-3 Rule 5).
+ */
+export function isMarketingCategory(id: string, decl?: Declaration): boolean {
+  if (/market|advert|ads/i.test(id)) return true;
+  const purposes = decl?.consent?.categories[id]?.purposes ?? [];
+  return purposes.some((p) => {
+    const pu = decl?.purposes[p];
+    return !!pu && (pu.sold || pu.shared || !!pu.targetedAdvertising);
+  });
 }
 
 export interface ConsentRecord {
@@ -198,7 +209,7 @@ export async function recordConsent(
   const categories: Record<string, ConsentState> = {};
   for (const [id, cat] of Object.entries(cats)) {
     if (cat.essential) categories[id] = "given";
-    else if (gpc && isMarketingCategory(id)) categories[id] = "refused";
+    else if (gpc && isMarketingCategory(id, decl)) categories[id] = "refused";
     else if (input.categories[id]) categories[id] = input.categories[id];
   }
   const purposes: Record<string, ConsentState> = {};

@@ -547,11 +547,11 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
     appeal: null,
     rights: ["opt_out_sale"],
   }),
-  // Florida Digital Bill of Rights, Fla. Stat. § 501.711: 45 days, once extendable by 15; the appeal clock (60 days, as
-  // the Virginia model) is to be re-read.
-  fdbr: usState("fdbr", "Florida Digital Bill of Rights", "FL", "Fla. Stat. § 501.711", {
+  // Florida Digital Bill of Rights, Fla. Stat. § 501.706(2) (read in the statute): 45 days, once extendable by 15 "when
+  // reasonably necessary, taking into account the complexity and number". The appeal (§ 501.707) is to be re-read.
+  fdbr: usState("fdbr", "Florida Digital Bill of Rights", "FL", "Fla. Stat. § 501.706(2)", {
     extension: 15,
-    appeal: { days: 60, cite: "Fla. Stat. § 501.711" },
+    appeal: { days: 60, cite: "Fla. Stat. § 501.707" },
     check: true,
   }),
   // Washington My Health My Data Act, RCW 19.373.040-.050: consumer health data; 45 days + 45, appeal 45 days.

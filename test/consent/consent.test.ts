@@ -211,6 +211,22 @@ forEachStore("consent", (target) => {
       assert.deepEqual(rec.categories, { essential: "given", analytics: "given", marketing: "refused" });
     });
 
+    it("a GPC signal also refuses a category whose purposes serve targeted advertising, whatever its name", async () => {
+      const { bannerConfig } = await import("../../src/consent/index.js");
+      const raw = decl.purposes.analytics;
+      const ads = { ...decl, purposes: { ...decl.purposes, analytics: { ...raw, targetedAdvertising: true } } };
+      const rec = await recordConsent(store, ads, {
+        deviceId: `dev-${target.name}-tatatatatata`,
+        categories: { analytics: "given", marketing: "given" },
+        language: "en",
+        method: "banner",
+        gpcSignal: true,
+      });
+      assert.deepEqual(rec.categories, { essential: "given", analytics: "refused", marketing: "refused" });
+      assert.equal(bannerConfig(ads, "en").categories.find((c) => c.id === "analytics")?.marketing, true);
+      assert.notEqual(bannerConfig(ads, "en").materialKey, bannerConfig(decl, "en").materialKey);
+    });
+
     it("reject unknown categories", async () => {
       await assert.rejects(
         () =>

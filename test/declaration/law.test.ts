@@ -111,7 +111,7 @@ const ROWS: [
   ["quebec", "CA-QC", { deadline: "30 days", cite: /s 32/ }],
   ["fadp", "CH", { deadline: "30 days", cite: /FADO Art 18\(1\)-\(2\)/ }],
   ["nrs603a", "US-NV", { deadline: "60 days", extension: "30 days", cite: /NRS 603A\.345/ }],
-  ["fdbr", "US-FL", { deadline: "45 days", extension: "15 days", appeal: "60 days", cite: /501\.711/ }],
+  ["fdbr", "US-FL", { deadline: "45 days", extension: "15 days", appeal: "60 days", cite: /501\.706\(2\)/ }],
   ["mhmda", "US-WA", { deadline: "45 days", extension: "45 days", appeal: "45 days", cite: /RCW 19\.373/ }],
   ["appi", "JP", { deadline: "14 days", cite: /APPI Art 33/ }],
   ["pipa_kr", "KR", { deadline: "10 days", cite: /PIPA Art 35/ }],
