@@ -739,6 +739,8 @@ const JURISDICTIONS: ReadonlyMap<string, RegimeId> = new Map<string, RegimeId>([
 
 const STATE_ORDER = Object.keys(US_STATES).sort((a, b) => US_STATES[a].localeCompare(US_STATES[b]));
 
+const COUNTRY_NAMES = new Intl.DisplayNames(["en"], { type: "region" });
+
 /** The places a person may choose, with their names, for forms: from the law table. */
 export function jurisdictionChoices(): [string, string][] {
   return [
@@ -748,7 +750,9 @@ export function jurisdictionChoices(): [string, string][] {
     ["CA-QC", "Canada: Quebec"],
     ["CA", "Canada: another province"],
     ["BR", "Brazil"],
-    ...Object.values(COUNTRY_REGIMES).map((r): [string, string] => [r.jurisdictions[0], r.name.split(" ")[0]]),
+    ...Object.values(COUNTRY_REGIMES)
+      .map((r): [string, string] => [r.jurisdictions[0], COUNTRY_NAMES.of(r.jurisdictions[0]) ?? r.jurisdictions[0]])
+      .sort((a, b) => a[1].localeCompare(b[1])),
     ...STATE_ORDER.map((s): [string, string] => [`US-${s}`, `United States: ${US_STATES[s]}`]),
     ["US", "United States: another state"],
   ];

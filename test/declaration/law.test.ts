@@ -155,6 +155,15 @@ describe("the law table", () => {
     for (const j of ["US-ZZ", "XX", "CA-ON"]) assert.equal(regimeFor(j), undefined, j);
   });
 
+  it("offers each known country by its name in forms", async () => {
+    const { jurisdictionChoices } = await import("../../src/declaration/index.js");
+    const names = new Map(jurisdictionChoices());
+    assert.equal(names.get("NZ"), "New Zealand");
+    assert.equal(names.get("ZA"), "South Africa");
+    assert.equal(names.get("US-NV"), "United States: Nevada");
+    for (const [code] of jurisdictionChoices()) assert.ok(regimeFor(code) || code === "EU", code);
+  });
+
   it("gives each law its own grounds for an extension, and its own extra clocks", () => {
     assert.equal(REGIMES.gdpr.extensionReason, "complex_or_many");
     assert.equal(REGIMES.ccpa.extensionReason, "reasonably_necessary", "Cal. Civ. Code 1798.130(a)(2)");
