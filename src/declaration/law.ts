@@ -103,7 +103,7 @@ export interface Regime {
   /** A withdrawal of consent takes effect within this time (Oregon: 15 days). */
   consentRevocation?: CitedDeadline;
   /** The law's words where it sets no number of days ("without delay"); `deadline` is then Pledge's working target. */
-  deadlineWords?: string;
+  deadlineWords?: "without delay" | "within a reasonable period" | "promptly";
   /** A refused request can be appealed; the organization answers the appeal within this time. */
   appeal?: CitedDeadline & { extension?: DeadlineRule; check?: boolean };
   /** The law makes universal opt-out signals (Global Privacy Control) binding from this date. */
@@ -222,7 +222,7 @@ function country(
   o: {
     rights: RightName[];
     deadline: DeadlineRule;
-    deadlineWords?: string;
+    deadlineWords?: Regime["deadlineWords"];
     extension?: DeadlineRule;
     complaintTo: string;
     complaintCite: string;

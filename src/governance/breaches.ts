@@ -17,6 +17,7 @@ import {
   categoryName,
   normalizeIdentity,
   regimeFor,
+  regimesOf,
   type BreachClock,
   type Declaration,
 } from "../declaration/index.js";
@@ -190,10 +191,16 @@ export function incidentClocks(
     if (r) inPlay.add(r);
     if (isUs(j)) inPlay.add("hipaa");
   }
+  // A national law the organization serves (its jurisdictions) applies to its people who live there, named or not.
+  const served = new Set<string>(regimesOf(decl.organization.jurisdictions));
   const includes = (c: BreachClock) => {
     const lives = !!c.jurisdictions?.some((j) => places.has(j));
     if (PLACE_REGIMES.has(c.regime))
-      return (declared.includes(c.regime) && (!places.size || inPlay.has(c.regime))) || lives;
+      return (
+        (declared.includes(c.regime) && (!places.size || inPlay.has(c.regime))) ||
+        lives ||
+        (c.regime !== "hipaa" && served.has(c.regime) && inPlay.has(c.regime))
+      );
     return c.jurisdictions ? lives : declared.includes(c.regime);
   };
   const processor = decl.organization.roles.includes("processor");

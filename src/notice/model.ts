@@ -1210,7 +1210,9 @@ function answerTimes(
           .join("; "),
         w.answerTime({
           regime: id,
-          within: kept ? { declared: promised! } : { rule: r.deadline },
+          // Where the law sets no number ("without delay"), the notice says the law's words: Pledge's working target is
+          // not a promise.
+          within: kept ? { declared: promised! } : r.deadlineWords ? { words: r.deadlineWords } : { rule: r.deadline },
           deadline: r.deadline,
           extension: r.extension,
           extensionReason: r.extensionReason,

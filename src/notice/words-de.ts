@@ -16,6 +16,7 @@ import {
   attorneyGeneralState,
   durationParts,
   joinLast,
+  type LawWords,
   type NoticeWords,
   RULE_UNIT,
   rewriteGdprCites,
@@ -157,6 +158,19 @@ const REGIME_NAMES: Partial<Record<RegimeId, [name: string, dative: string]>> = 
   pipeda: ["PIPEDA (Kanada)", "dem PIPEDA"],
   quebec: ["Québecer Datenschutzgesetz für den Privatsektor (Gesetz 25)", "dem Québecer Gesetz 25"],
   fadp: ["Schweizer Datenschutzgesetz (DSG)", "dem DSG"],
+  appi: ["APPI (Japan)", "dem japanischen APPI"],
+  pipa_kr: ["PIPA (Südkorea)", "dem koreanischen PIPA"],
+  pdpa_sg: ["PDPA (Singapur)", "dem PDPA von Singapur"],
+  privacy_au: ["Privacy Act (Australien)", "dem australischen Privacy Act"],
+  privacy_nz: ["Privacy Act (Neuseeland)", "dem neuseeländischen Privacy Act"],
+  dpdp: ["DPDP Act (Indien)", "dem indischen DPDP Act"],
+  pipl: ["PIPL (China)", "dem chinesischen PIPL"],
+  popia: ["POPIA (Südafrika)", "dem südafrikanischen POPIA"],
+  kvkk: ["KVKK (Türkei)", "dem türkischen KVKK"],
+  pdpa_th: ["PDPA (Thailand)", "dem thailändischen PDPA"],
+  dpa_ph: ["Data Privacy Act (Philippinen)", "dem philippinischen Data Privacy Act"],
+  lfpdppp: ["LFPDPPP (Mexiko)", "dem mexikanischen LFPDPPP"],
+  pdpa_ar: ["Gesetz 25.326 (Argentinien)", "dem argentinischen Gesetz 25.326"],
 };
 const regimeName = (id: RegimeId) => REGIME_NAMES[id]?.[0] ?? REGIMES[id].name;
 const regimeDative = (id: RegimeId) => REGIME_NAMES[id]?.[1] ?? `dem ${REGIMES[id].name}`;
@@ -168,6 +182,19 @@ const COMPLAINT_TO: Partial<Record<RegimeId, string>> = {
   pipeda: "dem Office of the Privacy Commissioner of Canada (PIPEDA s 11)",
   quebec: "der Commission d’accès à l’information du Québec (Art. 42)",
   fadp: "dem Eidgenössischen Datenschutz- und Öffentlichkeitsbeauftragten (EDÖB)",
+  appi: "der japanischen Personal Information Protection Commission (PPC)",
+  pipa_kr: "der koreanischen Personal Information Protection Commission (PIPC)",
+  pdpa_sg: "der Personal Data Protection Commission (PDPC) von Singapur",
+  privacy_au: "dem Office of the Australian Information Commissioner (OAIC)",
+  privacy_nz: "dem Privacy Commissioner von Neuseeland",
+  dpdp: "dem Data Protection Board of India",
+  pipl: "den chinesischen Behörden für den Schutz personenbezogener Informationen",
+  popia: "dem Information Regulator von Südafrika",
+  kvkk: "der türkischen Datenschutzbehörde (KVKK)",
+  pdpa_th: "dem Personal Data Protection Committee von Thailand",
+  dpa_ph: "der National Privacy Commission der Philippinen",
+  lfpdppp: "der Secretaría Anticorrupción y Buen Gobierno (Mexiko)",
+  pdpa_ar: "der argentinischen Agentur für den Zugang zu öffentlichen Informationen (AAIP)",
 };
 function complaintTo(id: RegimeId): string {
   if (COMPLAINT_TO[id]) return COMPLAINT_TO[id];
@@ -191,6 +218,12 @@ const und = (items: string[]) => joinLast(items, "und");
 const EVERY = { day: "täglich", week: "wöchentlich", month: "monatlich", year: "jährlich" };
 
 const NOTIFIED = { rectification: "Berichtigung", erasure: "Löschung", restriction: "Einschränkung" };
+
+const LAW_WORDS_DE: Record<LawWords, string> = {
+  "without delay": "unverzüglich",
+  "within a reasonable period": "innerhalb einer angemessenen Frist",
+  promptly: "umgehend",
+};
 
 const GROUNDS_DE: Record<ExtensionReason, string> = {
   complex_or_many: "ist eine Anfrage komplex oder erhalten wir viele",
@@ -491,6 +524,8 @@ export const DE: NoticeWords = {
       ? "Anfragen sind kostenlos."
       : "Anfragen sind kostenlos, sofern sie nicht offenkundig unbegründet oder exzessiv sind.",
   answerTime(a) {
+    if ("words" in a.within)
+      return `Nach ${regimeDative(a.regime)} antworten wir ${LAW_WORDS_DE[a.within.words]} nach Eingang Ihrer Anfrage`;
     const within = "declared" in a.within ? this.duration(a.within.declared, "dat") : clock(a.within.rule, "dat");
     return (
       `Nach ${regimeDative(a.regime)} antworten wir innerhalb von ${within} nach Eingang Ihrer Anfrage` +

@@ -16,6 +16,7 @@ import {
   attorneyGeneralState,
   durationParts,
   joinLast,
+  type LawWords,
   type NoticeWords,
   RULE_UNIT,
   rewriteGdprCites,
@@ -158,6 +159,19 @@ const REGIME_NAMES: Partial<Record<RegimeId, [name: string, of: string]>> = {
   pipeda: ["LPRPDE (Canada)", "de la LPRPDE"],
   quebec: ["Loi 25 du Québec (secteur privé)", "de la Loi 25 du Québec"],
   fadp: ["Loi fédérale suisse sur la protection des données (LPD)", "de la LPD suisse"],
+  appi: ["APPI (Japon)", "de l’APPI japonaise"],
+  pipa_kr: ["PIPA (Corée du Sud)", "de la PIPA coréenne"],
+  pdpa_sg: ["PDPA (Singapour)", "de la PDPA de Singapour"],
+  privacy_au: ["Privacy Act (Australie)", "du Privacy Act australien"],
+  privacy_nz: ["Privacy Act (Nouvelle-Zélande)", "du Privacy Act néo-zélandais"],
+  dpdp: ["DPDP Act (Inde)", "du DPDP Act indien"],
+  pipl: ["PIPL (Chine)", "de la PIPL chinoise"],
+  popia: ["POPIA (Afrique du Sud)", "de la POPIA sud-africaine"],
+  kvkk: ["KVKK (Turquie)", "de la KVKK turque"],
+  pdpa_th: ["PDPA (Thaïlande)", "de la PDPA thaïlandaise"],
+  dpa_ph: ["Data Privacy Act (Philippines)", "du Data Privacy Act philippin"],
+  lfpdppp: ["LFPDPPP (Mexique)", "de la LFPDPPP mexicaine"],
+  pdpa_ar: ["Loi 25.326 (Argentine)", "de la loi argentine 25.326"],
 };
 const regimeName = (id: RegimeId) => REGIME_NAMES[id]?.[0] ?? REGIMES[id].name;
 const regimeOf = (id: RegimeId) => REGIME_NAMES[id]?.[1] ?? `du ${REGIMES[id].name}`;
@@ -168,6 +182,19 @@ const COMPLAINT_TO: Partial<Record<RegimeId, string>> = {
   pipeda: "le Commissariat à la protection de la vie privée du Canada (LPRPDE, art. 11)",
   quebec: "la Commission d’accès à l’information du Québec (art. 42)",
   fadp: "le Préposé fédéral à la protection des données et à la transparence (PFPDT)",
+  appi: "la Personal Information Protection Commission (PPC) du Japon",
+  pipa_kr: "la Personal Information Protection Commission (PIPC) de Corée",
+  pdpa_sg: "la Personal Data Protection Commission (PDPC) de Singapour",
+  privacy_au: "l’Office of the Australian Information Commissioner (OAIC)",
+  privacy_nz: "le Privacy Commissioner de Nouvelle-Zélande",
+  dpdp: "le Data Protection Board of India",
+  pipl: "les autorités chinoises chargées de la protection des informations personnelles",
+  popia: "l’Information Regulator d’Afrique du Sud",
+  kvkk: "l’Autorité turque de protection des données personnelles (KVKK)",
+  pdpa_th: "le Personal Data Protection Committee de Thaïlande",
+  dpa_ph: "la National Privacy Commission des Philippines",
+  lfpdppp: "la Secretaría Anticorrupción y Buen Gobierno (Mexique)",
+  pdpa_ar: "l’Agence d’accès à l’information publique (AAIP) d’Argentine",
 };
 function complaintTo(id: RegimeId): string {
   if (COMPLAINT_TO[id]) return COMPLAINT_TO[id];
@@ -192,6 +219,12 @@ const et = (items: string[]) => joinLast(items, "et");
 const EVERY = { day: "chaque jour", week: "chaque semaine", month: "chaque mois", year: "chaque année" };
 
 const NOTIFIED = { rectification: "rectification", erasure: "effacement", restriction: "limitation" };
+
+const LAW_WORDS_FR: Record<LawWords, string> = {
+  "without delay": "sans délai",
+  "within a reasonable period": "dans un délai raisonnable",
+  promptly: "promptement",
+};
 
 const GROUNDS_FR: Record<ExtensionReason, string> = {
   complex_or_many: "si une demande est complexe ou si nous en recevons beaucoup",
@@ -491,6 +524,11 @@ export const FR: NoticeWords = {
       ? "Les demandes sont gratuites."
       : "Les demandes sont gratuites, sauf si elles sont manifestement infondées ou excessives.",
   answerTime(a) {
+    if ("words" in a.within)
+      return (
+        `En vertu ${regimeOf(a.regime)}, nous répondons ${LAW_WORDS_FR[a.within.words]} après réception de ` +
+        "votre demande"
+      );
     const within = "declared" in a.within ? this.duration(a.within.declared) : clock(a.within.rule);
     return (
       `En vertu ${regimeOf(a.regime)}, nous répondons dans un délai de ${within} à compter de la réception de votre ` +

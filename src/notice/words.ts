@@ -26,11 +26,14 @@ type Requirement = "statutory" | "contractual" | "contract_prerequisite" | "volu
 type Verification = "email_code" | "account" | "signed_form" | "id_document" | "none";
 type ChannelType = "web" | "email" | "phone" | "post" | "in_app" | "support_ticket" | "account";
 
+/** A law's own words for its time where it sets no number of days. */
+export type LawWords = "without delay" | "within a reasonable period" | "promptly";
+
 /** What answerTimes says of one law. */
 export interface AnswerTime {
   regime: RegimeId;
   /** The promised time where shorter than the law's, as declared (`30 days`), or the law's clock. */
-  within: { declared: string } | { rule: DeadlineRule };
+  within: { declared: string } | { rule: DeadlineRule } | { words: LawWords };
   deadline: DeadlineRule;
   extension?: DeadlineRule;
   /** Why the law lets the answer be extended: its own grounds, in its own words. */
@@ -530,6 +533,8 @@ export const EN: NoticeWords = {
       ? "Requests are free of charge."
       : "Requests are free unless they are manifestly unfounded or excessive.",
   answerTime(a) {
+    if ("words" in a.within)
+      return `Under the ${REGIMES[a.regime].name}, we answer ${a.within.words} after receiving your request`;
     const within = "declared" in a.within ? singularDuration(a.within.declared) : formatRule(a.within.rule);
     const first =
       a.deadline.amount === 1

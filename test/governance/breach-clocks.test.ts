@@ -105,6 +105,27 @@ describe("the breach register's clocks across places", () => {
     assert.equal(enc.find((c) => c.key === "us-tx:individuals")!.applies, "no");
   });
 
+  it("the law of a country the organization serves applies to its people who live there, named or not", () => {
+    const br = parseDeclaration(
+      minimalYaml(`governance:
+  breach:
+    procedure: We investigate and notify as the law requires.
+`).replace("jurisdictions: [EU]", "jurisdictions: [EU, BR]"),
+    ).declaration;
+    const thursday = "2026-11-19T09:00:00.000Z";
+    const clocks = incidentClocks(
+      br,
+      { ...details, awareAt: thursday, people: 40, jurisdictions: ["BR"], affectedBy: { BR: 40 } },
+      new Date(thursday),
+    );
+    // ANPD Resolution 15/2024: 3 business days from Thursday 19 November 2026. Friday the 20th is a national holiday in
+    // Brazil (Black Consciousness Day), so the days are Monday, Tuesday and Wednesday, not Friday to Tuesday.
+    assert.deepEqual(
+      clocks.map((c) => `${c.key} ${c.dueAt}`),
+      ["lgpd:authority 2026-11-25T09:00:00.000Z", "lgpd:individuals 2026-11-25T09:00:00.000Z"],
+    );
+  });
+
   it("business-day clocks skip the public holidays of the law's place", () => {
     // SEC Form 8-K Item 1.05: four business days from Wednesday 25 November 2026; Thanksgiving is skipped.
     const sec = incidentClocks(

@@ -160,3 +160,24 @@ describe("what the schema could not say before", () => {
     }
   });
 });
+
+describe("the laws of the countries the table now knows, in the notice", () => {
+  const jp = parseDeclaration(
+    yaml.replace("jurisdictions: [EU, US-VA]", "jurisdictions: [EU, US-VA, JP, ZA]"),
+  ).declaration;
+  const said = (lang: "en" | "de" | "fr") =>
+    statementsOf(buildNotice(jp, lang))
+      .map((s) => s.text)
+      .join("\n");
+
+  it("each in the notice's language, with where to complain", () => {
+    // The APPI says "without delay": Pledge's 14-day working target is not promised.
+    assert.match(said("en"), /Under the Japan APPI, we answer without delay after receiving your request/);
+    assert.doesNotMatch(said("en"), /APPI, we answer within 14 days/);
+    assert.match(said("en"), /You may complain to the Information Regulator\./);
+    assert.match(said("de"), /Nach dem japanischen APPI antworten wir unverzüglich nach Eingang/);
+    assert.match(said("de"), /bei dem Information Regulator von Südafrika beschweren/);
+    assert.match(said("fr"), /En vertu de l’APPI japonaise, nous répondons sans délai après réception/);
+    assert.match(said("fr"), /saisir l’Information Regulator d’Afrique du Sud/);
+  });
+});
