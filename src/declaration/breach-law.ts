@@ -261,7 +261,8 @@ const US_STATE_BREACH: BreachClock[] = [
   ...state("NY", "New York", "N.Y. Gen. Bus. Law § 899-aa(2)", {
     days: 30,
     regulator: {
-      to: "the New York Attorney General, Department of State and State Police",
+      // The 2024 amendment (S2659B) set the 30 days and added the Department of Financial Services.
+      to: "the New York Attorney General, Department of State, State Police and Department of Financial Services",
       cite: "N.Y. Gen. Bus. Law § 899-aa(8)(a)",
     },
     agencies: 5000,
