@@ -71,3 +71,13 @@ describe("the pledge command", () => {
     assert.ok(schema.properties.purposes && schema.properties.recipients && schema.properties.consent);
   });
 });
+
+describe("pledge law", () => {
+  it("prints every place's request deadline and breach clocks with their citations", async () => {
+    const r = await runCli(["law"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\| Texas TDPSA \| US-TX \| 45 days \|/);
+    assert.match(r.stdout, /\| US-TX \| the Texas Attorney General \| 30 days \|.*521\.053\(i\)/);
+    assert.match(r.stdout, /\| JP \| the Personal Information Protection Commission \|/);
+  });
+});
