@@ -1173,6 +1173,12 @@ export async function extendDeadline(
   if (r.extended_due_at) throw new RequestError("REQUEST_CONFLICT", "the deadline was already extended");
   if (!isOpen(r.status)) throw new RequestError("REQUEST_CONFLICT", "this request is closed");
   const ext = extendedDueDate(r.regime as RequestView["regime"], new Date(r.due_at), r.right, length);
+  if (!ext && REGIMES[r.regime as RequestView["regime"]].extensionReason === "date_given")
+    throw new RequestError(
+      "REQUEST_INVALID",
+      `${REGIMES[r.regime as RequestView["regime"]].name} sets no cap on an extension: give its length, and the ` +
+        "person is told the new date (FADO Art 18(2))",
+    );
   if (!ext)
     throw new RequestError(
       "REQUEST_CONFLICT",

@@ -258,6 +258,15 @@ describe("deadlines from the table", () => {
     );
   });
 
+  it("a Swiss request is extended by the length staff choose, with no cap; without a length, not at all", () => {
+    const due = dueDate("fadp", monday);
+    assert.equal(extendedDueDate("fadp", due), undefined);
+    assert.equal(
+      extendedDueDate("fadp", due, "access", { amount: 90, unit: "days" })?.toISOString().slice(0, 10),
+      "2026-06-30",
+    );
+  });
+
   it("a Quebec request cannot be extended; a GDPR one by two calendar months", () => {
     assert.equal(extendedDueDate("quebec", dueDate("quebec", monday)), undefined);
     assert.equal(dueDate("gdpr", new Date("2026-01-31T09:00:00Z")).toISOString().slice(0, 10), "2026-02-28");
