@@ -1,4 +1,5 @@
-import Holidays from "date-holidays";
+import { createRequire } from "node:module";
+import type HolidaysType from "date-holidays";
 import { DURATION_PATTERN } from "./schema.js";
 import type { DeadlineRule } from "./law.js";
 
@@ -91,6 +92,11 @@ export function addBusinessDays(from: Date, amount: number, jurisdiction?: strin
   return d;
 }
 
+type Holidays = HolidaysType;
+/** The calendar library, loaded at the first business-day clock with a place: it costs ~80 ms, at no one's start-up. */
+let HolidaysLib: typeof HolidaysType | undefined;
+const holidaysLib = () => (HolidaysLib ??= createRequire(import.meta.url)("date-holidays") as typeof HolidaysType);
+
 const calendars = new Map<string, Holidays | null>();
 const holidayDates = new Map<string, Set<string>>();
 
@@ -101,6 +107,7 @@ export function isPublicHoliday(day: Date, jurisdiction: string | undefined): bo
   let cal = calendars.get(jurisdiction);
   if (cal === undefined) {
     // A region the calendar does not know counts the country's holidays; a country it does not know, none.
+    const Holidays = holidaysLib();
     const states = new Holidays().getStates(country);
     cal = !new Holidays().getCountries()[country]
       ? null
@@ -159,23 +166,13 @@ export function fitsWithin(promised: ParsedDuration, legal: DeadlineRule): boole
   return true;
 }
 
-const NOMINAL_DAYS = {
-  hours: 1 / 24,
-  days: 1,
-  business_days: 7 / 5,
-  months: 30,
-  hour: 1 / 24,
-  day: 1,
-  week: 7,
-  month: 30,
-  year: 365,
-};
-
 /**
  * Whether a promise is no longer than the law's clock as people read them: "30 days" is not longer than "1 month"
- * (a month counted as 30 days, a business week as 7 days). The request's own deadline is still the earlier of the two
- * on the calendar (`dueDate`), so a February request is never answered after the law's month.
+ * (months and years at their average length, as `durationDays` counts them; a business week as 7 days). The request's
+ * own deadline is still the earlier of the two on the calendar (`dueDate`), so a February request is never answered
+ * after the law's month.
  */
 export function notLongerThan(promised: ParsedDuration, legal: DeadlineRule): boolean {
-  return promised.amount * NOMINAL_DAYS[promised.unit] <= legal.amount * NOMINAL_DAYS[legal.unit] + 1e-9;
+  const perRule: Record<DeadlineRule["unit"], number> = { hours: 1 / 24, days: 1, business_days: 7 / 5, months: 30.44 };
+  return durationDays(promised) <= legal.amount * perRule[legal.unit] + 1e-9;
 }
