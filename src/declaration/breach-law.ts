@@ -40,6 +40,8 @@ export interface BreachClock {
   jurisdictions?: readonly string[];
   /** The duty depends on an assessed risk of harm (most national laws). */
   riskBased?: boolean;
+  /** Business days skip this place's public holidays (where `jurisdictions` does not say it). */
+  holidays?: string;
   cite: string;
   check?: boolean;
 }
@@ -62,6 +64,21 @@ export const BREACH_REGIMES = [
   "dora",
 ] as const;
 export type BreachRegime = (typeof BREACH_REGIMES)[number];
+
+/**
+ * The declared regimes that follow the places the organization serves (the others follow its sector or role): they
+ * apply where named and the incident's people are under them, or where the organization serves them.
+ */
+export const PLACE_BREACH_REGIMES: ReadonlySet<string> = new Set([
+  "gdpr",
+  "uk_gdpr",
+  "hipaa",
+  "ccpa",
+  "lgpd",
+  "pipeda",
+  "fadp",
+  "quebec",
+]);
 
 const days = (amount: number): DeadlineRule => ({ amount, unit: "days" });
 const EXPEDIENT = "in the most expedient time possible and without unreasonable delay";
@@ -381,6 +398,7 @@ const SECTOR_BREACH: BreachClock[] = [
     notify: "authority",
     to: "the SEC (Form 8-K, Item 1.05)",
     within: { amount: 4, unit: "business_days" },
+    holidays: "US",
     when: "within four business days after the incident is determined to be material",
     condition: "a cybersecurity incident the registrant determines is material (counted from that determination)",
     cite: "Form 8-K Item 1.05; 17 CFR 229.106",
@@ -749,6 +767,7 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
     regime: "lgpd",
     notify: "authority",
     within: { amount: 3, unit: "business_days" },
+    holidays: "BR",
     when: "within 3 business days of becoming aware",
     condition: "a risk or relevant damage to the people",
     cite: "ANPD Resolution CD/ANPD 15/2024, Art 6",
@@ -757,12 +776,14 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
     regime: "lgpd",
     notify: "individuals",
     within: { amount: 3, unit: "business_days" },
+    holidays: "BR",
     when: "within 3 business days of becoming aware",
     condition: "a risk or relevant damage to the people",
     cite: "ANPD Resolution CD/ANPD 15/2024, Art 9",
   },
   {
     regime: "pipeda",
+    riskBased: true,
     notify: "authority",
     when: "as soon as feasible after determining the breach occurred",
     condition: "a real risk of significant harm",
@@ -770,6 +791,7 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
   },
   {
     regime: "pipeda",
+    riskBased: true,
     notify: "individuals",
     when: "as soon as feasible",
     condition: "a real risk of significant harm",
@@ -808,6 +830,7 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
   },
   {
     regime: "fadp",
+    riskBased: true,
     notify: "authority",
     when: "as soon as possible, to the FDPIC",
     condition: "a likely high risk to the person's personality or fundamental rights",
@@ -815,12 +838,14 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
   },
   {
     regime: "fadp",
+    riskBased: true,
     notify: "individuals",
     when: "where necessary for their protection or if the FDPIC requests it",
     cite: "FADP Art 24(4)",
   },
   {
     regime: "quebec",
+    riskBased: true,
     notify: "authority",
     when: "promptly, to the Commission d'accès à l'information",
     condition: "a risk of serious injury",
@@ -828,6 +853,7 @@ export const BREACH_CLOCKS: readonly BreachClock[] = [
   },
   {
     regime: "quebec",
+    riskBased: true,
     notify: "individuals",
     when: "promptly",
     condition: "a risk of serious injury",

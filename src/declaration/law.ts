@@ -100,6 +100,8 @@ export interface Regime {
   optOutDeadline?: CitedDeadline;
   /** A confirmation of receipt must go out within this time of receipt, before any verification. */
   receipt?: CitedDeadline;
+  /** The law requires a data protection assessment for targeted advertising or a sale (Va. Code § 59.1-580(A)…). */
+  assessmentRequired?: boolean;
   /** A withdrawal of consent takes effect within this time (Oregon: 15 days). */
   consentRevocation?: CitedDeadline;
   /** The law's words where it sets no number of days ("without delay"); `deadline` is then Pledge's working target. */
@@ -139,6 +141,13 @@ const US_STATE_RIGHTS: RightName[] = [
 ];
 const days = (amount: number): DeadlineRule => ({ amount, unit: "days" });
 
+/** The rights a law's opt-out clock covers where it has one (11 CCR § 7026(f), § 7027(g)), without extension. */
+export const OPT_OUT_CLOCK_RIGHTS: readonly RightName[] = [
+  "opt_out_sale",
+  "limit_sensitive",
+  "opt_out_targeted_advertising",
+];
+
 /**
  * A US state law of the Virginia model: 45 days to answer, 45 more once with
  * notice, an appeal answered by the controller (60 days unless noted), and the
@@ -155,6 +164,8 @@ function usState(
     appeal?: { days: number; extension?: number; cite: string } | null;
     universalOptOut?: { since: string; cite: string };
     rights?: RightName[];
+    /** The Virginia model requires data protection assessments; Utah, Iowa, Nevada and Washington's MHMDA do not. */
+    assessment?: false;
     check?: boolean;
   },
 ): Regime {
@@ -167,6 +178,7 @@ function usState(
     deadline: days(o.deadline ?? 45),
     extension: days(o.extension ?? 45),
     extensionReason: "complexity_and_number",
+    ...(o.assessment === false ? {} : { assessmentRequired: true }),
     ...(o.appeal
       ? {
           appeal: {
@@ -479,11 +491,13 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
   },
   // Utah UCPA § 13-61-203(4): 45 + 45, no appeal, no universal opt-out.
   ucpa: usState("ucpa", "Utah UCPA", "UT", "Utah Code § 13-61-203(4)", {
+    assessment: false,
     appeal: null,
     rights: ["access", "erasure", "portability", "opt_out_sale", "opt_out_targeted_advertising"],
   }),
   // Iowa Code § 715D.4(2): 90 days + 45; appeal § 715D.4(4): 60 days.
   icdpa: usState("icdpa", "Iowa ICDPA", "IA", "Iowa Code § 715D.4(2)", {
+    assessment: false,
     deadline: 90,
     appeal: { days: 60, cite: "Iowa Code § 715D.4(4)" },
     rights: ["access", "erasure", "portability", "opt_out_sale"],
@@ -542,6 +556,7 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
   }),
   // NRS 603A.345: a verified request not to sell is answered within 60 days, once extendable by 30. The only right.
   nrs603a: usState("nrs603a", "Nevada NRS 603A", "NV", "NRS 603A.345(2)", {
+    assessment: false,
     deadline: 60,
     extension: 30,
     appeal: null,
@@ -556,6 +571,7 @@ export const REGIMES: Readonly<Record<RegimeId, Regime>> = {
   }),
   // Washington My Health My Data Act, RCW 19.373.040-.050: consumer health data; 45 days + 45, appeal 45 days.
   mhmda: usState("mhmda", "Washington My Health My Data Act", "WA", "RCW 19.373.040(1)", {
+    assessment: false,
     appeal: { days: 45, cite: "RCW 19.373.040(4)" },
     rights: ["access", "erasure", "withdraw_consent"],
     check: true,

@@ -23,31 +23,10 @@ import {
   regimeFor,
   regimesOf,
 } from "./law.js";
+import { PLACE_BREACH_REGIMES } from "./breach-law.js";
 import { categoriesOf, categoryWithin, sensitiveAmong } from "./taxonomy.js";
 import { buildDatasetGraph, contactSources, entryDatasets, pathsToOtherPeople, reachableDatasets } from "./graph.js";
-import { notLongerThan, parseDuration, type ParsedDuration } from "./duration.js";
-
-/** The states whose laws require a data protection assessment for targeted advertising or a sale. */
-const ASSESSMENT_STATES = new Set([
-  "US-VA",
-  "US-CO",
-  "US-CT",
-  "US-TX",
-  "US-OR",
-  "US-MT",
-  "US-DE",
-  "US-NJ",
-  "US-NH",
-  "US-MN",
-  "US-MD",
-  "US-TN",
-  "US-IN",
-  "US-KY",
-  "US-NE",
-  "US-RI",
-  "US-FL",
-]);
-const nominalDays = (d: ParsedDuration) => d.amount * { hour: 1 / 24, day: 1, week: 7, month: 30, year: 365 }[d.unit];
+import { durationDays, notLongerThan, parseDuration } from "./duration.js";
 import { resolveBindings, retentionBindings } from "./retention.js";
 import type { DocPath } from "./load.js";
 
@@ -1010,7 +989,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
   // --- assessments, card data, retention exceptions --------------------------
   for (const [pid, p] of Object.entries(decl.purposes)) {
     if (!(p.targetedAdvertising || p.sold) || p.assessment) continue;
-    const states = purposeJurisdictions(decl, p).filter((j) => ASSESSMENT_STATES.has(j));
+    const states = purposeJurisdictions(decl, p).filter((j) => REGIMES[regimeFor(j) ?? "none"].assessmentRequired);
     if (states.length)
       add(
         "state-assessment-missing",
@@ -1040,7 +1019,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     const rule = r.period === "indefinite" ? undefined : parseDuration(r.period);
     r.exceptions.forEach((e, i) => {
       const ex = e.period ? parseDuration(e.period) : undefined;
-      if (rule && ex && nominalDays(ex) > nominalDays(rule))
+      if (rule && ex && durationDays(ex) > durationDays(rule))
         add(
           "retention-exception-longer",
           ["retention", rid, "exceptions", i],
@@ -1057,7 +1036,7 @@ export function lintDeclaration(decl: Declaration): Finding[] {
     if (orgScope.some((j) => j === "US" || j.startsWith("US-"))) served.add("hipaa");
     gov.breach.regimes.forEach((r, i) => {
       // Sector rules (GLBA, SEC, NY DFS, NIS2, DORA) follow the organization's business, not the places it serves.
-      if (!served.has(r) && ["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"].includes(r))
+      if (!served.has(r) && PLACE_BREACH_REGIMES.has(r))
         add(
           "breach-regime-not-served",
           ["governance", "breach", "regimes", i],

@@ -13,6 +13,7 @@ import { createConnector, type Connector, type Row, type Value } from "../connec
 import {
   addDeadline,
   BREACH_CLOCKS,
+  PLACE_BREACH_REGIMES,
   categoriesOf,
   categoryName,
   normalizeIdentity,
@@ -154,11 +155,6 @@ function categoriesOfDatasets(decl: Declaration, datasets: string[]): string[] {
 
 const isUs = (j: string) => j === "US" || j.startsWith("US-");
 
-/** The regimes whose clocks apply only where the organization's people are governed by them (declared and in play). */
-const PLACE_REGIMES = new Set(["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"]);
-/** Whose holidays a business-day clock skips, for the declared regimes that count business days. */
-const HOLIDAYS: Record<string, string> = { lgpd: "BR", sec_8k: "US", ccpa: "US-CA" };
-
 /** How many of the incident's people live in a place: computed, or the declared count when it is the only place. */
 function peopleIn(
   d: { people: number | null; jurisdictions: string[]; affectedBy?: Record<string, number> },
@@ -195,7 +191,7 @@ export function incidentClocks(
   const served = new Set<string>(regimesOf(decl.organization.jurisdictions));
   const includes = (c: BreachClock) => {
     const lives = !!c.jurisdictions?.some((j) => places.has(j));
-    if (PLACE_REGIMES.has(c.regime))
+    if (PLACE_BREACH_REGIMES.has(c.regime))
       return (
         (declared.includes(c.regime) && (!places.size || inPlay.has(c.regime))) ||
         lives ||
@@ -226,7 +222,7 @@ export function incidentClocks(
       else why = `${n} ${j ? `people in ${j}` : "people"}: ${c.condition}`;
     }
     const key = `${c.regime}:${c.notify}`;
-    const holidays = c.jurisdictions?.[0] ?? HOLIDAYS[c.regime];
+    const holidays = c.holidays ?? c.jurisdictions?.[0];
     const dueAt = within && !c.after ? addDeadline(aware, within, holidays).toISOString() : null;
     const done = d.notified[key];
     const clock: IncidentClock = {
@@ -289,7 +285,7 @@ function arises(
   // A US state's law (California's included): encrypted data is exempt unless the key was taken too.
   if (c.jurisdictions?.some(isUs) && (c.notify === "individuals" || c.notify === "authority") && d.encrypted)
     return ["no", "the data was encrypted: exempt unless the key was also taken"];
-  if (c.riskBased || ["pipeda", "fadp", "quebec"].includes(c.regime))
+  if (c.riskBased)
     return d.risk === "high"
       ? ["yes", why]
       : d.risk === "risk"

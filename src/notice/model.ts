@@ -8,6 +8,7 @@ import {
   EEA_COUNTRIES,
   LEGAL_BASIS_INFO,
   NOTICE_ITEMS,
+  OPT_OUT_CLOCK_RIGHTS,
   REGIMES,
   RIGHT_INFO,
   basesOf,
@@ -1202,7 +1203,7 @@ function answerTimes(
     const kept = parsed && notLongerThan(parsed, r.deadline);
     const rt = decl.rights.responseTime;
     const promisePath: P = typeof rt === "string" ? ["rights", "responseTime"] : ["rights", "responseTime", j];
-    const optOut = r.optOutDeadline && offers(decl, OPT_OUT_RIGHTS) ? r.optOutDeadline : undefined;
+    const optOut = r.optOutDeadline && offers(decl, OPT_OUT_CLOCK_RIGHTS) ? r.optOutDeadline : undefined;
     return scoped(
       t.law(
         [r.cite, optOut?.cite, r.simplifiedAtOnce, offers(decl, ["withdraw_consent"]) && r.consentRevocation?.cite]
@@ -1230,9 +1231,6 @@ function answerTimes(
   });
   return joinItems(items);
 }
-
-/** The opt-outs that US laws answer on their own, shorter clock. */
-const OPT_OUT_RIGHTS: RightName[] = ["opt_out_sale", "limit_sensitive", "opt_out_targeted_advertising"];
 
 /** Each offered right of a law, traced to its place in `rights.offered` and cited to the law's article. */
 function offeredRights(decl: Declaration, within: readonly RightName[]): { right: RightName; path: P }[] {

@@ -1,5 +1,12 @@
 /** Legal deadlines of rights requests, from the one legal table (declaration/law.ts). */
-import { REGIMES, addDeadline, regimeFor, type DeadlineRule, type RegimeId } from "../declaration/index.js";
+import {
+  OPT_OUT_CLOCK_RIGHTS,
+  REGIMES,
+  addDeadline,
+  regimeFor,
+  type DeadlineRule,
+  type RegimeId,
+} from "../declaration/index.js";
 import { RequestError } from "./model.js";
 
 /**
@@ -16,7 +23,7 @@ export function regimeOf(jurisdiction: string): RegimeId {
 }
 
 /** Rights with the short clock of an opt-out (11 CCR § 7026(f), § 7027(g)). */
-const OPT_OUT_RIGHTS = new Set(["opt_out_sale", "limit_sensitive", "opt_out_targeted_advertising"]);
+const OPT_OUT_RIGHTS: ReadonlySet<string> = new Set(OPT_OUT_CLOCK_RIGHTS);
 
 /** The clock of a right under a regime: the opt-out clock for opt-outs where the law has one, else the general one. */
 export function deadlineRule(regime: RegimeId, right?: string): DeadlineRule {
