@@ -4,23 +4,13 @@
  * takes each text from here, and as written where none is given.
  */
 import type { Declaration } from "./schema.js";
-import { sameWritten } from "./written.js";
+import { sameWritten, valueAt as at } from "./written.js";
 
 type Path = (string | number)[];
 
 /** Splits a translation key into the path of the text it replaces (`security.measures.0` → [security, measures, 0]). */
 export function translationPath(key: string): Path {
   return key.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-/** The value at a path, or undefined where the path leads nowhere. */
-function at(root: unknown, path: Path): unknown {
-  let node = root;
-  for (const part of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string | number, unknown>)[part];
-  }
-  return node;
 }
 
 /** The keys of a language whose path does not lead to a text of the declaration: each is a typo or a stale key. */

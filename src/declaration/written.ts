@@ -15,7 +15,8 @@ export interface Written {
 
 const registry = new WeakMap<object, Written>();
 
-function valueAt(root: unknown, path: DocPath): unknown {
+/** The value at a path of a document, or undefined where the path leads nowhere. */
+export function valueAt(root: unknown, path: DocPath): unknown {
   let node = root;
   for (const part of path) {
     if (node === null || typeof node !== "object") return undefined;
