@@ -9,6 +9,7 @@ import type { FC } from "hono/jsx";
 import { raw } from "hono/html";
 import { ROLES, type SessionInfo, type StaffAccount, type TotpEnrolment } from "../auth/index.js";
 import { AdminNav, Csrf } from "./admin.js";
+import { SignOut } from "./components/index.js";
 import { Page, renderPage } from "./layout.js";
 
 interface Frame {
@@ -366,12 +367,7 @@ const StepPage: FC<{ organization: string; title: string; csrf?: string; childre
     nav={
       csrf ? (
         <nav aria-label="Console">
-          <form class="inline" method="post" action="/admin/logout">
-            <Csrf token={csrf} />
-            <button type="submit" class="link">
-              Sign out
-            </button>
-          </form>
+          <SignOut csrf={csrf} />
         </nav>
       ) : (
         <nav aria-label="Console" />

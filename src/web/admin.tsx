@@ -17,7 +17,7 @@ import {
 } from "../requests/index.js";
 import type { GovernanceOverview } from "../governance/index.js";
 import { Page, renderPage } from "./layout.js";
-import { ConfirmStep, Csrf, DataTable, count, Field } from "./components/index.js";
+import { ConfirmStep, Csrf, DataTable, count, Field, SignOut } from "./components/index.js";
 import { ReportView } from "./privacy-center.js";
 import { processorLine, type ProcessorResult } from "../requests/index.js";
 
@@ -136,12 +136,7 @@ export const AdminNav: FC<{ csrf?: string; user: string }> = ({ csrf, user }) =>
         <a href="/admin/account" title="Your account">
           {user}
         </a>
-        <form class="inline" method="post" action="/admin/logout">
-          <Csrf token={csrf} />
-          <button type="submit" class="link">
-            Sign out
-          </button>
-        </form>
+        <SignOut csrf={csrf} />
       </div>
     </nav>
   </details>

@@ -7,7 +7,7 @@ import { doubleOptInOf, type Declaration } from "../declaration/index.js";
 import { AdminNav } from "./admin.js";
 import { RateBars } from "./charts.js";
 import { Page, renderPage } from "./layout.js";
-import { DataTable } from "./components/index.js";
+import { Csrf, DataTable } from "./components/index.js";
 import { type Lang, pageTexts } from "./i18n.js";
 import { NOTICE_WORDS } from "../notice/index.js";
 
@@ -301,7 +301,7 @@ const ConsentConsole: FC<{
               {canRevoke ? (
                 <td>
                   <form method="post" action="/admin/consent/revoke-links">
-                    <input type="hidden" name="_csrf" value={csrf} />
+                    <Csrf token={csrf} />
                     <input type="hidden" name="email" value={s.email} />
                     <button type="submit" class="secondary">
                       Revoke links

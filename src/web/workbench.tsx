@@ -8,7 +8,7 @@ import type { FC } from "hono/jsx";
 import { type Declaration, categoriesOf, categoryName } from "../declaration/index.js";
 import { REQUEST_CHANNELS, type RequestView } from "../requests/index.js";
 import { AdminNav, CHANNELS, StatusBadge, rightName } from "./admin.js";
-import { ConfirmStep, DataTable, Field, count } from "./components/index.js";
+import { ConfirmStep, Csrf, DataTable, Field, count } from "./components/index.js";
 import { Page, renderPage } from "./layout.js";
 
 /** Identity types as staff name them. */
@@ -60,7 +60,7 @@ export const RequestEntryPage: FC<{
         </p>
       ) : null}
       <form method="post" action="/admin/requests/new">
-        <input type="hidden" name="_csrf" value={csrf ?? ""} />
+        <Csrf token={csrf} />
         <div class="grid">
           <Field id="e-right" label="What the person asks">
             <select id="e-right" name="right" required>
