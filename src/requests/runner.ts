@@ -97,17 +97,8 @@ function consentProcessors(ctx: RequestsContext, right: string, purposes: string
   if (!ops.length) return [];
   const concerned = new Set(
     Object.entries(decl.purposes)
-      .filter(([id, p]) =>
-        right === "opt_out_sale"
-          ? p.sold || p.shared
-          : right === "opt_out_targeted_advertising"
-            ? !!p.targetedAdvertising
-            : right === "opt_out_profiling"
-              ? !!p.profiling
-              : purposes.length
-                ? purposes.includes(id)
-                : true,
-      )
+      // Only the sale reaches vendors among the opt-outs (consentOperationFor): the purposes that sell or share.
+      .filter(([id, p]) => (right === "opt_out_sale" ? p.sold || p.shared : !purposes.length || purposes.includes(id)))
       .flatMap(([, p]) => p.recipients),
   );
   return processorSystems(decl).filter((system) => {
