@@ -14,7 +14,7 @@ import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
 import { runCli } from "../helpers/cli.js";
 import { minimalYaml } from "../helpers/declarations.js";
-import { type TestContext, testContext } from "../helpers/requests.js";
+import { loadedAs, type TestContext, testContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 /** A browser of one person: its cookie, and the CSRF token of the last page it read. */
@@ -67,13 +67,7 @@ forEachStore("staff accounts", (target) => {
     ctx = testContext(store, decl);
     app = createApp({
       store,
-      declaration: () => ({
-        declaration: decl,
-        file: "x",
-        source: "",
-        hash: "",
-        locate: () => ({ file: "x", line: 1, column: 1 }),
-      }),
+      declaration: () => loadedAs(decl),
       logger: createLogger({ level: "silent" }),
       requests: ctx,
     }).app;

@@ -29,7 +29,7 @@ import { RequestInputSchema, approveRequest, submitRequest, verifyRequest } from
 import { createUser } from "../../src/auth/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
-import { runUntilSettled, testContext, testMailer, type TestMailer } from "../helpers/requests.js";
+import { loadedAs, runUntilSettled, testContext, testMailer, type TestMailer } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 const yaml = (hook: string) => `version: "1"
@@ -342,13 +342,7 @@ forEachStore("consent", (target) => {
       const cache = new DecisionCache(60_000);
       const { app } = createApp({
         store,
-        declaration: () => ({
-          declaration: decl,
-          file: "x",
-          source: "",
-          hash: "",
-          locate: () => ({ file: "x", line: 1, column: 1 }),
-        }),
+        declaration: () => loadedAs(decl),
         logger: createLogger({ level: "silent" }),
         requests: ctx,
         consent: { newsletters: news, cache },
@@ -527,13 +521,7 @@ forEachStore("consent", (target) => {
       const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
       const { app } = createApp({
         store,
-        declaration: () => ({
-          declaration: decl,
-          file: "x",
-          source: "",
-          hash: "",
-          locate: () => ({ file: "x", line: 1, column: 1 }),
-        }),
+        declaration: () => loadedAs(decl),
         logger: createLogger({ level: "silent" }),
         requests: ctx,
         consent: { newsletters: news },
@@ -568,13 +556,7 @@ forEachStore("consent", (target) => {
       const ctx = testContext(store, decl, { cwd: dir, env: { PLEDGE_SECRET: "k" } });
       const { app } = createApp({
         store,
-        declaration: () => ({
-          declaration: decl,
-          file: "x",
-          source: "",
-          hash: "",
-          locate: () => ({ file: "x", line: 1, column: 1 }),
-        }),
+        declaration: () => loadedAs(decl),
         logger: createLogger({ level: "silent" }),
         requests: ctx,
         consent: { newsletters: news },

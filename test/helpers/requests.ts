@@ -1,5 +1,5 @@
 /** A request context for tests: real store and connectors, a mailer that keeps what it sends, an adjustable clock. */
-import type { Declaration } from "../../src/declaration/index.js";
+import type { Declaration, LoadedDeclaration } from "../../src/declaration/index.js";
 import type { Mailer, MailMessage } from "../../src/mail/index.js";
 import { DEFAULT_SETTINGS, runDueTasks, type RequestSettings, type RequestsContext } from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
@@ -71,17 +71,16 @@ export async function runUntilSettled(ctx: RequestsContext, requestId: string, t
   }
 }
 
+/** A declaration as the server holds it once loaded, for a test that built it in code (it has no file or lines). */
+export function loadedAs(decl: Declaration): LoadedDeclaration {
+  return { declaration: decl, file: "x", source: "", hash: "", locate: () => ({ file: "x", line: 1, column: 1 }) };
+}
+
 /** The app over a store and a declaration, as the server builds it, with the requests context given (logs silent). */
 export function testApp(store: Store, decl: Declaration, requests: RequestsContext) {
   return createApp({
     store,
-    declaration: () => ({
-      declaration: decl,
-      file: "x",
-      source: "",
-      hash: "",
-      locate: () => ({ file: "x", line: 1, column: 1 }),
-    }),
+    declaration: () => loadedAs(decl),
     logger: createLogger({ level: "silent" }),
     requests,
   }).app;

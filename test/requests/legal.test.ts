@@ -21,7 +21,7 @@ import {
 import { createApp, createLogger } from "../../src/server/index.js";
 import { requestFormHtml } from "../../src/web/index.js";
 import type { Store } from "../../src/store/index.js";
-import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
+import { loadedAs, runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 /** A shop serving the EU, California, Quebec and Texas, with purposes on every kind of basis. */
@@ -100,6 +100,14 @@ forEachStore("requests under the law of each place", (target) => {
       hookServer.close();
     });
 
+    /** The decision API over this store and declaration, uncached: each answer reads what the requests recorded. */
+    const decisions = (): DecisionContext => ({
+      store,
+      declaration: () => decl,
+      env: ctx.env,
+      cache: new DecisionCache(0),
+      clock: ctx.clock,
+    });
     const submit = (input: Record<string, unknown>) => submitRequest(ctx, RequestInputSchema.parse(input), {});
     const verified = async (input: Record<string, unknown>) => {
       const { requestId } = await submit(input);
@@ -128,13 +136,7 @@ forEachStore("requests under the law of each place", (target) => {
 
     it("a Texan's opt-out of targeted advertising needs no code and stops the ads purpose at the decision API", async () => {
       const who = n("tex");
-      const d: DecisionContext = {
-        store,
-        declaration: () => decl,
-        env: ctx.env,
-        cache: new DecisionCache(0),
-        clock: ctx.clock,
-      };
+      const d = decisions();
       assert.equal((await decide(d, who, "ads")).decision, "allow");
       const { requestId, statusToken } = await submit({
         right: "opt_out_targeted_advertising",
@@ -151,13 +153,7 @@ forEachStore("requests under the law of each place", (target) => {
 
     it("a request to limit sensitive data needs no code and leaves only the uses the law allows", async () => {
       const who = n("lima");
-      const d: DecisionContext = {
-        store,
-        declaration: () => decl,
-        env: ctx.env,
-        cache: new DecisionCache(0),
-        clock: ctx.clock,
-      };
+      const d = decisions();
       assert.equal((await decide(d, who, "geo_offers")).decision, "allow");
       const { requestId, statusToken } = await submit({
         right: "limit_sensitive",
@@ -263,13 +259,7 @@ forEachStore("requests under the law of each place", (target) => {
         () => submit({ right: "objection", identity: who, purposes: ["invoicing"] }),
         /Invoicing cannot be objected to: legal obligation is not legitimate interests or a public task/,
       );
-      const d: DecisionContext = {
-        store,
-        declaration: () => decl,
-        env: ctx.env,
-        cache: new DecisionCache(0),
-        clock: ctx.clock,
-      };
+      const d = decisions();
       // Objection to "all" covers only what can be objected to: invoicing goes on.
       const { requestId } = await verified({ right: "objection", identity: who, purposes: [] });
       const r = await getRequest(ctx, requestId);
@@ -323,13 +313,7 @@ forEachStore("requests under the law of each place", (target) => {
       assert.match(denial.text, /within 60 days\. If we deny your appeal, you may contact the Texas Attorney General/);
       const app = createApp({
         store,
-        declaration: () => ({
-          declaration: decl,
-          file: "x",
-          source: "",
-          hash: "",
-          locate: () => ({ file: "x", line: 1, column: 1 }),
-        }),
+        declaration: () => loadedAs(decl),
         logger: createLogger({ level: "silent" }),
         requests: ctx,
         consent: {

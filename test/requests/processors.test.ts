@@ -35,7 +35,7 @@ import {
 import type { Store } from "../../src/store/index.js";
 import { minimalYaml } from "../helpers/declarations.js";
 import { contractViolation, VENDOR_APIS } from "../helpers/openapi.js";
-import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
+import { loadedAs, runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 const SENDGRID_DOCS = [
@@ -225,13 +225,7 @@ forEachStore("an erasure at three processors", (target) => {
     const requestId = await erasedButEventbrite("max@example.net");
     const app = createApp({
       store,
-      declaration: () => ({
-        declaration: decl,
-        file: "x",
-        source: "",
-        hash: "",
-        locate: () => ({ file: "x", line: 1, column: 1 }),
-      }),
+      declaration: () => loadedAs(decl),
       logger: createLogger({ level: "silent" }),
       requests: ctx,
     }).app;

@@ -24,7 +24,7 @@ import {
 } from "../../src/requests/index.js";
 import { createApp, createLogger } from "../../src/server/index.js";
 import type { Store } from "../../src/store/index.js";
-import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
+import { loadedAs, runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 function declaration(extra = ""): Declaration {
@@ -97,13 +97,7 @@ forEachStore("proof without copies", (target) => {
 
     const { app } = createApp({
       store,
-      declaration: () => ({
-        declaration: ctx.declaration(),
-        file: "x",
-        source: "",
-        hash: "",
-        locate: () => ({ file: "x", line: 1, column: 1 }),
-      }),
+      declaration: () => loadedAs(ctx.declaration()),
       logger: createLogger({ level: "silent" }),
       requests: ctx,
     });

@@ -33,7 +33,7 @@ import {
 import { createApp, createLogger } from "../../src/server/index.js";
 import { signWebhook } from "../../src/webhooks/index.js";
 import type { Store } from "../../src/store/index.js";
-import { runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
+import { loadedAs, runUntilSettled, testContext, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 const PERSON = "ann@example.org";
@@ -507,13 +507,7 @@ forEachStore("rights requests", (target) => {
     const app = () =>
       createApp({
         store,
-        declaration: () => ({
-          declaration: decl,
-          file: "x",
-          source: "",
-          hash: "",
-          locate: () => ({ file: "x", line: 1, column: 1 }),
-        }),
+        declaration: () => loadedAs(decl),
         logger: createLogger({ level: "silent" }),
         requests: ctx,
         consent: {

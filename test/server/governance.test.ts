@@ -12,7 +12,7 @@ import { createApp, createLogger, startServer } from "../../src/server/index.js"
 import type { Store } from "../../src/store/index.js";
 import { GOVERNANCE_YAML } from "../helpers/governance.js";
 import { shopDeclaration } from "../helpers/rental-shop.js";
-import { testContext, testMailer, type TestContext } from "../helpers/requests.js";
+import { loadedAs, testContext, testMailer, type TestContext } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
 
 const yaml = (extra = "") =>
@@ -36,13 +36,7 @@ forEachStore("governance over HTTP", (target) => {
   const app = () =>
     createApp({
       store,
-      declaration: () => ({
-        declaration: decl,
-        file: "x",
-        source: "",
-        hash: "",
-        locate: () => ({ file: "x", line: 1, column: 1 }),
-      }),
+      declaration: () => loadedAs(decl),
       logger: createLogger({ level: "silent" }),
       requests: ctx,
     }).app;
@@ -412,13 +406,7 @@ forEachStore("governance over HTTP", (target) => {
     const unpublished = parseDeclaration(yaml().replace(", transparencyReport: true", ""), "pledge.yaml").declaration;
     const b = createApp({
       store,
-      declaration: () => ({
-        declaration: unpublished,
-        file: "x",
-        source: "",
-        hash: "",
-        locate: () => ({ file: "x", line: 1, column: 1 }),
-      }),
+      declaration: () => loadedAs(unpublished),
       logger: createLogger({ level: "silent" }),
       requests: { ...ctx, declaration: () => unpublished },
     }).app;
