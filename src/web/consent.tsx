@@ -257,63 +257,57 @@ const ConsentConsole: FC<{
         the next mail carries a new one.
       </p>
     ) : null}
-    {subscriptions.length ? null : <p class="empty">No subscriptions yet.</p>}
-    <div class="table">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">List</th>
-            <th scope="col">Email</th>
-            <th scope="col">Status</th>
-            <th scope="col">Signed up (IP)</th>
-            <th scope="col">Mail sent</th>
-            <th scope="col">Confirmed (IP)</th>
-            <th scope="col">Notice version</th>
-            {canRevoke ? <th scope="col">Links</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {subscriptions.map((s) => (
-            <tr>
-              <td>{s.list}</td>
-              <td>{s.email}</td>
-              <td>
-                {s.status}
-                {s.unsubscribed_at ? ` ${s.unsubscribed_at.slice(0, 10)}` : ""}
-              </td>
-              <td>
-                {s.signup_at.slice(0, 16).replace("T", " ")} ({s.signup_ip ?? "?"})
-              </td>
-              <td>
-                {s.mail_sent_at ? (
-                  <details>
-                    <summary>{s.mail_sent_at.slice(0, 16).replace("T", " ")}</summary>
-                    <pre>{s.mail_text}</pre>
-                  </details>
-                ) : (
-                  "—"
-                )}
-              </td>
-              <td>
-                {s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}
-              </td>
-              <td>{s.declaration_version}</td>
-              {canRevoke ? (
-                <td>
-                  <form method="post" action="/admin/consent/revoke-links">
-                    <Csrf token={csrf} />
-                    <input type="hidden" name="email" value={s.email} />
-                    <button type="submit" class="secondary">
-                      Revoke links
-                    </button>
-                  </form>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      head={[
+        "List",
+        "Email",
+        "Status",
+        "Signed up (IP)",
+        "Mail sent",
+        "Confirmed (IP)",
+        "Notice version",
+        ...(canRevoke ? ["Links"] : []),
+      ]}
+      rows={subscriptions.length}
+      empty="No subscriptions yet."
+    >
+      {subscriptions.map((s) => (
+        <tr>
+          <td>{s.list}</td>
+          <td>{s.email}</td>
+          <td>
+            {s.status}
+            {s.unsubscribed_at ? ` ${s.unsubscribed_at.slice(0, 10)}` : ""}
+          </td>
+          <td>
+            {s.signup_at.slice(0, 16).replace("T", " ")} ({s.signup_ip ?? "?"})
+          </td>
+          <td>
+            {s.mail_sent_at ? (
+              <details>
+                <summary>{s.mail_sent_at.slice(0, 16).replace("T", " ")}</summary>
+                <pre>{s.mail_text}</pre>
+              </details>
+            ) : (
+              "—"
+            )}
+          </td>
+          <td>{s.confirmed_at ? `${s.confirmed_at.slice(0, 16).replace("T", " ")} (${s.confirm_ip ?? "?"})` : "—"}</td>
+          <td>{s.declaration_version}</td>
+          {canRevoke ? (
+            <td>
+              <form method="post" action="/admin/consent/revoke-links">
+                <Csrf token={csrf} />
+                <input type="hidden" name="email" value={s.email} />
+                <button type="submit" class="secondary">
+                  Revoke links
+                </button>
+              </form>
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </DataTable>
     <h2 id="propagations">Withdrawals passed on to processors</h2>
     <p>
       When a person withdraws a consent or unsubscribes, each processor whose purposes needed it is asked to unsubscribe
