@@ -82,11 +82,15 @@ const WORDS: Record<"en" | "de" | "fr", RegExp[]> = {
     /The list of our sub-processors <https:\/\/acme\.example\/subprocessors> is published; we tell customers of a new sub-processor at least 30 days before it is engaged\./,
     /generally at least 14 days before they take effect/,
     /web: https:\/\/acme\.example\/privacy-form/,
+    /Web: https:\/\/acme\.example\/contact/,
     /opt out of targeted advertising, opt out of profiling/,
     /we answer within 30 days of receiving your request/,
   ],
   de: [
-    /ausdrückliche[rn]? Einwilligung/,
+    /ausdrücklicher Einwilligung \(Art\. 9 Abs\. 2 lit\. a DSGVO\)/,
+    /die ausdrückliche Einwilligung der Person \(Ausnahme nach Art\. 49 DSGVO\)/,
+    /Web: https:\/\/acme\.example\/contact/,
+    /Web: https:\/\/acme\.example\/privacy-form/,
     /IP-Adresse: truncated to \/24/,
     /Zusätzliche Maßnahmen: encrypted with keys held in the EU\./,
     /Sicherungskopien von Coaching app enthalten Daten bis zu 35 Tage/,
@@ -95,7 +99,10 @@ const WORDS: Record<"en" | "de" | "fr", RegExp[]> = {
     /Widerspruch gegen gezielte Werbung, Widerspruch gegen Profiling/,
   ],
   fr: [
-    /consentement explicite/,
+    /le consentement explicite \(art\. 9, par\. 2, point a\), du RGPD\)/,
+    /le consentement explicite de la personne \(dérogation de l’art\. 49 du RGPD\)/,
+    /Web : https:\/\/acme\.example\/contact/,
+    /web : https:\/\/acme\.example\/privacy-form/,
     /Adresse IP : truncated to \/24/,
     /Mesures supplémentaires : encrypted with keys held in the EU\./,
     /Les sauvegardes de Coaching app conservent les données jusqu’à 35 jours/,
@@ -122,6 +129,22 @@ describe("what the schema could not say before", () => {
       errors.map((e) => `${e.rule}: ${e.message}`),
       [],
     );
+  });
+
+  it("Nevada, Florida and Washington are stated with their own laws and clocks (en, de, fr)", () => {
+    const us = parseDeclaration(
+      yaml.replace("jurisdictions: [EU, US-VA]", "jurisdictions: [EU, US-NV, US-FL, US-WA]"),
+    ).declaration;
+    const said = (lang: "en" | "de" | "fr") =>
+      statementsOf(buildNotice(us, lang))
+        .map((x) => x.text)
+        .join("\n");
+    assert.match(said("en"), /Under the Florida Digital Bill of Rights, we answer within 45 days/);
+    assert.match(said("en"), /Under the Washington My Health My Data Act, we answer within 45 days/);
+    assert.match(said("de"), /Nach dem Florida Digital Bill of Rights antworten wir innerhalb von 45 Tagen/);
+    assert.match(said("fr"), /En vertu du Florida Digital Bill of Rights, nous répondons dans un délai de 45 jours/);
+    // Nevada's only right is the opt-out of sale, which this declaration does not offer: nothing is promised there.
+    assert.doesNotMatch(said("en"), /Under the Nevada/);
   });
 
   it("pledge check accepts the places the law table now knows", async () => {
