@@ -120,8 +120,9 @@ Usage:
   pledge scan FILE… [--format text|json] [--bytes N] [--regions DE,US]
                                    personal data in log files and exports: per file and type, the count, the
                                    confidence and one masked example; exit 1 when any is found
-  pledge redact [--regions DE,US] [--types email,phone,…]
-                                   copy stdin to stdout with every detection masked ([email], [phone], …)
+  pledge redact [--regions DE,US] [--types email,phone,…] [--format auto|json|logfmt|csv|text]
+                                   copy stdin to stdout with every detection masked ([email], [phone], …);
+                                   JSON lines, logfmt and CSV stay valid: values are redacted, never structure
   pledge audit verify                                  check the audit log's hash chain; exit 1 if broken
   pledge audit log [--subject S] [--limit N]
 
@@ -1170,16 +1171,24 @@ async function cmdFindings(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdRedact(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { regions: { type: "string" }, types: { type: "string" } });
+  const { values, positionals } = parse(args, {
+    regions: { type: "string" },
+    types: { type: "string" },
+    format: { type: "string" },
+  });
   if (positionals.length)
     throw new UsageError("redact reads stdin and writes stdout: pledge redact < in.log > out.log");
+  const formats = ["auto", "json", "logfmt", "csv", "text"] as const;
+  const format = (values.format ?? "auto") as (typeof formats)[number];
+  if (!formats.includes(format)) throw new UsageError(`--format: one of ${formats.join(", ")}, not "${values.format}"`);
   const d = await import("../discovery/index.js");
   const types = typesFor(values.types, d.ENTITY_TYPES);
   const regions = await regionsFor(values.regions, io);
-  const r = await d.redactStream(io.stdin ?? process.stdin, io.stdout ?? process.stdout, { regions, types });
+  const r = await d.redactStream(io.stdin ?? process.stdin, io.stdout ?? process.stdout, { regions, types, format });
   const masked = Object.entries(r.masked).map(([t, n]) => `${n} ${t}`);
   io.err(
-    `pledge redact: ${r.lines.toLocaleString("en")} lines, masked ${masked.length ? masked.join(", ") : "nothing"}`,
+    `pledge redact: ${r.lines.toLocaleString("en")} lines (${r.format}), ` +
+      `masked ${masked.length ? masked.join(", ") : "nothing"}`,
   );
   return 0;
 }

@@ -6,6 +6,7 @@
  */
 export { checkLive, LIVE_RULES, type LiveRuleId, type LiveCheckOptions } from "./live-check.js";
 export {
+  clearDetectorCaches,
   detect,
   maskValue,
   phoneRegions,
@@ -19,12 +20,14 @@ export {
 export {
   DiscoveryError,
   redactStream,
+  type RedactOptions,
   scanFile,
   scanStream,
   type EntityTally,
   type TextScan,
   type TextScanOptions,
 } from "./text-scan.js";
+export { csvFields, type LineFormat, type RedactLabel } from "./structured.js";
 export {
   classifyColumn,
   scanSystems,

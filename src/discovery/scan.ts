@@ -86,8 +86,17 @@ const COLUMN_CATEGORY: Readonly<Record<ColumnType, string>> = {
 const POSTCODE = /(^|_)(post_?code|postal_?code|zip|zip_?code|plz|postleitzahl|code_?postal|cap)(_|$)/i;
 /** Column names of people that are not called names: who composed, wrote or made something. */
 const PERSON_ROLE = /(^|_)(composer|composers|author|authors|writer|lyricist|songwriter|creator)(_|$)/i;
-/** A bare `name` (or `title`) names anything: a person only when its values look like people's names. */
-const GENERIC_NAME = /^(name|names|display_?name)$/i;
+/**
+ * A bare `name` names anything, and so does a thing's name (`lang_name`, `product_name`, `file_name`): a person only
+ * when its values look like people's names. Only a person's qualifier (`first_name`, `customer_name`) says a person.
+ */
+const GENERIC_NAME = new RegExp(
+  String.raw`^(?:name|names|display_?name|(?!(?:first|last|full|given|family|middle|maiden|sur|customer|user|` +
+    String.raw`contact|person|patient|employee|client|member|holder|owner|recipient|sender|buyer|` +
+    String.raw`account_?holder)_?name$)` +
+    String.raw`[a-z]+_name)$`,
+  "i",
+);
 
 /** Words of column names, in the languages the banner speaks, that say what a column holds. */
 const NAME_HINTS: readonly [ColumnType, RegExp][] = [

@@ -9,6 +9,15 @@ import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { detect, ENTITY_CATEGORY, maskValue, redactText, type DetectOptions, type EntityType } from "./detect.js";
+import {
+  csvHeader,
+  csvRecordOpen,
+  type LineFormat,
+  type RedactLabel,
+  redactCsvRecord,
+  redactJsonLine,
+  redactLogfmtLine,
+} from "./structured.js";
 
 /** A named discovery error: `NOT_FOUND` for a file that cannot be read. */
 export class DiscoveryError extends Error {
@@ -154,24 +163,76 @@ export async function scanFile(path: string, options: TextScanOptions = {}): Pro
   );
 }
 
+/** How `redactStream` reads its lines: `auto` tells JSON lines, logfmt and CSV (by its header) from text. */
+export interface RedactOptions extends DetectOptions {
+  format?: "auto" | LineFormat;
+}
+
 /**
- * Copies a stream with every detection masked (`[email]`, `[phone]`), line by
- * line, so that logs can be cleaned before they are kept. Returns what it masked.
+ * Copies a stream with every detection masked (`[email]`, `[phone]`), line by line, so that logs can be cleaned
+ * before they are kept. JSON lines, logfmt and CSV keep their format: values are redacted, never keys, quotes or
+ * delimiters, and a line that parsed before parses after. Returns what it masked and the format it read.
  */
 export async function redactStream(
   input: Readable,
   output: Writable,
-  options: DetectOptions = {},
-): Promise<{ lines: number; masked: Partial<Record<EntityType, number>> }> {
-  const masked: Partial<Record<EntityType, number>> = {};
+  options: RedactOptions = {},
+): Promise<{ lines: number; masked: Partial<Record<RedactLabel, number>>; format: LineFormat | "mixed" }> {
+  const masked: Partial<Record<RedactLabel, number>> = {};
+  const onMask = (t: RedactLabel) => {
+    masked[t] = (masked[t] ?? 0) + 1;
+  };
+  const seen = new Set<LineFormat>();
   let lines = 0;
+  let header: ReturnType<typeof csvHeader>;
+  let pending = "";
+  const want = options.format ?? "auto";
   const rl = createInterface({ input, crlfDelay: Infinity });
   const write = (s: string) =>
     output.write(s) ? Promise.resolve() : new Promise<void>((r) => output.once("drain", () => r()));
+  const one = (line: string): string => {
+    if (want === "json" || want === "auto") {
+      const j = redactJsonLine(line, options, onMask);
+      if (j !== undefined) {
+        seen.add("json");
+        return j;
+      }
+    }
+    if (want === "logfmt" || want === "auto") {
+      const l = redactLogfmtLine(line, options, onMask);
+      if (l !== undefined) {
+        seen.add("logfmt");
+        return l;
+      }
+    }
+    seen.add("text");
+    return redactText(line, options, onMask);
+  };
   for await (const line of rl) {
     lines++;
-    const out = redactText(line, options, (t) => (masked[t] = (masked[t] ?? 0) + 1));
-    await write(`${out}\n`);
+    if (lines === 1 && (want === "csv" || want === "auto")) {
+      const h = csvHeader(line);
+      if (h && (want === "csv" || (redactJsonLine(line, options, () => {}) === undefined && !/=/.test(line)))) {
+        header = h;
+        seen.add("csv");
+        await write(`${line}\n`);
+        continue;
+      }
+      if (want === "csv")
+        throw new DiscoveryError("INVALID", "line 1: a CSV file must begin with a header of field names");
+    }
+    if (header) {
+      // a quoted field may hold a line break: the record goes on until its quotes close
+      pending = pending ? `${pending}\n${line}` : line;
+      if (csvRecordOpen(pending)) continue;
+      const r = redactCsvRecord(pending, header, options, onMask);
+      pending = "";
+      if (r === undefined) throw new DiscoveryError("INVALID", `line ${lines}: not a CSV record under the header`);
+      await write(`${r}\n`);
+      continue;
+    }
+    await write(`${one(line)}\n`);
   }
-  return { lines, masked };
+  if (pending) throw new DiscoveryError("INVALID", `line ${lines}: a quoted CSV field is not closed`);
+  return { lines, masked, format: seen.size === 1 ? [...seen][0] : "mixed" };
 }

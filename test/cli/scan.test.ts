@@ -87,7 +87,7 @@ describe("pledge scan FILE… and pledge redact", () => {
       ...DECOYS,
       "",
     ]);
-    assert.match(r.stderr, /8 lines, masked 2 email, 2 ip, 1 card, 1 phone, 1 iban/);
+    assert.match(r.stderr, /8 lines \(text\), masked 2 email, 2 ip, 1 card, 1 phone, 1 iban/);
     const only = await runCli(["redact", "--types", "email"], env, { input: `${LOG[0]}\n` });
     assert.equal(only.stdout, "2026-12-01T10:00:00Z INFO login ok user=[email] ip=192.168.4.20 req=ORD-20045231\n");
   });
