@@ -60,7 +60,6 @@ interface Run {
   groups: number[];
   seps: string;
   plus: boolean;
-  parens: boolean;
 }
 
 export interface ScanContext {
@@ -136,11 +135,10 @@ class Pass {
       this.out.push({ type, start, end, confidence, evidence });
   }
 
-  wordBefore(pos: number, skip = 0): Word | undefined {
+  wordBefore(pos: number): Word | undefined {
     const { text, words } = this;
     let k = words.length - 1;
     while (k >= 0 && words[k].end > pos) k--;
-    k -= skip;
     if (k < 0) return undefined;
     const w = words[k];
     if (pos - w.end > 16) return undefined;
@@ -148,16 +146,8 @@ class Pass {
     return w;
   }
 
-  keyIn(w: Word | undefined, s: ReadonlySet<string>) {
-    if (!w) return false;
-    if (s.has(w.lower)) return true;
-    if (w.lower.includes("_") || w.lower.includes("-"))
-      for (const p of w.lower.split(/[_-]/)) if (s.has(p)) return true;
-    return false;
-  }
-
-  phoneWordBefore(pos: number) {
-    return this.keyIn(this.wordBefore(pos), PHONE_WORDS);
+  keyIn(w: Word | undefined, s: ReadonlySet<string>): boolean {
+    return !!w && keyHas(w.lower, s);
   }
 
   notPersonalBefore(pos: number) {
@@ -165,12 +155,15 @@ class Pass {
     return !!w && NOT_PERSONAL_WORDS.has(w.lower);
   }
 
-  birthBefore(pos: number) {
-    for (let skip = 0; skip < 3; skip++) {
-      const w = this.wordBefore(skip === 0 ? pos : (this.wordBefore(pos, skip - 1)?.start ?? -1));
+  /** A birth word before `pos`, with up to two small words between: "born on", "geboren am", "date of birth:". */
+  birthBefore(pos: number): boolean {
+    let at = pos;
+    for (let k = 0; k < 3; k++) {
+      const w = this.wordBefore(at);
       if (!w) return false;
       if (this.keyIn(w, BIRTH_WORDS)) return true;
       if (!BIRTH_FILLERS.has(w.lower)) return false;
+      at = w.start;
     }
     return false;
   }
@@ -309,8 +302,7 @@ class Pass {
       if (taxId(text.slice(s, e), "es-ES")) this.push("national_id", s, e, 0.95, "Spain's DNI or NIE letter");
     }
     // a date written with a month's name: "June 19, 1996", "JUN 19 1996"
-    const month = MONTHS.get(dotted ? lower : lower);
-    if (month) {
+    if (MONTHS.has(lower)) {
       const m = /^\.? (\d{1,2}),? (\d{4})\b/.exec(text.slice(e, e + 12));
       if (m && Number(m[1]) <= 31) {
         const end = e + m[0].length;
@@ -520,7 +512,7 @@ class Pass {
       return this.readRunUntil(s, at);
     }
     const raw = text.slice(plus ? s + 1 : s, e);
-    return { start: s, end: e, digits: seps || parens ? raw.replace(/\D/g, "") : raw, groups, seps, plus, parens };
+    return { start: s, end: e, digits: seps || parens ? raw.replace(/\D/g, "") : raw, groups, seps, plus };
   }
 
   readRunUntil(s: number, stop: number): Run {
@@ -536,7 +528,6 @@ class Pass {
         .map((x) => x.length),
       seps: v.replace(/[\d+]/g, ""),
       plus: v.startsWith("+"),
-      parens: false,
     };
   }
 
@@ -599,11 +590,7 @@ class Pass {
       }
       return r.end;
     }
-    // national identifiers with a fixed shape, where their country is served
-    if (this.served("BR") && /^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(v)) {
-      if (taxId(v, "pt-BR")) this.push("national_id", r.start, r.end, 0.95, "Brazil's CPF check digits");
-      return r.end;
-    }
+    // national identifiers with a fixed shape, where their country is served (Brazil's CPF is read in `number`)
     if (this.served("SE") && /^(?:19|20)?\d{6}[-+]\d{4}$/.test(v) && taxId(v.length > 11 ? v.slice(2) : v, "sv-SE")) {
       this.push("national_id", r.start, r.end, 0.95, "Sweden's personnummer: a date and the Luhn check");
       return r.end;
@@ -629,14 +616,8 @@ class Pass {
     if (gs.length === 1 && !r.plus) {
       if (d.length <= 5) {
         this.smallNumbers.push(r.start, r.end);
-        // next to a word ("12 rue", "Hauptstraße 5,"): an address may be here
-        const b1 = r.start > 1 ? text.charCodeAt(r.start - 1) : 0;
-        const a1 = r.end < this.n ? text.charCodeAt(r.end) : 0;
-        if (
-          ((b1 === 32 || b1 === 44) && isLetter(text.charCodeAt(r.start - 2))) ||
-          ((a1 === 32 || a1 === 44) && r.end + 1 < this.n)
-        )
-          this.addressHint = true;
+        // next to a word ("12 rue", "Hauptstraße 5,", "Str. 23", "86 4th"): an address may be here
+        if (this.besideWord(r.start, r.end)) this.addressHint = true;
       }
       if (d.length >= 13 && d.length <= 19 && !quiet && isCreditCard(d)) {
         this.push("card", r.start, r.end, 0.9, "issuer prefix and Luhn check");
@@ -691,6 +672,17 @@ class Pass {
     return r.end;
   }
 
+  /** Whether a word stands before `s` or after `e`, across one space or a comma and a space. */
+  besideWord(s: number, e: number): boolean {
+    const { text, n } = this;
+    let b = s - 1;
+    while (b >= 0 && s - b <= 2 && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 44)) b--;
+    if (b < s - 1 && b >= 0 && (isLetter(text.charCodeAt(b)) || text.charCodeAt(b) === 46)) return true;
+    let a = e;
+    while (a < n && a - e < 2 && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 44)) a++;
+    return a > e && a < n && (isLetter(text.charCodeAt(a)) || isDigit(text.charCodeAt(a)));
+  }
+
   dateOf(v: string, gs: number[], seps: string): boolean {
     if (gs.length !== 3) return false;
     const p = v.split(/[-./ ]/).map(Number);
@@ -739,6 +731,17 @@ const GEO_WORDS = new Set(
     .join(" ")
     .split(" "),
 );
+
+/**
+ * Whether a word, or a field's key split at `_` and `-` (`customer_email`, `phone-number`), is in a set. A key that
+ * ends in `_id` names an identifier of the thing, not the thing: `contact_id` is not a phone word.
+ */
+function keyHas(lower: string, s: ReadonlySet<string>): boolean {
+  if (s.has(lower)) return true;
+  if (!lower.includes("_") && !lower.includes("-")) return false;
+  if (lower.endsWith("_id") || lower.endsWith("-id")) return false;
+  return lower.split(/[_-]/).some((p) => s.has(p));
+}
 
 function validIpv6(v: string): boolean {
   const dbl = v.indexOf("::");
@@ -836,8 +839,9 @@ function findAddresses(
   // number first, from each small number followed by a word
   for (let k = 0; k < numbers.length; k += 2) {
     let s = numbers[k];
-    if (text.startsWith("Flat ", s - 9) || /Flat \d{1,4}, $/.test(text.slice(Math.max(0, s - 10), s)))
-      s = text.lastIndexOf("Flat ", s);
+    // "Flat 5, 295 Mia Hill": the unit before the house number belongs to the address
+    const flat = /Flat \d{1,4}, $/.exec(text.slice(Math.max(0, s - 11), s));
+    if (flat) s -= flat[0].length;
     NUMBER_FIRST.lastIndex = s;
     const m = NUMBER_FIRST.exec(text);
     if (m) judge(s, m[0], numbers[k + 1] - s);
@@ -928,7 +932,7 @@ function findNames(
         title = true;
         continue;
       }
-      if (NAME_CUES.has(p.lower) || keyIn2(p.lower, NAME_CUES)) cue = p;
+      if (keyHas(p.lower, NAME_CUES)) cue = p;
       // "assigned to", "sent to": a cue word two words back
       else if (
         p.lower === "to" &&
@@ -960,9 +964,4 @@ function findNames(
     if (confidence && free(s, end)) push("name", s, end, confidence, why);
     k = e + 1;
   }
-}
-
-function keyIn2(k: string, s: ReadonlySet<string>): boolean {
-  if (!k.includes("_")) return false;
-  return k.split("_").some((p) => s.has(p)) && !k.endsWith("_id");
 }
