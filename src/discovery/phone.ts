@@ -51,13 +51,15 @@ interface Compiled {
 const TRUNK_ZERO = new Set(["GB", "DE", "FR", "NL", "AT", "CH", "BE", "SE", "IE", "AU", "NZ", "FI", "JP", "KR"]);
 
 let meta: Meta | undefined;
+/** The metadata, read once. */
+const getMeta = (): Meta => (meta ??= new (Metadata as unknown as new (m: unknown) => Meta)(metadata));
 const compiled = new Map<string, Compiled | null>();
 const memo = new Map<string, boolean>();
 
 function plan(region: string): Compiled | null {
   let c = compiled.get(region);
   if (c !== undefined) return c;
-  meta ??= new (Metadata as unknown as new (m: unknown) => Meta)(metadata);
+  const meta = getMeta();
   try {
     meta.selectNumberingPlan(region);
     const p = meta.numberingPlan;
@@ -104,10 +106,9 @@ function validAmong(own: string, regions: readonly string[], nn: string): boolea
 
 /** The regions that share a region's calling code: a US number may be allocated in Canada or the Dominican Republic. */
 function siblings(region: string): readonly string[] {
-  meta ??= new (Metadata as unknown as new (m: unknown) => Meta)(metadata);
   if (!sharing) {
     sharing = new Map();
-    for (const [code, list] of Object.entries(meta.countryCallingCodes()))
+    for (const [code, list] of Object.entries(getMeta().countryCallingCodes()))
       for (const r of list) {
         sharing.set(r, list);
         codeOf.set(r, code);
@@ -122,21 +123,18 @@ const codeOf = new Map<string, string>();
 function nationalValid(region: string, digits: string): boolean {
   const c = plan(region);
   if (!c) return false;
-  // a region with a trunk prefix writes its numbers with it: without it, the digits are not a national number
   const regions = siblings(region);
   // the country code written without its +: "34679357906" in Spain
   const code = codeOf.get(region);
-  if (code && digits.startsWith(code) && validAmong(region, regions, digits.slice(code.length))) {
-    if (!validAmong(region, regions, digits)) return true;
-  }
+  if (code && digits.startsWith(code) && validAmong(region, regions, digits.slice(code.length))) return true;
+  // a region with a trunk prefix writes its numbers with it: without it, the digits are not a national number
   if (TRUNK_ZERO.has(region) && stripped(c, digits) === undefined) return false;
   return validAmong(region, regions, digits);
 }
 
 /** The regions of a country calling code, and the code's length, for digits after a `+`. */
 function callingCode(digits: string): { regions: string[]; length: number } | undefined {
-  meta ??= new (Metadata as unknown as new (m: unknown) => Meta)(metadata);
-  const codes = meta.countryCallingCodes();
+  const codes = getMeta().countryCallingCodes();
   for (let k = 1; k <= 3; k++) {
     const r = codes[digits.slice(0, k)];
     if (r) return { regions: r, length: k };
@@ -153,12 +151,12 @@ export function validPhone(digits: string, international: boolean, regions: read
   const key = international ? `+${digits}` : `${regions.join()}:${digits}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
-  let ok = false;
+  let ok: boolean;
   if (international) {
     const cc = callingCode(digits);
     // "+44 (0)20 …": the national prefix written after the code is taken off, as libphonenumber does
-    if (cc) ok = validAmong(cc.regions[0], cc.regions, digits.slice(cc.length));
-  } else for (const r of regions) if (nationalValid(r, digits)) ok = true;
+    ok = !!cc && validAmong(cc.regions[0], cc.regions, digits.slice(cc.length));
+  } else ok = regions.some((r) => nationalValid(r, digits));
   if (memo.size > 100_000) memo.clear();
   memo.set(key, ok);
   return ok;

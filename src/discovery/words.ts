@@ -118,7 +118,7 @@ upon under on sur en
 /** Month names and their short forms, for dates written with words. */
 export const MONTHS: ReadonlyMap<string, number> = (() => {
   const m = new Map<string, number>();
-  const lists = [
+  for (const list of [
     "january february march april may june july august september october november december",
     "januar februar märz april mai juni juli august september oktober november dezember",
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
@@ -126,13 +126,14 @@ export const MONTHS: ReadonlyMap<string, number> = (() => {
     "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
     "januari februari maart april mei juni juli augustus september oktober november december",
     "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
-    "jan feb mar apr may jun jul aug sep sept oct nov dec jän mär okt dez janv févr avr juil déc ene abr ago dic",
-  ];
-  for (const l of lists.slice(0, -1)) l.split(" ").forEach((w, i) => m.set(w, i + 1));
-  const short = lists[lists.length - 1].split(" ");
-  const at: Record<string, number> = { jän: 1, mär: 3, okt: 10, dez: 12, janv: 1, févr: 2, avr: 4, juil: 7, déc: 12 };
-  for (const w of short) if (!m.has(w)) m.set(w, at[w] ?? { ene: 1, abr: 4, ago: 8, dic: 12, sept: 9 }[w] ?? 0);
-  for (const [i, w] of "jan feb mar apr may jun jul aug sep oct nov dec".split(" ").entries()) m.set(w, i + 1);
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+  ])
+    list.split(" ").forEach((w, i) => m.set(w, i + 1));
+  // the short forms of the other languages
+  const short = "sept 9 jän 1 mär 3 okt 10 dez 12 janv 1 févr 2 avr 4 juil 7 déc 12 ene 1 abr 4 ago 8 dic 12".split(
+    " ",
+  );
+  for (let i = 0; i < short.length; i += 2) m.set(short[i], Number(short[i + 1]));
   return m;
 })();
 
