@@ -2,9 +2,10 @@
  * Redaction that keeps a structured log valid in its format: JSON lines, logfmt and CSV are redacted value by
  * value, never their structure, and every unchanged byte is copied as it was (numbers too: a 64-bit id is not
  * rounded by a parse). Field names are a signal: an `email`, `ip`, `user_agent` or `phone` field is redacted by its
- * name, and a `time`, `bytes`, `duration_ms` or `pid` field is never read as a phone number.
+ * name, and a `time`, `bytes`, `duration_ms` or `pid` field is never read as a phone number. A JSON key is kept
+ * unless it is itself personal data (an object keyed by email addresses).
  */
-import { detect, type DetectOptions, type EntityType } from "./detect.js";
+import { type DetectOptions, ENTITY_TYPES, type EntityType, redactText } from "./detect.js";
 
 /** What a redacted value is replaced by: an entity type, or a field's kind named by its key. */
 export type RedactLabel = EntityType | "user_agent";
@@ -31,40 +32,22 @@ const BY_NAME: readonly [RegExp, RedactLabel][] = [
   [/^(?:iban|bank_?account)$/, "iban"],
   [/^(?:full_?name|first_?name|last_?name|given_?name|family_?name|surname|customer_?name|display_?name)$/, "name"],
 ];
-/** Keys whose values are never personal data the detectors look for: times, sizes, counts, ids of things. */
+/** Keys whose values are times, sizes, counts or ids of things: never phone numbers. */
 const NEVER = new RegExp(
   "^(?:time|ts|timestamp|date|at|created|updated|level|severity|bytes|size|length|duration|elapsed|latency|ms|" +
     "pid|port|status|code|count|total|rows|items|id|version|trace|span|seq)$",
 );
 
-/** The label a key names, or `skip` for a key whose values are not searched, or nothing for a free value. */
-function byKey(key: string | undefined): RedactLabel | "skip" | undefined {
-  if (!key) return undefined;
-  const words = keyWords(key);
-  const joined = words.join("_");
-  for (const [re, label] of BY_NAME) if (re.test(joined) || re.test(words[words.length - 1] ?? "")) return label;
-  const last = words[words.length - 1] ?? "";
-  if (NEVER.test(last) || /^(?:updated|created|deleted|modified)_at$/.test(joined) || last === "ms") return "skip";
-  return undefined;
-}
-
-/** Replaces each detection in a text with `[type]`. */
-function redactFree(value: string, options: DetectOptions, onMask: (l: RedactLabel) => void): string {
-  const found = detect(value, options).sort((a, b) => a.start - b.start);
-  let out = "";
-  let at = 0;
-  for (const d of found) {
-    if (d.start < at) continue;
-    out += `${value.slice(at, d.start)}[${d.type}]`;
-    at = d.end;
-    onMask(d.type);
-  }
-  return at ? out + value.slice(at) : value;
-}
-
-/** Keys that hold a person when their value looks like a name: `name`, `customer`, `assignee`, `lang_name`… */
-const PERSON_KEYS =
-  /^(?:name|names|customer|contact|user|client|recipient|sender|holder|owner|assignee|agent|patient|employee|author)$/;
+/** Keys that hold a person when their value has a name's shape: `name`, `customer`, `assignee`, `contact_name`. */
+const PERSON_KEYS = new Set(
+  "name names customer contact user client recipient sender holder owner assignee agent patient employee author".split(
+    " ",
+  ),
+);
+/** A thing's name (`lang_name`, `product_name`) is not a person's; these qualifiers say a person. */
+const PERSON_QUALIFIERS = new Set(
+  "customer contact user client recipient sender holder owner patient employee member buyer account person".split(" "),
+);
 /** A value with the shape of a person's name: two to five capitalised words, particles between. */
 const NAME_SHAPE = new RegExp(
   String.raw`^\p{Lu}[\p{L}'’.-]+(?: (?:\p{Lu}[\p{L}'’.-]+|` +
@@ -72,7 +55,34 @@ const NAME_SHAPE = new RegExp(
   "u",
 );
 
-/** A value under a key: redacted whole when the key names it, searched when free, left when the key says so. */
+/**
+ * What a key says of its values: a label to redact them by, `person` for a name when the value has a name's shape,
+ * `not_phone` for times, sizes and counts (searched for everything but phone numbers), or nothing.
+ */
+function byKey(key: string | undefined): RedactLabel | "person" | "not_phone" | undefined {
+  if (!key) return undefined;
+  const words = keyWords(key);
+  const joined = words.join("_");
+  const last = words[words.length - 1] ?? "";
+  for (const [re, label] of BY_NAME) if (re.test(joined) || re.test(last)) return label;
+  if (NEVER.test(last) || /^(?:updated|created|deleted|modified)_at$/.test(joined)) return "not_phone";
+  if (PERSON_KEYS.has(last) && (words.length === 1 || last !== "name" || PERSON_QUALIFIERS.has(words.at(-2) ?? "")))
+    return "person";
+  return undefined;
+}
+
+/** The label a key redacts its whole value by, if the types asked for include it. */
+function labelOf(key: string | undefined, options: DetectOptions): RedactLabel | undefined {
+  const said = byKey(key);
+  if (!said || said === "person" || said === "not_phone") return undefined;
+  return wants(options, said) ? said : undefined;
+}
+
+/** Whether the types asked for include a label (`user_agent` is no entity type: only when all are asked for). */
+const wants = (options: DetectOptions, label: RedactLabel) =>
+  !options.types || options.types.includes(label as EntityType);
+
+/** A value under a key: redacted whole when the key names it, else searched, with what the key rules out. */
 function redactValue(
   value: string,
   key: string | undefined,
@@ -80,30 +90,31 @@ function redactValue(
   onMask: (l: RedactLabel) => void,
 ): string {
   if (value === "") return value;
-  const label = byKey(key);
-  if (label === "skip") return value;
+  const said = byKey(key);
+  if (said === "not_phone")
+    return redactText(
+      value,
+      { ...options, types: (options.types ?? ENTITY_TYPES).filter((t) => t !== "phone") },
+      onMask,
+    );
+  const label =
+    said === "person"
+      ? NAME_SHAPE.test(value.trim()) && wants(options, "name")
+        ? "name"
+        : undefined
+      : labelOf(key, options);
   if (label) {
     onMask(label);
     return `[${label}]`;
   }
-  const last = key ? keyWords(key).at(-1) : undefined;
-  if (
-    last &&
-    PERSON_KEYS.test(last) &&
-    NAME_SHAPE.test(value.trim()) &&
-    (!options.types || options.types.includes("name"))
-  ) {
-    onMask("name");
-    return "[name]";
-  }
-  return redactFree(value, options, onMask);
+  return redactText(value, options, onMask);
 }
 
 // ---- JSON lines ------------------------------------------------------------------------------------------------
 
 /**
- * Redacts one JSON line in place: string values are redacted (keys never), numbers only under a key that names
- * personal data. Returns undefined when the line is not JSON.
+ * Redacts one JSON line in place: string values are redacted, keys only when they are personal data themselves,
+ * numbers only under a key that names personal data. Returns undefined when the line is not JSON.
  */
 export function redactJsonLine(
   line: string,
@@ -150,7 +161,8 @@ export function redactJsonLine(
       const raw = line.slice(i, j + 1);
       if (expectKey) {
         key = JSON.parse(raw) as string;
-        out += raw;
+        const red = redactText(key, options, onMask);
+        out += red === key ? raw : JSON.stringify(red);
       } else {
         const value = JSON.parse(raw) as string;
         const red = redactValue(value, key, options, onMask);
@@ -160,8 +172,8 @@ export function redactJsonLine(
     } else if (c === "-" || (c >= "0" && c <= "9")) {
       let j = i + 1;
       while (j < line.length && /[0-9eE.+-]/.test(line[j])) j++;
-      const label = byKey(key);
-      if (label && label !== "skip") {
+      const label = labelOf(key, options);
+      if (label) {
         onMask(label);
         out += JSON.stringify(`[${label}]`);
       } else out += line.slice(i, j);
@@ -261,11 +273,15 @@ export function csvFields(record: string, delimiter = ","): { raw: string; value
 const quoteCsv = (v: string, delimiter: string) =>
   v.includes(delimiter) || v.includes('"') || v.includes("\n") || v.includes("\r") ? `"${v.replace(/"/g, '""')}"` : v;
 
-/** Whether a first line is a CSV header: two or more names, each a field name. */
-export function csvHeader(line: string): { names: string[]; delimiter: string } | undefined {
+/**
+ * Whether a first line is a CSV header: two or more names, each a field name. Without `spaces` (as `--format auto`
+ * reads), a name has no space, so that a sentence with a comma ("Starting up, please wait") is not a header.
+ */
+export function csvHeader(line: string, spaces = true): { names: string[]; delimiter: string } | undefined {
+  const name = spaces ? /^[A-Za-z_][\w .\-/]{0,63}$/ : /^[A-Za-z_][\w.\-/]{0,63}$/;
   for (const delimiter of [",", ";", "\t"]) {
     const f = csvFields(line, delimiter);
-    if (f && f.length >= 2 && f.every((x) => /^[A-Za-z_][\w .\-/]{0,63}$/.test(x.value.trim())))
+    if (f && f.length >= 2 && f.every((x) => name.test(x.value.trim())))
       return { names: f.map((x) => x.value.trim()), delimiter };
   }
   return undefined;

@@ -163,6 +163,9 @@ export async function scanFile(path: string, options: TextScanOptions = {}): Pro
   );
 }
 
+/** The most a CSV record may hold across line breaks before it is refused (or, guessed as CSV, read as text). */
+const MAX_CSV_RECORD = 1 << 20;
+
 /** How `redactStream` reads its lines: `auto` tells JSON lines, logfmt and CSV (by its header) from text. */
 export interface RedactOptions extends DetectOptions {
   format?: "auto" | LineFormat;
@@ -211,9 +214,8 @@ export async function redactStream(
   for await (const line of rl) {
     lines++;
     if (lines === 1 && (want === "csv" || want === "auto")) {
-      const h = csvHeader(line);
-      if (h && (want === "csv" || (redactJsonLine(line, options, () => {}) === undefined && !/=/.test(line)))) {
-        header = h;
+      header = csvHeader(line, want === "csv");
+      if (header) {
         seen.add("csv");
         await write(`${line}\n`);
         continue;
@@ -222,17 +224,22 @@ export async function redactStream(
         throw new DiscoveryError("INVALID", "line 1: a CSV file must begin with a header of field names");
     }
     if (header) {
-      // a quoted field may hold a line break: the record goes on until its quotes close
+      // a quoted field may hold a line break: the record goes on until its quotes close, within a bound
       pending = pending ? `${pending}\n${line}` : line;
-      if (csvRecordOpen(pending)) continue;
-      const r = redactCsvRecord(pending, header, options, onMask);
+      if (csvRecordOpen(pending) && pending.length <= MAX_CSV_RECORD) continue;
+      const r = csvRecordOpen(pending) ? undefined : redactCsvRecord(pending, header, options, onMask);
+      const record = pending;
       pending = "";
-      if (r === undefined) throw new DiscoveryError("INVALID", `line ${lines}: not a CSV record under the header`);
-      await write(`${r}\n`);
+      if (r !== undefined) await write(`${r}\n`);
+      else if (want === "csv")
+        throw new DiscoveryError("INVALID", `line ${lines}: not a CSV record under the header (or one over 1 MiB)`);
+      // read as CSV by guess: a line that is not a record is redacted as text, never dropped
+      else for (const l of record.split("\n")) await write(`${one(l)}\n`);
       continue;
     }
     await write(`${one(line)}\n`);
   }
-  if (pending) throw new DiscoveryError("INVALID", `line ${lines}: a quoted CSV field is not closed`);
+  if (pending && want === "csv") throw new DiscoveryError("INVALID", `line ${lines}: a quoted CSV field is not closed`);
+  for (const l of pending ? pending.split("\n") : []) await write(`${one(l)}\n`);
   return { lines, masked, format: seen.size === 1 ? [...seen][0] : "mixed" };
 }

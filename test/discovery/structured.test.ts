@@ -95,6 +95,38 @@ describe("pledge redact keeps structured logs valid", () => {
     assert.match(r.stderr, /\(csv\), masked/);
   });
 
+  it("a key that is personal data is redacted too, --types holds for field names, and a thing's name is no person", async () => {
+    const input = [
+      '{"anna@example.org": {"visits": 3}, "ip": "10.1.2.3", "email": "bob@example.com"}',
+      '{"user_id": "carla@example.net", "lang_name": "Brazilian Portuguese", "customer_name": "Ana Lima"}',
+    ].join("\n");
+    const all = await runCli(["redact"], env, { input: `${input}\n` });
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(all.stdout.trimEnd().split("\n"), [
+      '{"[email]": {"visits": 3}, "ip": "[ip]", "email": "[email]"}',
+      '{"user_id": "[email]", "lang_name": "Brazilian Portuguese", "customer_name": "[name]"}',
+    ]);
+    const only = await runCli(["redact", "--types", "email"], env, { input: `${input}\n` });
+    assert.deepEqual(only.stdout.trimEnd().split("\n"), [
+      '{"[email]": {"visits": 3}, "ip": "10.1.2.3", "email": "[email]"}',
+      '{"user_id": "[email]", "lang_name": "Brazilian Portuguese", "customer_name": "Ana Lima"}',
+    ]);
+  });
+
+  it("--format auto: a sentence with a comma is no CSV header, and a line that is no record under a guessed header is text", async () => {
+    const text = await runCli(["redact"], env, {
+      input: 'Starting up, please wait\ncall "Anna" on +49 151 23456789\n',
+    });
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout, 'Starting up, please wait\ncall "Anna" on [phone]\n');
+    assert.match(text.stderr, /\(text\)/);
+    const guessed = await runCli(["redact"], env, {
+      input: 'id,email\n1,a@example.org\nnote: "unclosed, b@example.org\n',
+    });
+    assert.equal(guessed.code, 0, guessed.stderr);
+    assert.equal(guessed.stdout, 'id,email\n1,[email]\nnote: "unclosed, [email]\n');
+  });
+
   it("a broken CSV record is refused with its line, and --format must be one the command knows", async () => {
     const r = await runCli(["redact", "--format", "csv"], env, { input: 'a,b\n1,"open\n' });
     assert.equal(r.code, 1);
