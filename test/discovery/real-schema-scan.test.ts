@@ -109,6 +109,11 @@ it("a picture is found by its column's name and its values' shape", () => {
   );
   assert.deepEqual([c.type, c.category], ["picture", "user.photo"]);
   assert.deepEqual(classifyColumn("name", ["English", "Italian", "Japanese", "French", "German"], ["US"]), []);
+  // a thing's name: a column of language names in a real database was read as people's names
+  const languages = ["Mandarin Chinese", "Modern Greek", "Norwegian Bokmål", "Scottish Gaelic", "Brazilian Portuguese"];
+  assert.deepEqual(classifyColumn("lang_name", languages, ["US"]), []);
+  assert.deepEqual(classifyColumn("language_name", languages, ["US"]), []);
+  assert.equal(classifyColumn("customer_name", ["Ana Lima", "Tom Baker", "Jo Brand"], ["US"])[0]?.type, "name");
   assert.equal(classifyColumn("name", ["Mary Smith", "John Brown", "Linda Gray"], ["US"])[0]?.type, "name");
 });
 
