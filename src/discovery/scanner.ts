@@ -8,7 +8,9 @@
  * number glued to a letter, `/`, `.` or `#` belongs to a larger token (a version, a user agent, an order number).
  */
 import { electronicFormatIBAN, getCountrySpecifications, isValidIBAN } from "ibantools";
+import ipaddr from "ipaddr.js";
 import isCreditCardModule from "validator/lib/isCreditCard.js";
+import isEmailModule from "validator/lib/isEmail.js";
 import isTaxIDModule from "validator/lib/isTaxID.js";
 import type { Detection, EntityType } from "./detect.js";
 import { FIRST_NAMES } from "./lexicon.js";
@@ -29,7 +31,9 @@ import {
   UNIT_WORDS,
 } from "./words.js";
 
+// validator is CommonJS: its default export is the function, typed as `.default`.
 const isCreditCard = isCreditCardModule.default;
+const isEmail = isEmailModule.default;
 const isTaxID = isTaxIDModule.default;
 const IBAN_SPECS = getCountrySpecifications();
 
@@ -203,9 +207,7 @@ class Pass {
         } else break;
       }
       if (s === at || dot < 0 || e - dot - 1 < 2) continue;
-      let alphaTld = true;
-      for (let i = dot + 1; i < e; i++) if (!isLetter(text.charCodeAt(i))) alphaTld = false;
-      if (!alphaTld || text.slice(s, at).includes("..")) continue;
+      if (!isEmail(text.slice(s, e), { allow_utf8_local_part: false })) continue;
       emails.push([s, e]);
       this.push("email", s, e, 0.99, "a valid address");
     }
@@ -369,8 +371,7 @@ class Pass {
     if (e < n && (isLetter(text.charCodeAt(e)) || text.charCodeAt(e) === 95)) return -1;
     let v = text.slice(s, e);
     if (v.endsWith(":") && !v.endsWith("::")) v = v.slice(0, -1); // "from fe80::1: timeout"
-    if (colons < 2 || !/^[0-9A-Fa-f:.]+$/.test(v) || !/[0-9A-Fa-f]/.test(v)) return -1;
-    if (!validIpv6(v)) return -1;
+    if (colons < 2 || !/[0-9A-Fa-f]/.test(v) || !ipaddr.IPv6.isValid(v)) return -1;
     this.push("ip", s, s + v.length, 0.97, "a valid IPv6 address");
     return s + v.length;
   }
@@ -541,10 +542,8 @@ class Pass {
     const only = (ch: string) => seps.length > 0 && [...seps].every((x) => x === ch);
     // IPv4
     if (gs.length === 4 && only(".") && gs.every((k) => k <= 3)) {
-      const parts = v.split(".").map(Number);
       const afterSha = /(?:^|\s)[0-9a-f]{7,40} $/.test(text.slice(Math.max(0, r.start - 42), r.start));
-      const ok = parts.every((p, k) => p <= 255 && !(v.split(".")[k].length > 1 && v.split(".")[k][0] === "0"));
-      if (ok && !afterSha && !this.notPersonalBefore(r.start))
+      if (ipaddr.IPv4.isValidFourPartDecimal(v) && !afterSha && !this.notPersonalBefore(r.start))
         this.push("ip", r.start, r.end, 0.97, "a valid IPv4 address");
       return r.end;
     }
@@ -741,23 +740,6 @@ function keyHas(lower: string, s: ReadonlySet<string>): boolean {
   if (!lower.includes("_") && !lower.includes("-")) return false;
   if (lower.endsWith("_id") || lower.endsWith("-id")) return false;
   return lower.split(/[_-]/).some((p) => s.has(p));
-}
-
-function validIpv6(v: string): boolean {
-  const dbl = v.indexOf("::");
-  if (dbl >= 0 && v.indexOf("::", dbl + 1) >= 0) return false;
-  let parts = v.split(":");
-  const last = parts[parts.length - 1];
-  let ipv4Tail = 0;
-  if (last.includes(".")) {
-    if (!/^(?:\d{1,3}\.){3}\d{1,3}$/.test(last) || last.split(".").some((x) => Number(x) > 255)) return false;
-    ipv4Tail = 1;
-    parts = parts.slice(0, -1);
-  }
-  const groups = parts.filter((x) => x !== "");
-  if (groups.some((g) => g.length > 4 || !/^[0-9A-Fa-f]+$/.test(g))) return false;
-  const count = groups.length + ipv4Tail * 2;
-  return dbl >= 0 ? count < 8 : count === 8 && !parts.includes("");
 }
 
 // ---- addresses --------------------------------------------------------------------------------------------------
