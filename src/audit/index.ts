@@ -94,6 +94,29 @@ export async function appendAuditIn(
     .execute();
 }
 
+/**
+ * Appends many entries in one statement, inside a transaction the caller holds (a group commit of records that each
+ * have their entry). They join the chain in the order given.
+ */
+export async function appendAuditBatchIn(
+  db: Kysely<Database> | Transaction<Database>,
+  entries: { input: AuditInput; at: Date }[],
+): Promise<void> {
+  if (!entries.length) return;
+  await db.insertInto("audit_pending").values(auditRows(entries)).execute();
+}
+
+/** The rows of `audit_pending` for entries, for a caller that writes them in a statement of its own. */
+export function auditRows(entries: { input: AuditInput; at: Date }[]) {
+  return entries.map(({ input, at }) => ({
+    at: at.toISOString(),
+    actor: input.actor,
+    action: input.action,
+    subject: input.subject ?? null,
+    data: JSON.stringify(redactSecrets(input.data ?? {})),
+  }));
+}
+
 /** Links pending entries into the chain, oldest first, in one transaction; returns how many. */
 export async function chainPending(store: Store, batch = 2000): Promise<number> {
   return store.db.transaction().execute(async (trx) => {

@@ -6,10 +6,70 @@
  */
 import { propagationsOfMany, propagationTargets, queuePropagation } from "./propagation.js";
 import { createHash, randomBytes } from "node:crypto";
-import { appendAudit, appendAuditIn } from "../audit/index.js";
+import { appendAudit, appendAuditBatchIn, auditRows, type AuditInput } from "../audit/index.js";
+import { BatchLookup, GroupCommit } from "./group-commit.js";
 import { addDuration, honoursGpc, parseDuration, type Declaration } from "../declaration/index.js";
-import type { Store } from "../store/index.js";
+import type { Database, Store } from "../store/index.js";
+import type { Insertable } from "kysely";
 import { DEFAULT_TEXTS, type Language } from "./texts.js";
+
+type PendingRecord = { row: Insertable<Database["consent_events"]>; audit: { input: AuditInput; at: Date } };
+const writers = new WeakMap<Store, GroupCommit<PendingRecord>>();
+
+/**
+ * The store's consent writer: records that arrive together commit together, each event with its audit entry, in one
+ * transaction; a caller is answered only once its transaction has committed.
+ */
+function writerOf(store: Store): GroupCommit<PendingRecord> {
+  let w = writers.get(store);
+  if (!w) {
+    w = new GroupCommit<PendingRecord>((items) =>
+      store.engine === "postgres"
+        ? // One statement is one transaction: the events and their entries commit together in one round trip.
+          store.db
+            .with("events", (db) =>
+              db
+                .insertInto("consent_events")
+                .values(items.map((i) => i.row))
+                .returning("id"),
+            )
+            .insertInto("audit_pending")
+            .values(auditRows(items.map((i) => i.audit)))
+            .execute()
+            .then(() => undefined)
+        : store.db.transaction().execute(async (trx) => {
+            await trx
+              .insertInto("consent_events")
+              .values(items.map((i) => i.row))
+              .execute();
+            await appendAuditBatchIn(
+              trx,
+              items.map((i) => i.audit),
+            );
+          }),
+    );
+    writers.set(store, w);
+  }
+  return w;
+}
+
+const links = new WeakMap<Store, BatchLookup<string, string>>();
+/** The person each device is linked to, read for the devices of concurrent records in one query. */
+function linksOf(store: Store): BatchLookup<string, string> {
+  let l = links.get(store);
+  if (!l) {
+    l = new BatchLookup(async (devices) => {
+      const rows = await store.db
+        .selectFrom("consent_links")
+        .select(["device_id", "subject_id"])
+        .where("device_id", "in", devices)
+        .execute();
+      return new Map(rows.map((r) => [r.device_id, r.subject_id]));
+    });
+    links.set(store, l);
+  }
+  return l;
+}
 
 export type ConsentState = "given" | "refused" | "withdrawn" | "expired";
 export const CONSENT_METHODS = ["banner", "form", "api", "gpc", "import"] as const;
@@ -220,17 +280,7 @@ export async function recordConsent(
   // A device linked to a person at login stands for them: their banner choice is passed on with their address.
   const refused = Object.keys(purposes).filter((p) => purposes[p] === "refused" || purposes[p] === "withdrawn");
   const told = refused.length > 0 && propagationTargets(decl, refused).length > 0;
-  const person =
-    input.subjectId ??
-    (told && input.deviceId
-      ? (
-          await store.db
-            .selectFrom("consent_links")
-            .select("subject_id")
-            .where("device_id", "=", input.deviceId)
-            .executeTakeFirst()
-        )?.subject_id
-      : undefined);
+  const person = input.subjectId ?? (told && input.deviceId ? await linksOf(store).get(input.deviceId) : undefined);
   const before = person && told ? await currentState(store, { subjectId: person }, now) : {};
   const lang = input.language;
   const config = bannerConfig(decl, lang);
@@ -253,38 +303,34 @@ export async function recordConsent(
     ip: truncateIp(input.ip),
     userAgent: input.userAgent?.slice(0, 400) ?? null,
   };
-  await store.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("consent_events")
-      .values({
-        record_id: rec.recordId,
-        device_id: rec.deviceId,
-        subject_id: rec.subjectId,
-        categories: JSON.stringify(rec.categories),
-        purposes: JSON.stringify(rec.purposes),
-        services: JSON.stringify(rec.services),
-        declaration_version: rec.declarationVersion,
-        material_key: rec.materialKey,
-        text_hash: rec.textHash,
-        language: rec.language,
-        jurisdiction: rec.jurisdiction,
-        method: rec.method,
-        at: rec.at,
-        valid_until: rec.validUntil,
-        ip: rec.ip,
-        user_agent: rec.userAgent,
-      })
-      .execute();
-    await appendAuditIn(
-      trx,
-      {
+  await writerOf(store).submit({
+    row: {
+      record_id: rec.recordId,
+      device_id: rec.deviceId,
+      subject_id: rec.subjectId,
+      categories: JSON.stringify(rec.categories),
+      purposes: JSON.stringify(rec.purposes),
+      services: JSON.stringify(rec.services),
+      declaration_version: rec.declarationVersion,
+      material_key: rec.materialKey,
+      text_hash: rec.textHash,
+      language: rec.language,
+      jurisdiction: rec.jurisdiction,
+      method: rec.method,
+      at: rec.at,
+      valid_until: rec.validUntil,
+      ip: rec.ip,
+      user_agent: rec.userAgent,
+    },
+    audit: {
+      input: {
         actor: rec.subjectId ? `subject:${sha(rec.subjectId).slice(0, 12)}` : "device",
         action: "consent.recorded",
         subject: rec.recordId,
         data: { method: rec.method, categories: rec.categories, version: rec.declarationVersion },
       },
-      now,
-    );
+      at: now,
+    },
   });
   const withdrawn = Object.entries(rec.purposes)
     .filter(([p, st]) => (st === "refused" || st === "withdrawn") && before[p]?.state === "given")
