@@ -612,36 +612,42 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
   const store = await openStore(storeOptions(io));
   const d = declaration.declaration;
   const mailer = await cliMailer(d, io);
-  const worker = startWorker(
-    {
-      store,
-      declaration: () => d,
-      mailer,
-      publicUrl: io.env.PLEDGE_PUBLIC_URL ?? "",
-      env: io.env,
-      cwd: process.cwd(),
-      clock: () => new Date(),
-      console: (l) => io.err(l),
-      settings: settingsFromEnv(io.env),
-    },
-    {
-      onError: (err) => io.err(`worker: ${(err as Error).message}`),
-      alsoRun: [
-        {
-          channel: "propagations",
-          run: async () =>
-            (await import("../consent/index.js")).runPropagations({
-              store,
-              declaration: () => d,
-              mailer,
-              env: io.env,
-              cwd: process.cwd(),
-              clock: () => new Date(),
-            }),
-        },
-      ],
-    },
-  );
+  const workCtx = {
+    store,
+    declaration: () => d,
+    mailer,
+    publicUrl: io.env.PLEDGE_PUBLIC_URL ?? "",
+    env: io.env,
+    cwd: process.cwd(),
+    clock: () => new Date(),
+    console: (l: string) => io.err(l),
+    settings: settingsFromEnv(io.env),
+  };
+  const worker = startWorker(workCtx, {
+    onError: (err) => io.err(`worker: ${(err as Error).message}`),
+    alsoRun: [
+      {
+        channel: "propagations",
+        run: async () =>
+          (await import("../consent/index.js")).runPropagations({
+            store,
+            declaration: () => d,
+            mailer,
+            env: io.env,
+            cwd: process.cwd(),
+            clock: () => new Date(),
+          }),
+      },
+      {
+        channel: "drp-callbacks",
+        run: async () =>
+          (await import("../drp/index.js")).deliverCallbacks({
+            requests: workCtx,
+            insecureCallbacks: io.env.PLEDGE_DRP_INSECURE_CALLBACKS === "1",
+          }),
+      },
+    ],
+  });
   const { startRetentionSchedule } = await import("../retention/index.js");
   const stopRetention = startRetentionSchedule(
     {

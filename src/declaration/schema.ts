@@ -669,6 +669,21 @@ const Rights = z.strictObject({
       allowed: z.boolean(),
       requireSignedAuthorization: z.boolean().default(true),
       description: text.optional(),
+      /**
+       * The Data Rights Protocol (1.0): agents registered and approved in the console file requests over
+       * `/v1/data-rights-request`, signed with Ed25519. `businessId` is this organization's id in the DRP service
+       * directory; a request for another business is refused.
+       */
+      drp: z
+        .strictObject({
+          businessId: z.string().regex(/^[A-Z_]+$/, { message: "expected upper-case letters and _, as DRP ids are" }),
+          /** The identity claims a request must carry; the first is the identity searched and confirmed. */
+          supportedVerifications: z
+            .array(z.enum(["email", "phone_number"]))
+            .min(1)
+            .default(["email"]),
+        })
+        .optional(),
     })
     .optional(),
   fee: z.enum(["free", "reasonable"]).optional(),

@@ -41,6 +41,7 @@ export {
   approveRequest,
   confirmReview,
   denyRequest,
+  withdrawRequest,
   extendDeadline,
   addNote,
   retryTask,

@@ -104,6 +104,7 @@ export type RequestInput = z.output<typeof RequestInputSchema>;
 
 /** `expired`: never verified within the time a code may be asked for, and redacted. */
 /** `appealed`: a denial the person appealed (US state laws); open until staff answer. */
+/** `withdrawn`: the person (or the agent acting for them) withdrew it before it was done. */
 export const REQUEST_STATUSES = [
   "unverified",
   "pending_approval",
@@ -113,10 +114,11 @@ export const REQUEST_STATUSES = [
   "completed",
   "denied",
   "expired",
+  "withdrawn",
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** The statuses of a request that is over: answered, refused, or never confirmed. */
-export const CLOSED_STATUSES: readonly RequestStatus[] = ["completed", "denied", "expired"];
+export const CLOSED_STATUSES: readonly RequestStatus[] = ["completed", "denied", "expired", "withdrawn"];
 /** Whether a request is still open (its clock runs, its page refreshes). */
 export const isOpen = (status: string): boolean => !(CLOSED_STATUSES as readonly string[]).includes(status);
 /** `review`: waits for staff to confirm what a task found (identities matching several people). */
@@ -165,8 +167,10 @@ export interface Verification {
 /**
  * How a request arrived. GDPR Art 12 does not limit the channel: staff enter what came by letter, phone or in person.
  */
-export const REQUEST_CHANNELS = ["web", "email", "letter", "phone", "in_person"] as const;
+export const REQUEST_CHANNELS = ["web", "email", "letter", "phone", "in_person", "drp"] as const;
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+/** The channels staff enter a request from by hand. */
+export const STAFF_CHANNELS = ["email", "letter", "phone", "in_person"] as const;
 
 export interface RequestView {
   id: string;

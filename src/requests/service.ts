@@ -85,6 +85,7 @@ const CHANNEL_WORDS: Record<RequestChannel, string> = {
   letter: "by letter",
   phone: "by phone",
   in_person: "in person",
+  drp: "by an authorized agent over the Data Rights Protocol",
 };
 
 /** A request staff entered by hand: who, how it came, when it arrived, and the verification they did (if any). */
@@ -246,6 +247,8 @@ export async function submitRequest(
     authorization?: { filename: string; contentType: string; data: Uint8Array };
     /** Entered by staff from a letter, a call, a visit or a mail: no rate limit; verified by hand when `verified`. */
     entered?: StaffEntry;
+    /** Filed by an agent over the Data Rights Protocol (its signed request is the authorization). */
+    channel?: "drp";
   },
 ): Promise<SubmitResult> {
   const decl = ctx.declaration();
@@ -300,7 +303,10 @@ export async function submitRequest(
   const verification: Verification | undefined = codeTo
     ? { subject: "person", method: "code", to: maskEmail(codeTo), source: "the email address given" }
     : undefined;
-  const needsCode = (!UNVERIFIED_RIGHTS.has(input.right) || !!input.agent) && !entered?.verified;
+  // An agent's opt-out needs a code unless it came signed over DRP: the approved registration is its permission, and an
+  // opt-out may not demand more (11 CCR § 7026(d)).
+  const needsCode =
+    (!UNVERIFIED_RIGHTS.has(input.right) || (!!input.agent && meta.channel !== "drp")) && !entered?.verified;
   const code = needsCode ? newCode(id, now) : undefined;
   // GDPR Art 12(3): the month runs from receipt, so a letter opened today counts from the day it arrived.
   const received = entered?.receivedAt ?? now;
@@ -335,12 +341,17 @@ export async function submitRequest(
   await insertWithReference(ctx, received, (reference) => ({
     id,
     reference,
-    channel: meta.entered?.channel ?? "web",
+    channel: meta.entered?.channel ?? meta.channel ?? "web",
     right: input.right,
     status: "unverified",
     identity_type: input.identityType,
     identity_value: identity,
-    contact_email: (input.contactEmail ?? codeTo ?? input.agent?.email ?? "").toLowerCase(),
+    contact_email: (
+      input.contactEmail ??
+      codeTo ??
+      (meta.channel === "drp" ? "" : input.agent?.email) ??
+      ""
+    ).toLowerCase(),
     name: input.name ?? null,
     jurisdiction,
     regime,
@@ -352,7 +363,8 @@ export async function submitRequest(
     completed_at: null,
     status_token_hash: sha256(randomBytes(32).toString("hex")),
     agent_name: input.agent?.name ?? null,
-    agent_email: input.agent?.email.toLowerCase() ?? null,
+    // A DRP agent follows the request through the protocol: status mail and links go to the person, not to the agent.
+    agent_email: meta.channel === "drp" ? null : (input.agent?.email.toLowerCase() ?? null),
     details: JSON.stringify({ corrections: input.corrections, purposes }),
     identities: JSON.stringify(identities),
     report: null,
@@ -511,7 +523,13 @@ async function startVerified(
   const objected = r.right === "objection" ? (JSON.parse(r.details) as RequestView["details"]).purposes : [];
   const balancing = objected.filter((p) => decl.purposes[p] && objectionKind(decl.purposes[p]) === "balancing");
   const marketing = objected.filter((p) => decl.purposes[p] && objectionKind(decl.purposes[p]) === "direct_marketing");
-  const needsApproval = !!r.agent_name || decl.rights.manualApproval || reviewed.length > 0 || balancing.length > 0;
+  // An agent's uploaded authorization is checked by an approver. A DRP agent's signed request is its authorization: an
+  // owner approved the agent, its key and its identity assurance when registering it (11 CCR § 7063(a)).
+  const needsApproval =
+    (!!r.agent_name && r.channel !== "drp") ||
+    decl.rights.manualApproval ||
+    reviewed.length > 0 ||
+    balancing.length > 0;
   const done = await ctx.store.db
     .updateTable("requests")
     .set({
@@ -1054,6 +1072,43 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
   // Where the law gives an appeal, the request keeps what it needs to be carried out if the appeal succeeds; the sweep
   // redacts it once the appeal window has passed.
   if (!(REGIMES[regime].appeal && r.verified_at)) await redactRequest(ctx, id);
+}
+
+/**
+ * Withdraws an open request at the person's word, or their agent's (a DRP revoke): nothing more is done for it, its
+ * pending tasks are skipped, the person is told at the address their identity leads to, and it is redacted as a denial
+ * is. Work a task had already done (rows erased) stays done, and the request's report says so.
+ *
+ * @throws RequestError REQUEST_CONFLICT when the request is already closed
+ */
+export async function withdrawRequest(ctx: RequestsContext, id: string, by: string, reason?: string): Promise<void> {
+  const now = ctx.clock().toISOString();
+  const res = await ctx.store.db
+    .updateTable("requests")
+    .set({ status: "withdrawn", denial_reason: reason ?? null, completed_at: now })
+    .where("id", "=", id)
+    .where("status", "in", ["unverified", "pending_approval", "in_progress", "needs_attention"])
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request is already closed");
+  await ctx.store.db
+    .updateTable("request_tasks")
+    .set({ status: "skipped", updated_at: now })
+    .where("request_id", "=", id)
+    .where("status", "in", ["pending", "waiting", "manual", "failed", "review"])
+    .execute();
+  await recordEvent(ctx, id, by, "withdrawn", `withdrawn${reason ? `: ${reason}` : ""}`);
+  const r = (await loadRow(ctx, id))!;
+  const to = statusRecipient(r);
+  if (to && r.verified_at)
+    await ctx.mailer.send({
+      to,
+      subject: `Your privacy request ${r.reference ?? id} was withdrawn`,
+      text:
+        `${r.agent_name ? `${r.agent_name}, acting for you, withdrew` : "You withdrew"} your ${r.right} request. ` +
+        `We will do nothing more for it. If you did not ask for this, write to us.\n\n` +
+        `${requestReference(r.reference ?? id, ctx.publicUrl)}\n`,
+    });
+  await redactRequest(ctx, id);
 }
 
 /**

@@ -17,6 +17,7 @@ import { registerAdmin, staffAuthenticator } from "./admin-routes.js";
 import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { registerConsent } from "./consent-routes.js";
 import { registerGovernance } from "./governance-routes.js";
+import { registerDrp } from "./drp-routes.js";
 import { DecisionCache, type NewsletterContext } from "../consent/index.js";
 import { errorPageHtml, negotiateLang, noticePageHtml, versionsPageHtml } from "../web/index.js";
 import { stylesheetCss, stylesheetPath } from "../style/index.js";
@@ -373,6 +374,7 @@ export function createApp(ctx: AppContext): PledgeApp {
     registerMap(routes, { declaration: ctx.declaration });
     registerDpia(routes, { store: ctx.store, declaration: () => ctx.declaration().declaration });
     registerGovernance(routes, ctx.requests, { trustProxy: ctx.trustProxy ?? 0 });
+    registerDrp(routes, ctx.requests);
   }
   if (ctx.consent && ctx.requests) {
     const r = ctx.requests;

@@ -10,8 +10,11 @@ import { HttpError } from "./errors.js";
 import { readForm } from "./forms.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
-/** Who may call a route: anyone, or an authenticated staff member (sessions and API tokens). */
-export type Access = "public" | "admin";
+/**
+ * Who may call a route: anyone, an authenticated staff member (sessions and API tokens), or an authorized agent of the
+ * Data Rights Protocol (its pairwise bearer token, checked by the DRP domain with the request's signature).
+ */
+export type Access = "public" | "admin" | "agent";
 
 export interface RouteResponse {
   description: string;
@@ -40,6 +43,8 @@ export interface RouteSpec<
   params?: P;
   /** JSON or form body. A route without one refuses any body. */
   body?: B;
+  /** The body is `text/plain` (a signed DRP message), handed to `body` as a string; other media types get 415. */
+  textBody?: boolean;
   /**
    * The largest body accepted, in bytes (answered with 413 beyond it); 64 KB by default. Beyond 256 KB only a multipart
    * body (a file upload) is accepted.
@@ -141,10 +146,19 @@ export function bodyCaps(spec: Pick<RouteSpec, "maxBody" | "maxFields">): {
  * empty body is an empty object; anything else is refused with 400 (not JSON,
  * a malformed form), 413 (too large) or 415 (another media type).
  */
-async function readBody(c: Context, caps: ReturnType<typeof bodyCaps>): Promise<unknown> {
+async function readBody(c: Context, caps: ReturnType<typeof bodyCaps>, textBody = false): Promise<unknown> {
   const header = c.req.header("content-type") ?? "";
   // Matched in lower case; the multipart boundary is case-sensitive and is passed on as sent.
   const type = header.toLowerCase();
+  if (textBody) {
+    if (!type.startsWith("text/plain")) throw new HttpError(415, "unsupported_media_type", "body: send text/plain");
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(await readCapped(c, caps.text));
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(400, "invalid_body", "body: not valid UTF-8");
+    }
+  }
   if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
     const bytes = type.startsWith("multipart/") ? caps.multipart : caps.text;
     const declared = Number(c.req.header("content-length") ?? NaN);
@@ -215,7 +229,7 @@ export class RouteTable {
       const query = spec.query ? parseInput(spec.query, c.req.query(), "query") : undefined;
       const params = spec.params ? parseInput(spec.params, c.req.param(), "params") : undefined;
       let raw: unknown;
-      if (spec.body) raw = await readBody(c, bodyCaps(spec));
+      if (spec.body) raw = await readBody(c, bodyCaps(spec), spec.textBody);
       else if (hasBody(c))
         throw new HttpError(400, "unexpected_body", `body: ${spec.method.toUpperCase()} ${spec.path} takes no body`);
       if (principal?.via === "session" && spec.method !== "get") {
@@ -280,8 +294,16 @@ export function openApiDocument(
       summary: r.summary,
       tags: r.tags,
       ...(r.access === "admin" ? { security: [{ session: [] }, { bearer: [] }] } : {}),
+      ...(r.access === "agent" ? { security: [{ drpAgent: [] }] } : {}),
       parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
-      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: json(r.body) } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { [r.textBody ? "text/plain" : "application/json"]: { schema: json(r.body) } },
+            },
+          }
+        : {}),
       responses: Object.fromEntries(
         Object.entries({
           ...r.responses,
@@ -308,6 +330,11 @@ export function openApiDocument(
       securitySchemes: {
         session: { type: "apiKey", in: "cookie", name: "pledge_session" },
         bearer: { type: "http", scheme: "bearer" },
+        drpAgent: {
+          type: "http",
+          scheme: "bearer",
+          description: "The pairwise token of a Data Rights Protocol agent, from POST /v1/agent/{agentId}",
+        },
       },
     },
   };

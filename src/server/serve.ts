@@ -1,4 +1,5 @@
 /** Starting the server: open the store, publish the declaration, start the worker, listen, and stop cleanly. */
+import { deliverCallbacks } from "../drp/index.js";
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -286,7 +287,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? undefined
       : startWorker(requests, {
           onError: (err) => logger.error({ err }, "worker error"),
-          alsoRun: [{ channel: "propagations", run: () => runPropagations(requests) }],
+          alsoRun: [
+            { channel: "propagations", run: () => runPropagations(requests) },
+            {
+              channel: "drp-callbacks",
+              run: () => deliverCallbacks({ requests, insecureCallbacks: env.PLEDGE_DRP_INSECURE_CALLBACKS === "1" }),
+            },
+          ],
         });
   // The scheduled sweep of unconfirmed newsletter sign-ups (blocked after the window, deleted after a month).
   const sweep = async () => {

@@ -255,6 +255,61 @@ export interface ConsentEventTable {
   valid_until: string;
   ip: string | null;
   user_agent: string | null;
+  /** The GPP string the banner set with this choice (when the declaration enables GPP). */
+  gpp_string: string | null;
+  /** The TCF TC string the banner set with this choice (when the declaration enables TCF). */
+  tc_string: string | null;
+}
+
+/** An authorized agent of the Data Rights Protocol: `pending` until an owner approves it and its key. */
+export interface DrpAgentTable {
+  id: string;
+  name: string;
+  /** Base64 Ed25519 public key, as in the agent's discovery document. */
+  verify_key: string;
+  web_url: string | null;
+  identity_assurance_url: string | null;
+  technical_contact: string | null;
+  business_contact: string | null;
+  status: string;
+  registered_by: string;
+  registered_at: string;
+  approved_by: string | null;
+  approved_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A pairwise bearer token given to an agent (`POST /v1/agent/{id}`), kept as its SHA-256. */
+export interface DrpTokenTable {
+  token_hash: string;
+  agent_id: string;
+  created_at: string;
+}
+
+/** A signature already accepted, kept until its message expires: the same one again is a replay. */
+export interface DrpSignatureTable {
+  signature_hash: string;
+  agent_id: string;
+  expires_at: string;
+}
+
+/** A request filed by an agent: the rights request it became, and the status last told to the agent's callback. */
+export interface DrpRequestTable {
+  request_id: string;
+  agent_id: string;
+  agent_request_id: string | null;
+  exercise: string;
+  regime: string | null;
+  status_callback: string | null;
+  /** Set when the request was refused before it became a rights request (the DRP status's reason). */
+  denied_reason: string | null;
+  /** The status and reason last delivered to the callback (`status/reason`). */
+  told: string | null;
+  callback_attempts: number;
+  /** When the callback is next due (null: nothing to tell). */
+  callback_due_at: string | null;
+  callback_error: string | null;
+  created_at: string;
 }
 
 /** Consent choices per day and category (banner and GPC), counted as records are written. */
@@ -635,4 +690,8 @@ export interface Database {
   consent_daily: ConsentDailyTable;
   newsletter_subscriptions: NewsletterSubscriptionTable;
   consent_propagations: ConsentPropagationTable;
+  drp_agents: DrpAgentTable;
+  drp_tokens: DrpTokenTable;
+  drp_signatures: DrpSignatureTable;
+  drp_requests: DrpRequestTable;
 }

@@ -111,6 +111,7 @@ export { Csrf };
 const SECTIONS = [
   ["/admin", "Home"],
   ["/admin/requests", "Requests"],
+  ["/admin/agents", "Agents"],
   ["/admin/consent", "Consent"],
   ["/admin/retention", "Retention"],
   ["/admin/discovery", "Discovery"],
@@ -203,6 +204,7 @@ export const CHANNELS: Record<RequestView["channel"], string> = {
   letter: "letter",
   phone: "phone",
   in_person: "in person",
+  drp: "authorized agent (DRP)",
 };
 
 const STATUS_TONES: Record<string, string> = {
@@ -211,6 +213,7 @@ const STATUS_TONES: Record<string, string> = {
   in_progress: "",
   needs_attention: "danger",
   appealed: "warn",
+  withdrawn: "",
   completed: "ok",
   denied: "",
   expired: "",

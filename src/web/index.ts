@@ -23,6 +23,7 @@ export {
 export { retentionPageHtml, sweepPreviewHtml } from "./retention.js";
 export { discoveryPageHtml } from "./discovery.js";
 export * from "./governance.js";
+export * from "./agents.js";
 export * from "./account.js";
 export * from "./home.js";
 export * from "./map.js";

@@ -6,7 +6,7 @@
  */
 import type { FC } from "hono/jsx";
 import { type Declaration, categoriesOf, categoryName } from "../declaration/index.js";
-import { REQUEST_CHANNELS, type RequestView } from "../requests/index.js";
+import { STAFF_CHANNELS, type RequestView } from "../requests/index.js";
 import { AdminNav, CHANNELS, StatusBadge, rightName } from "./admin.js";
 import { ConfirmStep, Csrf, DataTable, Field, count } from "./components/index.js";
 import { Page, renderPage } from "./layout.js";
@@ -75,7 +75,7 @@ export const RequestEntryPage: FC<{
           </Field>
           <Field id="e-channel" label="How it arrived">
             <select id="e-channel" name="channel" required>
-              {REQUEST_CHANNELS.filter((c) => c !== "web").map((c) => (
+              {STAFF_CHANNELS.map((c) => (
                 <option value={c} selected={v.channel === c}>
                   {CHANNELS[c]}
                 </option>

@@ -17,6 +17,7 @@ import { consentPropagation } from "./0014-consent-propagation.js";
 import { identityForms } from "./0015-identity-forms.js";
 import { requestWorkbench } from "./0016-request-workbench.js";
 import { consentDaily } from "./0017-consent-daily.js";
+import { protocols } from "./0018-protocols.js";
 
 export interface MigrationContext {
   /** The column type of an auto-incrementing integer key on this engine. */
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, (ctx: MigrationContext) => Migration> = {
   "0015-identity-forms": identityForms,
   "0016-request-workbench": requestWorkbench,
   "0017-consent-daily": consentDaily,
+  "0018-protocols": protocols,
 };
 
 /** A Kysely migration provider over the migrations above. */
