@@ -639,7 +639,7 @@ async function cmdWorker(args: string[], io: Io): Promise<number> {
           }),
       },
       {
-        channel: "drp-callbacks",
+        channel: "drp_callbacks",
         run: async () =>
           (await import("../drp/index.js")).deliverCallbacks({
             requests: workCtx,

@@ -95,7 +95,7 @@ export const ExerciseRequest = z
   .loose();
 export type ExerciseRequest = z.output<typeof ExerciseRequest>;
 
-/** The signed body of `DELETE /v1/data-rights-request/{id}` (§ 2.04): a reason, and the envelope when the agent sends it. */
+/** The signed body of `DELETE /v1/data-rights-request/{id}` (§ 2.04): a reason, and the envelope if sent. */
 export const RevokeRequest = z
   .object({
     reason: z.string().max(1000).optional(),

@@ -254,7 +254,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
   routes.add(
     {
       ...post(
-        "Register an agent from its DRP directory entry (id, name, verify_key, technical_contact, …); it waits for an owner",
+        "Register an agent from its DRP directory entry (id, name, verify_key, technical_contact…); an owner approves",
         "officer",
       ),
       path: "/admin/agents",

@@ -290,7 +290,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           alsoRun: [
             { channel: "propagations", run: () => runPropagations(requests) },
             {
-              channel: "drp-callbacks",
+              channel: "drp_callbacks",
               run: () => deliverCallbacks({ requests, insecureCallbacks: env.PLEDGE_DRP_INSECURE_CALLBACKS === "1" }),
             },
           ],

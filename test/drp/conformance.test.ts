@@ -190,6 +190,29 @@ forEachStore("DRP conformance", (target) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("every DRP route but key setup answers 401 without the agent's token (walking the route table)", async () => {
+    const { createApp, createLogger } = await import("../../src/server/index.js");
+    const { loadedAs } = await import("../helpers/requests.js");
+    const { routes } = createApp({
+      store,
+      declaration: () => loadedAs(decl),
+      logger: createLogger({ level: "silent" }),
+      requests: ctx,
+    });
+    const agentRoutes = routes.routes.filter((r) => r.access === "agent");
+    assert.deepEqual(agentRoutes.map((r) => `${r.method} ${r.path}`).sort(), [
+      "delete /v1/data-rights-request/:id",
+      "get /v1/agent/:agentId",
+      "get /v1/data-rights-request/:id",
+      "post /v1/data-rights-request",
+    ]);
+    for (const r of agentRoutes) {
+      const path = r.path.replace(":id", "req_AAAAAAAAAAAA").replace(":agentId", "SOME_AGENT");
+      const res = await api(path, { method: r.method.toUpperCase(), ...(r.body ? { body: "AAAA" } : {}) });
+      assert.equal(res.status, 401, `${r.method} ${r.path}`);
+    }
+  });
+
   it("refuses key setup from an agent nobody registered, with a bare 403, and audits it", async () => {
     const res = await api(`/v1/agent/${stranger.id}`, {
       method: "POST",

@@ -525,15 +525,18 @@ forEachStore("rights requests", (target) => {
     it("every admin route answers 401 without a session (walking the route table)", async () => {
       const { app: a, routes } = app();
       // Every route under /admin, /api and /v1 is for staff and machines, but for signing in and the page an
-      // invitation or reset link opens (the link's single-use token is its authentication).
+      // invitation or reset link opens (the link's single-use token is its authentication), and the Data Rights
+      // Protocol's: an agent's key setup is authenticated by its signature, the rest by the agent's pairwise token
+      // (test/drp/conformance.test.ts walks them).
       const PUBLIC = new Set([
         "get /admin/login",
         "post /admin/login",
         "get /admin/welcome/:token",
         "post /admin/welcome/:token",
+        "post /v1/agent/:agentId",
       ]);
       const admin = routes.routes.filter(
-        (r) => /^\/(admin|api|v1)(\/|$)/.test(r.path) && !PUBLIC.has(`${r.method} ${r.path}`),
+        (r) => /^\/(admin|api|v1)(\/|$)/.test(r.path) && !PUBLIC.has(`${r.method} ${r.path}`) && r.access !== "agent",
       );
       assert.ok(admin.length >= 20, `${admin.length} staff routes`);
       for (const r of admin) assert.equal(r.access, "admin", `${r.method.toUpperCase()} ${r.path} is declared public`);
