@@ -48,7 +48,19 @@ import { honoursGpc, type Declaration } from "../declaration/index.js";
 export function gpcStance(decl: Declaration): { gpc: boolean; lastUpdate: string } {
   return { gpc: honoursGpc(decl), lastUpdate: decl.effectiveDate };
 }
-export { bannerBundle } from "./bundle.js";
+export { bannerBundle, type BundleName } from "./bundle.js";
+export {
+  gppConfig,
+  tcfConfig,
+  reduceGvl,
+  checkIabStrings,
+  GvlSource,
+  GvlError,
+  IabStringError,
+  type GppPluginConfig,
+  type TcfPluginConfig,
+  type VendorList,
+} from "./iab.js";
 export {
   queuePropagation,
   runPropagations,

@@ -8,6 +8,7 @@ import { propagationsOfMany, propagationTargets, queuePropagation } from "./prop
 import { createHash, randomBytes } from "node:crypto";
 import { appendAudit, appendAuditBatchIn, auditRows, type AuditInput } from "../audit/index.js";
 import { BatchLookup, GroupCommit } from "./group-commit.js";
+import { checkIabStrings } from "./iab.js";
 import { addDuration, honoursGpc, parseDuration, type Declaration } from "../declaration/index.js";
 import type { Database, Store } from "../store/index.js";
 import type { Insertable } from "kysely";
@@ -189,6 +190,10 @@ export interface RecordInput {
   purposes?: Record<string, "given" | "refused" | "withdrawn">;
   /** The browser sent Global Privacy Control (`Sec-GPC: 1`). */
   gpcSignal?: boolean;
+  /** The GPP string the banner's plugin set with this choice (checked by decoding it). */
+  gppString?: string;
+  /** The TCF TC string the banner's plugin set with this choice (checked by decoding it). */
+  tcString?: string;
 }
 
 /**
@@ -222,6 +227,9 @@ export interface ConsentRecord {
   validUntil: string;
   ip: string | null;
   userAgent: string | null;
+  /** What ad tech was told with this choice: the GPP and TC strings the banner set, if the declaration enables them. */
+  gppString?: string;
+  tcString?: string;
 }
 
 /** Truncates an IP address: the last octet of IPv4, the last 80 bits of IPv6. */
@@ -264,6 +272,12 @@ export async function recordConsent(
         `services.${id}: unknown service` +
           `${services.size ? ` (expected one of ${[...services].join(", ")})` : ": the declaration names none"}`,
       );
+  if (input.gppString !== undefined || input.tcString !== undefined)
+    try {
+      checkIabStrings(decl, { gpp: input.gppString, tc: input.tcString });
+    } catch (err) {
+      throw new ConsentError((err as Error).message);
+    }
   // California 11 CCR 7025, Colorado: a GPC signal is an opt-out of sale and sharing that a banner click does not undo.
   const gpc = !!input.gpcSignal && honoursGpc(decl);
   const categories: Record<string, ConsentState> = {};
@@ -302,6 +316,8 @@ export async function recordConsent(
     validUntil: addDuration(now, validity).toISOString(),
     ip: truncateIp(input.ip),
     userAgent: input.userAgent?.slice(0, 400) ?? null,
+    ...(input.gppString ? { gppString: input.gppString } : {}),
+    ...(input.tcString ? { tcString: input.tcString } : {}),
   };
   await writerOf(store).submit({
     row: {
@@ -321,6 +337,8 @@ export async function recordConsent(
       valid_until: rec.validUntil,
       ip: rec.ip,
       user_agent: rec.userAgent,
+      gpp_string: rec.gppString ?? null,
+      tc_string: rec.tcString ?? null,
     },
     audit: {
       input: {
@@ -383,6 +401,8 @@ function toRecord(r: EventRow): ConsentRecord {
     validUntil: r.valid_until,
     ip: r.ip,
     userAgent: r.user_agent,
+    ...(r.gpp_string ? { gppString: r.gpp_string } : {}),
+    ...(r.tc_string ? { tcString: r.tc_string } : {}),
   };
 }
 

@@ -230,6 +230,29 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
     for (const [nid, n] of Object.entries(decl.consent.newsletters)) {
       ref("purpose", n.purpose, decl.purposes, ["consent", "newsletters", nid, "purpose"]);
     }
+    const tcf = decl.consent.iab?.tcf;
+    if (tcf) {
+      // Each TCF purpose (and special feature) stands for one category: the person's choice of it is the answer.
+      for (const [key, what] of [
+        ["purposes", "purpose"],
+        ["specialFeatures", "special feature"],
+      ] as const) {
+        const owner = new Map<number, string>();
+        for (const [cid, ids] of Object.entries(tcf[key])) {
+          ref("consent category", cid, decl.consent.categories, ["consent", "iab", "tcf", key, cid]);
+          if (decl.consent.categories[cid]?.essential)
+            report(
+              ["consent", "iab", "tcf", key, cid],
+              `${cid} is essential: a TCF ${what} needs the person's consent, so it cannot stand for it`,
+            );
+          ids.forEach((n, i) => {
+            const other = owner.get(n);
+            if (other) report(["consent", "iab", "tcf", key, cid, i], `TCF ${what} ${n} already stands for ${other}`);
+            else owner.set(n, cid);
+          });
+        }
+      }
+    }
   }
   for (const [aid, a] of Object.entries(decl.processorActivities)) {
     a.dataCategories.forEach((cat, i) => categoryRef(cat, ["processorActivities", aid, "dataCategories", i]));

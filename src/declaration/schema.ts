@@ -630,6 +630,50 @@ const Newsletter = z.strictObject({
   webhook: z.strictObject({ url: z.union([url, EnvRef]), secret: EnvRef }).optional(),
 });
 
+/** A TCF purpose or special feature id (TCF v2.3: purposes 1–11, special features 1–2). */
+const tcfId = (max: number, what: string) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max, { message: `expected a TCF ${what} id from 1 to ${max}` });
+
+/**
+ * The IAB's signals for ad tech, each an optional plugin of the banner loaded only when declared: the Global Privacy
+ * Platform's US sections (`__gpp`), and the Transparency and Consent Framework v2.3 (`__tcfapi`).
+ */
+const Iab = z.strictObject({
+  gpp: z
+    .strictObject({
+      /** The CMP id from the organization's IAB registration (the same registry serves GPP and TCF). */
+      cmpId: z.number().int().min(2).max(4095),
+      cmpVersion: z.number().int().min(1).max(4095).default(1),
+      /** Whether the site's sales and sharing are covered transactions under the IAB's MSPA (No when not said). */
+      mspaCoveredTransaction: z.boolean().default(false),
+    })
+    .optional(),
+  tcf: z
+    .strictObject({
+      /** The CMP id the organization's own IAB registration gave it (TCF Policies: only a registered CMP sets one). */
+      cmpId: z.number().int().min(2).max(4095),
+      cmpVersion: z.number().int().min(1).max(4095).default(1),
+      /** The Global Vendor List: a file (relative to the declaration) or a URL downloaded on a schedule. */
+      gvl: z.union([z.strictObject({ file: text }), z.strictObject({ url, refresh: Duration.default("1 week") })]),
+      /** Which consent category stands for each TCF purpose: category id → purpose ids. */
+      purposes: z.record(id, z.array(tcfId(11, "purpose")).min(1)),
+      /** Which consent category opts in to each TCF special feature (precise geolocation, device scanning). */
+      specialFeatures: z.record(id, z.array(tcfId(2, "special feature")).min(1)).default({}),
+      /** The GVL vendors the site works with and discloses to the person (TCF v2.3 DisclosedVendors). */
+      vendors: z.array(z.number().int().min(1).max(65535)).min(1),
+      /** The publisher's country (ISO 3166-1 alpha-2); the organization's when not said. */
+      publisherCountryCode: z
+        .string()
+        .regex(/^[A-Z]{2}$/)
+        .optional(),
+    })
+    .optional(),
+});
+
 const Consent = z.strictObject({
   /** How long a choice stays valid before it is asked again (Pledge asks again after a year when this is not said). */
   validity: Duration.optional(),
@@ -642,6 +686,7 @@ const Consent = z.strictObject({
   /** Overrides of the banner's texts, per language (`en`, `de`, `fr`). */
   texts: z.record(z.string().regex(/^[a-z]{2}$/), z.record(z.string(), z.string())).default({}),
   newsletters: z.record(id, Newsletter).default({}),
+  iab: Iab.optional(),
 });
 
 const Rights = z.strictObject({

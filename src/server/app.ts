@@ -3,6 +3,7 @@
  * Routes are declared in the route table (validation and OpenAPI from the same
  * zod schemas); every error leaves in one JSON shape.
  */
+import { dirname, resolve } from "node:path";
 import { type Context, Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { z } from "zod";
@@ -18,7 +19,7 @@ import { registerPrivacyCenter } from "./privacy-center-routes.js";
 import { registerConsent } from "./consent-routes.js";
 import { registerGovernance } from "./governance-routes.js";
 import { registerDrp } from "./drp-routes.js";
-import { DecisionCache, type NewsletterContext } from "../consent/index.js";
+import { DecisionCache, GvlSource, type NewsletterContext } from "../consent/index.js";
 import { errorPageHtml, negotiateLang, noticePageHtml, versionsPageHtml } from "../web/index.js";
 import { stylesheetCss, stylesheetPath } from "../style/index.js";
 import { buildDataMap, simplifiedDataMap } from "../map/index.js";
@@ -393,6 +394,7 @@ export function createApp(ctx: AppContext): PledgeApp {
       allowedOrigins: ctx.consent.allowedOrigins ?? ["*"],
       demoPage: ctx.consent.demoPage,
       publicUrl: ctx.consent.publicUrl,
+      gvl: new GvlSource(() => dirname(resolve(ctx.declaration().file))),
     });
   }
   for (const r of routes.routes) if (r.quiet) quiet.add(r.path);

@@ -13,6 +13,10 @@ import {
   consentReceipt,
   decide,
   gpcStance,
+  gppConfig,
+  tcfConfig,
+  GvlError,
+  type GvlSource,
   linkDevice,
   pickLanguage,
   recordConsent,
@@ -54,6 +58,8 @@ export interface ConsentDeps {
   demoPage?: boolean;
   /** PLEDGE_PUBLIC_URL, where set: the banner posts there whatever Host a request names. */
   publicUrl?: string;
+  /** The organization's Global Vendor List, for the TCF plugin (read from its file or downloaded on a schedule). */
+  gvl?: GvlSource;
 }
 
 const gpcHeader = (c: Context) => c.req.header("sec-gpc") === "1";
@@ -102,11 +108,23 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       // Where the banner posts choices: the configured public URL; without one, the Host asked for,
       // and a cache in front must then keep one copy per Host (Vary), or one request could poison it for all.
       const base = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, "") : new URL(c.req.url).origin;
+      const d = decl();
+      const gpp = gppConfig(d);
+      const tcf = tcfConfig(d, base);
       const config = {
-        ...bannerConfig(decl(), language),
+        ...bannerConfig(d, language),
         serverGpc: gpcHeader(c),
         endpoint: `${base}/consent/records`,
         noticeUrl: `${base}/privacy#cookies`,
+        // The plugins the declaration enables, loaded by the banner only then.
+        ...(gpp || tcf
+          ? {
+              iab: {
+                ...(gpp ? { gpp: { ...gpp, src: `${base}/consent/gpp.js` } } : {}),
+                ...(tcf ? { tcf: { ...tcf, src: `${base}/consent/tcf.js` } } : {}),
+              },
+            }
+          : {}),
       };
       const js =
         `window.PledgeConsentConfig=${JSON.stringify(config).replace(/</g, "\\u003c")}` + `;\n${await bannerBundle()}`;
@@ -115,6 +133,54 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         "cache-control": "no-cache",
         vary: deps.publicUrl ? "Accept-Language, Sec-GPC" : "Host, Accept-Language, Sec-GPC",
       });
+    },
+  );
+
+  for (const [name, what, enabled] of [
+    ["gpp.js", "The banner's GPP plugin (__gpp, US sections); 404 unless the declaration enables GPP", gppConfig],
+    ["tcf.js", "The banner's TCF v2.3 plugin (__tcfapi); 404 unless the declaration enables TCF", tcfConfig],
+  ] as const)
+    routes.add(
+      {
+        method: "get",
+        path: `/consent/${name}`,
+        summary: what,
+        tags: ["consent"],
+        access: "public",
+        responses: {
+          200: { description: "JavaScript", contentType: "application/javascript" },
+          404: { description: "Not enabled" },
+        },
+      },
+      async (c) => {
+        if (!enabled(decl())) throw new HttpError(404, "not_found", `the declaration does not enable ${name}`);
+        return c.body(await bannerBundle(name), 200, {
+          "content-type": "application/javascript; charset=utf-8",
+          "cache-control": "public, max-age=300",
+        });
+      },
+    );
+  routes.add(
+    {
+      method: "get",
+      path: "/consent/tcf/vendor-list.json",
+      summary: "The organization's Global Vendor List, cut down to the vendors it discloses (for the TCF plugin)",
+      tags: ["consent"],
+      access: "public",
+      responses: { 200: { description: "A GVL v3 document" }, 404: { description: "TCF not enabled" } },
+    },
+    async (c) => {
+      const d = decl();
+      if (!d.consent?.iab?.tcf || !deps.gvl)
+        throw new HttpError(404, "not_found", "the declaration does not enable TCF");
+      let got: Awaited<ReturnType<GvlSource["get"]>>;
+      try {
+        got = await deps.gvl.get(d);
+      } catch (err) {
+        if (err instanceof GvlError) throw new HttpError(503, "vendor_list_unavailable", err.message);
+        throw err;
+      }
+      return c.json(got.list, 200, { "cache-control": "public, max-age=300" });
     },
   );
 
@@ -139,6 +205,9 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         language: z.enum(LANGUAGES).default("en"),
         materialKey: z.string().max(64).optional(),
         method: z.enum(["banner", "gpc"]).default("banner"),
+        /** The IAB strings the banner's plugins set with this choice (decoded and checked before they are kept). */
+        gppString: z.string().max(8192).optional(),
+        tcString: z.string().max(16_384).optional(),
       }),
       responses: { 201: { description: "{ recordId, validUntil, method }" } },
     },
@@ -150,6 +219,8 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         language: body.language,
         method: body.method,
         gpcSignal: gpcHeader(c),
+        gppString: body.gppString,
+        tcString: body.tcString,
         ip: clientIp(c, deps.trustProxy),
         userAgent: c.req.header("user-agent"),
       });

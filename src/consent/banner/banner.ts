@@ -8,9 +8,10 @@
  * and stores every choice on the server as a consent record.
  */
 import type { BannerConfig } from "../records.js";
+import type { IabBannerConfig, Plugin, PluginStrings, PledgeConsentApi } from "./plugin-api.js";
 
 /** The config the server inlines: the banner's configuration plus where to post and what the request said. */
-type Config = BannerConfig & { serverGpc: boolean; endpoint: string };
+type Config = BannerConfig & { serverGpc: boolean; endpoint: string; iab?: IabBannerConfig };
 
 interface Choice {
   k: string; // material key
@@ -25,7 +26,9 @@ declare global {
     PledgeConsentConfig: Config;
     dataLayer: unknown[];
     gtag?: (...a: unknown[]) => void;
-    PledgeConsent: { open(): void; get(): Choice | null };
+    PledgeConsent: PledgeConsentApi;
+    __gpp?: (...a: unknown[]) => unknown;
+    __tcfapi?: (...a: unknown[]) => unknown;
   }
   interface Navigator {
     globalPrivacyControl?: boolean;
@@ -95,6 +98,85 @@ const consentMode = (c: Record<string, 0 | 1>) => {
 };
 gtag("consent", "default", { ...consentMode({}), wait_for_update: 500 });
 
+// The IAB plugins the declaration enables (GPP, TCF): their APIs answer at once with a stub that queues calls, and the
+// plugin, loaded only when enabled, takes the queue over (the IAB's stub contract: called with no arguments, the stub
+// returns its queue). Frames on the page reach them through a locator frame and postMessage.
+const plugins: Record<string, Promise<Plugin | undefined>> = {};
+const registered: Record<string, (p: Plugin | undefined) => void> = {};
+const stub = (api: "__gpp" | "__tcfapi", ping: () => object) => {
+  const q: unknown[][] = [];
+  W[api] = (...a: unknown[]) => {
+    if (!a.length) return q;
+    if (a[0] === "ping") {
+      const r = ping();
+      if (typeof a[1] === "function") (a[1] as (r: object, ok: boolean) => void)(r, true);
+      return r;
+    }
+    q.push(a);
+  };
+  const name = `${api}Locator`;
+  if (!W.frames[name as unknown as number]) {
+    const f = el("iframe", { name, style: "display:none", title: name });
+    const add = () => (D.body ? D.body.appendChild(f) : W.setTimeout(add, 5));
+    add();
+  }
+  W.addEventListener("message", (e) => {
+    let d = e.data as Record<string, Record<string, unknown>> | string;
+    try {
+      d = typeof d === "string" ? JSON.parse(d) : d;
+    } catch {
+      return;
+    }
+    const call = (d as Record<string, Record<string, unknown>>)?.[`${api}Call`];
+    if (!call || !e.source) return;
+    W[api]?.(
+      call.command,
+      (returnValue: unknown, success: boolean) => {
+        (e.source as Window).postMessage(
+          { [`${api}Return`]: { returnValue, success, callId: call.callId } },
+          e.origin === "null" ? "*" : e.origin,
+        );
+      },
+      call.parameter,
+      call.version,
+    );
+  });
+};
+for (const k in C.iab) {
+  plugins[k] = new Promise((resolve) => {
+    registered[k] = resolve;
+    // A plugin that does not load in time does not hold a choice back: the record is sent without its string.
+    W.setTimeout(() => resolve(undefined), 4000);
+  });
+  if (k === "gpp") {
+    const g = C.iab.gpp!;
+    stub("__gpp", () => ({
+      gppVersion: "1.1",
+      cmpStatus: "stub",
+      cmpDisplayStatus: "hidden",
+      signalStatus: "not ready",
+      supportedAPIs: g.sections.map((s) => `${s.id}:${s.name}`),
+      cmpId: g.cmpId,
+      sectionList: [],
+      applicableSections: [-1],
+      gppString: "",
+      parsedSections: {},
+    }));
+  }
+  if (k === "tcf") {
+    const t = C.iab.tcf!;
+    stub("__tcfapi", () => ({ gdprApplies: t.gdprApplies, cmpLoaded: false, cmpStatus: "stub", apiVersion: "2.3" }));
+  }
+}
+
+/** Asks every plugin for its strings about a choice (or about none yet). */
+function strings(c: Record<string, 0 | 1> | null): Promise<PluginStrings> {
+  const state = { categories: c, gpc, language: C.language };
+  return Promise.all(
+    Object.keys(plugins).map((k) => plugins[k].then((p) => (p ? p(state) : {})).catch((): PluginStrings => ({}))),
+  ).then((all) => Object.assign({}, ...all) as PluginStrings);
+}
+
 let choice = readChoice();
 const device = choice?.d || crypto.randomUUID();
 
@@ -124,25 +206,30 @@ function apply(): void {
   if (choice) gtag("consent", "update", consentMode(choice.c));
 }
 
-function send(ch: Choice, method: string): void {
+/** Stores the choice on the server, with the IAB strings the plugins set for it; resolves once it is sent. */
+function send(ch: Choice, method: string): Promise<unknown> {
   const categories: Record<string, string> = {};
   for (const k in ch.c) categories[k] = ch.c[k] ? "given" : "refused";
   const services: Record<string, string> = {};
   for (const k in ch.s) services[k] = ch.s[k] ? "given" : "refused";
-  void fetch(C.endpoint, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      deviceId: ch.d,
-      categories,
-      services,
-      language: C.language,
-      materialKey: C.materialKey,
-      method,
-    }),
-    keepalive: true,
-    credentials: "omit",
-  }).catch(() => undefined);
+  return strings(ch.c).then((x) =>
+    fetch(C.endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        deviceId: ch.d,
+        categories,
+        services,
+        language: C.language,
+        materialKey: C.materialKey,
+        method,
+        gppString: x.gpp,
+        tcString: x.tc,
+      }),
+      keepalive: true,
+      credentials: "omit",
+    }).catch(() => undefined),
+  );
 }
 
 function save(c: Record<string, 0 | 1>, s: Record<string, 0 | 1>, method = "banner"): void {
@@ -159,10 +246,11 @@ function save(c: Record<string, 0 | 1>, s: Record<string, 0 | 1>, method = "bann
           before.c[C.categories.find((x) => x.services.some((v) => v.id === k))?.id ?? ""] === 1,
       ));
   choice = { k: C.materialKey, x: Date.now() + C.validityDays * 864e5, d: device, c, s };
+  // The plugins hear of the choice at once (the IAB APIs fire their events), the server with the strings they set.
   writeChoice(choice);
-  send(choice, gpc && method === "banner" ? "gpc" : method);
+  const sent = send(choice, gpc && method === "banner" ? "gpc" : method);
   if (withdrawn) {
-    W.setTimeout(() => W.location.reload(), 150);
+    void sent.then(() => W.setTimeout(() => W.location.reload(), 150));
     return;
   }
   apply();
@@ -180,6 +268,8 @@ const all = (v: 0 | 1) => {
   return { c, s };
 };
 
+/** What Global Privacy Control alone decided while the person has not chosen (null without the signal). */
+let gpcOnly: Record<string, 0 | 1> | null = null;
 let root: HTMLDivElement | null = null;
 let lastFocus: Element | null = null;
 
@@ -356,7 +446,16 @@ margin-left:1.5rem}.${ns}signal{background:#eef6ee;padding:.4rem .6rem;border-ra
 
 function start(): void {
   D.head.appendChild(el("style", {}, css));
-  W.PledgeConsent = { open: preferences, get: () => choice };
+  W.PledgeConsent = {
+    open: preferences,
+    get: () => choice,
+    use: (name, plugin) => {
+      registered[name]?.(plugin);
+      // The page's state as it stands when the plugin arrives.
+      void plugin({ categories: choice ? choice.c : gpcOnly, gpc, language: C.language });
+    },
+  };
+  for (const k in C.iab) D.head.appendChild(el("script", { src: C.iab[k as keyof IabBannerConfig]!.src, async: "" }));
   if (choice && choice.k === C.materialKey && choice.x > Date.now()) {
     apply();
     showButton();
@@ -374,7 +473,8 @@ function start(): void {
     // Global Privacy Control is a choice already: marketing is refused at once, recorded as such; the rest is asked.
     const c: Record<string, 0 | 1> = {};
     for (const cat of C.categories) if (cat.essential || isMarketing(cat.id)) c[cat.id] = cat.essential ? 1 : 0;
-    send({ k: C.materialKey, x: 0, d: device, c, s: {} }, "gpc");
+    gpcOnly = c;
+    void send({ k: C.materialKey, x: 0, d: device, c, s: {} }, "gpc");
   }
   firstLayer();
 }
