@@ -407,6 +407,14 @@ async function statusOf(ctx: DrpContext, row: DrpRow): Promise<ExerciseStatus> {
     case "appealed":
       return { ...out, ...expected, processing_details: "The person appealed the denial; staff are answering it." };
     case "completed":
+      // § 3.02 denied/no_match: nothing held matched the person's identity.
+      if (r.report?.outcome === "nothing_found" && r.right !== "opt_out_sale")
+        return {
+          ...out,
+          status: "denied",
+          reason: "no_match",
+          processing_details: "No data about the person was found under the identity given.",
+        };
       return { ...out, status: "fulfilled", processing_details: fulfilledDetails(r) };
     case "withdrawn":
       return { ...out, status: "revoked" };
@@ -431,7 +439,6 @@ function fulfilledDetails(r: RequestView): string {
   if (r.right === "access")
     return "The person's data was delivered to them through their own status link, not through the agent.";
   if (r.right === "opt_out_sale") return "The person's personal information is no longer sold or shared.";
-  if (r.report?.outcome === "nothing_found") return "No data about the person was found.";
   return "Done in every system and at every processor that holds the person's data.";
 }
 

@@ -402,6 +402,23 @@ forEachStore("DRP conformance", (target) => {
     assert.equal(lgpd.status, 400);
   });
 
+  it("an erasure for someone the shop never knew ends denied, no_match, once every system was searched", async () => {
+    const r = await file(agent, { exercise: "deletion", email: "nobody@example.org", status_callback: callbackUrl });
+    const id = r.json.request_id;
+    assert.equal((await verifyRequest(ctx, id, ctx.mailer.codeFor("nobody@example.org"))).ok, true);
+    assert.equal(await runUntilSettled(ctx, id), "completed");
+    const polled = (await (await api(`/v1/data-rights-request/${id}`, { token: agent.token })).json()) as {
+      status: string;
+      reason: string;
+    };
+    assert.deepEqual([polled.status, polled.reason], ["denied", "no_match"]);
+    await deliverCallbacks({ requests: ctx, insecureCallbacks: true });
+    assert.deepEqual(
+      callbacks.filter((c) => c.request_id === id).map((c) => `${c.status}/${c.reason ?? ""}`),
+      ["denied/no_match"],
+    );
+  });
+
   it("revokes an open request, signed; a second revoke is 409 and another agent is forbidden", async () => {
     const r = await file(agent, { exercise: "deletion", email: OTHER, status_callback: callbackUrl });
     const id = r.json.request_id;
