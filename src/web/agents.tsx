@@ -9,7 +9,7 @@ import type { FC } from "hono/jsx";
 import type { Declaration } from "../declaration/index.js";
 import type { AgentView } from "../drp/index.js";
 import { AdminNav, Csrf } from "./admin.js";
-import { DataTable, Field } from "./components/index.js";
+import { Field } from "./components/index.js";
 import { Page, renderPage } from "./layout.js";
 
 export interface AgentsPageProps {
@@ -60,53 +60,63 @@ export const AgentsPage: FC<AgentsPageProps> = (p) => (
       </p>
     )}
     {p.agents.length ? (
-      <DataTable caption="Agents" head={["Agent", "Key fingerprint", "Status", "Requests", ""]}>
+      // One card per agent rather than a table: on a phone the owner sees the fingerprint and the buttons together.
+      <section aria-label="Agents">
         {p.agents.map((a) => (
-          <tr>
-            <td>
-              <strong>{a.name}</strong> <code>{a.id}</code>
-              <br />
-              <span class="muted">
-                {a.technicalContact}
-                {a.identityAssuranceUrl ? (
-                  <>
-                    {" · "}
-                    <a href={a.identityAssuranceUrl} rel="noopener noreferrer">
-                      identity assurance
-                    </a>
-                  </>
-                ) : null}
-              </span>
-            </td>
-            <td>
-              <code>{a.fingerprint}</code>
-            </td>
-            <td>
+          <article>
+            <header>
+              <strong>{a.name}</strong> <code>{a.id}</code>{" "}
               <span class={`badge ${a.status === "approved" ? "ok" : a.status === "pending" ? "warn" : ""}`}>
                 {STATUS_WORDS[a.status]}
               </span>
-              {a.approvedBy ? <span class="muted"> by {a.approvedBy}</span> : null}
-            </td>
-            <td>{p.filed[a.id] ?? 0}</td>
-            <td>
-              {p.canApprove && a.status === "pending" ? (
-                <form method="post" action={`/admin/agents/${a.id}/approve`} class="inline">
-                  <Csrf token={p.csrf} />
-                  <button type="submit">Approve agent and key</button>
-                </form>
+            </header>
+            <dl>
+              <dt>Key fingerprint</dt>
+              <dd>
+                <code>{a.fingerprint}</code>
+              </dd>
+              <dt>Technical contact</dt>
+              <dd>{a.technicalContact ?? "—"}</dd>
+              {a.identityAssuranceUrl ? (
+                <>
+                  <dt>Identity assurance</dt>
+                  <dd>
+                    <a href={a.identityAssuranceUrl} rel="noopener noreferrer">
+                      {a.identityAssuranceUrl}
+                    </a>
+                  </dd>
+                </>
               ) : null}
-              {p.canApprove && a.status !== "revoked" ? (
+              <dt>Requests filed</dt>
+              <dd>{p.filed[a.id] ?? 0}</dd>
+              {a.approvedBy ? (
+                <>
+                  <dt>Approved</dt>
+                  <dd>
+                    by {a.approvedBy.replace(/^user:/, "")} on {a.approvedAt?.slice(0, 10)}
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+            {p.canApprove && a.status !== "revoked" ? (
+              <footer>
+                {a.status === "pending" ? (
+                  <form method="post" action={`/admin/agents/${a.id}/approve`} class="inline">
+                    <Csrf token={p.csrf} />
+                    <button type="submit">Approve agent and key</button>
+                  </form>
+                ) : null}
                 <form method="post" action={`/admin/agents/${a.id}/revoke`} class="inline">
                   <Csrf token={p.csrf} />
                   <button type="submit" class="danger">
                     Revoke
                   </button>
                 </form>
-              ) : null}
-            </td>
-          </tr>
+              </footer>
+            ) : null}
+          </article>
         ))}
-      </DataTable>
+      </section>
     ) : (
       <div class="blankslate">
         <h2>No agents yet</h2>
