@@ -159,6 +159,15 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
   it("accept all: GPP says not opted out anywhere, TCF gives every mapped purpose and the vendors asking only those", async (t) => {
     if (skip) return t.skip(skip);
     const { ctx, page } = await fresh();
+    // The vendors the string will say were disclosed are listed in the banner, with what they ask for.
+    await page.waitForSelector("#pledge-dialog .pledge-vendors");
+    await page.click("#pledge-dialog .pledge-vendors summary");
+    const shown = await page.textContent("#pledge-dialog .pledge-vendors");
+    assert.match(shown ?? "", /^4 advertising partners/);
+    for (const name of ["Nordlys Measurement AB", "Tidewater Ads Ltd", "Harbour Analytics GmbH", "Skerry Exchange SAS"])
+      assert.ok(shown?.includes(name), `${name} is shown`);
+    assert.ok(!shown?.includes("Gone Vendor"), "a deleted vendor is not");
+    assert.match(shown ?? "", /Measure advertising performance/);
     const before = await records();
     await page.getByRole("button", { name: "Accept all" }).click();
     // The record is sent with the strings the plugins set for the choice: once it is stored, the APIs hold them.

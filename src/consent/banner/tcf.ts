@@ -20,6 +20,47 @@ const gvl = fetch(T.gvlUrl, { credentials: "omit" })
   })
   .then((json) => new GVL(json));
 
+// The vendors the string says were disclosed are shown in each layer of the banner: a DisclosedVendors segment naming
+// vendors the person was never shown would tell ad tech something untrue.
+const WORDS: Record<string, [string, string]> = {
+  en: ["advertising partners (IAB TCF)", "Purposes they ask consent for"],
+  de: ["Werbepartner (IAB TCF)", "Zwecke, für die sie um Einwilligung bitten"],
+  fr: ["partenaires publicitaires (IAB TCF)", "Finalités pour lesquelles ils demandent le consentement"],
+};
+function listVendors(dialog: Element, list: GVL, language: string): void {
+  if (dialog.querySelector(".pledge-vendors")) return;
+  const [title, asks] = WORDS[language] ?? WORDS.en;
+  const vendors = T.vendors.map((v) => list.vendors[v]).filter((v) => !!v);
+  const d = document.createElement("details");
+  d.className = "pledge-vendors";
+  const summary = document.createElement("summary");
+  summary.textContent = `${vendors.length} ${title}`;
+  const ul = document.createElement("ul");
+  for (const v of vendors) {
+    const li = document.createElement("li");
+    // GVL v3 lists privacy policies per language (`urls`); the library's type still knows only v2's `policyUrl`.
+    const urls = (v as unknown as { urls?: { langId: string; privacy?: string }[] }).urls;
+    const url = urls?.find((u) => u.langId === language)?.privacy ?? urls?.[0]?.privacy ?? v.policyUrl;
+    const name = document.createElement(url ? "a" : "strong");
+    name.textContent = v.name;
+    if (url && /^https:\/\//.test(url)) name.setAttribute("href", url);
+    li.append(name, ` — ${asks}: ${v.purposes.map((p) => list.purposes[p]?.name ?? p).join("; ") || "—"}`);
+    ul.appendChild(li);
+  }
+  d.append(summary, ul);
+  const row = dialog.querySelector(".pledge-row");
+  dialog.insertBefore(d, row ? row.nextSibling : null);
+}
+void gvl.then((list) => {
+  const language = document.documentElement.lang || "en";
+  const show = () => {
+    const dialog = document.getElementById("pledge-dialog");
+    if (dialog) listVendors(dialog, list, (dialog.getAttribute("lang") ?? language).slice(0, 2));
+  };
+  show();
+  new MutationObserver(show).observe(document.body, { childList: true });
+});
+
 W.PledgeConsent.use("tcf", async (state: PluginState) => {
   if (!T.gdprApplies) {
     api.update(null);
