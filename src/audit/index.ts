@@ -11,7 +11,7 @@
  * entry is part of the tamper-evident chain within a fraction of a second.
  */
 import { createHash } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database, Store } from "../store/index.js";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -120,6 +120,10 @@ export function auditRows(entries: { input: AuditInput; at: Date }[]) {
 /** Links pending entries into the chain, oldest first, in one transaction; returns how many. */
 export async function chainPending(store: Store, batch = 2000): Promise<number> {
   return store.db.transaction().execute(async (trx) => {
+    // SQLite: take the write lock first (as BEGIN IMMEDIATE would). A transaction that reads first and writes after
+    // fails with SQLITE_BUSY_SNAPSHOT when another server sharing the file wrote in between; one that writes first
+    // waits its turn under busy_timeout.
+    if (!store.capabilities.rowLocks) await sql`UPDATE audit_head SET seq = seq WHERE id = 1`.execute(trx);
     let q = trx.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1);
     if (store.capabilities.rowLocks) q = q.forUpdate();
     const head = await q.executeTakeFirstOrThrow();

@@ -483,6 +483,24 @@ async function publicHost(ctx: DrpContext, url: URL): Promise<boolean> {
   return addresses.length > 0 && addresses.every((a) => ipaddr.process(a).range() === "unicast");
 }
 
+const lastForget = new WeakMap<object, number>();
+/**
+ * Forgets signatures whose messages have expired, at most once a minute per store, and writes only when there is one
+ * to forget: the worker calls this every tick, and an idle write would contend with every other writer of the store.
+ */
+async function forgetExpiredSignatures(ctx: DrpContext, now: Date): Promise<void> {
+  const store = ctx.requests.store;
+  if (now.getTime() - (lastForget.get(store) ?? 0) < 60_000) return;
+  lastForget.set(store, now.getTime());
+  const expired = await store.db
+    .selectFrom("drp_signatures")
+    .select("signature_hash")
+    .where("expires_at", "<", now.toISOString())
+    .limit(1)
+    .executeTakeFirst();
+  if (expired) await store.db.deleteFrom("drp_signatures").where("expires_at", "<", now.toISOString()).execute();
+}
+
 /**
  * Tells agents of their requests' new statuses (§ 2.03): each filed request whose status changed since the agent was
  * last told is posted to its `status_callback`; a failure is tried again later, up to `MAX_CALLBACK_ATTEMPTS`. Signed
@@ -495,7 +513,7 @@ export async function deliverCallbacks(ctx: DrpContext, limit = 100): Promise<nu
   const decl = rc.declaration();
   if (!decl.rights.authorizedAgents?.drp) return 0;
   const now = rc.clock();
-  await rc.store.db.deleteFrom("drp_signatures").where("expires_at", "<", now.toISOString()).execute();
+  await forgetExpiredSignatures(ctx, now);
   const rows = await rc.store.db
     .selectFrom("drp_requests")
     .selectAll()
