@@ -6,7 +6,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { appendAudit } from "../audit/index.js";
-import type { Store } from "../store/index.js";
+import type { Database, Store } from "../store/index.js";
+import type { Selectable } from "kysely";
 import { decodeVerifyKey } from "./protocol.js";
 
 const https = z
@@ -82,20 +83,7 @@ export function keyFingerprint(verifyKey: string): string {
   return sha256(decodeVerifyKey(verifyKey)).slice(0, 16);
 }
 
-type Row = {
-  id: string;
-  name: string;
-  verify_key: string;
-  web_url: string | null;
-  identity_assurance_url: string | null;
-  technical_contact: string | null;
-  business_contact: string | null;
-  status: string;
-  registered_by: string;
-  registered_at: string;
-  approved_by: string | null;
-  approved_at: string | null;
-};
+type Row = Selectable<Database["drp_agents"]>;
 
 function toView(r: Row): AgentView {
   return {

@@ -1039,21 +1039,36 @@ export async function confirmReview(
   await advanceRequest(ctx, id);
 }
 
-/** Denies a request, with the reason the requester is told (GDPR Art 12(4)). */
-export async function denyRequest(ctx: RequestsContext, id: string, reason: string, by: Principal): Promise<void> {
+/**
+ * Closes an open request as denied or withdrawn, and skips the tasks that have not run.
+ *
+ * @throws RequestError REQUEST_CONFLICT when it is already closed
+ */
+async function closeOpen(
+  ctx: RequestsContext,
+  id: string,
+  status: "denied" | "withdrawn",
+  reason: string | null,
+): Promise<void> {
+  const now = ctx.clock().toISOString();
   const res = await ctx.store.db
     .updateTable("requests")
-    .set({ status: "denied", denial_reason: reason, completed_at: ctx.clock().toISOString() })
+    .set({ status, denial_reason: reason, completed_at: now })
     .where("id", "=", id)
     .where("status", "in", ["unverified", "pending_approval", "in_progress", "needs_attention"])
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request is already closed");
   await ctx.store.db
     .updateTable("request_tasks")
-    .set({ status: "skipped", updated_at: ctx.clock().toISOString() })
+    .set({ status: "skipped", updated_at: now })
     .where("request_id", "=", id)
     .where("status", "in", ["pending", "waiting", "manual", "failed", "review"])
     .execute();
+}
+
+/** Denies a request, with the reason the requester is told (GDPR Art 12(4)). */
+export async function denyRequest(ctx: RequestsContext, id: string, reason: string, by: Principal): Promise<void> {
+  await closeOpen(ctx, id, "denied", reason);
   await recordEvent(ctx, id, actorOf(by), "denied", `denied: ${reason}`);
   const r = (await loadRow(ctx, id))!;
   // An unverified request is answered only at the address the person's identity leads to.
@@ -1082,20 +1097,7 @@ export async function denyRequest(ctx: RequestsContext, id: string, reason: stri
  * @throws RequestError REQUEST_CONFLICT when the request is already closed
  */
 export async function withdrawRequest(ctx: RequestsContext, id: string, by: string, reason?: string): Promise<void> {
-  const now = ctx.clock().toISOString();
-  const res = await ctx.store.db
-    .updateTable("requests")
-    .set({ status: "withdrawn", denial_reason: reason ?? null, completed_at: now })
-    .where("id", "=", id)
-    .where("status", "in", ["unverified", "pending_approval", "in_progress", "needs_attention"])
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new RequestError("REQUEST_CONFLICT", "this request is already closed");
-  await ctx.store.db
-    .updateTable("request_tasks")
-    .set({ status: "skipped", updated_at: now })
-    .where("request_id", "=", id)
-    .where("status", "in", ["pending", "waiting", "manual", "failed", "review"])
-    .execute();
+  await closeOpen(ctx, id, "withdrawn", reason ?? null);
   await recordEvent(ctx, id, by, "withdrawn", `withdrawn${reason ? `: ${reason}` : ""}`);
   const r = (await loadRow(ctx, id))!;
   const to = statusRecipient(r);

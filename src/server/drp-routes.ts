@@ -26,7 +26,7 @@ import {
 import type { RequestsContext } from "../requests/index.js";
 import { agentsPageHtml } from "../web/index.js";
 import { HttpError } from "./errors.js";
-import type { RouteTable } from "./routes.js";
+import { isApiCall as isApi, type RouteTable } from "./routes.js";
 
 /** A signed DRP message: a request's claims are a few hundred bytes; this leaves room and no more. */
 const DRP_MAX_BODY = 32 * 1024;
@@ -49,6 +49,17 @@ function drpError(c: Context, err: unknown): Response {
   );
 }
 
+/** A protocol handler's answer as JSON, or its refusal as § 3.06 says. */
+const answer =
+  <I>(fn: (c: Context, input: I) => Promise<object> | object) =>
+  async (c: Context, input: I): Promise<Response> => {
+    try {
+      return c.json(await fn(c, input));
+    } catch (err) {
+      return drpError(c, err);
+    }
+  };
+
 const drpResponses = {
   401: { description: "No bearer token" },
   403: { description: "Unknown token, another agent's request, or a bad, replayed or expired signature" },
@@ -69,13 +80,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       access: "public",
       responses: { 200: { description: "The business discovery document" }, 404: { description: "No DRP" } },
     },
-    (c) => {
-      try {
-        return c.json(businessDocument(decl(), rctx.publicUrl || new URL(c.req.url).origin));
-      } catch (err) {
-        return drpError(c, err);
-      }
-    },
+    answer((c) => businessDocument(decl(), rctx.publicUrl || new URL(c.req.url).origin)),
   );
 
   routes.add(
@@ -109,13 +114,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       params: AgentId,
       responses: { 200: { description: "{}" }, ...drpResponses },
     },
-    async (c, { params }) => {
-      try {
-        return c.json(await agentInformation(ctx, params.agentId, bearer(c)));
-      } catch (err) {
-        return drpError(c, err);
-      }
-    },
+    answer<{ params: { agentId: string } }>((c, { params }) => agentInformation(ctx, params.agentId, bearer(c))),
   );
 
   routes.add(
@@ -128,13 +127,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       textBody: true,
       responses: { 200: { description: "The Exercise Status (§ 3.03)" }, ...drpResponses, 429: { description: "" } },
     },
-    async (c, { body }) => {
-      try {
-        return c.json(await fileRequest(ctx, bearer(c), body));
-      } catch (err) {
-        return drpError(c, err);
-      }
-    },
+    answer<{ body: string }>((c, { body }) => fileRequest(ctx, bearer(c), body)),
   );
 
   routes.add(
@@ -146,13 +139,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       params: RequestId,
       responses: { 200: { description: "The Exercise Status (§ 3.03)" }, ...drpResponses },
     },
-    async (c, { params }) => {
-      try {
-        return c.json(await requestStatus(ctx, bearer(c), params.id));
-      } catch (err) {
-        return drpError(c, err);
-      }
-    },
+    answer<{ params: { id: string } }>((c, { params }) => requestStatus(ctx, bearer(c), params.id)),
   );
 
   routes.add(
@@ -170,13 +157,9 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
         409: { description: "Already closed" },
       },
     },
-    async (c, { params, body }) => {
-      try {
-        return c.json(await revokeRequest(ctx, bearer(c), params.id, body));
-      } catch (err) {
-        return drpError(c, err);
-      }
-    },
+    answer<{ params: { id: string }; body: string }>((c, { params, body }) =>
+      revokeRequest(ctx, bearer(c), params.id, body),
+    ),
   );
 
   // --- the console's register of agents ----------------------------------------------------------------------------
@@ -208,9 +191,6 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       ...extra,
     });
   };
-  const isApi = (c: Context) =>
-    (c.req.header("content-type") ?? "").includes("application/json") ||
-    c.req.header("authorization")?.startsWith("Bearer ") === true;
   const post = (summary: string, role: "officer" | "owner") => ({
     method: "post" as const,
     summary,

@@ -92,7 +92,7 @@ import {
 } from "../web/index.js";
 import { GOVERNANCE_STATUS, HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
-import type { RouteTable } from "./routes.js";
+import { isApiCall as isApi, type RouteTable } from "./routes.js";
 
 /** A console form or a JSON body: the governance functions parse and name what is wrong. */
 const Form = z.record(z.string(), z.unknown());
@@ -100,9 +100,6 @@ const NumId = z.object({ id: z.coerce.number().int().positive() });
 const Token = z.object({ token: z.string().min(20).max(200) });
 const UPLOAD_MAX = 5 * 1024 * 1024;
 
-const isApi = (c: Context) =>
-  (c.req.header("content-type") ?? "").includes("application/json") ||
-  c.req.header("authorization")?.startsWith("Bearer ") === true;
 const actorOf = (p: Principal): Actor => ({ email: p.user.email, role: p.user.role });
 const fields = (body: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && v !== ""));

@@ -256,6 +256,14 @@ export const STAGE_PAGES: Record<SessionStage, string> = {
   full: "/admin",
 };
 
+/** Whether a form route was called by a machine (a JSON body or an API token): it answers JSON, not a page. */
+export function isApiCall(c: Context): boolean {
+  return (
+    (c.req.header("content-type") ?? "").includes("application/json") ||
+    c.req.header("authorization")?.startsWith("Bearer ") === true
+  );
+}
+
 /** Whether the client is a browser asking for a page (its Accept names HTML). */
 export function wantsHtml(c: Context): boolean {
   return (c.req.header("accept") ?? "").includes("text/html");

@@ -10,6 +10,7 @@ import { recordConsent } from "../../src/consent/index.js";
 import { BatchLookup, GroupCommit } from "../../src/consent/group-commit.js";
 import { parseDeclaration, type Declaration } from "../../src/declaration/index.js";
 import type { Store } from "../../src/store/index.js";
+import { ANALYTICS_CONSENT_YAML } from "../helpers/declarations.js";
 import { forEachStore } from "../helpers/stores.js";
 
 describe("GroupCommit", () => {
@@ -73,22 +74,7 @@ describe("BatchLookup", () => {
   });
 });
 
-const yaml = `version: "1"
-effectiveDate: 2026-01-01
-organization: { name: Acme, roles: [controller], country: DE, contact: { email: privacy@acme.example }, jurisdictions: [EU] }
-purposes:
-  orders: { name: Orders, legalBasis: contract, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
-  analytics: { name: Analytics, legalBasis: consent, dataCategories: [user.device.cookie_id], dataSubjects: [visitor], retention: r }
-retention: { r: { period: 1 year, from: collection, action: delete } }
-rights:
-  offered: [access, erasure, withdraw_consent, complaint]
-  channels: [{ type: web, address: /privacy-center }]
-consent:
-  validity: 1 year
-  categories:
-    essential: { name: Essential, description: Needed, essential: true, default: true, purposes: [orders] }
-    analytics: { name: Analytics, description: Stats, purposes: [analytics] }
-`;
+const yaml = ANALYTICS_CONSENT_YAML;
 
 forEachStore("consent group commit", (target) => {
   let store: Store;

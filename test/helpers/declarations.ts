@@ -47,3 +47,21 @@ export const MORE_EXAMPLES = {
   menicon: "menicon-consumers.yaml",
   silktide: "silktide-subprocessors.yaml",
 } as const;
+
+/** A declaration with one consent category besides the essential one (analytics), for the consent record tests. */
+export const ANALYTICS_CONSENT_YAML = `version: "1"
+effectiveDate: 2026-01-01
+organization: { name: Acme, roles: [controller], country: DE, contact: { email: privacy@acme.example }, jurisdictions: [EU] }
+purposes:
+  orders: { name: Orders, legalBasis: contract, dataCategories: [user.contact.email], dataSubjects: [customer], retention: r }
+  analytics: { name: Analytics, legalBasis: consent, dataCategories: [user.device.cookie_id], dataSubjects: [visitor], retention: r }
+retention: { r: { period: 1 year, from: collection, action: delete } }
+rights:
+  offered: [access, erasure, withdraw_consent, complaint]
+  channels: [{ type: web, address: /privacy-center }]
+consent:
+  validity: 1 year
+  categories:
+    essential: { name: Essential, description: Needed, essential: true, default: true, purposes: [orders] }
+    analytics: { name: Analytics, description: Stats, purposes: [analytics] }
+`;
