@@ -46,39 +46,18 @@ export interface BreachClock {
   check?: boolean;
 }
 
+/** The regimes that follow the places the organization serves (the others follow its sector or role). */
+const PLACE_REGIMES = ["gdpr", "uk_gdpr", "hipaa", "ccpa", "lgpd", "pipeda", "fadp", "quebec"] as const;
+
 /** Regimes a declaration may name for its sector or role, beyond the places its people live. */
-export const BREACH_REGIMES = [
-  "gdpr",
-  "uk_gdpr",
-  "hipaa",
-  "ccpa",
-  "lgpd",
-  "pipeda",
-  "fadp",
-  "quebec",
-  "glba",
-  "sec_reg_sp",
-  "sec_8k",
-  "nydfs",
-  "nis2",
-  "dora",
-] as const;
+export const BREACH_REGIMES = [...PLACE_REGIMES, "glba", "sec_reg_sp", "sec_8k", "nydfs", "nis2", "dora"] as const;
 export type BreachRegime = (typeof BREACH_REGIMES)[number];
 
 /**
- * The declared regimes that follow the places the organization serves (the others follow its sector or role): they
- * apply where named and the incident's people are under them, or where the organization serves them.
+ * The declared regimes that follow the places the organization serves: they apply where named and the incident's
+ * people are under them, or where the organization serves them.
  */
-export const PLACE_BREACH_REGIMES: ReadonlySet<string> = new Set([
-  "gdpr",
-  "uk_gdpr",
-  "hipaa",
-  "ccpa",
-  "lgpd",
-  "pipeda",
-  "fadp",
-  "quebec",
-]);
+export const PLACE_BREACH_REGIMES: ReadonlySet<string> = new Set(PLACE_REGIMES);
 
 const days = (amount: number): DeadlineRule => ({ amount, unit: "days" });
 const EXPEDIENT = "in the most expedient time possible and without unreasonable delay";
