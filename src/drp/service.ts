@@ -7,8 +7,9 @@
 import { createHash } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
+import { sql } from "kysely";
 import { appendAudit } from "../audit/index.js";
-import type { Declaration } from "../declaration/index.js";
+import { REGIMES, type Declaration } from "../declaration/index.js";
 import {
   RequestError,
   RequestInputSchema,
@@ -110,7 +111,11 @@ export async function setUpAgent(
     checkEnvelope(msg, { agentId, businessId }, ctx.requests.clock());
     await rememberSignature(ctx, signed, agentId, msg["expires-at"]);
     const token = await issueToken(ctx.requests.store, agentId, ctx.requests.clock());
-    await appendAudit(ctx.requests.store, { actor: `drp:${agentId}`, action: "drp.token_issued", subject: agentId });
+    await appendAudit(
+      ctx.requests.store,
+      { actor: `drp:${agentId}`, action: "drp.token_issued", subject: agentId },
+      ctx.requests.clock(),
+    );
     return { "agent-id": agentId, token };
   } catch (err) {
     return refuse(ctx, "agent", agentId, err);
@@ -129,15 +134,16 @@ export async function agentInformation(ctx: DrpContext, agentId: string, token: 
   }
 }
 
-/** Where each DRP regime's requests are handled: CCPA in California; none named is a voluntary request. */
-const REGIME_PLACES: Record<string, string> = { ccpa: "US-CA", cpra: "US-CA" };
+/** Where each DRP regime's requests are handled, from the law table (DRP 1.0 names CCPA only; CPRA amended it). */
+const CALIFORNIA = REGIMES.ccpa.jurisdictions[0];
+const REGIME_PLACES: Record<string, string> = { ccpa: CALIFORNIA, cpra: CALIFORNIA };
 
 function placeOf(decl: Declaration, regime: string | undefined): { place?: string; served: boolean } {
   const served = decl.rights.appliesTo ?? decl.organization.jurisdictions;
   if (regime === undefined || regime === "" || regime === "voluntary") {
     // Voluntary: handled under California's rules where the organization serves it, else its default.
-    const place = served.includes("US-CA")
-      ? "US-CA"
+    const place = served.includes(CALIFORNIA)
+      ? CALIFORNIA
       : (decl.organization.defaultJurisdiction ?? decl.organization.jurisdictions[0]);
     return { place, served: true };
   }
@@ -182,7 +188,7 @@ export async function fileRequest(ctx: DrpContext, token: string | undefined, bo
         .where("agent_id", "=", agent.id)
         .where("agent_request_id", "=", msg["agent-request-id"])
         .executeTakeFirst();
-      if (same) return statusOf(ctx, same);
+      if (same) return (await statusOf(ctx, same)).status;
     }
     const right = ACTION_RIGHTS[msg.exercise];
     if (!right || !decl.rights.offered.includes(right))
@@ -219,17 +225,21 @@ export async function fileRequest(ctx: DrpContext, token: string | undefined, bo
         ...base,
         request_id: `drp_${sha256(signed.signature).slice(0, 24)}`,
         denied_reason: "outside_jurisdiction",
-        told: "denied/outside_jurisdiction",
+        told: null,
         callback_due_at: null,
       };
       await rc.store.db.insertInto("drp_requests").values(row).execute();
-      await appendAudit(rc.store, {
-        actor: `drp:${agent.id}`,
-        action: "drp.request_denied",
-        subject: row.request_id,
-        data: { exercise: msg.exercise, reason: "outside_jurisdiction" },
-      });
-      return statusOf(ctx, row);
+      await appendAudit(
+        rc.store,
+        {
+          actor: `drp:${agent.id}`,
+          action: "drp.request_denied",
+          subject: row.request_id,
+          data: { exercise: msg.exercise, reason: "outside_jurisdiction" },
+        },
+        rc.clock(),
+      );
+      return (await statusOf(ctx, row)).status;
     }
     const input = RequestInputSchema.safeParse({
       right,
@@ -264,20 +274,18 @@ export async function fileRequest(ctx: DrpContext, token: string | undefined, bo
     }
     const row = { ...base, request_id: submitted.requestId, denied_reason: null, told: null, callback_due_at: null };
     await rc.store.db.insertInto("drp_requests").values(row).execute();
-    await appendAudit(rc.store, {
-      actor: `drp:${agent.id}`,
-      action: "drp.request_filed",
-      subject: submitted.requestId,
-      data: { exercise: msg.exercise, regime: msg.regime ?? "voluntary" },
-    });
-    const status = await statusOf(ctx, row);
+    await appendAudit(
+      rc.store,
+      {
+        actor: `drp:${agent.id}`,
+        action: "drp.request_filed",
+        subject: submitted.requestId,
+        data: { exercise: msg.exercise, regime: msg.regime ?? "voluntary" },
+      },
+      rc.clock(),
+    );
     // What the agent was answered is what it knows: the callback tells it of the next change.
-    await rc.store.db
-      .updateTable("drp_requests")
-      .set({ told: statusKey(status) })
-      .where("request_id", "=", row.request_id)
-      .execute();
-    return status;
+    return await answerAndMark(ctx, row);
   } catch (err) {
     return refuse(ctx, "exercise", agentId, err);
   }
@@ -314,7 +322,7 @@ export async function requestStatus(
     drpSettings(ctx.requests.declaration());
     const agent = await bearerAgent(token, ctx);
     agentId = agent.id;
-    return await statusOf(ctx, await ownRow(ctx, agent, requestId));
+    return (await statusOf(ctx, await ownRow(ctx, agent, requestId))).status;
   } catch (err) {
     return refuse(ctx, "status", agentId, err);
   }
@@ -349,40 +357,65 @@ export async function revokeRequest(
         throw new DrpError(409, "this request is already closed", "closed");
       throw err;
     }
-    const status = await statusOf(ctx, row);
-    await ctx.requests.store.db
-      .updateTable("drp_requests")
-      .set({ told: statusKey(status) })
-      .where("request_id", "=", requestId)
-      .execute();
-    return status;
+    return await answerAndMark(ctx, row);
   } catch (err) {
     return refuse(ctx, "revoke", agentId, err);
   }
 }
 
-const statusKey = (s: ExerciseStatus) => `${s.status}/${s.reason ?? ""}`;
+/**
+ * What the agent's callback follows: the rights request's status and its deadline in force (an extension is news too,
+ * § 3.08). Kept in `told` once told; written in SQL too, so the worker selects only the requests that changed.
+ */
+const triggerOf = (r: { status: string; extendedDueAt?: string; dueAt: string }) =>
+  `${r.status}|${r.extendedDueAt ?? r.dueAt}`;
+const TRIGGER = sql<string>`requests.status || '|' || coalesce(requests.extended_due_at, requests.due_at)`;
 
-/** The DRP status of a filed request, from the rights request it became (§ 3.02). */
-async function statusOf(ctx: DrpContext, row: DrpRow): Promise<ExerciseStatus> {
+/** The request's status as an answer, and marks it told: the callback starts from what the agent now knows. */
+async function answerAndMark(ctx: DrpContext, row: DrpRow): Promise<ExerciseStatus> {
+  const { status, trigger } = await statusOf(ctx, row);
+  if (trigger)
+    await ctx.requests.store.db
+      .updateTable("drp_requests")
+      .set({ told: trigger })
+      .where("request_id", "=", row.request_id)
+      .execute();
+  return status;
+}
+
+/**
+ * The DRP status of a filed request, from the rights request it became (§ 3.02), and what its callback follows
+ * (none for a request refused before it became one).
+ */
+async function statusOf(ctx: DrpContext, row: DrpRow): Promise<{ status: ExerciseStatus; trigger?: string }> {
   const base = {
     request_id: row.request_id,
     ...(row.agent_request_id ? { agent_request_id: row.agent_request_id } : {}),
   };
   if (row.denied_reason)
     return {
-      ...base,
-      received_at: row.created_at,
-      status: "denied",
-      reason: row.denied_reason,
-      processing_details: "The organization does not take requests under this law.",
+      status: {
+        ...base,
+        received_at: row.created_at,
+        status: "denied",
+        reason: row.denied_reason,
+        processing_details: "The organization does not take requests under this law.",
+      },
     };
   let r: RequestView;
   try {
     r = await getRequest(ctx.requests, row.request_id);
   } catch {
-    return { ...base, received_at: row.created_at, status: "denied", reason: "other" };
+    return { status: { ...base, received_at: row.created_at, status: "denied", reason: "other" } };
   }
+  return { status: fromRequest(base, r, ctx.requests.publicUrl), trigger: triggerOf(r) };
+}
+
+function fromRequest(
+  base: { request_id: string; agent_request_id?: string },
+  r: RequestView,
+  publicUrl: string,
+): ExerciseStatus {
   const out: ExerciseStatus = { ...base, received_at: r.receivedAt, status: "in_progress" };
   const expected = { expected_by: r.effectiveDueAt };
   switch (r.status) {
@@ -393,7 +426,7 @@ async function statusOf(ctx: DrpContext, row: DrpRow): Promise<ExerciseStatus> {
         reason: "need_user_verification",
         processing_details:
           "The person was sent a code to confirm the request; it starts once they enter it on the page linked.",
-        user_verification_url: `${ctx.requests.publicUrl}/privacy-center/verify/${encodeURIComponent(r.id)}`,
+        user_verification_url: `${publicUrl}/privacy-center/verify/${encodeURIComponent(r.id)}`,
       };
     case "pending_approval":
       return { ...out, ...expected, processing_details: "Held for review by the organization's staff." };
@@ -514,26 +547,27 @@ export async function deliverCallbacks(ctx: DrpContext, limit = 100): Promise<nu
   if (!decl.rights.authorizedAgents?.drp) return 0;
   const now = rc.clock();
   await forgetExpiredSignatures(ctx, now);
+  // Only the requests whose status or deadline changed since the agent was told: however many stay as they are, none
+  // holds a changed one back.
   const rows = await rc.store.db
     .selectFrom("drp_requests")
-    .selectAll()
-    .where("status_callback", "is not", null)
-    .where("denied_reason", "is", null)
+    .innerJoin("requests", "requests.id", "drp_requests.request_id")
+    .selectAll("drp_requests")
+    .where("drp_requests.status_callback", "is not", null)
+    .where((eb) => eb.or([eb("drp_requests.told", "is", null), eb("drp_requests.told", "<>", TRIGGER)]))
     .where((eb) =>
       eb.or([
-        eb("told", "is", null),
-        eb.and(["fulfilled/%", "revoked/%", "denied/%", "expired/%"].map((f) => eb("told", "not like", f))),
+        eb("drp_requests.callback_due_at", "is", null),
+        eb("drp_requests.callback_due_at", "<=", now.toISOString()),
       ]),
     )
-    .where((eb) => eb.or([eb("callback_due_at", "is", null), eb("callback_due_at", "<=", now.toISOString())]))
-    .orderBy("created_at")
+    .orderBy("drp_requests.created_at")
     .limit(limit)
     .execute();
   let delivered = 0;
   for (const row of rows) {
-    const status = await statusOf(ctx, row);
-    const key = statusKey(status);
-    if (key === row.told) continue;
+    const { status, trigger } = await statusOf(ctx, row);
+    const key = trigger ?? null;
     let error: string | undefined;
     try {
       const url = new URL(row.status_callback!);
@@ -574,12 +608,16 @@ export async function deliverCallbacks(ctx: DrpContext, limit = 100): Promise<nu
       .where("request_id", "=", row.request_id)
       .execute();
     if (giveUp)
-      await appendAudit(rc.store, {
-        actor: "system",
-        action: "drp.callback_failed",
-        subject: row.request_id,
-        data: { agent: row.agent_id, status: key, error },
-      });
+      await appendAudit(
+        rc.store,
+        {
+          actor: "system",
+          action: "drp.callback_failed",
+          subject: row.request_id,
+          data: { agent: row.agent_id, status: `${status.status}/${status.reason ?? ""}`, error },
+        },
+        rc.clock(),
+      );
   }
   return delivered;
 }

@@ -303,7 +303,7 @@ export interface DrpRequestTable {
   status_callback: string | null;
   /** Set when the request was refused before it became a rights request (the DRP status's reason). */
   denied_reason: string | null;
-  /** The status and reason last delivered to the callback (`status/reason`). */
+  /** What the agent was last told of: the rights request's status and deadline in force (`status|due`). */
   told: string | null;
   callback_attempts: number;
   /** When the callback is next due (null: nothing to tell). */

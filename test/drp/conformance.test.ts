@@ -419,6 +419,19 @@ forEachStore("DRP conformance", (target) => {
     );
   });
 
+  it("a request that waits for its person holds no other request's callback back", async () => {
+    // The oldest request with a callback waits for its code; a later one completes. One callback a run is enough to
+    // reach the later one, because only changed requests are looked at.
+    await file(agent, { exercise: "access", email: "waits@example.org", status_callback: callbackUrl });
+    await deliverCallbacks({ requests: ctx, insecureCallbacks: true });
+    const r = await file(agent, { exercise: "deletion", email: "cat@example.org", status_callback: callbackUrl });
+    assert.equal((await verifyRequest(ctx, r.json.request_id, ctx.mailer.codeFor("cat@example.org"))).ok, true);
+    assert.equal(await runUntilSettled(ctx, r.json.request_id), "completed");
+    assert.equal(await deliverCallbacks({ requests: ctx, insecureCallbacks: true }, 1), 1);
+    assert.equal(callbacks.at(-1)?.request_id, r.json.request_id);
+    assert.equal(callbacks.at(-1)?.status, "fulfilled");
+  });
+
   it("revokes an open request, signed; a second revoke is 409 and another agent is forbidden", async () => {
     const r = await file(agent, { exercise: "deletion", email: OTHER, status_callback: callbackUrl });
     const id = r.json.request_id;
