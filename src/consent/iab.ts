@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { GppModel, Sections } from "@iabgpp/cmpapi";
 import { TCString } from "@iabtcf/core";
-import { addDuration, parseDuration, type Declaration } from "../declaration/index.js";
+import { addDuration, parseDuration, servesEu, type Declaration } from "../declaration/index.js";
 
 const WEEK = { amount: 1, unit: "week" as const };
 
@@ -138,13 +138,9 @@ export function tcfConfig(decl: Declaration, publicBase = ""): TcfPluginConfig |
     vendors: [...tcf.vendors].sort((a, b) => a - b),
     publisherCountryCode: tcf.publisherCountryCode ?? decl.organization.country,
     gvlUrl: `${publicBase}/consent/tcf/vendor-list.json`,
-    gdprApplies: places.some((j) => j === "EU" || j === "EEA" || j === "UK" || (/^[A-Z]{2}$/.test(j) && EEA.has(j))),
+    gdprApplies: servesEu(places),
   };
 }
-
-const EEA = new Set(
-  "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO GB".split(" "),
-);
 
 /** A Global Vendor List (v3) as the IAB publishes it; only what Pledge reads is typed. */
 export interface VendorList {
@@ -193,9 +189,18 @@ export function reduceGvl(list: VendorList, vendors: number[]): { list: VendorLi
   return { list: { ...rest, vendors: kept }, missing };
 }
 
-/** Reads and caches the organization's vendor list: from its file, or downloaded again once its refresh is due. */
+/** How long a failed read or download is answered from memory before it is tried again. */
+const RETRY_AFTER_MS = 60_000;
+
+/**
+ * Reads and caches the organization's vendor list: from its file, or downloaded again once its refresh is due. The
+ * list is served on a public route, so what a request can cost is bounded: requests that come together share one
+ * download, and a failure is not tried again for a minute (the last good copy serves meanwhile).
+ */
 export class GvlSource {
   private cached?: { list: VendorList; at: number; key: string };
+  private loading?: { key: string; promise: Promise<VendorList> };
+  private failed?: { key: string; at: number; error: GvlError };
 
   /**
    * @param baseDir the declaration's folder, which a `file` is relative to (asked each time: a reload may move it)
@@ -211,36 +216,53 @@ export class GvlSource {
     const tcf = decl.consent?.iab?.tcf;
     if (!tcf) throw new GvlError("consent.iab.tcf: the declaration does not enable TCF");
     const key = JSON.stringify(tcf.gvl);
+    const cached = this.cached?.key === key ? this.cached : undefined;
     const fresh =
-      this.cached?.key === key &&
-      ("file" in tcf.gvl || addDuration(new Date(this.cached.at), parseDuration(tcf.gvl.refresh) ?? WEEK) > now);
-    if (!fresh || !this.cached) {
-      let list: VendorList;
-      if ("file" in tcf.gvl) {
-        const path = isAbsolute(tcf.gvl.file) ? tcf.gvl.file : resolve(this.baseDir(), tcf.gvl.file);
-        let text: string;
-        try {
-          text = await readFile(path, "utf8");
-        } catch (err) {
-          throw new GvlError(`consent.iab.tcf.gvl.file: cannot read ${tcf.gvl.file} (${(err as Error).message})`);
-        }
-        list = checkGvl(JSON.parse(text), `consent.iab.tcf.gvl.file ${tcf.gvl.file}`);
-      } else {
-        try {
-          const res = await this.fetcher(tcf.gvl.url, { signal: AbortSignal.timeout(20_000) });
-          if (!res.ok) throw new Error(`answered ${res.status}`);
-          list = checkGvl(await res.json(), `consent.iab.tcf.gvl.url`);
-        } catch (err) {
-          // The last list read stays in use until a download succeeds.
-          if (this.cached?.key === key) return reduceGvl(this.cached.list, tcf.vendors);
-          throw err instanceof GvlError
-            ? err
-            : new GvlError(`consent.iab.tcf.gvl.url: cannot download it (${(err as Error).message})`);
-        }
+      !!cached && ("file" in tcf.gvl || addDuration(new Date(cached.at), parseDuration(tcf.gvl.refresh) ?? WEEK) > now);
+    if (fresh) return reduceGvl(cached.list, tcf.vendors);
+    const failed =
+      this.failed?.key === key && now.getTime() - this.failed.at < RETRY_AFTER_MS ? this.failed : undefined;
+    if (!failed) {
+      if (this.loading?.key !== key) {
+        const promise = this.load(tcf.gvl).finally(() => {
+          if (this.loading?.promise === promise) this.loading = undefined;
+        });
+        this.loading = { key, promise };
       }
-      this.cached = { list, at: now.getTime(), key };
+      try {
+        const list = await this.loading.promise;
+        this.cached = { list, at: now.getTime(), key };
+        this.failed = undefined;
+        return reduceGvl(list, tcf.vendors);
+      } catch (err) {
+        this.failed = { key, at: now.getTime(), error: err as GvlError };
+      }
     }
-    return reduceGvl(this.cached.list, tcf.vendors);
+    // The last list read stays in use until a read succeeds.
+    if (cached) return reduceGvl(cached.list, tcf.vendors);
+    throw this.failed!.error;
+  }
+
+  private async load(gvl: { file: string } | { url: string }): Promise<VendorList> {
+    if ("file" in gvl) {
+      const path = isAbsolute(gvl.file) ? gvl.file : resolve(this.baseDir(), gvl.file);
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(path, "utf8"));
+      } catch (err) {
+        throw new GvlError(`consent.iab.tcf.gvl.file: cannot read ${gvl.file} (${(err as Error).message})`);
+      }
+      return checkGvl(json, `consent.iab.tcf.gvl.file ${gvl.file}`);
+    }
+    try {
+      const res = await this.fetcher(gvl.url, { signal: AbortSignal.timeout(20_000) });
+      if (!res.ok) throw new Error(`answered ${res.status}`);
+      return checkGvl(await res.json(), "consent.iab.tcf.gvl.url");
+    } catch (err) {
+      throw err instanceof GvlError
+        ? err
+        : new GvlError(`consent.iab.tcf.gvl.url: cannot download it (${(err as Error).message})`);
+    }
   }
 }
 

@@ -65,6 +65,31 @@ describe("the vendor list", () => {
     );
   });
 
+  it("costs one download however many ask at once, and a failure is not tried again for a minute", async () => {
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const fetcher = (async () => {
+      calls++;
+      await gate;
+      return new Response("down", { status: 503 });
+    }) as typeof fetch;
+    const decl = declaration(tcf({ url: "https://gvl.example/v3/vendor-list.json" }));
+    const source = new GvlSource(() => FIXTURES, fetcher);
+    const t0 = new Date("2026-12-01T00:00:00Z");
+    const asked = Array.from({ length: 20 }, () => source.get(decl, t0).catch((e: Error) => e.message));
+    release();
+    const answers = await Promise.all(asked);
+    assert.equal(calls, 1, "twenty requests, one download");
+    assert.ok(answers.every((a) => /answered 503/.test(String(a))));
+    await assert.rejects(source.get(decl, new Date(t0.getTime() + 30_000)), /answered 503/);
+    assert.equal(calls, 1, "not tried again within the minute");
+    await assert.rejects(source.get(decl, new Date(t0.getTime() + 61_000)), /answered 503/);
+    assert.equal(calls, 2, "tried again after it");
+  });
+
   it("refuses a document that is not a v3 list", async () => {
     const fetcher = (async () => Response.json({ vendors: {} })) as typeof fetch;
     await assert.rejects(
