@@ -44,12 +44,9 @@ export class GroupCommit<T> {
         }
       }
     } finally {
+      // The loop ends only with the queue empty, and nothing runs between its last check and here: the next item
+      // starts a new drain.
       this.running = false;
-      // An item queued while the last batch settled (a caller resolved above may have queued another).
-      if (this.queue.length && !this.running) {
-        this.running = true;
-        setImmediate(() => void this.drain());
-      }
     }
   }
 }

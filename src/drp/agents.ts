@@ -194,6 +194,16 @@ export async function getAgent(store: Store, id: string): Promise<AgentView | un
   return row ? toView(row) : undefined;
 }
 
+/** How many requests each agent has filed, by agent id. */
+export async function filedPerAgent(store: Store): Promise<Record<string, number>> {
+  const rows = await store.db
+    .selectFrom("drp_requests")
+    .select(["agent_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("agent_id")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.agent_id, Number(r.n)]));
+}
+
 /** A new pairwise token for an approved agent (§ 2.05); only its hash is kept. */
 export async function issueToken(store: Store, agentId: string, now = new Date()): Promise<string> {
   const token = randomBytes(32).toString("base64url");

@@ -22,6 +22,7 @@ export {
   approveAgent,
   revokeAgent,
   listAgents,
+  filedPerAgent,
   getAgent,
   keyFingerprint,
   type AgentView,

@@ -15,6 +15,7 @@ import {
   approveAgent,
   businessDocument,
   fileRequest,
+  filedPerAgent,
   listAgents,
   registerAgent,
   requestStatus,
@@ -174,11 +175,6 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
     } catch {
       business = undefined;
     }
-    const counts = await rctx.store.db
-      .selectFrom("drp_requests")
-      .select(["agent_id", (eb) => eb.fn.countAll<number>().as("n")])
-      .groupBy("agent_id")
-      .execute();
     return agentsPageHtml({
       decl: d,
       csrf: p.csrf,
@@ -187,7 +183,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       canApprove: hasRole(p.user.role, "owner"),
       canRegister: hasRole(p.user.role, "officer"),
       business,
-      filed: Object.fromEntries(counts.map((r) => [r.agent_id, Number(r.n)])),
+      filed: await filedPerAgent(rctx.store),
       ...extra,
     });
   };
