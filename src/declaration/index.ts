@@ -43,6 +43,7 @@ export {
   STORE_ENGINES,
   type ScopedLegalBasis,
   type ProcessorActivity,
+  IsoDate,
 } from "./schema.js";
 export {
   parseDeclaration,

@@ -165,12 +165,16 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
       const values = issue.values.map(String);
       const hint = typeof value === "string" ? `, got '${value}'${didYouMean(value, values)}` : "";
       const missing = value === undefined;
+      // A long closed list (the jurisdictions) has a message of its own in the schema, with a suggestion.
+      const own = values.length > 12 && !missing && !issue.message.startsWith("Invalid option");
       return [
         {
           path,
-          message: missing
-            ? `missing; expected one of ${values.join(", ")}`
-            : `expected one of ${values.join(", ")}${hint}`,
+          message: own
+            ? issue.message
+            : missing
+              ? `missing; expected one of ${values.join(", ")}`
+              : `expected one of ${values.join(", ")}${hint}`,
           location: locate(path),
         },
       ];

@@ -8,7 +8,6 @@ import type { z } from "zod";
 import { DeclarationBase, type Declaration } from "./schema.js";
 import { categoriesOf, isKnownCategory, subjectsOf } from "./taxonomy.js";
 import { didYouMean } from "./suggest.js";
-import { KNOWN_JURISDICTIONS, regimeFor } from "./law.js";
 import { danglingTranslations, translationPath } from "./translations.js";
 
 type Path = (string | number)[];
@@ -31,30 +30,6 @@ export function checkReferences(decl: Declaration, ctx: z.RefinementCtx): void {
       );
     }
   };
-
-  // A jurisdiction the law table does not know is an error: its people would otherwise get another law's deadlines.
-  const jurisdictionRef = (value: string, path: Path) => {
-    if (!regimeFor(value))
-      report(
-        path,
-        `unknown jurisdiction '${value}'${didYouMean(value, [...KNOWN_JURISDICTIONS])}` +
-          `: Pledge's law table knows EU, EEA, the EEA countries, UK, CH, CA, CA-QC, BR, ` +
-          `US and the US states with a privacy law (US-CA, US-VA, …)`,
-      );
-  };
-  decl.organization.jurisdictions.forEach((j, i) => jurisdictionRef(j, ["organization", "jurisdictions", i]));
-  if (decl.organization.defaultJurisdiction)
-    jurisdictionRef(decl.organization.defaultJurisdiction, ["organization", "defaultJurisdiction"]);
-  decl.rights.appliesTo?.forEach((j, i) => jurisdictionRef(j, ["rights", "appliesTo", i]));
-  if (decl.rights.responseTime && typeof decl.rights.responseTime === "object") {
-    for (const j of Object.keys(decl.rights.responseTime)) jurisdictionRef(j, ["rights", "responseTime", j]);
-  }
-  for (const [rid, rule] of Object.entries(decl.retention))
-    rule.jurisdictions?.forEach((j, i) => jurisdictionRef(j, ["retention", rid, "jurisdictions", i]));
-  for (const [pid, p] of Object.entries(decl.purposes)) {
-    p.jurisdictions?.only?.forEach((j, i) => jurisdictionRef(j, ["purposes", pid, "jurisdictions", "only", i]));
-    p.jurisdictions?.except?.forEach((j, i) => jurisdictionRef(j, ["purposes", pid, "jurisdictions", "except", i]));
-  }
 
   const { organization } = decl;
   if (organization.defaultJurisdiction && !organization.jurisdictions.includes(organization.defaultJurisdiction)) {

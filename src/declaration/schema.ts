@@ -6,8 +6,10 @@
  * (`user.contact.email`); durations are written as people write them
  * (`14 months`, `180 days`, `24 hours`).
  */
-import { BREACH_REGIMES } from "./breach-law.js";
 import { z } from "zod";
+import { BREACH_REGIMES } from "./breach-law.js";
+import { KNOWN_JURISDICTIONS } from "./law.js";
+import { didYouMean } from "./suggest.js";
 
 export const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
 export const CATEGORY_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
@@ -22,16 +24,29 @@ const datasetId = z
   .regex(DATASET_ID_PATTERN, "expected a dataset key of letters, digits and _ (e.g. orders, InvoiceLine)");
 const categoryKey = z.string().regex(CATEGORY_PATTERN, "expected a dotted data category key (e.g. user.contact.email)");
 const url = z.url({ message: "expected a URL" });
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-  .meta({ format: "date" });
+/**
+ * A calendar date, YYYY-MM-DD, that exists: 2026-02-30 and 2026-13-45 are refused. JSON Schema: `format: date` with a
+ * pattern that knows month lengths and leap years, so a validator that ignores formats refuses them too.
+ */
+export const IsoDate = z.iso.date({
+  error: (iss) =>
+    typeof iss.input === "string" && /^\d{4}-\d{2}-\d{2}$/.test(iss.input)
+      ? `${iss.input} is not a date in the calendar`
+      : "expected a date as YYYY-MM-DD",
+});
+const isoDate = IsoDate;
 /** ISO 3166-1 alpha-2 country code, upper case. */
 const country = z.string().regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 country code (e.g. US, FR)");
-/** A jurisdiction: a country (`BR`), a region (`EU`, `EEA`) or a subdivision (`US-CA`). */
-const jurisdiction = z
-  .string()
-  .regex(/^(EU|EEA|[A-Z]{2}(-[A-Z0-9]{1,3})?)$/, "expected a jurisdiction such as EU, UK, US-CA, BR or CA");
+/**
+ * A jurisdiction: a country (`BR`), a region (`EU`, `EEA`) or a subdivision (`US-CA`), from the closed list of Pledge's
+ * law table (an enum in the JSON Schema): a place the table does not know would get another law's deadlines.
+ */
+const jurisdiction = z.enum(KNOWN_JURISDICTIONS as [string, ...string[]], {
+  error: (iss) =>
+    `unknown jurisdiction '${String(iss.input)}'${didYouMean(String(iss.input), KNOWN_JURISDICTIONS)}` +
+    `: Pledge's law table knows EU, EEA, the EEA countries, UK, CH, CA, CA-QC, BR, ` +
+    `US and the US states with a privacy law (US-CA, US-VA, …)`,
+});
 /** A human duration: `14 months`, `180 days`, `6 weeks`, `1 year`, `24 hours`. */
 export const Duration = z
   .string()
@@ -736,7 +751,7 @@ const Rights = z.strictObject({
    * A response time the organization promises, tighter than the law's: one for all, or one per jurisdiction (`{ EU: 1
    * month, US-CA: 45 days }`).
    */
-  responseTime: z.union([Duration, z.record(jurisdiction, Duration)]).optional(),
+  responseTime: z.union([Duration, z.partialRecord(jurisdiction, Duration)]).optional(),
   notifyRecipients: z.array(z.enum(["rectification", "erasure", "restriction"])).default([]),
   /**
    * How long a processor is given to carry out a request when its agreement says nothing (Art 28(3)(e) sets no number);

@@ -85,6 +85,10 @@ export function isoOf(value: string, field: string): string {
   );
   if (Number.isNaN(d.getTime()))
     throw new GovernanceError("INVALID", `${field}: expected a date (YYYY-MM-DD) or a timestamp, got '${value}'`);
+  // Date rolls 30 February over to 2 March; a day the calendar does not have is refused instead.
+  const day = /^(\d{4}-\d{2}-\d{2})(T|$)/.exec(value)?.[1];
+  if (day && d.toISOString().slice(0, 10) !== day)
+    throw new GovernanceError("INVALID", `${field}: ${day} is not a date in the calendar`);
   return d.toISOString();
 }
 

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { appendAudit } from "../audit/index.js";
-import type { Dataset, ResolvedBinding } from "../declaration/index.js";
+import { type Dataset, IsoDate, type ResolvedBinding } from "../declaration/index.js";
 import { collectSystem, rowKey } from "../execution/index.js";
 import type { Connector, Row, Value } from "../connectors/index.js";
 import { identityHash } from "../requests/index.js";
@@ -29,15 +29,9 @@ export const HoldInput = z.strictObject({
   /** For a case: the primary key of the row, as text (`42`, or `["a", 1]` for a composite key). */
   key: z.string().min(1).optional(),
   /** Only rows whose clock started before this date (YYYY-MM-DD). */
-  before: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-    .optional(),
+  before: IsoDate.optional(),
   reason: z.string().trim().min(3, "give the reason for the hold"),
-  endsAt: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-    .optional(),
+  endsAt: IsoDate.optional(),
 });
 export type HoldInput = z.infer<typeof HoldInput>;
 

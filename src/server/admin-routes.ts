@@ -55,7 +55,7 @@ import {
 } from "../requests/index.js";
 import type { Store } from "../store/index.js";
 import { csvCell, toCsv } from "../csv/index.js";
-import { regimeFor } from "../declaration/index.js";
+import { IsoDate, regimeFor } from "../declaration/index.js";
 import {
   consentRates,
   recentPropagations,
@@ -1356,7 +1356,7 @@ export function registerAdmin(
       role: "officer",
       body: z.object({
         system: z.string().min(1).max(100),
-        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD"),
+        date: IsoDate,
       }),
       responses: {
         200: { description: "JSON ok" },
