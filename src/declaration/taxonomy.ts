@@ -43,7 +43,7 @@ export const BUILTIN_CATEGORIES: Readonly<Record<string, CategoryInfo>> = {
   "user.account.login_history": c("Login history"),
   "user.organization.name": c("Company or organization name"),
   "user.organization.demographics": c("Company demographics"),
-  "user.organization.job_title": c("Job title", "JobTitle"),
+  "user.organization.job_title": c("Job title", "Job"),
   "user.device.ip_address": c("IP address", "IPAddress"),
   "user.device.user_agent": c("Browser user agent", "UserAgent"),
   "user.device.browser_type": c("Browser type"),
@@ -98,7 +98,7 @@ export const BUILTIN_CATEGORIES: Readonly<Record<string, CategoryInfo>> = {
   "user.health": c("Health data", "Health", { special: "health", sensitive: true }),
   "user.biometric": c("Biometric data for identification", "Biometric", { special: "biometric", sensitive: true }),
   "user.genetic": c("Genetic data", "Genetic", { special: "genetic", sensitive: true }),
-  "user.racial_ethnic_origin": c("Racial or ethnic origin", "Racial", {
+  "user.racial_ethnic_origin": c("Racial or ethnic origin", "Race", {
     special: "racial_ethnic_origin",
     sensitive: true,
   }),
@@ -111,7 +111,7 @@ export const BUILTIN_CATEGORIES: Readonly<Record<string, CategoryInfo>> = {
     special: "trade_union_membership",
     sensitive: true,
   }),
-  "user.sex_life_orientation": c("Sex life or sexual orientation", "SexualOrientation", {
+  "user.sex_life_orientation": c("Sex life or sexual orientation", "Sexual", {
     special: "sex_life_orientation",
     sensitive: true,
   }),

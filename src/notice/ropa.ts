@@ -25,6 +25,8 @@ export interface RopaParty {
 export interface RopaTransfer {
   to: string;
   country: string;
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string;
   safeguards: string[];
 }
 
@@ -37,7 +39,8 @@ export interface ControllerActivity {
   dataSubjects: string[];
   dataCategories: { key: string; name: string; dpv?: string }[];
   /** 30(1)(d) */
-  recipients: { name: string; role: string; country: string }[];
+  /** `countryCode` (ISO 3166-1 alpha-2) where the recipient is in a country, not the public or other users. */
+  recipients: { name: string; role: string; country: string; countryCode?: string }[];
   /** 30(1)(e) */
   transfers: RopaTransfer[];
   /** 30(1)(f), the purpose's rule */
@@ -122,6 +125,7 @@ function transfersOf(who: string, country: string | undefined, t: TransferInfo |
     {
       to: who,
       country: countryName(country),
+      countryCode: country,
       safeguards: t ? t.mechanisms.map((m) => TRANSFER_MECHANISM_INFO[m].name) : ["none stated"],
     },
   ];
@@ -198,7 +202,12 @@ export function buildRopa(decl: Declaration): Ropa {
         recipients: p.recipients
           .map((r) => decl.recipients[r])
           .filter(Boolean)
-          .map((r) => ({ name: r.name, role: r.role, country: placeOf(r) })),
+          .map((r) => ({
+            name: r.name,
+            role: r.role,
+            country: placeOf(r),
+            ...(r.audience === "public" || r.audience === "other_users" ? {} : { countryCode: r.country }),
+          })),
         transfers: [
           ...(org.transfer ? transfersOf(org.name, org.country, org.transfer) : []),
           ...p.recipients.flatMap((rid) => {
@@ -353,11 +362,20 @@ export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unkn
     "@type": c.dpv ?? "dpv:PersonalData",
     "rdfs:label": c.name,
   });
+  // Concepts where DPV expects concepts: a country is a dpv:Country with its ISO code, a measure a typed node.
+  const country = (code: string, name: string, type = "dpv:Country") => ({
+    "@type": type,
+    "dpv:hasIdentifier": code,
+    "rdfs:label": name,
+  });
+  const measures = (labels: string[], type = "dpv:TechnicalOrganisationalMeasure") =>
+    labels.map((label) => ({ "@type": type, "rdfs:label": label }));
+  // A transfer is a processing operation (dpv:CrossBorderTransfer), its importer a recipient in a third country.
   const transfer = (t: RopaTransfer) => ({
-    "@type": "dpv:DataTransfer",
-    "dpv:hasRecipient": t.to,
-    "dpv:hasCountry": t.country,
-    "dpv:hasTechnicalOrganisationalMeasure": t.safeguards,
+    "@type": "dpv:CrossBorderTransfer",
+    "dpv:hasDataImporter": { "@type": "dpv:Recipient", "rdfs:label": t.to },
+    "dpv:hasThirdCountry": country(t.countryCode, t.country, "dpv:ThirdCountry"),
+    "dpv:hasTechnicalOrganisationalMeasure": measures(t.safeguards, "dpv:SafeguardForDataTransfer"),
   });
   const graph = ropa.records.flatMap((r): Record<string, unknown>[] =>
     r.kind === "controller"
@@ -386,13 +404,13 @@ export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unkn
             "dpv:hasRecipient": a.recipients.map((x) => ({
               "@type": x.role === "processor" ? "dpv:DataProcessor" : "dpv:Recipient",
               "rdfs:label": x.name,
-              "dpv:hasCountry": x.country,
+              ...(x.countryCode ? { "dpv:hasCountry": country(x.countryCode, x.country) } : {}),
             })),
-            ...(a.transfers.length ? { "dpv:hasDataTransfer": a.transfers.map(transfer) } : {}),
+            ...(a.transfers.length ? { "dpv:hasProcessing": a.transfers.map(transfer) } : {}),
             ...(a.erasureTimeLimit
               ? { "dpv:hasStorageCondition": { "@type": "dpv:StorageDuration", "rdfs:label": a.erasureTimeLimit } }
               : {}),
-            "dpv:hasTechnicalOrganisationalMeasure": r.securityMeasures,
+            "dpv:hasTechnicalOrganisationalMeasure": measures(r.securityMeasures),
           };
         })
       : r.activities.map((a) => ({
@@ -405,10 +423,12 @@ export function ropaToJsonLd(ropa: Ropa, decl: Declaration): Record<string, unkn
             "rdfs:label": r.processor.name,
           },
           "dpv:hasDataController": a.controllers.map((c) => ({ "@type": "dpv:DataController", "rdfs:label": c.name })),
-          "dpv:hasProcessing": a.categoriesOfProcessing.map((c) => ({ "@type": "dpv:Processing", "rdfs:label": c })),
+          "dpv:hasProcessing": [
+            ...a.categoriesOfProcessing.map((c) => ({ "@type": "dpv:Processing", "rdfs:label": c })),
+            ...a.transfers.map(transfer),
+          ],
           "dpv:hasPersonalData": a.dataCategories.map(category),
-          ...(a.transfers.length ? { "dpv:hasDataTransfer": a.transfers.map(transfer) } : {}),
-          "dpv:hasTechnicalOrganisationalMeasure": r.securityMeasures,
+          "dpv:hasTechnicalOrganisationalMeasure": measures(r.securityMeasures),
         })),
   );
   return {

@@ -30,7 +30,7 @@ describe("the record of processing", () => {
     assert.ok(managed.categoriesOfProcessing.some((c) => c.includes("temporary copies are purged")));
     // (c) transfers with countries and safeguards
     assert.deepEqual(managed.transfers, [
-      { to: "Data Intensity", country: "United States", safeguards: ["the US–EU Safe Harbor"] },
+      { to: "Data Intensity", country: "United States", countryCode: "US", safeguards: ["the US–EU Safe Harbor"] },
     ]);
     // (d) security measures
     assert.ok(rec.securityMeasures.some((m) => m.includes("access control list")));
@@ -54,8 +54,18 @@ processorActivities:
       { name: "Other customers", contact: "" },
     ]);
     assert.deepEqual(a.transfers, [
-      { to: "Cloud Inc (sub-processor)", country: "United States", safeguards: ["the EU–US Data Privacy Framework"] },
-      { to: "Support Pvt (sub-processor)", country: "India", safeguards: ["the 2021 standard contractual clauses"] },
+      {
+        to: "Cloud Inc (sub-processor)",
+        country: "United States",
+        countryCode: "US",
+        safeguards: ["the EU–US Data Privacy Framework"],
+      },
+      {
+        to: "Support Pvt (sub-processor)",
+        country: "India",
+        countryCode: "IN",
+        safeguards: ["the 2021 standard contractual clauses"],
+      },
     ]);
     assert.deepEqual(
       a.subProcessors.map((s) => s.name),
@@ -109,7 +119,9 @@ processorActivities:
         (x) => x.name === "Payment card number" && x.dpv === "https://w3id.org/dpv/pd#CreditCardNumber",
       ),
     );
-    assert.deepEqual(billing.recipients, [{ name: "Authorize.net", role: "processor", country: "United States" }]);
+    assert.deepEqual(billing.recipients, [
+      { name: "Authorize.net", role: "processor", country: "United States", countryCode: "US" },
+    ]);
     assert.ok(
       billing.transfers.some((t) => t.to === "Authorize.net" && t.safeguards.includes("the EU–US Privacy Shield")),
     );
