@@ -8,7 +8,6 @@ export {
   materialKey,
   recordConsent,
   currentState,
-  consentReceipt,
   linkDevice,
   consentRates,
   rollUpConsent,
@@ -23,6 +22,7 @@ export {
   type RecordInput,
   type PurposeState,
 } from "./records.js";
+export { consentReceipt, RECEIPT_FIELDS, RECEIPT_SCHEMA_VERSION } from "./receipt.js";
 export { decide, DecisionCache, type Decision, type DecisionContext } from "./decisions.js";
 export {
   signUp,
@@ -36,6 +36,7 @@ export {
   recentSubscriptions,
   revokeManageLinks,
   unsubscribeHeaders,
+  unsubscribeUrlWarning,
   redactMailTokens,
   NewsletterError,
   type NewsletterContext,

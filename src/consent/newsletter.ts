@@ -90,6 +90,20 @@ export function unsubscribeHeaders(publicUrl: string, manageToken: string): Reco
 }
 
 /**
+ * What to tell the operator at start when newsletters are on and the public URL is not HTTPS: RFC 8058 § 3 requires
+ * the one-click unsubscribe address to be HTTPS, and mail providers ignore (or mark as spam) an http one.
+ */
+export function unsubscribeUrlWarning(decl: Declaration, publicUrl: string): string | undefined {
+  const lists = Object.keys(decl.consent?.newsletters ?? {});
+  if (!lists.length || publicUrl.startsWith("https://")) return undefined;
+  return (
+    `warning: newsletters are on (${lists.join(", ")}) and the public URL ${publicUrl || "(not set)"} is not HTTPS: ` +
+    "the one-click unsubscribe link in each mail (List-Unsubscribe, RFC 8058) must be https://. " +
+    "Set PLEDGE_PUBLIC_URL to the https:// address people reach Pledge at."
+  );
+}
+
+/**
  * The text of a mail with its links' tokens replaced, as proof keeps it: the text the person got, and no key anyone
  * could use.
  */

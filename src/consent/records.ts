@@ -359,7 +359,7 @@ export async function recordConsent(
 }
 
 type EventRow = Awaited<ReturnType<typeof eventsOf>>[number];
-async function eventsOf(store: Store, who: { deviceId?: string; subjectId?: string }) {
+export async function eventsOf(store: Store, who: { deviceId?: string; subjectId?: string }) {
   let devices: string[] = who.deviceId ? [who.deviceId] : [];
   if (who.subjectId)
     devices = [
@@ -383,7 +383,7 @@ async function eventsOf(store: Store, who: { deviceId?: string; subjectId?: stri
     .execute();
 }
 
-function toRecord(r: EventRow): ConsentRecord {
+export function toRecord(r: EventRow): ConsentRecord {
   return {
     recordId: r.record_id,
     deviceId: r.device_id,
@@ -441,31 +441,11 @@ export async function currentState(
   return out;
 }
 
-/** Every event of a device or person: the receipt a person can download. */
-export async function consentReceipt(
-  store: Store,
-  decl: Declaration,
-  who: { deviceId?: string; subjectId?: string },
-  now: Date = new Date(),
-) {
-  return {
-    controller: {
-      name: decl.organization.name,
-      contact: decl.organization.contact.email ?? decl.organization.contact.url ?? "",
-    },
-    schema: "ISO/IEC TS 27560 (subset)",
-    generatedAt: now.toISOString(),
-    records: await withPropagations(store, (await eventsOf(store, who)).map(toRecord)),
-    current: await currentState(store, who, now),
-    withdraw: "Open the privacy settings on the site and change your choices, or ask through the privacy center.",
-  };
-}
-
 /**
  * Each record with what its withdrawals passed on to processors: the vendor, the operation, its state and answer (a
  * record that withdrew nothing, or a device's, has none).
  */
-async function withPropagations(store: Store, records: ConsentRecord[]) {
+export async function withPropagations(store: Store, records: ConsentRecord[]) {
   const by = await propagationsOfMany(
     store,
     records.map((r) => `consent:${r.recordId}`),

@@ -97,8 +97,25 @@ export function createApp(ctx: AppContext): PledgeApp {
 
   // Documents get the full set of security headers; machine APIs (JSON for back ends, on hot
   // paths) get the ones that matter to them, which keeps every response small.
+  // One framing rule: CSP frame-ancestors (X-Frame-Options would say SAMEORIGIN beside it). No page of Pledge's uses
+  // a camera, a microphone, a location, payment or other powerful features, so none may be asked for.
   const pageHeaders = secureHeaders({
     crossOriginResourcePolicy: false,
+    xFrameOptions: false,
+    permissionsPolicy: {
+      accelerometer: [],
+      camera: [],
+      displayCapture: [],
+      geolocation: [],
+      gyroscope: [],
+      hid: [],
+      magnetometer: [],
+      microphone: [],
+      midi: [],
+      payment: [],
+      serial: [],
+      usb: [],
+    },
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       styleSrc: ["'self'", "'unsafe-inline'"],

@@ -71,15 +71,17 @@ const MAX_SERVICES = 200;
 
 export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps): void {
   const decl = () => deps.declaration();
-  app.use(
-    "/consent/*",
-    cors({
-      origin: deps.allowedOrigins.includes("*") ? "*" : deps.allowedOrigins,
-      allowMethods: ["GET", "POST"],
-      allowHeaders: ["content-type"],
-      maxAge: 600,
-    }),
-  );
+  const sites = cors({
+    origin: deps.allowedOrigins.includes("*") ? "*" : deps.allowedOrigins,
+    allowMethods: ["GET", "POST"],
+    allowHeaders: ["content-type"],
+    maxAge: 600,
+  });
+  // The receipt holds the person's choices with a truncated IP and the user agent: only the organization's own sites
+  // (named origins, never a wildcard) may read it from a script.
+  const named = deps.allowedOrigins.filter((o) => o !== "*");
+  const receiptSites = cors({ origin: (o) => (named.includes(o) ? o : null), allowMethods: ["GET"], maxAge: 600 });
+  app.use("/consent/*", (c, next) => (c.req.path === "/consent/receipt" ? receiptSites(c, next) : sites(c, next)));
 
   routes.add(
     {
@@ -244,7 +246,9 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
     },
     async (c, { query }) => {
       c.header("content-disposition", 'attachment; filename="consent-receipt.json"');
-      return c.json(await consentReceipt(deps.store, decl(), { deviceId: query.device }));
+      c.header("cache-control", "no-store");
+      const noticeUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, "")}/privacy` : undefined;
+      return c.json(await consentReceipt(deps.store, decl(), { deviceId: query.device }, new Date(), { noticeUrl }));
     },
   );
 
@@ -630,6 +634,8 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
     async (c, { params }) => {
       const subs = await subscriptionsOf(deps.newsletters, params.token);
       if (!subs) throw new HttpError(404, "not_found", "this link is not valid");
+      // The page shows the subscriber's address: no shared cache or back-button copy keeps it.
+      c.header("cache-control", "no-store");
       return c.html(
         await newsletterPreferencesHtml({
           decl: decl(),

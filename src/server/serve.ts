@@ -8,7 +8,13 @@ import { startAuditChainer } from "../audit/index.js";
 import { createMailer, MailError, type MailAddress, type Mailer } from "../mail/index.js";
 import { previousPublished, publishDeclaration } from "../notice/index.js";
 import { announceSubProcessorChanges, remindExpiringAgreements, type GovernanceContext } from "../governance/index.js";
-import { rollUpConsent, runPropagations, sweepNewsletters, type NewsletterContext } from "../consent/index.js";
+import {
+  rollUpConsent,
+  runPropagations,
+  sweepNewsletters,
+  unsubscribeUrlWarning,
+  type NewsletterContext,
+} from "../consent/index.js";
 import { startRetentionSchedule } from "../retention/index.js";
 import { startDiscoverySchedule } from "../discovery/index.js";
 import {
@@ -264,6 +270,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   requests.publicUrl ||= url;
+  const insecure = unsubscribeUrlWarning(options.declaration.declaration, requests.publicUrl);
+  if (insecure) requests.console?.(insecure);
   const governance: GovernanceContext = requests;
   let announcing: Promise<unknown> = Promise.resolve();
   if (published) {

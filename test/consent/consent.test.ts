@@ -134,6 +134,23 @@ forEachStore("consent", (target) => {
       assert.equal(later.analytics.state, "expired");
       const receipt = await consentReceipt(store, decl, { deviceId: device });
       assert.equal(receipt.records.length, 2);
+      // The fields of ISO/IEC TS 27560 the receipt carries, each filled (RECEIPT_FIELDS names them).
+      assert.match(receipt.schemaVersion, /27560/);
+      assert.match(receipt.receiptId, /^[0-9a-f-]{36}$/);
+      assert.equal(receipt.piiPrincipalId, `device:${device}`);
+      assert.equal(receipt.controllers[0].name, decl.organization.name);
+      assert.ok(receipt.controllers[0].id && receipt.controllers[0].type && receipt.controllers[0].address);
+      const [first] = receipt.records;
+      assert.equal(first.event.time, first.at);
+      assert.equal(first.event.by, `device:${device}`);
+      assert.ok(first.event.type && first.consentType === "expressed");
+      assert.equal(first.notice.version, decl.version);
+      assert.equal(first.notice.language, "en");
+      const analytics = first.purposes.find((p) => p.purposeId === "analytics");
+      assert.ok(analytics && "piiTypes" in analytics, JSON.stringify(first.purposes));
+      assert.ok(analytics.piiTypes.length > 0 && analytics.lawfulBasis === "consent");
+      assert.ok(Array.isArray(analytics.storageLocations) && Array.isArray(analytics.recipients));
+      assert.ok(analytics.retention);
       assert.equal(receipt.records[0].ip, "203.0.113.0");
       assert.equal(receipt.records[0].language, "en");
       assert.equal(receipt.records[1].language, "de");
