@@ -22,7 +22,7 @@ export {
   type RecordInput,
   type PurposeState,
 } from "./records.js";
-export { consentReceipt, RECEIPT_FIELDS, RECEIPT_SCHEMA_VERSION } from "./receipt.js";
+export { consentReceipt, ReceiptSchema, RECEIPT_FIELDS, RECEIPT_SCHEMA_VERSION } from "./receipt.js";
 export { decide, DecisionCache, type Decision, type DecisionContext } from "./decisions.js";
 export {
   signUp,

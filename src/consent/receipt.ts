@@ -4,6 +4,7 @@
  * force. `RECEIPT_FIELDS` names each field with the 27560 element it carries; docs/protocols.md lists them.
  */
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { categoriesOf, categoryName, type Declaration } from "../declaration/index.js";
 import type { Store } from "../store/index.js";
 import { currentState, eventsOf, toRecord, type ConsentRecord, withPropagations } from "./records.js";
@@ -30,6 +31,46 @@ export const RECEIPT_FIELDS: Readonly<Record<string, string>> = {
   "records[].validUntil": "validity",
   withdraw: "how to withdraw",
 };
+
+/** The receipt as the OpenAPI document shows it: the fields above, each record with the stored event's own. */
+export const ReceiptSchema = z
+  .object({
+    schemaVersion: z.string(),
+    receiptId: z.string(),
+    generatedAt: z.string(),
+    piiPrincipalId: z.string(),
+    controllers: z.array(
+      z.object({ name: z.string(), id: z.string(), type: z.string(), address: z.string(), contact: z.string() }),
+    ),
+    records: z.array(
+      z.looseObject({
+        recordId: z.string(),
+        at: z.string(),
+        validUntil: z.string(),
+        language: z.string(),
+        jurisdiction: z.string(),
+        method: z.string(),
+        consentType: z.string(),
+        notice: z.object({
+          version: z.string(),
+          textHash: z.string(),
+          language: z.string(),
+          url: z.string().optional(),
+        }),
+        event: z.object({
+          type: z.string(),
+          time: z.string(),
+          by: z.string(),
+          state: z.record(z.string(), z.string()),
+        }),
+        purposes: z.array(z.looseObject({ purpose: z.string(), state: z.string() })),
+        choices: z.record(z.string(), z.string()),
+      }),
+    ),
+    current: z.record(z.string(), z.looseObject({ state: z.string() })),
+    withdraw: z.string(),
+  })
+  .meta({ id: "ConsentReceipt", description: "A consent receipt with the record fields of ISO/IEC TS 27560:2023" });
 
 /** The purpose entries of a receipt record: what the person was asked about, from the declaration in force. */
 function purposesOf(decl: Declaration, states: Record<string, string>) {

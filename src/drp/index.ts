@@ -12,6 +12,10 @@ export {
   checkEnvelope,
   CLOCK_SKEW_MS,
   MAX_MESSAGE_LIFE_MS,
+  ExerciseStatusSchema,
+  DrpErrorSchema,
+  PairwiseTokenSchema,
+  BusinessDocumentSchema,
   type ExerciseStatus,
   type DrpStatus,
 } from "./protocol.js";

@@ -122,6 +122,47 @@ export interface ExerciseStatus {
   expires_at?: string;
 }
 
+// --- the answers, as the OpenAPI document shows them -----------------------------------------------------------------
+
+/** The Exercise Status object (§ 3.03), as a schema. */
+export const ExerciseStatusSchema = z
+  .object({
+    request_id: z.string(),
+    agent_request_id: z.string().optional(),
+    received_at: z.string(),
+    expected_by: z.string().optional(),
+    status: z.enum(["open", "in_progress", "fulfilled", "revoked", "denied", "expired"]),
+    reason: z.string().optional(),
+    processing_details: z.string().optional(),
+    user_verification_url: z.string().optional(),
+    expires_at: z.string().optional(),
+  })
+  .meta({ id: "DrpExerciseStatus", description: "DRP 1.0 § 3.03" });
+
+/** An error as § 3.06 gives it. */
+export const DrpErrorSchema = z
+  .object({ code: z.string(), message: z.string(), fatal: z.boolean().optional() })
+  .meta({ id: "DrpError", description: "DRP 1.0 § 3.06" });
+
+/** The answer to a pairwise key setup (§ 2.05). */
+export const PairwiseTokenSchema = z.object({ "agent-id": z.string(), token: z.string() }).meta({ id: "DrpToken" });
+
+/** This organization's directory entry (§ 3.05.2). */
+export const BusinessDocumentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    logo: z.string().nullable(),
+    api_base: z.string(),
+    supported_actions: z.array(z.string()),
+    supported_verifications: z.array(z.string()),
+    privacy_policy_url: z.string(),
+    web_url: z.string(),
+    technical_contact: z.string(),
+    business_contact: z.string(),
+  })
+  .meta({ id: "DrpBusiness", description: "DRP 1.0 § 3.05.2" });
+
 /** The message of a signed body and its signature, before the signature is checked. */
 export interface SignedMessage {
   signature: Uint8Array;

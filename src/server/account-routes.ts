@@ -50,6 +50,7 @@ import {
 import { crossSite, SESSION_COOKIE } from "./admin-routes.js";
 import { clientIp } from "./privacy-center-routes.js";
 import { type RouteTable, STAGE_PAGES } from "./routes.js";
+import { PAGE } from "./schemas.js";
 
 /** The roles the declaration requires a second factor for. */
 export const twoFactorRoles = (decl: Declaration): readonly Role[] => decl.staff?.twoFactor ?? [];
@@ -115,7 +116,7 @@ export function registerAccounts(
       tags: ["admin"],
       access: "admin",
       stages: ["mfa"],
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) => c.html(await codePageHtml({ organization: org(), csrf: principal.csrf })),
   );
@@ -160,7 +161,7 @@ export function registerAccounts(
       tags: ["admin"],
       access: "admin",
       stages: ["password", "full"],
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) =>
       c.html(
@@ -212,7 +213,7 @@ export function registerAccounts(
       tags: ["admin"],
       access: "admin",
       stages: ["enroll", "full"],
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) =>
       c.html(
@@ -251,7 +252,10 @@ export function registerAccounts(
       access: "admin",
       stages: ["enroll", "full"],
       body: z.object({ code: z.string().max(20) }),
-      responses: { 200: { description: "The recovery codes" }, 400: { description: "Wrong code" } },
+      responses: {
+        200: { description: "The page with the recovery codes", html: true },
+        400: { description: "Wrong code" },
+      },
     },
     async (c, { body, principal }) => {
       let codes: string[];
@@ -324,7 +328,7 @@ export function registerAccounts(
       tags: ["admin"],
       access: "admin",
       query: Flash,
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal, query }) => {
       if (principal.via !== "session") throw new AuthError("the account page is for people signed in");
@@ -355,7 +359,7 @@ export function registerAccounts(
       tags: ["admin"],
       access: "admin",
       body: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) }),
-      responses: { 200: { description: "The token, shown once" } },
+      responses: { 200: { description: "The page with the token, shown once", html: true } },
     },
     async (c, { body, principal }) => {
       if (principal.via !== "session") throw new AuthError("make tokens in the console or with pledge tokens");
@@ -397,7 +401,7 @@ export function registerAccounts(
       tags: ["admin"],
       access: "public",
       params: Token,
-      responses: { 200: { description: "HTML" }, 404: { description: "Used, expired or unknown" } },
+      responses: { 200: PAGE, 404: { description: "Used, expired or unknown" } },
     },
     async (c, { params }) => {
       const user = await userOfLink(ctx.store, params.token, ctx.clock());
@@ -473,7 +477,7 @@ export function registerAccounts(
       access: "admin",
       role: "owner",
       query: Flash,
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal, query }) => c.html(await usersPage(principal, { flash: flashOf(query) })),
   );

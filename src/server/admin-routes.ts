@@ -110,6 +110,17 @@ import { governanceOverview } from "../governance/index.js";
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
 import { type RouteTable, STAGE_PAGES } from "./routes.js";
+import {
+  ApiTokenSchema,
+  BACK,
+  FindingSchema,
+  OkSchema,
+  PAGE,
+  RequestEventSchema,
+  RequestViewSchema,
+  SweepReportSchema,
+  TaskViewSchema,
+} from "./schemas.js";
 
 export const SESSION_COOKIE = "pledge_session";
 
@@ -206,7 +217,7 @@ export function registerAdmin(
       tags: ["admin"],
       access: "public",
       query: Next,
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { query }) =>
       c.html(await loginPageHtml({ organization: decl().organization.name, next: safeNext(query.next) })),
@@ -294,7 +305,7 @@ export function registerAdmin(
       summary: "Home: requests due and late, the registers' counts, consent rates",
       tags: ["admin"],
       access: "admin",
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) => {
       const now = ctx.clock();
@@ -353,7 +364,7 @@ export function registerAdmin(
         changed: z.coerce.number().int().min(0).optional(),
         failed: z.coerce.number().int().min(0).optional(),
       }),
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { query, principal }) => {
       const filter = filterOf(query, principal);
@@ -475,7 +486,7 @@ export function registerAdmin(
       tags: ["admin"],
       access: "admin",
       role: "officer",
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) => entryPage(c, principal),
   );
@@ -546,7 +557,7 @@ export function registerAdmin(
       // A page of the list (100 ids) and the action's own fields.
       maxFields: 220,
       responses: {
-        200: { description: "HTML: what will happen, to confirm" },
+        200: { description: "HTML: what will happen, to confirm", html: true },
         303: { description: "Done: back to the list" },
         400: { description: "Nothing selected, or a reason missing" },
       },
@@ -610,7 +621,7 @@ export function registerAdmin(
       access: "admin",
       params: Id,
       query: z.object({ done: z.string().max(20).optional() }),
-      responses: { 200: { description: "HTML" }, 404: { description: "No such request" } },
+      responses: { 200: PAGE, 404: { description: "No such request" } },
     },
     async (c, { params, principal, query }) =>
       c.html(
@@ -643,7 +654,7 @@ export function registerAdmin(
       access: "admin",
       role: "approver",
       params: Id.extend({ docId: z.coerce.number().int().positive() }),
-      responses: { 200: { description: "The file" } },
+      responses: { 200: { description: "The file, as it was uploaded", contentType: "application/octet-stream" } },
     },
     async (c, { params }) => {
       const d = await getDocument(ctx, params.id, params.docId);
@@ -664,7 +675,7 @@ export function registerAdmin(
       access: "admin",
       role: "approver",
       params: Id,
-      responses: { 200: { description: "HTML" }, 404: { description: "No such request" } },
+      responses: { 200: PAGE, 404: { description: "No such request" } },
     },
     async (c, { params, principal }) => {
       const request = await getRequest(ctx, params.id);
@@ -691,7 +702,7 @@ export function registerAdmin(
       params: Id,
       body: z.object({ confirm: z.literal("yes").optional() }),
       responses: {
-        200: { description: "JSON ok" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
         303: { description: "Form: back to the request, or to the preview when not confirmed" },
         409: { description: "Not waiting for approval" },
       },
@@ -713,8 +724,8 @@ export function registerAdmin(
       params: Id,
       body: Note,
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         409: { description: "Not waiting for verification" },
       },
     },
@@ -744,8 +755,8 @@ export function registerAdmin(
         shown: z.union([z.string(), z.array(z.string())]).optional(),
       }),
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         409: { description: "Not waiting for review" },
       },
     },
@@ -770,7 +781,7 @@ export function registerAdmin(
       role: "approver",
       params: Id,
       body: Reason,
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+      responses: { 200: { description: "Done (an API caller)", schema: OkSchema }, 303: BACK },
     },
     async (c, { params, body, principal }) => {
       await denyRequest(ctx, params.id, body.reason, principal);
@@ -790,8 +801,8 @@ export function registerAdmin(
         days: z.union([z.coerce.number().int().min(1).max(90), z.literal("").transform(() => undefined)]).optional(),
       }),
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         409: { description: "Not allowed" },
       },
     },
@@ -820,8 +831,8 @@ export function registerAdmin(
         answer: z.string().trim().min(3, "give the answer").max(2000),
       }),
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         409: { description: "Not appealed" },
       },
     },
@@ -840,7 +851,7 @@ export function registerAdmin(
       role: "officer",
       params: Id,
       body: Note,
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+      responses: { 200: { description: "Done (an API caller)", schema: OkSchema }, 303: BACK },
     },
     async (c, { params, body, principal }) => {
       await addNote(ctx, params.id, body.note, principal);
@@ -857,7 +868,7 @@ export function registerAdmin(
       role: "officer",
       params: IdTask,
       body: z.object({}),
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+      responses: { 200: { description: "Done (an API caller)", schema: OkSchema }, 303: BACK },
     },
     async (c, { params, principal }) => {
       await retryTask(ctx, params.id, params.taskId, principal);
@@ -882,8 +893,8 @@ export function registerAdmin(
       body: z.looseObject({ note: z.string().trim().min(1, "write a note").max(4000) }),
       maxBody: 6 * 1024 * 1024,
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         422: { description: "A checklist item not confirmed" },
       },
     },
@@ -909,8 +920,8 @@ export function registerAdmin(
       body: z.looseObject({ note: z.string().trim().min(1, "say what the vendor answered").max(4000) }),
       maxBody: 6 * 1024 * 1024,
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         409: { description: "Not open" },
       },
     },
@@ -931,8 +942,8 @@ export function registerAdmin(
       params: IdTask,
       body: z.object({ reason: z.string().trim().min(3, "give the reason").max(2000) }),
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         409: { description: "Not open" },
       },
     },
@@ -969,7 +980,7 @@ export function registerAdmin(
       role: "officer",
       params: Id,
       body: Reason,
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+      responses: { 200: { description: "Done (an API caller)", schema: OkSchema }, 303: BACK },
     },
     async (c, { params, body, principal }) =>
       done(c, params.id, { identities: await placeLegalHold(ctx, params.id, body.reason, principal) }),
@@ -984,7 +995,7 @@ export function registerAdmin(
       role: "officer",
       params: Id,
       body: z.object({}),
-      responses: { 200: { description: "JSON ok" }, 303: { description: "Form: back" } },
+      responses: { 200: { description: "Done (an API caller)", schema: OkSchema }, 303: BACK },
     },
     async (c, { params, principal }) => {
       await liftLegalHold(ctx, params.id, principal);
@@ -1000,7 +1011,7 @@ export function registerAdmin(
       tags: ["admin"],
       access: "admin",
       query: z.object({ revoked: z.string().max(320).optional() }),
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal, query }) =>
       c.html(
@@ -1064,7 +1075,7 @@ export function registerAdmin(
       tags: ["admin"],
       access: "admin",
       query: z.object({ scanned: z.coerce.number().int().positive().optional() }),
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal, query }) => {
       const s = query.scanned ? (await scanHistory(dctx())).find((x) => x.id === query.scanned) : undefined;
@@ -1089,7 +1100,7 @@ export function registerAdmin(
       tags: ["admin"],
       access: "admin",
       query: z.object({ status: z.enum(["open", "gone", "dismissed"]).optional() }),
-      responses: { 200: { description: "JSON { findings }" } },
+      responses: { 200: { description: "The findings", schema: z.object({ findings: z.array(FindingSchema) }) } },
     },
     async (c, { query }) =>
       c.json({ findings: await listFindings(dctx(), query.status ? { status: query.status } : {}) }),
@@ -1103,7 +1114,20 @@ export function registerAdmin(
       access: "admin",
       role: "officer",
       body: z.object({}),
-      responses: { 200: { description: "JSON" }, 303: { description: "Form: to the page with the scan's summary" } },
+      responses: {
+        200: {
+          description: "The scan (an API caller)",
+          schema: z.object({
+            scan: z.number(),
+            tables: z.number(),
+            findings: z.number(),
+            new: z.number(),
+            notRead: z.array(z.unknown()),
+            notified: z.object({ mail: z.string().optional(), webhook: z.string().optional() }),
+          }),
+        },
+        303: { description: "Form: to the page with the scan's summary" },
+      },
     },
     async (c, { principal }) => {
       const r = (await recordScan(dctx(), { trigger: "console", actor: `user:${principal.user.email}` }))!;
@@ -1131,8 +1155,8 @@ export function registerAdmin(
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({ reason: z.string().max(1000) }),
       responses: {
-        200: { description: "JSON" },
-        303: { description: "Form: back" },
+        200: { description: "The finding, dismissed", schema: z.object({ finding: FindingSchema }) },
+        303: BACK,
         400: { description: "No reason, or already dismissed" },
         404: { description: "No such finding" },
       },
@@ -1193,7 +1217,7 @@ export function registerAdmin(
       tags: ["admin"],
       access: "admin",
       query: z.object({ run: z.coerce.number().int().positive().optional() }),
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal, query }) =>
       retentionPage(c, principal, query.run ? { result: await sweepRun(ctx.store, query.run) } : {}),
@@ -1207,7 +1231,7 @@ export function registerAdmin(
       access: "admin",
       role: "officer",
       query: z.object({ binding: z.string().min(3).max(300) }),
-      responses: { 200: { description: "HTML" }, 404: { description: "No such binding" } },
+      responses: { 200: PAGE, 404: { description: "No such binding" } },
     },
     async (c, { query, principal }) => {
       const b = bindingsOf(decl()).find((x) => x.id === query.binding);
@@ -1228,7 +1252,13 @@ export function registerAdmin(
       access: "admin",
       role: "officer",
       body: z.object({}),
-      responses: { 200: { description: "HTML with the result, or JSON" } },
+      responses: {
+        200: {
+          description: "The page with the result, or the result (an API caller)",
+          html: true,
+          schema: z.object({ ok: z.boolean(), failures: z.array(z.unknown()) }),
+        },
+      },
     },
     async (c, { principal }) => {
       const verified = await verifyRetention(rctx(), { actor: `user:${principal.user.email}` });
@@ -1247,7 +1277,7 @@ export function registerAdmin(
       role: "officer",
       body: z.object({ binding: z.string().min(3).max(300), confirm: z.literal("yes").optional() }),
       responses: {
-        200: { description: "JSON with the result" },
+        200: { description: "The sweep (an API caller)", schema: z.object({ result: SweepReportSchema }) },
         303: { description: "Form: to the preview when not confirmed; after the sweep, to the page with its result" },
         404: { description: "No such binding" },
       },
@@ -1283,10 +1313,11 @@ export function registerAdmin(
       responses: {
         200: {
           description:
-            "JSON { id }, with a warning when a system could not be reached to keep its " +
+            "The hold's id (an API caller), with a warning when a system could not be reached to keep its " +
             "keys from expiring (the hold is placed)",
+          schema: z.object({ id: z.number(), warning: z.string().optional() }),
         },
-        303: { description: "Form: back" },
+        303: BACK,
         400: { description: "A hold without a target or reason" },
       },
     },
@@ -1331,8 +1362,8 @@ export function registerAdmin(
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({}),
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         404: { description: "No such hold in force" },
       },
     },
@@ -1359,8 +1390,8 @@ export function registerAdmin(
         date: IsoDate,
       }),
       responses: {
-        200: { description: "JSON ok" },
-        303: { description: "Form: back" },
+        200: { description: "Done (an API caller)", schema: OkSchema },
+        303: BACK,
         404: { description: "No such system" },
       },
     },
@@ -1397,7 +1428,17 @@ export function registerAdmin(
         limit: z.coerce.number().int().min(1).max(500).default(PAGE_SIZE),
         offset: z.coerce.number().int().min(0).default(0),
       }),
-      responses: { 200: { description: "{ requests, total, limit, offset }" } },
+      responses: {
+        200: {
+          description: "A page of requests, newest first",
+          schema: z.object({
+            requests: z.array(RequestViewSchema),
+            total: z.number(),
+            limit: z.number(),
+            offset: z.number(),
+          }),
+        },
+      },
     },
     async (c, { query }) =>
       c.json({
@@ -1415,7 +1456,7 @@ export function registerAdmin(
       tags: ["api"],
       access: "admin",
       role: "owner",
-      responses: { 200: { description: "{ tokens }" } },
+      responses: { 200: { description: "The tokens", schema: z.object({ tokens: z.array(ApiTokenSchema) }) } },
     },
     async (c) => c.json({ tokens: await listApiTokens(ctx.store) }),
   );
@@ -1429,7 +1470,10 @@ export function registerAdmin(
       role: "owner",
       params: z.object({ id: z.coerce.number().int().positive() }),
       body: z.object({}),
-      responses: { 200: { description: "{ revoked }" }, 404: { description: "No live token with this id" } },
+      responses: {
+        200: { description: "Revoked", schema: z.object({ revoked: z.number() }) },
+        404: { description: "No live token with this id" },
+      },
     },
     async (c, { params, principal }) => {
       const n = await revokeApiToken(ctx.store, String(params.id), `user:${principal.user.email}`);
@@ -1445,7 +1489,17 @@ export function registerAdmin(
       tags: ["api"],
       access: "admin",
       params: Id,
-      responses: { 200: { description: "{ request, tasks, timeline }" }, 404: { description: "No such request" } },
+      responses: {
+        200: {
+          description: "The request with its tasks and timeline",
+          schema: z.object({
+            request: RequestViewSchema,
+            tasks: z.array(TaskViewSchema),
+            timeline: z.array(RequestEventSchema),
+          }),
+        },
+        404: { description: "No such request" },
+      },
     },
     async (c, { params }) =>
       c.json({

@@ -28,7 +28,9 @@ import type { Logger } from "./logger.js";
 import { Metrics } from "./metrics.js";
 import { retentionStats } from "../retention/index.js";
 import { governanceOverview } from "../governance/index.js";
-import { ErrorSchema, openApiDocument, RouteTable, wantsHtml } from "./routes.js";
+import { openApiDocument } from "./openapi.js";
+import { RouteTable, wantsHtml } from "./routes.js";
+import { ErrorSchema, PAGE } from "./schemas.js";
 import { safeEqual } from "../auth/index.js";
 
 export interface AppContext {
@@ -80,6 +82,26 @@ const FAVICON =
  */
 const routeOf = (routePath: string | undefined) =>
   routePath && routePath !== "*" && routePath !== "/*" && routePath !== "/consent/*" ? routePath : "unmatched";
+
+/** The notice's JSON form (format=json): its sections, each sentence with what it traces to. */
+const NoticeSchema = z
+  .looseObject({
+    lang: z.string(),
+    title: z.string(),
+    organization: z.string(),
+    version: z.string(),
+    effectiveDate: z.string(),
+    meta: z.string(),
+    sectionsLabel: z.string(),
+    sections: z.array(z.looseObject({ id: z.string(), title: z.string() })),
+  })
+  .meta({ id: "Notice" });
+const NOTICE_RESPONSE = {
+  description: "The notice as HTML (the default), Markdown (format=md) or JSON (format=json)",
+  html: true,
+  schema: NoticeSchema,
+  also: ["text/markdown"],
+};
 
 /**
  * Builds the application.
@@ -300,9 +322,22 @@ export function createApp(ctx: AppContext): PledgeApp {
       summary: "This API's OpenAPI document",
       tags: ["operations"],
       access: "public",
-      responses: { 200: { description: "OpenAPI 3.1" } },
+      responses: {
+        200: {
+          description: "OpenAPI 3.1",
+          schema: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
+        },
+      },
     },
-    (c) => c.json(openApiDocument(routes.routes, { title: "Pledge", version: PKG_VERSION })),
+    (c) =>
+      c.json(
+        openApiDocument(routes.routes, {
+          title: "Pledge",
+          version: PKG_VERSION,
+          // The public URL it is reached at (PLEDGE_PUBLIC_URL), or the address this call came to.
+          serverUrl: ctx.requests?.publicUrl || new URL(c.req.url).origin,
+        }),
+      ),
   );
 
   // --- the notice -------------------------------------------------------------
@@ -337,7 +372,7 @@ export function createApp(ctx: AppContext): PledgeApp {
       tags: ["notice"],
       access: "public",
       query: Format,
-      responses: { 200: { description: "The notice as HTML, Markdown or JSON", contentType: "text/html" } },
+      responses: { 200: NOTICE_RESPONSE },
     },
     (c, { query }) => renderNotice(c, ctx.declaration(), query, false),
   );
@@ -352,7 +387,17 @@ export function createApp(ctx: AppContext): PledgeApp {
         format: z.enum(["html", "json"]).default("html"),
         lang: z.enum(["en", "de", "fr"]).optional(),
       }),
-      responses: { 200: { description: "The versions, newest first" } },
+      responses: {
+        200: {
+          description: "The versions, newest first (format=json), or the page",
+          html: true,
+          schema: z.object({
+            versions: z.array(
+              z.object({ version: z.string(), effectiveDate: z.string(), hash: z.string(), publishedAt: z.string() }),
+            ),
+          }),
+        },
+      },
     },
     async (c, { query }) => {
       const versions = await listPublishedVersions(ctx.store);
@@ -374,7 +419,7 @@ export function createApp(ctx: AppContext): PledgeApp {
       params: z.object({ version: z.string().min(1).max(200) }),
       query: Format,
       responses: {
-        200: { description: "The notice of that version" },
+        200: NOTICE_RESPONSE,
         404: { description: "No such version", schema: ErrorSchema },
       },
     },

@@ -27,11 +27,12 @@ import {
   NewsletterError,
   type DecisionContext,
   type NewsletterContext,
+  ReceiptSchema,
 } from "../consent/index.js";
 import { hasRole } from "../auth/index.js";
 import { toCsv } from "../csv/index.js";
 import { MailError } from "../mail/index.js";
-import { own, type Declaration } from "../declaration/index.js";
+import { IsoDate, own, type Declaration } from "../declaration/index.js";
 import type { Store } from "../store/index.js";
 import {
   newsletterFormHtml,
@@ -45,6 +46,7 @@ import {
 import { HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
 import type { RouteTable } from "./routes.js";
+import { ConsentRecordSchema, DecisionSchema, OkSchema, PAGE } from "./schemas.js";
 
 export interface ConsentDeps {
   store: Store;
@@ -90,7 +92,12 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       summary: "The Global Privacy Control stance",
       tags: ["consent"],
       access: "public",
-      responses: { 200: { description: '{ "gpc": true, "lastUpdate": "YYYY-MM-DD" }' } },
+      responses: {
+        200: {
+          description: "Whether the site honours the signal, and since when (the declaration's effective date)",
+          schema: z.object({ gpc: z.boolean(), lastUpdate: IsoDate }),
+        },
+      },
     },
     (c) => c.json(gpcStance(decl())),
   );
@@ -169,7 +176,21 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       summary: "The organization's Global Vendor List, cut down to the vendors it discloses (for the TCF plugin)",
       tags: ["consent"],
       access: "public",
-      responses: { 200: { description: "A GVL v3 document" }, 404: { description: "TCF not enabled" } },
+      responses: {
+        200: {
+          description: "A GVL v3 document",
+          schema: z.looseObject({
+            gvlSpecificationVersion: z.number(),
+            vendorListVersion: z.number(),
+            tcfPolicyVersion: z.number(),
+            lastUpdated: z.string(),
+            purposes: z.record(z.string(), z.unknown()),
+            vendors: z.record(z.string(), z.unknown()),
+          }),
+        },
+        404: { description: "TCF not enabled" },
+        503: { description: "The vendor list cannot be read or downloaded now" },
+      },
     },
     async (c) => {
       const d = decl();
@@ -211,7 +232,20 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         gppString: z.string().max(8192).optional(),
         tcString: z.string().max(16_384).optional(),
       }),
-      responses: { 201: { description: "{ recordId, validUntil, method }" } },
+      responses: {
+        201: {
+          description: "Stored",
+          schema: z.object({
+            recordId: z.string(),
+            validUntil: z.string(),
+            method: z.string(),
+            categories: z.record(z.string(), z.string()),
+          }),
+        },
+        422: {
+          description: "A choice the declaration does not allow (an unknown category or service, bad IAB strings)",
+        },
+      },
     },
     async (c, { body }) => {
       const rec = await recordConsent(deps.store, decl(), {
@@ -242,7 +276,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
       tags: ["consent"],
       access: "public",
       query: z.object({ device: z.string().regex(/^[A-Za-z0-9-]{16,64}$/) }),
-      responses: { 200: { description: "JSON receipt" } },
+      responses: { 200: { description: "The receipt (ISO/IEC TS 27560 fields)", schema: ReceiptSchema } },
     },
     async (c, { query }) => {
       c.header("content-disposition", 'attachment; filename="consent-receipt.json"');
@@ -260,7 +294,7 @@ export function registerConsent(app: Hono, routes: RouteTable, deps: ConsentDeps
         summary: "A sample shop page with the banner and blocked scripts (demo only)",
         tags: ["consent"],
         access: "public",
-        responses: { 200: { description: "HTML" } },
+        responses: { 200: PAGE },
       },
       (c) =>
         c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -286,7 +320,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
         tags: ["consent"],
         access: "public",
         query: z.object({ category: z.enum(["analytics", "marketing"]) }),
-        responses: { 200: { description: "JavaScript" } },
+        responses: { 200: { description: "JavaScript", contentType: "application/javascript" } },
       },
       (c, { query }) =>
         c.body(
@@ -320,7 +354,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       access: "admin",
       quiet: true,
       query: DecisionQuery,
-      responses: { 200: { description: "{ subject, purpose, decision, reason }" } },
+      responses: { 200: { description: "The decision", schema: DecisionSchema } },
     },
     async (c, { query }) => c.json(await decide(deps.decisions, query.subject, query.purpose, query.subjectType)),
   );
@@ -334,7 +368,12 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       quiet: true,
       maxBody: 256 * 1024,
       body: z.object({ items: z.array(DecisionQuery).min(1).max(500) }),
-      responses: { 200: { description: "{ decisions }" } },
+      responses: {
+        200: {
+          description: "The decisions, in the order asked",
+          schema: z.object({ decisions: z.array(DecisionSchema) }),
+        },
+      },
     },
     async (c, { body }) =>
       c.json({
@@ -359,7 +398,10 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
         method: z.enum(["form", "api", "import"]),
         jurisdiction: z.string().optional(),
       }),
-      responses: { 201: { description: "The record" } },
+      responses: {
+        201: { description: "The record", schema: ConsentRecordSchema },
+        422: { description: "A category or purpose the declaration does not have" },
+      },
     },
     async (c, { body }) => {
       const rec = await recordConsent(deps.store, decl(), {
@@ -383,7 +425,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       access: "admin",
       role: "officer",
       body: z.strictObject({ deviceId: z.string().min(16).max(64), subjectId: z.string().min(1).max(320) }),
-      responses: { 200: { description: "ok" } },
+      responses: { 200: { description: "Linked", schema: OkSchema } },
     },
     async (c, { body }) => {
       await linkDevice(deps.store, body.deviceId, body.subjectId);
@@ -438,7 +480,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       tags: ["newsletters"],
       access: "public",
       params: List,
-      responses: { 200: { description: "HTML" }, 404: { description: "No such newsletter" } },
+      responses: { 200: PAGE, 404: { description: "No such newsletter" } },
     },
     async (c, { params }) => {
       const n = own(decl().consent?.newsletters, params.list);
@@ -460,7 +502,15 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
           .refine(emailFits, "at most 64 characters before the @ and 254 in all"),
         name: z.string().trim().max(200, "at most 200 characters").optional(),
       }),
-      responses: { 202: { description: "Pending confirmation" } },
+      responses: {
+        202: {
+          description: "Pending confirmation (a JSON caller): a mail went out, or the address is already subscribed",
+          schema: z.object({ status: z.enum(["pending", "confirmed"]) }),
+        },
+        303: { description: "A form: to the page that says a mail went out" },
+        404: { description: "No such newsletter" },
+        429: { description: "Too many sign-ups from this address or network" },
+      },
     },
     async (c, { params, body }) => {
       try {
@@ -489,7 +539,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
         status: z.enum(["pending", "confirmed"]).default("pending"),
         lang: z.string().max(5).optional(),
       }),
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { params, query }) => {
       const n = own(decl().consent?.newsletters, params.list);
@@ -517,7 +567,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       access: "public",
       params: Token,
       responses: {
-        200: { description: "HTML" },
+        200: PAGE,
         404: { description: "Used or unknown" },
         410: { description: "Expired" },
       },
@@ -551,7 +601,15 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       access: "public",
       params: Token,
       body: z.object({}),
-      responses: { 200: { description: "Confirmed" }, 409: { description: "Used" }, 410: { description: "Expired" } },
+      responses: {
+        200: {
+          description: "Confirmed: a page, or JSON for a JSON caller",
+          html: true,
+          schema: z.object({ confirmed: z.literal(true), list: z.string() }),
+        },
+        409: { description: "Used" },
+        410: { description: "Expired" },
+      },
     },
     async (c, { params }) => {
       try {
@@ -579,7 +637,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       tags: ["newsletters"],
       access: "public",
       params: Token,
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { params }) => {
       const subs = await subscriptionsOf(deps.newsletters, params.token);
@@ -602,7 +660,14 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       params: Token,
       query: z.object({ list: z.string().optional(), lang: z.string().max(5).optional() }),
       body: z.object({ "List-Unsubscribe": z.string().max(100).optional() }),
-      responses: { 200: { description: "Unsubscribed" } },
+      responses: {
+        200: {
+          description: "Unsubscribed: a page, or a line of text for a mail client's one-click POST",
+          html: true,
+          also: ["text/plain"],
+        },
+        404: { description: "Unknown link" },
+      },
     },
     async (c, { params, query }) => {
       try {
@@ -629,7 +694,7 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       tags: ["newsletters"],
       access: "public",
       params: Token,
-      responses: { 200: { description: "HTML" }, 404: { description: "Unknown link" } },
+      responses: { 200: PAGE, 404: { description: "Unknown link" } },
     },
     async (c, { params }) => {
       const subs = await subscriptionsOf(deps.newsletters, params.token);
@@ -663,7 +728,24 @@ border:1px dashed #999;margin:.5rem 0}</style></head>
       access: "admin",
       params: List,
       query: z.object({ format: z.enum(["json", "csv"]).default("json") }),
-      responses: { 200: { description: "Subscribers" } },
+      responses: {
+        200: {
+          description: "The confirmed subscribers (format=json, or CSV with format=csv)",
+          schema: z.object({
+            list: z.string(),
+            subscribers: z.array(
+              z.object({
+                email: z.string(),
+                name: z.string().nullable(),
+                confirmed_at: z.string().nullable(),
+                unsubscribeUrl: z.string().optional(),
+              }),
+            ),
+          }),
+          also: ["text/csv"],
+        },
+        404: { description: "No such newsletter" },
+      },
     },
     async (c, { params, query, principal }) => {
       if (!own(decl().consent?.newsletters, params.list))

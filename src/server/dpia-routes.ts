@@ -14,6 +14,7 @@ import type { Store } from "../store/index.js";
 import { dpiaPageHtml, dpiaRecordHtml } from "../web/index.js";
 import { HttpError } from "./errors.js";
 import type { RouteTable } from "./routes.js";
+import { PAGE } from "./schemas.js";
 
 export function registerDpia(routes: RouteTable, ctx: { store: Store; declaration: () => Declaration }): void {
   const Purpose = z.object({ purpose: z.string().regex(/^[a-z0-9_]{1,64}$/, "not a purpose id") });
@@ -27,7 +28,7 @@ export function registerDpia(routes: RouteTable, ctx: { store: Store; declaratio
       summary: "DPIA screening of every purpose, from the declaration",
       tags: ["admin"],
       access: "admin",
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) => {
       const decl = ctx.declaration();
@@ -55,7 +56,21 @@ export function registerDpia(routes: RouteTable, ctx: { store: Store; declaratio
       summary: "DPIA screening of every purpose, as JSON",
       tags: ["admin"],
       access: "admin",
-      responses: { 200: { description: "JSON { screenings }" } },
+      responses: {
+        200: {
+          description: "The screening of each purpose",
+          schema: z.object({
+            screenings: z.array(
+              z.looseObject({
+                purpose: z.string(),
+                name: z.string(),
+                result: z.string(),
+                reasons: z.array(z.string()),
+              }),
+            ),
+          }),
+        },
+      },
     },
     async (c) => c.json({ screenings: screenDeclaration(ctx.declaration()) }),
   );
@@ -86,7 +101,7 @@ export function registerDpia(routes: RouteTable, ctx: { store: Store; declaratio
       access: "admin",
       params: Purpose,
       query: z.object({ version: z.coerce.number().int().positive().optional(), saved: z.literal("1").optional() }),
-      responses: { 200: { description: "HTML" }, 404: { description: "No record" } },
+      responses: { 200: PAGE, 404: { description: "No record" } },
     },
     async (c, { params, query, principal }) => {
       known(params.purpose);

@@ -10,7 +10,11 @@ import { hasRole, type Principal } from "../auth/index.js";
 import {
   AgentDocument,
   AgentError,
+  BusinessDocumentSchema,
   DrpError,
+  DrpErrorSchema,
+  ExerciseStatusSchema,
+  PairwiseTokenSchema,
   agentInformation,
   approveAgent,
   businessDocument,
@@ -28,6 +32,7 @@ import type { RequestsContext } from "../requests/index.js";
 import { agentsPageHtml } from "../web/index.js";
 import { HttpError } from "./errors.js";
 import { isApiCall as isApi, type RouteTable } from "./routes.js";
+import { ErrorSchema, OkResultSchema, PAGE } from "./schemas.js";
 
 /** A signed DRP message: a request's claims are a few hundred bytes; this leaves room and no more. */
 const DRP_MAX_BODY = 32 * 1024;
@@ -35,6 +40,7 @@ const Signed = z.string().max(DRP_MAX_BODY);
 const AgentId = z.object({ agentId: z.string().regex(/^[A-Z_]{1,100}$/) });
 const RequestId = z.object({ id: z.string().min(1).max(100) });
 const Form = z.record(z.string(), z.unknown());
+const DrpOrPledgeError = z.union([ErrorSchema, DrpErrorSchema]);
 
 const bearer = (c: Context) => {
   const h = c.req.header("authorization") ?? "";
@@ -62,10 +68,15 @@ const answer =
   };
 
 const drpResponses = {
-  401: { description: "No bearer token" },
-  403: { description: "Unknown token, another agent's request, or a bad, replayed or expired signature" },
-  404: { description: "No such request, or the organization takes no DRP requests" },
+  400: { description: "A malformed call: Pledge's Error, or a bad message as § 3.06", schema: DrpOrPledgeError },
+  401: { description: "No bearer token", schema: DrpErrorSchema },
+  403: {
+    description: "Unknown token, another agent's request, or a bad, replayed or expired signature",
+    schema: DrpErrorSchema,
+  },
+  404: { description: "No such request, or the organization takes no DRP requests", schema: DrpErrorSchema },
 };
+const STATUS = { description: "The Exercise Status (§ 3.03)", schema: ExerciseStatusSchema };
 
 export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
   const ctx: DrpContext = { requests: rctx, insecureCallbacks: rctx.env.PLEDGE_DRP_INSECURE_CALLBACKS === "1" };
@@ -79,7 +90,10 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       summary: "This organization's DRP directory entry (§ 3.05.2)",
       tags: ["drp"],
       access: "public",
-      responses: { 200: { description: "The business discovery document" }, 404: { description: "No DRP" } },
+      responses: {
+        200: { description: "The business discovery document", schema: BusinessDocumentSchema },
+        404: { description: "No DRP", schema: DrpErrorSchema },
+      },
     },
     answer((c) => businessDocument(decl(), rctx.publicUrl || new URL(c.req.url).origin)),
   );
@@ -94,7 +108,12 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       params: AgentId,
       body: Signed,
       textBody: true,
-      responses: { 200: { description: '{ "agent-id", "token" }' }, 403: { description: "Refused (no body)" } },
+      responses: {
+        200: { description: "The agent's pairwise bearer token", schema: PairwiseTokenSchema },
+        400: drpResponses[400],
+        403: { description: "Refused (no body, § 2.05.1)", empty: true },
+        404: drpResponses[404],
+      },
     },
     async (c, { params, body }) => {
       try {
@@ -113,7 +132,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       path: "/v1/agent/:agentId",
       summary: "Agent information: whether the bearer token is still good (§ 2.06)",
       params: AgentId,
-      responses: { 200: { description: "{}" }, ...drpResponses },
+      responses: { 200: { description: "{} while the token is good", schema: z.object({}) }, ...drpResponses },
     },
     answer<{ params: { agentId: string } }>((c, { params }) => agentInformation(ctx, params.agentId, bearer(c))),
   );
@@ -126,7 +145,11 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       summary: "Data Rights Exercise: a signed request filed by an agent (§ 2.01)",
       body: Signed,
       textBody: true,
-      responses: { 200: { description: "The Exercise Status (§ 3.03)" }, ...drpResponses, 429: { description: "" } },
+      responses: {
+        200: STATUS,
+        ...drpResponses,
+        429: { description: "Too many requests from this agent", schema: DrpErrorSchema },
+      },
     },
     answer<{ body: string }>((c, { body }) => fileRequest(ctx, bearer(c), body)),
   );
@@ -138,7 +161,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       path: "/v1/data-rights-request/:id",
       summary: "Data Rights Status, for the agent that filed the request (§ 2.02)",
       params: RequestId,
-      responses: { 200: { description: "The Exercise Status (§ 3.03)" }, ...drpResponses },
+      responses: { 200: STATUS, ...drpResponses },
     },
     answer<{ params: { id: string } }>((c, { params }) => requestStatus(ctx, bearer(c), params.id)),
   );
@@ -153,9 +176,9 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       body: Signed,
       textBody: true,
       responses: {
-        200: { description: "The Exercise Status, revoked" },
+        200: { description: "The Exercise Status, revoked", schema: ExerciseStatusSchema },
         ...drpResponses,
-        409: { description: "Already closed" },
+        409: { description: "Already closed", schema: DrpErrorSchema },
       },
     },
     answer<{ params: { id: string }; body: string }>((c, { params, body }) =>
@@ -195,7 +218,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
     role,
     body: Form,
     responses: {
-      200: { description: "JSON { ok, result }" },
+      200: { description: "Done (an API caller), with the record", schema: OkResultSchema },
       303: { description: "Form: back to the page" },
       403: { description: "Role too weak" },
       404: { description: "No such agent" },
@@ -223,7 +246,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
       summary: "Authorized agents of the Data Rights Protocol",
       tags: ["drp"],
       access: "admin",
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) => c.html(await page(principal)),
   );

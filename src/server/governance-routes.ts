@@ -93,6 +93,7 @@ import {
 import { GOVERNANCE_STATUS, HttpError } from "./errors.js";
 import { clientIp } from "./privacy-center-routes.js";
 import { isApiCall as isApi, type RouteTable } from "./routes.js";
+import { OkResultSchema, PAGE, RegisterRowSchema } from "./schemas.js";
 
 /** A console form or a JSON body: the governance functions parse and name what is wrong. */
 const Form = z.record(z.string(), z.unknown());
@@ -193,7 +194,7 @@ export function registerGovernance(
     method: "get" as const,
     tags,
     access: "admin" as const,
-    responses: { 200: { description: "HTML" } },
+    responses: { 200: PAGE },
   });
   const post = (summary: string, role: "approver" | "officer" | "viewer" = "officer", maxBody?: number) => ({
     method: "post" as const,
@@ -204,7 +205,7 @@ export function registerGovernance(
     body: Form,
     ...(maxBody ? { maxBody } : {}),
     responses: {
-      200: { description: "JSON { ok, result }" },
+      200: { description: "Done (an API caller), with the record", schema: OkResultSchema },
       303: { description: "Form: back to the page" },
       403: { description: "Role too weak, or not four-eyed" },
       409: { description: "Out of order" },
@@ -479,7 +480,7 @@ export function registerGovernance(
       path: "/admin/governance/legal/:id/disclose",
       params: NumId,
       responses: {
-        200: { description: "The package (JSON file)" },
+        200: { description: "The package (a JSON file to download)", contentType: "application/json" },
         409: { description: "Not decided for compliance" },
       },
     },
@@ -554,6 +555,7 @@ export function registerGovernance(
       ...html(["governance"]),
       path: "/admin/governance/agreements/:id/document",
       params: NumId,
+      responses: { 200: { description: "The signed copy", contentType: "application/octet-stream" } },
       summary: "The signed copy of an agreement",
     },
     async (c, { params }) => {
@@ -687,6 +689,7 @@ export function registerGovernance(
       ...html(["governance"]),
       path: "/admin/governance/incidents/:id/mailing-list.csv",
       params: NumId,
+      responses: { 200: { description: "The mailing list", contentType: "text/csv" } },
       role: "officer",
       summary: "The mailing list for the letter to the people affected (CSV), kept until the letters are sent",
     },
@@ -712,7 +715,27 @@ export function registerGovernance(
         account: z.string().min(1).max(200),
         class: z.string().min(1).max(100),
       }),
-      responses: { 200: { description: "{ decision, reason, grant? }" } },
+      responses: {
+        200: {
+          description: "allow or deny, why, and the grant that allows it",
+          schema: z.object({
+            staff: z.string(),
+            account: z.string(),
+            class: z.string(),
+            decision: z.enum(["allow", "deny"]),
+            reason: z.string(),
+            grant: z
+              .object({
+                id: z.number(),
+                basis: z.enum(["purpose", "exception"]),
+                reason: z.string(),
+                until: z.string(),
+                approvedBy: z.string(),
+              })
+              .optional(),
+          }),
+        },
+      },
     },
     async (c, { query }) =>
       c.json({
@@ -731,7 +754,18 @@ export function registerGovernance(
       access: "admin",
       quiet: true,
       query: z.object({ counterparty: z.string().min(1).max(200), type: z.string().min(2).max(40).optional() }),
-      responses: { 200: { description: "{ counterparty, type, inForce, agreements, reason }" } },
+      responses: {
+        200: {
+          description: "Whether an agreement is in force, with the agreements that count",
+          schema: z.looseObject({
+            counterparty: z.string(),
+            type: z.string().nullable(),
+            inForce: z.boolean(),
+            agreements: z.array(z.looseObject({ agreement: z.string(), name: z.string(), type: z.string() })),
+            reason: z.string(),
+          }),
+        },
+      },
     },
     async (c, { query }) => c.json(await agreementInForce(ctx, query.counterparty, query.type)),
   );
@@ -743,7 +777,12 @@ export function registerGovernance(
         summary,
         tags: ["api"],
         access: "admin",
-        responses: { 200: { description: "JSON" } },
+        responses: {
+          200: {
+            description: `The register, under the key ${path}`,
+            schema: z.object({ [path]: z.array(RegisterRowSchema) }),
+          },
+        },
       },
       async (c) => c.json({ [path]: await fn() }),
     );
@@ -776,7 +815,7 @@ export function registerGovernance(
       tags: ["governance"],
       access: "public",
       params: Token,
-      responses: { 200: { description: "HTML" }, 410: { description: "Used or expired" } },
+      responses: { 200: PAGE, 410: { description: "Used or expired" } },
     },
     async (c, { params }) => {
       try {
@@ -804,7 +843,7 @@ export function registerGovernance(
       access: "public",
       params: Token,
       body: z.object({ decision: z.enum(["approve", "deny"]) }),
-      responses: { 200: { description: "HTML" }, 410: { description: "Used or expired" } },
+      responses: { 200: PAGE, 410: { description: "Used or expired" } },
     },
     async (c, { params, body }) => {
       try {
@@ -834,7 +873,7 @@ export function registerGovernance(
       tags: ["governance"],
       access: "public",
       params: Token,
-      responses: { 200: { description: "HTML" }, 410: { description: "Used" } },
+      responses: { 200: PAGE, 410: { description: "Used" } },
     },
     async (c, { params }) => {
       try {
@@ -855,7 +894,7 @@ export function registerGovernance(
       access: "public",
       params: Token,
       body: z.object({ name: z.string().max(200) }),
-      responses: { 200: { description: "HTML" }, 410: { description: "Used" } },
+      responses: { 200: PAGE, 410: { description: "Used" } },
     },
     async (c, { params, body }) => {
       try {
@@ -896,7 +935,17 @@ export function registerGovernance(
         format: z.enum(["html", "json"]).default("html"),
       }),
       responses: {
-        200: { description: "HTML or JSON" },
+        200: {
+          description: "The report as a page, or as JSON (format=json): counts only, never names",
+          html: true,
+          schema: z.object({
+            year: z.number(),
+            total: z.number(),
+            byInstrument: z.record(z.string(), z.record(z.string(), z.number())),
+            nslBand: z.string(),
+            accounts: z.number(),
+          }),
+        },
         404: { description: "Not published (governance.legalRequests.transparencyReport)" },
       },
     },
@@ -922,7 +971,23 @@ export function registerGovernance(
       tags: ["notice"],
       access: "public",
       query: z.object({ format: z.enum(["html", "json"]).default("html") }),
-      responses: { 200: { description: "HTML or JSON" } },
+      responses: {
+        200: {
+          description: "The list as a page, or as JSON (format=json)",
+          html: true,
+          schema: z.object({
+            subProcessors: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                purpose: z.string(),
+                country: z.string().nullable(),
+                safeguard: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
     },
     async (c, { query }) => {
       const list = subProcessorsOf(decl());
@@ -942,7 +1007,7 @@ export function registerGovernance(
       tags: ["governance"],
       access: "public",
       params: Objection,
-      responses: { 200: { description: "HTML" }, 410: { description: "Not a valid link" } },
+      responses: { 200: PAGE, 410: { description: "Not a valid link" } },
     },
     async (c, { params }) => {
       try {
@@ -970,7 +1035,7 @@ export function registerGovernance(
       params: Objection,
       body: z.object({ reason: z.string().max(4000) }),
       responses: {
-        200: { description: "HTML" },
+        200: PAGE,
         409: { description: "The window closed" },
         410: { description: "Not a valid link" },
       },

@@ -4,6 +4,7 @@ import { type LoadedDeclaration, lintDeclaration } from "../declaration/index.js
 import { buildDataMap, filterDataMap, type MapFilter, renderDataMapSvg } from "../map/index.js";
 import { declarationSourceHtml, mapPageHtml } from "../web/index.js";
 import type { RouteTable } from "./routes.js";
+import { PAGE } from "./schemas.js";
 
 const Filter = z.object({
   purpose: z.string().max(100).optional(),
@@ -29,7 +30,7 @@ export function registerMap(routes: RouteTable, ctx: { declaration: () => Loaded
       tags: ["admin"],
       access: "admin",
       query: Filter,
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { query, principal }) => {
       const loaded = ctx.declaration();
@@ -79,7 +80,7 @@ export function registerMap(routes: RouteTable, ctx: { declaration: () => Loaded
       summary: "The declaration being served, with numbered lines (where the map's nodes link)",
       tags: ["admin"],
       access: "admin",
-      responses: { 200: { description: "HTML" } },
+      responses: { 200: PAGE },
     },
     async (c, { principal }) => {
       const loaded = ctx.declaration();

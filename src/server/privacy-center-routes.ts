@@ -33,6 +33,7 @@ import {
   type FormState,
 } from "../web/index.js";
 import type { RouteTable } from "./routes.js";
+import { PAGE } from "./schemas.js";
 
 const MAX_UPLOAD = 5 * 1024 * 1024;
 
@@ -130,11 +131,22 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       tags: ["privacy center"],
       access: "public",
       body: z.record(z.string(), z.unknown()),
+      documentedBody: RequestInputSchema.safeExtend({
+        lang: z.enum(["en", "de", "fr"]).optional(),
+        authorization: z.string().optional().meta({ description: "A signed authorization (PDF or image), multipart" }),
+      }),
       maxBody: MAX_UPLOAD + 256 * 1024,
       // A purpose and a correctable category each a field: room for a declaration with many of both.
       maxFields: 400,
       responses: {
-        201: { description: "Created; JSON { requestId, sentTo }" },
+        201: {
+          description: "Created (a JSON caller): a code went to the address; an opt-out has its status token at once",
+          schema: z.object({
+            requestId: z.string(),
+            sentTo: z.string().optional(),
+            statusToken: z.string().optional(),
+          }),
+        },
         303: { description: "Form: redirect to the code page" },
         422: { description: "Invalid" },
         429: { description: "Too many codes" },
@@ -236,7 +248,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       tags: ["privacy center"],
       access: "public",
       params: RequestId,
-      responses: { 200: { description: "HTML form" }, 404: { description: "Not waiting for a code" } },
+      responses: { 200: { description: "HTML form", html: true }, 404: { description: "Not waiting for a code" } },
     },
     (c, { params }) => verifyPage(c, params.id),
   );
@@ -252,7 +264,10 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       body: z.object({ code: z.string().max(20) }),
       responses: {
         303: { description: "Verified: redirect to the status page" },
-        201: { description: "JSON: { statusToken }" },
+        201: {
+          description: "Verified (a JSON caller): the status token and page",
+          schema: z.object({ statusToken: z.string(), statusUrl: z.string() }),
+        },
         422: { description: "Wrong or expired code" },
       },
     },
@@ -295,7 +310,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       access: "public",
       params: RequestId,
       body: z.object({}),
-      responses: { 200: { description: "HTML form" }, 429: { description: "Too many codes" } },
+      responses: { 200: { description: "HTML form", html: true }, 429: { description: "Too many codes" } },
     },
     async (c, { params }) => {
       try {
@@ -318,7 +333,7 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       tags: ["privacy center"],
       access: "public",
       params: Token,
-      responses: { 200: { description: "HTML" }, 404: { description: "Unknown token" } },
+      responses: { 200: PAGE, 404: { description: "Unknown token" } },
     },
     async (c, { params }) => {
       c.header("cache-control", "no-store");

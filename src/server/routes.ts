@@ -4,7 +4,7 @@
  * thin: they parse, call a domain function, and render.
  */
 import type { Context, Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import { hasRole, type Principal, type Role, type SessionStage, safeEqual } from "../auth/index.js";
 import { HttpError } from "./errors.js";
 import { readForm } from "./forms.js";
@@ -16,10 +16,20 @@ export type Method = "get" | "post" | "put" | "patch" | "delete";
  */
 export type Access = "public" | "admin" | "agent";
 
+/**
+ * One response of a route. `schema` is a JSON body (or, with `contentType`, a body of that type); `contentType` alone a
+ * file (CSV, ZIP, a script); `html` a page for a browser, beside JSON for API callers when both are given. A redirect
+ * (3xx) needs none; an error without a body of its own is the `Error` object.
+ */
 export interface RouteResponse {
   description: string;
   contentType?: string;
   schema?: z.ZodType;
+  html?: boolean;
+  /** The response has no body at all. */
+  empty?: boolean;
+  /** Other text media types the same response may take (`text/markdown`), chosen by a query parameter. */
+  also?: string[];
 }
 
 export interface RouteSpec<
@@ -28,6 +38,8 @@ export interface RouteSpec<
   B extends z.ZodType = z.ZodType,
 > {
   method: Method;
+  /** The OpenAPI operationId; derived from the method and path when absent (`getAdminRequestsById`). */
+  operationId?: string;
   /** Hono syntax: `/privacy/versions/:version`. */
   path: string;
   summary: string;
@@ -43,6 +55,8 @@ export interface RouteSpec<
   params?: P;
   /** JSON or form body. A route without one refuses any body. */
   body?: B;
+  /** The body as the OpenAPI document shows it, where `body` is a looser shape the handler parses itself. */
+  documentedBody?: z.ZodType;
   /** The body is `text/plain` (a signed DRP message), handed to `body` as a string; other media types get 415. */
   textBody?: boolean;
   /**
@@ -273,77 +287,3 @@ const pathAndQuery = (c: Context) => {
   const u = new URL(c.req.url);
   return u.pathname + u.search;
 };
-
-export const ErrorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
-  .meta({ id: "Error" });
-
-/** The OpenAPI 3.1 document of a route table. */
-export function openApiDocument(
-  routes: readonly RouteSpec[],
-  info: { title: string; version: string },
-): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const json = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
-  const parameters = (schema: z.ZodType | undefined, where: "query" | "path") => {
-    if (!schema) return [];
-    const js = json(schema) as { properties?: Record<string, unknown>; required?: string[] };
-    return Object.entries(js.properties ?? {}).map(([name, s]) => ({
-      name,
-      in: where,
-      required: where === "path" || (js.required ?? []).includes(name),
-      schema: s,
-    }));
-  };
-  for (const r of routes) {
-    const path = r.path.replace(/:([A-Za-z_]+)/g, "{$1}");
-    paths[path] ??= {};
-    paths[path][r.method] = {
-      summary: r.summary,
-      tags: r.tags,
-      ...(r.access === "admin" ? { security: [{ session: [] }, { bearer: [] }] } : {}),
-      ...(r.access === "agent" ? { security: [{ drpAgent: [] }] } : {}),
-      parameters: [...parameters(r.params, "path"), ...parameters(r.query, "query")],
-      ...(r.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { [r.textBody ? "text/plain" : "application/json"]: { schema: json(r.body) } },
-            },
-          }
-        : {}),
-      responses: Object.fromEntries(
-        Object.entries({
-          ...r.responses,
-          400: r.responses[400] ?? { description: "Invalid request", schema: ErrorSchema },
-        }).map(([status, resp]) => [
-          status,
-          {
-            description: resp.description,
-            ...(resp.schema
-              ? { content: { [resp.contentType ?? "application/json"]: { schema: json(resp.schema) } } }
-              : resp.contentType
-                ? { content: { [resp.contentType]: {} } }
-                : {}),
-          },
-        ]),
-      ),
-    };
-  }
-  return {
-    openapi: "3.1.0",
-    info,
-    paths,
-    components: {
-      securitySchemes: {
-        session: { type: "apiKey", in: "cookie", name: "pledge_session" },
-        bearer: { type: "http", scheme: "bearer" },
-        drpAgent: {
-          type: "http",
-          scheme: "bearer",
-          description: "The pairwise token of a Data Rights Protocol agent, from POST /v1/agent/{agentId}",
-        },
-      },
-    },
-  };
-}
