@@ -148,7 +148,7 @@ forEachStore("consent", (target) => {
       assert.equal(first.notice.language, "en");
       const analytics = first.purposes.find((p) => p.purposeId === "analytics");
       assert.ok(analytics && "piiTypes" in analytics, JSON.stringify(first.purposes));
-      assert.ok(analytics.piiTypes.length > 0 && analytics.lawfulBasis === "consent");
+      assert.ok((analytics.piiTypes?.length ?? 0) > 0 && analytics.lawfulBasis === "consent");
       assert.ok(Array.isArray(analytics.storageLocations) && Array.isArray(analytics.recipients));
       assert.ok(analytics.retention);
       assert.equal(receipt.records[0].ip, "203.0.113.0");
