@@ -5,6 +5,7 @@
  * countries) and drawn as SVG on the server; the same graph as Graphviz DOT and as JSON.
  */
 import dagre from "@dagrejs/dagre";
+import { NOTICE_WORDS, type NoticeLang } from "../notice/index.js";
 import type { DataMap, MapEdge, MapNode } from "./graph.js";
 
 export interface PlacedNode extends MapNode {
@@ -92,88 +93,118 @@ export const MapSvg = ({
   layout,
   title,
   href,
+  lang = "en",
 }: {
   layout: MapLayout;
   title: string;
   href?: (n: MapNode) => string | undefined;
-}) => (
-  <svg
-    class="map"
-    xmlns="http://www.w3.org/2000/svg"
-    viewBox={`0 0 ${layout.width} ${layout.height}`}
-    width={layout.width}
-    height={layout.height}
-    role="img"
-    aria-labelledby="map-title map-desc"
-  >
-    <title id="map-title">{title}</title>
-    <desc id="map-desc">
-      {`${layout.nodes.filter((n) => n.kind === "system").length} systems, ` +
-        `${layout.nodes.filter((n) => n.kind === "purpose").length} purposes, ` +
-        `${layout.nodes.filter((n) => n.kind === "recipient").length} recipients in ` +
-        `${layout.nodes.filter((n) => n.kind === "country").length} countries; ` +
-        `${layout.edges.filter((e) => e.transfer).length} transfers out of the EEA.`}
-    </desc>
-    <style>{MAP_CSS}</style>
-    {layout.edges.map((e) => {
-      const cls = e.transfer ? (transferBroken(e.transfer) ? "transfer invalid" : "transfer") : "";
-      const mid = e.points[Math.floor(e.points.length / 2)];
-      return (
-        <g>
-          <path class={cls} d={pathOf(e.points)} marker-end="url(#arrow)" />
-          {e.transfer && mid && transferLabel(e.transfer) ? (
-            <text class={`t${cls.includes("invalid") ? " invalid" : ""}`} x={mid.x} y={mid.y - 4} text-anchor="middle">
-              {transferLabel(e.transfer)}
-            </text>
-          ) : null}
-        </g>
-      );
-    })}
-    <defs>
-      <marker
-        id="arrow"
-        viewBox="0 0 10 10"
-        refX="10"
-        refY="5"
-        markerWidth="6"
-        markerHeight="6"
-        orient="auto-start-reverse"
-      >
-        <path d="M 0 0 L 10 5 L 0 10 z" fill="#9a9aa6" stroke="none" />
-      </marker>
-    </defs>
-    {layout.nodes.map((n) => {
-      const box = (
-        <g
-          class={`n ${n.kind}${n.kind === "country" && n.detail === "outside the EEA" ? " outside" : ""}`}
-          data-node={n.id}
+  /** The language of the page it is on: the map's own words are in it; a safeguard's name stays English, marked so. */
+  lang?: NoticeLang;
+}) => {
+  const w = NOTICE_WORDS[lang].map;
+  const count = (kind: MapNode["kind"]) => layout.nodes.filter((n) => n.kind === kind).length;
+  const detail = (d: string) => (d === "outside the EEA" ? w.outsideEea : d === "EEA" ? w.eea : d);
+  // Safeguards and findings are named in English wherever the map is shown.
+  const en = lang === "en" ? undefined : "en";
+  return (
+    <svg
+      class="map"
+      xmlns="http://www.w3.org/2000/svg"
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      width={layout.width}
+      height={layout.height}
+      // With links it is a group a screen reader walks through, each box a link it announces; without, one image.
+      role={href ? "group" : "img"}
+      aria-labelledby="map-title map-desc"
+    >
+      <title id="map-title">{title}</title>
+      <desc id="map-desc">
+        {w.desc({
+          systems: count("system"),
+          purposes: count("purpose"),
+          recipients: count("recipient"),
+          countries: count("country"),
+          transfers: layout.edges.filter((e) => e.transfer).length,
+        })}
+      </desc>
+      <style>{MAP_CSS}</style>
+      {layout.edges.map((e) => {
+        const cls = e.transfer ? (transferBroken(e.transfer) ? "transfer invalid" : "transfer") : "";
+        const mid = e.points[Math.floor(e.points.length / 2)];
+        return (
+          <g>
+            <path class={cls} d={pathOf(e.points)} marker-end="url(#arrow)" />
+            {e.transfer && mid && transferLabel(e.transfer) ? (
+              <text
+                class={`t${cls.includes("invalid") ? " invalid" : ""}`}
+                x={mid.x}
+                y={mid.y - 4}
+                text-anchor="middle"
+                lang={en}
+              >
+                {transferLabel(e.transfer)}
+              </text>
+            ) : null}
+          </g>
+        );
+      })}
+      <defs>
+        <marker
+          id="arrow"
+          viewBox="0 0 10 10"
+          refX="10"
+          refY="5"
+          markerWidth="6"
+          markerHeight="6"
+          orient="auto-start-reverse"
         >
-          <rect
-            x={n.x - n.width / 2}
-            y={n.y - n.height / 2}
-            width={n.width}
-            height={n.height}
-            rx={n.kind === "purpose" ? 14 : 4}
-          />
-          <text x={n.x} y={n.y + (n.detail ? -3 : 4)} text-anchor="middle">
-            {clip(n.label)}
-          </text>
-          {n.detail ? (
-            <text class="d" x={n.x} y={n.y + 13} text-anchor="middle">
-              {clip(n.detail)}
+          <path d="M 0 0 L 10 5 L 0 10 z" fill="#9a9aa6" stroke="none" />
+        </marker>
+      </defs>
+      {layout.nodes.map((n) => {
+        const name =
+          `${w.kinds[n.kind]}: ${n.label}${n.detail ? ` (${detail(n.detail)})` : ""}` +
+          `${n.categories.length ? ` — ${n.categories.join(", ")}` : ""}`;
+        const link = href?.(n);
+        const box = (
+          <g
+            class={`n ${n.kind}${n.kind === "country" && n.detail === "outside the EEA" ? " outside" : ""}`}
+            data-node={n.id}
+          >
+            <rect
+              x={n.x - n.width / 2}
+              y={n.y - n.height / 2}
+              width={n.width}
+              height={n.height}
+              rx={n.kind === "purpose" ? 14 : 4}
+            />
+            <text x={n.x} y={n.y + (n.detail ? -3 : 4)} text-anchor="middle">
+              {clip(n.label)}
             </text>
-          ) : null}
-          <title>
-            {`${n.kind}: ${n.label}${n.detail ? ` (${n.detail})` : ""}` +
-              `${n.categories.length ? ` — ${n.categories.join(", ")}` : ""}`}
-          </title>
-        </g>
-      );
-      const link = href?.(n);
-      return link ? <a href={link}>{box}</a> : box;
-    })}
-  </svg>
-);
+            {n.detail ? (
+              // A country's place is in the page's language; a recipient's role and code stay English, marked so.
+              <text class="d" x={n.x} y={n.y + 13} text-anchor="middle" lang={n.kind === "country" ? undefined : en}>
+                {clip(detail(n.detail))}
+              </text>
+            ) : null}
+            {link ? null : <title>{name}</title>}
+          </g>
+        );
+        // A link's name starts with the words it shows (WCAG 2.5.3), then says what the box is.
+        const shown = `${clip(n.label)}${n.detail ? ` ${clip(detail(n.detail))}` : ""}`;
+        return link ? (
+          <a href={link}>
+            {/* The link's name (SVG's title), starting with the words it shows (WCAG 2.5.3). */}
+            <title>{`${shown}; ${name}`}</title>
+            {box}
+          </a>
+        ) : (
+          box
+        );
+      })}
+    </svg>
+  );
+};
 
 /** A complete SVG document of the map (what `pledge map --format svg` writes). */
 export async function renderDataMapSvg(map: DataMap, title: string): Promise<string> {

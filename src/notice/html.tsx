@@ -50,7 +50,7 @@ const BlockView: FC<{ block: Block }> = ({ block }) => {
       );
     case "table":
       return (
-        <table>
+        <table tabindex={0}>
           <thead>
             <tr>
               {block.head.map((h) => (

@@ -617,6 +617,14 @@ export const DE: NoticeWords = {
   mapHeading: "Wohin Ihre Daten gehen",
   mapLead: "Jeder Zweck, die Empfänger, an die er Daten weitergibt, und deren Länder, wie diese Erklärung sie angibt.",
   mapTitle: (org) => `Wohin ${org} personenbezogene Daten sendet`,
+  map: {
+    desc: (n) =>
+      `${n.systems} Systeme, ${n.purposes} Zwecke, ${n.recipients} Empfänger in ${n.countries} Ländern; ` +
+      `${n.transfers} Übermittlungen aus dem EWR.`,
+    kinds: { system: "System", dataset: "Datenbestand", purpose: "Zweck", recipient: "Empfänger", country: "Land" },
+    eea: "EWR",
+    outsideEea: "außerhalb des EWR",
+  },
   versions: {
     title: "Versionen der Datenschutzerklärung",
     version: "Version",

@@ -617,6 +617,20 @@ export const FR: NoticeWords = {
     "Chaque finalité, les destinataires auxquels elle communique des données et leurs pays, tels que cette politique " +
     "les indique.",
   mapTitle: (org) => `Où ${org} envoie des données personnelles`,
+  map: {
+    desc: (n) =>
+      `${n.systems} systèmes, ${n.purposes} finalités, ${n.recipients} destinataires dans ${n.countries} pays ; ` +
+      `${n.transfers} transferts hors de l'EEE.`,
+    kinds: {
+      system: "système",
+      dataset: "ensemble de données",
+      purpose: "finalité",
+      recipient: "destinataire",
+      country: "pays",
+    },
+    eea: "EEE",
+    outsideEea: "hors de l'EEE",
+  },
   versions: {
     title: "Versions de la politique de confidentialité",
     version: "Version",

@@ -232,6 +232,13 @@ export interface NoticeWords {
   mapHeading: string;
   mapLead: string;
   mapTitle(org: string): string;
+  /** The map's words: its description for a screen reader, each kind of box, and the two places of a country. */
+  map: {
+    desc(n: { systems: number; purposes: number; recipients: number; countries: number; transfers: number }): string;
+    kinds: Record<"system" | "dataset" | "purpose" | "recipient" | "country", string>;
+    eea: string;
+    outsideEea: string;
+  };
   versions: { title: string; version: string; effective: string; published: string; current: string };
   earlierVersion: string;
   readCurrent: string;
@@ -619,6 +626,14 @@ export const EN: NoticeWords = {
   mapLead:
     "Each purpose, the recipients it shares data with, and the countries they are in, as this notice states them.",
   mapTitle: (org) => `Where ${org} sends personal data`,
+  map: {
+    desc: (n) =>
+      `${n.systems} systems, ${n.purposes} purposes, ${n.recipients} recipients in ${n.countries} countries; ` +
+      `${n.transfers} transfers out of the EEA.`,
+    kinds: { system: "system", dataset: "dataset", purpose: "purpose", recipient: "recipient", country: "country" },
+    eea: "EEA",
+    outsideEea: "outside the EEA",
+  },
   versions: {
     title: "Versions of the privacy notice",
     version: "Version",

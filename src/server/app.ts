@@ -30,7 +30,7 @@ import { retentionStats } from "../retention/index.js";
 import { governanceOverview } from "../governance/index.js";
 import { openApiDocument } from "./openapi.js";
 import { RouteTable, wantsHtml } from "./routes.js";
-import { ErrorSchema, PAGE } from "./schemas.js";
+import { ErrorSchema } from "./schemas.js";
 import { safeEqual } from "../auth/index.js";
 
 export interface AppContext {

@@ -29,6 +29,7 @@ import {
   messagePageHtml,
   requestFormHtml,
   statusPageHtml,
+  STATUS_SCRIPT,
   verifyPageHtml,
   type FormState,
 } from "../web/index.js";
@@ -299,6 +300,22 @@ export function registerPrivacyCenter(routes: RouteTable, ctx: RequestsContext, 
       };
       return verifyPage(c, params.id, messages[res.reason], 422);
     },
+  );
+
+  routes.add(
+    {
+      method: "get",
+      path: "/privacy-center/status.js",
+      summary: "The status page's updater: the page without a reload while a request is open",
+      tags: ["privacy center"],
+      access: "public",
+      responses: { 200: { description: "JavaScript", contentType: "application/javascript" } },
+    },
+    (c) =>
+      c.body(STATUS_SCRIPT, 200, {
+        "content-type": "application/javascript; charset=utf-8",
+        "cache-control": "public, max-age=3600",
+      }),
   );
 
   routes.add(

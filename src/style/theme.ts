@@ -17,15 +17,15 @@ h1{font-size:1.75rem}h2{font-size:1.35rem;margin-top:2rem}h3{font-size:1.1rem;ma
 h1,h2,h3{--pico-font-weight:650}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:10}
-.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+summary{min-height:24px}.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .muted,.meta,.hint,.field small{color:var(--muted)}.hint,.field small{display:block;font-size:.875rem}
 .lead{font-size:1.08rem}.block{display:block}.empty{color:var(--muted);font-style:italic}
 /* Words never break inside themselves; a table too wide scrolls in its own box. */
 body{overflow-wrap:break-word;word-break:normal}
 table{font-size:.9375rem}th{font-weight:600;white-space:nowrap}td,th{vertical-align:top;text-align:left}
-.table{overflow-x:auto;max-width:100%;margin-bottom:var(--pico-spacing)}.table table{margin-bottom:0}
+.table{position:relative;overflow-x:auto;max-width:100%;margin-bottom:var(--pico-spacing)}.table table{margin-bottom:0}
 .nowrap,td time{white-space:nowrap}
-@media (max-width:48rem){main table{display:block;overflow-x:auto;max-width:100%}}
+@media (max-width:48rem){main :not(.table)>table{display:block;position:relative;overflow-x:auto;max-width:100%}}
 p.caption{color:var(--muted);margin-bottom:.4rem}
 caption{caption-side:top;text-align:left;color:var(--muted);padding-bottom:.4rem}
 /* Public pages */
@@ -122,7 +122,8 @@ details.menu[open]{flex-basis:100%}details.menu[open]>summary{margin-bottom:.5re
 .tiles strong{font-size:1.6rem;display:block}
 .tiles a{text-decoration:none;color:inherit;display:block}.tiles a.overdue strong{color:#b3261e}
 .tiles a.due_soon strong{color:#8a5300}
-svg.chart{max-width:100%;height:auto}
+svg.chart{max-width:100%;height:auto}.chartbox{overflow-x:auto}
+@media (max-width:48rem){.chartbox svg.chart{max-width:none;width:720px}}
 .chart .overdue{fill:#b3261e}.chart .due_soon{fill:#c77700}.chart .on_time{fill:#2f7d46}
 .chart .rate{fill:#0b57d0}.chart .rest{fill:#e4e4ea}
 .chart text{font:12px system-ui,sans-serif;fill:#3b3b45}.chart .axis{stroke:#b8b8c4}

@@ -51,7 +51,7 @@ const UsersPage: FC<Frame & { users: StaffAccount[]; me: number; required: reado
     <h1>Users</h1>
     <Flash flash={flash} error={error} />
     <div class="table">
-      <table>
+      <table tabindex={0}>
         <thead>
           <tr>
             <th>Name</th>
@@ -232,7 +232,7 @@ const AccountPage: FC<
     )}
     <h2>Sessions</h2>
     <div class="table">
-      <table>
+      <table tabindex={0}>
         <thead>
           <tr>
             <th>Signed in</th>
@@ -274,7 +274,7 @@ const AccountPage: FC<
     ) : null}
     {tokens.length ? (
       <div class="table">
-        <table>
+        <table tabindex={0}>
           <thead>
             <tr>
               <th>Name</th>

@@ -158,7 +158,7 @@ export const AgentsPage: FC<AgentsPageProps> = (p) => (
           Send this entry to the DRP network's operators; agents find the API here by it. It is also served at{" "}
           <a href="/.well-known/data-rights.json">/.well-known/data-rights.json</a>.
         </p>
-        <pre>
+        <pre tabindex={0}>
           <code>{JSON.stringify(p.business, null, 2)}</code>
         </pre>
       </section>

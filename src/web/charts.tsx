@@ -35,50 +35,61 @@ export const ColumnChart: FC<{ id: string; title: string; bars: Bar[]; unit: str
   const desc = total
     ? `${total} ${unit} in all; the most, ${top.value}, on ${top.label}.`
     : `No ${unit} in this period.`;
+  const linked = bars.some((b) => b.href && b.value);
   return (
     <figure>
-      <svg
-        class="chart"
-        viewBox={`0 0 ${w} ${h}`}
-        width={w}
-        height={h}
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-      >
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{desc}</desc>
-        <line class="axis" x1={pad.l} y1={h - pad.b} x2={w - pad.r} y2={h - pad.b} />
-        <text x={pad.l - 4} y={pad.t + 10} text-anchor="end">
-          {max}
-        </text>
-        <text x={pad.l - 4} y={h - pad.b} text-anchor="end">
-          0
-        </text>
-        {bars.map((b, i) => {
-          const bh = ((h - pad.t - pad.b) * b.value) / max;
-          const x = pad.l + i * step + 1;
-          const rect = (
-            <rect class={b.tone ?? "rate"} x={x} y={h - pad.b - bh} width={Math.max(1, step - 2)} height={bh}>
-              <title>{`${b.label}: ${b.value} ${unit}`}</title>
-            </rect>
-          );
-          return (
-            <>
-              {b.href && b.value ? <a href={b.href}>{rect}</a> : rect}
-              {i % labelEvery === 0 ? (
-                <text x={x} y={h - pad.b + 16}>
-                  {b.label.slice(5)}
-                </text>
-              ) : null}
-            </>
-          );
-        })}
-      </svg>
+      {/* On a phone the chart keeps its size, so its text stays readable, and scrolls in a box a keyboard reaches. */}
+      <section class="chartbox" tabindex={0} aria-labelledby={`${id}-title`}>
+        <svg
+          class="chart"
+          viewBox={`0 0 ${w} ${h}`}
+          width={w}
+          height={h}
+          // With links on its bars it is a group whose links a screen reader announces; without, one image.
+          role={linked ? "group" : "img"}
+          aria-labelledby={`${id}-title ${id}-desc`}
+        >
+          <title id={`${id}-title`}>{title}</title>
+          <desc id={`${id}-desc`}>{desc}</desc>
+          <line class="axis" x1={pad.l} y1={h - pad.b} x2={w - pad.r} y2={h - pad.b} />
+          <text x={pad.l - 4} y={pad.t + 10} text-anchor="end">
+            {max}
+          </text>
+          <text x={pad.l - 4} y={h - pad.b} text-anchor="end">
+            0
+          </text>
+          {bars.map((b, i) => {
+            const bh = ((h - pad.t - pad.b) * b.value) / max;
+            const x = pad.l + i * step + 1;
+            const rect = (
+              <rect class={b.tone ?? "rate"} x={x} y={h - pad.b - bh} width={Math.max(1, step - 2)} height={bh}>
+                <title>{`${b.label}: ${b.value} ${unit}`}</title>
+              </rect>
+            );
+            return (
+              <>
+                {b.href && b.value ? (
+                  <a href={b.href} aria-label={`${b.label}: ${b.value} ${unit}`}>
+                    {rect}
+                  </a>
+                ) : (
+                  rect
+                )}
+                {i % labelEvery === 0 ? (
+                  <text x={x} y={h - pad.b + 16}>
+                    {b.label.slice(5)}
+                  </text>
+                ) : null}
+              </>
+            );
+          })}
+        </svg>
+      </section>
       <figcaption>{desc}</figcaption>
       <details>
         <summary>The numbers</summary>
         <div class="table">
-          <table>
+          <table tabindex={0}>
             <thead>
               <tr>
                 <th scope="col">Day</th>
@@ -90,7 +101,7 @@ export const ColumnChart: FC<{ id: string; title: string; bars: Bar[]; unit: str
                 .filter((b) => b.value)
                 .map((b) => (
                   <tr>
-                    <td>{b.label}</td>
+                    <td>{b.href ? <a href={b.href}>{b.label}</a> : b.label}</td>
                     <td>{b.value}</td>
                   </tr>
                 ))}
@@ -119,36 +130,38 @@ export const RateBars: FC<{ id: string; title: string; rows: { label: string; pa
   return (
     <figure>
       {rows.length ? (
-        <svg
-          class="chart"
-          viewBox={`0 0 ${w} ${h}`}
-          width={w}
-          height={h}
-          role="img"
-          aria-labelledby={`${id}-t ${id}-d`}
-        >
-          <title id={`${id}-t`}>{title}</title>
-          <desc id={`${id}-d`}>{desc}</desc>
-          {rows.map((r, i) => {
-            const y = 4 + i * rowH;
-            const full = w - labelW - 60;
-            return (
-              <>
-                <text x={0} y={y + 18}>
-                  {r.label}
-                </text>
-                <rect class="rest" x={labelW} y={y + 4} width={full} height={rowH - 10} />
-                <rect class="rate" x={labelW} y={y + 4} width={(full * pct(r)) / 100} height={rowH - 10} />
-                <text x={labelW + full + 6} y={y + 18}>
-                  {pct(r)}%
-                </text>
-              </>
-            );
-          })}
-        </svg>
+        <section class="chartbox" tabindex={0} aria-labelledby={`${id}-t`}>
+          <svg
+            class="chart"
+            viewBox={`0 0 ${w} ${h}`}
+            width={w}
+            height={h}
+            role="img"
+            aria-labelledby={`${id}-t ${id}-d`}
+          >
+            <title id={`${id}-t`}>{title}</title>
+            <desc id={`${id}-d`}>{desc}</desc>
+            {rows.map((r, i) => {
+              const y = 4 + i * rowH;
+              const full = w - labelW - 60;
+              return (
+                <>
+                  <text x={0} y={y + 18}>
+                    {r.label}
+                  </text>
+                  <rect class="rest" x={labelW} y={y + 4} width={full} height={rowH - 10} />
+                  <rect class="rate" x={labelW} y={y + 4} width={(full * pct(r)) / 100} height={rowH - 10} />
+                  <text x={labelW + full + 6} y={y + 18}>
+                    {pct(r)}%
+                  </text>
+                </>
+              );
+            })}
+          </svg>
+        </section>
       ) : null}
       <div class="table">
-        <table>
+        <table tabindex={0}>
           <caption class="sr-only">{title}</caption>
           <thead>
             <tr>

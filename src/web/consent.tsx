@@ -123,7 +123,7 @@ const Preferences: FC<{
       <h1>{t("news.yours")}</h1>
       <p>{t("news.for", { email })}</p>
       <div class="table">
-        <table>
+        <table tabindex={0}>
           <thead>
             <tr>
               <th scope="col">{t("news.newsletter")}</th>
@@ -286,7 +286,7 @@ const ConsentConsole: FC<{
             {s.mail_sent_at ? (
               <details>
                 <summary>{s.mail_sent_at.slice(0, 16).replace("T", " ")}</summary>
-                <pre>{s.mail_text}</pre>
+                <pre tabindex={0}>{s.mail_text}</pre>
               </details>
             ) : (
               "—"

@@ -106,7 +106,7 @@ export const DiscoveryPage: FC<{
       <History scans={scans} />
       <h2>Per system</h2>
       <div class="table">
-        <table id="systems">
+        <table id="systems" tabindex={0}>
           <thead>
             <tr>
               <th>System</th>
@@ -141,7 +141,7 @@ export const DiscoveryPage: FC<{
       <h2>Findings</h2>
       {findings.length ? (
         <div class="table">
-          <table id="findings">
+          <table id="findings" tabindex={0}>
             <thead>
               <tr>
                 <th>#</th>
@@ -166,7 +166,9 @@ export const DiscoveryPage: FC<{
                     {f.fragment && f.status === "open" ? (
                       <details>
                         <summary>What would declare it</summary>
-                        <pre class="fragment">{f.fragment}</pre>
+                        <pre class="fragment" tabindex={0}>
+                          {f.fragment}
+                        </pre>
                       </details>
                     ) : null}
                   </td>

@@ -839,7 +839,7 @@ export const SubProcessorsAdminPage: FC<Chrome & { list: SubProcessor[]; changes
           {Date.parse(c.objectionUntil) > Date.now() ? " (pending)" : " (closed)"}.
         </p>
         <div class="table">
-          <table>
+          <table tabindex={0}>
             <caption>{c.objections.length} objections</caption>
             <tbody>
               {c.objections.map((o) => (
@@ -1123,13 +1123,19 @@ export const IncidentPage: FC<Chrome & { i: IncidentView; drafts: Drafts; canAct
       ) : null}
       <h2>Drafted notifications</h2>
       <h3>To the supervisory authority (GDPR Art 33(3))</h3>
-      <pre class="draft">{drafts.authority}</pre>
+      <pre class="draft" tabindex={0}>
+        {drafts.authority}
+      </pre>
       <h3>To the people affected (Art 34(2))</h3>
-      <pre class="draft">{drafts.individuals}</pre>
+      <pre class="draft" tabindex={0}>
+        {drafts.individuals}
+      </pre>
       {drafts.controllers ? (
         <>
           <h3>To the controllers (Art 33(2))</h3>
-          <pre class="draft">{drafts.controllers}</pre>
+          <pre class="draft" tabindex={0}>
+            {drafts.controllers}
+          </pre>
         </>
       ) : null}
       {canAct && i.status === "open" ? (
@@ -1194,7 +1200,7 @@ export const IncidentReportPage: FC<{ decl: Declaration; i: IncidentView; drafts
     </dl>
     <h2>Notifications</h2>
     <div class="table">
-      <table>
+      <table tabindex={0}>
         <tbody>
           {i.clocks.map((c) => (
             <tr>
@@ -1218,7 +1224,9 @@ export const IncidentReportPage: FC<{ decl: Declaration; i: IncidentView; drafts
       </table>
     </div>
     <h2>Notification to the authority</h2>
-    <pre class="draft">{drafts.authority}</pre>
+    <pre class="draft" tabindex={0}>
+      {drafts.authority}
+    </pre>
   </Page>
 );
 

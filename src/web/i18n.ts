@@ -106,6 +106,8 @@ const EN = {
   "status.until": "available until {date}",
   "status.expired": "Your download has expired. Ask again if you need it.",
   "status.timeline": "Timeline",
+  "status.check": "Check again",
+  "status.updates": "This page updates itself while your request is open.",
   "status.private": "Keep this page's address private: it is the key to your request.",
   "status.delayed":
     "One of our systems is taking longer than usual; we are retrying, and our team is told. You need not do anything.",
@@ -388,6 +390,8 @@ const DE: Record<TextKey, string> = {
   "status.until": "verfügbar bis {date}",
   "status.expired": "Ihr Download ist abgelaufen. Fragen Sie erneut, wenn Sie ihn brauchen.",
   "status.timeline": "Verlauf",
+  "status.check": "Erneut prüfen",
+  "status.updates": "Diese Seite aktualisiert sich selbst, solange Ihre Anfrage offen ist.",
   "status.private": "Halten Sie die Adresse dieser Seite geheim: Sie ist der Schlüssel zu Ihrer Anfrage.",
   "status.delayed":
     "Eines unserer Systeme braucht länger als üblich; wir versuchen es erneut, und " +
@@ -679,6 +683,8 @@ const FR: Record<TextKey, string> = {
   "status.until": "disponible jusqu’au {date}",
   "status.expired": "Votre téléchargement a expiré. Redemandez-le si besoin.",
   "status.timeline": "Historique",
+  "status.check": "Vérifier à nouveau",
+  "status.updates": "Cette page se met à jour d’elle-même tant que votre demande est ouverte.",
   "status.private": "Gardez l’adresse de cette page privée : c’est la clé de votre demande.",
   "status.delayed":
     "Un de nos systèmes prend plus de temps que d’habitude ; nous réessayons et " +

@@ -5,6 +5,7 @@ export {
   requestFormHtml,
   verifyPageHtml,
   statusPageHtml,
+  STATUS_SCRIPT,
   messagePageHtml,
   RIGHT_CITES,
   identityLabel,

@@ -209,7 +209,7 @@ export const DeclarationSourcePage: FC<{
       <p class="muted">
         {file} · <a href="#sentences">where each sentence of the notice comes from</a>
       </p>
-      <ol class="src">
+      <ol class="src" tabindex={0}>
         {source.split("\n").map((line, i) => (
           <li id={`L${i + 1}`}>{line}</li>
         ))}

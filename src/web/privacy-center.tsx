@@ -637,6 +637,35 @@ function standingText(s: ProcessorStanding, t: T): string {
   }
 }
 
+/**
+ * The status page's updater (served as /privacy-center/status.js): every few seconds while the request is open it
+ * fetches the page, sets the status text in its live region (a screen reader hears the change, politely), and swaps
+ * the details unless the keyboard focus is in them. It stops once the request is closed.
+ */
+export const STATUS_SCRIPT = `(() => {
+  const every = 4000;
+  const tick = async () => {
+    try {
+      const res = await fetch(location.href, { headers: { accept: "text/html" }, cache: "no-store" });
+      if (!res.ok) return void setTimeout(tick, every * 3);
+      const next = new DOMParser().parseFromString(await res.text(), "text/html");
+      const status = document.getElementById("status");
+      const fresh = next.getElementById("status");
+      if (status && fresh && status.textContent !== fresh.textContent) status.textContent = fresh.textContent;
+      const details = document.getElementById("details");
+      const newer = next.getElementById("details");
+      const busy = details && details.contains(document.activeElement);
+      if (details && newer && !busy && details.innerHTML !== newer.innerHTML) details.innerHTML = newer.innerHTML;
+      if (next.getElementById("check") || busy) setTimeout(tick, every);
+      else document.getElementById("check")?.remove();
+    } catch {
+      setTimeout(tick, every * 3);
+    }
+  };
+  setTimeout(tick, every);
+})();
+`;
+
 export const StatusPage: FC<{
   decl: Declaration;
   request: RequestView;
@@ -658,87 +687,98 @@ export const StatusPage: FC<{
   const appealRule = REGIMES[request.regime].appeal;
   return (
     <Page title={t("status.title")} organization={decl.organization.name} lang={lang}>
-      {open ? <meta http-equiv="refresh" content="3" /> : null}
       <h1>
         {t("status.title")}: {RIGHT_CITES[request.right] ? t(`right.${request.right}` as TextKey) : request.right}
       </h1>
       <p role="status">
         {t("status.status")}: <strong id="status">{state}</strong>
       </p>
-      {delayed ? <p id="delayed">{t("status.delayed")}</p> : null}
-      <dl>
-        <dt>{t("status.received")}</dt>
-        <dd>{request.receivedAt.slice(0, 10)}</dd>
-        <dt>{t("status.answerBy")}</dt>
-        <dd>
-          {request.effectiveDueAt.slice(0, 10)}
-          {request.extensionReason ? t("status.extendedBecause", { reason: request.extensionReason }) : ""}
-        </dd>
-      </dl>
-      {request.status === "completed" && (request.right === "access" || request.right === "portability") ? (
-        exportExpired ? (
-          <p>{t("status.expired")}</p>
-        ) : (
-          <p>
-            <a href={`/privacy-center/requests/${token}/export`} download id="download">
-              {t("status.download")}
-            </a>{" "}
-            — {t("status.until", { date: exportExpiresAt?.slice(0, 10) ?? "" })}.
-          </p>
-        )
-      ) : null}
-      {processors.length ? (
-        <section aria-labelledby="processors-title">
-          <h2 id="processors-title">{t("proc.title")}</h2>
-          <ul id="processors">
-            {processors.map((s) => (
-              <li>{standingText(s, t)}</li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {request.status === "completed" && request.report ? (
-        <ReportView decl={decl} right={request.right} report={request.report} t={t} lang={lang} />
-      ) : null}
-      {request.status === "denied" || request.status === "appealed" ? (
-        <p>{t("status.reason", { reason: request.denialReason ?? request.appeal?.answer ?? "" })}</p>
-      ) : null}
-      {request.appeal ? (
-        <p id="appeal">
-          {t("appeal.on", { date: request.appeal.appealedAt.slice(0, 10), due: request.appeal.dueAt.slice(0, 10) })}
-          {request.appeal.outcome
-            ? `${t(request.appeal.outcome === "reversed" ? "appeal.reversed" : "appeal.upheld")}` +
-              ` ${request.appeal.answer ?? ""}`
-            : ""}
-          {request.appeal.outcome === "upheld" ? t("appeal.contact", { to: words.complaintTo(request.regime) }) : ""}
+      {/*
+        No meta refresh (it moved keyboard focus every few seconds): while the request is open, a small script fetches
+        the page and updates the status (a polite live region) and the details in place; without script, a link.
+      */}
+      {open ? (
+        <p id="check">
+          {t("status.updates")} <a href={`/privacy-center/requests/${token}`}>{t("status.check")}</a>
+          <script src="/privacy-center/status.js" defer data-status-poll></script>
         </p>
       ) : null}
-      {request.status === "denied" && request.appealable && !request.appeal ? (
-        <form method="post" action={`/privacy-center/requests/${token}/appeal`} id="appeal-form">
-          <h2>{t("appeal.title")}</h2>
-          <p>
-            {t("appeal.law", {
-              place: request.jurisdiction,
-              within: appealRule ? words.clock(appealRule, "dat") : "",
-            })}
+      <div id="details">
+        {delayed ? <p id="delayed">{t("status.delayed")}</p> : null}
+        <dl>
+          <dt>{t("status.received")}</dt>
+          <dd>{request.receivedAt.slice(0, 10)}</dd>
+          <dt>{t("status.answerBy")}</dt>
+          <dd>
+            {request.effectiveDueAt.slice(0, 10)}
+            {request.extensionReason ? t("status.extendedBecause", { reason: request.extensionReason }) : ""}
+          </dd>
+        </dl>
+        {request.status === "completed" && (request.right === "access" || request.right === "portability") ? (
+          exportExpired ? (
+            <p>{t("status.expired")}</p>
+          ) : (
+            <p>
+              <a href={`/privacy-center/requests/${token}/export`} download id="download">
+                {t("status.download")}
+              </a>{" "}
+              — {t("status.until", { date: exportExpiresAt?.slice(0, 10) ?? "" })}.
+            </p>
+          )
+        ) : null}
+        {processors.length ? (
+          <section aria-labelledby="processors-title">
+            <h2 id="processors-title">{t("proc.title")}</h2>
+            <ul id="processors">
+              {processors.map((s) => (
+                <li>{standingText(s, t)}</li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        {request.status === "completed" && request.report ? (
+          <ReportView decl={decl} right={request.right} report={request.report} t={t} lang={lang} />
+        ) : null}
+        {request.status === "denied" || request.status === "appealed" ? (
+          <p>{t("status.reason", { reason: request.denialReason ?? request.appeal?.answer ?? "" })}</p>
+        ) : null}
+        {request.appeal ? (
+          <p id="appeal">
+            {t("appeal.on", { date: request.appeal.appealedAt.slice(0, 10), due: request.appeal.dueAt.slice(0, 10) })}
+            {request.appeal.outcome
+              ? `${t(request.appeal.outcome === "reversed" ? "appeal.reversed" : "appeal.upheld")}` +
+                ` ${request.appeal.answer ?? ""}`
+              : ""}
+            {request.appeal.outcome === "upheld" ? t("appeal.contact", { to: words.complaintTo(request.regime) }) : ""}
           </p>
-          <p>
-            <label for="appeal-reason">{t("appeal.why")}</label>
-            <br />
-            <textarea name="reason" id="appeal-reason" required maxlength={2000} rows={4} cols={60}></textarea>
-          </p>
-          <button type="submit">{t("appeal.title")}</button>
-        </form>
-      ) : null}
-      <h2>{t("status.timeline")}</h2>
-      <ol>
-        {events.map((e) => (
-          <li>
-            {e.at.slice(0, 16).replace("T", " ")} — {eventText(e, t)}
-          </li>
-        ))}
-      </ol>
-      <p>{t("status.private")}</p>
+        ) : null}
+        {request.status === "denied" && request.appealable && !request.appeal ? (
+          <form method="post" action={`/privacy-center/requests/${token}/appeal`} id="appeal-form">
+            <h2>{t("appeal.title")}</h2>
+            <p>
+              {t("appeal.law", {
+                place: request.jurisdiction,
+                within: appealRule ? words.clock(appealRule, "dat") : "",
+              })}
+            </p>
+            <p>
+              <label for="appeal-reason">{t("appeal.why")}</label>
+              <br />
+              <textarea name="reason" id="appeal-reason" required maxlength={2000} rows={4} cols={60}></textarea>
+            </p>
+            <button type="submit">{t("appeal.title")}</button>
+          </form>
+        ) : null}
+        <h2>{t("status.timeline")}</h2>
+        <ol>
+          {events.map((e) => (
+            <li>
+              {e.at.slice(0, 16).replace("T", " ")} — {eventText(e, t)}
+            </li>
+          ))}
+        </ol>
+        <p>{t("status.private")}</p>
+      </div>
     </Page>
   );
 };

@@ -140,7 +140,7 @@ export const RetentionPage: FC<{
       sweep, and the rows changed by sweeps each day for 30 days.
     </p>
     <div class="table">
-      <table id="rules">
+      <table id="rules" tabindex={0}>
         <thead>
           <tr>
             <th scope="col">Rule and dataset</th>
@@ -200,12 +200,8 @@ export const RetentionPage: FC<{
                 <td>{stat ? <SweptChart stat={stat} /> : null}</td>
                 {canAct && e.system !== "pledge" ? (
                   <td>
-                    <a
-                      class="button danger"
-                      href={`/admin/retention/sweep?binding=${encodeURIComponent(e.binding)}`}
-                      aria-label={`Sweep ${e.binding} now`}
-                    >
-                      Sweep now…
+                    <a class="button danger" href={`/admin/retention/sweep?binding=${encodeURIComponent(e.binding)}`}>
+                      Sweep now<span class="sr-only"> ({e.binding})</span>…
                     </a>
                   </td>
                 ) : canAct ? (
@@ -221,7 +217,7 @@ export const RetentionPage: FC<{
     <h2 id="holds">Legal holds</h2>
     {holds.length ? (
       <div class="table">
-        <table>
+        <table tabindex={0}>
           <thead>
             <tr>
               <th scope="col">On</th>
@@ -304,7 +300,7 @@ export const RetentionPage: FC<{
     <h2 id="obsolescence">Systems going out of use</h2>
     <p>Rules that run from a system's obsolescence start their clock on this date.</p>
     <div class="table">
-      <table>
+      <table tabindex={0}>
         <tbody>
           {Object.entries(decl.systems).map(([id, s]) => (
             <tr>

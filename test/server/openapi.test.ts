@@ -34,7 +34,7 @@ type Doc = { servers: { url: string }[]; paths: Record<string, Record<string, Op
 
 const PUBLIC_URL = "https://privacy.fjord.example";
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
-const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
+const pointerOf = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
 const operations = (doc: Doc) =>
   Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method, op })),
@@ -232,7 +232,7 @@ export const principal = (r: Receipt): string => r.piiPrincipalId;
       const media = Object.keys(documented.content).find((t) => t.split(";")[0].trim() === type);
       assert.ok(media, `${where}: ${type} is not documented (${Object.keys(documented.content).join(", ")})`);
       if (type !== "application/json") continue;
-      const pointer = `pledge#/paths/${escape(path)}/${method}/responses/${res.status}/content/${escape(media)}/schema`;
+      const pointer = `pledge#/paths/${pointerOf(path)}/${method}/responses/${res.status}/content/${pointerOf(media)}/schema`;
       const validate = ajv.compile({ $ref: pointer });
       assert.ok(validate(JSON.parse(body)), `${where}: ${ajv.errorsText(validate.errors)}\n${body.slice(0, 500)}`);
     }
@@ -269,7 +269,7 @@ export const principal = (r: Receipt): string => r.piiPrincipalId;
       const where = `GET ${url.pathname}${url.search} → ${res.status}`;
       assert.equal(res.status, 200, where);
       const validate = ajv.compile({
-        $ref: `pledge#/paths/${escape(path)}/get/responses/200/content/application~1json/schema`,
+        $ref: `pledge#/paths/${pointerOf(path)}/get/responses/200/content/application~1json/schema`,
       });
       const body = (await res.json()) as unknown;
       assert.ok(validate(body), `${where}: ${ajv.errorsText(validate.errors)}`);

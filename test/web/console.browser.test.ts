@@ -79,7 +79,7 @@ describe("the console in Chromium", () => {
         "agreements",
       ])
         assert.ok(await page.$(`#tile-${id} [data-count]`), `the ${id} counter`);
-      assert.ok(await page.$("svg.chart[role=img] title"), "the deadline chart, with a title");
+      assert.ok(await page.$("svg.chart[aria-labelledby] title"), "the deadline chart, with a title");
       assert.ok(await page.$("figure details table"), "and its numbers as a table");
       const open = Number(await page.textContent("#tile-open [data-count]"));
       assert.ok(open >= 1, "requests were filed");

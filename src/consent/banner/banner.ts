@@ -254,8 +254,9 @@ function save(c: Record<string, 0 | 1>, s: Record<string, 0 | 1>, method = "bann
     return;
   }
   apply();
-  close();
+  // The settings button first, so that the focus has a place to return to when the dialog was not opened from one.
   showButton();
+  close();
 }
 
 const all = (v: 0 | 1) => {
@@ -271,12 +272,21 @@ const all = (v: 0 | 1) => {
 /** What Global Privacy Control alone decided while the person has not chosen (null without the signal). */
 let gpcOnly: Record<string, 0 | 1> | null = null;
 let root: HTMLDivElement | null = null;
-let lastFocus: Element | null = null;
+/** The element that had the focus when the first dialog opened: it gets the focus back when the dialog closes. */
+let opener: Element | null = null;
+/** The page's elements this banner made inert while its modal dialog is open (and only those). */
+let madeInert: HTMLElement[] = [];
 
 function close(): void {
   root?.remove();
   root = null;
-  (lastFocus as HTMLElement | null)?.focus?.();
+  for (const n of madeInert) n.inert = false;
+  madeInert = [];
+  // Back to the control that opened it; when that was the page itself (the banner opened on load), to the settings
+  // button, which reopens the preferences.
+  const back = opener && opener !== D.body && opener.isConnected ? opener : D.getElementById(`${ns}open`);
+  opener = null;
+  (back as HTMLElement | null)?.focus?.();
 }
 
 function button(label: string, onClick: () => void, cls = ""): HTMLButtonElement {
@@ -287,8 +297,10 @@ function button(label: string, onClick: () => void, cls = ""): HTMLButtonElement
 
 /** A dialog with the focus kept inside it. */
 function dialog(labelId: string): HTMLDivElement {
-  close();
-  lastFocus = D.activeElement;
+  // From one layer to the other the opener stays the one the first layer had.
+  if (root) root.remove();
+  else opener = D.activeElement;
+  root = null;
   const d = el("div", {
     role: "dialog",
     "aria-modal": "true",
@@ -314,6 +326,12 @@ function dialog(labelId: string): HTMLDivElement {
   });
   D.body.appendChild(d);
   root = d;
+  // aria-modal says the page behind is out of reach: make it so for the keyboard and the screen reader alike.
+  for (const n of Array.from(D.body.children) as HTMLElement[])
+    if (n !== d && !n.inert && n.tagName !== "SCRIPT" && n.tagName !== "STYLE") {
+      n.inert = true;
+      madeInert.push(n);
+    }
   return d;
 }
 
@@ -363,17 +381,19 @@ function preferences(): void {
   const current = choice ?? all(0);
   for (const cat of C.categories) {
     const locked = cat.essential || (gpc && isMarketing(cat.id));
+    // Each category a group named by a legend, its description tied to its switch.
     const f = el("fieldset");
-    f.appendChild(
-      toggle(
-        `${ns}c-${cat.id}`,
-        cat.name + (cat.essential ? ` (${T.essential})` : ""),
-        cat.essential || (!locked && current.c[cat.id] === 1),
-        locked,
-        `${ns}cat`,
-      ),
+    f.appendChild(el("legend", { class: `${ns}sr` }, cat.name));
+    const main = toggle(
+      `${ns}c-${cat.id}`,
+      cat.name + (cat.essential ? ` (${T.essential})` : ""),
+      cat.essential || (!locked && current.c[cat.id] === 1),
+      locked,
+      `${ns}cat`,
     );
-    f.appendChild(el("p", {}, cat.description));
+    main.querySelector("input")?.setAttribute("aria-describedby", `${ns}d-${cat.id}`);
+    f.appendChild(main);
+    f.appendChild(el("p", { id: `${ns}d-${cat.id}` }, cat.description));
     for (const s of cat.services)
       f.appendChild(
         toggle(
@@ -442,7 +462,10 @@ padding:1rem 1.25rem;font:15px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rg
 cursor:pointer}.${ns}btn:focus{outline:3px solid #0b57d0;outline-offset:2px}
 .${ns}dialog fieldset{border:1px solid #ccc;border-radius:6px;margin:.5rem 0}.${ns}svc{display:block;
 margin-left:1.5rem}.${ns}signal{background:#eef6ee;padding:.4rem .6rem;border-radius:4px}
-.${ns}open{position:fixed;left:1rem;bottom:1rem;z-index:2147483646}`;
+.${ns}open{position:fixed;left:1rem;bottom:1rem;z-index:2147483646}
+.${ns}dialog input[type=checkbox]{width:24px;height:24px;margin:0 .4rem 0 0;vertical-align:middle}
+.${ns}dialog a{display:inline-block;min-height:24px;line-height:24px}
+.${ns}sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 
 function start(): void {
   D.head.appendChild(el("style", {}, css));

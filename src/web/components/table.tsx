@@ -36,7 +36,12 @@ export const DataTable: FC<{
           {caption}
         </p>
       ) : null}
-      <div class="table">
+      {/* The box scrolls on a narrow screen: a keyboard reaches it (tabindex), a screen reader hears what it holds. */}
+      <section
+        class="table"
+        tabindex={0}
+        aria-label={typeof caption === "string" ? caption : head.filter((h) => typeof h === "string").join(", ")}
+      >
         <table id={id} aria-describedby={caption && id ? `${id}-caption` : undefined}>
           <thead>
             <tr>
@@ -47,6 +52,6 @@ export const DataTable: FC<{
           </thead>
           <tbody>{children}</tbody>
         </table>
-      </div>
+      </section>
     </>
   );
