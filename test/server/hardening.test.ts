@@ -15,12 +15,13 @@ import { after, before, it } from "node:test";
 import { createApiToken, createUser, revokeApiToken } from "../../src/auth/index.js";
 import { DEMO_DECLARATION } from "../../src/cli/index.js";
 import { loadDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
-import { ensureDemoData, startDemoVendors, type DemoVendors } from "../../src/demo/index.js";
+import { ensureDemoData } from "../../src/demo/index.js";
 import { createMailer } from "../../src/mail/index.js";
 import { createLogger, startServer, type RunningServer } from "../../src/server/index.js";
 import { openStore } from "../../src/store/index.js";
 import { testMailer } from "../helpers/requests.js";
 import { forEachStore } from "../helpers/stores.js";
+import { type DemoApp, startDemoApp } from "../helpers/demo-app.js";
 
 const ADA = "ada@example.net";
 
@@ -92,34 +93,30 @@ forEachStore("the public surface under attack", (target) => {
     return { id, token: /\/privacy-center\/requests\/([\w-]+)$/.exec(verified.headers.get("location")!)![1] };
   };
 
-  let standIns: DemoVendors;
+  let demo: DemoApp;
   before(async () => {
-    ensureDemoData(join(dir, ".pledge/demo"), { customers: 200, tickets: 80, logLines: 1500 });
-    // The demo's processors, as `pledge serve --demo` starts them: their API key must never reach the log either.
-    standIns = await startDemoVendors(join(dir, ".pledge/demo"), { jobMs: 0 });
     loaded = await loadDeclaration(DEMO_DECLARATION);
-    server = await startServer({
-      ...target.options,
-      declaration: loaded,
-      port: 0,
-      dataDir: join(dir, ".pledge"),
-      cwd: dir,
-      demo: true,
-      mailer,
-      console: () => {},
-      logger: createLogger({ level: "debug", destination: { write: (line: string) => void log.push(line) } }),
-      env: {
-        ...standIns.env,
-        PLEDGE_SECRET: "hardening-secret",
-        PLEDGE_TRUST_PROXY: "1",
-        PLEDGE_METRICS_TOKEN: "hardening-metrics-token",
+    // The demo's processors, as `pledge serve --demo` starts them: their API key must never reach the log either.
+    demo = await startDemoApp(
+      dir,
+      {
+        ...target.options,
+        declaration: loaded,
+        mailer,
+        logger: createLogger({ level: "debug", destination: { write: (line: string) => void log.push(line) } }),
+        env: {
+          PLEDGE_SECRET: "hardening-secret",
+          PLEDGE_TRUST_PROXY: "1",
+          PLEDGE_METRICS_TOKEN: "hardening-metrics-token",
+        },
+        settings: { backoffBaseMs: 50, backoffMaxMs: 100, maxAttempts: 2 },
       },
-      settings: { backoffBaseMs: 50, backoffMaxMs: 100, maxAttempts: 2 },
-    });
+      { customers: 200, tickets: 80, logLines: 1500 },
+    );
+    server = demo.server;
   });
   after(async () => {
-    await server.close();
-    await standIns.close();
+    await demo.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -201,7 +198,7 @@ forEachStore("the public surface under attack", (target) => {
       confirm,
       manage,
       session,
-      vendorKey: standIns.env.STRIPE_SECRET_KEY,
+      vendorKey: demo.standIns.env.STRIPE_SECRET_KEY,
     }))
       assert.ok(!written.includes(secret), `the ${name} is in the log`);
     assert.ok(!written.includes(ADA) && !written.includes(who), "nor the people's addresses");

@@ -16,10 +16,8 @@ import addFormatsModule from "ajv-formats";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { createApiToken } from "../../src/auth/index.js";
-import { DEMO_DECLARATION } from "../../src/cli/index.js";
-import { loadDeclaration } from "../../src/declaration/index.js";
-import { ensureDemoData, startDemoVendors, type DemoVendors } from "../../src/demo/index.js";
-import { createLogger, startServer, type RunningServer } from "../../src/server/index.js";
+import type { RunningServer } from "../../src/server/index.js";
+import { type DemoApp, startDemoApp } from "../helpers/demo-app.js";
 import { testMailer } from "../helpers/requests.js";
 
 type Json = Record<string, unknown>;
@@ -42,32 +40,23 @@ const operations = (doc: Doc) =>
 
 describe("the OpenAPI document, as other people's tools read it", () => {
   let server: RunningServer;
-  let standIns: DemoVendors;
+  let demo: DemoApp;
   let doc: Doc;
   let token: string;
   const dir = mkdtempSync(join(tmpdir(), "pledge-openapi-"));
   const mailer = testMailer();
 
   before(async () => {
-    ensureDemoData(join(dir, ".pledge/demo"), { customers: 50, tickets: 20, logLines: 200 });
-    standIns = await startDemoVendors(join(dir, ".pledge/demo"), { jobMs: 0 });
-    server = await startServer({
-      declaration: await loadDeclaration(DEMO_DECLARATION),
-      port: 0,
-      dataDir: join(dir, ".pledge"),
-      cwd: dir,
-      demo: true,
+    demo = await startDemoApp(dir, {
       mailer,
-      console: () => {},
-      logger: createLogger({ level: "silent" }),
-      env: { ...standIns.env, PLEDGE_SECRET: "openapi-secret", PLEDGE_PUBLIC_URL: PUBLIC_URL },
+      env: { PLEDGE_SECRET: "openapi-secret", PLEDGE_PUBLIC_URL: PUBLIC_URL },
     });
+    server = demo.server;
     token = await createApiToken(server.store, "openapi-test", "owner");
     doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Doc;
   });
   after(async () => {
-    await server?.close();
-    await standIns?.close();
+    await demo?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -98,6 +98,11 @@ describe("accessibility (axe-core, WCAG 2.2 AA) of the seeded demo", () => {
         body: JSON.stringify({ right: "access", identity: "axe@example.net" }),
       })
     ).json()) as { requestId: string };
+    // A DPIA record, opened as an officer would from the screening page: its page is a console page too.
+    await page.goto(`${demo.url}/admin/dpia`);
+    await page.locator(".actions form button").first().click();
+    await page.waitForURL(/\/admin\/dpia\/[a-z_]+$/);
+    links.add(new URL(page.url()).pathname);
     links.add(`/privacy-center/requests/${optOut.statusToken}`);
     links.add(`/privacy-center/verify/${access.requestId}`);
     for (const { path, signedIn } of html.filter((h) => !h.path.includes("{"))) {
