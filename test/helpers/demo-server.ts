@@ -1,6 +1,6 @@
 /** The demo server (`pledge serve --demo --port 0`) in a temporary directory, for browser tests. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -114,4 +114,19 @@ export function demoConsole(prefix: string): DemoConsole {
     d.server?.stop();
   });
   return d;
+}
+
+/** The last mail in the demo's outbox to `to`, decoded from quoted-printable. */
+export function lastMailTo(dir: string, to: string): string {
+  const outbox = join(dir, ".pledge", "outbox");
+  const mails = readdirSync(outbox)
+    .sort()
+    .map((f) =>
+      readFileSync(join(outbox, f), "utf8")
+        .replace(/=\r?\n/g, "")
+        .replace(/=3D/g, "="),
+    );
+  const m = mails.reverse().find((x) => x.includes(`To: ${to}`));
+  if (!m) throw new Error(`no mail to ${to}`);
+  return m;
 }

@@ -13,13 +13,18 @@ import { BUILTIN_CATEGORIES, LEGAL_BASIS_INFO, parseDeclaration } from "../../sr
 import { buildRopa, ropaToJsonLd } from "../../src/notice/index.js";
 import { EXAMPLES, ROOT } from "../helpers/cli.js";
 
+/**
+ * The term list, read where it is kept (never copied into the project): `PLEDGE_DPV_TERMS`, or `shared/dpv` beside the
+ * checkout or one of its parents, or `/work/shared/dpv` (where CI's fresh clone finds it).
+ */
 const TERMS_FILE = (() => {
+  if (process.env.PLEDGE_DPV_TERMS) return process.env.PLEDGE_DPV_TERMS;
   for (let d = ROOT; ; d = dirname(d)) {
     const f = join(d, "shared/dpv/dpv-2.3-terms.csv");
     if (existsSync(f)) return f;
     if (dirname(d) === d) break;
   }
-  return undefined;
+  return existsSync("/work/shared/dpv/dpv-2.3-terms.csv") ? "/work/shared/dpv/dpv-2.3-terms.csv" : undefined;
 })();
 const skip = TERMS_FILE
   ? false

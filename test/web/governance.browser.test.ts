@@ -3,26 +3,9 @@
  * link, a session that cannot start unsigned, an incident with its clocks.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { demoConsole } from "../helpers/demo-server.js";
-
-/** The last mail in the demo's outbox to `to`, decoded from quoted-printable. */
-function lastMailTo(dir: string, to: string): string {
-  const outbox = join(dir, ".pledge", "outbox");
-  const mails = readdirSync(outbox)
-    .sort()
-    .map((f) =>
-      readFileSync(join(outbox, f), "utf8")
-        .replace(/=\r?\n/g, "")
-        .replace(/=3D/g, "="),
-    );
-  const m = mails.reverse().find((x) => x.includes(`To: ${to}`));
-  if (!m) throw new Error(`no mail to ${to}`);
-  return m;
-}
+import { demoConsole, lastMailTo } from "../helpers/demo-server.js";
 
 describe("the governance registers in Chromium", () => {
   const demo = demoConsole("pledge-browser-gov-");
