@@ -101,14 +101,14 @@ export const DpiaRecordPage: FC<{
       <form method="post" action={`/admin/dpia/${record.purpose}`}>
         <Csrf token={csrf} />
         <fieldset disabled={!editable}>
-          <legend>Art 35(7)(a): description of the processing</legend>
-          <textarea name="description" rows={8}>
+          <legend id="dpia-a">Art 35(7)(a): description of the processing</legend>
+          <textarea name="description" aria-labelledby="dpia-a" rows={8}>
             {b.description}
           </textarea>
         </fieldset>
         <fieldset disabled={!editable}>
-          <legend>Art 35(7)(b): necessity and proportionality</legend>
-          <textarea name="necessity" rows={7}>
+          <legend id="dpia-b">Art 35(7)(b): necessity and proportionality</legend>
+          <textarea name="necessity" aria-labelledby="dpia-b" rows={7}>
             {b.necessity}
           </textarea>
         </fieldset>
@@ -126,14 +126,14 @@ export const DpiaRecordPage: FC<{
           ))}
         </fieldset>
         <fieldset disabled={!editable}>
-          <legend>Art 35(7)(d): measures (one per line)</legend>
-          <textarea name="measures" rows={6}>
+          <legend id="dpia-d">Art 35(7)(d): measures (one per line)</legend>
+          <textarea name="measures" aria-labelledby="dpia-d" rows={6}>
             {b.measures.join("\n")}
           </textarea>
         </fieldset>
         <fieldset disabled={!editable}>
-          <legend>Conclusion</legend>
-          <textarea name="conclusion" rows={4}>
+          <legend id="dpia-conclusion">Conclusion</legend>
+          <textarea name="conclusion" aria-labelledby="dpia-conclusion" rows={4}>
             {b.conclusion}
           </textarea>
         </fieldset>
