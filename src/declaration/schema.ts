@@ -22,6 +22,14 @@ export const DATASET_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 const datasetId = z
   .string()
   .regex(DATASET_ID_PATTERN, "expected a dataset key of letters, digits and _ (e.g. orders, InvoiceLine)");
+/** A newsletter's id: an id that is not one of the words of the newsletter addresses (`/newsletter/confirm/…`). */
+const NewsletterId = z
+  .string()
+  .regex(
+    /^(?!(?:confirm|unsubscribe|preferences)$)[a-z][a-z0-9_]*$/,
+    "expected an id of lowercase letters, digits and _, other than confirm, unsubscribe and preferences " +
+      "(the newsletter addresses use them)",
+  );
 const categoryKey = z.string().regex(CATEGORY_PATTERN, "expected a dotted data category key (e.g. user.contact.email)");
 const url = z.url({ message: "expected a URL" });
 /**
@@ -700,7 +708,8 @@ const Consent = z.strictObject({
   categories: z.record(id, ConsentCategory).default({}),
   /** Overrides of the banner's texts, per language (`en`, `de`, `fr`). */
   texts: z.record(z.string().regex(/^[a-z]{2}$/), z.record(z.string(), z.string())).default({}),
-  newsletters: z.record(id, Newsletter).default({}),
+  /** Each list's id is in its public addresses (`/newsletter/trail_notes`): not a word those addresses already use. */
+  newsletters: z.record(NewsletterId, Newsletter).default({}),
   iab: Iab.optional(),
 });
 

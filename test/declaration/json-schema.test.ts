@@ -92,6 +92,11 @@ const CASES: { name: string; yaml: string; valid: boolean }[] = [
     valid: false,
   },
   { name: "no rights", yaml: swap("rights:\n", "rites:\n"), valid: false },
+  {
+    name: "a newsletter named like one of the newsletter addresses",
+    yaml: minimalYaml("consent:\n  newsletters:\n    confirm: { name: News, purpose: orders }\n"),
+    valid: false,
+  },
 ];
 
 describe("pledge.schema.json and `pledge check` agree (ajv, draft 2020-12, with formats)", () => {
