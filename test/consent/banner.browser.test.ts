@@ -1,17 +1,13 @@
 /** The banner in Chromium, on a site of its own origin, against a real Pledge server. */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { after, before, describe, it } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, it } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { bannerBundle } from "../../src/consent/index.js";
 import { parseDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
-import { createLogger, startServer, type RunningServer, type ServerOptions } from "../../src/server/index.js";
-import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
+import type { ServerOptions } from "../../src/server/index.js";
+import { bannerSite } from "../helpers/banner-site.js";
 
 const DEMO = readFileSync(new URL("../../demo/pledge.yaml", import.meta.url), "utf8");
 
@@ -24,51 +20,22 @@ describe("the consent banner", () => {
   });
 
   describe("in Chromium", () => {
-    let browser: Browser;
-    let server: RunningServer;
-    let site: Server;
-    let siteUrl = "";
-    let dir = "";
-    let skip: string | undefined;
     const options: ServerOptions = { declaration: parseDeclaration(DEMO, "pledge.yaml") as LoadedDeclaration, port: 0 };
-
-    before(async () => {
-      skip = chromiumUnavailable();
-      if (skip) {
-        if (process.env.CI === "true") throw new Error(skip);
-        return;
-      }
-      dir = mkdtempSync(join(tmpdir(), "pledge-banner-"));
-      Object.assign(options, {
-        sqlitePath: join(dir, "p.db"),
-        dataDir: dir,
-        logger: createLogger({ level: "silent" }),
-        worker: false,
-        console: () => {},
-      });
-      server = await startServer(options);
-      site = createServer((req, res) => {
-        res.writeHead(200, { "content-type": "text/html" });
-        res.end(`<!doctype html><html lang="en"><head><title>Shop</title><script src="${server.url}/consent/banner.js"></script></head><body>
+    const env = bannerSite(
+      "pledge-banner-",
+      options,
+      (
+        pledge,
+      ) => `<!doctype html><html lang="en"><head><title>Shop</title><script src="${pledge}/consent/banner.js"></script></head><body>
 <h1>Fjord Outfitters</h1><a href="#top">Top</a>
 <script type="text/plain" data-category="analytics">window.analyticsRan = (window.analyticsRan || 0) + 1;</script>
 <script type="text/plain" data-category="marketing" data-service="meta_pixel">window.marketingRan = true;</script>
 <iframe data-src="about:blank#video" data-category="marketing" title="video"></iframe>
-</body></html>`);
-      });
-      await new Promise<void>((r) => site.listen(0, "127.0.0.1", () => r()));
-      siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
-      browser = await launchChromium();
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-      site?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+</body></html>`,
+    );
 
     const fresh = async (gpc: false | "header" | "navigator" = false): Promise<{ ctx: BrowserContext; page: Page }> => {
-      const ctx = await browser.newContext(gpc === "header" ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
+      const ctx = await env.browser.newContext(gpc === "header" ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
       // A plain string: a function would be serialized with the test runner's helpers.
       if (gpc === "navigator")
         await ctx.addInitScript({
@@ -76,15 +43,20 @@ describe("the consent banner", () => {
             "Object.defineProperty(navigator, 'globalPrivacyControl', { get() { return true; }, configurable: true });",
         });
       const page = await ctx.newPage();
-      await page.goto(siteUrl);
+      await page.goto(env.siteUrl);
       await page.waitForSelector("#pledge-dialog");
       return { ctx, page };
     };
     const lastRecord = async () =>
-      server.store.db.selectFrom("consent_events").selectAll().orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
+      env.server.store.db
+        .selectFrom("consent_events")
+        .selectAll()
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirstOrThrow();
     const waitForRecords = async (n: number) => {
       for (let i = 0; i < 100; i++) {
-        const c = await server.store.db
+        const c = await env.server.store.db
           .selectFrom("consent_events")
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
@@ -96,7 +68,7 @@ describe("the consent banner", () => {
     const count = async () =>
       Number(
         (
-          await server.store.db
+          await env.server.store.db
             .selectFrom("consent_events")
             .select((eb) => eb.fn.countAll<number>().as("n"))
             .executeTakeFirstOrThrow()
@@ -104,7 +76,7 @@ describe("the consent banner", () => {
       );
 
     it("runs no analytics script before consent, and runs it after 'accept analytics'", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const { ctx, page } = await fresh();
       assert.equal(await page.evaluate(() => (window as unknown as { analyticsRan?: number }).analyticsRan), undefined);
       assert.equal(await page.getAttribute("iframe", "src"), null);
@@ -144,7 +116,7 @@ describe("the consent banner", () => {
     });
 
     it("runs nothing after 'reject all'", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const { ctx, page } = await fresh();
       const before = await count();
       await page.getByRole("button", { name: "Reject all" }).click();
@@ -168,7 +140,7 @@ describe("the consent banner", () => {
     });
 
     it("with navigator.globalPrivacyControl alone, the banner turns marketing off itself", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const before = await count();
       const { ctx, page } = await fresh("navigator");
       assert.match((await page.textContent("#pledge-dialog")) ?? "", /Global Privacy Control signal was honoured/);
@@ -186,7 +158,7 @@ describe("the consent banner", () => {
     });
 
     it("with Sec-GPC: 1, marketing is off, the visitor is told, and the record says method gpc", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const before = await count();
       const { ctx, page } = await fresh("header");
       assert.match((await page.textContent("#pledge-dialog")) ?? "", /Global Privacy Control signal was honoured/);
@@ -209,7 +181,7 @@ describe("the consent banner", () => {
     });
 
     it("asks again after a material change of the declaration, not after a mere version bump", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const { ctx, page } = await fresh();
       await page.getByRole("button", { name: "Accept all" }).click();
       await page.reload();
@@ -237,7 +209,7 @@ describe("the consent banner", () => {
     });
 
     it("works by keyboard: Tab stays inside the dialog, Escape closes the preferences", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const { ctx, page } = await fresh();
       assert.equal(await page.getAttribute("#pledge-dialog", "role"), "dialog");
       assert.equal(await page.getAttribute("#pledge-dialog", "aria-modal"), "true");
@@ -273,14 +245,14 @@ describe("the consent banner", () => {
     });
 
     it("honours Do Not Track where the declaration says so: everything optional refused, and the visitor may still opt in", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const before = await count();
-      const ctx = await browser.newContext();
+      const ctx = await env.browser.newContext();
       await ctx.addInitScript({
         content: "Object.defineProperty(navigator, 'doNotTrack', { get() { return '1'; }, configurable: true });",
       });
       const page = await ctx.newPage();
-      await page.goto(siteUrl);
+      await page.goto(env.siteUrl);
       await page.waitForSelector("#pledge-open");
       assert.equal(await page.$("#pledge-dialog"), null, "no banner: the signal is the answer");
       await waitForRecords(before + 1);
@@ -296,7 +268,7 @@ describe("the consent banner", () => {
     });
 
     it("asks again when the stored choice has expired", async (t) => {
-      if (skip) return t.skip(skip);
+      if (env.skip) return t.skip(env.skip);
       const { ctx, page } = await fresh();
       await page.getByRole("button", { name: "Accept all" }).click();
       const cookie = (await ctx.cookies()).find((c) => c.name === "pledge_consent")!;
@@ -310,10 +282,10 @@ describe("the consent banner", () => {
     });
 
     it("speaks German to a German browser", async (t) => {
-      if (skip) return t.skip(skip);
-      const ctx = await browser.newContext({ locale: "de-DE" });
+      if (env.skip) return t.skip(env.skip);
+      const ctx = await env.browser.newContext({ locale: "de-DE" });
       const page = await ctx.newPage();
-      await page.goto(siteUrl);
+      await page.goto(env.siteUrl);
       await page.waitForSelector("#pledge-dialog");
       assert.ok(await page.getByRole("button", { name: "Alle ablehnen" }).isVisible());
       await ctx.close();

@@ -5,20 +5,16 @@
  * declaration enables them, and each bundle stays within its gzipped budget.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { GppModel } from "@iabgpp/cmpapi";
 import { TCString } from "@iabtcf/core";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import YAML from "yaml";
 import { parseDeclaration, type LoadedDeclaration } from "../../src/declaration/index.js";
-import { createLogger, startServer, type RunningServer } from "../../src/server/index.js";
-import { chromiumUnavailable, launchChromium } from "../helpers/browser.js";
+import { bannerSite } from "../helpers/banner-site.js";
 
 const DEMO = readFileSync(new URL("../../demo/pledge.yaml", import.meta.url), "utf8");
 const GVL = fileURLToPath(new URL("../fixtures/gvl/vendor-list.json", import.meta.url));
@@ -45,53 +41,21 @@ function declaration(dir: string): LoadedDeclaration {
 }
 
 describe("the banner's IAB plugins", () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let site: Server;
-  let siteUrl = "";
-  let dir = "";
-  let skip: string | undefined;
-
-  before(async () => {
-    skip = chromiumUnavailable();
-    if (skip) {
-      if (process.env.CI === "true") throw new Error(skip);
-      return;
-    }
-    dir = mkdtempSync(join(tmpdir(), "pledge-iab-"));
-    server = await startServer({
-      declaration: declaration(dir),
-      port: 0,
-      sqlitePath: join(dir, "p.db"),
-      dataDir: dir,
-      logger: createLogger({ level: "silent" }),
-      worker: false,
-      console: () => {},
-    });
-    site = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html" });
-      // An ad script that asks before the CMP has loaded: its call waits in the stub's queue.
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title>
-<script src="${server.url}/consent/banner.js"></script>
+  // An ad script that asks before the CMP has loaded: its call waits in the stub's queue.
+  const env = bannerSite(
+    "pledge-iab-",
+    (dir) => ({ declaration: declaration(dir), port: 0 }),
+    (pledge) => `<!doctype html><html lang="en"><head><title>Shop</title>
+<script src="${pledge}/consent/banner.js"></script>
 <script>window.early = []; __gpp("addEventListener", function (e) { window.early.push(e.eventName); });
 __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (window.tcEvents || 0) + 1; });</script>
-</head><body><h1>Fjord Outfitters</h1></body></html>`);
-    });
-    await new Promise<void>((r) => site.listen(0, "127.0.0.1", () => r()));
-    siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    site?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+</head><body><h1>Fjord Outfitters</h1></body></html>`,
+  );
 
   const fresh = async (gpc = false): Promise<{ ctx: BrowserContext; page: Page }> => {
-    const ctx = await browser.newContext(gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
+    const ctx = await env.browser.newContext(gpc ? { extraHTTPHeaders: { "Sec-GPC": "1" } } : {});
     const page = await ctx.newPage();
-    await page.goto(siteUrl);
+    await page.goto(env.siteUrl);
     await page.waitForSelector("#pledge-dialog");
     return { ctx, page };
   };
@@ -128,13 +92,13 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
     );
   const lastRecord = async (n: number) => {
     for (let i = 0; i < 100; i++) {
-      const rows = await server.store.db.selectFrom("consent_events").selectAll().orderBy("id", "desc").execute();
+      const rows = await env.server.store.db.selectFrom("consent_events").selectAll().orderBy("id", "desc").execute();
       if (rows.length >= n) return rows[0];
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`fewer than ${n} records`);
   };
-  const records = async () => (await server.store.db.selectFrom("consent_events").select("id").execute()).length;
+  const records = async () => (await env.server.store.db.selectFrom("consent_events").select("id").execute()).length;
   const decodeGpp = (s: string) => {
     const m = new GppModel(s);
     const f = (sec: string, field: string) => m.getFieldValue(sec, field) as number | boolean;
@@ -142,7 +106,7 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
   };
 
   it("serves no plugin the declaration does not enable, and each bundle is within its budget", async (t) => {
-    if (skip) return t.skip(skip);
+    if (env.skip) return t.skip(env.skip);
     const { checkBudget } = (await import(new URL("../../scripts/banner-bundles.mjs", import.meta.url).href)) as {
       checkBudget(n: string, text: string): { size: number; budget: number; ok: boolean };
     };
@@ -151,13 +115,13 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
       const b = checkBudget(name, await bannerBundle(name));
       assert.ok(b.ok, `${name}: ${b.size} bytes gzipped, budget ${b.budget}`);
     }
-    const gvl = await fetch(`${server.url}/consent/tcf/vendor-list.json`);
+    const gvl = await fetch(`${env.server.url}/consent/tcf/vendor-list.json`);
     const list = (await gvl.json()) as { vendors: Record<string, unknown> };
     assert.deepEqual(Object.keys(list.vendors).sort(), ["25", "52", "755", "8"], "cut down, the deleted vendor out");
   });
 
   it("accept all: GPP says not opted out anywhere, TCF gives every mapped purpose and the vendors asking only those", async (t) => {
-    if (skip) return t.skip(skip);
+    if (env.skip) return t.skip(env.skip);
     const { ctx, page } = await fresh();
     // The vendors the string will say were disclosed are listed in the banner, with what they ask for.
     await page.waitForSelector("#pledge-dialog .pledge-vendors");
@@ -215,7 +179,7 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
   });
 
   it("reject all: GPP opted out of sale, sharing and targeting; TCF with no purpose and no vendor consent", async (t) => {
-    if (skip) return t.skip(skip);
+    if (env.skip) return t.skip(env.skip);
     const { ctx, page } = await fresh();
     const before = await records();
     await page.getByRole("button", { name: "Reject all" }).first().click();
@@ -233,7 +197,7 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
   });
 
   it("customise (analytics only): TCF purposes 8 and 9 and the vendor asking only those; GPP still opted out", async (t) => {
-    if (skip) return t.skip(skip);
+    if (env.skip) return t.skip(env.skip);
     const { ctx, page } = await fresh();
     const before = await records();
     await page.getByRole("button", { name: "Preferences" }).click();
@@ -252,7 +216,7 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
   });
 
   it("GPC: the US opt-outs and the GPC field are set at once, and stay so after 'accept all'", async (t) => {
-    if (skip) return t.skip(skip);
+    if (env.skip) return t.skip(env.skip);
     const before = await records();
     const { ctx, page } = await fresh(true);
     let { f } = decodeGpp((await gppOf(page)).gppString);
@@ -278,9 +242,9 @@ __tcfapi("addEventListener", 2, function (tc, ok) { if (ok) window.tcEvents = (w
   });
 
   it("refuses a consent record whose strings do not decode, or carry another CMP's id", async (t) => {
-    if (skip) return t.skip(skip);
+    if (env.skip) return t.skip(env.skip);
     const post = (extra: object) =>
-      fetch(`${server.url}/consent/records`, {
+      fetch(`${env.server.url}/consent/records`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ deviceId: "0123456789abcdef0123", categories: { analytics: "given" }, ...extra }),
