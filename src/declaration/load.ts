@@ -165,8 +165,9 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, locate: Locate): Declar
       const values = issue.values.map(String);
       const hint = typeof value === "string" ? `, got '${value}'${didYouMean(value, values)}` : "";
       const missing = value === undefined;
-      // A long closed list (the jurisdictions) has a message of its own in the schema, with a suggestion.
-      const own = values.length > 12 && !missing && !issue.message.startsWith("Invalid option");
+      // A list with a message of its own in the schema (the jurisdictions, with a suggestion) keeps it; zod's default
+      // message is replaced by the list and the nearest value.
+      const own = !missing && !issue.message.startsWith("Invalid ");
       return [
         {
           path,
