@@ -73,8 +73,7 @@ export const ReceiptSchema = z
   .meta({ id: "ConsentReceipt", description: "A consent receipt with the record fields of ISO/IEC TS 27560:2023" });
 
 /** The purpose entries of a receipt record: what the person was asked about, from the declaration in force. */
-function purposesOf(decl: Declaration, states: Record<string, string>) {
-  const categories = categoriesOf(decl);
+function purposesOf(decl: Declaration, categories: ReturnType<typeof categoriesOf>, states: Record<string, string>) {
   return Object.entries(states).map(([id, state]) => {
     const p = decl.purposes[id];
     if (!p) return { purpose: id, state, note: "no longer in the declaration" };
@@ -120,6 +119,7 @@ export async function consentReceipt(
   const org = decl.organization;
   const principal = who.subjectId ?? `device:${who.deviceId ?? ""}`;
   const records = await withPropagations(store, (await eventsOf(store, who)).map(toRecord));
+  const categories = categoriesOf(decl);
   return {
     schemaVersion: RECEIPT_SCHEMA_VERSION,
     receiptId: randomUUID(),
@@ -151,7 +151,7 @@ export async function consentReceipt(
       },
       consentType: r.method === "gpc" ? "signal (Global Privacy Control)" : "expressed",
       event: { type: eventType(r), time: r.at, by: r.subjectId ?? `device:${r.deviceId ?? ""}`, state: r.purposes },
-      purposes: purposesOf(decl, r.purposes),
+      purposes: purposesOf(decl, categories, r.purposes),
       choices: r.purposes,
     })),
     current: await currentState(store, who, now),

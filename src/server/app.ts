@@ -29,7 +29,7 @@ import { Metrics } from "./metrics.js";
 import { retentionStats } from "../retention/index.js";
 import { governanceOverview } from "../governance/index.js";
 import { openApiDocument } from "./openapi.js";
-import { RouteTable, wantsHtml } from "./routes.js";
+import { isApiPath, RouteTable, wantsHtml } from "./routes.js";
 import { ErrorSchema } from "./schemas.js";
 import { safeEqual } from "../auth/index.js";
 
@@ -145,9 +145,8 @@ export function createApp(ctx: AppContext): PledgeApp {
       frameAncestors: ["'none'"],
     },
   });
-  const isApi = (path: string) => path.startsWith("/v1/") || path.startsWith("/api/");
   app.use("*", async (c, next) => {
-    if (!isApi(c.req.path)) return pageHeaders(c, next);
+    if (!isApiPath(c.req.path)) return pageHeaders(c, next);
     await next();
     c.res.headers.set("x-content-type-options", "nosniff");
     c.res.headers.set("cache-control", "no-store");
@@ -175,7 +174,7 @@ export function createApp(ctx: AppContext): PledgeApp {
   });
 
   // A person in a browser gets a page in the site's style; machines (and the APIs) keep JSON.
-  const browser = (c: Context) => wantsHtml(c) && !isApi(c.req.path);
+  const browser = (c: Context) => wantsHtml(c) && !isApiPath(c.req.path);
   const errorPage = async (c: Context, status: number, code: string, message: string) => {
     const d = ctx.declaration().declaration;
     return c.html(

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ErrorSchema } from "./schemas.js";
-import { bodyCaps, MAX_TEXT_BODY, type RouteResponse, type RouteSpec } from "./routes.js";
+import { bodyCaps, isApiPath, MAX_TEXT_BODY, type RouteResponse, type RouteSpec } from "./routes.js";
 
 type Json = Record<string, unknown>;
 
@@ -20,7 +20,10 @@ export function operationIdOf(spec: Pick<RouteSpec, "method" | "path" | "operati
 }
 const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
 
-/** Collects the schemas with an id into `components/schemas` and points every reference there. */
+/**
+ * Collects the schemas with an id into `components/schemas` and points every reference there. A name given to two
+ * different schemas (or to one whose request and response forms differ) is refused when the document is built.
+ */
 class Components {
   readonly schemas: Record<string, Json> = {};
 
@@ -31,34 +34,27 @@ class Components {
     const defs = (js.$defs ?? {}) as Record<string, Json>;
     delete js.$defs;
     for (const [name, def] of Object.entries(defs)) {
-      const key = io === "input" && this.differs(name, def) ? `${name}Input` : name;
-      const moved = this.rewrite(def, io) as Json;
-      const known = this.schemas[key];
+      const moved = rewrite(def) as Json;
+      const known = this.schemas[name];
       if (known && JSON.stringify(known) !== JSON.stringify(moved))
-        throw new Error(`two different schemas are named ${key} in the OpenAPI document`);
-      this.schemas[key] = moved;
+        throw new Error(`two different schemas are named ${name} in the OpenAPI document`);
+      this.schemas[name] = moved;
     }
-    return this.rewrite(js, io) as Json;
+    return rewrite(js) as Json;
   }
+}
 
-  /** Whether the input form of a named schema differs from the output form already written (defaults, coercions). */
-  private differs(name: string, def: Json): boolean {
-    const known = this.schemas[name];
-    return known !== undefined && JSON.stringify(known) !== JSON.stringify(this.rewrite(def, "output"));
-  }
-
-  private rewrite(node: unknown, io: "input" | "output"): unknown {
-    if (Array.isArray(node)) return node.map((n) => this.rewrite(n, io));
-    if (!node || typeof node !== "object") return node;
-    const out: Json = {};
-    for (const [k, v] of Object.entries(node)) {
-      if (k === "$ref" && typeof v === "string" && v.startsWith("#/$defs/")) {
-        const name = v.slice("#/$defs/".length);
-        out[k] = `#/components/schemas/${io === "input" && this.schemas[`${name}Input`] ? `${name}Input` : name}`;
-      } else out[k] = this.rewrite(v, io);
-    }
-    return out;
-  }
+/** Points `#/$defs/X` references at `#/components/schemas/X`. */
+function rewrite(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewrite);
+  if (!node || typeof node !== "object") return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node))
+    out[k] =
+      k === "$ref" && typeof v === "string" && v.startsWith("#/$defs/")
+        ? `#/components/schemas/${v.slice("#/$defs/".length)}`
+        : rewrite(v);
+  return out;
 }
 
 const STRING = { type: "string" };
@@ -75,7 +71,7 @@ function contentOf(resp: RouteResponse, status: number, components: Components, 
   if (!Object.keys(content).length && status >= 400) {
     content["application/json"] = { schema: components.of(ErrorSchema, "output") };
     // A person in a browser gets the error as a page; the API paths answer JSON only.
-    if (!/^\/(v1|api)\//.test(path)) content["text/html"] = { schema: STRING };
+    if (!isApiPath(path)) content["text/html"] = { schema: STRING };
   }
   return Object.keys(content).length ? content : undefined;
 }

@@ -278,6 +278,9 @@ export function isApiCall(c: Context): boolean {
   );
 }
 
+/** Whether a path is one of the machine APIs (`/v1/…`, `/api/…`): JSON only, never a page, never cached. */
+export const isApiPath = (path: string): boolean => path.startsWith("/v1/") || path.startsWith("/api/");
+
 /** Whether the client is a browser asking for a page (its Accept names HTML). */
 export function wantsHtml(c: Context): boolean {
   return (c.req.header("accept") ?? "").includes("text/html");
