@@ -314,6 +314,7 @@ export function createApp(ctx: AppContext): PledgeApp {
       return c.text(await renderMetrics(), 200, { "content-type": METRICS_TYPE });
     },
   );
+  let openApi: { serverUrl: string; body: Record<string, unknown> } | undefined;
   routes.add(
     {
       method: "get",
@@ -328,15 +329,17 @@ export function createApp(ctx: AppContext): PledgeApp {
         },
       },
     },
-    (c) =>
-      c.json(
-        openApiDocument(routes.routes, {
-          title: "Pledge",
-          version: PKG_VERSION,
-          // The public URL it is reached at (PLEDGE_PUBLIC_URL), or the address this call came to.
-          serverUrl: ctx.requests?.publicUrl || new URL(c.req.url).origin,
-        }),
-      ),
+    (c) => {
+      // The public URL it is reached at (PLEDGE_PUBLIC_URL), or the address this call came to.
+      const serverUrl = ctx.requests?.publicUrl || new URL(c.req.url).origin;
+      // The route table is fixed once the app is built: the document is made once per server address, not per call.
+      if (openApi?.serverUrl !== serverUrl)
+        openApi = {
+          serverUrl,
+          body: openApiDocument(routes.routes, { title: "Pledge", version: PKG_VERSION, serverUrl }),
+        };
+      return c.json(openApi.body);
+    },
   );
 
   // --- the notice -------------------------------------------------------------

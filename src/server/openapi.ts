@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ErrorSchema } from "./schemas.js";
-import { bodyCaps, isApiPath, MAX_TEXT_BODY, type RouteResponse, type RouteSpec } from "./routes.js";
+import { isApiPath, type RouteResponse, type RouteSpec } from "./routes.js";
 
 type Json = Record<string, unknown>;
 
@@ -95,14 +95,14 @@ function defaultErrors(r: RouteSpec): Record<number, RouteResponse> {
 
 function requestBody(r: RouteSpec, components: Components): Json | undefined {
   if (!r.body) return undefined;
-  const schema = components.of(r.documentedBody ?? r.body, "input");
   if (r.textBody) return { required: true, content: { "text/plain": { schema: STRING } } };
-  const forms = bodyCaps(r).multipart > MAX_TEXT_BODY;
+  // Every body route reads JSON, urlencoded and multipart forms alike (an upload only fits in multipart).
+  const schema = components.of(r.documentedBody ?? r.body, "input");
   return {
     required: true,
     content: {
       "application/json": { schema },
-      ...(forms ? {} : { "application/x-www-form-urlencoded": { schema } }),
+      "application/x-www-form-urlencoded": { schema },
       "multipart/form-data": { schema },
     },
   };
