@@ -257,6 +257,7 @@ export function registerDrp(routes: RouteTable, rctx: RequestsContext): void {
         "officer",
       ),
       path: "/admin/agents",
+      documentedBody: AgentDocument,
     },
     async (c, { body, principal }) => {
       const draft = Object.fromEntries(
